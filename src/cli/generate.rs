@@ -1,0 +1,44 @@
+//! `completions` and `man`: generated from the one clap definition, so they never drift.
+
+use std::path::{Path, PathBuf};
+
+use clap_complete::Shell;
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell.
+    pub shell: Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Directory to write mailctl.1 and mailctl-*.1 into (created if missing).
+    pub dir: PathBuf,
+}
+
+pub fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
+    let mut cmd = super::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut cmd, "mailctl", &mut out);
+    Ok(())
+}
+
+pub fn man(args: ManArgs) -> anyhow::Result<()> {
+    write_man_pages(&args.dir)?;
+    Ok(())
+}
+
+/// Writes one page per command and subcommand, named as `man` looks them up.
+pub fn write_man_pages(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    clap_mangen::generate_to(super::command(), dir)
+}
+
+/// Writes every completion script into `dir`, named as each shell's loader expects.
+pub fn write_completions(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+        clap_complete::generate_to(shell, &mut super::command(), "mailctl", dir)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The command line: one file per command group. Each parses its own arguments (clap derive),
+//! calls the core, and renders through [`crate::output`]. No SQL and no protocol logic here.
+//!
+//! Exit codes: 0 success, 1 the thing checked or asked failed, 2 usage error (clap's own).
+//! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
+
+mod config;
+pub mod generate;
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::core::{DataDir, Db};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailctl",
+    version,
+    about = "A complete mail server and its administration toolkit in one binary",
+    long_about = "mailctl runs SMTP, submission, IMAP and POP3 over Maildir storage, delivers outbound mail \
+                  through a durable queue, and administers domains, users, aliases, the queue, DNS and Maildirs \
+                  from the terminal. Every command takes --json for scripts.",
+    after_help = "Start with `mailctl serve --dev` for a local demo, or `mailctl setup` on a fresh server."
+)]
+pub struct Cli {
+    /// Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root,
+    /// else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl.
+    #[arg(long, global = true, env = "MAILCTL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Machine-readable output: one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only errors and requested data.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read and change server settings.
+    #[command(subcommand)]
+    Config(config::Cmd),
+    /// Print shell completions for mailctl.
+    Completions(generate::CompletionsArgs),
+    /// Write man pages for mailctl and every subcommand into DIR.
+    Man(generate::ManArgs),
+}
+
+/// What every command gets: where the data is and how to render.
+pub struct Ctx {
+    pub data_dir: DataDir,
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Ctx {
+    /// Opens the core database, creating the data directory if needed.
+    pub fn db(&self) -> anyhow::Result<Db> {
+        Db::open(&self.data_dir).map_err(|e| {
+            Fail::hint(
+                format!("cannot open the database in {}: {e}", self.data_dir.root().display()),
+                "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
+            )
+            .into()
+        })
+    }
+
+    /// Whether progress bars and spinners may be drawn.
+    pub fn progress(&self) -> bool {
+        crate::output::progress_allowed(self.quiet, self.json)
+    }
+}
+
+/// A failure the user caused or must act on: printed as `mailctl: <msg>` plus an optional hint.
+#[derive(Debug)]
+pub struct Fail {
+    pub msg: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+impl Fail {
+    pub fn new(msg: impl Into<String>) -> Fail {
+        Fail { msg: msg.into(), hint: None, code: 1 }
+    }
+
+    pub fn hint(msg: impl Into<String>, hint: impl Into<String>) -> Fail {
+        Fail { msg: msg.into(), hint: Some(hint.into()), code: 1 }
+    }
+
+    /// A usage error that clap could not catch (exit 2).
+    pub fn usage(msg: impl Into<String>) -> Fail {
+        Fail { msg: msg.into(), hint: None, code: 2 }
+    }
+}
+
+impl fmt::Display for Fail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for Fail {}
+
+/// Ends the command with this exit code and no message: the output already said why
+/// (e.g. `dns check` printed its failing rows).
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// Entry point: picks the personality from argv[0], parses, runs, and maps errors to exit codes.
+pub fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = Cli::parse_from(args);
+    let ctx = Ctx {
+        data_dir: DataDir::resolve(cli.data_dir.as_deref()),
+        json: cli.json,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    finish(run(&ctx, cli.command))
+}
+
+fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Config(c) => config::run(ctx, c),
+        Command::Completions(a) => generate::completions(a),
+        Command::Man(a) => generate::man(a),
+    }
+}
+
+/// Maps a command's result to an exit code, printing the error as one line.
+pub fn finish(result: anyhow::Result<()>) -> ExitCode {
+    let Err(err) = result else { return ExitCode::SUCCESS };
+    if let Some(Exit(code)) = err.downcast_ref::<Exit>() {
+        return ExitCode::from(*code);
+    }
+    // `mailctl man | head` closes the pipe early; that is success, not an error.
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    {
+        return ExitCode::SUCCESS;
+    }
+    let fail = err.chain().find_map(|e| e.downcast_ref::<Fail>());
+    eprintln!("mailctl: {err:#}");
+    if let Some(hint) = fail.and_then(|f| f.hint.as_deref()) {
+        eprintln!("hint: {hint}");
+    }
+    ExitCode::from(fail.map_or(1, |f| f.code))
+}
+
+/// The clap command, for completions, man pages and the test that keeps them current.
+pub fn command() -> clap::Command {
+    Cli::command()
+}

@@ -1,0 +1,233 @@
+//! Opening the database: pragmas, numbered migrations, and the settings table.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::settings::{self, Setting};
+use super::{CoreError, DataDir, Result};
+
+/// Migrations in order; `PRAGMA user_version` holds how many have been applied. Append only:
+/// a released migration never changes.
+const MIGRATIONS: &[&str] = &[
+    // 1: administration tables.
+    "CREATE TABLE domains (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created INTEGER NOT NULL
+    );
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES domains(id),
+        address TEXT NOT NULL UNIQUE,
+        password TEXT NOT NULL,
+        quota INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created INTEGER NOT NULL
+    );
+    CREATE INDEX users_domain ON users(domain_id);
+    CREATE TABLE aliases (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES domains(id),
+        source TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        UNIQUE (source, destination)
+    );
+    CREATE INDEX aliases_domain ON aliases(domain_id);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// A connection to the core database. Not `Sync`: each thread opens its own.
+pub struct Db {
+    conn: Connection,
+    data_dir: DataDir,
+}
+
+impl Db {
+    /// Opens (creating if needed) the data directory's database and brings its schema up to
+    /// date. Refuses a schema newer than this binary knows.
+    pub fn open(data_dir: &DataDir) -> Result<Db> {
+        let root = data_dir.root();
+        std::fs::create_dir_all(root).map_err(|e| CoreError::io(root, e))?;
+        let path = data_dir.db();
+        let conn = Connection::open(&path)?;
+        Self::configure(&conn)?;
+        let mut db = Db { conn, data_dir: data_dir.clone() };
+        db.migrate(&path)?;
+        Ok(db)
+    }
+
+    /// Opens an existing database without creating anything: for read-only callers that
+    /// should say "not set up yet" rather than make an empty data directory.
+    pub fn open_existing(data_dir: &DataDir) -> Result<Db> {
+        if !data_dir.db().exists() {
+            return Err(CoreError::Refused(format!(
+                "no mailctl database at {}; run `mailctl setup` or add a domain first, or pass --data-dir",
+                data_dir.db().display()
+            )));
+        }
+        Self::open(data_dir)
+    }
+
+    fn configure(conn: &Connection) -> Result<()> {
+        // Another mailctl process may hold the write lock for a moment; wait rather than fail.
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a committed queue row survives power loss, which a 250 after DATA promises.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self, path: &Path) -> Result<()> {
+        let found: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(CoreError::SchemaTooNew { path: path.display().to_string(), found, known: SCHEMA_VERSION });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        // IMMEDIATE takes the write lock first, so two processes opening a fresh database
+        // at once cannot both run the same migration.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The stored value of a setting, or its default.
+    pub fn setting(&self, key: &str) -> Result<String> {
+        let def = known(key)?;
+        Ok(self.stored_setting(def.key)?.unwrap_or_else(|| def.default.to_string()))
+    }
+
+    /// The value explicitly stored for a key, if any.
+    pub fn stored_setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn setting_size(&self, key: &str) -> Result<u64> {
+        settings::parse_size(&self.setting(key)?).map_err(CoreError::Invalid)
+    }
+
+    pub fn setting_u64(&self, key: &str) -> Result<u64> {
+        let v = self.setting(key)?;
+        v.parse().map_err(|_| CoreError::Invalid(format!("setting {key} = '{v}' is not a number")))
+    }
+
+    pub fn setting_duration(&self, key: &str) -> Result<Duration> {
+        settings::parse_duration(&self.setting(key)?).map_err(CoreError::Invalid)
+    }
+
+    pub fn setting_bool(&self, key: &str) -> Result<bool> {
+        Ok(self.setting(key)? == "true")
+    }
+
+    /// Validates and stores a setting; returns the normalised value.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<String> {
+        let def = known(key)?;
+        let normalised = settings::validate(def, value)
+            .map_err(|why| CoreError::Invalid(format!("{key}: {why}")))?;
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![def.key, normalised],
+        )?;
+        Ok(normalised)
+    }
+
+    /// Removes a stored value so the default applies again. Returns whether one was stored.
+    pub fn unset_setting(&self, key: &str) -> Result<bool> {
+        let def = known(key)?;
+        Ok(self.conn.execute("DELETE FROM settings WHERE key = ?1", [def.key])? > 0)
+    }
+}
+
+fn known(key: &str) -> Result<&'static Setting> {
+    settings::lookup(key).ok_or_else(|| {
+        let close: Vec<&str> = settings::SETTINGS
+            .iter()
+            .map(|s| s.key)
+            .filter(|k| k.contains(key) || key.contains(k.split('.').next_back().unwrap_or(k)))
+            .take(3)
+            .collect();
+        let hint = if close.is_empty() {
+            "; `mailctl config list` shows every key".to_string()
+        } else {
+            format!("; did you mean {}?", close.join(", "))
+        };
+        CoreError::Invalid(format!("unknown setting '{key}'{hint}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let dd = DataDir::new(dir.path());
+        let db = Db::open(&dd).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(db);
+        let db = Db::open(&dd).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let dd = DataDir::new(dir.path());
+        let db = Db::open(&dd).unwrap();
+        db.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        drop(db);
+        let err = Db::open(&dd).err().unwrap().to_string();
+        assert!(err.contains("newer than this mailctl knows"), "{err}");
+    }
+
+    #[test]
+    fn settings_default_set_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&DataDir::new(dir.path())).unwrap();
+        assert_eq!(db.setting("smtp.max_message_size").unwrap(), "25M");
+        assert_eq!(db.setting_size("smtp.max_message_size").unwrap(), 25 << 20);
+        db.set_setting("smtp.max_message_size", "10M").unwrap();
+        assert_eq!(db.setting_size("smtp.max_message_size").unwrap(), 10 << 20);
+        assert!(db.set_setting("smtp.max_message_size", "big").is_err());
+        assert!(db.unset_setting("smtp.max_message_size").unwrap());
+        assert_eq!(db.setting("smtp.max_message_size").unwrap(), "25M");
+        let e = db.set_setting("max_message_size", "1").unwrap_err().to_string();
+        assert!(e.contains("did you mean smtp.max_message_size"), "{e}");
+    }
+}

@@ -1,0 +1,56 @@
+//! The SQLite core: one database per data directory holding domains, users, aliases,
+//! settings, the queue and auth-ban state. Never prints; callers render.
+//!
+//! Every function here is blocking. Daemons call it from `spawn_blocking` or a dedicated
+//! thread, never from a tokio worker.
+
+pub mod address;
+pub mod db;
+pub mod paths;
+pub mod settings;
+
+pub use address::{Address, AliasSource, Domain};
+pub use db::Db;
+pub use paths::DataDir;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{kind} {name} does not exist")]
+    NotFound { kind: &'static str, name: String },
+    #[error("{kind} {name} already exists")]
+    Exists { kind: &'static str, name: String },
+    #[error("{0}")]
+    Refused(String),
+    #[error(
+        "the database at {path} has schema version {found}, newer than this mailctl knows ({known}); upgrade mailctl or restore a backup"
+    )]
+    SchemaTooNew { path: String, found: i64, known: i64 },
+}
+
+impl From<address::AddressError> for CoreError {
+    fn from(e: address::AddressError) -> Self {
+        CoreError::Invalid(e.0)
+    }
+}
+
+impl CoreError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> CoreError {
+        CoreError::Io { path: path.display().to_string(), source }
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// Seconds since the Unix epoch, the unit of every timestamp in the database.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,101 @@
+//! Where things live under the data directory (DESIGN.md §2).
+
+use std::path::{Path, PathBuf};
+
+use super::address::{Address, Domain};
+
+/// The data directory and the paths derived from it. Cheap to clone; holds no handles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+
+    /// `--data-dir`, else `$MAILCTL_DATA_DIR` (both arrive here through clap), else
+    /// `/var/lib/mailctl` for root and `$XDG_DATA_HOME/mailctl` or `~/.local/share/mailctl`
+    /// for anyone else.
+    pub fn resolve(explicit: Option<&Path>) -> DataDir {
+        if let Some(p) = explicit {
+            return DataDir::new(p);
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            return DataDir::new("/var/lib/mailctl");
+        }
+        if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+            return DataDir::new(PathBuf::from(x).join("mailctl"));
+        }
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        DataDir::new(home.join(".local/share/mailctl"))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.root.join("mailctl.db")
+    }
+
+    pub fn queue(&self) -> PathBuf {
+        self.root.join("queue")
+    }
+
+    pub fn mail_root(&self) -> PathBuf {
+        self.root.join("mail")
+    }
+
+    pub fn domain_mail(&self, domain: &Domain) -> PathBuf {
+        self.mail_root().join(domain.as_str())
+    }
+
+    /// The Maildir of a mailbox. Addresses are validated before they get here, but a local
+    /// part may still be `.` or `..` inside quotes or hold `/`; such names are encoded so a
+    /// mailbox can never point outside its domain's directory.
+    pub fn maildir(&self, address: &Address) -> PathBuf {
+        self.domain_mail(address.domain()).join(safe_component(address.local()))
+    }
+
+    pub fn tls(&self) -> PathBuf {
+        self.root.join("tls")
+    }
+
+    pub fn dkim(&self) -> PathBuf {
+        self.root.join("dkim")
+    }
+}
+
+/// Turns a local part into one safe path component: `/`, NUL, `%` and a leading `.` are
+/// percent-encoded, so `..`, `.Sent` and `a/b` cannot collide with Maildir++ folders or escape.
+pub fn safe_component(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, c) in name.chars().enumerate() {
+        match c {
+            '/' | '\0' | '%' => out.push_str(&format!("%{:02X}", c as u32)),
+            '.' if i == 0 => out.push_str("%2E"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maildir_paths_stay_inside_the_domain() {
+        let dd = DataDir::new("/d");
+        let a = Address::parse("\"../x\"@example.com").unwrap();
+        let p = dd.maildir(&a);
+        assert_eq!(p, PathBuf::from("/d/mail/example.com/%2E.%2Fx"));
+        let b = Address::parse("\"..\"@example.com").unwrap();
+        assert_eq!(dd.maildir(&b), PathBuf::from("/d/mail/example.com/%2E."));
+        let c = Address::parse("john@example.com").unwrap();
+        assert_eq!(dd.maildir(&c), PathBuf::from("/d/mail/example.com/john"));
+    }
+}

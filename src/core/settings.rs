@@ -1,0 +1,344 @@
+//! Server settings: a fixed registry of documented, typed keys stored in the `settings` table.
+//!
+//! Every key has a default, a type that validates and normalises what is set, and a sentence
+//! of meaning; `config list` prints this registry. Unknown keys are refused so a typo never
+//! silently does nothing.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use super::address::Domain;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A fully qualified host name.
+    Hostname,
+    /// Comma-separated `ADDR:PORT` list; empty turns the listener off.
+    Listen,
+    /// A filesystem path; empty means the built-in default.
+    Path,
+    /// A byte size such as `25M`, `2G`, `512K` or `1000`.
+    Size,
+    /// A non-negative whole number.
+    Count,
+    /// A duration such as `90s`, `5m`, `1h`, `5d`.
+    Duration,
+    /// A comma-separated list of durations.
+    DurationList,
+    /// Comma-separated CIDR networks (`192.0.2.0/24`, `2001:db8::/32`, or a single IP).
+    Networks,
+    /// Comma-separated IP addresses.
+    Ips,
+    /// A TCP port.
+    Port,
+    /// Comma-separated `ADDR[:PORT]` name servers.
+    Nameservers,
+    /// Comma-separated DNS zone names.
+    Zones,
+    /// `true` or `false`.
+    Bool,
+    /// Free text (may be empty).
+    Text,
+    /// One of a fixed set of words.
+    OneOf(&'static [&'static str]),
+}
+
+impl Kind {
+    pub fn describe(&self) -> String {
+        match self {
+            Kind::Hostname => "hostname".into(),
+            Kind::Listen => "ADDR:PORT list".into(),
+            Kind::Path => "path".into(),
+            Kind::Size => "size".into(),
+            Kind::Count => "number".into(),
+            Kind::Duration => "duration".into(),
+            Kind::DurationList => "duration list".into(),
+            Kind::Networks => "CIDR list".into(),
+            Kind::Ips => "IP list".into(),
+            Kind::Port => "port".into(),
+            Kind::Nameservers => "ADDR[:PORT] list".into(),
+            Kind::Zones => "zone list".into(),
+            Kind::Bool => "bool".into(),
+            Kind::Text => "text".into(),
+            Kind::OneOf(words) => words.join("|"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Setting {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! settings {
+    ($( $key:literal : $kind:expr, $default:literal, $doc:literal; )*) => {
+        pub static SETTINGS: &[Setting] = &[ $( Setting { key: $key, kind: $kind, default: $default, doc: $doc }, )* ];
+    };
+}
+
+settings! {
+    "hostname": Kind::Hostname, "", "Name this server uses in its SMTP greeting, EHLO and Received headers; must have a matching PTR. Empty: the machine's host name.";
+    "public_ip": Kind::Ips, "", "The public addresses mail leaves from, used by `dns check` for PTR, SPF and blocklist checks.";
+    "listen.smtp": Kind::Listen, "0.0.0.0:25", "Where the MX (incoming mail, no AUTH) listens.";
+    "listen.submission": Kind::Listen, "0.0.0.0:587", "Where submission with STARTTLS listens (users' clients).";
+    "listen.submissions": Kind::Listen, "0.0.0.0:465", "Where submission over implicit TLS listens.";
+    "listen.imap": Kind::Listen, "0.0.0.0:143", "Where IMAP with STARTTLS listens.";
+    "listen.imaps": Kind::Listen, "0.0.0.0:993", "Where IMAP over implicit TLS listens.";
+    "listen.pop3": Kind::Listen, "0.0.0.0:110", "Where POP3 with STLS listens.";
+    "listen.pop3s": Kind::Listen, "0.0.0.0:995", "Where POP3 over implicit TLS listens.";
+    "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
+    "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
+    "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root.";
+    "limits.max_connections": Kind::Count, "1000", "Most simultaneous connections per service.";
+    "limits.max_connections_per_ip": Kind::Count, "20", "Most simultaneous connections from one client address per service.";
+    "smtp.max_message_size": Kind::Size, "25M", "Largest message accepted (SIZE); larger ones get 552 5.3.4.";
+    "smtp.max_recipients": Kind::Count, "1000", "Most recipients in one transaction; more get 452 4.5.3.";
+    "smtp.recipient_delimiter": Kind::Text, "+", "Sub-address separator: user+tag@domain delivers to user@domain. Empty turns it off.";
+    "smtp.max_hops": Kind::Count, "50", "More Received headers than this is a mail loop (554 5.4.6).";
+    "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM, not only their own addresses and aliases.";
+    "mynetworks": Kind::Networks, "", "Networks that may relay without AUTH. Empty by default: not even loopback is trusted, since proxies and containers make outside clients look local.";
+    "auth.plaintext": Kind::OneOf(&["never", "loopback"]), "loopback", "Whether passwords may cross an unencrypted connection: never, or only from loopback.";
+    "auth.argon2_memory": Kind::Size, "19M", "Argon2id memory cost for new password hashes (OWASP: 19 MiB).";
+    "auth.argon2_iterations": Kind::Count, "2", "Argon2id time cost for new password hashes (OWASP: 2).";
+    "auth.argon2_parallelism": Kind::Count, "1", "Argon2id lanes for new password hashes (OWASP: 1).";
+    "ban.threshold": Kind::Count, "10", "Failed logins from one address within ban.window before it is banned; 0 disables bans.";
+    "ban.window": Kind::Duration, "1h", "Period over which failed logins are counted.";
+    "ban.duration": Kind::Duration, "1h", "How long a banned address is refused.";
+    "relay.mode": Kind::OneOf(&["direct", "relay", "direct-then-relay"]), "direct", "Outbound route: MX lookup, always the relay host, or MX first and the relay on failure.";
+    "relay.host": Kind::Text, "", "Smarthost for outbound mail (an ISP's or a mail service's submission server).";
+    "relay.port": Kind::Port, "587", "Port of the relay host.";
+    "relay.user": Kind::Text, "", "User name for AUTH at the relay host.";
+    "relay.password": Kind::Text, "", "Password for AUTH at the relay host.";
+    "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
+    "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
+    "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
+    "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
+    "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
+    "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check` and `dns bl`.";
+    "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
+    "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
+}
+
+pub fn lookup(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// Checks a value for a key and returns its normalised form, or says what is wrong.
+pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
+    let v = value.trim();
+    let list = || v.split(',').map(str::trim).filter(|s| !s.is_empty());
+    match setting.kind {
+        Kind::Hostname => {
+            if v.is_empty() {
+                return Ok(String::new());
+            }
+            Domain::parse(v).map(|d| d.as_str().to_string()).map_err(|e| e.0)
+        }
+        Kind::Listen => {
+            let mut out = Vec::new();
+            for item in list() {
+                let sa: SocketAddr = item
+                    .parse()
+                    .map_err(|_| format!("'{item}' is not ADDR:PORT (e.g. 0.0.0.0:25 or [::]:25)"))?;
+                out.push(sa.to_string());
+            }
+            Ok(out.join(","))
+        }
+        Kind::Path => {
+            if v.is_empty() || v.starts_with('/') {
+                Ok(v.to_string())
+            } else {
+                Err(format!("'{v}' is not an absolute path"))
+            }
+        }
+        Kind::Size => parse_size(v).map(|_| v.to_string()),
+        Kind::Count => v
+            .parse::<u64>()
+            .map(|n| n.to_string())
+            .map_err(|_| format!("'{v}' is not a whole number")),
+        Kind::Port => match v.parse::<u16>() {
+            Ok(p) if p > 0 => Ok(p.to_string()),
+            _ => Err(format!("'{v}' is not a port (1-65535)")),
+        },
+        Kind::Duration => parse_duration(v).map(|_| v.to_string()),
+        Kind::DurationList => {
+            let items: Vec<&str> = list().collect();
+            if items.is_empty() {
+                return Err("give at least one duration, e.g. 5m,10m,1h".into());
+            }
+            for item in &items {
+                parse_duration(item)?;
+            }
+            Ok(items.join(","))
+        }
+        Kind::Networks => {
+            let mut out = Vec::new();
+            for item in list() {
+                out.push(parse_network(item)?.to_string());
+            }
+            Ok(out.join(","))
+        }
+        Kind::Ips => {
+            let mut out = Vec::new();
+            for item in list() {
+                let ip: IpAddr = item.parse().map_err(|_| format!("'{item}' is not an IP address"))?;
+                out.push(ip.to_string());
+            }
+            Ok(out.join(","))
+        }
+        Kind::Nameservers => {
+            let mut out = Vec::new();
+            for item in list() {
+                out.push(parse_nameserver(item)?.to_string());
+            }
+            Ok(out.join(","))
+        }
+        Kind::Zones => {
+            let mut out = Vec::new();
+            for item in list() {
+                out.push(Domain::parse(item).map_err(|e| e.0)?.as_str().to_string());
+            }
+            Ok(out.join(","))
+        }
+        Kind::Bool => match v.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok("true".into()),
+            "false" | "no" | "off" | "0" => Ok("false".into()),
+            _ => Err(format!("'{v}' is not true or false")),
+        },
+        Kind::Text => {
+            if v.chars().any(char::is_control) {
+                Err("control characters are not allowed".into())
+            } else {
+                Ok(v.to_string())
+            }
+        }
+        Kind::OneOf(words) => {
+            let lower = v.to_ascii_lowercase();
+            if words.contains(&lower.as_str()) {
+                Ok(lower)
+            } else {
+                Err(format!("'{v}' is not one of {}", words.join(", ")))
+            }
+        }
+    }
+}
+
+/// `25M` → 26214400. Units are binary (K = 1024), as Postfix's and Dovecot's sizes are.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let u = upper.strip_suffix("IB").or_else(|| upper.strip_suffix('B')).unwrap_or(&upper);
+    let (num, mult) = match u.chars().last() {
+        Some('K') => (&u[..u.len() - 1], 1u64 << 10),
+        Some('M') => (&u[..u.len() - 1], 1 << 20),
+        Some('G') => (&u[..u.len() - 1], 1 << 30),
+        Some('T') => (&u[..u.len() - 1], 1 << 40),
+        _ => (u, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size; write e.g. 25M, 2G, 512K or a number of bytes"))?;
+    n.checked_mul(mult).ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// Renders bytes the way people write quotas: `2G`, `25M`, `1536K`, `100`.
+pub fn format_size(n: u64) -> String {
+    for (unit, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] {
+        if n >= 1 << shift && n % (1 << shift) == 0 {
+            return format!("{}{unit}", n >> shift);
+        }
+    }
+    n.to_string()
+}
+
+/// Human-friendly size with one decimal (`1.5 MiB`), for display only.
+pub fn human_size(n: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < units.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", units[i]) }
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let bad = || format!("'{s}' is not a duration; write e.g. 90s, 5m, 1h, 5d or 1w");
+    let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        "w" => 7 * 86400,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(secs).map(Duration::from_secs).ok_or_else(bad)
+}
+
+pub fn parse_network(s: &str) -> Result<ipnet::IpNet, String> {
+    if let Ok(net) = s.parse::<ipnet::IpNet>() {
+        return Ok(net.trunc());
+    }
+    s.parse::<IpAddr>()
+        .map(ipnet::IpNet::from)
+        .map_err(|_| format!("'{s}' is not a network; write e.g. 192.0.2.0/24, 2001:db8::/32 or one IP"))
+}
+
+pub fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    s.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| format!("'{s}' is not a name server; write ADDR or ADDR:PORT ([ADDR]:PORT for IPv6)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_valid() {
+        for s in SETTINGS {
+            validate(s, s.default).unwrap_or_else(|e| panic!("{}: {e}", s.key));
+        }
+    }
+
+    #[test]
+    fn sizes_and_durations() {
+        assert_eq!(parse_size("25M").unwrap(), 25 << 20);
+        assert_eq!(parse_size("2g").unwrap(), 2 << 30);
+        assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
+        assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999T").is_err());
+        assert_eq!(format_size(2 << 30), "2G");
+        assert_eq!(format_size(1000), "1000");
+        assert_eq!(parse_duration("5d").unwrap(), Duration::from_secs(432000));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+
+    #[test]
+    fn values_are_normalised_or_refused() {
+        let get = |k| lookup(k).unwrap();
+        assert_eq!(validate(get("mynetworks"), "10.1.2.3/8, ::1").unwrap(), "10.0.0.0/8,::1/128");
+        assert!(validate(get("mynetworks"), "10.0.0.0/33").is_err());
+        assert_eq!(validate(get("listen.smtp"), "127.0.0.1:2525, [::1]:25").unwrap(), "127.0.0.1:2525,[::1]:25");
+        assert!(validate(get("listen.smtp"), "localhost:25").is_err());
+        assert_eq!(validate(get("relay.mode"), "Direct-Then-Relay").unwrap(), "direct-then-relay");
+        assert!(validate(get("relay.mode"), "maybe").is_err());
+        assert!(validate(get("relay.port"), "0").is_err());
+        assert_eq!(validate(get("dns.nameserver"), "127.0.0.1").unwrap(), "127.0.0.1:53");
+        assert!(validate(get("tls.cert"), "relative.pem").is_err());
+    }
+}

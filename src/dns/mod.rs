@@ -1,0 +1,2 @@
+//! DNS: resolver construction and the mail-related record checks (MX, PTR, SPF, DKIM, DMARC,
+//! DNSBL) with advice on what to publish.

@@ -1,0 +1,1 @@
+//! Maildir(++) storage: layout, atomic delivery, flags in file names, folder walk.

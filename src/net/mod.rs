@@ -1,0 +1,1 @@
+//! Networking: listeners, TLS, connection limits, auth-failure bans, graceful shutdown.

@@ -1,0 +1,114 @@
+//! Rendering: tables, JSON documents, progress bars and spinners. The only module that
+//! decides how things look; everything else hands it data.
+//!
+//! Tables use box drawing on a terminal and plain ASCII when piped, so `grep`/`awk` keep
+//! working. Progress bars and spinners appear only on a TTY and never under `--quiet` or
+//! `--json`. `NO_COLOR` is honoured by `console`, which indicatif and dialoguer use.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+pub fn stdout_is_tty() -> bool {
+    io::stdout().is_terminal()
+}
+
+pub fn stderr_is_tty() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// Writes one JSON document to stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Writes text to stdout, adding a final newline if missing.
+pub fn print(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+/// A table ready to print: header plus rows, fitted to the terminal width when there is one.
+pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<S>>) -> String {
+    let mut t = Table::new();
+    if stdout_is_tty() {
+        t.load_style(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        let (_, cols) = console::Term::stdout().size();
+        t.set_width(cols.max(40));
+    } else {
+        t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    t.set_header(header.to_vec());
+    for row in rows {
+        t.add_row(row.iter().map(|c| c.as_ref().to_string()).collect::<Vec<_>>());
+    }
+    t.to_string()
+}
+
+/// `key: value` lines with the keys aligned, for `show` commands.
+pub fn fields<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let width = pairs.iter().map(|(k, _)| k.as_ref().chars().count()).max().unwrap_or(0);
+    let mut s = String::new();
+    for (k, v) in pairs {
+        s.push_str(&format!("{:width$}  {}\n", format!("{}:", k.as_ref()), v.as_ref(), width = width + 1));
+    }
+    s
+}
+
+/// Whether progress output may be drawn: a TTY on stderr and the user did not ask for quiet.
+pub fn progress_allowed(quiet: bool, json: bool) -> bool {
+    !quiet && !json && stderr_is_tty()
+}
+
+/// A progress bar of `len` steps on stderr, or a hidden one when progress is not allowed.
+pub fn progress_bar(len: u64, message: &str, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(message.to_string());
+    pb
+}
+
+/// A progress bar counting bytes, for streaming work such as mbox import.
+pub fn byte_progress(len: u64, message: &str, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(message.to_string());
+    pb
+}
+
+/// A spinner for work of unknown length (DNS checks, connecting).
+pub fn spinner(message: &str, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_message(message.to_string());
+    pb.enable_steady_tick(Duration::from_millis(100));
+    pb
+}

@@ -1,0 +1,1 @@
+//! SMTP: the server session (MX and submission), local delivery, outbound client and queue.
