@@ -29,7 +29,9 @@ impl DataDir {
         if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
             return DataDir::new(PathBuf::from(x).join("mailctl"));
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         DataDir::new(home.join(".local/share/mailctl"))
     }
 
@@ -57,7 +59,8 @@ impl DataDir {
     /// part may still be `.` or `..` inside quotes or hold `/`; such names are encoded so a
     /// mailbox can never point outside its domain's directory.
     pub fn maildir(&self, address: &Address) -> PathBuf {
-        self.domain_mail(address.domain()).join(safe_component(address.local()))
+        self.domain_mail(address.domain())
+            .join(safe_component(address.local()))
     }
 
     pub fn tls(&self) -> PathBuf {

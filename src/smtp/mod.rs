@@ -1,1 +1,31 @@
-//! SMTP: the server session (MX and submission), local delivery, outbound client and queue.
+//! SMTP: the server session (MX on 25, submission on 587/465) and what it needs around it.
+//!
+//! - [`session`] is the sans-IO state machine: bytes in, reply bytes and [`session::Event`]s out.
+//!   One small file per command family (`cmd_*.rs`) holds the per-command rules.
+//! - [`policy`] is the trait the session asks about recipients, logins, senders and spooling,
+//!   so the state machine is testable without SQLite or a disk.
+//! - [`backend`] implements that trait over the core database and the spool directory;
+//!   [`delivery`] moves queued messages for local recipients into Maildirs.
+//! - [`conn`] drives a session over a TCP/TLS stream with tokio.
+//!
+//! Not here: outbound delivery to other domains (queued rows are left for it), DSN generation.
+
+pub mod backend;
+mod cmd_auth;
+mod cmd_data;
+mod cmd_hello;
+mod cmd_mail;
+mod cmd_misc;
+pub mod conn;
+pub mod data;
+pub mod delivery;
+pub mod policy;
+pub mod received;
+pub mod reply;
+pub mod session;
+
+pub use policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+pub use session::{Event, Service, Session, SessionConfig};
+
+#[cfg(test)]
+mod tests;
