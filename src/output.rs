@@ -52,17 +52,30 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
     }
     t.set_header(header.to_vec());
     for row in rows {
-        t.add_row(row.iter().map(|c| c.as_ref().to_string()).collect::<Vec<_>>());
+        t.add_row(
+            row.iter()
+                .map(|c| c.as_ref().to_string())
+                .collect::<Vec<_>>(),
+        );
     }
     t.to_string()
 }
 
 /// `key: value` lines with the keys aligned, for `show` commands.
 pub fn fields<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let width = pairs.iter().map(|(k, _)| k.as_ref().chars().count()).max().unwrap_or(0);
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.as_ref().chars().count())
+        .max()
+        .unwrap_or(0);
     let mut s = String::new();
     for (k, v) in pairs {
-        s.push_str(&format!("{:width$}  {}\n", format!("{}:", k.as_ref()), v.as_ref(), width = width + 1));
+        s.push_str(&format!(
+            "{:width$}  {}\n",
+            format!("{}:", k.as_ref()),
+            v.as_ref(),
+            width = width + 1
+        ));
     }
     s
 }
@@ -94,9 +107,11 @@ pub fn byte_progress(len: u64, message: &str, visible: bool) -> ProgressBar {
     }
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message(message.to_string());
     pb

@@ -53,7 +53,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                     rows.iter().map(|r| {
                         vec![
                             r.key.to_string(),
-                            if r.is_default { String::new() } else { r.value.clone() },
+                            if r.is_default {
+                                String::new()
+                            } else {
+                                r.value.clone()
+                            },
                             r.default.to_string(),
                             r.r#type.clone(),
                             r.description.to_string(),
@@ -66,14 +70,18 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Get { key } => {
             let value = db.setting(&key).map_err(|e| Fail::new(e.to_string()))?;
             if ctx.json {
-                let def = settings::lookup(&key).map(|s| s.default).unwrap_or_default();
+                let def = settings::lookup(&key)
+                    .map(|s| s.default)
+                    .unwrap_or_default();
                 output::json(&serde_json::json!({ "key": key, "value": value, "default": def }))?;
             } else {
                 output::print(&value)?;
             }
         }
         Cmd::Set { key, value } => {
-            let stored = db.set_setting(&key, &value).map_err(|e| Fail::new(e.to_string()))?;
+            let stored = db
+                .set_setting(&key, &value)
+                .map_err(|e| Fail::new(e.to_string()))?;
             if ctx.json {
                 output::json(&serde_json::json!({ "key": key, "value": stored }))?;
             } else if !ctx.quiet {
@@ -81,7 +89,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
         }
         Cmd::Unset { key } => {
-            let was = db.unset_setting(&key).map_err(|e| Fail::new(e.to_string()))?;
+            let was = db
+                .unset_setting(&key)
+                .map_err(|e| Fail::new(e.to_string()))?;
             let value = db.setting(&key)?;
             if ctx.json {
                 output::json(&serde_json::json!({ "key": key, "value": value, "was_set": was }))?;

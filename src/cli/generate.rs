@@ -37,7 +37,13 @@ pub fn write_man_pages(dir: &Path) -> std::io::Result<()> {
 /// Writes every completion script into `dir`, named as each shell's loader expects.
 pub fn write_completions(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
         clap_complete::generate_to(shell, &mut super::command(), "mailctl", dir)?;
     }
     Ok(())

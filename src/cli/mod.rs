@@ -68,7 +68,10 @@ impl Ctx {
     pub fn db(&self) -> anyhow::Result<Db> {
         Db::open(&self.data_dir).map_err(|e| {
             Fail::hint(
-                format!("cannot open the database in {}: {e}", self.data_dir.root().display()),
+                format!(
+                    "cannot open the database in {}: {e}",
+                    self.data_dir.root().display()
+                ),
                 "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
             )
             .into()
@@ -91,16 +94,28 @@ pub struct Fail {
 
 impl Fail {
     pub fn new(msg: impl Into<String>) -> Fail {
-        Fail { msg: msg.into(), hint: None, code: 1 }
+        Fail {
+            msg: msg.into(),
+            hint: None,
+            code: 1,
+        }
     }
 
     pub fn hint(msg: impl Into<String>, hint: impl Into<String>) -> Fail {
-        Fail { msg: msg.into(), hint: Some(hint.into()), code: 1 }
+        Fail {
+            msg: msg.into(),
+            hint: Some(hint.into()),
+            code: 1,
+        }
     }
 
     /// A usage error that clap could not catch (exit 2).
     pub fn usage(msg: impl Into<String>) -> Fail {
-        Fail { msg: msg.into(), hint: None, code: 2 }
+        Fail {
+            msg: msg.into(),
+            hint: None,
+            code: 2,
+        }
     }
 }
 
@@ -148,15 +163,17 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
 
 /// Maps a command's result to an exit code, printing the error as one line.
 pub fn finish(result: anyhow::Result<()>) -> ExitCode {
-    let Err(err) = result else { return ExitCode::SUCCESS };
+    let Err(err) = result else {
+        return ExitCode::SUCCESS;
+    };
     if let Some(Exit(code)) = err.downcast_ref::<Exit>() {
         return ExitCode::from(*code);
     }
     // `mailctl man | head` closes the pipe early; that is success, not an error.
-    if err
-        .chain()
-        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-    {
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
         return ExitCode::SUCCESS;
     }
     let fail = err.chain().find_map(|e| e.downcast_ref::<Fail>());

@@ -46,11 +46,22 @@ impl Domain {
                 "'{input}' is an address literal; mailctl serves domain names, not IP literals"
             ));
         }
-        let ascii = idna::domain_to_ascii_strict(trimmed).map_err(|_| {
-            AddressError(format!(
-                "domain '{input}' is not a valid internationalized domain name (IDNA 2008 / UTS #46)"
-            ))
-        })?;
+        // Plain ASCII names get the LDH checks below with precise messages; only names with
+        // non-ASCII characters go through IDNA, which turns them into A-labels.
+        let ascii = if trimmed.is_ascii() {
+            trimmed.to_ascii_lowercase()
+        } else {
+            if trimmed.split('.').any(str::is_empty) {
+                return err(format!(
+                    "domain '{input}' has an empty label (two dots in a row or a leading dot)"
+                ));
+            }
+            idna::domain_to_ascii_strict(trimmed).map_err(|_| {
+                AddressError(format!(
+                    "domain '{input}' is not a valid internationalized domain name (IDNA 2008 / UTS #46)"
+                ))
+            })?
+        };
         if ascii.len() > MAX_DOMAIN_LEN {
             return err(format!(
                 "domain is {} characters long; the limit is {MAX_DOMAIN_LEN} (RFC 1035)",
@@ -65,22 +76,36 @@ impl Domain {
         }
         for label in &labels {
             if label.is_empty() {
-                return err(format!("domain '{input}' has an empty label (two dots in a row or a leading dot)"));
+                return err(format!(
+                    "domain '{input}' has an empty label (two dots in a row or a leading dot)"
+                ));
             }
             if label.len() > 63 {
-                return err(format!("domain label '{label}' is longer than 63 characters (RFC 1035)"));
+                return err(format!(
+                    "domain label '{label}' is longer than 63 characters (RFC 1035)"
+                ));
             }
-            if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
                 return err(format!(
                     "domain label '{label}' may hold only letters, digits and hyphens (RFC 1035 LDH rule)"
                 ));
             }
             if label.starts_with('-') || label.ends_with('-') {
-                return err(format!("domain label '{label}' may not start or end with a hyphen"));
+                return err(format!(
+                    "domain label '{label}' may not start or end with a hyphen"
+                ));
             }
         }
-        if labels.last().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
-            return err(format!("'{input}' looks like an IP address, not a domain name"));
+        if labels
+            .last()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return err(format!(
+                "'{input}' looks like an IP address, not a domain name"
+            ));
         }
         Ok(Domain(ascii.to_ascii_lowercase()))
     }
@@ -132,11 +157,17 @@ impl Address {
             ));
         }
         let Some(at) = input.rfind('@') else {
-            return err(format!("'{}' has no '@': an address is local-part@domain", input.escape_debug()));
+            return err(format!(
+                "'{}' has no '@': an address is local-part@domain",
+                input.escape_debug()
+            ));
         };
         let (local, domain) = (&input[..at], &input[at + 1..]);
         if domain.is_empty() {
-            return err(format!("'{}' has nothing after the '@'", input.escape_debug()));
+            return err(format!(
+                "'{}' has nothing after the '@'",
+                input.escape_debug()
+            ));
         }
         let domain = Domain::parse(domain)?;
         let local = parse_local_part(local)?;
@@ -152,7 +183,10 @@ impl Address {
 
     /// Builds from parts that were validated when they were stored.
     pub fn from_stored(local: String, domain: String) -> Address {
-        Address { local, domain: Domain(domain) }
+        Address {
+            local,
+            domain: Domain(domain),
+        }
     }
 
     pub fn local(&self) -> &str {
@@ -171,7 +205,10 @@ impl Address {
             return self.clone();
         }
         match self.local.find(sep) {
-            Some(i) if i > 0 => Address { local: self.local[..i].to_string(), domain: self.domain.clone() },
+            Some(i) if i > 0 => Address {
+                local: self.local[..i].to_string(),
+                domain: self.domain.clone(),
+            },
             _ => self.clone(),
         }
     }
@@ -194,7 +231,9 @@ impl fmt::Display for Address {
 
 /// RFC 5322 atext, widened by RFC 6531 to any non-ASCII character.
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (!c.is_ascii() && !c.is_control())
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (!c.is_ascii() && !c.is_control())
 }
 
 fn parse_local_part(local: &str) -> Result<String, AddressError> {
@@ -206,7 +245,9 @@ fn parse_local_part(local: &str) -> Result<String, AddressError> {
     }
     let normalised = if let Some(inner) = local.strip_prefix('"') {
         let Some(inner) = inner.strip_suffix('"') else {
-            return err(format!("local part '{local}' opens a quote it does not close"));
+            return err(format!(
+                "local part '{local}' opens a quote it does not close"
+            ));
         };
         let mut content = String::new();
         let mut chars = inner.chars();
@@ -214,9 +255,17 @@ fn parse_local_part(local: &str) -> Result<String, AddressError> {
             match c {
                 '\\' => match chars.next() {
                     Some(q) if (' '..='~').contains(&q) => content.push(q),
-                    _ => return err(format!("local part '{local}' has a bad quoted-pair (RFC 5321 §4.1.2)")),
+                    _ => {
+                        return err(format!(
+                            "local part '{local}' has a bad quoted-pair (RFC 5321 §4.1.2)"
+                        ));
+                    }
                 },
-                '"' => return err(format!("local part '{local}' has an unescaped quote inside quotes")),
+                '"' => {
+                    return err(format!(
+                        "local part '{local}' has an unescaped quote inside quotes"
+                    ));
+                }
                 c if c == ' ' || c.is_ascii_graphic() || !c.is_ascii() => content.push(c),
                 c => return err(format!("local part '{local}' contains {c:?} inside quotes")),
             }
@@ -243,7 +292,10 @@ fn parse_local_part(local: &str) -> Result<String, AddressError> {
                     "local part '{local}' has a leading, trailing or doubled dot (RFC 5321 dot-atom)"
                 ));
             }
-            let bad = local.chars().find(|&c| c != '.' && !is_atext(c)).unwrap_or('?');
+            let bad = local
+                .chars()
+                .find(|&c| c != '.' && !is_atext(c))
+                .unwrap_or('?');
             return err(format!(
                 "local part '{local}' contains {bad:?}, which needs quoting (RFC 5321 dot-atom)"
             ));
@@ -260,7 +312,9 @@ fn parse_local_part(local: &str) -> Result<String, AddressError> {
 }
 
 fn is_dot_atom(s: &str) -> bool {
-    !s.is_empty() && s.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+    !s.is_empty()
+        && s.split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
 }
 
 /// The source of an alias: a full address, or `@domain` for a catch-all.
@@ -301,8 +355,14 @@ mod tests {
 
     #[test]
     fn domains_normalise_to_lowercase_a_labels() {
-        assert_eq!(Domain::parse("Example.COM").unwrap().as_str(), "example.com");
-        assert_eq!(Domain::parse("example.com.").unwrap().as_str(), "example.com");
+        assert_eq!(
+            Domain::parse("Example.COM").unwrap().as_str(),
+            "example.com"
+        );
+        assert_eq!(
+            Domain::parse("example.com.").unwrap().as_str(),
+            "example.com"
+        );
         let d = Domain::parse("Bücher.example").unwrap();
         assert_eq!(d.as_str(), "xn--bcher-kva.example");
         assert_eq!(d.unicode(), "bücher.example");
@@ -334,19 +394,46 @@ mod tests {
     fn addresses_parse_and_normalise() {
         let a = Address::parse("John.Doe@Example.com").unwrap();
         assert_eq!(a.to_string(), "john.doe@example.com");
-        assert_eq!(Address::parse("\"john\"@example.com").unwrap().to_string(), "john@example.com");
-        assert_eq!(Address::parse("\"a b\"@example.com").unwrap().to_string(), "\"a b\"@example.com");
-        assert_eq!(Address::parse("用户@例子.测试").unwrap().domain().as_str(), "xn--fsqu00a.xn--0zwm56d");
+        assert_eq!(
+            Address::parse("\"john\"@example.com").unwrap().to_string(),
+            "john@example.com"
+        );
+        assert_eq!(
+            Address::parse("\"a b\"@example.com").unwrap().to_string(),
+            "\"a b\"@example.com"
+        );
+        assert_eq!(
+            Address::parse("用户@例子.测试").unwrap().domain().as_str(),
+            "xn--fsqu00a.xn--0zwm56d"
+        );
     }
 
     #[test]
     fn bad_addresses_are_refused() {
-        for input in ["", "a", "a@@b.c", "a@b..c", "@b.c", "a@", ".a@b.c", "a.@b.c", "a..b@c.d", "a\u{7}@b.c", "a b@c.d", "a\"@b.c", "\"a@b.c"] {
+        for input in [
+            "",
+            "a",
+            "a@@b.c",
+            "a@b..c",
+            "@b.c",
+            "a@",
+            ".a@b.c",
+            "a.@b.c",
+            "a..b@c.d",
+            "a\u{7}@b.c",
+            "a b@c.d",
+            "a\"@b.c",
+            "\"a@b.c",
+        ] {
             assert!(Address::parse(input).is_err(), "{input:?} accepted");
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
         assert!(Address::parse(&long_local).unwrap_err().0.contains("64"));
-        let long = format!("{}@{}.com", "a".repeat(60), vec!["b".repeat(60); 4].join("."));
+        let long = format!(
+            "{}@{}.com",
+            "a".repeat(60),
+            vec!["b".repeat(60); 4].join(".")
+        );
         assert!(Address::parse(&long).unwrap_err().0.contains("254"));
         assert!(Address::parse(&"x".repeat(5000)).is_err());
     }
@@ -357,14 +444,32 @@ mod tests {
         assert_eq!(a.without_detail("+").to_string(), "user@example.com");
         assert!(a.has_detail("+"));
         assert_eq!(a.without_detail("").to_string(), a.to_string());
-        assert_eq!(Address::parse("+x@example.com").unwrap().without_detail("+").local(), "+x");
-        assert_eq!(Address::parse("u-x@example.com").unwrap().without_detail("-").local(), "u");
+        assert_eq!(
+            Address::parse("+x@example.com")
+                .unwrap()
+                .without_detail("+")
+                .local(),
+            "+x"
+        );
+        assert_eq!(
+            Address::parse("u-x@example.com")
+                .unwrap()
+                .without_detail("-")
+                .local(),
+            "u"
+        );
     }
 
     #[test]
     fn alias_sources() {
-        assert_eq!(AliasSource::parse("@Example.com").unwrap().to_string(), "@example.com");
-        assert!(matches!(AliasSource::parse("a@example.com").unwrap(), AliasSource::Address(_)));
+        assert_eq!(
+            AliasSource::parse("@Example.com").unwrap().to_string(),
+            "@example.com"
+        );
+        assert!(matches!(
+            AliasSource::parse("a@example.com").unwrap(),
+            AliasSource::Address(_)
+        ));
         assert!(AliasSource::parse("@").is_err());
     }
 }

@@ -59,7 +59,10 @@ impl Db {
         let path = data_dir.db();
         let conn = Connection::open(&path)?;
         Self::configure(&conn)?;
-        let mut db = Db { conn, data_dir: data_dir.clone() };
+        let mut db = Db {
+            conn,
+            data_dir: data_dir.clone(),
+        };
         db.migrate(&path)?;
         Ok(db)
     }
@@ -87,16 +90,24 @@ impl Db {
     }
 
     fn migrate(&mut self, path: &Path) -> Result<()> {
-        let found: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let found: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > SCHEMA_VERSION {
-            return Err(CoreError::SchemaTooNew { path: path.display().to_string(), found, known: SCHEMA_VERSION });
+            return Err(CoreError::SchemaTooNew {
+                path: path.display().to_string(),
+                found,
+                known: SCHEMA_VERSION,
+            });
         }
         if found == SCHEMA_VERSION {
             return Ok(());
         }
         // IMMEDIATE takes the write lock first, so two processes opening a fresh database
         // at once cannot both run the same migration.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(sql)?;
@@ -119,20 +130,26 @@ impl Db {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// The stored value of a setting, or its default.
     pub fn setting(&self, key: &str) -> Result<String> {
         let def = known(key)?;
-        Ok(self.stored_setting(def.key)?.unwrap_or_else(|| def.default.to_string()))
+        Ok(self
+            .stored_setting(def.key)?
+            .unwrap_or_else(|| def.default.to_string()))
     }
 
     /// The value explicitly stored for a key, if any.
     pub fn stored_setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -142,7 +159,8 @@ impl Db {
 
     pub fn setting_u64(&self, key: &str) -> Result<u64> {
         let v = self.setting(key)?;
-        v.parse().map_err(|_| CoreError::Invalid(format!("setting {key} = '{v}' is not a number")))
+        v.parse()
+            .map_err(|_| CoreError::Invalid(format!("setting {key} = '{v}' is not a number")))
     }
 
     pub fn setting_duration(&self, key: &str) -> Result<Duration> {
@@ -169,8 +187,16 @@ impl Db {
     /// Removes a stored value so the default applies again. Returns whether one was stored.
     pub fn unset_setting(&self, key: &str) -> Result<bool> {
         let def = known(key)?;
-        Ok(self.conn.execute("DELETE FROM settings WHERE key = ?1", [def.key])? > 0)
+        Ok(self
+            .conn
+            .execute("DELETE FROM settings WHERE key = ?1", [def.key])?
+            > 0)
     }
+}
+
+/// Reads a non-negative integer column (SQLite integers are signed).
+pub(crate) fn count(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<u64> {
+    Ok(row.get::<_, i64>(idx)?.max(0) as u64)
 }
 
 fn known(key: &str) -> Result<&'static Setting> {
@@ -210,7 +236,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dd = DataDir::new(dir.path());
         let db = Db::open(&dd).unwrap();
-        db.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        db.conn()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
         drop(db);
         let err = Db::open(&dd).err().unwrap().to_string();
         assert!(err.contains("newer than this mailctl knows"), "{err}");
@@ -227,7 +255,10 @@ mod tests {
         assert!(db.set_setting("smtp.max_message_size", "big").is_err());
         assert!(db.unset_setting("smtp.max_message_size").unwrap());
         assert_eq!(db.setting("smtp.max_message_size").unwrap(), "25M");
-        let e = db.set_setting("max_message_size", "1").unwrap_err().to_string();
+        let e = db
+            .set_setting("max_message_size", "1")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean smtp.max_message_size"), "{e}");
     }
 }

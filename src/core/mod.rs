@@ -5,9 +5,12 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
+pub mod aliases;
 pub mod db;
+pub mod domains;
 pub mod paths;
 pub mod settings;
+pub mod users;
 
 pub use address::{Address, AliasSource, Domain};
 pub use db::Db;
@@ -18,7 +21,10 @@ pub enum CoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("{kind} {name} does not exist")]
@@ -30,7 +36,11 @@ pub enum CoreError {
     #[error(
         "the database at {path} has schema version {found}, newer than this mailctl knows ({known}); upgrade mailctl or restore a backup"
     )]
-    SchemaTooNew { path: String, found: i64, known: i64 },
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
 }
 
 impl From<address::AddressError> for CoreError {
@@ -41,7 +51,10 @@ impl From<address::AddressError> for CoreError {
 
 impl CoreError {
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> CoreError {
-        CoreError::Io { path: path.display().to_string(), source }
+        CoreError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }
 

@@ -29,7 +29,9 @@ impl DataDir {
         if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
             return DataDir::new(PathBuf::from(x).join("mailctl"));
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         DataDir::new(home.join(".local/share/mailctl"))
     }
 
@@ -57,7 +59,8 @@ impl DataDir {
     /// part may still be `.` or `..` inside quotes or hold `/`; such names are encoded so a
     /// mailbox can never point outside its domain's directory.
     pub fn maildir(&self, address: &Address) -> PathBuf {
-        self.domain_mail(address.domain()).join(safe_component(address.local()))
+        self.domain_mail(address.domain())
+            .join(safe_component(address.local()))
     }
 
     pub fn tls(&self) -> PathBuf {
@@ -92,9 +95,12 @@ mod tests {
         let dd = DataDir::new("/d");
         let a = Address::parse("\"../x\"@example.com").unwrap();
         let p = dd.maildir(&a);
-        assert_eq!(p, PathBuf::from("/d/mail/example.com/%2E.%2Fx"));
+        // Quoted local parts keep their quotes, so they can never be `.` or `..`.
+        assert_eq!(p, PathBuf::from("/d/mail/example.com/\"..%2Fx\""));
         let b = Address::parse("\"..\"@example.com").unwrap();
-        assert_eq!(dd.maildir(&b), PathBuf::from("/d/mail/example.com/%2E."));
+        assert_eq!(dd.maildir(&b), PathBuf::from("/d/mail/example.com/\"..\""));
+        assert_eq!(safe_component(".."), "%2E.");
+        assert_eq!(safe_component(".Sent"), "%2ESent");
         let c = Address::parse("john@example.com").unwrap();
         assert_eq!(dd.maildir(&c), PathBuf::from("/d/mail/example.com/john"));
     }

@@ -135,14 +135,16 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
             if v.is_empty() {
                 return Ok(String::new());
             }
-            Domain::parse(v).map(|d| d.as_str().to_string()).map_err(|e| e.0)
+            Domain::parse(v)
+                .map(|d| d.as_str().to_string())
+                .map_err(|e| e.0)
         }
         Kind::Listen => {
             let mut out = Vec::new();
             for item in list() {
-                let sa: SocketAddr = item
-                    .parse()
-                    .map_err(|_| format!("'{item}' is not ADDR:PORT (e.g. 0.0.0.0:25 or [::]:25)"))?;
+                let sa: SocketAddr = item.parse().map_err(|_| {
+                    format!("'{item}' is not ADDR:PORT (e.g. 0.0.0.0:25 or [::]:25)")
+                })?;
                 out.push(sa.to_string());
             }
             Ok(out.join(","))
@@ -184,7 +186,9 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
         Kind::Ips => {
             let mut out = Vec::new();
             for item in list() {
-                let ip: IpAddr = item.parse().map_err(|_| format!("'{item}' is not an IP address"))?;
+                let ip: IpAddr = item
+                    .parse()
+                    .map_err(|_| format!("'{item}' is not an IP address"))?;
                 out.push(ip.to_string());
             }
             Ok(out.join(","))
@@ -230,7 +234,10 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let upper = t.to_ascii_uppercase();
-    let u = upper.strip_suffix("IB").or_else(|| upper.strip_suffix('B')).unwrap_or(&upper);
+    let u = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
     let (num, mult) = match u.chars().last() {
         Some('K') => (&u[..u.len() - 1], 1u64 << 10),
         Some('M') => (&u[..u.len() - 1], 1 << 20),
@@ -238,17 +245,17 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         Some('T') => (&u[..u.len() - 1], 1 << 40),
         _ => (u, 1),
     };
-    let n: u64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size; write e.g. 25M, 2G, 512K or a number of bytes"))?;
-    n.checked_mul(mult).ok_or_else(|| format!("'{s}' is too large"))
+    let n: u64 = num.trim().parse().map_err(|_| {
+        format!("'{s}' is not a size; write e.g. 25M, 2G, 512K or a number of bytes")
+    })?;
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 /// Renders bytes the way people write quotas: `2G`, `25M`, `1536K`, `100`.
 pub fn format_size(n: u64) -> String {
     for (unit, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{}{unit}", n >> shift);
         }
     }
@@ -264,7 +271,11 @@ pub fn human_size(n: u64) -> String {
         v /= 1024.0;
         i += 1;
     }
-    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", units[i]) }
+    if i == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", units[i])
+    }
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -288,9 +299,9 @@ pub fn parse_network(s: &str) -> Result<ipnet::IpNet, String> {
     if let Ok(net) = s.parse::<ipnet::IpNet>() {
         return Ok(net.trunc());
     }
-    s.parse::<IpAddr>()
-        .map(ipnet::IpNet::from)
-        .map_err(|_| format!("'{s}' is not a network; write e.g. 192.0.2.0/24, 2001:db8::/32 or one IP"))
+    s.parse::<IpAddr>().map(ipnet::IpNet::from).map_err(|_| {
+        format!("'{s}' is not a network; write e.g. 192.0.2.0/24, 2001:db8::/32 or one IP")
+    })
 }
 
 pub fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
@@ -299,7 +310,9 @@ pub fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
     }
     s.parse::<IpAddr>()
         .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| format!("'{s}' is not a name server; write ADDR or ADDR:PORT ([ADDR]:PORT for IPv6)"))
+        .map_err(|_| {
+            format!("'{s}' is not a name server; write ADDR or ADDR:PORT ([ADDR]:PORT for IPv6)")
+        })
 }
 
 #[cfg(test)]
@@ -331,14 +344,26 @@ mod tests {
     #[test]
     fn values_are_normalised_or_refused() {
         let get = |k| lookup(k).unwrap();
-        assert_eq!(validate(get("mynetworks"), "10.1.2.3/8, ::1").unwrap(), "10.0.0.0/8,::1/128");
+        assert_eq!(
+            validate(get("mynetworks"), "10.1.2.3/8, ::1").unwrap(),
+            "10.0.0.0/8,::1/128"
+        );
         assert!(validate(get("mynetworks"), "10.0.0.0/33").is_err());
-        assert_eq!(validate(get("listen.smtp"), "127.0.0.1:2525, [::1]:25").unwrap(), "127.0.0.1:2525,[::1]:25");
+        assert_eq!(
+            validate(get("listen.smtp"), "127.0.0.1:2525, [::1]:25").unwrap(),
+            "127.0.0.1:2525,[::1]:25"
+        );
         assert!(validate(get("listen.smtp"), "localhost:25").is_err());
-        assert_eq!(validate(get("relay.mode"), "Direct-Then-Relay").unwrap(), "direct-then-relay");
+        assert_eq!(
+            validate(get("relay.mode"), "Direct-Then-Relay").unwrap(),
+            "direct-then-relay"
+        );
         assert!(validate(get("relay.mode"), "maybe").is_err());
         assert!(validate(get("relay.port"), "0").is_err());
-        assert_eq!(validate(get("dns.nameserver"), "127.0.0.1").unwrap(), "127.0.0.1:53");
+        assert_eq!(
+            validate(get("dns.nameserver"), "127.0.0.1").unwrap(),
+            "127.0.0.1:53"
+        );
         assert!(validate(get("tls.cert"), "relative.pem").is_err());
     }
 }
