@@ -163,6 +163,12 @@ impl Address {
             ));
         };
         let (local, domain) = (&input[..at], &input[at + 1..]);
+        if !local.starts_with('"') && local.contains('@') {
+            return err(format!(
+                "'{}' has more than one '@' (a local part holding '@' must be quoted)",
+                input.escape_debug()
+            ));
+        }
         if domain.is_empty() {
             return err(format!(
                 "'{}' has nothing after the '@'",
