@@ -682,3 +682,25 @@ fn broken_pipe_is_not_an_error() {
         stderr(&o)
     );
 }
+
+/// The provisioning example works as shipped, twice in a row (it is idempotent).
+#[test]
+fn provisioning_example_runs_and_is_idempotent() {
+    if Command::new("jq").arg("--version").output().is_err() {
+        panic!("jq is required (scripts/test installs it)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/provision.sh");
+    for _ in 0..2 {
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg(dir.path())
+            .env("MAILCTL", env!("CARGO_BIN_EXE_mailctl"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(j["users"], 2);
+        assert_eq!(j["aliases"], 2);
+    }
+}
