@@ -47,7 +47,8 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
         let (_, cols) = console::Term::stdout().size();
         t.set_width(cols.max(40));
     } else {
-        t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED);
+        // Plain aligned columns, so `awk '{print $1}'` works on piped output.
+        t.load_style(presets::NOTHING);
         t.set_content_arrangement(ContentArrangement::Disabled);
     }
     t.set_header(header.to_vec());

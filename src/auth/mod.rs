@@ -1,1 +1,272 @@
-//! Authentication: password hashing and verification, SASL mechanisms.
+//! Authentication: password hashing and verification for every daemon, and the login check
+//! they share.
+//!
+//! New passwords are hashed with argon2id (PHC string). Hashes imported from Dovecot,
+//! PostfixAdmin or `/etc/shadow` verify as they are: `{SHA512-CRYPT}`/`$6$`, `{SHA256-CRYPT}`/
+//! `$5$`, `{BLF-CRYPT}`/`$2y$`/`$2b$`/`$2a$`, `{ARGON2ID}`/`$argon2id$` (and `$argon2i$`).
+//! Comparisons are constant-time inside the hash libraries, and unknown users cost the same
+//! as known ones (a dummy hash is verified), so timing reveals neither.
+//!
+//! SASL mechanisms live with the protocols; this module only answers "is this the password".
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::core::users::User;
+use crate::core::{Address, Db};
+
+/// Argon2id cost parameters (memory in KiB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl HashCost {
+    /// OWASP's recommendation for argon2id: 19 MiB, 2 iterations, 1 lane.
+    pub const OWASP: HashCost = HashCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    /// The cost configured in the settings.
+    pub fn from_settings(db: &Db) -> crate::core::Result<HashCost> {
+        let memory = db.setting_size("auth.argon2_memory")? / 1024;
+        Ok(HashCost {
+            memory_kib: u32::try_from(memory).unwrap_or(u32::MAX),
+            iterations: u32::try_from(db.setting_u64("auth.argon2_iterations")?)
+                .unwrap_or(u32::MAX),
+            parallelism: u32::try_from(db.setting_u64("auth.argon2_parallelism")?)
+                .unwrap_or(u32::MAX),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("argon2 parameters rejected: {0} (check auth.argon2_* settings)")]
+    Params(String),
+    #[error("cannot hash: {0}")]
+    Hash(String),
+    #[error("{0}")]
+    BadHash(String),
+}
+
+/// Hashes a new password with argon2id and a random salt.
+pub fn hash_password(password: &str, cost: HashCost) -> Result<String, AuthError> {
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
+        .map_err(|e| AuthError::Params(e.to_string()))?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    argon
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+/// The scheme of a stored hash, after any `{SCHEME}` prefix is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Argon2,
+    ShaCrypt,
+    Bcrypt,
+}
+
+/// Splits a Dovecot-style `{SCHEME}` prefix off and names the hash family. Refuses schemes
+/// mailctl cannot verify, so an import never stores a hash nobody can log in with.
+pub fn classify(stored: &str) -> Result<(Scheme, &str), AuthError> {
+    let (prefix, hash) = match stored.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        Some((p, h)) => (Some(p.to_ascii_uppercase()), h),
+        None => (None, stored),
+    };
+    let scheme = if hash.starts_with("$argon2id$") || hash.starts_with("$argon2i$") {
+        Scheme::Argon2
+    } else if hash.starts_with("$6$") || hash.starts_with("$5$") {
+        Scheme::ShaCrypt
+    } else if ["$2y$", "$2b$", "$2a$", "$2x$"]
+        .iter()
+        .any(|p| hash.starts_with(p))
+    {
+        Scheme::Bcrypt
+    } else {
+        return Err(AuthError::BadHash(format!(
+            "unsupported password hash{}: mailctl verifies argon2id ($argon2id$), SHA512-CRYPT/SHA256-CRYPT ($6$/$5$) and BLF-CRYPT ($2y$)",
+            prefix
+                .map(|p| format!(" scheme {{{p}}}"))
+                .unwrap_or_default()
+        )));
+    };
+    let expected = match scheme {
+        Scheme::Argon2 => &["ARGON2ID", "ARGON2I", "CRYPT"][..],
+        Scheme::ShaCrypt => &["SHA512-CRYPT", "SHA256-CRYPT", "CRYPT"][..],
+        Scheme::Bcrypt => &["BLF-CRYPT", "CRYPT"][..],
+    };
+    if let Some(p) = prefix
+        && !expected.contains(&p.as_str())
+    {
+        return Err(AuthError::BadHash(format!(
+            "scheme {{{p}}} does not match the hash that follows it"
+        )));
+    }
+    Ok((scheme, hash))
+}
+
+/// Checks that a hash is well-formed enough to verify against later (for imports).
+pub fn validate_hash(stored: &str) -> Result<(), AuthError> {
+    let (scheme, hash) = classify(stored)?;
+    let ok = match scheme {
+        Scheme::Argon2 => PasswordHash::new(hash).is_ok(),
+        Scheme::ShaCrypt => sha_crypt::PasswordHashRef::new(hash).is_ok(),
+        Scheme::Bcrypt => hash.len() == 60,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AuthError::BadHash("the password hash is malformed".into()))
+    }
+}
+
+/// Whether `password` matches the stored hash. Malformed hashes never match.
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    let Ok((scheme, hash)) = classify(stored) else {
+        return false;
+    };
+    match scheme {
+        Scheme::Argon2 => PasswordHash::new(hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false),
+        Scheme::ShaCrypt => sha_crypt::ShaCrypt::default()
+            .verify_password(password.as_bytes(), hash)
+            .is_ok(),
+        Scheme::Bcrypt => bcrypt::verify(password, hash).unwrap_or(false),
+    }
+}
+
+/// A hash of a random password with the configured cost, verified when the user does not
+/// exist so that the answer takes as long as for a real user.
+fn dummy_hash(cost: HashCost) -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut secret = [0u8; 16];
+        let _ = getrandom::fill(&mut secret);
+        let pw: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+        hash_password(&pw, cost)
+            .unwrap_or_else(|_| hash_password(&pw, HashCost::OWASP).unwrap_or_default())
+    })
+}
+
+/// The login check every daemon uses: the user if the password is right and the account is
+/// enabled, else `None`. Costs one hash verification either way.
+pub fn authenticate(db: &Db, username: &str, password: &str) -> crate::core::Result<Option<User>> {
+    let user = match Address::parse(username) {
+        Ok(addr) => db.user(&addr)?,
+        Err(_) => None,
+    };
+    match user {
+        Some(u) => {
+            let ok = verify_password(&u.password_hash, password);
+            Ok((ok && u.enabled).then_some(u))
+        }
+        None => {
+            let cost = HashCost::from_settings(db).unwrap_or(HashCost::OWASP);
+            let _ = verify_password(dummy_hash(cost), password);
+            Ok(None)
+        }
+    }
+}
+
+/// A random password of `len` characters from an alphabet without look-alikes.
+pub fn random_password(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 64];
+    while out.len() < len {
+        if getrandom::fill(&mut buf).is_err() {
+            break;
+        }
+        // Rejection sampling keeps the distribution uniform.
+        for &b in &buf {
+            let limit = 256 - (256 % ALPHABET.len());
+            if (b as usize) < limit && out.len() < len {
+                out.push(ALPHABET[b as usize % ALPHABET.len()] as char);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHEAP: HashCost = HashCost {
+        memory_kib: 1024,
+        iterations: 1,
+        parallelism: 1,
+    };
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash_password("correct horse", CHEAP).unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert!(verify_password(&h, "correct horse"));
+        assert!(!verify_password(&h, "correct horsf"));
+        assert!(verify_password(
+            &format!("{{ARGON2ID}}{h}"),
+            "correct horse"
+        ));
+    }
+
+    // Known vectors: `openssl passwd -6 -salt saltsalt secret`, `openssl passwd -5 -salt
+    // saltsalt secret`, and a bcrypt $2y$ (cost 5) from Python bcrypt, re-prefixed as PHP writes it.
+    const SHA512: &str = "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1";
+    const SHA256: &str = "$5$saltsalt$0IyaXrmV7.sGNS6tirgqHLqX/G.FBvgkYA.lpPdS5sA";
+    const BCRYPT: &str = "$2y$05$fdDzU/K/PETLXAePxymtHuoOEnmtT7NQtAfjRyI9ujlp3altqOCSm";
+
+    #[test]
+    fn imported_hashes_verify_as_they_are() {
+        for h in [SHA512, SHA256, BCRYPT] {
+            assert!(verify_password(h, "secret"), "{h}");
+            assert!(!verify_password(h, "Secret"), "{h}");
+            validate_hash(h).unwrap();
+        }
+        assert!(verify_password(
+            &format!("{{SHA512-CRYPT}}{SHA512}"),
+            "secret"
+        ));
+        assert!(verify_password(&format!("{{BLF-CRYPT}}{BCRYPT}"), "secret"));
+        assert!(verify_password(&format!("{{CRYPT}}{SHA512}"), "secret"));
+    }
+
+    #[test]
+    fn bad_hashes_never_match_and_are_refused() {
+        for h in [
+            "",
+            "secret",
+            "{PLAIN}secret",
+            "{MD5}x",
+            "$1$abc$def",
+            "$6$",
+            "{BLF-CRYPT}$6$saltsalt$x",
+            "$2y$05$short",
+        ] {
+            assert!(!verify_password(h, "secret"), "{h}");
+            assert!(validate_hash(h).is_err(), "{h}");
+        }
+    }
+
+    #[test]
+    fn random_passwords() {
+        let a = random_password(20);
+        assert_eq!(a.len(), 20);
+        assert_ne!(a, random_password(20));
+    }
+}

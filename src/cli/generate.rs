@@ -18,8 +18,13 @@ pub struct ManArgs {
 
 pub fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
     let mut cmd = super::command();
+    // clap_complete panics on a write error, so render first and write with error handling
+    // (`mailctl completions bash | head` must not panic).
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "mailctl", &mut buf);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "mailctl", &mut out);
+    std::io::Write::write_all(&mut out, &buf)?;
+    std::io::Write::flush(&mut out)?;
     Ok(())
 }
 

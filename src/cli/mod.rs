@@ -4,8 +4,13 @@
 //! Exit codes: 0 success, 1 the thing checked or asked failed, 2 usage error (clap's own).
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
 
+mod alias;
 mod config;
+mod domain;
 pub mod generate;
+pub mod password;
+mod status;
+mod user;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -46,6 +51,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// What is configured: counts, data directory, listeners.
+    Status(status::Args),
+    /// Manage the domains this server receives mail for.
+    #[command(subcommand)]
+    Domain(domain::Cmd),
+    /// Manage mailboxes (users) and their passwords and quotas.
+    #[command(subcommand)]
+    User(user::Cmd),
+    /// Manage aliases, distribution lists and catch-alls.
+    #[command(subcommand)]
+    Alias(alias::Cmd),
     /// Read and change server settings.
     #[command(subcommand)]
     Config(config::Cmd),
@@ -155,6 +171,10 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Status(a) => status::run(ctx, a),
+        Command::Domain(c) => domain::run(ctx, c),
+        Command::User(c) => user::run(ctx, c),
+        Command::Alias(c) => alias::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => generate::completions(a),
         Command::Man(a) => generate::man(a),
@@ -187,4 +207,31 @@ pub fn finish(result: anyhow::Result<()>) -> ExitCode {
 /// The clap command, for completions, man pages and the test that keeps them current.
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// Turns a core error into a user-facing failure with a hint where one helps.
+pub fn core_fail(e: crate::core::CoreError) -> anyhow::Error {
+    use crate::core::CoreError;
+    match &e {
+        CoreError::NotFound { kind: "user", .. } => {
+            Fail::hint(e.to_string(), "`mailctl user list` shows the users").into()
+        }
+        CoreError::NotFound { kind: "domain", .. } => Fail::hint(
+            e.to_string(),
+            "`mailctl domain list` shows the served domains",
+        )
+        .into(),
+        CoreError::NotFound { kind: "alias", .. } => {
+            Fail::hint(e.to_string(), "`mailctl alias list` shows the aliases").into()
+        }
+        CoreError::Sqlite(_) | CoreError::Io { .. } => anyhow::Error::new(e),
+        _ => Fail::new(e.to_string()).into(),
+    }
+}
+
+/// RFC 3339 in UTC, the one timestamp format of every table and JSON document.
+pub fn timestamp(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| secs.to_string())
 }

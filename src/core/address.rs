@@ -46,11 +46,22 @@ impl Domain {
                 "'{input}' is an address literal; mailctl serves domain names, not IP literals"
             ));
         }
-        let ascii = idna::domain_to_ascii_strict(trimmed).map_err(|_| {
-            AddressError(format!(
-                "domain '{input}' is not a valid internationalized domain name (IDNA 2008 / UTS #46)"
-            ))
-        })?;
+        // Plain ASCII names get the LDH checks below with precise messages; only names with
+        // non-ASCII characters go through IDNA, which turns them into A-labels.
+        let ascii = if trimmed.is_ascii() {
+            trimmed.to_ascii_lowercase()
+        } else {
+            if trimmed.split('.').any(str::is_empty) {
+                return err(format!(
+                    "domain '{input}' has an empty label (two dots in a row or a leading dot)"
+                ));
+            }
+            idna::domain_to_ascii_strict(trimmed).map_err(|_| {
+                AddressError(format!(
+                    "domain '{input}' is not a valid internationalized domain name (IDNA 2008 / UTS #46)"
+                ))
+            })?
+        };
         if ascii.len() > MAX_DOMAIN_LEN {
             return err(format!(
                 "domain is {} characters long; the limit is {MAX_DOMAIN_LEN} (RFC 1035)",
@@ -152,6 +163,12 @@ impl Address {
             ));
         };
         let (local, domain) = (&input[..at], &input[at + 1..]);
+        if !local.starts_with('"') && local.contains('@') {
+            return err(format!(
+                "'{}' has more than one '@' (a local part holding '@' must be quoted)",
+                input.escape_debug()
+            ));
+        }
         if domain.is_empty() {
             return err(format!(
                 "'{}' has nothing after the '@'",

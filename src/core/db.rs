@@ -194,6 +194,11 @@ impl Db {
     }
 }
 
+/// Reads a non-negative integer column (SQLite integers are signed).
+pub(crate) fn count(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<u64> {
+    Ok(row.get::<_, i64>(idx)?.max(0) as u64)
+}
+
 fn known(key: &str) -> Result<&'static Setting> {
     settings::lookup(key).ok_or_else(|| {
         let close: Vec<&str> = settings::SETTINGS

@@ -5,9 +5,12 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
+pub mod aliases;
 pub mod db;
+pub mod domains;
 pub mod paths;
 pub mod settings;
+pub mod users;
 
 pub use address::{Address, AliasSource, Domain};
 pub use db::Db;

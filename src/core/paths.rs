@@ -95,9 +95,12 @@ mod tests {
         let dd = DataDir::new("/d");
         let a = Address::parse("\"../x\"@example.com").unwrap();
         let p = dd.maildir(&a);
-        assert_eq!(p, PathBuf::from("/d/mail/example.com/%2E.%2Fx"));
+        // Quoted local parts keep their quotes, so they can never be `.` or `..`.
+        assert_eq!(p, PathBuf::from("/d/mail/example.com/\"..%2Fx\""));
         let b = Address::parse("\"..\"@example.com").unwrap();
-        assert_eq!(dd.maildir(&b), PathBuf::from("/d/mail/example.com/%2E."));
+        assert_eq!(dd.maildir(&b), PathBuf::from("/d/mail/example.com/\"..\""));
+        assert_eq!(safe_component(".."), "%2E.");
+        assert_eq!(safe_component(".Sent"), "%2ESent");
         let c = Address::parse("john@example.com").unwrap();
         assert_eq!(dd.maildir(&c), PathBuf::from("/d/mail/example.com/john"));
     }

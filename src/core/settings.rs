@@ -255,7 +255,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 /// Renders bytes the way people write quotas: `2G`, `25M`, `1536K`, `100`.
 pub fn format_size(n: u64) -> String {
     for (unit, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{}{unit}", n >> shift);
         }
     }

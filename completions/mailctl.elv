@@ -1,0 +1,501 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mailctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mailctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mailctl'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'What is configured: counts, data directory, listeners'
+            cand domain 'Manage the domains this server receives mail for'
+            cand user 'Manage mailboxes (users) and their passwords and quotas'
+            cand alias 'Manage aliases, distribution lists and catch-alls'
+            cand config 'Read and change server settings'
+            cand completions 'Print shell completions for mailctl'
+            cand man 'Write man pages for mailctl and every subcommand into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;status'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;domain'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Start receiving mail for a domain (internationalized names welcome)'
+            cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+            cand list 'List served domains with user and alias counts'
+            cand show 'Counts and Maildir size of one domain'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;domain;add'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;domain;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Also remove the domain''s users and aliases (their Maildirs stay on disk)'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;domain;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;domain;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;domain;help'= {
+            cand add 'Start receiving mail for a domain (internationalized names welcome)'
+            cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+            cand list 'List served domains with user and alias counts'
+            cand show 'Counts and Maildir size of one domain'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;domain;help;add'= {
+        }
+        &'mailctl;domain;help;remove'= {
+        }
+        &'mailctl;domain;help;list'= {
+        }
+        &'mailctl;domain;help;show'= {
+        }
+        &'mailctl;domain;help;help'= {
+        }
+        &'mailctl;user'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand list 'List mailboxes'
+            cand show 'Details of one mailbox, including its Maildir usage'
+            cand passwd 'Change a mailbox''s password'
+            cand set 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+            cand test-password 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+            cand import 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;user;add'= {
+            cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
+            cand --quota 'Mailbox size limit, e.g. 2G or 500M (default: none)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --random-password 'Generate a random password and print it once'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --purge 'Also delete the Maildir with all its mail'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;list'= {
+            cand --domain 'Only this domain'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;passwd'= {
+            cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --random-password 'Generate a random password and print it once'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;set'= {
+            cand --quota 'New quota (e.g. 2G; 0 for none)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --disable 'disable'
+            cand --enable 'enable'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;test-password'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --password-stdin 'Read the password from the first line of standard input (else prompt on a TTY)'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;import'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --skip-bad 'Import the good lines and report the bad ones instead of importing nothing'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;user;help'= {
+            cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand list 'List mailboxes'
+            cand show 'Details of one mailbox, including its Maildir usage'
+            cand passwd 'Change a mailbox''s password'
+            cand set 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+            cand test-password 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+            cand import 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;user;help;add'= {
+        }
+        &'mailctl;user;help;remove'= {
+        }
+        &'mailctl;user;help;list'= {
+        }
+        &'mailctl;user;help;show'= {
+        }
+        &'mailctl;user;help;passwd'= {
+        }
+        &'mailctl;user;help;set'= {
+        }
+        &'mailctl;user;help;test-password'= {
+        }
+        &'mailctl;user;help;import'= {
+        }
+        &'mailctl;user;help;help'= {
+        }
+        &'mailctl;alias'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+            cand remove 'Remove some destinations of SOURCE, or the whole alias when none are given'
+            cand list 'List aliases with their destinations'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;alias;add'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;alias;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;alias;list'= {
+            cand --domain 'Only this domain'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;alias;help'= {
+            cand add 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+            cand remove 'Remove some destinations of SOURCE, or the whole alias when none are given'
+            cand list 'List aliases with their destinations'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;alias;help;add'= {
+        }
+        &'mailctl;alias;help;remove'= {
+        }
+        &'mailctl;alias;help;list'= {
+        }
+        &'mailctl;alias;help;help'= {
+        }
+        &'mailctl;config'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Every setting with its value, default, type and meaning'
+            cand get 'Print one setting''s value (the default when unset)'
+            cand set 'Change a setting; the value is checked before it is stored'
+            cand unset 'Remove a stored value so the default applies again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;config;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;config;get'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;config;set'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;config;unset'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;config;help'= {
+            cand list 'Every setting with its value, default, type and meaning'
+            cand get 'Print one setting''s value (the default when unset)'
+            cand set 'Change a setting; the value is checked before it is stored'
+            cand unset 'Remove a stored value so the default applies again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;config;help;list'= {
+        }
+        &'mailctl;config;help;get'= {
+        }
+        &'mailctl;config;help;set'= {
+        }
+        &'mailctl;config;help;unset'= {
+        }
+        &'mailctl;config;help;help'= {
+        }
+        &'mailctl;completions'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;man'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;help'= {
+            cand status 'What is configured: counts, data directory, listeners'
+            cand domain 'Manage the domains this server receives mail for'
+            cand user 'Manage mailboxes (users) and their passwords and quotas'
+            cand alias 'Manage aliases, distribution lists and catch-alls'
+            cand config 'Read and change server settings'
+            cand completions 'Print shell completions for mailctl'
+            cand man 'Write man pages for mailctl and every subcommand into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;help;status'= {
+        }
+        &'mailctl;help;domain'= {
+            cand add 'Start receiving mail for a domain (internationalized names welcome)'
+            cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+            cand list 'List served domains with user and alias counts'
+            cand show 'Counts and Maildir size of one domain'
+        }
+        &'mailctl;help;domain;add'= {
+        }
+        &'mailctl;help;domain;remove'= {
+        }
+        &'mailctl;help;domain;list'= {
+        }
+        &'mailctl;help;domain;show'= {
+        }
+        &'mailctl;help;user'= {
+            cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand list 'List mailboxes'
+            cand show 'Details of one mailbox, including its Maildir usage'
+            cand passwd 'Change a mailbox''s password'
+            cand set 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+            cand test-password 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+            cand import 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+        }
+        &'mailctl;help;user;add'= {
+        }
+        &'mailctl;help;user;remove'= {
+        }
+        &'mailctl;help;user;list'= {
+        }
+        &'mailctl;help;user;show'= {
+        }
+        &'mailctl;help;user;passwd'= {
+        }
+        &'mailctl;help;user;set'= {
+        }
+        &'mailctl;help;user;test-password'= {
+        }
+        &'mailctl;help;user;import'= {
+        }
+        &'mailctl;help;alias'= {
+            cand add 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+            cand remove 'Remove some destinations of SOURCE, or the whole alias when none are given'
+            cand list 'List aliases with their destinations'
+        }
+        &'mailctl;help;alias;add'= {
+        }
+        &'mailctl;help;alias;remove'= {
+        }
+        &'mailctl;help;alias;list'= {
+        }
+        &'mailctl;help;config'= {
+            cand list 'Every setting with its value, default, type and meaning'
+            cand get 'Print one setting''s value (the default when unset)'
+            cand set 'Change a setting; the value is checked before it is stored'
+            cand unset 'Remove a stored value so the default applies again'
+        }
+        &'mailctl;help;config;list'= {
+        }
+        &'mailctl;help;config;get'= {
+        }
+        &'mailctl;help;config;set'= {
+        }
+        &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;completions'= {
+        }
+        &'mailctl;help;man'= {
+        }
+        &'mailctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

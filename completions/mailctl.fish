@@ -1,0 +1,259 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mailctl_global_optspecs
+    string join \n data-dir= json q/quiet v/verbose h/help V/version
+end
+
+function __fish_mailctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mailctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mailctl_using_subcommand
+    set -l cmd (__fish_mailctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mailctl -n "__fish_mailctl_needs_command" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_needs_command" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_needs_command" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_needs_command" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailctl -n "__fish_mailctl_needs_command" -s V -l version -d 'Print version'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "status" -d 'What is configured: counts, data directory, listeners'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "domain" -d 'Manage the domains this server receives mail for'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "user" -d 'Manage mailboxes (users) and their passwords and quotas'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "alias" -d 'Manage aliases, distribution lists and catch-alls'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "config" -d 'Read and change server settings'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "completions" -d 'Print shell completions for mailctl'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "man" -d 'Write man pages for mailctl and every subcommand into DIR'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand status" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand status" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "list" -d 'List served domains with user and alias counts'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "show" -d 'Counts and Maildir size of one domain'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -l force -d 'Also remove the domain\'s users and aliases (their Maildirs stay on disk)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "list" -d 'List served domains with user and alias counts'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "show" -d 'Counts and Maildir size of one domain'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "list" -d 'List mailboxes'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "passwd" -d 'Change a mailbox\'s password'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "set" -d 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "test-password" -d 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "import" -d 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-hash -d 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l quota -d 'Mailbox size limit, e.g. 2G or 500M (default: none)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l random-password -d 'Generate a random password and print it once'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l purge -d 'Also delete the Maildir with all its mail'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -l domain -d 'Only this domain' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-hash -d 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l random-password -d 'Generate a random password and print it once'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l quota -d 'New quota (e.g. 2G; 0 for none)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l disable
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l enable
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -l password-stdin -d 'Read the password from the first line of standard input (else prompt on a TTY)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from test-password" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -l skip-bad -d 'Import the good lines and report the bad ones instead of importing nothing'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List mailboxes'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change a mailbox\'s password'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "test-password" -d 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "import" -d 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "add" -d 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "remove" -d 'Remove some destinations of SOURCE, or the whole alias when none are given'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List aliases with their destinations'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -l domain -d 'Only this domain' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from help" -f -a "add" -d 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove some destinations of SOURCE, or the whole alias when none are given'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from help" -f -a "list" -d 'List aliases with their destinations'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "list" -d 'Every setting with its value, default, type and meaning'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "unset" -d 'Remove a stored value so the default applies again'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every setting with its value, default, type and meaning'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a stored value so the default applies again'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand man" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand man" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "status" -d 'What is configured: counts, data directory, listeners'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "domain" -d 'Manage the domains this server receives mail for'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "user" -d 'Manage mailboxes (users) and their passwords and quotas'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "alias" -d 'Manage aliases, distribution lists and catch-alls'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "config" -d 'Read and change server settings'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "completions" -d 'Print shell completions for mailctl'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "man" -d 'Write man pages for mailctl and every subcommand into DIR'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "list" -d 'List served domains with user and alias counts'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "show" -d 'Counts and Maildir size of one domain'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List mailboxes'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Change a mailbox\'s password'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set" -d 'Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "test-password" -d 'Check a password against the stored hash, as the daemons would (exit 1 if it fails)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "import" -d 'Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from alias" -f -a "add" -d 'Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown address of the domain; several destinations make a distribution list'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from alias" -f -a "remove" -d 'Remove some destinations of SOURCE, or the whole alias when none are given'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from alias" -f -a "list" -d 'List aliases with their destinations'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Every setting with its value, default, type and meaning'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a stored value so the default applies again'

@@ -1,0 +1,101 @@
+//! `status`: what is configured, at a glance.
+
+use serde::Serialize;
+
+use super::Ctx;
+use crate::core::Db;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+#[derive(Serialize)]
+struct Status {
+    data_dir: String,
+    schema_version: i64,
+    hostname: String,
+    domains: u64,
+    users: u64,
+    aliases: u64,
+    listeners: Vec<Listener>,
+}
+
+#[derive(Serialize)]
+struct Listener {
+    service: String,
+    addresses: Vec<String>,
+}
+
+const SERVICES: [&str; 7] = [
+    "smtp",
+    "submission",
+    "submissions",
+    "imap",
+    "imaps",
+    "pop3",
+    "pop3s",
+];
+
+pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
+    let db: Db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let mut listeners = Vec::new();
+    for s in SERVICES {
+        let v = db.setting(&format!("listen.{s}"))?;
+        listeners.push(Listener {
+            service: s.to_string(),
+            addresses: v
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+        });
+    }
+    let hostname = db.setting("hostname")?;
+    let st = Status {
+        data_dir: ctx.data_dir.root().display().to_string(),
+        schema_version: db.schema_version()?,
+        hostname: if hostname.is_empty() {
+            system_hostname()
+        } else {
+            hostname
+        },
+        domains: db.domains()?.len() as u64,
+        users: db.user_count()?,
+        aliases: db.alias_count()?,
+        listeners,
+    };
+    if ctx.json {
+        output::json(&st)?;
+        return Ok(());
+    }
+    let mut out = output::fields(&[
+        ("data dir", st.data_dir.clone()),
+        ("hostname", st.hostname.clone()),
+        ("domains", st.domains.to_string()),
+        ("users", st.users.to_string()),
+        ("aliases", st.aliases.to_string()),
+    ]);
+    out.push('\n');
+    out.push_str(&output::table(
+        &["SERVICE", "LISTEN"],
+        st.listeners.iter().map(|l| {
+            vec![
+                l.service.clone(),
+                if l.addresses.is_empty() {
+                    "off".into()
+                } else {
+                    l.addresses.join(", ")
+                },
+            ]
+        }),
+    ));
+    output::print(&out)?;
+    Ok(())
+}
+
+/// The machine's host name, as `uname -n` gives it.
+pub fn system_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
+}

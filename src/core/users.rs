@@ -1,0 +1,205 @@
+//! Mailboxes: an address with a password hash, a quota and an enabled flag.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::{Address, CoreError, Db, Domain, Result, now};
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub address: Address,
+    pub password_hash: String,
+    /// Bytes; 0 means no quota.
+    pub quota: u64,
+    pub enabled: bool,
+    pub created: i64,
+}
+
+/// A user to create: address, an already computed password hash, and a quota in bytes.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub address: Address,
+    pub password_hash: String,
+    pub quota: u64,
+}
+
+const SELECT: &str = "SELECT u.id, u.address, d.name, u.password, u.quota, u.enabled, u.created
+    FROM users u JOIN domains d ON d.id = u.domain_id";
+
+fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let address: String = r.get(1)?;
+    let domain: String = r.get(2)?;
+    let local = address
+        .strip_suffix(&format!("@{domain}"))
+        .unwrap_or(&address)
+        .to_string();
+    Ok(User {
+        id: r.get(0)?,
+        address: Address::from_stored(local, domain),
+        password_hash: r.get(3)?,
+        quota: r.get::<_, i64>(4)?.max(0) as u64,
+        enabled: r.get(5)?,
+        created: r.get(6)?,
+    })
+}
+
+impl Db {
+    /// Checks that an address may become a mailbox: its domain is served, and its local part
+    /// does not hold the sub-address separator (the part after it would never be seen).
+    fn check_new_mailbox(&self, address: &Address, sep: &str) -> Result<i64> {
+        if address.has_detail(sep) {
+            return Err(CoreError::Invalid(format!(
+                "{address}: the local part contains the sub-address separator '{sep}', so mail to it would go to {}; pick another name or change smtp.recipient_delimiter",
+                address.without_detail(sep)
+            )));
+        }
+        self.require_domain(address.domain())
+    }
+
+    pub fn add_user(&self, new: &NewUser) -> Result<User> {
+        let sep = self.setting("smtp.recipient_delimiter")?;
+        let domain_id = self.check_new_mailbox(&new.address, &sep)?;
+        let n = self.conn().execute(
+            "INSERT INTO users (domain_id, address, password, quota, created) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (address) DO NOTHING",
+            params![domain_id, new.address.to_string(), new.password_hash, new.quota as i64, now()],
+        )?;
+        if n == 0 {
+            return Err(CoreError::Exists {
+                kind: "user",
+                name: new.address.to_string(),
+            });
+        }
+        self.user(&new.address)?.ok_or_else(|| CoreError::NotFound {
+            kind: "user",
+            name: new.address.to_string(),
+        })
+    }
+
+    /// Creates many users in one transaction: all or none. Errors name the 0-based index of
+    /// the offending entry.
+    pub fn import_users(
+        &mut self,
+        users: &[NewUser],
+    ) -> std::result::Result<usize, (usize, CoreError)> {
+        let at = |i: usize| move |e: CoreError| (i, e);
+        let sep = self.setting("smtp.recipient_delimiter").map_err(at(0))?;
+        let mut domain_ids = std::collections::HashMap::new();
+        for (i, u) in users.iter().enumerate() {
+            if u.address.has_detail(&sep) || !domain_ids.contains_key(u.address.domain()) {
+                let id = self.check_new_mailbox(&u.address, &sep).map_err(at(i))?;
+                domain_ids.insert(u.address.domain().clone(), id);
+            }
+        }
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| (0, e.into()))?;
+        {
+            let mut stmt = tx
+                .prepare("INSERT INTO users (domain_id, address, password, quota, created) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(|e| (0, e.into()))?;
+            let created = now();
+            for (i, u) in users.iter().enumerate() {
+                let address = u.address.to_string();
+                stmt.execute(params![
+                    domain_ids[u.address.domain()],
+                    address,
+                    u.password_hash,
+                    u.quota as i64,
+                    created
+                ])
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _)
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        (
+                            i,
+                            CoreError::Exists {
+                                kind: "user",
+                                name: address.clone(),
+                            },
+                        )
+                    }
+                    e => (i, e.into()),
+                })?;
+            }
+        }
+        tx.commit().map_err(|e| (0, e.into()))?;
+        Ok(users.len())
+    }
+
+    pub fn user(&self, address: &Address) -> Result<Option<User>> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!("{SELECT} WHERE u.address = ?1"))?
+            .query_row([address.to_string()], user)
+            .optional()?)
+    }
+
+    fn require_user(&self, address: &Address) -> Result<User> {
+        self.user(address)?.ok_or_else(|| CoreError::NotFound {
+            kind: "user",
+            name: address.to_string(),
+        })
+    }
+
+    pub fn users(&self, domain: Option<&Domain>) -> Result<Vec<User>> {
+        let conn = self.conn();
+        let rows = match domain {
+            Some(d) => {
+                self.require_domain(d)?;
+                let mut stmt =
+                    conn.prepare(&format!("{SELECT} WHERE d.name = ?1 ORDER BY u.address"))?;
+                stmt.query_map([d.as_str()], user)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            }
+            None => {
+                let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY u.address"))?;
+                stmt.query_map([], user)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            }
+        };
+        Ok(rows)
+    }
+
+    pub fn remove_user(&self, address: &Address) -> Result<User> {
+        let u = self.require_user(address)?;
+        self.conn()
+            .execute("DELETE FROM users WHERE id = ?1", [u.id])?;
+        Ok(u)
+    }
+
+    pub fn set_password_hash(&self, address: &Address, hash: &str) -> Result<()> {
+        let u = self.require_user(address)?;
+        self.conn().execute(
+            "UPDATE users SET password = ?1 WHERE id = ?2",
+            params![hash, u.id],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_quota(&self, address: &Address, quota: u64) -> Result<()> {
+        let u = self.require_user(address)?;
+        self.conn().execute(
+            "UPDATE users SET quota = ?1 WHERE id = ?2",
+            params![quota as i64, u.id],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_enabled(&self, address: &Address, enabled: bool) -> Result<()> {
+        let u = self.require_user(address)?;
+        self.conn().execute(
+            "UPDATE users SET enabled = ?1 WHERE id = ?2",
+            params![enabled, u.id],
+        )?;
+        Ok(())
+    }
+
+    pub fn user_count(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM users", [], |r| super::db::count(r, 0))?)
+    }
+}

@@ -1,0 +1,706 @@
+//! The administration commands through the real binary: domains, users, aliases, settings,
+//! status, exit codes, JSON shapes, hostile input, concurrent writers, generated files.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mailctl"));
+        c.arg("--data-dir").arg(self.dir.path()).args(args);
+        c.env_remove("MAILCTL_DATA_DIR").stdin(Stdio::null());
+        // Cheap hashes: these tests check behaviour, not the work factor.
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).unwrap()
+    }
+
+    /// A fresh environment with cheap argon2 settings, one domain and two users.
+    fn with_users() -> Env {
+        let e = Env::new();
+        e.ok(&["config", "set", "auth.argon2_memory", "1M"]);
+        e.ok(&["config", "set", "auth.argon2_iterations", "1"]);
+        e.ok(&["domain", "add", "example.test"]);
+        for u in ["alice@example.test", "bob@example.test"] {
+            let o = e.run_stdin(&["user", "add", u, "--password-stdin"], "correct horse\n");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        e
+    }
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn domains_add_list_show_remove() {
+    let e = Env::new();
+    let j = e.json(&["domain", "add", "Bücher.Example"]);
+    assert_eq!(j["domain"], "xn--bcher-kva.example");
+    assert_eq!(j["unicode"], "bücher.example");
+    let dup = e.run(&["domain", "add", "bücher.example"]);
+    assert_eq!(code(&dup), 1);
+    assert!(
+        stderr(&dup).starts_with("mailctl: domain xn--bcher-kva.example already exists"),
+        "{}",
+        stderr(&dup)
+    );
+
+    e.ok(&["domain", "add", "example.test"]);
+    let list = e.json(&["domain", "list"]);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["example.test", "xn--bcher-kva.example"]);
+    for field in ["domain", "unicode", "users", "aliases", "created"] {
+        assert!(list[0].get(field).is_some(), "domain list lacks {field}");
+    }
+    let text = e.ok(&["domain", "list"]);
+    assert!(
+        text.contains("bücher.example (xn--bcher-kva.example)"),
+        "{text}"
+    );
+
+    e.run_stdin(
+        &["user", "add", "u@example.test", "--password-stdin"],
+        "longpassword\n",
+    );
+    let show = e.json(&["domain", "show", "example.test"]);
+    assert_eq!(show["users"], 1);
+    assert!(
+        show["maildir_path"]
+            .as_str()
+            .unwrap()
+            .ends_with("mail/example.test")
+    );
+
+    let refused = e.run(&["domain", "remove", "example.test"]);
+    assert_eq!(code(&refused), 1);
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    e.ok(&["domain", "remove", "example.test", "--force"]);
+    assert_eq!(code(&e.run(&["user", "show", "u@example.test"])), 1);
+    assert_eq!(code(&e.run(&["domain", "remove", "example.test"])), 1);
+    assert_eq!(code(&e.run(&["domain", "show", "nope.test"])), 1);
+}
+
+#[test]
+fn exit_codes_distinguish_usage_from_failure() {
+    let e = Env::new();
+    assert_eq!(code(&e.run(&["domain", "frobnicate"])), 2);
+    assert_eq!(code(&e.run(&["domain", "add"])), 2);
+    assert_eq!(code(&e.run(&["domain", "add", "a..b"])), 2);
+    assert_eq!(code(&e.run(&["config", "set", "no.such.key", "1"])), 1);
+    assert_eq!(
+        code(&e.run(&["config", "set", "smtp.max_message_size", "huge"])),
+        1
+    );
+    assert_eq!(code(&e.run(&["domain", "list"])), 0);
+}
+
+#[test]
+fn users_lifecycle_and_passwords() {
+    let e = Env::with_users();
+    let list = e.json(&["user", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    for field in [
+        "address", "unicode", "domain", "quota", "enabled", "created",
+    ] {
+        assert!(list[0].get(field).is_some(), "user list lacks {field}");
+    }
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "alice@example.test"],
+            "correct horse\n"
+        )),
+        0
+    );
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "alice@example.test"],
+            "correct horsE\n"
+        )),
+        1
+    );
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "nobody@example.test"],
+            "correct horse\n"
+        )),
+        1
+    );
+
+    // Duplicate, unknown domain, short password, no password source.
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "add", "alice@example.test", "--password-stdin"],
+            "x12345678\n"
+        )),
+        1
+    );
+    let o = e.run_stdin(
+        &["user", "add", "carol@nowhere.test", "--password-stdin"],
+        "x12345678\n",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("mailctl domain add nowhere.test"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "add", "carol@example.test", "--password-stdin"],
+            "short\n"
+        )),
+        1
+    );
+    let o = e.run(&["user", "add", "carol@example.test"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("--password-stdin"), "{}", stderr(&o));
+    let o = e.run_stdin(
+        &["user", "add", "carol+x@example.test", "--password-stdin"],
+        "x12345678\n",
+    );
+    assert!(
+        stderr(&o).contains("sub-address separator"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Random password: printed once, and it works.
+    let j = e.json(&[
+        "user",
+        "add",
+        "carol@example.test",
+        "--random-password",
+        "--quota",
+        "2G",
+    ]);
+    let pw = j["generated_password"].as_str().unwrap().to_string();
+    assert_eq!(j["quota"], 2u64 << 30);
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "carol@example.test"],
+            &format!("{pw}\n")
+        )),
+        0
+    );
+
+    // passwd, set, disable.
+    e.run_stdin(
+        &["user", "passwd", "carol@example.test", "--password-stdin"],
+        "another secret\n",
+    );
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "carol@example.test"],
+            "another secret\n"
+        )),
+        0
+    );
+    let j = e.json(&[
+        "user",
+        "set",
+        "carol@example.test",
+        "--quota",
+        "500M",
+        "--disable",
+    ]);
+    assert_eq!(j["quota"], 500u64 << 20);
+    assert_eq!(j["enabled"], false);
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "carol@example.test"],
+            "another secret\n"
+        )),
+        1
+    );
+    e.ok(&["user", "set", "carol@example.test", "--enable"]);
+    assert_eq!(
+        code(&e.run(&["user", "set", "carol@example.test", "--quota", "lots"])),
+        2
+    );
+
+    // remove keeps the Maildir unless --purge.
+    let maildir = e.dir.path().join("mail/example.test/carol");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    std::fs::write(maildir.join("new/1.msg"), "Subject: x\r\n\r\nhi\r\n").unwrap();
+    let out = e.ok(&["user", "remove", "carol@example.test"]);
+    assert!(out.contains("stays in") && maildir.exists(), "{out}");
+    e.json(&["user", "add", "carol@example.test", "--random-password"]);
+    e.ok(&["user", "remove", "carol@example.test", "--purge"]);
+    assert!(!maildir.exists());
+}
+
+#[test]
+fn imported_hashes_verify_as_they_are() {
+    let e = Env::with_users();
+    let sha512 = "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1";
+    let mut hashes = vec![
+        ("s1", sha512.to_string()),
+        ("s2", format!("{{SHA512-CRYPT}}{sha512}")),
+        (
+            "b1",
+            "$2y$05$fdDzU/K/PETLXAePxymtHuoOEnmtT7NQtAfjRyI9ujlp3altqOCSm".to_string(),
+        ),
+        (
+            "b2",
+            "{BLF-CRYPT}$2y$05$fdDzU/K/PETLXAePxymtHuoOEnmtT7NQtAfjRyI9ujlp3altqOCSm".to_string(),
+        ),
+    ];
+    // Hashes made by the system's own tools, where present.
+    if let Ok(o) = Command::new("openssl")
+        .args(["passwd", "-6", "secret"])
+        .output()
+        && o.status.success()
+    {
+        hashes.push((
+            "o1",
+            String::from_utf8(o.stdout).unwrap().trim().to_string(),
+        ));
+    }
+    if let Ok(o) = Command::new("mkpasswd")
+        .args(["-m", "sha-512", "secret"])
+        .output()
+        && o.status.success()
+    {
+        hashes.push((
+            "m1",
+            String::from_utf8(o.stdout).unwrap().trim().to_string(),
+        ));
+    }
+    if let Ok(o) = Command::new("htpasswd")
+        .args(["-nbBC", "5", "u", "secret"])
+        .output()
+        && o.status.success()
+    {
+        let line = String::from_utf8(o.stdout).unwrap();
+        hashes.push(("h1", line.trim().split_once(':').unwrap().1.to_string()));
+    }
+    // An argon2id hash from mailctl itself, imported into another account as Dovecot writes it.
+    let j = e.json(&["user", "add", "tmp@example.test", "--random-password"]);
+    let pw = j["generated_password"].as_str().unwrap().to_string();
+    for (name, hash) in &hashes {
+        let addr = format!("{name}@example.test");
+        e.ok(&["user", "add", &addr, "--password-hash", hash]);
+        assert_eq!(
+            code(&e.run_stdin(&["user", "test-password", &addr], "secret\n")),
+            0,
+            "{name}: {hash}"
+        );
+        assert_eq!(
+            code(&e.run_stdin(&["user", "test-password", &addr], "Secret\n")),
+            1,
+            "{name}"
+        );
+    }
+    assert!(hashes.len() >= 4);
+    let _ = pw;
+    for bad in ["{PLAIN}secret", "$1$abc$def", "nonsense", "{MD5-CRYPT}$1$x"] {
+        assert_eq!(
+            code(&e.run(&["user", "add", "bad@example.test", "--password-hash", bad])),
+            2,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn aliases_lists_catch_alls_and_loops() {
+    let e = Env::with_users();
+    e.ok(&[
+        "alias",
+        "add",
+        "team@example.test",
+        "alice@example.test",
+        "bob@example.test",
+        "friend@elsewhere.test",
+    ]);
+    e.ok(&["alias", "add", "@example.test", "alice@example.test"]);
+    let o = e.run(&["alias", "add", "x@example.test", "team@example.test"]);
+    assert!(o.status.success());
+    let o = e.run(&["alias", "add", "team@example.test", "x@example.test"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("alias loop"), "{}", stderr(&o));
+    let o = e.run(&["alias", "add", "a@nowhere.test", "alice@example.test"]);
+    assert!(stderr(&o).contains("not served here"), "{}", stderr(&o));
+
+    let list = e.json(&["alias", "list"]);
+    let team = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["source"] == "team@example.test")
+        .unwrap();
+    assert_eq!(team["destinations"].as_array().unwrap().len(), 3);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["source"] == "@example.test")
+    );
+
+    e.ok(&[
+        "alias",
+        "remove",
+        "team@example.test",
+        "friend@elsewhere.test",
+    ]);
+    let list = e.json(&["alias", "list", "--domain", "example.test"]);
+    let team = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["source"] == "team@example.test")
+        .unwrap();
+    assert_eq!(team["destinations"].as_array().unwrap().len(), 2);
+    e.ok(&["alias", "remove", "team@example.test"]);
+    assert_eq!(code(&e.run(&["alias", "remove", "team@example.test"])), 1);
+}
+
+#[test]
+fn hostile_input_is_refused_and_changes_nothing() {
+    let e = Env::with_users();
+    let before = e.ok(&["--json", "user", "list"]);
+    let long = format!("{}@example.test", "a".repeat(300));
+    let sql = "x';DROP TABLE users;--@example.test";
+    for bad in [
+        "",
+        "a",
+        "a@@example.test",
+        "a@example..test",
+        "a\u{1}b@example.test",
+        &long,
+        sql,
+        "@example.test",
+        "a@",
+    ] {
+        let o = e.run(&["user", "add", bad, "--random-password"]);
+        assert_eq!(code(&o), 2, "{bad:?} accepted: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("mailctl: invalid address") && err.lines().count() <= 2,
+            "{bad:?}: {err}"
+        );
+    }
+    // SQL metacharacters that are legal in a local part are stored literally.
+    e.ok(&["user", "add", "o'brien@example.test", "--random-password"]);
+    assert!(e.ok(&["user", "list"]).contains("o'brien@example.test"));
+
+    // A CSV with a broken line in the middle imports nothing.
+    let csv = e.dir.path().join("users.csv");
+    std::fs::write(&csv, "address,password\nc1@example.test,password1\nnot-an-address,password2\nc3@example.test,\"pass,word3\",1G\n").unwrap();
+    let o = e.run(&["user", "import", csv.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("line 3:"), "{}", stderr(&o));
+    let after: Value = serde_json::from_str(&e.ok(&["--json", "user", "list"])).unwrap();
+    let before: Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 1
+    );
+
+    // --skip-bad imports the good lines and still exits 1.
+    let o = e.run(&[
+        "--json",
+        "user",
+        "import",
+        csv.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert_eq!(code(&o), 1);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["imported"], 2);
+    assert_eq!(j["errors"][0]["line"], 3);
+    assert_eq!(
+        code(&e.run_stdin(
+            &["user", "test-password", "c3@example.test"],
+            "pass,word3\n"
+        )),
+        0
+    );
+}
+
+#[test]
+fn config_documents_and_validates_every_key() {
+    let e = Env::new();
+    let list = e.json(&["config", "list"]);
+    let keys: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    for k in [
+        "hostname",
+        "listen.smtp",
+        "tls.cert",
+        "smtp.max_message_size",
+        "smtp.max_recipients",
+        "relay.host",
+        "relay.mode",
+        "mynetworks",
+        "queue.max_lifetime",
+        "ban.threshold",
+    ] {
+        assert!(keys.contains(&k), "config list lacks {k}");
+    }
+    for row in list.as_array().unwrap() {
+        assert!(!row["description"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(e.ok(&["config", "get", "mynetworks"]).trim(), "");
+    assert_eq!(
+        e.ok(&["config", "set", "mynetworks", "192.0.2.7/24"])
+            .trim(),
+        "mynetworks = 192.0.2.0/24"
+    );
+    assert_eq!(
+        e.json(&["config", "get", "mynetworks"])["value"],
+        "192.0.2.0/24"
+    );
+    let o = e.run(&["config", "set", "relay.mode", "sometimes"]);
+    assert!(
+        stderr(&o).contains("direct, relay, direct-then-relay"),
+        "{}",
+        stderr(&o)
+    );
+    e.ok(&["config", "unset", "mynetworks"]);
+    assert_eq!(e.ok(&["config", "get", "mynetworks"]).trim(), "");
+}
+
+#[test]
+fn status_reports_counts_or_says_not_set_up() {
+    let e = Env::new();
+    let o = e.run(&["status"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("no mailctl database"), "{}", stderr(&o));
+    let e = Env::with_users();
+    let j = e.json(&["status"]);
+    assert_eq!(j["domains"], 1);
+    assert_eq!(j["users"], 2);
+    assert_eq!(j["listeners"][0]["service"], "smtp");
+}
+
+#[test]
+fn two_processes_writing_at_once_both_succeed() {
+    let e = Env::with_users();
+    let children: Vec<_> = (0..2)
+        .map(|p| {
+            let dir = e.dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..15 {
+                    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+                        .arg("--data-dir")
+                        .arg(&dir)
+                        .args([
+                            "user",
+                            "add",
+                            &format!("p{p}u{i}@example.test"),
+                            "--password-hash",
+                            "$2y$05$fdDzU/K/PETLXAePxymtHuoOEnmtT7NQtAfjRyI9ujlp3altqOCSm",
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+                        .arg("--data-dir")
+                        .arg(&dir)
+                        .args([
+                            "alias",
+                            "add",
+                            &format!("a{p}x{i}@example.test"),
+                            "alice@example.test",
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                }
+            })
+        })
+        .collect();
+    for c in children {
+        c.join().unwrap();
+    }
+    assert_eq!(e.json(&["user", "list"]).as_array().unwrap().len(), 32);
+    assert_eq!(e.json(&["alias", "list"]).as_array().unwrap().len(), 30);
+}
+
+#[test]
+fn data_dir_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .env("MAILCTL_DATA_DIR", dir.path())
+        .args(["domain", "add", "env.test"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(dir.path().join("mailctl.db").exists());
+}
+
+/// The committed man pages and completions are what the current clap definition generates.
+/// Regenerate with `UPDATE_GENERATED=1 cargo test --test cli generated`.
+#[test]
+fn generated_man_pages_and_completions_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_mailctl");
+    let man = tmp.path().join("man");
+    assert!(
+        Command::new(bin)
+            .arg("man")
+            .arg(&man)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let comp = tmp.path().join("completions");
+    std::fs::create_dir_all(&comp).unwrap();
+    for (shell, file) in [
+        ("bash", "mailctl.bash"),
+        ("zsh", "_mailctl"),
+        ("fish", "mailctl.fish"),
+        ("elvish", "mailctl.elv"),
+        ("powershell", "_mailctl.ps1"),
+    ] {
+        let o = Command::new(bin)
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        std::fs::write(comp.join(file), o.stdout).unwrap();
+    }
+    let update = std::env::var_os("UPDATE_GENERATED").is_some();
+    let mut stale = Vec::new();
+    for sub in ["man", "completions"] {
+        let fresh = tmp.path().join(sub);
+        let committed = root.join(sub);
+        if update {
+            let _ = std::fs::remove_dir_all(&committed);
+            std::fs::create_dir_all(&committed).unwrap();
+        }
+        let mut names: Vec<_> = std::fs::read_dir(&fresh)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        for name in &names {
+            let new = std::fs::read(fresh.join(name)).unwrap();
+            if update {
+                std::fs::write(committed.join(name), &new).unwrap();
+            } else if std::fs::read(committed.join(name)).ok().as_ref() != Some(&new) {
+                stale.push(format!("{sub}/{}", name.to_string_lossy()));
+            }
+        }
+        if !update {
+            let committed_count = std::fs::read_dir(&committed)
+                .map(|d| d.count())
+                .unwrap_or(0);
+            if committed_count != names.len() {
+                stale.push(format!(
+                    "{sub}/ holds {committed_count} files, expected {}",
+                    names.len()
+                ));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}; run `UPDATE_GENERATED=1 cargo test --test cli generated`"
+    );
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success() || o.status.code() == Some(0),
+        "{:?} {}",
+        o.status,
+        stderr(&o)
+    );
+}
+
+/// The provisioning example works as shipped, twice in a row (it is idempotent).
+#[test]
+fn provisioning_example_runs_and_is_idempotent() {
+    if Command::new("jq").arg("--version").output().is_err() {
+        panic!("jq is required (scripts/test installs it)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/provision.sh");
+    for _ in 0..2 {
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg(dir.path())
+            .env("MAILCTL", env!("CARGO_BIN_EXE_mailctl"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(j["users"], 2);
+        assert_eq!(j["aliases"], 2);
+    }
+}
