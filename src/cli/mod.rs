@@ -5,10 +5,12 @@
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
 
 mod alias;
+mod ban;
 mod config;
 mod domain;
 pub mod generate;
 pub mod password;
+mod serve;
 mod status;
 mod user;
 
@@ -65,6 +67,11 @@ pub enum Command {
     /// Read and change server settings.
     #[command(subcommand)]
     Config(config::Cmd),
+    /// Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo.
+    Serve(serve::Args),
+    /// List or lift bans of client addresses that failed to log in too often.
+    #[command(subcommand)]
+    Ban(ban::Cmd),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -176,6 +183,8 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::User(c) => user::run(ctx, c),
         Command::Alias(c) => alias::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
+        Command::Serve(a) => serve::run(ctx, a),
+        Command::Ban(c) => ban::run(ctx, c),
         Command::Completions(a) => generate::completions(a),
         Command::Man(a) => generate::man(a),
     }
