@@ -9,6 +9,7 @@ mod config;
 mod domain;
 pub mod generate;
 pub mod password;
+pub mod setup;
 mod status;
 mod user;
 
@@ -51,6 +52,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a fresh server: hostname, first domain and mailbox, TLS, services.
+    Setup(setup::Args),
     /// What is configured: counts, data directory, listeners.
     Status(status::Args),
     /// Manage the domains this server receives mail for.
@@ -171,6 +174,7 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Setup(a) => setup::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
         Command::Domain(c) => domain::run(ctx, c),
         Command::User(c) => user::run(ctx, c),
