@@ -34,6 +34,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -418,6 +419,21 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;help;help'= {
         }
+        &'mailctl;test'= {
+            cand --user 'Log in as this user (AUTH PLAIN); the password is read from stdin'
+            cand --timeout 'Seconds to wait for each step'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
+            cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;completions'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -445,6 +461,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -517,6 +534,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config;set'= {
         }
         &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;test'= {
         }
         &'mailctl;help;completions'= {
         }

@@ -59,7 +59,14 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
                 .collect::<Vec<_>>(),
         );
     }
-    t.to_string()
+    if stdout_is_tty() {
+        t.to_string()
+    } else {
+        t.lines()
+            .map(|l| l.trim().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// `key: value` lines with the keys aligned, for `show` commands.

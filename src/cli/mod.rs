@@ -9,6 +9,7 @@ mod config;
 mod domain;
 pub mod generate;
 pub mod password;
+mod probe;
 pub mod setup;
 mod status;
 mod user;
@@ -68,6 +69,8 @@ pub enum Command {
     /// Read and change server settings.
     #[command(subcommand)]
     Config(config::Cmd),
+    /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
+    Test(probe::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -180,6 +183,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::User(c) => user::run(ctx, c),
         Command::Alias(c) => alias::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
+        Command::Test(a) => probe::run(ctx, a),
         Command::Completions(a) => generate::completions(a),
         Command::Man(a) => generate::man(a),
     }
