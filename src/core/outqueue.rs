@@ -89,9 +89,16 @@ impl Db {
     /// Claims up to `limit` due outbound recipients of messages not on hold, leasing them for
     /// `lease_secs`. Recipients of one message come together, so one connection can carry
     /// them. `force` ignores `next_attempt` (queue flush).
-    pub fn outbound_claim(&mut self, limit: usize, lease_secs: i64, force: bool) -> Result<Vec<Claimed>> {
+    pub fn outbound_claim(
+        &mut self,
+        limit: usize,
+        lease_secs: i64,
+        force: bool,
+    ) -> Result<Vec<Claimed>> {
         let t = now();
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let claimed = {
             let mut stmt = tx.prepare_cached(
                 "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8
@@ -115,7 +122,8 @@ impl Db {
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
         {
-            let mut lease = tx.prepare_cached("UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1")?;
+            let mut lease =
+                tx.prepare_cached("UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1")?;
             for c in &claimed {
                 lease.execute(params![c.recipient_id, t + lease_secs])?;
             }
@@ -137,7 +145,9 @@ impl Db {
     /// Records the results of an attempt, releases the leases, and keeps the history.
     pub fn outbound_record(&mut self, message_id: &str, results: &[AttemptResult]) -> Result<()> {
         let t = now();
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut upd = tx.prepare_cached(
                 "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
@@ -149,11 +159,20 @@ impl Db {
             for r in results {
                 let (status, next, err, word) = match r.outcome {
                     AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
-                    AttemptOutcome::Deferred(at) => ("queued", at, Some(r.reply.as_str()), "deferred"),
+                    AttemptOutcome::Deferred(at) => {
+                        ("queued", at, Some(r.reply.as_str()), "deferred")
+                    }
                     AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
                 };
                 upd.execute(params![r.recipient_id, status, next, err, t])?;
-                hist.execute(params![r.recipient_id, message_id, t, r.host, word, r.reply])?;
+                hist.execute(params![
+                    r.recipient_id,
+                    message_id,
+                    t,
+                    r.host,
+                    word,
+                    r.reply
+                ])?;
             }
         }
         tx.commit()?;
@@ -182,9 +201,13 @@ impl Db {
     /// Marks failed recipients as told, and removes the message if nothing is left to do.
     /// Returns true when the message is gone (the caller deletes the spool file).
     pub fn mark_bounced(&mut self, message_id: &str, recipient_ids: &[i64]) -> Result<bool> {
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            let mut upd = tx.prepare_cached("UPDATE queue_recipients SET status = 'bounced', updated = ?2 WHERE id = ?1")?;
+            let mut upd = tx.prepare_cached(
+                "UPDATE queue_recipients SET status = 'bounced', updated = ?2 WHERE id = ?1",
+            )?;
             for id in recipient_ids {
                 upd.execute(params![id, now()])?;
             }
@@ -196,7 +219,9 @@ impl Db {
 
     /// Removes a message whose recipients are all delivered or bounced. True if removed.
     pub fn outbound_finish(&mut self, message_id: &str) -> Result<bool> {
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let done = finish_if_done(&tx, message_id)?;
         tx.commit()?;
         Ok(done)
@@ -239,13 +264,21 @@ impl Db {
             Filter::Held => out.into_iter().filter(|e| e.held).collect(),
             Filter::Deferred => out
                 .into_iter()
-                .filter(|e| !e.held && e.recipients.iter().any(|r| r.status == "queued" && r.attempts > 0))
+                .filter(|e| {
+                    !e.held
+                        && e.recipients
+                            .iter()
+                            .any(|r| r.status == "queued" && r.attempts > 0)
+                })
                 .collect(),
         })
     }
 
     pub fn queue_entry(&self, id: &str) -> Result<Option<QueueEntry>> {
-        Ok(self.queue_entries(Filter::All)?.into_iter().find(|e| e.id == id))
+        Ok(self
+            .queue_entries(Filter::All)?
+            .into_iter()
+            .find(|e| e.id == id))
     }
 
     pub fn queue_attempts(&self, id: &str) -> Result<Vec<Attempt>> {
@@ -254,7 +287,13 @@ impl Db {
              JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
         )?;
         let rows = stmt.query_map([id], |r| {
-            Ok(Attempt { recipient: r.get(0)?, at: r.get(1)?, host: r.get(2)?, outcome: r.get(3)?, reply: r.get(4)? })
+            Ok(Attempt {
+                recipient: r.get(0)?,
+                at: r.get(1)?,
+                host: r.get(2)?,
+                outcome: r.get(3)?,
+                reply: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -263,7 +302,10 @@ impl Db {
     pub fn queue_set_held(&self, ids: &[String], held: bool) -> Result<usize> {
         let mut n = 0;
         for id in ids {
-            n += self.conn().execute("UPDATE queue_messages SET held = ?2 WHERE id = ?1", params![id, held])?;
+            n += self.conn().execute(
+                "UPDATE queue_messages SET held = ?2 WHERE id = ?1",
+                params![id, held],
+            )?;
         }
         Ok(n)
     }
@@ -290,18 +332,23 @@ impl Db {
     /// Deletes messages from the queue without delivering or bouncing them. Returns the ids
     /// that existed (the caller deletes their spool files).
     pub fn queue_delete(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Vec<String> = match ids {
             None => {
                 let mut stmt = tx.prepare("SELECT id FROM queue_messages")?;
-                let v = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-                v
+                stmt.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?
             }
             Some(ids) => {
                 let mut v = Vec::new();
                 for id in ids {
-                    let found: Option<String> =
-                        tx.query_row("SELECT id FROM queue_messages WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                    let found: Option<String> = tx
+                        .query_row("SELECT id FROM queue_messages WHERE id = ?1", [id], |r| {
+                            r.get(0)
+                        })
+                        .optional()?;
                     v.extend(found);
                 }
                 v
@@ -317,7 +364,11 @@ impl Db {
     }
 
     pub fn queue_size(&self) -> Result<u64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM queue_messages", [], |r| super::db::count(r, 0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM queue_messages", [], |r| {
+                super::db::count(r, 0)
+            })?)
     }
 }
 
@@ -330,8 +381,14 @@ fn finish_if_done(tx: &rusqlite::Transaction<'_>, message_id: &str) -> Result<bo
     if open > 0 {
         return Ok(false);
     }
-    tx.execute("DELETE FROM queue_attempts WHERE message_id = ?1", [message_id])?;
-    tx.execute("DELETE FROM queue_recipients WHERE message_id = ?1", [message_id])?;
+    tx.execute(
+        "DELETE FROM queue_attempts WHERE message_id = ?1",
+        [message_id],
+    )?;
+    tx.execute(
+        "DELETE FROM queue_recipients WHERE message_id = ?1",
+        [message_id],
+    )?;
     let n = tx.execute("DELETE FROM queue_messages WHERE id = ?1", [message_id])?;
     Ok(n > 0)
 }
@@ -343,7 +400,15 @@ mod tests {
     use crate::core::queue::NewMessage;
 
     fn queue_one(db: &mut Db, id: &str, rcpts: &[&str]) {
-        let msg = NewMessage { id, mail_from: "a@x.test", auth_user: None, remote_ip: "127.0.0.1", helo: "h", smtputf8: false, size: 10 };
+        let msg = NewMessage {
+            id,
+            mail_from: "a@x.test",
+            auth_user: None,
+            remote_ip: "127.0.0.1",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+        };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();
     }
@@ -360,12 +425,25 @@ mod tests {
         db.outbound_record(
             "Q1",
             &[
-                AttemptResult { recipient_id: c[0].recipient_id, host: "mx".into(), outcome: AttemptOutcome::Delivered, reply: "250 ok".into() },
-                AttemptResult { recipient_id: c[1].recipient_id, host: "mx".into(), outcome: AttemptOutcome::Failed, reply: "550 no".into() },
+                AttemptResult {
+                    recipient_id: c[0].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Delivered,
+                    reply: "250 ok".into(),
+                },
+                AttemptResult {
+                    recipient_id: c[1].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Failed,
+                    reply: "550 no".into(),
+                },
             ],
         )
         .unwrap();
-        assert!(!db.outbound_finish("Q1").unwrap(), "a failed recipient keeps the message until bounced");
+        assert!(
+            !db.outbound_finish("Q1").unwrap(),
+            "a failed recipient keeps the message until bounced"
+        );
         assert_eq!(db.bounces_due(10).unwrap(), ["Q1"]);
         let failed = db.failed_recipients("Q1").unwrap();
         assert_eq!(failed[0].1, "c@y.test");
@@ -383,13 +461,26 @@ mod tests {
         assert_eq!(db.queue_set_held(&["Q1".into()], true).unwrap(), 1);
         let c = db.outbound_claim(10, 600, false).unwrap();
         assert_eq!(c.len(), 1, "held messages are not attempted");
-        db.outbound_record("Q2", &[AttemptResult { recipient_id: c[0].recipient_id, host: "mx".into(), outcome: AttemptOutcome::Deferred(now() + 3600), reply: "451 later".into() }]).unwrap();
+        db.outbound_record(
+            "Q2",
+            &[AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx".into(),
+                outcome: AttemptOutcome::Deferred(now() + 3600),
+                reply: "451 later".into(),
+            }],
+        )
+        .unwrap();
         assert_eq!(db.queue_entries(Filter::Held).unwrap().len(), 1);
         assert_eq!(db.queue_entries(Filter::Deferred).unwrap()[0].id, "Q2");
         assert!(db.outbound_claim(10, 600, false).unwrap().is_empty());
         assert_eq!(db.queue_retry_now(&["Q2".into()]).unwrap(), 1);
         assert_eq!(db.outbound_claim(10, 600, false).unwrap().len(), 1);
-        assert_eq!(db.queue_delete(Some(&["Q1".into(), "nope".into()])).unwrap(), ["Q1"]);
+        assert_eq!(
+            db.queue_delete(Some(&["Q1".into(), "nope".into()]))
+                .unwrap(),
+            ["Q1"]
+        );
         assert_eq!(db.queue_delete(None).unwrap(), ["Q2"]);
     }
 }

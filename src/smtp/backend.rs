@@ -26,6 +26,8 @@ pub struct Backend {
     pub pool: Arc<DbPool>,
     pub queue_dir: PathBuf,
     pub deliverer: Arc<Deliverer>,
+    /// The outbound runner, woken when a message for another domain is queued.
+    pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
 }
 
 /// A new queue id: 12 hex digits of microseconds then 6 random, so ids sort by arrival
@@ -253,6 +255,11 @@ impl MessageSink for SpoolSink {
         );
         if envelope.recipients.iter().any(|r| r.local) {
             self.backend.deliverer.enqueue(self.id.clone());
+        }
+        if envelope.recipients.iter().any(|r| !r.local)
+            && let Some(o) = &self.backend.outbound
+        {
+            o.wake();
         }
         Ok(self.id.clone())
     }
