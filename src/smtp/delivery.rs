@@ -177,12 +177,13 @@ impl Deliverer {
         let maildir = db.data_dir().maildir(mb);
         let mut file = std::fs::File::open(spool)
             .map_err(|e| format!("spool file {}: {e}", spool.display()))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // Maildir++ rule: a mailbox under its quota takes the next message even if that
+        // message crosses the limit; a mailbox at or over it takes nothing more.
         if let Ok(Some(user)) = db.user(mb)
             && user.quota > 0
         {
             let used = deliver::usage(&maildir).unwrap_or(0);
-            if used + size > user.quota {
+            if used >= user.quota {
                 return Err(format!("4.2.2 mailbox {mb} is over quota"));
             }
         }
