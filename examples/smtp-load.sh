@@ -3,14 +3,18 @@
 # users, delivered into Maildirs with the full durability path (fsync file + dir, queue row
 # commit, Maildir fsync). Prints msgs/s and the server's peak RSS. Release build.
 set -eu
-cargo build --release --quiet --bin mailctl --example smtp_load
-BIN=target/release/mailctl
+# PROFILE=debug for a quick functional run; figures only mean something in release.
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl --example smtp_load
+else cargo build --quiet --bin mailctl --example smtp_load; fi
+BIN=target/$PROFILE/mailctl
 DIR=$(mktemp -d)
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DIR"' EXIT
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
 $BIN --data-dir "$DIR" domain add load.test >/dev/null
 i=0
 while [ $i -lt 10 ]; do
-  echo "pw-$i" | $BIN --data-dir "$DIR" user add "user$i@load.test" --password-stdin >/dev/null
+  echo "load-password-$i" | $BIN --data-dir "$DIR" user add "user$i@load.test" --password-stdin >/dev/null
   i=$((i + 1))
 done
 $BIN --data-dir "$DIR" config set server.user '' >/dev/null
@@ -18,7 +22,7 @@ $BIN --data-dir "$DIR" -q serve smtp --listen smtp=127.0.0.1:0 --listen submissi
 PID=$!
 for _ in $(seq 1 100); do grep -q '^listening smtp' "$DIR/log" 2>/dev/null && break; sleep 0.1; done
 ADDR=$(grep '^listening smtp ' "$DIR/log" | awk '{print $3}')
-target/release/examples/smtp_load --addr "$ADDR" --to 'user{}@load.test' --users 10 \
+target/$PROFILE/examples/smtp_load --addr "$ADDR" --to 'user{}@load.test' --users 10 \
   --connections 20 --messages "${MESSAGES:-5000}" --size 4096 --pid "$PID"
 # Wait (bounded) for local delivery to drain, then count what landed.
 for _ in $(seq 1 300); do [ -z "$(ls -A "$DIR/queue")" ] && break; sleep 0.1; done
