@@ -758,3 +758,73 @@ fn dev_mode_prints_account_and_accepts_its_login() {
     assert!(ok && out.contains("250 2.0.0 Ok: queued"), "{out}");
     assert!(cwd.path().join("mailctl-dev/mailctl.db").exists());
 }
+
+#[test]
+fn mynetworks_may_relay_without_auth() {
+    let dir = data_dir();
+    let srv = Server::start(dir.path());
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    c.cmd("MAIL FROM:<x@remote.test>");
+    assert!(
+        c.cmd("RCPT TO:<friend@far.example>")
+            .starts_with("554 5.7.1")
+    );
+    drop(c);
+    drop(srv);
+    mailctl_ok(dir.path(), &["config", "set", "mynetworks", "127.0.0.0/8"]);
+    let srv = Server::start(dir.path());
+    for addr in [srv.smtp(), srv.submission()] {
+        let mut c = Client::connect(addr);
+        c.cmd("EHLO raw");
+        let r = c.mail(
+            "x@remote.test",
+            &["friend@far.example"],
+            &message("relayed"),
+        );
+        assert!(r.starts_with("250 2.0.0"), "{r}");
+    }
+}
+
+#[test]
+fn sighup_reloads_the_certificate() {
+    let dir = data_dir();
+    let srv = Server::start(dir.path());
+    let fingerprint = |port: u16| {
+        let script = format!(
+            r#"
+import smtplib, ssl, hashlib
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = smtplib.SMTP("127.0.0.1", {port}, timeout=20)
+s.starttls(context=ctx)
+print(hashlib.sha256(s.sock.getpeercert(binary_form=True)).hexdigest())
+s.quit()
+"#
+        );
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let before = fingerprint(srv.submission().port());
+    mailctl::net::tls::write_self_signed(
+        &["renewed.example.test".into()],
+        &dir.path().join("tls/cert.pem"),
+        &dir.path().join("tls/key.pem"),
+    )
+    .unwrap();
+    srv.signal(libc::SIGHUP);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !srv.log().contains("TLS certificate reloaded") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let after = fingerprint(srv.submission().port());
+    assert_ne!(before, after, "the new certificate is served after SIGHUP");
+}

@@ -71,15 +71,14 @@ pub fn remove_orphans(pool: &Arc<DbPool>, queue_dir: &std::path::Path) -> Result
     Ok(removed)
 }
 
-/// The per-session policy object (cheap: a handle on [`Backend`] and the client address).
+/// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
-    ip: IpAddr,
 }
 
 impl SqlPolicy {
-    pub fn new(backend: Arc<Backend>, ip: IpAddr) -> SqlPolicy {
-        SqlPolicy { backend, ip }
+    pub fn new(backend: Arc<Backend>) -> SqlPolicy {
+        SqlPolicy { backend }
     }
 }
 
@@ -163,7 +162,6 @@ impl Policy for SqlPolicy {
     }
 
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
-        let _ = self.ip;
         let id = new_queue_id();
         let path = self.backend.queue_dir.join(&id);
         let file = OpenOptions::new()

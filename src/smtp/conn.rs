@@ -76,7 +76,7 @@ pub async fn serve_connection(
     } else {
         Stream::Plain(tcp)
     };
-    let mut session = Session::new(cfg, SqlPolicy::new(backend, peer.ip()));
+    let mut session = Session::new(cfg, SqlPolicy::new(backend));
     if let Stream::Tls(s) = &stream {
         let (v, c) = tls_names(s);
         session.tls_started(&v, &c);
