@@ -828,3 +828,47 @@ s.quit()
     let after = fingerprint(srv.submission().port());
     assert_ne!(before, after, "the new certificate is served after SIGHUP");
 }
+
+#[test]
+fn full_disk_answers_452_and_loses_nothing() {
+    require("unshare");
+    let dir = data_dir();
+    let srv = Server::start_with_small_spool(dir.path(), "256k");
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    assert!(
+        c.mail(
+            "x@remote.test",
+            &["alice@example.test"],
+            &message("before-full")
+        )
+        .starts_with("250 2.0.0")
+    );
+    let big = format!(
+        "Subject: too-big-for-disk\r\n\r\n{}",
+        "d".repeat(70)
+            .repeat(6000)
+            .as_bytes()
+            .chunks(70)
+            .map(|l| String::from_utf8_lossy(l).into_owned() + "\r\n")
+            .collect::<String>()
+    );
+    let r = c.mail("x@remote.test", &["alice@example.test"], &big);
+    assert!(r.starts_with("452 4.3.1"), "{r}");
+    // The session goes on, and the next message is taken once there is room.
+    assert!(
+        c.mail(
+            "x@remote.test",
+            &["alice@example.test"],
+            &message("after-full")
+        )
+        .starts_with("250 2.0.0")
+    );
+    let files = maildir_files(dir.path(), "alice", "example.test", 2);
+    assert!(
+        files.iter().any(|m| m.contains("before-full"))
+            && files.iter().any(|m| m.contains("after-full")),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|m| m.contains("too-big-for-disk")));
+}

@@ -82,7 +82,26 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Path) -> Server {
-        let mut child = Command::new(BIN)
+        Self::spawn(dir, Command::new(BIN))
+    }
+
+    /// Starts the server in its own user+mount namespace with a tiny tmpfs over the spool
+    /// directory, so a full disk can be produced without privileges.
+    pub fn start_with_small_spool(dir: &Path, size: &str) -> Server {
+        let q = dir.join("queue");
+        std::fs::create_dir_all(&q).unwrap();
+        let mut cmd = Command::new("unshare");
+        cmd.args(["-rm", "sh", "-c"])
+            .arg(format!(
+                "mount -t tmpfs -o size={size} tmpfs '{}' && exec \"$0\" \"$@\"",
+                q.display()
+            ))
+            .arg(BIN);
+        Self::spawn(dir, cmd)
+    }
+
+    fn spawn(dir: &Path, mut cmd: Command) -> Server {
+        let mut child = cmd
             .arg("--data-dir")
             .arg(dir)
             .args(["serve", "smtp"])
