@@ -5,7 +5,7 @@
 //! `user%other@local`, `"user@other"@local`, `@a:u@b`, `other!user@local` and IP literals,
 //! whatever the domain, since each of these can make a downstream host route elsewhere.
 
-use smtp_proto::{MAIL_SMTPUTF8, MailFrom, RcptTo};
+use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
 
 use super::policy::{Policy, RcptCheck, Recipient};
 use super::reply;
@@ -57,6 +57,25 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        if from.flags & MAIL_BODY_BINARYMIME != 0 {
+            reply::push(
+                out,
+                555,
+                "5.5.4",
+                "BODY=BINARYMIME is not supported; use 8BITMIME",
+            );
+            return Flow::Continue;
+        }
+        let smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        if !smtputf8 && !from.address.is_ascii() {
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII sender address needs the SMTPUTF8 parameter",
+            );
+            return Flow::Continue;
+        }
         let addr = if from.address.is_empty() {
             None
         } else {
@@ -81,7 +100,7 @@ impl<P: Policy> Session<P> {
             return Flow::Continue;
         }
         self.tx.mail_from = Some(addr);
-        self.tx.smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        self.tx.smtputf8 = smtputf8;
         reply::push(out, 250, "2.1.0", "Ok");
         Flow::Continue
     }
@@ -99,6 +118,16 @@ impl<P: Policy> Session<P> {
         let tricky = raw_path(line).is_some_and(is_relay_trick);
         if tricky && !may_relay {
             reply::push(out, 554, "5.7.1", "Relay access denied");
+            return Flow::Continue;
+        }
+        if !self.tx.smtputf8 && !to.address.is_ascii() {
+            // RFC 6531 §3.5: internationalised addresses only in an SMTPUTF8 transaction.
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII recipient address needs MAIL FROM with SMTPUTF8",
+            );
             return Flow::Continue;
         }
         let addr = match Address::parse(&to.address) {

@@ -229,6 +229,34 @@ fn relay_tricks_are_denied_on_mx() {
 }
 
 #[test]
+fn smtputf8_is_required_for_non_ascii_and_binarymime_refused() {
+    let mut t = T::new(Service::Mx);
+    t.r("EHLO c\r\n");
+    assert!(
+        t.r("MAIL FROM:<jörg@remote.example>\r\n")
+            .starts_with("553 5.6.7")
+    );
+    assert!(
+        t.r("MAIL FROM:<x@remote.example> BODY=BINARYMIME\r\n")
+            .starts_with("555 5.5.4")
+    );
+    assert!(t.r("MAIL FROM:<x@remote.example>\r\n").starts_with("250"));
+    assert!(
+        t.r("RCPT TO:<bjørn@local.test>\r\n")
+            .starts_with("553 5.6.7")
+    );
+    t.r("RSET\r\n");
+    assert!(
+        t.r("MAIL FROM:<jörg@remote.example> SMTPUTF8\r\n")
+            .starts_with("250")
+    );
+    assert!(
+        t.r("RCPT TO:<bjørn@local.test>\r\n")
+            .starts_with("550 5.1.1")
+    );
+}
+
+#[test]
 fn recipient_limit() {
     let mut t = T::new(Service::Mx);
     let out = t.r("EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\nRCPT TO:<bob@local.test>\r\nRCPT TO:<user@local.test>\r\nRCPT TO:<alice@local.test>\r\n");
