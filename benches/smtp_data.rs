@@ -38,6 +38,9 @@ impl Policy for P {
     fn may_send_as(&mut self, _: &Address, _: &Address) -> bool {
         true
     }
+    fn postmaster(&mut self) -> Option<Address> {
+        None
+    }
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         Ok(Box::new(Null))
     }

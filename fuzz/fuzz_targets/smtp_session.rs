@@ -38,6 +38,9 @@ impl Policy for P {
     fn may_send_as(&mut self, user: &Address, from: &Address) -> bool {
         user == from
     }
+    fn postmaster(&mut self) -> Option<Address> {
+        None
+    }
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         Ok(Box::new(Sink(0)))
     }

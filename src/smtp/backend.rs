@@ -161,6 +161,13 @@ impl Policy for SqlPolicy {
         }
     }
 
+    fn postmaster(&mut self) -> Option<Address> {
+        // postmaster@ the first domain served; its alias (or catch-all) decides who reads it.
+        let db = self.backend.pool.get().ok()?;
+        let first = db.domains().ok()?.into_iter().next()?;
+        Address::parse(&format!("postmaster@{}", first.name)).ok()
+    }
+
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         let id = new_queue_id();
         let path = self.backend.queue_dir.join(&id);

@@ -130,7 +130,16 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
-        let addr = match Address::parse(&to.address) {
+        let postmaster = to.address.is_empty()
+            && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
+        let parsed = if postmaster {
+            self.policy
+                .postmaster()
+                .ok_or_else(|| crate::core::address::AddressError("no postmaster here".into()))
+        } else {
+            Address::parse(&to.address)
+        };
+        let addr = match parsed {
             Ok(a) => a,
             Err(e) => {
                 reply::push(

@@ -74,6 +74,9 @@ impl Policy for Mock {
     fn may_send_as(&mut self, user: &Address, from: &Address) -> bool {
         user == from || from.to_string() == "alias@local.test"
     }
+    fn postmaster(&mut self) -> Option<Address> {
+        Address::parse("user@local.test").ok()
+    }
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         Ok(Box::new(Sink {
             store: self.store.clone(),
@@ -254,6 +257,13 @@ fn smtputf8_is_required_for_non_ascii_and_binarymime_refused() {
         t.r("RCPT TO:<bjørn@local.test>\r\n")
             .starts_with("550 5.1.1")
     );
+}
+
+#[test]
+fn bare_postmaster_is_accepted() {
+    let mut t = T::new(Service::Mx);
+    let out = t.r("EHLO c\r\nMAIL FROM:<x@remote.example>\r\nRCPT TO:<Postmaster>\r\n");
+    assert!(out.ends_with("250 2.1.5 Ok\r\n"), "{out}");
 }
 
 #[test]
