@@ -22,8 +22,12 @@ $BIN --data-dir "$DIR" -q serve smtp --listen smtp=127.0.0.1:0 --listen submissi
 PID=$!
 for _ in $(seq 1 100); do grep -q '^listening smtp' "$DIR/log" 2>/dev/null && break; sleep 0.1; done
 ADDR=$(grep '^listening smtp ' "$DIR/log" | awk '{print $3}')
+START=$(date +%s.%N)
 target/$PROFILE/examples/smtp_load --addr "$ADDR" --to 'user{}@load.test' --users 10 \
   --connections 20 --messages "${MESSAGES:-5000}" --size 4096 --pid "$PID"
 # Wait (bounded) for local delivery to drain, then count what landed.
 for _ in $(seq 1 300); do [ -z "$(ls -A "$DIR/queue")" ] && break; sleep 0.1; done
-echo "delivered into Maildirs: $(find "$DIR/mail" -path '*/new/*' -type f | wc -l)"
+END=$(date +%s.%N)
+N=$(find "$DIR/mail" -path '*/new/*' -type f | wc -l)
+echo "delivered into Maildirs: $N; end to end (accept + deliver): $(awk "BEGIN{printf \"%d\", $N/($END-$START)}") msgs/s"
+grep VmHWM "/proc/$PID/status" | sed 's/VmHWM:/server peak RSS after delivery:/'

@@ -296,7 +296,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
-    deliverer.start(2);
+    deliverer.start(4);
     let backend = Arc::new(Backend {
         pool,
         queue_dir,

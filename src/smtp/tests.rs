@@ -412,6 +412,19 @@ fn submission_needs_tls_then_auth() {
 }
 
 #[test]
+fn allow_any_sender_lifts_the_sender_check() {
+    let mut c = cfg(Service::Submissions);
+    c.allow_any_sender = true;
+    let mut t = T::with(c, false);
+    t.s.tls_started("TLSv1.3", "X");
+    t.r("EHLO c\r\nAUTH PLAIN AGFsaWNlQGxvY2FsLnRlc3QAc2VjcmV0\r\n");
+    assert!(
+        t.r("MAIL FROM:<someone@else.example>\r\n")
+            .starts_with("250 2.1.0")
+    );
+}
+
+#[test]
 fn auth_login_with_and_without_initial_response() {
     let mut c = cfg(Service::Submission);
     c.plaintext_auth = true;
