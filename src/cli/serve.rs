@@ -236,7 +236,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         max_message_size: db.setting_size("smtp.max_message_size")?,
         max_recipients: db.setting_u64("smtp.max_recipients")? as usize,
         max_hops: db.setting_u64("smtp.max_hops")?,
-        max_errors: 10,
+        max_errors: 20,
         tls_available: false,
         trusted_network: false,
         plaintext_auth: false,

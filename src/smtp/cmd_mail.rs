@@ -118,7 +118,7 @@ impl<P: Policy> Session<P> {
         let tricky = raw_path(line).is_some_and(is_relay_trick);
         if tricky && !may_relay {
             reply::push(out, 554, "5.7.1", "Relay access denied");
-            return Flow::Continue;
+            return self.error(out);
         }
         if !self.tx.smtputf8 && !to.address.is_ascii() {
             // RFC 6531 §3.5: internationalised addresses only in an SMTPUTF8 transaction.
@@ -166,14 +166,22 @@ impl<P: Policy> Session<P> {
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
-            RcptCheck::NotLocal => reply::push(out, 554, "5.7.1", "Relay access denied"),
+            // Refused recipients count as errors, as Postfix's hard error limit does, so a
+            // dictionary attack or relay probe ends in a disconnect.
+            RcptCheck::NotLocal => {
+                reply::push(out, 554, "5.7.1", "Relay access denied");
+                return self.error(out);
+            }
             RcptCheck::OverQuota => reply::push(out, 452, "4.2.2", "Mailbox full"),
-            RcptCheck::UnknownLocal => reply::push(
-                out,
-                550,
-                "5.1.1",
-                "Recipient address rejected: User unknown",
-            ),
+            RcptCheck::UnknownLocal => {
+                reply::push(
+                    out,
+                    550,
+                    "5.1.1",
+                    "Recipient address rejected: User unknown",
+                );
+                return self.error(out);
+            }
             RcptCheck::TempFail => reply::push(
                 out,
                 451,

@@ -267,6 +267,17 @@ fn bare_postmaster_is_accepted() {
 }
 
 #[test]
+fn refused_recipients_count_towards_the_error_limit() {
+    let mut t = T::new(Service::Mx);
+    let (out, ev) = t.send("EHLO c\r\nMAIL FROM:<x@r.example>\r\nRCPT TO:<a@far.example>\r\nRCPT TO:<b@far.example>\r\nRCPT TO:<nobody@local.test>\r\nRCPT TO:<c@far.example>\r\nRCPT TO:<d@far.example>\r\nRCPT TO:<alice@local.test>\r\n");
+    assert_eq!(ev, Some(Event::Close));
+    assert!(
+        out.ends_with("421 4.7.0 mx.local.test Too many errors, closing connection\r\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn recipient_limit() {
     let mut t = T::new(Service::Mx);
     let out = t.r("EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\nRCPT TO:<bob@local.test>\r\nRCPT TO:<user@local.test>\r\nRCPT TO:<alice@local.test>\r\n");
