@@ -28,14 +28,40 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;setup'= {
+            cand --hostname 'The mail server''s own name (MX target, EHLO, certificate), e.g. mail.example.org'
+            cand --domain 'The first domain to receive mail for, e.g. example.org'
+            cand --admin 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it'
+            cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
+            cand --tls '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot''s)'
+            cand --services 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s'
+            cand --relay-host 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25'
+            cand --public-ip 'The server''s public address(es); default: the public addresses of the interfaces'
+            cand --service-user 'Account the daemons run as after binding ports (created when setup runs as root)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --non-interactive 'Take every answer from flags; fail on any missing one. For provisioning scripts'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --random-password 'Generate a random password and print it once'
+            cand --reset-password 'Change the admin''s password if the mailbox already exists'
+            cand --install-service 'Write a systemd unit to /etc/systemd/system/mailctl.service'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'mailctl;status'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -393,6 +419,21 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;help;help'= {
         }
+        &'mailctl;test'= {
+            cand --user 'Log in as this user (AUTH PLAIN); the password is read from stdin'
+            cand --timeout 'Seconds to wait for each step'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
+            cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;completions'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -414,14 +455,18 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;help'= {
+            cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;help;setup'= {
         }
         &'mailctl;help;status'= {
         }
@@ -489,6 +534,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config;set'= {
         }
         &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;test'= {
         }
         &'mailctl;help;completions'= {
         }

@@ -30,14 +30,35 @@ complete -c mailctl -n "__fish_mailctl_needs_command" -s q -l quiet -d 'Print on
 complete -c mailctl -n "__fish_mailctl_needs_command" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_needs_command" -s V -l version -d 'Print version'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "setup" -d 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "status" -d 'What is configured: counts, data directory, listeners'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "domain" -d 'Manage the domains this server receives mail for'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "user" -d 'Manage mailboxes (users) and their passwords and quotas'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "alias" -d 'Manage aliases, distribution lists and catch-alls'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "config" -d 'Read and change server settings'
+complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "test" -d 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "completions" -d 'Print shell completions for mailctl'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "man" -d 'Write man pages for mailctl and every subcommand into DIR'
 complete -c mailctl -n "__fish_mailctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l hostname -d 'The mail server\'s own name (MX target, EHLO, certificate), e.g. mail.example.org' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l domain -d 'The first domain to receive mail for, e.g. example.org' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l admin -d 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l password-hash -d 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l tls -d '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot\'s)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l services -d 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l relay-host -d 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l public-ip -d 'The server\'s public address(es); default: the public addresses of the interfaces' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l service-user -d 'Account the daemons run as after binding ports (created when setup runs as root)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l non-interactive -d 'Take every answer from flags; fail on any missing one. For provisioning scripts'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l random-password -d 'Generate a random password and print it once'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l reset-password -d 'Change the admin\'s password if the mailbox already exists'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l install-service -d 'Write a systemd unit to /etc/systemd/system/mailctl.service'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s q -l quiet -d 'Print only errors and requested data'
@@ -220,6 +241,16 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a stored value so the default applies again'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l user -d 'Log in as this user (AUTH PLAIN); the password is read from stdin' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l timeout -d 'Seconds to wait for each step' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l starttls -d 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l tls -d 'Implicit TLS from the first byte (ports 465, 993, 995)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand completions" -s q -l quiet -d 'Print only errors and requested data'
@@ -230,14 +261,16 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand man" -l json -d 'Machine
 complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand man" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "status" -d 'What is configured: counts, data directory, listeners'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "domain" -d 'Manage the domains this server receives mail for'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "user" -d 'Manage mailboxes (users) and their passwords and quotas'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "alias" -d 'Manage aliases, distribution lists and catch-alls'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "config" -d 'Read and change server settings'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "completions" -d 'Print shell completions for mailctl'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "man" -d 'Write man pages for mailctl and every subcommand into DIR'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from status domain user alias config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "setup" -d 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "status" -d 'What is configured: counts, data directory, listeners'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "domain" -d 'Manage the domains this server receives mail for'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "user" -d 'Manage mailboxes (users) and their passwords and quotas'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "alias" -d 'Manage aliases, distribution lists and catch-alls'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "config" -d 'Read and change server settings'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "test" -d 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "completions" -d 'Print shell completions for mailctl'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "man" -d 'Write man pages for mailctl and every subcommand into DIR'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_seen_subcommand_from setup status domain user alias config test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "list" -d 'List served domains with user and alias counts'

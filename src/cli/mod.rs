@@ -11,6 +11,8 @@ mod domain;
 pub mod generate;
 pub mod password;
 mod serve;
+mod probe;
+pub mod setup;
 mod status;
 mod user;
 
@@ -53,6 +55,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a fresh server: hostname, first domain and mailbox, TLS, services.
+    Setup(setup::Args),
     /// What is configured: counts, data directory, listeners.
     Status(status::Args),
     /// Manage the domains this server receives mail for.
@@ -72,6 +76,8 @@ pub enum Command {
     /// List or lift bans of client addresses that failed to log in too often.
     #[command(subcommand)]
     Ban(ban::Cmd),
+    /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
+    Test(probe::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -178,6 +184,7 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Setup(a) => setup::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
         Command::Domain(c) => domain::run(ctx, c),
         Command::User(c) => user::run(ctx, c),
@@ -185,6 +192,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Config(c) => config::run(ctx, c),
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => ban::run(ctx, c),
+        Command::Test(a) => probe::run(ctx, a),
         Command::Completions(a) => generate::completions(a),
         Command::Man(a) => generate::man(a),
     }

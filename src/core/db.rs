@@ -94,7 +94,14 @@ impl Db {
         let root = data_dir.root();
         std::fs::create_dir_all(root).map_err(|e| CoreError::io(root, e))?;
         let path = data_dir.db();
+        let fresh = !path.exists();
         let conn = Connection::open(&path)?;
+        if fresh {
+            // The database holds password hashes: owner only.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| CoreError::io(&path, e))?;
+        }
         Self::configure(&conn)?;
         let mut db = Db {
             conn,
