@@ -34,6 +34,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
@@ -419,6 +421,62 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;help;help'= {
         }
+        &'mailctl;serve'= {
+            cand --listen 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --dev 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports 2525/2587/2465'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;ban;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban;help'= {
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;ban;help;list'= {
+        }
+        &'mailctl;ban;help;remove'= {
+        }
+        &'mailctl;ban;help;help'= {
+        }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN); the password is read from stdin'
             cand --timeout 'Seconds to wait for each step'
@@ -461,6 +519,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
@@ -534,6 +594,16 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config;set'= {
         }
         &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;serve'= {
+        }
+        &'mailctl;help;ban'= {
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+        }
+        &'mailctl;help;ban;list'= {
+        }
+        &'mailctl;help;ban;remove'= {
         }
         &'mailctl;help;test'= {
         }
