@@ -443,7 +443,7 @@ fn print_dev_banner(
     }
     if let Some(p) = port("smtp") {
         text.push_str(&format!(
-            "deliver to it as the world would:\n  swaks --server 127.0.0.1:{p} --to {}\n",
+            "deliver to it as the world would:\n  swaks --server 127.0.0.1:{p} --from someone@example.org --to {}\n",
             d.user
         ));
     }
