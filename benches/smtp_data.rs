@@ -10,7 +10,6 @@ use mailctl::core::Address;
 use mailctl::smtp::data::BodyScanner;
 use mailctl::smtp::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
 use mailctl::smtp::session::{Service, Session, SessionConfig};
-use smtp_proto::request::receiver::DataReceiver;
 
 struct Null;
 impl MessageSink for Null {
@@ -65,7 +64,7 @@ fn bench(c: &mut Criterion) {
         let mut out = Vec::with_capacity(big.len());
         b.iter(|| {
             out.clear();
-            let mut r = DataReceiver::new();
+            let mut r = mailctl::smtp::cmd_data::data_receiver();
             let mut it = big.iter();
             assert!(r.ingest(&mut it, &mut out));
             let mut s = BodyScanner::new(1 << 20, 50);

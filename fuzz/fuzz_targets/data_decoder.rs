@@ -4,10 +4,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use mailctl::smtp::data::BodyScanner;
-use smtp_proto::request::receiver::DataReceiver;
 
 fuzz_target!(|data: &[u8]| {
-    let mut r = DataReceiver::new();
+    let mut r = mailctl::smtp::cmd_data::data_receiver();
     let mut scanner = BodyScanner::new(1 << 20, 50);
     let mut out = Vec::new();
     // DATA starts after the CRLF of the DATA command, so "\r\n" precedes the content.

@@ -12,7 +12,7 @@
 
 pub mod backend;
 mod cmd_auth;
-mod cmd_data;
+pub mod cmd_data;
 mod cmd_hello;
 mod cmd_mail;
 mod cmd_misc;

@@ -186,6 +186,16 @@ fn dot_stuffing_is_undone() {
 }
 
 #[test]
+fn empty_message_and_stuffed_first_line() {
+    let mut t = T::new(Service::Mx);
+    t.r("EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\nDATA\r\n");
+    assert_eq!(codes(&t.r(".\r\n")), ["250"]);
+    t.r("MAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\nDATA\r\n");
+    assert_eq!(codes(&t.r("..first\r\n.\r\n")), ["250"]);
+    assert!(t.body(1).ends_with(b"\r\n.first\r\n"));
+}
+
+#[test]
 fn smuggling_variants_do_not_end_data() {
     for variant in ["\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r"] {
         let mut t = T::new(Service::Mx);
@@ -560,6 +570,29 @@ mod props {
                 let mut out = Vec::new();
                 if t.s.feed(c, &mut out).is_some() { break; }
             }
+        }
+
+        #[test]
+        fn data_roundtrips_through_dot_stuffing_in_any_chunking(
+            lines in proptest::collection::vec("[.]{0,2}[ -~]{0,60}", 0..30),
+            cuts in proptest::collection::vec(1usize..50, 1..20),
+        ) {
+            let original: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+            // What a client sends: every line starting with '.' gets one more.
+            let stuffed: String = lines.iter().map(|l| if l.starts_with('.') { format!(".{l}\r\n") } else { format!("{l}\r\n") }).collect();
+            let wire = format!("EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\nDATA\r\n{stuffed}.\r\n");
+            let mut t = T::new(Service::Mx);
+            let mut rest = wire.as_bytes();
+            let mut i = 0;
+            while !rest.is_empty() {
+                let n = cuts[i % cuts.len()].min(rest.len());
+                t.send_bytes(&rest[..n]);
+                rest = &rest[n..];
+                i += 1;
+            }
+            prop_assert_eq!(t.committed(), 1);
+            let body = t.body(0);
+            prop_assert!(body.ends_with(original.as_bytes()), "{:?}", String::from_utf8_lossy(&body));
         }
 
         #[test]
