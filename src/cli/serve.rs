@@ -291,7 +291,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .create(&queue_dir)?;
     }
     let pool = DbPool::new(data_dir.clone());
-    let orphans = backend::remove_orphans(&pool, &queue_dir)?;
+    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }

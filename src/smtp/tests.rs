@@ -596,6 +596,37 @@ mod props {
         }
 
         #[test]
+        fn bdat_roundtrips_in_any_chunking(
+            lines in proptest::collection::vec("[ -~]{0,60}", 0..30),
+            sizes in proptest::collection::vec(0usize..200, 1..6),
+            cuts in proptest::collection::vec(1usize..70, 1..20),
+        ) {
+            let content: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+            let mut wire = b"EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@local.test>\r\n".to_vec();
+            let mut rest = content.as_bytes();
+            for (i, &sz) in sizes.iter().enumerate() {
+                let n = if i + 1 == sizes.len() { rest.len() } else { sz.min(rest.len()) };
+                let last = if i + 1 == sizes.len() { " LAST" } else { "" };
+                wire.extend_from_slice(format!("BDAT {n}{last}\r\n").as_bytes());
+                wire.extend_from_slice(&rest[..n]);
+                rest = &rest[n..];
+            }
+            let mut t = T::new(Service::Mx);
+            let mut replies = String::new();
+            let mut w = &wire[..];
+            let mut i = 0;
+            while !w.is_empty() {
+                let n = cuts[i % cuts.len()].min(w.len());
+                replies += &t.send_bytes(&w[..n]).0;
+                w = &w[n..];
+                i += 1;
+            }
+            prop_assert_eq!(t.committed(), 1, "{}", replies);
+            prop_assert!(t.body(0).ends_with(content.as_bytes()));
+            prop_assert!(replies.ends_with("250 2.0.0 Ok: queued as QID1\r\n"), "{}", replies);
+        }
+
+        #[test]
         fn command_soup_never_panics(cmds in proptest::collection::vec(prop_oneof![
             Just("EHLO c\r\n".to_string()), Just("MAIL FROM:<>\r\n".to_string()),
             Just("RCPT TO:<alice@local.test>\r\n".to_string()), Just("DATA\r\n".to_string()),
