@@ -21,6 +21,7 @@ use crate::net::listen::{self, ListenMap};
 use crate::net::shutdown::{self, Shutdown};
 use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
+use crate::smtp::conn::Timeouts;
 use crate::smtp::delivery::Deliverer;
 use crate::smtp::session::{Service, SessionConfig};
 
@@ -251,6 +252,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let max_conn = db.setting_u64("limits.max_connections")? as usize;
     let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
     let server_user = db.setting("server.user")?;
+    let timeouts = Timeouts {
+        command: db.setting_duration("smtp.command_timeout")?,
+        data: db.setting_duration("smtp.data_timeout")?,
+    };
     drop(db);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -332,6 +337,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 limiter: limiters[&name].clone(),
                 mynetworks: mynetworks.clone(),
                 plaintext_loopback,
+                timeouts,
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
@@ -349,6 +355,7 @@ struct Acceptor {
     limiter: Arc<ConnLimiter>,
     mynetworks: Vec<ipnet::IpNet>,
     plaintext_loopback: bool,
+    timeouts: Timeouts,
 }
 
 impl Acceptor {
@@ -386,6 +393,7 @@ impl Acceptor {
             cfg.trusted_network = self.mynetworks.iter().any(|n| n.contains(&ip));
             cfg.plaintext_auth = self.plaintext_loopback && ip.is_loopback();
             let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
+            let timeouts = self.timeouts;
             conns.spawn(async move {
                 let _permit = permit;
                 let pool = backend.pool.clone();
@@ -400,7 +408,7 @@ impl Acceptor {
                     refuse(tcp, format!("421 4.7.0 {host} Too many failed logins from your address; try again later\r\n")).await;
                     return;
                 }
-                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd).await;
+                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd, timeouts).await;
             });
         }
         // Shutdown: sessions finish their transactions; give them a bounded time.

@@ -224,3 +224,32 @@ s.quit()
     let after = fingerprint(srv.submission().port());
     assert_ne!(before, after, "the new certificate is served after SIGHUP");
 }
+
+#[test]
+fn idle_clients_are_timed_out_with_421() {
+    let dir = data_dir();
+    mailctl_ok(dir.path(), &["config", "set", "smtp.command_timeout", "1s"]);
+    mailctl_ok(dir.path(), &["config", "set", "smtp.data_timeout", "1s"]);
+    let srv = Server::start(dir.path());
+    let mut c = Client::connect(srv.smtp());
+    assert!(c.cmd("EHLO raw").starts_with("250"));
+    // Say nothing: the server gives up after the command timeout.
+    let r = c.reply();
+    assert!(r.starts_with("421 4.4.2") && r.contains("Timeout"), "{r}");
+    assert_eq!(c.reply(), "", "and closes");
+    // In the middle of DATA, the data timeout applies, and nothing is queued.
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    c.cmd("MAIL FROM:<x@remote.test>");
+    c.cmd("RCPT TO:<alice@example.test>");
+    assert!(c.cmd("DATA").starts_with("354"));
+    c.send(b"Subject: never finished\r\n");
+    assert!(c.reply().starts_with("421 4.4.2"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(maildir_files(dir.path(), "alice", "example.test", 0).is_empty());
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("queue")).unwrap().count(),
+        0,
+        "partial spool file removed"
+    );
+}
