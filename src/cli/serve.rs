@@ -411,7 +411,9 @@ impl Acceptor {
                 crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd, timeouts).await;
             });
         }
-        // Shutdown: sessions finish their transactions; give them a bounded time.
+        // Stop taking connections at once (the kernel would queue them otherwise), then let
+        // sessions finish their transactions, for a bounded time.
+        drop(listener);
         let _ =
             tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
     }
