@@ -21,6 +21,7 @@ use crate::net::listen::{self, ListenMap};
 use crate::net::shutdown::{self, Shutdown};
 use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
+use crate::smtp::conn::Timeouts;
 use crate::smtp::delivery::Deliverer;
 use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
 use crate::smtp::session::{Service, SessionConfig};
@@ -237,7 +238,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         max_message_size: db.setting_size("smtp.max_message_size")?,
         max_recipients: db.setting_u64("smtp.max_recipients")? as usize,
         max_hops: db.setting_u64("smtp.max_hops")?,
-        max_errors: 10,
+        max_errors: 20,
         tls_available: false,
         trusted_network: false,
         plaintext_auth: false,
@@ -254,6 +255,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
+    let timeouts = Timeouts {
+        command: db.setting_duration("smtp.command_timeout")?,
+        data: db.setting_duration("smtp.data_timeout")?,
+    };
     drop(db);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -294,12 +299,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .create(&queue_dir)?;
     }
     let pool = DbPool::new(data_dir.clone());
-    let orphans = backend::remove_orphans(&pool, &queue_dir)?;
+    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
-    deliverer.start(2);
     // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
     // must not point back to.
     let smtp_endpoints: Vec<SocketAddr> = bound
@@ -324,6 +328,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .map_err(Fail::new)?,
         )
     };
+    deliverer.start(4);
     let backend = Arc::new(Backend {
         pool,
         queue_dir,
@@ -363,6 +368,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 limiter: limiters[&name].clone(),
                 mynetworks: mynetworks.clone(),
                 plaintext_loopback,
+                timeouts,
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
@@ -380,6 +386,7 @@ struct Acceptor {
     limiter: Arc<ConnLimiter>,
     mynetworks: Vec<ipnet::IpNet>,
     plaintext_loopback: bool,
+    timeouts: Timeouts,
 }
 
 impl Acceptor {
@@ -417,6 +424,7 @@ impl Acceptor {
             cfg.trusted_network = self.mynetworks.iter().any(|n| n.contains(&ip));
             cfg.plaintext_auth = self.plaintext_loopback && ip.is_loopback();
             let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
+            let timeouts = self.timeouts;
             conns.spawn(async move {
                 let _permit = permit;
                 let pool = backend.pool.clone();
@@ -431,10 +439,12 @@ impl Acceptor {
                     refuse(tcp, format!("421 4.7.0 {host} Too many failed logins from your address; try again later\r\n")).await;
                     return;
                 }
-                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd).await;
+                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd, timeouts).await;
             });
         }
-        // Shutdown: sessions finish their transactions; give them a bounded time.
+        // Stop taking connections at once (the kernel would queue them otherwise), then let
+        // sessions finish their transactions, for a bounded time.
+        drop(listener);
         let _ =
             tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
     }
@@ -474,7 +484,7 @@ fn print_dev_banner(
     }
     if let Some(p) = port("smtp") {
         text.push_str(&format!(
-            "deliver to it as the world would:\n  swaks --server 127.0.0.1:{p} --to {}\n",
+            "deliver to it as the world would:\n  swaks --server 127.0.0.1:{p} --from someone@example.org --to {}\n",
             d.user
         ));
     }

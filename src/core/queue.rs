@@ -42,6 +42,16 @@ pub struct QueuedRecipient {
     pub attempts: u32,
 }
 
+/// One message's delivery attempt, to be recorded.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: String,
+    /// (recipient row id, outcome)
+    pub outcomes: Vec<(i64, Outcome)>,
+    /// (new outbound address, the recipient it was expanded from)
+    pub forwards: Vec<(String, String)>,
+}
+
 /// What happened to one recipient in a delivery attempt.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -122,48 +132,62 @@ impl Db {
         outcomes: &[(i64, Outcome)],
         forwards: &[(String, String)],
     ) -> Result<bool> {
+        Ok(self.queue_record_many(&[Attempt {
+            id: id.to_string(),
+            outcomes: outcomes.to_vec(),
+            forwards: forwards.to_vec(),
+        }])?[0])
+    }
+
+    /// [`Db::queue_record`] for several messages in one transaction (one fsync), as local
+    /// delivery does under load. Returns, per attempt, whether the message is finished.
+    pub fn queue_record_many(&mut self, attempts: &[Attempt]) -> Result<Vec<bool>> {
         let t = now();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut upd = tx.prepare_cached(
-                "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
-                 last_error = ?4, updated = ?5 WHERE id = ?1",
-            )?;
-            for (rid, outcome) in outcomes {
-                match outcome {
-                    Outcome::Delivered => {
-                        upd.execute(params![rid, DELIVERED, t, None::<String>, t])?
-                    }
-                    Outcome::Deferred { retry_in, error } => {
-                        upd.execute(params![rid, QUEUED, t + retry_in, error, t])?
-                    }
-                    Outcome::Failed(e) => upd.execute(params![rid, FAILED, t, e, t])?,
-                };
+        let mut finished = Vec::with_capacity(attempts.len());
+        for a in attempts {
+            {
+                let mut upd = tx.prepare_cached(
+                    "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
+                     last_error = ?4, updated = ?5 WHERE id = ?1",
+                )?;
+                for (rid, outcome) in &a.outcomes {
+                    match outcome {
+                        Outcome::Delivered => {
+                            upd.execute(params![rid, DELIVERED, t, None::<String>, t])?
+                        }
+                        Outcome::Deferred { retry_in, error } => {
+                            upd.execute(params![rid, QUEUED, t + retry_in, error, t])?
+                        }
+                        Outcome::Failed(e) => upd.execute(params![rid, FAILED, t, e, t])?,
+                    };
+                }
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated)
+                     VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+                )?;
+                for (addr, original) in &a.forwards {
+                    ins.execute(params![a.id, addr, original, t])?;
+                }
             }
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated)
-                 VALUES (?1, ?2, ?3, 0, ?4, ?4)",
-            )?;
-            for (addr, original) in forwards {
-                ins.execute(params![id, addr, original, t])?;
+            // Failed recipients stay for the bounce engine (core/outqueue.rs); a message goes
+            // once every recipient is delivered or bounced.
+            let open: i64 = tx.prepare_cached(
+                "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
+            )?
+            .query_row([&a.id], |r| r.get(0))?;
+            if open == 0 {
+                tx.prepare_cached("DELETE FROM queue_recipients WHERE message_id = ?1")?
+                    .execute([&a.id])?;
+                tx.prepare_cached("DELETE FROM queue_messages WHERE id = ?1")?
+                    .execute([&a.id])?;
             }
-        }
-        // Failed recipients stay for the bounce engine (core/outqueue.rs); a message goes once
-        // every recipient is delivered or bounced.
-        let open: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
-            [id],
-            |r| r.get(0),
-        )?;
-        let done = open == 0;
-        if done {
-            tx.execute("DELETE FROM queue_recipients WHERE message_id = ?1", [id])?;
-            tx.execute("DELETE FROM queue_messages WHERE id = ?1", [id])?;
+            finished.push(open == 0);
         }
         tx.commit()?;
-        Ok(done)
+        Ok(finished)
     }
 
     /// Every queue id that has a row, to tell orphaned spool files (written, never committed)

@@ -57,31 +57,52 @@ fn core_to_spool(e: CoreError) -> SpoolError {
     SpoolError::Other(e.to_string())
 }
 
-/// Deletes spool files that have no queue row (written, but the server died before the
-/// commit, so no 250 was given). Runs at startup before any session exists.
-pub fn remove_orphans(pool: &Arc<DbPool>, queue_dir: &std::path::Path) -> Result<usize, CoreError> {
-    let ids = pool.get()?.queue_ids()?;
-    let mut removed = 0;
+/// Deletes spool files that have no queue row (written, but the writer died before the
+/// commit, so no 250 was given) and are older than `min_age`. The age keeps it away from
+/// a message another process (a running session, `sendmail`) is writing right now.
+pub fn remove_orphans(
+    pool: &Arc<DbPool>,
+    queue_dir: &std::path::Path,
+    min_age: std::time::Duration,
+) -> Result<usize, CoreError> {
+    let mut candidates = Vec::new();
     if let Ok(entries) = std::fs::read_dir(queue_dir) {
         for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !ids.contains(&name) && std::fs::remove_file(e.path()).is_ok() {
-                removed += 1;
+            let old = e
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= min_age);
+            if old {
+                candidates.push(e);
             }
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(0);
+    }
+    // Rows are read after the listing: a file committed in between has its row by now.
+    let ids = pool.get()?.queue_ids()?;
+    let mut removed = 0;
+    for e in candidates {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !ids.contains(&name) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
         }
     }
     Ok(removed)
 }
 
-/// The per-session policy object (cheap: a handle on [`Backend`] and the client address).
+/// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
-    ip: IpAddr,
 }
 
 impl SqlPolicy {
-    pub fn new(backend: Arc<Backend>, ip: IpAddr) -> SqlPolicy {
-        SqlPolicy { backend, ip }
+    pub fn new(backend: Arc<Backend>) -> SqlPolicy {
+        SqlPolicy { backend }
     }
 }
 
@@ -164,8 +185,14 @@ impl Policy for SqlPolicy {
         }
     }
 
+    fn postmaster(&mut self) -> Option<Address> {
+        // postmaster@ the first domain served; its alias (or catch-all) decides who reads it.
+        let db = self.backend.pool.get().ok()?;
+        let first = db.domains().ok()?.into_iter().next()?;
+        Address::parse(&format!("postmaster@{}", first.name)).ok()
+    }
+
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
-        let _ = self.ip;
         let id = new_queue_id();
         let path = self.backend.queue_dir.join(&id);
         let file = OpenOptions::new()
@@ -276,5 +303,47 @@ impl Drop for SpoolSink {
         if self.out.take().is_some() {
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::core::DataDir;
+    use crate::core::queue::NewMessage;
+
+    #[test]
+    fn only_old_files_without_rows_are_orphans() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = DbPool::new(DataDir::new(dir.path()));
+        let q = dir.path().join("queue");
+        std::fs::create_dir_all(&q).unwrap();
+        let msg = NewMessage {
+            id: "KEEP",
+            mail_from: "",
+            auth_user: None,
+            remote_ip: "::1",
+            helo: "h",
+            smtputf8: false,
+            size: 1,
+        };
+        pool.get()
+            .unwrap()
+            .queue_insert(&msg, &[("a@b.test".into(), false)])
+            .unwrap();
+        let hour_ago = SystemTime::now() - Duration::from_secs(7200);
+        for name in ["KEEP", "ORPHAN", "FRESH"] {
+            let f = File::create(q.join(name)).unwrap();
+            if name != "FRESH" {
+                f.set_modified(hour_ago).unwrap();
+            }
+        }
+        assert_eq!(
+            remove_orphans(&pool, &q, Duration::from_secs(3600)).unwrap(),
+            1
+        );
+        assert!(q.join("KEEP").exists() && q.join("FRESH").exists() && !q.join("ORPHAN").exists());
     }
 }

@@ -5,7 +5,7 @@
 //! `user%other@local`, `"user@other"@local`, `@a:u@b`, `other!user@local` and IP literals,
 //! whatever the domain, since each of these can make a downstream host route elsewhere.
 
-use smtp_proto::{MAIL_SMTPUTF8, MailFrom, RcptTo};
+use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
 
 use super::policy::{Policy, RcptCheck, Recipient};
 use super::reply;
@@ -57,6 +57,25 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        if from.flags & MAIL_BODY_BINARYMIME != 0 {
+            reply::push(
+                out,
+                555,
+                "5.5.4",
+                "BODY=BINARYMIME is not supported; use 8BITMIME",
+            );
+            return Flow::Continue;
+        }
+        let smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        if !smtputf8 && !from.address.is_ascii() {
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII sender address needs the SMTPUTF8 parameter",
+            );
+            return Flow::Continue;
+        }
         let addr = if from.address.is_empty() {
             None
         } else {
@@ -81,7 +100,7 @@ impl<P: Policy> Session<P> {
             return Flow::Continue;
         }
         self.tx.mail_from = Some(addr);
-        self.tx.smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        self.tx.smtputf8 = smtputf8;
         reply::push(out, 250, "2.1.0", "Ok");
         Flow::Continue
     }
@@ -99,9 +118,28 @@ impl<P: Policy> Session<P> {
         let tricky = raw_path(line).is_some_and(is_relay_trick);
         if tricky && !may_relay {
             reply::push(out, 554, "5.7.1", "Relay access denied");
+            return self.error(out);
+        }
+        if !self.tx.smtputf8 && !to.address.is_ascii() {
+            // RFC 6531 §3.5: internationalised addresses only in an SMTPUTF8 transaction.
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII recipient address needs MAIL FROM with SMTPUTF8",
+            );
             return Flow::Continue;
         }
-        let addr = match Address::parse(&to.address) {
+        let postmaster = to.address.is_empty()
+            && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
+        let parsed = if postmaster {
+            self.policy
+                .postmaster()
+                .ok_or_else(|| crate::core::address::AddressError("no postmaster here".into()))
+        } else {
+            Address::parse(&to.address)
+        };
+        let addr = match parsed {
             Ok(a) => a,
             Err(e) => {
                 reply::push(
@@ -128,14 +166,22 @@ impl<P: Policy> Session<P> {
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
-            RcptCheck::NotLocal => reply::push(out, 554, "5.7.1", "Relay access denied"),
+            // Refused recipients count as errors, as Postfix's hard error limit does, so a
+            // dictionary attack or relay probe ends in a disconnect.
+            RcptCheck::NotLocal => {
+                reply::push(out, 554, "5.7.1", "Relay access denied");
+                return self.error(out);
+            }
             RcptCheck::OverQuota => reply::push(out, 452, "4.2.2", "Mailbox full"),
-            RcptCheck::UnknownLocal => reply::push(
-                out,
-                550,
-                "5.1.1",
-                "Recipient address rejected: User unknown",
-            ),
+            RcptCheck::UnknownLocal => {
+                reply::push(
+                    out,
+                    550,
+                    "5.1.1",
+                    "Recipient address rejected: User unknown",
+                );
+                return self.error(out);
+            }
             RcptCheck::TempFail => reply::push(
                 out,
                 451,

@@ -19,8 +19,24 @@ use super::session::{Event, Service, Session, SessionConfig};
 use crate::net::shutdown::Shutdown;
 use crate::net::tls::TlsStore;
 
+/// Defaults; the server takes them from `smtp.command_timeout` and `smtp.data_timeout`.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 pub const DATA_TIMEOUT: Duration = Duration::from_secs(180);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub command: Duration,
+    pub data: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            command: COMMAND_TIMEOUT,
+            data: DATA_TIMEOUT,
+        }
+    }
+}
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -62,6 +78,7 @@ pub async fn serve_connection(
     backend: Arc<Backend>,
     tls: Arc<TlsStore>,
     shutdown: Shutdown,
+    timeouts: Timeouts,
 ) {
     let _ = tcp.set_nodelay(true);
     let tls_cfg = tls.get();
@@ -69,19 +86,19 @@ pub async fn serve_connection(
     let implicit = cfg.service == Service::Submissions;
     let stream = if implicit {
         let Some(tc) = tls_cfg.clone() else { return };
-        match tokio::time::timeout(COMMAND_TIMEOUT, TlsAcceptor::from(tc).accept(tcp)).await {
+        match tokio::time::timeout(timeouts.command, TlsAcceptor::from(tc).accept(tcp)).await {
             Ok(Ok(s)) => Stream::Tls(Box::new(s)),
             _ => return,
         }
     } else {
         Stream::Plain(tcp)
     };
-    let mut session = Session::new(cfg, SqlPolicy::new(backend, peer.ip()));
+    let mut session = Session::new(cfg, SqlPolicy::new(backend));
     if let Stream::Tls(s) = &stream {
         let (v, c) = tls_names(s);
         session.tls_started(&v, &c);
     }
-    if let Err(e) = drive(stream, session, tls_cfg, shutdown).await {
+    if let Err(e) = drive(stream, session, tls_cfg, shutdown, timeouts).await {
         tracing::debug!(%peer, "connection ended: {e}");
     }
 }
@@ -91,6 +108,7 @@ async fn drive(
     session: Session<SqlPolicy>,
     tls_cfg: Option<Arc<rustls::ServerConfig>>,
     mut shutdown: Shutdown,
+    timeouts: Timeouts,
 ) -> std::io::Result<()> {
     let mut out = Vec::with_capacity(1024);
     session.greeting(&mut out);
@@ -109,7 +127,11 @@ async fn drive(
             stream.io().write_all(&out).await?;
             break;
         }
-        let wait = if busy { DATA_TIMEOUT } else { COMMAND_TIMEOUT };
+        let wait = if busy {
+            timeouts.data
+        } else {
+            timeouts.command
+        };
         let n = tokio::select! {
             r = tokio::time::timeout(wait, stream.io().read(&mut buf)) => match r {
                 Ok(r) => r?,
@@ -149,7 +171,7 @@ async fn drive(
                 };
                 // Anything pipelined after STARTTLS in the same read was dropped by the
                 // session; bytes still unread go into the handshake and make it fail.
-                let tls = tokio::time::timeout(COMMAND_TIMEOUT, TlsAcceptor::from(tc).accept(tcp))
+                let tls = tokio::time::timeout(timeouts.command, TlsAcceptor::from(tc).accept(tcp))
                     .await
                     .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
                 let (v, c) = tls_names(&tls);

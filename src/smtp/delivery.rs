@@ -14,10 +14,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::core::aliases::Target;
-use crate::core::queue::Outcome;
+use crate::core::queue::{Attempt, Outcome};
 use crate::core::{Address, CoreError};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
+
+/// Most messages recorded in one transaction.
+const BATCH: usize = 32;
 
 /// Seconds before a deferred local delivery is retried.
 const RETRY_SECS: i64 = 300;
@@ -83,42 +86,77 @@ impl Deliverer {
 
     fn work(&self) {
         loop {
-            let next = self.rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-            let Ok(id) = next else { return };
-            if let Err(e) = self.deliver(&id) {
-                tracing::warn!(%id, "local delivery failed, will retry: {e}");
+            let first = self.rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+            let Ok(first) = first else { return };
+            // Under load, take what else is waiting and record it in one transaction.
+            let mut ids = vec![first];
+            // try_lock: another worker may hold the receiver while blocked in recv(); waiting
+            // for it here would deadlock, and it will take the next message anyway.
+            if let Ok(rx) = self.rx.try_lock() {
+                while ids.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(id) => ids.push(id),
+                        Err(_) => break,
+                    }
+                }
             }
-            self.in_flight
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&id);
+            if let Err(e) = self.deliver_batch(&ids) {
+                tracing::warn!(count = ids.len(), "local delivery failed, will retry: {e}");
+            }
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            for id in &ids {
+                in_flight.remove(id);
+            }
         }
     }
 
     /// Delivers one queued message to its pending local recipients.
     pub fn deliver(&self, id: &str) -> Result<(), CoreError> {
+        self.deliver_batch(&[id.to_string()])
+    }
+
+    /// Delivers several messages, then records every outcome in one transaction. Copies are
+    /// in the Maildirs (fsynced) before their rows say so; a crash between the two means
+    /// a duplicate on retry, never a loss.
+    fn deliver_batch(&self, ids: &[String]) -> Result<(), CoreError> {
         let mut db = self.pool.get()?;
-        let Some(sender) = db.queue_sender(id)? else {
-            return Ok(());
-        };
-        let pending = db.queue_local_pending(id)?;
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let spool = self.queue_dir.join(id);
-        let mut outcomes = Vec::with_capacity(pending.len());
-        let mut forwards = Vec::new();
-        let mut done: HashSet<Address> = HashSet::new();
-        for r in &pending {
-            let outcome = match Address::parse(&r.address) {
-                Err(e) => Outcome::Failed(format!("bad address: {}", e.0)),
-                Ok(addr) => self.deliver_one(&db, &spool, &sender, &addr, &mut done, &mut forwards),
+        let mut attempts = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(sender) = db.queue_sender(id)? else {
+                continue;
             };
-            tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
-            outcomes.push((r.id, outcome));
+            let pending = db.queue_local_pending(id)?;
+            if pending.is_empty() {
+                continue;
+            }
+            let spool = self.queue_dir.join(id);
+            let mut outcomes = Vec::with_capacity(pending.len());
+            let mut forwards = Vec::new();
+            let mut done: HashSet<Address> = HashSet::new();
+            for r in &pending {
+                let outcome = match Address::parse(&r.address) {
+                    Err(e) => Outcome::Failed(format!("bad address: {}", e.0)),
+                    Ok(addr) => {
+                        self.deliver_one(&db, &spool, &sender, &addr, &mut done, &mut forwards)
+                    }
+                };
+                tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
+                outcomes.push((r.id, outcome));
+            }
+            attempts.push(Attempt {
+                id: id.clone(),
+                outcomes,
+                forwards,
+            });
         }
-        if db.queue_record(id, &outcomes, &forwards)? {
-            let _ = std::fs::remove_file(&spool);
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        let finished = db.queue_record_many(&attempts)?;
+        for (a, done) in attempts.iter().zip(finished) {
+            if done {
+                let _ = std::fs::remove_file(self.queue_dir.join(&a.id));
+            }
         }
         Ok(())
     }
@@ -177,12 +215,13 @@ impl Deliverer {
         let maildir = db.data_dir().maildir(mb);
         let mut file = std::fs::File::open(spool)
             .map_err(|e| format!("spool file {}: {e}", spool.display()))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // Maildir++ rule: a mailbox under its quota takes the next message even if that
+        // message crosses the limit; a mailbox at or over it takes nothing more.
         if let Ok(Some(user)) = db.user(mb)
             && user.quota > 0
         {
             let used = deliver::usage(&maildir).unwrap_or(0);
-            if used + size > user.quota {
+            if used >= user.quota {
                 return Err(format!("4.2.2 mailbox {mb} is over quota"));
             }
         }

@@ -15,7 +15,7 @@
 pub mod backend;
 pub mod client;
 mod cmd_auth;
-mod cmd_data;
+pub mod cmd_data;
 mod cmd_hello;
 mod cmd_mail;
 mod cmd_misc;

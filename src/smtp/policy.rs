@@ -98,6 +98,8 @@ pub trait Policy: Send {
     fn authenticate(&mut self, ip: IpAddr, user: &str, password: &str) -> AuthVerdict;
     /// Whether `user` may use `from` as its MAIL FROM (own address or one of its aliases).
     fn may_send_as(&mut self, user: &Address, from: &Address) -> bool;
+    /// The address `RCPT TO:<Postmaster>` (no domain, RFC 5321 §4.5.1) stands for.
+    fn postmaster(&mut self) -> Option<Address>;
     /// Starts spooling a new message.
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError>;
 }
