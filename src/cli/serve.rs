@@ -50,23 +50,6 @@ struct DevAccount {
     password: String,
 }
 
-fn machine_hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: valid buffer of the given length.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
-    let name = if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        String::new()
-    };
-    if name.is_empty() {
-        "localhost".into()
-    } else {
-        name
-    }
-}
-
 fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
     let domain = Domain::parse("example.test")?;
     if !db.domain_exists(&domain)? {
@@ -113,10 +96,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             _ => "trace",
         })
     });
-    let _ = tracing_subscriber::fmt()
+    // Colours only for a person at a terminal; under systemd (JOURNAL_STREAM is set) the
+    // journal stamps each line itself, so ours would be noise.
+    let ansi = crate::output::stderr_is_tty() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(ansi);
+    let _ = if std::env::var_os("JOURNAL_STREAM").is_some() {
+        builder.without_time().try_init()
+    } else {
+        builder.try_init()
+    };
 
     let mut names: Vec<&str> = Vec::new();
     for s in &args.services {
@@ -203,7 +194,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let cert = setting_path("tls.cert", data_dir.tls().join("cert.pem"))?;
     let key = setting_path("tls.key", data_dir.tls().join("key.pem"))?;
     let hostname = match db.setting("hostname")? {
-        h if h.is_empty() => machine_hostname(),
+        h if h.is_empty() => crate::core::settings::system_hostname(),
         h => h,
     };
     if args.dev && !cert.exists() {
