@@ -518,3 +518,77 @@ fn sendmail_and_mailq_personalities() {
         0
     );
 }
+
+#[test]
+fn the_sender_hears_about_a_delay_once() {
+    let w = world();
+    w.a.set("queue.delay_warning", "1s");
+    let mut c = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(w.a.path())
+        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"Subject: slow\n\nhello\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+    // B is not running: the first attempt defers.
+    let j = json(w.a.path(), &["queue", "flush"]);
+    assert_eq!(j["outbound"]["deferred"], 1, "{j}");
+    std::thread::sleep(Duration::from_millis(2100));
+    json(w.a.path(), &["queue", "flush"]);
+    json(w.a.path(), &["queue", "flush"]);
+    let notices = w.a.wait_mail("alice", "a.test", 1, 10);
+    assert_eq!(notices.len(), 1, "exactly one notice");
+    let n = &notices[0];
+    assert!(
+        n.contains("Subject: Delayed Mail (still being retried)")
+            && n.contains("Action: delayed")
+            && n.contains("Status: 4."),
+        "{n}"
+    );
+    // The message itself is still queued for bob.
+    let q = json(w.a.path(), &["queue", "list"]);
+    assert!(
+        q.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["recipients"][0]["address"] == "bob@b.test"),
+        "{q}"
+    );
+}
+
+#[test]
+fn an_unencrypted_relay_must_be_on_loopback() {
+    let w = world();
+    w.a.set("relay.mode", "relay");
+    w.a.set("relay.host", "192.0.2.1"); // never contacted: refused before connecting
+    w.a.set("relay.tls", "none");
+    let mut c = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(w.a.path())
+        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"Subject: x\n\nhello\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+    json(w.a.path(), &["queue", "flush"]);
+    let q = json(w.a.path(), &["queue", "list"]);
+    let err = q[0]["recipients"][0]["last_error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("relay.tls = none is allowed only for a relay on loopback"),
+        "{err}"
+    );
+}

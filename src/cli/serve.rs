@@ -43,6 +43,9 @@ pub struct Args {
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
     #[arg(long = "listen", value_name = "NAME=ADDR:PORT")]
     pub listen: Vec<String>,
+    /// Keep running as root when server.user is empty (containers with no other account).
+    #[arg(long)]
+    pub allow_root: bool,
 }
 
 struct DevAccount {
@@ -273,12 +276,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    // The dev server runs as whoever started it, data in the cwd; an empty server.user
-    // means "stay" (containers that already run as the right account).
-    if !args.dev && !server_user.is_empty() {
-        crate::net::privs::drop_to(&server_user).map_err(|e| {
-            Fail::hint(e.to_string(), "create the account, or `mailctl config set server.user ''` to keep running as root")
-        })?;
+    // The dev server runs as whoever started it, data in the cwd. Otherwise root only binds:
+    // a mail daemon parsing the world's input must not keep root's powers.
+    if !args.dev && crate::net::privs::is_root() {
+        if !server_user.is_empty() {
+            crate::net::privs::drop_to(&server_user).map_err(|e| {
+                Fail::hint(e.to_string(), "create the account (`mailctl setup` does), or set server.user to an existing one")
+            })?;
+        } else if !args.allow_root {
+            return Err(Fail::hint(
+                "refusing to run as root with server.user empty",
+                "`mailctl config set server.user mailctl` (an existing account), or pass --allow-root in a container that has no other account",
+            )
+            .into());
+        }
     }
 
     let queue_dir = data_dir.queue();
@@ -334,11 +345,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
         let reload = tls_store.clone();
+        crate::net::notify::notify("READY=1");
         tokio::spawn(shutdown::handle_signals(trigger, move || {
+            crate::net::notify::notify("RELOADING=1");
             match reload.reload() {
                 Ok(()) => tracing::info!("TLS certificate reloaded"),
                 Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
             }
+            crate::net::notify::notify("READY=1");
         }));
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = outbound {

@@ -76,6 +76,16 @@ pub struct Attempt {
     pub reply: String,
 }
 
+/// A message whose sender is due a delay notice.
+#[derive(Debug, Clone)]
+pub struct DelayedMessage {
+    pub id: String,
+    pub sender: String,
+    pub created: i64,
+    /// (recipient, last error) of the recipients still being retried.
+    pub recipients: Vec<(String, String)>,
+}
+
 /// Which messages `queue list` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
@@ -196,6 +206,42 @@ impl Db {
         )?;
         let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Messages queued before `older_than` whose sender has not been told they are delayed:
+    /// (id, sender, created, [(recipient, last error)]) for recipients still being retried.
+    pub fn delay_warnings_due(&self, older_than: i64) -> Result<Vec<DelayedMessage>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT m.id, m.mail_from, m.created, coalesce(r.original, r.address), coalesce(r.last_error, '')
+             FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
+             WHERE m.warned = 0 AND m.mail_from != '' AND m.created <= ?1
+               AND r.local = 0 AND r.status = 'queued' AND r.attempts > 0
+             ORDER BY m.id, r.id LIMIT 1000",
+        )?;
+        let mut rows = stmt.query([older_than])?;
+        let mut out: Vec<DelayedMessage> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let rcpt = (r.get(3)?, r.get(4)?);
+            match out.last_mut() {
+                Some(m) if m.id == id => m.recipients.push(rcpt),
+                _ => out.push(DelayedMessage {
+                    id,
+                    sender: r.get(1)?,
+                    created: r.get(2)?,
+                    recipients: vec![rcpt],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn mark_warned(&self, message_id: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE queue_messages SET warned = 1 WHERE id = ?1",
+            [message_id],
+        )?;
+        Ok(())
     }
 
     /// Marks failed recipients as told, and removes the message if nothing is left to do.

@@ -52,6 +52,7 @@ pub async fn handle_signals(
         }
     }
     tracing::info!("shutting down: finishing transactions in flight");
+    super::notify::notify("STOPPING=1");
     trigger.fire();
     Ok(())
 }

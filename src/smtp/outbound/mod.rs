@@ -68,6 +68,8 @@ pub struct Config {
     pub relay: Option<Relay>,
     pub retry_schedule: Vec<Duration>,
     pub max_lifetime: Duration,
+    /// Tell the sender once a message has waited this long; zero turns it off.
+    pub delay_warning: Duration,
     pub timeouts: Timeouts,
     /// Our own SMTP listeners: a hop that is one of these is a mail loop.
     pub own_endpoints: Vec<SocketAddr>,
@@ -134,6 +136,7 @@ impl Config {
                 schedule
             },
             max_lifetime: db.setting_duration("queue.max_lifetime")?,
+            delay_warning: db.setting_duration("queue.delay_warning")?,
             timeouts: Timeouts::rfc5321(cap),
             own_endpoints,
             max_connections: db.setting_u64("delivery.max_connections")?.max(1) as usize,
@@ -492,8 +495,17 @@ impl Outbound {
     async fn bounce_all(self: &Arc<Self>) -> Result<usize, CoreError> {
         let hostname = self.cfg.hostname.clone();
         let queue_dir = self.queue_dir.clone();
+        let delay = self.cfg.delay_warning;
         let (made, local) = self
-            .blocking(move |db| bounce_due(db, &queue_dir, &hostname))
+            .blocking(move |db| {
+                let (mut made, mut local) = bounce_due(db, &queue_dir, &hostname)?;
+                if !delay.is_zero() {
+                    let (m, l) = delay_warnings(db, &queue_dir, &hostname, delay)?;
+                    made += m;
+                    local.extend(l);
+                }
+                Ok((made, local))
+            })
             .await?;
         for id in local {
             (self.on_local)(id);
@@ -548,6 +560,7 @@ pub fn bounce_due(
                 arrival: created,
                 failures: &failures,
                 original: &original,
+                delayed: false,
             });
             let origin = crate::smtp::inject::Origin {
                 user: None,
@@ -577,6 +590,62 @@ pub fn bounce_due(
         let ids: Vec<i64> = failed.iter().map(|(rid, _, _)| *rid).collect();
         if db.mark_bounced(&id, &ids)? {
             let _ = std::fs::remove_file(queue_dir.join(&id));
+        }
+    }
+    Ok((made, local))
+}
+
+/// Queues a delay notice (RFC 3464, Action: delayed) for each message that has waited longer
+/// than `after` and whose sender was not told yet. Returns how many, and the local ones.
+pub fn delay_warnings(
+    db: &mut Db,
+    queue_dir: &std::path::Path,
+    hostname: &str,
+    after: Duration,
+) -> Result<(usize, Vec<String>), CoreError> {
+    let mut made = 0;
+    let mut local = Vec::new();
+    for m in db.delay_warnings_due(now() - after.as_secs() as i64)? {
+        let Ok(to) = Address::parse(&m.sender) else {
+            db.mark_warned(&m.id)?;
+            continue;
+        };
+        let original = std::fs::read(queue_dir.join(&m.id)).unwrap_or_default();
+        let failures: Vec<dsn::Failure> = m
+            .recipients
+            .iter()
+            .map(|(rcpt, why)| dsn::Failure {
+                recipient: rcpt.clone(),
+                diagnostic: why.clone(),
+                remote_mta: None,
+            })
+            .collect();
+        let report = dsn::build(&dsn::Report {
+            hostname,
+            queue_id: &m.id,
+            sender: &m.sender,
+            arrival: m.created,
+            failures: &failures,
+            original: &original,
+            delayed: true,
+        });
+        let origin = crate::smtp::inject::Origin {
+            user: None,
+            helo: hostname,
+        };
+        let id = crate::smtp::inject::inject(
+            db,
+            queue_dir,
+            "",
+            std::slice::from_ref(&to),
+            &report,
+            &origin,
+        )?;
+        db.mark_warned(&m.id)?;
+        tracing::info!(id = %m.id, notice = %id, to = %m.sender, "delay notice queued");
+        made += 1;
+        if db.domain_exists(to.domain())? {
+            local.push(id);
         }
     }
     Ok((made, local))
