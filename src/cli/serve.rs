@@ -302,10 +302,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
     deliverer.start(4);
+    let committer = backend::Committer::start(pool.clone());
     let backend = Arc::new(Backend {
         pool,
         queue_dir,
         deliverer,
+        committer,
     });
 
     if let Some(d) = &dev {

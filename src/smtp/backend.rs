@@ -26,6 +26,97 @@ pub struct Backend {
     pub pool: Arc<DbPool>,
     pub queue_dir: PathBuf,
     pub deliverer: Arc<Deliverer>,
+    pub committer: Committer,
+}
+
+/// One message's queue rows, waiting for the group commit.
+struct Job {
+    id: String,
+    mail_from: String,
+    auth_user: Option<String>,
+    remote_ip: String,
+    helo: String,
+    smtputf8: bool,
+    size: u64,
+    rcpts: Vec<(String, bool)>,
+    done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
+}
+
+impl Job {
+    fn row(&self) -> NewMessage<'_> {
+        NewMessage {
+            id: &self.id,
+            mail_from: &self.mail_from,
+            auth_user: self.auth_user.as_deref(),
+            remote_ip: &self.remote_ip,
+            helo: &self.helo,
+            smtputf8: self.smtputf8,
+            size: self.size,
+        }
+    }
+}
+
+/// Group commit of queue rows: sessions finishing a message at the same time share one
+/// SQLite transaction (one fsync) instead of queueing for the write lock one by one. Each
+/// session still waits for its own rows to be committed before it answers 250.
+pub struct Committer {
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+/// Most messages in one commit.
+const COMMIT_BATCH: usize = 64;
+
+impl Committer {
+    pub fn start(pool: Arc<DbPool>) -> Committer {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let _ = std::thread::Builder::new()
+            .name("queue-commit".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut jobs = vec![first];
+                    while jobs.len() < COMMIT_BATCH {
+                        match rx.try_recv() {
+                            Ok(j) => jobs.push(j),
+                            Err(_) => break,
+                        }
+                    }
+                    let insert = |jobs: &[Job]| -> Result<(), SpoolError> {
+                        let rows: Vec<_> =
+                            jobs.iter().map(|j| (j.row(), j.rcpts.as_slice())).collect();
+                        pool.get()
+                            .map_err(core_to_spool)?
+                            .queue_insert_many(&rows)
+                            .map_err(core_to_spool)
+                    };
+                    match insert(&jobs) {
+                        Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
+                        // One bad message must not fail the others: retry them one by one.
+                        Err(_) if jobs.len() > 1 => {
+                            for j in &jobs {
+                                let _ = j.done.send(insert(std::slice::from_ref(j)));
+                            }
+                        }
+                        Err(e) => drop(jobs[0].done.send(Err(e))),
+                    }
+                }
+            });
+        Committer {
+            tx: std::sync::Mutex::new(tx),
+        }
+    }
+
+    /// Queues the rows and waits until they are committed (or failed).
+    fn commit(&self, job: Job) -> Result<(), SpoolError> {
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        let job = Job { done, ..job };
+        self.tx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| SpoolError::Other("queue committer stopped".into()))?;
+        wait.recv()
+            .unwrap_or_else(|_| Err(SpoolError::Other("queue committer stopped".into())))
+    }
 }
 
 /// A new queue id: 12 hex digits of microseconds then 6 random, so ids sort by arrival
@@ -227,29 +318,26 @@ impl SpoolSink {
         file.sync_all().map_err(SpoolError::from_io)?;
         drop(file);
         sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
-        let mail_from = envelope
-            .mail_from
-            .as_ref()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let auth = envelope.auth_user.as_ref().map(|a| a.to_string());
-        let ip = envelope.remote_ip.to_string();
-        let rcpts: Vec<(String, bool)> = envelope
-            .recipients
-            .iter()
-            .map(|r| (r.address.to_string(), r.local))
-            .collect();
-        let msg = NewMessage {
-            id: &self.id,
-            mail_from: &mail_from,
-            auth_user: auth.as_deref(),
-            remote_ip: &ip,
-            helo: &envelope.helo,
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        self.backend.committer.commit(Job {
+            id: self.id.clone(),
+            mail_from: envelope
+                .mail_from
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
+            remote_ip: envelope.remote_ip.to_string(),
+            helo: envelope.helo.clone(),
             smtputf8: envelope.smtputf8,
             size: envelope.size,
-        };
-        let mut db = self.backend.pool.get().map_err(core_to_spool)?;
-        db.queue_insert(&msg, &rcpts).map_err(core_to_spool)
+            rcpts: envelope
+                .recipients
+                .iter()
+                .map(|r| (r.address.to_string(), r.local))
+                .collect(),
+            done,
+        })
     }
 }
 
@@ -306,6 +394,42 @@ mod tests {
     use super::*;
     use crate::core::DataDir;
     use crate::core::queue::NewMessage;
+
+    fn job(id: &str) -> Job {
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        Job {
+            id: id.into(),
+            mail_from: String::new(),
+            auth_user: None,
+            remote_ip: "::1".into(),
+            helo: "h".into(),
+            smtputf8: false,
+            size: 1,
+            rcpts: vec![("a@b.test".into(), true)],
+            done,
+        }
+    }
+
+    #[test]
+    fn group_commit_isolates_a_failing_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = DbPool::new(DataDir::new(dir.path()));
+        let c = Arc::new(Committer::start(pool.clone()));
+        c.commit(job("DUP")).unwrap();
+        let threads: Vec<_> = ["DUP", "N1", "N2", "N3"]
+            .into_iter()
+            .map(|id| {
+                let c = c.clone();
+                std::thread::spawn(move || (id, c.commit(job(id)).is_ok()))
+            })
+            .collect();
+        for t in threads {
+            let (id, ok) = t.join().unwrap();
+            assert_eq!(ok, id != "DUP", "{id}");
+        }
+        let ids = pool.get().unwrap().queue_ids().unwrap();
+        assert_eq!(ids.len(), 4);
+    }
 
     #[test]
     fn only_old_files_without_rows_are_orphans() {
