@@ -37,6 +37,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
@@ -477,6 +480,160 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;config;help;help' {
             break
         }
+        'mailctl;queue' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;queue;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--deferred', '--deferred', [CompletionResultType]::ParameterName, 'Only messages waiting for a retry after a failed attempt')
+            [CompletionResult]::new('--held', '--held', [CompletionResultType]::ParameterName, 'Only messages on hold')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;flush' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;retry' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every message')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;hold' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;release' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;queue;help;list' {
+            break
+        }
+        'mailctl;queue;help;show' {
+            break
+        }
+        'mailctl;queue;help;flush' {
+            break
+        }
+        'mailctl;queue;help;retry' {
+            break
+        }
+        'mailctl;queue;help;delete' {
+            break
+        }
+        'mailctl;queue;help;hold' {
+            break
+        }
+        'mailctl;queue;help;release' {
+            break
+        }
+        'mailctl;queue;help;help' {
+            break
+        }
+        'mailctl;sendmail' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            break
+        }
+        'mailctl;install-links' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mailctl;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
@@ -586,6 +743,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
@@ -686,6 +846,43 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;config;unset' {
+            break
+        }
+        'mailctl;help;queue' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            break
+        }
+        'mailctl;help;queue;list' {
+            break
+        }
+        'mailctl;help;queue;show' {
+            break
+        }
+        'mailctl;help;queue;flush' {
+            break
+        }
+        'mailctl;help;queue;retry' {
+            break
+        }
+        'mailctl;help;queue;delete' {
+            break
+        }
+        'mailctl;help;queue;hold' {
+            break
+        }
+        'mailctl;help;queue;release' {
+            break
+        }
+        'mailctl;help;sendmail' {
+            break
+        }
+        'mailctl;help;install-links' {
             break
         }
         'mailctl;help;serve' {

@@ -34,6 +34,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
+            cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
@@ -421,6 +424,141 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;help;help'= {
         }
+        &'mailctl;queue'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;queue;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --deferred 'Only messages waiting for a retry after a failed attempt'
+            cand --held 'Only messages on hold'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;flush'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;retry'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;delete'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --all 'Remove every message'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;hold'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;release'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;help'= {
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;queue;help;list'= {
+        }
+        &'mailctl;queue;help;show'= {
+        }
+        &'mailctl;queue;help;flush'= {
+        }
+        &'mailctl;queue;help;retry'= {
+        }
+        &'mailctl;queue;help;delete'= {
+        }
+        &'mailctl;queue;help;hold'= {
+        }
+        &'mailctl;queue;help;release'= {
+        }
+        &'mailctl;queue;help;help'= {
+        }
+        &'mailctl;sendmail'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+        }
+        &'mailctl;install-links'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;serve'= {
             cand --listen 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -519,6 +657,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
+            cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
@@ -594,6 +735,33 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config;set'= {
         }
         &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;queue'= {
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+        }
+        &'mailctl;help;queue;list'= {
+        }
+        &'mailctl;help;queue;show'= {
+        }
+        &'mailctl;help;queue;flush'= {
+        }
+        &'mailctl;help;queue;retry'= {
+        }
+        &'mailctl;help;queue;delete'= {
+        }
+        &'mailctl;help;queue;hold'= {
+        }
+        &'mailctl;help;queue;release'= {
+        }
+        &'mailctl;help;sendmail'= {
+        }
+        &'mailctl;help;install-links'= {
         }
         &'mailctl;help;serve'= {
         }

@@ -6,13 +6,11 @@
 //! mailbox. Every read is bounded (line length, reply lines, a timeout per step) so a
 //! hostile or broken server cannot hang it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::ServerName;
 use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -243,7 +241,7 @@ impl Probe {
     }
 
     async fn handshake(&mut self, io: Box<dyn Io>) -> Result<Box<dyn Io>, Stop> {
-        let recorder = Arc::new(Recorder::new());
+        let recorder = Arc::new(crate::smtp::client::RecordingVerifier::new());
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -266,7 +264,15 @@ impl Probe {
             .unwrap_or_default();
         self.record("tls", Status::Pass, format!("{version} {suite}"), t);
         let started = Instant::now();
-        let cert = recorder.certificate(&self.opts.host);
+        let cert = match recorder.seen() {
+            Some((der, verify_error)) => {
+                let mut c = describe(&der, &self.opts.host);
+                c.trusted = verify_error.is_none();
+                c.verify_error = verify_error;
+                c
+            }
+            None => Certificate::default(),
+        };
         let (status, detail) = judge(&cert);
         self.record("certificate", status, detail, started);
         self.cert = Some(cert);
@@ -301,100 +307,6 @@ fn judge(c: &Certificate) -> (Status, String) {
         return (Status::Warn, format!("expires soon: {subject}"));
     }
     (Status::Pass, subject)
-}
-
-/// A verifier that accepts every certificate so the probe can go on, and records what a
-/// strict verifier (the Mozilla roots) would have said.
-#[derive(Debug)]
-struct Recorder {
-    strict: Arc<rustls::client::WebPkiServerVerifier>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-    seen: Mutex<Option<(Vec<u8>, Option<String>)>>,
-}
-
-impl Recorder {
-    fn new() -> Recorder {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = rustls::RootCertStore::empty();
-        for c in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-            let _ = roots.add(c.clone());
-        }
-        let strict = rustls::client::WebPkiServerVerifier::builder_with_provider(
-            Arc::new(roots),
-            provider.clone(),
-        )
-        .build()
-        .expect("the Mozilla root set is not empty");
-        Recorder {
-            strict,
-            provider,
-            seen: Mutex::new(None),
-        }
-    }
-
-    fn certificate(&self, host: &str) -> Certificate {
-        let seen = self.seen.lock().map(|g| g.clone()).unwrap_or(None);
-        let Some((der, verify_error)) = seen else {
-            return Certificate::default();
-        };
-        let mut c = describe(&der, host);
-        c.trusted = verify_error.is_none();
-        c.verify_error = verify_error;
-        c
-    }
-}
-
-impl ServerCertVerifier for Recorder {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict =
-            self.strict
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
-        if let Ok(mut g) = self.seen.lock() {
-            *g = Some((end_entity.to_vec(), verdict.err().map(|e| e.to_string())));
-        }
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 /// Subject, issuer, names and validity of a DER certificate, and whether it covers `host`.

@@ -23,6 +23,7 @@ use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
 use crate::smtp::conn::Timeouts;
 use crate::smtp::delivery::Deliverer;
+use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
 use crate::smtp::session::{Service, SessionConfig};
 
 /// Service names and the listeners each owns.
@@ -252,6 +253,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let max_conn = db.setting_u64("limits.max_connections")? as usize;
     let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
     let server_user = db.setting("server.user")?;
+    let mut outbound_cfg =
+        OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
     let timeouts = Timeouts {
         command: db.setting_duration("smtp.command_timeout")?,
         data: db.setting_duration("smtp.data_timeout")?,
@@ -301,6 +304,30 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
+    // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
+    // must not point back to.
+    let smtp_endpoints: Vec<SocketAddr> = bound
+        .iter()
+        .filter(|(n, _, _)| n == "smtp")
+        .map(|(_, a, _)| *a)
+        .collect();
+    let outbound = if smtp_endpoints.is_empty()
+        && !bound.iter().any(|(n, _, _)| n.starts_with("submission"))
+    {
+        None
+    } else {
+        outbound_cfg.own_endpoints = smtp_endpoints;
+        let local = deliverer.clone();
+        Some(
+            Outbound::new(
+                pool.clone(),
+                &data_dir,
+                outbound_cfg,
+                Box::new(move |id| local.enqueue(id)),
+            )
+            .map_err(Fail::new)?,
+        )
+    };
     deliverer.start(4);
     let committer = backend::Committer::start(pool.clone());
     let backend = Arc::new(Backend {
@@ -308,6 +335,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         queue_dir,
         deliverer,
         committer,
+        outbound: outbound.clone(),
     });
 
     if let Some(d) = &dev {
@@ -324,6 +352,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             }
         }));
         let mut tasks = tokio::task::JoinSet::new();
+        if let Some(o) = outbound {
+            tasks.spawn(o.run(shutdown.clone()));
+        }
         let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
             .keys()
             .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))

@@ -77,6 +77,19 @@ const MIGRATIONS: &[&str] = &[
         failures INTEGER NOT NULL,
         created INTEGER NOT NULL
     );",
+    // 3: outbound delivery (see core/outqueue.rs): a lease so two processes never attempt
+    // the same recipient at once, and the history of attempts with the remote's replies.
+    "ALTER TABLE queue_recipients ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE queue_attempts (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER NOT NULL REFERENCES queue_recipients(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reply TEXT NOT NULL
+    );
+    CREATE INDEX queue_attempts_message ON queue_attempts(message_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -192,9 +192,10 @@ impl Db {
                     ins.execute(params![a.id, addr, original, t])?;
                 }
             }
-            // Failed recipients stay for the bounce engine; only a fully delivered message goes.
+            // Failed recipients stay for the bounce engine (core/outqueue.rs); a message goes
+            // once every recipient is delivered or bounced.
             let open: i64 = tx.prepare_cached(
-                "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status != 'delivered'",
+                "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
             )?
             .query_row([&a.id], |r| r.get(0))?;
             if open == 0 {

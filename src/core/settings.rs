@@ -116,12 +116,24 @@ settings! {
     "relay.password": Kind::Text, "", "Password for AUTH at the relay host.";
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
     "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
+    "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
+    "delivery.max_connections": Kind::Count, "20", "Most simultaneous outbound SMTP connections.";
+    "delivery.max_per_domain": Kind::Count, "4", "Most simultaneous outbound connections to one destination domain.";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
     "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check` and `dns bl`.";
     "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
     "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
+}
+
+/// The machine's host name, as `uname -n` gives it: the default for `hostname`.
+pub fn system_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 pub fn lookup(key: &str) -> Option<&'static Setting> {

@@ -27,6 +27,8 @@ pub struct Backend {
     pub queue_dir: PathBuf,
     pub deliverer: Arc<Deliverer>,
     pub committer: Committer,
+    /// The outbound runner, woken when a message for another domain is queued.
+    pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
 }
 
 /// One message's queue rows, waiting for the group commit.
@@ -368,6 +370,11 @@ impl MessageSink for SpoolSink {
         );
         if envelope.recipients.iter().any(|r| r.local) {
             self.backend.deliverer.enqueue(self.id.clone());
+        }
+        if envelope.recipients.iter().any(|r| !r.local)
+            && let Some(o) = &self.backend.outbound
+        {
+            o.wake();
         }
         Ok(self.id.clone())
     }

@@ -8,9 +8,12 @@
 //!   [`delivery`] moves queued messages for local recipients into Maildirs.
 //! - [`conn`] drives a session over a TCP/TLS stream with tokio.
 //!
-//! Not here: outbound delivery to other domains (queued rows are left for it), DSN generation.
+//! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
+//!   routing, retries, bounces, relay, DKIM); [`inject`] queues locally made messages
+//!   (bounces, `sendmail`).
 
 pub mod backend;
+pub mod client;
 mod cmd_auth;
 pub mod cmd_data;
 mod cmd_hello;
@@ -19,6 +22,8 @@ mod cmd_misc;
 pub mod conn;
 pub mod data;
 pub mod delivery;
+pub mod inject;
+pub mod outbound;
 pub mod policy;
 pub mod received;
 pub mod reply;

@@ -65,6 +65,9 @@ pub fn data_dir() -> tempfile::TempDir {
     add_user(p, "alice@example.test", &[]);
     add_user(p, "bob@example.test", &[]);
     mailctl_ok(p, &["config", "set", "server.user", ""]);
+    // The outbound runner runs beside the server: its DNS stays on loopback (nothing answers
+    // there, so mail for other domains waits in the queue), never the machine's resolver.
+    mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into(), "mx.example.test".into()],
         &p.join("tls/cert.pem"),
