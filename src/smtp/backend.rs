@@ -186,6 +186,30 @@ pub fn remove_orphans(
     Ok(removed)
 }
 
+/// Password hashes (argon2id, ~19 MiB each) are verified at most this many at a time, so a
+/// burst of logins cannot exhaust memory or starve the other work.
+fn hash_slot() -> HashSlot {
+    static GATE: (std::sync::Mutex<usize>, std::sync::Condvar) =
+        (std::sync::Mutex::new(0), std::sync::Condvar::new());
+    let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut busy = GATE.0.lock().unwrap_or_else(|p| p.into_inner());
+    while *busy >= max {
+        busy = GATE.1.wait(busy).unwrap_or_else(|p| p.into_inner());
+    }
+    *busy += 1;
+    HashSlot(&GATE)
+}
+
+struct HashSlot(&'static (std::sync::Mutex<usize>, std::sync::Condvar));
+
+impl Drop for HashSlot {
+    fn drop(&mut self) {
+        let mut busy = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        *busy = busy.saturating_sub(1);
+        self.0.1.notify_one();
+    }
+}
+
 /// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
@@ -246,7 +270,11 @@ impl Policy for SqlPolicy {
             if db.ban_until(&ip_s)?.is_some() {
                 return Ok(AuthVerdict::Banned);
             }
-            if let Some(u) = crate::auth::authenticate(&db, user, password)? {
+            let verified = {
+                let _slot = hash_slot();
+                crate::auth::authenticate(&db, user, password)?
+            };
+            if let Some(u) = verified {
                 tracing::info!(%ip, user = %u.address, "login");
                 return Ok(AuthVerdict::Ok(u.address));
             }
@@ -436,6 +464,28 @@ mod tests {
         }
         let ids = pool.get().unwrap().queue_ids().unwrap();
         assert_eq!(ids.len(), 4);
+    }
+
+    #[test]
+    fn hash_slots_bound_concurrent_verifications() {
+        let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let now = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..max * 3)
+            .map(|_| {
+                let (peak, now) = (peak.clone(), now.clone());
+                std::thread::spawn(move || {
+                    let _s = hash_slot();
+                    let n = now.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(peak >= 1 && peak <= max, "peak {peak} > {max}");
     }
 
     #[test]
