@@ -331,10 +331,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         )
     };
     deliverer.start(4);
+    let committer = backend::Committer::start(pool.clone());
     let backend = Arc::new(Backend {
         pool,
         queue_dir,
         deliverer,
+        committer,
         outbound: outbound.clone(),
     });
 

@@ -72,22 +72,42 @@ impl Db {
         msg: &NewMessage<'_>,
         recipients: &[(String, bool)],
     ) -> Result<()> {
+        self.queue_insert_many(&[(msg.clone(), recipients)])
+    }
+
+    /// [`Db::queue_insert`] for several messages in one transaction (one fsync): the SMTP
+    /// server's group commit under concurrent load. All or none are stored.
+    pub fn queue_insert_many(
+        &mut self,
+        batch: &[(NewMessage<'_>, &[(String, bool)])],
+    ) -> Result<()> {
         let t = now();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.prepare_cached(
-            "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![msg.id, msg.mail_from, msg.auth_user, msg.remote_ip, msg.helo, msg.smtputf8, msg.size as i64, t])?;
         {
-            let mut stmt = tx.prepare_cached(
+            let mut m = tx.prepare_cached(
+                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut r = tx.prepare_cached(
                 "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated)
                  VALUES (?1, ?2, ?3, ?4, ?4)",
             )?;
-            for (addr, local) in recipients {
-                stmt.execute(params![msg.id, addr, local, t])?;
+            for (msg, recipients) in batch {
+                m.execute(params![
+                    msg.id,
+                    msg.mail_from,
+                    msg.auth_user,
+                    msg.remote_ip,
+                    msg.helo,
+                    msg.smtputf8,
+                    msg.size as i64,
+                    t
+                ])?;
+                for (addr, local) in recipients.iter() {
+                    r.execute(params![msg.id, addr, local, t])?;
+                }
             }
         }
         tx.commit()?;

@@ -26,8 +26,99 @@ pub struct Backend {
     pub pool: Arc<DbPool>,
     pub queue_dir: PathBuf,
     pub deliverer: Arc<Deliverer>,
+    pub committer: Committer,
     /// The outbound runner, woken when a message for another domain is queued.
     pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
+}
+
+/// One message's queue rows, waiting for the group commit.
+struct Job {
+    id: String,
+    mail_from: String,
+    auth_user: Option<String>,
+    remote_ip: String,
+    helo: String,
+    smtputf8: bool,
+    size: u64,
+    rcpts: Vec<(String, bool)>,
+    done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
+}
+
+impl Job {
+    fn row(&self) -> NewMessage<'_> {
+        NewMessage {
+            id: &self.id,
+            mail_from: &self.mail_from,
+            auth_user: self.auth_user.as_deref(),
+            remote_ip: &self.remote_ip,
+            helo: &self.helo,
+            smtputf8: self.smtputf8,
+            size: self.size,
+        }
+    }
+}
+
+/// Group commit of queue rows: sessions finishing a message at the same time share one
+/// SQLite transaction (one fsync) instead of queueing for the write lock one by one. Each
+/// session still waits for its own rows to be committed before it answers 250.
+pub struct Committer {
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+/// Most messages in one commit.
+const COMMIT_BATCH: usize = 64;
+
+impl Committer {
+    pub fn start(pool: Arc<DbPool>) -> Committer {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let _ = std::thread::Builder::new()
+            .name("queue-commit".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut jobs = vec![first];
+                    while jobs.len() < COMMIT_BATCH {
+                        match rx.try_recv() {
+                            Ok(j) => jobs.push(j),
+                            Err(_) => break,
+                        }
+                    }
+                    let insert = |jobs: &[Job]| -> Result<(), SpoolError> {
+                        let rows: Vec<_> =
+                            jobs.iter().map(|j| (j.row(), j.rcpts.as_slice())).collect();
+                        pool.get()
+                            .map_err(core_to_spool)?
+                            .queue_insert_many(&rows)
+                            .map_err(core_to_spool)
+                    };
+                    match insert(&jobs) {
+                        Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
+                        // One bad message must not fail the others: retry them one by one.
+                        Err(_) if jobs.len() > 1 => {
+                            for j in &jobs {
+                                let _ = j.done.send(insert(std::slice::from_ref(j)));
+                            }
+                        }
+                        Err(e) => drop(jobs[0].done.send(Err(e))),
+                    }
+                }
+            });
+        Committer {
+            tx: std::sync::Mutex::new(tx),
+        }
+    }
+
+    /// Queues the rows and waits until they are committed (or failed).
+    fn commit(&self, job: Job) -> Result<(), SpoolError> {
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        let job = Job { done, ..job };
+        self.tx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| SpoolError::Other("queue committer stopped".into()))?;
+        wait.recv()
+            .unwrap_or_else(|_| Err(SpoolError::Other("queue committer stopped".into())))
+    }
 }
 
 /// A new queue id: 12 hex digits of microseconds then 6 random, so ids sort by arrival
@@ -95,6 +186,30 @@ pub fn remove_orphans(
     Ok(removed)
 }
 
+/// Password hashes (argon2id, ~19 MiB each) are verified at most this many at a time, so a
+/// burst of logins cannot exhaust memory or starve the other work.
+fn hash_slot() -> HashSlot {
+    static GATE: (std::sync::Mutex<usize>, std::sync::Condvar) =
+        (std::sync::Mutex::new(0), std::sync::Condvar::new());
+    let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut busy = GATE.0.lock().unwrap_or_else(|p| p.into_inner());
+    while *busy >= max {
+        busy = GATE.1.wait(busy).unwrap_or_else(|p| p.into_inner());
+    }
+    *busy += 1;
+    HashSlot(&GATE)
+}
+
+struct HashSlot(&'static (std::sync::Mutex<usize>, std::sync::Condvar));
+
+impl Drop for HashSlot {
+    fn drop(&mut self) {
+        let mut busy = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        *busy = busy.saturating_sub(1);
+        self.0.1.notify_one();
+    }
+}
+
 /// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
@@ -155,7 +270,11 @@ impl Policy for SqlPolicy {
             if db.ban_until(&ip_s)?.is_some() {
                 return Ok(AuthVerdict::Banned);
             }
-            if let Some(u) = crate::auth::authenticate(&db, user, password)? {
+            let verified = {
+                let _slot = hash_slot();
+                crate::auth::authenticate(&db, user, password)?
+            };
+            if let Some(u) = verified {
                 tracing::info!(%ip, user = %u.address, "login");
                 return Ok(AuthVerdict::Ok(u.address));
             }
@@ -229,29 +348,26 @@ impl SpoolSink {
         file.sync_all().map_err(SpoolError::from_io)?;
         drop(file);
         sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
-        let mail_from = envelope
-            .mail_from
-            .as_ref()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let auth = envelope.auth_user.as_ref().map(|a| a.to_string());
-        let ip = envelope.remote_ip.to_string();
-        let rcpts: Vec<(String, bool)> = envelope
-            .recipients
-            .iter()
-            .map(|r| (r.address.to_string(), r.local))
-            .collect();
-        let msg = NewMessage {
-            id: &self.id,
-            mail_from: &mail_from,
-            auth_user: auth.as_deref(),
-            remote_ip: &ip,
-            helo: &envelope.helo,
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        self.backend.committer.commit(Job {
+            id: self.id.clone(),
+            mail_from: envelope
+                .mail_from
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
+            remote_ip: envelope.remote_ip.to_string(),
+            helo: envelope.helo.clone(),
             smtputf8: envelope.smtputf8,
             size: envelope.size,
-        };
-        let mut db = self.backend.pool.get().map_err(core_to_spool)?;
-        db.queue_insert(&msg, &rcpts).map_err(core_to_spool)
+            rcpts: envelope
+                .recipients
+                .iter()
+                .map(|r| (r.address.to_string(), r.local))
+                .collect(),
+            done,
+        })
     }
 }
 
@@ -313,6 +429,64 @@ mod tests {
     use super::*;
     use crate::core::DataDir;
     use crate::core::queue::NewMessage;
+
+    fn job(id: &str) -> Job {
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        Job {
+            id: id.into(),
+            mail_from: String::new(),
+            auth_user: None,
+            remote_ip: "::1".into(),
+            helo: "h".into(),
+            smtputf8: false,
+            size: 1,
+            rcpts: vec![("a@b.test".into(), true)],
+            done,
+        }
+    }
+
+    #[test]
+    fn group_commit_isolates_a_failing_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = DbPool::new(DataDir::new(dir.path()));
+        let c = Arc::new(Committer::start(pool.clone()));
+        c.commit(job("DUP")).unwrap();
+        let threads: Vec<_> = ["DUP", "N1", "N2", "N3"]
+            .into_iter()
+            .map(|id| {
+                let c = c.clone();
+                std::thread::spawn(move || (id, c.commit(job(id)).is_ok()))
+            })
+            .collect();
+        for t in threads {
+            let (id, ok) = t.join().unwrap();
+            assert_eq!(ok, id != "DUP", "{id}");
+        }
+        let ids = pool.get().unwrap().queue_ids().unwrap();
+        assert_eq!(ids.len(), 4);
+    }
+
+    #[test]
+    fn hash_slots_bound_concurrent_verifications() {
+        let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let now = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..max * 3)
+            .map(|_| {
+                let (peak, now) = (peak.clone(), now.clone());
+                std::thread::spawn(move || {
+                    let _s = hash_slot();
+                    let n = now.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(peak >= 1 && peak <= max, "peak {peak} > {max}");
+    }
 
     #[test]
     fn only_old_files_without_rows_are_orphans() {
