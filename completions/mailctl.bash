@@ -1981,7 +1981,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__serve)
-            opts="-q -v -h --dev --listen --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --dev --listen --allow-root --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
