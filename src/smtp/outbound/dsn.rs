@@ -199,6 +199,7 @@ mod tests {
             arrival: 1_700_000_000,
             failures: &failures,
             original,
+            delayed: false,
         });
         let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
         assert_eq!(msg.subject(), Some("Undelivered Mail Returned to Sender"));
