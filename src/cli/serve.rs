@@ -347,15 +347,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
         let reload = tls_store.clone();
-        crate::net::notify::notify("READY=1");
-        tokio::spawn(shutdown::handle_signals(trigger, move || {
+        let signals = shutdown::handle_signals(trigger, move || {
             crate::net::notify::notify("RELOADING=1");
             match reload.reload() {
                 Ok(()) => tracing::info!("TLS certificate reloaded"),
                 Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
             }
             crate::net::notify::notify("READY=1");
-        }));
+        })?;
+        tokio::spawn(signals);
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = outbound {
             tasks.spawn(o.run(shutdown.clone()));
@@ -379,6 +379,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
+        // Listeners are bound, privileges dropped, signal handlers in place: ready.
+        crate::net::notify::notify("READY=1");
         while tasks.join_next().await.is_some() {}
         Ok::<(), anyhow::Error>(())
     })?;
