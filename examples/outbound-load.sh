@@ -15,7 +15,7 @@ else cargo build --quiet --bin mailctl --example smtp_load; fi
 BIN=target/$PROFILE/mailctl
 A=$(mktemp -d); B=$(mktemp -d)
 PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$A" "$B"' EXIT
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$A" "$B"; [ -n "${KEEP:-}" ] && echo "kept $A $B"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.3",0)); print(s.getsockname()[1])')
 
 $BIN --data-dir "$B" domain add b.test >/dev/null
@@ -25,6 +25,7 @@ while [ $i -lt 10 ]; do
   i=$((i + 1))
 done
 $BIN --data-dir "$B" config set mynetworks 127.0.0.0/8 >/dev/null
+$BIN --data-dir "$B" config set server.user '' >/dev/null
 $BIN --data-dir "$B" -q serve smtp --allow-root --listen "smtp=127.0.0.3:$PORT" \
   --listen submission=127.0.0.3:0 2>"$B/log" &
 PIDS="$PIDS $!"
@@ -35,15 +36,20 @@ for kv in "relay.mode relay" "relay.host 127.0.0.3" "relay.port $PORT" "relay.tl
   # shellcheck disable=SC2086
   $BIN --data-dir "$A" config set $kv >/dev/null
 done
+$BIN --data-dir "$A" config set server.user '' >/dev/null
 $BIN --data-dir "$A" serve smtp --allow-root --listen smtp=127.0.0.2:0 --listen submission=127.0.0.2:0 2>"$A/log" &
 APID=$!
 PIDS="$PIDS $APID"
 for _ in $(seq 1 100); do grep -q '^listening smtp' "$A/log" 2>/dev/null && grep -q '^listening smtp' "$B/log" && break; sleep 0.1; done
 ADDR=$(grep '^listening smtp ' "$A/log" | awk '{print $3}')
+if [ -z "$ADDR" ] || ! grep -q '^listening smtp' "$B/log"; then
+  echo "an instance did not start:"; cat "$A/log" "$B/log"; exit 1
+fi
 
 START=$(date +%s.%N)
 target/$PROFILE/examples/smtp_load --addr "$ADDR" --to 'user{}@b.test' --users 10 \
   --connections 20 --messages "$MESSAGES" --size 4096 --pid "$APID" >/dev/null
+SUBMITTED=$(date +%s.%N)
 N=0
 for _ in $(seq 1 1200); do
   N=$(find "$B/mail" -path '*/new/*' -type f 2>/dev/null | wc -l)
@@ -54,5 +60,6 @@ END=$(date +%s.%N)
 CONNS=$(grep -c 'outbound delivery' "$A/log" || true)
 echo "delivered to the second instance: $N of $MESSAGES"
 echo "end to end (submit to A, relay A->B, deliver in B): $(awk "BEGIN{printf \"%d\", $N/($END-$START)}") msgs/s"
+echo "  of which submission into A's queue: $(awk "BEGIN{printf \"%.1f\", $SUBMITTED-$START}") s, relaying and delivery after it: $(awk "BEGIN{printf \"%.1f\", $END-$SUBMITTED}") s"
 echo "SMTP transactions A opened to B: $CONNS (one connection per message: no connection reuse yet)"
 grep VmHWM "/proc/$APID/status" | sed 's/VmHWM:/instance A peak RSS:/'

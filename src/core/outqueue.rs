@@ -152,12 +152,19 @@ impl Db {
         )?)
     }
 
-    /// Records the results of an attempt, releases the leases, and keeps the history.
-    pub fn outbound_record(&mut self, message_id: &str, results: &[AttemptResult]) -> Result<()> {
+    /// Records the results of attempts on several messages in one transaction (one fsync
+    /// for a whole batch, not one per message), releases the leases, keeps the history, and
+    /// removes the messages that are done. Returns the ids removed (the caller deletes their
+    /// spool files).
+    pub fn outbound_record(
+        &mut self,
+        batch: &[(String, Vec<AttemptResult>)],
+    ) -> Result<Vec<String>> {
         let t = now();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Vec::new();
         {
             let mut upd = tx.prepare_cached(
                 "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
@@ -166,27 +173,34 @@ impl Db {
             let mut hist = tx.prepare_cached(
                 "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for r in results {
-                let (status, next, err, word) = match r.outcome {
-                    AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
-                    AttemptOutcome::Deferred(at) => {
-                        ("queued", at, Some(r.reply.as_str()), "deferred")
-                    }
-                    AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
-                };
-                upd.execute(params![r.recipient_id, status, next, err, t])?;
-                hist.execute(params![
-                    r.recipient_id,
-                    message_id,
-                    t,
-                    r.host,
-                    word,
-                    r.reply
-                ])?;
+            for (message_id, results) in batch {
+                for r in results {
+                    let (status, next, err, word) = match r.outcome {
+                        AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
+                        AttemptOutcome::Deferred(at) => {
+                            ("queued", at, Some(r.reply.as_str()), "deferred")
+                        }
+                        AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
+                    };
+                    upd.execute(params![r.recipient_id, status, next, err, t])?;
+                    hist.execute(params![
+                        r.recipient_id,
+                        message_id,
+                        t,
+                        r.host,
+                        word,
+                        r.reply
+                    ])?;
+                }
+            }
+        }
+        for (message_id, _) in batch {
+            if finish_if_done(&tx, message_id)? {
+                done.push(message_id.clone());
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(done)
     }
 
     /// Messages with recipients that failed permanently and whose sender was not told yet.
@@ -468,9 +482,9 @@ mod tests {
         assert_eq!(c.len(), 2);
         // Leased: a second claimer gets nothing, even when forcing.
         assert!(db.outbound_claim(10, 600, true).unwrap().is_empty());
-        db.outbound_record(
-            "Q1",
-            &[
+        db.outbound_record(&[(
+            "Q1".to_string(),
+            vec![
                 AttemptResult {
                     recipient_id: c[0].recipient_id,
                     host: "mx".into(),
@@ -484,7 +498,7 @@ mod tests {
                     reply: "550 no".into(),
                 },
             ],
-        )
+        )])
         .unwrap();
         assert!(
             !db.outbound_finish("Q1").unwrap(),
@@ -507,16 +521,18 @@ mod tests {
         assert_eq!(db.queue_set_held(&["Q1".into()], true).unwrap(), 1);
         let c = db.outbound_claim(10, 600, false).unwrap();
         assert_eq!(c.len(), 1, "held messages are not attempted");
-        db.outbound_record(
-            "Q2",
-            &[AttemptResult {
-                recipient_id: c[0].recipient_id,
-                host: "mx".into(),
-                outcome: AttemptOutcome::Deferred(now() + 3600),
-                reply: "451 later".into(),
-            }],
-        )
-        .unwrap();
+        let done = db
+            .outbound_record(&[(
+                "Q2".to_string(),
+                vec![AttemptResult {
+                    recipient_id: c[0].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Deferred(now() + 3600),
+                    reply: "451 later".into(),
+                }],
+            )])
+            .unwrap();
+        assert!(done.is_empty());
         assert_eq!(db.queue_entries(Filter::Held).unwrap().len(), 1);
         assert_eq!(db.queue_entries(Filter::Deferred).unwrap()[0].id, "Q2");
         assert!(db.outbound_claim(10, 600, false).unwrap().is_empty());

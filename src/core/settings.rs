@@ -117,8 +117,8 @@ settings! {
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
     "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
     "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
-    "delivery.max_connections": Kind::Count, "20", "Most simultaneous outbound SMTP connections.";
-    "delivery.max_per_domain": Kind::Count, "4", "Most simultaneous outbound connections to one destination domain.";
+    "delivery.max_connections": Kind::Count, "100", "Most simultaneous outbound SMTP connections (Postfix: default_process_limit 100).";
+    "delivery.max_per_domain": Kind::Count, "20", "Most simultaneous outbound connections to one destination domain (Postfix: default_destination_concurrency_limit 20).";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";

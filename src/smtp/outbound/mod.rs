@@ -12,6 +12,7 @@
 
 pub mod dkim;
 pub mod dsn;
+mod recorder;
 pub mod route;
 mod transfer;
 
@@ -155,6 +156,8 @@ impl Config {
 /// What one pass did, for `queue flush`'s summary.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
+    /// Recipients taken from the queue for this pass.
+    pub claimed: usize,
     pub delivered: usize,
     pub deferred: usize,
     pub failed: usize,
@@ -172,6 +175,7 @@ pub struct Outbound {
     per_domain: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Called with the id of every message queued here (bounces) that has local recipients.
     on_local: Box<dyn Fn(String) + Send + Sync>,
+    recorder: recorder::Recorder,
 }
 
 impl Outbound {
@@ -182,6 +186,7 @@ impl Outbound {
         on_local: Box<dyn Fn(String) + Send + Sync>,
     ) -> Result<Arc<Outbound>, String> {
         let resolver = route::resolver(&cfg.nameservers)?;
+        let recorder = recorder::Recorder::start(pool.clone(), data_dir.queue());
         Ok(Arc::new(Outbound {
             pool,
             queue_dir: data_dir.queue(),
@@ -192,6 +197,7 @@ impl Outbound {
             wake: Notify::new(),
             per_domain: std::sync::Mutex::new(HashMap::new()),
             on_local,
+            recorder,
         }))
     }
 
@@ -207,7 +213,13 @@ impl Outbound {
             if shutdown.is_triggered() {
                 return;
             }
-            let _ = self.pass(false, None).await;
+            // A full batch means more may be due: go again at once rather than wait for a
+            // wake-up that may already have been spent.
+            if let Ok(s) = self.pass(false, None).await
+                && s.claimed >= BATCH
+            {
+                continue;
+            }
             tokio::select! {
                 _ = shutdown.wait() => return,
                 _ = self.wake.notified() => {}
@@ -245,6 +257,7 @@ impl Outbound {
             let claimed = self
                 .blocking(move |db| db.outbound_claim(limit, LEASE_SECS, force))
                 .await?;
+            summary.claimed = claimed.len();
             // One job per message and destination domain: one connection carries them all.
             let mut jobs: BTreeMap<(String, String), Vec<Claimed>> = BTreeMap::new();
             for c in claimed {
@@ -339,17 +352,7 @@ impl Outbound {
         for a in &attempts {
             tracing::info!(id = %message_id, to = %rcpts.iter().find(|c| c.recipient_id == a.recipient_id).map(|c| c.address.as_str()).unwrap_or(""), host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
         }
-        let recorded = attempts.clone();
-        let id = message_id.clone();
-        let done = self
-            .blocking(move |db| {
-                db.outbound_record(&id, &recorded)?;
-                db.outbound_finish(&id)
-            })
-            .await?;
-        if done {
-            let _ = std::fs::remove_file(self.queue_dir.join(&message_id));
-        }
+        self.recorder.record(message_id, attempts.clone()).await?;
         Ok(attempts)
     }
 
