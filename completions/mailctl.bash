@@ -19,6 +19,9 @@ _mailctl() {
             mailctl,alias)
                 cmd="mailctl__subcmd__alias"
                 ;;
+            mailctl,autoconfig)
+                cmd="mailctl__subcmd__autoconfig"
+                ;;
             mailctl,ban)
                 cmd="mailctl__subcmd__ban"
                 ;;
@@ -165,6 +168,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,alias)
                 cmd="mailctl__subcmd__help__subcmd__alias"
+                ;;
+            mailctl__subcmd__help,autoconfig)
+                cmd="mailctl__subcmd__help__subcmd__autoconfig"
                 ;;
             mailctl__subcmd__help,ban)
                 cmd="mailctl__subcmd__help__subcmd__ban"
@@ -401,7 +407,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,6 +555,24 @@ _mailctl() {
         mailctl__subcmd__alias__subcmd__remove)
             opts="-q -v -h --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__autoconfig)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1041,7 +1065,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status domain user alias config queue sendmail install-links serve ban test completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban test autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1099,6 +1123,20 @@ _mailctl() {
         mailctl__subcmd__help__subcmd__alias__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__autoconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -631,6 +632,16 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mailctl;autoconfig'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;completions'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -664,6 +675,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -775,6 +787,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;remove'= {
         }
         &'mailctl;help;test'= {
+        }
+        &'mailctl;help;autoconfig'= {
         }
         &'mailctl;help;completions'= {
         }

@@ -178,3 +178,103 @@ fn tells_systemd_when_ready_and_when_stopping() {
     assert_eq!(&buf[..n], b"STOPPING=1");
     assert!(start.elapsed() < Duration::from_secs(20));
 }
+
+/// Mail clients find their settings from the address alone (Thunderbird autoconfig).
+#[test]
+fn answers_client_autoconfiguration_over_http() {
+    let dir = data_dir();
+    mailctl(
+        dir.path(),
+        &["config", "set", "hostname", "mail.example.test"],
+    );
+    mailctl(dir.path(), &["config", "set", "listen.imap", ""]);
+    let sub_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sub = format!("submission=127.0.0.1:{sub_port}");
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "smtp", "autoconfig", "--allow-root"])
+        .args([
+            "--listen",
+            "smtp=127.0.0.1:0",
+            "--listen",
+            &sub,
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ])
+        .args(["--listen", "autoconfig=127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("listening autoconfig ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("autoconfig listener");
+    let curl = |url: &str| {
+        let o = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}", url])
+            .output()
+            .expect("curl is required");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let xml = curl(&format!(
+        "http://{addr}/mail/config-v1.1.xml?emailaddress=alice%40example.test"
+    ));
+    stop(child);
+    assert!(xml.ends_with("200"), "{xml}");
+    assert!(
+        xml.contains("<emailProvider id=\"example.test\">")
+            && xml.contains("<hostname>mail.example.test</hostname>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<outgoingServer type=\"smtp\">") && xml.contains("<port>587</port>"),
+        "{xml}"
+    );
+    let _ = sub_port; // the document names the configured port (587), not the test's override
+    assert!(
+        !xml.contains("<port>143</port>"),
+        "a disabled listener is not offered: {xml}"
+    );
+    // The same document from the command line, for hosting on another web server.
+    let o = mailctl(dir.path(), &["autoconfig", "example.test"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<port>587</port>"));
+    assert_eq!(
+        mailctl(dir.path(), &["autoconfig", "other.test"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn autoconfig_refuses_unknown_domains_and_bad_requests() {
+    let dir = data_dir();
+    let db = mailctl::core::Db::open(&mailctl::core::DataDir::new(dir.path())).unwrap();
+    let r = String::from_utf8(mailctl::autoconfig::answer(
+        &db,
+        "GET /mail/config-v1.1.xml?emailaddress=x%40other.test HTTP/1.1\r\n\r\n",
+    ))
+    .unwrap();
+    assert!(r.starts_with("HTTP/1.1 404"), "{r}");
+    let r = String::from_utf8(mailctl::autoconfig::answer(
+        &db,
+        "DELETE / HTTP/1.1\r\n\r\n",
+    ))
+    .unwrap();
+    assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+}

@@ -5,6 +5,7 @@
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
 
 mod alias;
+mod autoconfig;
 mod ban;
 mod config;
 mod domain;
@@ -91,6 +92,8 @@ pub enum Command {
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
+    /// Print the mail client autoconfiguration document (config-v1.1.xml) for a domain.
+    Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -218,6 +221,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => ban::run(ctx, c),
         Command::Test(a) => probe::run(ctx, a),
+        Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

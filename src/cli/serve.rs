@@ -27,7 +27,10 @@ use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
 use crate::smtp::session::{Service, SessionConfig};
 
 /// Service names and the listeners each owns.
-const SERVICES: &[(&str, &[&str])] = &[("smtp", &["smtp", "submission", "submissions"])];
+const SERVICES: &[(&str, &[&str])] = &[
+    ("smtp", &["smtp", "submission", "submissions"]),
+    ("autoconfig", &["autoconfig"]),
+];
 
 /// How long shutdown waits for transactions in flight before exiting anyway.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -122,7 +125,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            None => return Err(Fail::usage(format!("unknown service '{s}'; known: smtp")).into()),
+            None => {
+                let known: Vec<&str> = SERVICES.iter().map(|(n, _)| *n).collect();
+                return Err(Fail::usage(format!(
+                    "unknown service '{s}'; known: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
         }
     }
     if names.is_empty() {
@@ -366,6 +376,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .collect();
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
+            if name == "autoconfig" {
+                tasks.spawn(crate::autoconfig::serve(
+                    listener,
+                    backend.pool.clone(),
+                    shutdown.clone(),
+                ));
+                continue;
+            }
             let mut cfg = base.clone();
             cfg.service = service_of(&name);
             let acc = Acceptor {
