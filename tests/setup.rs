@@ -468,4 +468,89 @@ fn interactive_wizard_in_a_terminal() {
         o.status.success(),
         "the password typed in the wizard does not work"
     );
+    send_through_the_configured_server(&data, "admin@wizard.test", "wizard-secret-1");
+}
+
+/// Starts the configured server (on test ports) and sends a message with swaks through
+/// submission with STARTTLS and AUTH, as a new user's mail client would; it must land in the
+/// mailbox the wizard created.
+fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
+    use std::io::BufRead;
+    mailctl(
+        data,
+        &["config", "set", "dns.nameserver", "127.0.0.1:9"],
+        None,
+    );
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "serve",
+            "smtp",
+            "--listen",
+            "smtp=127.0.0.1:0",
+            "--listen",
+            "submission=127.0.0.1:0",
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(addr) = line.strip_prefix("listening submission ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the configured server did not start");
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let o = Command::new("swaks")
+        .args(["--server", host, "--port", port, "--tls", "--auth", "PLAIN"])
+        .args([
+            "--auth-user",
+            user,
+            "--auth-password",
+            password,
+            "--from",
+            user,
+            "--to",
+            user,
+        ])
+        .args([
+            "--header",
+            "Subject: hello from the wizard test",
+            "--timeout",
+            "20",
+        ])
+        .output()
+        .expect("swaks is required (scripts/test installs it)");
+    let (local, domain) = user.split_once('@').unwrap();
+    let new = data.join("mail").join(domain).join(local).join("new");
+    let start = Instant::now();
+    let mut found = false;
+    while start.elapsed() < Duration::from_secs(20) && !found {
+        found = std::fs::read_dir(&new)
+            .map(|d| d.count() > 0)
+            .unwrap_or(false);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+    assert!(
+        o.status.success(),
+        "swaks: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(found, "the message never reached {user}'s Maildir");
 }
