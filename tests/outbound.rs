@@ -38,6 +38,7 @@ fn zones(dkim_public: &str) -> Vec<(&'static str, String)> {
         ("b.test", "@ IN MX 10 mail.b.test.\nmail IN A 127.0.0.3\n".into()),
         ("c.test", "@ IN MX 10 mail.c.test.\nmail IN A 127.0.0.4\n".into()),
         ("null.test", "@ IN MX 0 .\n".into()),
+        ("cname.test", "@ IN MX 10 alias.cname.test.\nalias IN CNAME mail.b.test.\n".into()),
         ("loop.test", "@ IN MX 10 mail.a.test.\n".into()),
         ("hostile.test", "silent IN MX 10 h1.hostile.test.\nendless IN MX 10 h2.hostile.test.\ndrop IN MX 10 h3.hostile.test.\ngarbage IN MX 10 h4.hostile.test.\nh1 IN A 127.0.0.5\nh2 IN A 127.0.0.6\nh3 IN A 127.0.0.7\nh4 IN A 127.0.0.8\n".into()),
     ]
@@ -591,4 +592,20 @@ fn an_unencrypted_relay_must_be_on_loopback() {
         err.contains("relay.tls = none is allowed only for a relay on loopback"),
         "{err}"
     );
+}
+
+#[test]
+fn an_mx_that_is_a_cname_is_tolerated_and_logged() {
+    let mut w = world();
+    ok(w.b.path(), &["domain", "add", "cname.test"]);
+    ok(
+        w.b.path(),
+        &["alias", "add", "carol@cname.test", "bob@b.test"],
+    );
+    w.a.start();
+    w.b.start();
+    swaks(w.a.addr(), "alice@a.test", "carol@cname.test", "via cname");
+    let got = w.b.wait_mail("bob", "b.test", 1, 30);
+    assert!(got[0].contains("Subject: via cname"));
+    assert!(w.a.log().contains("MX target is a CNAME"), "{}", w.a.log());
 }
