@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
@@ -632,6 +633,68 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mailctl;dkim'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dkim;generate'= {
+            cand --selector 'Selector (default: the dkim.selector setting, "mail")'
+            cand --algorithm 'ed25519 (small, modern) or rsa (2048 bits, verified everywhere; needs openssl)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Replace an existing key with the same selector'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;import'= {
+            cand --selector 'selector'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;help'= {
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dkim;help;generate'= {
+        }
+        &'mailctl;dkim;help;show'= {
+        }
+        &'mailctl;dkim;help;import'= {
+        }
+        &'mailctl;dkim;help;help'= {
+        }
         &'mailctl;autoconfig'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -675,6 +738,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
@@ -787,6 +851,17 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;remove'= {
         }
         &'mailctl;help;test'= {
+        }
+        &'mailctl;help;dkim'= {
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+        }
+        &'mailctl;help;dkim;generate'= {
+        }
+        &'mailctl;help;dkim;show'= {
+        }
+        &'mailctl;help;dkim;import'= {
         }
         &'mailctl;help;autoconfig'= {
         }

@@ -16,25 +16,12 @@ use std::time::{Duration, Instant};
 use harness::*;
 use mail_parser::MimeHeaders;
 
-/// An Ed25519 DKIM key: (PKCS#8 PEM for mailctl, base64 public key for the TXT record).
-fn dkim_key() -> (String, String) {
-    use base64::Engine;
-    use mail_auth::common::crypto::Ed25519Key;
-    let pkcs8 = Ed25519Key::generate_pkcs8().unwrap();
-    let public = Ed25519Key::from_pkcs8_der(&pkcs8).unwrap().public_key();
-    let b64 = base64::engine::general_purpose::STANDARD;
-    (
-        format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            b64.encode(&pkcs8)
-        ),
-        b64.encode(public),
-    )
-}
-
-fn zones(dkim_public: &str) -> Vec<(&'static str, String)> {
+fn zones(dkim_records: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("a.test", format!("@ IN MX 10 mail.a.test.\nmail IN A 127.0.0.2\nmail._domainkey IN TXT \"v=DKIM1; k=ed25519; p={dkim_public}\"\n")),
+        ("a.test", format!("@ IN MX 10 mail.a.test.
+mail IN A 127.0.0.2
+{dkim_records}
+")),
         ("b.test", "@ IN MX 10 mail.b.test.\nmail IN A 127.0.0.3\n".into()),
         ("c.test", "@ IN MX 10 mail.c.test.\nmail IN A 127.0.0.4\n".into()),
         ("null.test", "@ IN MX 0 .\n".into()),
@@ -53,10 +40,6 @@ struct World {
 }
 
 fn world() -> World {
-    let (private, public) = dkim_key();
-    let z = zones(&public);
-    let zr: Vec<(&str, &str)> = z.iter().map(|(o, r)| (*o, r.as_str())).collect();
-    let dns = dns::DnsServer::start(&zr);
     let port = common_port(&[
         "127.0.0.2",
         "127.0.0.3",
@@ -66,13 +49,15 @@ fn world() -> World {
         "127.0.0.7",
         "127.0.0.8",
     ]);
+    // The DNS server needs the DKIM records, which need the keys: make the instances first
+    // and point them at the server once it runs.
     let a = Instance::new(
         "127.0.0.2",
         port,
         "mail.a.test",
         "a.test",
         &["alice"],
-        &dns.addr(),
+        "127.0.0.1:9",
     );
     let b = Instance::new(
         "127.0.0.3",
@@ -80,16 +65,38 @@ fn world() -> World {
         "mail.b.test",
         "b.test",
         &["bob"],
-        &dns.addr(),
+        "127.0.0.1:9",
     );
-    std::fs::create_dir_all(a.path().join("dkim")).unwrap();
-    std::fs::write(a.path().join("dkim/a.test.mail.key"), private).unwrap();
+    // Both algorithms, as `mailctl dkim generate` makes and publishes them (RFC 8463 dual
+    // signing). The zone lines are pasted exactly as printed.
+    let mut records = String::new();
+    for args in [
+        &["dkim", "generate", "a.test"][..],
+        &[
+            "dkim",
+            "generate",
+            "a.test",
+            "--algorithm",
+            "rsa",
+            "--selector",
+            "rsa",
+        ][..],
+    ] {
+        let j = json(a.path(), args);
+        records.push_str(j[0]["zone"].as_str().unwrap());
+        records.push('\n');
+    }
+    let z = zones(&records);
+    let zr: Vec<(&str, &str)> = z.iter().map(|(o, r)| (*o, r.as_str())).collect();
+    let dns = dns::DnsServer::start(&zr);
+    a.set("dns.nameserver", &dns.addr());
+    b.set("dns.nameserver", &dns.addr());
     World {
         dns_port: dns.port,
         _dns: dns,
         a,
         b,
-        dkim_public: public,
+        dkim_public: records,
     }
 }
 

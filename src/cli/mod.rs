@@ -8,6 +8,7 @@ mod alias;
 mod autoconfig;
 mod ban;
 mod config;
+mod dkim;
 mod domain;
 pub mod generate;
 pub mod password;
@@ -92,6 +93,9 @@ pub enum Command {
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
+    /// DKIM signing keys: generate, show the record to publish, import.
+    #[command(subcommand)]
+    Dkim(dkim::Cmd),
     /// Print the mail client autoconfiguration document (config-v1.1.xml) for a domain.
     Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
@@ -222,6 +226,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Ban(c) => ban::run(ctx, c),
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
+        Command::Dkim(c) => dkim::run(ctx, c),
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![
