@@ -9,6 +9,7 @@ mod autoconfig;
 mod ban;
 mod config;
 mod dkim;
+pub mod dns;
 mod domain;
 pub mod generate;
 pub mod password;
@@ -93,6 +94,9 @@ pub enum Command {
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
+    /// DNS: the records to publish for a domain.
+    #[command(subcommand)]
+    Dns(dns::Cmd),
     /// DKIM signing keys: generate, show the record to publish, import.
     #[command(subcommand)]
     Dkim(dkim::Cmd),
@@ -227,6 +231,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
+        Command::Dns(c) => dns::run(ctx, c),
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

@@ -2,3 +2,4 @@
 //! DNSBL) with advice on what to publish.
 
 pub mod dkim;
+pub mod records;
