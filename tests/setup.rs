@@ -73,6 +73,22 @@ fn non_interactive_sets_up_everything_it_is_told() {
     let dir = tempfile::tempdir().unwrap();
     let j = json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
     assert_eq!(j["hostname"], "mail.example.test");
+    // The DNS records to publish, including the DKIM key setup made.
+    let recs = j["dns_records"].as_array().unwrap();
+    let has = |name: &str, ty: &str| recs.iter().any(|r| r["name"] == name && r["type"] == ty);
+    assert!(
+        has("example.test", "MX")
+            && has("mail.example.test", "A")
+            && has("_dmarc.example.test", "TXT"),
+        "{recs:?}"
+    );
+    assert!(
+        recs.iter()
+            .any(|r| r["name"] == "mail._domainkey.example.test"
+                && r["value"].as_str().unwrap().starts_with("v=DKIM1;")),
+        "{recs:?}"
+    );
+    assert!(dir.path().join("dkim/example.test.mail.key").exists());
     assert_eq!(j["admin"], "admin@example.test");
     assert_eq!(
         j["services"],
@@ -255,6 +271,10 @@ fn rerun_keeps_settings_and_loses_nothing() {
     assert!(
         steps.contains("password kept") && steps.contains("kept"),
         "{steps}"
+    );
+    assert!(
+        steps.contains("kept the existing key"),
+        "a re-run must not replace the DKIM key: {steps}"
     );
     assert_eq!(
         get(dir.path(), "listen.imap"),
