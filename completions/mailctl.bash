@@ -166,11 +166,17 @@ _mailctl() {
             mailctl__subcmd__dkim__subcmd__help,show)
                 cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__show"
                 ;;
+            mailctl__subcmd__dns,check)
+                cmd="mailctl__subcmd__dns__subcmd__check"
+                ;;
             mailctl__subcmd__dns,help)
                 cmd="mailctl__subcmd__dns__subcmd__help"
                 ;;
             mailctl__subcmd__dns,records)
                 cmd="mailctl__subcmd__dns__subcmd__records"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,check)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__check"
                 ;;
             mailctl__subcmd__dns__subcmd__help,help)
                 cmd="mailctl__subcmd__dns__subcmd__help__subcmd__help"
@@ -297,6 +303,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__dkim,show)
                 cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__show"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,check)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__check"
                 ;;
             mailctl__subcmd__help__subcmd__dns,records)
                 cmd="mailctl__subcmd__help__subcmd__dns__subcmd__records"
@@ -1105,7 +1114,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__dns)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help records help"
+            opts="-q -v -h --data-dir --json --quiet --verbose --help check records help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,9 +1131,53 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mailctl__subcmd__dns__subcmd__help)
-            opts="records help"
+        mailctl__subcmd__dns__subcmd__check)
+            opts="-q -v -h --ip --selector --nameserver --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help)
+            opts="check records help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1627,8 +1680,22 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__dns)
-            opts="records"
+            opts="check records"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

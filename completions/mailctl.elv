@@ -643,8 +643,22 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --verbose 'More detail (repeat for more)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dns;check'= {
+            cand --ip 'This server''s public address(es); default: the public_ip setting'
+            cand --selector 'DKIM selector(s) to check; default: the keys mailctl holds for the domain'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'mailctl;dns;records'= {
             cand --ip 'The server''s public address(es); default: the public_ip setting'
@@ -658,8 +672,11 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dns;help'= {
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dns;help;check'= {
         }
         &'mailctl;dns;help;records'= {
         }
@@ -886,7 +903,10 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;test'= {
         }
         &'mailctl;help;dns'= {
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
+        }
+        &'mailctl;help;dns;check'= {
         }
         &'mailctl;help;dns;records'= {
         }

@@ -12,6 +12,20 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
+    /// Check every record the domain's mail depends on; say what is wrong and what to publish.
+    /// Exit 1 if any check fails.
+    Check {
+        domain: String,
+        /// This server's public address(es); default: the public_ip setting.
+        #[arg(long)]
+        ip: Vec<IpAddr>,
+        /// DKIM selector(s) to check; default: the keys mailctl holds for the domain.
+        #[arg(long)]
+        selector: Vec<String>,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
     /// The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT,
     /// autoconfig, RFC 6186 SRV, and the PTR to ask your provider for.
     Records {
@@ -96,6 +110,12 @@ pub fn render(recs: &[records::Record]) -> String {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
+        Cmd::Check {
+            domain,
+            ip,
+            selector,
+            nameserver,
+        } => check(ctx, &domain, ip, selector, nameserver),
         Cmd::Records { domain, ip } => {
             let d = super::domain::parse(&domain)?;
             let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
@@ -119,4 +139,111 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn check(
+    ctx: &Ctx,
+    domain: &str,
+    ip: Vec<IpAddr>,
+    selector: Vec<String>,
+    nameserver: Vec<String>,
+) -> anyhow::Result<()> {
+    use crate::dns::check::{self, Input, Status};
+    let d = super::domain::parse(domain)?;
+    // The check also works for domains this server does not hold, and without a data dir.
+    let db = Db::open_existing(&ctx.data_dir).ok();
+    let setting = |k: &str| {
+        db.as_ref()
+            .and_then(|db| db.setting(k).ok())
+            .unwrap_or_default()
+    };
+    let servers: Vec<std::net::SocketAddr> = if nameserver.is_empty() {
+        setting("dns.nameserver")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
+            .collect()
+    } else {
+        nameserver
+            .iter()
+            .map(|s| {
+                crate::core::settings::parse_nameserver(s)
+                    .map_err(|e| Fail::usage(format!("--nameserver: {e}")))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let hostname = match setting("hostname") {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    };
+    let ips: Vec<IpAddr> = if ip.is_empty() {
+        setting("public_ip")
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    } else {
+        ip
+    };
+    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), &d).unwrap_or_default();
+    let selectors = if selector.is_empty() {
+        keys.iter().map(|k| k.selector.clone()).collect()
+    } else {
+        selector
+    };
+    let zones = match setting("dnsbl.zones") {
+        z if z.is_empty() && db.is_none() => crate::core::settings::lookup("dnsbl.zones")
+            .map(|s| s.default.to_string())
+            .unwrap_or_default(),
+        z => z,
+    };
+    let input = Input {
+        domain: d.to_string(),
+        hostname,
+        ips,
+        selectors,
+        keys,
+        dnsbl_zones: zones
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    let spinner = output::spinner(&format!("checking {d}"), ctx.progress());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let findings = rt.block_on(async {
+        let resolver = crate::smtp::outbound::route::resolver(&servers).map_err(Fail::new)?;
+        Ok::<_, anyhow::Error>(check::run(&resolver, &input).await)
+    })?;
+    spinner.finish_and_clear();
+    let failed = findings.iter().any(|f| f.status == Status::Fail);
+    if ctx.json {
+        output::json(
+            &serde_json::json!({ "domain": d.to_string(), "ok": !failed, "findings": findings }),
+        )?;
+    } else {
+        let rows = findings.iter().map(|f| {
+            let s = match f.status {
+                Status::Pass => "pass",
+                Status::Warn => "warn",
+                Status::Fail => "FAIL",
+                Status::Info => "info",
+            };
+            vec![
+                f.check.clone(),
+                s.to_string(),
+                f.found.clone(),
+                f.fix.clone(),
+            ]
+        });
+        output::print(&output::table(
+            &["CHECK", "STATUS", "FOUND", "WHAT TO CHANGE"],
+            rows,
+        ))?;
+    }
+    if failed {
+        return Err(super::Exit(1).into());
+    }
+    Ok(())
 }
