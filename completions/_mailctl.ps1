@@ -728,6 +728,12 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
+            [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -736,6 +742,81 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'This server''s public address(es); default: the public_ip setting')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'DKIM selector(s) to check; default: the keys mailctl holds for the domain')
             [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;mx' {
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;ptr' {
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;spf' {
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'ip')
+            [CompletionResult]::new('--sender', '--sender', [CompletionResultType]::ParameterName, 'Envelope sender to evaluate (default postmaster@DOMAIN)')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;dmarc' {
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;dkim' {
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dns;bl' {
+            [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'Blocklist zone(s) to ask instead of the setting')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -760,11 +841,35 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;dns;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
+            [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mailctl;dns;help;check' {
+            break
+        }
+        'mailctl;dns;help;mx' {
+            break
+        }
+        'mailctl;dns;help;ptr' {
+            break
+        }
+        'mailctl;dns;help;spf' {
+            break
+        }
+        'mailctl;dns;help;dmarc' {
+            break
+        }
+        'mailctl;dns;help;dkim' {
+            break
+        }
+        'mailctl;dns;help;bl' {
             break
         }
         'mailctl;dns;help;records' {
@@ -1048,10 +1153,34 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;help;dns' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
+            [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             break
         }
         'mailctl;help;dns;check' {
+            break
+        }
+        'mailctl;help;dns;mx' {
+            break
+        }
+        'mailctl;help;dns;ptr' {
+            break
+        }
+        'mailctl;help;dns;spf' {
+            break
+        }
+        'mailctl;help;dns;dmarc' {
+            break
+        }
+        'mailctl;help;dns;dkim' {
+            break
+        }
+        'mailctl;help;dns;bl' {
             break
         }
         'mailctl;help;dns;records' {

@@ -166,23 +166,59 @@ _mailctl() {
             mailctl__subcmd__dkim__subcmd__help,show)
                 cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__show"
                 ;;
+            mailctl__subcmd__dns,bl)
+                cmd="mailctl__subcmd__dns__subcmd__bl"
+                ;;
             mailctl__subcmd__dns,check)
                 cmd="mailctl__subcmd__dns__subcmd__check"
+                ;;
+            mailctl__subcmd__dns,dkim)
+                cmd="mailctl__subcmd__dns__subcmd__dkim"
+                ;;
+            mailctl__subcmd__dns,dmarc)
+                cmd="mailctl__subcmd__dns__subcmd__dmarc"
                 ;;
             mailctl__subcmd__dns,help)
                 cmd="mailctl__subcmd__dns__subcmd__help"
                 ;;
+            mailctl__subcmd__dns,mx)
+                cmd="mailctl__subcmd__dns__subcmd__mx"
+                ;;
+            mailctl__subcmd__dns,ptr)
+                cmd="mailctl__subcmd__dns__subcmd__ptr"
+                ;;
             mailctl__subcmd__dns,records)
                 cmd="mailctl__subcmd__dns__subcmd__records"
+                ;;
+            mailctl__subcmd__dns,spf)
+                cmd="mailctl__subcmd__dns__subcmd__spf"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,bl)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__bl"
                 ;;
             mailctl__subcmd__dns__subcmd__help,check)
                 cmd="mailctl__subcmd__dns__subcmd__help__subcmd__check"
                 ;;
+            mailctl__subcmd__dns__subcmd__help,dkim)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__dkim"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,dmarc)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__dmarc"
+                ;;
             mailctl__subcmd__dns__subcmd__help,help)
                 cmd="mailctl__subcmd__dns__subcmd__help__subcmd__help"
                 ;;
+            mailctl__subcmd__dns__subcmd__help,mx)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__mx"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,ptr)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__ptr"
+                ;;
             mailctl__subcmd__dns__subcmd__help,records)
                 cmd="mailctl__subcmd__dns__subcmd__help__subcmd__records"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,spf)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__spf"
                 ;;
             mailctl__subcmd__domain,add)
                 cmd="mailctl__subcmd__domain__subcmd__add"
@@ -304,11 +340,29 @@ _mailctl() {
             mailctl__subcmd__help__subcmd__dkim,show)
                 cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__show"
                 ;;
+            mailctl__subcmd__help__subcmd__dns,bl)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__bl"
+                ;;
             mailctl__subcmd__help__subcmd__dns,check)
                 cmd="mailctl__subcmd__help__subcmd__dns__subcmd__check"
                 ;;
+            mailctl__subcmd__help__subcmd__dns,dkim)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__dkim"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,dmarc)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__dmarc"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,mx)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__mx"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,ptr)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__ptr"
+                ;;
             mailctl__subcmd__help__subcmd__dns,records)
                 cmd="mailctl__subcmd__help__subcmd__dns__subcmd__records"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,spf)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__spf"
                 ;;
             mailctl__subcmd__help__subcmd__domain,add)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__add"
@@ -1114,12 +1168,38 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__dns)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help check records help"
+            opts="-q -v -h --data-dir --json --quiet --verbose --help check mx ptr spf dmarc dkim bl records help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__bl)
+            opts="-q -v -h --zone --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1161,8 +1241,52 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__dns__subcmd__dkim)
+            opts="-q -v -h --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__dmarc)
+            opts="-q -v -h --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__dns__subcmd__help)
-            opts="check records help"
+            opts="check mx ptr spf dmarc dkim bl records help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,7 +1299,49 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__bl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__dns__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__dkim)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__dmarc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1203,6 +1369,34 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__mx)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__ptr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__dns__subcmd__help__subcmd__records)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1210,6 +1404,64 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__spf)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__mx)
+            opts="-q -v -h --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__ptr)
+            opts="-q -v -h --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1225,6 +1477,36 @@ _mailctl() {
             fi
             case "${prev}" in
                 --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__spf)
+            opts="-q -v -h --ip --sender --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sender)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nameserver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1680,8 +1962,22 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__dns)
-            opts="check records"
+            opts="check mx ptr spf dmarc dkim bl records"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__bl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1707,7 +2003,77 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__dkim)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__dmarc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__mx)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__ptr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__dns__subcmd__records)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__spf)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -644,6 +644,12 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand mx 'MX records of DOMAIN and the addresses they lead to'
+            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+            cand dmarc 'The DMARC record of DOMAIN, checked'
+            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -651,6 +657,75 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --ip 'This server''s public address(es); default: the public_ip setting'
             cand --selector 'DKIM selector(s) to check; default: the keys mailctl holds for the domain'
             cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;mx'= {
+            cand --nameserver 'nameserver'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;ptr'= {
+            cand --nameserver 'nameserver'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;spf'= {
+            cand --ip 'ip'
+            cand --sender 'Envelope sender to evaluate (default postmaster@DOMAIN)'
+            cand --nameserver 'nameserver'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;dmarc'= {
+            cand --nameserver 'nameserver'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;dkim'= {
+            cand --nameserver 'nameserver'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;bl'= {
+            cand --zone 'Blocklist zone(s) to ask instead of the setting'
+            cand --nameserver 'nameserver'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -673,10 +748,28 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;dns;help'= {
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand mx 'MX records of DOMAIN and the addresses they lead to'
+            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+            cand dmarc 'The DMARC record of DOMAIN, checked'
+            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;dns;help;check'= {
+        }
+        &'mailctl;dns;help;mx'= {
+        }
+        &'mailctl;dns;help;ptr'= {
+        }
+        &'mailctl;dns;help;spf'= {
+        }
+        &'mailctl;dns;help;dmarc'= {
+        }
+        &'mailctl;dns;help;dkim'= {
+        }
+        &'mailctl;dns;help;bl'= {
         }
         &'mailctl;dns;help;records'= {
         }
@@ -904,9 +997,27 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;help;dns'= {
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand mx 'MX records of DOMAIN and the addresses they lead to'
+            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+            cand dmarc 'The DMARC record of DOMAIN, checked'
+            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
         }
         &'mailctl;help;dns;check'= {
+        }
+        &'mailctl;help;dns;mx'= {
+        }
+        &'mailctl;help;dns;ptr'= {
+        }
+        &'mailctl;help;dns;spf'= {
+        }
+        &'mailctl;help;dns;dmarc'= {
+        }
+        &'mailctl;help;dns;dkim'= {
+        }
+        &'mailctl;help;dns;bl'= {
         }
         &'mailctl;help;dns;records'= {
         }

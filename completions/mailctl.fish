@@ -356,14 +356,20 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l json -d 'Machin
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -l json -d 'Machine-readable output: one JSON document on stdout'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -s q -l quiet -d 'Print only errors and requested data'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -f -a "check" -d 'Check every record the domain\'s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check records help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "check" -d 'Check every record the domain\'s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "mx" -d 'MX records of DOMAIN and the addresses they lead to'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -l ip -d 'This server\'s public address(es); default: the public_ip setting' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -l selector -d 'DKIM selector(s) to check; default: the keys mailctl holds for the domain' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
@@ -372,6 +378,45 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_sub
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l ip -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l sender -d 'Envelope sender to evaluate (default postmaster@DOMAIN)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l zone -d 'Blocklist zone(s) to ask instead of the setting' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from records" -l ip -d 'The server\'s public address(es); default: the public_ip setting' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from records" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from records" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -379,6 +424,12 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_sub
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from records" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from records" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record the domain\'s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "mx" -d 'MX records of DOMAIN and the addresses they lead to'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and not __fish_seen_subcommand_from generate show import help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
@@ -476,6 +527,12 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from ban" -f -a "list" -d 'Addresses banned now, with when the ban ends'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from ban" -f -a "remove" -d 'Lift the ban on an address and forget its failed logins'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "check" -d 'Check every record the domain\'s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "mx" -d 'MX records of DOMAIN and the addresses they lead to'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dkim" -f -a "generate" -d 'Make a signing key for DOMAIN and print the TXT record to publish'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dkim" -f -a "show" -d 'Print the TXT records for the keys held for DOMAIN'

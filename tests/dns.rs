@@ -108,6 +108,57 @@ fn what_dns_records_recommends_passes_dns_check() {
             "no passing {check}: {j}"
         );
     }
+    // Single lookups for scripts.
+    let ns = format!("127.0.0.1:{}", srv.port);
+    let single = |args: &[&str]| -> (i32, Value) {
+        let mut a = vec!["--json", "dns"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--nameserver", &ns]);
+        let o = mailctl(dir.path(), &a);
+        (
+            o.status.code().unwrap(),
+            serde_json::from_slice(&o.stdout).unwrap(),
+        )
+    };
+    for (args, check) in [
+        (&["mx", "good.test"][..], "MX"),
+        (&["ptr", "192.0.2.10"][..], "PTR"),
+        (
+            &[
+                "spf",
+                "good.test",
+                "--ip",
+                "192.0.2.10",
+                "--sender",
+                "someone@good.test",
+            ][..],
+            "SPF",
+        ),
+        (&["dmarc", "good.test"][..], "DMARC"),
+        (&["dkim", "mail", "good.test"][..], "DKIM"),
+        (&["bl", "192.0.2.10", "--zone", "bl.test"][..], "blocklist"),
+    ] {
+        let (code, j) = single(args);
+        assert_eq!(code, 0, "{args:?}: {j}");
+        assert!(
+            j["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["check"] == check && f["status"] == "pass"),
+            "{args:?}: {j}"
+        );
+    }
+    // An address the record does not cover fails, and says how to add it.
+    let (code, j) = single(&["spf", "good.test", "--ip", "198.51.100.7"]);
+    assert_eq!(code, 1, "{j}");
+    assert!(
+        j["findings"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("ip4:198.51.100.7"),
+        "{j}"
+    );
     // The table form for a person, readable in 80 columns on a terminal.
     let o = mailctl(
         dir.path(),

@@ -26,6 +26,51 @@ pub enum Cmd {
         #[arg(long)]
         nameserver: Vec<String>,
     },
+    /// MX records of DOMAIN and the addresses they lead to.
+    Mx {
+        domain: String,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
+    /// PTR of IP (IPv4 or IPv6), and whether it resolves back.
+    Ptr {
+        ip: IpAddr,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
+    /// The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address.
+    Spf {
+        domain: String,
+        #[arg(long)]
+        ip: Vec<IpAddr>,
+        /// Envelope sender to evaluate (default postmaster@DOMAIN).
+        #[arg(long)]
+        sender: Option<String>,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
+    /// The DMARC record of DOMAIN, checked.
+    Dmarc {
+        domain: String,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
+    /// The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held.
+    Dkim {
+        selector: String,
+        domain: String,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
+    /// Whether IP is on the configured DNS blocklists (setting dnsbl.zones).
+    Bl {
+        ip: IpAddr,
+        /// Blocklist zone(s) to ask instead of the setting.
+        #[arg(long)]
+        zone: Vec<String>,
+        #[arg(long)]
+        nameserver: Vec<String>,
+    },
     /// The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT,
     /// autoconfig, RFC 6186 SRV, and the PTR to ask your provider for.
     Records {
@@ -115,7 +160,82 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ip,
             selector,
             nameserver,
-        } => check(ctx, &domain, ip, selector, nameserver),
+        } => single(
+            ctx,
+            &domain,
+            ip,
+            selector,
+            Vec::new(),
+            nameserver,
+            Single::All,
+        ),
+        Cmd::Mx { domain, nameserver } => single(
+            ctx,
+            &domain,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            nameserver,
+            Single::Mx,
+        ),
+        Cmd::Ptr { ip, nameserver } => single(
+            ctx,
+            "ptr.invalid",
+            vec![ip],
+            Vec::new(),
+            Vec::new(),
+            nameserver,
+            Single::Ptr,
+        ),
+        Cmd::Spf {
+            domain,
+            ip,
+            sender,
+            nameserver,
+        } => single(
+            ctx,
+            &domain,
+            ip,
+            Vec::new(),
+            Vec::new(),
+            nameserver,
+            Single::Spf(sender),
+        ),
+        Cmd::Dmarc { domain, nameserver } => single(
+            ctx,
+            &domain,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            nameserver,
+            Single::Dmarc,
+        ),
+        Cmd::Dkim {
+            selector,
+            domain,
+            nameserver,
+        } => single(
+            ctx,
+            &domain,
+            Vec::new(),
+            vec![selector],
+            Vec::new(),
+            nameserver,
+            Single::Dkim,
+        ),
+        Cmd::Bl {
+            ip,
+            zone,
+            nameserver,
+        } => single(
+            ctx,
+            "bl.invalid",
+            vec![ip],
+            Vec::new(),
+            zone,
+            nameserver,
+            Single::Bl,
+        ),
         Cmd::Records { domain, ip } => {
             let d = super::domain::parse(&domain)?;
             let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
@@ -141,12 +261,27 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     }
 }
 
-fn check(
+/// Which check `single` runs: all of them (`dns check`) or one (`dns mx`, ...).
+#[derive(Clone, PartialEq, Eq)]
+enum Single {
+    All,
+    Mx,
+    Ptr,
+    /// With the envelope sender to evaluate, if given.
+    Spf(Option<String>),
+    Dmarc,
+    Dkim,
+    Bl,
+}
+
+fn single(
     ctx: &Ctx,
     domain: &str,
     ip: Vec<IpAddr>,
     selector: Vec<String>,
+    zones_arg: Vec<String>,
     nameserver: Vec<String>,
+    which: Single,
 ) -> anyhow::Result<()> {
     use crate::dns::check::{self, Input, Status};
     let d = super::domain::parse(domain)?;
@@ -191,6 +326,7 @@ fn check(
         selector
     };
     let zones = match setting("dnsbl.zones") {
+        _ if !zones_arg.is_empty() => zones_arg.join(","),
         z if z.is_empty() && db.is_none() => crate::core::settings::lookup("dnsbl.zones")
             .map(|s| s.default.to_string())
             .unwrap_or_default(),
@@ -202,6 +338,10 @@ fn check(
         ips,
         selectors,
         keys,
+        spf_sender: match &which {
+            Single::Spf(s) => s.clone(),
+            _ => None,
+        },
         dnsbl_zones: zones
             .split(',')
             .filter(|z| !z.is_empty())
@@ -214,7 +354,15 @@ fn check(
         .build()?;
     let findings = rt.block_on(async {
         let resolver = crate::smtp::outbound::route::resolver(&servers).map_err(Fail::new)?;
-        Ok::<_, anyhow::Error>(check::run(&resolver, &input).await)
+        Ok::<_, anyhow::Error>(match which {
+            Single::All => check::run(&resolver, &input).await,
+            Single::Mx => check::check_mx(&resolver, &input).await.0,
+            Single::Ptr => check::check_ptr(&resolver, &input, &[]).await,
+            Single::Spf(_) => check::check_spf(&resolver, &input).await,
+            Single::Dmarc => check::check_dmarc(&resolver, &input).await,
+            Single::Dkim => check::check_dkim(&resolver, &input).await,
+            Single::Bl => check::blocklists(&resolver, &input.ips, &input.dnsbl_zones).await,
+        })
     })?;
     spinner.finish_and_clear();
     let failed = findings.iter().any(|f| f.status == Status::Fail);

@@ -56,6 +56,8 @@ pub struct Input {
     pub selectors: Vec<String>,
     pub keys: Vec<DkimKey>,
     pub dnsbl_zones: Vec<String>,
+    /// The envelope sender SPF is evaluated for (default postmaster@domain).
+    pub spf_sender: Option<String>,
 }
 
 async fn txt(resolver: &TokioResolver, name: &str) -> Result<Vec<String>, String> {
@@ -107,7 +109,10 @@ async fn ptr_names(resolver: &TokioResolver, ip: IpAddr) -> Vec<String> {
 
 /// MX: present, targets are host names (not IPs, not CNAMEs) with addresses; null MX.
 /// Returns the findings and the (host, addresses) of the MX hosts.
-async fn check_mx(r: &TokioResolver, input: &Input) -> (Vec<Finding>, Vec<(String, Vec<IpAddr>)>) {
+pub async fn check_mx(
+    r: &TokioResolver,
+    input: &Input,
+) -> (Vec<Finding>, Vec<(String, Vec<IpAddr>)>) {
     let d = &input.domain;
     let publish = format!("{d}. IN MX 10 {}.", input.hostname);
     let lookup = r.mx_lookup(format!("{d}.")).await;
@@ -207,7 +212,7 @@ async fn check_mx(r: &TokioResolver, input: &Input) -> (Vec<Finding>, Vec<(Strin
 }
 
 /// PTR of every MX host address, forward-confirmed; and this server's own PTR vs HELO name.
-async fn check_ptr(
+pub async fn check_ptr(
     r: &TokioResolver,
     input: &Input,
     hosts: &[(String, Vec<IpAddr>)],
@@ -270,7 +275,7 @@ async fn check_ptr(
     out
 }
 
-async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
+pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let d = &input.domain;
     let publish = format!("publish {d}. IN TXT \"v=spf1 mx -all\"");
     let recs = match spf::spf_records(r, d).await {
@@ -339,7 +344,10 @@ async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     // The verdict for this server's own addresses, through mail-auth's evaluator.
     let auth = mail_auth::MessageAuthenticator(r.clone());
     for ip in &input.ips {
-        let sender = format!("postmaster@{d}");
+        let sender = input
+            .spf_sender
+            .clone()
+            .unwrap_or_else(|| format!("postmaster@{d}"));
         let res = auth
             .verify_spf(mail_auth::spf::verify::SpfParameters::verify_mail_from(
                 *ip,
@@ -352,7 +360,7 @@ async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
             out.push(f(
                 "SPF",
                 Status::Fail,
-                format!("mail from {ip} gets {:?}", res.result()),
+                format!("mail from {sender} at {ip} gets {:?}", res.result()),
                 format!(
                     "add ip{}:{ip} (or mx, if {ip} is an MX host) to the record",
                     if ip.is_ipv4() { 4 } else { 6 }
@@ -371,7 +379,7 @@ async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     out
 }
 
-async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
+pub async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let d = &input.domain;
     if input.selectors.is_empty() {
         return vec![f(
@@ -477,7 +485,7 @@ async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     out
 }
 
-async fn check_dmarc(r: &TokioResolver, input: &Input) -> Vec<Finding> {
+pub async fn check_dmarc(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let d = &input.domain;
     let publish =
         format!("publish _dmarc.{d}. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:postmaster@{d}\"");
