@@ -67,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--random-password', '--random-password', [CompletionResultType]::ParameterName, 'Generate a random password and print it once')
             [CompletionResult]::new('--reset-password', '--reset-password', [CompletionResultType]::ParameterName, 'Change the admin''s password if the mailbox already exists')
             [CompletionResult]::new('--install-service', '--install-service', [CompletionResultType]::ParameterName, 'Write a systemd unit to /etc/systemd/system/mailctl.service')
+            [CompletionResult]::new('--no-dns-check', '--no-dns-check', [CompletionResultType]::ParameterName, 'Do not run `dns check` at the end (offline installs, CI)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')

@@ -2854,7 +2854,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__setup)
-            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --reset-password --tls --services --relay-host --public-ip --service-user --install-service --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --reset-password --tls --services --relay-host --public-ip --service-user --install-service --no-dns-check --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

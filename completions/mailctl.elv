@@ -63,6 +63,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --random-password 'Generate a random password and print it once'
             cand --reset-password 'Change the admin''s password if the mailbox already exists'
             cand --install-service 'Write a systemd unit to /etc/systemd/system/mailctl.service'
+            cand --no-dns-check 'Do not run `dns check` at the end (offline installs, CI)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'

@@ -63,6 +63,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l password-stdin
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l random-password -d 'Generate a random password and print it once'
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l reset-password -d 'Change the admin\'s password if the mailbox already exists'
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l install-service -d 'Write a systemd unit to /etc/systemd/system/mailctl.service'
+complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l no-dns-check -d 'Do not run `dns check` at the end (offline installs, CI)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand setup" -s v -l verbose -d 'More detail (repeat for more)'

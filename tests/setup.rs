@@ -1,6 +1,10 @@
 //! `setup`: the non-interactive form for every flag, missing answers and re-runs; the
 //! interactive wizard driven in a real pseudo-terminal (tmux); the systemd unit.
 
+#[path = "outbound/dns.rs"]
+#[allow(dead_code)]
+mod dns;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -66,6 +70,7 @@ const FULL: &[&str] = &[
     "192.0.2.10",
     "--service-user",
     "nobody",
+    "--no-dns-check",
 ];
 
 #[test]
@@ -262,6 +267,7 @@ fn rerun_keeps_settings_and_loses_nothing() {
             "--json",
             "setup",
             "--non-interactive",
+            "--no-dns-check",
             "--service-user",
             "nobody",
         ],
@@ -308,6 +314,7 @@ fn rerun_keeps_settings_and_loses_nothing() {
             "admin@example.test",
             "--reset-password",
             "--password-stdin",
+            "--no-dns-check",
             "--service-user",
             "nobody",
         ],
@@ -389,7 +396,7 @@ fn interactive_wizard_in_a_terminal() {
     };
     let done = dir.path().join("done");
     let cmd = format!(
-        "{BIN} --data-dir {} setup --service-user nobody --public-ip 192.0.2.20; echo EXIT=$? > {}; sleep 30",
+        "{BIN} --data-dir {} setup --no-dns-check --service-user nobody --public-ip 192.0.2.20; echo EXIT=$? > {}; sleep 30",
         dir.path().join("data").display(),
         done.display()
     );
@@ -573,4 +580,44 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
         String::from_utf8_lossy(&o.stdout)
     );
     assert!(found, "the message never reached {user}'s Maildir");
+}
+
+/// Setup ends with `dns check` against the configured resolver and lists what is missing.
+#[test]
+fn setup_reports_what_dns_still_lacks() {
+    let srv = dns::DnsServer::start(&[
+        ("example.test", "@ IN MX 10 mail\nmail IN A 192.0.2.10\n"),
+        ("test", ""),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    mailctl(
+        dir.path(),
+        &["config", "set", "dns.nameserver", &srv.addr()],
+        None,
+    );
+    mailctl(dir.path(), &["config", "set", "dnsbl.zones", ""], None);
+    let args: Vec<&str> = FULL
+        .iter()
+        .copied()
+        .filter(|a| *a != "--no-dns-check")
+        .collect();
+    let j = json(&mailctl(dir.path(), &args, Some("a long secret\n")));
+    let findings = j["dns_check"].as_array().expect("dns_check in the summary");
+    let status = |check: &str| {
+        findings
+            .iter()
+            .filter(|f| f["check"] == check)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(status("MX").contains(&"pass".to_string()), "{findings:#?}");
+    assert!(
+        status("DMARC").contains(&"fail".to_string())
+            && status("SPF").contains(&"fail".to_string()),
+        "{findings:#?}"
+    );
+    assert!(
+        status("DKIM").contains(&"fail".to_string()),
+        "the new key is not published yet: {findings:#?}"
+    );
 }

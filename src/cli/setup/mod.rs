@@ -57,6 +57,9 @@ pub struct Args {
     /// Write a systemd unit to /etc/systemd/system/mailctl.service.
     #[arg(long)]
     pub install_service: bool,
+    /// Do not run `dns check` at the end (offline installs, CI).
+    #[arg(long)]
+    pub no_dns_check: bool,
 }
 
 /// Every answer, however it was obtained.
@@ -112,8 +115,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         wizard::ask(ctx, &db, &args)?
     };
     let summary = apply(ctx, db, answers)?;
+    // What is still missing in DNS: informational, so the exit code stays 0 (a fresh
+    // domain's records are usually not published yet).
+    let dns_check = if args.no_dns_check {
+        None
+    } else {
+        dns_check(ctx, &summary.domain)
+    };
     if ctx.json {
-        output::json(&summary)?;
+        let mut v = serde_json::to_value(&summary)?;
+        v["dns_check"] = serde_json::to_value(&dns_check)?;
+        output::json(&v)?;
         return Ok(());
     }
     let mut out = String::new();
@@ -129,6 +141,28 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     out.push_str("\nPublish these DNS records (`mailctl dns records` prints them again):\n");
     for r in &summary.dns_records {
         out.push_str(&format!("  {}\n", r.zone));
+    }
+    if let Some(findings) = &dns_check {
+        let missing: Vec<_> = findings
+            .iter()
+            .filter(|f| f.status == crate::dns::check::Status::Fail)
+            .collect();
+        if missing.is_empty() {
+            out.push_str("\nDNS check: nothing missing.\n");
+        } else {
+            out.push_str(&format!(
+                "\nDNS check: {} thing(s) still missing:\n",
+                missing.len()
+            ));
+            for f in missing {
+                out.push_str(&format!(
+                    "  {}: {} — {}\n",
+                    f.check,
+                    f.found.lines().next().unwrap_or(""),
+                    f.fix
+                ));
+            }
+        }
     }
     out.push_str("\nNext:\n");
     for n in &summary.next {
@@ -632,4 +666,43 @@ fn chown_tree(root: &std::path::Path, user: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs `dns check` for the new domain with the configured resolver; None if it cannot run.
+fn dns_check(ctx: &Ctx, domain: &str) -> Option<Vec<crate::dns::check::Finding>> {
+    let db = Db::open_existing(&ctx.data_dir).ok()?;
+    let d = Domain::parse(domain).ok()?;
+    let setting = |k: &str| db.setting(k).unwrap_or_default();
+    let servers: Vec<std::net::SocketAddr> = setting("dns.nameserver")
+        .split(',')
+        .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
+        .collect();
+    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), &d).unwrap_or_default();
+    let input = crate::dns::check::Input {
+        domain: d.to_string(),
+        hostname: setting("hostname"),
+        ips: setting("public_ip")
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+        selectors: keys.iter().map(|k| k.selector.clone()).collect(),
+        keys,
+        dnsbl_zones: setting("dnsbl.zones")
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect(),
+        spf_sender: None,
+    };
+    let spinner = output::spinner("checking DNS", ctx.progress());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    let findings = rt.block_on(async {
+        let resolver = crate::smtp::outbound::route::resolver(&servers).ok()?;
+        Some(crate::dns::check::run(&resolver, &input).await)
+    });
+    spinner.finish_and_clear();
+    findings
 }
