@@ -24,7 +24,8 @@ fn users(n: usize) -> Vec<NewUser> {
 fn fresh_db() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(dir.path())).unwrap();
-    db.add_domain(&Domain::parse("bench.test").unwrap()).unwrap();
+    db.add_domain(&Domain::parse("bench.test").unwrap())
+        .unwrap();
     (dir, db)
 }
 
@@ -33,7 +34,11 @@ fn bench_import(c: &mut Criterion) {
     let mut g = c.benchmark_group("import");
     g.sample_size(10);
     g.bench_function("10k pre-hashed users, one transaction", |b| {
-        b.iter_batched(fresh_db, |(_dir, mut db)| db.import_users(&rows).unwrap(), BatchSize::PerIteration)
+        b.iter_batched(
+            fresh_db,
+            |(_dir, mut db)| db.import_users(&rows).unwrap(),
+            BatchSize::PerIteration,
+        )
     });
     g.finish();
 }
@@ -50,7 +55,8 @@ fn bench_list(c: &mut Criterion) {
         for i in 0..50_000 {
             let src = format!("list{i}@bench.test");
             stmt.execute((&src, format!("user{i}@bench.test"))).unwrap();
-            stmt.execute((&src, format!("user{}@bench.test", i + 1))).unwrap();
+            stmt.execute((&src, format!("user{}@bench.test", i + 1)))
+                .unwrap();
         }
         drop(stmt);
         tx.commit().unwrap();
@@ -58,8 +64,12 @@ fn bench_list(c: &mut Criterion) {
     let _ = AliasSource::parse("@bench.test");
     let mut g = c.benchmark_group("list");
     g.sample_size(10);
-    g.bench_function("core: 100k users", |b| b.iter(|| db.users(None).unwrap().len()));
-    g.bench_function("core: 100k alias rows", |b| b.iter(|| db.aliases(None).unwrap().len()));
+    g.bench_function("core: 100k users", |b| {
+        b.iter(|| db.users(None).unwrap().len())
+    });
+    g.bench_function("core: 100k alias rows", |b| {
+        b.iter(|| db.aliases(None).unwrap().len())
+    });
     let bin = env!("CARGO_BIN_EXE_mailctl");
     for what in ["user", "alias"] {
         g.bench_function(format!("binary: {what} list --json, 100k rows"), |b| {

@@ -31,14 +31,46 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up a fresh server: hostname, first domain and mailbox, TLS, services')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is configured: counts, data directory, listeners')
             [CompletionResult]::new('domain', 'domain', [CompletionResultType]::ParameterValue, 'Manage the domains this server receives mail for')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo')
+            [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for mailctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for mailctl and every subcommand into DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;setup' {
+            [CompletionResult]::new('--hostname', '--hostname', [CompletionResultType]::ParameterName, 'The mail server''s own name (MX target, EHLO, certificate), e.g. mail.example.org')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The first domain to receive mail for, e.g. example.org')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it')
+            [CompletionResult]::new('--password-hash', '--password-hash', [CompletionResultType]::ParameterName, 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot''s)')
+            [CompletionResult]::new('--services', '--services', [CompletionResultType]::ParameterName, 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s')
+            [CompletionResult]::new('--relay-host', '--relay-host', [CompletionResultType]::ParameterName, 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25')
+            [CompletionResult]::new('--public-ip', '--public-ip', [CompletionResultType]::ParameterName, 'The server''s public address(es); default: the public addresses of the interfaces')
+            [CompletionResult]::new('--service-user', '--service-user', [CompletionResultType]::ParameterName, 'Account the daemons run as after binding ports (created when setup runs as root)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Take every answer from flags; fail on any missing one. For provisioning scripts')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--random-password', '--random-password', [CompletionResultType]::ParameterName, 'Generate a random password and print it once')
+            [CompletionResult]::new('--reset-password', '--reset-password', [CompletionResultType]::ParameterName, 'Change the admin''s password if the mailbox already exists')
+            [CompletionResult]::new('--install-service', '--install-service', [CompletionResultType]::ParameterName, 'Write a systemd unit to /etc/systemd/system/mailctl.service')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'mailctl;status' {
@@ -448,6 +480,240 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;config;help;help' {
             break
         }
+        'mailctl;queue' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;queue;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--deferred', '--deferred', [CompletionResultType]::ParameterName, 'Only messages waiting for a retry after a failed attempt')
+            [CompletionResult]::new('--held', '--held', [CompletionResultType]::ParameterName, 'Only messages on hold')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;flush' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;retry' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every message')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;hold' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;release' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;queue;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;queue;help;list' {
+            break
+        }
+        'mailctl;queue;help;show' {
+            break
+        }
+        'mailctl;queue;help;flush' {
+            break
+        }
+        'mailctl;queue;help;retry' {
+            break
+        }
+        'mailctl;queue;help;delete' {
+            break
+        }
+        'mailctl;queue;help;hold' {
+            break
+        }
+        'mailctl;queue;help;release' {
+            break
+        }
+        'mailctl;queue;help;help' {
+            break
+        }
+        'mailctl;sendmail' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            break
+        }
+        'mailctl;install-links' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--dev', '--dev', [CompletionResultType]::ParameterName, 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports 2525/2587/2465')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;ban' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Addresses banned now, with when the ban ends')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift the ban on an address and forget its failed logins')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;ban;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;ban;remove' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;ban;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Addresses banned now, with when the ban ends')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift the ban on an address and forget its failed logins')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;ban;help;list' {
+            break
+        }
+        'mailctl;ban;help;remove' {
+            break
+        }
+        'mailctl;ban;help;help' {
+            break
+        }
+        'mailctl;test' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN); the password is read from stdin')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each step')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'Upgrade with STARTTLS (STLS for POP3) after the greeting')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Implicit TLS from the first byte (ports 465, 993, 995)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mailctl;completions' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
@@ -471,14 +737,24 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up a fresh server: hostname, first domain and mailbox, TLS, services')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is configured: counts, data directory, listeners')
             [CompletionResult]::new('domain', 'domain', [CompletionResultType]::ParameterValue, 'Manage the domains this server receives mail for')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo')
+            [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for mailctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for mailctl and every subcommand into DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;help;setup' {
             break
         }
         'mailctl;help;status' {
@@ -570,6 +846,60 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;config;unset' {
+            break
+        }
+        'mailctl;help;queue' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Messages in the queue with each recipient''s state and last error (`mailq`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: envelope, every attempt with the remote''s replies, and its headers')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Attempt delivery of everything queued now (`postqueue -f`)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Make these messages due now; a running server retries them within seconds')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove messages without delivering or bouncing them (`postsuper -d`)')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep messages from being attempted until released (`postsuper -h`)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Let held messages be attempted again (`postsuper -H`)')
+            break
+        }
+        'mailctl;help;queue;list' {
+            break
+        }
+        'mailctl;help;queue;show' {
+            break
+        }
+        'mailctl;help;queue;flush' {
+            break
+        }
+        'mailctl;help;queue;retry' {
+            break
+        }
+        'mailctl;help;queue;delete' {
+            break
+        }
+        'mailctl;help;queue;hold' {
+            break
+        }
+        'mailctl;help;queue;release' {
+            break
+        }
+        'mailctl;help;sendmail' {
+            break
+        }
+        'mailctl;help;install-links' {
+            break
+        }
+        'mailctl;help;serve' {
+            break
+        }
+        'mailctl;help;ban' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Addresses banned now, with when the ban ends')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift the ban on an address and forget its failed logins')
+            break
+        }
+        'mailctl;help;ban;list' {
+            break
+        }
+        'mailctl;help;ban;remove' {
+            break
+        }
+        'mailctl;help;test' {
             break
         }
         'mailctl;help;completions' {

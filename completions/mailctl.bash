@@ -19,6 +19,9 @@ _mailctl() {
             mailctl,alias)
                 cmd="mailctl__subcmd__alias"
                 ;;
+            mailctl,ban)
+                cmd="mailctl__subcmd__ban"
+                ;;
             mailctl,completions)
                 cmd="mailctl__subcmd__completions"
                 ;;
@@ -31,11 +34,29 @@ _mailctl() {
             mailctl,help)
                 cmd="mailctl__subcmd__help"
                 ;;
+            mailctl,install-links)
+                cmd="mailctl__subcmd__install__subcmd__links"
+                ;;
             mailctl,man)
                 cmd="mailctl__subcmd__man"
                 ;;
+            mailctl,queue)
+                cmd="mailctl__subcmd__queue"
+                ;;
+            mailctl,sendmail)
+                cmd="mailctl__subcmd__sendmail"
+                ;;
+            mailctl,serve)
+                cmd="mailctl__subcmd__serve"
+                ;;
+            mailctl,setup)
+                cmd="mailctl__subcmd__setup"
+                ;;
             mailctl,status)
                 cmd="mailctl__subcmd__status"
+                ;;
+            mailctl,test)
+                cmd="mailctl__subcmd__test"
                 ;;
             mailctl,user)
                 cmd="mailctl__subcmd__user"
@@ -63,6 +84,24 @@ _mailctl() {
                 ;;
             mailctl__subcmd__alias__subcmd__help,remove)
                 cmd="mailctl__subcmd__alias__subcmd__help__subcmd__remove"
+                ;;
+            mailctl__subcmd__ban,help)
+                cmd="mailctl__subcmd__ban__subcmd__help"
+                ;;
+            mailctl__subcmd__ban,list)
+                cmd="mailctl__subcmd__ban__subcmd__list"
+                ;;
+            mailctl__subcmd__ban,remove)
+                cmd="mailctl__subcmd__ban__subcmd__remove"
+                ;;
+            mailctl__subcmd__ban__subcmd__help,help)
+                cmd="mailctl__subcmd__ban__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__ban__subcmd__help,list)
+                cmd="mailctl__subcmd__ban__subcmd__help__subcmd__list"
+                ;;
+            mailctl__subcmd__ban__subcmd__help,remove)
+                cmd="mailctl__subcmd__ban__subcmd__help__subcmd__remove"
                 ;;
             mailctl__subcmd__config,get)
                 cmd="mailctl__subcmd__config__subcmd__get"
@@ -127,6 +166,9 @@ _mailctl() {
             mailctl__subcmd__help,alias)
                 cmd="mailctl__subcmd__help__subcmd__alias"
                 ;;
+            mailctl__subcmd__help,ban)
+                cmd="mailctl__subcmd__help__subcmd__ban"
+                ;;
             mailctl__subcmd__help,completions)
                 cmd="mailctl__subcmd__help__subcmd__completions"
                 ;;
@@ -139,11 +181,29 @@ _mailctl() {
             mailctl__subcmd__help,help)
                 cmd="mailctl__subcmd__help__subcmd__help"
                 ;;
+            mailctl__subcmd__help,install-links)
+                cmd="mailctl__subcmd__help__subcmd__install__subcmd__links"
+                ;;
             mailctl__subcmd__help,man)
                 cmd="mailctl__subcmd__help__subcmd__man"
                 ;;
+            mailctl__subcmd__help,queue)
+                cmd="mailctl__subcmd__help__subcmd__queue"
+                ;;
+            mailctl__subcmd__help,sendmail)
+                cmd="mailctl__subcmd__help__subcmd__sendmail"
+                ;;
+            mailctl__subcmd__help,serve)
+                cmd="mailctl__subcmd__help__subcmd__serve"
+                ;;
+            mailctl__subcmd__help,setup)
+                cmd="mailctl__subcmd__help__subcmd__setup"
+                ;;
             mailctl__subcmd__help,status)
                 cmd="mailctl__subcmd__help__subcmd__status"
+                ;;
+            mailctl__subcmd__help,test)
+                cmd="mailctl__subcmd__help__subcmd__test"
                 ;;
             mailctl__subcmd__help,user)
                 cmd="mailctl__subcmd__help__subcmd__user"
@@ -156,6 +216,12 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__alias,remove)
                 cmd="mailctl__subcmd__help__subcmd__alias__subcmd__remove"
+                ;;
+            mailctl__subcmd__help__subcmd__ban,list)
+                cmd="mailctl__subcmd__help__subcmd__ban__subcmd__list"
+                ;;
+            mailctl__subcmd__help__subcmd__ban,remove)
+                cmd="mailctl__subcmd__help__subcmd__ban__subcmd__remove"
                 ;;
             mailctl__subcmd__help__subcmd__config,get)
                 cmd="mailctl__subcmd__help__subcmd__config__subcmd__get"
@@ -181,6 +247,27 @@ _mailctl() {
             mailctl__subcmd__help__subcmd__domain,show)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__show"
                 ;;
+            mailctl__subcmd__help__subcmd__queue,delete)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__delete"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,flush)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__flush"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,hold)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__hold"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,list)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__list"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,release)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__release"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,retry)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__retry"
+                ;;
+            mailctl__subcmd__help__subcmd__queue,show)
+                cmd="mailctl__subcmd__help__subcmd__queue__subcmd__show"
+                ;;
             mailctl__subcmd__help__subcmd__user,add)
                 cmd="mailctl__subcmd__help__subcmd__user__subcmd__add"
                 ;;
@@ -204,6 +291,54 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__user,test-password)
                 cmd="mailctl__subcmd__help__subcmd__user__subcmd__test__subcmd__password"
+                ;;
+            mailctl__subcmd__queue,delete)
+                cmd="mailctl__subcmd__queue__subcmd__delete"
+                ;;
+            mailctl__subcmd__queue,flush)
+                cmd="mailctl__subcmd__queue__subcmd__flush"
+                ;;
+            mailctl__subcmd__queue,help)
+                cmd="mailctl__subcmd__queue__subcmd__help"
+                ;;
+            mailctl__subcmd__queue,hold)
+                cmd="mailctl__subcmd__queue__subcmd__hold"
+                ;;
+            mailctl__subcmd__queue,list)
+                cmd="mailctl__subcmd__queue__subcmd__list"
+                ;;
+            mailctl__subcmd__queue,release)
+                cmd="mailctl__subcmd__queue__subcmd__release"
+                ;;
+            mailctl__subcmd__queue,retry)
+                cmd="mailctl__subcmd__queue__subcmd__retry"
+                ;;
+            mailctl__subcmd__queue,show)
+                cmd="mailctl__subcmd__queue__subcmd__show"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,delete)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__delete"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,flush)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__flush"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,help)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,hold)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__hold"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,list)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__list"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,release)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__release"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,retry)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__retry"
+                ;;
+            mailctl__subcmd__queue__subcmd__help,show)
+                cmd="mailctl__subcmd__queue__subcmd__help__subcmd__show"
                 ;;
             mailctl__subcmd__user,add)
                 cmd="mailctl__subcmd__user__subcmd__add"
@@ -266,7 +401,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version status domain user alias config completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +547,116 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__alias__subcmd__remove)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__help)
+            opts="list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__list)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__ban__subcmd__remove)
             opts="-q -v -h --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -796,7 +1041,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="status domain user alias config completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +1097,48 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__alias__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__ban)
+            opts="list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__ban__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__ban__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1033,6 +1320,20 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__install__subcmd__links)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1047,7 +1348,175 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__queue)
+            opts="list show flush retry delete hold release"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__flush)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__hold)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__queue__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sendmail)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1187,6 +1656,24 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__install__subcmd__links)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__man)
             opts="-q -v -h --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1205,6 +1692,370 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__queue)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help list show flush retry delete hold release help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__delete)
+            opts="-q -v -h --all --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__flush)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help)
+            opts="list show flush retry delete hold release help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__flush)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__hold)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__hold)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__list)
+            opts="-q -v -h --deferred --held --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__release)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__retry)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__queue__subcmd__show)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sendmail)
+            opts="-q -v --data-dir --json --quiet --verbose"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__serve)
+            opts="-q -v -h --dev --listen --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__setup)
+            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --reset-password --tls --services --relay-host --public-ip --service-user --install-service --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-hash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --services)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__status)
             opts="-q -v -h --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1212,6 +2063,32 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__test)
+            opts="-q -v -h --starttls --tls --user --password-stdin --timeout --data-dir --json --quiet --verbose --help smtp imap pop3"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -28,14 +28,45 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
+            cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
+            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;setup'= {
+            cand --hostname 'The mail server''s own name (MX target, EHLO, certificate), e.g. mail.example.org'
+            cand --domain 'The first domain to receive mail for, e.g. example.org'
+            cand --admin 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it'
+            cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
+            cand --tls '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot''s)'
+            cand --services 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s'
+            cand --relay-host 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25'
+            cand --public-ip 'The server''s public address(es); default: the public addresses of the interfaces'
+            cand --service-user 'Account the daemons run as after binding ports (created when setup runs as root)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --non-interactive 'Take every answer from flags; fail on any missing one. For provisioning scripts'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --random-password 'Generate a random password and print it once'
+            cand --reset-password 'Change the admin''s password if the mailbox already exists'
+            cand --install-service 'Write a systemd unit to /etc/systemd/system/mailctl.service'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'mailctl;status'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -393,6 +424,212 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;help;help'= {
         }
+        &'mailctl;queue'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;queue;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --deferred 'Only messages waiting for a retry after a failed attempt'
+            cand --held 'Only messages on hold'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;flush'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;retry'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;delete'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --all 'Remove every message'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;hold'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;release'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;queue;help'= {
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;queue;help;list'= {
+        }
+        &'mailctl;queue;help;show'= {
+        }
+        &'mailctl;queue;help;flush'= {
+        }
+        &'mailctl;queue;help;retry'= {
+        }
+        &'mailctl;queue;help;delete'= {
+        }
+        &'mailctl;queue;help;hold'= {
+        }
+        &'mailctl;queue;help;release'= {
+        }
+        &'mailctl;queue;help;help'= {
+        }
+        &'mailctl;sendmail'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+        }
+        &'mailctl;install-links'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;serve'= {
+            cand --listen 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --dev 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports 2525/2587/2465'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;ban;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;ban;help'= {
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;ban;help;list'= {
+        }
+        &'mailctl;ban;help;remove'= {
+        }
+        &'mailctl;ban;help;help'= {
+        }
+        &'mailctl;test'= {
+            cand --user 'Log in as this user (AUTH PLAIN); the password is read from stdin'
+            cand --timeout 'Seconds to wait for each step'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
+            cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;completions'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -414,14 +651,23 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;help'= {
+            cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
+            cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
+            cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
+            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;help;setup'= {
         }
         &'mailctl;help;status'= {
         }
@@ -489,6 +735,45 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config;set'= {
         }
         &'mailctl;help;config;unset'= {
+        }
+        &'mailctl;help;queue'= {
+            cand list 'Messages in the queue with each recipient''s state and last error (`mailq`)'
+            cand show 'One message: envelope, every attempt with the remote''s replies, and its headers'
+            cand flush 'Attempt delivery of everything queued now (`postqueue -f`)'
+            cand retry 'Make these messages due now; a running server retries them within seconds'
+            cand delete 'Remove messages without delivering or bouncing them (`postsuper -d`)'
+            cand hold 'Keep messages from being attempted until released (`postsuper -h`)'
+            cand release 'Let held messages be attempted again (`postsuper -H`)'
+        }
+        &'mailctl;help;queue;list'= {
+        }
+        &'mailctl;help;queue;show'= {
+        }
+        &'mailctl;help;queue;flush'= {
+        }
+        &'mailctl;help;queue;retry'= {
+        }
+        &'mailctl;help;queue;delete'= {
+        }
+        &'mailctl;help;queue;hold'= {
+        }
+        &'mailctl;help;queue;release'= {
+        }
+        &'mailctl;help;sendmail'= {
+        }
+        &'mailctl;help;install-links'= {
+        }
+        &'mailctl;help;serve'= {
+        }
+        &'mailctl;help;ban'= {
+            cand list 'Addresses banned now, with when the ban ends'
+            cand remove 'Lift the ban on an address and forget its failed logins'
+        }
+        &'mailctl;help;ban;list'= {
+        }
+        &'mailctl;help;ban;remove'= {
+        }
+        &'mailctl;help;test'= {
         }
         &'mailctl;help;completions'= {
         }

@@ -14,4 +14,5 @@ pub mod maildir;
 pub mod net;
 pub mod output;
 pub mod pop3;
+pub mod probe;
 pub mod smtp;

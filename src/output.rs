@@ -20,9 +20,10 @@ pub fn stderr_is_tty() -> bool {
     io::stderr().is_terminal()
 }
 
-/// Writes one JSON document to stdout.
+/// Writes one JSON document to stdout. Buffered: stdout is line-buffered, and a pretty
+/// document of 100,000 rows would otherwise cost a write syscall per line.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
     out.write_all(b"\n")?;
     out.flush()
@@ -30,7 +31,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> io::Result<()> {
 
 /// Writes text to stdout, adding a final newline if missing.
 pub fn print(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {
         out.write_all(b"\n")?;
@@ -59,7 +60,14 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
                 .collect::<Vec<_>>(),
         );
     }
-    t.to_string()
+    if stdout_is_tty() {
+        t.to_string()
+    } else {
+        t.lines()
+            .map(|l| l.trim().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// `key: value` lines with the keys aligned, for `show` commands.

@@ -698,7 +698,12 @@ fn provisioning_example_runs_and_is_idempotent() {
             .env("MAILCTL", env!("CARGO_BIN_EXE_mailctl"))
             .output()
             .unwrap();
-        assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        assert!(
+            o.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            stderr(&o)
+        );
         let j: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(j["users"], 2);
         assert_eq!(j["aliases"], 2);

@@ -5,10 +5,16 @@
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
 
 mod alias;
+mod ban;
 mod config;
 mod domain;
 pub mod generate;
 pub mod password;
+mod probe;
+mod queue;
+mod sendmail;
+mod serve;
+pub mod setup;
 mod status;
 mod user;
 
@@ -51,6 +57,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a fresh server: hostname, first domain and mailbox, TLS, services.
+    Setup(setup::Args),
     /// What is configured: counts, data directory, listeners.
     Status(status::Args),
     /// Manage the domains this server receives mail for.
@@ -65,6 +73,24 @@ pub enum Command {
     /// Read and change server settings.
     #[command(subcommand)]
     Config(config::Cmd),
+    /// Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release).
+    #[command(subcommand)]
+    Queue(queue::Cmd),
+    /// Read a message on stdin and queue it, with sendmail's flags (-t, -i, -f, -F ...).
+    #[command(disable_help_flag = true)]
+    Sendmail {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin).
+    InstallLinks { dir: PathBuf },
+    /// Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo.
+    Serve(serve::Args),
+    /// List or lift bans of client addresses that failed to log in too often.
+    #[command(subcommand)]
+    Ban(ban::Cmd),
+    /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
+    Test(probe::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -159,6 +185,18 @@ impl std::error::Error for Exit {}
 /// Entry point: picks the personality from argv[0], parses, runs, and maps errors to exit codes.
 pub fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
+    let personality = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if personality == "sendmail" || personality == "mailq" {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return sendmail::main(&personality, &rest);
+    }
     let cli = Cli::parse_from(args);
     let ctx = Ctx {
         data_dir: DataDir::resolve(cli.data_dir.as_deref()),
@@ -171,14 +209,55 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Setup(a) => setup::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
         Command::Domain(c) => domain::run(ctx, c),
         Command::User(c) => user::run(ctx, c),
         Command::Alias(c) => alias::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
+        Command::Serve(a) => serve::run(ctx, a),
+        Command::Ban(c) => ban::run(ctx, c),
+        Command::Test(a) => probe::run(ctx, a),
+        Command::Queue(c) => queue::run(ctx, c),
+        Command::Sendmail { args } => {
+            let mut all = vec![
+                "--data-dir".to_string(),
+                ctx.data_dir.root().display().to_string(),
+            ];
+            all.extend(args);
+            match sendmail::main("sendmail", &all) {
+                c if c == ExitCode::SUCCESS => Ok(()),
+                _ => Err(Exit(1).into()),
+            }
+        }
+        Command::InstallLinks { dir } => install_links(ctx, &dir),
         Command::Completions(a) => generate::completions(a),
         Command::Man(a) => generate::man(a),
     }
+}
+
+fn install_links(ctx: &Ctx, dir: &std::path::Path) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut made = Vec::new();
+    for name in ["sendmail", "mailq"] {
+        let link = dir.join(name);
+        if link.symlink_metadata().is_ok() {
+            return Err(Fail::hint(
+                format!("{} already exists", link.display()),
+                "remove it first (another MTA's sendmail?) or choose another directory",
+            )
+            .into());
+        }
+        std::os::unix::fs::symlink(&exe, &link)
+            .map_err(|e| Fail::new(format!("cannot create {}: {e}", link.display())))?;
+        made.push(link.display().to_string());
+    }
+    if ctx.json {
+        crate::output::json(&made)?;
+    } else if !ctx.quiet {
+        crate::output::print(&format!("created {}", made.join(" and ")))?;
+    }
+    Ok(())
 }
 
 /// Maps a command's result to an exit code, printing the error as one line.

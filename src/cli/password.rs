@@ -19,6 +19,7 @@ pub struct PasswordArgs {
 }
 
 /// The hash to store and, for a generated password, the password to show once.
+#[derive(Clone)]
 pub struct NewPassword {
     pub hash: String,
     pub generated: Option<String>,
@@ -90,4 +91,14 @@ pub fn read_stdin_line() -> anyhow::Result<String> {
         return Err(Fail::new("--password-stdin: standard input is empty").into());
     }
     Ok(trimmed.to_string())
+}
+
+// A generated password must not end up in a debug log.
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPassword")
+            .field("hash", &self.hash)
+            .field("generated", &self.generated.as_ref().map(|_| ".."))
+            .finish()
+    }
 }

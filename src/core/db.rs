@@ -40,6 +40,56 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 2: the mail queue and auth-failure bans (see core/queue.rs and core/bans.rs).
+    "CREATE TABLE queue_messages (
+        id TEXT PRIMARY KEY,
+        mail_from TEXT NOT NULL,
+        auth_user TEXT,
+        remote_ip TEXT NOT NULL,
+        helo TEXT NOT NULL,
+        smtputf8 INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL,
+        created INTEGER NOT NULL,
+        held INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE queue_recipients (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        original TEXT,
+        local INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt INTEGER NOT NULL,
+        last_error TEXT,
+        updated INTEGER NOT NULL
+    );
+    CREATE INDEX queue_recipients_message ON queue_recipients(message_id);
+    CREATE INDEX queue_recipients_due ON queue_recipients(status, local, next_attempt);
+    CREATE TABLE auth_failures (
+        ip TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX auth_failures_ip ON auth_failures(ip, at);
+    CREATE TABLE bans (
+        ip TEXT PRIMARY KEY,
+        until INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        created INTEGER NOT NULL
+    );",
+    // 3: outbound delivery (see core/outqueue.rs): a lease so two processes never attempt
+    // the same recipient at once, and the history of attempts with the remote's replies.
+    "ALTER TABLE queue_recipients ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE queue_attempts (
+        id INTEGER PRIMARY KEY,
+        recipient_id INTEGER NOT NULL REFERENCES queue_recipients(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reply TEXT NOT NULL
+    );
+    CREATE INDEX queue_attempts_message ON queue_attempts(message_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -57,7 +107,14 @@ impl Db {
         let root = data_dir.root();
         std::fs::create_dir_all(root).map_err(|e| CoreError::io(root, e))?;
         let path = data_dir.db();
+        let fresh = !path.exists();
         let conn = Connection::open(&path)?;
+        if fresh {
+            // The database holds password hashes: owner only.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| CoreError::io(&path, e))?;
+        }
         Self::configure(&conn)?;
         let mut db = Db {
             conn,

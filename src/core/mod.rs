@@ -6,9 +6,12 @@
 
 pub mod address;
 pub mod aliases;
+pub mod bans;
 pub mod db;
 pub mod domains;
+pub mod outqueue;
 pub mod paths;
+pub mod queue;
 pub mod settings;
 pub mod users;
 

@@ -91,13 +91,15 @@ settings! {
     "listen.pop3s": Kind::Listen, "0.0.0.0:995", "Where POP3 over implicit TLS listens.";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
     "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
-    "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root.";
+    "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root. Empty: keep running as root.";
     "limits.max_connections": Kind::Count, "1000", "Most simultaneous connections per service.";
     "limits.max_connections_per_ip": Kind::Count, "20", "Most simultaneous connections from one client address per service.";
     "smtp.max_message_size": Kind::Size, "25M", "Largest message accepted (SIZE); larger ones get 552 5.3.4.";
     "smtp.max_recipients": Kind::Count, "1000", "Most recipients in one transaction; more get 452 4.5.3.";
     "smtp.recipient_delimiter": Kind::Text, "+", "Sub-address separator: user+tag@domain delivers to user@domain. Empty turns it off.";
     "smtp.max_hops": Kind::Count, "50", "More Received headers than this is a mail loop (554 5.4.6).";
+    "smtp.command_timeout": Kind::Duration, "5m", "How long the SMTP server waits for the next command before 421 (RFC 5321 §4.5.3.2: at least 5m).";
+    "smtp.data_timeout": Kind::Duration, "3m", "How long the SMTP server waits for each block of message data (RFC 5321 §4.5.3.2: 3m).";
     "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM, not only their own addresses and aliases.";
     "mynetworks": Kind::Networks, "", "Networks that may relay without AUTH. Empty by default: not even loopback is trusted, since proxies and containers make outside clients look local.";
     "auth.plaintext": Kind::OneOf(&["never", "loopback"]), "loopback", "Whether passwords may cross an unencrypted connection: never, or only from loopback.";
@@ -114,12 +116,24 @@ settings! {
     "relay.password": Kind::Text, "", "Password for AUTH at the relay host.";
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
     "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
+    "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
+    "delivery.max_connections": Kind::Count, "20", "Most simultaneous outbound SMTP connections.";
+    "delivery.max_per_domain": Kind::Count, "4", "Most simultaneous outbound connections to one destination domain.";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
     "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check` and `dns bl`.";
     "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
     "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
+}
+
+/// The machine's host name, as `uname -n` gives it: the default for `hostname`.
+pub fn system_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 pub fn lookup(key: &str) -> Option<&'static Setting> {

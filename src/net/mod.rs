@@ -1,1 +1,29 @@
-//! Networking: listeners, TLS, connection limits, auth-failure bans, graceful shutdown.
+//! Networking shared by every daemon (SMTP now; IMAP and POP3 reuse it): listeners,
+//! TLS (rustls with the ring provider, reloadable), connection limits, graceful shutdown,
+//! privilege dropping, and a small SQLite connection pool for blocking work.
+//!
+//! Nothing here knows a mail protocol; auth-failure bans are stored by
+//! [`crate::core::bans`] and enforced by each protocol at connect and at login.
+
+pub mod dbpool;
+pub mod limits;
+pub mod listen;
+pub mod privs;
+pub mod shutdown;
+pub mod tls;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    #[error("cannot listen on {addr} for {name}: {source}")]
+    Bind {
+        name: String,
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("dropping privileges to user '{user}': {why}")]
+    Privileges { user: String, why: String },
+}

@@ -1,1 +1,36 @@
-//! SMTP: the server session (MX and submission), local delivery, outbound client and queue.
+//! SMTP: the server session (MX on 25, submission on 587/465) and what it needs around it.
+//!
+//! - [`session`] is the sans-IO state machine: bytes in, reply bytes and [`session::Event`]s out.
+//!   One small file per command family (`cmd_*.rs`) holds the per-command rules.
+//! - [`policy`] is the trait the session asks about recipients, logins, senders and spooling,
+//!   so the state machine is testable without SQLite or a disk.
+//! - [`backend`] implements that trait over the core database and the spool directory;
+//!   [`delivery`] moves queued messages for local recipients into Maildirs.
+//! - [`conn`] drives a session over a TCP/TLS stream with tokio.
+//!
+//! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
+//!   routing, retries, bounces, relay, DKIM); [`inject`] queues locally made messages
+//!   (bounces, `sendmail`).
+
+pub mod backend;
+pub mod client;
+mod cmd_auth;
+pub mod cmd_data;
+mod cmd_hello;
+mod cmd_mail;
+mod cmd_misc;
+pub mod conn;
+pub mod data;
+pub mod delivery;
+pub mod inject;
+pub mod outbound;
+pub mod policy;
+pub mod received;
+pub mod reply;
+pub mod session;
+
+pub use policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+pub use session::{Event, Service, Session, SessionConfig};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,33 @@
+#!/bin/sh
+# End-to-end SMTP load run: 20 connections, 4 KiB messages, 5,000 messages to 10 local
+# users, delivered into Maildirs with the full durability path (fsync file + dir, queue row
+# commit, Maildir fsync). Prints msgs/s and the server's peak RSS. Release build.
+set -eu
+# PROFILE=debug for a quick functional run; figures only mean something in release.
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl --example smtp_load
+else cargo build --quiet --bin mailctl --example smtp_load; fi
+BIN=target/$PROFILE/mailctl
+DIR=$(mktemp -d)
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+$BIN --data-dir "$DIR" domain add load.test >/dev/null
+i=0
+while [ $i -lt 10 ]; do
+  echo "load-password-$i" | $BIN --data-dir "$DIR" user add "user$i@load.test" --password-stdin >/dev/null
+  i=$((i + 1))
+done
+$BIN --data-dir "$DIR" config set server.user '' >/dev/null
+$BIN --data-dir "$DIR" -q serve smtp --listen smtp=127.0.0.1:0 --listen submission=127.0.0.1:0 2>"$DIR/log" &
+PID=$!
+for _ in $(seq 1 100); do grep -q '^listening smtp' "$DIR/log" 2>/dev/null && break; sleep 0.1; done
+ADDR=$(grep '^listening smtp ' "$DIR/log" | awk '{print $3}')
+START=$(date +%s.%N)
+target/$PROFILE/examples/smtp_load --addr "$ADDR" --to 'user{}@load.test' --users 10 \
+  --connections 20 --messages "${MESSAGES:-5000}" --size 4096 --pid "$PID"
+# Wait (bounded) for local delivery to drain, then count what landed.
+for _ in $(seq 1 300); do [ -z "$(ls -A "$DIR/queue")" ] && break; sleep 0.1; done
+END=$(date +%s.%N)
+N=$(find "$DIR/mail" -path '*/new/*' -type f | wc -l)
+echo "delivered into Maildirs: $N; end to end (accept + deliver): $(awk "BEGIN{printf \"%d\", $N/($END-$START)}") msgs/s"
+grep VmHWM "/proc/$PID/status" | sed 's/VmHWM:/server peak RSS after delivery:/'

@@ -1,0 +1,494 @@
+//! `serve [smtp ...] [--dev] [--listen NAME=ADDR:PORT ...]`: runs the daemons.
+//!
+//! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`);
+//! IMAP and POP3 join [`SERVICES`] when they exist. Bound addresses are printed on stderr as
+//! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
+//! and tests that need a free port.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::{Ctx, Fail};
+use crate::core::{Address, DataDir, Db, Domain};
+use crate::net::dbpool::DbPool;
+use crate::net::limits::ConnLimiter;
+use crate::net::listen::{self, ListenMap};
+use crate::net::shutdown::{self, Shutdown};
+use crate::net::tls::{self, TlsStore};
+use crate::smtp::backend::{self, Backend};
+use crate::smtp::conn::Timeouts;
+use crate::smtp::delivery::Deliverer;
+use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
+use crate::smtp::session::{Service, SessionConfig};
+
+/// Service names and the listeners each owns.
+const SERVICES: &[(&str, &[&str])] = &[("smtp", &["smtp", "submission", "submissions"])];
+
+/// How long shutdown waits for transactions in flight before exiting anyway.
+const DRAIN: Duration = Duration::from_secs(30);
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Services to run (smtp). Default: all of them.
+    pub services: Vec<String>,
+    /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
+    /// self-signed certificate, loopback ports 2525/2587/2465.
+    #[arg(long)]
+    pub dev: bool,
+    /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
+    #[arg(long = "listen", value_name = "NAME=ADDR:PORT")]
+    pub listen: Vec<String>,
+}
+
+struct DevAccount {
+    user: Address,
+    password: String,
+}
+
+fn machine_hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: valid buffer of the given length.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
+    let name = if ok {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    };
+    if name.is_empty() {
+        "localhost".into()
+    } else {
+        name
+    }
+}
+
+fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
+    let domain = Domain::parse("example.test")?;
+    if !db.domain_exists(&domain)? {
+        db.add_domain(&domain)?;
+    }
+    let user = Address::parse("demo@example.test")?;
+    let password = crate::auth::random_password(16);
+    let hash = crate::auth::hash_password(&password, crate::auth::HashCost::from_settings(db)?)?;
+    if db.user(&user)?.is_some() {
+        // The old password cannot be shown again; a new one is printed instead.
+        db.set_password_hash(&user, &hash)?;
+    } else {
+        db.add_user(&crate::core::users::NewUser {
+            address: user.clone(),
+            password_hash: hash,
+            quota: 0,
+        })?;
+    }
+    Ok(DevAccount { user, password })
+}
+
+/// Loopback port `want`, or the next free one.
+fn free_port(want: u16) -> SocketAddr {
+    (want..want.saturating_add(100))
+        .map(|p| SocketAddr::from(([127, 0, 0, 1], p)))
+        .find(|a| listen::is_free(*a))
+        .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)))
+}
+
+fn service_of(listener: &str) -> Service {
+    match listener {
+        "submission" => Service::Submission,
+        "submissions" => Service::Submissions,
+        _ => Service::Mx,
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILCTL_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(match (ctx.quiet, ctx.verbose) {
+            (true, _) => "warn",
+            (_, 0) => "info",
+            (_, 1) => "debug",
+            _ => "trace",
+        })
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+
+    let mut names: Vec<&str> = Vec::new();
+    for s in &args.services {
+        match SERVICES.iter().find(|(n, _)| n == s) {
+            Some((_, listeners)) => names.extend(listeners.iter()),
+            None if s == "imap" || s == "pop3" => {
+                return Err(Fail::new(format!(
+                    "service '{s}' is not part of this build yet; run `mailctl serve smtp`"
+                ))
+                .into());
+            }
+            None => return Err(Fail::usage(format!("unknown service '{s}'; known: smtp")).into()),
+        }
+    }
+    if names.is_empty() {
+        names = SERVICES
+            .iter()
+            .flat_map(|(_, l)| l.iter().copied())
+            .collect();
+    }
+
+    let data_dir = if args.dev {
+        DataDir::new(
+            std::env::current_dir()
+                .context("current directory")?
+                .join("mailctl-dev"),
+        )
+    } else {
+        ctx.data_dir.clone()
+    };
+    let db = Db::open(&data_dir).map_err(|e| {
+        Fail::hint(
+            format!(
+                "cannot open the database in {}: {e}",
+                data_dir.root().display()
+            ),
+            "pass --data-dir DIR",
+        )
+    })?;
+    let dev = if args.dev {
+        Some(setup_dev(&db)?)
+    } else {
+        None
+    };
+
+    // Listeners: settings (or dev defaults), then --listen overrides.
+    let mut map = ListenMap::new();
+    for &name in &names {
+        let addrs = if args.dev {
+            let want = match name {
+                "smtp" => 2525,
+                "submission" => 2587,
+                _ => 2465,
+            };
+            vec![free_port(want)]
+        } else {
+            listen::parse_list(&db.setting(&format!("listen.{name}"))?)?
+        };
+        map.insert(name.to_string(), addrs);
+    }
+    let mut overrides = Vec::new();
+    for spec in &args.listen {
+        let (name, addr) = listen::parse_override(spec).map_err(|e| Fail::usage(e.to_string()))?;
+        if !names.contains(&name.as_str()) {
+            return Err(Fail::usage(format!(
+                "--listen {spec}: no listener '{name}' in the services run ({})",
+                names.join(", ")
+            ))
+            .into());
+        }
+        overrides.push((name, addr));
+    }
+    listen::apply_overrides(&mut map, &overrides);
+
+    // TLS.
+    let setting_path = |key: &str, default: PathBuf| -> anyhow::Result<PathBuf> {
+        let v = db.setting(key)?;
+        Ok(if v.is_empty() {
+            default
+        } else {
+            PathBuf::from(v)
+        })
+    };
+    let cert = setting_path("tls.cert", data_dir.tls().join("cert.pem"))?;
+    let key = setting_path("tls.key", data_dir.tls().join("key.pem"))?;
+    let hostname = match db.setting("hostname")? {
+        h if h.is_empty() => machine_hostname(),
+        h => h,
+    };
+    if args.dev && !cert.exists() {
+        tls::write_self_signed(
+            &[
+                hostname.clone(),
+                "localhost".into(),
+                "mail.example.test".into(),
+            ],
+            &cert,
+            &key,
+        )?;
+    }
+    let tls_store = TlsStore::open(cert.clone(), key.clone()).map_err(|e| {
+        Fail::hint(
+            e.to_string(),
+            "fix tls.cert/tls.key, or remove both files to run without TLS",
+        )
+    })?;
+    if tls_store.get().is_none() {
+        tracing::warn!(
+            "no certificate at {}: STARTTLS is off and submissions (465) is not started",
+            cert.display()
+        );
+        map.remove("submissions");
+    }
+
+    let base = SessionConfig {
+        hostname: hostname.clone(),
+        service: Service::Mx,
+        remote_ip: IpAddr::from([0, 0, 0, 0]),
+        max_message_size: db.setting_size("smtp.max_message_size")?,
+        max_recipients: db.setting_u64("smtp.max_recipients")? as usize,
+        max_hops: db.setting_u64("smtp.max_hops")?,
+        max_errors: 20,
+        tls_available: false,
+        trusted_network: false,
+        plaintext_auth: false,
+        allow_any_sender: db.setting_bool("submission.allow_any_sender")?,
+    };
+    let mynetworks: Vec<ipnet::IpNet> = db
+        .setting("mynetworks")?
+        .split(',')
+        .filter_map(|s| crate::core::settings::parse_network(s.trim()).ok())
+        .collect();
+    let plaintext_loopback = db.setting("auth.plaintext")? == "loopback";
+    let max_conn = db.setting_u64("limits.max_connections")? as usize;
+    let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
+    let server_user = db.setting("server.user")?;
+    let mut outbound_cfg =
+        OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
+    let timeouts = Timeouts {
+        command: db.setting_duration("smtp.command_timeout")?,
+        data: db.setting_duration("smtp.data_timeout")?,
+    };
+    drop(db);
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let _enter = rt.enter();
+    // Bind everything first, then drop root.
+    let mut bound = Vec::new();
+    for (name, addrs) in &map {
+        for addr in addrs {
+            let l = listen::bind(name, *addr)?;
+            let local = l.local_addr()?;
+            eprintln!("listening {name} {local}");
+            bound.push((name.clone(), local, l));
+        }
+    }
+    if bound.is_empty() {
+        return Err(Fail::hint(
+            "no listeners configured",
+            "set listen.smtp (mailctl config set listen.smtp 0.0.0.0:25) or pass --listen",
+        )
+        .into());
+    }
+    // The dev server runs as whoever started it, data in the cwd; an empty server.user
+    // means "stay" (containers that already run as the right account).
+    if !args.dev && !server_user.is_empty() {
+        crate::net::privs::drop_to(&server_user).map_err(|e| {
+            Fail::hint(e.to_string(), "create the account, or `mailctl config set server.user ''` to keep running as root")
+        })?;
+    }
+
+    let queue_dir = data_dir.queue();
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&queue_dir)?;
+    }
+    let pool = DbPool::new(data_dir.clone());
+    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
+    if orphans > 0 {
+        tracing::info!("removed {orphans} spool files that were never acknowledged");
+    }
+    let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
+    // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
+    // must not point back to.
+    let smtp_endpoints: Vec<SocketAddr> = bound
+        .iter()
+        .filter(|(n, _, _)| n == "smtp")
+        .map(|(_, a, _)| *a)
+        .collect();
+    let outbound = if smtp_endpoints.is_empty()
+        && !bound.iter().any(|(n, _, _)| n.starts_with("submission"))
+    {
+        None
+    } else {
+        outbound_cfg.own_endpoints = smtp_endpoints;
+        let local = deliverer.clone();
+        Some(
+            Outbound::new(
+                pool.clone(),
+                &data_dir,
+                outbound_cfg,
+                Box::new(move |id| local.enqueue(id)),
+            )
+            .map_err(Fail::new)?,
+        )
+    };
+    deliverer.start(4);
+    let committer = backend::Committer::start(pool.clone());
+    let backend = Arc::new(Backend {
+        pool,
+        queue_dir,
+        deliverer,
+        committer,
+        outbound: outbound.clone(),
+    });
+
+    if let Some(d) = &dev {
+        print_dev_banner(d, &bound, &data_dir);
+    }
+
+    rt.block_on(async move {
+        let (trigger, shutdown) = shutdown::channel();
+        let reload = tls_store.clone();
+        tokio::spawn(shutdown::handle_signals(trigger, move || {
+            match reload.reload() {
+                Ok(()) => tracing::info!("TLS certificate reloaded"),
+                Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
+            }
+        }));
+        let mut tasks = tokio::task::JoinSet::new();
+        if let Some(o) = outbound {
+            tasks.spawn(o.run(shutdown.clone()));
+        }
+        let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
+            .keys()
+            .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))
+            .collect();
+        for (name, _, l) in bound {
+            let listener = tokio::net::TcpListener::from_std(l)?;
+            let mut cfg = base.clone();
+            cfg.service = service_of(&name);
+            let acc = Acceptor {
+                cfg,
+                backend: backend.clone(),
+                tls: tls_store.clone(),
+                limiter: limiters[&name].clone(),
+                mynetworks: mynetworks.clone(),
+                plaintext_loopback,
+                timeouts,
+            };
+            tasks.spawn(acc.run(listener, shutdown.clone()));
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok::<(), anyhow::Error>(())
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+struct Acceptor {
+    cfg: SessionConfig,
+    backend: Arc<Backend>,
+    tls: Arc<TlsStore>,
+    limiter: Arc<ConnLimiter>,
+    mynetworks: Vec<ipnet::IpNet>,
+    plaintext_loopback: bool,
+    timeouts: Timeouts,
+}
+
+impl Acceptor {
+    async fn run(self, listener: tokio::net::TcpListener, mut shutdown: Shutdown) {
+        let mut conns = tokio::task::JoinSet::new();
+        loop {
+            let accepted = tokio::select! {
+                r = listener.accept() => r,
+                _ = shutdown.wait() => break,
+            };
+            let (tcp, peer) = match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    tracing::warn!("accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            while conns.try_join_next().is_some() {}
+            let ip = peer.ip();
+            let host = self.cfg.hostname.clone();
+            let permit = match self.limiter.try_acquire(ip) {
+                Ok(p) => p,
+                Err(why) => {
+                    tracing::warn!(%peer, ?why, "connection refused: limit reached");
+                    conns.spawn(refuse(
+                        tcp,
+                        format!("421 4.7.0 {host} Too many connections; try again later\r\n"),
+                    ));
+                    continue;
+                }
+            };
+            let mut cfg = self.cfg.clone();
+            cfg.remote_ip = ip;
+            cfg.trusted_network = self.mynetworks.iter().any(|n| n.contains(&ip));
+            cfg.plaintext_auth = self.plaintext_loopback && ip.is_loopback();
+            let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
+            let timeouts = self.timeouts;
+            conns.spawn(async move {
+                let _permit = permit;
+                let pool = backend.pool.clone();
+                let ip_s = ip.to_string();
+                let banned = tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip_s)))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .is_some();
+                if banned {
+                    refuse(tcp, format!("421 4.7.0 {host} Too many failed logins from your address; try again later\r\n")).await;
+                    return;
+                }
+                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd, timeouts).await;
+            });
+        }
+        // Stop taking connections at once (the kernel would queue them otherwise), then let
+        // sessions finish their transactions, for a bounded time.
+        drop(listener);
+        let _ =
+            tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
+    }
+}
+
+async fn refuse(mut tcp: tokio::net::TcpStream, line: String) {
+    use tokio::io::AsyncWriteExt;
+    let _ = tcp.write_all(line.as_bytes()).await;
+    let _ = tcp.shutdown().await;
+}
+
+fn print_dev_banner(
+    d: &DevAccount,
+    bound: &[(String, SocketAddr, std::net::TcpListener)],
+    data_dir: &DataDir,
+) {
+    let port = |n: &str| {
+        bound
+            .iter()
+            .find(|(name, _, _)| name == n)
+            .map(|(_, a, _)| a.port())
+    };
+    let mut text = format!(
+        "mailctl dev server\n  data dir:   {}\n  domain:     example.test\n  user:       {}\n  password:   {}\n",
+        data_dir.root().display(),
+        d.user,
+        d.password
+    );
+    for (name, addr, _) in bound {
+        text.push_str(&format!("  {name:<11} {addr}\n"));
+    }
+    if let Some(p) = port("submission") {
+        text.push_str(&format!(
+            "\nsend a test message through submission:\n  swaks --server 127.0.0.1:{p} --tls --auth PLAIN --auth-user {} --auth-password '{}' --from {} --to {}\n",
+            d.user, d.password, d.user, d.user
+        ));
+    }
+    if let Some(p) = port("smtp") {
+        text.push_str(&format!(
+            "deliver to it as the world would:\n  swaks --server 127.0.0.1:{p} --from someone@example.org --to {}\n",
+            d.user
+        ));
+    }
+    let _ = crate::output::print(&text);
+}

@@ -1,0 +1,486 @@
+//! The outbound side of the queue: claiming due recipients, recording attempts with the
+//! remote's replies, bounce bookkeeping, and the administrator's queue operations (list,
+//! show, hold, release, retry, delete). Rows are those of `core/queue.rs`.
+//!
+//! Claims are leases stored in the row (`lease_until`), so a running server and a
+//! `mailctl queue flush` in another process never attempt the same recipient at once, and a
+//! crashed attempt is retried when its lease runs out.
+//!
+//! Recipient states: `queued` → `delivered` | `failed` (permanent, bounce due) →
+//! `bounced` (the sender was told, or the sender was `<>`). A message is done, and its row
+//! and spool file go, when no recipient is `queued` or `failed`.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{Db, Result, now};
+
+pub const BOUNCED: &str = "bounced";
+
+/// One recipient claimed for an outbound attempt.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub recipient_id: i64,
+    pub message_id: String,
+    pub address: String,
+    pub attempts: u32,
+    pub mail_from: String,
+    pub created: i64,
+    pub size: u64,
+    pub smtputf8: bool,
+}
+
+/// The result of one attempt for one recipient.
+#[derive(Debug, Clone)]
+pub struct AttemptResult {
+    pub recipient_id: i64,
+    pub host: String,
+    pub outcome: AttemptOutcome,
+    pub reply: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Delivered,
+    /// Try again at this time.
+    Deferred(i64),
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueEntry {
+    pub id: String,
+    pub sender: String,
+    pub size: u64,
+    pub created: i64,
+    pub held: bool,
+    pub recipients: Vec<RecipientState>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientState {
+    pub address: String,
+    pub local: bool,
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt: i64,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub recipient: String,
+    pub at: i64,
+    pub host: String,
+    pub outcome: String,
+    pub reply: String,
+}
+
+/// Which messages `queue list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    /// Waiting for a retry after at least one failed attempt.
+    Deferred,
+    Held,
+}
+
+impl Db {
+    /// Claims up to `limit` due outbound recipients of messages not on hold, leasing them for
+    /// `lease_secs`. Recipients of one message come together, so one connection can carry
+    /// them. `force` ignores `next_attempt` (queue flush).
+    pub fn outbound_claim(
+        &mut self,
+        limit: usize,
+        lease_secs: i64,
+        force: bool,
+    ) -> Result<Vec<Claimed>> {
+        let t = now();
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let claimed = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8
+                 FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+                 WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0
+                   AND (?2 OR r.next_attempt <= ?1) AND r.lease_until <= ?1
+                 ORDER BY r.next_attempt, r.message_id LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![t, force, limit as i64], |r| {
+                Ok(Claimed {
+                    recipient_id: r.get(0)?,
+                    message_id: r.get(1)?,
+                    address: r.get(2)?,
+                    attempts: r.get::<_, i64>(3)?.max(0) as u32,
+                    mail_from: r.get(4)?,
+                    created: r.get(5)?,
+                    size: r.get::<_, i64>(6)?.max(0) as u64,
+                    smtputf8: r.get(7)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        {
+            let mut lease =
+                tx.prepare_cached("UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1")?;
+            for c in &claimed {
+                lease.execute(params![c.recipient_id, t + lease_secs])?;
+            }
+        }
+        tx.commit()?;
+        Ok(claimed)
+    }
+
+    /// When the next outbound recipient falls due (for the runner's sleep), if any.
+    pub fn outbound_next_due(&self) -> Result<Option<i64>> {
+        Ok(self.conn().query_row(
+            "SELECT min(max(r.next_attempt, r.lease_until)) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+             WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records the results of an attempt, releases the leases, and keeps the history.
+    pub fn outbound_record(&mut self, message_id: &str, results: &[AttemptResult]) -> Result<()> {
+        let t = now();
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upd = tx.prepare_cached(
+                "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
+                 last_error = ?4, updated = ?5, lease_until = 0 WHERE id = ?1",
+            )?;
+            let mut hist = tx.prepare_cached(
+                "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for r in results {
+                let (status, next, err, word) = match r.outcome {
+                    AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
+                    AttemptOutcome::Deferred(at) => {
+                        ("queued", at, Some(r.reply.as_str()), "deferred")
+                    }
+                    AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
+                };
+                upd.execute(params![r.recipient_id, status, next, err, t])?;
+                hist.execute(params![
+                    r.recipient_id,
+                    message_id,
+                    t,
+                    r.host,
+                    word,
+                    r.reply
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Messages with recipients that failed permanently and whose sender was not told yet.
+    pub fn bounces_due(&self, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT message_id FROM queue_recipients WHERE status = 'failed' LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The failed recipients of a message with their last error, for its bounce.
+    pub fn failed_recipients(&self, message_id: &str) -> Result<Vec<(i64, String, String)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, coalesce(original, address), coalesce(last_error, '') FROM queue_recipients
+             WHERE message_id = ?1 AND status = 'failed' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks failed recipients as told, and removes the message if nothing is left to do.
+    /// Returns true when the message is gone (the caller deletes the spool file).
+    pub fn mark_bounced(&mut self, message_id: &str, recipient_ids: &[i64]) -> Result<bool> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upd = tx.prepare_cached(
+                "UPDATE queue_recipients SET status = 'bounced', updated = ?2 WHERE id = ?1",
+            )?;
+            for id in recipient_ids {
+                upd.execute(params![id, now()])?;
+            }
+        }
+        let done = finish_if_done(&tx, message_id)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Removes a message whose recipients are all delivered or bounced. True if removed.
+    pub fn outbound_finish(&mut self, message_id: &str) -> Result<bool> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done = finish_if_done(&tx, message_id)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// The queue for `queue list`, oldest first.
+    pub fn queue_entries(&self, filter: Filter) -> Result<Vec<QueueEntry>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT m.id, m.mail_from, m.size, m.created, m.held, r.address, r.local, r.status, r.attempts,
+                    r.next_attempt, r.last_error
+             FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
+             ORDER BY m.created, m.id, r.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: Vec<QueueEntry> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let rcpt = RecipientState {
+                address: r.get(5)?,
+                local: r.get(6)?,
+                status: r.get(7)?,
+                attempts: r.get::<_, i64>(8)?.max(0) as u32,
+                next_attempt: r.get(9)?,
+                last_error: r.get(10)?,
+            };
+            match out.last_mut() {
+                Some(e) if e.id == id => e.recipients.push(rcpt),
+                _ => out.push(QueueEntry {
+                    id,
+                    sender: r.get(1)?,
+                    size: r.get::<_, i64>(2)?.max(0) as u64,
+                    created: r.get(3)?,
+                    held: r.get(4)?,
+                    recipients: vec![rcpt],
+                }),
+            }
+        }
+        Ok(match filter {
+            Filter::All => out,
+            Filter::Held => out.into_iter().filter(|e| e.held).collect(),
+            Filter::Deferred => out
+                .into_iter()
+                .filter(|e| {
+                    !e.held
+                        && e.recipients
+                            .iter()
+                            .any(|r| r.status == "queued" && r.attempts > 0)
+                })
+                .collect(),
+        })
+    }
+
+    pub fn queue_entry(&self, id: &str) -> Result<Option<QueueEntry>> {
+        Ok(self
+            .queue_entries(Filter::All)?
+            .into_iter()
+            .find(|e| e.id == id))
+    }
+
+    pub fn queue_attempts(&self, id: &str) -> Result<Vec<Attempt>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
+             JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(Attempt {
+                recipient: r.get(0)?,
+                at: r.get(1)?,
+                host: r.get(2)?,
+                outcome: r.get(3)?,
+                reply: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Puts messages on hold or releases them. Returns how many existed.
+    pub fn queue_set_held(&self, ids: &[String], held: bool) -> Result<usize> {
+        let mut n = 0;
+        for id in ids {
+            n += self.conn().execute(
+                "UPDATE queue_messages SET held = ?2 WHERE id = ?1",
+                params![id, held],
+            )?;
+        }
+        Ok(n)
+    }
+
+    /// Makes queued recipients of these messages (all messages when `ids` is empty) due now.
+    pub fn queue_retry_now(&self, ids: &[String]) -> Result<usize> {
+        let t = now();
+        if ids.is_empty() {
+            return Ok(self.conn().execute(
+                "UPDATE queue_recipients SET next_attempt = ?1 WHERE status = 'queued' AND next_attempt > ?1",
+                [t],
+            )?);
+        }
+        let mut n = 0;
+        for id in ids {
+            n += self.conn().execute(
+                "UPDATE queue_recipients SET next_attempt = min(next_attempt, ?2) WHERE message_id = ?1 AND status = 'queued'",
+                params![id, t],
+            )?;
+        }
+        Ok(n)
+    }
+
+    /// Deletes messages from the queue without delivering or bouncing them. Returns the ids
+    /// that existed (the caller deletes their spool files).
+    pub fn queue_delete(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Vec<String> = match ids {
+            None => {
+                let mut stmt = tx.prepare("SELECT id FROM queue_messages")?;
+                stmt.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?
+            }
+            Some(ids) => {
+                let mut v = Vec::new();
+                for id in ids {
+                    let found: Option<String> = tx
+                        .query_row("SELECT id FROM queue_messages WHERE id = ?1", [id], |r| {
+                            r.get(0)
+                        })
+                        .optional()?;
+                    v.extend(found);
+                }
+                v
+            }
+        };
+        for id in &existing {
+            tx.execute("DELETE FROM queue_attempts WHERE message_id = ?1", [id])?;
+            tx.execute("DELETE FROM queue_recipients WHERE message_id = ?1", [id])?;
+            tx.execute("DELETE FROM queue_messages WHERE id = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(existing)
+    }
+
+    pub fn queue_size(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM queue_messages", [], |r| {
+                super::db::count(r, 0)
+            })?)
+    }
+}
+
+fn finish_if_done(tx: &rusqlite::Transaction<'_>, message_id: &str) -> Result<bool> {
+    let open: i64 = tx.query_row(
+        "SELECT count(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
+        [message_id],
+        |r| r.get(0),
+    )?;
+    if open > 0 {
+        return Ok(false);
+    }
+    tx.execute(
+        "DELETE FROM queue_attempts WHERE message_id = ?1",
+        [message_id],
+    )?;
+    tx.execute(
+        "DELETE FROM queue_recipients WHERE message_id = ?1",
+        [message_id],
+    )?;
+    let n = tx.execute("DELETE FROM queue_messages WHERE id = ?1", [message_id])?;
+    Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::DataDir;
+    use crate::core::queue::NewMessage;
+
+    fn queue_one(db: &mut Db, id: &str, rcpts: &[&str]) {
+        let msg = NewMessage {
+            id,
+            mail_from: "a@x.test",
+            auth_user: None,
+            remote_ip: "127.0.0.1",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+        };
+        let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
+        db.queue_insert(&msg, &r).unwrap();
+    }
+
+    #[test]
+    fn claims_lease_record_and_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        queue_one(&mut db, "Q1", &["b@y.test", "c@y.test"]);
+        let c = db.outbound_claim(10, 600, false).unwrap();
+        assert_eq!(c.len(), 2);
+        // Leased: a second claimer gets nothing, even when forcing.
+        assert!(db.outbound_claim(10, 600, true).unwrap().is_empty());
+        db.outbound_record(
+            "Q1",
+            &[
+                AttemptResult {
+                    recipient_id: c[0].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Delivered,
+                    reply: "250 ok".into(),
+                },
+                AttemptResult {
+                    recipient_id: c[1].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Failed,
+                    reply: "550 no".into(),
+                },
+            ],
+        )
+        .unwrap();
+        assert!(
+            !db.outbound_finish("Q1").unwrap(),
+            "a failed recipient keeps the message until bounced"
+        );
+        assert_eq!(db.bounces_due(10).unwrap(), ["Q1"]);
+        let failed = db.failed_recipients("Q1").unwrap();
+        assert_eq!(failed[0].1, "c@y.test");
+        assert_eq!(db.queue_attempts("Q1").unwrap().len(), 2);
+        assert!(db.mark_bounced("Q1", &[failed[0].0]).unwrap());
+        assert!(db.queue_entries(Filter::All).unwrap().is_empty());
+    }
+
+    #[test]
+    fn hold_retry_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        queue_one(&mut db, "Q1", &["b@y.test"]);
+        queue_one(&mut db, "Q2", &["c@y.test"]);
+        assert_eq!(db.queue_set_held(&["Q1".into()], true).unwrap(), 1);
+        let c = db.outbound_claim(10, 600, false).unwrap();
+        assert_eq!(c.len(), 1, "held messages are not attempted");
+        db.outbound_record(
+            "Q2",
+            &[AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx".into(),
+                outcome: AttemptOutcome::Deferred(now() + 3600),
+                reply: "451 later".into(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(db.queue_entries(Filter::Held).unwrap().len(), 1);
+        assert_eq!(db.queue_entries(Filter::Deferred).unwrap()[0].id, "Q2");
+        assert!(db.outbound_claim(10, 600, false).unwrap().is_empty());
+        assert_eq!(db.queue_retry_now(&["Q2".into()]).unwrap(), 1);
+        assert_eq!(db.outbound_claim(10, 600, false).unwrap().len(), 1);
+        assert_eq!(
+            db.queue_delete(Some(&["Q1".into(), "nope".into()]))
+                .unwrap(),
+            ["Q1"]
+        );
+        assert_eq!(db.queue_delete(None).unwrap(), ["Q2"]);
+    }
+}

@@ -1,0 +1,66 @@
+//! A small pool of core database connections for blocking tasks. `Db` is not `Sync`, and
+//! opening one per message would cost a schema check each time; idle connections are kept.
+
+use std::sync::{Arc, Mutex};
+
+use crate::core::{DataDir, Db, Result};
+
+pub struct DbPool {
+    data_dir: DataDir,
+    idle: Mutex<Vec<Db>>,
+}
+
+pub struct PooledDb {
+    db: Option<Db>,
+    pool: Arc<DbPool>,
+}
+
+impl DbPool {
+    pub fn new(data_dir: DataDir) -> Arc<DbPool> {
+        Arc::new(DbPool {
+            data_dir,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A connection; blocking (may open the database). Call from blocking context only.
+    pub fn get(self: &Arc<Self>) -> Result<PooledDb> {
+        let cached = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let db = match cached {
+            Some(db) => db,
+            None => Db::open(&self.data_dir)?,
+        };
+        Ok(PooledDb {
+            db: Some(db),
+            pool: self.clone(),
+        })
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+}
+
+impl std::ops::Deref for PooledDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        self.db.as_ref().expect("present until drop")
+    }
+}
+
+impl std::ops::DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut Db {
+        self.db.as_mut().expect("present until drop")
+    }
+}
+
+impl Drop for PooledDb {
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take() {
+            let mut idle = self.pool.idle.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < 16 {
+                idle.push(db);
+            }
+        }
+    }
+}

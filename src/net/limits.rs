@@ -1,0 +1,87 @@
+//! Connection limits: at most N connections per service and M per client IP. A permit is
+//! held for the life of a connection and released on drop.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+pub struct ConnLimiter {
+    max_total: usize,
+    max_per_ip: usize,
+    state: Mutex<(usize, HashMap<IpAddr, usize>)>,
+}
+
+pub struct Permit {
+    limiter: Arc<ConnLimiter>,
+    ip: IpAddr,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Total,
+    PerIp,
+}
+
+impl ConnLimiter {
+    /// 0 means no limit.
+    pub fn new(max_total: usize, max_per_ip: usize) -> Arc<ConnLimiter> {
+        Arc::new(ConnLimiter {
+            max_total,
+            max_per_ip,
+            state: Mutex::new((0, HashMap::new())),
+        })
+    }
+
+    pub fn try_acquire(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, Refusal> {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if self.max_total > 0 && st.0 >= self.max_total {
+            return Err(Refusal::Total);
+        }
+        let n = st.1.get(&ip).copied().unwrap_or(0);
+        if self.max_per_ip > 0 && n >= self.max_per_ip {
+            return Err(Refusal::PerIp);
+        }
+        st.0 += 1;
+        st.1.insert(ip, n + 1);
+        Ok(Permit {
+            limiter: self.clone(),
+            ip,
+        })
+    }
+
+    pub fn active(&self) -> usize {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut st = self.limiter.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.0 = st.0.saturating_sub(1);
+        if let Some(n) = st.1.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                st.1.remove(&self.ip);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_total_and_per_ip() {
+        let l = ConnLimiter::new(3, 2);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        let p1 = l.try_acquire(a).unwrap();
+        let _p2 = l.try_acquire(a).unwrap();
+        assert_eq!(l.try_acquire(a).err(), Some(Refusal::PerIp));
+        let _p3 = l.try_acquire(b).unwrap();
+        assert_eq!(l.try_acquire(b).err(), Some(Refusal::Total));
+        drop(p1);
+        assert!(l.try_acquire(a).is_ok());
+    }
+}

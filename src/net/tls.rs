@@ -1,0 +1,128 @@
+//! TLS server configuration from PEM files, with the ring provider chosen explicitly (no
+//! process-wide default provider is installed; see CRATES.md pitfall 3). [`TlsStore`] holds
+//! the current config and swaps it on reload (SIGHUP); connections already running keep the
+//! config they started with.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rustls::ServerConfig;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use super::NetError;
+
+pub fn load(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, NetError> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| NetError::Tls(format!("cannot read certificate {}: {e}", cert.display())))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| NetError::Tls(format!("certificate {}: {e}", cert.display())))?;
+    if certs.is_empty() {
+        return Err(NetError::Tls(format!(
+            "{} holds no PEM certificate",
+            cert.display()
+        )));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| NetError::Tls(format!("cannot read private key {}: {e}", key.display())))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| NetError::Tls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| NetError::Tls(format!("certificate and key do not go together: {e}")))?;
+    Ok(Arc::new(cfg))
+}
+
+/// Writes a self-signed certificate and key for `names` (0600 key). For `serve --dev` and
+/// `setup --tls self-signed`.
+pub fn write_self_signed(names: &[String], cert: &Path, key: &Path) -> Result<(), NetError> {
+    let ck = rcgen::generate_simple_self_signed(names.to_vec())
+        .map_err(|e| NetError::Tls(e.to_string()))?;
+    if let Some(dir) = cert.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| NetError::Tls(format!("{}: {e}", dir.display())))?;
+    }
+    let write = |p: &Path, data: String, mode: u32| -> Result<(), NetError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(p)
+            .map_err(|e| NetError::Tls(format!("{}: {e}", p.display())))?;
+        f.write_all(data.as_bytes())
+            .map_err(|e| NetError::Tls(format!("{}: {e}", p.display())))
+    };
+    write(key, ck.signing_key.serialize_pem(), 0o600)?;
+    write(cert, ck.cert.pem(), 0o644)
+}
+
+/// The live TLS config, swappable at run time.
+pub struct TlsStore {
+    cert: PathBuf,
+    key: PathBuf,
+    current: RwLock<Option<Arc<ServerConfig>>>,
+}
+
+impl TlsStore {
+    /// Loads the files if they exist; a missing pair means "no TLS" (STARTTLS not offered).
+    pub fn open(cert: PathBuf, key: PathBuf) -> Result<Arc<TlsStore>, NetError> {
+        let current = if cert.exists() || key.exists() {
+            Some(load(&cert, &key)?)
+        } else {
+            None
+        };
+        Ok(Arc::new(TlsStore {
+            cert,
+            key,
+            current: RwLock::new(current),
+        }))
+    }
+
+    pub fn get(&self) -> Option<Arc<ServerConfig>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Re-reads the files; on error the old config stays and the error is returned.
+    pub fn reload(&self) -> Result<(), NetError> {
+        let cfg = load(&self.cert, &self.key)?;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(cfg);
+        Ok(())
+    }
+
+    pub fn paths(&self) -> (&Path, &Path) {
+        (&self.cert, &self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn self_signed_loads_and_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, k) = (
+            dir.path().join("tls/cert.pem"),
+            dir.path().join("tls/key.pem"),
+        );
+        let none = TlsStore::open(c.clone(), k.clone()).unwrap();
+        assert!(none.get().is_none());
+        write_self_signed(&["mx.example.test".into()], &c, &k).unwrap();
+        let store = TlsStore::open(c.clone(), k.clone()).unwrap();
+        assert!(store.get().is_some());
+        std::fs::write(&c, "garbage").unwrap();
+        assert!(store.reload().is_err());
+        assert!(
+            store.get().is_some(),
+            "a failed reload keeps the old config"
+        );
+    }
+}

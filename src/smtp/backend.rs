@@ -1,0 +1,523 @@
+//! The [`Policy`] the real server uses: recipients, logins and senders from the core
+//! database, messages spooled to `<data-dir>/queue/<id>` and committed as queue rows.
+//!
+//! Durability order for a `250`: spool file written and fsynced, queue directory fsynced,
+//! queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
+//! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
+//! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::net::IpAddr;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::delivery::Deliverer;
+use super::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+use crate::core::aliases::Target;
+use crate::core::queue::NewMessage;
+use crate::core::{Address, CoreError};
+use crate::maildir::deliver::sync_dir;
+use crate::net::dbpool::DbPool;
+
+/// What every SMTP session of this server shares.
+pub struct Backend {
+    pub pool: Arc<DbPool>,
+    pub queue_dir: PathBuf,
+    pub deliverer: Arc<Deliverer>,
+    pub committer: Committer,
+    /// The outbound runner, woken when a message for another domain is queued.
+    pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
+}
+
+/// One message's queue rows, waiting for the group commit.
+struct Job {
+    id: String,
+    mail_from: String,
+    auth_user: Option<String>,
+    remote_ip: String,
+    helo: String,
+    smtputf8: bool,
+    size: u64,
+    rcpts: Vec<(String, bool)>,
+    done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
+}
+
+impl Job {
+    fn row(&self) -> NewMessage<'_> {
+        NewMessage {
+            id: &self.id,
+            mail_from: &self.mail_from,
+            auth_user: self.auth_user.as_deref(),
+            remote_ip: &self.remote_ip,
+            helo: &self.helo,
+            smtputf8: self.smtputf8,
+            size: self.size,
+        }
+    }
+}
+
+/// Group commit of queue rows: sessions finishing a message at the same time share one
+/// SQLite transaction (one fsync) instead of queueing for the write lock one by one. Each
+/// session still waits for its own rows to be committed before it answers 250.
+pub struct Committer {
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+/// Most messages in one commit.
+const COMMIT_BATCH: usize = 64;
+
+impl Committer {
+    pub fn start(pool: Arc<DbPool>) -> Committer {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let _ = std::thread::Builder::new()
+            .name("queue-commit".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut jobs = vec![first];
+                    while jobs.len() < COMMIT_BATCH {
+                        match rx.try_recv() {
+                            Ok(j) => jobs.push(j),
+                            Err(_) => break,
+                        }
+                    }
+                    let insert = |jobs: &[Job]| -> Result<(), SpoolError> {
+                        let rows: Vec<_> =
+                            jobs.iter().map(|j| (j.row(), j.rcpts.as_slice())).collect();
+                        pool.get()
+                            .map_err(core_to_spool)?
+                            .queue_insert_many(&rows)
+                            .map_err(core_to_spool)
+                    };
+                    match insert(&jobs) {
+                        Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
+                        // One bad message must not fail the others: retry them one by one.
+                        Err(_) if jobs.len() > 1 => {
+                            for j in &jobs {
+                                let _ = j.done.send(insert(std::slice::from_ref(j)));
+                            }
+                        }
+                        Err(e) => drop(jobs[0].done.send(Err(e))),
+                    }
+                }
+            });
+        Committer {
+            tx: std::sync::Mutex::new(tx),
+        }
+    }
+
+    /// Queues the rows and waits until they are committed (or failed).
+    fn commit(&self, job: Job) -> Result<(), SpoolError> {
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        let job = Job { done, ..job };
+        self.tx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| SpoolError::Other("queue committer stopped".into()))?;
+        wait.recv()
+            .unwrap_or_else(|_| Err(SpoolError::Other("queue committer stopped".into())))
+    }
+}
+
+/// A new queue id: 12 hex digits of microseconds then 6 random, so ids sort by arrival
+/// and never collide across processes.
+pub fn new_queue_id() -> String {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0);
+    let mut r = [0u8; 3];
+    let _ = getrandom::fill(&mut r);
+    format!(
+        "{:012X}{:02X}{:02X}{:02X}",
+        micros & 0xFFFF_FFFF_FFFF,
+        r[0],
+        r[1],
+        r[2]
+    )
+}
+
+fn core_to_spool(e: CoreError) -> SpoolError {
+    if let CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
+        && f.code == rusqlite::ErrorCode::DiskFull
+    {
+        return SpoolError::NoSpace(e.to_string());
+    }
+    SpoolError::Other(e.to_string())
+}
+
+/// Deletes spool files that have no queue row (written, but the writer died before the
+/// commit, so no 250 was given) and are older than `min_age`. The age keeps it away from
+/// a message another process (a running session, `sendmail`) is writing right now.
+pub fn remove_orphans(
+    pool: &Arc<DbPool>,
+    queue_dir: &std::path::Path,
+    min_age: std::time::Duration,
+) -> Result<usize, CoreError> {
+    let mut candidates = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(queue_dir) {
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= min_age);
+            if old {
+                candidates.push(e);
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(0);
+    }
+    // Rows are read after the listing: a file committed in between has its row by now.
+    let ids = pool.get()?.queue_ids()?;
+    let mut removed = 0;
+    for e in candidates {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !ids.contains(&name) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Password hashes (argon2id, ~19 MiB each) are verified at most this many at a time, so a
+/// burst of logins cannot exhaust memory or starve the other work.
+fn hash_slot() -> HashSlot {
+    static GATE: (std::sync::Mutex<usize>, std::sync::Condvar) =
+        (std::sync::Mutex::new(0), std::sync::Condvar::new());
+    let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut busy = GATE.0.lock().unwrap_or_else(|p| p.into_inner());
+    while *busy >= max {
+        busy = GATE.1.wait(busy).unwrap_or_else(|p| p.into_inner());
+    }
+    *busy += 1;
+    HashSlot(&GATE)
+}
+
+struct HashSlot(&'static (std::sync::Mutex<usize>, std::sync::Condvar));
+
+impl Drop for HashSlot {
+    fn drop(&mut self) {
+        let mut busy = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        *busy = busy.saturating_sub(1);
+        self.0.1.notify_one();
+    }
+}
+
+/// The per-session policy object (cheap: a handle on [`Backend`]).
+pub struct SqlPolicy {
+    backend: Arc<Backend>,
+}
+
+impl SqlPolicy {
+    pub fn new(backend: Arc<Backend>) -> SqlPolicy {
+        SqlPolicy { backend }
+    }
+}
+
+impl Policy for SqlPolicy {
+    fn check_recipient(&mut self, rcpt: &Address) -> RcptCheck {
+        let run = || -> Result<RcptCheck, CoreError> {
+            let db = self.backend.pool.get()?;
+            let resolved = db.resolve_recipient(rcpt)?;
+            if !resolved.local_domain {
+                return Ok(RcptCheck::NotLocal);
+            }
+            let mailboxes: Vec<&Address> = resolved
+                .targets
+                .iter()
+                .filter_map(|t| {
+                    if let Target::Mailbox(a) = t {
+                        Some(a)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if resolved.targets.is_empty() {
+                return Ok(RcptCheck::UnknownLocal);
+            }
+            // A single full mailbox refuses at RCPT; a list delivers to whoever has room.
+            if let [only] = mailboxes.as_slice()
+                && resolved.targets.len() == 1
+                && let Some(user) = db.user(only)?
+                && user.quota > 0
+            {
+                let used =
+                    crate::maildir::deliver::usage(&db.data_dir().maildir(only)).unwrap_or(0);
+                if used >= user.quota {
+                    return Ok(RcptCheck::OverQuota);
+                }
+            }
+            Ok(RcptCheck::Local)
+        };
+        run().unwrap_or_else(|e| {
+            tracing::warn!("recipient lookup for {rcpt} failed: {e}");
+            RcptCheck::TempFail
+        })
+    }
+
+    fn authenticate(&mut self, ip: IpAddr, user: &str, password: &str) -> AuthVerdict {
+        let run = || -> Result<AuthVerdict, CoreError> {
+            let db = self.backend.pool.get()?;
+            let ip_s = ip.to_string();
+            if db.ban_until(&ip_s)?.is_some() {
+                return Ok(AuthVerdict::Banned);
+            }
+            let verified = {
+                let _slot = hash_slot();
+                crate::auth::authenticate(&db, user, password)?
+            };
+            if let Some(u) = verified {
+                tracing::info!(%ip, user = %u.address, "login");
+                return Ok(AuthVerdict::Ok(u.address));
+            }
+            tracing::warn!(%ip, user = %user.escape_debug(), "failed login");
+            if db.record_auth_failure(&ip_s)? {
+                tracing::warn!(%ip, "banned after repeated failed logins");
+                return Ok(AuthVerdict::Banned);
+            }
+            Ok(AuthVerdict::Failed)
+        };
+        run().unwrap_or_else(|e| {
+            tracing::warn!("login check failed: {e}");
+            AuthVerdict::TempFail
+        })
+    }
+
+    fn may_send_as(&mut self, user: &Address, from: &Address) -> bool {
+        let sep = |db: &crate::core::Db| db.setting("smtp.recipient_delimiter").unwrap_or_default();
+        match self.backend.pool.get() {
+            Ok(db) => {
+                let base = from.without_detail(&sep(&db));
+                db.sendable_addresses(user)
+                    .map(|a| a.contains(from) || a.contains(&base))
+                    .unwrap_or(false)
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn postmaster(&mut self) -> Option<Address> {
+        // postmaster@ the first domain served; its alias (or catch-all) decides who reads it.
+        let db = self.backend.pool.get().ok()?;
+        let first = db.domains().ok()?.into_iter().next()?;
+        Address::parse(&format!("postmaster@{}", first.name)).ok()
+    }
+
+    fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
+        let id = new_queue_id();
+        let path = self.backend.queue_dir.join(&id);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(SpoolError::from_io)?;
+        Ok(Box::new(SpoolSink {
+            backend: self.backend.clone(),
+            id,
+            path,
+            out: Some(BufWriter::with_capacity(64 << 10, file)),
+        }))
+    }
+}
+
+struct SpoolSink {
+    backend: Arc<Backend>,
+    id: String,
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl SpoolSink {
+    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
+        let out = self
+            .out
+            .take()
+            .ok_or_else(|| SpoolError::Other("spool file already closed".into()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| SpoolError::from_io(e.into_error()))?;
+        file.sync_all().map_err(SpoolError::from_io)?;
+        drop(file);
+        sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        self.backend.committer.commit(Job {
+            id: self.id.clone(),
+            mail_from: envelope
+                .mail_from
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
+            remote_ip: envelope.remote_ip.to_string(),
+            helo: envelope.helo.clone(),
+            smtputf8: envelope.smtputf8,
+            size: envelope.size,
+            rcpts: envelope
+                .recipients
+                .iter()
+                .map(|r| (r.address.to_string(), r.local))
+                .collect(),
+            done,
+        })
+    }
+}
+
+impl MessageSink for SpoolSink {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError> {
+        match self.out.as_mut() {
+            Some(out) => out.write_all(bytes).map_err(SpoolError::from_io),
+            None => Err(SpoolError::Other("spool file already closed".into())),
+        }
+    }
+
+    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
+        if let Err(e) = self.make_durable(envelope) {
+            let _ = std::fs::remove_file(&self.path);
+            tracing::error!(id = %self.id, "could not queue message: {e}");
+            return Err(e);
+        }
+        tracing::info!(
+            id = %self.id,
+            from = %envelope.mail_from.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+            rcpts = envelope.recipients.len(),
+            size = envelope.size,
+            "queued"
+        );
+        if envelope.recipients.iter().any(|r| r.local) {
+            self.backend.deliverer.enqueue(self.id.clone());
+        }
+        if envelope.recipients.iter().any(|r| !r.local)
+            && let Some(o) = &self.backend.outbound
+        {
+            o.wake();
+        }
+        Ok(self.id.clone())
+    }
+
+    fn abort(mut self: Box<Self>) {
+        self.out.take();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Drop for SpoolSink {
+    fn drop(&mut self) {
+        // A sink dropped mid-message (connection lost) leaves no file behind.
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::core::DataDir;
+    use crate::core::queue::NewMessage;
+
+    fn job(id: &str) -> Job {
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        Job {
+            id: id.into(),
+            mail_from: String::new(),
+            auth_user: None,
+            remote_ip: "::1".into(),
+            helo: "h".into(),
+            smtputf8: false,
+            size: 1,
+            rcpts: vec![("a@b.test".into(), true)],
+            done,
+        }
+    }
+
+    #[test]
+    fn group_commit_isolates_a_failing_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = DbPool::new(DataDir::new(dir.path()));
+        let c = Arc::new(Committer::start(pool.clone()));
+        c.commit(job("DUP")).unwrap();
+        let threads: Vec<_> = ["DUP", "N1", "N2", "N3"]
+            .into_iter()
+            .map(|id| {
+                let c = c.clone();
+                std::thread::spawn(move || (id, c.commit(job(id)).is_ok()))
+            })
+            .collect();
+        for t in threads {
+            let (id, ok) = t.join().unwrap();
+            assert_eq!(ok, id != "DUP", "{id}");
+        }
+        let ids = pool.get().unwrap().queue_ids().unwrap();
+        assert_eq!(ids.len(), 4);
+    }
+
+    #[test]
+    fn hash_slots_bound_concurrent_verifications() {
+        let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let now = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..max * 3)
+            .map(|_| {
+                let (peak, now) = (peak.clone(), now.clone());
+                std::thread::spawn(move || {
+                    let _s = hash_slot();
+                    let n = now.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(peak >= 1 && peak <= max, "peak {peak} > {max}");
+    }
+
+    #[test]
+    fn only_old_files_without_rows_are_orphans() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = DbPool::new(DataDir::new(dir.path()));
+        let q = dir.path().join("queue");
+        std::fs::create_dir_all(&q).unwrap();
+        let msg = NewMessage {
+            id: "KEEP",
+            mail_from: "",
+            auth_user: None,
+            remote_ip: "::1",
+            helo: "h",
+            smtputf8: false,
+            size: 1,
+        };
+        pool.get()
+            .unwrap()
+            .queue_insert(&msg, &[("a@b.test".into(), false)])
+            .unwrap();
+        let hour_ago = SystemTime::now() - Duration::from_secs(7200);
+        for name in ["KEEP", "ORPHAN", "FRESH"] {
+            let f = File::create(q.join(name)).unwrap();
+            if name != "FRESH" {
+                f.set_modified(hour_ago).unwrap();
+            }
+        }
+        assert_eq!(
+            remove_orphans(&pool, &q, Duration::from_secs(3600)).unwrap(),
+            1
+        );
+        assert!(q.join("KEEP").exists() && q.join("FRESH").exists() && !q.join("ORPHAN").exists());
+    }
+}

@@ -1,0 +1,159 @@
+//! AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, with initial response.
+//!
+//! Offered on submission only, and only over TLS unless `auth.plaintext` allows this client.
+//! PLAIN with an authorization identity other than the user is refused: mailctl has no
+//! proxy-authorisation, and accepting one would let a user act as another.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
+
+use super::policy::{AuthVerdict, Policy};
+use super::reply;
+use super::session::{Event, Flow, Session, State};
+
+pub(super) enum SaslStep {
+    Plain,
+    LoginUser,
+    LoginPass(String),
+}
+
+impl<P: Policy> Session<P> {
+    pub(super) fn auth(&mut self, mechanism: u64, initial: String, out: &mut Vec<u8>) -> Flow {
+        if !self.cfg.service.is_submission() {
+            reply::push(
+                out,
+                503,
+                "5.5.1",
+                "AUTH is offered on the submission ports (587, 465) only",
+            );
+            return self.error(out);
+        }
+        if self.auth_user.is_some() {
+            reply::push(out, 503, "5.5.1", "Already authenticated");
+            return self.error(out);
+        }
+        if self.tx.mail_from.is_some() {
+            reply::push(
+                out,
+                503,
+                "5.5.1",
+                "AUTH not allowed during a mail transaction",
+            );
+            return self.error(out);
+        }
+        if self.tls.is_none() && !self.cfg.plaintext_auth {
+            reply::push(out, 530, "5.7.0", "Must issue a STARTTLS command first");
+            return Flow::Continue;
+        }
+        // "=" is an empty initial response (RFC 4954 §4).
+        let initial = if initial == "=" {
+            Some(String::new())
+        } else {
+            Some(initial).filter(|s| !s.is_empty())
+        };
+        match mechanism {
+            AUTH_PLAIN => match initial {
+                Some(ir) => self.sasl_line(SaslStep::Plain, ir.as_bytes(), out),
+                None => {
+                    reply::push(out, 334, "", "");
+                    self.state = State::Sasl(SaslStep::Plain);
+                    Flow::Continue
+                }
+            },
+            AUTH_LOGIN => match initial {
+                Some(ir) => self.sasl_line(SaslStep::LoginUser, ir.as_bytes(), out),
+                None => {
+                    reply::push(out, 334, "", "VXNlcm5hbWU6");
+                    self.state = State::Sasl(SaslStep::LoginUser);
+                    Flow::Continue
+                }
+            },
+            _ => {
+                reply::push(
+                    out,
+                    504,
+                    "5.5.4",
+                    "Unrecognized authentication type; use PLAIN or LOGIN",
+                );
+                Flow::Continue
+            }
+        }
+    }
+
+    pub(super) fn sasl_line(&mut self, step: SaslStep, line: &[u8], out: &mut Vec<u8>) -> Flow {
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text == b"*" {
+            reply::push(out, 501, "5.0.0", "Authentication canceled");
+            return Flow::Continue;
+        }
+        let Ok(decoded) = STANDARD.decode(text) else {
+            reply::push(out, 501, "5.5.2", "Invalid base64 in SASL response");
+            return self.error(out);
+        };
+        let Ok(decoded) = String::from_utf8(decoded) else {
+            reply::push(out, 501, "5.5.2", "SASL response is not UTF-8");
+            return self.error(out);
+        };
+        match step {
+            SaslStep::LoginUser => {
+                reply::push(out, 334, "", "UGFzc3dvcmQ6");
+                self.state = State::Sasl(SaslStep::LoginPass(decoded));
+                Flow::Continue
+            }
+            SaslStep::LoginPass(user) => self.check_login(&user, &decoded, out),
+            SaslStep::Plain => {
+                let mut parts = decoded.splitn(3, '\0');
+                let (Some(authz), Some(user), Some(pass)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    reply::push(
+                        out,
+                        501,
+                        "5.5.2",
+                        "PLAIN response must be authzid NUL user NUL password",
+                    );
+                    return self.error(out);
+                };
+                if !authz.is_empty() && !authz.eq_ignore_ascii_case(user) {
+                    reply::push(
+                        out,
+                        535,
+                        "5.7.8",
+                        "Authorization identity differs from the user; not permitted",
+                    );
+                    return Flow::Continue;
+                }
+                self.check_login(user, pass, out)
+            }
+        }
+    }
+
+    fn check_login(&mut self, user: &str, pass: &str, out: &mut Vec<u8>) -> Flow {
+        match self.policy.authenticate(self.cfg.remote_ip, user, pass) {
+            AuthVerdict::Ok(addr) => {
+                self.auth_user = Some(addr);
+                reply::push(out, 235, "2.7.0", "Authentication successful");
+                Flow::Continue
+            }
+            AuthVerdict::Failed => {
+                reply::push(out, 535, "5.7.8", "Authentication credentials invalid");
+                Flow::Continue
+            }
+            AuthVerdict::Banned => {
+                reply::push(
+                    out,
+                    421,
+                    "4.7.0",
+                    "Too many failed logins from your address; try again later",
+                );
+                Flow::Event(Event::Close)
+            }
+            AuthVerdict::TempFail => {
+                reply::push(out, 454, "4.7.0", "Temporary authentication failure");
+                Flow::Continue
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! MAIL and RCPT (RFC 5321 §4.1.1.2–3): the envelope, and who may send what.
+//!
+//! smtp-proto silently strips source routes and unquotes local parts, so relay tricks are
+//! judged on the raw path text: a client that may not relay gets `554 5.7.1` for
+//! `user%other@local`, `"user@other"@local`, `@a:u@b`, `other!user@local` and IP literals,
+//! whatever the domain, since each of these can make a downstream host route elsewhere.
+
+use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
+
+use super::policy::{Policy, RcptCheck, Recipient};
+use super::reply;
+use super::session::{Flow, Session};
+use crate::core::Address;
+
+/// The text between `<` and `>` of a MAIL/RCPT line, if any.
+pub(super) fn raw_path(line: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(line).ok()?;
+    let open = s.find('<')?;
+    let close = s[open..].find('>')? + open;
+    Some(&s[open + 1..close])
+}
+
+/// Whether a path uses an old routing syntax or a literal that could relay.
+pub(super) fn is_relay_trick(raw: &str) -> bool {
+    raw.starts_with('@') || raw.contains(['"', '%', '!', '[', '\\']) || raw.matches('@').count() > 1
+}
+
+impl<P: Policy> Session<P> {
+    fn may_relay(&self) -> bool {
+        self.auth_user.is_some() || self.cfg.trusted_network
+    }
+
+    pub(super) fn mail(&mut self, from: MailFrom<String>, out: &mut Vec<u8>) -> Flow {
+        if self.helo.is_none() {
+            reply::push(out, 503, "5.5.1", "Send EHLO or HELO first");
+            return self.error(out);
+        }
+        if self.tx.mail_from.is_some() {
+            reply::push(out, 503, "5.5.1", "Nested MAIL command; send RSET first");
+            return self.error(out);
+        }
+        if self.cfg.service.is_submission() && !self.may_relay() {
+            let why = if self.tls.is_none() && !self.cfg.plaintext_auth {
+                "Authentication required; issue STARTTLS, then AUTH"
+            } else {
+                "Authentication required"
+            };
+            reply::push(out, 530, "5.7.0", why);
+            return Flow::Continue;
+        }
+        if from.size as u64 > self.cfg.max_message_size {
+            reply::push(
+                out,
+                552,
+                "5.3.4",
+                "Message size exceeds fixed maximum message size",
+            );
+            return Flow::Continue;
+        }
+        if from.flags & MAIL_BODY_BINARYMIME != 0 {
+            reply::push(
+                out,
+                555,
+                "5.5.4",
+                "BODY=BINARYMIME is not supported; use 8BITMIME",
+            );
+            return Flow::Continue;
+        }
+        let smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        if !smtputf8 && !from.address.is_ascii() {
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII sender address needs the SMTPUTF8 parameter",
+            );
+            return Flow::Continue;
+        }
+        let addr = if from.address.is_empty() {
+            None
+        } else {
+            match Address::parse(&from.address) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    reply::push(out, 553, "5.1.7", &format!("Bad sender address: {}", e.0));
+                    return Flow::Continue;
+                }
+            }
+        };
+        if let (Some(user), Some(a)) = (self.auth_user.clone(), addr.as_ref())
+            && !self.cfg.allow_any_sender
+            && !self.policy.may_send_as(&user, a)
+        {
+            reply::push(
+                out,
+                553,
+                "5.7.1",
+                &format!("Sender address rejected: not owned by user {user}"),
+            );
+            return Flow::Continue;
+        }
+        self.tx.mail_from = Some(addr);
+        self.tx.smtputf8 = smtputf8;
+        reply::push(out, 250, "2.1.0", "Ok");
+        Flow::Continue
+    }
+
+    pub(super) fn rcpt(&mut self, to: RcptTo<String>, line: &[u8], out: &mut Vec<u8>) -> Flow {
+        if self.tx.mail_from.is_none() {
+            reply::push(out, 503, "5.5.1", "Need MAIL before RCPT");
+            return self.error(out);
+        }
+        if self.tx.recipients.len() >= self.cfg.max_recipients {
+            reply::push(out, 452, "4.5.3", "Too many recipients");
+            return Flow::Continue;
+        }
+        let may_relay = self.may_relay();
+        let tricky = raw_path(line).is_some_and(is_relay_trick);
+        if tricky && !may_relay {
+            reply::push(out, 554, "5.7.1", "Relay access denied");
+            return self.error(out);
+        }
+        if !self.tx.smtputf8 && !to.address.is_ascii() {
+            // RFC 6531 §3.5: internationalised addresses only in an SMTPUTF8 transaction.
+            reply::push(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII recipient address needs MAIL FROM with SMTPUTF8",
+            );
+            return Flow::Continue;
+        }
+        let postmaster = to.address.is_empty()
+            && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
+        let parsed = if postmaster {
+            self.policy
+                .postmaster()
+                .ok_or_else(|| crate::core::address::AddressError("no postmaster here".into()))
+        } else {
+            Address::parse(&to.address)
+        };
+        let addr = match parsed {
+            Ok(a) => a,
+            Err(e) => {
+                reply::push(
+                    out,
+                    501,
+                    "5.1.3",
+                    &format!("Bad recipient address: {}", e.0),
+                );
+                return Flow::Continue;
+            }
+        };
+        match self.policy.check_recipient(&addr) {
+            RcptCheck::Local => {
+                self.tx.recipients.push(Recipient {
+                    address: addr,
+                    local: true,
+                });
+                reply::push(out, 250, "2.1.5", "Ok");
+            }
+            RcptCheck::NotLocal if may_relay => {
+                self.tx.recipients.push(Recipient {
+                    address: addr,
+                    local: false,
+                });
+                reply::push(out, 250, "2.1.5", "Ok");
+            }
+            // Refused recipients count as errors, as Postfix's hard error limit does, so a
+            // dictionary attack or relay probe ends in a disconnect.
+            RcptCheck::NotLocal => {
+                reply::push(out, 554, "5.7.1", "Relay access denied");
+                return self.error(out);
+            }
+            RcptCheck::OverQuota => reply::push(out, 452, "4.2.2", "Mailbox full"),
+            RcptCheck::UnknownLocal => {
+                reply::push(
+                    out,
+                    550,
+                    "5.1.1",
+                    "Recipient address rejected: User unknown",
+                );
+                return self.error(out);
+            }
+            RcptCheck::TempFail => reply::push(
+                out,
+                451,
+                "4.3.0",
+                "Temporary lookup failure; try again later",
+            ),
+        }
+        Flow::Continue
+    }
+}

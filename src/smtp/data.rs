@@ -1,0 +1,175 @@
+//! Checks message content as it streams through, without holding it: size, text line length,
+//! bare CR/LF and the `Received:` hop count. The bytes themselves go on to the spool.
+//!
+//! Bare `<CR>` or `<LF>` (not part of a CRLF pair) are refused rather than normalised: they
+//! are what SMTP smuggling (CVE-2023-51764 family) relies on, no conforming client sends
+//! them, and refusing keeps stored messages byte-identical to what the client sent. The
+//! refusal comes after the end of data, so the session stays in step with the client.
+
+/// RFC 5321 §4.5.3.1.6: 1000 octets including the CRLF.
+pub const MAX_TEXT_LINE: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    TooBig,
+    LineTooLong,
+    BareNewline,
+    TooManyHops,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyScanner {
+    max_size: u64,
+    max_hops: u64,
+    size: u64,
+    line_len: usize,
+    prev: u8,
+    in_headers: bool,
+    /// The first bytes of the current line, enough to recognise `Received:`.
+    head: [u8; 9],
+    hops: u64,
+    too_long: bool,
+    bare: bool,
+}
+
+impl BodyScanner {
+    pub fn new(max_size: u64, max_hops: u64) -> BodyScanner {
+        BodyScanner {
+            max_size,
+            max_hops,
+            size: 0,
+            line_len: 0,
+            prev: b'\n',
+            in_headers: true,
+            head: [0; 9],
+            hops: 0,
+            too_long: false,
+            bare: false,
+        }
+    }
+
+    /// Whether the message is already over the size limit (callers stop storing it).
+    pub fn over_size(&self) -> bool {
+        self.size > self.max_size
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn scan(&mut self, chunk: &[u8]) {
+        self.size += chunk.len() as u64;
+        for &b in chunk {
+            if self.prev == b'\r' && b != b'\n' {
+                self.bare = true;
+            }
+            if b == b'\n' {
+                if self.prev != b'\r' {
+                    self.bare = true;
+                }
+                self.end_line();
+            } else {
+                if self.line_len < self.head.len() {
+                    self.head[self.line_len] = b;
+                }
+                self.line_len += 1;
+                // The CR of the CRLF counts, so 999 octets before LF is the limit.
+                if self.line_len > MAX_TEXT_LINE - 1 {
+                    self.too_long = true;
+                }
+            }
+            self.prev = b;
+        }
+    }
+
+    fn end_line(&mut self) {
+        if self.in_headers {
+            let content = self
+                .line_len
+                .saturating_sub(usize::from(self.prev == b'\r'));
+            if content == 0 {
+                self.in_headers = false;
+            } else if self.line_len >= 9 && self.head.eq_ignore_ascii_case(b"Received:") {
+                self.hops += 1;
+            }
+        }
+        self.line_len = 0;
+    }
+
+    /// The verdict at the end of data, most serious first.
+    pub fn finish(&self) -> Verdict {
+        if self.over_size() {
+            Verdict::TooBig
+        } else if self.too_long {
+            Verdict::LineTooLong
+        } else if self.bare || self.prev == b'\r' {
+            Verdict::BareNewline
+        } else if self.hops > self.max_hops {
+            Verdict::TooManyHops
+        } else {
+            Verdict::Ok
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(msg: &[u8]) -> Verdict {
+        let mut s = BodyScanner::new(1 << 20, 3);
+        // Feed in awkward pieces to exercise state across chunk boundaries.
+        for piece in msg.chunks(3) {
+            s.scan(piece);
+        }
+        s.finish()
+    }
+
+    #[test]
+    fn clean_message_passes() {
+        assert_eq!(verdict(b"Subject: x\r\n\r\nbody\r\n"), Verdict::Ok);
+    }
+
+    #[test]
+    fn bare_lf_and_cr_are_caught() {
+        assert_eq!(
+            verdict(b"Subject: x\r\n\r\nbo\ndy\r\n"),
+            Verdict::BareNewline
+        );
+        assert_eq!(
+            verdict(b"Subject: x\r\n\r\nbo\rdy\r\n"),
+            Verdict::BareNewline
+        );
+        assert_eq!(verdict(b"Subject: x\r\n\r\nbody\r"), Verdict::BareNewline);
+    }
+
+    #[test]
+    fn long_lines_are_caught_at_1000_with_crlf() {
+        let mut ok = b"S: x\r\n\r\n".to_vec();
+        ok.extend(std::iter::repeat_n(b'a', 998));
+        ok.extend_from_slice(b"\r\n");
+        assert_eq!(verdict(&ok), Verdict::Ok);
+        let mut bad = b"S: x\r\n\r\n".to_vec();
+        bad.extend(std::iter::repeat_n(b'a', 999));
+        bad.extend_from_slice(b"\r\n");
+        assert_eq!(verdict(&bad), Verdict::LineTooLong);
+    }
+
+    #[test]
+    fn hops_count_only_in_headers() {
+        let four = b"Received: a\r\nreceived: b\r\nRECEIVED: c\r\nReceived: d\r\n\r\n";
+        assert_eq!(verdict(four), Verdict::TooManyHops);
+        let body = b"Received: a\r\n\r\nReceived: b\r\nReceived: c\r\nReceived: d\r\n";
+        assert_eq!(verdict(body), Verdict::Ok);
+    }
+
+    #[test]
+    fn size_limit() {
+        let mut s = BodyScanner::new(10, 50);
+        s.scan(b"0123456789");
+        assert!(!s.over_size());
+        s.scan(b"\r\n");
+        assert_eq!(s.finish(), Verdict::TooBig);
+    }
+}

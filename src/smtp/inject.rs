@@ -1,0 +1,141 @@
+//! Queues a message made on this machine (a bounce, or `sendmail` input) exactly as if it
+//! had arrived over SMTP: spool file written and fsynced, directory fsynced, queue rows
+//! committed. Recipients in our domains are marked local for the Maildir deliverer; the
+//! rest go to the outbound runner.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use crate::core::queue::NewMessage;
+use crate::core::{Address, CoreError, Db};
+use crate::maildir::deliver::sync_dir;
+
+/// Where a locally made message came from, for its queue row.
+pub struct Origin<'a> {
+    /// The login of the user who made it (`sendmail`), if any.
+    pub user: Option<&'a str>,
+    /// What the Received header and queue row call the source.
+    pub helo: &'a str,
+}
+
+/// Queues `message` for `recipients` with envelope sender `mail_from` (empty for `<>`).
+/// Returns the queue id. Lone LFs become CRLF, as on the wire.
+pub fn inject(
+    db: &mut Db,
+    queue_dir: &Path,
+    mail_from: &str,
+    recipients: &[Address],
+    message: &[u8],
+    origin: &Origin<'_>,
+) -> Result<String, CoreError> {
+    if recipients.is_empty() {
+        return Err(CoreError::Invalid("no recipients".into()));
+    }
+    let body = to_crlf(message);
+    let mut rows = Vec::with_capacity(recipients.len());
+    let mut smtputf8 = !mail_from.is_ascii();
+    for r in recipients {
+        let local = db.domain_exists(r.domain())?;
+        smtputf8 |= !r.to_string().is_ascii();
+        rows.push((r.to_string(), local));
+    }
+    std::fs::create_dir_all(queue_dir).map_err(|e| CoreError::io(queue_dir, e))?;
+    let id = crate::smtp::backend::new_queue_id();
+    let path = queue_dir.join(&id);
+    let write = || -> std::io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        f.write_all(&body)?;
+        f.sync_all()?;
+        sync_dir(queue_dir)
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&path);
+        return Err(CoreError::io(&path, e));
+    }
+    let msg = NewMessage {
+        id: &id,
+        mail_from,
+        auth_user: origin.user,
+        remote_ip: "127.0.0.1",
+        helo: origin.helo,
+        smtputf8,
+        size: body.len() as u64,
+    };
+    if let Err(e) = db.queue_insert(&msg, &rows) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    Ok(id)
+}
+
+/// Turns lone LF (and lone CR) line ends into CRLF.
+pub fn to_crlf(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + input.len() / 40);
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'\r' if input.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 2;
+                continue;
+            }
+            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends() {
+        assert_eq!(to_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd");
+        assert_eq!(to_crlf(b""), b"");
+    }
+
+    #[test]
+    fn injects_durably() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&crate::core::DataDir::new(dir.path())).unwrap();
+        db.add_domain(&crate::core::Domain::parse("here.test").unwrap())
+            .unwrap();
+        let q = dir.path().join("queue");
+        let rcpts = [
+            Address::parse("a@here.test").unwrap(),
+            Address::parse("b@there.test").unwrap(),
+        ];
+        let id = inject(
+            &mut db,
+            &q,
+            "",
+            &rcpts,
+            b"Subject: x\n\nhi\n",
+            &Origin {
+                user: None,
+                helo: "localhost",
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read(q.join(&id)).unwrap(),
+            b"Subject: x\r\n\r\nhi\r\n"
+        );
+        let rows = db.queue_recipients().unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.address.as_str(), r.local))
+                .collect::<Vec<_>>(),
+            [("a@here.test", true), ("b@there.test", false)]
+        );
+    }
+}

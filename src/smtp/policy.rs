@@ -1,0 +1,105 @@
+//! What the session asks the rest of the server: who a recipient is, whether a login is good,
+//! whether a user may use a sender address, and where message bytes go.
+//!
+//! The session calls these synchronously; the network driver runs the session off the tokio
+//! workers (`spawn_blocking`), so implementations may block on SQLite and fsync.
+
+use std::net::IpAddr;
+
+use crate::core::Address;
+
+/// What a recipient is, as far as this server is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RcptCheck {
+    /// A local user, alias, list or catch-all that will take the message.
+    Local,
+    /// A local mailbox that is full (`452 4.2.2`).
+    OverQuota,
+    /// A local domain without such a user (`550 5.1.1`).
+    UnknownLocal,
+    /// A domain this server does not serve: relaying.
+    NotLocal,
+    /// The lookup failed for a reason that may pass (`451 4.3.0`).
+    TempFail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthVerdict {
+    /// Logged in as this address.
+    Ok(Address),
+    /// Wrong user or password (`535 5.7.8`).
+    Failed,
+    /// This client address has failed too often (`421 4.7.0`, then close).
+    Banned,
+    /// The check could not be made (`454 4.7.0`).
+    TempFail,
+}
+
+/// A recipient accepted at RCPT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub address: Address,
+    /// Whether it is in a local domain (delivered into a Maildir) or left for outbound.
+    pub local: bool,
+}
+
+/// The envelope of a finished transaction, handed to [`MessageSink::commit`].
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// `None` is the null reverse-path `<>`.
+    pub mail_from: Option<Address>,
+    pub recipients: Vec<Recipient>,
+    pub auth_user: Option<Address>,
+    pub remote_ip: IpAddr,
+    pub helo: String,
+    pub smtputf8: bool,
+    /// Message size in octets as stored (including the added `Received:`).
+    pub size: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    /// No space left (or quota on the spool): `452 4.3.1`, nothing accepted.
+    #[error("insufficient system storage: {0}")]
+    NoSpace(String),
+    /// Anything else: `451 4.3.0`.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl SpoolError {
+    pub fn from_io(e: std::io::Error) -> SpoolError {
+        // ENOSPC and EDQUOT are the "disk full" family; both mean "try later", never "lost".
+        match e.raw_os_error() {
+            Some(libc::ENOSPC) | Some(libc::EDQUOT) => SpoolError::NoSpace(e.to_string()),
+            _ if e.kind() == std::io::ErrorKind::StorageFull => SpoolError::NoSpace(e.to_string()),
+            _ => SpoolError::Other(e.to_string()),
+        }
+    }
+}
+
+/// Where the bytes of one message go while it streams in.
+pub trait MessageSink: Send {
+    /// The queue id this message will have (named in `Received:` and the 250 reply).
+    fn id(&self) -> &str;
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError>;
+    /// Makes the message durable (file, directory, queue row) and returns its queue id.
+    /// Only after this returns `Ok` may the session answer `250`.
+    fn commit(self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError>;
+    /// Throws the partial message away.
+    fn abort(self: Box<Self>);
+}
+
+/// The server's rules, as the session sees them.
+pub trait Policy: Send {
+    /// Classifies a recipient (after the session has refused source routes and other tricks).
+    fn check_recipient(&mut self, rcpt: &Address) -> RcptCheck;
+    /// Checks a login. Implementations count failures per `ip` and ban.
+    fn authenticate(&mut self, ip: IpAddr, user: &str, password: &str) -> AuthVerdict;
+    /// Whether `user` may use `from` as its MAIL FROM (own address or one of its aliases).
+    fn may_send_as(&mut self, user: &Address, from: &Address) -> bool;
+    /// The address `RCPT TO:<Postmaster>` (no domain, RFC 5321 §4.5.1) stands for.
+    fn postmaster(&mut self) -> Option<Address>;
+    /// Starts spooling a new message.
+    fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError>;
+}

@@ -1,0 +1,471 @@
+//! `setup`: the non-interactive form for every flag, missing answers and re-runs; the
+//! interactive wizard driven in a real pseudo-terminal (tmux); the systemd unit.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
+
+fn mailctl(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("MAILCTL_DATA_DIR");
+    c.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(o: &Output) -> Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn get(dir: &Path, key: &str) -> String {
+    let o = mailctl(dir, &["config", "get", key], None);
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+const FULL: &[&str] = &[
+    "--json",
+    "setup",
+    "--non-interactive",
+    "--hostname",
+    "mail.example.test",
+    "--domain",
+    "example.test",
+    "--admin",
+    "admin@example.test",
+    "--password-stdin",
+    "--tls",
+    "self-signed",
+    "--services",
+    "smtp,submission,imaps,pop3s",
+    "--relay-host",
+    "smarthost.example.net:2525",
+    "--public-ip",
+    "192.0.2.10",
+    "--service-user",
+    "nobody",
+];
+
+#[test]
+fn non_interactive_sets_up_everything_it_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
+    assert_eq!(j["hostname"], "mail.example.test");
+    assert_eq!(j["admin"], "admin@example.test");
+    assert_eq!(
+        j["services"],
+        serde_json::json!(["smtp", "submission", "imaps", "pop3s"])
+    );
+    assert_eq!(get(dir.path(), "hostname"), "mail.example.test");
+    assert_eq!(get(dir.path(), "listen.smtp"), "0.0.0.0:25");
+    assert_eq!(get(dir.path(), "listen.imap"), "");
+    assert_eq!(get(dir.path(), "listen.pop3s"), "0.0.0.0:995");
+    assert_eq!(get(dir.path(), "relay.host"), "smarthost.example.net");
+    assert_eq!(get(dir.path(), "relay.port"), "2525");
+    assert_eq!(get(dir.path(), "relay.mode"), "relay");
+    assert_eq!(get(dir.path(), "public_ip"), "192.0.2.10");
+    assert_eq!(get(dir.path(), "server.user"), "nobody");
+    let cert = get(dir.path(), "tls.cert");
+    assert!(
+        std::fs::read_to_string(&cert)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let key_mode = std::fs::metadata(get(dir.path(), "tls.key"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(key_mode, 0o600);
+    let db_mode = std::fs::metadata(dir.path().join("mailctl.db"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(db_mode, 0o600, "the database holds password hashes");
+    // The mailbox works, and the role addresses reach it.
+    let o = mailctl(
+        dir.path(),
+        &["user", "test-password", "admin@example.test"],
+        Some("a long secret\n"),
+    );
+    assert!(o.status.success());
+    let aliases = json(&mailctl(dir.path(), &["--json", "alias", "list"], None));
+    let sources: Vec<&str> = aliases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["abuse@example.test", "postmaster@example.test"]);
+}
+
+#[test]
+fn missing_answers_fail_clearly_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["setup", "--non-interactive"], "--hostname"),
+        (
+            &[
+                "setup",
+                "--non-interactive",
+                "--hostname",
+                "mail.example.test",
+            ],
+            "--domain",
+        ),
+        (
+            &[
+                "setup",
+                "--non-interactive",
+                "--hostname",
+                "mail.example.test",
+                "--domain",
+                "example.test",
+            ],
+            "--admin",
+        ),
+        (
+            &[
+                "setup",
+                "--non-interactive",
+                "--hostname",
+                "mail.example.test",
+                "--domain",
+                "example.test",
+                "--admin",
+                "a@example.test",
+            ],
+            "--password-stdin",
+        ),
+        (
+            &[
+                "setup",
+                "--non-interactive",
+                "--hostname",
+                "mail.example.test",
+                "--domain",
+                "example.test",
+                "--admin",
+                "a@example.test",
+                "--random-password",
+            ],
+            "--tls",
+        ),
+    ];
+    for (args, hint) in cases {
+        let o = mailctl(dir.path(), args, None);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.starts_with("mailctl: --non-interactive needs") && err.contains(hint),
+            "{args:?}: {err}"
+        );
+    }
+    let bad: &[(&[&str], &str)] = &[
+        (&["--hostname", "not a host"], "--hostname"),
+        (&["--services", "smtp,gopher"], "gopher"),
+        (&["--tls", "relative.pem,key.pem"], "absolute"),
+        (
+            &["--tls", "/nonexistent/cert.pem,/nonexistent/key.pem"],
+            "cannot read",
+        ),
+        (&["--relay-host", "relay.example.net:notaport"], "bad port"),
+    ];
+    for (extra, needle) in bad {
+        let base = [
+            ("--hostname", "mail.example.test"),
+            ("--domain", "example.test"),
+            ("--admin", "a@example.test"),
+            ("--tls", "self-signed"),
+        ];
+        let mut args = vec!["setup", "--non-interactive", "--random-password"];
+        for (flag, value) in base {
+            if flag != extra[0] {
+                args.extend_from_slice(&[flag, value]);
+            }
+        }
+        args.extend_from_slice(extra);
+        let o = mailctl(dir.path(), &args, None);
+        assert!(!o.status.success(), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(needle),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = mailctl(dir.path(), &["--json", "domain", "list"], None);
+    assert_eq!(
+        json(&o),
+        serde_json::json!([]),
+        "a failed setup must not leave a domain behind"
+    );
+}
+
+#[test]
+fn rerun_keeps_settings_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
+    let cert_before = std::fs::read(get(dir.path(), "tls.cert")).unwrap();
+    // Mail and extra state that a re-run must not touch.
+    let maildir = dir.path().join("mail/example.test/admin/new");
+    std::fs::create_dir_all(&maildir).unwrap();
+    std::fs::write(maildir.join("1.host"), "Subject: keep me\r\n\r\nbody\r\n").unwrap();
+    mailctl(
+        dir.path(),
+        &["config", "set", "smtp.max_message_size", "10M"],
+        None,
+    );
+
+    let j = json(&mailctl(
+        dir.path(),
+        &[
+            "--json",
+            "setup",
+            "--non-interactive",
+            "--service-user",
+            "nobody",
+        ],
+        None,
+    ));
+    let steps = j["steps"].to_string();
+    assert!(
+        steps.contains("password kept") && steps.contains("kept"),
+        "{steps}"
+    );
+    assert_eq!(
+        get(dir.path(), "listen.imap"),
+        "",
+        "re-run must keep the chosen services"
+    );
+    assert_eq!(get(dir.path(), "relay.host"), "smarthost.example.net");
+    assert_eq!(get(dir.path(), "smtp.max_message_size"), "10M");
+    assert_eq!(
+        std::fs::read(get(dir.path(), "tls.cert")).unwrap(),
+        cert_before
+    );
+    assert!(maildir.join("1.host").exists());
+    let o = mailctl(
+        dir.path(),
+        &["user", "test-password", "admin@example.test"],
+        Some("a long secret\n"),
+    );
+    assert!(o.status.success(), "re-run changed the password");
+
+    // A second domain and a password reset are explicit.
+    let j = json(&mailctl(
+        dir.path(),
+        &[
+            "--json",
+            "setup",
+            "--non-interactive",
+            "--domain",
+            "second.test",
+            "--admin",
+            "admin@example.test",
+            "--reset-password",
+            "--password-stdin",
+            "--service-user",
+            "nobody",
+        ],
+        Some("another secret\n"),
+    ));
+    assert!(j["steps"].to_string().contains("password changed"));
+    assert_eq!(
+        json(&mailctl(dir.path(), &["--json", "domain", "list"], None))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn systemd_unit_passes_systemd_analyze_verify() {
+    let analyze = Command::new("systemd-analyze").arg("--version").output();
+    assert!(
+        analyze.is_ok(),
+        "systemd-analyze is required (scripts/test installs systemd)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/systemd/mailctl.service"),
+    )
+    .unwrap()
+    .replace("/usr/local/bin/mailctl", BIN)
+    .replace("/var/lib/mailctl", dir.path().to_str().unwrap());
+    for directive in [
+        "ProtectSystem=strict",
+        "PrivateTmp=true",
+        "NoNewPrivileges=true",
+        "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+        "ExecReload=/bin/kill -HUP $MAINPID",
+        "Type=notify",
+    ] {
+        assert!(unit.contains(directive), "unit lacks {directive}");
+    }
+    let path = dir.path().join("mailctl.service");
+    std::fs::write(&path, unit).unwrap();
+    let o = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let problems: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("mailctl.service"))
+        .collect();
+    assert!(
+        o.status.success() && problems.is_empty(),
+        "systemd-analyze verify: {out}"
+    );
+}
+
+/// Drives the wizard in a real terminal: tmux runs it, send-keys types the answers.
+#[test]
+fn interactive_wizard_in_a_terminal() {
+    assert!(
+        Command::new("tmux").arg("-V").output().is_ok(),
+        "tmux is required (scripts/test installs it)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let session = format!("mailctl-setup-{}", std::process::id());
+    let socket = dir.path().join("tmux.sock");
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let done = dir.path().join("done");
+    let cmd = format!(
+        "{BIN} --data-dir {} setup --service-user nobody --public-ip 192.0.2.20; echo EXIT=$? > {}; sleep 30",
+        dir.path().join("data").display(),
+        done.display()
+    );
+    let o = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        &cmd,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let screen = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
+    };
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the wizard never showed {text:?}; screen:\n{}", screen());
+    };
+    let send = |keys: &[&str]| {
+        assert!(
+            tmux(&[&["send-keys", "-t", &session][..], keys].concat())
+                .status
+                .success()
+        );
+    };
+    wait_for("Mail host name");
+    send(&["C-u", "mail.wizard.test", "Enter"]);
+    wait_for("First mail domain");
+    send(&["Enter"]); // default derived from the host name: wizard.test
+    wait_for("First mailbox");
+    send(&["Enter"]); // default admin@wizard.test
+    wait_for("Password for admin@wizard.test");
+    send(&["wizard-secret-1", "Enter"]);
+    wait_for("Repeat the password");
+    send(&["wizard-secret-1", "Enter"]);
+    wait_for("TLS certificate");
+    send(&["Enter"]); // self-signed is the first choice on a box without certbot
+    wait_for("Services to enable");
+    send(&["Enter"]);
+    wait_for("Relay host");
+    send(&["Enter"]);
+    let start = Instant::now();
+    loop {
+        let s = screen();
+        if s.contains("Install the systemd unit") && !s.contains("Set up mail.wizard.test") {
+            send(&["n"]);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        if screen().contains("Set up mail.wizard.test for wizard.test") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no final confirmation; screen:\n{}",
+            screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    send(&["y"]);
+    let start = Instant::now();
+    while !done.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the wizard did not finish; screen:\n{}",
+            screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let s = screen();
+    tmux(&["kill-session", "-t", &session]);
+    assert_eq!(
+        std::fs::read_to_string(&done).unwrap().trim(),
+        "EXIT=0",
+        "screen:\n{s}"
+    );
+    assert!(s.contains("mailbox: admin@wizard.test (created)"), "{s}");
+    let data = dir.path().join("data");
+    assert_eq!(get(&data, "hostname"), "mail.wizard.test");
+    assert_eq!(get(&data, "public_ip"), "192.0.2.20");
+    let o = mailctl(
+        &data,
+        &["user", "test-password", "admin@wizard.test"],
+        Some("wizard-secret-1\n"),
+    );
+    assert!(
+        o.status.success(),
+        "the password typed in the wizard does not work"
+    );
+}
