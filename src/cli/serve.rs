@@ -27,7 +27,10 @@ use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
 use crate::smtp::session::{Service, SessionConfig};
 
 /// Service names and the listeners each owns.
-const SERVICES: &[(&str, &[&str])] = &[("smtp", &["smtp", "submission", "submissions"])];
+const SERVICES: &[(&str, &[&str])] = &[
+    ("smtp", &["smtp", "submission", "submissions"]),
+    ("pop3", &["pop3", "pop3s"]),
+];
 
 /// How long shutdown waits for transactions in flight before exiting anyway.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -122,13 +125,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     for s in &args.services {
         match SERVICES.iter().find(|(n, _)| n == s) {
             Some((_, listeners)) => names.extend(listeners.iter()),
-            None if s == "imap" || s == "pop3" => {
+            None if s == "imap" => {
                 return Err(Fail::new(format!(
                     "service '{s}' is not part of this build yet; run `mailctl serve smtp`"
                 ))
                 .into());
             }
-            None => return Err(Fail::usage(format!("unknown service '{s}'; known: smtp")).into()),
+            None => {
+                return Err(Fail::usage(format!("unknown service '{s}'; known: smtp, pop3")).into());
+            }
         }
     }
     if names.is_empty() {
@@ -169,6 +174,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             let want = match name {
                 "smtp" => 2525,
                 "submission" => 2587,
+                "pop3" => 2110,
+                "pop3s" => 2995,
                 _ => 2465,
             };
             vec![free_port(want)]
@@ -229,6 +236,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             cert.display()
         );
         map.remove("submissions");
+        map.remove("pop3s");
     }
 
     let base = SessionConfig {
@@ -361,6 +369,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .collect();
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
+            if name.starts_with("pop3") {
+                let pop = crate::pop3::server::Pop3Listener {
+                    hostname: hostname.clone(),
+                    implicit_tls: name == "pop3s",
+                    pool: backend.pool.clone(),
+                    tls: tls_store.clone(),
+                    limiter: limiters[&name].clone(),
+                    mynetworks: mynetworks.clone(),
+                    plaintext_loopback,
+                };
+                tasks.spawn(Arc::new(pop).run(listener, shutdown.clone()));
+                continue;
+            }
             let mut cfg = base.clone();
             cfg.service = service_of(&name);
             let acc = Acceptor {

@@ -9,6 +9,7 @@
 //! Sockets, TLS and bans belong to `crate::net`.
 
 pub mod maildrop;
+pub mod server;
 pub mod session;
 pub mod wire;
 

@@ -14,7 +14,7 @@ use super::wire;
 /// an AUTH PLAIN response with a long password needs more, so allow some headroom.
 pub const MAX_LINE: usize = 1024;
 /// Errors (bad commands, bad arguments, failed logins) after which the peer is dropped.
-pub const MAX_ERRORS: u32 = 10;
+pub const MAX_ERRORS: u32 = 20;
 /// Failed logins after which the peer is dropped.
 pub const MAX_AUTH_FAILURES: u32 = 3;
 

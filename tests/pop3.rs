@@ -1,0 +1,207 @@
+//! Integration tests of `mailctl serve pop3`: the real binary on ephemeral loopback ports,
+//! mail delivered through its own SMTP listener, fetched with Python's poplib, raw sockets,
+//! fetchmail, getmail6 and curl. Needs python3, curl, fetchmail and getmail6.
+
+#[path = "pop3/clients.rs"]
+mod clients;
+#[path = "pop3/harness.rs"]
+mod harness;
+
+use harness::*;
+
+/// Every command through poplib: STAT/LIST/UIDL/RETR/TOP/DELE/RSET/NOOP/QUIT; sizes match
+/// what RETR sends; deletions happen at QUIT only; UIDLs are stable across sessions.
+#[test]
+fn poplib_full_session_and_stable_uidls() {
+    let dir = data_dir();
+    let server = Server::start(dir.path());
+    deliver(&server, 3, "a");
+    assert_eq!(inbox(dir.path(), 3).len(), 3);
+    let out = python(
+        r#"
+import poplib, sys
+pw = sys.argv[2]
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+caps = p.capa()
+for c in ["TOP", "UIDL", "USER", "SASL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS"]:
+    assert c in caps, (c, caps)
+p.user("alice@example.test"); p.pass_(pw)
+count, size = p.stat()
+assert count == 3, count
+_, listing, _ = p.list()
+sizes = [int(l.split()[1]) for l in listing]
+assert sum(sizes) == size
+_, uidls, _ = p.uidl()
+uidls = [u.split()[1].decode() for u in uidls]
+assert len(set(uidls)) == 3
+for i in range(3):
+    resp, lines, octets = p.retr(i + 1)
+    # poplib strips CRLFs and the stuffing: rebuild what was sent, unstuffed.
+    assert sum(len(l) + 2 for l in lines) == sizes[i], (lines, sizes[i])
+    assert lines[-1] == b".dotted a-%d" % i, lines
+    assert int(resp.split()[1]) == sizes[i], resp
+_, top, _ = p.top(1, 0)
+assert top[-1] == b"" and any(l.startswith(b"Subject: a-") for l in top), top
+p.noop()
+p.dele(1)
+try:
+    p.retr(1); raise SystemExit("RETR of a deleted message succeeded")
+except poplib.error_proto as e:
+    assert b"deleted" in e.args[0], e
+p.rset()
+assert p.stat()[0] == 3
+p.dele(2)
+assert p.stat()[0] == 2
+p.quit()
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+p.user("alice@example.test"); p.pass_(pw)
+_, again, _ = p.uidl()
+again = [u.split()[1].decode() for u in again]
+assert again == [uidls[0], uidls[2]], (again, uidls)
+p.quit()
+print(" ".join(uidls))
+"#,
+        &[&server.port("pop3"), PASSWORD],
+    );
+    assert_eq!(out.split_whitespace().count(), 3);
+    let files = inbox(dir.path(), 2);
+    assert_eq!(files.len(), 2, "exactly message 2 deleted");
+    // RETR marked the survivors \Seen (Dovecot-compatible).
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with(":2,S"), "{name}");
+    }
+}
+
+/// Raw-socket error paths: before auth, bad numbers, DELE twice, overlong line, no QUIT,
+/// a flood of bad commands, `[IN-USE]` and AUTH PLAIN with the continuation.
+#[test]
+fn raw_socket_error_paths() {
+    let dir = data_dir();
+    let server = Server::start(dir.path());
+    deliver(&server, 2, "r");
+    assert_eq!(inbox(dir.path(), 2).len(), 2);
+    python(
+        r#"
+import socket, sys, base64
+port, pw = int(sys.argv[1]), sys.argv[2]
+def conn():
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    assert f.readline().startswith(b"+OK")
+    return s, f
+def cmd(s, f, line):
+    s.sendall(line + b"\r\n")
+    return f.readline()
+s, f = conn()
+for c in [b"STAT", b"LIST", b"RETR 1", b"DELE 1", b"PASS x"]:
+    r = cmd(s, f, c); assert r.startswith(b"-ERR"), (c, r)
+assert cmd(s, f, b"USER alice@example.test").startswith(b"+OK")
+assert cmd(s, f, b"PASS " + pw.encode()).startswith(b"+OK maildrop has 2 messages")
+# A second session on the same maildrop is refused while this one holds it.
+s2, f2 = conn()
+cmd(s2, f2, b"USER alice@example.test")
+r = cmd(s2, f2, b"PASS " + pw.encode())
+assert r.startswith(b"-ERR [IN-USE]"), r
+s2.close()
+for c in [b"RETR 0", b"RETR 3", b"RETR -1", b"RETR x", b"RETR 99999999999999999999", b"TOP 1 x", b"LIST 1 2"]:
+    r = cmd(s, f, c); assert r.startswith(b"-ERR"), (c, r)
+assert cmd(s, f, b"DELE 1").startswith(b"+OK")
+r = cmd(s, f, b"DELE 1"); assert r.startswith(b"-ERR"), r
+r = cmd(s, f, b"RETR 1"); assert r.startswith(b"-ERR"), r
+r = cmd(s, f, b"NOOP " + b"x" * 5000); assert r == b"-ERR line too long\r\n", r
+assert cmd(s, f, b"NOOP").startswith(b"+OK")
+# Vanish without QUIT: the DELE must not be applied.
+s.close()
+# AUTH PLAIN with the "+ " continuation; the lock was released by the dropped session.
+s, f = conn()
+for _ in range(50):
+    r = cmd(s, f, b"AUTH PLAIN")
+    assert r == b"+ \r\n", r
+    r = cmd(s, f, base64.b64encode(b"\0alice@example.test\0" + pw.encode()))
+    if not r.startswith(b"-ERR [IN-USE]"):
+        break
+    import time; time.sleep(0.1)
+assert r.startswith(b"+OK maildrop has 2 messages"), r
+assert cmd(s, f, b"QUIT").startswith(b"+OK")
+# A flood of bad commands ends the connection.
+s, f = conn()
+s.sendall(b"BOGUS\r\n" * 200)
+lines = f.read().split(b"\r\n")
+assert lines[-2] == b"-ERR too many errors, closing connection", lines[-3:]
+assert len(lines) < 50, len(lines)
+"#,
+        &[&server.port("pop3"), PASSWORD],
+    );
+    assert_eq!(
+        inbox(dir.path(), 2).len(),
+        2,
+        "nothing deleted without QUIT"
+    );
+}
+
+/// `auth.plaintext = never`: USER/AUTH refused on the plain port until STLS, then allowed;
+/// the implicit-TLS port works at once.
+#[test]
+fn plaintext_refused_until_stls_and_pop3s() {
+    let dir = data_dir();
+    mailctl_ok(dir.path(), &["config", "set", "auth.plaintext", "never"]);
+    let server = Server::start(dir.path());
+    deliver(&server, 1, "t");
+    assert_eq!(inbox(dir.path(), 1).len(), 1);
+    python(
+        r#"
+import poplib, ssl, sys
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+caps = p.capa()
+assert "STLS" in caps and "USER" not in caps and "SASL" not in caps, caps
+try:
+    p.user("alice@example.test"); raise SystemExit("USER accepted in clear")
+except poplib.error_proto as e:
+    assert b"[AUTH]" in e.args[0], e
+p.stls(context=ctx)
+assert "STLS" not in p.capa()
+p.user("alice@example.test"); p.pass_(sys.argv[3])
+assert p.stat()[0] == 1
+p.quit()
+p = poplib.POP3_SSL("127.0.0.1", int(sys.argv[2]), context=ctx, timeout=30)
+p.user("alice@example.test"); p.pass_(sys.argv[3])
+assert p.stat()[0] == 1
+p.quit()
+"#,
+        &[&server.port("pop3"), &server.port("pop3s"), PASSWORD],
+    );
+}
+
+/// Failed logins feed the per-IP ban: once over `ban.threshold`, new connections are refused.
+#[test]
+fn failed_logins_ban_the_address() {
+    let dir = data_dir();
+    mailctl_ok(dir.path(), &["config", "set", "ban.threshold", "3"]);
+    let server = Server::start(dir.path());
+    let out = python(
+        r#"
+import poplib, sys
+for i in range(3):
+    p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+    p.user("alice@example.test")
+    try:
+        p.pass_("wrong"); raise SystemExit("wrong password accepted")
+    except poplib.error_proto as e:
+        assert b"[AUTH]" in e.args[0], e
+    p.close()
+try:
+    p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+    raise SystemExit("banned address got a greeting: %r" % p.welcome)
+except poplib.error_proto as e:
+    print(e.args[0].decode())
+"#,
+        &[&server.port("pop3")],
+    );
+    assert!(
+        out.contains("too many failed logins"),
+        "{out}\n{}",
+        server.log()
+    );
+}
