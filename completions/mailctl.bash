@@ -19,6 +19,9 @@ _mailctl() {
             mailctl,alias)
                 cmd="mailctl__subcmd__alias"
                 ;;
+            mailctl,autoconfig)
+                cmd="mailctl__subcmd__autoconfig"
+                ;;
             mailctl,ban)
                 cmd="mailctl__subcmd__ban"
                 ;;
@@ -27,6 +30,12 @@ _mailctl() {
                 ;;
             mailctl,config)
                 cmd="mailctl__subcmd__config"
+                ;;
+            mailctl,dkim)
+                cmd="mailctl__subcmd__dkim"
+                ;;
+            mailctl,dns)
+                cmd="mailctl__subcmd__dns"
                 ;;
             mailctl,domain)
                 cmd="mailctl__subcmd__domain"
@@ -133,6 +142,42 @@ _mailctl() {
             mailctl__subcmd__config__subcmd__help,unset)
                 cmd="mailctl__subcmd__config__subcmd__help__subcmd__unset"
                 ;;
+            mailctl__subcmd__dkim,generate)
+                cmd="mailctl__subcmd__dkim__subcmd__generate"
+                ;;
+            mailctl__subcmd__dkim,help)
+                cmd="mailctl__subcmd__dkim__subcmd__help"
+                ;;
+            mailctl__subcmd__dkim,import)
+                cmd="mailctl__subcmd__dkim__subcmd__import"
+                ;;
+            mailctl__subcmd__dkim,show)
+                cmd="mailctl__subcmd__dkim__subcmd__show"
+                ;;
+            mailctl__subcmd__dkim__subcmd__help,generate)
+                cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__generate"
+                ;;
+            mailctl__subcmd__dkim__subcmd__help,help)
+                cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__dkim__subcmd__help,import)
+                cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__import"
+                ;;
+            mailctl__subcmd__dkim__subcmd__help,show)
+                cmd="mailctl__subcmd__dkim__subcmd__help__subcmd__show"
+                ;;
+            mailctl__subcmd__dns,help)
+                cmd="mailctl__subcmd__dns__subcmd__help"
+                ;;
+            mailctl__subcmd__dns,records)
+                cmd="mailctl__subcmd__dns__subcmd__records"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,help)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__dns__subcmd__help,records)
+                cmd="mailctl__subcmd__dns__subcmd__help__subcmd__records"
+                ;;
             mailctl__subcmd__domain,add)
                 cmd="mailctl__subcmd__domain__subcmd__add"
                 ;;
@@ -166,6 +211,9 @@ _mailctl() {
             mailctl__subcmd__help,alias)
                 cmd="mailctl__subcmd__help__subcmd__alias"
                 ;;
+            mailctl__subcmd__help,autoconfig)
+                cmd="mailctl__subcmd__help__subcmd__autoconfig"
+                ;;
             mailctl__subcmd__help,ban)
                 cmd="mailctl__subcmd__help__subcmd__ban"
                 ;;
@@ -174,6 +222,12 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,config)
                 cmd="mailctl__subcmd__help__subcmd__config"
+                ;;
+            mailctl__subcmd__help,dkim)
+                cmd="mailctl__subcmd__help__subcmd__dkim"
+                ;;
+            mailctl__subcmd__help,dns)
+                cmd="mailctl__subcmd__help__subcmd__dns"
                 ;;
             mailctl__subcmd__help,domain)
                 cmd="mailctl__subcmd__help__subcmd__domain"
@@ -234,6 +288,18 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__config,unset)
                 cmd="mailctl__subcmd__help__subcmd__config__subcmd__unset"
+                ;;
+            mailctl__subcmd__help__subcmd__dkim,generate)
+                cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__generate"
+                ;;
+            mailctl__subcmd__help__subcmd__dkim,import)
+                cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__import"
+                ;;
+            mailctl__subcmd__help__subcmd__dkim,show)
+                cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__show"
+                ;;
+            mailctl__subcmd__help__subcmd__dns,records)
+                cmd="mailctl__subcmd__help__subcmd__dns__subcmd__records"
                 ;;
             mailctl__subcmd__help__subcmd__domain,add)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__add"
@@ -401,7 +467,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test dns dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,6 +615,24 @@ _mailctl() {
         mailctl__subcmd__alias__subcmd__remove)
             opts="-q -v -h --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__autoconfig)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -866,6 +950,242 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__dkim)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help generate show import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__generate)
+            opts="-q -v -h --selector --algorithm --force --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "ed25519 rsa" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__help)
+            opts="generate show import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__help__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__import)
+            opts="-q -v -h --selector --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dkim__subcmd__show)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help records help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help)
+            opts="records help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__help__subcmd__records)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dns__subcmd__records)
+            opts="-q -v -h --ip --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__domain)
             opts="-q -v -h --data-dir --json --quiet --verbose --help add remove list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1041,7 +1361,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status domain user alias config queue sendmail install-links serve ban test completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban test dns dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1099,6 +1419,20 @@ _mailctl() {
         mailctl__subcmd__help__subcmd__alias__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__autoconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1223,6 +1557,90 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__config__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dkim)
+            opts="generate show import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dkim__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dkim__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dkim__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns)
+            opts="records"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dns__subcmd__records)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1981,7 +2399,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__serve)
-            opts="-q -v -h --dev --listen --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --dev --listen --allow-root --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

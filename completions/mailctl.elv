@@ -40,6 +40,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand dns 'DNS: the records to publish for a domain'
+            cand dkim 'DKIM signing keys: generate, show the record to publish, import'
+            cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -563,6 +566,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --listen 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --dev 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports 2525/2587/2465'
+            cand --allow-root 'Keep running as root when server.user is empty (containers with no other account)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -630,6 +634,109 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mailctl;dns'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dns;records'= {
+            cand --ip 'The server''s public address(es); default: the public_ip setting'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dns;help'= {
+            cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dns;help;records'= {
+        }
+        &'mailctl;dns;help;help'= {
+        }
+        &'mailctl;dkim'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dkim;generate'= {
+            cand --selector 'Selector (default: the dkim.selector setting, "mail")'
+            cand --algorithm 'ed25519 (small, modern) or rsa (2048 bits, verified everywhere; needs openssl)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Replace an existing key with the same selector'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;show'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;import'= {
+            cand --selector 'selector'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dkim;help'= {
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dkim;help;generate'= {
+        }
+        &'mailctl;dkim;help;show'= {
+        }
+        &'mailctl;dkim;help;import'= {
+        }
+        &'mailctl;dkim;help;help'= {
+        }
+        &'mailctl;autoconfig'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;completions'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -663,6 +770,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand dns 'DNS: the records to publish for a domain'
+            cand dkim 'DKIM signing keys: generate, show the record to publish, import'
+            cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl and every subcommand into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -774,6 +884,24 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;remove'= {
         }
         &'mailctl;help;test'= {
+        }
+        &'mailctl;help;dns'= {
+            cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
+        }
+        &'mailctl;help;dns;records'= {
+        }
+        &'mailctl;help;dkim'= {
+            cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'
+            cand show 'Print the TXT records for the keys held for DOMAIN'
+            cand import 'Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA)'
+        }
+        &'mailctl;help;dkim;generate'= {
+        }
+        &'mailctl;help;dkim;show'= {
+        }
+        &'mailctl;help;dkim;import'= {
+        }
+        &'mailctl;help;autoconfig'= {
         }
         &'mailctl;help;completions'= {
         }

@@ -18,7 +18,7 @@ while [ $i -lt 10 ]; do
   i=$((i + 1))
 done
 $BIN --data-dir "$DIR" config set server.user '' >/dev/null
-$BIN --data-dir "$DIR" -q serve smtp --listen smtp=127.0.0.1:0 --listen submission=127.0.0.1:0 2>"$DIR/log" &
+$BIN --data-dir "$DIR" -q serve smtp --allow-root --listen smtp=127.0.0.1:0 --listen submission=127.0.0.1:0 2>"$DIR/log" &
 PID=$!
 for _ in $(seq 1 100); do grep -q '^listening smtp' "$DIR/log" 2>/dev/null && break; sleep 0.1; done
 ADDR=$(grep '^listening smtp ' "$DIR/log" | awk '{print $3}')

@@ -6,6 +6,7 @@
 //! `net` drives them.
 
 pub mod auth;
+pub mod autoconfig;
 pub mod cli;
 pub mod core;
 pub mod dns;

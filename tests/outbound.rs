@@ -16,28 +16,16 @@ use std::time::{Duration, Instant};
 use harness::*;
 use mail_parser::MimeHeaders;
 
-/// An Ed25519 DKIM key: (PKCS#8 PEM for mailctl, base64 public key for the TXT record).
-fn dkim_key() -> (String, String) {
-    use base64::Engine;
-    use mail_auth::common::crypto::Ed25519Key;
-    let pkcs8 = Ed25519Key::generate_pkcs8().unwrap();
-    let public = Ed25519Key::from_pkcs8_der(&pkcs8).unwrap().public_key();
-    let b64 = base64::engine::general_purpose::STANDARD;
-    (
-        format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            b64.encode(&pkcs8)
-        ),
-        b64.encode(public),
-    )
-}
-
-fn zones(dkim_public: &str) -> Vec<(&'static str, String)> {
+fn zones(dkim_records: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("a.test", format!("@ IN MX 10 mail.a.test.\nmail IN A 127.0.0.2\nmail._domainkey IN TXT \"v=DKIM1; k=ed25519; p={dkim_public}\"\n")),
+        ("a.test", format!("@ IN MX 10 mail.a.test.
+mail IN A 127.0.0.2
+{dkim_records}
+")),
         ("b.test", "@ IN MX 10 mail.b.test.\nmail IN A 127.0.0.3\n".into()),
         ("c.test", "@ IN MX 10 mail.c.test.\nmail IN A 127.0.0.4\n".into()),
         ("null.test", "@ IN MX 0 .\n".into()),
+        ("cname.test", "@ IN MX 10 alias.cname.test.\nalias IN CNAME mail.b.test.\n".into()),
         ("loop.test", "@ IN MX 10 mail.a.test.\n".into()),
         ("hostile.test", "silent IN MX 10 h1.hostile.test.\nendless IN MX 10 h2.hostile.test.\ndrop IN MX 10 h3.hostile.test.\ngarbage IN MX 10 h4.hostile.test.\nh1 IN A 127.0.0.5\nh2 IN A 127.0.0.6\nh3 IN A 127.0.0.7\nh4 IN A 127.0.0.8\n".into()),
     ]
@@ -52,10 +40,6 @@ struct World {
 }
 
 fn world() -> World {
-    let (private, public) = dkim_key();
-    let z = zones(&public);
-    let zr: Vec<(&str, &str)> = z.iter().map(|(o, r)| (*o, r.as_str())).collect();
-    let dns = dns::DnsServer::start(&zr);
     let port = common_port(&[
         "127.0.0.2",
         "127.0.0.3",
@@ -65,13 +49,15 @@ fn world() -> World {
         "127.0.0.7",
         "127.0.0.8",
     ]);
+    // The DNS server needs the DKIM records, which need the keys: make the instances first
+    // and point them at the server once it runs.
     let a = Instance::new(
         "127.0.0.2",
         port,
         "mail.a.test",
         "a.test",
         &["alice"],
-        &dns.addr(),
+        "127.0.0.1:9",
     );
     let b = Instance::new(
         "127.0.0.3",
@@ -79,16 +65,38 @@ fn world() -> World {
         "mail.b.test",
         "b.test",
         &["bob"],
-        &dns.addr(),
+        "127.0.0.1:9",
     );
-    std::fs::create_dir_all(a.path().join("dkim")).unwrap();
-    std::fs::write(a.path().join("dkim/a.test.mail.key"), private).unwrap();
+    // Both algorithms, as `mailctl dkim generate` makes and publishes them (RFC 8463 dual
+    // signing). The zone lines are pasted exactly as printed.
+    let mut records = String::new();
+    for args in [
+        &["dkim", "generate", "a.test"][..],
+        &[
+            "dkim",
+            "generate",
+            "a.test",
+            "--algorithm",
+            "rsa",
+            "--selector",
+            "rsa",
+        ][..],
+    ] {
+        let j = json(a.path(), args);
+        records.push_str(j[0]["zone"].as_str().unwrap());
+        records.push('\n');
+    }
+    let z = zones(&records);
+    let zr: Vec<(&str, &str)> = z.iter().map(|(o, r)| (*o, r.as_str())).collect();
+    let dns = dns::DnsServer::start(&zr);
+    a.set("dns.nameserver", &dns.addr());
+    b.set("dns.nameserver", &dns.addr());
     World {
         dns_port: dns.port,
         _dns: dns,
         a,
         b,
-        dkim_public: public,
+        dkim_public: records,
     }
 }
 
@@ -517,4 +525,94 @@ fn sendmail_and_mailq_personalities() {
         std::fs::read_dir(w.a.path().join("queue")).unwrap().count(),
         0
     );
+}
+
+#[test]
+fn the_sender_hears_about_a_delay_once() {
+    let w = world();
+    w.a.set("queue.delay_warning", "1s");
+    let mut c = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(w.a.path())
+        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"Subject: slow\n\nhello\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+    // B is not running: the first attempt defers.
+    let j = json(w.a.path(), &["queue", "flush"]);
+    assert_eq!(j["outbound"]["deferred"], 1, "{j}");
+    std::thread::sleep(Duration::from_millis(2100));
+    json(w.a.path(), &["queue", "flush"]);
+    json(w.a.path(), &["queue", "flush"]);
+    let notices = w.a.wait_mail("alice", "a.test", 1, 10);
+    assert_eq!(notices.len(), 1, "exactly one notice");
+    let n = &notices[0];
+    assert!(
+        n.contains("Subject: Delayed Mail (still being retried)")
+            && n.contains("Action: delayed")
+            && n.contains("Status: 4."),
+        "{n}"
+    );
+    // The message itself is still queued for bob.
+    let q = json(w.a.path(), &["queue", "list"]);
+    assert!(
+        q.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["recipients"][0]["address"] == "bob@b.test"),
+        "{q}"
+    );
+}
+
+#[test]
+fn an_unencrypted_relay_must_be_on_loopback() {
+    let w = world();
+    w.a.set("relay.mode", "relay");
+    w.a.set("relay.host", "192.0.2.1"); // never contacted: refused before connecting
+    w.a.set("relay.tls", "none");
+    let mut c = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(w.a.path())
+        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"Subject: x\n\nhello\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+    json(w.a.path(), &["queue", "flush"]);
+    let q = json(w.a.path(), &["queue", "list"]);
+    let err = q[0]["recipients"][0]["last_error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("relay.tls = none is allowed only for a relay on loopback"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_mx_that_is_a_cname_is_tolerated_and_logged() {
+    let mut w = world();
+    ok(w.b.path(), &["domain", "add", "cname.test"]);
+    ok(
+        w.b.path(),
+        &["alias", "add", "carol@cname.test", "bob@b.test"],
+    );
+    w.a.start();
+    w.b.start();
+    swaks(w.a.addr(), "alice@a.test", "carol@cname.test", "via cname");
+    let got = w.b.wait_mail("bob", "b.test", 1, 30);
+    assert!(got[0].contains("Subject: via cname"));
+    assert!(w.a.log().contains("MX target is a CNAME"), "{}", w.a.log());
 }

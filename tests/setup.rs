@@ -73,6 +73,22 @@ fn non_interactive_sets_up_everything_it_is_told() {
     let dir = tempfile::tempdir().unwrap();
     let j = json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
     assert_eq!(j["hostname"], "mail.example.test");
+    // The DNS records to publish, including the DKIM key setup made.
+    let recs = j["dns_records"].as_array().unwrap();
+    let has = |name: &str, ty: &str| recs.iter().any(|r| r["name"] == name && r["type"] == ty);
+    assert!(
+        has("example.test", "MX")
+            && has("mail.example.test", "A")
+            && has("_dmarc.example.test", "TXT"),
+        "{recs:?}"
+    );
+    assert!(
+        recs.iter()
+            .any(|r| r["name"] == "mail._domainkey.example.test"
+                && r["value"].as_str().unwrap().starts_with("v=DKIM1;")),
+        "{recs:?}"
+    );
+    assert!(dir.path().join("dkim/example.test.mail.key").exists());
     assert_eq!(j["admin"], "admin@example.test");
     assert_eq!(
         j["services"],
@@ -255,6 +271,10 @@ fn rerun_keeps_settings_and_loses_nothing() {
     assert!(
         steps.contains("password kept") && steps.contains("kept"),
         "{steps}"
+    );
+    assert!(
+        steps.contains("kept the existing key"),
+        "a re-run must not replace the DKIM key: {steps}"
     );
     assert_eq!(
         get(dir.path(), "listen.imap"),
@@ -468,4 +488,89 @@ fn interactive_wizard_in_a_terminal() {
         o.status.success(),
         "the password typed in the wizard does not work"
     );
+    send_through_the_configured_server(&data, "admin@wizard.test", "wizard-secret-1");
+}
+
+/// Starts the configured server (on test ports) and sends a message with swaks through
+/// submission with STARTTLS and AUTH, as a new user's mail client would; it must land in the
+/// mailbox the wizard created.
+fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
+    use std::io::BufRead;
+    mailctl(
+        data,
+        &["config", "set", "dns.nameserver", "127.0.0.1:9"],
+        None,
+    );
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "serve",
+            "smtp",
+            "--listen",
+            "smtp=127.0.0.1:0",
+            "--listen",
+            "submission=127.0.0.1:0",
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(addr) = line.strip_prefix("listening submission ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the configured server did not start");
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let o = Command::new("swaks")
+        .args(["--server", host, "--port", port, "--tls", "--auth", "PLAIN"])
+        .args([
+            "--auth-user",
+            user,
+            "--auth-password",
+            password,
+            "--from",
+            user,
+            "--to",
+            user,
+        ])
+        .args([
+            "--header",
+            "Subject: hello from the wizard test",
+            "--timeout",
+            "20",
+        ])
+        .output()
+        .expect("swaks is required (scripts/test installs it)");
+    let (local, domain) = user.split_once('@').unwrap();
+    let new = data.join("mail").join(domain).join(local).join("new");
+    let start = Instant::now();
+    let mut found = false;
+    while start.elapsed() < Duration::from_secs(20) && !found {
+        found = std::fs::read_dir(&new)
+            .map(|d| d.count() > 0)
+            .unwrap_or(false);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+    assert!(
+        o.status.success(),
+        "swaks: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(found, "the message never reached {user}'s Maildir");
 }

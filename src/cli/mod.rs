@@ -5,8 +5,11 @@
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
 
 mod alias;
+mod autoconfig;
 mod ban;
 mod config;
+mod dkim;
+pub mod dns;
 mod domain;
 pub mod generate;
 pub mod password;
@@ -91,6 +94,14 @@ pub enum Command {
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
+    /// DNS: the records to publish for a domain.
+    #[command(subcommand)]
+    Dns(dns::Cmd),
+    /// DKIM signing keys: generate, show the record to publish, import.
+    #[command(subcommand)]
+    Dkim(dkim::Cmd),
+    /// Print the mail client autoconfiguration document (config-v1.1.xml) for a domain.
+    Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl and every subcommand into DIR.
@@ -218,6 +229,9 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => ban::run(ctx, c),
         Command::Test(a) => probe::run(ctx, a),
+        Command::Autoconfig(a) => autoconfig::run(ctx, a),
+        Command::Dkim(c) => dkim::run(ctx, c),
+        Command::Dns(c) => dns::run(ctx, c),
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

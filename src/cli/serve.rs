@@ -30,6 +30,7 @@ use crate::smtp::session::{Service, SessionConfig};
 const SERVICES: &[(&str, &[&str])] = &[
     ("smtp", &["smtp", "submission", "submissions"]),
     ("pop3", &["pop3", "pop3s"]),
+    ("autoconfig", &["autoconfig"]),
 ];
 
 /// How long shutdown waits for transactions in flight before exiting anyway.
@@ -46,28 +47,14 @@ pub struct Args {
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
     #[arg(long = "listen", value_name = "NAME=ADDR:PORT")]
     pub listen: Vec<String>,
+    /// Keep running as root when server.user is empty (containers with no other account).
+    #[arg(long)]
+    pub allow_root: bool,
 }
 
 struct DevAccount {
     user: Address,
     password: String,
-}
-
-fn machine_hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: valid buffer of the given length.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
-    let name = if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        String::new()
-    };
-    if name.is_empty() {
-        "localhost".into()
-    } else {
-        name
-    }
 }
 
 fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
@@ -116,10 +103,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             _ => "trace",
         })
     });
-    let _ = tracing_subscriber::fmt()
+    // Colours only for a person at a terminal; under systemd (JOURNAL_STREAM is set) the
+    // journal stamps each line itself, so ours would be noise.
+    let ansi = crate::output::stderr_is_tty() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(ansi);
+    let _ = if std::env::var_os("JOURNAL_STREAM").is_some() {
+        builder.without_time().try_init()
+    } else {
+        builder.try_init()
+    };
 
     let mut names: Vec<&str> = Vec::new();
     for s in &args.services {
@@ -132,7 +127,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 .into());
             }
             None => {
-                return Err(Fail::usage(format!("unknown service '{s}'; known: smtp, pop3")).into());
+                let known: Vec<&str> = SERVICES.iter().map(|(n, _)| *n).collect();
+                return Err(Fail::usage(format!(
+                    "unknown service '{s}'; known: {}",
+                    known.join(", ")
+                ))
+                .into());
             }
         }
     }
@@ -210,7 +210,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let cert = setting_path("tls.cert", data_dir.tls().join("cert.pem"))?;
     let key = setting_path("tls.key", data_dir.tls().join("key.pem"))?;
     let hostname = match db.setting("hostname")? {
-        h if h.is_empty() => machine_hostname(),
+        h if h.is_empty() => crate::core::settings::system_hostname(),
         h => h,
     };
     if args.dev && !cert.exists() {
@@ -290,12 +290,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    // The dev server runs as whoever started it, data in the cwd; an empty server.user
-    // means "stay" (containers that already run as the right account).
-    if !args.dev && !server_user.is_empty() {
-        crate::net::privs::drop_to(&server_user).map_err(|e| {
-            Fail::hint(e.to_string(), "create the account, or `mailctl config set server.user ''` to keep running as root")
-        })?;
+    // The dev server runs as whoever started it, data in the cwd. Otherwise root only binds:
+    // a mail daemon parsing the world's input must not keep root's powers.
+    if !args.dev && crate::net::privs::is_root() {
+        if !server_user.is_empty() {
+            crate::net::privs::drop_to(&server_user).map_err(|e| {
+                Fail::hint(e.to_string(), "create the account (`mailctl setup` does), or set server.user to an existing one")
+            })?;
+        } else if !args.allow_root {
+            return Err(Fail::hint(
+                "refusing to run as root with server.user empty",
+                "`mailctl config set server.user mailctl` (an existing account), or pass --allow-root in a container that has no other account",
+            )
+            .into());
+        }
     }
 
     let queue_dir = data_dir.queue();
@@ -353,12 +361,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
         let reload = tls_store.clone();
-        tokio::spawn(shutdown::handle_signals(trigger, move || {
+        let signals = shutdown::handle_signals(trigger, move || {
+            crate::net::notify::notify("RELOADING=1");
             match reload.reload() {
                 Ok(()) => tracing::info!("TLS certificate reloaded"),
                 Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
             }
-        }));
+            crate::net::notify::notify("READY=1");
+        })?;
+        tokio::spawn(signals);
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = outbound {
             tasks.spawn(o.run(shutdown.clone()));
@@ -382,6 +393,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 tasks.spawn(Arc::new(pop).run(listener, shutdown.clone()));
                 continue;
             }
+            if name == "autoconfig" {
+                tasks.spawn(crate::autoconfig::serve(
+                    listener,
+                    backend.pool.clone(),
+                    shutdown.clone(),
+                ));
+                continue;
+            }
             let mut cfg = base.clone();
             cfg.service = service_of(&name);
             let acc = Acceptor {
@@ -395,6 +414,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
+        // Listeners are bound, privileges dropped, signal handlers in place: ready.
+        crate::net::notify::notify("READY=1");
         while tasks.join_next().await.is_some() {}
         Ok::<(), anyhow::Error>(())
     })?;

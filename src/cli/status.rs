@@ -17,6 +17,10 @@ struct Status {
     domains: u64,
     users: u64,
     aliases: u64,
+    queue: u64,
+    deferred: u64,
+    held: u64,
+    banned: Vec<String>,
     listeners: Vec<Listener>,
 }
 
@@ -62,6 +66,12 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
         domains: db.domains()?.len() as u64,
         users: db.user_count()?,
         aliases: db.alias_count()?,
+        queue: db.queue_size()?,
+        deferred: db
+            .queue_entries(crate::core::outqueue::Filter::Deferred)?
+            .len() as u64,
+        held: db.queue_entries(crate::core::outqueue::Filter::Held)?.len() as u64,
+        banned: db.bans()?.into_iter().map(|b| b.ip).collect(),
         listeners,
     };
     if ctx.json {
@@ -74,6 +84,21 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
         ("domains", st.domains.to_string()),
         ("users", st.users.to_string()),
         ("aliases", st.aliases.to_string()),
+        (
+            "queue",
+            format!(
+                "{} message(s), {} deferred, {} held",
+                st.queue, st.deferred, st.held
+            ),
+        ),
+        (
+            "banned",
+            if st.banned.is_empty() {
+                "none".to_string()
+            } else {
+                st.banned.join(", ")
+            },
+        ),
     ]);
     out.push('\n');
     out.push_str(&output::table(
@@ -95,7 +120,5 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
 
 /// The machine's host name, as `uname -n` gives it.
 pub fn system_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into())
+    crate::core::settings::system_hostname()
 }

@@ -90,6 +90,8 @@ const MIGRATIONS: &[&str] = &[
         reply TEXT NOT NULL
     );
     CREATE INDEX queue_attempts_message ON queue_attempts(message_id);",
+    // 4: whether the sender was told that a message is delayed (queue.delay_warning).
+    "ALTER TABLE queue_messages ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -76,6 +76,16 @@ pub struct Attempt {
     pub reply: String,
 }
 
+/// A message whose sender is due a delay notice.
+#[derive(Debug, Clone)]
+pub struct DelayedMessage {
+    pub id: String,
+    pub sender: String,
+    pub created: i64,
+    /// (recipient, last error) of the recipients still being retried.
+    pub recipients: Vec<(String, String)>,
+}
+
 /// Which messages `queue list` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
@@ -142,12 +152,19 @@ impl Db {
         )?)
     }
 
-    /// Records the results of an attempt, releases the leases, and keeps the history.
-    pub fn outbound_record(&mut self, message_id: &str, results: &[AttemptResult]) -> Result<()> {
+    /// Records the results of attempts on several messages in one transaction (one fsync
+    /// for a whole batch, not one per message), releases the leases, keeps the history, and
+    /// removes the messages that are done. Returns the ids removed (the caller deletes their
+    /// spool files).
+    pub fn outbound_record(
+        &mut self,
+        batch: &[(String, Vec<AttemptResult>)],
+    ) -> Result<Vec<String>> {
         let t = now();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Vec::new();
         {
             let mut upd = tx.prepare_cached(
                 "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
@@ -156,27 +173,34 @@ impl Db {
             let mut hist = tx.prepare_cached(
                 "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for r in results {
-                let (status, next, err, word) = match r.outcome {
-                    AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
-                    AttemptOutcome::Deferred(at) => {
-                        ("queued", at, Some(r.reply.as_str()), "deferred")
-                    }
-                    AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
-                };
-                upd.execute(params![r.recipient_id, status, next, err, t])?;
-                hist.execute(params![
-                    r.recipient_id,
-                    message_id,
-                    t,
-                    r.host,
-                    word,
-                    r.reply
-                ])?;
+            for (message_id, results) in batch {
+                for r in results {
+                    let (status, next, err, word) = match r.outcome {
+                        AttemptOutcome::Delivered => ("delivered", t, None, "delivered"),
+                        AttemptOutcome::Deferred(at) => {
+                            ("queued", at, Some(r.reply.as_str()), "deferred")
+                        }
+                        AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
+                    };
+                    upd.execute(params![r.recipient_id, status, next, err, t])?;
+                    hist.execute(params![
+                        r.recipient_id,
+                        message_id,
+                        t,
+                        r.host,
+                        word,
+                        r.reply
+                    ])?;
+                }
+            }
+        }
+        for (message_id, _) in batch {
+            if finish_if_done(&tx, message_id)? {
+                done.push(message_id.clone());
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(done)
     }
 
     /// Messages with recipients that failed permanently and whose sender was not told yet.
@@ -196,6 +220,42 @@ impl Db {
         )?;
         let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Messages queued before `older_than` whose sender has not been told they are delayed:
+    /// (id, sender, created, [(recipient, last error)]) for recipients still being retried.
+    pub fn delay_warnings_due(&self, older_than: i64) -> Result<Vec<DelayedMessage>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT m.id, m.mail_from, m.created, coalesce(r.original, r.address), coalesce(r.last_error, '')
+             FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
+             WHERE m.warned = 0 AND m.mail_from != '' AND m.created <= ?1
+               AND r.local = 0 AND r.status = 'queued' AND r.attempts > 0
+             ORDER BY m.id, r.id LIMIT 1000",
+        )?;
+        let mut rows = stmt.query([older_than])?;
+        let mut out: Vec<DelayedMessage> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let rcpt = (r.get(3)?, r.get(4)?);
+            match out.last_mut() {
+                Some(m) if m.id == id => m.recipients.push(rcpt),
+                _ => out.push(DelayedMessage {
+                    id,
+                    sender: r.get(1)?,
+                    created: r.get(2)?,
+                    recipients: vec![rcpt],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn mark_warned(&self, message_id: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE queue_messages SET warned = 1 WHERE id = ?1",
+            [message_id],
+        )?;
+        Ok(())
     }
 
     /// Marks failed recipients as told, and removes the message if nothing is left to do.
@@ -422,9 +482,9 @@ mod tests {
         assert_eq!(c.len(), 2);
         // Leased: a second claimer gets nothing, even when forcing.
         assert!(db.outbound_claim(10, 600, true).unwrap().is_empty());
-        db.outbound_record(
-            "Q1",
-            &[
+        db.outbound_record(&[(
+            "Q1".to_string(),
+            vec![
                 AttemptResult {
                     recipient_id: c[0].recipient_id,
                     host: "mx".into(),
@@ -438,7 +498,7 @@ mod tests {
                     reply: "550 no".into(),
                 },
             ],
-        )
+        )])
         .unwrap();
         assert!(
             !db.outbound_finish("Q1").unwrap(),
@@ -461,16 +521,18 @@ mod tests {
         assert_eq!(db.queue_set_held(&["Q1".into()], true).unwrap(), 1);
         let c = db.outbound_claim(10, 600, false).unwrap();
         assert_eq!(c.len(), 1, "held messages are not attempted");
-        db.outbound_record(
-            "Q2",
-            &[AttemptResult {
-                recipient_id: c[0].recipient_id,
-                host: "mx".into(),
-                outcome: AttemptOutcome::Deferred(now() + 3600),
-                reply: "451 later".into(),
-            }],
-        )
-        .unwrap();
+        let done = db
+            .outbound_record(&[(
+                "Q2".to_string(),
+                vec![AttemptResult {
+                    recipient_id: c[0].recipient_id,
+                    host: "mx".into(),
+                    outcome: AttemptOutcome::Deferred(now() + 3600),
+                    reply: "451 later".into(),
+                }],
+            )])
+            .unwrap();
+        assert!(done.is_empty());
         assert_eq!(db.queue_entries(Filter::Held).unwrap().len(), 1);
         assert_eq!(db.queue_entries(Filter::Deferred).unwrap()[0].id, "Q2");
         assert!(db.outbound_claim(10, 600, false).unwrap().is_empty());

@@ -89,6 +89,7 @@ settings! {
     "listen.imaps": Kind::Listen, "0.0.0.0:993", "Where IMAP over implicit TLS listens.";
     "listen.pop3": Kind::Listen, "0.0.0.0:110", "Where POP3 with STLS listens.";
     "listen.pop3s": Kind::Listen, "0.0.0.0:995", "Where POP3 over implicit TLS listens.";
+    "listen.autoconfig": Kind::Listen, "", "Where the client autoconfiguration HTTP responder listens (off by default; put a TLS proxy for autoconfig.<domain> in front).";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
     "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
     "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root. Empty: keep running as root.";
@@ -117,8 +118,8 @@ settings! {
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
     "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
     "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
-    "delivery.max_connections": Kind::Count, "20", "Most simultaneous outbound SMTP connections.";
-    "delivery.max_per_domain": Kind::Count, "4", "Most simultaneous outbound connections to one destination domain.";
+    "delivery.max_connections": Kind::Count, "100", "Most simultaneous outbound SMTP connections (Postfix: default_process_limit 100).";
+    "delivery.max_per_domain": Kind::Count, "20", "Most simultaneous outbound connections to one destination domain (Postfix: default_destination_concurrency_limit 20).";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";

@@ -1,2 +1,5 @@
 //! DNS: resolver construction and the mail-related record checks (MX, PTR, SPF, DKIM, DMARC,
 //! DNSBL) with advice on what to publish.
+
+pub mod dkim;
+pub mod records;

@@ -8,6 +8,7 @@
 pub mod dbpool;
 pub mod limits;
 pub mod listen;
+pub mod notify;
 pub mod privs;
 pub mod shutdown;
 pub mod tls;

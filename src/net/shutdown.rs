@@ -35,23 +35,29 @@ impl Shutdown {
     }
 }
 
-/// Runs until SIGTERM or SIGINT, calling `on_hup` for each SIGHUP; then fires `trigger`.
-pub async fn handle_signals(
+/// Installs the SIGTERM/SIGINT/SIGHUP handlers now, and returns the task that runs until
+/// SIGTERM or SIGINT, calling `on_hup` for each SIGHUP, and then fires `trigger`.
+///
+/// The handlers are installed before this returns, so a caller can announce readiness right
+/// after: a SIGHUP that arrived before them would kill the process (its default action).
+pub fn handle_signals(
     trigger: Trigger,
     on_hup: impl Fn() + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<impl std::future::Future<Output = ()> + Send> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut hup = signal(SignalKind::hangup())?;
-    loop {
-        tokio::select! {
-            _ = term.recv() => break,
-            _ = int.recv() => break,
-            _ = hup.recv() => on_hup(),
+    Ok(async move {
+        loop {
+            tokio::select! {
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+                _ = hup.recv() => on_hup(),
+            }
         }
-    }
-    tracing::info!("shutting down: finishing transactions in flight");
-    trigger.fire();
-    Ok(())
+        tracing::info!("shutting down: finishing transactions in flight");
+        super::notify::notify("STOPPING=1");
+        trigger.fire();
+    })
 }

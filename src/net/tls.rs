@@ -38,8 +38,25 @@ pub fn load(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, NetError> {
 /// Writes a self-signed certificate and key for `names` (0600 key). For `serve --dev` and
 /// `setup --tls self-signed`.
 pub fn write_self_signed(names: &[String], cert: &Path, key: &Path) -> Result<(), NetError> {
-    let ck = rcgen::generate_simple_self_signed(names.to_vec())
-        .map_err(|e| NetError::Tls(e.to_string()))?;
+    // rcgen's defaults are valid from 1975 to 4096 with a CN of "rcgen self signed cert";
+    // a certificate a person inspects should name its host and expire like a real one.
+    let tls = |e: rcgen::Error| NetError::Tls(e.to_string());
+    let mut params = rcgen::CertificateParams::new(names.to_vec()).map_err(tls)?;
+    let now = std::time::SystemTime::now();
+    params.not_before = (now - std::time::Duration::from_secs(86400)).into();
+    params.not_after = (now + std::time::Duration::from_secs(825 * 86400)).into();
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(
+        rcgen::DnType::CommonName,
+        names.first().cloned().unwrap_or_else(|| "localhost".into()),
+    );
+    dn.push(rcgen::DnType::OrganizationName, "mailctl self-signed");
+    params.distinguished_name = dn;
+    let signing_key = rcgen::KeyPair::generate().map_err(tls)?;
+    let ck = rcgen::CertifiedKey {
+        cert: params.self_signed(&signing_key).map_err(tls)?,
+        signing_key,
+    };
     if let Some(dir) = cert.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| NetError::Tls(format!("{}: {e}", dir.display())))?;

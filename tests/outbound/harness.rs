@@ -129,7 +129,7 @@ impl Instance {
         let mut child = Command::new(BIN)
             .arg("--data-dir")
             .arg(self.path())
-            .args(["serve", "smtp"])
+            .args(["serve", "smtp", "--allow-root"])
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -82,7 +82,7 @@ impl Server {
         let mut cmd = Command::new(BIN);
         cmd.arg("--data-dir")
             .arg(dir)
-            .args(["serve", "smtp", "pop3"]);
+            .args(["serve", "smtp", "pop3", "--allow-root"]);
         for l in LISTENERS {
             cmd.args(["--listen", &format!("{l}=127.0.0.1:0")]);
         }

@@ -107,7 +107,7 @@ impl Server {
         let mut child = cmd
             .arg("--data-dir")
             .arg(dir)
-            .args(["serve", "smtp"])
+            .args(["serve", "smtp", "--allow-root"])
             .args([
                 "--listen",
                 "smtp=127.0.0.1:0",

@@ -101,6 +101,7 @@ struct Summary {
     tls_cert: String,
     steps: Vec<Step>,
     next: Vec<String>,
+    dns_records: Vec<crate::dns::records::Record>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
@@ -124,6 +125,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             "\npassword for {}: {p}\n(shown once; store it now)\n",
             summary.admin
         ));
+    }
+    out.push_str("\nPublish these DNS records (`mailctl dns records` prints them again):\n");
+    for r in &summary.dns_records {
+        out.push_str(&format!("  {}\n", r.zone));
     }
     out.push_str("\nNext:\n");
     for n in &summary.next {
@@ -486,7 +491,48 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         }
     }
 
-    // 5. The systemd unit.
+    // 5. A DKIM key, so mail from the domain is signed from the first message on. RSA is
+    // what every receiver verifies; without openssl, Ed25519.
+    let dkim_dir = ctx.data_dir.dkim();
+    if crate::dns::dkim::keys(&dkim_dir, &a.domain)
+        .map(|k| k.is_empty())
+        .unwrap_or(true)
+    {
+        let selector = db.setting("dkim.selector")?;
+        let key = crate::dns::dkim::generate(
+            &dkim_dir,
+            &a.domain,
+            &selector,
+            crate::dns::dkim::Algorithm::Rsa,
+            false,
+        )
+        .or_else(|_| {
+            crate::dns::dkim::generate(
+                &dkim_dir,
+                &a.domain,
+                &selector,
+                crate::dns::dkim::Algorithm::Ed25519,
+                false,
+            )
+        })
+        .map_err(|e| Fail::new(e.to_string()))?;
+        if running_as_root {
+            chown_tree(&dkim_dir, &a.service_user)?;
+        }
+        step(
+            "DKIM",
+            format!(
+                "{:?} key, selector {} ({})",
+                key.algorithm,
+                key.selector,
+                key.path.display()
+            ),
+        );
+    } else {
+        step("DKIM", "kept the existing key(s)".to_string());
+    }
+
+    // 6. The systemd unit.
     if a.install_service {
         let path = PathBuf::from("/etc/systemd/system/mailctl.service");
         let exe = std::env::current_exe()?.display().to_string();
@@ -502,6 +548,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         );
     }
 
+    let dns_records = super::dns::records_for(ctx, &db, &a.domain, &a.public_ips)?;
     let d = a.domain.unicode();
     let next = vec![
         format!("mailctl dns records {d}      # the DNS records to publish"),
@@ -522,6 +569,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         tls_cert: tls_cert.display().to_string(),
         steps,
         next,
+        dns_records,
     })
 }
 

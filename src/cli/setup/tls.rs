@@ -1,37 +1,21 @@
 //! Certificates for setup: a self-signed one made now, or existing PEM files checked before
 //! they are configured (so a typo is caught here, not at the daemon's first handshake).
 
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-/// Writes a self-signed certificate for `names` to `dir/cert.pem` and `dir/key.pem` (0600).
+/// Writes a self-signed certificate for `names` to `dir/cert.pem` and `dir/key.pem` (key
+/// 0600, directory 0700), with the same generator `serve --dev` uses.
 pub fn write_self_signed(dir: &Path, names: &[String]) -> anyhow::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    let ck = rcgen::generate_simple_self_signed(names.to_vec())?;
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");
-    write_private(&key, ck.signing_key.serialize_pem().as_bytes())?;
-    write_private(&cert, ck.cert.pem().as_bytes())?;
+    crate::net::tls::write_self_signed(names, &cert, &key)?;
     Ok((cert, key))
-}
-
-/// Writes a file readable only by its owner, atomically (temp file + rename).
-pub fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(data)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 /// Checks that `cert` holds at least one certificate and `key` a private key.

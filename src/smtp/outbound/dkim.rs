@@ -36,37 +36,28 @@ pub fn from_domain(message: &[u8]) -> Option<String> {
         .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
 }
 
-/// The `DKIM-Signature:` header line (with CRLF) for `message`, if a key for its From domain
-/// is held. Errors are logged and the message goes unsigned rather than undelivered.
+/// The `DKIM-Signature:` header lines (each with CRLF) for `message`: one per key held for
+/// its From domain, so an Ed25519 and an RSA key sign together as RFC 8463 suggests.
+/// Errors are logged and the message goes unsigned rather than undelivered.
 pub fn signature_for(dkim_dir: &Path, message: &[u8]) -> Option<String> {
-    let domain = from_domain(message)?;
-    let (selector, pem) = find_key(dkim_dir, &domain)?;
-    match sign(&pem, &domain, &selector, message) {
-        Ok(h) => Some(h),
+    let from = from_domain(message)?;
+    let domain = crate::core::Domain::parse(&from).ok()?;
+    let keys = match crate::dns::dkim::keys(dkim_dir, &domain) {
+        Ok(k) => k,
         Err(e) => {
-            tracing::warn!(%domain, %selector, "DKIM signing failed, sending unsigned: {e}");
-            None
+            tracing::warn!(%domain, "DKIM keys unreadable, sending unsigned: {e}");
+            return None;
+        }
+    };
+    let mut headers = String::new();
+    for key in keys {
+        let pem = std::fs::read_to_string(&key.path).ok()?;
+        match sign(&pem, domain.as_str(), &key.selector, message) {
+            Ok(h) => headers.push_str(&h),
+            Err(e) => tracing::warn!(%domain, selector = %key.selector, "DKIM signing failed: {e}"),
         }
     }
-}
-
-/// The first key for `domain` in the directory, by file name order: (selector, PEM).
-fn find_key(dir: &Path, domain: &str) -> Option<(String, String)> {
-    let prefix = format!("{domain}.");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.starts_with(&prefix) && n.ends_with(".key"))
-        .collect();
-    names.sort();
-    let name = names.into_iter().next()?;
-    let selector = name[prefix.len()..name.len() - ".key".len()].to_string();
-    if selector.is_empty() || selector.contains("..") || selector.contains('/') {
-        return None;
-    }
-    let pem = std::fs::read_to_string(dir.join(&name)).ok()?;
-    Some((selector, pem))
+    (!headers.is_empty()).then_some(headers)
 }
 
 pub fn sign(pem: &str, domain: &str, selector: &str, message: &[u8]) -> Result<String, String> {

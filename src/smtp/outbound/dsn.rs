@@ -27,6 +27,8 @@ pub struct Report<'a> {
     pub failures: &'a [Failure],
     /// The original message (only its header section is included).
     pub original: &'a [u8],
+    /// A delay notice (Action: delayed) rather than a failure report.
+    pub delayed: bool,
 }
 
 /// The enhanced status code (RFC 3463) in a reply, else one derived from the basic code.
@@ -72,13 +74,22 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
     let date = chrono::DateTime::from_timestamp(r.arrival, 0)
         .unwrap_or_default()
         .to_rfc2822();
-    let mut human = format!(
-        "This is the mail system at host {host}.\r\n\r\n\
-         I'm sorry to have to inform you that your message could not\r\n\
-         be delivered to one or more recipients. It's attached below.\r\n\r\n\
-         For further assistance, please send mail to postmaster.\r\n\r\n",
-        host = r.hostname
-    );
+    let mut human = if r.delayed {
+        format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             Your message could not be delivered yet to one or more recipients.\r\n\
+             It is still in the queue and will be retried; you need not resend it.\r\n\r\n",
+            host = r.hostname
+        )
+    } else {
+        format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             I'm sorry to have to inform you that your message could not\r\n\
+             be delivered to one or more recipients. It's attached below.\r\n\r\n\
+             For further assistance, please send mail to postmaster.\r\n\r\n",
+            host = r.hostname
+        )
+    };
     for f in r.failures {
         human.push_str(&format!("<{}>: {}\r\n", f.recipient, f.diagnostic));
     }
@@ -94,8 +105,19 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
             "Final-Recipient: rfc822; {}\r\n",
             ascii(&f.recipient)
         ));
-        status.push_str("Action: failed\r\n");
-        status.push_str(&format!("Status: {}\r\n", status_of(&f.diagnostic)));
+        if r.delayed {
+            status.push_str("Action: delayed\r\n");
+            let code = status_of(&f.diagnostic);
+            let transient = if code.starts_with('4') {
+                code
+            } else {
+                "4.0.0".to_string()
+            };
+            status.push_str(&format!("Status: {transient}\r\n"));
+        } else {
+            status.push_str("Action: failed\r\n");
+            status.push_str(&format!("Status: {}\r\n", status_of(&f.diagnostic)));
+        }
         if let Some(m) = &f.remote_mta {
             status.push_str(&format!("Remote-MTA: dns; {}\r\n", ascii(m)));
         }
@@ -128,8 +150,17 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
             format!("MAILER-DAEMON@{}", r.hostname),
         ))
         .to(r.sender.to_string())
-        .subject("Undelivered Mail Returned to Sender")
-        .message_id(format!("{}.bounce@{}", r.queue_id, r.hostname))
+        .subject(if r.delayed {
+            "Delayed Mail (still being retried)"
+        } else {
+            "Undelivered Mail Returned to Sender"
+        })
+        .message_id(format!(
+            "{}.{}@{}",
+            r.queue_id,
+            if r.delayed { "delay" } else { "bounce" },
+            r.hostname
+        ))
         .header(
             "Auto-Submitted",
             mail_builder::headers::raw::Raw::new("auto-replied"),
@@ -168,6 +199,7 @@ mod tests {
             arrival: 1_700_000_000,
             failures: &failures,
             original,
+            delayed: false,
         });
         let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
         assert_eq!(msg.subject(), Some("Undelivered Mail Returned to Sender"));

@@ -12,6 +12,7 @@
 
 pub mod dkim;
 pub mod dsn;
+mod recorder;
 pub mod route;
 mod transfer;
 
@@ -68,6 +69,8 @@ pub struct Config {
     pub relay: Option<Relay>,
     pub retry_schedule: Vec<Duration>,
     pub max_lifetime: Duration,
+    /// Tell the sender once a message has waited this long; zero turns it off.
+    pub delay_warning: Duration,
     pub timeouts: Timeouts,
     /// Our own SMTP listeners: a hop that is one of these is a mail loop.
     pub own_endpoints: Vec<SocketAddr>,
@@ -134,6 +137,7 @@ impl Config {
                 schedule
             },
             max_lifetime: db.setting_duration("queue.max_lifetime")?,
+            delay_warning: db.setting_duration("queue.delay_warning")?,
             timeouts: Timeouts::rfc5321(cap),
             own_endpoints,
             max_connections: db.setting_u64("delivery.max_connections")?.max(1) as usize,
@@ -152,6 +156,8 @@ impl Config {
 /// What one pass did, for `queue flush`'s summary.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
+    /// Recipients taken from the queue for this pass.
+    pub claimed: usize,
     pub delivered: usize,
     pub deferred: usize,
     pub failed: usize,
@@ -169,6 +175,7 @@ pub struct Outbound {
     per_domain: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Called with the id of every message queued here (bounces) that has local recipients.
     on_local: Box<dyn Fn(String) + Send + Sync>,
+    recorder: recorder::Recorder,
 }
 
 impl Outbound {
@@ -179,6 +186,7 @@ impl Outbound {
         on_local: Box<dyn Fn(String) + Send + Sync>,
     ) -> Result<Arc<Outbound>, String> {
         let resolver = route::resolver(&cfg.nameservers)?;
+        let recorder = recorder::Recorder::start(pool.clone(), data_dir.queue());
         Ok(Arc::new(Outbound {
             pool,
             queue_dir: data_dir.queue(),
@@ -189,6 +197,7 @@ impl Outbound {
             wake: Notify::new(),
             per_domain: std::sync::Mutex::new(HashMap::new()),
             on_local,
+            recorder,
         }))
     }
 
@@ -204,7 +213,13 @@ impl Outbound {
             if shutdown.is_triggered() {
                 return;
             }
-            let _ = self.pass(false, None).await;
+            // A full batch means more may be due: go again at once rather than wait for a
+            // wake-up that may already have been spent.
+            if let Ok(s) = self.pass(false, None).await
+                && s.claimed >= BATCH
+            {
+                continue;
+            }
             tokio::select! {
                 _ = shutdown.wait() => return,
                 _ = self.wake.notified() => {}
@@ -242,6 +257,7 @@ impl Outbound {
             let claimed = self
                 .blocking(move |db| db.outbound_claim(limit, LEASE_SECS, force))
                 .await?;
+            summary.claimed = claimed.len();
             // One job per message and destination domain: one connection carries them all.
             let mut jobs: BTreeMap<(String, String), Vec<Claimed>> = BTreeMap::new();
             for c in claimed {
@@ -336,17 +352,7 @@ impl Outbound {
         for a in &attempts {
             tracing::info!(id = %message_id, to = %rcpts.iter().find(|c| c.recipient_id == a.recipient_id).map(|c| c.address.as_str()).unwrap_or(""), host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
         }
-        let recorded = attempts.clone();
-        let id = message_id.clone();
-        let done = self
-            .blocking(move |db| {
-                db.outbound_record(&id, &recorded)?;
-                db.outbound_finish(&id)
-            })
-            .await?;
-        if done {
-            let _ = std::fs::remove_file(self.queue_dir.join(&message_id));
-        }
+        self.recorder.record(message_id, attempts.clone()).await?;
         Ok(attempts)
     }
 
@@ -492,8 +498,17 @@ impl Outbound {
     async fn bounce_all(self: &Arc<Self>) -> Result<usize, CoreError> {
         let hostname = self.cfg.hostname.clone();
         let queue_dir = self.queue_dir.clone();
+        let delay = self.cfg.delay_warning;
         let (made, local) = self
-            .blocking(move |db| bounce_due(db, &queue_dir, &hostname))
+            .blocking(move |db| {
+                let (mut made, mut local) = bounce_due(db, &queue_dir, &hostname)?;
+                if !delay.is_zero() {
+                    let (m, l) = delay_warnings(db, &queue_dir, &hostname, delay)?;
+                    made += m;
+                    local.extend(l);
+                }
+                Ok((made, local))
+            })
             .await?;
         for id in local {
             (self.on_local)(id);
@@ -548,6 +563,7 @@ pub fn bounce_due(
                 arrival: created,
                 failures: &failures,
                 original: &original,
+                delayed: false,
             });
             let origin = crate::smtp::inject::Origin {
                 user: None,
@@ -577,6 +593,62 @@ pub fn bounce_due(
         let ids: Vec<i64> = failed.iter().map(|(rid, _, _)| *rid).collect();
         if db.mark_bounced(&id, &ids)? {
             let _ = std::fs::remove_file(queue_dir.join(&id));
+        }
+    }
+    Ok((made, local))
+}
+
+/// Queues a delay notice (RFC 3464, Action: delayed) for each message that has waited longer
+/// than `after` and whose sender was not told yet. Returns how many, and the local ones.
+pub fn delay_warnings(
+    db: &mut Db,
+    queue_dir: &std::path::Path,
+    hostname: &str,
+    after: Duration,
+) -> Result<(usize, Vec<String>), CoreError> {
+    let mut made = 0;
+    let mut local = Vec::new();
+    for m in db.delay_warnings_due(now() - after.as_secs() as i64)? {
+        let Ok(to) = Address::parse(&m.sender) else {
+            db.mark_warned(&m.id)?;
+            continue;
+        };
+        let original = std::fs::read(queue_dir.join(&m.id)).unwrap_or_default();
+        let failures: Vec<dsn::Failure> = m
+            .recipients
+            .iter()
+            .map(|(rcpt, why)| dsn::Failure {
+                recipient: rcpt.clone(),
+                diagnostic: why.clone(),
+                remote_mta: None,
+            })
+            .collect();
+        let report = dsn::build(&dsn::Report {
+            hostname,
+            queue_id: &m.id,
+            sender: &m.sender,
+            arrival: m.created,
+            failures: &failures,
+            original: &original,
+            delayed: true,
+        });
+        let origin = crate::smtp::inject::Origin {
+            user: None,
+            helo: hostname,
+        };
+        let id = crate::smtp::inject::inject(
+            db,
+            queue_dir,
+            "",
+            std::slice::from_ref(&to),
+            &report,
+            &origin,
+        )?;
+        db.mark_warned(&m.id)?;
+        tracing::info!(id = %m.id, notice = %id, to = %m.sender, "delay notice queued");
+        made += 1;
+        if db.domain_exists(to.domain())? {
+            local.push(id);
         }
     }
     Ok((made, local))

@@ -149,6 +149,16 @@ pub async fn route(
         }
         match resolver.lookup_ip(host.as_str()).await {
             Ok(ips) => {
+                // RFC 2181 §10.3: an MX target must not be an alias. Postfix delivers anyway
+                // and says so; so do we.
+                if ips
+                    .as_lookup()
+                    .answers()
+                    .iter()
+                    .any(|r| matches!(r.data, RData::CNAME(_)))
+                {
+                    tracing::warn!(%domain, mx = %name, "MX target is a CNAME (RFC 2181 §10.3 forbids it); delivering anyway");
+                }
                 for ip in ips.iter() {
                     hops.push(Hop {
                         host: name.clone(),

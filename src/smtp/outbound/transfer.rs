@@ -108,6 +108,11 @@ impl Attempt<'_> {
         let where_ = format!("{} [{}]", hop.host, hop.addr.ip());
         let io_err = |e: ClientError| NextHop(format!("451 4.4.2 {where_}: {e}"));
         let t = self.cfg.timeouts;
+        if self.relay.is_some_and(|r| r.tls == RelayTls::None) && !hop.addr.ip().is_loopback() {
+            return Err(NextHop(format!(
+                "451 4.7.0 relay.tls = none is allowed only for a relay on loopback, not {where_}; use starttls or tls"
+            )));
+        }
         let implicit = self.relay.is_some_and(|r| r.tls == RelayTls::Implicit);
         let (mut client, greeting) = if implicit {
             let tcp = tokio::time::timeout(t.connect, tokio::net::TcpStream::connect(hop.addr))

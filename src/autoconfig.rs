@@ -1,0 +1,281 @@
+//! Client autoconfiguration: the Thunderbird-style `config-v1.1.xml` (also read by K-9 /
+//! Thunderbird for Android, Evolution and others) describing this server's IMAP, POP3 and
+//! submission endpoints, so a mail client configures itself from the address alone.
+//!
+//! Served by a tiny HTTP/1.1 responder on the optional `autoconfig` listener (setting
+//! `listen.autoconfig`, off by default; put it behind the web server or a TLS proxy that owns
+//! autoconfig.<domain>), and printed by `mailctl autoconfig DOMAIN` for hosting elsewhere.
+//! Not here: Microsoft's autodiscover (POX/JSON) and the DNS records (`dns records`).
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::core::{Db, Domain};
+
+/// Largest HTTP request head read.
+const MAX_REQUEST: usize = 8192;
+
+/// The endpoints a client should use, from the listener settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub hostname: String,
+    /// (type, port, socketType) in order of preference.
+    pub incoming: Vec<(&'static str, u16, &'static str)>,
+    pub outgoing: Vec<(u16, &'static str)>,
+}
+
+fn port_of(list: &str) -> Option<u16> {
+    list.split(',')
+        .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
+        .map(|a| a.port())
+        .next()
+}
+
+impl Endpoints {
+    pub fn from_settings(db: &Db) -> crate::core::Result<Endpoints> {
+        let hostname = match db.setting("hostname")? {
+            h if h.is_empty() => crate::core::settings::system_hostname(),
+            h => h,
+        };
+        let get = |k: &str| db.setting(k).ok().and_then(|v| port_of(&v));
+        let mut incoming = Vec::new();
+        if let Some(p) = get("listen.imaps") {
+            incoming.push(("imap", p, "SSL"));
+        }
+        if let Some(p) = get("listen.imap") {
+            incoming.push(("imap", p, "STARTTLS"));
+        }
+        if let Some(p) = get("listen.pop3s") {
+            incoming.push(("pop3", p, "SSL"));
+        }
+        if let Some(p) = get("listen.pop3") {
+            incoming.push(("pop3", p, "STARTTLS"));
+        }
+        let mut outgoing = Vec::new();
+        if let Some(p) = get("listen.submissions") {
+            outgoing.push((p, "SSL"));
+        }
+        if let Some(p) = get("listen.submission") {
+            outgoing.push((p, "STARTTLS"));
+        }
+        Ok(Endpoints {
+            hostname,
+            incoming,
+            outgoing,
+        })
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The config-v1.1.xml document for one of our domains.
+pub fn config_xml(domain: &Domain, ep: &Endpoints) -> String {
+    let d = xml_escape(domain.as_str());
+    let host = xml_escape(&ep.hostname);
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n  <emailProvider id=\"{d}\">\n    <domain>{d}</domain>\n    <displayName>{d} mail</displayName>\n    <displayShortName>{d}</displayShortName>\n"
+    );
+    for (kind, port, socket) in &ep.incoming {
+        x.push_str(&format!(
+            "    <incomingServer type=\"{kind}\">\n      <hostname>{host}</hostname>\n      <port>{port}</port>\n      <socketType>{socket}</socketType>\n      <authentication>password-cleartext</authentication>\n      <username>%EMAILADDRESS%</username>\n    </incomingServer>\n"
+        ));
+    }
+    for (port, socket) in &ep.outgoing {
+        x.push_str(&format!(
+            "    <outgoingServer type=\"smtp\">\n      <hostname>{host}</hostname>\n      <port>{port}</port>\n      <socketType>{socket}</socketType>\n      <authentication>password-cleartext</authentication>\n      <username>%EMAILADDRESS%</username>\n    </outgoingServer>\n"
+        ));
+    }
+    x.push_str("  </emailProvider>\n</clientConfig>\n");
+    x
+}
+
+/// What a request asks for: the domain, from `?emailaddress=` or the Host header
+/// (`autoconfig.example.org`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Request {
+    Config(String),
+    NotFound,
+    Bad,
+}
+
+/// Parses an HTTP request head (sans-IO).
+pub fn parse_request(head: &str) -> Request {
+    let mut lines = head.split("\r\n");
+    let Some(first) = lines.next() else {
+        return Request::Bad;
+    };
+    let mut parts = first.split(' ');
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Request::Bad;
+    };
+    if !version.starts_with("HTTP/1.") || !(method == "GET" || method == "HEAD") {
+        return Request::Bad;
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path != "/mail/config-v1.1.xml" && path != "/.well-known/autoconfig/mail/config-v1.1.xml" {
+        return Request::NotFound;
+    }
+    for pair in query.split('&') {
+        if let Some(v) = pair.strip_prefix("emailaddress=") {
+            let v = v.replace("%40", "@");
+            if let Some((_, d)) = v.rsplit_once('@') {
+                return Request::Config(d.to_string());
+            }
+        }
+    }
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("host")
+        {
+            let host = value.trim().split(':').next().unwrap_or("");
+            let domain = host.strip_prefix("autoconfig.").unwrap_or(host);
+            return Request::Config(domain.to_string());
+        }
+    }
+    Request::NotFound
+}
+
+fn response(status: &str, content_type: &str, body: &str, head_only: bool) -> Vec<u8> {
+    let mut r = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: max-age=3600\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    if !head_only {
+        r.extend_from_slice(body.as_bytes());
+    }
+    r
+}
+
+/// Answers one HTTP request from the database (blocking; call off the async workers).
+pub fn answer(db: &Db, head: &str) -> Vec<u8> {
+    let head_only = head.starts_with("HEAD ");
+    match parse_request(head) {
+        Request::Bad => response("400 Bad Request", "text/plain", "bad request\n", head_only),
+        Request::NotFound => response("404 Not Found", "text/plain", "not found\n", head_only),
+        Request::Config(d) => {
+            let served = Domain::parse(&d)
+                .ok()
+                .filter(|d| db.domain_exists(d).unwrap_or(false));
+            match (served, Endpoints::from_settings(db)) {
+                (Some(domain), Ok(ep)) => response(
+                    "200 OK",
+                    "application/xml; charset=utf-8",
+                    &config_xml(&domain, &ep),
+                    head_only,
+                ),
+                _ => response(
+                    "404 Not Found",
+                    "text/plain",
+                    "no such domain here\n",
+                    head_only,
+                ),
+            }
+        }
+    }
+}
+
+/// Serves autoconfig requests on `listener` until shutdown. One request per connection,
+/// bounded in size and time.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    pool: std::sync::Arc<crate::net::dbpool::DbPool>,
+    mut shutdown: crate::net::shutdown::Shutdown,
+) {
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.wait() => return,
+            a = listener.accept() => a,
+        };
+        let Ok((mut stream, _)) = accepted else {
+            continue;
+        };
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut buf = Vec::with_capacity(1024);
+            let read = tokio::time::timeout(Duration::from_secs(10), async {
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_REQUEST {
+                    let n = stream.read(&mut chunk).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                Ok::<_, std::io::Error>(())
+            })
+            .await;
+            if !matches!(read, Ok(Ok(()))) {
+                return;
+            }
+            let head = String::from_utf8_lossy(&buf).into_owned();
+            let reply = tokio::task::spawn_blocking(move || match pool.get() {
+                Ok(db) => answer(&db, &head),
+                Err(_) => response(
+                    "503 Service Unavailable",
+                    "text/plain",
+                    "try again later\n",
+                    false,
+                ),
+            })
+            .await
+            .unwrap_or_default();
+            let _ = tokio::time::timeout(Duration::from_secs(10), stream.write_all(&reply)).await;
+            let _ = stream.shutdown().await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests() {
+        assert_eq!(
+            parse_request(
+                "GET /mail/config-v1.1.xml?emailaddress=a%40example.org HTTP/1.1\r\nHost: x\r\n\r\n"
+            ),
+            Request::Config("example.org".into())
+        );
+        assert_eq!(
+            parse_request(
+                "GET /.well-known/autoconfig/mail/config-v1.1.xml HTTP/1.1\r\nHost: autoconfig.example.org:8080\r\n\r\n"
+            ),
+            Request::Config("example.org".into())
+        );
+        assert_eq!(
+            parse_request("GET /other HTTP/1.1\r\n\r\n"),
+            Request::NotFound
+        );
+        assert_eq!(
+            parse_request("POST /mail/config-v1.1.xml HTTP/1.1\r\n\r\n"),
+            Request::Bad
+        );
+        assert_eq!(parse_request("garbage"), Request::Bad);
+    }
+
+    #[test]
+    fn xml_lists_enabled_endpoints_only() {
+        let ep = Endpoints {
+            hostname: "mail.example.org".into(),
+            incoming: vec![("imap", 993, "SSL")],
+            outgoing: vec![(587, "STARTTLS")],
+        };
+        let x = config_xml(&Domain::parse("example.org").unwrap(), &ep);
+        assert!(
+            x.contains("<incomingServer type=\"imap\">")
+                && x.contains("<port>993</port>")
+                && x.contains("<socketType>SSL</socketType>")
+        );
+        assert!(!x.contains("pop3"));
+        assert!(x.contains("<outgoingServer type=\"smtp\">") && x.contains("<port>587</port>"));
+    }
+}

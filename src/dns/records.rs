@@ -1,0 +1,251 @@
+//! What to publish in DNS for a mailctl server: the records `dns records` prints and `setup`
+//! shows. Every record here is one `dns check` accepts once published.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::dkim::{self, DkimKey};
+use crate::core::Domain;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Owner name, fully qualified, without the trailing dot.
+    pub name: String,
+    pub r#type: &'static str,
+    /// The value as a DNS provider's web form wants it.
+    pub value: String,
+    /// The same record as a BIND zone line.
+    pub zone: String,
+    /// Why it is there, or what else to do.
+    pub note: String,
+}
+
+fn rec(name: &str, ty: &'static str, value: String, note: &str) -> Record {
+    let zone = match ty {
+        "TXT" => dkim::zone_line(name, &value),
+        _ => format!("{name}. IN {ty} {value}"),
+    };
+    Record {
+        name: name.to_string(),
+        r#type: ty,
+        value,
+        zone,
+        note: note.to_string(),
+    }
+}
+
+/// The reverse-DNS name of an address (`4.3.2.1.in-addr.arpa`, nibbles for IPv6).
+pub fn reverse_name(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
+        }
+        IpAddr::V6(v6) => {
+            let mut s = String::new();
+            for b in v6.octets().iter().rev() {
+                s.push_str(&format!("{:x}.{:x}.", b & 0xf, b >> 4));
+            }
+            s + "ip6.arpa"
+        }
+    }
+}
+
+/// Which client services are on, for the RFC 6186 SRV records: (service label, port or None).
+pub struct Services {
+    pub submission: Option<u16>,
+    pub submissions: Option<u16>,
+    pub imap: Option<u16>,
+    pub imaps: Option<u16>,
+    pub pop3: Option<u16>,
+    pub pop3s: Option<u16>,
+}
+
+pub fn records(
+    domain: &Domain,
+    hostname: &str,
+    ips: &[IpAddr],
+    keys: &[DkimKey],
+    services: &Services,
+) -> Vec<Record> {
+    let d = domain.as_str();
+    let h = hostname.trim_end_matches('.');
+    let mut out = vec![rec(
+        d,
+        "MX",
+        format!("10 {h}."),
+        "mail for the domain goes to this server",
+    )];
+    for ip in ips {
+        let ty = if ip.is_ipv4() { "A" } else { "AAAA" };
+        out.push(rec(
+            h,
+            ty,
+            ip.to_string(),
+            "the mail host's address (skip if it exists already)",
+        ));
+    }
+    out.push(rec(
+        d,
+        "TXT",
+        "v=spf1 mx -all".into(),
+        "SPF: only the domain's MX hosts send its mail (add include:... for other senders)",
+    ));
+    out.push(rec(
+        h,
+        "TXT",
+        "v=spf1 a -all".into(),
+        "SPF for the HELO name, so bounces from this host pass too",
+    ));
+    if keys.is_empty() {
+        out.push(Record {
+            name: format!("mail._domainkey.{d}"),
+            r#type: "TXT",
+            value: String::new(),
+            zone: format!(
+                "; no DKIM key yet: run `mailctl dkim generate {d}` and print these records again"
+            ),
+            note: "DKIM: no key held yet".into(),
+        });
+    }
+    for k in keys {
+        out.push(rec(
+            &k.record_name(),
+            "TXT",
+            k.record_value(),
+            "DKIM: the public key outbound mail is signed with",
+        ));
+    }
+    out.push(rec(
+        &format!("_dmarc.{d}"),
+        "TXT",
+        format!("v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:postmaster@{d}"),
+        "DMARC: receivers quarantine mail that fails SPF and DKIM, and report to postmaster",
+    ));
+    out.push(rec(
+        &format!("_smtp._tls.{d}"),
+        "TXT",
+        format!("v=TLSRPTv1; rua=mailto:postmaster@{d}"),
+        "TLS-RPT: receivers report TLS problems with mail sent to you (RFC 8460)",
+    ));
+    for (sub, note) in [
+        (
+            "autoconfig",
+            "Thunderbird-style client autoconfiguration (serve it with listen.autoconfig or `mailctl autoconfig`)",
+        ),
+        ("autodiscover", "clients that look for autodiscover"),
+    ] {
+        out.push(rec(&format!("{sub}.{d}"), "CNAME", format!("{h}."), note));
+    }
+    let srv = |label: &str, port: Option<u16>, note: &str| match port {
+        Some(p) => rec(
+            &format!("_{label}._tcp.{d}"),
+            "SRV",
+            format!("0 1 {p} {h}."),
+            note,
+        ),
+        // RFC 6186 §3.4: a target of "." says the service is not offered.
+        None => rec(
+            &format!("_{label}._tcp.{d}"),
+            "SRV",
+            "0 0 0 .".into(),
+            "RFC 6186: not offered here",
+        ),
+    };
+    out.push(srv(
+        "submissions",
+        services.submissions,
+        "RFC 8314: submission over implicit TLS",
+    ));
+    out.push(srv(
+        "submission",
+        services.submission,
+        "RFC 6186: submission with STARTTLS",
+    ));
+    out.push(srv(
+        "imaps",
+        services.imaps,
+        "RFC 6186: IMAP over implicit TLS",
+    ));
+    out.push(srv("imap", services.imap, "RFC 6186: IMAP with STARTTLS"));
+    out.push(srv(
+        "pop3s",
+        services.pop3s,
+        "RFC 6186: POP3 over implicit TLS",
+    ));
+    out.push(srv("pop3", services.pop3, "RFC 6186: POP3 with STLS"));
+    for ip in ips {
+        out.push(Record {
+            name: reverse_name(*ip),
+            r#type: "PTR",
+            value: format!("{h}."),
+            zone: format!("{}. IN PTR {h}.", reverse_name(*ip)),
+            note: "ask your hosting provider to set this reverse record (you cannot publish it yourself)".into(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reverse_names() {
+        assert_eq!(
+            reverse_name("192.0.2.10".parse().unwrap()),
+            "10.2.0.192.in-addr.arpa"
+        );
+        assert_eq!(
+            reverse_name("2001:db8::1".parse().unwrap()),
+            "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+        );
+    }
+
+    #[test]
+    fn records_cover_what_a_mail_domain_needs() {
+        let svc = Services {
+            submission: Some(587),
+            submissions: Some(465),
+            imap: None,
+            imaps: Some(993),
+            pop3: None,
+            pop3s: None,
+        };
+        let r = records(
+            &Domain::parse("example.org").unwrap(),
+            "mail.example.org",
+            &["192.0.2.10".parse().unwrap()],
+            &[],
+            &svc,
+        );
+        let find = |name: &str, ty: &str| {
+            r.iter()
+                .find(|x| x.name == name && x.r#type == ty)
+                .unwrap_or_else(|| panic!("{name} {ty}"))
+        };
+        assert_eq!(find("example.org", "MX").value, "10 mail.example.org.");
+        assert_eq!(find("mail.example.org", "A").value, "192.0.2.10");
+        assert!(find("example.org", "TXT").value.starts_with("v=spf1"));
+        assert!(
+            find("_dmarc.example.org", "TXT")
+                .value
+                .starts_with("v=DMARC1; p=quarantine")
+        );
+        assert_eq!(find("_imap._tcp.example.org", "SRV").value, "0 0 0 .");
+        assert_eq!(
+            find("_imaps._tcp.example.org", "SRV").value,
+            "0 1 993 mail.example.org."
+        );
+        assert_eq!(
+            find("10.2.0.192.in-addr.arpa", "PTR").value,
+            "mail.example.org."
+        );
+        assert!(
+            find("mail._domainkey.example.org", "TXT")
+                .zone
+                .contains("dkim generate")
+        );
+    }
+}

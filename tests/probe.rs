@@ -1,0 +1,170 @@
+//! `mailctl test`: live checks against mailctl's own daemons, with a self-signed and an
+//! expired certificate, and against a port where nothing listens.
+
+#[path = "smtp/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use harness::{PASSWORD, Server, data_dir};
+
+fn test_cmd(args: &[&str], stdin: Option<&str>) -> (Output, serde_json::Value) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .args(["--json", "test"])
+        .args(args)
+        .args(["--timeout", "5"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = c.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    let o = c.wait_with_output().unwrap();
+    let j = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o, j)
+}
+
+fn step<'a>(j: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    j["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == name)
+        .unwrap_or_else(|| panic!("no step {name}: {j}"))
+}
+
+#[test]
+fn smtp_plain_starttls_auth_and_implicit_tls_against_our_server() {
+    let dir = data_dir();
+    let srv = Server::start(dir.path());
+    let mx = format!("localhost:{}", srv.smtp().port());
+    let (o, j) = test_cmd(&["smtp", &mx], None);
+    assert!(o.status.success(), "{j}");
+    assert!(
+        step(&j, "greeting")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("220 "),
+        "{j}"
+    );
+    assert!(
+        j["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "STARTTLS"),
+        "{j}"
+    );
+
+    // STARTTLS + AUTH on submission: the self-signed certificate covers localhost, so it
+    // only warns (not trusted), and the login works.
+    let sub = format!("localhost:{}", srv.submission().port());
+    let (o, j) = test_cmd(
+        &[
+            "smtp",
+            &sub,
+            "--starttls",
+            "--user",
+            "alice@example.test",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(o.status.success(), "{j}");
+    assert_eq!(step(&j, "certificate")["status"], "warn", "{j}");
+    assert_eq!(
+        j["certificate"]["names"],
+        serde_json::json!(["localhost", "mx.example.test"])
+    );
+    assert!(j["certificate"]["days_left"].as_i64().unwrap() > 300);
+    assert_eq!(step(&j, "auth")["status"], "pass");
+
+    // A wrong password fails the check.
+    let (o, j) = test_cmd(
+        &[
+            "smtp",
+            &sub,
+            "--starttls",
+            "--user",
+            "alice@example.test",
+            "--password-stdin",
+        ],
+        Some("wrong\n"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    assert_eq!(step(&j, "auth")["status"], "fail");
+
+    // Implicit TLS on submissions, addressed by IP: the certificate does not name it.
+    let smtps = format!("127.0.0.1:{}", srv.submissions().port());
+    let (o, j) = test_cmd(&["smtp", &smtps, "--tls"], None);
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    assert!(
+        step(&j, "certificate")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("does not cover"),
+        "{j}"
+    );
+}
+
+#[test]
+fn an_expired_certificate_fails() {
+    let dir = data_dir();
+    // Replace the certificate with one that expired yesterday.
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    let now = std::time::SystemTime::now();
+    params.not_before = (now - std::time::Duration::from_secs(30 * 86400)).into();
+    params.not_after = (now - std::time::Duration::from_secs(86400)).into();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::write(dir.path().join("tls/cert.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.path().join("tls/key.pem"), key.serialize_pem()).unwrap();
+    let srv = Server::start(dir.path());
+    let (o, j) = test_cmd(
+        &[
+            "smtp",
+            &format!("localhost:{}", srv.submission().port()),
+            "--starttls",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    let cert = step(&j, "certificate");
+    assert_eq!(cert["status"], "fail");
+    assert!(
+        cert["detail"].as_str().unwrap().starts_with("EXPIRED"),
+        "{j}"
+    );
+    assert!(j["certificate"]["days_left"].as_i64().unwrap() < 0);
+}
+
+#[test]
+fn nothing_listening_fails_clearly() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    for proto in ["smtp", "imap", "pop3"] {
+        let (o, j) = test_cmd(&[proto, &format!("127.0.0.1:{port}")], None);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            step(&j, "connect")["detail"]
+                .as_str()
+                .unwrap()
+                .contains("nothing listens"),
+            "{j}"
+        );
+    }
+    // The table form says the same for a person.
+    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .args(["test", "smtp", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
+}

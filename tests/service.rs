@@ -1,0 +1,280 @@
+//! Running as a service: refusing to stay root, dropping to the service account after
+//! binding a privileged port, and systemd's readiness protocol.
+
+#[path = "smtp/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::net::UnixDatagram;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::{BIN, data_dir, mailctl};
+
+fn is_root() -> bool {
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Starts `serve smtp` with extra args and env; returns the child once it listens.
+fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut c = Command::new(BIN);
+    // Submission listeners on ephemeral ports, so parallel tests never fight over 587/465.
+    c.arg("--data-dir")
+        .arg(dir)
+        .args([
+            "serve",
+            "smtp",
+            "--listen",
+            "submission=127.0.0.1:0",
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ])
+        .args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("listening") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("serve did not start listening");
+    child
+}
+
+fn stop(mut child: std::process::Child) {
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+}
+
+#[test]
+fn refuses_to_keep_running_as_root() {
+    if !is_root() {
+        eprintln!("skipped: only meaningful as root (CI runs as root)");
+        return;
+    }
+    let dir = data_dir(); // server.user is empty there
+    let o = mailctl(
+        dir.path(),
+        &[
+            "serve",
+            "smtp",
+            "--listen",
+            "smtp=127.0.0.1:0",
+            "--listen",
+            "submission=127.0.0.1:0",
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("refusing to run as root") && err.contains("--allow-root"),
+        "{err}"
+    );
+}
+
+#[test]
+fn binds_a_privileged_port_then_runs_as_the_service_user() {
+    if !is_root() {
+        eprintln!("skipped: needs root to bind a port below 1024 and to switch users");
+        return;
+    }
+    let dir = data_dir();
+    mailctl(dir.path(), &["config", "set", "server.user", "nobody"]);
+    // The daemon must still reach its data after the switch.
+    let (uid, gid) = (65534, 65534);
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        std::os::unix::fs::lchown(&p, Some(uid), Some(gid)).unwrap();
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    let port = (600..1000)
+        .find(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
+        .expect("a free port below 1024");
+    let child = start(
+        dir.path(),
+        &["--listen", &format!("smtp=127.0.0.1:{port}")],
+        &[],
+    );
+    // "listening" is printed when a port is bound, before the switch: wait for it.
+    let started = Instant::now();
+    let status = loop {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        if status.contains("Uid:\t65534") || started.elapsed() > Duration::from_secs(10) {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let uids = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .unwrap()
+        .to_string();
+    let gids = status
+        .lines()
+        .find(|l| l.starts_with("Gid:"))
+        .unwrap()
+        .to_string();
+    // It still serves on the privileged port it bound as root.
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut banner = String::new();
+    BufReader::new(&mut s).read_line(&mut banner).unwrap();
+    stop(child);
+    assert_eq!(
+        uids.split_whitespace().skip(1).collect::<Vec<_>>(),
+        ["65534"; 4],
+        "{uids}"
+    );
+    assert_eq!(
+        gids.split_whitespace().skip(1).collect::<Vec<_>>(),
+        ["65534"; 4],
+        "{gids}"
+    );
+    assert!(banner.starts_with("220 "), "{banner}");
+}
+
+#[test]
+fn tells_systemd_when_ready_and_when_stopping() {
+    let dir = data_dir();
+    let sock_dir = tempfile::tempdir().unwrap();
+    let path = sock_dir.path().join("notify");
+    let sock = UnixDatagram::bind(&path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let child = start(
+        dir.path(),
+        &["--allow-root", "--listen", "smtp=127.0.0.1:0"],
+        &[("NOTIFY_SOCKET", path.to_str().unwrap())],
+    );
+    let mut buf = [0u8; 256];
+    let n = sock.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"READY=1");
+    // SIGHUP reloads the certificate and says so.
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    let n = sock.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"RELOADING=1");
+    let n = sock.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"READY=1");
+    let start = Instant::now();
+    stop(child);
+    let n = sock.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"STOPPING=1");
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+/// Mail clients find their settings from the address alone (Thunderbird autoconfig).
+#[test]
+fn answers_client_autoconfiguration_over_http() {
+    let dir = data_dir();
+    mailctl(
+        dir.path(),
+        &["config", "set", "hostname", "mail.example.test"],
+    );
+    mailctl(dir.path(), &["config", "set", "listen.imap", ""]);
+    let sub_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sub = format!("submission=127.0.0.1:{sub_port}");
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "smtp", "autoconfig", "--allow-root"])
+        .args([
+            "--listen",
+            "smtp=127.0.0.1:0",
+            "--listen",
+            &sub,
+            "--listen",
+            "submissions=127.0.0.1:0",
+        ])
+        .args(["--listen", "autoconfig=127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("listening autoconfig ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("autoconfig listener");
+    let curl = |url: &str| {
+        let o = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}", url])
+            .output()
+            .expect("curl is required");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let xml = curl(&format!(
+        "http://{addr}/mail/config-v1.1.xml?emailaddress=alice%40example.test"
+    ));
+    stop(child);
+    assert!(xml.ends_with("200"), "{xml}");
+    assert!(
+        xml.contains("<emailProvider id=\"example.test\">")
+            && xml.contains("<hostname>mail.example.test</hostname>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<outgoingServer type=\"smtp\">") && xml.contains("<port>587</port>"),
+        "{xml}"
+    );
+    let _ = sub_port; // the document names the configured port (587), not the test's override
+    assert!(
+        !xml.contains("<port>143</port>"),
+        "a disabled listener is not offered: {xml}"
+    );
+    // The same document from the command line, for hosting on another web server.
+    let o = mailctl(dir.path(), &["autoconfig", "example.test"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<port>587</port>"));
+    assert_eq!(
+        mailctl(dir.path(), &["autoconfig", "other.test"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn autoconfig_refuses_unknown_domains_and_bad_requests() {
+    let dir = data_dir();
+    let db = mailctl::core::Db::open(&mailctl::core::DataDir::new(dir.path())).unwrap();
+    let r = String::from_utf8(mailctl::autoconfig::answer(
+        &db,
+        "GET /mail/config-v1.1.xml?emailaddress=x%40other.test HTTP/1.1\r\n\r\n",
+    ))
+    .unwrap();
+    assert!(r.starts_with("HTTP/1.1 404"), "{r}");
+    let r = String::from_utf8(mailctl::autoconfig::answer(
+        &db,
+        "DELETE / HTTP/1.1\r\n\r\n",
+    ))
+    .unwrap();
+    assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+}
