@@ -205,3 +205,115 @@ except poplib.error_proto as e:
         server.log()
     );
 }
+
+/// What IMAP does to a Maildir during a POP3 session (flag renames, moves new/ → cur/,
+/// expunges) must not corrupt the session's view: the expunged message is an error for that
+/// message only, renamed ones are still served, and QUIT still deletes what was asked.
+#[test]
+fn concurrent_maildir_changes_do_not_corrupt_the_session() {
+    let dir = data_dir();
+    let server = Server::start(dir.path());
+    deliver(&server, 3, "x");
+    let files = inbox(dir.path(), 3);
+    assert_eq!(files.len(), 3);
+    let md = dir.path().join("mail/example.test/alice");
+    python(
+        r#"
+import poplib, os, sys
+port, pw, md = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+p = poplib.POP3("127.0.0.1", port, timeout=30)
+p.user("alice@example.test"); p.pass_(pw)
+_, listing, _ = p.uidl()
+uidls = [l.split()[1].decode() for l in listing]
+def path_of(u):
+    for sub in ("new", "cur"):
+        for n in os.listdir(os.path.join(md, sub)):
+            if n.split(":")[0] == u:
+                return os.path.join(md, sub, n)
+# "IMAP": flag message 1 (moved to cur/ with F), expunge message 2.
+os.rename(path_of(uidls[0]), os.path.join(md, "cur", uidls[0] + ":2,F"))
+os.unlink(path_of(uidls[1]))
+_, lines, _ = p.retr(1)
+assert lines[-1] == b".dotted x-0", lines
+try:
+    p.retr(2); raise SystemExit("RETR of an expunged message succeeded")
+except poplib.error_proto as e:
+    assert b"vanished" in e.args[0], e
+_, lines, _ = p.retr(3)
+assert lines[-1] == b".dotted x-2", lines
+p.dele(1); p.dele(2)
+assert p.quit().startswith(b"+OK"), "QUIT"
+"#,
+        &[&server.port("pop3"), PASSWORD, md.to_str().unwrap()],
+    );
+    let left = inbox(dir.path(), 1);
+    assert_eq!(left.len(), 1);
+    let name = left[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.ends_with(":2,S"),
+        "message 3 left, marked seen: {name}"
+    );
+}
+
+/// Benchmark (run with `cargo test --release --test pop3 -- --ignored bench --nocapture`):
+/// 20 clients each RETR 200 messages of 4 KiB placed in their Maildirs; prints messages per
+/// second and the server's peak RSS. Bounded: 30 s socket timeouts, fixed message count.
+#[test]
+#[ignore]
+fn bench_20_clients_200_messages() {
+    const CLIENTS: usize = 20;
+    const MESSAGES: usize = 200;
+    let dir = data_dir();
+    let p = dir.path();
+    // Cheap hashes: the benchmark measures POP3, not argon2.
+    mailctl_ok(p, &["config", "set", "auth.argon2_memory", "1MiB"]);
+    mailctl_ok(p, &["config", "set", "auth.argon2_iterations", "1"]);
+    let body = "x".repeat(76) + "\r\n";
+    let msg = format!("Subject: bench\r\n\r\n{}", body.repeat(4096 / body.len()));
+    for c in 0..CLIENTS {
+        let user = format!("b{c}@example.test");
+        add_user(p, &user);
+        let new = p.join(format!("mail/example.test/b{c}/new"));
+        std::fs::create_dir_all(&new).unwrap();
+        for m in 0..MESSAGES {
+            std::fs::write(
+                new.join(format!("{}.M{m}P{c}.bench", 1_700_000_000 + m)),
+                &msg,
+            )
+            .unwrap();
+        }
+    }
+    let server = Server::start(p);
+    let out = python(
+        r#"
+import poplib, sys, threading, time
+port, pw, clients = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+counts = [0] * clients
+def run(c):
+    p = poplib.POP3("127.0.0.1", port, timeout=30)
+    p.user(f"b{c}@example.test"); p.pass_(pw)
+    n, _ = p.stat()
+    for i in range(n):
+        p.retr(i + 1)
+        counts[c] += 1
+    p.quit()
+t0 = time.monotonic()
+ts = [threading.Thread(target=run, args=(c,)) for c in range(clients)]
+[t.start() for t in ts]; [t.join(120) for t in ts]
+dt = time.monotonic() - t0
+print(sum(counts), f"{sum(counts)/dt:.0f}")
+"#,
+        &[&server.port("pop3"), PASSWORD, &CLIENTS.to_string()],
+    );
+    let mut it = out.split_whitespace();
+    let total: usize = it.next().unwrap().parse().unwrap();
+    let rate = it.next().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?")
+        .to_string();
+    println!("pop3 bench: {total} messages, {rate} msgs/s, server {hwm}");
+    assert_eq!(total, CLIENTS * MESSAGES, "every message retrieved");
+}

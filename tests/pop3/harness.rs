@@ -29,7 +29,7 @@ pub fn mailctl_ok(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn add_user(dir: &Path, addr: &str) {
+pub fn add_user(dir: &Path, addr: &str) {
     let mut child = Command::new(BIN)
         .arg("--data-dir")
         .arg(dir)
@@ -123,6 +123,10 @@ impl Server {
 
     pub fn port(&self, name: &str) -> String {
         self.ports[name].port().to_string()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn log(&self) -> String {
