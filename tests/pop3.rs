@@ -317,3 +317,44 @@ print(sum(counts), f"{sum(counts)/dt:.0f}")
     println!("pop3 bench: {total} messages, {rate} msgs/s, server {hwm}");
     assert_eq!(total, CLIENTS * MESSAGES, "every message retrieved");
 }
+
+/// A message stored with bare LF line ends and lines starting with `.` goes out with CRLF and
+/// byte-stuffing, and LIST/STAT announce exactly the octets RETR sends (before stuffing).
+#[test]
+fn bare_lf_on_disk_is_sent_as_crlf_with_exact_sizes() {
+    let dir = data_dir();
+    let new = dir.path().join("mail/example.test/alice/new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("1700000000.M1P1.host"),
+        b"Subject: lf\n\n.one\n..two\nend",
+    )
+    .unwrap();
+    let server = Server::start(dir.path());
+    let out = python(
+        r#"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+f = s.makefile("rb"); f.readline()
+s.sendall(b"USER alice@example.test\r\nPASS " + sys.argv[2].encode() + b"\r\nLIST 1\r\nSTAT\r\nRETR 1\r\nQUIT\r\n")
+for _ in range(5): sys.stdout.write(f.readline().decode())
+data = b""
+while not data.endswith(b"\r\n.\r\n"):
+    data += f.readline()
+sys.stdout.write(repr(data))
+"#,
+        &[&server.port("pop3"), PASSWORD],
+    );
+    let wire = b"Subject: lf\r\n\r\n..one\r\n...two\r\nend\r\n.\r\n";
+    let size = wire.len() - 3 - 2; // minus the terminator and the two stuffing dots
+    assert!(
+        out.contains(&format!(
+            "+OK 1 {size}\r\n+OK 1 {size}\r\n+OK {size} octets\r\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(r"b'Subject: lf\r\n\r\n..one\r\n...two\r\nend\r\n.\r\n'"),
+        "{out}"
+    );
+}
