@@ -92,4 +92,23 @@ mod tests {
         push_top(&mut out, raw, u64::MAX);
         assert_eq!(out, sent(raw));
     }
+
+    proptest::proptest! {
+        /// Whatever is on disk: the output is CRLF-only lines, un-stuffing it gives back the
+        /// lines, and its size (without stuffing and terminator) is what wire_size announced.
+        #[test]
+        fn output_is_clean_and_size_exact(raw in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'.', b'\r', b'\n', b' ']), 0..200)) {
+            let out = sent(&raw);
+            let body = out.strip_suffix(b".\r\n").unwrap();
+            let mut unstuffed = 0u64;
+            for line in body.split_inclusive(|&b| b == b'\n') {
+                proptest::prop_assert!(line.ends_with(b"\r\n"));
+                // A line starting with a dot always carries the stuffing dot.
+                proptest::prop_assert!(line.first() != Some(&b'.') || line.get(1) == Some(&b'.'));
+                unstuffed += line.len() as u64 - u64::from(line.first() == Some(&b'.'));
+            }
+            proptest::prop_assert_eq!(unstuffed, wire_size(&raw));
+        }
+    }
 }
