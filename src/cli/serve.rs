@@ -29,6 +29,7 @@ use crate::smtp::session::{Service, SessionConfig};
 /// Service names and the listeners each owns.
 const SERVICES: &[(&str, &[&str])] = &[
     ("smtp", &["smtp", "submission", "submissions"]),
+    ("pop3", &["pop3", "pop3s"]),
     ("autoconfig", &["autoconfig"]),
 ];
 
@@ -119,7 +120,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     for s in &args.services {
         match SERVICES.iter().find(|(n, _)| n == s) {
             Some((_, listeners)) => names.extend(listeners.iter()),
-            None if s == "imap" || s == "pop3" => {
+            None if s == "imap" => {
                 return Err(Fail::new(format!(
                     "service '{s}' is not part of this build yet; run `mailctl serve smtp`"
                 ))
@@ -173,6 +174,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             let want = match name {
                 "smtp" => 2525,
                 "submission" => 2587,
+                "pop3" => 2110,
+                "pop3s" => 2995,
                 _ => 2465,
             };
             vec![free_port(want)]
@@ -233,6 +236,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             cert.display()
         );
         map.remove("submissions");
+        map.remove("pop3s");
     }
 
     let base = SessionConfig {
@@ -376,6 +380,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .collect();
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
+            if name.starts_with("pop3") {
+                let pop = crate::pop3::server::Pop3Listener {
+                    hostname: hostname.clone(),
+                    implicit_tls: name == "pop3s",
+                    pool: backend.pool.clone(),
+                    tls: tls_store.clone(),
+                    limiter: limiters[&name].clone(),
+                    mynetworks: mynetworks.clone(),
+                    plaintext_loopback,
+                };
+                tasks.spawn(Arc::new(pop).run(listener, shutdown.clone()));
+                continue;
+            }
             if name == "autoconfig" {
                 tasks.spawn(crate::autoconfig::serve(
                     listener,
