@@ -514,12 +514,17 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
         .args([
             "serve",
             "smtp",
+            "pop3",
             "--listen",
             "smtp=127.0.0.1:0",
             "--listen",
             "submission=127.0.0.1:0",
             "--listen",
             "submissions=127.0.0.1:0",
+            "--listen",
+            "pop3=127.0.0.1:0",
+            "--listen",
+            "pop3s=127.0.0.1:0",
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -533,14 +538,24 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
             .lines()
             .map_while(Result::ok)
         {
-            if let Some(addr) = line.strip_prefix("listening submission ") {
-                let _ = tx.send(addr.to_string());
+            for (name, tag) in [
+                ("listening submission ", "sub"),
+                ("listening pop3 ", "pop3"),
+            ] {
+                if let Some(addr) = line.strip_prefix(name) {
+                    let _ = tx.send((tag, addr.to_string()));
+                }
             }
         }
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the configured server did not start");
+    let mut addrs = std::collections::HashMap::new();
+    while addrs.len() < 2 {
+        let (tag, addr) = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the configured server did not start");
+        addrs.insert(tag, addr);
+    }
+    let addr = addrs["sub"].clone();
     let (host, port) = addr.rsplit_once(':').unwrap();
     let o = Command::new("swaks")
         .args(["--server", host, "--port", port, "--tls", "--auth", "PLAIN"])
@@ -572,6 +587,18 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
             .unwrap_or(false);
         std::thread::sleep(Duration::from_millis(100));
     }
+    // And fetch it back over POP3 with curl, as a mail client would.
+    let fetched = Command::new("curl")
+        .args([
+            "-s",
+            "--max-time",
+            "20",
+            "-u",
+            &format!("{user}:{password}"),
+            &format!("pop3://{}/1", addrs["pop3"]),
+        ])
+        .output()
+        .expect("curl is required");
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let _ = child.wait();
     assert!(
@@ -580,6 +607,11 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
         String::from_utf8_lossy(&o.stdout)
     );
     assert!(found, "the message never reached {user}'s Maildir");
+    let body = String::from_utf8_lossy(&fetched.stdout);
+    assert!(
+        body.contains("Subject: hello from the wizard test"),
+        "curl pop3 fetched: {body}"
+    );
 }
 
 /// Setup ends with `dns check` against the configured resolver and lists what is missing.
