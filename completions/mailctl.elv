@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS: the records to publish for a domain'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
@@ -635,6 +636,119 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mailctl;maildir'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
+            cand ls 'The messages of a folder: date, from, subject, flags, size, file'
+            cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
+            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;maildir;walk'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;ls'= {
+            cand --folder 'Folder (INBOX, Sent, Archive/2024)'
+            cand --since 'Only messages from this day on (YYYY-MM-DD)'
+            cand --from 'Only messages whose From contains this text'
+            cand --subject 'Only messages whose Subject contains this text'
+            cand --limit 'At most this many messages'
+            cand --sort 'sort'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --unread 'Only messages not yet seen'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;show'= {
+            cand --part 'Write MIME part N (as numbered in the tree) to stdout, decoded'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --raw 'Print the file as it is'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;check'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --repair 'repair'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;import-mbox'= {
+            cand --folder 'folder'
+            cand --format 'format'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;export-mbox'= {
+            cand --format 'format'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;help'= {
+            cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
+            cand ls 'The messages of a folder: date, from, subject, flags, size, file'
+            cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
+            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;maildir;help;walk'= {
+        }
+        &'mailctl;maildir;help;ls'= {
+        }
+        &'mailctl;maildir;help;show'= {
+        }
+        &'mailctl;maildir;help;check'= {
+        }
+        &'mailctl;maildir;help;import-mbox'= {
+        }
+        &'mailctl;maildir;help;export-mbox'= {
+        }
+        &'mailctl;maildir;help;help'= {
+        }
         &'mailctl;dns'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -881,6 +995,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
+            cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS: the records to publish for a domain'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
@@ -995,6 +1110,26 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;remove'= {
         }
         &'mailctl;help;test'= {
+        }
+        &'mailctl;help;maildir'= {
+            cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
+            cand ls 'The messages of a folder: date, from, subject, flags, size, file'
+            cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
+            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
+        }
+        &'mailctl;help;maildir;walk'= {
+        }
+        &'mailctl;help;maildir;ls'= {
+        }
+        &'mailctl;help;maildir;show'= {
+        }
+        &'mailctl;help;maildir;check'= {
+        }
+        &'mailctl;help;maildir;import-mbox'= {
+        }
+        &'mailctl;help;maildir;export-mbox'= {
         }
         &'mailctl;help;dns'= {
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'

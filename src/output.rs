@@ -63,8 +63,9 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
     if stdout_is_tty() {
         t.to_string()
     } else {
+        // The preset pads every line with one leading blank; keep any indentation beyond it.
         t.lines()
-            .map(|l| l.trim().to_string())
+            .map(|l| l.strip_prefix(' ').unwrap_or(&l).trim_end().to_string())
             .collect::<Vec<_>>()
             .join("\n")
     }

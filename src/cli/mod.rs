@@ -12,6 +12,7 @@ mod dkim;
 pub mod dns;
 mod domain;
 pub mod generate;
+mod maildir;
 pub mod password;
 mod probe;
 mod queue;
@@ -94,6 +95,9 @@ pub enum Command {
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
+    /// Inspect, check and repair Maildirs; import and export mbox.
+    #[command(subcommand)]
+    Maildir(maildir::Cmd),
     /// DNS: the records to publish for a domain.
     #[command(subcommand)]
     Dns(dns::Cmd),
@@ -232,6 +236,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
+        Command::Maildir(c) => maildir::run(ctx, c),
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

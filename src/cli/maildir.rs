@@ -1,0 +1,540 @@
+//! `maildir walk|ls|show|check|import-mbox|export-mbox`: any Maildir (mailctl's, Dovecot's,
+//! Courier's) from the terminal, while the daemons run (Maildir needs no locks).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{Ctx, Exit, Fail, timestamp};
+use crate::core::Address;
+use crate::core::settings::human_size;
+use crate::maildir::{check, folder, mbox};
+use crate::output;
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// The folder tree with message counts, unread, flagged, deleted, sizes and dates.
+    Walk { target: String },
+    /// The messages of a folder: date, from, subject, flags, size, file.
+    Ls {
+        target: String,
+        /// Folder (INBOX, Sent, Archive/2024).
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// Only messages not yet seen.
+        #[arg(long)]
+        unread: bool,
+        /// Only messages from this day on (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only messages whose From contains this text.
+        #[arg(long)]
+        from: Option<String>,
+        /// Only messages whose Subject contains this text.
+        #[arg(long)]
+        subject: Option<String>,
+        /// At most this many messages.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "date")]
+        sort: Sort,
+    },
+    /// One message: the headers that matter, its MIME tree, and its text.
+    Show {
+        /// A message file.
+        file: PathBuf,
+        /// Print the file as it is.
+        #[arg(long)]
+        raw: bool,
+        /// Write MIME part N (as numbered in the tree) to stdout, decoded.
+        #[arg(long)]
+        part: Option<usize>,
+    },
+    /// Find what is wrong; with --repair, fix what is safe (never deletes a message).
+    Check {
+        target: String,
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Import an mbox file into a mailbox folder.
+    ImportMbox {
+        address: String,
+        file: PathBuf,
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        #[arg(long, value_enum, default_value = "mboxrd")]
+        format: mbox::Format,
+    },
+    /// Export a mailbox folder to an mbox file (- for stdout).
+    ExportMbox {
+        address: String,
+        folder: String,
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "mboxrd")]
+        format: mbox::Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Sort {
+    Date,
+    Size,
+    From,
+}
+
+/// A path (anything with a `/` or that exists) or an address of this server.
+fn resolve(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
+    if target.contains('/') || Path::new(target).exists() {
+        let p = PathBuf::from(target);
+        if !p.is_dir() {
+            return Err(Fail::new(format!("{target} is not a directory")).into());
+        }
+        return Ok(p);
+    }
+    let addr = Address::parse(target).map_err(|e| {
+        Fail::usage(format!(
+            "'{target}' is neither a Maildir path nor an address: {e}"
+        ))
+    })?;
+    let p = ctx.data_dir.maildir(&addr);
+    if !p.is_dir() {
+        return Err(Fail::hint(
+            format!("{addr} has no Maildir at {}", p.display()),
+            "it is created at the first delivery",
+        )
+        .into());
+    }
+    Ok(p)
+}
+
+#[derive(Serialize)]
+struct WalkRow {
+    folder: String,
+    #[serde(flatten)]
+    stats: folder::Stats,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    file: String,
+    date: Option<String>,
+    from: String,
+    subject: String,
+    flags: String,
+    size: u64,
+    #[serde(skip)]
+    sort_time: i64,
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    match cmd {
+        Cmd::Walk { target } => walk(ctx, &resolve(ctx, &target)?),
+        Cmd::Ls {
+            target,
+            folder,
+            unread,
+            since,
+            from,
+            subject,
+            limit,
+            sort,
+        } => {
+            let root = resolve(ctx, &target)?;
+            let dir = folder::folder_path(&root, &folder).map_err(|e| Fail::usage(e.0))?;
+            let since = since
+                .map(|s| {
+                    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(|d| {
+                        d.and_hms_opt(0, 0, 0)
+                            .unwrap_or_default()
+                            .and_utc()
+                            .timestamp()
+                    })
+                })
+                .transpose()
+                .map_err(|_| Fail::usage("--since: write the date as YYYY-MM-DD"))?;
+            let mut rows = Vec::new();
+            for e in folder::entries(&dir) {
+                // Unread: still in new/, or without the Seen flag.
+                if unread && !e.in_new && e.name.has('S') {
+                    continue;
+                }
+                let mut buf = Vec::new();
+                if std::fs::File::open(&e.path)
+                    .and_then(|f| f.take(64 << 10).read_to_end(&mut buf))
+                    .is_err()
+                {
+                    continue;
+                }
+                let parsed = mail_parser::MessageParser::default().parse_headers(&buf);
+                let (date, from_s, subj) = match &parsed {
+                    Some(m) => (
+                        m.date().map(|d| d.to_timestamp()),
+                        m.from()
+                            .and_then(|a| a.first())
+                            .map(|a| match (a.name(), a.address()) {
+                                (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+                                (None, Some(ad)) => ad.to_string(),
+                                (Some(n), None) => n.to_string(),
+                                _ => String::new(),
+                            })
+                            .unwrap_or_default(),
+                        m.subject().unwrap_or("").to_string(),
+                    ),
+                    None => (None, String::new(), String::new()),
+                };
+                let t = date.or(e.name.time).unwrap_or(0);
+                if since.is_some_and(|s| t < s) {
+                    continue;
+                }
+                if from
+                    .as_deref()
+                    .is_some_and(|f| !from_s.to_lowercase().contains(&f.to_lowercase()))
+                {
+                    continue;
+                }
+                if subject
+                    .as_deref()
+                    .is_some_and(|f| !subj.to_lowercase().contains(&f.to_lowercase()))
+                {
+                    continue;
+                }
+                let size = e
+                    .name
+                    .size
+                    .unwrap_or_else(|| std::fs::metadata(&e.path).map(|m| m.len()).unwrap_or(0));
+                let mut flags = e.name.flags.clone().unwrap_or_default();
+                if e.in_new {
+                    flags.insert(0, 'N');
+                }
+                rows.push(Listed {
+                    file: e.path.display().to_string(),
+                    date: date.map(timestamp),
+                    from: from_s,
+                    subject: subj,
+                    flags,
+                    size,
+                    sort_time: t,
+                });
+            }
+            match sort {
+                Sort::Date => rows.sort_by_key(|r| r.sort_time),
+                Sort::Size => rows.sort_by_key(|r| std::cmp::Reverse(r.size)),
+                Sort::From => rows.sort_by_key(|r| r.from.to_lowercase()),
+            }
+            if let Some(n) = limit {
+                rows.truncate(n);
+            }
+            if ctx.json {
+                output::json(&rows)?;
+            } else {
+                output::print(&output::table(
+                    &["DATE", "FROM", "SUBJECT", "FLAGS", "SIZE", "FILE"],
+                    rows.iter().map(|r| {
+                        let file = Path::new(&r.file)
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        vec![
+                            r.date.clone().unwrap_or_default(),
+                            r.from.clone(),
+                            r.subject.clone(),
+                            r.flags.clone(),
+                            human_size(r.size),
+                            file,
+                        ]
+                    }),
+                ))?;
+            }
+            Ok(())
+        }
+        Cmd::Show { file, raw, part } => show(ctx, &file, raw, part),
+        Cmd::Check { target, repair } => {
+            let root = resolve(ctx, &target)?;
+            let found = check::check(&root, repair)?;
+            let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
+            if ctx.json {
+                output::json(
+                    &serde_json::json!({ "maildir": root, "problems": found, "remaining": remaining }),
+                )?;
+            } else if found.is_empty() {
+                output::print(&format!("{}: no problems found", root.display()))?;
+            } else {
+                output::print(&output::table(
+                    &["FOLDER", "PROBLEM", "FILE", "DETAIL", "REPAIRED"],
+                    found.iter().map(|p| {
+                        vec![
+                            p.folder.clone(),
+                            p.kind.to_string(),
+                            p.path.clone(),
+                            p.detail.clone(),
+                            p.repaired.clone().unwrap_or_else(|| "-".into()),
+                        ]
+                    }),
+                ))?;
+                if !repair {
+                    output::print(
+                        "run again with --repair to fix what is safe (nothing is deleted)",
+                    )?;
+                }
+            }
+            if remaining > 0 {
+                return Err(Exit(1).into());
+            }
+            Ok(())
+        }
+        Cmd::ImportMbox {
+            address,
+            file,
+            folder,
+            format,
+        } => {
+            let root = ctx.data_dir.maildir(
+                &Address::parse(&address).map_err(|e| Fail::usage(format!("{address}: {e}")))?,
+            );
+            let dir = folder::folder_path(&root, &folder).map_err(|e| Fail::usage(e.0))?;
+            crate::maildir::deliver::ensure(&root)?;
+            let len = std::fs::metadata(&file)
+                .map_err(|e| Fail::new(format!("{}: {e}", file.display())))?
+                .len();
+            let pb = output::byte_progress(len, "importing", ctx.progress());
+            let s = mbox::import(&file, &dir, format, |bytes, msgs| {
+                pb.set_position(bytes);
+                pb.set_message(format!("importing ({msgs} messages)"));
+            })?;
+            pb.finish_and_clear();
+            if ctx.json {
+                output::json(
+                    &serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes }),
+                )?;
+            } else if !ctx.quiet {
+                output::print(&format!(
+                    "imported {} message(s), {}, into {address} {folder}",
+                    s.messages,
+                    human_size(s.bytes)
+                ))?;
+            }
+            Ok(())
+        }
+        Cmd::ExportMbox {
+            address,
+            folder,
+            file,
+            format,
+        } => {
+            let root = ctx.data_dir.maildir(
+                &Address::parse(&address).map_err(|e| Fail::usage(format!("{address}: {e}")))?,
+            );
+            let dir = folder::folder_path(&root, &folder).map_err(|e| Fail::usage(e.0))?;
+            if !dir.is_dir() {
+                return Err(Fail::hint(
+                    format!("{address} has no folder {folder}"),
+                    format!("`mailctl maildir walk {address}` lists its folders"),
+                )
+                .into());
+            }
+            let total = folder::stats(&dir).bytes;
+            let pb = output::byte_progress(
+                total,
+                "exporting",
+                ctx.progress() && file.as_os_str() != "-",
+            );
+            let progress = |bytes: u64, msgs: u64| {
+                pb.set_position(bytes);
+                pb.set_message(format!("exporting ({msgs} messages)"));
+            };
+            let s = if file.as_os_str() == "-" {
+                mbox::export(&dir, &mut std::io::stdout().lock(), format, progress)?
+            } else {
+                let mut f = std::fs::File::create(&file)
+                    .map_err(|e| Fail::new(format!("{}: {e}", file.display())))?;
+                let s = mbox::export(&dir, &mut f, format, progress)?;
+                f.sync_all()?;
+                s
+            };
+            pb.finish_and_clear();
+            if file.as_os_str() != "-" {
+                if ctx.json {
+                    output::json(
+                        &serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes }),
+                    )?;
+                } else if !ctx.quiet {
+                    output::print(&format!(
+                        "exported {} message(s) from {address} {folder} to {}",
+                        s.messages,
+                        file.display()
+                    ))?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn walk(ctx: &Ctx, root: &Path) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for f in folder::folders(root)? {
+        rows.push(WalkRow {
+            folder: f.name.clone(),
+            stats: folder::stats(&f.path),
+        });
+    }
+    let mut total = folder::Stats::default();
+    for r in &rows {
+        let s = &r.stats;
+        total.new += s.new;
+        total.cur += s.cur;
+        total.unread += s.unread;
+        total.flagged += s.flagged;
+        total.deleted += s.deleted;
+        total.bytes += s.bytes;
+        total.tmp += s.tmp;
+        total.oldest = [total.oldest, s.oldest].into_iter().flatten().min();
+        total.newest = [total.newest, s.newest].into_iter().flatten().max();
+    }
+    if ctx.json {
+        output::json(&serde_json::json!({ "maildir": root, "folders": rows, "total": total }))?;
+        return Ok(());
+    }
+    let date = |t: Option<i64>| {
+        t.map(|t| timestamp(t)[..10].to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let line = |name: String, s: &folder::Stats| {
+        let mut n = name;
+        if !s.missing.is_empty() {
+            n.push_str(&format!(" (missing {})", s.missing.join(", ")));
+        }
+        vec![
+            n,
+            s.new.to_string(),
+            s.cur.to_string(),
+            s.unread.to_string(),
+            s.flagged.to_string(),
+            s.deleted.to_string(),
+            human_size(s.bytes),
+            date(s.oldest),
+            date(s.newest),
+            s.tmp.to_string(),
+        ]
+    };
+    // The hierarchy: each folder indented under its parent, by its last component; parents
+    // that exist only as a path prefix (Maildir++ needs no directory for them) get a row too.
+    let mut table_rows: Vec<Vec<String>> = Vec::new();
+    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for r in &rows {
+        let comps: Vec<&str> = if r.folder == "INBOX" {
+            vec!["INBOX"]
+        } else {
+            r.folder.split('/').collect()
+        };
+        for depth in 0..comps.len().saturating_sub(1) {
+            let prefix = comps[..=depth].join("/");
+            if shown.insert(prefix) {
+                let mut row = vec![format!("{}{}", "  ".repeat(depth), comps[depth])];
+                row.extend(std::iter::repeat_n(String::new(), 9));
+                table_rows.push(row);
+            }
+        }
+        shown.insert(r.folder.clone());
+        let depth = comps.len() - 1;
+        table_rows.push(line(
+            format!("{}{}", "  ".repeat(depth), comps[depth]),
+            &r.stats,
+        ));
+    }
+    table_rows.push(line("total".into(), &total));
+    output::print(&output::table(
+        &[
+            "FOLDER", "NEW", "CUR", "UNREAD", "FLAGGED", "DELETED", "SIZE", "OLDEST", "NEWEST",
+            "TMP",
+        ],
+        table_rows,
+    ))?;
+    Ok(())
+}
+
+fn show(ctx: &Ctx, file: &Path, raw: bool, part: Option<usize>) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).map_err(|e| Fail::new(format!("{}: {e}", file.display())))?;
+    if raw {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        return Ok(());
+    }
+    let msg = mail_parser::MessageParser::default()
+        .parse(&bytes)
+        .ok_or_else(|| {
+            Fail::hint(
+                format!("{} is not a parsable message", file.display()),
+                "--raw prints it as it is",
+            )
+        })?;
+    use mail_parser::MimeHeaders;
+    if let Some(n) = part {
+        let p = msg.parts.get(n).ok_or_else(|| {
+            Fail::usage(format!(
+                "--part {n}: the message has parts 0 to {}",
+                msg.parts.len().saturating_sub(1)
+            ))
+        })?;
+        use std::io::Write;
+        std::io::stdout().lock().write_all(p.contents())?;
+        return Ok(());
+    }
+    let parts: Vec<serde_json::Value> = msg
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let ct = p.content_type().map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or(""))).unwrap_or_else(|| "text/plain".into());
+            serde_json::json!({ "part": i, "type": ct, "size": p.contents().len(), "filename": p.attachment_name() })
+        })
+        .collect();
+    let body = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let addr = |a: Option<&mail_parser::Address>| {
+        a.map(|l| {
+            l.iter()
+                .filter_map(|x| x.address())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+    };
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "from": addr(msg.from()), "to": addr(msg.to()), "cc": addr(msg.cc()),
+            "subject": msg.subject(), "date": msg.date().map(|d| d.to_rfc3339()), "message_id": msg.message_id(),
+            "parts": parts, "text": body,
+        }))?;
+        return Ok(());
+    }
+    let mut out = output::fields(&[
+        ("From", addr(msg.from())),
+        ("To", addr(msg.to())),
+        ("Cc", addr(msg.cc())),
+        ("Subject", msg.subject().unwrap_or("").to_string()),
+        (
+            "Date",
+            msg.date().map(|d| d.to_rfc3339()).unwrap_or_default(),
+        ),
+        ("Message-ID", msg.message_id().unwrap_or("").to_string()),
+    ]);
+    out.push('\n');
+    out.push_str(&output::table(
+        &["PART", "TYPE", "SIZE", "FILENAME"],
+        parts.iter().map(|p| {
+            vec![
+                p["part"].to_string(),
+                p["type"].as_str().unwrap_or("").to_string(),
+                human_size(p["size"].as_u64().unwrap_or(0)),
+                p["filename"].as_str().unwrap_or("").to_string(),
+            ]
+        }),
+    ));
+    out.push_str("\n\n");
+    out.push_str(&body);
+    output::print(&out)?;
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! The Maildir++ folder tree: the root is INBOX, each `.A.B` directory beside `cur/new/tmp`
+//! is folder `A/B`, each component in IMAP modified UTF-7. Also per-folder statistics read
+//! from directory entries (sizes from `,S=` when the name carries it, else one stat).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::name::Name;
+use super::utf7;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Folder {
+    /// `INBOX`, `Sent`, `Archive/2024`.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FolderError(pub String);
+
+/// Every folder of a Maildir, INBOX first, then by name.
+pub fn folders(root: &Path) -> std::io::Result<Vec<Folder>> {
+    let mut out = vec![Folder {
+        name: "INBOX".into(),
+        path: root.to_path_buf(),
+    }];
+    let mut subs = Vec::new();
+    for e in std::fs::read_dir(root)?.flatten() {
+        let file = e.file_name();
+        let Some(n) = file.to_str() else { continue };
+        if !n.starts_with('.')
+            || n == "."
+            || n == ".."
+            || !e.file_type().map(|t| t.is_dir()).unwrap_or(false)
+        {
+            continue;
+        }
+        let display = n[1..]
+            .split('.')
+            .map(|c| utf7::decode(c).unwrap_or_else(|_| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("/");
+        subs.push(Folder {
+            name: display,
+            path: e.path(),
+        });
+    }
+    subs.sort_by(|a, b| a.name.cmp(&b.name));
+    out.extend(subs);
+    Ok(out)
+}
+
+/// The directory of folder `name` (`INBOX`, or `A/B`). Refuses names that could leave the
+/// Maildir or cannot be stored: empty components, `.`/`..`, `.` inside a component (the
+/// on-disk separator), NUL and other control characters.
+pub fn folder_path(root: &Path, name: &str) -> Result<PathBuf, FolderError> {
+    if name.eq_ignore_ascii_case("INBOX") || name.is_empty() {
+        return Ok(root.to_path_buf());
+    }
+    let mut dir = String::new();
+    for comp in name.split('/') {
+        if comp.is_empty() || comp == "." || comp == ".." {
+            return Err(FolderError(format!(
+                "folder '{name}' has an empty, '.' or '..' component"
+            )));
+        }
+        if comp.contains('.') {
+            return Err(FolderError(format!(
+                "folder '{name}': '.' separates folders on disk (Maildir++); use '/'"
+            )));
+        }
+        if comp.chars().any(char::is_control) {
+            return Err(FolderError(format!(
+                "folder '{}' contains a control character",
+                name.escape_debug()
+            )));
+        }
+        dir.push('.');
+        dir.push_str(&utf7::encode(comp));
+    }
+    Ok(root.join(dir))
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub new: u64,
+    pub cur: u64,
+    pub unread: u64,
+    pub flagged: u64,
+    /// Marked deleted (T) but not expunged.
+    pub deleted: u64,
+    pub bytes: u64,
+    pub oldest: Option<i64>,
+    pub newest: Option<i64>,
+    /// Files in tmp/: deliveries in progress, or left behind by a crash.
+    pub tmp: u64,
+    /// Of cur/, new/, tmp/, the ones that are missing.
+    pub missing: Vec<String>,
+}
+
+/// One message file of a folder.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub name: Name,
+    pub in_new: bool,
+}
+
+/// The message files of a folder (new/ then cur/). Unparsable names are skipped here;
+/// `check` reports them.
+pub fn entries(folder: &Path) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (sub, in_new) in [("new", true), ("cur", false)] {
+        let Ok(rd) = std::fs::read_dir(folder.join(sub)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let Some(n) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if let Ok(name) = Name::parse(&n) {
+                out.push(Entry {
+                    path: e.path(),
+                    name,
+                    in_new,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Statistics of one folder from its directory entries.
+pub fn stats(folder: &Path) -> Stats {
+    let mut s = Stats::default();
+    for sub in ["cur", "new", "tmp"] {
+        if !folder.join(sub).is_dir() {
+            s.missing.push(sub.to_string());
+        }
+    }
+    for e in entries(folder) {
+        if e.in_new {
+            s.new += 1;
+        } else {
+            s.cur += 1;
+        }
+        // A message in new/ has not been seen by any client yet.
+        if e.in_new || !e.name.has('S') {
+            s.unread += 1;
+        }
+        if e.name.has('F') {
+            s.flagged += 1;
+        }
+        if e.name.has('T') {
+            s.deleted += 1;
+        }
+        let (size, time) = match (e.name.size, e.name.time) {
+            (Some(sz), Some(t)) => (sz, t),
+            _ => {
+                let md = std::fs::metadata(&e.path).ok();
+                let size = e
+                    .name
+                    .size
+                    .or_else(|| md.as_ref().map(|m| m.len()))
+                    .unwrap_or(0);
+                let time = e.name.time.or_else(|| {
+                    md.and_then(|m| m.modified().ok())
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_secs() as i64)
+                });
+                (size, time.unwrap_or(0))
+            }
+        };
+        s.bytes += size;
+        s.oldest = Some(s.oldest.map_or(time, |o| o.min(time)));
+        s.newest = Some(s.newest.map_or(time, |n| n.max(time)));
+    }
+    s.tmp = std::fs::read_dir(folder.join("tmp"))
+        .map(|d| d.count() as u64)
+        .unwrap_or(0);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_paths_cannot_escape() {
+        let root = Path::new("/m");
+        assert_eq!(folder_path(root, "INBOX").unwrap(), PathBuf::from("/m"));
+        assert_eq!(
+            folder_path(root, "Archive/2024").unwrap(),
+            PathBuf::from("/m/.Archive.2024")
+        );
+        assert_eq!(
+            folder_path(root, "Entwürfe").unwrap(),
+            PathBuf::from("/m/.Entw&APw-rfe")
+        );
+        for bad in ["..", "a/../b", "/abs", "a//b", "a.b", "x\0y", "a/"] {
+            assert!(folder_path(root, bad).is_err(), "{bad:?}");
+        }
+    }
+}

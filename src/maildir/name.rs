@@ -1,0 +1,138 @@
+//! Maildir file names: `<unique>[:2,<flags>]` (cr.yp.to/proto/maildir.html), with the
+//! Maildir++ `,S=<size>` and Dovecot `,W=<size>` fields inside the unique part. Flags are
+//! the letters D(raft) F(lagged) P(assed) R(eplied) S(een) T(rashed), in ASCII order;
+//! lowercase letters are Dovecot keywords and are kept as they are.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// Everything before `:2,` (or the whole name for a message still in new/).
+    pub unique: String,
+    /// The info flags in ASCII order, if the name has an info part.
+    pub flags: Option<String>,
+    /// `,S=` from the unique part: the message's size in bytes.
+    pub size: Option<u64>,
+    /// The leading seconds-since-epoch of the unique part, when it has one.
+    pub time: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NameError(pub String);
+
+impl Name {
+    /// Parses a file name. Names other programs invented are accepted as long as they are
+    /// safe; only what cannot be a Maildir message name is refused.
+    pub fn parse(file: &str) -> Result<Name, NameError> {
+        if file.is_empty() || file.starts_with('.') || file.contains('/') || file.contains('\0') {
+            return Err(NameError(format!(
+                "'{}' is not a message file name",
+                file.escape_debug()
+            )));
+        }
+        let (unique, flags) = match file.rsplit_once(':') {
+            Some((u, info)) => match info.strip_prefix("2,") {
+                Some(f) => {
+                    if let Some(bad) = f.chars().find(|c| !c.is_ascii_alphabetic()) {
+                        return Err(NameError(format!("'{file}': flag {bad:?} is not a letter")));
+                    }
+                    let mut v: Vec<char> = f.chars().collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    (u, Some(v.into_iter().collect::<String>()))
+                }
+                None => {
+                    return Err(NameError(format!(
+                        "'{file}': info part '{info}' is not ':2,FLAGS'"
+                    )));
+                }
+            },
+            None => (file, None),
+        };
+        if unique.is_empty() {
+            return Err(NameError(format!("'{file}' has an empty unique part")));
+        }
+        let size = unique
+            .split(',')
+            .skip(1)
+            .find_map(|f| f.strip_prefix("S="))
+            .and_then(|s| s.parse().ok());
+        let time = unique
+            .split('.')
+            .next()
+            .and_then(|t| t.parse::<i64>().ok())
+            .filter(|t| *t > 0);
+        Ok(Name {
+            unique: unique.to_string(),
+            flags,
+            size,
+            time,
+        })
+    }
+
+    pub fn has(&self, flag: char) -> bool {
+        self.flags.as_deref().is_some_and(|f| f.contains(flag))
+    }
+
+    /// The name with these flags (sorted, deduplicated).
+    pub fn with_flags(&self, flags: &str) -> Name {
+        let mut v: Vec<char> = flags.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+        v.sort_unstable();
+        v.dedup();
+        Name {
+            flags: Some(v.into_iter().collect()),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.flags {
+            Some(fl) => write!(f, "{}:2,{fl}", self.unique),
+            None => f.write_str(&self.unique),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn dovecot_and_courier_names() {
+        let n = Name::parse("1700000000.M1P2Q3.host,S=1234,W=1260:2,SF").unwrap();
+        assert_eq!(n.unique, "1700000000.M1P2Q3.host,S=1234,W=1260");
+        assert_eq!(n.flags.as_deref(), Some("FS"));
+        assert_eq!(n.size, Some(1234));
+        assert_eq!(n.time, Some(1_700_000_000));
+        assert!(n.has('S') && n.has('F') && !n.has('T'));
+        assert_eq!(n.to_string(), "1700000000.M1P2Q3.host,S=1234,W=1260:2,FS");
+        let c = Name::parse("1700000000.12345_0.mail.example.org:2,").unwrap();
+        assert_eq!(c.flags.as_deref(), Some(""));
+        assert_eq!(Name::parse("1700000000.12345_0.mail").unwrap().flags, None);
+        assert_eq!(
+            n.with_flags("TSS").to_string(),
+            "1700000000.M1P2Q3.host,S=1234,W=1260:2,ST"
+        );
+    }
+
+    #[test]
+    fn bad_names() {
+        for bad in ["", ".hidden", "a/b", "x:1,S", "x:2,S1", ":2,S"] {
+            assert!(Name::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics_and_round_trips(s in "\\\\PC{0,60}") {
+            if let Ok(n) = Name::parse(&s) {
+                let again = Name::parse(&n.to_string()).unwrap();
+                prop_assert_eq!(again, n);
+            }
+        }
+    }
+}
