@@ -778,8 +778,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;mx'= {
             cand --nameserver 'nameserver'

@@ -445,7 +445,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_sub
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l nameserver -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l json -d 'Machine-readable output: one JSON document on stdout'

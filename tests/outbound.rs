@@ -616,3 +616,47 @@ fn an_mx_that_is_a_cname_is_tolerated_and_logged() {
     assert!(got[0].contains("Subject: via cname"));
     assert!(w.a.log().contains("MX target is a CNAME"), "{}", w.a.log());
 }
+
+#[test]
+fn a_bounce_that_fails_is_never_bounced_but_can_go_to_the_postmaster() {
+    let mut w = world();
+    w.b.start();
+    let send_null = |to: &str| {
+        let mut c = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(w.a.path())
+            .args(["sendmail", "-f", "", to])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(b"Subject: a bounce\n\nundeliverable\n")
+            .unwrap();
+        assert!(c.wait().unwrap().success());
+    };
+    // Without queue.double_bounce_to: dropped, nothing bounced, the queue empties.
+    send_null("nobody@b.test");
+    let j = json(w.a.path(), &["queue", "flush"]);
+    assert_eq!(j["outbound"]["failed"], 1, "{j}");
+    assert_eq!(j["outbound"]["bounces"], 0, "{j}");
+    assert!(
+        json(w.a.path(), &["queue", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // With it: the report goes to the postmaster.
+    w.a.set("queue.double_bounce_to", "alice@a.test");
+    send_null("nobody@b.test");
+    json(w.a.path(), &["queue", "flush"]);
+    json(w.a.path(), &["queue", "flush"]);
+    let got = w.a.wait_mail("alice", "a.test", 1, 10);
+    assert!(
+        got[0].contains("Final-Recipient: rfc822; nobody@b.test"),
+        "{}",
+        got[0]
+    );
+    w.b.stop();
+}

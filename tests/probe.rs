@@ -168,3 +168,50 @@ fn nothing_listening_fails_clearly() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
 }
+
+#[path = "pop3/harness.rs"]
+#[allow(dead_code)]
+mod pop3_harness;
+
+#[test]
+fn pop3_stls_and_pop3s_against_our_server() {
+    let dir = pop3_harness::data_dir();
+    let srv = pop3_harness::Server::start(dir.path());
+    let plain = format!("localhost:{}", srv.port("pop3"));
+    let (o, j) = test_cmd(
+        &[
+            "pop3",
+            &plain,
+            "--starttls",
+            "--user",
+            "alice@example.test",
+            "--password-stdin",
+        ],
+        Some(&format!("{}\n", pop3_harness::PASSWORD)),
+    );
+    assert!(o.status.success(), "{j}");
+    assert!(
+        step(&j, "greeting")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("+OK"),
+        "{j}"
+    );
+    assert!(
+        j["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "UIDL"),
+        "{j}"
+    );
+    assert_eq!(step(&j, "auth")["status"], "pass", "{j}");
+    let tls = format!("localhost:{}", srv.port("pop3s"));
+    let (o, j) = test_cmd(&["pop3", &tls, "--tls"], None);
+    assert!(o.status.success(), "{j}");
+    assert_eq!(
+        step(&j, "certificate")["status"],
+        "warn",
+        "self-signed: {j}"
+    );
+}

@@ -14,6 +14,18 @@ use crate::output;
 pub enum Cmd {
     /// Check every record the domain's mail depends on; say what is wrong and what to publish.
     /// Exit 1 if any check fails.
+    #[command(
+        long_about = "Check every record the domain's mail depends on: MX, PTR (forward-confirmed, and \
+this server's against its HELO name), SPF (one record, syntax, at most 10 lookups and 2 void lookups, \
+the final all, the verdict for this server's addresses), DKIM, DMARC, MTA-STS, TLS-RPT and DNS \
+blocklists. Each finding says what was found and, when it is not right, the record to publish. \
+Exit status 1 if any check fails.\n\n\
+With --json the output is one document: {\"domain\": string, \"ok\": bool, \"findings\": [{\"check\": \
+\"MX\"|\"PTR\"|\"SPF\"|\"DKIM\"|\"DMARC\"|\"MTA-STS\"|\"TLS-RPT\"|\"blocklist\", \"status\": \
+\"pass\"|\"warn\"|\"fail\"|\"info\", \"found\": string, \"fix\": string (empty when nothing needs \
+doing)}]}. The single lookups (dns mx, ptr, spf, dmarc, dkim, bl) print the same document for their \
+one check."
+    )]
     Check {
         domain: String,
         /// This server's public address(es); default: the public_ip setting.

@@ -39,6 +39,8 @@ pub enum Kind {
     Bool,
     /// Free text (may be empty).
     Text,
+    /// A mail address, or empty.
+    Address,
     /// One of a fixed set of words.
     OneOf(&'static [&'static str]),
 }
@@ -60,6 +62,7 @@ impl Kind {
             Kind::Zones => "zone list".into(),
             Kind::Bool => "bool".into(),
             Kind::Text => "text".into(),
+            Kind::Address => "address".into(),
             Kind::OneOf(words) => words.join("|"),
         }
     }
@@ -122,6 +125,7 @@ settings! {
     "delivery.max_per_domain": Kind::Count, "20", "Most simultaneous outbound connections to one destination domain (Postfix: default_destination_concurrency_limit 20).";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
+    "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
     "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check` and `dns bl`.";
     "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
@@ -233,6 +237,14 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
             } else {
                 Ok(v.to_string())
             }
+        }
+        Kind::Address => {
+            if v.is_empty() {
+                return Ok(String::new());
+            }
+            super::address::Address::parse(v)
+                .map(|a| a.to_string())
+                .map_err(|e| e.0)
         }
         Kind::OneOf(words) => {
             let lower = v.to_ascii_lowercase();

@@ -538,14 +538,22 @@ pub fn bounce_due(
 ) -> Result<(usize, Vec<String>), CoreError> {
     let mut made = 0;
     let mut local = Vec::new();
+    // A message with a null sender (a bounce) that fails is never bounced; its report goes
+    // to queue.double_bounce_to if that is set, else nowhere.
+    let double_bounce_to = db.setting("queue.double_bounce_to")?;
     for id in db.bounces_due(100)? {
         let failed = db.failed_recipients(&id)?;
-        let Some(sender) = db.queue_sender(&id)? else {
+        let Some(envelope_sender) = db.queue_sender(&id)? else {
             continue;
         };
         let created = db.queue_entry(&id)?.map(|e| e.created).unwrap_or_else(now);
+        let sender = if envelope_sender.is_empty() {
+            double_bounce_to.clone()
+        } else {
+            envelope_sender.clone()
+        };
         if sender.is_empty() {
-            tracing::warn!(%id, "dropping a failed message with a null sender (a bounce is never bounced)");
+            tracing::warn!(%id, "dropping a failed message with a null sender (a bounce is never bounced; set queue.double_bounce_to to receive these)");
         } else if let Ok(to) = Address::parse(&sender) {
             let original = std::fs::read(queue_dir.join(&id)).unwrap_or_default();
             let failures: Vec<dsn::Failure> = failed
