@@ -278,3 +278,55 @@ fn autoconfig_refuses_unknown_domains_and_bad_requests() {
     .unwrap();
     assert!(r.starts_with("HTTP/1.1 400"), "{r}");
 }
+
+/// `serve --dev` exactly as the README's first line runs it: every listener on its own
+/// loopback port, and the server stays up.
+#[test]
+fn dev_mode_with_default_ports_starts_every_listener() {
+    let cwd = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--dev"])
+        .current_dir(cwd.path())
+        .env_remove("MAILCTL_DATA_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut listeners = std::collections::BTreeMap::new();
+    let start = Instant::now();
+    while listeners.len() < 6 && start.elapsed() < Duration::from_secs(20) {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+            && let Some(rest) = line.strip_prefix("listening ")
+        {
+            let (name, addr) = rest.split_once(' ').unwrap();
+            listeners.insert(name.to_string(), addr.to_string());
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let alive = child.try_wait().unwrap().is_none();
+    stop(child);
+    let names: Vec<&String> = listeners.keys().collect();
+    assert_eq!(
+        names,
+        [
+            "autoconfig",
+            "pop3",
+            "pop3s",
+            "smtp",
+            "submission",
+            "submissions"
+        ],
+        "{listeners:?}"
+    );
+    let ports: std::collections::HashSet<&String> = listeners.values().collect();
+    assert_eq!(ports.len(), 6, "two listeners share a port: {listeners:?}");
+    assert!(alive, "serve --dev exited: {listeners:?}");
+}

@@ -79,10 +79,11 @@ fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
 }
 
 /// Loopback port `want`, or the next free one.
-fn free_port(want: u16) -> SocketAddr {
+/// The first free loopback port from `want` on that no other dev listener took already.
+fn free_port(want: u16, taken: &[SocketAddr]) -> SocketAddr {
     (want..want.saturating_add(100))
         .map(|p| SocketAddr::from(([127, 0, 0, 1], p)))
-        .find(|a| listen::is_free(*a))
+        .find(|a| !taken.contains(a) && listen::is_free(*a))
         .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)))
 }
 
@@ -174,11 +175,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             let want = match name {
                 "smtp" => 2525,
                 "submission" => 2587,
+                "submissions" => 2465,
                 "pop3" => 2110,
                 "pop3s" => 2995,
-                _ => 2465,
+                "autoconfig" => 2080,
+                _ => 2900,
             };
-            vec![free_port(want)]
+            let taken: Vec<SocketAddr> = map.values().flatten().copied().collect();
+            vec![free_port(want, &taken)]
         } else {
             listen::parse_list(&db.setting(&format!("listen.{name}"))?)?
         };
