@@ -732,6 +732,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('walk', 'walk', [CompletionResultType]::ParameterValue, 'The folder tree with message counts, unread, flagged, deleted, sizes and dates')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
+            [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
             [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
@@ -771,6 +772,17 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--part', '--part', [CompletionResultType]::ParameterName, 'Write MIME part N (as numbered in the tree) to stdout, decoded')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the file as it is')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;maildir;reindex' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -821,6 +833,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('walk', 'walk', [CompletionResultType]::ParameterValue, 'The folder tree with message counts, unread, flagged, deleted, sizes and dates')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
+            [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
             [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
@@ -834,6 +847,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;maildir;help;show' {
+            break
+        }
+        'mailctl;maildir;help;reindex' {
             break
         }
         'mailctl;maildir;help;check' {
@@ -1286,6 +1302,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('walk', 'walk', [CompletionResultType]::ParameterValue, 'The folder tree with message counts, unread, flagged, deleted, sizes and dates')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
+            [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
             [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
@@ -1298,6 +1315,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;maildir;show' {
+            break
+        }
+        'mailctl;help;maildir;reindex' {
             break
         }
         'mailctl;help;maildir;check' {

@@ -394,6 +394,9 @@ _mailctl() {
             mailctl__subcmd__help__subcmd__maildir,ls)
                 cmd="mailctl__subcmd__help__subcmd__maildir__subcmd__ls"
                 ;;
+            mailctl__subcmd__help__subcmd__maildir,reindex)
+                cmd="mailctl__subcmd__help__subcmd__maildir__subcmd__reindex"
+                ;;
             mailctl__subcmd__help__subcmd__maildir,show)
                 cmd="mailctl__subcmd__help__subcmd__maildir__subcmd__show"
                 ;;
@@ -460,6 +463,9 @@ _mailctl() {
             mailctl__subcmd__maildir,ls)
                 cmd="mailctl__subcmd__maildir__subcmd__ls"
                 ;;
+            mailctl__subcmd__maildir,reindex)
+                cmd="mailctl__subcmd__maildir__subcmd__reindex"
+                ;;
             mailctl__subcmd__maildir,show)
                 cmd="mailctl__subcmd__maildir__subcmd__show"
                 ;;
@@ -480,6 +486,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__maildir__subcmd__help,ls)
                 cmd="mailctl__subcmd__maildir__subcmd__help__subcmd__ls"
+                ;;
+            mailctl__subcmd__maildir__subcmd__help,reindex)
+                cmd="mailctl__subcmd__maildir__subcmd__help__subcmd__reindex"
                 ;;
             mailctl__subcmd__maildir__subcmd__help,show)
                 cmd="mailctl__subcmd__maildir__subcmd__help__subcmd__show"
@@ -2252,7 +2261,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__maildir)
-            opts="walk ls show check import-mbox export-mbox"
+            opts="walk ls show reindex check import-mbox export-mbox"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2308,6 +2317,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__maildir__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__maildir__subcmd__reindex)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2690,7 +2713,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__maildir)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help walk ls show check import-mbox export-mbox help"
+            opts="-q -v -h --data-dir --json --quiet --verbose --help walk ls show reindex check import-mbox export-mbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2748,7 +2771,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__maildir__subcmd__help)
-            opts="walk ls show check import-mbox export-mbox help"
+            opts="walk ls show reindex check import-mbox export-mbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2818,6 +2841,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__maildir__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__maildir__subcmd__help__subcmd__reindex)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2916,6 +2953,24 @@ _mailctl() {
                     COMPREPLY=($(compgen -W "date size from" -- "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__maildir__subcmd__reindex)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

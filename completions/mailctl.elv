@@ -648,6 +648,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
             cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
             cand import-mbox 'Import an mbox file into a mailbox folder'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
@@ -684,6 +685,16 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --part 'Write MIME part N (as numbered in the tree) to stdout, decoded'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --raw 'Print the file as it is'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;maildir;reindex'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -730,6 +741,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
             cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
             cand import-mbox 'Import an mbox file into a mailbox folder'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
@@ -740,6 +752,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;maildir;help;ls'= {
         }
         &'mailctl;maildir;help;show'= {
+        }
+        &'mailctl;maildir;help;reindex'= {
         }
         &'mailctl;maildir;help;check'= {
         }
@@ -1115,6 +1129,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
+            cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
             cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
             cand import-mbox 'Import an mbox file into a mailbox folder'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
@@ -1124,6 +1139,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;maildir;ls'= {
         }
         &'mailctl;help;maildir;show'= {
+        }
+        &'mailctl;help;maildir;reindex'= {
         }
         &'mailctl;help;maildir;check'= {
         }

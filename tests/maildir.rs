@@ -347,3 +347,72 @@ print('ok')
         String::from_utf8_lossy(&py.stderr)
     );
 }
+
+#[test]
+fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        mailctl(d, &["domain", "add", "example.org"])
+            .status
+            .success()
+    );
+    let root = d.join("mail/example.org/alice");
+    sample(&root);
+    let first = json(d, &["maildir", "reindex", "alice@example.org"]);
+    let inbox = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["folder"] == "INBOX")
+        .unwrap()
+        .clone();
+    assert_eq!(inbox["added"], 4);
+    // UIDs follow arrival order: UID 1 is the oldest message.
+    let j = json(d, &["maildir", "show", "alice@example.org:INBOX:1"]);
+    assert_eq!(j["subject"], "Grüße");
+    // New mail behind the index's back is drift; check finds it and --repair syncs it.
+    put(
+        &root,
+        "new/1700000900.M7P7Q7.host",
+        "From: late@example.org\nSubject: late\n\nlate\n",
+    );
+    let o = mailctl(d, &["--json", "maildir", "check", "alice@example.org"]);
+    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        c["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "index-drift"),
+        "{c}"
+    );
+    mailctl(d, &["maildir", "check", "alice@example.org", "--repair"]);
+    // Rebuilding keeps every UID that still has its file, and the new one comes after.
+    let again = json(d, &["maildir", "reindex", "alice@example.org"]);
+    let inbox2 = again
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["folder"] == "INBOX")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (inbox2["added"].as_u64(), inbox2["uidvalidity"].as_u64()),
+        (Some(0), inbox["uidvalidity"].as_u64())
+    );
+    assert_eq!(
+        json(d, &["maildir", "show", "alice@example.org:INBOX:1"])["subject"],
+        "Grüße"
+    );
+    assert_eq!(
+        json(d, &["maildir", "show", "alice@example.org:INBOX:5"])["subject"],
+        "late"
+    );
+    assert_eq!(
+        mailctl(d, &["maildir", "show", "alice@example.org:INBOX:99"])
+            .status
+            .code(),
+        Some(1)
+    );
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{Ctx, Exit, Fail, timestamp};
 use crate::core::Address;
 use crate::core::settings::human_size;
+use crate::maildir::index::Index;
 use crate::maildir::{check, folder, mbox};
 use crate::output;
 
@@ -43,8 +44,8 @@ pub enum Cmd {
     },
     /// One message: the headers that matter, its MIME tree, and its text.
     Show {
-        /// A message file.
-        file: PathBuf,
+        /// A message file, or ADDRESS:FOLDER:UID (e.g. alice@example.org:INBOX:42).
+        file: String,
         /// Print the file as it is.
         #[arg(long)]
         raw: bool,
@@ -52,6 +53,8 @@ pub enum Cmd {
         #[arg(long)]
         part: Option<usize>,
     },
+    /// Rebuild the account's UID index from its Maildir, keeping the UIDs of existing messages.
+    Reindex { address: String },
     /// Find what is wrong; with --repair, fix what is safe (never deletes a message).
     Check {
         target: String,
@@ -249,10 +252,43 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Cmd::Show { file, raw, part } => show(ctx, &file, raw, part),
+        Cmd::Show { file, raw, part } => show(ctx, &message_file(ctx, &file)?, raw, part),
+        Cmd::Reindex { address } => {
+            let root = resolve(ctx, &address)?;
+            let mut ix = Index::open(&root).map_err(|e| {
+                Fail::new(format!("cannot open the index in {}: {e}", root.display()))
+            })?;
+            let reports = ix.sync_all()?;
+            if ctx.json {
+                output::json(&reports)?;
+            } else {
+                output::print(&output::table(
+                    &[
+                        "FOLDER",
+                        "MESSAGES",
+                        "ADDED",
+                        "REMOVED",
+                        "FLAGS CHANGED",
+                        "UIDVALIDITY",
+                    ],
+                    reports.iter().map(|r| {
+                        vec![
+                            r.folder.clone(),
+                            r.messages.to_string(),
+                            r.added.to_string(),
+                            r.removed.to_string(),
+                            r.changed.to_string(),
+                            r.uidvalidity.to_string(),
+                        ]
+                    }),
+                ))?;
+            }
+            Ok(())
+        }
         Cmd::Check { target, repair } => {
             let root = resolve(ctx, &target)?;
-            let found = check::check(&root, repair)?;
+            let mut found = check::check(&root, repair)?;
+            found.extend(index_drift(&root, repair)?);
             let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
             if ctx.json {
                 output::json(
@@ -537,4 +573,70 @@ fn show(ctx: &Ctx, file: &Path, raw: bool, part: Option<usize>) -> anyhow::Resul
     out.push_str(&body);
     output::print(&out)?;
     Ok(())
+}
+
+/// A message file, or the file of ADDRESS:FOLDER:UID through the account's index.
+fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
+    if Path::new(target).exists() {
+        return Ok(PathBuf::from(target));
+    }
+    let parts: Vec<&str> = target.rsplitn(3, ':').collect();
+    let [uid, folder_name, address] = parts[..] else {
+        return Err(Fail::usage(format!(
+            "'{target}' is neither a file nor ADDRESS:FOLDER:UID"
+        ))
+        .into());
+    };
+    let uid: u32 = uid
+        .parse()
+        .map_err(|_| Fail::usage(format!("'{uid}' is not a UID")))?;
+    let root = resolve(ctx, address)?;
+    let dir = folder::folder_path(&root, folder_name).map_err(|e| Fail::usage(e.0))?;
+    let mut ix = Index::open(&root)?;
+    ix.sync(folder_name, &dir)?;
+    let unique = ix.unique_of(folder_name, uid)?.ok_or_else(|| {
+        Fail::hint(
+            format!("{address} {folder_name} has no UID {uid}"),
+            format!("`mailctl maildir ls {address} --folder {folder_name}` lists the messages"),
+        )
+    })?;
+    folder::entries(&dir)
+        .into_iter()
+        .find(|e| e.name.unique == unique)
+        .map(|e| e.path)
+        .ok_or_else(|| Fail::new(format!("UID {uid} was just expunged")).into())
+}
+
+/// Drift between the Maildir and its index, if it has one; `repair` syncs the index.
+fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>> {
+    if !Index::path(root).exists() {
+        return Ok(Vec::new());
+    }
+    let mut ix = Index::open(root)?;
+    let mut out = Vec::new();
+    for f in folder::folders(root)? {
+        let (unindexed, missing) = ix.drift(&f.name, &f.path)?;
+        if unindexed + missing == 0 {
+            continue;
+        }
+        let repaired = if repair {
+            let r = ix.sync(&f.name, &f.path)?;
+            Some(format!(
+                "index synced: {} added, {} removed",
+                r.added, r.removed
+            ))
+        } else {
+            None
+        };
+        out.push(check::Problem {
+            folder: f.name.clone(),
+            kind: "index-drift",
+            path: Index::path(root).display().to_string(),
+            detail: format!(
+                "{unindexed} file(s) not in the index, {missing} index entr(y/ies) without a file"
+            ),
+            repaired,
+        });
+    }
+    Ok(out)
 }

@@ -2,10 +2,12 @@
 //! names, the folder tree and its statistics, consistency checks and repair, and mbox import
 //! and export. Reads any Maildir (mailctl's, Dovecot's, Courier's); needs no locks.
 //!
-//! Not here: the per-account UID index IMAP will need.
+//! The per-account index (`index`) holds the stable UIDs IMAP will use; the Maildir stays the
+//! truth and the index can always be rebuilt from it.
 pub mod check;
 pub mod deliver;
 pub mod folder;
+pub mod index;
 pub mod mbox;
 pub mod name;
 pub mod utf7;
