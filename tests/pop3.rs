@@ -367,3 +367,34 @@ sys.stdout.write(repr(data))
         "{out}"
     );
 }
+
+/// POP3's UIDLs and the index IMAP uses name messages by the same key, the Maildir unique
+/// name: every UIDL is a message the index knows, and its UID stays the same.
+#[test]
+fn uidls_match_the_uid_index() {
+    let dir = data_dir();
+    let server = Server::start(dir.path());
+    deliver(&server, 3, "u");
+    inbox(dir.path(), 3);
+    let out = python(
+        r#"
+import poplib, sys
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+p.user("alice@example.test"); p.pass_(sys.argv[2])
+_, listing, _ = p.uidl()
+print(" ".join(l.split()[1].decode() for l in listing))
+p.quit()
+"#,
+        &[&server.port("pop3"), PASSWORD],
+    );
+    let mut uidls: Vec<String> = out.split_whitespace().map(str::to_string).collect();
+    uidls.sort();
+    let root = dir.path().join("mail/example.test/alice");
+    let mut ix = mailctl::maildir::index::Index::open(&root).unwrap();
+    ix.sync("INBOX", &root).unwrap();
+    let mut indexed: Vec<String> = (1..=3)
+        .filter_map(|uid| ix.unique_of("INBOX", uid).unwrap())
+        .collect();
+    indexed.sort();
+    assert_eq!(uidls, indexed);
+}
