@@ -4,22 +4,26 @@
 #[path = "smtp/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+#[path = "common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use harness::{BIN, data_dir, mailctl};
+use serve::Serve;
 
 fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Starts `serve smtp` with extra args and env; returns the child once it listens.
-fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+/// Starts `serve smtp` with extra args and env, submission listeners on ephemeral ports so
+/// parallel tests never fight over 587/465.
+fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
     let mut c = Command::new(BIN);
-    // Submission listeners on ephemeral ports, so parallel tests never fight over 587/465.
     c.arg("--data-dir")
         .arg(dir)
         .args([
@@ -34,29 +38,11 @@ fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::pro
     for (k, v) in env {
         c.env(k, v);
     }
-    let mut child = c
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.starts_with("listening") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    rx.recv_timeout(Duration::from_secs(20))
-        .expect("serve did not start listening");
-    child
+    Serve::spawn(c, 1)
 }
 
-fn stop(mut child: std::process::Child) {
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let _ = child.wait();
+fn stop(s: Serve) {
+    s.stop();
 }
 
 #[test]
@@ -194,8 +180,8 @@ fn answers_client_autoconfiguration_over_http() {
         .unwrap()
         .port();
     let sub = format!("submission=127.0.0.1:{sub_port}");
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir")
         .arg(dir.path())
         .args(["serve", "smtp", "autoconfig", "--allow-root"])
         .args([
@@ -206,24 +192,9 @@ fn answers_client_autoconfiguration_over_http() {
             "--listen",
             "submissions=127.0.0.1:0",
         ])
-        .args(["--listen", "autoconfig=127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("listening autoconfig ") {
-                let _ = tx.send(addr.to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("autoconfig listener");
+        .args(["--listen", "autoconfig=127.0.0.1:0"]);
+    let child = Serve::spawn(cmd, 4);
+    let addr = child.addr("autoconfig").to_string();
     let curl = |url: &str| {
         let o = Command::new("curl")
             .args(["-s", "-w", "\n%{http_code}", url])
@@ -284,34 +255,14 @@ fn autoconfig_refuses_unknown_domains_and_bad_requests() {
 #[test]
 fn dev_mode_with_default_ports_starts_every_listener() {
     let cwd = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--dev"])
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--dev"])
         .current_dir(cwd.path())
-        .env_remove("MAILCTL_DATA_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut listeners = std::collections::BTreeMap::new();
-    let start = Instant::now();
-    while listeners.len() < 6 && start.elapsed() < Duration::from_secs(20) {
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
-            && let Some(rest) = line.strip_prefix("listening ")
-        {
-            let (name, addr) = rest.split_once(' ').unwrap();
-            listeners.insert(name.to_string(), addr.to_string());
-        }
-    }
+        .env_remove("MAILCTL_DATA_DIR");
+    let mut child = Serve::spawn(cmd, 6);
     std::thread::sleep(Duration::from_millis(300));
-    let alive = child.try_wait().unwrap().is_none();
+    let alive = child.alive();
+    let listeners = child.listeners.clone();
     stop(child);
     let names: Vec<&String> = listeners.keys().collect();
     assert_eq!(

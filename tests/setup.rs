@@ -4,6 +4,9 @@
 #[path = "outbound/dns.rs"]
 #[allow(dead_code)]
 mod dns;
+#[path = "common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -502,59 +505,34 @@ fn interactive_wizard_in_a_terminal() {
 /// submission with STARTTLS and AUTH, as a new user's mail client would; it must land in the
 /// mailbox the wizard created.
 fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
-    use std::io::BufRead;
     mailctl(
         data,
         &["config", "set", "dns.nameserver", "127.0.0.1:9"],
         None,
     );
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args([
-            "serve",
-            "smtp",
-            "pop3",
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-            "--listen",
-            "pop3=127.0.0.1:0",
-            "--listen",
-            "pop3s=127.0.0.1:0",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            for (name, tag) in [
-                ("listening submission ", "sub"),
-                ("listening pop3 ", "pop3"),
-            ] {
-                if let Some(addr) = line.strip_prefix(name) {
-                    let _ = tx.send((tag, addr.to_string()));
-                }
-            }
-        }
-    });
-    let mut addrs = std::collections::HashMap::new();
-    while addrs.len() < 2 {
-        let (tag, addr) = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the configured server did not start");
-        addrs.insert(tag, addr);
-    }
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(data).args([
+        "serve",
+        "smtp",
+        "pop3",
+        "--listen",
+        "smtp=127.0.0.1:0",
+        "--listen",
+        "submission=127.0.0.1:0",
+        "--listen",
+        "submissions=127.0.0.1:0",
+        "--listen",
+        "pop3=127.0.0.1:0",
+        "--listen",
+        "pop3s=127.0.0.1:0",
+    ]);
+    let child = serve::Serve::spawn(cmd, 5);
+    let addrs: std::collections::HashMap<&str, String> = [
+        ("sub", child.addr("submission").to_string()),
+        ("pop3", child.addr("pop3").to_string()),
+    ]
+    .into_iter()
+    .collect();
     let addr = addrs["sub"].clone();
     let (host, port) = addr.rsplit_once(':').unwrap();
     let o = Command::new("swaks")
@@ -599,8 +577,7 @@ fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
         ])
         .output()
         .expect("curl is required");
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let _ = child.wait();
+    child.stop();
     assert!(
         o.status.success(),
         "swaks: {}",
