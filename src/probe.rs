@@ -389,24 +389,12 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(r: &mut R) -> std::io::Result<Str
     Ok(String::from_utf8_lossy(&buf).trim_end().to_string())
 }
 
-/// An SMTP reply: code and text lines (multi-line replies joined).
+/// An SMTP reply: code and text lines, through the outbound client's bounded reader.
 async fn smtp_reply<R: AsyncBufReadExt + Unpin>(r: &mut R) -> std::io::Result<(u16, Vec<String>)> {
-    let mut lines = Vec::new();
-    loop {
-        let line = read_line(r).await?;
-        let code: u16 = line
-            .get(..3)
-            .and_then(|c| c.parse().ok())
-            .ok_or_else(|| std::io::Error::other(format!("malformed reply: {line}")))?;
-        let more = line.as_bytes().get(3) == Some(&b'-');
-        lines.push(line.get(4..).unwrap_or("").to_string());
-        if !more {
-            return Ok((code, lines));
-        }
-        if lines.len() > MAX_REPLY_LINES {
-            return Err(std::io::Error::other("reply has too many lines"));
-        }
-    }
+    crate::smtp::client::read_reply(r)
+        .await
+        .map(|reply| (reply.code, reply.lines))
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// IMAP: untagged lines until the tagged completion; returns (untagged, tagged line).
@@ -628,7 +616,7 @@ mod tests {
         let long = vec![b'a'; MAX_LINE + 10];
         let mut r = BufReader::new(&long[..]);
         assert!(read_line(&mut r).await.is_err());
-        let many = "250-x\r\n".repeat(MAX_REPLY_LINES + 5);
+        let many = "250-x\r\n".repeat(crate::smtp::client::MAX_LINES + 5);
         let mut r = BufReader::new(many.as_bytes());
         assert!(smtp_reply(&mut r).await.is_err());
         let mut r = BufReader::new(&b"25"[..]);

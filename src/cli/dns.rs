@@ -295,71 +295,18 @@ fn single(
     nameserver: Vec<String>,
     which: Single,
 ) -> anyhow::Result<()> {
-    use crate::dns::check::{self, Input, Status};
+    use crate::dns::check::{self, Status};
     let d = super::domain::parse(domain)?;
-    // The check also works for domains this server does not hold, and without a data dir.
-    let db = Db::open_existing(&ctx.data_dir).ok();
-    let setting = |k: &str| {
-        db.as_ref()
-            .and_then(|db| db.setting(k).ok())
-            .unwrap_or_default()
+    let sender = match &which {
+        Single::Spf(s) => s.clone(),
+        _ => None,
     };
-    let servers: Vec<std::net::SocketAddr> = if nameserver.is_empty() {
-        setting("dns.nameserver")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
-            .collect()
-    } else {
-        nameserver
-            .iter()
-            .map(|s| {
-                crate::core::settings::parse_nameserver(s)
-                    .map_err(|e| Fail::usage(format!("--nameserver: {e}")))
-            })
-            .collect::<Result<_, _>>()?
-    };
-    let hostname = match setting("hostname") {
-        h if h.is_empty() => crate::core::settings::system_hostname(),
-        h => h,
-    };
-    let ips: Vec<IpAddr> = if ip.is_empty() {
-        setting("public_ip")
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect()
-    } else {
-        ip
-    };
-    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), &d).unwrap_or_default();
-    let selectors = if selector.is_empty() {
-        keys.iter().map(|k| k.selector.clone()).collect()
-    } else {
-        selector
-    };
-    let zones = match setting("dnsbl.zones") {
-        _ if !zones_arg.is_empty() => zones_arg.join(","),
-        z if z.is_empty() && db.is_none() => crate::core::settings::lookup("dnsbl.zones")
-            .map(|s| s.default.to_string())
-            .unwrap_or_default(),
-        z => z,
-    };
-    let input = Input {
-        domain: d.to_string(),
-        hostname,
-        ips,
-        selectors,
-        keys,
-        spf_sender: match &which {
-            Single::Spf(s) => s.clone(),
-            _ => None,
-        },
-        dnsbl_zones: zones
-            .split(',')
-            .filter(|z| !z.is_empty())
-            .map(str::to_string)
-            .collect(),
-    };
+    let (servers, input) = prepare(ctx, &d, ip, selector, zones_arg, nameserver, sender)?;
+    // A single lookup about one address must not judge it against this server's own.
+    let mut input = input;
+    if matches!(which, Single::Mx | Single::Dmarc | Single::Dkim) {
+        input.ips.clear();
+    }
     let spinner = output::spinner(&format!("checking {d}"), ctx.progress());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -406,4 +353,79 @@ fn single(
         return Err(super::Exit(1).into());
     }
     Ok(())
+}
+
+/// What a check needs, from the flags where given and the settings otherwise: the resolvers
+/// to ask and the check's input. Works without a data directory (for other domains).
+pub fn prepare(
+    ctx: &Ctx,
+    d: &crate::core::Domain,
+    ip: Vec<IpAddr>,
+    selector: Vec<String>,
+    zones_arg: Vec<String>,
+    nameserver: Vec<String>,
+    sender: Option<String>,
+) -> anyhow::Result<(Vec<std::net::SocketAddr>, crate::dns::check::Input)> {
+    use crate::dns::check::Input;
+    // The check also works for domains this server does not hold, and without a data dir.
+    let db = Db::open_existing(&ctx.data_dir).ok();
+    let setting = |k: &str| {
+        db.as_ref()
+            .and_then(|db| db.setting(k).ok())
+            .unwrap_or_default()
+    };
+    let servers: Vec<std::net::SocketAddr> = if nameserver.is_empty() {
+        setting("dns.nameserver")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
+            .collect()
+    } else {
+        nameserver
+            .iter()
+            .map(|s| {
+                crate::core::settings::parse_nameserver(s)
+                    .map_err(|e| Fail::usage(format!("--nameserver: {e}")))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let hostname = match setting("hostname") {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    };
+    let ips: Vec<IpAddr> = if ip.is_empty() {
+        setting("public_ip")
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    } else {
+        ip
+    };
+    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), d).unwrap_or_default();
+    let selectors = if selector.is_empty() {
+        keys.iter().map(|k| k.selector.clone()).collect()
+    } else {
+        selector
+    };
+    let zones = match setting("dnsbl.zones") {
+        _ if !zones_arg.is_empty() => zones_arg.join(","),
+        z if z.is_empty() && db.is_none() => crate::core::settings::lookup("dnsbl.zones")
+            .map(|s| s.default.to_string())
+            .unwrap_or_default(),
+        z => z,
+    };
+    let input = Input {
+        domain: d.to_string(),
+        hostname,
+        ips,
+        selectors,
+        keys,
+        spf_sender: sender,
+        dnsbl_zones: zones
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    Ok((servers, input))
 }

@@ -670,30 +670,17 @@ fn chown_tree(root: &std::path::Path, user: &str) -> anyhow::Result<()> {
 
 /// Runs `dns check` for the new domain with the configured resolver; None if it cannot run.
 fn dns_check(ctx: &Ctx, domain: &str) -> Option<Vec<crate::dns::check::Finding>> {
-    let db = Db::open_existing(&ctx.data_dir).ok()?;
     let d = Domain::parse(domain).ok()?;
-    let setting = |k: &str| db.setting(k).unwrap_or_default();
-    let servers: Vec<std::net::SocketAddr> = setting("dns.nameserver")
-        .split(',')
-        .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
-        .collect();
-    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), &d).unwrap_or_default();
-    let input = crate::dns::check::Input {
-        domain: d.to_string(),
-        hostname: setting("hostname"),
-        ips: setting("public_ip")
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect(),
-        selectors: keys.iter().map(|k| k.selector.clone()).collect(),
-        keys,
-        dnsbl_zones: setting("dnsbl.zones")
-            .split(',')
-            .filter(|z| !z.is_empty())
-            .map(str::to_string)
-            .collect(),
-        spf_sender: None,
-    };
+    let (servers, input) = super::dns::prepare(
+        ctx,
+        &d,
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        None,
+    )
+    .ok()?;
     let spinner = output::spinner("checking DNS", ctx.progress());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
