@@ -6,4 +6,5 @@
 
 pub mod command;
 pub mod flags;
+pub mod parse;
 pub mod wire;
