@@ -2,8 +2,10 @@
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`flags`]: flags and their Maildir letters.
+//! - [`message`]: FETCH rendering of one message (ENVELOPE, BODYSTRUCTURE, sections, BINARY).
 //! - [`wire`]: encoding of strings into responses (quoted, literal, NIL).
 
 pub mod command;
 pub mod flags;
+pub mod message;
 pub mod wire;
