@@ -6,4 +6,5 @@
 
 pub mod command;
 pub mod flags;
+pub mod search;
 pub mod wire;
