@@ -382,11 +382,7 @@ fn full(node: &Node, c: &Candidate<'_>, ctx: &Context<'_>, p: &Parsed<'_>) -> bo
 /// The Date: header's calendar day as written (its zone disregarded), if it is a real date.
 fn sent_day(m: &Message<'_>) -> Option<i64> {
     let d = m.date()?;
-    let date = NaiveDate::from_ymd_opt(
-        i32::from(d.year),
-        u32::from(d.month),
-        u32::from(d.day),
-    )?;
+    let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?;
     // mail-parser yields year 0 or similar for garbage; a mail from before 1900 is garbage.
     (d.year >= 1900).then(|| epoch_day(date))
 }
