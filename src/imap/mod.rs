@@ -2,8 +2,10 @@
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`flags`]: flags and their Maildir letters.
+//! - [`store`]: mailboxes over the Maildir and its index (LIST, SELECT views, STORE, COPY ...).
 //! - [`wire`]: encoding of strings into responses (quoted, literal, NIL).
 
 pub mod command;
 pub mod flags;
+pub mod store;
 pub mod wire;
