@@ -372,5 +372,3 @@ impl Session {
     }
 }
 
-#[cfg(test)]
-mod tests;
