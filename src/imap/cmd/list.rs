@@ -92,7 +92,10 @@ pub(crate) fn list(
         s.finish(tag, true, "OK LIST completed", out);
         return None;
     }
-    if patterns.iter().any(|p| p.len() + reference.len() > MAX_PATTERN) {
+    if patterns
+        .iter()
+        .any(|p| p.len() + reference.len() > MAX_PATTERN)
+    {
         Session::tagged(out, tag, "BAD LIST pattern too long");
         return None;
     }
@@ -192,7 +195,10 @@ pub(crate) fn lsub(
             return None;
         }
     };
-    for b in boxes.iter().filter(|b| b.subscribed && matches(&pattern, &b.name)) {
+    for b in boxes
+        .iter()
+        .filter(|b| b.subscribed && matches(&pattern, &b.name))
+    {
         let attrs: &[&str] = if b.selectable { &[] } else { &["\\Noselect"] };
         write_entry(out, "LSUB", attrs, &b.name, false);
     }

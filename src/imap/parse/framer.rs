@@ -299,7 +299,10 @@ mod tests {
         assert_eq!(frames(Limits::default(), &bytes), got);
         // CRLF split across pushes.
         assert_eq!(
-            frames(Limits::default(), &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]),
+            frames(
+                Limits::default(),
+                &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]
+            ),
             vec![line(b"A1 NOOP"), Frame::Continue, line(b"A2 X {0}\r\n")]
         );
     }
