@@ -161,12 +161,11 @@ pub(crate) fn list(
         if let Some(items) = &ret.status
             && b.selectable
             && !childinfo
+            && let Some(acc) = s.account.as_mut()
         {
-            if let Some(acc) = s.account.as_mut() {
-                match acc.status(&b.name) {
-                    Ok(st) => super::mailbox::write_status(s, &b.name, &st, items, out),
-                    Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
-                }
+            match acc.status(&b.name) {
+                Ok(st) => super::mailbox::write_status(s, &b.name, &st, items, out),
+                Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
             }
         }
     }

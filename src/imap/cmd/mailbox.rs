@@ -50,9 +50,7 @@ pub(crate) fn select(
             out.extend_from_slice(b"* OK [CLOSED] previous mailbox closed\r\n");
         }
     }
-    let Some(name) = name_or_no(tag, wire, out) else {
-        return None;
-    };
+    let name = name_or_no(tag, wire, out)?;
     let (Some(acc), Some(login)) = (s.account.as_mut(), s.login.as_ref()) else {
         return None;
     };
@@ -383,16 +381,15 @@ pub(crate) fn close(
     expunge: bool,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    if let Some(mut sel) = s.selected.take() {
-        if expunge
-            && !sel.mailbox.read_only
-            && let Some(acc) = s.account.as_mut()
-        {
-            match sel.mailbox.expunge(acc, None) {
-                Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir.clone()),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("CLOSE expunge: {e}"),
-            }
+    if let Some(mut sel) = s.selected.take()
+        && expunge
+        && !sel.mailbox.read_only
+        && let Some(acc) = s.account.as_mut()
+    {
+        match sel.mailbox.expunge(acc, None) {
+            Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir.clone()),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("CLOSE expunge: {e}"),
         }
     }
     s.state = State::Authenticated;
