@@ -200,7 +200,9 @@ impl Framer {
         // Literal headers are always followed by CRLF in the frame, even after a bare LF,
         // so the parser has one form to accept.
         self.cur.extend_from_slice(b"\r\n");
-        self.cur.reserve(n);
+        // Reserve for what is announced only up to a point: the announcement alone must not
+        // make an idle connection hold megabytes.
+        self.cur.reserve(n.min(64 << 10));
         if n == 0 {
             self.seg_start = self.cur.len();
         } else {
