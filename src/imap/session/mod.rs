@@ -355,7 +355,9 @@ impl Session {
     /// In IDLE: the watched folder changed (or the safety-net timer fired).
     pub fn idle_wake(&mut self, out: &mut Vec<u8>) {
         if matches!(self.pending, Pending::Idle { .. }) {
+            crate::imap::cmd::idle::reopen(self);
             self.write_updates(true, out);
+            self.account = None;
         }
     }
 
