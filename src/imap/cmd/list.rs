@@ -48,7 +48,7 @@ pub(crate) fn matches(pattern: &str, name: &str) -> bool {
 /// `INBOX` is case-insensitive in names and patterns alike (RFC 3501 §5.1).
 fn fold_inbox(pattern: &str, name: &str) -> (String, String) {
     let f = |s: &str| {
-        if s.len() >= 5 && s[..5].eq_ignore_ascii_case("INBOX") && s.is_char_boundary(5) {
+        if s.is_char_boundary(5) && s.len() >= 5 && s[..5].eq_ignore_ascii_case("INBOX") {
             format!("INBOX{}", &s[5..])
         } else {
             s.to_string()
@@ -220,6 +220,8 @@ mod tests {
         assert!(matches("INBOX*", "INBOX"));
         assert!(!matches("Sent", "Sent Items"));
         assert!(matches("*e*", "Trash/Deep"));
+        assert!(matches("*", "Entwürfe") && matches("Entw%", "Entwürfe"));
+        assert!(!matches("inbox", "ü") && !matches("äöü", "inbox"));
         let hostile = "*%".repeat(200) + "x";
         assert!(!matches(&hostile, &"a/".repeat(200)));
     }

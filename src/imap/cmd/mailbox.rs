@@ -345,6 +345,11 @@ pub(crate) fn get_quota_root(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let name = name_or_no(tag, wire, out)?;
+    if let Err(e) = s.account.as_mut()?.status(&name) {
+        let msg = super::store_error(&e).replace("[TRYCREATE]", "[NONEXISTENT]");
+        s.finish(tag, true, &msg, out);
+        return None;
+    }
     let has_quota = s.login.as_ref().is_some_and(|l| l.quota > 0);
     out.extend_from_slice(b"* QUOTAROOT ");
     names::write(out, &name);
