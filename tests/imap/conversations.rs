@@ -65,7 +65,11 @@ fn append() {
     server.assert_alive();
     let drafts = files(dir.path(), "Drafts", 1);
     assert_eq!(drafts.len(), 1, "{drafts:?}");
-    let name = drafts[0].file_name().unwrap().to_string_lossy().into_owned();
+    let name = drafts[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(name.ends_with(":2,DS"), "flags in the file name: {name}");
 }
 
@@ -117,7 +121,11 @@ fn copy_and_move() {
     server.py("copymove.py", &[], 120);
     server.assert_alive();
     assert_eq!(files(dir.path(), "", 0).len(), 2, "two moved out of INBOX");
-    assert_eq!(files(dir.path(), "Archive", 4).len(), 4, "two copied, two moved");
+    assert_eq!(
+        files(dir.path(), "Archive", 4).len(),
+        4,
+        "two copied, two moved"
+    );
 }
 
 /// IDLE…DONE, NAMESPACE, ID, ENABLE, GETQUOTAROOT/GETQUOTA.

@@ -188,7 +188,8 @@ impl Server {
             .env("IMAP_PASSWORD", PASSWORD)
             .env("IMAP_CERT", self.data.join("tls/cert.pem"))
             .env("ALICE_MAILDIR", alice_maildir(&self.data))
-            .env("BOB_MAILDIR", self.data.join("mail/example.test/bob"));
+            .env("BOB_MAILDIR", self.data.join("mail/example.test/bob"))
+            .env("SERVER_PID", self.child.id().to_string());
     }
 }
 

@@ -247,3 +247,11 @@ def file_bytes(subject, folder=""):
 
 def plain(user=USER, pw=None):
     return base64.b64encode(b"\0" + user.encode() + b"\0" + (PW if pw is None else pw).encode()).decode()
+
+
+def assert_alive():
+    """The server process still runs (not exited, not a zombie)."""
+    pid = int(os.environ["SERVER_PID"])
+    with open("/proc/%d/stat" % pid) as fh:
+        state = fh.read().rsplit(")", 1)[1].split()[0]
+    assert state != "Z", "server exited"
