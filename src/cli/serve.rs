@@ -1,7 +1,7 @@
 //! `serve [smtp ...] [--dev] [--listen NAME=ADDR:PORT ...]`: runs the daemons.
 //!
-//! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`);
-//! IMAP and POP3 join [`SERVICES`] when they exist. Bound addresses are printed on stderr as
+//! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`;
+//! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
 
@@ -29,6 +29,7 @@ use crate::smtp::session::{Service, SessionConfig};
 /// Service names and the listeners each owns.
 const SERVICES: &[(&str, &[&str])] = &[
     ("smtp", &["smtp", "submission", "submissions"]),
+    ("imap", &["imap", "imaps"]),
     ("pop3", &["pop3", "pop3s"]),
     ("autoconfig", &["autoconfig"]),
 ];
@@ -38,10 +39,10 @@ const DRAIN: Duration = Duration::from_secs(30);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp). Default: all of them.
+    /// Services to run (smtp, imap, pop3, autoconfig). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
-    /// self-signed certificate, loopback ports 2525/2587/2465.
+    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110).
     #[arg(long)]
     pub dev: bool,
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
@@ -121,12 +122,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     for s in &args.services {
         match SERVICES.iter().find(|(n, _)| n == s) {
             Some((_, listeners)) => names.extend(listeners.iter()),
-            None if s == "imap" => {
-                return Err(Fail::new(format!(
-                    "service '{s}' is not part of this build yet; run `mailctl serve smtp`"
-                ))
-                .into());
-            }
             None => {
                 let known: Vec<&str> = SERVICES.iter().map(|(n, _)| *n).collect();
                 return Err(Fail::usage(format!(
@@ -176,6 +171,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 "smtp" => 2525,
                 "submission" => 2587,
                 "submissions" => 2465,
+                "imap" => 2143,
+                "imaps" => 2993,
                 "pop3" => 2110,
                 "pop3s" => 2995,
                 "autoconfig" => 2080,
@@ -241,6 +238,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         );
         map.remove("submissions");
         map.remove("pop3s");
+        map.remove("imaps");
     }
 
     let base = SessionConfig {
@@ -264,6 +262,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let plaintext_loopback = db.setting("auth.plaintext")? == "loopback";
     let max_conn = db.setting_u64("limits.max_connections")? as usize;
     let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
+    let imap_per_user = db.setting_u64("imap.max_connections_per_user")? as usize;
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
@@ -382,8 +381,26 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .keys()
             .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))
             .collect();
+        let imap_hub = crate::imap::watch::Hub::new();
+        let imap_users = crate::imap::server::UserSessions::new(imap_per_user);
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
+            if name.starts_with("imap") {
+                let imap = crate::imap::server::ImapListener {
+                    hostname: hostname.clone(),
+                    implicit_tls: name == "imaps",
+                    pool: backend.pool.clone(),
+                    tls: tls_store.clone(),
+                    limiter: limiters[&name].clone(),
+                    mynetworks: mynetworks.clone(),
+                    plaintext_loopback,
+                    append_limit: base.max_message_size,
+                    hub: imap_hub.clone(),
+                    users: imap_users.clone(),
+                };
+                tasks.spawn(Arc::new(imap).run(listener, shutdown.clone()));
+                continue;
+            }
             if name.starts_with("pop3") {
                 let pop = crate::pop3::server::Pop3Listener {
                     hostname: hostname.clone(),

@@ -98,6 +98,7 @@ settings! {
     "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root. Empty: keep running as root.";
     "limits.max_connections": Kind::Count, "1000", "Most simultaneous connections per service.";
     "limits.max_connections_per_ip": Kind::Count, "20", "Most simultaneous connections from one client address per service.";
+    "imap.max_connections_per_user": Kind::Count, "20", "Most simultaneous IMAP sessions of one user (Thunderbird opens up to 5 per account).";
     "smtp.max_message_size": Kind::Size, "25M", "Largest message accepted (SIZE); larger ones get 552 5.3.4.";
     "smtp.max_recipients": Kind::Count, "1000", "Most recipients in one transaction; more get 452 4.5.3.";
     "smtp.recipient_delimiter": Kind::Text, "+", "Sub-address separator: user+tag@domain delivers to user@domain. Empty turns it off.";

@@ -1,9 +1,28 @@
-//! IMAP server (RFC 3501 / 9051) over the Maildir view.
+//! IMAP server (RFC 3501 IMAP4rev1 and RFC 9051 IMAP4rev2, with IDLE, NAMESPACE, UIDPLUS,
+//! MOVE, LITERAL+, ENABLE, ID, SPECIAL-USE, CHILDREN, UNSELECT, SASL-IR, LIST-EXTENDED,
+//! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY) over the
+//! Maildir store.
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
-//! - [`flags`]: flags and their Maildir letters.
-//! - [`wire`]: encoding of strings into responses (quoted, literal, NIL).
+//! - [`parse`]: framing (lines and literals, with limits) and the command parser; sans-IO.
+//! - [`session`]: the protocol state machine; [`cmd`]: its commands, one file per family.
+//! - [`store`]: folders and messages over Maildir and the per-account UID index.
+//! - [`message`]: FETCH rendering (ENVELOPE, BODYSTRUCTURE, sections, BINARY).
+//! - [`search`]: SEARCH evaluation and ESEARCH results.
+//! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
+//! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE.
+//!
+//! Not here: COMPRESS, NOTIFY, METADATA, SORT/THREAD, UTF8=ACCEPT, shared and public
+//! namespaces (one personal namespace, delimiter `/`).
 
+pub mod cmd;
 pub mod command;
 pub mod flags;
+pub mod message;
+pub mod parse;
+pub mod search;
+pub mod server;
+pub mod session;
+pub mod store;
+pub mod watch;
 pub mod wire;

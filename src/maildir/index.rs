@@ -8,13 +8,16 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::folder::{self, Entry};
+use super::name::Name;
 
 pub const FILE: &str = "mailctl.index.db";
 
+/// Tables as the first version created them; [`migrate`] adds what later versions need, so
+/// an index written by an older mailctl keeps its UIDs.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS folders (
     name TEXT PRIMARY KEY,
@@ -31,7 +34,50 @@ CREATE TABLE IF NOT EXISTS messages (
     size INTEGER NOT NULL,
     PRIMARY KEY (folder, uid),
     UNIQUE (folder, uniq)
-);";
+);
+CREATE TABLE IF NOT EXISTS expunged (
+    folder TEXT NOT NULL,
+    uid INTEGER NOT NULL,
+    modseq INTEGER NOT NULL,
+    PRIMARY KEY (folder, uid)
+);
+CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged (folder, modseq);
+CREATE TABLE IF NOT EXISTS subscriptions (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+/// Columns added after the first version: (table, column, definition).
+const ADDED: [(&str, &str, &str); 6] = [
+    ("messages", "keywords", "TEXT NOT NULL DEFAULT ''"),
+    ("messages", "internal_date", "INTEGER"),
+    // 1 while the file is still in new/: STATUS RECENT, and SELECT must move it.
+    ("messages", "in_new", "INTEGER NOT NULL DEFAULT 0"),
+    ("folders", "special_use", "TEXT"),
+    // mtimes (ns) of new/ and cur/ when the index was last in line with them; 0 = unknown.
+    ("folders", "new_mtime", "INTEGER NOT NULL DEFAULT 0"),
+    ("folders", "cur_mtime", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// A directory mtime younger than this may still change within the same timestamp tick, so
+/// it is not trusted as "nothing changed" (Dovecot does the same).
+const MTIME_SETTLE_NS: i64 = 2_000_000_000;
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    // IMMEDIATE: two processes opening a fresh index must not both add a column.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    for (table, column, def) in ADDED {
+        let has: bool = tx.query_row(
+            "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+            params![table, column],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        if !has {
+            tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {def}"))?;
+        }
+    }
+    tx.execute_batch("CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);")?;
+    tx.commit()
+}
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
 pub struct SyncReport {
@@ -41,6 +87,26 @@ pub struct SyncReport {
     pub removed: u64,
     pub changed: u64,
     pub messages: u64,
+}
+
+/// A folder's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderRow {
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+    new_mtime: i64,
+    cur_mtime: i64,
+}
+
+/// What [`Index::scan`] did.
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    pub report: SyncReport,
+    /// Unique names this scan moved from new/ to cur/: \Recent for the caller only.
+    pub moved: Vec<String>,
+    /// The directories had not changed since the last scan and were not read.
+    pub skipped: bool,
 }
 
 pub struct Index {
@@ -55,113 +121,272 @@ fn now() -> i64 {
         .unwrap_or(1)
 }
 
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(1)
+}
+
+/// A directory's mtime in ns, 0 when it cannot be read.
+fn mtime_ns(dir: &Path) -> i64 {
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// A file's mtime in seconds: the internal date of a message first seen on disk.
+pub fn file_time(md: &std::fs::Metadata) -> i64 {
+    md.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The folder's row, created (with a fresh UIDVALIDITY) if it has none. Call inside the
+/// transaction that uses the values, so two writers never hand out the same UID.
+pub fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
+    if let Some(r) = tx
+        .query_row(
+            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+            [name],
+            |r| {
+                Ok(FolderRow {
+                    uidvalidity: r.get(0)?,
+                    uidnext: r.get(1)?,
+                    highestmodseq: r.get::<_, i64>(2)? as u64,
+                    new_mtime: r.get(3)?,
+                    cur_mtime: r.get(4)?,
+                })
+            },
+        )
+        .optional()?
+    {
+        return Ok(r);
+    }
+    let validity = new_uidvalidity(tx)?;
+    tx.execute(
+        "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES (?1, ?2, 1, 1)",
+        params![name, validity],
+    )?;
+    Ok(FolderRow {
+        uidvalidity: validity,
+        uidnext: 1,
+        highestmodseq: 1,
+        new_mtime: 0,
+        cur_mtime: 0,
+    })
+}
+
+/// A UIDVALIDITY different from any earlier incarnation of any folder: the clock, kept
+/// increasing by the ones already in use.
+pub fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
+    let max: Option<i64> = tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
+    Ok(now().max(max.unwrap_or(0) + 1).min(u32::MAX as i64) as u32)
+}
+
+/// Moves every file of new/ to cur/ (adding `:2,`), keeping its unique part. Returns the
+/// unique names moved; a file another session moved first is simply not ours.
+fn move_new(dir: &Path) -> Vec<String> {
+    let mut moved = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir.join("new")) else {
+        return moved;
+    };
+    for e in rd.flatten() {
+        let Some(file) = e.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Ok(name) = Name::parse(&file) else {
+            continue;
+        };
+        let flags = name.flags.clone().unwrap_or_default();
+        let dest = dir.join("cur").join(name.with_flags(&flags).to_string());
+        if dest.exists() {
+            continue;
+        }
+        if std::fs::rename(e.path(), &dest).is_ok() {
+            moved.push(name.unique);
+        }
+    }
+    moved
+}
+
 impl Index {
     pub fn path(root: &Path) -> PathBuf {
         root.join(FILE)
     }
 
-    /// Opens (creating if needed) the index of the Maildir at `root`.
+    /// Opens (creating or migrating if needed) the index of the Maildir at `root`.
     pub fn open(root: &Path) -> rusqlite::Result<Index> {
-        let conn = Connection::open(Self::path(root))?;
+        let mut conn = Connection::open(Self::path(root))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         Ok(Index {
             conn,
             root: root.to_path_buf(),
         })
     }
 
-    /// The folder's (uidvalidity, uidnext, highestmodseq), creating its row if new.
-    fn folder_row(&self, name: &str) -> rusqlite::Result<(u32, u32, i64)> {
-        if let Some(r) = self
-            .conn
-            .query_row(
-                "SELECT uidvalidity, uidnext, highestmodseq FROM folders WHERE name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-        {
-            return Ok(r);
-        }
-        // UIDVALIDITY must differ from any earlier incarnation of the folder: the clock,
-        // kept increasing by the ones already in use.
-        let max: Option<i64> =
-            self.conn
-                .query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
-        let validity = now().max(max.unwrap_or(0) + 1) as u32;
-        self.conn.execute(
-            "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES (?1, ?2, 1, 1)",
-            params![name, validity],
-        )?;
-        Ok((validity, 1, 1))
+    /// The connection, for the IMAP store's own queries and transactions.
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn conn_ref(&self) -> &Connection {
+        &self.conn
     }
 
     /// Brings the index of one folder in line with its directories, in one transaction.
     pub fn sync(&mut self, name: &str, dir: &Path) -> rusqlite::Result<SyncReport> {
-        let (uidvalidity, mut uidnext, mut modseq) = self.folder_row(name)?;
-        let files: Vec<Entry> = folder::entries(dir);
-        let on_disk: HashMap<&str, &Entry> =
-            files.iter().map(|e| (e.name.unique.as_str(), e)).collect();
-        let tx = self.conn.transaction()?;
-        let mut report = SyncReport {
-            folder: name.to_string(),
-            uidvalidity,
+        Ok(self.scan(name, dir, false, true)?.report)
+    }
+
+    /// Brings the index of one folder in line with its directories: new files get the next
+    /// UIDs, vanished ones go to `expunged` with a new MODSEQ, renamed ones (flags) get a new
+    /// MODSEQ. With `move_new`, files in new/ are first moved to cur/. Unless `force`, the
+    /// directories are not read when their mtimes are those of the last scan.
+    ///
+    /// The directories are read while holding the write lock: a writer that adds a file and
+    /// its row in one locked step can then never be mistaken for an expunge.
+    pub fn scan(
+        &mut self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+        force: bool,
+    ) -> rusqlite::Result<ScanOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = folder_row(&tx, name)?;
+        let mut out = ScanOutcome {
+            report: SyncReport {
+                folder: name.to_string(),
+                uidvalidity: row.uidvalidity,
+                ..Default::default()
+            },
             ..Default::default()
         };
-        let known: Vec<(u32, String, String)> = {
-            let mut stmt = tx.prepare("SELECT uid, uniq, flags FROM messages WHERE folder = ?1")?;
-            stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        let unmoved = move_new_files
+            && tx
+                .query_row(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                    [name],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+        if !force && !unmoved && new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
+            out.skipped = true;
+            return Ok(out);
+        }
+        if move_new_files {
+            out.moved = move_new(dir);
+        }
+        let mut on_disk: HashMap<String, Entry> = folder::entries(dir)
+            .into_iter()
+            .map(|e| (e.name.unique.clone(), e))
+            .collect();
+        let known: Vec<(u32, String, String, bool)> = {
+            let mut stmt =
+                tx.prepare("SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1")?;
+            stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
+        // readdir may miss a file renamed while it runs (a flag change by another program):
+        // look once more before calling anything expunged.
+        if known.iter().any(|k| !on_disk.contains_key(&k.1)) {
+            for e in folder::entries(dir) {
+                on_disk.entry(e.name.unique.clone()).or_insert(e);
+            }
+        }
+        let mut modseq = row.highestmodseq;
+        let mut uidnext = row.uidnext;
         let mut seen = std::collections::HashSet::new();
-        for (uid, uniq, flags) in &known {
-            match on_disk.get(uniq.as_str()) {
-                None => {
-                    tx.execute(
-                        "DELETE FROM messages WHERE folder = ?1 AND uid = ?2",
-                        params![name, uid],
-                    )?;
-                    report.removed += 1;
-                }
-                Some(e) => {
-                    seen.insert(uniq.clone());
-                    let now_flags = e.name.flags.clone().unwrap_or_default();
-                    if &now_flags != flags {
+        {
+            let mut del = tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
+            let mut gone = tx.prepare_cached(
+                "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut upd = tx.prepare_cached(
+                "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
+            )?;
+            let mut upd_new =
+                tx.prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
+            for (uid, uniq, flags, in_new) in &known {
+                match on_disk.get(uniq.as_str()) {
+                    None => {
                         modseq += 1;
-                        tx.execute("UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2", params![name, uid, now_flags, modseq])?;
-                        report.changed += 1;
+                        del.execute(params![name, uid])?;
+                        gone.execute(params![name, uid, modseq as i64])?;
+                        out.report.removed += 1;
+                    }
+                    Some(e) => {
+                        seen.insert(uniq.clone());
+                        let now_flags = e.name.flags.clone().unwrap_or_default();
+                        if &now_flags != flags {
+                            modseq += 1;
+                            upd.execute(params![name, uid, now_flags, modseq as i64])?;
+                            out.report.changed += 1;
+                        }
+                        if e.in_new != *in_new {
+                            upd_new.execute(params![name, uid, e.in_new])?;
+                        }
                     }
                 }
             }
-        }
-        // New files get UIDs in the order they arrived (time in the name, then the name).
-        let mut new: Vec<&Entry> = files
-            .iter()
-            .filter(|e| !seen.contains(&e.name.unique))
-            .collect();
-        new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
-        for e in new {
-            let size = e
-                .name
-                .size
-                .unwrap_or_else(|| std::fs::metadata(&e.path).map(|m| m.len()).unwrap_or(0));
-            modseq += 1;
-            tx.execute(
-                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![name, uidnext, e.name.unique, e.name.flags.clone().unwrap_or_default(), modseq, size as i64],
+            // New files get UIDs in the order they arrived (time in the name, then the name).
+            let mut new: Vec<&Entry> = on_disk
+                .values()
+                .filter(|e| !seen.contains(&e.name.unique))
+                .collect();
+            new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            uidnext += 1;
-            report.added += 1;
+            for e in new {
+                let md = std::fs::metadata(&e.path).ok();
+                let size = e
+                    .name
+                    .size
+                    .or_else(|| md.as_ref().map(|m| m.len()))
+                    .unwrap_or(0);
+                let date = md
+                    .as_ref()
+                    .map(file_time)
+                    .or(e.name.time)
+                    .unwrap_or_else(now);
+                modseq += 1;
+                ins.execute(params![
+                    name,
+                    uidnext,
+                    e.name.unique,
+                    e.name.flags.clone().unwrap_or_default(),
+                    modseq as i64,
+                    size as i64,
+                    date,
+                    e.in_new
+                ])?;
+                uidnext = uidnext.saturating_add(1);
+                out.report.added += 1;
+            }
         }
+        // An mtime that may still tick is recorded as unknown, so the next scan reads again.
+        let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
         tx.execute(
-            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3 WHERE name = ?1",
-            params![name, uidnext, modseq],
+            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5 WHERE name = ?1",
+            params![name, uidnext, modseq as i64, settled(new_m), settled(cur_m)],
         )?;
         tx.commit()?;
-        report.messages = files.len() as u64;
-        Ok(report)
+        out.report.messages = on_disk.len() as u64;
+        Ok(out)
     }
 
     /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
@@ -184,6 +409,8 @@ impl Index {
         for n in stale {
             self.conn
                 .execute("DELETE FROM messages WHERE folder = ?1", [&n])?;
+            self.conn
+                .execute("DELETE FROM expunged WHERE folder = ?1", [&n])?;
             self.conn
                 .execute("DELETE FROM folders WHERE name = ?1", [&n])?;
         }

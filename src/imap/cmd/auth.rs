@@ -1,0 +1,262 @@
+//! CAPABILITY, NOOP, LOGOUT, ID, STARTTLS, LOGIN, AUTHENTICATE PLAIN (with SASL-IR) and
+//! ENABLE. Passwords never go over a plaintext connection unless the listener allows it
+//! (`LOGINDISABLED`, `[PRIVACYREQUIRED]`); verifying them is the driver's job, since it is
+//! blocking work with the database.
+
+use base64::Engine;
+
+use crate::imap::session::{Action, LoginResult, MAX_AUTH_FAILURES, Pending, Session, State};
+use crate::imap::store::Account;
+
+/// Capabilities once logged in (RFC 9051 §7.2.2 and each extension's RFC).
+const AUTHENTICATED: &str = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES CONDSTORE QRESYNC QUOTA QUOTA=RES-STORAGE BINARY STATUS=SIZE WITHIN";
+
+impl Session {
+    pub(crate) fn capabilities(&self) -> String {
+        if self.state != State::NotAuthenticated {
+            return format!("{AUTHENTICATED} APPENDLIMIT={}", self.cfg.append_limit);
+        }
+        let mut caps = String::from("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE");
+        if self.cfg.tls_available && !self.cfg.tls_active {
+            caps.push_str(" STARTTLS");
+        }
+        if self.cfg.plaintext_ok || self.cfg.tls_active {
+            caps.push_str(" AUTH=PLAIN");
+        } else {
+            caps.push_str(" LOGINDISABLED");
+        }
+        caps
+    }
+}
+
+pub(crate) fn capability(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    out.extend_from_slice(format!("* CAPABILITY {}\r\n", s.capabilities()).as_bytes());
+    s.finish(tag, true, "OK CAPABILITY completed", out);
+    None
+}
+
+pub(crate) fn logout(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    out.extend_from_slice(b"* BYE mailctl signing off\r\n");
+    Session::tagged(out, tag, "OK LOGOUT completed");
+    s.state = State::Logout;
+    Some(Action::Close)
+}
+
+pub(crate) fn id(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    out.extend_from_slice(
+        format!(
+            "* ID (\"name\" \"mailctl\" \"version\" \"{}\")\r\n",
+            env!("CARGO_PKG_VERSION")
+        )
+        .as_bytes(),
+    );
+    s.finish(tag, true, "OK ID completed", out);
+    None
+}
+
+pub(crate) fn starttls(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    if s.cfg.tls_active {
+        Session::tagged(out, tag, "BAD TLS is already active");
+        return None;
+    }
+    if !s.cfg.tls_available {
+        Session::tagged(out, tag, "NO STARTTLS is not available (no certificate loaded)");
+        return None;
+    }
+    Session::tagged(out, tag, "OK Begin TLS negotiation now");
+    Some(Action::StartTls)
+}
+
+fn privacy_required(s: &Session, tag: &str, out: &mut Vec<u8>) -> bool {
+    if s.cfg.plaintext_ok || s.cfg.tls_active {
+        return false;
+    }
+    Session::tagged(
+        out,
+        tag,
+        "NO [PRIVACYREQUIRED] use STARTTLS (or port 993) before sending a password",
+    );
+    true
+}
+
+pub(crate) fn login(
+    s: &mut Session,
+    tag: &str,
+    user: String,
+    password: String,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if privacy_required(s, tag, out) {
+        return None;
+    }
+    s.pending = Pending::Login { tag: tag.into() };
+    Some(Action::Authenticate { user, password })
+}
+
+pub(crate) fn authenticate(
+    s: &mut Session,
+    tag: &str,
+    mechanism: &str,
+    initial: Option<String>,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if !mechanism.eq_ignore_ascii_case("PLAIN") {
+        Session::tagged(out, tag, "NO [CANNOT] only AUTHENTICATE PLAIN is supported");
+        return None;
+    }
+    if privacy_required(s, tag, out) {
+        return None;
+    }
+    match initial {
+        Some(ir) => plain(s, tag, ir.as_bytes(), out),
+        None => {
+            out.extend_from_slice(b"+ \r\n");
+            s.pending = Pending::SaslResponse { tag: tag.into() };
+            None
+        }
+    }
+}
+
+pub(crate) fn sasl_response(
+    s: &mut Session,
+    tag: &str,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if line == b"*" {
+        Session::tagged(out, tag, "BAD AUTHENTICATE cancelled");
+        return None;
+    }
+    plain(s, tag, line, out)
+}
+
+/// RFC 4616: `[authzid] NUL authcid NUL passwd`, base64; `=` is an empty response.
+fn plain(s: &mut Session, tag: &str, b64: &[u8], out: &mut Vec<u8>) -> Option<Action> {
+    let raw = if b64 == b"=" {
+        Vec::new()
+    } else {
+        match base64::engine::general_purpose::STANDARD.decode(b64) {
+            Ok(r) => r,
+            Err(_) => {
+                Session::tagged(out, tag, "BAD AUTHENTICATE: response is not base64");
+                return None;
+            }
+        }
+    };
+    let parts: Vec<&[u8]> = raw.split(|&b| b == 0).collect();
+    let [authz, authc, pass] = parts.as_slice() else {
+        Session::tagged(
+            out,
+            tag,
+            "BAD AUTHENTICATE PLAIN: expected authzid NUL authcid NUL password",
+        );
+        return None;
+    };
+    let (Ok(authz), Ok(authc), Ok(pass)) = (
+        std::str::from_utf8(authz),
+        std::str::from_utf8(authc),
+        std::str::from_utf8(pass),
+    ) else {
+        Session::tagged(out, tag, "BAD AUTHENTICATE PLAIN: not UTF-8");
+        return None;
+    };
+    if !authz.is_empty() && !authz.eq_ignore_ascii_case(authc) {
+        Session::tagged(
+            out,
+            tag,
+            "NO [AUTHORIZATIONFAILED] logging in as another user is not allowed",
+        );
+        return None;
+    }
+    s.pending = Pending::Login { tag: tag.into() };
+    Some(Action::Authenticate {
+        user: authc.to_string(),
+        password: pass.to_string(),
+    })
+}
+
+pub(crate) fn login_result(
+    s: &mut Session,
+    tag: &str,
+    result: LoginResult,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    match result {
+        LoginResult::Ok {
+            user,
+            maildir,
+            quota,
+        } => match Account::open(&maildir) {
+            Ok(acc) => {
+                s.account = Some(acc);
+                s.login = Some(crate::imap::session::Login {
+                    user,
+                    root: maildir,
+                    quota,
+                });
+                s.state = State::Authenticated;
+                let caps = s.capabilities();
+                Session::tagged(out, tag, &format!("OK [CAPABILITY {caps}] Logged in"));
+                None
+            }
+            Err(e) => {
+                tracing::error!("IMAP: cannot open the mailbox of {user}: {e}");
+                Session::tagged(out, tag, "NO [UNAVAILABLE] mailbox unavailable; try later");
+                None
+            }
+        },
+        LoginResult::Rejected => {
+            s.auth_failures += 1;
+            Session::tagged(out, tag, "NO [AUTHENTICATIONFAILED] Authentication failed");
+            if s.auth_failures >= MAX_AUTH_FAILURES {
+                out.extend_from_slice(b"* BYE too many failed logins\r\n");
+                s.state = State::Logout;
+                return Some(Action::Close);
+            }
+            None
+        }
+        LoginResult::TooManySessions => {
+            Session::tagged(
+                out,
+                tag,
+                "NO [LIMIT] too many connections for this user; close another client",
+            );
+            None
+        }
+        LoginResult::TempFail(why) => {
+            tracing::error!("IMAP login: {why}");
+            Session::tagged(out, tag, "NO [UNAVAILABLE] temporary failure; try later");
+            None
+        }
+    }
+}
+
+pub(crate) fn enable(s: &mut Session, tag: &str, caps: &[String], out: &mut Vec<u8>) -> Option<Action> {
+    let mut on = Vec::new();
+    for c in caps {
+        match c.to_ascii_uppercase().as_str() {
+            "CONDSTORE" if !s.enabled.condstore => {
+                s.enabled.condstore = true;
+                on.push("CONDSTORE");
+            }
+            "QRESYNC" if !s.enabled.qresync => {
+                s.enabled.qresync = true;
+                s.enabled.condstore = true;
+                on.push("QRESYNC");
+            }
+            "IMAP4REV2" if !s.enabled.rev2 => {
+                s.enabled.rev2 = true;
+                on.push("IMAP4rev2");
+            }
+            _ => {}
+        }
+    }
+    out.extend_from_slice(b"* ENABLED");
+    for c in on {
+        out.push(b' ');
+        out.extend_from_slice(c.as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    s.finish(tag, true, "OK ENABLE completed", out);
+    None
+}

@@ -1,0 +1,335 @@
+//! FETCH and UID FETCH (RFC 3501 §6.4.5, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE/VANISHED).
+//! A job walks the requested messages and pauses whenever the output passes
+//! [`FLUSH_AT`](crate::imap::session::FLUSH_AT), so `FETCH 1:* BODY[]` over a large
+//! mailbox streams instead of building one giant buffer. Files are read only for the
+//! attributes that need content, and each file once per message.
+
+use std::borrow::Cow;
+
+use crate::imap::command::{FetchAttr, Flag, SectionText, SeqNum, SequenceSet, StoreMode};
+use crate::imap::flags;
+use crate::imap::message::Message;
+use crate::imap::session::{Action, FLUSH_AT, Pending, Session};
+use crate::imap::wire;
+
+pub struct FetchJob {
+    tag: String,
+    uid: bool,
+    seqs: Vec<u32>,
+    next: usize,
+    items: Vec<FetchAttr>,
+    /// FLAGS must be added because \Seen was set implicitly for these messages.
+    seen_set: Vec<u32>,
+    modseq: bool,
+    failed: bool,
+}
+
+fn needs_content(a: &FetchAttr) -> bool {
+    !matches!(
+        a,
+        FetchAttr::Flags
+            | FetchAttr::InternalDate
+            | FetchAttr::Rfc822Size
+            | FetchAttr::Uid
+            | FetchAttr::ModSeq
+    )
+}
+
+fn sets_seen(a: &FetchAttr) -> bool {
+    matches!(
+        a,
+        FetchAttr::Rfc822
+            | FetchAttr::Rfc822Text
+            | FetchAttr::BodySection { peek: false, .. }
+            | FetchAttr::Binary { peek: false, .. }
+    )
+}
+
+/// Non-UID sets may not name messages that do not exist (RFC 9051 §6.4.5 answers BAD).
+pub(crate) fn out_of_range(set: &SequenceSet, exists: u32) -> Option<u32> {
+    set.ranges.iter().find_map(|&(a, b)| {
+        [a, b].into_iter().find_map(|x| match x {
+            SeqNum::Value(n) if n > exists => Some(n),
+            _ => None,
+        })
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fetch(
+    s: &mut Session,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    mut items: Vec<FetchAttr>,
+    changed_since: Option<u64>,
+    vanished: bool,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let sel = s.selected.as_ref()?;
+    let exists = sel.mailbox.messages.len() as u32;
+    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
+        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+        return None;
+    }
+    if vanished && (!uid || changed_since.is_none() || !s.enabled.qresync) {
+        Session::tagged(out, tag, "BAD VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
+        return None;
+    }
+    if changed_since.is_some() || items.contains(&FetchAttr::ModSeq) {
+        s.enabled.condstore = true;
+    }
+    let mut seqs = super::resolve(s, set, uid);
+    let sel = s.selected.as_ref()?;
+    if let Some(since) = changed_since {
+        if vanished && let Some(acc) = s.account.as_ref() {
+            let largest = sel.mailbox.uidnext.saturating_sub(1);
+            if let Ok(mut v) = sel.mailbox.vanished_since(acc, since) {
+                v.retain(|&u| set.contains(u, largest));
+                if !v.is_empty() {
+                    out.extend_from_slice(b"* VANISHED (EARLIER) ");
+                    out.extend_from_slice(crate::imap::search::compact_set(&v).as_bytes());
+                    out.extend_from_slice(b"\r\n");
+                }
+            }
+        }
+        seqs.retain(|&q| sel.mailbox.messages[q as usize - 1].modseq > since);
+    }
+    if uid && !items.contains(&FetchAttr::Uid) {
+        items.insert(0, FetchAttr::Uid);
+    }
+    let modseq = s.enabled.condstore && (changed_since.is_some() || items.contains(&FetchAttr::ModSeq));
+    items.retain(|a| *a != FetchAttr::ModSeq);
+    // Implicit \Seen (RFC 3501 §6.4.5) in one batch before anything is rendered, so the
+    // FLAGS sent are the ones on disk.
+    let mut seen_set = Vec::new();
+    if !sel.mailbox.read_only && items.iter().any(sets_seen) {
+        let unseen: Vec<u32> = seqs
+            .iter()
+            .copied()
+            .filter(|&q| !sel.mailbox.messages[q as usize - 1].flags.has(flags::SEEN))
+            .collect();
+        if !unseen.is_empty()
+            && let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut())
+        {
+            match sel.mailbox.store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None) {
+                Ok(o) => {
+                    seen_set = o.changed;
+                    s.touched = Some(sel.dir.clone());
+                }
+                Err(e) => tracing::warn!("FETCH implicit \\Seen: {e}"),
+            }
+        }
+    }
+    let job = Box::new(FetchJob {
+        tag: tag.to_string(),
+        uid,
+        seqs,
+        next: 0,
+        items,
+        seen_set,
+        modseq,
+        failed: false,
+    });
+    resume(s, job, out)
+}
+
+/// Renders messages until done or the output is large; then the tagged reply.
+pub(crate) fn resume(s: &mut Session, mut job: Box<FetchJob>, out: &mut Vec<u8>) -> Option<Action> {
+    while job.next < job.seqs.len() {
+        if out.len() >= FLUSH_AT {
+            s.pending = Pending::Fetch(job);
+            return Some(Action::Flush);
+        }
+        let seq = job.seqs[job.next];
+        job.next += 1;
+        if !render(s, &job, seq, out) {
+            job.failed = true;
+        }
+    }
+    let status = if job.failed {
+        "NO [EXPUNGEISSUED] some messages were expunged meanwhile; the rest was fetched"
+    } else {
+        "OK FETCH completed"
+    };
+    let uid = job.uid;
+    s.finish(&job.tag, uid, status, out);
+    None
+}
+
+/// One `* n FETCH (...)` line; false when the message's file is gone.
+fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
+    let Some(sel) = s.selected.as_ref() else {
+        return false;
+    };
+    let Some(meta) = sel.mailbox.messages.get(seq as usize - 1) else {
+        return false;
+    };
+    let raw = if job.items.iter().any(needs_content) {
+        match sel.mailbox.read(seq) {
+            Ok(r) => Some(r),
+            Err(_) => return false,
+        }
+    } else {
+        None
+    };
+    let msg = raw.as_deref().map(Message::new);
+    let mut line = format!("* {seq} FETCH (").into_bytes();
+    let mut first = true;
+    let mut sep = |line: &mut Vec<u8>| {
+        if !first {
+            line.push(b' ');
+        }
+        first = false;
+    };
+    let recent = meta.recent && !s.enabled.rev2;
+    for item in &job.items {
+        sep(&mut line);
+        match item {
+            FetchAttr::Uid => line.extend_from_slice(format!("UID {}", meta.uid).as_bytes()),
+            FetchAttr::Flags => {
+                line.extend_from_slice(b"FLAGS ");
+                meta.flags.write_list(&mut line, recent);
+            }
+            FetchAttr::InternalDate => {
+                line.extend_from_slice(b"INTERNALDATE \"");
+                line.extend_from_slice(internal_date(meta.internal_date).as_bytes());
+                line.push(b'"');
+            }
+            FetchAttr::Rfc822Size => {
+                let size = msg.as_ref().map(|m| m.size() as u64).unwrap_or(meta.size);
+                line.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
+            }
+            FetchAttr::ModSeq => {}
+            FetchAttr::Envelope => {
+                line.extend_from_slice(b"ENVELOPE ");
+                if let Some(m) = &msg {
+                    m.envelope(&mut line);
+                }
+            }
+            FetchAttr::Body => {
+                line.extend_from_slice(b"BODY ");
+                if let Some(m) = &msg {
+                    m.body_structure(&mut line, false);
+                }
+            }
+            FetchAttr::BodyStructure => {
+                line.extend_from_slice(b"BODYSTRUCTURE ");
+                if let Some(m) = &msg {
+                    m.body_structure(&mut line, true);
+                }
+            }
+            FetchAttr::Rfc822 | FetchAttr::Rfc822Header | FetchAttr::Rfc822Text => {
+                let (name, text) = match item {
+                    FetchAttr::Rfc822 => ("RFC822", None),
+                    FetchAttr::Rfc822Header => ("RFC822.HEADER", Some(SectionText::Header)),
+                    _ => ("RFC822.TEXT", Some(SectionText::Text)),
+                };
+                line.extend_from_slice(name.as_bytes());
+                line.push(b' ');
+                let sec = crate::imap::command::Section { part: Vec::new(), text };
+                let data = msg.as_ref().and_then(|m| m.section(&sec)).unwrap_or(Cow::Borrowed(&[]));
+                wire::literal(&mut line, &data);
+            }
+            FetchAttr::BodySection { section, partial, .. } => {
+                line.extend_from_slice(b"BODY[");
+                write_section_spec(&mut line, section);
+                line.push(b']');
+                let data = msg.as_ref().and_then(|m| m.section(section)).unwrap_or(Cow::Borrowed(&[]));
+                write_partial(&mut line, &data, *partial, false);
+            }
+            FetchAttr::Binary { part, partial, .. } => {
+                line.extend_from_slice(b"BINARY[");
+                write_part(&mut line, part);
+                line.push(b']');
+                match msg.as_ref().map(|m| m.binary(part)) {
+                    Some(Ok(data)) => write_partial(&mut line, &data, *partial, true),
+                    _ => {
+                        // RFC 3516 §4.3: the whole command fails on an unknown encoding;
+                        // answering NIL for this part keeps the other data usable.
+                        line.extend_from_slice(b" NIL");
+                    }
+                }
+            }
+            FetchAttr::BinarySize { part } => {
+                line.extend_from_slice(b"BINARY.SIZE[");
+                write_part(&mut line, part);
+                line.extend_from_slice(b"] ");
+                let n = msg.as_ref().and_then(|m| m.binary(part).ok()).map(|d| d.len()).unwrap_or(0);
+                line.extend_from_slice(n.to_string().as_bytes());
+            }
+        }
+    }
+    if job.seen_set.contains(&seq) && !job.items.contains(&FetchAttr::Flags) {
+        sep(&mut line);
+        line.extend_from_slice(b"FLAGS ");
+        meta.flags.write_list(&mut line, recent);
+    }
+    if job.modseq {
+        sep(&mut line);
+        line.extend_from_slice(format!("MODSEQ ({})", meta.modseq).as_bytes());
+    }
+    line.extend_from_slice(b")\r\n");
+    out.extend_from_slice(&line);
+    true
+}
+
+fn write_part(out: &mut Vec<u8>, part: &[u32]) {
+    let p: Vec<String> = part.iter().map(u32::to_string).collect();
+    out.extend_from_slice(p.join(".").as_bytes());
+}
+
+fn write_section_spec(out: &mut Vec<u8>, sec: &crate::imap::command::Section) {
+    write_part(out, &sec.part);
+    let Some(text) = &sec.text else { return };
+    if !sec.part.is_empty() {
+        out.push(b'.');
+    }
+    match text {
+        SectionText::Header => out.extend_from_slice(b"HEADER"),
+        SectionText::Text => out.extend_from_slice(b"TEXT"),
+        SectionText::Mime => out.extend_from_slice(b"MIME"),
+        SectionText::HeaderFields(f) | SectionText::HeaderFieldsNot(f) => {
+            out.extend_from_slice(if matches!(text, SectionText::HeaderFields(_)) {
+                b"HEADER.FIELDS ("
+            } else {
+                b"HEADER.FIELDS.NOT ("
+            });
+            for (i, name) in f.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                wire::astring(out, name.as_bytes());
+            }
+            out.push(b')');
+        }
+    }
+}
+
+/// ` {n}\r\n...` or, for `<origin.count>`, `<origin> {n}\r\n...`; binary data holding NUL
+/// goes as a literal8 (`~{n}`, RFC 3516).
+fn write_partial(out: &mut Vec<u8>, data: &[u8], partial: Option<(u32, u32)>, binary: bool) {
+    let data = match partial {
+        Some((origin, count)) => {
+            out.extend_from_slice(format!("<{origin}>").as_bytes());
+            let start = (origin as usize).min(data.len());
+            let end = start.saturating_add(count as usize).min(data.len());
+            &data[start..end]
+        }
+        None => data,
+    };
+    out.push(b' ');
+    if binary && data.contains(&0) {
+        out.push(b'~');
+    }
+    wire::literal(out, data);
+}
+
+/// `dd-Mon-yyyy hh:mm:ss +zzzz` in the server's zone.
+pub(crate) fn internal_date(epoch: i64) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_opt(epoch, 0).single() {
+        Some(t) => t.format("%d-%b-%Y %H:%M:%S %z").to_string(),
+        None => "01-Jan-1970 00:00:00 +0000".into(),
+    }
+}

@@ -1,0 +1,221 @@
+//! LIST with RFC 5258 LIST-EXTENDED selection/return options, RFC 6154 SPECIAL-USE and
+//! RFC 5819 LIST-STATUS, and the old LSUB. Patterns: `*` matches anything, `%` anything but
+//! the delimiter; matching is a linear-memory dynamic programme, so hostile patterns like
+//! `*%*%*%…` cost at most name × pattern steps.
+
+use super::names::{self, DELIMITER};
+use crate::imap::command::{ListReturn, ListSelection};
+use crate::imap::session::{Action, Session};
+use crate::imap::store::MailboxInfo;
+use crate::maildir::utf7;
+
+/// Longest pattern accepted; beyond it the command is refused rather than matched.
+const MAX_PATTERN: usize = 1024;
+
+/// Whether `name` matches `pattern` (chars; INBOX is compared case-insensitively).
+pub(crate) fn matches(pattern: &str, name: &str) -> bool {
+    let (pattern, name) = fold_inbox(pattern, name);
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // dp[j]: pattern[..i] matches name[..j].
+    let mut dp = vec![false; n.len() + 1];
+    dp[0] = true;
+    for &pc in &p {
+        let mut next = vec![false; n.len() + 1];
+        match pc {
+            '*' | '%' => {
+                let mut reach = false;
+                for j in 0..=n.len() {
+                    reach = reach || dp[j];
+                    next[j] = reach;
+                    // `%` cannot cross the delimiter: reaching stops at it.
+                    if pc == '%' && j < n.len() && n[j] == DELIMITER {
+                        reach = false;
+                    }
+                }
+            }
+            c => {
+                for j in 0..n.len() {
+                    next[j + 1] = dp[j] && n[j] == c;
+                }
+            }
+        }
+        dp = next;
+    }
+    dp[n.len()]
+}
+
+/// `INBOX` is case-insensitive in names and patterns alike (RFC 3501 §5.1).
+fn fold_inbox(pattern: &str, name: &str) -> (String, String) {
+    let f = |s: &str| {
+        if s.len() >= 5 && s[..5].eq_ignore_ascii_case("INBOX") && s.is_char_boundary(5) {
+            format!("INBOX{}", &s[5..])
+        } else {
+            s.to_string()
+        }
+    };
+    (f(pattern), f(name))
+}
+
+fn decode_pattern(wire: &str) -> String {
+    if wire.is_ascii() {
+        utf7::decode(wire).unwrap_or_else(|_| wire.to_string())
+    } else {
+        wire.to_string()
+    }
+}
+
+fn write_entry(out: &mut Vec<u8>, verb: &str, attrs: &[&str], name: &str, childinfo: bool) {
+    out.extend_from_slice(format!("* {verb} (").as_bytes());
+    out.extend_from_slice(attrs.join(" ").as_bytes());
+    out.extend_from_slice(b") \"/\" ");
+    names::write(out, name);
+    if childinfo {
+        out.extend_from_slice(b" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+pub(crate) fn list(
+    s: &mut Session,
+    tag: &str,
+    sel: &ListSelection,
+    reference: &str,
+    patterns: &[String],
+    ret: &ListReturn,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let basic = *sel == ListSelection::default() && *ret == ListReturn::default();
+    if patterns.len() == 1 && patterns[0].is_empty() {
+        // RFC 3501 §6.3.8: the delimiter and the root of the reference.
+        out.extend_from_slice(b"* LIST (\\Noselect) \"/\" \"\"\r\n");
+        s.finish(tag, true, "OK LIST completed", out);
+        return None;
+    }
+    if patterns.iter().any(|p| p.len() + reference.len() > MAX_PATTERN) {
+        Session::tagged(out, tag, "BAD LIST pattern too long");
+        return None;
+    }
+    let reference = decode_pattern(reference);
+    let patterns: Vec<String> = patterns
+        .iter()
+        .map(|p| {
+            let p = decode_pattern(p);
+            if p.starts_with(DELIMITER) || reference.is_empty() {
+                p
+            } else {
+                format!("{reference}{p}")
+            }
+        })
+        .collect();
+    let acc = s.account.as_mut()?;
+    let boxes: Vec<MailboxInfo> = match acc.list() {
+        Ok(b) => b,
+        Err(e) => {
+            s.finish(tag, true, &super::store_error(&e), out);
+            return None;
+        }
+    };
+    let show_special = basic || ret.special_use || sel.special_use;
+    let show_subscribed = ret.subscribed || sel.subscribed;
+    for b in &boxes {
+        if !patterns.iter().any(|p| matches(p, &b.name)) {
+            continue;
+        }
+        let mut childinfo = false;
+        if sel.subscribed && !b.subscribed {
+            // RECURSIVEMATCH: an unsubscribed parent of subscribed children is listed
+            // with CHILDINFO, so a client can draw the tree.
+            let prefix = format!("{}{DELIMITER}", b.name);
+            let child_subscribed = boxes
+                .iter()
+                .any(|c| c.subscribed && c.name.starts_with(&prefix));
+            if sel.recursive_match && child_subscribed {
+                childinfo = true;
+            } else {
+                continue;
+            }
+        }
+        if sel.special_use && b.special_use.is_none() {
+            continue;
+        }
+        let mut attrs: Vec<&str> = Vec::new();
+        attrs.push(if b.has_children {
+            "\\HasChildren"
+        } else {
+            "\\HasNoChildren"
+        });
+        if !b.selectable {
+            attrs.push("\\Noselect");
+        }
+        if show_subscribed && b.subscribed {
+            attrs.push("\\Subscribed");
+        }
+        if show_special && let Some(u) = b.special_use {
+            attrs.push(u);
+        }
+        write_entry(out, "LIST", &attrs, &b.name, childinfo);
+        if let Some(items) = &ret.status
+            && b.selectable
+            && !childinfo
+        {
+            if let Some(acc) = s.account.as_mut() {
+                match acc.status(&b.name) {
+                    Ok(st) => super::mailbox::write_status(s, &b.name, &st, items, out),
+                    Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
+                }
+            }
+        }
+    }
+    s.finish(tag, true, "OK LIST completed", out);
+    None
+}
+
+pub(crate) fn lsub(
+    s: &mut Session,
+    tag: &str,
+    reference: &str,
+    pattern: &str,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let reference = decode_pattern(reference);
+    let pattern = format!("{reference}{}", decode_pattern(pattern));
+    if pattern.len() > MAX_PATTERN {
+        Session::tagged(out, tag, "BAD LSUB pattern too long");
+        return None;
+    }
+    let acc = s.account.as_mut()?;
+    let boxes = match acc.list() {
+        Ok(b) => b,
+        Err(e) => {
+            s.finish(tag, true, &super::store_error(&e), out);
+            return None;
+        }
+    };
+    for b in boxes.iter().filter(|b| b.subscribed && matches(&pattern, &b.name)) {
+        let attrs: &[&str] = if b.selectable { &[] } else { &["\\Noselect"] };
+        write_entry(out, "LSUB", attrs, &b.name, false);
+    }
+    s.finish(tag, true, "OK LSUB completed", out);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards() {
+        assert!(matches("*", "Archive/2024"));
+        assert!(matches("%", "Archive"));
+        assert!(!matches("%", "Archive/2024"));
+        assert!(matches("Archive/%", "Archive/2024"));
+        assert!(matches("A%/%", "Archive/2024"));
+        assert!(matches("inbox", "INBOX"));
+        assert!(matches("INBOX*", "INBOX"));
+        assert!(!matches("Sent", "Sent Items"));
+        assert!(matches("*e*", "Trash/Deep"));
+        let hostile = "*%".repeat(200) + "x";
+        assert!(!matches(&hostile, &"a/".repeat(200)));
+    }
+}

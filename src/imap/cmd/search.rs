@@ -1,0 +1,133 @@
+//! SEARCH / UID SEARCH, with ESEARCH's RETURN (RFC 4731), SEARCHRES's SAVE and `$`
+//! (RFC 5182), and CONDSTORE's MODSEQ (RFC 7162). Reads no file for keys on flags, UIDs,
+//! sizes and dates; only the header block for header keys; whole files for BODY and TEXT.
+
+use std::io::Read;
+
+use crate::imap::command::{SearchKey, SearchReturn};
+use crate::imap::search::{Candidate, Context, Needs, Query, write_esearch, write_search};
+use crate::imap::session::{Action, Session};
+
+/// The header block of a message is at most this much; beyond it a header search gives up.
+const MAX_HEADER: usize = 256 << 10;
+
+fn uses_modseq(k: &SearchKey) -> bool {
+    match k {
+        SearchKey::ModSeq(_) => true,
+        SearchKey::And(v) => v.iter().any(uses_modseq),
+        SearchKey::Or(a, b) => uses_modseq(a) || uses_modseq(b),
+        SearchKey::Not(a) => uses_modseq(a),
+        _ => false,
+    }
+}
+
+/// The header block (through the blank line) of the file at `path`.
+fn read_header(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = f.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(buf);
+        }
+        let from = buf.len().saturating_sub(3);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = memchr::memmem::find(&buf[from..], b"\n\r\n")
+            .map(|i| from + i + 3)
+            .or_else(|| memchr::memmem::find(&buf[from..], b"\n\n").map(|i| from + i + 2))
+        {
+            buf.truncate(end);
+            return Ok(buf);
+        }
+        if buf.len() >= MAX_HEADER {
+            return Ok(buf);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn search(
+    s: &mut Session,
+    tag: &str,
+    uid: bool,
+    charset: Option<&str>,
+    returns: Option<&[SearchReturn]>,
+    key: &SearchKey,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if let Some(cs) = charset
+        && !cs.eq_ignore_ascii_case("UTF-8")
+        && !cs.eq_ignore_ascii_case("US-ASCII")
+    {
+        Session::tagged(out, tag, "NO [BADCHARSET (UTF-8 US-ASCII)] use CHARSET UTF-8");
+        return None;
+    }
+    let modseq_key = uses_modseq(key);
+    if modseq_key {
+        s.enabled.condstore = true;
+    }
+    let sel = s.selected.as_ref()?;
+    let msgs = &sel.mailbox.messages;
+    let query = Query::new(key);
+    let needs = query.needs();
+    let ctx = Context {
+        largest_seq: msgs.len() as u32,
+        largest_uid: msgs.last().map(|m| m.uid).unwrap_or(0),
+        saved: &s.saved,
+        now: chrono::Utc::now().timestamp(),
+        tz_offset_secs: chrono::Local::now().offset().local_minus_utc(),
+    };
+    let mut hits: Vec<u32> = Vec::new();
+    let mut uids: Vec<u32> = Vec::new();
+    let mut highest = 0u64;
+    for (i, m) in msgs.iter().enumerate() {
+        let seq = i as u32 + 1;
+        let content = match needs {
+            Needs::Metadata => None,
+            Needs::Headers => sel.mailbox.path_of(seq).and_then(|p| read_header(&p).ok()),
+            Needs::Full => sel.mailbox.read(seq).ok(),
+        };
+        if needs != Needs::Metadata && content.is_none() {
+            // Expunged by someone else meanwhile: it matches nothing that needs content.
+            continue;
+        }
+        let c = Candidate {
+            seq,
+            uid: m.uid,
+            flags: &m.flags,
+            recent: m.recent,
+            modseq: m.modseq,
+            size: m.size,
+            internal_date: m.internal_date,
+        };
+        if query.matches(&c, &ctx, content.as_deref()) {
+            hits.push(if uid { m.uid } else { seq });
+            uids.push(m.uid);
+            highest = highest.max(m.modseq);
+        }
+    }
+    let modseq = (modseq_key && !hits.is_empty()).then_some(highest);
+    let returns: Option<Vec<SearchReturn>> = match returns {
+        Some(r) => Some(r.to_vec()),
+        // IMAP4rev2 has no `* SEARCH`; a plain SEARCH answers ESEARCH ALL.
+        None if s.enabled.rev2 => Some(vec![SearchReturn::All]),
+        None => None,
+    };
+    match returns {
+        None => write_search(out, &hits, modseq),
+        Some(r) => {
+            if r.contains(&SearchReturn::Save) {
+                s.saved = uids;
+            }
+            // SAVE alone returns nothing (RFC 5182 §2.1).
+            if !(r.len() == 1 && r[0] == SearchReturn::Save) {
+                let shown: Vec<SearchReturn> =
+                    r.iter().copied().filter(|x| *x != SearchReturn::Save).collect();
+                write_esearch(out, tag, uid, &shown, &hits, modseq);
+            }
+        }
+    }
+    s.finish(tag, uid, "OK SEARCH completed", out);
+    None
+}

@@ -1,0 +1,195 @@
+//! STORE (with CONDSTORE's UNCHANGEDSINCE), COPY and MOVE (with UIDPLUS's COPYUID), and
+//! EXPUNGE / UID EXPUNGE.
+
+use super::fetch::out_of_range;
+use super::mailbox::name_or_no;
+use crate::imap::command::{Flag, SequenceSet, StoreMode};
+use crate::imap::search::compact_set;
+use crate::imap::session::{Action, Session};
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn store(
+    s: &mut Session,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    mode: StoreMode,
+    silent: bool,
+    flags: &[Flag],
+    unchanged_since: Option<u64>,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let sel = s.selected.as_ref()?;
+    let exists = sel.mailbox.messages.len() as u32;
+    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
+        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+        return None;
+    }
+    if sel.mailbox.read_only {
+        s.finish(tag, uid, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        return None;
+    }
+    if unchanged_since.is_some() {
+        s.enabled.condstore = true;
+    }
+    let flags: Vec<Flag> = flags.iter().filter(|f| **f != Flag::Recent).cloned().collect();
+    let seqs = super::resolve(s, set, uid);
+    let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
+        return None;
+    };
+    let outcome = match sel.mailbox.store(acc, &seqs, mode, &flags, unchanged_since) {
+        Ok(o) => o,
+        Err(e) => {
+            s.finish(tag, uid, &super::store_error(&e), out);
+            return None;
+        }
+    };
+    if !outcome.changed.is_empty() {
+        s.touched = Some(sel.dir.clone());
+    }
+    // With CONDSTORE the new MODSEQ is reported even for .SILENT (RFC 7162 §3.1.3).
+    let condstore = s.enabled.condstore;
+    if !silent || condstore {
+        let sel = s.selected.as_ref()?;
+        for &q in if silent { &outcome.changed } else { &seqs } {
+            let Some(m) = sel.mailbox.messages.get(q as usize - 1) else {
+                continue;
+            };
+            let mut line = format!("* {q} FETCH (").into_bytes();
+            let mut parts = Vec::new();
+            if !silent {
+                let mut f = b"FLAGS ".to_vec();
+                m.flags.write_list(&mut f, m.recent && !s.enabled.rev2);
+                parts.push(f);
+            }
+            if uid {
+                parts.push(format!("UID {}", m.uid).into_bytes());
+            }
+            if condstore {
+                parts.push(format!("MODSEQ ({})", m.modseq).into_bytes());
+            }
+            line.extend_from_slice(&parts.join(&b' '));
+            line.extend_from_slice(b")\r\n");
+            out.extend_from_slice(&line);
+        }
+    }
+    let status = if outcome.failed.is_empty() {
+        "OK STORE completed".to_string()
+    } else {
+        let sel = s.selected.as_ref()?;
+        let nums: Vec<u32> = if uid {
+            outcome
+                .failed
+                .iter()
+                .filter_map(|&q| sel.mailbox.messages.get(q as usize - 1).map(|m| m.uid))
+                .collect()
+        } else {
+            outcome.failed.clone()
+        };
+        format!("OK [MODIFIED {}] conditional STORE failed for some messages", compact_set(&nums))
+    };
+    s.finish(tag, uid, &status, out);
+    None
+}
+
+pub(crate) fn copy(
+    s: &mut Session,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    wire: &str,
+    is_move: bool,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let sel = s.selected.as_ref()?;
+    let exists = sel.mailbox.messages.len() as u32;
+    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
+        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+        return None;
+    }
+    if is_move && sel.mailbox.read_only {
+        s.finish(tag, true, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        return None;
+    }
+    let dest = name_or_no(tag, wire, out)?;
+    let seqs = super::resolve(s, set, uid);
+    if seqs.is_empty() {
+        // RFC 9051 §6.4.7: nothing to copy is still a success.
+        s.finish(tag, true, if is_move { "OK MOVE completed" } else { "OK COPY completed" }, out);
+        return None;
+    }
+    let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
+        return None;
+    };
+    let dest_dir = s
+        .login
+        .as_ref()
+        .and_then(|l| crate::maildir::folder::folder_path(&l.root, &dest).ok());
+    if is_move {
+        match sel.mailbox.move_to(acc, &seqs, &dest) {
+            Ok(((validity, src, dst), changes)) => {
+                s.touched = Some(sel.dir.clone());
+                out.extend_from_slice(
+                    format!(
+                        "* OK [COPYUID {validity} {} {}] moved\r\n",
+                        compact_set(&src),
+                        compact_set(&dst)
+                    )
+                    .as_bytes(),
+                );
+                s.write_changes(&changes, out);
+                s.finish(tag, true, "OK MOVE completed", out);
+            }
+            Err(e) => s.finish(tag, true, &super::store_error(&e), out),
+        }
+    } else {
+        match sel.mailbox.copy_to(acc, &seqs, &dest) {
+            Ok((validity, src, dst)) => {
+                if let Some(d) = dest_dir {
+                    s.touched = Some(d);
+                }
+                let status = format!(
+                    "OK [COPYUID {validity} {} {}] COPY completed",
+                    compact_set(&src),
+                    compact_set(&dst)
+                );
+                s.finish(tag, true, &status, out);
+            }
+            Err(e) => s.finish(tag, true, &super::store_error(&e), out),
+        }
+    }
+    None
+}
+
+pub(crate) fn expunge(
+    s: &mut Session,
+    tag: &str,
+    uids: Option<&SequenceSet>,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    let sel = s.selected.as_ref()?;
+    if sel.mailbox.read_only {
+        s.finish(tag, true, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        return None;
+    }
+    let only: Option<Vec<u32>> = uids.map(|set| {
+        super::resolve(s, set, true)
+            .into_iter()
+            .filter_map(|q| sel.mailbox.messages.get(q as usize - 1).map(|m| m.uid))
+            .collect()
+    });
+    let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
+        return None;
+    };
+    match sel.mailbox.expunge(acc, only.as_deref()) {
+        Ok(changes) => {
+            if !changes.vanished.is_empty() {
+                s.touched = Some(sel.dir.clone());
+            }
+            s.write_changes(&changes, out);
+            s.finish(tag, true, "OK EXPUNGE completed", out);
+        }
+        Err(e) => s.finish(tag, true, &super::store_error(&e), out),
+    }
+    None
+}

@@ -1,0 +1,636 @@
+//! Rendering tests on real-looking messages, with every output parsed back by a small IMAP
+//! syntax checker (quotes, parentheses, exact literal lengths).
+
+use super::*;
+use crate::imap::command::{Section, SectionText};
+
+/// A parsed response value: enough of RFC 3501's grammar for what this module emits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum V {
+    Nil,
+    Num(u64),
+    Str(Vec<u8>),
+    List(Vec<V>),
+}
+
+impl V {
+    fn list(&self) -> &[V] {
+        match self {
+            V::List(l) => l,
+            other => panic!("not a list: {other:?}"),
+        }
+    }
+}
+
+/// Parses exactly one value filling `s`; an error names the offset of the problem. Lists may
+/// follow each other without a space (multipart bodies do), other values need one space.
+pub fn parse_value(s: &[u8]) -> Result<V, String> {
+    let mut stack: Vec<Vec<V>> = vec![Vec::new()];
+    let mut i = 0;
+    let mut after_value = false;
+    while i < s.len() {
+        let b = s[i];
+        if after_value {
+            match b {
+                b' ' => {
+                    i += 1;
+                    if matches!(s.get(i), Some(b' ') | Some(b')') | None) {
+                        return Err(format!("stray space at {i}"));
+                    }
+                    after_value = false;
+                    continue;
+                }
+                b')' => {}
+                b'(' if matches!(stack.last().and_then(|l| l.last()), Some(V::List(_))) => {}
+                _ => return Err(format!("missing space at {i}")),
+            }
+        }
+        match b {
+            b'(' => {
+                stack.push(Vec::new());
+                i += 1;
+                after_value = false;
+                continue;
+            }
+            b')' => {
+                if stack.len() < 2 {
+                    return Err(format!("unbalanced ) at {i}"));
+                }
+                let l = stack.pop().unwrap_or_default();
+                stack.last_mut().ok_or("stack")?.push(V::List(l));
+                i += 1;
+            }
+            b'"' => {
+                let mut v = Vec::new();
+                i += 1;
+                loop {
+                    match s.get(i) {
+                        None => return Err("unterminated quote".into()),
+                        Some(b'"') => break,
+                        Some(b'\\') => match s.get(i + 1) {
+                            Some(&c @ (b'"' | b'\\')) => {
+                                v.push(c);
+                                i += 2;
+                            }
+                            _ => return Err(format!("bad escape at {i}")),
+                        },
+                        Some(&c) if c == 0 || c == b'\r' || c == b'\n' || c >= 0x80 => {
+                            return Err(format!("byte {c:#x} in quoted string at {i}"));
+                        }
+                        Some(&c) => {
+                            v.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+                i += 1;
+                stack.last_mut().ok_or("stack")?.push(V::Str(v));
+            }
+            b'{' => {
+                let close = s[i..].iter().position(|&c| c == b'}').ok_or("no }")? + i;
+                let n: usize = std::str::from_utf8(&s[i + 1..close])
+                    .ok()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or("bad literal length")?;
+                if s.get(close + 1..close + 3) != Some(b"\r\n") {
+                    return Err("literal without CRLF".into());
+                }
+                let start = close + 3;
+                let body = s.get(start..start + n).ok_or("literal too short")?;
+                if body.contains(&0) {
+                    return Err("NUL in literal".into());
+                }
+                stack.last_mut().ok_or("stack")?.push(V::Str(body.to_vec()));
+                i = start + n;
+            }
+            b'0'..=b'9' => {
+                let start = i;
+                while i < s.len() && s[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let n = std::str::from_utf8(&s[start..i])
+                    .ok()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or("bad number")?;
+                stack.last_mut().ok_or("stack")?.push(V::Num(n));
+            }
+            _ if s[i..].starts_with(b"NIL") => {
+                stack.last_mut().ok_or("stack")?.push(V::Nil);
+                i += 3;
+            }
+            _ => return Err(format!("unexpected byte {b:#x} at {i}")),
+        }
+        after_value = true;
+    }
+    if stack.len() != 1 {
+        return Err("unbalanced (".into());
+    }
+    let mut top = stack.pop().unwrap_or_default();
+    if top.len() != 1 {
+        return Err(format!("{} top-level values", top.len()));
+    }
+    Ok(top.remove(0))
+}
+
+fn envelope(raw: &[u8]) -> (String, V) {
+    let mut out = Vec::new();
+    Message::new(raw).envelope(&mut out);
+    let v = parse_value(&out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
+    (String::from_utf8_lossy(&out).into_owned(), v)
+}
+
+fn structure(raw: &[u8], ext: bool) -> String {
+    let mut out = Vec::new();
+    Message::new(raw).body_structure(&mut out, ext);
+    if let Err(e) = parse_value(&out) {
+        panic!("{e}: {}", String::from_utf8_lossy(&out));
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn sec(part: &[u32], text: Option<SectionText>) -> Section {
+    Section {
+        part: part.to_vec(),
+        text,
+    }
+}
+
+fn get(m: &Message, part: &[u32], text: Option<SectionText>) -> Option<String> {
+    m.section(&sec(part, text))
+        .map(|c| String::from_utf8_lossy(&c).into_owned())
+}
+
+const PLAIN: &[u8] = b"Return-Path: <alice@example.org>\n\
+Date: Tue, 14 Nov 2023 22:13:20 +0100\n\
+From: Alice Example <alice@example.org>\n\
+To: bob@example.com, \"Carol, C.\" <carol@example.net>\n\
+Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= and\n\
+\x20a folded line\n\
+Message-ID: <1234@example.org>\n\
+\n\
+Hello Bob,\n\
+see you.\n";
+
+#[test]
+fn canonical_borrows_crlf_and_converts_lf() {
+    assert!(matches!(canonical(b"a\r\nb\r\n"), Cow::Borrowed(_)));
+    assert_eq!(&*canonical(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
+    assert_eq!(&*canonical(b"\n"), b"\r\n");
+    assert_eq!(Message::new(PLAIN).size(), PLAIN.len() + 10);
+}
+
+#[test]
+fn plain_text_envelope_and_structure() {
+    let (s, _) = envelope(PLAIN);
+    assert_eq!(
+        s,
+        "(\"Tue, 14 Nov 2023 22:13:20 +0100\" \"=?utf-8?q?Gr=C3=BC=C3=9Fe?= and a folded line\" \
+         ((\"Alice Example\" NIL \"alice\" \"example.org\")) \
+         ((\"Alice Example\" NIL \"alice\" \"example.org\")) \
+         ((\"Alice Example\" NIL \"alice\" \"example.org\")) \
+         ((NIL NIL \"bob\" \"example.com\")(\"Carol, C.\" NIL \"carol\" \"example.net\")) \
+         NIL NIL NIL \"<1234@example.org>\")"
+    );
+    assert_eq!(
+        structure(PLAIN, false),
+        "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 22 2)"
+    );
+    assert_eq!(
+        structure(PLAIN, true),
+        "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 22 2 NIL NIL NIL NIL)"
+    );
+    let m = Message::new(PLAIN);
+    assert_eq!(
+        get(&m, &[1], None).as_deref(),
+        Some("Hello Bob,\r\nsee you.\r\n")
+    );
+    assert_eq!(get(&m, &[2], None), None);
+    assert_eq!(get(&m, &[1, 1], None), None);
+    assert!(
+        get(&m, &[], Some(SectionText::Header))
+            .unwrap()
+            .ends_with("\r\n\r\n")
+    );
+    assert_eq!(get(&m, &[], Some(SectionText::Text)), get(&m, &[1], None));
+    assert_eq!(
+        m.header_value("message-id"),
+        Some(&b" <1234@example.org>"[..])
+    );
+    assert_eq!(m.date(), Some(1_699_996_400));
+}
+
+#[test]
+fn lf_and_crlf_files_render_identically() {
+    let crlf = canonical(PLAIN).into_owned();
+    for ext in [false, true] {
+        assert_eq!(structure(PLAIN, ext), structure(&crlf, ext));
+    }
+    assert_eq!(envelope(PLAIN).0, envelope(&crlf).0);
+    assert_eq!(Message::new(PLAIN).as_bytes(), &crlf[..]);
+    assert_eq!(
+        Message::new(MIXED).section(&sec(&[2], Some(SectionText::Mime))),
+        Message::new(&canonical(MIXED)).section(&sec(&[2], Some(SectionText::Mime)))
+    );
+}
+
+const ALTERNATIVE: &[u8] = b"From: a@example.org\n\
+Subject: alt\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/alternative; boundary=\"b1\"\n\
+\n\
+preamble\n\
+--b1\n\
+Content-Type: text/plain; charset=utf-8\n\
+Content-Transfer-Encoding: quoted-printable\n\
+\n\
+caf=C3=A9\n\
+--b1\n\
+Content-Type: text/html; charset=utf-8\n\
+\n\
+<p>caf\xc3\xa9</p>\n\
+\n\
+--b1--\n\
+epilogue\n";
+
+#[test]
+fn multipart_alternative() {
+    assert_eq!(
+        structure(ALTERNATIVE, false),
+        "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 9 1)\
+         (\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"7BIT\" 14 1) \"alternative\")"
+    );
+    assert_eq!(
+        structure(ALTERNATIVE, true),
+        "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 9 1 NIL NIL NIL NIL)\
+         (\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"7BIT\" 14 1 NIL NIL NIL NIL) \
+         \"alternative\" (\"boundary\" \"b1\") NIL NIL NIL)"
+    );
+    let m = Message::new(ALTERNATIVE);
+    assert_eq!(get(&m, &[1], None).as_deref(), Some("caf=C3=A9"));
+    assert_eq!(m.binary(&[1]).unwrap().as_ref(), "café".as_bytes());
+    assert_eq!(m.binary_size(&[1]), Ok(5));
+    assert_eq!(get(&m, &[2], None).as_deref(), Some("<p>café</p>\r\n"));
+    assert_eq!(
+        get(&m, &[2], Some(SectionText::Mime)).as_deref(),
+        Some("Content-Type: text/html; charset=utf-8\r\n\r\n")
+    );
+    assert_eq!(get(&m, &[3], None), None);
+    assert_eq!(get(&m, &[1], Some(SectionText::Header)), None);
+}
+
+const MIXED: &[u8] = b"From: Sender <s@example.org>\n\
+To: undisclosed-recipients:;\n\
+Subject: report\n\
+Content-Type: multipart/mixed; boundary=\"=_outer\"\n\
+\n\
+--=_outer\n\
+Content-Type: text/plain\n\
+Content-Language: en, de\n\
+\n\
+See attached.\n\
+--=_outer\n\
+Content-Type: application/pdf; name=\"report.pdf\"\n\
+Content-Transfer-Encoding: base64\n\
+Content-Disposition: attachment; filename=\"report.pdf\"\n\
+Content-ID: <att1@example.org>\n\
+Content-Description: The report\n\
+Content-Location: http://example.org/r.pdf\n\
+\n\
+JVBERi0xLjQK\n\
+aGVsbG8=\n\
+--=_outer--\n";
+
+#[test]
+fn multipart_mixed_with_base64_attachment() {
+    assert_eq!(
+        structure(MIXED, true),
+        "((\"text\" \"plain\" NIL NIL NIL \"7BIT\" 13 1 NIL NIL (\"en\" \"de\") NIL)\
+         (\"application\" \"pdf\" (\"name\" \"report.pdf\") \"<att1@example.org>\" \"The report\" \
+         \"base64\" 22 NIL (\"attachment\" (\"filename\" \"report.pdf\")) NIL \
+         \"http://example.org/r.pdf\") \"mixed\" (\"boundary\" \"=_outer\") NIL NIL NIL)"
+    );
+    let m = Message::new(MIXED);
+    assert_eq!(m.binary(&[2]).unwrap().as_ref(), b"%PDF-1.4\nhello");
+    assert_eq!(m.binary_size(&[2]), Ok(14));
+    assert_eq!(m.binary(&[3]), Err(BinaryError::NoSuchPart));
+    assert_eq!(m.binary(&[]).unwrap().len(), m.size());
+    let (_, env) = envelope(MIXED);
+    assert_eq!(
+        env.list()[5],
+        V::List(vec![
+            V::List(vec![
+                V::Nil,
+                V::Nil,
+                V::Str(b"undisclosed-recipients".to_vec()),
+                V::Nil
+            ]),
+            V::List(vec![V::Nil, V::Nil, V::Nil, V::Nil]),
+        ])
+    );
+}
+
+const NESTED: &[u8] = b"From: fwd@example.org\n\
+Subject: Fwd: hello\n\
+Content-Type: multipart/mixed; boundary=xx\n\
+\n\
+--xx\n\
+\n\
+forwarding\n\
+--xx\n\
+Content-Type: message/rfc822\n\
+\n\
+From: orig@example.com\n\
+Subject: hello\n\
+Content-Type: multipart/alternative; boundary=yy\n\
+\n\
+--yy\n\
+\n\
+one\n\
+--yy\n\
+Content-Type: text/html\n\
+\n\
+<b>two</b>\n\
+--yy--\n\
+\n\
+--xx--\n";
+
+#[test]
+fn nested_message_rfc822_sections() {
+    let s = structure(NESTED, false);
+    assert_eq!(
+        s,
+        "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 10 1)\
+         (\"message\" \"rfc822\" NIL NIL NIL \"7BIT\" 158 \
+         (NIL \"hello\" ((NIL NIL \"orig\" \"example.com\")) ((NIL NIL \"orig\" \"example.com\")) \
+         ((NIL NIL \"orig\" \"example.com\")) NIL NIL NIL NIL NIL) \
+         ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3 1)\
+         (\"text\" \"html\" NIL NIL NIL \"7BIT\" 10 1) \"alternative\") 12) \"mixed\")"
+    );
+    let m = Message::new(NESTED);
+    assert_eq!(
+        get(&m, &[2], Some(SectionText::Header)).as_deref(),
+        Some(
+            "From: orig@example.com\r\nSubject: hello\r\n\
+             Content-Type: multipart/alternative; boundary=yy\r\n\r\n"
+        )
+    );
+    assert!(
+        get(&m, &[2], Some(SectionText::Text))
+            .unwrap()
+            .starts_with("--yy\r\n")
+    );
+    assert_eq!(get(&m, &[2, 1], None).as_deref(), Some("one"));
+    assert_eq!(get(&m, &[2, 2], None).as_deref(), Some("<b>two</b>"));
+    assert_eq!(
+        get(&m, &[2, 2], Some(SectionText::Mime)).as_deref(),
+        Some("Content-Type: text/html\r\n\r\n")
+    );
+    assert_eq!(
+        get(&m, &[2], Some(SectionText::Mime)).as_deref(),
+        Some("Content-Type: message/rfc822\r\n\r\n")
+    );
+    assert!(
+        get(&m, &[2], None)
+            .unwrap()
+            .starts_with("From: orig@example.com\r\n")
+    );
+    assert_eq!(
+        get(
+            &m,
+            &[2],
+            Some(SectionText::HeaderFields(vec!["SUBJECT".into()]))
+        )
+        .as_deref(),
+        Some("Subject: hello\r\n\r\n")
+    );
+    assert_eq!(get(&m, &[2, 3], None), None);
+    assert_eq!(get(&m, &[1, 1], None), None);
+    assert_eq!(get(&m, &[0], None), None);
+}
+
+/// The shape of RFC 3501 §7.4.2's example: two text parts, the second named, with an ID,
+/// description and base64 encoding.
+#[test]
+fn rfc3501_example_shape() {
+    let raw = b"Content-Type: MULTIPART/MIXED; BOUNDARY=\"cut\"\r\n\r\n\
+--cut\r\nContent-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\r\nline\r\n\
+--cut\r\nContent-Type: TEXT/PLAIN; CHARSET=US-ASCII; NAME=cc.diff\r\n\
+Content-ID: <960723163407.20117h@cac.washington.edu>\r\n\
+Content-Description: Compiler diff\r\nContent-Transfer-Encoding: BASE64\r\n\r\n\
+ZGlmZgo=\r\n--cut--\r\n";
+    assert_eq!(
+        structure(raw, false),
+        "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 4 1)\
+         (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") \
+         \"<960723163407.20117h@cac.washington.edu>\" \"Compiler diff\" \"BASE64\" 8 1) \"MIXED\")"
+    );
+}
+
+#[test]
+fn missing_headers_are_nil() {
+    let (s, _) = envelope(b"\nbody only\n");
+    assert_eq!(s, "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
+    let (s, _) = envelope(b"Reply-To:\nSender: \nFrom: a@b.c\n\n");
+    assert!(s.contains(
+        "NIL NIL ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" \"b.c\")) NIL"
+    ));
+}
+
+#[test]
+fn partial_ranges() {
+    assert_eq!(partial(b"hello", 1, 3), b"ell");
+    assert_eq!(partial(b"hello", 3, 100), b"lo");
+    assert_eq!(partial(b"hello", 5, 1), b"");
+    assert_eq!(partial(b"hello", 9, 1), b"");
+    assert_eq!(partial(b"hello", u32::MAX, u32::MAX), b"");
+    let m = Message::new(PLAIN);
+    // Offsets count the CRLF form.
+    let body = m.section(&sec(&[], Some(SectionText::Text))).unwrap();
+    assert_eq!(partial(&body, 10, 4), b"\r\nse");
+}
+
+#[test]
+fn header_fields_and_not() {
+    let m = Message::new(PLAIN);
+    let f = get(
+        &m,
+        &[],
+        Some(SectionText::HeaderFields(vec![
+            "subject".into(),
+            "X-None".into(),
+            "TO".into(),
+        ])),
+    );
+    assert_eq!(
+        f.as_deref(),
+        Some(
+            "To: bob@example.com, \"Carol, C.\" <carol@example.net>\r\n\
+             Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= and\r\n a folded line\r\n\r\n"
+        )
+    );
+    let n = get(
+        &m,
+        &[],
+        Some(SectionText::HeaderFieldsNot(vec![
+            "Return-Path".into(),
+            "subject".into(),
+            "to".into(),
+            "date".into(),
+        ])),
+    );
+    assert_eq!(
+        n.as_deref(),
+        Some("From: Alice Example <alice@example.org>\r\nMessage-ID: <1234@example.org>\r\n\r\n")
+    );
+    let empty = get(&m, &[], Some(SectionText::HeaderFields(vec!["x".into()])));
+    assert_eq!(empty.as_deref(), Some("\r\n"));
+}
+
+#[test]
+fn binary_quoted_printable_and_unknown_cte() {
+    let raw = b"Content-Transfer-Encoding: Quoted-Printable\n\nso=\nft =3D\n";
+    assert_eq!(
+        Message::new(raw).binary(&[1]).unwrap().as_ref(),
+        b"soft =\r\n"
+    );
+    let raw = b"Content-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n";
+    assert_eq!(
+        Message::new(raw).binary(&[1]),
+        Err(BinaryError::UnknownCte("x-uuencode".into()))
+    );
+    let raw = b"Content-Transfer-Encoding: 8BIT\n\n\xc3\xa9\n";
+    assert_eq!(
+        Message::new(raw).binary(&[1]).unwrap().as_ref(),
+        b"\xc3\xa9\r\n"
+    );
+}
+
+#[test]
+fn malformed_messages_still_render() {
+    let cases: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"no blank line at all".to_vec(),
+        b"Subject: x".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=q\n\n--q\nunterminated".to_vec(),
+        b"Content-Type: multipart/mixed\n\nno boundary".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=q\n\nno delimiters".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=q\n\n--q--\n".to_vec(),
+        b"Content-Type: message/rfc822\n\n".to_vec(),
+        b"Content-Type: text\nFrom: \"\x00\xff\" <\x00@\xfe>\nSubject: \x00\n\n\x00".to_vec(),
+        b"From: (((unclosed <a@b\nTo: \"open\nCc: <>\nBcc: @,:;<>\n\n".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--\n".to_vec(),
+        b"\r\r\n\n\r".to_vec(),
+    ];
+    for raw in cases {
+        let m = Message::new(&raw);
+        for ext in [false, true] {
+            structure(&raw, ext);
+        }
+        envelope(&raw);
+        for p in [&[][..], &[1], &[1, 1], &[2]] {
+            for t in [None, Some(SectionText::Header), Some(SectionText::Text)] {
+                let _ = m.section(&sec(p, t));
+            }
+            let _ = m.binary(p);
+        }
+    }
+    // NUL cannot be sent; it goes out as 0x80 in a literal.
+    let mut out = Vec::new();
+    Message::new(b"Subject: a\x00b\n\n").envelope(&mut out);
+    assert!(out.windows(8).any(|w| w == b"{3}\r\na\x80b"));
+}
+
+#[test]
+fn nesting_and_part_limits_hold() {
+    // 300 levels of message/rfc822 and of multipart: the walk stops at MAX_DEPTH.
+    let mut deep = Vec::new();
+    for _ in 0..300 {
+        deep.extend_from_slice(b"Content-Type: message/rfc822\n\n");
+    }
+    deep.extend_from_slice(b"bottom\n");
+    let s = structure(&deep, true);
+    assert!(s.contains("APPLICATION"));
+    let mut mp = Vec::new();
+    for i in 0..300 {
+        mp.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n").as_bytes(),
+        );
+    }
+    structure(&mp, true);
+    // Many parts: capped at MAX_PARTS.
+    let mut many = b"Content-Type: multipart/mixed; boundary=z\n\n".to_vec();
+    for _ in 0..(MAX_PARTS + 50) {
+        many.extend_from_slice(b"--z\n\nx\n");
+    }
+    let m = Message::new(&many);
+    match &m.tree().kind {
+        Kind::Multipart(c) => assert!(c.len() <= MAX_PARTS),
+        other => panic!("{other:?}"),
+    }
+    assert!(m.section(&sec(&[MAX_PARTS as u32 + 1], None)).is_none());
+}
+
+#[test]
+fn output_checker_rejects_bad_syntax() {
+    assert!(parse_value(b"(\"a\" NIL {3}\r\nabc 12)").is_ok());
+    assert!(parse_value(b"((NIL)(NIL) \"x\")").is_ok());
+    assert!(parse_value(b"(\"a\"").is_err());
+    assert!(parse_value(b"(\"a)").is_err());
+    assert!(parse_value(b"({4}\r\nabc)").is_err());
+    assert!(parse_value(b"(NIL  NIL)").is_err());
+    assert!(parse_value(b"(NILNIL)").is_err());
+    assert!(parse_value(b"(\"a\")\"b\"").is_err());
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_all(raw: &[u8]) {
+        let m = Message::new(raw);
+        let mut out = Vec::new();
+        m.envelope(&mut out);
+        parse_value(&out).unwrap();
+        for ext in [false, true] {
+            out.clear();
+            m.body_structure(&mut out, ext);
+            parse_value(&out).unwrap();
+        }
+        for p in [&[][..], &[1], &[2, 1], &[1, 2, 3]] {
+            let _ = m.section(&sec(p, Some(SectionText::Mime)));
+            let _ = m.section(&sec(
+                p,
+                Some(SectionText::HeaderFieldsNot(vec!["a".into()])),
+            ));
+            let _ = m.binary(p);
+        }
+    }
+
+    /// Fragments that steer random input into MIME structure.
+    fn mimeish() -> impl Strategy<Value = Vec<u8>> {
+        let frag = prop_oneof![
+            Just(b"Content-Type: multipart/mixed; boundary=b\n".to_vec()),
+            Just(b"Content-Type: message/rfc822\n".to_vec()),
+            Just(b"Content-Transfer-Encoding: base64\n".to_vec()),
+            Just(b"From: \"x\" <a@b>, g: c@d;\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"--b\n".to_vec()),
+            Just(b"--b--\n".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..20),
+        ];
+        proptest::collection::vec(frag, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            check_all(&raw);
+        }
+
+        #[test]
+        fn mime_like_input_never_panics(raw in mimeish()) {
+            check_all(&raw);
+        }
+    }
+}

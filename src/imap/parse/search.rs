@@ -1,0 +1,247 @@
+//! SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4) with RFC 4731 ESEARCH
+//! `RETURN (...)`, RFC 5182 `$`, RFC 7162 MODSEQ and RFC 5032 YOUNGER/OLDER.
+//!
+//! Keys are parsed recursively (OR, NOT, parentheses) with a depth limit and a limit on the
+//! total number of keys, so a hostile command costs bounded stack and memory. It does not
+//! check the CHARSET: the session answers `[BADCHARSET]`.
+
+use super::lexer::{Cursor, PResult};
+use crate::imap::command::{CommandBody, SearchKey, SearchReturn};
+
+/// Deepest nesting of parentheses, OR and NOT.
+pub const MAX_DEPTH: usize = 32;
+/// Most keys in one command, nested ones included.
+pub const MAX_KEYS: usize = 1_000;
+
+/// `search = "SEARCH" [search-return-opts] SP search-program`,
+/// `search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)`.
+pub(super) fn search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
+    c.sp()?;
+    let mut p = Parser { keys: 0 };
+    let mut returns = None;
+    let mut charset = None;
+    let mut first = if matches!(c.peek(), Some(b'(' | b'*' | b'$' | b'0'..=b'9')) {
+        None
+    } else {
+        Some(c.keyword("a search key")?)
+    };
+    if first.as_deref() == Some("RETURN") {
+        c.sp()?;
+        returns = Some(return_opts(c)?);
+        c.sp()?;
+        first = next_word(c)?;
+    }
+    if first.as_deref() == Some("CHARSET") {
+        c.sp()?;
+        let cs = match c.peek() {
+            Some(b'"') => super::lexer::utf8(c.quoted("a charset")?, "a charset")?,
+            _ => String::from_utf8_lossy(c.atom("a charset")?).into_owned(),
+        };
+        charset = Some(cs);
+        c.sp()?;
+        first = next_word(c)?;
+    }
+    let mut keys = vec![match first {
+        Some(w) => p.keyword_key(c, &w, 0)?,
+        None => p.key(c, 0)?,
+    }];
+    while c.eat(b' ') {
+        keys.push(p.key(c, 0)?);
+    }
+    let key = if keys.len() == 1 {
+        keys.remove(0)
+    } else {
+        SearchKey::And(keys)
+    };
+    Ok(CommandBody::Search {
+        uid,
+        charset,
+        returns,
+        key,
+    })
+}
+
+/// The next key's keyword, or `None` when the key is a set or a parenthesised list.
+fn next_word(c: &mut Cursor<'_>) -> PResult<Option<String>> {
+    if matches!(c.peek(), Some(b'(' | b'*' | b'$' | b'0'..=b'9')) {
+        Ok(None)
+    } else {
+        c.keyword("a search key").map(Some)
+    }
+}
+
+/// `search-return-opts = "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`.
+/// An empty list means ALL (RFC 4731 §3.1), so it is returned as `[All]`.
+fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
+    c.expect(b'(', "( to start the return options")?;
+    let mut out = Vec::new();
+    while !c.eat(b')') {
+        if !out.is_empty() {
+            c.sp()?;
+        }
+        let opt = match c.keyword("MIN, MAX, ALL, COUNT or SAVE")?.as_str() {
+            "MIN" => SearchReturn::Min,
+            "MAX" => SearchReturn::Max,
+            "ALL" => SearchReturn::All,
+            "COUNT" => SearchReturn::Count,
+            "SAVE" => SearchReturn::Save,
+            other => return Err(format!("unknown return option {other}")),
+        };
+        if !out.contains(&opt) {
+            out.push(opt);
+        }
+    }
+    if out.is_empty() {
+        out.push(SearchReturn::All);
+    }
+    Ok(out)
+}
+
+struct Parser {
+    keys: usize,
+}
+
+impl Parser {
+    fn count(&mut self, depth: usize) -> PResult<()> {
+        self.keys += 1;
+        if self.keys > MAX_KEYS {
+            return Err(format!("too many search keys (at most {MAX_KEYS})"));
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!("search keys nested too deeply (at most {MAX_DEPTH})"));
+        }
+        Ok(())
+    }
+
+    fn key(&mut self, c: &mut Cursor<'_>, depth: usize) -> PResult<SearchKey> {
+        match c.peek() {
+            Some(b'(') => {
+                self.count(depth)?;
+                c.eat(b'(');
+                let mut keys = vec![self.key(c, depth + 1)?];
+                while !c.eat(b')') {
+                    c.sp()?;
+                    keys.push(self.key(c, depth + 1)?);
+                }
+                Ok(if keys.len() == 1 {
+                    keys.remove(0)
+                } else {
+                    SearchKey::And(keys)
+                })
+            }
+            Some(b'*' | b'$' | b'0'..=b'9') => {
+                self.count(depth)?;
+                Ok(SearchKey::SequenceSet(c.sequence_set("a sequence set")?))
+            }
+            _ => {
+                let w = c.keyword("a search key")?;
+                self.keyword_key(c, &w, depth)
+            }
+        }
+    }
+
+    fn keyword_key(&mut self, c: &mut Cursor<'_>, w: &str, depth: usize) -> PResult<SearchKey> {
+        use SearchKey as K;
+        self.count(depth)?;
+        let text = |c: &mut Cursor<'_>| -> PResult<String> {
+            c.sp()?;
+            c.astring_utf8(&format!("a string after {w}"))
+        };
+        Ok(match w {
+            "ALL" => K::All,
+            "ANSWERED" => K::Answered,
+            "DELETED" => K::Deleted,
+            "DRAFT" => K::Draft,
+            "FLAGGED" => K::Flagged,
+            "RECENT" => K::Recent,
+            "NEW" => K::New,
+            "OLD" => K::Old,
+            "SEEN" => K::Seen,
+            "UNANSWERED" => K::Unanswered,
+            "UNDELETED" => K::Undeleted,
+            "UNDRAFT" => K::Undraft,
+            "UNFLAGGED" => K::Unflagged,
+            "UNSEEN" => K::Unseen,
+            "BCC" => K::Bcc(text(c)?),
+            "CC" => K::Cc(text(c)?),
+            "FROM" => K::From(text(c)?),
+            "TO" => K::To(text(c)?),
+            "SUBJECT" => K::Subject(text(c)?),
+            "BODY" => K::Body(text(c)?),
+            "TEXT" => K::Text(text(c)?),
+            "HEADER" => {
+                c.sp()?;
+                let field = c.astring_utf8("a header field name")?;
+                K::Header(field, text(c)?)
+            }
+            "KEYWORD" | "UNKEYWORD" => {
+                c.sp()?;
+                let k = String::from_utf8_lossy(c.atom("a keyword")?).into_owned();
+                if w == "KEYWORD" {
+                    K::Keyword(k)
+                } else {
+                    K::Unkeyword(k)
+                }
+            }
+            "BEFORE" => K::Before(date(c)?),
+            "ON" => K::On(date(c)?),
+            "SINCE" => K::Since(date(c)?),
+            "SENTBEFORE" => K::SentBefore(date(c)?),
+            "SENTON" => K::SentOn(date(c)?),
+            "SENTSINCE" => K::SentSince(date(c)?),
+            "LARGER" => K::Larger(size(c)?),
+            "SMALLER" => K::Smaller(size(c)?),
+            "YOUNGER" => K::Younger(interval(c)?),
+            "OLDER" => K::Older(interval(c)?),
+            "UID" => {
+                c.sp()?;
+                K::Uid(c.sequence_set("a UID set")?)
+            }
+            "MODSEQ" => K::ModSeq(modseq(c)?),
+            "NOT" => {
+                c.sp()?;
+                K::Not(Box::new(self.key(c, depth + 1)?))
+            }
+            "OR" => {
+                c.sp()?;
+                let a = self.key(c, depth + 1)?;
+                c.sp()?;
+                let b = self.key(c, depth + 1)?;
+                K::Or(Box::new(a), Box::new(b))
+            }
+            other => return Err(format!("unknown search key {other}")),
+        })
+    }
+}
+
+fn date(c: &mut Cursor<'_>) -> PResult<chrono::NaiveDate> {
+    c.sp()?;
+    c.date()
+}
+
+fn size(c: &mut Cursor<'_>) -> PResult<u64> {
+    c.sp()?;
+    c.number64("a size")
+}
+
+/// RFC 5032: `nz-number` seconds.
+fn interval(c: &mut Cursor<'_>) -> PResult<u64> {
+    c.sp()?;
+    c.nz_number("an interval in seconds").map(u64::from)
+}
+
+/// `search-modsequence = "MODSEQ" [search-modseq-ext] SP mod-sequence-valzer`,
+/// `search-modseq-ext = SP entry-name SP entry-type-req`; the entry is parsed and ignored.
+fn modseq(c: &mut Cursor<'_>) -> PResult<u64> {
+    c.sp()?;
+    if c.peek() == Some(b'"') {
+        c.quoted("an entry name")?;
+        c.sp()?;
+        let t = c.keyword("priv, shared or all")?;
+        if !matches!(t.as_str(), "PRIV" | "SHARED" | "ALL") {
+            return Err(format!("expected priv, shared or all, found {t}"));
+        }
+        c.sp()?;
+    }
+    c.number64("a mod-sequence")
+}

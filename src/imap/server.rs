@@ -1,0 +1,389 @@
+//! Runs IMAP listeners on the shared net layer (`crate::net`: connection limits, TLS store
+//! with SIGHUP reload, graceful shutdown, per-IP bans): accepts, drives each [`Session`]
+//! over TCP or TLS, verifies logins, and wakes IDLE through the [`Hub`].
+//!
+//! The session moves into a blocking task for every batch of input, because storage calls
+//! read files and SQLite; sockets stay on the async side. Autologout (RFC 9051 §5.4): 30
+//! minutes once logged in, 5 before (the figure; the RFC's minimum is 30 for both,
+//! but an unauthenticated connection has nothing to lose).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+
+use super::session::{Action, Config, LoginResult, Session};
+use super::watch::{Hub, Subscription};
+use crate::net::dbpool::DbPool;
+use crate::net::limits::ConnLimiter;
+use crate::net::shutdown::Shutdown;
+use crate::net::tls::TlsStore;
+
+const AUTH_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const PREAUTH_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+/// IDLE re-checks the folder this often even without a wakeup: a safety net for writers
+/// inotify cannot see (NFS, watch limits).
+const IDLE_RECHECK: Duration = Duration::from_secs(30);
+const DRAIN: Duration = Duration::from_secs(30);
+/// Read buffer per connection: small, because idle connections are the common case.
+const READ_BUF: usize = 4096;
+
+/// Sessions per user, across listeners; a client that opens a connection per folder
+/// (Thunderbird does, 5 by default) must still fit.
+pub struct UserSessions {
+    max: usize,
+    counts: Mutex<HashMap<String, usize>>,
+}
+
+pub struct UserSlot {
+    owner: Arc<UserSessions>,
+    user: String,
+}
+
+impl Drop for UserSlot {
+    fn drop(&mut self) {
+        let mut c = self.owner.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = c.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                c.remove(&self.user);
+            }
+        }
+    }
+}
+
+impl UserSessions {
+    pub fn new(max: usize) -> Arc<UserSessions> {
+        Arc::new(UserSessions {
+            max,
+            counts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn acquire(self: &Arc<Self>, user: &str) -> Option<UserSlot> {
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let n = c.entry(user.to_string()).or_insert(0);
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(UserSlot {
+            owner: self.clone(),
+            user: user.to_string(),
+        })
+    }
+}
+
+/// One IMAP listener: `imap` (STARTTLS) or `imaps` (implicit TLS).
+pub struct ImapListener {
+    pub hostname: String,
+    pub implicit_tls: bool,
+    pub pool: Arc<DbPool>,
+    pub tls: Arc<TlsStore>,
+    pub limiter: Arc<ConnLimiter>,
+    pub mynetworks: Vec<ipnet::IpNet>,
+    pub plaintext_loopback: bool,
+    pub append_limit: u64,
+    pub hub: Arc<Hub>,
+    pub users: Arc<UserSessions>,
+}
+
+impl ImapListener {
+    pub async fn run(self: Arc<Self>, listener: TcpListener, mut shutdown: Shutdown) {
+        let mut conns = tokio::task::JoinSet::new();
+        loop {
+            let (tcp, peer) = tokio::select! {
+                r = listener.accept() => match r {
+                    Ok(x) => x,
+                    Err(e) => {
+                        tracing::warn!("accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                _ = shutdown.wait() => break,
+            };
+            while conns.try_join_next().is_some() {}
+            let me = self.clone();
+            let sd = shutdown.clone();
+            conns.spawn(async move { me.connection(tcp, peer, sd).await });
+        }
+        drop(listener);
+        let _ =
+            tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
+    }
+
+    async fn connection(self: Arc<Self>, tcp: TcpStream, peer: SocketAddr, shutdown: Shutdown) {
+        let ip = peer.ip();
+        let Ok(_permit) = self.limiter.try_acquire(ip) else {
+            tracing::warn!(%peer, "IMAP connection refused: limit reached");
+            refuse(tcp, "* BYE [UNAVAILABLE] too many connections; try again later\r\n").await;
+            return;
+        };
+        let pool = self.pool.clone();
+        let ip_s = ip.to_string();
+        let banned =
+            tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip_s)))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten()
+                .is_some();
+        if banned {
+            refuse(
+                tcp,
+                "* BYE [UNAVAILABLE] too many failed logins from your address; try again later\r\n",
+            )
+            .await;
+            return;
+        }
+        let _ = tcp.set_nodelay(true);
+        let tls_cfg = self.tls.get();
+        let stream = if self.implicit_tls {
+            let Some(tc) = tls_cfg.clone() else { return };
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp)).await {
+                Ok(Ok(s)) => Stream::Tls(Box::new(s)),
+                _ => return,
+            }
+        } else {
+            Stream::Plain(tcp)
+        };
+        let cfg = Config {
+            hostname: self.hostname.clone(),
+            tls_active: self.implicit_tls,
+            tls_available: tls_cfg.is_some() && !self.implicit_tls,
+            plaintext_ok: self.implicit_tls
+                || self.mynetworks.iter().any(|n| n.contains(&ip))
+                || (self.plaintext_loopback && ip.is_loopback()),
+            append_limit: self.append_limit,
+        };
+        if let Err(e) = self
+            .drive(stream, Session::new(cfg), ip, tls_cfg, shutdown)
+            .await
+        {
+            tracing::debug!(%peer, "IMAP connection ended: {e}");
+        }
+    }
+
+    async fn drive(
+        &self,
+        mut stream: Stream,
+        session: Session,
+        ip: IpAddr,
+        tls_cfg: Option<Arc<rustls::ServerConfig>>,
+        mut shutdown: Shutdown,
+    ) -> std::io::Result<()> {
+        stream.io().write_all(&session.greeting()).await?;
+        let mut session = Some(session);
+        let mut slot: Option<UserSlot> = None;
+        let mut idle: Option<Subscription> = None;
+        let mut buf = vec![0u8; READ_BUF];
+        let mut input: Option<Vec<u8>> = None;
+        loop {
+            // Run the session on what we have (nothing, the first time: it may have
+            // pipelined commands left from the last batch).
+            let s = session
+                .take()
+                .ok_or_else(|| std::io::Error::other("session lost"))?;
+            let (s, out, action, touched) = self.step(s, input.take(), ip, &mut slot).await?;
+            session = Some(s);
+            stream.io().write_all(&out).await?;
+            if let Some(dir) = touched {
+                self.hub.touch(&dir);
+            }
+            match action {
+                Action::Flush => continue,
+                Action::Close => break,
+                // `step` answers every login itself; never seen here.
+                Action::Authenticate { .. } => {}
+                Action::StartTls => {
+                    let (Some(tc), Stream::Plain(tcp)) = (tls_cfg.clone(), stream) else {
+                        return Ok(());
+                    };
+                    let tls =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp))
+                            .await
+                            .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
+                    if let Some(s) = session.as_mut() {
+                        s.tls_started();
+                    }
+                    stream = Stream::Tls(Box::new(tls));
+                    continue;
+                }
+                Action::Idle(dir) => {
+                    if idle.as_ref().is_none_or(|sub| sub.dir() != dir) {
+                        idle = Some(self.hub.subscribe(&dir));
+                    }
+                }
+                Action::NeedInput => idle = None,
+            }
+            let timeout = if slot.is_some() || session.as_ref().is_some_and(|s| s.user().is_some())
+            {
+                AUTH_TIMEOUT
+            } else {
+                PREAUTH_TIMEOUT
+            };
+            let woke = tokio::select! {
+                r = tokio::time::timeout(timeout, stream.io().read(&mut buf)) => match r {
+                    Ok(Ok(0)) => break,
+                    Ok(Ok(n)) => {
+                        input = Some(buf[..n].to_vec());
+                        false
+                    }
+                    Ok(Err(e)) => return Err(e),
+                    Err(_) => {
+                        stream.io().write_all(b"* BYE autologout; idle for too long\r\n").await?;
+                        break;
+                    }
+                },
+                _ = wait_idle(&mut idle) => true,
+                _ = shutdown.wait() => {
+                    stream.io().write_all(b"* BYE [UNAVAILABLE] server shutting down\r\n").await?;
+                    break;
+                }
+            };
+            if woke {
+                let mut s = session
+                    .take()
+                    .ok_or_else(|| std::io::Error::other("session lost"))?;
+                let (s, out) = tokio::task::spawn_blocking(move || {
+                    let mut out = Vec::new();
+                    s.idle_wake(&mut out);
+                    (s, out)
+                })
+                .await
+                .map_err(std::io::Error::other)?;
+                session = Some(s);
+                stream.io().write_all(&out).await?;
+                // Back to waiting without running the session: nothing new came in.
+                input = Some(Vec::new());
+            }
+        }
+        let _ = stream.io().shutdown().await;
+        Ok(())
+    }
+
+    /// Feeds `input` and polls until the session needs the network again, verifying
+    /// logins on the way. Blocking work, so on a blocking thread.
+    async fn step(
+        &self,
+        mut s: Session,
+        input: Option<Vec<u8>>,
+        ip: IpAddr,
+        slot: &mut Option<UserSlot>,
+    ) -> std::io::Result<(Session, Vec<u8>, Action, Option<PathBuf>)> {
+        let pool = self.pool.clone();
+        let users = self.users.clone();
+        let had_slot = slot.is_some();
+        let (s, out, action, new_slot) = tokio::task::spawn_blocking(move || {
+            if let Some(i) = input {
+                s.receive(&i);
+            }
+            let mut out = Vec::new();
+            let mut new_slot = None;
+            let action = loop {
+                match s.poll(&mut out) {
+                    Action::Authenticate { user, password } => {
+                        let (result, got) = login(&pool, &users, &user, &password, ip, had_slot);
+                        if got.is_some() {
+                            new_slot = got;
+                        }
+                        if let Some(a) = s.login_result(result, &mut out) {
+                            break a;
+                        }
+                    }
+                    other => break other,
+                }
+            };
+            (s, out, action, new_slot)
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        if new_slot.is_some() {
+            *slot = new_slot;
+        }
+        let mut s = s;
+        let touched = s.take_touched();
+        Ok((s, out, action, touched))
+    }
+}
+
+/// Resolves when the idled-on folder changes, or after [`IDLE_RECHECK`]; never when not
+/// idling.
+async fn wait_idle(idle: &mut Option<Subscription>) {
+    match idle {
+        Some(sub) => {
+            let _ = tokio::time::timeout(IDLE_RECHECK, sub.rx.changed()).await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+fn login(
+    pool: &Arc<DbPool>,
+    users: &Arc<UserSessions>,
+    user: &str,
+    password: &str,
+    ip: IpAddr,
+    had_slot: bool,
+) -> (LoginResult, Option<UserSlot>) {
+    let db = match pool.get() {
+        Ok(db) => db,
+        Err(e) => return (LoginResult::TempFail(format!("database unavailable: {e}")), None),
+    };
+    match crate::auth::authenticate(&db, user, password) {
+        Ok(Some(u)) => {
+            let address = u.address.to_string();
+            let slot = if had_slot {
+                None
+            } else {
+                match users.acquire(&address) {
+                    Some(s) => Some(s),
+                    None => return (LoginResult::TooManySessions, None),
+                }
+            };
+            let r = LoginResult::Ok {
+                maildir: pool.data_dir().maildir(&u.address),
+                user: address,
+                quota: u.quota,
+            };
+            (r, slot)
+        }
+        Ok(None) => {
+            tracing::info!(%ip, user, "IMAP login failed");
+            if let Err(e) = db.record_auth_failure(&ip.to_string()) {
+                tracing::warn!("cannot record the failed login: {e}");
+            }
+            (LoginResult::Rejected, None)
+        }
+        Err(e) => (LoginResult::TempFail(format!("database error: {e}")), None),
+    }
+}
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    fn io(&mut self) -> &mut dyn Io {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => s.as_mut(),
+        }
+    }
+}
+
+async fn refuse(mut tcp: TcpStream, line: &str) {
+    let _ = tcp.write_all(line.as_bytes()).await;
+    let _ = tcp.shutdown().await;
+}

@@ -1,0 +1,374 @@
+//! The IMAP session as a state machine (RFC 3501 §3: not authenticated → authenticated →
+//! selected → logout). Bytes go in with [`Session::receive`]; [`Session::poll`] appends
+//! responses to an output buffer and says what the driver must do next: read, write what it
+//! has and come back (a long FETCH is cut into pieces so memory stays flat), verify a login,
+//! start TLS, wait in IDLE, or close. It never touches a socket. Storage calls
+//! ([`crate::imap::store`]) are blocking, so the driver runs `poll` on a blocking thread.
+//!
+//! The command handlers live in `crate::imap::cmd`, one file per family.
+
+use std::path::PathBuf;
+
+use crate::imap::command::{Command, CommandBody};
+use crate::imap::parse::{Frame, Framer, Limits, parse_command};
+use crate::imap::store::{Account, Changes, Mailbox};
+
+pub mod updates;
+
+/// Commands answered BAD in a row after which the peer is dropped.
+const MAX_BAD: u32 = 20;
+/// Failed logins on one connection after which it is closed.
+pub const MAX_AUTH_FAILURES: u32 = 3;
+/// Output size at which a long command pauses so the driver can write it out.
+pub const FLUSH_AT: usize = 256 << 10;
+
+/// What the connection allows; decided by the driver from the listener and the peer.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub hostname: String,
+    /// Already encrypted (port 993, or after STARTTLS).
+    pub tls_active: bool,
+    /// STARTTLS can be offered.
+    pub tls_available: bool,
+    /// Passwords may cross this connection in the clear (mynetworks, or loopback with
+    /// `auth.plaintext = loopback`).
+    pub plaintext_ok: bool,
+    /// Largest message APPEND takes (APPENDLIMIT, RFC 7889).
+    pub append_limit: u64,
+}
+
+/// What the driver must do before calling [`Session::poll`] again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Write the output, then read more input.
+    NeedInput,
+    /// Write the output, then call `poll` again at once: a command is half done.
+    Flush,
+    /// Verify these credentials, then call [`Session::login_result`].
+    Authenticate { user: String, password: String },
+    /// Write the output, run the TLS handshake, then call [`Session::tls_started`].
+    StartTls,
+    /// Write the output; the session is in IDLE on this folder directory. Feed input as it
+    /// comes, and call [`Session::idle_wake`] when the folder changes.
+    Idle(PathBuf),
+    /// Write the output and close.
+    Close,
+}
+
+/// The driver's answer to [`Action::Authenticate`].
+pub enum LoginResult {
+    Ok {
+        /// The canonical address.
+        user: String,
+        maildir: PathBuf,
+        /// Bytes; 0 = none.
+        quota: u64,
+    },
+    Rejected,
+    /// The user has as many sessions as allowed.
+    TooManySessions,
+    TempFail(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Logout,
+}
+
+/// A command that spans more than one input line or more than one poll.
+pub(crate) enum Pending {
+    None,
+    /// AUTHENTICATE PLAIN sent `+`; the next line is the client's response.
+    SaslResponse { tag: String },
+    /// Waiting for the driver's [`LoginResult`].
+    Login { tag: String },
+    Idle { tag: String },
+    Fetch(Box<crate::imap::cmd::fetch::FetchJob>),
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Enabled {
+    pub condstore: bool,
+    pub qresync: bool,
+    pub rev2: bool,
+}
+
+pub(crate) struct Selected {
+    pub mailbox: Mailbox,
+    /// The folder directory, for IDLE's watch.
+    pub dir: PathBuf,
+}
+
+pub(crate) struct Login {
+    pub user: String,
+    pub root: PathBuf,
+    pub quota: u64,
+}
+
+pub struct Session {
+    pub(crate) cfg: Config,
+    framer: Framer,
+    pub(crate) state: State,
+    pub(crate) pending: Pending,
+    pub(crate) login: Option<Login>,
+    pub(crate) account: Option<Account>,
+    pub(crate) selected: Option<Selected>,
+    pub(crate) enabled: Enabled,
+    /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
+    pub(crate) saved: Vec<u32>,
+    pub(crate) auth_failures: u32,
+    bad_in_a_row: u32,
+    /// A folder this session changed, for the driver to wake other sessions' IDLE.
+    pub(crate) touched: Option<PathBuf>,
+}
+
+impl Session {
+    pub fn new(cfg: Config) -> Session {
+        let limits = Limits {
+            max_literal: cfg.append_limit as usize,
+            ..Limits::default()
+        };
+        Session {
+            cfg,
+            framer: Framer::new(limits),
+            state: State::NotAuthenticated,
+            pending: Pending::None,
+            login: None,
+            account: None,
+            selected: None,
+            enabled: Enabled::default(),
+            saved: Vec::new(),
+            auth_failures: 0,
+            bad_in_a_row: 0,
+            touched: None,
+        }
+    }
+
+    pub fn greeting(&self) -> Vec<u8> {
+        let mut out = b"* OK [CAPABILITY ".to_vec();
+        out.extend_from_slice(self.capabilities().as_bytes());
+        out.extend_from_slice(b"] mailctl IMAP ready\r\n");
+        out
+    }
+
+    /// The authenticated user, for the driver's per-user connection count and logs.
+    pub fn user(&self) -> Option<&str> {
+        self.login.as_ref().map(|l| l.user.as_str())
+    }
+
+    pub fn receive(&mut self, bytes: &[u8]) {
+        self.framer.push(bytes);
+    }
+
+    /// After the TLS handshake: anything the client sent before it is dropped, since it
+    /// came in the clear and a man in the middle may have put it there (RFC 3501 §6.2.1).
+    pub fn tls_started(&mut self) {
+        self.cfg.tls_active = true;
+        self.cfg.tls_available = false;
+        self.cfg.plaintext_ok = true;
+        self.framer = Framer::new(Limits {
+            max_literal: self.cfg.append_limit as usize,
+            ..Limits::default()
+        });
+    }
+
+    /// The folder this session last changed (STORE, EXPUNGE, APPEND, COPY, MOVE), once.
+    pub fn take_touched(&mut self) -> Option<PathBuf> {
+        self.touched.take()
+    }
+
+    /// Runs commands until the session needs something from the driver.
+    pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        loop {
+            if let Pending::Fetch(_) = self.pending {
+                if let Some(a) = self.continue_fetch(out) {
+                    return a;
+                }
+                continue;
+            }
+            if self.state == State::Logout {
+                return Action::Close;
+            }
+            if out.len() >= FLUSH_AT {
+                return Action::Flush;
+            }
+            let Some(frame) = self.framer.next() else {
+                return match (&self.pending, &self.selected) {
+                    (Pending::Idle { .. }, Some(s)) => Action::Idle(s.dir.clone()),
+                    (Pending::Idle { .. }, None) => Action::Idle(
+                        self.login
+                            .as_ref()
+                            .map(|l| l.root.clone())
+                            .unwrap_or_default(),
+                    ),
+                    _ => Action::NeedInput,
+                };
+            };
+            if let Some(a) = self.frame(frame, out) {
+                return a;
+            }
+        }
+    }
+
+    fn frame(&mut self, frame: Frame, out: &mut Vec<u8>) -> Option<Action> {
+        match frame {
+            Frame::Continue => {
+                out.extend_from_slice(b"+ Ready for literal data\r\n");
+                None
+            }
+            Frame::TooBig { tag } => {
+                let tag = tag.unwrap_or_else(|| "*".into());
+                out.extend_from_slice(
+                    format!(
+                        "{tag} NO [TOOBIG] literal larger than {} bytes\r\n",
+                        self.cfg.append_limit
+                    )
+                    .as_bytes(),
+                );
+                None
+            }
+            Frame::LineTooLong { tag } => {
+                let tag = tag.unwrap_or_else(|| "*".into());
+                out.extend_from_slice(format!("{tag} BAD command line too long\r\n").as_bytes());
+                self.count_bad()
+            }
+            Frame::Fatal(why) => {
+                out.extend_from_slice(format!("* BYE [TOOBIG] {why}\r\n").as_bytes());
+                self.state = State::Logout;
+                Some(Action::Close)
+            }
+            Frame::Line(line) => self.line(line, out),
+        }
+    }
+
+    fn line(&mut self, line: Vec<u8>, out: &mut Vec<u8>) -> Option<Action> {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::SaslResponse { tag } => return self.sasl_response(&tag, &line, out),
+            Pending::Idle { tag } => return self.idle_input(&tag, &line, out),
+            // A login in flight: nothing else is read until the driver answers.
+            p @ Pending::Login { .. } => {
+                self.pending = p;
+                return None;
+            }
+            Pending::Fetch(_) | Pending::None => {}
+        }
+        let cmd = match parse_command(&line) {
+            Ok(c) => c,
+            Err(e) => {
+                let tag = e.tag.unwrap_or_else(|| "*".into());
+                out.extend_from_slice(format!("{tag} BAD {}\r\n", e.message).as_bytes());
+                return self.count_bad();
+            }
+        };
+        self.bad_in_a_row = 0;
+        self.command(cmd, out)
+    }
+
+    fn count_bad(&mut self) -> Option<Action> {
+        self.bad_in_a_row += 1;
+        if self.bad_in_a_row >= MAX_BAD {
+            self.state = State::Logout;
+            return Some(Action::Close);
+        }
+        None
+    }
+
+    fn command(&mut self, cmd: Command, out: &mut Vec<u8>) -> Option<Action> {
+        use CommandBody as C;
+        let Command { tag, body } = cmd;
+        let allowed = match &body {
+            C::Capability | C::Noop | C::Logout | C::Id(_) => true,
+            C::StartTls | C::Authenticate { .. } | C::Login { .. } => {
+                self.state == State::NotAuthenticated
+            }
+            C::Check
+            | C::Close
+            | C::Unselect
+            | C::Expunge { .. }
+            | C::Search { .. }
+            | C::Fetch { .. }
+            | C::Store { .. }
+            | C::Copy { .. }
+            | C::Move { .. } => self.state == State::Selected,
+            _ => matches!(self.state, State::Authenticated | State::Selected),
+        };
+        if !allowed {
+            let why = match self.state {
+                State::NotAuthenticated => "log in first",
+                State::Authenticated => "select a mailbox first",
+                _ => "not valid in this state",
+            };
+            out.extend_from_slice(format!("{tag} BAD {why}\r\n").as_bytes());
+            return self.count_bad();
+        }
+        crate::imap::cmd::dispatch(self, &tag, body, out)
+    }
+
+    /// Writes pending mailbox changes (EXISTS, EXPUNGE, FETCH FLAGS) and then the tagged
+    /// reply. Every handler ends through here so updates always precede the tagged line.
+    pub(crate) fn finish(&mut self, tag: &str, allow_expunge: bool, status: &str, out: &mut Vec<u8>) {
+        self.write_updates(allow_expunge, out);
+        out.extend_from_slice(tag.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(status.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// Refreshes the selected mailbox and writes what changed.
+    pub(crate) fn write_updates(&mut self, allow_expunge: bool, out: &mut Vec<u8>) {
+        let (Some(sel), Some(acc)) = (self.selected.as_mut(), self.account.as_mut()) else {
+            return;
+        };
+        match sel.mailbox.refresh(acc, allow_expunge) {
+            Ok(ch) => self.write_changes(&ch, out),
+            Err(e) => tracing::warn!("IMAP refresh of {}: {e}", sel.mailbox.name),
+        }
+    }
+
+    /// Writes the untagged responses for `ch` (EXPUNGE or VANISHED, EXISTS, RECENT, FETCH).
+    pub(crate) fn write_changes(&self, ch: &Changes, out: &mut Vec<u8>) {
+        updates::write(self, ch, out);
+    }
+
+    pub(crate) fn tagged(out: &mut Vec<u8>, tag: &str, status: &str) {
+        out.extend_from_slice(tag.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(status.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// In IDLE: the watched folder changed (or the safety-net timer fired).
+    pub fn idle_wake(&mut self, out: &mut Vec<u8>) {
+        if matches!(self.pending, Pending::Idle { .. }) {
+            self.write_updates(true, out);
+        }
+    }
+
+    /// Continues a FETCH cut short by the flush threshold.
+    fn continue_fetch(&mut self, out: &mut Vec<u8>) -> Option<Action> {
+        let Pending::Fetch(job) = std::mem::replace(&mut self.pending, Pending::None) else {
+            return None;
+        };
+        crate::imap::cmd::fetch::resume(self, job, out)
+    }
+
+    /// The driver's answer to [`Action::Authenticate`].
+    pub fn login_result(&mut self, result: LoginResult, out: &mut Vec<u8>) -> Option<Action> {
+        let Pending::Login { tag } = std::mem::replace(&mut self.pending, Pending::None) else {
+            return None;
+        };
+        crate::imap::cmd::auth::login_result(self, &tag, result, out)
+    }
+
+    fn sasl_response(&mut self, tag: &str, line: &[u8], out: &mut Vec<u8>) -> Option<Action> {
+        crate::imap::cmd::auth::sasl_response(self, tag, line, out)
+    }
+
+    fn idle_input(&mut self, tag: &str, line: &[u8], out: &mut Vec<u8>) -> Option<Action> {
+        crate::imap::cmd::idle::input(self, tag, line, out)
+    }
+}
+

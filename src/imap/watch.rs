@@ -1,0 +1,155 @@
+//! Change notification for IDLE: one inotify watcher for the whole process (via `notify`),
+//! shared by every idling session, with a reference count per folder so a folder's `new/`
+//! and `cur/` are watched once however many sessions idle on it. Sessions of this process
+//! also poke the hub directly after they change a folder, which covers changes that touch
+//! only the index (keywords) and keeps working when inotify watches run out.
+//!
+//! Not here: what changed — the session's refresh works that out from the index.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use notify::{RecursiveMode, Watcher as _};
+use tokio::sync::watch;
+
+struct Entry {
+    tx: watch::Sender<u64>,
+    users: usize,
+    watched: bool,
+}
+
+pub struct Hub {
+    folders: Mutex<HashMap<PathBuf, Entry>>,
+    inotify: Mutex<Option<notify::RecommendedWatcher>>,
+}
+
+/// A session's interest in one folder; dropping it releases the watch.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    dir: PathBuf,
+    pub rx: watch::Receiver<u64>,
+}
+
+impl Subscription {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.release(&self.dir);
+    }
+}
+
+impl Hub {
+    pub fn new() -> Arc<Hub> {
+        let hub = Arc::new(Hub {
+            folders: Mutex::new(HashMap::new()),
+            inotify: Mutex::new(None),
+        });
+        let weak = Arc::downgrade(&hub);
+        let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+            let (Ok(ev), Some(hub)) = (ev, weak.upgrade()) else {
+                return;
+            };
+            for p in &ev.paths {
+                // Events name files in `<folder>/new` or `<folder>/cur`, or those dirs.
+                for dir in p.ancestors().skip(1).take(2) {
+                    hub.touch(dir);
+                }
+            }
+        });
+        match watcher {
+            Ok(w) => *lock(&hub.inotify) = Some(w),
+            Err(e) => tracing::warn!("inotify unavailable, IDLE sees only this server's changes: {e}"),
+        }
+        hub
+    }
+
+    /// Wakes every session idling on `dir`.
+    pub fn touch(&self, dir: &Path) {
+        if let Some(e) = lock(&self.folders).get(dir) {
+            e.tx.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    pub fn subscribe(self: &Arc<Self>, dir: &Path) -> Subscription {
+        // The folders lock is never held while talking to the inotify thread: that thread
+        // runs our callback, which takes the folders lock (a deadlock otherwise).
+        let (rx, first) = {
+            let mut folders = lock(&self.folders);
+            let e = folders.entry(dir.to_path_buf()).or_insert_with(|| Entry {
+                tx: watch::channel(0).0,
+                users: 0,
+                watched: false,
+            });
+            e.users += 1;
+            (e.tx.subscribe(), e.users == 1)
+        };
+        if first && let Some(w) = lock(&self.inotify).as_mut() {
+            let ok = ["new", "cur"]
+                .iter()
+                .all(|sub| w.watch(&dir.join(sub), RecursiveMode::NonRecursive).is_ok());
+            if !ok {
+                tracing::debug!("cannot watch {}; relying on in-process wakeups", dir.display());
+            }
+            if let Some(e) = lock(&self.folders).get_mut(dir) {
+                e.watched = ok;
+            }
+        }
+        Subscription {
+            hub: self.clone(),
+            dir: dir.to_path_buf(),
+            rx,
+        }
+    }
+
+    fn release(&self, dir: &Path) {
+        let watched = {
+            let mut folders = lock(&self.folders);
+            let Some(e) = folders.get_mut(dir) else { return };
+            e.users -= 1;
+            if e.users > 0 {
+                return;
+            }
+            folders.remove(dir).is_some_and(|e| e.watched)
+        };
+        if watched && let Some(w) = lock(&self.inotify).as_mut() {
+            for sub in ["new", "cur"] {
+                let _ = w.unwatch(&dir.join(sub));
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_file_written_by_another_program_wakes_the_subscriber() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::maildir::deliver::ensure(dir.path()).unwrap();
+        let hub = Hub::new();
+        let mut sub = hub.subscribe(dir.path());
+        std::fs::write(dir.path().join("new/1.x.host"), "Subject: x\n\n").unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(5), sub.rx.changed())
+            .await
+            .expect("woken within 5 s")
+            .unwrap();
+        // An in-process touch wakes as well.
+        hub.touch(dir.path());
+        tokio::time::timeout(std::time::Duration::from_secs(5), sub.rx.changed())
+            .await
+            .unwrap()
+            .unwrap();
+        drop(sub);
+        assert!(lock(&hub.folders).is_empty(), "last subscriber releases the watch");
+    }
+}
