@@ -130,7 +130,7 @@ fn mbsync_two_way_sync_of_300_messages() {
         home.join("mbsyncrc"),
         format!(
             "IMAPAccount test\nHost 127.0.0.1\nPort {}\nUser alice@example.test\nPass \"{PASSWORD}\"\n\
-             TLSType IMAPS\nCertificateFile {}\nAuthMechs PLAIN\nTimeout 60\n\n\
+             SSLType IMAPS\nCertificateFile {}\nAuthMechs PLAIN\nTimeout 60\n\n\
              IMAPStore remote\nAccount test\n\n\
              MaildirStore local\nPath {}/\nInbox {}/INBOX\nSubFolders Verbatim\n\n\
              Channel sync\nFar :remote:\nNear :local:\nPatterns INBOX\nCreate Near\n\

@@ -39,7 +39,7 @@ fn select_and_examine() {
     let dir = data_dir(true);
     let mut server = Server::start(dir.path());
     deliver(&server, 3, "s");
-    server.py("select.py", &[], 120);
+    server.py("select_examine.py", &[], 120);
     server.assert_alive();
 }
 

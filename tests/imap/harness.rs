@@ -54,7 +54,7 @@ pub fn add_user(dir: &Path, addr: &str) {
 
 /// Domain example.test, users alice and bob, a self-signed certificate for localhost and
 /// 127.0.0.1, DNS pointed at a dead loopback port. `plaintext` allows LOGIN/AUTHENTICATE
-/// without TLS from loopback (`auth.plaintext loopback`); otherwise the default (`never`).
+/// without TLS from loopback (`auth.plaintext loopback`); otherwise `never`.
 pub fn data_dir(plaintext: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
@@ -63,9 +63,9 @@ pub fn data_dir(plaintext: bool) -> tempfile::TempDir {
     add_user(p, "bob@example.test");
     mailctl_ok(p, &["config", "set", "server.user", ""]);
     mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
-    if plaintext {
-        mailctl_ok(p, &["config", "set", "auth.plaintext", "loopback"]);
-    }
+    // Set either way: the default is `loopback`, and the TLS tests need `never`.
+    let policy = if plaintext { "loopback" } else { "never" };
+    mailctl_ok(p, &["config", "set", "auth.plaintext", policy]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into(), "127.0.0.1".into()],
         &p.join("tls/cert.pem"),

@@ -18,7 +18,6 @@ for cmd in ["SELECT INBOX", "LIST \"\" \"*\"", "STATUS INBOX (MESSAGES)", "FETCH
 r.bad("FROBNICATE")
 r.bad("LOGIN")
 r.no("LOGIN alice@example.test wrong", "AUTHENTICATIONFAILED")
-r.no("LOGIN nobody@example.test wrong", "AUTHENTICATIONFAILED")
 r.no("AUTHENTICATE PLAIN " + plain(pw="wrong"), "AUTHENTICATIONFAILED")
 u = r.login()
 # After login the full capability list (either in the tagged OK or on request).
@@ -63,6 +62,15 @@ u, t = r2.cmd("AUTHENTICATE X-UNKNOWN")
 assert t.split(b" ")[1] in (b"NO", b"BAD"), t
 r2.cmd("LOGOUT")
 r.cmd("LOGOUT")
+
+# The third failure in one session ends it: tagged NO, then BYE and the close.
+r = Raw()
+r.no("LOGIN nobody@example.test wrong", "AUTHENTICATIONFAILED")
+r.no("LOGIN alice@example.test wrong", "AUTHENTICATIONFAILED")
+r.send("x3 LOGIN alice@example.test wrong\r\n")
+assert r.response().startswith(b"x3 NO [AUTHENTICATIONFAILED]")
+assert r.response().startswith(b"* BYE")
+assert r.f.read(1) == b""
 
 # imaplib agrees.
 m = imapt.lib()

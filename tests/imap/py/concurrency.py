@@ -46,6 +46,8 @@ a.send("DONE\r\n")
 u, t = a.until("i1")
 assert t.startswith(b"i1 OK"), t
 # After the IDLE, A's view agrees with B's: the same UIDs in the same order.
+# B has not been told about the delivery yet (it was not idling): a NOOP first.
+b.ok("NOOP")
 ua = a.ok("UID SEARCH ALL")
 ub = b.ok("UID SEARCH ALL")
 assert [x for x in ua if x.startswith(b"* SEARCH")] == [x for x in ub if x.startswith(b"* SEARCH")], (ua, ub)

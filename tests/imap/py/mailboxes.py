@@ -51,11 +51,6 @@ ch = listed(r.ok('LIST "" "Proj*" RETURN (CHILDREN)'))
 assert "\\haschildren" in ch["Projects"][0], ch
 assert "\\hasnochildren" in ch["Projects/2024"][0], ch
 
-# Non-ASCII names travel in modified UTF-7 and are stored that way on disk.
-r.ok('CREATE "&ZeVnLIqe-"')
-assert "&ZeVnLIqe-" in names('LIST "" "*"')
-assert os.path.isdir(os.path.join(MAILDIR, ".&ZeVnLIqe-")), os.listdir(MAILDIR)
-
 # RENAME moves the children with the parent.
 r.ok("RENAME Projects Work")
 got = names('LIST "" "*"')
@@ -103,5 +98,10 @@ for item in ["MESSAGES 3", "UNSEEN 3", "UIDNEXT ", "UIDVALIDITY ", "SIZE ", "HIG
     assert item in s, (item, s)
 r.no("STATUS NoSuch (MESSAGES)")
 r.bad("STATUS Old (BOGUS)")
+
+# Non-ASCII names travel in modified UTF-7 and are stored that way on disk.
+r.ok('CREATE "&ZeVnLIqe-"')
+assert "&ZeVnLIqe-" in names('LIST "" "*"')
+assert os.path.isdir(os.path.join(MAILDIR, ".&ZeVnLIqe-")), os.listdir(MAILDIR)
 r.cmd("LOGOUT")
 print("ok")

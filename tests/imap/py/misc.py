@@ -30,7 +30,6 @@ m = re.match(rb"\* QUOTA %s \(STORAGE (\d+) (\d+)\)\r\n" % re.escape(root), q[0]
 assert m and int(m.group(2)) in (10240, 9765) and 0 < int(m.group(1)) < 100, q
 u = r.ok(b"GETQUOTA " + root)
 assert untagged(u, "QUOTA") == q, u
-r.no("GETQUOTAROOT NoSuchBox")
 
 # IDLE: continuation, then new mail pushed without any command, DONE ends it.
 r.ok("SELECT INBOX")
@@ -63,5 +62,7 @@ r.send("NOOP\r\nDONE\r\n")
 u, t = r.until("i2")
 assert t.split(b" ")[1] in (b"OK", b"BAD", b"NO"), t
 r.ok("NOOP")
+# RFC 9208 4.3.2: GETQUOTAROOT of a mailbox that does not exist is NO.
+r.no("GETQUOTAROOT NoSuchBox")
 r.cmd("LOGOUT")
 print("ok")

@@ -27,8 +27,9 @@ def start():
     typ, dat = m._simple_command("ID", '("name" "Thunderbird" "version" "128.0")')
     assert typ == "OK", dat
     m._untagged_response(typ, dat, "ID")
-    en = check(m.enable("QRESYNC"))
-    assert b"QRESYNC" in b" ".join(x for x in en if x), en
+    check(m.enable("QRESYNC"))
+    en = m.untagged_responses.pop("ENABLED", [])
+    assert any(b"QRESYNC" in x.upper().split() for x in en if x), en
     return m
 
 
