@@ -10,6 +10,11 @@ for want in ["IMAP4REV1", "STARTTLS", "AUTH=PLAIN", "SASL-IR", "LITERAL+", "ID",
     assert want in c, (want, c)
 assert "LOGINDISABLED" not in c, c
 r.ok("NOOP")
+# Pipelined commands in one packet are answered in order, each untagged before its tag.
+r.send("p1 NOOP\r\np2 CAPABILITY\r\np3 NOOP\r\n")
+seq = [r.response() for _ in range(4)]
+assert seq[0].startswith(b"p1 OK") and seq[1].startswith(b"* CAPABILITY "), seq
+assert seq[2].startswith(b"p2 OK") and seq[3].startswith(b"p3 OK"), seq
 # Commands that need a login are refused in the not-authenticated state.
 for cmd in ["SELECT INBOX", "LIST \"\" \"*\"", "STATUS INBOX (MESSAGES)", "FETCH 1 FLAGS"]:
     u, t = r.cmd(cmd)

@@ -62,7 +62,7 @@ r.send("NOOP\r\nDONE\r\n")
 u, t = r.until("i2")
 assert t.split(b" ")[1] in (b"OK", b"BAD", b"NO"), t
 r.ok("NOOP")
-# RFC 9208 4.3.2: GETQUOTAROOT of a mailbox that does not exist is NO.
+# RFC 9208 GETQUOTAROOT: "NO - getquotaroot error: no such mailbox or permission denied".
 r.no("GETQUOTAROOT NoSuchBox")
 r.cmd("LOGOUT")
 print("ok")
