@@ -272,6 +272,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     };
     drop(db);
 
+    // Each login hashes with argon2id (19 MiB by default) on a blocking thread. glibc's
+    // dynamic mmap threshold would soon serve those from per-thread arenas that are never
+    // returned, so a burst of logins would leave hundreds of MiB resident; a fixed threshold
+    // keeps big buffers in mmap, released on free.
+    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -123,7 +123,11 @@ impl ImapListener {
         let ip = peer.ip();
         let Ok(_permit) = self.limiter.try_acquire(ip) else {
             tracing::warn!(%peer, "IMAP connection refused: limit reached");
-            refuse(tcp, "* BYE [UNAVAILABLE] too many connections; try again later\r\n").await;
+            refuse(
+                tcp,
+                "* BYE [UNAVAILABLE] too many connections; try again later\r\n",
+            )
+            .await;
             return;
         };
         let pool = self.pool.clone();
@@ -335,7 +339,12 @@ fn login(
 ) -> (LoginResult, Option<UserSlot>) {
     let db = match pool.get() {
         Ok(db) => db,
-        Err(e) => return (LoginResult::TempFail(format!("database unavailable: {e}")), None),
+        Err(e) => {
+            return (
+                LoginResult::TempFail(format!("database unavailable: {e}")),
+                None,
+            );
+        }
     };
     match crate::auth::authenticate(&db, user, password) {
         Ok(Some(u)) => {

@@ -63,7 +63,9 @@ impl Hub {
         });
         match watcher {
             Ok(w) => *lock(&hub.inotify) = Some(w),
-            Err(e) => tracing::warn!("inotify unavailable, IDLE sees only this server's changes: {e}"),
+            Err(e) => {
+                tracing::warn!("inotify unavailable, IDLE sees only this server's changes: {e}")
+            }
         }
         hub
     }
@@ -93,7 +95,10 @@ impl Hub {
                 .iter()
                 .all(|sub| w.watch(&dir.join(sub), RecursiveMode::NonRecursive).is_ok());
             if !ok {
-                tracing::debug!("cannot watch {}; relying on in-process wakeups", dir.display());
+                tracing::debug!(
+                    "cannot watch {}; relying on in-process wakeups",
+                    dir.display()
+                );
             }
             if let Some(e) = lock(&self.folders).get_mut(dir) {
                 e.watched = ok;
@@ -109,7 +114,9 @@ impl Hub {
     fn release(&self, dir: &Path) {
         let watched = {
             let mut folders = lock(&self.folders);
-            let Some(e) = folders.get_mut(dir) else { return };
+            let Some(e) = folders.get_mut(dir) else {
+                return;
+            };
             e.users -= 1;
             if e.users > 0 {
                 return;
@@ -150,6 +157,9 @@ mod tests {
             .unwrap()
             .unwrap();
         drop(sub);
-        assert!(lock(&hub.folders).is_empty(), "last subscriber releases the watch");
+        assert!(
+            lock(&hub.folders).is_empty(),
+            "last subscriber releases the watch"
+        );
     }
 }

@@ -29,8 +29,7 @@ pub fn nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
 
 /// Appends `s` as an astring: bare when it is a valid atom, else as [`string`].
 pub fn astring(out: &mut Vec<u8>, s: &[u8]) {
-    if !s.is_empty() && s.iter().all(|&b| is_astring_char(b)) && !s.eq_ignore_ascii_case(b"NIL")
-    {
+    if !s.is_empty() && s.iter().all(|&b| is_astring_char(b)) && !s.eq_ignore_ascii_case(b"NIL") {
         out.extend_from_slice(s);
     } else {
         string(out, s);
@@ -48,7 +47,9 @@ pub fn literal(out: &mut Vec<u8>, s: &[u8]) {
 /// A quoted string may hold any 7-bit byte but CR, LF and NUL; keep it short so responses
 /// stay readable (long values go as literals, as Dovecot does).
 fn quotable(s: &[u8]) -> bool {
-    s.len() <= 1024 && s.iter().all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80)
+    s.len() <= 1024
+        && s.iter()
+            .all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80)
 }
 
 /// ATOM-CHAR plus `]` (ASTRING-CHAR, RFC 3501 §9).
@@ -60,7 +61,10 @@ pub fn is_astring_char(b: u8) -> bool {
 pub fn is_atom_char(b: u8) -> bool {
     b > 0x20
         && b < 0x7f
-        && !matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']')
+        && !matches!(
+            b,
+            b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+        )
 }
 
 #[cfg(test)]

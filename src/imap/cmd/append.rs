@@ -18,7 +18,11 @@ pub(crate) fn append(
     let name = name_or_no(tag, wire, out)?;
     let limit = s.cfg.append_limit;
     if messages.iter().any(|m| m.data.len() as u64 > limit) {
-        Session::tagged(out, tag, &format!("NO [TOOBIG] message larger than {limit} bytes"));
+        Session::tagged(
+            out,
+            tag,
+            &format!("NO [TOOBIG] message larger than {limit} bytes"),
+        );
         return None;
     }
     if let Some(login) = s.login.as_ref()
@@ -27,7 +31,11 @@ pub(crate) fn append(
     {
         let adding: u64 = messages.iter().map(|m| m.data.len() as u64).sum();
         if acc.usage() + adding > login.quota {
-            Session::tagged(out, tag, "NO [OVERQUOTA] the mailbox is full; delete some mail");
+            Session::tagged(
+                out,
+                tag,
+                "NO [OVERQUOTA] the mailbox is full; delete some mail",
+            );
             return None;
         }
     }
@@ -73,6 +81,11 @@ pub(crate) fn append(
         s.touched = Some(dir);
     }
     let set = crate::imap::search::compact_set(&uids);
-    s.finish(tag, true, &format!("OK [APPENDUID {validity} {set}] APPEND completed"), out);
+    s.finish(
+        tag,
+        true,
+        &format!("OK [APPENDUID {validity} {set}] APPEND completed"),
+        out,
+    );
     None
 }

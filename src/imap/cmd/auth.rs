@@ -60,7 +60,11 @@ pub(crate) fn starttls(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<
         return None;
     }
     if !s.cfg.tls_available {
-        Session::tagged(out, tag, "NO STARTTLS is not available (no certificate loaded)");
+        Session::tagged(
+            out,
+            tag,
+            "NO STARTTLS is not available (no certificate loaded)",
+        );
         return None;
     }
     Session::tagged(out, tag, "OK Begin TLS negotiation now");
@@ -231,7 +235,12 @@ pub(crate) fn login_result(
     }
 }
 
-pub(crate) fn enable(s: &mut Session, tag: &str, caps: &[String], out: &mut Vec<u8>) -> Option<Action> {
+pub(crate) fn enable(
+    s: &mut Session,
+    tag: &str,
+    caps: &[String],
+    out: &mut Vec<u8>,
+) -> Option<Action> {
     let mut on = Vec::new();
     for c in caps {
         match c.to_ascii_uppercase().as_str() {

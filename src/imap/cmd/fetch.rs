@@ -68,12 +68,23 @@ pub(crate) fn fetch(
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
     let exists = sel.mailbox.messages.len() as u32;
-    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
-        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+    if !uid
+        && !set.saved
+        && let Some(n) = out_of_range(set, exists)
+    {
+        Session::tagged(
+            out,
+            tag,
+            &format!("BAD no message {n}: the mailbox has {exists}"),
+        );
         return None;
     }
     if vanished && (!uid || changed_since.is_none() || !s.enabled.qresync) {
-        Session::tagged(out, tag, "BAD VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
+        Session::tagged(
+            out,
+            tag,
+            "BAD VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC",
+        );
         return None;
     }
     if changed_since.is_some() || items.contains(&FetchAttr::ModSeq) {
@@ -98,7 +109,8 @@ pub(crate) fn fetch(
     if uid && !items.contains(&FetchAttr::Uid) {
         items.insert(0, FetchAttr::Uid);
     }
-    let modseq = s.enabled.condstore && (changed_since.is_some() || items.contains(&FetchAttr::ModSeq));
+    let modseq =
+        s.enabled.condstore && (changed_since.is_some() || items.contains(&FetchAttr::ModSeq));
     items.retain(|a| *a != FetchAttr::ModSeq);
     // Implicit \Seen (RFC 3501 §6.4.5) in one batch before anything is rendered, so the
     // FLAGS sent are the ones on disk.
@@ -112,7 +124,10 @@ pub(crate) fn fetch(
         if !unseen.is_empty()
             && let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut())
         {
-            match sel.mailbox.store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None) {
+            match sel
+                .mailbox
+                .store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None)
+            {
                 Ok(o) => {
                     seen_set = o.changed;
                     s.touched = Some(sel.dir.clone());
@@ -227,15 +242,26 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
                 };
                 line.extend_from_slice(name.as_bytes());
                 line.push(b' ');
-                let sec = crate::imap::command::Section { part: Vec::new(), text };
-                let data = msg.as_ref().and_then(|m| m.section(&sec)).unwrap_or(Cow::Borrowed(&[]));
+                let sec = crate::imap::command::Section {
+                    part: Vec::new(),
+                    text,
+                };
+                let data = msg
+                    .as_ref()
+                    .and_then(|m| m.section(&sec))
+                    .unwrap_or(Cow::Borrowed(&[]));
                 wire::literal(&mut line, &data);
             }
-            FetchAttr::BodySection { section, partial, .. } => {
+            FetchAttr::BodySection {
+                section, partial, ..
+            } => {
                 line.extend_from_slice(b"BODY[");
                 write_section_spec(&mut line, section);
                 line.push(b']');
-                let data = msg.as_ref().and_then(|m| m.section(section)).unwrap_or(Cow::Borrowed(&[]));
+                let data = msg
+                    .as_ref()
+                    .and_then(|m| m.section(section))
+                    .unwrap_or(Cow::Borrowed(&[]));
                 write_partial(&mut line, &data, *partial, false);
             }
             FetchAttr::Binary { part, partial, .. } => {
@@ -255,7 +281,11 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
                 line.extend_from_slice(b"BINARY.SIZE[");
                 write_part(&mut line, part);
                 line.extend_from_slice(b"] ");
-                let n = msg.as_ref().and_then(|m| m.binary(part).ok()).map(|d| d.len()).unwrap_or(0);
+                let n = msg
+                    .as_ref()
+                    .and_then(|m| m.binary(part).ok())
+                    .map(|d| d.len())
+                    .unwrap_or(0);
                 line.extend_from_slice(n.to_string().as_bytes());
             }
         }

@@ -92,7 +92,10 @@ pub(crate) fn list(
         s.finish(tag, true, "OK LIST completed", out);
         return None;
     }
-    if patterns.iter().any(|p| p.len() + reference.len() > MAX_PATTERN) {
+    if patterns
+        .iter()
+        .any(|p| p.len() + reference.len() > MAX_PATTERN)
+    {
         Session::tagged(out, tag, "BAD LIST pattern too long");
         return None;
     }
@@ -158,12 +161,11 @@ pub(crate) fn list(
         if let Some(items) = &ret.status
             && b.selectable
             && !childinfo
+            && let Some(acc) = s.account.as_mut()
         {
-            if let Some(acc) = s.account.as_mut() {
-                match acc.status(&b.name) {
-                    Ok(st) => super::mailbox::write_status(s, &b.name, &st, items, out),
-                    Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
-                }
+            match acc.status(&b.name) {
+                Ok(st) => super::mailbox::write_status(s, &b.name, &st, items, out),
+                Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
             }
         }
     }
@@ -192,7 +194,10 @@ pub(crate) fn lsub(
             return None;
         }
     };
-    for b in boxes.iter().filter(|b| b.subscribed && matches(&pattern, &b.name)) {
+    for b in boxes
+        .iter()
+        .filter(|b| b.subscribed && matches(&pattern, &b.name))
+    {
         let attrs: &[&str] = if b.selectable { &[] } else { &["\\Noselect"] };
         write_entry(out, "LSUB", attrs, &b.name, false);
     }

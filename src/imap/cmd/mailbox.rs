@@ -10,7 +10,13 @@ use crate::imap::store::MailboxStatus;
 
 /// The SPECIAL-USE attributes CREATE accepts (RFC 6154 §2).
 const SPECIAL_USE: [&str; 7] = [
-    "\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash",
+    "\\All",
+    "\\Archive",
+    "\\Drafts",
+    "\\Flagged",
+    "\\Junk",
+    "\\Sent",
+    "\\Trash",
 ];
 
 /// Decodes a wire name, answering `NO` for the ones that cannot be.
@@ -44,9 +50,7 @@ pub(crate) fn select(
             out.extend_from_slice(b"* OK [CLOSED] previous mailbox closed\r\n");
         }
     }
-    let Some(name) = name_or_no(tag, wire, out) else {
-        return None;
-    };
+    let name = name_or_no(tag, wire, out)?;
     let (Some(acc), Some(login)) = (s.account.as_mut(), s.login.as_ref()) else {
         return None;
     };
@@ -197,12 +201,17 @@ pub(crate) fn delete(s: &mut Session, tag: &str, wire: &str, out: &mut Vec<u8>) 
         Session::tagged(out, tag, "NO [CANNOT] INBOX cannot be deleted");
         return None;
     }
-    if s.selected.as_ref().is_some_and(|sel| sel.mailbox.name == name) {
+    if s.selected
+        .as_ref()
+        .is_some_and(|sel| sel.mailbox.name == name)
+    {
         Session::tagged(out, tag, "NO [INUSE] mailbox is selected; CLOSE it first");
         return None;
     }
     let acc = s.account.as_mut()?;
-    let r = acc.delete(&name).map_err(|e| super::store_error(&e).replace("[TRYCREATE]", "[NONEXISTENT]"));
+    let r = acc
+        .delete(&name)
+        .map_err(|e| super::store_error(&e).replace("[TRYCREATE]", "[NONEXISTENT]"));
     match r {
         Ok(()) => s.finish(tag, true, "OK DELETE completed", out),
         Err(msg) => s.finish(tag, true, &msg, out),
@@ -329,7 +338,12 @@ fn write_quota(s: &Session, out: &mut Vec<u8>) {
     out.extend_from_slice(format!("* QUOTA \"\" (STORAGE {used} {limit})\r\n").as_bytes());
 }
 
-pub(crate) fn get_quota_root(s: &mut Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<Action> {
+pub(crate) fn get_quota_root(
+    s: &mut Session,
+    tag: &str,
+    wire: &str,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
     let name = name_or_no(tag, wire, out)?;
     let has_quota = s.login.as_ref().is_some_and(|l| l.quota > 0);
     out.extend_from_slice(b"* QUOTAROOT ");
@@ -344,7 +358,12 @@ pub(crate) fn get_quota_root(s: &mut Session, tag: &str, wire: &str, out: &mut V
     None
 }
 
-pub(crate) fn get_quota(s: &mut Session, tag: &str, root: &str, out: &mut Vec<u8>) -> Option<Action> {
+pub(crate) fn get_quota(
+    s: &mut Session,
+    tag: &str,
+    root: &str,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
     let has_quota = s.login.as_ref().is_some_and(|l| l.quota > 0);
     if !root.is_empty() || !has_quota {
         s.finish(tag, true, "NO [NONEXISTENT] no such quota root", out);
@@ -356,16 +375,21 @@ pub(crate) fn get_quota(s: &mut Session, tag: &str, root: &str, out: &mut Vec<u8
 }
 
 /// CLOSE (expunging \Deleted messages silently, RFC 3501 §6.4.2) and UNSELECT (RFC 3691).
-pub(crate) fn close(s: &mut Session, tag: &str, expunge: bool, out: &mut Vec<u8>) -> Option<Action> {
-    if let Some(mut sel) = s.selected.take() {
-        if expunge && !sel.mailbox.read_only
-            && let Some(acc) = s.account.as_mut()
-        {
-            match sel.mailbox.expunge(acc, None) {
-                Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir.clone()),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("CLOSE expunge: {e}"),
-            }
+pub(crate) fn close(
+    s: &mut Session,
+    tag: &str,
+    expunge: bool,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if let Some(mut sel) = s.selected.take()
+        && expunge
+        && !sel.mailbox.read_only
+        && let Some(acc) = s.account.as_mut()
+    {
+        match sel.mailbox.expunge(acc, None) {
+            Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir.clone()),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("CLOSE expunge: {e}"),
         }
     }
     s.state = State::Authenticated;

@@ -42,7 +42,9 @@ pub(crate) fn dispatch(
         C::Id(_) => auth::id(s, tag, out),
         C::StartTls => auth::starttls(s, tag, out),
         C::Login { user, password } => auth::login(s, tag, user, password, out),
-        C::Authenticate { mechanism, initial } => auth::authenticate(s, tag, &mechanism, initial, out),
+        C::Authenticate { mechanism, initial } => {
+            auth::authenticate(s, tag, &mechanism, initial, out)
+        }
         C::Enable(caps) => auth::enable(s, tag, &caps, out),
         C::Select {
             mailbox,
@@ -83,7 +85,15 @@ pub(crate) fn dispatch(
             charset,
             returns,
             key,
-        } => search::search(s, tag, uid, charset.as_deref(), returns.as_deref(), &key, out),
+        } => search::search(
+            s,
+            tag,
+            uid,
+            charset.as_deref(),
+            returns.as_deref(),
+            &key,
+            out,
+        ),
         C::Fetch {
             uid,
             set,
@@ -98,7 +108,17 @@ pub(crate) fn dispatch(
             silent,
             flags,
             unchanged_since,
-        } => store::store(s, tag, uid, &set, mode, silent, &flags, unchanged_since, out),
+        } => store::store(
+            s,
+            tag,
+            uid,
+            &set,
+            mode,
+            silent,
+            &flags,
+            unchanged_since,
+            out,
+        ),
         C::Copy { uid, set, mailbox } => store::copy(s, tag, uid, &set, &mailbox, false, out),
         C::Move { uid, set, mailbox } => store::copy(s, tag, uid, &set, &mailbox, true, out),
     }

@@ -13,7 +13,8 @@ pub fn decode(wire: &str) -> Result<String, String> {
     // 8-bit names are UTF-8 (what RFC 9051 clients and UTF8=ACCEPT send); 7-bit ones are
     // modified UTF-7, strictly decoded so each folder has exactly one wire form.
     let name = if wire.is_ascii() {
-        utf7::decode(wire).map_err(|e| format!("mailbox name '{wire}' is not valid modified UTF-7: {e}"))?
+        utf7::decode(wire)
+            .map_err(|e| format!("mailbox name '{wire}' is not valid modified UTF-7: {e}"))?
     } else {
         wire.to_string()
     };
@@ -40,7 +41,9 @@ fn check(name: &str) -> Result<(), String> {
         return Err("mailbox name contains a control character".into());
     }
     if name.contains(['%', '*']) {
-        return Err(format!("mailbox name '{name}' contains a wildcard (% or *)"));
+        return Err(format!(
+            "mailbox name '{name}' contains a wildcard (% or *)"
+        ));
     }
     for comp in name.split(DELIMITER) {
         if comp.is_empty() || comp == "." || comp == ".." {
@@ -67,7 +70,17 @@ mod tests {
         assert_eq!(decode("Inbox/Sub").unwrap(), "INBOX/Sub");
         assert_eq!(decode("Entw&APw-rfe").unwrap(), "Entwürfe");
         assert_eq!(decode("Entwürfe").unwrap(), "Entwürfe");
-        for bad in ["../x", "/etc", "a/../../b", "a//b", "x\0y", "&Jjo", "a*", "%", ""] {
+        for bad in [
+            "../x",
+            "/etc",
+            "a/../../b",
+            "a//b",
+            "x\0y",
+            "&Jjo",
+            "a*",
+            "%",
+            "",
+        ] {
             assert!(decode(bad).is_err(), "{bad:?}");
         }
     }

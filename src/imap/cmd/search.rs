@@ -60,7 +60,11 @@ pub(crate) fn search(
         && !cs.eq_ignore_ascii_case("UTF-8")
         && !cs.eq_ignore_ascii_case("US-ASCII")
     {
-        Session::tagged(out, tag, "NO [BADCHARSET (UTF-8 US-ASCII)] use CHARSET UTF-8");
+        Session::tagged(
+            out,
+            tag,
+            "NO [BADCHARSET (UTF-8 US-ASCII)] use CHARSET UTF-8",
+        );
         return None;
     }
     let modseq_key = uses_modseq(key);
@@ -122,8 +126,11 @@ pub(crate) fn search(
             }
             // SAVE alone returns nothing (RFC 5182 §2.1).
             if !(r.len() == 1 && r[0] == SearchReturn::Save) {
-                let shown: Vec<SearchReturn> =
-                    r.iter().copied().filter(|x| *x != SearchReturn::Save).collect();
+                let shown: Vec<SearchReturn> = r
+                    .iter()
+                    .copied()
+                    .filter(|x| *x != SearchReturn::Save)
+                    .collect();
                 write_esearch(out, tag, uid, &shown, &hits, modseq);
             }
         }

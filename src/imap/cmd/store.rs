@@ -21,18 +21,34 @@ pub(crate) fn store(
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
     let exists = sel.mailbox.messages.len() as u32;
-    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
-        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+    if !uid
+        && !set.saved
+        && let Some(n) = out_of_range(set, exists)
+    {
+        Session::tagged(
+            out,
+            tag,
+            &format!("BAD no message {n}: the mailbox has {exists}"),
+        );
         return None;
     }
     if sel.mailbox.read_only {
-        s.finish(tag, uid, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        s.finish(
+            tag,
+            uid,
+            "NO [READ-ONLY] mailbox was selected with EXAMINE",
+            out,
+        );
         return None;
     }
     if unchanged_since.is_some() {
         s.enabled.condstore = true;
     }
-    let flags: Vec<Flag> = flags.iter().filter(|f| **f != Flag::Recent).cloned().collect();
+    let flags: Vec<Flag> = flags
+        .iter()
+        .filter(|f| **f != Flag::Recent)
+        .cloned()
+        .collect();
     let seqs = super::resolve(s, set, uid);
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
@@ -86,7 +102,10 @@ pub(crate) fn store(
         } else {
             outcome.failed.clone()
         };
-        format!("OK [MODIFIED {}] conditional STORE failed for some messages", compact_set(&nums))
+        format!(
+            "OK [MODIFIED {}] conditional STORE failed for some messages",
+            compact_set(&nums)
+        )
     };
     s.finish(tag, uid, &status, out);
     None
@@ -103,19 +122,40 @@ pub(crate) fn copy(
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
     let exists = sel.mailbox.messages.len() as u32;
-    if !uid && !set.saved && let Some(n) = out_of_range(set, exists) {
-        Session::tagged(out, tag, &format!("BAD no message {n}: the mailbox has {exists}"));
+    if !uid
+        && !set.saved
+        && let Some(n) = out_of_range(set, exists)
+    {
+        Session::tagged(
+            out,
+            tag,
+            &format!("BAD no message {n}: the mailbox has {exists}"),
+        );
         return None;
     }
     if is_move && sel.mailbox.read_only {
-        s.finish(tag, true, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        s.finish(
+            tag,
+            true,
+            "NO [READ-ONLY] mailbox was selected with EXAMINE",
+            out,
+        );
         return None;
     }
     let dest = name_or_no(tag, wire, out)?;
     let seqs = super::resolve(s, set, uid);
     if seqs.is_empty() {
         // RFC 9051 §6.4.7: nothing to copy is still a success.
-        s.finish(tag, true, if is_move { "OK MOVE completed" } else { "OK COPY completed" }, out);
+        s.finish(
+            tag,
+            true,
+            if is_move {
+                "OK MOVE completed"
+            } else {
+                "OK COPY completed"
+            },
+            out,
+        );
         return None;
     }
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
@@ -169,7 +209,12 @@ pub(crate) fn expunge(
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
     if sel.mailbox.read_only {
-        s.finish(tag, true, "NO [READ-ONLY] mailbox was selected with EXAMINE", out);
+        s.finish(
+            tag,
+            true,
+            "NO [READ-ONLY] mailbox was selected with EXAMINE",
+            out,
+        );
         return None;
     }
     let only: Option<Vec<u32>> = uids.map(|set| {

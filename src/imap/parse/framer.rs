@@ -200,7 +200,9 @@ impl Framer {
         // Literal headers are always followed by CRLF in the frame, even after a bare LF,
         // so the parser has one form to accept.
         self.cur.extend_from_slice(b"\r\n");
-        self.cur.reserve(n);
+        // Reserve for what is announced only up to a point: the announcement alone must not
+        // make an idle connection hold megabytes.
+        self.cur.reserve(n.min(64 << 10));
         if n == 0 {
             self.seg_start = self.cur.len();
         } else {
@@ -299,7 +301,10 @@ mod tests {
         assert_eq!(frames(Limits::default(), &bytes), got);
         // CRLF split across pushes.
         assert_eq!(
-            frames(Limits::default(), &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]),
+            frames(
+                Limits::default(),
+                &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]
+            ),
             vec![line(b"A1 NOOP"), Frame::Continue, line(b"A2 X {0}\r\n")]
         );
     }

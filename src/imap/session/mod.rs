@@ -82,10 +82,16 @@ pub(crate) enum State {
 pub(crate) enum Pending {
     None,
     /// AUTHENTICATE PLAIN sent `+`; the next line is the client's response.
-    SaslResponse { tag: String },
+    SaslResponse {
+        tag: String,
+    },
     /// Waiting for the driver's [`LoginResult`].
-    Login { tag: String },
-    Idle { tag: String },
+    Login {
+        tag: String,
+    },
+    Idle {
+        tag: String,
+    },
     Fetch(Box<crate::imap::cmd::fetch::FetchJob>),
 }
 
@@ -309,7 +315,13 @@ impl Session {
 
     /// Writes pending mailbox changes (EXISTS, EXPUNGE, FETCH FLAGS) and then the tagged
     /// reply. Every handler ends through here so updates always precede the tagged line.
-    pub(crate) fn finish(&mut self, tag: &str, allow_expunge: bool, status: &str, out: &mut Vec<u8>) {
+    pub(crate) fn finish(
+        &mut self,
+        tag: &str,
+        allow_expunge: bool,
+        status: &str,
+        out: &mut Vec<u8>,
+    ) {
         self.write_updates(allow_expunge, out);
         out.extend_from_slice(tag.as_bytes());
         out.push(b' ');
@@ -372,3 +384,5 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod tests;

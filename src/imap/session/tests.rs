@@ -1,0 +1,229 @@
+//! The session without sockets: bytes in, responses out, over a real Maildir in a tempdir.
+
+use super::*;
+
+fn cfg(plaintext_ok: bool) -> Config {
+    Config {
+        hostname: "mx.test".into(),
+        tls_active: false,
+        tls_available: true,
+        plaintext_ok,
+        append_limit: 1 << 20,
+    }
+}
+
+struct T {
+    s: Session,
+    dir: tempfile::TempDir,
+}
+
+impl T {
+    fn new(plaintext_ok: bool) -> T {
+        T {
+            s: Session::new(cfg(plaintext_ok)),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Sends `input`, answers logins with the tempdir Maildir, returns all output.
+    fn send(&mut self, input: &str) -> String {
+        self.s.receive(input.as_bytes());
+        let mut out = Vec::new();
+        loop {
+            match self.s.poll(&mut out) {
+                Action::Authenticate { user, password } => {
+                    let r = if password == "secret" {
+                        LoginResult::Ok {
+                            user,
+                            maildir: self.dir.path().to_path_buf(),
+                            quota: 10 << 20,
+                        }
+                    } else {
+                        LoginResult::Rejected
+                    };
+                    if self.s.login_result(r, &mut out).is_some() {
+                        break;
+                    }
+                }
+                Action::Flush => continue,
+                _ => break,
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn logged_in() -> T {
+        let mut t = T::new(true);
+        let r = t.send("a LOGIN alice secret\r\n");
+        assert!(r.starts_with("a OK [CAPABILITY"), "{r}");
+        t
+    }
+
+    fn deliver(&self, text: &str) {
+        crate::maildir::deliver::deliver(self.dir.path(), b"", &mut text.as_bytes()).unwrap();
+    }
+}
+
+#[test]
+fn passwords_are_refused_in_the_clear_unless_allowed() {
+    let mut t = T::new(false);
+    let g = String::from_utf8(t.s.greeting()).unwrap();
+    assert!(g.contains("LOGINDISABLED") && g.contains("STARTTLS") && !g.contains("AUTH=PLAIN"));
+    let r = t.send("a LOGIN alice secret\r\nb AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+    assert_eq!(
+        r.lines()
+            .filter(|l| l.contains("NO [PRIVACYREQUIRED]"))
+            .count(),
+        2,
+        "{r}"
+    );
+}
+
+#[test]
+fn commands_pipelined_behind_starttls_are_dropped() {
+    let mut t = T::new(false);
+    t.s.receive(b"a STARTTLS\r\nb LOGIN alice secret\r\n");
+    let mut out = Vec::new();
+    assert_eq!(t.s.poll(&mut out), Action::StartTls);
+    assert_eq!(out, b"a OK Begin TLS negotiation now\r\n");
+    t.s.tls_started();
+    out.clear();
+    assert_eq!(t.s.poll(&mut out), Action::NeedInput);
+    assert!(out.is_empty(), "injected LOGIN was executed: {out:?}");
+    assert_eq!(t.s.user(), None);
+}
+
+#[test]
+fn authenticate_plain_with_and_without_initial_response() {
+    let mut t = T::new(true);
+    assert!(
+        t.send("a AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+            .contains("a OK")
+    );
+    let mut t = T::new(true);
+    assert_eq!(t.send("a AUTHENTICATE PLAIN\r\n"), "+ \r\n");
+    assert!(
+        t.send("AGFsaWNlAHdyb25n\r\n")
+            .contains("a NO [AUTHENTICATIONFAILED]")
+    );
+    assert_eq!(t.send("b AUTHENTICATE PLAIN\r\n"), "+ \r\n");
+    assert_eq!(t.send("*\r\n"), "b BAD AUTHENTICATE cancelled\r\n");
+}
+
+#[test]
+fn three_failed_logins_close_the_connection() {
+    let mut t = T::new(true);
+    t.s.receive(b"a LOGIN alice x\r\nb LOGIN alice y\r\nc LOGIN alice z\r\nd NOOP\r\n");
+    let mut out = Vec::new();
+    let mut last;
+    loop {
+        last = t.s.poll(&mut out);
+        match last {
+            Action::Authenticate { .. } => {
+                if let Some(a) = t.s.login_result(LoginResult::Rejected, &mut out) {
+                    last = a;
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(last, Action::Close);
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.ends_with("* BYE too many failed logins\r\n"), "{out}");
+    assert!(!out.contains("d OK"));
+}
+
+#[test]
+fn select_fetch_store_and_expunge_over_a_real_maildir() {
+    let mut t = T::logged_in();
+    t.deliver("Subject: one\r\n\r\nfirst\r\n");
+    t.deliver("Subject: two\r\n\r\nsecond\r\n");
+    let r = t.send("s SELECT inbox\r\n");
+    assert!(
+        r.contains("* 2 EXISTS\r\n") && r.contains("* 2 RECENT\r\n"),
+        "{r}"
+    );
+    assert!(r.contains("s OK [READ-WRITE]"), "{r}");
+    let r = t.send("f FETCH 2 (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
+    assert!(
+        r.contains("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] {16}\r\nSubject: two\r\n\r\n)"),
+        "{r}"
+    );
+    let r = t.send("g FETCH 3 FLAGS\r\n");
+    assert!(r.starts_with("g BAD no message 3"), "{r}");
+    let r = t.send("h STORE 1 +FLAGS (\\Deleted)\r\n");
+    assert!(r.contains("* 1 FETCH (FLAGS (\\Deleted \\Recent))"), "{r}");
+    let r = t.send("i EXPUNGE\r\n");
+    assert_eq!(r, "* 1 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
+    let r = t.send("j UID SEARCH ALL\r\n");
+    assert_eq!(r, "* SEARCH 2\r\nj OK SEARCH completed\r\n");
+}
+
+#[test]
+fn a_large_fetch_is_written_in_pieces() {
+    let mut t = T::logged_in();
+    let body = "x".repeat(100 << 10);
+    for _ in 0..8 {
+        t.deliver(&format!("Subject: big\r\n\r\n{body}\r\n"));
+    }
+    t.send("s SELECT INBOX\r\n");
+    t.s.receive(b"f FETCH 1:* BODY.PEEK[]\r\n");
+    let mut out = Vec::new();
+    let mut flushes = 0;
+    loop {
+        match t.s.poll(&mut out) {
+            Action::Flush => {
+                flushes += 1;
+                assert!(
+                    out.len() < FLUSH_AT + (200 << 10),
+                    "buffer grew to {}",
+                    out.len()
+                );
+                out.clear();
+            }
+            Action::NeedInput => break,
+            a => panic!("{a:?}"),
+        }
+    }
+    assert!(flushes >= 2, "only {flushes} flushes");
+    assert!(String::from_utf8_lossy(&out).ends_with("f OK FETCH completed\r\n"));
+}
+
+#[test]
+fn idle_reports_mail_delivered_meanwhile_and_ends_with_done() {
+    let mut t = T::logged_in();
+    t.send("s SELECT INBOX\r\n");
+    assert_eq!(t.send("i IDLE\r\n"), "+ idling\r\n");
+    let mut out = Vec::new();
+    assert!(matches!(t.s.poll(&mut out), Action::Idle(_)));
+    t.deliver("Subject: new\r\n\r\nhi\r\n");
+    t.s.idle_wake(&mut out);
+    let r = String::from_utf8(out).unwrap();
+    assert!(r.contains("* 1 EXISTS\r\n"), "{r}");
+    assert_eq!(t.send("DONE\r\n"), "i OK IDLE terminated\r\n");
+}
+
+#[test]
+fn oversized_literals_and_lines_get_protocol_errors() {
+    let mut t = T::logged_in();
+    let r = t.send("a APPEND INBOX {99999999}\r\n");
+    assert!(r.starts_with("a NO [TOOBIG]"), "{r}");
+    let r = t.send(&format!("b {}\r\nc NOOP\r\n", "x".repeat(100 << 10)));
+    assert!(
+        r.contains("BAD") && r.ends_with("c OK NOOP completed\r\n"),
+        "{r}"
+    );
+}
+
+#[test]
+fn mailbox_names_that_escape_are_refused() {
+    let mut t = T::logged_in();
+    for bad in ["../x", "/etc", "a/../../b", "&Jjo"] {
+        let r = t.send(&format!("a CREATE \"{bad}\"\r\n"));
+        assert!(r.starts_with("a NO"), "{bad}: {r}");
+        let r = t.send(&format!("b SELECT \"{bad}\"\r\n"));
+        assert!(r.starts_with("b NO"), "{bad}: {r}");
+    }
+    assert!(!t.dir.path().parent().unwrap().join("x").exists());
+}
