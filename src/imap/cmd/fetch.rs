@@ -109,8 +109,11 @@ pub(crate) fn fetch(
     if uid && !items.contains(&FetchAttr::Uid) {
         items.insert(0, FetchAttr::Uid);
     }
-    let modseq =
-        s.enabled.condstore && (changed_since.is_some() || items.contains(&FetchAttr::ModSeq));
+    // RFC 7162 §3.1.4.1: with CONDSTORE on, FETCH responses that carry flags carry MODSEQ.
+    let modseq = s.enabled.condstore
+        && (changed_since.is_some()
+            || items.contains(&FetchAttr::ModSeq)
+            || items.contains(&FetchAttr::Flags));
     items.retain(|a| *a != FetchAttr::ModSeq);
     // Implicit \Seen (RFC 3501 §6.4.5) in one batch before anything is rendered, so the
     // FLAGS sent are the ones on disk.
