@@ -182,11 +182,25 @@ pub fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
     })
 }
 
-/// A UIDVALIDITY different from any earlier incarnation of any folder: the clock, kept
-/// increasing by the ones already in use.
+/// A UIDVALIDITY different from any earlier incarnation of any folder, deleted ones too:
+/// the clock, kept above every value handed out before (remembered in `meta`).
 pub fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
-    let max: Option<i64> = tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
-    Ok(now().max(max.unwrap_or(0) + 1).min(u32::MAX as i64) as u32)
+    let max: Option<i64> =
+        tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
+    let last: Option<i64> = tx
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_uidvalidity'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let floor = max.unwrap_or(0).max(last.unwrap_or(0)) + 1;
+    let v = now().max(floor).min(u32::MAX as i64);
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_uidvalidity', ?1)",
+        [v.to_string()],
+    )?;
+    Ok(v as u32)
 }
 
 /// Moves every file of new/ to cur/ (adding `:2,`), keeping its unique part. Returns the
@@ -310,15 +324,16 @@ impl Index {
         let mut uidnext = row.uidnext;
         let mut seen = std::collections::HashSet::new();
         {
-            let mut del = tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
+            let mut del =
+                tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
             let mut gone = tx.prepare_cached(
                 "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
             )?;
             let mut upd = tx.prepare_cached(
                 "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
             )?;
-            let mut upd_new =
-                tx.prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
+            let mut upd_new = tx
+                .prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
             for (uid, uniq, flags, in_new) in &known {
                 match on_disk.get(uniq.as_str()) {
                     None => {

@@ -42,7 +42,11 @@ fn now() -> i64 {
 }
 
 /// Writes `data` to `dir/tmp/` and fsyncs it; its mtime becomes the internal date.
-pub(super) fn write_tmp(dir: &Path, data: &[u8], date: i64) -> Result<(PathBuf, String), StoreError> {
+pub(super) fn write_tmp(
+    dir: &Path,
+    data: &[u8],
+    date: i64,
+) -> Result<(PathBuf, String), StoreError> {
     let unique = format!("{},S={}", deliver::unique_name(), data.len());
     let tmp = dir.join("tmp").join(&unique);
     let result = (|| {
@@ -154,8 +158,8 @@ impl Account {
         names[1..].sort();
         let conn = self.index.conn_ref();
         let attrs: HashMap<String, String> = {
-            let mut st =
-                conn.prepare("SELECT name, special_use FROM folders WHERE special_use IS NOT NULL")?;
+            let mut st = conn
+                .prepare("SELECT name, special_use FROM folders WHERE special_use IS NOT NULL")?;
             st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -285,9 +289,7 @@ impl Account {
             return Err(StoreError::AlreadyExists(to));
         }
         if is_child(&from, &to) {
-            return Err(StoreError::BadName(format!(
-                "'{to}' is inside '{from}'"
-            )));
+            return Err(StoreError::BadName(format!("'{to}' is inside '{from}'")));
         }
         if from == "INBOX" {
             return self.rename_inbox(&to, &to_dir);
@@ -301,10 +303,10 @@ impl Account {
         if !from_dir.is_dir() {
             return Err(StoreError::NoSuchMailbox(from));
         }
-        if let Some((parent, _)) = to.rsplit_once('/') {
-            if !exists(&resolve(&self.root, parent)?.1) {
-                self.create(parent, None)?;
-            }
+        if let Some((parent, _)) = to.rsplit_once('/')
+            && !exists(&resolve(&self.root, parent)?.1)
+        {
+            self.create(parent, None)?;
         }
         let tx = self
             .index
@@ -480,7 +482,9 @@ impl Account {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
             )?;
             for p in items {
-                let dest = dir.join("cur").join(format!("{}:2,{}", p.unique, p.letters));
+                let dest = dir
+                    .join("cur")
+                    .join(format!("{}:2,{}", p.unique, p.letters));
                 fs::rename(&p.tmp, &dest).map_err(StoreError::io("placing", &dest))?;
                 modseq += 1;
                 ins.execute(params![

@@ -93,7 +93,11 @@ fn rows(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<Row
     .collect()
 }
 
-pub(super) fn expunged_since(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<u32>> {
+pub(super) fn expunged_since(
+    conn: &Connection,
+    folder: &str,
+    since: u64,
+) -> rusqlite::Result<Vec<u32>> {
     let mut st = conn.prepare_cached(
         "SELECT uid FROM expunged WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
     )?;
@@ -190,7 +194,11 @@ impl Mailbox {
 
     /// QRESYNC: UIDs expunged since `modseq` (ascending).
     pub fn vanished_since(&self, account: &Account, modseq: u64) -> Result<Vec<u32>, StoreError> {
-        Ok(expunged_since(account.index.conn_ref(), &self.name, modseq)?)
+        Ok(expunged_since(
+            account.index.conn_ref(),
+            &self.name,
+            modseq,
+        )?)
     }
 
     /// Brings this view up to date. With `allow_expunge` false, messages expunged elsewhere

@@ -132,7 +132,13 @@ pub type CopyUid = (u32, Vec<u32>, Vec<u32>);
 
 /// RFC 6154 attributes we accept on CREATE, and those the default folders get.
 const SPECIAL_USE: [&str; 7] = [
-    "\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash",
+    "\\All",
+    "\\Archive",
+    "\\Drafts",
+    "\\Flagged",
+    "\\Junk",
+    "\\Sent",
+    "\\Trash",
 ];
 
 /// Folders every account has (created on first open) and their attribute.
@@ -174,10 +180,7 @@ pub(crate) fn resolve(root: &Path, name: &str) -> Result<(String, PathBuf), Stor
     }
     let dir = crate::maildir::folder::folder_path(root, &canonical)
         .map_err(|e| StoreError::BadName(e.0))?;
-    if dir
-        .file_name()
-        .is_some_and(|f| f.len() > MAX_DIR_NAME)
-    {
+    if dir.file_name().is_some_and(|f| f.len() > MAX_DIR_NAME) {
         return Err(StoreError::BadName(format!("'{canonical}' is too long")));
     }
     Ok((canonical, dir))

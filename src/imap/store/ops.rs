@@ -72,7 +72,11 @@ impl Mailbox {
                 let uid = self.messages[i].uid;
                 let Some((old_letters, keywords, cur_modseq)) = get
                     .query_row(params![self.name, uid], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64))
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)? as u64,
+                        ))
                     })
                     .optional()?
                 else {
@@ -104,19 +108,24 @@ impl Mailbox {
                     continue;
                 };
                 let to = self.dir.join("cur").join(format!("{unique}:2,{letters}"));
-                if from != to {
-                    if let Err(e) = fs::rename(&from, &to) {
-                        // Renamed by another program just now: once more from where it is.
-                        let again = find_file(&self.dir, &unique);
-                        match again {
-                            Some(p) => fs::rename(&p, &to).map_err(StoreError::io("renaming", &p))?,
-                            None if e.kind() == std::io::ErrorKind::NotFound => continue,
-                            None => return Err(StoreError::io("renaming", &from)(e)),
-                        }
+                if from != to
+                    && let Err(e) = fs::rename(&from, &to)
+                {
+                    // Renamed by another program just now: once more from where it is.
+                    match find_file(&self.dir, &unique) {
+                        Some(p) => fs::rename(&p, &to).map_err(StoreError::io("renaming", &p))?,
+                        None if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        None => return Err(StoreError::io("renaming", &from)(e)),
                     }
                 }
                 modseq += 1;
-                put.execute(params![self.name, uid, letters, new.keywords_text(), modseq as i64])?;
+                put.execute(params![
+                    self.name,
+                    uid,
+                    letters,
+                    new.keywords_text(),
+                    modseq as i64
+                ])?;
                 let m = &mut self.messages[i];
                 m.flags = new;
                 m.modseq = modseq;
@@ -149,8 +158,8 @@ impl Mailbox {
         let mut modseq = row.highestmodseq;
         let mut removed = Vec::new();
         {
-            let mut get = tx
-                .prepare_cached("SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2")?;
+            let mut get =
+                tx.prepare_cached("SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2")?;
             let mut del =
                 tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
             let mut gone = tx.prepare_cached(
