@@ -260,6 +260,51 @@ impl Index {
         Ok(self.scan(name, dir, false, true)?.report)
     }
 
+    /// The folder's UIDVALIDITY when its directories have the mtimes of the last scan (and,
+    /// with `move_new_files`, no indexed file is still waiting in new/): nothing to read.
+    fn unchanged(
+        &self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+    ) -> rusqlite::Result<Option<u32>> {
+        let Some((uidvalidity, new_mtime, cur_mtime)) = self
+            .conn
+            .query_row(
+                "SELECT uidvalidity, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, u32>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
+            return Ok(None);
+        }
+        if move_new_files
+            && self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                    [name],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some()
+        {
+            return Ok(None);
+        }
+        Ok(Some(uidvalidity))
+    }
+
     /// Brings the index of one folder in line with its directories: new files get the next
     /// UIDs, vanished ones go to `expunged` with a new MODSEQ, renamed ones (flags) get a new
     /// MODSEQ. With `move_new`, files in new/ are first moved to cur/. Unless `force`, the
@@ -274,6 +319,19 @@ impl Index {
         move_new_files: bool,
         force: bool,
     ) -> rusqlite::Result<ScanOutcome> {
+        // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
+        // lock, so idle sessions do not queue behind each other.
+        if !force && let Some(uidvalidity) = self.unchanged(name, dir, move_new_files)? {
+            return Ok(ScanOutcome {
+                report: SyncReport {
+                    folder: name.to_string(),
+                    uidvalidity,
+                    ..Default::default()
+                },
+                skipped: true,
+                ..Default::default()
+            });
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -286,20 +344,8 @@ impl Index {
             },
             ..Default::default()
         };
+        // Before reading: a change while we read makes the next scan read again.
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        let unmoved = move_new_files
-            && tx
-                .query_row(
-                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
-                    [name],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-        if !force && !unmoved && new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
-            out.skipped = true;
-            return Ok(out);
-        }
         if move_new_files {
             out.moved = move_new(dir);
         }
@@ -471,6 +517,44 @@ mod tests {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, "Subject: x\n\nbody\n").unwrap();
+    }
+
+    fn age(dir: &Path) {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+        std::fs::File::open(dir)
+            .unwrap()
+            .set_times(std::fs::FileTimes::new().set_modified(t))
+            .unwrap();
+    }
+
+    #[test]
+    fn unchanged_directories_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        super::super::deliver::ensure(root).unwrap();
+        put(root, "new/1700000001.a.host");
+        let mut ix = Index::open(root).unwrap();
+        // Fresh mtimes may still tick: never trusted.
+        assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+        assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+        age(&root.join("new"));
+        age(&root.join("cur"));
+        let first = ix.scan("INBOX", root, false, false).unwrap();
+        assert!(!first.skipped);
+        let again = ix.scan("INBOX", root, false, false).unwrap();
+        assert!(again.skipped);
+        assert_eq!(again.report.uidvalidity, first.report.uidvalidity);
+        // A read-write view must still move the indexed file out of new/.
+        let moved = ix.scan("INBOX", root, true, false).unwrap();
+        assert_eq!(moved.moved, ["1700000001.a.host"]);
+        assert!(root.join("cur/1700000001.a.host:2,").exists());
+        age(&root.join("new"));
+        age(&root.join("cur"));
+        ix.scan("INBOX", root, true, false).unwrap();
+        assert!(ix.scan("INBOX", root, true, false).unwrap().skipped);
+        put(root, "new/1700000002.b.host");
+        let r = ix.scan("INBOX", root, false, false).unwrap();
+        assert_eq!((r.skipped, r.report.added), (false, 1));
     }
 
     #[test]

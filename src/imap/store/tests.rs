@@ -262,6 +262,7 @@ fn two_sessions_see_each_others_changes() {
         Changes {
             expunged: vec![4, 2],
             vanished: vec![4, 2],
+            exists: Some(3),
             ..Default::default()
         }
     );
@@ -319,7 +320,25 @@ fn delivered_and_renamed_files_from_other_programs() {
     // rm by another program: an expunge.
     std::fs::remove_file(va.path_of(1).unwrap()).unwrap();
     let ch = va.refresh(&mut acc, true).unwrap();
-    assert_eq!(ch.expunged, [1]);
+    assert_eq!((ch.expunged, ch.exists), (vec![1], Some(0)));
+}
+
+#[test]
+fn a_view_of_a_deleted_or_replaced_folder_ends() {
+    let (_dir, mut acc) = account();
+    let mut other = acc.select("Trash", false).unwrap();
+    let mut replaced = acc.select("Archive", false).unwrap();
+    acc.delete("Trash").unwrap();
+    assert!(matches!(
+        other.refresh(&mut acc, true),
+        Err(StoreError::NoSuchMailbox(_))
+    ));
+    acc.delete("Archive").unwrap();
+    acc.create("Archive", None).unwrap();
+    assert!(matches!(
+        replaced.refresh(&mut acc, true),
+        Err(StoreError::NoSuchMailbox(_))
+    ));
 }
 
 #[test]
@@ -392,7 +411,7 @@ fn rename_folders_children_and_inbox() {
     assert!(moved.messages[1].flags.has(SEEN));
     assert!(files(dir.path(), "cur").is_empty());
     let ch = old_view.refresh(&mut acc, true).unwrap();
-    assert_eq!(ch.expunged, [2, 1]);
+    assert_eq!((ch.expunged, ch.exists), (vec![2, 1], Some(0)));
     let (_, uid) = acc.append("INBOX", MSG, &Flags::default(), None).unwrap();
     assert_eq!(uid, 3);
 }
