@@ -558,6 +558,42 @@ mod tests {
     }
 
     #[test]
+    fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        super::super::deliver::ensure(root).unwrap();
+        put(root, "cur/1700000001.a.host:2,S");
+        {
+            let old = Connection::open(Index::path(root)).unwrap();
+            old.execute_batch(
+                "CREATE TABLE folders (name TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL,
+                    uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL);
+                 CREATE TABLE messages (folder TEXT NOT NULL, uid INTEGER NOT NULL,
+                    uniq TEXT NOT NULL, flags TEXT NOT NULL, modseq INTEGER NOT NULL,
+                    size INTEGER NOT NULL, PRIMARY KEY (folder, uid), UNIQUE (folder, uniq));
+                 INSERT INTO folders VALUES ('INBOX', 1234, 8, 9);
+                 INSERT INTO messages VALUES ('INBOX', 7, '1700000001.a.host', 'S', 9, 17);",
+            )
+            .unwrap();
+        }
+        let mut ix = Index::open(root).unwrap();
+        drop(Index::open(root).unwrap()); // a second open migrates nothing twice
+        let r = ix.sync("INBOX", root).unwrap();
+        assert_eq!((r.uidvalidity, r.added, r.removed), (1234, 0, 0));
+        assert_eq!(
+            ix.unique_of("INBOX", 7).unwrap().as_deref(),
+            Some("1700000001.a.host")
+        );
+        let kw: String = ix
+            .conn_ref()
+            .query_row("SELECT keywords FROM messages WHERE uid = 7", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kw, "");
+    }
+
+    #[test]
     fn uids_are_stable_and_new_mail_gets_the_next_ones() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

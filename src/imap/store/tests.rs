@@ -450,3 +450,42 @@ fn unselectable_parents_from_other_programs() {
     assert!(!x.selectable && x.has_children);
     assert!(list.iter().any(|f| f.name == "X/Y" && f.selectable));
 }
+
+#[test]
+fn concurrent_writers_never_share_a_uid() {
+    let (dir, mut acc) = account();
+    let root = dir.path().to_path_buf();
+    let threads: Vec<_> = (0..3)
+        .map(|t| {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut acc = Account::open(&root).unwrap();
+                let mut mb = acc.select("INBOX", false).unwrap();
+                let mut got = Vec::new();
+                for i in 0..15 {
+                    if t == 2 {
+                        // A delivery agent and a session scanning meanwhile.
+                        deliver::deliver(&root, b"", &mut &MSG[..]).unwrap();
+                        mb.refresh(&mut acc, i % 2 == 0).unwrap();
+                    } else {
+                        got.push(acc.append("INBOX", MSG, &Flags::default(), None).unwrap().1);
+                    }
+                }
+                got
+            })
+        })
+        .collect();
+    let mut appended: Vec<u32> = Vec::new();
+    for t in threads {
+        let got = t.join().unwrap();
+        assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
+        appended.extend(got);
+    }
+    let mb = acc.select("INBOX", false).unwrap();
+    assert_eq!(mb.messages.len(), 45);
+    assert_eq!(uids(&mb), (1..=45).collect::<Vec<u32>>());
+    appended.sort_unstable();
+    appended.dedup();
+    assert_eq!(appended.len(), 30);
+    assert!(mb.messages.iter().all(|m| m.size == MSG.len() as u64));
+}
