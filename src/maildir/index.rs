@@ -75,7 +75,12 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {def}"))?;
         }
     }
-    tx.execute_batch("CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);")?;
+    // modseq: every refresh asks "what changed since"; in_new: every read-write refresh asks
+    // "anything left in new/" — neither may walk a 100,000-row folder.
+    tx.execute_batch(
+        "CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);
+         CREATE INDEX IF NOT EXISTS messages_in_new ON messages (folder) WHERE in_new = 1;",
+    )?;
     tx.commit()
 }
 

@@ -4,6 +4,7 @@
 //! current flags come from the index, not the view, so two sessions never undo each other.
 //! Not here: reporting the results (the session) and other sessions' changes (`refresh`).
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
@@ -210,9 +211,14 @@ impl Mailbox {
         if self.read_only {
             return Err(StoreError::ReadOnly);
         }
+        // A set: `UID EXPUNGE 1:*` on a large mailbox must not be quadratic.
+        let only: Option<HashSet<u32>> = only_uids.map(|u| u.iter().copied().collect());
         let which: Vec<usize> = (0..self.messages.len())
             .filter(|&i| !self.slots[i].ghost)
-            .filter(|&i| only_uids.is_none_or(|u| u.contains(&self.messages[i].uid)))
+            .filter(|&i| {
+                only.as_ref()
+                    .is_none_or(|u| u.contains(&self.messages[i].uid))
+            })
             .collect();
         self.remove(account, &which, true)
     }

@@ -489,3 +489,38 @@ fn concurrent_writers_never_share_a_uid() {
     assert_eq!(appended.len(), 30);
     assert!(mb.messages.iter().all(|m| m.size == MSG.len() as u64));
 }
+
+/// Figures, not a check: `cargo test --lib -- --ignored select_of_100k --nocapture`.
+#[test]
+#[ignore]
+fn select_of_100k_messages_figures() {
+    let (dir, mut acc) = account();
+    let cur = dir.path().join("cur");
+    for i in 0..100_000u32 {
+        std::fs::write(cur.join(format!("1700000000.M{i}P1.host,S=40:2,S")), b"x").unwrap();
+    }
+    let t = std::time::Instant::now();
+    let mb = acc.select("INBOX", false).unwrap();
+    eprintln!(
+        "first select (indexing) {:?} {}",
+        t.elapsed(),
+        mb.messages.len()
+    );
+    let t = std::time::Instant::now();
+    let mb = acc.select("INBOX", false).unwrap();
+    eprintln!("second select {:?} {}", t.elapsed(), mb.messages.len());
+    let past = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    for d in ["cur", "new"] {
+        std::fs::File::open(dir.path().join(d))
+            .unwrap()
+            .set_times(std::fs::FileTimes::new().set_modified(past))
+            .unwrap();
+    }
+    acc.select("INBOX", false).unwrap();
+    let t = std::time::Instant::now();
+    let mut mb = acc.select("INBOX", false).unwrap();
+    eprintln!("settled select {:?} {}", t.elapsed(), mb.messages.len());
+    let t = std::time::Instant::now();
+    mb.refresh(&mut acc, true).unwrap();
+    eprintln!("noop refresh {:?}", t.elapsed());
+}
