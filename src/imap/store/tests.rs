@@ -525,3 +525,29 @@ fn select_of_100k_messages_figures() {
     mb.refresh(&mut acc, true).unwrap();
     eprintln!("noop refresh {:?}", t.elapsed());
 }
+
+#[test]
+fn own_expunge_also_reports_pending_ghosts() {
+    let (dir, mut a) = account();
+    let mut b = Account::open(dir.path()).unwrap();
+    for _ in 0..4 {
+        a.append("INBOX", MSG, &flags(&[Flag::Deleted]), None)
+            .unwrap();
+    }
+    let mut va = a.select("INBOX", false).unwrap();
+    let mut vb = b.select("INBOX", false).unwrap();
+    vb.expunge(&mut b, Some(&[2])).unwrap();
+    va.refresh(&mut a, false).unwrap();
+    assert!(va.is_ghost(2));
+    let ch = va.expunge(&mut a, Some(&[3])).unwrap();
+    assert_eq!(
+        (ch.expunged, ch.vanished, ch.exists),
+        (vec![3, 2], vec![3, 2], None)
+    );
+    assert_eq!(uids(&va), [1, 4]);
+    assert_eq!(va.seq_of_uid(4), Some(2));
+    // B learns of A's expunge only.
+    let ch = vb.refresh(&mut b, true).unwrap();
+    assert_eq!((ch.expunged, ch.vanished), (vec![2], vec![3]));
+    assert_eq!(uids(&vb), [1, 4]);
+}
