@@ -2,7 +2,6 @@
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`flags`]: flags and their Maildir letters.
-//! - [`store`]: mailboxes over the Maildir and its index (LIST, SELECT views, STORE, COPY ...).
 //! - [`wire`]: encoding of strings into responses (quoted, literal, NIL).
 
 pub mod command;
