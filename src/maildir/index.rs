@@ -75,7 +75,12 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {def}"))?;
         }
     }
-    tx.execute_batch("CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);")?;
+    // modseq: every refresh asks "what changed since"; in_new: every read-write refresh asks
+    // "anything left in new/" — neither may walk a 100,000-row folder.
+    tx.execute_batch(
+        "CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);
+         CREATE INDEX IF NOT EXISTS messages_in_new ON messages (folder) WHERE in_new = 1;",
+    )?;
     tx.commit()
 }
 
@@ -182,12 +187,25 @@ pub fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
     })
 }
 
-/// A UIDVALIDITY different from any earlier incarnation of any folder: the clock, kept
-/// increasing by the ones already in use.
+/// A UIDVALIDITY different from any earlier incarnation of any folder, deleted ones too:
+/// the clock, kept above every value handed out before (remembered in `meta`).
 pub fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
     let max: Option<i64> =
         tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
-    Ok(now().max(max.unwrap_or(0) + 1).min(u32::MAX as i64) as u32)
+    let last: Option<i64> = tx
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_uidvalidity'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let floor = max.unwrap_or(0).max(last.unwrap_or(0)) + 1;
+    let v = now().max(floor).min(u32::MAX as i64);
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_uidvalidity', ?1)",
+        [v.to_string()],
+    )?;
+    Ok(v as u32)
 }
 
 /// Moves every file of new/ to cur/ (adding `:2,`), keeping its unique part. Returns the
@@ -247,6 +265,51 @@ impl Index {
         Ok(self.scan(name, dir, false, true)?.report)
     }
 
+    /// The folder's UIDVALIDITY when its directories have the mtimes of the last scan (and,
+    /// with `move_new_files`, no indexed file is still waiting in new/): nothing to read.
+    fn unchanged(
+        &self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+    ) -> rusqlite::Result<Option<u32>> {
+        let Some((uidvalidity, new_mtime, cur_mtime)) = self
+            .conn
+            .query_row(
+                "SELECT uidvalidity, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, u32>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
+            return Ok(None);
+        }
+        if move_new_files
+            && self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                    [name],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some()
+        {
+            return Ok(None);
+        }
+        Ok(Some(uidvalidity))
+    }
+
     /// Brings the index of one folder in line with its directories: new files get the next
     /// UIDs, vanished ones go to `expunged` with a new MODSEQ, renamed ones (flags) get a new
     /// MODSEQ. With `move_new`, files in new/ are first moved to cur/. Unless `force`, the
@@ -261,6 +324,19 @@ impl Index {
         move_new_files: bool,
         force: bool,
     ) -> rusqlite::Result<ScanOutcome> {
+        // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
+        // lock, so idle sessions do not queue behind each other.
+        if !force && let Some(uidvalidity) = self.unchanged(name, dir, move_new_files)? {
+            return Ok(ScanOutcome {
+                report: SyncReport {
+                    folder: name.to_string(),
+                    uidvalidity,
+                    ..Default::default()
+                },
+                skipped: true,
+                ..Default::default()
+            });
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -273,20 +349,8 @@ impl Index {
             },
             ..Default::default()
         };
+        // Before reading: a change while we read makes the next scan read again.
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        let unmoved = move_new_files
-            && tx
-                .query_row(
-                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
-                    [name],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-        if !force && !unmoved && new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
-            out.skipped = true;
-            return Ok(out);
-        }
         if move_new_files {
             out.moved = move_new(dir);
         }
@@ -458,6 +522,80 @@ mod tests {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, "Subject: x\n\nbody\n").unwrap();
+    }
+
+    fn age(dir: &Path) {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+        std::fs::File::open(dir)
+            .unwrap()
+            .set_times(std::fs::FileTimes::new().set_modified(t))
+            .unwrap();
+    }
+
+    #[test]
+    fn unchanged_directories_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        super::super::deliver::ensure(root).unwrap();
+        put(root, "new/1700000001.a.host");
+        let mut ix = Index::open(root).unwrap();
+        // Fresh mtimes may still tick: never trusted.
+        assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+        assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+        age(&root.join("new"));
+        age(&root.join("cur"));
+        let first = ix.scan("INBOX", root, false, false).unwrap();
+        assert!(!first.skipped);
+        let again = ix.scan("INBOX", root, false, false).unwrap();
+        assert!(again.skipped);
+        assert_eq!(again.report.uidvalidity, first.report.uidvalidity);
+        // A read-write view must still move the indexed file out of new/.
+        let moved = ix.scan("INBOX", root, true, false).unwrap();
+        assert_eq!(moved.moved, ["1700000001.a.host"]);
+        assert!(root.join("cur/1700000001.a.host:2,").exists());
+        age(&root.join("new"));
+        age(&root.join("cur"));
+        ix.scan("INBOX", root, true, false).unwrap();
+        assert!(ix.scan("INBOX", root, true, false).unwrap().skipped);
+        put(root, "new/1700000002.b.host");
+        let r = ix.scan("INBOX", root, false, false).unwrap();
+        assert_eq!((r.skipped, r.report.added), (false, 1));
+    }
+
+    #[test]
+    fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        super::super::deliver::ensure(root).unwrap();
+        put(root, "cur/1700000001.a.host:2,S");
+        {
+            let old = Connection::open(Index::path(root)).unwrap();
+            old.execute_batch(
+                "CREATE TABLE folders (name TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL,
+                    uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL);
+                 CREATE TABLE messages (folder TEXT NOT NULL, uid INTEGER NOT NULL,
+                    uniq TEXT NOT NULL, flags TEXT NOT NULL, modseq INTEGER NOT NULL,
+                    size INTEGER NOT NULL, PRIMARY KEY (folder, uid), UNIQUE (folder, uniq));
+                 INSERT INTO folders VALUES ('INBOX', 1234, 8, 9);
+                 INSERT INTO messages VALUES ('INBOX', 7, '1700000001.a.host', 'S', 9, 17);",
+            )
+            .unwrap();
+        }
+        let mut ix = Index::open(root).unwrap();
+        drop(Index::open(root).unwrap()); // a second open migrates nothing twice
+        let r = ix.sync("INBOX", root).unwrap();
+        assert_eq!((r.uidvalidity, r.added, r.removed), (1234, 0, 0));
+        assert_eq!(
+            ix.unique_of("INBOX", 7).unwrap().as_deref(),
+            Some("1700000001.a.host")
+        );
+        let kw: String = ix
+            .conn_ref()
+            .query_row("SELECT keywords FROM messages WHERE uid = 7", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kw, "");
     }
 
     #[test]

@@ -18,6 +18,9 @@ use super::{
 use crate::imap::flags::Flags;
 use crate::maildir::{deliver, folder, index};
 
+/// One user's mail: the Maildir root and a connection to its index. Each IMAP session has
+/// its own (a rusqlite connection is not shared between threads); they coordinate through
+/// the index's write lock.
 pub struct Account {
     pub(super) root: PathBuf,
     pub(super) index: index::Index,
@@ -132,6 +135,8 @@ impl Account {
         if !exists(&dir) {
             return Err(StoreError::NoSuchMailbox(name));
         }
+        // Another program may have made the folder without tmp/ or new/.
+        deliver::ensure(&dir).map_err(StoreError::io("creating", &dir))?;
         Ok((name, dir))
     }
 
@@ -303,10 +308,10 @@ impl Account {
         if !from_dir.is_dir() {
             return Err(StoreError::NoSuchMailbox(from));
         }
-        if let Some((parent, _)) = to.rsplit_once('/') {
-            if !exists(&resolve(&self.root, parent)?.1) {
-                self.create(parent, None)?;
-            }
+        if let Some((parent, _)) = to.rsplit_once('/')
+            && !exists(&resolve(&self.root, parent)?.1)
+        {
+            self.create(parent, None)?;
         }
         let tx = self
             .index

@@ -158,6 +158,11 @@ impl Mailbox {
         })
     }
 
+    /// The folder's directory (its `new/` and `cur/` are what IDLE should watch).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn seq_of_uid(&self, uid: u32) -> Option<u32> {
         self.messages
             .binary_search_by_key(&uid, |m| m.uid)
@@ -208,9 +213,16 @@ impl Mailbox {
         account: &mut Account,
         allow_expunge: bool,
     ) -> Result<Changes, StoreError> {
+        // Deleted or renamed away (or replaced: a new UIDVALIDITY) under this session.
+        if !super::exists(&self.dir) {
+            return Err(StoreError::NoSuchMailbox(self.name.clone()));
+        }
         let scan = account
             .index
             .scan(&self.name, &self.dir, !self.read_only, false)?;
+        if scan.report.uidvalidity != self.uidvalidity {
+            return Err(StoreError::NoSuchMailbox(self.name.clone()));
+        }
         let moved: HashSet<String> = scan.moved.into_iter().collect();
         let conn = account.index.conn_ref();
         let tx = conn.unchecked_transaction()?;
@@ -254,13 +266,15 @@ impl Mailbox {
         }
         // A message this session already had, moved out of new/ by this scan, is \Recent
         // here now (another session had indexed it without moving it).
-        for (m, s) in self.messages.iter_mut().zip(&self.slots) {
-            if !m.recent && moved.contains(&*s.unique) {
-                m.recent = true;
+        if !moved.is_empty() {
+            for (m, s) in self.messages.iter_mut().zip(&self.slots) {
+                if !m.recent && moved.contains(&*s.unique) {
+                    m.recent = true;
+                }
             }
         }
         let recent = self.recent_count();
-        if added > 0 {
+        if added > 0 || !out.expunged.is_empty() {
             out.exists = Some(self.messages.len() as u32);
         }
         if added > 0 || recent != recent_before {

@@ -108,7 +108,9 @@ pub struct Changes {
     pub expunged: Vec<u32>,
     /// The same messages' UIDs (QRESYNC `VANISHED`), same order.
     pub vanished: Vec<u32>,
-    /// The new EXISTS count, if it changed.
+    /// The EXISTS count after a refresh that added or expunged messages (sent after the
+    /// EXPUNGEs; redundant for expunges alone, but RFC 3501 allows it). `expunge` and
+    /// `move_to` leave it None: their EXPUNGEs say it all.
     pub exists: Option<u32>,
     /// The new RECENT count, if it changed.
     pub recent: Option<u32>,

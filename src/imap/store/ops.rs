@@ -4,6 +4,7 @@
 //! current flags come from the index, not the view, so two sessions never undo each other.
 //! Not here: reporting the results (the session) and other sessions' changes (`refresh`).
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
@@ -108,17 +109,14 @@ impl Mailbox {
                     continue;
                 };
                 let to = self.dir.join("cur").join(format!("{unique}:2,{letters}"));
-                if from != to {
-                    if let Err(e) = fs::rename(&from, &to) {
-                        // Renamed by another program just now: once more from where it is.
-                        let again = find_file(&self.dir, &unique);
-                        match again {
-                            Some(p) => {
-                                fs::rename(&p, &to).map_err(StoreError::io("renaming", &p))?
-                            }
-                            None if e.kind() == std::io::ErrorKind::NotFound => continue,
-                            None => return Err(StoreError::io("renaming", &from)(e)),
-                        }
+                if from != to
+                    && let Err(e) = fs::rename(&from, &to)
+                {
+                    // Renamed by another program just now: once more from where it is.
+                    match find_file(&self.dir, &unique) {
+                        Some(p) => fs::rename(&p, &to).map_err(StoreError::io("renaming", &p))?,
+                        None if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        None => return Err(StoreError::io("renaming", &from)(e)),
                     }
                 }
                 modseq += 1;
@@ -213,9 +211,14 @@ impl Mailbox {
         if self.read_only {
             return Err(StoreError::ReadOnly);
         }
+        // A set: `UID EXPUNGE 1:*` on a large mailbox must not be quadratic.
+        let only: Option<HashSet<u32>> = only_uids.map(|u| u.iter().copied().collect());
         let which: Vec<usize> = (0..self.messages.len())
             .filter(|&i| !self.slots[i].ghost)
-            .filter(|&i| only_uids.is_none_or(|u| u.contains(&self.messages[i].uid)))
+            .filter(|&i| {
+                only.as_ref()
+                    .is_none_or(|u| u.contains(&self.messages[i].uid))
+            })
             .collect();
         self.remove(account, &which, true)
     }
