@@ -25,20 +25,6 @@ pub(crate) fn append(
         );
         return None;
     }
-    if let Some(login) = s.login.as_ref()
-        && login.quota > 0
-        && let Some(acc) = s.account.as_ref()
-    {
-        let adding: u64 = messages.iter().map(|m| m.data.len() as u64).sum();
-        if acc.usage() + adding > login.quota {
-            Session::tagged(
-                out,
-                tag,
-                "NO [OVERQUOTA] the mailbox is full; delete some mail",
-            );
-            return None;
-        }
-    }
     let mut flag_sets = Vec::with_capacity(messages.len());
     for m in &messages {
         let mut f = Flags::default();

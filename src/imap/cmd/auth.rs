@@ -191,7 +191,8 @@ pub(crate) fn login_result(
             maildir,
             quota,
         } => match Account::open(&maildir) {
-            Ok(acc) => {
+            Ok(mut acc) => {
+                acc.set_quota((quota > 0).then_some(quota));
                 s.account = Some(acc);
                 s.login = Some(crate::imap::session::Login {
                     user,

@@ -18,7 +18,10 @@ pub(crate) fn reopen(s: &mut Session) {
         return;
     };
     match Account::open(&login.root) {
-        Ok(a) => s.account = Some(a),
+        Ok(mut a) => {
+            a.set_quota((login.quota > 0).then_some(login.quota));
+            s.account = Some(a);
+        }
         Err(e) => tracing::warn!("IMAP: reopening the mailbox of {}: {e}", login.user),
     }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::imap::command::{Command, CommandBody};
 use crate::imap::parse::{Frame, Framer, Limits, parse_command};
-use crate::imap::store::{Account, Changes, Mailbox};
+use crate::imap::store::{Account, Changes, Mailbox, StoreError};
 
 pub mod updates;
 
@@ -336,6 +336,16 @@ impl Session {
         };
         match sel.mailbox.refresh(acc, allow_expunge) {
             Ok(ch) => self.write_changes(&ch, out),
+            Err(StoreError::NoSuchMailbox(name)) => {
+                // Deleted, renamed away or recreated by another session: the view's
+                // sequence numbers and UIDs mean nothing any more (as Dovecot, say BYE).
+                out.extend_from_slice(
+                    format!("* BYE [UNAVAILABLE] mailbox {name} was deleted or replaced\r\n")
+                        .as_bytes(),
+                );
+                self.selected = None;
+                self.state = State::Logout;
+            }
             Err(e) => tracing::warn!("IMAP refresh of {}: {e}", sel.mailbox.name),
         }
     }
