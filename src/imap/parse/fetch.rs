@@ -38,7 +38,13 @@ pub(super) fn fetch(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
             "ALL" => items = vec![A::Flags, A::InternalDate, A::Rfc822Size, A::Envelope],
             "FAST" => items = vec![A::Flags, A::InternalDate, A::Rfc822Size],
             "FULL" => {
-                items = vec![A::Flags, A::InternalDate, A::Rfc822Size, A::Envelope, A::Body]
+                items = vec![
+                    A::Flags,
+                    A::InternalDate,
+                    A::Rfc822Size,
+                    A::Envelope,
+                    A::Body,
+                ]
             }
             _ => items.push(attribute(c, &name)?),
         }
@@ -185,7 +191,10 @@ fn binary_section(c: &mut Cursor<'_>) -> PResult<Vec<u32>> {
         return Ok(Vec::new());
     }
     let part = part_path(c)?;
-    c.expect(b']', "] to end the binary section (only part numbers are allowed)")?;
+    c.expect(
+        b']',
+        "] to end the binary section (only part numbers are allowed)",
+    )?;
     Ok(part)
 }
 

@@ -224,7 +224,13 @@ impl Framer {
 
     /// The tag at the start of the command: the command so far, then `more`.
     fn tag(&self, more: &[u8]) -> Option<String> {
-        let head = self.cur.iter().chain(more).take(MAX_TAG + 1);
+        // Never look further than an over-long line is guaranteed to have arrived, so the
+        // answer does not depend on how the input was split.
+        let head = self
+            .cur
+            .iter()
+            .chain(more)
+            .take(MAX_TAG.min(self.limits.max_line) + 1);
         let mut tag = String::new();
         for &b in head {
             if b == b' ' {
@@ -299,7 +305,10 @@ mod tests {
         assert_eq!(frames(Limits::default(), &bytes), got);
         // CRLF split across pushes.
         assert_eq!(
-            frames(Limits::default(), &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]),
+            frames(
+                Limits::default(),
+                &[b"A1 NOOP\r", b"\nA2 X {0}\r", b"\n\r\n"]
+            ),
             vec![line(b"A1 NOOP"), Frame::Continue, line(b"A2 X {0}\r\n")]
         );
     }

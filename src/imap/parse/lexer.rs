@@ -153,7 +153,9 @@ impl<'a> Cursor<'a> {
             return Err(self.expected(what));
         }
         d.iter()
-            .try_fold(0u64, |n, &c| n.checked_mul(10)?.checked_add(u64::from(c - b'0')))
+            .try_fold(0u64, |n, &c| {
+                n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+            })
             .ok_or_else(|| format!("{what} is too large"))
     }
 
@@ -426,8 +428,8 @@ impl<'a> Cursor<'a> {
 
     fn month(&mut self) -> PResult<u32> {
         const MONTHS: [&[u8; 3]; 12] = [
-            b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct",
-            b"nov", b"dec",
+            b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+            b"dec",
         ];
         let m = self.buf.get(self.pos..self.pos + 3).unwrap_or_default();
         let i = MONTHS

@@ -7,8 +7,7 @@
 
 use super::lexer::{Cursor, PResult};
 use crate::imap::command::{
-    AppendMessage, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet,
-    StatusItem,
+    AppendMessage, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet, StatusItem,
 };
 
 /// Most patterns in one LIST, messages in one APPEND, attributes in CREATE's USE.
@@ -67,7 +66,10 @@ fn qresync_params(c: &mut Cursor<'_>) -> PResult<QResync> {
     let mut seq_match = None;
     if c.eat(b' ') {
         if c.peek() != Some(b'(') {
-            known_uids = Some(no_star(c.sequence_set("the known UIDs")?, "the known UIDs")?);
+            known_uids = Some(no_star(
+                c.sequence_set("the known UIDs")?,
+                "the known UIDs",
+            )?);
             if c.eat(b' ') {
                 seq_match = Some(seq_match_data(c)?);
             }
@@ -86,7 +88,10 @@ fn qresync_params(c: &mut Cursor<'_>) -> PResult<QResync> {
 
 fn seq_match_data(c: &mut Cursor<'_>) -> PResult<(SequenceSet, SequenceSet)> {
     c.expect(b'(', "( to start the sequence match data")?;
-    let seqs = no_star(c.sequence_set("the known sequence set")?, "the known sequence set")?;
+    let seqs = no_star(
+        c.sequence_set("the known sequence set")?,
+        "the known sequence set",
+    )?;
     c.sp()?;
     let uids = no_star(c.sequence_set("the known UID set")?, "the known UID set")?;
     c.expect(b')', ") to end the sequence match data")?;
@@ -168,7 +173,9 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         }
         c.sp()?;
     }
-    let reference = c.mailbox().map_err(|m| m.replace("a mailbox name", "a reference"))?;
+    let reference = c
+        .mailbox()
+        .map_err(|m| m.replace("a mailbox name", "a reference"))?;
     c.sp()?;
     let mut patterns = Vec::new();
     if c.eat(b'(') {
@@ -223,7 +230,9 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
 /// `lsub = "LSUB" SP mailbox SP list-mailbox`.
 pub(super) fn lsub(c: &mut Cursor<'_>) -> PResult<CommandBody> {
     c.sp()?;
-    let reference = c.mailbox().map_err(|m| m.replace("a mailbox name", "a reference"))?;
+    let reference = c
+        .mailbox()
+        .map_err(|m| m.replace("a mailbox name", "a reference"))?;
     c.sp()?;
     let pattern = c.list_mailbox()?;
     Ok(CommandBody::Lsub { reference, pattern })

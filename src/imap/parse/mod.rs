@@ -16,6 +16,8 @@ pub(crate) mod lexer;
 mod auth;
 mod fetch;
 mod mailbox;
+#[cfg(test)]
+mod prop;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -42,12 +44,15 @@ pub fn parse_command(line: &[u8]) -> Result<Command, ParseError> {
             message: "empty command".to_string(),
         });
     }
-    let tag = c.tag().map_err(|message| ParseError { tag: None, message })?;
+    let tag = c
+        .tag()
+        .map_err(|message| ParseError { tag: None, message })?;
     let fail = |message: String| ParseError {
         tag: Some(tag.clone()),
         message,
     };
-    c.sp().map_err(|_| fail("expected a space and a command after the tag".into()))?;
+    c.sp()
+        .map_err(|_| fail("expected a space and a command after the tag".into()))?;
     let name = c
         .keyword("a command name")
         .map_err(|m| fail(format!("invalid command name: {m}")))?;

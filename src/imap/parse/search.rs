@@ -108,7 +108,9 @@ impl Parser {
             return Err(format!("too many search keys (at most {MAX_KEYS})"));
         }
         if depth > MAX_DEPTH {
-            return Err(format!("search keys nested too deeply (at most {MAX_DEPTH})"));
+            return Err(format!(
+                "search keys nested too deeply (at most {MAX_DEPTH})"
+            ));
         }
         Ok(())
     }
