@@ -139,7 +139,13 @@ impl Framer {
         let lf = memchr::memchr(b'\n', rest);
         let take = lf.unwrap_or(rest.len());
         // One byte of slack for the CR of a CRLF.
-        if seg_len + take > self.limits.max_line + 1 {
+        let line_limit = self.limits.max_line + 1;
+        let command_limit = self.limits.max_command.saturating_sub(self.seg_start);
+        let line_over = seg_len + take > line_limit;
+        let command_over = seg_len + take > command_limit;
+        // When both are over, report the limit a byte-at-a-time peer would have hit first,
+        // so the frames do not depend on how the input was split.
+        if line_over && (!command_over || line_limit <= command_limit) {
             let tag = self.tag(rest);
             self.out.push_back(Frame::LineTooLong { tag });
             self.reset();
@@ -151,7 +157,7 @@ impl Framer {
                 }
             };
         }
-        if self.cur.len() + take > self.limits.max_command {
+        if command_over {
             self.fatal("command too long");
             return &[];
         }
@@ -200,7 +206,9 @@ impl Framer {
         // Literal headers are always followed by CRLF in the frame, even after a bare LF,
         // so the parser has one form to accept.
         self.cur.extend_from_slice(b"\r\n");
-        self.cur.reserve(n);
+        // Announced is not sent: reserve a little and let the vector grow (amortised
+        // doubling) as the bytes arrive, so idle peers cannot pin `max_literal` each.
+        self.cur.reserve(n.min(64 * 1024));
         if n == 0 {
             self.seg_start = self.cur.len();
         } else {
@@ -394,6 +402,19 @@ mod tests {
         );
         let bytes: Vec<&[u8]> = b"A1 34567890123456789\r\nA2 NOOP\r\n".chunks(1).collect();
         assert_eq!(frames(limits, &bytes), got);
+    }
+
+    #[test]
+    fn error_tag_does_not_depend_on_the_split() {
+        let limits = Limits {
+            max_line: 8,
+            ..Limits::default()
+        };
+        let input = b"ABCDEFGHIJKL NOOP\r\n";
+        let whole = frames(limits, &[input]);
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(whole, vec![Frame::LineTooLong { tag: None }]);
+        assert_eq!(frames(limits, &bytes), whole);
     }
 
     #[test]

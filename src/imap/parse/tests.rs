@@ -489,6 +489,9 @@ fn search_errors_and_limits() {
         b"A1 SEARCH RETURN (BOGUS) ALL",
         b"A1 SEARCH MODSEQ \"/flags/x\" bogus 5",
         b"A1 SEARCH SEEN  UNSEEN",
+        b"A1 SEARCH SINCE 1-Feb-94",
+        b"A1 SEARCH SINCE 001-Feb-1994",
+        b"A1 SEARCH SINCE \"1-Feb-1994",
     ] {
         assert!(
             parse_command(bad).is_err(),
