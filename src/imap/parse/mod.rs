@@ -21,6 +21,8 @@ mod prop;
 mod search;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_msg;
 
 pub use framer::{Frame, Framer, Limits};
 
