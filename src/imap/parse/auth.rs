@@ -100,6 +100,6 @@ pub(super) fn id(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         if c.eat(b')') {
             return Ok(CommandBody::Id(Some(pairs)));
         }
-        c.sp()?;
+        c.list_sp()?;
     }
 }

@@ -63,8 +63,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The SP before an argument. At the end of the command it is left for the argument's
+    /// reader to report, because only it can say what is missing ("expected a mailbox
+    /// name"); no argument in the grammar matches empty input, so that reader always fails.
     pub fn sp(&mut self) -> PResult<()> {
+        if self.at_end() {
+            return Ok(());
+        }
         self.expect(b' ', "a space")
+    }
+
+    /// The SP between items of a parenthesised list.
+    pub fn list_sp(&mut self) -> PResult<()> {
+        if self.eat(b' ') {
+            Ok(())
+        } else {
+            Err(self.expected("a space or ) in the list"))
+        }
     }
 
     /// "expected X", naming what was found instead.
@@ -408,7 +423,7 @@ impl<'a> Cursor<'a> {
             if self.eat(b')') {
                 return Ok(flags);
             }
-            self.sp()?;
+            self.list_sp()?;
         }
     }
 

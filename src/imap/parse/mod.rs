@@ -25,6 +25,8 @@ mod tests;
 mod tests_msg;
 
 pub use framer::{Frame, Framer, Limits};
+pub use lexer::{MAX_FLAGS, MAX_RANGES};
+pub use search::{MAX_DEPTH, MAX_KEYS};
 
 use crate::imap::command::{Command, CommandBody};
 use lexer::{Cursor, PResult};

@@ -189,12 +189,19 @@ fn select_examine_and_qresync() {
         qresync.unwrap().seq_match,
         Some((set(&[(1, 1)]), set(&[(5, 5)])))
     );
+    let B::Select {
+        condstore, qresync, ..
+    } = p("A1 SELECT INBOX (CONDSTORE QRESYNC (5 6))")
+    else {
+        panic!()
+    };
+    assert!(condstore && qresync.is_some_and(|q| q.known_uids.is_none()));
     assert!(parse_command(b"A1 SELECT INBOX (QRESYNC (1 0))").is_err());
     assert!(parse_command(b"A1 SELECT INBOX (QRESYNC (1 5 1:*))").is_err());
     assert!(parse_command(b"A1 SELECT INBOX (FOO)").is_err());
     assert_eq!(
         err(b"A1 SELECT").message,
-        "SELECT: expected a space, found the end of the command"
+        "SELECT: expected a mailbox name, found the end of the command"
     );
     assert_eq!(
         err(b"A1 SELECT ").message,
@@ -429,6 +436,14 @@ fn general_errors_carry_the_tag() {
     assert!(parse_command(b"A1 LOGIN \"a\0b\" x").is_err());
     assert!(parse_command(b"A1 LOGIN \"ab x").is_err());
     assert!(parse_command(b"A1 LOGIN {1}\r\n\0 x").is_err());
+    // LITERAL+ and LITERAL- forms, and a bare LF after the header.
+    assert_eq!(
+        p("A1 LOGIN {5-}\r\nalice {2+}\npw"),
+        CommandBody::Login {
+            user: "alice".into(),
+            password: "pw".into()
+        }
+    );
 }
 
 #[test]

@@ -287,7 +287,7 @@ fn fetch_modifiers_and_errors() {
         (b"A1 FETCH 1 BODY[HEADER.FIELDS ()]", "header field name"),
         (b"A1 FETCH 0 FLAGS", "0 is not a valid number"),
         (b"A1 FETCH 1:4294967296 FLAGS", "too large"),
-        (b"A1 FETCH 1 (FLAGS", "expected a space"),
+        (b"A1 FETCH 1 (FLAGS", "expected a space or )"),
         (b"A1 FETCH 1 FLAGS (CHANGEDSINCE 0)", "must not be 0"),
     ] {
         let e = err(bad);
