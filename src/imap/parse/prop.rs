@@ -1,10 +1,11 @@
 //! Property tests: the parser never panics, framing does not depend on how the input is
-//! split, and resolved sequence sets are sorted and merged.
+//! split, resolved sequence sets are sorted and merged, and
+//! rendered search-key trees parse back to themselves.
 
 use proptest::prelude::*;
 
 use super::{Frame, Framer, Limits, parse_command};
-use crate::imap::command::{SeqNum, SequenceSet};
+use crate::imap::command::{SearchKey, SeqNum, SequenceSet};
 
 fn frames(limits: Limits, chunks: &[&[u8]]) -> Vec<Frame> {
     let mut f = Framer::new(limits);
@@ -116,5 +117,137 @@ proptest! {
         let cmd = format!("A1 COPY {} x", text.join(","));
         let parsed = parse_command(cmd.as_bytes());
         prop_assert!(parsed.is_ok());
+    }
+}
+
+/// Search keys and their wire form, for the round trip below.
+fn search_key() -> impl Strategy<Value = SearchKey> {
+    use SearchKey as K;
+    let text = "[ -~]{0,12}";
+    let date = (1i32..9999, 1u32..13, 1u32..29)
+        .prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default());
+    let set = prop::collection::vec((0u32..100, 0u32..100), 1..4).prop_map(|r| {
+        let n = |x: u32| {
+            if x == 0 {
+                SeqNum::Star
+            } else {
+                SeqNum::Value(x)
+            }
+        };
+        SequenceSet {
+            ranges: r.into_iter().map(|(a, b)| (n(a), n(b))).collect(),
+            saved: false,
+        }
+    });
+    let leaf = prop_oneof![
+        Just(K::All),
+        Just(K::Seen),
+        Just(K::Unseen),
+        Just(K::Deleted),
+        Just(K::Recent),
+        Just(K::New),
+        Just(K::Undraft),
+        "[a-zA-Z$]{1,8}".prop_map(K::Keyword),
+        text.prop_map(K::Subject),
+        text.prop_map(K::Text),
+        ("[A-Za-z-]{1,8}", text).prop_map(|(f, v)| K::Header(f, v)),
+        date.clone().prop_map(K::Since),
+        date.prop_map(K::SentBefore),
+        any::<u32>().prop_map(|n| K::Larger(u64::from(n))),
+        (1u32..).prop_map(|n| K::Younger(u64::from(n))),
+        (0u64..i64::MAX as u64).prop_map(K::ModSeq),
+        set.clone().prop_map(K::SequenceSet),
+        set.prop_map(K::Uid),
+        Just(K::Uid(SequenceSet {
+            ranges: vec![],
+            saved: true
+        })),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|k| K::Not(Box::new(k))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| K::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner, 2..4).prop_map(K::And),
+        ]
+    })
+}
+
+fn render(k: &SearchKey, out: &mut String) {
+    use SearchKey as K;
+    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let set = |s: &SequenceSet| {
+        if s.saved {
+            return "$".to_string();
+        }
+        let n = |x: SeqNum| match x {
+            SeqNum::Star => "*".to_string(),
+            SeqNum::Value(v) => v.to_string(),
+        };
+        let r: Vec<String> = s
+            .ranges
+            .iter()
+            .map(|&(a, b)| format!("{}:{}", n(a), n(b)))
+            .collect();
+        r.join(",")
+    };
+    let date = |d: &chrono::NaiveDate| d.format("%-d-%b-%Y").to_string();
+    let s = match k {
+        K::All => "ALL".into(),
+        K::Seen => "SEEN".into(),
+        K::Unseen => "unseen".into(),
+        K::Deleted => "Deleted".into(),
+        K::Recent => "RECENT".into(),
+        K::New => "NEW".into(),
+        K::Undraft => "UNDRAFT".into(),
+        K::Keyword(w) => format!("KEYWORD {w}"),
+        K::Subject(t) => format!("SUBJECT {}", q(t)),
+        K::Text(t) => format!("TEXT {{{}}}\r\n{t}", t.len()),
+        K::Header(f, v) => format!("HEADER {f} {}", q(v)),
+        K::Since(d) => format!("SINCE {}", date(d)),
+        K::SentBefore(d) => format!("SENTBEFORE \"{}\"", date(d)),
+        K::Larger(n) => format!("LARGER {n}"),
+        K::Younger(n) => format!("YOUNGER {n}"),
+        K::ModSeq(n) => format!("MODSEQ \"/flags/\\\\Seen\" all {n}"),
+        K::SequenceSet(s) => set(s),
+        K::Uid(s) => format!("UID {}", set(s)),
+        K::Not(k) => {
+            out.push_str("NOT ");
+            return render(k, out);
+        }
+        K::Or(a, b) => {
+            out.push_str("OR ");
+            render(a, out);
+            out.push(' ');
+            return render(b, out);
+        }
+        K::And(v) => {
+            out.push('(');
+            for (i, k) in v.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                render(k, out);
+            }
+            out.push(')');
+            return;
+        }
+        other => unreachable!("not generated: {other:?}"),
+    };
+    out.push_str(&s);
+}
+
+proptest! {
+    #[test]
+    fn search_keys_round_trip(key in search_key(), uid in any::<bool>()) {
+        let mut text = String::from(if uid { "T1 UID SEARCH " } else { "T1 SEARCH " });
+        render(&key, &mut text);
+        let parsed = parse_command(text.as_bytes());
+        prop_assert!(parsed.is_ok(), "{text:?}: {parsed:?}");
+        let Ok(cmd) = parsed else { unreachable!() };
+        let crate::imap::command::CommandBody::Search { key: got, uid: u, .. } = cmd.body else {
+            panic!("not a search")
+        };
+        prop_assert_eq!(u, uid);
+        prop_assert_eq!(got, key);
     }
 }
