@@ -1,6 +1,6 @@
 //! Property tests: the parser never panics, framing does not depend on how the input is
-//! split, resolved sequence sets are sorted and merged, and
-//! rendered search-key trees parse back to themselves.
+//! split, resolved sequence sets are sorted and merged, and rendered search-key trees parse
+//! back to themselves.
 
 use proptest::prelude::*;
 
