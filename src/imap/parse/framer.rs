@@ -353,6 +353,22 @@ mod tests {
     }
 
     #[test]
+    fn sync_literal_over_the_command_limit_is_too_big_not_fatal() {
+        let limits = Limits {
+            max_line: 100,
+            max_literal: 100,
+            max_literal_nonsync: 100,
+            max_command: 95,
+        };
+        assert_eq!(
+            frames(limits, &[b"B2 X {90}\r\n"]),
+            vec![Frame::TooBig {
+                tag: Some("B2".into())
+            }]
+        );
+    }
+
+    #[test]
     fn nonsync_literal_over_the_limit_is_fatal_and_ends_the_stream() {
         let limits = Limits {
             max_literal_nonsync: 4096,

@@ -463,3 +463,23 @@ fn framer_output_feeds_the_parser() {
         }
     );
 }
+
+#[test]
+fn rfc3501_section_8_and_section_6_commands_parse() {
+    for s in [
+        "a001 login mrc secret",
+        "a002 select inbox",
+        "a003 fetch 12 full",
+        "a004 fetch 12 body[header]",
+        "a005 store 12 +flags \\deleted",
+        "a006 logout",
+        "A101 LIST \"\" \"\"",
+        "A102 LIST #news.comp.mail.misc \"\"",
+        "A685 RENAME foo zowie",
+        "A004 CREATE owatagusiam/blurdybloop",
+        "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])",
+        "a047 NOOP",
+    ] {
+        assert!(parse_command(s.as_bytes()).is_ok(), "{s}");
+    }
+}
