@@ -38,7 +38,8 @@ fn base64(c: &mut Cursor<'_>) -> PResult<String> {
         c.eat(b);
     }
     let pad = s.bytes().rev().take_while(|&b| b == b'=').count();
-    let ok = !s.is_empty() && s.len() % 4 == 0 && pad <= 2 && !s[..s.len() - pad].contains('=');
+    let ok =
+        !s.is_empty() && s.len().is_multiple_of(4) && pad <= 2 && !s[..s.len() - pad].contains('=');
     if !ok {
         return Err("the initial response is not valid base64".to_string());
     }
@@ -99,6 +100,6 @@ pub(super) fn id(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         if c.eat(b')') {
             return Ok(CommandBody::Id(Some(pairs)));
         }
-        c.sp()?;
+        c.list_sp()?;
     }
 }

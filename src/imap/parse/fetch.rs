@@ -29,7 +29,7 @@ pub(super) fn fetch(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
             if c.eat(b')') {
                 break;
             }
-            c.sp()?;
+            c.list_sp()?;
         }
     } else {
         let name = c.word("a fetch attribute or ALL, FAST, FULL")?;
@@ -65,7 +65,7 @@ pub(super) fn fetch(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
             if c.eat(b')') {
                 break;
             }
-            c.sp()?;
+            c.list_sp()?;
         }
     }
     // RFC 7162 §3.2.6: VANISHED only in UID FETCH and only with CHANGEDSINCE.
@@ -180,7 +180,7 @@ fn header_list(c: &mut Cursor<'_>) -> PResult<Vec<String>> {
         if c.eat(b')') {
             return Ok(fields);
         }
-        c.sp()?;
+        c.list_sp()?;
     }
 }
 

@@ -139,7 +139,13 @@ impl Framer {
         let lf = memchr::memchr(b'\n', rest);
         let take = lf.unwrap_or(rest.len());
         // One byte of slack for the CR of a CRLF.
-        if seg_len + take > self.limits.max_line + 1 {
+        let line_limit = self.limits.max_line + 1;
+        let command_limit = self.limits.max_command.saturating_sub(self.seg_start);
+        let line_over = seg_len + take > line_limit;
+        let command_over = seg_len + take > command_limit;
+        // When both are over, report the limit a byte-at-a-time peer would have hit first,
+        // so the frames do not depend on how the input was split.
+        if line_over && (!command_over || line_limit <= command_limit) {
             let tag = self.tag(rest);
             self.out.push_back(Frame::LineTooLong { tag });
             self.reset();
@@ -151,7 +157,7 @@ impl Framer {
                 }
             };
         }
-        if self.cur.len() + take > self.limits.max_command {
+        if command_over {
             self.fatal("command too long");
             return &[];
         }
@@ -200,9 +206,9 @@ impl Framer {
         // Literal headers are always followed by CRLF in the frame, even after a bare LF,
         // so the parser has one form to accept.
         self.cur.extend_from_slice(b"\r\n");
-        // Reserve for what is announced only up to a point: the announcement alone must not
-        // make an idle connection hold megabytes.
-        self.cur.reserve(n.min(64 << 10));
+        // Announced is not sent: reserve a little and let the vector grow (amortised
+        // doubling) as the bytes arrive, so idle peers cannot pin `max_literal` each.
+        self.cur.reserve(n.min(64 * 1024));
         if n == 0 {
             self.seg_start = self.cur.len();
         } else {
@@ -226,7 +232,13 @@ impl Framer {
 
     /// The tag at the start of the command: the command so far, then `more`.
     fn tag(&self, more: &[u8]) -> Option<String> {
-        let head = self.cur.iter().chain(more).take(MAX_TAG + 1);
+        // Never look further than an over-long line is guaranteed to have arrived, so the
+        // answer does not depend on how the input was split.
+        let head = self
+            .cur
+            .iter()
+            .chain(more)
+            .take(MAX_TAG.min(self.limits.max_line) + 1);
         let mut tag = String::new();
         for &b in head {
             if b == b' ' {
@@ -341,6 +353,22 @@ mod tests {
     }
 
     #[test]
+    fn sync_literal_over_the_command_limit_is_too_big_not_fatal() {
+        let limits = Limits {
+            max_line: 100,
+            max_literal: 100,
+            max_literal_nonsync: 100,
+            max_command: 95,
+        };
+        assert_eq!(
+            frames(limits, &[b"B2 X {90}\r\n"]),
+            vec![Frame::TooBig {
+                tag: Some("B2".into())
+            }]
+        );
+    }
+
+    #[test]
     fn nonsync_literal_over_the_limit_is_fatal_and_ends_the_stream() {
         let limits = Limits {
             max_literal_nonsync: 4096,
@@ -390,6 +418,19 @@ mod tests {
         );
         let bytes: Vec<&[u8]> = b"A1 34567890123456789\r\nA2 NOOP\r\n".chunks(1).collect();
         assert_eq!(frames(limits, &bytes), got);
+    }
+
+    #[test]
+    fn error_tag_does_not_depend_on_the_split() {
+        let limits = Limits {
+            max_line: 8,
+            ..Limits::default()
+        };
+        let input = b"ABCDEFGHIJKL NOOP\r\n";
+        let whole = frames(limits, &[input]);
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(whole, vec![Frame::LineTooLong { tag: None }]);
+        assert_eq!(frames(limits, &bytes), whole);
     }
 
     #[test]

@@ -63,8 +63,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The SP before an argument. At the end of the command it is left for the argument's
+    /// reader to report, because only it can say what is missing ("expected a mailbox
+    /// name"); no argument in the grammar matches empty input, so that reader always fails.
     pub fn sp(&mut self) -> PResult<()> {
+        if self.at_end() {
+            return Ok(());
+        }
         self.expect(b' ', "a space")
+    }
+
+    /// The SP between items of a parenthesised list.
+    pub fn list_sp(&mut self) -> PResult<()> {
+        if self.eat(b' ') {
+            Ok(())
+        } else {
+            Err(self.expected("a space or ) in the list"))
+        }
     }
 
     /// "expected X", naming what was found instead.
@@ -408,18 +423,18 @@ impl<'a> Cursor<'a> {
             if self.eat(b')') {
                 return Ok(flags);
             }
-            self.sp()?;
+            self.list_sp()?;
         }
     }
 
     /// `date = date-text / DQUOTE date-text DQUOTE`, `date-text = 1*2DIGIT "-" Mon "-" 4DIGIT`.
     pub fn date(&mut self) -> PResult<NaiveDate> {
         let quoted = self.eat(b'"');
-        let day = self.digits("a day")?;
+        let day = self.fixed_digits(1, 2, "a day")?;
         self.expect(b'-', "- in the date")?;
         let month = self.month()?;
         self.expect(b'-', "- in the date")?;
-        let year = self.digits("a year")?;
+        let year = self.fixed_digits(4, 4, "a four-digit year")?;
         if quoted {
             self.expect(b'"', "\" to end the date")?;
         }
@@ -445,11 +460,11 @@ impl<'a> Cursor<'a> {
     pub fn date_time(&mut self) -> PResult<i64> {
         self.expect(b'"', "a date-time")?;
         self.eat(b' ');
-        let day = self.digits("a day")?;
+        let day = self.fixed_digits(1, 2, "a day")?;
         self.expect(b'-', "- in the date")?;
         let month = self.month()?;
         self.expect(b'-', "- in the date")?;
-        let year = self.digits("a year")?;
+        let year = self.fixed_digits(4, 4, "a four-digit year")?;
         let date = make_date(year, month, day)?;
         self.sp()?;
         let h = self.two_digits("hours")?;
@@ -476,6 +491,16 @@ impl<'a> Cursor<'a> {
         }
         let offset = sign * (i64::from(zh) * 3600 + i64::from(zm) * 60);
         Ok(time.and_utc().timestamp() - offset)
+    }
+
+    /// `min` to `max` digits.
+    fn fixed_digits(&mut self, min: usize, max: usize, what: &str) -> PResult<u64> {
+        let start = self.pos;
+        let n = self.digits(what)?;
+        if !(min..=max).contains(&(self.pos - start)) {
+            return Err(format!("expected {what}"));
+        }
+        Ok(n)
     }
 
     fn two_digits(&mut self, what: &str) -> PResult<u32> {

@@ -44,7 +44,7 @@ pub(super) fn select(c: &mut Cursor<'_>, read_only: bool) -> PResult<CommandBody
             if c.eat(b')') {
                 break;
             }
-            c.sp()?;
+            c.list_sp()?;
         }
     }
     Ok(CommandBody::Select {
@@ -125,7 +125,7 @@ pub(super) fn create(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         c.expect(b'(', "( to start the USE attributes")?;
         while !c.eat(b')') {
             if !special_use.is_empty() {
-                c.sp()?;
+                c.list_sp()?;
             }
             if special_use.len() == MAX_USE {
                 return Err(format!("too many USE attributes (at most {MAX_USE})"));
@@ -156,7 +156,7 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         let mut any = false;
         while !c.eat(b')') {
             if any {
-                c.sp()?;
+                c.list_sp()?;
             }
             any = true;
             match c.keyword("a selection option")?.as_str() {
@@ -187,7 +187,7 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
             if c.eat(b')') {
                 break;
             }
-            c.sp()?;
+            c.list_sp()?;
         }
     } else {
         patterns.push(c.list_mailbox()?);
@@ -203,7 +203,7 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         let mut any = false;
         while !c.eat(b')') {
             if any {
-                c.sp()?;
+                c.list_sp()?;
             }
             any = true;
             match c.keyword("a return option")?.as_str() {
@@ -268,7 +268,7 @@ fn status_items(c: &mut Cursor<'_>) -> PResult<Vec<StatusItem>> {
         if c.eat(b')') {
             return Ok(items);
         }
-        c.sp()?;
+        c.list_sp()?;
     }
 }
 

@@ -2,9 +2,10 @@
 //! advertises), hand-written and sans-IO: [`framer`] cuts the byte stream into commands,
 //! [`parse_command`] turns one into a [`Command`].
 //!
-//! One file per command family: [`mailbox`] (SELECT, CREATE, APPEND, STATUS, LIST, ...),
-//! [`fetch`] (FETCH, STORE), [`search`] (SEARCH), [`auth`] (LOGIN, AUTHENTICATE, ENABLE,
-//! ID). Every repetition and nesting has a limit, and nothing panics on peer input.
+//! One file per command family: `mailbox` (SELECT, CREATE, APPEND, STATUS, LIST, ...),
+//! `fetch` (FETCH, STORE), `search` (SEARCH), `auth` (LOGIN, AUTHENTICATE, ENABLE, ID);
+//! `lexer` holds the shared tokens. Every repetition and nesting has a limit
+//! ([`MAX_RANGES`], [`MAX_DEPTH`], [`MAX_KEYS`], ...), and nothing panics on peer input.
 //!
 //! The parser checks syntax only. Whether a command is allowed in the current state, an
 //! extension was ENABLEd, a mailbox name is valid modified UTF-7 or `\Recent` may be stored
@@ -16,11 +17,17 @@ pub(crate) mod lexer;
 mod auth;
 mod fetch;
 mod mailbox;
+#[cfg(test)]
+mod prop;
 mod search;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_msg;
 
 pub use framer::{Frame, Framer, Limits};
+pub use lexer::{MAX_FLAGS, MAX_RANGES};
+pub use search::{MAX_DEPTH, MAX_KEYS};
 
 use crate::imap::command::{Command, CommandBody};
 use lexer::{Cursor, PResult};

@@ -77,7 +77,7 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
     let mut out = Vec::new();
     while !c.eat(b')') {
         if !out.is_empty() {
-            c.sp()?;
+            c.list_sp()?;
         }
         let opt = match c.keyword("MIN, MAX, ALL, COUNT or SAVE")?.as_str() {
             "MIN" => SearchReturn::Min,
@@ -122,7 +122,7 @@ impl Parser {
                 c.eat(b'(');
                 let mut keys = vec![self.key(c, depth + 1)?];
                 while !c.eat(b')') {
-                    c.sp()?;
+                    c.list_sp()?;
                     keys.push(self.key(c, depth + 1)?);
                 }
                 Ok(if keys.len() == 1 {
