@@ -245,7 +245,7 @@ pub fn parse(v: &[u8]) -> Vec<Address> {
                 Tok::Special(b',') | Tok::Special(b';') if !angle => break,
                 Tok::Special(b':') if !angle && !in_group && group_colon.is_none() => {
                     let before = &toks[start..i];
-                    if !before.iter().any(|t| *t == Tok::Special(b'@')) {
+                    if !before.contains(&Tok::Special(b'@')) {
                         group_colon = Some(i);
                     }
                 }
