@@ -56,6 +56,14 @@ pub fn canonical(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// The length of [`canonical`]`(raw)` without building it: RFC822.SIZE of a Maildir file.
+pub fn canonical_len(raw: &[u8]) -> usize {
+    raw.len()
+        + memchr::memchr_iter(b'\n', raw)
+            .filter(|&i| i == 0 || raw[i - 1] != b'\r')
+            .count()
+}
+
 /// `<origin.length>` of a fetched section: the bytes from `offset`, at most `len` of them;
 /// empty when the section is shorter than `offset` (RFC 3501 §6.4.5).
 pub fn partial(data: &[u8], offset: u32, len: u32) -> &[u8] {
@@ -98,6 +106,13 @@ impl<'a> Message<'a> {
             header_end,
             tree: OnceCell::new(),
         }
+    }
+
+    /// Only the header of `raw` (through its blank line): for ENVELOPE, RFC822.HEADER and
+    /// BODY[HEADER...] without converting a large body. Body sections of such a message are
+    /// empty and its structure is that of an empty body, so use it for header items only.
+    pub fn header_only(raw: &'a [u8]) -> Self {
+        Message::new(&raw[..raw_header_end(raw)])
     }
 
     /// The canonical (CRLF) message: what BODY[] and RFC822 send.
@@ -169,6 +184,26 @@ impl<'a> Message<'a> {
         }
         Some(cur)
     }
+}
+
+/// End of the header in a file that may mix LF and CRLF: past the first empty line.
+fn raw_header_end(raw: &[u8]) -> usize {
+    if raw.starts_with(b"\n") {
+        return 1;
+    }
+    if raw.starts_with(b"\r\n") {
+        return 2;
+    }
+    for i in memchr::memchr_iter(b'\n', raw) {
+        let rest = &raw[i + 1..];
+        if rest.starts_with(b"\n") {
+            return i + 2;
+        }
+        if rest.starts_with(b"\r\n") {
+            return i + 3;
+        }
+    }
+    raw.len()
 }
 
 /// End of the header in `range`: just past the first empty line, or the end when none.

@@ -437,6 +437,76 @@ fn missing_headers_are_nil() {
 }
 
 #[test]
+fn header_only_matches_full_header() {
+    for raw in [
+        PLAIN,
+        MIXED,
+        NESTED,
+        b"\nbody",
+        b"\r\nbody",
+        b"no header end",
+        b"",
+    ] {
+        let full = Message::new(raw);
+        let head = Message::header_only(raw);
+        assert_eq!(full.header(), head.header());
+        assert_eq!(envelope(raw).0, {
+            let mut out = Vec::new();
+            head.envelope(&mut out);
+            String::from_utf8_lossy(&out).into_owned()
+        });
+        assert_eq!(canonical_len(raw), full.size());
+    }
+}
+
+/// Walks a parsed BODYSTRUCTURE and checks every part's size against its BODY[part].
+fn check_sizes(m: &Message, v: &V, path: &mut Vec<u32>) {
+    let l = v.list();
+    if matches!(l.first(), Some(V::List(_))) {
+        for (i, child) in l.iter().take_while(|c| matches!(c, V::List(_))).enumerate() {
+            path.push(i as u32 + 1);
+            check_sizes(m, child, path);
+            path.pop();
+        }
+        return;
+    }
+    let size = match l.get(6) {
+        Some(V::Num(n)) => *n as usize,
+        other => panic!("size {other:?}"),
+    };
+    let body = m.section(&sec(path, None)).expect("part exists");
+    assert_eq!(size, body.len(), "part {path:?}");
+    if let (Some(V::List(_)), Some(inner @ V::List(il))) = (l.get(7), l.get(8)) {
+        // message/rfc822: the nested body's parts go on below this number; a non-multipart
+        // nested body is part 1.
+        if !matches!(il.first(), Some(V::List(_))) {
+            path.push(1);
+            check_sizes(m, inner, path);
+            path.pop();
+        } else {
+            check_sizes(m, inner, path);
+        }
+    }
+}
+
+#[test]
+fn structure_sizes_match_sections() {
+    for raw in [PLAIN, ALTERNATIVE, MIXED, NESTED] {
+        let m = Message::new(raw);
+        let mut out = Vec::new();
+        m.body_structure(&mut out, true);
+        let v = parse_value(&out).unwrap();
+        // A non-multipart message's body is part 1.
+        let mut path = if matches!(v.list().first(), Some(V::List(_))) {
+            vec![]
+        } else {
+            vec![1]
+        };
+        check_sizes(&m, &v, &mut path);
+    }
+}
+
+#[test]
 fn partial_ranges() {
     assert_eq!(partial(b"hello", 1, 3), b"ell");
     assert_eq!(partial(b"hello", 3, 100), b"lo");
@@ -631,6 +701,12 @@ mod prop {
         #[test]
         fn mime_like_input_never_panics(raw in mimeish()) {
             check_all(&raw);
+            let m = Message::new(&raw);
+            let mut out = Vec::new();
+            m.body_structure(&mut out, false);
+            let v = parse_value(&out).unwrap();
+            let multi = matches!(v.list().first(), Some(V::List(_)));
+            check_sizes(&m, &v, &mut if multi { vec![] } else { vec![1] });
         }
     }
 }
