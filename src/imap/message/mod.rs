@@ -309,42 +309,50 @@ fn build(data: &[u8], range: Range<usize>, digest: bool, depth: usize, budget: &
 /// last part at the end of the body. A delimiter line may carry trailing white space only.
 fn split_multipart(data: &[u8], body: Range<usize>, boundary: &[u8]) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
-    if boundary.is_empty() {
+    // A boundary with a line break (an escaped one in a quoted value) can never match a line.
+    if boundary.is_empty() || boundary.iter().any(|&b| b == b'\n' || b == b'\r') {
         return parts;
     }
     let mut open: Option<usize> = None;
-    let mut line = body.start;
-    while line < body.end {
+    let delimiter = [&b"--"[..], boundary].concat();
+    // A substring search skips through large bodies far faster than reading line by line,
+    // which matters when nested multiparts make each level scan the same bytes again.
+    let finder = memchr::memmem::Finder::new(&delimiter);
+    let mut from = body.start;
+    while let Some(i) = finder.find(&data[from..body.end]) {
+        let line = from + i;
+        if line > body.start && data[line - 1] != b'\n' {
+            from = line + 1;
+            continue;
+        }
         let next = match memchr::memchr(b'\n', &data[line..body.end]) {
             Some(i) => line + i + 1,
             None => body.end,
         };
-        let l = &data[line..next];
-        if l.len() >= 2 + boundary.len() && l.starts_with(b"--") && l[2..].starts_with(boundary) {
-            let rest = &l[2 + boundary.len()..];
-            let close = rest.starts_with(b"--");
-            let tail = if close { &rest[2..] } else { rest };
-            if tail.iter().all(|b| b.is_ascii_whitespace()) {
-                if let Some(start) = open.take() {
-                    let mut end = line;
-                    if end > start && data[end - 1] == b'\n' {
-                        end -= 1;
-                        if end > start && data[end - 1] == b'\r' {
-                            end -= 1;
-                        }
-                    }
-                    parts.push(start..end.max(start));
-                    if parts.len() >= MAX_PARTS {
-                        return parts;
-                    }
+        from = next;
+        let rest = &data[(line + delimiter.len()).min(next)..next];
+        let close = rest.starts_with(b"--");
+        let tail = if close { &rest[2..] } else { rest };
+        if !tail.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        if let Some(start) = open.take() {
+            let mut end = line;
+            if end > start && data[end - 1] == b'\n' {
+                end -= 1;
+                if end > start && data[end - 1] == b'\r' {
+                    end -= 1;
                 }
-                if close {
-                    return parts;
-                }
-                open = Some(next);
+            }
+            parts.push(start..end.max(start));
+            if parts.len() >= MAX_PARTS {
+                return parts;
             }
         }
-        line = next;
+        if close {
+            return parts;
+        }
+        open = Some(next);
     }
     if let Some(start) = open {
         parts.push(start..body.end);

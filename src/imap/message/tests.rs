@@ -590,6 +590,7 @@ fn malformed_messages_still_render() {
         b"From: (((unclosed <a@b\nTo: \"open\nCc: <>\nBcc: @,:;<>\n\n".to_vec(),
         b"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--\n".to_vec(),
         b"\r\r\n\n\r".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=\"a\\\n b\"\n\n--a\nb\n\nx\n--a\nb--\n".to_vec(),
     ];
     for raw in cases {
         let m = Message::new(&raw);
