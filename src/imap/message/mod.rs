@@ -22,6 +22,8 @@ pub mod header;
 pub mod section;
 pub mod structure;
 #[cfg(test)]
+pub(crate) mod syntax;
+#[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
