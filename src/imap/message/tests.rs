@@ -300,6 +300,18 @@ ZGlmZgo=\r\n--cut--\r\n";
 }
 
 #[test]
+fn eight_bit_headers_go_as_literals() {
+    let raw = "Subject: Grüße\nFrom: Jörg <j@example.de>\n\nx\n".as_bytes();
+    let (s, v) = envelope(raw);
+    assert!(s.contains("{7}\r\nGrüße"), "{s}");
+    assert_eq!(v.list()[1], V::Str("Grüße".as_bytes().to_vec()));
+    assert_eq!(
+        v.list()[2].list()[0].list()[0],
+        V::Str("Jörg".as_bytes().to_vec())
+    );
+}
+
+#[test]
 fn missing_headers_are_nil() {
     let (s, _) = envelope(b"\nbody only\n");
     assert_eq!(s, "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
