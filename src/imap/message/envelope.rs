@@ -245,7 +245,7 @@ pub fn parse(v: &[u8]) -> Vec<Address> {
                 Tok::Special(b',') | Tok::Special(b';') if !angle => break,
                 Tok::Special(b':') if !angle && !in_group && group_colon.is_none() => {
                     let before = &toks[start..i];
-                    if !before.iter().any(|t| *t == Tok::Special(b'@')) {
+                    if !before.contains(&Tok::Special(b'@')) {
                         group_colon = Some(i);
                     }
                 }
@@ -282,7 +282,7 @@ fn phrase(toks: &[Tok]) -> Option<Vec<u8>> {
     for t in toks {
         match t {
             Tok::Word(w, _) => {
-                if !out.is_empty() && !out.ends_with(b".") {
+                if !out.is_empty() {
                     out.push(b' ');
                 }
                 out.extend_from_slice(w);
@@ -415,6 +415,10 @@ mod tests {
         );
         assert_eq!(parse(b"\"a b\"@x.org"), vec![mb(None, "\"a b\"", "x.org")]);
         assert_eq!(parse(b"localonly"), vec![mb(None, "localonly", "")]);
+        assert_eq!(
+            parse(b"John Q. Public <jqp@example.com>"),
+            vec![mb(Some("John Q. Public"), "jqp", "example.com")]
+        );
         assert!(parse(b" , ,(c)").is_empty());
         // Unterminated group still closes.
         assert_eq!(parse(b"G: a@b").last(), Some(&Address::GroupEnd));

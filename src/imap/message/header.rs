@@ -302,9 +302,8 @@ pub fn token_list(v: &[u8]) -> Vec<Vec<u8>> {
             out.push(v[start..c.i].to_vec());
         }
         c.skip_cfws();
-        if c.i < v.len() && v[c.i] == b',' {
-            c.i += 1;
-        } else if c.i < v.len() && c.i == start {
+        // A comma, or a byte no rule consumed: step over it so the loop always advances.
+        if c.i < v.len() && (v[c.i] == b',' || c.i == start) {
             c.i += 1;
         }
     }

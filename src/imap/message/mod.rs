@@ -22,6 +22,8 @@ pub mod header;
 pub mod section;
 pub mod structure;
 #[cfg(test)]
+pub(crate) mod syntax;
+#[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
@@ -54,6 +56,14 @@ pub fn canonical(raw: &[u8]) -> Cow<'_, [u8]> {
     }
     out.extend_from_slice(&raw[last..]);
     Cow::Owned(out)
+}
+
+/// The length of [`canonical`]`(raw)` without building it: RFC822.SIZE of a Maildir file.
+pub fn canonical_len(raw: &[u8]) -> usize {
+    raw.len()
+        + memchr::memchr_iter(b'\n', raw)
+            .filter(|&i| i == 0 || raw[i - 1] != b'\r')
+            .count()
 }
 
 /// `<origin.length>` of a fetched section: the bytes from `offset`, at most `len` of them;
@@ -98,6 +108,13 @@ impl<'a> Message<'a> {
             header_end,
             tree: OnceCell::new(),
         }
+    }
+
+    /// Only the header of `raw` (through its blank line): for ENVELOPE, RFC822.HEADER and
+    /// BODY[HEADER...] without converting a large body. Body sections of such a message are
+    /// empty and its structure is that of an empty body, so use it for header items only.
+    pub fn header_only(raw: &'a [u8]) -> Self {
+        Message::new(&raw[..raw_header_end(raw)])
     }
 
     /// The canonical (CRLF) message: what BODY[] and RFC822 send.
@@ -169,6 +186,26 @@ impl<'a> Message<'a> {
         }
         Some(cur)
     }
+}
+
+/// End of the header in a file that may mix LF and CRLF: past the first empty line.
+fn raw_header_end(raw: &[u8]) -> usize {
+    if raw.starts_with(b"\n") {
+        return 1;
+    }
+    if raw.starts_with(b"\r\n") {
+        return 2;
+    }
+    for i in memchr::memchr_iter(b'\n', raw) {
+        let rest = &raw[i + 1..];
+        if rest.starts_with(b"\n") {
+            return i + 2;
+        }
+        if rest.starts_with(b"\r\n") {
+            return i + 3;
+        }
+    }
+    raw.len()
 }
 
 /// End of the header in `range`: just past the first empty line, or the end when none.
@@ -274,42 +311,50 @@ fn build(data: &[u8], range: Range<usize>, digest: bool, depth: usize, budget: &
 /// last part at the end of the body. A delimiter line may carry trailing white space only.
 fn split_multipart(data: &[u8], body: Range<usize>, boundary: &[u8]) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
-    if boundary.is_empty() {
+    // A boundary with a line break (an escaped one in a quoted value) can never match a line.
+    if boundary.is_empty() || boundary.iter().any(|&b| b == b'\n' || b == b'\r') {
         return parts;
     }
     let mut open: Option<usize> = None;
-    let mut line = body.start;
-    while line < body.end {
+    let delimiter = [&b"--"[..], boundary].concat();
+    // A substring search skips through large bodies far faster than reading line by line,
+    // which matters when nested multiparts make each level scan the same bytes again.
+    let finder = memchr::memmem::Finder::new(&delimiter);
+    let mut from = body.start;
+    while let Some(i) = finder.find(&data[from..body.end]) {
+        let line = from + i;
+        if line > body.start && data[line - 1] != b'\n' {
+            from = line + 1;
+            continue;
+        }
         let next = match memchr::memchr(b'\n', &data[line..body.end]) {
             Some(i) => line + i + 1,
             None => body.end,
         };
-        let l = &data[line..next];
-        if l.len() >= 2 + boundary.len() && l.starts_with(b"--") && l[2..].starts_with(boundary) {
-            let rest = &l[2 + boundary.len()..];
-            let close = rest.starts_with(b"--");
-            let tail = if close { &rest[2..] } else { rest };
-            if tail.iter().all(|b| b.is_ascii_whitespace()) {
-                if let Some(start) = open.take() {
-                    let mut end = line;
-                    if end > start && data[end - 1] == b'\n' {
-                        end -= 1;
-                        if end > start && data[end - 1] == b'\r' {
-                            end -= 1;
-                        }
-                    }
-                    parts.push(start..end.max(start));
-                    if parts.len() >= MAX_PARTS {
-                        return parts;
-                    }
+        from = next;
+        let rest = &data[(line + delimiter.len()).min(next)..next];
+        let close = rest.starts_with(b"--");
+        let tail = if close { &rest[2..] } else { rest };
+        if !tail.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        if let Some(start) = open.take() {
+            let mut end = line;
+            if end > start && data[end - 1] == b'\n' {
+                end -= 1;
+                if end > start && data[end - 1] == b'\r' {
+                    end -= 1;
                 }
-                if close {
-                    return parts;
-                }
-                open = Some(next);
+            }
+            parts.push(start..end.max(start));
+            if parts.len() >= MAX_PARTS {
+                return parts;
             }
         }
-        line = next;
+        if close {
+            return parts;
+        }
+        open = Some(next);
     }
     if let Some(start) = open {
         parts.push(start..body.end);
