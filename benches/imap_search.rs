@@ -35,7 +35,7 @@ fn paragraph(seed: usize, bytes: usize) -> String {
     while out.len() < bytes {
         out.push_str(WORDS[i % WORDS.len()]);
         i = i.wrapping_mul(31).wrapping_add(7);
-        out.push(if i % 11 == 0 { '\n' } else { ' ' });
+        out.push(if i.is_multiple_of(11) { '\n' } else { ' ' });
     }
     out
 }
@@ -43,7 +43,7 @@ fn paragraph(seed: usize, bytes: usize) -> String {
 fn message(i: usize) -> Vec<u8> {
     let mut body = paragraph(i, 3_400);
     // One message in a hundred holds the needle, in varying case.
-    if i % 100 == 0 {
+    if i.is_multiple_of(100) {
         body.push_str("\nthe NeEdLe is here\n");
     }
     let head = format!(
@@ -94,9 +94,9 @@ fn metas(n: usize) -> Vec<Meta> {
                     2 => "FS",
                     _ => "RST",
                 },
-                if i % 7 == 0 { "Work" } else { "" },
+                if i.is_multiple_of(7) { "Work" } else { "" },
             ),
-            recent: i % 50 == 0,
+            recent: i.is_multiple_of(50),
             size: 4_000,
         })
         .collect()
