@@ -259,7 +259,7 @@ fn dev_mode_with_default_ports_starts_every_listener() {
     cmd.args(["serve", "--dev"])
         .current_dir(cwd.path())
         .env_remove("MAILCTL_DATA_DIR");
-    let mut child = Serve::spawn(cmd, 6);
+    let mut child = Serve::spawn(cmd, 8);
     std::thread::sleep(Duration::from_millis(300));
     let alive = child.alive();
     let listeners = child.listeners.clone();
@@ -269,6 +269,8 @@ fn dev_mode_with_default_ports_starts_every_listener() {
         names,
         [
             "autoconfig",
+            "imap",
+            "imaps",
             "pop3",
             "pop3s",
             "smtp",
@@ -278,6 +280,6 @@ fn dev_mode_with_default_ports_starts_every_listener() {
         "{listeners:?}"
     );
     let ports: std::collections::HashSet<&String> = listeners.values().collect();
-    assert_eq!(ports.len(), 6, "two listeners share a port: {listeners:?}");
+    assert_eq!(ports.len(), 8, "two listeners share a port: {listeners:?}");
     assert!(alive, "serve --dev exited: {listeners:?}");
 }

@@ -9,12 +9,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
+use crate::net::conn::{Stream, accept_loop, is_banned, refuse};
 use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::shutdown::Shutdown;
@@ -39,28 +40,12 @@ pub struct Pop3Listener {
 }
 
 impl Pop3Listener {
-    pub async fn run(self: Arc<Self>, listener: TcpListener, mut shutdown: Shutdown) {
-        let mut conns = tokio::task::JoinSet::new();
-        loop {
-            let (tcp, peer) = tokio::select! {
-                r = listener.accept() => match r {
-                    Ok(x) => x,
-                    Err(e) => {
-                        tracing::warn!("accept: {e}");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                },
-                _ = shutdown.wait() => break,
-            };
-            while conns.try_join_next().is_some() {}
+    pub async fn run(self: Arc<Self>, listener: TcpListener, shutdown: Shutdown) {
+        accept_loop(listener, shutdown, DRAIN, |tcp, peer, sd| {
             let me = self.clone();
-            let sd = shutdown.clone();
-            conns.spawn(async move { me.connection(tcp, peer, sd).await });
-        }
-        drop(listener);
-        let _ =
-            tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
+            async move { me.connection(tcp, peer, sd).await }
+        })
+        .await;
     }
 
     async fn connection(self: Arc<Self>, tcp: TcpStream, peer: SocketAddr, shutdown: Shutdown) {
@@ -74,15 +59,7 @@ impl Pop3Listener {
             .await;
             return;
         };
-        let pool = self.pool.clone();
-        let ip_s = ip.to_string();
-        let banned =
-            tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip_s)))
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .flatten()
-                .is_some();
+        let banned = is_banned(&self.pool, ip).await;
         if banned {
             refuse(
                 tcp,
@@ -222,26 +199,4 @@ fn login(pool: &Arc<DbPool>, user: &str, password: &str, ip: IpAddr) -> LoginRes
         }
         Err(e) => LoginResult::TempFail(format!("database error: {e}")),
     }
-}
-
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
-
-enum Stream {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
-}
-
-impl Stream {
-    fn io(&mut self) -> &mut dyn Io {
-        match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => s.as_mut(),
-        }
-    }
-}
-
-async fn refuse(mut tcp: TcpStream, line: &str) {
-    let _ = tcp.write_all(line.as_bytes()).await;
-    let _ = tcp.shutdown().await;
 }

@@ -10,8 +10,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::net::conn::Stream;
 use tokio_rustls::TlsAcceptor;
 
 use super::backend::{Backend, SqlPolicy};
@@ -34,23 +36,6 @@ impl Default for Timeouts {
         Timeouts {
             command: COMMAND_TIMEOUT,
             data: DATA_TIMEOUT,
-        }
-    }
-}
-
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
-
-enum Stream {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
-}
-
-impl Stream {
-    fn io(&mut self) -> &mut dyn Io {
-        match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => s.as_mut(),
         }
     }
 }
