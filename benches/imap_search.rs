@@ -56,7 +56,7 @@ fn message(i: usize) -> Vec<u8> {
             "{head}Content-Type: multipart/alternative; boundary=\"b{i}\"\r\n\r\n\
              --b{i}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n\
              --b{i}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>{}</p>\r\n--b{i}--\r\n",
-            &body[..body.len().min(600)]
+            body.chars().take(600).collect::<String>()
         ),
         1 => {
             let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
