@@ -87,15 +87,6 @@ pub(crate) fn search(
     let mut highest = 0u64;
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u32 + 1;
-        let content = match needs {
-            Needs::Metadata => None,
-            Needs::Headers => sel.mailbox.path_of(seq).and_then(|p| read_header(&p).ok()),
-            Needs::Full => sel.mailbox.read(seq).ok(),
-        };
-        if needs != Needs::Metadata && content.is_none() {
-            // Expunged by someone else meanwhile: it matches nothing that needs content.
-            continue;
-        }
         let c = Candidate {
             seq,
             uid: m.uid,
@@ -105,7 +96,25 @@ pub(crate) fn search(
             size: m.size,
             internal_date: m.internal_date,
         };
-        if query.matches(&c, &ctx, content.as_deref()) {
+        // Flags, sizes and dates often decide before any file is opened.
+        let decided = if needs == Needs::Metadata {
+            None
+        } else {
+            query.prefilter(&c, &ctx)
+        };
+        if decided == Some(false) {
+            continue;
+        }
+        let content = match (decided, needs) {
+            (Some(_), _) | (None, Needs::Metadata) => None,
+            (None, Needs::Headers) => sel.mailbox.path_of(seq).and_then(|p| read_header(&p).ok()),
+            (None, Needs::Full) => sel.mailbox.read(seq).ok(),
+        };
+        if decided.is_none() && needs != Needs::Metadata && content.is_none() {
+            // Expunged by someone else meanwhile: it matches nothing that needs content.
+            continue;
+        }
+        if decided == Some(true) || query.matches(&c, &ctx, content.as_deref()) {
             hits.push(if uid { m.uid } else { seq });
             uids.push(m.uid);
             highest = highest.max(m.modseq);
