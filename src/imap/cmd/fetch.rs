@@ -55,6 +55,29 @@ pub(crate) fn out_of_range(set: &SequenceSet, exists: u32) -> Option<u32> {
     })
 }
 
+/// Answers BAD and returns false when a sequence-number set names a message that does not
+/// exist; UID sets and `$` may name anything.
+pub(crate) fn set_in_range(
+    sel: &crate::imap::session::Selected,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    out: &mut Vec<u8>,
+) -> bool {
+    let exists = sel.mailbox.messages.len() as u32;
+    match out_of_range(set, exists) {
+        Some(n) if !uid && !set.saved => {
+            Session::tagged(
+                out,
+                tag,
+                &format!("BAD no message {n}: the mailbox has {exists}"),
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fetch(
     s: &mut Session,
@@ -67,16 +90,7 @@ pub(crate) fn fetch(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
-    let exists = sel.mailbox.messages.len() as u32;
-    if !uid
-        && !set.saved
-        && let Some(n) = out_of_range(set, exists)
-    {
-        Session::tagged(
-            out,
-            tag,
-            &format!("BAD no message {n}: the mailbox has {exists}"),
-        );
+    if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
     if vanished && (!uid || changed_since.is_none() || !s.enabled.qresync) {

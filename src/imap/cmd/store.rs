@@ -1,7 +1,6 @@
 //! STORE (with CONDSTORE's UNCHANGEDSINCE), COPY and MOVE (with UIDPLUS's COPYUID), and
 //! EXPUNGE / UID EXPUNGE.
 
-use super::fetch::out_of_range;
 use super::mailbox::name_or_no;
 use crate::imap::command::{Flag, SequenceSet, StoreMode};
 use crate::imap::search::compact_set;
@@ -20,16 +19,7 @@ pub(crate) fn store(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
-    let exists = sel.mailbox.messages.len() as u32;
-    if !uid
-        && !set.saved
-        && let Some(n) = out_of_range(set, exists)
-    {
-        Session::tagged(
-            out,
-            tag,
-            &format!("BAD no message {n}: the mailbox has {exists}"),
-        );
+    if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
     if sel.mailbox.read_only {
@@ -121,16 +111,7 @@ pub(crate) fn copy(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
-    let exists = sel.mailbox.messages.len() as u32;
-    if !uid
-        && !set.saved
-        && let Some(n) = out_of_range(set, exists)
-    {
-        Session::tagged(
-            out,
-            tag,
-            &format!("BAD no message {n}: the mailbox has {exists}"),
-        );
+    if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
     if is_move && sel.mailbox.read_only {
