@@ -62,7 +62,7 @@ pub(crate) fn append(
         }
     }
     if let Some(login) = s.login.as_ref()
-        && let Ok(dir) = crate::maildir::folder::folder_path(&login.root, &name)
+        && let Ok((_, dir)) = crate::imap::store::resolve(&login.root, &name)
     {
         s.touched = Some(dir);
     }

@@ -58,13 +58,13 @@ pub(crate) fn out_of_range(set: &SequenceSet, exists: u32) -> Option<u32> {
 /// Answers BAD and returns false when a sequence-number set names a message that does not
 /// exist; UID sets and `$` may name anything.
 pub(crate) fn set_in_range(
-    sel: &crate::imap::session::Selected,
+    sel: &crate::imap::store::Mailbox,
     tag: &str,
     uid: bool,
     set: &SequenceSet,
     out: &mut Vec<u8>,
 ) -> bool {
-    let exists = sel.mailbox.messages.len() as u32;
+    let exists = sel.messages.len() as u32;
     match out_of_range(set, exists) {
         Some(n) if !uid && !set.saved => {
             Session::tagged(
@@ -108,8 +108,8 @@ pub(crate) fn fetch(
     let sel = s.selected.as_ref()?;
     if let Some(since) = changed_since {
         if vanished && let Some(acc) = s.account.as_ref() {
-            let largest = sel.mailbox.uidnext.saturating_sub(1);
-            if let Ok(mut v) = sel.mailbox.vanished_since(acc, since) {
+            let largest = sel.uidnext.saturating_sub(1);
+            if let Ok(mut v) = sel.vanished_since(acc, since) {
                 v.retain(|&u| set.contains(u, largest));
                 if !v.is_empty() {
                     out.extend_from_slice(b"* VANISHED (EARLIER) ");
@@ -118,7 +118,7 @@ pub(crate) fn fetch(
                 }
             }
         }
-        seqs.retain(|&q| sel.mailbox.messages[q as usize - 1].modseq > since);
+        seqs.retain(|&q| sel.messages[q as usize - 1].modseq > since);
     }
     if uid && !items.contains(&FetchAttr::Uid) {
         items.insert(0, FetchAttr::Uid);
@@ -132,22 +132,19 @@ pub(crate) fn fetch(
     // Implicit \Seen (RFC 3501 §6.4.5) in one batch before anything is rendered, so the
     // FLAGS sent are the ones on disk.
     let mut seen_set = Vec::new();
-    if !sel.mailbox.read_only && items.iter().any(sets_seen) {
+    if !sel.read_only && items.iter().any(sets_seen) {
         let unseen: Vec<u32> = seqs
             .iter()
             .copied()
-            .filter(|&q| !sel.mailbox.messages[q as usize - 1].flags.has(flags::SEEN))
+            .filter(|&q| !sel.messages[q as usize - 1].flags.has(flags::SEEN))
             .collect();
         if !unseen.is_empty()
             && let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut())
         {
-            match sel
-                .mailbox
-                .store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None)
-            {
+            match sel.store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None) {
                 Ok(o) => {
                     seen_set = o.changed;
-                    s.touched = Some(sel.dir.clone());
+                    s.touched = Some(sel.dir().to_path_buf());
                 }
                 Err(e) => tracing::warn!("FETCH implicit \\Seen: {e}"),
             }
@@ -194,11 +191,11 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     let Some(sel) = s.selected.as_ref() else {
         return false;
     };
-    let Some(meta) = sel.mailbox.messages.get(seq as usize - 1) else {
+    let Some(meta) = sel.messages.get(seq as usize - 1) else {
         return false;
     };
     let raw = if job.items.iter().any(needs_content) {
-        match sel.mailbox.read(seq) {
+        match sel.read(seq) {
             Ok(r) => Some(r),
             Err(_) => return false,
         }

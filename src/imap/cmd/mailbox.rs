@@ -5,19 +5,8 @@
 use super::names;
 use crate::imap::command::{QResync, StatusItem};
 use crate::imap::flags;
-use crate::imap::session::{Action, Selected, Session, State};
+use crate::imap::session::{Action, Session, State};
 use crate::imap::store::MailboxStatus;
-
-/// The SPECIAL-USE attributes CREATE accepts (RFC 6154 §2).
-const SPECIAL_USE: [&str; 7] = [
-    "\\All",
-    "\\Archive",
-    "\\Drafts",
-    "\\Flagged",
-    "\\Junk",
-    "\\Sent",
-    "\\Trash",
-];
 
 /// Decodes a wire name, answering `NO` for the ones that cannot be.
 pub(crate) fn name_or_no(tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
@@ -51,16 +40,7 @@ pub(crate) fn select(
         }
     }
     let name = name_or_no(tag, wire, out)?;
-    let (Some(acc), Some(login)) = (s.account.as_mut(), s.login.as_ref()) else {
-        return None;
-    };
-    let dir = match crate::maildir::folder::folder_path(&login.root, &name) {
-        Ok(d) => d,
-        Err(e) => {
-            Session::tagged(out, tag, &format!("NO [CANNOT] {e}"));
-            return None;
-        }
-    };
+    let acc = s.account.as_mut()?;
     let mailbox = match acc.select(&name, read_only) {
         Ok(m) => m,
         Err(e) => {
@@ -119,7 +99,7 @@ pub(crate) fn select(
         .as_bytes(),
     );
     let read_only = mailbox.read_only;
-    s.selected = Some(Selected { mailbox, dir });
+    s.selected = Some(mailbox);
     s.state = State::Selected;
     if let Some(q) = qresync {
         qresync_changes(s, &q, out);
@@ -135,11 +115,11 @@ fn qresync_changes(s: &mut Session, q: &QResync, out: &mut Vec<u8>) {
     let (Some(sel), Some(acc)) = (s.selected.as_ref(), s.account.as_ref()) else {
         return;
     };
-    if q.uidvalidity != sel.mailbox.uidvalidity {
+    if q.uidvalidity != sel.uidvalidity {
         return;
     }
-    let largest = sel.mailbox.uidnext.saturating_sub(1);
-    match sel.mailbox.vanished_since(acc, q.modseq) {
+    let largest = sel.uidnext.saturating_sub(1);
+    match sel.vanished_since(acc, q.modseq) {
         Ok(mut v) => {
             if let Some(known) = &q.known_uids {
                 v.retain(|&u| known.contains(u, largest));
@@ -152,7 +132,7 @@ fn qresync_changes(s: &mut Session, q: &QResync, out: &mut Vec<u8>) {
         }
         Err(e) => tracing::warn!("QRESYNC vanished: {e}"),
     }
-    for (i, m) in sel.mailbox.messages.iter().enumerate() {
+    for (i, m) in sel.messages.iter().enumerate() {
         if m.modseq > q.modseq {
             crate::imap::session::updates::flags_fetch(s, i as u32 + 1, m, out);
         }
@@ -169,24 +149,12 @@ pub(crate) fn create(
     // A trailing delimiter only says the client means to create children (RFC 3501 §6.3.3).
     let wire = wire.strip_suffix(names::DELIMITER).unwrap_or(wire);
     let name = name_or_no(tag, wire, out)?;
-    if name == "INBOX" {
-        Session::tagged(out, tag, "NO [ALREADYEXISTS] INBOX always exists");
+    // The store knows which attributes exist ([USEATTR]); a mailbox has one use.
+    if special_use.len() > 1 {
+        Session::tagged(out, tag, "NO [USEATTR] one special use per mailbox");
         return None;
     }
-    let mut use_attr = None;
-    for a in special_use {
-        match SPECIAL_USE.iter().find(|k| k.eq_ignore_ascii_case(a)) {
-            Some(k) if use_attr.is_none() => use_attr = Some(*k),
-            Some(_) => {
-                Session::tagged(out, tag, "NO [USEATTR] one special use per mailbox");
-                return None;
-            }
-            None => {
-                Session::tagged(out, tag, &format!("NO [USEATTR] unknown special use {a}"));
-                return None;
-            }
-        }
-    }
+    let use_attr = special_use.first().map(String::as_str);
     let acc = s.account.as_mut()?;
     match acc.create(&name, use_attr) {
         Ok(()) => s.finish(tag, true, "OK CREATE completed", out),
@@ -197,14 +165,7 @@ pub(crate) fn create(
 
 pub(crate) fn delete(s: &mut Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<Action> {
     let name = name_or_no(tag, wire, out)?;
-    if name == "INBOX" {
-        Session::tagged(out, tag, "NO [CANNOT] INBOX cannot be deleted");
-        return None;
-    }
-    if s.selected
-        .as_ref()
-        .is_some_and(|sel| sel.mailbox.name == name)
-    {
+    if s.selected.as_ref().is_some_and(|sel| sel.name == name) {
         Session::tagged(out, tag, "NO [INUSE] mailbox is selected; CLOSE it first");
         return None;
     }
@@ -228,10 +189,6 @@ pub(crate) fn rename(
 ) -> Option<Action> {
     let from = name_or_no(tag, from, out)?;
     let to = name_or_no(tag, to, out)?;
-    if to == "INBOX" {
-        Session::tagged(out, tag, "NO [ALREADYEXISTS] INBOX always exists");
-        return None;
-    }
     let acc = s.account.as_mut()?;
     let r = acc
         .rename(&from, &to)
@@ -388,11 +345,11 @@ pub(crate) fn close(
 ) -> Option<Action> {
     if let Some(mut sel) = s.selected.take()
         && expunge
-        && !sel.mailbox.read_only
+        && !sel.read_only
         && let Some(acc) = s.account.as_mut()
     {
-        match sel.mailbox.expunge(acc, None) {
-            Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir.clone()),
+        match sel.expunge(acc, None) {
+            Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir().to_path_buf()),
             Ok(_) => {}
             Err(e) => tracing::warn!("CLOSE expunge: {e}"),
         }

@@ -131,6 +131,7 @@ pub(crate) fn store_error(e: &StoreError) -> String {
         StoreError::AlreadyExists(m) => format!("NO [ALREADYEXISTS] mailbox '{m}' already exists"),
         StoreError::CannotDelete(why) => format!("NO [CANNOT] {why}"),
         StoreError::BadName(why) => format!("NO [CANNOT] {why}"),
+        StoreError::UseAttr(a) => format!("NO [USEATTR] unknown special use {a}"),
         StoreError::OverQuota => "NO [OVERQUOTA] mailbox quota exceeded".into(),
         StoreError::ReadOnly => "NO [READ-ONLY] mailbox is read-only".into(),
         StoreError::Expunged => "NO [EXPUNGEISSUED] message was expunged".into(),
@@ -147,13 +148,9 @@ pub(crate) fn resolve(s: &Session, set: &crate::imap::command::SequenceSet, uid:
     let Some(sel) = s.selected.as_ref() else {
         return Vec::new();
     };
-    let msgs = &sel.mailbox.messages;
+    let msgs = &sel.messages;
     if set.saved {
-        let mut v: Vec<u32> = s
-            .saved
-            .iter()
-            .filter_map(|&u| sel.mailbox.seq_of_uid(u))
-            .collect();
+        let mut v: Vec<u32> = s.saved.iter().filter_map(|&u| sel.seq_of_uid(u)).collect();
         v.sort_unstable();
         return v;
     }

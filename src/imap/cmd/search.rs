@@ -72,7 +72,7 @@ pub(crate) fn search(
         s.enabled.condstore = true;
     }
     let sel = s.selected.as_ref()?;
-    let msgs = &sel.mailbox.messages;
+    let msgs = &sel.messages;
     let query = Query::new(key);
     let needs = query.needs();
     let ctx = Context {
@@ -107,8 +107,8 @@ pub(crate) fn search(
         }
         let content = match (decided, needs) {
             (Some(_), _) | (None, Needs::Metadata) => None,
-            (None, Needs::Headers) => sel.mailbox.path_of(seq).and_then(|p| read_header(&p).ok()),
-            (None, Needs::Full) => sel.mailbox.read(seq).ok(),
+            (None, Needs::Headers) => sel.path_of(seq).and_then(|p| read_header(&p).ok()),
+            (None, Needs::Full) => sel.read(seq).ok(),
         };
         if decided.is_none() && needs != Needs::Metadata && content.is_none() {
             // Expunged by someone else meanwhile: it matches nothing that needs content.

@@ -22,7 +22,7 @@ pub(crate) fn store(
     if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
-    if sel.mailbox.read_only {
+    if sel.read_only {
         s.finish(
             tag,
             uid,
@@ -43,7 +43,7 @@ pub(crate) fn store(
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
     };
-    let outcome = match sel.mailbox.store(acc, &seqs, mode, &flags, unchanged_since) {
+    let outcome = match sel.store(acc, &seqs, mode, &flags, unchanged_since) {
         Ok(o) => o,
         Err(e) => {
             s.finish(tag, uid, &super::store_error(&e), out);
@@ -51,14 +51,14 @@ pub(crate) fn store(
         }
     };
     if !outcome.changed.is_empty() {
-        s.touched = Some(sel.dir.clone());
+        s.touched = Some(sel.dir().to_path_buf());
     }
     // With CONDSTORE the new MODSEQ is reported even for .SILENT (RFC 7162 §3.1.3).
     let condstore = s.enabled.condstore;
     if !silent || condstore {
         let sel = s.selected.as_ref()?;
         for &q in if silent { &outcome.changed } else { &seqs } {
-            let Some(m) = sel.mailbox.messages.get(q as usize - 1) else {
+            let Some(m) = sel.messages.get(q as usize - 1) else {
                 continue;
             };
             let mut line = format!("* {q} FETCH (").into_bytes();
@@ -87,7 +87,7 @@ pub(crate) fn store(
             outcome
                 .failed
                 .iter()
-                .filter_map(|&q| sel.mailbox.messages.get(q as usize - 1).map(|m| m.uid))
+                .filter_map(|&q| sel.messages.get(q as usize - 1).map(|m| m.uid))
                 .collect()
         } else {
             outcome.failed.clone()
@@ -114,7 +114,7 @@ pub(crate) fn copy(
     if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
-    if is_move && sel.mailbox.read_only {
+    if is_move && sel.read_only {
         s.finish(
             tag,
             true,
@@ -145,11 +145,12 @@ pub(crate) fn copy(
     let dest_dir = s
         .login
         .as_ref()
-        .and_then(|l| crate::maildir::folder::folder_path(&l.root, &dest).ok());
+        .and_then(|l| crate::imap::store::resolve(&l.root, &dest).ok())
+        .map(|(_, d)| d);
     if is_move {
-        match sel.mailbox.move_to(acc, &seqs, &dest) {
+        match sel.move_to(acc, &seqs, &dest) {
             Ok(((validity, src, dst), changes)) => {
-                s.touched = Some(sel.dir.clone());
+                s.touched = Some(sel.dir().to_path_buf());
                 out.extend_from_slice(
                     format!(
                         "* OK [COPYUID {validity} {} {}] moved\r\n",
@@ -164,7 +165,7 @@ pub(crate) fn copy(
             Err(e) => s.finish(tag, true, &super::store_error(&e), out),
         }
     } else {
-        match sel.mailbox.copy_to(acc, &seqs, &dest) {
+        match sel.copy_to(acc, &seqs, &dest) {
             Ok((validity, src, dst)) => {
                 if let Some(d) = dest_dir {
                     s.touched = Some(d);
@@ -189,7 +190,7 @@ pub(crate) fn expunge(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
-    if sel.mailbox.read_only {
+    if sel.read_only {
         s.finish(
             tag,
             true,
@@ -201,16 +202,16 @@ pub(crate) fn expunge(
     let only: Option<Vec<u32>> = uids.map(|set| {
         super::resolve(s, set, true)
             .into_iter()
-            .filter_map(|q| sel.mailbox.messages.get(q as usize - 1).map(|m| m.uid))
+            .filter_map(|q| sel.messages.get(q as usize - 1).map(|m| m.uid))
             .collect()
     });
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
     };
-    match sel.mailbox.expunge(acc, only.as_deref()) {
+    match sel.expunge(acc, only.as_deref()) {
         Ok(changes) => {
             if !changes.vanished.is_empty() {
-                s.touched = Some(sel.dir.clone());
+                s.touched = Some(sel.dir().to_path_buf());
             }
             s.write_changes(&changes, out);
             s.finish(tag, true, "OK EXPUNGE completed", out);

@@ -102,12 +102,6 @@ pub(crate) struct Enabled {
     pub rev2: bool,
 }
 
-pub(crate) struct Selected {
-    pub mailbox: Mailbox,
-    /// The folder directory, for IDLE's watch.
-    pub dir: PathBuf,
-}
-
 pub(crate) struct Login {
     pub user: String,
     pub root: PathBuf,
@@ -121,7 +115,7 @@ pub struct Session {
     pub(crate) pending: Pending,
     pub(crate) login: Option<Login>,
     pub(crate) account: Option<Account>,
-    pub(crate) selected: Option<Selected>,
+    pub(crate) selected: Option<Mailbox>,
     pub(crate) enabled: Enabled,
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
     pub(crate) saved: Vec<u32>,
@@ -203,7 +197,7 @@ impl Session {
             }
             let Some(frame) = self.framer.next() else {
                 return match (&self.pending, &self.selected) {
-                    (Pending::Idle { .. }, Some(s)) => Action::Idle(s.dir.clone()),
+                    (Pending::Idle { .. }, Some(s)) => Action::Idle(s.dir().to_path_buf()),
                     (Pending::Idle { .. }, None) => Action::Idle(
                         self.login
                             .as_ref()
@@ -334,7 +328,7 @@ impl Session {
         let (Some(sel), Some(acc)) = (self.selected.as_mut(), self.account.as_mut()) else {
             return;
         };
-        match sel.mailbox.refresh(acc, allow_expunge) {
+        match sel.refresh(acc, allow_expunge) {
             Ok(ch) => self.write_changes(&ch, out),
             Err(StoreError::NoSuchMailbox(name)) => {
                 // Deleted, renamed away or recreated by another session: the view's
@@ -346,7 +340,7 @@ impl Session {
                 self.selected = None;
                 self.state = State::Logout;
             }
-            Err(e) => tracing::warn!("IMAP refresh of {}: {e}", sel.mailbox.name),
+            Err(e) => tracing::warn!("IMAP refresh of {}: {e}", sel.name),
         }
     }
 

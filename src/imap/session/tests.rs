@@ -219,11 +219,33 @@ fn oversized_literals_and_lines_get_protocol_errors() {
 #[test]
 fn mailbox_names_that_escape_are_refused() {
     let mut t = T::logged_in();
-    for bad in ["../x", "/etc", "a/../../b", "&Jjo"] {
+    for bad in [
+        "../x",
+        "/etc",
+        "a/../../b",
+        "a//b",
+        "x\u{1}y",
+        "&Jjo",
+        "a*",
+        "%",
+        "a.b",
+    ] {
         let r = t.send(&format!("a CREATE \"{bad}\"\r\n"));
         assert!(r.starts_with("a NO"), "{bad}: {r}");
         let r = t.send(&format!("b SELECT \"{bad}\"\r\n"));
         assert!(r.starts_with("b NO"), "{bad}: {r}");
     }
     assert!(!t.dir.path().parent().unwrap().join("x").exists());
+}
+
+#[test]
+fn create_rules_come_from_the_store_with_their_response_codes() {
+    let mut t = T::logged_in();
+    assert!(t.send("a CREATE inbox\r\n").starts_with("a NO [ALREADYEXISTS]"));
+    let r = t.send("b CREATE Stuff (USE (\\Important))\r\n");
+    assert!(r.starts_with("b NO [USEATTR]"), "{r}");
+    assert!(t.send("c CREATE Stuff (USE (\\Flagged))\r\n").starts_with("c OK"));
+    let r = t.send("d LIST \"\" Stuff\r\n");
+    assert!(r.contains("\\Flagged) \"/\" Stuff"), "{r}");
+    assert!(t.send("e DELETE INBOX\r\n").starts_with("e NO"));
 }

@@ -29,7 +29,7 @@ pub(crate) fn write(s: &Session, ch: &Changes, out: &mut Vec<u8>) {
         out.extend_from_slice(format!("* {n} RECENT\r\n").as_bytes());
     }
     for &seq in &ch.flags {
-        let Some(m) = sel.mailbox.messages.get(seq as usize - 1) else {
+        let Some(m) = sel.messages.get(seq as usize - 1) else {
             continue;
         };
         flags_fetch(s, seq, m, out);

@@ -163,15 +163,19 @@ fn special_use_static(attr: &str) -> Option<&'static str> {
 /// `.`, after UTF-7) must fit in one file name.
 const MAX_DIR_NAME: usize = 255;
 
-/// The canonical name (`INBOX` in any case becomes `INBOX`, also as the first component)
-/// and its directory. Refuses names that could escape the Maildir or cannot be stored, and
-/// the wildcards `%` and `*`.
-pub(crate) fn resolve(root: &Path, name: &str) -> Result<(String, PathBuf), StoreError> {
-    let canonical = match name.split_once('/') {
+/// `INBOX` in any case becomes `INBOX`, also as the first component (RFC 3501 §5.1).
+pub fn canonical_name(name: &str) -> String {
+    match name.split_once('/') {
         _ if name.eq_ignore_ascii_case("INBOX") => "INBOX".to_string(),
         Some((first, rest)) if first.eq_ignore_ascii_case("INBOX") => format!("INBOX/{rest}"),
         _ => name.to_string(),
-    };
+    }
+}
+
+/// The canonical name ([`canonical_name`]) and its directory. Refuses names that could escape the Maildir or cannot be stored, and
+/// the wildcards `%` and `*`.
+pub(crate) fn resolve(root: &Path, name: &str) -> Result<(String, PathBuf), StoreError> {
+    let canonical = canonical_name(name);
     if canonical.is_empty() {
         return Err(StoreError::BadName("empty name".into()));
     }
