@@ -1,4 +1,5 @@
-//! APPEND (RFC 3501 §6.3.11) and MULTIAPPEND (RFC 3502) with UIDPLUS's APPENDUID. Each
+//! APPEND (RFC 3501 §6.3.11) and MULTIAPPEND (RFC 3502) with UIDPLUS's APPENDUID. The size
+//! limit (APPENDLIMIT) is the framer's: a larger literal never reaches this. Each
 //! message is on disk and fsynced before the tagged OK; MULTIAPPEND is not atomic across
 //! messages: a failure part-way leaves the earlier ones in place (and logs it), where
 //! RFC 3502 asks for all or nothing.
@@ -16,15 +17,6 @@ pub(crate) fn append(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let name = name_or_no(tag, wire, out)?;
-    let limit = s.cfg.append_limit;
-    if messages.iter().any(|m| m.data.len() as u64 > limit) {
-        Session::tagged(
-            out,
-            tag,
-            &format!("NO [TOOBIG] message larger than {limit} bytes"),
-        );
-        return None;
-    }
     let mut flag_sets = Vec::with_capacity(messages.len());
     for m in &messages {
         let mut f = Flags::default();

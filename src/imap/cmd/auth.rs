@@ -200,6 +200,7 @@ pub(crate) fn login_result(
                     quota,
                 });
                 s.state = State::Authenticated;
+                s.raise_limits();
                 let caps = s.capabilities();
                 Session::tagged(out, tag, &format!("OK [CAPABILITY {caps}] Logged in"));
                 None

@@ -91,6 +91,11 @@ impl Framer {
         }
     }
 
+    /// New limits for the bytes pushed from now on (the session raises them after login).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
     /// Feeds bytes read from the peer. Frames become available through [`Framer::next`].
     pub fn push(&mut self, bytes: &[u8]) {
         let mut rest = bytes;

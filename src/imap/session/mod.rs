@@ -19,6 +19,14 @@ pub mod updates;
 const MAX_BAD: u32 = 20;
 /// Failed logins on one connection after which it is closed.
 pub const MAX_AUTH_FAILURES: u32 = 3;
+/// Before login nothing needs more than a user name and a password, so an unauthenticated
+/// peer cannot make the server hold more than this per connection.
+pub const PRE_AUTH_LIMITS: Limits = Limits {
+    max_line: 8 << 10,
+    max_literal: 4 << 10,
+    max_literal_nonsync: 4 << 10,
+    max_command: 16 << 10,
+};
 /// Output size at which a long command pauses so the driver can write it out.
 pub const FLUSH_AT: usize = 256 << 10;
 
@@ -127,13 +135,9 @@ pub struct Session {
 
 impl Session {
     pub fn new(cfg: Config) -> Session {
-        let limits = Limits {
-            max_literal: cfg.append_limit as usize,
-            ..Limits::default()
-        };
         Session {
             cfg,
-            framer: Framer::new(limits),
+            framer: Framer::new(PRE_AUTH_LIMITS),
             state: State::NotAuthenticated,
             pending: Pending::None,
             login: None,
@@ -169,8 +173,16 @@ impl Session {
         self.cfg.tls_active = true;
         self.cfg.tls_available = false;
         self.cfg.plaintext_ok = true;
-        self.framer = Framer::new(Limits {
-            max_literal: self.cfg.append_limit as usize,
+        self.framer = Framer::new(PRE_AUTH_LIMITS);
+    }
+
+    /// Once logged in, APPEND may send messages up to APPENDLIMIT.
+    pub(crate) fn raise_limits(&mut self) {
+        let max_literal = self.cfg.append_limit as usize;
+        self.framer.set_limits(Limits {
+            max_literal,
+            max_literal_nonsync: max_literal,
+            max_command: max_literal + Limits::default().max_line,
             ..Limits::default()
         });
     }
@@ -221,12 +233,13 @@ impl Session {
             }
             Frame::TooBig { tag } => {
                 let tag = tag.unwrap_or_else(|| "*".into());
+                let limit = if self.login.is_some() {
+                    self.cfg.append_limit
+                } else {
+                    PRE_AUTH_LIMITS.max_literal as u64
+                };
                 out.extend_from_slice(
-                    format!(
-                        "{tag} NO [TOOBIG] literal larger than {} bytes\r\n",
-                        self.cfg.append_limit
-                    )
-                    .as_bytes(),
+                    format!("{tag} NO [TOOBIG] literal larger than {limit} bytes\r\n").as_bytes(),
                 );
                 None
             }

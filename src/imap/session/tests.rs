@@ -241,11 +241,44 @@ fn mailbox_names_that_escape_are_refused() {
 #[test]
 fn create_rules_come_from_the_store_with_their_response_codes() {
     let mut t = T::logged_in();
-    assert!(t.send("a CREATE inbox\r\n").starts_with("a NO [ALREADYEXISTS]"));
+    assert!(
+        t.send("a CREATE inbox\r\n")
+            .starts_with("a NO [ALREADYEXISTS]")
+    );
     let r = t.send("b CREATE Stuff (USE (\\Important))\r\n");
     assert!(r.starts_with("b NO [USEATTR]"), "{r}");
-    assert!(t.send("c CREATE Stuff (USE (\\Flagged))\r\n").starts_with("c OK"));
+    assert!(
+        t.send("c CREATE Stuff (USE (\\Flagged))\r\n")
+            .starts_with("c OK")
+    );
     let r = t.send("d LIST \"\" Stuff\r\n");
     assert!(r.contains("\\Flagged) \"/\" Stuff"), "{r}");
     assert!(t.send("e DELETE INBOX\r\n").starts_with("e NO"));
+}
+
+#[test]
+fn before_login_a_peer_cannot_send_big_literals() {
+    let mut t = T::new(true);
+    let r = t.send("a LOGIN {5000}\r\n");
+    assert!(
+        r.starts_with("a NO [TOOBIG] literal larger than 4096"),
+        "{r}"
+    );
+    let r = t.send(&format!("b {}\r\nc NOOP\r\n", "x".repeat(10 << 10)));
+    assert!(
+        r.starts_with("b BAD") && r.ends_with("c OK NOOP completed\r\n"),
+        "{r}"
+    );
+    // A password as a literal still works, and after login APPEND may be large.
+    assert_eq!(
+        t.send("d LOGIN alice {6}\r\n"),
+        "+ Ready for literal data\r\n"
+    );
+    assert!(t.send("secret\r\n").starts_with("d OK"));
+    assert_eq!(
+        t.send("e APPEND INBOX {5000}\r\n"),
+        "+ Ready for literal data\r\n"
+    );
+    let r = t.send(&format!("{}\r\n", "y".repeat(5000)));
+    assert!(r.starts_with("e OK [APPENDUID"), "{r}");
 }
