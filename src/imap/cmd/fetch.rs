@@ -18,21 +18,46 @@ pub struct FetchJob {
     seqs: Vec<u32>,
     next: usize,
     items: Vec<FetchAttr>,
+    content: Content,
     /// FLAGS must be added because \Seen was set implicitly for these messages.
     seen_set: Vec<u32>,
     modseq: bool,
     failed: bool,
 }
 
-fn needs_content(a: &FetchAttr) -> bool {
-    !matches!(
-        a,
+/// How much of a message's file the requested items need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Content {
+    None,
+    /// The header block only: clients list folders with ENVELOPE or HEADER.FIELDS, and
+    /// reading whole files (attachments and all) for that would be most of the work.
+    Header,
+    Full,
+}
+
+fn content_of(a: &FetchAttr) -> Content {
+    match a {
         FetchAttr::Flags
-            | FetchAttr::InternalDate
-            | FetchAttr::Rfc822Size
-            | FetchAttr::Uid
-            | FetchAttr::ModSeq
-    )
+        | FetchAttr::InternalDate
+        | FetchAttr::Rfc822Size
+        | FetchAttr::Uid
+        | FetchAttr::ModSeq => Content::None,
+        FetchAttr::Envelope | FetchAttr::Rfc822Header => Content::Header,
+        FetchAttr::BodySection { section, .. }
+            if section.part.is_empty()
+                && matches!(
+                    section.text,
+                    Some(
+                        SectionText::Header
+                            | SectionText::HeaderFields(_)
+                            | SectionText::HeaderFieldsNot(_)
+                    )
+                ) =>
+        {
+            Content::Header
+        }
+        _ => Content::Full,
+    }
 }
 
 fn sets_seen(a: &FetchAttr) -> bool {
@@ -150,12 +175,14 @@ pub(crate) fn fetch(
             }
         }
     }
+    let content = items.iter().map(content_of).max().unwrap_or(Content::None);
     let job = Box::new(FetchJob {
         tag: tag.to_string(),
         uid,
         seqs,
         next: 0,
         items,
+        content,
         seen_set,
         modseq,
         failed: false,
@@ -194,58 +221,66 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     let Some(meta) = sel.messages.get(seq as usize - 1) else {
         return false;
     };
-    let raw = if job.items.iter().any(needs_content) {
-        match sel.read(seq) {
+    let raw = match job.content {
+        Content::None => None,
+        Content::Header => match sel.read_header(seq) {
             Ok(r) => Some(r),
             Err(_) => return false,
-        }
-    } else {
-        None
+        },
+        Content::Full => match sel.read(seq) {
+            Ok(r) => Some(r),
+            Err(_) => return false,
+        },
     };
     let msg = raw.as_deref().map(Message::new);
-    let mut line = format!("* {seq} FETCH (").into_bytes();
+    // Nothing below can fail, so the response goes straight into the output.
+    out.extend_from_slice(format!("* {seq} FETCH (").as_bytes());
     let mut first = true;
-    let mut sep = |line: &mut Vec<u8>| {
+    let mut sep = |out: &mut Vec<u8>| {
         if !first {
-            line.push(b' ');
+            out.push(b' ');
         }
         first = false;
     };
     let recent = meta.recent && !s.enabled.rev2;
     for item in &job.items {
-        sep(&mut line);
+        sep(out);
         match item {
-            FetchAttr::Uid => line.extend_from_slice(format!("UID {}", meta.uid).as_bytes()),
+            FetchAttr::Uid => out.extend_from_slice(format!("UID {}", meta.uid).as_bytes()),
             FetchAttr::Flags => {
-                line.extend_from_slice(b"FLAGS ");
-                meta.flags.write_list(&mut line, recent);
+                out.extend_from_slice(b"FLAGS ");
+                meta.flags.write_list(out, recent);
             }
             FetchAttr::InternalDate => {
-                line.extend_from_slice(b"INTERNALDATE \"");
-                line.extend_from_slice(internal_date(meta.internal_date).as_bytes());
-                line.push(b'"');
+                out.extend_from_slice(b"INTERNALDATE \"");
+                out.extend_from_slice(internal_date(meta.internal_date).as_bytes());
+                out.push(b'"');
             }
             FetchAttr::Rfc822Size => {
-                let size = msg.as_ref().map(|m| m.size() as u64).unwrap_or(meta.size);
-                line.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
+                // Exact (CRLF) when the whole file is read anyway; else the indexed size.
+                let size = match (&msg, job.content) {
+                    (Some(m), Content::Full) => m.size() as u64,
+                    _ => meta.size,
+                };
+                out.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
             }
             FetchAttr::ModSeq => {}
             FetchAttr::Envelope => {
-                line.extend_from_slice(b"ENVELOPE ");
+                out.extend_from_slice(b"ENVELOPE ");
                 if let Some(m) = &msg {
-                    m.envelope(&mut line);
+                    m.envelope(out);
                 }
             }
             FetchAttr::Body => {
-                line.extend_from_slice(b"BODY ");
+                out.extend_from_slice(b"BODY ");
                 if let Some(m) = &msg {
-                    m.body_structure(&mut line, false);
+                    m.body_structure(out, false);
                 }
             }
             FetchAttr::BodyStructure => {
-                line.extend_from_slice(b"BODYSTRUCTURE ");
+                out.extend_from_slice(b"BODYSTRUCTURE ");
                 if let Some(m) = &msg {
-                    m.body_structure(&mut line, true);
+                    m.body_structure(out, true);
                 }
             }
             FetchAttr::Rfc822 | FetchAttr::Rfc822Header | FetchAttr::Rfc822Text => {
@@ -254,8 +289,8 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
                     FetchAttr::Rfc822Header => ("RFC822.HEADER", Some(SectionText::Header)),
                     _ => ("RFC822.TEXT", Some(SectionText::Text)),
                 };
-                line.extend_from_slice(name.as_bytes());
-                line.push(b' ');
+                out.extend_from_slice(name.as_bytes());
+                out.push(b' ');
                 let sec = crate::imap::command::Section {
                     part: Vec::new(),
                     text,
@@ -264,57 +299,56 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
                     .as_ref()
                     .and_then(|m| m.section(&sec))
                     .unwrap_or(Cow::Borrowed(&[]));
-                wire::literal(&mut line, &data);
+                wire::literal(out, &data);
             }
             FetchAttr::BodySection {
                 section, partial, ..
             } => {
-                line.extend_from_slice(b"BODY[");
-                write_section_spec(&mut line, section);
-                line.push(b']');
+                out.extend_from_slice(b"BODY[");
+                write_section_spec(out, section);
+                out.push(b']');
                 let data = msg
                     .as_ref()
                     .and_then(|m| m.section(section))
                     .unwrap_or(Cow::Borrowed(&[]));
-                write_partial(&mut line, &data, *partial, false);
+                write_partial(out, &data, *partial, false);
             }
             FetchAttr::Binary { part, partial, .. } => {
-                line.extend_from_slice(b"BINARY[");
-                write_part(&mut line, part);
-                line.push(b']');
+                out.extend_from_slice(b"BINARY[");
+                write_part(out, part);
+                out.push(b']');
                 match msg.as_ref().map(|m| m.binary(part)) {
-                    Some(Ok(data)) => write_partial(&mut line, &data, *partial, true),
+                    Some(Ok(data)) => write_partial(out, &data, *partial, true),
                     _ => {
                         // RFC 3516 §4.3: the whole command fails on an unknown encoding;
                         // answering NIL for this part keeps the other data usable.
-                        line.extend_from_slice(b" NIL");
+                        out.extend_from_slice(b" NIL");
                     }
                 }
             }
             FetchAttr::BinarySize { part } => {
-                line.extend_from_slice(b"BINARY.SIZE[");
-                write_part(&mut line, part);
-                line.extend_from_slice(b"] ");
+                out.extend_from_slice(b"BINARY.SIZE[");
+                write_part(out, part);
+                out.extend_from_slice(b"] ");
                 let n = msg
                     .as_ref()
                     .and_then(|m| m.binary(part).ok())
                     .map(|d| d.len())
                     .unwrap_or(0);
-                line.extend_from_slice(n.to_string().as_bytes());
+                out.extend_from_slice(n.to_string().as_bytes());
             }
         }
     }
     if job.seen_set.contains(&seq) && !job.items.contains(&FetchAttr::Flags) {
-        sep(&mut line);
-        line.extend_from_slice(b"FLAGS ");
-        meta.flags.write_list(&mut line, recent);
+        sep(out);
+        out.extend_from_slice(b"FLAGS ");
+        meta.flags.write_list(out, recent);
     }
     if job.modseq {
-        sep(&mut line);
-        line.extend_from_slice(format!("MODSEQ ({})", meta.modseq).as_bytes());
+        sep(out);
+        out.extend_from_slice(format!("MODSEQ ({})", meta.modseq).as_bytes());
     }
-    line.extend_from_slice(b")\r\n");
-    out.extend_from_slice(&line);
+    out.extend_from_slice(b")\r\n");
     true
 }
 

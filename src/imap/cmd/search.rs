@@ -2,14 +2,9 @@
 //! (RFC 5182), and CONDSTORE's MODSEQ (RFC 7162). Reads no file for keys on flags, UIDs,
 //! sizes and dates; only the header block for header keys; whole files for BODY and TEXT.
 
-use std::io::Read;
-
 use crate::imap::command::{SearchKey, SearchReturn};
 use crate::imap::search::{Candidate, Context, Needs, Query, write_esearch, write_search};
 use crate::imap::session::{Action, Session};
-
-/// The header block of a message is at most this much; beyond it a header search gives up.
-const MAX_HEADER: usize = 256 << 10;
 
 fn uses_modseq(k: &SearchKey) -> bool {
     match k {
@@ -18,31 +13,6 @@ fn uses_modseq(k: &SearchKey) -> bool {
         SearchKey::Or(a, b) => uses_modseq(a) || uses_modseq(b),
         SearchKey::Not(a) => uses_modseq(a),
         _ => false,
-    }
-}
-
-/// The header block (through the blank line) of the file at `path`.
-fn read_header(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let mut f = std::fs::File::open(path)?;
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = f.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(buf);
-        }
-        let from = buf.len().saturating_sub(3);
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = memchr::memmem::find(&buf[from..], b"\n\r\n")
-            .map(|i| from + i + 3)
-            .or_else(|| memchr::memmem::find(&buf[from..], b"\n\n").map(|i| from + i + 2))
-        {
-            buf.truncate(end);
-            return Ok(buf);
-        }
-        if buf.len() >= MAX_HEADER {
-            return Ok(buf);
-        }
     }
 }
 
@@ -107,7 +77,7 @@ pub(crate) fn search(
         }
         let content = match (decided, needs) {
             (Some(_), _) | (None, Needs::Metadata) => None,
-            (None, Needs::Headers) => sel.path_of(seq).and_then(|p| read_header(&p).ok()),
+            (None, Needs::Headers) => sel.read_header(seq).ok(),
             (None, Needs::Full) => sel.read(seq).ok(),
         };
         if decided.is_none() && needs != Needs::Metadata && content.is_none() {

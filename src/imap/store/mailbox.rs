@@ -25,6 +25,9 @@ pub(super) struct Slot {
 }
 
 /// The selected mailbox as one session sees it: `messages[n-1]` is sequence number n.
+/// Longest header block [`Mailbox::read_header`] returns; a header beyond it is cut there.
+pub const MAX_HEADER: usize = 256 << 10;
+
 pub struct Mailbox {
     pub name: String,
     pub read_only: bool,
@@ -194,6 +197,41 @@ impl Mailbox {
             Ok(d) => Ok(d),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Expunged),
             Err(e) => Err(StoreError::io("reading", &path)(e)),
+        }
+    }
+
+    /// The header block of a message (through its blank line, at most [`MAX_HEADER`] bytes):
+    /// what header-only FETCH items and SEARCH keys need, without reading attachments.
+    pub fn read_header(&self, seq: u32) -> Result<Vec<u8>, StoreError> {
+        use std::io::Read;
+        let path = self.path_of(seq).ok_or(StoreError::Expunged)?;
+        let mut f = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Expunged),
+            Err(e) => return Err(StoreError::io("reading", &path)(e)),
+        };
+        let mut buf = Vec::with_capacity(4096);
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = f
+                .read(&mut chunk)
+                .map_err(StoreError::io("reading", &path))?;
+            if n == 0 {
+                return Ok(buf);
+            }
+            // The blank line may straddle two chunks: look a few bytes back.
+            let from = buf.len().saturating_sub(3);
+            buf.extend_from_slice(&chunk[..n]);
+            let end = memchr::memmem::find(&buf[from..], b"\n\r\n")
+                .map(|i| from + i + 3)
+                .or_else(|| memchr::memmem::find(&buf[from..], b"\n\n").map(|i| from + i + 2));
+            if let Some(end) = end {
+                buf.truncate(end);
+                return Ok(buf);
+            }
+            if buf.len() >= MAX_HEADER {
+                return Ok(buf);
+            }
         }
     }
 
