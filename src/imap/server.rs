@@ -166,7 +166,7 @@ impl ImapListener {
         let mut idle: Option<Subscription> = None;
         let mut buf = vec![0u8; READ_BUF];
         let mut input: Option<Vec<u8>> = None;
-        loop {
+        'conn: loop {
             // Run the session on what we have (nothing, the first time: it may have
             // pipelined commands left from the last batch).
             let s = session
@@ -210,26 +210,29 @@ impl ImapListener {
             } else {
                 PREAUTH_TIMEOUT
             };
-            let woke = tokio::select! {
-                r = tokio::time::timeout(timeout, stream.io().read(&mut buf)) => match r {
-                    Ok(Ok(0)) => break,
-                    Ok(Ok(n)) => {
-                        input = Some(buf[..n].to_vec());
-                        false
+            // Wait for input; an idling session is woken for changes in between without
+            // running anything else, and the autologout clock does not restart on wakeups.
+            let deadline = tokio::time::Instant::now() + timeout;
+            loop {
+                tokio::select! {
+                    r = tokio::time::timeout_at(deadline, stream.io().read(&mut buf)) => match r {
+                        Ok(Ok(0)) => break 'conn,
+                        Ok(Ok(n)) => {
+                            input = Some(buf[..n].to_vec());
+                            break;
+                        }
+                        Ok(Err(e)) => return Err(e),
+                        Err(_) => {
+                            stream.io().write_all(b"* BYE autologout; idle for too long\r\n").await?;
+                            break 'conn;
+                        }
+                    },
+                    _ = wait_idle(&mut idle) => {}
+                    _ = shutdown.wait() => {
+                        stream.io().write_all(b"* BYE [UNAVAILABLE] server shutting down\r\n").await?;
+                        break 'conn;
                     }
-                    Ok(Err(e)) => return Err(e),
-                    Err(_) => {
-                        stream.io().write_all(b"* BYE autologout; idle for too long\r\n").await?;
-                        break;
-                    }
-                },
-                _ = wait_idle(&mut idle) => true,
-                _ = shutdown.wait() => {
-                    stream.io().write_all(b"* BYE [UNAVAILABLE] server shutting down\r\n").await?;
-                    break;
                 }
-            };
-            if woke {
                 let mut s = session
                     .take()
                     .ok_or_else(|| std::io::Error::other("session lost"))?;
@@ -240,10 +243,12 @@ impl ImapListener {
                 })
                 .await
                 .map_err(std::io::Error::other)?;
-                session = Some(s);
                 stream.io().write_all(&out).await?;
-                // Back to waiting without running the session: nothing new came in.
-                input = Some(Vec::new());
+                let closing = s.is_closing();
+                session = Some(s);
+                if closing {
+                    break 'conn;
+                }
             }
         }
         let _ = stream.io().shutdown().await;

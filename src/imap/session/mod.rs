@@ -158,6 +158,11 @@ impl Session {
         out
     }
 
+    /// Whether the session has said BYE and the connection should close.
+    pub fn is_closing(&self) -> bool {
+        self.state == State::Logout
+    }
+
     /// The authenticated user, for the driver's per-user connection count and logs.
     pub fn user(&self) -> Option<&str> {
         self.login.as_ref().map(|l| l.user.as_str())

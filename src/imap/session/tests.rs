@@ -282,3 +282,15 @@ fn before_login_a_peer_cannot_send_big_literals() {
     let r = t.send(&format!("{}\r\n", "y".repeat(5000)));
     assert!(r.starts_with("e OK [APPENDUID"), "{r}");
 }
+
+#[test]
+fn a_selected_mailbox_deleted_by_another_session_ends_with_bye() {
+    let mut t = T::logged_in();
+    assert!(t.send("a CREATE Work\r\n").starts_with("a OK"));
+    assert!(t.send("b SELECT Work\r\n").contains("b OK"));
+    let mut other = crate::imap::store::Account::open(t.dir.path()).unwrap();
+    other.delete("Work").unwrap();
+    let r = t.send("c NOOP\r\n");
+    assert!(r.starts_with("* BYE [UNAVAILABLE] mailbox Work"), "{r}");
+    assert!(t.s.is_closing());
+}
