@@ -389,19 +389,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .keys()
             .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))
             .collect();
+        let access = |name: &str, implicit_tls: bool| crate::net::conn::Access {
+            hostname: hostname.clone(),
+            implicit_tls,
+            pool: backend.pool.clone(),
+            tls: tls_store.clone(),
+            limiter: limiters[name].clone(),
+            mynetworks: mynetworks.clone(),
+            plaintext_loopback,
+        };
         let imap_hub = crate::imap::watch::Hub::new();
         let imap_users = crate::imap::server::UserSessions::new(imap_per_user);
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
             if name.starts_with("imap") {
                 let imap = crate::imap::server::ImapListener {
-                    hostname: hostname.clone(),
-                    implicit_tls: name == "imaps",
-                    pool: backend.pool.clone(),
-                    tls: tls_store.clone(),
-                    limiter: limiters[&name].clone(),
-                    mynetworks: mynetworks.clone(),
-                    plaintext_loopback,
+                    access: access(&name, name == "imaps"),
                     append_limit: base.max_message_size,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
@@ -411,13 +414,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             }
             if name.starts_with("pop3") {
                 let pop = crate::pop3::server::Pop3Listener {
-                    hostname: hostname.clone(),
-                    implicit_tls: name == "pop3s",
-                    pool: backend.pool.clone(),
-                    tls: tls_store.clone(),
-                    limiter: limiters[&name].clone(),
-                    mynetworks: mynetworks.clone(),
-                    plaintext_loopback,
+                    access: access(&name, name == "pop3s"),
                 };
                 tasks.spawn(Arc::new(pop).run(listener, shutdown.clone()));
                 continue;

@@ -15,19 +15,20 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsAcceptor;
 
 use super::session::{Action, Config, LoginResult, Session};
 use super::watch::{Hub, Subscription};
-use crate::net::conn::{Stream, accept_loop, is_banned, refuse};
+use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::net::dbpool::DbPool;
-use crate::net::limits::ConnLimiter;
 use crate::net::shutdown::Shutdown;
-use crate::net::tls::TlsStore;
 
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const PREAUTH_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+const REFUSALS: Refusals = Refusals {
+    busy: "* BYE [UNAVAILABLE] too many connections; try again later\r\n",
+    banned: "* BYE [UNAVAILABLE] too many failed logins from your address; try again later\r\n",
+};
+
 /// IDLE re-checks the folder this often even without a wakeup: a safety net for writers
 /// inotify cannot see (NFS, watch limits).
 const IDLE_RECHECK: Duration = Duration::from_secs(30);
@@ -83,13 +84,7 @@ impl UserSessions {
 
 /// One IMAP listener: `imap` (STARTTLS) or `imaps` (implicit TLS).
 pub struct ImapListener {
-    pub hostname: String,
-    pub implicit_tls: bool,
-    pub pool: Arc<DbPool>,
-    pub tls: Arc<TlsStore>,
-    pub limiter: Arc<ConnLimiter>,
-    pub mynetworks: Vec<ipnet::IpNet>,
-    pub plaintext_loopback: bool,
+    pub access: Access,
     pub append_limit: u64,
     pub hub: Arc<Hub>,
     pub users: Arc<UserSessions>,
@@ -105,45 +100,19 @@ impl ImapListener {
     }
 
     async fn connection(self: Arc<Self>, tcp: TcpStream, peer: SocketAddr, shutdown: Shutdown) {
-        let ip = peer.ip();
-        let Ok(_permit) = self.limiter.try_acquire(ip) else {
-            tracing::warn!(%peer, "IMAP connection refused: limit reached");
-            refuse(
-                tcp,
-                "* BYE [UNAVAILABLE] too many connections; try again later\r\n",
-            )
-            .await;
+        let Some(a) = self.access.admit(tcp, peer, &REFUSALS).await else {
             return;
         };
-        let banned = is_banned(&self.pool, ip).await;
-        if banned {
-            refuse(
-                tcp,
-                "* BYE [UNAVAILABLE] too many failed logins from your address; try again later\r\n",
-            )
-            .await;
-            return;
-        }
-        let _ = tcp.set_nodelay(true);
-        let tls_cfg = self.tls.get();
-        let stream = if self.implicit_tls {
-            let Some(tc) = tls_cfg.clone() else { return };
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp)).await {
-                Ok(Ok(s)) => Stream::Tls(Box::new(s)),
-                _ => return,
-            }
-        } else {
-            Stream::Plain(tcp)
-        };
+        let _permit = a.permit;
         let cfg = Config {
-            hostname: self.hostname.clone(),
-            tls_active: self.implicit_tls,
-            tls_available: tls_cfg.is_some() && !self.implicit_tls,
-            plaintext_ok: self.implicit_tls
-                || self.mynetworks.iter().any(|n| n.contains(&ip))
-                || (self.plaintext_loopback && ip.is_loopback()),
+            hostname: self.access.hostname.clone(),
+            tls_active: a.tls_active,
+            tls_available: a.tls_available,
+            plaintext_ok: a.plaintext_ok,
             append_limit: self.append_limit,
         };
+        let ip = peer.ip();
+        let (stream, tls_cfg) = (a.stream, a.tls);
         if let Err(e) = self
             .drive(stream, Session::new(cfg), ip, tls_cfg, shutdown)
             .await
@@ -187,14 +156,11 @@ impl ImapListener {
                     let (Some(tc), Stream::Plain(tcp)) = (tls_cfg.clone(), stream) else {
                         return Ok(());
                     };
-                    let tls =
-                        tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp))
-                            .await
-                            .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
+                    let tls = handshake(tcp, tc).await?;
                     if let Some(s) = session.as_mut() {
                         s.tls_started();
                     }
-                    stream = Stream::Tls(Box::new(tls));
+                    stream = tls;
                     continue;
                 }
                 Action::Idle(dir) => {
@@ -264,7 +230,7 @@ impl ImapListener {
         ip: IpAddr,
         slot: &mut Option<UserSlot>,
     ) -> std::io::Result<(Session, Vec<u8>, Action, Option<PathBuf>)> {
-        let pool = self.pool.clone();
+        let pool = self.access.pool.clone();
         let users = self.users.clone();
         let had_slot = slot.is_some();
         let (s, out, action, new_slot) = tokio::task::spawn_blocking(move || {

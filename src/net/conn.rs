@@ -1,6 +1,7 @@
 //! What every daemon does with a connection before its protocol starts: the accept loop
-//! with graceful drain, the per-IP ban check, one stream type for plain TCP and TLS, and a
-//! one-line refusal.
+//! with graceful drain, the per-IP ban check, one stream type for plain TCP and TLS, a
+//! one-line refusal, and for the mailbox-access daemons (IMAP, POP3) the whole admission:
+//! connection limit, ban, implicit TLS, and whether passwords may cross in the clear.
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -10,8 +11,15 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use tokio_rustls::TlsAcceptor;
+
 use super::dbpool::DbPool;
+use super::limits::{ConnLimiter, Permit};
 use super::shutdown::Shutdown;
+use super::tls::TlsStore;
+
+/// How long a TLS handshake may take: a peer that stalls there has not even said hello.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -79,4 +87,82 @@ pub async fn is_banned(pool: &Arc<DbPool>, ip: IpAddr) -> bool {
 pub async fn refuse(mut tcp: TcpStream, line: &str) {
     let _ = tcp.write_all(line.as_bytes()).await;
     let _ = tcp.shutdown().await;
+}
+
+/// Runs the server side of a TLS handshake (implicit TLS, or after STARTTLS/STLS).
+pub async fn handshake(tcp: TcpStream, cfg: Arc<rustls::ServerConfig>) -> std::io::Result<Stream> {
+    let tls = tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(cfg).accept(tcp))
+        .await
+        .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
+    Ok(Stream::Tls(Box::new(tls)))
+}
+
+/// A listener of a mailbox-access protocol: who may connect and how.
+pub struct Access {
+    pub hostname: String,
+    /// Port 993/995: TLS from the first byte.
+    pub implicit_tls: bool,
+    pub pool: Arc<DbPool>,
+    pub tls: Arc<TlsStore>,
+    pub limiter: Arc<ConnLimiter>,
+    pub mynetworks: Vec<ipnet::IpNet>,
+    /// `auth.plaintext = loopback`.
+    pub plaintext_loopback: bool,
+}
+
+/// An admitted connection.
+pub struct Admitted {
+    pub stream: Stream,
+    /// Held for the connection's life.
+    pub permit: Permit,
+    /// The certificate in force when it connected, for a later STARTTLS.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub tls_active: bool,
+    pub tls_available: bool,
+    pub plaintext_ok: bool,
+}
+
+/// The one-line refusals, in the protocol's own syntax.
+pub struct Refusals {
+    pub busy: &'static str,
+    pub banned: &'static str,
+}
+
+impl Access {
+    /// Admits `tcp` or refuses it with the protocol's line (connection limit, ban); `None`
+    /// also when an implicit-TLS handshake fails.
+    pub async fn admit(
+        &self,
+        tcp: TcpStream,
+        peer: SocketAddr,
+        refusals: &Refusals,
+    ) -> Option<Admitted> {
+        let ip = peer.ip();
+        let Ok(permit) = self.limiter.try_acquire(ip) else {
+            tracing::warn!(%peer, "connection refused: limit reached");
+            refuse(tcp, refusals.busy).await;
+            return None;
+        };
+        if is_banned(&self.pool, ip).await {
+            refuse(tcp, refusals.banned).await;
+            return None;
+        }
+        let _ = tcp.set_nodelay(true);
+        let tls = self.tls.get();
+        let stream = if self.implicit_tls {
+            handshake(tcp, tls.clone()?).await.ok()?
+        } else {
+            Stream::Plain(tcp)
+        };
+        Some(Admitted {
+            stream,
+            permit,
+            tls_active: self.implicit_tls,
+            tls_available: tls.is_some() && !self.implicit_tls,
+            plaintext_ok: self.implicit_tls
+                || self.mynetworks.iter().any(|n| n.contains(&ip))
+                || (self.plaintext_loopback && ip.is_loopback()),
+            tls,
+        })
+    }
 }

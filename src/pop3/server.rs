@@ -11,32 +11,26 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsAcceptor;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
-use crate::net::conn::{Stream, accept_loop, is_banned, refuse};
+use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::net::dbpool::DbPool;
-use crate::net::limits::ConnLimiter;
 use crate::net::shutdown::Shutdown;
-use crate::net::tls::TlsStore;
+
+const REFUSALS: Refusals = Refusals {
+    busy: "-ERR [SYS/TEMP] too many connections; try again later\r\n",
+    banned: "-ERR [AUTH] too many failed logins from your address; try again later\r\n",
+};
 
 /// RFC 1939 §3: the inactivity autologout timer must be at least 10 minutes.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
-/// TLS handshakes get less: a peer that stalls there has not even said hello.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long shutdown waits for sessions in flight.
 const DRAIN: Duration = Duration::from_secs(30);
 
 /// One POP3 listener: `pop3` (STLS) or `pop3s` (implicit TLS).
 pub struct Pop3Listener {
-    pub hostname: String,
-    pub implicit_tls: bool,
-    pub pool: Arc<DbPool>,
-    pub tls: Arc<TlsStore>,
-    pub limiter: Arc<ConnLimiter>,
-    pub mynetworks: Vec<ipnet::IpNet>,
-    pub plaintext_loopback: bool,
+    pub access: Access,
 }
 
 impl Pop3Listener {
@@ -49,44 +43,18 @@ impl Pop3Listener {
     }
 
     async fn connection(self: Arc<Self>, tcp: TcpStream, peer: SocketAddr, shutdown: Shutdown) {
-        let ip = peer.ip();
-        let Ok(_permit) = self.limiter.try_acquire(ip) else {
-            tracing::warn!(%peer, "POP3 connection refused: limit reached");
-            refuse(
-                tcp,
-                "-ERR [SYS/TEMP] too many connections; try again later\r\n",
-            )
-            .await;
+        let Some(a) = self.access.admit(tcp, peer, &REFUSALS).await else {
             return;
         };
-        let banned = is_banned(&self.pool, ip).await;
-        if banned {
-            refuse(
-                tcp,
-                "-ERR [AUTH] too many failed logins from your address; try again later\r\n",
-            )
-            .await;
-            return;
-        }
-        let _ = tcp.set_nodelay(true);
-        let tls_cfg = self.tls.get();
-        let stream = if self.implicit_tls {
-            let Some(tc) = tls_cfg.clone() else { return };
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp)).await {
-                Ok(Ok(s)) => Stream::Tls(Box::new(s)),
-                _ => return,
-            }
-        } else {
-            Stream::Plain(tcp)
-        };
+        let _permit = a.permit;
         let cfg = Config {
-            hostname: self.hostname.clone(),
-            tls_active: self.implicit_tls,
-            tls_available: tls_cfg.is_some() && !self.implicit_tls,
-            plaintext_ok: self.implicit_tls
-                || self.mynetworks.iter().any(|n| n.contains(&ip))
-                || (self.plaintext_loopback && ip.is_loopback()),
+            hostname: self.access.hostname.clone(),
+            tls_active: a.tls_active,
+            tls_available: a.tls_available,
+            plaintext_ok: a.plaintext_ok,
         };
+        let ip = peer.ip();
+        let (stream, tls_cfg) = (a.stream, a.tls);
         if let Err(e) = self
             .drive(stream, Session::new(cfg), ip, tls_cfg, shutdown)
             .await
@@ -128,7 +96,7 @@ impl Pop3Listener {
                 .take()
                 .ok_or_else(|| std::io::Error::other("session lost"))?;
             s.receive(&buf[..n]);
-            let pool = self.pool.clone();
+            let pool = self.access.pool.clone();
             let (s, out, action) = tokio::task::spawn_blocking(move || {
                 let mut out = Vec::new();
                 let action = step(&mut s, &mut out, &pool, ip);
@@ -145,14 +113,11 @@ impl Pop3Listener {
                     let (Some(tc), Stream::Plain(tcp)) = (tls_cfg.clone(), stream) else {
                         return Ok(());
                     };
-                    let tls =
-                        tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(tc).accept(tcp))
-                            .await
-                            .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
+                    let tls = handshake(tcp, tc).await?;
                     if let Some(s) = session.as_mut() {
                         s.tls_started();
                     }
-                    stream = Stream::Tls(Box::new(tls));
+                    stream = tls;
                 }
             }
         }
