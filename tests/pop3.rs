@@ -2,6 +2,10 @@
 //! mail delivered through its own SMTP listener, fetched with Python's poplib, raw sockets,
 //! fetchmail, getmail6 and curl. Needs python3, curl, fetchmail and getmail6.
 
+#[path = "common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
+
 #[path = "pop3/clients.rs"]
 mod clients;
 #[path = "pop3/harness.rs"]

@@ -169,9 +169,17 @@ fn nothing_listening_fails_clearly() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
 }
 
+#[path = "common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
+
 #[path = "pop3/harness.rs"]
 #[allow(dead_code)]
 mod pop3_harness;
+
+#[path = "imap/harness.rs"]
+#[allow(dead_code)]
+mod imap_harness;
 
 #[test]
 fn pop3_stls_and_pop3s_against_our_server() {
@@ -208,6 +216,41 @@ fn pop3_stls_and_pop3s_against_our_server() {
     assert_eq!(step(&j, "auth")["status"], "pass", "{j}");
     let tls = format!("localhost:{}", srv.port("pop3s"));
     let (o, j) = test_cmd(&["pop3", &tls, "--tls"], None);
+    assert!(o.status.success(), "{j}");
+    assert_eq!(
+        step(&j, "certificate")["status"],
+        "warn",
+        "self-signed: {j}"
+    );
+}
+
+#[test]
+fn imap_starttls_and_imaps_against_our_server() {
+    let dir = imap_harness::data_dir(false);
+    let srv = imap_harness::Server::start(dir.path());
+    let plain = format!("localhost:{}", srv.port("imap"));
+    let (o, j) = test_cmd(
+        &[
+            "imap",
+            &plain,
+            "--starttls",
+            "--user",
+            "alice@example.test",
+            "--password-stdin",
+        ],
+        Some(&format!("{}\n", imap_harness::PASSWORD)),
+    );
+    assert!(o.status.success(), "{j}");
+    assert!(
+        step(&j, "greeting")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("LOGINDISABLED"),
+        "no password before TLS: {j}"
+    );
+    assert_eq!(step(&j, "auth")["status"], "pass", "{j}");
+    let tls = format!("localhost:{}", srv.port("imaps"));
+    let (o, j) = test_cmd(&["imap", &tls, "--tls"], None);
     assert!(o.status.success(), "{j}");
     assert_eq!(
         step(&j, "certificate")["status"],

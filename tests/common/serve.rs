@@ -1,16 +1,18 @@
 //! Running `mailctl serve` in a test: spawn it, read the `listening NAME ADDR` lines it prints
-//! on stderr, and stop it with SIGTERM.
+//! on stderr, keep its whole log for failure messages, and stop it with SIGTERM.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Serve {
     pub child: Child,
     pub listeners: BTreeMap<String, String>,
     pub lines: Receiver<String>,
+    log: Arc<Mutex<String>>,
 }
 
 impl Serve {
@@ -24,11 +26,13 @@ impl Serve {
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = Arc::new(Mutex::new(String::new()));
+        let log2 = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
+                log2.lock().unwrap().push_str(&format!("{line}\n"));
+                // Nobody reading the lines any more is fine: the log still fills.
+                let _ = tx.send(line);
             }
         });
         let mut listeners = BTreeMap::new();
@@ -42,14 +46,19 @@ impl Serve {
                 listeners.insert(name.to_string(), addr.to_string());
             }
         }
-        assert!(
-            listeners.len() >= want,
-            "serve reported {listeners:?}, expected {want} listeners"
-        );
+        if listeners.len() < want {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "serve reported {listeners:?}, expected {want} listeners; its log:\n{}",
+                log.lock().unwrap()
+            );
+        }
         Serve {
             child,
             listeners,
             lines: rx,
+            log,
         }
     }
 
@@ -57,6 +66,11 @@ impl Serve {
         self.listeners
             .get(name)
             .unwrap_or_else(|| panic!("no listener {name}: {:?}", self.listeners))
+    }
+
+    /// Everything the server wrote on stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
     }
 
     pub fn id(&self) -> u32 {

@@ -7,12 +7,13 @@
 //! the scripts under `tests/imap/py/` do, sharing `imapt.py`.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use super::serve::Serve;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
 pub const PASSWORD: &str = "correct horse battery";
@@ -81,9 +82,8 @@ pub fn alice_maildir(dir: &Path) -> PathBuf {
 }
 
 pub struct Server {
-    child: Child,
+    serve: Serve,
     pub ports: HashMap<String, SocketAddr>,
-    log: Arc<Mutex<String>>,
     data: PathBuf,
 }
 
@@ -96,44 +96,15 @@ impl Server {
         for l in LISTENERS {
             cmd.args(["--listen", &format!("{l}=127.0.0.1:0")]);
         }
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let log2 = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("listening ") {
-                    let _ = tx.send(rest.to_string());
-                }
-                log2.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let mut ports = HashMap::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while ports.len() < LISTENERS.len() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "server did not report its listeners: {}",
-                    log.lock().unwrap()
-                );
-            };
-            let (name, addr) = line.split_once(' ').unwrap();
-            ports.insert(name.to_string(), addr.parse().unwrap());
-        }
+        let serve = Serve::spawn(cmd, LISTENERS.len());
+        let ports = serve
+            .listeners
+            .iter()
+            .map(|(n, a)| (n.clone(), a.parse().unwrap()))
+            .collect();
         Server {
-            child,
+            serve,
             ports,
-            log,
             data: dir.to_path_buf(),
         }
     }
@@ -143,12 +114,12 @@ impl Server {
     }
 
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        self.serve.log()
     }
 
     /// Panics (with the server's log) if the process has exited.
     pub fn assert_alive(&mut self) {
-        let status = self.child.try_wait().unwrap();
+        let status = self.serve.child.try_wait().unwrap();
         assert!(
             status.is_none(),
             "server died ({status:?}):\n{}",
@@ -189,23 +160,24 @@ impl Server {
             .env("IMAP_CERT", self.data.join("tls/cert.pem"))
             .env("ALICE_MAILDIR", alice_maildir(&self.data))
             .env("BOB_MAILDIR", self.data.join("mail/example.test/bob"))
-            .env("SERVER_PID", self.child.id().to_string());
+            .env("SERVER_PID", self.serve.id().to_string());
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         // SAFETY: kill(2) on our own child; SIGTERM first so a graceful stop is exercised.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let child = &mut self.serve.child;
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
+            if let Ok(Some(_)) = child.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 

@@ -3,12 +3,13 @@
 //! scripts (poplib, smtplib, raw sockets) as clients.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::serve::Serve;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
 pub const PASSWORD: &str = "correct horse battery";
@@ -72,9 +73,8 @@ pub fn data_dir() -> tempfile::TempDir {
 }
 
 pub struct Server {
-    child: Child,
+    serve: Serve,
     pub ports: HashMap<String, SocketAddr>,
-    log: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -86,39 +86,13 @@ impl Server {
         for l in LISTENERS {
             cmd.args(["--listen", &format!("{l}=127.0.0.1:0")]);
         }
-        let mut child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let log2 = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("listening ") {
-                    let _ = tx.send(rest.to_string());
-                }
-                log2.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let mut ports = HashMap::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while ports.len() < LISTENERS.len() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = child.kill();
-                panic!(
-                    "server did not report its listeners: {}",
-                    log.lock().unwrap()
-                );
-            };
-            let (name, addr) = line.split_once(' ').unwrap();
-            ports.insert(name.to_string(), addr.parse().unwrap());
-        }
-        Server { child, ports, log }
+        let serve = Serve::spawn(cmd, LISTENERS.len());
+        let ports = serve
+            .listeners
+            .iter()
+            .map(|(n, a)| (n.clone(), a.parse().unwrap()))
+            .collect();
+        Server { serve, ports }
     }
 
     pub fn port(&self, name: &str) -> String {
@@ -126,18 +100,18 @@ impl Server {
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.serve.id()
     }
 
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        self.serve.log()
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.serve.child.kill();
+        let _ = self.serve.child.wait();
     }
 }
 
