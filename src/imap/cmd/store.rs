@@ -22,15 +22,6 @@ pub(crate) fn store(
     if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
-    if sel.read_only {
-        s.finish(
-            tag,
-            uid,
-            "NO [READ-ONLY] mailbox was selected with EXAMINE",
-            out,
-        );
-        return None;
-    }
     if unchanged_since.is_some() {
         s.enabled.condstore = true;
     }
@@ -114,15 +105,6 @@ pub(crate) fn copy(
     if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
-    if is_move && sel.read_only {
-        s.finish(
-            tag,
-            true,
-            "NO [READ-ONLY] mailbox was selected with EXAMINE",
-            out,
-        );
-        return None;
-    }
     let dest = name_or_no(tag, wire, out)?;
     let seqs = super::resolve(s, set, uid);
     if seqs.is_empty() {
@@ -190,15 +172,6 @@ pub(crate) fn expunge(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let sel = s.selected.as_ref()?;
-    if sel.read_only {
-        s.finish(
-            tag,
-            true,
-            "NO [READ-ONLY] mailbox was selected with EXAMINE",
-            out,
-        );
-        return None;
-    }
     let only: Option<Vec<u32>> = uids.map(|set| {
         super::resolve(s, set, true)
             .into_iter()

@@ -294,3 +294,26 @@ fn a_selected_mailbox_deleted_by_another_session_ends_with_bye() {
     assert!(r.starts_with("* BYE [UNAVAILABLE] mailbox Work"), "{r}");
     assert!(t.s.is_closing());
 }
+
+#[test]
+fn an_examined_mailbox_refuses_every_change() {
+    let mut t = T::logged_in();
+    t.deliver("Subject: one\r\n\r\nfirst\r\n");
+    assert!(t.send("a EXAMINE INBOX\r\n").contains("a OK [READ-ONLY]"));
+    for cmd in [
+        "STORE 1 +FLAGS (\\Seen)",
+        "EXPUNGE",
+        "MOVE 1 Trash",
+        "UID EXPUNGE 1",
+    ] {
+        let r = t.send(&format!("b {cmd}\r\n"));
+        assert!(r.contains("b NO [READ-ONLY]"), "{cmd}: {r}");
+    }
+    assert!(t.send("c COPY 1 Trash\r\n").contains("c OK [COPYUID"));
+    // FETCH BODY[] does not set \Seen in a read-only mailbox.
+    let r = t.send("d FETCH 1 (BODY[] FLAGS)\r\n");
+    assert!(
+        r.contains("FLAGS (\\Recent)") || r.contains("FLAGS ()"),
+        "{r}"
+    );
+}
