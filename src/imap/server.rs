@@ -165,10 +165,24 @@ impl ImapListener {
                 }
                 Action::Idle(dir) => {
                     if idle.as_ref().is_none_or(|sub| sub.dir() != dir) {
-                        idle = Some(self.hub.subscribe(&dir));
+                        // Adding an inotify watch waits on notify's thread: not on a worker.
+                        let hub = self.hub.clone();
+                        let old = idle.take();
+                        let sub = tokio::task::spawn_blocking(move || {
+                            drop(old);
+                            hub.subscribe(&dir)
+                        })
+                        .await
+                        .map_err(std::io::Error::other)?;
+                        idle = Some(sub);
                     }
                 }
-                Action::NeedInput => idle = None,
+                Action::NeedInput => {
+                    // The last subscriber's drop removes the watch, which also waits.
+                    if let Some(sub) = idle.take() {
+                        tokio::task::spawn_blocking(move || drop(sub));
+                    }
+                }
             }
             let timeout = if slot.is_some() || session.as_ref().is_some_and(|s| s.user().is_some())
             {
@@ -216,6 +230,9 @@ impl ImapListener {
                     break 'conn;
                 }
             }
+        }
+        if let Some(sub) = idle.take() {
+            tokio::task::spawn_blocking(move || drop(sub));
         }
         let _ = stream.io().shutdown().await;
         Ok(())
