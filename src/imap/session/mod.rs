@@ -212,6 +212,10 @@ impl Session {
             if out.len() >= FLUSH_AT {
                 return Action::Flush;
             }
+            // A login in flight: pipelined commands wait in the framer for its answer.
+            if matches!(self.pending, Pending::Login { .. }) {
+                return Action::NeedInput;
+            }
             let Some(frame) = self.framer.next() else {
                 return match (&self.pending, &self.selected) {
                     (Pending::Idle { .. }, Some(s)) => Action::Idle(s.dir().to_path_buf()),
@@ -266,12 +270,8 @@ impl Session {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::SaslResponse { tag } => return self.sasl_response(&tag, &line, out),
             Pending::Idle { tag } => return self.idle_input(&tag, &line, out),
-            // A login in flight: nothing else is read until the driver answers.
-            p @ Pending::Login { .. } => {
-                self.pending = p;
-                return None;
-            }
-            Pending::Fetch(_) | Pending::None => {}
+            // Login: poll reads no frame until it is answered; Fetch: resumed before.
+            Pending::Login { .. } | Pending::Fetch(_) | Pending::None => {}
         }
         let cmd = match parse_command(&line) {
             Ok(c) => c,

@@ -317,3 +317,26 @@ fn an_examined_mailbox_refuses_every_change() {
         "{r}"
     );
 }
+
+#[test]
+fn commands_pipelined_behind_a_login_wait_for_its_answer() {
+    let mut t = T::new(true);
+    t.s.receive(b"a LOGIN alice secret\r\nb SELECT INBOX\r\n");
+    let mut out = Vec::new();
+    assert!(matches!(t.s.poll(&mut out), Action::Authenticate { .. }));
+    // Polled again before the answer: nothing is read, nothing lost.
+    assert_eq!(t.s.poll(&mut out), Action::NeedInput);
+    assert!(out.is_empty());
+    let ok = LoginResult::Ok {
+        user: "alice".into(),
+        maildir: t.dir.path().to_path_buf(),
+        quota: 0,
+    };
+    assert!(t.s.login_result(ok, &mut out).is_none());
+    assert_eq!(t.s.poll(&mut out), Action::NeedInput);
+    let r = String::from_utf8(out).unwrap();
+    assert!(
+        r.starts_with("a OK") && r.contains("b OK [READ-WRITE]"),
+        "{r}"
+    );
+}
