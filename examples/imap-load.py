@@ -5,7 +5,8 @@
      logged in, INBOX selected, in IDLE: the server's RSS growth divided by N;
   2. FETCH of 1,000 messages' headers and bodies (UID FETCH 1:* (BODY.PEEK[HEADER] BODY.PEEK[TEXT]));
   3. SEARCH TEXT over 10,000 messages;
-  4. SELECT of a 100,000-message mailbox, the first time (the index is built) and again.
+  4. SELECT of a 100,000-message mailbox, the first time (the index is built), right after,
+     and once settled.
 
 Messages are written straight into the Maildirs (as another delivery agent would), so the
 figures are IMAP's alone. Everything stays on 127.0.0.1, every loop is bounded, and the
@@ -139,7 +140,13 @@ def main():
 
         # 4. SELECT of the big mailbox.
         m = login("big")
-        for attempt in ("first (builds the index)", "again"):
+        # The first SELECT indexes the folder and moves every file from new/ to cur/. The
+        # store trusts a directory's mtime only once it is 2 s old, so the next SELECTs
+        # rescan the directory until one after that has confirmed it; "settled" is the
+        # everyday case.
+        for attempt in ("first (builds the index)", "again (rescans)", "2.5 s later (rescans once more)", "settled"):
+            if attempt.startswith("2.5"):
+                time.sleep(2.5)
             t = time.time()
             typ, d = m.select("INBOX")
             dt = time.time() - t
