@@ -445,7 +445,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
 
     // A CSV with a broken line in the middle imports nothing.
     let csv = e.dir.path().join("users.csv");
-    std::fs::write(&csv, "address,password\nc1@example.test,password1\nnot-an-address,password2\nc3@example.test,\"pass,word3\",1G\n").unwrap();
+    std::fs::write(&csv, "address,password\nc1@example.test,tr0ub4dor1\nnot-an-address,tr0ub4dor2\nc3@example.test,\"pass,word3\",1G\n").unwrap();
     let o = e.run(&["user", "import", csv.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("line 3:"), "{}", stderr(&o));
@@ -708,4 +708,58 @@ fn provisioning_example_runs_and_is_idempotent() {
         assert_eq!(j["users"], 2);
         assert_eq!(j["aliases"], 2);
     }
+}
+
+#[test]
+fn guessable_passwords_and_malformed_hashes_are_refused_up_front() {
+    let e = Env::with_users();
+    // The address, its local part (any case) and the commonest passwords are refused, with the
+    // reason and the flag that overrides it; --allow-weak is for scripts that must.
+    for weak in [
+        "davedave@example.test",
+        "DaveDave",
+        "evadevad",
+        "Password123",
+        "qwertyuiop",
+    ] {
+        let o = e.run_stdin(
+            &["user", "add", "davedave@example.test", "--password-stdin"],
+            &format!("{weak}\n"),
+        );
+        assert_eq!(code(&o), 1, "{weak} was accepted");
+        assert!(
+            stderr(&o).contains("--allow-weak"),
+            "{weak}: {}",
+            stderr(&o)
+        );
+    }
+    let o = e.run_stdin(
+        &["user", "add", "davedave@example.test", "--password-stdin"],
+        "davedave\n",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("local part"), "{}", stderr(&o));
+    let o = e.run_stdin(
+        &[
+            "user",
+            "add",
+            "davedave@example.test",
+            "--password-stdin",
+            "--allow-weak",
+        ],
+        "davedave\n",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // A truncated SHA512-CRYPT hash would lock the user out at the first login: refused now.
+    let o = e.run(&[
+        "user",
+        "add",
+        "erin@example.test",
+        "--password-hash",
+        "{SHA512-CRYPT}$6$abc$xyz",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("malformed"), "{}", stderr(&o));
+    assert_eq!(code(&e.run(&["user", "show", "erin@example.test"])), 1);
 }

@@ -119,15 +119,55 @@ pub fn classify(stored: &str) -> Result<(Scheme, &str), AuthError> {
 pub fn validate_hash(stored: &str) -> Result<(), AuthError> {
     let (scheme, hash) = classify(stored)?;
     let ok = match scheme {
-        Scheme::Argon2 => PasswordHash::new(hash).is_ok(),
-        Scheme::ShaCrypt => sha_crypt::PasswordHashRef::new(hash).is_ok(),
-        Scheme::Bcrypt => hash.len() == 60,
+        Scheme::Argon2 => {
+            PasswordHash::new(hash).is_ok_and(|h| h.salt.is_some() && h.hash.is_some())
+        }
+        Scheme::ShaCrypt => {
+            sha_crypt::PasswordHashRef::new(hash).is_ok() && sha_crypt_well_formed(hash)
+        }
+        Scheme::Bcrypt => bcrypt_well_formed(hash),
     };
     if ok {
         Ok(())
     } else {
         Err(AuthError::BadHash("the password hash is malformed".into()))
     }
+}
+
+/// The crypt(3) base-64 alphabet used by SHA-crypt and bcrypt (in different orders).
+fn is_crypt_b64(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
+}
+
+/// `$5$`/`$6$[rounds=N$]salt$digest`: the digest is 43 (SHA-256) or 86 (SHA-512) characters.
+/// sha-crypt's own parser accepts a truncated digest, which would only fail at first login.
+fn sha_crypt_well_formed(hash: &str) -> bool {
+    let digest_len = if hash.starts_with("$6$") { 86 } else { 43 };
+    let mut fields = hash[3..].split('$');
+    let mut salt = fields.next();
+    if salt.is_some_and(|f| f.starts_with("rounds=")) {
+        salt = fields.next();
+    }
+    let digest = fields.next();
+    fields.next().is_none()
+        && salt.is_some_and(|s| !s.is_empty() && !s.contains(':'))
+        && digest.is_some_and(|d| d.len() == digest_len && is_crypt_b64(d))
+}
+
+/// `$2y$NN$` + 22 characters of salt + 31 of digest, cost 04..=31.
+fn bcrypt_well_formed(hash: &str) -> bool {
+    let Some(rest) = hash.get(4..) else {
+        return false;
+    };
+    let Some((cost, body)) = rest.split_once('$') else {
+        return false;
+    };
+    hash.len() == 60
+        && cost.len() == 2
+        && cost.parse::<u32>().is_ok_and(|c| (4..=31).contains(&c))
+        && body.len() == 53
+        && is_crypt_b64(body)
 }
 
 /// Whether `password` matches the stored hash. Malformed hashes never match.
@@ -244,6 +284,22 @@ mod tests {
         ));
         assert!(verify_password(&format!("{{BLF-CRYPT}}{BCRYPT}"), "secret"));
         assert!(verify_password(&format!("{{CRYPT}}{SHA512}"), "secret"));
+    }
+
+    #[test]
+    fn truncated_or_garbled_imports_are_refused_at_import() {
+        for bad in [
+            "{SHA512-CRYPT}$6$abc$xyz",
+            "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN",
+            "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1$x",
+            "$5$salt$short",
+            "{BLF-CRYPT}$2y$99$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01",
+            "$2y$10$abcdefghijklmnopqrstu!vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0",
+            "{ARGON2ID}$argon2id$v=19$m=19456,t=2,p=1",
+        ] {
+            assert!(validate_hash(bad).is_err(), "{bad} was accepted");
+        }
+        validate_hash("$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1").unwrap();
     }
 
     #[test]

@@ -69,6 +69,9 @@ pub enum Cmd {
         /// Import the good lines and report the bad ones instead of importing nothing.
         #[arg(long)]
         skip_bad: bool,
+        /// Accept plain passwords that are the address, its local part or a common password.
+        #[arg(long)]
+        allow_weak: bool,
     },
 }
 
@@ -378,7 +381,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 return Err(super::Exit(1).into());
             }
         }
-        Cmd::Import { file, skip_bad } => import::run(ctx, &file, skip_bad)?,
+        Cmd::Import {
+            file,
+            skip_bad,
+            allow_weak,
+        } => import::run(ctx, &file, skip_bad, allow_weak)?,
     }
     Ok(())
 }

@@ -57,7 +57,7 @@ struct Entry {
     quota: u64,
 }
 
-pub fn run(ctx: &Ctx, file: &Path, skip_bad: bool) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, file: &Path, skip_bad: bool, allow_weak: bool) -> anyhow::Result<()> {
     let f = std::fs::File::open(file)
         .map_err(|e| Fail::new(format!("cannot open {}: {e}", file.display())))?;
     let mut db = ctx.db()?;
@@ -100,7 +100,7 @@ pub fn run(ctx: &Ctx, file: &Path, skip_bad: bool) -> anyhow::Result<()> {
         {
             continue;
         }
-        match parse_line(text) {
+        match parse_line(text, allow_weak) {
             Ok(e) => {
                 if !seen.insert(e.0.clone()) {
                     errors.push(LineError {
@@ -235,7 +235,7 @@ fn report_errors(ctx: &Ctx, errors: &[LineError], imported: usize) -> anyhow::Re
     Ok(())
 }
 
-fn parse_line(text: &str) -> Result<(Address, Secret, u64), String> {
+fn parse_line(text: &str, allow_weak: bool) -> Result<(Address, Secret, u64), String> {
     let fields = split_csv(text)?;
     if fields.len() < 2 || fields.len() > 3 {
         return Err(format!(
@@ -250,6 +250,10 @@ fn parse_line(text: &str) -> Result<(Address, Secret, u64), String> {
         Secret::Hash(secret.clone())
     } else {
         crate::cli::password::check(secret)?;
+        if !allow_weak {
+            crate::cli::password::check_guessable(secret, &address.to_string())
+                .map_err(|e| format!("{e} (--allow-weak imports it anyway)"))?;
+        }
         Secret::Plain(secret.clone())
     };
     let quota = match fields.get(2).map(|q| q.trim()).filter(|q| !q.is_empty()) {
@@ -375,17 +379,17 @@ mod tests {
 
     #[test]
     fn lines() {
-        assert!(matches!(parse_line("a@b.test,$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1").unwrap().1, Secret::Hash(_)));
+        assert!(matches!(parse_line("a@b.test,$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1", false).unwrap().1, Secret::Hash(_)));
         assert!(
-            matches!(parse_line("a@b.test,longenough,1G").unwrap(), (_, Secret::Plain(_), q) if q == 1 << 30)
+            matches!(parse_line("a@b.test,longenough,1G", false).unwrap(), (_, Secret::Plain(_), q) if q == 1 << 30)
         );
         assert!(
-            parse_line("a@b.test,short")
+            parse_line("a@b.test,short", false)
                 .unwrap_err()
                 .contains("shorter")
         );
-        assert!(parse_line("a@@b.test,longenough").is_err());
-        assert!(parse_line("a@b.test").is_err());
-        assert!(parse_line("a@b.test,longenough,lots").is_err());
+        assert!(parse_line("a@@b.test,longenough", false).is_err());
+        assert!(parse_line("a@b.test", false).is_err());
+        assert!(parse_line("a@b.test,longenough,lots", false).is_err());
     }
 }
