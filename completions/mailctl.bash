@@ -3351,7 +3351,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__setup)
-            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --reset-password --tls --services --relay-host --public-ip --service-user --install-service --no-dns-check --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --allow-weak --reset-password --tls --services --relay-host --public-ip --service-user --install-service --no-dns-check --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3467,7 +3467,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__add)
-            opts="-q -v -h --password-stdin --password-hash --random-password --quota --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --password-stdin --password-hash --random-password --allow-weak --quota --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3633,7 +3633,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__import)
-            opts="-q -v -h --skip-bad --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --skip-bad --allow-weak --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3673,7 +3673,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__passwd)
-            opts="-q -v -h --password-stdin --password-hash --random-password --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --password-stdin --password-hash --random-password --allow-weak --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

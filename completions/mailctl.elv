@@ -37,15 +37,15 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
-            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
-            cand dns 'DNS: the records to publish for a domain'
+            cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
-            cand man 'Write man pages for mailctl and every subcommand into DIR'
+            cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;setup'= {
@@ -62,6 +62,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --non-interactive 'Take every answer from flags; fail on any missing one. For provisioning scripts'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --random-password 'Generate a random password and print it once'
+            cand --allow-weak 'Accept a password that is the address, its local part or one of the commonest passwords (for scripts that must set a given password)'
             cand --reset-password 'Change the admin''s password if the mailbox already exists'
             cand --install-service 'Write a systemd unit to /etc/systemd/system/mailctl.service'
             cand --no-dns-check 'Do not run `dns check` at the end (offline installs, CI)'
@@ -70,8 +71,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;status'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -105,8 +106,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;domain;remove'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -181,13 +182,14 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --random-password 'Generate a random password and print it once'
+            cand --allow-weak 'Accept a password that is the address, its local part or one of the commonest passwords (for scripts that must set a given password)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;user;remove'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -226,6 +228,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --random-password 'Generate a random password and print it once'
+            cand --allow-weak 'Accept a password that is the address, its local part or one of the commonest passwords (for scripts that must set a given password)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -244,8 +247,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;user;test-password'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -261,13 +264,14 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;user;import'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --skip-bad 'Import the good lines and report the bad ones instead of importing nothing'
+            cand --allow-weak 'Accept plain passwords that are the address, its local part or a common password'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;user;help'= {
             cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
@@ -319,8 +323,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;alias;remove'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -399,8 +403,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;config;unset'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -456,8 +460,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;queue;show'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -497,8 +501,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;queue;hold'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -574,8 +578,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;ban'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -633,8 +637,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -711,8 +715,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir;import-mbox'= {
             cand --folder 'folder'
@@ -723,8 +727,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir;export-mbox'= {
             cand --format 'format'
@@ -734,8 +738,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir;help'= {
             cand walk 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
@@ -861,8 +865,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;records'= {
             cand --ip 'The server''s public address(es); default: the public_ip setting'
@@ -872,8 +876,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;help'= {
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
@@ -928,8 +932,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dkim;show'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -983,8 +987,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;man'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -993,8 +997,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;help'= {
             cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
@@ -1006,15 +1010,15 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
-            cand serve 'Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo'
+            cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
-            cand dns 'DNS: the records to publish for a domain'
+            cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
-            cand man 'Write man pages for mailctl and every subcommand into DIR'
+            cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;help;setup'= {

@@ -12,7 +12,8 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {
-    /// Directory to write mailctl.1 and mailctl-*.1 into (created if missing).
+    /// Directory to write mailctl.1, mailctl-*.1 and mailctl-settings.5 into (created if
+    /// missing).
     pub dir: PathBuf,
 }
 
@@ -33,10 +34,10 @@ pub fn man(args: ManArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes one page per command and subcommand, named as `man` looks them up.
+/// Writes one page per command and subcommand, named as `man` looks them up, and the page of
+/// settings.
 pub fn write_man_pages(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    clap_mangen::generate_to(super::command(), dir)
+    super::manual::write_man_pages(dir)
 }
 
 /// Writes every completion script into `dir`, named as each shell's loader expects.

@@ -13,6 +13,7 @@ pub mod dns;
 mod domain;
 pub mod generate;
 mod maildir;
+mod manual;
 pub mod password;
 mod probe;
 mod queue;
@@ -27,7 +28,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::core::{DataDir, Db};
 
@@ -87,8 +88,12 @@ pub enum Command {
         args: Vec<String>,
     },
     /// Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin).
-    InstallLinks { dir: PathBuf },
-    /// Run the mail daemons (SMTP, submission); `--dev` for a zero-setup local demo.
+    InstallLinks {
+        /// Directory for the links, e.g. /usr/sbin.
+        dir: PathBuf,
+    },
+    /// Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a
+    /// zero-setup local demo.
     Serve(serve::Args),
     /// List or lift bans of client addresses that failed to log in too often.
     #[command(subcommand)]
@@ -98,7 +103,8 @@ pub enum Command {
     /// Inspect, check and repair Maildirs; import and export mbox.
     #[command(subcommand)]
     Maildir(maildir::Cmd),
-    /// DNS: the records to publish for a domain.
+    /// DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to
+    /// publish.
     #[command(subcommand)]
     Dns(dns::Cmd),
     /// DKIM signing keys: generate, show the record to publish, import.
@@ -108,7 +114,7 @@ pub enum Command {
     Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
     Completions(generate::CompletionsArgs),
-    /// Write man pages for mailctl and every subcommand into DIR.
+    /// Write man pages for mailctl, every subcommand and the settings into DIR.
     Man(generate::ManArgs),
 }
 
@@ -212,7 +218,11 @@ pub fn main() -> ExitCode {
             .collect();
         return sendmail::main(&personality, &rest);
     }
-    let cli = Cli::parse_from(args);
+    let matches = command().get_matches_from(args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let ctx = Ctx {
         data_dir: DataDir::resolve(cli.data_dir.as_deref()),
         json: cli.json,
@@ -304,7 +314,7 @@ pub fn finish(result: anyhow::Result<()>) -> ExitCode {
 
 /// The clap command, for completions, man pages and the test that keeps them current.
 pub fn command() -> clap::Command {
-    Cli::command()
+    manual::with_examples(Cli::command())
 }
 
 /// Turns a core error into a user-facing failure with a hint where one helps.
