@@ -340,7 +340,7 @@ pub fn describe(der: &[u8], host: &str) -> Certificate {
     }
     let not_after = cert.validity().not_after.timestamp();
     let now = chrono::Utc::now().timestamp();
-    let fmt = |t: i64| crate::cli::timestamp(t);
+    let fmt = crate::core::time::rfc3339;
     Certificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),

@@ -763,3 +763,90 @@ fn guessable_passwords_and_malformed_hashes_are_refused_up_front() {
     assert!(stderr(&o).contains("malformed"), "{}", stderr(&o));
     assert_eq!(code(&e.run(&["user", "show", "erin@example.test"])), 1);
 }
+
+/// Every time in every JSON document is RFC 3339 UTC (`...T...Z`), never epoch seconds or a
+/// local time without a zone.
+#[test]
+fn json_times_are_rfc3339_utc() {
+    fn walk(v: &Value, path: &str, bad: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let timey = [
+                        "created",
+                        "until",
+                        "date",
+                        "expires",
+                        "not_after",
+                        "not_before",
+                    ]
+                    .contains(&k.as_str())
+                        || k.ends_with("_at")
+                        || k.starts_with("next_")
+                        || k == "oldest"
+                        || k == "newest"
+                        || k == "last_attempt";
+                    let ok = match v {
+                        Value::String(s) => !timey || chrono_like(s),
+                        Value::Null => true,
+                        Value::Number(_) => !timey,
+                        _ => {
+                            walk(v, &format!("{path}.{k}"), bad);
+                            true
+                        }
+                    };
+                    if !ok {
+                        bad.push(format!("{path}.{k} = {v}"));
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, path, bad)),
+            _ => {}
+        }
+    }
+    fn chrono_like(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z'
+    }
+    let e = Env::with_users();
+    e.ok(&["alias", "add", "team@example.test", "alice@example.test"]);
+    // A mailbox with a message, and a queued message, so that their times are printed too.
+    let mbox = e.dir.path().join("in.mbox");
+    std::fs::write(
+        &mbox,
+        "From a@example.org Sun Dec  6 08:00:00 2026\nFrom: a@example.org\nDate: Sun, 6 Dec 2026 08:00:00 +0000\nSubject: x\n\nbody\n",
+    )
+    .unwrap();
+    e.ok(&[
+        "maildir",
+        "import-mbox",
+        "alice@example.test",
+        mbox.to_str().unwrap(),
+    ]);
+    let o = e.run_stdin(
+        &[
+            "sendmail",
+            "-f",
+            "alice@example.test",
+            "someone@example.org",
+        ],
+        "Subject: queued\n\nbody\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut bad = Vec::new();
+    for args in [
+        &["user", "list"][..],
+        &["user", "show", "alice@example.test"],
+        &["domain", "list"],
+        &["domain", "show", "example.test"],
+        &["alias", "list"],
+        &["status"],
+        &["queue", "list"],
+        &["maildir", "ls", "alice@example.test"],
+        &["ban", "list"],
+        &["maildir", "walk", "alice@example.test"],
+    ] {
+        walk(&e.json(args), &args.join(" "), &mut bad);
+    }
+    assert!(bad.is_empty(), "not RFC 3339 UTC: {bad:#?}");
+}

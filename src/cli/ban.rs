@@ -10,7 +10,10 @@ pub enum Cmd {
     /// Addresses banned now, with when the ban ends.
     List,
     /// Lift the ban on an address and forget its failed logins.
-    Remove { ip: String },
+    Remove {
+        /// The banned client address (IPv4 or IPv6).
+        ip: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
@@ -25,15 +28,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                     output::print("no address is banned")?;
                 }
             } else {
-                let fmt = |t: i64| {
-                    chrono::DateTime::from_timestamp(t, 0)
-                        .map(|d| {
-                            d.with_timezone(&chrono::Local)
-                                .format("%Y-%m-%d %H:%M:%S")
-                                .to_string()
-                        })
-                        .unwrap_or_default()
-                };
+                let fmt = crate::core::time::rfc3339;
                 let table = output::table(
                     &["IP", "UNTIL", "FAILURES"],
                     bans.iter()

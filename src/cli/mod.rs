@@ -338,8 +338,4 @@ pub fn core_fail(e: crate::core::CoreError) -> anyhow::Error {
 }
 
 /// RFC 3339 in UTC, the one timestamp format of every table and JSON document.
-pub fn timestamp(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| secs.to_string())
-}
+pub use crate::core::time::rfc3339 as timestamp;

@@ -8,9 +8,11 @@ use super::{Db, Result, now};
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Ban {
     pub ip: String,
-    /// Unix seconds when the ban ends.
+    /// Unix seconds when the ban ends (RFC 3339 in JSON).
+    #[serde(serialize_with = "super::time::serialize")]
     pub until: i64,
     pub failures: u64,
+    #[serde(serialize_with = "super::time::serialize")]
     pub created: i64,
 }
 

@@ -52,6 +52,7 @@ pub struct QueueEntry {
     pub id: String,
     pub sender: String,
     pub size: u64,
+    #[serde(serialize_with = "super::time::serialize")]
     pub created: i64,
     pub held: bool,
     pub recipients: Vec<RecipientState>,
@@ -63,6 +64,7 @@ pub struct RecipientState {
     pub local: bool,
     pub status: String,
     pub attempts: u32,
+    #[serde(serialize_with = "super::time::serialize")]
     pub next_attempt: i64,
     pub last_error: Option<String>,
 }
@@ -70,6 +72,7 @@ pub struct RecipientState {
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
     pub recipient: String,
+    #[serde(serialize_with = "super::time::serialize")]
     pub at: i64,
     pub host: String,
     pub outcome: String,

@@ -92,7 +92,9 @@ pub struct Stats {
     /// Marked deleted (T) but not expunged.
     pub deleted: u64,
     pub bytes: u64,
+    #[serde(serialize_with = "crate::core::time::serialize_opt")]
     pub oldest: Option<i64>,
+    #[serde(serialize_with = "crate::core::time::serialize_opt")]
     pub newest: Option<i64>,
     /// Files in tmp/: deliveries in progress, or left behind by a crash.
     pub tmp: u64,

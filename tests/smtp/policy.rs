@@ -71,6 +71,15 @@ fn failed_logins_ban_the_address_until_lifted() {
     assert!(greeting.starts_with("421 4.7.0"), "{greeting}");
     let list = mailctl_ok(dir.path(), &["--json", "ban", "list"]);
     assert!(list.contains("\"ip\": \"127.0.0.1\""), "{list}");
+    // Times in JSON are RFC 3339 UTC, as everywhere else.
+    let bans: serde_json::Value = serde_json::from_str(&list).unwrap();
+    for field in ["until", "created"] {
+        let t = bans[0][field].as_str().unwrap_or_default();
+        assert!(
+            t.len() == 20 && t.ends_with('Z') && t.as_bytes()[10] == b'T',
+            "{field}: {list}"
+        );
+    }
     mailctl_ok(dir.path(), &["ban", "remove", "127.0.0.1"]);
     let mut c = Client::connect(srv.submission());
     c.cmd("EHLO raw");
