@@ -326,7 +326,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .create(&queue_dir)?;
     }
     let pool = DbPool::new(data_dir.clone());
-    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
+    // Spool files without a row are what a crash mid-DATA left (no 250 was given). A minute
+    // of age keeps this away from a `sendmail` writing its file right now; younger ones
+    // go in the deliverer's periodic sweep.
+    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(60))?;
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
