@@ -333,6 +333,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
+    let released = crate::smtp::delivery::release_dead_leases(&pool)?;
+    if released > 0 {
+        tracing::info!("took over {released} queue entries from a process that died mid-delivery");
+    }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
     // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
     // must not point back to.

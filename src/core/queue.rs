@@ -287,6 +287,24 @@ impl Db {
         Ok(())
     }
 
+    /// Owners holding unexpired leases now (to find those of a process that died).
+    pub fn queue_lease_owners(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT lease_owner FROM queue_recipients WHERE lease_until > ?1 AND lease_owner != ''",
+        )?;
+        let rows = stmt.query_map([now()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ends the leases of an owner that is gone, keeping them marked as taken before
+    /// (`lease_until` 1, in the past) so the next attempt knows it was interrupted.
+    pub fn queue_release_leases(&self, owner: &str) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE queue_recipients SET lease_until = 1 WHERE lease_owner = ?1 AND lease_until > 1",
+            [owner],
+        )?)
+    }
+
     /// Sets a message aside: its spool file failed verification (`reason`). Its recipients
     /// stay queued but are never attempted; their leases are released.
     pub fn queue_quarantine(&mut self, id: &str, reason: &str) -> Result<()> {

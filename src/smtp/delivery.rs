@@ -300,6 +300,31 @@ impl Deliverer {
     }
 }
 
+/// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,
+/// a crash): their recipients are attempted now rather than when the lease would have run
+/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>`
+/// (`core::queue::new_lease_owner`); a live process (a `queue flush`) keeps its leases.
+pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
+    let db = pool.get()?;
+    let mut n = 0;
+    for owner in db.queue_lease_owners()? {
+        let pid = owner
+            .split('-')
+            .nth(1)
+            .and_then(|p| p.parse::<i32>().ok())
+            .filter(|p| *p > 0);
+        // SAFETY: kill(2) with signal 0 only checks whether the process exists.
+        let alive = pid.is_some_and(|p| {
+            let r = unsafe { libc::kill(p, 0) };
+            r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        });
+        if !alive || pid == Some(std::process::id() as i32) {
+            n += db.queue_release_leases(&owner)?;
+        }
+    }
+    Ok(n)
+}
+
 /// One message on its way to its local recipients.
 struct Copy<'a> {
     id: &'a str,
