@@ -67,19 +67,42 @@ fn queue_flush_beside_the_daemon_delivers_each_message_once() {
     let mut w = world();
     w.a.start();
     w.b.start();
-    let flusher = {
-        let dir = w.a.path().to_path_buf();
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let s = stop.clone();
-        let t = std::thread::spawn(move || {
-            for _ in 0..200 {
-                if s.load(std::sync::atomic::Ordering::SeqCst) {
-                    break;
+    // Two flushers in a loop beside the daemon, as an impatient administrator would.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flushers: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = w.a.path().to_path_buf();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let _ = mailctl(&dir, &["queue", "flush"]);
                 }
-                let _ = mailctl(&dir, &["queue", "flush"]);
-            }
-        });
-        (t, stop)
+            })
+        })
+        .collect();
+    // Local mail over SMTP (the daemon's deliverer takes each at once, racing the flushes),
+    // remote mail through sendmail (the runner's poll and the flushes race for it).
+    let smtp = {
+        let addr = w.a.addr();
+        std::thread::spawn(move || {
+            let script = format!(
+                "import smtplib\n\
+                 s = smtplib.SMTP('{}', {}, timeout=30)\n\
+                 for i in range({N}):\n    \
+                 s.sendmail('bob@b.test', ['alice@a.test'], 'Subject: local-%d\\r\\n\\r\\nhi\\r\\n' % i)\n\
+                 s.quit()\n",
+                addr.ip(),
+                addr.port()
+            );
+            let o = std::process::Command::new("python3")
+                .args(["-c", &script])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        })
     };
     for i in 0..N {
         sendmail(
@@ -88,13 +111,8 @@ fn queue_flush_beside_the_daemon_delivers_each_message_once() {
             "bob@b.test",
             &format!("remote-{i}"),
         );
-        sendmail(
-            w.a.path(),
-            "bob@b.test",
-            "alice@a.test",
-            &format!("local-{i}"),
-        );
     }
+    smtp.join().unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let remote = maildir_all(&w.b, "bob", "b.test").len();
@@ -104,8 +122,10 @@ fn queue_flush_beside_the_daemon_delivers_each_message_once() {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    flusher.1.store(true, std::sync::atomic::Ordering::SeqCst);
-    let _ = flusher.0.join();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for f in flushers {
+        let _ = f.join();
+    }
     // Anything still in flight lands now, or never.
     let _ = mailctl(w.a.path(), &["queue", "flush"]);
     std::thread::sleep(Duration::from_secs(2));
