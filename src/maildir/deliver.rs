@@ -123,7 +123,7 @@ pub fn deliver_as(
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
     ensure(maildir)?;
-    let tmp = maildir.join("tmp").join(&name);
+    let tmp = maildir.join("tmp").join(name);
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
