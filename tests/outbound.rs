@@ -7,6 +7,8 @@
 mod dns;
 #[path = "outbound/harness.rs"]
 mod harness;
+#[path = "outbound/queue.rs"]
+mod queue;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -23,12 +23,16 @@ pub enum Cmd {
         #[arg(long, conflicts_with = "held")]
         deferred: bool,
         /// Only messages on hold.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "quarantined")]
         held: bool,
+        /// Only messages whose spool file failed verification (kept in queue/quarantine/).
+        #[arg(long, conflicts_with = "deferred")]
+        quarantined: bool,
     },
     /// One message: envelope, every attempt with the remote's replies, and its headers.
     Show { id: String },
-    /// Attempt delivery of everything queued now (`postqueue -f`).
+    /// Attempt delivery of everything queued now (`postqueue -f`). Safe while the server
+    /// runs: each recipient is leased to one of them at a time.
     Flush,
     /// Make these messages due now; a running server retries them within seconds.
     Retry {
@@ -107,7 +111,16 @@ pub fn list(ctx: &Ctx, filter: Filter) -> anyhow::Result<()> {
             &["ID", "AGE", "SIZE", "SENDER", "RECIPIENTS"],
             entries.iter().map(|e| {
                 vec![
-                    format!("{}{}", e.id, if e.held { " (held)" } else { "" }),
+                    format!(
+                        "{}{}{}",
+                        e.id,
+                        if e.held { " (held)" } else { "" },
+                        if e.quarantined.is_some() {
+                            " (QUARANTINED)"
+                        } else {
+                            ""
+                        }
+                    ),
                     age(e.created),
                     human_size(e.size),
                     sender(&e.sender),
@@ -128,12 +141,18 @@ pub fn list(ctx: &Ctx, filter: Filter) -> anyhow::Result<()> {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
-        Cmd::List { deferred, held } => list(
+        Cmd::List {
+            deferred,
+            held,
+            quarantined,
+        } => list(
             ctx,
             if deferred {
                 Filter::Deferred
             } else if held {
                 Filter::Held
+            } else if quarantined {
+                Filter::Quarantined
             } else {
                 Filter::All
             },
@@ -163,8 +182,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Delete { ids, all } => {
             let mut db = ctx.db()?;
             let gone = db.queue_delete(if all { None } else { Some(&ids) })?;
+            let queue_dir = ctx.data_dir.queue();
             for id in &gone {
-                let _ = std::fs::remove_file(ctx.data_dir.queue().join(id));
+                let _ = std::fs::remove_file(queue_dir.join(id));
+                let _ =
+                    std::fs::remove_file(crate::core::spool::quarantine_dir(&queue_dir).join(id));
             }
             if !all {
                 missing(gone.len(), ids.len())?;
@@ -211,7 +233,10 @@ fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
         )
     })?;
     let attempts = db.queue_attempts(id)?;
-    let spool = std::fs::read(ctx.data_dir.queue().join(id)).unwrap_or_default();
+    let queue_dir = ctx.data_dir.queue();
+    let spool = std::fs::read(queue_dir.join(id))
+        .or_else(|_| std::fs::read(crate::core::spool::quarantine_dir(&queue_dir).join(id)))
+        .unwrap_or_default();
     let headers =
         String::from_utf8_lossy(crate::smtp::outbound::dsn::header_section(&spool)).into_owned();
     if ctx.json {
@@ -229,6 +254,10 @@ fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
             format!("{} ({} ago)", timestamp(entry.created), age(entry.created)),
         ),
         ("held", if entry.held { "yes" } else { "no" }.to_string()),
+        (
+            "quarantined",
+            entry.quarantined.clone().unwrap_or_else(|| "no".into()),
+        ),
     ]);
     out.push('\n');
     out.push_str(&output::table(
@@ -322,11 +351,19 @@ fn flush(ctx: &Ctx) -> anyhow::Result<()> {
         output::json(&serde_json::json!({ "local": local_due.len(), "outbound": summary }))?;
     } else if !ctx.quiet {
         output::print(&format!(
-            "flushed: {} delivered, {} deferred, {} failed ({} bounce(s) sent){}",
+            "flushed: {} delivered, {} deferred, {} failed ({} bounce(s) sent){}{}",
             summary.delivered,
             summary.deferred,
             summary.failed,
             summary.bounces,
+            if summary.quarantined > 0 {
+                format!(
+                    "; {} message(s) QUARANTINED (damaged spool file, not sent; see `mailctl queue list --quarantined`)",
+                    summary.quarantined
+                )
+            } else {
+                String::new()
+            },
             if local_due.is_empty() {
                 String::new()
             } else {

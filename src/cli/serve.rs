@@ -326,9 +326,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .create(&queue_dir)?;
     }
     let pool = DbPool::new(data_dir.clone());
-    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
+    // Spool files without a row are what a crash mid-DATA left (no 250 was given). A minute
+    // of age keeps this away from a `sendmail` writing its file right now; younger ones
+    // go in the deliverer's periodic sweep.
+    let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(60))?;
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
+    }
+    let released = crate::smtp::delivery::release_dead_leases(&pool)?;
+    if released > 0 {
+        tracing::info!("took over {released} queue entries from a process that died mid-delivery");
     }
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
     // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX

@@ -20,6 +20,8 @@ struct Status {
     queue: u64,
     deferred: u64,
     held: u64,
+    /// Messages whose spool file failed verification (`queue/quarantine/`).
+    quarantined: u64,
     banned: Vec<String>,
     listeners: Vec<Listener>,
 }
@@ -71,6 +73,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
             .queue_entries(crate::core::outqueue::Filter::Deferred)?
             .len() as u64,
         held: db.queue_entries(crate::core::outqueue::Filter::Held)?.len() as u64,
+        quarantined: db
+            .queue_entries(crate::core::outqueue::Filter::Quarantined)?
+            .len() as u64,
         banned: db.bans()?.into_iter().map(|b| b.ip).collect(),
         listeners,
     };
@@ -87,8 +92,18 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
         (
             "queue",
             format!(
-                "{} message(s), {} deferred, {} held",
-                st.queue, st.deferred, st.held
+                "{} message(s), {} deferred, {} held{}",
+                st.queue,
+                st.deferred,
+                st.held,
+                if st.quarantined > 0 {
+                    format!(
+                        ", {} QUARANTINED (damaged spool file; see `mailctl queue list --quarantined`)",
+                        st.quarantined
+                    )
+                } else {
+                    String::new()
+                }
             ),
         ),
         (

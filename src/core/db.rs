@@ -92,6 +92,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX queue_attempts_message ON queue_attempts(message_id);",
     // 4: whether the sender was told that a message is delayed (queue.delay_warning).
     "ALTER TABLE queue_messages ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;",
+    // 5: spool integrity and one owner per queue entry (see core/queue.rs, core/spool.rs):
+    // the spool file's length and SHA-256 taken while it was written, why a message was
+    // quarantined, and which process holds a recipient's lease.
+    "ALTER TABLE queue_messages ADD COLUMN spool_len INTEGER;
+    ALTER TABLE queue_messages ADD COLUMN spool_sha256 TEXT;
+    ALTER TABLE queue_messages ADD COLUMN quarantined TEXT;
+    ALTER TABLE queue_recipients ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -13,6 +13,7 @@ pub mod outqueue;
 pub mod paths;
 pub mod queue;
 pub mod settings;
+pub mod spool;
 pub mod time;
 pub mod users;
 

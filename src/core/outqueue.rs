@@ -2,9 +2,10 @@
 //! remote's replies, bounce bookkeeping, and the administrator's queue operations (list,
 //! show, hold, release, retry, delete). Rows are those of `core/queue.rs`.
 //!
-//! Claims are leases stored in the row (`lease_until`), so a running server and a
-//! `mailctl queue flush` in another process never attempt the same recipient at once, and a
-//! crashed attempt is retried when its lease runs out.
+//! Claims are leases stored in the row (`lease_until`, `lease_owner`), so a running server
+//! and a `mailctl queue flush` in another process never attempt the same recipient at once,
+//! a long attempt renews its lease (`Db::queue_renew_leases`), and a crashed attempt is
+//! retried when its lease runs out. Quarantined messages (`core/spool.rs`) are never claimed.
 //!
 //! Recipient states: `queued` → `delivered` | `failed` (permanent, bounce due) →
 //! `bounced` (the sender was told, or the sender was `<>`). A message is done, and its row
@@ -28,6 +29,8 @@ pub struct Claimed {
     pub created: i64,
     pub size: u64,
     pub smtputf8: bool,
+    /// The spool file's recorded sum, to verify before sending.
+    pub spool: Option<super::spool::Sum>,
 }
 
 /// The result of one attempt for one recipient.
@@ -55,6 +58,8 @@ pub struct QueueEntry {
     #[serde(serialize_with = "super::time::serialize")]
     pub created: i64,
     pub held: bool,
+    /// Why the spool file was set aside (`queue/quarantine/<id>`); never attempted.
+    pub quarantined: Option<String>,
     pub recipients: Vec<RecipientState>,
 }
 
@@ -96,14 +101,17 @@ pub enum Filter {
     /// Waiting for a retry after at least one failed attempt.
     Deferred,
     Held,
+    /// Set aside because the spool file failed verification.
+    Quarantined,
 }
 
 impl Db {
-    /// Claims up to `limit` due outbound recipients of messages not on hold, leasing them for
-    /// `lease_secs`. Recipients of one message come together, so one connection can carry
-    /// them. `force` ignores `next_attempt` (queue flush).
+    /// Claims up to `limit` due outbound recipients of messages not on hold, leasing them to
+    /// `owner` for `lease_secs`. Recipients of one message come together, so one connection
+    /// can carry them. `force` ignores `next_attempt` (queue flush).
     pub fn outbound_claim(
         &mut self,
+        owner: &str,
         limit: usize,
         lease_secs: i64,
         force: bool,
@@ -114,9 +122,10 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let claimed = {
             let mut stmt = tx.prepare_cached(
-                "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8
+                "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8,
+                        m.spool_len, m.spool_sha256
                  FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
-                 WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0
+                 WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL
                    AND (?2 OR r.next_attempt <= ?1) AND r.lease_until <= ?1
                  ORDER BY r.next_attempt, r.message_id LIMIT ?3",
             )?;
@@ -130,15 +139,23 @@ impl Db {
                     created: r.get(5)?,
                     size: r.get::<_, i64>(6)?.max(0) as u64,
                     smtputf8: r.get(7)?,
+                    spool: r
+                        .get::<_, Option<i64>>(8)?
+                        .zip(r.get::<_, Option<String>>(9)?)
+                        .map(|(len, sha256)| super::spool::Sum {
+                            len: len.max(0) as u64,
+                            sha256,
+                        }),
                 })
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
         {
-            let mut lease =
-                tx.prepare_cached("UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1")?;
+            let mut lease = tx.prepare_cached(
+                "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
+            )?;
             for c in &claimed {
-                lease.execute(params![c.recipient_id, t + lease_secs])?;
+                lease.execute(params![c.recipient_id, t + lease_secs, owner])?;
             }
         }
         tx.commit()?;
@@ -149,7 +166,7 @@ impl Db {
     pub fn outbound_next_due(&self) -> Result<Option<i64>> {
         Ok(self.conn().query_row(
             "SELECT min(max(r.next_attempt, r.lease_until)) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
-             WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0",
+             WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL",
             [],
             |r| r.get(0),
         )?)
@@ -171,7 +188,7 @@ impl Db {
         {
             let mut upd = tx.prepare_cached(
                 "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
-                 last_error = ?4, updated = ?5, lease_until = 0 WHERE id = ?1",
+                 last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1",
             )?;
             let mut hist = tx.prepare_cached(
                 "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -294,7 +311,7 @@ impl Db {
     pub fn queue_entries(&self, filter: Filter) -> Result<Vec<QueueEntry>> {
         let mut stmt = self.conn().prepare(
             "SELECT m.id, m.mail_from, m.size, m.created, m.held, r.address, r.local, r.status, r.attempts,
-                    r.next_attempt, r.last_error
+                    r.next_attempt, r.last_error, m.quarantined
              FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
              ORDER BY m.created, m.id, r.id",
         )?;
@@ -318,6 +335,7 @@ impl Db {
                     size: r.get::<_, i64>(2)?.max(0) as u64,
                     created: r.get(3)?,
                     held: r.get(4)?,
+                    quarantined: r.get(11)?,
                     recipients: vec![rcpt],
                 }),
             }
@@ -325,6 +343,10 @@ impl Db {
         Ok(match filter {
             Filter::All => out,
             Filter::Held => out.into_iter().filter(|e| e.held).collect(),
+            Filter::Quarantined => out
+                .into_iter()
+                .filter(|e| e.quarantined.is_some())
+                .collect(),
             Filter::Deferred => out
                 .into_iter()
                 .filter(|e| {
@@ -471,6 +493,7 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 10,
+            spool: None,
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();
@@ -481,10 +504,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
         queue_one(&mut db, "Q1", &["b@y.test", "c@y.test"]);
-        let c = db.outbound_claim(10, 600, false).unwrap();
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
         assert_eq!(c.len(), 2);
         // Leased: a second claimer gets nothing, even when forcing.
-        assert!(db.outbound_claim(10, 600, true).unwrap().is_empty());
+        assert!(
+            db.outbound_claim("other", 10, 600, true)
+                .unwrap()
+                .is_empty()
+        );
         db.outbound_record(&[(
             "Q1".to_string(),
             vec![
@@ -522,7 +549,7 @@ mod tests {
         queue_one(&mut db, "Q1", &["b@y.test"]);
         queue_one(&mut db, "Q2", &["c@y.test"]);
         assert_eq!(db.queue_set_held(&["Q1".into()], true).unwrap(), 1);
-        let c = db.outbound_claim(10, 600, false).unwrap();
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
         assert_eq!(c.len(), 1, "held messages are not attempted");
         let done = db
             .outbound_record(&[(
@@ -538,9 +565,9 @@ mod tests {
         assert!(done.is_empty());
         assert_eq!(db.queue_entries(Filter::Held).unwrap().len(), 1);
         assert_eq!(db.queue_entries(Filter::Deferred).unwrap()[0].id, "Q2");
-        assert!(db.outbound_claim(10, 600, false).unwrap().is_empty());
+        assert!(db.outbound_claim("me", 10, 600, false).unwrap().is_empty());
         assert_eq!(db.queue_retry_now(&["Q2".into()]).unwrap(), 1);
-        assert_eq!(db.outbound_claim(10, 600, false).unwrap().len(), 1);
+        assert_eq!(db.outbound_claim("me", 10, 600, false).unwrap().len(), 1);
         assert_eq!(
             db.queue_delete(Some(&["Q1".into(), "nope".into()]))
                 .unwrap(),

@@ -12,9 +12,19 @@
 //!
 //! A message is removed (row and spool file) once no recipient is `queued`. The SMTP server
 //! writes and finishes local rows; outbound delivery owns the `local = 0` rows.
+//!
+//! Migration 5 adds `queue_messages.spool_len`/`spool_sha256` (the spool file's sum, see
+//! `core/spool.rs`; NULL for rows from before), `queue_messages.quarantined` (why the spool
+//! file was set aside; such a message is never attempted) and `queue_recipients.lease_owner`.
+//! Whoever attempts a recipient, local or outbound, first leases it (`lease_until`,
+//! `lease_owner`) in one transaction, so two processes (the daemon and `mailctl queue flush`)
+//! never deliver it at once; recording the outcome releases the lease. A lease found
+//! expired but never released marks an attempt that died midway (`kill -9`): local delivery
+//! then checks the Maildir for the copy it may already have written.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use super::spool::Sum;
 use super::{Db, Result, now};
 
 pub const QUEUED: &str = "queued";
@@ -30,6 +40,76 @@ pub struct NewMessage<'a> {
     pub helo: &'a str,
     pub smtputf8: bool,
     pub size: u64,
+    /// The spool file's sum, taken while it was written.
+    pub spool: Option<&'a Sum>,
+}
+
+/// A message's local recipients leased to one delivery attempt.
+#[derive(Debug, Clone)]
+pub struct LocalClaim {
+    pub sender: String,
+    pub created: i64,
+    pub spool: Option<Sum>,
+    pub recipients: Vec<LocalRecipient>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalRecipient {
+    pub id: i64,
+    pub address: String,
+    pub attempts: u32,
+    /// An earlier attempt leased this recipient and never recorded an outcome (it died):
+    /// its copy may already be in the Maildir.
+    pub interrupted: bool,
+}
+
+/// When to retry a deferred recipient and when to give up: the same for local and
+/// outbound deliveries (`queue.retry_schedule`, `queue.max_lifetime`).
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub schedule: Vec<std::time::Duration>,
+    pub max_lifetime: std::time::Duration,
+}
+
+impl RetryPolicy {
+    pub fn from_db(db: &Db) -> Result<RetryPolicy> {
+        let schedule: Vec<_> = db
+            .setting("queue.retry_schedule")?
+            .split(',')
+            .filter_map(|d| super::settings::parse_duration(d.trim()).ok())
+            .collect();
+        Ok(RetryPolicy {
+            schedule: if schedule.is_empty() {
+                vec![std::time::Duration::from_secs(300)]
+            } else {
+                schedule
+            },
+            max_lifetime: db.setting_duration("queue.max_lifetime")?,
+        })
+    }
+
+    /// Seconds until the next try after `attempts` earlier ones (the last delay repeats).
+    pub fn delay(&self, attempts: u32) -> i64 {
+        let i = (attempts as usize).min(self.schedule.len().saturating_sub(1));
+        self.schedule.get(i).map_or(300, |d| d.as_secs() as i64)
+    }
+
+    /// Whether a message queued at `created` has been retried long enough.
+    pub fn expired(&self, created: i64) -> bool {
+        now() - created >= self.max_lifetime.as_secs() as i64
+    }
+}
+
+/// A lease owner id for this process's queue worker: process id and random bits, so leases
+/// of a restarted process (same pid after a reboot) are never taken for its own.
+pub fn new_lease_owner(role: &str) -> String {
+    let mut r = [0u8; 4];
+    let _ = getrandom::fill(&mut r);
+    format!(
+        "{role}-{}-{:08x}",
+        std::process::id(),
+        u32::from_le_bytes(r)
+    )
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -87,8 +167,9 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut m = tx.prepare_cached(
-                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
+                    spool_len, spool_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut r = tx.prepare_cached(
                 "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated)
@@ -103,7 +184,9 @@ impl Db {
                     msg.helo,
                     msg.smtputf8,
                     msg.size as i64,
-                    t
+                    t,
+                    msg.spool.map(|s| s.len as i64),
+                    msg.spool.map(|s| s.sha256.as_str()),
                 ])?;
                 for (addr, local) in recipients.iter() {
                     r.execute(params![msg.id, addr, local, t])?;
@@ -123,21 +206,131 @@ impl Db {
             .optional()?)
     }
 
-    /// Local recipients of one message still waiting for delivery.
-    pub fn queue_local_pending(&self, id: &str) -> Result<Vec<QueuedRecipient>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, message_id, address, local, status, attempts FROM queue_recipients
-             WHERE message_id = ?1 AND local = 1 AND status = 'queued'",
+    /// Leases the local recipients of one message that are waiting and not leased by anyone
+    /// (`force`: even if not yet due, as `queue flush` does) to `owner` for `lease_secs`.
+    /// `None` when the message is gone, quarantined, or nothing of it is free to attempt.
+    pub fn queue_local_claim(
+        &mut self,
+        id: &str,
+        owner: &str,
+        lease_secs: i64,
+        force: bool,
+    ) -> Result<Option<LocalClaim>> {
+        let t = now();
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let msg = tx
+            .prepare_cached(
+                "SELECT mail_from, created, spool_len, spool_sha256 FROM queue_messages
+                 WHERE id = ?1 AND quarantined IS NULL",
+            )?
+            .query_row([id], |r| {
+                let len: Option<i64> = r.get(2)?;
+                let sha: Option<String> = r.get(3)?;
+                Ok(LocalClaim {
+                    sender: r.get(0)?,
+                    created: r.get(1)?,
+                    spool: len.zip(sha).map(|(len, sha256)| Sum {
+                        len: len.max(0) as u64,
+                        sha256,
+                    }),
+                    recipients: Vec::new(),
+                })
+            })
+            .optional()?;
+        let Some(mut claim) = msg else {
+            return Ok(None);
+        };
+        claim.recipients = tx
+            .prepare_cached(
+                "SELECT id, address, attempts, lease_until FROM queue_recipients
+                 WHERE message_id = ?1 AND local = 1 AND status = 'queued' AND lease_until <= ?2
+                   AND (?3 OR next_attempt <= ?2)",
+            )?
+            .query_map(params![id, t, force], |r| {
+                Ok(LocalRecipient {
+                    id: r.get(0)?,
+                    address: r.get(1)?,
+                    attempts: r.get::<_, i64>(2)?.max(0) as u32,
+                    interrupted: r.get::<_, i64>(3)? != 0,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        {
+            let mut lease = tx.prepare_cached(
+                "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
+            )?;
+            for r in &claim.recipients {
+                lease.execute(params![r.id, t + lease_secs, owner])?;
+            }
+        }
+        tx.commit()?;
+        Ok((!claim.recipients.is_empty()).then_some(claim))
+    }
+
+    /// Extends the leases `owner` holds on these recipients (a long attempt keeps them).
+    pub fn queue_renew_leases(&mut self, owner: &str, ids: &[i64], until: i64) -> Result<()> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upd = tx.prepare_cached(
+                "UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1 AND lease_owner = ?3
+                 AND lease_until > 0",
+            )?;
+            for id in ids {
+                upd.execute(params![id, until, owner])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Owners holding unexpired leases now (to find those of a process that died).
+    pub fn queue_lease_owners(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT lease_owner FROM queue_recipients WHERE lease_until > ?1 AND lease_owner != ''",
         )?;
-        let rows = stmt.query_map([id], row)?;
+        let rows = stmt.query_map([now()], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Messages with local recipients due for a (re)try: after a restart, or a deferral.
+    /// Ends the leases of an owner that is gone, keeping them marked as taken before
+    /// (`lease_until` 1, in the past) so the next attempt knows it was interrupted.
+    pub fn queue_release_leases(&self, owner: &str) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE queue_recipients SET lease_until = 1 WHERE lease_owner = ?1 AND lease_until > 1",
+            [owner],
+        )?)
+    }
+
+    /// Sets a message aside: its spool file failed verification (`reason`). Its recipients
+    /// stay queued but are never attempted; their leases are released.
+    pub fn queue_quarantine(&mut self, id: &str, reason: &str) -> Result<()> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE queue_messages SET quarantined = ?2 WHERE id = ?1",
+            params![id, reason],
+        )?;
+        tx.execute(
+            "UPDATE queue_recipients SET lease_until = 0, lease_owner = '', last_error = ?2
+             WHERE message_id = ?1 AND status = 'queued'",
+            params![id, format!("quarantined: {reason}")],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Messages with local recipients due for a (re)try and free to attempt: after a
+    /// restart, a deferral, or an attempt that died holding its lease.
     pub fn queue_local_due(&self, limit: usize) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT message_id FROM queue_recipients
-             WHERE local = 1 AND status = 'queued' AND next_attempt <= ?1 LIMIT ?2",
+            "SELECT DISTINCT r.message_id FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+             WHERE r.local = 1 AND r.status = 'queued' AND r.next_attempt <= ?1 AND r.lease_until <= ?1
+               AND m.quarantined IS NULL LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![now(), limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -171,7 +364,7 @@ impl Db {
             {
                 let mut upd = tx.prepare_cached(
                     "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
-                     last_error = ?4, updated = ?5 WHERE id = ?1",
+                     last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1",
                 )?;
                 for (rid, outcome) in &a.outcomes {
                     match outcome {
@@ -248,6 +441,7 @@ mod tests {
     fn insert_record_and_finish() {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let sum = Sum::of(b"hello");
         let msg = NewMessage {
             id: "Q1",
             mail_from: "",
@@ -256,18 +450,31 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 10,
+            spool: Some(&sum),
         };
         db.queue_insert(
             &msg,
             &[("a@x.test".into(), true), ("b@y.test".into(), false)],
         )
         .unwrap();
-        let pending = db.queue_local_pending("Q1").unwrap();
-        assert_eq!(pending.len(), 1);
         assert_eq!(db.queue_local_due(10).unwrap(), vec!["Q1".to_string()]);
+        let claim = db
+            .queue_local_claim("Q1", "me", 600, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(claim.spool, Some(sum));
+        assert_eq!(claim.recipients.len(), 1);
+        assert!(!claim.recipients[0].interrupted);
+        // Leased: neither the sweep nor another process (even forcing) gets it.
+        assert!(db.queue_local_due(10).unwrap().is_empty());
+        assert!(
+            db.queue_local_claim("Q1", "other", 600, true)
+                .unwrap()
+                .is_none()
+        );
         // The outbound recipient keeps the message alive.
         assert!(
-            !db.queue_record("Q1", &[(pending[0].id, Outcome::Delivered)], &[])
+            !db.queue_record("Q1", &[(claim.recipients[0].id, Outcome::Delivered)], &[])
                 .unwrap()
         );
         assert!(db.queue_local_due(10).unwrap().is_empty());
@@ -279,5 +486,62 @@ mod tests {
                 .unwrap()
         );
         assert!(db.queue_ids().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_expired_unreleased_lease_marks_an_interrupted_attempt() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let msg = NewMessage {
+            id: "Q1",
+            mail_from: "",
+            auth_user: None,
+            remote_ip: "127.0.0.1",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+        };
+        db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
+        // A claimer that dies: its lease runs out without an outcome.
+        let first = db
+            .queue_local_claim("Q1", "dead", -1, false)
+            .unwrap()
+            .unwrap();
+        assert!(!first.recipients[0].interrupted);
+        assert_eq!(db.queue_local_due(10).unwrap(), ["Q1"]);
+        let again = db
+            .queue_local_claim("Q1", "me", 600, false)
+            .unwrap()
+            .unwrap();
+        assert!(again.recipients[0].interrupted);
+        // Renewal only touches our own leases.
+        db.queue_renew_leases("other", &[again.recipients[0].id], 0)
+            .unwrap();
+        assert!(
+            db.queue_local_claim("Q1", "x", 600, true)
+                .unwrap()
+                .is_none()
+        );
+        db.queue_quarantine("Q1", "spool file is missing").unwrap();
+        assert!(db.queue_local_due(10).unwrap().is_empty());
+        assert!(
+            db.queue_local_claim("Q1", "x", 600, true)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn retry_policy_repeats_the_last_delay() {
+        let p = RetryPolicy {
+            schedule: vec![
+                std::time::Duration::from_secs(60),
+                std::time::Duration::from_secs(600),
+            ],
+            max_lifetime: std::time::Duration::from_secs(3600),
+        };
+        assert_eq!([p.delay(0), p.delay(1), p.delay(9)], [60, 600, 600]);
+        assert!(!p.expired(now()) && p.expired(now() - 3600));
     }
 }

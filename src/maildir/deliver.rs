@@ -84,9 +84,46 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Delivers `head` (extra header lines, e.g. `Return-Path:`) followed by `body` into
 /// `maildir/new/`. Returns the final path.
 pub fn deliver(maildir: &Path, head: &[u8], body: &mut dyn Read) -> io::Result<PathBuf> {
+    deliver_as(maildir, &unique_name(), head, body)
+}
+
+/// A name that is the same every time for one `key` (the queue delivers with its queue id
+/// and recipient), so a retried delivery can find, or overwrite, its own earlier copy.
+/// `key` must not contain `/`, `:` or `.`.
+pub fn stable_name(secs: i64, key: &str) -> String {
+    format!("{secs}.{key}.{}", hostname())
+}
+
+/// Whether a message delivered under `name` is in `new/` or `cur/` (where a reader moved
+/// it, with `:2,<flags>` added).
+pub fn has_message(maildir: &Path, name: &str) -> io::Result<bool> {
+    for sub in ["new", "cur"] {
+        let entries = match fs::read_dir(maildir.join(sub)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for e in entries {
+            let file = e?.file_name();
+            if let Some(rest) = file.as_encoded_bytes().strip_prefix(name.as_bytes())
+                && matches!(rest.first(), None | Some(b',') | Some(b':'))
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// [`deliver`] under a given unique `name` (see [`stable_name`]).
+pub fn deliver_as(
+    maildir: &Path,
+    name: &str,
+    head: &[u8],
+    body: &mut dyn Read,
+) -> io::Result<PathBuf> {
     ensure(maildir)?;
-    let name = unique_name();
-    let tmp = maildir.join("tmp").join(&name);
+    let tmp = maildir.join("tmp").join(name);
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
@@ -164,5 +201,21 @@ mod tests {
         let q = deliver(&md, b"", &mut &b"x"[..]).unwrap();
         assert_ne!(p, q);
         assert_eq!(usage(&md).unwrap(), data.len() as u64 + 1);
+    }
+
+    #[test]
+    fn a_stable_name_is_found_in_new_and_cur() {
+        let dir = tempfile::tempdir().unwrap();
+        let md = dir.path().join("u");
+        let name = stable_name(1, "QABC_0123");
+        assert!(!has_message(&md, &name).unwrap());
+        let p = deliver_as(&md, &name, b"", &mut &b"x"[..]).unwrap();
+        assert!(has_message(&md, &name).unwrap());
+        assert!(!has_message(&md, &stable_name(1, "QABC_012")).unwrap());
+        let seen = md
+            .join("cur")
+            .join(format!("{}:2,S", p.file_name().unwrap().to_string_lossy()));
+        fs::rename(&p, seen).unwrap();
+        assert!(has_message(&md, &name).unwrap());
     }
 }

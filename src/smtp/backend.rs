@@ -4,7 +4,10 @@
 //! Durability order for a `250`: spool file written and fsynced, queue directory fsynced,
 //! queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
-//! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
+//! which [`remove_orphans`] deletes (at the next start, and periodically while running);
+//! nothing that got a `250` is lost. The spool file's length and SHA-256 are computed as it
+//! is written and committed with its row (`core/spool.rs`), so delivery can tell a damaged
+//! file from the message that was accepted.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -40,6 +43,7 @@ struct Job {
     helo: String,
     smtputf8: bool,
     size: u64,
+    spool: crate::core::spool::Sum,
     rcpts: Vec<(String, bool)>,
     done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
 }
@@ -54,6 +58,7 @@ impl Job {
             helo: &self.helo,
             smtputf8: self.smtputf8,
             size: self.size,
+            spool: Some(&self.spool),
         }
     }
 }
@@ -325,6 +330,7 @@ impl Policy for SqlPolicy {
             id,
             path,
             out: Some(BufWriter::with_capacity(64 << 10, file)),
+            sum: Some(crate::core::spool::Hasher::new()),
         }))
     }
 }
@@ -334,6 +340,8 @@ struct SpoolSink {
     id: String,
     path: PathBuf,
     out: Option<BufWriter<File>>,
+    /// The spool file's sum, taken over the bytes as they are written.
+    sum: Option<crate::core::spool::Hasher>,
 }
 
 impl SpoolSink {
@@ -361,6 +369,7 @@ impl SpoolSink {
             helo: envelope.helo.clone(),
             smtputf8: envelope.smtputf8,
             size: envelope.size,
+            spool: self.sum.take().unwrap_or_default().finish(),
             rcpts: envelope
                 .recipients
                 .iter()
@@ -378,7 +387,12 @@ impl MessageSink for SpoolSink {
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError> {
         match self.out.as_mut() {
-            Some(out) => out.write_all(bytes).map_err(SpoolError::from_io),
+            Some(out) => {
+                if let Some(sum) = self.sum.as_mut() {
+                    sum.update(bytes);
+                }
+                out.write_all(bytes).map_err(SpoolError::from_io)
+            }
             None => Err(SpoolError::Other("spool file already closed".into())),
         }
     }
@@ -440,6 +454,7 @@ mod tests {
             helo: "h".into(),
             smtputf8: false,
             size: 1,
+            spool: crate::core::spool::Sum::of(b"x"),
             rcpts: vec![("a@b.test".into(), true)],
             done,
         }
@@ -502,6 +517,7 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 1,
+            spool: None,
         };
         pool.get()
             .unwrap()

@@ -4,8 +4,16 @@
 //! outbound queue rows. A message's spool file goes when nothing is left queued.
 //!
 //! Runs on dedicated threads fed by a channel; a sweep picks up what was queued before a
-//! restart or deferred (quota, I/O errors). A crash mid-delivery can duplicate a copy on
-//! retry, never lose one.
+//! restart or deferred (quota, I/O errors), and now and then removes orphaned spool files.
+//!
+//! Each attempt first leases its recipients in the queue (so `mailctl queue flush` and the
+//! daemon never deliver the same one at once), then reads the spool file and verifies it
+//! against the sum recorded at queue time; a damaged file is quarantined, never delivered.
+//! Copies are written under a name derived from the queue id and the mailbox
+//! ([`deliver::stable_name`]): a retry after a crash between the Maildir write and the
+//! queue update finds its copy and does not deliver it again, so a crash costs neither a
+//! loss nor a duplicate. Failures are retried on `queue.retry_schedule` and bounce after
+//! `queue.max_lifetime`, as outbound ones do.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -14,16 +22,24 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::core::aliases::Target;
-use crate::core::queue::{Attempt, Outcome};
-use crate::core::{Address, CoreError};
+use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy};
+use crate::core::spool::{self, ReadError};
+use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
 
-/// Seconds before a deferred local delivery is retried.
-const RETRY_SECS: i64 = 300;
+/// How long one attempt leases its recipients (an attempt that dies frees them then).
+const LEASE_SECS: i64 = 15 * 60;
+/// How often the sweep looks for due recipients.
+const SWEEP: Duration = Duration::from_secs(5);
+/// Orphaned spool files are looked for every this many sweeps (5 minutes)...
+const ORPHAN_SWEEPS: u32 = 60;
+/// ...and removed once untouched this long: longer than any DATA phase may stall, so a file
+/// still being written is never taken for an orphan.
+const ORPHAN_AGE: Duration = Duration::from_secs(20 * 60);
 
 pub struct Deliverer {
     pool: Arc<DbPool>,
@@ -31,6 +47,8 @@ pub struct Deliverer {
     tx: Mutex<Sender<String>>,
     rx: Mutex<Receiver<String>>,
     in_flight: Mutex<HashSet<String>>,
+    /// Who holds the leases this deliverer takes.
+    owner: String,
 }
 
 impl Deliverer {
@@ -42,6 +60,7 @@ impl Deliverer {
             tx: Mutex::new(tx),
             rx: Mutex::new(rx),
             in_flight: Mutex::new(HashSet::new()),
+            owner: crate::core::queue::new_lease_owner("local"),
         })
     }
 
@@ -69,9 +88,18 @@ impl Deliverer {
         let _ = std::thread::Builder::new()
             .name("deliver-sweep".into())
             .spawn(move || {
-                loop {
+                for n in 1u32.. {
                     me.sweep();
-                    std::thread::sleep(Duration::from_secs(30));
+                    if n % ORPHAN_SWEEPS == 0 {
+                        match super::backend::remove_orphans(&me.pool, &me.queue_dir, ORPHAN_AGE) {
+                            Ok(0) => {}
+                            Ok(k) => tracing::info!(
+                                "removed {k} spool files that were never acknowledged"
+                            ),
+                            Err(e) => tracing::warn!("orphan spool sweep failed: {e}"),
+                        }
+                    }
+                    std::thread::sleep(SWEEP);
                 }
             });
     }
@@ -116,29 +144,59 @@ impl Deliverer {
     }
 
     /// Delivers several messages, then records every outcome in one transaction. Copies are
-    /// in the Maildirs (fsynced) before their rows say so; a crash between the two means
-    /// a duplicate on retry, never a loss.
+    /// in the Maildirs (fsynced) before their rows say so; a crash between the two is
+    /// repaired on retry by the copies' stable names (see the module doc).
     fn deliver_batch(&self, ids: &[String]) -> Result<(), CoreError> {
         let mut db = self.pool.get()?;
+        let mut policy: Option<RetryPolicy> = None;
         let mut attempts = Vec::with_capacity(ids.len());
         for id in ids {
-            let Some(sender) = db.queue_sender(id)? else {
+            let Some(claim) = db.queue_local_claim(id, &self.owner, LEASE_SECS, false)? else {
                 continue;
             };
-            let pending = db.queue_local_pending(id)?;
-            if pending.is_empty() {
-                continue;
-            }
-            let spool = self.queue_dir.join(id);
-            let mut outcomes = Vec::with_capacity(pending.len());
+            let path = self.queue_dir.join(id);
+            let body = match spool::read_verified(&path, claim.spool.as_ref()) {
+                Ok(b) => Some(b),
+                Err(ReadError::Corrupt(why)) => {
+                    self.quarantine(&mut db, id, &why)?;
+                    continue;
+                }
+                Err(ReadError::Io(e)) => {
+                    tracing::warn!(%id, "spool file {}: {e}", path.display());
+                    None
+                }
+            };
+            let mut outcomes = Vec::with_capacity(claim.recipients.len());
             let mut forwards = Vec::new();
             let mut done: HashSet<Address> = HashSet::new();
-            for r in &pending {
-                let outcome = match Address::parse(&r.address) {
-                    Err(e) => Outcome::Failed(format!("bad address: {}", e.0)),
-                    Ok(addr) => {
-                        self.deliver_one(&db, &spool, &sender, &addr, &mut done, &mut forwards)
+            for r in &claim.recipients {
+                let outcome = match (&body, Address::parse(&r.address)) {
+                    (_, Err(e)) => Outcome::Failed(format!("bad address: {}", e.0)),
+                    (None, _) => Outcome::Deferred {
+                        retry_in: 0,
+                        error: "4.3.0 spool file unreadable".into(),
+                    },
+                    (Some(body), Ok(addr)) => {
+                        let to = Copy {
+                            id,
+                            claim: &claim,
+                            rcpt: r,
+                            body,
+                        };
+                        self.deliver_one(&db, &to, &addr, &mut done, &mut forwards)
                     }
+                };
+                let outcome = match outcome {
+                    Outcome::Deferred { error, .. } => {
+                        if policy.is_none() {
+                            policy = Some(RetryPolicy::from_db(&db)?);
+                        }
+                        let p = policy
+                            .as_ref()
+                            .ok_or_else(|| CoreError::Invalid("no retry policy".into()))?;
+                        retry_or_give_up(p, claim.created, r.attempts, error)
+                    }
+                    o => o,
                 };
                 tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
                 outcomes.push((r.id, outcome));
@@ -161,11 +219,19 @@ impl Deliverer {
         Ok(())
     }
 
+    /// Sets a message with a damaged spool file aside, loudly.
+    fn quarantine(&self, db: &mut Db, id: &str, why: &str) -> Result<(), CoreError> {
+        tracing::error!(%id, "spool file failed verification, quarantined and not delivered: {why}");
+        if let Err(e) = spool::quarantine(&self.queue_dir, id) {
+            tracing::error!(%id, "could not move the spool file to quarantine: {e}");
+        }
+        db.queue_quarantine(id, why)
+    }
+
     fn deliver_one(
         &self,
-        db: &crate::core::Db,
-        spool: &std::path::Path,
-        sender: &str,
+        db: &Db,
+        copy: &Copy<'_>,
         addr: &Address,
         done: &mut HashSet<Address>,
         forwards: &mut Vec<(String, String)>,
@@ -174,7 +240,7 @@ impl Deliverer {
             Ok(r) => r,
             Err(e) => {
                 return Outcome::Deferred {
-                    retry_in: RETRY_SECS,
+                    retry_in: 0,
                     error: e.to_string(),
                 };
             }
@@ -192,9 +258,9 @@ impl Deliverer {
                     if done.contains(&mb) {
                         continue;
                     }
-                    if let Err(why) = self.to_mailbox(db, spool, sender, &mb) {
+                    if let Err(why) = self.to_mailbox(db, copy, &mb) {
                         return Outcome::Deferred {
-                            retry_in: RETRY_SECS,
+                            retry_in: 0,
                             error: why,
                         };
                     }
@@ -205,16 +271,18 @@ impl Deliverer {
         Outcome::Delivered
     }
 
-    fn to_mailbox(
-        &self,
-        db: &crate::core::Db,
-        spool: &std::path::Path,
-        sender: &str,
-        mb: &Address,
-    ) -> Result<(), String> {
+    fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), String> {
         let maildir = db.data_dir().maildir(mb);
-        let mut file = std::fs::File::open(spool)
-            .map_err(|e| format!("spool file {}: {e}", spool.display()))?;
+        let sender = &copy.claim.sender;
+        let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));
+        // Only a recipient tried before can have a copy already (an attempt that died after
+        // writing it, or a list whose other mailbox deferred): look before writing again.
+        if (copy.rcpt.interrupted || copy.rcpt.attempts > 0)
+            && deliver::has_message(&maildir, &name).unwrap_or(false)
+        {
+            tracing::info!(id = %copy.id, to = %mb, "already in the mailbox from an earlier attempt");
+            return Ok(());
+        }
         // Maildir++ rule: a mailbox under its quota takes the next message even if that
         // message crosses the limit; a mailbox at or over it takes nothing more.
         if let Ok(Some(user)) = db.user(mb)
@@ -226,8 +294,99 @@ impl Deliverer {
             }
         }
         let head = format!("Return-Path: <{sender}>\r\nDelivered-To: {mb}\r\n");
-        deliver::deliver(&maildir, head.as_bytes(), &mut file)
+        deliver::deliver_as(&maildir, &name, head.as_bytes(), &mut &copy.body[..])
             .map_err(|e| format!("{}: {e}", maildir.display()))?;
         Ok(())
+    }
+}
+
+/// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,
+/// a crash): their recipients are attempted now rather than when the lease would have run
+/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>`
+/// (`core::queue::new_lease_owner`); a live process (a `queue flush`) keeps its leases.
+pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
+    let db = pool.get()?;
+    let mut n = 0;
+    for owner in db.queue_lease_owners()? {
+        let pid = owner
+            .split('-')
+            .nth(1)
+            .and_then(|p| p.parse::<i32>().ok())
+            .filter(|p| *p > 0);
+        // SAFETY: kill(2) with signal 0 only checks whether the process exists.
+        let alive = pid.is_some_and(|p| {
+            let r = unsafe { libc::kill(p, 0) };
+            r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        });
+        if !alive || pid == Some(std::process::id() as i32) {
+            n += db.queue_release_leases(&owner)?;
+        }
+    }
+    Ok(n)
+}
+
+/// One message on its way to its local recipients.
+struct Copy<'a> {
+    id: &'a str,
+    claim: &'a LocalClaim,
+    rcpt: &'a LocalRecipient,
+    body: &'a [u8],
+}
+
+/// The unique part of a copy's Maildir name: queue id and a digest of the mailbox (an
+/// address may hold bytes a file name must not).
+fn copy_key(id: &str, mb: &Address) -> String {
+    let mbox = mb.to_string().to_lowercase();
+    let sum = crate::core::spool::Sum::of(mbox.as_bytes());
+    let id: String = id.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("Q{id}_{}", &sum.sha256[..16])
+}
+
+/// A deferred local delivery follows the queue's retry schedule, and gives up (a bounce is
+/// due) once the message has been queued for `queue.max_lifetime`, as outbound mail does.
+fn retry_or_give_up(p: &RetryPolicy, created: i64, attempts: u32, error: String) -> Outcome {
+    if p.expired(created) {
+        let days = p.max_lifetime.as_secs() as f64 / 86400.0;
+        return Outcome::Failed(format!(
+            "4.4.7 gave up after {days:.1} days in the queue; last error: {error}"
+        ));
+    }
+    Outcome::Deferred {
+        retry_in: p.delay(attempts),
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_retries_follow_the_schedule_then_fail() {
+        let p = RetryPolicy {
+            schedule: vec![Duration::from_secs(10), Duration::from_secs(20)],
+            max_lifetime: Duration::from_secs(100),
+        };
+        let now = crate::core::now();
+        match retry_or_give_up(&p, now, 1, "x".into()) {
+            Outcome::Deferred { retry_in, .. } => assert_eq!(retry_in, 20),
+            o => panic!("{o:?}"),
+        }
+        assert!(matches!(
+            retry_or_give_up(&p, now - 100, 1, "x".into()),
+            Outcome::Failed(e) if e.contains("last error: x")
+        ));
+    }
+
+    #[test]
+    fn copy_keys_are_stable_and_file_name_safe() {
+        let a = Address::parse("Bob@Here.test").unwrap();
+        let k = copy_key("0123ABC", &a);
+        assert_eq!(
+            k,
+            copy_key("0123ABC", &Address::parse("bob@here.test").unwrap())
+        );
+        assert_ne!(k, copy_key("0123ABD", &a));
+        assert!(k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     }
 }

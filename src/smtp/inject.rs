@@ -66,6 +66,7 @@ pub fn inject(
         helo: origin.helo,
         smtputf8,
         size: body.len() as u64,
+        spool: Some(&crate::core::spool::Sum::of(&body)),
     };
     if let Err(e) = db.queue_insert(&msg, &rows) {
         let _ = std::fs::remove_file(&path);

@@ -241,3 +241,38 @@ pub fn swaks(server: SocketAddr, from: &str, to: &str, subject: &str) -> String 
     assert!(o.status.success(), "swaks failed: {out}");
     out
 }
+
+/// Queues one message with `mailctl sendmail` (no SMTP round trip; a running server picks
+/// it up within its poll interval).
+pub fn sendmail(dir: &Path, from: &str, to: &str, subject: &str) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["sendmail", "-f", from, to])
+        .env_remove("MAILCTL_DATA_DIR")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("Subject: {subject}\n\nbody of {subject}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "sendmail to {to} failed");
+}
+
+/// Every message file of a Maildir, in `new/` and `cur/`.
+pub fn maildir_all(inst: &Instance, user: &str, domain: &str) -> Vec<String> {
+    let md = inst.path().join("mail").join(domain).join(user);
+    ["new", "cur"]
+        .iter()
+        .flat_map(|sub| {
+            std::fs::read_dir(md.join(sub))
+                .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}

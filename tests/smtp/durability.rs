@@ -99,6 +99,74 @@ fn kill_9_mid_stream_loses_nothing_that_got_250() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    // ...and none twice: a copy written just before the kill is found, not written again.
+    std::thread::sleep(Duration::from_secs(1));
+    let files = maildir_files(dir.path(), "alice", "example.test", 0);
+    let twice: Vec<&String> = acked
+        .iter()
+        .filter(|t| {
+            files
+                .iter()
+                .filter(|m| m.contains(&format!("Subject: {t}\r\n")))
+                .count()
+                > 1
+        })
+        .collect();
+    assert!(twice.is_empty(), "delivered twice: {twice:?}");
+    drop(srv);
+}
+
+#[test]
+fn a_partial_spool_file_from_kill_9_mid_data_is_swept_at_start() {
+    let dir = data_dir();
+    let srv = Server::start(dir.path());
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    c.cmd("MAIL FROM:<x@remote.test>");
+    c.cmd("RCPT TO:<alice@example.test>");
+    assert!(c.cmd("DATA").starts_with("354"));
+    c.send(b"Subject: never finished\r\n\r\n");
+    c.send("x".repeat(100_000).as_bytes());
+    let queue = dir.path().join("queue");
+    let spooled = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&queue)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while spooled().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    srv.kill9();
+    let partial = spooled();
+    assert_eq!(
+        partial.len(),
+        1,
+        "the partial spool file is there after the kill"
+    );
+    // A few minutes pass before the restart (no writer touches it any more).
+    let then = std::time::SystemTime::now() - Duration::from_secs(180);
+    std::fs::File::options()
+        .write(true)
+        .open(&partial[0])
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    let srv = Server::start(dir.path());
+    // The sweep runs during start-up, which may report its listeners a moment before.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !spooled().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        spooled().is_empty(),
+        "orphan left in the queue: {partial:?}"
+    );
     drop(srv);
 }
 

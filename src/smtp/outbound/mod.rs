@@ -5,8 +5,16 @@
 //!
 //! It runs inside `serve smtp` (woken at once when mail is queued, and at least every few
 //! seconds so changes made by `mailctl queue` in another process are noticed) and once in
-//! the foreground for `mailctl queue flush`. Leases in the queue rows keep the two from
-//! attempting the same recipient.
+//! the foreground for `mailctl queue flush`. Leases in the queue rows (owner and expiry,
+//! renewed while an attempt runs) keep the two from attempting the same recipient.
+//!
+//! Scheduling: the daemon's runner never waits for the deliveries it starts. Each claimed
+//! (message, destination domain) pair is a task that first takes a slot for its domain
+//! (`delivery.max_per_domain`, default 20, Postfix's destination concurrency limit), then
+//! one of the total (`delivery.max_connections`, default 100), so a next hop that stalls
+//! holds at most its own domain's slots while mail for every other destination goes on,
+//! and the runner keeps claiming what falls due meanwhile. Spool files are verified against
+//! their recorded sum before they are sent; a damaged one is quarantined (`core/spool.rs`).
 //!
 //! Not here: local delivery into Maildirs (see `smtp::delivery`).
 
@@ -16,7 +24,7 @@ mod recorder;
 pub mod route;
 mod transfer;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,14 +34,17 @@ use hickory_resolver::TokioResolver;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
+use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, DataDir, Db, now};
 use crate::net::dbpool::DbPool;
 use crate::smtp::client::Timeouts;
 use route::{Hop, RouteError};
 pub use transfer::RecipientResult;
 
-/// How long a claimed recipient is leased to one attempt.
+/// How long a claimed recipient is leased to one attempt; renewed every [`RENEW`] while it
+/// runs (or waits for a slot).
 const LEASE_SECS: i64 = 15 * 60;
+const RENEW: Duration = Duration::from_secs(5 * 60);
 /// How many recipients one pass claims.
 const BATCH: usize = 500;
 /// How often the runner looks at the queue even when nobody woke it.
@@ -162,6 +173,15 @@ pub struct Summary {
     pub deferred: usize,
     pub failed: usize,
     pub bounces: usize,
+    /// Messages set aside because their spool file failed verification.
+    pub quarantined: usize,
+}
+
+/// What one delivery task did.
+#[derive(Debug, Default)]
+struct JobDone {
+    attempts: Vec<AttemptResult>,
+    quarantined: bool,
 }
 
 pub struct Outbound {
@@ -176,6 +196,9 @@ pub struct Outbound {
     /// Called with the id of every message queued here (bounces) that has local recipients.
     on_local: Box<dyn Fn(String) + Send + Sync>,
     recorder: recorder::Recorder,
+    /// Who holds the leases this runner takes, and the recipients it holds now.
+    owner: String,
+    leased: std::sync::Mutex<HashSet<i64>>,
 }
 
 impl Outbound {
@@ -198,6 +221,8 @@ impl Outbound {
             per_domain: std::sync::Mutex::new(HashMap::new()),
             on_local,
             recorder,
+            owner: crate::core::queue::new_lease_owner("outbound"),
+            leased: std::sync::Mutex::new(HashSet::new()),
         }))
     }
 
@@ -206,24 +231,38 @@ impl Outbound {
         self.wake.notify_one();
     }
 
-    /// Runs until shutdown: a pass whenever woken, when something falls due, or every few
-    /// seconds.
+    /// Runs until shutdown: claims what is due whenever woken, when a delivery finishes,
+    /// or every few seconds, and starts its deliveries without waiting for them.
     pub async fn run(self: Arc<Self>, mut shutdown: crate::net::shutdown::Shutdown) {
+        let mut running = tokio::task::JoinSet::new();
+        let mut renew = tokio::time::interval(RENEW);
+        renew.tick().await;
         loop {
             if shutdown.is_triggered() {
                 return;
             }
+            let claimed = match self.start_due(false, BATCH, &mut running).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!("outbound queue claim failed: {e}");
+                    0
+                }
+            };
+            if let Err(e) = self.bounce_all().await {
+                tracing::warn!("bounce pass failed: {e}");
+            }
+            while running.try_join_next().is_some() {}
             // A full batch means more may be due: go again at once rather than wait for a
             // wake-up that may already have been spent.
-            if let Ok(s) = self.pass(false, None).await
-                && s.claimed >= BATCH
-            {
+            if claimed >= BATCH {
                 continue;
             }
             tokio::select! {
                 _ = shutdown.wait() => return,
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
+                _ = renew.tick() => self.renew_leases().await,
+                Some(_) = running.join_next(), if !running.is_empty() => {}
             }
         }
     }
@@ -241,8 +280,76 @@ impl Outbound {
         .map_err(|e| CoreError::Invalid(format!("blocking task failed: {e}")))?
     }
 
-    /// One pass over everything due (everything queued when `force`), then the bounces.
-    /// `progress` is told how many messages there are and when each is done.
+    /// Claims up to `limit` due recipients (all queued ones when `force`) and starts one
+    /// delivery task per message and destination domain in `running`. Returns how many
+    /// recipients were claimed.
+    async fn start_due(
+        self: &Arc<Self>,
+        force: bool,
+        limit: usize,
+        running: &mut tokio::task::JoinSet<Result<JobDone, CoreError>>,
+    ) -> Result<usize, CoreError> {
+        let owner = self.owner.clone();
+        let claimed = self
+            .blocking(move |db| db.outbound_claim(&owner, limit, LEASE_SECS, force))
+            .await?;
+        let n = claimed.len();
+        self.leased
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(claimed.iter().map(|c| c.recipient_id));
+        // One job per message and destination domain: one connection carries them all.
+        let mut jobs: BTreeMap<(String, String), Vec<Claimed>> = BTreeMap::new();
+        for c in claimed {
+            let domain = c
+                .address
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_ascii_lowercase())
+                .unwrap_or_default();
+            jobs.entry((c.message_id.clone(), domain))
+                .or_default()
+                .push(c);
+        }
+        for ((message_id, domain), rcpts) in jobs {
+            let me = self.clone();
+            running.spawn(async move {
+                let ids: Vec<i64> = rcpts.iter().map(|c| c.recipient_id).collect();
+                let done = me.clone().job(message_id, domain, rcpts).await;
+                let mut leased = me.leased.lock().unwrap_or_else(|p| p.into_inner());
+                for id in ids {
+                    leased.remove(&id);
+                }
+                done
+            });
+        }
+        Ok(n)
+    }
+
+    /// Extends the leases of every recipient this runner holds (delivering, or waiting for
+    /// a slot), so a slow attempt is never taken over by another process.
+    async fn renew_leases(&self) {
+        let ids: Vec<i64> = self
+            .leased
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .copied()
+            .collect();
+        if ids.is_empty() {
+            return;
+        }
+        let owner = self.owner.clone();
+        let r = self
+            .blocking(move |db| db.queue_renew_leases(&owner, &ids, now() + LEASE_SECS))
+            .await;
+        if let Err(e) = r {
+            tracing::warn!("could not renew queue leases: {e}");
+        }
+    }
+
+    /// One pass over everything due (everything queued when `force`), then the bounces,
+    /// waiting for every delivery (`queue flush`). `progress` is told how many messages
+    /// there are and when each is done.
     pub async fn pass(
         self: &Arc<Self>,
         force: bool,
@@ -250,45 +357,36 @@ impl Outbound {
     ) -> Result<Summary, CoreError> {
         let mut summary = Summary::default();
         // One claim per pass: a flush takes everything queued once (a recipient deferred
-        // during the pass must not be tried again at once); the runner takes a batch and
-        // comes back for more on its next pass.
+        // during the pass must not be tried again at once).
         let limit = if force { 1_000_000 } else { BATCH };
-        {
-            let claimed = self
-                .blocking(move |db| db.outbound_claim(limit, LEASE_SECS, force))
-                .await?;
-            summary.claimed = claimed.len();
-            // One job per message and destination domain: one connection carries them all.
-            let mut jobs: BTreeMap<(String, String), Vec<Claimed>> = BTreeMap::new();
-            for c in claimed {
-                let domain = c
-                    .address
-                    .rsplit_once('@')
-                    .map(|(_, d)| d.to_ascii_lowercase())
-                    .unwrap_or_default();
-                jobs.entry((c.message_id.clone(), domain))
-                    .or_default()
-                    .push(c);
-            }
-            if let Some(p) = progress {
-                p.inc_length(jobs.len() as u64);
-            }
-            let mut set = tokio::task::JoinSet::new();
-            for ((message_id, domain), rcpts) in jobs {
-                let me = self.clone();
-                set.spawn(async move { me.job(message_id, domain, rcpts).await });
-            }
-            while let Some(r) = set.join_next().await {
-                if let Some(p) = progress {
-                    p.inc(1);
+        let mut running = tokio::task::JoinSet::new();
+        summary.claimed = self.start_due(force, limit, &mut running).await?;
+        if let Some(p) = progress {
+            p.inc_length(running.len() as u64);
+        }
+        let mut renew = tokio::time::interval(RENEW);
+        renew.tick().await;
+        loop {
+            let r = tokio::select! {
+                r = running.join_next() => match r {
+                    Some(r) => r,
+                    None => break,
+                },
+                _ = renew.tick() => {
+                    self.renew_leases().await;
+                    continue;
                 }
-                if let Ok(Ok(results)) = r {
-                    for res in results {
-                        match res.outcome {
-                            AttemptOutcome::Delivered => summary.delivered += 1,
-                            AttemptOutcome::Deferred(_) => summary.deferred += 1,
-                            AttemptOutcome::Failed => summary.failed += 1,
-                        }
+            };
+            if let Some(p) = progress {
+                p.inc(1);
+            }
+            if let Ok(Ok(done)) = r {
+                summary.quarantined += usize::from(done.quarantined);
+                for res in done.attempts {
+                    match res.outcome {
+                        AttemptOutcome::Delivered => summary.delivered += 1,
+                        AttemptOutcome::Deferred(_) => summary.deferred += 1,
+                        AttemptOutcome::Failed => summary.failed += 1,
                     }
                 }
             }
@@ -310,14 +408,19 @@ impl Outbound {
         message_id: String,
         domain: String,
         rcpts: Vec<Claimed>,
-    ) -> Result<Vec<AttemptResult>, CoreError> {
-        let _total = self.total.clone().acquire_owned().await;
+    ) -> Result<JobDone, CoreError> {
+        // The destination's slot first: a task waiting for a stalled domain must not sit on
+        // one of the total slots that other destinations need.
         let _dom = self.domain_semaphore(&domain).acquire_owned().await;
-        let first = rcpts[0].clone();
+        let _total = self.total.clone().acquire_owned().await;
+        let Some(first) = rcpts.first().cloned() else {
+            return Ok(JobDone::default());
+        };
         let path = self.queue_dir.join(&message_id);
         let dkim_dir = self.dkim_dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
-            let body = std::fs::read(&path)?;
+        let want = first.spool.clone();
+        let loaded = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ReadError> {
+            let body = spool::read_verified(&path, want.as_ref())?;
             // Sign once per attempt; the header goes in front of the spooled message.
             Ok(match dkim::signature_for(&dkim_dir, &body) {
                 Some(h) => [h.as_bytes(), &body[..]].concat(),
@@ -326,6 +429,17 @@ impl Outbound {
         })
         .await
         .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let loaded = match loaded {
+            Err(ReadError::Corrupt(why)) => {
+                self.quarantine(&message_id, why).await?;
+                return Ok(JobDone {
+                    attempts: Vec::new(),
+                    quarantined: true,
+                });
+            }
+            Err(ReadError::Io(e)) => Err(e),
+            Ok(m) => Ok(m),
+        };
         let results: Vec<RecipientResult> = match loaded {
             Ok(message) => self.deliver(&domain, &first, &rcpts, &message).await,
             Err(e) => rcpts
@@ -353,7 +467,24 @@ impl Outbound {
             tracing::info!(id = %message_id, to = %rcpts.iter().find(|c| c.recipient_id == a.recipient_id).map(|c| c.address.as_str()).unwrap_or(""), host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
         }
         self.recorder.record(message_id, attempts.clone()).await?;
-        Ok(attempts)
+        Ok(JobDone {
+            attempts,
+            quarantined: false,
+        })
+    }
+
+    /// Sets a message whose spool file failed verification aside, loudly; it is never sent.
+    async fn quarantine(&self, id: &str, why: String) -> Result<(), CoreError> {
+        tracing::error!(%id, "spool file failed verification, quarantined and not sent: {why}");
+        let queue_dir = self.queue_dir.clone();
+        let id = id.to_string();
+        self.blocking(move |db| {
+            if let Err(e) = spool::quarantine(&queue_dir, &id) {
+                tracing::error!(%id, "could not move the spool file to quarantine: {e}");
+            }
+            db.queue_quarantine(&id, &why)
+        })
+        .await
     }
 
     /// Turns a transfer result into the queue's decision: retry on the schedule, or give up
