@@ -11,9 +11,9 @@
 
 use std::net::IpAddr;
 
-use smtp_proto::request::receiver::{BdatReceiver, DataReceiver};
+use smtp_proto::request::receiver::BdatReceiver;
 
-use super::data::BodyScanner;
+use super::data::{BodyScanner, DotReader};
 use super::policy::{MessageSink, Policy, Recipient};
 use super::reply;
 
@@ -70,8 +70,8 @@ pub(super) enum State {
     Command,
     /// Waiting for a SASL response line.
     Sasl(super::cmd_auth::SaslStep),
-    /// Reading DATA until CRLF.CRLF.
-    Data(DataReceiver),
+    /// Reading DATA until CRLF.CRLF, whatever becomes of the content.
+    Data(DotReader),
     /// Reading a BDAT chunk of the given size.
     Bdat(BdatReceiver),
     /// Discarding a BDAT chunk that was refused.
@@ -375,27 +375,34 @@ impl<P: Policy> Session<P> {
 
     /// Streams DATA/BDAT bytes into the spool through the scanner.
     fn take_data(&mut self, rest: &mut &[u8], out: &mut Vec<u8>) -> Flow {
-        let mut it = rest.iter();
-        // data_buf may hold a CR kept back from the last call (see below).
         let mut buf = std::mem::take(&mut self.data_buf);
         let (done, last) = match &mut self.state {
-            State::Data(r) => (r.ingest(&mut it, &mut buf), true),
-            State::Bdat(r) => (r.ingest(&mut it, &mut buf), r.is_last),
+            State::Data(r) => match r.ingest(rest, &mut buf) {
+                Some(n) => {
+                    *rest = &rest[n..];
+                    (true, true)
+                }
+                None => {
+                    *rest = &[];
+                    (false, true)
+                }
+            },
+            State::Bdat(r) => {
+                let mut it = rest.iter();
+                let done = r.ingest(&mut it, &mut buf);
+                *rest = it.as_slice();
+                (done, r.is_last)
+            }
             State::BdatSkip(left) => {
                 let n = (*left).min(rest.len());
                 *left -= n;
-                it = rest[n..].iter();
+                *rest = &rest[n..];
                 (*left == 0, false)
             }
-            _ => (false, false),
+            State::Command | State::Sasl(_) => (false, false),
         };
-        *rest = it.as_slice();
-        // DataReceiver un-pushes the CR of a final CRLF.CRLF from its output buffer, which
-        // only works if that CR is still in the buffer: keep a trailing CR for the next call.
-        let hold = !done && matches!(self.state, State::Data(_)) && buf.last() == Some(&b'\r');
-        let keep = buf.len() - usize::from(hold);
-        self.store(&buf[..keep]);
-        buf.drain(..keep);
+        self.store(&buf);
+        buf.clear();
         self.data_buf = buf;
         if !done {
             return Flow::Continue;

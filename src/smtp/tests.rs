@@ -558,3 +558,4 @@ fn byte_at_a_time_gives_the_same_result() {
 }
 
 mod props;
+mod smuggling;
