@@ -28,8 +28,8 @@ enum Dot {
 }
 
 /// Splits DATA content from the terminator and removes dot-stuffing. Works on whatever
-/// pieces the connection delivers; copies each line once, with no per-octet work outside
-/// the line starts.
+/// pieces the connection delivers; copies the content once, stopping only where a line
+/// starts with `.`.
 #[derive(Debug, Clone)]
 pub struct DotReader {
     state: Dot,
@@ -77,8 +77,9 @@ impl DotReader {
                 // rest of the line is ordinary content.
                 Dot::LineStart | Dot::Dot => self.state = Dot::Mid,
                 Dot::Mid | Dot::Cr => {
+                    // Only a `.` after an LF can matter: copy up to the next one in one go.
                     let rest = &input[i..];
-                    match memchr::memchr(b'\n', rest) {
+                    match memchr::memmem::find(rest, b"\n.") {
                         Some(j) => {
                             let crlf = match j {
                                 0 => self.state == Dot::Cr,
@@ -90,10 +91,11 @@ impl DotReader {
                         }
                         None => {
                             out.extend_from_slice(rest);
-                            self.state = if rest.last() == Some(&b'\r') {
-                                Dot::Cr
-                            } else {
-                                Dot::Mid
+                            self.state = match rest {
+                                [.., b'\r', b'\n'] => Dot::LineStart,
+                                [b'\n'] if self.state == Dot::Cr => Dot::LineStart,
+                                [.., b'\r'] => Dot::Cr,
+                                _ => Dot::Mid,
                             };
                             i = input.len();
                         }
@@ -251,6 +253,24 @@ mod tests {
         }
         // `.` CR then not LF: the CR stays, so the scanner sees a bare CR.
         assert_eq!(read(b".\rx\r\n.\r\n", 1).0, b"\rx\r\n");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// In any cutting, data ends exactly after the first `<CRLF>.<CRLF>` (the DATA
+        /// command's CRLF counts), and the content does not depend on the cutting.
+        #[test]
+        fn ends_exactly_at_the_first_crlf_dot_crlf(
+            wire in proptest::collection::vec(proptest::sample::select(b"\r\n.ab".to_vec()), 0..60),
+            step in 1usize..8,
+        ) {
+            let mut framed = b"\r\n".to_vec();
+            framed.extend_from_slice(&wire);
+            let want = memchr::memmem::find(&framed, b"\r\n.\r\n").map(|i| i + 5 - 2);
+            let (body, rest) = read(&wire, step);
+            proptest::prop_assert_eq!(rest.map(|r| wire.len() - r.len()), want);
+            proptest::prop_assert_eq!(body, read(&wire, 1000).0);
+        }
     }
 
     fn verdict(msg: &[u8]) -> Verdict {
