@@ -14,7 +14,7 @@
 
 /// Where the reader stands relative to a `<CRLF>.<CRLF>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dot {
+enum At {
     /// Inside a line; the last octet was not CR.
     Mid,
     /// Inside a line; the last octet was CR.
@@ -32,7 +32,7 @@ enum Dot {
 /// starts with `.`.
 #[derive(Debug, Clone)]
 pub struct DotReader {
-    state: Dot,
+    state: At,
 }
 
 impl Default for DotReader {
@@ -45,7 +45,7 @@ impl DotReader {
     /// A reader right after the `DATA` command's CRLF: a `.` line first ends an empty message.
     pub fn new() -> DotReader {
         DotReader {
-            state: Dot::LineStart,
+            state: At::LineStart,
         }
     }
 
@@ -56,46 +56,46 @@ impl DotReader {
         let mut i = 0;
         while let Some(&b) = input.get(i) {
             match self.state {
-                Dot::LineStart if b == b'.' => {
-                    self.state = Dot::Dot;
+                At::LineStart if b == b'.' => {
+                    self.state = At::Dot;
                     i += 1;
                 }
-                Dot::Dot if b == b'\r' => {
-                    self.state = Dot::DotCr;
+                At::Dot if b == b'\r' => {
+                    self.state = At::DotCr;
                     i += 1;
                 }
-                Dot::DotCr if b == b'\n' => {
-                    self.state = Dot::LineStart;
+                At::DotCr if b == b'\n' => {
+                    self.state = At::LineStart;
                     return Some(i + 1);
                 }
                 // `.` then CR then not LF: the dot was stuffing, the CR is content.
-                Dot::DotCr => {
+                At::DotCr => {
                     out.push(b'\r');
-                    self.state = Dot::Cr;
+                    self.state = At::Cr;
                 }
                 // A line that starts with anything else, or a stuffed dot: dropped, the
                 // rest of the line is ordinary content.
-                Dot::LineStart | Dot::Dot => self.state = Dot::Mid,
-                Dot::Mid | Dot::Cr => {
+                At::LineStart | At::Dot => self.state = At::Mid,
+                At::Mid | At::Cr => {
                     // Only a `.` after an LF can matter: copy up to the next one in one go.
                     let rest = &input[i..];
                     match memchr::memmem::find(rest, b"\n.") {
                         Some(j) => {
                             let crlf = match j {
-                                0 => self.state == Dot::Cr,
+                                0 => self.state == At::Cr,
                                 _ => rest[j - 1] == b'\r',
                             };
                             out.extend_from_slice(&rest[..=j]);
                             i += j + 1;
-                            self.state = if crlf { Dot::LineStart } else { Dot::Mid };
+                            self.state = if crlf { At::LineStart } else { At::Mid };
                         }
                         None => {
                             out.extend_from_slice(rest);
                             self.state = match rest {
-                                [.., b'\r', b'\n'] => Dot::LineStart,
-                                [b'\n'] if self.state == Dot::Cr => Dot::LineStart,
-                                [.., b'\r'] => Dot::Cr,
-                                _ => Dot::Mid,
+                                [.., b'\r', b'\n'] => At::LineStart,
+                                [b'\n'] if self.state == At::Cr => At::LineStart,
+                                [.., b'\r'] => At::Cr,
+                                _ => At::Mid,
                             };
                             i = input.len();
                         }
