@@ -1,4 +1,4 @@
-//! The DATA path without I/O: smtp-proto's DataReceiver plus mailctl's BodyScanner on a
+//! The DATA path without I/O: mailctl's DotReader and BodyScanner on a
 //! 64 KiB message, and a whole pipelined transaction (MAIL, RCPT, DATA, 4 KiB) through the
 //! session state machine with a discarding sink.
 
@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailctl::core::Address;
-use mailctl::smtp::data::BodyScanner;
+use mailctl::smtp::data::{BodyScanner, DotReader};
 use mailctl::smtp::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
 use mailctl::smtp::session::{Service, Session, SessionConfig};
 
@@ -64,9 +64,8 @@ fn bench(c: &mut Criterion) {
         let mut out = Vec::with_capacity(big.len());
         b.iter(|| {
             out.clear();
-            let mut r = mailctl::smtp::cmd_data::data_receiver();
-            let mut it = big.iter();
-            assert!(r.ingest(&mut it, &mut out));
+            let mut r = DotReader::new();
+            assert_eq!(r.ingest(&big, &mut out), Some(big.len()));
             let mut s = BodyScanner::new(1 << 20, 50);
             s.scan(&out);
             black_box(s.finish())

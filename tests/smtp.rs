@@ -12,6 +12,8 @@ mod harness;
 mod hostile;
 #[path = "smtp/policy.rs"]
 mod policy;
+#[path = "smtp/wire.rs"]
+mod wire;
 
 use std::process::Command;
 

@@ -10,6 +10,7 @@
 //! SASL mechanisms live with the protocols; this module only answers "is this the password".
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -223,6 +224,19 @@ pub fn authenticate(db: &Db, username: &str, password: &str) -> crate::core::Res
     }
 }
 
+/// Failed logins one connection may make (SMTP AUTH, IMAP LOGIN/AUTHENTICATE, POP3
+/// USER/PASS/AUTH): the last one is answered by closing the connection.
+pub const MAX_FAILED_LOGINS: u32 = 3;
+
+/// How long a daemon waits before answering the `failures`th failed login on one connection
+/// (counted from 1): 0.5 s, 1 s, 2 s, 4 s, then 8 s. Guessing on one connection gets slower
+/// at every try; the per-IP ban (`ban.*` settings) stops reconnecting. The caller
+/// sleeps asynchronously (never on a worker thread that others need).
+pub fn failed_login_delay(failures: u32) -> Duration {
+    let steps = failures.saturating_sub(1).min(4);
+    Duration::from_millis(500 << steps)
+}
+
 /// A random password of `len` characters from an alphabet without look-alikes.
 pub fn random_password(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -317,6 +331,15 @@ mod tests {
             assert!(!verify_password(h, "secret"), "{h}");
             assert!(validate_hash(h).is_err(), "{h}");
         }
+    }
+
+    #[test]
+    fn failed_login_delay_grows_and_is_capped() {
+        let d: Vec<u64> = (0..8)
+            .map(|n| failed_login_delay(n).as_millis() as u64)
+            .collect();
+        assert_eq!(d, [500, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(failed_login_delay(u32::MAX), Duration::from_secs(8));
     }
 
     #[test]

@@ -269,6 +269,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let timeouts = Timeouts {
         command: db.setting_duration("smtp.command_timeout")?,
         data: db.setting_duration("smtp.data_timeout")?,
+        data_min_rate: db.setting_size("smtp.data_min_rate")?,
     };
     drop(db);
 

@@ -103,8 +103,9 @@ settings! {
     "smtp.max_recipients": Kind::Count, "1000", "Most recipients in one transaction; more get 452 4.5.3.";
     "smtp.recipient_delimiter": Kind::Text, "+", "Sub-address separator: user+tag@domain delivers to user@domain. Empty turns it off.";
     "smtp.max_hops": Kind::Count, "50", "More Received headers than this is a mail loop (554 5.4.6).";
-    "smtp.command_timeout": Kind::Duration, "5m", "How long the SMTP server waits for the next command before 421 (RFC 5321 §4.5.3.2: at least 5m).";
-    "smtp.data_timeout": Kind::Duration, "3m", "How long the SMTP server waits for each block of message data (RFC 5321 §4.5.3.2: 3m).";
+    "smtp.command_timeout": Kind::Duration, "5m", "Deadline for each whole SMTP command line, however slowly its bytes come, before 421 (RFC 5321 §4.5.3.2: at least 5m).";
+    "smtp.data_timeout": Kind::Duration, "3m", "Longest gap in SMTP message data, and the deadline for the whole message before smtp.data_min_rate extends it (RFC 5321 §4.5.3.2: 3m).";
+    "smtp.data_min_rate": Kind::Size, "1K", "Octets per second of SMTP message data that extend its deadline by one second (as Postfix's smtpd_min_data_rate); 0 makes smtp.data_timeout a fixed deadline.";
     "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM, not only their own addresses and aliases.";
     "mynetworks": Kind::Networks, "", "Networks that may relay without AUTH. Empty by default: not even loopback is trusted, since proxies and containers make outside clients look local.";
     "auth.plaintext": Kind::OneOf(&["never", "loopback"]), "loopback", "Whether passwords may cross an unencrypted connection: never, or only from loopback.";

@@ -3,6 +3,11 @@
 //! Offered on submission only, and only over TLS unless `auth.plaintext` allows this client.
 //! PLAIN with an authorization identity other than the user is refused: mailctl has no
 //! proxy-authorisation, and accepting one would let a user act as another.
+//!
+//! AUTH needs an EHLO on the current channel: after STARTTLS the client must say EHLO again
+//! (RFC 3207 §4.2), else `503 5.5.1`. Failed attempts are answered after
+//! [`crate::auth::failed_login_delay`]; the [`crate::auth::MAX_FAILED_LOGINS`]th gets `421`
+//! and the connection is closed, as IMAP and POP3 do.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -27,6 +32,10 @@ impl<P: Policy> Session<P> {
                 "5.5.1",
                 "AUTH is offered on the submission ports (587, 465) only",
             );
+            return self.error(out);
+        }
+        if self.helo.is_none() || !self.esmtp {
+            reply::push(out, 503, "5.5.1", "Send EHLO first");
             return self.error(out);
         }
         if self.auth_user.is_some() {
@@ -117,13 +126,10 @@ impl<P: Policy> Session<P> {
                     return self.error(out);
                 };
                 if !authz.is_empty() && !authz.eq_ignore_ascii_case(user) {
-                    reply::push(
-                        out,
-                        535,
-                        "5.7.8",
+                    return self.auth_failed(
                         "Authorization identity differs from the user; not permitted",
+                        out,
                     );
-                    return Flow::Continue;
                 }
                 self.check_login(user, pass, out)
             }
@@ -137,10 +143,7 @@ impl<P: Policy> Session<P> {
                 reply::push(out, 235, "2.7.0", "Authentication successful");
                 Flow::Continue
             }
-            AuthVerdict::Failed => {
-                reply::push(out, 535, "5.7.8", "Authentication credentials invalid");
-                Flow::Continue
-            }
+            AuthVerdict::Failed => self.auth_failed("Authentication credentials invalid", out),
             AuthVerdict::Banned => {
                 reply::push(
                     out,
@@ -155,5 +158,25 @@ impl<P: Policy> Session<P> {
                 Flow::Continue
             }
         }
+    }
+
+    /// Answers a failed login after the shared delay; the last allowed one closes.
+    fn auth_failed(&mut self, why: &str, out: &mut Vec<u8>) -> Flow {
+        self.auth_failures += 1;
+        self.delay = Some(crate::auth::failed_login_delay(self.auth_failures));
+        if self.auth_failures >= crate::auth::MAX_FAILED_LOGINS {
+            reply::push(
+                out,
+                421,
+                "4.7.0",
+                &format!(
+                    "{} Too many failed authentication attempts, closing connection",
+                    self.cfg.hostname
+                ),
+            );
+            return Flow::Event(Event::Close);
+        }
+        reply::push(out, 535, "5.7.8", why);
+        Flow::Continue
     }
 }

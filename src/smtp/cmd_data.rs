@@ -5,9 +5,9 @@
 //! its end, so the reply comes in step with the client. `250` is sent only after
 //! [`MessageSink::commit`](super::policy::MessageSink::commit) made it durable.
 
-use smtp_proto::request::receiver::{BdatReceiver, DataReceiver};
+use smtp_proto::request::receiver::BdatReceiver;
 
-use super::data::{BodyScanner, Verdict};
+use super::data::{BodyScanner, DotReader, Verdict};
 use super::policy::{Envelope, Policy, SpoolError};
 use super::received::{TraceInfo, header};
 use super::reply;
@@ -75,7 +75,7 @@ impl<P: Policy> Session<P> {
             return Flow::Continue;
         }
         reply::push(out, 354, "", "End data with <CR><LF>.<CR><LF>");
-        self.state = State::Data(data_receiver());
+        self.state = State::Data(DotReader::new());
         Flow::Continue
     }
 
@@ -176,16 +176,6 @@ impl<P: Policy> Session<P> {
         }
         Flow::Continue
     }
-}
-
-/// A DataReceiver that knows the DATA command's own CRLF came just before: without this,
-/// a `.` on the very first line is neither the end of an empty message nor dot-stuffing
-/// (smtp-proto starts as if in mid-line). Found by the round-trip property test.
-pub fn data_receiver() -> DataReceiver {
-    let mut r = DataReceiver::new();
-    let mut discard = Vec::with_capacity(2);
-    r.ingest(&mut b"\r\n".iter(), &mut discard);
-    r
 }
 
 fn spool_error_reply(e: &SpoolError, out: &mut Vec<u8>) {

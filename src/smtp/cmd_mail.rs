@@ -1,9 +1,14 @@
 //! MAIL and RCPT (RFC 5321 §4.1.1.2–3): the envelope, and who may send what.
 //!
 //! smtp-proto silently strips source routes and unquotes local parts, so relay tricks are
-//! judged on the raw path text: a client that may not relay gets `554 5.7.1` for
+//! judged on the raw path text: a client that may not relay gets `501 5.1.3` for
 //! `user%other@local`, `"user@other"@local`, `@a:u@b`, `other!user@local` and IP literals,
 //! whatever the domain, since each of these can make a downstream host route elsewhere.
+//! They are syntax we do not accept, not a relay decision: `554 5.7.1` is kept for a
+//! well-formed address in a domain that is not ours.
+//!
+//! ESMTP parameters (RFC 5321 §4.1.1.2) need EHLO (`555 5.5.4` after HELO); a parameter
+//! given twice or a `SIZE` that is not a plain decimal number is `501 5.5.4` (RFC 1870).
 
 use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
 
@@ -20,9 +25,52 @@ pub(super) fn raw_path(line: &[u8]) -> Option<&str> {
     Some(&s[open + 1..close])
 }
 
-/// Whether a path uses an old routing syntax or a literal that could relay.
-pub(super) fn is_relay_trick(raw: &str) -> bool {
-    raw.starts_with('@') || raw.contains(['"', '%', '!', '[', '\\']) || raw.matches('@').count() > 1
+/// The ESMTP parameters: the text after the path's closing `>`.
+pub(super) fn raw_params(line: &[u8]) -> &str {
+    let s = std::str::from_utf8(line).unwrap_or("");
+    let after = s
+        .find('<')
+        .and_then(|open| s[open..].find('>').map(|close| &s[open + close + 1..]));
+    after.unwrap_or("").trim_ascii()
+}
+
+/// Checks what smtp-proto lets through: a keyword given twice (it keeps the last) and a
+/// `SIZE` whose value is not 1 to 20 digits fitting 64 bits.
+fn check_params(params: &str) -> Result<(), String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in params.split_ascii_whitespace() {
+        let (key, value) = p.split_once('=').unwrap_or((p, ""));
+        if seen.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            return Err(format!("Parameter {key} given twice"));
+        }
+        seen.push(key);
+        if key.eq_ignore_ascii_case("SIZE")
+            && !(value.len() <= 20
+                && !value.is_empty()
+                && value.bytes().all(|b| b.is_ascii_digit())
+                && value.parse::<u64>().is_ok())
+        {
+            return Err("SIZE must be a decimal number of octets (RFC 1870)".into());
+        }
+    }
+    Ok(())
+}
+
+/// Why a path uses an old routing syntax or a literal that could relay, if it does.
+pub(super) fn relay_trick(raw: &str) -> Option<&'static str> {
+    if raw.starts_with('@') {
+        Some("source routes are not accepted")
+    } else if raw.contains('"') || raw.contains('\\') {
+        Some("quoted local parts are not accepted")
+    } else if raw.contains('[') {
+        Some("address literals are not accepted")
+    } else if raw.contains(['%', '!']) {
+        Some("'%' and '!' routing is not accepted")
+    } else if raw.matches('@').count() > 1 {
+        Some("more than one '@'")
+    } else {
+        None
+    }
 }
 
 impl<P: Policy> Session<P> {
@@ -30,7 +78,24 @@ impl<P: Policy> Session<P> {
         self.auth_user.is_some() || self.cfg.trusted_network
     }
 
-    pub(super) fn mail(&mut self, from: MailFrom<String>, out: &mut Vec<u8>) -> Flow {
+    /// The parameter checks MAIL and RCPT share; replies and errs when they fail.
+    fn params_ok(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<(), Flow> {
+        let params = raw_params(line);
+        if params.is_empty() {
+            return Ok(());
+        }
+        if !self.esmtp {
+            reply::push(out, 555, "5.5.4", "ESMTP parameters need EHLO, not HELO");
+            return Err(self.error(out));
+        }
+        if let Err(why) = check_params(params) {
+            reply::push(out, 501, "5.5.4", &why);
+            return Err(self.error(out));
+        }
+        Ok(())
+    }
+
+    pub(super) fn mail(&mut self, from: MailFrom<String>, line: &[u8], out: &mut Vec<u8>) -> Flow {
         if self.helo.is_none() {
             reply::push(out, 503, "5.5.1", "Send EHLO or HELO first");
             return self.error(out);
@@ -38,6 +103,9 @@ impl<P: Policy> Session<P> {
         if self.tx.mail_from.is_some() {
             reply::push(out, 503, "5.5.1", "Nested MAIL command; send RSET first");
             return self.error(out);
+        }
+        if let Err(flow) = self.params_ok(line, out) {
+            return flow;
         }
         if self.cfg.service.is_submission() && !self.may_relay() {
             let why = if self.tls.is_none() && !self.cfg.plaintext_auth {
@@ -110,14 +178,23 @@ impl<P: Policy> Session<P> {
             reply::push(out, 503, "5.5.1", "Need MAIL before RCPT");
             return self.error(out);
         }
+        if let Err(flow) = self.params_ok(line, out) {
+            return flow;
+        }
         if self.tx.recipients.len() >= self.cfg.max_recipients {
             reply::push(out, 452, "4.5.3", "Too many recipients");
             return Flow::Continue;
         }
         let may_relay = self.may_relay();
-        let tricky = raw_path(line).is_some_and(is_relay_trick);
-        if tricky && !may_relay {
-            reply::push(out, 554, "5.7.1", "Relay access denied");
+        if let Some(why) = raw_path(line).and_then(relay_trick)
+            && !may_relay
+        {
+            reply::push(
+                out,
+                501,
+                "5.1.3",
+                &format!("Bad recipient address syntax: {why}"),
+            );
             return self.error(out);
         }
         if !self.tx.smtputf8 && !to.address.is_ascii() {

@@ -1,4 +1,7 @@
 //! RSET and STARTTLS (RFC 3207).
+//!
+//! STARTTLS takes no parameters (`501 5.5.4`, RFC 3207 §4) and is refused inside a mail
+//! transaction (`503 5.5.1`): the transaction would straddle the plaintext and TLS parts.
 
 use super::policy::Policy;
 use super::reply;
@@ -11,7 +14,21 @@ impl<P: Policy> Session<P> {
         Flow::Continue
     }
 
-    pub(super) fn starttls(&mut self, out: &mut Vec<u8>) -> Flow {
+    pub(super) fn starttls(&mut self, line: &[u8], out: &mut Vec<u8>) -> Flow {
+        // smtp-proto skips whatever follows the verb.
+        if line.get(8..).is_some_and(|p| !p.trim_ascii().is_empty()) {
+            reply::push(out, 501, "5.5.4", "STARTTLS takes no parameters");
+            return self.error(out);
+        }
+        if self.tx.mail_from.is_some() || self.tx.sink.is_some() {
+            reply::push(
+                out,
+                503,
+                "5.5.1",
+                "STARTTLS not allowed during a mail transaction; send RSET first",
+            );
+            return self.error(out);
+        }
         if self.tls.is_some() {
             reply::push(out, 503, "5.5.1", "TLS already active");
             return self.error(out);

@@ -2,13 +2,20 @@
 //! sans-IO [`Session`] on a blocking thread (it may hit SQLite and fsync), writes replies,
 //! and performs STARTTLS, timeouts and graceful shutdown.
 //!
-//! Timeouts follow RFC 5321 §4.5.3.2: 5 minutes waiting for a command, 3 minutes for each
-//! block of DATA. Shutdown: an idle session gets `421` at once; a transaction in flight is
-//! allowed to finish, then the session gets `421`.
+//! Timeouts follow RFC 5321 §4.5.3.2 (5 minutes for a command, 3 minutes for a block of
+//! DATA) but are deadlines a slow peer cannot stretch: a command line must be complete
+//! within `smtp.command_timeout` of the previous one's end, however its bytes trickle in.
+//! Message content must keep arriving (no gap over `smtp.data_timeout`) and be complete
+//! within `smtp.data_timeout` plus one second per `smtp.data_min_rate` octets received
+//! (as Postfix's `smtpd_min_data_rate`), so a big message on a slow link is fine and a
+//! byte a second is not. Shutdown: an idle session gets `421` at once; a transaction in
+//! flight is allowed to finish, then the session gets `421`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -21,14 +28,20 @@ use super::session::{Event, Service, Session, SessionConfig};
 use crate::net::shutdown::Shutdown;
 use crate::net::tls::TlsStore;
 
-/// Defaults; the server takes them from `smtp.command_timeout` and `smtp.data_timeout`.
+/// Defaults; the server takes them from `smtp.command_timeout`, `smtp.data_timeout` and
+/// `smtp.data_min_rate`.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 pub const DATA_TIMEOUT: Duration = Duration::from_secs(180);
+pub const DATA_MIN_RATE: u64 = 1024;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
+    /// Whole-command deadline.
     pub command: Duration,
+    /// Longest gap in message content, and the base of the whole-content deadline.
     pub data: Duration,
+    /// Octets per second that earn content one more second; 0: the deadline is `data`.
+    pub data_min_rate: u64,
 }
 
 impl Default for Timeouts {
@@ -36,7 +49,52 @@ impl Default for Timeouts {
         Timeouts {
             command: COMMAND_TIMEOUT,
             data: DATA_TIMEOUT,
+            data_min_rate: DATA_MIN_RATE,
         }
+    }
+}
+
+/// The deadline the connection is under, restarted as the session moves on.
+struct Deadline {
+    at: Instant,
+    in_content: bool,
+    lines_done: u64,
+}
+
+impl Deadline {
+    fn new(t: &Timeouts) -> Deadline {
+        Deadline {
+            at: Instant::now() + t.command,
+            in_content: false,
+            lines_done: 0,
+        }
+    }
+
+    /// When the next read must have arrived by.
+    fn read_by(&self, t: &Timeouts) -> Instant {
+        if self.in_content {
+            self.at.min(Instant::now() + t.data)
+        } else {
+            self.at
+        }
+    }
+
+    /// After a feed of `n` octets: content gets its deadline when it starts and earns time
+    /// as it arrives; a command gets a fresh deadline when the one before it completed.
+    fn update<P: super::Policy>(&mut self, s: &Session<P>, n: usize, t: &Timeouts) {
+        let now = Instant::now();
+        let content = s.in_content();
+        if content && !self.in_content {
+            self.at = now + t.data;
+        } else if content {
+            if t.data_min_rate > 0 {
+                self.at += Duration::from_secs_f64(n as f64 / t.data_min_rate as f64);
+            }
+        } else if self.in_content || s.lines_done() != self.lines_done {
+            self.at = now + t.command;
+        }
+        self.in_content = content;
+        self.lines_done = s.lines_done();
     }
 }
 
@@ -101,6 +159,7 @@ async fn drive(
     let mut buf = vec![0u8; 64 << 10];
     // The session moves into a blocking task for each feed and comes back.
     let mut session = Some(session);
+    let mut deadline = Deadline::new(&timeouts);
     loop {
         let s = session
             .as_mut()
@@ -112,13 +171,9 @@ async fn drive(
             stream.io().write_all(&out).await?;
             break;
         }
-        let wait = if busy {
-            timeouts.data
-        } else {
-            timeouts.command
-        };
+        let read_by = deadline.read_by(&timeouts);
         let n = tokio::select! {
-            r = tokio::time::timeout(wait, stream.io().read(&mut buf)) => match r {
+            r = tokio::time::timeout_at(read_by, stream.io().read(&mut buf)) => match r {
                 Ok(r) => r?,
                 Err(_) => {
                     out.clear();
@@ -136,14 +191,20 @@ async fn drive(
         let mut sess = session
             .take()
             .ok_or_else(|| std::io::Error::other("session lost"))?;
-        let (sess, reply, event) = tokio::task::spawn_blocking(move || {
+        let (mut sess, reply, event) = tokio::task::spawn_blocking(move || {
             let mut reply = Vec::new();
             let ev = sess.feed(&input, &mut reply);
             (sess, reply, ev)
         })
         .await
         .map_err(std::io::Error::other)?;
+        deadline.update(&sess, n, &timeouts);
+        let pause = sess.take_delay();
         session = Some(sess);
+        if let Some(pause) = pause {
+            // A failed login: the answer waits, and so does the next attempt.
+            tokio::time::sleep(pause).await;
+        }
         if !reply.is_empty() {
             stream.io().write_all(&reply).await?;
         }

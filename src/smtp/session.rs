@@ -4,21 +4,32 @@
 //! an [`Event`] when the driver must act (start TLS, close). It never touches a socket; it
 //! calls [`Policy`] synchronously, so the driver runs it off the async workers.
 //!
-//! Framing rules (RFC 5321 §4.5.3.1): command lines are at most 512 octets including CRLF
-//! (`500 5.5.2`, the rest of the line discarded); SASL response lines at most 4096. Replies
-//! to pipelined commands accumulate in `out` and go out in one write (RFC 2920). Everything
+//! Framing rules (RFC 5321 §2.3.8, §4.5.3.1): command lines end with CRLF and nothing else;
+//! a line with a bare CR or LF is refused whole (`500 5.5.2`, as Postfix's
+//! `smtpd_forbid_bare_newline`), so no command boundary depends on how lenient a proxy in
+//! front of us is. Command lines are at most 512 octets including CRLF (`500 5.5.2`, the rest
+//! of the line discarded), SASL response lines at most 4096; a line still without its LF at
+//! [`LINE_CLOSE_FACTOR`] times that gets `500` and the connection is closed. Replies to
+//! pipelined commands accumulate in `out` and go out in one write (RFC 2920). Everything
 //! after `STARTTLS` in the same read is discarded (CVE-2011-0411).
+//!
+//! Not here: timeouts (the driver in [`super::conn`] owns the clock; [`Session::in_content`]
+//! and [`Session::lines_done`] tell it which deadline applies), sleeping before a failed
+//! AUTH's answer ([`Session::take_delay`]).
 
 use std::net::IpAddr;
 
-use smtp_proto::request::receiver::{BdatReceiver, DataReceiver};
+use smtp_proto::request::receiver::BdatReceiver;
 
-use super::data::BodyScanner;
+use super::data::{BodyScanner, DotReader};
 use super::policy::{MessageSink, Policy, Recipient};
 use super::reply;
 
 pub const MAX_COMMAND_LINE: usize = 512;
 pub const MAX_SASL_LINE: usize = 4096;
+/// A line this many times over its limit without an LF is not a client in step with us:
+/// answer and close instead of discarding for ever.
+pub const LINE_CLOSE_FACTOR: usize = 8;
 
 /// Which listener the session came in on: it decides what is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +81,8 @@ pub(super) enum State {
     Command,
     /// Waiting for a SASL response line.
     Sasl(super::cmd_auth::SaslStep),
-    /// Reading DATA until CRLF.CRLF.
-    Data(DataReceiver),
+    /// Reading DATA until CRLF.CRLF, whatever becomes of the content.
+    Data(DotReader),
     /// Reading a BDAT chunk of the given size.
     Bdat(BdatReceiver),
     /// Discarding a BDAT chunk that was refused.
@@ -100,7 +111,14 @@ pub struct Session<P: Policy> {
     pub(super) policy: P,
     pub(super) state: State,
     pub(super) line: Vec<u8>,
-    pub(super) line_overflow: bool,
+    /// Octets of the current line discarded because it is over the limit.
+    pub(super) line_overflow: usize,
+    /// Command and SASL lines completed so far (the driver restarts its deadline on each).
+    pub(super) lines_done: u64,
+    /// Failed AUTH attempts on this connection.
+    pub(super) auth_failures: u32,
+    /// How long the driver waits before sending the replies (a failed AUTH's delay).
+    pub(super) delay: Option<std::time::Duration>,
     pub(super) helo: Option<String>,
     pub(super) esmtp: bool,
     pub(super) tls: Option<(String, String)>,
@@ -123,7 +141,10 @@ impl<P: Policy> Session<P> {
             policy,
             state: State::Command,
             line: Vec::with_capacity(128),
-            line_overflow: false,
+            line_overflow: 0,
+            lines_done: 0,
+            auth_failures: 0,
+            delay: None,
             helo: None,
             esmtp: false,
             tls: None,
@@ -171,11 +192,31 @@ impl<P: Policy> Session<P> {
         self.reset_transaction();
         self.state = State::Command;
         self.line.clear();
-        self.line_overflow = false;
+        self.line_overflow = 0;
     }
 
     pub fn is_tls(&self) -> bool {
         self.tls.is_some()
+    }
+
+    /// Whether message content (DATA or a BDAT chunk) is being read: the data deadline applies.
+    pub fn in_content(&self) -> bool {
+        matches!(
+            self.state,
+            State::Data(_) | State::Bdat(_) | State::BdatSkip(_)
+        )
+    }
+
+    /// How many command (or SASL) lines have been completed: when it changes, the next
+    /// command's whole-command deadline starts.
+    pub fn lines_done(&self) -> u64 {
+        self.lines_done
+    }
+
+    /// A pause the driver must make before writing the replies of the last
+    /// [`feed`](Self::feed) (a failed login's, from [`crate::auth::failed_login_delay`]).
+    pub fn take_delay(&mut self) -> Option<std::time::Duration> {
+        self.delay.take()
     }
 
     /// The reply to a timeout or shutdown: the driver writes it and closes.
@@ -218,27 +259,57 @@ impl<P: Policy> Session<P> {
             None => (*rest, false),
         };
         *rest = &rest[chunk.len()..];
-        if self.line.len() + chunk.len() > limit {
-            self.line_overflow = true;
+        if self.line_overflow > 0 || self.line.len() + chunk.len() > limit {
+            self.line_overflow += self.line.len() + chunk.len();
             self.line.clear();
-        } else if !self.line_overflow {
+            if !complete && self.line_overflow > limit * LINE_CLOSE_FACTOR {
+                reply::push(
+                    out,
+                    500,
+                    "5.5.2",
+                    &format!("Line too long ({limit} octets is the limit), closing connection"),
+                );
+                return Flow::Event(Event::Close);
+            }
+        } else {
             self.line.extend_from_slice(chunk);
         }
         if !complete {
             return Flow::Continue;
         }
-        if std::mem::take(&mut self.line_overflow) {
+        self.lines_done += 1;
+        let sasl = matches!(self.state, State::Sasl(_));
+        if std::mem::take(&mut self.line_overflow) > 0 {
             self.line.clear();
-            if matches!(self.state, State::Sasl(_)) {
-                self.state = State::Command;
-            }
-            reply::push(out, 500, "5.5.2", "Line too long (512 octets is the limit)");
+            self.state = State::Command;
+            reply::push(
+                out,
+                500,
+                "5.5.2",
+                &format!("Line too long ({limit} octets is the limit)"),
+            );
             return self.error(out);
         }
         let line = std::mem::take(&mut self.line);
-        let flow = match std::mem::replace(&mut self.state, State::Command) {
-            State::Sasl(step) => self.sasl_line(step, &line, out),
-            _ => self.command(&line, out),
+        let flow = if !ends_with_crlf_only(&line) {
+            // RFC 5321 §2.3.8: only CRLF ends a line. Whatever a lenient peer would make of
+            // a bare CR or LF, this line is not a command (nor a SASL response).
+            self.state = State::Command;
+            let what = if sasl { "response" } else { "command" };
+            reply::push(
+                out,
+                500,
+                "5.5.2",
+                &format!(
+                    "Bare <CR> or <LF> in {what} line; lines end with <CR><LF> (RFC 5321 §2.3.8)"
+                ),
+            );
+            self.error(out)
+        } else {
+            match std::mem::replace(&mut self.state, State::Command) {
+                State::Sasl(step) => self.sasl_line(step, &line, out),
+                _ => self.command(&line, out),
+            }
         };
         // Reuse the allocation.
         self.line = line;
@@ -275,7 +346,8 @@ impl<P: Policy> Session<P> {
             return self.error(out);
         }
         if std::str::from_utf8(line).is_err() {
-            reply::push(out, 500, "5.5.2", "Command is not valid UTF-8");
+            // A syntax error in the arguments (the verbs are ASCII), so 501 (RFC 5321 §4.2.2).
+            reply::push(out, 501, "5.5.2", "Command is not valid UTF-8");
             return self.error(out);
         }
         let request = match smtp_proto::Request::parse(&mut line.iter()) {
@@ -284,10 +356,10 @@ impl<P: Policy> Session<P> {
         };
         use smtp_proto::Request as R;
         match request {
-            R::Ehlo { host } => self.ehlo(host, true, out),
-            R::Helo { host } => self.ehlo(host, false, out),
+            R::Ehlo { host } => self.ehlo(host, true, line, out),
+            R::Helo { host } => self.ehlo(host, false, line, out),
             R::Lhlo { .. } => self.unrecognised(out),
-            R::Mail { from } => self.mail(from, out),
+            R::Mail { from } => self.mail(from, line, out),
             R::Rcpt { to } => self.rcpt(to, line, out),
             R::Data => self.data(out),
             R::Bdat {
@@ -298,7 +370,7 @@ impl<P: Policy> Session<P> {
                 mechanism,
                 initial_response,
             } => self.auth(mechanism, initial_response, out),
-            R::StartTls => self.starttls(out),
+            R::StartTls => self.starttls(line, out),
             R::Rset => self.rset(out),
             R::Noop { .. } => {
                 reply::push(out, 250, "2.0.0", "Ok");
@@ -344,13 +416,14 @@ impl<P: Policy> Session<P> {
             E::UnknownCommand => return self.unrecognised(out),
             E::InvalidSenderAddress => reply::push(out, 501, "5.1.7", "Bad sender address syntax"),
             E::InvalidRecipientAddress => {
-                // An IP literal is refused by the parser; say relaying is denied, as asked.
+                // The parser refuses every IP literal, well-formed or not: a syntax matter
+                // (5.1.3), not a relay decision, whoever the client is.
                 if super::cmd_mail::raw_path(line).is_some_and(|p| p.contains('[')) {
                     reply::push(
                         out,
-                        554,
-                        "5.7.1",
-                        "Relay access denied: address literals are not accepted",
+                        501,
+                        "5.1.3",
+                        "Bad recipient address syntax: address literals are not accepted",
                     );
                 } else {
                     reply::push(out, 501, "5.1.3", "Bad recipient address syntax");
@@ -375,27 +448,34 @@ impl<P: Policy> Session<P> {
 
     /// Streams DATA/BDAT bytes into the spool through the scanner.
     fn take_data(&mut self, rest: &mut &[u8], out: &mut Vec<u8>) -> Flow {
-        let mut it = rest.iter();
-        // data_buf may hold a CR kept back from the last call (see below).
         let mut buf = std::mem::take(&mut self.data_buf);
         let (done, last) = match &mut self.state {
-            State::Data(r) => (r.ingest(&mut it, &mut buf), true),
-            State::Bdat(r) => (r.ingest(&mut it, &mut buf), r.is_last),
+            State::Data(r) => match r.ingest(rest, &mut buf) {
+                Some(n) => {
+                    *rest = &rest[n..];
+                    (true, true)
+                }
+                None => {
+                    *rest = &[];
+                    (false, true)
+                }
+            },
+            State::Bdat(r) => {
+                let mut it = rest.iter();
+                let done = r.ingest(&mut it, &mut buf);
+                *rest = it.as_slice();
+                (done, r.is_last)
+            }
             State::BdatSkip(left) => {
                 let n = (*left).min(rest.len());
                 *left -= n;
-                it = rest[n..].iter();
+                *rest = &rest[n..];
                 (*left == 0, false)
             }
-            _ => (false, false),
+            State::Command | State::Sasl(_) => (false, false),
         };
-        *rest = it.as_slice();
-        // DataReceiver un-pushes the CR of a final CRLF.CRLF from its output buffer, which
-        // only works if that CR is still in the buffer: keep a trailing CR for the next call.
-        let hold = !done && matches!(self.state, State::Data(_)) && buf.last() == Some(&b'\r');
-        let keep = buf.len() - usize::from(hold);
-        self.store(&buf[..keep]);
-        buf.drain(..keep);
+        self.store(&buf);
+        buf.clear();
         self.data_buf = buf;
         if !done {
             return Flow::Continue;
@@ -430,5 +510,13 @@ impl<P: Policy> Session<P> {
         {
             tx.spool_error = Some(e);
         }
+    }
+}
+
+/// Whether the line's only CR and LF are its final CRLF.
+fn ends_with_crlf_only(line: &[u8]) -> bool {
+    match line {
+        [body @ .., b'\r', b'\n'] => memchr::memchr2(b'\r', b'\n', body).is_none(),
+        _ => false,
     }
 }
