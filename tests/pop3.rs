@@ -113,12 +113,16 @@ assert r.startswith(b"-ERR [IN-USE]"), r
 s2.close()
 for c in [b"RETR 0", b"RETR 3", b"RETR -1", b"RETR x", b"RETR 99999999999999999999", b"TOP 1 x", b"LIST 1 2"]:
     r = cmd(s, f, c); assert r.startswith(b"-ERR"), (c, r)
+# Numbers past u32 are refused as such, not taken modulo or saturated.
+for c in [b"TOP 1 4294967296", b"TOP 1 99999999999999999999", b"DELE 4294967296", b"LIST 4294967297"]:
+    r = cmd(s, f, c); assert r.startswith(b"-ERR") and b"out of range" in r, (c, r)
 assert cmd(s, f, b"DELE 1").startswith(b"+OK")
 r = cmd(s, f, b"DELE 1"); assert r.startswith(b"-ERR"), r
 r = cmd(s, f, b"RETR 1"); assert r.startswith(b"-ERR"), r
-r = cmd(s, f, b"NOOP " + b"x" * 5000); assert r == b"-ERR line too long\r\n", r
 assert cmd(s, f, b"NOOP").startswith(b"+OK")
-# Vanish without QUIT: the DELE must not be applied.
+# An overlong line ends the session (without UPDATE: the DELE must not be applied).
+r = cmd(s, f, b"NOOP " + b"x" * 5000); assert r.startswith(b"-ERR line too long"), r
+assert f.read() == b"", "connection closed after an overlong line"
 s.close()
 # AUTH PLAIN with the "+ " continuation; the lock was released by the dropped session.
 s, f = conn()
