@@ -252,10 +252,17 @@ impl Session {
                 );
                 None
             }
-            Frame::LineTooLong { tag } => {
-                let tag = tag.unwrap_or_else(|| "*".into());
-                out.extend_from_slice(format!("{tag} BAD command line too long\r\n").as_bytes());
-                self.count_bad()
+            Frame::LineTooLong { .. } => {
+                // Skipping to the line's end would let a peer hold the connection with an
+                // endless line (with or without its CRLF): it is not speaking IMAP, so the
+                // connection ends, as Dovecot's does.
+                let limit = self.framer.limits().max_line;
+                out.extend_from_slice(
+                    format!("* BYE [TOOBIG] command line longer than {limit} octets\r\n")
+                        .as_bytes(),
+                );
+                self.state = State::Logout;
+                Some(Action::Close)
             }
             Frame::Fatal(why) => {
                 out.extend_from_slice(format!("* BYE [TOOBIG] {why}\r\n").as_bytes());
