@@ -10,6 +10,8 @@ mod serve;
 mod clients;
 #[path = "pop3/harness.rs"]
 mod harness;
+#[path = "pop3/hostile.rs"]
+mod hostile;
 
 use harness::*;
 
@@ -335,16 +337,17 @@ print(sum(counts), f"{sum(counts)/dt:.0f}")
     assert_eq!(total, CLIENTS * MESSAGES, "every message retrieved");
 }
 
-/// A message stored with bare LF line ends and lines starting with `.` goes out with CRLF and
-/// byte-stuffing, and LIST/STAT announce exactly the octets RETR sends (before stuffing).
+/// A message stored with bare LF and bare CR line ends and lines starting with `.` goes out
+/// with CRLF only (never a lone CR or LF) and byte-stuffing, and LIST/STAT announce exactly
+/// the octets RETR sends (before stuffing).
 #[test]
-fn bare_lf_on_disk_is_sent_as_crlf_with_exact_sizes() {
+fn bare_lf_and_cr_on_disk_are_sent_as_crlf_with_exact_sizes() {
     let dir = data_dir();
     let new = dir.path().join("mail/example.test/alice/new");
     std::fs::create_dir_all(&new).unwrap();
     std::fs::write(
         new.join("1700000000.M1P1.host"),
-        b"Subject: lf\n\n.one\n..two\nend",
+        b"Subject: lf\r\r.one\r..two\nend",
     )
     .unwrap();
     let server = Server::start(dir.path());

@@ -263,6 +263,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let max_conn = db.setting_u64("limits.max_connections")? as usize;
     let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
     let imap_per_user = db.setting_u64("imap.max_connections_per_user")? as usize;
+    // At least a second, so a zero cannot turn every connection away.
+    let login_timeout = |key: &str| -> anyhow::Result<Duration> {
+        Ok(db.setting_duration(key)?.max(Duration::from_secs(1)))
+    };
+    let imap_login_timeout = login_timeout("imap.timeout.login")?;
+    let pop3_login_timeout = login_timeout("pop3.timeout.login")?;
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
@@ -397,6 +403,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             limiter: limiters[name].clone(),
             mynetworks: mynetworks.clone(),
             plaintext_loopback,
+            login_timeout: if name.starts_with("imap") {
+                imap_login_timeout
+            } else {
+                pop3_login_timeout
+            },
         };
         let imap_hub = crate::imap::watch::Hub::new();
         let imap_users = crate::imap::server::UserSessions::new(imap_per_user);

@@ -41,6 +41,9 @@ pub enum Action {
     /// Write the output (the `+OK` to STLS), run the TLS handshake, then call
     /// [`Session::tls_started`].
     StartTls,
+    /// Write the output, wait this long, then call [`Session::poll`] again without new
+    /// input: a failed login is answered only after a pause that grows with each failure.
+    Pause(std::time::Duration),
     /// Write the output and close the connection.
     Close,
 }
@@ -79,6 +82,13 @@ pub struct Session {
     input: Vec<u8>,
     errors: u32,
     auth_failures: u32,
+    /// A failed login's answer, held back until the driver has paused ([`Action::Pause`]).
+    held: Option<Held>,
+}
+
+struct Held {
+    reply: &'static str,
+    paused: bool,
 }
 
 fn ok(out: &mut Vec<u8>, text: &str) {
@@ -117,6 +127,7 @@ impl Session {
             input: Vec::new(),
             errors: 0,
             auth_failures: 0,
+            held: None,
         }
     }
 
@@ -148,7 +159,10 @@ impl Session {
                 self.state = State::Authorization { user: None };
                 self.auth_failures += 1;
                 self.errors += 1;
-                err(out, "[AUTH] authentication failed");
+                self.held = Some(Held {
+                    reply: "[AUTH] authentication failed",
+                    paused: false,
+                });
             }
             LoginResult::InUse => {
                 self.state = State::Authorization { user: None };
@@ -181,8 +195,21 @@ impl Session {
         matches!(self.state, State::Done)
     }
 
+    /// Whether a login succeeded (the driver's idle timeout changes from the pre-login one).
+    pub fn is_logged_in(&self) -> bool {
+        matches!(self.state, State::Transaction(_))
+    }
+
     /// Processes buffered input, appending replies to `out`.
     pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if let Some(h) = self.held.as_mut() {
+            if !h.paused {
+                h.paused = true;
+                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+            }
+            err(out, h.reply);
+            self.held = None;
+        }
         loop {
             match self.state {
                 State::WaitLogin => return Action::NeedInput,

@@ -78,6 +78,8 @@ fn run(s: &mut Session, input: &str, drop: &mut Option<Box<dyn Maildrop>>) -> (S
                 };
                 s.login_result(r, &mut out);
             }
+            // The driver sleeps here; the test need not.
+            Action::Pause(_) => {}
             a => return (String::from_utf8(out).unwrap(), a),
         }
     }
@@ -288,6 +290,35 @@ fn in_use_and_repeated_failures_disconnect() {
 }
 
 #[test]
+fn failed_logins_are_answered_after_a_growing_pause_and_the_third_closes() {
+    use std::time::Duration;
+    let mut s = Session::new(cfg(true));
+    s.receive(b"USER u\r\nPASS x\r\nUSER u\r\nPASS x\r\nUSER u\r\nPASS x\r\nNOOP\r\n");
+    let mut out = Vec::new();
+    let mut pauses = Vec::new();
+    let last = loop {
+        match s.poll(&mut out) {
+            Action::Authenticate { .. } => {
+                // Nothing about the failure is said before the pause.
+                s.login_result(LoginResult::Rejected, &mut out);
+                assert!(!String::from_utf8_lossy(&out).ends_with("failed\r\n"));
+            }
+            Action::Pause(d) => pauses.push(d),
+            a => break a,
+        }
+    };
+    assert_eq!(last, Action::Close);
+    assert_eq!(
+        pauses,
+        [1, 2, 4].map(Duration::from_secs).to_vec(),
+        "one pause per failure, growing"
+    );
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("-ERR [AUTH] authentication failed\r\n").count(), 3);
+    assert!(out.ends_with("-ERR too many errors, closing connection\r\n"), "{out}");
+}
+
+#[test]
 fn overlong_line_is_refused_and_closes_with_or_without_its_end() {
     for tail in ["", "\r\n", "\r\nNOOP\r\n"] {
         let mut s = Session::new(cfg(true));
@@ -399,6 +430,7 @@ proptest::proptest! {
                         s.login_result(r, &mut out);
                     }
                     Action::StartTls => s.tls_started(),
+                    Action::Pause(_) => {}
                     Action::NeedInput => break,
                     Action::Close => return Ok(()),
                 }

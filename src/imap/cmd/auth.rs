@@ -212,13 +212,9 @@ pub(crate) fn login_result(
             }
         },
         LoginResult::Rejected => {
+            // Answered by `login_failed` once the driver has paused (`Action::Pause`).
             s.auth_failures += 1;
-            Session::tagged(out, tag, "NO [AUTHENTICATIONFAILED] Authentication failed");
-            if s.auth_failures >= MAX_AUTH_FAILURES {
-                out.extend_from_slice(b"* BYE too many failed logins\r\n");
-                s.state = State::Logout;
-                return Some(Action::Close);
-            }
+            s.held = Some((tag.to_string(), false));
             None
         }
         LoginResult::TooManySessions => {
@@ -235,6 +231,17 @@ pub(crate) fn login_result(
             None
         }
     }
+}
+
+/// The answer to a failed login, after the pause; the last allowed failure also closes.
+pub(crate) fn login_failed(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    Session::tagged(out, tag, "NO [AUTHENTICATIONFAILED] Authentication failed");
+    if s.auth_failures >= MAX_AUTH_FAILURES {
+        out.extend_from_slice(b"* BYE too many failed logins\r\n");
+        s.state = State::Logout;
+        return Some(Action::Close);
+    }
+    None
 }
 
 pub(crate) fn enable(

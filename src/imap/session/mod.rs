@@ -59,6 +59,9 @@ pub enum Action {
     /// Write the output; the session is in IDLE on this folder directory. Feed input as it
     /// comes, and call [`Session::idle_wake`] when the folder changes.
     Idle(PathBuf),
+    /// Write the output, wait this long, then call `poll` again: a failed login is
+    /// answered only after a pause that grows with each failure.
+    Pause(std::time::Duration),
     /// Write the output and close.
     Close,
 }
@@ -128,6 +131,9 @@ pub struct Session {
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
     pub(crate) saved: Vec<u32>,
     pub(crate) auth_failures: u32,
+    /// The tag of a failed login whose answer waits for the driver's pause, and whether
+    /// the pause was asked for.
+    pub(crate) held: Option<(String, bool)>,
     bad_in_a_row: u32,
     /// A folder this session changed, for the driver to wake other sessions' IDLE.
     pub(crate) touched: Option<PathBuf>,
@@ -146,6 +152,7 @@ impl Session {
             enabled: Enabled::default(),
             saved: Vec::new(),
             auth_failures: 0,
+            held: None,
             bad_in_a_row: 0,
             touched: None,
         }
@@ -199,6 +206,15 @@ impl Session {
 
     /// Runs commands until the session needs something from the driver.
     pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if let Some((tag, paused)) = self.held.take() {
+            if !paused {
+                self.held = Some((tag, true));
+                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+            }
+            if let Some(a) = crate::imap::cmd::auth::login_failed(self, &tag, out) {
+                return a;
+            }
+        }
         loop {
             if let Pending::Fetch(_) = self.pending {
                 if let Some(a) = self.continue_fetch(out) {

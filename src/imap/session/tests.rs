@@ -45,7 +45,8 @@ impl T {
                         break;
                     }
                 }
-                Action::Flush => continue,
+                // The driver sleeps here; the test need not.
+                Action::Flush | Action::Pause(_) => continue,
                 _ => break,
             }
         }
@@ -115,6 +116,7 @@ fn three_failed_logins_close_the_connection() {
     let mut t = T::new(true);
     t.s.receive(b"a LOGIN alice x\r\nb LOGIN alice y\r\nc LOGIN alice z\r\nd NOOP\r\n");
     let mut out = Vec::new();
+    let mut pauses = Vec::new();
     let mut last;
     loop {
         last = t.s.poll(&mut out);
@@ -124,12 +126,20 @@ fn three_failed_logins_close_the_connection() {
                     last = a;
                     break;
                 }
+                // Nothing is said about this failure before the driver's pause.
+                let answered = String::from_utf8_lossy(&out)
+                    .matches("AUTHENTICATIONFAILED")
+                    .count();
+                assert_eq!(answered, pauses.len());
             }
+            Action::Pause(d) => pauses.push(d.as_secs()),
             _ => break,
         }
     }
     assert_eq!(last, Action::Close);
+    assert_eq!(pauses, [1, 2, 4], "one growing pause per failure");
     let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("NO [AUTHENTICATIONFAILED]").count(), 3, "{out}");
     assert!(out.ends_with("* BYE too many failed logins\r\n"), "{out}");
     assert!(!out.contains("d OK"));
 }
