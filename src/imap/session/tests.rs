@@ -240,6 +240,64 @@ fn a_line_far_over_the_limit_closes_even_without_its_crlf() {
     assert!(t.s.is_closing());
 }
 
+/// Every command that takes a mailbox name (or a LIST pattern) refuses invalid modified
+/// UTF-7, U+2028/U+2029 and control characters however encoded, and raw 8-bit unless
+/// IMAP4rev2 is enabled; nothing is created or subscribed.
+#[test]
+fn every_command_refuses_the_same_bad_names() {
+    let mut t = T::logged_in();
+    t.deliver("Subject: x\r\n\r\nx\r\n");
+    assert!(t.send("s SELECT INBOX\r\n").contains("s OK"));
+    let commands = [
+        "CREATE {}",
+        "DELETE {}",
+        "RENAME {} Other",
+        "RENAME INBOX {}",
+        "EXAMINE {}",
+        "STATUS {} (MESSAGES)",
+        "APPEND {} (\\Seen) {1+}\r\nx",
+        "COPY 1 {}",
+        "MOVE 1 {}",
+        "SUBSCRIBE {}",
+        "UNSUBSCRIBE {}",
+        "GETQUOTAROOT {}",
+        "LIST \"\" {}",
+        "LIST {} \"*\"",
+        "LSUB \"\" {}",
+        "SELECT {}",
+    ];
+    let names = [
+        "\"Entw\u{fc}rfe\"",     // raw 8-bit without IMAP4rev2
+        "&Jjo",                    // invalid modified UTF-7
+        "\"A&ICg-B\"",           // U+2028 in modified UTF-7
+        "\"A&ICk-B\"",           // U+2029
+        "\"A&AIU-B\"",           // C1 control (NEL)
+        "{3+}\r\nA\u{1}B",        // C0 control in a literal
+        "{3+}\r\nA\u{7f}B",       // DEL
+    ];
+    for name in names {
+        for c in commands {
+            let line = format!("t {}\r\n", c.replace("{}", name));
+            let r = t.send(&line);
+            let last = r.lines().last().unwrap_or("");
+            assert!(
+                last.starts_with("t NO") || last.starts_with("t BAD"),
+                "{line:?} -> {r}"
+            );
+        }
+    }
+    // After ENABLE IMAP4rev2, 8-bit is fine, separators and controls still are not.
+    assert!(t.send("e ENABLE IMAP4rev2\r\n").contains("e OK"));
+    let r = t.send("c CREATE \"Entw\u{fc}rfe\"\r\n");
+    assert!(r.contains("c OK"), "{r}");
+    for bad in ["A\u{2028}B", "A\u{2029}B", "A\u{85}B"] {
+        let r = t.send(&format!("c CREATE \"{bad}\"\r\nd LIST \"\" \"{bad}\"\r\n"));
+        assert!(r.contains("c NO") && r.contains("d BAD"), "{bad:?}: {r}");
+    }
+    let r = t.send("l LIST \"\" *\r\nm LSUB \"\" *\r\n");
+    assert!(!r.contains('\u{2028}') && !r.contains("A&ICg-B") && !r.contains("* LSUB"), "{r}");
+}
+
 #[test]
 fn mailbox_names_that_escape_are_refused() {
     let mut t = T::logged_in();

@@ -75,6 +75,15 @@ for name in ['"../x"', '"/etc"', '"a/../../b"', '".."', '"../bob"', '"a/./b"', '
         ok_status = (b"NO", b"BAD") if cmd == "SUBSCRIBE" else (b"NO",)
         assert status in ok_status, (line, t)
         # SUBSCRIBE may not check existence (RFC 3501 6.3.6), but it must not create anything.
+# U+2028/U+2029 and a C1 control in modified UTF-7, raw 8-bit without ENABLE IMAP4rev2:
+# refused by every command that takes a name or a pattern, before anything is created.
+for name in [b'"A&ICg-B"', b'"A&ICk-B"', b'"A&AIU-B"', '"Entwürfe"'.encode()]:
+    for cmd in [b"CREATE %s", b"SELECT %s", b"EXAMINE %s", b"DELETE %s", b"STATUS %s (MESSAGES)",
+                b"SUBSCRIBE %s", b"UNSUBSCRIBE %s", b"RENAME Sent %s", b"COPY 1 %s", b"MOVE 1 %s",
+                b'LIST "" %s', b'LSUB "" %s', b"GETQUOTAROOT %s", b"APPEND %s {1+}\r\nx"]:
+        u, t = r.cmd(cmd.replace(b"%s", name))
+        assert t.split(b" ")[1] in (b"NO", b"BAD"), (cmd, name, t)
+r.ok("SELECT INBOX")
 # NUL is not allowed anywhere in a mailbox name.
 for cmd in ["CREATE", "SELECT"]:
     r.send(b"n1 " + cmd.encode() + b" {3+}\r\na\x00b\r\n")
