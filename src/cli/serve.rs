@@ -267,6 +267,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let login_timeout = |key: &str| -> anyhow::Result<Duration> {
         Ok(db.setting_duration(key)?.max(Duration::from_secs(1)))
     };
+    let imap_limits = crate::imap::store::Limits {
+        max_mailboxes: db.setting_u64("imap.max_mailboxes")? as usize,
+        max_subscriptions: db.setting_u64("imap.max_subscriptions")? as usize,
+        max_keywords: db.setting_u64("imap.max_keywords")? as usize,
+    };
     let imap_login_timeout = login_timeout("imap.timeout.login")?;
     let pop3_login_timeout = login_timeout("pop3.timeout.login")?;
     let server_user = db.setting("server.user")?;
@@ -417,6 +422,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 let imap = crate::imap::server::ImapListener {
                     access: access(&name, name == "imaps"),
                     append_limit: base.max_message_size,
+                    limits: imap_limits,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
                 };

@@ -86,6 +86,8 @@ impl UserSessions {
 pub struct ImapListener {
     pub access: Access,
     pub append_limit: u64,
+    /// `imap.max_mailboxes`, `imap.max_subscriptions`, `imap.max_keywords`.
+    pub limits: crate::imap::store::Limits,
     pub hub: Arc<Hub>,
     pub users: Arc<UserSessions>,
 }
@@ -110,6 +112,7 @@ impl ImapListener {
             tls_available: a.tls_available,
             plaintext_ok: a.plaintext_ok,
             append_limit: self.append_limit,
+            limits: self.limits,
         };
         let conn = Conn {
             ip: peer.ip(),

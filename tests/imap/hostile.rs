@@ -43,3 +43,20 @@ fn failed_logins_are_answered_after_a_growing_pause() {
     server.py("login_delay.py", &[], 120);
     server.assert_alive();
 }
+
+/// `imap.max_mailboxes`, `imap.max_subscriptions`, `imap.max_keywords` and the keyword
+/// length: NO [LIMIT] past each, over a real connection.
+#[test]
+fn per_user_caps_answer_no_limit() {
+    let dir = data_dir(true);
+    for (k, v) in [
+        ("imap.max_mailboxes", "30"),
+        ("imap.max_subscriptions", "30"),
+        ("imap.max_keywords", "8"),
+    ] {
+        mailctl_ok(dir.path(), &["config", "set", k, v]);
+    }
+    let mut server = Server::start(dir.path());
+    server.py("limits.py", &[], 120);
+    server.assert_alive();
+}

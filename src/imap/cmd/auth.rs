@@ -193,6 +193,7 @@ pub(crate) fn login_result(
         } => match Account::open(&maildir) {
             Ok(mut acc) => {
                 acc.set_quota((quota > 0).then_some(quota));
+                acc.set_limits(s.cfg.limits);
                 s.account = Some(acc);
                 s.login = Some(crate::imap::session::Login {
                     user,

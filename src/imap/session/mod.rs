@@ -43,6 +43,8 @@ pub struct Config {
     pub plaintext_ok: bool,
     /// Largest message APPEND takes (APPENDLIMIT, RFC 7889).
     pub append_limit: u64,
+    /// Per-user caps on mailboxes, subscriptions and keywords.
+    pub limits: crate::imap::store::Limits,
 }
 
 /// What the driver must do before calling [`Session::poll`] again.

@@ -9,6 +9,7 @@ fn cfg(plaintext_ok: bool) -> Config {
         tls_available: true,
         plaintext_ok,
         append_limit: 1 << 20,
+        limits: crate::imap::store::Limits::default(),
     }
 }
 
@@ -296,6 +297,57 @@ fn every_command_refuses_the_same_bad_names() {
     }
     let r = t.send("l LIST \"\" *\r\nm LSUB \"\" *\r\n");
     assert!(!r.contains('\u{2028}') && !r.contains("A&ICg-B") && !r.contains("* LSUB"), "{r}");
+}
+
+/// `NO [LIMIT]` (RFC 5530) at each per-user cap, and nothing changes when refused.
+#[test]
+fn per_user_caps_answer_no_limit() {
+    let mut t = T::new(true);
+    t.s.cfg.limits = crate::imap::store::Limits {
+        max_mailboxes: 8,
+        max_subscriptions: 3,
+        max_keywords: 4,
+    };
+    assert!(t.send("a LOGIN alice secret\r\n").starts_with("a OK"));
+    // Five default folders; three more fit, and a parent created along the way counts.
+    assert!(t.send("c CREATE One\r\n").contains("c OK"));
+    let r = t.send("c CREATE Two/Three/Four\r\n");
+    assert!(r.starts_with("c NO [LIMIT]"), "{r}");
+    assert!(!t.dir.path().join(".Two").exists(), "nothing created on refusal");
+    assert!(t.send("c CREATE Two/Three\r\n").contains("c OK"));
+    let r = t.send("c CREATE Nine\r\n");
+    assert!(r.starts_with("c NO [LIMIT] at most 8 mailboxes"), "{r}");
+    assert!(t.send("d DELETE One\r\n").contains("d OK"));
+    assert!(t.send("c CREATE Nine\r\n").contains("c OK"));
+    // The caps survive IDLE, which gives the index connection back and reopens it.
+    assert_eq!(t.send("i IDLE\r\n"), "+ idling\r\n");
+    assert!(t.send("DONE\r\n").starts_with("i OK"));
+    let r = t.send("c CREATE Ten\r\n");
+    assert!(r.starts_with("c NO [LIMIT]"), "{r}");
+    // Subscriptions of names that do not exist count too; re-subscribing does not.
+    for n in ["x1", "x2", "x3", "x3"] {
+        let r = t.send(&format!("s SUBSCRIBE {n}\r\n"));
+        assert!(r.contains("s OK"), "{n}: {r}");
+    }
+    let r = t.send("s SUBSCRIBE x4\r\n");
+    assert!(r.starts_with("s NO [LIMIT] at most 3 subscriptions"), "{r}");
+    assert!(t.send("u UNSUBSCRIBE x1\r\ns SUBSCRIBE x4\r\n").contains("s OK"));
+    // Keywords: too long (10 KiB), past the distinct cap; nothing stored on refusal.
+    t.deliver("Subject: a\r\n\r\na\r\n");
+    t.deliver("Subject: b\r\n\r\nb\r\n");
+    assert!(t.send("x SELECT INBOX\r\n").contains("x OK"));
+    let r = t.send(&format!("k STORE 1 +FLAGS ({})\r\n", "k".repeat(10 << 10)));
+    assert!(r.starts_with("k NO [LIMIT] keyword of 10240 octets"), "{r}");
+    assert!(t.send("k STORE 1 +FLAGS (a b c)\r\n").contains("k OK"));
+    assert!(t.send("k STORE 2 +FLAGS (A d)\r\n").contains("k OK"));
+    let r = t.send("k STORE 1:2 +FLAGS (e \\Seen)\r\n");
+    assert!(r.starts_with("k NO [LIMIT] at most 4 distinct keywords"), "{r}");
+    let r = t.send("f FETCH 1:2 FLAGS\r\n");
+    assert!(!r.contains("\\Seen") && !r.contains(" e"), "{r}");
+    let r = t.send("p APPEND INBOX (f) {1+}\r\nx\r\n");
+    assert!(r.starts_with("p NO [LIMIT]"), "{r}");
+    let r = t.send("p APPEND INBOX (D) {1+}\r\nx\r\n");
+    assert!(r.contains("p OK [APPENDUID"), "{r}");
 }
 
 #[test]
