@@ -28,7 +28,12 @@ impl T {
 
     /// Sends `input`, answers logins with the tempdir Maildir, returns all output.
     fn send(&mut self, input: &str) -> String {
-        self.s.receive(input.as_bytes());
+        String::from_utf8_lossy(&self.send_raw(input.as_bytes())).into_owned()
+    }
+
+    /// [`T::send`] with bytes in and out.
+    fn send_raw(&mut self, input: &[u8]) -> Vec<u8> {
+        self.s.receive(input);
         let mut out = Vec::new();
         loop {
             match self.s.poll(&mut out) {
@@ -51,7 +56,7 @@ impl T {
                 _ => break,
             }
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
 
     fn logged_in() -> T {
@@ -169,6 +174,26 @@ fn select_fetch_store_and_expunge_over_a_real_maildir() {
     assert_eq!(r, "* 1 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
     let r = t.send("j UID SEARCH ALL\r\n");
     assert_eq!(r, "* SEARCH 2\r\nj OK SEARCH completed\r\n");
+}
+
+/// A stored NUL never goes out in an ordinary literal (RFC 9051 §4.3): BODY[], RFC822 and
+/// the rest carry 0x80 in its place (sizes unchanged, as Dovecot); BINARY sends literal8.
+#[test]
+fn nul_in_a_message_goes_out_only_in_literal8() {
+    let mut t = T::logged_in();
+    let raw = b"Subject: n\x00l\r\n\r\nbody\x00text\r\n";
+    crate::maildir::deliver::deliver(t.dir.path(), b"", &mut &raw[..]).unwrap();
+    assert!(t.send("s SELECT INBOX\r\n").contains("s OK"));
+    let out = t.send_raw(
+        b"f FETCH 1 (BODY.PEEK[] RFC822 RFC822.HEADER BODY.PEEK[TEXT] BODY.PEEK[1] ENVELOPE)\r\n",
+    );
+    assert!(!out.contains(&0), "{}", String::from_utf8_lossy(&out));
+    let subj: &[u8] = b"Subject: n\x80l\r\n\r\nbody\x80text\r\n";
+    let needle = [b"BODY[] {".as_slice(), raw.len().to_string().as_bytes(), b"}\r\n", subj].concat();
+    assert!(out.windows(needle.len()).any(|w| w == needle.as_slice()));
+    let out = t.send_raw(b"b FETCH 1 (BINARY.PEEK[1] BINARY.PEEK[])\r\n");
+    let needle = b"BINARY[1] ~{11}\r\nbody\x00text\r\n".as_slice();
+    assert!(out.windows(needle.len()).any(|w| w == needle), "{}", String::from_utf8_lossy(&out));
 }
 
 #[test]

@@ -134,6 +134,21 @@ r.bad("FETCH 1 BODY[" + "1." * 5000 + "1]")
 r.bad(b"\xff\xfe\x00garbage")
 r.ok("NOOP")
 
+# A NUL stored by another program never reaches an ordinary literal (0x80 instead, as
+# Dovecot), while BINARY sends it in a literal8.
+with open(os.path.join(MAILDIR, "new", "1700000001.M1P1.nul"), "wb") as f:
+    f.write(b"Subject: nul\r\n\r\nbody\x00text\r\n")
+x = login()
+x.ok("SELECT INBOX")
+u = x.ok("FETCH 1:* (BODY.PEEK[] RFC822.HEADER BODY.PEEK[TEXT])")
+assert not any(b"\x00" in l for l in u), u
+nul = [l for l in u if b"body\x80text" in l]
+assert len(nul) == 1, u
+n = int(nul[0].split()[1])
+u = x.ok("FETCH %d (BINARY.PEEK[1])" % n)
+assert b"BINARY[1] ~{11}\r\nbody\x00text\r\n" in u[0], u
+x.close()
+
 # A literal cut short by a vanishing client.
 x = login()
 x.send(b"c1 APPEND INBOX {100000}\r\n")
