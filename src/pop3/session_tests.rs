@@ -310,7 +310,7 @@ fn failed_logins_are_answered_after_a_growing_pause_and_the_third_closes() {
     assert_eq!(last, Action::Close);
     assert_eq!(
         pauses,
-        [1, 2, 4].map(Duration::from_secs).to_vec(),
+        [500, 1000, 2000].map(Duration::from_millis).to_vec(),
         "one pause per failure, growing"
     );
     let out = String::from_utf8(out).unwrap();

@@ -138,12 +138,12 @@ fn three_failed_logins_close_the_connection() {
                     .count();
                 assert_eq!(answered, pauses.len());
             }
-            Action::Pause(d) => pauses.push(d.as_secs()),
+            Action::Pause(d) => pauses.push(d.as_millis()),
             _ => break,
         }
     }
     assert_eq!(last, Action::Close);
-    assert_eq!(pauses, [1, 2, 4], "one growing pause per failure");
+    assert_eq!(pauses, [500, 1000, 2000], "one growing pause per failure");
     let out = String::from_utf8(out).unwrap();
     assert_eq!(out.matches("NO [AUTHENTICATIONFAILED]").count(), 3, "{out}");
     assert!(out.ends_with("* BYE too many failed logins\r\n"), "{out}");
