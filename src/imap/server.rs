@@ -196,8 +196,7 @@ impl ImapListener {
                     }
                 }
             }
-            let logged_in =
-                slot.is_some() || session.as_ref().is_some_and(|s| s.user().is_some());
+            let logged_in = slot.is_some() || session.as_ref().is_some_and(|s| s.user().is_some());
             // Wait for input; an idling session is woken for changes in between without
             // running anything else, and the autologout clock does not restart on wakeups.
             let deadline = if logged_in {

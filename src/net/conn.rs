@@ -121,18 +121,6 @@ pub fn login_failure_delay(n: u32) -> Duration {
     Duration::from_millis(500 << n.saturating_sub(1).min(4))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn login_failure_delay_grows_and_is_capped() {
-        let d: Vec<u128> = (0..8)
-            .map(|n| super::login_failure_delay(n).as_millis())
-            .collect();
-        assert_eq!(d, [500, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
-        assert_eq!(super::login_failure_delay(u32::MAX).as_secs(), 8);
-    }
-}
-
 /// A listener of a mailbox-access protocol: who may connect and how.
 pub struct Access {
     pub hostname: String,
@@ -213,5 +201,17 @@ impl Access {
             tls,
             login_deadline,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn login_failure_delay_grows_and_is_capped() {
+        let d: Vec<u128> = (0..8)
+            .map(|n| super::login_failure_delay(n).as_millis())
+            .collect();
+        assert_eq!(d, [500, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(super::login_failure_delay(u32::MAX).as_secs(), 8);
     }
 }

@@ -241,7 +241,10 @@ impl Session {
     fn take_line(&mut self, out: &mut Vec<u8>) -> Option<Vec<u8>> {
         let end = memchr::memchr(b'\n', &self.input);
         if end.map_or(self.input.len(), |i| i + 1) > MAX_LINE {
-            err(out, &format!("line too long (limit {MAX_LINE} octets); closing connection"));
+            err(
+                out,
+                &format!("line too long (limit {MAX_LINE} octets); closing connection"),
+            );
             self.close_without_update();
             return None;
         }

@@ -314,8 +314,14 @@ fn failed_logins_are_answered_after_a_growing_pause_and_the_third_closes() {
         "one pause per failure, growing"
     );
     let out = String::from_utf8(out).unwrap();
-    assert_eq!(out.matches("-ERR [AUTH] authentication failed\r\n").count(), 3);
-    assert!(out.ends_with("-ERR too many errors, closing connection\r\n"), "{out}");
+    assert_eq!(
+        out.matches("-ERR [AUTH] authentication failed\r\n").count(),
+        3
+    );
+    assert!(
+        out.ends_with("-ERR too many errors, closing connection\r\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -336,12 +342,19 @@ fn overlong_line_is_refused_and_closes_with_or_without_its_end() {
     // Arriving a piece at a time changes nothing.
     let mut s = Session::new(cfg(true));
     for _ in 0..(MAX_LINE / 100) {
-        assert_eq!(run(&mut s, &"Y".repeat(100), &mut None).1, Action::NeedInput);
+        assert_eq!(
+            run(&mut s, &"Y".repeat(100), &mut None).1,
+            Action::NeedInput
+        );
     }
     assert_eq!(run(&mut s, &"Y".repeat(100), &mut None).1, Action::Close);
     // Exactly the limit is a line.
     let mut s = Session::new(cfg(true));
-    let (out, a) = run(&mut s, &format!("NOOP{}\r\n", " ".repeat(MAX_LINE - 6)), &mut None);
+    let (out, a) = run(
+        &mut s,
+        &format!("NOOP{}\r\n", " ".repeat(MAX_LINE - 6)),
+        &mut None,
+    );
     assert_eq!(a, Action::NeedInput, "{out}");
 }
 

@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn bare_cr_ends_a_line_like_bare_lf() {
-        assert_eq!(sent(b"A: b\r\rx\ry\r\n.z\r"), b"A: b\r\n\r\nx\r\ny\r\n..z\r\n.\r\n");
+        assert_eq!(
+            sent(b"A: b\r\rx\ry\r\n.z\r"),
+            b"A: b\r\n\r\nx\r\ny\r\n..z\r\n.\r\n"
+        );
         assert_eq!(wire_size(b"A: b\r\rx\ry\r\n.z\r"), 18);
         let mut out = Vec::new();
         push_top(&mut out, b"A: b\r\rone\rtwo\r", 1);

@@ -43,7 +43,9 @@ pub fn decode_text(wire: &str, utf8: bool) -> Result<String, String> {
 
 /// The canonical UTF-8 name for a wire name (`inbox` becomes `INBOX`).
 pub fn decode(wire: &str, utf8: bool) -> Result<String, String> {
-    Ok(crate::imap::store::canonical_name(&decode_text(wire, utf8)?))
+    Ok(crate::imap::store::canonical_name(&decode_text(
+        wire, utf8,
+    )?))
 }
 
 /// The wire form of a store name, as an astring.
@@ -68,7 +70,14 @@ mod tests {
     #[test]
     fn eight_bit_needs_imap4rev2_and_separators_are_refused_however_encoded() {
         assert!(decode("Entwürfe", false).unwrap_err().contains("8-bit"));
-        for bad in ["a&ICg-b", "a&ICk-", "a\u{2028}b", "x\u{85}", "x\u{7f}", "\u{1}"] {
+        for bad in [
+            "a&ICg-b",
+            "a&ICk-",
+            "a\u{2028}b",
+            "x\u{85}",
+            "x\u{7f}",
+            "\u{1}",
+        ] {
             assert!(decode(bad, true).is_err(), "{bad:?}");
         }
         // C1 controls through modified UTF-7 too.

@@ -189,11 +189,21 @@ fn nul_in_a_message_goes_out_only_in_literal8() {
     );
     assert!(!out.contains(&0), "{}", String::from_utf8_lossy(&out));
     let subj: &[u8] = b"Subject: n\x80l\r\n\r\nbody\x80text\r\n";
-    let needle = [b"BODY[] {".as_slice(), raw.len().to_string().as_bytes(), b"}\r\n", subj].concat();
+    let needle = [
+        b"BODY[] {".as_slice(),
+        raw.len().to_string().as_bytes(),
+        b"}\r\n",
+        subj,
+    ]
+    .concat();
     assert!(out.windows(needle.len()).any(|w| w == needle.as_slice()));
     let out = t.send_raw(b"b FETCH 1 (BINARY.PEEK[1] BINARY.PEEK[])\r\n");
     let needle = b"BINARY[1] ~{11}\r\nbody\x00text\r\n".as_slice();
-    assert!(out.windows(needle.len()).any(|w| w == needle), "{}", String::from_utf8_lossy(&out));
+    assert!(
+        out.windows(needle.len()).any(|w| w == needle),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
 }
 
 #[test]
@@ -246,7 +256,10 @@ fn oversized_literals_and_lines_get_protocol_errors() {
     let r = t.send("a APPEND INBOX {99999999}\r\n");
     assert!(r.starts_with("a NO [TOOBIG]"), "{r}");
     let r = t.send(&format!("b {}\r\nc NOOP\r\n", "x".repeat(100 << 10)));
-    assert_eq!(r, "* BYE [TOOBIG] command line longer than 65536 octets\r\n");
+    assert_eq!(
+        r,
+        "* BYE [TOOBIG] command line longer than 65536 octets\r\n"
+    );
     assert!(t.s.is_closing());
 }
 
@@ -262,7 +275,10 @@ fn a_line_far_over_the_limit_closes_even_without_its_crlf() {
         assert_eq!(t.send(&"y".repeat(1 << 10)), "");
     }
     let r = t.send(&"y".repeat(1 << 10));
-    assert_eq!(r, "* BYE [TOOBIG] command line longer than 65536 octets\r\n");
+    assert_eq!(
+        r,
+        "* BYE [TOOBIG] command line longer than 65536 octets\r\n"
+    );
     assert!(t.s.is_closing());
 }
 
@@ -293,13 +309,13 @@ fn every_command_refuses_the_same_bad_names() {
         "SELECT {}",
     ];
     let names = [
-        "\"Entw\u{fc}rfe\"",     // raw 8-bit without IMAP4rev2
-        "&Jjo",                    // invalid modified UTF-7
-        "\"A&ICg-B\"",           // U+2028 in modified UTF-7
-        "\"A&ICk-B\"",           // U+2029
-        "\"A&AIU-B\"",           // C1 control (NEL)
-        "{3+}\r\nA\u{1}B",        // C0 control in a literal
-        "{3+}\r\nA\u{7f}B",       // DEL
+        "\"Entw\u{fc}rfe\"", // raw 8-bit without IMAP4rev2
+        "&Jjo",              // invalid modified UTF-7
+        "\"A&ICg-B\"",       // U+2028 in modified UTF-7
+        "\"A&ICk-B\"",       // U+2029
+        "\"A&AIU-B\"",       // C1 control (NEL)
+        "{3+}\r\nA\u{1}B",   // C0 control in a literal
+        "{3+}\r\nA\u{7f}B",  // DEL
     ];
     for name in names {
         for c in commands {
@@ -321,7 +337,10 @@ fn every_command_refuses_the_same_bad_names() {
         assert!(r.contains("c NO") && r.contains("d BAD"), "{bad:?}: {r}");
     }
     let r = t.send("l LIST \"\" *\r\nm LSUB \"\" *\r\n");
-    assert!(!r.contains('\u{2028}') && !r.contains("A&ICg-B") && !r.contains("* LSUB"), "{r}");
+    assert!(
+        !r.contains('\u{2028}') && !r.contains("A&ICg-B") && !r.contains("* LSUB"),
+        "{r}"
+    );
 }
 
 /// `NO [LIMIT]` (RFC 5530) at each per-user cap, and nothing changes when refused.
@@ -338,7 +357,10 @@ fn per_user_caps_answer_no_limit() {
     assert!(t.send("c CREATE One\r\n").contains("c OK"));
     let r = t.send("c CREATE Two/Three/Four\r\n");
     assert!(r.starts_with("c NO [LIMIT]"), "{r}");
-    assert!(!t.dir.path().join(".Two").exists(), "nothing created on refusal");
+    assert!(
+        !t.dir.path().join(".Two").exists(),
+        "nothing created on refusal"
+    );
     assert!(t.send("c CREATE Two/Three\r\n").contains("c OK"));
     let r = t.send("c CREATE Nine\r\n");
     assert!(r.starts_with("c NO [LIMIT] at most 8 mailboxes"), "{r}");
@@ -356,7 +378,10 @@ fn per_user_caps_answer_no_limit() {
     }
     let r = t.send("s SUBSCRIBE x4\r\n");
     assert!(r.starts_with("s NO [LIMIT] at most 3 subscriptions"), "{r}");
-    assert!(t.send("u UNSUBSCRIBE x1\r\ns SUBSCRIBE x4\r\n").contains("s OK"));
+    assert!(
+        t.send("u UNSUBSCRIBE x1\r\ns SUBSCRIBE x4\r\n")
+            .contains("s OK")
+    );
     // Keywords: too long (10 KiB), past the distinct cap; nothing stored on refusal.
     t.deliver("Subject: a\r\n\r\na\r\n");
     t.deliver("Subject: b\r\n\r\nb\r\n");
@@ -366,7 +391,10 @@ fn per_user_caps_answer_no_limit() {
     assert!(t.send("k STORE 1 +FLAGS (a b c)\r\n").contains("k OK"));
     assert!(t.send("k STORE 2 +FLAGS (A d)\r\n").contains("k OK"));
     let r = t.send("k STORE 1:2 +FLAGS (e \\Seen)\r\n");
-    assert!(r.starts_with("k NO [LIMIT] at most 4 distinct keywords"), "{r}");
+    assert!(
+        r.starts_with("k NO [LIMIT] at most 4 distinct keywords"),
+        "{r}"
+    );
     let r = t.send("f FETCH 1:2 FLAGS\r\n");
     assert!(!r.contains("\\Seen") && !r.contains(" e"), "{r}");
     let r = t.send("p APPEND INBOX (f) {1+}\r\nx\r\n");

@@ -567,7 +567,11 @@ impl Account {
         )?;
         let mut set = HashSet::new();
         for row in st.query_map([name], |r| r.get::<_, String>(0))? {
-            set.extend(row?.split(' ').filter(|k| !k.is_empty()).map(str::to_ascii_lowercase));
+            set.extend(
+                row?.split(' ')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_ascii_lowercase),
+            );
         }
         Ok(set)
     }
