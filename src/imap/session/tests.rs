@@ -397,6 +397,15 @@ fn per_user_caps_answer_no_limit() {
     );
     let r = t.send("f FETCH 1:2 FLAGS\r\n");
     assert!(!r.contains("\\Seen") && !r.contains(" e"), "{r}");
+    // COPY and MOVE bring keywords along: the destination's cap holds too.
+    assert!(t.send("d DELETE Nine\r\nc CREATE Kw\r\n").contains("c OK"));
+    let r = t.send("p APPEND Kw (w x y z) {1+}\r\nx\r\n");
+    assert!(r.contains("p OK"), "{r}");
+    assert!(t.send("x SELECT INBOX\r\n").contains("x OK"));
+    let r = t.send("m MOVE 1 Kw\r\n");
+    assert!(r.starts_with("m NO [LIMIT]"), "{r}");
+    let r = t.send("m COPY 1:2 Kw\r\n");
+    assert!(r.starts_with("m NO [LIMIT]"), "{r}");
     let r = t.send("p APPEND INBOX (f) {1+}\r\nx\r\n");
     assert!(r.starts_with("p NO [LIMIT]"), "{r}");
     let r = t.send("p APPEND INBOX (D) {1+}\r\nx\r\n");

@@ -561,7 +561,7 @@ impl Account {
     }
 
     /// The distinct keywords (lowercased) of a folder's messages, from the index.
-    fn folder_keywords(&self, name: &str) -> Result<HashSet<String>, StoreError> {
+    pub(super) fn folder_keywords(&self, name: &str) -> Result<HashSet<String>, StoreError> {
         let mut st = self.index.conn_ref().prepare_cached(
             "SELECT DISTINCT keywords FROM messages WHERE folder = ?1 AND keywords != ''",
         )?;

@@ -279,6 +279,14 @@ impl Mailbox {
         let which = live(self, seqs);
         let bytes: u64 = which.iter().map(|&i| self.messages[i].size).sum();
         account.check_quota(bytes)?;
+        let keywords: Vec<String> = which
+            .iter()
+            .flat_map(|&i| self.messages[i].flags.keywords.iter().cloned())
+            .collect();
+        if !keywords.is_empty() && dest != self.name {
+            let have = account.folder_keywords(&dest)?;
+            super::check_new_keywords(account.limits, &have, &keywords)?;
+        }
         let mut pending = Vec::with_capacity(which.len());
         let mut src_uids = Vec::with_capacity(which.len());
         for &i in &which {
