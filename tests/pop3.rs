@@ -10,6 +10,8 @@ mod serve;
 mod clients;
 #[path = "pop3/harness.rs"]
 mod harness;
+#[path = "pop3/hostile.rs"]
+mod hostile;
 
 use harness::*;
 
@@ -113,12 +115,16 @@ assert r.startswith(b"-ERR [IN-USE]"), r
 s2.close()
 for c in [b"RETR 0", b"RETR 3", b"RETR -1", b"RETR x", b"RETR 99999999999999999999", b"TOP 1 x", b"LIST 1 2"]:
     r = cmd(s, f, c); assert r.startswith(b"-ERR"), (c, r)
+# Numbers past u32 are refused as such, not taken modulo or saturated.
+for c in [b"TOP 1 4294967296", b"TOP 1 99999999999999999999", b"DELE 4294967296", b"LIST 4294967297"]:
+    r = cmd(s, f, c); assert r.startswith(b"-ERR") and b"out of range" in r, (c, r)
 assert cmd(s, f, b"DELE 1").startswith(b"+OK")
 r = cmd(s, f, b"DELE 1"); assert r.startswith(b"-ERR"), r
 r = cmd(s, f, b"RETR 1"); assert r.startswith(b"-ERR"), r
-r = cmd(s, f, b"NOOP " + b"x" * 5000); assert r == b"-ERR line too long\r\n", r
 assert cmd(s, f, b"NOOP").startswith(b"+OK")
-# Vanish without QUIT: the DELE must not be applied.
+# An overlong line ends the session (without UPDATE: the DELE must not be applied).
+r = cmd(s, f, b"NOOP " + b"x" * 5000); assert r.startswith(b"-ERR line too long"), r
+assert f.read() == b"", "connection closed after an overlong line"
 s.close()
 # AUTH PLAIN with the "+ " continuation; the lock was released by the dropped session.
 s, f = conn()
@@ -331,16 +337,17 @@ print(sum(counts), f"{sum(counts)/dt:.0f}")
     assert_eq!(total, CLIENTS * MESSAGES, "every message retrieved");
 }
 
-/// A message stored with bare LF line ends and lines starting with `.` goes out with CRLF and
-/// byte-stuffing, and LIST/STAT announce exactly the octets RETR sends (before stuffing).
+/// A message stored with bare LF and bare CR line ends and lines starting with `.` goes out
+/// with CRLF only (never a lone CR or LF) and byte-stuffing, and LIST/STAT announce exactly
+/// the octets RETR sends (before stuffing).
 #[test]
-fn bare_lf_on_disk_is_sent_as_crlf_with_exact_sizes() {
+fn bare_lf_and_cr_on_disk_are_sent_as_crlf_with_exact_sizes() {
     let dir = data_dir();
     let new = dir.path().join("mail/example.test/alice/new");
     std::fs::create_dir_all(&new).unwrap();
     std::fs::write(
         new.join("1700000000.M1P1.host"),
-        b"Subject: lf\n\n.one\n..two\nend",
+        b"Subject: lf\r\r.one\r..two\nend",
     )
     .unwrap();
     let server = Server::start(dir.path());

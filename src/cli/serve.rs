@@ -263,6 +263,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let max_conn = db.setting_u64("limits.max_connections")? as usize;
     let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
     let imap_per_user = db.setting_u64("imap.max_connections_per_user")? as usize;
+    // At least a second, so a zero cannot turn every connection away.
+    let login_timeout = |key: &str| -> anyhow::Result<Duration> {
+        Ok(db.setting_duration(key)?.max(Duration::from_secs(1)))
+    };
+    let imap_limits = crate::imap::store::Limits {
+        max_mailboxes: db.setting_u64("imap.max_mailboxes")? as usize,
+        max_subscriptions: db.setting_u64("imap.max_subscriptions")? as usize,
+        max_keywords: db.setting_u64("imap.max_keywords")? as usize,
+    };
+    let imap_login_timeout = login_timeout("imap.timeout.login")?;
+    let pop3_login_timeout = login_timeout("pop3.timeout.login")?;
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
@@ -405,6 +416,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             limiter: limiters[name].clone(),
             mynetworks: mynetworks.clone(),
             plaintext_loopback,
+            login_timeout: if name.starts_with("imap") {
+                imap_login_timeout
+            } else {
+                pop3_login_timeout
+            },
         };
         let imap_hub = crate::imap::watch::Hub::new();
         let imap_users = crate::imap::server::UserSessions::new(imap_per_user);
@@ -414,6 +430,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 let imap = crate::imap::server::ImapListener {
                     access: access(&name, name == "imaps"),
                     append_limit: base.max_message_size,
+                    limits: imap_limits,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
                 };

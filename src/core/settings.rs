@@ -99,6 +99,11 @@ settings! {
     "limits.max_connections": Kind::Count, "1000", "Most simultaneous connections per service.";
     "limits.max_connections_per_ip": Kind::Count, "20", "Most simultaneous connections from one client address per service.";
     "imap.max_connections_per_user": Kind::Count, "20", "Most simultaneous IMAP sessions of one user (Thunderbird opens up to 5 per account).";
+    "imap.timeout.login": Kind::Duration, "3m", "How long an IMAP client has from connecting (TLS handshake included) to logging in (Dovecot's pre-login timeout is 3m; RFC 9051's 30m minimum is for logged-in sessions).";
+    "imap.max_mailboxes": Kind::Count, "1000", "Most mailboxes (folders, INBOX not counted) one user may have; CREATE beyond gets NO [LIMIT]. 0: no limit.";
+    "imap.max_subscriptions": Kind::Count, "1000", "Most subscribed names (existing or not) one user may have; SUBSCRIBE beyond gets NO [LIMIT]. 0: no limit.";
+    "imap.max_keywords": Kind::Count, "256", "Most distinct keywords in one mailbox; a STORE, APPEND, COPY or MOVE adding more gets NO [LIMIT] (one keyword is at most 128 octets, one message carries at most 64). 0: no limit.";
+    "pop3.timeout.login": Kind::Duration, "10m", "How long a POP3 client has from connecting (TLS handshake included) to logging in (RFC 1939 §3: an autologout timer is at least 10m).";
     "smtp.max_message_size": Kind::Size, "25M", "Largest message accepted (SIZE); larger ones get 552 5.3.4.";
     "smtp.max_recipients": Kind::Count, "1000", "Most recipients in one transaction; more get 452 4.5.3.";
     "smtp.recipient_delimiter": Kind::Text, "+", "Sub-address separator: user+tag@domain delivers to user@domain. Empty turns it off.";

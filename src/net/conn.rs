@@ -1,15 +1,20 @@
 //! What every daemon does with a connection before its protocol starts: the accept loop
 //! with graceful drain, the per-IP ban check, one stream type for plain TCP and TLS, a
 //! one-line refusal, and for the mailbox-access daemons (IMAP, POP3) the whole admission:
-//! connection limit, ban, implicit TLS, and whether passwords may cross in the clear.
+//! connection limit, ban, implicit TLS, whether passwords may cross in the clear, and the
+//! pre-login deadline (which the implicit-TLS handshake counts against), plus the growing
+//! pause after each failed login that both sessions ask their driver for.
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::ErrorKind;
+
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 use tokio_rustls::TlsAcceptor;
 
@@ -89,12 +94,31 @@ pub async fn refuse(mut tcp: TcpStream, line: &str) {
     let _ = tcp.shutdown().await;
 }
 
-/// Runs the server side of a TLS handshake (implicit TLS, or after STARTTLS/STLS).
-pub async fn handshake(tcp: TcpStream, cfg: Arc<rustls::ServerConfig>) -> std::io::Result<Stream> {
-    let tls = tokio::time::timeout(HANDSHAKE_TIMEOUT, TlsAcceptor::from(cfg).accept(tcp))
+/// Runs the server side of a TLS handshake (implicit TLS, or after STARTTLS/STLS), for at
+/// most [`HANDSHAKE_TIMEOUT`] and never past `deadline` (the pre-login deadline: a handshake
+/// is part of the time a peer has to log in).
+pub async fn handshake(
+    tcp: TcpStream,
+    cfg: Arc<rustls::ServerConfig>,
+    deadline: Option<Instant>,
+) -> std::io::Result<Stream> {
+    let mut until = Instant::now() + HANDSHAKE_TIMEOUT;
+    if let Some(d) = deadline {
+        until = until.min(d);
+    }
+    let tls = tokio::time::timeout_at(until, TlsAcceptor::from(cfg).accept(tcp))
         .await
-        .map_err(|_| std::io::Error::other("TLS handshake timed out"))??;
+        .map_err(|_| std::io::Error::new(ErrorKind::TimedOut, "TLS handshake timed out"))??;
     Ok(Stream::Tls(Box::new(tls)))
+}
+
+/// The pause before answering the `n`th failed login on one connection (0.5, 1, 2, 4, then
+/// 8 seconds): password guessing on one connection slows down at once, and a client with a
+/// typo barely notices. The protocols close after three failures anyway; the per-IP ban
+/// (`ban.threshold`) covers reconnecting. The same schedule as SMTP AUTH's
+/// (`auth::failed_login_delay` on the SMTP branch): once both are in, this one goes.
+pub fn login_failure_delay(n: u32) -> Duration {
+    Duration::from_millis(500 << n.saturating_sub(1).min(4))
 }
 
 /// A listener of a mailbox-access protocol: who may connect and how.
@@ -108,6 +132,9 @@ pub struct Access {
     pub mynetworks: Vec<ipnet::IpNet>,
     /// `auth.plaintext = loopback`.
     pub plaintext_loopback: bool,
+    /// How long a peer has from connecting (TLS handshake included) to logging in:
+    /// `imap.timeout.login`, `pop3.timeout.login`.
+    pub login_timeout: Duration,
 }
 
 /// An admitted connection.
@@ -120,6 +147,8 @@ pub struct Admitted {
     pub tls_active: bool,
     pub tls_available: bool,
     pub plaintext_ok: bool,
+    /// When the peer must have logged in by ([`Access::login_timeout`] after it connected).
+    pub login_deadline: Instant,
 }
 
 /// The one-line refusals, in the protocol's own syntax.
@@ -138,6 +167,7 @@ impl Access {
         refusals: &Refusals,
     ) -> Option<Admitted> {
         let ip = peer.ip();
+        let login_deadline = Instant::now() + self.login_timeout;
         let Ok(permit) = self.limiter.try_acquire(ip) else {
             tracing::warn!(%peer, "connection refused: limit reached");
             refuse(tcp, refusals.busy).await;
@@ -150,7 +180,13 @@ impl Access {
         let _ = tcp.set_nodelay(true);
         let tls = self.tls.get();
         let stream = if self.implicit_tls {
-            handshake(tcp, tls.clone()?).await.ok()?
+            match handshake(tcp, tls.clone()?, Some(login_deadline)).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::debug!(%peer, "implicit TLS: {e}");
+                    return None;
+                }
+            }
         } else {
             Stream::Plain(tcp)
         };
@@ -163,6 +199,19 @@ impl Access {
                 || self.mynetworks.iter().any(|n| n.contains(&ip))
                 || (self.plaintext_loopback && ip.is_loopback()),
             tls,
+            login_deadline,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn login_failure_delay_grows_and_is_capped() {
+        let d: Vec<u128> = (0..8)
+            .map(|n| super::login_failure_delay(n).as_millis())
+            .collect();
+        assert_eq!(d, [500, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(super::login_failure_delay(u32::MAX).as_secs(), 8);
     }
 }

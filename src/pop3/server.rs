@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
@@ -23,7 +24,8 @@ const REFUSALS: Refusals = Refusals {
     banned: "-ERR [AUTH] too many failed logins from your address; try again later\r\n",
 };
 
-/// RFC 1939 §3: the inactivity autologout timer must be at least 10 minutes.
+/// RFC 1939 §3: the inactivity autologout timer must be at least 10 minutes. Before login
+/// the listener's `pop3.timeout.login` applies instead, from the moment of connection.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long shutdown waits for sessions in flight.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -54,9 +56,13 @@ impl Pop3Listener {
             plaintext_ok: a.plaintext_ok,
         };
         let ip = peer.ip();
-        let (stream, tls_cfg) = (a.stream, a.tls);
+        let conn = Conn {
+            ip,
+            tls_cfg: a.tls,
+            login_deadline: a.login_deadline,
+        };
         if let Err(e) = self
-            .drive(stream, Session::new(cfg), ip, tls_cfg, shutdown)
+            .drive(a.stream, Session::new(cfg), conn, shutdown)
             .await
         {
             tracing::debug!(%peer, "POP3 connection ended: {e}");
@@ -67,20 +73,27 @@ impl Pop3Listener {
         &self,
         mut stream: Stream,
         session: Session,
-        ip: IpAddr,
-        tls_cfg: Option<Arc<rustls::ServerConfig>>,
+        conn: Conn,
         mut shutdown: Shutdown,
     ) -> std::io::Result<()> {
         stream.io().write_all(&session.greeting()).await?;
         let mut session = Some(session);
         let mut buf = vec![0u8; 16 << 10];
-        loop {
+        'conn: loop {
+            // Before login the deadline runs from the connection; after, RFC 1939's idle timer.
+            let logged_in = session.as_ref().is_some_and(Session::is_logged_in);
+            let deadline = if logged_in {
+                Instant::now() + IDLE_TIMEOUT
+            } else {
+                conn.login_deadline
+            };
             let n = tokio::select! {
-                r = tokio::time::timeout(IDLE_TIMEOUT, stream.io().read(&mut buf)) => match r {
+                r = tokio::time::timeout_at(deadline, stream.io().read(&mut buf)) => match r {
                     Ok(r) => r?,
                     Err(_) => {
                         // No QUIT, so no UPDATE: deletions are dropped with the session.
-                        stream.io().write_all(b"-ERR autologout timer expired\r\n").await?;
+                        let why = if logged_in { "autologout timer expired" } else { "no login in time" };
+                        stream.io().write_all(format!("-ERR {why}\r\n").as_bytes()).await?;
                         break;
                     }
                 },
@@ -92,38 +105,58 @@ impl Pop3Listener {
             if n == 0 {
                 break;
             }
-            let mut s = session
-                .take()
-                .ok_or_else(|| std::io::Error::other("session lost"))?;
-            s.receive(&buf[..n]);
-            let pool = self.access.pool.clone();
-            let (s, out, action) = tokio::task::spawn_blocking(move || {
-                let mut out = Vec::new();
-                let action = step(&mut s, &mut out, &pool, ip);
-                (s, out, action)
-            })
-            .await
-            .map_err(std::io::Error::other)?;
-            session = Some(s);
-            stream.io().write_all(&out).await?;
-            match action {
-                Action::NeedInput | Action::Authenticate { .. } => {}
-                Action::Close => break,
-                Action::StartTls => {
-                    let (Some(tc), Stream::Plain(tcp)) = (tls_cfg.clone(), stream) else {
-                        return Ok(());
-                    };
-                    let tls = handshake(tcp, tc).await?;
-                    if let Some(s) = session.as_mut() {
-                        s.tls_started();
+            let mut input = Some(buf[..n].to_vec());
+            loop {
+                let mut s = session
+                    .take()
+                    .ok_or_else(|| std::io::Error::other("session lost"))?;
+                if let Some(i) = input.take() {
+                    s.receive(&i);
+                }
+                let pool = self.access.pool.clone();
+                let ip = conn.ip;
+                let (s, out, action) = tokio::task::spawn_blocking(move || {
+                    let mut out = Vec::new();
+                    let action = step(&mut s, &mut out, &pool, ip);
+                    (s, out, action)
+                })
+                .await
+                .map_err(std::io::Error::other)?;
+                session = Some(s);
+                stream.io().write_all(&out).await?;
+                match action {
+                    Action::NeedInput | Action::Authenticate { .. } => break,
+                    Action::Close => break 'conn,
+                    Action::Pause(d) => {
+                        tokio::select! {
+                            _ = tokio::time::sleep(d) => {}
+                            _ = shutdown.wait() => break 'conn,
+                        }
                     }
-                    stream = tls;
+                    Action::StartTls => {
+                        let (Some(tc), Stream::Plain(tcp)) = (conn.tls_cfg.clone(), stream) else {
+                            return Ok(());
+                        };
+                        stream = handshake(tcp, tc, Some(conn.login_deadline)).await?;
+                        if let Some(s) = session.as_mut() {
+                            s.tls_started();
+                        }
+                        break;
+                    }
                 }
             }
         }
         let _ = stream.io().shutdown().await;
         Ok(())
     }
+}
+
+/// What the driver keeps about a connection besides its stream and session.
+struct Conn {
+    ip: IpAddr,
+    /// The certificate in force when it connected, for STLS.
+    tls_cfg: Option<Arc<rustls::ServerConfig>>,
+    login_deadline: Instant,
 }
 
 /// Runs the session until it needs input, TLS or the end, answering logins on the way.

@@ -41,6 +41,9 @@ pub enum Action {
     /// Write the output (the `+OK` to STLS), run the TLS handshake, then call
     /// [`Session::tls_started`].
     StartTls,
+    /// Write the output, wait this long, then call [`Session::poll`] again without new
+    /// input: a failed login is answered only after a pause that grows with each failure.
+    Pause(std::time::Duration),
     /// Write the output and close the connection.
     Close,
 }
@@ -77,10 +80,15 @@ pub struct Session {
     cfg: Config,
     state: State,
     input: Vec<u8>,
-    /// Discarding the rest of an overlong line until its LF.
-    skipping: bool,
     errors: u32,
     auth_failures: u32,
+    /// A failed login's answer, held back until the driver has paused ([`Action::Pause`]).
+    held: Option<Held>,
+}
+
+struct Held {
+    reply: &'static str,
+    paused: bool,
 }
 
 fn ok(out: &mut Vec<u8>, text: &str) {
@@ -91,15 +99,22 @@ fn err(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(format!("-ERR {text}\r\n").as_bytes());
 }
 
-/// A message number as RFC 1939 defines it: decimal, 1-based, of a message that exists.
-fn parse_number(arg: Option<&str>, count: usize) -> Result<usize, &'static str> {
-    let s = arg.ok_or("message number required")?;
-    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("invalid message number");
+/// A decimal argument as RFC 1939 writes them (message numbers, TOP's line count): digits
+/// only, no sign, and within a u32, so no count from the peer can overflow anything later.
+fn parse_u32(s: &str, what: &str) -> Result<u32, String> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("invalid {what}: expected digits 0-9 only"));
     }
-    let n: usize = s.parse().map_err(|_| "invalid message number")?;
+    s.parse::<u32>()
+        .map_err(|_| format!("{what} out of range (at most {})", u32::MAX))
+}
+
+/// A message number: 1-based, of a message that exists; the index is returned.
+fn parse_number(arg: Option<&str>, count: usize) -> Result<usize, String> {
+    let s = arg.ok_or("message number required")?;
+    let n = parse_u32(s, "message number")? as usize;
     if n == 0 || n > count {
-        return Err("no such message");
+        return Err(format!("no such message {n} (maildrop has {count})"));
     }
     Ok(n - 1)
 }
@@ -110,9 +125,9 @@ impl Session {
             cfg,
             state: State::Authorization { user: None },
             input: Vec::new(),
-            skipping: false,
             errors: 0,
             auth_failures: 0,
+            held: None,
         }
     }
 
@@ -144,7 +159,10 @@ impl Session {
                 self.state = State::Authorization { user: None };
                 self.auth_failures += 1;
                 self.errors += 1;
-                err(out, "[AUTH] authentication failed");
+                self.held = Some(Held {
+                    reply: "[AUTH] authentication failed",
+                    paused: false,
+                });
             }
             LoginResult::InUse => {
                 self.state = State::Authorization { user: None };
@@ -177,8 +195,21 @@ impl Session {
         matches!(self.state, State::Done)
     }
 
+    /// Whether a login succeeded (the driver's idle timeout changes from the pre-login one).
+    pub fn is_logged_in(&self) -> bool {
+        matches!(self.state, State::Transaction(_))
+    }
+
     /// Processes buffered input, appending replies to `out`.
     pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if let Some(h) = self.held.as_mut() {
+            if !h.paused {
+                h.paused = true;
+                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+            }
+            err(out, h.reply);
+            self.held = None;
+        }
         loop {
             match self.state {
                 State::WaitLogin => return Action::NeedInput,
@@ -191,6 +222,9 @@ impl Session {
                 return Action::Close;
             }
             let Some(line) = self.take_line(out) else {
+                if matches!(self.state, State::Done) {
+                    return Action::Close;
+                }
                 return Action::NeedInput;
             };
             let action = self.command(&line, out);
@@ -201,38 +235,25 @@ impl Session {
     }
 
     /// The next complete line without its terminator, or `None` if more input is needed.
-    /// Overlong lines are answered with `-ERR` and skipped.
+    /// A line over [`MAX_LINE`] (terminated or not) ends the session: a peer that sends one
+    /// is not speaking POP3, and skipping to its LF would let it hold the connection with
+    /// an endless line.
     fn take_line(&mut self, out: &mut Vec<u8>) -> Option<Vec<u8>> {
-        loop {
-            match self.input.iter().position(|&b| b == b'\n') {
-                Some(pos) => {
-                    let mut line: Vec<u8> = self.input.drain(..=pos).collect();
-                    if std::mem::take(&mut self.skipping) {
-                        continue;
-                    }
-                    if line.len() > MAX_LINE {
-                        err(out, "line too long");
-                        self.errors += 1;
-                        continue;
-                    }
-                    line.pop();
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                    return Some(line);
-                }
-                None if self.input.len() > MAX_LINE => {
-                    self.input.clear();
-                    if !self.skipping {
-                        err(out, "line too long");
-                        self.errors += 1;
-                        self.skipping = true;
-                    }
-                    return None;
-                }
-                None => return None,
-            }
+        let end = memchr::memchr(b'\n', &self.input);
+        if end.map_or(self.input.len(), |i| i + 1) > MAX_LINE {
+            err(
+                out,
+                &format!("line too long (limit {MAX_LINE} octets); closing connection"),
+            );
+            self.close_without_update();
+            return None;
         }
+        let mut line: Vec<u8> = self.input.drain(..=end?).collect();
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        Some(line)
     }
 
     fn close_without_update(&mut self) {
@@ -486,11 +507,7 @@ impl Session {
                 }
                 ("TOP", 2) => {
                     let i = pick(t, args.first())?;
-                    let lines = args[1];
-                    if lines.is_empty() || !lines.bytes().all(|b| b.is_ascii_digit()) {
-                        return Err("invalid line count".into());
-                    }
-                    let n: u64 = lines.parse().unwrap_or(u64::MAX);
+                    let n = u64::from(parse_u32(args[1], "line count")?);
                     let raw = t
                         .drop
                         .read(i)

@@ -78,6 +78,8 @@ fn run(s: &mut Session, input: &str, drop: &mut Option<Box<dyn Maildrop>>) -> (S
                 };
                 s.login_result(r, &mut out);
             }
+            // The driver sleeps here; the test need not.
+            Action::Pause(_) => {}
             a => return (String::from_utf8(out).unwrap(), a),
         }
     }
@@ -288,30 +290,141 @@ fn in_use_and_repeated_failures_disconnect() {
 }
 
 #[test]
-fn overlong_lines_and_command_flood() {
+fn failed_logins_are_answered_after_a_growing_pause_and_the_third_closes() {
+    use std::time::Duration;
     let mut s = Session::new(cfg(true));
-    let long = "X".repeat(MAX_LINE * 3);
-    let (out, a) = run(&mut s, &long, &mut None);
+    s.receive(b"USER u\r\nPASS x\r\nUSER u\r\nPASS x\r\nUSER u\r\nPASS x\r\nNOOP\r\n");
+    let mut out = Vec::new();
+    let mut pauses = Vec::new();
+    let last = loop {
+        match s.poll(&mut out) {
+            Action::Authenticate { .. } => {
+                // Nothing about the failure is said before the pause.
+                s.login_result(LoginResult::Rejected, &mut out);
+                assert!(!String::from_utf8_lossy(&out).ends_with("failed\r\n"));
+            }
+            Action::Pause(d) => pauses.push(d),
+            a => break a,
+        }
+    };
+    assert_eq!(last, Action::Close);
     assert_eq!(
-        (out.as_str(), a),
-        ("-ERR line too long\r\n", Action::NeedInput)
+        pauses,
+        [500, 1000, 2000].map(Duration::from_millis).to_vec(),
+        "one pause per failure, growing"
     );
-    let (out, _) = run(&mut s, &format!("{long}\r\nNOOP-ish\r\n"), &mut None);
+    let out = String::from_utf8(out).unwrap();
     assert_eq!(
-        out, "-ERR unknown command or bad arguments\r\n",
-        "rest of the long line skipped"
+        out.matches("-ERR [AUTH] authentication failed\r\n").count(),
+        3
     );
-    let (out, a) = run(&mut s, &"BOGUS\r\n".repeat(100), &mut None);
-    assert_eq!(a, Action::Close);
-    assert_eq!(
-        out.matches("-ERR").count() as u32,
-        MAX_ERRORS - 2 + 1,
+    assert!(
+        out.ends_with("-ERR too many errors, closing connection\r\n"),
         "{out}"
     );
+}
+
+#[test]
+fn overlong_line_is_refused_and_closes_with_or_without_its_end() {
+    for tail in ["", "\r\n", "\r\nNOOP\r\n"] {
+        let mut s = Session::new(cfg(true));
+        let long = format!("{}{tail}", "X".repeat(MAX_LINE * 3));
+        let (out, a) = run(&mut s, &long, &mut None);
+        assert_eq!(
+            (out.as_str(), a),
+            (
+                "-ERR line too long (limit 1024 octets); closing connection\r\n",
+                Action::Close
+            )
+        );
+        assert!(s.is_done());
+    }
+    // Arriving a piece at a time changes nothing.
+    let mut s = Session::new(cfg(true));
+    for _ in 0..(MAX_LINE / 100) {
+        assert_eq!(
+            run(&mut s, &"Y".repeat(100), &mut None).1,
+            Action::NeedInput
+        );
+    }
+    assert_eq!(run(&mut s, &"Y".repeat(100), &mut None).1, Action::Close);
+    // Exactly the limit is a line.
+    let mut s = Session::new(cfg(true));
+    let (out, a) = run(
+        &mut s,
+        &format!("NOOP{}\r\n", " ".repeat(MAX_LINE - 6)),
+        &mut None,
+    );
+    assert_eq!(a, Action::NeedInput, "{out}");
+}
+
+#[test]
+fn command_flood_closes() {
+    let mut s = Session::new(cfg(true));
+    let (out, a) = run(&mut s, &"BOGUS\r\n".repeat(100), &mut None);
+    assert_eq!(a, Action::Close);
+    assert_eq!(out.matches("-ERR").count() as u32, MAX_ERRORS + 1, "{out}");
     assert!(s.is_done());
 }
 
+#[test]
+fn numbers_beyond_u32_are_refused_with_a_reason() {
+    let log = Log::default();
+    let mut s = logged_in(&TWO, &log);
+    let (out, _) = run(
+        &mut s,
+        "TOP 1 4294967296\r\nTOP 1 -1\r\nRETR 4294967296\r\nDELE 18446744073709551617\r\nLIST +1\r\n",
+        &mut None,
+    );
+    assert_eq!(
+        out,
+        "-ERR line count out of range (at most 4294967295)\r\n\
+         -ERR invalid line count: expected digits 0-9 only\r\n\
+         -ERR message number out of range (at most 4294967295)\r\n\
+         -ERR message number out of range (at most 4294967295)\r\n\
+         -ERR invalid message number: expected digits 0-9 only\r\n"
+    );
+    let (out, _) = run(&mut s, "TOP 1 4294967295\r\n", &mut None);
+    assert!(out.starts_with("+OK top of message follows\r\n"), "{out}");
+}
+
+/// A numeric argument as a peer might write it: small, at the u32 edge, past u32 or u64, with
+/// a sign, leading zeros, or junk.
+fn number_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0u64..5).prop_map(|n| n.to_string()),
+        (u64::from(u32::MAX) - 2..u64::from(u32::MAX) + 3).prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<u128>().prop_map(|n| n.to_string()),
+        "[-+]?0{0,30}[0-9]{0,40}",
+        "[0-9a-zA-Z+.-]{0,12}",
+    ]
+}
+
 proptest::proptest! {
+    /// Every numeric argument of RETR, TOP, DELE, LIST and UIDL: +OK exactly when it is
+    /// digits naming a message (and a line count within u32), else -ERR; never a panic, and
+    /// the session keeps working.
+    #[test]
+    fn numeric_arguments_are_checked(verb in proptest::sample::select(vec!["RETR", "DELE", "LIST", "UIDL", "TOP"]),
+                                     num in number_text(), lines in number_text()) {
+        let log = Log::default();
+        let mut s = logged_in(&TWO, &log);
+        let line = if verb == "TOP" { format!("TOP {num} {lines}\r\n") } else { format!("{verb} {num}\r\n") };
+        let (out, a) = run(&mut s, &line, &mut None);
+        proptest::prop_assert_eq!(a, Action::NeedInput);
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let valid_msg = digits(&num) && matches!(num.parse::<u32>(), Ok(1 | 2));
+        let valid_lines = verb != "TOP" || (digits(&lines) && lines.parse::<u32>().is_ok());
+        proptest::prop_assert_eq!(out.starts_with("+OK"), valid_msg && valid_lines, "{:?} -> {}", line, out);
+        if digits(&num) && num.parse::<u32>().is_err() {
+            proptest::prop_assert!(out.contains("out of range"), "{}", out);
+        }
+        let (out, _) = run(&mut s, "NOOP\r\n", &mut None);
+        proptest::prop_assert_eq!(out, "+OK \r\n");
+    }
+
     #[test]
     fn arbitrary_input_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300), 0..20),
                                     plain in proptest::prelude::any::<bool>()) {
@@ -330,6 +443,7 @@ proptest::proptest! {
                         s.login_result(r, &mut out);
                     }
                     Action::StartTls => s.tls_started(),
+                    Action::Pause(_) => {}
                     Action::NeedInput => break,
                     Action::Close => return Ok(()),
                 }

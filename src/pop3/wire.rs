@@ -1,15 +1,29 @@
-//! How a stored message goes on the wire: every line ends in CRLF (bare LF on disk becomes
-//! CRLF), lines starting with `.` are byte-stuffed, and sizes are counted the same way so
-//! STAT/LIST announce exactly the octets RETR sends (RFC 1939 §11: without the stuffing).
+//! How a stored message goes on the wire: every line ends in CRLF (a bare LF or a bare CR on
+//! disk ends a line too, and becomes CRLF, so the peer never sees a lone CR or LF, RFC 1939
+//! §3 and RFC 5322 §2.3), lines starting with `.` are byte-stuffed, and sizes are counted
+//! the same way so STAT/LIST announce exactly the octets RETR sends (RFC 1939 §11: without
+//! the stuffing). Not here: reading the files (`maildrop`), the reply lines (`session`).
 
-/// Splits stored bytes into lines without their terminator (`\n` or `\r\n`). A final line
-/// without a terminator still counts; the empty piece after a trailing newline does not.
+/// Stored bytes as lines without their terminator (CRLF, LF or a lone CR). A final line
+/// without a terminator still counts; nothing follows a trailing terminator.
 fn lines(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let body = raw.strip_suffix(b"\n").unwrap_or(raw);
-    let empty = raw.is_empty();
-    body.split(|&b| b == b'\n')
-        .filter(move |_| !empty)
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(i) = memchr::memchr2(b'\r', b'\n', rest) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..i];
+        let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        rest = &rest[i + skip..];
+        Some(line)
+    })
 }
 
 /// The size of the message as sent (CRLF line ends, no byte-stuffing).
@@ -80,6 +94,18 @@ mod tests {
     }
 
     #[test]
+    fn bare_cr_ends_a_line_like_bare_lf() {
+        assert_eq!(
+            sent(b"A: b\r\rx\ry\r\n.z\r"),
+            b"A: b\r\n\r\nx\r\ny\r\n..z\r\n.\r\n"
+        );
+        assert_eq!(wire_size(b"A: b\r\rx\ry\r\n.z\r"), 18);
+        let mut out = Vec::new();
+        push_top(&mut out, b"A: b\r\rone\rtwo\r", 1);
+        assert_eq!(out, b"A: b\r\n\r\none\r\n.\r\n");
+    }
+
+    #[test]
     fn top_sends_header_and_n_body_lines() {
         let raw = b"A: 1\nB: 2\n\none\n.two\nthree\n";
         let mut out = Vec::new();
@@ -104,6 +130,9 @@ mod tests {
             let mut unstuffed = 0u64;
             for line in body.split_inclusive(|&b| b == b'\n') {
                 proptest::prop_assert!(line.ends_with(b"\r\n"));
+                // No CR or LF anywhere but the final CRLF: no bare CR reaches the peer.
+                let inner = &line[..line.len() - 2];
+                proptest::prop_assert!(!inner.contains(&b'\r') && !inner.contains(&b'\n'), "{:?}", line);
                 // A line starting with a dot always carries the stuffing dot.
                 proptest::prop_assert!(line.first() != Some(&b'.') || line.get(1) == Some(&b'.'));
                 unstuffed += line.len() as u64 - u64::from(line.first() == Some(&b'.'));

@@ -16,7 +16,7 @@ pub(crate) fn append(
     messages: Vec<AppendMessage>,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     let mut flag_sets = Vec::with_capacity(messages.len());
     for m in &messages {
         let mut f = Flags::default();

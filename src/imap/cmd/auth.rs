@@ -193,6 +193,7 @@ pub(crate) fn login_result(
         } => match Account::open(&maildir) {
             Ok(mut acc) => {
                 acc.set_quota((quota > 0).then_some(quota));
+                acc.set_limits(s.cfg.limits);
                 s.account = Some(acc);
                 s.login = Some(crate::imap::session::Login {
                     user,
@@ -212,13 +213,9 @@ pub(crate) fn login_result(
             }
         },
         LoginResult::Rejected => {
+            // Answered by `login_failed` once the driver has paused (`Action::Pause`).
             s.auth_failures += 1;
-            Session::tagged(out, tag, "NO [AUTHENTICATIONFAILED] Authentication failed");
-            if s.auth_failures >= MAX_AUTH_FAILURES {
-                out.extend_from_slice(b"* BYE too many failed logins\r\n");
-                s.state = State::Logout;
-                return Some(Action::Close);
-            }
+            s.held = Some((tag.to_string(), false));
             None
         }
         LoginResult::TooManySessions => {
@@ -235,6 +232,17 @@ pub(crate) fn login_result(
             None
         }
     }
+}
+
+/// The answer to a failed login, after the pause; the last allowed failure also closes.
+pub(crate) fn login_failed(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Option<Action> {
+    Session::tagged(out, tag, "NO [AUTHENTICATIONFAILED] Authentication failed");
+    if s.auth_failures >= MAX_AUTH_FAILURES {
+        out.extend_from_slice(b"* BYE too many failed logins\r\n");
+        s.state = State::Logout;
+        return Some(Action::Close);
+    }
+    None
 }
 
 pub(crate) fn enable(

@@ -385,7 +385,7 @@ fn write_section_spec(out: &mut Vec<u8>, sec: &crate::imap::command::Section) {
 }
 
 /// ` {n}\r\n...` or, for `<origin.count>`, `<origin> {n}\r\n...`; binary data holding NUL
-/// goes as a literal8 (`~{n}`, RFC 3516).
+/// goes as a literal8 (`~{n}`, RFC 3516), and NUL in anything else as 0x80 ([`wire::literal`]).
 fn write_partial(out: &mut Vec<u8>, data: &[u8], partial: Option<(u32, u32)>, binary: bool) {
     let data = match partial {
         Some((origin, count)) => {
@@ -397,10 +397,11 @@ fn write_partial(out: &mut Vec<u8>, data: &[u8], partial: Option<(u32, u32)>, bi
         None => data,
     };
     out.push(b' ');
-    if binary && data.contains(&0) {
-        out.push(b'~');
+    if binary && memchr::memchr(0, data).is_some() {
+        wire::literal8(out, data);
+    } else {
+        wire::literal(out, data);
     }
-    wire::literal(out, data);
 }
 
 /// `dd-Mon-yyyy hh:mm:ss +zzzz` in the server's zone.

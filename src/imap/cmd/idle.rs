@@ -20,6 +20,7 @@ pub(crate) fn reopen(s: &mut Session) {
     match Account::open(&login.root) {
         Ok(mut a) => {
             a.set_quota((login.quota > 0).then_some(login.quota));
+            a.set_limits(s.cfg.limits);
             s.account = Some(a);
         }
         Err(e) => tracing::warn!("IMAP: reopening the mailbox of {}: {e}", login.user),

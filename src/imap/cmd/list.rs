@@ -7,7 +7,6 @@ use super::names::{self, DELIMITER};
 use crate::imap::command::{ListReturn, ListSelection};
 use crate::imap::session::{Action, Session};
 use crate::imap::store::MailboxInfo;
-use crate::maildir::utf7;
 
 /// Longest pattern accepted; beyond it the command is refused rather than matched.
 const MAX_PATTERN: usize = 1024;
@@ -57,11 +56,15 @@ fn fold_inbox(pattern: &str, name: &str) -> (String, String) {
     (f(pattern), f(name))
 }
 
-fn decode_pattern(wire: &str) -> String {
-    if wire.is_ascii() {
-        utf7::decode(wire).unwrap_or_else(|_| wire.to_string())
-    } else {
-        wire.to_string()
+/// A LIST/LSUB reference or pattern as UTF-8, under the same rules as names
+/// ([`names::decode_text`]); `BAD` for the ones that break them.
+fn decode_pattern(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
+    match names::decode_text(wire, s.enabled.rev2) {
+        Ok(p) => Some(p),
+        Err(why) => {
+            Session::tagged(out, tag, &format!("BAD {why}"));
+            None
+        }
     }
 }
 
@@ -99,18 +102,17 @@ pub(crate) fn list(
         Session::tagged(out, tag, "BAD LIST pattern too long");
         return None;
     }
-    let reference = decode_pattern(reference);
-    let patterns: Vec<String> = patterns
-        .iter()
-        .map(|p| {
-            let p = decode_pattern(p);
-            if p.starts_with(DELIMITER) || reference.is_empty() {
-                p
-            } else {
-                format!("{reference}{p}")
-            }
-        })
-        .collect();
+    let reference = decode_pattern(s, tag, reference, out)?;
+    let mut full = Vec::with_capacity(patterns.len());
+    for p in patterns {
+        let p = decode_pattern(s, tag, p, out)?;
+        full.push(if p.starts_with(DELIMITER) || reference.is_empty() {
+            p
+        } else {
+            format!("{reference}{p}")
+        });
+    }
+    let patterns = full;
     let acc = s.account.as_mut()?;
     let boxes: Vec<MailboxInfo> = match acc.list() {
         Ok(b) => b,
@@ -180,8 +182,8 @@ pub(crate) fn lsub(
     pattern: &str,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let reference = decode_pattern(reference);
-    let pattern = format!("{reference}{}", decode_pattern(pattern));
+    let reference = decode_pattern(s, tag, reference, out)?;
+    let pattern = format!("{reference}{}", decode_pattern(s, tag, pattern, out)?);
     if pattern.len() > MAX_PATTERN {
         Session::tagged(out, tag, "BAD LSUB pattern too long");
         return None;

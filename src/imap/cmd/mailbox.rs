@@ -8,9 +8,10 @@ use crate::imap::flags;
 use crate::imap::session::{Action, Session, State};
 use crate::imap::store::MailboxStatus;
 
-/// Decodes a wire name, answering `NO` for the ones that cannot be.
-pub(crate) fn name_or_no(tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
-    match names::decode(wire) {
+/// Decodes a wire name, answering `NO` for the ones that cannot be or must not be
+/// ([`names::decode_text`]); every command that takes a mailbox name goes through here.
+pub(crate) fn name_or_no(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
+    match names::decode(wire, s.enabled.rev2) {
         Ok(n) => Some(n),
         Err(why) => {
             Session::tagged(out, tag, &format!("NO [CANNOT] {why}"));
@@ -39,7 +40,7 @@ pub(crate) fn select(
             out.extend_from_slice(b"* OK [CLOSED] previous mailbox closed\r\n");
         }
     }
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     let acc = s.account.as_mut()?;
     let mailbox = match acc.select(&name, read_only) {
         Ok(m) => m,
@@ -148,7 +149,7 @@ pub(crate) fn create(
 ) -> Option<Action> {
     // A trailing delimiter only says the client means to create children (RFC 3501 §6.3.3).
     let wire = wire.strip_suffix(names::DELIMITER).unwrap_or(wire);
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     // The store knows which attributes exist ([USEATTR]); a mailbox has one use.
     if special_use.len() > 1 {
         Session::tagged(out, tag, "NO [USEATTR] one special use per mailbox");
@@ -164,7 +165,7 @@ pub(crate) fn create(
 }
 
 pub(crate) fn delete(s: &mut Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<Action> {
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     if s.selected.as_ref().is_some_and(|sel| sel.name == name) {
         Session::tagged(out, tag, "NO [INUSE] mailbox is selected; CLOSE it first");
         return None;
@@ -187,8 +188,8 @@ pub(crate) fn rename(
     to: &str,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let from = name_or_no(tag, from, out)?;
-    let to = name_or_no(tag, to, out)?;
+    let from = name_or_no(s, tag, from, out)?;
+    let to = name_or_no(s, tag, to, out)?;
     let acc = s.account.as_mut()?;
     let r = acc
         .rename(&from, &to)
@@ -207,7 +208,7 @@ pub(crate) fn subscribe(
     on: bool,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     let acc = s.account.as_mut()?;
     let r = if on {
         acc.subscribe(&name)
@@ -262,7 +263,7 @@ pub(crate) fn status(
     items: &[StatusItem],
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     if items.contains(&StatusItem::HighestModSeq) {
         s.enabled.condstore = true;
     }
@@ -301,7 +302,7 @@ pub(crate) fn get_quota_root(
     wire: &str,
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    let name = name_or_no(tag, wire, out)?;
+    let name = name_or_no(s, tag, wire, out)?;
     if let Err(e) = s.account.as_mut()?.status(&name) {
         let msg = super::store_error(&e).replace("[TRYCREATE]", "[NONEXISTENT]");
         s.finish(tag, true, &msg, out);

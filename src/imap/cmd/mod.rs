@@ -133,6 +133,7 @@ pub(crate) fn store_error(e: &StoreError) -> String {
         StoreError::BadName(why) => format!("NO [CANNOT] {why}"),
         StoreError::UseAttr(a) => format!("NO [USEATTR] unknown special use {a}"),
         StoreError::OverQuota => "NO [OVERQUOTA] mailbox quota exceeded".into(),
+        StoreError::Limit(why) => format!("NO [LIMIT] {why}"),
         StoreError::ReadOnly => "NO [READ-ONLY] mailbox was selected with EXAMINE".into(),
         StoreError::Expunged => "NO [EXPUNGEISSUED] message was expunged".into(),
         other => {

@@ -105,7 +105,7 @@ pub(crate) fn copy(
     if !super::fetch::set_in_range(sel, tag, uid, set, out) {
         return None;
     }
-    let dest = name_or_no(tag, wire, out)?;
+    let dest = name_or_no(s, tag, wire, out)?;
     let seqs = super::resolve(s, set, uid);
     if seqs.is_empty() {
         // RFC 9051 §6.4.7: nothing to copy is still a success.

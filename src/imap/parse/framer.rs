@@ -96,6 +96,10 @@ impl Framer {
         self.limits = limits;
     }
 
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Feeds bytes read from the peer. Frames become available through [`Framer::next`].
     pub fn push(&mut self, bytes: &[u8]) {
         let mut rest = bytes;

@@ -43,6 +43,8 @@ pub struct Config {
     pub plaintext_ok: bool,
     /// Largest message APPEND takes (APPENDLIMIT, RFC 7889).
     pub append_limit: u64,
+    /// Per-user caps on mailboxes, subscriptions and keywords.
+    pub limits: crate::imap::store::Limits,
 }
 
 /// What the driver must do before calling [`Session::poll`] again.
@@ -59,6 +61,9 @@ pub enum Action {
     /// Write the output; the session is in IDLE on this folder directory. Feed input as it
     /// comes, and call [`Session::idle_wake`] when the folder changes.
     Idle(PathBuf),
+    /// Write the output, wait this long, then call `poll` again: a failed login is
+    /// answered only after a pause that grows with each failure.
+    Pause(std::time::Duration),
     /// Write the output and close.
     Close,
 }
@@ -128,6 +133,9 @@ pub struct Session {
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
     pub(crate) saved: Vec<u32>,
     pub(crate) auth_failures: u32,
+    /// The tag of a failed login whose answer waits for the driver's pause, and whether
+    /// the pause was asked for.
+    pub(crate) held: Option<(String, bool)>,
     bad_in_a_row: u32,
     /// A folder this session changed, for the driver to wake other sessions' IDLE.
     pub(crate) touched: Option<PathBuf>,
@@ -146,6 +154,7 @@ impl Session {
             enabled: Enabled::default(),
             saved: Vec::new(),
             auth_failures: 0,
+            held: None,
             bad_in_a_row: 0,
             touched: None,
         }
@@ -199,6 +208,15 @@ impl Session {
 
     /// Runs commands until the session needs something from the driver.
     pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if let Some((tag, paused)) = self.held.take() {
+            if !paused {
+                self.held = Some((tag, true));
+                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+            }
+            if let Some(a) = crate::imap::cmd::auth::login_failed(self, &tag, out) {
+                return a;
+            }
+        }
         loop {
             if let Pending::Fetch(_) = self.pending {
                 if let Some(a) = self.continue_fetch(out) {
@@ -252,10 +270,17 @@ impl Session {
                 );
                 None
             }
-            Frame::LineTooLong { tag } => {
-                let tag = tag.unwrap_or_else(|| "*".into());
-                out.extend_from_slice(format!("{tag} BAD command line too long\r\n").as_bytes());
-                self.count_bad()
+            Frame::LineTooLong { .. } => {
+                // Skipping to the line's end would let a peer hold the connection with an
+                // endless line (with or without its CRLF): it is not speaking IMAP, so the
+                // connection ends, as Dovecot's does.
+                let limit = self.framer.limits().max_line;
+                out.extend_from_slice(
+                    format!("* BYE [TOOBIG] command line longer than {limit} octets\r\n")
+                        .as_bytes(),
+                );
+                self.state = State::Logout;
+                Some(Action::Close)
             }
             Frame::Fatal(why) => {
                 out.extend_from_slice(format!("* BYE [TOOBIG] {why}\r\n").as_bytes());

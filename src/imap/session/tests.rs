@@ -9,6 +9,7 @@ fn cfg(plaintext_ok: bool) -> Config {
         tls_available: true,
         plaintext_ok,
         append_limit: 1 << 20,
+        limits: crate::imap::store::Limits::default(),
     }
 }
 
@@ -27,7 +28,12 @@ impl T {
 
     /// Sends `input`, answers logins with the tempdir Maildir, returns all output.
     fn send(&mut self, input: &str) -> String {
-        self.s.receive(input.as_bytes());
+        String::from_utf8_lossy(&self.send_raw(input.as_bytes())).into_owned()
+    }
+
+    /// [`T::send`] with bytes in and out.
+    fn send_raw(&mut self, input: &[u8]) -> Vec<u8> {
+        self.s.receive(input);
         let mut out = Vec::new();
         loop {
             match self.s.poll(&mut out) {
@@ -45,11 +51,12 @@ impl T {
                         break;
                     }
                 }
-                Action::Flush => continue,
+                // The driver sleeps here; the test need not.
+                Action::Flush | Action::Pause(_) => continue,
                 _ => break,
             }
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
 
     fn logged_in() -> T {
@@ -115,6 +122,7 @@ fn three_failed_logins_close_the_connection() {
     let mut t = T::new(true);
     t.s.receive(b"a LOGIN alice x\r\nb LOGIN alice y\r\nc LOGIN alice z\r\nd NOOP\r\n");
     let mut out = Vec::new();
+    let mut pauses = Vec::new();
     let mut last;
     loop {
         last = t.s.poll(&mut out);
@@ -124,12 +132,20 @@ fn three_failed_logins_close_the_connection() {
                     last = a;
                     break;
                 }
+                // Nothing is said about this failure before the driver's pause.
+                let answered = String::from_utf8_lossy(&out)
+                    .matches("AUTHENTICATIONFAILED")
+                    .count();
+                assert_eq!(answered, pauses.len());
             }
+            Action::Pause(d) => pauses.push(d.as_millis()),
             _ => break,
         }
     }
     assert_eq!(last, Action::Close);
+    assert_eq!(pauses, [500, 1000, 2000], "one growing pause per failure");
     let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("NO [AUTHENTICATIONFAILED]").count(), 3, "{out}");
     assert!(out.ends_with("* BYE too many failed logins\r\n"), "{out}");
     assert!(!out.contains("d OK"));
 }
@@ -158,6 +174,36 @@ fn select_fetch_store_and_expunge_over_a_real_maildir() {
     assert_eq!(r, "* 1 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
     let r = t.send("j UID SEARCH ALL\r\n");
     assert_eq!(r, "* SEARCH 2\r\nj OK SEARCH completed\r\n");
+}
+
+/// A stored NUL never goes out in an ordinary literal (RFC 9051 §4.3): BODY[], RFC822 and
+/// the rest carry 0x80 in its place (sizes unchanged, as Dovecot); BINARY sends literal8.
+#[test]
+fn nul_in_a_message_goes_out_only_in_literal8() {
+    let mut t = T::logged_in();
+    let raw = b"Subject: n\x00l\r\n\r\nbody\x00text\r\n";
+    crate::maildir::deliver::deliver(t.dir.path(), b"", &mut &raw[..]).unwrap();
+    assert!(t.send("s SELECT INBOX\r\n").contains("s OK"));
+    let out = t.send_raw(
+        b"f FETCH 1 (BODY.PEEK[] RFC822 RFC822.HEADER BODY.PEEK[TEXT] BODY.PEEK[1] ENVELOPE)\r\n",
+    );
+    assert!(!out.contains(&0), "{}", String::from_utf8_lossy(&out));
+    let subj: &[u8] = b"Subject: n\x80l\r\n\r\nbody\x80text\r\n";
+    let needle = [
+        b"BODY[] {".as_slice(),
+        raw.len().to_string().as_bytes(),
+        b"}\r\n",
+        subj,
+    ]
+    .concat();
+    assert!(out.windows(needle.len()).any(|w| w == needle.as_slice()));
+    let out = t.send_raw(b"b FETCH 1 (BINARY.PEEK[1] BINARY.PEEK[])\r\n");
+    let needle = b"BINARY[1] ~{11}\r\nbody\x00text\r\n".as_slice();
+    assert!(
+        out.windows(needle.len()).any(|w| w == needle),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
 }
 
 #[test]
@@ -210,10 +256,160 @@ fn oversized_literals_and_lines_get_protocol_errors() {
     let r = t.send("a APPEND INBOX {99999999}\r\n");
     assert!(r.starts_with("a NO [TOOBIG]"), "{r}");
     let r = t.send(&format!("b {}\r\nc NOOP\r\n", "x".repeat(100 << 10)));
+    assert_eq!(
+        r,
+        "* BYE [TOOBIG] command line longer than 65536 octets\r\n"
+    );
+    assert!(t.s.is_closing());
+}
+
+#[test]
+fn a_line_far_over_the_limit_closes_even_without_its_crlf() {
+    // Before login the limit is 8 KiB; after, 64 KiB. Neither waits for the line's end.
+    let mut t = T::new(true);
+    let r = t.send(&"x".repeat(9 << 10));
+    assert_eq!(r, "* BYE [TOOBIG] command line longer than 8192 octets\r\n");
+    assert!(t.s.is_closing());
+    let mut t = T::logged_in();
+    for _ in 0..64 {
+        assert_eq!(t.send(&"y".repeat(1 << 10)), "");
+    }
+    let r = t.send(&"y".repeat(1 << 10));
+    assert_eq!(
+        r,
+        "* BYE [TOOBIG] command line longer than 65536 octets\r\n"
+    );
+    assert!(t.s.is_closing());
+}
+
+/// Every command that takes a mailbox name (or a LIST pattern) refuses invalid modified
+/// UTF-7, U+2028/U+2029 and control characters however encoded, and raw 8-bit unless
+/// IMAP4rev2 is enabled; nothing is created or subscribed.
+#[test]
+fn every_command_refuses_the_same_bad_names() {
+    let mut t = T::logged_in();
+    t.deliver("Subject: x\r\n\r\nx\r\n");
+    assert!(t.send("s SELECT INBOX\r\n").contains("s OK"));
+    let commands = [
+        "CREATE {}",
+        "DELETE {}",
+        "RENAME {} Other",
+        "RENAME INBOX {}",
+        "EXAMINE {}",
+        "STATUS {} (MESSAGES)",
+        "APPEND {} (\\Seen) {1+}\r\nx",
+        "COPY 1 {}",
+        "MOVE 1 {}",
+        "SUBSCRIBE {}",
+        "UNSUBSCRIBE {}",
+        "GETQUOTAROOT {}",
+        "LIST \"\" {}",
+        "LIST {} \"*\"",
+        "LSUB \"\" {}",
+        "SELECT {}",
+    ];
+    let names = [
+        "\"Entw\u{fc}rfe\"", // raw 8-bit without IMAP4rev2
+        "&Jjo",              // invalid modified UTF-7
+        "\"A&ICg-B\"",       // U+2028 in modified UTF-7
+        "\"A&ICk-B\"",       // U+2029
+        "\"A&AIU-B\"",       // C1 control (NEL)
+        "{3+}\r\nA\u{1}B",   // C0 control in a literal
+        "{3+}\r\nA\u{7f}B",  // DEL
+    ];
+    for name in names {
+        for c in commands {
+            let line = format!("t {}\r\n", c.replace("{}", name));
+            let r = t.send(&line);
+            let last = r.lines().last().unwrap_or("");
+            assert!(
+                last.starts_with("t NO") || last.starts_with("t BAD"),
+                "{line:?} -> {r}"
+            );
+        }
+    }
+    // After ENABLE IMAP4rev2, 8-bit is fine, separators and controls still are not.
+    assert!(t.send("e ENABLE IMAP4rev2\r\n").contains("e OK"));
+    let r = t.send("c CREATE \"Entw\u{fc}rfe\"\r\n");
+    assert!(r.contains("c OK"), "{r}");
+    for bad in ["A\u{2028}B", "A\u{2029}B", "A\u{85}B"] {
+        let r = t.send(&format!("c CREATE \"{bad}\"\r\nd LIST \"\" \"{bad}\"\r\n"));
+        assert!(r.contains("c NO") && r.contains("d BAD"), "{bad:?}: {r}");
+    }
+    let r = t.send("l LIST \"\" *\r\nm LSUB \"\" *\r\n");
     assert!(
-        r.contains("BAD") && r.ends_with("c OK NOOP completed\r\n"),
+        !r.contains('\u{2028}') && !r.contains("A&ICg-B") && !r.contains("* LSUB"),
         "{r}"
     );
+}
+
+/// `NO [LIMIT]` (RFC 5530) at each per-user cap, and nothing changes when refused.
+#[test]
+fn per_user_caps_answer_no_limit() {
+    let mut t = T::new(true);
+    t.s.cfg.limits = crate::imap::store::Limits {
+        max_mailboxes: 8,
+        max_subscriptions: 3,
+        max_keywords: 4,
+    };
+    assert!(t.send("a LOGIN alice secret\r\n").starts_with("a OK"));
+    // Five default folders; three more fit, and a parent created along the way counts.
+    assert!(t.send("c CREATE One\r\n").contains("c OK"));
+    let r = t.send("c CREATE Two/Three/Four\r\n");
+    assert!(r.starts_with("c NO [LIMIT]"), "{r}");
+    assert!(
+        !t.dir.path().join(".Two").exists(),
+        "nothing created on refusal"
+    );
+    assert!(t.send("c CREATE Two/Three\r\n").contains("c OK"));
+    let r = t.send("c CREATE Nine\r\n");
+    assert!(r.starts_with("c NO [LIMIT] at most 8 mailboxes"), "{r}");
+    assert!(t.send("d DELETE One\r\n").contains("d OK"));
+    assert!(t.send("c CREATE Nine\r\n").contains("c OK"));
+    // The caps survive IDLE, which gives the index connection back and reopens it.
+    assert_eq!(t.send("i IDLE\r\n"), "+ idling\r\n");
+    assert!(t.send("DONE\r\n").starts_with("i OK"));
+    let r = t.send("c CREATE Ten\r\n");
+    assert!(r.starts_with("c NO [LIMIT]"), "{r}");
+    // Subscriptions of names that do not exist count too; re-subscribing does not.
+    for n in ["x1", "x2", "x3", "x3"] {
+        let r = t.send(&format!("s SUBSCRIBE {n}\r\n"));
+        assert!(r.contains("s OK"), "{n}: {r}");
+    }
+    let r = t.send("s SUBSCRIBE x4\r\n");
+    assert!(r.starts_with("s NO [LIMIT] at most 3 subscriptions"), "{r}");
+    assert!(
+        t.send("u UNSUBSCRIBE x1\r\ns SUBSCRIBE x4\r\n")
+            .contains("s OK")
+    );
+    // Keywords: too long (10 KiB), past the distinct cap; nothing stored on refusal.
+    t.deliver("Subject: a\r\n\r\na\r\n");
+    t.deliver("Subject: b\r\n\r\nb\r\n");
+    assert!(t.send("x SELECT INBOX\r\n").contains("x OK"));
+    let r = t.send(&format!("k STORE 1 +FLAGS ({})\r\n", "k".repeat(10 << 10)));
+    assert!(r.starts_with("k NO [LIMIT] keyword of 10240 octets"), "{r}");
+    assert!(t.send("k STORE 1 +FLAGS (a b c)\r\n").contains("k OK"));
+    assert!(t.send("k STORE 2 +FLAGS (A d)\r\n").contains("k OK"));
+    let r = t.send("k STORE 1:2 +FLAGS (e \\Seen)\r\n");
+    assert!(
+        r.starts_with("k NO [LIMIT] at most 4 distinct keywords"),
+        "{r}"
+    );
+    let r = t.send("f FETCH 1:2 FLAGS\r\n");
+    assert!(!r.contains("\\Seen") && !r.contains(" e"), "{r}");
+    // COPY and MOVE bring keywords along: the destination's cap holds too.
+    assert!(t.send("d DELETE Nine\r\nc CREATE Kw\r\n").contains("c OK"));
+    let r = t.send("p APPEND Kw (w x y z) {1+}\r\nx\r\n");
+    assert!(r.contains("p OK"), "{r}");
+    assert!(t.send("x SELECT INBOX\r\n").contains("x OK"));
+    let r = t.send("m MOVE 1 Kw\r\n");
+    assert!(r.starts_with("m NO [LIMIT]"), "{r}");
+    let r = t.send("m COPY 1:2 Kw\r\n");
+    assert!(r.starts_with("m NO [LIMIT]"), "{r}");
+    let r = t.send("p APPEND INBOX (f) {1+}\r\nx\r\n");
+    assert!(r.starts_with("p NO [LIMIT]"), "{r}");
+    let r = t.send("p APPEND INBOX (D) {1+}\r\nx\r\n");
+    assert!(r.contains("p OK [APPENDUID"), "{r}");
 }
 
 #[test]
@@ -262,11 +458,6 @@ fn before_login_a_peer_cannot_send_big_literals() {
     let r = t.send("a LOGIN {5000}\r\n");
     assert!(
         r.starts_with("a NO [TOOBIG] literal larger than 4096"),
-        "{r}"
-    );
-    let r = t.send(&format!("b {}\r\nc NOOP\r\n", "x".repeat(10 << 10)));
-    assert!(
-        r.starts_with("b BAD") && r.ends_with("c OK NOOP completed\r\n"),
         "{r}"
     );
     // A password as a literal still works, and after login APPEND may be large.

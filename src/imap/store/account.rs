@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    DEFAULT_FOLDERS, Mailbox, MailboxInfo, MailboxStatus, StoreError, exists, is_child, resolve,
-    special_use_static,
+    DEFAULT_FOLDERS, Limits, Mailbox, MailboxInfo, MailboxStatus, StoreError, exists, is_child,
+    resolve, special_use_static, within,
 };
 use crate::imap::flags::Flags;
 use crate::maildir::{deliver, folder, index};
@@ -25,6 +25,7 @@ pub struct Account {
     pub(super) root: PathBuf,
     pub(super) index: index::Index,
     quota: Option<u64>,
+    pub(super) limits: Limits,
 }
 
 /// A message written to a folder's tmp/, waiting for its UID.
@@ -84,6 +85,7 @@ impl Account {
             root: root.to_path_buf(),
             index,
             quota: None,
+            limits: Limits::default(),
         };
         let done: Option<String> = acc
             .index
@@ -111,6 +113,11 @@ impl Account {
     /// The quota in bytes APPEND/COPY/MOVE must stay within (None: unlimited).
     pub fn set_quota(&mut self, bytes: Option<u64>) {
         self.quota = bytes;
+    }
+
+    /// The per-user caps CREATE, SUBSCRIBE, STORE and APPEND enforce.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
     }
 
     pub fn root(&self) -> &Path {
@@ -203,7 +210,19 @@ impl Account {
 
     pub fn subscribe(&mut self, name: &str) -> Result<(), StoreError> {
         let (name, _) = resolve(&self.root, name)?;
-        self.index.conn_ref().execute(
+        let conn = self.index.conn_ref();
+        let (have, already): (i64, bool) = conn.query_row(
+            "SELECT count(*), coalesce(sum(name = ?1), 0) > 0 FROM subscriptions",
+            [&name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let cap = self.limits.max_subscriptions;
+        if !already && !within(cap, have as usize, 1) {
+            return Err(StoreError::Limit(format!(
+                "at most {cap} subscriptions; unsubscribe from some first"
+            )));
+        }
+        conn.execute(
             "INSERT OR IGNORE INTO subscriptions (name) VALUES (?1)",
             [name],
         )?;
@@ -228,6 +247,7 @@ impl Account {
             Some(a) => Some(special_use_static(a).ok_or_else(|| StoreError::UseAttr(a.into()))?),
             None => None,
         };
+        let mut missing = Vec::new();
         let mut prefix = String::new();
         for comp in name.split('/') {
             if !prefix.is_empty() {
@@ -236,10 +256,32 @@ impl Account {
             prefix.push_str(comp);
             let (_, d) = resolve(&self.root, &prefix)?;
             if !exists(&d) {
-                self.make_dir(&prefix, &d, if prefix == name { attr } else { None })?;
+                missing.push((prefix.clone(), d));
             }
         }
+        self.check_mailbox_cap(missing.len())?;
+        for (prefix, d) in missing {
+            self.make_dir(&prefix, &d, if prefix == name { attr } else { None })?;
+        }
         Ok(())
+    }
+
+    /// Refuses `adding` more folders past `imap.max_mailboxes` (INBOX not counted).
+    fn check_mailbox_cap(&self, adding: usize) -> Result<(), StoreError> {
+        let cap = self.limits.max_mailboxes;
+        if cap == 0 || adding == 0 {
+            return Ok(());
+        }
+        let have = folder::folders(&self.root)
+            .map_err(StoreError::io("reading", &self.root))?
+            .len()
+            .saturating_sub(1);
+        if within(cap, have, adding) {
+            return Ok(());
+        }
+        Err(StoreError::Limit(format!(
+            "at most {cap} mailboxes per user; delete some first"
+        )))
     }
 
     /// One folder directory and a fresh index row (a new UIDVALIDITY, even if a folder of
@@ -432,6 +474,10 @@ impl Account {
     ) -> Result<(u32, u32), StoreError> {
         let (name, dir) = self.existing(name)?;
         self.check_quota(data.len() as u64)?;
+        if !flags.keywords.is_empty() {
+            let have = self.folder_keywords(&name)?;
+            super::check_new_keywords(self.limits, &have, &flags.keywords)?;
+        }
         let date = internal_date.unwrap_or_else(now);
         let (tmp, unique) = write_tmp(&dir, data, date)?;
         let (uv, uids) = self.place(
@@ -512,6 +558,22 @@ impl Account {
         )?;
         tx.commit()?;
         Ok((row.uidvalidity, uids))
+    }
+
+    /// The distinct keywords (lowercased) of a folder's messages, from the index.
+    pub(super) fn folder_keywords(&self, name: &str) -> Result<HashSet<String>, StoreError> {
+        let mut st = self.index.conn_ref().prepare_cached(
+            "SELECT DISTINCT keywords FROM messages WHERE folder = ?1 AND keywords != ''",
+        )?;
+        let mut set = HashSet::new();
+        for row in st.query_map([name], |r| r.get::<_, String>(0))? {
+            set.extend(
+                row?.split(' ')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_ascii_lowercase),
+            );
+        }
+        Ok(set)
     }
 
     /// SELECT (or EXAMINE with `read_only`).

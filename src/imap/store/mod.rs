@@ -41,6 +41,9 @@ pub enum StoreError {
     UseAttr(String),
     #[error("over quota")]
     OverQuota,
+    /// A per-user cap ([`Limits`]) would be passed (`[LIMIT]`, RFC 5530).
+    #[error("{0}")]
+    Limit(String),
     #[error("the mailbox is read-only")]
     ReadOnly,
     #[error("the message has been expunged")]
@@ -60,6 +63,65 @@ impl StoreError {
         let path = path.to_path_buf();
         move |source| StoreError::Io { what, path, source }
     }
+}
+
+/// Caps on what one user can make the server store, so that no client (or attacker with a
+/// password) can grow an account's index and directory without bound; 0 means no cap.
+/// From `imap.max_mailboxes`, `imap.max_subscriptions`, `imap.max_keywords`. A keyword's
+/// length and the keywords on one message have fixed caps (`crate::imap::flags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Folders besides INBOX (parents created along the way count).
+    pub max_mailboxes: usize,
+    /// Subscribed names, existing or not.
+    pub max_subscriptions: usize,
+    /// Distinct keywords in one mailbox (they are all listed in FLAGS at SELECT).
+    pub max_keywords: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_mailboxes: 1000,
+            max_subscriptions: 1000,
+            max_keywords: 256,
+        }
+    }
+}
+
+/// Whether `n` more on top of `have` passes `cap` (0: no cap).
+fn within(cap: usize, have: usize, n: usize) -> bool {
+    cap == 0 || have.saturating_add(n) <= cap
+}
+
+/// Refuses keywords a client wants to add when one is too long or they would take the
+/// mailbox past `limits.max_keywords` distinct ones; `have` is the mailbox's (lowercased).
+pub(crate) fn check_new_keywords(
+    limits: Limits,
+    have: &std::collections::HashSet<String>,
+    adding: &[String],
+) -> Result<(), StoreError> {
+    use crate::imap::flags::MAX_KEYWORD_LEN;
+    if let Some(k) = adding.iter().find(|k| k.len() > MAX_KEYWORD_LEN) {
+        return Err(StoreError::Limit(format!(
+            "keyword of {} octets; at most {MAX_KEYWORD_LEN}",
+            k.len()
+        )));
+    }
+    let mut fresh: Vec<String> = adding
+        .iter()
+        .map(|k| k.to_ascii_lowercase())
+        .filter(|k| !have.contains(k))
+        .collect();
+    fresh.sort_unstable();
+    fresh.dedup();
+    let cap = limits.max_keywords;
+    if within(cap, have.len(), fresh.len()) {
+        return Ok(());
+    }
+    Err(StoreError::Limit(format!(
+        "at most {cap} distinct keywords per mailbox"
+    )))
 }
 
 /// One folder as LIST shows it.

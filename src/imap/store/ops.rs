@@ -41,6 +41,47 @@ fn letters_for(flags: &Flags, old: &str) -> String {
 }
 
 impl Mailbox {
+    /// STORE's keyword caps, checked on the view before anything changes, so a refused
+    /// STORE changes no message: keyword length, distinct keywords in the mailbox, keywords
+    /// on one message.
+    fn check_keywords(
+        &self,
+        limits: super::Limits,
+        seqs: &[u32],
+        mode: StoreMode,
+        flags: &[Flag],
+    ) -> Result<(), StoreError> {
+        let adding: Vec<String> = flags
+            .iter()
+            .filter_map(|f| match f {
+                Flag::Keyword(k) if !k.eq_ignore_ascii_case("$Forwarded") => Some(k.clone()),
+                _ => None,
+            })
+            .collect();
+        if adding.is_empty() {
+            return Ok(());
+        }
+        let have: HashSet<String> = self
+            .messages
+            .iter()
+            .flat_map(|m| m.flags.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect();
+        super::check_new_keywords(limits, &have, &adding)?;
+        for i in live(self, seqs) {
+            let mut f = match mode {
+                StoreMode::Replace => Flags::default(),
+                _ => self.messages[i].flags.clone(),
+            };
+            if !flags.iter().all(|fl| f.insert(fl)) {
+                return Err(StoreError::Limit(format!(
+                    "at most {} keywords on one message",
+                    crate::imap::flags::MAX_KEYWORDS
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// STORE. Messages whose MODSEQ is above `unchanged_since` are left alone and returned in
     /// `failed`; messages whose flags would not change keep their MODSEQ and are in neither list.
     pub fn store(
@@ -53,6 +94,9 @@ impl Mailbox {
     ) -> Result<StoreOutcome, StoreError> {
         if self.read_only {
             return Err(StoreError::ReadOnly);
+        }
+        if mode != StoreMode::Remove {
+            self.check_keywords(account.limits, seqs, mode, flags)?;
         }
         let mut out = StoreOutcome::default();
         let tx = account
@@ -235,6 +279,14 @@ impl Mailbox {
         let which = live(self, seqs);
         let bytes: u64 = which.iter().map(|&i| self.messages[i].size).sum();
         account.check_quota(bytes)?;
+        let keywords: Vec<String> = which
+            .iter()
+            .flat_map(|&i| self.messages[i].flags.keywords.iter().cloned())
+            .collect();
+        if !keywords.is_empty() && dest != self.name {
+            let have = account.folder_keywords(&dest)?;
+            super::check_new_keywords(account.limits, &have, &keywords)?;
+        }
         let mut pending = Vec::with_capacity(which.len());
         let mut src_uids = Vec::with_capacity(which.len());
         for &i in &which {
