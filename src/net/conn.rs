@@ -112,15 +112,6 @@ pub async fn handshake(
     Ok(Stream::Tls(Box::new(tls)))
 }
 
-/// The pause before answering the `n`th failed login on one connection (0.5, 1, 2, 4, then
-/// 8 seconds): password guessing on one connection slows down at once, and a client with a
-/// typo barely notices. The protocols close after three failures anyway; the per-IP ban
-/// (`ban.threshold`) covers reconnecting. The same schedule as SMTP AUTH's
-/// (`auth::failed_login_delay` on the SMTP branch): once both are in, this one goes.
-pub fn login_failure_delay(n: u32) -> Duration {
-    Duration::from_millis(500 << n.saturating_sub(1).min(4))
-}
-
 /// A listener of a mailbox-access protocol: who may connect and how.
 pub struct Access {
     pub hostname: String,
@@ -201,17 +192,5 @@ impl Access {
             tls,
             login_deadline,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn login_failure_delay_grows_and_is_capped() {
-        let d: Vec<u128> = (0..8)
-            .map(|n| super::login_failure_delay(n).as_millis())
-            .collect();
-        assert_eq!(d, [500, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
-        assert_eq!(super::login_failure_delay(u32::MAX).as_secs(), 8);
     }
 }

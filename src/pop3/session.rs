@@ -16,7 +16,7 @@ pub const MAX_LINE: usize = 1024;
 /// Errors (bad commands, bad arguments, failed logins) after which the peer is dropped.
 pub const MAX_ERRORS: u32 = 20;
 /// Failed logins after which the peer is dropped.
-pub const MAX_AUTH_FAILURES: u32 = 3;
+pub const MAX_AUTH_FAILURES: u32 = crate::auth::MAX_FAILED_LOGINS;
 
 /// What the connection allows; decided by the driver from the listener and the peer address.
 #[derive(Debug, Clone)]
@@ -205,7 +205,7 @@ impl Session {
         if let Some(h) = self.held.as_mut() {
             if !h.paused {
                 h.paused = true;
-                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+                return Action::Pause(crate::auth::failed_login_delay(self.auth_failures));
             }
             err(out, h.reply);
             self.held = None;

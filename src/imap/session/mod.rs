@@ -18,7 +18,7 @@ pub mod updates;
 /// Commands answered BAD in a row after which the peer is dropped.
 const MAX_BAD: u32 = 20;
 /// Failed logins on one connection after which it is closed.
-pub const MAX_AUTH_FAILURES: u32 = 3;
+pub const MAX_AUTH_FAILURES: u32 = crate::auth::MAX_FAILED_LOGINS;
 /// Before login nothing needs more than a user name and a password, so an unauthenticated
 /// peer cannot make the server hold more than this per connection.
 pub const PRE_AUTH_LIMITS: Limits = Limits {
@@ -211,7 +211,7 @@ impl Session {
         if let Some((tag, paused)) = self.held.take() {
             if !paused {
                 self.held = Some((tag, true));
-                return Action::Pause(crate::net::conn::login_failure_delay(self.auth_failures));
+                return Action::Pause(crate::auth::failed_login_delay(self.auth_failures));
             }
             if let Some(a) = crate::imap::cmd::auth::login_failed(self, &tag, out) {
                 return a;
