@@ -223,16 +223,56 @@ impl Db {
         };
         let mut seen = HashSet::new();
         let mut disabled_hits = 0usize;
-        self.expand(
-            rcpt,
-            &sep,
-            0,
-            &mut seen,
-            &mut out.targets,
-            &mut disabled_hits,
-        )?;
+        let base = rcpt.without_detail(&sep);
+        // RFC 5321 §4.5.1: postmaster must be accepted in every domain. Without an alias or
+        // mailbox of its own (a catch-all does not count: it may point anywhere), it goes to
+        // the server's administrator.
+        let start = if base.local() == "postmaster" && !self.has_own_postmaster(rcpt.domain())? {
+            seen.insert(rcpt.clone());
+            self.postmaster_fallback()?
+        } else {
+            Some(rcpt.clone())
+        };
+        if let Some(start) = start {
+            self.expand(
+                &start,
+                &sep,
+                0,
+                &mut seen,
+                &mut out.targets,
+                &mut disabled_hits,
+            )?;
+        }
         out.disabled = out.targets.is_empty() && disabled_hits > 0;
         Ok(out)
+    }
+
+    /// Whether `postmaster@domain` is an alias or a mailbox.
+    fn has_own_postmaster(&self, domain: &Domain) -> Result<bool> {
+        let pm = format!("postmaster@{domain}");
+        Ok(!self.alias_destinations(&pm)?.is_empty()
+            || self
+                .user(&Address::from_stored("postmaster".into(), domain.to_string()))?
+                .is_some())
+    }
+
+    /// Where postmaster mail of a domain without its own goes: the `postmaster` setting, else
+    /// postmaster@ the first domain, which `mailctl setup` points at the admin's mailbox.
+    fn postmaster_fallback(&self) -> Result<Option<Address>> {
+        let set = self.setting("postmaster")?;
+        if !set.is_empty() {
+            return Ok(Address::parse(&set).ok());
+        }
+        let Some(first) = self.domains()?.into_iter().next() else {
+            return Ok(None);
+        };
+        if !self.has_own_postmaster(&first.name)? {
+            return Ok(None);
+        }
+        Ok(Some(Address::from_stored(
+            "postmaster".into(),
+            first.name.to_string(),
+        )))
     }
 
     fn expand(

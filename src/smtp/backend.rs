@@ -1,8 +1,8 @@
 //! The [`Policy`] the real server uses: recipients, logins and senders from the core
 //! database, messages spooled to `<data-dir>/queue/<id>` and committed as queue rows.
 //!
-//! Durability order for a `250`: spool file written and fsynced, queue directory fsynced,
-//! queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
+//! Durability order for a `250`: quota reserved for the local mailboxes, spool file written
+//! and fsynced, queue directory fsynced, queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
 //! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
 
@@ -304,6 +304,27 @@ impl Policy for SqlPolicy {
         }
     }
 
+    fn sendable_addresses(&mut self, user: &Address) -> Vec<Address> {
+        self.backend
+            .pool
+            .get()
+            .and_then(|db| db.sendable_addresses(user))
+            .unwrap_or_else(|_| vec![user.clone()])
+    }
+
+    fn spool_space(&mut self) -> Option<u64> {
+        let keep = self
+            .backend
+            .pool
+            .get()
+            .ok()?
+            .setting("smtp.spool_min_free")
+            .ok()
+            .and_then(|v| crate::core::settings::parse_size(&v).ok())
+            .unwrap_or(0);
+        Some(free_space(&self.backend.queue_dir)?.saturating_sub(keep))
+    }
+
     fn postmaster(&mut self) -> Option<Address> {
         // postmaster@ the first domain served; its alias (or catch-all) decides who reads it.
         let db = self.backend.pool.get().ok()?;
@@ -329,6 +350,19 @@ impl Policy for SqlPolicy {
     }
 }
 
+/// Octets an unprivileged writer may still use on the filesystem holding `dir`.
+fn free_space(dir: &std::path::Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
+    // that statvfs fills completely on success; it is read only then.
+    let st = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
+    }?;
+    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+}
+
 struct SpoolSink {
     backend: Arc<Backend>,
     id: String,
@@ -336,7 +370,54 @@ struct SpoolSink {
     out: Option<BufWriter<File>>,
 }
 
+/// `Return-Path:` and `Delivered-To:` that local delivery adds, counted in the reservation.
+const DELIVERY_HEAD: u64 = 600;
+
 impl SpoolSink {
+    /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
+    /// recipient that cannot take the message gets a bounce from local delivery; if no
+    /// recipient at all can take it, the message is refused with `552 5.2.2`.
+    fn reserve_quota(&self, envelope: &Envelope) -> Result<(), SpoolError> {
+        let local: Vec<&Address> = envelope
+            .recipients
+            .iter()
+            .filter(|r| r.local)
+            .map(|r| &r.address)
+            .collect();
+        if local.is_empty() {
+            return Ok(());
+        }
+        let db = self.backend.pool.get().map_err(core_to_spool)?;
+        let ledger = self.backend.deliverer.quota();
+        let size = envelope.size + DELIVERY_HEAD;
+        let mut takers = envelope.recipients.len() - local.len();
+        let mut refusals = Vec::new();
+        for rcpt in local {
+            let resolved = db.resolve_recipient(rcpt).map_err(core_to_spool)?;
+            let mut room = false;
+            for target in &resolved.targets {
+                let Target::Mailbox(mb) = target else {
+                    room = true;
+                    continue;
+                };
+                let quota = db.user(mb).map_err(core_to_spool)?.map_or(0, |u| u.quota);
+                let maildir = db.data_dir().maildir(mb);
+                match ledger.reserve(mb, &self.id, size, quota, || {
+                    crate::maildir::deliver::usage(&maildir).unwrap_or(0)
+                }) {
+                    Ok(()) => room = true,
+                    Err(full) => refusals.push(full.to_string()),
+                }
+            }
+            takers += usize::from(room || resolved.targets.is_empty());
+        }
+        if takers == 0 {
+            ledger.release_all(&self.id);
+            return Err(SpoolError::MailboxFull(refusals.join("; ")));
+        }
+        Ok(())
+    }
+
     fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
         let out = self
             .out
@@ -384,9 +465,19 @@ impl MessageSink for SpoolSink {
     }
 
     fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
-        if let Err(e) = self.make_durable(envelope) {
+        if let Err(e) = self
+            .reserve_quota(envelope)
+            .and_then(|()| self.make_durable(envelope))
+        {
+            self.backend.deliverer.quota().release_all(&self.id);
+            self.out.take();
             let _ = std::fs::remove_file(&self.path);
-            tracing::error!(id = %self.id, "could not queue message: {e}");
+            match &e {
+                SpoolError::MailboxFull(why) => {
+                    tracing::info!(id = %self.id, "refused, no recipient has room: {why}")
+                }
+                _ => tracing::error!(id = %self.id, "could not queue message: {e}"),
+            }
             return Err(e);
         }
         tracing::info!(

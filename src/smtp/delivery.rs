@@ -4,8 +4,13 @@
 //! outbound queue rows. A message's spool file goes when nothing is left queued.
 //!
 //! Runs on dedicated threads fed by a channel; a sweep picks up what was queued before a
-//! restart or deferred (quota, I/O errors). A crash mid-delivery can duplicate a copy on
-//! retry, never lose one.
+//! restart or deferred (I/O errors). A crash mid-delivery can duplicate a copy on retry, never
+//! lose one.
+//!
+//! Quota: each copy holds a reservation in the [`QuotaLedger`] (made at end of DATA, or here
+//! after a restart) until it is written. A copy that does not fit fails permanently with
+//! `5.2.2` and is bounced (RFC 3463), rather than waiting in the queue for room that may never
+//! come; in a list, a full member is skipped and the others get their copy.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -18,6 +23,7 @@ use crate::core::queue::{Attempt, Outcome};
 use crate::core::{Address, CoreError};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
+use crate::smtp::quota::{Full, QuotaLedger};
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
@@ -31,6 +37,15 @@ pub struct Deliverer {
     tx: Mutex<Sender<String>>,
     rx: Mutex<Receiver<String>>,
     in_flight: Mutex<HashSet<String>>,
+    quota: QuotaLedger,
+}
+
+/// Why one copy could not be written.
+enum CopyError {
+    /// The mailbox cannot take it: permanent.
+    Full(Full),
+    /// Anything else (spool, Maildir I/O): try again later.
+    Io(String),
 }
 
 impl Deliverer {
@@ -42,7 +57,13 @@ impl Deliverer {
             tx: Mutex::new(tx),
             rx: Mutex::new(rx),
             in_flight: Mutex::new(HashSet::new()),
+            quota: QuotaLedger::new(),
         })
+    }
+
+    /// The quota reservations shared with the SMTP sessions.
+    pub fn quota(&self) -> &QuotaLedger {
+        &self.quota
     }
 
     /// Schedules a message (unless it is already scheduled or being delivered).
@@ -81,6 +102,10 @@ impl Deliverer {
         match self.pool.get().and_then(|db| db.queue_local_due(1000)) {
             Ok(ids) => ids.into_iter().for_each(|id| self.enqueue(id)),
             Err(e) => tracing::warn!("queue sweep failed: {e}"),
+        }
+        // Reservations of entries deleted from the queue by hand would hold room for ever.
+        if let Ok(ids) = self.pool.get().and_then(|db| db.queue_ids()) {
+            self.quota.prune(&ids, Duration::from_secs(600));
         }
     }
 
@@ -136,11 +161,16 @@ impl Deliverer {
             for r in &pending {
                 let outcome = match Address::parse(&r.address) {
                     Err(e) => Outcome::Failed(format!("bad address: {}", e.0)),
-                    Ok(addr) => {
-                        self.deliver_one(&db, &spool, &sender, &addr, &mut done, &mut forwards)
-                    }
+                    Ok(addr) => self.deliver_one(
+                        &db,
+                        (id, &spool),
+                        &sender,
+                        &addr,
+                        &mut done,
+                        &mut forwards,
+                    ),
                 };
-                tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
+                tracing::info!(%id, to = %r.address, %outcome, "local delivery");
                 outcomes.push((r.id, outcome));
             }
             attempts.push(Attempt {
@@ -157,6 +187,13 @@ impl Deliverer {
             if done {
                 let _ = std::fs::remove_file(self.queue_dir.join(&a.id));
             }
+            // Written copies count in their Maildir now; failed ones will never need room.
+            if a.outcomes
+                .iter()
+                .all(|(_, o)| !matches!(o, Outcome::Deferred { .. }))
+            {
+                self.quota.release_all(&a.id);
+            }
         }
         Ok(())
     }
@@ -164,7 +201,7 @@ impl Deliverer {
     fn deliver_one(
         &self,
         db: &crate::core::Db,
-        spool: &std::path::Path,
+        (id, spool): (&str, &std::path::Path),
         sender: &str,
         addr: &Address,
         done: &mut HashSet<Address>,
@@ -185,6 +222,7 @@ impl Deliverer {
         if resolved.targets.is_empty() {
             return Outcome::Failed("5.1.1 user unknown".into());
         }
+        let list = resolved.targets.len() > 1;
         for target in resolved.targets {
             match target {
                 Target::External(x) => forwards.push((x.to_string(), addr.to_string())),
@@ -192,11 +230,20 @@ impl Deliverer {
                     if done.contains(&mb) {
                         continue;
                     }
-                    if let Err(why) = self.to_mailbox(db, spool, sender, &mb) {
-                        return Outcome::Deferred {
-                            retry_in: RETRY_SECS,
-                            error: why,
-                        };
+                    match self.to_mailbox(db, (id, spool), sender, &mb) {
+                        Ok(()) => {}
+                        Err(CopyError::Full(full)) if list => {
+                            tracing::warn!(%id, to = %addr, "list member skipped: {full}");
+                        }
+                        Err(CopyError::Full(full)) => {
+                            return Outcome::Failed(format!("552 5.2.2 mailbox full: {full}"));
+                        }
+                        Err(CopyError::Io(why)) => {
+                            return Outcome::Deferred {
+                                retry_in: RETRY_SECS,
+                                error: why,
+                            };
+                        }
                     }
                     done.insert(mb);
                 }
@@ -208,26 +255,37 @@ impl Deliverer {
     fn to_mailbox(
         &self,
         db: &crate::core::Db,
-        spool: &std::path::Path,
+        (id, spool): (&str, &std::path::Path),
         sender: &str,
         mb: &Address,
-    ) -> Result<(), String> {
+    ) -> Result<(), CopyError> {
         let maildir = db.data_dir().maildir(mb);
         let mut file = std::fs::File::open(spool)
-            .map_err(|e| format!("spool file {}: {e}", spool.display()))?;
-        // Maildir++ rule: a mailbox under its quota takes the next message even if that
-        // message crosses the limit; a mailbox at or over it takes nothing more.
-        if let Ok(Some(user)) = db.user(mb)
-            && user.quota > 0
-        {
-            let used = deliver::usage(&maildir).unwrap_or(0);
-            if used >= user.quota {
-                return Err(format!("4.2.2 mailbox {mb} is over quota"));
-            }
-        }
+            .map_err(|e| CopyError::Io(format!("spool file {}: {e}", spool.display())))?;
         let head = format!("Return-Path: <{sender}>\r\nDelivered-To: {mb}\r\n");
-        deliver::deliver(&maildir, head.as_bytes(), &mut file)
-            .map_err(|e| format!("{}: {e}", maildir.display()))?;
-        Ok(())
+        // The copy must fit, counting what other queued messages have reserved. Usually the
+        // reservation was made at end of DATA and this finds it.
+        let quota = match db.user(mb) {
+            Ok(u) => u.map_or(0, |u| u.quota),
+            Err(e) => return Err(CopyError::Io(e.to_string())),
+        };
+        if quota > 0 {
+            let size = file
+                .metadata()
+                .map_err(|e| CopyError::Io(format!("spool file {}: {e}", spool.display())))?
+                .len()
+                + head.len() as u64;
+            self.quota
+                .reserve(mb, id, size, quota, || {
+                    deliver::usage(&maildir).unwrap_or(0)
+                })
+                .map_err(CopyError::Full)?;
+        }
+        let written = deliver::deliver(&maildir, head.as_bytes(), &mut file)
+            .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
+        if written.is_ok() {
+            self.quota.release(mb, id);
+        }
+        written.map(|_| ())
     }
 }
