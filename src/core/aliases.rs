@@ -424,6 +424,35 @@ mod tests {
     }
 
     #[test]
+    fn postmaster_always_resolves_to_the_admin_unless_a_domain_has_its_own() {
+        let (_d, mut db) = setup();
+        let pm = |db: &Db, a: &str| mailboxes(&db.resolve_recipient(&addr(a)).unwrap());
+        // Nothing configured anywhere: nowhere to go (the SMTP server logs how to fix it).
+        assert!(pm(&db, "postmaster@b.test").is_empty());
+        // What setup leaves: postmaster@ the first domain is the admin's.
+        db.add_alias(
+            &AliasSource::parse("postmaster@a.test").unwrap(),
+            &[addr("bob@a.test")],
+        )
+        .unwrap();
+        // A catch-all does not take postmaster: it may point anywhere.
+        db.add_alias(
+            &AliasSource::parse("@b.test").unwrap(),
+            &[addr("friend@elsewhere.test")],
+        )
+        .unwrap();
+        assert_eq!(pm(&db, "Postmaster@b.test"), ["bob@a.test"]);
+        assert_eq!(pm(&db, "postmaster+x@b.test"), ["bob@a.test"]);
+        db.set_setting("postmaster", "carol@b.test").unwrap();
+        assert_eq!(pm(&db, "postmaster@b.test"), ["carol@b.test"]);
+        // A domain's own postmaster alias wins over the setting.
+        assert_eq!(pm(&db, "postmaster@a.test"), ["bob@a.test"]);
+        // A setting that points back at a postmaster without its own goes nowhere, not round.
+        db.set_setting("postmaster", "postmaster@b.test").unwrap();
+        assert!(pm(&db, "postmaster@b.test").is_empty());
+    }
+
+    #[test]
     fn users_lists_catch_alls_and_sub_addresses() {
         let (_d, mut db) = setup();
         assert_eq!(

@@ -241,6 +241,13 @@ impl Policy for SqlPolicy {
                 })
                 .collect();
             if resolved.targets.is_empty() {
+                if rcpt.without_detail("+").local() == "postmaster" {
+                    tracing::warn!(
+                        "mail for {rcpt} refused: no postmaster alias and no administrator known; \
+                         run `mailctl alias add {rcpt} ADMIN` or `mailctl config set postmaster ADMIN` \
+                         (RFC 5321 §4.5.1 requires postmaster to be accepted)"
+                    );
+                }
                 return Ok(RcptCheck::UnknownLocal);
             }
             // A single full mailbox refuses at RCPT; a list delivers to whoever has room.
