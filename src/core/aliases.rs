@@ -252,7 +252,10 @@ impl Db {
         let pm = format!("postmaster@{domain}");
         Ok(!self.alias_destinations(&pm)?.is_empty()
             || self
-                .user(&Address::from_stored("postmaster".into(), domain.to_string()))?
+                .user(&Address::from_stored(
+                    "postmaster".into(),
+                    domain.to_string(),
+                ))?
                 .is_some())
     }
 

@@ -13,7 +13,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::delivery::Deliverer;
+use super::delivery::{Deliverer, delivery_head};
 use super::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
 use crate::core::queue::NewMessage;
@@ -377,9 +377,6 @@ struct SpoolSink {
     out: Option<BufWriter<File>>,
 }
 
-/// `Return-Path:` and `Delivered-To:` that local delivery adds, counted in the reservation.
-const DELIVERY_HEAD: u64 = 600;
-
 impl SpoolSink {
     /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
     /// recipient that cannot take the message gets a bounce from local delivery; if no
@@ -396,7 +393,11 @@ impl SpoolSink {
         }
         let db = self.backend.pool.get().map_err(core_to_spool)?;
         let ledger = self.backend.deliverer.quota();
-        let size = envelope.size + DELIVERY_HEAD;
+        let sender = envelope
+            .mail_from
+            .as_ref()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let mut takers = envelope.recipients.len() - local.len();
         let mut refusals = Vec::new();
         for rcpt in local {
@@ -409,6 +410,8 @@ impl SpoolSink {
                 };
                 let quota = db.user(mb).map_err(core_to_spool)?.map_or(0, |u| u.quota);
                 let maildir = db.data_dir().maildir(mb);
+                // The copy as stored: with the Return-Path and Delivered-To delivery adds.
+                let size = envelope.size + delivery_head(&sender, mb).len() as u64;
                 match ledger.reserve(mb, &self.id, size, quota, || {
                     crate::maildir::deliver::usage(&maildir).unwrap_or(0)
                 }) {

@@ -216,12 +216,9 @@ fn spool_error_reply(e: &SpoolError, out: &mut Vec<u8>) {
             "4.3.1",
             "Insufficient system storage; try again later",
         ),
-        SpoolError::MailboxFull(why) => reply::push(
-            out,
-            552,
-            "5.2.2",
-            &format!("Mailbox full: {why}"),
-        ),
+        SpoolError::MailboxFull(why) => {
+            reply::push(out, 552, "5.2.2", &format!("Mailbox full: {why}"))
+        }
         SpoolError::Other(_) => reply::push(
             out,
             451,

@@ -31,6 +31,11 @@ const BATCH: usize = 32;
 /// Seconds before a deferred local delivery is retried.
 const RETRY_SECS: i64 = 300;
 
+/// The trace fields local delivery puts on top of each copy (RFC 5321 §4.4).
+pub fn delivery_head(sender: &str, mailbox: &Address) -> String {
+    format!("Return-Path: <{sender}>\r\nDelivered-To: {mailbox}\r\n")
+}
+
 pub struct Deliverer {
     pool: Arc<DbPool>,
     queue_dir: PathBuf,
@@ -262,7 +267,7 @@ impl Deliverer {
         let maildir = db.data_dir().maildir(mb);
         let mut file = std::fs::File::open(spool)
             .map_err(|e| CopyError::Io(format!("spool file {}: {e}", spool.display())))?;
-        let head = format!("Return-Path: <{sender}>\r\nDelivered-To: {mb}\r\n");
+        let head = delivery_head(sender, mb);
         // The copy must fit, counting what other queued messages have reserved. Usually the
         // reservation was made at end of DATA and this finds it.
         let quota = match db.user(mb) {

@@ -259,8 +259,9 @@ impl HeaderFilter {
         }
         let field = std::mem::take(&mut self.buf);
         let keep = match kind {
-            Kind::AuthResults => !authserv_id(&field)
-                .is_some_and(|id| same_host(&id, &self.rules.hostname)),
+            Kind::AuthResults => {
+                !authserv_id(&field).is_some_and(|id| same_host(&id, &self.rules.hostname))
+            }
             Kind::From => {
                 self.summary.from.push(field.clone());
                 true
@@ -313,11 +314,7 @@ impl HeaderFilter {
     }
 
     /// [`HeaderFilter::push`] straight into a spool sink.
-    pub fn write_to(
-        &mut self,
-        input: &[u8],
-        sink: &mut dyn MessageSink,
-    ) -> Result<(), SpoolError> {
+    pub fn write_to(&mut self, input: &[u8], sink: &mut dyn MessageSink) -> Result<(), SpoolError> {
         let mut result = Ok(());
         self.push(input, &mut |b| {
             if result.is_ok() {
@@ -467,7 +464,10 @@ Subject: hi\r\n\r\nReturn-Path: <body@x>\r\n",
             b"date: x\r\nMESSAGE-ID: <m@x>\r\nFrom: a@b\r\n\r\nb\r\n",
             3,
         );
-        assert_eq!(out, b"date: x\r\nMESSAGE-ID: <m@x>\r\nFrom: a@b\r\n\r\nb\r\n");
+        assert_eq!(
+            out,
+            b"date: x\r\nMESSAGE-ID: <m@x>\r\nFrom: a@b\r\n\r\nb\r\n"
+        );
         // All header, no body, not even a final line end.
         let (out, _, _) = run(rules(true), b"From: a@b", 3);
         let s = String::from_utf8(out).unwrap();

@@ -11,7 +11,7 @@
 //! Maildir holds (`maildir::deliver::usage`), the quota setting itself (`core/users.rs`).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::core::Address;
@@ -45,10 +45,15 @@ struct Held {
     since: Instant,
 }
 
-/// Reservations per mailbox, per queue id.
+type Mailbox = Arc<Mutex<HashMap<String, Held>>>;
+
+/// Reservations per mailbox, per queue id. Each mailbox has its own lock, held while its
+/// Maildir is measured, so a big mailbox being checked does not stall the others. A
+/// mailbox's entry, once made, stays (one per user with a quota): removing it could let a
+/// reservation land in an entry nobody else sees.
 #[derive(Default)]
 pub struct QuotaLedger {
-    held: Mutex<HashMap<Address, HashMap<String, Held>>>,
+    mailboxes: Mutex<HashMap<Address, Mailbox>>,
 }
 
 impl QuotaLedger {
@@ -70,8 +75,8 @@ impl QuotaLedger {
         if quota == 0 {
             return Ok(());
         }
-        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        let entries = held.entry(mailbox.clone()).or_default();
+        let mb = self.mailbox(mailbox);
+        let mut entries = mb.lock().unwrap_or_else(|p| p.into_inner());
         if entries.contains_key(id) {
             return Ok(());
         }
@@ -96,41 +101,62 @@ impl QuotaLedger {
         Ok(())
     }
 
+    fn mailbox(&self, mailbox: &Address) -> Mailbox {
+        self.mailboxes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(mailbox.clone())
+            .or_default()
+            .clone()
+    }
+
+    fn each(&self, f: impl Fn(&mut HashMap<String, Held>)) {
+        let all: Vec<Mailbox> = self
+            .mailboxes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for mb in all {
+            f(&mut mb.lock().unwrap_or_else(|p| p.into_inner()));
+        }
+    }
+
     /// The copy for `id` is in `mailbox` (or will never be): its size no longer needs holding.
     pub fn release(&self, mailbox: &Address, id: &str) {
-        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(entries) = held.get_mut(mailbox) {
-            entries.remove(id);
-            if entries.is_empty() {
-                held.remove(mailbox);
-            }
-        }
+        let mb = self.mailbox(mailbox);
+        mb.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
     }
 
     /// Drops every reservation of queue entry `id`.
     pub fn release_all(&self, id: &str) {
-        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        held.retain(|_, entries| {
+        self.each(|entries| {
             entries.remove(id);
-            !entries.is_empty()
         });
     }
 
     /// Drops reservations older than `min_age` whose queue entry is gone (deleted with
     /// `queue delete`, say). The age spares a message being committed right now.
     pub fn prune(&self, queued: &std::collections::HashSet<String>, min_age: std::time::Duration) {
-        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        held.retain(|_, entries| {
+        self.each(|entries| {
             entries.retain(|id, h| queued.contains(id) || h.since.elapsed() < min_age);
-            !entries.is_empty()
         });
+    }
+
+    /// Octets reserved in total, for tests and status.
+    pub fn reserved(&self) -> u64 {
+        let total = std::sync::atomic::AtomicU64::new(0);
+        self.each(|entries| {
+            let sum: u64 = entries.values().map(|h| h.size).sum();
+            total.fetch_add(sum, std::sync::atomic::Ordering::Relaxed);
+        });
+        total.into_inner()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     #[test]
@@ -144,11 +170,24 @@ mod tests {
         assert!(full.to_string().contains("does not fit"), "{full}");
         l.release(&mb, "1");
         assert!(l.reserve(&mb, "2", 600, 1024, || 0).is_ok());
-        assert!(l.reserve(&mb, "3", 5000, 1024, || 0).is_err(), "bigger than the quota");
-        assert!(l.reserve(&mb, "4", 5000, 0, || u64::MAX).is_ok(), "0 is unlimited");
+        assert!(
+            l.reserve(&mb, "3", 5000, 1024, || 0).is_err(),
+            "bigger than the quota"
+        );
+        assert!(
+            l.reserve(&mb, "4", 5000, 0, || u64::MAX).is_ok(),
+            "0 is unlimited"
+        );
+        assert_eq!(l.reserved(), 600, "an unlimited mailbox reserves nothing");
         l.release_all("2");
+        assert_eq!(l.reserved(), 0);
+        assert!(l.reserve(&mb, "5", 100, 1024, || 0).is_ok());
+        l.prune(&["5".to_string()].into(), std::time::Duration::ZERO);
+        assert_eq!(l.reserved(), 100, "still queued");
+        l.prune(&Default::default(), std::time::Duration::from_secs(60));
+        assert_eq!(l.reserved(), 100, "too young to be an orphan");
         l.prune(&Default::default(), std::time::Duration::ZERO);
-        assert!(l.held.lock().unwrap().is_empty());
+        assert_eq!(l.reserved(), 0);
     }
 
     #[test]
@@ -158,10 +197,17 @@ mod tests {
         let threads: Vec<_> = (0..16)
             .map(|i| {
                 let (l, mb) = (l.clone(), mb.clone());
-                std::thread::spawn(move || l.reserve(&mb, &i.to_string(), 600 << 10, 1 << 20, || 0).is_ok())
+                std::thread::spawn(move || {
+                    l.reserve(&mb, &i.to_string(), 600 << 10, 1 << 20, || 0)
+                        .is_ok()
+                })
             })
             .collect();
-        let ok = threads.into_iter().filter(|_| true).map(|t| t.join().unwrap()).filter(|&b| b).count();
+        let ok = threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .filter(|&b| b)
+            .count();
         assert_eq!(ok, 1);
     }
 }

@@ -41,7 +41,11 @@ pub fn field_addresses(field: &[u8]) -> Result<Vec<String>, String> {
     for a in list.iter() {
         match a.address.as_deref() {
             Some(addr) if !addr.trim().is_empty() => out.push(addr.trim().to_string()),
-            _ => return Err(format!("the {name}: header has an entry without an address")),
+            _ => {
+                return Err(format!(
+                    "the {name}: header has an entry without an address"
+                ));
+            }
         }
     }
     if out.is_empty() {
@@ -52,7 +56,10 @@ pub fn field_addresses(field: &[u8]) -> Result<Vec<String>, String> {
 
 impl<P: Policy> Session<P> {
     /// Why the header's senders are refused (`553 5.7.1`), or `None` when they may pass.
-    pub(super) fn header_sender_refusal(&mut self, summary: Option<&HeaderSummary>) -> Option<String> {
+    pub(super) fn header_sender_refusal(
+        &mut self,
+        summary: Option<&HeaderSummary>,
+    ) -> Option<String> {
         let user = self.auth_user.clone()?;
         if !self.cfg.service.is_submission() || self.cfg.allow_any_sender {
             return None;
@@ -63,8 +70,7 @@ impl<P: Policy> Session<P> {
         }
         if summary.from.is_empty() {
             return Some(
-                "Message has no From: header (RFC 5322 §3.6 requires one); add your address"
-                    .into(),
+                "Message has no From: header (RFC 5322 §3.6 requires one); add your address".into(),
             );
         }
         for field in summary.from.iter().chain(&summary.sender) {
@@ -93,11 +99,7 @@ impl<P: Policy> Session<P> {
             list.push(format!("and {} more", allowed.len() - MAX_LISTED));
         }
         // The refused address is the client's text: keep it printable and short.
-        let shown: String = addr
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(100)
-            .collect();
+        let shown: String = addr.chars().filter(|c| !c.is_control()).take(100).collect();
         format!(
             "Sender address rejected: header address <{shown}> does not belong to user {user}; allowed: {}",
             list.join(", ")
@@ -115,10 +117,7 @@ mod tests {
             field_addresses(b"From: \"A, B\" <a@b.test>,\r\n c@d.test\r\n").unwrap(),
             ["a@b.test", "c@d.test"]
         );
-        assert_eq!(
-            field_addresses(b"Sender: s@b.test").unwrap(),
-            ["s@b.test"]
-        );
+        assert_eq!(field_addresses(b"Sender: s@b.test").unwrap(), ["s@b.test"]);
         assert_eq!(
             field_addresses(b"FROM: team: x@y.test, z@y.test;\r\n").unwrap(),
             ["x@y.test", "z@y.test"]

@@ -14,7 +14,11 @@ fn header_lines(msg: &str) -> Vec<&str> {
 }
 
 fn python(script: &str) -> String {
-    let out = Command::new("python3").arg("-c").arg(script).output().unwrap();
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
@@ -24,7 +28,10 @@ fn python(script: &str) -> String {
 #[test]
 fn client_return_path_and_our_authentication_results_are_removed() {
     let dir = data_dir();
-    mailctl_ok(dir.path(), &["config", "set", "hostname", "mx.example.test"]);
+    mailctl_ok(
+        dir.path(),
+        &["config", "set", "hostname", "mx.example.test"],
+    );
     let srv = Server::start(dir.path());
     let port = srv.smtp().port().to_string();
     let (ok, out) = swaks(&[
@@ -60,7 +67,11 @@ fn client_return_path_and_our_authentication_results_are_removed() {
             .collect::<Vec<_>>()
     };
     // Only the Return-Path of the final delivery, first, with the real envelope sender.
-    assert_eq!(named("return-path:"), ["Return-Path: <x@remote.test>"], "{head:?}");
+    assert_eq!(
+        named("return-path:"),
+        ["Return-Path: <x@remote.test>"],
+        "{head:?}"
+    );
     assert_eq!(head[0], "Return-Path: <x@remote.test>");
     // Our authserv-id is ours alone; another host's results stay.
     assert_eq!(
@@ -138,8 +149,16 @@ s.quit()
 "#
     ));
     assert!(!text.contains("accepted"), "{text}");
-    assert!(text.contains("refused 553 5.7.1 Sender address rejected: header address <boss@example.test>"), "{text}");
-    assert!(text.contains("refused 553 5.7.1 Message has no From: header"), "{text}");
+    assert!(
+        text.contains(
+            "refused 553 5.7.1 Sender address rejected: header address <boss@example.test>"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("refused 553 5.7.1 Message has no From: header"),
+        "{text}"
+    );
     maildir_files(dir.path(), "bob", "example.test", 1);
     std::thread::sleep(std::time::Duration::from_millis(500));
     let files = maildir_files(dir.path(), "bob", "example.test", 0);
@@ -150,7 +169,10 @@ s.quit()
 #[test]
 fn submission_adds_date_and_message_id_port_25_does_not() {
     let dir = data_dir();
-    mailctl_ok(dir.path(), &["config", "set", "hostname", "mx.example.test"]);
+    mailctl_ok(
+        dir.path(),
+        &["config", "set", "hostname", "mx.example.test"],
+    );
     let srv = Server::start(dir.path());
     python(&format!(
         r#"

@@ -290,11 +290,18 @@ fn quota_reserves_each_message_at_end_of_data() {
     assert!(replies[0].starts_with("250 2.0.0"), "{replies:?}");
     assert!(replies[1].starts_with("552 5.2.2"), "{replies:?}");
     assert!(replies[1].contains("carol@example.test"), "{replies:?}");
-    assert_eq!(maildir_files(dir.path(), "carol", "example.test", 1).len(), 1);
+    assert_eq!(
+        maildir_files(dir.path(), "carol", "example.test", 1).len(),
+        1
+    );
     // A 5 KB message never fits an empty 1 KiB quota.
     let mut c = Client::connect(srv.smtp());
     c.cmd("EHLO raw");
-    let r = c.mail("x@remote.test", &["dave@example.test"], &body_of(5, "too-big"));
+    let r = c.mail(
+        "x@remote.test",
+        &["dave@example.test"],
+        &body_of(5, "too-big"),
+    );
     assert!(r.starts_with("552 5.2.2"), "{r}");
     std::thread::sleep(Duration::from_millis(300));
     assert!(maildir_files(dir.path(), "dave", "example.test", 0).is_empty());
@@ -314,7 +321,10 @@ fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
         &body_of(5, "partly-over-quota"),
     );
     assert!(r.starts_with("250 2.0.0"), "{r}");
-    assert_eq!(maildir_files(dir.path(), "alice", "example.test", 1).len(), 1);
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 1).len(),
+        1
+    );
     let bounce = maildir_files(dir.path(), "bob", "example.test", 1);
     assert_eq!(bounce.len(), 1, "bob is told: {}", srv.log());
     assert!(
@@ -324,8 +334,14 @@ fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
     );
     assert!(maildir_files(dir.path(), "dave", "example.test", 0).is_empty());
     let log = srv.log();
-    assert!(log.contains("failed permanently: 552 5.2.2 mailbox full"), "{log}");
-    assert!(!log.contains("Deferred {") && !log.contains("Failed("), "{log}");
+    assert!(
+        log.contains("failed permanently: 552 5.2.2 mailbox full"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("Deferred {") && !log.contains("Failed("),
+        "{log}"
+    );
 }
 
 #[test]
@@ -335,7 +351,12 @@ fn postmaster_is_always_accepted_and_reaches_the_admin() {
     // What `mailctl setup` leaves: postmaster@ its domain goes to the admin (alice).
     mailctl_ok(
         dir.path(),
-        &["alias", "add", "postmaster@example.test", "alice@example.test"],
+        &[
+            "alias",
+            "add",
+            "postmaster@example.test",
+            "alice@example.test",
+        ],
     );
     let srv = Server::start(dir.path());
     let mut c = Client::connect(srv.smtp());
@@ -348,38 +369,65 @@ fn postmaster_is_always_accepted_and_reaches_the_admin() {
         c.send(format!("Subject: pm {rcpt}\r\n\r\nx\r\n.\r\n").as_bytes());
         assert!(c.reply().starts_with("250 2.0.0"));
     }
-    assert_eq!(maildir_files(dir.path(), "alice", "example.test", 3).len(), 3);
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 3).len(),
+        3
+    );
     // The setting names the administrator for domains without their own postmaster.
-    mailctl_ok(dir.path(), &["config", "set", "postmaster", "bob@example.test"]);
-    let r = c.mail("x@remote.test", &["postmaster@other.test"], "Subject: pm-bob\r\n\r\nx\r\n");
+    mailctl_ok(
+        dir.path(),
+        &["config", "set", "postmaster", "bob@example.test"],
+    );
+    let r = c.mail(
+        "x@remote.test",
+        &["postmaster@other.test"],
+        "Subject: pm-bob\r\n\r\nx\r\n",
+    );
     assert!(r.starts_with("250 2.0.0"), "{r}");
     let bob = maildir_files(dir.path(), "bob", "example.test", 1);
-    assert!(bob.len() == 1 && bob[0].contains("Subject: pm-bob"), "{bob:?}");
+    assert!(
+        bob.len() == 1 && bob[0].contains("Subject: pm-bob"),
+        "{bob:?}"
+    );
     // An explicit alias still wins.
-    let r = c.mail("x@remote.test", &["postmaster@example.test"], "Subject: pm-own\r\n\r\nx\r\n");
+    let r = c.mail(
+        "x@remote.test",
+        &["postmaster@example.test"],
+        "Subject: pm-own\r\n\r\nx\r\n",
+    );
     assert!(r.starts_with("250 2.0.0"), "{r}");
-    assert_eq!(maildir_files(dir.path(), "alice", "example.test", 4).len(), 4);
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 4).len(),
+        4
+    );
 }
 
 #[test]
 fn declared_size_beyond_free_spool_space_is_452() {
     require("unshare");
     let dir = data_dir();
-    mailctl_ok(dir.path(), &["config", "set", "smtp.spool_min_free", "0"]);
     let srv = Server::start_with_small_spool(dir.path(), "256k");
     let mut c = Client::connect(srv.smtp());
     c.cmd("EHLO raw");
-    let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000000");
-    assert!(r.starts_with("452 4.3.1"), "{r}");
-    assert!(c.cmd("MAIL FROM:<x@remote.test> SIZE=1000").starts_with("250"));
-    assert!(c.cmd("RSET").starts_with("250"));
     // The safety margin counts: with the default 64M kept free, nothing declared fits.
-    mailctl_ok(dir.path(), &["config", "unset", "smtp.spool_min_free"]);
     let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000");
     assert!(r.starts_with("452 4.3.1"), "{r}");
-    // Without SIZE the message is judged by what it really takes.
+    mailctl_ok(dir.path(), &["config", "set", "smtp.spool_min_free", "0"]);
+    let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000000");
+    assert!(r.starts_with("452 4.3.1"), "{r}");
     assert!(
-        c.mail("x@remote.test", &["alice@example.test"], &message("no-size"))
-            .starts_with("250 2.0.0")
+        c.cmd("MAIL FROM:<x@remote.test> SIZE=1000")
+            .starts_with("250")
+    );
+    assert!(c.cmd("RSET").starts_with("250"));
+    // Without SIZE the message is judged by what it really takes.
+    mailctl_ok(dir.path(), &["config", "unset", "smtp.spool_min_free"]);
+    assert!(
+        c.mail(
+            "x@remote.test",
+            &["alice@example.test"],
+            &message("no-size")
+        )
+        .starts_with("250 2.0.0")
     );
 }

@@ -21,7 +21,10 @@ fn header_from_must_be_the_users() {
         ("From: boss@local.test\r\n", false),
         ("From: alice@local.test, boss@local.test\r\n", false),
         ("From: \"alice@local.test\" <boss@local.test>\r\n", false),
-        ("From: alice@local.test\r\nSender: boss@local.test\r\n", false),
+        (
+            "From: alice@local.test\r\nSender: boss@local.test\r\n",
+            false,
+        ),
         ("From: alice@local.test\r\nFrom: boss@local.test\r\n", false),
         ("From: undisclosed:;\r\n", false),
         ("Subject: no from\r\n", false),
@@ -62,7 +65,10 @@ fn submission_adds_date_and_message_id_port_25_does_not() {
             .starts_with("250")
     );
     let body = String::from_utf8(t.body(0)).unwrap();
-    assert!(body.contains("\r\nDate: ") && body.contains("\r\nMessage-ID: <"), "{body}");
+    assert!(
+        body.contains("\r\nDate: ") && body.contains("\r\nMessage-ID: <"),
+        "{body}"
+    );
     assert!(!body.contains("Return-Path"), "{body}");
     let size = t.store.lock().unwrap().committed[0].0.size;
     assert_eq!(size, body.len() as u64, "size is what was stored");
