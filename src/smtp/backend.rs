@@ -251,6 +251,7 @@ impl Policy for SqlPolicy {
                 return Ok(RcptCheck::UnknownLocal);
             }
             // A single full mailbox refuses at RCPT; a list delivers to whoever has room.
+            // Full counts what accepted messages on their way in have reserved.
             if let [only] = mailboxes.as_slice()
                 && resolved.targets.len() == 1
                 && let Some(user) = db.user(only)?
@@ -258,7 +259,8 @@ impl Policy for SqlPolicy {
             {
                 let used =
                     crate::maildir::deliver::usage(&db.data_dir().maildir(only)).unwrap_or(0);
-                if used >= user.quota {
+                let reserved = self.backend.deliverer.quota().reserved_in(only);
+                if used.saturating_add(reserved) >= user.quota {
                     return Ok(RcptCheck::OverQuota);
                 }
             }
@@ -423,7 +425,12 @@ impl SpoolSink {
         }
         if takers == 0 {
             ledger.release_all(&self.id);
-            return Err(SpoolError::MailboxFull(refusals.join("; ")));
+            // One reply line (RFC 5321 §4.5.3.1.5): the first mailbox, and how many more.
+            let mut why = refusals.first().cloned().unwrap_or_default();
+            if refusals.len() > 1 {
+                why.push_str(&format!(" (and {} more mailboxes)", refusals.len() - 1));
+            }
+            return Err(SpoolError::MailboxFull(why));
         }
         Ok(())
     }

@@ -144,6 +144,13 @@ impl QuotaLedger {
         });
     }
 
+    /// Octets reserved in `mailbox` for messages not yet delivered.
+    pub fn reserved_in(&self, mailbox: &Address) -> u64 {
+        let mb = self.mailbox(mailbox);
+        let entries = mb.lock().unwrap_or_else(|p| p.into_inner());
+        entries.values().map(|h| h.size).sum()
+    }
+
     /// Octets reserved in total, for tests and status.
     pub fn reserved(&self) -> u64 {
         let total = std::sync::atomic::AtomicU64::new(0);

@@ -15,6 +15,8 @@ use crate::core::Address;
 
 /// Most addresses named in a refusal: the reply stays one readable line.
 const MAX_LISTED: usize = 8;
+/// Room for the reply text in a 512-octet reply line, after code and enhanced status.
+const MAX_TEXT: usize = 480;
 
 /// The addresses of one `From:`/`Sender:` field; `Err` names what cannot be understood.
 pub fn field_addresses(field: &[u8]) -> Result<Vec<String>, String> {
@@ -89,21 +91,23 @@ impl<P: Policy> Session<P> {
     }
 
     fn not_yours(&mut self, user: &Address, addr: &str) -> String {
-        let allowed = self.policy.sendable_addresses(user);
-        let mut list: Vec<String> = allowed
-            .iter()
-            .take(MAX_LISTED)
-            .map(|a| a.to_string())
-            .collect();
-        if allowed.len() > MAX_LISTED {
-            list.push(format!("and {} more", allowed.len() - MAX_LISTED));
-        }
         // The refused address is the client's text: keep it printable and short.
         let shown: String = addr.chars().filter(|c| !c.is_control()).take(100).collect();
-        format!(
-            "Sender address rejected: header address <{shown}> does not belong to user {user}; allowed: {}",
-            list.join(", ")
-        )
+        let mut text = format!(
+            "Sender address rejected: header address <{shown}> does not belong to user {user}; allowed:"
+        );
+        let allowed = self.policy.sendable_addresses(user);
+        for (i, a) in allowed.iter().enumerate() {
+            let a = a.to_string();
+            // RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with code and CRLF.
+            if i >= MAX_LISTED || text.len() + a.len() > MAX_TEXT {
+                text.push_str(&format!(" and {} more", allowed.len() - i));
+                break;
+            }
+            text.push_str(if i == 0 { " " } else { ", " });
+            text.push_str(&a);
+        }
+        text
     }
 }
 
@@ -123,6 +127,7 @@ mod tests {
             ["x@y.test", "z@y.test"]
         );
         assert!(field_addresses(b"From: \r\n").is_err());
+        assert!(field_addresses(b"From: <>\r\n").is_err());
         assert!(field_addresses(b"From: undisclosed-recipients:;\r\n").is_err());
     }
 }
