@@ -493,6 +493,31 @@ Subject: hi\r\n\r\nReturn-Path: <body@x>\r\n",
     }
 
     #[test]
+    fn memory_stays_bounded_on_endless_fields() {
+        let mut f = HeaderFilter::new(rules(true));
+        let mut stored = 0usize;
+        let chunk = vec![b'x'; 64 << 10];
+        f.push(b"Authentication-Results: mx.example.test", &mut |b| {
+            stored += b.len()
+        });
+        for _ in 0..32 {
+            f.push(&chunk, &mut |b| stored += b.len());
+            assert!(f.buf.capacity() <= 2 * MAX_FIELD + (64 << 10));
+        }
+        // An endless Authentication-Results is nobody's honest report: dropped whole.
+        f.push(b"\r\nSubject: s\r\n\r\n", &mut |b| stored += b.len());
+        assert!(stored < 1000, "{stored}");
+        let mut f = HeaderFilter::new(rules(true));
+        for _ in 0..32 {
+            f.push(&chunk, &mut |_| {});
+            assert!(
+                f.buf.len() <= MAX_NAME + 1,
+                "a name without colon is not held"
+            );
+        }
+    }
+
+    #[test]
     fn authserv_id_forms() {
         assert_eq!(authserv_id(b"A-R: x.test; spf=pass").unwrap(), "x.test");
         assert_eq!(authserv_id(b"A-R: x.test 1; none").unwrap(), "x.test");
