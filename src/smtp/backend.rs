@@ -1,24 +1,21 @@
 //! The [`Policy`] the real server uses: recipients, logins and senders from the core
 //! database, messages spooled to `<data-dir>/queue/<id>` and committed as queue rows.
 //!
-//! Durability order for a `250`: quota reserved for the local mailboxes, spool file written
-//! and fsynced, queue directory fsynced, queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
+//! Durability order for a `250` (the sink itself is in `spool.rs`): quota reserved for the
+//! local mailboxes, spool file written and fsynced, queue directory fsynced, queue rows
+//! committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
 //! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
 use std::net::IpAddr;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::delivery::{Deliverer, delivery_head};
-use super::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+use super::delivery::Deliverer;
+use super::policy::{AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
 use crate::core::queue::NewMessage;
 use crate::core::{Address, CoreError};
-use crate::maildir::deliver::sync_dir;
 use crate::net::dbpool::DbPool;
 
 /// What every SMTP session of this server shares.
@@ -32,16 +29,16 @@ pub struct Backend {
 }
 
 /// One message's queue rows, waiting for the group commit.
-struct Job {
-    id: String,
-    mail_from: String,
-    auth_user: Option<String>,
-    remote_ip: String,
-    helo: String,
-    smtputf8: bool,
-    size: u64,
-    rcpts: Vec<(String, bool)>,
-    done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
+pub(super) struct Job {
+    pub id: String,
+    pub mail_from: String,
+    pub auth_user: Option<String>,
+    pub remote_ip: String,
+    pub helo: String,
+    pub smtputf8: bool,
+    pub size: u64,
+    pub rcpts: Vec<(String, bool)>,
+    pub done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
 }
 
 impl Job {
@@ -108,7 +105,7 @@ impl Committer {
     }
 
     /// Queues the rows and waits until they are committed (or failed).
-    fn commit(&self, job: Job) -> Result<(), SpoolError> {
+    pub(super) fn commit(&self, job: Job) -> Result<(), SpoolError> {
         let (done, wait) = std::sync::mpsc::sync_channel(1);
         let job = Job { done, ..job };
         self.tx
@@ -139,7 +136,7 @@ pub fn new_queue_id() -> String {
     )
 }
 
-fn core_to_spool(e: CoreError) -> SpoolError {
+pub(super) fn core_to_spool(e: CoreError) -> SpoolError {
     if let CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
         && f.code == rusqlite::ErrorCode::DiskFull
     {
@@ -331,7 +328,7 @@ impl Policy for SqlPolicy {
             .ok()
             .and_then(|v| crate::core::settings::parse_size(&v).ok())
             .unwrap_or(0);
-        Some(free_space(&self.backend.queue_dir)?.saturating_sub(keep))
+        Some(super::spool::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
     }
 
     fn postmaster(&mut self) -> Option<Address> {
@@ -342,196 +339,13 @@ impl Policy for SqlPolicy {
     }
 
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
-        let id = new_queue_id();
-        let path = self.backend.queue_dir.join(&id);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(SpoolError::from_io)?;
-        Ok(Box::new(SpoolSink {
-            backend: self.backend.clone(),
-            id,
-            path,
-            out: Some(BufWriter::with_capacity(64 << 10, file)),
-        }))
-    }
-}
-
-/// Octets an unprivileged writer may still use on the filesystem holding `dir`.
-fn free_space(dir: &std::path::Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
-    // that statvfs fills completely on success; it is read only then.
-    let st = unsafe {
-        let mut st: libc::statvfs = std::mem::zeroed();
-        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
-    }?;
-    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
-}
-
-struct SpoolSink {
-    backend: Arc<Backend>,
-    id: String,
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-}
-
-impl SpoolSink {
-    /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
-    /// recipient that cannot take the message gets a bounce from local delivery; if no
-    /// recipient at all can take it, the message is refused with `552 5.2.2`.
-    fn reserve_quota(&self, envelope: &Envelope) -> Result<(), SpoolError> {
-        let local: Vec<&Address> = envelope
-            .recipients
-            .iter()
-            .filter(|r| r.local)
-            .map(|r| &r.address)
-            .collect();
-        if local.is_empty() {
-            return Ok(());
-        }
-        let db = self.backend.pool.get().map_err(core_to_spool)?;
-        let ledger = self.backend.deliverer.quota();
-        let sender = envelope
-            .mail_from
-            .as_ref()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let mut takers = envelope.recipients.len() - local.len();
-        let mut refusals = Vec::new();
-        for rcpt in local {
-            let resolved = db.resolve_recipient(rcpt).map_err(core_to_spool)?;
-            let mut room = false;
-            for target in &resolved.targets {
-                let Target::Mailbox(mb) = target else {
-                    room = true;
-                    continue;
-                };
-                let quota = db.user(mb).map_err(core_to_spool)?.map_or(0, |u| u.quota);
-                let maildir = db.data_dir().maildir(mb);
-                // The copy as stored: with the Return-Path and Delivered-To delivery adds.
-                let size = envelope.size + delivery_head(&sender, mb).len() as u64;
-                match ledger.reserve(mb, &self.id, size, quota, || {
-                    crate::maildir::deliver::usage(&maildir).unwrap_or(0)
-                }) {
-                    Ok(()) => room = true,
-                    Err(full) => refusals.push(full.to_string()),
-                }
-            }
-            takers += usize::from(room || resolved.targets.is_empty());
-        }
-        if takers == 0 {
-            ledger.release_all(&self.id);
-            // One reply line (RFC 5321 §4.5.3.1.5): the first mailbox, and how many more.
-            let mut why = refusals.first().cloned().unwrap_or_default();
-            if refusals.len() > 1 {
-                why.push_str(&format!(" (and {} more mailboxes)", refusals.len() - 1));
-            }
-            return Err(SpoolError::MailboxFull(why));
-        }
-        Ok(())
-    }
-
-    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
-        let out = self
-            .out
-            .take()
-            .ok_or_else(|| SpoolError::Other("spool file already closed".into()))?;
-        let file = out
-            .into_inner()
-            .map_err(|e| SpoolError::from_io(e.into_error()))?;
-        file.sync_all().map_err(SpoolError::from_io)?;
-        drop(file);
-        sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
-        let (done, _) = std::sync::mpsc::sync_channel(1);
-        self.backend.committer.commit(Job {
-            id: self.id.clone(),
-            mail_from: envelope
-                .mail_from
-                .as_ref()
-                .map(|a| a.to_string())
-                .unwrap_or_default(),
-            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
-            remote_ip: envelope.remote_ip.to_string(),
-            helo: envelope.helo.clone(),
-            smtputf8: envelope.smtputf8,
-            size: envelope.size,
-            rcpts: envelope
-                .recipients
-                .iter()
-                .map(|r| (r.address.to_string(), r.local))
-                .collect(),
-            done,
-        })
-    }
-}
-
-impl MessageSink for SpoolSink {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError> {
-        match self.out.as_mut() {
-            Some(out) => out.write_all(bytes).map_err(SpoolError::from_io),
-            None => Err(SpoolError::Other("spool file already closed".into())),
-        }
-    }
-
-    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
-        if let Err(e) = self
-            .reserve_quota(envelope)
-            .and_then(|()| self.make_durable(envelope))
-        {
-            self.backend.deliverer.quota().release_all(&self.id);
-            self.out.take();
-            let _ = std::fs::remove_file(&self.path);
-            match &e {
-                SpoolError::MailboxFull(why) => {
-                    tracing::info!(id = %self.id, "refused, no recipient has room: {why}")
-                }
-                _ => tracing::error!(id = %self.id, "could not queue message: {e}"),
-            }
-            return Err(e);
-        }
-        tracing::info!(
-            id = %self.id,
-            from = %envelope.mail_from.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-            rcpts = envelope.recipients.len(),
-            size = envelope.size,
-            "queued"
-        );
-        if envelope.recipients.iter().any(|r| r.local) {
-            self.backend.deliverer.enqueue(self.id.clone());
-        }
-        if envelope.recipients.iter().any(|r| !r.local)
-            && let Some(o) = &self.backend.outbound
-        {
-            o.wake();
-        }
-        Ok(self.id.clone())
-    }
-
-    fn abort(mut self: Box<Self>) {
-        self.out.take();
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-impl Drop for SpoolSink {
-    fn drop(&mut self) {
-        // A sink dropped mid-message (connection lost) leaves no file behind.
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.path);
-        }
+        super::spool::open(self.backend.clone())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
     use std::time::{Duration, SystemTime};
 
     use super::*;
