@@ -4,6 +4,8 @@
 
 #[path = "smtp/clients.rs"]
 mod clients;
+#[path = "smtp/content.rs"]
+mod content;
 #[path = "smtp/durability.rs"]
 mod durability;
 #[path = "smtp/harness.rs"]

@@ -223,16 +223,59 @@ impl Db {
         };
         let mut seen = HashSet::new();
         let mut disabled_hits = 0usize;
-        self.expand(
-            rcpt,
-            &sep,
-            0,
-            &mut seen,
-            &mut out.targets,
-            &mut disabled_hits,
-        )?;
+        let base = rcpt.without_detail(&sep);
+        // RFC 5321 §4.5.1: postmaster must be accepted in every domain. Without an alias or
+        // mailbox of its own (a catch-all does not count: it may point anywhere), it goes to
+        // the server's administrator.
+        let start = if base.local() == "postmaster" && !self.has_own_postmaster(rcpt.domain())? {
+            seen.insert(rcpt.clone());
+            self.postmaster_fallback()?
+        } else {
+            Some(rcpt.clone())
+        };
+        if let Some(start) = start {
+            self.expand(
+                &start,
+                &sep,
+                0,
+                &mut seen,
+                &mut out.targets,
+                &mut disabled_hits,
+            )?;
+        }
         out.disabled = out.targets.is_empty() && disabled_hits > 0;
         Ok(out)
+    }
+
+    /// Whether `postmaster@domain` is an alias or a mailbox.
+    fn has_own_postmaster(&self, domain: &Domain) -> Result<bool> {
+        let pm = format!("postmaster@{domain}");
+        Ok(!self.alias_destinations(&pm)?.is_empty()
+            || self
+                .user(&Address::from_stored(
+                    "postmaster".into(),
+                    domain.to_string(),
+                ))?
+                .is_some())
+    }
+
+    /// Where postmaster mail of a domain without its own goes: the `postmaster` setting, else
+    /// postmaster@ the first domain, which `mailctl setup` points at the admin's mailbox.
+    fn postmaster_fallback(&self) -> Result<Option<Address>> {
+        let set = self.setting("postmaster")?;
+        if !set.is_empty() {
+            return Ok(Address::parse(&set).ok());
+        }
+        let Some(first) = self.domains()?.into_iter().next() else {
+            return Ok(None);
+        };
+        if !self.has_own_postmaster(&first.name)? {
+            return Ok(None);
+        }
+        Ok(Some(Address::from_stored(
+            "postmaster".into(),
+            first.name.to_string(),
+        )))
     }
 
     fn expand(
@@ -381,6 +424,35 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn postmaster_always_resolves_to_the_admin_unless_a_domain_has_its_own() {
+        let (_d, mut db) = setup();
+        let pm = |db: &Db, a: &str| mailboxes(&db.resolve_recipient(&addr(a)).unwrap());
+        // Nothing configured anywhere: nowhere to go (the SMTP server logs how to fix it).
+        assert!(pm(&db, "postmaster@b.test").is_empty());
+        // What setup leaves: postmaster@ the first domain is the admin's.
+        db.add_alias(
+            &AliasSource::parse("postmaster@a.test").unwrap(),
+            &[addr("bob@a.test")],
+        )
+        .unwrap();
+        // A catch-all does not take postmaster: it may point anywhere.
+        db.add_alias(
+            &AliasSource::parse("@b.test").unwrap(),
+            &[addr("friend@elsewhere.test")],
+        )
+        .unwrap();
+        assert_eq!(pm(&db, "Postmaster@b.test"), ["bob@a.test"]);
+        assert_eq!(pm(&db, "postmaster+x@b.test"), ["bob@a.test"]);
+        db.set_setting("postmaster", "carol@b.test").unwrap();
+        assert_eq!(pm(&db, "postmaster@b.test"), ["carol@b.test"]);
+        // A domain's own postmaster alias wins over the setting.
+        assert_eq!(pm(&db, "postmaster@a.test"), ["bob@a.test"]);
+        // A setting that points back at a postmaster without its own goes nowhere, not round.
+        db.set_setting("postmaster", "postmaster@b.test").unwrap();
+        assert!(pm(&db, "postmaster@b.test").is_empty());
     }
 
     #[test]

@@ -144,6 +144,19 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// For log lines: plain words, e.g. `deferred for 300 s: disk full`.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Delivered => f.write_str("delivered"),
+            Outcome::Deferred { retry_in, error } => {
+                write!(f, "deferred, next try in {retry_in} s: {error}")
+            }
+            Outcome::Failed(why) => write!(f, "failed permanently: {why}"),
+        }
+    }
+}
+
 impl Db {
     /// Stores a message and its recipients in one transaction: the commit is the point after
     /// which the SMTP server may say 250.

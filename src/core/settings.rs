@@ -111,7 +111,9 @@ settings! {
     "smtp.command_timeout": Kind::Duration, "5m", "Deadline for each whole SMTP command line, however slowly its bytes come, before 421 (RFC 5321 §4.5.3.2: at least 5m).";
     "smtp.data_timeout": Kind::Duration, "3m", "Longest gap in SMTP message data, and the deadline for the whole message before smtp.data_min_rate extends it (RFC 5321 §4.5.3.2: 3m).";
     "smtp.data_min_rate": Kind::Size, "1K", "Octets per second of SMTP message data that extend its deadline by one second (as Postfix's smtpd_min_data_rate); 0 makes smtp.data_timeout a fixed deadline.";
-    "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM, not only their own addresses and aliases.";
+    "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM and header From:/Sender:, not only their own addresses and aliases.";
+    "smtp.spool_min_free": Kind::Size, "64M", "Free space kept on the spool's filesystem: MAIL with a SIZE that would leave less gets 452 4.3.1.";
+    "postmaster": Kind::Address, "", "Where mail for postmaster goes in a domain without a postmaster alias or mailbox (RFC 5321 §4.5.1: always accepted). Empty: whoever postmaster@ the first domain (set up by `mailctl setup`) delivers to.";
     "mynetworks": Kind::Networks, "", "Networks that may relay without AUTH. Empty by default: not even loopback is trusted, since proxies and containers make outside clients look local.";
     "auth.plaintext": Kind::OneOf(&["never", "loopback"]), "loopback", "Whether passwords may cross an unencrypted connection: never, or only from loopback.";
     "auth.argon2_memory": Kind::Size, "19M", "Argon2id memory cost for new password hashes (OWASP: 19 MiB).";

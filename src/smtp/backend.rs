@@ -1,27 +1,21 @@
 //! The [`Policy`] the real server uses: recipients, logins and senders from the core
 //! database, messages spooled to `<data-dir>/queue/<id>` and committed as queue rows.
 //!
-//! Durability order for a `250`: spool file written and fsynced, queue directory fsynced,
-//! queue rows committed (SQLite `synchronous=FULL`). Only then is the id handed to
+//! Durability order for a `250` (the sink itself is in `spool.rs`): quota reserved for the
+//! local mailboxes, spool file written and fsynced, queue directory fsynced, queue rows
+//! committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
-//! which [`remove_orphans`] deletes (at the next start, and periodically while running);
-//! nothing that got a `250` is lost. The spool file's length and SHA-256 are computed as it
-//! is written and committed with its row (`core/spool.rs`), so delivery can tell a damaged
-//! file from the message that was accepted.
+//! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
 use std::net::IpAddr;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::delivery::Deliverer;
-use super::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+use super::policy::{AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
 use crate::core::queue::NewMessage;
 use crate::core::{Address, CoreError};
-use crate::maildir::deliver::sync_dir;
 use crate::net::dbpool::DbPool;
 
 /// What every SMTP session of this server shares.
@@ -35,17 +29,17 @@ pub struct Backend {
 }
 
 /// One message's queue rows, waiting for the group commit.
-struct Job {
-    id: String,
-    mail_from: String,
-    auth_user: Option<String>,
-    remote_ip: String,
-    helo: String,
-    smtputf8: bool,
-    size: u64,
-    spool: crate::core::spool::Sum,
-    rcpts: Vec<(String, bool)>,
-    done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
+pub(super) struct Job {
+    pub id: String,
+    pub mail_from: String,
+    pub auth_user: Option<String>,
+    pub remote_ip: String,
+    pub helo: String,
+    pub smtputf8: bool,
+    pub size: u64,
+    pub spool: crate::core::spool::Sum,
+    pub rcpts: Vec<(String, bool)>,
+    pub done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
 }
 
 impl Job {
@@ -113,7 +107,7 @@ impl Committer {
     }
 
     /// Queues the rows and waits until they are committed (or failed).
-    fn commit(&self, job: Job) -> Result<(), SpoolError> {
+    pub(super) fn commit(&self, job: Job) -> Result<(), SpoolError> {
         let (done, wait) = std::sync::mpsc::sync_channel(1);
         let job = Job { done, ..job };
         self.tx
@@ -144,7 +138,7 @@ pub fn new_queue_id() -> String {
     )
 }
 
-fn core_to_spool(e: CoreError) -> SpoolError {
+pub(super) fn core_to_spool(e: CoreError) -> SpoolError {
     if let CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
         && f.code == rusqlite::ErrorCode::DiskFull
     {
@@ -246,9 +240,17 @@ impl Policy for SqlPolicy {
                 })
                 .collect();
             if resolved.targets.is_empty() {
+                if rcpt.without_detail("+").local() == "postmaster" {
+                    tracing::warn!(
+                        "mail for {rcpt} refused: no postmaster alias and no administrator known; \
+                         run `mailctl alias add {rcpt} ADMIN` or `mailctl config set postmaster ADMIN` \
+                         (RFC 5321 §4.5.1 requires postmaster to be accepted)"
+                    );
+                }
                 return Ok(RcptCheck::UnknownLocal);
             }
             // A single full mailbox refuses at RCPT; a list delivers to whoever has room.
+            // Full counts what accepted messages on their way in have reserved.
             if let [only] = mailboxes.as_slice()
                 && resolved.targets.len() == 1
                 && let Some(user) = db.user(only)?
@@ -256,7 +258,8 @@ impl Policy for SqlPolicy {
             {
                 let used =
                     crate::maildir::deliver::usage(&db.data_dir().maildir(only)).unwrap_or(0);
-                if used >= user.quota {
+                let reserved = self.backend.deliverer.quota().reserved_in(only);
+                if used.saturating_add(reserved) >= user.quota {
                     return Ok(RcptCheck::OverQuota);
                 }
             }
@@ -309,6 +312,27 @@ impl Policy for SqlPolicy {
         }
     }
 
+    fn sendable_addresses(&mut self, user: &Address) -> Vec<Address> {
+        self.backend
+            .pool
+            .get()
+            .and_then(|db| db.sendable_addresses(user))
+            .unwrap_or_else(|_| vec![user.clone()])
+    }
+
+    fn spool_space(&mut self) -> Option<u64> {
+        let keep = self
+            .backend
+            .pool
+            .get()
+            .ok()?
+            .setting("smtp.spool_min_free")
+            .ok()
+            .and_then(|v| crate::core::settings::parse_size(&v).ok())
+            .unwrap_or(0);
+        Some(super::spool::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
+    }
+
     fn postmaster(&mut self) -> Option<Address> {
         // postmaster@ the first domain served; its alias (or catch-all) decides who reads it.
         let db = self.backend.pool.get().ok()?;
@@ -317,127 +341,13 @@ impl Policy for SqlPolicy {
     }
 
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
-        let id = new_queue_id();
-        let path = self.backend.queue_dir.join(&id);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(SpoolError::from_io)?;
-        Ok(Box::new(SpoolSink {
-            backend: self.backend.clone(),
-            id,
-            path,
-            out: Some(BufWriter::with_capacity(64 << 10, file)),
-            sum: Some(crate::core::spool::Hasher::new()),
-        }))
-    }
-}
-
-struct SpoolSink {
-    backend: Arc<Backend>,
-    id: String,
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-    /// The spool file's sum, taken over the bytes as they are written.
-    sum: Option<crate::core::spool::Hasher>,
-}
-
-impl SpoolSink {
-    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
-        let out = self
-            .out
-            .take()
-            .ok_or_else(|| SpoolError::Other("spool file already closed".into()))?;
-        let file = out
-            .into_inner()
-            .map_err(|e| SpoolError::from_io(e.into_error()))?;
-        file.sync_all().map_err(SpoolError::from_io)?;
-        drop(file);
-        sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
-        let (done, _) = std::sync::mpsc::sync_channel(1);
-        self.backend.committer.commit(Job {
-            id: self.id.clone(),
-            mail_from: envelope
-                .mail_from
-                .as_ref()
-                .map(|a| a.to_string())
-                .unwrap_or_default(),
-            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
-            remote_ip: envelope.remote_ip.to_string(),
-            helo: envelope.helo.clone(),
-            smtputf8: envelope.smtputf8,
-            size: envelope.size,
-            spool: self.sum.take().unwrap_or_default().finish(),
-            rcpts: envelope
-                .recipients
-                .iter()
-                .map(|r| (r.address.to_string(), r.local))
-                .collect(),
-            done,
-        })
-    }
-}
-
-impl MessageSink for SpoolSink {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError> {
-        match self.out.as_mut() {
-            Some(out) => {
-                if let Some(sum) = self.sum.as_mut() {
-                    sum.update(bytes);
-                }
-                out.write_all(bytes).map_err(SpoolError::from_io)
-            }
-            None => Err(SpoolError::Other("spool file already closed".into())),
-        }
-    }
-
-    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
-        if let Err(e) = self.make_durable(envelope) {
-            let _ = std::fs::remove_file(&self.path);
-            tracing::error!(id = %self.id, "could not queue message: {e}");
-            return Err(e);
-        }
-        tracing::info!(
-            id = %self.id,
-            from = %envelope.mail_from.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-            rcpts = envelope.recipients.len(),
-            size = envelope.size,
-            "queued"
-        );
-        if envelope.recipients.iter().any(|r| r.local) {
-            self.backend.deliverer.enqueue(self.id.clone());
-        }
-        if envelope.recipients.iter().any(|r| !r.local)
-            && let Some(o) = &self.backend.outbound
-        {
-            o.wake();
-        }
-        Ok(self.id.clone())
-    }
-
-    fn abort(mut self: Box<Self>) {
-        self.out.take();
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-impl Drop for SpoolSink {
-    fn drop(&mut self) {
-        // A sink dropped mid-message (connection lost) leaves no file behind.
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.path);
-        }
+        super::spool::open(self.backend.clone())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
     use std::time::{Duration, SystemTime};
 
     use super::*;

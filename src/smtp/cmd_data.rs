@@ -8,6 +8,7 @@
 use smtp_proto::request::receiver::BdatReceiver;
 
 use super::data::{BodyScanner, DotReader, Verdict};
+use super::headers::{HeaderFilter, HeaderRules};
 use super::policy::{Envelope, Policy, SpoolError};
 use super::received::{TraceInfo, header};
 use super::reply;
@@ -47,6 +48,12 @@ impl<P: Policy> Session<P> {
             self.cfg.max_message_size,
             self.cfg.max_hops,
         ));
+        let submission = self.cfg.service.is_submission();
+        self.tx.headers = Some(HeaderFilter::new(HeaderRules {
+            hostname: self.cfg.hostname.clone(),
+            add_missing: submission,
+            collect_senders: submission && self.auth_user.is_some() && !self.cfg.allow_any_sender,
+        }));
         true
     }
 
@@ -125,11 +132,19 @@ impl<P: Policy> Session<P> {
     /// End of DATA or BDAT LAST: judge the content, commit, reply.
     pub(super) fn finish_message(&mut self, out: &mut Vec<u8>) -> Flow {
         let mut tx = std::mem::take(&mut self.tx);
-        let Some(sink) = tx.sink.take() else {
+        let Some(mut sink) = tx.sink.take() else {
             reply::push(out, 451, "4.3.0", "Internal error: no message in progress");
             return Flow::Continue;
         };
         let verdict = tx.scanner.as_ref().map_or(Verdict::Ok, BodyScanner::finish);
+        // What the header filter still holds goes to the spool now.
+        let mut headers = None;
+        if let (Some(filter), None, Verdict::Ok) = (tx.headers.as_mut(), &tx.spool_error, verdict) {
+            match filter.finish_to(sink.as_mut()) {
+                Ok(summary) => headers = Some(summary),
+                Err(e) => tx.spool_error = Some(e),
+            }
+        }
         let refusal = match (&tx.spool_error, verdict) {
             (_, Verdict::TooBig) => Some((
                 552,
@@ -161,6 +176,11 @@ impl<P: Policy> Session<P> {
             reply::push(out, code, status, text);
             return Flow::Continue;
         }
+        if let Some(text) = self.header_sender_refusal(headers.as_ref()) {
+            sink.abort();
+            reply::push(out, 553, "5.7.1", &text);
+            return Flow::Continue;
+        }
         let envelope = Envelope {
             mail_from: tx.mail_from.take().flatten(),
             recipients: std::mem::take(&mut tx.recipients),
@@ -168,7 +188,7 @@ impl<P: Policy> Session<P> {
             remote_ip: self.cfg.remote_ip,
             helo: self.helo.clone().unwrap_or_default(),
             smtputf8: tx.smtputf8,
-            size: tx.header_len + tx.scanner.as_ref().map_or(0, BodyScanner::size),
+            size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
         };
         match sink.commit(&envelope) {
             Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),
@@ -186,6 +206,9 @@ fn spool_error_reply(e: &SpoolError, out: &mut Vec<u8>) {
             "4.3.1",
             "Insufficient system storage; try again later",
         ),
+        SpoolError::MailboxFull(why) => {
+            reply::push(out, 552, "5.2.2", &format!("Mailbox full: {why}"))
+        }
         SpoolError::Other(_) => reply::push(
             out,
             451,

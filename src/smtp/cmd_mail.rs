@@ -125,6 +125,19 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        // RFC 1870 §6.1: a declared size the spool has no room for is a temporary refusal.
+        if from.size > 0
+            && let Some(free) = self.policy.spool_space()
+            && from.size as u64 > free
+        {
+            reply::push(
+                out,
+                452,
+                "4.3.1",
+                "Insufficient system storage for a message of that size; try again later",
+            );
+            return Flow::Continue;
+        }
         if from.flags & MAIL_BODY_BINARYMIME != 0 {
             reply::push(
                 out,

@@ -14,6 +14,11 @@
 //! queue update finds its copy and does not deliver it again, so a crash costs neither a
 //! loss nor a duplicate. Failures are retried on `queue.retry_schedule` and bounce after
 //! `queue.max_lifetime`, as outbound ones do.
+//!
+//! Quota: each copy holds a reservation in the [`QuotaLedger`] (made at end of DATA, or here
+//! after a restart) until it is written. A copy that does not fit fails permanently with
+//! `5.2.2` and is bounced (RFC 3463), rather than waiting in the queue for room that may never
+//! come; in a list, a full member is skipped and the others get their copy.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -27,6 +32,7 @@ use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
+use crate::smtp::quota::{Full, QuotaLedger};
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
@@ -40,6 +46,15 @@ const ORPHAN_SWEEPS: u32 = 60;
 /// ...and removed once untouched this long: longer than any DATA phase may stall, so a file
 /// still being written is never taken for an orphan.
 const ORPHAN_AGE: Duration = Duration::from_secs(20 * 60);
+/// Quota reservations of entries deleted from the queue by hand are dropped every this many
+/// sweeps (1 minute), once older than [`RESERVATION_AGE`].
+const PRUNE_SWEEPS: u32 = 12;
+const RESERVATION_AGE: Duration = Duration::from_secs(600);
+
+/// The trace fields local delivery puts on top of each copy (RFC 5321 §4.4).
+pub fn delivery_head(sender: &str, mailbox: &Address) -> String {
+    format!("Return-Path: <{sender}>\r\nDelivered-To: {mailbox}\r\n")
+}
 
 pub struct Deliverer {
     pool: Arc<DbPool>,
@@ -49,6 +64,15 @@ pub struct Deliverer {
     in_flight: Mutex<HashSet<String>>,
     /// Who holds the leases this deliverer takes.
     owner: String,
+    quota: QuotaLedger,
+}
+
+/// Why one copy could not be written.
+enum CopyError {
+    /// The mailbox cannot take it: permanent.
+    Full(Full),
+    /// Anything else (spool, Maildir I/O): try again later.
+    Io(String),
 }
 
 impl Deliverer {
@@ -61,7 +85,13 @@ impl Deliverer {
             rx: Mutex::new(rx),
             in_flight: Mutex::new(HashSet::new()),
             owner: crate::core::queue::new_lease_owner("local"),
+            quota: QuotaLedger::new(),
         })
+    }
+
+    /// The quota reservations shared with the SMTP sessions.
+    pub fn quota(&self) -> &QuotaLedger {
+        &self.quota
     }
 
     /// Schedules a message (unless it is already scheduled or being delivered).
@@ -90,6 +120,11 @@ impl Deliverer {
             .spawn(move || {
                 for n in 1u32.. {
                     me.sweep();
+                    if n % PRUNE_SWEEPS == 0
+                        && let Ok(ids) = me.pool.get().and_then(|db| db.queue_ids())
+                    {
+                        me.quota.prune(&ids, RESERVATION_AGE);
+                    }
                     if n % ORPHAN_SWEEPS == 0 {
                         match super::backend::remove_orphans(&me.pool, &me.queue_dir, ORPHAN_AGE) {
                             Ok(0) => {}
@@ -198,7 +233,7 @@ impl Deliverer {
                     }
                     o => o,
                 };
-                tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
+                tracing::info!(%id, to = %r.address, %outcome, "local delivery");
                 outcomes.push((r.id, outcome));
             }
             attempts.push(Attempt {
@@ -214,6 +249,13 @@ impl Deliverer {
         for (a, done) in attempts.iter().zip(finished) {
             if done {
                 let _ = std::fs::remove_file(self.queue_dir.join(&a.id));
+            }
+            // Written copies count in their Maildir now; failed ones will never need room.
+            if a.outcomes
+                .iter()
+                .all(|(_, o)| !matches!(o, Outcome::Deferred { .. }))
+            {
+                self.quota.release_all(&a.id);
             }
         }
         Ok(())
@@ -251,6 +293,7 @@ impl Deliverer {
         if resolved.targets.is_empty() {
             return Outcome::Failed("5.1.1 user unknown".into());
         }
+        let list = resolved.targets.len() > 1;
         for target in resolved.targets {
             match target {
                 Target::External(x) => forwards.push((x.to_string(), addr.to_string())),
@@ -258,11 +301,20 @@ impl Deliverer {
                     if done.contains(&mb) {
                         continue;
                     }
-                    if let Err(why) = self.to_mailbox(db, copy, &mb) {
-                        return Outcome::Deferred {
-                            retry_in: 0,
-                            error: why,
-                        };
+                    match self.to_mailbox(db, copy, &mb) {
+                        Ok(()) => {}
+                        Err(CopyError::Full(full)) if list => {
+                            tracing::warn!(id = %copy.id, to = %addr, "list member skipped: {full}");
+                        }
+                        Err(CopyError::Full(full)) => {
+                            return Outcome::Failed(format!("552 5.2.2 mailbox full: {full}"));
+                        }
+                        Err(CopyError::Io(why)) => {
+                            return Outcome::Deferred {
+                                retry_in: 0,
+                                error: why,
+                            };
+                        }
                     }
                     done.insert(mb);
                 }
@@ -271,7 +323,7 @@ impl Deliverer {
         Outcome::Delivered
     }
 
-    fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), String> {
+    fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), CopyError> {
         let maildir = db.data_dir().maildir(mb);
         let sender = &copy.claim.sender;
         let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));
@@ -283,20 +335,27 @@ impl Deliverer {
             tracing::info!(id = %copy.id, to = %mb, "already in the mailbox from an earlier attempt");
             return Ok(());
         }
-        // Maildir++ rule: a mailbox under its quota takes the next message even if that
-        // message crosses the limit; a mailbox at or over it takes nothing more.
-        if let Ok(Some(user)) = db.user(mb)
-            && user.quota > 0
-        {
-            let used = deliver::usage(&maildir).unwrap_or(0);
-            if used >= user.quota {
-                return Err(format!("4.2.2 mailbox {mb} is over quota"));
-            }
+        let head = delivery_head(sender, mb);
+        // The copy must fit, counting what other queued messages have reserved. Usually the
+        // reservation was made at end of DATA and this finds it.
+        let quota = match db.user(mb) {
+            Ok(u) => u.map_or(0, |u| u.quota),
+            Err(e) => return Err(CopyError::Io(e.to_string())),
+        };
+        if quota > 0 {
+            let size = (copy.body.len() + head.len()) as u64;
+            self.quota
+                .reserve(mb, copy.id, size, quota, || {
+                    deliver::usage(&maildir).unwrap_or(0)
+                })
+                .map_err(CopyError::Full)?;
         }
-        let head = format!("Return-Path: <{sender}>\r\nDelivered-To: {mb}\r\n");
-        deliver::deliver_as(&maildir, &name, head.as_bytes(), &mut &copy.body[..])
-            .map_err(|e| format!("{}: {e}", maildir.display()))?;
-        Ok(())
+        let written = deliver::deliver_as(&maildir, &name, head.as_bytes(), &mut &copy.body[..])
+            .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
+        if written.is_ok() {
+            self.quota.release(mb, copy.id);
+        }
+        written.map(|_| ())
     }
 }
 

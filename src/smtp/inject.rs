@@ -2,6 +2,9 @@
 //! had arrived over SMTP: spool file written and fsynced, directory fsynced, queue rows
 //! committed. Recipients in our domains are marked local for the Maildir deliverer; the
 //! rest go to the outbound runner.
+//!
+//! The same header policy as SMTP applies (`headers.rs`): a `Return-Path:` or an
+//! `Authentication-Results:` in our name given to `sendmail` is removed, as on the wire.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -33,7 +36,11 @@ pub fn inject(
     if recipients.is_empty() {
         return Err(CoreError::Invalid("no recipients".into()));
     }
-    let body = to_crlf(message);
+    let hostname = match db.setting("hostname")? {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    };
+    let body = filter_header(&to_crlf(message), &hostname);
     let mut rows = Vec::with_capacity(recipients.len());
     let mut smtputf8 = !mail_from.is_ascii();
     for r in recipients {
@@ -73,6 +80,19 @@ pub fn inject(
         return Err(e);
     }
     Ok(id)
+}
+
+/// The message with the header policy applied (nothing added: the caller made the header).
+fn filter_header(message: &[u8], hostname: &str) -> Vec<u8> {
+    let mut f = crate::smtp::headers::HeaderFilter::new(crate::smtp::headers::HeaderRules {
+        hostname: hostname.to_string(),
+        add_missing: false,
+        collect_senders: false,
+    });
+    let mut out = Vec::with_capacity(message.len());
+    f.push(message, &mut |b| out.extend_from_slice(b));
+    f.finish(&mut |b| out.extend_from_slice(b));
+    out
 }
 
 /// Turns lone LF (and lone CR) line ends into CRLF.
@@ -120,7 +140,7 @@ mod tests {
             &q,
             "",
             &rcpts,
-            b"Subject: x\n\nhi\n",
+            b"Return-Path: <ceo@here.test>\nSubject: x\n\nhi\n",
             &Origin {
                 user: None,
                 helo: "localhost",

@@ -4,8 +4,11 @@
 //!   One small file per command family (`cmd_*.rs`) holds the per-command rules.
 //! - [`policy`] is the trait the session asks about recipients, logins, senders and spooling,
 //!   so the state machine is testable without SQLite or a disk.
-//! - [`backend`] implements that trait over the core database and the spool directory;
+//! - [`backend`] implements that trait over the core database and the spool directory
+//!   (`spool.rs`: one message's spool file, quota reservation and commit; [`quota`]);
 //!   [`delivery`] moves queued messages for local recipients into Maildirs.
+//! - [`headers`] filters the header as it streams in (spoofed trace and authentication
+//!   fields out, `Date:`/`Message-ID:` in on submission); `submission.rs` checks `From:`.
 //! - [`conn`] drives a session over a TCP/TLS stream with tokio.
 //!
 //! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
@@ -22,12 +25,16 @@ mod cmd_misc;
 pub mod conn;
 pub mod data;
 pub mod delivery;
+pub mod headers;
 pub mod inject;
 pub mod outbound;
 pub mod policy;
+pub mod quota;
 pub mod received;
 pub mod reply;
 pub mod session;
+mod spool;
+mod submission;
 
 pub use policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
 pub use session::{Event, Service, Session, SessionConfig};

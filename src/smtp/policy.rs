@@ -62,6 +62,10 @@ pub enum SpoolError {
     /// No space left (or quota on the spool): `452 4.3.1`, nothing accepted.
     #[error("insufficient system storage: {0}")]
     NoSpace(String),
+    /// The message would take the recipients' mailboxes over their quota: `552 5.2.2`
+    /// (RFC 3463: mailbox full), nothing accepted. The text names the mailboxes.
+    #[error("mailbox full: {0}")]
+    MailboxFull(String),
     /// Anything else: `451 4.3.0`.
     #[error("{0}")]
     Other(String),
@@ -96,8 +100,18 @@ pub trait Policy: Send {
     fn check_recipient(&mut self, rcpt: &Address) -> RcptCheck;
     /// Checks a login. Implementations count failures per `ip` and ban.
     fn authenticate(&mut self, ip: IpAddr, user: &str, password: &str) -> AuthVerdict;
-    /// Whether `user` may use `from` as its MAIL FROM (own address or one of its aliases).
+    /// Whether `user` may use `from` as its MAIL FROM or in the header `From:`/`Sender:`
+    /// (own address or one of its aliases).
     fn may_send_as(&mut self, user: &Address, from: &Address) -> bool;
+    /// The addresses `user` may send as, to name them when a sender is refused.
+    fn sendable_addresses(&mut self, user: &Address) -> Vec<Address> {
+        vec![user.clone()]
+    }
+    /// Octets the spool can still take, after the safety margin it keeps free; `None` when
+    /// unknown. A `MAIL … SIZE=` above it gets `452 4.3.1`.
+    fn spool_space(&mut self) -> Option<u64> {
+        None
+    }
     /// The address `RCPT TO:<Postmaster>` (no domain, RFC 5321 §4.5.1) stands for.
     fn postmaster(&mut self) -> Option<Address>;
     /// Starts spooling a new message.

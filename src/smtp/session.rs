@@ -98,6 +98,8 @@ pub(super) struct Transaction {
     pub recipients: Vec<Recipient>,
     pub sink: Option<Box<dyn MessageSink>>,
     pub scanner: Option<BodyScanner>,
+    /// The header policy between the scanner and the spool (`headers.rs`).
+    pub headers: Option<super::headers::HeaderFilter>,
     /// A write to the spool failed: answer 452/451 at the end, keep reading.
     pub spool_error: Option<super::policy::SpoolError>,
     /// An earlier BDAT chunk was refused: refuse the rest of the message too.
@@ -505,8 +507,8 @@ impl<P: Policy> Session<P> {
         if scanner.over_size() || tx.spool_error.is_some() {
             return;
         }
-        if let Some(sink) = tx.sink.as_mut()
-            && let Err(e) = sink.write(bytes)
+        if let (Some(sink), Some(headers)) = (tx.sink.as_mut(), tx.headers.as_mut())
+            && let Err(e) = headers.write_to(bytes, sink.as_mut())
         {
             tx.spool_error = Some(e);
         }

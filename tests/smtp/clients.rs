@@ -120,7 +120,7 @@ ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode 
 s = smtplib.SMTP("127.0.0.1", {port}, timeout=20)
 s.starttls(context=ctx)
 s.login("alice@example.test", "{PASSWORD}")
-refused = s.sendmail("alice@example.test", ["friend@far.example", "bob@example.test"], "Subject: py\r\n\r\nhello from python\r\n")
+refused = s.sendmail("alice@example.test", ["friend@far.example", "bob@example.test"], "From: alice@example.test\r\nSubject: py\r\n\r\nhello from python\r\n")
 print("refused", refused)
 try:
     s.sendmail("bob@example.test", ["x@far.example"], "Subject: spoof\r\n\r\nx\r\n")
@@ -205,7 +205,12 @@ fn curl_smtp_upload_and_msmtp_submission() {
         .stdin
         .take()
         .unwrap()
-        .write_all(message("via-msmtp").replace("\r\n", "\n").as_bytes())
+        .write_all(
+            message("via-msmtp")
+                .replace("From: a@remote.test", "From: alice@example.test")
+                .replace("\r\n", "\n")
+                .as_bytes(),
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(

@@ -1,9 +1,11 @@
-//! Who may do what: AUTH and TLS rules, bans, connection limits, mynetworks, lists and quota, certificate reload.
+//! Who may do what: AUTH and TLS rules, bans, connection limits, mynetworks, lists, quota
+//! (reserved at end of DATA, bounced at delivery), postmaster, spool space, certificate reload.
 
 use std::process::Command;
 use std::time::Duration;
 
 use super::harness::*;
+use super::require;
 
 #[test]
 fn submission_requires_auth_and_tls_when_plaintext_is_never() {
@@ -149,14 +151,11 @@ fn distribution_list_delivers_one_copy_per_member_and_quota_refuses() {
             .iter()
             .any(|r| r.address == "friend@far.example" && !r.local)
     );
-    // Quota: fill carol's 1K, then RCPT says 452 4.2.2.
-    let r = c.mail(
-        "x@remote.test",
-        &["carol@example.test"],
-        &format!("Subject: fill\r\n\r\n{}\r\n", "q".repeat(900)),
-    );
-    assert!(r.starts_with("250"));
-    maildir_files(dir.path(), "carol", "example.test", 1);
+    // Quota: another program filled carol's 1K (SMTP itself never overruns it, see
+    // quota_reserves_each_message_at_end_of_data), then RCPT says 452 4.2.2.
+    let new = dir.path().join("mail/example.test/carol/new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(new.join("1.M1P1.other-mda"), "q".repeat(2000)).unwrap();
     c.cmd("MAIL FROM:<x@remote.test>");
     assert!(
         c.cmd("RCPT TO:<carol@example.test>")
@@ -260,5 +259,184 @@ fn idle_clients_are_timed_out_with_421() {
         std::fs::read_dir(dir.path().join("queue")).unwrap().count(),
         0,
         "partial spool file removed"
+    );
+}
+
+/// A body of about `kib` KiB in 76-octet lines.
+fn body_of(kib: usize, subject: &str) -> String {
+    let line = format!("{}\r\n", "b".repeat(74));
+    format!("Subject: {subject}\r\n\r\n{}", line.repeat(kib * 1024 / 76))
+}
+
+#[test]
+fn quota_reserves_each_message_at_end_of_data() {
+    let dir = data_dir();
+    add_user(dir.path(), "carol@example.test", &["--quota", "1M"]);
+    add_user(dir.path(), "dave@example.test", &["--quota", "1K"]);
+    let srv = Server::start(dir.path());
+    // Two sessions with 600 KiB each for a 1 MiB quota end their DATA at the same moment:
+    // both passed RCPT (the mailbox was empty), exactly one fits.
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let addr = srv.smtp();
+    let threads: Vec<_> = (0..2)
+        .map(|i| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let mut c = Client::connect(addr);
+                c.cmd("EHLO raw");
+                assert!(c.cmd("MAIL FROM:<x@remote.test>").starts_with("250"));
+                assert!(c.cmd("RCPT TO:<carol@example.test>").starts_with("250"));
+                assert!(c.cmd("DATA").starts_with("354"));
+                c.send(body_of(600, &format!("parallel-{i}")).as_bytes());
+                barrier.wait();
+                c.send(b".\r\n");
+                c.reply()
+            })
+        })
+        .collect();
+    let mut replies: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    replies.sort();
+    assert!(replies[0].starts_with("250 2.0.0"), "{replies:?}");
+    assert!(replies[1].starts_with("552 5.2.2"), "{replies:?}");
+    assert!(replies[1].contains("carol@example.test"), "{replies:?}");
+    assert_eq!(
+        maildir_files(dir.path(), "carol", "example.test", 1).len(),
+        1
+    );
+    // A 5 KB message never fits an empty 1 KiB quota.
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    let r = c.mail(
+        "x@remote.test",
+        &["dave@example.test"],
+        &body_of(5, "too-big"),
+    );
+    assert!(r.starts_with("552 5.2.2"), "{r}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(maildir_files(dir.path(), "dave", "example.test", 0).is_empty());
+}
+
+#[test]
+fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
+    let dir = data_dir();
+    add_user(dir.path(), "dave@example.test", &["--quota", "1K"]);
+    let srv = Server::start(dir.path());
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    // Alice has room, so the message is accepted; dave's copy cannot fit.
+    let r = c.mail(
+        "bob@example.test",
+        &["alice@example.test", "dave@example.test"],
+        &body_of(5, "partly-over-quota"),
+    );
+    assert!(r.starts_with("250 2.0.0"), "{r}");
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 1).len(),
+        1
+    );
+    let bounce = maildir_files(dir.path(), "bob", "example.test", 1);
+    assert_eq!(bounce.len(), 1, "bob is told: {}", srv.log());
+    assert!(
+        bounce[0].contains("Status: 5.2.2") && bounce[0].contains("dave@example.test"),
+        "{}",
+        bounce[0]
+    );
+    assert!(maildir_files(dir.path(), "dave", "example.test", 0).is_empty());
+    let log = srv.log();
+    assert!(
+        log.contains("failed permanently: 552 5.2.2 mailbox full"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("Deferred {") && !log.contains("Failed("),
+        "{log}"
+    );
+}
+
+#[test]
+fn postmaster_is_always_accepted_and_reaches_the_admin() {
+    let dir = data_dir();
+    mailctl_ok(dir.path(), &["domain", "add", "other.test"]);
+    // What `mailctl setup` leaves: postmaster@ its domain goes to the admin (alice).
+    mailctl_ok(
+        dir.path(),
+        &[
+            "alias",
+            "add",
+            "postmaster@example.test",
+            "alice@example.test",
+        ],
+    );
+    let srv = Server::start(dir.path());
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    for rcpt in ["<postmaster>", "<PostMaster>", "<POSTMASTER@other.test>"] {
+        assert!(c.cmd("MAIL FROM:<x@remote.test>").starts_with("250"));
+        let r = c.cmd(&format!("RCPT TO:{rcpt}"));
+        assert!(r.starts_with("250"), "{rcpt}: {r}");
+        assert!(c.cmd("DATA").starts_with("354"));
+        c.send(format!("Subject: pm {rcpt}\r\n\r\nx\r\n.\r\n").as_bytes());
+        assert!(c.reply().starts_with("250 2.0.0"));
+    }
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 3).len(),
+        3
+    );
+    // The setting names the administrator for domains without their own postmaster.
+    mailctl_ok(
+        dir.path(),
+        &["config", "set", "postmaster", "bob@example.test"],
+    );
+    let r = c.mail(
+        "x@remote.test",
+        &["postmaster@other.test"],
+        "Subject: pm-bob\r\n\r\nx\r\n",
+    );
+    assert!(r.starts_with("250 2.0.0"), "{r}");
+    let bob = maildir_files(dir.path(), "bob", "example.test", 1);
+    assert!(
+        bob.len() == 1 && bob[0].contains("Subject: pm-bob"),
+        "{bob:?}"
+    );
+    // An explicit alias still wins.
+    let r = c.mail(
+        "x@remote.test",
+        &["postmaster@example.test"],
+        "Subject: pm-own\r\n\r\nx\r\n",
+    );
+    assert!(r.starts_with("250 2.0.0"), "{r}");
+    assert_eq!(
+        maildir_files(dir.path(), "alice", "example.test", 4).len(),
+        4
+    );
+}
+
+#[test]
+fn declared_size_beyond_free_spool_space_is_452() {
+    require("unshare");
+    let dir = data_dir();
+    let srv = Server::start_with_small_spool(dir.path(), "256k");
+    let mut c = Client::connect(srv.smtp());
+    c.cmd("EHLO raw");
+    // The safety margin counts: with the default 64M kept free, nothing declared fits.
+    let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000");
+    assert!(r.starts_with("452 4.3.1"), "{r}");
+    mailctl_ok(dir.path(), &["config", "set", "smtp.spool_min_free", "0"]);
+    let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000000");
+    assert!(r.starts_with("452 4.3.1"), "{r}");
+    assert!(
+        c.cmd("MAIL FROM:<x@remote.test> SIZE=1000")
+            .starts_with("250")
+    );
+    assert!(c.cmd("RSET").starts_with("250"));
+    // Without SIZE the message is judged by what it really takes.
+    mailctl_ok(dir.path(), &["config", "unset", "smtp.spool_min_free"]);
+    assert!(
+        c.mail(
+            "x@remote.test",
+            &["alice@example.test"],
+            &message("no-size")
+        )
+        .starts_with("250 2.0.0")
     );
 }

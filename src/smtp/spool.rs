@@ -1,0 +1,218 @@
+//! The spool file of one incoming message ([`MessageSink`]): bytes written as they arrive,
+//! then, for a `250`, quota reserved in the local mailboxes ([`super::quota`]), file and
+//! directory fsynced and the queue rows committed by the group [`Committer`]. A message that
+//! is aborted or whose connection drops leaves no file.
+//!
+//! Not here: what goes into the file (the session and `headers.rs`), delivery from the queue
+//! (`delivery.rs`).
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::backend::{Backend, Job, core_to_spool};
+use super::delivery::delivery_head;
+use super::policy::{Envelope, MessageSink, SpoolError};
+use crate::core::Address;
+use crate::core::aliases::Target;
+use crate::maildir::deliver::sync_dir;
+
+/// Opens a new spool file (0600, never an existing one) for a message.
+pub(super) fn open(backend: Arc<Backend>) -> Result<Box<dyn MessageSink>, SpoolError> {
+    let id = super::backend::new_queue_id();
+    let path = backend.queue_dir.join(&id);
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(SpoolError::from_io)?;
+    Ok(Box::new(SpoolSink {
+        backend,
+        id,
+        path,
+        out: Some(BufWriter::with_capacity(64 << 10, file)),
+        sum: Some(crate::core::spool::Hasher::new()),
+    }))
+}
+
+/// Octets an unprivileged writer may still use on the filesystem holding `dir`.
+pub(super) fn free_space(dir: &std::path::Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
+    // that statvfs fills completely on success; it is read only then.
+    let st = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
+    }?;
+    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+}
+
+struct SpoolSink {
+    backend: Arc<Backend>,
+    id: String,
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+    /// The spool file's sum, taken over the bytes as they are written.
+    sum: Option<crate::core::spool::Hasher>,
+}
+
+impl SpoolSink {
+    /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
+    /// recipient that cannot take the message gets a bounce from local delivery; if no
+    /// recipient at all can take it, the message is refused with `552 5.2.2`.
+    fn reserve_quota(&self, envelope: &Envelope) -> Result<(), SpoolError> {
+        let local: Vec<&Address> = envelope
+            .recipients
+            .iter()
+            .filter(|r| r.local)
+            .map(|r| &r.address)
+            .collect();
+        if local.is_empty() {
+            return Ok(());
+        }
+        let db = self.backend.pool.get().map_err(core_to_spool)?;
+        let ledger = self.backend.deliverer.quota();
+        let sender = envelope
+            .mail_from
+            .as_ref()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let mut takers = envelope.recipients.len() - local.len();
+        let mut refusals = Vec::new();
+        for rcpt in local {
+            let resolved = db.resolve_recipient(rcpt).map_err(core_to_spool)?;
+            let mut room = false;
+            for target in &resolved.targets {
+                let Target::Mailbox(mb) = target else {
+                    room = true;
+                    continue;
+                };
+                let quota = db.user(mb).map_err(core_to_spool)?.map_or(0, |u| u.quota);
+                let maildir = db.data_dir().maildir(mb);
+                // The copy as stored: with the Return-Path and Delivered-To delivery adds.
+                let size = envelope.size + delivery_head(&sender, mb).len() as u64;
+                match ledger.reserve(mb, &self.id, size, quota, || {
+                    crate::maildir::deliver::usage(&maildir).unwrap_or(0)
+                }) {
+                    Ok(()) => room = true,
+                    Err(full) => refusals.push(full.to_string()),
+                }
+            }
+            takers += usize::from(room || resolved.targets.is_empty());
+        }
+        if takers == 0 {
+            ledger.release_all(&self.id);
+            // One reply line (RFC 5321 §4.5.3.1.5): the first mailbox, and how many more.
+            let mut why = refusals.first().cloned().unwrap_or_default();
+            if refusals.len() > 1 {
+                why.push_str(&format!(" (and {} more mailboxes)", refusals.len() - 1));
+            }
+            return Err(SpoolError::MailboxFull(why));
+        }
+        Ok(())
+    }
+
+    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
+        let out = self
+            .out
+            .take()
+            .ok_or_else(|| SpoolError::Other("spool file already closed".into()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| SpoolError::from_io(e.into_error()))?;
+        file.sync_all().map_err(SpoolError::from_io)?;
+        drop(file);
+        sync_dir(&self.backend.queue_dir).map_err(SpoolError::from_io)?;
+        let (done, _) = std::sync::mpsc::sync_channel(1);
+        self.backend.committer.commit(Job {
+            id: self.id.clone(),
+            mail_from: envelope
+                .mail_from
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            auth_user: envelope.auth_user.as_ref().map(|a| a.to_string()),
+            remote_ip: envelope.remote_ip.to_string(),
+            helo: envelope.helo.clone(),
+            smtputf8: envelope.smtputf8,
+            size: envelope.size,
+            spool: self.sum.take().unwrap_or_default().finish(),
+            rcpts: envelope
+                .recipients
+                .iter()
+                .map(|r| (r.address.to_string(), r.local))
+                .collect(),
+            done,
+        })
+    }
+}
+
+impl MessageSink for SpoolSink {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError> {
+        match self.out.as_mut() {
+            Some(out) => {
+                if let Some(sum) = self.sum.as_mut() {
+                    sum.update(bytes);
+                }
+                out.write_all(bytes).map_err(SpoolError::from_io)
+            }
+            None => Err(SpoolError::Other("spool file already closed".into())),
+        }
+    }
+
+    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
+        if let Err(e) = self
+            .reserve_quota(envelope)
+            .and_then(|()| self.make_durable(envelope))
+        {
+            self.backend.deliverer.quota().release_all(&self.id);
+            self.out.take();
+            let _ = std::fs::remove_file(&self.path);
+            match &e {
+                SpoolError::MailboxFull(why) => {
+                    tracing::info!(id = %self.id, "refused, no recipient has room: {why}")
+                }
+                _ => tracing::error!(id = %self.id, "could not queue message: {e}"),
+            }
+            return Err(e);
+        }
+        tracing::info!(
+            id = %self.id,
+            from = %envelope.mail_from.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+            rcpts = envelope.recipients.len(),
+            size = envelope.size,
+            "queued"
+        );
+        if envelope.recipients.iter().any(|r| r.local) {
+            self.backend.deliverer.enqueue(self.id.clone());
+        }
+        if envelope.recipients.iter().any(|r| !r.local)
+            && let Some(o) = &self.backend.outbound
+        {
+            o.wake();
+        }
+        Ok(self.id.clone())
+    }
+
+    fn abort(mut self: Box<Self>) {
+        self.out.take();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Drop for SpoolSink {
+    fn drop(&mut self) {
+        // A sink dropped mid-message (connection lost) leaves no file behind.
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
