@@ -184,7 +184,10 @@ mod tests {
         for tty in [false, true] {
             let t = fitted(
                 &["CHECK", "STATUS", "FINDING"],
-                vec![vec!["DKIM", "FAIL", key.as_str()], vec!["SPF", "pass", tree]],
+                vec![
+                    vec!["DKIM", "FAIL", key.as_str()],
+                    vec!["SPF", "pass", tree],
+                ],
                 80,
                 tty,
             );

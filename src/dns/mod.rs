@@ -3,4 +3,5 @@
 
 pub mod check;
 pub mod dkim;
+pub mod lookup;
 pub mod records;

@@ -143,10 +143,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         out.push_str(&format!("  {}\n", r.zone));
     }
     if let Some(findings) = &dns_check {
-        let missing: Vec<_> = findings
-            .iter()
-            .filter(|f| f.status == crate::dns::check::Status::Fail)
-            .collect();
+        let missing: Vec<_> = findings.iter().filter(|f| f.status.is_bad()).collect();
         if missing.is_empty() {
             out.push_str("\nDNS check: nothing missing.\n");
         } else {
@@ -687,7 +684,7 @@ fn dns_check(ctx: &Ctx, domain: &str) -> Option<Vec<crate::dns::check::Finding>>
         .build()
         .ok()?;
     let findings = rt.block_on(async {
-        let resolver = crate::smtp::outbound::route::resolver(&servers).ok()?;
+        let resolver = crate::dns::lookup::resolver(&servers).ok()?;
         Some(crate::dns::check::run(&resolver, &input).await)
     });
     spinner.finish_and_clear();
