@@ -85,6 +85,12 @@ pub struct Certificate {
     pub matches_host: bool,
     pub trusted: bool,
     pub verify_error: Option<String>,
+    /// Issuer and subject are the same name: nobody vouches for it.
+    pub self_signed: bool,
+    /// basicConstraints CA:TRUE, which `openssl req -x509` sets by default.
+    pub is_ca: bool,
+    /// What is wrong with it, in words; empty when nothing is.
+    pub problem: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,6 +107,112 @@ pub struct Report {
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// Keeps the first bytes the server sent during a TLS handshake, so a failed handshake can
+/// say what the server really speaks (a plaintext greeting is the common mistake).
+struct Sniff {
+    inner: Box<dyn Io>,
+    seen: Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+const SNIFF: usize = 128;
+
+impl AsyncRead for Sniff {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Ok(mut seen) = self.seen.lock() {
+            let new = &buf.filled()[before..];
+            let room = SNIFF.saturating_sub(seen.len());
+            seen.extend_from_slice(&new[..new.len().min(room)]);
+        }
+        r
+    }
+}
+
+impl AsyncWrite for Sniff {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Which protocol a server's first line belongs to, judged by its shape: an SMTP reply code
+/// (RFC 5321 §4.2), an IMAP untagged OK/PREAUTH/BYE (RFC 9051 §7.1), a POP3 status
+/// indicator (RFC 1939 §3).
+pub fn greeting_protocol(first: &[u8]) -> Option<Protocol> {
+    let b = first;
+    if b.len() >= 4 && b[..3].iter().all(u8::is_ascii_digit) && (b[3] == b' ' || b[3] == b'-') {
+        return Some(Protocol::Smtp);
+    }
+    if b.starts_with(b"* OK") || b.starts_with(b"* PREAUTH") || b.starts_with(b"* BYE") {
+        return Some(Protocol::Imap);
+    }
+    if b.starts_with(b"+OK") || b.starts_with(b"-ERR") {
+        return Some(Protocol::Pop3);
+    }
+    None
+}
+
+fn name(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Smtp => "SMTP",
+        Protocol::Imap => "IMAP",
+        Protocol::Pop3 => "POP3",
+    }
+}
+
+/// The first line of what a server sent, printable, for messages.
+fn first_line(bytes: &[u8]) -> String {
+    let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(line)
+        .trim_end()
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(80)
+        .collect()
+}
+
+/// Why a TLS handshake failed, in words, from the bytes the server sent meanwhile.
+fn handshake_failure(err: &str, seen: &[u8], asked: Protocol) -> String {
+    match greeting_protocol(seen) {
+        Some(p) if p == asked => format!(
+            "the server answered in plaintext (\"{}\"): this port speaks STARTTLS or no TLS, \
+             not TLS from the first byte; try --starttls",
+            first_line(seen)
+        ),
+        Some(p) => format!(
+            "the server answered in plaintext, and as {} (\"{}\"), not {}: wrong port?",
+            name(p),
+            first_line(seen),
+            name(asked)
+        ),
+        None if !seen.is_empty() && seen[0] != 0x15 && seen[0] != 0x16 => format!(
+            "the server does not speak TLS here (it sent \"{}\"): {err}",
+            first_line(seen)
+        ),
+        None => format!("TLS handshake failed: {err}"),
+    }
+}
 
 struct Probe {
     opts: Options,
@@ -189,9 +301,16 @@ impl Probe {
             io = self.handshake(io).await?;
         }
         let mut conn = BufReader::new(io);
-        let (greeting, t) = self
+        let (greeting, t) = match self
             .timed("greeting", read_greeting(&mut conn, self.opts.protocol))
-            .await?;
+            .await
+        {
+            Ok(g) => g,
+            Err(stop) => {
+                self.hint_implicit_tls();
+                return Err(stop);
+            }
+        };
         self.record("greeting", Status::Pass, greeting, t);
         self.capabilities(&mut conn).await?;
         if self.opts.tls == TlsMode::StartTls {
@@ -226,6 +345,25 @@ impl Probe {
         Ok(())
     }
 
+    /// A server that waits silently for a ClientHello looks like a dead one to a plaintext
+    /// client: when the greeting timed out without --tls, say so.
+    fn hint_implicit_tls(&mut self) {
+        if self.opts.tls == TlsMode::Implicit {
+            return;
+        }
+        if let Some(last) = self.steps.last_mut()
+            && last.step == "greeting"
+            && last.detail.starts_with("no answer within")
+        {
+            last.detail.push_str(&format!(
+                ": a server that speaks TLS from the first byte (port {} for {}) waits \
+                 silently like this; try --tls",
+                self.opts.protocol.default_port(true),
+                name(self.opts.protocol)
+            ));
+        }
+    }
+
     async fn capabilities(&mut self, conn: &mut BufReader<Box<dyn Io>>) -> Result<(), Stop> {
         let step = match self.opts.protocol {
             Protocol::Smtp => "ehlo",
@@ -253,7 +391,19 @@ impl Probe {
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let name = ServerName::try_from(self.opts.host.clone())
             .unwrap_or_else(|_| ServerName::try_from("invalid.invalid").expect("static name"));
-        let (tls, t) = self.timed("tls", connector.connect(name, io)).await?;
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sniff = Sniff {
+            inner: io,
+            seen: seen.clone(),
+        };
+        let asked = self.opts.protocol;
+        let connect = async {
+            connector.connect(name, sniff).await.map_err(|e| {
+                let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+                handshake_failure(&e.to_string(), &seen, asked)
+            })
+        };
+        let (tls, t) = self.timed("tls", connect).await?;
         let (_, session) = tls.get_ref();
         let version = session
             .protocol_version()
@@ -269,6 +419,11 @@ impl Probe {
             Some((der, verify_error)) => {
                 let mut c = describe(&der, &self.opts.host);
                 c.trusted = verify_error.is_none();
+                if let Some(why) = &verify_error
+                    && c.problem.is_empty()
+                {
+                    c.problem = untrusted(&c, why);
+                }
                 c.verify_error = verify_error;
                 c
             }
@@ -292,22 +447,45 @@ fn judge(c: &Certificate) -> (Status, String) {
         return (Status::Fail, format!("EXPIRED: {subject}"));
     }
     if !c.matches_host {
-        return (
-            Status::Fail,
-            format!(
-                "does not cover the host name (covers {}): {subject}",
-                c.names.join(", ")
-            ),
-        );
+        return (Status::Fail, format!("{}: {subject}", c.problem));
     }
     if !c.trusted {
         let why = c.verify_error.clone().unwrap_or_default();
-        return (Status::Warn, format!("not trusted ({why}): {subject}"));
+        // A CA certificate is refused as a server certificate by rustls and webpki-based
+        // clients outright, not merely warned about.
+        let status = if why.contains("CaUsedAsEndEntity") {
+            Status::Fail
+        } else {
+            Status::Warn
+        };
+        return (status, format!("{} ({why}): {subject}", untrusted(c, &why)));
     }
     if c.days_left < 14 {
         return (Status::Warn, format!("expires soon: {subject}"));
     }
     (Status::Pass, subject)
+}
+
+/// Why a certificate is not trusted, in words a user can act on.
+fn untrusted(c: &Certificate, why: &str) -> String {
+    if why.contains("CaUsedAsEndEntity") || (c.is_ca && c.self_signed) {
+        return "the certificate is a self-signed CA certificate (basicConstraints CA:TRUE, \
+                what `openssl req -x509` makes by default): clients refuse a CA certificate \
+                as a server's; make a server certificate (openssl req -x509 ... -addext \
+                basicConstraints=critical,CA:FALSE), or get one from Let's Encrypt"
+            .into();
+    }
+    if c.self_signed {
+        return "self-signed: mail clients ask the user to accept it, servers delivering \
+                mail accept it for opportunistic TLS; get one from Let's Encrypt for clients"
+            .into();
+    }
+    if why.contains("UnknownIssuer") {
+        return "issued by a CA clients do not know, or the server does not send the \
+                intermediate certificate: serve the full chain (fullchain.pem)"
+            .into();
+    }
+    "not trusted".into()
 }
 
 /// Subject, issuer, names and validity of a DER certificate, and whether it covers `host`.
@@ -320,12 +498,21 @@ pub fn describe(der: &[u8], host: &str) -> Certificate {
         };
     };
     let mut names: Vec<String> = Vec::new();
+    let mut ips: Vec<std::net::IpAddr> = Vec::new();
     if let Ok(Some(san)) = cert.subject_alternative_name() {
         for n in &san.value.general_names {
             match n {
                 GeneralName::DNSName(d) => names.push(d.to_string()),
-                GeneralName::IPAddress(ip) if ip.len() == 4 => {
-                    names.push(std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3]).to_string())
+                GeneralName::IPAddress(ip) => {
+                    let ip = match ip.len() {
+                        4 => <[u8; 4]>::try_from(*ip).ok().map(std::net::IpAddr::from),
+                        16 => <[u8; 16]>::try_from(*ip).ok().map(std::net::IpAddr::from),
+                        _ => None,
+                    };
+                    if let Some(ip) = ip {
+                        names.push(ip.to_string());
+                        ips.push(ip);
+                    }
                 }
                 _ => {}
             }
@@ -341,10 +528,39 @@ pub fn describe(der: &[u8], host: &str) -> Certificate {
     let not_after = cert.validity().not_after.timestamp();
     let now = chrono::Utc::now().timestamp();
     let fmt = |t: i64| crate::cli::timestamp(t);
+    // RFC 6125 §6.2.1 / RFC 5280: an address is matched only against iPAddress entries.
+    let (matches_host, problem) = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ips.contains(&ip) => (true, String::new()),
+        Ok(ip) => (
+            false,
+            format!(
+                "does not cover the address {ip}: testing by IP needs the IP in the \
+                 certificate's subjectAltName, which it lacks (covers {}); test by a name it \
+                 covers",
+                names.join(", ")
+            ),
+        ),
+        Err(_) if names.iter().any(|n| name_matches(n, host)) => (true, String::new()),
+        Err(_) => (
+            false,
+            format!(
+                "does not cover the host name {host} (covers {})",
+                names.join(", ")
+            ),
+        ),
+    };
+    let is_ca = cert
+        .basic_constraints()
+        .ok()
+        .flatten()
+        .is_some_and(|bc| bc.value.ca);
     Certificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
-        matches_host: names.iter().any(|n| name_matches(n, host)),
+        self_signed: cert.subject() == cert.issuer(),
+        is_ca,
+        problem,
+        matches_host,
         names,
         not_before: fmt(cert.validity().not_before.timestamp()),
         not_after: fmt(not_after),
@@ -423,6 +639,37 @@ async fn read_greeting<R: AsyncBufReadExt + Unpin>(
     r: &mut R,
     p: Protocol,
 ) -> std::io::Result<String> {
+    // Look at the first bytes before parsing them as `p`: a server of another protocol
+    // (the SMTP port given to `test imap`) deserves its name, not a parse error.
+    let head = r.fill_buf().await?.to_vec();
+    if head.is_empty() {
+        return Err(fail(
+            "the server closed the connection without a greeting".into(),
+        ));
+    }
+    match greeting_protocol(&head) {
+        Some(other) if other != p => {
+            return Err(fail(format!(
+                "this is {} server, not {} (it greeted: \"{}\"); the {} port is {} ({} with --tls)",
+                match other {
+                    Protocol::Pop3 => "a POP3",
+                    Protocol::Smtp => "an SMTP",
+                    Protocol::Imap => "an IMAP",
+                },
+                name(p),
+                first_line(&head),
+                name(p),
+                p.default_port(false),
+                p.default_port(true),
+            )));
+        }
+        None if head[0] == 0x15 || head[0] == 0x16 => {
+            return Err(fail(
+                "the server speaks TLS from the first byte: try --tls".into(),
+            ));
+        }
+        _ => {}
+    }
     match p {
         Protocol::Smtp => {
             let (code, lines) = smtp_reply(r).await?;
@@ -609,6 +856,40 @@ mod tests {
         assert_eq!(status, Status::Warn, "self-signed is untrusted");
         let other = describe(ck.cert.der(), "other.example.test");
         assert_eq!(judge(&other).0, Status::Fail);
+    }
+
+    #[test]
+    fn greetings_name_their_protocol() {
+        assert_eq!(greeting_protocol(b"220 mx ESMTP\r\n"), Some(Protocol::Smtp));
+        assert_eq!(greeting_protocol(b"220-mx ESMTP\r\n"), Some(Protocol::Smtp));
+        assert_eq!(
+            greeting_protocol(b"* OK [CAPABILITY IMAP4rev1]"),
+            Some(Protocol::Imap)
+        );
+        assert_eq!(greeting_protocol(b"+OK ready"), Some(Protocol::Pop3));
+        assert_eq!(greeting_protocol(b"\x16\x03\x03"), None);
+        let d = handshake_failure("corrupt message", b"220 mx ESMTP\r\n", Protocol::Smtp);
+        assert!(d.contains("plaintext") && d.contains("--starttls"), "{d}");
+        let d = handshake_failure("corrupt message", b"* OK hi\r\n", Protocol::Smtp);
+        assert!(d.contains("as IMAP"), "{d}");
+    }
+
+    #[test]
+    fn a_ca_certificate_as_server_certificate_is_named() {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let mut c = describe(cert.der(), "localhost");
+        assert!(c.is_ca && c.self_signed);
+        c.verify_error = Some("invalid peer certificate: CaUsedAsEndEntity".into());
+        let (status, detail) = judge(&c);
+        assert_eq!(status, Status::Fail);
+        assert!(detail.contains("self-signed CA certificate"), "{detail}");
+        // By IP: only an iPAddress entry covers an address.
+        let c = describe(cert.der(), "127.0.0.1");
+        assert!(!c.matches_host);
+        assert!(c.problem.contains("subjectAltName"), "{}", c.problem);
     }
 
     #[tokio::test]
