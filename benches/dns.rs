@@ -58,9 +58,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("check one domain, fresh resolver (no cache)", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let r = mailctl::dns::lookup::resolver(&[format!("127.0.0.1:{}", srv.port)
-                    .parse()
-                    .unwrap()])
+                let r = mailctl::dns::resolver(
+                    &[format!("127.0.0.1:{}", srv.port).parse().unwrap()],
+                    mailctl::dns::Purpose::Diagnostic,
+                )
                 .unwrap();
                 run(&r, &input).await.len()
             })

@@ -318,7 +318,8 @@ fn single(
         .enable_all()
         .build()?;
     let findings = rt.block_on(async {
-        let resolver = crate::dns::lookup::resolver(&servers).map_err(Fail::new)?;
+        let resolver =
+            crate::dns::resolver(&servers, crate::dns::Purpose::Diagnostic).map_err(Fail::new)?;
         Ok::<_, anyhow::Error>(match which {
             Single::All => check::run(&resolver, &input).await,
             Single::Mx => check::check_mx(&resolver, &input).await.0,

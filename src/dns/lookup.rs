@@ -1,19 +1,18 @@
-//! Lookups for the diagnostics (`dns check`, `dns mx|ptr|spf|dmarc|dkim|bl`, `setup`): a
-//! resolver with short timeouts, and typed answers that keep "the name has no such record"
-//! apart from "the lookup did not complete".
+//! Lookups for the diagnostics (`dns check`, `dns mx|ptr|spf|dmarc|dkim|bl`, `setup`), on a
+//! resolver built with Purpose::Diagnostic (short timeouts), and typed answers that keep
+//! "the name has no such record" apart from "the lookup did not complete".
 //!
 //! That distinction is the whole point: a timeout, SERVFAIL or REFUSED says nothing about
 //! the record, so a check that got one must report `error`, never `pass` or "not listed".
 //! NXDOMAIN and NODATA (RFC 2308) are real answers: the record is absent.
 //!
-//! Not here: the outbound resolver (smtp::outbound::route), whose longer timeouts suit
-//! delivery, where a retry costs nothing and a false temporary failure costs a queue cycle.
+//! Not here: building the resolver (dns::resolver), delivery's view of DNS answers
+//! (smtp::outbound::route).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType};
@@ -37,37 +36,6 @@ impl std::fmt::Display for Failed {
 
 /// Records found, or an empty list for NXDOMAIN/NODATA; `Err` only when the lookup failed.
 pub type Answer<T> = Result<Vec<T>, Failed>;
-
-/// The diagnostic resolver: the given servers (ADDR:PORT), or the system's configuration,
-/// with short timeouts either way.
-pub fn resolver(nameservers: &[SocketAddr]) -> Result<TokioResolver, String> {
-    let mut builder = if nameservers.is_empty() {
-        TokioResolver::builder_tokio()
-            .map_err(|e| format!("cannot read the system resolver configuration: {e}"))?
-    } else {
-        let servers = nameservers
-            .iter()
-            .map(|sa| {
-                let mut udp = ConnectionConfig::udp();
-                udp.port = sa.port();
-                let mut tcp = ConnectionConfig::tcp();
-                tcp.port = sa.port();
-                NameServerConfig::new(sa.ip(), true, vec![udp, tcp])
-            })
-            .collect();
-        hickory_resolver::Resolver::builder_with_config(
-            ResolverConfig::from_parts(None, vec![], servers),
-            hickory_resolver::net::runtime::TokioRuntimeProvider::default(),
-        )
-        .with_options(ResolverOpts::default())
-    };
-    let opts = builder.options_mut();
-    opts.timeout = TIMEOUT;
-    opts.attempts = ATTEMPTS;
-    builder
-        .build()
-        .map_err(|e| format!("cannot build the resolver: {e}"))
-}
 
 /// Sorts a hickory error into "no such record" (`None`) or a failure with its reason.
 pub fn classify(e: &NetError) -> Option<Failed> {

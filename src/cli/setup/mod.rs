@@ -684,7 +684,7 @@ fn dns_check(ctx: &Ctx, domain: &str) -> Option<Vec<crate::dns::check::Finding>>
         .build()
         .ok()?;
     let findings = rt.block_on(async {
-        let resolver = crate::dns::lookup::resolver(&servers).ok()?;
+        let resolver = crate::dns::resolver(&servers, crate::dns::Purpose::Diagnostic).ok()?;
         Some(crate::dns::check::run(&resolver, &input).await)
     });
     spinner.finish_and_clear();
