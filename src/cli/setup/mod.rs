@@ -148,7 +148,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             out.push_str("\nDNS check: nothing missing.\n");
         } else {
             out.push_str(&format!(
-                "\nDNS check: {} thing(s) still missing:\n",
+                "\nDNS check: {} thing(s) still missing or not checked:\n",
                 missing.len()
             ));
             for f in missing {
