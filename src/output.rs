@@ -9,7 +9,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -63,12 +63,22 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<
     fitted(header, rows, width(), stdout_is_tty())
 }
 
+/// A column whose widest line is at most this many characters is never wrapped when piped:
+/// dates, counts and names stay whole (and `awk` keeps working); only long values wrap.
+const SHORT: usize = 30;
+/// How narrow a wrapped column may get before the table overflows instead.
+const NARROWEST: u16 = 16;
+
 fn fitted<S: AsRef<str>>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<S>>,
     width: u16,
     tty: bool,
 ) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.iter().map(|c| c.as_ref().to_string()).collect())
+        .collect();
     let mut t = Table::new();
     if tty {
         t.load_style(presets::UTF8_FULL_CONDENSED);
@@ -79,12 +89,28 @@ fn fitted<S: AsRef<str>>(
     t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_width(width);
     t.set_header(header.to_vec());
-    for row in rows {
-        t.add_row(
-            row.iter()
-                .map(|c| c.as_ref().to_string())
-                .collect::<Vec<_>>(),
-        );
+    for row in &rows {
+        t.add_row(row.clone());
+    }
+    if !tty {
+        let widest = |i: usize| {
+            std::iter::once(header.get(i).copied().unwrap_or(""))
+                .chain(rows.iter().filter_map(|r| r.get(i).map(String::as_str)))
+                .flat_map(str::lines)
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        for i in 0..header.len() {
+            let constraint = if widest(i) <= SHORT {
+                ColumnConstraint::ContentWidth
+            } else {
+                ColumnConstraint::LowerBoundary(Width::Fixed(NARROWEST))
+            };
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(constraint);
+            }
+        }
     }
     if tty {
         t.to_string()
@@ -198,5 +224,41 @@ mod tests {
             assert!(t.contains("AAAA"));
             assert!(t.lines().count() > 6, "{t}");
         }
+    }
+
+    #[test]
+    fn short_columns_are_never_broken_when_piped() {
+        // Wider than 80 in all, but no value is long: nothing wraps, indentation stays.
+        let row = |name: &str| {
+            vec![
+                name.to_string(),
+                "2023-11-14".into(),
+                "2023-11-14".into(),
+                "462 B".into(),
+                "12345".into(),
+                "12345".into(),
+                "12345".into(),
+                "12345".into(),
+                "12345".into(),
+            ]
+        };
+        let t = fitted(
+            &[
+                "FOLDER", "OLDEST", "NEWEST", "SIZE", "A", "B", "C", "D", "E",
+            ],
+            vec![
+                row("INBOX"),
+                row("      Übersicht"),
+                row("Entwürfe (missing new, tmp)"),
+            ],
+            80,
+            false,
+        );
+        assert_eq!(t.lines().count(), 4, "{t}");
+        assert!(
+            t.lines()
+                .any(|l| l.starts_with("      Übersicht ") && l.contains("2023-11-14  2023-11-14")),
+            "{t}"
+        );
     }
 }
