@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let input = Input {
         domain: "good.test".into(),
-        hostname: "mail.good.test".into(),
+        hostname: Some("mail.good.test".into()),
         ips: vec![ip],
         selectors: vec![],
         keys: vec![],
@@ -58,11 +58,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("check one domain, fresh resolver (no cache)", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let r =
-                    mailctl::smtp::outbound::route::resolver(&[format!("127.0.0.1:{}", srv.port)
-                        .parse()
-                        .unwrap()])
-                    .unwrap();
+                let r = mailctl::dns::resolver(
+                    &[format!("127.0.0.1:{}", srv.port).parse().unwrap()],
+                    mailctl::dns::Purpose::Diagnostic,
+                )
+                .unwrap();
                 run(&r, &input).await.len()
             })
         })

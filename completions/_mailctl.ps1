@@ -709,12 +709,12 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;test' {
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN); the password is read from stdin')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each step')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'Upgrade with STARTTLS (STLS for POP3) after the greeting')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Implicit TLS from the first byte (ports 465, 993, 995)')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read --user''s password from the first line of standard input (e.g. `echo "$PW" | mailctl test smtp HOST --user U --password-stdin`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -877,13 +877,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made')
             [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
-            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
-            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -990,13 +990,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made')
             [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
-            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
-            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1334,13 +1334,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;dns' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made')
             [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'MX records of DOMAIN and the addresses they lead to')
-            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6), and whether it resolves back')
+            [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
-            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)')
+            [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             break
         }

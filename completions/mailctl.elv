@@ -626,12 +626,12 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;ban;help;help'= {
         }
         &'mailctl;test'= {
-            cand --user 'Log in as this user (AUTH PLAIN); the password is read from stdin'
+            cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
             cand --timeout 'Seconds to wait for each step'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
             cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'
-            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --password-stdin 'Read --user''s password from the first line of standard input (e.g. `echo "$PW" | mailctl test smtp HOST --user U --password-stdin`)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -776,13 +776,13 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --verbose 'More detail (repeat for more)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made'
             cand mx 'MX records of DOMAIN and the addresses they lead to'
-            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
             cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
-            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -880,13 +880,13 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;help'= {
-            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made'
             cand mx 'MX records of DOMAIN and the addresses they lead to'
-            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
             cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
-            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1153,13 +1153,13 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;maildir;export-mbox'= {
         }
         &'mailctl;help;dns'= {
-            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
+            cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made'
             cand mx 'MX records of DOMAIN and the addresses they lead to'
-            cand ptr 'PTR of IP (IPv4 or IPv6), and whether it resolves back'
+            cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
             cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
-            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones)'
+            cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
         }
         &'mailctl;help;dns;check'= {

@@ -104,12 +104,136 @@ fn smtp_plain_starttls_auth_and_implicit_tls_against_our_server() {
     let smtps = format!("127.0.0.1:{}", srv.submissions().port());
     let (o, j) = test_cmd(&["smtp", &smtps, "--tls"], None);
     assert_eq!(o.status.code(), Some(1), "{j}");
+    let detail = step(&j, "certificate")["detail"].as_str().unwrap();
     assert!(
-        step(&j, "certificate")["detail"]
+        detail.contains("does not cover the address 127.0.0.1")
+            && detail.contains("subjectAltName"),
+        "{j}"
+    );
+}
+
+#[test]
+fn the_real_problem_is_named_in_words() {
+    let dir = data_dir();
+    let srv = Server::start(dir.path());
+    // --tls against a plaintext port.
+    let mx = format!("localhost:{}", srv.submission().port());
+    let (o, j) = test_cmd(&["smtp", &mx, "--tls"], None);
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    let d = step(&j, "tls")["detail"].as_str().unwrap();
+    assert!(
+        d.contains("answered in plaintext") && d.contains("try --starttls"),
+        "{j}"
+    );
+    // The SMTP port given to an IMAP test.
+    let (o, j) = test_cmd(&["imap", &mx], None);
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    let d = step(&j, "greeting")["detail"].as_str().unwrap();
+    assert!(d.contains("this is an SMTP server, not IMAP"), "{j}");
+    // An implicit-TLS port tested without --tls: the server waits for a ClientHello.
+    let smtps = format!("localhost:{}", srv.submissions().port());
+    let (o, j) = test_cmd(&["smtp", &smtps], None);
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    assert!(
+        step(&j, "greeting")["detail"]
             .as_str()
             .unwrap()
-            .contains("does not cover"),
+            .contains("try --tls"),
         "{j}"
+    );
+}
+
+#[test]
+fn a_fake_pop3_server_on_an_smtp_test_is_named() {
+    // A loopback server that greets like POP3 and hangs up.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            let _ = c.write_all(b"+OK POP3 ready\r\n");
+            let _ = c.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let _ = std::io::Read::read(&mut c, &mut [0u8; 64]);
+        }
+    });
+    let (o, j) = test_cmd(&["smtp", &format!("127.0.0.1:{port}")], None);
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    assert!(
+        step(&j, "greeting")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("this is a POP3 server, not SMTP"),
+        "{j}"
+    );
+    t.join().unwrap();
+}
+
+#[test]
+fn an_openssl_self_signed_ca_certificate_is_named() {
+    let dir = data_dir();
+    // What `openssl req -x509` makes by default: basicConstraints critical, CA:TRUE.
+    let tls = dir.path().join("tls");
+    let o = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "30", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost"])
+        .arg("-keyout")
+        .arg(tls.join("key.pem"))
+        .arg("-out")
+        .arg(tls.join("cert.pem"))
+        .output()
+        .expect("openssl is installed");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let srv = Server::start(dir.path());
+    let (o, j) = test_cmd(
+        &[
+            "smtp",
+            &format!("localhost:{}", srv.submission().port()),
+            "--starttls",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{j}");
+    let cert = step(&j, "certificate");
+    assert_eq!(cert["status"], "fail", "{j}");
+    assert!(
+        cert["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the certificate is a self-signed CA certificate"),
+        "{j}"
+    );
+    assert_eq!(j["certificate"]["is_ca"], true);
+}
+
+#[test]
+fn user_without_password_stdin_is_a_usage_error_and_the_help_says_so() {
+    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .args(["test", "smtp", "127.0.0.1:1", "--user", "a@example.test"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--password-stdin"));
+    let help = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        .args(["test", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    let user = help
+        .split("--user <USER>")
+        .nth(1)
+        .and_then(|h| h.split("--password-stdin").next())
+        .unwrap_or_default();
+    assert!(
+        user.contains("Needs"),
+        "--user's help says it needs --password-stdin: {help}"
     );
 }
 

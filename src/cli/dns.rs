@@ -13,16 +13,21 @@ use crate::output;
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Check every record the domain's mail depends on; say what is wrong and what to publish.
-    /// Exit 1 if any check fails.
+    /// Exit 1 if any check fails or could not be made.
     #[command(
         long_about = "Check every record the domain's mail depends on: MX, PTR (forward-confirmed, and \
 this server's against its HELO name), SPF (one record, syntax, at most 10 lookups and 2 void lookups, \
 the final all, the verdict for this server's addresses), DKIM, DMARC, MTA-STS, TLS-RPT and DNS \
 blocklists. Each finding says what was found and, when it is not right, the record to publish. \
-Exit status 1 if any check fails.\n\n\
+The PTR rule: the PTR of this server's address must name its HELO host (setting hostname; the MX \
+host when there is no data dir) and that name must resolve back to the address.\n\n\
+A lookup that fails (no answer within 2 s after one retry, SERVFAIL, REFUSED) or a blocklist's \
+error answer (Spamhaus 127.255.255.252/254/255: mistyped zone, public resolver, over limit) makes \
+that check \"error\": not checked, never pass. Lookups run in parallel, so a dead resolver costs \
+seconds. Exit status 1 if any check fails or errs.\n\n\
 With --json the output is one document: {\"domain\": string, \"ok\": bool, \"findings\": [{\"check\": \
 \"MX\"|\"PTR\"|\"SPF\"|\"DKIM\"|\"DMARC\"|\"MTA-STS\"|\"TLS-RPT\"|\"blocklist\", \"status\": \
-\"pass\"|\"warn\"|\"fail\"|\"info\", \"found\": string, \"fix\": string (empty when nothing needs \
+\"pass\"|\"warn\"|\"fail\"|\"info\"|\"error\", \"found\": string, \"fix\": string (empty when nothing needs \
 doing)}]}. The single lookups (dns mx, ptr, spf, dmarc, dkim, bl) print the same document for their \
 one check."
     )]
@@ -44,7 +49,7 @@ one check."
         #[arg(long)]
         nameserver: Vec<String>,
     },
-    /// PTR of IP (IPv4 or IPv6), and whether it resolves back.
+    /// PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back.
     Ptr {
         ip: IpAddr,
         #[arg(long)]
@@ -74,7 +79,8 @@ one check."
         #[arg(long)]
         nameserver: Vec<String>,
     },
-    /// Whether IP is on the configured DNS blocklists (setting dnsbl.zones).
+    /// Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list's
+    /// documented return codes are read; an error answer or a failed lookup is "error", exit 1.
     Bl {
         ip: IpAddr,
         /// Blocklist zone(s) to ask instead of the setting.
@@ -312,7 +318,8 @@ fn single(
         .enable_all()
         .build()?;
     let findings = rt.block_on(async {
-        let resolver = crate::smtp::outbound::route::resolver(&servers).map_err(Fail::new)?;
+        let resolver =
+            crate::dns::resolver(&servers, crate::dns::Purpose::Diagnostic).map_err(Fail::new)?;
         Ok::<_, anyhow::Error>(match which {
             Single::All => check::run(&resolver, &input).await,
             Single::Mx => check::check_mx(&resolver, &input).await.0,
@@ -324,7 +331,7 @@ fn single(
         })
     })?;
     spinner.finish_and_clear();
-    let failed = findings.iter().any(|f| f.status == Status::Fail);
+    let failed = findings.iter().any(|f| f.status.is_bad());
     if ctx.json {
         output::json(
             &serde_json::json!({ "domain": d.to_string(), "ok": !failed, "findings": findings }),
@@ -336,18 +343,18 @@ fn single(
                 Status::Warn => "warn",
                 Status::Fail => "FAIL",
                 Status::Info => "info",
+                Status::Error => "ERROR",
             };
-            vec![
-                f.check.clone(),
-                s.to_string(),
-                f.found.clone(),
-                f.fix.clone(),
-            ]
+            // What to change goes under what was found, so the one wide column holds both
+            // and SPF trees or DKIM records wrap within 80 columns.
+            let finding = if f.fix.is_empty() {
+                f.found.clone()
+            } else {
+                format!("{}\n-> {}", f.found, f.fix)
+            };
+            vec![f.check.clone(), s.to_string(), finding]
         });
-        output::print(&output::table(
-            &["CHECK", "STATUS", "FOUND", "WHAT TO CHANGE"],
-            rows,
-        ))?;
+        output::print(&output::table(&["CHECK", "STATUS", "FINDING"], rows))?;
     }
     if failed {
         return Err(super::Exit(1).into());
@@ -389,9 +396,11 @@ pub fn prepare(
             })
             .collect::<Result<_, _>>()?
     };
+    // The HELO name the daemon of this data dir uses; unknown without a data dir.
     let hostname = match setting("hostname") {
-        h if h.is_empty() => crate::core::settings::system_hostname(),
-        h => h,
+        _ if db.is_none() => None,
+        h if h.is_empty() => Some(crate::core::settings::system_hostname()),
+        h => Some(h),
     };
     let ips: Vec<IpAddr> = if ip.is_empty() {
         setting("public_ip")

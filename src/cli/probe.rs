@@ -18,10 +18,12 @@ pub struct Args {
     /// Implicit TLS from the first byte (ports 465, 993, 995).
     #[arg(long)]
     pub tls: bool,
-    /// Log in as this user (AUTH PLAIN); the password is read from stdin.
+    /// Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an
+    /// argument (other users could read it in the process list).
     #[arg(long, requires = "password_stdin")]
     pub user: Option<String>,
-    /// Read the password from the first line of standard input.
+    /// Read --user's password from the first line of standard input
+    /// (e.g. `echo "$PW" | mailctl test smtp HOST --user U --password-stdin`).
     #[arg(long, requires = "user")]
     pub password_stdin: bool,
     /// Seconds to wait for each step.
@@ -124,6 +126,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                             format!("no: {}", c.verify_error.clone().unwrap_or_default())
                         }
                     ),
+                    ("problem", c.problem.clone()),
                 ])
             ));
         }

@@ -143,15 +143,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         out.push_str(&format!("  {}\n", r.zone));
     }
     if let Some(findings) = &dns_check {
-        let missing: Vec<_> = findings
-            .iter()
-            .filter(|f| f.status == crate::dns::check::Status::Fail)
-            .collect();
+        let missing: Vec<_> = findings.iter().filter(|f| f.status.is_bad()).collect();
         if missing.is_empty() {
             out.push_str("\nDNS check: nothing missing.\n");
         } else {
             out.push_str(&format!(
-                "\nDNS check: {} thing(s) still missing:\n",
+                "\nDNS check: {} thing(s) still missing or not checked:\n",
                 missing.len()
             ));
             for f in missing {
@@ -687,7 +684,7 @@ fn dns_check(ctx: &Ctx, domain: &str) -> Option<Vec<crate::dns::check::Finding>>
         .build()
         .ok()?;
     let findings = rt.block_on(async {
-        let resolver = crate::smtp::outbound::route::resolver(&servers).ok()?;
+        let resolver = crate::dns::resolver(&servers, crate::dns::Purpose::Diagnostic).ok()?;
         Some(crate::dns::check::run(&resolver, &input).await)
     });
     spinner.finish_and_clear();

@@ -1,22 +1,32 @@
 //! `dns check`: every DNS record a mail domain depends on, checked at once, each finding
 //! saying what was found and, when it is not right, the exact record to publish.
 //!
-//! Checks: MX (RFC 5321/7505, RFC 2181 §10.3), the MX hosts' PTR and forward confirmation,
-//! this server's own PTR against its HELO name, SPF (RFC 7208, through mail-auth for the
-//! verdict), DKIM (RFC 6376), DMARC (RFC 7489), MTA-STS and TLS-RPT (RFC 8461/8460), and DNS
-//! blocklists. All lookups share one resolver and run concurrently.
+//! Checks: MX (RFC 5321/7505, RFC 2181 §10.3), PTR of this server's and the MX hosts'
+//! addresses against the HELO name, forward-confirmed (ptr.rs), SPF (RFC 7208, through
+//! mail-auth for the verdict), DKIM (RFC 6376), DMARC (RFC 7489, dmarc.rs), MTA-STS and
+//! TLS-RPT (RFC 8461/8460), and DNS blocklists (RFC 5782, dnsbl.rs). All lookups share one
+//! short-timeout resolver (dns::lookup) and run concurrently.
+//!
+//! A lookup that did not complete makes its check `error`: nothing is known, so neither
+//! pass nor fail is said. Not here: what to publish (dns::records).
 
+pub mod dmarc;
+pub mod dnsbl;
+pub mod ptr;
 pub mod spf;
 
 use std::net::IpAddr;
 
 use base64::Engine;
 use hickory_resolver::TokioResolver;
-use hickory_resolver::proto::rr::RData;
 use serde::Serialize;
 
 use super::dkim::DkimKey;
-use super::records::reverse_name;
+use super::lookup::{self, Failed};
+
+pub use dmarc::check_dmarc;
+pub use dnsbl::blocklists;
+pub use ptr::check_ptr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,6 +35,16 @@ pub enum Status {
     Warn,
     Fail,
     Info,
+    /// The check could not be made (a lookup timed out, SERVFAIL, an error answer from a
+    /// blocklist): neither pass nor fail, and the run exits 1.
+    Error,
+}
+
+impl Status {
+    /// Whether the run as a whole is not ok (exit 1).
+    pub fn is_bad(self) -> bool {
+        matches!(self, Status::Fail | Status::Error)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,11 +65,24 @@ fn f(check: &str, status: Status, found: impl Into<String>, fix: impl Into<Strin
     }
 }
 
+/// The finding for a check whose lookup failed: the reason, and what to do about it.
+fn error(check: &str, e: &Failed) -> Finding {
+    f(
+        check,
+        Status::Error,
+        format!("not checked: {e}"),
+        "make sure the resolver answers (--nameserver ADDR, setting dns.nameserver, or \
+         /etc/resolv.conf), then check again",
+    )
+}
+
 /// What the check needs to know about this server.
 pub struct Input {
     pub domain: String,
-    /// The server's HELO name (setting `hostname`).
-    pub hostname: String,
+    /// The name this server says in HELO/EHLO: setting `hostname` (or the system's host name
+    /// when there is a data directory but no setting). None when checking without a data
+    /// directory: the MX host name stands in for it then.
+    pub hostname: Option<String>,
     /// The server's public addresses (`--ip` or setting `public_ip`).
     pub ips: Vec<IpAddr>,
     /// DKIM selectors to look at (from `--selector`, or the keys held).
@@ -60,51 +93,13 @@ pub struct Input {
     pub spf_sender: Option<String>,
 }
 
-async fn txt(resolver: &TokioResolver, name: &str) -> Result<Vec<String>, String> {
-    match resolver
-        .txt_lookup(format!("{}.", name.trim_end_matches('.')))
-        .await
-    {
-        Ok(l) => Ok(l
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::TXT(t) => Some(
-                    t.txt_data
-                        .iter()
-                        .map(|s| String::from_utf8_lossy(s).into_owned())
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect()),
-        Err(e) if e.is_no_records_found() => Ok(Vec::new()),
-        Err(e) => Err(format!("lookup of {name} failed: {e}")),
+impl Input {
+    /// The mail host name to put in suggested records.
+    fn mail_host(&self) -> String {
+        self.hostname
+            .clone()
+            .unwrap_or_else(|| format!("mail.{}", self.domain))
     }
-}
-
-async fn addresses(resolver: &TokioResolver, host: &str) -> Vec<IpAddr> {
-    resolver
-        .lookup_ip(format!("{}.", host.trim_end_matches('.')))
-        .await
-        .map(|l| l.iter().collect())
-        .unwrap_or_default()
-}
-
-async fn ptr_names(resolver: &TokioResolver, ip: IpAddr) -> Vec<String> {
-    resolver
-        .reverse_lookup(ip)
-        .await
-        .map(|l| {
-            l.answers()
-                .iter()
-                .filter_map(|r| match &r.data {
-                    RData::PTR(p) => Some(p.0.to_ascii().trim_end_matches('.').to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// MX: present, targets are host names (not IPs, not CNAMEs) with addresses; null MX.
@@ -114,32 +109,10 @@ pub async fn check_mx(
     input: &Input,
 ) -> (Vec<Finding>, Vec<(String, Vec<IpAddr>)>) {
     let d = &input.domain;
-    let publish = format!("{d}. IN MX 10 {}.", input.hostname);
-    let lookup = r.mx_lookup(format!("{d}.")).await;
-    let mut mx: Vec<(u16, String)> = match &lookup {
-        Ok(l) => l
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::MX(m) => Some((
-                    m.preference,
-                    m.exchange.to_ascii().trim_end_matches('.').to_string(),
-                )),
-                _ => None,
-            })
-            .collect(),
-        Err(e) if e.is_no_records_found() => Vec::new(),
-        Err(e) => {
-            return (
-                vec![f(
-                    "MX",
-                    Status::Fail,
-                    format!("lookup failed: {e}"),
-                    "check that the domain's name servers answer",
-                )],
-                Vec::new(),
-            );
-        }
+    let publish = format!("{d}. IN MX 10 {}.", input.mail_host());
+    let mut mx = match lookup::mx(r, d).await {
+        Ok(mx) => mx,
+        Err(e) => return (vec![error("MX", &e)], Vec::new()),
     };
     mx.sort();
     if mx.is_empty() {
@@ -179,22 +152,17 @@ pub async fn check_mx(
             ));
             continue;
         }
-        let cname = r
-            .lookup(
-                format!("{host}."),
-                hickory_resolver::proto::rr::RecordType::CNAME,
-            )
-            .await
-            .map(|l| {
-                l.answers()
-                    .iter()
-                    .any(|r| matches!(r.data, RData::CNAME(_)))
-            })
-            .unwrap_or(false);
+        let (cname, ips) = tokio::join!(lookup::is_cname(r, host), lookup::addresses(r, host));
+        let (cname, ips) = match (cname, ips) {
+            (Ok(c), Ok(i)) => (c, i),
+            (Err(e), _) | (_, Err(e)) => {
+                out.push(error("MX", &e));
+                continue;
+            }
+        };
         if cname {
             out.push(f("MX", Status::Fail, format!("MX {host} is a CNAME"), format!("RFC 2181 §10.3: point the MX at the canonical name, or make {host} an A/AAAA record")));
         }
-        let ips = addresses(r, host).await;
         if ips.is_empty() {
             out.push(f(
                 "MX",
@@ -211,76 +179,12 @@ pub async fn check_mx(
     (out, hosts)
 }
 
-/// PTR of every MX host address, forward-confirmed; and this server's own PTR vs HELO name.
-pub async fn check_ptr(
-    r: &TokioResolver,
-    input: &Input,
-    hosts: &[(String, Vec<IpAddr>)],
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut targets: Vec<(IpAddr, Option<String>)> = Vec::new();
-    for (host, ips) in hosts {
-        for ip in ips {
-            if seen.insert(*ip) {
-                targets.push((*ip, Some(host.clone())));
-            }
-        }
-    }
-    for ip in &input.ips {
-        if seen.insert(*ip) {
-            targets.push((*ip, None));
-        }
-    }
-    for (ip, host) in targets {
-        let expect = host.clone().unwrap_or_else(|| input.hostname.clone());
-        let names = ptr_names(r, ip).await;
-        let ask = format!(
-            "ask your provider for {}. IN PTR {expect}.",
-            reverse_name(ip)
-        );
-        if names.is_empty() {
-            out.push(f(
-                "PTR",
-                Status::Fail,
-                format!("{ip} has no PTR record"),
-                ask,
-            ));
-            continue;
-        }
-        let mut confirmed = None;
-        for n in &names {
-            if addresses(r, n).await.contains(&ip) {
-                confirmed = Some(n.clone());
-                break;
-            }
-        }
-        match confirmed {
-            None => out.push(f(
-                "PTR",
-                Status::Fail,
-                format!("{ip} → {} does not resolve back to {ip}", names.join(", ")),
-                format!("publish {}. IN A {ip}, or {ask}", names[0]),
-            )),
-            Some(n) if input.ips.contains(&ip) && !n.eq_ignore_ascii_case(&input.hostname) => out
-                .push(f(
-                    "PTR",
-                    Status::Warn,
-                    format!("{ip} → {n}, but this server says HELO {}", input.hostname),
-                    format!("{ask}, or `mailctl config set hostname {n}`"),
-                )),
-            Some(n) => out.push(f("PTR", Status::Pass, format!("{ip} → {n} → {ip}"), "")),
-        }
-    }
-    out
-}
-
 pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let d = &input.domain;
     let publish = format!("publish {d}. IN TXT \"v=spf1 mx -all\"");
     let recs = match spf::spf_records(r, d).await {
         Ok(v) => v,
-        Err(e) => return vec![f("SPF", Status::Fail, format!("lookup failed: {e}"), "")],
+        Err(e) => return vec![error("SPF", &e)],
     };
     match recs.len() {
         0 => return vec![f("SPF", Status::Fail, "no v=spf1 record", publish)],
@@ -295,9 +199,12 @@ pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
         }
     }
     let mut a = spf::Analysis::default();
-    spf::analyse(r, recs[0].clone(), 0, &mut a).await;
+    spf::analyse(r, d.clone(), recs[0].clone(), 0, &mut a).await;
     let tree = a.tree.join("\n");
     let mut out = Vec::new();
+    if !a.failed.is_empty() {
+        out.push(error("SPF", &Failed(a.failed.join("; "))));
+    }
     if !a.errors.is_empty() {
         out.push(f(
             "SPF",
@@ -321,8 +228,12 @@ pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
         out.push(f(
             "SPF",
             Status::Fail,
-            format!("{} void lookups (limit 2)", a.void_lookups),
-            "remove terms that point at names without records",
+            format!(
+                "{} void lookups (limit 2, RFC 7208 §4.6.4: receivers return permerror): {}",
+                a.void_lookups,
+                a.voids.join(", ")
+            ),
+            "remove the terms that point at names without records",
         ));
     }
     match a.all {
@@ -351,12 +262,19 @@ pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
         let res = auth
             .verify_spf(mail_auth::spf::verify::SpfParameters::verify_mail_from(
                 *ip,
-                &input.hostname,
-                &input.hostname,
+                &input.mail_host(),
+                &input.mail_host(),
                 &sender,
             ))
             .await;
-        if res.result() != mail_auth::SpfResult::Pass {
+        if res.result() == mail_auth::SpfResult::TempError {
+            out.push(error(
+                "SPF",
+                &Failed(format!(
+                    "the verdict for {sender} at {ip} got a temporary DNS error"
+                )),
+            ));
+        } else if res.result() != mail_auth::SpfResult::Pass {
             out.push(f(
                 "SPF",
                 Status::Fail,
@@ -389,8 +307,15 @@ pub async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
             format!("`mailctl dkim generate {d}` and publish the record it prints"),
         )];
     }
+    let looked = futures_util::future::join_all(
+        input
+            .selectors
+            .iter()
+            .map(|sel| async move { lookup::txt(r, &format!("{sel}._domainkey.{d}")).await }),
+    )
+    .await;
     let mut out = Vec::new();
-    for sel in &input.selectors {
+    for (sel, looked) in input.selectors.iter().zip(looked) {
         let name = format!("{sel}._domainkey.{d}");
         let held = input.keys.iter().find(|k| &k.selector == sel);
         let publish = held
@@ -401,10 +326,10 @@ pub async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
                 )
             })
             .unwrap_or_default();
-        let recs = match txt(r, &name).await {
+        let recs = match looked {
             Ok(v) => v,
             Err(e) => {
-                out.push(f("DKIM", Status::Fail, e, ""));
+                out.push(error("DKIM", &e));
                 continue;
             }
         };
@@ -485,197 +410,76 @@ pub async fn check_dkim(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     out
 }
 
-pub async fn check_dmarc(r: &TokioResolver, input: &Input) -> Vec<Finding> {
-    let d = &input.domain;
-    let publish =
-        format!("publish _dmarc.{d}. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:postmaster@{d}\"");
-    let recs: Vec<String> = match txt(r, &format!("_dmarc.{d}")).await {
-        Ok(v) => v
-            .into_iter()
-            .filter(|t| t.trim_start().to_ascii_uppercase().starts_with("V=DMARC1"))
-            .collect(),
-        Err(e) => return vec![f("DMARC", Status::Fail, e, "")],
-    };
-    if recs.is_empty() {
-        return vec![f(
-            "DMARC",
-            Status::Fail,
-            format!("no DMARC record at _dmarc.{d}"),
-            publish,
-        )];
-    }
-    if recs.len() > 1 {
-        return vec![f(
-            "DMARC",
-            Status::Fail,
-            format!("{} DMARC records", recs.len()),
-            format!("keep exactly one: {publish}"),
-        )];
-    }
-    let rec = &recs[0];
-    let mut policy = None;
-    let mut errors = Vec::new();
-    for tag in rec.split(';').map(str::trim).filter(|t| !t.is_empty()) {
-        let Some((k, v)) = tag.split_once('=') else {
-            errors.push(format!("'{tag}' is not tag=value"));
-            continue;
-        };
-        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-        match k.as_str() {
-            "v" => {}
-            "p" | "sp" => {
-                if !["none", "quarantine", "reject"].contains(&v.to_ascii_lowercase().as_str()) {
-                    errors.push(format!("{k}={v} is not none, quarantine or reject"));
-                } else if k == "p" {
-                    policy = Some(v.to_ascii_lowercase());
-                }
-            }
-            "rua" | "ruf" => {
-                for uri in v.split(',') {
-                    let addr = uri
-                        .trim()
-                        .strip_prefix("mailto:")
-                        .map(|a| a.split('!').next().unwrap_or(a));
-                    if addr
-                        .and_then(|a| crate::core::Address::parse(a).ok())
-                        .is_none()
-                    {
-                        errors.push(format!("{k} '{uri}' is not a mailto: address"));
-                    }
-                }
-            }
-            "adkim" | "aspf" => {
-                if !["r", "s"].contains(&v) {
-                    errors.push(format!("{k}={v} is not r or s"));
-                }
-            }
-            "pct" => {
-                if v.parse::<u8>().ok().filter(|p| *p <= 100).is_none() {
-                    errors.push(format!("pct={v} is not 0-100"));
-                }
-            }
-            "fo" | "rf" | "ri" | "np" | "t" | "psd" => {}
-            other => errors.push(format!("unknown tag '{other}'")),
-        }
-    }
-    if policy.is_none() {
-        errors.push("no p= policy".into());
-    }
-    if !errors.is_empty() {
-        return vec![f(
-            "DMARC",
-            Status::Fail,
-            format!("{rec}: {}", errors.join("; ")),
-            publish,
-        )];
-    }
-    match policy.as_deref() {
-        Some("none") => vec![f(
-            "DMARC",
-            Status::Warn,
-            format!("{rec} (p=none only monitors)"),
-            "once reports look clean, move to p=quarantine, then p=reject",
-        )],
-        _ => vec![f("DMARC", Status::Pass, rec.clone(), "")],
-    }
-}
-
 async fn check_sts_rpt(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let d = &input.domain;
     let mut out = Vec::new();
-    match txt(r, &format!("_mta-sts.{d}"))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t.starts_with("v=STSv1"))
-    {
-        Some(t) if t.contains("id=") => out.push(f("MTA-STS", Status::Info, t, "")),
-        Some(t) => out.push(f(
+    let (sts_name, rpt_name) = (format!("_mta-sts.{d}"), format!("_smtp._tls.{d}"));
+    let (sts, rpt) = tokio::join!(lookup::txt(r, &sts_name), lookup::txt(r, &rpt_name));
+    match sts.map(|v| v.into_iter().find(|t| t.starts_with("v=STSv1"))) {
+        Err(e) => out.push(error("MTA-STS", &e)),
+        Ok(Some(t)) if t.contains("id=") => out.push(f("MTA-STS", Status::Info, t, "")),
+        Ok(Some(t)) => out.push(f(
             "MTA-STS",
             Status::Warn,
             format!("{t} (no id=)"),
             "add an id= that changes with the policy",
         )),
-        None => out.push(f(
+        Ok(None) => out.push(f(
             "MTA-STS",
             Status::Info,
             "not published (optional)",
             "needs a policy at https://mta-sts.DOMAIN/.well-known/mta-sts.txt as well",
         )),
     }
-    match txt(r, &format!("_smtp._tls.{d}"))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t.starts_with("v=TLSRPTv1"))
-    {
-        Some(t) if t.contains("rua=") => out.push(f("TLS-RPT", Status::Info, t, "")),
-        Some(t) => out.push(f(
+    let publish =
+        format!("publish _smtp._tls.{d}. IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@{d}\"");
+    match rpt.map(|v| v.into_iter().find(|t| t.starts_with("v=TLSRPTv1"))) {
+        Err(e) => out.push(error("TLS-RPT", &e)),
+        Ok(Some(t)) if t.contains("rua=") => out.push(f("TLS-RPT", Status::Info, t, "")),
+        Ok(Some(t)) => out.push(f(
             "TLS-RPT",
             Status::Warn,
             format!("{t} (no rua=)"),
-            format!("publish _smtp._tls.{d}. IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@{d}\""),
+            publish,
         )),
-        None => out.push(f(
+        Ok(None) => out.push(f(
             "TLS-RPT",
             Status::Info,
             "not published (optional)",
-            format!("publish _smtp._tls.{d}. IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@{d}\""),
+            publish,
         )),
     }
     out
 }
 
-/// Looks an address up in each blocklist zone; a 127.0.0.x answer means listed.
-pub async fn blocklists(r: &TokioResolver, ips: &[IpAddr], zones: &[String]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for ip in ips {
-        let rev = reverse_name(*ip);
-        let base = rev
-            .trim_end_matches(".in-addr.arpa")
-            .trim_end_matches(".ip6.arpa")
-            .to_string();
-        for zone in zones {
-            let name = format!("{base}.{zone}.");
-            match r.ipv4_lookup(name.as_str()).await {
-                Ok(l)
-                    if l.answers()
-                        .iter()
-                        .any(|a| matches!(&a.data, RData::A(a) if a.0.octets()[0] == 127)) =>
-                {
-                    let reason = txt(r, &name).await.unwrap_or_default().join(" ");
-                    out.push(f(
-                        "blocklist",
-                        Status::Fail,
-                        format!(
-                            "{ip} is listed on {zone}{}",
-                            if reason.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {reason}")
-                            }
-                        ),
-                        format!("follow {zone}'s delisting procedure after fixing the cause"),
-                    ));
-                }
-                Ok(_) | Err(_) => out.push(f(
-                    "blocklist",
-                    Status::Pass,
-                    format!("{ip} not listed on {zone}"),
-                    "",
-                )),
-            }
-        }
-    }
-    out
-}
-
-/// Runs every check concurrently.
+/// Runs every check concurrently. This server's own PTR does not wait for the MX lookup:
+/// with a dead resolver each chain of lookups costs its timeouts, so chains stay short.
 pub async fn run(r: &TokioResolver, input: &Input) -> Vec<Finding> {
     let (mx_ptr, spf, dkim, dmarc, sts, bl) = tokio::join!(
         async {
-            let (mut out, hosts) = check_mx(r, input).await;
-            out.extend(check_ptr(r, input, &hosts).await);
+            // Without a HELO name the MX hosts decide what this server's PTR should say.
+            let ((mut out, hosts), own) = if input.hostname.is_some() {
+                tokio::join!(check_mx(r, input), check_ptr(r, input, &[]))
+            } else {
+                (check_mx(r, input).await, Vec::new())
+            };
+            let done = if input.hostname.is_some() {
+                input.ips.clone()
+            } else {
+                Vec::new()
+            };
+            let mut rest: Vec<IpAddr> = Vec::new();
+            for ip in input
+                .ips
+                .iter()
+                .chain(hosts.iter().flat_map(|(_, ips)| ips))
+            {
+                if !done.contains(ip) && !rest.contains(ip) {
+                    rest.push(*ip);
+                }
+            }
+            out.extend(own);
+            out.extend(ptr::check_addresses(r, input, &rest, &hosts).await);
             out
         },
         check_spf(r, input),

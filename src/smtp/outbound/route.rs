@@ -9,7 +9,6 @@
 use std::net::{IpAddr, SocketAddr};
 
 use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::RData;
@@ -34,32 +33,7 @@ pub enum RouteError {
 
 /// A resolver from `dns.nameserver` (`ADDR:PORT` list), or the system's when empty.
 pub fn resolver(nameservers: &[SocketAddr]) -> Result<TokioResolver, String> {
-    if nameservers.is_empty() {
-        return TokioResolver::builder_tokio()
-            .and_then(|b| b.build())
-            .map_err(|e| format!("cannot read the system resolver configuration: {e}"));
-    }
-    let servers = nameservers
-        .iter()
-        .map(|sa| {
-            // ConnectionConfig is non_exhaustive: start from the defaults and set the port.
-            let mut udp = ConnectionConfig::udp();
-            udp.port = sa.port();
-            let mut tcp = ConnectionConfig::tcp();
-            tcp.port = sa.port();
-            NameServerConfig::new(sa.ip(), true, vec![udp, tcp])
-        })
-        .collect();
-    let mut opts = ResolverOpts::default();
-    opts.timeout = std::time::Duration::from_secs(5);
-    opts.attempts = 2;
-    hickory_resolver::Resolver::builder_with_config(
-        ResolverConfig::from_parts(None, vec![], servers),
-        hickory_resolver::net::runtime::TokioRuntimeProvider::default(),
-    )
-    .with_options(opts)
-    .build()
-    .map_err(|e| format!("cannot build the resolver: {e}"))
+    crate::dns::resolver(nameservers, crate::dns::Purpose::Delivery)
 }
 
 /// How a failed lookup should be treated.
