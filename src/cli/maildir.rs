@@ -61,20 +61,38 @@ pub enum Cmd {
         #[arg(long)]
         repair: bool,
     },
-    /// Import an mbox file into a mailbox folder.
+    /// Import an mbox file into a mailbox folder (files 0600, as delivery writes them).
+    ///
+    /// mbox comes in two variants that differ only in how a body line starting with "From "
+    /// is quoted. mboxrd (mutt, Dovecot, export-mbox) adds a '>' to "From " and to every
+    /// ">From ", ">>From " line, so import removes one again and the round trip is exact.
+    /// mboxo (Python's mailbox module, older mail programs) quotes only "From ", so a ">From "
+    /// line cannot be told from a quoted one: import keeps it as it is. With the default
+    /// --format auto, a file without any ">From " line is imported (both read the same); a
+    /// file with such lines is refused until you say which variant wrote it.
+    #[command(after_help = "Examples:\n  mailctl maildir import-mbox alice@example.org old.mbox --folder Archive\n  python-export | mailctl maildir import-mbox alice@example.org - --format mboxo")]
     ImportMbox {
+        /// The mailbox (an address of this server).
         address: String,
+        /// The mbox file; - reads it from stdin. Its first line must start with "From ".
         file: PathBuf,
+        /// Folder to import into (INBOX, Archive/2024); created if missing.
         #[arg(long, default_value = "INBOX")]
         folder: String,
-        #[arg(long, value_enum, default_value = "mboxrd")]
+        /// mbox variant: auto, mboxrd or mboxo (see above).
+        #[arg(long, value_enum, default_value = "auto")]
         format: mbox::Format,
     },
     /// Export a mailbox folder to an mbox file (- for stdout).
     ExportMbox {
+        /// The mailbox (an address of this server).
         address: String,
+        /// Folder to export (INBOX, Sent, Archive/2024).
         folder: String,
+        /// The mbox file to write; - writes to stdout.
         file: PathBuf,
+        /// mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only
+        /// "From " lines; auto is mboxrd).
         #[arg(long, value_enum, default_value = "mboxrd")]
         format: mbox::Format,
     },
@@ -330,15 +348,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 &Address::parse(&address).map_err(|e| Fail::usage(format!("{address}: {e}")))?,
             );
             let dir = folder::folder_path(&root, &folder).map_err(|e| Fail::usage(e.0))?;
-            crate::maildir::deliver::ensure(&root)?;
-            let len = std::fs::metadata(&file)
+            crate::maildir::deliver::ensure(&root)
+                .map_err(|e| Fail::new(format!("{}: {e}", root.display())))?;
+            // stdin is read twice (detect, then import): keep it in a private temporary file.
+            let spooled = if file.as_os_str() == "-" {
+                let mut t = tempfile::NamedTempFile::new()?;
+                std::io::copy(&mut std::io::stdin().lock(), t.as_file_mut())?;
+                Some(t)
+            } else {
+                None
+            };
+            let src: &Path = spooled.as_ref().map(|t| t.path()).unwrap_or(&file);
+            let len = std::fs::metadata(src)
                 .map_err(|e| Fail::new(format!("{}: {e}", file.display())))?
                 .len();
             let pb = output::byte_progress(len, "importing", ctx.progress());
-            let s = mbox::import(&file, &dir, format, |bytes, msgs| {
+            let s = mbox::import(src, &dir, format, |bytes, msgs| {
                 pb.set_position(bytes);
                 pb.set_message(format!("importing ({msgs} messages)"));
-            })?;
+            })
+            .map_err(|e| import_fail(&file, e))?;
             pb.finish_and_clear();
             if ctx.json {
                 output::json(
@@ -605,6 +634,24 @@ fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
         .find(|e| e.name.unique == unique)
         .map(|e| e.path)
         .ok_or_else(|| Fail::new(format!("UID {uid} was just expunged")).into())
+}
+
+/// The CLI's words for a failed import.
+fn import_fail(file: &Path, e: mbox::ImportError) -> anyhow::Error {
+    let what = format!("{}: {e}", file.display());
+    match e {
+        mbox::ImportError::NotMbox(_) => Fail::hint(
+            what,
+            "an mbox starts with a 'From sender date' line; for a single message use `sendmail`, for a Maildir copy the files",
+        )
+        .into(),
+        mbox::ImportError::Ambiguous(_) => Fail::hint(
+            what,
+            "say which variant wrote it: --format mboxrd (mutt, Dovecot, mailctl export-mbox) or --format mboxo (Python's mailbox module, older mail programs); see `mailctl maildir import-mbox --help`",
+        )
+        .into(),
+        mbox::ImportError::Io(_) => Fail::new(what).into(),
+    }
 }
 
 /// Drift between the Maildir and its index, if it has one; `repair` syncs the index.

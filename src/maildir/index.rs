@@ -212,10 +212,17 @@ pub fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
 /// unique names moved; a file another session moved first is simply not ours.
 fn move_new(dir: &Path) -> Vec<String> {
     let mut moved = Vec::new();
+    if !super::safe::is_real_dir(&dir.join("new")) || !super::safe::is_real_dir(&dir.join("cur")) {
+        return moved;
+    }
     let Ok(rd) = std::fs::read_dir(dir.join("new")) else {
         return moved;
     };
     for e in rd.flatten() {
+        // Links and other non-files stay where they are for `check` to report.
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
         let Some(file) = e.file_name().to_str().map(str::to_string) else {
             continue;
         };
@@ -224,7 +231,7 @@ fn move_new(dir: &Path) -> Vec<String> {
         };
         let flags = name.flags.clone().unwrap_or_default();
         let dest = dir.join("cur").join(name.with_flags(&flags).to_string());
-        if dest.exists() {
+        if std::fs::symlink_metadata(&dest).is_ok() {
             continue;
         }
         if std::fs::rename(e.path(), &dest).is_ok() {
@@ -418,7 +425,7 @@ impl Index {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for e in new {
-                let md = std::fs::metadata(&e.path).ok();
+                let md = std::fs::symlink_metadata(&e.path).ok();
                 let size = e
                     .name
                     .size

@@ -10,4 +10,5 @@ pub mod folder;
 pub mod index;
 pub mod mbox;
 pub mod name;
+pub mod safe;
 pub mod utf7;
