@@ -55,9 +55,17 @@ pub enum Cmd {
     },
     /// Rebuild the account's UID index from its Maildir, keeping the UIDs of existing messages.
     Reindex { address: String },
-    /// Find what is wrong; with --repair, fix what is safe (never deletes a message).
+    /// Find what is wrong; with --repair, fix what is safe (never deletes anything).
+    ///
+    /// Prints a summary per kind of problem with a few examples; --json lists every one.
+    /// Exit status 1 while a problem is left unrepaired.
     Check {
+        /// A Maildir path, or an address of this server.
         target: String,
+        /// Fix what is safe: recreate missing directories, normalise names and flags, narrow
+        /// permissions, sync the index; move links, stale tmp files and files that are not
+        /// messages (dot files, empty files, no header) to lost+found/ in the Maildir root,
+        /// where clients do not see them.
         #[arg(long)]
         repair: bool,
     },
@@ -305,38 +313,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Check { target, repair } => {
             let root = resolve(ctx, &target)?;
-            let mut found = check::check(&root, repair)?;
+            let mut found = check::check(&root, repair)
+                .map_err(|e| Fail::new(format!("{}: {e}", root.display())))?;
             found.extend(index_drift(&root, repair)?);
-            let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
-            if ctx.json {
-                output::json(
-                    &serde_json::json!({ "maildir": root, "problems": found, "remaining": remaining }),
-                )?;
-            } else if found.is_empty() {
-                output::print(&format!("{}: no problems found", root.display()))?;
-            } else {
-                output::print(&output::table(
-                    &["FOLDER", "PROBLEM", "FILE", "DETAIL", "REPAIRED"],
-                    found.iter().map(|p| {
-                        vec![
-                            p.folder.clone(),
-                            p.kind.to_string(),
-                            p.path.clone(),
-                            p.detail.clone(),
-                            p.repaired.clone().unwrap_or_else(|| "-".into()),
-                        ]
-                    }),
-                ))?;
-                if !repair {
-                    output::print(
-                        "run again with --repair to fix what is safe (nothing is deleted)",
-                    )?;
-                }
-            }
-            if remaining > 0 {
-                return Err(Exit(1).into());
-            }
-            Ok(())
+            check_report(ctx, &root, &found, repair)
         }
         Cmd::ImportMbox {
             address,
@@ -636,6 +616,49 @@ fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| Fail::new(format!("UID {uid} was just expunged")).into())
 }
 
+/// `check`'s report: a summary per kind of problem (count, a few examples) for people, the
+/// full list with `--json`. Exit 1 while anything is left unrepaired.
+fn check_report(ctx: &Ctx, root: &Path, found: &[check::Problem], repair: bool) -> anyhow::Result<()> {
+    let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
+    let summary = check::summarize(found, 3);
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "maildir": root, "problems": found, "summary": summary, "remaining": remaining,
+        }))?;
+    } else if found.is_empty() {
+        output::print(&format!("{}: no problems found", root.display()))?;
+    } else {
+        let mut text = format!(
+            "{}: {} problem(s) of {} kind(s){}\n",
+            root.display(),
+            found.len(),
+            summary.len(),
+            if repair { format!(", {} repaired", found.len() - remaining) } else { String::new() }
+        );
+        for s in &summary {
+            text.push_str(&format!("\n{} ({}", s.kind, s.count));
+            if repair {
+                text.push_str(&format!(", {} repaired", s.repaired));
+            }
+            text.push_str(&format!("): {}\n", s.detail));
+            for e in &s.examples {
+                text.push_str(&format!("    {e}\n"));
+            }
+            if s.count > s.examples.len() {
+                text.push_str(&format!("    ... and {} more (--json lists all)\n", s.count - s.examples.len()));
+            }
+        }
+        if !repair {
+            text.push_str("\nrun again with --repair to fix what is safe (nothing is deleted; what is not a message goes to lost+found/)");
+        }
+        output::print(text.trim_end())?;
+    }
+    if remaining > 0 {
+        return Err(Exit(1).into());
+    }
+    Ok(())
+}
+
 /// The CLI's words for a failed import.
 fn import_fail(file: &Path, e: mbox::ImportError) -> anyhow::Error {
     let what = format!("{}: {e}", file.display());
@@ -662,6 +685,14 @@ fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>>
     let mut ix = Index::open(root)?;
     let mut out = Vec::new();
     for f in folder::folders(root)? {
+        // Mail delivered since the last scan is not drift: the index knows its directories
+        // changed and reads them on the next scan. --repair does that scan now.
+        if !ix.is_current(&f.name, &f.path)? {
+            if repair {
+                ix.sync(&f.name, &f.path)?;
+            }
+            continue;
+        }
         let (unindexed, missing) = ix.drift(&f.name, &f.path)?;
         if unindexed + missing == 0 {
             continue;

@@ -330,6 +330,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     if orphans > 0 {
         tracing::info!("removed {orphans} spool files that were never acknowledged");
     }
+    // maildir(5): tmp/ files over 36 h old are abandoned deliveries; hourly, off the runtime.
+    crate::maildir::sweep::start(data_dir.mail_root(), Duration::from_secs(3600))?;
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
     // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
     // must not point back to.

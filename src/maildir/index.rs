@@ -501,6 +501,24 @@ impl Index {
             .optional()
     }
 
+    /// Whether the index claims to be in line with the folder: the mtimes of new/ and cur/
+    /// are the settled ones of its last scan, so the next scan will not read them. Only
+    /// then is a difference between files and rows drift; otherwise (mail just delivered,
+    /// a client renamed a file) the next scan reads the directories and catches up.
+    pub fn is_current(&self, name: &str, dir: &Path) -> rusqlite::Result<bool> {
+        let row: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.is_some_and(|(n, c)| {
+            n != 0 && n == mtime_ns(&dir.join("new")) && c == mtime_ns(&dir.join("cur"))
+        }))
+    }
+
     /// (files not in the index, index rows without a file) for a folder, without changing
     /// anything.
     pub fn drift(&self, name: &str, dir: &Path) -> rusqlite::Result<(u64, u64)> {

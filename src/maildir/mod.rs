@@ -11,4 +11,5 @@ pub mod index;
 pub mod mbox;
 pub mod name;
 pub mod safe;
+pub mod sweep;
 pub mod utf7;
