@@ -129,6 +129,30 @@ print("ok")
         &[&server.port("pop3"), pop3::PASSWORD, MARKER],
     );
     assert!(out.contains("ok"), "{out}\n{}", server.log());
+    // cur/ itself a link to a directory of real files elsewhere: not served either.
+    let elsewhere = d.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::copy(&target, elsewhere.join("1700000003.M4P4Q4.x:2,S")).unwrap();
+    std::fs::rename(md.join("cur"), d.join("real-cur")).unwrap();
+    symlink(&elsewhere, md.join("cur")).unwrap();
+    let out = pop3::python(
+        r#"
+import poplib, sys
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
+p.user("alice@example.test")
+try:
+    p.pass_(sys.argv[2])
+except poplib.error_proto as e:
+    print("refused", e); sys.exit(0)
+count, _ = p.stat()
+for i in range(1, count + 1):
+    data = b"\n".join(p.retr(i)[1])
+    assert sys.argv[3].encode() not in data, data
+print("ok")
+"#,
+        &[&server.port("pop3"), pop3::PASSWORD, MARKER],
+    );
+    assert!(out.contains("ok") || out.contains("refused"), "{out}");
 }
 
 #[test]
