@@ -116,7 +116,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_see
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "remove" -d 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "list" -d 'List mailboxes'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -f -a "passwd" -d 'Change a mailbox\'s password'
@@ -127,14 +127,16 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_see
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-hash -d 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l quota -d 'Mailbox size limit, e.g. 2G or 500M (default: none)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l reuse-maildir -d 'Give the new user the Maildir that already exists for this address, with all its mail'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l random-password -d 'Generate a random password and print it once'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l purge -d 'Also delete the Maildir with all its mail'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l keep-mail -d 'Leave the Maildir where it is (a later `user add` must then say --reuse-maildir)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l purge -d 'Delete the Maildir with all its mail'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail (repeat for more)'
@@ -179,7 +181,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List mailboxes'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change a mailbox\'s password'
@@ -197,10 +199,11 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_se
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List aliases with their destinations'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -l force -d 'Allow an alias that diverts a mailbox\'s mail away from it'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand alias; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and requested data'
@@ -367,8 +370,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "ls" -d 'The messages of a folder: date, from, subject, flags, size, file'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "show" -d 'One message: the headers that matter, its MIME tree, and its text'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "reindex" -d 'Rebuild the account\'s UID index from its Maildir, keeping the UIDs of existing messages'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "export-mbox" -d 'Export a mailbox folder to an mbox file (- for stdout)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and not __fish_seen_subcommand_from walk ls show reindex check import-mbox export-mbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from walk" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
@@ -403,32 +406,34 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from reindex" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from reindex" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -l repair
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -l repair -d 'Fix what is safe: recreate missing directories, normalise names and flags, narrow permissions, sync the index; move links, stale tmp files and files that are not messages (dot files, empty files, no header) to lost+found/ in the Maildir root, where clients do not see them'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l folder -r
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l format -r -f -a "mboxrd\t''
-mboxo\t''"
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l folder -d 'Folder to import into (INBOX, Archive/2024); created if missing' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l format -d 'mbox variant: auto, mboxrd or mboxo (see above)' -r -f -a "auto\t'Decide from the file: with no `>From ` line both variants read the same; with one, refuse to guess'
+mboxrd\t'`>+From ` lines lose one `>` (mutt, Dovecot, `mailctl maildir export-mbox`)'
+mboxo\t'`>From ` lines are kept (Python\'s mailbox module, older mail programs)'"
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l format -r -f -a "mboxrd\t''
-mboxo\t''"
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l format -d 'mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only "From " lines; auto is mboxrd)' -r -f -a "auto\t'Decide from the file: with no `>From ` line both variants read the same; with one, refuse to guess'
+mboxrd\t'`>+From ` lines lose one `>` (mutt, Dovecot, `mailctl maildir export-mbox`)'
+mboxo\t'`>From ` lines are kept (Python\'s mailbox module, older mail programs)'"
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "walk" -d 'The folder tree with message counts, unread, flagged, deleted, sizes and dates'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "ls" -d 'The messages of a folder: date, from, subject, flags, size, file'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "show" -d 'One message: the headers that matter, its MIME tree, and its text'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "reindex" -d 'Rebuild the account\'s UID index from its Maildir, keeping the UIDs of existing messages'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "export-mbox" -d 'Export a mailbox folder to an mbox file (- for stdout)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
@@ -579,7 +584,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "list" -d 'List served domains with user and alias counts'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "show" -d 'Counts and Maildir size of one domain'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Delete a mailbox. Its Maildir stays unless --purge'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List mailboxes'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Details of one mailbox, including its Maildir usage'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Change a mailbox\'s password'
@@ -606,8 +611,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "ls" -d 'The messages of a folder: date, from, subject, flags, size, file'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "show" -d 'One message: the headers that matter, its MIME tree, and its text'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "reindex" -d 'Rebuild the account\'s UID index from its Maildir, keeping the UIDs of existing messages'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "check" -d 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "import-mbox" -d 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from maildir" -f -a "export-mbox" -d 'Export a mailbox folder to an mbox file (- for stdout)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "check" -d 'Check every record the domain\'s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "mx" -d 'MX records of DOMAIN and the addresses they lead to'
