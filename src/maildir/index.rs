@@ -248,7 +248,11 @@ impl Index {
 
     /// Opens (creating or migrating if needed) the index of the Maildir at `root`.
     pub fn open(root: &Path) -> rusqlite::Result<Index> {
-        let mut conn = Connection::open(Self::path(root))?;
+        // NOFOLLOW: an index planted as a link to another file is refused, not written to.
+        let mut conn = Connection::open_with_flags(
+            Self::path(root),
+            rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
@@ -662,5 +666,17 @@ mod tests {
         let mut ix = Index::open(root).unwrap();
         let again = ix.sync("INBOX", root).unwrap();
         assert_eq!((again.added, again.uidvalidity), (0, r.uidvalidity));
+    }
+
+    #[test]
+    fn an_index_that_is_a_link_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "not a database\n").unwrap();
+        let root = dir.path().join("md");
+        crate::maildir::deliver::ensure(&root).unwrap();
+        std::os::unix::fs::symlink(&victim, Index::path(&root)).unwrap();
+        assert!(Index::open(&root).is_err());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"not a database\n");
     }
 }

@@ -244,6 +244,12 @@ impl Maildir {
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent)?;
+            // The directory holding the Maildir (a domain's directory, or the Maildir of a
+            // folder) must not be a link either.
+            let md = std::fs::symlink_metadata(parent)?;
+            if !md.file_type().is_dir() {
+                return Err(refused(parent, describe(&md.file_type())));
+            }
         }
         {
             use std::os::unix::fs::DirBuilderExt;
@@ -302,9 +308,11 @@ mod tests {
         std::fs::rename(md.join("cur"), dir.path().join("realcur")).unwrap();
         symlink(dir.path().join("realcur"), md.join("cur")).unwrap();
         assert!(open_message(&md.join("cur/2.b.h:2,")).is_err());
-        // The root itself a link.
+        // The root itself a link, or the directory holding it.
         symlink(&outside, dir.path().join("v")).unwrap();
         assert!(Maildir::open(&dir.path().join("v")).is_err());
+        assert!(Maildir::open(&dir.path().join("v/alice")).is_err());
+        assert!(!outside.join("alice").exists());
         // A FIFO is refused without blocking.
         let fifo = dir.path().join("realcur/3.c.h:2,");
         let c = CString::new(fifo.as_os_str().as_bytes()).unwrap();
