@@ -269,7 +269,12 @@ fn mbox_round_trip_and_python_reads_both() {
     // A '>From ' line makes mboxrd and mboxo differ: no guessing without --format.
     let o = mailctl(
         d,
-        &["maildir", "import-mbox", "a@example.org", mbox.to_str().unwrap()],
+        &[
+            "maildir",
+            "import-mbox",
+            "a@example.org",
+            mbox.to_str().unwrap(),
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -449,7 +454,11 @@ fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
         .path();
     std::fs::rename(&victim, d.join("restored-elsewhere")).unwrap();
     set_mtime(&root.join("cur"), hour_ago);
-    assert_eq!(drift(d), 1, "a row without its file in a current index is drift");
+    assert_eq!(
+        drift(d),
+        1,
+        "a row without its file in a current index is drift"
+    );
 }
 
 /// Runs a Python script with `args`; panics with its output unless it exits 0.
@@ -499,7 +508,11 @@ fn body_of(raw: &[u8]) -> &[u8] {
 fn python_mboxo_imports_byte_identical_from_stdin_and_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(mailctl(d, &["domain", "add", "example.org"]).status.success());
+    assert!(
+        mailctl(d, &["domain", "add", "example.org"])
+            .status
+            .success()
+    );
     // Python's mailbox.mbox writes mboxo: a body line 'From x' becomes '>From x', a body
     // line '>From y' stays. Bodies mix both, at the start, in the middle and at the end.
     let mbox = d.join("py.mbox");
@@ -526,10 +539,23 @@ for key in box.keys():
     let data = std::fs::read(&mbox).unwrap();
     // auto refuses to guess: there are '>From ' lines.
     let o = run_stdin(d, &["maildir", "import-mbox", "a@example.org", "-"], &data);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = run_stdin(
         d,
-        &["--json", "maildir", "import-mbox", "a@example.org", "-", "--format", "mboxo"],
+        &[
+            "--json",
+            "maildir",
+            "import-mbox",
+            "a@example.org",
+            "-",
+            "--format",
+            "mboxo",
+        ],
         &data,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -566,11 +592,21 @@ for key in box.keys():
 fn import_mbox_refuses_what_is_not_an_mbox() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(mailctl(d, &["domain", "add", "example.org"]).status.success());
-    let o = mailctl(d, &["maildir", "import-mbox", "a@example.org", "/etc/passwd"]);
+    assert!(
+        mailctl(d, &["domain", "add", "example.org"])
+            .status
+            .success()
+    );
+    let o = mailctl(
+        d,
+        &["maildir", "import-mbox", "a@example.org", "/etc/passwd"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("not an mbox") && err.contains("From "), "{err}");
+    assert!(
+        err.contains("not an mbox") && err.contains("From "),
+        "{err}"
+    );
     // Without quoted lines, auto imports (both variants read the same).
     let o = run_stdin(
         d,
@@ -578,7 +614,10 @@ fn import_mbox_refuses_what_is_not_an_mbox() {
         b"From x@example.org Thu Nov 20 10:00:00 2025\nSubject: a\n\nbody\n\n",
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(serde_json::from_slice::<Value>(&o.stdout).unwrap()["messages"], 1);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["messages"],
+        1
+    );
 }
 
 #[test]
@@ -590,17 +629,27 @@ fn check_prints_a_summary_not_a_row_per_file() {
     }
     for i in 0..50 {
         // 0644: 50 permission problems.
-        put(&root, &format!("cur/{}.M{i}.host:2,S", 1700000000 + i), "Subject: x\n\nx\n");
+        put(
+            &root,
+            &format!("cur/{}.M{i}.host:2,S", 1700000000 + i),
+            "Subject: x\n\nx\n",
+        );
     }
     put(&root, "cur/.DS_Store", "junk");
     let o = mailctl(dir.path(), &["maildir", "check", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.lines().count() < 20, "{text}");
-    assert!(text.contains("permissions (50)") && text.contains("not-a-message (1)"), "{text}");
+    assert!(
+        text.contains("permissions (50)") && text.contains("not-a-message (1)"),
+        "{text}"
+    );
     let j = json(dir.path(), &["maildir", "check", root.to_str().unwrap()]);
     assert_eq!(j["problems"].as_array().unwrap().len(), 51);
-    let o = mailctl(dir.path(), &["maildir", "check", root.to_str().unwrap(), "--repair"]);
+    let o = mailctl(
+        dir.path(),
+        &["maildir", "check", root.to_str().unwrap(), "--repair"],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(root.join("lost+found").read_dir().unwrap().count() == 1);
     assert_eq!(root.join("cur").read_dir().unwrap().count(), 50);

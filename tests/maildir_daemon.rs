@@ -97,9 +97,7 @@ print("ok")
         server.log()
     );
     // The link in new/ was not moved into cur/ as a message either.
-    assert!(
-        std::fs::symlink_metadata(md.join("new/1700000001.M2P2Q2.evil")).is_ok()
-    );
+    assert!(std::fs::symlink_metadata(md.join("new/1700000001.M2P2Q2.evil")).is_ok());
 }
 
 #[test]
@@ -192,7 +190,11 @@ fn delivery_into_a_linked_maildir_is_refused_and_writes_nothing_outside() {
         n
     };
     assert_eq!(count(&outside), 0, "a message was written through new/");
-    assert_eq!(count(&outside_bob), 0, "a message was written through bob's link");
+    assert_eq!(
+        count(&outside_bob),
+        0,
+        "a message was written through bob's link"
+    );
     // The mail waits in the queue, not lost.
     let q = std::fs::read_dir(d.join("queue")).unwrap().count();
     assert!(q >= 2, "queue has {q} files:\n{}", server.log());
@@ -217,7 +219,11 @@ m.logout()
 "#,
     );
     server.env(&mut cmd);
-    assert!(imap::run(cmd, None, Duration::from_secs(60)).status.success());
+    assert!(
+        imap::run(cmd, None, Duration::from_secs(60))
+            .status
+            .success()
+    );
     assert!(imap::alice_maildir(d).join("mailctl.index.db").exists());
     imap::deliver(&server, 1, "after");
     imap::files(d, "", 3);
@@ -258,5 +264,9 @@ fn stale_tmp_files_are_swept_at_start() {
         server.log()
     );
     assert!(fresh.exists());
-    assert!(server.log().contains("1600000000.M1P1Q1.host"), "{}", server.log());
+    assert!(
+        server.log().contains("1600000000.M1P1Q1.host"),
+        "{}",
+        server.log()
+    );
 }

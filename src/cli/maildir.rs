@@ -78,7 +78,9 @@ pub enum Cmd {
     /// line cannot be told from a quoted one: import keeps it as it is. With the default
     /// --format auto, a file without any ">From " line is imported (both read the same); a
     /// file with such lines is refused until you say which variant wrote it.
-    #[command(after_help = "Examples:\n  mailctl maildir import-mbox alice@example.org old.mbox --folder Archive\n  python-export | mailctl maildir import-mbox alice@example.org - --format mboxo")]
+    #[command(
+        after_help = "Examples:\n  mailctl maildir import-mbox alice@example.org old.mbox --folder Archive\n  python-export | mailctl maildir import-mbox alice@example.org - --format mboxo"
+    )]
     ImportMbox {
         /// The mailbox (an address of this server).
         address: String,
@@ -618,7 +620,12 @@ fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
 
 /// `check`'s report: a summary per kind of problem (count, a few examples) for people, the
 /// full list with `--json`. Exit 1 while anything is left unrepaired.
-fn check_report(ctx: &Ctx, root: &Path, found: &[check::Problem], repair: bool) -> anyhow::Result<()> {
+fn check_report(
+    ctx: &Ctx,
+    root: &Path,
+    found: &[check::Problem],
+    repair: bool,
+) -> anyhow::Result<()> {
     let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
     let summary = check::summarize(found, 3);
     if ctx.json {
@@ -633,7 +640,11 @@ fn check_report(ctx: &Ctx, root: &Path, found: &[check::Problem], repair: bool) 
             root.display(),
             found.len(),
             summary.len(),
-            if repair { format!(", {} repaired", found.len() - remaining) } else { String::new() }
+            if repair {
+                format!(", {} repaired", found.len() - remaining)
+            } else {
+                String::new()
+            }
         );
         for s in &summary {
             text.push_str(&format!("\n{} ({}", s.kind, s.count));
@@ -645,7 +656,10 @@ fn check_report(ctx: &Ctx, root: &Path, found: &[check::Problem], repair: bool) 
                 text.push_str(&format!("    {e}\n"));
             }
             if s.count > s.examples.len() {
-                text.push_str(&format!("    ... and {} more (--json lists all)\n", s.count - s.examples.len()));
+                text.push_str(&format!(
+                    "    ... and {} more (--json lists all)\n",
+                    s.count - s.examples.len()
+                ));
             }
         }
         if !repair {

@@ -157,7 +157,9 @@ impl Checker<'_> {
                     "INBOX",
                     "not-a-directory",
                     &e.path(),
-                    format!("folder {n} is a symbolic link: never followed, its mail is not served"),
+                    format!(
+                        "folder {n} is a symbolic link: never followed, its mail is not served"
+                    ),
                     fixed,
                 );
             }
@@ -238,13 +240,7 @@ impl Checker<'_> {
         }
     }
 
-    fn messages(
-        &mut self,
-        folder: &str,
-        f: &Path,
-        sub: &str,
-        seen: &mut HashMap<String, PathBuf>,
-    ) {
+    fn messages(&mut self, folder: &str, f: &Path, sub: &str, seen: &mut HashMap<String, PathBuf>) {
         let dir = f.join(sub);
         if !is_real_dir(&dir) {
             return;
@@ -455,9 +451,12 @@ impl Checker<'_> {
         }
         if md.mode() & 0o007 != 0 {
             let fixed = if self.repair {
-                std::fs::set_permissions(current, std::fs::Permissions::from_mode(md.mode() & 0o770))
-                    .ok()
-                    .map(|_| "removed access for others".to_string())
+                std::fs::set_permissions(
+                    current,
+                    std::fs::Permissions::from_mode(md.mode() & 0o770),
+                )
+                .ok()
+                .map(|_| "removed access for others".to_string())
             } else {
                 None
             };

@@ -95,7 +95,8 @@ pub fn usage(maildir: &Path) -> io::Result<u64> {
     if let Ok(entries) = fs::read_dir(maildir) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with('.')
-                && e.file_type().is_ok_and(|t| t.is_dir()) {
+                && e.file_type().is_ok_and(|t| t.is_dir())
+            {
                 dirs.push(e.path());
             }
         }

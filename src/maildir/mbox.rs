@@ -54,7 +54,11 @@ pub fn detect(mbox: &Path, format: Format) -> Result<Format, ImportError> {
     let mut line = Vec::with_capacity(256);
     let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
     if n == 0 {
-        return Ok(if format == Format::Auto { Format::Mboxrd } else { format });
+        return Ok(if format == Format::Auto {
+            Format::Mboxrd
+        } else {
+            format
+        });
     }
     if !line.starts_with(b"From ") {
         let shown: String = String::from_utf8_lossy(&line[..line.len().min(40)])
@@ -286,11 +290,7 @@ pub fn import(
 }
 
 /// Moves a finished message from tmp/ to cur/ under a name carrying its size and flags.
-fn finish(
-    mut p: Pending,
-    md: &super::safe::Maildir,
-    summary: &mut Summary,
-) -> std::io::Result<()> {
+fn finish(mut p: Pending, md: &super::safe::Maildir, summary: &mut Summary) -> std::io::Result<()> {
     if !p.header.is_empty() {
         p.out.write_all(&p.header)?;
         p.bytes += p.header.len() as u64;

@@ -298,7 +298,10 @@ mod tests {
         assert!(e.to_string().contains("symbolic link"), "{e}");
         // A regular file is fine.
         std::fs::write(md.join("cur/2.b.h:2,"), "A: b\n\nx\n").unwrap();
-        assert_eq!(read_message(&md.join("cur/2.b.h:2,")).unwrap(), b"A: b\n\nx\n");
+        assert_eq!(
+            read_message(&md.join("cur/2.b.h:2,")).unwrap(),
+            b"A: b\n\nx\n"
+        );
         // new/ a link to a directory outside: opening the Maildir refuses.
         std::fs::remove_dir(md.join("new")).unwrap();
         symlink(&outside, md.join("new")).unwrap();

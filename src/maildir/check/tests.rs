@@ -102,8 +102,14 @@ fn repair_never_makes_a_message_of_a_non_message() {
     put(root.join("cur/.DS_Store"), b"\0\0\0\x01Bud1\0\0");
     put(root.join("new/.hidden"), "Subject: still hidden\n\nx\n");
     put(root.join("cur/1700000002.e.host:2,S"), "");
-    put(root.join("cur/1700000003.f.host:2,"), "just words\nno header\n");
-    put(root.join("cur/1700000004.g.host:2,S"), "Subject: real\n\nx\n");
+    put(
+        root.join("cur/1700000003.f.host:2,"),
+        "just words\nno header\n",
+    );
+    put(
+        root.join("cur/1700000004.g.host:2,S"),
+        "Subject: real\n\nx\n",
+    );
     let found = check(root, false).unwrap();
     assert_eq!(kinds(&found), ["not-a-message"], "{found:#?}");
     assert_eq!(found.len(), 4);
@@ -220,6 +226,9 @@ fn summary_counts_per_kind() {
         .collect();
     let s = summarize(&all, 3);
     assert_eq!(s.len(), 2);
-    assert_eq!((s[0].kind, s[0].count, s[0].examples.len()), ("permissions", 10, 3));
+    assert_eq!(
+        (s[0].kind, s[0].count, s[0].examples.len()),
+        ("permissions", 10, 3)
+    );
     assert_eq!((s[1].kind, s[1].count), ("stale-tmp", 1));
 }
