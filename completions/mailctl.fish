@@ -413,7 +413,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l folder -d 'Folder to import into (INBOX, Archive/2024); created if missing' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l format -d 'mbox variant: auto, mboxrd or mboxo (see above)' -r -f -a "auto\t'Decide from the file: with no `>From ` line both variants read the same; with one, refuse to guess'
-mboxrd\t'`>+From ` lines lose one `>` (mutt, Dovecot, `mailctl maildir export-mbox`)'
+mboxrd\t'`>+From ` lines lose one `>` (what `mailctl maildir export-mbox` writes)'
 mboxo\t'`>From ` lines are kept (Python\'s mailbox module, older mail programs)'"
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -421,7 +421,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from import-mbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l format -d 'mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only "From " lines; auto is mboxrd)' -r -f -a "auto\t'Decide from the file: with no `>From ` line both variants read the same; with one, refuse to guess'
-mboxrd\t'`>+From ` lines lose one `>` (mutt, Dovecot, `mailctl maildir export-mbox`)'
+mboxrd\t'`>+From ` lines lose one `>` (what `mailctl maildir export-mbox` writes)'
 mboxo\t'`>From ` lines are kept (Python\'s mailbox module, older mail programs)'"
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from export-mbox" -l json -d 'Machine-readable output: one JSON document on stdout'

@@ -72,7 +72,7 @@ pub enum Cmd {
     /// Import an mbox file into a mailbox folder (files 0600, as delivery writes them).
     ///
     /// mbox comes in two variants that differ only in how a body line starting with "From "
-    /// is quoted. mboxrd (mutt, Dovecot, export-mbox) adds a '>' to "From " and to every
+    /// is quoted. mboxrd (what export-mbox writes) adds a '>' to "From " and to every
     /// ">From ", ">>From " line, so import removes one again and the round trip is exact.
     /// mboxo (Python's mailbox module, older mail programs) quotes only "From ", so a ">From "
     /// line cannot be told from a quoted one: import keeps it as it is. With the default
@@ -684,7 +684,7 @@ fn import_fail(file: &Path, e: mbox::ImportError) -> anyhow::Error {
         .into(),
         mbox::ImportError::Ambiguous(_) => Fail::hint(
             what,
-            "say which variant wrote it: --format mboxrd (mutt, Dovecot, mailctl export-mbox) or --format mboxo (Python's mailbox module, older mail programs); see `mailctl maildir import-mbox --help`",
+            "say which variant wrote it: --format mboxrd (e.g. written by mailctl export-mbox) or --format mboxo (Python's mailbox module, older mail programs); see `mailctl maildir import-mbox --help`",
         )
         .into(),
         mbox::ImportError::Io(_) => Fail::new(what).into(),

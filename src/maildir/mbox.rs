@@ -17,8 +17,8 @@ const MAX_LINE: u64 = 1 << 20;
 
 /// The two `From `-quoting variants (RFC 4155 §2 leaves it open). Both write a body line
 /// `From x` as `>From x`. mboxrd also adds a `>` to `>From`, `>>From`, ... lines, so reading
-/// removes one `>` from every `>+From ` line and the round trip is exact (our export, mutt,
-/// Dovecot's export). mboxo leaves `>From` lines alone, so a reader cannot tell a quoted
+/// removes one `>` from every `>+From ` line and the round trip is exact (our export writes
+/// it). mboxo leaves `>From` lines alone, so a reader cannot tell a quoted
 /// `From ` from a body's own `>From `: the lines are kept as they are (what Python's
 /// `mailbox.mbox`, which writes mboxo, reads back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -27,7 +27,7 @@ pub enum Format {
     /// Decide from the file: with no `>From ` line both variants read the same; with one,
     /// refuse to guess.
     Auto,
-    /// `>+From ` lines lose one `>` (mutt, Dovecot, `mailctl maildir export-mbox`).
+    /// `>+From ` lines lose one `>` (what `mailctl maildir export-mbox` writes).
     Mboxrd,
     /// `>From ` lines are kept (Python's mailbox module, older mail programs).
     Mboxo,
