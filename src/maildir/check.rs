@@ -52,12 +52,6 @@ pub struct Problem {
     pub repaired: Option<String>,
 }
 
-/// A new unique name for a file in `sub` (with an empty info part in cur/, none in new/).
-fn fresh_name(sub: &str) -> String {
-    let u = super::deliver::unique_name();
-    if sub == "cur" { format!("{u}:2,") } else { u }
-}
-
 struct Checker<'a> {
     root: &'a Path,
     repair: bool,
@@ -294,7 +288,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks the name of a message file; returns where the file is now.
+    /// Checks the name of a message file; with `repair`, renames it once to its canonical
+    /// form (a fresh unique part where the old one is unusable, sorted upper-case flags, in
+    /// the right sub-directory). Returns where the file is now.
     fn name(
         &mut self,
         folder: &str,
@@ -307,104 +303,38 @@ impl Checker<'_> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let fix = |repair: bool, to_sub: &str, new_name: String| -> Option<PathBuf> {
-            if !repair {
-                return None;
-            }
-            let dest = f.join(to_sub).join(new_name);
-            if std::fs::symlink_metadata(&dest).is_ok() {
-                return None;
-            }
-            std::fs::rename(path, &dest).ok().map(|_| dest)
+        let parsed = Name::parse(&file);
+        let unusable = match &parsed {
+            Err(why) => Some(("bad-name", why.0.clone())),
+            Ok(_) if file.contains(' ') => Some((
+                "name-space",
+                "the name contains spaces (scripts and some clients break on it)".to_string(),
+            )),
+            Ok(n) => seen
+                .get(&n.unique)
+                .filter(|first| first.as_path() != path)
+                .map(|first| {
+                    (
+                        "duplicate-name",
+                        format!("same unique name as {}", first.display()),
+                    )
+                }),
         };
-        let said = |d: &Option<PathBuf>| d.as_ref().map(|d| format!("renamed to {}", d.display()));
-        let name = match Name::parse(&file) {
-            Ok(n) if !file.contains(' ') => n,
-            Ok(n) => {
-                // A fresh unique part, the same flags.
-                let keep = Name {
-                    unique: super::deliver::unique_name(),
-                    ..n
-                };
-                let dest = fix(self.repair, sub, keep.to_string());
-                self.push(
-                    folder,
-                    "name-space",
-                    path,
-                    "the name contains spaces (scripts and some clients break on it)".into(),
-                    said(&dest),
-                );
-                return dest.unwrap_or_else(|| path.to_path_buf());
-            }
-            Err(why) => {
-                let dest = fix(self.repair, sub, fresh_name(sub));
-                self.push(folder, "bad-name", path, why.0, said(&dest));
-                return dest.unwrap_or_else(|| path.to_path_buf());
-            }
-        };
-        if let Some(first) = seen.get(&name.unique)
-            && first != path
-        {
-            let renamed = file.replacen(&name.unique, &super::deliver::unique_name(), 1);
-            let dest = fix(self.repair, sub, renamed);
-            let detail = format!("same unique name as {}", first.display());
-            self.push(folder, "duplicate-name", path, detail, said(&dest));
-            return dest.unwrap_or_else(|| path.to_path_buf());
+        let mut name = parsed.unwrap_or(Name {
+            unique: String::new(),
+            flags: None,
+            size: None,
+            time: None,
+        });
+        if unusable.is_some() {
+            name.unique = super::deliver::unique_name();
         }
-        let now = self.info(folder, f, sub, path, &file, &name);
-        // Where it is now: a file moved from new/ to cur/ is not its own duplicate there.
-        seen.insert(name.unique.clone(), now.clone());
-        now
-    }
-
-    /// The info part (`:2,FLAGS`) of a well-formed name: where it belongs and its order.
-    fn info(
-        &mut self,
-        folder: &str,
-        f: &Path,
-        sub: &str,
-        path: &Path,
-        file: &str,
-        name: &Name,
-    ) -> PathBuf {
-        let raw = file.rsplit_once(":2,").map(|(_, fl)| fl);
-        let (kind, detail, to_sub, want) = if sub == "new" && raw.is_some() {
-            (
-                "info-in-new",
-                "a file with flags (':2,') belongs in cur/".to_string(),
-                "cur",
-                self.normal(name).to_string(),
-            )
-        } else if sub == "cur" && raw.is_none() {
-            (
-                "no-info-in-cur",
-                "a file in cur/ needs an info part (':2,')".to_string(),
-                "cur",
-                name.with_flags("").to_string(),
-            )
-        } else if let Some(raw) = raw
-            && !self.keywords
-            && raw.chars().any(|c| "dfprst".contains(c))
-        {
-            (
-                "flags-lowercase",
-                format!("flags '{raw}': Maildir flags are upper-case (DFPRST)"),
-                sub,
-                self.normal(name).to_string(),
-            )
-        } else if let Some(raw) = raw
-            && raw != name.flags.as_deref().unwrap_or("")
-        {
-            (
-                "flags-unsorted",
-                format!("flags '{raw}' are not in ASCII order or repeat a letter"),
-                sub,
-                name.to_string(),
-            )
-        } else {
+        let Some((kind, detail)) = unusable.or_else(|| self.info_problem(sub, &file, &name)) else {
+            seen.insert(name.unique.clone(), path.to_path_buf());
             return path.to_path_buf();
         };
-        let dest = f.join(to_sub).join(&want);
+        let (to_sub, want) = self.canonical(sub, &name);
+        let dest = f.join(to_sub).join(want.to_string());
         let fixed = if self.repair && std::fs::symlink_metadata(&dest).is_err() {
             std::fs::rename(path, &dest)
                 .ok()
@@ -412,13 +342,54 @@ impl Checker<'_> {
         } else {
             None
         };
+        self.push(folder, kind, path, detail, fixed.clone());
         let now = if fixed.is_some() {
             dest
         } else {
             path.to_path_buf()
         };
-        self.push(folder, kind, path, detail, fixed);
+        // Where it is now: a file moved from new/ to cur/ is not its own duplicate there.
+        seen.entry(name.unique).or_insert_with(|| now.clone());
         now
+    }
+
+    /// What is wrong with the info part (`:2,FLAGS`) of a well-formed name, if anything.
+    fn info_problem(&self, sub: &str, file: &str, name: &Name) -> Option<(&'static str, String)> {
+        let raw = file.rsplit_once(":2,").map(|(_, fl)| fl);
+        if sub == "new" && raw.is_some() {
+            return Some((
+                "info-in-new",
+                "a file with flags (':2,') belongs in cur/".into(),
+            ));
+        }
+        if sub == "cur" && raw.is_none() {
+            return Some((
+                "no-info-in-cur",
+                "a file in cur/ needs an info part (':2,')".into(),
+            ));
+        }
+        let raw = raw?;
+        if !self.keywords && raw.chars().any(|c| "dfprst".contains(c)) {
+            return Some((
+                "flags-lowercase",
+                format!("flags '{raw}': Maildir flags are upper-case (DFPRST)"),
+            ));
+        }
+        (raw != name.flags.as_deref().unwrap_or("")).then(|| {
+            (
+                "flags-unsorted",
+                format!("flags '{raw}' are not in ASCII order or repeat a letter"),
+            )
+        })
+    }
+
+    /// Where a message with this name belongs and its normal name: with flags in cur/
+    /// (an empty info part at least), without in new/.
+    fn canonical(&self, sub: &str, name: &Name) -> (&'static str, Name) {
+        match (sub, &name.flags) {
+            ("new", None) => ("new", name.clone()),
+            _ => ("cur", self.normal(name)),
+        }
     }
 
     /// The name with standard flags upper-cased (unless Dovecot keywords are in use).

@@ -232,3 +232,48 @@ fn summary_counts_per_kind() {
     );
     assert_eq!((s[1].kind, s[1].count), ("stale-tmp", 1));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Whatever names and contents a Maildir holds, one repair leaves nothing to report, no
+    /// file is lost, and nothing that is not a message ends up among the messages.
+    #[test]
+    fn one_repair_settles_everything_and_loses_nothing(
+        files in proptest::collection::vec(
+            (
+                proptest::bool::ANY,
+                "[0-9a-z .,=_-]{1,12}",
+                proptest::option::of("(:2,|:1,|:)[A-Za-z0-9]{0,4}"),
+                0usize..3,
+            ),
+            1..12,
+        )
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        crate::maildir::deliver::ensure(root).unwrap();
+        let bodies: [&[u8]; 3] = [b"", b"Subject: m\n\nbody\n", b"just text, no header\n"];
+        let mut messages = 0;
+        for (in_new, stem, info, body) in &files {
+            let name = format!("{stem}{}", info.as_deref().unwrap_or(""));
+            if name == "." || name == ".." {
+                continue;
+            }
+            let p = root.join(if *in_new { "new" } else { "cur" }).join(&name);
+            if p.exists() {
+                continue;
+            }
+            put(&p, bodies[*body]);
+            if *body == 1 && !name.starts_with('.') {
+                messages += 1;
+            }
+        }
+        let before = count_files(root);
+        check(root, true).unwrap();
+        let again = check(root, false).unwrap();
+        proptest::prop_assert!(again.is_empty(), "{:#?}", again);
+        proptest::prop_assert_eq!(count_files(root), before);
+        let listed = crate::maildir::folder::entries(root).len();
+        proptest::prop_assert_eq!(listed, messages);
+    }
+}
