@@ -516,4 +516,64 @@ mod tests {
             "{back}"
         );
     }
+
+    /// Bodies of lines that start with any number of `>` before `From `, and other lines.
+    fn bodies() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            "(>){0,3}From [a-z ]{0,8}",
+            "[a-z>][a-z >]{0,10}",
+            Just(String::new()),
+        ];
+        proptest::collection::vec(
+            proptest::collection::vec(line, 1..8).prop_map(|l| l.join("\n") + "\n"),
+            1..6,
+        )
+    }
+
+    fn stored_bodies(folder: &Path) -> Vec<String> {
+        let mut list = entries(folder);
+        list.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+        list.iter()
+            .map(|e| {
+                let raw = std::fs::read_to_string(&e.path).unwrap();
+                raw.split_once("\n\n").unwrap().1.to_string()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// mboxo as Python writes it (only `From ` quoted) imports as Python reads it back
+        /// (`>From ` lines kept); an mboxrd export imports byte-identical to the original.
+        #[test]
+        fn both_variants_import_as_their_writers_mean(bodies in bodies()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut mboxo = String::new();
+            let mut quoted = Vec::new();
+            for (i, b) in bodies.iter().enumerate() {
+                let q: String = b
+                    .split_inclusive('\n')
+                    .map(|l| if l.starts_with("From ") { format!(">{l}") } else { l.to_string() })
+                    .collect();
+                mboxo.push_str(&format!(
+                    "From MAILER-DAEMON Thu Nov 20 10:00:{i:02} 2025\nSubject: m{i}\n\n{q}\n"
+                ));
+                quoted.push(q);
+            }
+            let src = dir.path().join("o.mbox");
+            std::fs::write(&src, &mboxo).unwrap();
+            let o = dir.path().join("O");
+            import(&src, &o, Format::Mboxo, |_, _| {}).unwrap();
+            proptest::prop_assert_eq!(stored_bodies(&o), quoted.clone());
+            // Our own mboxrd export of the mboxo import round-trips exactly.
+            let mut out = Vec::new();
+            export(&o, &mut out, Format::Mboxrd, |_, _| {}).unwrap();
+            let rd = dir.path().join("rd.mbox");
+            std::fs::write(&rd, &out).unwrap();
+            let r = dir.path().join("R");
+            import(&rd, &r, Format::Mboxrd, |_, _| {}).unwrap();
+            proptest::prop_assert_eq!(stored_bodies(&r), quoted);
+        }
+    }
 }
