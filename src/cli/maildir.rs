@@ -122,7 +122,9 @@ fn resolve(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
         if !p.is_dir() {
             return Err(Fail::new(format!("{target} is not a directory")).into());
         }
-        return Ok(p);
+        // A path the administrator typed may be a link (~/Maildir -> /srv/...): follow it
+        // here, once, so the checks below (which never follow links) see the real directory.
+        return Ok(std::fs::canonicalize(&p).unwrap_or(p));
     }
     let addr = Address::parse(target).map_err(|e| {
         Fail::usage(format!(
