@@ -18,7 +18,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
 /// The error for a symlink, or a non-directory where a directory belongs.
@@ -243,7 +243,11 @@ impl Maildir {
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)?;
+            // 0700 like the Maildir itself: a domain's directory lists its users.
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)?;
             // The directory holding the Maildir (a domain's directory, or the Maildir of a
             // folder) must not be a link either.
             let md = std::fs::symlink_metadata(parent)?;
@@ -252,7 +256,6 @@ impl Maildir {
             }
         }
         {
-            use std::os::unix::fs::DirBuilderExt;
             if let Err(e) = std::fs::DirBuilder::new().mode(0o700).create(path)
                 && e.kind() != io::ErrorKind::AlreadyExists
             {
@@ -289,9 +292,16 @@ mod tests {
         let outside = dir.path().join("outside");
         std::fs::create_dir(&outside).unwrap();
         std::fs::write(outside.join("secret"), "root:x:0:0\n").unwrap();
-        let md = dir.path().join("u");
+        let md = dir.path().join("d/u");
         let m = Maildir::open(&md).unwrap();
         drop(m);
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for p in [dir.path().join("d"), md.clone(), md.join("new")] {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o700, "{p:?}");
+            }
+        }
         // A link in cur/ named like a message.
         symlink(outside.join("secret"), md.join("cur/1.a.h:2,S")).unwrap();
         let e = open_message(&md.join("cur/1.a.h:2,S")).unwrap_err();
