@@ -184,7 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its Maildir stays unless --purge')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List mailboxes')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one mailbox, including its Maildir usage')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change a mailbox''s password')
@@ -198,6 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--password-hash', '--password-hash', [CompletionResultType]::ParameterName, 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)')
             [CompletionResult]::new('--quota', '--quota', [CompletionResultType]::ParameterName, 'Mailbox size limit, e.g. 2G or 500M (default: none)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--reuse-maildir', '--reuse-maildir', [CompletionResultType]::ParameterName, 'Give the new user the Maildir that already exists for this address, with all its mail')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
             [CompletionResult]::new('--random-password', '--random-password', [CompletionResultType]::ParameterName, 'Generate a random password and print it once')
             [CompletionResult]::new('--allow-weak', '--allow-weak', [CompletionResultType]::ParameterName, 'Accept a password that is the address, its local part or one of the commonest passwords (for scripts that must set a given password)')
@@ -212,7 +213,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;user;remove' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
-            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Also delete the Maildir with all its mail')
+            [CompletionResult]::new('--keep-mail', '--keep-mail', [CompletionResultType]::ParameterName, 'Leave the Maildir where it is (a later `user add` must then say --reuse-maildir)')
+            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Delete the Maildir with all its mail')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -301,7 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;user;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its Maildir stays unless --purge')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List mailboxes')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one mailbox, including its Maildir usage')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change a mailbox''s password')
@@ -355,6 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;alias;add' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow an alias that diverts a mailbox''s mail away from it')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -737,8 +740,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
             [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
-            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes anything)')
+            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -798,7 +801,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;maildir;check' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
-            [CompletionResult]::new('--repair', '--repair', [CompletionResultType]::ParameterName, 'repair')
+            [CompletionResult]::new('--repair', '--repair', [CompletionResultType]::ParameterName, 'Fix what is safe: recreate missing directories, normalise names and flags, narrow permissions, sync the index; move links, stale tmp files and files that are not messages (dot files, empty files, no header) to lost+found/ in the Maildir root, where clients do not see them')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -809,8 +812,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;maildir;import-mbox' {
-            [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'folder')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'Folder to import into (INBOX, Archive/2024); created if missing')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'mbox variant: auto, mboxrd or mboxo (see above)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -822,7 +825,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;maildir;export-mbox' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only "From " lines; auto is mboxrd)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -838,8 +841,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
             [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
-            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes anything)')
+            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1181,7 +1184,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;help;user' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its Maildir stays unless --purge')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List mailboxes')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Details of one mailbox, including its Maildir usage')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change a mailbox''s password')
@@ -1307,8 +1310,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'The messages of a folder: date, from, subject, flags, size, file')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One message: the headers that matter, its MIME tree, and its text')
             [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes a message)')
-            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Find what is wrong; with --repair, fix what is safe (never deletes anything)')
+            [CompletionResult]::new('import-mbox', 'import-mbox', [CompletionResultType]::ParameterValue, 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)')
             [CompletionResult]::new('export-mbox', 'export-mbox', [CompletionResultType]::ParameterValue, 'Export a mailbox folder to an mbox file (- for stdout)')
             break
         }

@@ -167,7 +167,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand remove 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
             cand list 'List mailboxes'
             cand show 'Details of one mailbox, including its Maildir usage'
             cand passwd 'Change a mailbox''s password'
@@ -180,6 +180,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
             cand --quota 'Mailbox size limit, e.g. 2G or 500M (default: none)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --reuse-maildir 'Give the new user the Maildir that already exists for this address, with all its mail'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --random-password 'Generate a random password and print it once'
             cand --allow-weak 'Accept a password that is the address, its local part or one of the commonest passwords (for scripts that must set a given password)'
@@ -193,7 +194,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;user;remove'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
-            cand --purge 'Also delete the Maildir with all its mail'
+            cand --keep-mail 'Leave the Maildir where it is (a later `user add` must then say --reuse-maildir)'
+            cand --purge 'Delete the Maildir with all its mail'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -275,7 +277,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;user;help'= {
             cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand remove 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
             cand list 'List mailboxes'
             cand show 'Details of one mailbox, including its Maildir usage'
             cand passwd 'Change a mailbox''s password'
@@ -318,6 +320,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;alias;add'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Allow an alias that diverts a mailbox''s mail away from it'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -653,8 +656,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
             cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
-            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+            cand import-mbox 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -709,7 +712,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;maildir;check'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
-            cand --repair 'repair'
+            cand --repair 'Fix what is safe: recreate missing directories, normalise names and flags, narrow permissions, sync the index; move links, stale tmp files and files that are not messages (dot files, empty files, no header) to lost+found/ in the Maildir root, where clients do not see them'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -719,8 +722,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir;import-mbox'= {
-            cand --folder 'folder'
-            cand --format 'format'
+            cand --folder 'Folder to import into (INBOX, Archive/2024); created if missing'
+            cand --format 'mbox variant: auto, mboxrd or mboxo (see above)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -731,7 +734,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;maildir;export-mbox'= {
-            cand --format 'format'
+            cand --format 'mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only "From " lines; auto is mboxrd)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -746,8 +749,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
             cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
-            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+            cand import-mbox 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1041,7 +1044,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;help;user'= {
             cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
-            cand remove 'Delete a mailbox. Its Maildir stays unless --purge'
+            cand remove 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
             cand list 'List mailboxes'
             cand show 'Details of one mailbox, including its Maildir usage'
             cand passwd 'Change a mailbox''s password'
@@ -1134,8 +1137,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ls 'The messages of a folder: date, from, subject, flags, size, file'
             cand show 'One message: the headers that matter, its MIME tree, and its text'
             cand reindex 'Rebuild the account''s UID index from its Maildir, keeping the UIDs of existing messages'
-            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes a message)'
-            cand import-mbox 'Import an mbox file into a mailbox folder'
+            cand check 'Find what is wrong; with --repair, fix what is safe (never deletes anything)'
+            cand import-mbox 'Import an mbox file into a mailbox folder (files 0600, as delivery writes them)'
             cand export-mbox 'Export a mailbox folder to an mbox file (- for stdout)'
         }
         &'mailctl;help;maildir;walk'= {

@@ -277,15 +277,135 @@ fn users_lifecycle_and_passwords() {
         2
     );
 
-    // remove keeps the Maildir unless --purge.
+    // remove with --keep-mail keeps the Maildir; --purge deletes it. (The default, which
+    // sets the mail aside, is tested in `removed_mail_is_not_resurrected`.)
     let maildir = e.dir.path().join("mail/example.test/carol");
     std::fs::create_dir_all(maildir.join("new")).unwrap();
     std::fs::write(maildir.join("new/1.msg"), "Subject: x\r\n\r\nhi\r\n").unwrap();
-    let out = e.ok(&["user", "remove", "carol@example.test"]);
+    let out = e.ok(&["user", "remove", "carol@example.test", "--keep-mail"]);
     assert!(out.contains("stays in") && maildir.exists(), "{out}");
-    e.json(&["user", "add", "carol@example.test", "--random-password"]);
+    e.json(&[
+        "user",
+        "add",
+        "carol@example.test",
+        "--random-password",
+        "--reuse-maildir",
+    ]);
     e.ok(&["user", "remove", "carol@example.test", "--purge"]);
     assert!(!maildir.exists());
+}
+
+#[test]
+fn removed_mail_is_not_resurrected() {
+    let e = Env::with_users();
+    let maildir = e.dir.path().join("mail/example.test/alice");
+    std::fs::create_dir_all(maildir.join("cur")).unwrap();
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    std::fs::write(maildir.join("new/1.a.h"), "Subject: private\r\n\r\nhi\r\n").unwrap();
+    // Default: the mail moves to removed/<date>-<address>/, and the output says where.
+    let j = e.json(&["user", "remove", "alice@example.test"]);
+    let moved = j["moved_to"].as_str().unwrap().to_string();
+    assert!(
+        moved.contains("/removed/") && moved.ends_with("-alice@example.test"),
+        "{j}"
+    );
+    assert!(Path::new(&moved).join("new/1.a.h").exists() && !maildir.exists());
+    // A new alice starts empty.
+    let o = e.run_stdin(
+        &["user", "add", "alice@example.test", "--password-stdin"],
+        "correct horse\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!maildir.join("new/1.a.h").exists());
+    // A Maildir kept (or put) there is found, and only taken over on request.
+    let o = e.run(&[
+        "user",
+        "remove",
+        "alice@example.test",
+        "--keep-mail",
+        "--purge",
+    ]);
+    assert_eq!(code(&o), 2, "the choices exclude each other");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    std::fs::write(maildir.join("new/2.b.h"), "Subject: old\r\n\r\nhi\r\n").unwrap();
+    e.ok(&["user", "remove", "alice@example.test", "--keep-mail"]);
+    let o = e.run_stdin(
+        &["user", "add", "alice@example.test", "--password-stdin"],
+        "correct horse\n",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("already exists")
+            && stderr(&o).contains("1 message")
+            && stderr(&o).contains("--reuse-maildir"),
+        "{}",
+        stderr(&o)
+    );
+    let o = e.run_stdin(
+        &[
+            "user",
+            "add",
+            "alice@example.test",
+            "--password-stdin",
+            "--reuse-maildir",
+        ],
+        "correct horse\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("reusing the existing Maildir"));
+}
+
+#[test]
+fn an_alias_never_silently_diverts_a_mailbox_or_points_nowhere() {
+    let e = Env::with_users();
+    // bob is a mailbox: an alias would take all his mail away.
+    let o = e.run(&["alias", "add", "bob@example.test", "alice@example.test"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("is a mailbox") && stderr(&o).contains("--force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(e.json(&["alias", "list"]).as_array().unwrap().len(), 0);
+    // Keeping a copy is no diversion.
+    e.ok(&[
+        "alias",
+        "add",
+        "bob@example.test",
+        "bob@example.test",
+        "alice@example.test",
+    ]);
+    e.ok(&["alias", "remove", "bob@example.test"]);
+    // --force does it, and says what changed.
+    let out = e.ok(&[
+        "alias",
+        "add",
+        "bob@example.test",
+        "alice@example.test",
+        "--force",
+    ]);
+    assert!(out.contains("no longer reaches"), "{out}");
+    // A destination in our own domain that does not exist is a typo.
+    let o = e.run(&[
+        "alias",
+        "add",
+        "typo@example.test",
+        "nosuchuser@example.test",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("nosuchuser@example.test does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    // Other domains' addresses and existing aliases are fine.
+    e.ok(&[
+        "alias",
+        "add",
+        "sales@example.test",
+        "someone@elsewhere.test",
+    ]);
+    e.ok(&["alias", "add", "info@example.test", "sales@example.test"]);
 }
 
 #[test]

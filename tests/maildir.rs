@@ -244,11 +244,9 @@ fn check_finds_and_repair_fixes_without_deleting() {
     );
     assert!(root.join(".Entw&APw-rfe/new").is_dir());
     assert_eq!(
-        std::fs::read_dir(root.join(".lost+found/cur"))
-            .unwrap()
-            .count(),
+        std::fs::read_dir(root.join("lost+found")).unwrap().count(),
         1,
-        "the stale file was moved, not deleted"
+        "the stale file was moved aside (not into a folder clients show), not deleted"
     );
 }
 
@@ -268,6 +266,22 @@ fn mbox_round_trip_and_python_reads_both() {
         "From alice@example.org Thu Nov 20 10:00:00 2025\nFrom: alice@example.org\nSubject: one\nStatus: RO\nX-Status: AF\n\nbody one\n>From quoted\n\nFrom bob@example.org Fri Nov 21 11:00:00 2025\nFrom: bob@example.org\nSubject: two\nStatus: O\n\nbody two\n\n",
     )
     .unwrap();
+    // A '>From ' line makes mboxrd and mboxo differ: no guessing without --format.
+    let o = mailctl(
+        d,
+        &[
+            "maildir",
+            "import-mbox",
+            "a@example.org",
+            mbox.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--format mboxrd"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let j = json(
         d,
         &[
@@ -277,6 +291,8 @@ fn mbox_round_trip_and_python_reads_both() {
             mbox.to_str().unwrap(),
             "--folder",
             "Imported",
+            "--format",
+            "mboxrd",
         ],
     );
     assert_eq!(j["messages"], 2);
@@ -299,6 +315,8 @@ fn mbox_round_trip_and_python_reads_both() {
             "import-mbox",
             "b@example.org",
             out.to_str().unwrap(),
+            "--format",
+            "mboxrd",
         ],
     );
     assert_eq!(j["messages"], 2);
@@ -371,22 +389,24 @@ fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
     // UIDs follow arrival order: UID 1 is the oldest message.
     let j = json(d, &["maildir", "show", "alice@example.org:INBOX:1"]);
     assert_eq!(j["subject"], "Grüße");
-    // New mail behind the index's back is drift; check finds it and --repair syncs it.
+    // New mail in new/ is not drift: the index sees new/ changed and reads it on its next
+    // scan (this is every mailbox right after a delivery). --repair does that scan now.
     put(
         &root,
         "new/1700000900.M7P7Q7.host",
         "From: late@example.org\nSubject: late\n\nlate\n",
     );
-    let o = mailctl(d, &["--json", "maildir", "check", "alice@example.org"]);
-    let c: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(
+    let drift = |d: &Path| {
+        let o = mailctl(d, &["--json", "maildir", "check", "alice@example.org"]);
+        let c: Value = serde_json::from_slice(&o.stdout).unwrap();
         c["problems"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p["kind"] == "index-drift"),
-        "{c}"
-    );
+            .filter(|p| p["kind"] == "index-drift")
+            .count()
+    };
+    assert_eq!(drift(d), 0);
     mailctl(d, &["maildir", "check", "alice@example.org", "--repair"]);
     // Rebuilding keeps every UID that still has its file, and the new one comes after.
     let again = json(d, &["maildir", "reindex", "alice@example.org"]);
@@ -415,4 +435,222 @@ fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
             .code(),
         Some(1)
     );
+    // Real drift: the index believes it is current (the directories have the settled mtimes
+    // of its last scan) but a file is gone, as after a restore that kept the mtimes.
+    let set_mtime = |p: &Path, t: std::time::SystemTime| {
+        std::fs::File::open(p).unwrap().set_modified(t).unwrap();
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for sub in ["new", "cur"] {
+        set_mtime(&root.join(sub), hour_ago);
+    }
+    json(d, &["maildir", "reindex", "alice@example.org"]);
+    assert_eq!(drift(d), 0, "a settled, indexed mailbox has no drift");
+    let victim = std::fs::read_dir(root.join("cur"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    std::fs::rename(&victim, d.join("restored-elsewhere")).unwrap();
+    set_mtime(&root.join("cur"), hour_ago);
+    assert_eq!(
+        drift(d),
+        1,
+        "a row without its file in a current index is drift"
+    );
+}
+
+/// Runs a Python script with `args`; panics with its output unless it exits 0.
+fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn run_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("MAILCTL_DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The part after the first blank line.
+fn body_of(raw: &[u8]) -> &[u8] {
+    let at = raw
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|i| i + 2)
+        .unwrap_or(raw.len());
+    &raw[at..]
+}
+
+#[test]
+fn python_mboxo_imports_byte_identical_from_stdin_and_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        mailctl(d, &["domain", "add", "example.org"])
+            .status
+            .success()
+    );
+    // Python's mailbox.mbox writes mboxo: a body line 'From x' becomes '>From x', a body
+    // line '>From y' stays. Bodies mix both, at the start, in the middle and at the end.
+    let mbox = d.join("py.mbox");
+    let bodies = d.join("bodies");
+    python(
+        r#"
+import mailbox, email.message, sys, os
+box = mailbox.mbox(sys.argv[1]); out = sys.argv[2]; os.makedirs(out)
+lines = ["From the start", ">From quoted by a human", ">>From twice", "plain", "From  double space", " From indented", "From"]
+for i in range(60):
+    m = email.message.Message()
+    m["From"] = f"s{i}@example.org"; m["Subject"] = f"m{i}"
+    body = "\n".join(lines[(i + k) % len(lines)] for k in range(i % 7 + 1)) + "\n"
+    m.set_payload(body)
+    box.add(m)
+box.flush()
+box = mailbox.mbox(sys.argv[1])
+for key in box.keys():
+    raw = box.get_bytes(key)
+    open(os.path.join(out, box[key]["Subject"]), "wb").write(raw.split(b"\n\n", 1)[1])
+"#,
+        &[mbox.to_str().unwrap(), bodies.to_str().unwrap()],
+    );
+    let data = std::fs::read(&mbox).unwrap();
+    // auto refuses to guess: there are '>From ' lines.
+    let o = run_stdin(d, &["maildir", "import-mbox", "a@example.org", "-"], &data);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run_stdin(
+        d,
+        &[
+            "--json",
+            "maildir",
+            "import-mbox",
+            "a@example.org",
+            "-",
+            "--format",
+            "mboxo",
+        ],
+        &data,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["messages"], 60);
+    let cur = d.join("mail/example.org/a/cur");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&cur).unwrap().flatten() {
+        use std::os::unix::fs::PermissionsExt;
+        let md = e.metadata().unwrap();
+        assert_eq!(md.permissions().mode() & 0o777, 0o600, "{:?}", e.path());
+        let raw = std::fs::read(e.path()).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        let subject = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .unwrap()
+            .to_string();
+        let want = std::fs::read(bodies.join(&subject)).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(body_of(&raw)),
+            String::from_utf8_lossy(&want),
+            "{subject}: the body Python reads back"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 60);
+    // Everything mailctl wrote passes its own check.
+    let o = mailctl(d, &["maildir", "check", "a@example.org"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
+fn import_mbox_refuses_what_is_not_an_mbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        mailctl(d, &["domain", "add", "example.org"])
+            .status
+            .success()
+    );
+    let o = mailctl(
+        d,
+        &["maildir", "import-mbox", "a@example.org", "/etc/passwd"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not an mbox") && err.contains("From "),
+        "{err}"
+    );
+    // Without quoted lines, auto imports (both variants read the same).
+    let o = run_stdin(
+        d,
+        &["--json", "maildir", "import-mbox", "a@example.org", "-"],
+        b"From x@example.org Thu Nov 20 10:00:00 2025\nSubject: a\n\nbody\n\n",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["messages"],
+        1
+    );
+}
+
+#[test]
+fn check_prints_a_summary_not_a_row_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("Maildir");
+    for d in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    for i in 0..50 {
+        // 0644: 50 permission problems.
+        put(
+            &root,
+            &format!("cur/{}.M{i}.host:2,S", 1700000000 + i),
+            "Subject: x\n\nx\n",
+        );
+    }
+    put(&root, "cur/.DS_Store", "junk");
+    let o = mailctl(dir.path(), &["maildir", "check", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.lines().count() < 20, "{text}");
+    assert!(
+        text.contains("permissions (50)") && text.contains("not-a-message (1)"),
+        "{text}"
+    );
+    let j = json(dir.path(), &["maildir", "check", root.to_str().unwrap()]);
+    assert_eq!(j["problems"].as_array().unwrap().len(), 51);
+    let o = mailctl(
+        dir.path(),
+        &["maildir", "check", root.to_str().unwrap(), "--repair"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(root.join("lost+found").read_dir().unwrap().count() == 1);
+    assert_eq!(root.join("cur").read_dir().unwrap().count(), 50);
 }

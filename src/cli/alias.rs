@@ -11,10 +11,19 @@ use crate::output;
 pub enum Cmd {
     /// Forward SOURCE to one or more destinations. SOURCE `@domain` catches every unknown
     /// address of the domain; several destinations make a distribution list.
+    ///
+    /// A destination in a domain served here must exist (a mailbox or another alias). When
+    /// SOURCE is a mailbox, its mail would go to the destinations instead of its Maildir:
+    /// that needs --force (list SOURCE among the destinations to keep a copy instead).
     Add {
+        /// The address to forward (user@domain), or @domain for a catch-all.
         source: String,
+        /// Where mail for SOURCE goes: addresses here or elsewhere.
         #[arg(required = true)]
         destinations: Vec<String>,
+        /// Allow an alias that diverts a mailbox's mail away from it.
+        #[arg(long)]
+        force: bool,
     },
     /// Remove some destinations of SOURCE, or the whole alias when none are given.
     Remove {
@@ -43,15 +52,79 @@ fn parse_all(inputs: &[String]) -> anyhow::Result<Vec<Address>> {
     inputs.iter().map(|d| parse_address(d)).collect()
 }
 
+/// Refuses destinations in our own domains that do not exist (a typo would lose mail), and,
+/// without `force`, an alias that takes a mailbox's mail away from it. Returns the mailbox
+/// whose mail is diverted, if any.
+fn check_add(
+    db: &crate::core::Db,
+    src: &AliasSource,
+    dests: &[Address],
+    force: bool,
+) -> anyhow::Result<Option<Address>> {
+    for d in dests {
+        if matches!(src, AliasSource::Address(s) if s == d) {
+            continue; // "keep a copy": checked by the core
+        }
+        let r = db.resolve_recipient(d).map_err(core_fail)?;
+        if r.local_domain && r.targets.is_empty() && !r.disabled {
+            return Err(Fail::hint(
+                format!(
+                    "{} does not exist: {} is served here and has no such mailbox or alias",
+                    d.unicode(),
+                    d.domain().unicode()
+                ),
+                format!(
+                    "create it first (`mailctl user add {d}`), or check the spelling; `mailctl user list --domain {}` lists the mailboxes",
+                    d.domain()
+                ),
+            )
+            .into());
+        }
+    }
+    let AliasSource::Address(s) = src else {
+        return Ok(None);
+    };
+    if db.user(s).map_err(core_fail)?.is_none() || dests.contains(s) {
+        return Ok(None);
+    }
+    // Already an alias with itself as a destination: it keeps its copy.
+    let keeps_copy = db
+        .aliases(Some(s.domain()))
+        .map_err(core_fail)?
+        .iter()
+        .any(|a| a.source == s.to_string() && a.destinations.contains(&s.to_string()));
+    if keeps_copy {
+        return Ok(None);
+    }
+    if !force {
+        let list: Vec<String> = dests.iter().map(|d| d.unicode()).collect();
+        return Err(Fail::hint(
+            format!(
+                "{} is a mailbox: this alias would send all its mail to {} instead, and none would reach its Maildir",
+                s.unicode(),
+                list.join(", ")
+            ),
+            format!(
+                "to keep a copy, list it too (`mailctl alias add {s} {s} {}`); to divert it anyway, add --force",
+                dests.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" ")
+            ),
+        )
+        .into());
+    }
+    Ok(Some(s.clone()))
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::Add {
             source,
             destinations,
+            force,
         } => {
             let src = parse_source(&source)?;
             let dests = parse_all(&destinations)?;
             let mut db = ctx.db()?;
+            let diverted = check_add(&db, &src, &dests, force)?;
             let added = db.add_alias(&src, &dests).map_err(core_fail)?;
             if ctx.json {
                 output::json(&serde_json::json!({
@@ -75,6 +148,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                         ""
                     }
                 ))?;
+                if let Some(mb) = diverted {
+                    output::print(&format!(
+                        "mail for the mailbox {mb} now goes to {} and no longer reaches its Maildir",
+                        list.join(", ")
+                    ))?;
+                }
             }
         }
         Cmd::Remove {

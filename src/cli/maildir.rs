@@ -55,26 +55,54 @@ pub enum Cmd {
     },
     /// Rebuild the account's UID index from its Maildir, keeping the UIDs of existing messages.
     Reindex { address: String },
-    /// Find what is wrong; with --repair, fix what is safe (never deletes a message).
+    /// Find what is wrong; with --repair, fix what is safe (never deletes anything).
+    ///
+    /// Prints a summary per kind of problem with a few examples; --json lists every one.
+    /// Exit status 1 while a problem is left unrepaired.
     Check {
+        /// A Maildir path, or an address of this server.
         target: String,
+        /// Fix what is safe: recreate missing directories, normalise names and flags, narrow
+        /// permissions, sync the index; move links, stale tmp files and files that are not
+        /// messages (dot files, empty files, no header) to lost+found/ in the Maildir root,
+        /// where clients do not see them.
         #[arg(long)]
         repair: bool,
     },
-    /// Import an mbox file into a mailbox folder.
+    /// Import an mbox file into a mailbox folder (files 0600, as delivery writes them).
+    ///
+    /// mbox comes in two variants that differ only in how a body line starting with "From "
+    /// is quoted. mboxrd (what export-mbox writes) adds a '>' to "From " and to every
+    /// ">From ", ">>From " line, so import removes one again and the round trip is exact.
+    /// mboxo (Python's mailbox module, older mail programs) quotes only "From ", so a ">From "
+    /// line cannot be told from a quoted one: import keeps it as it is. With the default
+    /// --format auto, a file without any ">From " line is imported (both read the same); a
+    /// file with such lines is refused until you say which variant wrote it.
+    #[command(
+        after_help = "Examples:\n  mailctl maildir import-mbox alice@example.org old.mbox --folder Archive\n  python-export | mailctl maildir import-mbox alice@example.org - --format mboxo"
+    )]
     ImportMbox {
+        /// The mailbox (an address of this server).
         address: String,
+        /// The mbox file; - reads it from stdin. Its first line must start with "From ".
         file: PathBuf,
+        /// Folder to import into (INBOX, Archive/2024); created if missing.
         #[arg(long, default_value = "INBOX")]
         folder: String,
-        #[arg(long, value_enum, default_value = "mboxrd")]
+        /// mbox variant: auto, mboxrd or mboxo (see above).
+        #[arg(long, value_enum, default_value = "auto")]
         format: mbox::Format,
     },
     /// Export a mailbox folder to an mbox file (- for stdout).
     ExportMbox {
+        /// The mailbox (an address of this server).
         address: String,
+        /// Folder to export (INBOX, Sent, Archive/2024).
         folder: String,
+        /// The mbox file to write; - writes to stdout.
         file: PathBuf,
+        /// mbox variant: mboxrd (default; round-trips exactly) or mboxo (quotes only
+        /// "From " lines; auto is mboxrd).
         #[arg(long, value_enum, default_value = "mboxrd")]
         format: mbox::Format,
     },
@@ -94,7 +122,9 @@ fn resolve(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
         if !p.is_dir() {
             return Err(Fail::new(format!("{target} is not a directory")).into());
         }
-        return Ok(p);
+        // A path the administrator typed may be a link (~/Maildir -> /srv/...): follow it
+        // here, once, so the checks below (which never follow links) see the real directory.
+        return Ok(std::fs::canonicalize(&p).unwrap_or(p));
     }
     let addr = Address::parse(target).map_err(|e| {
         Fail::usage(format!(
@@ -287,38 +317,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Check { target, repair } => {
             let root = resolve(ctx, &target)?;
-            let mut found = check::check(&root, repair)?;
+            let mut found = check::check(&root, repair)
+                .map_err(|e| Fail::new(format!("{}: {e}", root.display())))?;
             found.extend(index_drift(&root, repair)?);
-            let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
-            if ctx.json {
-                output::json(
-                    &serde_json::json!({ "maildir": root, "problems": found, "remaining": remaining }),
-                )?;
-            } else if found.is_empty() {
-                output::print(&format!("{}: no problems found", root.display()))?;
-            } else {
-                output::print(&output::table(
-                    &["FOLDER", "PROBLEM", "FILE", "DETAIL", "REPAIRED"],
-                    found.iter().map(|p| {
-                        vec![
-                            p.folder.clone(),
-                            p.kind.to_string(),
-                            p.path.clone(),
-                            p.detail.clone(),
-                            p.repaired.clone().unwrap_or_else(|| "-".into()),
-                        ]
-                    }),
-                ))?;
-                if !repair {
-                    output::print(
-                        "run again with --repair to fix what is safe (nothing is deleted)",
-                    )?;
-                }
-            }
-            if remaining > 0 {
-                return Err(Exit(1).into());
-            }
-            Ok(())
+            check_report(ctx, &root, &found, repair)
         }
         Cmd::ImportMbox {
             address,
@@ -330,15 +332,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 &Address::parse(&address).map_err(|e| Fail::usage(format!("{address}: {e}")))?,
             );
             let dir = folder::folder_path(&root, &folder).map_err(|e| Fail::usage(e.0))?;
-            crate::maildir::deliver::ensure(&root)?;
-            let len = std::fs::metadata(&file)
+            crate::maildir::deliver::ensure(&root)
+                .map_err(|e| Fail::new(format!("{}: {e}", root.display())))?;
+            // stdin is read twice (detect, then import): keep it in a private temporary file.
+            let spooled = if file.as_os_str() == "-" {
+                let mut t = tempfile::NamedTempFile::new()?;
+                std::io::copy(&mut std::io::stdin().lock(), t.as_file_mut())?;
+                Some(t)
+            } else {
+                None
+            };
+            let src: &Path = spooled.as_ref().map(|t| t.path()).unwrap_or(&file);
+            let len = std::fs::metadata(src)
                 .map_err(|e| Fail::new(format!("{}: {e}", file.display())))?
                 .len();
             let pb = output::byte_progress(len, "importing", ctx.progress());
-            let s = mbox::import(&file, &dir, format, |bytes, msgs| {
+            let s = mbox::import(src, &dir, format, |bytes, msgs| {
                 pb.set_position(bytes);
                 pb.set_message(format!("importing ({msgs} messages)"));
-            })?;
+            })
+            .map_err(|e| import_fail(&file, e))?;
             pb.finish_and_clear();
             if ctx.json {
                 output::json(
@@ -607,6 +620,79 @@ fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| Fail::new(format!("UID {uid} was just expunged")).into())
 }
 
+/// `check`'s report: a summary per kind of problem (count, a few examples) for people, the
+/// full list with `--json`. Exit 1 while anything is left unrepaired.
+fn check_report(
+    ctx: &Ctx,
+    root: &Path,
+    found: &[check::Problem],
+    repair: bool,
+) -> anyhow::Result<()> {
+    let remaining = found.iter().filter(|p| p.repaired.is_none()).count();
+    let summary = check::summarize(found, 3);
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "maildir": root, "problems": found, "summary": summary, "remaining": remaining,
+        }))?;
+    } else if found.is_empty() {
+        output::print(&format!("{}: no problems found", root.display()))?;
+    } else {
+        let mut text = format!(
+            "{}: {} problem(s) of {} kind(s){}\n",
+            root.display(),
+            found.len(),
+            summary.len(),
+            if repair {
+                format!(", {} repaired", found.len() - remaining)
+            } else {
+                String::new()
+            }
+        );
+        for s in &summary {
+            text.push_str(&format!("\n{} ({}", s.kind, s.count));
+            if repair {
+                text.push_str(&format!(", {} repaired", s.repaired));
+            }
+            text.push_str(&format!("): {}\n", s.detail));
+            for e in &s.examples {
+                text.push_str(&format!("    {e}\n"));
+            }
+            if s.count > s.examples.len() {
+                text.push_str(&format!(
+                    "    ... and {} more (--json lists all)\n",
+                    s.count - s.examples.len()
+                ));
+            }
+        }
+        if !repair {
+            text.push_str("\nrun again with --repair to fix what is safe (nothing is deleted; what is not a message goes to lost+found/)");
+        }
+        output::print(text.trim_end())?;
+    }
+    if remaining > 0 {
+        return Err(Exit(1).into());
+    }
+    Ok(())
+}
+
+/// The CLI's words for a failed import.
+fn import_fail(file: &Path, e: mbox::ImportError) -> anyhow::Error {
+    let what = format!("{}: {e}", file.display());
+    match e {
+        mbox::ImportError::NotMbox(_) => Fail::hint(
+            what,
+            "an mbox starts with a 'From sender date' line; for a single message use `sendmail`, for a Maildir copy the files",
+        )
+        .into(),
+        mbox::ImportError::Ambiguous(_) => Fail::hint(
+            what,
+            "say which variant wrote it: --format mboxrd (e.g. written by mailctl export-mbox) or --format mboxo (Python's mailbox module, older mail programs); see `mailctl maildir import-mbox --help`",
+        )
+        .into(),
+        mbox::ImportError::Io(_) => Fail::new(what).into(),
+    }
+}
+
 /// Drift between the Maildir and its index, if it has one; `repair` syncs the index.
 fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>> {
     if !Index::path(root).exists() {
@@ -615,6 +701,14 @@ fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>>
     let mut ix = Index::open(root)?;
     let mut out = Vec::new();
     for f in folder::folders(root)? {
+        // Mail delivered since the last scan is not drift: the index knows its directories
+        // changed and reads them on the next scan. --repair does that scan now.
+        if !ix.is_current(&f.name, &f.path)? {
+            if repair {
+                ix.sync(&f.name, &f.path)?;
+            }
+            continue;
+        }
         let (unindexed, missing) = ix.drift(&f.name, &f.path)?;
         if unindexed + missing == 0 {
             continue;

@@ -349,6 +349,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     if released > 0 {
         tracing::info!("took over {released} queue entries from a process that died mid-delivery");
     }
+    // maildir(5): tmp/ files over 36 h old are abandoned deliveries; hourly, off the runtime.
+    crate::maildir::sweep::start(data_dir.mail_root(), Duration::from_secs(3600))?;
     let deliverer = Deliverer::new(pool.clone(), queue_dir.clone());
     // Outbound delivery runs beside the SMTP service; our own SMTP listeners are what an MX
     // must not point back to.

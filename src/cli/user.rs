@@ -12,22 +12,36 @@ use crate::core::{Address, Db};
 use crate::output;
 
 mod import;
+mod maildir;
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv.
+    ///
+    /// Refuses when a Maildir for the address already exists (mail of an earlier user kept
+    /// with `user remove --keep-mail`, or put there by hand) unless --reuse-maildir.
     Add {
+        /// The mailbox address, e.g. alice@example.org (its domain must be served here).
         address: String,
+        /// Give the new user the Maildir that already exists for this address, with all its
+        /// mail.
+        #[arg(long)]
+        reuse_maildir: bool,
         #[command(flatten)]
         password: PasswordArgs,
         /// Mailbox size limit, e.g. 2G or 500M (default: none).
         #[arg(long, value_name = "SIZE")]
         quota: Option<String>,
     },
-    /// Delete a mailbox. Its Maildir stays unless --purge.
+    /// Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a
+    /// later `user add` of the same address starts empty) unless --keep-mail or --purge.
     Remove {
+        /// The mailbox address.
         address: String,
-        /// Also delete the Maildir with all its mail.
+        /// Leave the Maildir where it is (a later `user add` must then say --reuse-maildir).
+        #[arg(long, conflicts_with = "purge")]
+        keep_mail: bool,
+        /// Delete the Maildir with all its mail.
         #[arg(long)]
         purge: bool,
     },
@@ -142,10 +156,65 @@ fn scheme_name(hash: &str) -> &'static str {
     }
 }
 
+/// `user remove`: the row goes; the Maildir is set aside (default), kept or purged.
+fn remove(ctx: &Ctx, address: &str, keep_mail: bool, purge: bool) -> anyhow::Result<()> {
+    let addr = parse_address(address)?;
+    let db = ctx.db()?;
+    let user = db.remove_user(&addr).map_err(core_fail)?;
+    let md = ctx.data_dir.maildir(&addr);
+    let exists = maildir::exists(&md);
+    let (mut purged, mut moved_to) = (false, None);
+    if exists && purge {
+        std::fs::remove_dir_all(&md).map_err(|e| {
+            Fail::new(format!(
+                "user removed, but deleting {} failed: {e}",
+                md.display()
+            ))
+        })?;
+        purged = true;
+    } else if exists && !keep_mail {
+        moved_to = Some(maildir::set_aside(&ctx.data_dir, &addr).map_err(|e| {
+            Fail::hint(
+                format!(
+                    "user removed, but moving its mail away from {} failed: {e}",
+                    md.display()
+                ),
+                "move it by hand: a later `user add` of this address refuses while it is there",
+            )
+        })?);
+    }
+    if ctx.json {
+        let mut j = to_json(&user);
+        j.maildir = Some(md.display().to_string());
+        output::json(&serde_json::json!({
+            "removed": j, "purged": purged, "kept": exists && keep_mail,
+            "moved_to": moved_to.as_ref().map(|p| p.display().to_string()),
+        }))?;
+    } else if !ctx.quiet {
+        let mut msg = format!("removed user {}", addr.unicode());
+        if purged {
+            msg += &format!("\ndeleted its mail in {}", md.display());
+        } else if let Some(to) = &moved_to {
+            msg += &format!(
+                "\nits mail was moved to {} (a new user with this address starts empty); delete it there when you no longer need it",
+                to.display()
+            );
+        } else if exists {
+            msg += &format!(
+                "\nits mail stays in {}; a later `user add {addr}` must say --reuse-maildir to take it over",
+                md.display()
+            );
+        }
+        output::print(&msg)?;
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::Add {
             address,
+            reuse_maildir,
             password,
             quota,
         } => {
@@ -155,6 +224,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             // Check what can be checked before asking for a password.
             if db.user(&addr)?.is_some() {
                 return Err(Fail::new(format!("user {addr} already exists")).into());
+            }
+            let md = ctx.data_dir.maildir(&addr);
+            let found = maildir::exists(&md).then(|| maildir::content(&md));
+            if let Some((n, bytes)) = found
+                && !reuse_maildir
+            {
+                return Err(Fail::hint(
+                    format!(
+                        "a Maildir for {addr} already exists ({}: {n} message(s), {}); the new user would get that mail",
+                        md.display(),
+                        human_size(bytes)
+                    ),
+                    "pass --reuse-maildir to give it to the new user, or move it away first",
+                )
+                .into());
             }
             if !db.domain_exists(addr.domain())? {
                 let d = addr.domain().unicode();
@@ -184,43 +268,24 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                         addr.unicode(),
                         quota_text(quota)
                     ))?;
+                    if let Some((n, bytes)) = found {
+                        output::print(&format!(
+                            "reusing the existing Maildir {}: {n} message(s), {}",
+                            md.display(),
+                            human_size(bytes)
+                        ))?;
+                    }
                 }
                 if let Some(p) = pw.generated {
                     output::print(&format!("password: {p}\n(shown once; store it now)"))?;
                 }
             }
         }
-        Cmd::Remove { address, purge } => {
-            let addr = parse_address(&address)?;
-            let db = ctx.db()?;
-            let user = db.remove_user(&addr).map_err(core_fail)?;
-            let maildir = ctx.data_dir.maildir(&addr);
-            let exists = maildir.exists();
-            if purge && exists {
-                std::fs::remove_dir_all(&maildir).map_err(|e| {
-                    Fail::new(format!(
-                        "user removed, but deleting {} failed: {e}",
-                        maildir.display()
-                    ))
-                })?;
-            }
-            if ctx.json {
-                let mut j = to_json(&user);
-                j.maildir = Some(maildir.display().to_string());
-                output::json(&serde_json::json!({ "removed": j, "purged": purge && exists }))?;
-            } else if !ctx.quiet {
-                let mut msg = format!("removed user {}", addr.unicode());
-                if purge && exists {
-                    msg += &format!("\ndeleted its mail in {}", maildir.display());
-                } else if exists {
-                    msg += &format!(
-                        "\nits mail stays in {}; delete it with `rm -r` or rerun with --purge",
-                        maildir.display()
-                    );
-                }
-                output::print(&msg)?;
-            }
-        }
+        Cmd::Remove {
+            address,
+            keep_mail,
+            purge,
+        } => remove(ctx, &address, keep_mail, purge)?,
         Cmd::List { domain } => {
             let db = ctx.db()?;
             let d = domain.as_deref().map(super::domain::parse).transpose()?;

@@ -63,6 +63,11 @@ impl DataDir {
             .join(safe_component(address.local()))
     }
 
+    /// Where `user remove` moves a removed mailbox's Maildir: `removed/<date>-<address>/`.
+    pub fn removed(&self) -> PathBuf {
+        self.root.join("removed")
+    }
+
     pub fn tls(&self) -> PathBuf {
         self.root.join("tls")
     }

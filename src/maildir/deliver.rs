@@ -6,38 +6,20 @@
 //! `,S=<size>` is the Maildir++ size, which lets quota checks skip a `stat` per file.
 //! Not here: flags, folders, indexes (the rest of `maildir/`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::safe::Maildir;
+
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Creates `cur/`, `new/` and `tmp/` if missing (0700: mail is private).
+/// Creates `cur/`, `new/` and `tmp/` if missing (0700: mail is private). Refuses a Maildir
+/// whose root or sub-directories are symbolic links or not directories.
 pub fn ensure(maildir: &Path) -> io::Result<()> {
-    for sub in ["cur", "new", "tmp"] {
-        let p = maildir.join(sub);
-        if !p.is_dir() {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode_0700()
-                .create(&p)?;
-        }
-    }
-    Ok(())
-}
-
-trait Mode {
-    fn mode_0700(&mut self) -> &mut Self;
-}
-
-impl Mode for fs::DirBuilder {
-    fn mode_0700(&mut self) -> &mut Self {
-        use std::os::unix::fs::DirBuilderExt;
-        self.mode(0o700)
-    }
+    Maildir::open(maildir).map(|_| ())
 }
 
 fn hostname() -> String {
@@ -82,7 +64,9 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Delivers `head` (extra header lines, e.g. `Return-Path:`) followed by `body` into
-/// `maildir/new/`. Returns the final path.
+/// `maildir/new/`. Returns the final path. Every step goes through directory handles
+/// (`safe::Maildir`): a Maildir whose root, `tmp/` or `new/` is a link is refused, never
+/// written through.
 pub fn deliver(maildir: &Path, head: &[u8], body: &mut dyn Read) -> io::Result<PathBuf> {
     deliver_as(maildir, &unique_name(), head, body)
 }
@@ -98,6 +82,9 @@ pub fn stable_name(secs: i64, key: &str) -> String {
 /// it, with `:2,<flags>` added).
 pub fn has_message(maildir: &Path, name: &str) -> io::Result<bool> {
     for sub in ["new", "cur"] {
+        if !super::safe::is_real_dir(&maildir.join(sub)) {
+            continue;
+        }
         let entries = match fs::read_dir(maildir.join(sub)) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
@@ -122,25 +109,23 @@ pub fn deliver_as(
     head: &[u8],
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
-    ensure(maildir)?;
-    let tmp = maildir.join("tmp").join(name);
+    let md = Maildir::open(maildir)?;
+    // A stable name's tmp/ file can only be this delivery's own, left by an attempt that
+    // died before its rename: start it again.
+    let _ = md.tmp.unlink(name);
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
+        let mut f = md.tmp.create(&name, 0o600)?;
         f.write_all(head)?;
         let copied = io::copy(body, &mut f)?;
         f.sync_all()?;
         let size = head.len() as u64 + copied;
-        let dest = maildir.join("new").join(format!("{name},S={size}"));
-        fs::rename(&tmp, &dest)?;
-        sync_dir(&maildir.join("new"))?;
-        Ok(dest)
+        let dest = format!("{name},S={size}");
+        md.tmp.rename(&name, &md.new, &dest)?;
+        md.new.sync()?;
+        Ok(md.new.path().join(dest))
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = md.tmp.unlink(&name);
     }
     result
 }
@@ -152,13 +137,18 @@ pub fn usage(maildir: &Path) -> io::Result<u64> {
     let mut dirs = vec![maildir.to_path_buf()];
     if let Ok(entries) = fs::read_dir(maildir) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with('.') && e.path().is_dir() {
+            if e.file_name().to_string_lossy().starts_with('.')
+                && e.file_type().is_ok_and(|t| t.is_dir())
+            {
                 dirs.push(e.path());
             }
         }
     }
     for d in dirs {
         for sub in ["new", "cur"] {
+            if !super::safe::is_real_dir(&d.join(sub)) {
+                continue;
+            }
             let Ok(entries) = fs::read_dir(d.join(sub)) else {
                 continue;
             };

@@ -110,15 +110,24 @@ pub struct Entry {
     pub in_new: bool,
 }
 
-/// The message files of a folder (new/ then cur/). Unparsable names are skipped here;
-/// `check` reports them.
+/// The message files of a folder (new/ then cur/). Unparsable names, and anything that is
+/// not a regular file (symlinks above all: see `safe`), are skipped here; `check` reports
+/// them. A `new/` or `cur/` that is itself a link is not read at all.
 pub fn entries(folder: &Path) -> Vec<Entry> {
     let mut out = Vec::new();
     for (sub, in_new) in [("new", true), ("cur", false)] {
-        let Ok(rd) = std::fs::read_dir(folder.join(sub)) else {
+        let dir = folder.join(sub);
+        if !super::safe::is_real_dir(&dir) {
+            continue;
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
             continue;
         };
         for e in rd.flatten() {
+            // d_type from readdir (or lstat): never follows a link.
+            if !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
             let Some(n) = e.file_name().to_str().map(str::to_string) else {
                 continue;
             };
@@ -138,7 +147,7 @@ pub fn entries(folder: &Path) -> Vec<Entry> {
 pub fn stats(folder: &Path) -> Stats {
     let mut s = Stats::default();
     for sub in ["cur", "new", "tmp"] {
-        if !folder.join(sub).is_dir() {
+        if !super::safe::is_real_dir(&folder.join(sub)) {
             s.missing.push(sub.to_string());
         }
     }
@@ -161,7 +170,7 @@ pub fn stats(folder: &Path) -> Stats {
         let (size, time) = match (e.name.size, e.name.time) {
             (Some(sz), Some(t)) => (sz, t),
             _ => {
-                let md = std::fs::metadata(&e.path).ok();
+                let md = std::fs::symlink_metadata(&e.path).ok();
                 let size = e
                     .name
                     .size

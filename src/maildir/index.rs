@@ -212,10 +212,17 @@ pub fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
 /// unique names moved; a file another session moved first is simply not ours.
 fn move_new(dir: &Path) -> Vec<String> {
     let mut moved = Vec::new();
+    if !super::safe::is_real_dir(&dir.join("new")) || !super::safe::is_real_dir(&dir.join("cur")) {
+        return moved;
+    }
     let Ok(rd) = std::fs::read_dir(dir.join("new")) else {
         return moved;
     };
     for e in rd.flatten() {
+        // Links and other non-files stay where they are for `check` to report.
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
         let Some(file) = e.file_name().to_str().map(str::to_string) else {
             continue;
         };
@@ -224,7 +231,7 @@ fn move_new(dir: &Path) -> Vec<String> {
         };
         let flags = name.flags.clone().unwrap_or_default();
         let dest = dir.join("cur").join(name.with_flags(&flags).to_string());
-        if dest.exists() {
+        if std::fs::symlink_metadata(&dest).is_ok() {
             continue;
         }
         if std::fs::rename(e.path(), &dest).is_ok() {
@@ -241,7 +248,11 @@ impl Index {
 
     /// Opens (creating or migrating if needed) the index of the Maildir at `root`.
     pub fn open(root: &Path) -> rusqlite::Result<Index> {
-        let mut conn = Connection::open(Self::path(root))?;
+        // NOFOLLOW: an index planted as a link to another file is refused, not written to.
+        let mut conn = Connection::open_with_flags(
+            Self::path(root),
+            rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
@@ -418,7 +429,7 @@ impl Index {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for e in new {
-                let md = std::fs::metadata(&e.path).ok();
+                let md = std::fs::symlink_metadata(&e.path).ok();
                 let size = e
                     .name
                     .size
@@ -492,6 +503,24 @@ impl Index {
                 |r| r.get(0),
             )
             .optional()
+    }
+
+    /// Whether the index claims to be in line with the folder: the mtimes of new/ and cur/
+    /// are the settled ones of its last scan, so the next scan will not read them. Only
+    /// then is a difference between files and rows drift; otherwise (mail just delivered,
+    /// a client renamed a file) the next scan reads the directories and catches up.
+    pub fn is_current(&self, name: &str, dir: &Path) -> rusqlite::Result<bool> {
+        let row: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.is_some_and(|(n, c)| {
+            n != 0 && n == mtime_ns(&dir.join("new")) && c == mtime_ns(&dir.join("cur"))
+        }))
     }
 
     /// (files not in the index, index rows without a file) for a folder, without changing
@@ -637,5 +666,17 @@ mod tests {
         let mut ix = Index::open(root).unwrap();
         let again = ix.sync("INBOX", root).unwrap();
         assert_eq!((again.added, again.uidvalidity), (0, r.uidvalidity));
+    }
+
+    #[test]
+    fn an_index_that_is_a_link_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "not a database\n").unwrap();
+        let root = dir.path().join("md");
+        crate::maildir::deliver::ensure(&root).unwrap();
+        std::os::unix::fs::symlink(&victim, Index::path(&root)).unwrap();
+        assert!(Index::open(&root).is_err());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"not a database\n");
     }
 }

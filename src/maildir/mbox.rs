@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::folder::entries;
 use super::name::Name;
@@ -15,11 +15,88 @@ const MAX_HEADER: usize = 1 << 20;
 /// Longest line read at once; longer lines pass through in pieces.
 const MAX_LINE: u64 = 1 << 20;
 
+/// The two `From `-quoting variants (RFC 4155 §2 leaves it open). Both write a body line
+/// `From x` as `>From x`. mboxrd also adds a `>` to `>From`, `>>From`, ... lines, so reading
+/// removes one `>` from every `>+From ` line and the round trip is exact (our export writes
+/// it). mboxo leaves `>From` lines alone, so a reader cannot tell a quoted
+/// `From ` from a body's own `>From `: the lines are kept as they are (what Python's
+/// `mailbox.mbox`, which writes mboxo, reads back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// Decide from the file: with no `>From ` line both variants read the same; with one,
+    /// refuse to guess.
+    Auto,
+    /// `>+From ` lines lose one `>` (what `mailctl maildir export-mbox` writes).
     Mboxrd,
+    /// `>From ` lines are kept (Python's mailbox module, older mail programs).
     Mboxo,
+}
+
+/// Why an mbox cannot be imported as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("not an mbox file: the first line does not start with 'From ' (it starts with {0:?})")]
+    NotMbox(String),
+    #[error(
+        "cannot tell mboxrd from mboxo: {0} body line(s) start with '>From ', which mboxrd would unquote and mboxo keeps"
+    )]
+    Ambiguous(u64),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Checks that `mbox` starts like one (an empty file is an empty mbox) and, for
+/// [`Format::Auto`], decides the variant: the count of `>+From ` lines decides whether the
+/// variants differ at all.
+pub fn detect(mbox: &Path, format: Format) -> Result<Format, ImportError> {
+    let mut reader = BufReader::with_capacity(1 << 16, File::open(mbox)?);
+    let mut line = Vec::with_capacity(256);
+    let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(if format == Format::Auto {
+            Format::Mboxrd
+        } else {
+            format
+        });
+    }
+    if !line.starts_with(b"From ") {
+        let shown: String = String::from_utf8_lossy(&line[..line.len().min(40)])
+            .trim_end()
+            .to_string();
+        return Err(ImportError::NotMbox(shown));
+    }
+    if format != Format::Auto {
+        return Ok(format);
+    }
+    let mut quoted = 0u64;
+    let mut at_line_start = true;
+    loop {
+        line.clear();
+        let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        if at_line_start && is_quoted_from(&line) {
+            quoted += 1;
+        }
+        at_line_start = line.ends_with(b"\n");
+    }
+    if quoted == 0 {
+        Ok(Format::Mboxrd)
+    } else {
+        Err(ImportError::Ambiguous(quoted))
+    }
+}
+
+/// `>From `, `>>From `, ...
+fn is_quoted_from(line: &[u8]) -> bool {
+    line.starts_with(b">")
+        && line
+            .iter()
+            .skip_while(|&&b| b == b'>')
+            .take(5)
+            .eq(b"From ".iter())
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -73,7 +150,8 @@ fn from_line_time(line: &str) -> Option<i64> {
 }
 
 struct Pending {
-    tmp: PathBuf,
+    /// The file's name in tmp/.
+    tmp: String,
     out: BufWriter<File>,
     header: Vec<u8>,
     in_header: bool,
@@ -85,15 +163,18 @@ struct Pending {
     made_return_path: usize,
 }
 
-/// Imports an mbox into the Maildir folder at `folder` (created if missing). Calls
-/// `progress(bytes_read, messages)` as it goes.
+/// Imports an mbox into the Maildir folder at `folder` (created if missing), with files
+/// 0600 as delivery writes them, never through a link. Refuses a file that is not an mbox;
+/// [`Format::Auto`] is decided by [`detect`]. Calls `progress(bytes_read, messages)` as it
+/// goes.
 pub fn import(
     mbox: &Path,
     folder: &Path,
     format: Format,
     mut progress: impl FnMut(u64, u64),
-) -> std::io::Result<Summary> {
-    super::deliver::ensure(folder)?;
+) -> Result<Summary, ImportError> {
+    let format = detect(mbox, format)?;
+    let md = super::safe::Maildir::open(folder)?;
     let mut reader = BufReader::with_capacity(1 << 16, File::open(mbox)?);
     let mut summary = Summary::default();
     let mut current: Option<Pending> = None;
@@ -111,12 +192,12 @@ pub fn import(
         at_line_start = line.ends_with(b"\n");
         if starts_line && line.starts_with(b"From ") {
             if let Some(p) = current.take() {
-                finish(p, folder, &mut summary)?;
+                finish(p, &md, &mut summary)?;
                 progress(read, summary.messages);
             }
             let text = String::from_utf8_lossy(&line);
-            let tmp = folder.join("tmp").join(super::deliver::unique_name());
-            let out = BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
+            let tmp = super::deliver::unique_name();
+            let out = BufWriter::with_capacity(1 << 16, md.tmp.create(&tmp, 0o600)?);
             // The envelope sender of the From line lives on as Return-Path, as a delivered
             // message's would, so export can write the same From line back.
             let sender = text
@@ -145,15 +226,7 @@ pub fn import(
         }
         let Some(p) = current.as_mut() else { continue }; // text before the first From line
         // Undo the quoting: mboxrd lines `>+From ` lose one '>'; mboxo keeps them.
-        let body: &[u8] = if starts_line
-            && format == Format::Mboxrd
-            && line.starts_with(b">")
-            && line
-                .iter()
-                .skip_while(|&&b| b == b'>')
-                .take(5)
-                .eq(b"From ".iter())
-        {
+        let body: &[u8] = if starts_line && format == Format::Mboxrd && is_quoted_from(&line) {
             &line[1..]
         } else {
             &line
@@ -201,23 +274,23 @@ pub fn import(
         p.bytes += body.len() as u64;
     }
     if let Some(p) = current.take() {
-        finish(p, folder, &mut summary)?;
+        finish(p, &md, &mut summary)?;
     }
     progress(read, summary.messages);
     // Everything imported reaches the disk before we say it is done.
-    let cur = File::open(folder.join("cur"))?;
+    let cur = File::open(md.cur.path())?;
     {
         use std::os::fd::AsRawFd;
         // SAFETY: syncfs on a valid open descriptor; the result is checked.
         if unsafe { libc::syncfs(cur.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error());
+            return Err(std::io::Error::last_os_error().into());
         }
     }
     Ok(summary)
 }
 
 /// Moves a finished message from tmp/ to cur/ under a name carrying its size and flags.
-fn finish(mut p: Pending, folder: &Path, summary: &mut Summary) -> std::io::Result<()> {
+fn finish(mut p: Pending, md: &super::safe::Maildir, summary: &mut Summary) -> std::io::Result<()> {
     if !p.header.is_empty() {
         p.out.write_all(&p.header)?;
         p.bytes += p.header.len() as u64;
@@ -225,7 +298,7 @@ fn finish(mut p: Pending, folder: &Path, summary: &mut Summary) -> std::io::Resu
     // mbox separates messages with an empty line that is not part of the message.
     let file = p.out.into_inner().map_err(|e| e.into_error())?;
     let len = file.metadata()?.len();
-    let keep = trailing_separator(&p.tmp, len)?;
+    let keep = trailing_separator(&file, len)?;
     if keep < len {
         file.set_len(keep)?;
     }
@@ -236,12 +309,7 @@ fn finish(mut p: Pending, folder: &Path, summary: &mut Summary) -> std::io::Resu
     // No fsync per message: the import is a batch whose source stays on disk, and one
     // syncfs at the end (see `import`) makes all of it durable at a fraction of the cost.
     drop(file);
-    let unique = p
-        .tmp
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("x")
-        .to_string();
+    let unique = p.tmp.clone();
     let unique = match p.time {
         // Keep the original date as the name's time, so sorting by name sorts by date.
         Some(t) => unique.replacen(unique.split('.').next().unwrap_or(""), &t.to_string(), 1),
@@ -256,7 +324,7 @@ fn finish(mut p: Pending, folder: &Path, summary: &mut Summary) -> std::io::Resu
         time: p.time,
     }
     .with_flags(&flags);
-    std::fs::rename(&p.tmp, folder.join("cur").join(name.to_string()))?;
+    md.tmp.rename(&p.tmp, &md.cur, &name.to_string())?;
     summary.messages += 1;
     summary.bytes += keep;
     let _ = p.bytes;
@@ -264,16 +332,14 @@ fn finish(mut p: Pending, folder: &Path, summary: &mut Summary) -> std::io::Resu
 }
 
 /// The length without the blank separator line mbox puts after each message.
-fn trailing_separator(path: &Path, len: u64) -> std::io::Result<u64> {
-    use std::io::{Seek, SeekFrom};
+fn trailing_separator(f: &File, len: u64) -> std::io::Result<u64> {
+    use std::os::unix::fs::FileExt;
     if len < 2 {
         return Ok(len);
     }
-    let mut f = File::open(path)?;
     let back = len.min(4);
-    f.seek(SeekFrom::Start(len - back))?;
     let mut tail = vec![0u8; back as usize];
-    f.read_exact(&mut tail)?;
+    f.read_exact_at(&mut tail, len - back)?;
     Ok(if tail.ends_with(b"\r\n\r\n") {
         len - 2
     } else if tail.ends_with(b"\n\n") {
@@ -296,7 +362,7 @@ pub fn export(
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut line = Vec::with_capacity(256);
     for e in list {
-        let file = match File::open(&e.path) {
+        let file = match super::safe::open_message(&e.path) {
             Ok(f) => f,
             Err(_) => continue, // gone since the listing (another client expunged it)
         };
@@ -387,7 +453,8 @@ fn write_line(out: &mut impl Write, line: &[u8], format: Format) -> std::io::Res
         .or_else(|| line.strip_suffix(b"\n"))
         .unwrap_or(line);
     let quote = match format {
-        Format::Mboxrd => body
+        // Export has nothing to detect: auto writes mboxrd, the variant that round-trips.
+        Format::Mboxrd | Format::Auto => body
             .iter()
             .skip_while(|&&b| b == b'>')
             .take(5)
@@ -448,5 +515,65 @@ mod tests {
             back.starts_with("From alice@example.org Thu Nov 20 10:00:00 2025\n"),
             "{back}"
         );
+    }
+
+    /// Bodies of lines that start with any number of `>` before `From `, and other lines.
+    fn bodies() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            "(>){0,3}From [a-z ]{0,8}",
+            "[a-z>][a-z >]{0,10}",
+            Just(String::new()),
+        ];
+        proptest::collection::vec(
+            proptest::collection::vec(line, 1..8).prop_map(|l| l.join("\n") + "\n"),
+            1..6,
+        )
+    }
+
+    fn stored_bodies(folder: &Path) -> Vec<String> {
+        let mut list = entries(folder);
+        list.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+        list.iter()
+            .map(|e| {
+                let raw = std::fs::read_to_string(&e.path).unwrap();
+                raw.split_once("\n\n").unwrap().1.to_string()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// mboxo as Python writes it (only `From ` quoted) imports as Python reads it back
+        /// (`>From ` lines kept); an mboxrd export imports byte-identical to the original.
+        #[test]
+        fn both_variants_import_as_their_writers_mean(bodies in bodies()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut mboxo = String::new();
+            let mut quoted = Vec::new();
+            for (i, b) in bodies.iter().enumerate() {
+                let q: String = b
+                    .split_inclusive('\n')
+                    .map(|l| if l.starts_with("From ") { format!(">{l}") } else { l.to_string() })
+                    .collect();
+                mboxo.push_str(&format!(
+                    "From MAILER-DAEMON Thu Nov 20 10:00:{i:02} 2025\nSubject: m{i}\n\n{q}\n"
+                ));
+                quoted.push(q);
+            }
+            let src = dir.path().join("o.mbox");
+            std::fs::write(&src, &mboxo).unwrap();
+            let o = dir.path().join("O");
+            import(&src, &o, Format::Mboxo, |_, _| {}).unwrap();
+            proptest::prop_assert_eq!(stored_bodies(&o), quoted.clone());
+            // Our own mboxrd export of the mboxo import round-trips exactly.
+            let mut out = Vec::new();
+            export(&o, &mut out, Format::Mboxrd, |_, _| {}).unwrap();
+            let rd = dir.path().join("rd.mbox");
+            std::fs::write(&rd, &out).unwrap();
+            let r = dir.path().join("R");
+            import(&rd, &r, Format::Mboxrd, |_, _| {}).unwrap();
+            proptest::prop_assert_eq!(stored_bodies(&r), quoted);
+        }
     }
 }

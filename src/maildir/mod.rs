@@ -10,4 +10,6 @@ pub mod folder;
 pub mod index;
 pub mod mbox;
 pub mod name;
+pub mod safe;
+pub mod sweep;
 pub mod utf7;

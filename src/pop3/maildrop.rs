@@ -19,6 +19,7 @@
 
 use std::fs::{self, File};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::Pop3Error;
@@ -103,6 +104,7 @@ impl MaildirDrop {
             .create(true)
             .truncate(false)
             .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&lock_path)
             .map_err(io("cannot open", &lock_path))?;
         // SAFETY: flock on a valid descriptor we own; no memory is passed.
@@ -112,6 +114,14 @@ impl MaildirDrop {
         let mut entries = Vec::new();
         for sub in ["new", "cur"] {
             let p = dir.join(sub);
+            // A cur/ or new/ that is a link is not read (maildir::safe).
+            if !crate::maildir::safe::is_real_dir(&p) {
+                return Err(Pop3Error::Io {
+                    what: "refusing",
+                    source: crate::maildir::safe::refused(&p, "a symbolic link or not a directory"),
+                    path: p,
+                });
+            }
             for dent in fs::read_dir(&p).map_err(io("cannot list", &p))? {
                 let Ok(dent) = dent else { continue };
                 let Ok(name) = dent.file_name().into_string() else {
@@ -122,7 +132,7 @@ impl MaildirDrop {
                 }
                 // Read once to count the octets actually sent; a file that vanished between
                 // the listing and here is simply not part of the snapshot.
-                let Ok(raw) = fs::read(dent.path()) else {
+                let Ok(raw) = crate::maildir::safe::read_message(&dent.path()) else {
                     continue;
                 };
                 let unique = unique_of(&name).to_string();
@@ -170,7 +180,7 @@ impl Maildrop for MaildirDrop {
 
     fn read(&mut self, index: usize) -> Result<Vec<u8>, Pop3Error> {
         let (path, _) = self.locate(index)?;
-        fs::read(&path).map_err(|e| match e.kind() {
+        crate::maildir::safe::read_message(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Pop3Error::Vanished,
             _ => Pop3Error::Io {
                 what: "cannot read",

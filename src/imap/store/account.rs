@@ -6,7 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -54,11 +53,9 @@ pub(super) fn write_tmp(
     let unique = format!("{},S={}", deliver::unique_name(), data.len());
     let tmp = dir.join("tmp").join(&unique);
     let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
+        // Through directory handles: a tmp/ that is a link is refused, not written through.
+        let md = crate::maildir::safe::Maildir::open(dir)?;
+        let mut f = md.tmp.create(&unique, 0o600)?;
         f.write_all(data)?;
         set_mtime(&f, date)?;
         f.sync_all()
@@ -314,7 +311,7 @@ impl Account {
         if all.iter().any(|f| is_child(&name, &f.name)) {
             return Err(StoreError::CannotDelete("has children".into()));
         }
-        if !dir.is_dir() {
+        if !crate::maildir::safe::is_real_dir(&dir) {
             return Err(StoreError::NoSuchMailbox(name));
         }
         let tx = self
@@ -347,7 +344,7 @@ impl Account {
             .map(|f| f.name.clone())
             .filter(|n| *n == from || is_child(&from, n))
             .collect();
-        if !from_dir.is_dir() {
+        if !crate::maildir::safe::is_real_dir(&from_dir) {
             return Err(StoreError::NoSuchMailbox(from));
         }
         if let Some((parent, _)) = to.rsplit_once('/')
@@ -363,7 +360,7 @@ impl Account {
             let new = format!("{to}{}", &old[from.len()..]);
             let (_, od) = resolve(&self.root, old)?;
             let (_, nd) = resolve(&self.root, &new)?;
-            if od.is_dir() {
+            if crate::maildir::safe::is_real_dir(&od) {
                 fs::rename(&od, &nd).map_err(StoreError::io("renaming", &od))?;
             }
             forget(&tx, &new)?;

@@ -193,7 +193,7 @@ impl Mailbox {
     /// The message's content; [`StoreError::Expunged`] for ghosts and vanished files.
     pub fn read(&self, seq: u32) -> Result<Vec<u8>, StoreError> {
         let path = self.path_of(seq).ok_or(StoreError::Expunged)?;
-        match std::fs::read(&path) {
+        match crate::maildir::safe::read_message(&path) {
             Ok(d) => Ok(d),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Expunged),
             Err(e) => Err(StoreError::io("reading", &path)(e)),
@@ -205,7 +205,7 @@ impl Mailbox {
     pub fn read_header(&self, seq: u32) -> Result<Vec<u8>, StoreError> {
         use std::io::Read;
         let path = self.path_of(seq).ok_or(StoreError::Expunged)?;
-        let mut f = match std::fs::File::open(&path) {
+        let mut f = match crate::maildir::safe::open_message(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Expunged),
             Err(e) => return Err(StoreError::io("reading", &path)(e)),

@@ -254,9 +254,10 @@ pub(crate) fn resolve(root: &Path, name: &str) -> Result<(String, PathBuf), Stor
     Ok((canonical, dir))
 }
 
-/// Whether a folder directory exists (has cur/).
+/// Whether a folder directory exists (has cur/), both real directories: a folder that is a
+/// link is not a folder (`maildir::safe`).
 fn exists(dir: &Path) -> bool {
-    dir.join("cur").is_dir()
+    crate::maildir::safe::is_real_dir(dir) && crate::maildir::safe::is_real_dir(&dir.join("cur"))
 }
 
 /// `name`'s direct and indirect children, by name.

@@ -321,13 +321,18 @@ impl Mailbox {
             .unwrap_or(m.size);
         let unique = format!("{},S={size}", deliver::unique_name());
         let tmp = dest_dir.join("tmp").join(&unique);
+        // Never through a link: the destination's tmp/ is checked, the source is opened
+        // with O_NOFOLLOW (and a link would be hard-linked as the link, never its target).
+        let md = crate::maildir::safe::Maildir::open(dest_dir)
+            .map_err(StoreError::io("opening", dest_dir))?;
         if let Err(e) = fs::hard_link(src, &tmp) {
             if e.kind() == std::io::ErrorKind::NotFound {
                 return Err(StoreError::Expunged);
             }
             let copied = (|| {
-                fs::copy(src, &tmp)?;
-                let f = fs::OpenOptions::new().write(true).open(&tmp)?;
+                let mut from = crate::maildir::safe::open_message(src)?;
+                let mut f = md.tmp.create(&unique, 0o600)?;
+                std::io::copy(&mut from, &mut f)?;
                 set_mtime(&f, m.internal_date)?;
                 f.sync_all()
             })();
