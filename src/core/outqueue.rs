@@ -468,6 +468,8 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 10,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();

@@ -30,6 +30,11 @@ pub struct NewMessage<'a> {
     pub helo: &'a str,
     pub smtputf8: bool,
     pub size: u64,
+    /// RFC 3461 `RET`/`ENVID` (core/dsn.rs).
+    pub dsn: super::dsn::MessageDsn,
+    /// `NOTIFY`/`ORCPT` per recipient, in the order of the recipients; shorter (or empty)
+    /// means "not given" for the rest.
+    pub rcpt_dsn: &'a [super::dsn::RcptDsn],
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -87,12 +92,12 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut m = tx.prepare_cached(
-                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created, dsn_ret, dsn_envid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut r = tx.prepare_cached(
-                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated)
-                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
             )?;
             for (msg, recipients) in batch {
                 m.execute(params![
@@ -103,10 +108,13 @@ impl Db {
                     msg.helo,
                     msg.smtputf8,
                     msg.size as i64,
-                    t
+                    t,
+                    msg.dsn.ret.map(|r| r.as_str()),
+                    msg.dsn.envid,
                 ])?;
-                for (addr, local) in recipients.iter() {
-                    r.execute(params![msg.id, addr, local, t])?;
+                for (i, (addr, local)) in recipients.iter().enumerate() {
+                    let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
+                    r.execute(params![msg.id, addr, local, t, d.notify.0, d.orcpt])?;
                 }
             }
         }
@@ -256,6 +264,8 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 10,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         db.queue_insert(
             &msg,

@@ -41,6 +41,8 @@ struct Job {
     smtputf8: bool,
     size: u64,
     rcpts: Vec<(String, bool)>,
+    dsn: crate::core::dsn::MessageDsn,
+    rcpt_dsn: Vec<crate::core::dsn::RcptDsn>,
     done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
 }
 
@@ -54,6 +56,8 @@ impl Job {
             helo: &self.helo,
             smtputf8: self.smtputf8,
             size: self.size,
+            dsn: self.dsn.clone(),
+            rcpt_dsn: &self.rcpt_dsn,
         }
     }
 }
@@ -366,6 +370,8 @@ impl SpoolSink {
                 .iter()
                 .map(|r| (r.address.to_string(), r.local))
                 .collect(),
+            dsn: envelope.dsn.clone(),
+            rcpt_dsn: envelope.recipients.iter().map(|r| r.dsn.clone()).collect(),
             done,
         })
     }
@@ -440,6 +446,8 @@ mod tests {
             helo: "h".into(),
             smtputf8: false,
             size: 1,
+            dsn: Default::default(),
+            rcpt_dsn: Vec::new(),
             rcpts: vec![("a@b.test".into(), true)],
             done,
         }
@@ -502,6 +510,8 @@ mod tests {
             helo: "h",
             smtputf8: false,
             size: 1,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         pool.get()
             .unwrap()

@@ -66,6 +66,7 @@ impl Reply {
 /// Reads one reply, bounded in line length and count.
 pub async fn read_reply<R: AsyncBufReadExt + Unpin>(r: &mut R) -> Result<Reply, ClientError> {
     let mut lines = Vec::new();
+    let mut first_code: Option<u16> = None;
     let mut buf = Vec::with_capacity(128);
     loop {
         buf.clear();
@@ -99,6 +100,18 @@ pub async fn read_reply<R: AsyncBufReadExt + Unpin>(r: &mut R) -> Result<Reply, 
                 line.escape_debug()
             )));
         }
+        // RFC 5321 §4.2.1: every line of a multi-line reply carries the same code. A reply
+        // whose lines disagree cannot be trusted to mean either code (a "250-" line followed
+        // by "550" must not read as success), so it is a protocol error: the caller treats it
+        // as a temporary failure of this hop.
+        if let Some(first) = first_code
+            && first != code
+        {
+            return Err(ClientError::Protocol(format!(
+                "reply lines carry different codes ({first} then {code})"
+            )));
+        }
+        first_code = Some(code);
         lines.push(line.get(4..).unwrap_or("").to_string());
         if sep != Some(b'-') {
             return Ok(Reply { code, lines });
@@ -144,6 +157,8 @@ pub struct Capabilities {
     pub eightbitmime: bool,
     pub smtputf8: bool,
     pub chunking: bool,
+    /// RFC 3461: the server takes NOTIFY/ORCPT/RET/ENVID and reports on its own.
+    pub dsn: bool,
     pub auth: Vec<String>,
     /// False when the server only spoke HELO.
     pub esmtp: bool,
@@ -164,6 +179,7 @@ impl Capabilities {
                 "8BITMIME" => c.eightbitmime = true,
                 "SMTPUTF8" => c.smtputf8 = true,
                 "CHUNKING" => c.chunking = true,
+                "DSN" => c.dsn = true,
                 "SIZE" => c.size = words.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0),
                 "AUTH" => c.auth = words.map(|w| w.to_ascii_uppercase()).collect(),
                 _ => {}
@@ -569,5 +585,25 @@ mod tests {
         for bad in [&b"hello\r\n"[..], b"25\r\n", b"999 x\r\n", b"250x\r\n", b""] {
             assert!(parse(bad).await.is_err(), "{bad:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn multi_line_replies_with_mixed_codes_are_protocol_errors() {
+        for bad in [
+            &b"250-ok\r\n550 no such user\r\n"[..],
+            b"550-no\r\n250 ok\r\n",
+            b"250-a\r\n250-b\r\n251 c\r\n",
+            b"220-hi\r\n554 go away\r\n",
+        ] {
+            match parse(bad).await {
+                Err(ClientError::Protocol(m)) => assert!(m.contains("different codes"), "{m}"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+        // The same code on every line is fine, whatever the separators say.
+        let r = parse(b"550-5.1.1 no\r\n550-5.1.1 such\r\n550 5.1.1 user\r\n")
+            .await
+            .unwrap();
+        assert_eq!((r.code, r.lines.len()), (550, 3));
     }
 }

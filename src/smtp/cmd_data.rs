@@ -168,6 +168,7 @@ impl<P: Policy> Session<P> {
             remote_ip: self.cfg.remote_ip,
             helo: self.helo.clone().unwrap_or_default(),
             smtputf8: tx.smtputf8,
+            dsn: std::mem::take(&mut tx.dsn),
             size: tx.header_len + tx.scanner.as_ref().map_or(0, BodyScanner::size),
         };
         match sink.commit(&envelope) {

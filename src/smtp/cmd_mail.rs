@@ -5,12 +5,49 @@
 //! `user%other@local`, `"user@other"@local`, `@a:u@b`, `other!user@local` and IP literals,
 //! whatever the domain, since each of these can make a downstream host route elsewhere.
 
-use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
+use smtp_proto::{
+    MAIL_BODY_BINARYMIME, MAIL_RET_FULL, MAIL_RET_HDRS, MAIL_SMTPUTF8, MailFrom, RCPT_NOTIFY_DELAY,
+    RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
+};
 
 use super::policy::{Policy, RcptCheck, Recipient};
 use super::reply;
 use super::session::{Flow, Session};
 use crate::core::Address;
+use crate::core::dsn::{MessageDsn, Notify, RcptDsn, Ret};
+
+/// RFC 3461 `RET` and `ENVID` of a MAIL command (smtp-proto has checked their syntax).
+fn message_dsn(from: &MailFrom<String>) -> MessageDsn {
+    MessageDsn {
+        ret: if from.flags & MAIL_RET_FULL != 0 {
+            Some(Ret::Full)
+        } else if from.flags & MAIL_RET_HDRS != 0 {
+            Some(Ret::Hdrs)
+        } else {
+            None
+        },
+        envid: from.env_id.clone(),
+    }
+}
+
+/// RFC 3461 `NOTIFY` and `ORCPT` of a RCPT command.
+fn rcpt_dsn(to: &RcptTo<String>) -> RcptDsn {
+    let mut bits = 0;
+    for (flag, bit) in [
+        (RCPT_NOTIFY_SUCCESS, Notify::SUCCESS),
+        (RCPT_NOTIFY_FAILURE, Notify::FAILURE),
+        (RCPT_NOTIFY_DELAY, Notify::DELAY),
+        (RCPT_NOTIFY_NEVER, Notify::NEVER),
+    ] {
+        if to.flags & flag != 0 {
+            bits |= bit;
+        }
+    }
+    RcptDsn {
+        notify: Notify(bits),
+        orcpt: to.orcpt.clone(),
+    }
+}
 
 /// The text between `<` and `>` of a MAIL/RCPT line, if any.
 pub(super) fn raw_path(line: &[u8]) -> Option<&str> {
@@ -101,6 +138,7 @@ impl<P: Policy> Session<P> {
         }
         self.tx.mail_from = Some(addr);
         self.tx.smtputf8 = smtputf8;
+        self.tx.dsn = message_dsn(&from);
         reply::push(out, 250, "2.1.0", "Ok");
         Flow::Continue
     }
@@ -156,6 +194,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: true,
+                    dsn: rcpt_dsn(&to),
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
@@ -163,6 +202,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: false,
+                    dsn: rcpt_dsn(&to),
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }

@@ -66,6 +66,8 @@ pub fn inject(
         helo: origin.helo,
         smtputf8,
         size: body.len() as u64,
+        dsn: Default::default(),
+        rcpt_dsn: &[],
     };
     if let Err(e) = db.queue_insert(&msg, &rows) {
         let _ = std::fs::remove_file(&path);

@@ -12,6 +12,7 @@
 
 pub mod dkim;
 pub mod dsn;
+mod eightbit;
 mod recorder;
 pub mod route;
 mod transfer;
@@ -77,6 +78,9 @@ pub struct Config {
     pub max_connections: usize,
     pub max_per_domain: usize,
     pub nameservers: Vec<SocketAddr>,
+    /// `delivery.plaintext_fallback`: destination domains (and their subdomains) whose mail
+    /// may go in plaintext after a failed STARTTLS.
+    pub plaintext_fallback: Vec<String>,
 }
 
 impl Config {
@@ -143,7 +147,21 @@ impl Config {
             max_connections: db.setting_u64("delivery.max_connections")?.max(1) as usize,
             max_per_domain: db.setting_u64("delivery.max_per_domain")?.max(1) as usize,
             nameservers,
+            plaintext_fallback: db
+                .setting("delivery.plaintext_fallback")?
+                .split(',')
+                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect(),
         })
+    }
+
+    /// Whether `domain` is listed in `delivery.plaintext_fallback` (itself or a parent).
+    pub fn plaintext_fallback_for(&self, domain: &str) -> bool {
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        self.plaintext_fallback
+            .iter()
+            .any(|z| domain == *z || domain.ends_with(&format!(".{z}")))
     }
 
     /// When a deferred recipient is tried next, given how many attempts it has had.
@@ -316,18 +334,36 @@ impl Outbound {
         let first = rcpts[0].clone();
         let path = self.queue_dir.join(&message_id);
         let dkim_dir = self.dkim_dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let pool = self.pool.clone();
+        let mid = message_id.clone();
+        let loaded = tokio::task::spawn_blocking(move || -> std::io::Result<Loaded> {
             let body = std::fs::read(&path)?;
             // Sign once per attempt; the header goes in front of the spooled message.
-            Ok(match dkim::signature_for(&dkim_dir, &body) {
+            let sign = |body: Vec<u8>| match dkim::signature_for(&dkim_dir, &body) {
                 Some(h) => [h.as_bytes(), &body[..]].concat(),
                 None => body,
+            };
+            // A 7-bit copy for next hops without 8BITMIME, signed as it will be sent.
+            let seven_bit = (!body.is_ascii()).then(|| {
+                eightbit::to_seven_bit(&body)
+                    .map(sign)
+                    .map_err(|e| e.0.to_string())
+            });
+            let (dsn, rcpt_dsn) = pool
+                .get()
+                .and_then(|db| db.queue_dsn(&mid))
+                .unwrap_or_default();
+            Ok(Loaded {
+                message: sign(body),
+                seven_bit,
+                dsn,
+                rcpt_dsn,
             })
         })
         .await
         .map_err(|e| CoreError::Invalid(e.to_string()))?;
-        let results: Vec<RecipientResult> = match loaded {
-            Ok(message) => self.deliver(&domain, &first, &rcpts, &message).await,
+        let results: Vec<RecipientResult> = match &loaded {
+            Ok(l) => self.deliver(&domain, &first, &rcpts, l).await,
             Err(e) => rcpts
                 .iter()
                 .map(|r| {
@@ -339,6 +375,10 @@ impl Outbound {
                 })
                 .collect(),
         };
+        if let Ok(l) = &loaded {
+            self.notify_relayed(&message_id, &first, &rcpts, &results, l)
+                .await;
+        }
         let attempts: Vec<AttemptResult> = results
             .into_iter()
             .map(|r| {
@@ -366,12 +406,15 @@ impl Outbound {
                 let age = now() - claimed.created;
                 if age >= self.cfg.max_lifetime.as_secs() as i64 {
                     let days = self.cfg.max_lifetime.as_secs() as f64 / 86400.0;
+                    // RFC 3463 4.4.7 "delivery time expired" (Action: failed): the bounce
+                    // takes its Status from the leading code, its Diagnostic-Code from the
+                    // last error.
                     return AttemptResult {
                         recipient_id: r.recipient_id,
                         host: r.host,
                         outcome: AttemptOutcome::Failed,
                         reply: format!(
-                            "gave up after {days:.1} days in the queue; last error: {}",
+                            "4.4.7 message expired: gave up after {days:.1} days in the queue; last error: {}",
                             r.reply
                         ),
                     };
@@ -387,13 +430,93 @@ impl Outbound {
         }
     }
 
+    /// RFC 3461 §5.2.2.2: a `NOTIFY=SUCCESS` recipient handed to a next hop that does not
+    /// offer DSN gets a "relayed" notice now, since nobody further on will send one.
+    async fn notify_relayed(
+        &self,
+        message_id: &str,
+        first: &Claimed,
+        rcpts: &[Claimed],
+        results: &[RecipientResult],
+        loaded: &Loaded,
+    ) {
+        if first.mail_from.is_empty() {
+            return;
+        }
+        let relayed: Vec<dsn::Failure> = results
+            .iter()
+            .filter(|r| r.outcome == transfer::Outcome::Delivered && !r.next_hop_dsn)
+            .filter_map(|r| {
+                let d = loaded.rcpt_dsn.get(&r.recipient_id)?;
+                let c = rcpts.iter().find(|c| c.recipient_id == r.recipient_id)?;
+                d.notify.on_success().then(|| dsn::Failure {
+                    recipient: c.address.clone(),
+                    diagnostic: r.reply.clone(),
+                    remote_mta: Some(r.host.clone()),
+                    orcpt: d.orcpt.clone(),
+                })
+            })
+            .collect();
+        if relayed.is_empty() {
+            return;
+        }
+        let (hostname, queue_dir) = (self.cfg.hostname.clone(), self.queue_dir.clone());
+        let (id, sender, created) = (
+            message_id.to_string(),
+            first.mail_from.clone(),
+            first.created,
+        );
+        let envid = loaded.dsn.envid.clone();
+        let original = dsn::header_section(&loaded.message).to_vec();
+        let made = self
+            .blocking(move |db| {
+                let to = Address::parse(&sender)?;
+                let report = dsn::build(&dsn::Report {
+                    hostname: &hostname,
+                    queue_id: &id,
+                    sender: &sender,
+                    arrival: created,
+                    failures: &relayed,
+                    original: &original,
+                    action: dsn::Action::Relayed,
+                    ret_full: false,
+                    envid: envid.as_deref(),
+                });
+                let origin = crate::smtp::inject::Origin {
+                    user: None,
+                    helo: &hostname,
+                };
+                let notice = crate::smtp::inject::inject(
+                    db,
+                    &queue_dir,
+                    "",
+                    std::slice::from_ref(&to),
+                    &report,
+                    &origin,
+                )?;
+                Ok((notice, db.domain_exists(to.domain())?))
+            })
+            .await;
+        match made {
+            Ok((notice, local)) => {
+                tracing::info!(id = %message_id, %notice, "relayed notice queued (NOTIFY=SUCCESS, next hop without DSN)");
+                if local {
+                    (self.on_local)(notice);
+                } else {
+                    self.wake();
+                }
+            }
+            Err(e) => tracing::error!(id = %message_id, "could not queue a relayed notice: {e}"),
+        }
+    }
+
     /// Tries the route(s) for one domain.
     async fn deliver(
         &self,
         domain: &str,
         first: &Claimed,
         rcpts: &[Claimed],
-        message: &[u8],
+        loaded: &Loaded,
     ) -> Vec<RecipientResult> {
         let ids: Vec<(i64, String)> = rcpts
             .iter()
@@ -401,34 +524,34 @@ impl Outbound {
             .collect();
         let env = transfer::Envelope {
             mail_from: &first.mail_from,
-            size: message.len() as u64,
             smtputf8: first.smtputf8,
-            message,
+            message: &loaded.message,
+            seven_bit: loaded.seven_bit.as_ref(),
+            dsn: &loaded.dsn,
+            rcpt_dsn: &loaded.rcpt_dsn,
         };
-        let direct = |hops: Vec<Hop>| transfer::Attempt {
-            cfg: &self.cfg,
-            hops,
-            relay: None,
-            env: &env,
-        };
+        let plaintext_fallback = self.cfg.plaintext_fallback_for(domain);
         match self.cfg.mode {
             Mode::Relay => self.via_relay(&ids, &env).await,
             Mode::Direct => match self.route(domain).await {
-                Ok(hops) => direct(hops).run(&ids).await,
+                Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
                 Err(e) => route_failure(&ids, e),
             },
             Mode::DirectThenRelay => {
                 let first_try = match self.route(domain).await {
-                    Ok(hops) => direct(hops).run(&ids).await,
+                    Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
                     // A domain that does not exist will not exist through the relay either.
                     Err(RouteError::Permanent(p)) => {
                         return route_failure(&ids, RouteError::Permanent(p));
                     }
                     Err(RouteError::Temporary(t)) => route_failure(&ids, RouteError::Temporary(t)),
                 };
+                // Only what the MX deferred goes to the relay: a 5xx from the recipient's own
+                // MX is its final word (the relay would get the same answer, or worse,
+                // deliver what the destination refused).
                 let (done, retry): (Vec<_>, Vec<_>) = first_try
                     .into_iter()
-                    .partition(|r| r.outcome == transfer::Outcome::Delivered);
+                    .partition(|r| r.outcome != transfer::Outcome::Deferred);
                 if retry.is_empty() {
                     return done;
                 }
@@ -443,6 +566,53 @@ impl Outbound {
                 out
             }
         }
+    }
+
+    /// One direct attempt over the MX hops, with the memory of failed STARTTLS hosts read
+    /// before and updated after.
+    async fn direct(
+        &self,
+        hops: Vec<Hop>,
+        env: &transfer::Envelope<'_>,
+        plaintext_fallback: bool,
+        ids: &[(i64, String)],
+    ) -> Vec<RecipientResult> {
+        let hosts: Vec<String> = hops.iter().map(|h| h.host.clone()).collect();
+        let tls_failed_before = match self.blocking(move |db| db.tls_failed_hosts(&hosts)).await {
+            Ok(set) => set,
+            // Without the memory, refusing to deliver is the safe side.
+            Err(e) => {
+                return route_failure(
+                    ids,
+                    RouteError::Temporary(format!("451 4.3.0 queue database: {e}")),
+                );
+            }
+        };
+        let report = transfer::Attempt {
+            cfg: &self.cfg,
+            hops,
+            relay: None,
+            env,
+            tls_failed_before: &tls_failed_before,
+            plaintext_fallback,
+        }
+        .run(ids)
+        .await;
+        if !report.tls_failures.is_empty() {
+            let failures = report.tls_failures;
+            if let Err(e) = self
+                .blocking(move |db| {
+                    for (host, why) in &failures {
+                        db.record_tls_failure(host, why)?;
+                    }
+                    Ok(())
+                })
+                .await
+            {
+                tracing::error!("could not remember a failed STARTTLS: {e}");
+            }
+        }
+        report.results
     }
 
     async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
@@ -489,9 +659,12 @@ impl Outbound {
             hops,
             relay: Some(&relay),
             env,
+            tls_failed_before: &Default::default(),
+            plaintext_fallback: false,
         }
         .run(ids)
         .await
+        .results
     }
 
     /// Bounces every message with permanently failed recipients.
@@ -518,6 +691,16 @@ impl Outbound {
         }
         Ok(made)
     }
+}
+
+/// One message as an attempt sends it.
+struct Loaded {
+    /// The spooled message, DKIM-signed.
+    message: Vec<u8>,
+    /// For an 8-bit message: its 7-bit conversion (signed), or why there is none.
+    seven_bit: Option<Result<Vec<u8>, String>>,
+    dsn: crate::core::dsn::MessageDsn,
+    rcpt_dsn: HashMap<i64, crate::core::dsn::RcptDsn>,
 }
 
 fn route_failure(ids: &[(i64, String)], e: RouteError) -> Vec<RecipientResult> {
@@ -552,16 +735,29 @@ pub fn bounce_due(
         } else {
             envelope_sender.clone()
         };
-        if sender.is_empty() {
+        let (msg_dsn, rcpt_dsn) = db.queue_dsn(&id)?;
+        // RFC 3461 §4.1: NOTIFY=NEVER (or a list without FAILURE) means no failure report.
+        let reported: Vec<&(i64, String, String)> = failed
+            .iter()
+            .filter(|(rid, _, _)| {
+                rcpt_dsn
+                    .get(rid)
+                    .is_none_or(|d| d.notify.on_failure())
+            })
+            .collect();
+        if reported.is_empty() {
+            tracing::info!(%id, "no bounce: every failed recipient asked for none (NOTIFY)");
+        } else if sender.is_empty() {
             tracing::warn!(%id, "dropping a failed message with a null sender (a bounce is never bounced; set queue.double_bounce_to to receive these)");
         } else if let Ok(to) = Address::parse(&sender) {
             let original = std::fs::read(queue_dir.join(&id)).unwrap_or_default();
-            let failures: Vec<dsn::Failure> = failed
+            let failures: Vec<dsn::Failure> = reported
                 .iter()
-                .map(|(_, rcpt, why)| dsn::Failure {
+                .map(|(rid, rcpt, why)| dsn::Failure {
                     recipient: rcpt.clone(),
                     diagnostic: why.clone(),
                     remote_mta: None,
+                    orcpt: rcpt_dsn.get(rid).and_then(|d| d.orcpt.clone()),
                 })
                 .collect();
             let report = dsn::build(&dsn::Report {
@@ -571,7 +767,9 @@ pub fn bounce_due(
                 arrival: created,
                 failures: &failures,
                 original: &original,
-                delayed: false,
+                action: dsn::Action::Failed,
+                ret_full: msg_dsn.ret == Some(crate::core::dsn::Ret::Full),
+                envid: msg_dsn.envid.as_deref(),
             });
             let origin = crate::smtp::inject::Origin {
                 user: None,
@@ -622,15 +820,24 @@ pub fn delay_warnings(
             continue;
         };
         let original = std::fs::read(queue_dir.join(&m.id)).unwrap_or_default();
+        let (msg_dsn, rcpt_dsn) = db.queue_dsn(&m.id)?;
+        let by_address = db.queue_dsn_by_address(&m.id, &rcpt_dsn)?;
         let failures: Vec<dsn::Failure> = m
             .recipients
             .iter()
+            // RFC 3461 §4.1: only recipients that did not leave DELAY out of NOTIFY.
+            .filter(|(rcpt, _)| by_address.get(rcpt).is_none_or(|d| d.notify.on_delay()))
             .map(|(rcpt, why)| dsn::Failure {
                 recipient: rcpt.clone(),
                 diagnostic: why.clone(),
                 remote_mta: None,
+                orcpt: by_address.get(rcpt).and_then(|d| d.orcpt.clone()),
             })
             .collect();
+        if failures.is_empty() {
+            db.mark_warned(&m.id)?;
+            continue;
+        }
         let report = dsn::build(&dsn::Report {
             hostname,
             queue_id: &m.id,
@@ -638,7 +845,9 @@ pub fn delay_warnings(
             arrival: m.created,
             failures: &failures,
             original: &original,
-            delayed: true,
+            action: dsn::Action::Delayed,
+            ret_full: false,
+            envid: msg_dsn.envid.as_deref(),
         });
         let origin = crate::smtp::inject::Origin {
             user: None,
