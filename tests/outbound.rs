@@ -5,12 +5,12 @@
 
 #[path = "outbound/dns.rs"]
 mod dns;
-#[path = "outbound/harness.rs"]
-mod harness;
 #[path = "outbound/fake.rs"]
 mod fake;
 #[path = "outbound/hardening.rs"]
 mod hardening;
+#[path = "outbound/harness.rs"]
+mod harness;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -127,7 +127,10 @@ impl Db {
             .prepare_cached("SELECT dsn_ret, dsn_envid FROM queue_messages WHERE id = ?1")?
             .query_row([message_id], |r| {
                 Ok(MessageDsn {
-                    ret: r.get::<_, Option<String>>(0)?.as_deref().and_then(Ret::parse),
+                    ret: r
+                        .get::<_, Option<String>>(0)?
+                        .as_deref()
+                        .and_then(Ret::parse),
                     envid: r.get(1)?,
                 })
             })

@@ -61,7 +61,12 @@ fn serve(mut s: std::net::TcpStream, script: Script, log: Transcript, slot: usiz
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        if r.by_ref().take(100_000).read_until(b'\n', &mut buf).unwrap_or(0) == 0 {
+        if r.by_ref()
+            .take(100_000)
+            .read_until(b'\n', &mut buf)
+            .unwrap_or(0)
+            == 0
+        {
             return;
         }
         let line = String::from_utf8_lossy(&buf).into_owned();
@@ -83,7 +88,12 @@ fn serve(mut s: std::net::TcpStream, script: Script, log: Transcript, slot: usiz
             let _ = s.write_all(b"354 go\r\n");
             loop {
                 buf.clear();
-                if r.by_ref().take(10_000_000).read_until(b'\n', &mut buf).unwrap_or(0) == 0 {
+                if r.by_ref()
+                    .take(10_000_000)
+                    .read_until(b'\n', &mut buf)
+                    .unwrap_or(0)
+                    == 0
+                {
                     return;
                 }
                 // Raw bytes, so a test can see whether anything 8-bit crossed.

@@ -61,7 +61,12 @@ s.quit()
 "#;
     let rcpts_json = serde_json::to_string(rcpts).unwrap();
     let o = Command::new("python3")
-        .args(["-c", script, &server.ip().to_string(), &server.port().to_string()])
+        .args([
+            "-c",
+            script,
+            &server.ip().to_string(),
+            &server.port().to_string(),
+        ])
         .arg(serde_json::to_string(mail_options).unwrap())
         .arg(rcpts_json)
         .arg(body)
@@ -120,7 +125,10 @@ fn refusals_from_the_mx_are_final_even_with_a_relay() {
     sendmail(w.a.path(), "y@reject.fake.test", "rcpt");
     let j = json(w.a.path(), &["queue", "flush"]);
     assert_eq!(
-        (j["outbound"]["failed"].as_u64(), j["outbound"]["deferred"].as_u64()),
+        (
+            j["outbound"]["failed"].as_u64(),
+            j["outbound"]["deferred"].as_u64()
+        ),
         (Some(2), Some(0)),
         "{j}"
     );
@@ -136,7 +144,10 @@ fn refusals_from_the_mx_are_final_even_with_a_relay() {
     assert_eq!(seen[0].0, "5.1.1", "{seen:?}");
     assert!(seen[0].1.starts_with("550 5.1.1"), "{seen:?}");
     assert_eq!(seen[1].0, "5.3.2", "{seen:?}");
-    assert!(seen[1].1.contains("greeting from h10.fake.test"), "{seen:?}");
+    assert!(
+        seen[1].1.contains("greeting from h10.fake.test"),
+        "{seen:?}"
+    );
 }
 
 #[test]
@@ -171,7 +182,10 @@ fn a_reply_with_mixed_codes_is_no_success_and_expiry_says_4_4_7() {
     let b = &w.a.wait_mail("alice", "a.test", 1, 20)[0];
     assert!(b.contains("Action: failed\r\nStatus: 4.4.7\r\n"), "{b}");
     let (_, diag) = dsn_status(b);
-    assert!(diag.starts_with("451 4.4.2") && diag.contains("different codes"), "{b}");
+    assert!(
+        diag.starts_with("451 4.4.2") && diag.contains("different codes"),
+        "{b}"
+    );
 }
 
 #[test]
@@ -203,7 +217,10 @@ fn a_failed_starttls_is_never_followed_by_plaintext() {
     let j = json(w.a.path(), &["queue", "flush"]);
     assert_eq!(j["outbound"]["deferred"], 1, "{j}");
     let e = last_error(w.a.path());
-    assert!(e.starts_with("451 4.7.4") && e.contains("no longer offers STARTTLS"), "{e}");
+    assert!(
+        e.starts_with("451 4.7.4") && e.contains("no longer offers STARTTLS"),
+        "{e}"
+    );
     let all = transcript(&t).concat();
     assert!(!all.contains("MAIL FROM"), "sent in plaintext: {all}");
     // The administrator's per-destination policy allows the fallback.
@@ -253,22 +270,32 @@ fn dsn_parameters_travel_and_8bit_is_converted_for_an_old_next_hop() {
     });
     let all = transcript(&t).concat();
     let mail = all.lines().find(|l| l.starts_with("MAIL")).unwrap();
-    assert!(mail.contains(" RET=HDRS") && mail.contains(" ENVID=env+2B1"), "{mail}");
+    assert!(
+        mail.contains(" RET=HDRS") && mail.contains(" ENVID=env+2B1"),
+        "{mail}"
+    );
     assert!(!mail.contains("BODY=8BITMIME"), "{mail}");
     let rcpt = all.lines().find(|l| l.starts_with("RCPT")).unwrap();
     assert!(
-        rcpt.contains(" NOTIFY=SUCCESS,FAILURE") && rcpt.contains(" ORCPT=rfc822;Orig@old.fake.test"),
+        rcpt.contains(" NOTIFY=SUCCESS,FAILURE")
+            && rcpt.contains(" ORCPT=rfc822;Orig@old.fake.test"),
         "{rcpt}"
     );
     assert!(all.is_ascii(), "8-bit octets crossed: {all}");
     assert!(
-        all.contains("Content-Transfer-Encoding: quoted-printable") && all.contains("Gr=C3=BC=C3=9Fe"),
+        all.contains("Content-Transfer-Encoding: quoted-printable")
+            && all.contains("Gr=C3=BC=C3=9Fe"),
         "{all}"
     );
     // The next hop offers DSN: reporting success is its job, not ours.
     std::thread::sleep(Duration::from_secs(1));
-    assert!(!w.a.maildir_new("alice", "a.test").exists()
-        || std::fs::read_dir(w.a.maildir_new("alice", "a.test")).unwrap().count() == 0);
+    assert!(
+        !w.a.maildir_new("alice", "a.test").exists()
+            || std::fs::read_dir(w.a.maildir_new("alice", "a.test"))
+                .unwrap()
+                .count()
+                == 0
+    );
 }
 
 #[test]
@@ -289,23 +316,37 @@ fn notify_never_means_no_bounce_and_success_through_an_old_hop_is_reported() {
         &["ENVID=e42"],
         &[
             ("n@reject.fake.test", &["NOTIFY=NEVER"]),
-            ("s@old.fake.test", &["NOTIFY=SUCCESS", "ORCPT=rfc822;S@old.fake.test"]),
+            (
+                "s@old.fake.test",
+                &["NOTIFY=SUCCESS", "ORCPT=rfc822;S@old.fake.test"],
+            ),
         ],
         "Subject: dsn\r\n\r\nhello\r\n",
     );
     let got = w.a.wait_mail("alice", "a.test", 1, 30);
     let n = &got[0];
-    assert!(n.contains("Action: relayed") && n.contains("Status: 2.0.0"), "{n}");
+    assert!(
+        n.contains("Action: relayed") && n.contains("Status: 2.0.0"),
+        "{n}"
+    );
     assert!(n.contains("Original-Envelope-Id: e42"), "{n}");
-    assert!(n.contains("Original-Recipient: rfc822; S@old.fake.test"), "{n}");
+    assert!(
+        n.contains("Original-Recipient: rfc822; S@old.fake.test"),
+        "{n}"
+    );
     assert!(!n.contains("n@reject.fake.test"), "{n}");
     wait_for("the queue never emptied", 20, || {
-        json(w.a.path(), &["queue", "list"]).as_array().unwrap().is_empty()
+        json(w.a.path(), &["queue", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
     });
     // No bounce for the NOTIFY=NEVER recipient, even after the runner had its chances.
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
-        std::fs::read_dir(w.a.maildir_new("alice", "a.test")).unwrap().count(),
+        std::fs::read_dir(w.a.maildir_new("alice", "a.test"))
+            .unwrap()
+            .count(),
         1,
         "{}",
         w.a.log()

@@ -220,8 +220,15 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
         }
     }
     let returned = if r.ret_full {
-        MimePart::new("message/rfc822", BodyPart::Binary(r.original.to_vec().into()))
-            .transfer_encoding(if r.original.is_ascii() { "7bit" } else { "8bit" })
+        MimePart::new(
+            "message/rfc822",
+            BodyPart::Binary(r.original.to_vec().into()),
+        )
+        .transfer_encoding(if r.original.is_ascii() {
+            "7bit"
+        } else {
+            "8bit"
+        })
     } else {
         MimePart::new(
             "text/rfc822-headers",
@@ -286,7 +293,10 @@ mod tests {
         assert_eq!(status_of("554 relay denied"), "5.0.0");
         assert_eq!(status_of("451 4.4.1 try later"), "4.4.1");
         assert_eq!(status_of(""), "5.0.0");
-        assert_eq!(status_of("4.4.7 message expired; last error: 451 x"), "4.4.7");
+        assert_eq!(
+            status_of("4.4.7 message expired; last error: 451 x"),
+            "4.4.7"
+        );
     }
 
     #[test]
@@ -338,7 +348,9 @@ mod tests {
         let original = b"Subject: hello\r\n\r\nsecret body\r\n";
         let failures = [Failure {
             recipient: "b@y.test".into(),
-            diagnostic: "4.4.7 message expired after 5.0 days in the queue; last error: 451 4.4.1 no answer".into(),
+            diagnostic:
+                "4.4.7 message expired after 5.0 days in the queue; last error: 451 4.4.1 no answer"
+                    .into(),
             remote_mta: None,
             orcpt: Some("B@Y.test".into()),
         }];
@@ -355,9 +367,18 @@ mod tests {
         });
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("Original-Envelope-Id: env+201\r\n"), "{text}");
-        assert!(text.contains("Original-Recipient: rfc822; B@Y.test\r\n"), "{text}");
-        assert!(text.contains("Action: failed\r\nStatus: 4.4.7\r\n"), "{text}");
-        assert!(text.contains("Diagnostic-Code: smtp; 451 4.4.1 no answer"), "{text}");
+        assert!(
+            text.contains("Original-Recipient: rfc822; B@Y.test\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Action: failed\r\nStatus: 4.4.7\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Diagnostic-Code: smtp; 451 4.4.1 no answer"),
+            "{text}"
+        );
         assert!(text.contains("Content-Type: message/rfc822"), "{text}");
         assert!(text.contains("secret body"), "RET=FULL returns the body");
     }

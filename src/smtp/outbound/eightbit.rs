@@ -60,7 +60,9 @@ pub fn to_seven_bit(message: &[u8]) -> Result<Vec<u8>, Unconvertible> {
         } else {
             "unknown-8bit"
         };
-        out.extend_from_slice(format!("Content-Type: text/plain; charset={charset}\r\n").as_bytes());
+        out.extend_from_slice(
+            format!("Content-Type: text/plain; charset={charset}\r\n").as_bytes(),
+        );
     }
     out.extend_from_slice(b"Content-Transfer-Encoding: quoted-printable\r\n\r\n");
     quoted_printable(body, &mut out);
@@ -71,11 +73,11 @@ pub fn to_seven_bit(message: &[u8]) -> Result<Vec<u8>, Unconvertible> {
 fn unfold(head: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
     for line in head.split_inclusive(|&b| b == b'\n') {
-        if matches!(line.first(), Some(b' ' | b'\t')) {
-            if let Some(last) = fields.last_mut() {
-                last.1.extend_from_slice(line);
-                continue;
-            }
+        if matches!(line.first(), Some(b' ' | b'\t'))
+            && let Some(last) = fields.last_mut()
+        {
+            last.1.extend_from_slice(line);
+            continue;
         }
         let name = line
             .iter()
@@ -105,8 +107,8 @@ fn quoted_printable(body: &[u8], out: &mut Vec<u8>) {
         let mut col = 0;
         for (i, &b) in line.iter().enumerate() {
             let at_end = i + 1 == line.len();
-            let literal = matches!(b, b'!'..=b'<' | b'>'..=b'~')
-                || (matches!(b, b' ' | b'\t') && !at_end);
+            let literal =
+                matches!(b, b'!'..=b'<' | b'>'..=b'~') || (matches!(b, b' ' | b'\t') && !at_end);
             let width = if literal { 1 } else { 3 };
             // Leave room for the "=" of a soft break.
             if col + width > 75 {
@@ -144,7 +146,10 @@ mod tests {
         let text = String::from_utf8(out.clone()).unwrap();
         assert!(text.contains("Content-Transfer-Encoding: quoted-printable\r\n"));
         assert!(!text.contains("8bit"));
-        assert!(text.contains("Gr=C3=BC=C3=9Fe =3D=20\r\nline two=09"), "{text}");
+        assert!(
+            text.contains("Gr=C3=BC=C3=9Fe =3D=20\r\nline two=09"),
+            "{text}"
+        );
         assert_eq!(body_of(&out), "Grüße = \r\nline two\t\r\n".as_bytes());
     }
 
@@ -165,7 +170,10 @@ mod tests {
         ] {
             assert!(to_seven_bit(m).is_err(), "{}", String::from_utf8_lossy(m));
         }
-        assert_eq!(to_seven_bit(b"A: b\r\n\r\nc\r\n").unwrap(), b"A: b\r\n\r\nc\r\n");
+        assert_eq!(
+            to_seven_bit(b"A: b\r\n\r\nc\r\n").unwrap(),
+            b"A: b\r\n\r\nc\r\n"
+        );
     }
 
     /// An independent decoder (RFC 2045 §6.7) for the round trip.

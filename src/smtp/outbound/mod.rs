@@ -739,11 +739,7 @@ pub fn bounce_due(
         // RFC 3461 §4.1: NOTIFY=NEVER (or a list without FAILURE) means no failure report.
         let reported: Vec<&(i64, String, String)> = failed
             .iter()
-            .filter(|(rid, _, _)| {
-                rcpt_dsn
-                    .get(rid)
-                    .is_none_or(|d| d.notify.on_failure())
-            })
+            .filter(|(rid, _, _)| rcpt_dsn.get(rid).is_none_or(|d| d.notify.on_failure()))
             .collect();
         if reported.is_empty() {
             tracing::info!(%id, "no bounce: every failed recipient asked for none (NOTIFY)");
