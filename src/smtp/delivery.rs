@@ -18,6 +18,7 @@ use crate::core::queue::{Attempt, Outcome};
 use crate::core::{Address, CoreError};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
+use crate::smtp::outbound::{dsn, notices};
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
@@ -143,6 +144,7 @@ impl Deliverer {
                 tracing::info!(%id, to = %r.address, ?outcome, "local delivery");
                 outcomes.push((r.id, outcome));
             }
+            self.success_notices(&mut db, id, &spool, &pending, &outcomes);
             attempts.push(Attempt {
                 id: id.clone(),
                 outcomes,
@@ -159,6 +161,53 @@ impl Deliverer {
             }
         }
         Ok(())
+    }
+
+    /// RFC 3461 §5.2.2.1: recipients that asked for `NOTIFY=SUCCESS` hear that the message
+    /// is in their mailbox. Queued before the outcomes are recorded (the spool file may go
+    /// then); a failure here costs the notice, never the delivery.
+    fn success_notices(
+        &self,
+        db: &mut crate::core::Db,
+        id: &str,
+        spool: &std::path::Path,
+        pending: &[crate::core::queue::QueuedRecipient],
+        outcomes: &[(i64, Outcome)],
+    ) {
+        let done: Vec<notices::Done> = outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Delivered))
+            .filter_map(|(rid, _)| {
+                let r = pending.iter().find(|p| p.id == *rid)?;
+                Some(notices::Done {
+                    recipient_id: *rid,
+                    address: r.address.clone(),
+                    detail: "250 2.0.0 delivered to the mailbox".into(),
+                    remote_mta: None,
+                })
+            })
+            .collect();
+        if done.is_empty() {
+            return;
+        }
+        let hostname = match db.setting("hostname") {
+            Ok(h) if !h.is_empty() => h,
+            _ => crate::core::settings::system_hostname(),
+        };
+        let original = std::fs::read(spool).unwrap_or_default();
+        match notices::success_notice(
+            db,
+            &self.queue_dir,
+            &hostname,
+            id,
+            &original,
+            &done,
+            dsn::Action::Delivered,
+        ) {
+            Ok(Some((notice, true))) => self.enqueue(notice),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%id, "could not queue a delivery notice: {e}"),
+        }
     }
 
     fn deliver_one(

@@ -352,3 +352,41 @@ fn notify_never_means_no_bounce_and_success_through_an_old_hop_is_reported() {
         w.a.log()
     );
 }
+
+#[test]
+fn notify_success_on_local_delivery_gets_a_delivered_notice() {
+    let mut w = world();
+    w.a.start();
+    smtp_with_dsn(
+        w.a.addr(),
+        &["ENVID=local1"],
+        &[
+            ("alice@a.test", &["NOTIFY=SUCCESS"]),
+            // Without NOTIFY=SUCCESS: no notice about this one.
+            ("alice+tag@a.test", &[]),
+        ],
+        "Subject: local\r\n\r\nhello\r\n",
+    );
+    // One copy (both addresses are one mailbox) and one notice.
+    let got = w.a.wait_mail("alice", "a.test", 2, 30);
+    let notices: Vec<&String> = got
+        .iter()
+        .filter(|m| m.contains("Action: delivered"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{got:?}");
+    let n = notices[0];
+    assert!(
+        n.contains("Final-Recipient: rfc822; alice@a.test\r\n")
+            && n.contains("Status: 2.0.0")
+            && n.contains("Original-Envelope-Id: local1")
+            && !n.contains("alice+tag"),
+        "{n}"
+    );
+    // The notice itself (sender <>) asks for nothing more.
+    std::thread::sleep(Duration::from_secs(2));
+    let all: Vec<String> = std::fs::read_dir(w.a.maildir_new("alice", "a.test"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(all.len(), 2, "{all:#?}\n{}", w.a.log());
+}

@@ -38,6 +38,8 @@ pub enum Action {
     /// Handed to a next hop that does not offer DSN (RFC 3461 §5.2.2.2): no further report
     /// will come.
     Relayed,
+    /// Delivered into the recipient's mailbox here (RFC 3461 §5.2.2.1).
+    Delivered,
 }
 
 pub struct Report<'a> {
@@ -163,6 +165,12 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
              send delivery notifications: you will not hear more about it.\r\n\r\n",
             host = r.hostname
         ),
+        Action::Delivered => format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             Your message was delivered to the mailbox of the recipients below,\r\n\
+             as you asked (NOTIFY=SUCCESS).\r\n\r\n",
+            host = r.hostname
+        ),
         Action::Failed => format!(
             "This is the mail system at host {host}.\r\n\r\n\
              I'm sorry to have to inform you that your message could not\r\n\
@@ -199,6 +207,8 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
         ));
         if r.action == Action::Relayed {
             status.push_str("Action: relayed\r\nStatus: 2.0.0\r\n");
+        } else if r.action == Action::Delivered {
+            status.push_str("Action: delivered\r\nStatus: 2.0.0\r\n");
         } else if r.action == Action::Delayed {
             status.push_str("Action: delayed\r\n");
             let code = status_of(&f.diagnostic);
@@ -260,7 +270,7 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
         .to(r.sender.to_string())
         .subject(match r.action {
             Action::Delayed => "Delayed Mail (still being retried)",
-            Action::Relayed => "Successful Mail Delivery Report",
+            Action::Relayed | Action::Delivered => "Successful Mail Delivery Report",
             Action::Failed => "Undelivered Mail Returned to Sender",
         })
         .message_id(format!(
@@ -269,6 +279,7 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
             match r.action {
                 Action::Delayed => "delay",
                 Action::Relayed => "relayed",
+                Action::Delivered => "delivered",
                 Action::Failed => "bounce",
             },
             r.hostname

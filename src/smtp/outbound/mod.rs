@@ -13,6 +13,7 @@
 pub mod dkim;
 pub mod dsn;
 mod eightbit;
+pub mod notices;
 mod recorder;
 pub mod route;
 mod transfer;
@@ -376,8 +377,7 @@ impl Outbound {
                 .collect(),
         };
         if let Ok(l) = &loaded {
-            self.notify_relayed(&message_id, &first, &rcpts, &results, l)
-                .await;
+            self.notify_relayed(&message_id, &rcpts, &results, l).await;
         }
         let attempts: Vec<AttemptResult> = results
             .into_iter()
@@ -435,77 +435,52 @@ impl Outbound {
     async fn notify_relayed(
         &self,
         message_id: &str,
-        first: &Claimed,
         rcpts: &[Claimed],
         results: &[RecipientResult],
         loaded: &Loaded,
     ) {
-        if first.mail_from.is_empty() {
-            return;
-        }
-        let relayed: Vec<dsn::Failure> = results
+        let done: Vec<notices::Done> = results
             .iter()
             .filter(|r| r.outcome == transfer::Outcome::Delivered && !r.next_hop_dsn)
+            .filter(|r| {
+                loaded
+                    .rcpt_dsn
+                    .get(&r.recipient_id)
+                    .is_some_and(|d| d.notify.on_success())
+            })
             .filter_map(|r| {
-                let d = loaded.rcpt_dsn.get(&r.recipient_id)?;
                 let c = rcpts.iter().find(|c| c.recipient_id == r.recipient_id)?;
-                d.notify.on_success().then(|| dsn::Failure {
-                    recipient: c.address.clone(),
-                    diagnostic: r.reply.clone(),
+                Some(notices::Done {
+                    recipient_id: r.recipient_id,
+                    address: c.address.clone(),
+                    detail: r.reply.clone(),
                     remote_mta: Some(r.host.clone()),
-                    orcpt: d.orcpt.clone(),
                 })
             })
             .collect();
-        if relayed.is_empty() {
+        if done.is_empty() {
             return;
         }
         let (hostname, queue_dir) = (self.cfg.hostname.clone(), self.queue_dir.clone());
-        let (id, sender, created) = (
-            message_id.to_string(),
-            first.mail_from.clone(),
-            first.created,
-        );
-        let envid = loaded.dsn.envid.clone();
+        let id = message_id.to_string();
         let original = dsn::header_section(&loaded.message).to_vec();
         let made = self
             .blocking(move |db| {
-                let to = Address::parse(&sender)?;
-                let report = dsn::build(&dsn::Report {
-                    hostname: &hostname,
-                    queue_id: &id,
-                    sender: &sender,
-                    arrival: created,
-                    failures: &relayed,
-                    original: &original,
-                    action: dsn::Action::Relayed,
-                    ret_full: false,
-                    envid: envid.as_deref(),
-                });
-                let origin = crate::smtp::inject::Origin {
-                    user: None,
-                    helo: &hostname,
-                };
-                let notice = crate::smtp::inject::inject(
+                notices::success_notice(
                     db,
                     &queue_dir,
-                    "",
-                    std::slice::from_ref(&to),
-                    &report,
-                    &origin,
-                )?;
-                Ok((notice, db.domain_exists(to.domain())?))
+                    &hostname,
+                    &id,
+                    &original,
+                    &done,
+                    dsn::Action::Relayed,
+                )
             })
             .await;
         match made {
-            Ok((notice, local)) => {
-                tracing::info!(id = %message_id, %notice, "relayed notice queued (NOTIFY=SUCCESS, next hop without DSN)");
-                if local {
-                    (self.on_local)(notice);
-                } else {
-                    self.wake();
-                }
-            }
+            Ok(Some((notice, true))) => (self.on_local)(notice),
+            Ok(Some(_)) => self.wake(),
+            Ok(None) => {}
             Err(e) => tracing::error!(id = %message_id, "could not queue a relayed notice: {e}"),
         }
     }

@@ -224,10 +224,14 @@ impl Attempt<'_> {
         // Opportunistic STARTTLS toward MX hosts; required toward a relay configured so, and
         // toward an MX whose STARTTLS failed before (else whoever broke that handshake gets
         // the next attempt in plaintext).
+        // Also within this attempt: the host's next address gets no plaintext either.
         let tls_failed_before = self.relay.is_none()
-            && self
+            && (self
                 .tls_failed_before
-                .contains(&hop.host.to_ascii_lowercase());
+                .contains(&hop.host.to_ascii_lowercase())
+                || tls_failures
+                    .iter()
+                    .any(|(h, _)| h.eq_ignore_ascii_case(&hop.host)));
         let want_tls = match self.relay.map(|r| &r.tls) {
             Some(RelayTls::StartTls) => true,
             Some(_) => false,
