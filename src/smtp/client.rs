@@ -22,6 +22,10 @@ use tokio::net::TcpStream;
 pub const MAX_LINE: usize = 4096;
 /// Most lines in one multi-line reply (EHLO lists a few dozen at most).
 pub const MAX_LINES: usize = 128;
+/// Most lines of a reply kept in [`Reply::text`].
+pub const TEXT_LINES: usize = 5;
+/// Most bytes of one reply line kept in [`Reply::text`] (RFC 5321 §4.5.3.1.5's limit).
+pub const TEXT_LINE: usize = 512;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -55,11 +59,29 @@ impl Reply {
         self.code >= 500
     }
 
-    /// `550 5.1.1 no such user` with continuation lines joined by spaces.
+    /// `550 5.1.1 no such user` with continuation lines joined by spaces. The text is the
+    /// peer's: control and escape characters are dropped, and it is bounded
+    /// ([`TEXT_LINES`] lines of [`TEXT_LINE`] bytes), since it goes into the queue, logs and
+    /// bounces.
     pub fn text(&self) -> String {
-        format!("{} {}", self.code, self.lines.join(" "))
-            .trim_end()
-            .to_string()
+        let mut out = self.code.to_string();
+        for (i, line) in self.lines.iter().enumerate() {
+            if i == TEXT_LINES {
+                out.push_str(" ...");
+                break;
+            }
+            out.push(' ');
+            let mut len = 0;
+            for c in line.chars().filter(|c| !c.is_control()) {
+                len += c.len_utf8();
+                if len > TEXT_LINE {
+                    out.push_str("...");
+                    break;
+                }
+                out.push(c);
+            }
+        }
+        out.trim_end().to_string()
     }
 }
 
@@ -605,5 +627,39 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((r.code, r.lines.len()), (550, 3));
+    }
+
+    #[tokio::test]
+    async fn reply_text_is_clean_and_bounded() {
+        let mut hostile = String::new();
+        for _ in 0..20 {
+            hostile.push_str(&format!("550-\u{1b}[2J{}\u{7}\r\n", "x".repeat(2000)));
+        }
+        hostile.push_str("550 end\r\n");
+        let r = parse(hostile.as_bytes()).await.unwrap();
+        let t = r.text();
+        assert!(!t.chars().any(|c| c.is_control()), "{t:?}");
+        assert!(t.len() <= 3 + TEXT_LINES * (TEXT_LINE + 4) + 4, "{}", t.len());
+        assert!(t.starts_with("550 [2Jxxx") && t.ends_with("..."), "{t:.40}");
+    }
+
+    proptest::proptest! {
+        /// Any multi-line reply parses iff all its lines carry the same code, and then
+        /// has that code.
+        #[test]
+        fn a_reply_has_one_code(codes in proptest::collection::vec(proptest::sample::select(vec![220u16, 250, 354, 421, 450, 550, 554]), 1..6)) {
+            let mut raw = String::new();
+            for (i, c) in codes.iter().enumerate() {
+                let sep = if i + 1 == codes.len() { ' ' } else { '-' };
+                raw.push_str(&format!("{c}{sep}text {i}\r\n"));
+            }
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let r = rt.block_on(parse(raw.as_bytes()));
+            if codes.iter().all(|c| *c == codes[0]) {
+                proptest::prop_assert_eq!(r.unwrap().code, codes[0]);
+            } else {
+                proptest::prop_assert!(matches!(r, Err(ClientError::Protocol(_))), "{raw:?}");
+            }
+        }
     }
 }

@@ -30,8 +30,9 @@ fn message_dsn(from: &MailFrom<String>) -> MessageDsn {
     }
 }
 
-/// RFC 3461 `NOTIFY` and `ORCPT` of a RCPT command.
-fn rcpt_dsn(to: &RcptTo<String>) -> RcptDsn {
+/// RFC 3461 `NOTIFY` and `ORCPT` of a RCPT command; `None` for NEVER combined with another
+/// value (§4.1), which smtp-proto lets through when NEVER comes first.
+fn rcpt_dsn(to: &RcptTo<String>) -> Option<RcptDsn> {
     let mut bits = 0;
     for (flag, bit) in [
         (RCPT_NOTIFY_SUCCESS, Notify::SUCCESS),
@@ -43,10 +44,13 @@ fn rcpt_dsn(to: &RcptTo<String>) -> RcptDsn {
             bits |= bit;
         }
     }
-    RcptDsn {
+    if bits & Notify::NEVER != 0 && bits != Notify::NEVER {
+        return None;
+    }
+    Some(RcptDsn {
         notify: Notify(bits),
         orcpt: to.orcpt.clone(),
-    }
+    })
 }
 
 /// The text between `<` and `>` of a MAIL/RCPT line, if any.
@@ -168,6 +172,15 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        let Some(dsn) = rcpt_dsn(&to) else {
+            reply::push(
+                out,
+                501,
+                "5.5.4",
+                "NOTIFY=NEVER cannot be combined with other values (RFC 3461 §4.1)",
+            );
+            return Flow::Continue;
+        };
         let postmaster = to.address.is_empty()
             && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
         let parsed = if postmaster {
@@ -194,7 +207,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: true,
-                    dsn: rcpt_dsn(&to),
+                    dsn,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
@@ -202,7 +215,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: false,
-                    dsn: rcpt_dsn(&to),
+                    dsn,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
