@@ -639,7 +639,11 @@ mod tests {
         let r = parse(hostile.as_bytes()).await.unwrap();
         let t = r.text();
         assert!(!t.chars().any(|c| c.is_control()), "{t:?}");
-        assert!(t.len() <= 3 + TEXT_LINES * (TEXT_LINE + 4) + 4, "{}", t.len());
+        assert!(
+            t.len() <= 3 + TEXT_LINES * (TEXT_LINE + 4) + 4,
+            "{}",
+            t.len()
+        );
         assert!(t.starts_with("550 [2Jxxx") && t.ends_with("..."), "{t:.40}");
     }
 
