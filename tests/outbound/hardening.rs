@@ -390,3 +390,31 @@ fn notify_success_on_local_delivery_gets_a_delivered_notice() {
         .collect();
     assert_eq!(all.len(), 2, "{all:#?}\n{}", w.a.log());
 }
+
+#[test]
+fn an_8bit_multipart_for_an_old_next_hop_bounces_5_6_3_with_the_full_message() {
+    let mut w = world();
+    // Neither 8BITMIME nor DSN.
+    let t = fake_mx("127.0.0.14", w.a.port, vec![Script::default()]);
+    w.a.start();
+    smtp_with_dsn(
+        w.a.addr(),
+        &["BODY=8BITMIME", "RET=FULL"],
+        &[("m@old.fake.test", &[])],
+        "Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nna\u{ef}ve body\r\n--b--\r\n",
+    );
+    let b = &w.a.wait_mail("alice", "a.test", 1, 30)[0];
+    let (status, diag) = dsn_status(b);
+    assert_eq!(status, "5.6.3", "{b}");
+    assert!(diag.contains("does not offer 8BITMIME"), "{b}");
+    // RET=FULL: the whole message comes back, body included.
+    assert!(
+        b.contains("Content-Type: message/rfc822") && b.contains("ve body"),
+        "{b}"
+    );
+    assert!(
+        !transcript(&t).concat().contains("MAIL FROM"),
+        "{:?}",
+        transcript(&t)
+    );
+}
