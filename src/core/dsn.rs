@@ -205,6 +205,76 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parameters_are_stored_and_follow_a_forward() {
+        use crate::core::DataDir;
+        use crate::core::queue::{NewMessage, Outcome};
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let never = RcptDsn {
+            notify: Notify(Notify::NEVER),
+            orcpt: None,
+        };
+        let success = RcptDsn {
+            notify: Notify(Notify::SUCCESS),
+            orcpt: Some("Orig@x.test".into()),
+        };
+        db.queue_insert(
+            &NewMessage {
+                id: "Q1",
+                mail_from: "a@x.test",
+                auth_user: None,
+                remote_ip: "::1",
+                helo: "h",
+                smtputf8: false,
+                size: 1,
+                dsn: MessageDsn {
+                    ret: Some(Ret::Full),
+                    envid: Some("e1".into()),
+                },
+                rcpt_dsn: &[never.clone(), success.clone()],
+            },
+            &[("l@x.test".into(), true), ("r@y.test".into(), false)],
+        )
+        .unwrap();
+        let (m, r) = db.queue_dsn("Q1").unwrap();
+        assert_eq!(m.ret, Some(Ret::Full));
+        assert_eq!(m.envid.as_deref(), Some("e1"));
+        let mut got: Vec<RcptDsn> = r.values().cloned().collect();
+        got.sort_by_key(|d| d.notify.0);
+        assert_eq!(got, vec![success.clone(), never.clone()]);
+        // l@x.test is an alias that forwards outward: the forward asks for no bounce either.
+        let local = db.queue_local_pending("Q1").unwrap()[0].id;
+        db.queue_record(
+            "Q1",
+            &[(local, Outcome::Delivered)],
+            &[("f@z.test".into(), "l@x.test".into())],
+        )
+        .unwrap();
+        let (_, r) = db.queue_dsn("Q1").unwrap();
+        let fwd = db
+            .queue_recipients()
+            .unwrap()
+            .into_iter()
+            .find(|q| q.address == "f@z.test")
+            .unwrap();
+        assert_eq!(r[&fwd.id].notify, Notify(Notify::NEVER));
+        assert_eq!(r[&fwd.id].orcpt.as_deref(), Some("l@x.test"));
+    }
+
+    #[test]
+    fn tls_failures_are_remembered_per_host() {
+        use crate::core::DataDir;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&DataDir::new(dir.path())).unwrap();
+        db.record_tls_failure("MX.Example.test", "handshake")
+            .unwrap();
+        let got = db
+            .tls_failed_hosts(&["mx.example.test".into(), "other.test".into()])
+            .unwrap();
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec!["mx.example.test"]);
+    }
+
+    #[test]
     fn xtext_encodes_what_it_must() {
         assert_eq!(xtext("abc@x.test"), "abc@x.test");
         assert_eq!(xtext("a b+c=d"), "a+20b+2Bc+3Dd");

@@ -192,9 +192,13 @@ impl Db {
                         Outcome::Failed(e) => upd.execute(params![rid, FAILED, t, e, t])?,
                     };
                 }
+                // A forward keeps the DSN request of the recipient it was expanded from, and
+                // that recipient as ORCPT when the client gave none (RFC 3461 §6.2).
                 let mut ins = tx.prepare_cached(
-                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated)
-                     VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated, dsn_notify, dsn_orcpt)
+                     VALUES (?1, ?2, ?3, 0, ?4, ?4,
+                       COALESCE((SELECT dsn_notify FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), 0),
+                       COALESCE((SELECT dsn_orcpt FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), ?3))",
                 )?;
                 for (addr, original) in &a.forwards {
                     ins.execute(params![a.id, addr, original, t])?;
