@@ -5,6 +5,10 @@
 
 #[path = "outbound/dns.rs"]
 mod dns;
+#[path = "outbound/fake.rs"]
+mod fake;
+#[path = "outbound/hardening.rs"]
+mod hardening;
 #[path = "outbound/harness.rs"]
 mod harness;
 #[path = "outbound/queue.rs"]
@@ -29,6 +33,7 @@ mail IN A 127.0.0.2
         ("null.test", "@ IN MX 0 .\n".into()),
         ("cname.test", "@ IN MX 10 alias.cname.test.\nalias IN CNAME mail.b.test.\n".into()),
         ("loop.test", "@ IN MX 10 mail.a.test.\n".into()),
+        ("fake.test", "g554 IN MX 10 h9.fake.test.\ng554 IN MX 20 h10.fake.test.\nreject IN MX 10 h11.fake.test.\nmixed IN MX 10 h12.fake.test.\ntls IN MX 10 h13.fake.test.\nold IN MX 10 h14.fake.test.\nipmx IN MX 10 127.0.0.15.\nh9 IN A 127.0.0.9\nh10 IN A 127.0.0.10\nh11 IN A 127.0.0.11\nh12 IN A 127.0.0.12\nh13 IN A 127.0.0.13\nh14 IN A 127.0.0.14\n".into()),
         ("hostile.test", "silent IN MX 10 h1.hostile.test.\nendless IN MX 10 h2.hostile.test.\ndrop IN MX 10 h3.hostile.test.\ngarbage IN MX 10 h4.hostile.test.\nh1 IN A 127.0.0.5\nh2 IN A 127.0.0.6\nh3 IN A 127.0.0.7\nh4 IN A 127.0.0.8\n".into()),
     ]
 }
@@ -50,6 +55,13 @@ fn world() -> World {
         "127.0.0.6",
         "127.0.0.7",
         "127.0.0.8",
+        "127.0.0.9",
+        "127.0.0.10",
+        "127.0.0.11",
+        "127.0.0.12",
+        "127.0.0.13",
+        "127.0.0.14",
+        "127.0.0.15",
     ]);
     // The DNS server needs the DKIM records, which need the keys: make the instances first
     // and point them at the server once it runs.

@@ -330,16 +330,16 @@ fn flush(ctx: &Ctx) -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
+    // Bounces and notices for local senders are delivered after the pass, not on tasks
+    // that the runtime's end could cancel before they start.
+    let later: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
     let summary = rt.block_on(async {
-        let local = deliverer.clone();
+        let later = later.clone();
         let outbound = Outbound::new(
             pool.clone(),
             &ctx.data_dir,
             cfg,
-            Box::new(move |id| {
-                let local = local.clone();
-                tokio::task::spawn_blocking(move || local.deliver(&id));
-            }),
+            Box::new(move |id| later.lock().unwrap_or_else(|p| p.into_inner()).push(id)),
         )
         .map_err(Fail::new)?;
         let pb = output::progress_bar(0, "delivering", ctx.progress());
@@ -347,6 +347,12 @@ fn flush(ctx: &Ctx) -> anyhow::Result<()> {
         pb.finish_and_clear();
         Ok::<_, anyhow::Error>(s)
     })?;
+    let later = std::mem::take(&mut *later.lock().unwrap_or_else(|p| p.into_inner()));
+    for id in later {
+        if let Err(e) = deliverer.deliver(&id) {
+            tracing::warn!(%id, "local delivery failed: {e}");
+        }
+    }
     if ctx.json {
         output::json(&serde_json::json!({ "local": local_due.len(), "outbound": summary }))?;
     } else if !ctx.quiet {

@@ -99,6 +99,18 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE queue_messages ADD COLUMN spool_sha256 TEXT;
     ALTER TABLE queue_messages ADD COLUMN quarantined TEXT;
     ALTER TABLE queue_recipients ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';",
+    // 6: delivery status notification parameters (RFC 3461, see core/dsn.rs): RET and ENVID
+    // per message, NOTIFY and ORCPT per recipient; and the MX hosts whose STARTTLS failed,
+    // so the next attempt does not fall back to plaintext.
+    "ALTER TABLE queue_messages ADD COLUMN dsn_ret TEXT;
+    ALTER TABLE queue_messages ADD COLUMN dsn_envid TEXT;
+    ALTER TABLE queue_recipients ADD COLUMN dsn_notify INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queue_recipients ADD COLUMN dsn_orcpt TEXT;
+    CREATE TABLE outbound_tls_failures (
+        host TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        reason TEXT NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod bans;
 pub mod db;
 pub mod domains;
+pub mod dsn;
 pub mod outqueue;
 pub mod paths;
 pub mod queue;

@@ -494,6 +494,8 @@ mod tests {
             smtputf8: false,
             size: 10,
             spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();

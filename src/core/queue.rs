@@ -42,6 +42,11 @@ pub struct NewMessage<'a> {
     pub size: u64,
     /// The spool file's sum, taken while it was written.
     pub spool: Option<&'a Sum>,
+    /// RFC 3461 `RET`/`ENVID` (core/dsn.rs).
+    pub dsn: super::dsn::MessageDsn,
+    /// `NOTIFY`/`ORCPT` per recipient, in the order of the recipients; shorter (or empty)
+    /// means "not given" for the rest.
+    pub rcpt_dsn: &'a [super::dsn::RcptDsn],
 }
 
 /// A message's local recipients leased to one delivery attempt.
@@ -181,12 +186,12 @@ impl Db {
         {
             let mut m = tx.prepare_cached(
                 "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
-                    spool_len, spool_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    spool_len, spool_sha256, dsn_ret, dsn_envid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut r = tx.prepare_cached(
-                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated)
-                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
             )?;
             for (msg, recipients) in batch {
                 m.execute(params![
@@ -200,9 +205,12 @@ impl Db {
                     t,
                     msg.spool.map(|s| s.len as i64),
                     msg.spool.map(|s| s.sha256.as_str()),
+                    msg.dsn.ret.map(|r| r.as_str()),
+                    msg.dsn.envid,
                 ])?;
-                for (addr, local) in recipients.iter() {
-                    r.execute(params![msg.id, addr, local, t])?;
+                for (i, (addr, local)) in recipients.iter().enumerate() {
+                    let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
+                    r.execute(params![msg.id, addr, local, t, d.notify.0, d.orcpt])?;
                 }
             }
         }
@@ -390,9 +398,13 @@ impl Db {
                         Outcome::Failed(e) => upd.execute(params![rid, FAILED, t, e, t])?,
                     };
                 }
+                // A forward keeps the DSN request of the recipient it was expanded from, and
+                // that recipient as ORCPT when the client gave none (RFC 3461 §6.2).
                 let mut ins = tx.prepare_cached(
-                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated)
-                     VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated, dsn_notify, dsn_orcpt)
+                     VALUES (?1, ?2, ?3, 0, ?4, ?4,
+                       COALESCE((SELECT dsn_notify FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), 0),
+                       COALESCE((SELECT dsn_orcpt FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), ?3))",
                 )?;
                 for (addr, original) in &a.forwards {
                     ins.execute(params![a.id, addr, original, t])?;
@@ -464,6 +476,8 @@ mod tests {
             smtputf8: false,
             size: 10,
             spool: Some(&sum),
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         db.queue_insert(
             &msg,
@@ -514,6 +528,8 @@ mod tests {
             smtputf8: false,
             size: 10,
             spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
         // A claimer that dies: its lease runs out without an outcome.

@@ -132,6 +132,7 @@ settings! {
     "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
     "delivery.max_connections": Kind::Count, "100", "Most simultaneous outbound SMTP connections (Postfix: default_process_limit 100).";
     "delivery.max_per_domain": Kind::Count, "20", "Most simultaneous outbound connections to one destination domain (Postfix: default_destination_concurrency_limit 20).";
+    "delivery.plaintext_fallback": Kind::Zones, "", "Destination domains whose mail may go in plaintext after a failed STARTTLS to their MX (an attacker on the path can cause that failure). Empty: none; a failed TLS attempt defers and the next attempt tries TLS again.";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";

@@ -39,6 +39,8 @@ pub(super) struct Job {
     pub size: u64,
     pub spool: crate::core::spool::Sum,
     pub rcpts: Vec<(String, bool)>,
+    pub dsn: crate::core::dsn::MessageDsn,
+    pub rcpt_dsn: Vec<crate::core::dsn::RcptDsn>,
     pub done: std::sync::mpsc::SyncSender<Result<(), SpoolError>>,
 }
 
@@ -53,6 +55,8 @@ impl Job {
             smtputf8: self.smtputf8,
             size: self.size,
             spool: Some(&self.spool),
+            dsn: self.dsn.clone(),
+            rcpt_dsn: &self.rcpt_dsn,
         }
     }
 }
@@ -365,6 +369,8 @@ mod tests {
             smtputf8: false,
             size: 1,
             spool: crate::core::spool::Sum::of(b"x"),
+            dsn: Default::default(),
+            rcpt_dsn: Vec::new(),
             rcpts: vec![("a@b.test".into(), true)],
             done,
         }
@@ -428,6 +434,8 @@ mod tests {
             smtputf8: false,
             size: 1,
             spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
         };
         pool.get()
             .unwrap()

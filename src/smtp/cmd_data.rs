@@ -189,6 +189,7 @@ impl<P: Policy> Session<P> {
             helo: self.helo.clone().unwrap_or_default(),
             smtputf8: tx.smtputf8,
             size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
+            dsn: std::mem::take(&mut tx.dsn),
         };
         match sink.commit(&envelope) {
             Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),

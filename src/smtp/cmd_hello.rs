@@ -46,6 +46,8 @@ impl<P: Policy> Session<P> {
             "SMTPUTF8".into(),
             "ENHANCEDSTATUSCODES".into(),
             "CHUNKING".into(),
+            // RFC 3461: RET/ENVID on MAIL, NOTIFY/ORCPT on RCPT (see core/dsn.rs).
+            "DSN".into(),
         ];
         if self.cfg.tls_available && self.tls.is_none() {
             lines.push("STARTTLS".into());

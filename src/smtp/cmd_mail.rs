@@ -10,12 +10,53 @@
 //! ESMTP parameters (RFC 5321 §4.1.1.2) need EHLO (`555 5.5.4` after HELO); a parameter
 //! given twice or a `SIZE` that is not a plain decimal number is `501 5.5.4` (RFC 1870).
 
-use smtp_proto::{MAIL_BODY_BINARYMIME, MAIL_SMTPUTF8, MailFrom, RcptTo};
+use smtp_proto::{
+    MAIL_BODY_BINARYMIME, MAIL_RET_FULL, MAIL_RET_HDRS, MAIL_SMTPUTF8, MailFrom, RCPT_NOTIFY_DELAY,
+    RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
+};
 
 use super::policy::{Policy, RcptCheck, Recipient};
 use super::reply;
 use super::session::{Flow, Session};
 use crate::core::Address;
+use crate::core::dsn::{MessageDsn, Notify, RcptDsn, Ret};
+
+/// RFC 3461 `RET` and `ENVID` of a MAIL command (smtp-proto has checked their syntax).
+fn message_dsn(from: &MailFrom<String>) -> MessageDsn {
+    MessageDsn {
+        ret: if from.flags & MAIL_RET_FULL != 0 {
+            Some(Ret::Full)
+        } else if from.flags & MAIL_RET_HDRS != 0 {
+            Some(Ret::Hdrs)
+        } else {
+            None
+        },
+        envid: from.env_id.clone(),
+    }
+}
+
+/// RFC 3461 `NOTIFY` and `ORCPT` of a RCPT command; `None` for NEVER combined with another
+/// value (§4.1), which smtp-proto lets through when NEVER comes first.
+fn rcpt_dsn(to: &RcptTo<String>) -> Option<RcptDsn> {
+    let mut bits = 0;
+    for (flag, bit) in [
+        (RCPT_NOTIFY_SUCCESS, Notify::SUCCESS),
+        (RCPT_NOTIFY_FAILURE, Notify::FAILURE),
+        (RCPT_NOTIFY_DELAY, Notify::DELAY),
+        (RCPT_NOTIFY_NEVER, Notify::NEVER),
+    ] {
+        if to.flags & flag != 0 {
+            bits |= bit;
+        }
+    }
+    if bits & Notify::NEVER != 0 && bits != Notify::NEVER {
+        return None;
+    }
+    Some(RcptDsn {
+        notify: Notify(bits),
+        orcpt: to.orcpt.clone(),
+    })
+}
 
 /// The text between `<` and `>` of a MAIL/RCPT line, if any.
 pub(super) fn raw_path(line: &[u8]) -> Option<&str> {
@@ -182,6 +223,7 @@ impl<P: Policy> Session<P> {
         }
         self.tx.mail_from = Some(addr);
         self.tx.smtputf8 = smtputf8;
+        self.tx.dsn = message_dsn(&from);
         reply::push(out, 250, "2.1.0", "Ok");
         Flow::Continue
     }
@@ -220,6 +262,15 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        let Some(dsn) = rcpt_dsn(&to) else {
+            reply::push(
+                out,
+                501,
+                "5.5.4",
+                "NOTIFY=NEVER cannot be combined with other values (RFC 3461 §4.1)",
+            );
+            return Flow::Continue;
+        };
         let postmaster = to.address.is_empty()
             && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
         let parsed = if postmaster {
@@ -246,6 +297,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: true,
+                    dsn,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
@@ -253,6 +305,7 @@ impl<P: Policy> Session<P> {
                 self.tx.recipients.push(Recipient {
                     address: addr,
                     local: false,
+                    dsn,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }

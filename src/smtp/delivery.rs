@@ -32,6 +32,7 @@ use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
 use crate::net::dbpool::DbPool;
+use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
 
 /// Most messages recorded in one transaction.
@@ -236,6 +237,9 @@ impl Deliverer {
                 tracing::info!(%id, to = %r.address, %outcome, "local delivery");
                 outcomes.push((r.id, outcome));
             }
+            if let Some(body) = &body {
+                self.success_notices(&mut db, id, body, &claim.recipients, &outcomes);
+            }
             attempts.push(Attempt {
                 id: id.clone(),
                 outcomes,
@@ -268,6 +272,52 @@ impl Deliverer {
             tracing::error!(%id, "could not move the spool file to quarantine: {e}");
         }
         db.queue_quarantine(id, why)
+    }
+
+    /// RFC 3461 §5.2.2.1: recipients that asked for `NOTIFY=SUCCESS` hear that the message
+    /// is in their mailbox. Queued before the outcomes are recorded (the spool file may go
+    /// then); a failure here costs the notice, never the delivery.
+    fn success_notices(
+        &self,
+        db: &mut crate::core::Db,
+        id: &str,
+        original: &[u8],
+        pending: &[LocalRecipient],
+        outcomes: &[(i64, Outcome)],
+    ) {
+        let done: Vec<notices::Done> = outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Delivered))
+            .filter_map(|(rid, _)| {
+                let r = pending.iter().find(|p| p.id == *rid)?;
+                Some(notices::Done {
+                    recipient_id: *rid,
+                    address: r.address.clone(),
+                    detail: "250 2.0.0 delivered to the mailbox".into(),
+                    remote_mta: None,
+                })
+            })
+            .collect();
+        if done.is_empty() {
+            return;
+        }
+        let hostname = match db.setting("hostname") {
+            Ok(h) if !h.is_empty() => h,
+            _ => crate::core::settings::system_hostname(),
+        };
+        match notices::success_notice(
+            db,
+            &self.queue_dir,
+            &hostname,
+            id,
+            original,
+            &done,
+            dsn::Action::Delivered,
+        ) {
+            Ok(Some((notice, true))) => self.enqueue(notice),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%id, "could not queue a delivery notice: {e}"),
+        }
     }
 
     fn deliver_one(

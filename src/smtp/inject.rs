@@ -74,6 +74,8 @@ pub fn inject(
         smtputf8,
         size: body.len() as u64,
         spool: Some(&crate::core::spool::Sum::of(&body)),
+        dsn: Default::default(),
+        rcpt_dsn: &[],
     };
     if let Err(e) = db.queue_insert(&msg, &rows) {
         let _ = std::fs::remove_file(&path);

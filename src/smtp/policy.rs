@@ -41,6 +41,8 @@ pub struct Recipient {
     pub address: Address,
     /// Whether it is in a local domain (delivered into a Maildir) or left for outbound.
     pub local: bool,
+    /// RFC 3461 `NOTIFY` and `ORCPT`.
+    pub dsn: crate::core::dsn::RcptDsn,
 }
 
 /// The envelope of a finished transaction, handed to [`MessageSink::commit`].
@@ -55,6 +57,8 @@ pub struct Envelope {
     pub smtputf8: bool,
     /// Message size in octets as stored (including the added `Received:`).
     pub size: u64,
+    /// RFC 3461 `RET` and `ENVID`.
+    pub dsn: crate::core::dsn::MessageDsn,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -95,6 +95,8 @@ pub(super) struct Transaction {
     /// `Some(None)` is `MAIL FROM:<>`.
     pub mail_from: Option<Option<crate::core::Address>>,
     pub smtputf8: bool,
+    /// RFC 3461 `RET`/`ENVID` from MAIL.
+    pub dsn: crate::core::dsn::MessageDsn,
     pub recipients: Vec<Recipient>,
     pub sink: Option<Box<dyn MessageSink>>,
     pub scanner: Option<BodyScanner>,

@@ -146,6 +146,8 @@ impl SpoolSink {
                 .iter()
                 .map(|r| (r.address.to_string(), r.local))
                 .collect(),
+            dsn: envelope.dsn.clone(),
+            rcpt_dsn: envelope.recipients.iter().map(|r| r.dsn.clone()).collect(),
             done,
         })
     }

@@ -584,3 +584,34 @@ mod headers;
 mod props;
 mod smuggling;
 mod wire;
+
+#[test]
+fn dsn_is_advertised_and_its_parameters_reach_the_envelope() {
+    let mut t = T::new(Service::Mx);
+    let out = t.r("EHLO c.example\r\nMAIL FROM:<x@remote.example> RET=HDRS ENVID=a+2Bb\r\nRCPT TO:<alice@local.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;Alice+40old.test\r\nRCPT TO:<bob@local.test> NOTIFY=NEVER\r\nRCPT TO:<bob+x@local.test>\r\nDATA\r\n");
+    assert!(out.contains("250-DSN\r\n"), "{out}");
+    assert_eq!(
+        codes(&out),
+        ["250", "250", "250", "250", "250", "354"],
+        "{out}"
+    );
+    t.r(MSG);
+    let env = t.store.lock().unwrap().committed[0].0.clone();
+    use crate::core::dsn::{Notify, Ret};
+    assert_eq!(env.dsn.ret, Some(Ret::Hdrs));
+    assert_eq!(env.dsn.envid.as_deref(), Some("a+b"));
+    let r = &env.recipients;
+    assert_eq!(r[0].dsn.notify, Notify(Notify::SUCCESS | Notify::DELAY));
+    assert_eq!(r[0].dsn.orcpt.as_deref(), Some("Alice@old.test"));
+    assert_eq!(r[1].dsn.notify, Notify(Notify::NEVER));
+    assert_eq!(r[2].dsn, Default::default());
+    // NEVER with anything else, and unknown RET values, are syntax errors (RFC 3461 §4).
+    let out = t.r("MAIL FROM:<x@remote.example> RET=ALL\r\n");
+    assert!(out.starts_with("501"), "{out}");
+    let out =
+        t.r("MAIL FROM:<x@remote.example>\r\nRCPT TO:<alice@local.test> NOTIFY=NEVER,SUCCESS\r\n");
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.starts_with("501")),
+        "{out}"
+    );
+}

@@ -16,10 +16,14 @@
 //! and the runner keeps claiming what falls due meanwhile. Spool files are verified against
 //! their recorded sum before they are sent; a damaged one is quarantined (`core/spool.rs`).
 //!
-//! Not here: local delivery into Maildirs (see `smtp::delivery`).
+//! Not here: local delivery into Maildirs (see `smtp::delivery`); the SMTP client side of one
+//! attempt (`transfer`); failure, delay and success reports (`bounce`, `notices`, `dsn`).
 
+mod bounce;
 pub mod dkim;
 pub mod dsn;
+mod eightbit;
+pub mod notices;
 mod recorder;
 pub mod route;
 mod transfer;
@@ -35,9 +39,10 @@ use tokio::sync::{Notify, Semaphore};
 
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
 use crate::core::spool::{self, ReadError};
-use crate::core::{Address, CoreError, DataDir, Db, now};
+use crate::core::{CoreError, DataDir, Db, now};
 use crate::net::dbpool::DbPool;
 use crate::smtp::client::Timeouts;
+pub use bounce::{bounce_due, delay_warnings};
 use route::{Hop, RouteError};
 pub use transfer::RecipientResult;
 
@@ -88,6 +93,9 @@ pub struct Config {
     pub max_connections: usize,
     pub max_per_domain: usize,
     pub nameservers: Vec<SocketAddr>,
+    /// `delivery.plaintext_fallback`: destination domains (and their subdomains) whose mail
+    /// may go in plaintext after a failed STARTTLS.
+    pub plaintext_fallback: Vec<String>,
 }
 
 impl Config {
@@ -154,7 +162,21 @@ impl Config {
             max_connections: db.setting_u64("delivery.max_connections")?.max(1) as usize,
             max_per_domain: db.setting_u64("delivery.max_per_domain")?.max(1) as usize,
             nameservers,
+            plaintext_fallback: db
+                .setting("delivery.plaintext_fallback")?
+                .split(',')
+                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect(),
         })
+    }
+
+    /// Whether `domain` is listed in `delivery.plaintext_fallback` (itself or a parent).
+    pub fn plaintext_fallback_for(&self, domain: &str) -> bool {
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        self.plaintext_fallback
+            .iter()
+            .any(|z| domain == *z || domain.ends_with(&format!(".{z}")))
     }
 
     /// When a deferred recipient is tried next, given how many attempts it has had.
@@ -419,12 +441,30 @@ impl Outbound {
         let path = self.queue_dir.join(&message_id);
         let dkim_dir = self.dkim_dir.clone();
         let want = first.spool.clone();
-        let loaded = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ReadError> {
+        let pool = self.pool.clone();
+        let mid = message_id.clone();
+        let loaded = tokio::task::spawn_blocking(move || -> Result<Loaded, ReadError> {
             let body = spool::read_verified(&path, want.as_ref())?;
             // Sign once per attempt; the header goes in front of the spooled message.
-            Ok(match dkim::signature_for(&dkim_dir, &body) {
+            let sign = |body: Vec<u8>| match dkim::signature_for(&dkim_dir, &body) {
                 Some(h) => [h.as_bytes(), &body[..]].concat(),
                 None => body,
+            };
+            // A 7-bit copy for next hops without 8BITMIME, signed as it will be sent.
+            let seven_bit = (!body.is_ascii()).then(|| {
+                eightbit::to_seven_bit(&body)
+                    .map(sign)
+                    .map_err(|e| e.0.to_string())
+            });
+            let (dsn, rcpt_dsn) = pool
+                .get()
+                .and_then(|db| db.queue_dsn(&mid))
+                .unwrap_or_default();
+            Ok(Loaded {
+                message: sign(body),
+                seven_bit,
+                dsn,
+                rcpt_dsn,
             })
         })
         .await
@@ -440,8 +480,8 @@ impl Outbound {
             Err(ReadError::Io(e)) => Err(e),
             Ok(m) => Ok(m),
         };
-        let results: Vec<RecipientResult> = match loaded {
-            Ok(message) => self.deliver(&domain, &first, &rcpts, &message).await,
+        let results: Vec<RecipientResult> = match &loaded {
+            Ok(l) => self.deliver(&domain, &first, &rcpts, l).await,
             Err(e) => rcpts
                 .iter()
                 .map(|r| {
@@ -453,6 +493,9 @@ impl Outbound {
                 })
                 .collect(),
         };
+        if let Ok(l) = &loaded {
+            self.notify_relayed(&message_id, &rcpts, &results, l).await;
+        }
         let attempts: Vec<AttemptResult> = results
             .into_iter()
             .map(|r| {
@@ -497,12 +540,15 @@ impl Outbound {
                 let age = now() - claimed.created;
                 if age >= self.cfg.max_lifetime.as_secs() as i64 {
                     let days = self.cfg.max_lifetime.as_secs() as f64 / 86400.0;
+                    // RFC 3463 4.4.7 "delivery time expired" (Action: failed): the bounce
+                    // takes its Status from the leading code, its Diagnostic-Code from the
+                    // last error.
                     return AttemptResult {
                         recipient_id: r.recipient_id,
                         host: r.host,
                         outcome: AttemptOutcome::Failed,
                         reply: format!(
-                            "gave up after {days:.1} days in the queue; last error: {}",
+                            "4.4.7 message expired: gave up after {days:.1} days in the queue; last error: {}",
                             r.reply
                         ),
                     };
@@ -518,13 +564,68 @@ impl Outbound {
         }
     }
 
+    /// RFC 3461 §5.2.2.2: a `NOTIFY=SUCCESS` recipient handed to a next hop that does not
+    /// offer DSN gets a "relayed" notice now, since nobody further on will send one.
+    async fn notify_relayed(
+        &self,
+        message_id: &str,
+        rcpts: &[Claimed],
+        results: &[RecipientResult],
+        loaded: &Loaded,
+    ) {
+        let done: Vec<notices::Done> = results
+            .iter()
+            .filter(|r| r.outcome == transfer::Outcome::Delivered && !r.next_hop_dsn)
+            .filter(|r| {
+                loaded
+                    .rcpt_dsn
+                    .get(&r.recipient_id)
+                    .is_some_and(|d| d.notify.on_success())
+            })
+            .filter_map(|r| {
+                let c = rcpts.iter().find(|c| c.recipient_id == r.recipient_id)?;
+                Some(notices::Done {
+                    recipient_id: r.recipient_id,
+                    address: c.address.clone(),
+                    detail: r.reply.clone(),
+                    remote_mta: Some(r.host.clone()),
+                })
+            })
+            .collect();
+        if done.is_empty() {
+            return;
+        }
+        let (hostname, queue_dir) = (self.cfg.hostname.clone(), self.queue_dir.clone());
+        let id = message_id.to_string();
+        let original = dsn::header_section(&loaded.message).to_vec();
+        let made = self
+            .blocking(move |db| {
+                notices::success_notice(
+                    db,
+                    &queue_dir,
+                    &hostname,
+                    &id,
+                    &original,
+                    &done,
+                    dsn::Action::Relayed,
+                )
+            })
+            .await;
+        match made {
+            Ok(Some((notice, true))) => (self.on_local)(notice),
+            Ok(Some(_)) => self.wake(),
+            Ok(None) => {}
+            Err(e) => tracing::error!(id = %message_id, "could not queue a relayed notice: {e}"),
+        }
+    }
+
     /// Tries the route(s) for one domain.
     async fn deliver(
         &self,
         domain: &str,
         first: &Claimed,
         rcpts: &[Claimed],
-        message: &[u8],
+        loaded: &Loaded,
     ) -> Vec<RecipientResult> {
         let ids: Vec<(i64, String)> = rcpts
             .iter()
@@ -532,34 +633,34 @@ impl Outbound {
             .collect();
         let env = transfer::Envelope {
             mail_from: &first.mail_from,
-            size: message.len() as u64,
             smtputf8: first.smtputf8,
-            message,
+            message: &loaded.message,
+            seven_bit: loaded.seven_bit.as_ref(),
+            dsn: &loaded.dsn,
+            rcpt_dsn: &loaded.rcpt_dsn,
         };
-        let direct = |hops: Vec<Hop>| transfer::Attempt {
-            cfg: &self.cfg,
-            hops,
-            relay: None,
-            env: &env,
-        };
+        let plaintext_fallback = self.cfg.plaintext_fallback_for(domain);
         match self.cfg.mode {
             Mode::Relay => self.via_relay(&ids, &env).await,
             Mode::Direct => match self.route(domain).await {
-                Ok(hops) => direct(hops).run(&ids).await,
+                Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
                 Err(e) => route_failure(&ids, e),
             },
             Mode::DirectThenRelay => {
                 let first_try = match self.route(domain).await {
-                    Ok(hops) => direct(hops).run(&ids).await,
+                    Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
                     // A domain that does not exist will not exist through the relay either.
                     Err(RouteError::Permanent(p)) => {
                         return route_failure(&ids, RouteError::Permanent(p));
                     }
                     Err(RouteError::Temporary(t)) => route_failure(&ids, RouteError::Temporary(t)),
                 };
+                // Only what the MX deferred goes to the relay: a 5xx from the recipient's own
+                // MX is its final word (the relay would get the same answer, or worse,
+                // deliver what the destination refused).
                 let (done, retry): (Vec<_>, Vec<_>) = first_try
                     .into_iter()
-                    .partition(|r| r.outcome == transfer::Outcome::Delivered);
+                    .partition(|r| r.outcome != transfer::Outcome::Deferred);
                 if retry.is_empty() {
                     return done;
                 }
@@ -574,6 +675,53 @@ impl Outbound {
                 out
             }
         }
+    }
+
+    /// One direct attempt over the MX hops, with the memory of failed STARTTLS hosts read
+    /// before and updated after.
+    async fn direct(
+        &self,
+        hops: Vec<Hop>,
+        env: &transfer::Envelope<'_>,
+        plaintext_fallback: bool,
+        ids: &[(i64, String)],
+    ) -> Vec<RecipientResult> {
+        let hosts: Vec<String> = hops.iter().map(|h| h.host.clone()).collect();
+        let tls_failed_before = match self.blocking(move |db| db.tls_failed_hosts(&hosts)).await {
+            Ok(set) => set,
+            // Without the memory, refusing to deliver is the safe side.
+            Err(e) => {
+                return route_failure(
+                    ids,
+                    RouteError::Temporary(format!("451 4.3.0 queue database: {e}")),
+                );
+            }
+        };
+        let report = transfer::Attempt {
+            cfg: &self.cfg,
+            hops,
+            relay: None,
+            env,
+            tls_failed_before: &tls_failed_before,
+            plaintext_fallback,
+        }
+        .run(ids)
+        .await;
+        if !report.tls_failures.is_empty() {
+            let failures = report.tls_failures;
+            if let Err(e) = self
+                .blocking(move |db| {
+                    for (host, why) in &failures {
+                        db.record_tls_failure(host, why)?;
+                    }
+                    Ok(())
+                })
+                .await
+            {
+                tracing::error!("could not remember a failed STARTTLS: {e}");
+            }
+        }
+        report.results
     }
 
     async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
@@ -620,9 +768,12 @@ impl Outbound {
             hops,
             relay: Some(&relay),
             env,
+            tls_failed_before: &Default::default(),
+            plaintext_fallback: false,
         }
         .run(ids)
         .await
+        .results
     }
 
     /// Bounces every message with permanently failed recipients.
@@ -651,6 +802,16 @@ impl Outbound {
     }
 }
 
+/// One message as an attempt sends it.
+struct Loaded {
+    /// The spooled message, DKIM-signed.
+    message: Vec<u8>,
+    /// For an 8-bit message: its 7-bit conversion (signed), or why there is none.
+    seven_bit: Option<Result<Vec<u8>, String>>,
+    dsn: crate::core::dsn::MessageDsn,
+    rcpt_dsn: HashMap<i64, crate::core::dsn::RcptDsn>,
+}
+
 fn route_failure(ids: &[(i64, String)], e: RouteError) -> Vec<RecipientResult> {
     ids.iter()
         .map(|(id, _)| match &e {
@@ -658,137 +819,4 @@ fn route_failure(ids: &[(i64, String)], e: RouteError) -> Vec<RecipientResult> {
             RouteError::Temporary(t) => RecipientResult::temporary(*id, "dns", t.clone()),
         })
         .collect()
-}
-
-/// Builds and queues the bounces that are due; returns how many, and the ids of those that
-/// go to local mailboxes (for the local deliverer). Never bounces a bounce.
-pub fn bounce_due(
-    db: &mut Db,
-    queue_dir: &std::path::Path,
-    hostname: &str,
-) -> Result<(usize, Vec<String>), CoreError> {
-    let mut made = 0;
-    let mut local = Vec::new();
-    // A message with a null sender (a bounce) that fails is never bounced; its report goes
-    // to queue.double_bounce_to if that is set, else nowhere.
-    let double_bounce_to = db.setting("queue.double_bounce_to")?;
-    for id in db.bounces_due(100)? {
-        let failed = db.failed_recipients(&id)?;
-        let Some(envelope_sender) = db.queue_sender(&id)? else {
-            continue;
-        };
-        let created = db.queue_entry(&id)?.map(|e| e.created).unwrap_or_else(now);
-        let sender = if envelope_sender.is_empty() {
-            double_bounce_to.clone()
-        } else {
-            envelope_sender.clone()
-        };
-        if sender.is_empty() {
-            tracing::warn!(%id, "dropping a failed message with a null sender (a bounce is never bounced; set queue.double_bounce_to to receive these)");
-        } else if let Ok(to) = Address::parse(&sender) {
-            let original = std::fs::read(queue_dir.join(&id)).unwrap_or_default();
-            let failures: Vec<dsn::Failure> = failed
-                .iter()
-                .map(|(_, rcpt, why)| dsn::Failure {
-                    recipient: rcpt.clone(),
-                    diagnostic: why.clone(),
-                    remote_mta: None,
-                })
-                .collect();
-            let report = dsn::build(&dsn::Report {
-                hostname,
-                queue_id: &id,
-                sender: &sender,
-                arrival: created,
-                failures: &failures,
-                original: &original,
-                delayed: false,
-            });
-            let origin = crate::smtp::inject::Origin {
-                user: None,
-                helo: hostname,
-            };
-            match crate::smtp::inject::inject(
-                db,
-                queue_dir,
-                "",
-                std::slice::from_ref(&to),
-                &report,
-                &origin,
-            ) {
-                Ok(bounce_id) => {
-                    made += 1;
-                    tracing::info!(%id, bounce = %bounce_id, to = %sender, "bounce queued");
-                    if db.domain_exists(to.domain())? {
-                        local.push(bounce_id);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(%id, "could not queue a bounce, will retry: {e}");
-                    continue;
-                }
-            }
-        }
-        let ids: Vec<i64> = failed.iter().map(|(rid, _, _)| *rid).collect();
-        if db.mark_bounced(&id, &ids)? {
-            let _ = std::fs::remove_file(queue_dir.join(&id));
-        }
-    }
-    Ok((made, local))
-}
-
-/// Queues a delay notice (RFC 3464, Action: delayed) for each message that has waited longer
-/// than `after` and whose sender was not told yet. Returns how many, and the local ones.
-pub fn delay_warnings(
-    db: &mut Db,
-    queue_dir: &std::path::Path,
-    hostname: &str,
-    after: Duration,
-) -> Result<(usize, Vec<String>), CoreError> {
-    let mut made = 0;
-    let mut local = Vec::new();
-    for m in db.delay_warnings_due(now() - after.as_secs() as i64)? {
-        let Ok(to) = Address::parse(&m.sender) else {
-            db.mark_warned(&m.id)?;
-            continue;
-        };
-        let original = std::fs::read(queue_dir.join(&m.id)).unwrap_or_default();
-        let failures: Vec<dsn::Failure> = m
-            .recipients
-            .iter()
-            .map(|(rcpt, why)| dsn::Failure {
-                recipient: rcpt.clone(),
-                diagnostic: why.clone(),
-                remote_mta: None,
-            })
-            .collect();
-        let report = dsn::build(&dsn::Report {
-            hostname,
-            queue_id: &m.id,
-            sender: &m.sender,
-            arrival: m.created,
-            failures: &failures,
-            original: &original,
-            delayed: true,
-        });
-        let origin = crate::smtp::inject::Origin {
-            user: None,
-            helo: hostname,
-        };
-        let id = crate::smtp::inject::inject(
-            db,
-            queue_dir,
-            "",
-            std::slice::from_ref(&to),
-            &report,
-            &origin,
-        )?;
-        db.mark_warned(&m.id)?;
-        tracing::info!(id = %m.id, notice = %id, to = %m.sender, "delay notice queued");
-        made += 1;
-        if db.domain_exists(to.domain())? {
-            local.push(id);
-        }
-    }
-    Ok((made, local))
 }

@@ -3,8 +3,11 @@
 //! literals, and mail that would loop back to this server.
 //!
 //! DNS answers map to delivery decisions: NXDOMAIN and null MX are permanent; timeouts and
-//! SERVFAIL are temporary. An MX that names an IP address or a CNAME is tolerated with a log
-//! line, as Postfix does.
+//! SERVFAIL are temporary. An MX target that is a CNAME is tolerated with a log line, as
+//! Postfix does. An MX target that looks like an IP address is a host name all the same
+//! (RFC 5321 §5.1: "the names are expected to be domain names"): it is looked up in DNS,
+//! never connected to as written, so a hostile zone cannot point mail at an arbitrary
+//! address (e.g. inside our own network) without owning a name for it.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -113,15 +116,16 @@ pub async fn route(
     let mut last_error = None;
     for (_, host) in &exchanges {
         let name = host.trim_end_matches('.').to_string();
-        if let Ok(ip) = name.parse::<IpAddr>() {
-            tracing::warn!(%domain, mx = %name, "MX names an IP address (RFC 5321 §5.1 wants a host name); using it anyway");
-            hops.push(Hop {
-                host: name,
-                addr: SocketAddr::new(ip, port),
-            });
-            continue;
+        if name.parse::<IpAddr>().is_ok() {
+            tracing::warn!(%domain, mx = %name, "MX target looks like an IP address; RFC 5321 §5.1 makes it a host name, so it is looked up as one");
         }
-        match resolver.lookup_ip(host.as_str()).await {
+        // A `Name`, not a string: the resolver answers a string that parses as an address
+        // with that address, without asking DNS.
+        let Ok(fq_name) = hickory_resolver::proto::rr::Name::from_ascii(format!("{name}.")) else {
+            last_error = Some((true, format!("mail host {name} is not a valid host name")));
+            continue;
+        };
+        match resolver.lookup_ip(fq_name).await {
             Ok(ips) => {
                 // RFC 2181 §10.3: an MX target must not be an alias. Postfix delivers anyway
                 // and says so; so do we.

@@ -1,14 +1,25 @@
 //! One delivery attempt to one destination: try each hop in turn until one takes the
 //! transaction, and give every recipient its own result.
 //!
-//! A hop that cannot be reached, greets with 4xx, or answers MAIL with 4xx is skipped for
-//! the next one (RFC 5321 §5.1); once a hop has answered the recipients, its answers stand.
-//! A partial failure never resends to recipients already accepted.
+//! A hop that cannot be reached, greets with 4xx or 5xx, or answers MAIL with 4xx is skipped
+//! for the next one (RFC 5321 §5.1, §3.1); once a hop has answered the recipients, its answers
+//! stand. Only when every hop refused us permanently (e.g. a `554` greeting) is the result
+//! permanent; one that could not be reached leaves it temporary. A partial failure never
+//! resends to recipients already accepted.
+//!
+//! TLS toward MX hosts is opportunistic (RFC 7435), but never downgraded by a failure: after
+//! STARTTLS to a host failed, later attempts to it require STARTTLS again unless the
+//! destination is listed in `delivery.plaintext_fallback`.
+//!
+//! DSN parameters (RFC 3461) go to a next hop that offers DSN; an 8-bit message goes to one
+//! without 8BITMIME only converted to 7 bit, else it is refused with `5.6.3` (RFC 6152 §3).
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::route::Hop;
 use super::{Config, Relay, RelayTls};
+use crate::core::dsn::{MessageDsn, RcptDsn, xtext};
 use crate::smtp::client::{Client, ClientError, RecordingVerifier, Reply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +35,9 @@ pub struct RecipientResult {
     pub host: String,
     pub outcome: Outcome,
     pub reply: String,
+    /// Delivered to a next hop that offers DSN: it reports success itself (RFC 3461 §5.2.2),
+    /// else a `NOTIFY=SUCCESS` recipient is due a "relayed" notice from us.
+    pub next_hop_dsn: bool,
 }
 
 impl RecipientResult {
@@ -33,6 +47,7 @@ impl RecipientResult {
             host: host.into(),
             outcome: Outcome::Deferred,
             reply,
+            next_hop_dsn: false,
         }
     }
 
@@ -42,6 +57,7 @@ impl RecipientResult {
             host: host.into(),
             outcome: Outcome::Failed,
             reply,
+            next_hop_dsn: false,
         }
     }
 
@@ -58,6 +74,7 @@ impl RecipientResult {
             host: host.into(),
             outcome,
             reply: r.text(),
+            next_hop_dsn: false,
         }
     }
 }
@@ -65,9 +82,14 @@ impl RecipientResult {
 pub struct Envelope<'a> {
     /// Empty for `<>`.
     pub mail_from: &'a str,
-    pub size: u64,
     pub smtputf8: bool,
     pub message: &'a [u8],
+    /// When `message` has 8-bit octets: the same message converted to 7 bit (signed anew),
+    /// or why it cannot be, for a next hop without 8BITMIME.
+    pub seven_bit: Option<&'a Result<Vec<u8>, String>>,
+    pub dsn: &'a MessageDsn,
+    /// Per recipient row id; a missing entry means no parameters were given.
+    pub rcpt_dsn: &'a HashMap<i64, RcptDsn>,
 }
 
 pub struct Attempt<'a> {
@@ -75,35 +97,80 @@ pub struct Attempt<'a> {
     pub hops: Vec<Hop>,
     pub relay: Option<&'a Relay>,
     pub env: &'a Envelope<'a>,
+    /// MX host names (lower case) whose STARTTLS failed lately: TLS or nothing for them.
+    pub tls_failed_before: &'a HashSet<String>,
+    /// The destination is in `delivery.plaintext_fallback`: after a failed STARTTLS the
+    /// next attempt may go without TLS.
+    pub plaintext_fallback: bool,
 }
 
-/// Why a hop did not take the transaction: try the next one.
-struct NextHop(String);
+/// What an attempt found out.
+pub struct Report {
+    pub results: Vec<RecipientResult>,
+    /// (host, why) of every STARTTLS that failed toward an MX, to be remembered.
+    pub tls_failures: Vec<(String, String)>,
+}
+
+/// Why a hop did not take the transaction: try the next one. `permanent` when the hop
+/// refused us for good (a 5xx greeting or HELO), not when it could not be reached.
+struct NextHop {
+    why: String,
+    permanent: bool,
+}
+
+#[allow(non_snake_case)]
+fn NextHop(why: String) -> NextHop {
+    NextHop {
+        why,
+        permanent: false,
+    }
+}
 
 impl Attempt<'_> {
-    pub async fn run(self, rcpts: &[(i64, String)]) -> Vec<RecipientResult> {
+    pub async fn run(self, rcpts: &[(i64, String)]) -> Report {
         let mut last = String::from("451 4.4.0 no mail host could be tried");
         let mut last_host = String::from("-");
+        let mut tls_failures = Vec::new();
+        let mut all_permanent = !self.hops.is_empty();
         for hop in &self.hops {
-            match self.hop(hop, rcpts).await {
-                Ok(results) => return results,
-                Err(NextHop(why)) => {
+            match self.hop(hop, rcpts, &mut tls_failures).await {
+                Ok(results) => {
+                    return Report {
+                        results,
+                        tls_failures,
+                    };
+                }
+                Err(NextHop { why, permanent }) => {
                     tracing::info!(host = %hop.host, addr = %hop.addr, "{why}");
+                    all_permanent &= permanent;
                     last = why;
                     last_host = format!("{} [{}]", hop.host, hop.addr.ip());
                 }
             }
         }
-        rcpts
+        // RFC 5321 §3.1: a 554 greeting sends us to the next MX; when there is none left
+        // (and none was merely unreachable), the mail cannot be delivered.
+        let results = rcpts
             .iter()
-            .map(|(id, _)| RecipientResult::temporary(*id, &last_host, last.clone()))
-            .collect()
+            .map(|(id, _)| {
+                if all_permanent {
+                    RecipientResult::permanent(*id, &last_host, last.clone())
+                } else {
+                    RecipientResult::temporary(*id, &last_host, last.clone())
+                }
+            })
+            .collect();
+        Report {
+            results,
+            tls_failures,
+        }
     }
 
     async fn hop(
         &self,
         hop: &Hop,
         rcpts: &[(i64, String)],
+        tls_failures: &mut Vec<(String, String)>,
     ) -> Result<Vec<RecipientResult>, NextHop> {
         let where_ = format!("{} [{}]", hop.host, hop.addr.ip());
         let io_err = |e: ClientError| NextHop(format!("451 4.4.2 {where_}: {e}"));
@@ -137,19 +204,50 @@ impl Attempt<'_> {
                 .map_err(|e| NextHop(format!("451 4.4.1 {where_}: {e}")))?
         };
         if !greeting.positive() {
-            return Err(NextHop(format!(
-                "{} (greeting from {where_})",
-                greeting.text()
-            )));
+            let permanent = greeting.permanent();
+            // §3.1: a client refused at the greeting sends QUIT and waits for the reply.
+            client.quit().await;
+            return Err(NextHop {
+                why: format!("{} (greeting from {where_})", greeting.text()),
+                permanent,
+            });
         }
         let ehlo = client.ehlo(&self.cfg.hostname).await.map_err(io_err)?;
         if !ehlo.positive() {
-            return Err(NextHop(format!("{} (EHLO at {where_})", ehlo.text())));
+            let permanent = ehlo.permanent();
+            client.quit().await;
+            return Err(NextHop {
+                why: format!("{} (EHLO at {where_})", ehlo.text()),
+                permanent,
+            });
         }
-        // Opportunistic STARTTLS toward MX hosts; required toward a relay configured so.
+        // Opportunistic STARTTLS toward MX hosts; required toward a relay configured so, and
+        // toward an MX whose STARTTLS failed before (else whoever broke that handshake gets
+        // the next attempt in plaintext).
+        // Also within this attempt: the host's next address gets no plaintext either.
+        let tls_failed_before = self.relay.is_none()
+            && (self
+                .tls_failed_before
+                .contains(&hop.host.to_ascii_lowercase())
+                || tls_failures
+                    .iter()
+                    .any(|(h, _)| h.eq_ignore_ascii_case(&hop.host)));
         let want_tls = match self.relay.map(|r| &r.tls) {
             Some(RelayTls::StartTls) => true,
             Some(_) => false,
+            None if tls_failed_before && self.plaintext_fallback => {
+                tracing::warn!(host = %hop.host, "STARTTLS to this host failed before; sending without TLS as delivery.plaintext_fallback allows");
+                false
+            }
+            None if tls_failed_before => {
+                if !client.caps.starttls {
+                    client.quit().await;
+                    return Err(NextHop(format!(
+                        "451 4.7.4 {where_} no longer offers STARTTLS after a failed TLS attempt; not falling back to plaintext (see delivery.plaintext_fallback)"
+                    )));
+                }
+                true
+            }
             None => client.caps.starttls,
         };
         if want_tls {
@@ -160,12 +258,20 @@ impl Attempt<'_> {
             }
             let verifier = Arc::new(RecordingVerifier::new());
             let v2 = verifier.clone();
-            client = client
+            client = match client
                 .starttls(verifier.client_config(), &hop.host, move || {
                     v2.seen().is_some_and(|(_, e)| e.is_none())
                 })
                 .await
-                .map_err(|e| NextHop(format!("451 4.7.5 {where_}: STARTTLS failed: {e}")))?;
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    if self.relay.is_none() {
+                        tls_failures.push((hop.host.clone(), e.to_string()));
+                    }
+                    return Err(NextHop(format!("451 4.7.5 {where_}: STARTTLS failed: {e}")));
+                }
+            };
             if self.relay.is_some() {
                 self.require_verified(&verifier, &where_)?;
             }
@@ -202,27 +308,62 @@ impl Attempt<'_> {
                 "550 5.6.7 the message needs SMTPUTF8 (non-ASCII addresses) and {where_} does not support it"
             )));
         }
+        let mut body = self.env.message;
+        let eight_bit = self.env.seven_bit.is_some();
+        if eight_bit && !client.caps.eightbitmime {
+            match self.env.seven_bit {
+                Some(Ok(converted)) => body = converted.as_slice(),
+                None => {}
+                Some(Err(why)) => {
+                    client.quit().await;
+                    return Ok(all_fail(format!(
+                        "554 5.6.3 the message has 8-bit content, {where_} does not offer 8BITMIME, and it cannot be converted: {why}"
+                    )));
+                }
+            }
+        }
         if let Some(limit) = client.caps.size
-            && self.env.size > limit
+            && body.len() as u64 > limit
         {
             return Ok(all_fail(format!(
                 "552 5.3.4 message of {} bytes exceeds the {limit}-byte limit of {where_}",
-                self.env.size
+                body.len()
             )));
         }
         let mut mail = format!("MAIL FROM:<{}>", self.env.mail_from);
         if client.caps.size.is_some() {
-            mail.push_str(&format!(" SIZE={}", self.env.size));
+            mail.push_str(&format!(" SIZE={}", body.len()));
         }
-        if client.caps.eightbitmime && !self.env.message.is_ascii() {
+        if client.caps.eightbitmime && !body.is_ascii() {
             mail.push_str(" BODY=8BITMIME");
         }
         if self.env.smtputf8 {
             mail.push_str(" SMTPUTF8");
         }
+        let dsn = client.caps.dsn;
+        if dsn {
+            // RFC 3461 §5.2: pass the parameters on to a next hop that takes them.
+            if let Some(ret) = self.env.dsn.ret {
+                mail.push_str(&format!(" RET={}", ret.as_str()));
+            }
+            if let Some(envid) = &self.env.dsn.envid {
+                mail.push_str(&format!(" ENVID={}", xtext(envid)));
+            }
+        }
         let rcpt_cmds: Vec<String> = rcpts
             .iter()
-            .map(|(_, a)| format!("RCPT TO:<{a}>"))
+            .map(|(id, a)| {
+                let mut cmd = format!("RCPT TO:<{a}>");
+                if let Some(d) = self.env.rcpt_dsn.get(id).filter(|_| dsn) {
+                    if let Some(n) = d.notify.param() {
+                        cmd.push_str(&format!(" NOTIFY={n}"));
+                    }
+                    if let Some(o) = &d.orcpt {
+                        cmd.push_str(&format!(" ORCPT=rfc822;{}", xtext(o)));
+                    }
+                }
+                cmd
+            })
             .collect();
         let (mail_reply, rcpt_replies) =
             client.envelope(&mail, &rcpt_cmds).await.map_err(io_err)?;
@@ -248,10 +389,12 @@ impl Attempt<'_> {
             client.quit().await;
             return Ok(results);
         }
-        match client.data(self.env.message).await {
+        match client.data(body).await {
             Ok(reply) => {
                 for id in &accepted {
-                    results.push(RecipientResult::from_reply(*id, &where_, &reply));
+                    let mut r = RecipientResult::from_reply(*id, &where_, &reply);
+                    r.next_hop_dsn = dsn;
+                    results.push(r);
                 }
                 client.quit().await;
             }
