@@ -148,6 +148,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     } else {
         ctx.data_dir.clone()
     };
+    if !args.dev && !data_dir.db().exists() {
+        return Err(super::missing_data_dir(&data_dir).into());
+    }
     let db = Db::open(&data_dir).map_err(|e| {
         Fail::hint(
             format!(

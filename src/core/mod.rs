@@ -10,6 +10,7 @@ pub mod bans;
 pub mod db;
 pub mod domains;
 pub mod outqueue;
+pub mod owner;
 pub mod paths;
 pub mod queue;
 pub mod settings;

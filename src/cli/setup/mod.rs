@@ -108,7 +108,7 @@ struct Summary {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
-    let db = ctx.db()?;
+    let db = ctx.create_db()?;
     let answers = if args.non_interactive {
         from_flags(&db, &args)?
     } else {
@@ -426,7 +426,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
     // 3. TLS.
     let tls_cert = match &a.tls {
         TlsChoice::SelfSigned => {
-            let (c, k) = tls::write_self_signed(&ctx.data_dir.tls(), &[a.hostname.to_string()])?;
+            let (c, k) = tls::write_self_signed(&ctx.data_dir, &[a.hostname.to_string()])?;
             db.set_setting("tls.cert", &c.display().to_string())?;
             db.set_setting("tls.key", &k.display().to_string())?;
             step(
@@ -534,7 +534,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
     {
         let selector = db.setting("dkim.selector")?;
         let key = crate::dns::dkim::generate(
-            &dkim_dir,
+            &ctx.data_dir,
             &a.domain,
             &selector,
             crate::dns::dkim::Algorithm::Rsa,
@@ -542,7 +542,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         )
         .or_else(|_| {
             crate::dns::dkim::generate(
-                &dkim_dir,
+                &ctx.data_dir,
                 &a.domain,
                 &selector,
                 crate::dns::dkim::Algorithm::Ed25519,
@@ -550,9 +550,6 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
             )
         })
         .map_err(|e| Fail::new(e.to_string()))?;
-        if running_as_root {
-            chown_tree(&dkim_dir, &a.service_user)?;
-        }
         step(
             "DKIM",
             format!(

@@ -5,16 +5,24 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use rustls_pki_types::pem::PemObject;
+
+use crate::core::DataDir;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-/// Writes a self-signed certificate for `names` to `dir/cert.pem` and `dir/key.pem` (key
-/// 0600, directory 0700), with the same generator `serve --dev` uses.
-pub fn write_self_signed(dir: &Path, names: &[String]) -> anyhow::Result<(PathBuf, PathBuf)> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+/// Writes a self-signed certificate for `names` to `tls/cert.pem` and `tls/key.pem` (key
+/// 0600, directory 0700, all the service account's so SIGHUP can re-read them), with the
+/// same generator `serve --dev` uses.
+pub fn write_self_signed(
+    data_dir: &DataDir,
+    names: &[String],
+) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let dir = data_dir.tls();
+    data_dir.create_dir(&dir, 0o700)?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");
     crate::net::tls::write_self_signed(names, &cert, &key)?;
+    data_dir.hand_over(&[&dir, &cert, &key])?;
     Ok((cert, key))
 }
 
