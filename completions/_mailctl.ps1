@@ -107,6 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;domain;add' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')

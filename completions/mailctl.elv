@@ -100,6 +100,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;domain;add'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --create 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'

@@ -85,6 +85,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_s
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "show" -d 'Counts and Maildir size of one domain'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l create -d 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'

@@ -98,6 +98,12 @@ fn non_interactive_sets_up_everything_it_is_told() {
     );
     assert!(dir.path().join("dkim/example.test.mail.key").exists());
     assert_eq!(j["admin"], "admin@example.test");
+    // Issue 16.4: the "Next:" hints carry the data directory they were given.
+    let dd = format!("--data-dir {}", dir.path().display());
+    for n in j["next"].as_array().unwrap() {
+        let n = n.as_str().unwrap();
+        assert!(!n.starts_with("mailctl ") || n.contains(&dd), "{n}");
+    }
     assert_eq!(
         j["services"],
         serde_json::json!(["smtp", "submission", "imaps", "pop3s"])

@@ -250,7 +250,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         ),
         Cmd::Records { domain, ip } => {
             let d = super::domain::parse(&domain)?;
-            let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+            let db = ctx.db()?;
             if !db.domain_exists(&d)? {
                 return Err(Fail::hint(
                     format!("{d} is not served here"),

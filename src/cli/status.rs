@@ -41,7 +41,7 @@ const SERVICES: [&str; 7] = [
 ];
 
 pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
-    let db: Db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db: Db = ctx.db()?;
     let mut listeners = Vec::new();
     for s in SERVICES {
         let v = db.setting(&format!("listen.{s}"))?;

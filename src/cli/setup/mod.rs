@@ -581,13 +581,19 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
 
     let dns_records = super::dns::records_for(ctx, &db, &a.domain, &a.public_ips)?;
     let d = a.domain.unicode();
+    // The hints must work when pasted: they name the data directory unless it is the default.
+    let dd = if ctx.data_dir == crate::core::DataDir::resolve(None) {
+        String::new()
+    } else {
+        format!(" --data-dir {}", shell_word(&root.display().to_string()))
+    };
     let next = vec![
-        format!("mailctl dns records {d}      # the DNS records to publish"),
-        format!("mailctl dns check {d}        # what is still missing"),
+        format!("mailctl{dd} dns records {d}      # the DNS records to publish"),
+        format!("mailctl{dd} dns check {d}        # what is still missing"),
         if a.install_service {
             "systemctl enable --now mailctl".to_string()
         } else {
-            "mailctl serve                # start the daemons".to_string()
+            format!("mailctl{dd} serve                # start the daemons")
         },
     ];
     Ok(Summary {
@@ -602,6 +608,19 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         next,
         dns_records,
     })
+}
+
+/// `word`, quoted for a POSIX shell when it holds anything but safe characters.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,".contains(&b))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// The unit in examples/systemd, with this binary and data directory filled in.
