@@ -605,6 +605,12 @@ fn setup_reports_what_dns_still_lacks() {
         ("test", ""),
     ]);
     let dir = tempfile::tempdir().unwrap();
+    // Settings need a server to live in (issue 16.4): start one with its domain.
+    mailctl(
+        dir.path(),
+        &["domain", "add", "example.test", "--create"],
+        None,
+    );
     mailctl(
         dir.path(),
         &["config", "set", "dns.nameserver", &srv.addr()],

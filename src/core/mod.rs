@@ -12,6 +12,7 @@ pub mod domains;
 pub mod outqueue;
 pub mod owner;
 pub mod paths;
+pub mod runtime;
 pub mod queue;
 pub mod settings;
 pub mod users;

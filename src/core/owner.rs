@@ -95,6 +95,8 @@ pub enum Need {
     ReadWrite,
     /// A directory it lists, creates and removes files in.
     Dir,
+    /// A directory it only lists and reads from.
+    List,
 }
 
 /// Why the current process cannot use a path as it needs, with the owner and mode it has.
@@ -111,7 +113,8 @@ impl std::fmt::Display for Problem {
         let what = match self.need {
             Need::Read => "read",
             Need::ReadWrite => "read and write",
-            Need::Dir => "use the directory",
+            Need::Dir => "write in the directory",
+            Need::List => "list the directory",
         };
         write!(f, "cannot {what} {} ({})", self.path.display(), self.has)
     }
@@ -125,6 +128,7 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
         Need::Read => libc::R_OK,
         Need::ReadWrite => libc::R_OK | libc::W_OK,
         Need::Dir => libc::R_OK | libc::W_OK | libc::X_OK,
+        Need::List => libc::R_OK | libc::X_OK,
     };
     let c = CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
     // SAFETY: access only reads the NUL-terminated path.
@@ -136,6 +140,12 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
         need,
         has: describe(&meta),
     })
+}
+
+/// The name of the account this process runs as.
+pub fn current_user() -> String {
+    // SAFETY: geteuid cannot fail.
+    user_name(unsafe { libc::geteuid() })
 }
 
 /// `user:group 0640` for a file's metadata, names where the system knows them.

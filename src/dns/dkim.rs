@@ -147,9 +147,15 @@ pub fn store(
 
 /// Every key held for `domain`, by selector.
 pub fn keys(dir: &Path, domain: &Domain) -> Result<Vec<DkimKey>, DkimError> {
+    keys_each(dir, domain).into_iter().collect()
+}
+
+/// Every key file held for `domain`, each read on its own: one unreadable key must not
+/// keep the others from signing.
+pub fn keys_each(dir: &Path, domain: &Domain) -> Vec<Result<DkimKey, DkimError>> {
     let prefix = format!("{domain}.");
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let mut names: Vec<String> = entries
         .flatten()
@@ -164,11 +170,13 @@ pub fn keys(dir: &Path, domain: &Domain) -> Result<Vec<DkimKey>, DkimError> {
             continue;
         }
         let path = dir.join(&n);
-        let pem = std::fs::read_to_string(&path)
-            .map_err(|e| DkimError::Io(format!("{}: {e}", path.display())))?;
-        out.push(describe(domain, selector, &pem, path)?);
+        out.push(
+            std::fs::read_to_string(&path)
+                .map_err(|e| DkimError::Io(format!("{}: {e}", path.display())))
+                .and_then(|pem| describe(domain, selector, &pem, path)),
+        );
     }
-    Ok(out)
+    out
 }
 
 fn pem_wrap(label: &str, der: &[u8]) -> String {

@@ -13,8 +13,22 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use super::NetError;
 
 pub fn load(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, NetError> {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| NetError::Tls(format!("cannot read certificate {}: {e}", cert.display())))?
+    let c = std::fs::read(cert)
+        .map_err(|e| NetError::Tls(format!("cannot read certificate {}: {e}", cert.display())))?;
+    let k = std::fs::read(key)
+        .map_err(|e| NetError::Tls(format!("cannot read private key {}: {e}", key.display())))?;
+    load_pem(&c, &k, cert, key)
+}
+
+/// The server config from PEM bytes already read (by root, before the drop, or by the
+/// privileged reader on reload); the paths only name the files in errors.
+pub fn load_pem(
+    cert_pem: &[u8],
+    key_pem: &[u8],
+    cert: &Path,
+    key: &Path,
+) -> Result<Arc<ServerConfig>, NetError> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
         .collect::<Result<_, _>>()
         .map_err(|e| NetError::Tls(format!("certificate {}: {e}", cert.display())))?;
     if certs.is_empty() {
@@ -23,7 +37,7 @@ pub fn load(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, NetError> {
             cert.display()
         )));
     }
-    let key = PrivateKeyDer::from_pem_file(key)
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
         .map_err(|e| NetError::Tls(format!("cannot read private key {}: {e}", key.display())))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cfg = ServerConfig::builder_with_provider(provider)
@@ -110,6 +124,18 @@ impl TlsStore {
     /// Re-reads the files; on error the old config stays and the error is returned.
     pub fn reload(&self) -> Result<(), NetError> {
         let cfg = load(&self.cert, &self.key)?;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(cfg);
+        Ok(())
+    }
+
+    /// Re-reads the certificate through `read` (which returns the PEM bytes of the cert and
+    /// the key), for a daemon that can no longer open root-only files itself.
+    pub fn reload_with(
+        &self,
+        read: impl FnOnce() -> Result<(Vec<u8>, Vec<u8>), NetError>,
+    ) -> Result<(), NetError> {
+        let (c, k) = read()?;
+        let cfg = load_pem(&c, &k, &self.cert, &self.key)?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(cfg);
         Ok(())
     }

@@ -13,7 +13,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+mod preflight;
+
 use super::{Ctx, Fail};
+use crate::core::runtime::DaemonState;
 use crate::core::{Address, DataDir, Db, Domain};
 use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
@@ -273,7 +276,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         command: db.setting_duration("smtp.command_timeout")?,
         data: db.setting_duration("smtp.data_timeout")?,
     };
+    let domains: Vec<Domain> = db.domains()?.into_iter().map(|d| d.name).collect();
     drop(db);
+
+    // Dropping root means the certificate can no longer be re-read on SIGHUP if only root
+    // may read it (certbot's live/ and archive/ are 0700): keep a root reader for exactly
+    // those two files. Forked here, while this process has one thread.
+    let dropping = !args.dev && crate::net::privs::is_root() && !server_user.is_empty();
+    let cert_reader = if dropping && tls_store.get().is_some() {
+        Some(Arc::new(
+            crate::net::privs::FileReader::spawn(vec![cert.clone(), key.clone()])
+                .map_err(|e| Fail::new(e.to_string()))?,
+        ))
+    } else {
+        None
+    };
 
     // Each login hashes with argon2id (19 MiB by default) on a blocking thread. glibc's
     // dynamic mmap threshold would soon serve those from per-thread arenas that are never
@@ -320,14 +337,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         }
     }
 
+    // Everything the daemon needs must be usable by the account it now runs as: refuse to
+    // start otherwise, naming the file and the fix (issue 16.1).
+    let run_as = crate::core::owner::current_user();
+    let signing_keys = preflight::check(&data_dir, &domains, &run_as)?;
     let queue_dir = data_dir.queue();
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&queue_dir)?;
-    }
+    data_dir.create_dir(&queue_dir, 0o700)?;
     let pool = DbPool::new(data_dir.clone());
     let orphans = backend::remove_orphans(&pool, &queue_dir, Duration::from_secs(3600))?;
     if orphans > 0 {
@@ -371,17 +386,38 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     if let Some(d) = &dev {
         print_dev_banner(d, &bound, &data_dir);
     }
+    // What `status` and `config set` read: this daemon, its real listeners, its keys.
+    let state = Arc::new(std::sync::Mutex::new(DaemonState {
+        pid: std::process::id(),
+        started: chrono::Utc::now().timestamp(),
+        user: run_as,
+        listeners: bound
+            .iter()
+            .map(|(name, addr, _)| crate::core::runtime::Listener {
+                name: name.clone(),
+                address: addr.to_string(),
+            })
+            .collect(),
+        generation: 0,
+        reloaded: None,
+        reload_errors: Vec::new(),
+        dkim: signing_keys,
+    }));
+    publish(&data_dir, &state);
+    let runtime_dir = data_dir.clone();
 
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
-        let reload = tls_store.clone();
+        let reload = Reload {
+            data_dir: data_dir.clone(),
+            tls: tls_store.clone(),
+            cert_reader: cert_reader.clone(),
+            state: state.clone(),
+        };
         let signals = shutdown::handle_signals(trigger, move || {
-            crate::net::notify::notify("RELOADING=1");
-            match reload.reload() {
-                Ok(()) => tracing::info!("TLS certificate reloaded"),
-                Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
-            }
-            crate::net::notify::notify("READY=1");
+            let r = reload.clone();
+            // Files and the database: blocking work, off the runtime's workers.
+            tokio::task::spawn_blocking(move || r.run());
         })?;
         tokio::spawn(signals);
         let mut tasks = tokio::task::JoinSet::new();
@@ -448,8 +484,85 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         while tasks.join_next().await.is_some() {}
         Ok::<(), anyhow::Error>(())
     })?;
+    crate::core::runtime::remove(&runtime_dir, std::process::id());
     tracing::info!("stopped");
     Ok(())
+}
+
+fn publish(data_dir: &DataDir, state: &std::sync::Mutex<DaemonState>) {
+    let s = state.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Err(e) = crate::core::runtime::write(data_dir, &s) {
+        tracing::warn!("cannot write {}: {e}", data_dir.runtime().display());
+    }
+}
+
+/// What SIGHUP does: re-read the certificate (through the root reader when privileges were
+/// dropped), rescan the DKIM keys, then publish the new generation for `config set`.
+#[derive(Clone)]
+struct Reload {
+    data_dir: DataDir,
+    tls: Arc<TlsStore>,
+    cert_reader: Option<Arc<crate::net::privs::FileReader>>,
+    state: Arc<std::sync::Mutex<DaemonState>>,
+}
+
+impl Reload {
+    fn run(&self) {
+        crate::net::notify::notify("RELOADING=1");
+        let mut errors = Vec::new();
+        let tls = match &self.cert_reader {
+            Some(r) => self.tls.reload_with(|| {
+                let mut files = r
+                    .read_all(2)
+                    .map_err(crate::net::NetError::Tls)?
+                    .into_iter();
+                match (files.next(), files.next()) {
+                    (Some(c), Some(k)) => Ok((c, k)),
+                    _ => Err(crate::net::NetError::Tls("certificate reader: short answer".into())),
+                }
+            }),
+            None => self.tls.reload(),
+        };
+        match tls {
+            Ok(()) => tracing::info!("TLS certificate reloaded"),
+            Err(e) if self.tls.get().is_none() && !self.tls.paths().0.exists() => {
+                tracing::debug!("no certificate to reload: {e}")
+            }
+            Err(e) => {
+                tracing::error!("TLS reload failed, keeping the old certificate: {e}");
+                errors.push(format!("TLS: {e}"));
+            }
+        }
+        let keys = self.signing_keys();
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.generation += 1;
+        st.reloaded = Some(chrono::Utc::now().timestamp());
+        st.reload_errors = errors;
+        if let Some(k) = keys {
+            st.dkim = k;
+        }
+        drop(st);
+        publish(&self.data_dir, &self.state);
+        crate::net::notify::notify("READY=1");
+    }
+
+    fn signing_keys(&self) -> Option<Vec<crate::core::runtime::SigningKey>> {
+        let db = Db::open(&self.data_dir).ok()?;
+        let domains = db.domains().ok()?;
+        let dir = self.data_dir.dkim();
+        Some(
+            domains
+                .iter()
+                .flat_map(|d| crate::dns::dkim::keys_each(&dir, &d.name))
+                .filter_map(Result::ok)
+                .map(|k| crate::core::runtime::SigningKey {
+                    domain: k.domain,
+                    selector: k.selector,
+                    path: k.path.display().to_string(),
+                })
+                .collect(),
+        )
+    }
 }
 
 struct Acceptor {
