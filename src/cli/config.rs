@@ -1,4 +1,8 @@
 //! `config list|get|set|unset`: the settings registry from the terminal.
+//!
+//! `set` and `unset` then tell the user whether a running daemon took the change: they send
+//! it SIGHUP and wait for its reload generation (in `run/daemon-PID.json`) to move, or say
+//! that the key needs a restart, or what to run when this user may not signal the daemon.
 
 use clap::Subcommand;
 use serde::Serialize;
@@ -13,9 +17,16 @@ pub enum Cmd {
     List,
     /// Print one setting's value (the default when unset).
     Get { key: String },
-    /// Change a setting; the value is checked before it is stored.
-    Set { key: String, value: String },
-    /// Remove a stored value so the default applies again.
+    /// Change a setting; the value is checked before it is stored, and a running daemon is
+    /// asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths).
+    Set {
+        key: String,
+        value: String,
+        /// Store a mynetworks wider than a /24 (IPv6: /64) or 0.0.0.0/0: an open relay for it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove a stored value so the default applies again (a running daemon reloads).
     Unset { key: String },
 }
 
@@ -78,14 +89,44 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 output::print(&value)?;
             }
         }
-        Cmd::Set { key, value } => {
+        Cmd::Set { key, value, force } => {
+            let wide = if key == "mynetworks" {
+                settings::open_relay_networks(&value)
+            } else {
+                Vec::new()
+            };
+            let warning = (!wide.is_empty()).then(|| {
+                let nets: Vec<String> = wide.iter().map(|n| n.to_string()).collect();
+                format!(
+                    "mynetworks {} lets every host in it send mail anywhere without a password: \
+                     an open relay for that network, and spam from any infected machine in it \
+                     goes out under your name",
+                    nets.join(", ")
+                )
+            });
+            if let Some(w) = &warning
+                && !force
+            {
+                return Err(Fail::hint(
+                    format!("refused: {w}"),
+                    "list the hosts or a /24 (IPv6: /64) at most; pass --force if you really mean it",
+                )
+                .into());
+            }
             let stored = db
                 .set_setting(&key, &value)
                 .map_err(|e| Fail::new(e.to_string()))?;
+            drop(db);
+            let daemon = tell_daemon(ctx, &key);
+            if let Some(w) = &warning {
+                eprintln!("mailctl: WARNING: {w}");
+            }
             if ctx.json {
-                output::json(&serde_json::json!({ "key": key, "value": stored }))?;
+                output::json(&serde_json::json!({
+                    "key": key, "value": stored, "daemon": daemon, "warning": warning,
+                }))?;
             } else if !ctx.quiet {
-                output::print(&format!("{key} = {stored}"))?;
+                output::print(&format!("{key} = {stored}\n{}", daemon.message))?;
             }
         }
         Cmd::Unset { key } => {
@@ -93,12 +134,108 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .unset_setting(&key)
                 .map_err(|e| Fail::new(e.to_string()))?;
             let value = db.setting(&key)?;
+            drop(db);
+            let daemon = tell_daemon(ctx, &key);
             if ctx.json {
-                output::json(&serde_json::json!({ "key": key, "value": value, "was_set": was }))?;
+                output::json(
+                    &serde_json::json!({ "key": key, "value": value, "was_set": was, "daemon": daemon }),
+                )?;
             } else if !ctx.quiet {
-                output::print(&format!("{key} = {value} (default)"))?;
+                output::print(&format!("{key} = {value} (default)\n{}", daemon.message))?;
             }
         }
     }
     Ok(())
+}
+
+/// What became of a change in the running daemon(s).
+#[derive(Serialize)]
+struct DaemonNote {
+    /// `none` (no daemon runs), `applied`, `restart` (this key needs one), `not-signalled`
+    /// (no permission), `no-answer` (it did not confirm in time), `failed` (reload errors).
+    result: &'static str,
+    pids: Vec<u32>,
+    message: String,
+}
+
+/// How long `config set` waits for a daemon to confirm its reload.
+const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn tell_daemon(ctx: &Ctx, key: &str) -> DaemonNote {
+    use crate::core::runtime;
+    let daemons = runtime::running(&ctx.data_dir);
+    let pids: Vec<u32> = daemons.iter().map(|d| d.pid).collect();
+    let list = pids
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let note = |result, message: String| DaemonNote {
+        result,
+        pids: pids.clone(),
+        message,
+    };
+    if daemons.is_empty() {
+        return note(
+            "none",
+            "no daemon is running for this data directory; the change applies when it starts".into(),
+        );
+    }
+    if settings::needs_restart(key) {
+        return note(
+            "restart",
+            format!(
+                "the running daemon (pid {list}) keeps the old value until restarted: \
+                 `systemctl restart mailctl` (or stop and start `mailctl serve`)"
+            ),
+        );
+    }
+    let mut waiting = Vec::new();
+    for d in &daemons {
+        if let Err(e) = runtime::signal_reload(d.pid) {
+            return note(
+                "not-signalled",
+                format!(
+                    "cannot ask the daemon (pid {}, running as {}) to reload: {e}; run \
+                     `systemctl reload mailctl` or `kill -HUP {}` as root",
+                    d.pid, d.user, d.pid
+                ),
+            );
+        }
+        waiting.push((d.pid, d.generation));
+    }
+    let start = std::time::Instant::now();
+    let mut errors = Vec::new();
+    while !waiting.is_empty() && start.elapsed() < RELOAD_WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waiting.retain(|(pid, generation)| match runtime::state(&ctx.data_dir, *pid) {
+            Some(s) if s.generation > *generation => {
+                errors.extend(s.reload_errors);
+                false
+            }
+            _ => true,
+        });
+    }
+    if !waiting.is_empty() {
+        return note(
+            "no-answer",
+            format!(
+                "the daemon (pid {list}) was sent SIGHUP but did not confirm a reload within {}s; check its log",
+                RELOAD_WAIT.as_secs()
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return note(
+            "failed",
+            format!(
+                "the daemon (pid {list}) reloaded with errors and keeps the old values for them: {}",
+                errors.join("; ")
+            ),
+        );
+    }
+    note(
+        "applied",
+        format!("the running daemon (pid {list}) reloaded and uses it now"),
+    )
 }

@@ -105,9 +105,8 @@ pub struct Access {
     pub pool: Arc<DbPool>,
     pub tls: Arc<TlsStore>,
     pub limiter: Arc<ConnLimiter>,
-    pub mynetworks: Vec<ipnet::IpNet>,
-    /// `auth.plaintext = loopback`.
-    pub plaintext_loopback: bool,
+    /// `mynetworks` and `auth.plaintext`, reloaded on SIGHUP.
+    pub policy: Arc<super::live::Live<super::live::ConnPolicy>>,
 }
 
 /// An admitted connection.
@@ -159,9 +158,12 @@ impl Access {
             permit,
             tls_active: self.implicit_tls,
             tls_available: tls.is_some() && !self.implicit_tls,
-            plaintext_ok: self.implicit_tls
-                || self.mynetworks.iter().any(|n| n.contains(&ip))
-                || (self.plaintext_loopback && ip.is_loopback()),
+            plaintext_ok: {
+                let policy = self.policy.get();
+                self.implicit_tls
+                    || policy.trusted(ip)
+                    || (policy.plaintext_loopback && ip.is_loopback())
+            },
             tls,
         })
     }

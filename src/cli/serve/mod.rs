@@ -6,7 +6,7 @@
 //! and tests that need a free port.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 mod preflight;
+mod tunables;
 
 use super::{Ctx, Fail};
 use crate::core::runtime::DaemonState;
@@ -21,13 +22,13 @@ use crate::core::{Address, DataDir, Db, Domain};
 use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
+use crate::net::live::{ConnPolicy, Live};
 use crate::net::shutdown::{self, Shutdown};
 use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
-use crate::smtp::conn::Timeouts;
 use crate::smtp::delivery::Deliverer;
 use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
-use crate::smtp::session::{Service, SessionConfig};
+use crate::smtp::session::Service;
 
 /// Service names and the listeners each owns.
 const SERVICES: &[(&str, &[&str])] = &[
@@ -247,35 +248,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         map.remove("imaps");
     }
 
-    let base = SessionConfig {
-        hostname: hostname.clone(),
-        service: Service::Mx,
-        remote_ip: IpAddr::from([0, 0, 0, 0]),
-        max_message_size: db.setting_size("smtp.max_message_size")?,
-        max_recipients: db.setting_u64("smtp.max_recipients")? as usize,
-        max_hops: db.setting_u64("smtp.max_hops")?,
-        max_errors: 20,
-        tls_available: false,
-        trusted_network: false,
-        plaintext_auth: false,
-        allow_any_sender: db.setting_bool("submission.allow_any_sender")?,
-    };
-    let mynetworks: Vec<ipnet::IpNet> = db
-        .setting("mynetworks")?
-        .split(',')
-        .filter_map(|s| crate::core::settings::parse_network(s.trim()).ok())
-        .collect();
-    let plaintext_loopback = db.setting("auth.plaintext")? == "loopback";
-    let max_conn = db.setting_u64("limits.max_connections")? as usize;
-    let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
+    let (tunables, policy) = tunables::read(&db, &hostname)?;
     let imap_per_user = db.setting_u64("imap.max_connections_per_user")? as usize;
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
-    let timeouts = Timeouts {
-        command: db.setting_duration("smtp.command_timeout")?,
-        data: db.setting_duration("smtp.data_timeout")?,
-    };
     let domains: Vec<Domain> = db.domains()?.into_iter().map(|d| d.name).collect();
     drop(db);
 
@@ -406,13 +383,31 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     publish(&data_dir, &state);
     let runtime_dir = data_dir.clone();
 
+    let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
+        .keys()
+        .map(|n| {
+            (
+                n.clone(),
+                ConnLimiter::new(tunables.max_connections, tunables.max_connections_per_ip),
+            )
+        })
+        .collect();
+    let append_limit = tunables.session.max_message_size;
+    let live = crate::net::live::Live::new(tunables);
+    let policy = crate::net::live::Live::new(policy);
+
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
         let reload = Reload {
             data_dir: data_dir.clone(),
+            hostname: hostname.clone(),
             tls: tls_store.clone(),
             cert_reader: cert_reader.clone(),
             state: state.clone(),
+            live: live.clone(),
+            policy: policy.clone(),
+            limiters: limiters.values().cloned().collect(),
+            outbound: outbound.clone(),
         };
         let signals = shutdown::handle_signals(trigger, move || {
             let r = reload.clone();
@@ -424,18 +419,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         if let Some(o) = outbound {
             tasks.spawn(o.run(shutdown.clone()));
         }
-        let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
-            .keys()
-            .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))
-            .collect();
         let access = |name: &str, implicit_tls: bool| crate::net::conn::Access {
             hostname: hostname.clone(),
             implicit_tls,
             pool: backend.pool.clone(),
             tls: tls_store.clone(),
             limiter: limiters[name].clone(),
-            mynetworks: mynetworks.clone(),
-            plaintext_loopback,
+            policy: policy.clone(),
         };
         let imap_hub = crate::imap::watch::Hub::new();
         let imap_users = crate::imap::server::UserSessions::new(imap_per_user);
@@ -444,7 +434,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             if name.starts_with("imap") {
                 let imap = crate::imap::server::ImapListener {
                     access: access(&name, name == "imaps"),
-                    append_limit: base.max_message_size,
+                    append_limit,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
                 };
@@ -466,16 +456,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 ));
                 continue;
             }
-            let mut cfg = base.clone();
-            cfg.service = service_of(&name);
             let acc = Acceptor {
-                cfg,
+                service: service_of(&name),
+                live: live.clone(),
+                policy: policy.clone(),
                 backend: backend.clone(),
                 tls: tls_store.clone(),
                 limiter: limiters[&name].clone(),
-                mynetworks: mynetworks.clone(),
-                plaintext_loopback,
-                timeouts,
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
@@ -501,9 +488,15 @@ fn publish(data_dir: &DataDir, state: &std::sync::Mutex<DaemonState>) {
 #[derive(Clone)]
 struct Reload {
     data_dir: DataDir,
+    /// Fixed at start (IMAP and POP3 greet with it too): not reloaded.
+    hostname: String,
     tls: Arc<TlsStore>,
     cert_reader: Option<Arc<crate::net::privs::FileReader>>,
     state: Arc<std::sync::Mutex<DaemonState>>,
+    live: Arc<Live<tunables::Tunables>>,
+    policy: Arc<Live<ConnPolicy>>,
+    limiters: Vec<Arc<ConnLimiter>>,
+    outbound: Option<Arc<Outbound>>,
 }
 
 impl Reload {
@@ -533,6 +526,12 @@ impl Reload {
                 errors.push(format!("TLS: {e}"));
             }
         }
+        if let Err(e) = self.settings() {
+            tracing::error!("settings reload failed, keeping the old values: {e}");
+            errors.push(format!("settings: {e}"));
+        } else {
+            tracing::info!("settings reloaded");
+        }
         let keys = self.signing_keys();
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         st.generation += 1;
@@ -544,6 +543,23 @@ impl Reload {
         drop(st);
         publish(&self.data_dir, &self.state);
         crate::net::notify::notify("READY=1");
+    }
+
+    /// Re-reads every setting that can change without rebinding (see `tunables`); all or
+    /// nothing, so a bad value keeps the old set in force.
+    fn settings(&self) -> anyhow::Result<()> {
+        let db = Db::open(&self.data_dir)?;
+        let (tunables, policy) = tunables::read(&db, &self.hostname)?;
+        let outbound = OutboundConfig::from_settings(&db, Vec::new())?;
+        for l in &self.limiters {
+            l.set_limits(tunables.max_connections, tunables.max_connections_per_ip);
+        }
+        self.live.set(tunables);
+        self.policy.set(policy);
+        if let Some(o) = &self.outbound {
+            o.reconfigure(outbound);
+        }
+        Ok(())
     }
 
     fn signing_keys(&self) -> Option<Vec<crate::core::runtime::SigningKey>> {
@@ -566,13 +582,13 @@ impl Reload {
 }
 
 struct Acceptor {
-    cfg: SessionConfig,
+    service: Service,
+    /// Limits and timeouts, swapped on SIGHUP; each connection takes one snapshot.
+    live: Arc<Live<tunables::Tunables>>,
+    policy: Arc<Live<ConnPolicy>>,
     backend: Arc<Backend>,
     tls: Arc<TlsStore>,
     limiter: Arc<ConnLimiter>,
-    mynetworks: Vec<ipnet::IpNet>,
-    plaintext_loopback: bool,
-    timeouts: Timeouts,
 }
 
 impl Acceptor {
@@ -593,7 +609,8 @@ impl Acceptor {
             };
             while conns.try_join_next().is_some() {}
             let ip = peer.ip();
-            let host = self.cfg.hostname.clone();
+            let snapshot = self.live.get();
+            let host = snapshot.session.hostname.clone();
             let permit = match self.limiter.try_acquire(ip) {
                 Ok(p) => p,
                 Err(why) => {
@@ -605,12 +622,14 @@ impl Acceptor {
                     continue;
                 }
             };
-            let mut cfg = self.cfg.clone();
+            let policy = self.policy.get();
+            let mut cfg = snapshot.session.clone();
+            cfg.service = self.service;
             cfg.remote_ip = ip;
-            cfg.trusted_network = self.mynetworks.iter().any(|n| n.contains(&ip));
-            cfg.plaintext_auth = self.plaintext_loopback && ip.is_loopback();
+            cfg.trusted_network = policy.trusted(ip);
+            cfg.plaintext_auth = policy.plaintext_loopback && ip.is_loopback();
             let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
-            let timeouts = self.timeouts;
+            let timeouts = snapshot.timeouts;
             conns.spawn(async move {
                 let _permit = permit;
                 let pool = backend.pool.clone();

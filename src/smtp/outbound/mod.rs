@@ -168,7 +168,8 @@ pub struct Outbound {
     pool: Arc<DbPool>,
     queue_dir: PathBuf,
     dkim_dir: PathBuf,
-    cfg: Config,
+    /// Swapped by [`Outbound::reconfigure`] on SIGHUP; each attempt takes one snapshot.
+    cfg: std::sync::RwLock<Arc<Config>>,
     resolver: TokioResolver,
     wake: Notify,
     total: Arc<Semaphore>,
@@ -192,13 +193,29 @@ impl Outbound {
             queue_dir: data_dir.queue(),
             dkim_dir: data_dir.dkim(),
             total: Arc::new(Semaphore::new(cfg.max_connections)),
-            cfg,
+            cfg: std::sync::RwLock::new(Arc::new(cfg)),
             resolver,
             wake: Notify::new(),
             per_domain: std::sync::Mutex::new(HashMap::new()),
             on_local,
             recorder,
         }))
+    }
+
+    fn cfg(&self) -> Arc<Config> {
+        self.cfg.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// New settings from a reload (SIGHUP): relay, retries, lifetimes, timeouts, delivery
+    /// port. What was sized or built at start stays: this server's own endpoints, the
+    /// resolver (`dns.nameserver`) and the connection limits' semaphores need a restart.
+    pub fn reconfigure(&self, mut cfg: Config) {
+        let mut cur = self.cfg.write().unwrap_or_else(|p| p.into_inner());
+        cfg.own_endpoints = cur.own_endpoints.clone();
+        cfg.nameservers = cur.nameservers.clone();
+        cfg.max_connections = cur.max_connections;
+        cfg.max_per_domain = cur.max_per_domain;
+        *cur = Arc::new(cfg);
     }
 
     /// Asks the runner to look at the queue now (new mail was queued).
@@ -300,7 +317,7 @@ impl Outbound {
     fn domain_semaphore(&self, domain: &str) -> Arc<Semaphore> {
         let mut map = self.per_domain.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(domain.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg.max_per_domain)))
+            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg().max_per_domain)))
             .clone()
     }
 
@@ -364,8 +381,8 @@ impl Outbound {
             transfer::Outcome::Failed => AttemptOutcome::Failed,
             transfer::Outcome::Deferred => {
                 let age = now() - claimed.created;
-                if age >= self.cfg.max_lifetime.as_secs() as i64 {
-                    let days = self.cfg.max_lifetime.as_secs() as f64 / 86400.0;
+                if age >= self.cfg().max_lifetime.as_secs() as i64 {
+                    let days = self.cfg().max_lifetime.as_secs() as f64 / 86400.0;
                     return AttemptResult {
                         recipient_id: r.recipient_id,
                         host: r.host,
@@ -376,7 +393,7 @@ impl Outbound {
                         ),
                     };
                 }
-                AttemptOutcome::Deferred(self.cfg.next_retry(claimed.attempts))
+                AttemptOutcome::Deferred(self.cfg().next_retry(claimed.attempts))
             }
         };
         AttemptResult {
@@ -405,13 +422,15 @@ impl Outbound {
             smtputf8: first.smtputf8,
             message,
         };
+        // One snapshot for the whole attempt: a reload mid-way must not mix two configs.
+        let cfg = self.cfg();
         let direct = |hops: Vec<Hop>| transfer::Attempt {
-            cfg: &self.cfg,
+            cfg: &cfg,
             hops,
             relay: None,
             env: &env,
         };
-        match self.cfg.mode {
+        match cfg.mode {
             Mode::Relay => self.via_relay(&ids, &env).await,
             Mode::Direct => match self.route(domain).await {
                 Ok(hops) => direct(hops).run(&ids).await,
@@ -446,7 +465,7 @@ impl Outbound {
     }
 
     async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
-        let hops = route::route(&self.resolver, domain, self.cfg.port).await?;
+        let hops = route::route(&self.resolver, domain, self.cfg().port).await?;
         // An MX that is this very server would hand the mail back to us forever.
         let (own, others): (Vec<Hop>, Vec<Hop>) = hops.into_iter().partition(|h| self.is_own(h));
         if others.is_empty() && !own.is_empty() {
@@ -459,10 +478,10 @@ impl Outbound {
     }
 
     fn is_own(&self, hop: &Hop) -> bool {
-        if hop.host.eq_ignore_ascii_case(&self.cfg.hostname) {
+        if hop.host.eq_ignore_ascii_case(&self.cfg().hostname) {
             return true;
         }
-        self.cfg.own_endpoints.iter().any(|e| {
+        self.cfg().own_endpoints.iter().any(|e| {
             e.port() == hop.addr.port()
                 && (e.ip() == hop.addr.ip()
                     || (e.ip().is_unspecified() && route::is_local_ip(hop.addr.ip())))
@@ -474,7 +493,8 @@ impl Outbound {
         ids: &[(i64, String)],
         env: &transfer::Envelope<'_>,
     ) -> Vec<RecipientResult> {
-        let Some(relay) = self.cfg.relay.clone() else {
+        let cfg = self.cfg();
+        let Some(relay) = cfg.relay.clone() else {
             return route_failure(
                 ids,
                 RouteError::Temporary("451 4.3.5 relay.mode needs relay.host".into()),
@@ -485,7 +505,7 @@ impl Outbound {
             Err(e) => return route_failure(ids, e),
         };
         transfer::Attempt {
-            cfg: &self.cfg,
+            cfg: &cfg,
             hops,
             relay: Some(&relay),
             env,
@@ -496,9 +516,9 @@ impl Outbound {
 
     /// Bounces every message with permanently failed recipients.
     async fn bounce_all(self: &Arc<Self>) -> Result<usize, CoreError> {
-        let hostname = self.cfg.hostname.clone();
+        let hostname = self.cfg().hostname.clone();
         let queue_dir = self.queue_dir.clone();
-        let delay = self.cfg.delay_warning;
+        let delay = self.cfg().delay_warning;
         let (made, local) = self
             .blocking(move |db| {
                 let (mut made, mut local) = bounce_due(db, &queue_dir, &hostname)?;
