@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+#[path = "common/certs.rs"]
+mod certs;
+
 const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
 
 fn mailctl(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
@@ -641,4 +644,55 @@ fn setup_reports_what_dns_still_lacks() {
         status("DKIM").contains(&"fail".to_string()),
         "the new key is not published yet: {findings:#?}"
     );
+}
+
+/// Issue 16.2: a certificate and key that do not belong together, or a certificate for another
+/// host, are refused by `setup --tls` and by `config set tls.*`, with the reason.
+#[test]
+fn tls_pairs_and_names_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let (good_c, good_k) = certs::make(certs.path(), "good", "mail.example.test");
+    let (_, other_k) = certs::make(certs.path(), "other", "mail.example.test");
+    let (wrong_c, wrong_k) = certs::make(certs.path(), "wrong", "www.elsewhere.test");
+    let with_tls = |tls: String| -> Vec<String> {
+        let mut v: Vec<String> = FULL.iter().map(|s| s.to_string()).collect();
+        let i = v.iter().position(|a| a == "self-signed").unwrap();
+        v[i] = tls;
+        v
+    };
+    let run = |args: &[String]| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        mailctl(dir.path(), &a, Some("a long secret\n"))
+    };
+    let o = run(&with_tls(format!("{},{}", good_c.display(), other_k.display())));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("does not belong to the certificate"), "{err}");
+    let o = run(&with_tls(format!("{},{}", wrong_c.display(), wrong_k.display())));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("www.elsewhere.test") && err.contains("mail.example.test"),
+        "{err}"
+    );
+    let o = run(&with_tls(format!("{},{}", good_c.display(), good_k.display())));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // config set checks the same, against the other half as configured.
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "tls.key", &other_k.display().to_string()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("does not belong") && err.contains("setup --non-interactive --tls"), "{err}");
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "tls.cert", &wrong_c.display().to_string()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(get(dir.path(), "tls.cert"), good_c.display().to_string());
 }

@@ -113,6 +113,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 )
                 .into());
             }
+            if key == "tls.cert" || key == "tls.key" {
+                check_tls(ctx, &db, &key, value.trim())?;
+            }
             let stored = db
                 .set_setting(&key, &value)
                 .map_err(|e| Fail::new(e.to_string()))?;
@@ -238,4 +241,47 @@ fn tell_daemon(ctx: &Ctx, key: &str) -> DaemonNote {
         "applied",
         format!("the running daemon (pid {list}) reloaded and uses it now"),
     )
+}
+
+/// `tls.cert`/`tls.key` are checked as `setup --tls` checks them (issue 16.2): the
+/// certificate is valid now and names the host name, and goes with the other half of the
+/// pair as configured. Changing both halves is one step: `setup --tls CERT,KEY`.
+fn check_tls(ctx: &Ctx, db: &crate::core::Db, key: &str, value: &str) -> anyhow::Result<()> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let configured = |k: &str, default: &str| -> anyhow::Result<std::path::PathBuf> {
+        let v = db.setting(k)?;
+        Ok(if v.is_empty() {
+            ctx.data_dir.tls().join(default)
+        } else {
+            v.into()
+        })
+    };
+    let (cert, tls_key) = if key == "tls.cert" {
+        (value.into(), configured("tls.key", "key.pem")?)
+    } else {
+        (configured("tls.cert", "cert.pem")?, value.into())
+    };
+    let hostname = match db.setting("hostname")? {
+        h if h.is_empty() => settings::system_hostname(),
+        h => h,
+    };
+    let checked = if tls_key.exists() && cert.exists() {
+        super::setup::tls::check_pair(&cert, &tls_key, &hostname)
+    } else if key == "tls.cert" {
+        super::setup::tls::check_cert(&cert, &hostname)
+    } else {
+        Err(format!(
+            "{} does not exist; set tls.cert first",
+            cert.display()
+        ))
+    };
+    checked.map(|_| ()).map_err(|e| {
+        Fail::hint(
+            format!("{key}: {e}"),
+            "to change certificate and key together: `mailctl setup --non-interactive --tls CERT,KEY`",
+        )
+        .into()
+    })
 }

@@ -3,7 +3,7 @@
 //! directory changes settings and adds what is missing; it never deletes or overwrites data.
 
 mod detect;
-mod tls;
+pub(crate) mod tls;
 mod wizard;
 
 use std::path::PathBuf;
@@ -225,7 +225,7 @@ fn from_flags(db: &Db, args: &Args) -> anyhow::Result<Answers> {
         None
     };
     let tls = match args.tls.as_deref() {
-        Some(t) => parse_tls(t)?,
+        Some(t) => parse_tls(t, &hostname)?,
         None if configured.is_some() => TlsChoice::Keep,
         None => {
             return Err(need(
@@ -293,7 +293,8 @@ fn parse_domain(flag: &str, v: &str) -> anyhow::Result<Domain> {
     Domain::parse(v).map_err(|e| Fail::usage(format!("{flag}: {e}")).into())
 }
 
-pub fn parse_tls(v: &str) -> anyhow::Result<TlsChoice> {
+/// `--tls self-signed` or `--tls CERT,KEY`, the pair checked against `hostname`.
+pub fn parse_tls(v: &str, hostname: &Domain) -> anyhow::Result<TlsChoice> {
     if v == "self-signed" {
         return Ok(TlsChoice::SelfSigned);
     }
@@ -304,7 +305,7 @@ pub fn parse_tls(v: &str) -> anyhow::Result<TlsChoice> {
     if !c.is_absolute() || !k.is_absolute() {
         return Err(Fail::usage("--tls: give absolute paths for CERT,KEY").into());
     }
-    tls::check_pair(&c, &k).map_err(|e| Fail::new(format!("--tls: {e}")))?;
+    tls::check_pair(&c, &k, hostname.as_str()).map_err(|e| Fail::new(format!("--tls: {e}")))?;
     Ok(TlsChoice::Files(c, k))
 }
 

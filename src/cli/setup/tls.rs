@@ -4,10 +4,8 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use rustls_pki_types::pem::PemObject;
-
 use crate::core::DataDir;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use crate::net::tls::CertInfo;
 
 /// Writes a self-signed certificate for `names` to `tls/cert.pem` and `tls/key.pem` (key
 /// 0600, directory 0700, all the service account's so SIGHUP can re-read them), with the
@@ -26,18 +24,24 @@ pub fn write_self_signed(
     Ok((cert, key))
 }
 
-/// Checks that `cert` holds at least one certificate and `key` a private key.
-pub fn check_pair(cert: &Path, key: &Path) -> Result<(), String> {
-    let c = std::fs::read(cert)
-        .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?;
-    let certs: Vec<_> = CertificateDer::pem_slice_iter(&c)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{} is not a PEM certificate chain: {e:?}", cert.display()))?;
-    if certs.is_empty() {
-        return Err(format!("{} holds no certificate", cert.display()));
-    }
+/// Checks a certificate and key before they are configured: both readable, the key belongs
+/// to the certificate, the certificate is valid now and names `hostname` (issue 16.2).
+pub fn check_pair(cert: &Path, key: &Path, hostname: &str) -> Result<CertInfo, String> {
+    let c = read_cert(cert)?;
     let k = std::fs::read(key).map_err(|e| format!("cannot read key {}: {e}", key.display()))?;
-    PrivateKeyDer::from_pem_slice(&k)
-        .map_err(|e| format!("{} is not a PEM private key: {e:?}", key.display()))?;
-    Ok(())
+    crate::net::tls::inspect_pair(&c, &k, hostname)
+        .map_err(|e| format!("{} and {}: {e}", cert.display(), key.display()))
+}
+
+/// Checks a certificate file on its own (the wizard, as the path is typed).
+pub fn check_cert(cert: &Path, hostname: &str) -> Result<CertInfo, String> {
+    crate::net::tls::inspect_cert(&read_cert(cert)?, hostname)
+        .map_err(|e| format!("{}: {e}", cert.display()))
+}
+
+fn read_cert(cert: &Path) -> Result<Vec<u8>, String> {
+    if !cert.is_absolute() {
+        return Err(format!("{}: give an absolute path", cert.display()));
+    }
+    std::fs::read(cert).map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))
 }
