@@ -192,6 +192,31 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
+    let mbox = a.path().join("../import.mbox");
+    std::fs::write(
+        &mbox,
+        "From someone@x.test Thu Jan  1 00:00:00 2026\nFrom: someone@x.test\nSubject: old\n\nold mail\n",
+    )
+    .unwrap();
+    mailctl_ok(
+        a.path(),
+        &["maildir", "import-mbox", "carol@a.test", &mbox.display().to_string()],
+    );
+    std::fs::remove_file(&mbox).unwrap();
+    let want_uid: u32 = {
+        let o = Command::new("id").args(["-u", &user.name]).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
+    };
+    let mut stack = vec![a.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(&p).unwrap();
+        assert_eq!(m.uid(), want_uid, "{} is not the service user's", p.display());
+        if m.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+
     // A key root made by hand (not through mailctl) is refused, with the fix.
     let stray = a.path().join("dkim/a.test.stray.key");
     std::fs::copy(a.path().join("dkim/a.test.ed.key"), &stray).unwrap();
@@ -215,11 +240,10 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     });
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
-    let want_uid = {
-        let o = Command::new("id").args(["-u", &user.name]).output().unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
-    assert_eq!(uid_line.split_whitespace().nth(1), Some(want_uid.as_str()));
+    assert_eq!(
+        uid_line.split_whitespace().nth(1),
+        Some(want_uid.to_string().as_str())
+    );
 
     // `status` sees the running daemon, its real listeners and both keys.
     let st: serde_json::Value =

@@ -268,7 +268,16 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
-        Command::Maildir(c) => maildir::run(ctx, c),
+        Command::Maildir(c) => {
+            let touched = c.writes_into(ctx);
+            let result = maildir::run(ctx, c);
+            if let Some(dir) = touched {
+                ctx.data_dir.hand_over_tree(&dir).map_err(|e| {
+                    Fail::new(format!("cannot hand {} to server.user: {e}", dir.display()))
+                })?;
+            }
+            result
+        }
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

@@ -103,6 +103,33 @@ impl DataDir {
         Ok(())
     }
 
+    /// Hands a whole directory tree over (see [`DataDir::hand_over`]), and the missing links
+    /// between it and the data directory's root: for commands that write many files, such
+    /// as `maildir import-mbox`, run as root. Symlinks are not followed.
+    pub fn hand_over_tree(&self, dir: &Path) -> std::io::Result<()> {
+        let Some(owner) = self.owner() else {
+            return Ok(());
+        };
+        let mut stack = vec![dir.to_path_buf()];
+        let mut up = dir.parent();
+        while let Some(p) = up.filter(|p| p.starts_with(&self.root) && *p != self.root) {
+            super::owner::give(p, &owner)?;
+            up = p.parent();
+        }
+        while let Some(p) = stack.pop() {
+            super::owner::give(&p, &owner)?;
+            let Ok(meta) = p.symlink_metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                for e in std::fs::read_dir(&p)?.flatten() {
+                    stack.push(e.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Creates `dir` (and missing parents) with `mode`, handing every directory it made to
     /// the service account. An existing `dir` keeps its mode and owner.
     pub fn create_dir(&self, dir: &Path, mode: u32) -> std::io::Result<()> {
