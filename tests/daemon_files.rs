@@ -39,7 +39,14 @@ fn run_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
 /// from a CA), written where only root can read them.
 fn make_cert(dir: &Path) {
     let o = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
         .args(["-nodes", "-days", "30", "-subj", "/CN=mail.a.test"])
         .args(["-addext", "subjectAltName=DNS:mail.a.test"])
         .arg("-keyout")
@@ -85,7 +92,11 @@ fn wait_for(s: &mut Serve, what: &str, mut cond: impl FnMut() -> bool) {
         if cond() {
             return;
         }
-        assert!(s.alive(), "serve exited while waiting for {what}:\n{}", s.log());
+        assert!(
+            s.alive(),
+            "serve exited while waiting for {what}:\n{}",
+            s.log()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("timed out waiting for {what}:\n{}", s.log());
@@ -127,10 +138,18 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     // B: the receiving server, run plainly.
     let b = tempfile::tempdir().unwrap();
     mailctl_ok(b.path(), &["domain", "add", "b.test", "--create"]);
-    mailctl_ok(b.path(), &["user", "add", "bob@b.test", "--random-password"]);
+    mailctl_ok(
+        b.path(),
+        &["user", "add", "bob@b.test", "--random-password"],
+    );
     mailctl_ok(b.path(), &["config", "set", "server.user", ""]);
     let server_b = Serve::spawn(serve_cmd(b.path(), &["--allow-root"]), 1);
-    let b_port = server_b.addr("smtp").rsplit(':').next().unwrap().to_string();
+    let b_port = server_b
+        .addr("smtp")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
 
     // A: everything an administrator does as root, by the book.
     let a = tempfile::tempdir().unwrap();
@@ -166,7 +185,15 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = mailctl(
         a.path(),
-        &["dkim", "generate", "a.test", "--selector", "ed", "--algorithm", "ed25519"],
+        &[
+            "dkim",
+            "generate",
+            "a.test",
+            "--selector",
+            "ed",
+            "--algorithm",
+            "ed25519",
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
@@ -174,7 +201,10 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    mailctl_ok(a.path(), &["user", "add", "carol@a.test", "--random-password"]);
+    mailctl_ok(
+        a.path(),
+        &["user", "add", "carol@a.test", "--random-password"],
+    );
     mailctl_ok(a.path(), &["alias", "add", "info@a.test", "carol@a.test"]);
     for (k, v) in [
         ("relay.mode", "relay"),
@@ -200,18 +230,31 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     .unwrap();
     mailctl_ok(
         a.path(),
-        &["maildir", "import-mbox", "carol@a.test", &mbox.display().to_string()],
+        &[
+            "maildir",
+            "import-mbox",
+            "carol@a.test",
+            &mbox.display().to_string(),
+        ],
     );
     std::fs::remove_file(&mbox).unwrap();
     let want_uid: u32 = {
-        let o = Command::new("id").args(["-u", &user.name]).output().unwrap();
+        let o = Command::new("id")
+            .args(["-u", &user.name])
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
     };
     let mut stack = vec![a.path().to_path_buf()];
     while let Some(p) = stack.pop() {
         use std::os::unix::fs::MetadataExt;
         let m = std::fs::symlink_metadata(&p).unwrap();
-        assert_eq!(m.uid(), want_uid, "{} is not the service user's", p.display());
+        assert_eq!(
+            m.uid(),
+            want_uid,
+            "{} is not the service user's",
+            p.display()
+        );
         if m.is_dir() {
             stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
         }
@@ -268,7 +311,9 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
 
     // The message root queued goes out signed with both keys.
     let inbox = b.path().join("mail/b.test/bob");
-    wait_for(&mut server_a, "delivery to B", || !messages(&inbox).is_empty());
+    wait_for(&mut server_a, "delivery to B", || {
+        !messages(&inbox).is_empty()
+    });
     let msg = std::fs::read_to_string(&messages(&inbox)[0]).unwrap();
     let sigs: Vec<&str> = msg
         .lines()

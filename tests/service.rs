@@ -315,8 +315,14 @@ fn config_set_reloads_the_running_daemon_and_says_so() {
     let o = mailctl(dir.path(), &["config", "set", "mynetworks", "10.0.0.0/8"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("open relay") && err.contains("--force"), "{err}");
-    let o = mailctl(dir.path(), &["config", "set", "mynetworks", "::/0", "--force"]);
+    assert!(
+        err.contains("open relay") && err.contains("--force"),
+        "{err}"
+    );
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "mynetworks", "::/0", "--force"],
+    );
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
 
@@ -344,7 +350,10 @@ fn config_set_reloads_the_running_daemon_and_says_so() {
     assert!(line.starts_with("421 "), "{line}");
 
     // Listener addresses need a restart, and it says so.
-    let out = mailctl_ok(dir.path(), &["config", "set", "listen.smtp", "127.0.0.1:2599"]);
+    let out = mailctl_ok(
+        dir.path(),
+        &["config", "set", "listen.smtp", "127.0.0.1:2599"],
+    );
     assert!(out.contains("restart"), "{out}");
     stop_server(server);
     let out = mailctl_ok(dir.path(), &["config", "set", "smtp.max_recipients", "5"]);

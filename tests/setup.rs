@@ -665,18 +665,30 @@ fn tls_pairs_and_names_are_checked() {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         mailctl(dir.path(), &a, Some("a long secret\n"))
     };
-    let o = run(&with_tls(format!("{},{}", good_c.display(), other_k.display())));
+    let o = run(&with_tls(format!(
+        "{},{}",
+        good_c.display(),
+        other_k.display()
+    )));
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("does not belong to the certificate"), "{err}");
-    let o = run(&with_tls(format!("{},{}", wrong_c.display(), wrong_k.display())));
+    let o = run(&with_tls(format!(
+        "{},{}",
+        wrong_c.display(),
+        wrong_k.display()
+    )));
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("www.elsewhere.test") && err.contains("mail.example.test"),
         "{err}"
     );
-    let o = run(&with_tls(format!("{},{}", good_c.display(), good_k.display())));
+    let o = run(&with_tls(format!(
+        "{},{}",
+        good_c.display(),
+        good_k.display()
+    )));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // config set checks the same, against the other half as configured.
@@ -687,7 +699,10 @@ fn tls_pairs_and_names_are_checked() {
     );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("does not belong") && err.contains("setup --non-interactive --tls"), "{err}");
+    assert!(
+        err.contains("does not belong") && err.contains("setup --non-interactive --tls"),
+        "{err}"
+    );
     let o = mailctl(
         dir.path(),
         &["config", "set", "tls.cert", &wrong_c.display().to_string()],

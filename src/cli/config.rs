@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .set_setting(&key, &value)
                 .map_err(|e| Fail::new(e.to_string()))?;
             drop(db);
-            let daemon = tell_daemon(ctx, &key);
+            let daemon = super::reload::tell_daemon(ctx, settings::needs_restart(&key));
             if let Some(w) = &warning {
                 eprintln!("mailctl: WARNING: {w}");
             }
@@ -138,7 +138,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .map_err(|e| Fail::new(e.to_string()))?;
             let value = db.setting(&key)?;
             drop(db);
-            let daemon = tell_daemon(ctx, &key);
+            let daemon = super::reload::tell_daemon(ctx, settings::needs_restart(&key));
             if ctx.json {
                 output::json(
                     &serde_json::json!({ "key": key, "value": value, "was_set": was, "daemon": daemon }),
@@ -149,98 +149,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// What became of a change in the running daemon(s).
-#[derive(Serialize)]
-struct DaemonNote {
-    /// `none` (no daemon runs), `applied`, `restart` (this key needs one), `not-signalled`
-    /// (no permission), `no-answer` (it did not confirm in time), `failed` (reload errors).
-    result: &'static str,
-    pids: Vec<u32>,
-    message: String,
-}
-
-/// How long `config set` waits for a daemon to confirm its reload.
-const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-fn tell_daemon(ctx: &Ctx, key: &str) -> DaemonNote {
-    use crate::core::runtime;
-    let daemons = runtime::running(&ctx.data_dir);
-    let pids: Vec<u32> = daemons.iter().map(|d| d.pid).collect();
-    let list = pids
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let note = |result, message: String| DaemonNote {
-        result,
-        pids: pids.clone(),
-        message,
-    };
-    if daemons.is_empty() {
-        return note(
-            "none",
-            "no daemon is running for this data directory; the change applies when it starts".into(),
-        );
-    }
-    if settings::needs_restart(key) {
-        return note(
-            "restart",
-            format!(
-                "the running daemon (pid {list}) keeps the old value until restarted: \
-                 `systemctl restart mailctl` (or stop and start `mailctl serve`)"
-            ),
-        );
-    }
-    let mut waiting = Vec::new();
-    for d in &daemons {
-        if let Err(e) = runtime::signal_reload(d.pid) {
-            return note(
-                "not-signalled",
-                format!(
-                    "cannot ask the daemon (pid {}, running as {}) to reload: {e}; run \
-                     `systemctl reload mailctl` or `kill -HUP {}` as root",
-                    d.pid, d.user, d.pid
-                ),
-            );
-        }
-        waiting.push((d.pid, d.generation));
-    }
-    let start = std::time::Instant::now();
-    let mut errors = Vec::new();
-    while !waiting.is_empty() && start.elapsed() < RELOAD_WAIT {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        waiting.retain(|(pid, generation)| match runtime::state(&ctx.data_dir, *pid) {
-            Some(s) if s.generation > *generation => {
-                errors.extend(s.reload_errors);
-                false
-            }
-            _ => true,
-        });
-    }
-    if !waiting.is_empty() {
-        return note(
-            "no-answer",
-            format!(
-                "the daemon (pid {list}) was sent SIGHUP but did not confirm a reload within {}s; check its log",
-                RELOAD_WAIT.as_secs()
-            ),
-        );
-    }
-    if !errors.is_empty() {
-        return note(
-            "failed",
-            format!(
-                "the daemon (pid {list}) reloaded with errors and keeps the old values for them: {}",
-                errors.join("; ")
-            ),
-        );
-    }
-    note(
-        "applied",
-        format!("the running daemon (pid {list}) reloaded and uses it now"),
-    )
 }
 
 /// `tls.cert`/`tls.key` are checked as `setup --tls` checks them (issue 16.2): the

@@ -98,6 +98,16 @@ fn daemon_can_read(ctx: &Ctx, key: &std::path::Path) -> Result<(), Fail> {
     ))
 }
 
+/// A running daemon signs with a new key from the next message on (it reads the keys per
+/// message); the reload only refreshes what `status` reports it signs with.
+fn announce(ctx: &Ctx) -> anyhow::Result<()> {
+    let note = super::reload::tell_daemon(ctx, false);
+    if !ctx.json && !ctx.quiet && note.result != "none" && note.result != "applied" {
+        eprintln!("mailctl: {}", note.message);
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let db = ctx.db()?;
     match cmd {
@@ -119,8 +129,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 Some(s) => s,
                 None => db.setting("dkim.selector").map_err(core_fail)?,
             };
-            let key =
-                dkim::generate(&ctx.data_dir, &d, &selector, algorithm, force).map_err(key_error)?;
+            let key = dkim::generate(&ctx.data_dir, &d, &selector, algorithm, force)
+                .map_err(key_error)?;
             let daemon = daemon_can_read(ctx, &key.path);
             if !ctx.json && !ctx.quiet && daemon.is_ok() {
                 output::print(&format!(
@@ -128,7 +138,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 ))?;
             }
             print_keys(ctx, &[key])?;
-            daemon.map_err(Into::into)
+            daemon?;
+            announce(ctx)
         }
         Cmd::Show { domain } => {
             let d = super::domain::parse(&domain)?;
@@ -160,7 +171,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let key = dkim::store(&ctx.data_dir, &d, &selector, &pem).map_err(key_error)?;
             let daemon = daemon_can_read(ctx, &key.path);
             print_keys(ctx, &[key])?;
-            daemon.map_err(Into::into)
+            daemon?;
+            announce(ctx)
         }
     }
 }

@@ -401,7 +401,11 @@ pub fn prepare(
     } else {
         ip
     };
-    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), d).unwrap_or_default();
+    // Every readable key: one unreadable key must not hide the others from the check.
+    let keys: Vec<_> = crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), d)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
     let selectors = if selector.is_empty() {
         keys.iter().map(|k| k.selector.clone()).collect()
     } else {

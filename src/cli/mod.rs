@@ -16,6 +16,7 @@ mod maildir;
 pub mod password;
 mod probe;
 mod queue;
+mod reload;
 mod sendmail;
 mod serve;
 pub mod setup;

@@ -68,7 +68,10 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
         }
     } else {
         for l in daemons.iter().flat_map(|d| &d.listeners) {
-            match listeners.iter_mut().find(|x: &&mut Listener| x.service == l.name) {
+            match listeners
+                .iter_mut()
+                .find(|x: &&mut Listener| x.service == l.name)
+            {
                 Some(x) => x.addresses.push(l.address.clone()),
                 None => listeners.push(Listener {
                     service: l.name.clone(),

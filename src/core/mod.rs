@@ -12,8 +12,8 @@ pub mod domains;
 pub mod outqueue;
 pub mod owner;
 pub mod paths;
-pub mod runtime;
 pub mod queue;
+pub mod runtime;
 pub mod settings;
 pub mod users;
 

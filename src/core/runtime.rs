@@ -151,6 +151,9 @@ mod tests {
         };
         write(&dd, &gone).unwrap();
         assert!(!running(&dd).iter().any(|s| s.pid == gone.pid));
-        assert!(state(&dd, gone.pid).is_none(), "a dead daemon's file is removed");
+        assert!(
+            state(&dd, gone.pid).is_none(),
+            "a dead daemon's file is removed"
+        );
     }
 }

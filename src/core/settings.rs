@@ -391,7 +391,10 @@ mod tests {
 
     #[test]
     fn wide_mynetworks_are_named_loopback_and_small_ones_are_not() {
-        assert!(open_relay_networks("192.0.2.0/24, 10.1.2.3, ::1, 2001:db8::/64, 127.0.0.0/8").is_empty());
+        assert!(
+            open_relay_networks("192.0.2.0/24, 10.1.2.3, ::1, 2001:db8::/64, 127.0.0.0/8")
+                .is_empty()
+        );
         let wide = open_relay_networks("10.0.0.0/8,0.0.0.0/0,::/0,2001:db8::/48,192.0.2.0/25");
         let shown: Vec<String> = wide.iter().map(|n| n.to_string()).collect();
         assert_eq!(shown, ["10.0.0.0/8", "0.0.0.0/0", "::/0", "2001:db8::/48"]);

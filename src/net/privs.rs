@@ -138,7 +138,10 @@ fn serve_reads(mut sock: UnixStream, paths: &[PathBuf]) {
         for p in paths {
             let (status, body) = match std::fs::read(p) {
                 Ok(b) if b.len() <= MAX_FILE as usize => (0u8, b),
-                Ok(_) => (1, format!("{} is larger than 1 MiB", p.display()).into_bytes()),
+                Ok(_) => (
+                    1,
+                    format!("{} is larger than 1 MiB", p.display()).into_bytes(),
+                ),
                 Err(e) => (1, format!("cannot read {}: {e}", p.display()).into_bytes()),
             };
             let mut msg = vec![status];

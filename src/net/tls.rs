@@ -76,7 +76,9 @@ pub fn inspect_cert(cert_pem: &[u8], hostname: &str) -> Result<CertInfo, String>
                 .general_names
                 .iter()
                 .filter_map(|g| match g {
-                    x509_parser::extensions::GeneralName::DNSName(d) => Some(d.to_ascii_lowercase()),
+                    x509_parser::extensions::GeneralName::DNSName(d) => {
+                        Some(d.to_ascii_lowercase())
+                    }
                     _ => None,
                 })
                 .collect()
@@ -139,8 +141,8 @@ pub fn inspect_pair(cert_pem: &[u8], key_pem: &[u8], hostname: &str) -> Result<C
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
         .collect::<Result<_, _>>()
         .map_err(|e| format!("not a PEM certificate chain: {e:?}"))?;
-    let key =
-        PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| format!("not a PEM private key: {e:?}"))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|e| format!("not a PEM private key: {e:?}"))?;
     let signing = rustls::crypto::ring::sign::any_supported_type(&key)
         .map_err(|e| format!("unsupported private key: {e}"))?;
     rustls::sign::CertifiedKey::new(certs, signing)
@@ -253,7 +255,12 @@ mod tests {
     fn pairs_names_and_wildcards_are_checked() {
         let dir = tempfile::tempdir().unwrap();
         let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
-        write_self_signed(&["mx.example.test".into(), "*.w.example.test".into()], &c, &k).unwrap();
+        write_self_signed(
+            &["mx.example.test".into(), "*.w.example.test".into()],
+            &c,
+            &k,
+        )
+        .unwrap();
         let (c2, k2) = (dir.path().join("c2.pem"), dir.path().join("k2.pem"));
         write_self_signed(&["mx.example.test".into()], &c2, &k2).unwrap();
         let rd = |p: &Path| std::fs::read(p).unwrap();
@@ -262,7 +269,10 @@ mod tests {
         assert!(inspect_pair(&rd(&c), &rd(&k), "a.w.example.test").is_ok());
         assert!(inspect_pair(&rd(&c), &rd(&k), "a.b.w.example.test").is_err());
         let e = inspect_pair(&rd(&c), &rd(&k), "other.example.test").unwrap_err();
-        assert!(e.contains("not for this server's host name other.example.test"), "{e}");
+        assert!(
+            e.contains("not for this server's host name other.example.test"),
+            "{e}"
+        );
         let e = inspect_pair(&rd(&c), &rd(&k2), "mx.example.test").unwrap_err();
         assert!(e.contains("does not belong"), "{e}");
         assert!(inspect_pair(b"junk", &rd(&k), "").is_err());
@@ -272,8 +282,12 @@ mod tests {
         params.not_after = rcgen::date_time_ymd(2021, 1, 1);
         let kp = rcgen::KeyPair::generate().unwrap();
         let old = params.self_signed(&kp).unwrap();
-        let e = inspect_pair(old.pem().as_bytes(), kp.serialize_pem().as_bytes(), "mx.example.test")
-            .unwrap_err();
+        let e = inspect_pair(
+            old.pem().as_bytes(),
+            kp.serialize_pem().as_bytes(),
+            "mx.example.test",
+        )
+        .unwrap_err();
         assert!(e.contains("expired on 2021-01-01"), "{e}");
     }
 

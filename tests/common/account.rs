@@ -17,7 +17,12 @@ impl Account {
             .is_ok_and(|o| o.status.success());
         if !exists {
             let o = Command::new("useradd")
-                .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin"])
+                .args([
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                ])
                 .arg(&name)
                 .output()
                 .expect("run useradd");

@@ -5,9 +5,19 @@ use std::process::Command;
 
 /// A self-signed certificate and key for `host` in `dir/<stem>.crt` and `dir/<stem>.key`.
 pub fn make(dir: &Path, stem: &str, host: &str) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join(format!("{stem}.crt")), dir.join(format!("{stem}.key")));
+    let (cert, key) = (
+        dir.join(format!("{stem}.crt")),
+        dir.join(format!("{stem}.key")),
+    );
     let o = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
         .args(["-nodes", "-days", "30", "-subj", &format!("/CN={host}")])
         .args(["-addext", &format!("subjectAltName=DNS:{host}")])
         .arg("-keyout")

@@ -511,7 +511,9 @@ impl Reload {
                     .into_iter();
                 match (files.next(), files.next()) {
                     (Some(c), Some(k)) => Ok((c, k)),
-                    _ => Err(crate::net::NetError::Tls("certificate reader: short answer".into())),
+                    _ => Err(crate::net::NetError::Tls(
+                        "certificate reader: short answer".into(),
+                    )),
                 }
             }),
             None => self.tls.reload(),

@@ -31,11 +31,19 @@ pub fn check(data_dir: &DataDir, domains: &[Domain], user: &str) -> Result<Vec<S
     }
     // Queue files: a message root queued with `sendmail` that the daemon cannot read would
     // sit there for ever.
-    for e in std::fs::read_dir(data_dir.queue()).into_iter().flatten().flatten() {
+    for e in std::fs::read_dir(data_dir.queue())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         need(&e.path(), Need::ReadWrite);
     }
     // Domain and mailbox directories (not every message: that is `maildir check`'s job).
-    for d in std::fs::read_dir(data_dir.mail_root()).into_iter().flatten().flatten() {
+    for d in std::fs::read_dir(data_dir.mail_root())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         need(&d.path(), Need::Dir);
         for m in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
             need(&m.path(), Need::Dir);
@@ -45,15 +53,15 @@ pub fn check(data_dir: &DataDir, domains: &[Domain], user: &str) -> Result<Vec<S
     need(&dkim_dir, Need::List);
     let mut keys = Vec::new();
     for d in domains {
-        for k in crate::dns::dkim::keys_each(&dkim_dir, d) {
-            match k {
-                Ok(k) => keys.push(SigningKey {
-                    domain: k.domain,
-                    selector: k.selector,
-                    path: k.path.display().to_string(),
-                }),
-                Err(_) => {}
-            }
+        for k in crate::dns::dkim::keys_each(&dkim_dir, d)
+            .into_iter()
+            .flatten()
+        {
+            keys.push(SigningKey {
+                domain: k.domain,
+                selector: k.selector,
+                path: k.path.display().to_string(),
+            });
         }
         // Key files that could not be read at all are problems with a path.
         for e in std::fs::read_dir(&dkim_dir).into_iter().flatten().flatten() {

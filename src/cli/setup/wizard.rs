@@ -163,7 +163,8 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                     let cert: String = Input::new()
                         .with_prompt("Certificate chain (PEM) path")
                         .validate_with(|p: &String| {
-                            super::tls::check_cert(std::path::Path::new(p.trim()), &host).map(|_| ())
+                            super::tls::check_cert(std::path::Path::new(p.trim()), &host)
+                                .map(|_| ())
                         })
                         .interact_text()?;
                     let cert = std::path::PathBuf::from(cert.trim());
