@@ -609,6 +609,7 @@ fn a_missing_data_dir_is_an_error_not_a_new_server() {
         &["domain", "add", "example.test"],
         &["status"],
         &["serve"],
+        &["maildir", "import-mbox", "alice@example.test", "/dev/null"],
     ] {
         let o = run(args);
         assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));

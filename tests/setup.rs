@@ -454,8 +454,20 @@ fn interactive_wizard_in_a_terminal() {
     send(&["wizard-secret-1", "Enter"]);
     wait_for("Repeat the password");
     send(&["wizard-secret-1", "Enter"]);
+    // Issue 16.2: each path is checked as it is typed; a wrong one costs one answer.
+    let certs = tempfile::tempdir().unwrap();
+    let (good_c, good_k) = certs::make(certs.path(), "good", "mail.wizard.test");
+    let (wrong_c, wrong_k) = certs::make(certs.path(), "wrong", "www.elsewhere.test");
     wait_for("TLS certificate");
-    send(&["Enter"]); // self-signed is the first choice on a box without certbot
+    send(&["Down", "Enter"]); // "Certificate and key files I name" (after self-signed)
+    wait_for("Certificate chain (PEM) path");
+    send(&[&wrong_c.display().to_string(), "Enter"]);
+    wait_for("not for this server's host name mail.wizard.test");
+    send(&["C-u", &good_c.display().to_string(), "Enter"]);
+    wait_for("Private key (PEM) path");
+    send(&[&wrong_k.display().to_string(), "Enter"]);
+    wait_for("does not belong to the certificate");
+    send(&["C-u", &good_k.display().to_string(), "Enter"]);
     wait_for("Services to enable");
     send(&["Enter"]);
     wait_for("Relay host");
@@ -498,6 +510,7 @@ fn interactive_wizard_in_a_terminal() {
     let data = dir.path().join("data");
     assert_eq!(get(&data, "hostname"), "mail.wizard.test");
     assert_eq!(get(&data, "public_ip"), "192.0.2.20");
+    assert_eq!(get(&data, "tls.cert"), good_c.display().to_string());
     let o = mailctl(
         &data,
         &["user", "test-password", "admin@wizard.test"],

@@ -271,6 +271,11 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Dns(c) => dns::run(ctx, c),
         Command::Maildir(c) => {
             let touched = c.writes_into(ctx);
+            // Writing into the Maildirs of a data directory that is not a server would make
+            // one out of a typo (issue 16.4).
+            if touched.is_some() && !ctx.data_dir.db().exists() {
+                return Err(missing_data_dir(&ctx.data_dir).into());
+            }
             let result = maildir::run(ctx, c);
             if let Some(dir) = touched {
                 ctx.data_dir.hand_over_tree(&dir).map_err(|e| {
