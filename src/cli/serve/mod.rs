@@ -515,7 +515,10 @@ impl Reload {
                         "certificate reader: short answer".into(),
                     )),
                 }
-            }),
+            })
+            // The reader gone (killed by hand?): files the service account can read still
+            // reload; the first error is the one worth reporting.
+            .or_else(|e| self.tls.reload().map_err(|_| e)),
             None => self.tls.reload(),
         };
         match tls {
