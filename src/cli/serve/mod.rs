@@ -4,6 +4,11 @@
 //! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
+//!
+//! Started as root it reads the certificate, binds, drops to `server.user`, then checks
+//! (`preflight`) that the account can use every file it needs and refuses to start otherwise.
+//! It writes `run/daemon-PID.json` for `status` and `config set`; SIGHUP (`reload`) re-reads
+//! the certificate and the settings in `tunables`.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -14,6 +19,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 mod preflight;
+mod reload;
 mod tunables;
 
 use super::{Ctx, Fail};
@@ -380,7 +386,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         reload_errors: Vec::new(),
         dkim: signing_keys,
     }));
-    publish(&data_dir, &state);
+    reload::publish(&data_dir, &state);
     let runtime_dir = data_dir.clone();
 
     let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
@@ -398,7 +404,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
 
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
-        let reload = Reload {
+        let reload = reload::Reload {
             data_dir: data_dir.clone(),
             hostname: hostname.clone(),
             tls: tls_store.clone(),
@@ -474,116 +480,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     crate::core::runtime::remove(&runtime_dir, std::process::id());
     tracing::info!("stopped");
     Ok(())
-}
-
-fn publish(data_dir: &DataDir, state: &std::sync::Mutex<DaemonState>) {
-    let s = state.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Err(e) = crate::core::runtime::write(data_dir, &s) {
-        tracing::warn!("cannot write {}: {e}", data_dir.runtime().display());
-    }
-}
-
-/// What SIGHUP does: re-read the certificate (through the root reader when privileges were
-/// dropped), rescan the DKIM keys, then publish the new generation for `config set`.
-#[derive(Clone)]
-struct Reload {
-    data_dir: DataDir,
-    /// Fixed at start (IMAP and POP3 greet with it too): not reloaded.
-    hostname: String,
-    tls: Arc<TlsStore>,
-    cert_reader: Option<Arc<crate::net::privs::FileReader>>,
-    state: Arc<std::sync::Mutex<DaemonState>>,
-    live: Arc<Live<tunables::Tunables>>,
-    policy: Arc<Live<ConnPolicy>>,
-    limiters: Vec<Arc<ConnLimiter>>,
-    outbound: Option<Arc<Outbound>>,
-}
-
-impl Reload {
-    fn run(&self) {
-        crate::net::notify::notify("RELOADING=1");
-        let mut errors = Vec::new();
-        let tls = match &self.cert_reader {
-            Some(r) => self.tls.reload_with(|| {
-                let mut files = r
-                    .read_all(2)
-                    .map_err(crate::net::NetError::Tls)?
-                    .into_iter();
-                match (files.next(), files.next()) {
-                    (Some(c), Some(k)) => Ok((c, k)),
-                    _ => Err(crate::net::NetError::Tls(
-                        "certificate reader: short answer".into(),
-                    )),
-                }
-            })
-            // The reader gone (killed by hand?): files the service account can read still
-            // reload; the first error is the one worth reporting.
-            .or_else(|e| self.tls.reload().map_err(|_| e)),
-            None => self.tls.reload(),
-        };
-        match tls {
-            Ok(()) => tracing::info!("TLS certificate reloaded"),
-            Err(e) if self.tls.get().is_none() && !self.tls.paths().0.exists() => {
-                tracing::debug!("no certificate to reload: {e}")
-            }
-            Err(e) => {
-                tracing::error!("TLS reload failed, keeping the old certificate: {e}");
-                errors.push(format!("TLS: {e}"));
-            }
-        }
-        if let Err(e) = self.settings() {
-            tracing::error!("settings reload failed, keeping the old values: {e}");
-            errors.push(format!("settings: {e}"));
-        } else {
-            tracing::info!("settings reloaded");
-        }
-        let keys = self.signing_keys();
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        st.generation += 1;
-        st.reloaded = Some(chrono::Utc::now().timestamp());
-        st.reload_errors = errors;
-        if let Some(k) = keys {
-            st.dkim = k;
-        }
-        drop(st);
-        publish(&self.data_dir, &self.state);
-        crate::net::notify::notify("READY=1");
-    }
-
-    /// Re-reads every setting that can change without rebinding (see `tunables`); all or
-    /// nothing, so a bad value keeps the old set in force.
-    fn settings(&self) -> anyhow::Result<()> {
-        let db = Db::open(&self.data_dir)?;
-        let (tunables, policy) = tunables::read(&db, &self.hostname)?;
-        let outbound = OutboundConfig::from_settings(&db, Vec::new())?;
-        for l in &self.limiters {
-            l.set_limits(tunables.max_connections, tunables.max_connections_per_ip);
-        }
-        self.live.set(tunables);
-        self.policy.set(policy);
-        if let Some(o) = &self.outbound {
-            o.reconfigure(outbound);
-        }
-        Ok(())
-    }
-
-    fn signing_keys(&self) -> Option<Vec<crate::core::runtime::SigningKey>> {
-        let db = Db::open(&self.data_dir).ok()?;
-        let domains = db.domains().ok()?;
-        let dir = self.data_dir.dkim();
-        Some(
-            domains
-                .iter()
-                .flat_map(|d| crate::dns::dkim::keys_each(&dir, &d.name))
-                .filter_map(Result::ok)
-                .map(|k| crate::core::runtime::SigningKey {
-                    domain: k.domain,
-                    selector: k.selector,
-                    path: k.path.display().to_string(),
-                })
-                .collect(),
-        )
-    }
 }
 
 struct Acceptor {
