@@ -345,3 +345,44 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
         "a clean stop removes the runtime file"
     );
 }
+
+/// `dkim generate` run by someone whose files the daemon cannot read says so and fails,
+/// instead of claiming that mail is signed.
+#[test]
+fn dkim_generate_fails_when_the_daemon_cannot_read_the_key() {
+    if !is_root() || !harness::have("setpriv") {
+        eprintln!("skipped: needs root and setpriv to act as two different accounts");
+        return;
+    }
+    let user = Account::create(&format!("k{}", std::process::id() % 100000));
+    let dir = tempfile::tempdir().unwrap();
+    mailctl_ok(dir.path(), &["domain", "add", "a.test", "--create"]);
+    // Everything belongs to nobody, who runs the next command; the daemon is another account.
+    mailctl_ok(dir.path(), &["config", "set", "server.user", "nobody"]);
+    mailctl_ok(dir.path(), &["domain", "add", "b.test"]);
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        std::os::unix::fs::lchown(&p, Some(65534), Some(65534)).unwrap();
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    mailctl_ok(dir.path(), &["config", "set", "server.user", &user.name]);
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["dkim", "generate", "a.test", "--algorithm", "ed25519"])
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(1), "{out}\n{err}");
+    assert!(!out.contains("signs mail"), "{out}");
+    assert!(
+        err.contains("mail is NOT signed") && err.contains(&format!("chown {}:", user.name)),
+        "{err}"
+    );
+}
