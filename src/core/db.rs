@@ -127,13 +127,21 @@ impl Db {
         db.migrate(&path)?;
         // Opening in WAL mode made `-wal` and `-shm` if no one had them open; as root they
         // are root's now, and a daemon running as server.user could not open the database.
+        // The directory too (SQLite makes `-wal`/`-shm` in it), unless it is a shared one
+        // like /tmp that must never change hands.
+        let mut ours = vec![
+            path.clone(),
+            wal_file(&path, "-wal"),
+            wal_file(&path, "-shm"),
+        ];
+        if std::fs::metadata(root).is_ok_and(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode() & 0o002 == 0
+        }) {
+            ours.push(root.to_path_buf());
+        }
         data_dir
-            .hand_over(&[
-                root.to_path_buf(),
-                path.clone(),
-                wal_file(&path, "-wal"),
-                wal_file(&path, "-shm"),
-            ])
+            .hand_over(&ours)
             .map_err(|e| CoreError::io(root, e))?;
         Ok(db)
     }
