@@ -1053,7 +1053,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__config__subcmd__set)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --force --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1615,7 +1615,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__domain__subcmd__add)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --create --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

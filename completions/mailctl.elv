@@ -101,6 +101,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;domain;add'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --create 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -375,8 +376,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
             cand list 'Every setting with its value, default, type and meaning'
             cand get 'Print one setting''s value (the default when unset)'
-            cand set 'Change a setting; the value is checked before it is stored'
-            cand unset 'Remove a stored value so the default applies again'
+            cand set 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+            cand unset 'Remove a stored value so the default applies again (a running daemon reloads)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;config;list'= {
@@ -401,6 +402,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;config;set'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Store a mynetworks wider than a /24 (IPv6: /64) or 0.0.0.0/0: an open relay for it'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -422,8 +424,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;config;help'= {
             cand list 'Every setting with its value, default, type and meaning'
             cand get 'Print one setting''s value (the default when unset)'
-            cand set 'Change a setting; the value is checked before it is stored'
-            cand unset 'Remove a stored value so the default applies again'
+            cand set 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+            cand unset 'Remove a stored value so the default applies again (a running daemon reloads)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;config;help;list'= {
@@ -1082,8 +1084,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;config'= {
             cand list 'Every setting with its value, default, type and meaning'
             cand get 'Print one setting''s value (the default when unset)'
-            cand set 'Change a setting; the value is checked before it is stored'
-            cand unset 'Remove a stored value so the default applies again'
+            cand set 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+            cand unset 'Remove a stored value so the default applies again (a running daemon reloads)'
         }
         &'mailctl;help;config;list'= {
         }

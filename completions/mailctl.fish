@@ -86,6 +86,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_s
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "show" -d 'Counts and Maildir size of one domain'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l create -d 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for more)'
@@ -227,8 +228,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_s
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "list" -d 'Every setting with its value, default, type and meaning'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
-complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "unset" -d 'Remove a stored value so the default applies again'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "set" -d 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "unset" -d 'Remove a stored value so the default applies again (a running daemon reloads)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and not __fish_seen_subcommand_from list get set unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -241,6 +242,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -l force -d 'Store a mynetworks wider than a /24 (IPv6: /64) or 0.0.0.0/0: an open relay for it'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail (repeat for more)'
@@ -252,8 +254,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every setting with its value, default, type and meaning'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
-complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a stored value so the default applies again'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a stored value so the default applies again (a running daemon reloads)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand queue; and not __fish_seen_subcommand_from list show flush retry delete hold release help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand queue; and not __fish_seen_subcommand_from list show flush retry delete hold release help" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -595,8 +597,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from alias" -f -a "list" -d 'List aliases with their destinations'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Every setting with its value, default, type and meaning'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one setting\'s value (the default when unset)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting; the value is checked before it is stored'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a stored value so the default applies again'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting; the value is checked before it is stored, and a running daemon is asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a stored value so the default applies again (a running daemon reloads)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "list" -d 'Messages in the queue with each recipient\'s state and last error (`mailq`)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "show" -d 'One message: envelope, every attempt with the remote\'s replies, and its headers'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "flush" -d 'Attempt delivery of everything queued now (`postqueue -f`)'

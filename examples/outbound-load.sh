@@ -18,7 +18,7 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$A" "$B"; [ -n "${KEEP:-}" ] && echo "kept $A $B"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.3",0)); print(s.getsockname()[1])')
 
-$BIN --data-dir "$B" domain add b.test >/dev/null
+$BIN --data-dir "$B" domain add b.test --create >/dev/null
 i=0
 while [ $i -lt 10 ]; do
   $BIN --data-dir "$B" user add "user$i@b.test" --random-password >/dev/null
@@ -30,7 +30,7 @@ $BIN --data-dir "$B" -q serve smtp --allow-root --listen "smtp=127.0.0.3:$PORT" 
   --listen submission=127.0.0.3:0 2>"$B/log" &
 PIDS="$PIDS $!"
 
-$BIN --data-dir "$A" domain add a.test >/dev/null
+$BIN --data-dir "$A" domain add a.test --create >/dev/null
 for kv in "relay.mode relay" "relay.host 127.0.0.3" "relay.port $PORT" "relay.tls none" \
           "mynetworks 127.0.0.0/8" "dns.nameserver 127.0.0.1:9" "hostname mail.a.test"; do
   # shellcheck disable=SC2086

@@ -7,8 +7,8 @@ MAILCTL="${MAILCTL:-mailctl}"
 DOMAIN=example.org
 
 # A domain that already exists is fine: ask first instead of parsing error text.
-if ! "$MAILCTL" --json domain list | jq -e --arg d "$DOMAIN" 'any(.[]; .domain == $d)' >/dev/null; then
-  "$MAILCTL" --quiet domain add "$DOMAIN"
+if ! "$MAILCTL" --json domain list 2>/dev/null | jq -e --arg d "$DOMAIN" 'any(.[]; .domain == $d)' >/dev/null; then
+  "$MAILCTL" --quiet domain add "$DOMAIN" --create
 fi
 
 # Users from a CSV: address,password_or_hash[,quota]. All or nothing; --skip-bad would import

@@ -11,7 +11,7 @@ BIN=target/$PROFILE/mailctl
 DIR=$(mktemp -d)
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
-$BIN --data-dir "$DIR" domain add load.test >/dev/null
+$BIN --data-dir "$DIR" domain add load.test --create >/dev/null
 i=0
 while [ $i -lt 10 ]; do
   echo "load-password-$i" | $BIN --data-dir "$DIR" user add "user$i@load.test" --password-stdin >/dev/null

@@ -66,9 +66,9 @@ impl Env {
     /// A fresh environment with cheap argon2 settings, one domain and two users.
     fn with_users() -> Env {
         let e = Env::new();
+        e.ok(&["domain", "add", "example.test", "--create"]);
         e.ok(&["config", "set", "auth.argon2_memory", "1M"]);
         e.ok(&["config", "set", "auth.argon2_iterations", "1"]);
-        e.ok(&["domain", "add", "example.test"]);
         for u in ["alice@example.test", "bob@example.test"] {
             let o = e.run_stdin(&["user", "add", u, "--password-stdin"], "correct horse\n");
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -88,7 +88,7 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn domains_add_list_show_remove() {
     let e = Env::new();
-    let j = e.json(&["domain", "add", "Bücher.Example"]);
+    let j = e.json(&["domain", "add", "Bücher.Example", "--create"]);
     assert_eq!(j["domain"], "xn--bcher-kva.example");
     assert_eq!(j["unicode"], "bücher.example");
     let dup = e.run(&["domain", "add", "bücher.example"]);
@@ -150,7 +150,8 @@ fn exit_codes_distinguish_usage_from_failure() {
         code(&e.run(&["config", "set", "smtp.max_message_size", "huge"])),
         1
     );
-    assert_eq!(code(&e.run(&["domain", "list"])), 0);
+    // No server here yet (issue 16.4): a failure, not an empty list.
+    assert_eq!(code(&e.run(&["domain", "list"])), 1);
 }
 
 #[test]
@@ -600,6 +601,7 @@ fn hostile_input_is_refused_and_changes_nothing() {
 #[test]
 fn config_documents_and_validates_every_key() {
     let e = Env::new();
+    e.ok(&["domain", "add", "example.test", "--create"]);
     let list = e.json(&["config", "list"]);
     let keys: Vec<&str> = list
         .as_array()
@@ -625,11 +627,10 @@ fn config_documents_and_validates_every_key() {
         assert!(!row["description"].as_str().unwrap().is_empty());
     }
     assert_eq!(e.ok(&["config", "get", "mynetworks"]).trim(), "");
-    assert_eq!(
-        e.ok(&["config", "set", "mynetworks", "192.0.2.7/24"])
-            .trim(),
-        "mynetworks = 192.0.2.0/24"
-    );
+    let out = e.ok(&["config", "set", "mynetworks", "192.0.2.7/24"]);
+    assert_eq!(out.lines().next(), Some("mynetworks = 192.0.2.0/24"));
+    // And what became of it: no daemon runs here (issue 16.3).
+    assert!(out.contains("no daemon is running"), "{out}");
     assert_eq!(
         e.json(&["config", "get", "mynetworks"])["value"],
         "192.0.2.0/24"
@@ -701,12 +702,61 @@ fn two_processes_writing_at_once_both_succeed() {
     assert_eq!(e.json(&["alias", "list"]).as_array().unwrap().len(), 30);
 }
 
+/// Issue 16.4: a mistyped --data-dir is an error naming the path, never a new empty server.
+#[test]
+fn a_missing_data_dir_is_an_error_not_a_new_server() {
+    let e = Env::with_users();
+    let typo = e.dir.path().join("typo");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mailctl"))
+            .arg("--data-dir")
+            .arg(&typo)
+            .args(args)
+            .env_remove("MAILCTL_DATA_DIR")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["user", "list"][..],
+        &["domain", "list"],
+        &["alias", "list"],
+        &["config", "set", "hostname", "mx.example.test"],
+        &["config", "list"],
+        &["queue", "list"],
+        &["ban", "list"],
+        &["dkim", "generate", "example.test"],
+        &["domain", "add", "example.test"],
+        &["status"],
+        &["serve"],
+        &["maildir", "import-mbox", "alice@example.test", "/dev/null"],
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(&typo.display().to_string()), "{args:?}: {err}");
+        assert!(err.contains("hint:"), "{args:?}: {err}");
+        assert!(!typo.exists(), "{args:?} created {}", typo.display());
+    }
+    // An existing directory without a database is no server either.
+    std::fs::create_dir(&typo).unwrap();
+    let o = run(&["user", "list"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no mailctl database"), "{}", stderr(&o));
+    assert!(!typo.join("mailctl.db").exists());
+    // The explicit flag starts a new server.
+    let o = run(&["domain", "add", "example.test", "--create"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(typo.join("mailctl.db").exists());
+    assert_eq!(code(&run(&["user", "list"])), 0);
+}
+
 #[test]
 fn data_dir_comes_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
         .env("MAILCTL_DATA_DIR", dir.path())
-        .args(["domain", "add", "env.test"])
+        .args(["domain", "add", "env.test", "--create"])
         .output()
         .unwrap();
     assert!(o.status.success());

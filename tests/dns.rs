@@ -53,7 +53,7 @@ fn check(dir: &Path, port: u16, domain: &str, extra: &[&str]) -> (i32, Value) {
 fn server(domain: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    ok(p, &["domain", "add", domain]);
+    ok(p, &["domain", "add", domain, "--create"]);
     ok(p, &["config", "set", "hostname", &format!("mail.{domain}")]);
     ok(p, &["config", "set", "public_ip", "192.0.2.10"]);
     ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);

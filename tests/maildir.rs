@@ -255,7 +255,7 @@ fn mbox_round_trip_and_python_reads_both() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
-        mailctl(d, &["domain", "add", "example.org"])
+        mailctl(d, &["domain", "add", "example.org", "--create"])
             .status
             .success()
     );
@@ -371,7 +371,7 @@ fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
-        mailctl(d, &["domain", "add", "example.org"])
+        mailctl(d, &["domain", "add", "example.org", "--create"])
             .status
             .success()
     );

@@ -283,3 +283,85 @@ fn dev_mode_with_default_ports_starts_every_listener() {
     assert_eq!(ports.len(), 8, "two listeners share a port: {listeners:?}");
     assert!(alive, "serve --dev exited: {listeners:?}");
 }
+
+/// Issue 16.3: `config set` asks the running daemon to reload, says whether it took the change
+/// (or that a restart is needed), and the new mynetworks and limits apply to new connections.
+#[test]
+fn config_set_reloads_the_running_daemon_and_says_so() {
+    use harness::{Client, Server, mailctl_ok};
+    let dir = data_dir();
+    let server = Server::start(dir.path());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let st: serde_json::Value =
+            serde_json::from_str(&mailctl_ok(dir.path(), &["--json", "status"])).unwrap();
+        if st["running"] == true {
+            assert_eq!(st["daemons"][0]["pid"], server.child.id(), "{st}");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let relay = |expect: &str| {
+        let mut c = Client::connect(server.smtp());
+        c.cmd("EHLO client.test");
+        c.cmd("MAIL FROM:<someone@elsewhere.test>");
+        let r = c.cmd("RCPT TO:<far@away.test>");
+        assert!(r.starts_with(expect), "RCPT: {r}\n{}", server.log());
+        c.cmd("QUIT");
+    };
+    relay("5"); // no relaying for strangers
+
+    // Open-relay networks are refused without --force, with the reason.
+    let o = mailctl(dir.path(), &["config", "set", "mynetworks", "10.0.0.0/8"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("open relay") && err.contains("--force"),
+        "{err}"
+    );
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "mynetworks", "::/0", "--force"],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
+
+    let j: serde_json::Value = serde_json::from_str(&mailctl_ok(
+        dir.path(),
+        &["--json", "config", "set", "mynetworks", "127.0.0.1/32"],
+    ))
+    .unwrap();
+    assert_eq!(j["daemon"]["result"], "applied", "{j}");
+    relay("250"); // the running daemon uses the new mynetworks
+
+    // Limits too: one connection per address from now on.
+    let out = mailctl_ok(
+        dir.path(),
+        &["config", "set", "limits.max_connections_per_ip", "1"],
+    );
+    assert!(out.contains("reloaded and uses it now"), "{out}");
+    let _first = Client::connect(server.smtp());
+    let mut second = std::net::TcpStream::connect(server.smtp()).unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(&mut second).read_line(&mut line).unwrap();
+    assert!(line.starts_with("421 "), "{line}");
+
+    // Listener addresses need a restart, and it says so.
+    let out = mailctl_ok(
+        dir.path(),
+        &["config", "set", "listen.smtp", "127.0.0.1:2599"],
+    );
+    assert!(out.contains("restart"), "{out}");
+    stop_server(server);
+    let out = mailctl_ok(dir.path(), &["config", "set", "smtp.max_recipients", "5"]);
+    assert!(out.contains("no daemon is running"), "{out}");
+}
+
+fn stop_server(s: harness::Server) {
+    s.signal(libc::SIGTERM);
+    let mut s = s;
+    s.wait_exit(Duration::from_secs(20));
+}

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+#[path = "common/certs.rs"]
+mod certs;
+
 const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
 
 fn mailctl(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
@@ -98,6 +101,12 @@ fn non_interactive_sets_up_everything_it_is_told() {
     );
     assert!(dir.path().join("dkim/example.test.mail.key").exists());
     assert_eq!(j["admin"], "admin@example.test");
+    // Issue 16.4: the "Next:" hints carry the data directory they were given.
+    let dd = format!("--data-dir {}", dir.path().display());
+    for n in j["next"].as_array().unwrap() {
+        let n = n.as_str().unwrap();
+        assert!(!n.starts_with("mailctl ") || n.contains(&dd), "{n}");
+    }
     assert_eq!(
         j["services"],
         serde_json::json!(["smtp", "submission", "imaps", "pop3s"])
@@ -445,8 +454,20 @@ fn interactive_wizard_in_a_terminal() {
     send(&["wizard-secret-1", "Enter"]);
     wait_for("Repeat the password");
     send(&["wizard-secret-1", "Enter"]);
+    // Issue 16.2: each path is checked as it is typed; a wrong one costs one answer.
+    let certs = tempfile::tempdir().unwrap();
+    let (good_c, good_k) = certs::make(certs.path(), "good", "mail.wizard.test");
+    let (wrong_c, wrong_k) = certs::make(certs.path(), "wrong", "www.elsewhere.test");
     wait_for("TLS certificate");
-    send(&["Enter"]); // self-signed is the first choice on a box without certbot
+    send(&["Down", "Enter"]); // "Certificate and key files I name" (after self-signed)
+    wait_for("Certificate chain (PEM) path");
+    send(&[&wrong_c.display().to_string(), "Enter"]);
+    wait_for("not for this server's host name mail.wizard.test");
+    send(&["C-u", &good_c.display().to_string(), "Enter"]);
+    wait_for("Private key (PEM) path");
+    send(&[&wrong_k.display().to_string(), "Enter"]);
+    wait_for("does not belong to the certificate");
+    send(&["C-u", &good_k.display().to_string(), "Enter"]);
     wait_for("Services to enable");
     send(&["Enter"]);
     wait_for("Relay host");
@@ -489,6 +510,7 @@ fn interactive_wizard_in_a_terminal() {
     let data = dir.path().join("data");
     assert_eq!(get(&data, "hostname"), "mail.wizard.test");
     assert_eq!(get(&data, "public_ip"), "192.0.2.20");
+    assert_eq!(get(&data, "tls.cert"), good_c.display().to_string());
     let o = mailctl(
         &data,
         &["user", "test-password", "admin@wizard.test"],
@@ -599,6 +621,12 @@ fn setup_reports_what_dns_still_lacks() {
         ("test", ""),
     ]);
     let dir = tempfile::tempdir().unwrap();
+    // Settings need a server to live in (issue 16.4): start one with its domain.
+    mailctl(
+        dir.path(),
+        &["domain", "add", "example.test", "--create"],
+        None,
+    );
     mailctl(
         dir.path(),
         &["config", "set", "dns.nameserver", &srv.addr()],
@@ -629,4 +657,70 @@ fn setup_reports_what_dns_still_lacks() {
         status("DKIM").contains(&"fail".to_string()),
         "the new key is not published yet: {findings:#?}"
     );
+}
+
+/// Issue 16.2: a certificate and key that do not belong together, or a certificate for another
+/// host, are refused by `setup --tls` and by `config set tls.*`, with the reason.
+#[test]
+fn tls_pairs_and_names_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let (good_c, good_k) = certs::make(certs.path(), "good", "mail.example.test");
+    let (_, other_k) = certs::make(certs.path(), "other", "mail.example.test");
+    let (wrong_c, wrong_k) = certs::make(certs.path(), "wrong", "www.elsewhere.test");
+    let with_tls = |tls: String| -> Vec<String> {
+        let mut v: Vec<String> = FULL.iter().map(|s| s.to_string()).collect();
+        let i = v.iter().position(|a| a == "self-signed").unwrap();
+        v[i] = tls;
+        v
+    };
+    let run = |args: &[String]| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        mailctl(dir.path(), &a, Some("a long secret\n"))
+    };
+    let o = run(&with_tls(format!(
+        "{},{}",
+        good_c.display(),
+        other_k.display()
+    )));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("does not belong to the certificate"), "{err}");
+    let o = run(&with_tls(format!(
+        "{},{}",
+        wrong_c.display(),
+        wrong_k.display()
+    )));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("www.elsewhere.test") && err.contains("mail.example.test"),
+        "{err}"
+    );
+    let o = run(&with_tls(format!(
+        "{},{}",
+        good_c.display(),
+        good_k.display()
+    )));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // config set checks the same, against the other half as configured.
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "tls.key", &other_k.display().to_string()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("does not belong") && err.contains("setup --non-interactive --tls"),
+        "{err}"
+    );
+    let o = mailctl(
+        dir.path(),
+        &["config", "set", "tls.cert", &wrong_c.display().to_string()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(get(dir.path(), "tls.cert"), good_c.display().to_string());
 }

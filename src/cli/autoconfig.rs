@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let domain = super::domain::parse(&args.domain)?;
-    let db = crate::core::Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db = ctx.db()?;
     if !db.domain_exists(&domain)? {
         return Err(Fail::hint(
             format!("{domain} is not served here"),

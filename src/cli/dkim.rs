@@ -75,6 +75,39 @@ fn print_keys(ctx: &Ctx, keys: &[DkimKey]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether the daemon's account (`server.user`) will be able to read a key written here: a
+/// key it cannot read means unsigned mail, so this is a failure, not a footnote (issue 16.1).
+fn daemon_can_read(ctx: &Ctx, key: &std::path::Path) -> Result<(), Fail> {
+    let user = crate::core::owner::server_user(&ctx.data_dir.db());
+    let Some(owner) = crate::core::owner::Owner::lookup(&user) else {
+        // No such account here (e.g. server.user empty: the daemon runs as whoever starts it).
+        return Ok(());
+    };
+    if crate::core::owner::readable_by(key, &owner) {
+        return Ok(());
+    }
+    let has = std::fs::metadata(key)
+        .map(|m| crate::core::owner::describe(&m))
+        .unwrap_or_default();
+    Err(Fail::hint(
+        format!(
+            "the daemon runs as {user} and cannot read {} ({has}): mail is NOT signed with this key",
+            key.display()
+        ),
+        format!("run `chown {user}: {}` as root", key.display()),
+    ))
+}
+
+/// A running daemon signs with a new key from the next message on (it reads the keys per
+/// message); the reload only refreshes what `status` reports it signs with.
+fn announce(ctx: &Ctx) -> anyhow::Result<()> {
+    let note = super::reload::tell_daemon(ctx, false);
+    if !ctx.json && !ctx.quiet && note.result != "none" && note.result != "applied" {
+        eprintln!("mailctl: {}", note.message);
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let db = ctx.db()?;
     match cmd {
@@ -96,14 +129,17 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 Some(s) => s,
                 None => db.setting("dkim.selector").map_err(core_fail)?,
             };
-            let key = dkim::generate(&ctx.data_dir.dkim(), &d, &selector, algorithm, force)
+            let key = dkim::generate(&ctx.data_dir, &d, &selector, algorithm, force)
                 .map_err(key_error)?;
-            if !ctx.json && !ctx.quiet {
+            let daemon = daemon_can_read(ctx, &key.path);
+            if !ctx.json && !ctx.quiet && daemon.is_ok() {
                 output::print(&format!(
-                    "new DKIM key for {d}; publish this record, then mail from {d} is signed:\n"
+                    "new DKIM key for {d}; the daemon signs mail from {d} with it; publish this record so receivers can verify it:\n"
                 ))?;
             }
-            print_keys(ctx, &[key])
+            print_keys(ctx, &[key])?;
+            daemon?;
+            announce(ctx)
         }
         Cmd::Show { domain } => {
             let d = super::domain::parse(&domain)?;
@@ -132,8 +168,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             let pem = std::fs::read_to_string(&file)
                 .map_err(|e| Fail::new(format!("cannot read {}: {e}", file.display())))?;
-            let key = dkim::store(&ctx.data_dir.dkim(), &d, &selector, &pem).map_err(key_error)?;
-            print_keys(ctx, &[key])
+            let key = dkim::store(&ctx.data_dir, &d, &selector, &pem).map_err(key_error)?;
+            let daemon = daemon_can_read(ctx, &key.path);
+            print_keys(ctx, &[key])?;
+            daemon?;
+            announce(ctx)
         }
     }
 }

@@ -256,7 +256,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         ),
         Cmd::Records { domain, ip } => {
             let d = super::domain::parse(&domain)?;
-            let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+            let db = ctx.db()?;
             if !db.domain_exists(&d)? {
                 return Err(Fail::hint(
                     format!("{d} is not served here"),
@@ -410,7 +410,11 @@ pub fn prepare(
     } else {
         ip
     };
-    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), d).unwrap_or_default();
+    // Every readable key: one unreadable key must not hide the others from the check.
+    let keys: Vec<_> = crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), d)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
     let selectors = if selector.is_empty() {
         keys.iter().map(|k| k.selector.clone()).collect()
     } else {

@@ -12,7 +12,13 @@ use crate::output;
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Start receiving mail for a domain (internationalized names welcome).
-    Add { domain: String },
+    Add {
+        domain: String,
+        /// Create the data directory and database if there is none yet (a new server).
+        /// Without it, a missing data directory is an error, so a typo cannot start a second server.
+        #[arg(long)]
+        create: bool,
+    },
     /// Stop serving a domain. Refuses while it has users or aliases unless --force.
     Remove {
         domain: String,
@@ -66,9 +72,9 @@ pub fn parse(input: &str) -> anyhow::Result<Domain> {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
-        Cmd::Add { domain } => {
+        Cmd::Add { domain, create } => {
             let d = parse(&domain)?;
-            let db = ctx.db()?;
+            let db = if create { ctx.create_db()? } else { ctx.db()? };
             db.add_domain(&d).map_err(core_fail)?;
             let info = db
                 .domain(&d)?

@@ -734,3 +734,23 @@ fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>>
     }
     Ok(out)
 }
+
+impl Cmd {
+    /// The mailbox a writing command creates files in, when it is in the data directory:
+    /// run as root, those files are handed to the service account afterwards (issue 16.1).
+    pub fn writes_into(&self, ctx: &Ctx) -> Option<PathBuf> {
+        let target = match self {
+            Cmd::Reindex { address } | Cmd::ImportMbox { address, .. } => address,
+            Cmd::Check {
+                target,
+                repair: true,
+            } => target,
+            _ => return None,
+        };
+        let path = match Address::parse(target) {
+            Ok(a) if !target.contains('/') => ctx.data_dir.maildir(&a),
+            _ => PathBuf::from(target),
+        };
+        path.starts_with(ctx.data_dir.mail_root()).then_some(path)
+    }
+}

@@ -17,6 +17,7 @@ mod manual;
 pub mod password;
 mod probe;
 mod queue;
+mod reload;
 mod sendmail;
 mod serve;
 pub mod setup;
@@ -127,8 +128,23 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the core database, creating the data directory if needed.
+    /// Opens the core database of an existing server. A missing data directory or database
+    /// is an error naming the path, never a new empty server: a mistyped `--data-dir` must
+    /// not look like a server with no users (issue 16.4).
     pub fn db(&self) -> anyhow::Result<Db> {
+        if !self.data_dir.db().exists() {
+            return Err(missing_data_dir(&self.data_dir).into());
+        }
+        self.open_db()
+    }
+
+    /// Opens the database, creating the data directory and database when missing. Only the
+    /// commands that make a server call this: `setup`, `serve --dev`, `domain add --create`.
+    pub fn create_db(&self) -> anyhow::Result<Db> {
+        self.open_db()
+    }
+
+    fn open_db(&self) -> anyhow::Result<Db> {
         Db::open(&self.data_dir).map_err(|e| {
             Fail::hint(
                 format!(
@@ -145,6 +161,23 @@ impl Ctx {
     pub fn progress(&self) -> bool {
         crate::output::progress_allowed(self.quiet, self.json)
     }
+}
+
+/// The error for a data directory that holds no mailctl database, with the way forward.
+pub fn missing_data_dir(data_dir: &DataDir) -> Fail {
+    let root = data_dir.root().display();
+    let what = if data_dir.root().exists() {
+        format!("no mailctl database in {root}")
+    } else {
+        format!("no data directory {root}")
+    };
+    Fail::hint(
+        what,
+        format!(
+            "check the path (--data-dir, MAILCTL_DATA_DIR); to start a new server there run \
+             `mailctl setup --data-dir {root}` or `mailctl domain add DOMAIN --create --data-dir {root}`"
+        ),
+    )
 }
 
 /// A failure the user caused or must act on: printed as `mailctl: <msg>` plus an optional hint.
@@ -246,7 +279,21 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
-        Command::Maildir(c) => maildir::run(ctx, c),
+        Command::Maildir(c) => {
+            let touched = c.writes_into(ctx);
+            // Writing into the Maildirs of a data directory that is not a server would make
+            // one out of a typo (issue 16.4).
+            if touched.is_some() && !ctx.data_dir.db().exists() {
+                return Err(missing_data_dir(&ctx.data_dir).into());
+            }
+            let result = maildir::run(ctx, c);
+            if let Some(dir) = touched {
+                ctx.data_dir.hand_over_tree(&dir).map_err(|e| {
+                    Fail::new(format!("cannot hand {} to server.user: {e}", dir.display()))
+                })?;
+            }
+            result
+        }
         Command::Queue(c) => queue::run(ctx, c),
         Command::Sendmail { args } => {
             let mut all = vec![

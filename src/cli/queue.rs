@@ -100,7 +100,7 @@ fn sender(s: &str) -> String {
 }
 
 pub fn list(ctx: &Ctx, filter: Filter) -> anyhow::Result<()> {
-    let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db = ctx.db()?;
     let entries = db.queue_entries(filter)?;
     if ctx.json {
         output::json(&entries)?;
@@ -225,7 +225,7 @@ fn report(ctx: &Ctx, what: &str, n: usize, text: &str) -> anyhow::Result<()> {
 }
 
 fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
-    let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db = ctx.db()?;
     let entry = db.queue_entry(id)?.ok_or_else(|| {
         Fail::hint(
             format!("{id} is not in the queue"),
@@ -313,7 +313,7 @@ fn own_endpoints(db: &Db) -> Vec<SocketAddr> {
 }
 
 fn flush(ctx: &Ctx) -> anyhow::Result<()> {
-    let db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db = ctx.db()?;
     let cfg =
         Config::from_settings(&db, own_endpoints(&db)).map_err(|e| Fail::new(e.to_string()))?;
     let local_due = db.queue_local_due(usize::MAX >> 1)?;

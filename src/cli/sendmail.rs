@@ -125,7 +125,7 @@ fn login_name() -> String {
 }
 
 fn submit(ctx: &Ctx, inv: Invocation) -> anyhow::Result<()> {
-    let mut db = crate::core::Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let mut db = ctx.db()?;
     let limit = db.setting_size("smtp.max_message_size")?;
     let mut message = Vec::new();
     std::io::stdin()

@@ -1,4 +1,6 @@
-//! `status`: what is configured, at a glance.
+//! `status`: what is configured, and what is running, at a glance: whether a daemon runs for
+//! this data directory (its pid file in `run/` and a liveness check), the listeners it really
+//! bound (not the configured defaults), and the DKIM keys it signs with.
 
 use serde::Serialize;
 
@@ -23,7 +25,15 @@ struct Status {
     /// Messages whose spool file failed verification (`queue/quarantine/`).
     quarantined: u64,
     banned: Vec<String>,
+    /// Whether a daemon runs for this data directory.
+    running: bool,
+    daemons: Vec<crate::core::runtime::DaemonState>,
+    /// The running daemons' listeners; the configured ones when none runs.
     listeners: Vec<Listener>,
+    /// `running` or `configured`: where `listeners` come from.
+    listeners_from: &'static str,
+    /// Keys the running daemon signs with; when none runs, the keys it would sign with.
+    dkim: Vec<crate::core::runtime::SigningKey>,
 }
 
 #[derive(Serialize)]
@@ -43,19 +53,58 @@ const SERVICES: [&str; 7] = [
 ];
 
 pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
-    let db: Db = Db::open_existing(&ctx.data_dir).map_err(super::core_fail)?;
+    let db: Db = ctx.db()?;
+    let daemons = crate::core::runtime::running(&ctx.data_dir);
     let mut listeners = Vec::new();
-    for s in SERVICES {
-        let v = db.setting(&format!("listen.{s}"))?;
-        listeners.push(Listener {
-            service: s.to_string(),
-            addresses: v
-                .split(',')
-                .filter(|a| !a.is_empty())
-                .map(str::to_string)
-                .collect(),
-        });
+    if daemons.is_empty() {
+        for s in SERVICES {
+            let v = db.setting(&format!("listen.{s}"))?;
+            listeners.push(Listener {
+                service: s.to_string(),
+                addresses: v
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            });
+        }
+    } else {
+        for l in daemons.iter().flat_map(|d| &d.listeners) {
+            match listeners
+                .iter_mut()
+                .find(|x: &&mut Listener| x.service == l.name)
+            {
+                Some(x) => x.addresses.push(l.address.clone()),
+                None => listeners.push(Listener {
+                    service: l.name.clone(),
+                    addresses: vec![l.address.clone()],
+                }),
+            }
+        }
     }
+    let dkim = if daemons.is_empty() {
+        // Keys the daemon's account could read, i.e. what it would sign with.
+        let owner = crate::core::owner::Owner::lookup(&db.setting("server.user")?);
+        db.domains()?
+            .iter()
+            .flat_map(|d| crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), &d.name))
+            .filter_map(Result::ok)
+            .filter(|k| {
+                owner
+                    .as_ref()
+                    .is_none_or(|o| crate::core::owner::readable_by(&k.path, o))
+            })
+            .map(|k| crate::core::runtime::SigningKey {
+                domain: k.domain,
+                selector: k.selector,
+                path: k.path.display().to_string(),
+            })
+            .collect()
+    } else {
+        let mut v: Vec<_> = daemons.iter().flat_map(|d| d.dkim.clone()).collect();
+        v.dedup();
+        v
+    };
     let hostname = db.setting("hostname")?;
     let st = Status {
         data_dir: ctx.data_dir.root().display().to_string(),
@@ -77,14 +126,52 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
             .queue_entries(crate::core::outqueue::Filter::Quarantined)?
             .len() as u64,
         banned: db.bans()?.into_iter().map(|b| b.ip).collect(),
+        running: !daemons.is_empty(),
+        listeners_from: if daemons.is_empty() {
+            "configured"
+        } else {
+            "running"
+        },
+        daemons,
         listeners,
+        dkim,
     };
     if ctx.json {
         output::json(&st)?;
         return Ok(());
     }
+    let daemon = if st.daemons.is_empty() {
+        "not running (listeners below are the configured ones)".to_string()
+    } else {
+        st.daemons
+            .iter()
+            .map(|d| {
+                format!(
+                    "running, pid {} as {} since {}{}",
+                    d.pid,
+                    d.user,
+                    super::timestamp(d.started),
+                    d.reloaded
+                        .map(|t| format!(", reloaded {}", super::timestamp(t)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let dkim = if st.dkim.is_empty() {
+        "none: outbound mail is not signed (`mailctl dkim generate DOMAIN`)".to_string()
+    } else {
+        st.dkim
+            .iter()
+            .map(|k| format!("{} ({})", k.domain, k.selector))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut out = output::fields(&[
         ("data dir", st.data_dir.clone()),
+        ("daemon", daemon),
+        ("DKIM signing", dkim),
         ("hostname", st.hostname.clone()),
         ("domains", st.domains.to_string()),
         ("users", st.users.to_string()),

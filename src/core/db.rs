@@ -126,7 +126,9 @@ impl Db {
     /// date. Refuses a schema newer than this binary knows.
     pub fn open(data_dir: &DataDir) -> Result<Db> {
         let root = data_dir.root();
-        std::fs::create_dir_all(root).map_err(|e| CoreError::io(root, e))?;
+        data_dir
+            .create_dir(root, 0o750)
+            .map_err(|e| CoreError::io(root, e))?;
         let path = data_dir.db();
         let fresh = !path.exists();
         let conn = Connection::open(&path)?;
@@ -142,16 +144,35 @@ impl Db {
             data_dir: data_dir.clone(),
         };
         db.migrate(&path)?;
+        // Opening in WAL mode made `-wal` and `-shm` if no one had them open; as root they
+        // are root's now, and a daemon running as server.user could not open the database.
+        // The directory too (SQLite makes `-wal`/`-shm` in it), unless it is a shared one
+        // like /tmp that must never change hands.
+        let mut ours = vec![
+            path.clone(),
+            wal_file(&path, "-wal"),
+            wal_file(&path, "-shm"),
+        ];
+        if std::fs::metadata(root).is_ok_and(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode() & 0o002 == 0
+        }) {
+            ours.push(root.to_path_buf());
+        }
+        data_dir
+            .hand_over(&ours)
+            .map_err(|e| CoreError::io(root, e))?;
         Ok(db)
     }
 
-    /// Opens an existing database without creating anything: for read-only callers that
-    /// should say "not set up yet" rather than make an empty data directory.
+    /// Opens an existing database without creating anything: for callers that must say
+    /// "not set up here" rather than make an empty data directory.
     pub fn open_existing(data_dir: &DataDir) -> Result<Db> {
         if !data_dir.db().exists() {
             return Err(CoreError::Refused(format!(
-                "no mailctl database at {}; run `mailctl setup` or add a domain first, or pass --data-dir",
-                data_dir.db().display()
+                "no mailctl database at {}; check --data-dir (or MAILCTL_DATA_DIR), or start a server there with `mailctl setup --data-dir {}`",
+                data_dir.db().display(),
+                data_dir.root().display()
             )));
         }
         Self::open(data_dir)
@@ -270,6 +291,13 @@ impl Db {
             .execute("DELETE FROM settings WHERE key = ?1", [def.key])?
             > 0)
     }
+}
+
+/// `mailctl.db-wal` / `mailctl.db-shm` beside the database.
+pub fn wal_file(db: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push(suffix);
+    name.into()
 }
 
 /// Reads a non-negative integer column (SQLite integers are signed).

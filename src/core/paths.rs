@@ -1,8 +1,10 @@
-//! Where things live under the data directory (DESIGN.md §2).
+//! Where things live under the data directory (DESIGN.md §2), and who owns them
+//! ([`DataDir::hand_over`], see `core::owner`).
 
 use std::path::{Path, PathBuf};
 
 use super::address::{Address, Domain};
+use super::owner::Owner;
 
 /// The data directory and the paths derived from it. Cheap to clone; holds no handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,88 @@ impl DataDir {
 
     pub fn dkim(&self) -> PathBuf {
         self.root.join("dkim")
+    }
+
+    /// Files the running daemon writes for `status` and `config set`: its pid, the listeners
+    /// it really bound, the settings generation it runs with (see `net::runtime`).
+    pub fn runtime(&self) -> PathBuf {
+        self.root.join("run")
+    }
+
+    /// The account this data directory's files must belong to: `server.user`, when this
+    /// process is root and the account exists. `None` when nothing needs handing over.
+    /// Read afresh each time (a few calls per command), so `setup` creating the account or
+    /// `config set server.user` is seen at once.
+    pub fn owner(&self) -> Option<Owner> {
+        if !super::owner::running_as_root() {
+            return None;
+        }
+        Owner::lookup(&super::owner::server_user(&self.db())).filter(|o| o.uid != 0)
+    }
+
+    /// Gives each path (files or directories, not followed if symlinks) to the service
+    /// account when running as root; nothing otherwise. Every writer into the data directory
+    /// calls this on what it created (issue 16.1).
+    pub fn hand_over<P: AsRef<Path>>(&self, paths: &[P]) -> std::io::Result<()> {
+        let Some(owner) = self.owner() else {
+            return Ok(());
+        };
+        for p in paths {
+            super::owner::give(p.as_ref(), &owner)?;
+        }
+        Ok(())
+    }
+
+    /// Hands a whole directory tree over (see [`DataDir::hand_over`]), and the missing links
+    /// between it and the data directory's root: for commands that write many files, such
+    /// as `maildir import-mbox`, run as root. Symlinks are not followed.
+    pub fn hand_over_tree(&self, dir: &Path) -> std::io::Result<()> {
+        let Some(owner) = self.owner() else {
+            return Ok(());
+        };
+        let mut stack = vec![dir.to_path_buf()];
+        let mut up = dir.parent();
+        while let Some(p) = up.filter(|p| p.starts_with(&self.root) && *p != self.root) {
+            super::owner::give(p, &owner)?;
+            up = p.parent();
+        }
+        while let Some(p) = stack.pop() {
+            super::owner::give(&p, &owner)?;
+            let Ok(meta) = p.symlink_metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                for e in std::fs::read_dir(&p)?.flatten() {
+                    stack.push(e.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates `dir` (and missing parents) with `mode`, handing every directory it made to
+    /// the service account. An existing `dir` keeps its mode and owner.
+    pub fn create_dir(&self, dir: &Path, mode: u32) -> std::io::Result<()> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        let mut made = Vec::new();
+        let mut p = Some(dir);
+        while let Some(d) = p {
+            if d.exists() {
+                break;
+            }
+            made.push(d.to_path_buf());
+            p = d.parent();
+        }
+        if made.is_empty() {
+            return Ok(());
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(mode)
+            .create(dir)?;
+        // The umask may have taken bits the daemon's group needs.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))?;
+        self.hand_over(&made)
     }
 }
 

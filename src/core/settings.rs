@@ -142,6 +142,41 @@ settings! {
     "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
 }
 
+// --- Reload and open-relay rules (issue 16.3) ---
+
+/// Keys a running daemon cannot take on SIGHUP: sockets are bound, privileges dropped, the
+/// resolver and the per-user/outbound semaphores built, and IMAP/POP3 greet with the host
+/// name, at start. Every other key is re-read on SIGHUP (or read afresh where it is used).
+const RESTART_KEYS: &[&str] = &[
+    "hostname",
+    "server.user",
+    "tls.cert",
+    "tls.key",
+    "imap.max_connections_per_user",
+    "delivery.max_connections",
+    "delivery.max_per_domain",
+    "dns.nameserver",
+];
+
+/// Whether a change to `key` needs the daemon restarted rather than reloaded.
+pub fn needs_restart(key: &str) -> bool {
+    key.starts_with("listen.") || RESTART_KEYS.contains(&key)
+}
+
+/// Networks in a `mynetworks` value wide enough to make an open relay: more than a /24 of
+/// IPv4 or a /64 of IPv6 (every address of a typical LAN or one customer's allocation), and
+/// `0.0.0.0/0`/`::/0` above all. Loopback networks are left out: only this machine is in them.
+pub fn open_relay_networks(value: &str) -> Vec<ipnet::IpNet> {
+    value
+        .split(',')
+        .filter_map(|s| parse_network(s.trim()).ok())
+        .filter(|n| match n {
+            ipnet::IpNet::V4(v4) => v4.prefix_len() < 24 && !v4.network().is_loopback(),
+            ipnet::IpNet::V6(v6) => v6.prefix_len() < 64,
+        })
+        .collect()
+}
+
 /// The machine's host name, as `uname -n` gives it: the default for `hostname`.
 pub fn system_hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -361,6 +396,19 @@ mod tests {
         for s in SETTINGS {
             validate(s, s.default).unwrap_or_else(|e| panic!("{}: {e}", s.key));
         }
+    }
+
+    #[test]
+    fn wide_mynetworks_are_named_loopback_and_small_ones_are_not() {
+        assert!(
+            open_relay_networks("192.0.2.0/24, 10.1.2.3, ::1, 2001:db8::/64, 127.0.0.0/8")
+                .is_empty()
+        );
+        let wide = open_relay_networks("10.0.0.0/8,0.0.0.0/0,::/0,2001:db8::/48,192.0.2.0/25");
+        let shown: Vec<String> = wide.iter().map(|n| n.to_string()).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "0.0.0.0/0", "::/0", "2001:db8::/48"]);
+        assert!(needs_restart("listen.smtp") && needs_restart("hostname"));
+        assert!(!needs_restart("mynetworks") && !needs_restart("relay.host"));
     }
 
     #[test]

@@ -7,14 +7,14 @@
 //! key can also be imported. Signing lives in `smtp::outbound::dkim`.
 
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 
-use crate::core::Domain;
+use crate::core::{DataDir, Domain};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -72,9 +72,10 @@ fn key_path(dir: &Path, domain: &Domain, selector: &str) -> PathBuf {
     dir.join(format!("{domain}.{selector}.key"))
 }
 
-/// Generates a key for `domain` under `selector` and stores it.
+/// Generates a key for `domain` under `selector` and stores it in the data directory's
+/// `dkim/`, owned by the service account.
 pub fn generate(
-    dir: &Path,
+    data_dir: &DataDir,
     domain: &Domain,
     selector: &str,
     alg: Algorithm,
@@ -85,7 +86,7 @@ pub fn generate(
             "'{selector}' is not a valid selector (letters, digits, hyphens)"
         )));
     }
-    let path = key_path(dir, domain, selector);
+    let path = key_path(&data_dir.dkim(), domain, selector);
     if path.exists() && !force {
         return Err(DkimError::Exists(format!(
             "{} already exists; pass --force to replace it (and republish the record), or choose another --selector",
@@ -112,14 +113,21 @@ pub fn generate(
             String::from_utf8_lossy(&out.stdout).into_owned()
         }
     };
-    store(dir, domain, selector, &pem)
+    store(data_dir, domain, selector, &pem)
 }
 
-/// Stores an existing PEM private key (PKCS#8 Ed25519 or RSA, or PKCS#1 RSA).
-pub fn store(dir: &Path, domain: &Domain, selector: &str, pem: &str) -> Result<DkimKey, DkimError> {
-    let key = describe(domain, selector, pem, key_path(dir, domain, selector))?;
-    std::fs::create_dir_all(dir).map_err(|e| DkimError::Io(format!("{}: {e}", dir.display())))?;
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+/// Stores an existing PEM private key (PKCS#8 Ed25519 or RSA, or PKCS#1 RSA) in `dkim/`:
+/// directory 0700 and key 0600, both the service account's, since the daemon signs with it.
+pub fn store(
+    data_dir: &DataDir,
+    domain: &Domain,
+    selector: &str,
+    pem: &str,
+) -> Result<DkimKey, DkimError> {
+    let dir = data_dir.dkim();
+    let key = describe(domain, selector, pem, key_path(&dir, domain, selector))?;
+    let io = |p: &Path, e: std::io::Error| DkimError::Io(format!("{}: {e}", p.display()));
+    data_dir.create_dir(&dir, 0o700).map_err(|e| io(&dir, e))?;
     let tmp = key.path.with_extension("tmp");
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new()
@@ -130,17 +138,24 @@ pub fn store(dir: &Path, domain: &Domain, selector: &str, pem: &str) -> Result<D
             .open(&tmp)?;
         f.write_all(pem.as_bytes())?;
         f.sync_all()?;
+        data_dir.hand_over(&[&tmp])?;
         std::fs::rename(&tmp, &key.path)
     };
-    write().map_err(|e| DkimError::Io(format!("{}: {e}", key.path.display())))?;
+    write().map_err(|e| io(&key.path, e))?;
     Ok(key)
 }
 
 /// Every key held for `domain`, by selector.
 pub fn keys(dir: &Path, domain: &Domain) -> Result<Vec<DkimKey>, DkimError> {
+    keys_each(dir, domain).into_iter().collect()
+}
+
+/// Every key file held for `domain`, each read on its own: one unreadable key must not
+/// keep the others from signing.
+pub fn keys_each(dir: &Path, domain: &Domain) -> Vec<Result<DkimKey, DkimError>> {
     let prefix = format!("{domain}.");
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let mut names: Vec<String> = entries
         .flatten()
@@ -155,11 +170,13 @@ pub fn keys(dir: &Path, domain: &Domain) -> Result<Vec<DkimKey>, DkimError> {
             continue;
         }
         let path = dir.join(&n);
-        let pem = std::fs::read_to_string(&path)
-            .map_err(|e| DkimError::Io(format!("{}: {e}", path.display())))?;
-        out.push(describe(domain, selector, &pem, path)?);
+        out.push(
+            std::fs::read_to_string(&path)
+                .map_err(|e| DkimError::Io(format!("{}: {e}", path.display())))
+                .and_then(|pem| describe(domain, selector, &pem, path)),
+        );
     }
-    Ok(out)
+    out
 }
 
 fn pem_wrap(label: &str, der: &[u8]) -> String {
@@ -278,12 +295,14 @@ pub fn zone_line(name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn ed25519_generate_show_and_refuse_overwrite() {
         let dir = tempfile::tempdir().unwrap();
+        let dd = DataDir::new(dir.path());
         let d = Domain::parse("example.org").unwrap();
-        let k = generate(dir.path(), &d, "mail", Algorithm::Ed25519, false).unwrap();
+        let k = generate(&dd, &d, "mail", Algorithm::Ed25519, false).unwrap();
         assert_eq!(k.record_name(), "mail._domainkey.example.org");
         assert!(k.record_value().starts_with("v=DKIM1; k=ed25519; p="));
         assert_eq!(
@@ -296,13 +315,13 @@ mod tests {
         let mode = std::fs::metadata(&k.path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert!(matches!(
-            generate(dir.path(), &d, "mail", Algorithm::Ed25519, false),
+            generate(&dd, &d, "mail", Algorithm::Ed25519, false),
             Err(DkimError::Exists(_))
         ));
-        let listed = keys(dir.path(), &d).unwrap();
+        let listed = keys(&dd.dkim(), &d).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].public_key, k.public_key);
-        assert!(generate(dir.path(), &d, "../x", Algorithm::Ed25519, false).is_err());
+        assert!(generate(&dd, &d, "../x", Algorithm::Ed25519, false).is_err());
     }
 
     #[test]
@@ -316,7 +335,7 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let d = Domain::parse("example.org").unwrap();
-        let k = generate(dir.path(), &d, "rsa1", Algorithm::Rsa, false).unwrap();
+        let k = generate(&DataDir::new(dir.path()), &d, "rsa1", Algorithm::Rsa, false).unwrap();
         assert_eq!(k.algorithm, Algorithm::Rsa);
         // Cross-check the SPKI with openssl's own encoding of the public key.
         let o = std::process::Command::new("openssl")

@@ -120,9 +120,8 @@ pub struct Access {
     pub pool: Arc<DbPool>,
     pub tls: Arc<TlsStore>,
     pub limiter: Arc<ConnLimiter>,
-    pub mynetworks: Vec<ipnet::IpNet>,
-    /// `auth.plaintext = loopback`.
-    pub plaintext_loopback: bool,
+    /// `mynetworks` and `auth.plaintext`, reloaded on SIGHUP.
+    pub policy: Arc<super::live::Live<super::live::ConnPolicy>>,
     /// How long a peer has from connecting (TLS handshake included) to logging in:
     /// `imap.timeout.login`, `pop3.timeout.login`.
     pub login_timeout: Duration,
@@ -186,9 +185,12 @@ impl Access {
             permit,
             tls_active: self.implicit_tls,
             tls_available: tls.is_some() && !self.implicit_tls,
-            plaintext_ok: self.implicit_tls
-                || self.mynetworks.iter().any(|n| n.contains(&ip))
-                || (self.plaintext_loopback && ip.is_loopback()),
+            plaintext_ok: {
+                let policy = self.policy.get();
+                self.implicit_tls
+                    || policy.trusted(ip)
+                    || (policy.plaintext_loopback && ip.is_loopback())
+            },
             tls,
             login_deadline,
         })

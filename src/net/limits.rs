@@ -3,11 +3,14 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub struct ConnLimiter {
-    max_total: usize,
-    max_per_ip: usize,
+    /// Atomics so SIGHUP can change the limits of a running listener; connections over a
+    /// lowered limit are not cut, new ones wait until the count falls below it.
+    max_total: AtomicUsize,
+    max_per_ip: AtomicUsize,
     state: Mutex<(usize, HashMap<IpAddr, usize>)>,
 }
 
@@ -26,19 +29,27 @@ impl ConnLimiter {
     /// 0 means no limit.
     pub fn new(max_total: usize, max_per_ip: usize) -> Arc<ConnLimiter> {
         Arc::new(ConnLimiter {
-            max_total,
-            max_per_ip,
+            max_total: AtomicUsize::new(max_total),
+            max_per_ip: AtomicUsize::new(max_per_ip),
             state: Mutex::new((0, HashMap::new())),
         })
     }
 
+    /// New limits (0 means none), from the next connection on.
+    pub fn set_limits(&self, max_total: usize, max_per_ip: usize) {
+        self.max_total.store(max_total, Ordering::Relaxed);
+        self.max_per_ip.store(max_per_ip, Ordering::Relaxed);
+    }
+
     pub fn try_acquire(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, Refusal> {
+        let max_total = self.max_total.load(Ordering::Relaxed);
+        let max_per_ip = self.max_per_ip.load(Ordering::Relaxed);
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if self.max_total > 0 && st.0 >= self.max_total {
+        if max_total > 0 && st.0 >= max_total {
             return Err(Refusal::Total);
         }
         let n = st.1.get(&ip).copied().unwrap_or(0);
-        if self.max_per_ip > 0 && n >= self.max_per_ip {
+        if max_per_ip > 0 && n >= max_per_ip {
             return Err(Refusal::PerIp);
         }
         st.0 += 1;

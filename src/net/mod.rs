@@ -9,6 +9,7 @@ pub mod conn;
 pub mod dbpool;
 pub mod limits;
 pub mod listen;
+pub mod live;
 pub mod notify;
 pub mod privs;
 pub mod shutdown;

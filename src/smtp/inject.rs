@@ -48,7 +48,10 @@ pub fn inject(
         smtputf8 |= !r.to_string().is_ascii();
         rows.push((r.to_string(), local));
     }
-    std::fs::create_dir_all(queue_dir).map_err(|e| CoreError::io(queue_dir, e))?;
+    // `sendmail` is often run as root: the queue and its files must stay the daemon's.
+    db.data_dir()
+        .create_dir(queue_dir, 0o700)
+        .map_err(|e| CoreError::io(queue_dir, e))?;
     let id = crate::smtp::backend::new_queue_id();
     let path = queue_dir.join(&id);
     let write = || -> std::io::Result<()> {
@@ -59,6 +62,7 @@ pub fn inject(
             .open(&path)?;
         f.write_all(&body)?;
         f.sync_all()?;
+        db.data_dir().hand_over(&[&path])?;
         sync_dir(queue_dir)
     };
     if let Err(e) = write() {

@@ -59,7 +59,7 @@ pub fn add_user(dir: &Path, addr: &str) {
 pub fn data_dir(plaintext: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    mailctl_ok(p, &["domain", "add", "example.test"]);
+    mailctl_ok(p, &["domain", "add", "example.test", "--create"]);
     add_user(p, "alice@example.test");
     add_user(p, "bob@example.test");
     mailctl_ok(p, &["config", "set", "server.user", ""]);

@@ -68,7 +68,7 @@ impl Instance {
     ) -> Instance {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        ok(d, &["domain", "add", domain]);
+        ok(d, &["domain", "add", domain, "--create"]);
         ok(d, &["config", "set", "auth.argon2_memory", "1M"]);
         ok(d, &["config", "set", "auth.argon2_iterations", "1"]);
         for u in users {

@@ -3,7 +3,7 @@
 //! directory changes settings and adds what is missing; it never deletes or overwrites data.
 
 mod detect;
-mod tls;
+pub(crate) mod tls;
 mod wizard;
 
 use std::path::PathBuf;
@@ -108,7 +108,7 @@ struct Summary {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
-    let db = ctx.db()?;
+    let db = ctx.create_db()?;
     let answers = if args.non_interactive {
         from_flags(&db, &args)?
     } else {
@@ -222,7 +222,7 @@ fn from_flags(db: &Db, args: &Args) -> anyhow::Result<Answers> {
         None
     };
     let tls = match args.tls.as_deref() {
-        Some(t) => parse_tls(t)?,
+        Some(t) => parse_tls(t, &hostname)?,
         None if configured.is_some() => TlsChoice::Keep,
         None => {
             return Err(need(
@@ -290,7 +290,8 @@ fn parse_domain(flag: &str, v: &str) -> anyhow::Result<Domain> {
     Domain::parse(v).map_err(|e| Fail::usage(format!("{flag}: {e}")).into())
 }
 
-pub fn parse_tls(v: &str) -> anyhow::Result<TlsChoice> {
+/// `--tls self-signed` or `--tls CERT,KEY`, the pair checked against `hostname`.
+pub fn parse_tls(v: &str, hostname: &Domain) -> anyhow::Result<TlsChoice> {
     if v == "self-signed" {
         return Ok(TlsChoice::SelfSigned);
     }
@@ -301,7 +302,7 @@ pub fn parse_tls(v: &str) -> anyhow::Result<TlsChoice> {
     if !c.is_absolute() || !k.is_absolute() {
         return Err(Fail::usage("--tls: give absolute paths for CERT,KEY").into());
     }
-    tls::check_pair(&c, &k).map_err(|e| Fail::new(format!("--tls: {e}")))?;
+    tls::check_pair(&c, &k, hostname.as_str()).map_err(|e| Fail::new(format!("--tls: {e}")))?;
     Ok(TlsChoice::Files(c, k))
 }
 
@@ -423,7 +424,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
     // 3. TLS.
     let tls_cert = match &a.tls {
         TlsChoice::SelfSigned => {
-            let (c, k) = tls::write_self_signed(&ctx.data_dir.tls(), &[a.hostname.to_string()])?;
+            let (c, k) = tls::write_self_signed(&ctx.data_dir, &[a.hostname.to_string()])?;
             db.set_setting("tls.cert", &c.display().to_string())?;
             db.set_setting("tls.key", &k.display().to_string())?;
             step(
@@ -531,7 +532,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
     {
         let selector = db.setting("dkim.selector")?;
         let key = crate::dns::dkim::generate(
-            &dkim_dir,
+            &ctx.data_dir,
             &a.domain,
             &selector,
             crate::dns::dkim::Algorithm::Rsa,
@@ -539,7 +540,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         )
         .or_else(|_| {
             crate::dns::dkim::generate(
-                &dkim_dir,
+                &ctx.data_dir,
                 &a.domain,
                 &selector,
                 crate::dns::dkim::Algorithm::Ed25519,
@@ -547,9 +548,6 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
             )
         })
         .map_err(|e| Fail::new(e.to_string()))?;
-        if running_as_root {
-            chown_tree(&dkim_dir, &a.service_user)?;
-        }
         step(
             "DKIM",
             format!(
@@ -581,13 +579,19 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
 
     let dns_records = super::dns::records_for(ctx, &db, &a.domain, &a.public_ips)?;
     let d = a.domain.unicode();
+    // The hints must work when pasted: they name the data directory unless it is the default.
+    let dd = if ctx.data_dir == crate::core::DataDir::resolve(None) {
+        String::new()
+    } else {
+        format!(" --data-dir {}", shell_word(&root.display().to_string()))
+    };
     let next = vec![
-        format!("mailctl dns records {d}      # the DNS records to publish"),
-        format!("mailctl dns check {d}        # what is still missing"),
+        format!("mailctl{dd} dns records {d}      # the DNS records to publish"),
+        format!("mailctl{dd} dns check {d}        # what is still missing"),
         if a.install_service {
             "systemctl enable --now mailctl".to_string()
         } else {
-            "mailctl serve                # start the daemons".to_string()
+            format!("mailctl{dd} serve                # start the daemons")
         },
     ];
     Ok(Summary {
@@ -602,6 +606,19 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         next,
         dns_records,
     })
+}
+
+/// `word`, quoted for a POSIX shell when it holds anything but safe characters.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,".contains(&b))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// The unit in examples/systemd, with this binary and data directory filled in.

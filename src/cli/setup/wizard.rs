@@ -128,8 +128,8 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
     };
 
     let tls = match &args.tls {
-        Some(t) => parse_tls(t)?,
-        None => {
+        Some(t) => parse_tls(t, &hostname)?,
+        None => loop {
             let mut labels = Vec::new();
             let mut choices = Vec::new();
             for le in &found.letsencrypt {
@@ -155,19 +155,35 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 .items(&labels)
                 .default(0)
                 .interact()?;
+            // Each path is checked as it is typed, and a detected pair when it is picked, so
+            // a wrong file costs one question, not every answer given so far (issue 16.2).
+            let host = hostname.to_string();
             match &choices[pick] {
                 TlsChoice::Files(c, _) if c.as_os_str().is_empty() => {
                     let cert: String = Input::new()
                         .with_prompt("Certificate chain (PEM) path")
+                        .validate_with(|p: &String| {
+                            super::tls::check_cert(std::path::Path::new(p.trim()), &host)
+                                .map(|_| ())
+                        })
                         .interact_text()?;
+                    let cert = std::path::PathBuf::from(cert.trim());
                     let key: String = Input::new()
                         .with_prompt("Private key (PEM) path")
+                        .validate_with(|p: &String| {
+                            super::tls::check_pair(&cert, std::path::Path::new(p.trim()), &host)
+                                .map(|_| ())
+                        })
                         .interact_text()?;
-                    parse_tls(&format!("{cert},{key}"))?
+                    break TlsChoice::Files(cert, std::path::PathBuf::from(key.trim()));
                 }
-                c => c.clone(),
+                TlsChoice::Files(c, k) => match super::tls::check_pair(c, k, &host) {
+                    Ok(_) => break TlsChoice::Files(c.clone(), k.clone()),
+                    Err(e) => eprintln!("{e}; choose another"),
+                },
+                c => break c.clone(),
             }
-        }
+        },
     };
 
     let services = match &args.services {

@@ -42,16 +42,23 @@ pub fn from_domain(message: &[u8]) -> Option<String> {
 pub fn signature_for(dkim_dir: &Path, message: &[u8]) -> Option<String> {
     let from = from_domain(message)?;
     let domain = crate::core::Domain::parse(&from).ok()?;
-    let keys = match crate::dns::dkim::keys(dkim_dir, &domain) {
-        Ok(k) => k,
-        Err(e) => {
-            tracing::warn!(%domain, "DKIM keys unreadable, sending unsigned: {e}");
-            return None;
-        }
-    };
     let mut headers = String::new();
-    for key in keys {
-        let pem = std::fs::read_to_string(&key.path).ok()?;
+    // Each key on its own: one unreadable key must not leave the message unsigned.
+    for key in crate::dns::dkim::keys_each(dkim_dir, &domain) {
+        let key = match key {
+            Ok(k) => k,
+            Err(e) => {
+                tracing::warn!(%domain, "DKIM key unreadable, not signing with it: {e}");
+                continue;
+            }
+        };
+        let pem = match std::fs::read_to_string(&key.path) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(%domain, selector = %key.selector, "DKIM key unreadable: {e}");
+                continue;
+            }
+        };
         match sign(&pem, domain.as_str(), &key.selector, message) {
             Ok(h) => headers.push_str(&h),
             Err(e) => tracing::warn!(%domain, selector = %key.selector, "DKIM signing failed: {e}"),

@@ -210,7 +210,8 @@ pub struct Outbound {
     pool: Arc<DbPool>,
     queue_dir: PathBuf,
     dkim_dir: PathBuf,
-    cfg: Config,
+    /// Swapped by [`Outbound::reconfigure`] on SIGHUP; each attempt takes one snapshot.
+    cfg: std::sync::RwLock<Arc<Config>>,
     resolver: TokioResolver,
     wake: Notify,
     total: Arc<Semaphore>,
@@ -237,7 +238,7 @@ impl Outbound {
             queue_dir: data_dir.queue(),
             dkim_dir: data_dir.dkim(),
             total: Arc::new(Semaphore::new(cfg.max_connections)),
-            cfg,
+            cfg: std::sync::RwLock::new(Arc::new(cfg)),
             resolver,
             wake: Notify::new(),
             per_domain: std::sync::Mutex::new(HashMap::new()),
@@ -246,6 +247,22 @@ impl Outbound {
             owner: crate::core::queue::new_lease_owner("outbound"),
             leased: std::sync::Mutex::new(HashSet::new()),
         }))
+    }
+
+    fn cfg(&self) -> Arc<Config> {
+        self.cfg.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// New settings from a reload (SIGHUP): relay, retries, lifetimes, timeouts, delivery
+    /// port. What was sized or built at start stays: this server's own endpoints, the
+    /// resolver (`dns.nameserver`) and the connection limits' semaphores need a restart.
+    pub fn reconfigure(&self, mut cfg: Config) {
+        let mut cur = self.cfg.write().unwrap_or_else(|p| p.into_inner());
+        cfg.own_endpoints = cur.own_endpoints.clone();
+        cfg.nameservers = cur.nameservers.clone();
+        cfg.max_connections = cur.max_connections;
+        cfg.max_per_domain = cur.max_per_domain;
+        *cur = Arc::new(cfg);
     }
 
     /// Asks the runner to look at the queue now (new mail was queued).
@@ -420,7 +437,7 @@ impl Outbound {
     fn domain_semaphore(&self, domain: &str) -> Arc<Semaphore> {
         let mut map = self.per_domain.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(domain.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg.max_per_domain)))
+            .or_insert_with(|| Arc::new(Semaphore::new(self.cfg().max_per_domain)))
             .clone()
     }
 
@@ -538,8 +555,9 @@ impl Outbound {
             transfer::Outcome::Failed => AttemptOutcome::Failed,
             transfer::Outcome::Deferred => {
                 let age = now() - claimed.created;
-                if age >= self.cfg.max_lifetime.as_secs() as i64 {
-                    let days = self.cfg.max_lifetime.as_secs() as f64 / 86400.0;
+                let max_lifetime = self.cfg().max_lifetime;
+                if age >= max_lifetime.as_secs() as i64 {
+                    let days = max_lifetime.as_secs() as f64 / 86400.0;
                     // RFC 3463 4.4.7 "delivery time expired" (Action: failed): the bounce
                     // takes its Status from the leading code, its Diagnostic-Code from the
                     // last error.
@@ -553,7 +571,7 @@ impl Outbound {
                         ),
                     };
                 }
-                AttemptOutcome::Deferred(self.cfg.next_retry(claimed.attempts))
+                AttemptOutcome::Deferred(self.cfg().next_retry(claimed.attempts))
             }
         };
         AttemptResult {
@@ -595,7 +613,7 @@ impl Outbound {
         if done.is_empty() {
             return;
         }
-        let (hostname, queue_dir) = (self.cfg.hostname.clone(), self.queue_dir.clone());
+        let (hostname, queue_dir) = (self.cfg().hostname.clone(), self.queue_dir.clone());
         let id = message_id.to_string();
         let original = dsn::header_section(&loaded.message).to_vec();
         let made = self
@@ -639,16 +657,24 @@ impl Outbound {
             dsn: &loaded.dsn,
             rcpt_dsn: &loaded.rcpt_dsn,
         };
-        let plaintext_fallback = self.cfg.plaintext_fallback_for(domain);
-        match self.cfg.mode {
+        // One snapshot for the whole attempt: a reload mid-way must not mix two configs.
+        let cfg = self.cfg();
+        let plaintext_fallback = cfg.plaintext_fallback_for(domain);
+        match cfg.mode {
             Mode::Relay => self.via_relay(&ids, &env).await,
             Mode::Direct => match self.route(domain).await {
-                Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
+                Ok(hops) => {
+                    self.direct(&cfg, hops, &env, plaintext_fallback, &ids)
+                        .await
+                }
                 Err(e) => route_failure(&ids, e),
             },
             Mode::DirectThenRelay => {
                 let first_try = match self.route(domain).await {
-                    Ok(hops) => self.direct(hops, &env, plaintext_fallback, &ids).await,
+                    Ok(hops) => {
+                        self.direct(&cfg, hops, &env, plaintext_fallback, &ids)
+                            .await
+                    }
                     // A domain that does not exist will not exist through the relay either.
                     Err(RouteError::Permanent(p)) => {
                         return route_failure(&ids, RouteError::Permanent(p));
@@ -681,6 +707,7 @@ impl Outbound {
     /// before and updated after.
     async fn direct(
         &self,
+        cfg: &Config,
         hops: Vec<Hop>,
         env: &transfer::Envelope<'_>,
         plaintext_fallback: bool,
@@ -698,7 +725,7 @@ impl Outbound {
             }
         };
         let report = transfer::Attempt {
-            cfg: &self.cfg,
+            cfg,
             hops,
             relay: None,
             env,
@@ -725,7 +752,7 @@ impl Outbound {
     }
 
     async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
-        let hops = route::route(&self.resolver, domain, self.cfg.port).await?;
+        let hops = route::route(&self.resolver, domain, self.cfg().port).await?;
         // An MX that is this very server would hand the mail back to us forever.
         let (own, others): (Vec<Hop>, Vec<Hop>) = hops.into_iter().partition(|h| self.is_own(h));
         if others.is_empty() && !own.is_empty() {
@@ -738,10 +765,10 @@ impl Outbound {
     }
 
     fn is_own(&self, hop: &Hop) -> bool {
-        if hop.host.eq_ignore_ascii_case(&self.cfg.hostname) {
+        if hop.host.eq_ignore_ascii_case(&self.cfg().hostname) {
             return true;
         }
-        self.cfg.own_endpoints.iter().any(|e| {
+        self.cfg().own_endpoints.iter().any(|e| {
             e.port() == hop.addr.port()
                 && (e.ip() == hop.addr.ip()
                     || (e.ip().is_unspecified() && route::is_local_ip(hop.addr.ip())))
@@ -753,7 +780,8 @@ impl Outbound {
         ids: &[(i64, String)],
         env: &transfer::Envelope<'_>,
     ) -> Vec<RecipientResult> {
-        let Some(relay) = self.cfg.relay.clone() else {
+        let cfg = self.cfg();
+        let Some(relay) = cfg.relay.clone() else {
             return route_failure(
                 ids,
                 RouteError::Temporary("451 4.3.5 relay.mode needs relay.host".into()),
@@ -764,7 +792,7 @@ impl Outbound {
             Err(e) => return route_failure(ids, e),
         };
         transfer::Attempt {
-            cfg: &self.cfg,
+            cfg: &cfg,
             hops,
             relay: Some(&relay),
             env,
@@ -778,9 +806,9 @@ impl Outbound {
 
     /// Bounces every message with permanently failed recipients.
     async fn bounce_all(self: &Arc<Self>) -> Result<usize, CoreError> {
-        let hostname = self.cfg.hostname.clone();
+        let hostname = self.cfg().hostname.clone();
         let queue_dir = self.queue_dir.clone();
-        let delay = self.cfg.delay_warning;
+        let delay = self.cfg().delay_warning;
         let (made, local) = self
             .blocking(move |db| {
                 let (mut made, mut local) = bounce_due(db, &queue_dir, &hostname)?;

@@ -4,27 +4,37 @@
 //! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
+//!
+//! Started as root it reads the certificate, binds, drops to `server.user`, then checks
+//! (`preflight`) that the account can use every file it needs and refuses to start otherwise.
+//! It writes `run/daemon-PID.json` for `status` and `config set`; SIGHUP (`reload`) re-reads
+//! the certificate and the settings in `tunables`.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 
+mod preflight;
+mod reload;
+mod tunables;
+
 use super::{Ctx, Fail};
+use crate::core::runtime::DaemonState;
 use crate::core::{Address, DataDir, Db, Domain};
 use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
+use crate::net::live::{ConnPolicy, Live};
 use crate::net::shutdown::{self, Shutdown};
 use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
-use crate::smtp::conn::Timeouts;
 use crate::smtp::delivery::Deliverer;
 use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
-use crate::smtp::session::{Service, SessionConfig};
+use crate::smtp::session::Service;
 
 /// Service names and the listeners each owns.
 const SERVICES: &[(&str, &[&str])] = &[
@@ -148,6 +158,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     } else {
         ctx.data_dir.clone()
     };
+    if !args.dev && !data_dir.db().exists() {
+        return Err(super::missing_data_dir(&data_dir).into());
+    }
     let db = Db::open(&data_dir).map_err(|e| {
         Fail::hint(
             format!(
@@ -241,27 +254,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         map.remove("imaps");
     }
 
-    let base = SessionConfig {
-        hostname: hostname.clone(),
-        service: Service::Mx,
-        remote_ip: IpAddr::from([0, 0, 0, 0]),
-        max_message_size: db.setting_size("smtp.max_message_size")?,
-        max_recipients: db.setting_u64("smtp.max_recipients")? as usize,
-        max_hops: db.setting_u64("smtp.max_hops")?,
-        max_errors: 20,
-        tls_available: false,
-        trusted_network: false,
-        plaintext_auth: false,
-        allow_any_sender: db.setting_bool("submission.allow_any_sender")?,
-    };
-    let mynetworks: Vec<ipnet::IpNet> = db
-        .setting("mynetworks")?
-        .split(',')
-        .filter_map(|s| crate::core::settings::parse_network(s.trim()).ok())
-        .collect();
-    let plaintext_loopback = db.setting("auth.plaintext")? == "loopback";
-    let max_conn = db.setting_u64("limits.max_connections")? as usize;
-    let max_per_ip = db.setting_u64("limits.max_connections_per_ip")? as usize;
+    let (tunables, policy) = tunables::read(&db, &hostname)?;
     let imap_per_user = db.setting_u64("imap.max_connections_per_user")? as usize;
     // At least a second, so a zero cannot turn every connection away.
     let login_timeout = |key: &str| -> anyhow::Result<Duration> {
@@ -277,12 +270,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let server_user = db.setting("server.user")?;
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
-    let timeouts = Timeouts {
-        command: db.setting_duration("smtp.command_timeout")?,
-        data: db.setting_duration("smtp.data_timeout")?,
-        data_min_rate: db.setting_size("smtp.data_min_rate")?,
-    };
+    let domains: Vec<Domain> = db.domains()?.into_iter().map(|d| d.name).collect();
     drop(db);
+
+    // Dropping root means the certificate can no longer be re-read on SIGHUP if only root
+    // may read it (certbot's live/ and archive/ are 0700): keep a root reader for exactly
+    // those two files. Forked here, while this process has one thread.
+    let dropping = !args.dev && crate::net::privs::is_root() && !server_user.is_empty();
+    let cert_reader = if dropping && tls_store.get().is_some() {
+        Some(Arc::new(
+            crate::net::privs::FileReader::spawn(vec![cert.clone(), key.clone()])
+                .map_err(|e| Fail::new(e.to_string()))?,
+        ))
+    } else {
+        None
+    };
 
     // Each login hashes with argon2id (19 MiB by default) on a blocking thread. glibc's
     // dynamic mmap threshold would soon serve those from per-thread arenas that are never
@@ -329,14 +331,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         }
     }
 
+    // Everything the daemon needs must be usable by the account it now runs as: refuse to
+    // start otherwise, naming the file and the fix (issue 16.1).
+    let run_as = crate::core::owner::current_user();
+    let signing_keys = preflight::check(&data_dir, &domains, &run_as)?;
     let queue_dir = data_dir.queue();
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&queue_dir)?;
-    }
+    data_dir.create_dir(&queue_dir, 0o700)?;
     let pool = DbPool::new(data_dir.clone());
     // Spool files without a row are what a crash mid-DATA left (no 250 was given). A minute
     // of age keeps this away from a `sendmail` writing its file right now; younger ones
@@ -389,35 +389,69 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     if let Some(d) = &dev {
         print_dev_banner(d, &bound, &data_dir);
     }
+    // What `status` and `config set` read: this daemon, its real listeners, its keys.
+    let state = Arc::new(std::sync::Mutex::new(DaemonState {
+        pid: std::process::id(),
+        started: chrono::Utc::now().timestamp(),
+        user: run_as,
+        listeners: bound
+            .iter()
+            .map(|(name, addr, _)| crate::core::runtime::Listener {
+                name: name.clone(),
+                address: addr.to_string(),
+            })
+            .collect(),
+        generation: 0,
+        reloaded: None,
+        reload_errors: Vec::new(),
+        dkim: signing_keys,
+    }));
+    reload::publish(&data_dir, &state);
+    let runtime_dir = data_dir.clone();
+
+    let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
+        .keys()
+        .map(|n| {
+            (
+                n.clone(),
+                ConnLimiter::new(tunables.max_connections, tunables.max_connections_per_ip),
+            )
+        })
+        .collect();
+    let append_limit = tunables.session.max_message_size;
+    let live = crate::net::live::Live::new(tunables);
+    let policy = crate::net::live::Live::new(policy);
 
     rt.block_on(async move {
         let (trigger, shutdown) = shutdown::channel();
-        let reload = tls_store.clone();
+        let reload = reload::Reload {
+            data_dir: data_dir.clone(),
+            hostname: hostname.clone(),
+            tls: tls_store.clone(),
+            cert_reader: cert_reader.clone(),
+            state: state.clone(),
+            live: live.clone(),
+            policy: policy.clone(),
+            limiters: limiters.values().cloned().collect(),
+            outbound: outbound.clone(),
+        };
         let signals = shutdown::handle_signals(trigger, move || {
-            crate::net::notify::notify("RELOADING=1");
-            match reload.reload() {
-                Ok(()) => tracing::info!("TLS certificate reloaded"),
-                Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e}"),
-            }
-            crate::net::notify::notify("READY=1");
+            let r = reload.clone();
+            // Files and the database: blocking work, off the runtime's workers.
+            tokio::task::spawn_blocking(move || r.run());
         })?;
         tokio::spawn(signals);
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = outbound {
             tasks.spawn(o.run(shutdown.clone()));
         }
-        let limiters: BTreeMap<String, Arc<ConnLimiter>> = map
-            .keys()
-            .map(|n| (n.clone(), ConnLimiter::new(max_conn, max_per_ip)))
-            .collect();
         let access = |name: &str, implicit_tls: bool| crate::net::conn::Access {
             hostname: hostname.clone(),
             implicit_tls,
             pool: backend.pool.clone(),
             tls: tls_store.clone(),
             limiter: limiters[name].clone(),
-            mynetworks: mynetworks.clone(),
-            plaintext_loopback,
+            policy: policy.clone(),
             login_timeout: if name.starts_with("imap") {
                 imap_login_timeout
             } else {
@@ -431,7 +465,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             if name.starts_with("imap") {
                 let imap = crate::imap::server::ImapListener {
                     access: access(&name, name == "imaps"),
-                    append_limit: base.max_message_size,
+                    append_limit,
                     limits: imap_limits,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
@@ -454,16 +488,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 ));
                 continue;
             }
-            let mut cfg = base.clone();
-            cfg.service = service_of(&name);
             let acc = Acceptor {
-                cfg,
+                service: service_of(&name),
+                live: live.clone(),
+                policy: policy.clone(),
                 backend: backend.clone(),
                 tls: tls_store.clone(),
                 limiter: limiters[&name].clone(),
-                mynetworks: mynetworks.clone(),
-                plaintext_loopback,
-                timeouts,
             };
             tasks.spawn(acc.run(listener, shutdown.clone()));
         }
@@ -472,18 +503,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         while tasks.join_next().await.is_some() {}
         Ok::<(), anyhow::Error>(())
     })?;
+    crate::core::runtime::remove(&runtime_dir, std::process::id());
     tracing::info!("stopped");
     Ok(())
 }
 
 struct Acceptor {
-    cfg: SessionConfig,
+    service: Service,
+    /// Limits and timeouts, swapped on SIGHUP; each connection takes one snapshot.
+    live: Arc<Live<tunables::Tunables>>,
+    policy: Arc<Live<ConnPolicy>>,
     backend: Arc<Backend>,
     tls: Arc<TlsStore>,
     limiter: Arc<ConnLimiter>,
-    mynetworks: Vec<ipnet::IpNet>,
-    plaintext_loopback: bool,
-    timeouts: Timeouts,
 }
 
 impl Acceptor {
@@ -504,7 +536,8 @@ impl Acceptor {
             };
             while conns.try_join_next().is_some() {}
             let ip = peer.ip();
-            let host = self.cfg.hostname.clone();
+            let snapshot = self.live.get();
+            let host = snapshot.session.hostname.clone();
             let permit = match self.limiter.try_acquire(ip) {
                 Ok(p) => p,
                 Err(why) => {
@@ -516,12 +549,14 @@ impl Acceptor {
                     continue;
                 }
             };
-            let mut cfg = self.cfg.clone();
+            let policy = self.policy.get();
+            let mut cfg = snapshot.session.clone();
+            cfg.service = self.service;
             cfg.remote_ip = ip;
-            cfg.trusted_network = self.mynetworks.iter().any(|n| n.contains(&ip));
-            cfg.plaintext_auth = self.plaintext_loopback && ip.is_loopback();
+            cfg.trusted_network = policy.trusted(ip);
+            cfg.plaintext_auth = policy.plaintext_loopback && ip.is_loopback();
             let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
-            let timeouts = self.timeouts;
+            let timeouts = snapshot.timeouts;
             conns.spawn(async move {
                 let _permit = permit;
                 let pool = backend.pool.clone();
