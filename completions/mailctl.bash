@@ -641,7 +641,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__alias__subcmd__add)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --force --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2756,7 +2756,7 @@ _mailctl() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "mboxrd mboxo" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto mboxrd mboxo" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -2908,7 +2908,7 @@ _mailctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "mboxrd mboxo" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto mboxrd mboxo" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -3239,7 +3239,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__queue__subcmd__list)
-            opts="-q -v -h --deferred --held --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --deferred --held --quarantined --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3467,7 +3467,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__add)
-            opts="-q -v -h --password-stdin --password-hash --random-password --allow-weak --quota --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --reuse-maildir --password-stdin --password-hash --random-password --allow-weak --quota --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3695,7 +3695,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__remove)
-            opts="-q -v -h --purge --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --keep-mail --purge --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
