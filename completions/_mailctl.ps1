@@ -266,8 +266,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;user;set' {
             [CompletionResult]::new('--quota', '--quota', [CompletionResultType]::ParameterName, 'New quota (e.g. 2G; 0 for none)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
-            [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'disable')
-            [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'enable')
+            [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays')
+            [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'Let a disabled mailbox log in and receive mail again')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -766,7 +766,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Only messages whose From contains this text')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only messages whose Subject contains this text')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many messages')
-            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'sort')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the list')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--unread', '--unread', [CompletionResultType]::ParameterName, 'Only messages not yet seen')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
@@ -888,7 +888,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
-            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held')
             [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -909,7 +909,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;mx' {
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -921,7 +921,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;ptr' {
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -933,9 +933,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;spf' {
-            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'ip')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Evaluate the record for this sending address (repeatable)')
             [CompletionResult]::new('--sender', '--sender', [CompletionResultType]::ParameterName, 'Envelope sender to evaluate (default postmaster@DOMAIN)')
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -947,7 +947,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;dmarc' {
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -959,20 +959,20 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dns;dkim' {
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'mailctl;dns;bl' {
             [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'Blocklist zone(s) to ask instead of the setting')
-            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'nameserver')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -1001,7 +1001,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
-            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held')
             [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1075,7 +1075,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;dkim;import' {
-            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'selector')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Selector (default: the dkim.selector setting, "mail")')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -1345,7 +1345,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ptr', 'ptr', [CompletionResultType]::ParameterValue, 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back')
             [CompletionResult]::new('spf', 'spf', [CompletionResultType]::ParameterValue, 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address')
             [CompletionResult]::new('dmarc', 'dmarc', [CompletionResultType]::ParameterValue, 'The DMARC record of DOMAIN, checked')
-            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held')
+            [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held')
             [CompletionResult]::new('bl', 'bl', [CompletionResultType]::ParameterValue, 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for')
             break

@@ -243,8 +243,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;user;set'= {
             cand --quota 'New quota (e.g. 2G; 0 for none)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
-            cand --disable 'disable'
-            cand --enable 'enable'
+            cand --disable 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
+            cand --enable 'Let a disabled mailbox log in and receive mail again'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
@@ -680,7 +680,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --from 'Only messages whose From contains this text'
             cand --subject 'Only messages whose Subject contains this text'
             cand --limit 'At most this many messages'
-            cand --sort 'sort'
+            cand --sort 'Order of the list'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --unread 'Only messages not yet seen'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -787,7 +787,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
-            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand dkim 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
             cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -806,7 +806,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;mx'= {
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -817,7 +817,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dns;ptr'= {
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -828,9 +828,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dns;spf'= {
-            cand --ip 'ip'
+            cand --ip 'Evaluate the record for this sending address (repeatable)'
             cand --sender 'Envelope sender to evaluate (default postmaster@DOMAIN)'
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -841,7 +841,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dns;dmarc'= {
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -852,19 +852,19 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dns;dkim'= {
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'
             cand -v 'More detail (repeat for more)'
             cand --verbose 'More detail (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;dns;bl'= {
             cand --zone 'Blocklist zone(s) to ask instead of the setting'
-            cand --nameserver 'nameserver'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -891,7 +891,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
-            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand dkim 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
             cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -952,7 +952,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;dkim;import'= {
-            cand --selector 'selector'
+            cand --selector 'Selector (default: the dkim.selector setting, "mail")'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -1164,7 +1164,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ptr 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
             cand spf 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
             cand dmarc 'The DMARC record of DOMAIN, checked'
-            cand dkim 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+            cand dkim 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
             cand bl 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list''s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
             cand records 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
         }

@@ -166,8 +166,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l quota -d 'New quota (e.g. 2G; 0 for none)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l disable
-complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l enable
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l disable -d 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l enable -d 'Let a disabled mailbox log in and receive mail again'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail (repeat for more)'
@@ -391,7 +391,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l from -d 'Only messages whose From contains this text' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l subject -d 'Only messages whose Subject contains this text' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l limit -d 'At most this many messages' -r
-complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l sort -r -f -a "date\t''
+complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l sort -d 'Order of the list' -r -f -a "date\t''
 size\t''
 from\t''"
 complete -c mailctl -n "__fish_mailctl_using_subcommand maildir; and __fish_seen_subcommand_from ls" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
@@ -453,7 +453,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "dkim" -d 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list\'s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and not __fish_seen_subcommand_from check mx ptr spf dmarc dkim bl records help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -465,40 +465,40 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_sub
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from mx" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from ptr" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l ip -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l ip -d 'Evaluate the record for this sending address (repeatable)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l sender -d 'Envelope sender to evaluate (default postmaster@DOMAIN)' -r
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from spf" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dmarc" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from dkim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l zone -d 'Blocklist zone(s) to ask instead of the setting' -r
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l nameserver -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l nameserver -d 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system\'s' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from bl" -s q -l quiet -d 'Print only errors and requested data'
@@ -515,7 +515,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_sub
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "dkim" -d 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list\'s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -542,7 +542,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from import" -l selector -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from import" -l selector -d 'Selector (default: the dkim.selector setting, "mail")' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from import" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dkim; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors and requested data'
@@ -626,7 +626,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "ptr" -d 'PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "spf" -d 'The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "dmarc" -d 'The DMARC record of DOMAIN, checked'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "dkim" -d 'The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "dkim" -d 'The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "bl" -d 'Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list\'s documented return codes are read; an error answer or a failed lookup is "error", exit 1'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dns" -f -a "records" -d 'The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT, autoconfig, RFC 6186 SRV, and the PTR to ask your provider for'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from dkim" -f -a "generate" -d 'Make a signing key for DOMAIN and print the TXT record to publish'

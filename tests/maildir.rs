@@ -509,7 +509,7 @@ fn python_mboxo_imports_byte_identical_from_stdin_and_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
-        mailctl(d, &["domain", "add", "example.org"])
+        mailctl(d, &["domain", "add", "example.org", "--create"])
             .status
             .success()
     );
@@ -593,7 +593,7 @@ fn import_mbox_refuses_what_is_not_an_mbox() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
-        mailctl(d, &["domain", "add", "example.org"])
+        mailctl(d, &["domain", "add", "example.org", "--create"])
             .status
             .success()
     );

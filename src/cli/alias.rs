@@ -27,7 +27,9 @@ pub enum Cmd {
     },
     /// Remove some destinations of SOURCE, or the whole alias when none are given.
     Remove {
+        /// The alias (user@domain or @domain).
         source: String,
+        /// The destinations to remove; none removes the whole alias.
         destinations: Vec<String>,
     },
     /// List aliases with their destinations.

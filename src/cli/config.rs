@@ -16,18 +16,26 @@ pub enum Cmd {
     /// Every setting with its value, default, type and meaning.
     List,
     /// Print one setting's value (the default when unset).
-    Get { key: String },
+    Get {
+        /// The setting, e.g. mynetworks (`mailctl config list` shows them all).
+        key: String,
+    },
     /// Change a setting; the value is checked before it is stored, and a running daemon is
     /// asked to reload (or told to restart, for listen.*, hostname, server.user, tls paths).
     Set {
+        /// The setting, e.g. mynetworks (`mailctl config list` shows them all).
         key: String,
+        /// The new value, checked against the setting's type before it is stored.
         value: String,
         /// Store a mynetworks wider than a /24 (IPv6: /64) or 0.0.0.0/0: an open relay for it.
         #[arg(long)]
         force: bool,
     },
     /// Remove a stored value so the default applies again (a running daemon reloads).
-    Unset { key: String },
+    Unset {
+        /// The setting to return to its default.
+        key: String,
+    },
 }
 
 #[derive(Serialize)]

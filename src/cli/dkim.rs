@@ -11,6 +11,7 @@ use crate::output;
 pub enum Cmd {
     /// Make a signing key for DOMAIN and print the TXT record to publish.
     Generate {
+        /// The domain whose mail the key signs.
         domain: String,
         /// Selector (default: the dkim.selector setting, "mail").
         #[arg(long)]
@@ -23,11 +24,17 @@ pub enum Cmd {
         force: bool,
     },
     /// Print the TXT records for the keys held for DOMAIN.
-    Show { domain: String },
+    Show {
+        /// The domain.
+        domain: String,
+    },
     /// Store an existing private key (PEM: PKCS#8 Ed25519 or RSA, or PKCS#1 RSA).
     Import {
+        /// The domain whose mail the key signs.
         domain: String,
+        /// The PEM file holding the private key.
         file: std::path::PathBuf,
+        /// Selector (default: the dkim.selector setting, "mail").
         #[arg(long)]
         selector: Option<String>,
     },

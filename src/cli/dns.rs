@@ -32,6 +32,7 @@ doing)}]}. The single lookups (dns mx, ptr, spf, dmarc, dkim, bl) print the same
 one check."
     )]
     Check {
+        /// The mail domain, e.g. example.org.
         domain: String,
         /// This server's public address(es); default: the public_ip setting.
         #[arg(long)]
@@ -45,53 +46,73 @@ one check."
     },
     /// MX records of DOMAIN and the addresses they lead to.
     Mx {
+        /// The mail domain.
         domain: String,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
     /// PTR of IP (IPv4 or IPv6): it must name the HELO host (setting hostname) and resolve back.
     Ptr {
+        /// The sending address of the server (IPv4 or IPv6).
         ip: IpAddr,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
     /// The SPF record of DOMAIN with its include tree; with --ip, the verdict for that address.
     Spf {
+        /// The domain whose SPF record is evaluated.
         domain: String,
+        /// Evaluate the record for this sending address (repeatable).
         #[arg(long)]
         ip: Vec<IpAddr>,
         /// Envelope sender to evaluate (default postmaster@DOMAIN).
         #[arg(long)]
         sender: Option<String>,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
     /// The DMARC record of DOMAIN, checked.
     Dmarc {
+        /// The domain (its record is at _dmarc.DOMAIN).
         domain: String,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
-    /// The DKIM key published at SELECTOR._domainkey.DOMAIN, compared with the key held.
+    /// The DKIM keys published at SELECTOR._domainkey.DOMAIN, compared with the keys held.
+    ///
+    /// `dns dkim DOMAIN` checks every key mailctl holds for DOMAIN; `dns dkim SELECTOR DOMAIN`
+    /// checks one selector (also one published by another signer).
     Dkim {
-        selector: String,
-        domain: String,
+        /// SELECTOR DOMAIN, or only DOMAIN for every key held for it.
+        #[arg(value_name = "SELECTOR|DOMAIN")]
+        first: String,
+        /// The domain, when a selector was given first.
+        #[arg(value_name = "DOMAIN")]
+        second: Option<String>,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
     /// Whether IP is on the configured DNS blocklists (setting dnsbl.zones). Each list's
     /// documented return codes are read; an error answer or a failed lookup is "error", exit 1.
     Bl {
+        /// The address to look up (IPv4 or IPv6).
         ip: IpAddr,
         /// Blocklist zone(s) to ask instead of the setting.
         #[arg(long)]
         zone: Vec<String>,
+        /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
         #[arg(long)]
         nameserver: Vec<String>,
     },
     /// The records to publish for DOMAIN: MX, A/AAAA, SPF, DKIM, DMARC, TLS-RPT,
     /// autoconfig, RFC 6186 SRV, and the PTR to ask your provider for.
     Records {
+        /// The mail domain (it must be served here).
         domain: String,
         /// The server's public address(es); default: the public_ip setting.
         #[arg(long)]
@@ -229,18 +250,24 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Single::Dmarc,
         ),
         Cmd::Dkim {
-            selector,
-            domain,
+            first,
+            second,
             nameserver,
-        } => single(
-            ctx,
-            &domain,
-            Vec::new(),
-            vec![selector],
-            Vec::new(),
-            nameserver,
-            Single::Dkim,
-        ),
+        } => {
+            let (selectors, domain) = match second {
+                Some(domain) => (vec![first], domain),
+                None => (Vec::new(), first),
+            };
+            single(
+                ctx,
+                &domain,
+                Vec::new(),
+                selectors,
+                Vec::new(),
+                nameserver,
+                Single::Dkim,
+            )
+        }
         Cmd::Bl {
             ip,
             zone,

@@ -13,6 +13,7 @@ use crate::output;
 pub enum Cmd {
     /// Start receiving mail for a domain (internationalized names welcome).
     Add {
+        /// The domain, e.g. example.org (internationalized names are stored as A-labels).
         domain: String,
         /// Create the data directory and database if there is none yet (a new server).
         /// Without it, a missing data directory is an error, so a typo cannot start a second server.
@@ -21,6 +22,7 @@ pub enum Cmd {
     },
     /// Stop serving a domain. Refuses while it has users or aliases unless --force.
     Remove {
+        /// The domain to stop serving.
         domain: String,
         /// Also remove the domain's users and aliases (their Maildirs stay on disk).
         #[arg(long)]
@@ -29,7 +31,10 @@ pub enum Cmd {
     /// List served domains with user and alias counts.
     List,
     /// Counts and Maildir size of one domain.
-    Show { domain: String },
+    Show {
+        /// The domain.
+        domain: String,
+    },
 }
 
 #[derive(Serialize)]

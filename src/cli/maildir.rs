@@ -17,9 +17,13 @@ use crate::output;
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// The folder tree with message counts, unread, flagged, deleted, sizes and dates.
-    Walk { target: String },
+    Walk {
+        /// A Maildir path, or an address of this server.
+        target: String,
+    },
     /// The messages of a folder: date, from, subject, flags, size, file.
     Ls {
+        /// A Maildir path, or an address of this server.
         target: String,
         /// Folder (INBOX, Sent, Archive/2024).
         #[arg(long, default_value = "INBOX")]
@@ -39,6 +43,7 @@ pub enum Cmd {
         /// At most this many messages.
         #[arg(long)]
         limit: Option<usize>,
+        /// Order of the list.
         #[arg(long, value_enum, default_value = "date")]
         sort: Sort,
     },
@@ -54,7 +59,10 @@ pub enum Cmd {
         part: Option<usize>,
     },
     /// Rebuild the account's UID index from its Maildir, keeping the UIDs of existing messages.
-    Reindex { address: String },
+    Reindex {
+        /// The mailbox (an address of this server).
+        address: String,
+    },
     /// Find what is wrong; with --repair, fix what is safe (never deletes anything).
     ///
     /// Prints a summary per kind of problem with a few examples; --json lists every one.
@@ -78,9 +86,6 @@ pub enum Cmd {
     /// line cannot be told from a quoted one: import keeps it as it is. With the default
     /// --format auto, a file without any ">From " line is imported (both read the same); a
     /// file with such lines is refused until you say which variant wrote it.
-    #[command(
-        after_help = "Examples:\n  mailctl maildir import-mbox alice@example.org old.mbox --folder Archive\n  python-export | mailctl maildir import-mbox alice@example.org - --format mboxo"
-    )]
     ImportMbox {
         /// The mailbox (an address of this server).
         address: String,

@@ -166,10 +166,16 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "mailctl maildir import-mbox",
-        &[(
-            "Import an mbox into a folder",
-            "mailctl maildir import-mbox alice@example.org old.mbox --folder Archive",
-        )],
+        &[
+            (
+                "Import an mbox into a folder",
+                "mailctl maildir import-mbox alice@example.org old.mbox --folder Archive",
+            ),
+            (
+                "From standard input, written by Python's mailbox module (mboxo)",
+                "mailctl maildir import-mbox alice@example.org - --format mboxo",
+            ),
+        ],
     ),
     (
         "mailctl maildir export-mbox",
@@ -408,5 +414,32 @@ mod tests {
     fn roff_escapes_what_roff_would_eat() {
         assert_eq!(roff(".hidden"), "\\&.hidden");
         assert_eq!(roff("a-b\\c"), "a\\-b\\ec");
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    /// Every argument and option of every command says what it is (`--help` and the man pages
+    /// print nothing for one that does not).
+    #[test]
+    fn every_argument_has_a_description() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() && path != "mailctl" {
+                missing.push(format!("{path} (the command itself)"));
+            }
+            for a in cmd.get_arguments() {
+                if !a.is_hide_set() && a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for s in cmd.get_subcommands() {
+                walk(s, &format!("{path} {}", s.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut cmd = super::super::command();
+        cmd.build();
+        walk(&cmd, "mailctl", &mut missing);
+        assert!(missing.is_empty(), "no description: {missing:#?}");
     }
 }

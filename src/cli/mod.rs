@@ -85,6 +85,7 @@ pub enum Command {
     /// Read a message on stdin and queue it, with sendmail's flags (-t, -i, -f, -F ...).
     #[command(disable_help_flag = true)]
     Sendmail {
+        /// sendmail's flags and the recipients.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },

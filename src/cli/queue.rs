@@ -30,17 +30,22 @@ pub enum Cmd {
         quarantined: bool,
     },
     /// One message: envelope, every attempt with the remote's replies, and its headers.
-    Show { id: String },
+    Show {
+        /// The queue id, as `mailctl queue list` shows it.
+        id: String,
+    },
     /// Attempt delivery of everything queued now (`postqueue -f`). Safe while the server
     /// runs: each recipient is leased to one of them at a time.
     Flush,
     /// Make these messages due now; a running server retries them within seconds.
     Retry {
+        /// Queue ids, as `mailctl queue list` shows them.
         #[arg(required = true)]
         ids: Vec<String>,
     },
     /// Remove messages without delivering or bouncing them (`postsuper -d`).
     Delete {
+        /// Queue ids, as `mailctl queue list` shows them.
         #[arg(required_unless_present = "all")]
         ids: Vec<String>,
         /// Remove every message.
@@ -49,11 +54,13 @@ pub enum Cmd {
     },
     /// Keep messages from being attempted until released (`postsuper -h`).
     Hold {
+        /// Queue ids, as `mailctl queue list` shows them.
         #[arg(required = true)]
         ids: Vec<String>,
     },
     /// Let held messages be attempted again (`postsuper -H`).
     Release {
+        /// Queue ids, as `mailctl queue list` shows them.
         #[arg(required = true)]
         ids: Vec<String>,
     },

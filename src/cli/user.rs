@@ -52,26 +52,35 @@ pub enum Cmd {
         domain: Option<String>,
     },
     /// Details of one mailbox, including its Maildir usage.
-    Show { address: String },
+    Show {
+        /// The mailbox address.
+        address: String,
+    },
     /// Change a mailbox's password.
     Passwd {
+        /// The mailbox address.
         address: String,
         #[command(flatten)]
         password: PasswordArgs,
     },
     /// Change quota or enable/disable a mailbox (a disabled one cannot log in or receive mail).
     Set {
+        /// The mailbox address.
         address: String,
         /// New quota (e.g. 2G; 0 for none).
         #[arg(long, value_name = "SIZE", required_unless_present_any = ["disable", "enable"])]
         quota: Option<String>,
+        /// Stop the mailbox from logging in and from receiving mail (mail to it is refused
+        /// with 550 at RCPT); its mail stays.
         #[arg(long, conflicts_with = "enable")]
         disable: bool,
+        /// Let a disabled mailbox log in and receive mail again.
         #[arg(long)]
         enable: bool,
     },
     /// Check a password against the stored hash, as the daemons would (exit 1 if it fails).
     TestPassword {
+        /// The mailbox address.
         address: String,
         /// Read the password from the first line of standard input (else prompt on a TTY).
         #[arg(long)]
@@ -79,6 +88,8 @@ pub enum Cmd {
     },
     /// Create many mailboxes from a CSV file: address,password_or_hash[,quota]. All or nothing.
     Import {
+        /// The CSV file: address,password_or_hash[,quota] per line; a header line and lines
+        /// starting with # are skipped.
         file: std::path::PathBuf,
         /// Import the good lines and report the bad ones instead of importing nothing.
         #[arg(long)]

@@ -29,7 +29,7 @@ mod tests {
     #[test]
     fn utc_with_zulu_suffix() {
         assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::rfc3339(1_796_459_207), "2026-12-06T08:26:47Z");
+        assert_eq!(super::rfc3339(1_796_545_607), "2026-12-06T08:26:47Z");
         assert_eq!(super::rfc3339(i64::MAX), i64::MAX.to_string());
     }
 }

@@ -114,18 +114,18 @@ pub fn deliver_as(
     // died before its rename: start it again.
     let _ = md.tmp.unlink(name);
     let result = (|| {
-        let mut f = md.tmp.create(&name, 0o600)?;
+        let mut f = md.tmp.create(name, 0o600)?;
         f.write_all(head)?;
         let copied = io::copy(body, &mut f)?;
         f.sync_all()?;
         let size = head.len() as u64 + copied;
         let dest = format!("{name},S={size}");
-        md.tmp.rename(&name, &md.new, &dest)?;
+        md.tmp.rename(name, &md.new, &dest)?;
         md.new.sync()?;
         Ok(md.new.path().join(dest))
     })();
     if result.is_err() {
-        let _ = md.tmp.unlink(&name);
+        let _ = md.tmp.unlink(name);
     }
     result
 }

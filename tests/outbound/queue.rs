@@ -208,7 +208,8 @@ fn a_failing_local_delivery_retries_then_bounces() {
         "127.0.0.1:9",
     );
     a.set("queue.retry_schedule", "1s");
-    a.set("queue.max_lifetime", "8s");
+    // Long enough for two attempts five seconds apart (the sweep) even on a loaded machine.
+    a.set("queue.max_lifetime", "20s");
     // alice's new/ is a file: every delivery to her fails.
     let md = a.path().join("mail/a.test/alice");
     std::fs::create_dir_all(md.join("cur")).unwrap();
