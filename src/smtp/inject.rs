@@ -25,6 +25,22 @@ pub struct Origin<'a> {
 
 /// Queues `message` for `recipients` with envelope sender `mail_from` (empty for `<>`).
 /// Returns the queue id. Lone LFs become CRLF, as on the wire.
+/// Queues a report this server writes itself (bounce, delay or success notice) to `to`,
+/// from the null reverse-path (RFC 5321 §4.5.5: a report never causes another report).
+pub fn inject_report(
+    db: &mut Db,
+    queue_dir: &Path,
+    hostname: &str,
+    to: &Address,
+    report: &[u8],
+) -> Result<String, CoreError> {
+    let origin = Origin {
+        user: None,
+        helo: hostname,
+    };
+    inject(db, queue_dir, "", std::slice::from_ref(to), report, &origin)
+}
+
 pub fn inject(
     db: &mut Db,
     queue_dir: &Path,

@@ -65,18 +65,7 @@ pub fn bounce_due(
                 ret_full: msg_dsn.ret == Some(crate::core::dsn::Ret::Full),
                 envid: msg_dsn.envid.as_deref(),
             });
-            let origin = crate::smtp::inject::Origin {
-                user: None,
-                helo: hostname,
-            };
-            match crate::smtp::inject::inject(
-                db,
-                queue_dir,
-                "",
-                std::slice::from_ref(&to),
-                &report,
-                &origin,
-            ) {
+            match crate::smtp::inject::inject_report(db, queue_dir, hostname, &to, &report) {
                 Ok(bounce_id) => {
                     made += 1;
                     tracing::info!(%id, bounce = %bounce_id, to = %sender, "bounce queued");
@@ -143,18 +132,7 @@ pub fn delay_warnings(
             ret_full: false,
             envid: msg_dsn.envid.as_deref(),
         });
-        let origin = crate::smtp::inject::Origin {
-            user: None,
-            helo: hostname,
-        };
-        let id = crate::smtp::inject::inject(
-            db,
-            queue_dir,
-            "",
-            std::slice::from_ref(&to),
-            &report,
-            &origin,
-        )?;
+        let id = crate::smtp::inject::inject_report(db, queue_dir, hostname, &to, &report)?;
         db.mark_warned(&m.id)?;
         tracing::info!(id = %m.id, notice = %id, to = %m.sender, "delay notice queued");
         made += 1;

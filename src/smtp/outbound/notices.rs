@@ -70,18 +70,7 @@ pub fn success_notice(
         ret_full: false,
         envid: msg_dsn.envid.as_deref(),
     });
-    let origin = crate::smtp::inject::Origin {
-        user: None,
-        helo: hostname,
-    };
-    let id = crate::smtp::inject::inject(
-        db,
-        queue_dir,
-        "",
-        std::slice::from_ref(&to),
-        &report,
-        &origin,
-    )?;
+    let id = crate::smtp::inject::inject_report(db, queue_dir, hostname, &to, &report)?;
     tracing::info!(id = %message_id, notice = %id, ?action, "success notice queued (NOTIFY=SUCCESS)");
     Ok(Some((id, db.domain_exists(to.domain())?)))
 }
