@@ -308,6 +308,34 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
         .collect();
     selectors.sort();
     assert_eq!(selectors, ["ed", "mail"], "{st}");
+    // `dns dkim` says so too, key by key (the lookups themselves fail here: no DNS server on
+    // that port; what the daemon signs with is known locally).
+    let o = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(a.path())
+        .args([
+            "--json",
+            "dns",
+            "dkim",
+            "a.test",
+            "--nameserver",
+            "127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let signing: Vec<&serde_json::Value> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["found"].as_str().unwrap().starts_with(&format!(
+                "the running daemon (pid {pid}) signs with selector"
+            ))
+        })
+        .collect();
+    assert_eq!(signing.len(), 2, "{j}");
+    assert!(signing.iter().all(|f| f["status"] == "pass"), "{j}");
 
     // The message root queued goes out signed with both keys.
     let inbox = b.path().join("mail/b.test/bob");

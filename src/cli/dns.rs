@@ -358,6 +358,10 @@ fn single(
         })
     })?;
     spinner.finish_and_clear();
+    let mut findings = findings;
+    if matches!(which, Single::All | Single::Dkim) {
+        findings.extend(daemon_signing(ctx, &d, &input.keys));
+    }
     let failed = findings.iter().any(|f| f.status.is_bad());
     if ctx.json {
         output::json(
@@ -387,6 +391,28 @@ fn single(
         return Err(super::Exit(1).into());
     }
     Ok(())
+}
+
+/// Which of the held keys the daemon running on this data dir (if any) really signs with.
+fn daemon_signing(
+    ctx: &Ctx,
+    d: &crate::core::Domain,
+    held: &[crate::dns::dkim::DkimKey],
+) -> Vec<crate::dns::check::Finding> {
+    use crate::dns::check::signing::{Daemon, daemon_signing};
+    let running = crate::core::runtime::running(&ctx.data_dir);
+    let domain = d.to_string();
+    let daemon = running.first().map(|st| Daemon {
+        pid: st.pid,
+        user: &st.user,
+        selectors: st
+            .dkim
+            .iter()
+            .filter(|k| k.domain.eq_ignore_ascii_case(&domain))
+            .map(|k| k.selector.as_str())
+            .collect(),
+    });
+    daemon_signing(held, daemon.as_ref())
 }
 
 /// What a check needs, from the flags where given and the settings otherwise: the resolvers

@@ -13,6 +13,7 @@
 pub mod dmarc;
 pub mod dnsbl;
 pub mod ptr;
+pub mod signing;
 pub mod spf;
 
 use std::net::IpAddr;
