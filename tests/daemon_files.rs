@@ -4,6 +4,7 @@
 //! refuses to start, naming the file, its owner and mode, and the fix.
 
 #[path = "common/account.rs"]
+#[allow(dead_code)]
 mod account;
 #[path = "smtp/harness.rs"]
 #[allow(dead_code)]

@@ -14,6 +14,7 @@ mod concurrency;
 #[path = "imap/conversations.rs"]
 mod conversations;
 #[path = "imap/harness.rs"]
+#[allow(dead_code)] // shared with tests/maildir_daemon.rs, which uses more of it
 mod harness;
 #[path = "imap/hostile.rs"]
 mod hostile;

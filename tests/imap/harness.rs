@@ -55,14 +55,21 @@ pub fn add_user(dir: &Path, addr: &str) {
 
 /// Domain example.test, users alice and bob, a self-signed certificate for localhost and
 /// 127.0.0.1, DNS pointed at a dead loopback port. `plaintext` allows LOGIN/AUTHENTICATE
-/// without TLS from loopback (`auth.plaintext loopback`); otherwise `never`.
+/// without TLS from loopback (`auth.plaintext loopback`); otherwise `never`. The daemon
+/// keeps running as whoever starts it (`server.user` empty).
 pub fn data_dir(plaintext: bool) -> tempfile::TempDir {
+    data_dir_for(plaintext, "")
+}
+
+/// [`data_dir`] for a daemon that drops to `server_user` when started as root. It is set
+/// first, so the admin commands that follow (run as root) hand what they make to it.
+pub fn data_dir_for(plaintext: bool, server_user: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     mailctl_ok(p, &["domain", "add", "example.test", "--create"]);
+    mailctl_ok(p, &["config", "set", "server.user", server_user]);
     add_user(p, "alice@example.test");
     add_user(p, "bob@example.test");
-    mailctl_ok(p, &["config", "set", "server.user", ""]);
     mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
     // Set either way: the default is `loopback`, and the TLS tests need `never`.
     let policy = if plaintext { "loopback" } else { "never" };
@@ -111,6 +118,10 @@ impl Server {
 
     pub fn port(&self, name: &str) -> String {
         self.ports[name].port().to_string()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.serve.id()
     }
 
     pub fn log(&self) -> String {

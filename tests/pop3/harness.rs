@@ -55,13 +55,20 @@ pub fn add_user(dir: &Path, addr: &str) {
 }
 
 /// Domain example.test, users alice and bob, a self-signed certificate, DNS on loopback.
+/// The daemon keeps running as whoever starts it (`server.user` empty).
 pub fn data_dir() -> tempfile::TempDir {
+    data_dir_for("")
+}
+
+/// [`data_dir`] for a daemon that drops to `server_user` when started as root. It is set
+/// first, so the admin commands that follow (run as root) hand what they make to it.
+pub fn data_dir_for(server_user: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     mailctl_ok(p, &["domain", "add", "example.test", "--create"]);
+    mailctl_ok(p, &["config", "set", "server.user", server_user]);
     add_user(p, "alice@example.test");
     add_user(p, "bob@example.test");
-    mailctl_ok(p, &["config", "set", "server.user", ""]);
     mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into()],
