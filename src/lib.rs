@@ -11,6 +11,7 @@ pub mod cli;
 pub mod core;
 pub mod dns;
 pub mod imap;
+pub mod inbound;
 pub mod maildir;
 pub mod net;
 pub mod output;

@@ -137,7 +137,13 @@ settings! {
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
-    "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check` and `dns bl`.";
+    "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check`, `dns bl` and the inbound pipeline (`check message`), read with each list's return codes. Empty: none.";
+    "dnswl.zones": Kind::Zones, "", "DNS allowlists (e.g. list.dnswl.org) asked by the inbound pipeline; a listed client skips the blocklists. Empty: none.";
+    "inbound.dnsbl_action": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail from a client on a dnsbl.zones list: reject (550 at DATA), junk (deliver to Junk) or tag (only note it).";
+    "inbound.spf_fail": Kind::OneOf(&["reject", "junk", "tag"]), "tag", "Inbound mail whose MAIL FROM fails SPF. Default tag: forwarding breaks SPF, so DMARC (which also accepts a DKIM pass) decides.";
+    "inbound.dmarc_reject": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail failing DMARC for a domain publishing p=reject (RFC 7489 §6.3; pct honoured).";
+    "inbound.dmarc_quarantine": Kind::OneOf(&["reject", "junk", "tag"]), "junk", "Inbound mail failing DMARC for a domain publishing p=quarantine.";
+    "inbound.temperror": Kind::OneOf(&["accept", "tempfail"]), "accept", "Inbound mail whose DMARC policy could not be looked up (DNS error): accept with the temperror noted, or tempfail (451) so the sender retries. Mail claiming our own domains always tempfails.";
     "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
     "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
 }

@@ -1,0 +1,283 @@
+//! The inbound pipeline: what mail arriving on port 25 is checked against, stage by stage,
+//! and the one decision taken from the verdicts. Never run for authenticated submission.
+//!
+//! Stages, in the order of the SMTP transaction:
+//! - **connect**: DNS allow- and blocklists (`dnswl.zones`, `dnsbl.zones`, read with each
+//!   list's return codes, RFC 5782) and forward-confirmed reverse DNS (`iprev`, recorded
+//!   only);
+//! - **MAIL**: SPF (RFC 7208) for the MAIL FROM identity (postmaster@HELO for the null
+//!   sender) and the HELO identity;
+//! - **end of data**: DKIM (RFC 6376, every signature), ARC (RFC 8617, recorded) and DMARC
+//!   (RFC 7489: alignment, policy and subdomain policy by mail-auth, `pct` sampling here).
+//!
+//! Each stage yields [`Verdict`]s (method, result, reason, and the action that check alone
+//! asks for, from the `inbound.*` settings); [`decide`] turns them into one [`Action`]:
+//! accept, junk, reject (5xx at DATA, so the sender bounces and we never backscatter) or
+//! tempfail. Mail whose `From:` claims one of our own domains and does not pass DMARC is
+//! rejected whatever the domain publishes, unless the client is in `mynetworks`.
+//! [`results`] renders `Authentication-Results:` (RFC 8601). Every lookup goes through the
+//! project's resolver and a shared [`cache::DnsCache`].
+//!
+//! The decision and the header are pure functions of the verdicts; the stages are the only
+//! code that does DNS.
+//!
+//! Not here (yet): greylisting, rspamd/clamd scanners, learning, per-domain policy, rate
+//! limits, pre-greeting talk detection, ARC-based overrides of DMARC failures.
+
+pub mod cache;
+pub mod policy;
+pub mod results;
+mod stages;
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+pub use policy::Policy;
+pub use stages::Checker;
+
+/// Where in the SMTP transaction a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Connect,
+    Mail,
+    Data,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Connect => "connect",
+            Stage::Mail => "mail",
+            Stage::Data => "data",
+        }
+    }
+}
+
+/// A check's result: RFC 8601's result words, plus listed / not listed for DNS lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Res {
+    Pass,
+    Fail,
+    SoftFail,
+    Neutral,
+    None,
+    TempError,
+    PermError,
+    Listed,
+    NotListed,
+}
+
+impl Res {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Res::Pass => "pass",
+            Res::Fail => "fail",
+            Res::SoftFail => "softfail",
+            Res::Neutral => "neutral",
+            Res::None => "none",
+            Res::TempError => "temperror",
+            Res::PermError => "permerror",
+            Res::Listed => "listed",
+            Res::NotListed => "notlisted",
+        }
+    }
+}
+
+/// What to do with the message. Ordered by precedence: when checks disagree, the later one
+/// wins (a reject beats a tempfail, which beats junk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Accept,
+    Junk,
+    TempFail,
+    Reject,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Junk => "junk",
+            Action::TempFail => "tempfail",
+            Action::Reject => "reject",
+        }
+    }
+}
+
+/// An `Authentication-Results` property such as `smtp.mailfrom` or `header.d`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prop {
+    pub name: String,
+    pub value: String,
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub stage: Stage,
+    /// `dnsbl`, `dnswl`, `iprev`, `spf`, `dkim`, `dmarc`, `arc` or `policy`.
+    pub method: &'static str,
+    pub result: Res,
+    /// Why, in words an administrator can act on; empty for a plain pass.
+    pub reason: String,
+    pub props: Vec<Prop>,
+    /// What this check alone asks for (from the settings).
+    pub action: Action,
+}
+
+impl Verdict {
+    pub fn new(stage: Stage, method: &'static str, result: Res, reason: impl Into<String>) -> Self {
+        Verdict {
+            stage,
+            method,
+            result,
+            reason: reason.into(),
+            props: Vec::new(),
+            action: Action::Accept,
+        }
+    }
+
+    pub fn prop(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.props.push(Prop {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    pub fn action(mut self, action: Action) -> Self {
+        self.action = action;
+        self
+    }
+
+    /// The value of a property, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.value.as_str())
+    }
+}
+
+/// The SMTP envelope of the message being checked.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub ip: IpAddr,
+    pub helo: String,
+    /// The MAIL FROM address; empty for the null sender `<>`.
+    pub mail_from: String,
+    pub rcpts: Vec<String>,
+}
+
+/// The final decision and the check that caused it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub action: Action,
+    pub reason: String,
+}
+
+/// Everything the pipeline found about one message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub verdicts: Vec<Verdict>,
+    pub decision: Decision,
+    pub authentication_results: String,
+}
+
+/// The one decision: `mynetworks` is accepted whatever the checks say (it is ours); a DNSWL
+/// listing cancels DNSBL listings; otherwise the strongest action any check asks for, with
+/// the first such check's reason.
+pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
+    if policy.in_mynetworks(ip) {
+        return Decision {
+            action: Action::Accept,
+            reason: format!("{ip} is in mynetworks"),
+        };
+    }
+    let allowlisted = verdicts
+        .iter()
+        .any(|v| v.method == "dnswl" && v.result == Res::Listed);
+    let worst = verdicts
+        .iter()
+        .filter(|v| !(allowlisted && v.method == "dnsbl"))
+        .fold(None::<&Verdict>, |w, v| match w {
+            Some(w) if w.action >= v.action => Some(w),
+            _ => Some(v),
+        });
+    match worst {
+        Some(v) if v.action != Action::Accept => Decision {
+            action: v.action,
+            reason: format!("{} {}: {}", v.method, v.result.as_str(), v.reason),
+        },
+        _ => Decision {
+            action: Action::Accept,
+            reason: "no check objected".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        let mut p = Policy::defaults(vec!["ours.test".into()], "mx.ours.test");
+        p.mynetworks = vec!["10.0.0.0/8".parse().unwrap()];
+        p
+    }
+
+    fn v(method: &'static str, result: Res, action: Action) -> Verdict {
+        Verdict::new(Stage::Data, method, result, format!("{method} says so")).action(action)
+    }
+
+    #[test]
+    fn the_strongest_action_wins_with_its_reason() {
+        let p = policy();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let d = decide(
+            &p,
+            ip,
+            &[
+                v("spf", Res::Fail, Action::Junk),
+                v("dmarc", Res::TempError, Action::TempFail),
+                v("dkim", Res::Pass, Action::Accept),
+            ],
+        );
+        assert_eq!(d.action, Action::TempFail);
+        assert_eq!(d.reason, "dmarc temperror: dmarc says so");
+        let d = decide(
+            &p,
+            ip,
+            &[
+                v("dnsbl", Res::Listed, Action::Reject),
+                v("dmarc", Res::Fail, Action::Junk),
+            ],
+        );
+        assert_eq!(d.action, Action::Reject);
+        assert!(d.reason.starts_with("dnsbl listed"));
+        assert_eq!(decide(&p, ip, &[]).action, Action::Accept);
+    }
+
+    #[test]
+    fn mynetworks_and_allowlists_override() {
+        let p = policy();
+        let listed = [
+            v("dnsbl", Res::Listed, Action::Reject),
+            v("dnswl", Res::Listed, Action::Accept),
+        ];
+        let outside: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(decide(&p, outside, &listed).action, Action::Accept);
+        // The allowlist cancels only blocklists, not a DMARC rejection.
+        let mut with_dmarc = listed.to_vec();
+        with_dmarc.push(v("dmarc", Res::Fail, Action::Reject));
+        assert_eq!(decide(&p, outside, &with_dmarc).action, Action::Reject);
+        let inside: IpAddr = "10.1.2.3".parse().unwrap();
+        let d = decide(&p, inside, &with_dmarc);
+        assert_eq!(d.action, Action::Accept);
+        assert!(d.reason.contains("mynetworks"));
+    }
+}

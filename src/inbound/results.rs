@@ -1,0 +1,325 @@
+//! `Authentication-Results:` (RFC 8601): rendering the verdicts under our authserv-id (the
+//! `hostname` setting), and removing headers from outside that claim that id (§5: a
+//! receiver must not trust, and should remove, results it did not produce).
+//!
+//! Methods written: iprev, spf (one entry per identity), dkim (one per signature, with
+//! `header.b` per RFC 6008), dmarc, arc, and dnswl (RFC 8904) when a list matched. DNSBL
+//! listings have no registered method and stay in the log and `check message` only.
+
+use std::borrow::Cow;
+
+use super::{Res, Verdict};
+
+/// The result word RFC 8601 §2.7 uses; None for results without one.
+fn word(r: Res) -> &'static str {
+    match r {
+        Res::Listed => "pass",
+        Res::NotListed => "none",
+        other => other.as_str(),
+    }
+}
+
+/// A property value as RFC 8601 §2.2 `pvalue`: bare when it is a plain domain or address,
+/// otherwise a quoted-string.
+fn pvalue(v: &str) -> String {
+    let plain = !v.is_empty()
+        && v.matches('@').count() <= 1
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b'+'));
+    if plain { v.to_string() } else { quoted(v) }
+}
+
+/// A quoted-string of at most 200 characters, with controls (CR, LF) made spaces so a
+/// peer's text can never end the header.
+fn quoted(v: &str) -> String {
+    let mut out = String::from("\"");
+    for c in v.chars().take(200) {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The header field, folded one result per line and ending in CRLF, ready to prepend.
+pub fn render(authserv_id: &str, verdicts: &[Verdict]) -> String {
+    let mut parts = Vec::new();
+    for v in verdicts {
+        match v.method {
+            "iprev" | "spf" | "dkim" | "dmarc" | "arc" => {}
+            "dnswl" if v.result == Res::Listed => {}
+            _ => continue,
+        }
+        let mut s = format!("{}={}", v.method, word(v.result));
+        if v.result != Res::Pass && !v.reason.is_empty() {
+            s.push_str(" reason=");
+            s.push_str(&quoted(&v.reason));
+        }
+        for p in &v.props {
+            s.push(' ');
+            s.push_str(&p.name);
+            s.push('=');
+            s.push_str(&pvalue(&p.value));
+        }
+        parts.push(s);
+    }
+    let id = pvalue(authserv_id);
+    if parts.is_empty() {
+        return format!("Authentication-Results: {id}; none\r\n");
+    }
+    format!(
+        "Authentication-Results: {id};\r\n\t{}\r\n",
+        parts.join(";\r\n\t")
+    )
+}
+
+/// The authserv-id of an `Authentication-Results` field body: the first token, up to `;`,
+/// whitespace or a comment.
+fn authserv_id(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim_start();
+    let end = t
+        .find(|c: char| c == ';' || c == '(' || c.is_whitespace())
+        .unwrap_or(t.len());
+    t[..end].trim_matches('"').to_ascii_lowercase()
+}
+
+/// The message without the `Authentication-Results` fields that carry our authserv-id:
+/// those came from outside and would forge our verdicts. Other hosts' fields stay.
+pub fn strip_ours<'a>(message: &'a [u8], authserv_id_ours: &str) -> Cow<'a, [u8]> {
+    let ours = authserv_id_ours.to_ascii_lowercase();
+    let mut keep: Vec<(usize, usize)> = Vec::new();
+    let mut removed = false;
+    let mut pos = 0;
+    // Walk header fields: a field is a line plus its continuation lines (starting SP/HT).
+    while pos < message.len() {
+        let line_end = |from: usize| {
+            memchr::memchr(b'\n', &message[from..]).map_or(message.len(), |i| from + i + 1)
+        };
+        let first_end = line_end(pos);
+        let line = &message[pos..first_end];
+        if line == b"\r\n" || line == b"\n" {
+            break;
+        }
+        let mut end = first_end;
+        while end < message.len() && matches!(message[end], b' ' | b'\t') {
+            end = line_end(end);
+        }
+        let field = &message[pos..end];
+        let is_ours = field.len() > 23
+            && field[..23].eq_ignore_ascii_case(b"authentication-results:")
+            && authserv_id(&field[23..]) == ours;
+        if is_ours {
+            removed = true;
+        } else {
+            keep.push((pos, end));
+        }
+        pos = end;
+    }
+    if !removed {
+        return Cow::Borrowed(message);
+    }
+    let mut out = Vec::with_capacity(message.len());
+    for (a, b) in keep {
+        out.extend_from_slice(&message[a..b]);
+    }
+    out.extend_from_slice(&message[pos..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Stage, Verdict};
+    use super::*;
+
+    fn one(v: Verdict) -> String {
+        render("mx.example.org", &[v])
+    }
+
+    fn spf(r: Res, reason: &str) -> Verdict {
+        Verdict::new(Stage::Mail, "spf", r, reason).prop("smtp.mailfrom", "a@sender.test")
+    }
+
+    #[test]
+    fn spf_results_render_exactly() {
+        assert_eq!(
+            one(spf(Res::Pass, "192.0.2.1 is allowed by sender.test")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=pass smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            one(spf(Res::Fail, "192.0.2.9 is not allowed by sender.test")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=fail reason=\"192.0.2.9 is not allowed by sender.test\" smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            one(spf(Res::TempError, "DNS error")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=temperror reason=\"DNS error\" smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            one(spf(Res::PermError, "broken")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=permerror reason=\"broken\" smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            one(spf(Res::None, "")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=none smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            one(spf(Res::SoftFail, "")),
+            "Authentication-Results: mx.example.org;\r\n\tspf=softfail smtp.mailfrom=a@sender.test\r\n"
+        );
+    }
+
+    #[test]
+    fn dkim_dmarc_arc_iprev_render_exactly() {
+        let dkim = |r, why| {
+            Verdict::new(Stage::Data, "dkim", r, why)
+                .prop("header.d", "sender.test")
+                .prop("header.s", "sel")
+                .prop("header.b", "Ab+/12==")
+        };
+        assert_eq!(
+            one(dkim(Res::Pass, "")),
+            "Authentication-Results: mx.example.org;\r\n\tdkim=pass header.d=sender.test header.s=sel header.b=\"Ab+/12==\"\r\n"
+        );
+        assert_eq!(
+            one(dkim(Res::Fail, "body hash did not verify")),
+            "Authentication-Results: mx.example.org;\r\n\tdkim=fail reason=\"body hash did not verify\" header.d=sender.test header.s=sel header.b=\"Ab+/12==\"\r\n"
+        );
+        assert_eq!(
+            one(dkim(Res::TempError, "dns")),
+            "Authentication-Results: mx.example.org;\r\n\tdkim=temperror reason=\"dns\" header.d=sender.test header.s=sel header.b=\"Ab+/12==\"\r\n"
+        );
+        assert_eq!(
+            one(dkim(Res::PermError, "no key")),
+            "Authentication-Results: mx.example.org;\r\n\tdkim=permerror reason=\"no key\" header.d=sender.test header.s=sel header.b=\"Ab+/12==\"\r\n"
+        );
+        assert_eq!(
+            one(Verdict::new(
+                Stage::Data,
+                "dkim",
+                Res::None,
+                "no DKIM-Signature"
+            )),
+            "Authentication-Results: mx.example.org;\r\n\tdkim=none reason=\"no DKIM-Signature\"\r\n"
+        );
+        let dmarc =
+            |r, why| Verdict::new(Stage::Data, "dmarc", r, why).prop("header.from", "sender.test");
+        for (r, want) in [
+            (Res::Pass, "dmarc=pass header.from=sender.test"),
+            (Res::Fail, "dmarc=fail reason=\"x\" header.from=sender.test"),
+            (
+                Res::TempError,
+                "dmarc=temperror reason=\"x\" header.from=sender.test",
+            ),
+            (
+                Res::PermError,
+                "dmarc=permerror reason=\"x\" header.from=sender.test",
+            ),
+            (Res::None, "dmarc=none reason=\"x\" header.from=sender.test"),
+        ] {
+            assert_eq!(
+                one(dmarc(r, "x")),
+                format!("Authentication-Results: mx.example.org;\r\n\t{want}\r\n")
+            );
+        }
+        for (r, want) in [
+            (Res::Pass, "arc=pass"),
+            (Res::Fail, "arc=fail reason=\"x\""),
+            (Res::TempError, "arc=temperror reason=\"x\""),
+            (Res::PermError, "arc=permerror reason=\"x\""),
+            (Res::None, "arc=none reason=\"x\""),
+        ] {
+            assert_eq!(
+                one(Verdict::new(Stage::Data, "arc", r, "x")),
+                format!("Authentication-Results: mx.example.org;\r\n\t{want}\r\n")
+            );
+        }
+        for (r, want) in [
+            (Res::Pass, "iprev=pass policy.iprev=192.0.2.1"),
+            (Res::Fail, "iprev=fail reason=\"x\" policy.iprev=192.0.2.1"),
+            (
+                Res::TempError,
+                "iprev=temperror reason=\"x\" policy.iprev=192.0.2.1",
+            ),
+            (
+                Res::PermError,
+                "iprev=permerror reason=\"x\" policy.iprev=192.0.2.1",
+            ),
+            (Res::None, "iprev=none reason=\"x\" policy.iprev=192.0.2.1"),
+        ] {
+            assert_eq!(
+                one(Verdict::new(Stage::Connect, "iprev", r, "x").prop("policy.iprev", "192.0.2.1")),
+                format!("Authentication-Results: mx.example.org;\r\n\t{want}\r\n")
+            );
+        }
+    }
+
+    #[test]
+    fn several_results_fold_and_lists_and_blocklists_are_left_out() {
+        let v = [
+            Verdict::new(Stage::Connect, "dnsbl", Res::Listed, "spam").prop("dns.zone", "bl.test"),
+            Verdict::new(Stage::Connect, "dnswl", Res::NotListed, "").prop("dns.zone", "wl.test"),
+            Verdict::new(Stage::Connect, "dnswl", Res::Listed, "trusted")
+                .prop("dns.zone", "wl.test")
+                .prop("policy.ip", "127.0.10.1"),
+            spf(Res::Pass, ""),
+            Verdict::new(Stage::Data, "policy", Res::Fail, "x"),
+        ];
+        assert_eq!(
+            render("mx.example.org", &v),
+            "Authentication-Results: mx.example.org;\r\n\tdnswl=pass reason=\"trusted\" dns.zone=wl.test policy.ip=127.0.10.1;\r\n\tspf=pass smtp.mailfrom=a@sender.test\r\n"
+        );
+        assert_eq!(
+            render("mx.example.org", &[]),
+            "Authentication-Results: mx.example.org; none\r\n"
+        );
+    }
+
+    #[test]
+    fn peer_text_cannot_break_out_of_the_header() {
+        let h = one(spf(Res::Fail, "evil\r\nX-Injected: yes \"q\" \\"));
+        assert_eq!(h.matches("\r\n").count(), 2, "{h:?}");
+        assert!(
+            h.contains(r#"reason="evil  X-Injected: yes \"q\" \\""#),
+            "{h}"
+        );
+        let v =
+            Verdict::new(Stage::Mail, "spf", Res::Pass, "").prop("smtp.mailfrom", "a b;c@x\r\ny");
+        let h = one(v);
+        assert!(h.contains("smtp.mailfrom=\"a b;c@x  y\""), "{h}");
+    }
+
+    #[test]
+    fn forged_results_with_our_id_are_removed_others_kept() {
+        let msg = b"Authentication-Results: MX.example.org;\r\n\tspf=pass smtp.mailfrom=x@y\r\n\
+Authentication-Results: other.example; dkim=pass\r\n\
+authentication-results:mx.example.org; dmarc=pass\r\n\
+Subject: hi\r\n\
+\r\n\
+Authentication-Results: mx.example.org; body line stays\r\n";
+        let out = strip_ours(msg, "mx.example.org");
+        assert_eq!(
+            &out[..],
+            &b"Authentication-Results: other.example; dkim=pass\r\n\
+Subject: hi\r\n\
+\r\n\
+Authentication-Results: mx.example.org; body line stays\r\n"[..]
+        );
+        let clean = b"Subject: x\r\n\r\nbody\r\n";
+        assert!(matches!(
+            strip_ours(clean, "mx.example.org"),
+            Cow::Borrowed(_)
+        ));
+        // A prefix of our id is someone else's.
+        let other = b"Authentication-Results: mx.example.org.evil; spf=pass\r\n\r\n";
+        assert!(matches!(
+            strip_ours(other, "mx.example.org"),
+            Cow::Borrowed(_)
+        ));
+    }
+}

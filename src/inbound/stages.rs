@@ -1,0 +1,397 @@
+//! The stages that ask DNS: connect (lists, iprev), MAIL (SPF) and end of data (DKIM, ARC,
+//! DMARC), each mapping mail-auth's outputs to [`Verdict`]s with the configured action.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use hickory_resolver::TokioResolver;
+use mail_auth::common::cache::NoCache;
+use mail_auth::{
+    AuthenticatedMessage, DkimResult, DmarcResult, IprevResult, MessageAuthenticator, Parameters,
+    SpfOutput, SpfResult,
+};
+
+use super::cache::{DnsCache, TtlCache};
+use super::policy::{self, Policy, Requested};
+use super::{Action, Decision, Envelope, Report, Res, Stage, Verdict};
+use crate::dns::dnsbl::{self, Answer};
+
+/// Runs the stages with one resolver and one cache (both shared across messages).
+#[derive(Clone)]
+pub struct Checker {
+    auth: MessageAuthenticator,
+    cache: Arc<DnsCache>,
+}
+
+type Cached<'x, P> = Parameters<
+    'x,
+    P,
+    TtlCache<Box<str>, mail_auth::Txt>,
+    TtlCache<Box<str>, mail_auth::RecordSet<mail_auth::MX>>,
+    TtlCache<Box<str>, mail_auth::RecordSet<std::net::Ipv4Addr>>,
+    TtlCache<Box<str>, mail_auth::RecordSet<std::net::Ipv6Addr>>,
+    TtlCache<IpAddr, mail_auth::RecordSet<Box<str>>>,
+>;
+
+/// What the MAIL stage hands on to DMARC.
+pub struct MailStage {
+    pub verdicts: Vec<Verdict>,
+    spf: SpfOutput,
+    mail_from_domain: String,
+}
+
+impl Checker {
+    pub fn new(resolver: TokioResolver) -> Checker {
+        Checker {
+            auth: MessageAuthenticator(resolver),
+            cache: Arc::new(DnsCache::default()),
+        }
+    }
+
+    fn resolver(&self) -> &TokioResolver {
+        &self.auth.0
+    }
+
+    fn params<'x, P>(&'x self, p: P) -> Cached<'x, P> {
+        let c = &self.cache;
+        let base: Parameters<
+            'x,
+            P,
+            NoCache<_, _>,
+            NoCache<_, _>,
+            NoCache<_, _>,
+            NoCache<_, _>,
+            NoCache<_, _>,
+        > = Parameters::new(p);
+        base.with_txt_cache(&c.txt)
+            .with_mx_cache(&c.mx)
+            .with_ipv4_cache(&c.ipv4)
+            .with_ipv6_cache(&c.ipv6)
+            .with_ptr_cache(&c.ptr)
+    }
+
+    /// The whole pipeline on one message, as `check message` runs it. `sample` (0-99) is
+    /// the DMARC `pct` draw.
+    pub async fn check(
+        &self,
+        policy: &Policy,
+        env: &Envelope,
+        message: &[u8],
+        sample: u8,
+    ) -> Report {
+        let mut verdicts = self.connect(policy, env.ip).await;
+        let mail = self.mail(policy, env).await;
+        verdicts.extend(mail.verdicts.iter().cloned());
+        verdicts.extend(self.data(policy, &mail, message, sample).await);
+        let decision: Decision = super::decide(policy, env.ip, &verdicts);
+        let authentication_results = super::results::render(&policy.hostname, &verdicts);
+        Report {
+            verdicts,
+            decision,
+            authentication_results,
+        }
+    }
+
+    /// Connect: allowlists, blocklists (with each list's return codes) and iprev.
+    pub async fn connect(&self, policy: &Policy, ip: IpAddr) -> Vec<Verdict> {
+        let mut out = Vec::new();
+        let iprev = self.auth.verify_iprev(self.params(ip)).await;
+        let names = iprev
+            .ptr
+            .as_ref()
+            .map(|p| {
+                p.iter()
+                    .map(|n| n.trim_end_matches('.'))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let (res, reason) = match &iprev.result {
+            IprevResult::Pass => (Res::Pass, names.clone()),
+            IprevResult::Fail(e) => (Res::Fail, format!("{names}: {e}")),
+            IprevResult::TempError(e) => (Res::TempError, e.to_string()),
+            IprevResult::PermError(e) => (Res::PermError, e.to_string()),
+            IprevResult::None => (Res::None, "no PTR record".into()),
+        };
+        out.push(
+            Verdict::new(Stage::Connect, "iprev", res, reason).prop("policy.iprev", ip.to_string()),
+        );
+        for (zones, method) in [
+            (&policy.dnswl_zones, "dnswl"),
+            (&policy.dnsbl_zones, "dnsbl"),
+        ] {
+            for zone in zones {
+                let v = match dnsbl::lookup(self.resolver(), ip, zone).await {
+                    Answer::Listed { codes, meaning } => {
+                        let v = Verdict::new(Stage::Connect, method, Res::Listed, meaning)
+                            .prop("dns.zone", zone.clone())
+                            .prop("policy.ip", codes.join(","));
+                        if method == "dnsbl" {
+                            v.action(policy.dnsbl_action)
+                        } else {
+                            v
+                        }
+                    }
+                    Answer::NotListed => Verdict::new(Stage::Connect, method, Res::NotListed, "")
+                        .prop("dns.zone", zone.clone()),
+                    Answer::Error { reason } => {
+                        Verdict::new(Stage::Connect, method, Res::TempError, reason)
+                            .prop("dns.zone", zone.clone())
+                    }
+                };
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// MAIL: SPF for the HELO and MAIL FROM identities (RFC 7208 §2.3, §2.4).
+    pub async fn mail(&self, policy: &Policy, env: &Envelope) -> MailStage {
+        let helo = env.helo.trim_end_matches('.');
+        let host = policy.hostname.as_str();
+        let helo_spf = self
+            .auth
+            .verify_spf(
+                self.params(mail_auth::spf::verify::SpfParameters::verify_ehlo(
+                    env.ip, helo, host,
+                )),
+            )
+            .await;
+        // The null sender is checked as postmaster@HELO (RFC 7208 §2.4).
+        let sender = if env.mail_from.is_empty() {
+            format!("postmaster@{helo}")
+        } else {
+            env.mail_from.clone()
+        };
+        let spf = self
+            .auth
+            .verify_spf(
+                self.params(mail_auth::spf::verify::SpfParameters::verify_mail_from(
+                    env.ip, helo, host, &sender,
+                )),
+            )
+            .await;
+        let mail_from_domain = sender
+            .rsplit_once('@')
+            .map_or(helo, |(_, d)| d)
+            .to_ascii_lowercase();
+        let helo_v = spf_verdict(env.ip, &helo_spf, Action::Accept).prop("smtp.helo", helo);
+        let spf_fail = policy.spf_fail;
+        let from_v = spf_verdict(env.ip, &spf, spf_fail).prop("smtp.mailfrom", sender.clone());
+        MailStage {
+            verdicts: vec![from_v, helo_v],
+            spf,
+            mail_from_domain,
+        }
+    }
+
+    /// End of data: every DKIM signature, ARC, then DMARC and the own-domain rule.
+    pub async fn data(
+        &self,
+        policy: &Policy,
+        mail: &MailStage,
+        message: &[u8],
+        sample: u8,
+    ) -> Vec<Verdict> {
+        let Some(msg) = AuthenticatedMessage::parse(message) else {
+            return vec![
+                Verdict::new(
+                    Stage::Data,
+                    "dkim",
+                    Res::PermError,
+                    "the message has no header section",
+                )
+                .action(Action::Reject),
+            ];
+        };
+        let mut out = Vec::new();
+        let dkim = self.auth.verify_dkim(self.params(&msg)).await;
+        for o in &dkim {
+            let (res, reason) = dkim_result(o.result());
+            let mut v = Verdict::new(Stage::Data, "dkim", res, reason);
+            if let Some(sig) = o.signature() {
+                let b = base64_prefix(&sig.b);
+                v = v
+                    .prop("header.d", sig.d.clone())
+                    .prop("header.s", sig.s.clone())
+                    .prop("header.b", b);
+            }
+            out.push(v);
+        }
+        if dkim.is_empty() {
+            out.push(Verdict::new(
+                Stage::Data,
+                "dkim",
+                Res::None,
+                "no DKIM-Signature",
+            ));
+        }
+        let arc = self.auth.verify_arc(self.params(&msg)).await;
+        let (res, reason) = dkim_result(arc.result());
+        let reason = if res == Res::None {
+            "no ARC set".to_string()
+        } else {
+            reason
+        };
+        out.push(Verdict::new(Stage::Data, "arc", res, reason));
+
+        let dmarc = self
+            .auth
+            .verify_dmarc(self.params(mail_auth::dmarc::verify::DmarcParameters::new(
+                &msg,
+                &dkim,
+                &mail.mail_from_domain,
+                &mail.spf,
+            )))
+            .await;
+        let from_domain = msg
+            .from
+            .first()
+            .and_then(|f| f.rsplit_once('@'))
+            .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+            .unwrap_or_default();
+        let (mut res, mut reason) = match dmarc.result() {
+            DmarcResult::Pass => (Res::Pass, String::new()),
+            DmarcResult::Fail(e) => (Res::Fail, e.to_string()),
+            DmarcResult::TempError(e) => (Res::TempError, e.to_string()),
+            DmarcResult::PermError(e) => (Res::PermError, e.to_string()),
+            DmarcResult::None => (Res::None, "no DMARC record".into()),
+        };
+        let requested = match dmarc.policy() {
+            mail_auth::dmarc::Policy::Reject => Requested::Reject,
+            mail_auth::dmarc::Policy::Quarantine => Requested::Quarantine,
+            _ => Requested::None,
+        };
+        let own = policy.own_domain(&from_domain).map(str::to_string);
+        // Our own domain without a DMARC record: apply relaxed alignment ourselves.
+        if own.is_some() && res == Res::None {
+            let dkim_ok = dkim.iter().any(|o| {
+                *o.result() == DkimResult::Pass
+                    && o.signature()
+                        .is_some_and(|s| policy::aligned(&s.d, &from_domain))
+            });
+            let spf_ok = mail.spf.result() == SpfResult::Pass
+                && policy::aligned(&mail.mail_from_domain, &from_domain);
+            if dkim_ok || spf_ok {
+                (res, reason) = (Res::Pass, "aligned (our domain, no record)".into());
+            }
+        }
+        let pct = if res == Res::Fail && requested != Requested::None {
+            self.pct(&from_domain).await
+        } else {
+            100
+        };
+        let (action, why) = policy::dmarc_action(policy, res, requested, pct, sample);
+        if !why.is_empty() {
+            reason = if reason.is_empty() {
+                why
+            } else {
+                format!("{why}: {reason}")
+            };
+        }
+        if from_domain.is_empty() {
+            reason = "no From: address".into();
+        }
+        out.push(
+            Verdict::new(Stage::Data, "dmarc", res, reason)
+                .prop("header.from", from_domain.clone())
+                .action(action),
+        );
+        if let Some(own) = own
+            && let Some((a, why)) = policy::own_domain_action(&own, res)
+        {
+            out.push(Verdict::new(Stage::Data, "policy", Res::Fail, why).action(a));
+        }
+        out
+    }
+
+    /// The `pct` of the DMARC record that applies to `domain`: its own, else the nearest
+    /// parent's (RFC 7489 §6.6.3 without the public suffix list; parents stop at two labels).
+    async fn pct(&self, domain: &str) -> u8 {
+        let mut d = domain.trim_end_matches('.');
+        loop {
+            let name = format!("_dmarc.{d}.");
+            if let Ok(l) = self.resolver().txt_lookup(name).await {
+                for r in l.answers() {
+                    if let hickory_resolver::proto::rr::RData::TXT(t) = &r.data {
+                        let text: String = t
+                            .txt_data
+                            .iter()
+                            .map(|s| String::from_utf8_lossy(s).into_owned())
+                            .collect();
+                        if text
+                            .trim_start()
+                            .to_ascii_lowercase()
+                            .starts_with("v=dmarc1")
+                        {
+                            return policy::parse_pct(&text);
+                        }
+                    }
+                }
+            }
+            match d.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => d = parent,
+                _ => return 100,
+            }
+        }
+    }
+}
+
+fn spf_verdict(ip: IpAddr, o: &SpfOutput, on_fail: Action) -> Verdict {
+    let d = o.domain();
+    let (res, reason, action) = match o.result() {
+        SpfResult::Pass => (Res::Pass, format!("{ip} is allowed by {d}"), Action::Accept),
+        SpfResult::Fail => (
+            Res::Fail,
+            match o.explanation() {
+                Some(x) => format!("{ip} is not allowed by {d}: {x}"),
+                None => format!("{ip} is not allowed by {d}"),
+            },
+            on_fail,
+        ),
+        SpfResult::SoftFail => (
+            Res::SoftFail,
+            format!("{ip} is probably not allowed by {d} (~all)"),
+            Action::Accept,
+        ),
+        SpfResult::Neutral => (
+            Res::Neutral,
+            format!("{d} makes no statement about {ip}"),
+            Action::Accept,
+        ),
+        SpfResult::TempError => (
+            Res::TempError,
+            format!("DNS error looking up {d}'s SPF record"),
+            Action::Accept,
+        ),
+        SpfResult::PermError => (
+            Res::PermError,
+            format!("{d}'s SPF record is broken"),
+            Action::Accept,
+        ),
+        SpfResult::None => (
+            Res::None,
+            format!("{d} publishes no SPF record"),
+            Action::Accept,
+        ),
+    };
+    Verdict::new(Stage::Mail, "spf", res, reason).action(action)
+}
+
+fn dkim_result(r: &DkimResult) -> (Res, String) {
+    match r {
+        DkimResult::Pass => (Res::Pass, String::new()),
+        DkimResult::Neutral(e) => (Res::Neutral, e.to_string()),
+        DkimResult::Fail(e) => (Res::Fail, e.to_string()),
+        DkimResult::PermError(e) => (Res::PermError, e.to_string()),
+        DkimResult::TempError(e) => (Res::TempError, e.to_string()),
+        DkimResult::None => (Res::None, String::new()),
+    }
+}
+
+/// The first 8 characters of a signature's base64, to tell signatures apart (RFC 6008).
+fn base64_prefix(b: &[u8]) -> String {
+    use base64::Engine;
+    let s = base64::engine::general_purpose::STANDARD.encode(b);
+    s.chars().take(8).collect()
+}
