@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Dry runs of the inbound checks: what the server would decide about a message')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'DKIM signing keys: generate, show the record to publish, import')
             [CompletionResult]::new('autoconfig', 'autoconfig', [CompletionResultType]::ParameterValue, 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for mailctl')
@@ -1034,6 +1035,47 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;dns;help;help' {
             break
         }
+        'mailctl;check' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;check;message' {
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'The connecting client''s address')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'The name the client gave in EHLO/HELO')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The MAIL FROM address; an empty string or `<>` is the null sender')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Recipient(s) of the transaction')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
+            [CompletionResult]::new('--pct-sample', '--pct-sample', [CompletionResultType]::ParameterName, 'The DMARC pct draw (0-99) instead of a random one, to reproduce a decision')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mailctl;check;help' {
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;check;help;message' {
+            break
+        }
+        'mailctl;check;help;help' {
+            break
+        }
         'mailctl;dkim' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
@@ -1153,6 +1195,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Dry runs of the inbound checks: what the server would decide about a message')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'DKIM signing keys: generate, show the record to publish, import')
             [CompletionResult]::new('autoconfig', 'autoconfig', [CompletionResultType]::ParameterValue, 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for mailctl')
@@ -1372,6 +1415,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;dns;records' {
+            break
+        }
+        'mailctl;help;check' {
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted')
+            break
+        }
+        'mailctl;help;check;message' {
             break
         }
         'mailctl;help;dkim' {

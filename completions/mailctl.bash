@@ -25,6 +25,9 @@ _mailctl() {
             mailctl,ban)
                 cmd="mailctl__subcmd__ban"
                 ;;
+            mailctl,check)
+                cmd="mailctl__subcmd__check"
+                ;;
             mailctl,completions)
                 cmd="mailctl__subcmd__completions"
                 ;;
@@ -114,6 +117,18 @@ _mailctl() {
                 ;;
             mailctl__subcmd__ban__subcmd__help,remove)
                 cmd="mailctl__subcmd__ban__subcmd__help__subcmd__remove"
+                ;;
+            mailctl__subcmd__check,help)
+                cmd="mailctl__subcmd__check__subcmd__help"
+                ;;
+            mailctl__subcmd__check,message)
+                cmd="mailctl__subcmd__check__subcmd__message"
+                ;;
+            mailctl__subcmd__check__subcmd__help,help)
+                cmd="mailctl__subcmd__check__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__check__subcmd__help,message)
+                cmd="mailctl__subcmd__check__subcmd__help__subcmd__message"
                 ;;
             mailctl__subcmd__config,get)
                 cmd="mailctl__subcmd__config__subcmd__get"
@@ -262,6 +277,9 @@ _mailctl() {
             mailctl__subcmd__help,ban)
                 cmd="mailctl__subcmd__help__subcmd__ban"
                 ;;
+            mailctl__subcmd__help,check)
+                cmd="mailctl__subcmd__help__subcmd__check"
+                ;;
             mailctl__subcmd__help,completions)
                 cmd="mailctl__subcmd__help__subcmd__completions"
                 ;;
@@ -324,6 +342,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__ban,remove)
                 cmd="mailctl__subcmd__help__subcmd__ban__subcmd__remove"
+                ;;
+            mailctl__subcmd__help__subcmd__check,message)
+                cmd="mailctl__subcmd__help__subcmd__check__subcmd__message"
                 ;;
             mailctl__subcmd__help__subcmd__config,get)
                 cmd="mailctl__subcmd__help__subcmd__config__subcmd__get"
@@ -605,7 +626,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test maildir dns dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +906,108 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__check)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help message help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__check__subcmd__help)
+            opts="message help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__check__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__check__subcmd__help__subcmd__message)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__check__subcmd__message)
+            opts="-q -v -h --ip --helo --from --to --nameserver --pct-sample --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pct-sample)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1771,7 +1894,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status domain user alias config queue sendmail install-links serve ban test maildir dns dkim autoconfig completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1883,6 +2006,34 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__ban__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__check)
+            opts="message"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__check__subcmd__message)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
+            cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
@@ -914,6 +915,42 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;dns;help;help'= {
         }
+        &'mailctl;check'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand message 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;check;message'= {
+            cand --ip 'The connecting client''s address'
+            cand --helo 'The name the client gave in EHLO/HELO'
+            cand --from 'The MAIL FROM address; an empty string or `<>` is the null sender'
+            cand --to 'Recipient(s) of the transaction'
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
+            cand --pct-sample 'The DMARC pct draw (0-99) instead of a random one, to reproduce a decision'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mailctl;check;help'= {
+            cand message 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;check;help;message'= {
+        }
+        &'mailctl;check;help;help'= {
+        }
         &'mailctl;dkim'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -1021,6 +1058,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
+            cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
@@ -1183,6 +1221,11 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;dns;bl'= {
         }
         &'mailctl;help;dns;records'= {
+        }
+        &'mailctl;help;check'= {
+            cand message 'Run the inbound pipeline (DNSBL, SPF, DKIM, DMARC, ARC) on a message without delivering it; print each stage''s verdict and the decision. Exit 1 unless accepted'
+        }
+        &'mailctl;help;check;message'= {
         }
         &'mailctl;help;dkim'= {
             cand generate 'Make a signing key for DOMAIN and print the TXT record to publish'

@@ -134,6 +134,19 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "mailctl check message",
+        &[
+            (
+                "What the server would do with a message from 192.0.2.7",
+                "mailctl check message msg.eml --ip 192.0.2.7 --helo mail.sender.example --from alice@sender.example --to bob@example.org",
+            ),
+            (
+                "The same against a given resolver, as JSON",
+                "mailctl --json check message msg.eml --ip 192.0.2.7 --helo mail.sender.example --from alice@sender.example --to bob@example.org --nameserver 127.0.0.1:53",
+            ),
+        ],
+    ),
+    (
         "mailctl dns records",
         &[("The records to publish", "mailctl dns records example.org")],
     ),

@@ -7,6 +7,7 @@
 mod alias;
 mod autoconfig;
 mod ban;
+mod check;
 mod config;
 mod dkim;
 pub mod dns;
@@ -109,6 +110,9 @@ pub enum Command {
     /// publish.
     #[command(subcommand)]
     Dns(dns::Cmd),
+    /// Dry runs of the inbound checks: what the server would decide about a message.
+    #[command(subcommand)]
+    Check(check::Cmd),
     /// DKIM signing keys: generate, show the record to publish, import.
     #[command(subcommand)]
     Dkim(dkim::Cmd),
@@ -279,6 +283,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
+        Command::Check(c) => check::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
         Command::Maildir(c) => {
             let touched = c.writes_into(ctx);

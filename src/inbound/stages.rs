@@ -381,6 +381,11 @@ fn spf_verdict(ip: IpAddr, o: &SpfOutput, on_fail: Action) -> Verdict {
 fn dkim_result(r: &DkimResult) -> (Res, String) {
     match r {
         DkimResult::Pass => (Res::Pass, String::new()),
+        // mail-auth calls a body hash mismatch neutral; it is a verification failure
+        // (RFC 6376 §6.1.3: PERMFAIL), so `fail` in RFC 8601's terms.
+        DkimResult::Neutral(
+            e @ mail_auth::Error::Dkim(mail_auth::dkim::DkimError::FailedBodyHashMatch),
+        ) => (Res::Fail, e.to_string()),
         DkimResult::Neutral(e) => (Res::Neutral, e.to_string()),
         DkimResult::Fail(e) => (Res::Fail, e.to_string()),
         DkimResult::PermError(e) => (Res::PermError, e.to_string()),

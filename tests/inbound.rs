@@ -1,0 +1,407 @@
+//! The inbound pipeline through `mailctl check message`, against a real DNS server on
+//! loopback (hickory-server) serving SPF, DKIM and DMARC records, with messages signed by
+//! test keys: pass, fail, temperror and permerror for each method, the decision and its
+//! exit status, DNSBL return codes and the own-domain rule.
+
+#[path = "outbound/dns.rs"]
+#[allow(dead_code)]
+mod dns;
+
+#[path = "common/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+
+use std::path::Path;
+
+use mailctl::core::Domain;
+use mailctl::dns::dkim::{Algorithm, generate};
+use serde_json::Value;
+
+use cli::{mailctl, ok};
+
+/// A signing key for `domain` under selector `sel`: (PEM, TXT record value).
+fn key(dir: &Path, domain: &str) -> (String, String) {
+    let k = generate(
+        dir,
+        &Domain::parse(domain).unwrap(),
+        "sel",
+        Algorithm::Ed25519,
+        false,
+    )
+    .unwrap();
+    (std::fs::read_to_string(&k.path).unwrap(), k.record_value())
+}
+
+fn message(from: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: <{from}>\r\nTo: <bob@ours.test>\r\nSubject: test\r\nDate: Sun, 06 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@x>\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn signed(pem: &str, domain: &str, msg: &[u8]) -> Vec<u8> {
+    let h = mailctl::smtp::outbound::dkim::sign(pem, domain, "sel", msg).unwrap();
+    [h.as_bytes(), msg].concat()
+}
+
+struct World {
+    dns: dns::DnsServer,
+    data: tempfile::TempDir,
+    keys: tempfile::TempDir,
+    good_pem: String,
+    perm_pem: String,
+    temp_pem: String,
+}
+
+/// The zones: good.test (everything right, p=reject), quar.test (p=quarantine, SPF
+/// elsewhere), pct.test (p=reject pct=50), perm.test (broken SPF and DKIM records),
+/// ours.test (a domain served here), a blocklist, the reverse zone and the parent `test`
+/// zone (so DMARC's tree walk gets NXDOMAIN). tempfail.example is not served: REFUSED.
+fn world() -> World {
+    let keys = tempfile::tempdir().unwrap();
+    let (good_pem, good_rec) = key(keys.path(), "good.test");
+    let (perm_pem, _) = key(keys.path(), "perm.test");
+    let (temp_pem, _) = key(keys.path(), "tempfail.example");
+    let good = format!(
+        "@ IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.66 -all\"\nmail IN A 192.0.2.7\nsel._domainkey IN TXT \"{good_rec}\"\n_dmarc IN TXT \"v=DMARC1; p=reject\"\n"
+    );
+    let dns = dns::DnsServer::start(&[
+        ("test", ""),
+        ("good.test", &good),
+        (
+            "quar.test",
+            "@ IN TXT \"v=spf1 ip4:198.51.100.1 -all\"\n_dmarc IN TXT \"v=DMARC1; p=quarantine\"\n",
+        ),
+        (
+            "pct.test",
+            "@ IN TXT \"v=spf1 ip4:198.51.100.1 -all\"\n_dmarc IN TXT \"v=DMARC1; p=reject; pct=50\"\n",
+        ),
+        (
+            "perm.test",
+            "@ IN TXT \"v=spf1 ip4:not-an-address -all\"\nsel._domainkey IN TXT \"v=DKIM1; k=ed25519; p=@@@notbase64@@@\"\n",
+        ),
+        (
+            "ours.test",
+            "@ IN TXT \"v=spf1 ip4:203.0.113.5 -all\"\n_dmarc IN TXT \"v=DMARC1; p=quarantine\"\n",
+        ),
+        (
+            "bl.test",
+            "66.2.0.192 IN A 127.0.0.2\n66.2.0.192 IN TXT \"listed for testing\"\n8.2.0.192 IN A 127.255.255.254\n",
+        ),
+        ("2.0.192.in-addr.arpa", "7 IN PTR mail.good.test.\n"),
+    ]);
+    let data = tempfile::tempdir().unwrap();
+    let p = data.path();
+    ok(p, &["domain", "add", "ours.test"]);
+    ok(p, &["config", "set", "hostname", "mx.ours.test"]);
+    ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
+    World {
+        dns,
+        data,
+        keys,
+        good_pem,
+        perm_pem,
+        temp_pem,
+    }
+}
+
+impl World {
+    /// `check message` with --json: (exit code, document).
+    fn check(&self, msg: &[u8], ip: &str, from: &str, extra: &[&str]) -> (i32, Value) {
+        let file = self.keys.path().join("msg.eml");
+        std::fs::write(&file, msg).unwrap();
+        let ns = self.dns.addr();
+        let helo = from.rsplit_once('@').map_or("helo.test", |(_, d)| d);
+        let mut args = vec![
+            "--json",
+            "check",
+            "message",
+            file.to_str().unwrap(),
+            "--ip",
+            ip,
+            "--helo",
+            helo,
+            "--from",
+            from,
+            "--to",
+            "bob@ours.test",
+            "--nameserver",
+            &ns,
+        ];
+        args.extend_from_slice(extra);
+        let o = mailctl(self.data.path(), &args);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}\n{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        (o.status.code().unwrap(), v)
+    }
+}
+
+/// The result of the first verdict of `method` (for spf: the MAIL FROM identity).
+fn result<'a>(v: &'a Value, method: &str) -> &'a str {
+    v["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| {
+            x["method"] == method
+                && (method != "spf"
+                    || x["props"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["name"] == "smtp.mailfrom"))
+        })
+        .unwrap_or_else(|| panic!("no {method} verdict in {v:#}"))["result"]
+        .as_str()
+        .unwrap()
+}
+
+fn ar(v: &Value) -> &str {
+    v["authentication_results"].as_str().unwrap()
+}
+
+#[test]
+fn authenticated_mail_passes_every_check_and_is_accepted() {
+    let w = world();
+    let msg = signed(
+        &w.good_pem,
+        "good.test",
+        &message("alice@good.test", "hello"),
+    );
+    let (code, v) = w.check(&msg, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["decision"], "accept");
+    for (m, want) in [
+        ("iprev", "pass"),
+        ("spf", "pass"),
+        ("dkim", "pass"),
+        ("dmarc", "pass"),
+        ("arc", "none"),
+    ] {
+        assert_eq!(result(&v, m), want, "{m}: {v:#}");
+    }
+    let h = ar(&v);
+    assert!(
+        h.starts_with("Authentication-Results: mx.ours.test;\r\n\t"),
+        "{h}"
+    );
+    for part in [
+        "iprev=pass policy.iprev=192.0.2.7",
+        "spf=pass smtp.mailfrom=alice@good.test",
+        "spf=pass smtp.helo=good.test",
+        "dkim=pass header.d=good.test header.s=sel header.b=",
+        "dmarc=pass header.from=good.test",
+    ] {
+        assert!(h.contains(part), "{part} missing from {h}");
+    }
+}
+
+#[test]
+fn forged_mail_for_a_reject_domain_fails_spf_dkim_dmarc_and_is_rejected() {
+    let w = world();
+    let mut msg = signed(
+        &w.good_pem,
+        "good.test",
+        &message("alice@good.test", "original"),
+    );
+    // Changing the body after signing breaks the body hash.
+    let n = msg.len();
+    msg.splice(n - 10.., b"tampered\r\n".iter().copied());
+    let (code, v) = w.check(&msg, "192.0.2.99", "alice@good.test", &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["decision"], "reject");
+    assert_eq!(result(&v, "spf"), "fail");
+    assert_eq!(result(&v, "dkim"), "fail");
+    assert_eq!(result(&v, "dmarc"), "fail");
+    assert!(v["reason"].as_str().unwrap().contains("p=reject"), "{v:#}");
+    // A changed signed header fails the signature itself.
+    let good = signed(&w.good_pem, "good.test", &message("alice@good.test", "x"));
+    let forged = String::from_utf8(good)
+        .unwrap()
+        .replace("Subject: test", "Subject: urgent");
+    let (_, v2) = w.check(forged.as_bytes(), "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(result(&v2, "dkim"), "fail", "{v2:#}");
+    let h = ar(&v);
+    assert!(h.contains("spf=fail reason=\"192.0.2.99 is not allowed by good.test\" smtp.mailfrom=alice@good.test"), "{h}");
+    assert!(h.contains("dkim=fail reason="), "{h}");
+    assert!(h.contains("dmarc=fail reason="), "{h}");
+}
+
+#[test]
+fn quarantine_goes_to_junk_and_pct_samples() {
+    let w = world();
+    let (code, v) = w.check(
+        &message("a@quar.test", "x"),
+        "192.0.2.99",
+        "a@quar.test",
+        &[],
+    );
+    assert_eq!((code, v["decision"].as_str()), (1, Some("junk")), "{v:#}");
+    assert_eq!(result(&v, "dkim"), "none");
+    // pct=50: a draw inside the sample gets p=reject, one outside gets quarantine.
+    let msg = message("a@pct.test", "x");
+    let (_, v) = w.check(&msg, "192.0.2.99", "a@pct.test", &["--pct-sample", "10"]);
+    assert_eq!(v["decision"], "reject", "{v:#}");
+    let (_, v) = w.check(&msg, "192.0.2.99", "a@pct.test", &["--pct-sample", "70"]);
+    assert_eq!(v["decision"], "junk", "{v:#}");
+    // The administrator may choose to only tag.
+    ok(
+        w.data.path(),
+        &["config", "set", "inbound.dmarc_quarantine", "tag"],
+    );
+    let (code, v) = w.check(
+        &message("a@quar.test", "x"),
+        "192.0.2.99",
+        "a@quar.test",
+        &[],
+    );
+    assert_eq!((code, v["decision"].as_str()), (0, Some("accept")), "{v:#}");
+    assert!(ar(&v).contains("dmarc=fail"));
+}
+
+#[test]
+fn dns_errors_are_temperror_never_pass_or_fail() {
+    let w = world();
+    let msg = signed(
+        &w.temp_pem,
+        "tempfail.example",
+        &message("a@tempfail.example", "x"),
+    );
+    let (code, v) = w.check(&msg, "192.0.2.99", "a@tempfail.example", &[]);
+    for m in ["spf", "dkim", "dmarc"] {
+        assert_eq!(result(&v, m), "temperror", "{m}: {v:#}");
+    }
+    assert!(ar(&v).contains("dmarc=temperror"), "{}", ar(&v));
+    // Default: accepted with the temperror noted; configured: the sender retries later.
+    assert_eq!((code, v["decision"].as_str()), (0, Some("accept")), "{v:#}");
+    ok(
+        w.data.path(),
+        &["config", "set", "inbound.temperror", "tempfail"],
+    );
+    let (code, v) = w.check(&msg, "192.0.2.99", "a@tempfail.example", &[]);
+    assert_eq!(
+        (code, v["decision"].as_str()),
+        (1, Some("tempfail")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn broken_records_are_permerror() {
+    let w = world();
+    let msg = signed(&w.perm_pem, "perm.test", &message("a@perm.test", "x"));
+    let (code, v) = w.check(&msg, "192.0.2.99", "a@perm.test", &[]);
+    assert_eq!(result(&v, "spf"), "permerror", "{v:#}");
+    assert_eq!(result(&v, "dkim"), "permerror", "{v:#}");
+    // No DMARC record at all is none, not an error.
+    assert_eq!(result(&v, "dmarc"), "none", "{v:#}");
+    assert!(ar(&v).contains("spf=permerror"), "{}", ar(&v));
+    assert!(ar(&v).contains("dkim=permerror"), "{}", ar(&v));
+    assert_eq!(code, 0, "nothing asks for an action: {v:#}");
+}
+
+#[test]
+fn our_own_domain_in_from_is_refused_from_outside_unless_mynetworks() {
+    let w = world();
+    // The case of the issue: SPF -all and DMARC p=quarantine, and still refused, because
+    // the domain is ours.
+    let msg = message("boss@ours.test", "pay this invoice");
+    let (code, v) = w.check(&msg, "192.0.2.99", "boss@ours.test", &[]);
+    assert_eq!((code, v["decision"].as_str()), (1, Some("reject")), "{v:#}");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("our domain ours.test"),
+        "{v:#}"
+    );
+    // Spoofing the header only, with another envelope domain, is refused too.
+    let (_, v) = w.check(&msg, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(v["decision"], "reject", "{v:#}");
+    // The same from our own network is ours.
+    ok(
+        w.data.path(),
+        &["config", "set", "mynetworks", "192.0.2.0/24"],
+    );
+    let (code, v) = w.check(&msg, "192.0.2.99", "boss@ours.test", &[]);
+    assert_eq!((code, v["decision"].as_str()), (0, Some("accept")), "{v:#}");
+}
+
+#[test]
+fn blocklists_are_read_with_their_return_codes() {
+    let w = world();
+    let msg = signed(&w.good_pem, "good.test", &message("alice@good.test", "x"));
+    // 192.0.2.66 is listed (127.0.0.2): rejected although everything else passes.
+    let (code, v) = w.check(&msg, "192.0.2.66", "alice@good.test", &[]);
+    assert_eq!(result(&v, "dmarc"), "pass", "{v:#}");
+    assert_eq!((code, v["decision"].as_str()), (1, Some("reject")), "{v:#}");
+    assert_eq!(result(&v, "dnsbl"), "listed");
+    // 192.0.2.8 gets the list's "query refused" code: an error, not a listing.
+    let (_, v) = w.check(&msg, "192.0.2.8", "alice@good.test", &[]);
+    assert_eq!(result(&v, "dnsbl"), "temperror", "{v:#}");
+    assert_ne!(v["decision"], "reject", "{v:#}");
+    // `dns bl` reads the same table: a warning, not a failed check.
+    let ns = w.dns.addr();
+    let o = mailctl(
+        w.data.path(),
+        &["--json", "dns", "bl", "192.0.2.8", "--nameserver", &ns],
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{doc:#}");
+    assert_eq!(doc["findings"][0]["status"], "warn", "{doc:#}");
+    let o = mailctl(
+        w.data.path(),
+        &["--json", "dns", "bl", "192.0.2.66", "--nameserver", &ns],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn the_text_report_fits_80_columns_and_names_the_decision() {
+    let w = world();
+    let file = w.keys.path().join("lf.eml");
+    // LF line ends, as a mail client saves a message: read as CRLF.
+    std::fs::write(&file, "From: <a@quar.test>\nSubject: x\n\nbody\n").unwrap();
+    let ns = w.dns.addr();
+    let o = mailctl(
+        w.data.path(),
+        &[
+            "check",
+            "message",
+            file.to_str().unwrap(),
+            "--ip",
+            "192.0.2.99",
+            "--helo",
+            "quar.test",
+            "--from",
+            "<>",
+            "--to",
+            "bob@ours.test",
+            "--nameserver",
+            &ns,
+        ],
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("decision: junk"), "{text}");
+    assert!(
+        text.contains("smtp.mailfrom=postmaster@quar.test"),
+        "{text}"
+    );
+    let table: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
+    assert!(table[0].starts_with("STAGE"), "{text}");
+    for l in &table {
+        assert!(l.chars().count() <= 80, "too wide: {l}");
+    }
+    // Usage errors exit 2.
+    let o = mailctl(
+        w.data.path(),
+        &["check", "message", "x.eml", "--ip", "nope"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
