@@ -51,6 +51,7 @@ struct World {
     good_pem: String,
     perm_pem: String,
     temp_pem: String,
+    fwd_pem: String,
 }
 
 /// The zones: good.test (everything right, p=reject), quar.test (p=quarantine, SPF
@@ -63,8 +64,10 @@ fn world() -> World {
     let (perm_pem, _) = key(keys.path(), "perm.test");
     let (temp_pem, _) = key(keys.path(), "tempfail.example");
     let good = format!(
-        "@ IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.66 -all\"\nmail IN A 192.0.2.7\nsel._domainkey IN TXT \"{good_rec}\"\n_dmarc IN TXT \"v=DMARC1; p=reject\"\n"
+        "@ IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.66 -all\"\nmail IN A 192.0.2.7\nsel._domainkey IN TXT \"{good_rec}\"\n_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine\"\n"
     );
+    let (fwd_pem, fwd_rec) = key(keys.path(), "forwarder.test");
+    let fwd = format!("sel._domainkey IN TXT \"{fwd_rec}\"\n");
     let dns = dns::DnsServer::start(&[
         ("test", ""),
         ("good.test", &good),
@@ -78,7 +81,7 @@ fn world() -> World {
         ),
         (
             "perm.test",
-            "@ IN TXT \"v=spf1 ip4:not-an-address -all\"\nsel._domainkey IN TXT \"v=DKIM1; k=ed25519; p=@@@notbase64@@@\"\n",
+            "@ IN TXT \"v=spf1 ip4:not-an-address -all\"\nsel._domainkey IN TXT \"v=DKIM1; k=ed25519; p=@@@notbase64@@@\"\n_dmarc IN TXT \"v=DMARC1; p=bogus\"\n",
         ),
         (
             "ours.test",
@@ -88,6 +91,7 @@ fn world() -> World {
             "bl.test",
             "66.2.0.192 IN A 127.0.0.2\n66.2.0.192 IN TXT \"listed for testing\"\n8.2.0.192 IN A 127.255.255.254\n",
         ),
+        ("forwarder.test", &fwd),
         ("2.0.192.in-addr.arpa", "7 IN PTR mail.good.test.\n"),
     ]);
     let data = tempfile::tempdir().unwrap();
@@ -102,6 +106,7 @@ fn world() -> World {
         good_pem,
         perm_pem,
         temp_pem,
+        fwd_pem,
     }
 }
 
@@ -298,10 +303,21 @@ fn broken_records_are_permerror() {
     let (code, v) = w.check(&msg, "192.0.2.99", "a@perm.test", &[]);
     assert_eq!(result(&v, "spf"), "permerror", "{v:#}");
     assert_eq!(result(&v, "dkim"), "permerror", "{v:#}");
-    // No DMARC record at all is none, not an error.
-    assert_eq!(result(&v, "dmarc"), "none", "{v:#}");
+    assert_eq!(result(&v, "dmarc"), "permerror", "{v:#}");
     assert!(ar(&v).contains("spf=permerror"), "{}", ar(&v));
     assert!(ar(&v).contains("dkim=permerror"), "{}", ar(&v));
+    assert!(ar(&v).contains("dmarc=permerror"), "{}", ar(&v));
+    // A domain without any record is none everywhere, not an error.
+    let (code, v) = w.check(
+        &message("a@nothing.test", "x"),
+        "192.0.2.99",
+        "a@nothing.test",
+        &[],
+    );
+    for m in ["spf", "dkim", "dmarc"] {
+        assert_eq!(result(&v, m), "none", "{m}: {v:#}");
+    }
+    assert_eq!(code, 0, "{v:#}");
     assert_eq!(code, 0, "nothing asks for an action: {v:#}");
 }
 
@@ -404,4 +420,84 @@ fn the_text_report_fits_80_columns_and_names_the_decision() {
         &["check", "message", "x.eml", "--ip", "nope"],
     );
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// An ARC set (RFC 8617) added by forwarder.test over `msg`, as a mailing list would.
+fn arc_sealed(pem: &str, domain: &str, msg: &[u8]) -> Vec<u8> {
+    use mail_auth::common::crypto::Ed25519Key;
+    use mail_auth::common::headers::HeaderWriter;
+    use rustls_pki_types::PrivateKeyDer;
+    use rustls_pki_types::pem::PemObject;
+    let der = PrivateKeyDer::from_pem_slice(pem.as_bytes()).unwrap();
+    let PrivateKeyDer::Pkcs8(p8) = der else {
+        panic!("not PKCS#8")
+    };
+    let key = Ed25519Key::from_pkcs8_maybe_unchecked_der(p8.secret_pkcs8_der()).unwrap();
+    let parsed = mail_auth::AuthenticatedMessage::parse(msg).unwrap();
+    let results = mail_auth::AuthenticationResults::new(domain);
+    let set = mail_auth::arc::ArcSealer::from_key(key)
+        .domain(domain)
+        .selector("sel")
+        .headers(["From", "To", "Subject", "DKIM-Signature"])
+        .seal(&parsed, &results, &mail_auth::ArcOutput::default())
+        .unwrap();
+    [
+        set.to_header().as_bytes(),
+        results.to_header().as_bytes(),
+        msg,
+    ]
+    .concat()
+}
+
+#[test]
+fn arc_sets_are_verified() {
+    let w = world();
+    let inner = signed(&w.good_pem, "good.test", &message("alice@good.test", "x"));
+    let sealed = arc_sealed(&w.fwd_pem, "forwarder.test", &inner);
+    let (_, v) = w.check(&sealed, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(result(&v, "arc"), "pass", "{v:#}");
+    assert!(ar(&v).contains("arc=pass"), "{}", ar(&v));
+    // Changed after sealing: the chain no longer verifies.
+    let broken = String::from_utf8(sealed.clone())
+        .unwrap()
+        .replace("Subject: test", "Subject: changed");
+    let (_, v) = w.check(broken.as_bytes(), "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(result(&v, "arc"), "fail", "{v:#}");
+    // Sealed by a domain whose key cannot be looked up, or whose key is broken.
+    let temp = arc_sealed(&w.temp_pem, "tempfail.example", &inner);
+    let (_, v) = w.check(&temp, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(result(&v, "arc"), "temperror", "{v:#}");
+    let perm = arc_sealed(&w.perm_pem, "perm.test", &inner);
+    let (_, v) = w.check(&perm, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(result(&v, "arc"), "permerror", "{v:#}");
+}
+
+#[test]
+fn every_dkim_signature_is_reported_and_subdomains_get_sp() {
+    let w = world();
+    // Two signatures: a valid one and one whose key record is broken.
+    let once = signed(&w.good_pem, "good.test", &message("alice@good.test", "x"));
+    let twice = signed(&w.perm_pem, "perm.test", &once);
+    let (code, v) = w.check(&twice, "192.0.2.7", "alice@good.test", &[]);
+    let dkim: Vec<&str> = v["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["method"] == "dkim")
+        .map(|x| x["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(dkim.len(), 2, "{v:#}");
+    assert!(
+        dkim.contains(&"pass") && dkim.contains(&"permerror"),
+        "{dkim:?}"
+    );
+    assert_eq!((code, result(&v, "dmarc")), (0, "pass"), "{v:#}");
+    // sub.good.test has no record of its own: good.test's sp=quarantine applies, not p=reject.
+    let (code, v) = w.check(
+        &message("a@sub.good.test", "x"),
+        "192.0.2.99",
+        "a@sub.good.test",
+        &[],
+    );
+    assert_eq!((code, v["decision"].as_str()), (1, Some("junk")), "{v:#}");
 }
