@@ -1,12 +1,10 @@
-//! `Authentication-Results:` (RFC 8601): rendering the verdicts under our authserv-id (the
-//! `hostname` setting), and removing headers from outside that claim that id (§5: a
-//! receiver must not trust, and should remove, results it did not produce).
+//! `Authentication-Results:` (RFC 8601): the verdicts rendered under our authserv-id (the
+//! `hostname` setting). Removing forged fields that claim our id (§5) is the SMTP header
+//! filter's job (`smtp::headers`), as the message streams into the spool.
 //!
 //! Methods written: iprev, spf (one entry per identity), dkim (one per signature, with
 //! `header.b` per RFC 6008), dmarc, arc, and dnswl (RFC 8904) when a list matched. DNSBL
 //! listings have no registered method and stay in the log and `check message` only.
-
-use std::borrow::Cow;
 
 use super::{Res, Verdict};
 
@@ -77,60 +75,6 @@ pub fn render(authserv_id: &str, verdicts: &[Verdict]) -> String {
         "Authentication-Results: {id};\r\n\t{}\r\n",
         parts.join(";\r\n\t")
     )
-}
-
-/// The authserv-id of an `Authentication-Results` field body: the first token, up to `;`,
-/// whitespace or a comment.
-fn authserv_id(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let t = text.trim_start();
-    let end = t
-        .find(|c: char| c == ';' || c == '(' || c.is_whitespace())
-        .unwrap_or(t.len());
-    t[..end].trim_matches('"').to_ascii_lowercase()
-}
-
-/// The message without the `Authentication-Results` fields that carry our authserv-id:
-/// those came from outside and would forge our verdicts. Other hosts' fields stay.
-pub fn strip_ours<'a>(message: &'a [u8], authserv_id_ours: &str) -> Cow<'a, [u8]> {
-    let ours = authserv_id_ours.to_ascii_lowercase();
-    let mut keep: Vec<(usize, usize)> = Vec::new();
-    let mut removed = false;
-    let mut pos = 0;
-    // Walk header fields: a field is a line plus its continuation lines (starting SP/HT).
-    while pos < message.len() {
-        let line_end = |from: usize| {
-            memchr::memchr(b'\n', &message[from..]).map_or(message.len(), |i| from + i + 1)
-        };
-        let first_end = line_end(pos);
-        let line = &message[pos..first_end];
-        if line == b"\r\n" || line == b"\n" {
-            break;
-        }
-        let mut end = first_end;
-        while end < message.len() && matches!(message[end], b' ' | b'\t') {
-            end = line_end(end);
-        }
-        let field = &message[pos..end];
-        let is_ours = field.len() > 23
-            && field[..23].eq_ignore_ascii_case(b"authentication-results:")
-            && authserv_id(&field[23..]) == ours;
-        if is_ours {
-            removed = true;
-        } else {
-            keep.push((pos, end));
-        }
-        pos = end;
-    }
-    if !removed {
-        return Cow::Borrowed(message);
-    }
-    let mut out = Vec::with_capacity(message.len());
-    for (a, b) in keep {
-        out.extend_from_slice(&message[a..b]);
-    }
-    out.extend_from_slice(&message[pos..]);
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -292,34 +236,5 @@ mod tests {
             Verdict::new(Stage::Mail, "spf", Res::Pass, "").prop("smtp.mailfrom", "a b;c@x\r\ny");
         let h = one(v);
         assert!(h.contains("smtp.mailfrom=\"a b;c@x  y\""), "{h}");
-    }
-
-    #[test]
-    fn forged_results_with_our_id_are_removed_others_kept() {
-        let msg = b"Authentication-Results: MX.example.org;\r\n\tspf=pass smtp.mailfrom=x@y\r\n\
-Authentication-Results: other.example; dkim=pass\r\n\
-authentication-results:mx.example.org; dmarc=pass\r\n\
-Subject: hi\r\n\
-\r\n\
-Authentication-Results: mx.example.org; body line stays\r\n";
-        let out = strip_ours(msg, "mx.example.org");
-        assert_eq!(
-            &out[..],
-            &b"Authentication-Results: other.example; dkim=pass\r\n\
-Subject: hi\r\n\
-\r\n\
-Authentication-Results: mx.example.org; body line stays\r\n"[..]
-        );
-        let clean = b"Subject: x\r\n\r\nbody\r\n";
-        assert!(matches!(
-            strip_ours(clean, "mx.example.org"),
-            Cow::Borrowed(_)
-        ));
-        // A prefix of our id is someone else's.
-        let other = b"Authentication-Results: mx.example.org.evil; spf=pass\r\n\r\n";
-        assert!(matches!(
-            strip_ours(other, "mx.example.org"),
-            Cow::Borrowed(_)
-        ));
     }
 }
