@@ -11,6 +11,10 @@ mod dns;
 #[allow(dead_code)]
 mod cli;
 
+#[path = "common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
+
 use std::path::Path;
 
 use mailctl::core::Domain;
@@ -64,7 +68,7 @@ fn world() -> World {
     let (perm_pem, _) = key(keys.path(), "perm.test");
     let (temp_pem, _) = key(keys.path(), "tempfail.example");
     let good = format!(
-        "@ IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.66 -all\"\nmail IN A 192.0.2.7\nsel._domainkey IN TXT \"{good_rec}\"\n_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine\"\n"
+        "@ IN TXT \"v=spf1 ip4:192.0.2.7 ip4:192.0.2.66 ip4:127.0.0.1 -all\"\nmail IN A 192.0.2.7\nsel._domainkey IN TXT \"{good_rec}\"\n_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine\"\n"
     );
     let (fwd_pem, fwd_rec) = key(keys.path(), "forwarder.test");
     let fwd = format!("sel._domainkey IN TXT \"{fwd_rec}\"\n");
@@ -500,4 +504,154 @@ fn every_dkim_signature_is_reported_and_subdomains_get_sp() {
         &[],
     );
     assert_eq!((code, v["decision"].as_str()), (1, Some("junk")), "{v:#}");
+}
+
+/// `user add ADDR --password-stdin` with `password`.
+fn add_user(dir: &Path, addr: &str, password: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(cli::BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["user", "add", addr, "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// The messages in bob@ours.test's inbox, waiting (bounded) until there are `n`.
+fn inbox(dir: &Path, n: usize) -> Vec<String> {
+    let md = dir.join("mail/ours.test/bob");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            for e in std::fs::read_dir(md.join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                out.push(String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned());
+            }
+        }
+        if out.len() >= n || std::time::Instant::now() > deadline {
+            return out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_mx_refuses_spoofs_at_data_and_stamps_authentication_results() {
+    let w = world();
+    let p = w.data.path();
+    let password = "a long test passphrase 42";
+    add_user(p, "bob@ours.test", password);
+    let ns = w.dns.addr();
+    ok(p, &["config", "set", "server.user", ""]);
+    ok(p, &["config", "set", "dns.nameserver", &ns]);
+    ok(p, &["config", "set", "inbound.checks", "true"]);
+    mailctl::net::tls::write_self_signed(
+        &["localhost".into()],
+        &p.join("tls/cert.pem"),
+        &p.join("tls/key.pem"),
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(cli::BIN);
+    cmd.arg("--data-dir").arg(p).args([
+        "serve",
+        "smtp",
+        "--allow-root",
+        "--listen",
+        "smtp=127.0.0.1:0",
+        "--listen",
+        "submission=127.0.0.1:0",
+        "--listen",
+        "submissions=127.0.0.1:0",
+    ]);
+    let srv = serve::Serve::spawn(cmd, 3);
+    let port = |name: &str| srv.addr(name).rsplit(':').next().unwrap().to_string();
+    // Signed by good.test, whose SPF allows 127.0.0.1, carrying a forged verdict in our name.
+    let good = signed(
+        &w.good_pem,
+        "good.test",
+        &message("alice@good.test", "signed-token"),
+    );
+    let forged = [
+        &b"Authentication-Results: mx.ours.test; dmarc=pass header.from=anything\r\n"[..],
+        &good,
+    ]
+    .concat();
+    let good_file = w.keys.path().join("good.eml");
+    std::fs::write(&good_file, &forged).unwrap();
+    let script = format!(
+        r#"
+import smtplib, ssl
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = smtplib.SMTP("127.0.0.1", {mx}, timeout=20)
+s.ehlo("mail.good.test")
+print("good", s.sendmail("alice@good.test", ["bob@ours.test"], open("{good}", "rb").read()))
+try:
+    s.sendmail("boss@ours.test", ["bob@ours.test"], b"From: Boss <boss@ours.test>\r\nSubject: pay\r\n\r\nspoof-token\r\n")
+    print("spoof accepted")
+except smtplib.SMTPDataError as e:
+    print("spoof", e.smtp_code, e.smtp_error.decode())
+s.quit()
+s = smtplib.SMTP("127.0.0.1", {sub}, timeout=20)
+s.starttls(context=ctx)
+s.login("bob@ours.test", "{password}")
+print("submission", s.sendmail("bob@ours.test", ["bob@ours.test"], b"From: bob@ours.test\r\nSubject: note\r\n\r\nsubmitted-token\r\n"))
+s.quit()
+"#,
+        mx = port("smtp"),
+        sub = port("submission"),
+        good = good_file.display(),
+    );
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}\n{}", srv.log());
+    assert!(text.contains("good {}"), "{text}");
+    assert!(
+        text.contains(
+            "spoof 550 5.7.1 Message refused: policy fail: From: claims our domain ours.test"
+        ),
+        "{text}"
+    );
+    // Submission is never checked: the same kind of message from a user goes through.
+    assert!(text.contains("submission {}"), "{text}");
+    let msgs = inbox(p, 2);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    let good = msgs.iter().find(|m| m.contains("signed-token")).unwrap();
+    assert_eq!(good.matches("Authentication-Results:").count(), 1, "{good}");
+    assert!(
+        !good.contains("header.from=anything"),
+        "the forged verdict stays out: {good}"
+    );
+    for part in [
+        "Authentication-Results: mx.ours.test;\r\n",
+        "spf=pass smtp.mailfrom=alice@good.test",
+        "dkim=pass header.d=good.test",
+        "dmarc=pass header.from=good.test",
+    ] {
+        assert!(good.contains(part), "{part} missing: {good}");
+    }
+    // Ours comes before the message's own header (and before our Received:).
+    assert!(good.find("Authentication-Results").unwrap() < good.find("Received:").unwrap());
+    let submitted = msgs.iter().find(|m| m.contains("submitted-token")).unwrap();
+    assert!(!submitted.contains("Authentication-Results"), "{submitted}");
+    // One log line per message says why.
+    let log = srv.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("inbound") && l.contains("reject") && l.contains("dmarc=")),
+        "{log}"
+    );
+    srv.stop();
 }

@@ -188,6 +188,48 @@ pub struct Report {
     pub authentication_results: String,
 }
 
+/// The pipeline as the SMTP server holds it (setting `inbound.checks`): one checker (resolver
+/// and DNS cache shared by all sessions) and the policy read at start. The served domains
+/// are passed per message, since they change while the server runs.
+pub struct Inbound {
+    pub checker: Checker,
+    pub policy: Policy,
+}
+
+impl Inbound {
+    /// Runs the whole pipeline on a finished message from a blocking thread (the SMTP
+    /// session's), driving the lookups on the runtime the thread belongs to. Verification
+    /// work (hashing) stays on this thread, off the tokio workers. `None` outside a runtime.
+    pub fn check_blocking(
+        &self,
+        env: &Envelope,
+        message: &[u8],
+        local_domains: Vec<String>,
+    ) -> Option<Report> {
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        let mut policy = self.policy.clone();
+        policy.local_domains = local_domains
+            .into_iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        let sample = (getrandom::u32().unwrap_or(0) % 100) as u8;
+        Some(handle.block_on(self.checker.check(&policy, env, message, sample)))
+    }
+}
+
+/// One log line's worth of the verdicts: `spf=pass dkim=fail dmarc=fail ...`.
+pub fn summary(verdicts: &[Verdict]) -> String {
+    verdicts
+        .iter()
+        .filter(|v| v.result != Res::NotListed)
+        .map(|v| match v.get("dns.zone") {
+            Some(z) => format!("{}:{z}={}", v.method, v.result.as_str()),
+            None => format!("{}={}", v.method, v.result.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The one decision: `mynetworks` is accepted whatever the checks say (it is ours); a DNSWL
 /// listing cancels DNSBL listings; otherwise the strongest action any check asks for, with
 /// the first such check's reason.

@@ -26,6 +26,8 @@ pub struct Backend {
     pub committer: Committer,
     /// The outbound runner, woken when a message for another domain is queued.
     pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
+    /// The inbound checks for port 25 (setting `inbound.checks`); `None` when off.
+    pub inbound: Option<Arc<crate::inbound::Inbound>>,
 }
 
 /// One message's queue rows, waiting for the group commit.
@@ -346,6 +348,53 @@ impl Policy for SqlPolicy {
 
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         super::spool::open(self.backend.clone())
+    }
+
+    fn inbound(
+        &mut self,
+        envelope: &super::policy::Envelope,
+        sink: &mut dyn MessageSink,
+    ) -> Option<crate::inbound::Report> {
+        let inbound = self.backend.inbound.clone()?;
+        let message = match sink.written() {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(id = %sink.id(), "inbound checks skipped, spool unreadable: {e}");
+                return None;
+            }
+        };
+        let domains = match self.backend.pool.get().and_then(|db| db.domains()) {
+            Ok(d) => d.into_iter().map(|d| d.name.to_string()).collect(),
+            Err(e) => {
+                tracing::error!(id = %sink.id(), "inbound checks: domains unreadable: {e}");
+                Vec::new()
+            }
+        };
+        let env = crate::inbound::Envelope {
+            ip: envelope.remote_ip,
+            helo: envelope.helo.clone(),
+            mail_from: envelope
+                .mail_from
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            rcpts: envelope
+                .recipients
+                .iter()
+                .map(|r| r.address.to_string())
+                .collect(),
+        };
+        let report = inbound.check_blocking(&env, &message, domains)?;
+        // One line per message: `grep` of the queue id answers "why".
+        tracing::info!(
+            id = %sink.id(),
+            ip = %envelope.remote_ip,
+            decision = report.decision.action.as_str(),
+            reason = %report.decision.reason,
+            verdicts = %crate::inbound::summary(&report.verdicts),
+            "inbound"
+        );
+        Some(report)
     }
 }
 

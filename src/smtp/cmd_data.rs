@@ -181,7 +181,7 @@ impl<P: Policy> Session<P> {
             reply::push(out, 553, "5.7.1", &text);
             return Flow::Continue;
         }
-        let envelope = Envelope {
+        let mut envelope = Envelope {
             mail_from: tx.mail_from.take().flatten(),
             recipients: std::mem::take(&mut tx.recipients),
             auth_user: self.auth_user.clone(),
@@ -191,6 +191,33 @@ impl<P: Policy> Session<P> {
             size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
             dsn: std::mem::take(&mut tx.dsn),
         };
+        if self.cfg.service == super::session::Service::Mx
+            && let Some(report) = self.policy.inbound(&envelope, sink.as_mut())
+        {
+            use crate::inbound::Action;
+            let why = report.decision.reason.chars().take(300).collect::<String>();
+            match report.decision.action {
+                Action::Reject => {
+                    sink.abort();
+                    reply::push(out, 550, "5.7.1", &format!("Message refused: {why}"));
+                    return Flow::Continue;
+                }
+                Action::TempFail => {
+                    sink.abort();
+                    reply::push(out, 451, "4.7.1", &format!("Try again later: {why}"));
+                    return Flow::Continue;
+                }
+                Action::Accept | Action::Junk => {
+                    let header = report.authentication_results.as_bytes();
+                    if let Err(e) = sink.prepend(header) {
+                        sink.abort();
+                        spool_error_reply(&e, out);
+                        return Flow::Continue;
+                    }
+                    envelope.size += header.len() as u64;
+                }
+            }
+        }
         match sink.commit(&envelope) {
             Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),
             Err(e) => spool_error_reply(&e, out),

@@ -96,6 +96,15 @@ pub trait MessageSink: Send {
     fn commit(self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError>;
     /// Throws the partial message away.
     fn abort(self: Box<Self>);
+    /// Everything written so far, for the inbound checks at the end of data.
+    fn written(&mut self) -> Result<Vec<u8>, SpoolError> {
+        Err(SpoolError::Other("this sink cannot read back".into()))
+    }
+    /// Puts `header` before everything written so far (the `Authentication-Results:` the
+    /// inbound checks produce once the whole message is in).
+    fn prepend(&mut self, _header: &[u8]) -> Result<(), SpoolError> {
+        Err(SpoolError::Other("this sink cannot prepend".into()))
+    }
 }
 
 /// The server's rules, as the session sees them.
@@ -120,4 +129,13 @@ pub trait Policy: Send {
     fn postmaster(&mut self) -> Option<Address>;
     /// Starts spooling a new message.
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError>;
+    /// The inbound pipeline's report on a finished message from port 25 (never called for
+    /// submission); `None` when the checks are off (setting `inbound.checks`).
+    fn inbound(
+        &mut self,
+        _envelope: &Envelope,
+        _sink: &mut dyn MessageSink,
+    ) -> Option<crate::inbound::Report> {
+        None
+    }
 }

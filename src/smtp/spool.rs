@@ -208,6 +208,47 @@ impl MessageSink for SpoolSink {
         self.out.take();
         let _ = std::fs::remove_file(&self.path);
     }
+
+    fn written(&mut self) -> Result<Vec<u8>, SpoolError> {
+        let out = self
+            .out
+            .as_mut()
+            .ok_or_else(|| SpoolError::Other("spool file already closed".into()))?;
+        out.flush().map_err(SpoolError::from_io)?;
+        std::fs::read(&self.path).map_err(SpoolError::from_io)
+    }
+
+    /// Rewrites the file with `header` first (a new file renamed over the old one, so the
+    /// path never holds half of either) and takes the sum again.
+    fn prepend(&mut self, header: &[u8]) -> Result<(), SpoolError> {
+        let body = self.written()?;
+        let tmp = self.path.with_extension("prepend");
+        let write = || -> std::io::Result<File> {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)?;
+            f.write_all(header)?;
+            f.write_all(&body)?;
+            std::fs::rename(&tmp, &self.path)?;
+            Ok(f)
+        };
+        match write() {
+            Ok(f) => {
+                let mut sum = crate::core::spool::Hasher::new();
+                sum.update(header);
+                sum.update(&body);
+                self.sum = Some(sum);
+                self.out = Some(BufWriter::with_capacity(64 << 10, f));
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(SpoolError::from_io(e))
+            }
+        }
+    }
 }
 
 impl Drop for SpoolSink {

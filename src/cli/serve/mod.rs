@@ -271,6 +271,27 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let mut outbound_cfg =
         OutboundConfig::from_settings(&db, Vec::new()).map_err(|e| Fail::new(e.to_string()))?;
     let domains: Vec<Domain> = db.domains()?.into_iter().map(|d| d.name).collect();
+    let inbound = if db.setting_bool("inbound.checks")? {
+        let servers: Vec<SocketAddr> = db
+            .setting("dns.nameserver")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
+            .collect();
+        let resolver = crate::dns::resolver(&servers, crate::dns::Purpose::Delivery).map_err(Fail::new)?;
+        let policy = crate::inbound::Policy::from_lookup(
+            |k| db.setting(k).unwrap_or_default(),
+            Vec::new(),
+            &hostname,
+        )
+        .map_err(|e| Fail::hint(e, "`mailctl config list` shows the inbound.* settings"))?;
+        Some(Arc::new(crate::inbound::Inbound {
+            checker: crate::inbound::Checker::new(resolver),
+            policy,
+        }))
+    } else {
+        None
+    };
     drop(db);
 
     // Dropping root means the certificate can no longer be re-read on SIGHUP if only root
@@ -384,6 +405,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         deliverer,
         committer,
         outbound: outbound.clone(),
+        inbound,
     });
 
     if let Some(d) = &dev {
