@@ -79,8 +79,9 @@ impl Checker {
         message: &[u8],
         sample: u8,
     ) -> Report {
-        let mut verdicts = self.connect(policy, env.ip).await;
-        let mail = self.mail(policy, env).await;
+        // The connect and MAIL stages are independent: their lookups overlap.
+        let (mut verdicts, mail) =
+            tokio::join!(self.connect(policy, env.ip), self.mail(policy, env));
         verdicts.extend(mail.verdicts.iter().cloned());
         verdicts.extend(self.data(policy, &mail, message, sample).await);
         let decision: Decision = super::decide(policy, env.ip, &verdicts);
@@ -116,31 +117,43 @@ impl Checker {
         out.push(
             Verdict::new(Stage::Connect, "iprev", res, reason).prop("policy.iprev", ip.to_string()),
         );
-        for (zones, method) in [
-            (&policy.dnswl_zones, "dnswl"),
-            (&policy.dnsbl_zones, "dnsbl"),
-        ] {
-            for zone in zones {
-                let v = match dnsbl::lookup(self.resolver(), ip, zone).await {
-                    Answer::Listed { codes, meaning } => {
-                        let v = Verdict::new(Stage::Connect, method, Res::Listed, meaning)
-                            .prop("dns.zone", zone.clone())
-                            .prop("policy.ip", codes.join(","));
-                        if method == "dnsbl" {
-                            v.action(policy.dnsbl_action)
-                        } else {
-                            v
-                        }
+        // Every list at once: a slow list costs its own timeout, not the sum of all of them.
+        let mut lookups = tokio::task::JoinSet::new();
+        let lists = policy
+            .dnswl_zones
+            .iter()
+            .map(|z| (z, "dnswl"))
+            .chain(policy.dnsbl_zones.iter().map(|z| (z, "dnsbl")));
+        for (i, (zone, method)) in lists.enumerate() {
+            let (r, zone) = (self.resolver().clone(), zone.clone());
+            lookups.spawn(async move {
+                let answer = dnsbl::lookup(&r, ip, &zone).await;
+                (i, zone, method, answer)
+            });
+        }
+        let mut answers = lookups.join_all().await;
+        answers.sort_by_key(|a| a.0);
+        for (_, zone, method, answer) in answers {
+            let v = match answer {
+                Answer::Listed { codes, meaning } => {
+                    let v = Verdict::new(Stage::Connect, method, Res::Listed, meaning)
+                        .prop("dns.zone", zone)
+                        .prop("policy.ip", codes.join(","));
+                    if method == "dnsbl" {
+                        v.action(policy.dnsbl_action)
+                    } else {
+                        v
                     }
-                    Answer::NotListed => Verdict::new(Stage::Connect, method, Res::NotListed, "")
-                        .prop("dns.zone", zone.clone()),
-                    Answer::Error { reason } => {
-                        Verdict::new(Stage::Connect, method, Res::TempError, reason)
-                            .prop("dns.zone", zone.clone())
-                    }
-                };
-                out.push(v);
-            }
+                }
+                Answer::NotListed => {
+                    Verdict::new(Stage::Connect, method, Res::NotListed, "").prop("dns.zone", zone)
+                }
+                Answer::Error { reason } => {
+                    Verdict::new(Stage::Connect, method, Res::TempError, reason)
+                        .prop("dns.zone", zone)
+                }
+            };
+            out.push(v);
         }
         out
     }
