@@ -598,6 +598,7 @@ try:
     print("spoof accepted")
 except smtplib.SMTPDataError as e:
     print("spoof", e.smtp_code, e.smtp_error.decode())
+print("junk", s.sendmail("a@quar.test", ["bob@ours.test"], b"From: <a@quar.test>\r\nSubject: q\r\n\r\njunk-token\r\n"))
 s.quit()
 s = smtplib.SMTP("127.0.0.1", {sub}, timeout=20)
 s.starttls(context=ctx)
@@ -618,6 +619,7 @@ s.quit()
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}\n{}", srv.log());
     assert!(text.contains("good {}"), "{text}");
+    assert!(text.contains("junk {}"), "{text}");
     assert!(
         text.contains(
             "spoof 550 5.7.1 Message refused: policy fail: From: claims our domain ours.test"
@@ -644,6 +646,29 @@ s.quit()
     }
     // Ours comes before the message's own header (and before our Received:).
     assert!(good.find("Authentication-Results").unwrap() < good.find("Received:").unwrap());
+    // quar.test fails DMARC with p=quarantine: accepted, into bob's Junk folder.
+    let junk_dir = p.join("mail/ours.test/bob/.Junk");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let junk = loop {
+        let found: Vec<String> = std::fs::read_dir(junk_dir.join("new"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
+            .collect();
+        if !found.is_empty() || std::time::Instant::now() > deadline {
+            break found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(junk.len(), 1, "{}", srv.log());
+    assert!(
+        junk[0].contains("junk-token") && junk[0].contains("dmarc=fail"),
+        "{}",
+        junk[0]
+    );
+    assert!(junk_dir.join("maildirfolder").exists());
+    assert!(!msgs.iter().any(|m| m.contains("junk-token")));
     let submitted = msgs.iter().find(|m| m.contains("submitted-token")).unwrap();
     assert!(!submitted.contains("Authentication-Results"), "{submitted}");
     // One log line per message says why.

@@ -111,6 +111,9 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL,
         reason TEXT NOT NULL
     );",
+    // 7: the Maildir++ folder local copies go to ('' = INBOX; 'Junk' for mail the inbound
+    // checks judged junk, see inbound/).
+    "ALTER TABLE queue_messages ADD COLUMN folder TEXT NOT NULL DEFAULT '';",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

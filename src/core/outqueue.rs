@@ -496,6 +496,7 @@ mod tests {
             spool: None,
             dsn: Default::default(),
             rcpt_dsn: &[],
+            folder: "",
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();

@@ -47,6 +47,8 @@ pub struct NewMessage<'a> {
     /// `NOTIFY`/`ORCPT` per recipient, in the order of the recipients; shorter (or empty)
     /// means "not given" for the rest.
     pub rcpt_dsn: &'a [super::dsn::RcptDsn],
+    /// The Maildir++ folder for local copies (`Junk`); empty for INBOX.
+    pub folder: &'a str,
 }
 
 /// A message's local recipients leased to one delivery attempt.
@@ -55,6 +57,8 @@ pub struct LocalClaim {
     pub sender: String,
     pub created: i64,
     pub spool: Option<Sum>,
+    /// The Maildir++ folder the copies go to; empty for INBOX.
+    pub folder: String,
     pub recipients: Vec<LocalRecipient>,
 }
 
@@ -186,8 +190,8 @@ impl Db {
         {
             let mut m = tx.prepare_cached(
                 "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
-                    spool_len, spool_sha256, dsn_ret, dsn_envid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    spool_len, spool_sha256, dsn_ret, dsn_envid, folder)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut r = tx.prepare_cached(
                 "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt)
@@ -207,6 +211,7 @@ impl Db {
                     msg.spool.map(|s| s.sha256.as_str()),
                     msg.dsn.ret.map(|r| r.as_str()),
                     msg.dsn.envid,
+                    msg.folder,
                 ])?;
                 for (i, (addr, local)) in recipients.iter().enumerate() {
                     let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
@@ -243,7 +248,7 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let msg = tx
             .prepare_cached(
-                "SELECT mail_from, created, spool_len, spool_sha256 FROM queue_messages
+                "SELECT mail_from, created, spool_len, spool_sha256, folder FROM queue_messages
                  WHERE id = ?1 AND quarantined IS NULL",
             )?
             .query_row([id], |r| {
@@ -256,6 +261,7 @@ impl Db {
                         len: len.max(0) as u64,
                         sha256,
                     }),
+                    folder: r.get(4)?,
                     recipients: Vec::new(),
                 })
             })
@@ -478,6 +484,7 @@ mod tests {
             spool: Some(&sum),
             dsn: Default::default(),
             rcpt_dsn: &[],
+            folder: "",
         };
         db.queue_insert(
             &msg,
@@ -530,6 +537,7 @@ mod tests {
             spool: None,
             dsn: Default::default(),
             rcpt_dsn: &[],
+            folder: "",
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
         // A claimer that dies: its lease runs out without an outcome.

@@ -40,6 +40,8 @@ pub(super) struct Job {
     pub smtputf8: bool,
     pub size: u64,
     pub spool: crate::core::spool::Sum,
+    /// The Maildir++ folder for local copies; empty for INBOX.
+    pub folder: String,
     pub rcpts: Vec<(String, bool)>,
     pub dsn: crate::core::dsn::MessageDsn,
     pub rcpt_dsn: Vec<crate::core::dsn::RcptDsn>,
@@ -59,6 +61,7 @@ impl Job {
             spool: Some(&self.spool),
             dsn: self.dsn.clone(),
             rcpt_dsn: &self.rcpt_dsn,
+            folder: &self.folder,
         }
     }
 }
@@ -420,6 +423,7 @@ mod tests {
             spool: crate::core::spool::Sum::of(b"x"),
             dsn: Default::default(),
             rcpt_dsn: Vec::new(),
+            folder: String::new(),
             rcpts: vec![("a@b.test".into(), true)],
             done,
         }
@@ -485,6 +489,7 @@ mod tests {
             spool: None,
             dsn: Default::default(),
             rcpt_dsn: &[],
+            folder: "",
         };
         pool.get()
             .unwrap()

@@ -190,6 +190,7 @@ impl<P: Policy> Session<P> {
             smtputf8: tx.smtputf8,
             size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
             dsn: std::mem::take(&mut tx.dsn),
+            folder: None,
         };
         if self.cfg.service == super::session::Service::Mx
             && let Some(report) = self.policy.inbound(&envelope, sink.as_mut())
@@ -215,6 +216,9 @@ impl<P: Policy> Session<P> {
                         return Flow::Continue;
                     }
                     envelope.size += header.len() as u64;
+                    if report.decision.action == Action::Junk {
+                        envelope.folder = Some("Junk".into());
+                    }
                 }
             }
         }

@@ -374,7 +374,9 @@ impl Deliverer {
     }
 
     fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), CopyError> {
-        let maildir = db.data_dir().maildir(mb);
+        let root = db.data_dir().maildir(mb);
+        let maildir = folder_dir(&root, &copy.claim.folder)
+            .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
         let sender = &copy.claim.sender;
         let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));
         // Only a recipient tried before can have a copy already (an attempt that died after
@@ -396,7 +398,7 @@ impl Deliverer {
             let size = (copy.body.len() + head.len()) as u64;
             self.quota
                 .reserve(mb, copy.id, size, quota, || {
-                    deliver::usage(&maildir).unwrap_or(0)
+                    deliver::usage(&root).unwrap_or(0)
                 })
                 .map_err(CopyError::Full)?;
         }
@@ -407,6 +409,18 @@ impl Deliverer {
         }
         written.map(|_| ())
     }
+}
+
+/// Where a copy for the Maildir at `root` goes: the root for INBOX, else the Maildir++
+/// folder, made (with its `maildirfolder` marker, as IMAP CREATE makes it) when missing.
+fn folder_dir(root: &std::path::Path, folder: &str) -> std::io::Result<std::path::PathBuf> {
+    let dir = crate::maildir::folder::folder_path(root, folder)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    if dir != root && !dir.join("maildirfolder").exists() {
+        deliver::ensure(&dir)?;
+        std::fs::File::create(dir.join("maildirfolder"))?;
+    }
+    Ok(dir)
 }
 
 /// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,

@@ -96,6 +96,7 @@ pub fn inject(
         spool: Some(&crate::core::spool::Sum::of(&body)),
         dsn: Default::default(),
         rcpt_dsn: &[],
+        folder: "",
     };
     if let Err(e) = db.queue_insert(&msg, &rows) {
         let _ = std::fs::remove_file(&path);

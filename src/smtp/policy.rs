@@ -59,6 +59,9 @@ pub struct Envelope {
     pub size: u64,
     /// RFC 3461 `RET` and `ENVID`.
     pub dsn: crate::core::dsn::MessageDsn,
+    /// The Maildir++ folder local copies go to (`Junk` when the inbound checks judged the
+    /// message junk); `None` for INBOX.
+    pub folder: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

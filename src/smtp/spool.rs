@@ -141,6 +141,7 @@ impl SpoolSink {
             smtputf8: envelope.smtputf8,
             size: envelope.size,
             spool: self.sum.take().unwrap_or_default().finish(),
+            folder: envelope.folder.clone().unwrap_or_default(),
             rcpts: envelope
                 .recipients
                 .iter()
