@@ -107,7 +107,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let report = rt.block_on(async {
-        let resolver = crate::smtp::outbound::route::resolver(&servers).map_err(Fail::new)?;
+        let resolver =
+            crate::dns::resolver(&servers, crate::dns::Purpose::Diagnostic).map_err(Fail::new)?;
         let checker = Checker::new(resolver);
         Ok::<_, anyhow::Error>(checker.check(&policy, &env, &message, sample).await)
     })?;
@@ -120,7 +121,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             "authentication_results": report.authentication_results,
         }))?;
     } else {
-        output::print(&render(&report, ctx.verbose > 0))?;
+        output::print(&render(&report))?;
     }
     if report.decision.action != Action::Accept {
         return Err(Exit(1).into());
@@ -174,9 +175,9 @@ fn nameservers(flags: &[String], setting: &str) -> anyhow::Result<Vec<std::net::
         .collect()
 }
 
-/// The table (reasons cut to keep rows within 80 columns unless `full`), the decision and
-/// the header.
-fn render(report: &Report, full: bool) -> String {
+/// The table (the shared renderer wraps it to the terminal, or 80 columns when piped), the
+/// decision and the header.
+fn render(report: &Report) -> String {
     let rows: Vec<Vec<String>> = report
         .verdicts
         .iter()
@@ -194,7 +195,6 @@ fn render(report: &Report, full: bool) -> String {
             ]
         })
         .collect();
-    let rows = if full { rows } else { fit(rows, 80) };
     let mut out = output::table(&["STAGE", "CHECK", "RESULT", "ACTION", "REASON"], rows);
     out.push_str(&format!(
         "\n\ndecision: {} ({})\n\n{}",
@@ -206,46 +206,4 @@ fn render(report: &Report, full: bool) -> String {
             .trim_end()
     ));
     out
-}
-
-/// Cuts the last column so that every row fits `width` with two-space column gaps.
-fn fit(mut rows: Vec<Vec<String>>, width: usize) -> Vec<Vec<String>> {
-    let header = ["STAGE", "CHECK", "RESULT", "ACTION"];
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let used: usize = widths.iter().map(|w| w + 2).sum();
-    let room = width.saturating_sub(used).max(10);
-    for r in &mut rows {
-        if r[4].chars().count() > room {
-            r[4] = r[4].chars().take(room - 1).collect::<String>() + "…";
-        }
-    }
-    rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_reasons_are_cut_to_fit_80_columns() {
-        let rows = vec![vec![
-            "data".to_string(),
-            "dmarc".into(),
-            "fail".into(),
-            "reject".into(),
-            "x".repeat(200),
-        ]];
-        let out = fit(rows, 80);
-        let line: usize = out[0].iter().map(|c| c.chars().count() + 2).sum();
-        assert!(line <= 82, "{line}");
-        assert!(out[0][4].ends_with('…'));
-    }
 }

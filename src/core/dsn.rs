@@ -233,6 +233,7 @@ mod tests {
                     envid: Some("e1".into()),
                 },
                 rcpt_dsn: &[never.clone(), success.clone()],
+                folder: "",
             },
             &[("l@x.test".into(), true), ("r@y.test".into(), false)],
         )

@@ -139,7 +139,7 @@ settings! {
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
     "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check`, `dns bl` and the inbound pipeline (`check message`), read with each list's return codes. Empty: none.";
     "dnswl.zones": Kind::Zones, "", "DNS allowlists (e.g. list.dnswl.org) asked by the inbound pipeline; a listed client skips the blocklists. Empty: none.";
-    "inbound.checks": Kind::Bool, "false", "Run the inbound checks (DNSBL, SPF, DKIM, DMARC, ARC; see `check message`) on mail arriving on port 25, refusing at DATA what the inbound.* settings say and adding Authentication-Results. Never on submission. Off by default for now; the server must be restarted to apply.";
+    "inbound.checks": Kind::Bool, "false", "Run the inbound checks (DNSBL, SPF, DKIM, DMARC, ARC; see `check message`) on mail arriving on port 25, refusing at DATA what the inbound.* settings say and adding Authentication-Results. Never on submission. Off by default for now; a restart applies it (the other inbound.* keys apply to the next message).";
     "inbound.dnsbl_action": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail from a client on a dnsbl.zones list: reject (550 at DATA), junk (deliver to Junk) or tag (only note it).";
     "inbound.spf_fail": Kind::OneOf(&["reject", "junk", "tag"]), "tag", "Inbound mail whose MAIL FROM fails SPF. Default tag: forwarding breaks SPF, so DMARC (which also accepts a DKIM pass) decides.";
     "inbound.dmarc_reject": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail failing DMARC for a domain publishing p=reject (RFC 7489 §6.3; pct honoured).";
@@ -163,6 +163,7 @@ const RESTART_KEYS: &[&str] = &[
     "delivery.max_connections",
     "delivery.max_per_domain",
     "dns.nameserver",
+    "inbound.checks",
 ];
 
 /// Whether a change to `key` needs the daemon restarted rather than reloaded.

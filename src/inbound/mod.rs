@@ -189,8 +189,8 @@ pub struct Report {
 }
 
 /// The pipeline as the SMTP server holds it (setting `inbound.checks`): one checker (resolver
-/// and DNS cache shared by all sessions) and the policy read at start. The served domains
-/// are passed per message, since they change while the server runs.
+/// and DNS cache shared by all sessions) and the policy read at start, the fallback when
+/// the settings cannot be read again for a message.
 pub struct Inbound {
     pub checker: Checker,
     pub policy: Policy,
@@ -202,18 +202,13 @@ impl Inbound {
     /// work (hashing) stays on this thread, off the tokio workers. `None` outside a runtime.
     pub fn check_blocking(
         &self,
+        policy: &Policy,
         env: &Envelope,
         message: &[u8],
-        local_domains: Vec<String>,
     ) -> Option<Report> {
         let handle = tokio::runtime::Handle::try_current().ok()?;
-        let mut policy = self.policy.clone();
-        policy.local_domains = local_domains
-            .into_iter()
-            .map(|d| d.to_ascii_lowercase())
-            .collect();
         let sample = (getrandom::u32().unwrap_or(0) % 100) as u8;
-        Some(handle.block_on(self.checker.check(&policy, env, message, sample)))
+        Some(handle.block_on(self.checker.check(policy, env, message, sample)))
     }
 }
 

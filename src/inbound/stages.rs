@@ -14,7 +14,7 @@ use mail_auth::{
 use super::cache::{DnsCache, TtlCache};
 use super::policy::{self, Policy, Requested};
 use super::{Action, Decision, Envelope, Report, Res, Stage, Verdict};
-use crate::dns::dnsbl::{self, Answer};
+use crate::dns::check::dnsbl::{self, Verdict as ListVerdict};
 
 /// Runs the stages with one resolver and one cache (both shared across messages).
 #[derive(Clone)]
@@ -127,7 +127,14 @@ impl Checker {
         for (i, (zone, method)) in lists.enumerate() {
             let (r, zone) = (self.resolver().clone(), zone.clone());
             lookups.spawn(async move {
-                let answer = dnsbl::lookup(&r, ip, &zone).await;
+                let name = dnsbl::query_name(ip, &zone);
+                let answer = match crate::dns::lookup::a(&r, &name).await {
+                    Ok(codes) => dnsbl::judge(&zone, &codes),
+                    Err(e) => ListVerdict::Error {
+                        reason: e.to_string(),
+                        hint: String::new(),
+                    },
+                };
                 (i, zone, method, answer)
             });
         }
@@ -135,8 +142,12 @@ impl Checker {
         answers.sort_by_key(|a| a.0);
         for (_, zone, method, answer) in answers {
             let v = match answer {
-                Answer::Listed { codes, meaning } => {
-                    let v = Verdict::new(Stage::Connect, method, Res::Listed, meaning)
+                ListVerdict::Listed(meaning) => {
+                    let codes: Vec<&str> = meaning
+                        .iter()
+                        .filter_map(|m| m.split_whitespace().next())
+                        .collect();
+                    let v = Verdict::new(Stage::Connect, method, Res::Listed, meaning.join("; "))
                         .prop("dns.zone", zone)
                         .prop("policy.ip", codes.join(","));
                     if method == "dnsbl" {
@@ -145,10 +156,10 @@ impl Checker {
                         v
                     }
                 }
-                Answer::NotListed => {
+                ListVerdict::NotListed => {
                     Verdict::new(Stage::Connect, method, Res::NotListed, "").prop("dns.zone", zone)
                 }
-                Answer::Error { reason } => {
+                ListVerdict::Error { reason, .. } => {
                     Verdict::new(Stage::Connect, method, Res::TempError, reason)
                         .prop("dns.zone", zone)
                 }

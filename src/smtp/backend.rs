@@ -366,11 +366,25 @@ impl Policy for SqlPolicy {
                 return None;
             }
         };
-        let domains = match self.backend.pool.get().and_then(|db| db.domains()) {
-            Ok(d) => d.into_iter().map(|d| d.name.to_string()).collect(),
+        // The settings and domains as they are now: `config set` needs no restart for them.
+        let policy = self
+            .backend
+            .pool
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|db| {
+                let domains = db.domains().map_err(|e| e.to_string())?;
+                crate::inbound::Policy::from_lookup(
+                    |k| db.setting(k).unwrap_or_default(),
+                    domains.into_iter().map(|d| d.name.to_string()).collect(),
+                    &inbound.policy.hostname,
+                )
+            });
+        let policy = match policy {
+            Ok(p) => p,
             Err(e) => {
-                tracing::error!(id = %sink.id(), "inbound checks: domains unreadable: {e}");
-                Vec::new()
+                tracing::error!(id = %sink.id(), "inbound checks with the settings read at start: {e}");
+                inbound.policy.clone()
             }
         };
         let env = crate::inbound::Envelope {
@@ -387,7 +401,7 @@ impl Policy for SqlPolicy {
                 .map(|r| r.address.to_string())
                 .collect(),
         };
-        let report = inbound.check_blocking(&env, &message, domains)?;
+        let report = inbound.check_blocking(&policy, &env, &message)?;
         // One line per message: `grep` of the queue id answers "why".
         tracing::info!(
             id = %sink.id(),

@@ -278,7 +278,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             .filter(|s| !s.is_empty())
             .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
             .collect();
-        let resolver = crate::dns::resolver(&servers, crate::dns::Purpose::Delivery).map_err(Fail::new)?;
+        let resolver =
+            crate::dns::resolver(&servers, crate::dns::Purpose::Delivery).map_err(Fail::new)?;
         let policy = crate::inbound::Policy::from_lookup(
             |k| db.setting(k).unwrap_or_default(),
             Vec::new(),

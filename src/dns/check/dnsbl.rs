@@ -12,7 +12,8 @@
 //! list: 127.0.0.0/8 except 127.255.255.0/24 is a listing (RFC 5782 §2.1 puts listings in
 //! 127/8; 127.255.255.x is the de-facto error range).
 //!
-//! Not here: checking incoming clients against lists (the SMTP server does not).
+//! The inbound pipeline (`inbound/`) reads the answers about connecting clients with the
+//! same [`judge`].
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -106,6 +107,22 @@ const KNOWN: &[Known] = &[
         ],
         errors: SPAMHAUS_ERRORS,
         hint: "check the DQS key in the zone name",
+    },
+    Known {
+        // An allowlist (dnswl.zones): 127.0.<category>.<trust 0-3>.
+        suffix: "dnswl.org",
+        name: "DNSWL",
+        listings: &[
+            (0, "DNSWL: trust none"),
+            (1, "DNSWL: trust low"),
+            (2, "DNSWL: trust medium"),
+            (3, "DNSWL: trust high"),
+        ],
+        errors: &[(
+            Ipv4Addr::new(127, 0, 0, 255),
+            "DNSWL answered 127.0.0.255: the resolver is over its query limit or a public one",
+        )],
+        hint: "query DNSWL through a resolver of your own",
     },
     Known {
         suffix: "bl.spamcop.net",
@@ -240,7 +257,7 @@ pub fn judge(zone: &str, answers: &[Ipv4Addr]) -> Verdict {
 }
 
 /// The name to ask: the address's reverse labels under the zone (RFC 5782 §2.1, §2.4).
-fn query_name(ip: IpAddr, zone: &str) -> String {
+pub fn query_name(ip: IpAddr, zone: &str) -> String {
     let rev = reverse_name(ip);
     let base = rev
         .trim_end_matches(".in-addr.arpa")
@@ -381,6 +398,18 @@ mod tests {
             Verdict::Error { .. }
         ));
         assert_eq!(judge("bl.example", &[]), Verdict::NotListed);
+    }
+
+    #[test]
+    fn dnswl_over_quota_is_an_error() {
+        assert!(matches!(
+            judge("list.dnswl.org", &[ip("127.0.0.255")]),
+            Verdict::Error { .. }
+        ));
+        assert!(matches!(
+            judge("list.dnswl.org", &[ip("127.0.0.2")]),
+            Verdict::Listed(w) if w[0].contains("medium")
+        ));
     }
 
     #[test]
