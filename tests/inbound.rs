@@ -679,6 +679,31 @@ s.quit()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("refused 550 5.7.1"), "{text}");
+    // With inbound.spf_fail = reject, an SPF failure is refused at MAIL, before any data.
+    ok(p, &["config", "set", "inbound.spf_fail", "reject"]);
+    let at_mail = format!(
+        r#"
+import smtplib
+s = smtplib.SMTP("127.0.0.1", {mx}, timeout=20)
+s.ehlo("mail.quar.test")
+print("mail", s.mail("a@quar.test"))
+s.rset()
+print("mail", s.mail("alice@good.test"))
+s.quit()
+"#,
+        mx = port("smtp")
+    );
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&at_mail)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("mail (550, b'5.7.23 SPF: 127.0.0.1 is not allowed by quar.test')"),
+        "{text}"
+    );
+    assert!(text.contains("mail (250,"), "{text}");
     // One log line per message says why.
     let log = srv.log();
     assert!(

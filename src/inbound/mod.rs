@@ -212,6 +212,22 @@ impl Inbound {
     }
 }
 
+impl Inbound {
+    /// The MAIL stage alone (SPF), from a blocking thread: the refusal reason when the
+    /// policy rejects on the SPF result. Its lookups are cached for the end of data.
+    pub fn mail_blocking(&self, policy: &Policy, env: &Envelope) -> Option<String> {
+        if policy.in_mynetworks(env.ip) {
+            return None;
+        }
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        let mail = handle.block_on(self.checker.mail(policy, env));
+        mail.verdicts
+            .into_iter()
+            .find(|v| v.action == Action::Reject)
+            .map(|v| v.reason)
+    }
+}
+
 /// One log line's worth of the verdicts: `spf=pass dkim=fail dmarc=fail ...`.
 pub fn summary(verdicts: &[Verdict]) -> String {
     verdicts

@@ -229,6 +229,30 @@ impl SqlPolicy {
     }
 }
 
+impl SqlPolicy {
+    /// The inbound settings and served domains as they are now, so `config set` needs no
+    /// restart for them; those read at start if the database cannot be read.
+    fn inbound_policy(&self, inbound: &crate::inbound::Inbound) -> crate::inbound::Policy {
+        let policy = self
+            .backend
+            .pool
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|db| {
+                let domains = db.domains().map_err(|e| e.to_string())?;
+                crate::inbound::Policy::from_lookup(
+                    |k| db.setting(k).unwrap_or_default(),
+                    domains.into_iter().map(|d| d.name.to_string()).collect(),
+                    &inbound.policy.hostname,
+                )
+            });
+        policy.unwrap_or_else(|e| {
+            tracing::error!("inbound checks use the settings read at start: {e}");
+            inbound.policy.clone()
+        })
+    }
+}
+
 impl Policy for SqlPolicy {
     fn check_recipient(&mut self, rcpt: &Address) -> RcptCheck {
         let run = || -> Result<RcptCheck, CoreError> {
@@ -353,6 +377,25 @@ impl Policy for SqlPolicy {
         super::spool::open(self.backend.clone())
     }
 
+    fn inbound_mail(
+        &mut self,
+        ip: IpAddr,
+        helo: &str,
+        mail_from: Option<&Address>,
+    ) -> Option<String> {
+        let inbound = self.backend.inbound.clone()?;
+        let policy = self.inbound_policy(&inbound);
+        let env = crate::inbound::Envelope {
+            ip,
+            helo: helo.to_string(),
+            mail_from: mail_from.map(|a| a.to_string()).unwrap_or_default(),
+            rcpts: Vec::new(),
+        };
+        let refusal = inbound.mail_blocking(&policy, &env)?;
+        tracing::info!(%ip, from = %env.mail_from, "inbound: sender refused at MAIL: {refusal}");
+        Some(refusal)
+    }
+
     fn inbound(
         &mut self,
         envelope: &super::policy::Envelope,
@@ -366,27 +409,7 @@ impl Policy for SqlPolicy {
                 return None;
             }
         };
-        // The settings and domains as they are now: `config set` needs no restart for them.
-        let policy = self
-            .backend
-            .pool
-            .get()
-            .map_err(|e| e.to_string())
-            .and_then(|db| {
-                let domains = db.domains().map_err(|e| e.to_string())?;
-                crate::inbound::Policy::from_lookup(
-                    |k| db.setting(k).unwrap_or_default(),
-                    domains.into_iter().map(|d| d.name.to_string()).collect(),
-                    &inbound.policy.hostname,
-                )
-            });
-        let policy = match policy {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::error!(id = %sink.id(), "inbound checks with the settings read at start: {e}");
-                inbound.policy.clone()
-            }
-        };
+        let policy = self.inbound_policy(&inbound);
         let env = crate::inbound::Envelope {
             ip: envelope.remote_ip,
             helo: envelope.helo.clone(),

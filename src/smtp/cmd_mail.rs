@@ -221,6 +221,18 @@ impl<P: Policy> Session<P> {
             );
             return Flow::Continue;
         }
+        // SPF belongs to MAIL (RFC 7208 §2.4): refused here when inbound.spf_fail says so.
+        if self.cfg.service == super::session::Service::Mx
+            && let Some(why) = self.policy.inbound_mail(
+                self.cfg.remote_ip,
+                self.helo.as_deref().unwrap_or(""),
+                addr.as_ref(),
+            )
+        {
+            // RFC 7372 §3.2: 5.7.23, SPF validation failed.
+            reply::push(out, 550, "5.7.23", &format!("SPF: {why}"));
+            return Flow::Continue;
+        }
         self.tx.mail_from = Some(addr);
         self.tx.smtputf8 = smtputf8;
         self.tx.dsn = message_dsn(&from);

@@ -132,6 +132,16 @@ pub trait Policy: Send {
     fn postmaster(&mut self) -> Option<Address>;
     /// Starts spooling a new message.
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError>;
+    /// Port 25 only: the SPF check of the MAIL stage; `Some(reason)` when the settings say
+    /// to refuse the sender now (`inbound.spf_fail = reject`).
+    fn inbound_mail(
+        &mut self,
+        _ip: IpAddr,
+        _helo: &str,
+        _mail_from: Option<&Address>,
+    ) -> Option<String> {
+        None
+    }
     /// The inbound pipeline's report on a finished message from port 25 (never called for
     /// submission); `None` when the checks are off (setting `inbound.checks`).
     fn inbound(
