@@ -343,6 +343,11 @@ fn our_own_domain_in_from_is_refused_from_outside_unless_mynetworks() {
     // Spoofing the header only, with another envelope domain, is refused too.
     let (_, v) = w.check(&msg, "192.0.2.7", "alice@good.test", &[]);
     assert_eq!(v["decision"], "reject", "{v:#}");
+    // Hiding our domain behind another From: address (DMARC exempts several From: domains)
+    // does not get it through either.
+    let two = b"From: a@good.test, Boss <boss@ours.test>\r\nSubject: x\r\n\r\nx\r\n";
+    let (_, v) = w.check(two, "192.0.2.7", "alice@good.test", &[]);
+    assert_eq!(v["decision"], "reject", "{v:#}");
     // The same from our own network is ours.
     ok(
         w.data.path(),

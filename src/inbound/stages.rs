@@ -228,28 +228,8 @@ impl Checker {
                 .action(Action::Reject),
             ];
         };
-        let mut out = Vec::new();
         let dkim = self.auth.verify_dkim(self.params(&msg)).await;
-        for o in &dkim {
-            let (res, reason) = dkim_result(o.result());
-            let mut v = Verdict::new(Stage::Data, "dkim", res, reason);
-            if let Some(sig) = o.signature() {
-                let b = base64_prefix(&sig.b);
-                v = v
-                    .prop("header.d", sig.d.clone())
-                    .prop("header.s", sig.s.clone())
-                    .prop("header.b", b);
-            }
-            out.push(v);
-        }
-        if dkim.is_empty() {
-            out.push(Verdict::new(
-                Stage::Data,
-                "dkim",
-                Res::None,
-                "no DKIM-Signature",
-            ));
-        }
+        let mut out = dkim_verdicts(&dkim);
         let arc = self.auth.verify_arc(self.params(&msg)).await;
         let (res, reason) = dkim_result(arc.result());
         let reason = if res == Res::None {
@@ -258,22 +238,37 @@ impl Checker {
             reason
         };
         out.push(Verdict::new(Stage::Data, "arc", res, reason));
+        out.extend(self.dmarc(policy, mail, &msg, &dkim, sample).await);
+        out
+    }
 
+    /// DMARC (RFC 7489) with the configured action, then the own-domain rule: any `From:`
+    /// address in one of our domains needs a DMARC pass, even where mail-auth exempts the
+    /// message (several From: domains) or our domain publishes no record.
+    async fn dmarc(
+        &self,
+        policy: &Policy,
+        mail: &MailStage,
+        msg: &AuthenticatedMessage<'_>,
+        dkim: &[mail_auth::DkimOutput<'_>],
+        sample: u8,
+    ) -> Vec<Verdict> {
         let dmarc = self
             .auth
             .verify_dmarc(self.params(mail_auth::dmarc::verify::DmarcParameters::new(
-                &msg,
-                &dkim,
+                msg,
+                dkim,
                 &mail.mail_from_domain,
                 &mail.spf,
             )))
             .await;
-        let from_domain = msg
+        let from_domains: Vec<String> = msg
             .from
-            .first()
-            .and_then(|f| f.rsplit_once('@'))
+            .iter()
+            .filter_map(|f| f.rsplit_once('@'))
             .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
-            .unwrap_or_default();
+            .collect();
+        let from_domain = from_domains.first().cloned().unwrap_or_default();
         let (mut res, mut reason) = match dmarc.result() {
             DmarcResult::Pass => (Res::Pass, String::new()),
             DmarcResult::Fail(e) => (Res::Fail, e.to_string()),
@@ -286,17 +281,20 @@ impl Checker {
             mail_auth::dmarc::Policy::Quarantine => Requested::Quarantine,
             _ => Requested::None,
         };
-        let own = policy.own_domain(&from_domain).map(str::to_string);
-        // Our own domain without a DMARC record: apply relaxed alignment ourselves.
-        if own.is_some() && res == Res::None {
+        let own = from_domains
+            .iter()
+            .find_map(|d| policy.own_domain(d).map(|o| (d.clone(), o.to_string())));
+        // Our own domain where DMARC gave no answer: apply relaxed alignment ourselves.
+        if let Some((d, _)) = &own
+            && res == Res::None
+        {
             let dkim_ok = dkim.iter().any(|o| {
                 *o.result() == DkimResult::Pass
-                    && o.signature()
-                        .is_some_and(|s| policy::aligned(&s.d, &from_domain))
+                    && o.signature().is_some_and(|s| policy::aligned(&s.d, d))
             });
-            let spf_ok = mail.spf.result() == SpfResult::Pass
-                && policy::aligned(&mail.mail_from_domain, &from_domain);
-            if dkim_ok || spf_ok {
+            let spf_ok =
+                mail.spf.result() == SpfResult::Pass && policy::aligned(&mail.mail_from_domain, d);
+            if (dkim_ok || spf_ok) && from_domains.iter().all(|f| f == d) {
                 (res, reason) = (Res::Pass, "aligned (our domain, no record)".into());
             }
         }
@@ -316,12 +314,12 @@ impl Checker {
         if from_domain.is_empty() {
             reason = "no From: address".into();
         }
-        out.push(
+        let mut out = vec![
             Verdict::new(Stage::Data, "dmarc", res, reason)
-                .prop("header.from", from_domain.clone())
+                .prop("header.from", from_domain)
                 .action(action),
-        );
-        if let Some(own) = own
+        ];
+        if let Some((_, own)) = own
             && let Some((a, why)) = policy::own_domain_action(&own, res)
         {
             out.push(Verdict::new(Stage::Data, "policy", Res::Fail, why).action(a));
@@ -400,6 +398,31 @@ fn spf_verdict(ip: IpAddr, o: &SpfOutput, on_fail: Action) -> Verdict {
         ),
     };
     Verdict::new(Stage::Mail, "spf", res, reason).action(action)
+}
+
+/// One verdict per DKIM signature (RFC 6376 §6.1: each is verified on its own), or `none`.
+fn dkim_verdicts(dkim: &[mail_auth::DkimOutput<'_>]) -> Vec<Verdict> {
+    let mut out = Vec::new();
+    for o in dkim {
+        let (res, reason) = dkim_result(o.result());
+        let mut v = Verdict::new(Stage::Data, "dkim", res, reason);
+        if let Some(sig) = o.signature() {
+            v = v
+                .prop("header.d", sig.d.clone())
+                .prop("header.s", sig.s.clone())
+                .prop("header.b", base64_prefix(&sig.b));
+        }
+        out.push(v);
+    }
+    if out.is_empty() {
+        out.push(Verdict::new(
+            Stage::Data,
+            "dkim",
+            Res::None,
+            "no DKIM-Signature",
+        ));
+    }
+    out
 }
 
 fn dkim_result(r: &DkimResult) -> (Res, String) {
