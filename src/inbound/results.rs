@@ -28,7 +28,8 @@ fn pvalue(v: &str) -> String {
 }
 
 /// A quoted-string of at most 200 characters, with controls (CR, LF) made spaces so a
-/// peer's text can never end the header.
+/// peer's text can never end the header, and non-ASCII made `?` so the field stays 7-bit
+/// whatever the message is.
 fn quoted(v: &str) -> String {
     let mut out = String::from("\"");
     for c in v.chars().take(200) {
@@ -38,6 +39,7 @@ fn quoted(v: &str) -> String {
                 out.push(c);
             }
             c if c.is_control() => out.push(' '),
+            c if !c.is_ascii() => out.push('?'),
             c => out.push(c),
         }
     }
@@ -222,6 +224,29 @@ mod tests {
             render("mx.example.org", &[]),
             "Authentication-Results: mx.example.org; none\r\n"
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever a peer puts into a reason or a property (SPF `exp=` text, a signing
+        /// domain, an address), the field stays one header: CRLF only before a tab, and
+        /// every result keeps its place.
+        #[test]
+        fn any_text_stays_inside_the_field(reason in ".{0,300}", value in ".{0,100}") {
+            let v = [
+                Verdict::new(Stage::Mail, "spf", Res::Fail, reason.clone())
+                    .prop("smtp.mailfrom", value.clone()),
+                Verdict::new(Stage::Data, "dkim", Res::Pass, "").prop("header.d", value),
+            ];
+            let h = render("mx.example.org", &v);
+            proptest::prop_assert!(h.ends_with("\r\n"));
+            let body = &h[..h.len() - 2];
+            let lines: Vec<&str> = body.split("\r\n").collect();
+            proptest::prop_assert_eq!(lines.len(), 3, "{:?}", h);
+            proptest::prop_assert!(lines[1].starts_with("\tspf=fail") && lines[2].starts_with("\tdkim=pass"));
+            for l in &lines {
+                proptest::prop_assert!(!l.contains('\r') && !l.contains('\n') && l.is_ascii());
+            }
+        }
     }
 
     #[test]
