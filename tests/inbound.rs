@@ -409,6 +409,14 @@ fn the_text_report_fits_80_columns_and_names_the_decision() {
     for l in &table {
         assert!(l.chars().count() <= 80, "too wide: {l}");
     }
+    // Not a message at all: nothing to authenticate, nothing refused for it.
+    let (code, v) = w.check(
+        b"# notes\n\nnot a message\n",
+        "192.0.2.99",
+        "a@nothing.test",
+        &[],
+    );
+    assert_eq!((code, result(&v, "dkim")), (0, "none"), "{v:#}");
     // Usage errors exit 2.
     let o = mailctl(
         w.data.path(),

@@ -217,16 +217,15 @@ impl Checker {
         message: &[u8],
         sample: u8,
     ) -> Vec<Verdict> {
+        // No header section: nothing is signed and no From: claims anything. Recorded; what
+        // to do with such mail is not an authentication question.
         let Some(msg) = AuthenticatedMessage::parse(message) else {
-            return vec![
-                Verdict::new(
-                    Stage::Data,
-                    "dkim",
-                    Res::PermError,
-                    "the message has no header section",
-                )
-                .action(Action::Reject),
-            ];
+            return vec![Verdict::new(
+                Stage::Data,
+                "dkim",
+                Res::None,
+                "the message has no header section",
+            )];
         };
         let dkim = self.auth.verify_dkim(self.params(&msg)).await;
         let mut out = dkim_verdicts(&dkim);
