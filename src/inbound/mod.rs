@@ -19,7 +19,10 @@
 //! project's resolver and a shared [`cache::DnsCache`].
 //!
 //! The decision and the header are pure functions of the verdicts; the stages are the only
-//! code that does DNS.
+//! code that does DNS. `mailctl check message` runs everything on a file; the MX runs it
+//! when `inbound.checks` is on, through `smtp::Policy::inbound_mail` (SPF at MAIL, for
+//! `inbound.spf_fail = reject`) and `smtp::Policy::inbound` (everything at end of data, on
+//! the session's blocking thread, before the `250`; junk is queued for the Junk folder).
 //!
 //! Not here (yet): greylisting, rspamd/clamd scanners, learning, per-domain policy, rate
 //! limits, pre-greeting talk detection, ARC-based overrides of DMARC failures.
