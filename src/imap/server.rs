@@ -85,7 +85,9 @@ impl UserSessions {
 /// One IMAP listener: `imap` (STARTTLS) or `imaps` (implicit TLS).
 pub struct ImapListener {
     pub access: Access,
-    pub append_limit: u64,
+    /// APPENDLIMIT as in force when a connection starts (`smtp.max_message_size`, which a
+    /// SIGHUP reloads).
+    pub append_limit: Arc<dyn Fn() -> u64 + Send + Sync>,
     /// `imap.max_mailboxes`, `imap.max_subscriptions`, `imap.max_keywords`.
     pub limits: crate::imap::store::Limits,
     pub hub: Arc<Hub>,
@@ -111,7 +113,7 @@ impl ImapListener {
             tls_active: a.tls_active,
             tls_available: a.tls_available,
             plaintext_ok: a.plaintext_ok,
-            append_limit: self.append_limit,
+            append_limit: (self.append_limit)(),
             limits: self.limits,
         };
         let conn = Conn {

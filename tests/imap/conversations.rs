@@ -161,3 +161,21 @@ fn thunderbird_like_session() {
     server.py("thunderbird.py", &[], 120);
     server.assert_alive();
 }
+
+/// APPENDLIMIT follows `smtp.max_message_size` as a SIGHUP (what `config set` sends) reloads
+/// it: a new session announces the new limit without a restart.
+#[test]
+fn appendlimit_follows_a_reloaded_message_size() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    let before = server.py("appendlimit.py", &[], 60);
+    assert_eq!(before.trim(), (25u64 << 20).to_string());
+    let out = mailctl_ok(
+        dir.path(),
+        &["config", "set", "smtp.max_message_size", "1M"],
+    );
+    assert!(out.contains("reloaded and uses it now"), "{out}");
+    let after = server.py("appendlimit.py", &[], 60);
+    assert_eq!(after.trim(), (1u64 << 20).to_string());
+    server.assert_alive();
+}

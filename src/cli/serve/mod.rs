@@ -441,8 +441,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             )
         })
         .collect();
-    let append_limit = tunables.session.max_message_size;
     let live = crate::net::live::Live::new(tunables);
+    let append_limit: Arc<dyn Fn() -> u64 + Send + Sync> = {
+        let live = live.clone();
+        Arc::new(move || live.get().session.max_message_size)
+    };
     let policy = crate::net::live::Live::new(policy);
 
     rt.block_on(async move {
@@ -488,7 +491,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             if name.starts_with("imap") {
                 let imap = crate::imap::server::ImapListener {
                     access: access(&name, name == "imaps"),
-                    append_limit,
+                    append_limit: append_limit.clone(),
                     limits: imap_limits,
                     hub: imap_hub.clone(),
                     users: imap_users.clone(),
