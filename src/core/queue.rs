@@ -49,6 +49,9 @@ pub struct NewMessage<'a> {
     pub rcpt_dsn: &'a [super::dsn::RcptDsn],
     /// The Maildir++ folder for local copies (`Junk`); empty for INBOX.
     pub folder: &'a str,
+    /// Lease the local recipients to this owner until then, in the insert itself: the daemon's
+    /// deliverer then needs no write of its own before it delivers (see `claim_local`).
+    pub local_lease: Option<(&'a str, i64)>,
 }
 
 /// A message's local recipients leased to one delivery attempt.
@@ -194,8 +197,9 @@ impl Db {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut r = tx.prepare_cached(
-                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
+                    lease_until, lease_owner)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for (msg, recipients) in batch {
                 m.execute(params![
@@ -215,7 +219,13 @@ impl Db {
                 ])?;
                 for (i, (addr, local)) in recipients.iter().enumerate() {
                     let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
-                    r.execute(params![msg.id, addr, local, t, d.notify.0, d.orcpt])?;
+                    let (until, owner) = match msg.local_lease {
+                        Some((owner, until)) if *local => (until, owner),
+                        _ => (0, ""),
+                    };
+                    r.execute(params![
+                        msg.id, addr, local, t, d.notify.0, d.orcpt, until, owner
+                    ])?;
                 }
             }
         }
@@ -242,58 +252,60 @@ impl Db {
         lease_secs: i64,
         force: bool,
     ) -> Result<Option<LocalClaim>> {
+        let ids = [id.to_string()];
+        Ok(self
+            .queue_local_claim_many(&ids, owner, lease_secs, force)?
+            .pop()
+            .map(|(_, c)| c))
+    }
+
+    /// [`Db::queue_local_claim`] for several messages in one transaction: under load the
+    /// deliverer takes a batch at once, and one commit (one WAL fsync) per batch instead of
+    /// one per message is what keeps local delivery at the speed of the SMTP side.
+    pub fn queue_local_claim_many(
+        &mut self,
+        ids: &[String],
+        owner: &str,
+        lease_secs: i64,
+        force: bool,
+    ) -> Result<Vec<(String, LocalClaim)>> {
         let t = now();
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let msg = tx
-            .prepare_cached(
-                "SELECT mail_from, created, spool_len, spool_sha256, folder FROM queue_messages
-                 WHERE id = ?1 AND quarantined IS NULL",
-            )?
-            .query_row([id], |r| {
-                let len: Option<i64> = r.get(2)?;
-                let sha: Option<String> = r.get(3)?;
-                Ok(LocalClaim {
-                    sender: r.get(0)?,
-                    created: r.get(1)?,
-                    spool: len.zip(sha).map(|(len, sha256)| Sum {
-                        len: len.max(0) as u64,
-                        sha256,
-                    }),
-                    folder: r.get(4)?,
-                    recipients: Vec::new(),
-                })
-            })
-            .optional()?;
-        let Some(mut claim) = msg else {
-            return Ok(None);
-        };
-        claim.recipients = tx
-            .prepare_cached(
-                "SELECT id, address, attempts, lease_until FROM queue_recipients
-                 WHERE message_id = ?1 AND local = 1 AND status = 'queued' AND lease_until <= ?2
-                   AND (?3 OR next_attempt <= ?2)",
-            )?
-            .query_map(params![id, t, force], |r| {
-                Ok(LocalRecipient {
-                    id: r.get(0)?,
-                    address: r.get(1)?,
-                    attempts: r.get::<_, i64>(2)?.max(0) as u32,
-                    interrupted: r.get::<_, i64>(3)? != 0,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        {
-            let mut lease = tx.prepare_cached(
-                "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
-            )?;
-            for r in &claim.recipients {
-                lease.execute(params![r.id, t + lease_secs, owner])?;
+        // Fresh mail from the daemon's own SMTP side was leased to its deliverer in the queue
+        // insert: then there is nothing to write, and no write lock to wait for.
+        let mut out = Vec::with_capacity(ids.len());
+        let mut need_lease = false;
+        for id in ids {
+            if let Some((claim, all_ours)) =
+                claim_local(self.conn(), id, owner, t, lease_secs, force, false)?
+            {
+                need_lease |= !all_ours;
+                out.push((id.clone(), claim));
             }
         }
-        tx.commit()?;
-        Ok((!claim.recipients.is_empty()).then_some(claim))
+        if !need_lease {
+            return Ok(out);
+        }
+        // A lease need not survive a power cut: one lost would only let the recipient be
+        // claimed again, and the copy's stable name stops a second delivery. So this commit
+        // skips the WAL fsync (synchronous=NORMAL) and holds the write lock only briefly;
+        // the connection goes back to FULL right after, whatever happened.
+        self.conn_mut()
+            .pragma_update(None, "synchronous", "NORMAL")?;
+        let claimed = (|| {
+            let tx = self
+                .conn_mut()
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some((claim, _)) = claim_local(&tx, id, owner, t, lease_secs, force, true)? {
+                    out.push((id.clone(), claim));
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        })();
+        self.conn_mut().pragma_update(None, "synchronous", "FULL")?;
+        claimed
     }
 
     /// Extends the leases `owner` holds on these recipients (a long attempt keeps them).
@@ -463,6 +475,83 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedRecipient> {
     })
 }
 
+/// Reads `id`'s due local recipients for `owner`: those not leased, or leased to `owner`
+/// already (the queue insert leases fresh mail to the daemon's deliverer). With `lease`, the
+/// ones that are not yet `owner`'s are leased to it (call inside a write transaction); without,
+/// the claim is returned only if every recipient is already `owner`'s, so the hot path of
+/// fresh mail writes nothing. `None` when there is nothing to deliver.
+fn claim_local(
+    conn: &rusqlite::Connection,
+    id: &str,
+    owner: &str,
+    t: i64,
+    lease_secs: i64,
+    force: bool,
+    lease: bool,
+) -> Result<Option<(LocalClaim, bool)>> {
+    let msg = conn
+        .prepare_cached(
+            "SELECT mail_from, created, spool_len, spool_sha256, folder FROM queue_messages
+             WHERE id = ?1 AND quarantined IS NULL",
+        )?
+        .query_row([id], |r| {
+            let len: Option<i64> = r.get(2)?;
+            let sha: Option<String> = r.get(3)?;
+            Ok(LocalClaim {
+                sender: r.get(0)?,
+                created: r.get(1)?,
+                spool: len.zip(sha).map(|(len, sha256)| Sum {
+                    len: len.max(0) as u64,
+                    sha256,
+                }),
+                folder: r.get(4)?,
+                recipients: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut claim) = msg else {
+        return Ok(None);
+    };
+    // (recipient, already ours and running)
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, address, attempts, lease_until, lease_owner FROM queue_recipients
+             WHERE message_id = ?1 AND local = 1 AND status = 'queued'
+               AND (lease_until <= ?2 OR lease_owner = ?4)
+               AND (?3 OR next_attempt <= ?2)",
+        )?
+        .query_map(params![id, t, force, owner], |r| {
+            let until: i64 = r.get(3)?;
+            let holder: String = r.get(4)?;
+            let ours = holder == owner && until > t;
+            Ok((
+                LocalRecipient {
+                    id: r.get(0)?,
+                    address: r.get(1)?,
+                    attempts: r.get::<_, i64>(2)?.max(0) as u32,
+                    // Leased before, and not the live lease of this very deliverer: an
+                    // attempt that never recorded an outcome, whose copy may exist.
+                    interrupted: until != 0 && !ours,
+                },
+                ours,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let all_ours = rows.iter().all(|(_, ours)| *ours);
+    if lease {
+        let mut upd = conn.prepare_cached(
+            "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
+        )?;
+        for (r, ours) in &rows {
+            if !ours {
+                upd.execute(params![r.id, t + lease_secs, owner])?;
+            }
+        }
+    }
+    claim.recipients = rows.into_iter().map(|(r, _)| r).collect();
+    Ok((!claim.recipients.is_empty()).then_some((claim, all_ours)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,6 +574,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            local_lease: None,
         };
         db.queue_insert(
             &msg,
@@ -538,6 +628,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            local_lease: None,
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
         // A claimer that dies: its lease runs out without an outcome.
@@ -580,5 +671,53 @@ mod tests {
         };
         assert_eq!([p.delay(0), p.delay(1), p.delay(9)], [60, 600, 600]);
         assert!(!p.expired(now()) && p.expired(now() - 3600));
+    }
+}
+
+#[cfg(test)]
+mod lease_at_insert {
+    use super::*;
+    use crate::core::DataDir;
+
+    /// Mail the daemon's SMTP side queues is leased to its deliverer in the insert: the
+    /// deliverer claims it without writing (its own live lease, not an interrupted attempt),
+    /// and neither the sweep nor a `queue flush` in another process takes it meanwhile.
+    #[test]
+    fn the_deliverer_owns_fresh_mail_from_the_insert_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let msg = NewMessage {
+            id: "Q1",
+            mail_from: "",
+            auth_user: None,
+            remote_ip: "::1",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            local_lease: Some(("deliverer", now() + 600)),
+        };
+        db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
+        assert!(db.queue_local_due(10).unwrap().is_empty());
+        assert!(
+            db.queue_local_claim("Q1", "flush", 600, true)
+                .unwrap()
+                .is_none()
+        );
+        let before = db.conn().total_changes();
+        let claim = db
+            .queue_local_claim("Q1", "deliverer", 600, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            db.conn().total_changes(),
+            before,
+            "claiming wrote to the database"
+        );
+        assert_eq!(claim.recipients.len(), 1);
+        assert!(!claim.recipients[0].interrupted);
     }
 }

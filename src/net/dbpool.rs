@@ -58,7 +58,7 @@ impl Drop for PooledDb {
     fn drop(&mut self) {
         if let Some(db) = self.db.take() {
             let mut idle = self.pool.idle.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < 16 {
+            if idle.len() < 64 {
                 idle.push(db);
             }
         }

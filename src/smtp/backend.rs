@@ -42,6 +42,8 @@ pub(super) struct Job {
     pub spool: crate::core::spool::Sum,
     /// The Maildir++ folder for local copies; empty for INBOX.
     pub folder: String,
+    /// The deliverer's lease on the local recipients, taken in the same commit (owner, until).
+    pub local_lease: Option<(String, i64)>,
     pub rcpts: Vec<(String, bool)>,
     pub dsn: crate::core::dsn::MessageDsn,
     pub rcpt_dsn: Vec<crate::core::dsn::RcptDsn>,
@@ -62,6 +64,10 @@ impl Job {
             dsn: self.dsn.clone(),
             rcpt_dsn: &self.rcpt_dsn,
             folder: &self.folder,
+            local_lease: self
+                .local_lease
+                .as_ref()
+                .map(|(owner, until)| (owner.as_str(), *until)),
         }
     }
 }
@@ -461,6 +467,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: Vec::new(),
             folder: String::new(),
+            local_lease: None,
             rcpts: vec![("a@b.test".into(), true)],
             done,
         }
@@ -527,6 +534,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            local_lease: None,
         };
         pool.get()
             .unwrap()

@@ -90,6 +90,12 @@ impl Deliverer {
         })
     }
 
+    /// The lease (owner, until) a message queued now gives its local recipients: this
+    /// deliverer's, taken in the queue insert itself (see `core::queue::claim_local`).
+    pub fn lease_for_new(&self) -> (String, i64) {
+        (self.owner.clone(), crate::core::now() + LEASE_SECS)
+    }
+
     /// The quota reservations shared with the SMTP sessions.
     pub fn quota(&self) -> &QuotaLedger {
         &self.quota
@@ -186,10 +192,9 @@ impl Deliverer {
         let mut db = self.pool.get()?;
         let mut policy: Option<RetryPolicy> = None;
         let mut attempts = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(claim) = db.queue_local_claim(id, &self.owner, LEASE_SECS, false)? else {
-                continue;
-            };
+        // One lease transaction for the whole batch (see queue_local_claim_many).
+        let claims = db.queue_local_claim_many(ids, &self.owner, LEASE_SECS, false)?;
+        for (id, claim) in &claims {
             let path = self.queue_dir.join(id);
             let body = match spool::read_verified(&path, claim.spool.as_ref()) {
                 Ok(b) => Some(b),
@@ -215,7 +220,7 @@ impl Deliverer {
                     (Some(body), Ok(addr)) => {
                         let to = Copy {
                             id,
-                            claim: &claim,
+                            claim,
                             rcpt: r,
                             body,
                         };

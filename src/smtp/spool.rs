@@ -142,6 +142,13 @@ impl SpoolSink {
             size: envelope.size,
             spool: self.sum.take().unwrap_or_default().finish(),
             folder: envelope.folder.clone().unwrap_or_default(),
+            // The deliverer is handed the id right after the commit: lease the local
+            // recipients to it in that same commit, so it need not write before it delivers.
+            local_lease: envelope
+                .recipients
+                .iter()
+                .any(|r| r.local)
+                .then(|| self.backend.deliverer.lease_for_new()),
             rcpts: envelope
                 .recipients
                 .iter()
