@@ -80,7 +80,7 @@ def main():
     data = tempfile.mkdtemp(prefix="imap-load-")
     server = None
     try:
-        mailctl(data, "domain", "add", "load.test")
+        mailctl(data, "domain", "add", "load.test", "--create")
         for u in ("idle", "fetch", "search", "big"):
             mailctl(data, "user", "add", "%s@load.test" % u, "--password-stdin", stdin=(PASSWORD + "\n").encode())
         for k, v in (("server.user", ""), ("auth.plaintext", "loopback"), ("dns.nameserver", "127.0.0.1:9"),

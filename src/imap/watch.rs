@@ -43,6 +43,20 @@ impl Drop for Subscription {
     }
 }
 
+/// Whether an inotify event can change what a session sees. Reads are not changes: inotify
+/// also reports every open and close of `new/` and `cur/` (each reindex and each delivery
+/// opens them), and waking on those made idling sessions wake one another in a loop, each
+/// reopening its index: with a few hundred sessions in IDLE every new login slowed down.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
 impl Hub {
     pub fn new() -> Arc<Hub> {
         let hub = Arc::new(Hub {
@@ -54,6 +68,9 @@ impl Hub {
             let (Ok(ev), Some(hub)) = (ev, weak.upgrade()) else {
                 return;
             };
+            if !is_change(&ev.kind) {
+                return;
+            }
             for p in &ev.paths {
                 // Events name files in `<folder>/new` or `<folder>/cur`, or those dirs.
                 for dir in p.ancestors().skip(1).take(2) {
@@ -161,5 +178,29 @@ mod tests {
             lock(&hub.folders).is_empty(),
             "last subscriber releases the watch"
         );
+    }
+}
+
+#[cfg(test)]
+mod change_tests {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn opening_or_reading_a_folder_wakes_nobody() {
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(super::is_change(&EventKind::Create(CreateKind::File)));
+        assert!(super::is_change(&EventKind::Remove(RemoveKind::File)));
+        assert!(super::is_change(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::Any
+        ))));
     }
 }
