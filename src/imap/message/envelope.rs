@@ -131,100 +131,121 @@ enum Tok {
     Literal(Vec<u8>),
 }
 
+/// Splits a header value into RFC 5322 §3.2 lexical tokens, leniently: an unterminated
+/// quoted string, comment or domain literal runs to the end of the value.
 fn tokens(v: &[u8]) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < v.len() {
         let b = v[i];
-        match b {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'"' => {
+        let (tok, next) = match b {
+            b' ' | b'\t' | b'\r' | b'\n' => {
                 i += 1;
-                let mut w = Vec::new();
-                while i < v.len() && v[i] != b'"' {
-                    if v[i] == b'\\' && i + 1 < v.len() {
-                        i += 1;
-                    }
-                    if v[i] != b'\r' && v[i] != b'\n' {
-                        w.push(v[i]);
-                    }
-                    i += 1;
-                }
-                i += 1;
-                out.push(Tok::Word(w, true));
+                continue;
             }
-            b'(' => {
-                let mut depth = 0usize;
-                let mut w = Vec::new();
-                while i < v.len() {
-                    let c = v[i];
-                    if c == b'\\' && i + 1 < v.len() {
-                        w.push(v[i + 1]);
-                        i += 2;
-                        continue;
-                    }
-                    if c == b'(' {
-                        depth += 1;
-                        if depth == 1 {
-                            i += 1;
-                            continue;
-                        }
-                    } else if c == b')' {
-                        depth -= 1;
-                        if depth == 0 {
-                            i += 1;
-                            break;
-                        }
-                    }
-                    if c != b'\r' && c != b'\n' {
-                        w.push(c);
-                    }
-                    i += 1;
-                }
-                out.push(Tok::Comment(w));
-            }
-            b'[' => {
-                let start = i;
-                while i < v.len() && v[i] != b']' {
-                    i += 1;
-                }
-                i = (i + 1).min(v.len());
-                out.push(Tok::Literal(v[start..i].to_vec()));
-            }
+            b'"' => quoted_string(v, i + 1),
+            b'(' => comment(v, i),
+            b'[' => domain_literal(v, i),
             b'<' | b'>' | b'@' | b',' | b';' | b':' | b'.' | b')' | b']' | b'\\' => {
-                out.push(Tok::Special(b));
-                i += 1;
+                (Tok::Special(b), i + 1)
             }
-            _ => {
-                let start = i;
-                while i < v.len()
-                    && !matches!(
-                        v[i],
-                        b' ' | b'\t'
-                            | b'\r'
-                            | b'\n'
-                            | b'"'
-                            | b'('
-                            | b'['
-                            | b'<'
-                            | b'>'
-                            | b'@'
-                            | b','
-                            | b';'
-                            | b':'
-                            | b'.'
-                            | b')'
-                            | b']'
-                            | b'\\'
-                    )
-                {
-                    i += 1;
-                }
-                out.push(Tok::Word(v[start..i].to_vec(), false));
-            }
-        }
+            _ => atom(v, i),
+        };
+        out.push(tok);
+        i = next;
     }
     out
+}
+
+/// The content of a quoted string starting after its opening quote (RFC 5322 §3.2.4):
+/// quoted-pairs unescaped, folding removed.
+fn quoted_string(v: &[u8], mut i: usize) -> (Tok, usize) {
+    let mut w = Vec::new();
+    while i < v.len() && v[i] != b'"' {
+        if v[i] == b'\\' && i + 1 < v.len() {
+            i += 1;
+        }
+        if v[i] != b'\r' && v[i] != b'\n' {
+            w.push(v[i]);
+        }
+        i += 1;
+    }
+    (Tok::Word(w, true), i + 1)
+}
+
+/// A comment starting at its `(`, nested comments included (RFC 5322 §3.2.2).
+fn comment(v: &[u8], mut i: usize) -> (Tok, usize) {
+    let mut depth = 0usize;
+    let mut w = Vec::new();
+    while i < v.len() {
+        let c = v[i];
+        if c == b'\\' && i + 1 < v.len() {
+            w.push(v[i + 1]);
+            i += 2;
+            continue;
+        }
+        if c == b'(' {
+            depth += 1;
+            if depth == 1 {
+                i += 1;
+                continue;
+            }
+        } else if c == b')' {
+            depth -= 1;
+            if depth == 0 {
+                i += 1;
+                break;
+            }
+        }
+        if c != b'\r' && c != b'\n' {
+            w.push(c);
+        }
+        i += 1;
+    }
+    (Tok::Comment(w), i)
+}
+
+/// A `[...]` domain literal starting at its `[`, brackets kept (RFC 5322 §3.4.1).
+fn domain_literal(v: &[u8], start: usize) -> (Tok, usize) {
+    let mut i = start;
+    while i < v.len() && v[i] != b']' {
+        i += 1;
+    }
+    i = (i + 1).min(v.len());
+    (Tok::Literal(v[start..i].to_vec()), i)
+}
+
+/// An atom: everything up to white space or a special (RFC 5322 §3.2.3).
+fn atom(v: &[u8], start: usize) -> (Tok, usize) {
+    let special = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'"'
+                | b'('
+                | b'['
+                | b'<'
+                | b'>'
+                | b'@'
+                | b','
+                | b';'
+                | b':'
+                | b'.'
+                | b')'
+                | b']'
+                | b'\\'
+        )
+    };
+    let len = v[start..]
+        .iter()
+        .position(|&b| special(b))
+        .unwrap_or(v.len() - start);
+    (
+        Tok::Word(v[start..start + len].to_vec(), false),
+        start + len,
+    )
 }
 
 /// Parses an address-list (RFC 5322 §3.4), leniently.

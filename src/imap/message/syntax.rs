@@ -60,47 +60,14 @@ pub fn parse_value(s: &[u8]) -> Result<V, String> {
                 i += 1;
             }
             b'"' => {
-                let mut v = Vec::new();
-                i += 1;
-                loop {
-                    match s.get(i) {
-                        None => return Err("unterminated quote".into()),
-                        Some(b'"') => break,
-                        Some(b'\\') => match s.get(i + 1) {
-                            Some(&c @ (b'"' | b'\\')) => {
-                                v.push(c);
-                                i += 2;
-                            }
-                            _ => return Err(format!("bad escape at {i}")),
-                        },
-                        Some(&c) if c == 0 || c == b'\r' || c == b'\n' || c >= 0x80 => {
-                            return Err(format!("byte {c:#x} in quoted string at {i}"));
-                        }
-                        Some(&c) => {
-                            v.push(c);
-                            i += 1;
-                        }
-                    }
-                }
-                i += 1;
+                let (v, next) = quoted(s, i + 1)?;
                 stack.last_mut().ok_or("stack")?.push(V::Str(v));
+                i = next;
             }
             b'{' => {
-                let close = s[i..].iter().position(|&c| c == b'}').ok_or("no }")? + i;
-                let n: usize = std::str::from_utf8(&s[i + 1..close])
-                    .ok()
-                    .and_then(|d| d.parse().ok())
-                    .ok_or("bad literal length")?;
-                if s.get(close + 1..close + 3) != Some(b"\r\n") {
-                    return Err("literal without CRLF".into());
-                }
-                let start = close + 3;
-                let body = s.get(start..start + n).ok_or("literal too short")?;
-                if body.contains(&0) {
-                    return Err("NUL in literal".into());
-                }
+                let (body, next) = literal(s, i)?;
                 stack.last_mut().ok_or("stack")?.push(V::Str(body.to_vec()));
-                i = start + n;
+                i = next;
             }
             b'0'..=b'9' => {
                 let start = i;
@@ -129,6 +96,51 @@ pub fn parse_value(s: &[u8]) -> Result<V, String> {
         return Err(format!("{} top-level values", top.len()));
     }
     Ok(top.remove(0))
+}
+
+/// A quoted string's content from just after its opening quote (RFC 9051 §4.3); returns the
+/// content and the offset after the closing quote.
+fn quoted(s: &[u8], mut i: usize) -> Result<(Vec<u8>, usize), String> {
+    let mut v = Vec::new();
+    loop {
+        match s.get(i) {
+            None => return Err("unterminated quote".into()),
+            Some(b'"') => return Ok((v, i + 1)),
+            Some(b'\\') => match s.get(i + 1) {
+                Some(&c @ (b'"' | b'\\')) => {
+                    v.push(c);
+                    i += 2;
+                }
+                _ => return Err(format!("bad escape at {i}")),
+            },
+            Some(&c) if c == 0 || c == b'\r' || c == b'\n' || c >= 0x80 => {
+                return Err(format!("byte {c:#x} in quoted string at {i}"));
+            }
+            Some(&c) => {
+                v.push(c);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// A `{n}CRLF` literal starting at its `{` (RFC 9051 §4.3); returns its octets and the offset
+/// after them.
+fn literal(s: &[u8], i: usize) -> Result<(&[u8], usize), String> {
+    let close = s[i..].iter().position(|&c| c == b'}').ok_or("no }")? + i;
+    let n: usize = std::str::from_utf8(&s[i + 1..close])
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .ok_or("bad literal length")?;
+    if s.get(close + 1..close + 3) != Some(b"\r\n") {
+        return Err("literal without CRLF".into());
+    }
+    let start = close + 3;
+    let body = s.get(start..start + n).ok_or("literal too short")?;
+    if body.contains(&0) {
+        return Err("NUL in literal".into());
+    }
+    Ok((body, start + n))
 }
 
 #[cfg(test)]
