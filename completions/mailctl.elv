@@ -39,6 +39,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -632,6 +633,65 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;ban;help;help'= {
         }
+        &'mailctl;greylist'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'The allow list, the client networks that retried correctly, and the triplets (client network, sender, recipient) seen most recently'
+            cand allow 'Never greylist a client address or network (IP, CIDR) or a sender domain (and its subdomains)'
+            cand remove 'Forget an allow entry and what greylisting learnt about that client network or sender domain (its next new message is greylisted again)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;greylist;list'= {
+            cand --limit 'Show at most this many triplets, most recently seen first'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;greylist;allow'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;greylist;remove'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;greylist;help'= {
+            cand list 'The allow list, the client networks that retried correctly, and the triplets (client network, sender, recipient) seen most recently'
+            cand allow 'Never greylist a client address or network (IP, CIDR) or a sender domain (and its subdomains)'
+            cand remove 'Forget an allow entry and what greylisting learnt about that client network or sender domain (its next new message is greylisted again)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;greylist;help;list'= {
+        }
+        &'mailctl;greylist;help;allow'= {
+        }
+        &'mailctl;greylist;help;remove'= {
+        }
+        &'mailctl;greylist;help;help'= {
+        }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
             cand --timeout 'Seconds to wait for each step'
@@ -1055,6 +1115,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -1170,6 +1231,17 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;list'= {
         }
         &'mailctl;help;ban;remove'= {
+        }
+        &'mailctl;help;greylist'= {
+            cand list 'The allow list, the client networks that retried correctly, and the triplets (client network, sender, recipient) seen most recently'
+            cand allow 'Never greylist a client address or network (IP, CIDR) or a sender domain (and its subdomains)'
+            cand remove 'Forget an allow entry and what greylisting learnt about that client network or sender domain (its next new message is greylisted again)'
+        }
+        &'mailctl;help;greylist;list'= {
+        }
+        &'mailctl;help;greylist;allow'= {
+        }
+        &'mailctl;help;greylist;remove'= {
         }
         &'mailctl;help;test'= {
         }

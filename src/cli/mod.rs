@@ -13,6 +13,7 @@ mod dkim;
 pub mod dns;
 mod domain;
 pub mod generate;
+mod greylist;
 mod maildir;
 mod manual;
 pub mod password;
@@ -101,6 +102,9 @@ pub enum Command {
     /// List or lift bans of client addresses that failed to log in too often.
     #[command(subcommand)]
     Ban(ban::Cmd),
+    /// What greylisting on port 25 remembers, and its allow list.
+    #[command(subcommand)]
+    Greylist(greylist::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(probe::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
@@ -280,6 +284,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Config(c) => config::run(ctx, c),
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => ban::run(ctx, c),
+        Command::Greylist(c) => c.run(ctx),
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),

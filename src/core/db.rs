@@ -114,6 +114,31 @@ const MIGRATIONS: &[&str] = &[
     // 7: the Maildir++ folder local copies go to ('' = INBOX; 'Junk' for mail the inbound
     // checks judged junk, see inbound/).
     "ALTER TABLE queue_messages ADD COLUMN folder TEXT NOT NULL DEFAULT '';",
+    // 8: greylisting (see core/greylist.rs): triplets, client networks and SPF-passing
+    // sender domains that retried correctly, and the administrator's allow list.
+    "CREATE TABLE greylist_triplets (
+        client TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        passes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (client, sender, recipient)
+    ) WITHOUT ROWID;
+    CREATE TABLE greylist_clients (
+        client TEXT PRIMARY KEY,
+        passes INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE greylist_domains (
+        domain TEXT PRIMARY KEY,
+        last_seen INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE greylist_allow (
+        entry TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        created INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -10,6 +10,7 @@ pub mod bans;
 pub mod db;
 pub mod domains;
 pub mod dsn;
+pub mod greylist;
 pub mod outqueue;
 pub mod owner;
 pub mod paths;

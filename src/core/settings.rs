@@ -145,6 +145,11 @@ settings! {
     "inbound.dmarc_reject": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail failing DMARC for a domain publishing p=reject (RFC 7489 §6.3; pct honoured).";
     "inbound.dmarc_quarantine": Kind::OneOf(&["reject", "junk", "tag"]), "junk", "Inbound mail failing DMARC for a domain publishing p=quarantine.";
     "inbound.temperror": Kind::OneOf(&["accept", "tempfail"]), "accept", "Inbound mail whose DMARC policy could not be looked up (DNS error): accept with the temperror noted, or tempfail (451) so the sender retries. Mail claiming our own domains always tempfails.";
+    "inbound.greylist": Kind::Bool, "false", "Greylist mail arriving on port 25 (needs inbound.checks): the first message of a new (client network, sender, recipient) triplet gets 451 4.7.1 at RCPT and passes when retried after inbound.greylist_delay, as Postgrey does. Skipped for mynetworks, DNSWL-listed clients, `greylist allow` entries, client networks that retried correctly before and SPF-passing domains seen before. Off by default: it delays every first message from a new sender, and DNSBL and DMARC stop most abuse without it.";
+    "inbound.greylist_delay": Kind::Duration, "5m", "How long a new greylisting triplet is deferred (Postgrey: 5m). A retry sooner gets 451 again.";
+    "inbound.greylist_retry_window": Kind::Duration, "2d", "A greylisted triplet not retried within this time starts over.";
+    "inbound.greylist_max_age": Kind::Duration, "35d", "Greylisting triplets, clients and domains unused for this long are forgotten (Postgrey: 35 days).";
+    "inbound.greylist_auto_clients": Kind::Count, "5", "Correct retries (for different triplets) after which a client network is no longer greylisted; 0 = never.";
     "dns.nameserver": Kind::Nameservers, "", "Resolvers to use (ADDR[:PORT], comma-separated). Empty: the system resolver.";
     "dkim.selector": Kind::Text, "mail", "Default DKIM selector for `dkim generate`.";
 }

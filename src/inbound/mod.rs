@@ -28,6 +28,7 @@
 //! limits, pre-greeting talk detection, ARC-based overrides of DMARC failures.
 
 pub mod cache;
+pub mod greylist;
 pub mod policy;
 pub mod results;
 mod stages;

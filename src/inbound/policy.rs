@@ -21,6 +21,8 @@ pub struct Policy {
     pub mynetworks: Vec<ipnet::IpNet>,
     /// The domains served here, lowercase.
     pub local_domains: Vec<String>,
+    /// Greylisting's timing when `inbound.greylist` is on.
+    pub greylist: Option<crate::core::greylist::Timing>,
 }
 
 /// `reject` | `junk` | `tag` (tag = deliver with the verdicts in the header only).
@@ -33,6 +35,28 @@ fn action_word(key: &str, v: &str) -> Result<Action, String> {
         "accept" => Ok(Action::Accept),
         other => Err(format!("{key}: '{other}' is not an action")),
     }
+}
+
+/// Greylisting's timing from the `inbound.greylist*` settings; `None` when it is off.
+fn greylist_timing(
+    get: impl Fn(&str) -> String,
+) -> Result<Option<crate::core::greylist::Timing>, String> {
+    if get("inbound.greylist") != "true" {
+        return Ok(None);
+    }
+    let secs = |key: &str| {
+        crate::core::settings::parse_duration(&get(key))
+            .map(|d| d.as_secs() as i64)
+            .map_err(|e| format!("{key}: {e}"))
+    };
+    Ok(Some(crate::core::greylist::Timing {
+        delay: secs("inbound.greylist_delay")?,
+        retry_window: secs("inbound.greylist_retry_window")?,
+        max_age: secs("inbound.greylist_max_age")?,
+        auto_clients: get("inbound.greylist_auto_clients")
+            .parse()
+            .map_err(|e| format!("inbound.greylist_auto_clients: {e}"))?,
+    }))
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -74,6 +98,7 @@ impl Policy {
                 .into_iter()
                 .map(|d| d.to_ascii_lowercase())
                 .collect(),
+            greylist: greylist_timing(setting)?,
         })
     }
 
