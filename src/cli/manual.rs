@@ -149,11 +149,23 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     (
         "mailctl greylist",
         &[
-            ("Turn greylisting on (with the inbound checks)", "mailctl config set inbound.greylist true"),
+            (
+                "Turn greylisting on (with the inbound checks)",
+                "mailctl config set inbound.greylist true",
+            ),
             ("What it remembers", "mailctl greylist list"),
-            ("Never greylist a partner's mail servers", "mailctl greylist allow 198.51.100.0/24"),
-            ("Never greylist mail from a sender domain", "mailctl greylist allow example.net"),
-            ("Greylist a network again from scratch", "mailctl greylist remove 198.51.100.0/24"),
+            (
+                "Never greylist a partner's mail servers",
+                "mailctl greylist allow 198.51.100.0/24",
+            ),
+            (
+                "Never greylist mail from a sender domain",
+                "mailctl greylist allow example.net",
+            ),
+            (
+                "Greylist a network again from scratch",
+                "mailctl greylist remove 198.51.100.0/24",
+            ),
         ],
     ),
     (

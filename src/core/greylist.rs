@@ -54,7 +54,9 @@ pub enum Pass {
 pub enum Outcome {
     Pass(Pass),
     /// Deferred; the triplet passes `retry_in` seconds from now.
-    Defer { retry_in: i64 },
+    Defer {
+        retry_in: i64,
+    },
 }
 
 /// One remembered triplet, for `greylist list`.
@@ -241,9 +243,9 @@ impl Db {
 
     /// The allow list, oldest first.
     pub fn greylist_allowed(&self) -> Result<Vec<AllowRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT entry, kind, created FROM greylist_allow ORDER BY created, entry")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT entry, kind, created FROM greylist_allow ORDER BY created, entry",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(AllowRow {
                 entry: r.get(0)?,

@@ -39,6 +39,8 @@ pub enum Kind {
     Bool,
     /// Free text (may be empty).
     Text,
+    /// Where a service listens: `HOST:PORT` or an absolute Unix socket path; empty = none.
+    Endpoint,
     /// A mail address, or empty.
     Address,
     /// One of a fixed set of words.
@@ -62,6 +64,7 @@ impl Kind {
             Kind::Zones => "zone list".into(),
             Kind::Bool => "bool".into(),
             Kind::Text => "text".into(),
+            Kind::Endpoint => "HOST:PORT or socket path".into(),
             Kind::Address => "address".into(),
             Kind::OneOf(words) => words.join("|"),
         }
@@ -145,6 +148,13 @@ settings! {
     "inbound.dmarc_reject": Kind::OneOf(&["reject", "junk", "tag"]), "reject", "Inbound mail failing DMARC for a domain publishing p=reject (RFC 7489 §6.3; pct honoured).";
     "inbound.dmarc_quarantine": Kind::OneOf(&["reject", "junk", "tag"]), "junk", "Inbound mail failing DMARC for a domain publishing p=quarantine.";
     "inbound.temperror": Kind::OneOf(&["accept", "tempfail"]), "accept", "Inbound mail whose DMARC policy could not be looked up (DNS error): accept with the temperror noted, or tempfail (451) so the sender retries. Mail claiming our own domains always tempfails.";
+    "inbound.rspamd": Kind::Endpoint, "", "rspamd's normal worker, asked about every message from port 25 (needs inbound.checks): HOST:PORT (rspamd listens on 127.0.0.1:11333) or a Unix socket path; empty = off.";
+    "inbound.spam_junk_score": Kind::Count, "6", "rspamd score at or above which inbound mail goes to the recipient's Junk folder (also when rspamd's own action is add header or rewrite subject).";
+    "inbound.spam_reject_score": Kind::Count, "15", "rspamd score at or above which inbound mail is refused at DATA (also when rspamd's own action is reject, e.g. GTUBE).";
+    "inbound.rspamd_down": Kind::OneOf(&["accept", "tempfail"]), "accept", "What inbound mail gets when rspamd cannot be asked: accept (with a logged warning: spam in the inbox for a while beats a stalled MX) or tempfail (451).";
+    "inbound.clamd": Kind::Endpoint, "", "ClamAV's clamd, asked to scan every message from port 25 (needs inbound.checks): HOST:PORT (TCPSocket) or the path of its LocalSocket; empty = off. A virus is refused at DATA with 554 5.7.1 naming it.";
+    "inbound.clamd_down": Kind::OneOf(&["accept", "tempfail"]), "tempfail", "What inbound mail gets when clamd cannot be asked: tempfail (451, the sender retries: unscanned mail is how a virus gets in) or accept.";
+    "inbound.scan_timeout": Kind::Duration, "30s", "How long rspamd and clamd each have to answer about one message.";
     "inbound.greylist": Kind::Bool, "false", "Greylist mail arriving on port 25 (needs inbound.checks): the first message of a new (client network, sender, recipient) triplet gets 451 4.7.1 at RCPT and passes when retried after inbound.greylist_delay, as Postgrey does. Skipped for mynetworks, DNSWL-listed clients, `greylist allow` entries, client networks that retried correctly before and SPF-passing domains seen before. Off by default: it delays every first message from a new sender, and DNSBL and DMARC stop most abuse without it.";
     "inbound.greylist_delay": Kind::Duration, "5m", "How long a new greylisting triplet is deferred (Postgrey: 5m). A retry sooner gets 451 again.";
     "inbound.greylist_retry_window": Kind::Duration, "2d", "A greylisted triplet not retried within this time starts over.";
@@ -197,6 +207,19 @@ pub fn system_hostname() -> String {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".into())
+}
+
+/// `HOST:PORT`, an absolute Unix socket path, or empty.
+pub fn check_endpoint(v: &str) -> Result<(), String> {
+    if v.is_empty() || v.starts_with('/') {
+        return Ok(());
+    }
+    match v.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err(format!(
+            "'{v}' is neither HOST:PORT (e.g. 127.0.0.1:11333) nor the absolute path of a Unix socket"
+        )),
+    }
 }
 
 pub fn lookup(key: &str) -> Option<&'static Setting> {
@@ -289,6 +312,7 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
             "false" | "no" | "off" | "0" => Ok("false".into()),
             _ => Err(format!("'{v}' is not true or false")),
         },
+        Kind::Endpoint => check_endpoint(v).map(|()| v.to_string()),
         Kind::Text => {
             if v.chars().any(char::is_control) {
                 Err("control characters are not allowed".into())

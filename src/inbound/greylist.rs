@@ -24,10 +24,16 @@ use crate::core::greylist::{AllowRow, Outcome, Pass, Triplet};
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Verdict {
     /// Not greylisted at all, and why.
-    Skipped { reason: String },
-    Passed { why: Pass },
+    Skipped {
+        reason: String,
+    },
+    Passed {
+        why: Pass,
+    },
     /// Deferred: `451 4.7.1`, retry after `retry_in` seconds.
-    Deferred { retry_in: i64 },
+    Deferred {
+        retry_in: i64,
+    },
 }
 
 /// What greylisting looks at for one recipient.
@@ -193,16 +199,28 @@ mod tests {
             };
             judge(db, &policy, &q, 1000).unwrap().unwrap()
         };
-        assert!(matches!(ask(&mut db, "10.1.1.1", false), Verdict::Skipped { .. }));
-        assert!(matches!(ask(&mut db, "192.0.2.1", true), Verdict::Skipped { .. }));
+        assert!(matches!(
+            ask(&mut db, "10.1.1.1", false),
+            Verdict::Skipped { .. }
+        ));
+        assert!(matches!(
+            ask(&mut db, "192.0.2.1", true),
+            Verdict::Skipped { .. }
+        ));
         assert!(db.greylist_triplets(10).unwrap().is_empty());
         assert_eq!(
             ask(&mut db, "192.0.2.1", false),
             Verdict::Deferred { retry_in: 300 }
         );
         let t = &db.greylist_triplets(10).unwrap()[0];
-        assert_eq!((t.sender.as_str(), t.recipient.as_str()), ("a@b.test", "u@here.test"));
+        assert_eq!(
+            (t.sender.as_str(), t.recipient.as_str()),
+            ("a@b.test", "u@here.test")
+        );
         db.greylist_allow("b.test", "domain", 0).unwrap();
-        assert!(matches!(ask(&mut db, "192.0.2.1", false), Verdict::Skipped { .. }));
+        assert!(matches!(
+            ask(&mut db, "192.0.2.1", false),
+            Verdict::Skipped { .. }
+        ));
     }
 }

@@ -24,13 +24,18 @@
 //! `inbound.spf_fail = reject`) and `smtp::Policy::inbound` (everything at end of data, on
 //! the session's blocking thread, before the `250`; junk is queued for the Junk folder).
 //!
-//! Not here (yet): greylisting, rspamd/clamd scanners, learning, per-domain policy, rate
-//! limits, pre-greeting talk detection, ARC-based overrides of DMARC failures.
+//! - **RCPT**: greylisting ([`greylist`], setting `inbound.greylist`);
+//! - **end of data**, beside DKIM/DMARC: the content scanners ([`scan`]: rspamd's score, clamd's
+//!   virus verdict), which add `X-Spam-Status:` and can refuse, junk or defer.
+//!
+//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, pre-greeting
+//! talk detection, ARC-based overrides of DMARC failures.
 
 pub mod cache;
 pub mod greylist;
 pub mod policy;
 pub mod results;
+pub mod scan;
 mod stages;
 
 use std::net::IpAddr;
@@ -182,6 +187,9 @@ pub struct Envelope {
 pub struct Decision {
     pub action: Action,
     pub reason: String,
+    /// The check that decided (`clamd` for a virus, whose refusal the SMTP session words
+    /// differently); empty when none objected.
+    pub method: &'static str,
 }
 
 /// Everything the pipeline found about one message.
@@ -190,6 +198,9 @@ pub struct Report {
     pub verdicts: Vec<Verdict>,
     pub decision: Decision,
     pub authentication_results: String,
+    /// Every header field the message gets, ready to prepend: `Authentication-Results:`
+    /// and, when rspamd was asked, `X-Spam-Status:` (and `X-Spam: Yes` for junk).
+    pub prepend: String,
 }
 
 /// The pipeline as the SMTP server holds it (setting `inbound.checks`): one checker (resolver
@@ -245,14 +256,18 @@ pub fn summary(verdicts: &[Verdict]) -> String {
         .join(" ")
 }
 
-/// The one decision: `mynetworks` is accepted whatever the checks say (it is ours); a DNSWL
-/// listing cancels DNSBL listings; otherwise the strongest action any check asks for, with
-/// the first such check's reason.
+/// The one decision: `mynetworks` is accepted whatever the checks say (it is ours) except
+/// for a virus; a DNSWL listing cancels DNSBL listings; otherwise the strongest action any
+/// check asks for, with the first such check's reason.
 pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
-    if policy.in_mynetworks(ip) {
+    let virus = verdicts
+        .iter()
+        .find(|v| v.method == "clamd" && v.result == Res::Fail);
+    if policy.in_mynetworks(ip) && virus.is_none() {
         return Decision {
             action: Action::Accept,
             reason: format!("{ip} is in mynetworks"),
+            method: "",
         };
     }
     let allowlisted = verdicts
@@ -269,12 +284,36 @@ pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
         Some(v) if v.action != Action::Accept => Decision {
             action: v.action,
             reason: format!("{} {}: {}", v.method, v.result.as_str(), v.reason),
+            method: v.method,
         },
         _ => Decision {
             action: Action::Accept,
             reason: "no check objected".into(),
+            method: "",
         },
     }
+}
+
+/// The `X-Spam-Status:` field (SpamAssassin's name, which mail clients' filters know) when
+/// rspamd gave a score, plus `X-Spam: Yes` when the message goes to Junk.
+pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
+    let Some(v) = verdicts
+        .iter()
+        .find(|v| v.method == "rspamd" && v.result != Res::TempError)
+    else {
+        return String::new();
+    };
+    let spam = v.result == Res::Fail;
+    let mut h = format!(
+        "X-Spam-Status: {}, score={}, action={}\r\n",
+        if spam { "Yes" } else { "No" },
+        v.get("rspamd.score").unwrap_or("?"),
+        v.get("rspamd.action").unwrap_or("?"),
+    );
+    if decision.action == Action::Junk {
+        h.push_str("X-Spam: Yes\r\n");
+    }
+    h
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub struct Policy {
     pub local_domains: Vec<String>,
     /// Greylisting's timing when `inbound.greylist` is on.
     pub greylist: Option<crate::core::greylist::Timing>,
+    /// rspamd and clamd, when configured.
+    pub scanners: super::scan::Scanners,
 }
 
 /// `reject` | `junk` | `tag` (tag = deliver with the verdicts in the header only).
@@ -57,6 +59,23 @@ fn greylist_timing(
             .parse()
             .map_err(|e| format!("inbound.greylist_auto_clients: {e}"))?,
     }))
+}
+
+/// The content scanners from the `inbound.rspamd`, `inbound.clamd` and related settings.
+fn scanners(get: impl Fn(&str) -> String) -> Result<super::scan::Scanners, String> {
+    use super::scan::Endpoint;
+    let endpoint = |key: &str| Endpoint::parse(&get(key)).map_err(|e| format!("{key}: {e}"));
+    let score = |key: &str| get(key).parse::<f64>().map_err(|e| format!("{key}: {e}"));
+    Ok(super::scan::Scanners {
+        rspamd: endpoint("inbound.rspamd")?,
+        clamd: endpoint("inbound.clamd")?,
+        timeout: crate::core::settings::parse_duration(&get("inbound.scan_timeout"))
+            .map_err(|e| format!("inbound.scan_timeout: {e}"))?,
+        junk_score: score("inbound.spam_junk_score")?,
+        reject_score: score("inbound.spam_reject_score")?,
+        rspamd_down: action_word("inbound.rspamd_down", &get("inbound.rspamd_down"))?,
+        clamd_down: action_word("inbound.clamd_down", &get("inbound.clamd_down"))?,
+    })
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -99,6 +118,7 @@ impl Policy {
                 .map(|d| d.to_ascii_lowercase())
                 .collect(),
             greylist: greylist_timing(setting)?,
+            scanners: scanners(setting)?,
         })
     }
 

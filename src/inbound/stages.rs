@@ -83,13 +83,29 @@ impl Checker {
         let (mut verdicts, mail) =
             tokio::join!(self.connect(policy, env.ip), self.mail(policy, env));
         verdicts.extend(mail.verdicts.iter().cloned());
-        verdicts.extend(self.data(policy, &mail, message, sample).await);
+        // The scanners work while DKIM and DMARC are verified; rspamd gets the client's
+        // name when iprev confirmed one.
+        let hostname = verdicts
+            .iter()
+            .find(|v| v.method == "iprev" && v.result == super::Res::Pass)
+            .and_then(|v| v.reason.split_whitespace().next())
+            .map(str::to_string);
+        let (data, rspamd, clamd) = tokio::join!(
+            self.data(policy, &mail, message, sample),
+            super::scan::rspamd::verdict(&policy.scanners, env, hostname.as_deref(), message),
+            super::scan::clamd::verdict(&policy.scanners, message),
+        );
+        verdicts.extend(data);
+        verdicts.extend(rspamd);
+        verdicts.extend(clamd);
         let decision: Decision = super::decide(policy, env.ip, &verdicts);
         let authentication_results = super::results::render(&policy.hostname, &verdicts);
+        let prepend = authentication_results.clone() + &super::spam_headers(&verdicts, &decision);
         Report {
             verdicts,
             decision,
             authentication_results,
+            prepend,
         }
     }
 

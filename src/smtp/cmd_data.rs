@@ -198,6 +198,13 @@ impl<P: Policy> Session<P> {
             use crate::inbound::Action;
             let why = report.decision.reason.chars().take(300).collect::<String>();
             match report.decision.action {
+                // RFC 5321 §4.2.3: 554 "transaction failed", as virus scanners' refusals
+                // are commonly worded; 550 for a policy refusal.
+                Action::Reject if report.decision.method == "clamd" => {
+                    sink.abort();
+                    reply::push(out, 554, "5.7.1", &format!("Message refused: {why}"));
+                    return Flow::Continue;
+                }
                 Action::Reject => {
                     sink.abort();
                     reply::push(out, 550, "5.7.1", &format!("Message refused: {why}"));
@@ -209,7 +216,7 @@ impl<P: Policy> Session<P> {
                     return Flow::Continue;
                 }
                 Action::Accept | Action::Junk => {
-                    let header = report.authentication_results.as_bytes();
+                    let header = report.prepend.as_bytes();
                     if let Err(e) = sink.prepend(header) {
                         sink.abort();
                         spool_error_reply(&e, out);

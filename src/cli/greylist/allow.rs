@@ -20,7 +20,11 @@ impl Args {
         if ctx.json {
             output::json(&serde_json::json!({ "entry": entry, "kind": kind, "added": added }))?;
         } else if !ctx.quiet {
-            let what = if added { "is now allowed" } else { "was already allowed" };
+            let what = if added {
+                "is now allowed"
+            } else {
+                "was already allowed"
+            };
             output::print(&format!("{entry} {what}: mail from it is never greylisted"))?;
         }
         Ok(())

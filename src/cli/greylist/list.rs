@@ -51,7 +51,13 @@ impl Args {
         }
         if !l.triplets.is_empty() {
             parts.push(output::table(
-                &["CLIENT NETWORK", "SENDER", "RECIPIENT", "FIRST SEEN", "PASSES"],
+                &[
+                    "CLIENT NETWORK",
+                    "SENDER",
+                    "RECIPIENT",
+                    "FIRST SEEN",
+                    "PASSES",
+                ],
                 l.triplets.iter().map(|t| {
                     let sender = if t.sender.is_empty() { "<>" } else { &t.sender };
                     vec![

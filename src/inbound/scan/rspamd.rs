@@ -1,0 +1,285 @@
+//! rspamd, asked over its HTTP protocol (`POST /checkv2`, rspamd's "protocol" page): the
+//! message as the body, the envelope in request headers (`IP`, `Helo`, `From`, one `Rcpt`
+//! per recipient), a JSON answer with the score, rspamd's own action and the symbols that
+//! fired. HTTP/1.1 by hyper's client, one connection per message (rspamd's normal worker
+//! closes idle connections anyway).
+//!
+//! The verdict applies the stricter of our thresholds (`inbound.spam_junk_score`,
+//! `inbound.spam_reject_score`) and rspamd's action, so an administrator can tune either.
+//!
+//! Not here: learning (`learn_spam`/`learn_ham` on the controller, IMAP's), the header
+//! the message gets (`inbound::Report::prepend`).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+
+use super::{Endpoint, Scanners};
+use crate::inbound::{Action, Envelope, Res, Stage, Verdict};
+
+/// Largest answer read: a JSON report with every symbol is a few KiB.
+const MAX_ANSWER: usize = 1 << 20;
+
+/// What rspamd said about a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub score: f64,
+    /// rspamd's action: `no action`, `greylist`, `add header`, `rewrite subject`,
+    /// `soft reject`, `reject`.
+    pub action: String,
+    /// The symbols that fired, highest score first: (name, score).
+    pub symbols: Vec<(String, f64)>,
+}
+
+/// Asks rspamd about `message` on `ep`, all within `timeout`.
+/// `hostname`: the client's forward-confirmed reverse DNS name, `None` when it has none
+/// (rspamd then scores an unknown host, as with Postfix's `unknown`).
+pub async fn check(
+    ep: &Endpoint,
+    env: &Envelope,
+    hostname: Option<&str>,
+    message: &[u8],
+    timeout: Duration,
+) -> Result<Answer, String> {
+    let mut req = Request::post("/checkv2")
+        .header(hyper::header::HOST, host(ep))
+        .header("IP", env.ip.to_string())
+        .header("Hostname", header_value(hostname.unwrap_or("unknown")))
+        .header("Helo", header_value(&env.helo))
+        .header("From", header_value(&env.mail_from));
+    for r in &env.rcpts {
+        req = req.header("Rcpt", header_value(r));
+    }
+    let req = req
+        .body(Full::new(Bytes::copy_from_slice(message)))
+        .map_err(|e| format!("rspamd request: {e}"))?;
+    let body = tokio::time::timeout(timeout, request(ep, req, timeout))
+        .await
+        .map_err(|_| {
+            format!(
+                "rspamd at {ep} did not answer within {}s",
+                timeout.as_secs()
+            )
+        })??;
+    parse_answer(&body).map_err(|e| format!("rspamd at {ep}: {e}"))
+}
+
+/// `GET /ping`: whether rspamd is there and answering (`status`).
+pub async fn ping(ep: &Endpoint, timeout: Duration) -> Result<(), String> {
+    let req = Request::get("/ping")
+        .header(hyper::header::HOST, host(ep))
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| format!("rspamd request: {e}"))?;
+    let body = tokio::time::timeout(timeout, request(ep, req, timeout))
+        .await
+        .map_err(|_| {
+            format!(
+                "rspamd at {ep} did not answer within {}s",
+                timeout.as_secs()
+            )
+        })??;
+    if body.trim_ascii() == b"pong" {
+        Ok(())
+    } else {
+        Err(format!(
+            "rspamd at {ep} answered '{}' to /ping",
+            String::from_utf8_lossy(&body).trim()
+        ))
+    }
+}
+
+fn host(ep: &Endpoint) -> String {
+    match ep {
+        Endpoint::Tcp(a) => a.clone(),
+        Endpoint::Unix(_) => "localhost".into(),
+    }
+}
+
+/// Header values cannot hold CR or LF; an envelope that did would be refused by the SMTP
+/// session already, this only keeps a `check message` argument from breaking the request.
+fn header_value(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// One request on a fresh connection; the status must be 200; the body is read up to
+/// [`MAX_ANSWER`].
+async fn request(
+    ep: &Endpoint,
+    req: Request<Full<Bytes>>,
+    timeout: Duration,
+) -> Result<Bytes, String> {
+    let stream = ep.connect(timeout).await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("rspamd at {ep}: {e}"))?;
+    // The connection is driven beside the request and ends with it.
+    let driver = tokio::spawn(conn);
+    let result = async {
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| format!("rspamd at {ep}: {e}"))?;
+        let status = resp.status();
+        let body = Limited::new(resp.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .map_err(|e| format!("rspamd at {ep}: reading the answer: {e}"))?
+            .to_bytes();
+        if !status.is_success() {
+            return Err(format!(
+                "rspamd at {ep} answered HTTP {status}: {}",
+                String::from_utf8_lossy(&body[..body.len().min(200)]).trim()
+            ));
+        }
+        Ok(body)
+    }
+    .await;
+    driver.abort();
+    result
+}
+
+fn parse_answer(body: &[u8]) -> Result<Answer, String> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("answer is not JSON: {e}"))?;
+    if let Some(e) = v.get("error").and_then(Value::as_str) {
+        return Err(format!("error: {e}"));
+    }
+    let score = v
+        .get("score")
+        .and_then(Value::as_f64)
+        .ok_or("answer has no score")?;
+    let action = v
+        .get("action")
+        .and_then(Value::as_str)
+        .ok_or("answer has no action")?
+        .to_string();
+    let mut symbols: Vec<(String, f64)> = v
+        .get("symbols")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(name, s)| {
+                    let score = s.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+                    (name.clone(), score)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    symbols.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(Answer {
+        score,
+        action,
+        symbols,
+    })
+}
+
+/// What an answer asks for: the stricter of our thresholds and rspamd's own action.
+pub fn action_for(s: &Scanners, a: &Answer) -> Action {
+    let by_score = if a.score >= s.reject_score {
+        Action::Reject
+    } else if a.score >= s.junk_score {
+        Action::Junk
+    } else {
+        Action::Accept
+    };
+    let by_rspamd = match a.action.as_str() {
+        "reject" => Action::Reject,
+        "add header" | "rewrite subject" => Action::Junk,
+        // `greylist` and `soft reject` are rspamd's own greylisting: ours is separate.
+        _ => Action::Accept,
+    };
+    by_score.max(by_rspamd)
+}
+
+/// The end-of-data verdict: `None` when rspamd is not configured.
+pub async fn verdict(
+    s: &Scanners,
+    env: &Envelope,
+    hostname: Option<&str>,
+    message: &[u8],
+) -> Option<Verdict> {
+    let ep = s.rspamd.as_ref()?;
+    Some(match check(ep, env, hostname, message, s.timeout).await {
+        Ok(a) => {
+            let action = action_for(s, &a);
+            let top: Vec<&str> = a
+                .symbols
+                .iter()
+                .filter(|(_, sc)| *sc > 0.0)
+                .take(6)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let reason = format!(
+                "score {:.2} (junk at {}, reject at {}), rspamd says '{}'{}",
+                a.score,
+                s.junk_score,
+                s.reject_score,
+                a.action,
+                if top.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", top.join(" "))
+                }
+            );
+            let res = if action == Action::Accept {
+                Res::Pass
+            } else {
+                Res::Fail
+            };
+            Verdict::new(Stage::Data, "rspamd", res, reason)
+                .prop("rspamd.score", format!("{:.2}", a.score))
+                .prop("rspamd.action", a.action.clone())
+                .action(action)
+        }
+        Err(e) => {
+            tracing::warn!("spam scanner unavailable: {e}");
+            Verdict::new(Stage::Data, "rspamd", Res::TempError, e).action(s.rspamd_down)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(score: f64, action: &str) -> Answer {
+        Answer {
+            score,
+            action: action.into(),
+            symbols: vec![],
+        }
+    }
+
+    #[test]
+    fn answers_are_parsed_with_symbols_highest_first() {
+        let a = parse_answer(
+            br#"{"is_skipped":false,"score":7.5,"required_score":15.0,"action":"add header",
+                "symbols":{"A":{"name":"A","score":0.5},"B":{"name":"B","score":7.0}}}"#,
+        )
+        .unwrap();
+        assert_eq!(a.score, 7.5);
+        assert_eq!(a.action, "add header");
+        assert_eq!(a.symbols[0], ("B".to_string(), 7.0));
+        assert!(parse_answer(br#"{"error":"bad request"}"#).is_err());
+        assert!(parse_answer(b"<html>").is_err());
+        assert!(parse_answer(br#"{"action":"reject"}"#).is_err());
+    }
+
+    #[test]
+    fn the_stricter_of_our_thresholds_and_rspamds_action_applies() {
+        let s = Scanners::default();
+        assert_eq!(action_for(&s, &answer(1.0, "no action")), Action::Accept);
+        assert_eq!(action_for(&s, &answer(6.0, "no action")), Action::Junk);
+        assert_eq!(action_for(&s, &answer(15.0, "add header")), Action::Reject);
+        // GTUBE: rspamd forces reject whatever the score.
+        assert_eq!(action_for(&s, &answer(0.0, "reject")), Action::Reject);
+        assert_eq!(
+            action_for(&s, &answer(2.0, "rewrite subject")),
+            Action::Junk
+        );
+        assert_eq!(action_for(&s, &answer(5.0, "soft reject")), Action::Accept);
+    }
+}

@@ -1,0 +1,185 @@
+//! Real content scanners for tests: ClamAV's clamd with a one-signature database (EICAR;
+//! the official database cannot be downloaded here) and rspamd with its packaged rules and
+//! its DNS pointed at the test's DNS server, each on free loopback ports in a temporary
+//! directory, killed when dropped. Needs Debian's `clamav-daemon` and `rspamd`.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The EICAR test file (not a virus; every scanner detects it by agreement).
+pub const EICAR: &str = r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+/// The GTUBE spam test string.
+pub const GTUBE: &str = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Daemon {
+    child: Child,
+    pub addr: String,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Daemon {
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// Waits (bounded) until `addr` accepts connections and `ready` says the daemon answers.
+fn wait_ready(d: &mut Daemon, what: &str, limit: Duration, ready: impl Fn(&str) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(status)) = d.child.try_wait() {
+            panic!("{what} exited with {status}; its log:\n{}", d.log());
+        }
+        if ready(&d.addr) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("{what} not ready after {limit:?}; its log:\n{}", d.log());
+}
+
+fn clamd_ping(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = [0u8; 16];
+    s.write_all(b"zPING\0").is_ok()
+        && s.read(&mut buf)
+            .is_ok_and(|n| buf[..n].starts_with(b"PONG"))
+}
+
+/// clamd on a free TCP port with the EICAR signature only.
+pub fn clamd() -> Daemon {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path();
+    std::fs::create_dir(c.join("db")).unwrap();
+    let hex: String = EICAR.bytes().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(c.join("db/test.ndb"), format!("Test.EICAR:0:*:{hex}\n")).unwrap();
+    let port = free_port();
+    let conf = format!(
+        "Foreground yes\nDatabaseDirectory {c}/db\nTCPSocket {port}\nTCPAddr 127.0.0.1\nPidFile {c}/clamd.pid\nLogFile {c}/clamd.log\nUser root\n",
+        c = c.display()
+    );
+    std::fs::write(c.join("clamd.conf"), conf).unwrap();
+    let child = Command::new("clamd")
+        .arg("-c")
+        .arg(c.join("clamd.conf"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("clamd (Debian package clamav-daemon)");
+    let mut d = Daemon {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+        log: c.join("clamd.log"),
+        _dir: dir,
+    };
+    wait_ready(&mut d, "clamd", Duration::from_secs(60), clamd_ping);
+    d
+}
+
+fn rspamd_ping(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = Vec::new();
+    s.write_all(b"GET /ping HTTP/1.0\r\n\r\n").is_ok()
+        && s.read_to_end(&mut buf).is_ok()
+        && String::from_utf8_lossy(&buf).contains("pong")
+}
+
+fn chown_rspamd(p: &Path) {
+    let st = Command::new("chown")
+        .args(["-R", "_rspamd:_rspamd"])
+        .arg(p)
+        .status()
+        .unwrap();
+    assert!(st.success(), "chown _rspamd {}", p.display());
+}
+
+/// rspamd's normal worker on a free port, asking `dns` (ADDR:PORT) for every lookup.
+pub fn rspamd(dns: &str) -> Daemon {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    for sub in ["db", "run", "log", "local.d", "override.d"] {
+        std::fs::create_dir(r.join(sub)).unwrap();
+    }
+    let (normal, controller) = (free_port(), free_port());
+    let files = [
+        (
+            "local.d/worker-normal.inc",
+            format!("bind_socket = \"127.0.0.1:{normal}\";\ncount = 1;\n"),
+        ),
+        (
+            "local.d/worker-controller.inc",
+            format!("bind_socket = \"127.0.0.1:{controller}\";\ncount = 1;\n"),
+        ),
+        ("override.d/worker-proxy.inc", "enabled = false;\n".into()),
+        ("override.d/worker-fuzzy.inc", "enabled = false;\n".into()),
+        (
+            "local.d/logging.inc",
+            "type = \"file\";\nlevel = \"notice\";\n".into(),
+        ),
+        (
+            "local.d/options.inc",
+            format!("dns {{\n nameserver = [\"{dns}\"];\n timeout = 1s;\n retransmits = 1;\n}}\n"),
+        ),
+        // No Redis here: greylisting and the statistics need it and would only log errors.
+        ("local.d/greylist.conf", "enabled = false;\n".into()),
+    ];
+    for (name, text) in files {
+        std::fs::write(r.join(name), text).unwrap();
+    }
+    chown_rspamd(r);
+    let var = |k: &str, sub: &str| format!("--var={k}={}", r.join(sub).display());
+    let child = Command::new("rspamd")
+        .args([
+            "-f",
+            "-u",
+            "_rspamd",
+            "-g",
+            "_rspamd",
+            "-c",
+            "/etc/rspamd/rspamd.conf",
+        ])
+        .arg(var("LOCAL_CONFDIR", ""))
+        .arg(var("DBDIR", "db"))
+        .arg(var("RUNDIR", "run"))
+        .arg(var("LOGDIR", "log"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rspamd (Debian package rspamd)");
+    let mut d = Daemon {
+        child,
+        addr: format!("127.0.0.1:{normal}"),
+        log: r.join("log/rspamd.log"),
+        _dir: dir,
+    };
+    wait_ready(&mut d, "rspamd", Duration::from_secs(90), rspamd_ping);
+    d
+}
