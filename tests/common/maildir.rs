@@ -30,6 +30,11 @@ pub fn wait_in(md: &Path, subs: &[&str], n: usize, limit: Duration) -> Vec<PathB
     }
 }
 
+/// The files in `new/` and `cur/` of Maildir `md` now.
+pub fn files(md: &Path) -> Vec<PathBuf> {
+    wait_in(md, &["new", "cur"], 0, Duration::ZERO)
+}
+
 /// The files in `new/` and `cur/` of Maildir `md`, waiting (20 s at most) for `n`.
 pub fn wait(md: &Path, n: usize) -> Vec<PathBuf> {
     wait_in(md, &["new", "cur"], n, WAIT)
@@ -41,4 +46,10 @@ pub fn read(files: &[PathBuf]) -> Vec<String> {
         .iter()
         .map(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap_or_default()).into_owned())
         .collect()
+}
+
+/// The messages (new/ and cur/) of `user@domain` under data dir `dir`, waiting (bounded)
+/// for `n`.
+pub fn wait_messages(dir: &Path, user: &str, domain: &str, n: usize) -> Vec<String> {
+    read(&wait(&of(dir, user, domain), n))
 }

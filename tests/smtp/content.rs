@@ -3,26 +3,14 @@
 //! submitted header `From:` must be the user's, and submission completes `Date:` and
 //! `Message-ID:`.
 
-use std::process::Command;
 
 use super::harness::*;
 use super::swaks;
+use crate::common::tools::python;
 
 /// The header lines of a stored message (up to the blank line), unfolded enough to count.
 fn header_lines(msg: &str) -> Vec<&str> {
     msg.split("\r\n").take_while(|l| !l.is_empty()).collect()
-}
-
-fn python(script: &str) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
-    text
 }
 
 #[test]
@@ -147,7 +135,9 @@ for msg in ["From: alice@example.test\r\nSender: boss@example.test\r\nSubject: s
         print("refused", e.smtp_code, e.smtp_error.decode())
 s.quit()
 "#
-    ));
+        ),
+        &[],
+    );
     assert!(!text.contains("accepted"), "{text}");
     assert!(
         text.contains(
@@ -190,7 +180,9 @@ m.quit()
 "#,
         sub = srv.submission().port(),
         mx = srv.smtp().port()
-    ));
+        ),
+        &[],
+    );
     let files = maildir_files(dir.path(), "bob", "example.test", 3);
     let find = |s: &str| {
         files
