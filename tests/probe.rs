@@ -3,15 +3,15 @@
 
 mod common;
 // Shared with the protocol tests, which use more of them.
+#[path = "smtp/harness.rs"]
+#[allow(dead_code, unused_imports)]
+mod harness;
 #[path = "imap/harness.rs"]
 #[allow(dead_code, unused_imports)]
 mod imap_harness;
 #[path = "pop3/harness.rs"]
 #[allow(dead_code, unused_imports)]
 mod pop3_harness;
-#[path = "smtp/harness.rs"]
-#[allow(dead_code, unused_imports)]
-mod harness;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

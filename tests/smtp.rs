@@ -2,9 +2,9 @@
 //! real clients (swaks, Python smtplib, curl, msmtp) and raw sockets.
 //! Needs the Debian packages swaks, msmtp and curl, and python3.
 
-mod common;
 #[path = "smtp/clients.rs"]
 mod clients;
+mod common;
 #[path = "smtp/content.rs"]
 mod content;
 #[path = "smtp/durability.rs"]

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use crate::common::cli::{json, mailctl, ok};
 use crate::common::cli::{command, mailctl_stdin};
+pub use crate::common::cli::{json, mailctl, ok};
 use crate::common::maildir;
 pub use crate::common::net::common_port;
 use crate::common::serve::Serve;
@@ -158,7 +158,12 @@ pub fn swaks(server: SocketAddr, from: &str, to: &str, subject: &str) -> String 
 /// Queues one message with `mailctl sendmail` (no SMTP round trip; a running server picks
 /// it up within its poll interval).
 pub fn sendmail(dir: &Path, from: &str, to: &str, subject: &str) {
-    sendmail_message(dir, from, to, &format!("Subject: {subject}\n\nbody of {subject}\n"));
+    sendmail_message(
+        dir,
+        from,
+        to,
+        &format!("Subject: {subject}\n\nbody of {subject}\n"),
+    );
 }
 
 /// `mailctl sendmail -f FROM TO` with `message` on stdin; asserts it was queued.

@@ -10,8 +10,8 @@ pub use crate::common::cli::mailctl_ok;
 use crate::common::maildir;
 use crate::common::serve::Serve;
 pub use crate::common::tools::{python, require};
-pub use crate::common::users::{PASSWORD, add_user};
 use crate::common::users::example_test;
+pub use crate::common::users::{PASSWORD, add_user};
 
 const LISTENERS: [&str; 5] = ["smtp", "submission", "submissions", "pop3", "pop3s"];
 

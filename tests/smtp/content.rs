@@ -3,7 +3,6 @@
 //! submitted header `From:` must be the user's, and submission completes `Date:` and
 //! `Message-ID:`.
 
-
 use super::harness::*;
 use super::swaks;
 use crate::common::tools::python;
@@ -119,8 +118,9 @@ fn submitted_header_from_must_belong_to_the_user() {
     let (ok, out) = send("Sales <sales@example.test>", "own-alias");
     assert!(ok && out.contains("250 2.0.0"), "{out}");
     // A Sender: that is not hers, and a message without From:, are refused too.
-    let text = python(&format!(
-        r#"
+    let text = python(
+        &format!(
+            r#"
 import smtplib, ssl
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = smtplib.SMTP("127.0.0.1", {port}, timeout=20)
@@ -164,8 +164,9 @@ fn submission_adds_date_and_message_id_port_25_does_not() {
         &["config", "set", "hostname", "mx.example.test"],
     );
     let srv = Server::start(dir.path());
-    python(&format!(
-        r#"
+    python(
+        &format!(
+            r#"
 import smtplib, ssl
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = smtplib.SMTP("127.0.0.1", {sub}, timeout=20)
@@ -178,8 +179,8 @@ m = smtplib.SMTP("127.0.0.1", {mx}, timeout=20)
 m.sendmail("x@remote.test", ["bob@example.test"], "From: x@remote.test\r\nSubject: bare-mx\r\n\r\nx\r\n")
 m.quit()
 "#,
-        sub = srv.submission().port(),
-        mx = srv.smtp().port()
+            sub = srv.submission().port(),
+            mx = srv.smtp().port()
         ),
         &[],
     );

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 pub use crate::common::cli::{BIN, mailctl_ok};
 pub use crate::common::maildir::wait_messages as maildir_files;
 use crate::common::serve::{self, Serve};
-pub use crate::common::users::{PASSWORD, add_user};
 use crate::common::users::example_test;
+pub use crate::common::users::{PASSWORD, add_user};
 
 const LISTENERS: [&str; 3] = ["smtp", "submission", "submissions"];
 

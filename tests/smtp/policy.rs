@@ -111,7 +111,12 @@ fn per_ip_connection_limit() {
 #[test]
 fn distribution_list_delivers_one_copy_per_member_and_quota_refuses() {
     let dir = data_dir();
-    add_user(dir.path(), "carol@example.test", PASSWORD, &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "carol@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     mailctl_ok(
         dir.path(),
         &[
@@ -271,8 +276,18 @@ fn body_of(kib: usize, subject: &str) -> String {
 #[test]
 fn quota_reserves_each_message_at_end_of_data() {
     let dir = data_dir();
-    add_user(dir.path(), "carol@example.test", PASSWORD, &["--quota", "1M"]);
-    add_user(dir.path(), "dave@example.test", PASSWORD, &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "carol@example.test",
+        PASSWORD,
+        &["--quota", "1M"],
+    );
+    add_user(
+        dir.path(),
+        "dave@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     let srv = Server::start(dir.path());
     // Two sessions with 600 KiB each for a 1 MiB quota end their DATA at the same moment:
     // both passed RCPT (the mailbox was empty), exactly one fits.
@@ -319,7 +334,12 @@ fn quota_reserves_each_message_at_end_of_data() {
 #[test]
 fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
     let dir = data_dir();
-    add_user(dir.path(), "dave@example.test", PASSWORD, &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "dave@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     let srv = Server::start(dir.path());
     let mut c = Client::connect(srv.smtp());
     c.cmd("EHLO raw");
