@@ -17,7 +17,7 @@ use serde_json::Value;
 use common::cli::{mailctl, ok};
 use common::maildir;
 use common::serve::Serve;
-use common::tools::python;
+use common::tools::{python, python_text};
 use common::users::add_user;
 
 /// A signing key for `domain` under selector `sel`: (PEM, TXT record value).
@@ -561,14 +561,8 @@ s.quit()
         sub = port("submission"),
         good = good_file.display(),
     );
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}\n{}", srv.log());
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}\n{}", srv.log());
     assert!(text.contains("good {}"), "{text}");
     assert!(text.contains("junk {}"), "{text}");
     assert!(

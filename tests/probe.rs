@@ -214,10 +214,7 @@ fn user_without_password_stdin_is_a_usage_error_and_the_help_says_so() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--password-stdin"));
-    let help = Command::new(BIN)
-        .args(["test", "--help"])
-        .output()
-        .unwrap();
+    let help = Command::new(BIN).args(["test", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     let user = help
         .split("--user <USER>")

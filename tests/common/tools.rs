@@ -1,7 +1,7 @@
 //! The external clients the tests drive (python3, swaks and the real mail clients): missing
 //! ones fail loudly with the install hint, never skip.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 pub fn have(tool: &str) -> bool {
     Command::new("sh")
@@ -25,22 +25,31 @@ pub fn require(tool: &str) {
     );
 }
 
-/// Runs a Python script with `args`; panics with its output unless it exits 0. Returns
-/// stdout.
-pub fn python(script: &str, args: &[&str]) -> String {
-    let out = Command::new("python3")
+fn python_output(script: &str, args: &[&str]) -> Output {
+    Command::new("python3")
         .arg("-c")
         .arg(script)
         .args(args)
         .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "python failed:\n{text}");
+        .expect("run python3")
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// Runs a Python script with `args`; panics with its output unless it exits 0. Returns
+/// stdout.
+pub fn python(script: &str, args: &[&str]) -> String {
+    let out = python_output(script, args);
+    assert!(out.status.success(), "python failed:\n{}", text(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a Python script with `args`: whether it exited 0, and its stdout then its stderr.
+pub fn python_text(script: &str, args: &[&str]) -> (bool, String) {
+    let out = python_output(script, args);
+    (out.status.success(), text(&out))
 }
 
 /// Runs swaks with `args` (and a 20 s timeout); whether it succeeded, and stdout + stderr.

@@ -58,11 +58,7 @@ pub struct Server {
 impl Server {
     pub fn start(dir: &Path) -> Server {
         let serve = Serve::start(dir, &["smtp", "imap", "--allow-root"], &LISTENERS);
-        let ports = serve
-            .listeners
-            .iter()
-            .map(|(n, a)| (n.clone(), a.parse().unwrap()))
-            .collect();
+        let ports = serve.sockets();
         Server {
             serve,
             ports,

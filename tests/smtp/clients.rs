@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::harness::*;
 use super::{require, swaks};
+use crate::common::tools::python_text;
 
 #[test]
 fn swaks_plain_to_mx_lands_in_maildir_with_trace_headers() {
@@ -130,14 +131,8 @@ s.quit()
 "#,
         port = srv.submission().port()
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}");
     assert!(text.contains("refused {}"), "{text}");
     assert!(text.contains("sender-refused 553 5.7.1"), "{text}");
     assert_eq!(maildir_files(dir.path(), "bob", "example.test", 1).len(), 1);

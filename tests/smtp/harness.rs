@@ -51,11 +51,7 @@ impl Server {
 
     fn spawn(cmd: Command) -> Server {
         let serve = Serve::spawn(cmd, LISTENERS.len());
-        let ports = serve
-            .listeners
-            .iter()
-            .map(|(n, a)| (n.clone(), a.parse().unwrap()))
-            .collect();
+        let ports = serve.sockets();
         Server { serve, ports }
     }
 

@@ -1,9 +1,9 @@
 //! Hostile input over raw sockets: BDAT, smuggling, STARTTLS injection, limits, relay tricks.
 
-use std::process::Command;
 use std::time::Duration;
 
 use super::harness::*;
+use crate::common::tools::python_text;
 
 #[test]
 fn bdat_chunks_over_a_raw_socket() {
@@ -85,14 +85,8 @@ print(g.readline().decode().strip())
 "#,
         port = srv.submission().port()
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("250-"),

@@ -1,11 +1,11 @@
 //! Who may do what: AUTH and TLS rules, bans, connection limits, mynetworks, lists, quota
 //! (reserved at end of DATA, bounced at delivery), postmaster, spool space, certificate reload.
 
-use std::process::Command;
 use std::time::Duration;
 
 use super::harness::*;
 use super::require;
+use crate::common::tools::{python, python_text};
 
 #[test]
 fn submission_requires_auth_and_tls_when_plaintext_is_never() {
@@ -39,13 +39,7 @@ print(s.docmd("AUTH", "PLAIN " + tok))
 "#,
         port = srv.submission().port()
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (_, text) = python_text(&script, &[]);
     assert!(
         text.contains("(535, b'5.7.8 Authorization identity differs"),
         "{text}"
@@ -210,17 +204,7 @@ print(hashlib.sha256(s.sock.getpeercert(binary_form=True)).hexdigest())
 s.quit()
 "#
         );
-        let out = Command::new("python3")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        python(&script, &[]).trim().to_string()
     };
     let before = fingerprint(srv.submission().port());
     mailctl::net::tls::write_self_signed(

@@ -2,10 +2,10 @@
 //! STARTTLS), CRLF-only command lines, STARTTLS/AUTH ordering, the failed-AUTH limit,
 //! syntax reply codes and whole-command/whole-DATA deadlines.
 
-use std::process::Command;
 use std::time::Duration;
 
 use super::harness::*;
+use crate::common::tools::python_text;
 
 /// DATA content that a lenient server would end early, leaving a spoofed transaction
 /// (alice writing to bob) to be read as commands.
@@ -82,14 +82,8 @@ s.quit()
         port = srv.smtp().port(),
         variants = variants.join(", ")
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}");
     for line in text.lines() {
         assert!(line.starts_with("550 "), "{text}");
     }
