@@ -57,6 +57,11 @@ pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(dir, &a)).unwrap()
 }
 
+/// A finished command's stdout then its stderr, for assertions and failure messages.
+pub fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
 /// Runs `cmd` with optional stdin, killing it after `limit`. A killed process shows up as a
 /// failed status, so callers' assertions report it with its output.
 pub fn run(mut cmd: Command, stdin: Option<Vec<u8>>, limit: Duration) -> Output {

@@ -3,7 +3,7 @@
 //! `listening NAME ADDR` lines it prints on stderr, keep its whole log for failure messages,
 //! and stop it with SIGTERM.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -86,14 +86,6 @@ impl Serve {
         self.listeners
             .get(name)
             .unwrap_or_else(|| panic!("no listener {name}: {:?}", self.listeners))
-    }
-
-    /// Every listener's address, parsed, by name.
-    pub fn sockets(&self) -> HashMap<String, SocketAddr> {
-        self.listeners
-            .iter()
-            .map(|(n, a)| (n.clone(), a.parse().unwrap()))
-            .collect()
     }
 
     /// The address of listener `name`, parsed.

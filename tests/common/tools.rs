@@ -3,6 +3,8 @@
 
 use std::process::{Command, Output};
 
+use super::cli::text;
+
 pub fn have(tool: &str) -> bool {
     Command::new("sh")
         .arg("-c")
@@ -34,10 +36,6 @@ fn python_output(script: &str, args: &[&str]) -> Output {
         .expect("run python3")
 }
 
-fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
 /// Runs a Python script with `args`; panics with its output unless it exits 0. Returns
 /// stdout.
 pub fn python(script: &str, args: &[&str]) -> String {
@@ -60,8 +58,5 @@ pub fn swaks(args: &[&str]) -> (bool, String) {
         .args(["--timeout", "20"])
         .output()
         .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+    (out.status.success(), text(&out))
 }

@@ -6,12 +6,11 @@
 //! subprocess is killed when its deadline passes. It does not judge IMAP replies itself;
 //! the scripts under `tests/imap/py/` do, sharing `imapt.py`.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use crate::common::cli::text;
 pub use crate::common::cli::{mailctl_ok, run};
 use crate::common::maildir;
 use crate::common::serve::Serve;
@@ -51,23 +50,19 @@ pub fn alice_maildir(dir: &Path) -> PathBuf {
 
 pub struct Server {
     serve: Serve,
-    pub ports: HashMap<String, SocketAddr>,
     data: PathBuf,
 }
 
 impl Server {
     pub fn start(dir: &Path) -> Server {
-        let serve = Serve::start(dir, &["smtp", "imap", "--allow-root"], &LISTENERS);
-        let ports = serve.sockets();
         Server {
-            serve,
-            ports,
+            serve: Serve::start(dir, &["smtp", "imap", "--allow-root"], &LISTENERS),
             data: dir.to_path_buf(),
         }
     }
 
     pub fn port(&self, name: &str) -> String {
-        self.ports[name].port().to_string()
+        self.serve.port(name).to_string()
     }
 
     pub fn pid(&self) -> u32 {
@@ -96,15 +91,11 @@ impl Server {
         cmd.arg(py_dir().join(script)).args(args);
         self.env(&mut cmd);
         let out = run(cmd, None, Duration::from_secs(secs));
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
         assert!(
             out.status.success(),
-            "{script} failed ({:?}):\n{text}\n--- server log ---\n{}",
+            "{script} failed ({:?}):\n{}\n--- server log ---\n{}",
             out.status,
+            text(&out),
             self.log()
         );
         String::from_utf8_lossy(&out.stdout).into_owned()

@@ -2,8 +2,6 @@
 //! with a temporary data directory, mail delivered through its own SMTP listener, and Python
 //! scripts (poplib, smtplib, raw sockets) as clients.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub use crate::common::cli::mailctl_ok;
@@ -29,18 +27,17 @@ pub fn data_dir_for(server_user: &str) -> tempfile::TempDir {
 
 pub struct Server {
     serve: Serve,
-    pub ports: HashMap<String, SocketAddr>,
 }
 
 impl Server {
     pub fn start(dir: &Path) -> Server {
-        let serve = Serve::start(dir, &["smtp", "pop3", "--allow-root"], &LISTENERS);
-        let ports = serve.sockets();
-        Server { serve, ports }
+        Server {
+            serve: Serve::start(dir, &["smtp", "pop3", "--allow-root"], &LISTENERS),
+        }
     }
 
     pub fn port(&self, name: &str) -> String {
-        self.ports[name].port().to_string()
+        self.serve.port(name).to_string()
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,7 +1,6 @@
 //! Test harness: a real `mailctl serve` on ephemeral loopback ports with a temporary data
 //! directory, and a small raw SMTP client.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -23,7 +22,6 @@ pub fn data_dir() -> tempfile::TempDir {
 
 pub struct Server {
     serve: Serve,
-    pub ports: HashMap<String, SocketAddr>,
 }
 
 impl Server {
@@ -50,9 +48,9 @@ impl Server {
     }
 
     fn spawn(cmd: Command) -> Server {
-        let serve = Serve::spawn(cmd, LISTENERS.len());
-        let ports = serve.sockets();
-        Server { serve, ports }
+        Server {
+            serve: Serve::spawn(cmd, LISTENERS.len()),
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -65,13 +63,13 @@ impl Server {
     }
 
     pub fn smtp(&self) -> SocketAddr {
-        self.ports["smtp"]
+        self.serve.socket("smtp")
     }
     pub fn submission(&self) -> SocketAddr {
-        self.ports["submission"]
+        self.serve.socket("submission")
     }
     pub fn submissions(&self) -> SocketAddr {
-        self.ports["submissions"]
+        self.serve.socket("submissions")
     }
 
     pub fn signal(&self, sig: i32) {
