@@ -39,19 +39,12 @@ fn refuses_to_keep_running_as_root() {
         return;
     }
     let dir = data_dir(); // server.user is empty there
-    let o = mailctl(
+    let serve = serve::command(
         dir.path(),
-        &[
-            "serve",
-            "smtp",
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ],
+        &["smtp"],
+        &["smtp", "submission", "submissions"],
     );
+    let o = common::cli::run(serve, None, Duration::from_secs(120));
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(

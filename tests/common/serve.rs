@@ -16,11 +16,16 @@ use std::time::{Duration, Instant};
 /// and flags such as `--allow-root`).
 pub fn command(dir: &Path, args: &[&str], listeners: &[&str]) -> Command {
     let mut cmd = super::cli::command(dir);
-    cmd.arg("serve").args(args);
-    for l in listeners {
-        cmd.args(["--listen", &format!("{l}=127.0.0.1:0")]);
-    }
+    cmd.arg("serve").args(args).args(listen_args(listeners));
     cmd
+}
+
+/// `--listen NAME=127.0.0.1:0` for each listener.
+pub fn listen_args(listeners: &[&str]) -> Vec<String> {
+    listeners
+        .iter()
+        .flat_map(|l| ["--listen".to_string(), format!("{l}=127.0.0.1:0")])
+        .collect()
 }
 
 pub struct Serve {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::harness::*;
 use super::{require, swaks};
+use crate::common::serve::listen_args;
 use crate::common::tools::python_text;
 
 #[test]
@@ -228,16 +229,8 @@ fn curl_smtp_upload_and_msmtp_submission() {
 fn dev_mode_prints_account_and_accepts_its_login() {
     let cwd = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--dev",
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ])
+        .args(["serve", "--dev"])
+        .args(listen_args(&["smtp", "submission", "submissions"]))
         .current_dir(cwd.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -100,6 +100,14 @@ impl Drop for Server {
     }
 }
 
+/// Asserts that, a moment after a refused or smuggled transaction, neither alice nor bob
+/// got any mail.
+pub fn assert_nothing_stored(dir: &Path) {
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(maildir_files(dir, "bob", "example.test", 0).is_empty());
+    assert!(maildir_files(dir, "alice", "example.test", 0).is_empty());
+}
+
 /// A plain-text SMTP client on a raw socket.
 pub struct Client {
     pub stream: TcpStream,
