@@ -1,6 +1,5 @@
 //! Hostile input over raw sockets: BDAT, smuggling, STARTTLS injection, limits, relay tricks.
 
-
 use super::harness::*;
 use crate::common::tools::python_text;
 
