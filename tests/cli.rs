@@ -1,11 +1,16 @@
 //! The administration commands through the real binary: domains, users, aliases, settings,
 //! status, exit codes, JSON shapes, hostile input, concurrent writers, generated files.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use common::cli::{BIN, mailctl, mailctl_ok, mailctl_stdin};
+use common::users::{add_domain, add_user};
 use serde_json::Value;
 
+/// A fresh data directory for one test.
 struct Env {
     dir: tempfile::TempDir,
 }
@@ -17,61 +22,32 @@ impl Env {
         }
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_mailctl"));
-        c.arg("--data-dir").arg(self.dir.path()).args(args);
-        c.env_remove("MAILCTL_DATA_DIR").stdin(Stdio::null());
-        // Cheap hashes: these tests check behaviour, not the work factor.
-        c
-    }
-
     fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
+        mailctl(self.dir.path(), args)
     }
 
     fn run_stdin(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        mailctl_stdin(self.dir.path(), args, input)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
+        mailctl_ok(self.dir.path(), args)
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&a)).unwrap()
+        common::cli::json(self.dir.path(), args)
     }
 
     /// A fresh environment with cheap argon2 settings, one domain and two users.
     fn with_users() -> Env {
         let e = Env::new();
-        e.ok(&["domain", "add", "example.test", "--create"]);
+        let p = e.dir.path();
+        add_domain(p, "example.test");
+        // Cheap hashes: these tests check behaviour, not the work factor.
         e.ok(&["config", "set", "auth.argon2_memory", "1M"]);
         e.ok(&["config", "set", "auth.argon2_iterations", "1"]);
         for u in ["alice@example.test", "bob@example.test"] {
-            let o = e.run_stdin(&["user", "add", u, "--password-stdin"], "correct horse\n");
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            add_user(p, u, "correct horse", &[]);
         }
         e
     }
@@ -666,30 +642,26 @@ fn two_processes_writing_at_once_both_succeed() {
             let dir = e.dir.path().to_path_buf();
             std::thread::spawn(move || {
                 for i in 0..15 {
-                    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
-                        .arg("--data-dir")
-                        .arg(&dir)
-                        .args([
+                    let o = mailctl(
+                        &dir,
+                        &[
                             "user",
                             "add",
                             &format!("p{p}u{i}@example.test"),
                             "--password-hash",
                             "$2y$05$fdDzU/K/PETLXAePxymtHuoOEnmtT7NQtAfjRyI9ujlp3altqOCSm",
-                        ])
-                        .output()
-                        .unwrap();
+                        ],
+                    );
                     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-                    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
-                        .arg("--data-dir")
-                        .arg(&dir)
-                        .args([
+                    let o = mailctl(
+                        &dir,
+                        &[
                             "alias",
                             "add",
                             &format!("a{p}x{i}@example.test"),
                             "alice@example.test",
-                        ])
-                        .output()
-                        .unwrap();
+                        ],
+                    );
                     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
                 }
             })
@@ -708,7 +680,7 @@ fn a_missing_data_dir_is_an_error_not_a_new_server() {
     let e = Env::with_users();
     let typo = e.dir.path().join("typo");
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mailctl"))
+        Command::new(BIN)
             .arg("--data-dir")
             .arg(&typo)
             .args(args)
@@ -754,7 +726,7 @@ fn a_missing_data_dir_is_an_error_not_a_new_server() {
 #[test]
 fn data_dir_comes_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+    let o = Command::new(BIN)
         .env("MAILCTL_DATA_DIR", dir.path())
         .args(["domain", "add", "env.test", "--create"])
         .output()
@@ -769,7 +741,7 @@ fn data_dir_comes_from_the_environment() {
 fn generated_man_pages_and_completions_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_mailctl");
+    let bin = BIN;
     let man = tmp.path().join("man");
     assert!(
         Command::new(bin)
@@ -837,7 +809,7 @@ fn generated_man_pages_and_completions_are_current() {
 
 #[test]
 fn broken_pipe_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+    let mut child = Command::new(BIN)
         .args(["completions", "bash"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -865,7 +837,7 @@ fn provisioning_example_runs_and_is_idempotent() {
         let o = Command::new("bash")
             .arg(&script)
             .arg(dir.path())
-            .env("MAILCTL", env!("CARGO_BIN_EXE_mailctl"))
+            .env("MAILCTL", BIN)
             .output()
             .unwrap();
         assert!(

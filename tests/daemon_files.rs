@@ -3,60 +3,25 @@
 //! key, and reload a root-only certificate on SIGHUP. And when a file is not usable, `serve`
 //! refuses to start, naming the file, its owner and mode, and the fix.
 
-#[path = "common/account.rs"]
-#[allow(dead_code)]
-mod account;
-#[path = "smtp/harness.rs"]
-#[allow(dead_code)]
-mod harness;
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
+mod common;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use account::{Account, is_root};
-use harness::{BIN, mailctl, mailctl_ok};
-use serve::Serve;
-
-fn run_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
-    let mut c = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    c.wait_with_output().unwrap()
-}
+use common::account::{Account, is_root};
+use common::cli::{BIN, mailctl, mailctl_ok, mailctl_stdin};
+use common::serve::{self, Serve};
+use common::{certs, maildir, tools};
 
 /// A certificate and key for mail.a.test made by openssl (as an administrator would get
 /// from a CA), written where only root can read them.
 fn make_cert(dir: &Path) {
-    let o = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-        ])
-        .args(["-nodes", "-days", "30", "-subj", "/CN=mail.a.test"])
-        .args(["-addext", "subjectAltName=DNS:mail.a.test"])
-        .arg("-keyout")
-        .arg(dir.join("privkey.pem"))
-        .arg("-out")
-        .arg(dir.join("fullchain.pem"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    certs::make_at(
+        &dir.join("fullchain.pem"),
+        &dir.join("privkey.pem"),
+        "mail.a.test",
+    );
 }
 
 fn fingerprint_of_file(cert: &Path) -> String {
@@ -104,28 +69,8 @@ fn wait_for(s: &mut Serve, what: &str, mut cond: impl FnMut() -> bool) {
 }
 
 fn serve_cmd(dir: &Path, extra: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--data-dir").arg(dir).args([
-        "serve",
-        "smtp",
-        "--listen",
-        "smtp=127.0.0.1:0",
-        "--listen",
-        "submission=127.0.0.1:0",
-        "--listen",
-        "submissions=127.0.0.1:0",
-    ]);
-    c.args(extra).env_remove("MAILCTL_DATA_DIR");
-    c
-}
-
-fn messages(maildir: &Path) -> Vec<PathBuf> {
-    ["new", "cur"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(maildir.join(d)).into_iter().flatten())
-        .flatten()
-        .map(|e| e.path())
-        .collect()
+    let args = [&["smtp"], extra].concat();
+    serve::command(dir, &args, &["smtp", "submission", "submissions"])
 }
 
 #[test]
@@ -161,7 +106,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
         certs.path().join("privkey.pem"),
     );
     let tls_arg = format!("{},{}", cert.display(), key.display());
-    let o = run_stdin(
+    let o = mailctl_stdin(
         a.path(),
         &[
             "setup",
@@ -216,7 +161,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     ] {
         mailctl_ok(a.path(), &["config", "set", k, v]);
     }
-    let o = run_stdin(
+    let o = mailctl_stdin(
         a.path(),
         &["sendmail", "-f", "admin@a.test", "bob@b.test"],
         "From: Admin <admin@a.test>\nTo: bob@b.test\nSubject: signed twice\n\nhello\n",
@@ -265,7 +210,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     let stray = a.path().join("dkim/a.test.stray.key");
     std::fs::copy(a.path().join("dkim/a.test.ed.key"), &stray).unwrap();
     std::os::unix::fs::lchown(&stray, Some(0), Some(0)).unwrap();
-    let o = serve_cmd(a.path(), &[]).output().unwrap();
+    let o = common::cli::run(serve_cmd(a.path(), &[]), None, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -311,19 +256,17 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     assert_eq!(selectors, ["ed", "mail"], "{st}");
     // `dns dkim` says so too, key by key (the lookups themselves fail here: no DNS server on
     // that port; what the daemon signs with is known locally).
-    let o = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(a.path())
-        .args([
+    let o = mailctl(
+        a.path(),
+        &[
             "--json",
             "dns",
             "dkim",
             "a.test",
             "--nameserver",
             "127.0.0.1:9",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let signing: Vec<&serde_json::Value> = j["findings"]
         .as_array()
@@ -341,9 +284,9 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     // The message root queued goes out signed with both keys.
     let inbox = b.path().join("mail/b.test/bob");
     wait_for(&mut server_a, "delivery to B", || {
-        !messages(&inbox).is_empty()
+        !maildir::files(&inbox).is_empty()
     });
-    let msg = std::fs::read_to_string(&messages(&inbox)[0]).unwrap();
+    let msg = std::fs::read_to_string(&maildir::files(&inbox)[0]).unwrap();
     let sigs: Vec<&str> = msg
         .lines()
         .filter(|l| l.starts_with("DKIM-Signature:"))
@@ -379,7 +322,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
 /// instead of claiming that mail is signed.
 #[test]
 fn dkim_generate_fails_when_the_daemon_cannot_read_the_key() {
-    if !is_root() || !harness::have("setpriv") {
+    if !is_root() || !tools::have("setpriv") {
         eprintln!("skipped: needs root and setpriv to act as two different accounts");
         return;
     }

@@ -1,42 +1,19 @@
 //! `dns check` and `dns records` against a real DNS server on loopback (hickory-server),
 //! with zones that are right everywhere and zones broken one way each.
 
+mod common;
 #[path = "outbound/dns.rs"]
 #[allow(dead_code)]
 mod dns;
 
 use std::net::UdpSocket;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::cli::{mailctl, ok};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
-
-fn mailctl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("MAILCTL_DATA_DIR")
-        // Piped output is fitted to 80 columns unless COLUMNS says otherwise.
-        .env_remove("COLUMNS")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = mailctl(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn check(dir: &Path, port: u16, domain: &str, extra: &[&str]) -> (i32, Value) {
     let ns = format!("127.0.0.1:{port}");

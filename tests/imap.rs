@@ -3,9 +3,7 @@
 //! sockets with exact line assertions (tests/imap/py/), mbsync, offlineimap and curl.
 //! Needs python3, isync, offlineimap3 and curl (scripts/test installs them).
 
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
+mod common;
 
 #[path = "imap/clients.rs"]
 mod clients;

@@ -3,17 +3,10 @@
 //! test keys: pass, fail, temperror and permerror for each method, the decision and its
 //! exit status, DNSBL return codes and the own-domain rule.
 
+mod common;
 #[path = "outbound/dns.rs"]
 #[allow(dead_code)]
 mod dns;
-
-#[path = "common/cli.rs"]
-#[allow(dead_code)]
-mod cli;
-
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
 
 use std::path::Path;
 
@@ -21,7 +14,11 @@ use mailctl::core::Domain;
 use mailctl::dns::dkim::{Algorithm, generate};
 use serde_json::Value;
 
-use cli::{mailctl, ok};
+use common::cli::{mailctl, ok};
+use common::maildir;
+use common::serve::Serve;
+use common::tools::{python, python_text};
+use common::users::add_user;
 
 /// A signing key for `domain` under selector `sel`: (PEM, TXT record value).
 fn key(dir: &Path, domain: &str) -> (String, String) {
@@ -505,49 +502,12 @@ fn every_dkim_signature_is_reported_and_subdomains_get_sp() {
     assert_eq!((code, v["decision"].as_str()), (1, Some("junk")), "{v:#}");
 }
 
-/// `user add ADDR --password-stdin` with `password`.
-fn add_user(dir: &Path, addr: &str, password: &str) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(cli::BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["user", "add", addr, "--password-stdin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
-/// The messages in bob@ours.test's inbox, waiting (bounded) until there are `n`.
-fn inbox(dir: &Path, n: usize) -> Vec<String> {
-    let md = dir.join("mail/ours.test/bob");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let mut out = Vec::new();
-        for sub in ["new", "cur"] {
-            for e in std::fs::read_dir(md.join(sub))
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                out.push(String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned());
-            }
-        }
-        if out.len() >= n || std::time::Instant::now() > deadline {
-            return out;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn the_mx_refuses_spoofs_at_data_and_stamps_authentication_results() {
     let w = world();
     let p = w.data.path();
     let password = "a long test passphrase 42";
-    add_user(p, "bob@ours.test", password);
+    add_user(p, "bob@ours.test", password, &[]);
     let ns = w.dns.addr();
     ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dns.nameserver", &ns]);
@@ -558,20 +518,12 @@ fn the_mx_refuses_spoofs_at_data_and_stamps_authentication_results() {
         &p.join("tls/key.pem"),
     )
     .unwrap();
-    let mut cmd = std::process::Command::new(cli::BIN);
-    cmd.arg("--data-dir").arg(p).args([
-        "serve",
-        "smtp",
-        "--allow-root",
-        "--listen",
-        "smtp=127.0.0.1:0",
-        "--listen",
-        "submission=127.0.0.1:0",
-        "--listen",
-        "submissions=127.0.0.1:0",
-    ]);
-    let srv = serve::Serve::spawn(cmd, 3);
-    let port = |name: &str| srv.addr(name).rsplit(':').next().unwrap().to_string();
+    let srv = Serve::start(
+        p,
+        &["smtp", "--allow-root"],
+        &["smtp", "submission", "submissions"],
+    );
+    let port = |name: &str| srv.port(name).to_string();
     // Signed by good.test, whose SPF allows 127.0.0.1, carrying a forged verdict in our name.
     let good = signed(
         &w.good_pem,
@@ -609,14 +561,8 @@ s.quit()
         sub = port("submission"),
         good = good_file.display(),
     );
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}\n{}", srv.log());
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}\n{}", srv.log());
     assert!(text.contains("good {}"), "{text}");
     assert!(text.contains("junk {}"), "{text}");
     assert!(
@@ -627,7 +573,7 @@ s.quit()
     );
     // Submission is never checked: the same kind of message from a user goes through.
     assert!(text.contains("submission {}"), "{text}");
-    let msgs = inbox(p, 2);
+    let msgs = maildir::wait_messages(p, "bob", "ours.test", 2);
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     let good = msgs.iter().find(|m| m.contains("signed-token")).unwrap();
     assert_eq!(good.matches("Authentication-Results:").count(), 1, "{good}");
@@ -647,19 +593,8 @@ s.quit()
     assert!(good.find("Authentication-Results").unwrap() < good.find("Received:").unwrap());
     // quar.test fails DMARC with p=quarantine: accepted, into bob's Junk folder.
     let junk_dir = p.join("mail/ours.test/bob/.Junk");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let junk = loop {
-        let found: Vec<String> = std::fs::read_dir(junk_dir.join("new"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
-            .collect();
-        if !found.is_empty() || std::time::Instant::now() > deadline {
-            break found;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let junk = maildir::wait_in(&junk_dir, &["new"], 1, std::time::Duration::from_secs(20));
+    let junk = maildir::read(&junk);
     assert_eq!(junk.len(), 1, "{}", srv.log());
     assert!(
         junk[0].contains("junk-token") && junk[0].contains("dmarc=fail"),
@@ -685,12 +620,7 @@ s.quit()
 "#,
         mx = port("smtp")
     );
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&again)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python(&again, &[]);
     assert!(text.contains("refused 550 5.7.1"), "{text}");
     // With inbound.spf_fail = reject, an SPF failure is refused at MAIL, before any data.
     ok(p, &["config", "set", "inbound.spf_fail", "reject"]);
@@ -706,12 +636,7 @@ s.quit()
 "#,
         mx = port("smtp")
     );
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&at_mail)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python(&at_mail, &[]);
     assert!(
         text.contains("mail (550, b'5.7.23 SPF: 127.0.0.1 is not allowed by quar.test')"),
         "{text}"

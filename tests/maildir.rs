@@ -1,21 +1,12 @@
 //! `mailctl maildir` on Maildirs built the way Dovecot, Courier and mailctl write them.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::cli::{mailctl, mailctl_stdin};
+use common::tools::python;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
-
-fn mailctl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("MAILCTL_DATA_DIR")
-        .output()
-        .unwrap()
-}
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut a = vec!["--json"];
@@ -354,16 +345,8 @@ print('ok')
         out = out.to_str().unwrap(),
         maildir = maildir.to_str().unwrap()
     );
-    let py = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(
-        py.status.success() && String::from_utf8_lossy(&py.stdout).contains("ok"),
-        "{}",
-        String::from_utf8_lossy(&py.stderr)
-    );
+    let out = python(&script, &[]);
+    assert!(out.contains("ok"), "{out}");
 }
 
 #[test]
@@ -461,39 +444,6 @@ fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
     );
 }
 
-/// Runs a Python script with `args`; panics with its output unless it exits 0.
-fn python(script: &str, args: &[&str]) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn run_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("MAILCTL_DATA_DIR")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// The part after the first blank line.
 fn body_of(raw: &[u8]) -> &[u8] {
     let at = raw
@@ -538,14 +488,14 @@ for key in box.keys():
     );
     let data = std::fs::read(&mbox).unwrap();
     // auto refuses to guess: there are '>From ' lines.
-    let o = run_stdin(d, &["maildir", "import-mbox", "a@example.org", "-"], &data);
+    let o = mailctl_stdin(d, &["maildir", "import-mbox", "a@example.org", "-"], &data);
     assert_eq!(
         o.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let o = run_stdin(
+    let o = mailctl_stdin(
         d,
         &[
             "--json",
@@ -608,7 +558,7 @@ fn import_mbox_refuses_what_is_not_an_mbox() {
         "{err}"
     );
     // Without quoted lines, auto imports (both variants read the same).
-    let o = run_stdin(
+    let o = mailctl_stdin(
         d,
         &["--json", "maildir", "import-mbox", "a@example.org", "-"],
         b"From x@example.org Thu Nov 20 10:00:00 2025\nSubject: a\n\nbody\n\n",

@@ -9,48 +9,22 @@
 //! with a note when the suite does not run as root). In the second, everything a link points
 //! at is readable (and writable) by that account, so a refusal is the daemon's own check.
 
-#[path = "common/account.rs"]
-#[allow(dead_code)]
-mod account;
-
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
-
+mod common;
+// Shared with tests/imap.rs and tests/pop3.rs, which use more of them.
 #[path = "imap/harness.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod imap;
 #[path = "pop3/harness.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod pop3;
 
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use account::Mode;
+use common::account::{Mode, in_both_modes};
 
 const MARKER: &str = "TOPSECRET-7f3a-not-for-mail-clients";
-
-/// `name::as_root` and `name::as_service_user` for each test body `fn name(&Mode)`.
-macro_rules! in_both_modes {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn as_root() {
-                super::$name(&super::Mode::Root);
-            }
-
-            #[test]
-            fn as_service_user() {
-                if let Some(mode) = super::Mode::service_user(&super::account_tag()) {
-                    super::$name(&mode);
-                }
-            }
-        }
-    )*};
-}
 
 in_both_modes!(
     imap_never_serves_a_linked_message_or_folder,
@@ -59,14 +33,6 @@ in_both_modes!(
     a_mailbox_right_after_delivery_passes_check,
     stale_tmp_files_are_swept_at_start,
 );
-
-/// A short account name part, unique among the tests running in parallel (and among
-/// concurrent runs on the machine, by pid); useradd names stop at 32 characters.
-fn account_tag() -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("md{}-{n}", std::process::id())
-}
 
 /// A file outside the data dir's mail that a link will point at: mode 0644, and the test
 /// checks the daemon's account could read it, so only the daemon's own check stops it.
@@ -313,12 +279,7 @@ m.logout()
     assert!(imap::alice_maildir(d).join("mailctl.index.db").exists());
     imap::deliver(&server, 1, "after");
     imap::files(d, "", 3);
-    let out = std::process::Command::new(imap::BIN)
-        .arg("--data-dir")
-        .arg(d)
-        .args(["--json", "maildir", "check", "alice@example.test"])
-        .output()
-        .unwrap();
+    let out = common::cli::mailctl(d, &["--json", "maildir", "check", "alice@example.test"]);
     assert!(
         out.status.success(),
         "{}",

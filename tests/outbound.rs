@@ -3,6 +3,7 @@
 //! mail loops, retries after the receiver comes back, relay fallback, hostile receivers, the
 //! queue commands and the sendmail/mailq personalities.
 
+mod common;
 #[path = "outbound/dns.rs"]
 mod dns;
 #[path = "outbound/fake.rs"]
@@ -401,25 +402,12 @@ fn hostile_receivers_defer_and_never_hang_the_runner() {
         hostile(ip, w.a.port, kind);
     }
     for sub in ["silent", "endless", "drop", "garbage"] {
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(w.a.path())
-            .args([
-                "sendmail",
-                "-f",
-                "alice@a.test",
-                &format!("x@{sub}.hostile.test"),
-            ])
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("Subject: {sub}\n\nhello\n").as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success());
+        sendmail_message(
+            w.a.path(),
+            "alice@a.test",
+            &format!("x@{sub}.hostile.test"),
+            &format!("Subject: {sub}\n\nhello\n"),
+        );
     }
     // delivery.timeout is 3s: every step against these peers ends within it.
     let j = json(w.a.path(), &["queue", "flush"]);
@@ -545,19 +533,12 @@ fn sendmail_and_mailq_personalities() {
 fn the_sender_hears_about_a_delay_once() {
     let w = world();
     w.a.set("queue.delay_warning", "1s");
-    let mut c = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(w.a.path())
-        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(b"Subject: slow\n\nhello\n")
-        .unwrap();
-    assert!(c.wait().unwrap().success());
+    sendmail_message(
+        w.a.path(),
+        "alice@a.test",
+        "bob@b.test",
+        "Subject: slow\n\nhello\n",
+    );
     // B is not running: the first attempt defers.
     let j = json(w.a.path(), &["queue", "flush"]);
     assert_eq!(j["outbound"]["deferred"], 1, "{j}");
@@ -590,19 +571,12 @@ fn an_unencrypted_relay_must_be_on_loopback() {
     w.a.set("relay.mode", "relay");
     w.a.set("relay.host", "192.0.2.1"); // never contacted: refused before connecting
     w.a.set("relay.tls", "none");
-    let mut c = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(w.a.path())
-        .args(["sendmail", "-f", "alice@a.test", "bob@b.test"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(b"Subject: x\n\nhello\n")
-        .unwrap();
-    assert!(c.wait().unwrap().success());
+    sendmail_message(
+        w.a.path(),
+        "alice@a.test",
+        "bob@b.test",
+        "Subject: x\n\nhello\n",
+    );
     json(w.a.path(), &["queue", "flush"]);
     let q = json(w.a.path(), &["queue", "list"]);
     let err = q[0]["recipients"][0]["last_error"]
@@ -636,19 +610,7 @@ fn a_bounce_that_fails_is_never_bounced_but_can_go_to_the_postmaster() {
     let mut w = world();
     w.b.start();
     let send_null = |to: &str| {
-        let mut c = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(w.a.path())
-            .args(["sendmail", "-f", "", to])
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin
-            .take()
-            .unwrap()
-            .write_all(b"Subject: a bounce\n\nundeliverable\n")
-            .unwrap();
-        assert!(c.wait().unwrap().success());
+        sendmail_message(w.a.path(), "", to, "Subject: a bounce\n\nundeliverable\n");
     };
     // Without queue.double_bounce_to: dropped, nothing bounced, the queue empties.
     send_null("nobody@b.test");

@@ -2,9 +2,7 @@
 //! mail delivered through its own SMTP listener, fetched with Python's poplib, raw sockets,
 //! fetchmail, getmail6 and curl. Needs python3, curl, fetchmail and getmail6.
 
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
+mod common;
 
 #[path = "pop3/clients.rs"]
 mod clients;
@@ -291,7 +289,7 @@ fn bench_20_clients_200_messages() {
     let msg = format!("Subject: bench\r\n\r\n{}", body.repeat(4096 / body.len()));
     for c in 0..CLIENTS {
         let user = format!("b{c}@example.test");
-        add_user(p, &user);
+        add_user(p, &user, PASSWORD, &[]);
         let new = p.join(format!("mail/example.test/b{c}/new"));
         std::fs::create_dir_all(&new).unwrap();
         for m in 0..MESSAGES {

@@ -1,17 +1,27 @@
 //! `mailctl test`: live checks against mailctl's own daemons, with a self-signed and an
 //! expired certificate, and against a port where nothing listens.
 
+mod common;
+// Shared with the protocol tests, which use more of them.
 #[path = "smtp/harness.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod harness;
+#[path = "imap/harness.rs"]
+#[allow(dead_code, unused_imports)]
+mod imap_harness;
+#[path = "pop3/harness.rs"]
+#[allow(dead_code, unused_imports)]
+mod pop3_harness;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use common::cli::BIN;
+use common::{certs, net};
 use harness::{PASSWORD, Server, data_dir};
 
 fn test_cmd(args: &[&str], stdin: Option<&str>) -> (Output, serde_json::Value) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+    let mut c = Command::new(BIN)
         .args(["--json", "test"])
         .args(args)
         .args(["--timeout", "5"])
@@ -172,24 +182,7 @@ fn an_openssl_self_signed_ca_certificate_is_named() {
     let dir = data_dir();
     // What `openssl req -x509` makes by default: basicConstraints critical, CA:TRUE.
     let tls = dir.path().join("tls");
-    let o = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-        ])
-        .args(["-nodes", "-days", "30", "-subj", "/CN=localhost"])
-        .args(["-addext", "subjectAltName=DNS:localhost"])
-        .arg("-keyout")
-        .arg(tls.join("key.pem"))
-        .arg("-out")
-        .arg(tls.join("cert.pem"))
-        .output()
-        .expect("openssl is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    certs::make_at(&tls.join("cert.pem"), &tls.join("key.pem"), "localhost");
     let srv = Server::start(dir.path());
     let (o, j) = test_cmd(
         &[
@@ -214,17 +207,14 @@ fn an_openssl_self_signed_ca_certificate_is_named() {
 
 #[test]
 fn user_without_password_stdin_is_a_usage_error_and_the_help_says_so() {
-    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+    let o = Command::new(BIN)
         .args(["test", "smtp", "127.0.0.1:1", "--user", "a@example.test"])
         .stdin(Stdio::null())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--password-stdin"));
-    let help = Command::new(env!("CARGO_BIN_EXE_mailctl"))
-        .args(["test", "--help"])
-        .output()
-        .unwrap();
+    let help = Command::new(BIN).args(["test", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     let user = help
         .split("--user <USER>")
@@ -270,10 +260,7 @@ fn an_expired_certificate_fails() {
 
 #[test]
 fn nothing_listening_fails_clearly() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = net::free_port();
     for proto in ["smtp", "imap", "pop3"] {
         let (o, j) = test_cmd(&[proto, &format!("127.0.0.1:{port}")], None);
         assert_eq!(o.status.code(), Some(1));
@@ -286,24 +273,12 @@ fn nothing_listening_fails_clearly() {
         );
     }
     // The table form says the same for a person.
-    let o = Command::new(env!("CARGO_BIN_EXE_mailctl"))
+    let o = Command::new(BIN)
         .args(["test", "smtp", &format!("127.0.0.1:{port}")])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
 }
-
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
-
-#[path = "pop3/harness.rs"]
-#[allow(dead_code)]
-mod pop3_harness;
-
-#[path = "imap/harness.rs"]
-#[allow(dead_code)]
-mod imap_harness;
 
 #[test]
 fn pop3_stls_and_pop3s_against_our_server() {

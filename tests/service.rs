@@ -1,40 +1,27 @@
 //! Running as a service: refusing to stay root, dropping to the service account after
 //! binding a privileged port, and systemd's readiness protocol.
 
+mod common;
 #[path = "smtp/harness.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod harness;
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use harness::{BIN, data_dir, mailctl};
-use serve::Serve;
-
-fn is_root() -> bool {
-    unsafe { libc::geteuid() == 0 }
-}
+use common::account::is_root;
+use common::cli::{BIN, mailctl};
+use common::net::free_port;
+use common::serve::{self, Serve};
+use harness::data_dir;
 
 /// Starts `serve smtp` with extra args and env, submission listeners on ephemeral ports so
 /// parallel tests never fight over 587/465.
 fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
-    let mut c = Command::new(BIN);
-    c.arg("--data-dir")
-        .arg(dir)
-        .args([
-            "serve",
-            "smtp",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ])
-        .args(args);
+    let args = [&["smtp"], args].concat();
+    let mut c = serve::command(dir, &args, &["submission", "submissions"]);
     for (k, v) in env {
         c.env(k, v);
     }
@@ -52,19 +39,12 @@ fn refuses_to_keep_running_as_root() {
         return;
     }
     let dir = data_dir(); // server.user is empty there
-    let o = mailctl(
+    let serve = serve::command(
         dir.path(),
-        &[
-            "serve",
-            "smtp",
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ],
+        &["smtp"],
+        &["smtp", "submission", "submissions"],
     );
+    let o = common::cli::run(serve, None, Duration::from_secs(120));
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -174,25 +154,14 @@ fn answers_client_autoconfiguration_over_http() {
         &["config", "set", "hostname", "mail.example.test"],
     );
     mailctl(dir.path(), &["config", "set", "listen.imap", ""]);
-    let sub_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let sub_port = free_port();
     let sub = format!("submission=127.0.0.1:{sub_port}");
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "smtp", "autoconfig", "--allow-root"])
-        .args([
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            &sub,
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ])
-        .args(["--listen", "autoconfig=127.0.0.1:0"]);
+    let mut cmd = serve::command(
+        dir.path(),
+        &["smtp", "autoconfig", "--allow-root"],
+        &["smtp", "submissions", "autoconfig"],
+    );
+    cmd.args(["--listen", &sub]);
     let child = Serve::spawn(cmd, 4);
     let addr = child.addr("autoconfig").to_string();
     let curl = |url: &str| {
@@ -296,7 +265,7 @@ fn config_set_reloads_the_running_daemon_and_says_so() {
         let st: serde_json::Value =
             serde_json::from_str(&mailctl_ok(dir.path(), &["--json", "status"])).unwrap();
         if st["running"] == true {
-            assert_eq!(st["daemons"][0]["pid"], server.child.id(), "{st}");
+            assert_eq!(st["daemons"][0]["pid"], server.pid(), "{st}");
             break;
         }
         std::thread::sleep(Duration::from_millis(50));

@@ -1,49 +1,19 @@
 //! `setup`: the non-interactive form for every flag, missing answers and re-runs; the
 //! interactive wizard driven in a real pseudo-terminal (tmux); the systemd unit.
 
+mod common;
 #[path = "outbound/dns.rs"]
 #[allow(dead_code)]
 mod dns;
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::certs;
+use common::cli::{BIN, mailctl, mailctl_stdin};
+use common::serve::Serve;
 use serde_json::Value;
-
-#[path = "common/certs.rs"]
-mod certs;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
-
-fn mailctl(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("MAILCTL_DATA_DIR");
-    c.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    })
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
 
 fn json(o: &Output) -> Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -51,7 +21,7 @@ fn json(o: &Output) -> Value {
 }
 
 fn get(dir: &Path, key: &str) -> String {
-    let o = mailctl(dir, &["config", "get", key], None);
+    let o = mailctl(dir, &["config", "get", key]);
     String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
@@ -82,7 +52,7 @@ const FULL: &[&str] = &[
 #[test]
 fn non_interactive_sets_up_everything_it_is_told() {
     let dir = tempfile::tempdir().unwrap();
-    let j = json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
+    let j = json(&mailctl_stdin(dir.path(), FULL, "a long secret\n"));
     assert_eq!(j["hostname"], "mail.example.test");
     // The DNS records to publish, including the DKIM key setup made.
     let recs = j["dns_records"].as_array().unwrap();
@@ -140,13 +110,13 @@ fn non_interactive_sets_up_everything_it_is_told() {
         & 0o777;
     assert_eq!(db_mode, 0o600, "the database holds password hashes");
     // The mailbox works, and the role addresses reach it.
-    let o = mailctl(
+    let o = mailctl_stdin(
         dir.path(),
         &["user", "test-password", "admin@example.test"],
-        Some("a long secret\n"),
+        "a long secret\n",
     );
     assert!(o.status.success());
-    let aliases = json(&mailctl(dir.path(), &["--json", "alias", "list"], None));
+    let aliases = json(&mailctl(dir.path(), &["--json", "alias", "list"]));
     let sources: Vec<&str> = aliases
         .as_array()
         .unwrap()
@@ -210,7 +180,7 @@ fn missing_answers_fail_clearly_and_change_nothing() {
         ),
     ];
     for (args, hint) in cases {
-        let o = mailctl(dir.path(), args, None);
+        let o = mailctl(dir.path(), args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
@@ -242,7 +212,7 @@ fn missing_answers_fail_clearly_and_change_nothing() {
             }
         }
         args.extend_from_slice(extra);
-        let o = mailctl(dir.path(), &args, None);
+        let o = mailctl(dir.path(), &args);
         assert!(!o.status.success(), "{extra:?}");
         assert!(
             String::from_utf8_lossy(&o.stderr).contains(needle),
@@ -250,7 +220,7 @@ fn missing_answers_fail_clearly_and_change_nothing() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    let o = mailctl(dir.path(), &["--json", "domain", "list"], None);
+    let o = mailctl(dir.path(), &["--json", "domain", "list"]);
     assert_eq!(
         json(&o),
         serde_json::json!([]),
@@ -261,7 +231,7 @@ fn missing_answers_fail_clearly_and_change_nothing() {
 #[test]
 fn rerun_keeps_settings_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    json(&mailctl(dir.path(), FULL, Some("a long secret\n")));
+    json(&mailctl_stdin(dir.path(), FULL, "a long secret\n"));
     let cert_before = std::fs::read(get(dir.path(), "tls.cert")).unwrap();
     // Mail and extra state that a re-run must not touch.
     let maildir = dir.path().join("mail/example.test/admin/new");
@@ -270,7 +240,6 @@ fn rerun_keeps_settings_and_loses_nothing() {
     mailctl(
         dir.path(),
         &["config", "set", "smtp.max_message_size", "10M"],
-        None,
     );
 
     let j = json(&mailctl(
@@ -283,7 +252,6 @@ fn rerun_keeps_settings_and_loses_nothing() {
             "--service-user",
             "nobody",
         ],
-        None,
     ));
     let steps = j["steps"].to_string();
     assert!(
@@ -306,15 +274,15 @@ fn rerun_keeps_settings_and_loses_nothing() {
         cert_before
     );
     assert!(maildir.join("1.host").exists());
-    let o = mailctl(
+    let o = mailctl_stdin(
         dir.path(),
         &["user", "test-password", "admin@example.test"],
-        Some("a long secret\n"),
+        "a long secret\n",
     );
     assert!(o.status.success(), "re-run changed the password");
 
     // A second domain and a password reset are explicit.
-    let j = json(&mailctl(
+    let j = json(&mailctl_stdin(
         dir.path(),
         &[
             "--json",
@@ -330,11 +298,11 @@ fn rerun_keeps_settings_and_loses_nothing() {
             "--service-user",
             "nobody",
         ],
-        Some("another secret\n"),
+        "another secret\n",
     ));
     assert!(j["steps"].to_string().contains("password changed"));
     assert_eq!(
-        json(&mailctl(dir.path(), &["--json", "domain", "list"], None))
+        json(&mailctl(dir.path(), &["--json", "domain", "list"]))
             .as_array()
             .unwrap()
             .len(),
@@ -511,10 +479,10 @@ fn interactive_wizard_in_a_terminal() {
     assert_eq!(get(&data, "hostname"), "mail.wizard.test");
     assert_eq!(get(&data, "public_ip"), "192.0.2.20");
     assert_eq!(get(&data, "tls.cert"), good_c.display().to_string());
-    let o = mailctl(
+    let o = mailctl_stdin(
         &data,
         &["user", "test-password", "admin@wizard.test"],
-        Some("wizard-secret-1\n"),
+        "wizard-secret-1\n",
     );
     assert!(
         o.status.success(),
@@ -527,28 +495,12 @@ fn interactive_wizard_in_a_terminal() {
 /// submission with STARTTLS and AUTH, as a new user's mail client would; it must land in the
 /// mailbox the wizard created.
 fn send_through_the_configured_server(data: &Path, user: &str, password: &str) {
-    mailctl(
+    mailctl(data, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
+    let child = Serve::start(
         data,
-        &["config", "set", "dns.nameserver", "127.0.0.1:9"],
-        None,
+        &["smtp", "pop3"],
+        &["smtp", "submission", "submissions", "pop3", "pop3s"],
     );
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--data-dir").arg(data).args([
-        "serve",
-        "smtp",
-        "pop3",
-        "--listen",
-        "smtp=127.0.0.1:0",
-        "--listen",
-        "submission=127.0.0.1:0",
-        "--listen",
-        "submissions=127.0.0.1:0",
-        "--listen",
-        "pop3=127.0.0.1:0",
-        "--listen",
-        "pop3s=127.0.0.1:0",
-    ]);
-    let child = serve::Serve::spawn(cmd, 5);
     let addrs: std::collections::HashMap<&str, String> = [
         ("sub", child.addr("submission").to_string()),
         ("pop3", child.addr("pop3").to_string()),
@@ -622,23 +574,18 @@ fn setup_reports_what_dns_still_lacks() {
     ]);
     let dir = tempfile::tempdir().unwrap();
     // Settings need a server to live in (issue 16.4): start one with its domain.
-    mailctl(
-        dir.path(),
-        &["domain", "add", "example.test", "--create"],
-        None,
-    );
+    mailctl(dir.path(), &["domain", "add", "example.test", "--create"]);
     mailctl(
         dir.path(),
         &["config", "set", "dns.nameserver", &srv.addr()],
-        None,
     );
-    mailctl(dir.path(), &["config", "set", "dnsbl.zones", ""], None);
+    mailctl(dir.path(), &["config", "set", "dnsbl.zones", ""]);
     let args: Vec<&str> = FULL
         .iter()
         .copied()
         .filter(|a| *a != "--no-dns-check")
         .collect();
-    let j = json(&mailctl(dir.path(), &args, Some("a long secret\n")));
+    let j = json(&mailctl_stdin(dir.path(), &args, "a long secret\n"));
     let findings = j["dns_check"].as_array().expect("dns_check in the summary");
     let status = |check: &str| {
         findings
@@ -676,7 +623,7 @@ fn tls_pairs_and_names_are_checked() {
     };
     let run = |args: &[String]| {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
-        mailctl(dir.path(), &a, Some("a long secret\n"))
+        mailctl_stdin(dir.path(), &a, "a long secret\n")
     };
     let o = run(&with_tls(format!(
         "{},{}",
@@ -708,7 +655,6 @@ fn tls_pairs_and_names_are_checked() {
     let o = mailctl(
         dir.path(),
         &["config", "set", "tls.key", &other_k.display().to_string()],
-        None,
     );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -719,7 +665,6 @@ fn tls_pairs_and_names_are_checked() {
     let o = mailctl(
         dir.path(),
         &["config", "set", "tls.cert", &wrong_c.display().to_string()],
-        None,
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(get(dir.path(), "tls.cert"), good_c.display().to_string());

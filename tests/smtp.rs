@@ -4,11 +4,13 @@
 
 #[path = "smtp/clients.rs"]
 mod clients;
+mod common;
 #[path = "smtp/content.rs"]
 mod content;
 #[path = "smtp/durability.rs"]
 mod durability;
 #[path = "smtp/harness.rs"]
+#[allow(dead_code)] // shared with tests/service.rs and others, which use more of it
 mod harness;
 #[path = "smtp/hostile.rs"]
 mod hostile;
@@ -17,26 +19,4 @@ mod policy;
 #[path = "smtp/wire.rs"]
 mod wire;
 
-use std::process::Command;
-
-use harness::*;
-
-pub(crate) fn require(tool: &str) {
-    assert!(
-        have(tool),
-        "{tool} is not installed; run the README's test command (apt-get install swaks msmtp curl)"
-    );
-}
-
-pub(crate) fn swaks(args: &[&str]) -> (bool, String) {
-    require("swaks");
-    let out = Command::new("swaks")
-        .args(args)
-        .args(["--timeout", "20"])
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
+pub(crate) use common::tools::{require, swaks};

@@ -1,10 +1,42 @@
 //! A throw-away system account for tests that run as root and start the daemon as a service
 //! user: created with useradd, removed (userdel) when dropped. [`Mode`] runs one test body
-//! both as root and as such an account.
+//! both as root and as such an account; [`in_both_modes!`] makes the two tests.
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+/// `name::as_root` and `name::as_service_user` for each test body `fn name(&Mode)`.
+#[allow(unused_macros)] // only the binaries with such tests use it
+macro_rules! in_both_modes {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn as_root() {
+                super::$name(&$crate::common::account::Mode::Root);
+            }
+
+            #[test]
+            fn as_service_user() {
+                let tag = $crate::common::account::tag();
+                if let Some(mode) = $crate::common::account::Mode::service_user(&tag) {
+                    super::$name(&mode);
+                }
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use in_both_modes;
+
+/// A short account name part, unique among the tests running in parallel (and among
+/// concurrent runs on the machine, by pid); useradd names stop at 32 characters.
+pub fn tag() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("md{}-{n}", std::process::id())
+}
 
 pub struct Account {
     pub name: String,

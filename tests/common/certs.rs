@@ -9,6 +9,13 @@ pub fn make(dir: &Path, stem: &str, host: &str) -> (PathBuf, PathBuf) {
         dir.join(format!("{stem}.crt")),
         dir.join(format!("{stem}.key")),
     );
+    make_at(&cert, &key, host);
+    (cert, key)
+}
+
+/// A self-signed certificate for `host` at `cert` and its key at `key`, as `openssl req
+/// -x509` makes it by default (basicConstraints critical, CA:TRUE).
+pub fn make_at(cert: &Path, key: &Path, host: &str) {
     let o = Command::new("openssl")
         .args([
             "req",
@@ -21,11 +28,10 @@ pub fn make(dir: &Path, stem: &str, host: &str) -> (PathBuf, PathBuf) {
         .args(["-nodes", "-days", "30", "-subj", &format!("/CN={host}")])
         .args(["-addext", &format!("subjectAltName=DNS:{host}")])
         .arg("-keyout")
-        .arg(&key)
+        .arg(key)
         .arg("-out")
-        .arg(&cert)
+        .arg(cert)
         .output()
         .expect("run openssl");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (cert, key)
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use crate::common::cli::text;
 use crate::harness::*;
 
 /// Drops `n` messages straight into alice's new/ (another program delivering), subjects
@@ -101,11 +102,7 @@ fn mbsync(server: &Server, home: &Path) -> String {
         .arg(home.join("mbsyncrc"))
         .args(["-V", "-a"]);
     let out = run(cmd, None, Duration::from_secs(180));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text(&out);
     assert!(
         out.status.success(),
         "mbsync failed ({:?}):\n{text}\n--- server log ---\n{}",
@@ -243,11 +240,7 @@ fn offlineimap_pulls_every_message() {
         .arg(home.join("offlineimaprc"))
         .args(["-o", "-u", "basic"]);
     let out = run(cmd, None, Duration::from_secs(180));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text(&out);
     assert!(
         out.status.success() && !text.contains("ERROR"),
         "offlineimap ({:?}):\n{text}\n--- server log ---\n{}",

@@ -2,8 +2,7 @@
 //! end to end. Each receiver is a scripted fake on its own loopback address (fake.rs),
 //! found through the test DNS zone `fake.test`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::fake::{Script, Transcript, fake_mx};
@@ -11,19 +10,8 @@ use super::harness::*;
 use super::{dsn_status, world};
 
 fn sendmail(dir: &std::path::Path, to: &str, subject: &str) {
-    let mut c = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["sendmail", "-f", "alice@a.test", to])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("Subject: {subject}\n\nhello\n").as_bytes())
-        .unwrap();
-    assert!(c.wait().unwrap().success());
+    let message = format!("Subject: {subject}\n\nhello\n");
+    sendmail_message(dir, "alice@a.test", to, &message);
 }
 
 fn transcript(t: &Transcript) -> Vec<String> {

@@ -1,60 +1,24 @@
 //! Running mailctl instances on their own loopback addresses for outbound tests.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
-
-pub fn mailctl(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("MAILCTL_DATA_DIR")
-        .output()
-        .unwrap()
-}
-
-pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = mailctl(dir, args);
-    assert!(
-        o.status.success(),
-        "mailctl {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let mut a = vec!["--json"];
-    a.extend_from_slice(args);
-    serde_json::from_str(&ok(dir, &a)).unwrap()
-}
-
-/// A port free on every one of `ips`, so several instances can share `delivery.port`.
-pub fn common_port(ips: &[&str]) -> u16 {
-    for _ in 0..200 {
-        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = probe.local_addr().unwrap().port();
-        drop(probe);
-        if ips.iter().all(|ip| TcpListener::bind((*ip, port)).is_ok()) {
-            return port;
-        }
-    }
-    panic!("no common free port");
-}
+use crate::common::cli::{command, mailctl_stdin};
+pub use crate::common::cli::{json, mailctl, ok};
+use crate::common::maildir;
+pub use crate::common::net::common_port;
+use crate::common::serve::Serve;
+use crate::common::tools;
 
 /// One configured data directory: a domain, users, a certificate, settings.
 pub struct Instance {
     pub dir: tempfile::TempDir,
     pub ip: String,
     pub port: u16,
-    child: Option<Child>,
-    log: Arc<Mutex<String>>,
+    serve: Option<Serve>,
+    /// The runs stopped so far, kept for their logs.
+    stopped: Vec<Serve>,
 }
 
 impl Instance {
@@ -110,8 +74,8 @@ impl Instance {
             dir,
             ip: ip.to_string(),
             port,
-            child: None,
-            log: Arc::new(Mutex::new(String::new())),
+            serve: None,
+            stopped: Vec::new(),
         }
     }
 
@@ -125,55 +89,27 @@ impl Instance {
 
     /// Starts `serve smtp` and waits until it listens.
     pub fn start(&mut self) {
-        assert!(self.child.is_none());
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(self.path())
-            .args(["serve", "smtp", "--allow-root"])
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = self.log.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.starts_with("listening smtp") {
-                    let _ = tx.send(());
-                }
-                let mut l = log.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-        if rx.recv_timeout(Duration::from_secs(20)).is_err() {
-            let _ = child.kill();
-            panic!("instance {} did not start:\n{}", self.ip, self.log());
-        }
-        self.child = Some(child);
+        assert!(self.serve.is_none());
+        let mut cmd = command(self.path());
+        cmd.args(["serve", "smtp", "--allow-root"])
+            .env("RUST_LOG", "info");
+        self.serve = Some(Serve::spawn(cmd, 1));
     }
 
     pub fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            // SAFETY: plain kill(2) on our own child.
-            unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(10) {
-                if c.try_wait().unwrap().is_some() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = c.kill();
-            let _ = c.wait();
+        if let Some(mut s) = self.serve.take() {
+            s.terminate(Duration::from_secs(10));
+            self.stopped.push(s);
         }
     }
 
+    /// What every run of this instance logged so far.
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        self.stopped
+            .iter()
+            .chain(&self.serve)
+            .map(|s| s.log())
+            .collect()
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -184,29 +120,21 @@ impl Instance {
         self.path().join("mail").join(domain).join(user).join("new")
     }
 
-    /// Waits for `n` messages in a mailbox and returns their contents.
+    /// Waits for `n` messages in a mailbox's `new/` and returns their contents.
     pub fn wait_mail(&self, user: &str, domain: &str, n: usize, secs: u64) -> Vec<String> {
-        let dir = self.maildir_new(user, domain);
-        let start = Instant::now();
-        loop {
-            let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map(|d| d.flatten().map(|e| e.path()).collect())
-                .unwrap_or_default();
-            if files.len() >= n {
-                return files
-                    .iter()
-                    .map(|f| std::fs::read_to_string(f).unwrap())
-                    .collect();
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!(
-                    "{user}@{domain} has {} of {n} messages after {secs}s; log:\n{}",
-                    files.len(),
-                    self.log()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let md = maildir::of(self.path(), user, domain);
+        let files = maildir::wait_in(&md, &["new"], n, Duration::from_secs(secs));
+        if files.len() < n {
+            panic!(
+                "{user}@{domain} has {} of {n} messages after {secs}s; log:\n{}",
+                files.len(),
+                self.log()
+            );
         }
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect()
     }
 }
 
@@ -218,61 +146,37 @@ impl Drop for Instance {
 
 /// Sends one message over SMTP with swaks.
 pub fn swaks(server: SocketAddr, from: &str, to: &str, subject: &str) -> String {
-    let o = Command::new("swaks")
-        .args([
-            "--server",
-            &server.ip().to_string(),
-            "--port",
-            &server.port().to_string(),
-        ])
-        .args([
-            "--from",
-            from,
-            "--to",
-            to,
-            "--header",
-            &format!("Subject: {subject}"),
-            "--timeout",
-            "20",
-        ])
-        .output()
-        .expect("swaks is required (scripts/test installs it)");
-    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "swaks failed: {out}");
+    let (ip, port) = (server.ip().to_string(), server.port().to_string());
+    let subject = format!("Subject: {subject}");
+    let (ok, out) = tools::swaks(&[
+        "--server", &ip, "--port", &port, "--from", from, "--to", to, "--header", &subject,
+    ]);
+    assert!(ok, "swaks failed: {out}");
     out
 }
 
 /// Queues one message with `mailctl sendmail` (no SMTP round trip; a running server picks
 /// it up within its poll interval).
 pub fn sendmail(dir: &Path, from: &str, to: &str, subject: &str) {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["sendmail", "-f", from, to])
-        .env_remove("MAILCTL_DATA_DIR")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("Subject: {subject}\n\nbody of {subject}\n").as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "sendmail to {to} failed");
+    sendmail_message(
+        dir,
+        from,
+        to,
+        &format!("Subject: {subject}\n\nbody of {subject}\n"),
+    );
+}
+
+/// `mailctl sendmail -f FROM TO` with `message` on stdin; asserts it was queued.
+pub fn sendmail_message(dir: &Path, from: &str, to: &str, message: &str) {
+    let o = mailctl_stdin(dir, &["sendmail", "-f", from, to], message);
+    assert!(
+        o.status.success(),
+        "sendmail to {to} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Every message file of a Maildir, in `new/` and `cur/`.
 pub fn maildir_all(inst: &Instance, user: &str, domain: &str) -> Vec<String> {
-    let md = inst.path().join("mail").join(domain).join(user);
-    ["new", "cur"]
-        .iter()
-        .flat_map(|sub| {
-            std::fs::read_dir(md.join(sub))
-                .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect()
+    maildir::read(&maildir::files(&maildir::of(inst.path(), user, domain)))
 }

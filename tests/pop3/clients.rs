@@ -4,13 +4,6 @@ use std::process::Command;
 
 use crate::harness::*;
 
-fn require(tool: &str) {
-    assert!(
-        have(tool),
-        "{tool} is not installed; run the README's test command (apt-get install fetchmail getmail6 curl)"
-    );
-}
-
 /// Runs fetchmail once (tracking UIDLs client-side) into an mbox via an MDA; returns the
 /// subjects the mbox holds so far.
 fn fetchmail(dir: &std::path::Path, port: &str, keep: bool) -> Vec<String> {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use super::harness::*;
 use super::{require, swaks};
+use crate::common::serve::listen_args;
+use crate::common::tools::python_text;
 
 #[test]
 fn swaks_plain_to_mx_lands_in_maildir_with_trace_headers() {
@@ -130,14 +132,8 @@ s.quit()
 "#,
         port = srv.submission().port()
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = python_text(&script, &[]);
+    assert!(status, "{text}");
     assert!(text.contains("refused {}"), "{text}");
     assert!(text.contains("sender-refused 553 5.7.1"), "{text}");
     assert_eq!(maildir_files(dir.path(), "bob", "example.test", 1).len(), 1);
@@ -233,16 +229,8 @@ fn curl_smtp_upload_and_msmtp_submission() {
 fn dev_mode_prints_account_and_accepts_its_login() {
     let cwd = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--dev",
-            "--listen",
-            "smtp=127.0.0.1:0",
-            "--listen",
-            "submission=127.0.0.1:0",
-            "--listen",
-            "submissions=127.0.0.1:0",
-        ])
+        .args(["serve", "--dev"])
+        .args(listen_args(&["smtp", "submission", "submissions"]))
         .current_dir(cwd.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -3,26 +3,13 @@
 //! submitted header `From:` must be the user's, and submission completes `Date:` and
 //! `Message-ID:`.
 
-use std::process::Command;
-
 use super::harness::*;
 use super::swaks;
+use crate::common::tools::python;
 
 /// The header lines of a stored message (up to the blank line), unfolded enough to count.
 fn header_lines(msg: &str) -> Vec<&str> {
     msg.split("\r\n").take_while(|l| !l.is_empty()).collect()
-}
-
-fn python(script: &str) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
-    text
 }
 
 #[test]
@@ -131,8 +118,9 @@ fn submitted_header_from_must_belong_to_the_user() {
     let (ok, out) = send("Sales <sales@example.test>", "own-alias");
     assert!(ok && out.contains("250 2.0.0"), "{out}");
     // A Sender: that is not hers, and a message without From:, are refused too.
-    let text = python(&format!(
-        r#"
+    let text = python(
+        &format!(
+            r#"
 import smtplib, ssl
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = smtplib.SMTP("127.0.0.1", {port}, timeout=20)
@@ -147,7 +135,9 @@ for msg in ["From: alice@example.test\r\nSender: boss@example.test\r\nSubject: s
         print("refused", e.smtp_code, e.smtp_error.decode())
 s.quit()
 "#
-    ));
+        ),
+        &[],
+    );
     assert!(!text.contains("accepted"), "{text}");
     assert!(
         text.contains(
@@ -174,8 +164,9 @@ fn submission_adds_date_and_message_id_port_25_does_not() {
         &["config", "set", "hostname", "mx.example.test"],
     );
     let srv = Server::start(dir.path());
-    python(&format!(
-        r#"
+    python(
+        &format!(
+            r#"
 import smtplib, ssl
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = smtplib.SMTP("127.0.0.1", {sub}, timeout=20)
@@ -188,9 +179,11 @@ m = smtplib.SMTP("127.0.0.1", {mx}, timeout=20)
 m.sendmail("x@remote.test", ["bob@example.test"], "From: x@remote.test\r\nSubject: bare-mx\r\n\r\nx\r\n")
 m.quit()
 "#,
-        sub = srv.submission().port(),
-        mx = srv.smtp().port()
-    ));
+            sub = srv.submission().port(),
+            mx = srv.smtp().port()
+        ),
+        &[],
+    );
     let files = maildir_files(dir.path(), "bob", "example.test", 3);
     let find = |s: &str| {
         files

@@ -1,11 +1,11 @@
 //! Who may do what: AUTH and TLS rules, bans, connection limits, mynetworks, lists, quota
 //! (reserved at end of DATA, bounced at delivery), postmaster, spool space, certificate reload.
 
-use std::process::Command;
 use std::time::Duration;
 
 use super::harness::*;
 use super::require;
+use crate::common::tools::{python, python_text};
 
 #[test]
 fn submission_requires_auth_and_tls_when_plaintext_is_never() {
@@ -39,13 +39,7 @@ print(s.docmd("AUTH", "PLAIN " + tok))
 "#,
         port = srv.submission().port()
     );
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (_, text) = python_text(&script, &[]);
     assert!(
         text.contains("(535, b'5.7.8 Authorization identity differs"),
         "{text}"
@@ -111,7 +105,12 @@ fn per_ip_connection_limit() {
 #[test]
 fn distribution_list_delivers_one_copy_per_member_and_quota_refuses() {
     let dir = data_dir();
-    add_user(dir.path(), "carol@example.test", &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "carol@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     mailctl_ok(
         dir.path(),
         &[
@@ -205,17 +204,7 @@ print(hashlib.sha256(s.sock.getpeercert(binary_form=True)).hexdigest())
 s.quit()
 "#
         );
-        let out = Command::new("python3")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        python(&script, &[]).trim().to_string()
     };
     let before = fingerprint(srv.submission().port());
     mailctl::net::tls::write_self_signed(
@@ -271,8 +260,18 @@ fn body_of(kib: usize, subject: &str) -> String {
 #[test]
 fn quota_reserves_each_message_at_end_of_data() {
     let dir = data_dir();
-    add_user(dir.path(), "carol@example.test", &["--quota", "1M"]);
-    add_user(dir.path(), "dave@example.test", &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "carol@example.test",
+        PASSWORD,
+        &["--quota", "1M"],
+    );
+    add_user(
+        dir.path(),
+        "dave@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     let srv = Server::start(dir.path());
     // Two sessions with 600 KiB each for a 1 MiB quota end their DATA at the same moment:
     // both passed RCPT (the mailbox was empty), exactly one fits.
@@ -319,7 +318,12 @@ fn quota_reserves_each_message_at_end_of_data() {
 #[test]
 fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
     let dir = data_dir();
-    add_user(dir.path(), "dave@example.test", &["--quota", "1K"]);
+    add_user(
+        dir.path(),
+        "dave@example.test",
+        PASSWORD,
+        &["--quota", "1K"],
+    );
     let srv = Server::start(dir.path());
     let mut c = Client::connect(srv.smtp());
     c.cmd("EHLO raw");

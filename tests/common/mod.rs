@@ -1,0 +1,19 @@
+//! The one harness every test binary shares (`mod common;`): running `mailctl` commands,
+//! making domains and users, waiting for Maildir deliveries, starting `mailctl serve` on
+//! loopback ports, free ports, certificates, throw-away system accounts, and the external
+//! clients (python3, swaks) the tests drive.
+//!
+//! Not here: anything one protocol alone needs (its raw client, its listener set, its
+//! scenario scripts); that stays in `tests/<protocol>/harness.rs`.
+
+// Each test binary uses a different part of this harness.
+#![allow(dead_code)]
+
+pub mod account;
+pub mod certs;
+pub mod cli;
+pub mod maildir;
+pub mod net;
+pub mod serve;
+pub mod tools;
+pub mod users;
