@@ -3,27 +3,18 @@
 //! each scanner down giving its configured behaviour, through `check message` and through
 //! the MX itself.
 
+mod common;
 #[path = "outbound/dns.rs"]
 #[allow(dead_code)]
 mod dns;
-
-#[path = "common/cli.rs"]
-#[allow(dead_code)]
-mod cli;
-
-#[path = "common/serve.rs"]
-#[allow(dead_code)]
-mod serve;
-
-#[path = "common/scanners.rs"]
-mod scanners;
 
 use std::path::Path;
 
 use serde_json::Value;
 
-use cli::{mailctl, ok};
-use scanners::{EICAR, GTUBE};
+use common::cli::{mailctl, ok};
+use common::scanners::{self, EICAR, GTUBE};
+use common::serve::Serve;
 
 fn message(subject: &str, body: &str) -> Vec<u8> {
     format!(
@@ -79,7 +70,7 @@ fn verdict<'a>(v: &'a Value, method: &str) -> &'a Value {
 
 /// A port nothing listens on.
 fn closed_port() -> String {
-    format!("127.0.0.1:{}", scanners::free_port())
+    format!("127.0.0.1:{}", common::net::free_port())
 }
 
 #[test]
@@ -176,20 +167,12 @@ fn scanners_refuse_viruses_junk_or_refuse_spam_and_fail_as_configured() {
         &p.join("tls/key.pem"),
     )
     .unwrap();
-    let mut cmd = std::process::Command::new(cli::BIN);
-    cmd.arg("--data-dir").arg(p).args([
-        "serve",
-        "smtp",
-        "--allow-root",
-        "--listen",
-        "smtp=127.0.0.1:0",
-        "--listen",
-        "submission=127.0.0.1:0",
-        "--listen",
-        "submissions=127.0.0.1:0",
-    ]);
-    let srv = serve::Serve::spawn(cmd, 3);
-    let port = srv.addr("smtp").rsplit(':').next().unwrap().to_string();
+    let srv = Serve::start(
+        p,
+        &["smtp", "--allow-root"],
+        &["smtp", "submission", "submissions"],
+    );
+    let port = srv.port("smtp");
     let eicar = p.join("eicar.eml");
     let plain = p.join("plain.eml");
     std::fs::write(&eicar, message("eicar", EICAR)).unwrap();

@@ -14,6 +14,7 @@ pub mod certs;
 pub mod cli;
 pub mod maildir;
 pub mod net;
+pub mod scanners;
 pub mod serve;
 pub mod tools;
 pub mod users;

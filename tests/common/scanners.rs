@@ -3,7 +3,6 @@
 //! its DNS pointed at the test's DNS server, each on free loopback ports in a temporary
 //! directory, killed when dropped. Needs Debian's `clamav-daemon` and `rspamd`.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,14 +11,6 @@ use std::time::{Duration, Instant};
 pub const EICAR: &str = r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 /// The GTUBE spam test string.
 pub const GTUBE: &str = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 pub struct Daemon {
     child: Child,
@@ -75,7 +66,7 @@ pub fn clamd() -> Daemon {
     std::fs::create_dir(c.join("db")).unwrap();
     let hex: String = EICAR.bytes().map(|b| format!("{b:02x}")).collect();
     std::fs::write(c.join("db/test.ndb"), format!("Test.EICAR:0:*:{hex}\n")).unwrap();
-    let port = free_port();
+    let port = super::net::free_port();
     let conf = format!(
         "Foreground yes\nDatabaseDirectory {c}/db\nTCPSocket {port}\nTCPAddr 127.0.0.1\nPidFile {c}/clamd.pid\nLogFile {c}/clamd.log\nUser root\n",
         c = c.display()
@@ -127,7 +118,7 @@ pub fn rspamd(dns: &str) -> Daemon {
     for sub in ["db", "run", "log", "local.d", "override.d"] {
         std::fs::create_dir(r.join(sub)).unwrap();
     }
-    let (normal, controller) = (free_port(), free_port());
+    let (normal, controller) = (super::net::free_port(), super::net::free_port());
     let files = [
         (
             "local.d/worker-normal.inc",
