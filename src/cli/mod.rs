@@ -245,7 +245,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Check(c) => check::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
         Command::Maildir(c) => c.run(ctx),
-        Command::Queue(c) => queue::run(ctx, c),
+        Command::Queue(c) => c.run(ctx),
         Command::Sendmail { args } => {
             let mut all = vec![
                 "--data-dir".to_string(),
