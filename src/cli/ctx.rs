@@ -115,3 +115,107 @@ impl Ctx {
         crate::maildir::folder::folder_path(root, name).map_err(|e| Fail::usage(e.0).into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(root: &Path) -> Ctx {
+        Ctx {
+            data_dir: DataDir::new(root),
+            json: false,
+            quiet: false,
+            verbose: 0,
+        }
+    }
+
+    /// The failure behind an error: its text, hint and exit code.
+    fn fail(e: anyhow::Error) -> (String, Option<String>, u8) {
+        let f = e.downcast_ref::<Fail>().expect("a Fail");
+        (f.msg.clone(), f.hint.clone(), f.code)
+    }
+
+    #[test]
+    fn maildir_of_takes_a_path_or_an_address_of_this_server() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ctx = ctx(tmp.path());
+        let addr = Address::parse("alice@example.test").unwrap();
+
+        // An address whose Maildir does not exist yet: exit 1, with the reason as hint.
+        let (msg, hint, code) = fail(ctx.maildir_of("alice@example.test").unwrap_err());
+        assert!(msg.starts_with("alice@example.test has no Maildir at "), "{msg}");
+        assert_eq!(hint.as_deref(), Some("it is created at the first delivery"));
+        assert_eq!(code, 1);
+
+        let md = ctx.data_dir.maildir(&addr);
+        std::fs::create_dir_all(&md).unwrap();
+        assert_eq!(ctx.maildir_of("alice@example.test").unwrap(), md);
+
+        // A path through a link is followed once, to the real directory.
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&md, &link).unwrap();
+        assert_eq!(
+            ctx.maildir_of(link.to_str().unwrap()).unwrap(),
+            std::fs::canonicalize(&md).unwrap()
+        );
+
+        // A path that is a file, and a word that is neither path nor address.
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let (msg, _, code) = fail(ctx.maildir_of(file.to_str().unwrap()).unwrap_err());
+        assert!(msg.ends_with("is not a directory"), "{msg}");
+        assert_eq!(code, 1);
+        let (msg, _, code) = fail(ctx.maildir_of("no-at-sign").unwrap_err());
+        assert!(
+            msg.starts_with("'no-at-sign' is neither a Maildir path nor an address"),
+            "{msg}"
+        );
+        assert_eq!(code, 2);
+    }
+
+    #[test]
+    fn mailbox_root_need_not_exist_but_the_address_must_parse() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ctx = ctx(tmp.path());
+        let addr = Address::parse("bob@example.test").unwrap();
+        assert_eq!(
+            ctx.mailbox_root("bob@example.test").unwrap(),
+            ctx.data_dir.maildir(&addr)
+        );
+        let (msg, _, code) = fail(ctx.mailbox_root("bob@@example.test").unwrap_err());
+        assert!(msg.starts_with("bob@@example.test: "), "{msg}");
+        assert_eq!(code, 2);
+    }
+
+    #[test]
+    fn folder_names_that_would_leave_the_maildir_are_usage_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ctx = ctx(tmp.path());
+        let root = tmp.path().join("md");
+        assert_eq!(ctx.folder(&root, "INBOX").unwrap(), root);
+        assert_eq!(
+            ctx.folder(&root, "Archive/2024").unwrap(),
+            root.join(".Archive.2024")
+        );
+        for bad in ["../x", "a/../b", "a.b", "a\u{1}"] {
+            let (_, _, code) = fail(ctx.folder(&root, bad).unwrap_err());
+            assert_eq!(code, 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn address_and_user() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ctx = ctx(tmp.path());
+        let (msg, _, code) = fail(ctx.address("a\tb").unwrap_err());
+        assert!(msg.starts_with("invalid address 'a\\tb': "), "{msg}");
+        assert_eq!(code, 2);
+
+        let db = ctx.create_db().unwrap();
+        let addr = ctx.address("carol@example.test").unwrap();
+        let (msg, hint, code) = fail(ctx.user(&db, &addr).unwrap_err());
+        assert_eq!(msg, "user carol@example.test does not exist");
+        assert_eq!(hint.as_deref(), Some("`mailctl user list` shows the users"));
+        assert_eq!(code, 1);
+    }
+}
