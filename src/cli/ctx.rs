@@ -218,4 +218,55 @@ mod tests {
         assert_eq!(hint.as_deref(), Some("`mailctl user list` shows the users"));
         assert_eq!(code, 1);
     }
+
+    /// The shape of the command groups (issue 17.4): a folder per group whose `mod.rs` holds
+    /// the command enum and its dispatch, one file per command, no file over 600 lines and
+    /// no function over 80, so no command grows back into a 250-line `match` arm.
+    #[test]
+    fn command_groups_keep_one_file_per_command() {
+        let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+        for group in ["alias", "ban", "config", "domain", "maildir", "queue", "user"] {
+            let dir = cli.join(group);
+            assert!(!cli.join(format!("{group}.rs")).exists(), "{group}.rs is back");
+            let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+            assert!(module.contains("pub enum Cmd"), "{group}/mod.rs has no Cmd");
+            let mut files = 0;
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let lines: Vec<&str> = text.lines().collect();
+                assert!(lines.len() <= 600, "{} has {} lines", path.display(), lines.len());
+                for (start, name, len) in functions(&lines) {
+                    assert!(
+                        len <= 80,
+                        "{}:{}: fn {name} has {len} lines",
+                        path.display(),
+                        start + 1
+                    );
+                }
+                files += 1;
+            }
+            assert!(files > 2, "{group}: the commands are not in files of their own");
+        }
+    }
+
+    /// Each `fn` item of rustfmt-formatted source: its first line, name and length (to the
+    /// closing brace at its own indentation).
+    fn functions<'a>(lines: &[&'a str]) -> Vec<(usize, &'a str, usize)> {
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            let rest = ["pub fn ", "pub(super) fn ", "pub(crate) fn ", "fn "]
+                .iter()
+                .find_map(|p| body.strip_prefix(p));
+            let Some(rest) = rest else { continue };
+            let name = rest.split(['(', '<']).next().unwrap_or(rest);
+            let close = format!("{indent}}}");
+            if let Some(end) = lines[i..].iter().position(|l| *l == close) {
+                out.push((i, name, end + 1));
+            }
+        }
+        out
+    }
 }
