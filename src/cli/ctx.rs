@@ -104,8 +104,7 @@ impl Ctx {
     /// Where the Maildir of the address `address` is (or would be) in the data directory,
     /// whether or not it exists yet: for the commands that write into it.
     pub fn mailbox_root(&self, address: &str) -> anyhow::Result<PathBuf> {
-        let addr =
-            Address::parse(address).map_err(|e| Fail::usage(format!("{address}: {e}")))?;
+        let addr = Address::parse(address).map_err(|e| Fail::usage(format!("{address}: {e}")))?;
         Ok(self.data_dir.maildir(&addr))
     }
 
@@ -143,7 +142,10 @@ mod tests {
 
         // An address whose Maildir does not exist yet: exit 1, with the reason as hint.
         let (msg, hint, code) = fail(ctx.maildir_of("alice@example.test").unwrap_err());
-        assert!(msg.starts_with("alice@example.test has no Maildir at "), "{msg}");
+        assert!(
+            msg.starts_with("alice@example.test has no Maildir at "),
+            "{msg}"
+        );
         assert_eq!(hint.as_deref(), Some("it is created at the first delivery"));
         assert_eq!(code, 1);
 
@@ -225,9 +227,14 @@ mod tests {
     #[test]
     fn command_groups_keep_one_file_per_command() {
         let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
-        for group in ["alias", "ban", "config", "domain", "maildir", "queue", "user"] {
+        for group in [
+            "alias", "ban", "config", "domain", "maildir", "queue", "user",
+        ] {
             let dir = cli.join(group);
-            assert!(!cli.join(format!("{group}.rs")).exists(), "{group}.rs is back");
+            assert!(
+                !cli.join(format!("{group}.rs")).exists(),
+                "{group}.rs is back"
+            );
             let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
             assert!(module.contains("pub enum Cmd"), "{group}/mod.rs has no Cmd");
             let mut files = 0;
@@ -235,7 +242,12 @@ mod tests {
                 let path = entry.unwrap().path();
                 let text = std::fs::read_to_string(&path).unwrap();
                 let lines: Vec<&str> = text.lines().collect();
-                assert!(lines.len() <= 600, "{} has {} lines", path.display(), lines.len());
+                assert!(
+                    lines.len() <= 600,
+                    "{} has {} lines",
+                    path.display(),
+                    lines.len()
+                );
                 for (start, name, len) in functions(&lines) {
                     assert!(
                         len <= 80,
@@ -246,7 +258,10 @@ mod tests {
                 }
                 files += 1;
             }
-            assert!(files > 2, "{group}: the commands are not in files of their own");
+            assert!(
+                files > 2,
+                "{group}: the commands are not in files of their own"
+            );
         }
     }
 

@@ -14,9 +14,8 @@ pub struct Args {
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let root = ctx.maildir_of(&self.address)?;
-        let mut ix = Index::open(&root).map_err(|e| {
-            Fail::new(format!("cannot open the index in {}: {e}", root.display()))
-        })?;
+        let mut ix = Index::open(&root)
+            .map_err(|e| Fail::new(format!("cannot open the index in {}: {e}", root.display())))?;
         let reports = ix.sync_all()?;
         if ctx.json {
             output::json(&reports)?;

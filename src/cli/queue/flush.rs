@@ -16,8 +16,8 @@ pub struct Args {}
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let db = ctx.db()?;
-        let cfg = Config::from_settings(&db, own_endpoints(&db))
-            .map_err(|e| Fail::new(e.to_string()))?;
+        let cfg =
+            Config::from_settings(&db, own_endpoints(&db)).map_err(|e| Fail::new(e.to_string()))?;
         let local_due = db.queue_local_due(usize::MAX >> 1)?;
         drop(db);
         let pool = DbPool::new(ctx.data_dir.clone());
