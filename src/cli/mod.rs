@@ -9,6 +9,7 @@ mod autoconfig;
 mod ban;
 mod check;
 mod config;
+mod ctx;
 mod dkim;
 pub mod dns;
 mod domain;
@@ -33,7 +34,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::core::{DataDir, Db};
+use crate::core::DataDir;
+
+pub use ctx::Ctx;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -126,50 +129,6 @@ pub enum Command {
     Completions(generate::CompletionsArgs),
     /// Write man pages for mailctl, every subcommand and the settings into DIR.
     Man(generate::ManArgs),
-}
-
-/// What every command gets: where the data is and how to render.
-pub struct Ctx {
-    pub data_dir: DataDir,
-    pub json: bool,
-    pub quiet: bool,
-    pub verbose: u8,
-}
-
-impl Ctx {
-    /// Opens the core database of an existing server. A missing data directory or database
-    /// is an error naming the path, never a new empty server: a mistyped `--data-dir` must
-    /// not look like a server with no users (issue 16.4).
-    pub fn db(&self) -> anyhow::Result<Db> {
-        if !self.data_dir.db().exists() {
-            return Err(missing_data_dir(&self.data_dir).into());
-        }
-        self.open_db()
-    }
-
-    /// Opens the database, creating the data directory and database when missing. Only the
-    /// commands that make a server call this: `setup`, `serve --dev`, `domain add --create`.
-    pub fn create_db(&self) -> anyhow::Result<Db> {
-        self.open_db()
-    }
-
-    fn open_db(&self) -> anyhow::Result<Db> {
-        Db::open(&self.data_dir).map_err(|e| {
-            Fail::hint(
-                format!(
-                    "cannot open the database in {}: {e}",
-                    self.data_dir.root().display()
-                ),
-                "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
-            )
-            .into()
-        })
-    }
-
-    /// Whether progress bars and spinners may be drawn.
-    pub fn progress(&self) -> bool {
-        crate::output::progress_allowed(self.quiet, self.json)
-    }
 }
 
 /// The error for a data directory that holds no mailctl database, with the way forward.
@@ -278,34 +237,20 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Setup(a) => setup::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
-        Command::Domain(c) => domain::run(ctx, c),
-        Command::User(c) => user::run(ctx, c),
-        Command::Alias(c) => alias::run(ctx, c),
-        Command::Config(c) => config::run(ctx, c),
+        Command::Domain(c) => c.run(ctx),
+        Command::User(c) => c.run(ctx),
+        Command::Alias(c) => c.run(ctx),
+        Command::Config(c) => c.run(ctx),
         Command::Serve(a) => serve::run(ctx, a),
-        Command::Ban(c) => ban::run(ctx, c),
+        Command::Ban(c) => c.run(ctx),
         Command::Greylist(c) => c.run(ctx),
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
         Command::Check(c) => check::run(ctx, c),
         Command::Dns(c) => dns::run(ctx, c),
-        Command::Maildir(c) => {
-            let touched = c.writes_into(ctx);
-            // Writing into the Maildirs of a data directory that is not a server would make
-            // one out of a typo (issue 16.4).
-            if touched.is_some() && !ctx.data_dir.db().exists() {
-                return Err(missing_data_dir(&ctx.data_dir).into());
-            }
-            let result = maildir::run(ctx, c);
-            if let Some(dir) = touched {
-                ctx.data_dir.hand_over_tree(&dir).map_err(|e| {
-                    Fail::new(format!("cannot hand {} to server.user: {e}", dir.display()))
-                })?;
-            }
-            result
-        }
-        Command::Queue(c) => queue::run(ctx, c),
+        Command::Maildir(c) => c.run(ctx),
+        Command::Queue(c) => c.run(ctx),
         Command::Sendmail { args } => {
             let mut all = vec![
                 "--data-dir".to_string(),

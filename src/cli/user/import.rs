@@ -1,4 +1,4 @@
-//! `user import FILE`: many mailboxes from CSV in one transaction.
+//! `user import FILE [--skip-bad] [--allow-weak]`: many mailboxes from CSV in one transaction.
 //!
 //! Each line is `address,password_or_hash[,quota]`; a header line starting with `address` and
 //! lines starting with `#` are skipped. Fields may be double-quoted (RFC 4180) so passwords can
@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -15,7 +15,7 @@ use super::super::{Ctx, Exit, Fail};
 use crate::auth::HashCost;
 use crate::core::settings::parse_size;
 use crate::core::users::NewUser;
-use crate::core::{Address, CoreError};
+use crate::core::{Address, CoreError, Db};
 use crate::output;
 
 /// Lines longer than this are refused rather than read into memory.
@@ -57,10 +57,78 @@ struct Entry {
     quota: u64,
 }
 
-pub fn run(ctx: &Ctx, file: &Path, skip_bad: bool, allow_weak: bool) -> anyhow::Result<()> {
-    let f = std::fs::File::open(file)
-        .map_err(|e| Fail::new(format!("cannot open {}: {e}", file.display())))?;
-    let mut db = ctx.db()?;
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The CSV file: address,password_or_hash[,quota] per line; a header line and lines
+    /// starting with # are skipped.
+    file: PathBuf,
+    /// Import the good lines and report the bad ones instead of importing nothing.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Accept plain passwords that are the address, its local part or a common password.
+    #[arg(long)]
+    allow_weak: bool,
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
+        let file = &self.file;
+        let f = std::fs::File::open(file)
+            .map_err(|e| Fail::new(format!("cannot open {}: {e}", file.display())))?;
+        let mut db = ctx.db()?;
+        let (entries, errors) = read_entries(&db, f, self.allow_weak)?;
+        if !errors.is_empty() && !self.skip_bad {
+            report_errors(ctx, &errors, 0)?;
+            return Err(Fail::hint(
+                format!(
+                    "{}: {} bad line(s); nothing was imported",
+                    file.display(),
+                    errors.len()
+                ),
+                "fix the lines above, or pass --skip-bad to import the good ones",
+            )
+            .into());
+        }
+
+        let cost = HashCost::from_settings(&db).unwrap_or(HashCost::OWASP);
+        let plain = entries
+            .iter()
+            .filter(|e| matches!(e.secret, Secret::Plain(_)))
+            .count();
+        let users = hash_all(ctx, entries, cost, plain)?;
+        let imported = match db.import_users(&users) {
+            Ok(n) => n,
+            Err((i, e)) => {
+                let line = users
+                    .get(i)
+                    .map(|u| u.address.to_string())
+                    .unwrap_or_default();
+                return Err(Fail::new(format!(
+                    "import failed at {line}: {e}; nothing was imported"
+                ))
+                .into());
+            }
+        };
+        let summary = Summary {
+            imported,
+            skipped: errors.len(),
+            hashed: plain,
+            errors,
+        };
+        report(ctx, file, &summary)?;
+        if summary.skipped > 0 {
+            return Err(Exit(1).into());
+        }
+        Ok(())
+    }
+}
+
+/// Reads the CSV file: the entries to import, and the lines that cannot be.
+fn read_entries(
+    db: &Db,
+    f: std::fs::File,
+    allow_weak: bool,
+) -> anyhow::Result<(Vec<Entry>, Vec<LineError>)> {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -100,115 +168,75 @@ pub fn run(ctx: &Ctx, file: &Path, skip_bad: bool, allow_weak: bool) -> anyhow::
         {
             continue;
         }
-        match parse_line(text, allow_weak) {
-            Ok(e) => {
-                if !seen.insert(e.0.clone()) {
-                    errors.push(LineError {
-                        line: line_no,
-                        error: format!("{} appears twice in the file", e.0),
-                    });
-                    continue;
-                }
-                match db.user(&e.0) {
-                    Ok(Some(_)) => {
-                        errors.push(LineError {
-                            line: line_no,
-                            error: format!("user {} already exists", e.0),
-                        });
-                        continue;
-                    }
-                    Ok(None) => {}
-                    Err(err) => return Err(err.into()),
-                }
-                if !db.domain_exists(e.0.domain())? {
-                    errors.push(LineError {
-                        line: line_no,
-                        error: format!(
-                            "domain {} is not served here (mailctl domain add {})",
-                            e.0.domain(),
-                            e.0.domain()
-                        ),
-                    });
-                    continue;
-                }
-                entries.push(Entry {
-                    line: line_no,
-                    address: e.0,
-                    secret: e.1,
-                    quota: e.2,
-                });
-            }
-            Err(msg) => errors.push(LineError {
+        match entry(db, &mut seen, text, allow_weak)? {
+            Ok((address, secret, quota)) => entries.push(Entry {
                 line: line_no,
-                error: msg,
+                address,
+                secret,
+                quota,
+            }),
+            Err(error) => errors.push(LineError {
+                line: line_no,
+                error,
             }),
         }
     }
+    Ok((entries, errors))
+}
 
-    if !errors.is_empty() && !skip_bad {
-        report_errors(ctx, &errors, 0)?;
-        return Err(Fail::hint(
-            format!(
-                "{}: {} bad line(s); nothing was imported",
-                file.display(),
-                errors.len()
-            ),
-            "fix the lines above, or pass --skip-bad to import the good ones",
-        )
-        .into());
+/// One line's user, or why it cannot be imported: a bad line, an address seen before in
+/// the file, an existing user, a domain not served here.
+fn entry(
+    db: &Db,
+    seen: &mut HashSet<Address>,
+    text: &str,
+    allow_weak: bool,
+) -> anyhow::Result<Result<(Address, Secret, u64), String>> {
+    let e = match parse_line(text, allow_weak) {
+        Ok(e) => e,
+        Err(msg) => return Ok(Err(msg)),
+    };
+    if !seen.insert(e.0.clone()) {
+        return Ok(Err(format!("{} appears twice in the file", e.0)));
     }
+    if db.user(&e.0)?.is_some() {
+        return Ok(Err(format!("user {} already exists", e.0)));
+    }
+    if !db.domain_exists(e.0.domain())? {
+        return Ok(Err(format!(
+            "domain {} is not served here (mailctl domain add {})",
+            e.0.domain(),
+            e.0.domain()
+        )));
+    }
+    Ok(Ok(e))
+}
 
-    let cost = HashCost::from_settings(&db).unwrap_or(HashCost::OWASP);
-    let plain = entries
-        .iter()
-        .filter(|e| matches!(e.secret, Secret::Plain(_)))
-        .count();
-    let users = hash_all(ctx, entries, cost, plain)?;
-    let imported = match db.import_users(&users) {
-        Ok(n) => n,
-        Err((i, e)) => {
-            let line = users
-                .get(i)
-                .map(|u| u.address.to_string())
-                .unwrap_or_default();
-            return Err(Fail::new(format!(
-                "import failed at {line}: {e}; nothing was imported"
-            ))
-            .into());
-        }
-    };
-    let summary = Summary {
-        imported,
-        skipped: errors.len(),
-        hashed: plain,
-        errors,
-    };
+/// The outcome: JSON, or the skipped lines on stderr and one line of figures.
+fn report(ctx: &Ctx, file: &Path, summary: &Summary) -> anyhow::Result<()> {
     if ctx.json {
-        output::json(&summary)?;
-    } else {
-        if !summary.errors.is_empty() {
-            report_errors(ctx, &summary.errors, imported)?;
-        }
-        if !ctx.quiet {
-            output::print(&format!(
-                "imported {} user(s) from {}{}{}",
-                imported,
-                file.display(),
-                if plain > 0 {
-                    format!(", {plain} password(s) hashed")
-                } else {
-                    String::new()
-                },
-                if summary.skipped > 0 {
-                    format!(", {} bad line(s) skipped", summary.skipped)
-                } else {
-                    String::new()
-                }
-            ))?;
-        }
+        output::json(summary)?;
+        return Ok(());
     }
-    if summary.skipped > 0 {
-        return Err(Exit(1).into());
+    if !summary.errors.is_empty() {
+        report_errors(ctx, &summary.errors, summary.imported)?;
+    }
+    if !ctx.quiet {
+        output::print(&format!(
+            "imported {} user(s) from {}{}{}",
+            summary.imported,
+            file.display(),
+            if summary.hashed > 0 {
+                format!(", {} password(s) hashed", summary.hashed)
+            } else {
+                String::new()
+            },
+            if summary.skipped > 0 {
+                format!(", {} bad line(s) skipped", summary.skipped)
+            } else {
+                String::new()
+            }
+        ))?;
     }
     Ok(())
 }

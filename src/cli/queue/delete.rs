@@ -1,0 +1,38 @@
+//! `queue delete ID...|--all`: remove messages (rows and spool files) without delivering or
+//! bouncing them.
+
+use super::shared::missing;
+use crate::cli::Ctx;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Queue ids, as `mailctl queue list` shows them.
+    #[arg(required_unless_present = "all")]
+    ids: Vec<String>,
+    /// Remove every message.
+    #[arg(long, conflicts_with = "ids")]
+    all: bool,
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
+        let Args { ids, all } = self;
+        let mut db = ctx.db()?;
+        let gone = db.queue_delete(if all { None } else { Some(&ids) })?;
+        let queue_dir = ctx.data_dir.queue();
+        for id in &gone {
+            let _ = std::fs::remove_file(queue_dir.join(id));
+            let _ = std::fs::remove_file(crate::core::spool::quarantine_dir(&queue_dir).join(id));
+        }
+        if !all {
+            missing(gone.len(), ids.len())?;
+        }
+        if ctx.json {
+            output::json(&serde_json::json!({ "deleted": gone }))?;
+        } else if !ctx.quiet {
+            output::print(&format!("deleted {} message(s)", gone.len()))?;
+        }
+        Ok(())
+    }
+}

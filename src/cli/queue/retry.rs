@@ -1,0 +1,24 @@
+//! `queue retry ID...`: make messages due now.
+
+use super::shared::report;
+use crate::cli::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Queue ids, as `mailctl queue list` shows them.
+    #[arg(required = true)]
+    ids: Vec<String>,
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
+        let db = ctx.db()?;
+        let n = db.queue_retry_now(&self.ids)?;
+        report(
+            ctx,
+            "retry",
+            n,
+            &format!("{n} recipient(s) due now; a running server tries them within seconds"),
+        )
+    }
+}
