@@ -284,7 +284,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => dkim::run(ctx, c),
         Command::Check(c) => check::run(ctx, c),
-        Command::Dns(c) => dns::run(ctx, c),
+        Command::Dns(c) => c.run(ctx),
         Command::Maildir(c) => {
             let touched = c.writes_into(ctx);
             // Writing into the Maildirs of a data directory that is not a server would make
