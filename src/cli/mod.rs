@@ -282,8 +282,8 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Ban(c) => ban::run(ctx, c),
         Command::Test(a) => probe::run(ctx, a),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
-        Command::Dkim(c) => dkim::run(ctx, c),
-        Command::Check(c) => check::run(ctx, c),
+        Command::Dkim(c) => c.run(ctx),
+        Command::Check(c) => c.run(ctx),
         Command::Dns(c) => c.run(ctx),
         Command::Maildir(c) => {
             let touched = c.writes_into(ctx);
