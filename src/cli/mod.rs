@@ -273,7 +273,7 @@ pub fn main() -> ExitCode {
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Setup(a) => setup::run(ctx, a),
-        Command::Status(a) => status::run(ctx, a),
+        Command::Status(a) => a.run(ctx),
         Command::Domain(c) => domain::run(ctx, c),
         Command::User(c) => user::run(ctx, c),
         Command::Alias(c) => alias::run(ctx, c),
