@@ -16,13 +16,13 @@ pub mod generate;
 mod maildir;
 mod manual;
 pub mod password;
-mod probe;
 mod queue;
 mod reload;
 mod sendmail;
 mod serve;
 pub mod setup;
 mod status;
+mod test;
 mod user;
 
 use std::ffi::OsString;
@@ -102,7 +102,7 @@ pub enum Command {
     #[command(subcommand)]
     Ban(ban::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
-    Test(probe::Args),
+    Test(test::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
     #[command(subcommand)]
     Maildir(maildir::Cmd),
@@ -280,7 +280,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Config(c) => config::run(ctx, c),
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => ban::run(ctx, c),
-        Command::Test(a) => probe::run(ctx, a),
+        Command::Test(a) => a.run(ctx),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => c.run(ctx),
         Command::Check(c) => c.run(ctx),
