@@ -272,7 +272,7 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Setup(a) => setup::run(ctx, a),
+        Command::Setup(a) => a.run(ctx),
         Command::Status(a) => a.run(ctx),
         Command::Domain(c) => domain::run(ctx, c),
         Command::User(c) => user::run(ctx, c),
