@@ -22,6 +22,8 @@ pub(super) enum Single {
     Bl,
 }
 
+/// Runs `which` for `domain` and prints the findings as a table or one JSON document; exit 1
+/// when any check fails or could not be made.
 pub(super) fn single(
     ctx: &Ctx,
     domain: &str,

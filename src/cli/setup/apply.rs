@@ -51,7 +51,7 @@ pub(super) fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary
     })
 }
 
-/// 1. The data directory, private to the service, and the account the daemons run as.
+/// Step 1: the data directory, private to the service, and the account the daemons run as.
 fn data_dir(db: &Db, root: &Path, a: &Answers, steps: &mut Steps) -> anyhow::Result<()> {
     let running_as_root = unsafe { libc::geteuid() } == 0;
     {
@@ -75,7 +75,8 @@ fn data_dir(db: &Db, root: &Path, a: &Answers, steps: &mut Steps) -> anyhow::Res
     Ok(())
 }
 
-/// 2. Settings: host name, public addresses, listeners, relay. Returns the enabled services.
+/// Step 2: the settings (host name, public addresses, listeners, relay). Returns the enabled
+/// services.
 fn settings(db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<Vec<String>> {
     db.set_setting("hostname", a.hostname.as_str())?;
     if !a.public_ips.is_empty() {
@@ -123,7 +124,7 @@ fn settings(db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<Vec<Strin
     Ok(services)
 }
 
-/// 3. TLS: the certificate made, named or kept. Returns its path.
+/// Step 3: the TLS certificate, made, named or kept. Returns its path.
 fn certificate(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<PathBuf> {
     Ok(match &a.tls {
         TlsChoice::SelfSigned => {
@@ -164,8 +165,8 @@ fn certificate(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Re
     })
 }
 
-/// 4. The domain, the first mailbox, the RFC 5321/2142 role addresses. Returns the password
-/// generated for the mailbox, if one was.
+/// Step 4: the domain, the first mailbox, the RFC 5321/2142 role addresses. Returns the
+/// password generated for the mailbox, if one was.
 fn domain_and_mailbox(
     db: &mut Db,
     a: &Answers,
@@ -241,8 +242,8 @@ fn mailbox(db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<Option<Str
     Ok(generated)
 }
 
-/// 5. A DKIM key, so mail from the domain is signed from the first message on. RSA is what
-/// every receiver verifies; without openssl, Ed25519.
+/// Step 5: a DKIM key, so mail from the domain is signed from the first message on. RSA is
+/// what every receiver verifies; without openssl, Ed25519.
 fn dkim_key(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<()> {
     let dkim_dir = ctx.data_dir.dkim();
     if crate::dns::dkim::keys(&dkim_dir, &a.domain)
@@ -282,7 +283,7 @@ fn dkim_key(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Resul
     Ok(())
 }
 
-/// 6. The systemd unit.
+/// Step 6: the systemd unit.
 fn systemd(root: &Path, steps: &mut Steps) -> anyhow::Result<()> {
     let path = PathBuf::from("/etc/systemd/system/mailctl.service");
     let exe = std::env::current_exe()?.display().to_string();
