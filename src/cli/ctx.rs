@@ -228,7 +228,8 @@ mod tests {
     fn command_groups_keep_one_file_per_command() {
         let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
         for group in [
-            "alias", "ban", "config", "domain", "maildir", "queue", "user",
+            "alias", "ban", "check", "config", "dkim", "dns", "domain", "greylist", "maildir",
+            "queue", "user",
         ] {
             let dir = cli.join(group);
             assert!(
@@ -258,8 +259,9 @@ mod tests {
                 }
                 files += 1;
             }
+            // mod.rs and at least one command file (`check` has one command so far).
             assert!(
-                files > 2,
+                files >= 2,
                 "{group}: the commands are not in files of their own"
             );
         }

@@ -18,13 +18,13 @@ mod greylist;
 mod maildir;
 mod manual;
 pub mod password;
-mod probe;
 mod queue;
 mod reload;
 mod sendmail;
 mod serve;
 pub mod setup;
 mod status;
+mod test;
 mod user;
 
 use std::ffi::OsString;
@@ -109,7 +109,7 @@ pub enum Command {
     #[command(subcommand)]
     Greylist(greylist::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
-    Test(probe::Args),
+    Test(test::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
     #[command(subcommand)]
     Maildir(maildir::Cmd),
@@ -235,8 +235,8 @@ pub fn main() -> ExitCode {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Setup(a) => setup::run(ctx, a),
-        Command::Status(a) => status::run(ctx, a),
+        Command::Setup(a) => a.run(ctx),
+        Command::Status(a) => a.run(ctx),
         Command::Domain(c) => c.run(ctx),
         Command::User(c) => c.run(ctx),
         Command::Alias(c) => c.run(ctx),
@@ -244,11 +244,11 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => c.run(ctx),
         Command::Greylist(c) => c.run(ctx),
-        Command::Test(a) => probe::run(ctx, a),
+        Command::Test(a) => a.run(ctx),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
-        Command::Dkim(c) => dkim::run(ctx, c),
-        Command::Check(c) => check::run(ctx, c),
-        Command::Dns(c) => dns::run(ctx, c),
+        Command::Dkim(c) => c.run(ctx),
+        Command::Check(c) => c.run(ctx),
+        Command::Dns(c) => c.run(ctx),
         Command::Maildir(c) => c.run(ctx),
         Command::Queue(c) => c.run(ctx),
         Command::Sendmail { args } => {

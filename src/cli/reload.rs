@@ -64,20 +64,7 @@ pub fn tell_daemon(ctx: &Ctx, restart_needed: bool) -> DaemonNote {
         }
         waiting.push((d.pid, d.generation));
     }
-    let start = std::time::Instant::now();
-    let mut errors = Vec::new();
-    while !waiting.is_empty() && start.elapsed() < RELOAD_WAIT {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        waiting.retain(
-            |(pid, generation)| match runtime::state(&ctx.data_dir, *pid) {
-                Some(s) if s.generation > *generation => {
-                    errors.extend(s.reload_errors);
-                    false
-                }
-                _ => true,
-            },
-        );
-    }
+    let errors = wait_for_reload(ctx, &mut waiting);
     if !waiting.is_empty() {
         return note(
             "no-answer",
@@ -100,4 +87,25 @@ pub fn tell_daemon(ctx: &Ctx, restart_needed: bool) -> DaemonNote {
         "applied",
         format!("the running daemon (pid {list}) reloaded and uses it now"),
     )
+}
+
+/// Waits up to [`RELOAD_WAIT`] for each `(pid, generation)` to move past its generation,
+/// removing those that did; returns the reload errors they reported.
+fn wait_for_reload(ctx: &Ctx, waiting: &mut Vec<(u32, u64)>) -> Vec<String> {
+    use crate::core::runtime;
+    let start = std::time::Instant::now();
+    let mut errors = Vec::new();
+    while !waiting.is_empty() && start.elapsed() < RELOAD_WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waiting.retain(
+            |(pid, generation)| match runtime::state(&ctx.data_dir, *pid) {
+                Some(s) if s.generation > *generation => {
+                    errors.extend(s.reload_errors);
+                    false
+                }
+                _ => true,
+            },
+        );
+    }
+    errors
 }

@@ -127,55 +127,15 @@ fn login_name() -> String {
 fn submit(ctx: &Ctx, inv: Invocation) -> anyhow::Result<()> {
     let mut db = ctx.db()?;
     let limit = db.setting_size("smtp.max_message_size")?;
-    let mut message = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut message)?;
-    if message.len() as u64 > limit {
-        return Err(Fail::new(format!(
-            "message larger than smtp.max_message_size ({limit} bytes)"
-        ))
-        .into());
-    }
+    let message = read_message(limit)?;
     let hostname = match db.setting("hostname")? {
         h if h.is_empty() => crate::core::settings::system_hostname(),
         h => h,
     };
     let user = login_name();
-    let sender = match &inv.sender {
-        Some(s) if s.is_empty() || s == "<>" => String::new(),
-        Some(s) => Address::parse(s.trim_matches(['<', '>']))
-            .map_err(|e| Fail::usage(format!("-f {s}: {e}")))?
-            .to_string(),
-        None => format!("{user}@{hostname}"),
-    };
-    let (headers_end, mut header_rcpts) = scan_headers(&message);
-    let mut rcpts = Vec::new();
-    for r in &inv.recipients {
-        rcpts.push(
-            Address::parse(r.trim_matches(['<', '>']))
-                .map_err(|e| Fail::usage(format!("recipient {r}: {e}")))?,
-        );
-    }
-    if inv.extract_recipients {
-        for r in header_rcpts.drain(..) {
-            match Address::parse(&r) {
-                Ok(a) if !rcpts.contains(&a) => rcpts.push(a),
-                Ok(_) => {}
-                Err(e) => {
-                    return Err(Fail::new(format!("recipient {r} in the headers: {e}")).into());
-                }
-            }
-        }
-    }
-    if rcpts.is_empty() {
-        return Err(Fail::hint(
-            "no recipients",
-            "name them as arguments or pass -t to read To/Cc/Bcc",
-        )
-        .into());
-    }
+    let sender = envelope_sender(&inv, &user, &hostname)?;
+    let (headers_end, header_rcpts) = scan_headers(&message);
+    let rcpts = recipients(&inv, header_rcpts)?;
     // What Postfix's cleanup adds to local submissions: trace, and the headers a message
     // must have. Bcc never leaves.
     let mut head = format!(
@@ -221,6 +181,63 @@ fn submit(ctx: &Ctx, inv: Invocation) -> anyhow::Result<()> {
         output::print(&format!("queued as {id}"))?;
     }
     Ok(())
+}
+
+/// The message on stdin, refused when larger than `limit` (smtp.max_message_size).
+fn read_message(limit: u64) -> anyhow::Result<Vec<u8>> {
+    let mut message = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut message)?;
+    if message.len() as u64 > limit {
+        return Err(Fail::new(format!(
+            "message larger than smtp.max_message_size ({limit} bytes)"
+        ))
+        .into());
+    }
+    Ok(message)
+}
+
+/// `-f`'s address (empty or `<>`: the null sender), else the login name at this host.
+fn envelope_sender(inv: &Invocation, user: &str, hostname: &str) -> anyhow::Result<String> {
+    Ok(match &inv.sender {
+        Some(s) if s.is_empty() || s == "<>" => String::new(),
+        Some(s) => Address::parse(s.trim_matches(['<', '>']))
+            .map_err(|e| Fail::usage(format!("-f {s}: {e}")))?
+            .to_string(),
+        None => format!("{user}@{hostname}"),
+    })
+}
+
+/// The recipients named as arguments, plus with `-t` those of To, Cc and Bcc.
+fn recipients(inv: &Invocation, mut header_rcpts: Vec<String>) -> anyhow::Result<Vec<Address>> {
+    let mut rcpts = Vec::new();
+    for r in &inv.recipients {
+        rcpts.push(
+            Address::parse(r.trim_matches(['<', '>']))
+                .map_err(|e| Fail::usage(format!("recipient {r}: {e}")))?,
+        );
+    }
+    if inv.extract_recipients {
+        for r in header_rcpts.drain(..) {
+            match Address::parse(&r) {
+                Ok(a) if !rcpts.contains(&a) => rcpts.push(a),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(Fail::new(format!("recipient {r} in the headers: {e}")).into());
+                }
+            }
+        }
+    }
+    if rcpts.is_empty() {
+        return Err(Fail::hint(
+            "no recipients",
+            "name them as arguments or pass -t to read To/Cc/Bcc",
+        )
+        .into());
+    }
+    Ok(rcpts)
 }
 
 /// Where the header section ends, and the addresses in To, Cc and Bcc.
@@ -324,5 +341,19 @@ mod tests {
                 && stripped.contains("Subject: x")
         );
         assert!(header_present(&m[..end], "subject") && !header_present(&m[..end], "from"));
+    }
+
+    #[test]
+    fn envelope_from_flags_and_headers() {
+        let i = p(&["-f", "<>", "-t", "a@y.test"]);
+        assert_eq!(envelope_sender(&i, "u", "h.test").unwrap(), "");
+        assert_eq!(envelope_sender(&p(&[]), "u", "h.test").unwrap(), "u@h.test");
+        assert!(envelope_sender(&p(&["-f", "no at"]), "u", "h.test").is_err());
+        // -t adds the header recipients once; without -t they are ignored.
+        let r = recipients(&i, vec!["a@y.test".into(), "b@y.test".into()]).unwrap();
+        assert_eq!(r.len(), 2);
+        let r = recipients(&p(&["a@y.test"]), vec!["b@y.test".into()]).unwrap();
+        assert_eq!(r.len(), 1);
+        assert!(recipients(&p(&[]), Vec::new()).is_err());
     }
 }

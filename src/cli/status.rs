@@ -52,61 +52,25 @@ const SERVICES: [&str; 7] = [
     "pop3s",
 ];
 
-pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
-    let db: Db = ctx.db()?;
-    let daemons = crate::core::runtime::running(&ctx.data_dir);
-    let mut listeners = Vec::new();
-    if daemons.is_empty() {
-        for s in SERVICES {
-            let v = db.setting(&format!("listen.{s}"))?;
-            listeners.push(Listener {
-                service: s.to_string(),
-                addresses: v
-                    .split(',')
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            });
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
+        let db: Db = ctx.db()?;
+        let st = gather(ctx, &db)?;
+        if ctx.json {
+            output::json(&st)?;
+            return Ok(());
         }
-    } else {
-        for l in daemons.iter().flat_map(|d| &d.listeners) {
-            match listeners
-                .iter_mut()
-                .find(|x: &&mut Listener| x.service == l.name)
-            {
-                Some(x) => x.addresses.push(l.address.clone()),
-                None => listeners.push(Listener {
-                    service: l.name.clone(),
-                    addresses: vec![l.address.clone()],
-                }),
-            }
-        }
+        output::print(&render(&st))?;
+        Ok(())
     }
-    let dkim = if daemons.is_empty() {
-        // Keys the daemon's account could read, i.e. what it would sign with.
-        let owner = crate::core::owner::Owner::lookup(&db.setting("server.user")?);
-        db.domains()?
-            .iter()
-            .flat_map(|d| crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), &d.name))
-            .filter_map(Result::ok)
-            .filter(|k| {
-                owner
-                    .as_ref()
-                    .is_none_or(|o| crate::core::owner::readable_by(&k.path, o))
-            })
-            .map(|k| crate::core::runtime::SigningKey {
-                domain: k.domain,
-                selector: k.selector,
-                path: k.path.display().to_string(),
-            })
-            .collect()
-    } else {
-        let mut v: Vec<_> = daemons.iter().flat_map(|d| d.dkim.clone()).collect();
-        v.dedup();
-        v
-    };
+}
+
+fn gather(ctx: &Ctx, db: &Db) -> anyhow::Result<Status> {
+    let daemons = crate::core::runtime::running(&ctx.data_dir);
+    let listeners = listeners(db, &daemons)?;
+    let dkim = signing_keys(ctx, db, &daemons)?;
     let hostname = db.setting("hostname")?;
-    let st = Status {
+    Ok(Status {
         data_dir: ctx.data_dir.root().display().to_string(),
         schema_version: db.schema_version()?,
         hostname: if hostname.is_empty() {
@@ -135,43 +99,81 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
         daemons,
         listeners,
         dkim,
-    };
-    if ctx.json {
-        output::json(&st)?;
-        return Ok(());
+    })
+}
+
+/// The running daemons' listeners, or the configured ones when none runs.
+fn listeners(
+    db: &Db,
+    daemons: &[crate::core::runtime::DaemonState],
+) -> anyhow::Result<Vec<Listener>> {
+    let mut listeners = Vec::new();
+    if daemons.is_empty() {
+        for s in SERVICES {
+            let v = db.setting(&format!("listen.{s}"))?;
+            listeners.push(Listener {
+                service: s.to_string(),
+                addresses: v
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            });
+        }
+    } else {
+        for l in daemons.iter().flat_map(|d| &d.listeners) {
+            match listeners
+                .iter_mut()
+                .find(|x: &&mut Listener| x.service == l.name)
+            {
+                Some(x) => x.addresses.push(l.address.clone()),
+                None => listeners.push(Listener {
+                    service: l.name.clone(),
+                    addresses: vec![l.address.clone()],
+                }),
+            }
+        }
     }
-    let daemon = if st.daemons.is_empty() {
-        "not running (listeners below are the configured ones)".to_string()
-    } else {
-        st.daemons
+    Ok(listeners)
+}
+
+/// The keys the running daemons sign with; when none runs, the keys it would sign with.
+fn signing_keys(
+    ctx: &Ctx,
+    db: &Db,
+    daemons: &[crate::core::runtime::DaemonState],
+) -> anyhow::Result<Vec<crate::core::runtime::SigningKey>> {
+    Ok(if daemons.is_empty() {
+        // Keys the daemon's account could read, i.e. what it would sign with.
+        let owner = crate::core::owner::Owner::lookup(&db.setting("server.user")?);
+        db.domains()?
             .iter()
-            .map(|d| {
-                format!(
-                    "running, pid {} as {} since {}{}",
-                    d.pid,
-                    d.user,
-                    super::timestamp(d.started),
-                    d.reloaded
-                        .map(|t| format!(", reloaded {}", super::timestamp(t)))
-                        .unwrap_or_default()
-                )
+            .flat_map(|d| crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), &d.name))
+            .filter_map(Result::ok)
+            .filter(|k| {
+                owner
+                    .as_ref()
+                    .is_none_or(|o| crate::core::owner::readable_by(&k.path, o))
             })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let dkim = if st.dkim.is_empty() {
-        "none: outbound mail is not signed (`mailctl dkim generate DOMAIN`)".to_string()
+            .map(|k| crate::core::runtime::SigningKey {
+                domain: k.domain,
+                selector: k.selector,
+                path: k.path.display().to_string(),
+            })
+            .collect()
     } else {
-        st.dkim
-            .iter()
-            .map(|k| format!("{} ({})", k.domain, k.selector))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+        let mut v: Vec<_> = daemons.iter().flat_map(|d| d.dkim.clone()).collect();
+        v.dedup();
+        v
+    })
+}
+
+/// The text form: the fields, then the listeners' table.
+fn render(st: &Status) -> String {
     let mut out = output::fields(&[
         ("data dir", st.data_dir.clone()),
-        ("daemon", daemon),
-        ("DKIM signing", dkim),
+        ("daemon", daemon_line(st)),
+        ("DKIM signing", dkim_line(st)),
         ("hostname", st.hostname.clone()),
         ("domains", st.domains.to_string()),
         ("users", st.users.to_string()),
@@ -216,8 +218,41 @@ pub fn run(ctx: &Ctx, _args: Args) -> anyhow::Result<()> {
             ]
         }),
     ));
-    output::print(&out)?;
-    Ok(())
+    out
+}
+
+fn daemon_line(st: &Status) -> String {
+    if st.daemons.is_empty() {
+        "not running (listeners below are the configured ones)".to_string()
+    } else {
+        st.daemons
+            .iter()
+            .map(|d| {
+                format!(
+                    "running, pid {} as {} since {}{}",
+                    d.pid,
+                    d.user,
+                    super::timestamp(d.started),
+                    d.reloaded
+                        .map(|t| format!(", reloaded {}", super::timestamp(t)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn dkim_line(st: &Status) -> String {
+    if st.dkim.is_empty() {
+        "none: outbound mail is not signed (`mailctl dkim generate DOMAIN`)".to_string()
+    } else {
+        st.dkim
+            .iter()
+            .map(|k| format!("{} ({})", k.domain, k.selector))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The machine's host name, as `uname -n` gives it.

@@ -1,10 +1,14 @@
 //! The interactive wizard: detected values are offered as defaults; flags given on the
-//! command line are taken as answers and not asked again.
+//! command line are taken as answers and not asked again. One function per question, asked
+//! in the order `ask` lists them.
+//!
+//! Not here: `--non-interactive` (`flags`), what is done with the answers (`apply`).
 
 use std::io::IsTerminal;
 
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 
+use super::detect::Detected;
 use super::{Answers, Args, Configured, TlsChoice, detect, parse_relay, parse_tls};
 use crate::auth::HashCost;
 use crate::cli::password::NewPassword;
@@ -21,11 +25,58 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
     }
     let found = detect::detect();
     let configured: Option<Configured> = super::configured(db)?;
+    introduce(ctx, &found, configured.as_ref());
+    let hostname = ask_hostname(args, &found, configured.as_ref())?;
+    let domain = ask_domain(args, &hostname, configured.as_ref())?;
+    let admin = ask_admin(args, &domain)?;
+    let password = ask_password(db, args, &admin)?;
+    let tls = match &args.tls {
+        Some(t) => parse_tls(t, &hostname)?,
+        None => ask_tls(&found, configured.is_some(), &hostname)?,
+    };
+    let services = ask_services(args, &found)?;
+    let relay = ask_relay(args)?;
+    let public_ips = if args.public_ip.is_empty() {
+        found
+            .addresses
+            .iter()
+            .filter(|a| a.public)
+            .map(|a| a.ip)
+            .collect()
+    } else {
+        args.public_ip.clone()
+    };
+    let install_service = ask_install_service(args)?;
+
+    if !Confirm::new()
+        .with_prompt(format!("Set up {} for {}?", hostname, domain.unicode()))
+        .default(true)
+        .interact()?
+    {
+        return Err(Fail::new("setup cancelled; nothing was changed").into());
+    }
+    Ok(Answers {
+        hostname,
+        domain,
+        admin,
+        password,
+        tls,
+        services,
+        relay,
+        public_ips,
+        service_user: args.service_user.clone(),
+        install_service,
+    })
+}
+
+/// What the wizard found before the first question: the data directory, an earlier setup,
+/// the machine's addresses, ports another program holds.
+fn introduce(ctx: &Ctx, found: &Detected, configured: Option<&Configured>) {
     eprintln!(
         "mailctl setup — data directory {}",
         ctx.data_dir.root().display()
     );
-    if let Some(c) = &configured {
+    if let Some(c) = configured {
         eprintln!(
             "This server is already set up for {} ({}); answers change settings, nothing is deleted.",
             c.domain.unicode(),
@@ -52,12 +103,17 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
             busy.join(", ")
         );
     }
+}
 
-    let hostname: Domain = match &args.hostname {
+fn ask_hostname(
+    args: &Args,
+    found: &Detected,
+    configured: Option<&Configured>,
+) -> anyhow::Result<Domain> {
+    Ok(match &args.hostname {
         Some(h) => Domain::parse(h).map_err(|e| Fail::usage(format!("--hostname: {e}")))?,
         None => {
             let default = configured
-                .as_ref()
                 .map(|c| c.hostname.to_string())
                 .or_else(|| found.fqdn.clone())
                 .unwrap_or_else(|| "mail.example.org".into());
@@ -68,20 +124,24 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 .interact_text()?;
             Domain::parse(&h)?
         }
-    };
-    let domain: Domain = match &args.domain {
+    })
+}
+
+fn ask_domain(
+    args: &Args,
+    hostname: &Domain,
+    configured: Option<&Configured>,
+) -> anyhow::Result<Domain> {
+    Ok(match &args.domain {
         Some(d) => Domain::parse(d).map_err(|e| Fail::usage(format!("--domain: {e}")))?,
         None => {
-            let default = configured
-                .as_ref()
-                .map(|c| c.domain.to_string())
-                .unwrap_or_else(|| {
-                    let h = hostname.to_string();
-                    h.split_once('.')
-                        .map(|(_, rest)| rest.to_string())
-                        .filter(|r| r.contains('.'))
-                        .unwrap_or(h)
-                });
+            let default = configured.map(|c| c.domain.to_string()).unwrap_or_else(|| {
+                let h = hostname.to_string();
+                h.split_once('.')
+                    .map(|(_, rest)| rest.to_string())
+                    .filter(|r| r.contains('.'))
+                    .unwrap_or(h)
+            });
             let d: String = Input::new()
                 .with_prompt("First mail domain")
                 .default(default)
@@ -89,8 +149,11 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 .interact_text()?;
             Domain::parse(&d)?
         }
-    };
-    let admin: Address = match &args.admin {
+    })
+}
+
+fn ask_admin(args: &Args, domain: &Domain) -> anyhow::Result<Address> {
+    Ok(match &args.admin {
         Some(a) => Address::parse(a).map_err(|e| Fail::usage(format!("--admin: {e}")))?,
         None => {
             let a: String = Input::new()
@@ -100,93 +163,110 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 .interact_text()?;
             Address::parse(&a)?
         }
-    };
+    })
+}
+
+/// A password from the flags, else typed twice; for an existing mailbox only if the user
+/// wants it changed.
+fn ask_password(db: &Db, args: &Args, admin: &Address) -> anyhow::Result<Option<NewPassword>> {
     let cost = HashCost::from_settings(db).unwrap_or(HashCost::OWASP);
-    let exists = db.user(&admin)?.is_some();
-    let password = if args.password.password_stdin
-        || args.password.random_password
-        || args.password.password_hash.is_some()
-    {
-        Some(args.password.resolve(&admin.to_string(), cost)?)
-    } else if !exists
-        || Confirm::new()
-            .with_prompt(format!("{admin} exists; change its password?"))
-            .default(false)
-            .interact()?
-    {
-        let p = Password::new()
-            .with_prompt(format!("Password for {admin}"))
-            .with_confirmation("Repeat the password", "The passwords differ; try again")
-            .validate_with(|p: &String| crate::cli::password::check(p))
-            .interact()?;
-        Some(NewPassword {
-            hash: crate::auth::hash_password(&p, cost)?,
-            generated: None,
-        })
-    } else {
-        None
-    };
-
-    let tls = match &args.tls {
-        Some(t) => parse_tls(t, &hostname)?,
-        None => loop {
-            let mut labels = Vec::new();
-            let mut choices = Vec::new();
-            for le in &found.letsencrypt {
-                labels.push(format!(
-                    "Let's Encrypt certificate {} ({})",
-                    le.name,
-                    le.cert.display()
-                ));
-                choices.push(TlsChoice::Files(le.cert.clone(), le.key.clone()));
-            }
-            if configured.is_some() {
-                labels.push("Keep the current certificate".into());
-                choices.push(TlsChoice::Keep);
-            }
-            labels.push(
-                "Self-signed certificate, made now (clients will warn until you replace it)".into(),
-            );
-            choices.push(TlsChoice::SelfSigned);
-            labels.push("Certificate and key files I name".into());
-            choices.push(TlsChoice::Files(Default::default(), Default::default()));
-            let pick = Select::new()
-                .with_prompt("TLS certificate")
-                .items(&labels)
-                .default(0)
+    let exists = db.user(admin)?.is_some();
+    Ok(
+        if args.password.password_stdin
+            || args.password.random_password
+            || args.password.password_hash.is_some()
+        {
+            Some(args.password.resolve(&admin.to_string(), cost)?)
+        } else if !exists
+            || Confirm::new()
+                .with_prompt(format!("{admin} exists; change its password?"))
+                .default(false)
+                .interact()?
+        {
+            let p = Password::new()
+                .with_prompt(format!("Password for {admin}"))
+                .with_confirmation("Repeat the password", "The passwords differ; try again")
+                .validate_with(|p: &String| crate::cli::password::check(p))
                 .interact()?;
-            // Each path is checked as it is typed, and a detected pair when it is picked, so
-            // a wrong file costs one question, not every answer given so far (issue 16.2).
-            let host = hostname.to_string();
-            match &choices[pick] {
-                TlsChoice::Files(c, _) if c.as_os_str().is_empty() => {
-                    let cert: String = Input::new()
-                        .with_prompt("Certificate chain (PEM) path")
-                        .validate_with(|p: &String| {
-                            super::tls::check_cert(std::path::Path::new(p.trim()), &host)
-                                .map(|_| ())
-                        })
-                        .interact_text()?;
-                    let cert = std::path::PathBuf::from(cert.trim());
-                    let key: String = Input::new()
-                        .with_prompt("Private key (PEM) path")
-                        .validate_with(|p: &String| {
-                            super::tls::check_pair(&cert, std::path::Path::new(p.trim()), &host)
-                                .map(|_| ())
-                        })
-                        .interact_text()?;
-                    break TlsChoice::Files(cert, std::path::PathBuf::from(key.trim()));
-                }
-                TlsChoice::Files(c, k) => match super::tls::check_pair(c, k, &host) {
-                    Ok(_) => break TlsChoice::Files(c.clone(), k.clone()),
-                    Err(e) => eprintln!("{e}; choose another"),
-                },
-                c => break c.clone(),
-            }
+            Some(NewPassword {
+                hash: crate::auth::hash_password(&p, cost)?,
+                generated: None,
+            })
+        } else {
+            None
         },
-    };
+    )
+}
 
-    let services = match &args.services {
+/// The certificate: a detected Let's Encrypt one, the current one, a self-signed one, or
+/// files named now. Asked again until the choice passes its check.
+fn ask_tls(found: &Detected, configured: bool, hostname: &Domain) -> anyhow::Result<TlsChoice> {
+    let (labels, choices) = tls_menu(found, configured);
+    loop {
+        let pick = Select::new()
+            .with_prompt("TLS certificate")
+            .items(&labels)
+            .default(0)
+            .interact()?;
+        // Each path is checked as it is typed, and a detected pair when it is picked, so
+        // a wrong file costs one question, not every answer given so far (issue 16.2).
+        let host = hostname.to_string();
+        match &choices[pick] {
+            TlsChoice::Files(c, _) if c.as_os_str().is_empty() => {
+                return ask_tls_files(&host);
+            }
+            TlsChoice::Files(c, k) => match super::tls::check_pair(c, k, &host) {
+                Ok(_) => return Ok(TlsChoice::Files(c.clone(), k.clone())),
+                Err(e) => eprintln!("{e}; choose another"),
+            },
+            c => return Ok(c.clone()),
+        }
+    }
+}
+
+/// The TLS menu's lines and what each stands for; empty paths stand for "files I name".
+fn tls_menu(found: &Detected, configured: bool) -> (Vec<String>, Vec<TlsChoice>) {
+    let mut labels = Vec::new();
+    let mut choices = Vec::new();
+    for le in &found.letsencrypt {
+        labels.push(format!(
+            "Let's Encrypt certificate {} ({})",
+            le.name,
+            le.cert.display()
+        ));
+        choices.push(TlsChoice::Files(le.cert.clone(), le.key.clone()));
+    }
+    if configured {
+        labels.push("Keep the current certificate".into());
+        choices.push(TlsChoice::Keep);
+    }
+    labels
+        .push("Self-signed certificate, made now (clients will warn until you replace it)".into());
+    choices.push(TlsChoice::SelfSigned);
+    labels.push("Certificate and key files I name".into());
+    choices.push(TlsChoice::Files(Default::default(), Default::default()));
+    (labels, choices)
+}
+
+fn ask_tls_files(host: &str) -> anyhow::Result<TlsChoice> {
+    let cert: String = Input::new()
+        .with_prompt("Certificate chain (PEM) path")
+        .validate_with(|p: &String| {
+            super::tls::check_cert(std::path::Path::new(p.trim()), host).map(|_| ())
+        })
+        .interact_text()?;
+    let cert = std::path::PathBuf::from(cert.trim());
+    let key: String = Input::new()
+        .with_prompt("Private key (PEM) path")
+        .validate_with(|p: &String| {
+            super::tls::check_pair(&cert, std::path::Path::new(p.trim()), host).map(|_| ())
+        })
+        .interact_text()?;
+    Ok(TlsChoice::Files(cert, std::path::PathBuf::from(key.trim())))
+}
+
+fn ask_services(args: &Args, found: &Detected) -> anyhow::Result<Option<Vec<String>>> {
+    Ok(match &args.services {
         Some(_) => Some(super::parse_services(args.services.as_deref())?),
         None => {
             let names: Vec<String> = super::SERVICE_PORTS
@@ -220,9 +300,11 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 .collect();
             Some(super::parse_services(Some(&list))?)
         }
-    };
+    })
+}
 
-    let relay = match &args.relay_host {
+fn ask_relay(args: &Args) -> anyhow::Result<Option<(String, u16)>> {
+    Ok(match &args.relay_host {
         Some(r) => Some(parse_relay(r)?),
         None => {
             let r: String = Input::new()
@@ -236,43 +318,16 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
                 Some(parse_relay(&r)?)
             }
         }
-    };
+    })
+}
 
-    let public_ips = if args.public_ip.is_empty() {
-        found
-            .addresses
-            .iter()
-            .filter(|a| a.public)
-            .map(|a| a.ip)
-            .collect()
-    } else {
-        args.public_ip.clone()
-    };
-    let install_service = args.install_service
+/// Asked only as root on a systemd machine, where the unit can be installed.
+fn ask_install_service(args: &Args) -> anyhow::Result<bool> {
+    Ok(args.install_service
         || (unsafe { libc::geteuid() } == 0
             && std::path::Path::new("/run/systemd/system").exists()
             && Confirm::new()
                 .with_prompt("Install the systemd unit?")
                 .default(true)
-                .interact()?);
-
-    if !Confirm::new()
-        .with_prompt(format!("Set up {} for {}?", hostname, domain.unicode()))
-        .default(true)
-        .interact()?
-    {
-        return Err(Fail::new("setup cancelled; nothing was changed").into());
-    }
-    Ok(Answers {
-        hostname,
-        domain,
-        admin,
-        password,
-        tls,
-        services,
-        relay,
-        public_ips,
-        service_user: args.service_user.clone(),
-        install_service,
-    })
+                .interact()?))
 }

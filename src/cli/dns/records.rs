@@ -1,0 +1,116 @@
+//! `dns records DOMAIN`: what to publish for a domain, as a BIND snippet and as name/type/value
+//! rows for a DNS provider's web form.
+
+use std::net::IpAddr;
+
+use crate::cli::{Ctx, Fail};
+use crate::core::Db;
+use crate::dns::records::{self, Services};
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The mail domain (it must be served here).
+    domain: String,
+    /// The server's public address(es); default: the public_ip setting.
+    #[arg(long)]
+    ip: Vec<IpAddr>,
+}
+
+impl Args {
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
+        let Args { domain, ip } = self;
+        let d = crate::cli::domain::parse(&domain)?;
+        let db = ctx.db()?;
+        if !db.domain_exists(&d)? {
+            return Err(Fail::hint(
+                format!("{d} is not served here"),
+                "`mailctl domain list` shows the served domains",
+            )
+            .into());
+        }
+        let recs = records_for(ctx, &db, &d, &ip)?;
+        if ctx.json {
+            output::json(&recs)?;
+        } else {
+            let mut text = render(&recs);
+            if ip.is_empty() && db.setting("public_ip")?.is_empty() {
+                text.push_str("\nnote: no public address known; pass --ip or `mailctl config set public_ip ADDR` for the A/AAAA and PTR records");
+            }
+            output::print(&text)?;
+        }
+        Ok(())
+    }
+}
+
+fn port(db: &Db, key: &str) -> Option<u16> {
+    db.setting(key)
+        .ok()?
+        .split(',')
+        .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
+        .map(|a| a.port())
+        .next()
+}
+
+pub fn services(db: &Db) -> Services {
+    Services {
+        submission: port(db, "listen.submission"),
+        submissions: port(db, "listen.submissions"),
+        imap: port(db, "listen.imap"),
+        imaps: port(db, "listen.imaps"),
+        pop3: port(db, "listen.pop3"),
+        pop3s: port(db, "listen.pop3s"),
+    }
+}
+
+/// The records for a domain from the settings (used by `setup` too).
+pub fn records_for(
+    ctx: &Ctx,
+    db: &Db,
+    domain: &crate::core::Domain,
+    ips: &[IpAddr],
+) -> anyhow::Result<Vec<records::Record>> {
+    let hostname = match db.setting("hostname")? {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    };
+    let ips: Vec<IpAddr> = if ips.is_empty() {
+        db.setting("public_ip")?
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    } else {
+        ips.to_vec()
+    };
+    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), domain)
+        .map_err(|e| Fail::new(e.to_string()))?;
+    Ok(records::records(
+        domain,
+        &hostname,
+        &ips,
+        &keys,
+        &services(db),
+    ))
+}
+
+/// The BIND snippet and the table, as `dns records` prints them.
+pub fn render(recs: &[records::Record]) -> String {
+    let mut out = String::from("; zone file form\n");
+    for r in recs {
+        out.push_str(&r.zone);
+        out.push('\n');
+    }
+    out.push_str("\n; one record per row, for a provider's web form\n");
+    out.push_str(&output::table(
+        &["NAME", "TYPE", "VALUE", "WHY"],
+        recs.iter().filter(|r| !r.value.is_empty()).map(|r| {
+            vec![
+                r.name.clone(),
+                r.r#type.to_string(),
+                r.value.clone(),
+                r.note.clone(),
+            ]
+        }),
+    ));
+    out
+}
