@@ -43,7 +43,7 @@ pub fn decode_text(wire: &str, utf8: bool) -> Result<String, String> {
 
 /// The canonical UTF-8 name for a wire name (`inbox` becomes `INBOX`).
 pub fn decode(wire: &str, utf8: bool) -> Result<String, String> {
-    Ok(crate::imap::store::canonical_name(&decode_text(
+    Ok(crate::imap::mailstore::canonical_name(&decode_text(
         wire, utf8,
     )?))
 }
