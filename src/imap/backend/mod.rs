@@ -17,6 +17,8 @@
 
 mod account;
 mod mailbox;
+#[cfg(test)]
+pub mod memory;
 mod ops;
 #[cfg(test)]
 mod tests;

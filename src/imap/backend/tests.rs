@@ -312,7 +312,11 @@ fn delivered_and_renamed_files_from_other_programs() {
     // mutt marks it seen by renaming: a flag change for both views.
     let from = dir.path().join("cur").join(&cur[0]);
     std::fs::rename(&from, from.with_file_name(format!("{}S", cur[0]))).unwrap();
-    assert_eq!(acc.read(&va, 1).unwrap(), MSG, "found again by its unique name");
+    assert_eq!(
+        acc.read(&va, 1).unwrap(),
+        MSG,
+        "found again by its unique name"
+    );
     let ch = acc.refresh(&mut va, true).unwrap();
     assert_eq!(ch.flags, [1]);
     assert!(va.messages[0].flags.has(SEEN));

@@ -5,7 +5,7 @@
 //! IMAP4rev2 (we do not offer UTF8=ACCEPT); and no control characters (C0, DEL, C1) nor
 //! U+2028/U+2029, however they were encoded. The store takes UTF-8 with `/` as the
 //! hierarchy delimiter and refuses what could escape the Maildir or cannot be stored
-//! ([`crate::imap::store`]'s `resolve`). Not here: wildcard matching (`list`).
+//! (`crate::imap::backend`'s `resolve`). Not here: wildcard matching (`list`).
 
 use crate::maildir::utf7;
 

@@ -476,4 +476,6 @@ impl Session {
 }
 
 #[cfg(test)]
+mod mem_tests;
+#[cfg(test)]
 mod tests;
