@@ -73,6 +73,16 @@ impl CoreError {
     }
 }
 
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// Seconds since the Unix epoch, the unit of every timestamp in the database.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod error_tests {
     use super::CoreError;
@@ -91,14 +101,4 @@ mod error_tests {
         assert!(!CoreError::Sqlite(busy).is_disk_full());
         assert!(!CoreError::Invalid("x".into()).is_disk_full());
     }
-}
-
-pub type Result<T, E = CoreError> = std::result::Result<T, E>;
-
-/// Seconds since the Unix epoch, the unit of every timestamp in the database.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

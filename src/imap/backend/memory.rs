@@ -136,12 +136,18 @@ fn watch(name: &str) -> PathBuf {
 #[derive(Clone)]
 pub struct Shared(Arc<Mutex<State>>);
 
-impl Shared {
+impl Default for Shared {
     /// An account with INBOX only.
-    pub fn new() -> Shared {
+    fn default() -> Shared {
         let mut st = State::default();
         st.make("INBOX", None);
         Shared(Arc::new(Mutex::new(st)))
+    }
+}
+
+impl Shared {
+    pub fn new() -> Shared {
+        Shared::default()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
