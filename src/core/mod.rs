@@ -65,6 +65,13 @@ impl CoreError {
             source,
         }
     }
+
+    /// Whether the database refused a write because the disk (or its quota) is full: the
+    /// caller answers "try later" (SMTP `452 4.3.1`) instead of failing the message.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::DiskFull)
+    }
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
@@ -75,4 +82,24 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::CoreError;
+
+    #[test]
+    fn disk_full_is_told_apart_from_other_database_errors() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert!(CoreError::Sqlite(full).is_disk_full());
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert!(!CoreError::Sqlite(busy).is_disk_full());
+        assert!(!CoreError::Invalid("x".into()).is_disk_full());
+    }
 }

@@ -6,7 +6,9 @@
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`parse`]: framing (lines and literals, with limits) and the command parser; sans-IO.
 //! - [`session`]: the protocol state machine; [`cmd`]: its commands, one file per family.
-//! - [`store`]: folders and messages over Maildir and the per-account UID index.
+//! - [`mailstore`]: the [`mailstore::MailStore`] trait the session sees, and the view of a
+//!   selected mailbox; [`backend`]: its implementation over Maildir and the per-account
+//!   UID index.
 //! - [`message`]: FETCH rendering (ENVELOPE, BODYSTRUCTURE, sections, BINARY).
 //! - [`search`]: SEARCH evaluation and ESEARCH results.
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
@@ -15,14 +17,15 @@
 //! Not here: COMPRESS, NOTIFY, METADATA, SORT/THREAD, UTF8=ACCEPT, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
 
+pub mod backend;
 pub mod cmd;
 pub mod command;
 pub mod flags;
+pub mod mailstore;
 pub mod message;
 pub mod parse;
 pub mod search;
 pub mod server;
 pub mod session;
-pub mod store;
 pub mod watch;
 pub mod wire;

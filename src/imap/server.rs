@@ -89,7 +89,7 @@ pub struct ImapListener {
     /// SIGHUP reloads).
     pub append_limit: Arc<dyn Fn() -> u64 + Send + Sync>,
     /// `imap.max_mailboxes`, `imap.max_subscriptions`, `imap.max_keywords`.
-    pub limits: crate::imap::store::Limits,
+    pub limits: crate::imap::mailstore::Limits,
     pub hub: Arc<Hub>,
     pub users: Arc<UserSessions>,
 }

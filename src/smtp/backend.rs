@@ -154,9 +154,7 @@ pub fn new_queue_id() -> String {
 }
 
 pub(super) fn core_to_spool(e: CoreError) -> SpoolError {
-    if let CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
-        && f.code == rusqlite::ErrorCode::DiskFull
-    {
+    if e.is_disk_full() {
         return SpoolError::NoSpace(e.to_string());
     }
     SpoolError::Other(e.to_string())

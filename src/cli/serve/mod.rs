@@ -260,7 +260,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let login_timeout = |key: &str| -> anyhow::Result<Duration> {
         Ok(db.setting_duration(key)?.max(Duration::from_secs(1)))
     };
-    let imap_limits = crate::imap::store::Limits {
+    let imap_limits = crate::imap::mailstore::Limits {
         max_mailboxes: db.setting_u64("imap.max_mailboxes")? as usize,
         max_subscriptions: db.setting_u64("imap.max_subscriptions")? as usize,
         max_keywords: db.setting_u64("imap.max_keywords")? as usize,

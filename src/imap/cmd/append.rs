@@ -53,9 +53,7 @@ pub(crate) fn append(
             }
         }
     }
-    if let Some(login) = s.login.as_ref()
-        && let Ok((_, dir)) = crate::imap::store::resolve(&login.root, &name)
-    {
+    if let Some(dir) = s.account.as_ref().and_then(|a| a.watch_path(&name)) {
         s.touched = Some(dir);
     }
     let set = crate::imap::search::compact_set(&uids);

@@ -6,7 +6,6 @@
 use base64::Engine;
 
 use crate::imap::session::{Action, LoginResult, MAX_AUTH_FAILURES, Pending, Session, State};
-use crate::imap::store::Account;
 
 /// Capabilities once logged in (RFC 9051 §7.2.2 and each extension's RFC).
 const AUTHENTICATED: &str = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES CONDSTORE QRESYNC QUOTA QUOTA=RES-STORAGE BINARY STATUS=SIZE WITHIN";
@@ -190,10 +189,8 @@ pub(crate) fn login_result(
             user,
             maildir,
             quota,
-        } => match Account::open(&maildir) {
-            Ok(mut acc) => {
-                acc.set_quota((quota > 0).then_some(quota));
-                acc.set_limits(s.cfg.limits);
+        } => match s.open_store(&maildir, quota) {
+            Ok(acc) => {
                 s.account = Some(acc);
                 s.login = Some(crate::imap::session::Login {
                     user,

@@ -83,7 +83,7 @@ pub(crate) fn out_of_range(set: &SequenceSet, exists: u32) -> Option<u32> {
 /// Answers BAD and returns false when a sequence-number set names a message that does not
 /// exist; UID sets and `$` may name anything.
 pub(crate) fn set_in_range(
-    sel: &crate::imap::store::Mailbox,
+    sel: &crate::imap::mailstore::Mailbox,
     tag: &str,
     uid: bool,
     set: &SequenceSet,
@@ -134,7 +134,7 @@ pub(crate) fn fetch(
     if let Some(since) = changed_since {
         if vanished && let Some(acc) = s.account.as_ref() {
             let largest = sel.uidnext.saturating_sub(1);
-            if let Ok(mut v) = sel.vanished_since(acc, since) {
+            if let Ok(mut v) = acc.vanished_since(sel, since) {
                 v.retain(|&u| set.contains(u, largest));
                 if !v.is_empty() {
                     out.extend_from_slice(b"* VANISHED (EARLIER) ");
@@ -166,7 +166,7 @@ pub(crate) fn fetch(
         if !unseen.is_empty()
             && let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut())
         {
-            match sel.store(acc, &unseen, StoreMode::Add, &[Flag::Seen], None) {
+            match acc.store(sel, &unseen, StoreMode::Add, &[Flag::Seen], None) {
                 Ok(o) => {
                     seen_set = o.changed;
                     s.touched = Some(sel.dir().to_path_buf());
@@ -215,7 +215,7 @@ pub(crate) fn resume(s: &mut Session, mut job: Box<FetchJob>, out: &mut Vec<u8>)
 
 /// One `* n FETCH (...)` line; false when the message's file is gone.
 fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
-    let Some(sel) = s.selected.as_ref() else {
+    let (Some(sel), Some(acc)) = (s.selected.as_ref(), s.account.as_deref()) else {
         return false;
     };
     let Some(meta) = sel.messages.get(seq as usize - 1) else {
@@ -223,11 +223,11 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     };
     let raw = match job.content {
         Content::None => None,
-        Content::Header => match sel.read_header(seq) {
+        Content::Header => match acc.read_header(sel, seq) {
             Ok(r) => Some(r),
             Err(_) => return false,
         },
-        Content::Full => match sel.read(seq) {
+        Content::Full => match acc.read(sel, seq) {
             Ok(r) => Some(r),
             Err(_) => return false,
         },

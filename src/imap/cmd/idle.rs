@@ -7,7 +7,6 @@
 //! idling, and they should cost tens of KiB, not hundreds.
 
 use crate::imap::session::{Action, Pending, Session};
-use crate::imap::store::Account;
 
 /// Reopens the account connection an idling session gave back.
 pub(crate) fn reopen(s: &mut Session) {
@@ -17,10 +16,8 @@ pub(crate) fn reopen(s: &mut Session) {
     let Some(login) = s.login.as_ref() else {
         return;
     };
-    match Account::open(&login.root) {
-        Ok(mut a) => {
-            a.set_quota((login.quota > 0).then_some(login.quota));
-            a.set_limits(s.cfg.limits);
+    match s.open_store(&login.root, login.quota) {
+        Ok(a) => {
             s.account = Some(a);
         }
         Err(e) => tracing::warn!("IMAP: reopening the mailbox of {}: {e}", login.user),

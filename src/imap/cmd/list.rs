@@ -5,8 +5,8 @@
 
 use super::names::{self, DELIMITER};
 use crate::imap::command::{ListReturn, ListSelection};
+use crate::imap::mailstore::MailboxInfo;
 use crate::imap::session::{Action, Session};
-use crate::imap::store::MailboxInfo;
 
 /// Longest pattern accepted; beyond it the command is refused rather than matched.
 const MAX_PATTERN: usize = 1024;

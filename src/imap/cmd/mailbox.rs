@@ -5,8 +5,8 @@
 use super::names;
 use crate::imap::command::{QResync, StatusItem};
 use crate::imap::flags;
+use crate::imap::mailstore::MailboxStatus;
 use crate::imap::session::{Action, Session, State};
-use crate::imap::store::MailboxStatus;
 
 /// Decodes a wire name, answering `NO` for the ones that cannot be or must not be
 /// ([`names::decode_text`]); every command that takes a mailbox name goes through here.
@@ -120,7 +120,7 @@ fn qresync_changes(s: &mut Session, q: &QResync, out: &mut Vec<u8>) {
         return;
     }
     let largest = sel.uidnext.saturating_sub(1);
-    match sel.vanished_since(acc, q.modseq) {
+    match acc.vanished_since(sel, q.modseq) {
         Ok(mut v) => {
             if let Some(known) = &q.known_uids {
                 v.retain(|&u| known.contains(u, largest));
@@ -349,7 +349,7 @@ pub(crate) fn close(
         && !sel.read_only
         && let Some(acc) = s.account.as_mut()
     {
-        match sel.expunge(acc, None) {
+        match acc.expunge(&mut sel, None) {
             Ok(ch) if !ch.vanished.is_empty() => s.touched = Some(sel.dir().to_path_buf()),
             Ok(_) => {}
             Err(e) => tracing::warn!("CLOSE expunge: {e}"),

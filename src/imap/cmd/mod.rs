@@ -22,8 +22,8 @@ pub mod search;
 pub mod store;
 
 use crate::imap::command::CommandBody;
+use crate::imap::mailstore::StoreError;
 use crate::imap::session::{Action, Session};
-use crate::imap::store::StoreError;
 
 pub(crate) fn dispatch(
     s: &mut Session,

@@ -5,7 +5,7 @@
 //! IMAP4rev2 (we do not offer UTF8=ACCEPT); and no control characters (C0, DEL, C1) nor
 //! U+2028/U+2029, however they were encoded. The store takes UTF-8 with `/` as the
 //! hierarchy delimiter and refuses what could escape the Maildir or cannot be stored
-//! ([`crate::imap::store`]'s `resolve`). Not here: wildcard matching (`list`).
+//! (`crate::imap::backend`'s `resolve`). Not here: wildcard matching (`list`).
 
 use crate::maildir::utf7;
 
@@ -43,7 +43,7 @@ pub fn decode_text(wire: &str, utf8: bool) -> Result<String, String> {
 
 /// The canonical UTF-8 name for a wire name (`inbox` becomes `INBOX`).
 pub fn decode(wire: &str, utf8: bool) -> Result<String, String> {
-    Ok(crate::imap::store::canonical_name(&decode_text(
+    Ok(crate::imap::mailstore::canonical_name(&decode_text(
         wire, utf8,
     )?))
 }

@@ -42,6 +42,7 @@ pub(crate) fn search(
         s.enabled.condstore = true;
     }
     let sel = s.selected.as_ref()?;
+    let acc = s.account.as_deref()?;
     let msgs = &sel.messages;
     let query = Query::new(key);
     let needs = query.needs();
@@ -77,8 +78,8 @@ pub(crate) fn search(
         }
         let content = match (decided, needs) {
             (Some(_), _) | (None, Needs::Metadata) => None,
-            (None, Needs::Headers) => sel.read_header(seq).ok(),
-            (None, Needs::Full) => sel.read(seq).ok(),
+            (None, Needs::Headers) => acc.read_header(sel, seq).ok(),
+            (None, Needs::Full) => acc.read(sel, seq).ok(),
         };
         if decided.is_none() && needs != Needs::Metadata && content.is_none() {
             // Expunged by someone else meanwhile: it matches nothing that needs content.

@@ -34,7 +34,7 @@ pub(crate) fn store(
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
     };
-    let outcome = match sel.store(acc, &seqs, mode, &flags, unchanged_since) {
+    let outcome = match acc.store(sel, &seqs, mode, &flags, unchanged_since) {
         Ok(o) => o,
         Err(e) => {
             s.finish(tag, uid, &super::store_error(&e), out);
@@ -124,13 +124,9 @@ pub(crate) fn copy(
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
     };
-    let dest_dir = s
-        .login
-        .as_ref()
-        .and_then(|l| crate::imap::store::resolve(&l.root, &dest).ok())
-        .map(|(_, d)| d);
+    let dest_dir = acc.watch_path(&dest);
     if is_move {
-        match sel.move_to(acc, &seqs, &dest) {
+        match acc.move_to(sel, &seqs, &dest) {
             Ok(((validity, src, dst), changes)) => {
                 s.touched = Some(sel.dir().to_path_buf());
                 out.extend_from_slice(
@@ -147,7 +143,7 @@ pub(crate) fn copy(
             Err(e) => s.finish(tag, true, &super::store_error(&e), out),
         }
     } else {
-        match sel.copy_to(acc, &seqs, &dest) {
+        match acc.copy_to(sel, &seqs, &dest) {
             Ok((validity, src, dst)) => {
                 if let Some(d) = dest_dir {
                     s.touched = Some(d);
@@ -181,7 +177,7 @@ pub(crate) fn expunge(
     let (Some(sel), Some(acc)) = (s.selected.as_mut(), s.account.as_mut()) else {
         return None;
     };
-    match sel.expunge(acc, only.as_deref()) {
+    match acc.expunge(sel, only.as_deref()) {
         Ok(changes) => {
             if !changes.vanished.is_empty() {
                 s.touched = Some(sel.dir().to_path_buf());

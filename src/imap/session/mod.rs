@@ -2,16 +2,19 @@
 //! selected → logout). Bytes go in with [`Session::receive`]; [`Session::poll`] appends
 //! responses to an output buffer and says what the driver must do next: read, write what it
 //! has and come back (a long FETCH is cut into pieces so memory stays flat), verify a login,
-//! start TLS, wait in IDLE, or close. It never touches a socket. Storage calls
-//! ([`crate::imap::store`]) are blocking, so the driver runs `poll` on a blocking thread.
+//! start TLS, wait in IDLE, or close. It never touches a socket. It sees storage only
+//! through the [`MailStore`] trait (`crate::imap::mailstore`), opened after login by a
+//! [`StoreOpener`] (the Maildir backend unless a test gives another); storage calls are
+//! blocking, so the driver runs `poll` on a blocking thread.
 //!
 //! The command handlers live in `crate::imap::cmd`, one file per family.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::imap::command::{Command, CommandBody};
+use crate::imap::mailstore::{Changes, MailStore, Mailbox, StoreError};
 use crate::imap::parse::{Frame, Framer, Limits, parse_command};
-use crate::imap::store::{Account, Changes, Mailbox, StoreError};
 
 pub mod updates;
 
@@ -44,7 +47,29 @@ pub struct Config {
     /// Largest message APPEND takes (APPENDLIMIT, RFC 7889).
     pub append_limit: u64,
     /// Per-user caps on mailboxes, subscriptions and keywords.
-    pub limits: crate::imap::store::Limits,
+    pub limits: crate::imap::mailstore::Limits,
+}
+
+/// Opens a logged-in user's store: (Maildir root, quota in bytes or None, per-user caps).
+/// Called at login and again when an IDLE that gave its store back wakes up.
+pub type StoreOpener = Arc<
+    dyn Fn(
+            &Path,
+            Option<u64>,
+            crate::imap::mailstore::Limits,
+        ) -> Result<Box<dyn MailStore>, StoreError>
+        + Send
+        + Sync,
+>;
+
+/// The Maildir + index backend.
+pub fn maildir_opener() -> StoreOpener {
+    Arc::new(|root, quota, limits| {
+        let mut acc = crate::imap::backend::Account::open(root)?;
+        acc.set_quota(quota);
+        acc.set_limits(limits);
+        Ok(Box::new(acc))
+    })
 }
 
 /// What the driver must do before calling [`Session::poll`] again.
@@ -127,7 +152,9 @@ pub struct Session {
     pub(crate) state: State,
     pub(crate) pending: Pending,
     pub(crate) login: Option<Login>,
-    pub(crate) account: Option<Account>,
+    /// The logged-in user's mail; None before login and while IDLE has given it back.
+    pub(crate) account: Option<Box<dyn MailStore>>,
+    opener: StoreOpener,
     pub(crate) selected: Option<Mailbox>,
     pub(crate) enabled: Enabled,
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
@@ -143,7 +170,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(cfg: Config) -> Session {
+        Session::with_store(cfg, maildir_opener())
+    }
+
+    /// A session whose logins open their store with `opener`.
+    pub fn with_store(cfg: Config, opener: StoreOpener) -> Session {
         Session {
+            opener,
             cfg,
             framer: Framer::new(PRE_AUTH_LIMITS),
             state: State::NotAuthenticated,
@@ -188,6 +221,15 @@ impl Session {
         self.cfg.tls_available = false;
         self.cfg.plaintext_ok = true;
         self.framer = Framer::new(PRE_AUTH_LIMITS);
+    }
+
+    /// Opens the store of a user who just logged in (quota in bytes, 0 = none).
+    pub(crate) fn open_store(
+        &self,
+        root: &Path,
+        quota: u64,
+    ) -> Result<Box<dyn MailStore>, StoreError> {
+        (self.opener)(root, (quota > 0).then_some(quota), self.cfg.limits)
     }
 
     /// Once logged in, APPEND may send messages up to APPENDLIMIT.
@@ -371,7 +413,7 @@ impl Session {
         let (Some(sel), Some(acc)) = (self.selected.as_mut(), self.account.as_mut()) else {
             return;
         };
-        match sel.refresh(acc, allow_expunge) {
+        match acc.refresh(sel, allow_expunge) {
             Ok(ch) => self.write_changes(&ch, out),
             Err(StoreError::NoSuchMailbox(name)) => {
                 // Deleted, renamed away or recreated by another session: the view's
@@ -433,5 +475,7 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod mem_tests;
 #[cfg(test)]
 mod tests;

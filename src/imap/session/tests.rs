@@ -9,7 +9,7 @@ fn cfg(plaintext_ok: bool) -> Config {
         tls_available: true,
         plaintext_ok,
         append_limit: 1 << 20,
-        limits: crate::imap::store::Limits::default(),
+        limits: crate::imap::mailstore::Limits::default(),
     }
 }
 
@@ -347,7 +347,7 @@ fn every_command_refuses_the_same_bad_names() {
 #[test]
 fn per_user_caps_answer_no_limit() {
     let mut t = T::new(true);
-    t.s.cfg.limits = crate::imap::store::Limits {
+    t.s.cfg.limits = crate::imap::mailstore::Limits {
         max_mailboxes: 8,
         max_subscriptions: 3,
         max_keywords: 4,
@@ -479,7 +479,7 @@ fn a_selected_mailbox_deleted_by_another_session_ends_with_bye() {
     let mut t = T::logged_in();
     assert!(t.send("a CREATE Work\r\n").starts_with("a OK"));
     assert!(t.send("b SELECT Work\r\n").contains("b OK"));
-    let mut other = crate::imap::store::Account::open(t.dir.path()).unwrap();
+    let mut other = crate::imap::backend::Account::open(t.dir.path()).unwrap();
     other.delete("Work").unwrap();
     let r = t.send("c NOOP\r\n");
     assert!(r.starts_with("* BYE [UNAVAILABLE] mailbox Work"), "{r}");

@@ -3,7 +3,7 @@
 //! with the new flags (and UID and MODSEQ where CONDSTORE/QRESYNC ask for them).
 
 use super::Session;
-use crate::imap::store::Changes;
+use crate::imap::mailstore::Changes;
 
 pub(crate) fn write(s: &Session, ch: &Changes, out: &mut Vec<u8>) {
     let Some(sel) = s.selected.as_ref() else {
@@ -40,7 +40,7 @@ pub(crate) fn write(s: &Session, ch: &Changes, out: &mut Vec<u8>) {
 pub(crate) fn flags_fetch(
     s: &Session,
     seq: u32,
-    m: &crate::imap::store::MessageMeta,
+    m: &crate::imap::mailstore::MessageMeta,
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(format!("* {seq} FETCH (FLAGS ").as_bytes());

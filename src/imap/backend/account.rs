@@ -8,17 +8,13 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
-use super::{
-    DEFAULT_FOLDERS, Limits, Mailbox, MailboxInfo, MailboxStatus, StoreError, exists, is_child,
-    resolve, special_use_static, within,
-};
+use super::{DEFAULT_FOLDERS, Limits, MailboxInfo, MailboxStatus, StoreError, exists, resolve};
 use crate::imap::flags::Flags;
+use crate::imap::mailstore::{is_child, special_use_static, within};
 use crate::maildir::{deliver, folder, index};
 
 /// One user's mail: the Maildir root and a connection to its index. Each IMAP session has
-/// its own (a rusqlite connection is not shared between threads); they coordinate through
+/// its own (an index connection is not shared between threads); they coordinate through
 /// the index's write lock.
 pub struct Account {
     pub(super) root: PathBuf,
@@ -30,11 +26,7 @@ pub struct Account {
 /// A message written to a folder's tmp/, waiting for its UID.
 pub(super) struct Pending {
     pub tmp: PathBuf,
-    pub unique: String,
-    pub letters: String,
-    pub keywords: String,
-    pub size: u64,
-    pub internal_date: i64,
+    pub row: index::NewMessage,
 }
 
 fn now() -> i64 {
@@ -84,14 +76,7 @@ impl Account {
             quota: None,
             limits: Limits::default(),
         };
-        let done: Option<String> = acc
-            .index
-            .conn_ref()
-            .query_row("SELECT value FROM meta WHERE key = 'defaults'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if done.is_none() {
+        if !acc.index.defaults_done()? {
             // Once only: a user who deletes Junk does not get it back on the next login.
             for (name, attr) in DEFAULT_FOLDERS {
                 match acc.create(name, Some(attr)) {
@@ -99,10 +84,7 @@ impl Account {
                     Err(e) => return Err(e),
                 }
             }
-            acc.index.conn_ref().execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('defaults', '1')",
-                [],
-            )?;
+            acc.index.mark_defaults_done()?;
         }
         Ok(acc)
     }
@@ -165,13 +147,7 @@ impl Account {
         }
         names.extend(parents.into_iter().map(|p| (p, false)));
         names[1..].sort();
-        let conn = self.index.conn_ref();
-        let attrs: HashMap<String, String> = {
-            let mut st = conn
-                .prepare("SELECT name, special_use FROM folders WHERE special_use IS NOT NULL")?;
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let attrs: HashMap<String, String> = self.index.special_uses()?;
         let subs = self.subscriptions()?;
         let all: Vec<&str> = names.iter().map(|n| n.0.as_str()).collect();
         Ok(names
@@ -196,41 +172,25 @@ impl Account {
 
     /// Subscribed names, existing or not (LSUB, LIST (SUBSCRIBED) needs both).
     pub fn subscriptions(&self) -> Result<Vec<String>, StoreError> {
-        let mut st = self
-            .index
-            .conn_ref()
-            .prepare("SELECT name FROM subscriptions ORDER BY name")?;
-        Ok(st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        Ok(self.index.subscriptions()?)
     }
 
     pub fn subscribe(&mut self, name: &str) -> Result<(), StoreError> {
         let (name, _) = resolve(&self.root, name)?;
-        let conn = self.index.conn_ref();
-        let (have, already): (i64, bool) = conn.query_row(
-            "SELECT count(*), coalesce(sum(name = ?1), 0) > 0 FROM subscriptions",
-            [&name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (have, already) = self.index.subscription_count(&name)?;
         let cap = self.limits.max_subscriptions;
-        if !already && !within(cap, have as usize, 1) {
+        if !already && !within(cap, have, 1) {
             return Err(StoreError::Limit(format!(
                 "at most {cap} subscriptions; unsubscribe from some first"
             )));
         }
-        conn.execute(
-            "INSERT OR IGNORE INTO subscriptions (name) VALUES (?1)",
-            [name],
-        )?;
+        self.index.subscribe(&name)?;
         Ok(())
     }
 
     pub fn unsubscribe(&mut self, name: &str) -> Result<(), StoreError> {
         let (name, _) = resolve(&self.root, name)?;
-        self.index
-            .conn_ref()
-            .execute("DELETE FROM subscriptions WHERE name = ?1", [name])?;
+        self.index.unsubscribe(&name)?;
         Ok(())
     }
 
@@ -287,17 +247,7 @@ impl Account {
         deliver::ensure(dir).map_err(StoreError::io("creating", dir))?;
         // Maildir++: tells delivery agents this is a folder, not a Maildir of its own.
         let _ = fs::File::create(dir.join("maildirfolder"));
-        let tx = self
-            .index
-            .conn()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        forget(&tx, name)?;
-        index::folder_row(&tx, name)?;
-        tx.execute(
-            "UPDATE folders SET special_use = ?2 WHERE name = ?1",
-            params![name, attr],
-        )?;
-        tx.commit()?;
+        self.index.create_folder(name, attr)?;
         Ok(())
     }
 
@@ -314,14 +264,9 @@ impl Account {
         if !crate::maildir::safe::is_real_dir(&dir) {
             return Err(StoreError::NoSuchMailbox(name));
         }
-        let tx = self
-            .index
-            .conn()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        fs::remove_dir_all(&dir).map_err(StoreError::io("deleting", &dir))?;
-        forget(&tx, &name)?;
-        tx.commit()?;
-        Ok(())
+        self.index.delete_folder(&name, || {
+            fs::remove_dir_all(&dir).map_err(StoreError::io("deleting", &dir))
+        })
     }
 
     /// Renames a folder and its children (each gets a new UIDVALIDITY). Renaming INBOX moves
@@ -352,78 +297,38 @@ impl Account {
         {
             self.create(parent, None)?;
         }
-        let tx = self
-            .index
-            .conn()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for old in &moving {
-            let new = format!("{to}{}", &old[from.len()..]);
-            let (_, od) = resolve(&self.root, old)?;
-            let (_, nd) = resolve(&self.root, &new)?;
+        let moves: Vec<(String, String)> = moving
+            .into_iter()
+            .map(|old| {
+                let new = format!("{to}{}", &old[from.len()..]);
+                (old, new)
+            })
+            .collect();
+        let root = &self.root;
+        self.index.rename_folders(&moves, |old, new| {
+            let (_, od) = resolve(root, old)?;
+            let (_, nd) = resolve(root, new)?;
             if crate::maildir::safe::is_real_dir(&od) {
                 fs::rename(&od, &nd).map_err(StoreError::io("renaming", &od))?;
             }
-            forget(&tx, &new)?;
-            let uv = index::new_uidvalidity(&tx)?;
-            tx.execute(
-                "UPDATE folders SET name = ?2, uidvalidity = ?3, new_mtime = 0, cur_mtime = 0 WHERE name = ?1",
-                params![old, new, uv],
-            )?;
-            tx.execute(
-                "UPDATE messages SET folder = ?2 WHERE folder = ?1",
-                params![old, new],
-            )?;
-            tx.execute("DELETE FROM expunged WHERE folder = ?1", [old])?;
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     fn rename_inbox(&mut self, to: &str, to_dir: &Path) -> Result<(), StoreError> {
         self.create(to, None)?;
-        let tx = self
-            .index
-            .conn()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let inbox = index::folder_row(&tx, "INBOX")?;
-        for sub in ["new", "cur"] {
-            let src = self.root.join(sub);
-            let rd = fs::read_dir(&src).map_err(StoreError::io("reading", &src))?;
-            for e in rd.flatten() {
-                let dest = to_dir.join(sub).join(e.file_name());
-                fs::rename(e.path(), &dest).map_err(StoreError::io("moving", &e.path()))?;
+        let root = &self.root;
+        self.index.rename_inbox(to, || {
+            for sub in ["new", "cur"] {
+                let src = root.join(sub);
+                let rd = fs::read_dir(&src).map_err(StoreError::io("reading", &src))?;
+                for e in rd.flatten() {
+                    let dest = to_dir.join(sub).join(e.file_name());
+                    fs::rename(e.path(), &dest).map_err(StoreError::io("moving", &e.path()))?;
+                }
             }
-        }
-        // The new folder keeps the UIDs (its UIDVALIDITY is new anyway); INBOX keeps its
-        // UIDNEXT so they are never given again there, and records the expunges.
-        let mut modseq = inbox.highestmodseq;
-        {
-            let uids: Vec<u32> = {
-                let mut st = tx.prepare("SELECT uid FROM messages WHERE folder = 'INBOX'")?;
-                st.query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            let mut gone = tx.prepare_cached(
-                "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES ('INBOX', ?1, ?2)",
-            )?;
-            for uid in uids {
-                modseq += 1;
-                gone.execute(params![uid, modseq as i64])?;
-            }
-        }
-        tx.execute(
-            "UPDATE messages SET folder = ?1 WHERE folder = 'INBOX'",
-            [to],
-        )?;
-        tx.execute(
-            "UPDATE folders SET uidnext = max(uidnext, ?2), highestmodseq = max(highestmodseq, ?3) WHERE name = ?1",
-            params![to, inbox.uidnext, inbox.highestmodseq as i64],
-        )?;
-        tx.execute(
-            "UPDATE folders SET highestmodseq = ?1, new_mtime = 0, cur_mtime = 0 WHERE name = 'INBOX'",
-            [modseq as i64],
-        )?;
-        tx.commit()?;
+            Ok::<_, StoreError>(())
+        })?;
         for sub in ["new", "cur"] {
             let _ = deliver::sync_dir(&to_dir.join(sub));
         }
@@ -435,30 +340,17 @@ impl Account {
     pub fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError> {
         let (name, dir) = self.existing(name)?;
         self.index.scan(&name, &dir, false, false)?;
-        let conn = self.index.conn_ref();
-        let tx = conn.unchecked_transaction()?;
-        let row = index::folder_row(&tx, &name)?;
-        let mut s = tx.query_row(
-            "SELECT count(*), coalesce(sum(in_new), 0), coalesce(sum(instr(flags, 'S') = 0), 0), \
-             coalesce(sum(instr(flags, 'T') > 0), 0), coalesce(sum(size), 0) \
-             FROM messages WHERE folder = ?1",
-            [&name],
-            |r| {
-                Ok(MailboxStatus {
-                    messages: r.get(0)?,
-                    recent: r.get(1)?,
-                    unseen: r.get(2)?,
-                    deleted: r.get(3)?,
-                    size: r.get::<_, i64>(4)? as u64,
-                    ..Default::default()
-                })
-            },
-        )?;
-        tx.commit()?;
-        s.uidnext = row.uidnext;
-        s.uidvalidity = row.uidvalidity;
-        s.highestmodseq = row.highestmodseq;
-        Ok(s)
+        let (row, c) = self.index.folder_counts(&name)?;
+        Ok(MailboxStatus {
+            messages: c.messages,
+            recent: c.recent,
+            uidnext: row.uidnext,
+            uidvalidity: row.uidvalidity,
+            unseen: c.unseen,
+            deleted: c.deleted,
+            size: c.size,
+            highestmodseq: row.highestmodseq,
+        })
     }
 
     /// APPEND: the message lands in cur/ with its flags, durably, before this returns.
@@ -482,11 +374,13 @@ impl Account {
             &dir,
             vec![Pending {
                 tmp,
-                unique,
-                letters: flags.maildir_letters(),
-                keywords: flags.keywords_text(),
-                size: data.len() as u64,
-                internal_date: date,
+                row: index::NewMessage {
+                    unique,
+                    letters: flags.maildir_letters(),
+                    keywords: flags.keywords_text(),
+                    size: data.len() as u64,
+                    internal_date: date,
+                },
             }],
         )?;
         Ok((uv, uids.first().copied().unwrap_or(0)))
@@ -517,77 +411,18 @@ impl Account {
         dir: &Path,
         items: &[Pending],
     ) -> Result<(u32, Vec<u32>), StoreError> {
-        let tx = self
-            .index
-            .conn()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row = index::folder_row(&tx, name)?;
-        let (mut uid, mut modseq) = (row.uidnext, row.highestmodseq);
-        let mut uids = Vec::with_capacity(items.len());
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new, keywords) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
-            )?;
-            for p in items {
-                let dest = dir
-                    .join("cur")
-                    .join(format!("{}:2,{}", p.unique, p.letters));
-                fs::rename(&p.tmp, &dest).map_err(StoreError::io("placing", &dest))?;
-                modseq += 1;
-                ins.execute(params![
-                    name,
-                    uid,
-                    p.unique,
-                    p.letters,
-                    modseq as i64,
-                    p.size as i64,
-                    p.internal_date,
-                    p.keywords
-                ])?;
-                uids.push(uid);
-                uid = uid.saturating_add(1);
-            }
-        }
-        tx.execute(
-            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3 WHERE name = ?1",
-            params![name, uid, modseq as i64],
-        )?;
-        tx.commit()?;
-        Ok((row.uidvalidity, uids))
+        let rows: Vec<&index::NewMessage> = items.iter().map(|p| &p.row).collect();
+        self.index.place(name, &rows, |i| {
+            let p = &items[i];
+            let dest = dir
+                .join("cur")
+                .join(format!("{}:2,{}", p.row.unique, p.row.letters));
+            fs::rename(&p.tmp, &dest).map_err(StoreError::io("placing", &dest))
+        })
     }
 
     /// The distinct keywords (lowercased) of a folder's messages, from the index.
     pub(super) fn folder_keywords(&self, name: &str) -> Result<HashSet<String>, StoreError> {
-        let mut st = self.index.conn_ref().prepare_cached(
-            "SELECT DISTINCT keywords FROM messages WHERE folder = ?1 AND keywords != ''",
-        )?;
-        let mut set = HashSet::new();
-        for row in st.query_map([name], |r| r.get::<_, String>(0))? {
-            set.extend(
-                row?.split(' ')
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_ascii_lowercase),
-            );
-        }
-        Ok(set)
+        Ok(self.index.folder_keywords(name)?)
     }
-
-    /// SELECT (or EXAMINE with `read_only`).
-    pub fn select(&mut self, name: &str, read_only: bool) -> Result<Mailbox, StoreError> {
-        let (name, dir) = self.existing(name)?;
-        Mailbox::open(self, name, dir, read_only)
-    }
-}
-
-/// Drops every index row of a folder name (its messages, expunges and row).
-fn forget(tx: &rusqlite::Connection, name: &str) -> rusqlite::Result<()> {
-    for sql in [
-        "DELETE FROM messages WHERE folder = ?1",
-        "DELETE FROM expunged WHERE folder = ?1",
-        "DELETE FROM folders WHERE name = ?1",
-    ] {
-        tx.execute(sql, [name])?;
-    }
-    Ok(())
 }

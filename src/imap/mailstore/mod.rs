@@ -1,30 +1,99 @@
-//! The IMAP mailbox store: an account's Maildir++ folders and the per-account index
-//! (`crate::maildir::index`) seen as IMAP mailboxes with UIDs, MODSEQs, keywords and
-//! \Recent, safe with other IMAP sessions, the SMTP delivery path and other Maildir programs
-//! (mutt, Dovecot) working on the same files at the same time.
+//! The interface between the IMAP session and the mail it serves: the [`MailStore`] trait
+//! (an account's mailboxes and the operations on a selected one), the values that cross it,
+//! and the session's view of a selected mailbox ([`Mailbox`], `view.rs`). The session and
+//! `crate::imap::cmd` see only this; `crate::imap::backend` implements it over Maildir and
+//! the per-account index, and an in-memory implementation backs the session's unit tests.
+//! POP3's `Maildrop` plays the same part for POP3.
 //!
-//! - [`Account`] (`account.rs`): the folder tree (LIST, CREATE, DELETE, RENAME, SUBSCRIBE,
-//!   STATUS, APPEND).
-//! - [`Mailbox`] (`mailbox.rs`): one session's view of a selected folder and how it is brought
-//!   up to date (`refresh`); `ops.rs`: STORE, EXPUNGE, COPY, MOVE on it.
-//!
-//! Every mutation is one `BEGIN IMMEDIATE` transaction, and files are placed into `cur/`
-//! while it is held, so UIDs and MODSEQs are never handed out twice and a concurrent scan
-//! never mistakes a message being added for an expunge. Not here: protocol syntax and
-//! responses (the session), message parsing (FETCH, SEARCH), blocking-thread scheduling.
+//! Calls may block (files, SQL): the driver runs the session on a blocking thread. Not
+//! here: protocol syntax and responses (the session), where messages live (the backends).
 
-mod account;
-mod mailbox;
-mod ops;
-#[cfg(test)]
-mod tests;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 
-pub use account::Account;
-pub use mailbox::Mailbox;
+pub use view::{Delta, Mailbox, Slot};
 
+use super::command::{Flag, StoreMode};
 use super::flags::Flags;
+
+/// One account's mail as IMAP sees it (RFC 3501 §6.3-6.4, RFC 6154, RFC 7162, RFC 4315,
+/// RFC 6851). Mailbox names are as the client sent them (after mUTF-7 decoding); the
+/// implementation canonicalises them ([`canonical_name`]).
+///
+/// The selected mailbox is a [`Mailbox`] view the session owns and passes back in: the
+/// view's message list is read in place by FETCH and SEARCH (never copied per command),
+/// and the store brings it up to date (`refresh`) and changes it (`store`, `expunge`, ...).
+pub trait MailStore: Send {
+    /// All folders, INBOX first then by name; parents that exist only as a prefix of a child
+    /// are listed as not selectable.
+    fn list(&mut self) -> Result<Vec<MailboxInfo>, StoreError>;
+    /// Subscribed names, existing or not, sorted.
+    fn subscriptions(&self) -> Result<Vec<String>, StoreError>;
+    fn subscribe(&mut self, name: &str) -> Result<(), StoreError>;
+    fn unsubscribe(&mut self, name: &str) -> Result<(), StoreError>;
+    /// Creates a folder and any missing parents (RFC 3501: `A/B` creates `A`).
+    fn create(&mut self, name: &str, special_use: Option<&str>) -> Result<(), StoreError>;
+    /// Deletes a folder and its messages. INBOX and folders with children are refused.
+    fn delete(&mut self, name: &str) -> Result<(), StoreError>;
+    /// Renames a folder and its children (each gets a new UIDVALIDITY). Renaming INBOX
+    /// moves its messages into the new folder and leaves INBOX empty.
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), StoreError>;
+    /// STATUS, without taking \Recent from the next SELECT.
+    fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError>;
+    /// APPEND: the message is stored durably before this returns. (UIDVALIDITY, UID).
+    fn append(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        flags: &Flags,
+        internal_date: Option<i64>,
+    ) -> Result<(u32, u32), StoreError>;
+    /// Bytes in all folders, for QUOTA.
+    fn usage(&self) -> u64;
+    /// What the driver watches for changes to a folder (IDLE) and touches after this
+    /// session changed it; None for a name that cannot exist.
+    fn watch_path(&self, name: &str) -> Option<PathBuf>;
+
+    /// SELECT (or EXAMINE with `read_only`).
+    fn select(&mut self, name: &str, read_only: bool) -> Result<Mailbox, StoreError>;
+    /// Brings `mb` up to date. With `allow_expunge` false, messages expunged elsewhere stay
+    /// (as ghosts) and are reported by the next call with it true.
+    fn refresh(&mut self, mb: &mut Mailbox, allow_expunge: bool) -> Result<Changes, StoreError>;
+    /// QRESYNC: UIDs expunged since `modseq` (ascending).
+    fn vanished_since(&self, mb: &Mailbox, modseq: u64) -> Result<Vec<u32>, StoreError>;
+    /// A message's content; [`StoreError::Expunged`] for ghosts and vanished messages.
+    fn read(&self, mb: &Mailbox, seq: u32) -> Result<Vec<u8>, StoreError>;
+    /// The header block of a message (through its blank line, at most
+    /// [`view::MAX_HEADER`] bytes): what header-only FETCH items and SEARCH keys need.
+    fn read_header(&self, mb: &Mailbox, seq: u32) -> Result<Vec<u8>, StoreError>;
+    /// STORE. Messages whose MODSEQ is above `unchanged_since` are left alone and returned
+    /// in `failed`; messages whose flags would not change keep their MODSEQ.
+    fn store(
+        &mut self,
+        mb: &mut Mailbox,
+        seqs: &[u32],
+        mode: StoreMode,
+        flags: &[Flag],
+        unchanged_since: Option<u64>,
+    ) -> Result<StoreOutcome, StoreError>;
+    /// EXPUNGE / UID EXPUNGE (`only_uids`): removes \Deleted messages; the Changes also
+    /// carry messages expunged elsewhere and not yet reported.
+    fn expunge(
+        &mut self,
+        mb: &mut Mailbox,
+        only_uids: Option<&[u32]>,
+    ) -> Result<Changes, StoreError>;
+    /// COPY, with flags, keywords and internal dates.
+    fn copy_to(&mut self, mb: &Mailbox, seqs: &[u32], dest: &str) -> Result<CopyUid, StoreError>;
+    /// MOVE: COPY, then the sources are removed; a crash may duplicate, never lose.
+    fn move_to(
+        &mut self,
+        mb: &mut Mailbox,
+        seqs: &[u32],
+        dest: &str,
+    ) -> Result<(CopyUid, Changes), StoreError>;
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -54,12 +123,13 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The backend's own storage failed (for Maildir: its index database).
     #[error("mailbox index: {0}")]
-    Db(#[from] rusqlite::Error),
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl StoreError {
-    pub(crate) fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    pub fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
         let path = path.to_path_buf();
         move |source| StoreError::Io { what, path, source }
     }
@@ -90,7 +160,7 @@ impl Default for Limits {
 }
 
 /// Whether `n` more on top of `have` passes `cap` (0: no cap).
-fn within(cap: usize, have: usize, n: usize) -> bool {
+pub(crate) fn within(cap: usize, have: usize, n: usize) -> bool {
     cap == 0 || have.saturating_add(n) <= cap
 }
 
@@ -195,7 +265,7 @@ pub struct StoreOutcome {
 pub type CopyUid = (u32, Vec<u32>, Vec<u32>);
 
 /// RFC 6154 attributes we accept on CREATE, and those the default folders get.
-const SPECIAL_USE: [&str; 7] = [
+pub(crate) const SPECIAL_USE: [&str; 7] = [
     "\\All",
     "\\Archive",
     "\\Drafts",
@@ -205,25 +275,12 @@ const SPECIAL_USE: [&str; 7] = [
     "\\Trash",
 ];
 
-/// Folders every account has (created on first open) and their attribute.
-const DEFAULT_FOLDERS: [(&str, &str); 5] = [
-    ("Sent", "\\Sent"),
-    ("Drafts", "\\Drafts"),
-    ("Trash", "\\Trash"),
-    ("Junk", "\\Junk"),
-    ("Archive", "\\Archive"),
-];
-
-fn special_use_static(attr: &str) -> Option<&'static str> {
+pub(crate) fn special_use_static(attr: &str) -> Option<&'static str> {
     SPECIAL_USE
         .iter()
         .copied()
         .find(|a| a.eq_ignore_ascii_case(attr))
 }
-
-/// Longest mailbox name accepted: the Maildir++ directory name (all components joined by
-/// `.`, after UTF-7) must fit in one file name.
-const MAX_DIR_NAME: usize = 255;
 
 /// `INBOX` in any case becomes `INBOX`, also as the first component (RFC 3501 §5.1).
 pub fn canonical_name(name: &str) -> String {
@@ -234,34 +291,8 @@ pub fn canonical_name(name: &str) -> String {
     }
 }
 
-/// The canonical name ([`canonical_name`]) and its directory. Refuses names that could escape the Maildir or cannot be stored, and
-/// the wildcards `%` and `*`.
-pub(crate) fn resolve(root: &Path, name: &str) -> Result<(String, PathBuf), StoreError> {
-    let canonical = canonical_name(name);
-    if canonical.is_empty() {
-        return Err(StoreError::BadName("empty name".into()));
-    }
-    if canonical.contains(['%', '*']) {
-        return Err(StoreError::BadName(format!(
-            "'{canonical}' contains a wildcard"
-        )));
-    }
-    let dir = crate::maildir::folder::folder_path(root, &canonical)
-        .map_err(|e| StoreError::BadName(e.0))?;
-    if dir.file_name().is_some_and(|f| f.len() > MAX_DIR_NAME) {
-        return Err(StoreError::BadName(format!("'{canonical}' is too long")));
-    }
-    Ok((canonical, dir))
-}
-
-/// Whether a folder directory exists (has cur/), both real directories: a folder that is a
-/// link is not a folder (`maildir::safe`).
-fn exists(dir: &Path) -> bool {
-    crate::maildir::safe::is_real_dir(dir) && crate::maildir::safe::is_real_dir(&dir.join("cur"))
-}
-
 /// `name`'s direct and indirect children, by name.
-fn is_child(parent: &str, name: &str) -> bool {
+pub(crate) fn is_child(parent: &str, name: &str) -> bool {
     name.len() > parent.len() + 1
         && name.starts_with(parent)
         && name.as_bytes()[parent.len()] == b'/'

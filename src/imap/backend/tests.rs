@@ -114,7 +114,7 @@ fn append_then_select_sees_flags_keywords_and_date() {
         (1, MSG.len() as u64, 1_600_000_000, false)
     );
     assert_eq!(m.flags, f);
-    assert_eq!(mb.read(1).unwrap(), MSG);
+    assert_eq!(acc.read(&mb, 1).unwrap(), MSG);
     let cur = files(dir.path(), "cur");
     assert_eq!(cur.len(), 1);
     assert!(
@@ -147,9 +147,9 @@ fn uids_ascend_and_are_never_reused() {
         acc.append("INBOX", MSG, &Flags::default(), None).unwrap();
     }
     let mut mb = acc.select("INBOX", false).unwrap();
-    mb.store(&mut acc, &[3], StoreMode::Add, &[Flag::Deleted], None)
+    acc.store(&mut mb, &[3], StoreMode::Add, &[Flag::Deleted], None)
         .unwrap();
-    let ch = mb.expunge(&mut acc, None).unwrap();
+    let ch = acc.expunge(&mut mb, None).unwrap();
     assert_eq!((ch.expunged, ch.vanished), (vec![3], vec![3]));
     let (_, uid) = acc.append("INBOX", MSG, &Flags::default(), None).unwrap();
     assert_eq!(uid, 4);
@@ -165,9 +165,9 @@ fn store_renames_files_and_bumps_modseq() {
     acc.append("INBOX", MSG, &Flags::default(), None).unwrap();
     let mut mb = acc.select("INBOX", false).unwrap();
     let before = mb.messages[0].modseq;
-    let out = mb
+    let out = acc
         .store(
-            &mut acc,
+            &mut mb,
             &[1],
             StoreMode::Add,
             &[Flag::Flagged, Flag::Seen, Flag::Keyword("$Label1".into())],
@@ -181,15 +181,15 @@ fn store_renames_files_and_bumps_modseq() {
     let names = files(dir.path(), "cur");
     assert!(names.iter().any(|n| n.ends_with(":2,FS")), "{names:?}");
     // No change, no new MODSEQ.
-    let again = mb
-        .store(&mut acc, &[1], StoreMode::Add, &[Flag::Seen], None)
+    let again = acc
+        .store(&mut mb, &[1], StoreMode::Add, &[Flag::Seen], None)
         .unwrap();
     assert!(again.changed.is_empty() && again.failed.is_empty());
     // UNCHANGEDSINCE below the message's MODSEQ fails it (RFC 7162 MODIFIED).
     let m1 = mb.messages[0].modseq;
-    let out = mb
+    let out = acc
         .store(
-            &mut acc,
+            &mut mb,
             &[1, 2],
             StoreMode::Replace,
             &[Flag::Draft],
@@ -197,9 +197,9 @@ fn store_renames_files_and_bumps_modseq() {
         )
         .unwrap();
     assert_eq!((out.changed, out.failed), (vec![2], vec![1]));
-    let out = mb
+    let out = acc
         .store(
-            &mut acc,
+            &mut mb,
             &[1],
             StoreMode::Remove,
             &[Flag::Seen, Flag::Keyword("$label1".into())],
@@ -212,7 +212,7 @@ fn store_renames_files_and_bumps_modseq() {
     let mut ro = acc.select("INBOX", true).unwrap();
     assert_eq!(ro.messages[0].flags, mb.messages[0].flags);
     assert!(matches!(
-        ro.store(&mut acc, &[1], StoreMode::Add, &[Flag::Seen], None),
+        acc.store(&mut ro, &[1], StoreMode::Add, &[Flag::Seen], None),
         Err(StoreError::ReadOnly)
     ));
 }
@@ -226,7 +226,7 @@ fn two_sessions_see_each_others_changes() {
     for _ in 0..5 {
         b.append("INBOX", MSG, &Flags::default(), None).unwrap();
     }
-    let ch = va.refresh(&mut a, true).unwrap();
+    let ch = a.refresh(&mut va, true).unwrap();
     assert_eq!(
         ch,
         Changes {
@@ -235,28 +235,28 @@ fn two_sessions_see_each_others_changes() {
             ..Default::default()
         }
     );
-    assert_eq!(vb.refresh(&mut b, true).unwrap().exists, Some(5));
+    assert_eq!(b.refresh(&mut vb, true).unwrap().exists, Some(5));
     // A flag change by B is a flag change for A, not for B.
-    vb.store(&mut b, &[2], StoreMode::Add, &[Flag::Seen], None)
+    b.store(&mut vb, &[2], StoreMode::Add, &[Flag::Seen], None)
         .unwrap();
-    assert_eq!(vb.refresh(&mut b, true).unwrap(), Changes::default());
-    let ch = va.refresh(&mut a, true).unwrap();
+    assert_eq!(b.refresh(&mut vb, true).unwrap(), Changes::default());
+    let ch = a.refresh(&mut va, true).unwrap();
     assert_eq!(ch.flags, [2]);
     assert!(va.messages[1].flags.has(SEEN));
     assert_eq!(va.messages[1].modseq, vb.messages[1].modseq);
     // B expunges UIDs 2 and 4 while A is in a FETCH: ghosts first.
-    vb.store(&mut b, &[2, 4], StoreMode::Add, &[Flag::Deleted], None)
+    b.store(&mut vb, &[2, 4], StoreMode::Add, &[Flag::Deleted], None)
         .unwrap();
-    let ch = vb.expunge(&mut b, None).unwrap();
+    let ch = b.expunge(&mut vb, None).unwrap();
     assert_eq!((ch.expunged, ch.vanished), (vec![4, 2], vec![4, 2]));
-    let ch = va.refresh(&mut a, false).unwrap();
+    let ch = a.refresh(&mut va, false).unwrap();
     // Their \\Deleted flags are not news: the rows are gone with the messages.
     assert_eq!(ch, Changes::default());
     assert_eq!(va.messages.len(), 5);
     assert!(va.is_ghost(2) && va.is_ghost(4));
-    assert!(matches!(va.read(4), Err(StoreError::Expunged)));
-    assert!(va.read(5).is_ok());
-    let ch = va.refresh(&mut a, true).unwrap();
+    assert!(matches!(a.read(&va, 4), Err(StoreError::Expunged)));
+    assert!(a.read(&va, 5).is_ok());
+    let ch = a.refresh(&mut va, true).unwrap();
     assert_eq!(
         ch,
         Changes {
@@ -270,19 +270,19 @@ fn two_sessions_see_each_others_changes() {
     assert_eq!(va.seq_of_uid(5), Some(3));
     assert_eq!(va.seq_of_uid(4), None);
     // A's UID EXPUNGE limited to one UID.
-    va.store(&mut a, &[1, 2], StoreMode::Add, &[Flag::Deleted], None)
+    a.store(&mut va, &[1, 2], StoreMode::Add, &[Flag::Deleted], None)
         .unwrap();
-    let ch = va.expunge(&mut a, Some(&[3])).unwrap();
+    let ch = a.expunge(&mut va, Some(&[3])).unwrap();
     assert_eq!(ch.vanished, [3]);
     assert_eq!(uids(&va), [1, 5]);
-    let ch = vb.refresh(&mut b, true).unwrap();
+    let ch = b.refresh(&mut vb, true).unwrap();
     assert_eq!(
         (ch.expunged, ch.vanished, ch.flags),
         (vec![2], vec![3], vec![1])
     );
     assert!(vb.messages[0].flags.has(DELETED) && !vb.messages[1].flags.has(DELETED));
     // QRESYNC: everything expunged since B's first view.
-    let all = va.vanished_since(&a, 1).unwrap();
+    let all = a.vanished_since(&va, 1).unwrap();
     assert_eq!(all, [2, 3, 4]);
 }
 
@@ -294,33 +294,37 @@ fn delivered_and_renamed_files_from_other_programs() {
     let mut vro = ro.select("INBOX", true).unwrap();
     deliver::deliver(dir.path(), b"", &mut &MSG[..]).unwrap();
     // The read-only session sees it but leaves it in new/ (not \Recent for it).
-    let ch = vro.refresh(&mut ro, true).unwrap();
+    let ch = ro.refresh(&mut vro, true).unwrap();
     assert_eq!((ch.exists, ch.recent), (Some(1), Some(0)));
     assert_eq!(files(dir.path(), "new").len(), 1);
     assert_eq!(ro.status("INBOX").unwrap().recent, 1);
     // The read-write one moves it to cur/ and gets \Recent.
-    let ch = va.refresh(&mut acc, true).unwrap();
+    let ch = acc.refresh(&mut va, true).unwrap();
     assert_eq!((ch.exists, ch.recent), (Some(1), Some(1)));
     assert!(va.messages[0].recent);
     assert!(files(dir.path(), "new").is_empty());
     let cur = files(dir.path(), "cur");
     assert!(cur[0].ends_with(":2,"), "{cur:?}");
-    assert_eq!(va.read(1).unwrap(), MSG);
+    assert_eq!(acc.read(&va, 1).unwrap(), MSG);
     // Nobody else gets \Recent for it.
     let again = acc.select("INBOX", false).unwrap();
     assert!(!again.messages[0].recent);
     // mutt marks it seen by renaming: a flag change for both views.
     let from = dir.path().join("cur").join(&cur[0]);
     std::fs::rename(&from, from.with_file_name(format!("{}S", cur[0]))).unwrap();
-    assert_eq!(va.read(1).unwrap(), MSG, "found again by its unique name");
-    let ch = va.refresh(&mut acc, true).unwrap();
+    assert_eq!(
+        acc.read(&va, 1).unwrap(),
+        MSG,
+        "found again by its unique name"
+    );
+    let ch = acc.refresh(&mut va, true).unwrap();
     assert_eq!(ch.flags, [1]);
     assert!(va.messages[0].flags.has(SEEN));
-    assert_eq!(vro.refresh(&mut ro, true).unwrap().flags, [1]);
-    assert_eq!(va.read(1).unwrap(), MSG);
+    assert_eq!(ro.refresh(&mut vro, true).unwrap().flags, [1]);
+    assert_eq!(acc.read(&va, 1).unwrap(), MSG);
     // rm by another program: an expunge.
-    std::fs::remove_file(va.path_of(1).unwrap()).unwrap();
-    let ch = va.refresh(&mut acc, true).unwrap();
+    std::fs::remove_file(super::mailbox::path_of(&va, 1).unwrap()).unwrap();
+    let ch = acc.refresh(&mut va, true).unwrap();
     assert_eq!((ch.expunged, ch.exists), (vec![1], Some(0)));
 }
 
@@ -331,13 +335,13 @@ fn a_view_of_a_deleted_or_replaced_folder_ends() {
     let mut replaced = acc.select("Archive", false).unwrap();
     acc.delete("Trash").unwrap();
     assert!(matches!(
-        other.refresh(&mut acc, true),
+        acc.refresh(&mut other, true),
         Err(StoreError::NoSuchMailbox(_))
     ));
     acc.delete("Archive").unwrap();
     acc.create("Archive", None).unwrap();
     assert!(matches!(
-        replaced.refresh(&mut acc, true),
+        acc.refresh(&mut replaced, true),
         Err(StoreError::NoSuchMailbox(_))
     ));
 }
@@ -351,19 +355,19 @@ fn copy_and_move_report_copyuid() {
     }
     acc.append("Archive", MSG, &Flags::default(), None).unwrap();
     let mut mb = acc.select("INBOX", false).unwrap();
-    let (uv, src, dst) = mb.copy_to(&mut acc, &[3, 1, 9], "Archive").unwrap();
+    let (uv, src, dst) = acc.copy_to(&mb, &[3, 1, 9], "Archive").unwrap();
     assert_eq!(uv, acc.status("Archive").unwrap().uidvalidity);
     assert_eq!((src, dst), (vec![1, 3], vec![2, 3]));
     let ar = acc.select("Archive", true).unwrap();
     assert_eq!(uids(&ar), [1, 2, 3]);
     assert_eq!(ar.messages[1].flags, f);
     assert_eq!(ar.messages[1].internal_date, 1_500_000_000);
-    assert_eq!(ar.read(2).unwrap(), MSG);
+    assert_eq!(acc.read(&ar, 2).unwrap(), MSG);
     assert!(matches!(
-        mb.copy_to(&mut acc, &[1], "Nope"),
+        acc.copy_to(&mb, &[1], "Nope"),
         Err(StoreError::NoSuchMailbox(_))
     ));
-    let ((uv2, src, dst), ch) = mb.move_to(&mut acc, &[2, 3], "Trash").unwrap();
+    let ((uv2, src, dst), ch) = acc.move_to(&mut mb, &[2, 3], "Trash").unwrap();
     assert_eq!(uv2, acc.status("Trash").unwrap().uidvalidity);
     assert_eq!((src, dst), (vec![2, 3], vec![1, 2]));
     assert_eq!((ch.expunged, ch.vanished), (vec![3, 2], vec![3, 2]));
@@ -411,7 +415,7 @@ fn rename_folders_children_and_inbox() {
     assert_eq!(moved.messages.len(), 2);
     assert!(moved.messages[1].flags.has(SEEN));
     assert!(files(dir.path(), "cur").is_empty());
-    let ch = old_view.refresh(&mut acc, true).unwrap();
+    let ch = acc.refresh(&mut old_view, true).unwrap();
     assert_eq!((ch.expunged, ch.exists), (vec![2, 1], Some(0)));
     let (_, uid) = acc.append("INBOX", MSG, &Flags::default(), None).unwrap();
     assert_eq!(uid, 3);
@@ -467,7 +471,7 @@ fn concurrent_writers_never_share_a_uid() {
                     if t == 2 {
                         // A delivery agent and a session scanning meanwhile.
                         deliver::deliver(&root, b"", &mut &MSG[..]).unwrap();
-                        mb.refresh(&mut acc, i % 2 == 0).unwrap();
+                        acc.refresh(&mut mb, i % 2 == 0).unwrap();
                     } else {
                         got.push(acc.append("INBOX", MSG, &Flags::default(), None).unwrap().1);
                     }
@@ -522,7 +526,7 @@ fn select_of_100k_messages_figures() {
     let mut mb = acc.select("INBOX", false).unwrap();
     eprintln!("settled select {:?} {}", t.elapsed(), mb.messages.len());
     let t = std::time::Instant::now();
-    mb.refresh(&mut acc, true).unwrap();
+    acc.refresh(&mut mb, true).unwrap();
     eprintln!("noop refresh {:?}", t.elapsed());
 }
 
@@ -536,10 +540,10 @@ fn own_expunge_also_reports_pending_ghosts() {
     }
     let mut va = a.select("INBOX", false).unwrap();
     let mut vb = b.select("INBOX", false).unwrap();
-    vb.expunge(&mut b, Some(&[2])).unwrap();
-    va.refresh(&mut a, false).unwrap();
+    b.expunge(&mut vb, Some(&[2])).unwrap();
+    a.refresh(&mut va, false).unwrap();
     assert!(va.is_ghost(2));
-    let ch = va.expunge(&mut a, Some(&[3])).unwrap();
+    let ch = a.expunge(&mut va, Some(&[3])).unwrap();
     assert_eq!(
         (ch.expunged, ch.vanished, ch.exists),
         (vec![3, 2], vec![3, 2], None)
@@ -547,7 +551,7 @@ fn own_expunge_also_reports_pending_ghosts() {
     assert_eq!(uids(&va), [1, 4]);
     assert_eq!(va.seq_of_uid(4), Some(2));
     // B learns of A's expunge only.
-    let ch = vb.refresh(&mut b, true).unwrap();
+    let ch = b.refresh(&mut vb, true).unwrap();
     assert_eq!((ch.expunged, ch.vanished), (vec![2], vec![3]));
     assert_eq!(uids(&vb), [1, 4]);
 }

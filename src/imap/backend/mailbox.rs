@@ -1,0 +1,180 @@
+//! Selecting a folder and keeping a session's view of it current: the view is built from
+//! the index (`Index::snapshot`), and `refresh` asks the index only for what changed above
+//! the MODSEQ the view last saw (and the `expunged` table), reading directories only when
+//! their mtimes changed; the merge itself is the view's (`crate::imap::mailstore::view`).
+//! Also reading a message's file. Not here: STORE, EXPUNGE, COPY, MOVE (`ops.rs`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{Account, StoreError};
+use crate::imap::flags::Flags;
+use crate::imap::mailstore::{Changes, Delta, Mailbox, MessageMeta, Slot, view::MAX_HEADER};
+use crate::maildir::{folder, index::MessageRow, name::Name};
+
+fn meta(r: MessageRow, recent: bool) -> (MessageMeta, Slot) {
+    // Rows from an index older than internal_date: the time in the name is as good.
+    let internal_date = r
+        .internal_date
+        .or_else(|| Name::parse(&r.unique).ok().and_then(|n| n.time))
+        .unwrap_or(0);
+    (
+        MessageMeta {
+            uid: r.uid,
+            flags: Flags::from_maildir(&r.letters, &r.keywords),
+            modseq: r.modseq,
+            size: r.size,
+            internal_date,
+            recent,
+        },
+        Slot {
+            unique: r.unique.into(),
+            letters: r.letters.into(),
+            ghost: false,
+        },
+    )
+}
+
+/// The file of a message by unique name, looked for in cur/ and new/ (a rename by another
+/// program since the index last saw it).
+pub(super) fn find_file(dir: &Path, unique: &str) -> Option<PathBuf> {
+    folder::entries(dir)
+        .into_iter()
+        .find(|e| e.name.unique == unique)
+        .map(|e| e.path)
+}
+
+/// Where a message's file should be, else where it is.
+pub(super) fn locate(dir: &Path, unique: &str, letters: &str) -> Option<PathBuf> {
+    let cur = dir.join("cur").join(format!("{unique}:2,{letters}"));
+    if cur.exists() {
+        return Some(cur);
+    }
+    let new = dir.join("new").join(unique);
+    if new.exists() {
+        return Some(new);
+    }
+    find_file(dir, unique)
+}
+
+/// The message's current file; None for ghosts and files that are gone.
+pub(super) fn path_of(mb: &Mailbox, seq: u32) -> Option<PathBuf> {
+    let s = mb.slot(seq).filter(|s| !s.ghost)?;
+    locate(mb.dir(), &s.unique, &s.letters)
+}
+
+impl Account {
+    /// SELECT (or EXAMINE with `read_only`).
+    pub fn select(&mut self, name: &str, read_only: bool) -> Result<Mailbox, StoreError> {
+        let (name, dir) = self.existing(name)?;
+        let scan = self.index.scan(&name, &dir, !read_only, false)?;
+        let moved: HashSet<String> = scan.moved.into_iter().collect();
+        let snap = self.index.snapshot(&name, 0, false)?;
+        let (messages, slots) = snap
+            .rows
+            .into_iter()
+            .map(|r| {
+                let recent = moved.contains(&r.unique);
+                meta(r, recent)
+            })
+            .unzip();
+        let f = snap.folder;
+        Ok(Mailbox::new(
+            name,
+            read_only,
+            f.uidvalidity,
+            f.uidnext,
+            f.highestmodseq,
+            messages,
+            slots,
+            dir,
+        ))
+    }
+
+    /// The message's content; [`StoreError::Expunged`] for ghosts and vanished files.
+    pub fn read(&self, mb: &Mailbox, seq: u32) -> Result<Vec<u8>, StoreError> {
+        let path = path_of(mb, seq).ok_or(StoreError::Expunged)?;
+        match crate::maildir::safe::read_message(&path) {
+            Ok(d) => Ok(d),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Expunged),
+            Err(e) => Err(StoreError::io("reading", &path)(e)),
+        }
+    }
+
+    /// The header block of a message (through its blank line, at most [`MAX_HEADER`] bytes):
+    /// what header-only FETCH items and SEARCH keys need, without reading attachments.
+    pub fn read_header(&self, mb: &Mailbox, seq: u32) -> Result<Vec<u8>, StoreError> {
+        use std::io::Read;
+        let path = path_of(mb, seq).ok_or(StoreError::Expunged)?;
+        let mut f = match crate::maildir::safe::open_message(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Expunged),
+            Err(e) => return Err(StoreError::io("reading", &path)(e)),
+        };
+        let mut buf = Vec::with_capacity(4096);
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = f
+                .read(&mut chunk)
+                .map_err(StoreError::io("reading", &path))?;
+            if n == 0 {
+                return Ok(buf);
+            }
+            // The blank line may straddle two chunks: look a few bytes back.
+            let from = buf.len().saturating_sub(3);
+            buf.extend_from_slice(&chunk[..n]);
+            let end = memchr::memmem::find(&buf[from..], b"\n\r\n")
+                .map(|i| from + i + 3)
+                .or_else(|| memchr::memmem::find(&buf[from..], b"\n\n").map(|i| from + i + 2));
+            if let Some(end) = end {
+                buf.truncate(end);
+                return Ok(buf);
+            }
+            if buf.len() >= MAX_HEADER {
+                return Ok(buf);
+            }
+        }
+    }
+
+    /// QRESYNC: UIDs expunged since `modseq` (ascending).
+    pub fn vanished_since(&self, mb: &Mailbox, modseq: u64) -> Result<Vec<u32>, StoreError> {
+        Ok(self.index.expunged_since(&mb.name, modseq)?)
+    }
+
+    /// Brings `mb` up to date. With `allow_expunge` false, messages expunged elsewhere
+    /// stay (as ghosts) and are reported by the next call with it true.
+    pub fn refresh(
+        &mut self,
+        mb: &mut Mailbox,
+        allow_expunge: bool,
+    ) -> Result<Changes, StoreError> {
+        // Deleted or renamed away (or replaced: a new UIDVALIDITY) under this session.
+        if !super::exists(mb.dir()) {
+            return Err(StoreError::NoSuchMailbox(mb.name.clone()));
+        }
+        let scan = self.index.scan(&mb.name, mb.dir(), !mb.read_only, false)?;
+        if scan.report.uidvalidity != mb.uidvalidity {
+            return Err(StoreError::NoSuchMailbox(mb.name.clone()));
+        }
+        let moved: HashSet<String> = scan.moved.into_iter().collect();
+        let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
+        let changed = snap
+            .rows
+            .into_iter()
+            .map(|r| {
+                let recent = moved.contains(&r.unique);
+                meta(r, recent)
+            })
+            .collect();
+        Ok(mb.apply(
+            Delta {
+                uidnext: snap.folder.uidnext,
+                highestmodseq: snap.folder.highestmodseq,
+                changed,
+                expunged: snap.expunged,
+                moved,
+            },
+            allow_expunge,
+        ))
+    }
+}

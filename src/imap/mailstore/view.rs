@@ -1,0 +1,207 @@
+//! One session's view of a selected mailbox: the messages in sequence order, the ghosts of
+//! messages expunged elsewhere that the session may not report yet (RFC 3501 §7.4.1), and
+//! how a backend's [`Delta`] is merged into it. The same for every backend, so sequence
+//! numbers, EXPUNGE order and \Recent work alike over Maildir and in memory. Not here:
+//! where the delta comes from (the backends' `refresh`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{Changes, MessageMeta};
+
+/// Longest header block `MailStore::read_header` returns; a header beyond it is cut there.
+pub const MAX_HEADER: usize = 256 << 10;
+
+/// Per-message state beside [`MessageMeta`] that only the backend reads.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// The backend's stable name for the message (Maildir: the unique part of the file name).
+    pub unique: Box<str>,
+    /// Info letters as on disk (Dovecot's lowercase keyword letters kept).
+    pub letters: Box<str>,
+    /// Expunged by someone else, not yet reported.
+    pub ghost: bool,
+}
+
+/// The selected mailbox as one session sees it: `messages[n-1]` is sequence number n.
+pub struct Mailbox {
+    pub name: String,
+    pub read_only: bool,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+    pub messages: Vec<MessageMeta>,
+    /// What IDLE watches for this mailbox (Maildir: the folder directory).
+    pub(crate) dir: PathBuf,
+    pub(crate) slots: Vec<Slot>,
+    /// Changes in the backend up to this MODSEQ are in the view.
+    pub(crate) seen_modseq: u64,
+}
+
+/// What a backend found changed since the view's `seen_modseq`.
+#[derive(Debug, Default)]
+pub struct Delta {
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+    /// Messages added or changed, by UID; `recent` is only used for added ones.
+    pub changed: Vec<(MessageMeta, Slot)>,
+    /// UIDs expunged, ascending.
+    pub expunged: Vec<u32>,
+    /// Unique names that became \Recent for this session (moved out of new/ by it).
+    pub moved: HashSet<String>,
+}
+
+impl Mailbox {
+    /// A view of `messages` (ascending UIDs) as just selected.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        read_only: bool,
+        uidvalidity: u32,
+        uidnext: u32,
+        highestmodseq: u64,
+        messages: Vec<MessageMeta>,
+        slots: Vec<Slot>,
+        dir: PathBuf,
+    ) -> Mailbox {
+        Mailbox {
+            name,
+            read_only,
+            uidvalidity,
+            uidnext,
+            highestmodseq,
+            messages,
+            dir,
+            slots,
+            seen_modseq: highestmodseq,
+        }
+    }
+
+    /// What IDLE should watch (Maildir: the folder's `new/` and `cur/` parent).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn seen_modseq(&self) -> u64 {
+        self.seen_modseq
+    }
+
+    pub fn seq_of_uid(&self, uid: u32) -> Option<u32> {
+        self.messages
+            .binary_search_by_key(&uid, |m| m.uid)
+            .ok()
+            .map(|i| i as u32 + 1)
+    }
+
+    pub fn slot(&self, seq: u32) -> Option<&Slot> {
+        (seq as usize)
+            .checked_sub(1)
+            .and_then(|i| self.slots.get(i))
+    }
+
+    /// Whether seq is a message expunged elsewhere and not yet reported.
+    pub fn is_ghost(&self, seq: u32) -> bool {
+        self.slot(seq).is_some_and(|s| s.ghost)
+    }
+
+    /// The sequence numbers as view indexes, ascending, deduplicated, without ghosts or
+    /// numbers out of range.
+    pub fn live(&self, seqs: &[u32]) -> Vec<usize> {
+        let mut v: Vec<usize> = seqs
+            .iter()
+            .filter_map(|&s| (s as usize).checked_sub(1))
+            .filter(|&i| self.slots.get(i).is_some_and(|s| !s.ghost))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Merges what the backend found changed. With `allow_expunge` false, expunged
+    /// messages stay as ghosts.
+    pub fn apply(&mut self, delta: Delta, allow_expunge: bool) -> Changes {
+        let mut out = Changes::default();
+        for uid in delta.expunged {
+            if let Ok(i) = self.messages.binary_search_by_key(&uid, |m| m.uid) {
+                self.slots[i].ghost = true;
+            }
+        }
+        if allow_expunge {
+            out = self.drop_ghosts();
+        }
+        let recent_before = self.recent_count();
+        let mut other_flags = Vec::new();
+        let mut added = 0;
+        for (mut meta, slot) in delta.changed {
+            match self.messages.binary_search_by_key(&meta.uid, |m| m.uid) {
+                Ok(i) => {
+                    let m = &mut self.messages[i];
+                    if meta.modseq != m.modseq {
+                        meta.recent = m.recent;
+                        *m = meta;
+                        self.slots[i] = slot;
+                        other_flags.push(i as u32 + 1);
+                    }
+                }
+                Err(i) if i == self.messages.len() => {
+                    self.messages.push(meta);
+                    self.slots.push(slot);
+                    added += 1;
+                }
+                // Below the highest UID in view but unknown: cannot be (UIDs only grow).
+                Err(_) => {}
+            }
+        }
+        // A message this session already had, moved out of new/ by this scan, is \Recent
+        // here now (another session had indexed it without moving it).
+        if !delta.moved.is_empty() {
+            for (m, s) in self.messages.iter_mut().zip(&self.slots) {
+                if !m.recent && delta.moved.contains(&*s.unique) {
+                    m.recent = true;
+                }
+            }
+        }
+        let recent = self.recent_count();
+        if added > 0 || !out.expunged.is_empty() {
+            out.exists = Some(self.messages.len() as u32);
+        }
+        if added > 0 || recent != recent_before {
+            out.recent = Some(recent);
+        }
+        out.flags = other_flags;
+        self.uidnext = delta.uidnext;
+        self.highestmodseq = delta.highestmodseq;
+        self.seen_modseq = delta.highestmodseq;
+        out
+    }
+
+    fn recent_count(&self) -> u32 {
+        self.messages.iter().filter(|m| m.recent).count() as u32
+    }
+
+    /// Marks the messages at view indexes `which` as gone, then removes every ghost.
+    pub fn remove(&mut self, which: &[usize]) -> Changes {
+        for &i in which {
+            self.slots[i].ghost = true;
+        }
+        self.drop_ghosts()
+    }
+
+    /// Removes the ghosts from the view: their EXPUNGE numbers, highest first so each is
+    /// valid after the previous.
+    pub fn drop_ghosts(&mut self) -> Changes {
+        let mut out = Changes::default();
+        for i in (0..self.slots.len()).rev() {
+            if self.slots[i].ghost {
+                out.expunged.push(i as u32 + 1);
+                out.vanished.push(self.messages[i].uid);
+            }
+        }
+        if !out.expunged.is_empty() {
+            let mut keep = self.slots.iter().map(|s| !s.ghost);
+            self.messages.retain(|_| keep.next().unwrap_or(true));
+            self.slots.retain(|s| !s.ghost);
+        }
+        out
+    }
+}

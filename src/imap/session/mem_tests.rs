@@ -1,0 +1,167 @@
+//! The session over the in-memory store (`crate::imap::backend::memory`): no disk, no
+//! socket; bytes in, responses out, and the untagged updates checked line by line.
+
+use super::*;
+use crate::imap::backend::memory::Shared;
+
+struct M {
+    s: Session,
+    mail: Shared,
+}
+
+impl M {
+    fn new() -> M {
+        let mail = Shared::new();
+        let cfg = Config {
+            hostname: "mx.test".into(),
+            tls_active: true,
+            tls_available: false,
+            plaintext_ok: true,
+            append_limit: 1 << 20,
+            limits: crate::imap::mailstore::Limits::default(),
+        };
+        M {
+            s: Session::with_store(cfg, mail.opener()),
+            mail,
+        }
+    }
+
+    /// Another session on the same account.
+    fn other(&self) -> M {
+        let mut m = M::new();
+        m.s = Session::with_store(self.s.cfg.clone(), self.mail.opener());
+        m.mail = self.mail.clone();
+        m
+    }
+
+    fn send(&mut self, input: &str) -> String {
+        self.s.receive(input.as_bytes());
+        let mut out = Vec::new();
+        loop {
+            match self.s.poll(&mut out) {
+                Action::Authenticate { user, password } => {
+                    let r = if password == "secret" {
+                        LoginResult::Ok {
+                            user,
+                            // Ignored by the memory store: nothing on disk.
+                            maildir: PathBuf::from("/nonexistent"),
+                            quota: 0,
+                        }
+                    } else {
+                        LoginResult::Rejected
+                    };
+                    if self.s.login_result(r, &mut out).is_some() {
+                        break;
+                    }
+                }
+                Action::Flush | Action::Pause(_) => continue,
+                _ => break,
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+}
+
+/// LOGIN → SELECT → APPEND → FETCH → STORE → SEARCH → EXPUNGE → CLOSE, with the
+/// untagged responses each must carry.
+#[test]
+fn a_whole_session_over_the_memory_store() {
+    let mut m = M::new();
+    let r = m.send("a LOGIN alice secret\r\n");
+    assert!(r.starts_with("a OK [CAPABILITY"), "{r}");
+
+    let r = m.send("b SELECT INBOX\r\n");
+    assert!(r.contains("* 0 EXISTS\r\n"), "{r}");
+    assert!(r.contains("* OK [UIDNEXT 1]"), "{r}");
+    assert!(r.contains("b OK [READ-WRITE]"), "{r}");
+
+    // APPEND to the selected mailbox: its EXISTS comes before the tagged OK.
+    let msg = "Subject: hello\r\n\r\nbody\r\n";
+    let r = m.send(&format!(
+        "c APPEND INBOX (\\Flagged) {{{}+}}\r\n{msg}\r\n",
+        msg.len()
+    ));
+    assert!(r.starts_with("* 1 EXISTS\r\n"), "{r}");
+    assert!(r.contains("c OK [APPENDUID "), "{r}");
+    assert!(r.trim_end().ends_with(" 1] APPEND completed"), "{r}");
+
+    let r = m.send("d FETCH 1 (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
+    assert!(
+        r.starts_with(
+            "* 1 FETCH (UID 1 FLAGS (\\Flagged) BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n)\r\n"
+        ),
+        "{r}"
+    );
+    let r = m.send("e FETCH 1 BODY[]\r\n");
+    assert!(
+        r.contains(&format!("BODY[] {{{}}}\r\n{msg}", msg.len())),
+        "{r}"
+    );
+    assert!(
+        r.contains("FLAGS (\\Seen \\Flagged)"),
+        "implicit \\Seen: {r}"
+    );
+
+    let r = m.send("f STORE 1 +FLAGS (\\Deleted)\r\n");
+    assert_eq!(
+        r,
+        "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Deleted))\r\nf OK STORE completed\r\n"
+    );
+
+    let r = m.send("g SEARCH DELETED\r\n");
+    assert_eq!(r, "* SEARCH 1\r\ng OK SEARCH completed\r\n");
+    let r = m.send("h SEARCH SUBJECT hello UNDELETED\r\n");
+    assert_eq!(r, "* SEARCH\r\nh OK SEARCH completed\r\n");
+
+    let r = m.send("i EXPUNGE\r\n");
+    assert_eq!(r, "* 1 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
+
+    let r = m.send("j STATUS INBOX (MESSAGES UIDNEXT)\r\n");
+    assert!(r.contains("(MESSAGES 0 UIDNEXT 2)"), "{r}");
+
+    let r = m.send("k CLOSE\r\n");
+    assert_eq!(r, "k OK CLOSE completed\r\n");
+    let r = m.send("l FETCH 1 FLAGS\r\n");
+    assert!(
+        r.starts_with("l BAD"),
+        "no mailbox selected after CLOSE: {r}"
+    );
+}
+
+/// Two sessions on one account: delivery and the other session's changes arrive as
+/// EXISTS/RECENT, FETCH FLAGS and EXPUNGE, and expunges wait while they may not be sent.
+#[test]
+fn sessions_over_one_memory_account_see_each_other() {
+    let mut a = M::new();
+    a.send("a LOGIN alice secret\r\n");
+    let mut b = a.other();
+    b.send("a LOGIN alice secret\r\n");
+    a.send("s SELECT INBOX\r\n");
+    b.send("s SELECT INBOX\r\n");
+
+    a.mail.deliver("INBOX", b"Subject: one\r\n\r\n1\r\n");
+    a.mail.deliver("INBOX", b"Subject: two\r\n\r\n2\r\n");
+    let r = a.send("n NOOP\r\n");
+    assert_eq!(r, "* 2 EXISTS\r\n* 2 RECENT\r\nn OK NOOP completed\r\n");
+    // \Recent went to the first session that saw them.
+    let r = b.send("n NOOP\r\n");
+    assert_eq!(r, "* 2 EXISTS\r\n* 0 RECENT\r\nn OK NOOP completed\r\n");
+
+    let r = b.send("t STORE 2 +FLAGS.SILENT (\\Deleted)\r\n");
+    assert_eq!(r, "t OK STORE completed\r\n");
+    let r = a.send("n NOOP\r\n");
+    assert_eq!(
+        r,
+        "* 2 FETCH (FLAGS (\\Deleted \\Recent))\r\nn OK NOOP completed\r\n"
+    );
+
+    b.send("e EXPUNGE\r\n");
+    // FETCH may not report an expunge (RFC 3501 §7.4.1): the message stays a ghost.
+    let r = a.send("f FETCH 1 FLAGS\r\n");
+    assert!(!r.contains("EXPUNGE"), "{r}");
+    let r = a.send("n NOOP\r\n");
+    assert_eq!(r, "* 2 EXPUNGE\r\n* 1 EXISTS\r\nn OK NOOP completed\r\n");
+
+    let r = a.send("u UID SEARCH ALL\r\n");
+    assert_eq!(r, "* SEARCH 1\r\nu OK SEARCH completed\r\n");
+}

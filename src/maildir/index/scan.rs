@@ -1,0 +1,307 @@
+//! Bringing a folder's rows in line with its directories: the scan every IMAP refresh runs
+//! (skipped when the directories' mtimes are those of the last one), `sync`/`sync_all` for
+//! `mailctl maildir reindex`, and the read-only drift check of `maildir check`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::{Index, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now, now_ns};
+use crate::maildir::folder::{self, Entry};
+use crate::maildir::name::Name;
+
+/// A directory mtime younger than this may still change within the same timestamp tick, so
+/// it is not trusted as "nothing changed" (Dovecot does the same).
+const MTIME_SETTLE_NS: i64 = 2_000_000_000;
+
+/// Moves every file of new/ to cur/ (adding `:2,`), keeping its unique part. Returns the
+/// unique names moved; a file another session moved first is simply not ours.
+fn move_new(dir: &Path) -> Vec<String> {
+    let mut moved = Vec::new();
+    if !crate::maildir::safe::is_real_dir(&dir.join("new"))
+        || !crate::maildir::safe::is_real_dir(&dir.join("cur"))
+    {
+        return moved;
+    }
+    let Ok(rd) = std::fs::read_dir(dir.join("new")) else {
+        return moved;
+    };
+    for e in rd.flatten() {
+        // Links and other non-files stay where they are for `check` to report.
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(file) = e.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Ok(name) = Name::parse(&file) else {
+            continue;
+        };
+        let flags = name.flags.clone().unwrap_or_default();
+        let dest = dir.join("cur").join(name.with_flags(&flags).to_string());
+        if std::fs::symlink_metadata(&dest).is_ok() {
+            continue;
+        }
+        if std::fs::rename(e.path(), &dest).is_ok() {
+            moved.push(name.unique);
+        }
+    }
+    moved
+}
+
+impl Index {
+    /// Brings the index of one folder in line with its directories, in one transaction.
+    pub fn sync(&mut self, name: &str, dir: &Path) -> Result<SyncReport> {
+        Ok(self.scan(name, dir, false, true)?.report)
+    }
+
+    /// The folder's UIDVALIDITY when its directories have the mtimes of the last scan (and,
+    /// with `move_new_files`, no indexed file is still waiting in new/): nothing to read.
+    fn unchanged(&self, name: &str, dir: &Path, move_new_files: bool) -> Result<Option<u32>> {
+        let Some((uidvalidity, new_mtime, cur_mtime)) = self
+            .conn
+            .query_row(
+                "SELECT uidvalidity, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, u32>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
+            return Ok(None);
+        }
+        if move_new_files
+            && self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                    [name],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some()
+        {
+            return Ok(None);
+        }
+        Ok(Some(uidvalidity))
+    }
+
+    /// Brings the index of one folder in line with its directories: new files get the next
+    /// UIDs, vanished ones go to `expunged` with a new MODSEQ, renamed ones (flags) get a new
+    /// MODSEQ. With `move_new`, files in new/ are first moved to cur/. Unless `force`, the
+    /// directories are not read when their mtimes are those of the last scan.
+    ///
+    /// The directories are read while holding the write lock: a writer that adds a file and
+    /// its row in one locked step can then never be mistaken for an expunge.
+    pub fn scan(
+        &mut self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+        force: bool,
+    ) -> Result<ScanOutcome> {
+        // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
+        // lock, so idle sessions do not queue behind each other.
+        if !force && let Some(uidvalidity) = self.unchanged(name, dir, move_new_files)? {
+            return Ok(ScanOutcome {
+                report: SyncReport {
+                    folder: name.to_string(),
+                    uidvalidity,
+                    ..Default::default()
+                },
+                skipped: true,
+                ..Default::default()
+            });
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = folder_row(&tx, name)?;
+        let mut out = ScanOutcome {
+            report: SyncReport {
+                folder: name.to_string(),
+                uidvalidity: row.uidvalidity,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        // Before reading: a change while we read makes the next scan read again.
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        if move_new_files {
+            out.moved = move_new(dir);
+        }
+        let mut on_disk: HashMap<String, Entry> = folder::entries(dir)
+            .into_iter()
+            .map(|e| (e.name.unique.clone(), e))
+            .collect();
+        let known: Vec<(u32, String, String, bool)> = {
+            let mut stmt =
+                tx.prepare("SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1")?;
+            stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        // readdir may miss a file renamed while it runs (a flag change by another program):
+        // look once more before calling anything expunged.
+        if known.iter().any(|k| !on_disk.contains_key(&k.1)) {
+            for e in folder::entries(dir) {
+                on_disk.entry(e.name.unique.clone()).or_insert(e);
+            }
+        }
+        let mut modseq = row.highestmodseq;
+        let mut uidnext = row.uidnext;
+        let mut seen = std::collections::HashSet::new();
+        {
+            let mut del =
+                tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
+            let mut gone = tx.prepare_cached(
+                "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut upd = tx.prepare_cached(
+                "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
+            )?;
+            let mut upd_new = tx
+                .prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
+            for (uid, uniq, flags, in_new) in &known {
+                match on_disk.get(uniq.as_str()) {
+                    None => {
+                        modseq += 1;
+                        del.execute(params![name, uid])?;
+                        gone.execute(params![name, uid, modseq as i64])?;
+                        out.report.removed += 1;
+                    }
+                    Some(e) => {
+                        seen.insert(uniq.clone());
+                        let now_flags = e.name.flags.clone().unwrap_or_default();
+                        if &now_flags != flags {
+                            modseq += 1;
+                            upd.execute(params![name, uid, now_flags, modseq as i64])?;
+                            out.report.changed += 1;
+                        }
+                        if e.in_new != *in_new {
+                            upd_new.execute(params![name, uid, e.in_new])?;
+                        }
+                    }
+                }
+            }
+            // New files get UIDs in the order they arrived (time in the name, then the name).
+            let mut new: Vec<&Entry> = on_disk
+                .values()
+                .filter(|e| !seen.contains(&e.name.unique))
+                .collect();
+            new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for e in new {
+                let md = std::fs::symlink_metadata(&e.path).ok();
+                let size = e
+                    .name
+                    .size
+                    .or_else(|| md.as_ref().map(|m| m.len()))
+                    .unwrap_or(0);
+                let date = md
+                    .as_ref()
+                    .map(file_time)
+                    .or(e.name.time)
+                    .unwrap_or_else(now);
+                modseq += 1;
+                ins.execute(params![
+                    name,
+                    uidnext,
+                    e.name.unique,
+                    e.name.flags.clone().unwrap_or_default(),
+                    modseq as i64,
+                    size as i64,
+                    date,
+                    e.in_new
+                ])?;
+                uidnext = uidnext.saturating_add(1);
+                out.report.added += 1;
+            }
+        }
+        // An mtime that may still tick is recorded as unknown, so the next scan reads again.
+        let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
+        tx.execute(
+            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5 WHERE name = ?1",
+            params![name, uidnext, modseq as i64, settled(new_m), settled(cur_m)],
+        )?;
+        tx.commit()?;
+        out.report.messages = on_disk.len() as u64;
+        Ok(out)
+    }
+
+    /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
+    pub fn sync_all(&mut self) -> Result<Vec<SyncReport>> {
+        let folders = folder::folders(&self.root)?;
+        let names: Vec<String> = folders.iter().map(|f| f.name.clone()).collect();
+        let mut out = Vec::new();
+        for f in &folders {
+            out.push(self.sync(&f.name, &f.path)?);
+        }
+        let stale: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT name FROM folders")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?
+                .into_iter()
+                .filter(|n| !names.contains(n))
+                .collect()
+        };
+        for n in stale {
+            self.conn
+                .execute("DELETE FROM messages WHERE folder = ?1", [&n])?;
+            self.conn
+                .execute("DELETE FROM expunged WHERE folder = ?1", [&n])?;
+            self.conn
+                .execute("DELETE FROM folders WHERE name = ?1", [&n])?;
+        }
+        Ok(out)
+    }
+
+    /// Whether the index claims to be in line with the folder: the mtimes of new/ and cur/
+    /// are the settled ones of its last scan, so the next scan will not read them. Only
+    /// then is a difference between files and rows drift; otherwise (mail just delivered,
+    /// a client renamed a file) the next scan reads the directories and catches up.
+    pub fn is_current(&self, name: &str, dir: &Path) -> Result<bool> {
+        let row: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.is_some_and(|(n, c)| {
+            n != 0 && n == mtime_ns(&dir.join("new")) && c == mtime_ns(&dir.join("cur"))
+        }))
+    }
+
+    /// (files not in the index, index rows without a file) for a folder, without changing
+    /// anything.
+    pub fn drift(&self, name: &str, dir: &Path) -> Result<(u64, u64)> {
+        let files: std::collections::HashSet<String> = folder::entries(dir)
+            .into_iter()
+            .map(|e| e.name.unique)
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT uniq FROM messages WHERE folder = ?1")?;
+        let indexed: std::collections::HashSet<String> = stmt
+            .query_map([name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((
+            files.difference(&indexed).count() as u64,
+            indexed.difference(&files).count() as u64,
+        ))
+    }
+}

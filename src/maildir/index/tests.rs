@@ -1,0 +1,166 @@
+//! The index against real Maildir directories.
+
+use super::*;
+
+fn put(root: &Path, rel: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, "Subject: x\n\nbody\n").unwrap();
+}
+
+fn age(dir: &Path) {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    std::fs::File::open(dir)
+        .unwrap()
+        .set_times(std::fs::FileTimes::new().set_modified(t))
+        .unwrap();
+}
+
+#[test]
+fn unchanged_directories_are_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "new/1700000001.a.host");
+    let mut ix = Index::open(root).unwrap();
+    // Fresh mtimes may still tick: never trusted.
+    assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+    assert!(!ix.scan("INBOX", root, false, false).unwrap().skipped);
+    age(&root.join("new"));
+    age(&root.join("cur"));
+    let first = ix.scan("INBOX", root, false, false).unwrap();
+    assert!(!first.skipped);
+    let again = ix.scan("INBOX", root, false, false).unwrap();
+    assert!(again.skipped);
+    assert_eq!(again.report.uidvalidity, first.report.uidvalidity);
+    // A read-write view must still move the indexed file out of new/.
+    let moved = ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(moved.moved, ["1700000001.a.host"]);
+    assert!(root.join("cur/1700000001.a.host:2,").exists());
+    age(&root.join("new"));
+    age(&root.join("cur"));
+    ix.scan("INBOX", root, true, false).unwrap();
+    assert!(ix.scan("INBOX", root, true, false).unwrap().skipped);
+    put(root, "new/1700000002.b.host");
+    let r = ix.scan("INBOX", root, false, false).unwrap();
+    assert_eq!((r.skipped, r.report.added), (false, 1));
+}
+
+#[test]
+fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "cur/1700000001.a.host:2,S");
+    {
+        let old = Connection::open(Index::path(root)).unwrap();
+        old.execute_batch(
+            "CREATE TABLE folders (name TEXT PRIMARY KEY, uidvalidity INTEGER NOT NULL,
+                uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL);
+             CREATE TABLE messages (folder TEXT NOT NULL, uid INTEGER NOT NULL,
+                uniq TEXT NOT NULL, flags TEXT NOT NULL, modseq INTEGER NOT NULL,
+                size INTEGER NOT NULL, PRIMARY KEY (folder, uid), UNIQUE (folder, uniq));
+             INSERT INTO folders VALUES ('INBOX', 1234, 8, 9);
+             INSERT INTO messages VALUES ('INBOX', 7, '1700000001.a.host', 'S', 9, 17);",
+        )
+        .unwrap();
+    }
+    let mut ix = Index::open(root).unwrap();
+    drop(Index::open(root).unwrap()); // a second open migrates nothing twice
+    let r = ix.sync("INBOX", root).unwrap();
+    assert_eq!((r.uidvalidity, r.added, r.removed), (1234, 0, 0));
+    assert_eq!(
+        ix.unique_of("INBOX", 7).unwrap().as_deref(),
+        Some("1700000001.a.host")
+    );
+    let kw: String = ix
+        .conn
+        .query_row("SELECT keywords FROM messages WHERE uid = 7", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kw, "");
+}
+
+#[test]
+fn uids_are_stable_and_new_mail_gets_the_next_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "cur/1700000001.a.host:2,S");
+    put(root, "new/1700000002.b.host");
+    let mut ix = Index::open(root).unwrap();
+    let r = ix.sync("INBOX", root).unwrap();
+    assert_eq!((r.added, r.removed, r.messages), (2, 0, 2));
+    assert_eq!(
+        ix.unique_of("INBOX", 1).unwrap().as_deref(),
+        Some("1700000001.a.host")
+    );
+    // Flag change, a new message, an expunge.
+    std::fs::rename(
+        root.join("cur/1700000001.a.host:2,S"),
+        root.join("cur/1700000001.a.host:2,FS"),
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("new/1700000002.b.host")).unwrap();
+    put(root, "new/1700000003.c.host");
+    assert_eq!(ix.drift("INBOX", root).unwrap(), (1, 1));
+    let r = ix.sync("INBOX", root).unwrap();
+    assert_eq!((r.added, r.removed, r.changed), (1, 1, 1));
+    assert_eq!(
+        ix.unique_of("INBOX", 3).unwrap().as_deref(),
+        Some("1700000003.c.host")
+    );
+    assert_eq!(
+        ix.unique_of("INBOX", 2).unwrap(),
+        None,
+        "UIDs are never reused"
+    );
+    // Reopening keeps everything; UIDVALIDITY does not change.
+    drop(ix);
+    let mut ix = Index::open(root).unwrap();
+    let again = ix.sync("INBOX", root).unwrap();
+    assert_eq!((again.added, again.uidvalidity), (0, r.uidvalidity));
+}
+
+#[test]
+fn an_index_that_is_a_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "not a database\n").unwrap();
+    let root = dir.path().join("md");
+    crate::maildir::deliver::ensure(&root).unwrap();
+    std::os::unix::fs::symlink(&victim, Index::path(&root)).unwrap();
+    assert!(Index::open(&root).is_err());
+    assert_eq!(std::fs::read(&victim).unwrap(), b"not a database\n");
+}
+
+/// #17: only `core/` and this index speak SQL, so a second database backend can be added
+/// beside them without touching the protocols. Any `rusqlite` elsewhere in `src/` fails.
+#[test]
+fn rusqlite_is_used_only_by_core_and_the_mailbox_index() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed = [src.join("core"), src.join("maildir/index")];
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !allowed.iter().any(|a| f.starts_with(a)))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("rusqlite"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "rusqlite outside core/ and maildir/index/: {offenders:?}"
+    );
+}

@@ -1,0 +1,219 @@
+//! UIDs: handing them out to files placed into a folder (APPEND, COPY, MOVE), taking them
+//! away (EXPUNGE, the source side of MOVE), and reading a folder's rows for a session's
+//! view (SELECT, and each refresh: only rows above the MODSEQ it last saw). Not here: the
+//! scan that indexes files other programs dropped in (`scan.rs`).
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{FolderRow, Index, IndexError, Result, folder_row};
+
+/// A file about to be placed into `cur/`, as its row will say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub unique: String,
+    /// Maildir info letters.
+    pub letters: String,
+    /// Keywords, space-separated.
+    pub keywords: String,
+    pub size: u64,
+    pub internal_date: i64,
+}
+
+/// One message's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRow {
+    pub uid: u32,
+    pub unique: String,
+    pub letters: String,
+    pub keywords: String,
+    pub modseq: u64,
+    pub size: u64,
+    /// None for rows from an index older than the column.
+    pub internal_date: Option<i64>,
+}
+
+/// A folder's row and the changes above a MODSEQ, read in one consistent snapshot.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub folder: FolderRow,
+    /// Rows with MODSEQ above the one asked for, by UID.
+    pub rows: Vec<MessageRow>,
+    /// UIDs expunged above it, ascending (empty unless asked for).
+    pub expunged: Vec<u32>,
+}
+
+/// Rows of a folder with MODSEQ above `since`, by UID: one indexed query.
+fn rows(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<MessageRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT uid, uniq, flags, keywords, modseq, size, internal_date FROM messages \
+         WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
+    )?;
+    st.query_map(params![folder, since as i64], |r| {
+        Ok(MessageRow {
+            uid: r.get(0)?,
+            unique: r.get(1)?,
+            letters: r.get(2)?,
+            keywords: r.get(3)?,
+            modseq: r.get::<_, i64>(4)? as u64,
+            size: r.get::<_, i64>(5)? as u64,
+            internal_date: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
+fn expunged_since(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<u32>> {
+    let mut st = conn.prepare_cached(
+        "SELECT uid FROM expunged WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
+    )?;
+    st.query_map(params![folder, since as i64], |r| r.get(0))?
+        .collect()
+}
+
+impl Index {
+    /// The unique name of a message by UID.
+    pub fn unique_of(&self, folder: &str, uid: u32) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uniq FROM messages WHERE folder = ?1 AND uid = ?2",
+                params![folder, uid],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The folder's row (created if missing), its rows with MODSEQ above `since` and, with
+    /// `with_expunged`, the UIDs expunged above it: one read transaction, so the three agree.
+    pub fn snapshot(&self, folder: &str, since: u64, with_expunged: bool) -> Result<Snapshot> {
+        let tx = self.conn.unchecked_transaction()?;
+        let row = folder_row(&tx, folder)?;
+        let rows = rows(&tx, folder, since)?;
+        let expunged = if with_expunged {
+            expunged_since(&tx, folder, since)?
+        } else {
+            Vec::new()
+        };
+        tx.commit()?;
+        Ok(Snapshot {
+            folder: row,
+            rows,
+            expunged,
+        })
+    }
+
+    /// QRESYNC: UIDs expunged from a folder above `modseq` (ascending).
+    pub fn expunged_since(&self, folder: &str, modseq: u64) -> Result<Vec<u32>> {
+        Ok(expunged_since(&self.conn, folder, modseq)?)
+    }
+
+    /// Gives `items` the folder's next UIDs and MODSEQs, in one locked step. `put(i)` moves
+    /// item i's file into place; it runs inside the transaction, before the item's row is
+    /// written, so a concurrent scan never sees the file without its row. Returns the
+    /// folder's UIDVALIDITY and the UIDs given. Nothing is committed if `put` fails.
+    pub fn place<E: From<IndexError>>(
+        &mut self,
+        folder: &str,
+        items: &[&NewMessage],
+        mut put: impl FnMut(usize) -> Result<(), E>,
+    ) -> Result<(u32, Vec<u32>), E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(IndexError::from)?;
+        let (uidvalidity, uids) = (|| {
+            let row = folder_row(&tx, folder).map_err(IndexError::from)?;
+            let (mut uid, mut modseq) = (row.uidnext, row.highestmodseq);
+            let mut uids = Vec::with_capacity(items.len());
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new, keywords) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
+                )
+                .map_err(IndexError::from)?;
+            for (i, p) in items.iter().enumerate() {
+                put(i)?;
+                modseq += 1;
+                ins.execute(params![
+                    folder,
+                    uid,
+                    p.unique,
+                    p.letters,
+                    modseq as i64,
+                    p.size as i64,
+                    p.internal_date,
+                    p.keywords
+                ])
+                .map_err(IndexError::from)?;
+                uids.push(uid);
+                uid = uid.saturating_add(1);
+            }
+            tx.execute(
+                "UPDATE folders SET uidnext = ?2, highestmodseq = ?3 WHERE name = ?1",
+                params![folder, uid, modseq as i64],
+            )
+            .map_err(IndexError::from)?;
+            Ok::<_, E>((row.uidvalidity, uids))
+        })()?;
+        tx.commit().map_err(IndexError::from)?;
+        Ok((uidvalidity, uids))
+    }
+
+    /// Expunges messages of a folder in one locked step. For each UID still indexed,
+    /// `remove(i, letters)` (i: its position in `uids`, letters: its current Maildir info
+    /// letters) decides and removes the file, returning whether it did; each removed message
+    /// gets an `expunged` row with a new MODSEQ. Returns the positions removed.
+    pub fn expunge<E: From<IndexError>>(
+        &mut self,
+        folder: &str,
+        uids: &[u32],
+        mut remove: impl FnMut(usize, &str) -> Result<bool, E>,
+    ) -> Result<Vec<usize>, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(IndexError::from)?;
+        let removed = (|| {
+            let row = folder_row(&tx, folder).map_err(IndexError::from)?;
+            let mut modseq = row.highestmodseq;
+            let mut removed = Vec::new();
+            let db = |e: rusqlite::Error| E::from(IndexError::from(e));
+            let mut get = tx
+                .prepare_cached("SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2")
+                .map_err(db)?;
+            let mut del = tx
+                .prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")
+                .map_err(db)?;
+            let mut gone = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(db)?;
+            for (i, &uid) in uids.iter().enumerate() {
+                let Some(letters) = get
+                    .query_row(params![folder, uid], |r| r.get::<_, String>(0))
+                    .optional()
+                    .map_err(db)?
+                else {
+                    continue;
+                };
+                if !remove(i, &letters)? {
+                    continue;
+                }
+                modseq += 1;
+                del.execute(params![folder, uid]).map_err(db)?;
+                gone.execute(params![folder, uid, modseq as i64])
+                    .map_err(db)?;
+                removed.push(i);
+            }
+            tx.execute(
+                "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
+                params![folder, modseq as i64],
+            )
+            .map_err(db)?;
+            Ok::<_, E>(removed)
+        })()?;
+        tx.commit().map_err(IndexError::from)?;
+        Ok(removed)
+    }
+}
