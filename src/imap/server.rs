@@ -337,8 +337,9 @@ fn login(
             );
         }
     };
-    match crate::auth::authenticate(&db, user, password) {
-        Ok(Some(u)) => {
+    use crate::auth::LoginOutcome;
+    match crate::auth::login(&db, ip, user, password, "IMAP") {
+        LoginOutcome::Ok(u) => {
             let address = u.address.to_string();
             let slot = if had_slot {
                 None
@@ -355,13 +356,9 @@ fn login(
             };
             (r, slot)
         }
-        Ok(None) => {
-            tracing::info!(%ip, user, "IMAP login failed");
-            if let Err(e) = db.record_auth_failure(&ip.to_string()) {
-                tracing::warn!("cannot record the failed login: {e}");
-            }
-            (LoginResult::Rejected, None)
-        }
-        Err(e) => (LoginResult::TempFail(format!("database error: {e}")), None),
+        // A ban is answered like a wrong password: IMAP has no code for it, and the
+        // connection closes after MAX_FAILED_LOGINS anyway.
+        LoginOutcome::Failed | LoginOutcome::Banned => (LoginResult::Rejected, None),
+        LoginOutcome::TempFail(why) => (LoginResult::TempFail(why), None),
     }
 }

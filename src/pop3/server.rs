@@ -178,8 +178,9 @@ fn login(pool: &Arc<DbPool>, user: &str, password: &str, ip: IpAddr) -> LoginRes
         Ok(db) => db,
         Err(e) => return LoginResult::TempFail(format!("database unavailable: {e}")),
     };
-    match crate::auth::authenticate(&db, user, password) {
-        Ok(Some(u)) => match MaildirDrop::open(&pool.data_dir().maildir(&u.address)) {
+    use crate::auth::LoginOutcome;
+    match crate::auth::login(&db, ip, user, password, "POP3") {
+        LoginOutcome::Ok(u) => match MaildirDrop::open(&pool.data_dir().maildir(&u.address)) {
             Ok(d) => LoginResult::Ok(Box::new(d)),
             Err(e) => {
                 if !matches!(e, super::Pop3Error::InUse) {
@@ -188,13 +189,8 @@ fn login(pool: &Arc<DbPool>, user: &str, password: &str, ip: IpAddr) -> LoginRes
                 e.into()
             }
         },
-        Ok(None) => {
-            tracing::info!(%ip, user, "POP3 login failed");
-            if let Err(e) = db.record_auth_failure(&ip.to_string()) {
-                tracing::warn!("cannot record the failed login: {e}");
-            }
-            LoginResult::Rejected
-        }
-        Err(e) => LoginResult::TempFail(format!("database error: {e}")),
+        // A ban is answered like a wrong password (RFC 2449 has no code for it).
+        LoginOutcome::Failed | LoginOutcome::Banned => LoginResult::Rejected,
+        LoginOutcome::TempFail(why) => LoginResult::TempFail(why),
     }
 }

@@ -4,8 +4,6 @@
 //! when the driver must act: verify a login, start TLS, or close. It never touches a socket,
 //! a file or the database: storage is behind [`Maildrop`], handed over after a login.
 
-use base64::Engine;
-
 use super::Pop3Error;
 use super::maildrop::{Maildrop, MessageInfo};
 use super::wire;
@@ -403,45 +401,30 @@ impl Session {
         Action::NeedInput
     }
 
-    /// RFC 5034: base64 of `authzid NUL authcid NUL passwd`; `*` cancels, `=` is empty.
+    /// RFC 5034: one PLAIN response, decoded by [`crate::auth::sasl`]; the replies are POP3's.
     fn auth_plain_response(&mut self, line: &[u8], out: &mut Vec<u8>) -> Action {
+        use crate::auth::sasl::SaslError;
         self.state = State::Authorization { user: None };
-        if line == b"*" {
-            self.errors += 1;
-            err(out, "authentication canceled");
-            return Action::NeedInput;
-        }
-        let decoded = if line == b"=" {
-            Ok(Vec::new())
-        } else {
-            base64::engine::general_purpose::STANDARD.decode(line)
-        };
-        let fields: Option<Vec<String>> = decoded.ok().and_then(|d| {
-            let parts: Vec<&[u8]> = d.split(|&b| b == 0).collect();
-            (parts.len() == 3)
-                .then(|| {
-                    parts
-                        .iter()
-                        .map(|p| String::from_utf8(p.to_vec()).ok())
-                        .collect()
-                })
-                .flatten()
-        });
-        match fields.as_deref() {
-            Some([authz, user, password]) if authz.is_empty() || authz == user => {
+        match crate::auth::sasl::plain(line) {
+            Ok(c) => {
                 self.state = State::WaitLogin;
                 Action::Authenticate {
-                    user: user.clone(),
-                    password: password.clone(),
+                    user: c.authcid,
+                    password: c.password,
                 }
             }
-            Some(_) => {
+            Err(SaslError::Cancelled) => {
+                self.errors += 1;
+                err(out, "authentication canceled");
+                Action::NeedInput
+            }
+            Err(SaslError::AuthzidNotPermitted) => {
                 self.errors += 1;
                 self.auth_failures += 1;
                 err(out, "[AUTH] acting as another user is not supported");
                 Action::NeedInput
             }
-            None => {
+            Err(_) => {
                 self.errors += 1;
                 err(out, "malformed AUTH PLAIN response");
                 Action::NeedInput

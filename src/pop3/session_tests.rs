@@ -1,5 +1,6 @@
 //! Unit tests of the session with an in-memory maildrop.
 
+use base64::Engine;
 use std::sync::{Arc, Mutex};
 
 use super::*;

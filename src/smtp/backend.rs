@@ -198,30 +198,6 @@ pub fn remove_orphans(
     Ok(removed)
 }
 
-/// Password hashes (argon2id, ~19 MiB each) are verified at most this many at a time, so a
-/// burst of logins cannot exhaust memory or starve the other work.
-fn hash_slot() -> HashSlot {
-    static GATE: (std::sync::Mutex<usize>, std::sync::Condvar) =
-        (std::sync::Mutex::new(0), std::sync::Condvar::new());
-    let max = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut busy = GATE.0.lock().unwrap_or_else(|p| p.into_inner());
-    while *busy >= max {
-        busy = GATE.1.wait(busy).unwrap_or_else(|p| p.into_inner());
-    }
-    *busy += 1;
-    HashSlot(&GATE)
-}
-
-struct HashSlot(&'static (std::sync::Mutex<usize>, std::sync::Condvar));
-
-impl Drop for HashSlot {
-    fn drop(&mut self) {
-        let mut busy = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
-        *busy = busy.saturating_sub(1);
-        self.0.1.notify_one();
-    }
-}
-
 /// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
@@ -309,31 +285,20 @@ impl Policy for SqlPolicy {
     }
 
     fn authenticate(&mut self, ip: IpAddr, user: &str, password: &str) -> AuthVerdict {
-        let run = || -> Result<AuthVerdict, CoreError> {
-            let db = self.backend.pool.get()?;
-            let ip_s = ip.to_string();
-            if db.ban_until(&ip_s)?.is_some() {
-                return Ok(AuthVerdict::Banned);
+        use crate::auth::LoginOutcome;
+        let db = match self.backend.pool.get() {
+            Ok(db) => db,
+            Err(e) => {
+                tracing::warn!("login check failed: {e}");
+                return AuthVerdict::TempFail;
             }
-            let verified = {
-                let _slot = hash_slot();
-                crate::auth::authenticate(&db, user, password)?
-            };
-            if let Some(u) = verified {
-                tracing::info!(%ip, user = %u.address, "login");
-                return Ok(AuthVerdict::Ok(u.address));
-            }
-            tracing::warn!(%ip, user = %user.escape_debug(), "failed login");
-            if db.record_auth_failure(&ip_s)? {
-                tracing::warn!(%ip, "banned after repeated failed logins");
-                return Ok(AuthVerdict::Banned);
-            }
-            Ok(AuthVerdict::Failed)
         };
-        run().unwrap_or_else(|e| {
-            tracing::warn!("login check failed: {e}");
-            AuthVerdict::TempFail
-        })
+        match crate::auth::login(&db, ip, user, password, "SMTP") {
+            LoginOutcome::Ok(u) => AuthVerdict::Ok(u.address),
+            LoginOutcome::Failed => AuthVerdict::Failed,
+            LoginOutcome::Banned => AuthVerdict::Banned,
+            LoginOutcome::TempFail(_) => AuthVerdict::TempFail,
+        }
     }
 
     fn may_send_as(&mut self, user: &Address, from: &Address) -> bool {
@@ -490,28 +455,6 @@ mod tests {
         }
         let ids = pool.get().unwrap().queue_ids().unwrap();
         assert_eq!(ids.len(), 4);
-    }
-
-    #[test]
-    fn hash_slots_bound_concurrent_verifications() {
-        let max = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let now = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let threads: Vec<_> = (0..max * 3)
-            .map(|_| {
-                let (peak, now) = (peak.clone(), now.clone());
-                std::thread::spawn(move || {
-                    let _s = hash_slot();
-                    let n = now.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                    peak.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                    now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-                })
-            })
-            .collect();
-        threads.into_iter().for_each(|t| t.join().unwrap());
-        let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
-        assert!(peak >= 1 && peak <= max, "peak {peak} > {max}");
     }
 
     #[test]

@@ -1,27 +1,24 @@
 //! AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, with initial response.
 //!
 //! Offered on submission only, and only over TLS unless `auth.plaintext` allows this client.
-//! PLAIN with an authorization identity other than the user is refused: mailctl has no
-//! proxy-authorisation, and accepting one would let a user act as another.
+//! Responses are decoded by [`crate::auth::sasl`], with its one authorization-identity rule
+//! (PLAIN naming another user is refused: mailctl has no proxy authorisation); this file
+//! keeps the SMTP side: when AUTH is allowed, and the reply codes.
 //!
 //! AUTH needs an EHLO on the current channel: after STARTTLS the client must say EHLO again
 //! (RFC 3207 §4.2), else `503 5.5.1`. Failed attempts are answered after
 //! [`crate::auth::failed_login_delay`]; the [`crate::auth::MAX_FAILED_LOGINS`]th gets `421`
 //! and the connection is closed, as IMAP and POP3 do.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
 
 use super::policy::{AuthVerdict, Policy};
 use super::reply;
 use super::session::{Event, Flow, Session, State};
+use crate::auth::sasl::{Exchange, Mechanism, SaslError, Step};
 
-pub(super) enum SaslStep {
-    Plain,
-    LoginUser,
-    LoginPass(String),
-}
+/// The SASL exchange an AUTH command started, waiting for the client's next line.
+pub(super) type SaslStep = Exchange;
 
 impl<P: Policy> Session<P> {
     pub(super) fn auth(&mut self, mechanism: u64, initial: String, out: &mut Vec<u8>) -> Flow {
@@ -55,29 +52,9 @@ impl<P: Policy> Session<P> {
             reply::push(out, 530, "5.7.0", "Must issue a STARTTLS command first");
             return Flow::Continue;
         }
-        // "=" is an empty initial response (RFC 4954 §4).
-        let initial = if initial == "=" {
-            Some(String::new())
-        } else {
-            Some(initial).filter(|s| !s.is_empty())
-        };
-        match mechanism {
-            AUTH_PLAIN => match initial {
-                Some(ir) => self.sasl_line(SaslStep::Plain, ir.as_bytes(), out),
-                None => {
-                    reply::push(out, 334, "", "");
-                    self.state = State::Sasl(SaslStep::Plain);
-                    Flow::Continue
-                }
-            },
-            AUTH_LOGIN => match initial {
-                Some(ir) => self.sasl_line(SaslStep::LoginUser, ir.as_bytes(), out),
-                None => {
-                    reply::push(out, 334, "", "VXNlcm5hbWU6");
-                    self.state = State::Sasl(SaslStep::LoginUser);
-                    Flow::Continue
-                }
-            },
+        let mechanism = match mechanism {
+            AUTH_PLAIN => Mechanism::Plain,
+            AUTH_LOGIN => Mechanism::Login,
             _ => {
                 reply::push(
                     out,
@@ -85,55 +62,55 @@ impl<P: Policy> Session<P> {
                     "5.5.4",
                     "Unrecognized authentication type; use PLAIN or LOGIN",
                 );
-                Flow::Continue
+                return Flow::Continue;
             }
-        }
+        };
+        // An empty argument is no initial response; "=" is an empty one (RFC 4954 §4).
+        let initial = Some(initial.as_bytes()).filter(|s| !s.is_empty());
+        let (exchange, step) = Exchange::start(mechanism, initial);
+        self.sasl_step(exchange, step, out)
     }
 
-    pub(super) fn sasl_line(&mut self, step: SaslStep, line: &[u8], out: &mut Vec<u8>) -> Flow {
+    pub(super) fn sasl_line(
+        &mut self,
+        mut exchange: SaslStep,
+        line: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Flow {
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if text == b"*" {
-            reply::push(out, 501, "5.0.0", "Authentication canceled");
-            return Flow::Continue;
-        }
-        let Ok(decoded) = STANDARD.decode(text) else {
-            reply::push(out, 501, "5.5.2", "Invalid base64 in SASL response");
-            return self.error(out);
-        };
-        let Ok(decoded) = String::from_utf8(decoded) else {
-            reply::push(out, 501, "5.5.2", "SASL response is not UTF-8");
-            return self.error(out);
-        };
-        match step {
-            SaslStep::LoginUser => {
-                reply::push(out, 334, "", "UGFzc3dvcmQ6");
-                self.state = State::Sasl(SaslStep::LoginPass(decoded));
-                Flow::Continue
+        let step = exchange.respond(text);
+        self.sasl_step(exchange, step, out)
+    }
+
+    fn sasl_step(&mut self, exchange: Exchange, step: Step, out: &mut Vec<u8>) -> Flow {
+        let err = match step {
+            Step::Challenge(c) => {
+                reply::push(out, 334, "", c);
+                self.state = State::Sasl(exchange);
+                return Flow::Continue;
             }
-            SaslStep::LoginPass(user) => self.check_login(&user, &decoded, out),
-            SaslStep::Plain => {
-                let mut parts = decoded.splitn(3, '\0');
-                let (Some(authz), Some(user), Some(pass)) =
-                    (parts.next(), parts.next(), parts.next())
-                else {
-                    reply::push(
-                        out,
-                        501,
-                        "5.5.2",
-                        "PLAIN response must be authzid NUL user NUL password",
-                    );
-                    return self.error(out);
-                };
-                if !authz.is_empty() && !authz.eq_ignore_ascii_case(user) {
-                    return self.auth_failed(
-                        "Authorization identity differs from the user; not permitted",
-                        out,
-                    );
-                }
-                self.check_login(user, pass, out)
+            Step::Done(c) => return self.check_login(&c.authcid, &c.password, out),
+            Step::Failed(e) => e,
+        };
+        let why = match err {
+            SaslError::Cancelled => {
+                reply::push(out, 501, "5.0.0", "Authentication canceled");
+                return Flow::Continue;
             }
-        }
+            SaslError::AuthzidNotPermitted => {
+                return self.auth_failed(
+                    "Authorization identity differs from the user; not permitted",
+                    out,
+                );
+            }
+            SaslError::Base64 => "Invalid base64 in SASL response",
+            SaslError::Utf8 => "SASL response is not UTF-8",
+            SaslError::Malformed => "PLAIN response must be authzid NUL user NUL password",
+            SaslError::TooLong => "SASL response too long",
+        };
+        reply::push(out, 501, "5.5.2", why);
+        self.error(out)
     }
 
     fn check_login(&mut self, user: &str, pass: &str, out: &mut Vec<u8>) -> Flow {

@@ -1,9 +1,8 @@
 //! CAPABILITY, NOOP, LOGOUT, ID, STARTTLS, LOGIN, AUTHENTICATE PLAIN (with SASL-IR) and
 //! ENABLE. Passwords never go over a plaintext connection unless the listener allows it
-//! (`LOGINDISABLED`, `[PRIVACYREQUIRED]`); verifying them is the driver's job, since it is
-//! blocking work with the database.
-
-use base64::Engine;
+//! (`LOGINDISABLED`, `[PRIVACYREQUIRED]`); SASL responses are decoded by
+//! [`crate::auth::sasl`] and verifying them is the driver's job (through
+//! [`crate::auth::login`]), since it is blocking work with the database.
 
 use crate::imap::session::{Action, LoginResult, MAX_AUTH_FAILURES, Pending, Session, State};
 
@@ -126,55 +125,35 @@ pub(crate) fn sasl_response(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Option<Action> {
-    if line == b"*" {
-        Session::tagged(out, tag, "BAD AUTHENTICATE cancelled");
-        return None;
-    }
     plain(s, tag, line, out)
 }
 
-/// RFC 4616: `[authzid] NUL authcid NUL passwd`, base64; `=` is an empty response.
+/// One PLAIN response, decoded by [`crate::auth::sasl`]; the replies are IMAP's.
 fn plain(s: &mut Session, tag: &str, b64: &[u8], out: &mut Vec<u8>) -> Option<Action> {
-    let raw = if b64 == b"=" {
-        Vec::new()
-    } else {
-        match base64::engine::general_purpose::STANDARD.decode(b64) {
-            Ok(r) => r,
-            Err(_) => {
-                Session::tagged(out, tag, "BAD AUTHENTICATE: response is not base64");
-                return None;
-            }
+    use crate::auth::sasl::SaslError;
+    let creds = match crate::auth::sasl::plain(b64) {
+        Ok(c) => c,
+        Err(e) => {
+            let reply = match e {
+                SaslError::Cancelled => "BAD AUTHENTICATE cancelled",
+                SaslError::Base64 => "BAD AUTHENTICATE: response is not base64",
+                SaslError::TooLong => "BAD AUTHENTICATE: response too long",
+                SaslError::Malformed => {
+                    "BAD AUTHENTICATE PLAIN: expected authzid NUL authcid NUL password"
+                }
+                SaslError::Utf8 => "BAD AUTHENTICATE PLAIN: not UTF-8",
+                SaslError::AuthzidNotPermitted => {
+                    "NO [AUTHORIZATIONFAILED] logging in as another user is not allowed"
+                }
+            };
+            Session::tagged(out, tag, reply);
+            return None;
         }
     };
-    let parts: Vec<&[u8]> = raw.split(|&b| b == 0).collect();
-    let [authz, authc, pass] = parts.as_slice() else {
-        Session::tagged(
-            out,
-            tag,
-            "BAD AUTHENTICATE PLAIN: expected authzid NUL authcid NUL password",
-        );
-        return None;
-    };
-    let (Ok(authz), Ok(authc), Ok(pass)) = (
-        std::str::from_utf8(authz),
-        std::str::from_utf8(authc),
-        std::str::from_utf8(pass),
-    ) else {
-        Session::tagged(out, tag, "BAD AUTHENTICATE PLAIN: not UTF-8");
-        return None;
-    };
-    if !authz.is_empty() && !authz.eq_ignore_ascii_case(authc) {
-        Session::tagged(
-            out,
-            tag,
-            "NO [AUTHORIZATIONFAILED] logging in as another user is not allowed",
-        );
-        return None;
-    }
     s.pending = Pending::Login { tag: tag.into() };
     Some(Action::Authenticate {
-        user: authc.to_string(),
-        password: pass.to_string(),
+        user: creds.authcid,
+        password: creds.password,
     })
 }
 
