@@ -7,6 +7,7 @@
 
 pub mod conn;
 pub mod dbpool;
+pub mod driver;
 pub mod limits;
 pub mod listen;
 pub mod live;

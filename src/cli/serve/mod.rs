@@ -28,13 +28,13 @@ use crate::core::{Address, DataDir, Db, Domain};
 use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
-use crate::net::live::{ConnPolicy, Live};
-use crate::net::shutdown::{self, Shutdown};
+use crate::net::shutdown;
 use crate::net::tls::{self, TlsStore};
 use crate::smtp::backend::{self, Backend};
 use crate::smtp::delivery::Deliverer;
 use crate::smtp::outbound::{Config as OutboundConfig, Outbound};
-use crate::smtp::session::Service;
+use crate::smtp::server::{SmtpListener, Timeouts};
+use crate::smtp::session::{Service, SessionConfig};
 
 /// Service names and the listeners each owns.
 const SERVICES: &[(&str, &[&str])] = &[
@@ -43,9 +43,6 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("pop3", &["pop3", "pop3s"]),
     ("autoconfig", &["autoconfig"]),
 ];
-
-/// How long shutdown waits for transactions in flight before exiting anyway.
-const DRAIN: Duration = Duration::from_secs(30);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -446,6 +443,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         let live = live.clone();
         Arc::new(move || live.get().session.max_message_size)
     };
+    let smtp_settings: Arc<dyn Fn() -> (SessionConfig, Timeouts) + Send + Sync> = {
+        let live = live.clone();
+        Arc::new(move || {
+            let t = live.get();
+            (t.session.clone(), t.timeouts)
+        })
+    };
+    let smtp_handshake_timeout = live.get().timeouts.command;
     let policy = crate::net::live::Live::new(policy);
 
     rt.block_on(async move {
@@ -480,8 +485,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             policy: policy.clone(),
             login_timeout: if name.starts_with("imap") {
                 imap_login_timeout
-            } else {
+            } else if name.starts_with("pop3") {
                 pop3_login_timeout
+            } else {
+                smtp_handshake_timeout
             },
         };
         let imap_hub = crate::imap::watch::Hub::new();
@@ -514,15 +521,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
                 ));
                 continue;
             }
-            let acc = Acceptor {
-                service: service_of(&name),
-                live: live.clone(),
-                policy: policy.clone(),
-                backend: backend.clone(),
-                tls: tls_store.clone(),
-                limiter: limiters[&name].clone(),
-            };
-            tasks.spawn(acc.run(listener, shutdown.clone()));
+            let smtp = SmtpListener::new(
+                access(&name, name == "submissions"),
+                service_of(&name),
+                smtp_settings.clone(),
+                backend.clone(),
+            );
+            tasks.spawn(Arc::new(smtp).run(listener, shutdown.clone()));
         }
         // Listeners are bound, privileges dropped, signal handlers in place: ready.
         crate::net::notify::notify("READY=1");
@@ -532,86 +537,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     crate::core::runtime::remove(&runtime_dir, std::process::id());
     tracing::info!("stopped");
     Ok(())
-}
-
-struct Acceptor {
-    service: Service,
-    /// Limits and timeouts, swapped on SIGHUP; each connection takes one snapshot.
-    live: Arc<Live<tunables::Tunables>>,
-    policy: Arc<Live<ConnPolicy>>,
-    backend: Arc<Backend>,
-    tls: Arc<TlsStore>,
-    limiter: Arc<ConnLimiter>,
-}
-
-impl Acceptor {
-    async fn run(self, listener: tokio::net::TcpListener, mut shutdown: Shutdown) {
-        let mut conns = tokio::task::JoinSet::new();
-        loop {
-            let accepted = tokio::select! {
-                r = listener.accept() => r,
-                _ = shutdown.wait() => break,
-            };
-            let (tcp, peer) = match accepted {
-                Ok(x) => x,
-                Err(e) => {
-                    tracing::warn!("accept: {e}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
-            while conns.try_join_next().is_some() {}
-            let ip = peer.ip();
-            let snapshot = self.live.get();
-            let host = snapshot.session.hostname.clone();
-            let permit = match self.limiter.try_acquire(ip) {
-                Ok(p) => p,
-                Err(why) => {
-                    tracing::warn!(%peer, ?why, "connection refused: limit reached");
-                    conns.spawn(refuse(
-                        tcp,
-                        format!("421 4.7.0 {host} Too many connections; try again later\r\n"),
-                    ));
-                    continue;
-                }
-            };
-            let policy = self.policy.get();
-            let mut cfg = snapshot.session.clone();
-            cfg.service = self.service;
-            cfg.remote_ip = ip;
-            cfg.trusted_network = policy.trusted(ip);
-            cfg.plaintext_auth = policy.plaintext_loopback && ip.is_loopback();
-            let (backend, tls, sd) = (self.backend.clone(), self.tls.clone(), shutdown.clone());
-            let timeouts = snapshot.timeouts;
-            conns.spawn(async move {
-                let _permit = permit;
-                let pool = backend.pool.clone();
-                let ip_s = ip.to_string();
-                let banned = tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip_s)))
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .flatten()
-                    .is_some();
-                if banned {
-                    refuse(tcp, format!("421 4.7.0 {host} Too many failed logins from your address; try again later\r\n")).await;
-                    return;
-                }
-                crate::smtp::conn::serve_connection(tcp, peer, cfg, backend, tls, sd, timeouts).await;
-            });
-        }
-        // Stop taking connections at once (the kernel would queue them otherwise), then let
-        // sessions finish their transactions, for a bounded time.
-        drop(listener);
-        let _ =
-            tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
-    }
-}
-
-async fn refuse(mut tcp: tokio::net::TcpStream, line: String) {
-    use tokio::io::AsyncWriteExt;
-    let _ = tcp.write_all(line.as_bytes()).await;
-    let _ = tcp.shutdown().await;
 }
 
 fn print_dev_banner(
