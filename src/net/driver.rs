@@ -189,7 +189,7 @@ pub async fn drive<P: Protocol, T: Transport>(
     stream.io().write_all(&out).await?;
     let mut buf = vec![0u8; P::READ_BUF];
     let mut idle: Option<Wakeup> = None;
-    'conn: loop {
+    loop {
         let input = match read(
             &mut stream,
             &mut s,
@@ -203,57 +203,24 @@ pub async fn drive<P: Protocol, T: Transport>(
             Got::Input(i) => i,
             Got::Eof | Got::Closed => break,
         };
-        let mut input = Some(input);
-        loop {
-            let action = s
-                .blocking(&mut out, move |p, out| {
-                    if let Some(i) = input {
-                        p.receive(i);
-                    }
-                    p.poll(out)
-                })
-                .await?;
-            input = None;
-            if !out.is_empty() {
-                stream.io().write_all(&out).await?;
-            }
-            match action {
-                Action::NeedInput => {
-                    idle = None;
-                    break;
-                }
-                Action::Flush => {}
-                Action::Close => break 'conn,
-                Action::Idle(w) => {
-                    // The same folder again keeps its receiver, so a change seen while
-                    // out of IDLE still wakes.
-                    if idle.as_ref().is_none_or(|i| !i.rx.same_channel(&w.rx)) {
-                        idle = Some(w);
-                    }
-                    break;
-                }
-                Action::Pause(d) => {
-                    let stopping = shutdown.is_triggered();
-                    tokio::select! {
-                        _ = tokio::time::sleep(d) => {}
-                        _ = shutdown.wait(), if !stopping => {
-                            out.clear();
-                            if s.get()?.shutdown(&mut out) {
-                                stream.io().write_all(&out).await?;
-                                break 'conn;
-                            }
-                            tokio::time::sleep(d).await;
-                        }
-                    }
-                }
-                Action::StartTls => {
-                    let Some(cfg) = tls.clone() else { break 'conn };
-                    let until = s.get()?.tls_deadline();
-                    stream = stream.start_tls(cfg, until).await?;
-                    if let Some(info) = stream.tls_info() {
-                        s.get()?.tls_started(&info);
-                    }
-                    break;
+        match step(
+            &mut stream,
+            &mut s,
+            input,
+            &mut out,
+            &mut idle,
+            &mut shutdown,
+        )
+        .await?
+        {
+            Next::Read => {}
+            Next::Close => break,
+            Next::StartTls => {
+                let Some(cfg) = tls.clone() else { break };
+                let until = s.get()?.tls_deadline();
+                stream = stream.start_tls(cfg, until).await?;
+                if let Some(info) = stream.tls_info() {
+                    s.get()?.tls_started(&info);
                 }
             }
         }
@@ -266,6 +233,71 @@ pub async fn drive<P: Protocol, T: Transport>(
         tokio::task::spawn_blocking(move || drop(p));
     }
     Ok(())
+}
+
+/// What the driver does once a step is written out.
+enum Next {
+    Read,
+    StartTls,
+    Close,
+}
+
+/// Hands `input` to the session and polls it (on a blocking thread) until it needs the
+/// network again, writing its output as it comes.
+async fn step<P: Protocol, T: Transport>(
+    stream: &mut T,
+    s: &mut Slot<P>,
+    input: Vec<u8>,
+    out: &mut Vec<u8>,
+    idle: &mut Option<Wakeup>,
+    shutdown: &mut Shutdown,
+) -> std::io::Result<Next> {
+    let mut input = Some(input);
+    loop {
+        let i = input.take();
+        let action = s
+            .blocking(out, move |p, out| {
+                if let Some(i) = i {
+                    p.receive(i);
+                }
+                p.poll(out)
+            })
+            .await?;
+        if !out.is_empty() {
+            stream.io().write_all(out).await?;
+        }
+        match action {
+            Action::NeedInput => {
+                *idle = None;
+                return Ok(Next::Read);
+            }
+            Action::Flush => {}
+            Action::Close => return Ok(Next::Close),
+            Action::StartTls => return Ok(Next::StartTls),
+            Action::Idle(w) => {
+                // The same folder again keeps its receiver, so a change seen while
+                // out of IDLE still wakes.
+                if idle.as_ref().is_none_or(|i| !i.rx.same_channel(&w.rx)) {
+                    *idle = Some(w);
+                }
+                return Ok(Next::Read);
+            }
+            Action::Pause(d) => {
+                let (until, stopping) = (Instant::now() + d, shutdown.is_triggered());
+                tokio::select! {
+                    _ = tokio::time::sleep_until(until) => {}
+                    _ = shutdown.wait(), if !stopping => {
+                        out.clear();
+                        if s.get()?.shutdown(out) {
+                            stream.io().write_all(out).await?;
+                            return Ok(Next::Close);
+                        }
+                        tokio::time::sleep_until(until).await;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Waits for input until the session's deadline, answering shutdown and idle wakeups.
