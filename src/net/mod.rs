@@ -1,6 +1,7 @@
-//! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop and streams, listeners,
-//! TLS (rustls with the ring provider, reloadable), connection limits, graceful shutdown,
-//! privilege dropping, and a small SQLite connection pool for blocking work.
+//! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop, admission and
+//! streams (`conn`), the one connection driver that runs any protocol session (`driver`),
+//! listeners, TLS (rustls with the ring provider, reloadable), connection limits, graceful
+//! shutdown, privilege dropping, and a small SQLite connection pool for blocking work.
 //!
 //! Nothing here knows a mail protocol; auth-failure bans are stored by
 //! [`crate::core::bans`] and enforced by each protocol at connect and at login.
