@@ -172,69 +172,6 @@ enum Got {
     Closed,
 }
 
-/// Runs one session to its end. `tls` is the certificate for a later STARTTLS (`None`: not
-/// offered). I/O errors end the connection and are returned for the caller to log.
-pub async fn drive<P: Protocol, T: Transport>(
-    mut stream: T,
-    session: P,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    mut shutdown: Shutdown,
-) -> std::io::Result<()> {
-    let mut s = Slot(Some(session));
-    if let Some(info) = stream.tls_info() {
-        s.get()?.tls_started(&info);
-    }
-    let mut out = Vec::with_capacity(1024);
-    s.get()?.greeting(&mut out);
-    stream.io().write_all(&out).await?;
-    let mut buf = vec![0u8; P::READ_BUF];
-    let mut idle: Option<Wakeup> = None;
-    loop {
-        let input = match read(
-            &mut stream,
-            &mut s,
-            &mut buf,
-            &mut out,
-            &mut idle,
-            &mut shutdown,
-        )
-        .await?
-        {
-            Got::Input(i) => i,
-            Got::Eof | Got::Closed => break,
-        };
-        match step(
-            &mut stream,
-            &mut s,
-            input,
-            &mut out,
-            &mut idle,
-            &mut shutdown,
-        )
-        .await?
-        {
-            Next::Read => {}
-            Next::Close => break,
-            Next::StartTls => {
-                let Some(cfg) = tls.clone() else { break };
-                let until = s.get()?.tls_deadline();
-                stream = stream.start_tls(cfg, until).await?;
-                if let Some(info) = stream.tls_info() {
-                    s.get()?.tls_started(&info);
-                }
-            }
-        }
-    }
-    let _ = stream.io().shutdown().await;
-    drop(idle);
-    if let Some(p) = s.0.take()
-        && p.drop_blocks()
-    {
-        tokio::task::spawn_blocking(move || drop(p));
-    }
-    Ok(())
-}
-
 /// What the driver does once a step is written out.
 enum Next {
     Read,
@@ -242,113 +179,194 @@ enum Next {
     Close,
 }
 
-/// Hands `input` to the session and polls it (on a blocking thread) until it needs the
-/// network again, writing its output as it comes.
-async fn step<P: Protocol, T: Transport>(
-    stream: &mut T,
-    s: &mut Slot<P>,
-    input: Vec<u8>,
-    out: &mut Vec<u8>,
-    idle: &mut Option<Wakeup>,
-    shutdown: &mut Shutdown,
-) -> std::io::Result<Next> {
-    let mut input = Some(input);
-    loop {
-        let i = input.take();
-        let action = s
-            .blocking(out, move |p, out| {
-                if let Some(i) = i {
-                    p.receive(i);
-                }
-                p.poll(out)
-            })
-            .await?;
-        if !out.is_empty() {
-            stream.io().write_all(out).await?;
+/// Runs one session to its end. `tls` is the certificate for a later STARTTLS (`None`: not
+/// offered). I/O errors end the connection and are returned for the caller to log.
+pub async fn drive<P: Protocol, T: Transport>(
+    stream: T,
+    session: P,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shutdown: Shutdown,
+) -> std::io::Result<()> {
+    let mut c = Conn {
+        s: Slot(Some(session)),
+        out: Vec::with_capacity(1024),
+        buf: vec![0u8; P::READ_BUF],
+        idle: None,
+        shutdown,
+    };
+    let r = c.run(stream, tls).await;
+    c.idle = None;
+    if let Some(p) = c.s.0.take()
+        && p.drop_blocks()
+    {
+        tokio::task::spawn_blocking(move || drop(p));
+    }
+    r
+}
+
+/// One connection's state in the driver, besides its stream (which STARTTLS replaces).
+struct Conn<P> {
+    s: Slot<P>,
+    /// Reused for every step's output.
+    out: Vec<u8>,
+    buf: Vec<u8>,
+    /// The signal an idling session waits on.
+    idle: Option<Wakeup>,
+    shutdown: Shutdown,
+}
+
+impl<P: Protocol> Conn<P> {
+    async fn run<T: Transport>(
+        &mut self,
+        mut stream: T,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> std::io::Result<()> {
+        if let Some(info) = stream.tls_info() {
+            self.s.get()?.tls_started(&info);
         }
-        match action {
-            Action::NeedInput => {
-                *idle = None;
-                return Ok(Next::Read);
+        self.s.get()?.greeting(&mut self.out);
+        self.flush(&mut stream).await?;
+        loop {
+            let next = self.until_tls(&mut stream).await;
+            let Ok(Next::StartTls) = next else {
+                let _ = stream.io().shutdown().await;
+                return next.map(drop);
+            };
+            let Some(cfg) = tls.clone() else {
+                let _ = stream.io().shutdown().await;
+                return Ok(());
+            };
+            let until = self.s.get()?.tls_deadline();
+            stream = stream.start_tls(cfg, until).await?;
+            if let Some(info) = stream.tls_info() {
+                self.s.get()?.tls_started(&info);
             }
-            Action::Flush => {}
-            Action::Close => return Ok(Next::Close),
-            Action::StartTls => return Ok(Next::StartTls),
-            Action::Idle(w) => {
-                // The same folder again keeps its receiver, so a change seen while
-                // out of IDLE still wakes.
-                if idle.as_ref().is_none_or(|i| !i.rx.same_channel(&w.rx)) {
-                    *idle = Some(w);
+        }
+    }
+
+    /// Reads and steps until the session closes or asks for TLS.
+    async fn until_tls<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<Next> {
+        loop {
+            let input = match self.read(stream).await? {
+                Got::Input(i) => i,
+                Got::Eof | Got::Closed => return Ok(Next::Close),
+            };
+            match self.step(stream, input).await? {
+                Next::Read => {}
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Writes the output of the last step, if any.
+    async fn flush<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        stream.io().write_all(&self.out).await
+    }
+
+    /// Asks the session whether it may close for shutdown now; if so writes its last words.
+    async fn shutdown_now<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<bool> {
+        self.out.clear();
+        let now = self.s.get()?.shutdown(&mut self.out);
+        if now {
+            self.flush(stream).await?;
+        }
+        Ok(now)
+    }
+
+    /// Hands `input` to the session and polls it (on a blocking thread) until it needs the
+    /// network again, writing its output as it comes.
+    async fn step<T: Transport>(
+        &mut self,
+        stream: &mut T,
+        input: Vec<u8>,
+    ) -> std::io::Result<Next> {
+        let mut input = Some(input);
+        loop {
+            let i = input.take();
+            let action = self
+                .s
+                .blocking(&mut self.out, move |p, out| {
+                    if let Some(i) = i {
+                        p.receive(i);
+                    }
+                    p.poll(out)
+                })
+                .await?;
+            self.flush(stream).await?;
+            match action {
+                Action::NeedInput => {
+                    self.idle = None;
+                    return Ok(Next::Read);
                 }
-                return Ok(Next::Read);
-            }
-            Action::Pause(d) => {
-                let (until, stopping) = (Instant::now() + d, shutdown.is_triggered());
-                tokio::select! {
-                    _ = tokio::time::sleep_until(until) => {}
-                    _ = shutdown.wait(), if !stopping => {
-                        out.clear();
-                        if s.get()?.shutdown(out) {
-                            stream.io().write_all(out).await?;
-                            return Ok(Next::Close);
+                Action::Flush => {}
+                Action::Close => return Ok(Next::Close),
+                Action::StartTls => return Ok(Next::StartTls),
+                Action::Idle(w) => {
+                    // The same folder again keeps its receiver, so a change seen while
+                    // out of IDLE still wakes.
+                    if self.idle.as_ref().is_none_or(|i| !i.rx.same_channel(&w.rx)) {
+                        self.idle = Some(w);
+                    }
+                    return Ok(Next::Read);
+                }
+                Action::Pause(d) => {
+                    let (until, stopping) = (Instant::now() + d, self.shutdown.is_triggered());
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(until) => {}
+                        _ = self.shutdown.wait(), if !stopping => {
+                            if self.shutdown_now(stream).await? {
+                                return Ok(Next::Close);
+                            }
+                            tokio::time::sleep_until(until).await;
                         }
-                        tokio::time::sleep_until(until).await;
                     }
                 }
             }
         }
     }
-}
 
-/// Waits for input until the session's deadline, answering shutdown and idle wakeups.
-async fn read<P: Protocol, T: Transport>(
-    stream: &mut T,
-    s: &mut Slot<P>,
-    buf: &mut [u8],
-    out: &mut Vec<u8>,
-    idle: &mut Option<Wakeup>,
-    shutdown: &mut Shutdown,
-) -> std::io::Result<Got> {
-    // Shutdown already under way: the session says when it may stop.
-    let mut stopping = shutdown.is_triggered();
-    if stopping {
-        out.clear();
-        if s.get()?.shutdown(out) {
-            stream.io().write_all(out).await?;
+    /// Waits for input until the session's deadline, answering shutdown and idle wakeups.
+    async fn read<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<Got> {
+        // Shutdown already under way: the session says when it may stop.
+        let mut stopping = self.shutdown.is_triggered();
+        if stopping && self.shutdown_now(stream).await? {
             return Ok(Got::Closed);
         }
-    }
-    // Idle wakeups do not move the deadline: autologout counts from the last input.
-    let mut deadline = s.get()?.read_deadline();
-    loop {
-        tokio::select! {
-            r = tokio::time::timeout_at(deadline, stream.io().read(buf)) => return match r {
-                Ok(Ok(0)) => Ok(Got::Eof),
-                Ok(Ok(n)) => Ok(Got::Input(buf[..n].to_vec())),
-                Ok(Err(e)) => Err(e),
-                Err(_) => {
-                    out.clear();
-                    s.get()?.timeout(out);
-                    stream.io().write_all(out).await?;
-                    Ok(Got::Closed)
+        // Idle wakeups do not move the deadline: autologout counts from the last input.
+        let mut deadline = self.s.get()?.read_deadline();
+        loop {
+            tokio::select! {
+                r = tokio::time::timeout_at(deadline, stream.io().read(&mut self.buf)) => {
+                    return match r {
+                        Ok(Ok(0)) => Ok(Got::Eof),
+                        Ok(Ok(n)) => Ok(Got::Input(self.buf[..n].to_vec())),
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => {
+                            self.out.clear();
+                            self.s.get()?.timeout(&mut self.out);
+                            self.flush(stream).await?;
+                            Ok(Got::Closed)
+                        }
+                    };
                 }
-            },
-            _ = wait_idle(idle) => {
-                let go_on = s.blocking(out, |p, out| p.idle_wake(out)).await?;
-                stream.io().write_all(out).await?;
-                if !go_on {
-                    return Ok(Got::Closed);
+                _ = wait_idle(&mut self.idle) => {
+                    let go_on = self.s.blocking(&mut self.out, |p, out| p.idle_wake(out)).await?;
+                    self.flush(stream).await?;
+                    if !go_on {
+                        return Ok(Got::Closed);
+                    }
                 }
-            }
-            _ = shutdown.wait(), if !stopping => {
-                out.clear();
-                if s.get()?.shutdown(out) {
-                    stream.io().write_all(out).await?;
-                    return Ok(Got::Closed);
+                _ = self.shutdown.wait(), if !stopping => {
+                    if self.shutdown_now(stream).await? {
+                        return Ok(Got::Closed);
+                    }
+                    // Not yet (a transaction in flight): read on, asked again before each read.
+                    stopping = true;
+                    deadline = self.s.get()?.read_deadline();
                 }
-                // Not yet (a transaction in flight): read on, asked again before each read.
-                stopping = true;
-                deadline = s.get()?.read_deadline();
             }
         }
     }
