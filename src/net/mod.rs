@@ -3,8 +3,9 @@
 //! listeners, TLS (rustls with the ring provider, reloadable), connection limits, graceful
 //! shutdown, privilege dropping, and a small SQLite connection pool for blocking work.
 //!
-//! Nothing here knows a mail protocol; auth-failure bans are stored by
-//! [`crate::core::bans`] and enforced by each protocol at connect and at login.
+//! Nothing here knows a mail protocol (each supplies its own refusal lines and session);
+//! auth-failure bans are stored by [`crate::core::bans`] and enforced at connect by
+//! [`conn::Access`] and at login by each protocol.
 
 pub mod conn;
 pub mod dbpool;
