@@ -1,40 +1,42 @@
 //! Runs IMAP listeners on the shared net layer (`crate::net`: connection limits, TLS store
-//! with SIGHUP reload, graceful shutdown, per-IP bans): accepts, drives each [`Session`]
-//! over TCP or TLS, verifies logins, and wakes IDLE through the [`Hub`].
+//! with SIGHUP reload, graceful shutdown, per-IP bans): admits, runs each [`Session`] under
+//! the one driver (`net::driver`), verifies logins, and wakes IDLE (RFC 2177) through the
+//! [`Hub`].
 //!
-//! The session moves into a blocking task for every batch of input, because storage calls
-//! read files and SQLite; sockets stay on the async side. Autologout (RFC 9051 §5.4): 30
+//! The driver runs the session on a blocking thread for every batch of input, because
+//! storage calls read files and SQLite; sockets stay on the async side. Autologout (RFC 9051 §5.4): 30
 //! minutes idle once logged in; before, `imap.timeout.login` from the moment of connection
 //! (3 minutes by default, as Dovecot's login processes; the RFC's 30-minute minimum is for
 //! authenticated sessions), so dribbling bytes cannot stretch it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 use super::session::{Action, Config, LoginResult, Session};
 use super::watch::{Hub, Subscription};
-use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
+use crate::net::conn::{Access, Refusals, accept_loop};
 use crate::net::dbpool::DbPool;
+use crate::net::driver::{self, Protocol, TlsInfo};
 use crate::net::shutdown::Shutdown;
 
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const REFUSALS: Refusals = Refusals {
-    busy: "* BYE [UNAVAILABLE] too many connections; try again later\r\n",
-    banned: "* BYE [UNAVAILABLE] too many failed logins from your address; try again later\r\n",
+    busy: Cow::Borrowed("* BYE [UNAVAILABLE] too many connections; try again later\r\n"),
+    banned: Cow::Borrowed(
+        "* BYE [UNAVAILABLE] too many failed logins from your address; try again later\r\n",
+    ),
 };
 
 /// IDLE re-checks the folder this often even without a wakeup: a safety net for writers
 /// inotify cannot see (NFS, watch limits).
 const IDLE_RECHECK: Duration = Duration::from_secs(30);
 const DRAIN: Duration = Duration::from_secs(30);
-/// Read buffer per connection: small, because idle connections are the common case.
-const READ_BUF: usize = 4096;
 
 /// Sessions per user, across listeners; a client that opens a connection per folder
 /// (Thunderbird does, 5 by default) must still fit.
@@ -116,207 +118,140 @@ impl ImapListener {
             append_limit: (self.append_limit)(),
             limits: self.limits,
         };
-        let conn = Conn {
+        let conn = ImapConn {
+            session: Session::new(cfg),
             ip: peer.ip(),
-            tls_cfg: a.tls,
+            pool: self.access.pool.clone(),
+            users: self.users.clone(),
+            hub: self.hub.clone(),
+            slot: None,
+            idle: None,
             login_deadline: a.login_deadline,
         };
-        if let Err(e) = self
-            .drive(a.stream, Session::new(cfg), conn, shutdown)
-            .await
-        {
+        if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
             tracing::debug!(%peer, "IMAP connection ended: {e}");
         }
     }
-
-    async fn drive(
-        &self,
-        mut stream: Stream,
-        session: Session,
-        conn: Conn,
-        mut shutdown: Shutdown,
-    ) -> std::io::Result<()> {
-        let ip = conn.ip;
-        stream.io().write_all(&session.greeting()).await?;
-        let mut session = Some(session);
-        let mut slot: Option<UserSlot> = None;
-        let mut idle: Option<Subscription> = None;
-        let mut buf = vec![0u8; READ_BUF];
-        let mut input: Option<Vec<u8>> = None;
-        'conn: loop {
-            // Run the session on what we have (nothing, the first time: it may have
-            // pipelined commands left from the last batch).
-            let s = session
-                .take()
-                .ok_or_else(|| std::io::Error::other("session lost"))?;
-            let (s, out, action, touched) = self.step(s, input.take(), ip, &mut slot).await?;
-            session = Some(s);
-            stream.io().write_all(&out).await?;
-            if let Some(dir) = touched {
-                self.hub.touch(&dir);
-            }
-            match action {
-                Action::Flush => continue,
-                Action::Close => break,
-                Action::Pause(d) => {
-                    tokio::select! {
-                        _ = tokio::time::sleep(d) => continue,
-                        _ = shutdown.wait() => break,
-                    }
-                }
-                // `step` answers every login itself; never seen here.
-                Action::Authenticate { .. } => {}
-                Action::StartTls => {
-                    let (Some(tc), Stream::Plain(tcp)) = (conn.tls_cfg.clone(), stream) else {
-                        return Ok(());
-                    };
-                    let tls = handshake(tcp, tc, Some(conn.login_deadline)).await?;
-                    if let Some(s) = session.as_mut() {
-                        s.tls_started();
-                    }
-                    stream = tls;
-                    continue;
-                }
-                Action::Idle(dir) => {
-                    if idle.as_ref().is_none_or(|sub| sub.dir() != dir) {
-                        // Adding an inotify watch waits on notify's thread: not on a worker.
-                        let hub = self.hub.clone();
-                        let old = idle.take();
-                        let sub = tokio::task::spawn_blocking(move || {
-                            drop(old);
-                            hub.subscribe(&dir)
-                        })
-                        .await
-                        .map_err(std::io::Error::other)?;
-                        idle = Some(sub);
-                    }
-                }
-                Action::NeedInput => {
-                    // The last subscriber's drop removes the watch, which also waits.
-                    if let Some(sub) = idle.take() {
-                        tokio::task::spawn_blocking(move || drop(sub));
-                    }
-                }
-            }
-            let logged_in = slot.is_some() || session.as_ref().is_some_and(|s| s.user().is_some());
-            // Wait for input; an idling session is woken for changes in between without
-            // running anything else, and the autologout clock does not restart on wakeups.
-            let deadline = if logged_in {
-                tokio::time::Instant::now() + AUTH_TIMEOUT
-            } else {
-                conn.login_deadline
-            };
-            loop {
-                tokio::select! {
-                    r = tokio::time::timeout_at(deadline, stream.io().read(&mut buf)) => match r {
-                        Ok(Ok(0)) => break 'conn,
-                        Ok(Ok(n)) => {
-                            input = Some(buf[..n].to_vec());
-                            break;
-                        }
-                        Ok(Err(e)) => return Err(e),
-                        Err(_) => {
-                            let why: &[u8] = if logged_in {
-                                b"* BYE autologout; idle for too long\r\n"
-                            } else {
-                                b"* BYE no login in time\r\n"
-                            };
-                            stream.io().write_all(why).await?;
-                            break 'conn;
-                        }
-                    },
-                    _ = wait_idle(&mut idle) => {}
-                    _ = shutdown.wait() => {
-                        stream.io().write_all(b"* BYE [UNAVAILABLE] server shutting down\r\n").await?;
-                        break 'conn;
-                    }
-                }
-                let mut s = session
-                    .take()
-                    .ok_or_else(|| std::io::Error::other("session lost"))?;
-                let (s, out) = tokio::task::spawn_blocking(move || {
-                    let mut out = Vec::new();
-                    s.idle_wake(&mut out);
-                    (s, out)
-                })
-                .await
-                .map_err(std::io::Error::other)?;
-                stream.io().write_all(&out).await?;
-                let closing = s.is_closing();
-                session = Some(s);
-                if closing {
-                    break 'conn;
-                }
-            }
-        }
-        if let Some(sub) = idle.take() {
-            tokio::task::spawn_blocking(move || drop(sub));
-        }
-        let _ = stream.io().shutdown().await;
-        Ok(())
-    }
-
-    /// Feeds `input` and polls until the session needs the network again, verifying
-    /// logins on the way. Blocking work, so on a blocking thread.
-    async fn step(
-        &self,
-        mut s: Session,
-        input: Option<Vec<u8>>,
-        ip: IpAddr,
-        slot: &mut Option<UserSlot>,
-    ) -> std::io::Result<(Session, Vec<u8>, Action, Option<PathBuf>)> {
-        let pool = self.access.pool.clone();
-        let users = self.users.clone();
-        let had_slot = slot.is_some();
-        let (s, out, action, new_slot) = tokio::task::spawn_blocking(move || {
-            if let Some(i) = input {
-                s.receive(&i);
-            }
-            let mut out = Vec::new();
-            let mut new_slot = None;
-            let action = loop {
-                match s.poll(&mut out) {
-                    Action::Authenticate { user, password } => {
-                        let (result, got) = login(&pool, &users, &user, &password, ip, had_slot);
-                        if got.is_some() {
-                            new_slot = got;
-                        }
-                        if let Some(a) = s.login_result(result, &mut out) {
-                            break a;
-                        }
-                    }
-                    other => break other,
-                }
-            };
-            (s, out, action, new_slot)
-        })
-        .await
-        .map_err(std::io::Error::other)?;
-        if new_slot.is_some() {
-            *slot = new_slot;
-        }
-        let mut s = s;
-        let touched = s.take_touched();
-        Ok((s, out, action, touched))
-    }
 }
 
-/// What the driver keeps about a connection besides its stream and session.
-struct Conn {
+/// An IMAP session as the driver runs it, with what it holds besides: the user's session
+/// slot once logged in, and the folder watch while in IDLE.
+struct ImapConn {
+    session: Session,
     ip: IpAddr,
-    /// The certificate in force when it connected, for STARTTLS.
-    tls_cfg: Option<Arc<rustls::ServerConfig>>,
-    login_deadline: tokio::time::Instant,
+    pool: Arc<DbPool>,
+    users: Arc<UserSessions>,
+    hub: Arc<Hub>,
+    slot: Option<UserSlot>,
+    /// Subscribed and released in `poll`, on the blocking thread: adding or removing an
+    /// inotify watch waits on notify's thread.
+    idle: Option<Subscription>,
+    login_deadline: Instant,
 }
 
-/// Resolves when the idled-on folder changes, or after [`IDLE_RECHECK`]; never when not
-/// idling.
-async fn wait_idle(idle: &mut Option<Subscription>) {
-    match idle {
-        Some(sub) => {
-            let _ = tokio::time::timeout(IDLE_RECHECK, sub.rx.changed()).await;
+impl Protocol for ImapConn {
+    /// Small, because idle connections are the common case.
+    const READ_BUF: usize = 4096;
+
+    fn greeting(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.session.greeting());
+    }
+
+    fn receive(&mut self, input: Vec<u8>) {
+        self.session.receive(&input);
+    }
+
+    /// Polls until the session needs the network again, verifying logins on the way.
+    fn poll(&mut self, out: &mut Vec<u8>) -> driver::Action {
+        let action = loop {
+            match self.session.poll(out) {
+                Action::Authenticate { user, password } => {
+                    let had_slot = self.slot.is_some();
+                    let (result, got) =
+                        login(&self.pool, &self.users, &user, &password, self.ip, had_slot);
+                    if got.is_some() {
+                        self.slot = got;
+                    }
+                    if let Some(a) = self.session.login_result(result, out) {
+                        break a;
+                    }
+                }
+                other => break other,
+            }
+        };
+        if let Some(dir) = self.session.take_touched() {
+            self.hub.touch(&dir);
         }
-        None => std::future::pending().await,
+        match action {
+            Action::Flush => driver::Action::Flush,
+            Action::Close => driver::Action::Close,
+            Action::Pause(d) => driver::Action::Pause(d),
+            Action::StartTls => driver::Action::StartTls,
+            // Answered in the loop above; never left over.
+            Action::Authenticate { .. } | Action::NeedInput => {
+                self.idle = None;
+                driver::Action::NeedInput
+            }
+            Action::Idle(dir) => {
+                if self.idle.as_ref().is_none_or(|sub| sub.dir() != dir) {
+                    self.idle = None;
+                    self.idle = Some(self.hub.subscribe(&dir));
+                }
+                let rx = self.idle.as_ref().map(|sub| sub.rx.clone());
+                match rx {
+                    Some(rx) => driver::Action::Idle(driver::Wakeup {
+                        rx,
+                        recheck: IDLE_RECHECK,
+                    }),
+                    None => driver::Action::NeedInput,
+                }
+            }
+        }
+    }
+
+    fn tls_started(&mut self, _tls: &TlsInfo) {
+        self.session.tls_started();
+    }
+
+    /// Autologout (RFC 9051 §5.4) once logged in; before, the login deadline.
+    fn read_deadline(&self) -> Instant {
+        if self.logged_in() {
+            Instant::now() + AUTH_TIMEOUT
+        } else {
+            self.login_deadline
+        }
+    }
+
+    fn tls_deadline(&self) -> Option<Instant> {
+        Some(self.login_deadline)
+    }
+
+    fn timeout(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.logged_in() {
+            b"* BYE autologout; idle for too long\r\n"
+        } else {
+            b"* BYE no login in time\r\n"
+        });
+    }
+
+    fn shutdown(&self, out: &mut Vec<u8>) -> bool {
+        out.extend_from_slice(b"* BYE [UNAVAILABLE] server shutting down\r\n");
+        true
+    }
+
+    fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
+        self.session.idle_wake(out);
+        !self.session.is_closing()
+    }
+
+    fn drop_blocks(&self) -> bool {
+        self.idle.is_some()
+    }
+}
+
+impl ImapConn {
+    fn logged_in(&self) -> bool {
+        self.slot.is_some() || self.session.user().is_some()
     }
 }
 

@@ -1,10 +1,13 @@
 //! What every daemon does with a connection before its protocol starts: the accept loop
 //! with graceful drain, the per-IP ban check, one stream type for plain TCP and TLS, a
-//! one-line refusal, and for the mailbox-access daemons (IMAP, POP3) the whole admission:
+//! one-line refusal, and for every listener (SMTP, IMAP, POP3) the whole admission:
 //! connection limit, ban, implicit TLS, whether passwords may cross in the clear, and the
-//! pre-login deadline (which the implicit-TLS handshake counts against), plus the growing
-//! pause after each failed login that both sessions ask their driver for.
+//! pre-login deadline (which the implicit-TLS handshake counts against).
+//!
+//! Not here: the refusal texts (each protocol supplies its own [`Refusals`]), running the
+//! session once admitted ([`super::driver`]).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -112,7 +115,7 @@ pub async fn handshake(
     Ok(Stream::Tls(Box::new(tls)))
 }
 
-/// A listener of a mailbox-access protocol: who may connect and how.
+/// A listener: who may connect and how.
 pub struct Access {
     pub hostname: String,
     /// Port 993/995: TLS from the first byte.
@@ -123,7 +126,8 @@ pub struct Access {
     /// `mynetworks` and `auth.plaintext`, reloaded on SIGHUP.
     pub policy: Arc<super::live::Live<super::live::ConnPolicy>>,
     /// How long a peer has from connecting (TLS handshake included) to logging in:
-    /// `imap.timeout.login`, `pop3.timeout.login`.
+    /// `imap.timeout.login`, `pop3.timeout.login`; for SMTP, where login is optional, the
+    /// command timeout (it bounds the implicit-TLS handshake).
     pub login_timeout: Duration,
 }
 
@@ -137,14 +141,17 @@ pub struct Admitted {
     pub tls_active: bool,
     pub tls_available: bool,
     pub plaintext_ok: bool,
+    /// The `mynetworks` / `auth.plaintext` snapshot the decision above came from (SMTP
+    /// needs its parts: relaying and plaintext AUTH are separate questions there).
+    pub policy: Arc<super::live::ConnPolicy>,
     /// When the peer must have logged in by ([`Access::login_timeout`] after it connected).
     pub login_deadline: Instant,
 }
 
 /// The one-line refusals, in the protocol's own syntax.
 pub struct Refusals {
-    pub busy: &'static str,
-    pub banned: &'static str,
+    pub busy: Cow<'static, str>,
+    pub banned: Cow<'static, str>,
 }
 
 impl Access {
@@ -158,13 +165,16 @@ impl Access {
     ) -> Option<Admitted> {
         let ip = peer.ip();
         let login_deadline = Instant::now() + self.login_timeout;
-        let Ok(permit) = self.limiter.try_acquire(ip) else {
-            tracing::warn!(%peer, "connection refused: limit reached");
-            refuse(tcp, refusals.busy).await;
-            return None;
+        let permit = match self.limiter.try_acquire(ip) {
+            Ok(p) => p,
+            Err(why) => {
+                tracing::warn!(%peer, ?why, "connection refused: limit reached");
+                refuse(tcp, &refusals.busy).await;
+                return None;
+            }
         };
         if is_banned(&self.pool, ip).await {
-            refuse(tcp, refusals.banned).await;
+            refuse(tcp, &refusals.banned).await;
             return None;
         }
         let _ = tcp.set_nodelay(true);
@@ -180,17 +190,16 @@ impl Access {
         } else {
             Stream::Plain(tcp)
         };
+        let policy = self.policy.get();
         Some(Admitted {
             stream,
             permit,
             tls_active: self.implicit_tls,
             tls_available: tls.is_some() && !self.implicit_tls,
-            plaintext_ok: {
-                let policy = self.policy.get();
-                self.implicit_tls
-                    || policy.trusted(ip)
-                    || (policy.plaintext_loopback && ip.is_loopback())
-            },
+            plaintext_ok: self.implicit_tls
+                || policy.trusted(ip)
+                || (policy.plaintext_loopback && ip.is_loopback()),
+            policy,
             tls,
             login_deadline,
         })

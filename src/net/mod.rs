@@ -1,12 +1,15 @@
-//! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop and streams, listeners,
-//! TLS (rustls with the ring provider, reloadable), connection limits, graceful shutdown,
-//! privilege dropping, and a small SQLite connection pool for blocking work.
+//! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop, admission and
+//! streams (`conn`), the one connection driver that runs any protocol session (`driver`),
+//! listeners, TLS (rustls with the ring provider, reloadable), connection limits, graceful
+//! shutdown, privilege dropping, and a small SQLite connection pool for blocking work.
 //!
-//! Nothing here knows a mail protocol; auth-failure bans are stored by
-//! [`crate::core::bans`] and enforced by each protocol at connect and at login.
+//! Nothing here knows a mail protocol (each supplies its own refusal lines and session);
+//! auth-failure bans are stored by [`crate::core::bans`] and enforced at connect by
+//! [`conn::Access`] and at login by each protocol.
 
 pub mod conn;
 pub mod dbpool;
+pub mod driver;
 pub mod limits;
 pub mod listen;
 pub mod live;

@@ -1,27 +1,30 @@
 //! Runs POP3 listeners on the shared net layer (`crate::net`: connection limits, TLS store with
-//! SIGHUP reload, graceful shutdown, per-IP bans): accepts, drives each [`Session`] over TCP or
-//! TLS, verifies logins and opens maildrops on blocking threads.
+//! SIGHUP reload, graceful shutdown, per-IP bans): admits, runs each [`Session`] under the
+//! one driver (`net::driver`), verifies logins and opens maildrops on blocking threads.
 //!
-//! The session moves into a blocking task for every batch of input, because RETR/TOP read
-//! files and QUIT unlinks them; sockets stay on the async side.
+//! The driver runs the session on a blocking thread for every batch of input, because
+//! RETR/TOP read files and QUIT unlinks them; sockets stay on the async side.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
-use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
+use crate::net::conn::{Access, Refusals, accept_loop};
 use crate::net::dbpool::DbPool;
+use crate::net::driver::{self, Protocol, TlsInfo};
 use crate::net::shutdown::Shutdown;
 
 const REFUSALS: Refusals = Refusals {
-    busy: "-ERR [SYS/TEMP] too many connections; try again later\r\n",
-    banned: "-ERR [AUTH] too many failed logins from your address; try again later\r\n",
+    busy: Cow::Borrowed("-ERR [SYS/TEMP] too many connections; try again later\r\n"),
+    banned: Cow::Borrowed(
+        "-ERR [AUTH] too many failed logins from your address; try again later\r\n",
+    ),
 };
 
 /// RFC 1939 §3: the inactivity autologout timer must be at least 10 minutes. Before login
@@ -55,121 +58,83 @@ impl Pop3Listener {
             tls_available: a.tls_available,
             plaintext_ok: a.plaintext_ok,
         };
-        let ip = peer.ip();
-        let conn = Conn {
-            ip,
-            tls_cfg: a.tls,
+        let conn = Pop3Conn {
+            session: Session::new(cfg),
+            ip: peer.ip(),
+            pool: self.access.pool.clone(),
             login_deadline: a.login_deadline,
         };
-        if let Err(e) = self
-            .drive(a.stream, Session::new(cfg), conn, shutdown)
-            .await
-        {
+        if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
             tracing::debug!(%peer, "POP3 connection ended: {e}");
         }
     }
-
-    async fn drive(
-        &self,
-        mut stream: Stream,
-        session: Session,
-        conn: Conn,
-        mut shutdown: Shutdown,
-    ) -> std::io::Result<()> {
-        stream.io().write_all(&session.greeting()).await?;
-        let mut session = Some(session);
-        let mut buf = vec![0u8; 16 << 10];
-        'conn: loop {
-            // Before login the deadline runs from the connection; after, RFC 1939's idle timer.
-            let logged_in = session.as_ref().is_some_and(Session::is_logged_in);
-            let deadline = if logged_in {
-                Instant::now() + IDLE_TIMEOUT
-            } else {
-                conn.login_deadline
-            };
-            let n = tokio::select! {
-                r = tokio::time::timeout_at(deadline, stream.io().read(&mut buf)) => match r {
-                    Ok(r) => r?,
-                    Err(_) => {
-                        // No QUIT, so no UPDATE: deletions are dropped with the session.
-                        let why = if logged_in { "autologout timer expired" } else { "no login in time" };
-                        stream.io().write_all(format!("-ERR {why}\r\n").as_bytes()).await?;
-                        break;
-                    }
-                },
-                _ = shutdown.wait() => {
-                    stream.io().write_all(b"-ERR [SYS/TEMP] server shutting down\r\n").await?;
-                    break;
-                }
-            };
-            if n == 0 {
-                break;
-            }
-            let mut input = Some(buf[..n].to_vec());
-            loop {
-                let mut s = session
-                    .take()
-                    .ok_or_else(|| std::io::Error::other("session lost"))?;
-                if let Some(i) = input.take() {
-                    s.receive(&i);
-                }
-                let pool = self.access.pool.clone();
-                let ip = conn.ip;
-                let (s, out, action) = tokio::task::spawn_blocking(move || {
-                    let mut out = Vec::new();
-                    let action = step(&mut s, &mut out, &pool, ip);
-                    (s, out, action)
-                })
-                .await
-                .map_err(std::io::Error::other)?;
-                session = Some(s);
-                stream.io().write_all(&out).await?;
-                match action {
-                    Action::NeedInput | Action::Authenticate { .. } => break,
-                    Action::Close => break 'conn,
-                    Action::Pause(d) => {
-                        tokio::select! {
-                            _ = tokio::time::sleep(d) => {}
-                            _ = shutdown.wait() => break 'conn,
-                        }
-                    }
-                    Action::StartTls => {
-                        let (Some(tc), Stream::Plain(tcp)) = (conn.tls_cfg.clone(), stream) else {
-                            return Ok(());
-                        };
-                        stream = handshake(tcp, tc, Some(conn.login_deadline)).await?;
-                        if let Some(s) = session.as_mut() {
-                            s.tls_started();
-                        }
-                        break;
-                    }
-                }
-            }
-        }
-        let _ = stream.io().shutdown().await;
-        Ok(())
-    }
 }
 
-/// What the driver keeps about a connection besides its stream and session.
-struct Conn {
+/// A POP3 session as the driver runs it.
+struct Pop3Conn {
+    session: Session,
     ip: IpAddr,
-    /// The certificate in force when it connected, for STLS.
-    tls_cfg: Option<Arc<rustls::ServerConfig>>,
+    pool: Arc<DbPool>,
     login_deadline: Instant,
 }
 
-/// Runs the session until it needs input, TLS or the end, answering logins on the way.
-/// Blocking: argon2, SQLite and file reads.
-fn step(s: &mut Session, out: &mut Vec<u8>, pool: &Arc<DbPool>, ip: IpAddr) -> Action {
-    loop {
-        match s.poll(out) {
-            Action::Authenticate { user, password } => {
-                let result = login(pool, &user, &password, ip);
-                s.login_result(result, out);
+impl Protocol for Pop3Conn {
+    const READ_BUF: usize = 16 << 10;
+
+    fn greeting(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.session.greeting());
+    }
+
+    fn receive(&mut self, input: Vec<u8>) {
+        self.session.receive(&input);
+    }
+
+    /// Runs the session until it needs input, TLS or the end, answering logins on the way.
+    /// Blocking: argon2, SQLite and file reads.
+    fn poll(&mut self, out: &mut Vec<u8>) -> driver::Action {
+        loop {
+            match self.session.poll(out) {
+                Action::Authenticate { user, password } => {
+                    let result = login(&self.pool, &user, &password, self.ip);
+                    self.session.login_result(result, out);
+                }
+                Action::NeedInput => return driver::Action::NeedInput,
+                Action::Close => return driver::Action::Close,
+                Action::Pause(d) => return driver::Action::Pause(d),
+                Action::StartTls => return driver::Action::StartTls,
             }
-            other => return other,
         }
+    }
+
+    fn tls_started(&mut self, _tls: &TlsInfo) {
+        self.session.tls_started();
+    }
+
+    /// Before login the deadline runs from the connection; after, RFC 1939's idle timer.
+    fn read_deadline(&self) -> Instant {
+        if self.session.is_logged_in() {
+            Instant::now() + IDLE_TIMEOUT
+        } else {
+            self.login_deadline
+        }
+    }
+
+    fn tls_deadline(&self) -> Option<Instant> {
+        Some(self.login_deadline)
+    }
+
+    /// No QUIT, so no UPDATE: deletions are dropped with the session.
+    fn timeout(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.session.is_logged_in() {
+            b"-ERR autologout timer expired\r\n"
+        } else {
+            b"-ERR no login in time\r\n"
+        });
+    }
+
+    fn shutdown(&self, out: &mut Vec<u8>) -> bool {
+        out.extend_from_slice(b"-ERR [SYS/TEMP] server shutting down\r\n");
+        true
     }
 }
 

@@ -9,7 +9,8 @@
 //!   [`delivery`] moves queued messages for local recipients into Maildirs.
 //! - [`headers`] filters the header as it streams in (spoofed trace and authentication
 //!   fields out, `Date:`/`Message-ID:` in on submission); `submission.rs` checks `From:`.
-//! - [`conn`] drives a session over a TCP/TLS stream with tokio.
+//! - [`server`] is the listener: admission with SMTP's refusals, and the session's adapter
+//!   to the one connection driver (`net::driver`), with RFC 5321's deadlines.
 //!
 //! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
 //!   routing, retries, bounces, relay, DKIM); [`inject`] queues locally made messages
@@ -22,7 +23,6 @@ pub mod cmd_data;
 mod cmd_hello;
 mod cmd_mail;
 mod cmd_misc;
-pub mod conn;
 pub mod data;
 pub mod delivery;
 pub mod headers;
@@ -32,6 +32,7 @@ pub mod policy;
 pub mod quota;
 pub mod received;
 pub mod reply;
+pub mod server;
 pub mod session;
 mod spool;
 mod submission;

@@ -615,3 +615,5 @@ fn dsn_is_advertised_and_its_parameters_reach_the_envelope() {
         "{out}"
     );
 }
+
+mod driven;

@@ -52,6 +52,7 @@ fn failed_logins_ban_the_address_until_lifted() {
     mailctl_ok(dir.path(), &["config", "set", "ban.threshold", "3"]);
     let srv = Server::start(dir.path());
     let mut c = Client::connect(srv.submission());
+    let host = hostname_of(&mut c);
     c.cmd("EHLO raw");
     // "alice@example.test\0wrong" — plaintext AUTH is allowed from loopback by default.
     let bad = "AUTH PLAIN AGFsaWNlQGV4YW1wbGUudGVzdAB3cm9uZw==";
@@ -64,7 +65,11 @@ fn failed_logins_ban_the_address_until_lifted() {
     let mut greeting = String::new();
     use std::io::Read;
     s.read_to_string(&mut greeting).unwrap();
-    assert!(greeting.starts_with("421 4.7.0"), "{greeting}");
+    // Byte for byte: the refusal is SMTP's own, whoever admits the connection.
+    assert_eq!(
+        greeting,
+        format!("421 4.7.0 {host} Too many failed logins from your address; try again later\r\n")
+    );
     let list = mailctl_ok(dir.path(), &["--json", "ban", "list"]);
     assert!(list.contains("\"ip\": \"127.0.0.1\""), "{list}");
     // Times in JSON are RFC 3339 UTC, as everywhere else.
@@ -93,13 +98,26 @@ fn per_ip_connection_limit() {
         &["config", "set", "limits.max_connections_per_ip", "1"],
     );
     let srv = Server::start(dir.path());
-    let _first = Client::connect(srv.smtp());
+    let mut first = Client::connect(srv.smtp());
+    let host = hostname_of(&mut first);
     let mut s = std::net::TcpStream::connect(srv.smtp()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut text = String::new();
     use std::io::Read;
     s.read_to_string(&mut text).unwrap();
-    assert!(text.starts_with("421 4.7.0"), "{text}");
+    assert_eq!(
+        text,
+        format!("421 4.7.0 {host} Too many connections; try again later\r\n")
+    );
+}
+
+/// The name the server greets with (`HELO` answers `250 <hostname>`).
+fn hostname_of(c: &mut Client) -> String {
+    let r = c.cmd("HELO t");
+    r.trim_end()
+        .strip_prefix("250 ")
+        .unwrap_or_else(|| panic!("HELO: {r}"))
+        .to_string()
 }
 
 #[test]

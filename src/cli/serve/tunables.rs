@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use crate::core::Db;
 use crate::net::live::ConnPolicy;
-use crate::smtp::conn::Timeouts;
+use crate::smtp::server::Timeouts;
 use crate::smtp::session::{Service, SessionConfig};
 
 /// What the SMTP listeners read per connection.

@@ -1,0 +1,261 @@
+//! The driver over an in-memory pipe with a tiny line protocol: what it says on timeout and
+//! shutdown, that a busy session defers shutdown, pauses, closes, and idle wakeups.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::{Action, Protocol, TlsInfo, Transport, Wakeup, drive};
+use crate::net::conn::Io;
+use crate::net::shutdown::{self, Trigger};
+
+const PAUSE: Duration = Duration::from_millis(50);
+/// Upper bound for "it answered / it closed".
+const WAIT: Duration = Duration::from_secs(10);
+
+impl Transport for DuplexStream {
+    fn io(&mut self) -> &mut dyn Io {
+        self
+    }
+
+    fn tls_info(&self) -> Option<TlsInfo> {
+        None
+    }
+
+    async fn start_tls(
+        self,
+        _cfg: Arc<rustls::ServerConfig>,
+        _until: Option<Instant>,
+    ) -> std::io::Result<Self> {
+        Err(std::io::Error::other("no TLS over a pipe"))
+    }
+}
+
+/// `PING` → `PONG`; `QUIT` → `BYE` and close; `SLOW` → a pause, then `LATE`; `BUSY`/`DONE`
+/// open and end a "transaction" that defers shutdown; `IDLE` idles on `wake`.
+struct Lines {
+    input: Vec<u8>,
+    busy: bool,
+    paused: bool,
+    read_timeout: Duration,
+    wake: watch::Receiver<u64>,
+}
+
+impl Protocol for Lines {
+    const READ_BUF: usize = 64;
+
+    fn greeting(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"HELLO\r\n");
+    }
+
+    fn receive(&mut self, input: Vec<u8>) {
+        self.input.extend_from_slice(&input);
+    }
+
+    fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if self.paused {
+            self.paused = false;
+            out.extend_from_slice(b"LATE\r\n");
+        }
+        while let Some(end) = self.input.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.input.drain(..=end).collect();
+            match line.trim_ascii() {
+                b"PING" => out.extend_from_slice(b"PONG\r\n"),
+                b"BUSY" => self.busy = true,
+                b"DONE" => {
+                    self.busy = false;
+                    out.extend_from_slice(b"OK\r\n");
+                }
+                b"QUIT" => {
+                    out.extend_from_slice(b"BYE\r\n");
+                    return Action::Close;
+                }
+                b"SLOW" => {
+                    self.paused = true;
+                    return Action::Pause(PAUSE);
+                }
+                b"IDLE" => {
+                    out.extend_from_slice(b"IDLING\r\n");
+                    return Action::Idle(Wakeup {
+                        rx: self.wake.clone(),
+                        recheck: WAIT * 10,
+                    });
+                }
+                _ => out.extend_from_slice(b"ERR\r\n"),
+            }
+        }
+        Action::NeedInput
+    }
+
+    fn tls_started(&mut self, _tls: &TlsInfo) {}
+
+    fn read_deadline(&self) -> Instant {
+        Instant::now() + self.read_timeout
+    }
+
+    fn tls_deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    fn timeout(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"TIMEOUT\r\n");
+    }
+
+    fn shutdown(&self, out: &mut Vec<u8>) -> bool {
+        if self.busy {
+            return false;
+        }
+        out.extend_from_slice(b"SHUTDOWN\r\n");
+        true
+    }
+
+    fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
+        out.extend_from_slice(b"WOKE\r\n");
+        true
+    }
+}
+
+struct Peer {
+    rx: BufReader<tokio::io::ReadHalf<DuplexStream>>,
+    tx: tokio::io::WriteHalf<DuplexStream>,
+    trigger: Trigger,
+    wake: watch::Sender<u64>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Peer {
+    /// A driven session; the greeting is read already.
+    async fn start(read_timeout: Duration) -> Peer {
+        let (client, server) = tokio::io::duplex(1024);
+        let (trigger, sd) = shutdown::channel();
+        let (wake, wake_rx) = watch::channel(0);
+        let proto = Lines {
+            input: Vec::new(),
+            busy: false,
+            paused: false,
+            read_timeout,
+            wake: wake_rx,
+        };
+        let server = tokio::spawn(drive(server, proto, None, sd));
+        let (rx, tx) = tokio::io::split(client);
+        let mut p = Peer {
+            rx: BufReader::new(rx),
+            tx,
+            trigger,
+            wake,
+            server,
+        };
+        assert_eq!(p.line().await, "HELLO\r\n");
+        p
+    }
+
+    async fn line(&mut self) -> String {
+        let mut l = String::new();
+        tokio::time::timeout(WAIT, self.rx.read_line(&mut l))
+            .await
+            .expect("an answer in time")
+            .expect("read");
+        l
+    }
+
+    async fn send(&mut self, s: &str) {
+        self.tx.write_all(s.as_bytes()).await.expect("write");
+    }
+
+    /// The server closed its end and the driver returned cleanly.
+    async fn closed(mut self) {
+        let mut rest = Vec::new();
+        tokio::time::timeout(WAIT, self.rx.read_to_end(&mut rest))
+            .await
+            .expect("closed in time")
+            .expect("read");
+        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+        let r = tokio::time::timeout(WAIT, self.server).await;
+        assert!(matches!(r, Ok(Ok(Ok(())))), "driver ended with {r:?}");
+    }
+}
+
+#[tokio::test]
+async fn answers_then_closes_when_the_session_says_so() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("PING\r\nPING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n");
+    assert_eq!(p.line().await, "PONG\r\n");
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn a_silent_peer_gets_the_timeout_reply_and_is_closed() {
+    let mut p = Peer::start(Duration::from_millis(100)).await;
+    assert_eq!(p.line().await, "TIMEOUT\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn shutdown_while_waiting_for_input_says_so_and_closes() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n");
+    p.trigger.fire();
+    assert_eq!(p.line().await, "SHUTDOWN\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn a_busy_session_finishes_before_shutdown_closes_it() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("BUSY\r\nPING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n");
+    p.trigger.fire();
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n", "still served while busy");
+    p.send("DONE\r\n").await;
+    assert_eq!(p.line().await, "OK\r\n");
+    assert_eq!(p.line().await, "SHUTDOWN\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn a_pause_holds_the_answer_then_polls_again() {
+    let mut p = Peer::start(WAIT).await;
+    let t0 = Instant::now();
+    p.send("SLOW\r\n").await;
+    assert_eq!(p.line().await, "LATE\r\n");
+    assert!(t0.elapsed() >= PAUSE, "answered before the pause ended");
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n");
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn an_idling_session_is_woken_by_its_signal_and_still_reads() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("IDLE\r\n").await;
+    assert_eq!(p.line().await, "IDLING\r\n");
+    p.wake.send_modify(|n| *n += 1);
+    assert_eq!(p.line().await, "WOKE\r\n");
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n");
+    // Out of IDLE: a change no longer wakes the session.
+    p.wake.send_modify(|n| *n += 1);
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn the_peer_hanging_up_ends_the_drive_cleanly() {
+    let p = Peer::start(WAIT).await;
+    let Peer { rx, tx, server, .. } = p;
+    drop(tx);
+    drop(rx);
+    let r = tokio::time::timeout(WAIT, server).await;
+    assert!(matches!(r, Ok(Ok(_))), "driver ended with {r:?}");
+}

@@ -1,0 +1,258 @@
+//! The SMTP listeners (`smtp` on 25, `submission` on 587, `submissions` on 465): admission
+//! through [`Access`] with SMTP's own `421` refusals, and the adapter that runs a sans-IO
+//! [`Session`] under the one driver ([`crate::net::driver`]), which reads, runs each step
+//! on a blocking thread (it may hit SQLite and fsync), writes replies, and performs
+//! STARTTLS (RFC 3207), timeouts and graceful shutdown.
+//!
+//! Not here: the SMTP state machine (`session.rs`, `cmd_*.rs`), storage (`backend.rs`).
+//!
+//! Timeouts follow RFC 5321 §4.5.3.2 (5 minutes for a command, 3 minutes for a block of
+//! DATA) but are deadlines a slow peer cannot stretch: a command line must be complete
+//! within `smtp.command_timeout` of the previous one's end, however its bytes trickle in.
+//! Message content must keep arriving (no gap over `smtp.data_timeout`) and be complete
+//! within `smtp.data_timeout` plus one second per `smtp.data_min_rate` octets received
+//! (as Postfix's `smtpd_min_data_rate`), so a big message on a slow link is fine and a
+//! byte a second is not. Shutdown: an idle session gets `421` at once; a transaction in
+//! flight is allowed to finish, then the session gets `421`.
+
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
+
+use super::backend::{Backend, SqlPolicy};
+use super::session::{Event, Service, Session, SessionConfig};
+use crate::net::conn::{Access, Refusals, accept_loop};
+use crate::net::driver::{self, Action, Protocol, TlsInfo};
+use crate::net::shutdown::Shutdown;
+
+/// Defaults; the server takes them from `smtp.command_timeout`, `smtp.data_timeout` and
+/// `smtp.data_min_rate`.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
+pub const DATA_TIMEOUT: Duration = Duration::from_secs(180);
+pub const DATA_MIN_RATE: u64 = 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Whole-command deadline.
+    pub command: Duration,
+    /// Longest gap in message content, and the base of the whole-content deadline.
+    pub data: Duration,
+    /// Octets per second that earn content one more second; 0: the deadline is `data`.
+    pub data_min_rate: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            command: COMMAND_TIMEOUT,
+            data: DATA_TIMEOUT,
+            data_min_rate: DATA_MIN_RATE,
+        }
+    }
+}
+
+/// The deadline the connection is under, restarted as the session moves on.
+struct Deadline {
+    at: Instant,
+    in_content: bool,
+    lines_done: u64,
+}
+
+impl Deadline {
+    fn new(t: &Timeouts) -> Deadline {
+        Deadline {
+            at: Instant::now() + t.command,
+            in_content: false,
+            lines_done: 0,
+        }
+    }
+
+    /// When the next read must have arrived by.
+    fn read_by(&self, t: &Timeouts) -> Instant {
+        if self.in_content {
+            self.at.min(Instant::now() + t.data)
+        } else {
+            self.at
+        }
+    }
+
+    /// After a feed of `n` octets: content gets its deadline when it starts and earns time
+    /// as it arrives; a command gets a fresh deadline when the one before it completed.
+    fn update<P: super::Policy>(&mut self, s: &Session<P>, n: usize, t: &Timeouts) {
+        let now = Instant::now();
+        let content = s.in_content();
+        if content && !self.in_content {
+            self.at = now + t.data;
+        } else if content {
+            if t.data_min_rate > 0 {
+                self.at += Duration::from_secs_f64(n as f64 / t.data_min_rate as f64);
+            }
+        } else if self.in_content || s.lines_done() != self.lines_done {
+            self.at = now + t.command;
+        }
+        self.in_content = content;
+        self.lines_done = s.lines_done();
+    }
+}
+
+/// How long shutdown waits for transactions in flight before the listener gives up on them.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// One SMTP listener: `smtp`, `submission` or `submissions` (implicit TLS).
+pub struct SmtpListener {
+    access: Access,
+    service: Service,
+    /// The session settings and timeouts in force now (SIGHUP swaps them); each connection
+    /// takes one snapshot.
+    settings: Arc<dyn Fn() -> (SessionConfig, Timeouts) + Send + Sync>,
+    backend: Arc<Backend>,
+    refusals: Refusals,
+}
+
+impl SmtpListener {
+    pub fn new(
+        access: Access,
+        service: Service,
+        settings: Arc<dyn Fn() -> (SessionConfig, Timeouts) + Send + Sync>,
+        backend: Arc<Backend>,
+    ) -> SmtpListener {
+        let host = &access.hostname;
+        let refusals = Refusals {
+            busy: Cow::Owned(format!(
+                "421 4.7.0 {host} Too many connections; try again later\r\n"
+            )),
+            banned: Cow::Owned(format!(
+                "421 4.7.0 {host} Too many failed logins from your address; try again later\r\n"
+            )),
+        };
+        SmtpListener {
+            access,
+            service,
+            settings,
+            backend,
+            refusals,
+        }
+    }
+
+    pub async fn run(self: Arc<Self>, listener: TcpListener, shutdown: Shutdown) {
+        accept_loop(listener, shutdown, DRAIN, |tcp, peer, sd| {
+            let me = self.clone();
+            async move { me.connection(tcp, peer, sd).await }
+        })
+        .await;
+    }
+
+    /// Runs one connection to its end. Errors are logged, never propagated: a peer cannot
+    /// take the server down.
+    async fn connection(self: Arc<Self>, tcp: TcpStream, peer: SocketAddr, shutdown: Shutdown) {
+        let Some(a) = self.access.admit(tcp, peer, &self.refusals).await else {
+            return;
+        };
+        let _permit = a.permit;
+        let (mut cfg, timeouts) = (self.settings)();
+        let ip = peer.ip();
+        cfg.service = self.service;
+        cfg.remote_ip = ip;
+        cfg.trusted_network = a.policy.trusted(ip);
+        cfg.plaintext_auth = a.policy.plaintext_loopback && ip.is_loopback();
+        cfg.tls_available = a.tls.is_some();
+        let session = Session::new(cfg, SqlPolicy::new(self.backend.clone()));
+        let conn = SmtpConn::new(session, timeouts);
+        if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
+            tracing::debug!(%peer, "connection ended: {e}");
+        }
+    }
+}
+
+/// An SMTP session as the driver runs it.
+pub struct SmtpConn<P: super::Policy> {
+    session: Session<P>,
+    timeouts: Timeouts,
+    deadline: Deadline,
+    /// The bytes of the last read, fed at the next poll (no copy).
+    input: Option<Vec<u8>>,
+    /// Replies that wait out a failed login's pause, and what follows them.
+    held: Option<(Vec<u8>, Option<Event>)>,
+}
+
+impl<P: super::Policy> SmtpConn<P> {
+    pub fn new(session: Session<P>, timeouts: Timeouts) -> SmtpConn<P> {
+        SmtpConn {
+            session,
+            deadline: Deadline::new(&timeouts),
+            timeouts,
+            input: None,
+            held: None,
+        }
+    }
+}
+
+fn action(ev: Option<Event>) -> Action {
+    match ev {
+        None => Action::NeedInput,
+        Some(Event::Close) => Action::Close,
+        Some(Event::StartTls) => Action::StartTls,
+    }
+}
+
+impl<P: super::Policy + Send + 'static> Protocol for SmtpConn<P> {
+    const READ_BUF: usize = 64 << 10;
+
+    fn greeting(&self, out: &mut Vec<u8>) {
+        self.session.greeting(out);
+    }
+
+    fn receive(&mut self, input: Vec<u8>) {
+        self.input = Some(input);
+    }
+
+    fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        if let Some((reply, ev)) = self.held.take() {
+            out.extend_from_slice(&reply);
+            return action(ev);
+        }
+        let Some(input) = self.input.take() else {
+            return Action::NeedInput;
+        };
+        let ev = self.session.feed(&input, out);
+        self.deadline
+            .update(&self.session, input.len(), &self.timeouts);
+        match self.session.take_delay() {
+            // A failed login: the answer waits, and so does the next attempt.
+            Some(pause) => {
+                self.held = Some((std::mem::take(out), ev));
+                Action::Pause(pause)
+            }
+            None => action(ev),
+        }
+    }
+
+    fn tls_started(&mut self, tls: &TlsInfo) {
+        self.session.tls_started(&tls.version, &tls.cipher);
+    }
+
+    fn read_deadline(&self) -> Instant {
+        self.deadline.read_by(&self.timeouts)
+    }
+
+    fn tls_deadline(&self) -> Option<Instant> {
+        Some(Instant::now() + self.timeouts.command)
+    }
+
+    fn timeout(&self, out: &mut Vec<u8>) {
+        self.session.closing(out, "Timeout exceeded");
+    }
+
+    /// RFC 5321 §3.8: an idle session gets `421` at once; a transaction in flight finishes.
+    fn shutdown(&self, out: &mut Vec<u8>) -> bool {
+        if self.session.in_transaction() {
+            return false;
+        }
+        self.session.closing(out, "Service shutting down");
+        true
+    }
+}
