@@ -3,6 +3,9 @@
 //! Every key has a default, a type that validates and normalises what is set, and a sentence
 //! of meaning; `config list` prints this registry. Unknown keys are refused so a typo never
 //! silently does nothing.
+//!
+//! Not here: applying settings (each service reads what it needs, e.g.
+//! `smtp::outbound::Config`), telling a running daemon (`mailctl config set` in `cli/`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

@@ -175,9 +175,7 @@ impl<P: Policy> Session<P> {
             reply::push(out, 503, "5.5.1", "Nested MAIL command; send RSET first");
             return Err(self.error(out));
         }
-        if let Err(flow) = self.params_ok(line, out) {
-            return Err(flow);
-        }
+        self.params_ok(line, out)?;
         if self.cfg.service.is_submission() && !self.may_relay() {
             let why = if self.tls.is_none() && !self.cfg.plaintext_auth {
                 "Authentication required; issue STARTTLS, then AUTH"
@@ -222,7 +220,7 @@ impl<P: Policy> Session<P> {
     }
 
     /// The reverse-path as an address (`None` for `<>`); non-ASCII only with SMTPUTF8
-    /// (RFC 6531 §3.4).
+    /// (RFC 6531).
     fn sender(
         &mut self,
         from: &MailFrom<String>,
@@ -306,9 +304,7 @@ impl<P: Policy> Session<P> {
             reply::push(out, 503, "5.5.1", "Need MAIL before RCPT");
             return Err(self.error(out));
         }
-        if let Err(flow) = self.params_ok(line, out) {
-            return Err(flow);
-        }
+        self.params_ok(line, out)?;
         if self.tx.recipients.len() >= self.cfg.max_recipients {
             reply::push(out, 452, "4.5.3", "Too many recipients");
             return Err(Flow::Continue);
@@ -373,7 +369,7 @@ impl<P: Policy> Session<P> {
                     "5.1.3",
                     &format!("Bad recipient address: {}", e.0),
                 );
-                return Err(Flow::Continue);
+                Err(Flow::Continue)
             }
         }
     }

@@ -415,7 +415,7 @@ impl Outbound {
                 let claimed = rcpts
                     .iter()
                     .find(|c| c.recipient_id == r.recipient_id)
-                    .unwrap_or(&first);
+                    .unwrap_or(first);
                 self.decide(claimed, r)
             })
             .collect();

@@ -422,7 +422,7 @@ impl Attempt<'_> {
 
     /// The body this hop can take: the 7-bit copy for a hop without 8BITMIME (RFC 6152
     /// §3), within its SIZE (RFC 1870). `Err((reply, send QUIT))` fails every recipient
-    /// for good: SMTPUTF8 mail to a hop without it (RFC 6531 §3.4), an 8-bit message that
+    /// for good: SMTPUTF8 mail to a hop without it (RFC 6531), an 8-bit message that
     /// cannot be converted, or one too big.
     fn fit_body<'m>(&'m self, client: &Client, where_: &str) -> Result<&'m [u8], (String, bool)> {
         if self.env.smtputf8 && !client.caps.smtputf8 {
