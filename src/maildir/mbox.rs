@@ -2,13 +2,19 @@
 //! most held at once, capped). mboxrd quoting by default (`>From ` lines gain or lose one
 //! `>`, so the round trip is exact); mboxo on request. `Status:`/`X-Status:` headers (mutt,
 //! Thunderbird, Dovecot) carry flags to Maildir file names and back.
+//!
+//! Not here: writing an mbox (`mbox/export.rs`); finding the folder for an address (the
+//! CLI), Maildir names and flags (`maildir::name`), the IMAP UID index (`maildir::index`).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
-use super::folder::entries;
 use super::name::Name;
+
+mod export;
+
+pub use export::export;
 
 /// Largest header section held in memory; longer ones are stored as they come.
 const MAX_HEADER: usize = 1 << 20;
@@ -195,33 +201,7 @@ pub fn import(
                 finish(p, &md, &mut summary)?;
                 progress(read, summary.messages);
             }
-            let text = String::from_utf8_lossy(&line);
-            let tmp = super::deliver::unique_name();
-            let out = BufWriter::with_capacity(1 << 16, md.tmp.create(&tmp, 0o600)?);
-            // The envelope sender of the From line lives on as Return-Path, as a delivered
-            // message's would, so export can write the same From line back.
-            let sender = text
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("MAILER-DAEMON")
-                .to_string();
-            let header = if sender == "MAILER-DAEMON" {
-                Vec::new()
-            } else {
-                format!("Return-Path: <{sender}>\n").into_bytes()
-            };
-            let made_return_path = header.len();
-            current = Some(Pending {
-                tmp,
-                out,
-                header,
-                in_header: true,
-                status: String::new(),
-                x_status: String::new(),
-                time: from_line_time(&text),
-                bytes: 0,
-                made_return_path,
-            });
+            current = Some(start_message(&line, &md)?);
             continue;
         }
         let Some(p) = current.as_mut() else { continue }; // text before the first From line
@@ -231,44 +211,8 @@ pub fn import(
         } else {
             &line
         };
-        if p.in_header {
-            if starts_line && (body == b"\n" || body == b"\r\n") {
-                p.in_header = false;
-                p.made_return_path = 0;
-                p.out.write_all(&p.header)?;
-                p.out.write_all(body)?;
-                p.bytes += (p.header.len() + body.len()) as u64;
-                p.header.clear();
-                continue;
-            }
-            if starts_line && is_status_header(body) {
-                let v = String::from_utf8_lossy(body).to_string();
-                let (k, val) = v.split_once(':').unwrap_or(("", ""));
-                if k.eq_ignore_ascii_case("status") {
-                    p.status = val.trim().to_string();
-                } else {
-                    p.x_status = val.trim().to_string();
-                }
-                continue;
-            }
-            if starts_line
-                && body.to_ascii_lowercase().starts_with(b"return-path:")
-                && p.made_return_path > 0
-            {
-                // The message has its own: drop the one made from the From line.
-                p.header.drain(..p.made_return_path);
-                p.made_return_path = 0;
-            }
-            if p.header.len() + body.len() <= MAX_HEADER {
-                p.header.extend_from_slice(body);
-                continue;
-            }
-            // An absurd header section: stop holding it.
-            p.made_return_path = 0;
-            p.out.write_all(&p.header)?;
-            p.bytes += p.header.len() as u64;
-            p.header.clear();
-            p.in_header = false;
+        if p.in_header && header_line(p, body, starts_line)? {
+            continue;
         }
         p.out.write_all(body)?;
         p.bytes += body.len() as u64;
@@ -287,6 +231,82 @@ pub fn import(
         }
     }
     Ok(summary)
+}
+
+/// Opens the tmp/ file for the message a `From ` line starts, its header begun.
+fn start_message(line: &[u8], md: &super::safe::Maildir) -> std::io::Result<Pending> {
+    let text = String::from_utf8_lossy(line);
+    let tmp = super::deliver::unique_name();
+    let out = BufWriter::with_capacity(1 << 16, md.tmp.create(&tmp, 0o600)?);
+    // The envelope sender of the From line lives on as Return-Path, as a delivered
+    // message's would, so export can write the same From line back.
+    let sender = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("MAILER-DAEMON")
+        .to_string();
+    let header = if sender == "MAILER-DAEMON" {
+        Vec::new()
+    } else {
+        format!("Return-Path: <{sender}>\n").into_bytes()
+    };
+    let made_return_path = header.len();
+    Ok(Pending {
+        tmp,
+        out,
+        header,
+        in_header: true,
+        status: String::new(),
+        x_status: String::new(),
+        time: from_line_time(&text),
+        bytes: 0,
+        made_return_path,
+    })
+}
+
+/// One line of a message's header section: held (bounded by [`MAX_HEADER`]) so `Status:`
+/// and `X-Status:` can become flags and a made-up `Return-Path` can give way to the
+/// message's own. `true` when the line is consumed; `false` when the header section ended
+/// without it (it is body).
+fn header_line(p: &mut Pending, body: &[u8], starts_line: bool) -> std::io::Result<bool> {
+    if starts_line && (body == b"\n" || body == b"\r\n") {
+        p.in_header = false;
+        p.made_return_path = 0;
+        p.out.write_all(&p.header)?;
+        p.out.write_all(body)?;
+        p.bytes += (p.header.len() + body.len()) as u64;
+        p.header.clear();
+        return Ok(true);
+    }
+    if starts_line && is_status_header(body) {
+        let v = String::from_utf8_lossy(body).to_string();
+        let (k, val) = v.split_once(':').unwrap_or(("", ""));
+        if k.eq_ignore_ascii_case("status") {
+            p.status = val.trim().to_string();
+        } else {
+            p.x_status = val.trim().to_string();
+        }
+        return Ok(true);
+    }
+    if starts_line
+        && body.to_ascii_lowercase().starts_with(b"return-path:")
+        && p.made_return_path > 0
+    {
+        // The message has its own: drop the one made from the From line.
+        p.header.drain(..p.made_return_path);
+        p.made_return_path = 0;
+    }
+    if p.header.len() + body.len() <= MAX_HEADER {
+        p.header.extend_from_slice(body);
+        return Ok(true);
+    }
+    // An absurd header section: stop holding it.
+    p.made_return_path = 0;
+    p.out.write_all(&p.header)?;
+    p.bytes += p.header.len() as u64;
+    p.header.clear();
+    p.in_header = false;
+    Ok(false)
 }
 
 /// Moves a finished message from tmp/ to cur/ under a name carrying its size and flags.
@@ -349,131 +369,10 @@ fn trailing_separator(f: &File, len: u64) -> std::io::Result<u64> {
     })
 }
 
-/// Exports a Maildir folder to `out` as mbox, oldest first.
-pub fn export(
-    folder: &Path,
-    out: &mut dyn Write,
-    format: Format,
-    mut progress: impl FnMut(u64, u64),
-) -> std::io::Result<Summary> {
-    let mut list = entries(folder);
-    list.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
-    let mut summary = Summary::default();
-    let mut out = BufWriter::with_capacity(1 << 16, out);
-    let mut line = Vec::with_capacity(256);
-    for e in list {
-        let file = match super::safe::open_message(&e.path) {
-            Ok(f) => f,
-            Err(_) => continue, // gone since the listing (another client expunged it)
-        };
-        let time = e.name.time.or_else(|| {
-            file.metadata()
-                .ok()?
-                .modified()
-                .ok()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs() as i64)
-        });
-        let date = chrono::DateTime::from_timestamp(time.unwrap_or(0), 0)
-            .unwrap_or_default()
-            .format("%a %b %e %H:%M:%S %Y");
-        let mut reader = BufReader::with_capacity(1 << 16, file);
-        // The envelope sender from Return-Path when the message has one.
-        let mut sender = String::from("MAILER-DAEMON");
-        let mut header_done = false;
-        let mut header_lines: Vec<Vec<u8>> = Vec::new();
-        let mut header_size = 0usize;
-        loop {
-            line.clear();
-            let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
-            if n == 0 || line == b"\n" || line == b"\r\n" {
-                header_done = n > 0;
-                break;
-            }
-            if line.to_ascii_lowercase().starts_with(b"return-path:") {
-                let v = String::from_utf8_lossy(&line[12..])
-                    .trim()
-                    .trim_matches(['<', '>'])
-                    .to_string();
-                if !v.is_empty() && !v.contains(char::is_whitespace) {
-                    sender = v;
-                }
-            }
-            header_size += line.len();
-            header_lines.push(line.clone());
-            if header_size > MAX_HEADER {
-                break;
-            }
-        }
-        writeln!(out, "From {sender} {date}")?;
-        for h in &header_lines {
-            if !is_status_header(h) {
-                write_line(&mut out, h, format)?;
-            }
-        }
-        let (status, x) = status_from_flags(&e.name);
-        writeln!(out, "Status: {status}")?;
-        if !x.is_empty() {
-            writeln!(out, "X-Status: {x}")?;
-        }
-        if header_done {
-            out.write_all(b"\n")?;
-            let mut at_start = true;
-            loop {
-                line.clear();
-                let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
-                if n == 0 {
-                    break;
-                }
-                if at_start {
-                    write_line(&mut out, &line, format)?;
-                } else {
-                    out.write_all(&line)?;
-                }
-                at_start = line.ends_with(b"\n");
-            }
-            if !at_start {
-                out.write_all(b"\n")?;
-            }
-        }
-        out.write_all(b"\n")?;
-        summary.messages += 1;
-        summary.bytes += e.name.size.unwrap_or(0);
-        progress(summary.bytes, summary.messages);
-    }
-    out.flush()?;
-    Ok(summary)
-}
-
-/// Writes one line with LF ending, quoting `From ` (mboxrd: also `>+From `).
-fn write_line(out: &mut impl Write, line: &[u8], format: Format) -> std::io::Result<()> {
-    let body = line
-        .strip_suffix(b"\r\n")
-        .or_else(|| line.strip_suffix(b"\n"))
-        .unwrap_or(line);
-    let quote = match format {
-        // Export has nothing to detect: auto writes mboxrd, the variant that round-trips.
-        Format::Mboxrd | Format::Auto => body
-            .iter()
-            .skip_while(|&&b| b == b'>')
-            .take(5)
-            .eq(b"From ".iter()),
-        Format::Mboxo => body.starts_with(b"From "),
-    };
-    if quote {
-        out.write_all(b">")?;
-    }
-    out.write_all(body)?;
-    if line.ends_with(b"\n") {
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::maildir::folder::entries;
 
     #[test]
     fn flags_map_both_ways() {

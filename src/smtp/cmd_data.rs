@@ -4,12 +4,16 @@
 //! [`BodyScanner`]. A message over the size limit stops being stored but is still read to
 //! its end, so the reply comes in step with the client. `250` is sent only after
 //! [`MessageSink::commit`](super::policy::MessageSink::commit) made it durable.
+//!
+//! Not here: reading the dot-stuffed stream and the body checks (`data`), header rules
+//! (`headers`), the inbound pipeline's checks (`inbound`), writing and fsyncing the spool
+//! (`spool`).
 
 use smtp_proto::request::receiver::BdatReceiver;
 
 use super::data::{BodyScanner, DotReader, Verdict};
 use super::headers::{HeaderFilter, HeaderRules};
-use super::policy::{Envelope, Policy, SpoolError};
+use super::policy::{Envelope, MessageSink, Policy, SpoolError};
 use super::received::{TraceInfo, header};
 use super::reply;
 use super::session::{Flow, Session, State};
@@ -136,11 +140,50 @@ impl<P: Policy> Session<P> {
             reply::push(out, 451, "4.3.0", "Internal error: no message in progress");
             return Flow::Continue;
         };
+        if self.judge_content(&mut tx, sink.as_mut(), out).is_err() {
+            sink.abort();
+            return Flow::Continue;
+        }
+        let mut envelope = Envelope {
+            mail_from: tx.mail_from.take().flatten(),
+            recipients: std::mem::take(&mut tx.recipients),
+            auth_user: self.auth_user.clone(),
+            remote_ip: self.cfg.remote_ip,
+            helo: self.helo.clone().unwrap_or_default(),
+            smtputf8: tx.smtputf8,
+            size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
+            dsn: std::mem::take(&mut tx.dsn),
+            folder: None,
+        };
+        if self.cfg.service == super::session::Service::Mx
+            && self
+                .inbound_verdict(&mut envelope, sink.as_mut(), out)
+                .is_err()
+        {
+            sink.abort();
+            return Flow::Continue;
+        }
+        match sink.commit(&envelope) {
+            Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),
+            Err(e) => spool_error_reply(&e, out),
+        }
+        Flow::Continue
+    }
+
+    /// The content's verdict (RFC 5321 §4.5.3.1 line length, §2.3.8 bare CR/LF, §6.3 hop
+    /// count, the size limit), the spool's health, and the header sender check on
+    /// submission. `Err` when the message is refused: the reply is in `out`.
+    fn judge_content(
+        &mut self,
+        tx: &mut super::session::Transaction,
+        sink: &mut dyn MessageSink,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Refused> {
         let verdict = tx.scanner.as_ref().map_or(Verdict::Ok, BodyScanner::finish);
         // What the header filter still holds goes to the spool now.
         let mut headers = None;
         if let (Some(filter), None, Verdict::Ok) = (tx.headers.as_mut(), &tx.spool_error, verdict) {
-            match filter.finish_to(sink.as_mut()) {
+            match filter.finish_to(sink) {
                 Ok(summary) => headers = Some(summary),
                 Err(e) => tx.spool_error = Some(e),
             }
@@ -152,9 +195,8 @@ impl<P: Policy> Session<P> {
                 "Message size exceeds fixed maximum message size",
             )),
             (Some(e), _) => {
-                sink.abort();
                 spool_error_reply(e, out);
-                return Flow::Continue;
+                return Err(Refused);
             }
             (None, Verdict::LineTooLong) => Some((
                 500,
@@ -172,70 +214,63 @@ impl<P: Policy> Session<P> {
             (None, Verdict::Ok) => None,
         };
         if let Some((code, status, text)) = refusal {
-            sink.abort();
             reply::push(out, code, status, text);
-            return Flow::Continue;
+            return Err(Refused);
         }
         if let Some(text) = self.header_sender_refusal(headers.as_ref()) {
-            sink.abort();
             reply::push(out, 553, "5.7.1", &text);
-            return Flow::Continue;
+            return Err(Refused);
         }
-        let mut envelope = Envelope {
-            mail_from: tx.mail_from.take().flatten(),
-            recipients: std::mem::take(&mut tx.recipients),
-            auth_user: self.auth_user.clone(),
-            remote_ip: self.cfg.remote_ip,
-            helo: self.helo.clone().unwrap_or_default(),
-            smtputf8: tx.smtputf8,
-            size: tx.header_len + tx.headers.as_ref().map_or(0, HeaderFilter::stored),
-            dsn: std::mem::take(&mut tx.dsn),
-            folder: None,
+        Ok(())
+    }
+
+    /// The inbound pipeline's decision on port 25: reject, try later, or accept with its
+    /// `Authentication-Results` (RFC 8601) in front, into Junk if so decided. `Err` when the
+    /// message is refused: the reply is in `out`.
+    fn inbound_verdict(
+        &mut self,
+        envelope: &mut Envelope,
+        sink: &mut dyn MessageSink,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Refused> {
+        let Some(report) = self.policy.inbound(envelope, sink) else {
+            return Ok(());
         };
-        if self.cfg.service == super::session::Service::Mx
-            && let Some(report) = self.policy.inbound(&envelope, sink.as_mut())
-        {
-            use crate::inbound::Action;
-            let why = report.decision.reason.chars().take(300).collect::<String>();
-            match report.decision.action {
-                // RFC 5321 §4.2.3: 554 "transaction failed", as virus scanners' refusals
-                // are commonly worded; 550 for a policy refusal.
-                Action::Reject if report.decision.method == "clamd" => {
-                    sink.abort();
-                    reply::push(out, 554, "5.7.1", &format!("Message refused: {why}"));
-                    return Flow::Continue;
+        use crate::inbound::Action;
+        let why = report.decision.reason.chars().take(300).collect::<String>();
+        match report.decision.action {
+            // RFC 5321 §4.2.3: 554 "transaction failed", as virus scanners' refusals are
+            // commonly worded; 550 for a policy refusal.
+            Action::Reject if report.decision.method == "clamd" => {
+                reply::push(out, 554, "5.7.1", &format!("Message refused: {why}"));
+                return Err(Refused);
+            }
+            Action::Reject => {
+                reply::push(out, 550, "5.7.1", &format!("Message refused: {why}"));
+                return Err(Refused);
+            }
+            Action::TempFail => {
+                reply::push(out, 451, "4.7.1", &format!("Try again later: {why}"));
+                return Err(Refused);
+            }
+            Action::Accept | Action::Junk => {
+                let header = report.prepend.as_bytes();
+                if let Err(e) = sink.prepend(header) {
+                    spool_error_reply(&e, out);
+                    return Err(Refused);
                 }
-                Action::Reject => {
-                    sink.abort();
-                    reply::push(out, 550, "5.7.1", &format!("Message refused: {why}"));
-                    return Flow::Continue;
-                }
-                Action::TempFail => {
-                    sink.abort();
-                    reply::push(out, 451, "4.7.1", &format!("Try again later: {why}"));
-                    return Flow::Continue;
-                }
-                Action::Accept | Action::Junk => {
-                    let header = report.prepend.as_bytes();
-                    if let Err(e) = sink.prepend(header) {
-                        sink.abort();
-                        spool_error_reply(&e, out);
-                        return Flow::Continue;
-                    }
-                    envelope.size += header.len() as u64;
-                    if report.decision.action == Action::Junk {
-                        envelope.folder = Some("Junk".into());
-                    }
+                envelope.size += header.len() as u64;
+                if report.decision.action == Action::Junk {
+                    envelope.folder = Some("Junk".into());
                 }
             }
         }
-        match sink.commit(&envelope) {
-            Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),
-            Err(e) => spool_error_reply(&e, out),
-        }
-        Flow::Continue
+        Ok(())
     }
 }
+
+/// A refusal whose reply is already in the output: the caller aborts the spool file.
+struct Refused;
 
 fn spool_error_reply(e: &SpoolError, out: &mut Vec<u8>) {
     match e {

@@ -9,6 +9,9 @@
 //!
 //! ESMTP parameters (RFC 5321 §4.1.1.2) need EHLO (`555 5.5.4` after HELO); a parameter
 //! given twice or a `SIZE` that is not a plain decimal number is `501 5.5.4` (RFC 1870).
+//!
+//! Not here: who is local, who may send as whom, SPF and the spool's free space (the
+//! [`Policy`] behind the session, `smtp::backend`); the message itself (`cmd_data`).
 
 use smtp_proto::{
     MAIL_BODY_BINARYMIME, MAIL_RET_FULL, MAIL_RET_HDRS, MAIL_SMTPUTF8, MailFrom, RCPT_NOTIFY_DELAY,
@@ -137,17 +140,42 @@ impl<P: Policy> Session<P> {
     }
 
     pub(super) fn mail(&mut self, from: MailFrom<String>, line: &[u8], out: &mut Vec<u8>) -> Flow {
+        if let Err(flow) = self.mail_allowed(&from, line, out) {
+            return flow;
+        }
+        let smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        let addr = match self.sender(&from, smtputf8, out) {
+            Ok(addr) => addr,
+            Err(flow) => return flow,
+        };
+        if let Err(flow) = self.sender_policy(addr.as_ref(), out) {
+            return flow;
+        }
+        self.tx.mail_from = Some(addr);
+        self.tx.smtputf8 = smtputf8;
+        self.tx.dsn = message_dsn(&from);
+        reply::push(out, 250, "2.1.0", "Ok");
+        Flow::Continue
+    }
+
+    /// Whether a MAIL command may start a transaction here at all: sequence (RFC 5321
+    /// §4.1.4), parameters, authentication on submission (RFC 6409 §4.3), the declared SIZE
+    /// (RFC 1870) against the limit and the spool, and BODY.
+    fn mail_allowed(
+        &mut self,
+        from: &MailFrom<String>,
+        line: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Flow> {
         if self.helo.is_none() {
             reply::push(out, 503, "5.5.1", "Send EHLO or HELO first");
-            return self.error(out);
+            return Err(self.error(out));
         }
         if self.tx.mail_from.is_some() {
             reply::push(out, 503, "5.5.1", "Nested MAIL command; send RSET first");
-            return self.error(out);
+            return Err(self.error(out));
         }
-        if let Err(flow) = self.params_ok(line, out) {
-            return flow;
-        }
+        self.params_ok(line, out)?;
         if self.cfg.service.is_submission() && !self.may_relay() {
             let why = if self.tls.is_none() && !self.cfg.plaintext_auth {
                 "Authentication required; issue STARTTLS, then AUTH"
@@ -155,7 +183,7 @@ impl<P: Policy> Session<P> {
                 "Authentication required"
             };
             reply::push(out, 530, "5.7.0", why);
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
         if from.size as u64 > self.cfg.max_message_size {
             reply::push(
@@ -164,7 +192,7 @@ impl<P: Policy> Session<P> {
                 "5.3.4",
                 "Message size exceeds fixed maximum message size",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
         // RFC 1870 §6.1: a declared size the spool has no room for is a temporary refusal.
         if from.size > 0
@@ -177,7 +205,7 @@ impl<P: Policy> Session<P> {
                 "4.3.1",
                 "Insufficient system storage for a message of that size; try again later",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
         if from.flags & MAIL_BODY_BINARYMIME != 0 {
             reply::push(
@@ -186,9 +214,19 @@ impl<P: Policy> Session<P> {
                 "5.5.4",
                 "BODY=BINARYMIME is not supported; use 8BITMIME",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
-        let smtputf8 = from.flags & MAIL_SMTPUTF8 != 0;
+        Ok(())
+    }
+
+    /// The reverse-path as an address (`None` for `<>`); non-ASCII only with SMTPUTF8
+    /// (RFC 6531).
+    fn sender(
+        &mut self,
+        from: &MailFrom<String>,
+        smtputf8: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<Address>, Flow> {
         if !smtputf8 && !from.address.is_ascii() {
             reply::push(
                 out,
@@ -196,20 +234,25 @@ impl<P: Policy> Session<P> {
                 "5.6.7",
                 "Non-ASCII sender address needs the SMTPUTF8 parameter",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
-        let addr = if from.address.is_empty() {
+        Ok(if from.address.is_empty() {
             None
         } else {
             match Address::parse(&from.address) {
                 Ok(a) => Some(a),
                 Err(e) => {
                     reply::push(out, 553, "5.1.7", &format!("Bad sender address: {}", e.0));
-                    return Flow::Continue;
+                    return Err(Flow::Continue);
                 }
             }
-        };
-        if let (Some(user), Some(a)) = (self.auth_user.clone(), addr.as_ref())
+        })
+    }
+
+    /// Who may send as this sender: an authenticated user only as an address of theirs
+    /// (unless `submission.allow_any_sender`), and on port 25 what SPF says (RFC 7208 §2.4).
+    fn sender_policy(&mut self, addr: Option<&Address>, out: &mut Vec<u8>) -> Result<(), Flow> {
+        if let (Some(user), Some(a)) = (self.auth_user.clone(), addr)
             && !self.cfg.allow_any_sender
             && !self.policy.may_send_as(&user, a)
         {
@@ -219,38 +262,52 @@ impl<P: Policy> Session<P> {
                 "5.7.1",
                 &format!("Sender address rejected: not owned by user {user}"),
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
         // SPF belongs to MAIL (RFC 7208 §2.4): refused here when inbound.spf_fail says so.
         if self.cfg.service == super::session::Service::Mx
             && let Some(why) = self.policy.inbound_mail(
                 self.cfg.remote_ip,
                 self.helo.as_deref().unwrap_or(""),
-                addr.as_ref(),
+                addr,
             )
         {
             // RFC 7372 §3.2: 5.7.23, SPF validation failed.
             reply::push(out, 550, "5.7.23", &format!("SPF: {why}"));
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
-        self.tx.mail_from = Some(addr);
-        self.tx.smtputf8 = smtputf8;
-        self.tx.dsn = message_dsn(&from);
-        reply::push(out, 250, "2.1.0", "Ok");
-        Flow::Continue
+        Ok(())
     }
 
     pub(super) fn rcpt(&mut self, to: RcptTo<String>, line: &[u8], out: &mut Vec<u8>) -> Flow {
+        let (dsn, may_relay) = match self.rcpt_allowed(&to, line, out) {
+            Ok(v) => v,
+            Err(flow) => return flow,
+        };
+        let addr = match self.recipient(&to, line, out) {
+            Ok(addr) => addr,
+            Err(flow) => return flow,
+        };
+        self.accept_recipient(addr, dsn, may_relay, out)
+    }
+
+    /// Whether a RCPT command may add a recipient: sequence, parameters, the recipient
+    /// limit, relay tricks in the raw path, SMTPUTF8 (RFC 6531 §3.5) and NOTIFY
+    /// (RFC 3461 §4.1). Gives the DSN request and whether this client may relay.
+    fn rcpt_allowed(
+        &mut self,
+        to: &RcptTo<String>,
+        line: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(RcptDsn, bool), Flow> {
         if self.tx.mail_from.is_none() {
             reply::push(out, 503, "5.5.1", "Need MAIL before RCPT");
-            return self.error(out);
+            return Err(self.error(out));
         }
-        if let Err(flow) = self.params_ok(line, out) {
-            return flow;
-        }
+        self.params_ok(line, out)?;
         if self.tx.recipients.len() >= self.cfg.max_recipients {
             reply::push(out, 452, "4.5.3", "Too many recipients");
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
         let may_relay = self.may_relay();
         if let Some(why) = raw_path(line).and_then(relay_trick)
@@ -262,7 +319,7 @@ impl<P: Policy> Session<P> {
                 "5.1.3",
                 &format!("Bad recipient address syntax: {why}"),
             );
-            return self.error(out);
+            return Err(self.error(out));
         }
         if !self.tx.smtputf8 && !to.address.is_ascii() {
             // RFC 6531 §3.5: internationalised addresses only in an SMTPUTF8 transaction.
@@ -272,17 +329,28 @@ impl<P: Policy> Session<P> {
                 "5.6.7",
                 "Non-ASCII recipient address needs MAIL FROM with SMTPUTF8",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         }
-        let Some(dsn) = rcpt_dsn(&to) else {
+        let Some(dsn) = rcpt_dsn(to) else {
             reply::push(
                 out,
                 501,
                 "5.5.4",
                 "NOTIFY=NEVER cannot be combined with other values (RFC 3461 §4.1)",
             );
-            return Flow::Continue;
+            return Err(Flow::Continue);
         };
+        Ok((dsn, may_relay))
+    }
+
+    /// The forward-path as an address; a bare `<postmaster>` (RFC 5321 §4.5.1) is this
+    /// server's postmaster.
+    fn recipient(
+        &mut self,
+        to: &RcptTo<String>,
+        line: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<Address, Flow> {
         let postmaster = to.address.is_empty()
             && raw_path(line).is_some_and(|p| p.eq_ignore_ascii_case("postmaster"));
         let parsed = if postmaster {
@@ -292,8 +360,8 @@ impl<P: Policy> Session<P> {
         } else {
             Address::parse(&to.address)
         };
-        let addr = match parsed {
-            Ok(a) => a,
+        match parsed {
+            Ok(a) => Ok(a),
             Err(e) => {
                 reply::push(
                     out,
@@ -301,9 +369,20 @@ impl<P: Policy> Session<P> {
                     "5.1.3",
                     &format!("Bad recipient address: {}", e.0),
                 );
-                return Flow::Continue;
+                Err(Flow::Continue)
             }
-        };
+        }
+    }
+
+    /// The policy's word on the recipient: accepted (local, or relayed for a client that
+    /// may relay), or refused with the reply that fits.
+    fn accept_recipient(
+        &mut self,
+        addr: Address,
+        dsn: RcptDsn,
+        may_relay: bool,
+        out: &mut Vec<u8>,
+    ) -> Flow {
         match self.policy.check_recipient(&addr) {
             RcptCheck::Local => {
                 self.tx.recipients.push(Recipient {

@@ -19,6 +19,9 @@
 //! after a restart) until it is written. A copy that does not fit fails permanently with
 //! `5.2.2` and is bounced (RFC 3463), rather than waiting in the queue for room that may never
 //! come; in a list, a full member is skipped and the others get their copy.
+//!
+//! Not here: the Maildir write itself (`maildir::deliver`), alias expansion (`core::aliases`),
+//! queue SQL and leases (`core::queue`), outbound recipients (`smtp::outbound`).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -207,54 +210,73 @@ impl Deliverer {
                     None
                 }
             };
-            let mut outcomes = Vec::with_capacity(claim.recipients.len());
-            let mut forwards = Vec::new();
-            let mut done: HashSet<Address> = HashSet::new();
-            for r in &claim.recipients {
-                let outcome = match (&body, Address::parse(&r.address)) {
-                    (_, Err(e)) => Outcome::Failed(format!("bad address: {}", e.0)),
-                    (None, _) => Outcome::Deferred {
-                        retry_in: 0,
-                        error: "4.3.0 spool file unreadable".into(),
-                    },
-                    (Some(body), Ok(addr)) => {
-                        let to = Copy {
-                            id,
-                            claim,
-                            rcpt: r,
-                            body,
-                        };
-                        self.deliver_one(&db, &to, &addr, &mut done, &mut forwards)
-                    }
-                };
-                let outcome = match outcome {
-                    Outcome::Deferred { error, .. } => {
-                        if policy.is_none() {
-                            policy = Some(RetryPolicy::from_db(&db)?);
-                        }
-                        let p = policy
-                            .as_ref()
-                            .ok_or_else(|| CoreError::Invalid("no retry policy".into()))?;
-                        retry_or_give_up(p, claim.created, r.attempts, error)
-                    }
-                    o => o,
-                };
-                tracing::info!(%id, to = %r.address, %outcome, "local delivery");
-                outcomes.push((r.id, outcome));
-            }
-            if let Some(body) = &body {
-                self.success_notices(&mut db, id, body, &claim.recipients, &outcomes);
-            }
-            attempts.push(Attempt {
-                id: id.clone(),
-                outcomes,
-                forwards,
-            });
+            attempts.push(self.attempt(&mut db, id, claim, body.as_deref(), &mut policy)?);
         }
         if attempts.is_empty() {
             return Ok(());
         }
-        let finished = db.queue_record_many(&attempts)?;
+        self.record(&mut db, &attempts)
+    }
+
+    /// One message's attempt: each pending recipient's copy (or why not), deferrals turned
+    /// into a retry or a give-up per `queue.retry_schedule`, and the success notices due.
+    fn attempt(
+        &self,
+        db: &mut Db,
+        id: &str,
+        claim: &LocalClaim,
+        body: Option<&[u8]>,
+        policy: &mut Option<RetryPolicy>,
+    ) -> Result<Attempt, CoreError> {
+        let mut outcomes = Vec::with_capacity(claim.recipients.len());
+        let mut forwards = Vec::new();
+        let mut done: HashSet<Address> = HashSet::new();
+        for r in &claim.recipients {
+            let outcome = match (body, Address::parse(&r.address)) {
+                (_, Err(e)) => Outcome::Failed(format!("bad address: {}", e.0)),
+                (None, _) => Outcome::Deferred {
+                    retry_in: 0,
+                    error: "4.3.0 spool file unreadable".into(),
+                },
+                (Some(body), Ok(addr)) => {
+                    let to = Copy {
+                        id,
+                        claim,
+                        rcpt: r,
+                        body,
+                    };
+                    self.deliver_one(db, &to, &addr, &mut done, &mut forwards)
+                }
+            };
+            let outcome = match outcome {
+                Outcome::Deferred { error, .. } => {
+                    if policy.is_none() {
+                        *policy = Some(RetryPolicy::from_db(db)?);
+                    }
+                    let p = policy
+                        .as_ref()
+                        .ok_or_else(|| CoreError::Invalid("no retry policy".into()))?;
+                    retry_or_give_up(p, claim.created, r.attempts, error)
+                }
+                o => o,
+            };
+            tracing::info!(%id, to = %r.address, %outcome, "local delivery");
+            outcomes.push((r.id, outcome));
+        }
+        if let Some(body) = body {
+            self.success_notices(db, id, body, &claim.recipients, &outcomes);
+        }
+        Ok(Attempt {
+            id: id.to_string(),
+            outcomes,
+            forwards,
+        })
+    }
+
+    /// Records a batch's outcomes in one transaction, then removes the spool files of
+    /// finished messages and releases their quota reservations.
+    fn record(&self, db: &mut Db, attempts: &[Attempt]) -> Result<(), CoreError> {
+        let finished = db.queue_record_many(attempts)?;
         for (a, done) in attempts.iter().zip(finished) {
             if done {
                 let _ = std::fs::remove_file(self.queue_dir.join(&a.id));

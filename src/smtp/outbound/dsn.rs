@@ -8,8 +8,8 @@
 //! sanitised (control and escape bytes dropped, non-UTF-8 already replaced by the reply
 //! reader) and cut to [`MAX_DIAGNOSTIC`] bytes before it goes into a report.
 //!
-//! Only builds the message; the runner decides when one is due (NOTIFY) and never sends
-//! one to `<>`.
+//! Not here: deciding when a report is due (NOTIFY; `bounce`, `notices`) and never sending
+//! one to `<>` (the runner); this file only builds the message.
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address as MbAddress;
@@ -148,104 +148,12 @@ pub fn header_section(message: &[u8]) -> &[u8] {
     }
 }
 
+/// The report (RFC 3464 §2): a multipart/report of the human part, the
+/// message/delivery-status part and the returned message or its headers.
 pub fn build(r: &Report<'_>) -> Vec<u8> {
-    let date = chrono::DateTime::from_timestamp(r.arrival, 0)
-        .unwrap_or_default()
-        .to_rfc2822();
-    let mut human = match r.action {
-        Action::Delayed => format!(
-            "This is the mail system at host {host}.\r\n\r\n\
-             Your message could not be delivered yet to one or more recipients.\r\n\
-             It is still in the queue and will be retried; you need not resend it.\r\n\r\n",
-            host = r.hostname
-        ),
-        Action::Relayed => format!(
-            "This is the mail system at host {host}.\r\n\r\n\
-             Your message was delivered to the next mail server, which does not\r\n\
-             send delivery notifications: you will not hear more about it.\r\n\r\n",
-            host = r.hostname
-        ),
-        Action::Delivered => format!(
-            "This is the mail system at host {host}.\r\n\r\n\
-             Your message was delivered to the mailbox of the recipients below,\r\n\
-             as you asked (NOTIFY=SUCCESS).\r\n\r\n",
-            host = r.hostname
-        ),
-        Action::Failed => format!(
-            "This is the mail system at host {host}.\r\n\r\n\
-             I'm sorry to have to inform you that your message could not\r\n\
-             be delivered to one or more recipients. It's attached below.\r\n\r\n\
-             For further assistance, please send mail to postmaster.\r\n\r\n",
-            host = r.hostname
-        ),
-    };
-    for f in r.failures {
-        human.push_str(&format!(
-            "<{}>: {}\r\n",
-            ascii(&f.recipient),
-            ascii(&sanitize(&f.diagnostic))
-        ));
-    }
-    let mut status = format!("Reporting-MTA: dns; {}\r\n", ascii(r.hostname));
-    if let Some(envid) = r.envid {
-        status.push_str(&format!("Original-Envelope-Id: {}\r\n", xtext(envid)));
-    }
-    status.push_str(&format!(
-        "X-Mailctl-Queue-ID: {}\r\nArrival-Date: {}\r\n",
-        ascii(r.queue_id),
-        date
-    ));
-    for f in r.failures {
-        let diagnostic = sanitize(&f.diagnostic);
-        status.push_str("\r\n");
-        if let Some(o) = &f.orcpt {
-            status.push_str(&format!("Original-Recipient: rfc822; {}\r\n", xtext(o)));
-        }
-        status.push_str(&format!(
-            "Final-Recipient: rfc822; {}\r\n",
-            ascii(&f.recipient)
-        ));
-        if r.action == Action::Relayed {
-            status.push_str("Action: relayed\r\nStatus: 2.0.0\r\n");
-        } else if r.action == Action::Delivered {
-            status.push_str("Action: delivered\r\nStatus: 2.0.0\r\n");
-        } else if r.action == Action::Delayed {
-            status.push_str("Action: delayed\r\n");
-            let code = status_of(&f.diagnostic);
-            let transient = if code.starts_with('4') {
-                code
-            } else {
-                "4.0.0".to_string()
-            };
-            status.push_str(&format!("Status: {transient}\r\n"));
-        } else {
-            status.push_str("Action: failed\r\n");
-            status.push_str(&format!("Status: {}\r\n", status_of(&diagnostic)));
-        }
-        if let Some(m) = &f.remote_mta {
-            status.push_str(&format!("Remote-MTA: dns; {}\r\n", ascii(m)));
-        }
-        if let Some(d) = smtp_diagnostic(&diagnostic) {
-            status.push_str(&format!("Diagnostic-Code: smtp; {}\r\n", ascii(d)));
-        }
-    }
-    let returned = if r.ret_full {
-        MimePart::new(
-            "message/rfc822",
-            BodyPart::Binary(r.original.to_vec().into()),
-        )
-        .transfer_encoding(if r.original.is_ascii() {
-            "7bit"
-        } else {
-            "8bit"
-        })
-    } else {
-        MimePart::new(
-            "text/rfc822-headers",
-            BodyPart::Binary(header_section(r.original).to_vec().into()),
-        )
-        .transfer_encoding("7bit")
-    };
+    let human = human_part(r);
+    let status = delivery_status(r);
+    let returned = returned_part(r);
     let report = MimePart::new(
         ContentType::new("multipart/report").attribute("report-type", "delivery-status"),
         BodyPart::Multipart(vec![
@@ -291,6 +199,124 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
         .body(report)
         .write_to_vec()
         .unwrap_or_default()
+}
+
+/// The first part, for people: what happened and one line per recipient with the reason.
+fn human_part(r: &Report<'_>) -> String {
+    let mut human = match r.action {
+        Action::Delayed => format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             Your message could not be delivered yet to one or more recipients.\r\n\
+             It is still in the queue and will be retried; you need not resend it.\r\n\r\n",
+            host = r.hostname
+        ),
+        Action::Relayed => format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             Your message was delivered to the next mail server, which does not\r\n\
+             send delivery notifications: you will not hear more about it.\r\n\r\n",
+            host = r.hostname
+        ),
+        Action::Delivered => format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             Your message was delivered to the mailbox of the recipients below,\r\n\
+             as you asked (NOTIFY=SUCCESS).\r\n\r\n",
+            host = r.hostname
+        ),
+        Action::Failed => format!(
+            "This is the mail system at host {host}.\r\n\r\n\
+             I'm sorry to have to inform you that your message could not\r\n\
+             be delivered to one or more recipients. It's attached below.\r\n\r\n\
+             For further assistance, please send mail to postmaster.\r\n\r\n",
+            host = r.hostname
+        ),
+    };
+    for f in r.failures {
+        human.push_str(&format!(
+            "<{}>: {}\r\n",
+            ascii(&f.recipient),
+            ascii(&sanitize(&f.diagnostic))
+        ));
+    }
+    human
+}
+
+/// The message/delivery-status part (RFC 3464 §2.2): the per-message fields, then one
+/// block of per-recipient fields for each recipient.
+fn delivery_status(r: &Report<'_>) -> String {
+    let date = chrono::DateTime::from_timestamp(r.arrival, 0)
+        .unwrap_or_default()
+        .to_rfc2822();
+    let mut status = format!("Reporting-MTA: dns; {}\r\n", ascii(r.hostname));
+    if let Some(envid) = r.envid {
+        status.push_str(&format!("Original-Envelope-Id: {}\r\n", xtext(envid)));
+    }
+    status.push_str(&format!(
+        "X-Mailctl-Queue-ID: {}\r\nArrival-Date: {}\r\n",
+        ascii(r.queue_id),
+        date
+    ));
+    for f in r.failures {
+        recipient_fields(&mut status, r.action, f);
+    }
+    status
+}
+
+/// One recipient's block (RFC 3464 §2.3): Original-Recipient, Final-Recipient, Action,
+/// Status, Remote-MTA, Diagnostic-Code.
+fn recipient_fields(status: &mut String, action: Action, f: &Failure) {
+    let diagnostic = sanitize(&f.diagnostic);
+    status.push_str("\r\n");
+    if let Some(o) = &f.orcpt {
+        status.push_str(&format!("Original-Recipient: rfc822; {}\r\n", xtext(o)));
+    }
+    status.push_str(&format!(
+        "Final-Recipient: rfc822; {}\r\n",
+        ascii(&f.recipient)
+    ));
+    if action == Action::Relayed {
+        status.push_str("Action: relayed\r\nStatus: 2.0.0\r\n");
+    } else if action == Action::Delivered {
+        status.push_str("Action: delivered\r\nStatus: 2.0.0\r\n");
+    } else if action == Action::Delayed {
+        status.push_str("Action: delayed\r\n");
+        let code = status_of(&f.diagnostic);
+        let transient = if code.starts_with('4') {
+            code
+        } else {
+            "4.0.0".to_string()
+        };
+        status.push_str(&format!("Status: {transient}\r\n"));
+    } else {
+        status.push_str("Action: failed\r\n");
+        status.push_str(&format!("Status: {}\r\n", status_of(&diagnostic)));
+    }
+    if let Some(m) = &f.remote_mta {
+        status.push_str(&format!("Remote-MTA: dns; {}\r\n", ascii(m)));
+    }
+    if let Some(d) = smtp_diagnostic(&diagnostic) {
+        status.push_str(&format!("Diagnostic-Code: smtp; {}\r\n", ascii(d)));
+    }
+}
+
+/// The third part: the whole message for `RET=FULL` (RFC 3461 §4.3), else its headers.
+fn returned_part(r: &Report<'_>) -> MimePart<'static> {
+    if r.ret_full {
+        MimePart::new(
+            "message/rfc822",
+            BodyPart::Binary(r.original.to_vec().into()),
+        )
+        .transfer_encoding(if r.original.is_ascii() {
+            "7bit"
+        } else {
+            "8bit"
+        })
+    } else {
+        MimePart::new(
+            "text/rfc822-headers",
+            BodyPart::Binary(header_section(r.original).to_vec().into()),
+        )
+        .transfer_encoding("7bit")
+    }
 }
 
 #[cfg(test)]

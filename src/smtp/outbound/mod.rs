@@ -16,10 +16,13 @@
 //! and the runner keeps claiming what falls due meanwhile. Spool files are verified against
 //! their recorded sum before they are sent; a damaged one is quarantined (`core/spool.rs`).
 //!
-//! Not here: local delivery into Maildirs (see `smtp::delivery`); the SMTP client side of one
-//! attempt (`transfer`); failure, delay and success reports (`bounce`, `notices`, `dsn`).
+//! Not here: local delivery into Maildirs (see `smtp::delivery`); the settings (`config`);
+//! choosing MX or relay per domain (`destination`); the SMTP client side of one attempt
+//! (`transfer`); failure, delay and success reports (`bounce`, `notices`, `dsn`).
 
 mod bounce;
+mod config;
+mod destination;
 pub mod dkim;
 pub mod dsn;
 mod eightbit;
@@ -29,7 +32,6 @@ pub mod route;
 mod transfer;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,9 +43,8 @@ use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::net::dbpool::DbPool;
-use crate::smtp::client::Timeouts;
 pub use bounce::{bounce_due, delay_warnings};
-use route::{Hop, RouteError};
+pub use config::{Config, Mode, Relay, RelayTls};
 pub use transfer::RecipientResult;
 
 /// How long a claimed recipient is leased to one attempt; renewed every [`RENEW`] while it
@@ -54,137 +55,6 @@ const RENEW: Duration = Duration::from_secs(5 * 60);
 const BATCH: usize = 500;
 /// How often the runner looks at the queue even when nobody woke it.
 const POLL: Duration = Duration::from_secs(5);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RelayTls {
-    StartTls,
-    Implicit,
-    None,
-}
-
-#[derive(Debug, Clone)]
-pub struct Relay {
-    pub host: String,
-    pub port: u16,
-    pub credentials: Option<(String, String)>,
-    pub tls: RelayTls,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Direct,
-    Relay,
-    DirectThenRelay,
-}
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub hostname: String,
-    pub port: u16,
-    pub mode: Mode,
-    pub relay: Option<Relay>,
-    pub retry_schedule: Vec<Duration>,
-    pub max_lifetime: Duration,
-    /// Tell the sender once a message has waited this long; zero turns it off.
-    pub delay_warning: Duration,
-    pub timeouts: Timeouts,
-    /// Our own SMTP listeners: a hop that is one of these is a mail loop.
-    pub own_endpoints: Vec<SocketAddr>,
-    pub max_connections: usize,
-    pub max_per_domain: usize,
-    pub nameservers: Vec<SocketAddr>,
-    /// `delivery.plaintext_fallback`: destination domains (and their subdomains) whose mail
-    /// may go in plaintext after a failed STARTTLS.
-    pub plaintext_fallback: Vec<String>,
-}
-
-impl Config {
-    /// Reads every outbound setting. `own_endpoints` are the SMTP listeners of this server.
-    pub fn from_settings(db: &Db, own_endpoints: Vec<SocketAddr>) -> Result<Config, CoreError> {
-        let hostname = match db.setting("hostname")? {
-            h if h.is_empty() => crate::core::settings::system_hostname(),
-            h => h,
-        };
-        let mode = match db.setting("relay.mode")?.as_str() {
-            "relay" => Mode::Relay,
-            "direct-then-relay" => Mode::DirectThenRelay,
-            _ => Mode::Direct,
-        };
-        let relay_host = db.setting("relay.host")?;
-        let relay = if relay_host.is_empty() {
-            None
-        } else {
-            let user = db.setting("relay.user")?;
-            Some(Relay {
-                host: relay_host,
-                port: db.setting_u64("relay.port")? as u16,
-                credentials: (!user.is_empty())
-                    .then(|| (user, db.setting("relay.password").unwrap_or_default())),
-                tls: match db.setting("relay.tls")?.as_str() {
-                    "tls" => RelayTls::Implicit,
-                    "none" => RelayTls::None,
-                    _ => RelayTls::StartTls,
-                },
-            })
-        };
-        if mode != Mode::Direct && relay.is_none() {
-            return Err(CoreError::Invalid(
-                "relay.mode needs relay.host; set it with `mailctl config set relay.host HOST`"
-                    .into(),
-            ));
-        }
-        let schedule = db
-            .setting("queue.retry_schedule")?
-            .split(',')
-            .filter_map(|d| crate::core::settings::parse_duration(d).ok())
-            .collect::<Vec<_>>();
-        let nameservers = db
-            .setting("dns.nameserver")?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
-            .collect();
-        let cap = db.setting_duration("delivery.timeout")?;
-        Ok(Config {
-            hostname,
-            port: db.setting_u64("delivery.port")? as u16,
-            mode,
-            relay,
-            retry_schedule: if schedule.is_empty() {
-                vec![Duration::from_secs(300)]
-            } else {
-                schedule
-            },
-            max_lifetime: db.setting_duration("queue.max_lifetime")?,
-            delay_warning: db.setting_duration("queue.delay_warning")?,
-            timeouts: Timeouts::rfc5321(cap),
-            own_endpoints,
-            max_connections: db.setting_u64("delivery.max_connections")?.max(1) as usize,
-            max_per_domain: db.setting_u64("delivery.max_per_domain")?.max(1) as usize,
-            nameservers,
-            plaintext_fallback: db
-                .setting("delivery.plaintext_fallback")?
-                .split(',')
-                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
-                .filter(|d| !d.is_empty())
-                .collect(),
-        })
-    }
-
-    /// Whether `domain` is listed in `delivery.plaintext_fallback` (itself or a parent).
-    pub fn plaintext_fallback_for(&self, domain: &str) -> bool {
-        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        self.plaintext_fallback
-            .iter()
-            .any(|z| domain == *z || domain.ends_with(&format!(".{z}")))
-    }
-
-    /// When a deferred recipient is tried next, given how many attempts it has had.
-    pub fn next_retry(&self, attempts: u32) -> i64 {
-        let i = (attempts as usize).min(self.retry_schedule.len() - 1);
-        now() + self.retry_schedule[i].as_secs() as i64
-    }
-}
 
 /// What one pass did, for `queue flush`'s summary.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -455,37 +325,7 @@ impl Outbound {
         let Some(first) = rcpts.first().cloned() else {
             return Ok(JobDone::default());
         };
-        let path = self.queue_dir.join(&message_id);
-        let dkim_dir = self.dkim_dir.clone();
-        let want = first.spool.clone();
-        let pool = self.pool.clone();
-        let mid = message_id.clone();
-        let loaded = tokio::task::spawn_blocking(move || -> Result<Loaded, ReadError> {
-            let body = spool::read_verified(&path, want.as_ref())?;
-            // Sign once per attempt; the header goes in front of the spooled message.
-            let sign = |body: Vec<u8>| match dkim::signature_for(&dkim_dir, &body) {
-                Some(h) => [h.as_bytes(), &body[..]].concat(),
-                None => body,
-            };
-            // A 7-bit copy for next hops without 8BITMIME, signed as it will be sent.
-            let seven_bit = (!body.is_ascii()).then(|| {
-                eightbit::to_seven_bit(&body)
-                    .map(sign)
-                    .map_err(|e| e.0.to_string())
-            });
-            let (dsn, rcpt_dsn) = pool
-                .get()
-                .and_then(|db| db.queue_dsn(&mid))
-                .unwrap_or_default();
-            Ok(Loaded {
-                message: sign(body),
-                seven_bit,
-                dsn,
-                rcpt_dsn,
-            })
-        })
-        .await
-        .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let loaded = self.load(&message_id, &first).await?;
         let loaded = match loaded {
             Err(ReadError::Corrupt(why)) => {
                 self.quarantine(&message_id, why).await?;
@@ -513,24 +353,76 @@ impl Outbound {
         if let Ok(l) = &loaded {
             self.notify_relayed(&message_id, &rcpts, &results, l).await;
         }
+        let attempts = self.decide_all(&message_id, &rcpts, &first, results);
+        self.recorder.record(message_id, attempts.clone()).await?;
+        Ok(JobDone {
+            attempts,
+            quarantined: false,
+        })
+    }
+
+    /// Reads the spool file (verified against its sum), DKIM-signs it, makes the 7-bit copy
+    /// when it has 8-bit octets, and reads its DSN parameters: all off the runtime.
+    async fn load(
+        &self,
+        message_id: &str,
+        first: &Claimed,
+    ) -> Result<Result<Loaded, ReadError>, CoreError> {
+        let path = self.queue_dir.join(message_id);
+        let dkim_dir = self.dkim_dir.clone();
+        let want = first.spool.clone();
+        let pool = self.pool.clone();
+        let mid = message_id.to_string();
+        tokio::task::spawn_blocking(move || -> Result<Loaded, ReadError> {
+            let body = spool::read_verified(&path, want.as_ref())?;
+            // Sign once per attempt; the header goes in front of the spooled message.
+            let sign = |body: Vec<u8>| match dkim::signature_for(&dkim_dir, &body) {
+                Some(h) => [h.as_bytes(), &body[..]].concat(),
+                None => body,
+            };
+            // A 7-bit copy for next hops without 8BITMIME, signed as it will be sent.
+            let seven_bit = (!body.is_ascii()).then(|| {
+                eightbit::to_seven_bit(&body)
+                    .map(sign)
+                    .map_err(|e| e.0.to_string())
+            });
+            let (dsn, rcpt_dsn) = pool
+                .get()
+                .and_then(|db| db.queue_dsn(&mid))
+                .unwrap_or_default();
+            Ok(Loaded {
+                message: sign(body),
+                seven_bit,
+                dsn,
+                rcpt_dsn,
+            })
+        })
+        .await
+        .map_err(|e| CoreError::Invalid(e.to_string()))
+    }
+
+    /// The queue's decision for each recipient's result, logged.
+    fn decide_all(
+        &self,
+        message_id: &str,
+        rcpts: &[Claimed],
+        first: &Claimed,
+        results: Vec<RecipientResult>,
+    ) -> Vec<AttemptResult> {
         let attempts: Vec<AttemptResult> = results
             .into_iter()
             .map(|r| {
                 let claimed = rcpts
                     .iter()
                     .find(|c| c.recipient_id == r.recipient_id)
-                    .unwrap_or(&first);
+                    .unwrap_or(first);
                 self.decide(claimed, r)
             })
             .collect();
         for a in &attempts {
             tracing::info!(id = %message_id, to = %rcpts.iter().find(|c| c.recipient_id == a.recipient_id).map(|c| c.address.as_str()).unwrap_or(""), host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
         }
-        self.recorder.record(message_id, attempts.clone()).await?;
-        Ok(JobDone {
-            attempts,
-            quarantined: false,
-        })
+        attempts
     }
 
     /// Sets a message whose spool file failed verification aside, loudly; it is never sent.
@@ -637,173 +529,6 @@ impl Outbound {
         }
     }
 
-    /// Tries the route(s) for one domain.
-    async fn deliver(
-        &self,
-        domain: &str,
-        first: &Claimed,
-        rcpts: &[Claimed],
-        loaded: &Loaded,
-    ) -> Vec<RecipientResult> {
-        let ids: Vec<(i64, String)> = rcpts
-            .iter()
-            .map(|c| (c.recipient_id, c.address.clone()))
-            .collect();
-        let env = transfer::Envelope {
-            mail_from: &first.mail_from,
-            smtputf8: first.smtputf8,
-            message: &loaded.message,
-            seven_bit: loaded.seven_bit.as_ref(),
-            dsn: &loaded.dsn,
-            rcpt_dsn: &loaded.rcpt_dsn,
-        };
-        // One snapshot for the whole attempt: a reload mid-way must not mix two configs.
-        let cfg = self.cfg();
-        let plaintext_fallback = cfg.plaintext_fallback_for(domain);
-        match cfg.mode {
-            Mode::Relay => self.via_relay(&ids, &env).await,
-            Mode::Direct => match self.route(domain).await {
-                Ok(hops) => {
-                    self.direct(&cfg, hops, &env, plaintext_fallback, &ids)
-                        .await
-                }
-                Err(e) => route_failure(&ids, e),
-            },
-            Mode::DirectThenRelay => {
-                let first_try = match self.route(domain).await {
-                    Ok(hops) => {
-                        self.direct(&cfg, hops, &env, plaintext_fallback, &ids)
-                            .await
-                    }
-                    // A domain that does not exist will not exist through the relay either.
-                    Err(RouteError::Permanent(p)) => {
-                        return route_failure(&ids, RouteError::Permanent(p));
-                    }
-                    Err(RouteError::Temporary(t)) => route_failure(&ids, RouteError::Temporary(t)),
-                };
-                // Only what the MX deferred goes to the relay: a 5xx from the recipient's own
-                // MX is its final word (the relay would get the same answer, or worse,
-                // deliver what the destination refused).
-                let (done, retry): (Vec<_>, Vec<_>) = first_try
-                    .into_iter()
-                    .partition(|r| r.outcome != transfer::Outcome::Deferred);
-                if retry.is_empty() {
-                    return done;
-                }
-                let again: Vec<(i64, String)> = ids
-                    .iter()
-                    .filter(|(id, _)| retry.iter().any(|r| r.recipient_id == *id))
-                    .cloned()
-                    .collect();
-                tracing::info!(%domain, recipients = again.len(), "direct delivery failed; trying the relay host");
-                let mut out = done;
-                out.extend(self.via_relay(&again, &env).await);
-                out
-            }
-        }
-    }
-
-    /// One direct attempt over the MX hops, with the memory of failed STARTTLS hosts read
-    /// before and updated after.
-    async fn direct(
-        &self,
-        cfg: &Config,
-        hops: Vec<Hop>,
-        env: &transfer::Envelope<'_>,
-        plaintext_fallback: bool,
-        ids: &[(i64, String)],
-    ) -> Vec<RecipientResult> {
-        let hosts: Vec<String> = hops.iter().map(|h| h.host.clone()).collect();
-        let tls_failed_before = match self.blocking(move |db| db.tls_failed_hosts(&hosts)).await {
-            Ok(set) => set,
-            // Without the memory, refusing to deliver is the safe side.
-            Err(e) => {
-                return route_failure(
-                    ids,
-                    RouteError::Temporary(format!("451 4.3.0 queue database: {e}")),
-                );
-            }
-        };
-        let report = transfer::Attempt {
-            cfg,
-            hops,
-            relay: None,
-            env,
-            tls_failed_before: &tls_failed_before,
-            plaintext_fallback,
-        }
-        .run(ids)
-        .await;
-        if !report.tls_failures.is_empty() {
-            let failures = report.tls_failures;
-            if let Err(e) = self
-                .blocking(move |db| {
-                    for (host, why) in &failures {
-                        db.record_tls_failure(host, why)?;
-                    }
-                    Ok(())
-                })
-                .await
-            {
-                tracing::error!("could not remember a failed STARTTLS: {e}");
-            }
-        }
-        report.results
-    }
-
-    async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
-        let hops = route::route(&self.resolver, domain, self.cfg().port).await?;
-        // An MX that is this very server would hand the mail back to us forever.
-        let (own, others): (Vec<Hop>, Vec<Hop>) = hops.into_iter().partition(|h| self.is_own(h));
-        if others.is_empty() && !own.is_empty() {
-            return Err(RouteError::Permanent(format!(
-                "554 5.4.6 mail for {domain} loops back to myself (its MX {} is this server)",
-                own[0].host
-            )));
-        }
-        Ok(others)
-    }
-
-    fn is_own(&self, hop: &Hop) -> bool {
-        if hop.host.eq_ignore_ascii_case(&self.cfg().hostname) {
-            return true;
-        }
-        self.cfg().own_endpoints.iter().any(|e| {
-            e.port() == hop.addr.port()
-                && (e.ip() == hop.addr.ip()
-                    || (e.ip().is_unspecified() && route::is_local_ip(hop.addr.ip())))
-        })
-    }
-
-    async fn via_relay(
-        &self,
-        ids: &[(i64, String)],
-        env: &transfer::Envelope<'_>,
-    ) -> Vec<RecipientResult> {
-        let cfg = self.cfg();
-        let Some(relay) = cfg.relay.clone() else {
-            return route_failure(
-                ids,
-                RouteError::Temporary("451 4.3.5 relay.mode needs relay.host".into()),
-            );
-        };
-        let hops = match route::resolver_hops(&self.resolver, &relay.host, relay.port).await {
-            Ok(h) => h,
-            Err(e) => return route_failure(ids, e),
-        };
-        transfer::Attempt {
-            cfg: &cfg,
-            hops,
-            relay: Some(&relay),
-            env,
-            tls_failed_before: &Default::default(),
-            plaintext_fallback: false,
-        }
-        .run(ids)
-        .await
-        .results
-    }
-
     /// Bounces every message with permanently failed recipients.
     async fn bounce_all(self: &Arc<Self>) -> Result<usize, CoreError> {
         let hostname = self.cfg().hostname.clone();
@@ -838,13 +563,4 @@ struct Loaded {
     seven_bit: Option<Result<Vec<u8>, String>>,
     dsn: crate::core::dsn::MessageDsn,
     rcpt_dsn: HashMap<i64, crate::core::dsn::RcptDsn>,
-}
-
-fn route_failure(ids: &[(i64, String)], e: RouteError) -> Vec<RecipientResult> {
-    ids.iter()
-        .map(|(id, _)| match &e {
-            RouteError::Permanent(p) => RecipientResult::permanent(*id, "dns", p.clone()),
-            RouteError::Temporary(t) => RecipientResult::temporary(*id, "dns", t.clone()),
-        })
-        .collect()
 }

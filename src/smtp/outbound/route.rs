@@ -8,6 +8,9 @@
 //! (RFC 5321 §5.1: "the names are expected to be domain names"): it is looked up in DNS,
 //! never connected to as written, so a hostile zone cannot point mail at an arbitrary
 //! address (e.g. inside our own network) without owning a name for it.
+//!
+//! Not here: trying the hops in turn (`transfer`), relay-host routing (`relay.mode`, the
+//! runner in `mod.rs`).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -76,7 +79,19 @@ pub async fn route(
         }]);
     }
     let fqdn = format!("{}.", domain.trim_end_matches('.'));
-    let mut exchanges: Vec<(u16, String)> = match resolver.mx_lookup(fqdn.as_str()).await {
+    let exchanges = mail_exchanges(resolver, domain, &fqdn).await?;
+    host_addresses(resolver, domain, &fqdn, &exchanges, port).await
+}
+
+/// The domain's mail exchanges by preference (RFC 5321 §5.1), equal ones shuffled: its MX
+/// records, or the domain itself when it has none; null MX (RFC 7505) and NXDOMAIN are
+/// permanent refusals.
+async fn mail_exchanges(
+    resolver: &TokioResolver,
+    domain: &str,
+    fqdn: &str,
+) -> Result<Vec<(u16, String)>, RouteError> {
+    let mut exchanges: Vec<(u16, String)> = match resolver.mx_lookup(fqdn).await {
         Ok(lookup) => lookup
             .answers()
             .iter()
@@ -108,13 +123,24 @@ pub async fn route(
     exchanges.retain(|(_, host)| host != "." && !host.is_empty());
     if exchanges.is_empty() {
         // RFC 5321 §5.1: no MX means the domain itself is the mail host.
-        exchanges.push((0, fqdn.clone()));
+        exchanges.push((0, fqdn.to_string()));
     }
     shuffle_equal_preferences(&mut exchanges);
+    Ok(exchanges)
+}
 
+/// The addresses of each exchange in turn (at most [`MAX_HOPS`]): a host that has none is
+/// skipped; only when none has any is the route refused, permanently when DNS said so.
+async fn host_addresses(
+    resolver: &TokioResolver,
+    domain: &str,
+    fqdn: &str,
+    exchanges: &[(u16, String)],
+    port: u16,
+) -> Result<Vec<Hop>, RouteError> {
     let mut hops = Vec::new();
     let mut last_error = None;
-    for (_, host) in &exchanges {
+    for (_, host) in exchanges {
         let name = host.trim_end_matches('.').to_string();
         if name.parse::<IpAddr>().is_ok() {
             tracing::warn!(%domain, mx = %name, "MX target looks like an IP address; RFC 5321 §5.1 makes it a host name, so it is looked up as one");

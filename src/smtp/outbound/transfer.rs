@@ -13,6 +13,9 @@
 //!
 //! DSN parameters (RFC 3461) go to a next hop that offers DSN; an 8-bit message goes to one
 //! without 8BITMIME only converted to 7 bit, else it is refused with `5.6.3` (RFC 6152 §3).
+//!
+//! Not here: the SMTP client's wire protocol (`smtp::client`), finding the hops (`route`),
+//! converting to 7 bit (`eightbit`), recording the results in the queue (`recorder`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,7 +23,7 @@ use std::sync::Arc;
 use super::route::Hop;
 use super::{Config, Relay, RelayTls};
 use crate::core::dsn::{MessageDsn, RcptDsn, xtext};
-use crate::smtp::client::{Client, ClientError, RecordingVerifier, Reply};
+use crate::smtp::client::{Capabilities, Client, ClientError, RecordingVerifier, Reply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -166,6 +169,8 @@ impl Attempt<'_> {
         }
     }
 
+    /// One hop, RFC 5321 §3 in order: connect and greeting, EHLO, STARTTLS, relay AUTH,
+    /// then the mail transaction. `Err` sends the caller on to the next hop.
     async fn hop(
         &self,
         hop: &Hop,
@@ -173,6 +178,18 @@ impl Attempt<'_> {
         tls_failures: &mut Vec<(String, String)>,
     ) -> Result<Vec<RecipientResult>, NextHop> {
         let where_ = format!("{} [{}]", hop.host, hop.addr.ip());
+        let client = self.open(hop, &where_).await?;
+        let mut client = self
+            .negotiate_tls(client, hop, &where_, tls_failures)
+            .await?;
+        self.authenticate(&mut client, hop, &where_).await?;
+        self.transaction(client, rcpts, &where_).await
+    }
+
+    /// Connect (with implicit TLS toward a relay configured so), take the greeting and
+    /// say EHLO (RFC 5321 §3.1, §4.1.1.1). A 4xx/5xx greeting or EHLO reply is a reason to
+    /// try the next hop; a 5xx one counts as the hop refusing us for good.
+    async fn open(&self, hop: &Hop, where_: &str) -> Result<Client, NextHop> {
         let io_err = |e: ClientError| NextHop(format!("451 4.4.2 {where_}: {e}"));
         let t = self.cfg.timeouts;
         if self.relay.is_some_and(|r| r.tls == RelayTls::None) && !hop.addr.ip().is_loopback() {
@@ -196,7 +213,7 @@ impl Attempt<'_> {
             .await
             .map_err(|_| NextHop(format!("451 4.7.5 {where_}: TLS handshake timed out")))?
             .map_err(|e| NextHop(format!("451 4.7.5 {where_}: TLS handshake failed: {e}")))?;
-            self.require_verified(&verifier, &where_)?;
+            self.require_verified(&verifier, where_)?;
             Client::over(Box::new(tls), t).await.map_err(io_err)?
         } else {
             Client::connect(hop.addr, t)
@@ -221,6 +238,19 @@ impl Attempt<'_> {
                 permanent,
             });
         }
+        Ok(client)
+    }
+
+    /// STARTTLS (RFC 3207) and the EHLO after it, when this hop gets TLS: always toward a
+    /// relay with `relay.tls = starttls`, opportunistically toward an MX (RFC 7435).
+    async fn negotiate_tls(
+        &self,
+        mut client: Client,
+        hop: &Hop,
+        where_: &str,
+        tls_failures: &mut Vec<(String, String)>,
+    ) -> Result<Client, NextHop> {
+        let io_err = |e: ClientError| NextHop(format!("451 4.4.2 {where_}: {e}"));
         // Opportunistic STARTTLS toward MX hosts; required toward a relay configured so, and
         // toward an MX whose STARTTLS failed before (else whoever broke that handshake gets
         // the next attempt in plaintext).
@@ -273,7 +303,7 @@ impl Attempt<'_> {
                 }
             };
             if self.relay.is_some() {
-                self.require_verified(&verifier, &where_)?;
+                self.require_verified(&verifier, where_)?;
             }
             let again = client.ehlo(&self.cfg.hostname).await.map_err(io_err)?;
             if !again.positive() {
@@ -283,13 +313,27 @@ impl Attempt<'_> {
                 )));
             }
         }
+        Ok(client)
+    }
+
+    /// AUTH PLAIN (RFC 4954) toward a relay that has credentials; never in plaintext
+    /// beyond loopback.
+    async fn authenticate(
+        &self,
+        client: &mut Client,
+        hop: &Hop,
+        where_: &str,
+    ) -> Result<(), NextHop> {
         if let Some((user, pass)) = self.relay.and_then(|r| r.credentials.as_ref()) {
             if client.tls.is_none() && !hop.addr.ip().is_loopback() {
                 return Err(NextHop(format!(
                     "451 4.7.0 refusing to send the relay password to {where_} without TLS"
                 )));
             }
-            let r = client.auth_plain(user, pass).await.map_err(io_err)?;
+            let r = client
+                .auth_plain(user, pass)
+                .await
+                .map_err(|e| NextHop(format!("451 4.4.2 {where_}: {e}")))?;
             if !r.positive() {
                 return Err(NextHop(format!(
                     "{} (AUTH as {user} at {where_})",
@@ -297,74 +341,37 @@ impl Attempt<'_> {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// The mail transaction (RFC 5321 §3.3): fit the message to the hop's extensions, send
+    /// MAIL and RCPT pipelined, then DATA to the accepted recipients, and classify each
+    /// reply per recipient.
+    async fn transaction(
+        &self,
+        mut client: Client,
+        rcpts: &[(i64, String)],
+        where_: &str,
+    ) -> Result<Vec<RecipientResult>, NextHop> {
+        let io_err = |e: ClientError| NextHop(format!("451 4.4.2 {where_}: {e}"));
         let all_fail = |reply: String| -> Vec<RecipientResult> {
             rcpts
                 .iter()
-                .map(|(id, _)| RecipientResult::permanent(*id, &where_, reply.clone()))
+                .map(|(id, _)| RecipientResult::permanent(*id, where_, reply.clone()))
                 .collect()
         };
-        if self.env.smtputf8 && !client.caps.smtputf8 {
-            return Ok(all_fail(format!(
-                "550 5.6.7 the message needs SMTPUTF8 (non-ASCII addresses) and {where_} does not support it"
-            )));
-        }
-        let mut body = self.env.message;
-        let eight_bit = self.env.seven_bit.is_some();
-        if eight_bit && !client.caps.eightbitmime {
-            match self.env.seven_bit {
-                Some(Ok(converted)) => body = converted.as_slice(),
-                None => {}
-                Some(Err(why)) => {
+        let body = match self.fit_body(&client, where_) {
+            Ok(body) => body,
+            Err((reply, quit)) => {
+                if quit {
                     client.quit().await;
-                    return Ok(all_fail(format!(
-                        "554 5.6.3 the message has 8-bit content, {where_} does not offer 8BITMIME, and it cannot be converted: {why}"
-                    )));
                 }
+                return Ok(all_fail(reply));
             }
-        }
-        if let Some(limit) = client.caps.size
-            && body.len() as u64 > limit
-        {
-            return Ok(all_fail(format!(
-                "552 5.3.4 message of {} bytes exceeds the {limit}-byte limit of {where_}",
-                body.len()
-            )));
-        }
-        let mut mail = format!("MAIL FROM:<{}>", self.env.mail_from);
-        if client.caps.size.is_some() {
-            mail.push_str(&format!(" SIZE={}", body.len()));
-        }
-        if client.caps.eightbitmime && !body.is_ascii() {
-            mail.push_str(" BODY=8BITMIME");
-        }
-        if self.env.smtputf8 {
-            mail.push_str(" SMTPUTF8");
-        }
+        };
         let dsn = client.caps.dsn;
-        if dsn {
-            // RFC 3461 §5.2: pass the parameters on to a next hop that takes them.
-            if let Some(ret) = self.env.dsn.ret {
-                mail.push_str(&format!(" RET={}", ret.as_str()));
-            }
-            if let Some(envid) = &self.env.dsn.envid {
-                mail.push_str(&format!(" ENVID={}", xtext(envid)));
-            }
-        }
-        let rcpt_cmds: Vec<String> = rcpts
-            .iter()
-            .map(|(id, a)| {
-                let mut cmd = format!("RCPT TO:<{a}>");
-                if let Some(d) = self.env.rcpt_dsn.get(id).filter(|_| dsn) {
-                    if let Some(n) = d.notify.param() {
-                        cmd.push_str(&format!(" NOTIFY={n}"));
-                    }
-                    if let Some(o) = &d.orcpt {
-                        cmd.push_str(&format!(" ORCPT=rfc822;{}", xtext(o)));
-                    }
-                }
-                cmd
-            })
-            .collect();
+        let mail = self.mail_command(&client.caps, body);
+        let rcpt_cmds = self.rcpt_commands(rcpts, dsn);
         let (mail_reply, rcpt_replies) =
             client.envelope(&mail, &rcpt_cmds).await.map_err(io_err)?;
         if mail_reply.transient() {
@@ -382,7 +389,7 @@ impl Attempt<'_> {
             if reply.positive() {
                 accepted.push(*id);
             } else {
-                results.push(RecipientResult::from_reply(*id, &where_, reply));
+                results.push(RecipientResult::from_reply(*id, where_, reply));
             }
         }
         if accepted.is_empty() {
@@ -392,7 +399,7 @@ impl Attempt<'_> {
         match client.data(body).await {
             Ok(reply) => {
                 for id in &accepted {
-                    let mut r = RecipientResult::from_reply(*id, &where_, &reply);
+                    let mut r = RecipientResult::from_reply(*id, where_, &reply);
                     r.next_hop_dsn = dsn;
                     results.push(r);
                 }
@@ -404,13 +411,100 @@ impl Attempt<'_> {
                 for id in &accepted {
                     results.push(RecipientResult::temporary(
                         *id,
-                        &where_,
+                        where_,
                         format!("451 4.4.2 {where_}: lost during the message transfer: {e}"),
                     ));
                 }
             }
         }
         Ok(results)
+    }
+
+    /// The body this hop can take: the 7-bit copy for a hop without 8BITMIME (RFC 6152
+    /// §3), within its SIZE (RFC 1870). `Err((reply, send QUIT))` fails every recipient
+    /// for good: SMTPUTF8 mail to a hop without it (RFC 6531), an 8-bit message that
+    /// cannot be converted, or one too big.
+    fn fit_body<'m>(&'m self, client: &Client, where_: &str) -> Result<&'m [u8], (String, bool)> {
+        if self.env.smtputf8 && !client.caps.smtputf8 {
+            return Err((
+                format!(
+                    "550 5.6.7 the message needs SMTPUTF8 (non-ASCII addresses) and {where_} does not support it"
+                ),
+                false,
+            ));
+        }
+        let mut body = self.env.message;
+        let eight_bit = self.env.seven_bit.is_some();
+        if eight_bit && !client.caps.eightbitmime {
+            match self.env.seven_bit {
+                Some(Ok(converted)) => body = converted.as_slice(),
+                None => {}
+                Some(Err(why)) => {
+                    return Err((
+                        format!(
+                            "554 5.6.3 the message has 8-bit content, {where_} does not offer 8BITMIME, and it cannot be converted: {why}"
+                        ),
+                        true,
+                    ));
+                }
+            }
+        }
+        if let Some(limit) = client.caps.size
+            && body.len() as u64 > limit
+        {
+            return Err((
+                format!(
+                    "552 5.3.4 message of {} bytes exceeds the {limit}-byte limit of {where_}",
+                    body.len()
+                ),
+                false,
+            ));
+        }
+        Ok(body)
+    }
+
+    /// `MAIL FROM` with the parameters this hop offers: SIZE (RFC 1870), BODY (RFC 6152),
+    /// SMTPUTF8 (RFC 6531), RET/ENVID (RFC 3461 §5.2: passed on to a next hop that takes them).
+    fn mail_command(&self, caps: &Capabilities, body: &[u8]) -> String {
+        let mut mail = format!("MAIL FROM:<{}>", self.env.mail_from);
+        if caps.size.is_some() {
+            mail.push_str(&format!(" SIZE={}", body.len()));
+        }
+        if caps.eightbitmime && !body.is_ascii() {
+            mail.push_str(" BODY=8BITMIME");
+        }
+        if self.env.smtputf8 {
+            mail.push_str(" SMTPUTF8");
+        }
+        if caps.dsn {
+            // RFC 3461 §5.2: pass the parameters on to a next hop that takes them.
+            if let Some(ret) = self.env.dsn.ret {
+                mail.push_str(&format!(" RET={}", ret.as_str()));
+            }
+            if let Some(envid) = &self.env.dsn.envid {
+                mail.push_str(&format!(" ENVID={}", xtext(envid)));
+            }
+        }
+        mail
+    }
+
+    /// One `RCPT TO` per recipient, with NOTIFY/ORCPT (RFC 3461 §4) when the hop offers DSN.
+    fn rcpt_commands(&self, rcpts: &[(i64, String)], dsn: bool) -> Vec<String> {
+        rcpts
+            .iter()
+            .map(|(id, a)| {
+                let mut cmd = format!("RCPT TO:<{a}>");
+                if let Some(d) = self.env.rcpt_dsn.get(id).filter(|_| dsn) {
+                    if let Some(n) = d.notify.param() {
+                        cmd.push_str(&format!(" NOTIFY={n}"));
+                    }
+                    if let Some(o) = &d.orcpt {
+                        cmd.push_str(&format!(" ORCPT=rfc822;{}", xtext(o)));
+                    }
+                }
+                cmd
+            })
+            .collect()
     }
 
     fn require_verified(&self, verifier: &RecordingVerifier, where_: &str) -> Result<(), NextHop> {
