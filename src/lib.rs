@@ -9,6 +9,7 @@ pub mod auth;
 pub mod autoconfig;
 pub mod cli;
 pub mod core;
+pub mod dkim;
 pub mod dns;
 pub mod imap;
 pub mod inbound;

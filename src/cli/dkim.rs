@@ -4,7 +4,7 @@
 use clap::Subcommand;
 
 use super::{Ctx, Fail, core_fail};
-use crate::dns::dkim::{self, Algorithm, DkimError, DkimKey};
+use crate::dkim::{self, Algorithm, DkimError, DkimKey};
 use crate::output;
 
 #[derive(Debug, Subcommand)]

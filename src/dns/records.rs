@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::dkim::{self, DkimKey};
+use crate::dkim::{self, DkimKey};
 use crate::core::Domain;
 
 #[derive(Debug, Clone, Serialize)]

@@ -46,7 +46,7 @@ fn selector(input: &Input, sel: &str, looked: Result<Vec<String>, Failed>) -> Fi
         .map(|k| {
             format!(
                 "publish {}",
-                crate::dns::dkim::zone_line(&k.record_name(), &k.record_value())
+                crate::dkim::zone_line(&k.record_name(), &k.record_value())
             )
         })
         .unwrap_or_default();

@@ -26,7 +26,7 @@ use std::net::IpAddr;
 use hickory_resolver::TokioResolver;
 use serde::Serialize;
 
-use super::dkim::DkimKey;
+use crate::dkim::DkimKey;
 use super::lookup::Failed;
 
 pub use dkim::check_dkim;

@@ -6,7 +6,7 @@
 //! Not here: DNS lookups (the DKIM check proper is in `check_dkim`), reading the runtime file.
 
 use super::{Finding, Status, f};
-use crate::dns::dkim::DkimKey;
+use crate::dkim::DkimKey;
 
 /// What a running daemon signs with for this domain.
 pub struct Daemon<'a> {
@@ -65,7 +65,7 @@ mod tests {
         DkimKey {
             domain: "example.org".into(),
             selector: sel.into(),
-            algorithm: crate::dns::dkim::Algorithm::Ed25519,
+            algorithm: crate::dkim::Algorithm::Ed25519,
             path: format!("/data/dkim/example.org/{sel}.key").into(),
             public_key: "AAAA".into(),
         }

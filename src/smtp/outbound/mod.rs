@@ -20,7 +20,6 @@
 //! attempt (`transfer`); failure, delay and success reports (`bounce`, `notices`, `dsn`).
 
 mod bounce;
-pub mod dkim;
 pub mod dsn;
 mod eightbit;
 pub mod notices;
@@ -40,6 +39,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
+use crate::dkim;
 use crate::net::dbpool::DbPool;
 use crate::smtp::client::Timeouts;
 pub use bounce::{bounce_due, delay_warnings};
