@@ -11,7 +11,7 @@ use super::{Ctx, Fail, timestamp};
 use crate::core::outqueue::{Filter, QueueEntry};
 use crate::core::settings::human_size;
 use crate::core::{Db, now};
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use crate::output;
 use crate::smtp::outbound::{Config, Outbound};
 

@@ -13,6 +13,7 @@ pub mod dsn;
 pub mod outqueue;
 pub mod owner;
 pub mod paths;
+pub mod pool;
 pub mod queue;
 pub mod runtime;
 pub mod settings;

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use tokio_rustls::TlsAcceptor;
 
-use super::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use super::limits::{ConnLimiter, Permit};
 use super::shutdown::Shutdown;
 use super::tls::TlsStore;

@@ -1,12 +1,11 @@
 //! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop and streams, listeners,
 //! TLS (rustls with the ring provider, reloadable), connection limits, graceful shutdown,
-//! privilege dropping, and a small SQLite connection pool for blocking work.
+//! and privilege dropping. The SQLite connection pool the daemons share is core::pool.
 //!
 //! Nothing here knows a mail protocol; auth-failure bans are stored by
 //! [`crate::core::bans`] and enforced by each protocol at connect and at login.
 
 pub mod conn;
-pub mod dbpool;
 pub mod limits;
 pub mod listen;
 pub mod live;

@@ -16,7 +16,7 @@ use super::policy::{AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
 use crate::core::queue::NewMessage;
 use crate::core::{Address, CoreError};
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 
 /// What every SMTP session of this server shares.
 pub struct Backend {

@@ -31,7 +31,7 @@ use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPoli
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
 

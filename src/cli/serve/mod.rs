@@ -25,7 +25,7 @@ mod tunables;
 use super::{Ctx, Fail};
 use crate::core::runtime::DaemonState;
 use crate::core::{Address, DataDir, Db, Domain};
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
 use crate::net::live::{ConnPolicy, Live};

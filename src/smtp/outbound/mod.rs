@@ -40,7 +40,7 @@ use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::dkim;
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use crate::smtp::client::Timeouts;
 pub use bounce::{bounce_due, delay_warnings};
 use route::{Hop, RouteError};
