@@ -19,3 +19,4 @@ pub mod output;
 pub mod pop3;
 pub mod probe;
 pub mod smtp;
+pub mod sys;

@@ -11,7 +11,6 @@
 //! Not here: dropping privileges (`net::privs`), reading certificates before the drop
 //! (`net::tls`), printing (callers render the [`Problem`]).
 
-use std::ffi::CString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -29,15 +28,7 @@ impl Owner {
         if name.is_empty() {
             return None;
         }
-        let c = CString::new(name).ok()?;
-        // SAFETY: getpwnam returns a pointer into static storage or NULL; the ids are copied
-        // at once, before any other call could overwrite that storage.
-        let pw = unsafe { libc::getpwnam(c.as_ptr()) };
-        if pw.is_null() {
-            return None;
-        }
-        // SAFETY: checked non-null above.
-        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        let (uid, gid) = crate::sys::user_ids(name)?;
         Some(Owner {
             name: name.to_string(),
             uid,
@@ -47,8 +38,7 @@ impl Owner {
 }
 
 pub fn running_as_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    crate::sys::is_root()
 }
 
 /// `server.user` as stored in the database at `db` (its default when unset or when there is
@@ -130,9 +120,7 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
         Need::Dir => libc::R_OK | libc::W_OK | libc::X_OK,
         Need::List => libc::R_OK | libc::X_OK,
     };
-    let c = CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
-    // SAFETY: access only reads the NUL-terminated path.
-    if unsafe { libc::access(c.as_ptr(), mode) } == 0 {
+    if crate::sys::access(path, mode) {
         return None;
     }
     Some(Problem {
@@ -144,8 +132,7 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
 
 /// The name of the account this process runs as.
 pub fn current_user() -> String {
-    // SAFETY: geteuid cannot fail.
-    user_name(unsafe { libc::geteuid() })
+    user_name(crate::sys::euid())
 }
 
 /// `user:group 0640` for a file's metadata, names where the system knows them.
@@ -159,29 +146,11 @@ pub fn describe(meta: &std::fs::Metadata) -> String {
 }
 
 fn user_name(uid: u32) -> String {
-    // SAFETY: getpwuid returns static storage or NULL; the name is copied at once.
-    unsafe {
-        let pw = libc::getpwuid(uid);
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return uid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name)
-            .to_string_lossy()
-            .into_owned()
-    }
+    crate::sys::user_name(uid).unwrap_or_else(|| uid.to_string())
 }
 
 fn group_name(gid: u32) -> String {
-    // SAFETY: getgrgid returns static storage or NULL; the name is copied at once.
-    unsafe {
-        let gr = libc::getgrgid(gid);
-        if gr.is_null() || (*gr).gr_name.is_null() {
-            return gid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*gr).gr_name)
-            .to_string_lossy()
-            .into_owned()
-    }
+    crate::sys::group_name(gid).unwrap_or_else(|| gid.to_string())
 }
 
 /// Whether `owner` may read `path` by its mode bits (for a process other than the daemon,

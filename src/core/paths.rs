@@ -24,8 +24,7 @@ impl DataDir {
         if let Some(p) = explicit {
             return DataDir::new(p);
         }
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
+        if crate::sys::is_root() {
             return DataDir::new("/var/lib/mailctl");
         }
         if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {

@@ -441,11 +441,7 @@ pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
             .nth(1)
             .and_then(|p| p.parse::<i32>().ok())
             .filter(|p| *p > 0);
-        // SAFETY: kill(2) with signal 0 only checks whether the process exists.
-        let alive = pid.is_some_and(|p| {
-            let r = unsafe { libc::kill(p, 0) };
-            r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-        });
+        let alive = pid.is_some_and(crate::sys::process_exists);
         if !alive || pid == Some(std::process::id() as i32) {
             n += db.queue_release_leases(&owner)?;
         }

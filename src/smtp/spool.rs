@@ -40,15 +40,7 @@ pub(super) fn open(backend: Arc<Backend>) -> Result<Box<dyn MessageSink>, SpoolE
 
 /// Octets an unprivileged writer may still use on the filesystem holding `dir`.
 pub(super) fn free_space(dir: &std::path::Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
-    // that statvfs fills completely on success; it is read only then.
-    let st = unsafe {
-        let mut st: libc::statvfs = std::mem::zeroed();
-        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
-    }?;
-    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    crate::sys::free_space(dir)
 }
 
 struct SpoolSink {

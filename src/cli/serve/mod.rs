@@ -298,7 +298,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     // Dropping root means the certificate can no longer be re-read on SIGHUP if only root
     // may read it (certbot's live/ and archive/ are 0700): keep a root reader for exactly
     // those two files. Forked here, while this process has one thread.
-    let dropping = !args.dev && crate::net::privs::is_root() && !server_user.is_empty();
+    let dropping = !args.dev && crate::sys::is_root() && !server_user.is_empty();
     let cert_reader = if dropping && tls_store.get().is_some() {
         Some(Arc::new(
             crate::net::privs::FileReader::spawn(vec![cert.clone(), key.clone()])
@@ -312,10 +312,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     // dynamic mmap threshold would soon serve those from per-thread arenas that are never
     // returned, so a burst of logins would leave hundreds of MiB resident; a fixed threshold
     // keeps big buffers in mmap, released on free.
-    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
-    }
+    crate::sys::set_mmap_threshold(256 << 10);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -339,7 +336,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     }
     // The dev server runs as whoever started it, data in the cwd. Otherwise root only binds:
     // a mail daemon parsing the world's input must not keep root's powers.
-    if !args.dev && crate::net::privs::is_root() {
+    if !args.dev && crate::sys::is_root() {
         if !server_user.is_empty() {
             crate::net::privs::drop_to(&server_user).map_err(|e| {
                 Fail::hint(e.to_string(), "create the account (`mailctl setup` does), or set server.user to an existing one")

@@ -354,7 +354,7 @@ fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary> {
         })
     };
     let root = ctx.data_dir.root().to_path_buf();
-    let running_as_root = unsafe { libc::geteuid() } == 0;
+    let running_as_root = crate::sys::is_root();
 
     // 1. The data directory: private to the service.
     {
@@ -656,14 +656,7 @@ fn ensure_service_user(name: &str, home: &std::path::Path) -> anyhow::Result<boo
 
 /// uid and gid of a local account.
 pub fn user_ids(name: &str) -> Option<(u32, u32)> {
-    let c = std::ffi::CString::new(name).ok()?;
-    // SAFETY: getpwnam returns a pointer into static storage or NULL; we copy the ids at once.
-    let pw = unsafe { libc::getpwnam(c.as_ptr()) };
-    if pw.is_null() {
-        return None;
-    }
-    // SAFETY: checked non-null above.
-    unsafe { Some(((*pw).pw_uid, (*pw).pw_gid)) }
+    crate::sys::user_ids(name)
 }
 
 fn chown_tree(root: &std::path::Path, user: &str) -> anyhow::Result<()> {

@@ -249,7 +249,7 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
         args.public_ip.clone()
     };
     let install_service = args.install_service
-        || (unsafe { libc::geteuid() } == 0
+        || (crate::sys::is_root()
             && std::path::Path::new("/run/systemd/system").exists()
             && Confirm::new()
                 .with_prompt("Install the systemd unit?")
