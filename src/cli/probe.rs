@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::{Ctx, Exit, Fail};
 use crate::output;
-use crate::probe::{self, Options, Protocol, Status, TlsMode};
+use crate::probe::{self, Options, Protocol, StepStatus as Status, TlsMode};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

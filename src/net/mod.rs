@@ -6,6 +6,11 @@
 //! [`crate::core::bans`] and enforced by each protocol at connect and at login.
 
 pub mod conn;
+
+/// A byte stream either way, plain TCP or TLS, server or client side: what the protocol
+/// drivers, the outbound SMTP client and the `mailctl test` probe read and write.
+pub trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 pub mod limits;
 pub mod listen;
 pub mod live;

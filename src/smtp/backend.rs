@@ -404,7 +404,7 @@ impl Policy for SqlPolicy {
 
     fn inbound(
         &mut self,
-        envelope: &super::policy::Envelope,
+        envelope: &super::policy::Accepted,
         sink: &mut dyn MessageSink,
     ) -> Option<crate::inbound::Report> {
         let inbound = self.backend.inbound.clone()?;

@@ -15,8 +15,10 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+
+use crate::net::Io;
 
 /// Longest reply line accepted (RFC 5321 says 512; servers exceed it with long texts).
 pub const MAX_LINE: usize = 4096;
@@ -210,9 +212,6 @@ impl Capabilities {
         c
     }
 }
-
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// What TLS gave this connection, for the queue's records.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use smtp_proto::request::receiver::BdatReceiver;
 
 use super::data::{BodyScanner, DotReader, Verdict};
 use super::headers::{HeaderFilter, HeaderRules};
-use super::policy::{Envelope, Policy, SpoolError};
+use super::policy::{Accepted, Policy, SpoolError};
 use super::received::{TraceInfo, header};
 use super::reply;
 use super::session::{Flow, Session, State};
@@ -181,7 +181,7 @@ impl<P: Policy> Session<P> {
             reply::push(out, 553, "5.7.1", &text);
             return Flow::Continue;
         }
-        let mut envelope = Envelope {
+        let mut envelope = Accepted {
             mail_from: tx.mail_from.take().flatten(),
             recipients: std::mem::take(&mut tx.recipients),
             auth_user: self.auth_user.clone(),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::backend::{Backend, Job, core_to_spool};
 use super::delivery::delivery_head;
-use super::policy::{Envelope, MessageSink, SpoolError};
+use super::policy::{Accepted, MessageSink, SpoolError};
 use crate::core::Address;
 use crate::core::aliases::Target;
 use crate::maildir::deliver::sync_dir;
@@ -56,7 +56,7 @@ impl SpoolSink {
     /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
     /// recipient that cannot take the message gets a bounce from local delivery; if no
     /// recipient at all can take it, the message is refused with `552 5.2.2`.
-    fn reserve_quota(&self, envelope: &Envelope) -> Result<(), SpoolError> {
+    fn reserve_quota(&self, envelope: &Accepted) -> Result<(), SpoolError> {
         let local: Vec<&Address> = envelope
             .recipients
             .iter()
@@ -108,7 +108,7 @@ impl SpoolSink {
         Ok(())
     }
 
-    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
+    fn make_durable(&mut self, envelope: &Accepted) -> Result<(), SpoolError> {
         let out = self
             .out
             .take()
@@ -170,7 +170,7 @@ impl MessageSink for SpoolSink {
         }
     }
 
-    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
+    fn commit(mut self: Box<Self>, envelope: &Accepted) -> Result<String, SpoolError> {
         if let Err(e) = self
             .reserve_quota(envelope)
             .and_then(|()| self.make_durable(envelope))
