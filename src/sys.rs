@@ -353,11 +353,9 @@ mod tests {
         assert!(free_space(dir.path()).is_some());
         assert!(access(dir.path(), libc::R_OK));
         mkfifo(&dir.path().join("p"), 0o600).unwrap();
-        assert!(
-            std::os::unix::fs::FileTypeExt::is_fifo(
-                &std::fs::metadata(dir.path().join("p")).unwrap().file_type()
-            )
-        );
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+            &std::fs::metadata(dir.path().join("p")).unwrap().file_type()
+        ));
     }
 
     /// The promise of this module: no `unsafe` anywhere else in src/ (comments aside).
@@ -380,7 +378,14 @@ mod tests {
             }
         }
         let mut found = Vec::new();
-        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
-        assert!(found.is_empty(), "unsafe outside src/sys.rs:\n{}", found.join("\n"));
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "unsafe outside src/sys.rs:\n{}",
+            found.join("\n")
+        );
     }
 }

@@ -9,9 +9,9 @@ use clap::Subcommand;
 
 use super::{Ctx, Fail, timestamp};
 use crate::core::outqueue::{Filter, QueueEntry};
+use crate::core::pool::DbPool;
 use crate::core::settings::human_size;
 use crate::core::{Db, now};
-use crate::core::pool::DbPool;
 use crate::output;
 use crate::smtp::outbound::{Config, Outbound};
 

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::dkim::{self, DkimKey};
 use crate::core::Domain;
+use crate::dkim::{self, DkimKey};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {

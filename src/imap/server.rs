@@ -19,8 +19,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::session::{Action, Config, LoginResult, Session};
 use super::watch::{Hub, Subscription};
-use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::core::pool::DbPool;
+use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::net::shutdown::Shutdown;
 
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30 * 60);

@@ -18,10 +18,10 @@ use tokio::time::Instant;
 
 use tokio_rustls::TlsAcceptor;
 
-use crate::core::pool::DbPool;
 use super::limits::{ConnLimiter, Permit};
 use super::shutdown::Shutdown;
 use super::tls::TlsStore;
+use crate::core::pool::DbPool;
 
 /// How long a TLS handshake may take: a peer that stalls there has not even said hello.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);

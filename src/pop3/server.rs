@@ -15,8 +15,8 @@ use tokio::time::Instant;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
-use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::core::pool::DbPool;
+use crate::net::conn::{Access, Refusals, Stream, accept_loop, handshake};
 use crate::net::shutdown::Shutdown;
 
 const REFUSALS: Refusals = Refusals {

@@ -202,7 +202,13 @@ pub async fn run(opts: Options) -> Report {
 struct Stop;
 
 impl Probe {
-    fn record(&mut self, step: &str, status: StepStatus, detail: impl Into<String>, started: Instant) {
+    fn record(
+        &mut self,
+        step: &str,
+        status: StepStatus,
+        detail: impl Into<String>,
+        started: Instant,
+    ) {
         self.steps.push(Step {
             step: step.into(),
             status,
@@ -250,7 +256,12 @@ impl Probe {
         let (tcp, t) = self.timed("connect", connect).await?;
         let _ = tcp.set_nodelay(true);
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or(addr);
-        self.record("connect", StepStatus::Pass, format!("connected to {peer}"), t);
+        self.record(
+            "connect",
+            StepStatus::Pass,
+            format!("connected to {peer}"),
+            t,
+        );
         let mut io: Box<dyn Io> = Box::new(tcp);
         if self.opts.tls == TlsMode::Implicit {
             io = self.handshake(io).await?;
@@ -281,7 +292,12 @@ impl Probe {
                 );
                 return Err(Stop);
             }
-            self.record("starttls", StepStatus::Pass, "server agreed to start TLS", t);
+            self.record(
+                "starttls",
+                StepStatus::Pass,
+                "server agreed to start TLS",
+                t,
+            );
             let upgraded = self.handshake(conn.into_inner()).await?;
             conn = BufReader::new(upgraded);
             self.capabilities(&mut conn).await?;

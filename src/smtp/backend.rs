@@ -14,9 +14,9 @@ use std::sync::Arc;
 use super::delivery::Deliverer;
 use super::policy::{AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
+use crate::core::pool::DbPool;
 use crate::core::queue::NewMessage;
 use crate::core::{Address, CoreError};
-use crate::core::pool::DbPool;
 
 /// What every SMTP session of this server shares.
 pub struct Backend {

@@ -27,11 +27,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::core::aliases::Target;
+use crate::core::pool::DbPool;
 use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy};
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
-use crate::core::pool::DbPool;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
 

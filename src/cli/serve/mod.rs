@@ -23,9 +23,9 @@ mod reload;
 mod tunables;
 
 use super::{Ctx, Fail};
+use crate::core::pool::DbPool;
 use crate::core::runtime::DaemonState;
 use crate::core::{Address, DataDir, Db, Domain};
-use crate::core::pool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
 use crate::net::live::{ConnPolicy, Live};

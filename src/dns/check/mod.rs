@@ -26,8 +26,8 @@ use std::net::IpAddr;
 use hickory_resolver::TokioResolver;
 use serde::Serialize;
 
-use crate::dkim::DkimKey;
 use super::lookup::Failed;
+use crate::dkim::DkimKey;
 
 pub use dkim::check_dkim;
 pub use dmarc::check_dmarc;

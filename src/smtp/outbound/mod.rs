@@ -37,10 +37,10 @@ use hickory_resolver::TokioResolver;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
+use crate::core::pool::DbPool;
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::dkim;
-use crate::core::pool::DbPool;
 use crate::smtp::client::Timeouts;
 pub use bounce::{bounce_due, delay_warnings};
 use route::{Hop, RouteError};
