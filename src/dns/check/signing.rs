@@ -3,7 +3,9 @@
 //! unsigned (issue 16.1). This compares the keys held in the data dir with the signing keys
 //! the daemon reported in its runtime file (`core::runtime`).
 //!
-//! Not here: DNS lookups (the DKIM check proper is in `check_dkim`), reading the runtime file.
+//! Not here: DNS lookups (the DKIM record check is dkim.rs), reading the runtime file, the
+//! keys and signing themselves (crate::dkim). It stays in dns/check because what it makes
+//! is a `dns check` finding, not a key or a signature.
 
 use super::{Finding, Status, f};
 use crate::dkim::DkimKey;
