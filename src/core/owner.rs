@@ -37,10 +37,6 @@ impl Owner {
     }
 }
 
-pub fn running_as_root() -> bool {
-    crate::sys::is_root()
-}
-
 /// `server.user` as stored in the database at `db` (its default when unset or when there is
 /// no database yet). Read with a connection of its own, read-only, so it works before and
 /// while a [`super::Db`] is open and never creates anything.
@@ -69,7 +65,7 @@ pub fn server_user(db: &Path) -> String {
 /// Gives `path` (not following a symlink) to `owner`. Only root can, and only root needs to:
 /// anyone else already creates files as themselves.
 pub fn give(path: &Path, owner: &Owner) -> std::io::Result<()> {
-    if !running_as_root() {
+    if !crate::sys::is_root() {
         return Ok(());
     }
     match std::os::unix::fs::lchown(path, Some(owner.uid), Some(owner.gid)) {
@@ -185,7 +181,7 @@ mod tests {
         assert_eq!(problem(&dir.path().join("missing"), Need::Read), None);
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if !running_as_root() {
+        if !crate::sys::is_root() {
             let p = problem(&f, Need::Read).unwrap();
             assert!(p.to_string().contains("0000"), "{p}");
         }

@@ -88,7 +88,7 @@ impl DataDir {
     /// Read afresh each time (a few calls per command), so `setup` creating the account or
     /// `config set server.user` is seen at once.
     pub fn owner(&self) -> Option<Owner> {
-        if !super::owner::running_as_root() {
+        if !crate::sys::is_root() {
             return None;
         }
         Owner::lookup(&super::owner::server_user(&self.db())).filter(|o| o.uid != 0)

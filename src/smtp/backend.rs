@@ -369,7 +369,7 @@ impl Policy for SqlPolicy {
             .ok()
             .and_then(|v| crate::core::settings::parse_size(&v).ok())
             .unwrap_or(0);
-        Some(super::spool::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
+        Some(crate::sys::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
     }
 
     fn postmaster(&mut self) -> Option<Address> {

@@ -38,11 +38,6 @@ pub(super) fn open(backend: Arc<Backend>) -> Result<Box<dyn MessageSink>, SpoolE
     }))
 }
 
-/// Octets an unprivileged writer may still use on the filesystem holding `dir`.
-pub(super) fn free_space(dir: &std::path::Path) -> Option<u64> {
-    crate::sys::free_space(dir)
-}
-
 struct SpoolSink {
     backend: Arc<Backend>,
     id: String,
