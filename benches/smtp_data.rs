@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailctl::core::Address;
 use mailctl::smtp::data::{BodyScanner, DotReader};
-use mailctl::smtp::policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+use mailctl::smtp::policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use mailctl::smtp::session::{Service, Session, SessionConfig};
 
 struct Null;
@@ -20,7 +20,7 @@ impl MessageSink for Null {
         black_box(b);
         Ok(())
     }
-    fn commit(self: Box<Self>, _: &Envelope) -> Result<String, SpoolError> {
+    fn commit(self: Box<Self>, _: &Accepted) -> Result<String, SpoolError> {
         Ok("BENCH".into())
     }
     fn abort(self: Box<Self>) {}

@@ -186,7 +186,7 @@ pub fn answer(db: &Db, head: &str) -> Vec<u8> {
 /// bounded in size and time.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    pool: std::sync::Arc<crate::net::dbpool::DbPool>,
+    pool: std::sync::Arc<crate::core::pool::DbPool>,
     mut shutdown: crate::net::shutdown::Shutdown,
 ) {
     loop {

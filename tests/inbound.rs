@@ -11,7 +11,7 @@ mod dns;
 use std::path::Path;
 
 use mailctl::core::Domain;
-use mailctl::dns::dkim::{Algorithm, generate};
+use mailctl::dkim::{Algorithm, generate};
 use serde_json::Value;
 
 use common::cli::{mailctl, ok};
@@ -41,7 +41,7 @@ fn message(from: &str, body: &str) -> Vec<u8> {
 }
 
 fn signed(pem: &str, domain: &str, msg: &[u8]) -> Vec<u8> {
-    let h = mailctl::smtp::outbound::dkim::sign(pem, domain, "sel", msg).unwrap();
+    let h = mailctl::dkim::sign(pem, domain, "sel", msg).unwrap();
     [h.as_bytes(), msg].concat()
 }
 

@@ -112,14 +112,8 @@ pub fn main(personality: &str, args: &[String]) -> std::process::ExitCode {
 }
 
 fn login_name() -> String {
-    // SAFETY: getuid cannot fail; getpwuid returns static storage or NULL, copied at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::getuid());
-        if !pw.is_null()
-            && let Ok(n) = std::ffi::CStr::from_ptr((*pw).pw_name).to_str()
-        {
-            return n.to_string();
-        }
+    if let Some(n) = crate::sys::user_name(crate::sys::uid()) {
+        return n;
     }
     std::env::var("USER").unwrap_or_else(|_| "nobody".into())
 }
@@ -140,7 +134,7 @@ fn submit(ctx: &Ctx, inv: Invocation) -> anyhow::Result<()> {
     // must have. Bcc never leaves.
     let mut head = format!(
         "Received: by {hostname} (mailctl sendmail, from userid {uid}); {date}\r\n",
-        uid = unsafe { libc::getuid() },
+        uid = crate::sys::uid(),
         date = chrono::Utc::now().to_rfc2822()
     );
     let present = |name: &str| header_present(&message[..headers_end], name);

@@ -148,7 +148,7 @@ fn signing_keys(
         let owner = crate::core::owner::Owner::lookup(&db.setting("server.user")?);
         db.domains()?
             .iter()
-            .flat_map(|d| crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), &d.name))
+            .flat_map(|d| crate::dkim::keys_each(&ctx.data_dir.dkim(), &d.name))
             .filter_map(Result::ok)
             .filter(|k| {
                 owner

@@ -14,6 +14,7 @@ pub mod greylist;
 pub mod outqueue;
 pub mod owner;
 pub mod paths;
+pub mod pool;
 pub mod queue;
 pub mod runtime;
 pub mod settings;

@@ -11,7 +11,6 @@
 //! Not here: dropping privileges (`net::privs`), reading certificates before the drop
 //! (`net::tls`), printing (callers render the [`Problem`]).
 
-use std::ffi::CString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -29,26 +28,13 @@ impl Owner {
         if name.is_empty() {
             return None;
         }
-        let c = CString::new(name).ok()?;
-        // SAFETY: getpwnam returns a pointer into static storage or NULL; the ids are copied
-        // at once, before any other call could overwrite that storage.
-        let pw = unsafe { libc::getpwnam(c.as_ptr()) };
-        if pw.is_null() {
-            return None;
-        }
-        // SAFETY: checked non-null above.
-        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        let (uid, gid) = crate::sys::user_ids(name)?;
         Some(Owner {
             name: name.to_string(),
             uid,
             gid,
         })
     }
-}
-
-pub fn running_as_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
 }
 
 /// `server.user` as stored in the database at `db` (its default when unset or when there is
@@ -79,7 +65,7 @@ pub fn server_user(db: &Path) -> String {
 /// Gives `path` (not following a symlink) to `owner`. Only root can, and only root needs to:
 /// anyone else already creates files as themselves.
 pub fn give(path: &Path, owner: &Owner) -> std::io::Result<()> {
-    if !running_as_root() {
+    if !crate::sys::is_root() {
         return Ok(());
     }
     match std::os::unix::fs::lchown(path, Some(owner.uid), Some(owner.gid)) {
@@ -130,9 +116,7 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
         Need::Dir => libc::R_OK | libc::W_OK | libc::X_OK,
         Need::List => libc::R_OK | libc::X_OK,
     };
-    let c = CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
-    // SAFETY: access only reads the NUL-terminated path.
-    if unsafe { libc::access(c.as_ptr(), mode) } == 0 {
+    if crate::sys::access(path, mode) {
         return None;
     }
     Some(Problem {
@@ -144,8 +128,7 @@ pub fn problem(path: &Path, need: Need) -> Option<Problem> {
 
 /// The name of the account this process runs as.
 pub fn current_user() -> String {
-    // SAFETY: geteuid cannot fail.
-    user_name(unsafe { libc::geteuid() })
+    user_name(crate::sys::euid())
 }
 
 /// `user:group 0640` for a file's metadata, names where the system knows them.
@@ -159,29 +142,11 @@ pub fn describe(meta: &std::fs::Metadata) -> String {
 }
 
 fn user_name(uid: u32) -> String {
-    // SAFETY: getpwuid returns static storage or NULL; the name is copied at once.
-    unsafe {
-        let pw = libc::getpwuid(uid);
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return uid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name)
-            .to_string_lossy()
-            .into_owned()
-    }
+    crate::sys::user_name(uid).unwrap_or_else(|| uid.to_string())
 }
 
 fn group_name(gid: u32) -> String {
-    // SAFETY: getgrgid returns static storage or NULL; the name is copied at once.
-    unsafe {
-        let gr = libc::getgrgid(gid);
-        if gr.is_null() || (*gr).gr_name.is_null() {
-            return gid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*gr).gr_name)
-            .to_string_lossy()
-            .into_owned()
-    }
+    crate::sys::group_name(gid).unwrap_or_else(|| gid.to_string())
 }
 
 /// Whether `owner` may read `path` by its mode bits (for a process other than the daemon,
@@ -216,7 +181,7 @@ mod tests {
         assert_eq!(problem(&dir.path().join("missing"), Need::Read), None);
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if !running_as_root() {
+        if !crate::sys::is_root() {
             let p = problem(&f, Need::Read).unwrap();
             assert!(p.to_string().contains("0000"), "{p}");
         }

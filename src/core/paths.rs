@@ -24,8 +24,7 @@ impl DataDir {
         if let Some(p) = explicit {
             return DataDir::new(p);
         }
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
+        if crate::sys::is_root() {
             return DataDir::new("/var/lib/mailctl");
         }
         if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
@@ -89,7 +88,7 @@ impl DataDir {
     /// Read afresh each time (a few calls per command), so `setup` creating the account or
     /// `config set server.user` is seen at once.
     pub fn owner(&self) -> Option<Owner> {
-        if !super::owner::running_as_root() {
+        if !crate::sys::is_root() {
             return None;
         }
         Owner::lookup(&super::owner::server_user(&self.db())).filter(|o| o.uid != 0)

@@ -99,9 +99,7 @@ pub fn alive(pid: u32) -> bool {
     let Ok(p) = libc::pid_t::try_from(pid) else {
         return false;
     };
-    // SAFETY: signal 0 only checks that the process exists and may be signalled.
-    let exists = unsafe { libc::kill(p, 0) } == 0
-        || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    let exists = crate::sys::process_exists(p);
     exists
         && std::fs::read(format!("/proc/{pid}/cmdline"))
             .map(|c| String::from_utf8_lossy(&c).contains("mailctl"))
@@ -111,12 +109,7 @@ pub fn alive(pid: u32) -> bool {
 /// Asks the daemon `pid` to reload (SIGHUP).
 pub fn signal_reload(pid: u32) -> std::io::Result<()> {
     let p = libc::pid_t::try_from(pid).map_err(std::io::Error::other)?;
-    // SAFETY: sending a signal has no memory-safety preconditions.
-    if unsafe { libc::kill(p, libc::SIGHUP) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    crate::sys::send_hangup(p)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::dkim::{self, DkimKey};
 use crate::core::Domain;
+use crate::dkim::{self, DkimKey};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
@@ -129,6 +129,23 @@ pub fn records(
         format!("v=TLSRPTv1; rua=mailto:postmaster@{d}"),
         "TLS-RPT: receivers report TLS problems with mail sent to you (RFC 8460)",
     ));
+    out.extend(client_records(d, h, services));
+    for ip in ips {
+        out.push(Record {
+            name: reverse_name(*ip),
+            r#type: "PTR",
+            value: format!("{h}."),
+            zone: format!("{}. IN PTR {h}.", reverse_name(*ip)),
+            note: "ask your hosting provider to set this reverse record (you cannot publish it yourself)".into(),
+        });
+    }
+    out
+}
+
+/// What mail clients look up to configure themselves (RFC 6186 SRV records, autoconfig and
+/// autodiscover names), for the services this server offers.
+fn client_records(d: &str, h: &str, services: &Services) -> Vec<Record> {
+    let mut out = Vec::new();
     for (sub, note) in [
         (
             "autoconfig",
@@ -175,15 +192,6 @@ pub fn records(
         "RFC 6186: POP3 over implicit TLS",
     ));
     out.push(srv("pop3", services.pop3, "RFC 6186: POP3 with STLS"));
-    for ip in ips {
-        out.push(Record {
-            name: reverse_name(*ip),
-            r#type: "PTR",
-            value: format!("{h}."),
-            zone: format!("{}. IN PTR {h}.", reverse_name(*ip)),
-            note: "ask your hosting provider to set this reverse record (you cannot publish it yourself)".into(),
-        });
-    }
     out
 }
 

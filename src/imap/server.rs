@@ -20,8 +20,8 @@ use tokio::time::Instant;
 
 use super::session::{Action, Config, LoginResult, Session};
 use super::watch::{Hub, Subscription};
+use crate::core::pool::DbPool;
 use crate::net::conn::{Access, Refusals, accept_loop};
-use crate::net::dbpool::DbPool;
 use crate::net::driver::{self, Protocol, TlsInfo};
 use crate::net::shutdown::Shutdown;
 

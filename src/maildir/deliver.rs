@@ -23,15 +23,7 @@ pub fn ensure(maildir: &Path) -> io::Result<()> {
 }
 
 fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates on success.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
-    let name = if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        String::new()
-    };
+    let name = crate::sys::hostname().unwrap_or_default();
     // '/' and ':' would break the name; the spec says to encode them.
     let name = name.replace('/', "\\057").replace(':', "\\072");
     if name.is_empty() {

@@ -223,13 +223,7 @@ pub fn import(
     progress(read, summary.messages);
     // Everything imported reaches the disk before we say it is done.
     let cur = File::open(md.cur.path())?;
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: syncfs on a valid open descriptor; the result is checked.
-        if unsafe { libc::syncfs(cur.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error().into());
-        }
-    }
+    crate::sys::syncfs(&cur)?;
     Ok(summary)
 }
 

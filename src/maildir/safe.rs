@@ -16,10 +16,12 @@
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+
+use crate::sys;
 
 /// The error for a symlink, or a non-directory where a directory belongs.
 pub fn refused(path: &Path, what: &str) -> io::Error {
@@ -115,14 +117,6 @@ fn cname(name: &str) -> io::Result<CString> {
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a file name"))
 }
 
-fn cvt(r: libc::c_int) -> io::Result<libc::c_int> {
-    if r < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(r)
-    }
-}
-
 /// An open directory that was not reached through a symlink; everything below it is opened
 /// relative to it.
 #[derive(Debug)]
@@ -154,75 +148,51 @@ impl Dir {
     /// a directory.
     pub fn sub(&self, name: &str) -> io::Result<Dir> {
         let c = cname(name)?;
-        // SAFETY: `self.fd` is an open directory descriptor we own and `c` a NUL-terminated
-        // string that outlives the call; mkdirat only reads it.
-        let made = cvt(unsafe { libc::mkdirat(self.fd.as_raw_fd(), c.as_ptr(), 0o700) });
+        let made = sys::mkdirat(self.fd.as_fd(), &c, 0o700);
         if let Err(e) = made
             && e.kind() != io::ErrorKind::AlreadyExists
         {
             return Err(e);
         }
         let path = self.path.join(name);
-        // SAFETY: as above; on success openat returns a new descriptor that we own from here.
-        let fd = cvt(unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        })
+        let fd = sys::openat(
+            self.fd.as_fd(),
+            &c,
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+            0,
+        )
         .map_err(|e| explain(&path, e, true))?;
-        Ok(Dir {
-            // SAFETY: `fd` was just returned by openat and is owned by nobody else.
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-            path,
-        })
+        Ok(Dir { fd, path })
     }
 
     /// Creates the new file `name` (never an existing one, never through a link), open for
     /// reading and writing.
     pub fn create(&self, name: &str, mode: u32) -> io::Result<File> {
         let c = cname(name)?;
-        // SAFETY: directory descriptor we own, NUL-terminated name; the new descriptor is
-        // owned by the File below.
-        let fd = cvt(unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                mode as libc::c_uint,
-            )
-        })?;
-        // SAFETY: `fd` was just returned by openat and is owned by nobody else.
-        Ok(unsafe { File::from_raw_fd(fd) })
+        let fd = sys::openat(
+            self.fd.as_fd(),
+            &c,
+            libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+            mode as libc::c_uint,
+        )?;
+        Ok(File::from(fd))
     }
 
     /// Renames `name` in this directory to `to_name` in `to`.
     pub fn rename(&self, name: &str, to: &Dir, to_name: &str) -> io::Result<()> {
         let (a, b) = (cname(name)?, cname(to_name)?);
-        // SAFETY: both descriptors are open directories we own, both names NUL-terminated.
-        cvt(unsafe {
-            libc::renameat(
-                self.fd.as_raw_fd(),
-                a.as_ptr(),
-                to.fd.as_raw_fd(),
-                b.as_ptr(),
-            )
-        })
-        .map(|_| ())
+        sys::renameat(self.fd.as_fd(), &a, to.fd.as_fd(), &b)
     }
 
     /// Removes the file `name` (a link is removed, never its target).
     pub fn unlink(&self, name: &str) -> io::Result<()> {
         let c = cname(name)?;
-        // SAFETY: directory descriptor we own, NUL-terminated name.
-        cvt(unsafe { libc::unlinkat(self.fd.as_raw_fd(), c.as_ptr(), 0) }).map(|_| ())
+        sys::unlinkat(self.fd.as_fd(), &c)
     }
 
     /// fsyncs the directory, so a create or rename in it survives a crash.
     pub fn sync(&self) -> io::Result<()> {
-        // SAFETY: fsync on a descriptor we own.
-        cvt(unsafe { libc::fsync(self.fd.as_raw_fd()) }).map(|_| ())
+        sys::fsync(self.fd.as_fd())
     }
 }
 
@@ -328,9 +298,7 @@ mod tests {
         assert!(!outside.join("alice").exists());
         // A FIFO is refused without blocking.
         let fifo = dir.path().join("realcur/3.c.h:2,");
-        let c = CString::new(fifo.as_os_str().as_bytes()).unwrap();
-        // SAFETY: test-only mkfifo on a NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        crate::sys::mkfifo(&fifo, 0o600).unwrap();
         std::fs::create_dir_all(dir.path().join("w/cur")).unwrap();
         std::fs::rename(&fifo, dir.path().join("w/cur/3.c.h:2,")).unwrap();
         let e = open_message(&dir.path().join("w/cur/3.c.h:2,")).unwrap_err();

@@ -15,22 +15,21 @@ use std::time::Duration;
 
 use std::io::ErrorKind;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 use tokio_rustls::TlsAcceptor;
 
-use super::dbpool::DbPool;
 use super::limits::{ConnLimiter, Permit};
 use super::shutdown::Shutdown;
 use super::tls::TlsStore;
+use crate::core::pool::DbPool;
 
 /// How long a TLS handshake may take: a peer that stalls there has not even said hello.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+pub use super::Io;
 
 pub enum Stream {
     Plain(TcpStream),

@@ -1,14 +1,14 @@
 //! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop, admission and
 //! streams (`conn`), the one connection driver that runs any protocol session (`driver`),
 //! listeners, TLS (rustls with the ring provider, reloadable), connection limits, graceful
-//! shutdown, privilege dropping, and a small SQLite connection pool for blocking work.
+//! shutdown and privilege dropping. The SQLite connection pool the daemons share is
+//! `core::pool`.
 //!
 //! Nothing here knows a mail protocol (each supplies its own refusal lines and session);
 //! auth-failure bans are stored by [`crate::core::bans`] and enforced at connect by
 //! [`conn::Access`] and at login by each protocol.
 
 pub mod conn;
-pub mod dbpool;
 pub mod driver;
 pub mod limits;
 pub mod listen;
@@ -17,6 +17,11 @@ pub mod notify;
 pub mod privs;
 pub mod shutdown;
 pub mod tls;
+
+/// A byte stream either way, plain TCP or TLS, server or client side: what the protocol
+/// drivers, the outbound SMTP client and the `mailctl test` probe read and write.
+pub trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {

@@ -9,7 +9,6 @@
 //! when asked over a socketpair. It cannot be told to read anything else, holds no sockets,
 //! and dies with the daemon (PR_SET_PDEATHSIG).
 
-use std::ffi::CString;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -17,41 +16,27 @@ use std::sync::Mutex;
 
 use super::NetError;
 
-pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
 /// Switches to `user` if running as root; does nothing otherwise.
 pub fn drop_to(user: &str) -> Result<(), NetError> {
-    if !is_root() {
+    if !crate::sys::is_root() {
         return Ok(());
     }
     let fail = |why: String| NetError::Privileges {
         user: user.to_string(),
         why,
     };
-    let name = CString::new(user).map_err(|_| fail("the name holds a NUL".into()))?;
-    // SAFETY: getpwnam returns a pointer into static storage or NULL; we copy what we need
-    // before any other call that could overwrite it.
-    let (uid, gid) = unsafe {
-        let pw = libc::getpwnam(name.as_ptr());
-        if pw.is_null() {
-            return Err(fail(
-                "no such account; create it (useradd --system mailctl) or set server.user".into(),
-            ));
-        }
-        ((*pw).pw_uid, (*pw).pw_gid)
+    if user.contains('\0') {
+        return Err(fail("the name holds a NUL".into()));
+    }
+    let Some((uid, gid)) = crate::sys::user_ids(user) else {
+        return Err(fail(
+            "no such account; create it (useradd --system mailctl) or set server.user".into(),
+        ));
     };
-    // SAFETY: plain syscalls with valid arguments; results checked.
-    unsafe {
-        if libc::setgroups(1, &gid) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0 {
-            return Err(fail(std::io::Error::last_os_error().to_string()));
-        }
-        // Make sure root cannot be regained.
-        if libc::setuid(0) == 0 {
-            return Err(fail("could regain root after setuid".into()));
-        }
+    crate::sys::become_user(uid, gid).map_err(|e| fail(e.to_string()))?;
+    // Make sure root cannot be regained.
+    if crate::sys::can_regain_root() {
+        return Err(fail("could regain root after setuid".into()));
     }
     Ok(())
 }
@@ -74,28 +59,11 @@ impl FileReader {
             why: format!("cannot start the certificate reader: {why}"),
         };
         let (parent, child) = UnixStream::pair().map_err(|e| fail(e.to_string()))?;
-        // SAFETY: the process is single-threaded here (documented precondition), so the child
-        // may run ordinary Rust code; it ends with _exit and never returns.
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            return Err(fail(std::io::Error::last_os_error().to_string()));
-        }
-        if pid == 0 {
-            drop(parent);
-            // SAFETY: prctl and signal with constant arguments; _exit never returns.
-            unsafe {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                // `pkill -HUP mailctl` must not kill the reader: only the daemon reloads.
-                libc::signal(libc::SIGHUP, libc::SIG_IGN);
-                libc::signal(libc::SIGINT, libc::SIG_IGN);
-                if libc::getppid() == 1 {
-                    libc::_exit(0);
-                }
-                serve_reads(child, &paths);
-                libc::_exit(0);
-            }
-        }
-        drop(child);
+        // The process is single-threaded here (documented precondition), so the child may
+        // run ordinary Rust code. `pkill -HUP mailctl` must not kill the reader: only the
+        // daemon reloads (fork_helper ignores SIGHUP in the child).
+        let (pid, parent) = crate::sys::fork_helper(parent, move || serve_reads(child, &paths))
+            .map_err(|e| fail(e.to_string()))?;
         Ok(FileReader {
             sock: Mutex::new(parent),
             pid,

@@ -18,7 +18,6 @@
 //! ends (drop, crash), and IMAP never takes it.
 
 use std::fs::{self, File};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -107,8 +106,7 @@ impl MaildirDrop {
             .custom_flags(libc::O_NOFOLLOW)
             .open(&lock_path)
             .map_err(io("cannot open", &lock_path))?;
-        // SAFETY: flock on a valid descriptor we own; no memory is passed.
-        if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        if !crate::sys::try_lock_exclusive(&lock) {
             return Err(Pop3Error::InUse);
         }
         let mut entries = Vec::new();

@@ -15,8 +15,8 @@ use tokio::time::Instant;
 
 use super::maildrop::MaildirDrop;
 use super::session::{Action, Config, LoginResult, Session};
+use crate::core::pool::DbPool;
 use crate::net::conn::{Access, Refusals, accept_loop};
-use crate::net::dbpool::DbPool;
 use crate::net::driver::{self, Protocol, TlsInfo};
 use crate::net::shutdown::Shutdown;
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::Status;
+use super::StepStatus;
 
 #[derive(Debug, Serialize, Default)]
 pub struct Certificate {
@@ -29,32 +29,32 @@ pub struct Certificate {
 
 /// How a certificate is judged: expired or wrong name fails; untrusted (e.g. self-signed)
 /// warns, as opportunistic TLS between MTAs accepts it but mail clients will complain.
-pub(super) fn judge(c: &Certificate) -> (Status, String) {
+pub(super) fn judge(c: &Certificate) -> (StepStatus, String) {
     let subject = format!(
         "subject {}, issuer {}, expires {} ({} days)",
         c.subject, c.issuer, c.not_after, c.days_left
     );
     if c.days_left < 0 {
-        return (Status::Fail, format!("EXPIRED: {subject}"));
+        return (StepStatus::Fail, format!("EXPIRED: {subject}"));
     }
     if !c.matches_host {
-        return (Status::Fail, format!("{}: {subject}", c.problem));
+        return (StepStatus::Fail, format!("{}: {subject}", c.problem));
     }
     if !c.trusted {
         let why = c.verify_error.clone().unwrap_or_default();
         // A CA certificate is refused as a server certificate by rustls and webpki-based
         // clients outright, not merely warned about.
         let status = if why.contains("CaUsedAsEndEntity") {
-            Status::Fail
+            StepStatus::Fail
         } else {
-            Status::Warn
+            StepStatus::Warn
         };
         return (status, format!("{} ({why}): {subject}", untrusted(c, &why)));
     }
     if c.days_left < 14 {
-        return (Status::Warn, format!("expires soon: {subject}"));
+        return (StepStatus::Warn, format!("expires soon: {subject}"));
     }
-    (Status::Pass, subject)
+    (StepStatus::Pass, subject)
 }
 
 /// Why a certificate is not trusted, in words a user can act on.
@@ -196,9 +196,9 @@ mod tests {
         assert!(c.matches_host);
         assert!(c.days_left > 300);
         let (status, _) = judge(&c);
-        assert_eq!(status, Status::Warn, "self-signed is untrusted");
+        assert_eq!(status, StepStatus::Warn, "self-signed is untrusted");
         let other = describe(ck.cert.der(), "other.example.test");
-        assert_eq!(judge(&other).0, Status::Fail);
+        assert_eq!(judge(&other).0, StepStatus::Fail);
     }
 
     #[test]
@@ -211,7 +211,7 @@ mod tests {
         assert!(c.is_ca && c.self_signed);
         c.verify_error = Some("invalid peer certificate: CaUsedAsEndEntity".into());
         let (status, detail) = judge(&c);
-        assert_eq!(status, Status::Fail);
+        assert_eq!(status, StepStatus::Fail);
         assert!(detail.contains("self-signed CA certificate"), "{detail}");
         // By IP: only an iPAddress entry covers an address.
         let c = describe(cert.der(), "127.0.0.1");

@@ -14,6 +14,8 @@ use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::net::TcpStream;
 
+use crate::net::Io;
+
 mod cert;
 mod wire;
 
@@ -69,7 +71,9 @@ pub struct Options {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+/// How one step of a protocol test went. Not `dns::check::Status`: a DNS finding can also
+/// be `info` or `error` (not checked), a step only passes, warns or fails.
+pub enum StepStatus {
     Pass,
     Warn,
     Fail,
@@ -78,7 +82,7 @@ pub enum Status {
 #[derive(Debug, Serialize)]
 pub struct Step {
     pub step: String,
-    pub status: Status,
+    pub status: StepStatus,
     pub detail: String,
     pub millis: u64,
 }
@@ -94,9 +98,6 @@ pub struct Report {
     pub certificate: Option<Certificate>,
     pub capabilities: Vec<String>,
 }
-
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// Keeps the first bytes the server sent during a TLS handshake, so a failed handshake can
 /// say what the server really speaks (a plaintext greeting is the common mistake).
@@ -184,7 +185,7 @@ pub async fn run(opts: Options) -> Report {
         caps: Vec::new(),
     };
     let _ = p.session().await;
-    let ok = p.steps.iter().all(|s| s.status != Status::Fail);
+    let ok = p.steps.iter().all(|s| s.status != StepStatus::Fail);
     Report {
         protocol: p.opts.protocol,
         host: p.opts.host.clone(),
@@ -201,7 +202,13 @@ pub async fn run(opts: Options) -> Report {
 struct Stop;
 
 impl Probe {
-    fn record(&mut self, step: &str, status: Status, detail: impl Into<String>, started: Instant) {
+    fn record(
+        &mut self,
+        step: &str,
+        status: StepStatus,
+        detail: impl Into<String>,
+        started: Instant,
+    ) {
         self.steps.push(Step {
             step: step.into(),
             status,
@@ -219,13 +226,13 @@ impl Probe {
         match tokio::time::timeout(self.opts.timeout, fut).await {
             Ok(Ok(v)) => Ok((v, started)),
             Ok(Err(e)) => {
-                self.record(step, Status::Fail, e.to_string(), started);
+                self.record(step, StepStatus::Fail, e.to_string(), started);
                 Err(Stop)
             }
             Err(_) => {
                 self.record(
                     step,
-                    Status::Fail,
+                    StepStatus::Fail,
                     format!("no answer within {}s", self.opts.timeout.as_secs()),
                     started,
                 );
@@ -249,7 +256,12 @@ impl Probe {
         let (tcp, t) = self.timed("connect", connect).await?;
         let _ = tcp.set_nodelay(true);
         let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or(addr);
-        self.record("connect", Status::Pass, format!("connected to {peer}"), t);
+        self.record(
+            "connect",
+            StepStatus::Pass,
+            format!("connected to {peer}"),
+            t,
+        );
         let mut io: Box<dyn Io> = Box::new(tcp);
         if self.opts.tls == TlsMode::Implicit {
             io = self.handshake(io).await?;
@@ -265,7 +277,7 @@ impl Probe {
                 return Err(stop);
             }
         };
-        self.record("greeting", Status::Pass, greeting, t);
+        self.record("greeting", StepStatus::Pass, greeting, t);
         self.capabilities(&mut conn).await?;
         if self.opts.tls == TlsMode::StartTls {
             let (_, t) = self
@@ -274,13 +286,18 @@ impl Probe {
             if !conn.buffer().is_empty() {
                 self.record(
                     "starttls",
-                    Status::Fail,
+                    StepStatus::Fail,
                     "the server sent data before the TLS handshake (plaintext injection risk)",
                     t,
                 );
                 return Err(Stop);
             }
-            self.record("starttls", Status::Pass, "server agreed to start TLS", t);
+            self.record(
+                "starttls",
+                StepStatus::Pass,
+                "server agreed to start TLS",
+                t,
+            );
             let upgraded = self.handshake(conn.into_inner()).await?;
             conn = BufReader::new(upgraded);
             self.capabilities(&mut conn).await?;
@@ -292,7 +309,7 @@ impl Probe {
                     authenticate(&mut conn, self.opts.protocol, &user, &pass),
                 )
                 .await?;
-            self.record("auth", Status::Pass, detail, t);
+            self.record("auth", StepStatus::Pass, detail, t);
         }
         let _ =
             tokio::time::timeout(Duration::from_secs(2), quit(&mut conn, self.opts.protocol)).await;
@@ -328,7 +345,7 @@ impl Probe {
         let (caps, t) = self
             .timed(step, capability_command(conn, self.opts.protocol, &helo))
             .await?;
-        self.record(step, Status::Pass, caps.join(" "), t);
+        self.record(step, StepStatus::Pass, caps.join(" "), t);
         self.caps = caps;
         Ok(())
     }
@@ -367,7 +384,7 @@ impl Probe {
             .negotiated_cipher_suite()
             .map(|s| format!("{:?}", s.suite()))
             .unwrap_or_default();
-        self.record("tls", Status::Pass, format!("{version} {suite}"), t);
+        self.record("tls", StepStatus::Pass, format!("{version} {suite}"), t);
         let started = Instant::now();
         let cert = match recorder.seen() {
             Some((der, verify_error)) => {

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use super::delivery::Deliverer;
 use super::policy::{AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 use crate::core::aliases::Target;
+use crate::core::pool::DbPool;
 use crate::core::queue::NewMessage;
 use crate::core::{Address, CoreError};
-use crate::net::dbpool::DbPool;
 
 /// What every SMTP session of this server shares.
 pub struct Backend {
@@ -332,7 +332,7 @@ impl Policy for SqlPolicy {
             .ok()
             .and_then(|v| crate::core::settings::parse_size(&v).ok())
             .unwrap_or(0);
-        Some(super::spool::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
+        Some(crate::sys::free_space(&self.backend.queue_dir)?.saturating_sub(keep))
     }
 
     fn postmaster(&mut self) -> Option<Address> {
@@ -367,7 +367,7 @@ impl Policy for SqlPolicy {
 
     fn inbound(
         &mut self,
-        envelope: &super::policy::Envelope,
+        envelope: &super::policy::Accepted,
         sink: &mut dyn MessageSink,
     ) -> Option<crate::inbound::Report> {
         let inbound = self.backend.inbound.clone()?;

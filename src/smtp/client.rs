@@ -23,8 +23,10 @@ use std::sync::Arc;
 use rustls::pki_types::ServerName;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+
+use crate::net::Io;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -102,9 +104,6 @@ impl Capabilities {
         c
     }
 }
-
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// What TLS gave this connection, for the queue's records.
 #[derive(Debug, Clone)]

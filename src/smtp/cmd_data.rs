@@ -13,7 +13,7 @@ use smtp_proto::request::receiver::BdatReceiver;
 
 use super::data::{BodyScanner, DotReader, Verdict};
 use super::headers::{HeaderFilter, HeaderRules};
-use super::policy::{Envelope, MessageSink, Policy, SpoolError};
+use super::policy::{Accepted, MessageSink, Policy, SpoolError};
 use super::received::{TraceInfo, header};
 use super::reply;
 use super::session::{Flow, Session, State};
@@ -144,7 +144,7 @@ impl<P: Policy> Session<P> {
             sink.abort();
             return Flow::Continue;
         }
-        let mut envelope = Envelope {
+        let mut envelope = Accepted {
             mail_from: tx.mail_from.take().flatten(),
             recipients: std::mem::take(&mut tx.recipients),
             auth_user: self.auth_user.clone(),
@@ -229,7 +229,7 @@ impl<P: Policy> Session<P> {
     /// message is refused: the reply is in `out`.
     fn inbound_verdict(
         &mut self,
-        envelope: &mut Envelope,
+        envelope: &mut Accepted,
         sink: &mut dyn MessageSink,
         out: &mut Vec<u8>,
     ) -> Result<(), Refused> {

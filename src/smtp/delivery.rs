@@ -30,11 +30,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::core::aliases::Target;
+use crate::core::pool::DbPool;
 use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy};
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
-use crate::net::dbpool::DbPool;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
 
@@ -463,11 +463,7 @@ pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
             .nth(1)
             .and_then(|p| p.parse::<i32>().ok())
             .filter(|p| *p > 0);
-        // SAFETY: kill(2) with signal 0 only checks whether the process exists.
-        let alive = pid.is_some_and(|p| {
-            let r = unsafe { libc::kill(p, 0) };
-            r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-        });
+        let alive = pid.is_some_and(crate::sys::process_exists);
         if !alive || pid == Some(std::process::id() as i32) {
             n += db.queue_release_leases(&owner)?;
         }

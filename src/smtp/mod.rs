@@ -37,7 +37,7 @@ pub mod session;
 mod spool;
 mod submission;
 
-pub use policy::{AuthVerdict, Envelope, MessageSink, Policy, RcptCheck, SpoolError};
+pub use policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
 pub use session::{Event, Service, Session, SessionConfig};
 
 #[cfg(test)]

@@ -45,9 +45,12 @@ pub struct Recipient {
     pub dsn: crate::core::dsn::RcptDsn,
 }
 
-/// The envelope of a finished transaction, handed to [`MessageSink::commit`].
+/// A message accepted at the end of DATA/BDAT: its envelope (RFC 5321 §2.3.1) with the
+/// recipients resolved, and what the session knows about it (login, size, DSN, target
+/// folder), handed to [`MessageSink::commit`]. Not `inbound::Envelope`, the plain envelope
+/// the inbound checks see before the message is accepted.
 #[derive(Debug, Clone)]
-pub struct Envelope {
+pub struct Accepted {
     /// `None` is the null reverse-path `<>`.
     pub mail_from: Option<Address>,
     pub recipients: Vec<Recipient>,
@@ -96,7 +99,7 @@ pub trait MessageSink: Send {
     fn write(&mut self, bytes: &[u8]) -> Result<(), SpoolError>;
     /// Makes the message durable (file, directory, queue row) and returns its queue id.
     /// Only after this returns `Ok` may the session answer `250`.
-    fn commit(self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError>;
+    fn commit(self: Box<Self>, envelope: &Accepted) -> Result<String, SpoolError>;
     /// Throws the partial message away.
     fn abort(self: Box<Self>);
     /// Everything written so far, for the inbound checks at the end of data.
@@ -146,7 +149,7 @@ pub trait Policy: Send {
     /// submission); `None` when the checks are off (setting `inbound.checks`).
     fn inbound(
         &mut self,
-        _envelope: &Envelope,
+        _envelope: &Accepted,
         _sink: &mut dyn MessageSink,
     ) -> Option<crate::inbound::Report> {
         None

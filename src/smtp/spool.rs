@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::backend::{Backend, Job, core_to_spool};
 use super::delivery::delivery_head;
-use super::policy::{Envelope, MessageSink, SpoolError};
+use super::policy::{Accepted, MessageSink, SpoolError};
 use crate::core::Address;
 use crate::core::aliases::Target;
 use crate::maildir::deliver::sync_dir;
@@ -38,19 +38,6 @@ pub(super) fn open(backend: Arc<Backend>) -> Result<Box<dyn MessageSink>, SpoolE
     }))
 }
 
-/// Octets an unprivileged writer may still use on the filesystem holding `dir`.
-pub(super) fn free_space(dir: &std::path::Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
-    // that statvfs fills completely on success; it is read only then.
-    let st = unsafe {
-        let mut st: libc::statvfs = std::mem::zeroed();
-        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
-    }?;
-    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
-}
-
 struct SpoolSink {
     backend: Arc<Backend>,
     id: String,
@@ -64,7 +51,7 @@ impl SpoolSink {
     /// Reserves room in every quota-limited mailbox the local recipients resolve to. A
     /// recipient that cannot take the message gets a bounce from local delivery; if no
     /// recipient at all can take it, the message is refused with `552 5.2.2`.
-    fn reserve_quota(&self, envelope: &Envelope) -> Result<(), SpoolError> {
+    fn reserve_quota(&self, envelope: &Accepted) -> Result<(), SpoolError> {
         let local: Vec<&Address> = envelope
             .recipients
             .iter()
@@ -116,7 +103,7 @@ impl SpoolSink {
         Ok(())
     }
 
-    fn make_durable(&mut self, envelope: &Envelope) -> Result<(), SpoolError> {
+    fn make_durable(&mut self, envelope: &Accepted) -> Result<(), SpoolError> {
         let out = self
             .out
             .take()
@@ -178,7 +165,7 @@ impl MessageSink for SpoolSink {
         }
     }
 
-    fn commit(mut self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
+    fn commit(mut self: Box<Self>, envelope: &Accepted) -> Result<String, SpoolError> {
         if let Err(e) = self
             .reserve_quota(envelope)
             .and_then(|()| self.make_durable(envelope))

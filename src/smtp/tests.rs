@@ -9,7 +9,7 @@ use crate::core::Address;
 
 #[derive(Default)]
 struct Store {
-    committed: Vec<(Envelope, Vec<u8>)>,
+    committed: Vec<(Accepted, Vec<u8>)>,
     aborted: usize,
     auth_attempts: usize,
 }
@@ -36,7 +36,7 @@ impl MessageSink for Sink {
         self.bytes.extend_from_slice(bytes);
         Ok(())
     }
-    fn commit(self: Box<Self>, envelope: &Envelope) -> Result<String, SpoolError> {
+    fn commit(self: Box<Self>, envelope: &Accepted) -> Result<String, SpoolError> {
         self.store
             .lock()
             .unwrap()

@@ -2,7 +2,7 @@
 
 use super::keys::{announce, daemon_can_read, key_error, print_keys};
 use crate::cli::{Ctx, Fail, core_fail};
-use crate::dns::dkim::{self, Algorithm};
+use crate::dkim::{self, Algorithm};
 use crate::output;
 
 #[derive(Debug, clap::Args)]

@@ -3,7 +3,7 @@
 
 use super::keys::{announce, daemon_can_read, key_error, print_keys};
 use crate::cli::{Ctx, Fail, core_fail};
-use crate::dns::dkim;
+use crate::dkim;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -2,7 +2,7 @@
 //! daemon will sign with a key written here.
 
 use crate::cli::{Ctx, Fail};
-use crate::dns::dkim::{self, Algorithm, DkimError, DkimKey};
+use crate::dkim::{self, Algorithm, DkimError, DkimKey};
 use crate::output;
 
 pub(super) fn key_error(e: DkimError) -> anyhow::Error {

@@ -1,7 +1,7 @@
 //! `dkim generate|show|import`: the keys outbound mail is signed with (RFC 6376), and the TXT
 //! records that publish them.
 //!
-//! Not here: making, storing and reading keys (`crate::dns::dkim`), signing.
+//! Not here: making, storing and reading keys (`crate::dkim`), signing.
 
 mod generate;
 mod import;

@@ -2,7 +2,7 @@
 
 use super::keys::{key_error, print_keys};
 use crate::cli::{Ctx, Fail};
-use crate::dns::dkim;
+use crate::dkim;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -102,7 +102,7 @@ pub(super) fn single(
 fn daemon_signing(
     ctx: &Ctx,
     d: &crate::core::Domain,
-    held: &[crate::dns::dkim::DkimKey],
+    held: &[crate::dkim::DkimKey],
 ) -> Vec<crate::dns::check::Finding> {
     use crate::dns::check::signing::{Daemon, daemon_signing};
     let running = crate::core::runtime::running(&ctx.data_dir);
@@ -169,7 +169,7 @@ pub fn prepare(
         ip
     };
     // Every readable key: one unreadable key must not hide the others from the check.
-    let keys: Vec<_> = crate::dns::dkim::keys_each(&ctx.data_dir.dkim(), d)
+    let keys: Vec<_> = crate::dkim::keys_each(&ctx.data_dir.dkim(), d)
         .into_iter()
         .filter_map(Result::ok)
         .collect();

@@ -82,8 +82,8 @@ pub fn records_for(
     } else {
         ips.to_vec()
     };
-    let keys = crate::dns::dkim::keys(&ctx.data_dir.dkim(), domain)
-        .map_err(|e| Fail::new(e.to_string()))?;
+    let keys =
+        crate::dkim::keys(&ctx.data_dir.dkim(), domain).map_err(|e| Fail::new(e.to_string()))?;
     Ok(records::records(
         domain,
         &hostname,

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use crate::cli::{Ctx, Fail};
 use crate::core::Db;
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 use crate::output;
 use crate::smtp::outbound::{Config, Outbound, Summary};
 

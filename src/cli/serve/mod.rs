@@ -98,10 +98,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     // dynamic mmap threshold would soon serve those from per-thread arenas that are never
     // returned, so a burst of logins would leave hundreds of MiB resident; a fixed threshold
     // keeps big buffers in mmap, released on free.
-    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
-    }
+    crate::sys::set_mmap_threshold(256 << 10);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -184,7 +181,7 @@ fn cert_reader(
     server_user: &str,
     tls: &settings::Tls,
 ) -> anyhow::Result<Option<Arc<crate::net::privs::FileReader>>> {
-    let dropping = !args.dev && crate::net::privs::is_root() && !server_user.is_empty();
+    let dropping = !args.dev && crate::sys::is_root() && !server_user.is_empty();
     if !(dropping && tls.store.get().is_some()) {
         return Ok(None);
     }

@@ -53,10 +53,7 @@ pub fn check(data_dir: &DataDir, domains: &[Domain], user: &str) -> Result<Vec<S
     need(&dkim_dir, Need::List);
     let mut keys = Vec::new();
     for d in domains {
-        for k in crate::dns::dkim::keys_each(&dkim_dir, d)
-            .into_iter()
-            .flatten()
-        {
+        for k in crate::dkim::keys_each(&dkim_dir, d).into_iter().flatten() {
             keys.push(SigningKey {
                 domain: k.domain,
                 selector: k.selector,

@@ -115,7 +115,7 @@ impl Reload {
         Some(
             domains
                 .iter()
-                .flat_map(|d| crate::dns::dkim::keys_each(&dir, &d.name))
+                .flat_map(|d| crate::dkim::keys_each(&dir, &d.name))
                 .filter_map(Result::ok)
                 .map(|k| crate::core::runtime::SigningKey {
                     domain: k.domain,

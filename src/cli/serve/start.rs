@@ -13,9 +13,9 @@ use std::time::Duration;
 use super::{Args, reload, tunables};
 use crate::cli::Fail;
 use crate::core::DataDir;
+use crate::core::pool::DbPool;
 use crate::core::runtime::DaemonState;
 use crate::net::conn::Access;
-use crate::net::dbpool::DbPool;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
 use crate::net::live::{ConnPolicy, Live};
@@ -54,7 +54,7 @@ pub(super) fn bind_all(map: &ListenMap) -> anyhow::Result<Bound> {
 /// The dev server runs as whoever started it, data in the cwd. Otherwise root only binds:
 /// a mail daemon parsing the world's input must not keep root's powers.
 pub(super) fn drop_privileges(args: &Args, server_user: &str) -> anyhow::Result<()> {
-    if !args.dev && crate::net::privs::is_root() {
+    if !args.dev && crate::sys::is_root() {
         if !server_user.is_empty() {
             crate::net::privs::drop_to(server_user).map_err(|e| {
                 Fail::hint(e.to_string(), "create the account (`mailctl setup` does), or set server.user to an existing one")

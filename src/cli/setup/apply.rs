@@ -53,7 +53,7 @@ pub(super) fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary
 
 /// Step 1: the data directory, private to the service, and the account the daemons run as.
 fn data_dir(db: &Db, root: &Path, a: &Answers, steps: &mut Steps) -> anyhow::Result<()> {
-    let running_as_root = unsafe { libc::geteuid() } == 0;
+    let running_as_root = crate::sys::is_root();
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o750))?;
@@ -246,24 +246,24 @@ fn mailbox(db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<Option<Str
 /// what every receiver verifies; without openssl, Ed25519.
 fn dkim_key(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<()> {
     let dkim_dir = ctx.data_dir.dkim();
-    if crate::dns::dkim::keys(&dkim_dir, &a.domain)
+    if crate::dkim::keys(&dkim_dir, &a.domain)
         .map(|k| k.is_empty())
         .unwrap_or(true)
     {
         let selector = db.setting("dkim.selector")?;
-        let key = crate::dns::dkim::generate(
+        let key = crate::dkim::generate(
             &ctx.data_dir,
             &a.domain,
             &selector,
-            crate::dns::dkim::Algorithm::Rsa,
+            crate::dkim::Algorithm::Rsa,
             false,
         )
         .or_else(|_| {
-            crate::dns::dkim::generate(
+            crate::dkim::generate(
                 &ctx.data_dir,
                 &a.domain,
                 &selector,
-                crate::dns::dkim::Algorithm::Ed25519,
+                crate::dkim::Algorithm::Ed25519,
                 false,
             )
         })
@@ -341,7 +341,7 @@ pub fn systemd_unit(exe: &str, data_dir: &str) -> String {
 }
 
 fn ensure_service_user(name: &str, home: &std::path::Path) -> anyhow::Result<bool> {
-    if user_ids(name).is_some() {
+    if crate::sys::user_ids(name).is_some() {
         return Ok(false);
     }
     let status = std::process::Command::new("useradd")
@@ -366,20 +366,8 @@ fn ensure_service_user(name: &str, home: &std::path::Path) -> anyhow::Result<boo
     Ok(true)
 }
 
-/// uid and gid of a local account.
-pub fn user_ids(name: &str) -> Option<(u32, u32)> {
-    let c = std::ffi::CString::new(name).ok()?;
-    // SAFETY: getpwnam returns a pointer into static storage or NULL; we copy the ids at once.
-    let pw = unsafe { libc::getpwnam(c.as_ptr()) };
-    if pw.is_null() {
-        return None;
-    }
-    // SAFETY: checked non-null above.
-    unsafe { Some(((*pw).pw_uid, (*pw).pw_gid)) }
-}
-
 fn chown_tree(root: &std::path::Path, user: &str) -> anyhow::Result<()> {
-    let Some((uid, gid)) = user_ids(user) else {
+    let Some((uid, gid)) = crate::sys::user_ids(user) else {
         return Ok(());
     };
     let mut stack = vec![root.to_path_buf()];

@@ -1,7 +1,7 @@
 //! What `setup` can find out about the machine by itself, offered as defaults. Nothing here
 //! calls an outside service: addresses come from the interfaces, names from local files.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -114,33 +114,7 @@ pub fn is_public(ip: &IpAddr) -> bool {
 
 /// Interface addresses, public first, loopback left out.
 pub fn addresses() -> Vec<Addr> {
-    let mut out: Vec<IpAddr> = Vec::new();
-    let mut ifap: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills a linked list we only read and then free with freeifaddrs.
-    unsafe {
-        if libc::getifaddrs(&mut ifap) != 0 {
-            return Vec::new();
-        }
-        let mut cur = ifap;
-        while !cur.is_null() {
-            let ifa = &*cur;
-            if !ifa.ifa_addr.is_null() {
-                match i32::from((*ifa.ifa_addr).sa_family) {
-                    libc::AF_INET => {
-                        let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in);
-                        out.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
-                    }
-                    libc::AF_INET6 => {
-                        let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
-                        out.push(IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
-                    }
-                    _ => {}
-                }
-            }
-            cur = ifa.ifa_next;
-        }
-        libc::freeifaddrs(ifap);
-    }
+    let out: Vec<IpAddr> = crate::sys::interface_addresses();
     let mut addrs: Vec<Addr> = out
         .into_iter()
         .filter(|ip| !ip.is_loopback())

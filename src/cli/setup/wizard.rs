@@ -324,7 +324,7 @@ fn ask_relay(args: &Args) -> anyhow::Result<Option<(String, u16)>> {
 /// Asked only as root on a systemd machine, where the unit can be installed.
 fn ask_install_service(args: &Args) -> anyhow::Result<bool> {
     Ok(args.install_service
-        || (unsafe { libc::geteuid() } == 0
+        || (crate::sys::is_root()
             && std::path::Path::new("/run/systemd/system").exists()
             && Confirm::new()
                 .with_prompt("Install the systemd unit?")

@@ -1,7 +1,7 @@
 //! The text form of a probe report: one row per step, then the certificate's fields.
 
 use crate::output;
-use crate::probe::{Report, Status};
+use crate::probe::{Report, StepStatus as Status};
 
 pub(super) fn render(report: &Report) -> String {
     let rows = report.steps.iter().map(|s| {

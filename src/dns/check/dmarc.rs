@@ -44,57 +44,8 @@ pub fn repair(rec: &str, domain: &str) -> Repair {
             errors.push(format!("{k}= appears twice"));
             continue;
         }
-        match k.as_str() {
-            "v" => {
-                if v != "DMARC1" {
-                    errors.push(format!("v={v} must be v=DMARC1"));
-                }
-            }
-            "p" | "sp" | "np" => {
-                let lower = v.to_ascii_lowercase();
-                if !POLICIES.contains(&lower.as_str()) {
-                    errors.push(format!("{k}={v} is not none, quarantine or reject"));
-                } else if k == "p" {
-                    policy = Some(lower);
-                } else {
-                    kept.push((k, lower));
-                }
-            }
-            "rua" | "ruf" => {
-                let (good, bad): (Vec<&str>, Vec<&str>) =
-                    v.split(',').map(str::trim).partition(|u| valid_uri(u));
-                for uri in &bad {
-                    errors.push(format!("{k} '{uri}' is not a mailto: address"));
-                }
-                if !good.is_empty() {
-                    kept.push((k, good.join(",")));
-                } else if k == "rua" {
-                    kept.push((k, format!("mailto:postmaster@{domain}")));
-                }
-            }
-            "adkim" | "aspf" => {
-                if ["r", "s"].contains(&v) {
-                    kept.push((k, v.to_string()));
-                } else {
-                    errors.push(format!("{k}={v} is not r or s"));
-                }
-            }
-            "pct" => {
-                if v.parse::<u8>().ok().filter(|p| *p <= 100).is_some() {
-                    kept.push((k, v.to_string()));
-                } else {
-                    errors.push(format!("pct={v} is not 0-100"));
-                }
-            }
-            "ri" => {
-                if v.parse::<u32>().is_ok() {
-                    kept.push((k, v.to_string()));
-                } else {
-                    errors.push(format!("ri={v} is not a number of seconds"));
-                }
-            }
-            "fo" | "rf" | "t" | "psd" => kept.push((k, v.to_string())),
-            other => errors.push(format!("unknown tag '{other}'")),
+        if let Some(p) = one_tag(k, v, domain, &mut errors, &mut kept) {
+            policy = Some(p);
         }
     }
     // RFC 7489 §6.3: v must come first and p right after it.
@@ -120,6 +71,70 @@ pub fn repair(rec: &str, domain: &str) -> Repair {
         policy,
         fixed,
     }
+}
+
+/// Judges one `k=v` tag: an error for a bad value, the (possibly corrected) tag kept for the
+/// repaired record, or the `p=` policy returned.
+fn one_tag(
+    k: String,
+    v: &str,
+    domain: &str,
+    errors: &mut Vec<String>,
+    kept: &mut Vec<(String, String)>,
+) -> Option<String> {
+    match k.as_str() {
+        "v" => {
+            if v != "DMARC1" {
+                errors.push(format!("v={v} must be v=DMARC1"));
+            }
+        }
+        "p" | "sp" | "np" => {
+            let lower = v.to_ascii_lowercase();
+            if !POLICIES.contains(&lower.as_str()) {
+                errors.push(format!("{k}={v} is not none, quarantine or reject"));
+            } else if k == "p" {
+                return Some(lower);
+            } else {
+                kept.push((k, lower));
+            }
+        }
+        "rua" | "ruf" => {
+            let (good, bad): (Vec<&str>, Vec<&str>) =
+                v.split(',').map(str::trim).partition(|u| valid_uri(u));
+            for uri in &bad {
+                errors.push(format!("{k} '{uri}' is not a mailto: address"));
+            }
+            if !good.is_empty() {
+                kept.push((k, good.join(",")));
+            } else if k == "rua" {
+                kept.push((k, format!("mailto:postmaster@{domain}")));
+            }
+        }
+        "adkim" | "aspf" => {
+            if ["r", "s"].contains(&v) {
+                kept.push((k, v.to_string()));
+            } else {
+                errors.push(format!("{k}={v} is not r or s"));
+            }
+        }
+        "pct" => {
+            if v.parse::<u8>().ok().filter(|p| *p <= 100).is_some() {
+                kept.push((k, v.to_string()));
+            } else {
+                errors.push(format!("pct={v} is not 0-100"));
+            }
+        }
+        "ri" => {
+            if v.parse::<u32>().is_ok() {
+                kept.push((k, v.to_string()));
+            } else {
+                errors.push(format!("ri={v} is not a number of seconds"));
+            }
+        }
+        "fo" | "rf" | "t" | "psd" => kept.push((k, v.to_string())),
+        other => errors.push(format!("unknown tag '{other}'")),
+    }
+    None
 }
 
 pub async fn check_dmarc(r: &TokioResolver, input: &Input) -> Vec<Finding> {

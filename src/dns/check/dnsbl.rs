@@ -14,6 +14,9 @@
 //!
 //! The inbound pipeline (`inbound/`) reads the answers about connecting clients with the
 //! same [`judge`].
+//!
+//! Not here: domain-based lists (RHSBL, RFC 5782 §3), delisting, and deciding what to do with
+//! a listed client (inbound).
 
 use std::net::{IpAddr, Ipv4Addr};
 

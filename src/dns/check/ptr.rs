@@ -1,11 +1,13 @@
-//! Reverse DNS of sending addresses, with one rule for `dns check` and `dns ptr`: the PTR of
+//! Reverse DNS of sending addresses (FCrDNS; PTR records per RFC 1035 §3.5, RFC 1912 §2.1),
+//! with one rule for `dns check` and `dns ptr`: the PTR of
 //! an address must name the host that says HELO/EHLO from it, and that name must resolve
 //! back to the address (forward-confirmed reverse DNS, "FCrDNS"). Large receivers reject or
 //! junk mail from addresses that fail either half.
 //!
 //! The HELO name is the `hostname` setting (this server's addresses), else the MX host name
 //! when checking a domain from somewhere without that setting (helo_name). Not here: what
-//! to publish (dns::records), the MX checks (check::check_mx).
+//! to publish (dns::records), the MX checks (mx.rs), checking the HELO name a
+//! connecting client gives (inbound, planned).
 
 use std::net::IpAddr;
 
@@ -79,6 +81,20 @@ async fn one(r: &TokioResolver, ip: IpAddr, helo: Option<(String, bool)>) -> Fin
             Err(e) => failed.push(e.0),
         }
     }
+    verdict(ip, helo, &names, &confirmed, &failed, (&rule, &ask))
+}
+
+/// The finding for `ip` from its PTR `names`, those of them that resolve back to it
+/// (`confirmed`) and the forward lookups that failed. `texts` are the rule and the request
+/// to the provider, as worded for this address.
+fn verdict(
+    ip: IpAddr,
+    helo: Option<(String, bool)>,
+    names: &[String],
+    confirmed: &[String],
+    failed: &[String],
+    (rule, ask): (&str, &str),
+) -> Finding {
     let shown = names.join(", ");
     let Some((helo, known)) = helo else {
         return match confirmed.first() {

@@ -3,10 +3,12 @@
 //! unsigned (issue 16.1). This compares the keys held in the data dir with the signing keys
 //! the daemon reported in its runtime file (`core::runtime`).
 //!
-//! Not here: DNS lookups (the DKIM check proper is in `check_dkim`), reading the runtime file.
+//! Not here: DNS lookups (the DKIM record check is dkim.rs), reading the runtime file, the
+//! keys and signing themselves (crate::dkim). It stays in dns/check because what it makes
+//! is a `dns check` finding, not a key or a signature.
 
 use super::{Finding, Status, f};
-use crate::dns::dkim::DkimKey;
+use crate::dkim::DkimKey;
 
 /// What a running daemon signs with for this domain.
 pub struct Daemon<'a> {
@@ -65,7 +67,7 @@ mod tests {
         DkimKey {
             domain: "example.org".into(),
             selector: sel.into(),
-            algorithm: crate::dns::dkim::Algorithm::Ed25519,
+            algorithm: crate::dkim::Algorithm::Ed25519,
             path: format!("/data/dkim/example.org/{sel}.key").into(),
             public_key: "AAAA".into(),
         }

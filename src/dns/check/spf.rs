@@ -1,13 +1,154 @@
 //! SPF record analysis (RFC 7208): exactly one `v=spf1` record, syntax, the DNS-querying
 //! term budget across nested includes (§4.6.4: at most 10), void lookups (§4.6.4: at most
-//! 2, counted for `a`, `mx`, `exists`, `include` and `redirect`), and the final `all`. Evaluating the verdict for an IP is left to mail-auth.
+//! 2, counted for `a`, `mx`, `exists`, `include` and `redirect`), and the final `all`; then
+//! the verdict for this server's own addresses, evaluated by mail-auth.
+//!
+//! Not here: evaluating SPF for incoming mail (inbound, planned), macro expansion beyond
+//! what mail-auth's evaluator does, what record to publish for a new domain (dns::records).
 
 use std::future::Future;
 use std::pin::Pin;
 
 use hickory_resolver::TokioResolver;
 
+use super::{Finding, Input, Status, error, f};
 use crate::dns::lookup::{self, Failed};
+
+/// The SPF findings for `input.domain`: one record, its analysis, and the verdict for each
+/// of `input.ips`.
+pub async fn check_spf(r: &TokioResolver, input: &Input) -> Vec<Finding> {
+    let d = &input.domain;
+    let publish = format!("publish {d}. IN TXT \"v=spf1 mx -all\"");
+    let recs = match spf_records(r, d).await {
+        Ok(v) => v,
+        Err(e) => return vec![error("SPF", &e)],
+    };
+    match recs.len() {
+        0 => return vec![f("SPF", Status::Fail, "no v=spf1 record", publish)],
+        1 => {}
+        n => {
+            return vec![f(
+                "SPF",
+                Status::Fail,
+                format!("{n} v=spf1 records: {}", recs.join(" | ")),
+                format!("merge them into one (RFC 7208 §4.5 makes two a permerror): {publish}"),
+            )];
+        }
+    }
+    let mut a = Analysis::default();
+    analyse(r, d.clone(), recs[0].clone(), 0, &mut a).await;
+    let tree = a.tree.join("\n");
+    let mut out = analysis_findings(d, &recs[0], &a, &publish);
+    out.extend(own_verdicts(r, input).await);
+    if out.is_empty() {
+        out.push(f(
+            "SPF",
+            Status::Pass,
+            format!("{} ({} lookups)\n{tree}", recs[0], a.lookups),
+            "",
+        ));
+    }
+    out
+}
+
+/// What the analysis of the one record found wrong: failed lookups, syntax, the lookup and
+/// void-lookup limits, and a missing or permissive `all`.
+fn analysis_findings(d: &str, rec: &str, a: &Analysis, publish: &str) -> Vec<Finding> {
+    let tree = a.tree.join("\n");
+    let mut out = Vec::new();
+    if !a.failed.is_empty() {
+        out.push(error("SPF", &Failed(a.failed.join("; "))));
+    }
+    if !a.errors.is_empty() {
+        out.push(f(
+            "SPF",
+            Status::Fail,
+            format!("{}\n{}", a.errors.join("; "), tree),
+            format!("fix the record's syntax, e.g. {publish}"),
+        ));
+    }
+    if a.lookups > 10 {
+        out.push(f(
+            "SPF",
+            Status::Fail,
+            format!(
+                "{} DNS-querying terms (limit 10, RFC 7208 §4.6.4)\n{tree}",
+                a.lookups
+            ),
+            "flatten includes into ip4:/ip6: terms or drop unused ones",
+        ));
+    }
+    if a.void_lookups > 2 {
+        out.push(f(
+            "SPF",
+            Status::Fail,
+            format!(
+                "{} void lookups (limit 2, RFC 7208 §4.6.4: receivers return permerror): {}",
+                a.void_lookups,
+                a.voids.join(", ")
+            ),
+            "remove the terms that point at names without records",
+        ));
+    }
+    match a.all {
+        Some('-') | Some('~') => {}
+        Some(q) => out.push(f(
+            "SPF",
+            Status::Warn,
+            format!("ends in {q}all: anyone may send as {d}"),
+            format!("end it in -all: {publish}"),
+        )),
+        None if !rec.to_ascii_lowercase().contains("redirect=") => out.push(f(
+            "SPF",
+            Status::Warn,
+            "no 'all' term: unlisted senders get a neutral result",
+            format!("end it in -all: {publish}"),
+        )),
+        None => {}
+    }
+    out
+}
+
+/// The verdict for this server's own addresses, through mail-auth's evaluator: a finding
+/// for each address that does not pass.
+async fn own_verdicts(r: &TokioResolver, input: &Input) -> Vec<Finding> {
+    let d = &input.domain;
+    let mut out = Vec::new();
+    let auth = mail_auth::MessageAuthenticator(r.clone());
+    for ip in &input.ips {
+        let sender = input
+            .spf_sender
+            .clone()
+            .unwrap_or_else(|| format!("postmaster@{d}"));
+        let res = auth
+            .verify_spf(mail_auth::spf::verify::SpfParameters::verify_mail_from(
+                *ip,
+                &input.mail_host(),
+                &input.mail_host(),
+                &sender,
+            ))
+            .await;
+        if res.result() == mail_auth::SpfResult::TempError {
+            out.push(error(
+                "SPF",
+                &Failed(format!(
+                    "the verdict for {sender} at {ip} got a temporary DNS error"
+                )),
+            ));
+        } else if res.result() != mail_auth::SpfResult::Pass {
+            out.push(f(
+                "SPF",
+                Status::Fail,
+                format!("mail from {sender} at {ip} gets {:?}", res.result()),
+                format!(
+                    "add ip{}:{ip} (or mx, if {ip} is an MX host) to the record",
+                    if ip.is_ipv4() { 4 } else { 6 }
+                ),
+            ));
+        }
+    }
+    out
+}
 
 /// The SPF records found at a name (TXT strings starting with `v=spf1`).
 pub async fn spf_records(resolver: &TokioResolver, name: &str) -> Result<Vec<String>, Failed> {

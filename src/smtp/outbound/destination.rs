@@ -24,7 +24,7 @@ impl Outbound {
             .iter()
             .map(|c| (c.recipient_id, c.address.clone()))
             .collect();
-        let env = transfer::Envelope {
+        let env = transfer::Outgoing {
             mail_from: &first.mail_from,
             smtputf8: first.smtputf8,
             message: &loaded.message,
@@ -84,7 +84,7 @@ impl Outbound {
         &self,
         cfg: &Config,
         hops: Vec<Hop>,
-        env: &transfer::Envelope<'_>,
+        env: &transfer::Outgoing<'_>,
         plaintext_fallback: bool,
         ids: &[(i64, String)],
     ) -> Vec<RecipientResult> {
@@ -153,7 +153,7 @@ impl Outbound {
     async fn via_relay(
         &self,
         ids: &[(i64, String)],
-        env: &transfer::Envelope<'_>,
+        env: &transfer::Outgoing<'_>,
     ) -> Vec<RecipientResult> {
         let cfg = self.cfg();
         let Some(relay) = cfg.relay.clone() else {

@@ -23,7 +23,6 @@
 mod bounce;
 mod config;
 mod destination;
-pub mod dkim;
 pub mod dsn;
 mod eightbit;
 pub mod notices;
@@ -40,9 +39,10 @@ use hickory_resolver::TokioResolver;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
+use crate::core::pool::DbPool;
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
-use crate::net::dbpool::DbPool;
+use crate::dkim;
 pub use bounce::{bounce_due, delay_warnings};
 pub use config::{Config, Mode, Relay, RelayTls};
 pub use transfer::RecipientResult;

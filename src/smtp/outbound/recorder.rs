@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 
 use crate::core::CoreError;
 use crate::core::outqueue::AttemptResult;
-use crate::net::dbpool::DbPool;
+use crate::core::pool::DbPool;
 
 /// Most messages whose results go into one transaction.
 const MAX_BATCH: usize = 256;

@@ -82,7 +82,9 @@ impl RecipientResult {
     }
 }
 
-pub struct Envelope<'a> {
+/// What one transfer to a next hop sends: the reverse-path, the message (and its 7-bit form)
+/// and the DSN parameters to pass on (RFC 3461). The recipients go with the [`Attempt`].
+pub struct Outgoing<'a> {
     /// Empty for `<>`.
     pub mail_from: &'a str,
     pub smtputf8: bool,
@@ -99,7 +101,7 @@ pub struct Attempt<'a> {
     pub cfg: &'a Config,
     pub hops: Vec<Hop>,
     pub relay: Option<&'a Relay>,
-    pub env: &'a Envelope<'a>,
+    pub env: &'a Outgoing<'a>,
     /// MX host names (lower case) whose STARTTLS failed lately: TLS or nothing for them.
     pub tls_failed_before: &'a HashSet<String>,
     /// The destination is in `delivery.plaintext_fallback`: after a failed STARTTLS the

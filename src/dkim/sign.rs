@@ -44,7 +44,7 @@ pub fn signature_for(dkim_dir: &Path, message: &[u8]) -> Option<String> {
     let domain = crate::core::Domain::parse(&from).ok()?;
     let mut headers = String::new();
     // Each key on its own: one unreadable key must not leave the message unsigned.
-    for key in crate::dns::dkim::keys_each(dkim_dir, &domain) {
+    for key in super::key::keys_each(dkim_dir, &domain) {
         let key = match key {
             Ok(k) => k,
             Err(e) => {

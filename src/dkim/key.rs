@@ -4,7 +4,7 @@
 //!
 //! Ed25519 keys are generated with ring. ring cannot generate RSA keys, so RSA generation
 //! runs `openssl genpkey` (present on virtually every server); an existing RSA or Ed25519
-//! key can also be imported. Signing lives in `smtp::outbound::dkim`.
+//! key can also be imported. Signing lives in `dkim::sign`.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;

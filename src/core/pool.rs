@@ -1,9 +1,12 @@
 //! A small pool of core database connections for blocking tasks. `Db` is not `Sync`, and
 //! opening one per message would cost a schema check each time; idle connections are kept.
+//! It sits in core/ because the database is core's: a PostgreSQL core brings its own pool.
+//!
+//! Not here: which thread runs the blocking work (callers use `spawn_blocking`).
 
 use std::sync::{Arc, Mutex};
 
-use crate::core::{DataDir, Db, Result};
+use super::{DataDir, Db, Result};
 
 pub struct DbPool {
     data_dir: DataDir,

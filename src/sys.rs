@@ -1,0 +1,397 @@
+//! The few platform calls std does not offer, each behind a safe function: who we run as
+//! (uid, root, account and group names), becoming the service account, the certificate
+//! reader's fork, signalling a daemon, locks and syncs, the `*at` calls `maildir::safe`
+//! builds on, interface addresses, and one allocator knob. Every `unsafe` block of the crate
+//! is here, each with the reason it is sound.
+//!
+//! Linux with glibc (the project's platform, DESIGN.md §1). Not here: policy — what to do as
+//! root (net::privs, core::owner), which paths to open (maildir::safe).
+
+use std::ffi::{CStr, CString};
+use std::fs::File;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+fn cvt(r: libc::c_int) -> io::Result<libc::c_int> {
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
+}
+
+fn cpath(path: &Path) -> io::Result<CString> {
+    CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a path"))
+}
+
+// ---- who we are ----------------------------------------------------------------------------
+
+/// The effective uid.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// The real uid (who ran us, e.g. the user behind `sendmail`).
+pub fn uid() -> u32 {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    unsafe { libc::getuid() }
+}
+
+/// Whether the process runs with root's rights (effective uid 0).
+pub fn is_root() -> bool {
+    euid() == 0
+}
+
+/// uid and gid of the local account `name` (getpwnam), None when there is no such account.
+pub fn user_ids(name: &str) -> Option<(u32, u32)> {
+    let c = CString::new(name).ok()?;
+    // SAFETY: `c` is NUL-terminated and outlives the call. getpwnam returns NULL or a pointer
+    // into static storage; the ids are copied out at once, before any other call could
+    // overwrite that storage.
+    unsafe {
+        let pw = libc::getpwnam(c.as_ptr());
+        if pw.is_null() {
+            return None;
+        }
+        Some(((*pw).pw_uid, (*pw).pw_gid))
+    }
+}
+
+/// The account name of `uid` (getpwuid), None when the system does not know it.
+pub fn user_name(uid: u32) -> Option<String> {
+    // SAFETY: getpwuid returns NULL or a pointer into static storage whose pw_name, when not
+    // NULL, is NUL-terminated; the name is copied at once.
+    unsafe {
+        let pw = libc::getpwuid(uid);
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned())
+    }
+}
+
+/// The group name of `gid` (getgrgid), None when the system does not know it.
+pub fn group_name(gid: u32) -> Option<String> {
+    // SAFETY: getgrgid returns NULL or a pointer into static storage whose gr_name, when not
+    // NULL, is NUL-terminated; the name is copied at once.
+    unsafe {
+        let gr = libc::getgrgid(gid);
+        if gr.is_null() || (*gr).gr_name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr((*gr).gr_name).to_string_lossy().into_owned())
+    }
+}
+
+/// Becomes `uid`/`gid` with `gid` as the only supplementary group: setgroups, setgid, then
+/// setuid (last, or the group changes would be refused).
+pub fn become_user(uid: u32, gid: u32) -> io::Result<()> {
+    // SAFETY: setgroups reads one gid from a valid reference; setgid/setuid take plain
+    // integers. Results are checked.
+    unsafe {
+        if libc::setgroups(1, &gid) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Whether setuid(0) succeeds, i.e. root could be regained (it must not after a drop).
+pub fn can_regain_root() -> bool {
+    // SAFETY: setuid takes a plain integer; the result is only compared.
+    unsafe { libc::setuid(0) == 0 }
+}
+
+// ---- processes -----------------------------------------------------------------------------
+
+/// Forks a helper child that dies with this process (PR_SET_PDEATHSIG), ignores SIGHUP and
+/// SIGINT (`pkill -HUP mailctl` is for the daemon only), runs `child` and exits without
+/// running this process's destructors or atexit handlers. `parent_only` (e.g. the parent's
+/// end of a socketpair) is closed in the child and handed back to the parent with the
+/// child's pid; `child` and what it captured are dropped in the parent.
+///
+/// Meant to be called while the process has one thread (before the tokio runtime exists):
+/// fork copies only the calling thread.
+pub fn fork_helper<P>(parent_only: P, child: impl FnOnce()) -> io::Result<(libc::pid_t, P)> {
+    // SAFETY: fork itself has no memory preconditions. The child is a copy of this thread
+    // only; glibc's malloc is made consistent in the child by its own atfork handlers, and a
+    // lock held by another thread at the fork stays locked there, which can block the child
+    // but not corrupt its memory. The child never returns into the caller: it ends in _exit.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if pid == 0 {
+        // SAFETY: prctl and signal with constant arguments; getppid cannot fail; _exit never
+        // returns.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            // The parent died before PDEATHSIG was armed: nobody will ask for anything.
+            if libc::getppid() == 1 {
+                libc::_exit(0);
+            }
+        }
+        drop(parent_only);
+        child();
+        // SAFETY: _exit ends the process at once; it has no preconditions.
+        unsafe { libc::_exit(0) }
+    }
+    Ok((pid, parent_only))
+}
+
+/// Whether a process `pid` exists (kill with signal 0; EPERM means it exists but belongs to
+/// someone else).
+pub fn process_exists(pid: libc::pid_t) -> bool {
+    // SAFETY: kill with signal 0 sends nothing; it only checks the pid.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Sends SIGHUP (reload) to `pid`.
+pub fn send_hangup(pid: libc::pid_t) -> io::Result<()> {
+    // SAFETY: sending a signal has no memory-safety preconditions.
+    cvt(unsafe { libc::kill(pid, libc::SIGHUP) }).map(|_| ())
+}
+
+/// Keeps allocations of `bytes` and more in mmap, so they go back to the system on free
+/// (glibc's dynamic threshold would otherwise grow and keep them in per-thread arenas).
+pub fn set_mmap_threshold(bytes: i32) {
+    // SAFETY: mallopt only changes allocator tuning and takes plain integers.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, bytes);
+    }
+}
+
+/// The host name (gethostname), None when it cannot be read.
+pub fn hostname() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for writes of its length; gethostname NUL-terminates on
+    // success (a truncated name is cut at the buffer's end below).
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
+    ok.then(|| String::from_utf8_lossy(&buf[..end]).into_owned())
+}
+
+/// The addresses of the network interfaces (getifaddrs); empty when they cannot be read.
+pub fn interface_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut ifap: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills a linked list that is only read here and then freed with
+    // freeifaddrs; each ifa_addr is non-NULL-checked and cast to the sockaddr type its
+    // sa_family says it is.
+    unsafe {
+        if libc::getifaddrs(&mut ifap) != 0 {
+            return Vec::new();
+        }
+        let mut cur = ifap;
+        while !cur.is_null() {
+            let ifa = &*cur;
+            if !ifa.ifa_addr.is_null() {
+                match i32::from((*ifa.ifa_addr).sa_family) {
+                    libc::AF_INET => {
+                        let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in);
+                        out.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
+                    }
+                    libc::AF_INET6 => {
+                        let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
+                        out.push(IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
+                    }
+                    _ => {}
+                }
+            }
+            cur = ifa.ifa_next;
+        }
+        libc::freeifaddrs(ifap);
+    }
+    out
+}
+
+// ---- files ---------------------------------------------------------------------------------
+
+/// Whether this process may use `path` as `mode` says (access(2), R_OK/W_OK/X_OK).
+pub fn access(path: &Path, mode: libc::c_int) -> bool {
+    let Ok(c) = cpath(path) else {
+        return false;
+    };
+    // SAFETY: access only reads the NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), mode) == 0 }
+}
+
+/// Octets an unprivileged writer may still use on the filesystem holding `dir` (statvfs).
+pub fn free_space(dir: &Path) -> Option<u64> {
+    let path = cpath(dir).ok()?;
+    // SAFETY: `path` is a valid NUL-terminated string and `st` a properly sized out-parameter
+    // that statvfs fills completely on success; it is read only then.
+    let st = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        (libc::statvfs(path.as_ptr(), &mut st) == 0).then_some(st)
+    }?;
+    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+}
+
+/// Takes an exclusive lock on `file` without waiting (flock LOCK_EX|LOCK_NB); false when
+/// someone else holds it (or locking failed).
+pub fn try_lock_exclusive(file: &File) -> bool {
+    // SAFETY: flock on a descriptor the File keeps open; no memory is passed.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+}
+
+/// Flushes the whole filesystem holding `file` (syncfs).
+pub fn syncfs(file: &File) -> io::Result<()> {
+    // SAFETY: syncfs on a descriptor the File keeps open.
+    cvt(unsafe { libc::syncfs(file.as_raw_fd()) }).map(|_| ())
+}
+
+/// fsync of any descriptor (a directory opened with O_DIRECTORY included).
+pub fn fsync(fd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: fsync on a descriptor the BorrowedFd guarantees open.
+    cvt(unsafe { libc::fsync(fd.as_raw_fd()) }).map(|_| ())
+}
+
+/// mkdirat: creates `name` (one component) in the directory `dir`.
+pub fn mkdirat(dir: BorrowedFd<'_>, name: &CStr, mode: libc::mode_t) -> io::Result<()> {
+    // SAFETY: `dir` is an open descriptor and `name` a NUL-terminated string that outlives
+    // the call; mkdirat only reads it.
+    cvt(unsafe { libc::mkdirat(dir.as_raw_fd(), name.as_ptr(), mode) }).map(|_| ())
+}
+
+/// openat: opens `name` relative to the directory `dir` with `flags` (and `mode` when
+/// creating); the new descriptor is owned by the result.
+pub fn openat(
+    dir: BorrowedFd<'_>,
+    name: &CStr,
+    flags: libc::c_int,
+    mode: libc::c_uint,
+) -> io::Result<OwnedFd> {
+    // SAFETY: `dir` is an open descriptor and `name` NUL-terminated; the variadic mode is
+    // passed as c_uint as openat(2) expects.
+    let fd = cvt(unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags, mode) })?;
+    // SAFETY: `fd` was just returned by openat and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// renameat: renames `from` in `from_dir` to `to` in `to_dir`.
+pub fn renameat(
+    from_dir: BorrowedFd<'_>,
+    from: &CStr,
+    to_dir: BorrowedFd<'_>,
+    to: &CStr,
+) -> io::Result<()> {
+    // SAFETY: both descriptors are open, both names NUL-terminated and outlive the call.
+    cvt(unsafe {
+        libc::renameat(
+            from_dir.as_raw_fd(),
+            from.as_ptr(),
+            to_dir.as_raw_fd(),
+            to.as_ptr(),
+        )
+    })
+    .map(|_| ())
+}
+
+/// unlinkat: removes the file `name` from `dir` (a link is removed, never its target).
+pub fn unlinkat(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<()> {
+    // SAFETY: open descriptor, NUL-terminated name.
+    cvt(unsafe { libc::unlinkat(dir.as_raw_fd(), name.as_ptr(), 0) }).map(|_| ())
+}
+
+/// mkfifo, for tests that need a FIFO where a file is expected.
+#[cfg(test)]
+pub fn mkfifo(path: &Path, mode: libc::mode_t) -> io::Result<()> {
+    let c = cpath(path)?;
+    // SAFETY: mkfifo only reads the NUL-terminated path.
+    cvt(unsafe { libc::mkfifo(c.as_ptr(), mode) }).map(|_| ())
+}
+
+/// For layout tests ("X only in file F"): the lines of src/**/*.rs other than `except`
+/// (a path ending) whose code, comments cut off, contains one of `words`.
+#[cfg(test)]
+pub(crate) fn code_lines_with(words: &[&str], except: &str) -> Vec<String> {
+    fn walk(dir: &Path, words: &[&str], except: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, words, except, out);
+            } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with(except) {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if words.iter().any(|w| code.contains(w)) {
+                        out.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    walk(&src, words, except, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsFd;
+
+    #[test]
+    fn ids_and_names_agree_with_the_system() {
+        assert_eq!(user_ids("root"), Some((0, 0)));
+        assert_eq!(user_name(0).as_deref(), Some("root"));
+        assert_eq!(group_name(0).as_deref(), Some("root"));
+        assert_eq!(user_ids("no-such-account-here"), None);
+        assert_eq!(user_ids("nul\0inside"), None);
+        assert_eq!(is_root(), euid() == 0);
+    }
+
+    #[test]
+    fn this_process_exists_and_a_free_pid_does_not() {
+        assert!(process_exists(std::process::id() as libc::pid_t));
+        // pid_max is at most 2^22 on Linux.
+        assert!(!process_exists(i32::MAX));
+    }
+
+    #[test]
+    fn the_at_calls_work_relative_to_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = File::open(dir.path()).unwrap();
+        mkdirat(d.as_fd(), c"sub", 0o700).unwrap();
+        let f = openat(
+            d.as_fd(),
+            c"f",
+            libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+            0o600,
+        )
+        .unwrap();
+        drop(f);
+        renameat(d.as_fd(), c"f", d.as_fd(), c"g").unwrap();
+        assert!(dir.path().join("g").is_file());
+        unlinkat(d.as_fd(), c"g").unwrap();
+        assert!(!dir.path().join("g").exists());
+        fsync(d.as_fd()).unwrap();
+        assert!(free_space(dir.path()).is_some());
+        assert!(access(dir.path(), libc::R_OK));
+        mkfifo(&dir.path().join("p"), 0o600).unwrap();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+            &std::fs::metadata(dir.path().join("p")).unwrap().file_type()
+        ));
+    }
+
+    /// The promise of this module: no `unsafe` anywhere else in src/ (comments aside).
+    #[test]
+    fn no_unsafe_outside_sys() {
+        let found = code_lines_with(&["unsafe"], "src/sys.rs");
+        assert!(
+            found.is_empty(),
+            "unsafe outside src/sys.rs:\n{}",
+            found.join("\n")
+        );
+    }
+}
