@@ -310,32 +310,6 @@ pub fn mkfifo(path: &Path, mode: libc::mode_t) -> io::Result<()> {
     cvt(unsafe { libc::mkfifo(c.as_ptr(), mode) }).map(|_| ())
 }
 
-/// For layout tests ("X only in file F"): the lines of src/**/*.rs other than `except`
-/// (a path ending) whose code, comments cut off, contains one of `words`.
-#[cfg(test)]
-pub(crate) fn code_lines_with(words: &[&str], except: &str) -> Vec<String> {
-    fn walk(dir: &Path, words: &[&str], except: &str, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, words, except, out);
-            } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with(except) {
-                let text = std::fs::read_to_string(&p).unwrap();
-                for (n, line) in text.lines().enumerate() {
-                    let code = line.split("//").next().unwrap_or("");
-                    if words.iter().any(|w| code.contains(w)) {
-                        out.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    walk(&src, words, except, &mut out);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,16 +356,5 @@ mod tests {
         assert!(std::os::unix::fs::FileTypeExt::is_fifo(
             &std::fs::metadata(dir.path().join("p")).unwrap().file_type()
         ));
-    }
-
-    /// The promise of this module: no `unsafe` anywhere else in src/ (comments aside).
-    #[test]
-    fn no_unsafe_outside_sys() {
-        let found = code_lines_with(&["unsafe"], "src/sys.rs");
-        assert!(
-            found.is_empty(),
-            "unsafe outside src/sys.rs:\n{}",
-            found.join("\n")
-        );
     }
 }

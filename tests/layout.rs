@@ -73,18 +73,53 @@ fn report(what: &str, found: Vec<String>) {
     );
 }
 
-#[test]
-fn only_core_and_the_mailbox_index_speak_sql() {
-    let found = sources()
+/// `word` in the code of files other than those `allowed` says may hold it.
+fn code_with(word: &str, allowed: impl Fn(&str) -> bool) -> Vec<String> {
+    sources()
         .iter()
-        .filter(|s| !s.path.starts_with("core/") && !s.path.starts_with("maildir/index"))
+        .filter(|s| !allowed(&s.path))
         .flat_map(|s| {
             code_lines(&s.text)
-                .filter(|(_, l)| l.contains("rusqlite"))
+                .filter(|(_, l)| l.contains(word))
                 .map(|(n, l)| format!("{}:{n}: {}", s.path, l.trim()))
                 .collect::<Vec<_>>()
         })
+        .collect()
+}
+
+#[test]
+fn one_resolver_constructor() {
+    let found = [
+        "builder_tokio",
+        "builder_with_config",
+        "TokioResolver::builder",
+    ]
+    .iter()
+    .flat_map(|w| code_with(w, |p| p == "dns/resolver.rs"))
+    .collect();
+    report(
+        "a DNS resolver built outside dns/resolver.rs: delivery and the diagnostics must reach DNS the same way",
+        found,
+    );
+}
+
+#[test]
+fn the_protocol_tester_does_not_import_the_cli() {
+    let found = ["crate::cli", "super::cli", "mailctl::cli"]
+        .iter()
+        .flat_map(|w| code_with(w, |p| !p.starts_with("probe/")))
         .collect();
+    report(
+        "probe/ importing cli/: the tester is a layer below the command line",
+        found,
+    );
+}
+
+#[test]
+fn only_core_and_the_mailbox_index_speak_sql() {
+    let found = code_with("rusqlite", |p| {
+        p.starts_with("core/") || p.starts_with("maildir/index")
+    });
     report(
         "rusqlite outside core/ and maildir/index: put the SQL behind a typed function there",
         found,
@@ -93,15 +128,9 @@ fn only_core_and_the_mailbox_index_speak_sql() {
 
 #[test]
 fn unsafe_lives_in_sys() {
-    let found = sources()
+    let found = ["unsafe ", "unsafe{"]
         .iter()
-        .filter(|s| s.path != "sys.rs" && !s.path.starts_with("sys/"))
-        .flat_map(|s| {
-            code_lines(&s.text)
-                .filter(|(_, l)| l.contains("unsafe ") || l.contains("unsafe{"))
-                .map(|(n, l)| format!("{}:{n}: {}", s.path, l.trim()))
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|w| code_with(w, |p| p == "sys.rs" || p.starts_with("sys/")))
         .collect();
     report(
         "unsafe outside src/sys: wrap the call in a safe function in sys with its SAFETY note",

@@ -8,7 +8,7 @@
 //! Not here: which mail is greylisted at all (mynetworks, DNSWL, SPF: `inbound::greylist`),
 //! or what the SMTP session answers. Every function takes `now` so time can be injected.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Db, Result};
@@ -120,104 +120,14 @@ impl Db {
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let fresh = now - timing.max_age;
-        if timing.auto_clients > 0 {
-            let known: Option<i64> = tx
-                .query_row(
-                    "SELECT passes FROM greylist_clients WHERE client = ?1 AND last_seen > ?2",
-                    params![t.client, fresh],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if known.is_some_and(|p| p >= i64::from(timing.auto_clients)) {
-                tx.execute(
-                    "UPDATE greylist_clients SET last_seen = ?2 WHERE client = ?1",
-                    params![t.client, now],
-                )?;
-                tx.commit()?;
-                return Ok(Outcome::Pass(Pass::KnownClient));
-            }
-        }
-        if let Some(domain) = spf_pass_domain {
-            let known = tx
-                .query_row(
-                    "SELECT 1 FROM greylist_domains WHERE domain = ?1 AND last_seen > ?2",
-                    params![domain, fresh],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if known {
-                tx.execute(
-                    "UPDATE greylist_domains SET last_seen = ?2 WHERE domain = ?1",
-                    params![domain, now],
-                )?;
-                tx.commit()?;
-                return Ok(Outcome::Pass(Pass::KnownSpfDomain));
-            }
-        }
-        let row: Option<(i64, i64, i64)> = tx
-            .query_row(
-                "SELECT first_seen, last_seen, passes FROM greylist_triplets
-                 WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-                params![t.client, t.sender, t.recipient],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let outcome = match row {
-            Some((first, last, passes))
-                if (passes == 0 && now - first <= timing.retry_window)
-                    || (passes > 0 && now - last <= timing.max_age) =>
-            {
-                if passes == 0 && now - first < timing.delay {
-                    tx.execute(
-                        "UPDATE greylist_triplets SET last_seen = ?4
-                         WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-                        params![t.client, t.sender, t.recipient, now],
-                    )?;
-                    Outcome::Defer {
-                        retry_in: timing.delay - (now - first),
-                    }
-                } else {
-                    tx.execute(
-                        "UPDATE greylist_triplets SET last_seen = ?4, passes = passes + 1
-                         WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-                        params![t.client, t.sender, t.recipient, now],
-                    )?;
-                    if passes == 0 {
-                        // A correct retry: the client (and an SPF-passing domain) earn trust.
-                        tx.execute(
-                            "INSERT INTO greylist_clients (client, passes, last_seen)
-                             VALUES (?1, 1, ?2)
-                             ON CONFLICT (client) DO UPDATE
-                             SET passes = passes + 1, last_seen = excluded.last_seen",
-                            params![t.client, now],
-                        )?;
-                        if let Some(domain) = spf_pass_domain {
-                            tx.execute(
-                                "INSERT INTO greylist_domains (domain, last_seen) VALUES (?1, ?2)
-                                 ON CONFLICT (domain) DO UPDATE SET last_seen = excluded.last_seen",
-                                params![domain, now],
-                            )?;
-                        }
-                    }
-                    Outcome::Pass(Pass::Triplet)
-                }
-            }
-            // Never seen, or seen so long ago that it starts over.
-            _ => {
-                tx.execute(
-                    "INSERT INTO greylist_triplets
-                     (client, sender, recipient, first_seen, last_seen, passes)
-                     VALUES (?1, ?2, ?3, ?4, ?4, 0)
-                     ON CONFLICT (client, sender, recipient) DO UPDATE
-                     SET first_seen = ?4, last_seen = ?4, passes = 0",
-                    params![t.client, t.sender, t.recipient, now],
-                )?;
-                Outcome::Defer {
-                    retry_in: timing.delay,
-                }
-            }
+        let outcome = if known_client(&tx, t.client, now, timing)? {
+            Outcome::Pass(Pass::KnownClient)
+        } else if let Some(d) = spf_pass_domain
+            && known_domain(&tx, d, now, timing)?
+        {
+            Outcome::Pass(Pass::KnownSpfDomain)
+        } else {
+            triplet(&tx, t, spf_pass_domain, now, timing)?
         };
         tx.commit()?;
         Ok(outcome)
@@ -315,6 +225,116 @@ impl Db {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Whether the client network retried correctly often enough (`auto_clients`); touches it.
+fn known_client(tx: &Transaction<'_>, client: &str, now: i64, timing: &Timing) -> Result<bool> {
+    if timing.auto_clients == 0 {
+        return Ok(false);
+    }
+    let passes: Option<i64> = tx
+        .query_row(
+            "SELECT passes FROM greylist_clients WHERE client = ?1 AND last_seen > ?2",
+            params![client, now - timing.max_age],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let known = passes.is_some_and(|p| p >= i64::from(timing.auto_clients));
+    if known {
+        tx.execute(
+            "UPDATE greylist_clients SET last_seen = ?2 WHERE client = ?1",
+            params![client, now],
+        )?;
+    }
+    Ok(known)
+}
+
+/// Whether the sender domain passed greylisting with SPF pass before; touches it.
+fn known_domain(tx: &Transaction<'_>, domain: &str, now: i64, timing: &Timing) -> Result<bool> {
+    let known = tx
+        .query_row(
+            "SELECT 1 FROM greylist_domains WHERE domain = ?1 AND last_seen > ?2",
+            params![domain, now - timing.max_age],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if known {
+        tx.execute(
+            "UPDATE greylist_domains SET last_seen = ?2 WHERE domain = ?1",
+            params![domain, now],
+        )?;
+    }
+    Ok(known)
+}
+
+/// The triplet itself: new (or forgotten) → deferred; retried too soon → deferred for the
+/// rest of the delay; retried after it → passes, and a first correct retry earns the client
+/// (and an SPF-passing domain) trust.
+fn triplet(
+    tx: &Transaction<'_>,
+    t: &Triplet<'_>,
+    spf_pass_domain: Option<&str>,
+    now: i64,
+    timing: &Timing,
+) -> Result<Outcome> {
+    let key = params![t.client, t.sender, t.recipient];
+    let row: Option<(i64, i64, i64)> = tx
+        .query_row(
+            "SELECT first_seen, last_seen, passes FROM greylist_triplets
+             WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
+            key,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let current = row.filter(|&(first, last, passes)| {
+        (passes == 0 && now - first <= timing.retry_window)
+            || (passes > 0 && now - last <= timing.max_age)
+    });
+    let Some((first, _, passes)) = current else {
+        tx.execute(
+            "INSERT INTO greylist_triplets
+             (client, sender, recipient, first_seen, last_seen, passes)
+             VALUES (?1, ?2, ?3, ?4, ?4, 0)
+             ON CONFLICT (client, sender, recipient) DO UPDATE
+             SET first_seen = ?4, last_seen = ?4, passes = 0",
+            params![t.client, t.sender, t.recipient, now],
+        )?;
+        return Ok(Outcome::Defer {
+            retry_in: timing.delay,
+        });
+    };
+    if passes == 0 && now - first < timing.delay {
+        tx.execute(
+            "UPDATE greylist_triplets SET last_seen = ?4
+             WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
+            params![t.client, t.sender, t.recipient, now],
+        )?;
+        return Ok(Outcome::Defer {
+            retry_in: timing.delay - (now - first),
+        });
+    }
+    tx.execute(
+        "UPDATE greylist_triplets SET last_seen = ?4, passes = passes + 1
+         WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
+        params![t.client, t.sender, t.recipient, now],
+    )?;
+    if passes == 0 {
+        tx.execute(
+            "INSERT INTO greylist_clients (client, passes, last_seen) VALUES (?1, 1, ?2)
+             ON CONFLICT (client) DO UPDATE
+             SET passes = passes + 1, last_seen = excluded.last_seen",
+            params![t.client, now],
+        )?;
+        if let Some(domain) = spf_pass_domain {
+            tx.execute(
+                "INSERT INTO greylist_domains (domain, last_seen) VALUES (?1, ?2)
+                 ON CONFLICT (domain) DO UPDATE SET last_seen = excluded.last_seen",
+                params![domain, now],
+            )?;
+        }
+    }
+    Ok(Outcome::Pass(Pass::Triplet))
 }
 
 #[cfg(test)]

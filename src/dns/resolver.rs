@@ -57,25 +57,3 @@ pub fn resolver(nameservers: &[SocketAddr], purpose: Purpose) -> Result<TokioRes
         .build()
         .map_err(|e| format!("cannot build the resolver: {e}"))
 }
-
-#[cfg(test)]
-mod tests {
-    /// This file is the one place a resolver is built: delivery and the diagnostics must
-    /// not drift apart in how they reach DNS.
-    #[test]
-    fn no_resolver_is_built_elsewhere() {
-        let found = crate::sys::code_lines_with(
-            &[
-                "builder_tokio",
-                "builder_with_config",
-                "TokioResolver::builder",
-            ],
-            "src/dns/resolver.rs",
-        );
-        assert!(
-            found.is_empty(),
-            "resolver built outside dns/resolver.rs:\n{}",
-            found.join("\n")
-        );
-    }
-}

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use crate::imap::command::{FetchAttr, Flag, SectionText, SeqNum, SequenceSet, StoreMode};
 use crate::imap::flags;
+use crate::imap::mailstore::MessageMeta;
 use crate::imap::message::Message;
 use crate::imap::session::{Action, FLUSH_AT, Pending, Session};
 use crate::imap::wire;
@@ -245,99 +246,7 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     let recent = meta.recent && !s.enabled.rev2;
     for item in &job.items {
         sep(out);
-        match item {
-            FetchAttr::Uid => out.extend_from_slice(format!("UID {}", meta.uid).as_bytes()),
-            FetchAttr::Flags => {
-                out.extend_from_slice(b"FLAGS ");
-                meta.flags.write_list(out, recent);
-            }
-            FetchAttr::InternalDate => {
-                out.extend_from_slice(b"INTERNALDATE \"");
-                out.extend_from_slice(internal_date(meta.internal_date).as_bytes());
-                out.push(b'"');
-            }
-            FetchAttr::Rfc822Size => {
-                // Exact (CRLF) when the whole file is read anyway; else the indexed size.
-                let size = match (&msg, job.content) {
-                    (Some(m), Content::Full) => m.size() as u64,
-                    _ => meta.size,
-                };
-                out.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
-            }
-            FetchAttr::ModSeq => {}
-            FetchAttr::Envelope => {
-                out.extend_from_slice(b"ENVELOPE ");
-                if let Some(m) = &msg {
-                    m.envelope(out);
-                }
-            }
-            FetchAttr::Body => {
-                out.extend_from_slice(b"BODY ");
-                if let Some(m) = &msg {
-                    m.body_structure(out, false);
-                }
-            }
-            FetchAttr::BodyStructure => {
-                out.extend_from_slice(b"BODYSTRUCTURE ");
-                if let Some(m) = &msg {
-                    m.body_structure(out, true);
-                }
-            }
-            FetchAttr::Rfc822 | FetchAttr::Rfc822Header | FetchAttr::Rfc822Text => {
-                let (name, text) = match item {
-                    FetchAttr::Rfc822 => ("RFC822", None),
-                    FetchAttr::Rfc822Header => ("RFC822.HEADER", Some(SectionText::Header)),
-                    _ => ("RFC822.TEXT", Some(SectionText::Text)),
-                };
-                out.extend_from_slice(name.as_bytes());
-                out.push(b' ');
-                let sec = crate::imap::command::Section {
-                    part: Vec::new(),
-                    text,
-                };
-                let data = msg
-                    .as_ref()
-                    .and_then(|m| m.section(&sec))
-                    .unwrap_or(Cow::Borrowed(&[]));
-                wire::literal(out, &data);
-            }
-            FetchAttr::BodySection {
-                section, partial, ..
-            } => {
-                out.extend_from_slice(b"BODY[");
-                write_section_spec(out, section);
-                out.push(b']');
-                let data = msg
-                    .as_ref()
-                    .and_then(|m| m.section(section))
-                    .unwrap_or(Cow::Borrowed(&[]));
-                write_partial(out, &data, *partial, false);
-            }
-            FetchAttr::Binary { part, partial, .. } => {
-                out.extend_from_slice(b"BINARY[");
-                write_part(out, part);
-                out.push(b']');
-                match msg.as_ref().map(|m| m.binary(part)) {
-                    Some(Ok(data)) => write_partial(out, &data, *partial, true),
-                    _ => {
-                        // RFC 3516 §4.3: the whole command fails on an unknown encoding;
-                        // answering NIL for this part keeps the other data usable.
-                        out.extend_from_slice(b" NIL");
-                    }
-                }
-            }
-            FetchAttr::BinarySize { part } => {
-                out.extend_from_slice(b"BINARY.SIZE[");
-                write_part(out, part);
-                out.extend_from_slice(b"] ");
-                let n = msg
-                    .as_ref()
-                    .and_then(|m| m.binary(part).ok())
-                    .map(|d| d.len())
-                    .unwrap_or(0);
-                out.extend_from_slice(n.to_string().as_bytes());
-            }
-        }
+        write_item(out, item, meta, msg.as_ref(), job.content, recent);
     }
     if job.seen_set.contains(&seq) && !job.items.contains(&FetchAttr::Flags) {
         sep(out);
@@ -350,6 +259,111 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     }
     out.extend_from_slice(b")\r\n");
     true
+}
+
+/// One FETCH data item of one message (RFC 9051 §7.5.2), into `out`.
+// Long on purpose: one arm per FETCH data item, a table read top to bottom.
+fn write_item(
+    out: &mut Vec<u8>,
+    item: &FetchAttr,
+    meta: &MessageMeta,
+    msg: Option<&Message<'_>>,
+    content: Content,
+    recent: bool,
+) {
+    match item {
+        FetchAttr::Uid => out.extend_from_slice(format!("UID {}", meta.uid).as_bytes()),
+        FetchAttr::Flags => {
+            out.extend_from_slice(b"FLAGS ");
+            meta.flags.write_list(out, recent);
+        }
+        FetchAttr::InternalDate => {
+            out.extend_from_slice(b"INTERNALDATE \"");
+            out.extend_from_slice(internal_date(meta.internal_date).as_bytes());
+            out.push(b'"');
+        }
+        FetchAttr::Rfc822Size => {
+            // Exact (CRLF) when the whole file is read anyway; else the indexed size.
+            let size = match (&msg, content) {
+                (Some(m), Content::Full) => m.size() as u64,
+                _ => meta.size,
+            };
+            out.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
+        }
+        FetchAttr::ModSeq => {}
+        FetchAttr::Envelope => {
+            out.extend_from_slice(b"ENVELOPE ");
+            if let Some(m) = &msg {
+                m.envelope(out);
+            }
+        }
+        FetchAttr::Body => {
+            out.extend_from_slice(b"BODY ");
+            if let Some(m) = &msg {
+                m.body_structure(out, false);
+            }
+        }
+        FetchAttr::BodyStructure => {
+            out.extend_from_slice(b"BODYSTRUCTURE ");
+            if let Some(m) = &msg {
+                m.body_structure(out, true);
+            }
+        }
+        FetchAttr::Rfc822 | FetchAttr::Rfc822Header | FetchAttr::Rfc822Text => {
+            let (name, text) = match item {
+                FetchAttr::Rfc822 => ("RFC822", None),
+                FetchAttr::Rfc822Header => ("RFC822.HEADER", Some(SectionText::Header)),
+                _ => ("RFC822.TEXT", Some(SectionText::Text)),
+            };
+            out.extend_from_slice(name.as_bytes());
+            out.push(b' ');
+            let sec = crate::imap::command::Section {
+                part: Vec::new(),
+                text,
+            };
+            let data = msg
+                .as_ref()
+                .and_then(|m| m.section(&sec))
+                .unwrap_or(Cow::Borrowed(&[]));
+            wire::literal(out, &data);
+        }
+        FetchAttr::BodySection {
+            section, partial, ..
+        } => {
+            out.extend_from_slice(b"BODY[");
+            write_section_spec(out, section);
+            out.push(b']');
+            let data = msg
+                .as_ref()
+                .and_then(|m| m.section(section))
+                .unwrap_or(Cow::Borrowed(&[]));
+            write_partial(out, &data, *partial, false);
+        }
+        FetchAttr::Binary { part, partial, .. } => {
+            out.extend_from_slice(b"BINARY[");
+            write_part(out, part);
+            out.push(b']');
+            match msg.as_ref().map(|m| m.binary(part)) {
+                Some(Ok(data)) => write_partial(out, &data, *partial, true),
+                _ => {
+                    // RFC 3516 §4.3: the whole command fails on an unknown encoding;
+                    // answering NIL for this part keeps the other data usable.
+                    out.extend_from_slice(b" NIL");
+                }
+            }
+        }
+        FetchAttr::BinarySize { part } => {
+            out.extend_from_slice(b"BINARY.SIZE[");
+            write_part(out, part);
+            out.extend_from_slice(b"] ");
+            let n = msg
+                .as_ref()
+                .and_then(|m| m.binary(part).ok())
+                .map(|d| d.len())
+                .unwrap_or(0);
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+    }
 }
 
 fn write_part(out: &mut Vec<u8>, part: &[u32]) {

@@ -102,17 +102,7 @@ pub(crate) fn list(
         Session::tagged(out, tag, "BAD LIST pattern too long");
         return None;
     }
-    let reference = decode_pattern(s, tag, reference, out)?;
-    let mut full = Vec::with_capacity(patterns.len());
-    for p in patterns {
-        let p = decode_pattern(s, tag, p, out)?;
-        full.push(if p.starts_with(DELIMITER) || reference.is_empty() {
-            p
-        } else {
-            format!("{reference}{p}")
-        });
-    }
-    let patterns = full;
+    let patterns = full_patterns(s, tag, reference, patterns, out)?;
     let acc = s.account.as_mut()?;
     let boxes: Vec<MailboxInfo> = match acc.list() {
         Ok(b) => b,
@@ -144,21 +134,7 @@ pub(crate) fn list(
         if sel.special_use && b.special_use.is_none() {
             continue;
         }
-        let mut attrs: Vec<&str> = Vec::new();
-        attrs.push(if b.has_children {
-            "\\HasChildren"
-        } else {
-            "\\HasNoChildren"
-        });
-        if !b.selectable {
-            attrs.push("\\Noselect");
-        }
-        if show_subscribed && b.subscribed {
-            attrs.push("\\Subscribed");
-        }
-        if show_special && let Some(u) = b.special_use {
-            attrs.push(u);
-        }
+        let attrs = attributes(b, show_subscribed, show_special);
         write_entry(out, "LIST", &attrs, &b.name, childinfo);
         if let Some(items) = &ret.status
             && b.selectable
@@ -173,6 +149,48 @@ pub(crate) fn list(
     }
     s.finish(tag, true, "OK LIST completed", out);
     None
+}
+
+/// The patterns with the reference applied (RFC 3501 §6.3.8), decoded from modified UTF-7;
+/// `None` when one is malformed (the tagged BAD is in `out`).
+fn full_patterns(
+    s: &mut Session,
+    tag: &str,
+    reference: &str,
+    patterns: &[String],
+    out: &mut Vec<u8>,
+) -> Option<Vec<String>> {
+    let reference = decode_pattern(s, tag, reference, out)?;
+    let mut full = Vec::with_capacity(patterns.len());
+    for p in patterns {
+        let p = decode_pattern(s, tag, p, out)?;
+        full.push(if p.starts_with(DELIMITER) || reference.is_empty() {
+            p
+        } else {
+            format!("{reference}{p}")
+        });
+    }
+    Some(full)
+}
+
+/// A LIST entry's attributes (RFC 9051 §7.3.1, RFC 5258 \\Subscribed, RFC 6154 special use).
+fn attributes(b: &MailboxInfo, show_subscribed: bool, show_special: bool) -> Vec<&str> {
+    let mut attrs: Vec<&str> = Vec::new();
+    attrs.push(if b.has_children {
+        "\\HasChildren"
+    } else {
+        "\\HasNoChildren"
+    });
+    if !b.selectable {
+        attrs.push("\\Noselect");
+    }
+    if show_subscribed && b.subscribed {
+        attrs.push("\\Subscribed");
+    }
+    if show_special && let Some(u) = b.special_use {
+        attrs.push(u);
+    }
+    attrs
 }
 
 pub(crate) fn lsub(

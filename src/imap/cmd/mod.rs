@@ -25,6 +25,7 @@ use crate::imap::command::CommandBody;
 use crate::imap::mailstore::StoreError;
 use crate::imap::session::{Action, Session};
 
+// Long on purpose: one arm per IMAP command, a table read top to bottom.
 pub(crate) fn dispatch(
     s: &mut Session,
     tag: &str,

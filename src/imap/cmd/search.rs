@@ -41,6 +41,50 @@ pub(crate) fn search(
     if modseq_key {
         s.enabled.condstore = true;
     }
+    let Matches {
+        hits,
+        uids,
+        highest,
+    } = matches(s, key, uid)?;
+    let modseq = (modseq_key && !hits.is_empty()).then_some(highest);
+    let returns: Option<Vec<SearchReturn>> = match returns {
+        Some(r) => Some(r.to_vec()),
+        // IMAP4rev2 has no `* SEARCH`; a plain SEARCH answers ESEARCH ALL.
+        None if s.enabled.rev2 => Some(vec![SearchReturn::All]),
+        None => None,
+    };
+    match returns {
+        None => write_search(out, &hits, modseq),
+        Some(r) => {
+            if r.contains(&SearchReturn::Save) {
+                s.saved = uids;
+            }
+            // SAVE alone returns nothing (RFC 5182 §2.1).
+            if !(r.len() == 1 && r[0] == SearchReturn::Save) {
+                let shown: Vec<SearchReturn> = r
+                    .iter()
+                    .copied()
+                    .filter(|x| *x != SearchReturn::Save)
+                    .collect();
+                write_esearch(out, tag, uid, &shown, &hits, modseq);
+            }
+        }
+    }
+    s.finish(tag, uid, "OK SEARCH completed", out);
+    None
+}
+
+/// What a search found: the numbers to answer (UIDs or sequence numbers), the UIDs for
+/// SAVE, and the highest MODSEQ among them.
+struct Matches {
+    hits: Vec<u32>,
+    uids: Vec<u32>,
+    highest: u64,
+}
+
+/// Evaluates `key` over the selected mailbox, opening a message's file only when its
+/// metadata cannot decide. `None` when nothing is selected.
+fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
     let sel = s.selected.as_ref()?;
     let acc = s.account.as_deref()?;
     let msgs = &sel.messages;
@@ -53,9 +97,11 @@ pub(crate) fn search(
         now: chrono::Utc::now().timestamp(),
         tz_offset_secs: chrono::Local::now().offset().local_minus_utc(),
     };
-    let mut hits: Vec<u32> = Vec::new();
-    let mut uids: Vec<u32> = Vec::new();
-    let mut highest = 0u64;
+    let mut found = Matches {
+        hits: Vec::new(),
+        uids: Vec::new(),
+        highest: 0,
+    };
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u32 + 1;
         let c = Candidate {
@@ -86,35 +132,10 @@ pub(crate) fn search(
             continue;
         }
         if decided == Some(true) || query.matches(&c, &ctx, content.as_deref()) {
-            hits.push(if uid { m.uid } else { seq });
-            uids.push(m.uid);
-            highest = highest.max(m.modseq);
+            found.hits.push(if uid { m.uid } else { seq });
+            found.uids.push(m.uid);
+            found.highest = found.highest.max(m.modseq);
         }
     }
-    let modseq = (modseq_key && !hits.is_empty()).then_some(highest);
-    let returns: Option<Vec<SearchReturn>> = match returns {
-        Some(r) => Some(r.to_vec()),
-        // IMAP4rev2 has no `* SEARCH`; a plain SEARCH answers ESEARCH ALL.
-        None if s.enabled.rev2 => Some(vec![SearchReturn::All]),
-        None => None,
-    };
-    match returns {
-        None => write_search(out, &hits, modseq),
-        Some(r) => {
-            if r.contains(&SearchReturn::Save) {
-                s.saved = uids;
-            }
-            // SAVE alone returns nothing (RFC 5182 §2.1).
-            if !(r.len() == 1 && r[0] == SearchReturn::Save) {
-                let shown: Vec<SearchReturn> = r
-                    .iter()
-                    .copied()
-                    .filter(|x| *x != SearchReturn::Save)
-                    .collect();
-                write_esearch(out, tag, uid, &shown, &hits, modseq);
-            }
-        }
-    }
-    s.finish(tag, uid, "OK SEARCH completed", out);
-    None
+    Some(found)
 }

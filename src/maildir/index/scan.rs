@@ -159,77 +159,16 @@ impl Index {
         }
         let mut modseq = row.highestmodseq;
         let mut uidnext = row.uidnext;
-        let mut seen = std::collections::HashSet::new();
-        {
-            let mut del =
-                tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
-            let mut gone = tx.prepare_cached(
-                "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
-            )?;
-            let mut upd = tx.prepare_cached(
-                "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
-            )?;
-            let mut upd_new = tx
-                .prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
-            for (uid, uniq, flags, in_new) in &known {
-                match on_disk.get(uniq.as_str()) {
-                    None => {
-                        modseq += 1;
-                        del.execute(params![name, uid])?;
-                        gone.execute(params![name, uid, modseq as i64])?;
-                        out.report.removed += 1;
-                    }
-                    Some(e) => {
-                        seen.insert(uniq.clone());
-                        let now_flags = e.name.flags.clone().unwrap_or_default();
-                        if &now_flags != flags {
-                            modseq += 1;
-                            upd.execute(params![name, uid, now_flags, modseq as i64])?;
-                            out.report.changed += 1;
-                        }
-                        if e.in_new != *in_new {
-                            upd_new.execute(params![name, uid, e.in_new])?;
-                        }
-                    }
-                }
-            }
-            // New files get UIDs in the order they arrived (time in the name, then the name).
-            let mut new: Vec<&Entry> = on_disk
-                .values()
-                .filter(|e| !seen.contains(&e.name.unique))
-                .collect();
-            new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for e in new {
-                let md = std::fs::symlink_metadata(&e.path).ok();
-                let size = e
-                    .name
-                    .size
-                    .or_else(|| md.as_ref().map(|m| m.len()))
-                    .unwrap_or(0);
-                let date = md
-                    .as_ref()
-                    .map(file_time)
-                    .or(e.name.time)
-                    .unwrap_or_else(now);
-                modseq += 1;
-                ins.execute(params![
-                    name,
-                    uidnext,
-                    e.name.unique,
-                    e.name.flags.clone().unwrap_or_default(),
-                    modseq as i64,
-                    size as i64,
-                    date,
-                    e.in_new
-                ])?;
-                uidnext = uidnext.saturating_add(1);
-                out.report.added += 1;
-            }
-        }
+        let seen = reconcile(&tx, name, &known, &on_disk, &mut modseq, &mut out.report)?;
+        add_new(
+            &tx,
+            name,
+            &on_disk,
+            &seen,
+            &mut modseq,
+            &mut uidnext,
+            &mut out.report,
+        )?;
         // An mtime that may still tick is recorded as unknown, so the next scan reads again.
         let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
         tx.execute(
@@ -304,4 +243,97 @@ impl Index {
             indexed.difference(&files).count() as u64,
         ))
     }
+}
+
+/// Known rows against the files: a missing file is an expunge (with a MODSEQ), a renamed
+/// one a flag change. Returns the unique names still there.
+fn reconcile(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    known: &[(u32, String, String, bool)],
+    on_disk: &HashMap<String, Entry>,
+    modseq: &mut u64,
+    report: &mut SyncReport,
+) -> Result<std::collections::HashSet<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut del = tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
+    let mut gone = tx.prepare_cached(
+        "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut upd = tx.prepare_cached(
+        "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
+    )?;
+    let mut upd_new =
+        tx.prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
+    for (uid, uniq, flags, in_new) in known {
+        match on_disk.get(uniq.as_str()) {
+            None => {
+                *modseq += 1;
+                del.execute(params![name, uid])?;
+                gone.execute(params![name, uid, *modseq as i64])?;
+                report.removed += 1;
+            }
+            Some(e) => {
+                seen.insert(uniq.clone());
+                let now_flags = e.name.flags.clone().unwrap_or_default();
+                if &now_flags != flags {
+                    *modseq += 1;
+                    upd.execute(params![name, uid, now_flags, *modseq as i64])?;
+                    report.changed += 1;
+                }
+                if e.in_new != *in_new {
+                    upd_new.execute(params![name, uid, e.in_new])?;
+                }
+            }
+        }
+    }
+    Ok(seen)
+}
+
+/// Files without a row get UIDs in the order they arrived (time in the name, then the name).
+fn add_new(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    on_disk: &HashMap<String, Entry>,
+    seen: &std::collections::HashSet<String>,
+    modseq: &mut u64,
+    uidnext: &mut u32,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut new: Vec<&Entry> = on_disk
+        .values()
+        .filter(|e| !seen.contains(&e.name.unique))
+        .collect();
+    new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for e in new {
+        let md = std::fs::symlink_metadata(&e.path).ok();
+        let size = e
+            .name
+            .size
+            .or_else(|| md.as_ref().map(|m| m.len()))
+            .unwrap_or(0);
+        let date = md
+            .as_ref()
+            .map(file_time)
+            .or(e.name.time)
+            .unwrap_or_else(now);
+        *modseq += 1;
+        ins.execute(params![
+            name,
+            *uidnext,
+            e.name.unique,
+            e.name.flags.clone().unwrap_or_default(),
+            *modseq as i64,
+            size as i64,
+            date,
+            e.in_new
+        ])?;
+        *uidnext = uidnext.saturating_add(1);
+        report.added += 1;
+    }
+    Ok(())
 }

@@ -134,33 +134,3 @@ fn an_index_that_is_a_link_is_refused() {
     assert!(Index::open(&root).is_err());
     assert_eq!(std::fs::read(&victim).unwrap(), b"not a database\n");
 }
-
-/// #17: only `core/` and this index speak SQL, so a second database backend can be added
-/// beside them without touching the protocols. Any `rusqlite` elsewhere in `src/` fails.
-#[test]
-fn rusqlite_is_used_only_by_core_and_the_mailbox_index() {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let allowed = [src.join("core"), src.join("maildir/index")];
-    let mut files = Vec::new();
-    walk(&src, &mut files);
-    let offenders: Vec<String> = files
-        .iter()
-        .filter(|f| !allowed.iter().any(|a| f.starts_with(a)))
-        .filter(|f| std::fs::read_to_string(f).unwrap().contains("rusqlite"))
-        .map(|f| f.display().to_string())
-        .collect();
-    assert!(
-        offenders.is_empty(),
-        "rusqlite outside core/ and maildir/index/: {offenders:?}"
-    );
-}
