@@ -243,6 +243,44 @@ impl Inbound {
     }
 }
 
+/// What greylisting needs to know from DNS about a client and sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GreylistFacts {
+    /// The client is on one of the `dnswl.zones` lists.
+    pub dnswl_listed: bool,
+    /// SPF passes for the sender (cached from the MAIL stage).
+    pub spf_pass: bool,
+}
+
+impl Inbound {
+    /// The DNS facts greylisting skips on, from a blocking thread; `None` outside a runtime.
+    pub fn greylist_facts_blocking(
+        &self,
+        policy: &Policy,
+        ip: IpAddr,
+        helo: &str,
+        sender: &str,
+    ) -> Option<GreylistFacts> {
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        let env = Envelope {
+            ip,
+            helo: helo.to_string(),
+            mail_from: sender.to_string(),
+            rcpts: Vec::new(),
+        };
+        let (dnswl_listed, spf_pass) = handle.block_on(async {
+            tokio::join!(
+                self.checker.dnswl_listed(policy, ip),
+                self.checker.spf_passes(policy, &env)
+            )
+        });
+        Some(GreylistFacts {
+            dnswl_listed,
+            spf_pass,
+        })
+    }
+}
+
 /// One log line's worth of the verdicts: `spf=pass dkim=fail dmarc=fail ...`.
 pub fn summary(verdicts: &[Verdict]) -> String {
     verdicts

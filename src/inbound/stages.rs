@@ -185,6 +185,41 @@ impl Checker {
         out
     }
 
+    /// Whether the client is on any `dnswl.zones` list (greylisting skips it); a list that
+    /// cannot be asked counts as not listing it.
+    pub async fn dnswl_listed(&self, policy: &Policy, ip: IpAddr) -> bool {
+        for zone in &policy.dnswl_zones {
+            let name = dnsbl::query_name(ip, zone);
+            if let Ok(codes) = crate::dns::lookup::a(self.resolver(), &name).await
+                && matches!(dnsbl::judge(zone, &codes), ListVerdict::Listed(_))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether SPF passes for the MAIL FROM identity (its lookups cached from the MAIL
+    /// stage); never for the null sender.
+    pub async fn spf_passes(&self, policy: &Policy, env: &Envelope) -> bool {
+        if env.mail_from.is_empty() {
+            return false;
+        }
+        let helo = env.helo.trim_end_matches('.');
+        let spf = self
+            .auth
+            .verify_spf(
+                self.params(mail_auth::spf::verify::SpfParameters::verify_mail_from(
+                    env.ip,
+                    helo,
+                    &policy.hostname,
+                    &env.mail_from,
+                )),
+            )
+            .await;
+        spf.result() == SpfResult::Pass
+    }
+
     /// MAIL: SPF for the HELO and MAIL FROM identities (RFC 7208 §2.3, §2.4).
     pub async fn mail(&self, policy: &Policy, env: &Envelope) -> MailStage {
         let helo = env.helo.trim_end_matches('.');

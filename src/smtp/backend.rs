@@ -365,6 +365,43 @@ impl Policy for SqlPolicy {
         Some(refusal)
     }
 
+    fn inbound_rcpt(
+        &mut self,
+        ip: IpAddr,
+        helo: &str,
+        mail_from: Option<&Address>,
+        rcpt: &Address,
+    ) -> Option<i64> {
+        let inbound = self.backend.inbound.clone()?;
+        let policy = self.inbound_policy(&inbound);
+        policy.greylist?;
+        let sender = mail_from.map(|a| a.to_string()).unwrap_or_default();
+        let recipient = rcpt.to_string();
+        let facts = inbound.greylist_facts_blocking(&policy, ip, helo, &sender)?;
+        let question = crate::inbound::greylist::Question {
+            ip,
+            sender: &sender,
+            recipient: &recipient,
+            dnswl_listed: facts.dnswl_listed,
+            spf_pass: facts.spf_pass,
+        };
+        let verdict = self.backend.pool.get().and_then(|mut db| {
+            crate::inbound::greylist::judge(&mut db, &policy, &question, crate::core::now())
+        });
+        match verdict {
+            Ok(Some(crate::inbound::greylist::Verdict::Deferred { retry_in })) => {
+                tracing::info!(%ip, from = %sender, to = %recipient, retry_in, "greylisted");
+                Some(retry_in)
+            }
+            Ok(_) => None,
+            Err(e) => {
+                // Greylisting is a delay, not a defence to fail closed on: let mail through.
+                tracing::error!(%ip, "greylisting skipped, database error: {e}");
+                None
+            }
+        }
+    }
+
     fn inbound(
         &mut self,
         envelope: &super::policy::Accepted,

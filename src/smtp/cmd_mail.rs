@@ -374,6 +374,33 @@ impl<P: Policy> Session<P> {
         }
     }
 
+    /// Greylisting on port 25 (RFC 6647): a deferred recipient gets `451 4.7.1` with when to
+    /// retry; it is not an error towards the disconnect limit (a real MTA simply retries).
+    fn greylisted(&mut self, rcpt: &Address, out: &mut Vec<u8>) -> bool {
+        if self.cfg.service != super::session::Service::Mx {
+            return false;
+        }
+        let from = self.tx.mail_from.clone().flatten();
+        let Some(retry_in) = self.policy.inbound_rcpt(
+            self.cfg.remote_ip,
+            self.helo.as_deref().unwrap_or(""),
+            from.as_ref(),
+            rcpt,
+        ) else {
+            return false;
+        };
+        reply::push(
+            out,
+            451,
+            "4.7.1",
+            &format!(
+                "Greylisted: first mail from your network for <{rcpt}>; please retry in {} seconds",
+                retry_in.max(1)
+            ),
+        );
+        true
+    }
+
     /// The policy's word on the recipient: accepted (local, or relayed for a client that
     /// may relay), or refused with the reply that fits.
     fn accept_recipient(
@@ -384,6 +411,7 @@ impl<P: Policy> Session<P> {
         out: &mut Vec<u8>,
     ) -> Flow {
         match self.policy.check_recipient(&addr) {
+            RcptCheck::Local if !may_relay && self.greylisted(&addr, out) => {}
             RcptCheck::Local => {
                 self.tx.recipients.push(Recipient {
                     address: addr,

@@ -145,6 +145,17 @@ pub trait Policy: Send {
     ) -> Option<String> {
         None
     }
+    /// Port 25 only, for a local recipient of a client that may not relay: greylisting
+    /// (`inbound.greylist`); `Some(seconds)` until a retry would pass when deferred.
+    fn inbound_rcpt(
+        &mut self,
+        _ip: IpAddr,
+        _helo: &str,
+        _mail_from: Option<&Address>,
+        _rcpt: &Address,
+    ) -> Option<i64> {
+        None
+    }
     /// The inbound pipeline's report on a finished message from port 25 (never called for
     /// submission); `None` when the checks are off (setting `inbound.checks`).
     fn inbound(
