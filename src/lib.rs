@@ -1,9 +1,24 @@
 //! mailctl: a complete mail server (SMTP, IMAP, POP3 over Maildir) and its administration
-//! toolkit. See `DESIGN.md` in the shared folder for the map of the house.
+//! toolkit, in one crate. `DESIGN.md` in the shared folder is the map of the house; the rules
+//! a reader can check by looking at the source are checked by `tests/layout.rs`.
 //!
-//! Layering: `cli` parses arguments and renders through `output`; it calls `core` (SQLite),
-//! `maildir`, `dns` and the protocol modules. Protocol state machines never touch sockets;
-//! `net` drives them.
+//! The modules, from the edge inwards:
+//! - [`cli`]: one folder per command group, one file per command; renders through [`output`].
+//!   No SQL, no protocol reply text.
+//! - [`net`]: listeners, TLS, admission ([`net::conn::Access`]) and the one driver that runs
+//!   every protocol session ([`net::driver`]).
+//! - [`smtp`], [`imap`], [`pop3`]: the protocols as sans-IO sessions, each seeing storage
+//!   through traits (the SMTP `Policy`, IMAP's `MailStore`, POP3's `Maildrop`) implemented in
+//!   the protocol's backend; plus SMTP's local delivery, outbound client and queue runner.
+//! - [`auth`]: SASL decoding and the one login path every protocol uses.
+//! - [`inbound`]: what mail arriving on port 25 is checked against (DNS lists, SPF,
+//!   greylisting, DKIM/DMARC/ARC, rspamd and clamd) and the decision.
+//! - [`dns`] (the one resolver, record checks), [`dkim`] (keys, signing), [`probe`] (the live
+//!   tester behind `mailctl test`), [`autoconfig`].
+//! - [`core`]: the state (domains, users, aliases, settings, queue, bans, greylisting) and the
+//!   database pool; with the mailbox index in [`maildir`], the only code that speaks SQL.
+//! - [`maildir`]: Maildir(++) files, the per-account UID/MODSEQ index, check/repair, mbox.
+//! - [`sys`]: the few platform calls, the only `unsafe` code.
 
 pub mod auth;
 pub mod autoconfig;

@@ -1,5 +1,7 @@
-//! The command line: one file per command group. Each parses its own arguments (clap derive),
-//! calls the core, and renders through [`crate::output`]. No SQL and no protocol logic here.
+//! The command line: one folder per command group (its `mod.rs` holds the subcommand enum and
+//! the dispatch), one file per command (a `clap::Args` struct and its `run(self, &Ctx)`);
+//! shared steps are [`Ctx`] helpers. Each command calls the core and renders through
+//! [`crate::output`]. No SQL and no protocol reply text here (`tests/layout.rs` checks).
 //!
 //! Exit codes: 0 success, 1 the thing checked or asked failed, 2 usage error (clap's own).
 //! Errors print as one line `mailctl: <what>: <why>` on stderr, plus `hint:` where one helps.
