@@ -4,7 +4,7 @@
 //!
 //! Usage: see examples/smtp-load.sh, which starts a server and runs this against it:
 //!   cargo run --release --example smtp_load -- --addr 127.0.0.1:2525 --to user{}@load.test \
-//!       --users 10 --connections 20 --messages 5000 --size 4096 [--pid PID]
+//!       --users 10 --connections 20 --messages 5000 --size 4096 [--pid PID] [--message FILE]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -44,11 +44,21 @@ fn main() -> std::io::Result<()> {
     let max_secs: u64 = arg("--max-seconds", "600").parse().unwrap_or(600);
     let pid = arg("--pid", "");
 
-    let mut body = String::from("From: load@remote.test\r\nSubject: load\r\n\r\n");
-    while body.len() < size {
-        body.push_str(
-            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n",
-        );
+    // --message FILE: send that message (e.g. a DKIM-signed one) instead of a generated one.
+    let message = arg("--message", "");
+    let mut body = if message.is_empty() {
+        let mut b = String::from("From: load@remote.test\r\nSubject: load\r\n\r\n");
+        while b.len() < size {
+            b.push_str(
+                "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n",
+            );
+        }
+        b
+    } else {
+        std::fs::read_to_string(&message)?
+    };
+    if !body.ends_with("\r\n") {
+        body.push_str("\r\n");
     }
     body.push_str(".\r\n");
     let body = Arc::new(body);
