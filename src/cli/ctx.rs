@@ -50,6 +50,21 @@ impl Ctx {
         })
     }
 
+    /// What a command that did something prints: `json` as one JSON document, else `text`
+    /// unless quiet.
+    pub fn report(
+        &self,
+        json: &serde_json::Value,
+        text: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            crate::output::json(json)?;
+        } else if !self.quiet {
+            crate::output::print(&text())?;
+        }
+        Ok(())
+    }
+
     /// What a list command prints: `json(items)` as one JSON document, `empty` (what to do
     /// next) when there is nothing, else a table of `row(item)` under `header`.
     pub fn print_list<'a, T, J: serde::Serialize>(

@@ -4,7 +4,6 @@
 use crate::cli::{Ctx, Fail};
 use crate::core::now;
 use crate::core::outqueue::QueueEntry;
-use crate::output;
 
 pub fn age(created: i64) -> String {
     let s = (now() - created).max(0);
@@ -83,10 +82,5 @@ pub fn missing(found: usize, asked: usize) -> anyhow::Result<()> {
 
 /// `{ what: n }` as JSON, else `text` unless quiet.
 pub fn report(ctx: &Ctx, what: &str, n: usize, text: &str) -> anyhow::Result<()> {
-    if ctx.json {
-        output::json(&serde_json::json!({ what: n }))?;
-    } else if !ctx.quiet {
-        output::print(text)?;
-    }
-    Ok(())
+    ctx.report(&serde_json::json!({ what: n }), || text.to_string())
 }
