@@ -50,6 +50,41 @@ impl Ctx {
         })
     }
 
+    /// What a command that did something prints: `json` as one JSON document, else `text`
+    /// unless quiet.
+    pub fn report(
+        &self,
+        json: &serde_json::Value,
+        text: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            crate::output::json(json)?;
+        } else if !self.quiet {
+            crate::output::print(&text())?;
+        }
+        Ok(())
+    }
+
+    /// What a list command prints: `json(items)` as one JSON document, `empty` (what to do
+    /// next) when there is nothing, else a table of `row(item)` under `header`.
+    pub fn print_list<'a, T, J: serde::Serialize>(
+        &self,
+        items: &'a [T],
+        json: impl FnOnce(&'a [T]) -> J,
+        empty: &str,
+        header: &[&str],
+        row: impl FnMut(&'a T) -> Vec<String>,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            crate::output::json(&json(items))?;
+        } else if items.is_empty() {
+            crate::output::print(empty)?;
+        } else {
+            crate::output::print(&crate::output::table(header, items.iter().map(row)))?;
+        }
+        Ok(())
+    }
+
     /// Whether progress bars and spinners may be drawn.
     pub fn progress(&self) -> bool {
         crate::output::progress_allowed(self.quiet, self.json)

@@ -384,4 +384,6 @@ async fn wait_idle(idle: &mut Option<Wakeup>) {
 }
 
 #[cfg(test)]
+pub(crate) mod pipe;
+#[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::lookup::{Single, single};
+use super::lookup::{Query, Resolver, Single, single};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -13,21 +13,16 @@ pub struct Args {
     /// Blocklist zone(s) to ask instead of the setting.
     #[arg(long)]
     zone: Vec<String>,
-    /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
-    #[arg(long)]
-    nameserver: Vec<String>,
+    #[command(flatten)]
+    resolver: Resolver,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        single(
-            ctx,
-            "bl.invalid",
-            vec![self.ip],
-            Vec::new(),
-            self.zone,
-            self.nameserver,
-            Single::Bl,
-        )
+        let q = Query {
+            zones: self.zone,
+            ..Query::ip("bl.invalid", self.ip)
+        };
+        single(ctx, q, self.resolver, Single::Bl)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::lookup::{Single, single};
+use super::lookup::{Query, Resolver, Single, single};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -15,21 +15,17 @@ pub struct Args {
     /// DKIM selector(s) to check; default: the keys mailctl holds for the domain.
     #[arg(long)]
     selector: Vec<String>,
-    /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
-    #[arg(long)]
-    nameserver: Vec<String>,
+    #[command(flatten)]
+    resolver: Resolver,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        single(
-            ctx,
-            &self.domain,
-            self.ip,
-            self.selector,
-            Vec::new(),
-            self.nameserver,
-            Single::All,
-        )
+        let q = Query {
+            ip: self.ip,
+            selector: self.selector,
+            ..Query::domain(self.domain)
+        };
+        single(ctx, q, self.resolver, Single::All)
     }
 }

@@ -1,7 +1,7 @@
 //! `dns dkim [SELECTOR] DOMAIN`: the published DKIM keys (RFC 6376 §3.6) compared with the
 //! keys held, and which of them the running daemon signs with.
 
-use super::lookup::{Single, single};
+use super::lookup::{Query, Resolver, Single, single};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -12,9 +12,8 @@ pub struct Args {
     /// The domain, when a selector was given first.
     #[arg(value_name = "DOMAIN")]
     second: Option<String>,
-    /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
-    #[arg(long)]
-    nameserver: Vec<String>,
+    #[command(flatten)]
+    resolver: Resolver,
 }
 
 impl Args {
@@ -23,14 +22,10 @@ impl Args {
             Some(domain) => (vec![self.first], domain),
             None => (Vec::new(), self.first),
         };
-        single(
-            ctx,
-            &domain,
-            Vec::new(),
-            selectors,
-            Vec::new(),
-            self.nameserver,
-            Single::Dkim,
-        )
+        let q = Query {
+            selector: selectors,
+            ..Query::domain(domain)
+        };
+        single(ctx, q, self.resolver, Single::Dkim)
     }
 }

@@ -22,24 +22,62 @@ pub(super) enum Single {
     Bl,
 }
 
-/// Runs `which` for `domain` and prints the findings as a table or one JSON document; exit 1
-/// when any check fails or could not be made.
-pub(super) fn single(
-    ctx: &Ctx,
-    domain: &str,
-    ip: Vec<IpAddr>,
-    selector: Vec<String>,
-    zones_arg: Vec<String>,
+/// `--nameserver`, which every lookup takes: flattened into each command's arguments.
+#[derive(Debug, Default, clap::Args)]
+#[group(skip)]
+pub(super) struct Resolver {
+    /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
+    #[arg(long)]
     nameserver: Vec<String>,
-    which: Single,
-) -> anyhow::Result<()> {
+}
+
+/// What one lookup command asks about; the flags it does not take stay empty.
+#[derive(Default)]
+pub(super) struct Query {
+    pub domain: String,
+    pub ip: Vec<IpAddr>,
+    pub selector: Vec<String>,
+    pub zones: Vec<String>,
+}
+
+impl Query {
+    /// A query about `domain` alone.
+    pub fn domain(domain: String) -> Query {
+        Query {
+            domain,
+            ..Query::default()
+        }
+    }
+
+    /// A query about one address (`dns ptr`, `dns bl`): `placeholder` stands for the domain
+    /// those checks do not look at.
+    pub fn ip(placeholder: &str, ip: IpAddr) -> Query {
+        Query {
+            domain: placeholder.to_string(),
+            ip: vec![ip],
+            ..Query::default()
+        }
+    }
+}
+
+/// Runs `which` for the query and prints the findings as a table or one JSON document; exit 1
+/// when any check fails or could not be made.
+pub(super) fn single(ctx: &Ctx, q: Query, resolver: Resolver, which: Single) -> anyhow::Result<()> {
     use crate::dns::check::{self, Status};
-    let d = crate::cli::domain::parse(domain)?;
+    let d = crate::cli::domain::parse(&q.domain)?;
     let sender = match &which {
         Single::Spf(s) => s.clone(),
         _ => None,
     };
-    let (servers, input) = prepare(ctx, &d, ip, selector, zones_arg, nameserver, sender)?;
+    let (servers, input) = prepare(
+        ctx,
+        &d,
+        q.ip,
+        q.selector,
+        q.zones,
+        resolver.nameserver,
+        sender,
+    )?;
     // A single lookup about one address must not judge it against this server's own.
     let mut input = input;
     if matches!(which, Single::Mx | Single::Dmarc | Single::Dkim) {

@@ -78,3 +78,43 @@ impl Cmd {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cmd;
+    use crate::cli::{Cli, Command};
+
+    fn dns(args: &[&str]) -> Cmd {
+        let argv = ["mailctl", "dns"].iter().chain(args);
+        match Cli::try_parse_from(argv).expect("parses").command {
+            Command::Dns(c) => c,
+            _ => unreachable!("a dns command"),
+        }
+    }
+
+    /// Every lookup takes the one shared `--nameserver` (repeatable), after or before its
+    /// own arguments, and the shared flag does not swallow a command's own flags.
+    #[test]
+    fn every_lookup_takes_the_shared_nameserver_flag() {
+        let ns = ["--nameserver", "127.0.0.1:5353", "--nameserver", "::1"];
+        for cmd in [
+            &["check", "example.org", "--ip", "192.0.2.1"][..],
+            &["mx", "example.org"],
+            &["ptr", "192.0.2.1"],
+            &["spf", "example.org", "--sender", "a@example.org"],
+            &["dmarc", "example.org"],
+            &["dkim", "sel", "example.org"],
+            &["bl", "192.0.2.1", "--zone", "zen.example"],
+        ] {
+            let args: Vec<&str> = cmd.iter().chain(&ns).copied().collect();
+            let text = format!("{:?}", dns(&args));
+            assert!(
+                text.contains(r#"nameserver: ["127.0.0.1:5353", "::1"]"#),
+                "{cmd:?}: {text}"
+            );
+        }
+        assert!(format!("{:?}", dns(&["mx", "example.org"])).contains("nameserver: []"));
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::lookup::{Single, single};
+use super::lookup::{Query, Resolver, Single, single};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -16,21 +16,16 @@ pub struct Args {
     /// Envelope sender to evaluate (default postmaster@DOMAIN).
     #[arg(long)]
     sender: Option<String>,
-    /// Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system's.
-    #[arg(long)]
-    nameserver: Vec<String>,
+    #[command(flatten)]
+    resolver: Resolver,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        single(
-            ctx,
-            &self.domain,
-            self.ip,
-            Vec::new(),
-            Vec::new(),
-            self.nameserver,
-            Single::Spf(self.sender),
-        )
+        let q = Query {
+            ip: self.ip,
+            ..Query::domain(self.domain)
+        };
+        single(ctx, q, self.resolver, Single::Spf(self.sender))
     }
 }

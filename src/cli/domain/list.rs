@@ -2,7 +2,6 @@
 
 use super::shared::{display, to_json};
 use crate::cli::{Ctx, timestamp};
-use crate::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -11,23 +10,19 @@ impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let db = ctx.db()?;
         let domains = db.domains()?;
-        if ctx.json {
-            output::json(&domains.iter().map(to_json).collect::<Vec<_>>())?;
-        } else if domains.is_empty() {
-            output::print("no domains yet; add one with `mailctl domain add example.com`")?;
-        } else {
-            output::print(&output::table(
-                &["DOMAIN", "USERS", "ALIASES", "CREATED"],
-                domains.iter().map(|d| {
-                    vec![
-                        display(&d.name),
-                        d.users.to_string(),
-                        d.aliases.to_string(),
-                        timestamp(d.created),
-                    ]
-                }),
-            ))?;
-        }
-        Ok(())
+        ctx.print_list(
+            &domains,
+            |d| d.iter().map(to_json).collect::<Vec<_>>(),
+            "no domains yet; add one with `mailctl domain add example.com`",
+            &["DOMAIN", "USERS", "ALIASES", "CREATED"],
+            |d| {
+                vec![
+                    display(&d.name),
+                    d.users.to_string(),
+                    d.aliases.to_string(),
+                    timestamp(d.created),
+                ]
+            },
+        )
     }
 }

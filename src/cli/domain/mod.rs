@@ -15,7 +15,7 @@ mod remove;
 mod shared;
 mod show;
 
-pub use shared::{dir_size, parse};
+pub use shared::{Only, dir_size, parse};
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {

@@ -45,6 +45,22 @@ pub fn parse(input: &str) -> anyhow::Result<Domain> {
     Domain::parse(input).map_err(|e| Fail::usage(format!("invalid domain: {e}")).into())
 }
 
+/// `--domain D`, which the list commands take: flattened into their arguments.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct Only {
+    /// Only this domain.
+    #[arg(long)]
+    domain: Option<String>,
+}
+
+impl Only {
+    /// The domain to keep to, if one was given; a bad name is a usage error.
+    pub fn parse(&self) -> anyhow::Result<Option<Domain>> {
+        self.domain.as_deref().map(parse).transpose()
+    }
+}
+
 /// Total size of the regular files under `path` (0 if it does not exist). Symlinks are not
 /// followed, so a link cannot make the walk leave the data directory.
 pub fn dir_size(path: &std::path::Path) -> u64 {

@@ -58,17 +58,14 @@ impl Args {
         if to_stdout {
             return Ok(());
         }
-        if ctx.json {
-            output::json(
-                &serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes }),
-            )?;
-        } else if !ctx.quiet {
-            output::print(&format!(
+        let json =
+            serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes });
+        ctx.report(&json, || {
+            format!(
                 "exported {} message(s) from {address} {folder} to {}",
                 s.messages,
                 file.display()
-            ))?;
-        }
-        Ok(())
+            )
+        })
     }
 }

@@ -54,18 +54,15 @@ impl Args {
         })
         .map_err(|e| import_fail(&file, e))?;
         pb.finish_and_clear();
-        if ctx.json {
-            output::json(
-                &serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes }),
-            )?;
-        } else if !ctx.quiet {
-            output::print(&format!(
+        let json =
+            serde_json::json!({ "folder": folder, "messages": s.messages, "bytes": s.bytes });
+        ctx.report(&json, || {
+            format!(
                 "imported {} message(s), {}, into {address} {folder}",
                 s.messages,
                 human_size(s.bytes)
-            ))?;
-        }
-        Ok(())
+            )
+        })
     }
 }
 

@@ -54,3 +54,22 @@ impl Cmd {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::Cli;
+
+    /// hold, release and retry share one `ID...` argument: at least one id, all kept.
+    #[test]
+    fn hold_release_and_retry_take_the_shared_ids() {
+        for cmd in ["hold", "release", "retry"] {
+            let parsed = Cli::try_parse_from(["mailctl", "queue", cmd, "a1", "b2"]);
+            let text = format!("{:?}", parsed.expect("parses").command);
+            assert!(text.contains(r#"ids: ["a1", "b2"]"#), "{cmd}: {text}");
+            let none = Cli::try_parse_from(["mailctl", "queue", cmd]).unwrap_err();
+            assert_eq!(none.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        }
+    }
+}

@@ -1,19 +1,16 @@
 //! `queue release ID...`: let held messages be attempted again.
 
-use super::shared::{missing, report};
+use super::shared::{Ids, set_held};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Queue ids, as `mailctl queue list` shows them.
-    #[arg(required = true)]
-    ids: Vec<String>,
+    #[command(flatten)]
+    ids: Ids,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        let n = ctx.db()?.queue_set_held(&self.ids, false)?;
-        missing(n, self.ids.len())?;
-        report(ctx, "released", n, &format!("{n} message(s) released"))
+        set_held(ctx, &self.ids, false)
     }
 }

@@ -1,19 +1,18 @@
 //! `queue retry ID...`: make messages due now.
 
-use super::shared::report;
+use super::shared::{Ids, report};
 use crate::cli::Ctx;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Queue ids, as `mailctl queue list` shows them.
-    #[arg(required = true)]
-    ids: Vec<String>,
+    #[command(flatten)]
+    ids: Ids,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let db = ctx.db()?;
-        let n = db.queue_retry_now(&self.ids)?;
+        let n = db.queue_retry_now(&self.ids.ids)?;
         report(
             ctx,
             "retry",

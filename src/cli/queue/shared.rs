@@ -4,7 +4,6 @@
 use crate::cli::{Ctx, Fail};
 use crate::core::now;
 use crate::core::outqueue::QueueEntry;
-use crate::output;
 
 pub fn age(created: i64) -> String {
     let s = (now() - created).max(0);
@@ -46,6 +45,26 @@ pub fn sender(s: &str) -> String {
     }
 }
 
+/// `ID...`, which the commands acting on given messages take: flattened into their arguments.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct Ids {
+    /// Queue ids, as `mailctl queue list` shows them.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+/// `queue hold` (`held`) and `queue release`: every id must be in the queue.
+pub fn set_held(ctx: &Ctx, ids: &Ids, held: bool) -> anyhow::Result<()> {
+    let n = ctx.db()?.queue_set_held(&ids.ids, held)?;
+    missing(n, ids.ids.len())?;
+    if held {
+        report(ctx, "held", n, &format!("{n} message(s) on hold"))
+    } else {
+        report(ctx, "released", n, &format!("{n} message(s) released"))
+    }
+}
+
 /// Fails when fewer of the queue ids were found than asked for.
 pub fn missing(found: usize, asked: usize) -> anyhow::Result<()> {
     if found < asked {
@@ -63,10 +82,5 @@ pub fn missing(found: usize, asked: usize) -> anyhow::Result<()> {
 
 /// `{ what: n }` as JSON, else `text` unless quiet.
 pub fn report(ctx: &Ctx, what: &str, n: usize, text: &str) -> anyhow::Result<()> {
-    if ctx.json {
-        output::json(&serde_json::json!({ what: n }))?;
-    } else if !ctx.quiet {
-        output::print(text)?;
-    }
-    Ok(())
+    ctx.report(&serde_json::json!({ what: n }), || text.to_string())
 }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use super::{DEFAULT_FOLDERS, Limits, MailboxInfo, MailboxStatus, StoreError, exists, resolve};
 use crate::imap::flags::Flags;
-use crate::imap::mailstore::{is_child, special_use_static, within};
+use crate::imap::mailstore::{
+    is_child, special_use_attr, special_use_static, with_parents, within,
+};
 use crate::maildir::{deliver, folder, index};
 
 /// One user's mail: the Maildir root and a connection to its index. Each IMAP session has
@@ -200,20 +202,12 @@ impl Account {
         if name == "INBOX" || exists(&dir) {
             return Err(StoreError::AlreadyExists(name));
         }
-        let attr = match special_use {
-            Some(a) => Some(special_use_static(a).ok_or_else(|| StoreError::UseAttr(a.into()))?),
-            None => None,
-        };
+        let attr = special_use_attr(special_use)?;
         let mut missing = Vec::new();
-        let mut prefix = String::new();
-        for comp in name.split('/') {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(comp);
-            let (_, d) = resolve(&self.root, &prefix)?;
+        for prefix in with_parents(&name) {
+            let (_, d) = resolve(&self.root, prefix)?;
             if !exists(&d) {
-                missing.push((prefix.clone(), d));
+                missing.push((prefix.to_string(), d));
             }
         }
         self.check_mailbox_cap(missing.len())?;

@@ -19,7 +19,9 @@ use super::{
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{DELETED, Flags, SEEN};
 use crate::imap::mailstore::view::MAX_HEADER;
-use crate::imap::mailstore::{Delta, Slot, is_child, special_use_static, within};
+use crate::imap::mailstore::{
+    Delta, Slot, is_child, move_by_copy, special_use_attr, stored_flags, with_parents, within,
+};
 use crate::imap::session::StoreOpener;
 
 struct Msg {
@@ -263,25 +265,15 @@ impl MailStore for MemStore {
 
     fn create(&mut self, name: &str, special_use: Option<&str>) -> Result<(), StoreError> {
         let name = Self::valid(name)?;
-        let attr = match special_use {
-            Some(a) => Some(special_use_static(a).ok_or_else(|| StoreError::UseAttr(a.into()))?),
-            None => None,
-        };
+        let attr = special_use_attr(special_use)?;
         let mut st = self.shared.lock();
         if st.folders.contains_key(&name) {
             return Err(StoreError::AlreadyExists(name));
         }
-        let mut prefix = String::new();
-        let mut missing = Vec::new();
-        for comp in name.split('/') {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(comp);
-            if !st.folders.contains_key(&prefix) {
-                missing.push(prefix.clone());
-            }
-        }
+        let missing: Vec<String> = with_parents(&name)
+            .filter(|p| !st.folders.contains_key(*p))
+            .map(str::to_string)
+            .collect();
         let cap = self.limits.max_mailboxes;
         if !within(cap, st.folders.len() - 1, missing.len()) {
             return Err(StoreError::Limit(format!(
@@ -518,19 +510,9 @@ impl MailStore for MemStore {
                 out.failed.push(i as u32 + 1);
                 continue;
             }
-            let mut new = match mode {
-                StoreMode::Replace => Flags::default(),
-                _ => m.flags.clone(),
-            };
-            for fl in flags {
-                match mode {
-                    StoreMode::Remove => new.remove(fl),
-                    _ => {
-                        if !new.insert(fl) {
-                            return Err(StoreError::Limit("too many keywords".into()));
-                        }
-                    }
-                }
+            let (new, fitted) = stored_flags(&m.flags, mode, flags);
+            if !fitted {
+                return Err(StoreError::Limit("too many keywords".into()));
             }
             if new == m.flags {
                 continue;
@@ -538,10 +520,8 @@ impl MailStore for MemStore {
             f.highestmodseq += 1;
             m.modseq = f.highestmodseq;
             m.flags = new;
-            let v = &mut mb.messages[i];
-            v.flags = m.flags.clone();
-            v.modseq = m.modseq;
-            mb.slots[i].letters = m.flags.maildir_letters().into();
+            let letters = m.flags.maildir_letters().into();
+            mb.stored(i, m.flags.clone(), m.modseq, letters);
             out.changed.push(i as u32 + 1);
         }
         Ok(out)
@@ -555,10 +535,7 @@ impl MailStore for MemStore {
         if mb.read_only {
             return Err(StoreError::ReadOnly);
         }
-        let which: Vec<usize> = (0..mb.messages.len())
-            .filter(|&i| !mb.is_ghost(i as u32 + 1))
-            .filter(|&i| only_uids.is_none_or(|u| u.contains(&mb.messages[i].uid)))
-            .collect();
+        let which = mb.expungeable(only_uids);
         self.remove(mb, &which, true)
     }
 
@@ -591,17 +568,8 @@ impl MailStore for MemStore {
         seqs: &[u32],
         dest: &str,
     ) -> Result<(CopyUid, Changes), StoreError> {
-        if mb.read_only {
-            return Err(StoreError::ReadOnly);
-        }
-        let copied = self.copy_to(mb, seqs, dest)?;
-        let which: Vec<usize> = copied
-            .1
-            .iter()
-            .filter_map(|&u| mb.seq_of_uid(u))
-            .map(|s| s as usize - 1)
-            .collect();
-        let changes = self.remove(mb, &which, false)?;
-        Ok((copied, changes))
+        move_by_copy(self, mb, seqs, dest, Self::copy_to, |s, mb, which| {
+            s.remove(mb, which, false)
+        })
     }
 }

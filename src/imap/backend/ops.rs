@@ -13,6 +13,7 @@ use super::mailbox::{find_file, locate, path_of};
 use super::{Account, Changes, CopyUid, Mailbox, StoreError, StoreOutcome};
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{DELETED, Flags};
+use crate::imap::mailstore::{move_by_copy, stored_flags};
 use crate::maildir::{deliver, index, name::Name};
 
 fn live(mb: &Mailbox, seqs: &[u32]) -> Vec<usize> {
@@ -56,11 +57,7 @@ fn check_keywords(
         .collect();
     super::check_new_keywords(limits, &have, &adding)?;
     for i in live(mb, seqs) {
-        let mut f = match mode {
-            StoreMode::Replace => Flags::default(),
-            _ => mb.messages[i].flags.clone(),
-        };
-        if !flags.iter().all(|fl| f.insert(fl)) {
+        if !stored_flags(&mb.messages[i].flags, mode, flags).1 {
             return Err(StoreError::Limit(format!(
                 "at most {} keywords on one message",
                 crate::imap::flags::MAX_KEYWORDS
@@ -100,18 +97,9 @@ impl Account {
                 return Ok(None);
             }
             let old = Flags::from_maildir(&cur.letters, &cur.keywords);
-            let mut new = match mode {
-                StoreMode::Replace => Flags::default(),
-                _ => old.clone(),
-            };
-            for f in flags {
-                match mode {
-                    StoreMode::Remove => new.remove(f),
-                    _ => {
-                        new.insert(f);
-                    }
-                }
-            }
+            // The caps were checked on the view above; a keyword another session added
+            // since then may leave one out, as it would have a moment later.
+            let (new, _) = stored_flags(&old, mode, flags);
             if new == old {
                 return Ok(None);
             }
@@ -140,10 +128,7 @@ impl Account {
             let Some((new, letters)) = new_flags[k].take() else {
                 continue;
             };
-            let m = &mut mb.messages[i];
-            m.flags = new;
-            m.modseq = modseq;
-            mb.slots[i].letters = letters.into();
+            mb.stored(i, new, modseq, letters.into());
             out.changed.push(i as u32 + 1);
         }
         out.failed.sort_unstable();
@@ -188,15 +173,7 @@ impl Account {
         if mb.read_only {
             return Err(StoreError::ReadOnly);
         }
-        // A set: `UID EXPUNGE 1:*` on a large mailbox must not be quadratic.
-        let only: Option<HashSet<u32>> = only_uids.map(|u| u.iter().copied().collect());
-        let which: Vec<usize> = (0..mb.messages.len())
-            .filter(|&i| !mb.slots[i].ghost)
-            .filter(|&i| {
-                only.as_ref()
-                    .is_none_or(|u| u.contains(&mb.messages[i].uid))
-            })
-            .collect();
+        let which = mb.expungeable(only_uids);
         self.remove(mb, &which, true)
     }
 
@@ -251,18 +228,9 @@ impl Account {
         seqs: &[u32],
         dest: &str,
     ) -> Result<(CopyUid, Changes), StoreError> {
-        if mb.read_only {
-            return Err(StoreError::ReadOnly);
-        }
-        let copied = self.copy_to(mb, seqs, dest)?;
-        let which: Vec<usize> = copied
-            .1
-            .iter()
-            .filter_map(|&u| mb.seq_of_uid(u))
-            .map(|s| s as usize - 1)
-            .collect();
-        let changes = self.remove(mb, &which, false)?;
-        Ok((copied, changes))
+        move_by_copy(self, mb, seqs, dest, Account::copy_to, |s, mb, which| {
+            s.remove(mb, which, false)
+        })
     }
 }
 

@@ -194,6 +194,44 @@ pub(crate) fn check_new_keywords(
     )))
 }
 
+/// STORE's new flags for a message that has `old` (RFC 3501 §6.4.6: FLAGS replaces, +FLAGS
+/// adds, -FLAGS removes; \Recent is not storable), and whether every flag fitted: false when
+/// a keyword cap stopped one (the others are in). Each backend decides what that means.
+pub(crate) fn stored_flags(old: &Flags, mode: StoreMode, flags: &[Flag]) -> (Flags, bool) {
+    let mut new = match mode {
+        StoreMode::Replace => Flags::default(),
+        _ => old.clone(),
+    };
+    let mut fitted = true;
+    for f in flags {
+        match mode {
+            StoreMode::Remove => new.remove(f),
+            _ => fitted &= new.insert(f),
+        }
+    }
+    (new, fitted)
+}
+
+/// MOVE (RFC 6851 §3.3) as every backend does it: `copy`, then `remove` the sources that were
+/// copied (whether \Deleted or not). The copies exist before any source goes, so a crash
+/// can duplicate a message but never lose it.
+pub(crate) fn move_by_copy<S>(
+    store: &mut S,
+    mb: &mut Mailbox,
+    seqs: &[u32],
+    dest: &str,
+    copy: impl FnOnce(&mut S, &Mailbox, &[u32], &str) -> Result<CopyUid, StoreError>,
+    remove: impl FnOnce(&mut S, &mut Mailbox, &[usize]) -> Result<Changes, StoreError>,
+) -> Result<(CopyUid, Changes), StoreError> {
+    if mb.read_only {
+        return Err(StoreError::ReadOnly);
+    }
+    let copied = copy(store, mb, seqs, dest)?;
+    let which = mb.indexes_of_uids(&copied.1);
+    let changes = remove(store, mb, &which)?;
+    Ok((copied, changes))
+}
+
 /// One folder as LIST shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxInfo {
@@ -282,6 +320,20 @@ pub(crate) fn special_use_static(attr: &str) -> Option<&'static str> {
         .find(|a| a.eq_ignore_ascii_case(attr))
 }
 
+/// CREATE's special-use attribute (RFC 6154 §5.1): one we know, else `[USEATTR]`.
+pub(crate) fn special_use_attr(attr: Option<&str>) -> Result<Option<&'static str>, StoreError> {
+    attr.map(|a| special_use_static(a).ok_or_else(|| StoreError::UseAttr(a.into())))
+        .transpose()
+}
+
+/// `name` and its parents, outermost first (`A`, `A/B`, `A/B/C`): what CREATE makes when
+/// they are missing (RFC 3501 §6.3.3).
+pub(crate) fn with_parents(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('/')
+        .map(|(i, _)| &name[..i])
+        .chain(std::iter::once(name))
+}
+
 /// `INBOX` in any case becomes `INBOX`, also as the first component (RFC 3501 §5.1).
 pub fn canonical_name(name: &str) -> String {
     match name.split_once('/') {
@@ -297,3 +349,6 @@ pub(crate) fn is_child(parent: &str, name: &str) -> bool {
         && name.starts_with(parent)
         && name.as_bytes()[parent.len()] == b'/'
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Changes, MessageMeta};
+use crate::imap::flags::Flags;
 
 /// Longest header block `MailStore::read_header` returns; a header beyond it is cut there.
 pub const MAX_HEADER: usize = 256 << 10;
@@ -115,6 +116,37 @@ impl Mailbox {
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// EXPUNGE's candidates as view indexes: every message but the ghosts, or only those
+    /// whose UID is in `only_uids` (UID EXPUNGE, RFC 4315 §2.1).
+    pub fn expungeable(&self, only_uids: Option<&[u32]>) -> Vec<usize> {
+        // A set: `UID EXPUNGE 1:*` on a large mailbox must not be quadratic.
+        let only: Option<HashSet<u32>> = only_uids.map(|u| u.iter().copied().collect());
+        (0..self.messages.len())
+            .filter(|&i| !self.slots[i].ghost)
+            .filter(|&i| {
+                only.as_ref()
+                    .is_none_or(|u| u.contains(&self.messages[i].uid))
+            })
+            .collect()
+    }
+
+    /// The view indexes of the messages with these UIDs; UIDs not in the view are skipped.
+    pub fn indexes_of_uids(&self, uids: &[u32]) -> Vec<usize> {
+        uids.iter()
+            .filter_map(|&u| self.seq_of_uid(u))
+            .map(|s| s as usize - 1)
+            .collect()
+    }
+
+    /// Records this session's STORE on the message at view index `i`: its new flags, its
+    /// new MODSEQ and the info letters of its file.
+    pub fn stored(&mut self, i: usize, flags: Flags, modseq: u64, letters: Box<str>) {
+        let m = &mut self.messages[i];
+        m.flags = flags;
+        m.modseq = modseq;
+        self.slots[i].letters = letters;
     }
 
     /// Merges what the backend found changed. With `allow_expunge` false, expunged

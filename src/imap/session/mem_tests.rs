@@ -35,29 +35,9 @@ impl M {
     }
 
     fn send(&mut self, input: &str) -> String {
-        self.s.receive(input.as_bytes());
-        let mut out = Vec::new();
-        loop {
-            match self.s.poll(&mut out) {
-                Action::Authenticate { user, password } => {
-                    let r = if password == "secret" {
-                        LoginResult::Ok {
-                            user,
-                            // Ignored by the memory store: nothing on disk.
-                            maildir: PathBuf::from("/nonexistent"),
-                            quota: 0,
-                        }
-                    } else {
-                        LoginResult::Rejected
-                    };
-                    if self.s.login_result(r, &mut out).is_some() {
-                        break;
-                    }
-                }
-                Action::Flush | Action::Pause(_) => continue,
-                _ => break,
-            }
-        }
+        // The Maildir path is ignored by the memory store: nothing on disk.
+        let out =
+            super::tests::exchange(&mut self.s, input.as_bytes(), Path::new("/nonexistent"), 0);
         String::from_utf8(out).unwrap()
     }
 }

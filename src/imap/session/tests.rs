@@ -13,6 +13,35 @@ fn cfg(plaintext_ok: bool) -> Config {
     }
 }
 
+/// Feeds `input` to the session and plays the driver until it waits for more: a login with
+/// the password `secret` succeeds (opening `maildir` with `quota`), any other fails.
+pub(super) fn exchange(s: &mut Session, input: &[u8], maildir: &Path, quota: u64) -> Vec<u8> {
+    s.receive(input);
+    let mut out = Vec::new();
+    loop {
+        match s.poll(&mut out) {
+            Action::Authenticate { user, password } => {
+                let r = if password == "secret" {
+                    LoginResult::Ok {
+                        user,
+                        maildir: maildir.to_path_buf(),
+                        quota,
+                    }
+                } else {
+                    LoginResult::Rejected
+                };
+                if s.login_result(r, &mut out).is_some() {
+                    break;
+                }
+            }
+            // The driver sleeps here; the test need not.
+            Action::Flush | Action::Pause(_) => continue,
+            _ => break,
+        }
+    }
+    out
+}
+
 struct T {
     s: Session,
     dir: tempfile::TempDir,
@@ -33,30 +62,7 @@ impl T {
 
     /// [`T::send`] with bytes in and out.
     fn send_raw(&mut self, input: &[u8]) -> Vec<u8> {
-        self.s.receive(input);
-        let mut out = Vec::new();
-        loop {
-            match self.s.poll(&mut out) {
-                Action::Authenticate { user, password } => {
-                    let r = if password == "secret" {
-                        LoginResult::Ok {
-                            user,
-                            maildir: self.dir.path().to_path_buf(),
-                            quota: 10 << 20,
-                        }
-                    } else {
-                        LoginResult::Rejected
-                    };
-                    if self.s.login_result(r, &mut out).is_some() {
-                        break;
-                    }
-                }
-                // The driver sleeps here; the test need not.
-                Action::Flush | Action::Pause(_) => continue,
-                _ => break,
-            }
-        }
-        out
+        exchange(&mut self.s, input, self.dir.path(), 10 << 20)
     }
 
     fn logged_in() -> T {

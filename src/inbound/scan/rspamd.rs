@@ -54,34 +54,14 @@ pub async fn check(
     for r in &env.rcpts {
         req = req.header("Rcpt", header_value(r));
     }
-    let req = req
-        .body(Full::new(Bytes::copy_from_slice(message)))
-        .map_err(|e| format!("rspamd request: {e}"))?;
-    let body = tokio::time::timeout(timeout, request(ep, req, timeout))
-        .await
-        .map_err(|_| {
-            format!(
-                "rspamd at {ep} did not answer within {}s",
-                timeout.as_secs()
-            )
-        })??;
+    let body = exchange(ep, req, Bytes::copy_from_slice(message), timeout).await?;
     parse_answer(&body).map_err(|e| format!("rspamd at {ep}: {e}"))
 }
 
 /// `GET /ping`: whether rspamd is there and answering (`status`).
 pub async fn ping(ep: &Endpoint, timeout: Duration) -> Result<(), String> {
-    let req = Request::get("/ping")
-        .header(hyper::header::HOST, host(ep))
-        .body(Full::new(Bytes::new()))
-        .map_err(|e| format!("rspamd request: {e}"))?;
-    let body = tokio::time::timeout(timeout, request(ep, req, timeout))
-        .await
-        .map_err(|_| {
-            format!(
-                "rspamd at {ep} did not answer within {}s",
-                timeout.as_secs()
-            )
-        })??;
+    let req = Request::get("/ping").header(hyper::header::HOST, host(ep));
+    let body = exchange(ep, req, Bytes::new(), timeout).await?;
     if body.trim_ascii() == b"pong" {
         Ok(())
     } else {
@@ -103,6 +83,27 @@ fn host(ep: &Endpoint) -> String {
 /// session already, this only keeps a `check message` argument from breaking the request.
 fn header_value(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// The request `req` with `body`, sent and answered within `timeout` (connecting included):
+/// what `check` and `ping` share.
+async fn exchange(
+    ep: &Endpoint,
+    req: hyper::http::request::Builder,
+    body: Bytes,
+    timeout: Duration,
+) -> Result<Bytes, String> {
+    let req = req
+        .body(Full::new(body))
+        .map_err(|e| format!("rspamd request: {e}"))?;
+    tokio::time::timeout(timeout, request(ep, req, timeout))
+        .await
+        .map_err(|_| {
+            format!(
+                "rspamd at {ep} did not answer within {}s",
+                timeout.as_secs()
+            )
+        })?
 }
 
 /// One request on a fresh connection; the status must be 200; the body is read up to
@@ -266,6 +267,87 @@ mod tests {
         assert!(parse_answer(br#"{"error":"bad request"}"#).is_err());
         assert!(parse_answer(b"<html>").is_err());
         assert!(parse_answer(br#"{"action":"reject"}"#).is_err());
+    }
+
+    /// A one-connection HTTP peer on loopback: it reads the request head and answers
+    /// `answer`, or never answers when `answer` is None. The head comes back on the channel.
+    async fn peer(
+        answer: Option<&'static str>,
+    ) -> (Endpoint, tokio::sync::oneshot::Receiver<String>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ep = Endpoint::Tcp(l.local_addr().unwrap().to_string());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let (mut s, _) = l.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut b = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                match s.read(&mut b).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&b[..n]),
+                }
+            }
+            let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
+            match answer {
+                Some(a) => {
+                    let _ = s.write_all(a.as_bytes()).await;
+                }
+                // Holds the connection open, silent, until the test ends.
+                None => tokio::time::sleep(Duration::from_secs(30)).await,
+            }
+        });
+        (ep, rx)
+    }
+
+    /// `check` and `ping` share the request path: the Host header, the answer read, and one
+    /// timeout over all of it with the same words.
+    #[tokio::test]
+    async fn check_and_ping_share_the_request_path_and_its_timeout() {
+        let env = Envelope {
+            ip: "192.0.2.1".parse().unwrap(),
+            helo: "client.example".into(),
+            mail_from: "a@example.org".into(),
+            rcpts: vec!["b@example.net".into()],
+        };
+        let t = Duration::from_secs(1);
+
+        let (ep, head) = peer(Some("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\npong")).await;
+        assert_eq!(ping(&ep, t).await, Ok(()));
+        let head = head.await.unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("get /ping "), "{head}");
+        assert!(head.contains(&format!("host: {ep}")), "{head}");
+
+        let json = r#"{"score":1.5,"action":"no action","symbols":{}}"#;
+        let ok = Box::leak(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{json}",
+                json.len()
+            )
+            .into_boxed_str(),
+        );
+        let (ep, head) = peer(Some(ok)).await;
+        let a = check(&ep, &env, None, b"Subject: x\r\n\r\nhi\r\n", t)
+            .await
+            .unwrap();
+        assert_eq!(a.score, 1.5);
+        let head = head.await.unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("post /checkv2 "), "{head}");
+        assert!(head.contains(&format!("host: {ep}")), "{head}");
+        assert!(head.contains("rcpt: b@example.net"), "{head}");
+
+        for asked in ["check", "ping"] {
+            let (ep, _head) = peer(None).await;
+            let e = match asked {
+                "check" => check(&ep, &env, None, b"x", t).await.map(|_| ()),
+                _ => ping(&ep, t).await,
+            };
+            assert_eq!(
+                e,
+                Err(format!("rspamd at {ep} did not answer within 1s")),
+                "{asked}"
+            );
+        }
     }
 
     #[test]

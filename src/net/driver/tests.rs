@@ -1,38 +1,16 @@
 //! The driver over an in-memory pipe with a tiny line protocol: what it says on timeout and
 //! shutdown, that a busy session defers shutdown, pauses, closes, and idle wakeups.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::{Action, Protocol, TlsInfo, Transport, Wakeup, drive};
-use crate::net::conn::Io;
-use crate::net::shutdown::{self, Trigger};
+use super::pipe::{self, Client, Driven, WAIT};
+use super::{Action, Protocol, TlsInfo, Wakeup};
+use crate::net::shutdown::Trigger;
 
 const PAUSE: Duration = Duration::from_millis(50);
-/// Upper bound for "it answered / it closed".
-const WAIT: Duration = Duration::from_secs(10);
-
-impl Transport for DuplexStream {
-    fn io(&mut self) -> &mut dyn Io {
-        self
-    }
-
-    fn tls_info(&self) -> Option<TlsInfo> {
-        None
-    }
-
-    async fn start_tls(
-        self,
-        _cfg: Arc<rustls::ServerConfig>,
-        _until: Option<Instant>,
-    ) -> std::io::Result<Self> {
-        Err(std::io::Error::other("no TLS over a pipe"))
-    }
-}
 
 /// `PING` → `PONG`; `QUIT` → `BYE` and close; `SLOW` → a pause, then `LATE`; `BUSY`/`DONE`
 /// open and end a "transaction" that defers shutdown; `IDLE` idles on `wake`.
@@ -119,8 +97,7 @@ impl Protocol for Lines {
 }
 
 struct Peer {
-    rx: BufReader<tokio::io::ReadHalf<DuplexStream>>,
-    tx: tokio::io::WriteHalf<DuplexStream>,
+    c: Client,
     trigger: Trigger,
     wake: watch::Sender<u64>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -129,8 +106,6 @@ struct Peer {
 impl Peer {
     /// A driven session; the greeting is read already.
     async fn start(read_timeout: Duration) -> Peer {
-        let (client, server) = tokio::io::duplex(1024);
-        let (trigger, sd) = shutdown::channel();
         let (wake, wake_rx) = watch::channel(0);
         let proto = Lines {
             input: Vec::new(),
@@ -139,11 +114,13 @@ impl Peer {
             read_timeout,
             wake: wake_rx,
         };
-        let server = tokio::spawn(drive(server, proto, None, sd));
-        let (rx, tx) = tokio::io::split(client);
+        let Driven {
+            client,
+            trigger,
+            server,
+        } = pipe::start(proto, 1024);
         let mut p = Peer {
-            rx: BufReader::new(rx),
-            tx,
+            c: client,
             trigger,
             wake,
             server,
@@ -153,26 +130,16 @@ impl Peer {
     }
 
     async fn line(&mut self) -> String {
-        let mut l = String::new();
-        tokio::time::timeout(WAIT, self.rx.read_line(&mut l))
-            .await
-            .expect("an answer in time")
-            .expect("read");
-        l
+        self.c.line().await
     }
 
     async fn send(&mut self, s: &str) {
-        self.tx.write_all(s.as_bytes()).await.expect("write");
+        self.c.send(s).await
     }
 
     /// The server closed its end and the driver returned cleanly.
-    async fn closed(mut self) {
-        let mut rest = Vec::new();
-        tokio::time::timeout(WAIT, self.rx.read_to_end(&mut rest))
-            .await
-            .expect("closed in time")
-            .expect("read");
-        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    async fn closed(self) {
+        self.c.closed().await;
         let r = tokio::time::timeout(WAIT, self.server).await;
         assert!(matches!(r, Ok(Ok(Ok(())))), "driver ended with {r:?}");
     }
@@ -253,9 +220,8 @@ async fn an_idling_session_is_woken_by_its_signal_and_still_reads() {
 #[tokio::test]
 async fn the_peer_hanging_up_ends_the_drive_cleanly() {
     let p = Peer::start(WAIT).await;
-    let Peer { rx, tx, server, .. } = p;
-    drop(tx);
-    drop(rx);
+    let Peer { c, server, .. } = p;
+    drop(c);
     let r = tokio::time::timeout(WAIT, server).await;
     assert!(matches!(r, Ok(Ok(_))), "driver ended with {r:?}");
 }

@@ -4,19 +4,15 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::time::Instant;
 
 use super::super::server::{SmtpConn, Timeouts};
 use super::*;
-use crate::net::shutdown::{self, Trigger};
-
-/// Upper bound for "it answered / it closed".
-const WAIT: Duration = Duration::from_secs(10);
+use crate::net::driver::pipe::{self, Client, WAIT};
+use crate::net::shutdown::Trigger;
 
 struct Peer {
-    rx: BufReader<tokio::io::ReadHalf<DuplexStream>>,
-    tx: tokio::io::WriteHalf<DuplexStream>,
+    c: Client,
     trigger: Trigger,
     store: Arc<Mutex<Store>>,
 }
@@ -24,15 +20,10 @@ struct Peer {
 impl Peer {
     async fn start(c: SessionConfig, timeouts: Timeouts) -> Peer {
         let t = T::with(c, false);
-        let (client, server) = tokio::io::duplex(4096);
-        let (trigger, sd) = shutdown::channel();
-        let conn = SmtpConn::new(t.s, timeouts);
-        tokio::spawn(crate::net::driver::drive(server, conn, None, sd));
-        let (rx, tx) = tokio::io::split(client);
+        let d = pipe::start(SmtpConn::new(t.s, timeouts), 4096);
         let mut p = Peer {
-            rx: BufReader::new(rx),
-            tx,
-            trigger,
+            c: d.client,
+            trigger: d.trigger,
             store: t.store,
         };
         assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
@@ -40,25 +31,15 @@ impl Peer {
     }
 
     async fn line(&mut self) -> String {
-        let mut l = String::new();
-        tokio::time::timeout(WAIT, self.rx.read_line(&mut l))
-            .await
-            .expect("an answer in time")
-            .expect("read");
-        l
+        self.c.line().await
     }
 
     async fn send(&mut self, s: &str) {
-        self.tx.write_all(s.as_bytes()).await.expect("write");
+        self.c.send(s).await
     }
 
-    async fn closed(mut self) {
-        let mut rest = Vec::new();
-        tokio::time::timeout(WAIT, self.rx.read_to_end(&mut rest))
-            .await
-            .expect("closed in time")
-            .expect("read");
-        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    async fn closed(self) {
+        self.c.closed().await
     }
 }
 
