@@ -14,6 +14,12 @@
 //! (as Postfix's `smtpd_min_data_rate`), so a big message on a slow link is fine and a
 //! byte a second is not. Shutdown: an idle session gets `421` at once; a transaction in
 //! flight is allowed to finish, then the session gets `421`.
+//!
+//! Port 25's connect stage, for clients outside `mynetworks` (as Postfix's postscreen and
+//! anvil): a `220-` teaser, then `smtp.greet_wait` before the greeting, and `554 5.5.1` to
+//! a client that talks during it (the driver races the timer against a read); at most
+//! `smtp.client_connection_rate_limit` connections a minute per client (`421 4.7.0`), and
+//! the listener's counters handed to the session for the MAIL limit.
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
@@ -207,14 +213,24 @@ pub struct SmtpConn<P: super::Policy> {
 
 impl<P: super::Policy> SmtpConn<P> {
     pub fn new(session: Session<P>, timeouts: Timeouts) -> SmtpConn<P> {
+        let mut deadline = Deadline::new(&timeouts);
+        // The first command's time starts once the greeting is out.
+        deadline.at += greet_wait(&session, &timeouts).unwrap_or_default();
         SmtpConn {
             session,
-            deadline: Deadline::new(&timeouts),
+            deadline,
             timeouts,
             input: None,
             held: None,
         }
     }
+}
+
+/// The wait before the greeting: port 25 only, and not for `mynetworks` (submission
+/// clients are our users; postscreen too lets mynetworks skip its tests).
+fn greet_wait<P: super::Policy>(s: &Session<P>, t: &Timeouts) -> Option<Duration> {
+    let skip = s.cfg.service != Service::Mx || s.cfg.trusted_network;
+    (!skip && !t.greet_wait.is_zero()).then_some(t.greet_wait)
 }
 
 fn action(ev: Option<Event>) -> Action {
@@ -232,14 +248,8 @@ impl<P: super::Policy + Send + 'static> Protocol for SmtpConn<P> {
         self.session.greeting(out);
     }
 
-    /// Port 25 only, and not for `mynetworks`: submission clients are our users, and
-    /// postscreen too lets mynetworks skip its tests.
     fn greet_wait(&self, out: &mut Vec<u8>) -> Option<Duration> {
-        let cfg = &self.session.cfg;
-        let wait = self.timeouts.greet_wait;
-        if cfg.service != Service::Mx || cfg.trusted_network || wait.is_zero() {
-            return None;
-        }
+        let wait = greet_wait(&self.session, &self.timeouts)?;
         self.session.greeting_teaser(out);
         Some(wait)
     }

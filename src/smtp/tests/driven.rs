@@ -168,6 +168,19 @@ async fn on_port_25_a_patient_client_gets_the_teaser_then_the_greeting_after_the
 }
 
 #[tokio::test]
+async fn the_first_command_gets_its_whole_time_after_a_wait_longer_than_it() {
+    let t = Timeouts {
+        command: Duration::from_millis(100),
+        ..greet_wait(Duration::from_millis(300))
+    };
+    let mut p = Peer::connect(cfg(Service::Mx), t);
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    p.send("HELO c\r\n").await;
+    assert!(p.line().await.starts_with("250 "), "timed out in the wait");
+}
+
+#[tokio::test]
 async fn on_port_25_a_client_talking_first_gets_554_and_its_command_is_never_run() {
     let mut p = Peer::connect(cfg(Service::Mx), greet_wait(WAIT * 6));
     assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
