@@ -87,6 +87,8 @@ fn bench(c: &mut Criterion) {
             trusted_network: false,
             plaintext_auth: false,
             allow_any_sender: false,
+            rate_limits: Default::default(),
+            client_rates: None,
         };
         let mut s = Session::new(cfg, P);
         let mut out = Vec::new();

@@ -16,6 +16,8 @@ mod harness;
 mod hostile;
 #[path = "smtp/policy.rs"]
 mod policy;
+#[path = "smtp/screen.rs"]
+mod screen;
 #[path = "smtp/wire.rs"]
 mod wire;
 

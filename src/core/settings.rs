@@ -116,6 +116,9 @@ settings! {
     "smtp.max_hops": Kind::Count, "50", "More Received headers than this is a mail loop (554 5.4.6).";
     "smtp.command_timeout": Kind::Duration, "5m", "Deadline for each whole SMTP command line, however slowly its bytes come, before 421 (RFC 5321 §4.5.3.2: at least 5m).";
     "smtp.data_timeout": Kind::Duration, "3m", "Longest gap in SMTP message data, and the deadline for the whole message before smtp.data_min_rate extends it (RFC 5321 §4.5.3.2: 3m).";
+    "smtp.greet_wait": Kind::Duration, "2s", "Port 25 only: how long the server waits before its greeting (after a 220- teaser line), refusing a client that talks before it (554 5.5.1, as Postfix postscreen's pregreet test). Spam bots fire at once; real MTAs wait minutes for the greeting (RFC 5321 §4.5.3.2). Postscreen waits 6s (2s under stress) once per client per day; this wait is paid on every connection, hence 2s. 0: off. mynetworks and submission are never delayed.";
+    "smtp.client_connection_rate_limit": Kind::Count, "0", "Port 25 only: most connections per minute from one client (an IPv4 address or an IPv6 /64), beyond which 421 4.7.0 (Postfix smtpd_client_connection_rate_limit). 0 (the default, as in Postfix): no limit, since big senders and NATs legitimately connect often and a limit too low defers real mail. mynetworks is exempt.";
+    "smtp.client_message_rate_limit": Kind::Count, "0", "Port 25 only: most MAIL commands per minute from one client (an IPv4 address or an IPv6 /64), beyond which 450 4.7.1 (Postfix smtpd_client_message_rate_limit). 0 (the default, as in Postfix): no limit. mynetworks is exempt.";
     "smtp.data_min_rate": Kind::Size, "1K", "Octets per second of SMTP message data that extend its deadline by one second (as Postfix's smtpd_min_data_rate); 0 makes smtp.data_timeout a fixed deadline.";
     "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM and header From:/Sender:, not only their own addresses and aliases.";
     "smtp.spool_min_free": Kind::Size, "64M", "Free space kept on the spool's filesystem: MAIL with a SIZE that would leave less gets 452 4.3.1.";
@@ -385,6 +388,10 @@ pub fn human_size(n: u64) -> String {
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let bad = || format!("'{s}' is not a duration; write e.g. 90s, 5m, 1h, 5d or 1w");
+    // Zero needs no unit: `smtp.greet_wait 0` reads as "off".
+    if !t.is_empty() && t.bytes().all(|b| b == b'0') {
+        return Ok(Duration::ZERO);
+    }
     let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (num, unit) = t.split_at(split);
     let n: u64 = num.parse().map_err(|_| bad())?;
@@ -449,6 +456,8 @@ mod tests {
         assert_eq!(parse_size("2g").unwrap(), 2 << 30);
         assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
         assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert!(parse_duration("5").is_err());
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999T").is_err());
         assert_eq!(format_size(2 << 30), "2G");

@@ -60,6 +60,15 @@ pub trait Protocol: Send + 'static {
     /// Read buffer size: small for protocols whose connections mostly sit idle.
     const READ_BUF: usize;
     fn greeting(&self, out: &mut Vec<u8>);
+    /// Pre-greeting talk detection (Postfix postscreen's PREGREET test): how long to wait
+    /// before [`Protocol::greeting`], watching for a peer that talks out of turn; `out` gets
+    /// what goes before the wait (a teaser line). `None`: greet at once.
+    fn greet_wait(&self, _out: &mut Vec<u8>) -> Option<Duration> {
+        None
+    }
+    /// The peer sent `early` `after` this long into the greeting wait: what to say before
+    /// the connection closes.
+    fn talked_first(&self, _early: &[u8], _after: Duration, _out: &mut Vec<u8>) {}
     /// Bytes read from the peer.
     fn receive(&mut self, input: Vec<u8>);
     /// Processes what was received, appending replies to `out`.
@@ -224,6 +233,11 @@ impl<P: Protocol> Conn<P> {
         if let Some(info) = stream.tls_info() {
             self.s.get()?.tls_started(&info);
         }
+        if !self.greet_wait(&mut stream).await? {
+            let _ = stream.io().shutdown().await;
+            return Ok(());
+        }
+        self.out.clear();
         self.s.get()?.greeting(&mut self.out);
         self.flush(&mut stream).await?;
         loop {
@@ -240,6 +254,39 @@ impl<P: Protocol> Conn<P> {
             stream = stream.start_tls(cfg, until).await?;
             if let Some(info) = stream.tls_info() {
                 self.s.get()?.tls_started(&info);
+            }
+        }
+    }
+
+    /// The session's pre-greeting wait, if it asks for one: `false` when the connection
+    /// ends instead of being greeted (the peer talked first, hung up, or shutdown came).
+    /// A timer and a read raced on the async side: no thread is held while a peer waits.
+    async fn greet_wait<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<bool> {
+        self.out.clear();
+        let Some(wait) = self.s.get()?.greet_wait(&mut self.out) else {
+            return Ok(true);
+        };
+        self.flush(stream).await?;
+        // Shutdown already under way: greet, and let the first read say goodbye.
+        if self.shutdown.is_triggered() {
+            return Ok(true);
+        }
+        let start = Instant::now();
+        tokio::select! {
+            _ = tokio::time::sleep_until(start + wait) => Ok(true),
+            r = stream.io().read(&mut self.buf) => match r? {
+                // Hung up while waiting: nobody to tell.
+                0 => Ok(false),
+                n => {
+                    self.out.clear();
+                    self.s.get()?.talked_first(&self.buf[..n], start.elapsed(), &mut self.out);
+                    self.flush(stream).await?;
+                    Ok(false)
+                }
+            },
+            _ = self.shutdown.wait() => {
+                self.shutdown_now(stream).await?;
+                Ok(false)
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Networking shared by every daemon (SMTP, IMAP, POP3): the accept loop, admission and
 //! streams (`conn`), the one connection driver that runs any protocol session (`driver`),
-//! listeners, TLS (rustls with the ring provider, reloadable), connection limits, graceful
-//! shutdown and privilege dropping. The SQLite connection pool the daemons share is
-//! `core::pool`.
+//! listeners, TLS (rustls with the ring provider, reloadable), connection limits, per-client
+//! rate limits (`rate`), graceful shutdown and privilege dropping. The SQLite connection
+//! pool the daemons share is `core::pool`.
 //!
 //! Nothing here knows a mail protocol (each supplies its own refusal lines and session);
 //! auth-failure bans are stored by [`crate::core::bans`] and enforced at connect by
@@ -15,6 +15,7 @@ pub mod listen;
 pub mod live;
 pub mod notify;
 pub mod privs;
+pub mod rate;
 pub mod shutdown;
 pub mod tls;
 

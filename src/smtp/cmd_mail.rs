@@ -216,7 +216,26 @@ impl<P: Policy> Session<P> {
             );
             return Err(Flow::Continue);
         }
-        Ok(())
+        self.message_rate().map_err(|why| {
+            reply::push(out, 450, "4.7.1", &why);
+            Flow::Continue
+        })
+    }
+
+    /// Port 25's per-client message rate (Postfix `smtpd_client_message_rate_limit`),
+    /// counted last so a MAIL refused for another reason costs nothing; the refusal is
+    /// temporary, as the limit is a window that passes.
+    fn message_rate(&self) -> Result<(), String> {
+        let Some(rates) = &self.cfg.client_rates else {
+            return Ok(());
+        };
+        let (ip, limit) = (self.cfg.remote_ip, self.cfg.rate_limits.messages);
+        let now = std::time::Instant::now();
+        if rates.allow(ip, crate::net::rate::Event::Message, limit, now) {
+            return Ok(());
+        }
+        tracing::warn!(%ip, limit, "MAIL refused: message rate limit");
+        Err(format!("Error: too much mail from {ip}; try again later"))
     }
 
     /// The reverse-path as an address (`None` for `<>`); non-ASCII only with SMTPUTF8

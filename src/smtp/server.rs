@@ -14,12 +14,19 @@
 //! (as Postfix's `smtpd_min_data_rate`), so a big message on a slow link is fine and a
 //! byte a second is not. Shutdown: an idle session gets `421` at once; a transaction in
 //! flight is allowed to finish, then the session gets `421`.
+//!
+//! Port 25's connect stage, for clients outside `mynetworks` (as Postfix's postscreen and
+//! anvil): a `220-` teaser, then `smtp.greet_wait` before the greeting, and `554 5.5.1` to
+//! a client that talks during it (the driver races the timer against a read); at most
+//! `smtp.client_connection_rate_limit` connections a minute per client (`421 4.7.0`), and
+//! the listener's counters handed to the session for the MAIL limit.
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
@@ -27,6 +34,7 @@ use super::backend::{Backend, SqlPolicy};
 use super::session::{Event, Service, Session, SessionConfig};
 use crate::net::conn::{Access, Refusals, accept_loop};
 use crate::net::driver::{self, Action, Protocol, TlsInfo};
+use crate::net::rate::{ClientRates, Event as RateEvent};
 use crate::net::shutdown::Shutdown;
 
 /// Defaults; the server takes them from `smtp.command_timeout`, `smtp.data_timeout` and
@@ -43,6 +51,8 @@ pub struct Timeouts {
     pub data: Duration,
     /// Octets per second that earn content one more second; 0: the deadline is `data`.
     pub data_min_rate: u64,
+    /// Port 25's wait before the greeting (`smtp.greet_wait`); zero: none.
+    pub greet_wait: Duration,
 }
 
 impl Default for Timeouts {
@@ -51,6 +61,7 @@ impl Default for Timeouts {
             command: COMMAND_TIMEOUT,
             data: DATA_TIMEOUT,
             data_min_rate: DATA_MIN_RATE,
+            greet_wait: Duration::ZERO,
         }
     }
 }
@@ -111,6 +122,8 @@ pub struct SmtpListener {
     settings: Arc<dyn Fn() -> (SessionConfig, Timeouts) + Send + Sync>,
     backend: Arc<Backend>,
     refusals: Refusals,
+    /// Per-client connection and message counts (port 25), for this daemon's life.
+    rates: Arc<ClientRates>,
 }
 
 impl SmtpListener {
@@ -135,6 +148,7 @@ impl SmtpListener {
             settings,
             backend,
             refusals,
+            rates: Arc::new(ClientRates::default()),
         }
     }
 
@@ -160,9 +174,27 @@ impl SmtpListener {
         cfg.trusted_network = a.policy.trusted(ip);
         cfg.plaintext_auth = a.policy.plaintext_loopback && ip.is_loopback();
         cfg.tls_available = a.tls.is_some();
+        let mut stream = a.stream;
+        if self.service == Service::Mx && !cfg.trusted_network {
+            let limit = cfg.rate_limits.connections;
+            if !self
+                .rates
+                .allow(ip, RateEvent::Connection, limit, std::time::Instant::now())
+            {
+                tracing::warn!(%peer, limit, "connection refused: connection rate limit");
+                let line = format!(
+                    "421 4.7.0 {} Error: too many connections from {ip}; try again later\r\n",
+                    self.access.hostname
+                );
+                let _ = stream.io().write_all(line.as_bytes()).await;
+                let _ = stream.io().shutdown().await;
+                return;
+            }
+            cfg.client_rates = Some(self.rates.clone());
+        }
         let session = Session::new(cfg, SqlPolicy::new(self.backend.clone()));
         let conn = SmtpConn::new(session, timeouts);
-        if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
+        if let Err(e) = driver::drive(stream, conn, a.tls, shutdown).await {
             tracing::debug!(%peer, "connection ended: {e}");
         }
     }
@@ -181,14 +213,24 @@ pub struct SmtpConn<P: super::Policy> {
 
 impl<P: super::Policy> SmtpConn<P> {
     pub fn new(session: Session<P>, timeouts: Timeouts) -> SmtpConn<P> {
+        let mut deadline = Deadline::new(&timeouts);
+        // The first command's time starts once the greeting is out.
+        deadline.at += greet_wait(&session, &timeouts).unwrap_or_default();
         SmtpConn {
             session,
-            deadline: Deadline::new(&timeouts),
+            deadline,
             timeouts,
             input: None,
             held: None,
         }
     }
+}
+
+/// The wait before the greeting: port 25 only, and not for `mynetworks` (submission
+/// clients are our users; postscreen too lets mynetworks skip its tests).
+fn greet_wait<P: super::Policy>(s: &Session<P>, t: &Timeouts) -> Option<Duration> {
+    let skip = s.cfg.service != Service::Mx || s.cfg.trusted_network;
+    (!skip && !t.greet_wait.is_zero()).then_some(t.greet_wait)
 }
 
 fn action(ev: Option<Event>) -> Action {
@@ -204,6 +246,16 @@ impl<P: super::Policy + Send + 'static> Protocol for SmtpConn<P> {
 
     fn greeting(&self, out: &mut Vec<u8>) {
         self.session.greeting(out);
+    }
+
+    fn greet_wait(&self, out: &mut Vec<u8>) -> Option<Duration> {
+        let wait = greet_wait(&self.session, &self.timeouts)?;
+        self.session.greeting_teaser(out);
+        Some(wait)
+    }
+
+    fn talked_first(&self, early: &[u8], after: Duration, out: &mut Vec<u8>) {
+        self.session.talked_first(early, after, out);
     }
 
     fn receive(&mut self, input: Vec<u8>) {

@@ -66,6 +66,11 @@ pub struct SessionConfig {
     pub plaintext_auth: bool,
     /// Authenticated users may use any MAIL FROM (submission.allow_any_sender).
     pub allow_any_sender: bool,
+    /// Port 25's per-client limits (`smtp.client_*_rate_limit`).
+    pub rate_limits: crate::net::rate::RateLimits,
+    /// The listener's counters, when this client's messages are counted (port 25, not
+    /// `mynetworks`): MAIL beyond `rate_limits.messages` a minute gets `450 4.7.1`.
+    pub client_rates: Option<std::sync::Arc<crate::net::rate::ClientRates>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +188,37 @@ impl<P: Policy> Session<P> {
             220,
             "",
             &format!("{} ESMTP mailctl", self.cfg.hostname),
+        );
+    }
+
+    /// The first line of a greeting that is held back (`220-`, RFC 5321 §4.2.1: a
+    /// multi-line reply), as postscreen's teaser: a bot that answers the first line it
+    /// sees, without waiting for the reply's end, talks out of turn.
+    pub fn greeting_teaser(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(format!("220-{} ESMTP mailctl\r\n", self.cfg.hostname).as_bytes());
+    }
+
+    /// The client talked before the greeting was complete (postscreen's PREGREET): a bot,
+    /// since a real SMTP client waits for the `220` (RFC 5321 §3.1, §4.3.2). Logs what it
+    /// said and answers before the connection closes.
+    pub fn talked_first(&self, early: &[u8], after: std::time::Duration, out: &mut Vec<u8>) {
+        let first = early.split(|&b| b == b'\n').next().unwrap_or_default();
+        let said: String = String::from_utf8_lossy(&first[..first.len().min(100)])
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        tracing::info!(
+            ip = %self.cfg.remote_ip,
+            bytes = early.len(),
+            after_ms = after.as_millis() as u64,
+            said = %said,
+            "PREGREET: talked before the greeting; refused"
+        );
+        reply::push(
+            out,
+            554,
+            "5.5.1",
+            "Protocol error: you talked before my greeting",
         );
     }
 

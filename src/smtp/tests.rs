@@ -99,6 +99,8 @@ fn cfg(service: Service) -> SessionConfig {
         trusted_network: false,
         plaintext_auth: false,
         allow_any_sender: false,
+        rate_limits: Default::default(),
+        client_rates: None,
     }
 }
 
@@ -582,6 +584,7 @@ fn byte_at_a_time_gives_the_same_result() {
 
 mod headers;
 mod props;
+mod screen;
 mod smuggling;
 mod wire;
 

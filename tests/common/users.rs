@@ -39,6 +39,8 @@ pub fn example_test(server_user: &str, cert_names: &[&str]) -> tempfile::TempDir
     // The outbound runner runs beside the server: its DNS stays on loopback (nothing answers
     // there, so mail for other domains waits in the queue), never the machine's resolver.
     mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
+    // No wait before port 25's greeting: tests connect often, and those of the wait set it.
+    mailctl_ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     let names: Vec<String> = cert_names.iter().map(|n| n.to_string()).collect();
     mailctl::net::tls::write_self_signed(&names, &p.join("tls/cert.pem"), &p.join("tls/key.pem"))
         .unwrap();

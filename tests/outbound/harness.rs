@@ -52,6 +52,8 @@ impl Instance {
             ("dns.nameserver", dns.to_string()),
             ("delivery.port", port.to_string()),
             ("delivery.timeout", "3s".to_string()),
+            // Port 25's greeting wait would eat most of that timeout.
+            ("smtp.greet_wait", "0".to_string()),
             ("queue.retry_schedule", "1h".to_string()),
             ("listen.smtp", format!("{ip}:{port}")),
             ("listen.submission", String::new()),

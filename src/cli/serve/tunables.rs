@@ -34,6 +34,11 @@ pub fn read(db: &Db, hostname: &str) -> Result<(Tunables, ConnPolicy), crate::co
         trusted_network: false,
         plaintext_auth: false,
         allow_any_sender: db.setting_bool("submission.allow_any_sender")?,
+        rate_limits: crate::net::rate::RateLimits {
+            connections: rate(db, "smtp.client_connection_rate_limit")?,
+            messages: rate(db, "smtp.client_message_rate_limit")?,
+        },
+        client_rates: None,
     };
     let policy = ConnPolicy {
         mynetworks: db
@@ -49,9 +54,15 @@ pub fn read(db: &Db, hostname: &str) -> Result<(Tunables, ConnPolicy), crate::co
             command: db.setting_duration("smtp.command_timeout")?,
             data: db.setting_duration("smtp.data_timeout")?,
             data_min_rate: db.setting_size("smtp.data_min_rate")?,
+            greet_wait: db.setting_duration("smtp.greet_wait")?,
         },
         max_connections: db.setting_u64("limits.max_connections")? as usize,
         max_connections_per_ip: db.setting_u64("limits.max_connections_per_ip")? as usize,
     };
     Ok((tunables, policy))
+}
+
+/// A per-minute limit; beyond `u32::MAX` is no different from it.
+fn rate(db: &Db, key: &str) -> Result<u32, crate::core::CoreError> {
+    Ok(db.setting_u64(key)?.min(u32::MAX as u64) as u32)
 }

@@ -1,5 +1,6 @@
 //! The driver over an in-memory pipe with a tiny line protocol: what it says on timeout and
-//! shutdown, that a busy session defers shutdown, pauses, closes, and idle wakeups.
+//! shutdown, that a busy session defers shutdown, pauses, closes, idle wakeups, and the
+//! pre-greeting wait.
 
 use std::time::Duration;
 
@@ -20,6 +21,8 @@ struct Lines {
     paused: bool,
     read_timeout: Duration,
     wake: watch::Receiver<u64>,
+    /// A pre-greeting wait: `WAIT` before it, `EARLY n` to a peer that talks during it.
+    greet_wait: Option<Duration>,
 }
 
 impl Protocol for Lines {
@@ -27,6 +30,16 @@ impl Protocol for Lines {
 
     fn greeting(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"HELLO\r\n");
+    }
+
+    fn greet_wait(&self, out: &mut Vec<u8>) -> Option<Duration> {
+        let wait = self.greet_wait?;
+        out.extend_from_slice(b"WAIT\r\n");
+        Some(wait)
+    }
+
+    fn talked_first(&self, early: &[u8], _after: Duration, out: &mut Vec<u8>) {
+        out.extend_from_slice(format!("EARLY {}\r\n", early.len()).as_bytes());
     }
 
     fn receive(&mut self, input: Vec<u8>) {
@@ -106,6 +119,13 @@ struct Peer {
 impl Peer {
     /// A driven session; the greeting is read already.
     async fn start(read_timeout: Duration) -> Peer {
+        let mut p = Peer::waiting(read_timeout, None);
+        assert_eq!(p.line().await, "HELLO\r\n");
+        p
+    }
+
+    /// A driven session with a pre-greeting wait; nothing read yet.
+    fn waiting(read_timeout: Duration, greet_wait: Option<Duration>) -> Peer {
         let (wake, wake_rx) = watch::channel(0);
         let proto = Lines {
             input: Vec::new(),
@@ -113,20 +133,19 @@ impl Peer {
             paused: false,
             read_timeout,
             wake: wake_rx,
+            greet_wait,
         };
         let Driven {
             client,
             trigger,
             server,
         } = pipe::start(proto, 1024);
-        let mut p = Peer {
+        Peer {
             c: client,
             trigger,
             wake,
             server,
-        };
-        assert_eq!(p.line().await, "HELLO\r\n");
-        p
+        }
     }
 
     async fn line(&mut self) -> String {
@@ -224,4 +243,46 @@ async fn the_peer_hanging_up_ends_the_drive_cleanly() {
     drop(c);
     let r = tokio::time::timeout(WAIT, server).await;
     assert!(matches!(r, Ok(Ok(_))), "driver ended with {r:?}");
+}
+
+#[tokio::test]
+async fn a_patient_peer_is_greeted_after_the_wait() {
+    let wait = Duration::from_millis(200);
+    let t0 = Instant::now();
+    let mut p = Peer::waiting(WAIT, Some(wait));
+    assert_eq!(p.line().await, "WAIT\r\n");
+    assert_eq!(p.line().await, "HELLO\r\n");
+    assert!(t0.elapsed() >= wait, "greeted before the wait ended");
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn a_peer_talking_before_the_greeting_is_told_and_closed_unanswered() {
+    let mut p = Peer::waiting(WAIT, Some(WAIT * 6));
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "WAIT\r\n");
+    // Told at once (not after the wait), and its command never reaches the session.
+    assert_eq!(p.line().await, "EARLY 6\r\n");
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn a_peer_hanging_up_during_the_wait_ends_the_drive_cleanly() {
+    let mut p = Peer::waiting(WAIT, Some(WAIT * 6));
+    assert_eq!(p.line().await, "WAIT\r\n");
+    let Peer { c, server, .. } = p;
+    drop(c);
+    let r = tokio::time::timeout(WAIT, server).await;
+    assert!(matches!(r, Ok(Ok(Ok(())))), "driver ended with {r:?}");
+}
+
+#[tokio::test]
+async fn shutdown_during_the_wait_says_so_and_closes() {
+    let mut p = Peer::waiting(WAIT, Some(WAIT * 6));
+    assert_eq!(p.line().await, "WAIT\r\n");
+    p.trigger.fire();
+    assert_eq!(p.line().await, "SHUTDOWN\r\n");
+    p.closed().await;
 }

@@ -1,6 +1,6 @@
 //! The SMTP session under the one driver (`net::driver`), over an in-memory pipe: RFC 5321's
 //! `421` on timeout and shutdown, a transaction in flight finishing before shutdown closes,
-//! and a failed login's replies held for its pause.
+//! a failed login's replies held for its pause, and port 25's wait before the greeting.
 
 use std::time::Duration;
 
@@ -19,15 +19,20 @@ struct Peer {
 
 impl Peer {
     async fn start(c: SessionConfig, timeouts: Timeouts) -> Peer {
+        let mut p = Peer::connect(c, timeouts);
+        assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+        p
+    }
+
+    /// A driven session, nothing read yet.
+    fn connect(c: SessionConfig, timeouts: Timeouts) -> Peer {
         let t = T::with(c, false);
         let d = pipe::start(SmtpConn::new(t.s, timeouts), 4096);
-        let mut p = Peer {
+        Peer {
             c: d.client,
             trigger: d.trigger,
             store: t.store,
-        };
-        assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
-        p
+        }
     }
 
     async fn line(&mut self) -> String {
@@ -48,6 +53,7 @@ fn long() -> Timeouts {
         command: WAIT * 6,
         data: WAIT * 6,
         data_min_rate: 0,
+        greet_wait: Duration::ZERO,
     }
 }
 
@@ -121,4 +127,61 @@ async fn a_failed_login_is_answered_after_its_pause_with_what_was_pipelined() {
     p.send("QUIT\r\n").await;
     assert!(p.line().await.starts_with("221 "));
     p.closed().await;
+}
+
+fn greet_wait(wait: Duration) -> Timeouts {
+    Timeouts {
+        greet_wait: wait,
+        ..long()
+    }
+}
+
+#[tokio::test]
+async fn on_port_25_a_patient_client_gets_the_teaser_then_the_greeting_after_the_wait() {
+    let wait = Duration::from_millis(200);
+    let t0 = Instant::now();
+    let mut p = Peer::connect(cfg(Service::Mx), greet_wait(wait));
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    assert!(t0.elapsed() >= wait, "greeted before the wait ended");
+    p.send("HELO c\r\n").await;
+    assert!(p.line().await.starts_with("250 "));
+}
+
+#[tokio::test]
+async fn the_first_command_gets_its_whole_time_after_a_wait_longer_than_it() {
+    let t = Timeouts {
+        command: Duration::from_millis(100),
+        ..greet_wait(Duration::from_millis(300))
+    };
+    let mut p = Peer::connect(cfg(Service::Mx), t);
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    p.send("HELO c\r\n").await;
+    assert!(p.line().await.starts_with("250 "), "timed out in the wait");
+}
+
+#[tokio::test]
+async fn on_port_25_a_client_talking_first_gets_554_and_its_command_is_never_run() {
+    let mut p = Peer::connect(cfg(Service::Mx), greet_wait(WAIT * 6));
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    p.send("HELO c\r\nMAIL FROM:<a@remote.test>\r\n").await;
+    assert_eq!(
+        p.line().await,
+        "554 5.5.1 Protocol error: you talked before my greeting\r\n"
+    );
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn submission_and_mynetworks_are_greeted_at_once() {
+    let trusted = SessionConfig {
+        trusted_network: true,
+        ..cfg(Service::Mx)
+    };
+    for c in [cfg(Service::Submission), trusted] {
+        // The wait would outlast the answer's upper bound: the greeting must not wait.
+        let mut p = Peer::connect(c, greet_wait(WAIT * 6));
+        assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    }
 }
