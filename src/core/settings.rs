@@ -118,6 +118,8 @@ settings! {
     "smtp.data_timeout": Kind::Duration, "3m", "Longest gap in SMTP message data, and the deadline for the whole message before smtp.data_min_rate extends it (RFC 5321 §4.5.3.2: 3m).";
     "smtp.data_min_rate": Kind::Size, "1K", "Octets per second of SMTP message data that extend its deadline by one second (as Postfix's smtpd_min_data_rate); 0 makes smtp.data_timeout a fixed deadline.";
     "submission.allow_any_sender": Kind::Bool, "false", "Let authenticated users send with any MAIL FROM and header From:/Sender:, not only their own addresses and aliases.";
+    "submission.max_messages_per_hour": Kind::Count, "200", "Most messages one authenticated user may submit in any hour (a sliding window); the next MAIL gets 450 4.7.1 until the oldest is an hour old. Per user: `user set --send-limit`. Local `sendmail` is not limited. 0: no limit.";
+    "submission.max_recipients_per_day": Kind::Count, "2000", "Most recipients one authenticated user may send to in any 24 hours (a sliding window, every recipient of every message); the RCPT that would exceed it gets 450 4.7.1. Per user: `user set --send-limit`. 0: no limit.";
     "smtp.spool_min_free": Kind::Size, "64M", "Free space kept on the spool's filesystem: MAIL with a SIZE that would leave less gets 452 4.3.1.";
     "postmaster": Kind::Address, "", "Where mail for postmaster goes in a domain without a postmaster alias or mailbox (RFC 5321 §4.5.1: always accepted). Empty: whoever postmaster@ the first domain (set up by `mailctl setup`) delivers to.";
     "mynetworks": Kind::Networks, "", "Networks that may relay without AUTH. Empty by default: not even loopback is trusted, since proxies and containers make outside clients look local.";
