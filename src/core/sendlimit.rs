@@ -336,6 +336,29 @@ mod tests {
     }
 
     #[test]
+    fn sessions_recording_at_once_never_pass_the_limit_together() {
+        let (dir, db, u) = db_with_user();
+        db.set_setting("submission.max_messages_per_hour", "5")
+            .unwrap();
+        drop(db);
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (path, u) = (dir.path().to_path_buf(), u.clone());
+                std::thread::spawn(move || {
+                    let mut db = Db::open(&DataDir::new(&path)).unwrap();
+                    (0..3)
+                        .filter(|_| db.send_record(&u, 1, T).unwrap().is_none())
+                        .count()
+                })
+            })
+            .collect();
+        let recorded: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(recorded, 5);
+        let db = Db::open(&DataDir::new(dir.path())).unwrap();
+        assert_eq!(db.send_usage(&u, T).unwrap().messages_last_hour, 5);
+    }
+
+    #[test]
     fn recorded_messages_count_and_the_override_wins() {
         let (_dir, mut db, u) = db_with_user();
         db.set_setting("submission.max_messages_per_hour", "2")
