@@ -267,6 +267,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;user;set' {
             [CompletionResult]::new('--quota', '--quota', [CompletionResultType]::ParameterName, 'New quota (e.g. 2G; 0 for none)')
+            [CompletionResult]::new('--send-limit', '--send-limit', [CompletionResultType]::ParameterName, 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server''s submission.max_messages_per_hour and submission.max_recipients_per_day')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays')
             [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'Let a disabled mailbox log in and receive mail again')

@@ -4105,13 +4105,17 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__set)
-            opts="-q -v -h --quota --disable --enable --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --quota --send-limit --disable --enable --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --send-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

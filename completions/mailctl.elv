@@ -244,6 +244,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;user;set'= {
             cand --quota 'New quota (e.g. 2G; 0 for none)'
+            cand --send-limit 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server''s submission.max_messages_per_hour and submission.max_recipients_per_day'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --disable 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
             cand --enable 'Let a disabled mailbox log in and receive mail again'

@@ -167,6 +167,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l quota -d 'New quota (e.g. 2G; 0 for none)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l send-limit -d 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server\'s submission.max_messages_per_hour and submission.max_recipients_per_day' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l disable -d 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l enable -d 'Let a disabled mailbox log in and receive mail again'

@@ -139,6 +139,18 @@ const MIGRATIONS: &[&str] = &[
         kind TEXT NOT NULL,
         created INTEGER NOT NULL
     ) WITHOUT ROWID;",
+    // 9: outbound abuse limits (see core/sendlimit.rs): a user's own limits (NULL: the
+    // server's submission.max_* settings), and one row per message an authenticated user
+    // submitted, with its recipient count, kept a day for the sliding windows.
+    "ALTER TABLE users ADD COLUMN send_per_hour INTEGER;
+    ALTER TABLE users ADD COLUMN send_rcpts_per_day INTEGER;
+    CREATE TABLE submissions (
+        user TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        rcpts INTEGER NOT NULL
+    );
+    CREATE INDEX submissions_user ON submissions(user, at);
+    CREATE INDEX submissions_at ON submissions(at);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

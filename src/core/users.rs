@@ -13,6 +13,9 @@ pub struct User {
     pub quota: u64,
     pub enabled: bool,
     pub created: i64,
+    /// The user's own outbound limits (`None`: the server's `submission.max_*`), see
+    /// [`super::sendlimit`].
+    pub send_limit: super::sendlimit::Override,
 }
 
 /// A user to create: address, an already computed password hash, and a quota in bytes.
@@ -23,8 +26,8 @@ pub struct NewUser {
     pub quota: u64,
 }
 
-const SELECT: &str = "SELECT u.id, u.address, d.name, u.password, u.quota, u.enabled, u.created
-    FROM users u JOIN domains d ON d.id = u.domain_id";
+const SELECT: &str = "SELECT u.id, u.address, d.name, u.password, u.quota, u.enabled, u.created,
+    u.send_per_hour, u.send_rcpts_per_day FROM users u JOIN domains d ON d.id = u.domain_id";
 
 fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let address: String = r.get(1)?;
@@ -40,6 +43,10 @@ fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         quota: r.get::<_, i64>(4)?.max(0) as u64,
         enabled: r.get(5)?,
         created: r.get(6)?,
+        send_limit: super::sendlimit::Override {
+            messages_per_hour: r.get::<_, Option<i64>>(7)?.map(|n| n.max(0) as u64),
+            recipients_per_day: r.get::<_, Option<i64>>(8)?.map(|n| n.max(0) as u64),
+        },
     })
 }
 

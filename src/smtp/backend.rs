@@ -402,6 +402,41 @@ impl Policy for SqlPolicy {
         }
     }
 
+    fn send_limit(
+        &mut self,
+        user: &Address,
+        step: super::policy::SendStep,
+    ) -> Option<crate::core::sendlimit::Hit> {
+        use super::policy::SendStep;
+        let now = crate::core::now();
+        let verdict = self.backend.pool.get().and_then(|mut db| match step {
+            SendStep::Mail => db.send_check_message(user, now),
+            SendStep::Rcpt { pending } => db.send_check_recipient(user, pending as u64, now),
+            SendStep::Data { rcpts } => db.send_record(user, rcpts as u64, now),
+        });
+        match verdict {
+            Ok(Some(hit)) => {
+                // One line per refusal: who, which limit, how far, when it frees up.
+                tracing::warn!(
+                    %user,
+                    limit = hit.limit.as_str(),
+                    max = hit.max,
+                    used = hit.used,
+                    step = ?step,
+                    frees_in = hit.frees_in,
+                    "send limit: refused"
+                );
+                Some(hit)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                // A broken database fails the commit anyway; do not refuse on a guess here.
+                tracing::error!(%user, "send limit not checked, database error: {e}");
+                None
+            }
+        }
+    }
+
     fn inbound(
         &mut self,
         envelope: &super::policy::Accepted,

@@ -163,6 +163,11 @@ impl<P: Policy> Session<P> {
             sink.abort();
             return Flow::Continue;
         }
+        let rcpts = envelope.recipients.len();
+        if self.send_limited(super::policy::SendStep::Data { rcpts }, out) {
+            sink.abort();
+            return Flow::Continue;
+        }
         match sink.commit(&envelope) {
             Ok(id) => reply::push(out, 250, "2.0.0", &format!("Ok: queued as {id}")),
             Err(e) => spool_error_reply(&e, out),

@@ -18,7 +18,7 @@ use smtp_proto::{
     RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
 };
 
-use super::policy::{Policy, RcptCheck, Recipient};
+use super::policy::{Policy, RcptCheck, Recipient, SendStep};
 use super::reply;
 use super::session::{Flow, Session};
 use crate::core::Address;
@@ -150,6 +150,9 @@ impl<P: Policy> Session<P> {
         };
         if let Err(flow) = self.sender_policy(addr.as_ref(), out) {
             return flow;
+        }
+        if self.send_limited(SendStep::Mail, out) {
+            return Flow::Continue;
         }
         self.tx.mail_from = Some(addr);
         self.tx.smtputf8 = smtputf8;
@@ -307,6 +310,10 @@ impl<P: Policy> Session<P> {
             Ok(addr) => addr,
             Err(flow) => return flow,
         };
+        let pending = self.tx.recipients.len();
+        if self.send_limited(SendStep::Rcpt { pending }, out) {
+            return Flow::Continue;
+        }
         self.accept_recipient(addr, dsn, may_relay, out)
     }
 

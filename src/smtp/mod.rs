@@ -15,6 +15,7 @@
 //! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
 //!   routing, retries, bounces, relay, DKIM); [`inject`] queues locally made messages
 //!   (bounces, `sendmail`).
+//! - `sendlimit.rs` refuses an authenticated user over its outbound limits (`450 4.7.1`).
 
 pub mod backend;
 pub mod client;
@@ -32,12 +33,13 @@ pub mod policy;
 pub mod quota;
 pub mod received;
 pub mod reply;
+mod sendlimit;
 pub mod server;
 pub mod session;
 mod spool;
 mod submission;
 
-pub use policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SpoolError};
+pub use policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SendStep, SpoolError};
 pub use session::{Event, Service, Session, SessionConfig};
 
 #[cfg(test)]

@@ -113,6 +113,19 @@ pub trait MessageSink: Send {
     }
 }
 
+/// The step of an authenticated user's transaction the outbound limits are asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendStep {
+    /// MAIL: may another message start (messages per hour)?
+    Mail,
+    /// RCPT: may one more recipient be added, `pending` being accepted already in this
+    /// transaction (recipients per day)?
+    Rcpt { pending: usize },
+    /// The end of data, before the commit: the message with `rcpts` recipients is counted if
+    /// both limits still allow it (another session may have sent meanwhile).
+    Data { rcpts: usize },
+}
+
 /// The server's rules, as the session sees them.
 pub trait Policy: Send {
     /// Classifies a recipient (after the session has refused source routes and other tricks).
@@ -154,6 +167,17 @@ pub trait Policy: Send {
         _mail_from: Option<&Address>,
         _rcpt: &Address,
     ) -> Option<i64> {
+        None
+    }
+    /// Authenticated senders only (local `sendmail` never comes here): the outbound abuse
+    /// limits per user (`submission.max_messages_per_hour`, `submission.max_recipients_per_day`,
+    /// `user set --send-limit`). `Some` when `step` would exceed one; at [`SendStep::Data`]
+    /// the message is counted when `None` is returned.
+    fn send_limit(
+        &mut self,
+        _user: &Address,
+        _step: SendStep,
+    ) -> Option<crate::core::sendlimit::Hit> {
         None
     }
     /// The inbound pipeline's report on a finished message from port 25 (never called for

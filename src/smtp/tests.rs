@@ -12,6 +12,9 @@ struct Store {
     committed: Vec<(Accepted, Vec<u8>)>,
     aborted: usize,
     auth_attempts: usize,
+    /// What the mock's send limits refuse (`sendlimit.rs`), and the steps asked about.
+    refuse_steps: Vec<&'static str>,
+    send_steps: Vec<SendStep>,
 }
 
 struct Mock {
@@ -76,6 +79,9 @@ impl Policy for Mock {
     }
     fn postmaster(&mut self) -> Option<Address> {
         Address::parse("user@local.test").ok()
+    }
+    fn send_limit(&mut self, _: &Address, step: SendStep) -> Option<crate::core::sendlimit::Hit> {
+        sendlimit::mock(&mut self.store.lock().unwrap(), step)
     }
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         Ok(Box::new(Sink {
@@ -585,6 +591,7 @@ fn byte_at_a_time_gives_the_same_result() {
 mod headers;
 mod props;
 mod screen;
+mod sendlimit;
 mod smuggling;
 mod wire;
 

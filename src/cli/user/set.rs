@@ -1,6 +1,6 @@
-//! `user set ADDR --quota SIZE | --disable | --enable`.
+//! `user set ADDR --quota SIZE | --send-limit MSGS[,RCPTS] | --disable | --enable`.
 
-use super::shared::{parse_quota, quota_text, to_json};
+use super::shared::{parse_quota, parse_send_limit, quota_text, send_limit_text, to_json};
 use crate::cli::{Ctx, Fail, core_fail};
 use crate::output;
 
@@ -9,8 +9,14 @@ pub struct Args {
     /// The mailbox address.
     address: String,
     /// New quota (e.g. 2G; 0 for none).
-    #[arg(long, value_name = "SIZE", required_unless_present_any = ["disable", "enable"])]
+    #[arg(long, value_name = "SIZE", required_unless_present_any = ["disable", "enable", "send_limit"])]
     quota: Option<String>,
+    /// Outbound limits for this user when it sends after AUTH: messages per hour, then
+    /// optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit,
+    /// `default` follows the server's submission.max_messages_per_hour and
+    /// submission.max_recipients_per_day.
+    #[arg(long, value_name = "MSGS[/hour][,RCPTS[/day]]")]
+    send_limit: Option<String>,
     /// Stop the mailbox from logging in and from receiving mail (mail to it is refused
     /// with 550 at RCPT); its mail stays.
     #[arg(long, conflicts_with = "enable")]
@@ -28,20 +34,29 @@ impl Args {
             db.set_quota(&addr, parse_quota(Some(q))?)
                 .map_err(core_fail)?;
         }
+        if let Some(v) = self.send_limit.as_deref() {
+            let current = ctx.user(&db, &addr)?.send_limit;
+            db.set_send_limit(&addr, parse_send_limit(v, current)?)
+                .map_err(core_fail)?;
+        }
         if self.disable || self.enable {
             db.set_enabled(&addr, self.enable).map_err(core_fail)?;
         }
         let user = db
             .user(&addr)?
             .ok_or_else(|| Fail::new(format!("user {addr} does not exist")))?;
+        let defaults = db.send_defaults().map_err(core_fail)?;
         if ctx.json {
-            output::json(&to_json(&user))?;
+            let mut j = to_json(&user);
+            j.send_limit_effective = Some(user.send_limit.over(defaults));
+            output::json(&j)?;
         } else if !ctx.quiet {
             output::print(&format!(
-                "{}: quota {}, {}",
+                "{}: quota {}, {}, sends {}",
                 addr.unicode(),
                 quota_text(user.quota),
-                if user.enabled { "enabled" } else { "disabled" }
+                if user.enabled { "enabled" } else { "disabled" },
+                send_limit_text(user.send_limit, defaults)
             ))?;
         }
         Ok(())

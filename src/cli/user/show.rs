@@ -1,7 +1,7 @@
 //! `user show ADDR`: one mailbox with its usage against the quota, the aliases that lead to
 //! it and its password scheme.
 
-use super::shared::{quota_text, scheme_name, to_json};
+use super::shared::{quota_text, scheme_name, send_limit_text, to_json};
 use crate::cli::{Ctx, timestamp};
 use crate::core::settings::{format_size, human_size};
 use crate::output;
@@ -19,11 +19,15 @@ impl Args {
         let user = ctx.user(&db, &addr)?;
         let maildir = ctx.data_dir.maildir(&addr);
         let used = crate::cli::domain::dir_size(&maildir);
+        let defaults = db.send_defaults()?;
+        let sent = db.send_usage(&addr, crate::core::now())?;
         if ctx.json {
             let mut j = to_json(&user);
             j.maildir = Some(maildir.display().to_string());
             j.used_bytes = Some(used);
             j.password_scheme = Some(scheme_name(&user.password_hash));
+            j.send_limit_effective = Some(user.send_limit.over(defaults));
+            j.sent = Some(sent);
             output::json(&j)?;
             return Ok(());
         }
@@ -58,6 +62,14 @@ impl Args {
                 } else {
                     aliases.join(", ")
                 },
+            ),
+            ("send limit", send_limit_text(user.send_limit, defaults)),
+            (
+                "sent",
+                format!(
+                    "{} messages in the last hour, {} recipients in the last 24 hours",
+                    sent.messages_last_hour, sent.recipients_last_day
+                ),
             ),
             ("password", scheme_name(&user.password_hash).to_string()),
             ("maildir", maildir.display().to_string()),
