@@ -32,6 +32,7 @@
 //! talk detection, ARC-based overrides of DMARC failures.
 
 pub mod cache;
+pub mod connect;
 pub mod greylist;
 pub mod policy;
 pub mod results;
@@ -213,17 +214,22 @@ pub struct Inbound {
 
 impl Inbound {
     /// Runs the whole pipeline on a finished message from a blocking thread (the SMTP
-    /// session's), driving the lookups on the runtime the thread belongs to. Verification
+    /// session's), with the session's connect verdicts when it has them ([`connect`]),
+    /// driving the lookups on the runtime the thread belongs to. Verification
     /// work (hashing) stays on this thread, off the tokio workers. `None` outside a runtime.
     pub fn check_blocking(
         &self,
         policy: &Policy,
         env: &Envelope,
         message: &[u8],
+        connect: Option<Vec<Verdict>>,
     ) -> Option<Report> {
         let handle = tokio::runtime::Handle::try_current().ok()?;
         let sample = (getrandom::u32().unwrap_or(0) % 100) as u8;
-        Some(handle.block_on(self.checker.check(policy, env, message, sample)))
+        let check = self
+            .checker
+            .check_with(policy, env, message, sample, connect);
+        Some(handle.block_on(check))
     }
 }
 
