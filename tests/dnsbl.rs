@@ -8,7 +8,7 @@ mod common;
 #[allow(dead_code)]
 mod dns;
 
-use common::cli::ok;
+use common::cli::{mailctl, ok, text};
 use common::serve::Serve;
 use common::tools::python_text;
 
@@ -36,7 +36,7 @@ s.quit()
 }
 
 /// 127.0.0.1 on a blocklist (bl.test), an allowlist (wl.test), a list answering its
-/// error code (err.test); down.test is not served (REFUSED).
+/// error code (err.test); down.example is not served (REFUSED).
 fn lists() -> dns::DnsServer {
     dns::DnsServer::start(&[
         ("test", ""),
@@ -97,7 +97,10 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
 
     // Lists that answer an error code or cannot be asked refuse nobody.
     ok(p, &["config", "set", "dnswl.zones", ""]);
-    ok(p, &["config", "set", "dnsbl.zones", "err.test,down.test"]);
+    ok(
+        p,
+        &["config", "set", "dnsbl.zones", "err.test,down.example"],
+    );
     assert_eq!(attempt(port, "bob@ours.test"), "sent", "{}", srv.log());
     assert_eq!(
         common::maildir::wait_messages(p, "bob", "ours.test", 2).len(),
@@ -108,4 +111,86 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
     ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
     ok(p, &["config", "set", "inbound.dnsbl_action", "junk"]);
     assert_eq!(attempt(port, "bob@ours.test"), "sent", "{}", srv.log());
+}
+
+#[test]
+fn dnsbl_test_reports_each_list_and_fails_when_listed_or_unknown() {
+    let dns = lists();
+    let data = tempfile::tempdir().unwrap();
+    let p = data.path();
+    ok(p, &["domain", "add", "ours.test", "--create"]);
+    ok(p, &["config", "set", "dnsbl.zones", "clean.test,bl.test"]);
+    ok(p, &["config", "set", "dnswl.zones", "wl.test"]);
+    let ns = dns.addr();
+    let run = |ip: &str, json: bool| {
+        let mut args = vec!["dnsbl", "test", ip, "--nameserver", &ns];
+        if json {
+            args.insert(0, "--json");
+        }
+        let o = mailctl(p, &args);
+        (o.status.code(), text(&o))
+    };
+
+    // Listed on bl.test (and allowlisted on wl.test): exit 1, each list on its own row.
+    let (code, out) = run("127.0.0.1", false);
+    assert_eq!(code, Some(1), "{out}");
+    for want in [
+        "bl.test",
+        "LISTED",
+        "127.0.0.2",
+        "clean.test",
+        "not listed",
+        "wl.test",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    let (code, out) = run("127.0.0.1", true);
+    assert_eq!(code, Some(1), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["listed"], true, "{v:#}");
+    let by_zone = |z: &str| {
+        v["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["zone"] == z)
+            .unwrap_or_else(|| panic!("{z}: {v:#}"))
+            .clone()
+    };
+    assert_eq!(by_zone("bl.test")["result"], "listed");
+    assert_eq!(by_zone("bl.test")["meaning"][0], "127.0.0.2");
+    assert_eq!(by_zone("wl.test")["kind"], "dnswl");
+    assert_eq!(by_zone("wl.test")["result"], "listed");
+    assert_eq!(by_zone("clean.test")["result"], "not listed");
+
+    // On no list: exit 0.
+    let (code, out) = run("127.0.0.9", false);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("LISTED"), "{out}");
+
+    // A list answering its error code, and one that cannot be asked: errors, not "not
+    // listed", with what to do; exit 1.
+    ok(
+        p,
+        &["config", "set", "dnsbl.zones", "err.test,down.example"],
+    );
+    ok(p, &["config", "set", "dnswl.zones", ""]);
+    let (code, out) = run("127.0.0.1", false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("ERROR") && out.contains("->"), "{out}");
+    assert!(!out.contains("not listed"), "{out}");
+    let (_, out) = run("127.0.0.1", true);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["listed"], false, "{v:#}");
+    assert_eq!(v["errors"], true, "{v:#}");
+    for l in v["lists"].as_array().unwrap() {
+        assert_eq!(l["result"], "error", "{v:#}");
+        assert_ne!(l["hint"], "", "{v:#}");
+    }
+
+    // Nothing configured: a failure that says what to set.
+    ok(p, &["config", "set", "dnsbl.zones", ""]);
+    let (code, out) = run("127.0.0.1", false);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("dnsbl.zones"), "{out}");
 }

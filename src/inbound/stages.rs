@@ -161,14 +161,7 @@ impl Checker {
         for (i, (zone, method)) in lists.enumerate() {
             let (r, zone) = (self.resolver().clone(), zone.clone());
             lookups.spawn(async move {
-                let name = dnsbl::query_name(ip, &zone);
-                let answer = match crate::dns::lookup::a(&r, &name).await {
-                    Ok(codes) => dnsbl::judge(&zone, &codes),
-                    Err(e) => ListVerdict::Error {
-                        reason: e.to_string(),
-                        hint: String::new(),
-                    },
-                };
+                let answer = dnsbl::ask(&r, ip, &zone).await;
                 (i, zone, method, answer)
             });
         }
