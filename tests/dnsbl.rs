@@ -194,3 +194,56 @@ fn dnsbl_test_reports_each_list_and_fails_when_listed_or_unknown() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("dnsbl.zones"), "{out}");
 }
+
+#[test]
+fn a_resolver_that_never_answers_delays_neither_the_banner_nor_refuses() {
+    // A "resolver" that takes queries and never answers.
+    let hole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let hole_addr = hole.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let p = data.path();
+    ok(p, &["domain", "add", "ours.test", "--create"]);
+    ok(p, &["config", "set", "hostname", "mx.ours.test"]);
+    ok(p, &["config", "set", "server.user", ""]);
+    ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
+    ok(p, &["config", "set", "dns.nameserver", &hole_addr]);
+    ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
+    mailctl::net::tls::write_self_signed(
+        &["localhost".into()],
+        &p.join("tls/cert.pem"),
+        &p.join("tls/key.pem"),
+    )
+    .unwrap();
+    let srv = Serve::start(
+        p,
+        &["smtp", "--allow-root"],
+        &["smtp", "submission", "submissions"],
+    );
+    let port = srv.port("smtp");
+    // The banner comes while the lookups hang (an upper bound, not a speed claim); the
+    // RCPT waits for them to fail, and a failed list refuses nobody.
+    let (ran, out) = python_text(
+        &format!(
+            r#"
+import smtplib, socket
+s = socket.create_connection(("127.0.0.1", {port}), timeout=3)
+print(s.recv(512).decode().split()[0])
+s.close()
+c = smtplib.SMTP("127.0.0.1", {port}, timeout=60)
+c.ehlo("mail.sender.test")
+c.mail("a@sender.test")
+print(c.rcpt("bob@ours.test")[0])
+c.quit()
+"#
+        ),
+        &[],
+    );
+    assert!(ran, "{out}\n{}", srv.log());
+    assert_eq!(
+        out.split_whitespace().collect::<Vec<_>>(),
+        ["220", "250"],
+        "{out}"
+    );
+    drop(hole);
+}

@@ -20,7 +20,10 @@
 //!
 //! The decision and the header are pure functions of the verdicts; the stages are the only
 //! code that does DNS. `mailctl check message` runs everything on a file; the MX runs it
-//! when `inbound.checks` is on, through `smtp::Policy::inbound_mail` (SPF at MAIL, for
+//! when `inbound.checks` is on, through `smtp::Policy::inbound_connect` (the connect stage,
+//! started as the client connects and kept for the session: [`connect`]; a blocklisted
+//! client is refused at RCPT through `smtp::Policy::inbound_client`),
+//! `smtp::Policy::inbound_mail` (SPF at MAIL, for
 //! `inbound.spf_fail = reject`) and `smtp::Policy::inbound` (everything at end of data, on
 //! the session's blocking thread, before the `250`; junk is queued for the Junk folder).
 //!

@@ -78,12 +78,15 @@ impl Args {
     }
 }
 
+/// A list's zone and kind (`dnsbl` or `dnswl`).
+type List = (String, &'static str);
+
 /// The resolvers (the flag, else `dns.nameserver`) and the lists, allowlists first, as the
 /// inbound checks ask them. Works without a data directory (the defaults apply).
 fn settings(
     ctx: &Ctx,
     nameserver: &[String],
-) -> anyhow::Result<(Vec<std::net::SocketAddr>, Vec<(String, &'static str)>)> {
+) -> anyhow::Result<(Vec<std::net::SocketAddr>, Vec<List>)> {
     let db = Db::open_existing(&ctx.data_dir).ok();
     let setting = |k: &str| match &db {
         Some(db) => db.setting(k).unwrap_or_default(),
