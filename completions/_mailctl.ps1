@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
+            [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -785,6 +786,42 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;greylist;help;help' {
             break
         }
+        'mailctl;dnsbl' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;dnsbl;test' {
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;dnsbl;help' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;dnsbl;help;test' {
+            break
+        }
+        'mailctl;dnsbl;help;help' {
+            break
+        }
         'mailctl;test' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each step')
@@ -1263,6 +1300,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
+            [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -1432,6 +1470,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;greylist;remove' {
+            break
+        }
+        'mailctl;help;dnsbl' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked')
+            break
+        }
+        'mailctl;help;dnsbl;test' {
             break
         }
         'mailctl;help;test' {

@@ -40,6 +40,9 @@ _mailctl() {
             mailctl,dns)
                 cmd="mailctl__subcmd__dns"
                 ;;
+            mailctl,dnsbl)
+                cmd="mailctl__subcmd__dnsbl"
+                ;;
             mailctl,domain)
                 cmd="mailctl__subcmd__domain"
                 ;;
@@ -241,6 +244,18 @@ _mailctl() {
             mailctl__subcmd__dns__subcmd__help,spf)
                 cmd="mailctl__subcmd__dns__subcmd__help__subcmd__spf"
                 ;;
+            mailctl__subcmd__dnsbl,help)
+                cmd="mailctl__subcmd__dnsbl__subcmd__help"
+                ;;
+            mailctl__subcmd__dnsbl,test)
+                cmd="mailctl__subcmd__dnsbl__subcmd__test"
+                ;;
+            mailctl__subcmd__dnsbl__subcmd__help,help)
+                cmd="mailctl__subcmd__dnsbl__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__dnsbl__subcmd__help,test)
+                cmd="mailctl__subcmd__dnsbl__subcmd__help__subcmd__test"
+                ;;
             mailctl__subcmd__domain,add)
                 cmd="mailctl__subcmd__domain__subcmd__add"
                 ;;
@@ -318,6 +333,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,dns)
                 cmd="mailctl__subcmd__help__subcmd__dns"
+                ;;
+            mailctl__subcmd__help,dnsbl)
+                cmd="mailctl__subcmd__help__subcmd__dnsbl"
                 ;;
             mailctl__subcmd__help,domain)
                 cmd="mailctl__subcmd__help__subcmd__domain"
@@ -420,6 +438,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__dns,spf)
                 cmd="mailctl__subcmd__help__subcmd__dns__subcmd__spf"
+                ;;
+            mailctl__subcmd__help__subcmd__dnsbl,test)
+                cmd="mailctl__subcmd__help__subcmd__dnsbl__subcmd__test"
                 ;;
             mailctl__subcmd__help__subcmd__domain,add)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__add"
@@ -665,7 +686,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban greylist test maildir dns check dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1758,6 +1779,88 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__dnsbl)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dnsbl__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dnsbl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dnsbl__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__dnsbl__subcmd__test)
+            opts="-q -v -h --nameserver --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__domain)
             opts="-q -v -h --data-dir --json --quiet --verbose --help add remove list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2079,7 +2182,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status domain user alias config queue sendmail install-links serve ban greylist test maildir dns check dkim autoconfig completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2485,6 +2588,34 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__dns__subcmd__spf)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dnsbl)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__dnsbl__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

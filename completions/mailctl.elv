@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
+            cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -693,6 +694,37 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;greylist;help;help'= {
         }
+        &'mailctl;dnsbl'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand test 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dnsbl;test'= {
+            cand --nameserver 'Resolver to ask (ADDR[:PORT]); default: the dns.nameserver setting, else the system''s'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;dnsbl;help'= {
+            cand test 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;dnsbl;help;test'= {
+        }
+        &'mailctl;dnsbl;help;help'= {
+        }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
             cand --timeout 'Seconds to wait for each step'
@@ -1117,6 +1149,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
+            cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -1243,6 +1276,11 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;greylist;allow'= {
         }
         &'mailctl;help;greylist;remove'= {
+        }
+        &'mailctl;help;dnsbl'= {
+            cand test 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked'
+        }
+        &'mailctl;help;dnsbl;test'= {
         }
         &'mailctl;help;test'= {
         }

@@ -263,8 +263,8 @@ mod tests {
     fn command_groups_keep_one_file_per_command() {
         let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
         for group in [
-            "alias", "ban", "check", "config", "dkim", "dns", "domain", "greylist", "maildir",
-            "queue", "user",
+            "alias", "ban", "check", "config", "dkim", "dns", "dnsbl", "domain", "greylist",
+            "maildir", "queue", "user",
         ] {
             let dir = cli.join(group);
             assert!(

@@ -169,6 +169,23 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "mailctl dnsbl",
+        &[
+            (
+                "What the configured lists say about a client",
+                "mailctl dnsbl test 192.0.2.7",
+            ),
+            (
+                "The same through a local resolver, as JSON",
+                "mailctl --json dnsbl test 192.0.2.7 --nameserver 127.0.0.1:53",
+            ),
+            (
+                "Refuse listed clients at RCPT (the default)",
+                "mailctl config set inbound.dnsbl_action reject",
+            ),
+        ],
+    ),
+    (
         "mailctl dns records",
         &[("The records to publish", "mailctl dns records example.org")],
     ),

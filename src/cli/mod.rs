@@ -14,6 +14,7 @@ mod config;
 mod ctx;
 mod dkim;
 pub mod dns;
+mod dnsbl;
 mod domain;
 pub mod generate;
 mod greylist;
@@ -110,6 +111,9 @@ pub enum Command {
     /// What greylisting on port 25 remembers, and its allow list.
     #[command(subcommand)]
     Greylist(greylist::Cmd),
+    /// What the DNS allow- and blocklists of the inbound checks say about a client address.
+    #[command(subcommand)]
+    Dnsbl(dnsbl::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(test::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
@@ -246,6 +250,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => c.run(ctx),
         Command::Greylist(c) => c.run(ctx),
+        Command::Dnsbl(c) => c.run(ctx),
         Command::Test(a) => a.run(ctx),
         Command::Autoconfig(a) => autoconfig::run(ctx, a),
         Command::Dkim(c) => c.run(ctx),

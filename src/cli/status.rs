@@ -1,6 +1,7 @@
 //! `status`: what is configured, and what is running, at a glance: whether a daemon runs for
 //! this data directory (its pid file in `run/` and a liveness check), the listeners it really
-//! bound (not the configured defaults), and the DKIM keys it signs with.
+//! bound (not the configured defaults), the DKIM keys it signs with, and the inbound checks
+//! of port 25: on or off, greylisting, and whether each configured scanner answers now.
 
 use serde::Serialize;
 
@@ -34,6 +35,32 @@ struct Status {
     listeners_from: &'static str,
     /// Keys the running daemon signs with; when none runs, the keys it would sign with.
     dkim: Vec<crate::core::runtime::SigningKey>,
+    inbound: Inbound,
+}
+
+/// The inbound checks as configured, and the scanners as they answer now.
+#[derive(Serialize)]
+struct Inbound {
+    /// `inbound.checks`.
+    checks: bool,
+    /// `inbound.greylist`.
+    greylist: bool,
+    /// Each configured scanner, asked now.
+    scanners: Vec<Scanner>,
+    /// The `inbound.*` settings cannot be read (then nothing else here is known).
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Scanner {
+    /// `rspamd` or `clamd`.
+    name: &'static str,
+    address: String,
+    /// It answered its ping (rspamd `/ping`, clamd `PING`).
+    ok: bool,
+    /// Why not, and what to do.
+    error: Option<String>,
+    hint: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +97,7 @@ fn gather(ctx: &Ctx, db: &Db) -> anyhow::Result<Status> {
     let listeners = listeners(db, &daemons)?;
     let dkim = signing_keys(ctx, db, &daemons)?;
     let hostname = db.setting("hostname")?;
+    let inbound = inbound(db, &hostname)?;
     Ok(Status {
         data_dir: ctx.data_dir.root().display().to_string(),
         schema_version: db.schema_version()?,
@@ -99,7 +127,76 @@ fn gather(ctx: &Ctx, db: &Db) -> anyhow::Result<Status> {
         daemons,
         listeners,
         dkim,
+        inbound,
     })
+}
+
+/// The inbound settings, and a ping of each configured scanner (all at once, each within
+/// `inbound.scan_timeout`).
+fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
+    let mut out = Inbound {
+        checks: db.setting("inbound.checks")? == "true",
+        greylist: db.setting("inbound.greylist")? == "true",
+        scanners: Vec::new(),
+        error: None,
+    };
+    let policy = crate::inbound::Policy::from_lookup(
+        |k| db.setting(k).unwrap_or_default(),
+        Vec::new(),
+        hostname,
+    );
+    let sc = match policy {
+        Ok(p) => p.scanners,
+        Err(e) => {
+            out.error = Some(e);
+            return Ok(out);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    use crate::inbound::scan::{clamd, rspamd};
+    let (r, c) = rt.block_on(async {
+        let r = async {
+            match &sc.rspamd {
+                Some(ep) => Some((ep.to_string(), rspamd::ping(ep, sc.timeout).await)),
+                None => None,
+            }
+        };
+        let c = async {
+            match &sc.clamd {
+                Some(ep) => Some((ep.to_string(), clamd::ping(ep, sc.timeout).await)),
+                None => None,
+            }
+        };
+        tokio::join!(r, c)
+    });
+    let down = |what: &str, key: &str, action: crate::inbound::Action| {
+        format!(
+            "start {what} or correct `mailctl config set inbound.{key} ADDRESS`; while it is \
+             down, port-25 mail is handled as inbound.{key}_down says ({})",
+            action.as_str()
+        )
+    };
+    for (name, pinged, hint) in [
+        ("rspamd", r, down("rspamd", "rspamd", sc.rspamd_down)),
+        (
+            "clamd",
+            c,
+            down("clamd (clamav-daemon)", "clamd", sc.clamd_down),
+        ),
+    ] {
+        if let Some((address, res)) = pinged {
+            out.scanners.push(Scanner {
+                name,
+                address,
+                ok: res.is_ok(),
+                hint: res.is_err().then_some(hint),
+                error: res.err(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The running daemons' listeners, or the configured ones when none runs.
@@ -170,7 +267,7 @@ fn signing_keys(
 
 /// The text form: the fields, then the listeners' table.
 fn render(st: &Status) -> String {
-    let mut out = output::fields(&[
+    let mut pairs = vec![
         ("data dir", st.data_dir.clone()),
         ("daemon", daemon_line(st)),
         ("DKIM signing", dkim_line(st)),
@@ -203,7 +300,18 @@ fn render(st: &Status) -> String {
                 st.banned.join(", ")
             },
         ),
-    ]);
+        ("inbound checks", inbound_line(&st.inbound)),
+    ];
+    // A scanner that does not answer is an error with what to do, never "ok".
+    for s in &st.inbound.scanners {
+        let line = match (&s.error, &s.hint) {
+            (Some(e), Some(h)) => format!("ERROR: {e}\n  -> {h}"),
+            (Some(e), None) => format!("ERROR: {e}"),
+            _ => format!("ok, answering at {}", s.address),
+        };
+        pairs.push((s.name, line));
+    }
+    let mut out = output::fields(&pairs);
     out.push('\n');
     out.push_str(&output::table(
         &["SERVICE", "LISTEN"],
@@ -241,6 +349,24 @@ fn daemon_line(st: &Status) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     }
+}
+
+fn inbound_line(i: &Inbound) -> String {
+    if let Some(e) = &i.error {
+        return format!("ERROR: {e} (`mailctl config list` shows the inbound.* settings)");
+    }
+    let on = |b: bool| if b { "on" } else { "off" };
+    let scanners = if i.scanners.is_empty() {
+        "no scanner configured".to_string()
+    } else {
+        let names: Vec<&str> = i.scanners.iter().map(|s| s.name).collect();
+        format!("scanners {}", names.join(", "))
+    };
+    format!(
+        "{} (port 25), greylisting {}, {scanners}",
+        on(i.checks),
+        on(i.greylist)
+    )
 }
 
 fn dkim_line(st: &Status) -> String {

@@ -20,7 +20,10 @@
 //!
 //! The decision and the header are pure functions of the verdicts; the stages are the only
 //! code that does DNS. `mailctl check message` runs everything on a file; the MX runs it
-//! when `inbound.checks` is on, through `smtp::Policy::inbound_mail` (SPF at MAIL, for
+//! when `inbound.checks` is on, through `smtp::Policy::inbound_connect` (the connect stage,
+//! started as the client connects and kept for the session: [`connect`]; a blocklisted
+//! client is refused at RCPT through `smtp::Policy::inbound_client`),
+//! `smtp::Policy::inbound_mail` (SPF at MAIL, for
 //! `inbound.spf_fail = reject`) and `smtp::Policy::inbound` (everything at end of data, on
 //! the session's blocking thread, before the `250`; junk is queued for the Junk folder).
 //!
@@ -32,6 +35,7 @@
 //! talk detection, ARC-based overrides of DMARC failures.
 
 pub mod cache;
+pub mod connect;
 pub mod greylist;
 pub mod policy;
 pub mod results;
@@ -213,17 +217,22 @@ pub struct Inbound {
 
 impl Inbound {
     /// Runs the whole pipeline on a finished message from a blocking thread (the SMTP
-    /// session's), driving the lookups on the runtime the thread belongs to. Verification
+    /// session's), with the session's connect verdicts when it has them ([`connect`]),
+    /// driving the lookups on the runtime the thread belongs to. Verification
     /// work (hashing) stays on this thread, off the tokio workers. `None` outside a runtime.
     pub fn check_blocking(
         &self,
         policy: &Policy,
         env: &Envelope,
         message: &[u8],
+        connect: Option<Vec<Verdict>>,
     ) -> Option<Report> {
         let handle = tokio::runtime::Handle::try_current().ok()?;
         let sample = (getrandom::u32().unwrap_or(0) % 100) as u8;
-        Some(handle.block_on(self.checker.check(policy, env, message, sample)))
+        let check = self
+            .checker
+            .check_with(policy, env, message, sample, connect);
+        Some(handle.block_on(check))
     }
 }
 

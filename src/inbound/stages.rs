@@ -79,9 +79,27 @@ impl Checker {
         message: &[u8],
         sample: u8,
     ) -> Report {
+        self.check_with(policy, env, message, sample, None).await
+    }
+
+    /// [`Checker::check`] with the connect stage's verdicts when the SMTP session already
+    /// has them (looked up as the client connected); `None` asks now.
+    pub async fn check_with(
+        &self,
+        policy: &Policy,
+        env: &Envelope,
+        message: &[u8],
+        sample: u8,
+        connect: Option<Vec<Verdict>>,
+    ) -> Report {
         // The connect and MAIL stages are independent: their lookups overlap.
-        let (mut verdicts, mail) =
-            tokio::join!(self.connect(policy, env.ip), self.mail(policy, env));
+        let connect_stage = async {
+            match connect {
+                Some(v) => v,
+                None => self.connect(policy, env.ip).await,
+            }
+        };
+        let (mut verdicts, mail) = tokio::join!(connect_stage, self.mail(policy, env));
         verdicts.extend(mail.verdicts.iter().cloned());
         // The scanners work while DKIM and DMARC are verified; rspamd gets the client's
         // name when iprev confirmed one.
@@ -143,14 +161,7 @@ impl Checker {
         for (i, (zone, method)) in lists.enumerate() {
             let (r, zone) = (self.resolver().clone(), zone.clone());
             lookups.spawn(async move {
-                let name = dnsbl::query_name(ip, &zone);
-                let answer = match crate::dns::lookup::a(&r, &name).await {
-                    Ok(codes) => dnsbl::judge(&zone, &codes),
-                    Err(e) => ListVerdict::Error {
-                        reason: e.to_string(),
-                        hint: String::new(),
-                    },
-                };
+                let answer = dnsbl::ask(&r, ip, &zone).await;
                 (i, zone, method, answer)
             });
         }

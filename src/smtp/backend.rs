@@ -201,36 +201,49 @@ pub fn remove_orphans(
 /// The per-session policy object (cheap: a handle on [`Backend`]).
 pub struct SqlPolicy {
     backend: Arc<Backend>,
+    /// The connect stage's lookups for this session (port 25), started at connect.
+    connect: Option<crate::inbound::connect::ConnectLookup>,
 }
 
 impl SqlPolicy {
     pub fn new(backend: Arc<Backend>) -> SqlPolicy {
-        SqlPolicy { backend }
+        SqlPolicy {
+            backend,
+            connect: None,
+        }
     }
 }
 
 impl SqlPolicy {
-    /// The inbound settings and served domains as they are now, so `config set` needs no
-    /// restart for them; those read at start if the database cannot be read.
     fn inbound_policy(&self, inbound: &crate::inbound::Inbound) -> crate::inbound::Policy {
-        let policy = self
-            .backend
-            .pool
-            .get()
-            .map_err(|e| e.to_string())
-            .and_then(|db| {
-                let domains = db.domains().map_err(|e| e.to_string())?;
-                crate::inbound::Policy::from_lookup(
-                    |k| db.setting(k).unwrap_or_default(),
-                    domains.into_iter().map(|d| d.name.to_string()).collect(),
-                    &inbound.policy.hostname,
-                )
-            });
-        policy.unwrap_or_else(|e| {
-            tracing::error!("inbound checks use the settings read at start: {e}");
-            inbound.policy.clone()
-        })
+        inbound_policy(&self.backend, inbound)
     }
+
+    /// The connect stage's verdicts for this session, if its lookups ran.
+    fn connect_verdicts(&mut self) -> Option<Vec<crate::inbound::Verdict>> {
+        Some(self.connect.as_mut()?.verdicts_blocking()?.to_vec())
+    }
+}
+
+/// The inbound settings and served domains as they are now, so `config set` needs no
+/// restart for them; those read at start if the database cannot be read.
+fn inbound_policy(backend: &Backend, inbound: &crate::inbound::Inbound) -> crate::inbound::Policy {
+    let policy = backend
+        .pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|db| {
+            let domains = db.domains().map_err(|e| e.to_string())?;
+            crate::inbound::Policy::from_lookup(
+                |k| db.setting(k).unwrap_or_default(),
+                domains.into_iter().map(|d| d.name.to_string()).collect(),
+                &inbound.policy.hostname,
+            )
+        });
+    policy.unwrap_or_else(|e| {
+        tracing::error!("inbound checks use the settings read at start: {e}");
+        inbound.policy.clone()
+    })
 }
 
 impl Policy for SqlPolicy {
@@ -344,6 +357,25 @@ impl Policy for SqlPolicy {
 
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError> {
         super::spool::open(self.backend.clone())
+    }
+
+    fn inbound_connect(&mut self, ip: IpAddr) {
+        let Some(inbound) = self.backend.inbound.clone() else {
+            return;
+        };
+        let (backend, i) = (self.backend.clone(), inbound.clone());
+        self.connect = crate::inbound::connect::ConnectLookup::start(inbound, ip, move || {
+            inbound_policy(&backend, &i)
+        });
+    }
+
+    fn inbound_client(&mut self, ip: IpAddr) -> Option<crate::inbound::connect::Listed> {
+        let inbound = self.backend.inbound.clone()?;
+        let policy = self.inbound_policy(&inbound);
+        let verdicts = self.connect.as_mut()?.verdicts_blocking()?;
+        let listed = crate::inbound::connect::refusal(&policy, ip, verdicts)?;
+        tracing::info!(%ip, zone = %listed.zone, "inbound: client refused at RCPT: {}", listed.reason);
+        Some(listed)
     }
 
     fn inbound_mail(
@@ -465,7 +497,8 @@ impl Policy for SqlPolicy {
                 .map(|r| r.address.to_string())
                 .collect(),
         };
-        let report = inbound.check_blocking(&policy, &env, &message)?;
+        let connect = self.connect_verdicts();
+        let report = inbound.check_blocking(&policy, &env, &message, connect)?;
         // One line per message: `grep` of the queue id answers "why".
         tracing::info!(
             id = %sink.id(),

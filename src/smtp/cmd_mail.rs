@@ -427,6 +427,28 @@ impl<P: Policy> Session<P> {
         true
     }
 
+    /// A client on a DNS blocklist (RFC 5782), refused at RCPT as Postfix's
+    /// `reject_rbl_client` words it, so the sender's MTA bounces with the list's name.
+    fn blocklisted(&mut self, out: &mut Vec<u8>) -> bool {
+        if self.cfg.service != super::session::Service::Mx {
+            return false;
+        }
+        let Some(listed) = self.policy.inbound_client(self.cfg.remote_ip) else {
+            return false;
+        };
+        let reason = listed.reason.chars().take(200).collect::<String>();
+        reply::push(
+            out,
+            554,
+            "5.7.1",
+            &format!(
+                "Service unavailable; client [{}] blocked using {}: {reason}",
+                self.cfg.remote_ip, listed.zone
+            ),
+        );
+        true
+    }
+
     /// The policy's word on the recipient: accepted (local, or relayed for a client that
     /// may relay), or refused with the reply that fits.
     fn accept_recipient(
@@ -437,6 +459,7 @@ impl<P: Policy> Session<P> {
         out: &mut Vec<u8>,
     ) -> Flow {
         match self.policy.check_recipient(&addr) {
+            RcptCheck::Local if !may_relay && self.blocklisted(out) => return self.error(out),
             RcptCheck::Local if !may_relay && self.greylisted(&addr, out) => {}
             RcptCheck::Local => {
                 self.tx.recipients.push(Recipient {

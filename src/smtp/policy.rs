@@ -148,6 +148,15 @@ pub trait Policy: Send {
     fn postmaster(&mut self) -> Option<Address>;
     /// Starts spooling a new message.
     fn begin_message(&mut self) -> Result<Box<dyn MessageSink>, SpoolError>;
+    /// Port 25 only, as a client that may not relay connects: start the connect stage's
+    /// lookups (DNS lists, iprev) and return at once; the greeting never waits on DNS.
+    fn inbound_connect(&mut self, _ip: IpAddr) {}
+    /// Port 25 only, for a local recipient of a client that may not relay: the blocklist
+    /// that refuses this client (`inbound.dnsbl_action = reject`), from the lookups
+    /// [`Policy::inbound_connect`] started (waited for here the first time).
+    fn inbound_client(&mut self, _ip: IpAddr) -> Option<crate::inbound::connect::Listed> {
+        None
+    }
     /// Port 25 only: the SPF check of the MAIL stage; `Some(reason)` when the settings say
     /// to refuse the sender now (`inbound.spf_fail = reject`).
     fn inbound_mail(

@@ -144,7 +144,10 @@ pub(super) enum Flow {
 }
 
 impl<P: Policy> Session<P> {
-    pub fn new(cfg: SessionConfig, policy: P) -> Session<P> {
+    pub fn new(cfg: SessionConfig, mut policy: P) -> Session<P> {
+        if cfg.service == Service::Mx && !cfg.trusted_network {
+            policy.inbound_connect(cfg.remote_ip);
+        }
         Session {
             cfg,
             policy,

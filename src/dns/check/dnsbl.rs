@@ -237,7 +237,13 @@ pub fn judge(zone: &str, answers: &[Ipv4Addr]) -> Verdict {
                     "{zone} answered {a}: an error code (query refused, over limit or a \
                      mistyped zone), not a listing"
                 ),
-                hint: list.map(|l| l.hint).unwrap_or_default().to_string(),
+                hint: list
+                    .map(|l| l.hint)
+                    .unwrap_or(
+                        "check the zone name and the list's usage terms; query it through \
+                         a resolver of your own (--nameserver, setting dns.nameserver)",
+                    )
+                    .to_string(),
             };
         }
         let meaning = match list {
@@ -268,27 +274,36 @@ pub fn query_name(ip: IpAddr, zone: &str) -> String {
     format!("{base}.{}", zone.trim_end_matches('.'))
 }
 
-async fn one(r: &TokioResolver, ip: IpAddr, zone: &str) -> Finding {
-    let name = query_name(ip, zone);
-    let answers = match lookup::a(r, &name).await {
-        Ok(a) => a,
-        Err(e) => {
-            let hint = known(zone)
+/// Asks `zone` about `ip` and reads the answer: a lookup that did not complete is an error
+/// (nothing is known), never "not listed".
+pub async fn ask(r: &TokioResolver, ip: IpAddr, zone: &str) -> Verdict {
+    match lookup::a(r, &query_name(ip, zone)).await {
+        Ok(answers) => judge(zone, &answers),
+        Err(e) => Verdict::Error {
+            reason: format!("the lookup failed: {e}"),
+            hint: known(zone)
                 .map(|l| l.hint)
                 .filter(|h| !h.is_empty())
                 .unwrap_or(
                     "check that the resolver answers (--nameserver, setting dns.nameserver); \
                      blocklists refuse public resolvers like 8.8.8.8: use a local one",
-                );
-            return f(
-                "blocklist",
-                Status::Error,
-                format!("{ip} on {zone}: unknown, the lookup failed: {e}"),
-                hint,
-            );
-        }
-    };
-    match judge(zone, &answers) {
+                )
+                .to_string(),
+        },
+    }
+}
+
+/// The list's TXT record for a listed address (RFC 5782 §2.1: usually its reason and a
+/// removal URL); empty when there is none or it cannot be had, as it is only a nicety.
+pub async fn txt_reason(r: &TokioResolver, ip: IpAddr, zone: &str) -> String {
+    lookup::txt(r, &query_name(ip, zone))
+        .await
+        .unwrap_or_default()
+        .join(" ")
+}
+
+async fn one(r: &TokioResolver, ip: IpAddr, zone: &str) -> Finding {
+    match ask(r, ip, zone).await {
         Verdict::NotListed => f(
             "blocklist",
             Status::Pass,
@@ -302,9 +317,7 @@ async fn one(r: &TokioResolver, ip: IpAddr, zone: &str) -> Finding {
             hint,
         ),
         Verdict::Listed(why) => {
-            // The TXT record usually carries the list's reason and removal URL; it is a
-            // nicety, so a failure to fetch it changes nothing.
-            let reason = lookup::txt(r, &name).await.unwrap_or_default().join(" ");
+            let reason = txt_reason(r, ip, zone).await;
             f(
                 "blocklist",
                 Status::Fail,
