@@ -602,6 +602,20 @@ fn config_documents_and_validates_every_key() {
     for row in list.as_array().unwrap() {
         assert!(!row["description"].as_str().unwrap().is_empty());
     }
+    // Issue 18: a fresh server judges mail from port 25, and the text says why and how the
+    // dev server differs.
+    let checks = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "inbound.checks")
+        .unwrap();
+    assert_eq!(checks["default"], "true", "{checks}");
+    let why = checks["description"].as_str().unwrap();
+    assert!(
+        why.contains("On by default") && why.contains("serve --dev") && why.contains("restart"),
+        "{why}"
+    );
     assert_eq!(e.ok(&["config", "get", "mynetworks"]).trim(), "");
     let out = e.ok(&["config", "set", "mynetworks", "192.0.2.7/24"]);
     assert_eq!(out.lines().next(), Some("mynetworks = 192.0.2.0/24"));

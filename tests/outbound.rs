@@ -106,6 +106,11 @@ fn world() -> World {
     let dns = dns::DnsServer::start(&zr);
     a.set("dns.nameserver", &dns.addr());
     b.set("dns.nameserver", &dns.addr());
+    // The default a fresh server runs with: SPF, DKIM, DMARC and the default DNSBLs, all asked
+    // of the loopback DNS server (which knows no blocklist zone, so nothing is listed).
+    for i in [&a, &b] {
+        ok(i.path(), &["config", "unset", "inbound.checks"]);
+    }
     World {
         dns_port: dns.port,
         _dns: dns,
@@ -188,6 +193,14 @@ fn mail_crosses_between_instances_signed_and_bounces_come_back() {
     assert!(
         dkim_passes(m, w.dns_port),
         "DKIM does not verify against the published key: {m}"
+    );
+    // B judged it with the default inbound checks: A's signature verified, nothing refused.
+    assert!(
+        m.contains("Authentication-Results: mail.b.test;")
+            && m.contains("dkim=pass")
+            && m.contains("header.d=a.test"),
+        "{m}\n{}",
+        w.b.log()
     );
     // The check has teeth: a changed body fails it.
     assert!(!dkim_passes(

@@ -279,3 +279,67 @@ fn dev_mode_prints_account_and_accepts_its_login() {
     assert!(ok && out.contains("250 2.0.0 Ok: queued"), "{out}");
     assert!(cwd.path().join("mailctl-dev/mailctl.db").exists());
 }
+
+/// The banner's "deliver to it as the world would" line works out of the box: `serve --dev`
+/// stores `inbound.checks false` in its data directory (a loopback demo asks no internet DNS
+/// about the real domain it sends as), says so, and the message lands with no verdicts.
+#[test]
+fn dev_mode_keeps_inbound_checks_off_and_delivers_the_world_example() {
+    let cwd = tempfile::tempdir().unwrap();
+    let dev = cwd.path().join("mailctl-dev");
+    // Made beforehand with a dead loopback resolver: even checks left on by mistake could
+    // not reach outside loopback from this test.
+    mailctl_ok(&dev, &["domain", "add", "example.test", "--create"]);
+    mailctl_ok(&dev, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
+    let mut child = Command::new(BIN)
+        .args(["serve", "--dev", "smtp"])
+        .args(listen_args(&["smtp", "submission", "submissions"]))
+        .current_dir(cwd.path())
+        .env_remove("MAILCTL_DATA_DIR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut banner = String::new();
+    let mut smtp = String::new();
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.take(20) {
+        let line = line.unwrap();
+        if let Some(a) = line.trim().strip_prefix("smtp ") {
+            smtp = a.trim().to_string();
+        }
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("--from someone@example.org") {
+            break;
+        }
+    }
+    let stored = mailctl_ok(&dev, &["config", "get", "inbound.checks"]);
+    let (ok, out) = swaks(&[
+        "--server",
+        &smtp,
+        "--from",
+        "someone@example.org",
+        "--to",
+        "demo@example.test",
+        "--header",
+        "Subject: from the world",
+    ]);
+    let got = if ok {
+        maildir_files(&dev, "demo", "example.test", 1)
+    } else {
+        Vec::new()
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(banner.contains("inbound checks off"), "{banner}");
+    assert_eq!(stored.trim(), "false", "{stored}");
+    assert!(ok && out.contains("250 2.0.0 Ok: queued"), "{out}");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("Subject: from the world") && !got[0].contains("Authentication-Results:"),
+        "{}",
+        got[0]
+    );
+}

@@ -55,10 +55,18 @@ pub struct Args {
 struct DevAccount {
     user: Address,
     password: String,
+    /// `inbound.checks` as this dev data directory has it.
+    checks: bool,
 }
 
 fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
     let domain = Domain::parse("example.test")?;
+    // Only loopback reaches a dev server, and its demo must not wait on internet DNS (SPF,
+    // DMARC and DNSBL lookups for the banner's swaks example): the checks start off here, but
+    // stay the administrator's to turn on (`config set inbound.checks true` in mailctl-dev).
+    if db.stored_setting("inbound.checks")?.is_none() {
+        db.set_setting("inbound.checks", "false")?;
+    }
     if !db.domain_exists(&domain)? {
         db.add_domain(&domain)?;
     }
@@ -75,7 +83,11 @@ fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
             quota: 0,
         })?;
     }
-    Ok(DevAccount { user, password })
+    Ok(DevAccount {
+        user,
+        password,
+        checks: db.setting_bool("inbound.checks")?,
+    })
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
@@ -230,6 +242,11 @@ fn print_dev_banner(d: &DevAccount, bound: &start::Bound, data_dir: &DataDir) {
     for (name, addr, _) in bound {
         text.push_str(&format!("  {name:<11} {addr}\n"));
     }
+    text.push_str(if d.checks {
+        "  inbound checks on (SPF, DKIM, DMARC, DNSBL for port 25)\n"
+    } else {
+        "  inbound checks off (dev default; `config set inbound.checks true` in the data dir and a restart turn them on)\n"
+    });
     if let Some(p) = port("submission") {
         text.push_str(&format!(
             "\nsend a test message through submission:\n  swaks --server 127.0.0.1:{p} --tls --auth PLAIN --auth-user {} --auth-password '{}' --from {} --to {}\n",
