@@ -4,7 +4,7 @@
 //! numbers, EXPUNGE order and \Recent work alike over Maildir and in memory. Not here:
 //! where the delta comes from (the backends' `refresh`).
 
-use std::collections::HashSet;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::{Changes, MessageMeta};
@@ -47,8 +47,9 @@ pub struct Delta {
     pub changed: Vec<(MessageMeta, Slot)>,
     /// UIDs expunged, ascending.
     pub expunged: Vec<u32>,
-    /// Unique names that became \Recent for this session (moved out of new/ by it).
-    pub moved: HashSet<String>,
+    /// UIDs that became \Recent for this session (claimed by it, RFC 3501 §2.3.2), also
+    /// ones it already had in view.
+    pub recent: Vec<Range<u32>>,
 }
 
 impl Mailbox {
@@ -152,13 +153,12 @@ impl Mailbox {
                 Err(_) => {}
             }
         }
-        // A message this session already had, moved out of new/ by this scan, is \Recent
-        // here now (another session had indexed it without moving it).
-        if !delta.moved.is_empty() {
-            for (m, s) in self.messages.iter_mut().zip(&self.slots) {
-                if !m.recent && delta.moved.contains(&*s.unique) {
-                    m.recent = true;
-                }
+        // A message this session already had, claimed by this refresh, is \Recent here now
+        // (a read-only session, or a race with an APPEND, had shown it without claiming it).
+        for r in &delta.recent {
+            let from = self.messages.partition_point(|m| m.uid < r.start);
+            for m in self.messages[from..].iter_mut().take_while(|m| m.uid < r.end) {
+                m.recent = true;
             }
         }
         let recent = self.recent_count();

@@ -85,10 +85,11 @@ fn a_whole_session_over_the_memory_store() {
     assert!(r.contains("c OK [APPENDUID "), "{r}");
     assert!(r.trim_end().ends_with(" 1] APPEND completed"), "{r}");
 
+    // \Recent: this session is the first read-write one to see it (RFC 3501 §2.3.2).
     let r = m.send("d FETCH 1 (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
     assert!(
         r.starts_with(
-            "* 1 FETCH (UID 1 FLAGS (\\Flagged) BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n)\r\n"
+            "* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent) BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n)\r\n"
         ),
         "{r}"
     );
@@ -98,14 +99,14 @@ fn a_whole_session_over_the_memory_store() {
         "{r}"
     );
     assert!(
-        r.contains("FLAGS (\\Seen \\Flagged)"),
+        r.contains("FLAGS (\\Seen \\Flagged \\Recent)"),
         "implicit \\Seen: {r}"
     );
 
     let r = m.send("f STORE 1 +FLAGS (\\Deleted)\r\n");
     assert_eq!(
         r,
-        "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Deleted))\r\nf OK STORE completed\r\n"
+        "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Deleted \\Recent))\r\nf OK STORE completed\r\n"
     );
 
     let r = m.send("g SEARCH DELETED\r\n");
