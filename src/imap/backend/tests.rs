@@ -235,7 +235,13 @@ fn recent_is_claimed_once_by_a_read_write_session() {
     let mut rw = b.select("Other", false).unwrap();
     assert!(rw.messages.iter().all(|m| m.recent));
     assert_eq!(a.status("Other").unwrap().recent, 0);
-    assert!(a.select("Other", false).unwrap().messages.iter().all(|m| !m.recent));
+    assert!(
+        a.select("Other", false)
+            .unwrap()
+            .messages
+            .iter()
+            .all(|m| !m.recent)
+    );
     // COPY into a folder another session has selected: \Recent for it on its next refresh.
     let inbox = a.select("INBOX", false).unwrap();
     assert!(inbox.messages.is_empty());

@@ -44,6 +44,9 @@ pub(crate) fn store(
     if !outcome.changed.is_empty() {
         s.touched = Some(sel.dir().to_path_buf());
     }
+    if sel.list_new_keywords(&outcome.changed) {
+        super::mailbox::write_flags(sel, out);
+    }
     // With CONDSTORE the new MODSEQ is reported even for .SILENT (RFC 7162 §3.1.3).
     let condstore = s.enabled.condstore;
     if !silent || condstore {

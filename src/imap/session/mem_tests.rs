@@ -166,3 +166,45 @@ fn sessions_over_one_memory_account_see_each_other() {
     let r = a.send("u UID SEARCH ALL\r\n");
     assert_eq!(r, "* SEARCH 1\r\nu OK SEARCH completed\r\n");
 }
+
+/// RFC 3501 §7.2.6: a keyword new to a session is listed by an untagged FLAGS before any
+/// FETCH shows it, whether this session set it (STORE), another did (NOOP), or it came
+/// with a new message; and only once.
+#[test]
+fn new_keywords_are_listed_in_flags_before_fetch_shows_them() {
+    let mut a = M::new();
+    a.send("a LOGIN alice secret\r\n");
+    let mut b = a.other();
+    b.send("a LOGIN alice secret\r\n");
+    a.mail.deliver("INBOX", b"Subject: one\r\n\r\n1\r\n");
+    let r = a.send("s SELECT INBOX\r\n");
+    assert!(
+        r.contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)\r\n"),
+        "{r}"
+    );
+    b.send("s SELECT INBOX\r\n");
+
+    let r = a.send("t STORE 1 +FLAGS ($Hello)\r\n");
+    let flags = r.find("* FLAGS (").expect(&r);
+    let perm = r.find("* OK [PERMANENTFLAGS (").expect(&r);
+    let fetch = r.find("* 1 FETCH (FLAGS (\\Recent $Hello))").expect(&r);
+    assert!(flags < fetch && perm < fetch, "{r}");
+    assert!(r.contains("$Forwarded $Hello)\r\n"), "{r}");
+    // Listed once: the same keyword again needs no FLAGS.
+    let r = a.send("t STORE 1 FLAGS ($Hello \\Seen)\r\n");
+    assert!(!r.contains("* FLAGS"), "{r}");
+
+    // Set by another session: FLAGS comes with the NOOP that shows it.
+    let r = b.send("n NOOP\r\n");
+    let flags = r.find("* FLAGS (").expect(&r);
+    assert!(flags < r.find("* 1 FETCH").expect(&r), "{r}");
+
+    // On a message that arrives: listed before it can be fetched.
+    let r = b.send(&format!(
+        "c APPEND INBOX ($World) {{{}+}}\r\n{}\r\n",
+        8, "x: y\r\n\r\n"
+    ));
+    assert!(r.contains("$Hello $World)\r\n"), "{r}");
+    let r = a.send("n NOOP\r\n");
+    assert!(r.contains("* FLAGS (") && r.contains("$World)"), "{r}");
+}

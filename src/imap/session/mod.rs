@@ -431,7 +431,13 @@ impl Session {
     }
 
     /// Writes the untagged responses for `ch` (EXPUNGE or VANISHED, EXISTS, RECENT, FETCH).
-    pub(crate) fn write_changes(&self, ch: &Changes, out: &mut Vec<u8>) {
+    /// A keyword new to this session in them is first listed by an untagged FLAGS.
+    pub(crate) fn write_changes(&mut self, ch: &Changes, out: &mut Vec<u8>) {
+        if let Some(sel) = self.selected.as_mut()
+            && sel.list_new_keywords(&ch.flags)
+        {
+            crate::imap::cmd::mailbox::write_flags(sel, out);
+        }
         updates::write(self, ch, out);
     }
 

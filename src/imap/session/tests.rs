@@ -288,7 +288,10 @@ fn a_line_far_over_the_limit_closes_even_without_its_crlf() {
     // line's end.
     let mut t = T::new(true);
     let r = t.send(&"x".repeat(65 << 10));
-    assert_eq!(r, "* BYE [TOOBIG] command line longer than 65536 octets\r\n");
+    assert_eq!(
+        r,
+        "* BYE [TOOBIG] command line longer than 65536 octets\r\n"
+    );
     assert!(t.s.is_closing());
     let mut t = T::logged_in();
     for _ in 0..64 {
