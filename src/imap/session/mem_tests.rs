@@ -208,3 +208,43 @@ fn new_keywords_are_listed_in_flags_before_fetch_shows_them() {
     let r = a.send("n NOOP\r\n");
     assert!(r.contains("* FLAGS (") && r.contains("$World)"), "{r}");
 }
+
+/// RFC 3501 §6.3.9 and RFC 5258 (imaptest's `subscribe` and `listext`): LSUB `%` lists the
+/// unsubscribed parent of a subscribed child as `\Noselect`; LIST (SUBSCRIBED) lists a
+/// subscribed name that no longer exists as `\NonExistent`; RECURSIVEMATCH gives CHILDINFO
+/// only for a subscribed child that is not listed itself.
+#[test]
+fn lsub_parents_nonexistent_subscriptions_and_childinfo() {
+    let mut m = M::new();
+    m.send("a LOGIN alice secret\r\n");
+    for c in [
+        "CREATE P/Kid",
+        "CREATE P/Two",
+        "CREATE Gone",
+        "SUBSCRIBE P/Kid",
+    ] {
+        assert!(m.send(&format!("c {c}\r\n")).starts_with("c OK"), "{c}");
+    }
+    let r = m.send("l LSUB \"\" %\r\n");
+    assert_eq!(r, "* LSUB (\\Noselect) \"/\" P\r\nl OK LSUB completed\r\n");
+    let r = m.send("l LSUB \"\" P/%\r\n");
+    assert_eq!(r, "* LSUB () \"/\" P/Kid\r\nl OK LSUB completed\r\n");
+
+    m.send("s SUBSCRIBE Gone\r\n");
+    m.send("d DELETE Gone\r\n");
+    let r = m.send("l LIST (SUBSCRIBED) \"\" *\r\n");
+    assert!(
+        r.contains("* LIST (\\NonExistent \\Subscribed) \"/\" Gone\r\n"),
+        "{r}"
+    );
+    assert!(r.contains("\\Subscribed) \"/\" P/Kid\r\n"), "{r}");
+
+    let r = m.send("l LIST (SUBSCRIBED RECURSIVEMATCH) \"\" P\r\n");
+    assert!(
+        r.contains("\"/\" P (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        "{r}"
+    );
+    let r = m.send("l LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (P P/Kid)\r\n");
+    assert!(!r.contains("CHILDINFO"), "{r}");
+    assert!(r.contains("\"/\" P/Kid\r\n"), "{r}");
+}
