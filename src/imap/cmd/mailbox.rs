@@ -242,7 +242,7 @@ pub(crate) fn status(
 ) -> Option<Action> {
     let name = name_or_no(s, tag, wire, out)?;
     if items.contains(&StatusItem::HighestModSeq) {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let acc = s.account.as_mut()?;
     match acc.status(&name) {

@@ -23,7 +23,7 @@ pub(crate) fn store(
         return None;
     }
     if unchanged_since.is_some() {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let flags: Vec<Flag> = flags
         .iter()

@@ -248,3 +248,38 @@ fn lsub_parents_nonexistent_subscriptions_and_childinfo() {
     assert!(!r.contains("CHILDINFO"), "{r}");
     assert!(r.contains("\"/\" P/Kid\r\n"), "{r}");
 }
+
+/// RFC 7162 §3.1 and §3.1.5 (imaptest's `esearch-condstore`): the first CONDSTORE enabling
+/// command in a selected mailbox reports its HIGHESTMODSEQ; ESEARCH with only MIN and/or MAX
+/// reports the MODSEQ of the message(s) returned, not of all that matched.
+#[test]
+fn condstore_enabling_fetch_and_min_max_modseq() {
+    let mut m = M::new();
+    m.send("a LOGIN alice secret\r\n");
+    for i in 0..3 {
+        m.mail
+            .deliver("INBOX", format!("Subject: {i}\r\n\r\n{i}\r\n").as_bytes());
+    }
+    m.send("s SELECT INBOX\r\n");
+    let r = m.send("f FETCH 1 MODSEQ\r\n");
+    assert!(r.starts_with("* OK [HIGHESTMODSEQ "), "{r}");
+    let r = m.send("f FETCH 1 MODSEQ\r\n");
+    assert!(!r.contains("HIGHESTMODSEQ"), "only once: {r}");
+
+    let modseq = |r: &str| -> u64 {
+        let i = r.find("MODSEQ (").expect(r) + 8;
+        r[i..].split(')').next().unwrap().parse().unwrap()
+    };
+    let m1 = modseq(&m.send("t STORE 1 +FLAGS (\\Seen)\r\n"));
+    let m3 = modseq(&m.send("t STORE 3 +FLAGS (\\Seen)\r\n"));
+    let m2 = modseq(&m.send("t STORE 2 +FLAGS (\\Seen)\r\n"));
+    assert!(m1 < m3 && m3 < m2);
+    let r = m.send("e SEARCH RETURN (MIN) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MIN 1 MODSEQ {m1}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (MAX) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MAX 3 MODSEQ {m3}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (MIN MAX) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MAX 3 MODSEQ {m3}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (ALL) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("ALL 1:3 MODSEQ {m2}\r\n")), "{r}");
+}

@@ -430,6 +430,20 @@ impl Session {
         }
     }
 
+    /// A CONDSTORE enabling command (RFC 7162 §3.1). The first one while a mailbox is
+    /// selected also reports the mailbox's `HIGHESTMODSEQ`, which the client has not seen.
+    pub(crate) fn enable_condstore(&mut self, out: &mut Vec<u8>) {
+        if self.enabled.condstore {
+            return;
+        }
+        self.enabled.condstore = true;
+        if let Some(sel) = &self.selected {
+            out.extend_from_slice(
+                format!("* OK [HIGHESTMODSEQ {}] highest\r\n", sel.highestmodseq).as_bytes(),
+            );
+        }
+    }
+
     /// Writes the untagged responses for `ch` (EXPUNGE or VANISHED, EXISTS, RECENT, FETCH).
     /// A keyword new to this session in them is first listed by an untagged FLAGS.
     pub(crate) fn write_changes(&mut self, ch: &Changes, out: &mut Vec<u8>) {
