@@ -58,9 +58,18 @@ fn fold_inbox(pattern: &str, name: &str) -> (String, String) {
     (f(pattern), f(name))
 }
 
+/// Stands for a pattern no mailbox name can match: names never hold NUL.
+const MATCHES_NOTHING: &str = "\0";
+
 /// A LIST/LSUB reference or pattern as UTF-8, under the same rules as names
-/// ([`names::decode_text`]); `BAD` for the ones that break them.
+/// ([`names::decode_text`]); `BAD` for the ones that break them. One that is not valid
+/// modified UTF-7 is no error, as in Dovecot (imaptest's `atoms` lists `&'+,-...`): no name
+/// encodes to it, so it matches nothing.
 fn decode_pattern(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
+    let printable = wire.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if printable && crate::maildir::utf7::decode(wire).is_err() {
+        return Some(MATCHES_NOTHING.to_string());
+    }
     match names::decode_text(wire, s.enabled.rev2) {
         Ok(p) => Some(p),
         Err(why) => {

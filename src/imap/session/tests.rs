@@ -342,6 +342,14 @@ fn every_command_refuses_the_same_bad_names() {
     ];
     for name in names {
         for c in commands {
+            // A printable LIST pattern that is not modified UTF-7 matches nothing (as
+            // Dovecot; imaptest's atoms).
+            let undecodable = name == "&Jjo" || name == "\"A&AIU-B\"";
+            if undecodable && (c.starts_with("LIST") || c.starts_with("LSUB")) {
+                let r = t.send(&format!("t {}\r\n", c.replace("{}", name)));
+                assert!(r.starts_with("t OK"), "{c}: {r}");
+                continue;
+            }
             let line = format!("t {}\r\n", c.replace("{}", name));
             let r = t.send(&line);
             let last = r.lines().last().unwrap_or("");
