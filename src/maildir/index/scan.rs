@@ -50,6 +50,33 @@ fn move_new(dir: &Path) -> Vec<String> {
     moved
 }
 
+/// Writes what a scan found into the folder's row: UIDNEXT, HIGHESTMODSEQ, the directories'
+/// mtimes read before it (new/, cur/) and where \Recent now starts.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    uidnext: u32,
+    modseq: u64,
+    (new_m, cur_m): (i64, i64),
+    first_recent: u32,
+) -> rusqlite::Result<()> {
+    // An mtime that may still tick is recorded as unknown, so the next scan reads again.
+    let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
+    tx.execute(
+        "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
+         first_recent_uid = ?6 WHERE name = ?1",
+        params![
+            name,
+            uidnext,
+            modseq as i64,
+            settled(new_m),
+            settled(cur_m),
+            first_recent
+        ],
+    )?;
+    Ok(())
+}
+
 impl Index {
     /// Brings the index of one folder in line with its directories, in one transaction.
     pub fn sync(&mut self, name: &str, dir: &Path) -> Result<SyncReport> {
@@ -185,26 +212,14 @@ impl Index {
             &mut uidnext,
             &mut out.report,
         )?;
-        // An mtime that may still tick is recorded as unknown, so the next scan reads again.
-        let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
         out.recent = row.first_recent_uid..uidnext;
         let first_recent = if move_new_files {
             uidnext
         } else {
             row.first_recent_uid
         };
-        tx.execute(
-            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
-             first_recent_uid = ?6 WHERE name = ?1",
-            params![
-                name,
-                uidnext,
-                modseq as i64,
-                settled(new_m),
-                settled(cur_m),
-                first_recent
-            ],
-        )?;
+        let mtimes = (new_m, cur_m);
+        record(&tx, name, uidnext, modseq, mtimes, first_recent)?;
         tx.commit()?;
         out.report.messages = on_disk.len() as u64;
         Ok(out)
