@@ -4,7 +4,6 @@
 //! their mtimes changed; the merge itself is the view's (`crate::imap::mailstore::view`).
 //! Also reading a message's file. Not here: STORE, EXPUNGE, COPY, MOVE (`ops.rs`).
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Account, StoreError};
@@ -68,13 +67,12 @@ impl Account {
     pub fn select(&mut self, name: &str, read_only: bool) -> Result<Mailbox, StoreError> {
         let (name, dir) = self.existing(name)?;
         let scan = self.index.scan(&name, &dir, !read_only, false)?;
-        let moved: HashSet<String> = scan.moved.into_iter().collect();
         let snap = self.index.snapshot(&name, 0, false)?;
         let (messages, slots) = snap
             .rows
             .into_iter()
             .map(|r| {
-                let recent = moved.contains(&r.unique);
+                let recent = scan.recent.contains(&r.uid);
                 meta(r, recent)
             })
             .unzip();
@@ -156,13 +154,12 @@ impl Account {
         if scan.report.uidvalidity != mb.uidvalidity {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
-        let moved: HashSet<String> = scan.moved.into_iter().collect();
         let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
         let changed = snap
             .rows
             .into_iter()
             .map(|r| {
-                let recent = moved.contains(&r.unique);
+                let recent = scan.recent.contains(&r.uid);
                 meta(r, recent)
             })
             .collect();
@@ -172,7 +169,7 @@ impl Account {
                 highestmodseq: snap.folder.highestmodseq,
                 changed,
                 expunged: snap.expunged,
-                moved,
+                recent: vec![scan.recent],
             },
             allow_expunge,
         ))

@@ -375,7 +375,8 @@ impl MailStore for MemStore {
         let f = st.folder(&name)?;
         check_new_keywords(limits, &f.keywords(), &flags.keywords)?;
         let date = internal_date.unwrap_or(1_700_000_000);
-        let uid = f.add(data.to_vec(), flags.clone(), date, false);
+        // \Recent for the next read-write session that sees it, as the Maildir backend.
+        let uid = f.add(data.to_vec(), flags.clone(), date, true);
         Ok((f.uidvalidity, uid))
     }
 
@@ -395,7 +396,12 @@ impl MailStore for MemStore {
             .msgs
             .iter_mut()
             .map(|m| {
-                let recent = !read_only && std::mem::take(&mut m.fresh);
+                // EXAMINE shows \Recent without claiming it (as Dovecot).
+                let recent = if read_only {
+                    m.fresh
+                } else {
+                    std::mem::take(&mut m.fresh)
+                };
                 meta(m, recent)
             })
             .unzip();
@@ -419,14 +425,19 @@ impl MailStore for MemStore {
             _ => return Err(StoreError::NoSuchMailbox(mb.name.clone())),
         };
         let since = mb.seen_modseq();
-        let mut moved = HashSet::new();
+        let mut recent = Vec::new();
         let mut changed = Vec::new();
         for m in f.msgs.iter_mut() {
-            if !mb.read_only && std::mem::take(&mut m.fresh) {
-                moved.insert(m.uid.to_string());
+            let fresh = if mb.read_only {
+                m.fresh
+            } else {
+                std::mem::take(&mut m.fresh)
+            };
+            if fresh {
+                recent.push(m.uid..m.uid + 1);
             }
             if m.modseq > since {
-                changed.push(meta(m, moved.contains(&m.uid.to_string())));
+                changed.push(meta(m, fresh));
             }
         }
         let expunged = f
@@ -440,7 +451,7 @@ impl MailStore for MemStore {
             highestmodseq: f.highestmodseq,
             changed,
             expunged,
-            moved,
+            recent,
         };
         Ok(mb.apply(delta, allow_expunge))
     }
@@ -557,7 +568,7 @@ impl MailStore for MemStore {
         let (mut src, mut dst) = (Vec::new(), Vec::new());
         for (uid, data, flags, date) in copies {
             src.push(uid);
-            dst.push(f.add(data, flags, date, false));
+            dst.push(f.add(data, flags, date, true));
         }
         Ok((f.uidvalidity, src, dst))
     }

@@ -109,9 +109,10 @@ fn append_then_select_sees_flags_keywords_and_date() {
     assert_eq!(mb.uidvalidity, uv);
     assert_eq!(mb.uidnext, 2);
     let m = &mb.messages[0];
+    // \Recent: the first read-write session to see an appended message claims it.
     assert_eq!(
         (m.uid, m.size, m.internal_date, m.recent),
-        (1, MSG.len() as u64, 1_600_000_000, false)
+        (1, MSG.len() as u64, 1_600_000_000, true)
     );
     assert_eq!(m.flags, f);
     assert_eq!(acc.read(&mb, 1).unwrap(), MSG);
@@ -217,6 +218,42 @@ fn store_renames_files_and_bumps_modseq() {
     ));
 }
 
+/// RFC 3501 §2.3.2 as Dovecot keeps it (imaptest's `select` and `copy`): a message APPENDed
+/// or COPYed is \Recent for the first read-write session that sees it, and only for it;
+/// EXAMINE and STATUS show it without taking it.
+#[test]
+fn recent_is_claimed_once_by_a_read_write_session() {
+    let (dir, mut a) = account();
+    let mut b = Account::open(dir.path()).unwrap();
+    a.create("Other", None).unwrap();
+    for _ in 0..2 {
+        a.append("Other", MSG, &Flags::default(), None).unwrap();
+    }
+    let ro = b.select("Other", true).unwrap();
+    assert!(ro.messages.iter().all(|m| m.recent));
+    assert_eq!(a.status("Other").unwrap().recent, 2);
+    let mut rw = b.select("Other", false).unwrap();
+    assert!(rw.messages.iter().all(|m| m.recent));
+    assert_eq!(a.status("Other").unwrap().recent, 0);
+    assert!(
+        a.select("Other", false)
+            .unwrap()
+            .messages
+            .iter()
+            .all(|m| !m.recent)
+    );
+    // COPY into a folder another session has selected: \Recent for it on its next refresh.
+    let inbox = a.select("INBOX", false).unwrap();
+    assert!(inbox.messages.is_empty());
+    let mut inbox = inbox;
+    let ch = b.refresh(&mut rw, true).unwrap();
+    assert_eq!(ch, Changes::default());
+    b.copy_to(&rw, &[1, 2], "INBOX").unwrap();
+    let ch = a.refresh(&mut inbox, true).unwrap();
+    assert_eq!((ch.exists, ch.recent), (Some(2), Some(2)));
+    assert_eq!(a.status("INBOX").unwrap().recent, 0);
+}
+
 #[test]
 fn two_sessions_see_each_others_changes() {
     let (dir, mut a) = account();
@@ -231,11 +268,13 @@ fn two_sessions_see_each_others_changes() {
         ch,
         Changes {
             exists: Some(5),
-            recent: Some(0),
+            recent: Some(5),
             ..Default::default()
         }
     );
-    assert_eq!(b.refresh(&mut vb, true).unwrap().exists, Some(5));
+    // A claimed them first: not \Recent for B, though B appended them.
+    let ch = b.refresh(&mut vb, true).unwrap();
+    assert_eq!((ch.exists, ch.recent), (Some(5), Some(0)));
     // A flag change by B is a flag change for A, not for B.
     b.store(&mut vb, &[2], StoreMode::Add, &[Flag::Seen], None)
         .unwrap();
@@ -293,9 +332,10 @@ fn delivered_and_renamed_files_from_other_programs() {
     let mut ro = Account::open(dir.path()).unwrap();
     let mut vro = ro.select("INBOX", true).unwrap();
     deliver::deliver(dir.path(), b"", &mut &MSG[..]).unwrap();
-    // The read-only session sees it but leaves it in new/ (not \Recent for it).
+    // The read-only session sees it (\Recent, as EXAMINE shows it) but leaves it in new/
+    // and \Recent for the next read-write session.
     let ch = ro.refresh(&mut vro, true).unwrap();
-    assert_eq!((ch.exists, ch.recent), (Some(1), Some(0)));
+    assert_eq!((ch.exists, ch.recent), (Some(1), Some(1)));
     assert_eq!(files(dir.path(), "new").len(), 1);
     assert_eq!(ro.status("INBOX").unwrap().recent, 1);
     // The read-write one moves it to cur/ and gets \Recent.

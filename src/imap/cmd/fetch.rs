@@ -128,7 +128,7 @@ pub(crate) fn fetch(
         return None;
     }
     if changed_since.is_some() || items.contains(&FetchAttr::ModSeq) {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let mut seqs = super::resolve(s, set, uid);
     let sel = s.selected.as_ref()?;

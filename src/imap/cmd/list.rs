@@ -3,9 +3,11 @@
 //! the delimiter; matching is a linear-memory dynamic programme, so hostile patterns like
 //! `*%*%*%…` cost at most name × pattern steps.
 
+use std::collections::{BTreeMap, HashSet};
+
 use super::names::{self, DELIMITER};
 use crate::imap::command::{ListReturn, ListSelection};
-use crate::imap::mailstore::MailboxInfo;
+use crate::imap::mailstore::{MailStore, MailboxInfo, StoreError};
 use crate::imap::session::{Action, Session};
 
 /// Longest pattern accepted; beyond it the command is refused rather than matched.
@@ -56,9 +58,18 @@ fn fold_inbox(pattern: &str, name: &str) -> (String, String) {
     (f(pattern), f(name))
 }
 
+/// Stands for a pattern no mailbox name can match: names never hold NUL.
+const MATCHES_NOTHING: &str = "\0";
+
 /// A LIST/LSUB reference or pattern as UTF-8, under the same rules as names
-/// ([`names::decode_text`]); `BAD` for the ones that break them.
+/// ([`names::decode_text`]); `BAD` for the ones that break them. One that is not valid
+/// modified UTF-7 is no error, as in Dovecot (imaptest's `atoms` lists `&'+,-...`): no name
+/// encodes to it, so it matches nothing.
 fn decode_pattern(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
+    let printable = wire.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if printable && crate::maildir::utf7::decode(wire).is_err() {
+        return Some(MATCHES_NOTHING.to_string());
+    }
     match names::decode_text(wire, s.enabled.rev2) {
         Ok(p) => Some(p),
         Err(why) => {
@@ -104,7 +115,7 @@ pub(crate) fn list(
     }
     let patterns = full_patterns(s, tag, reference, patterns, out)?;
     let acc = s.account.as_mut()?;
-    let boxes: Vec<MailboxInfo> = match acc.list() {
+    let (boxes, missing) = match listed_boxes(acc.as_mut(), sel.subscribed) {
         Ok(b) => b,
         Err(e) => {
             s.finish(tag, true, &super::store_error(&e), out);
@@ -121,10 +132,13 @@ pub(crate) fn list(
         if sel.subscribed && !b.subscribed {
             // RECURSIVEMATCH: an unsubscribed parent of subscribed children is listed
             // with CHILDINFO, so a client can draw the tree.
+            // Only for children not listed themselves (RFC 5258 §4, as Dovecot).
             let prefix = format!("{}{DELIMITER}", b.name);
-            let child_subscribed = boxes
-                .iter()
-                .any(|c| c.subscribed && c.name.starts_with(&prefix));
+            let child_subscribed = boxes.iter().any(|c| {
+                c.subscribed
+                    && c.name.starts_with(&prefix)
+                    && !patterns.iter().any(|p| matches(p, &c.name))
+            });
             if sel.recursive_match && child_subscribed {
                 childinfo = true;
             } else {
@@ -134,7 +148,7 @@ pub(crate) fn list(
         if sel.special_use && b.special_use.is_none() {
             continue;
         }
-        let attrs = attributes(b, show_subscribed, show_special);
+        let attrs = attributes(b, missing.contains(&b.name), show_subscribed, show_special);
         write_entry(out, "LIST", &attrs, &b.name, childinfo);
         if let Some(items) = &ret.status
             && b.selectable
@@ -173,9 +187,51 @@ fn full_patterns(
     Some(full)
 }
 
-/// A LIST entry's attributes (RFC 9051 §7.3.1, RFC 5258 \\Subscribed, RFC 6154 special use).
-fn attributes(b: &MailboxInfo, show_subscribed: bool, show_special: bool) -> Vec<&str> {
+/// The folders LIST considers: all of them, and with the SUBSCRIBED selection option also
+/// the subscribed names that do not exist (RFC 5258 §3.1: listed as `\\NonExistent`), in
+/// LIST order; the second value names those.
+fn listed_boxes(
+    acc: &mut dyn MailStore,
+    subscribed: bool,
+) -> Result<(Vec<MailboxInfo>, HashSet<String>), StoreError> {
+    let mut boxes = acc.list()?;
+    let mut missing = HashSet::new();
+    if !subscribed {
+        return Ok((boxes, missing));
+    }
+    let known: HashSet<String> = boxes.iter().map(|b| b.name.clone()).collect();
+    for name in acc.subscriptions()? {
+        if !known.contains(&name) {
+            missing.insert(name.clone());
+            boxes.push(MailboxInfo {
+                name,
+                special_use: None,
+                has_children: false,
+                subscribed: true,
+                selectable: false,
+            });
+        }
+    }
+    boxes.sort_by(|a, b| (a.name != "INBOX", &a.name).cmp(&(b.name != "INBOX", &b.name)));
+    Ok((boxes, missing))
+}
+
+/// A LIST entry's attributes (RFC 9051 §7.3.1, RFC 5258 \\Subscribed and \\NonExistent,
+/// RFC 6154 special use).
+fn attributes(
+    b: &MailboxInfo,
+    nonexistent: bool,
+    show_subscribed: bool,
+    show_special: bool,
+) -> Vec<&str> {
     let mut attrs: Vec<&str> = Vec::new();
+    if nonexistent {
+        attrs.push("\\NonExistent");
+        if show_subscribed && b.subscribed {
+            attrs.push("\\Subscribed");
+        }
+        return attrs;
+    }
     attrs.push(if b.has_children {
         "\\HasChildren"
     } else {
@@ -207,22 +263,44 @@ pub(crate) fn lsub(
         return None;
     }
     let acc = s.account.as_mut()?;
-    let boxes = match acc.list() {
-        Ok(b) => b,
+    let hits = match lsub_hits(acc.as_mut(), &pattern) {
+        Ok(h) => h,
         Err(e) => {
             s.finish(tag, true, &super::store_error(&e), out);
             return None;
         }
     };
-    for b in boxes
-        .iter()
-        .filter(|b| b.subscribed && matches(&pattern, &b.name))
-    {
-        let attrs: &[&str] = if b.selectable { &[] } else { &["\\Noselect"] };
-        write_entry(out, "LSUB", attrs, &b.name, false);
+    for (name, noselect) in &hits {
+        let attrs: &[&str] = if *noselect { &["\\Noselect"] } else { &[] };
+        write_entry(out, "LSUB", attrs, name, false);
     }
     s.finish(tag, true, "OK LSUB completed", out);
     None
+}
+
+/// What LSUB lists for `pattern` (RFC 3501 §6.3.9): the subscribed names it matches, and,
+/// for a `%` that stops above a subscribed name, the unsubscribed parent it does match,
+/// flagged `\\Noselect`. Name → whether `\\Noselect`.
+fn lsub_hits(acc: &mut dyn MailStore, pattern: &str) -> Result<BTreeMap<String, bool>, StoreError> {
+    let subs: HashSet<String> = acc.subscriptions()?.into_iter().collect();
+    let boxes = acc.list()?;
+    let mut hits = BTreeMap::new();
+    for sub in &subs {
+        if matches(pattern, sub) {
+            let noselect = boxes.iter().any(|b| b.name == *sub && !b.selectable);
+            hits.insert(sub.clone(), noselect);
+        }
+        if !pattern.contains('%') {
+            continue;
+        }
+        for (i, _) in sub.match_indices(DELIMITER) {
+            let parent = &sub[..i];
+            if !subs.contains(parent) && matches(pattern, parent) {
+                hits.insert(parent.to_string(), true);
+            }
+        }
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]

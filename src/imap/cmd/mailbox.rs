@@ -5,7 +5,7 @@
 use super::names;
 use crate::imap::command::{QResync, StatusItem};
 use crate::imap::flags;
-use crate::imap::mailstore::MailboxStatus;
+use crate::imap::mailstore::{Mailbox, MailboxStatus};
 use crate::imap::session::{Action, Session, State};
 
 /// Decodes a wire name, answering `NO` for the ones that cannot be or must not be
@@ -42,7 +42,7 @@ pub(crate) fn select(
     }
     let name = name_or_no(s, tag, wire, out)?;
     let acc = s.account.as_mut()?;
-    let mailbox = match acc.select(&name, read_only) {
+    let mut mailbox = match acc.select(&name, read_only) {
         Ok(m) => m,
         Err(e) => {
             let msg = super::store_error(&e).replace("[TRYCREATE]", "[NONEXISTENT]");
@@ -53,31 +53,8 @@ pub(crate) fn select(
     if condstore {
         s.enabled.condstore = true;
     }
-    let mut keywords: Vec<&str> = Vec::new();
-    for m in &mailbox.messages {
-        for k in &m.flags.keywords {
-            if !keywords.iter().any(|x| x.eq_ignore_ascii_case(k)) {
-                keywords.push(k);
-            }
-        }
-    }
-    let mut kw = String::new();
-    for k in &keywords {
-        kw.push(' ');
-        kw.push_str(k);
-    }
-    out.extend_from_slice(
-        format!("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded{kw})\r\n")
-            .as_bytes(),
-    );
-    if mailbox.read_only {
-        out.extend_from_slice(b"* OK [PERMANENTFLAGS ()] read-only mailbox\r\n");
-    } else {
-        out.extend_from_slice(
-            format!("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded{kw} \\*)] flags permitted\r\n")
-                .as_bytes(),
-        );
-    }
+    mailbox.list_new_keywords(&[]);
+    write_flags(&mailbox, out);
     out.extend_from_slice(format!("* {} EXISTS\r\n", mailbox.messages.len()).as_bytes());
     if !s.enabled.rev2 {
         let recent = mailbox.messages.iter().filter(|m| m.recent).count();
@@ -265,7 +242,7 @@ pub(crate) fn status(
 ) -> Option<Action> {
     let name = name_or_no(s, tag, wire, out)?;
     if items.contains(&StatusItem::HighestModSeq) {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let acc = s.account.as_mut()?;
     match acc.status(&name) {
@@ -359,4 +336,26 @@ pub(crate) fn close(
     let what = if expunge { "CLOSE" } else { "UNSELECT" };
     Session::tagged(out, tag, &format!("OK {what} completed"));
     None
+}
+
+/// `* FLAGS` and `* OK [PERMANENTFLAGS]` with the keywords listed to this session so far
+/// (at SELECT, and again before a FETCH shows a keyword new to it, RFC 3501 §7.2.6).
+pub(crate) fn write_flags(mailbox: &Mailbox, out: &mut Vec<u8>) {
+    let mut kw = String::new();
+    for k in mailbox.listed_keywords() {
+        kw.push(' ');
+        kw.push_str(k);
+    }
+    out.extend_from_slice(
+        format!("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded{kw})\r\n")
+            .as_bytes(),
+    );
+    if mailbox.read_only {
+        out.extend_from_slice(b"* OK [PERMANENTFLAGS ()] read-only mailbox\r\n");
+    } else {
+        out.extend_from_slice(
+            format!("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded{kw} \\*)] flags permitted\r\n")
+                .as_bytes(),
+        );
+    }
 }

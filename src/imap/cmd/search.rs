@@ -39,20 +39,23 @@ pub(crate) fn search(
     }
     let modseq_key = uses_modseq(key);
     if modseq_key {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let Matches {
         hits,
         uids,
         highest,
+        first_modseq,
+        last_modseq,
     } = matches(s, key, uid)?;
-    let modseq = (modseq_key && !hits.is_empty()).then_some(highest);
     let returns: Option<Vec<SearchReturn>> = match returns {
         Some(r) => Some(r.to_vec()),
         // IMAP4rev2 has no `* SEARCH`; a plain SEARCH answers ESEARCH ALL.
         None if s.enabled.rev2 => Some(vec![SearchReturn::All]),
         None => None,
     };
+    let modseq = (modseq_key && !hits.is_empty())
+        .then(|| reported_modseq(returns.as_deref(), highest, first_modseq, last_modseq));
     match returns {
         None => write_search(out, &hits, modseq),
         Some(r) => {
@@ -74,12 +77,37 @@ pub(crate) fn search(
     None
 }
 
+/// RFC 7162 §3.1.5: with only MIN and/or MAX returned, the MODSEQ reported is the highest
+/// of the message(s) returned; otherwise the highest of all matches.
+fn reported_modseq(returns: Option<&[SearchReturn]>, highest: u64, first: u64, last: u64) -> u64 {
+    let Some(r) = returns else {
+        return highest;
+    };
+    let (min, max) = (
+        r.contains(&SearchReturn::Min),
+        r.contains(&SearchReturn::Max),
+    );
+    let more = r
+        .iter()
+        .any(|x| matches!(x, SearchReturn::All | SearchReturn::Count));
+    match (min, max) {
+        _ if more => highest,
+        (true, true) => first.max(last),
+        (true, false) => first,
+        (false, true) => last,
+        (false, false) => highest,
+    }
+}
+
 /// What a search found: the numbers to answer (UIDs or sequence numbers), the UIDs for
-/// SAVE, and the highest MODSEQ among them.
+/// SAVE, the highest MODSEQ among them, and the MODSEQs of the first and last (for MIN
+/// and MAX).
 struct Matches {
     hits: Vec<u32>,
     uids: Vec<u32>,
     highest: u64,
+    first_modseq: u64,
+    last_modseq: u64,
 }
 
 /// Evaluates `key` over the selected mailbox, opening a message's file only when its
@@ -101,6 +129,8 @@ fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
         hits: Vec::new(),
         uids: Vec::new(),
         highest: 0,
+        first_modseq: 0,
+        last_modseq: 0,
     };
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u32 + 1;
@@ -135,6 +165,10 @@ fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
             found.hits.push(if uid { m.uid } else { seq });
             found.uids.push(m.uid);
             found.highest = found.highest.max(m.modseq);
+            if found.hits.len() == 1 {
+                found.first_modseq = m.modseq;
+            }
+            found.last_modseq = m.modseq;
         }
     }
     Some(found)

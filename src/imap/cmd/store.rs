@@ -23,7 +23,7 @@ pub(crate) fn store(
         return None;
     }
     if unchanged_since.is_some() {
-        s.enabled.condstore = true;
+        s.enable_condstore(out);
     }
     let flags: Vec<Flag> = flags
         .iter()
@@ -43,6 +43,9 @@ pub(crate) fn store(
     };
     if !outcome.changed.is_empty() {
         s.touched = Some(sel.dir().to_path_buf());
+    }
+    if sel.list_new_keywords(&outcome.changed) {
+        super::mailbox::write_flags(sel, out);
     }
     // With CONDSTORE the new MODSEQ is reported even for .SILENT (RFC 7162 §3.1.3).
     let condstore = s.enabled.condstore;

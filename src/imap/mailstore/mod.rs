@@ -247,7 +247,7 @@ pub struct MailboxInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailboxStatus {
     pub messages: u32,
-    /// Messages still in new/: \Recent for the next session that selects the folder.
+    /// Messages \Recent for the next read-write session that selects the folder.
     pub recent: u32,
     pub uidnext: u32,
     pub uidvalidity: u32,
@@ -266,7 +266,8 @@ pub struct MessageMeta {
     pub size: u64,
     /// Seconds since the epoch.
     pub internal_date: i64,
-    /// \Recent for this session (it moved the file out of new/).
+    /// \Recent for this session (it is the first read-write one to see it; or, read-only,
+    /// no read-write session has yet).
     pub recent: bool,
 }
 

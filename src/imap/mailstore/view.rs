@@ -4,7 +4,7 @@
 //! numbers, EXPUNGE order and \Recent work alike over Maildir and in memory. Not here:
 //! where the delta comes from (the backends' `refresh`).
 
-use std::collections::HashSet;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::{Changes, MessageMeta};
@@ -37,6 +37,11 @@ pub struct Mailbox {
     pub(crate) slots: Vec<Slot>,
     /// Changes in the backend up to this MODSEQ are in the view.
     pub(crate) seen_modseq: u64,
+    /// Keywords an untagged FLAGS has listed to this session: RFC 3501 §7.2.6 wants a
+    /// keyword listed before a FETCH shows it.
+    listed: Vec<String>,
+    /// Messages below this UID have had their keywords checked against `listed`.
+    listed_below: u32,
 }
 
 /// What a backend found changed since the view's `seen_modseq`.
@@ -48,8 +53,9 @@ pub struct Delta {
     pub changed: Vec<(MessageMeta, Slot)>,
     /// UIDs expunged, ascending.
     pub expunged: Vec<u32>,
-    /// Unique names that became \Recent for this session (moved out of new/ by it).
-    pub moved: HashSet<String>,
+    /// UIDs that became \Recent for this session (claimed by it, RFC 3501 §2.3.2), also
+    /// ones it already had in view.
+    pub recent: Vec<Range<u32>>,
 }
 
 impl Mailbox {
@@ -75,7 +81,45 @@ impl Mailbox {
             dir,
             slots,
             seen_modseq: highestmodseq,
+            listed: Vec::new(),
+            listed_below: 0,
         }
+    }
+
+    /// The keywords listed in FLAGS so far, in the order they were first seen.
+    pub fn listed_keywords(&self) -> &[String] {
+        &self.listed
+    }
+
+    /// Adds to the listed keywords those of messages `seqs` and of every message that came
+    /// into view since the last call (all of them on the first); true when one was new, so
+    /// a FLAGS response is due before any FETCH shows it. Costs a look at the messages
+    /// named and the new ones only.
+    pub fn list_new_keywords(&mut self, seqs: &[u32]) -> bool {
+        let Mailbox {
+            messages,
+            listed,
+            listed_below,
+            ..
+        } = self;
+        let from = messages.partition_point(|m| m.uid < *listed_below);
+        let named = seqs.iter().filter_map(|&q| (q as usize).checked_sub(1));
+        let mut grew = false;
+        for m in named
+            .chain(from..messages.len())
+            .filter_map(|i| messages.get(i))
+        {
+            for k in &m.flags.keywords {
+                if !listed.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                    listed.push(k.clone());
+                    grew = true;
+                }
+            }
+        }
+        if let Some(last) = messages.last() {
+            *listed_below = (*listed_below).max(last.uid.saturating_add(1));
+        }
+        grew
     }
 
     /// What IDLE should watch (Maildir: the folder's `new/` and `cur/` parent).
@@ -184,13 +228,15 @@ impl Mailbox {
                 Err(_) => {}
             }
         }
-        // A message this session already had, moved out of new/ by this scan, is \Recent
-        // here now (another session had indexed it without moving it).
-        if !delta.moved.is_empty() {
-            for (m, s) in self.messages.iter_mut().zip(&self.slots) {
-                if !m.recent && delta.moved.contains(&*s.unique) {
-                    m.recent = true;
-                }
+        // A message this session already had, claimed by this refresh, is \Recent here now
+        // (a read-only session, or a race with an APPEND, had shown it without claiming it).
+        for r in &delta.recent {
+            let from = self.messages.partition_point(|m| m.uid < r.start);
+            for m in self.messages[from..]
+                .iter_mut()
+                .take_while(|m| m.uid < r.end)
+            {
+                m.recent = true;
             }
         }
         let recent = self.recent_count();

@@ -38,8 +38,20 @@ pub const MAX_DEPTH: usize = 100;
 /// Most body parts walked in one message.
 pub const MAX_PARTS: usize = 10_000;
 
-/// The message with every bare LF turned into CRLF; borrowed when there is none.
+/// Whether `raw` is already in wire form: its first line ends in CRLF (an APPENDed
+/// message, or a CRLF file). Bare LFs further on are then content — a binary part sent as
+/// an RFC 3516 literal8 — and must reach BINARY[] and BODY[] unchanged; only a file in the
+/// Maildir LF convention (its first line ending in a bare LF) is converted.
+fn wire_form(raw: &[u8]) -> bool {
+    memchr::memchr(b'\n', raw).is_none_or(|i| i > 0 && raw[i - 1] == b'\r')
+}
+
+/// The message with every bare LF turned into CRLF; borrowed when there is none, or when
+/// the file is already in wire form ([`wire_form`]).
 pub fn canonical(raw: &[u8]) -> Cow<'_, [u8]> {
+    if wire_form(raw) {
+        return Cow::Borrowed(raw);
+    }
     let bare = memchr::memchr_iter(b'\n', raw).filter(|&i| i == 0 || raw[i - 1] != b'\r');
     let extra = bare.count();
     if extra == 0 {
@@ -60,6 +72,9 @@ pub fn canonical(raw: &[u8]) -> Cow<'_, [u8]> {
 
 /// The length of [`canonical`]`(raw)` without building it: RFC822.SIZE of a Maildir file.
 pub fn canonical_len(raw: &[u8]) -> usize {
+    if wire_form(raw) {
+        return raw.len();
+    }
     raw.len()
         + memchr::memchr_iter(b'\n', raw)
             .filter(|&i| i == 0 || raw[i - 1] != b'\r')

@@ -49,6 +49,14 @@ fn canonical_borrows_crlf_and_converts_lf() {
     assert!(matches!(canonical(b"a\r\nb\r\n"), Cow::Borrowed(_)));
     assert_eq!(&*canonical(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
     assert_eq!(&*canonical(b"\n"), b"\r\n");
+    // A message in wire form keeps the bare LFs of its binary content (RFC 3516 literal8;
+    // imaptest's append-binary): BINARY.SIZE counts the bytes APPEND sent.
+    let raw = b"Content-Transfer-Encoding: binary\r\n\r\n\0-\xe4\n\r\n\n";
+    assert!(matches!(canonical(raw), Cow::Borrowed(_)));
+    assert_eq!(canonical_len(raw), raw.len());
+    let m = Message::new(raw);
+    assert_eq!(m.binary_size(&[1]), Ok(7));
+    assert_eq!(&*m.binary(&[1]).unwrap(), b"\0-\xe4\n\r\n\n");
     assert_eq!(Message::new(PLAIN).size(), PLAIN.len() + 10);
 }
 

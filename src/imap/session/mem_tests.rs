@@ -65,10 +65,11 @@ fn a_whole_session_over_the_memory_store() {
     assert!(r.contains("c OK [APPENDUID "), "{r}");
     assert!(r.trim_end().ends_with(" 1] APPEND completed"), "{r}");
 
+    // \Recent: this session is the first read-write one to see it (RFC 3501 §2.3.2).
     let r = m.send("d FETCH 1 (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
     assert!(
         r.starts_with(
-            "* 1 FETCH (UID 1 FLAGS (\\Flagged) BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n)\r\n"
+            "* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent) BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n)\r\n"
         ),
         "{r}"
     );
@@ -78,14 +79,14 @@ fn a_whole_session_over_the_memory_store() {
         "{r}"
     );
     assert!(
-        r.contains("FLAGS (\\Seen \\Flagged)"),
+        r.contains("FLAGS (\\Seen \\Flagged \\Recent)"),
         "implicit \\Seen: {r}"
     );
 
     let r = m.send("f STORE 1 +FLAGS (\\Deleted)\r\n");
     assert_eq!(
         r,
-        "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Deleted))\r\nf OK STORE completed\r\n"
+        "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Deleted \\Recent))\r\nf OK STORE completed\r\n"
     );
 
     let r = m.send("g SEARCH DELETED\r\n");
@@ -144,4 +145,121 @@ fn sessions_over_one_memory_account_see_each_other() {
 
     let r = a.send("u UID SEARCH ALL\r\n");
     assert_eq!(r, "* SEARCH 1\r\nu OK SEARCH completed\r\n");
+}
+
+/// RFC 3501 §7.2.6: a keyword new to a session is listed by an untagged FLAGS before any
+/// FETCH shows it, whether this session set it (STORE), another did (NOOP), or it came
+/// with a new message; and only once.
+#[test]
+fn new_keywords_are_listed_in_flags_before_fetch_shows_them() {
+    let mut a = M::new();
+    a.send("a LOGIN alice secret\r\n");
+    let mut b = a.other();
+    b.send("a LOGIN alice secret\r\n");
+    a.mail.deliver("INBOX", b"Subject: one\r\n\r\n1\r\n");
+    let r = a.send("s SELECT INBOX\r\n");
+    assert!(
+        r.contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)\r\n"),
+        "{r}"
+    );
+    b.send("s SELECT INBOX\r\n");
+
+    let r = a.send("t STORE 1 +FLAGS ($Hello)\r\n");
+    let flags = r.find("* FLAGS (").expect(&r);
+    let perm = r.find("* OK [PERMANENTFLAGS (").expect(&r);
+    let fetch = r.find("* 1 FETCH (FLAGS (\\Recent $Hello))").expect(&r);
+    assert!(flags < fetch && perm < fetch, "{r}");
+    assert!(r.contains("$Forwarded $Hello)\r\n"), "{r}");
+    // Listed once: the same keyword again needs no FLAGS.
+    let r = a.send("t STORE 1 FLAGS ($Hello \\Seen)\r\n");
+    assert!(!r.contains("* FLAGS"), "{r}");
+
+    // Set by another session: FLAGS comes with the NOOP that shows it.
+    let r = b.send("n NOOP\r\n");
+    let flags = r.find("* FLAGS (").expect(&r);
+    assert!(flags < r.find("* 1 FETCH").expect(&r), "{r}");
+
+    // On a message that arrives: listed before it can be fetched.
+    let r = b.send(&format!(
+        "c APPEND INBOX ($World) {{{}+}}\r\n{}\r\n",
+        8, "x: y\r\n\r\n"
+    ));
+    assert!(r.contains("$Hello $World)\r\n"), "{r}");
+    let r = a.send("n NOOP\r\n");
+    assert!(r.contains("* FLAGS (") && r.contains("$World)"), "{r}");
+}
+
+/// RFC 3501 §6.3.9 and RFC 5258 (imaptest's `subscribe` and `listext`): LSUB `%` lists the
+/// unsubscribed parent of a subscribed child as `\Noselect`; LIST (SUBSCRIBED) lists a
+/// subscribed name that no longer exists as `\NonExistent`; RECURSIVEMATCH gives CHILDINFO
+/// only for a subscribed child that is not listed itself.
+#[test]
+fn lsub_parents_nonexistent_subscriptions_and_childinfo() {
+    let mut m = M::new();
+    m.send("a LOGIN alice secret\r\n");
+    for c in [
+        "CREATE P/Kid",
+        "CREATE P/Two",
+        "CREATE Gone",
+        "SUBSCRIBE P/Kid",
+    ] {
+        assert!(m.send(&format!("c {c}\r\n")).starts_with("c OK"), "{c}");
+    }
+    let r = m.send("l LSUB \"\" %\r\n");
+    assert_eq!(r, "* LSUB (\\Noselect) \"/\" P\r\nl OK LSUB completed\r\n");
+    let r = m.send("l LSUB \"\" P/%\r\n");
+    assert_eq!(r, "* LSUB () \"/\" P/Kid\r\nl OK LSUB completed\r\n");
+
+    m.send("s SUBSCRIBE Gone\r\n");
+    m.send("d DELETE Gone\r\n");
+    let r = m.send("l LIST (SUBSCRIBED) \"\" *\r\n");
+    assert!(
+        r.contains("* LIST (\\NonExistent \\Subscribed) \"/\" Gone\r\n"),
+        "{r}"
+    );
+    assert!(r.contains("\\Subscribed) \"/\" P/Kid\r\n"), "{r}");
+
+    let r = m.send("l LIST (SUBSCRIBED RECURSIVEMATCH) \"\" P\r\n");
+    assert!(
+        r.contains("\"/\" P (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        "{r}"
+    );
+    let r = m.send("l LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (P P/Kid)\r\n");
+    assert!(!r.contains("CHILDINFO"), "{r}");
+    assert!(r.contains("\"/\" P/Kid\r\n"), "{r}");
+}
+
+/// RFC 7162 §3.1 and §3.1.5 (imaptest's `esearch-condstore`): the first CONDSTORE enabling
+/// command in a selected mailbox reports its HIGHESTMODSEQ; ESEARCH with only MIN and/or MAX
+/// reports the MODSEQ of the message(s) returned, not of all that matched.
+#[test]
+fn condstore_enabling_fetch_and_min_max_modseq() {
+    let mut m = M::new();
+    m.send("a LOGIN alice secret\r\n");
+    for i in 0..3 {
+        m.mail
+            .deliver("INBOX", format!("Subject: {i}\r\n\r\n{i}\r\n").as_bytes());
+    }
+    m.send("s SELECT INBOX\r\n");
+    let r = m.send("f FETCH 1 MODSEQ\r\n");
+    assert!(r.starts_with("* OK [HIGHESTMODSEQ "), "{r}");
+    let r = m.send("f FETCH 1 MODSEQ\r\n");
+    assert!(!r.contains("HIGHESTMODSEQ"), "only once: {r}");
+
+    let modseq = |r: &str| -> u64 {
+        let i = r.find("MODSEQ (").expect(r) + 8;
+        r[i..].split(')').next().unwrap().parse().unwrap()
+    };
+    let m1 = modseq(&m.send("t STORE 1 +FLAGS (\\Seen)\r\n"));
+    let m3 = modseq(&m.send("t STORE 3 +FLAGS (\\Seen)\r\n"));
+    let m2 = modseq(&m.send("t STORE 2 +FLAGS (\\Seen)\r\n"));
+    assert!(m1 < m3 && m3 < m2);
+    let r = m.send("e SEARCH RETURN (MIN) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MIN 1 MODSEQ {m1}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (MAX) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MAX 3 MODSEQ {m3}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (MIN MAX) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("MAX 3 MODSEQ {m3}\r\n")), "{r}");
+    let r = m.send("e SEARCH RETURN (ALL) 1:3 MODSEQ 1\r\n");
+    assert!(r.contains(&format!("ALL 1:3 MODSEQ {m2}\r\n")), "{r}");
 }

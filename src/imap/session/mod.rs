@@ -22,13 +22,14 @@ pub mod updates;
 const MAX_BAD: u32 = 20;
 /// Failed logins on one connection after which it is closed.
 pub const MAX_AUTH_FAILURES: u32 = crate::auth::MAX_FAILED_LOGINS;
-/// Before login nothing needs more than a user name and a password, so an unauthenticated
-/// peer cannot make the server hold more than this per connection.
+/// Before login an unauthenticated peer cannot make the server hold more than this per
+/// connection. The largest command allowed then is RFC 2971's ID: 30 field-value pairs of
+/// strings up to 1024 octets each, about 62 KB on one line (quoted) or in 60 literals.
 pub const PRE_AUTH_LIMITS: Limits = Limits {
-    max_line: 8 << 10,
+    max_line: 64 << 10,
     max_literal: 4 << 10,
     max_literal_nonsync: 4 << 10,
-    max_command: 16 << 10,
+    max_command: 72 << 10,
 };
 /// Output size at which a long command pauses so the driver can write it out.
 pub const FLUSH_AT: usize = 256 << 10;
@@ -429,8 +430,28 @@ impl Session {
         }
     }
 
+    /// A CONDSTORE enabling command (RFC 7162 §3.1). The first one while a mailbox is
+    /// selected also reports the mailbox's `HIGHESTMODSEQ`, which the client has not seen.
+    pub(crate) fn enable_condstore(&mut self, out: &mut Vec<u8>) {
+        if self.enabled.condstore {
+            return;
+        }
+        self.enabled.condstore = true;
+        if let Some(sel) = &self.selected {
+            out.extend_from_slice(
+                format!("* OK [HIGHESTMODSEQ {}] highest\r\n", sel.highestmodseq).as_bytes(),
+            );
+        }
+    }
+
     /// Writes the untagged responses for `ch` (EXPUNGE or VANISHED, EXISTS, RECENT, FETCH).
-    pub(crate) fn write_changes(&self, ch: &Changes, out: &mut Vec<u8>) {
+    /// A keyword new to this session in them is first listed by an untagged FLAGS.
+    pub(crate) fn write_changes(&mut self, ch: &Changes, out: &mut Vec<u8>) {
+        if let Some(sel) = self.selected.as_mut()
+            && sel.list_new_keywords(&ch.flags)
+        {
+            crate::imap::cmd::mailbox::write_flags(sel, out);
+        }
         updates::write(self, ch, out);
     }
 

@@ -13,7 +13,7 @@ use super::{FolderRow, Index, IndexError, Result, folder_row, new_uidvalidity};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FolderCounts {
     pub messages: u32,
-    /// Messages still in new/.
+    /// Messages no read-write session has claimed as \Recent yet.
     pub recent: u32,
     pub unseen: u32,
     pub deleted: u32,
@@ -187,10 +187,10 @@ impl Index {
         let tx = self.conn.unchecked_transaction()?;
         let row = folder_row(&tx, name)?;
         let counts = tx.query_row(
-            "SELECT count(*), coalesce(sum(in_new), 0), coalesce(sum(instr(flags, 'S') = 0), 0), \
+            "SELECT count(*), coalesce(sum(uid >= ?2), 0), coalesce(sum(instr(flags, 'S') = 0), 0), \
              coalesce(sum(instr(flags, 'T') > 0), 0), coalesce(sum(size), 0) \
              FROM messages WHERE folder = ?1",
-            [name],
+            params![name, row.first_recent_uid],
             |r| {
                 Ok(FolderCounts {
                     messages: r.get(0)?,

@@ -65,6 +65,8 @@ pub struct FolderRow {
     pub uidvalidity: u32,
     pub uidnext: u32,
     pub highestmodseq: u64,
+    /// UIDs from here up are \Recent for the next read-write session (RFC 3501 §2.3.2).
+    pub first_recent_uid: u32,
     new_mtime: i64,
     cur_mtime: i64,
 }
@@ -75,6 +77,9 @@ pub struct ScanOutcome {
     pub report: SyncReport,
     /// Unique names this scan moved from new/ to cur/: \Recent for the caller only.
     pub moved: Vec<String>,
+    /// UIDs that are \Recent for the caller: claimed by a read-write scan (nobody else gets
+    /// them), merely seen by a read-only one (still \Recent for the next read-write session).
+    pub recent: std::ops::Range<u32>,
     /// The directories had not changed since the last scan and were not read.
     pub skipped: bool,
 }
@@ -122,7 +127,8 @@ pub fn file_time(md: &std::fs::Metadata) -> i64 {
 pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
     if let Some(r) = tx
         .query_row(
-            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, first_recent_uid \
+             FROM folders WHERE name = ?1",
             [name],
             |r| {
                 Ok(FolderRow {
@@ -131,6 +137,7 @@ pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<Folder
                     highestmodseq: r.get::<_, i64>(2)? as u64,
                     new_mtime: r.get(3)?,
                     cur_mtime: r.get(4)?,
+                    first_recent_uid: r.get(5)?,
                 })
             },
         )
@@ -147,6 +154,7 @@ pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<Folder
         uidvalidity: validity,
         uidnext: 1,
         highestmodseq: 1,
+        first_recent_uid: 0,
         new_mtime: 0,
         cur_mtime: 0,
     })

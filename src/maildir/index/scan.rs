@@ -50,25 +50,61 @@ fn move_new(dir: &Path) -> Vec<String> {
     moved
 }
 
+/// Writes what a scan found into the folder's row: UIDNEXT, HIGHESTMODSEQ, the directories'
+/// mtimes read before it (new/, cur/) and where \Recent now starts.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    uidnext: u32,
+    modseq: u64,
+    (new_m, cur_m): (i64, i64),
+    first_recent: u32,
+) -> rusqlite::Result<()> {
+    // An mtime that may still tick is recorded as unknown, so the next scan reads again.
+    let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
+    tx.execute(
+        "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
+         first_recent_uid = ?6 WHERE name = ?1",
+        params![
+            name,
+            uidnext,
+            modseq as i64,
+            settled(new_m),
+            settled(cur_m),
+            first_recent
+        ],
+    )?;
+    Ok(())
+}
+
 impl Index {
     /// Brings the index of one folder in line with its directories, in one transaction.
     pub fn sync(&mut self, name: &str, dir: &Path) -> Result<SyncReport> {
         Ok(self.scan(name, dir, false, true)?.report)
     }
 
-    /// The folder's UIDVALIDITY when its directories have the mtimes of the last scan (and,
-    /// with `move_new_files`, no indexed file is still waiting in new/): nothing to read.
-    fn unchanged(&self, name: &str, dir: &Path, move_new_files: bool) -> Result<Option<u32>> {
-        let Some((uidvalidity, new_mtime, cur_mtime)) = self
+    /// The folder's UIDVALIDITY and the UIDs \Recent for the caller when its directories
+    /// have the mtimes of the last scan (and, with `move_new_files`, no indexed file is still
+    /// waiting in new/ and no UID waits to be claimed as \Recent): nothing to read or write.
+    fn unchanged(
+        &self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+    ) -> Result<Option<(u32, std::ops::Range<u32>)>> {
+        let Some((uidvalidity, new_mtime, cur_mtime, first_recent, uidnext)) = self
             .conn
             .query_row(
-                "SELECT uidvalidity, new_mtime, cur_mtime FROM folders WHERE name = ?1",
+                "SELECT uidvalidity, new_mtime, cur_mtime, first_recent_uid, uidnext \
+                 FROM folders WHERE name = ?1",
                 [name],
                 |r| {
                     Ok((
                         r.get::<_, u32>(0)?,
                         r.get::<_, i64>(1)?,
                         r.get::<_, i64>(2)?,
+                        r.get::<_, u32>(3)?,
+                        r.get::<_, u32>(4)?,
                     ))
                 },
             )
@@ -80,8 +116,12 @@ impl Index {
         if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
             return Ok(None);
         }
-        if move_new_files
-            && self
+        if !move_new_files {
+            return Ok(Some((uidvalidity, first_recent..uidnext)));
+        }
+        // Claiming \Recent is a write: leave it to the locked scan.
+        if first_recent < uidnext
+            || self
                 .conn
                 .query_row(
                     "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
@@ -93,12 +133,14 @@ impl Index {
         {
             return Ok(None);
         }
-        Ok(Some(uidvalidity))
+        Ok(Some((uidvalidity, 0..0)))
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
     /// UIDs, vanished ones go to `expunged` with a new MODSEQ, renamed ones (flags) get a new
-    /// MODSEQ. With `move_new`, files in new/ are first moved to cur/. Unless `force`, the
+    /// MODSEQ. With `move_new`, files in new/ are first moved to cur/ and the UIDs not yet
+    /// \Recent for any session are claimed for the caller ([`ScanOutcome::recent`]). Unless
+    /// `force`, the
     /// directories are not read when their mtimes are those of the last scan.
     ///
     /// The directories are read while holding the write lock: a writer that adds a file and
@@ -112,13 +154,14 @@ impl Index {
     ) -> Result<ScanOutcome> {
         // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
         // lock, so idle sessions do not queue behind each other.
-        if !force && let Some(uidvalidity) = self.unchanged(name, dir, move_new_files)? {
+        if !force && let Some((uidvalidity, recent)) = self.unchanged(name, dir, move_new_files)? {
             return Ok(ScanOutcome {
                 report: SyncReport {
                     folder: name.to_string(),
                     uidvalidity,
                     ..Default::default()
                 },
+                recent,
                 skipped: true,
                 ..Default::default()
             });
@@ -169,12 +212,14 @@ impl Index {
             &mut uidnext,
             &mut out.report,
         )?;
-        // An mtime that may still tick is recorded as unknown, so the next scan reads again.
-        let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
-        tx.execute(
-            "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5 WHERE name = ?1",
-            params![name, uidnext, modseq as i64, settled(new_m), settled(cur_m)],
-        )?;
+        out.recent = row.first_recent_uid..uidnext;
+        let first_recent = if move_new_files {
+            uidnext
+        } else {
+            row.first_recent_uid
+        };
+        let mtimes = (new_m, cur_m);
+        record(&tx, name, uidnext, modseq, mtimes, first_recent)?;
         tx.commit()?;
         out.report.messages = on_disk.len() as u64;
         Ok(out)

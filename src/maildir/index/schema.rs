@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 /// Columns added after the first version: (table, column, definition).
-const ADDED: [(&str, &str, &str); 6] = [
+const ADDED: [(&str, &str, &str); 7] = [
     ("messages", "keywords", "TEXT NOT NULL DEFAULT ''"),
     ("messages", "internal_date", "INTEGER"),
     // 1 while the file is still in new/: STATUS RECENT, and SELECT must move it.
@@ -42,6 +42,9 @@ const ADDED: [(&str, &str, &str); 6] = [
     // mtimes (ns) of new/ and cur/ when the index was last in line with them; 0 = unknown.
     ("folders", "new_mtime", "INTEGER NOT NULL DEFAULT 0"),
     ("folders", "cur_mtime", "INTEGER NOT NULL DEFAULT 0"),
+    // RFC 3501 \Recent, as Dovecot keeps it: UIDs from here up are \Recent for the next
+    // read-write session that sees them, which moves it to UIDNEXT (claims them).
+    ("folders", "first_recent_uid", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -56,6 +59,13 @@ pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         )?;
         if !has {
             tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {def}"))?;
+            if column == "first_recent_uid" {
+                // An index from before: what was \Recent then (files still in new/) stays so.
+                tx.execute_batch(
+                    "UPDATE folders SET first_recent_uid = coalesce((SELECT min(uid) FROM messages m \
+                     WHERE m.folder = folders.name AND m.in_new = 1), uidnext)",
+                )?;
+            }
         }
     }
     // modseq: every refresh asks "what changed since"; in_new: every read-write refresh asks

@@ -69,6 +69,8 @@ fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
     drop(Index::open(root).unwrap()); // a second open migrates nothing twice
     let r = ix.sync("INBOX", root).unwrap();
     assert_eq!((r.uidvalidity, r.added, r.removed), (1234, 0, 0));
+    // Nothing was in new/: no old message becomes \Recent by the upgrade.
+    assert_eq!(ix.folder_counts("INBOX").unwrap().1.recent, 0);
     assert_eq!(
         ix.unique_of("INBOX", 7).unwrap().as_deref(),
         Some("1700000001.a.host")

@@ -25,7 +25,8 @@ u = r.ok("UID FETCH %d (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])" % uid)
 f = one(u, "FETCH")
 assert re.search(rb'INTERNALDATE " ?0?2-Jan-2023 10:00:00 \+0000"', f), f
 fl = re.search(rb"FLAGS \(([^)]*)\)", f).group(1).split()
-assert sorted(fl) == [b"\\Draft", b"\\Seen"], fl
+# \Recent too: no read-write session has seen it yet, and EXAMINE shows it (RFC 3501 2.3.2).
+assert sorted(fl) == [b"\\Draft", b"\\Recent", b"\\Seen"], fl
 assert b"RFC822.SIZE %d" % len(MSG) in f, f
 assert MSG in f, f
 

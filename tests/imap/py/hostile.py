@@ -82,6 +82,10 @@ for name in [b'"A&ICg-B"', b'"A&ICk-B"', b'"A&AIU-B"', '"Entwürfe"'.encode()]:
                 b"SUBSCRIBE %s", b"UNSUBSCRIBE %s", b"RENAME Sent %s", b"COPY 1 %s", b"MOVE 1 %s",
                 b'LIST "" %s', b'LSUB "" %s', b"GETQUOTAROOT %s", b"APPEND %s {1+}\r\nx"]:
         u, t = r.cmd(cmd.replace(b"%s", name))
+        if name == b'"A&AIU-B"' and cmd.startswith((b"LIST", b"LSUB")):
+            # A pattern the strict modified UTF-7 decoder refuses matches nothing (as Dovecot).
+            assert t.split(b" ")[1] == b"OK" and not u, (cmd, name, u, t)
+            continue
         assert t.split(b" ")[1] in (b"NO", b"BAD"), (cmd, name, t)
 r.ok("SELECT INBOX")
 # NUL is not allowed anywhere in a mailbox name.

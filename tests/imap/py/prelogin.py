@@ -68,7 +68,7 @@ assert until_closed(s) == b""
 
 # An endless line without CRLF: BYE [TOOBIG] as soon as it passes the limit.
 s = connect(imapt.PORT)
-s.sendall(b"a1 LOGIN " + b"x" * 20_000)
+s.sendall(b"a1 LOGIN " + b"x" * 70_000)
 got = until_closed(s)
 assert b"* BYE [TOOBIG]" in got, got
 
