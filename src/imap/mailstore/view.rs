@@ -4,6 +4,7 @@
 //! numbers, EXPUNGE order and \Recent work alike over Maildir and in memory. Not here:
 //! where the delta comes from (the backends' `refresh`).
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
