@@ -59,6 +59,7 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
     ok(p, &["config", "set", "dnsbl.zones", "clean.test,bl.test"]);
     ok(p, &["config", "set", "dns.nameserver", &dns.addr()]);
     ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into()],
@@ -208,6 +209,7 @@ fn a_resolver_that_never_answers_delays_neither_the_banner_nor_refuses() {
     ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
     ok(p, &["config", "set", "dns.nameserver", &hole_addr]);
     ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into()],

@@ -52,6 +52,7 @@ fn the_mx_greylists_new_triplets_and_learns_from_correct_retries() {
     ok(p, &["config", "set", "dnsbl.zones", ""]);
     ok(p, &["config", "set", "dns.nameserver", &dns.addr()]);
     ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     ok(p, &["config", "set", "inbound.greylist", "true"]);
     ok(p, &["config", "set", "inbound.greylist_delay", "1h"]);
     for u in ["bob@ours.test", "carol@ours.test", "dave@ours.test"] {

@@ -512,6 +512,7 @@ fn the_mx_refuses_spoofs_at_data_and_stamps_authentication_results() {
     ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dns.nameserver", &ns]);
     ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     mailctl::net::tls::write_self_signed(
         &["localhost".into()],
         &p.join("tls/cert.pem"),

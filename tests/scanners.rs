@@ -159,6 +159,7 @@ fn scanners_refuse_viruses_junk_or_refuse_spam_and_fail_as_configured() {
     ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dns.nameserver", &ns]);
     ok(p, &["config", "set", "inbound.checks", "true"]);
+    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
     let o = mailctl(p, &["user", "add", "bob@ours.test", "--random-password"]);
     assert!(o.status.success(), "{o:?}");
     mailctl::net::tls::write_self_signed(

@@ -44,7 +44,7 @@ fn status_shows_the_inbound_checks_and_whether_each_scanner_answers() {
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     let st = json(p, &["status"]);
-    assert_eq!(st["inbound"]["checks"], false, "{st:#}");
+    assert_eq!(st["inbound"]["checks"], true, "on by default: {st:#}");
     assert_eq!(st["inbound"]["scanners"], serde_json::json!([]), "{st:#}");
 
     ok(p, &["config", "set", "inbound.checks", "true"]);
