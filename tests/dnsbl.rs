@@ -9,31 +9,8 @@ mod common;
 mod dns;
 
 use common::cli::{mailctl, ok, text};
-use common::serve::Serve;
+use common::mx::attempt;
 use common::tools::python_text;
-
-/// One SMTP transaction from 127.0.0.1: `sent` or the RCPT refusal's code and text.
-fn attempt(port: u16, to: &str) -> String {
-    let (ran, text) = python_text(
-        &format!(
-            r#"
-import smtplib
-s = smtplib.SMTP("127.0.0.1", {port}, timeout=30)
-s.ehlo("mail.sender.test")
-try:
-    s.sendmail("a@sender.test", ["{to}"], b"From: <a@sender.test>\r\nTo: <{to}>\r\nSubject: hi\r\n\r\nhello\r\n")
-    print("sent")
-except smtplib.SMTPRecipientsRefused as e:
-    code, text = e.recipients["{to}"]
-    print(code, text.decode())
-s.quit()
-"#
-        ),
-        &[],
-    );
-    assert!(ran, "{text}");
-    text.trim().to_string()
-}
 
 /// 127.0.0.1 on a blocklist (bl.test), an allowlist (wl.test), a list answering its
 /// error code (err.test); down.example is not served (REFUSED).
@@ -55,27 +32,14 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);
-    ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dnsbl.zones", "clean.test,bl.test"]);
-    ok(p, &["config", "set", "dns.nameserver", &dns.addr()]);
-    ok(p, &["config", "set", "inbound.checks", "true"]);
-    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
+    common::mx::checks_on(p, &dns.addr());
     ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
-    mailctl::net::tls::write_self_signed(
-        &["localhost".into()],
-        &p.join("tls/cert.pem"),
-        &p.join("tls/key.pem"),
-    )
-    .unwrap();
-    let srv = Serve::start(
-        p,
-        &["smtp", "--allow-root"],
-        &["smtp", "submission", "submissions"],
-    );
+    let srv = common::mx::start(p);
     let port = srv.port("smtp");
 
     // Listed: 554 at RCPT, in Postfix's words, naming the list and what its code means.
-    let refused = attempt(port, "bob@ours.test");
+    let refused = attempt(port, "a@sender.test", "bob@ours.test");
     assert_eq!(
         refused,
         "554 5.7.1 Service unavailable; client [127.0.0.1] blocked using bl.test: 127.0.0.2",
@@ -90,7 +54,12 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
 
     // On an allowlist too: it passes (each connection reads the lists anew).
     ok(p, &["config", "set", "dnswl.zones", "wl.test"]);
-    assert_eq!(attempt(port, "bob@ours.test"), "sent", "{}", srv.log());
+    assert_eq!(
+        attempt(port, "a@sender.test", "bob@ours.test"),
+        "sent",
+        "{}",
+        srv.log()
+    );
     let got = common::maildir::wait_messages(p, "bob", "ours.test", 1);
     // The end of data reuses the connect verdicts: the allowlisting is in the header.
     assert!(got[0].contains("dnswl=pass"), "{}", got[0]);
@@ -102,7 +71,12 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
         p,
         &["config", "set", "dnsbl.zones", "err.test,down.example"],
     );
-    assert_eq!(attempt(port, "bob@ours.test"), "sent", "{}", srv.log());
+    assert_eq!(
+        attempt(port, "a@sender.test", "bob@ours.test"),
+        "sent",
+        "{}",
+        srv.log()
+    );
     assert_eq!(
         common::maildir::wait_messages(p, "bob", "ours.test", 2).len(),
         2
@@ -111,7 +85,12 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
     // Listed, but the action is junk: no refusal at RCPT.
     ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
     ok(p, &["config", "set", "inbound.dnsbl_action", "junk"]);
-    assert_eq!(attempt(port, "bob@ours.test"), "sent", "{}", srv.log());
+    assert_eq!(
+        attempt(port, "a@sender.test", "bob@ours.test"),
+        "sent",
+        "{}",
+        srv.log()
+    );
 }
 
 #[test]
@@ -205,23 +184,10 @@ fn a_resolver_that_never_answers_delays_neither_the_banner_nor_refuses() {
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);
-    ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dnsbl.zones", "bl.test"]);
-    ok(p, &["config", "set", "dns.nameserver", &hole_addr]);
-    ok(p, &["config", "set", "inbound.checks", "true"]);
-    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
+    common::mx::checks_on(p, &hole_addr);
     ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
-    mailctl::net::tls::write_self_signed(
-        &["localhost".into()],
-        &p.join("tls/cert.pem"),
-        &p.join("tls/key.pem"),
-    )
-    .unwrap();
-    let srv = Serve::start(
-        p,
-        &["smtp", "--allow-root"],
-        &["smtp", "submission", "submissions"],
-    );
+    let srv = common::mx::start(p);
     let port = srv.port("smtp");
     // The banner comes while the lookups hang (an upper bound, not a speed claim); the
     // RCPT waits for them to fail, and a failed list refuses nobody.

@@ -11,31 +11,7 @@ mod common;
 mod dns;
 
 use common::cli::{json, ok};
-use common::serve::Serve;
-use common::tools::python_text;
-
-/// One SMTP transaction: `sent` or the RCPT refusal's code and text.
-fn attempt(port: u16, from: &str, to: &str) -> String {
-    let (ran, text) = python_text(
-        &format!(
-            r#"
-import smtplib
-s = smtplib.SMTP("127.0.0.1", {port}, timeout=30)
-s.ehlo("mail.sender.test")
-try:
-    s.sendmail("{from}", ["{to}"], b"From: <{from}>\r\nTo: <{to}>\r\nSubject: hi\r\n\r\nhello\r\n")
-    print("sent")
-except smtplib.SMTPRecipientsRefused as e:
-    code, text = e.recipients["{to}"]
-    print(code, text.decode())
-s.quit()
-"#
-        ),
-        &[],
-    );
-    assert!(ran, "{text}");
-    text.trim().to_string()
-}
+use common::mx::attempt;
 
 #[test]
 fn the_mx_greylists_new_triplets_and_learns_from_correct_retries() {
@@ -48,27 +24,14 @@ fn the_mx_greylists_new_triplets_and_learns_from_correct_retries() {
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);
-    ok(p, &["config", "set", "server.user", ""]);
     ok(p, &["config", "set", "dnsbl.zones", ""]);
-    ok(p, &["config", "set", "dns.nameserver", &dns.addr()]);
-    ok(p, &["config", "set", "inbound.checks", "true"]);
-    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
+    common::mx::checks_on(p, &dns.addr());
     ok(p, &["config", "set", "inbound.greylist", "true"]);
     ok(p, &["config", "set", "inbound.greylist_delay", "1h"]);
     for u in ["bob@ours.test", "carol@ours.test", "dave@ours.test"] {
         ok(p, &["user", "add", u, "--random-password"]);
     }
-    mailctl::net::tls::write_self_signed(
-        &["localhost".into()],
-        &p.join("tls/cert.pem"),
-        &p.join("tls/key.pem"),
-    )
-    .unwrap();
-    let srv = Serve::start(
-        p,
-        &["smtp", "--allow-root"],
-        &["smtp", "submission", "submissions"],
-    );
+    let srv = common::mx::start(p);
     let port = srv.port("smtp");
 
     // First sighting, and a retry before the delay: 451 4.7.1 at RCPT, saying when.

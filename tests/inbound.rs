@@ -16,7 +16,6 @@ use serde_json::Value;
 
 use common::cli::{mailctl, ok};
 use common::maildir;
-use common::serve::Serve;
 use common::tools::{python, python_text};
 use common::users::add_user;
 
@@ -509,21 +508,8 @@ fn the_mx_refuses_spoofs_at_data_and_stamps_authentication_results() {
     let password = "a long test passphrase 42";
     add_user(p, "bob@ours.test", password, &[]);
     let ns = w.dns.addr();
-    ok(p, &["config", "set", "server.user", ""]);
-    ok(p, &["config", "set", "dns.nameserver", &ns]);
-    ok(p, &["config", "set", "inbound.checks", "true"]);
-    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
-    mailctl::net::tls::write_self_signed(
-        &["localhost".into()],
-        &p.join("tls/cert.pem"),
-        &p.join("tls/key.pem"),
-    )
-    .unwrap();
-    let srv = Serve::start(
-        p,
-        &["smtp", "--allow-root"],
-        &["smtp", "submission", "submissions"],
-    );
+    common::mx::checks_on(p, &ns);
+    let srv = common::mx::start(p);
     let port = |name: &str| srv.port(name).to_string();
     // Signed by good.test, whose SPF allows 127.0.0.1, carrying a forged verdict in our name.
     let good = signed(

@@ -14,7 +14,6 @@ use serde_json::Value;
 
 use common::cli::{mailctl, ok};
 use common::scanners::{self, EICAR, GTUBE};
-use common::serve::Serve;
 
 fn message(subject: &str, body: &str) -> Vec<u8> {
     format!(
@@ -156,23 +155,10 @@ fn scanners_refuse_viruses_junk_or_refuse_spam_and_fail_as_configured() {
     ok(p, &["config", "set", "inbound.clamd", &clamd.addr]);
     ok(p, &["config", "set", "inbound.rspamd", &rspamd.addr]);
     ok(p, &["config", "set", "inbound.spam_junk_score", "2"]);
-    ok(p, &["config", "set", "server.user", ""]);
-    ok(p, &["config", "set", "dns.nameserver", &ns]);
-    ok(p, &["config", "set", "inbound.checks", "true"]);
-    ok(p, &["config", "set", "smtp.greet_wait", "0"]);
+    common::mx::checks_on(p, &ns);
     let o = mailctl(p, &["user", "add", "bob@ours.test", "--random-password"]);
     assert!(o.status.success(), "{o:?}");
-    mailctl::net::tls::write_self_signed(
-        &["localhost".into()],
-        &p.join("tls/cert.pem"),
-        &p.join("tls/key.pem"),
-    )
-    .unwrap();
-    let srv = Serve::start(
-        p,
-        &["smtp", "--allow-root"],
-        &["smtp", "submission", "submissions"],
-    );
+    let srv = common::mx::start(p);
     let port = srv.port("smtp");
     let eicar = p.join("eicar.eml");
     let plain = p.join("plain.eml");

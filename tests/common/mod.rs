@@ -13,6 +13,7 @@ pub mod account;
 pub mod certs;
 pub mod cli;
 pub mod maildir;
+pub mod mx;
 pub mod net;
 pub mod scanners;
 pub mod serve;
