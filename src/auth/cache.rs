@@ -107,6 +107,15 @@ impl Inner {
     }
 }
 
+/// What [`Cache::verify`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The secret matches the stored hash.
+    pub right: bool,
+    /// Answered from the cache, without a hash check (for the log line).
+    pub cached: bool,
+}
+
 /// A bounded, expiring memo of password verdicts (see the module doc).
 pub struct Cache {
     /// `None` if the system had no randomness to give: then nothing is cached.
@@ -187,18 +196,27 @@ impl Cache {
         stored: Option<&str>,
         secret: &str,
         check: impl FnOnce() -> bool,
-    ) -> bool {
+    ) -> Verdict {
+        let checked = |right| Verdict {
+            right,
+            cached: false,
+        };
         let config = self.lock().config;
         if config.size == 0 || (config.ttl.is_zero() && config.negative_ttl.is_zero()) {
-            return check();
+            return checked(check());
         }
         let Some(key) = self.key(user, stored, secret) else {
-            return check();
+            return checked(check());
         };
         {
             let mut inner = self.lock();
             match inner.map.get(&key) {
-                Some(e) if now < e.expires => return e.right,
+                Some(e) if now < e.expires => {
+                    return Verdict {
+                        right: e.right,
+                        cached: true,
+                    };
+                }
                 Some(_) => inner.remove(&key),
                 None => {}
             }
@@ -214,7 +232,7 @@ impl Cache {
                 inner.insert(key, right, expires);
             }
         }
-        right
+        checked(right)
     }
 }
 
@@ -264,6 +282,7 @@ mod tests {
             n.set(n.get() + 1);
             stored == secret
         })
+        .right
     }
 
     #[test]
@@ -293,7 +312,8 @@ mod tests {
         assert!(verify(&c, t0, "a@x.test", "new", "new", &n));
         assert_eq!(n.get(), 3);
         // The user removed: no stored hash, another key again.
-        assert!(!c.verify(t0, "a@x.test", None, "new", || false));
+        let gone = c.verify(t0, "a@x.test", None, "new", || false);
+        assert_eq!((gone.right, gone.cached), (false, false));
     }
 
     #[test]

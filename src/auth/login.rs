@@ -66,16 +66,18 @@ fn login_with(
     protocol: &str,
 ) -> LoginOutcome {
     let ip_s = ip.to_string();
+    let mut cached = false;
     let outcome = match db.ban_until(&ip_s) {
         Ok(Some(_)) => LoginOutcome::Banned,
         Err(e) => LoginOutcome::TempFail(format!("database error: {e}")),
         Ok(None) => {
             let verified = find_user(db, user).map(|(name, u)| {
                 let stored = u.as_ref().map(|u| u.password_hash.as_str());
-                let right = cache.verify(Instant::now(), &name, stored, secret, || {
+                let v = cache.verify(Instant::now(), &name, stored, secret, || {
                     check(db, stored, secret)
                 });
-                u.filter(|u| right && u.enabled)
+                cached = v.cached;
+                u.filter(|u| v.right && u.enabled)
             });
             match verified {
                 Ok(Some(u)) => LoginOutcome::Ok(u),
@@ -92,24 +94,24 @@ fn login_with(
             }
         }
     };
-    log(protocol, ip, user, &outcome);
+    log(protocol, ip, user, &outcome, cached);
     outcome
 }
 
 /// The one log line of a login attempt. The name a client gave is escaped and cut short:
-/// it is the peer's text.
-fn log(protocol: &str, ip: IpAddr, user: &str, outcome: &LoginOutcome) {
+/// it is the peer's text. `cached`: the password verdict came from [`super::cache`].
+fn log(protocol: &str, ip: IpAddr, user: &str, outcome: &LoginOutcome, cached: bool) {
     let given: String = user.chars().take(256).collect();
     let given = given.escape_debug();
     match outcome {
         LoginOutcome::Ok(u) => {
-            tracing::info!(protocol, %ip, user = %u.address, result = "ok", "login")
+            tracing::info!(protocol, %ip, user = %u.address, result = "ok", cached, "login")
         }
         LoginOutcome::Failed => {
-            tracing::warn!(protocol, %ip, user = %given, result = "failed", "login")
+            tracing::warn!(protocol, %ip, user = %given, result = "failed", cached, "login")
         }
         LoginOutcome::Banned => {
-            tracing::warn!(protocol, %ip, user = %given, result = "banned", "login")
+            tracing::warn!(protocol, %ip, user = %given, result = "banned", cached, "login")
         }
         LoginOutcome::TempFail(why) => {
             tracing::warn!(protocol, %ip, user = %given, result = "tempfail", "login: {why}")
