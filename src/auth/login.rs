@@ -273,5 +273,14 @@ mod tests {
         // Two failures so far; the third, answered from the cache, reaches the threshold.
         assert_eq!(verdict("alice@example.test", "old"), "Banned");
         assert_eq!(verdict("alice@example.test", "new"), "Banned");
+
+        // User removal, seen from an address that is not banned: the remembered password
+        // no longer logs in.
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        let from_other =
+            |pw: &str| login_with(&db, &cache, other, "alice@example.test", pw, "TEST");
+        assert!(matches!(from_other("new"), LoginOutcome::Ok(_)));
+        db.remove_user(&alice).unwrap();
+        assert!(matches!(from_other("new"), LoginOutcome::Failed));
     }
 }
