@@ -345,3 +345,82 @@ fn one_credential_table_for_every_login_path() {
     }
     server.stop();
 }
+
+/// How many login lines in `server`'s log say `result="ok" cached=CACHED`, waiting (at most
+/// 10 s) for there to be `want`: the line is written before the reply, but read from the
+/// daemon's stderr by another thread.
+fn ok_lines(server: &serve::Serve, cached: bool, want: usize) -> usize {
+    let needle = format!("result=\"ok\" cached={cached}");
+    let count = || server.log().lines().filter(|l| l.contains(&needle)).count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count() < want && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    count()
+}
+
+/// The authentication cache, on by default, over IMAP: the second login with a password is
+/// answered from it (the log line says so), yet `user passwd` makes the remembered old
+/// password fail at once, `user set --disable` makes the remembered right one fail, and
+/// SIGHUP forgets everything.
+#[test]
+fn cached_logins_see_passwd_disable_and_sighup_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let server = serve::Serve::start(dir.path(), &["imap", "--allow-root"], &["imap", "imaps"]);
+    let port = server.port("imap").to_string();
+    let imap = |pw: &str| client("imap-login", &port, "127.0.3.1", ALICE, pw, "", 0);
+    let expect = |pw: &str, verdict: &str, what: &str| {
+        let got = imap(pw);
+        assert_eq!(got, verdict, "{what}; server log:\n{}", server.log());
+    };
+
+    expect(PASSWORD, "ok", "first login");
+    expect(PASSWORD, "ok", "second login");
+    assert_eq!(ok_lines(&server, false, 1), 1, "{}", server.log());
+    assert_eq!(ok_lines(&server, true, 1), 1, "{}", server.log());
+
+    let out = cli::mailctl_stdin(
+        dir.path(),
+        &["user", "passwd", ALICE, "--password-stdin"],
+        "a new password\n",
+    );
+    assert!(out.status.success(), "{}", cli::text(&out));
+    expect(PASSWORD, "refused", "the old password after user passwd");
+    expect("a new password", "ok", "the new password");
+    expect("a new password", "ok", "the new password again");
+    assert_eq!(ok_lines(&server, true, 2), 2, "{}", server.log());
+
+    cli::ok(dir.path(), &["user", "set", ALICE, "--disable"]);
+    expect(
+        "a new password",
+        "refused",
+        "the remembered password, disabled",
+    );
+    cli::ok(dir.path(), &["user", "set", ALICE, "--enable"]);
+    expect("a new password", "ok", "enabled again");
+    assert_eq!(ok_lines(&server, true, 3), 3, "{}", server.log());
+
+    // SIGHUP: the next login checks the hash again.
+    let reloads = || server.log().matches("settings reloaded").count();
+    let status = Command::new("kill")
+        .args(["-HUP", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while reloads() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(reloads(), 1, "{}", server.log());
+    let checked = ok_lines(&server, false, 0);
+    expect("a new password", "ok", "after SIGHUP");
+    assert_eq!(
+        ok_lines(&server, false, checked + 1),
+        checked + 1,
+        "{}",
+        server.log()
+    );
+    assert_eq!(ok_lines(&server, true, 0), 3, "{}", server.log());
+    server.stop();
+}

@@ -130,6 +130,9 @@ settings! {
     "auth.argon2_memory": Kind::Size, "19M", "Argon2id memory cost for new password hashes (OWASP: 19 MiB).";
     "auth.argon2_iterations": Kind::Count, "2", "Argon2id time cost for new password hashes (OWASP: 2).";
     "auth.argon2_parallelism": Kind::Count, "1", "Argon2id lanes for new password hashes (OWASP: 1).";
+    "auth.cache_ttl": Kind::Duration, "1h", "How long a right password is remembered in memory, so the next login of that user with it skips the hash check (Dovecot's auth_cache_ttl, 1h). A new password, a disabled or removed account and a ban take effect at once all the same; SIGHUP forgets everything. 0: off.";
+    "auth.cache_negative_ttl": Kind::Duration, "5m", "How long a wrong password is remembered, so a client retrying it does not cost a hash check each time (each try still counts towards ban.threshold). 0: wrong passwords are not remembered.";
+    "auth.cache_size": Kind::Count, "10000", "Most logins the authentication cache remembers (about 100 bytes each); the oldest is forgotten first. 0: off.";
     "ban.threshold": Kind::Count, "10", "Failed logins from one address within ban.window before it is banned; 0 disables bans.";
     "ban.window": Kind::Duration, "1h", "Period over which failed logins are counted.";
     "ban.duration": Kind::Duration, "1h", "How long a banned address is refused.";

@@ -102,6 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let mut map = settings::listen_map(&db, &names, &args)?;
     let tls = settings::tls(&db, &data_dir, args.dev, &mut map)?;
     let s = settings::read(&db, &tls.hostname)?;
+    crate::auth::cache::configure(crate::auth::cache::Config::from_settings(&db)?);
     drop(db);
 
     let cert_reader = cert_reader(&args, &s.server_user, &tls)?;

@@ -1,6 +1,6 @@
 //! What SIGHUP does in a running daemon (issue 16.1, 16.3): re-read the certificate, through
-//! the root reader when privileges were dropped; re-read every setting that needs no new
-//! socket; rescan the DKIM keys; then publish the new generation in `run/daemon-PID.json`,
+//! the root reader when privileges were dropped; forget the authentication cache; re-read
+//! every setting that needs no new socket; rescan the DKIM keys; then publish the new generation in `run/daemon-PID.json`,
 //! which `config set` waits for and `status` shows.
 //!
 //! Not here: the settings themselves (`tunables`), signalling (`cli::reload`).
@@ -41,6 +41,9 @@ pub(super) struct Reload {
 impl Reload {
     pub(super) fn run(&self) {
         crate::net::notify::notify("RELOADING=1");
+        // Whatever changed behind the daemon's back (a restored database, hand-edited
+        // rows), the next login of everyone goes to the password hash again.
+        crate::auth::cache::clear();
         let mut errors = Vec::new();
         let tls = match &self.cert_reader {
             Some(r) => self
@@ -97,6 +100,8 @@ impl Reload {
         let db = Db::open(&self.data_dir)?;
         let (tunables, policy) = tunables::read(&db, &self.hostname)?;
         let outbound = OutboundConfig::from_settings(&db, Vec::new())?;
+        let auth_cache = crate::auth::cache::Config::from_settings(&db)?;
+        crate::auth::cache::configure(auth_cache);
         for l in &self.limiters {
             l.set_limits(tunables.max_connections, tunables.max_connections_per_ip);
         }
