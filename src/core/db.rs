@@ -286,10 +286,28 @@ impl Db {
     pub fn stored_setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?)
+    }
+
+    /// Every setting's effective value (stored, else the default) in one query: for code that
+    /// reads many keys per message (the inbound policy), where a query per key would show.
+    pub fn effective_settings(&self) -> Result<std::collections::HashMap<&'static str, String>> {
+        let mut stored: std::collections::HashMap<String, String> = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(settings::SETTINGS
+            .iter()
+            .map(|s| {
+                let v = stored
+                    .remove(s.key)
+                    .unwrap_or_else(|| s.default.to_string());
+                (s.key, v)
+            })
+            .collect())
     }
 
     pub fn setting_size(&self, key: &str) -> Result<u64> {

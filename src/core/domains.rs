@@ -87,6 +87,16 @@ impl Db {
         Ok(rows)
     }
 
+    /// The names of the domains served, without the per-domain counts of [`Db::domains`]:
+    /// what the inbound checks need for every message.
+    pub fn domain_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached("SELECT name FROM domains")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
     pub fn domain(&self, domain: &Domain) -> Result<Option<DomainInfo>> {
         Ok(self
             .conn()

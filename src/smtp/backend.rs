@@ -233,10 +233,12 @@ fn inbound_policy(backend: &Backend, inbound: &crate::inbound::Inbound) -> crate
         .get()
         .map_err(|e| e.to_string())
         .and_then(|db| {
-            let domains = db.domains().map_err(|e| e.to_string())?;
+            // Two queries per message: every setting at once, and the domain names.
+            let domains = db.domain_names().map_err(|e| e.to_string())?;
+            let settings = db.effective_settings().map_err(|e| e.to_string())?;
             crate::inbound::Policy::from_lookup(
-                |k| db.setting(k).unwrap_or_default(),
-                domains.into_iter().map(|d| d.name.to_string()).collect(),
+                |k| settings.get(k).cloned().unwrap_or_default(),
+                domains,
                 &inbound.policy.hostname,
             )
         });

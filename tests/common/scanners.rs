@@ -3,6 +3,7 @@
 //! its DNS pointed at the test's DNS server, each on free loopback ports in a temporary
 //! directory, killed when dropped. Needs Debian's `clamav-daemon` and `rspamd`.
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,9 +20,12 @@ pub struct Daemon {
     _dir: tempfile::TempDir,
 }
 
+/// The daemon runs in its own process group (rspamd forks workers that outlive a killed
+/// main process): the whole group goes.
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SAFETY: kill(2) on the process group of our own child.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
         let _ = self.child.wait();
     }
 }
@@ -73,6 +77,7 @@ pub fn clamd() -> Daemon {
     );
     std::fs::write(c.join("clamd.conf"), conf).unwrap();
     let child = Command::new("clamd")
+        .process_group(0)
         .arg("-c")
         .arg(c.join("clamd.conf"))
         .stdin(Stdio::null())
@@ -150,6 +155,7 @@ pub fn rspamd(dns: &str) -> Daemon {
     chown_rspamd(r);
     let var = |k: &str, sub: &str| format!("--var={k}={}", r.join(sub).display());
     let child = Command::new("rspamd")
+        .process_group(0)
         .args([
             "-f",
             "-u",

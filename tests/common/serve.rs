@@ -35,6 +35,15 @@ pub struct Serve {
     log: Arc<Mutex<String>>,
 }
 
+/// A test that panics, or forgets to stop its server, must not leave it running.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.kill();
+        }
+    }
+}
+
 impl Serve {
     /// Starts [`command`] and waits until every listener is reported.
     pub fn start(dir: &Path, args: &[&str], listeners: &[&str]) -> Serve {
