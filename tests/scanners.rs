@@ -211,6 +211,10 @@ s.quit()
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     assert_eq!(found.len(), 1, "{}", srv.log());
+    // One log line per message says why, with what the scanners said.
+    let log = srv.log();
+    assert!(log.contains("clamd=fail(Test.EICAR"), "{log}");
+    assert!(log.contains("rspamd=fail("), "{log}");
     assert!(
         found[0].contains("X-Spam-Status: Yes, score="),
         "{}",

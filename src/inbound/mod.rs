@@ -291,13 +291,18 @@ impl Inbound {
 }
 
 /// One log line's worth of the verdicts: `spf=pass dkim=fail dmarc=fail ...`.
+/// Scanner verdicts carry what the scanner said: `rspamd=fail(7.20)`, `clamd=fail(Eicar)`.
 pub fn summary(verdicts: &[Verdict]) -> String {
     verdicts
         .iter()
         .filter(|v| v.result != Res::NotListed)
-        .map(|v| match v.get("dns.zone") {
-            Some(z) => format!("{}:{z}={}", v.method, v.result.as_str()),
-            None => format!("{}={}", v.method, v.result.as_str()),
+        .map(|v| {
+            let said = v.get("rspamd.score").or_else(|| v.get("clamd.virus"));
+            match (v.get("dns.zone"), said) {
+                (Some(z), _) => format!("{}:{z}={}", v.method, v.result.as_str()),
+                (None, Some(x)) => format!("{}={}({x})", v.method, v.result.as_str()),
+                (None, None) => format!("{}={}", v.method, v.result.as_str()),
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -403,6 +408,21 @@ mod tests {
         assert_eq!(d.action, Action::Reject);
         assert!(d.reason.starts_with("dnsbl listed"));
         assert_eq!(decide(&p, ip, &[]).action, Action::Accept);
+    }
+
+    #[test]
+    fn the_log_summary_names_lists_and_what_scanners_said() {
+        let verdicts = [
+            v("spf", Res::Pass, Action::Accept),
+            Verdict::new(Stage::Connect, "dnsbl", Res::Listed, "x").prop("dns.zone", "bl.test"),
+            Verdict::new(Stage::Connect, "dnsbl", Res::NotListed, "").prop("dns.zone", "ok.test"),
+            v("rspamd", Res::Fail, Action::Junk).prop("rspamd.score", "7.20"),
+            v("clamd", Res::Fail, Action::Reject).prop("clamd.virus", "Eicar"),
+        ];
+        assert_eq!(
+            summary(&verdicts),
+            "spf=pass dnsbl:bl.test=listed rspamd=fail(7.20) clamd=fail(Eicar)"
+        );
     }
 
     #[test]
