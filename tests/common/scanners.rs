@@ -36,6 +36,15 @@ impl Daemon {
     }
 }
 
+/// Debian puts clamd in /usr/sbin, which a non-root PATH may leave out.
+fn program(name: &str) -> std::path::PathBuf {
+    ["/usr/sbin", "/usr/bin"]
+        .iter()
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| name.into())
+}
+
 /// Waits (bounded) until `addr` accepts connections and `ready` says the daemon answers.
 fn wait_ready(d: &mut Daemon, what: &str, limit: Duration, ready: impl Fn(&str) -> bool) {
     let start = Instant::now();
@@ -76,7 +85,7 @@ pub fn clamd() -> Daemon {
         c = c.display()
     );
     std::fs::write(c.join("clamd.conf"), conf).unwrap();
-    let child = Command::new("clamd")
+    let child = Command::new(program("clamd"))
         .process_group(0)
         .arg("-c")
         .arg(c.join("clamd.conf"))
@@ -154,7 +163,7 @@ pub fn rspamd(dns: &str) -> Daemon {
     }
     chown_rspamd(r);
     let var = |k: &str, sub: &str| format!("--var={k}={}", r.join(sub).display());
-    let child = Command::new("rspamd")
+    let child = Command::new(program("rspamd"))
         .process_group(0)
         .args([
             "-f",
