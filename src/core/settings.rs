@@ -24,6 +24,8 @@ pub enum Kind {
     Size,
     /// A non-negative whole number.
     Count,
+    /// A decimal number such as `6` or `5.5` (a spam score).
+    Score,
     /// A duration such as `90s`, `5m`, `1h`, `5d`.
     Duration,
     /// A comma-separated list of durations.
@@ -58,6 +60,7 @@ impl Kind {
             Kind::Path => "path".into(),
             Kind::Size => "size".into(),
             Kind::Count => "number".into(),
+            Kind::Score => "score".into(),
             Kind::Duration => "duration".into(),
             Kind::DurationList => "duration list".into(),
             Kind::Networks => "CIDR list".into(),
@@ -160,8 +163,8 @@ settings! {
     "inbound.dmarc_quarantine": Kind::OneOf(&["reject", "junk", "tag"]), "junk", "Inbound mail failing DMARC for a domain publishing p=quarantine.";
     "inbound.temperror": Kind::OneOf(&["accept", "tempfail"]), "accept", "Inbound mail whose DMARC policy could not be looked up (DNS error): accept with the temperror noted, or tempfail (451) so the sender retries. Mail claiming our own domains always tempfails.";
     "inbound.rspamd": Kind::Endpoint, "", "rspamd's normal worker, asked about every message from port 25 (needs inbound.checks): HOST:PORT (rspamd listens on 127.0.0.1:11333) or a Unix socket path; empty = off.";
-    "inbound.spam_junk_score": Kind::Count, "6", "rspamd score at or above which inbound mail goes to the recipient's Junk folder (also when rspamd's own action is add header or rewrite subject).";
-    "inbound.spam_reject_score": Kind::Count, "15", "rspamd score at or above which inbound mail is refused at DATA (also when rspamd's own action is reject, e.g. GTUBE).";
+    "inbound.spam_junk_score": Kind::Score, "6", "rspamd score at or above which inbound mail goes to the recipient's Junk folder (also when rspamd's own action is add header or rewrite subject).";
+    "inbound.spam_reject_score": Kind::Score, "15", "rspamd score at or above which inbound mail is refused at DATA (also when rspamd's own action is reject, e.g. GTUBE).";
     "inbound.rspamd_down": Kind::OneOf(&["accept", "tempfail"]), "accept", "What inbound mail gets when rspamd cannot be asked: accept (with a logged warning: spam in the inbox for a while beats a stalled MX) or tempfail (451).";
     "inbound.clamd": Kind::Endpoint, "", "ClamAV's clamd, asked to scan every message from port 25 (needs inbound.checks): HOST:PORT (TCPSocket) or the path of its LocalSocket; empty = off. A virus is refused at DATA with 554 5.7.1 naming it.";
     "inbound.clamd_down": Kind::OneOf(&["accept", "tempfail"]), "tempfail", "What inbound mail gets when clamd cannot be asked: tempfail (451, the sender retries: unscanned mail is how a virus gets in) or accept.";
@@ -265,6 +268,10 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
             .parse::<u64>()
             .map(|n| n.to_string())
             .map_err(|_| format!("'{v}' is not a whole number")),
+        Kind::Score => match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && x.abs() <= 1000.0 => Ok(v.to_string()),
+            _ => Err(format!("'{v}' is not a score (a number such as 6 or 5.5)")),
+        },
         Kind::Port => match v.parse::<u16>() {
             Ok(p) if p > 0 => Ok(p.to_string()),
             _ => Err(format!("'{v}' is not a port (1-65535)")),
@@ -521,6 +528,8 @@ mod tests {
             (Kind::Path, "", ""),
             (Kind::Size, "25M", "25M"),
             (Kind::Count, "007", "7"),
+            (Kind::Score, "5.5", "5.5"),
+            (Kind::Score, "-1", "-1"),
             (Kind::Port, "25", "25"),
             (Kind::Duration, "5m", "5m"),
             (Kind::DurationList, " 5m, ,1h ", "5m,1h"),
@@ -548,6 +557,9 @@ mod tests {
             (Kind::Path, "rel/x"),
             (Kind::Size, "lots"),
             (Kind::Count, "-1"),
+            (Kind::Score, "lots"),
+            (Kind::Score, "NaN"),
+            (Kind::Score, "1e9"),
             (Kind::Port, "0"),
             (Kind::Port, "65536"),
             (Kind::Duration, "5"),
