@@ -31,8 +31,11 @@
 //! - **end of data**, beside DKIM/DMARC: the content scanners ([`scan`]: rspamd's score, clamd's
 //!   virus verdict), which add `X-Spam-Status:` and can refuse, junk or defer.
 //!
-//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, pre-greeting
-//! talk detection, ARC-based overrides of DMARC failures.
+//! Beside the pipeline, [`screen`] remembers clients that passed port 25's pre-greeting
+//! test (the wait itself is the SMTP listener's), so they are greeted at once.
+//!
+//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, ARC-based
+//! overrides of DMARC failures.
 
 pub mod cache;
 pub mod connect;
@@ -40,6 +43,7 @@ pub mod greylist;
 pub mod policy;
 pub mod results;
 pub mod scan;
+pub mod screen;
 mod stages;
 
 use std::net::IpAddr;
