@@ -259,11 +259,11 @@ impl<P: super::Policy> SmtpConn<P> {
     /// After a step: a client that waited and has now said HELO/EHLO passed the test.
     /// Blocking (it stores the pass); `poll` runs on a blocking thread.
     fn note_pass(&mut self) {
-        if self.screen.is_some() && self.session.helo.is_some() {
-            if let Some(m) = self.screen.take() {
-                let ttl = ttl_secs(&self.timeouts);
-                m.pass_blocking(self.session.cfg.remote_ip, unix_now(), ttl);
-            }
+        if self.session.helo.is_some()
+            && let Some(m) = self.screen.take()
+        {
+            let ttl = ttl_secs(&self.timeouts);
+            m.pass_blocking(self.session.cfg.remote_ip, unix_now(), ttl);
         }
     }
 }

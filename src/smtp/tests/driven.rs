@@ -38,7 +38,7 @@ impl Peer {
         Self::drive(conn, t.store)
     }
 
-    fn drive(conn: SmtpConn<impl Policy + Send + 'static>, store: Arc<Mutex<Store>>) -> Peer {
+    fn drive(conn: SmtpConn<impl Policy + 'static>, store: Arc<Mutex<Store>>) -> Peer {
         let d = pipe::start(conn, 4096);
         Peer {
             c: d.client,
