@@ -1,7 +1,7 @@
 //! The content scanners of the inbound pipeline against the real daemons (#18): ClamAV's
-//! clamd refusing a virus, rspamd's score sending mail to Junk or refusing it (GTUBE),
-//! each scanner down giving its configured behaviour, through `check message` and through
-//! the MX itself.
+//! clamd refusing a virus, rspamd's and SpamAssassin's spamd's scores sending mail to Junk
+//! or refusing it (GTUBE), each scanner down giving its configured behaviour, through
+//! `check message` and through the MX itself.
 
 mod common;
 #[path = "outbound/dns.rs"]
@@ -221,4 +221,65 @@ s.quit()
         found[0]
     );
     assert!(found[0].contains("X-Spam: Yes\r\n"), "{}", found[0]);
+}
+
+#[test]
+fn spamd_refuses_gtube_passes_plain_mail_and_fails_as_configured() {
+    let dns = dns::DnsServer::start(&[
+        ("test", ""),
+        ("sender.test", "@ IN TXT \"v=spf1 ip4:192.0.2.7 -all\"\n"),
+    ]);
+    let ns = dns.addr();
+    let spamd = scanners::spamd();
+    let data = tempfile::tempdir().unwrap();
+    let p = data.path();
+    ok(p, &["domain", "add", "ours.test", "--create"]);
+    ok(p, &["config", "set", "hostname", "mx.ours.test"]);
+    ok(p, &["config", "set", "dnsbl.zones", ""]);
+    ok(p, &["config", "set", "inbound.spamd", &spamd.addr]);
+
+    // `status` asks spamd.
+    let o = mailctl(p, &["--json", "status"]);
+    let st: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sc = &st["inbound"]["scanners"][0];
+    assert_eq!(
+        (&sc["name"], &sc["ok"]),
+        (&"spamd".into(), &true.into()),
+        "{st:#}"
+    );
+
+    // A plain message passes.
+    let (code, v) = check(p, &ns, &message("hello", "Lunch on Friday?"));
+    assert_eq!(
+        (code, v["decision"].as_str()),
+        (0, Some("accept")),
+        "{v:#}\n{}",
+        spamd.log()
+    );
+    assert_eq!(verdict(&v, "spamd")["result"], "pass", "{v:#}");
+
+    // GTUBE scores 1000 and more: over inbound.spam_reject_score, refused.
+    let (code, v) = check(p, &ns, &message("gtube", GTUBE));
+    assert_eq!((code, v["decision"].as_str()), (1, Some("reject")), "{v:#}");
+    let s = verdict(&v, "spamd");
+    let reason = s["reason"].as_str().unwrap();
+    let score: f64 = reason["score ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(score >= 1000.0 && reason.contains("GTUBE"), "{v:#}");
+
+    // spamd down: accepted by default, deferred when configured so; `status` says so.
+    ok(p, &["config", "set", "inbound.spamd", &closed_port()]);
+    let (code, v) = check(p, &ns, &message("hello", "Lunch on Friday?"));
+    assert_eq!((code, v["decision"].as_str()), (0, Some("accept")), "{v:#}");
+    assert_eq!(verdict(&v, "spamd")["result"], "temperror", "{v:#}");
+    ok(p, &["config", "set", "inbound.spamd_down", "tempfail"]);
+    let (_, v) = check(p, &ns, &message("hello", "Lunch on Friday?"));
+    assert_eq!(v["decision"], "tempfail", "{v:#}");
+    let o = mailctl(p, &["--json", "status"]);
+    let st: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(st["inbound"]["scanners"][0]["ok"], false, "{st:#}");
 }

@@ -53,10 +53,10 @@ struct Inbound {
 
 #[derive(Serialize)]
 struct Scanner {
-    /// `rspamd` or `clamd`.
+    /// `rspamd`, `spamd` or `clamd`.
     name: &'static str,
     address: String,
-    /// It answered its ping (rspamd `/ping`, clamd `PING`).
+    /// It answered its ping (rspamd `/ping`, spamd and clamd `PING`).
     ok: bool,
     /// Why not, and what to do.
     error: Option<String>,
@@ -155,11 +155,17 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    use crate::inbound::scan::{clamd, rspamd};
-    let (r, c) = rt.block_on(async {
+    use crate::inbound::scan::{clamd, rspamd, spamd};
+    let (r, sa, c) = rt.block_on(async {
         let r = async {
             match &sc.rspamd {
                 Some(ep) => Some((ep.to_string(), rspamd::ping(ep, sc.timeout).await)),
+                None => None,
+            }
+        };
+        let sa = async {
+            match &sc.spamd {
+                Some(ep) => Some((ep.to_string(), spamd::ping(ep, sc.timeout).await)),
                 None => None,
             }
         };
@@ -169,7 +175,7 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
                 None => None,
             }
         };
-        tokio::join!(r, c)
+        tokio::join!(r, sa, c)
     });
     let down = |what: &str, key: &str, action: crate::inbound::Action| {
         format!(
@@ -180,6 +186,7 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
     };
     for (name, pinged, hint) in [
         ("rspamd", r, down("rspamd", "rspamd", sc.rspamd_down)),
+        ("spamd", sa, down("spamd", "spamd", sc.spamd_down)),
         (
             "clamd",
             c,

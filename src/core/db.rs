@@ -151,6 +151,14 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX submissions_user ON submissions(user, at);
     CREATE INDEX submissions_at ON submissions(at);",
+    "",
+    // 11: port 25's pre-greeting test (see core/screen.rs): clients that waited for the
+    // greeting and then said HELO/EHLO, and when, so they are greeted at once for a while.
+    "CREATE TABLE screen_passes (
+        ip TEXT PRIMARY KEY,
+        passed INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX screen_passes_passed ON screen_passes(passed);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -17,6 +17,7 @@ pub mod paths;
 pub mod pool;
 pub mod queue;
 pub mod runtime;
+pub mod screen;
 pub mod sendlimit;
 pub mod settings;
 pub mod spool;

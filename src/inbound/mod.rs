@@ -31,8 +31,11 @@
 //! - **end of data**, beside DKIM/DMARC: the content scanners ([`scan`]: rspamd's score, clamd's
 //!   virus verdict), which add `X-Spam-Status:` and can refuse, junk or defer.
 //!
-//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, pre-greeting
-//! talk detection, ARC-based overrides of DMARC failures.
+//! Beside the pipeline, [`screen`] remembers clients that passed port 25's pre-greeting
+//! test (the wait itself is the SMTP listener's), so they are greeted at once.
+//!
+//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, ARC-based
+//! overrides of DMARC failures.
 
 pub mod cache;
 pub mod connect;
@@ -40,6 +43,7 @@ pub mod greylist;
 pub mod policy;
 pub mod results;
 pub mod scan;
+pub mod screen;
 mod stages;
 
 use std::net::IpAddr;
@@ -291,13 +295,17 @@ impl Inbound {
 }
 
 /// One log line's worth of the verdicts: `spf=pass dkim=fail dmarc=fail ...`.
-/// Scanner verdicts carry what the scanner said: `rspamd=fail(7.20)`, `clamd=fail(Eicar)`.
+/// Scanner verdicts carry what the scanner said: `rspamd=fail(7.20)`, `spamd=pass(1.30)`,
+/// `clamd=fail(Eicar)`.
 pub fn summary(verdicts: &[Verdict]) -> String {
     verdicts
         .iter()
         .filter(|v| v.result != Res::NotListed)
         .map(|v| {
-            let said = v.get("rspamd.score").or_else(|| v.get("clamd.virus"));
+            let said = v
+                .get("rspamd.score")
+                .or_else(|| v.get("spamd.score"))
+                .or_else(|| v.get("clamd.virus"));
             match (v.get("dns.zone"), said) {
                 (Some(z), _) => format!("{}:{z}={}", v.method, v.result.as_str()),
                 (None, Some(x)) => format!("{}={}({x})", v.method, v.result.as_str()),
@@ -347,21 +355,27 @@ pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
 }
 
 /// The `X-Spam-Status:` field (SpamAssassin's name, which mail clients' filters know) when
-/// rspamd gave a score, plus `X-Spam: Yes` when the message goes to Junk.
+/// a spam scanner (rspamd, else spamd) gave a score, plus `X-Spam: Yes` when the message
+/// goes to Junk.
 pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
-    let Some(v) = verdicts
-        .iter()
-        .find(|v| v.method == "rspamd" && v.result != Res::TempError)
-    else {
+    let scored = |m: &str| {
+        verdicts
+            .iter()
+            .find(|v| v.method == m && v.get(&format!("{m}.score")).is_some())
+    };
+    let Some(v) = scored("rspamd").or_else(|| scored("spamd")) else {
         return String::new();
     };
     let spam = v.result == Res::Fail;
     let mut h = format!(
-        "X-Spam-Status: {}, score={}, action={}\r\n",
+        "X-Spam-Status: {}, score={}",
         if spam { "Yes" } else { "No" },
-        v.get("rspamd.score").unwrap_or("?"),
-        v.get("rspamd.action").unwrap_or("?"),
+        v.get(&format!("{}.score", v.method)).unwrap_or("?"),
     );
+    match v.get("rspamd.action") {
+        Some(a) => h.push_str(&format!(", action={a}\r\n")),
+        None => h.push_str(&format!(", scanner={}\r\n", v.method)),
+    }
     if decision.action == Action::Junk {
         h.push_str("X-Spam: Yes\r\n");
     }
@@ -442,5 +456,30 @@ mod tests {
         let d = decide(&p, inside, &with_dmarc);
         assert_eq!(d.action, Action::Accept);
         assert!(d.reason.contains("mynetworks"));
+    }
+
+    #[test]
+    fn spamd_scores_make_x_spam_status_when_rspamd_gave_none() {
+        let junk = Decision {
+            action: Action::Junk,
+            reason: String::new(),
+            method: "spamd",
+        };
+        let spamd = v("spamd", Res::Fail, Action::Junk).prop("spamd.score", "7.30");
+        let down = v("rspamd", Res::TempError, Action::Accept);
+        assert_eq!(
+            spam_headers(&[down, spamd.clone()], &junk),
+            "X-Spam-Status: Yes, score=7.30, scanner=spamd\r\nX-Spam: Yes\r\n"
+        );
+        assert_eq!(summary(&[spamd]), "spamd=fail(7.30)");
+        let rspamd = v("rspamd", Res::Pass, Action::Accept)
+            .prop("rspamd.score", "1.00")
+            .prop("rspamd.action", "no action");
+        let spamd = v("spamd", Res::Pass, Action::Accept).prop("spamd.score", "2.00");
+        assert_eq!(
+            spam_headers(&[spamd, rspamd], &junk),
+            "X-Spam-Status: No, score=1.00, action=no action\r\nX-Spam: Yes\r\n",
+            "rspamd's score first, as before"
+        );
     }
 }

@@ -61,19 +61,22 @@ fn greylist_timing(
     }))
 }
 
-/// The content scanners from the `inbound.rspamd`, `inbound.clamd` and related settings.
+/// The content scanners from the `inbound.rspamd`, `inbound.spamd`, `inbound.clamd` and
+/// related settings.
 fn scanners(get: impl Fn(&str) -> String) -> Result<super::scan::Scanners, String> {
     use super::scan::Endpoint;
     let endpoint = |key: &str| Endpoint::parse(&get(key)).map_err(|e| format!("{key}: {e}"));
     let score = |key: &str| get(key).parse::<f64>().map_err(|e| format!("{key}: {e}"));
     Ok(super::scan::Scanners {
         rspamd: endpoint("inbound.rspamd")?,
+        spamd: endpoint("inbound.spamd")?,
         clamd: endpoint("inbound.clamd")?,
         timeout: crate::core::settings::parse_duration(&get("inbound.scan_timeout"))
             .map_err(|e| format!("inbound.scan_timeout: {e}"))?,
         junk_score: score("inbound.spam_junk_score")?,
         reject_score: score("inbound.spam_reject_score")?,
         rspamd_down: action_word("inbound.rspamd_down", &get("inbound.rspamd_down"))?,
+        spamd_down: action_word("inbound.spamd_down", &get("inbound.spamd_down"))?,
         clamd_down: action_word("inbound.clamd_down", &get("inbound.clamd_down"))?,
     })
 }

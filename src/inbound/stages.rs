@@ -108,13 +108,15 @@ impl Checker {
             .find(|v| v.method == "iprev" && v.result == super::Res::Pass)
             .and_then(|v| v.reason.split_whitespace().next())
             .map(str::to_string);
-        let (data, rspamd, clamd) = tokio::join!(
+        let (data, rspamd, spamd, clamd) = tokio::join!(
             self.data(policy, &mail, message, sample),
             super::scan::rspamd::verdict(&policy.scanners, env, hostname.as_deref(), message),
+            super::scan::spamd::verdict(&policy.scanners, message),
             super::scan::clamd::verdict(&policy.scanners, message),
         );
         verdicts.extend(data);
         verdicts.extend(rspamd);
+        verdicts.extend(spamd);
         verdicts.extend(clamd);
         let decision: Decision = super::decide(policy, env.ip, &verdicts);
         let authentication_results = super::results::render(&policy.hostname, &verdicts);

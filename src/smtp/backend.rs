@@ -28,6 +28,8 @@ pub struct Backend {
     pub outbound: Option<Arc<crate::smtp::outbound::Outbound>>,
     /// The inbound checks for port 25 (setting `inbound.checks`); `None` when off.
     pub inbound: Option<Arc<crate::inbound::Inbound>>,
+    /// Port 25's clients that passed the pre-greeting wait (`smtp.greet_ttl`).
+    pub screen: Arc<crate::inbound::screen::Memory>,
 }
 
 /// One message's queue rows, waiting for the group commit.

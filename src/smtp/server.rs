@@ -17,7 +17,9 @@
 //!
 //! Port 25's connect stage, for clients outside `mynetworks` (as Postfix's postscreen and
 //! anvil): a `220-` teaser, then `smtp.greet_wait` before the greeting, and `554 5.5.1` to
-//! a client that talks during it (the driver races the timer against a read); at most
+//! a client that talks during it (the driver races the timer against a read); a client
+//! that waited and then said HELO/EHLO is greeted at once for `smtp.greet_ttl`
+//! ([`crate::inbound::screen`]); at most
 //! `smtp.client_connection_rate_limit` connections a minute per client (`421 4.7.0`), and
 //! the listener's counters handed to the session for the MAIL limit.
 
@@ -32,6 +34,7 @@ use tokio::time::Instant;
 
 use super::backend::{Backend, SqlPolicy};
 use super::session::{Event, Service, Session, SessionConfig};
+use crate::inbound::screen::Memory;
 use crate::net::conn::{Access, Refusals, accept_loop};
 use crate::net::driver::{self, Action, Protocol, TlsInfo};
 use crate::net::rate::{ClientRates, Event as RateEvent};
@@ -53,6 +56,8 @@ pub struct Timeouts {
     pub data_min_rate: u64,
     /// Port 25's wait before the greeting (`smtp.greet_wait`); zero: none.
     pub greet_wait: Duration,
+    /// How long a client that passed the wait is greeted at once (`smtp.greet_ttl`).
+    pub greet_ttl: Duration,
 }
 
 impl Default for Timeouts {
@@ -62,6 +67,7 @@ impl Default for Timeouts {
             data: DATA_TIMEOUT,
             data_min_rate: DATA_MIN_RATE,
             greet_wait: Duration::ZERO,
+            greet_ttl: Duration::ZERO,
         }
     }
 }
@@ -193,7 +199,8 @@ impl SmtpListener {
             cfg.client_rates = Some(self.rates.clone());
         }
         let session = Session::new(cfg, SqlPolicy::new(self.backend.clone()));
-        let conn = SmtpConn::new(session, timeouts);
+        let conn =
+            SmtpConn::new(session, timeouts).screened(self.backend.screen.clone(), unix_now());
         if let Err(e) = driver::drive(stream, conn, a.tls, shutdown).await {
             tracing::debug!(%peer, "connection ended: {e}");
         }
@@ -205,6 +212,10 @@ pub struct SmtpConn<P: super::Policy> {
     session: Session<P>,
     timeouts: Timeouts,
     deadline: Deadline,
+    /// Port 25's wait before the greeting, if this client must wait it out.
+    wait: Option<Duration>,
+    /// Where a client that waits is remembered once it says HELO/EHLO.
+    screen: Option<Arc<Memory>>,
     /// The bytes of the last read, fed at the next poll (no copy).
     input: Option<Vec<u8>>,
     /// Replies that wait out a failed login's pause, and what follows them.
@@ -213,17 +224,56 @@ pub struct SmtpConn<P: super::Policy> {
 
 impl<P: super::Policy> SmtpConn<P> {
     pub fn new(session: Session<P>, timeouts: Timeouts) -> SmtpConn<P> {
+        let wait = greet_wait(&session, &timeouts);
         let mut deadline = Deadline::new(&timeouts);
         // The first command's time starts once the greeting is out.
-        deadline.at += greet_wait(&session, &timeouts).unwrap_or_default();
+        deadline.at += wait.unwrap_or_default();
         SmtpConn {
             session,
             deadline,
             timeouts,
+            wait,
+            screen: None,
             input: None,
             held: None,
         }
     }
+
+    /// Ties the pre-greeting wait to the memory of clients that passed it (postscreen's
+    /// `postscreen_greet_ttl`): a client remembered at `now` is greeted at once; one that
+    /// waits is remembered when it says HELO/EHLO.
+    pub fn screened(mut self, memory: Arc<Memory>, now: i64) -> SmtpConn<P> {
+        if self.wait.is_none() {
+            return self;
+        }
+        let ttl = ttl_secs(&self.timeouts);
+        if memory.remembered(self.session.cfg.remote_ip, now, ttl) {
+            self.wait = None;
+            self.deadline = Deadline::new(&self.timeouts);
+        } else if ttl > 0 {
+            self.screen = Some(memory);
+        }
+        self
+    }
+
+    /// After a step: a client that waited and has now said HELO/EHLO passed the test.
+    /// Blocking (it stores the pass); `poll` runs on a blocking thread.
+    fn note_pass(&mut self) {
+        if self.session.helo.is_some()
+            && let Some(m) = self.screen.take()
+        {
+            let ttl = ttl_secs(&self.timeouts);
+            m.pass_blocking(self.session.cfg.remote_ip, unix_now(), ttl);
+        }
+    }
+}
+
+fn ttl_secs(t: &Timeouts) -> i64 {
+    t.greet_ttl.as_secs().min(i64::MAX as u64) as i64
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 /// The wait before the greeting: port 25 only, and not for `mynetworks` (submission
@@ -249,13 +299,16 @@ impl<P: super::Policy + Send + 'static> Protocol for SmtpConn<P> {
     }
 
     fn greet_wait(&self, out: &mut Vec<u8>) -> Option<Duration> {
-        let wait = greet_wait(&self.session, &self.timeouts)?;
+        let wait = self.wait?;
         self.session.greeting_teaser(out);
         Some(wait)
     }
 
     fn talked_first(&self, early: &[u8], after: Duration, out: &mut Vec<u8>) {
         self.session.talked_first(early, after, out);
+        if let Some(m) = &self.screen {
+            m.forget(self.session.cfg.remote_ip);
+        }
     }
 
     fn receive(&mut self, input: Vec<u8>) {
@@ -273,6 +326,7 @@ impl<P: super::Policy + Send + 'static> Protocol for SmtpConn<P> {
         let ev = self.session.feed(&input, out);
         self.deadline
             .update(&self.session, input.len(), &self.timeouts);
+        self.note_pass();
         match self.session.take_delay() {
             // A failed login: the answer waits, and so does the next attempt.
             Some(pause) => {

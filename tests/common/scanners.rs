@@ -1,7 +1,8 @@
 //! Real content scanners for tests: ClamAV's clamd with a one-signature database (EICAR;
-//! the official database cannot be downloaded here) and rspamd with its packaged rules and
-//! its DNS pointed at the test's DNS server, each on free loopback ports in a temporary
-//! directory, killed when dropped. Needs Debian's `clamav-daemon` and `rspamd`.
+//! the official database cannot be downloaded here), rspamd with its packaged rules and
+//! its DNS pointed at the test's DNS server, and SpamAssassin's spamd with its packaged
+//! rules and no network tests, each on free loopback ports in a temporary directory, killed
+//! when dropped. Needs Debian's `clamav-daemon`, `rspamd`, `spamd` and `spamassassin`.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -190,5 +191,74 @@ pub fn rspamd(dns: &str) -> Daemon {
         _dir: dir,
     };
     wait_ready(&mut d, "rspamd", Duration::from_secs(90), rspamd_ping);
+    d
+}
+
+fn spamd_ping(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = Vec::new();
+    s.write_all(b"PING SPAMC/1.5\r\n\r\n").is_ok()
+        && s.read_to_end(&mut buf).is_ok()
+        && String::from_utf8_lossy(&buf).contains("PONG")
+}
+
+/// spamd on a free port with the rules Debian ships (`/usr/share/spamassassin`; no
+/// `sa-update`, no network): local tests only (`-L`), one child, no Bayes (it would want a
+/// home directory), the site configuration in a temporary directory with Debian's `.pre`
+/// files (they load the plugins, the Check plugin first).
+pub fn spamd() -> Daemon {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // spamd reads its configuration as `nobody`.
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let site = d.join("site");
+    std::fs::create_dir(&site).unwrap();
+    for e in
+        std::fs::read_dir("/etc/spamassassin").expect("/etc/spamassassin (package spamassassin)")
+    {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "pre") {
+            std::fs::copy(&path, site.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(site.join("local.cf"), "use_bayes 0\nbayes_auto_learn 0\n").unwrap();
+    let port = super::net::free_port();
+    let log = d.join("spamd.log");
+    let child = Command::new(program("spamd"))
+        .process_group(0)
+        .args([
+            "-L",
+            "-x",
+            "--max-children",
+            "1",
+            "-i",
+            "127.0.0.1",
+            "-A",
+            "127.0.0.1",
+        ])
+        .args(["-u", "nobody", "-p", &port.to_string()])
+        .arg("--siteconfigpath")
+        .arg(&site)
+        .arg("--pidfile")
+        .arg(d.join("spamd.pid"))
+        .arg("-s")
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spamd (Debian packages spamd and spamassassin)");
+    let mut d = Daemon {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+        log,
+        _dir: dir,
+    };
+    wait_ready(&mut d, "spamd", Duration::from_secs(90), spamd_ping);
     d
 }

@@ -1,6 +1,7 @@
 //! Port 25's connect-stage screening against the real daemon over real sockets: the wait
 //! before the greeting (a client that talks first gets `554 5.5.1` and is closed, a polite
-//! one is greeted after the wait and delivers, submission is never delayed) and the
+//! one is greeted after the wait and delivers, and greeted at once afterwards, even by the
+//! next daemon; submission is never delayed) and the
 //! per-client rate limits (the N+1-th connection gets `421 4.7.0`, the N+1-th MAIL
 //! `450 4.7.1`; `mynetworks` is exempt).
 
@@ -79,6 +80,56 @@ c.quit()
     assert_eq!(out.trim(), "250", "{out}");
     let got = maildir_files(dir.path(), "bob", "example.test", 1);
     assert_eq!(got.len(), 1);
+}
+
+#[test]
+fn a_client_that_waited_once_is_greeted_at_once_even_after_a_restart() {
+    let dir = data_dir();
+    set(dir.path(), "smtp.greet_wait", "1s");
+    let s = Server::start(dir.path());
+    let out = python(
+        r#"
+import smtplib, sys
+c = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20)
+print(c.ehlo("client.test")[0])
+c.quit()
+"#,
+        &[&s.smtp().port().to_string()],
+    );
+    assert_eq!(out.trim(), "250", "{out}");
+    assert!(
+        s.log().contains("PASS: waited for the greeting"),
+        "{}",
+        s.log()
+    );
+    drop(s);
+    // Twenty seconds: a greeting that arrives before them was not waited for. The pass is
+    // read back from the database by the new daemon.
+    set(dir.path(), "smtp.greet_wait", "20s");
+    let s = Server::start(dir.path());
+    let out = python(
+        r#"
+import socket, sys, time
+def first_line(src, port):
+    t0 = time.monotonic()
+    c = socket.create_connection(("127.0.0.1", port), timeout=25, source_address=(src, 0))
+    line = c.makefile("rb").readline().decode()
+    c.close()
+    return repr(line), time.monotonic() - t0 < 20
+port = int(sys.argv[1])
+print(*first_line("127.0.0.1", port))
+print(*first_line("127.0.0.2", port))
+"#,
+        &[&s.smtp().port().to_string()],
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("'220 ") && lines[0].ends_with(" True"),
+        "{out}"
+    );
+    // Another address was never remembered: it gets the teaser and the wait.
+    assert!(lines[1].starts_with("'220-"), "{out}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ use crate::cli::Fail;
 use crate::core::DataDir;
 use crate::core::pool::DbPool;
 use crate::core::runtime::DaemonState;
+use crate::inbound::screen::Memory;
 use crate::net::conn::Access;
 use crate::net::limits::ConnLimiter;
 use crate::net::listen::{self, ListenMap};
@@ -121,6 +122,9 @@ pub(super) fn backend(
     };
     deliverer.start(4);
     let committer = backend::Committer::start(pool.clone());
+    let ttl = pool.get()?.setting_duration("smtp.greet_ttl")?.as_secs();
+    let now = chrono::Utc::now().timestamp();
+    let screen = Memory::load_blocking(pool.clone(), now, ttl.min(i64::MAX as u64) as i64)?;
     Ok(Arc::new(Backend {
         pool,
         queue_dir,
@@ -128,6 +132,7 @@ pub(super) fn backend(
         committer,
         outbound,
         inbound,
+        screen: Arc::new(screen),
     }))
 }
 

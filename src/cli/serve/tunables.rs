@@ -55,6 +55,7 @@ pub fn read(db: &Db, hostname: &str) -> Result<(Tunables, ConnPolicy), crate::co
             data: db.setting_duration("smtp.data_timeout")?,
             data_min_rate: db.setting_size("smtp.data_min_rate")?,
             greet_wait: db.setting_duration("smtp.greet_wait")?,
+            greet_ttl: db.setting_duration("smtp.greet_ttl")?,
         },
         max_connections: db.setting_u64("limits.max_connections")? as usize,
         max_connections_per_ip: db.setting_u64("limits.max_connections_per_ip")? as usize,

@@ -1,9 +1,10 @@
 //! Content scanners of the end-of-data stage: rspamd (spam, over its HTTP `/checkv2`
-//! protocol) and ClamAV's clamd (viruses, `INSTREAM`), each asked at an endpoint from the
-//! settings, within `inbound.scan_timeout`, both at once.
+//! protocol), SpamAssassin's spamd (spam, SPAMC/1.5) and ClamAV's clamd (viruses,
+//! `INSTREAM`), each asked at an endpoint from the settings, within `inbound.scan_timeout`,
+//! all at once.
 //!
 //! A scanner that cannot be asked yields a `temperror` verdict whose action is the setting
-//! `inbound.rspamd_down` / `inbound.clamd_down`: by default a virus scanner that is down
+//! `inbound.rspamd_down` / `inbound.spamd_down` / `inbound.clamd_down`: by default a virus scanner that is down
 //! defers mail (451, the sender retries; letting mail through unscanned is how a virus gets
 //! in), a spam scanner that is down lets mail through with a logged warning (spam in the
 //! inbox for a while is better than a stalled MX).
@@ -12,6 +13,7 @@
 
 pub mod clamd;
 pub mod rspamd;
+pub mod spamd;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -71,12 +73,14 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scanners {
     pub rspamd: Option<Endpoint>,
+    pub spamd: Option<Endpoint>,
     pub clamd: Option<Endpoint>,
     pub timeout: Duration,
-    /// rspamd scores at or above which mail goes to Junk / is refused.
+    /// Spam scores (rspamd's, spamd's) at or above which mail goes to Junk / is refused.
     pub junk_score: f64,
     pub reject_score: f64,
     pub rspamd_down: super::Action,
+    pub spamd_down: super::Action,
     pub clamd_down: super::Action,
 }
 
@@ -84,11 +88,13 @@ impl Default for Scanners {
     fn default() -> Self {
         Scanners {
             rspamd: None,
+            spamd: None,
             clamd: None,
             timeout: Duration::from_secs(30),
             junk_score: 6.0,
             reject_score: 15.0,
             rspamd_down: super::Action::Accept,
+            spamd_down: super::Action::Accept,
             clamd_down: super::Action::TempFail,
         }
     }

@@ -8,6 +8,7 @@ use tokio::time::Instant;
 
 use super::super::server::{SmtpConn, Timeouts};
 use super::*;
+use crate::inbound::screen::Memory;
 use crate::net::driver::pipe::{self, Client, WAIT};
 use crate::net::shutdown::Trigger;
 
@@ -27,11 +28,22 @@ impl Peer {
     /// A driven session, nothing read yet.
     fn connect(c: SessionConfig, timeouts: Timeouts) -> Peer {
         let t = T::with(c, false);
-        let d = pipe::start(SmtpConn::new(t.s, timeouts), 4096);
+        Self::drive(SmtpConn::new(t.s, timeouts), t.store)
+    }
+
+    /// A port 25 session tied to the memory of passed clients, asked at `now`.
+    fn screened(timeouts: Timeouts, memory: &Arc<Memory>, now: i64) -> Peer {
+        let t = T::with(cfg(Service::Mx), false);
+        let conn = SmtpConn::new(t.s, timeouts).screened(memory.clone(), now);
+        Self::drive(conn, t.store)
+    }
+
+    fn drive(conn: SmtpConn<impl Policy + 'static>, store: Arc<Mutex<Store>>) -> Peer {
+        let d = pipe::start(conn, 4096);
         Peer {
             c: d.client,
             trigger: d.trigger,
-            store: t.store,
+            store,
         }
     }
 
@@ -54,6 +66,7 @@ fn long() -> Timeouts {
         data: WAIT * 6,
         data_min_rate: 0,
         greet_wait: Duration::ZERO,
+        greet_ttl: Duration::ZERO,
     }
 }
 
@@ -184,4 +197,64 @@ async fn submission_and_mynetworks_are_greeted_at_once() {
         let mut p = Peer::connect(c, greet_wait(WAIT * 6));
         assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
     }
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+fn screen(wait: Duration) -> Timeouts {
+    Timeouts {
+        greet_ttl: DAY,
+        ..greet_wait(wait)
+    }
+}
+
+fn client() -> std::net::IpAddr {
+    cfg(Service::Mx).remote_ip
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[tokio::test]
+async fn a_client_that_waited_and_said_ehlo_is_remembered_and_then_greeted_at_once() {
+    let memory = Arc::new(Memory::in_memory(10));
+    let mut p = Peer::screened(screen(Duration::from_millis(100)), &memory, now());
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    assert!(memory.is_empty(), "remembered before it said hello");
+    p.send("EHLO c\r\n").await;
+    while p.line().await.starts_with("250-") {}
+    assert!(memory.remembered(client(), now(), DAY.as_secs() as i64));
+    // The wait would outlast the answer's upper bound: the greeting must not wait.
+    let mut p = Peer::screened(screen(WAIT * 6), &memory, now());
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+}
+
+#[tokio::test]
+async fn a_pass_older_than_the_ttl_waits_again_and_talking_first_forgets_it() {
+    let memory = Arc::new(Memory::in_memory(10));
+    let day = DAY.as_secs() as i64;
+    memory.pass_blocking(client(), now() - day, day);
+    let mut p = Peer::screened(screen(WAIT * 6), &memory, now());
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    p.send("EHLO c\r\n").await;
+    assert!(p.line().await.starts_with("554 5.5.1 "));
+    p.closed().await;
+    assert!(memory.is_empty(), "a client that talked first is forgotten");
+}
+
+#[tokio::test]
+async fn the_memory_is_not_asked_without_a_wait_or_with_a_ttl_of_zero() {
+    let memory = Arc::new(Memory::in_memory(10));
+    let no_ttl = Timeouts {
+        greet_ttl: Duration::ZERO,
+        ..screen(Duration::from_millis(50))
+    };
+    let mut p = Peer::screened(no_ttl, &memory, now());
+    assert_eq!(p.line().await, "220-mx.local.test ESMTP mailctl\r\n");
+    assert_eq!(p.line().await, "220 mx.local.test ESMTP mailctl\r\n");
+    p.send("HELO c\r\n").await;
+    assert!(p.line().await.starts_with("250 "));
+    assert!(memory.is_empty(), "greet_ttl 0 remembers nobody");
 }
