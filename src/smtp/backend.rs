@@ -42,6 +42,8 @@ pub(super) struct Job {
     pub spool: crate::core::spool::Sum,
     /// The Maildir++ folder for local copies; empty for INBOX.
     pub folder: String,
+    /// Each recipient's own folder where the inbound decision differs per recipient.
+    pub rcpt_folders: Vec<String>,
     /// The deliverer's lease on the local recipients, taken in the same commit (owner, until).
     pub local_lease: Option<(String, i64)>,
     pub rcpts: Vec<(String, bool)>,
@@ -64,6 +66,7 @@ impl Job {
             dsn: self.dsn.clone(),
             rcpt_dsn: &self.rcpt_dsn,
             folder: &self.folder,
+            rcpt_folders: &self.rcpt_folders,
             local_lease: self
                 .local_lease
                 .as_ref()
@@ -537,6 +540,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: Vec::new(),
             folder: String::new(),
+            rcpt_folders: Vec::new(),
             local_lease: None,
             rcpts: vec![("a@b.test".into(), true)],
             done,
@@ -582,6 +586,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: None,
         };
         pool.get()
