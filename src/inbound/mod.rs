@@ -31,13 +31,18 @@
 //! - **end of data**, beside DKIM/DMARC: the content scanners ([`scan`]: rspamd's score, clamd's
 //!   virus verdict), which add `X-Spam-Status:` and can refuse, junk or defer.
 //!
-//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, pre-greeting
+//! - **the decision per recipient** ([`recipients`]): a recipient's domain and user may set
+//!   their own spam thresholds and actions; a message is refused only when every recipient
+//!   refuses it.
+//!
+//! Not here (yet): learning from Junk moves, rate limits, pre-greeting
 //! talk detection, ARC-based overrides of DMARC failures.
 
 pub mod cache;
 pub mod connect;
 pub mod greylist;
 pub mod policy;
+pub mod recipients;
 pub mod results;
 pub mod scan;
 mod stages;
@@ -140,6 +145,10 @@ pub struct Verdict {
     pub props: Vec<Prop>,
     /// What this check alone asks for (from the settings).
     pub action: Action,
+    /// For a DMARC failure: the policy the sender's domain asked for after `pct` sampling,
+    /// which each recipient's domain maps to its own action ([`recipients`]).
+    #[serde(skip)]
+    pub dmarc_applied: Option<policy::Requested>,
 }
 
 impl Verdict {
@@ -151,6 +160,7 @@ impl Verdict {
             reason: reason.into(),
             props: Vec::new(),
             action: Action::Accept,
+            dmarc_applied: None,
         }
     }
 
@@ -201,6 +211,8 @@ pub struct Decision {
 pub struct Report {
     pub verdicts: Vec<Verdict>,
     pub decision: Decision,
+    /// Each recipient's own decision, in the envelope's order ([`recipients`]).
+    pub recipients: Vec<recipients::RcptDecision>,
     pub authentication_results: String,
     /// Every header field the message gets, ready to prepend: `Authentication-Results:`
     /// and, when rspamd was asked, `X-Spam-Status:` (and `X-Spam: Yes` for junk).
@@ -347,22 +359,24 @@ pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
 }
 
 /// The `X-Spam-Status:` field (SpamAssassin's name, which mail clients' filters know) when
-/// rspamd gave a score, plus `X-Spam: Yes` when the message goes to Junk.
-pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
+/// rspamd gave a score, plus `X-Spam: Yes` when the message goes to Junk. `any_spam`: some
+/// recipient's thresholds judge it spam (one spool file serves every recipient, so the
+/// header says what the strictest of them found; a domain with `tag` gets only this).
+pub fn spam_headers(verdicts: &[Verdict], decision: &Decision, any_spam: bool) -> String {
     let Some(v) = verdicts
         .iter()
         .find(|v| v.method == "rspamd" && v.result != Res::TempError)
     else {
         return String::new();
     };
-    let spam = v.result == Res::Fail;
+    let spam = v.result == Res::Fail || any_spam;
     let mut h = format!(
         "X-Spam-Status: {}, score={}, action={}\r\n",
         if spam { "Yes" } else { "No" },
         v.get("rspamd.score").unwrap_or("?"),
         v.get("rspamd.action").unwrap_or("?"),
     );
-    if decision.action == Action::Junk {
+    if decision.action == Action::Junk || spam {
         h.push_str("X-Spam: Yes\r\n");
     }
     h

@@ -236,14 +236,18 @@ fn inbound_policy(backend: &Backend, inbound: &crate::inbound::Inbound) -> crate
         .get()
         .map_err(|e| e.to_string())
         .and_then(|db| {
-            // Two queries per message: every setting at once, and the domain names.
+            // Three queries per message, none per recipient: every setting at once, the
+            // domain names, and the per-domain/per-user overrides (only those that exist).
             let domains = db.domain_names().map_err(|e| e.to_string())?;
             let settings = db.effective_settings().map_err(|e| e.to_string())?;
-            crate::inbound::Policy::from_lookup(
+            let overrides = db.inbound_overrides().map_err(|e| e.to_string())?;
+            let mut policy = crate::inbound::Policy::from_lookup(
                 |k| settings.get(k).cloned().unwrap_or_default(),
                 domains,
                 &inbound.policy.hostname,
-            )
+            )?;
+            policy.overrides = overrides;
+            Ok(policy)
         });
     policy.unwrap_or_else(|e| {
         tracing::error!("inbound checks use the settings read at start: {e}");
