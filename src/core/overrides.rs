@@ -269,6 +269,9 @@ mod tests {
         db.remove_domain(&d, true).unwrap();
         assert_eq!(db.inbound_overrides().unwrap(), AllOverrides::default());
         let gone = Domain::parse("b.test").unwrap();
-        assert!(db.set_domain_overrides(&gone, &Override::default()).is_err());
+        assert!(
+            db.set_domain_overrides(&gone, &Override::default())
+                .is_err()
+        );
     }
 }

@@ -168,15 +168,7 @@ impl Db {
                     };
                     let folder = msg.rcpt_folders.get(i).filter(|f| !f.is_empty());
                     r.execute(params![
-                        msg.id,
-                        addr,
-                        local,
-                        t,
-                        d.notify.0,
-                        d.orcpt,
-                        until,
-                        owner,
-                        folder
+                        msg.id, addr, local, t, d.notify.0, d.orcpt, until, owner, folder
                     ])?;
                 }
             }

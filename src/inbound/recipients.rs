@@ -138,7 +138,11 @@ pub fn thresholds(policy: &Policy, rcpt: &str) -> Thresholds {
         spam_reject_score: pick(s.reject_score, d.spam_reject_score, u.spam_reject_score),
         spam_action: pick(word(policy.spam_action).into(), d.spam_action, None),
         dmarc_reject: pick(word(policy.dmarc_reject).into(), d.dmarc_reject, None),
-        dmarc_quarantine: pick(word(policy.dmarc_quarantine).into(), d.dmarc_quarantine, None),
+        dmarc_quarantine: pick(
+            word(policy.dmarc_quarantine).into(),
+            d.dmarc_quarantine,
+            None,
+        ),
     }
 }
 
@@ -320,7 +324,12 @@ mod tests {
         vec![rspamd::judge(&server_limits(p), Action::Accept, Ok(a))]
     }
 
-    fn run(p: &Policy, rcpts: &[&str], v: &[Verdict], a: Option<&Answer>) -> (Decision, Vec<RcptDecision>) {
+    fn run(
+        p: &Policy,
+        rcpts: &[&str],
+        v: &[Verdict],
+        a: Option<&Answer>,
+    ) -> (Decision, Vec<RcptDecision>) {
         let e = env(rcpts);
         let mut each = decide_each(p, &e, v, a);
         let d = combine(p, e.ip, v, &mut each);
@@ -351,7 +360,11 @@ mod tests {
         // 5.0: under the server's junk score, over a.test's.
         let (d, each) = run(&p, &["x@b.test", "y@a.test"], &v, Some(&a));
         assert_eq!(d.action, Action::Accept, "{d:?}");
-        assert!(d.reason.starts_with("per recipient: 1 of 2 to Junk"), "{}", d.reason);
+        assert!(
+            d.reason.starts_with("per recipient: 1 of 2 to Junk"),
+            "{}",
+            d.reason
+        );
         assert_eq!((each[0].junk, each[1].junk), (false, true));
         assert!(each[1].spam && !each[0].spam);
         // The whole message to Junk when every recipient junks it.
@@ -373,9 +386,7 @@ mod tests {
         assert!(each[0].junk && !each[1].junk);
         // Something that applies to all (a virus) refuses for all.
         let mut virus = v.clone();
-        virus.push(
-            Verdict::new(Stage::Data, "clamd", Res::Fail, "Eicar").action(Action::Reject),
-        );
+        virus.push(Verdict::new(Stage::Data, "clamd", Res::Fail, "Eicar").action(Action::Reject));
         let (d, _) = run(&p, &["strict@a.test", "x@b.test"], &virus, Some(&a));
         assert_eq!(d.action, Action::Reject);
     }
@@ -408,11 +419,15 @@ mod tests {
     #[test]
     fn dmarc_failures_take_the_recipient_domains_action() {
         let p = policy();
-        let mut v = Verdict::new(Stage::Data, "dmarc", Res::Fail, "not aligned")
-            .action(Action::Reject);
+        let mut v =
+            Verdict::new(Stage::Data, "dmarc", Res::Fail, "not aligned").action(Action::Reject);
         v.dmarc_applied = Some(Requested::Reject);
         let (d, each) = run(&p, &["x@b.test", "y@a.test"], &[v.clone()], None);
-        assert_eq!(each[0].action, Action::Reject, "server: inbound.dmarc_reject");
+        assert_eq!(
+            each[0].action,
+            Action::Reject,
+            "server: inbound.dmarc_reject"
+        );
         assert_eq!(each[1].action, Action::Junk, "a.test: --dmarc-reject junk");
         // b.test would refuse, a.test junks: accepted, into both Junk folders.
         assert_eq!(d.action, Action::Junk);

@@ -130,8 +130,8 @@ impl Checker {
             super::recipients::combine(policy, env.ip, &verdicts, &mut recipients);
         let authentication_results = super::results::render(&policy.hostname, &verdicts);
         let any_spam = recipients.iter().any(|r| r.spam);
-        let prepend = authentication_results.clone()
-            + &super::spam_headers(&verdicts, &decision, any_spam);
+        let prepend =
+            authentication_results.clone() + &super::spam_headers(&verdicts, &decision, any_spam);
         Report {
             verdicts,
             decision,
@@ -391,14 +391,12 @@ impl Checker {
         if from_domain.is_empty() {
             reason = "no From: address".into();
         }
-        let mut out = vec![
-            Verdict {
-                dmarc_applied: applied,
-                ..Verdict::new(Stage::Data, "dmarc", res, reason)
-                    .prop("header.from", from_domain)
-                    .action(action)
-            },
-        ];
+        let mut out = vec![Verdict {
+            dmarc_applied: applied,
+            ..Verdict::new(Stage::Data, "dmarc", res, reason)
+                .prop("header.from", from_domain)
+                .action(action)
+        }];
         if let Some((_, own)) = own
             && let Some((a, why)) = policy::own_domain_action(&own, res)
         {

@@ -16,7 +16,9 @@ mod set;
 mod shared;
 mod show;
 
-pub use shared::{InboundJson, Only, dir_size, inbound_effective, inbound_text, parse, parse_score};
+pub use shared::{
+    InboundJson, Only, dir_size, inbound_effective, inbound_text, parse, parse_score,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {

@@ -115,11 +115,15 @@ pub fn inbound_effective(
 /// One line: `spam: junk at 3 (domain), reject at 15 (server), action reject (server);
 /// DMARC failures: p=reject → reject (server), p=quarantine → junk (server)`.
 pub fn inbound_text(t: &crate::inbound::recipients::Thresholds) -> String {
-    let f = |v: String, from: crate::inbound::recipients::Source| format!("{v} ({})", from.as_str());
+    let f =
+        |v: String, from: crate::inbound::recipients::Source| format!("{v} ({})", from.as_str());
     format!(
         "spam junk at {}, reject at {}, action {}; DMARC p=reject → {}, p=quarantine → {}",
         f(t.spam_junk_score.value.to_string(), t.spam_junk_score.from),
-        f(t.spam_reject_score.value.to_string(), t.spam_reject_score.from),
+        f(
+            t.spam_reject_score.value.to_string(),
+            t.spam_reject_score.from
+        ),
         f(t.spam_action.value.clone(), t.spam_action.from),
         f(t.dmarc_reject.value.clone(), t.dmarc_reject.from),
         f(t.dmarc_quarantine.value.clone(), t.dmarc_quarantine.from),

@@ -1,7 +1,9 @@
 //! `domain show DOMAIN`: counts and the Maildir size of one domain, and the inbound policy
 //! that applies to it (`domain set`).
 
-use super::shared::{InboundJson, dir_size, display, inbound_effective, inbound_text, parse, to_json};
+use super::shared::{
+    InboundJson, dir_size, display, inbound_effective, inbound_text, parse, to_json,
+};
 use crate::cli::{Ctx, Fail, timestamp};
 use crate::core::settings::human_size;
 use crate::output;
