@@ -105,7 +105,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Start receiving mail for a domain (internationalized names welcome)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop serving a domain. Refuses while it has users or aliases unless --force')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List served domains with user and alias counts')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain, and its inbound policy')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -155,11 +156,29 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mailctl;domain;set' {
+            [CompletionResult]::new('--spam-junk-score', '--spam-junk-score', [CompletionResultType]::ParameterName, 'rspamd score at or above which mail to this domain goes to Junk; `default` follows inbound.spam_junk_score')
+            [CompletionResult]::new('--spam-reject-score', '--spam-reject-score', [CompletionResultType]::ParameterName, 'rspamd score at or above which mail to this domain is refused at DATA; `default` follows inbound.spam_reject_score')
+            [CompletionResult]::new('--spam-action', '--spam-action', [CompletionResultType]::ParameterName, 'The most spam gets: reject (refused at DATA, so the sender bounces it), junk (Junk folder, never refused), tag (X-Spam headers only); `default` follows inbound.spam_action')
+            [CompletionResult]::new('--dmarc-reject', '--dmarc-reject', [CompletionResultType]::ParameterName, 'What mail failing DMARC for a sender domain publishing p=reject gets; `default` follows inbound.dmarc_reject')
+            [CompletionResult]::new('--dmarc-quarantine', '--dmarc-quarantine', [CompletionResultType]::ParameterName, 'What mail failing DMARC for a sender domain publishing p=quarantine gets; `default` follows inbound.dmarc_quarantine')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'Remove every override of this domain first (flags given with it are then set)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mailctl;domain;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Start receiving mail for a domain (internationalized names welcome)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop serving a domain. Refuses while it has users or aliases unless --force')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List served domains with user and alias counts')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain, and its inbound policy')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -173,6 +192,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;domain;help;show' {
+            break
+        }
+        'mailctl;domain;help;set' {
             break
         }
         'mailctl;domain;help;help' {
@@ -269,6 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;user;set' {
             [CompletionResult]::new('--quota', '--quota', [CompletionResultType]::ParameterName, 'New quota (e.g. 2G; 0 for none)')
             [CompletionResult]::new('--send-limit', '--send-limit', [CompletionResultType]::ParameterName, 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server''s submission.max_messages_per_hour and submission.max_recipients_per_day')
+            [CompletionResult]::new('--spam-junk-score', '--spam-junk-score', [CompletionResultType]::ParameterName, 'rspamd score at or above which this user''s mail goes to Junk, over the domain''s and the server''s (`default` follows them)')
+            [CompletionResult]::new('--spam-reject-score', '--spam-reject-score', [CompletionResultType]::ParameterName, 'rspamd score at or above which mail to this user is refused at DATA (when every recipient of the message refuses it; otherwise it goes to this user''s Junk)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays')
             [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'Let a disabled mailbox log in and receive mail again')
@@ -1322,7 +1346,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Start receiving mail for a domain (internationalized names welcome)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop serving a domain. Refuses while it has users or aliases unless --force')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List served domains with user and alias counts')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Counts and Maildir size of one domain, and its inbound policy')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get')
             break
         }
         'mailctl;help;domain;add' {
@@ -1335,6 +1360,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;domain;show' {
+            break
+        }
+        'mailctl;help;domain;set' {
             break
         }
         'mailctl;help;user' {

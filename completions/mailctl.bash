@@ -268,6 +268,9 @@ _mailctl() {
             mailctl__subcmd__domain,remove)
                 cmd="mailctl__subcmd__domain__subcmd__remove"
                 ;;
+            mailctl__subcmd__domain,set)
+                cmd="mailctl__subcmd__domain__subcmd__set"
+                ;;
             mailctl__subcmd__domain,show)
                 cmd="mailctl__subcmd__domain__subcmd__show"
                 ;;
@@ -282,6 +285,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__domain__subcmd__help,remove)
                 cmd="mailctl__subcmd__domain__subcmd__help__subcmd__remove"
+                ;;
+            mailctl__subcmd__domain__subcmd__help,set)
+                cmd="mailctl__subcmd__domain__subcmd__help__subcmd__set"
                 ;;
             mailctl__subcmd__domain__subcmd__help,show)
                 cmd="mailctl__subcmd__domain__subcmd__help__subcmd__show"
@@ -450,6 +456,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__domain,remove)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__remove"
+                ;;
+            mailctl__subcmd__help__subcmd__domain,set)
+                cmd="mailctl__subcmd__help__subcmd__domain__subcmd__set"
                 ;;
             mailctl__subcmd__help__subcmd__domain,show)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__show"
@@ -1862,7 +1871,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__domain)
-            opts="-q -v -h --data-dir --json --quiet --verbose --help add remove list show help"
+            opts="-q -v -h --data-dir --json --quiet --verbose --help add remove list show set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1898,7 +1907,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__domain__subcmd__help)
-            opts="add remove list show help"
+            opts="add remove list show set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1967,6 +1976,20 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__domain__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__domain__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2006,6 +2029,44 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__domain__subcmd__set)
+            opts="-q -v -h --spam-junk-score --spam-reject-score --spam-action --dmarc-reject --dmarc-quarantine --clear --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --spam-junk-score)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spam-reject-score)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spam-action)
+                    COMPREPLY=($(compgen -W "reject junk tag default" -- "${cur}"))
+                    return 0
+                    ;;
+                --dmarc-reject)
+                    COMPREPLY=($(compgen -W "reject junk tag default" -- "${cur}"))
+                    return 0
+                    ;;
+                --dmarc-quarantine)
+                    COMPREPLY=($(compgen -W "reject junk tag default" -- "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2630,7 +2691,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__domain)
-            opts="add remove list show"
+            opts="add remove list show set"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2672,6 +2733,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__domain__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__domain__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4236,7 +4311,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__set)
-            opts="-q -v -h --quota --send-limit --disable --enable --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --quota --send-limit --spam-junk-score --spam-reject-score --disable --enable --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4247,6 +4322,14 @@ _mailctl() {
                     return 0
                     ;;
                 --send-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spam-junk-score)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spam-reject-score)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

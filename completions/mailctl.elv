@@ -99,7 +99,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand add 'Start receiving mail for a domain (internationalized names welcome)'
             cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
             cand list 'List served domains with user and alias counts'
-            cand show 'Counts and Maildir size of one domain'
+            cand show 'Counts and Maildir size of one domain, and its inbound policy'
+            cand set 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;domain;add'= {
@@ -144,11 +145,28 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mailctl;domain;set'= {
+            cand --spam-junk-score 'rspamd score at or above which mail to this domain goes to Junk; `default` follows inbound.spam_junk_score'
+            cand --spam-reject-score 'rspamd score at or above which mail to this domain is refused at DATA; `default` follows inbound.spam_reject_score'
+            cand --spam-action 'The most spam gets: reject (refused at DATA, so the sender bounces it), junk (Junk folder, never refused), tag (X-Spam headers only); `default` follows inbound.spam_action'
+            cand --dmarc-reject 'What mail failing DMARC for a sender domain publishing p=reject gets; `default` follows inbound.dmarc_reject'
+            cand --dmarc-quarantine 'What mail failing DMARC for a sender domain publishing p=quarantine gets; `default` follows inbound.dmarc_quarantine'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --clear 'Remove every override of this domain first (flags given with it are then set)'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;domain;help'= {
             cand add 'Start receiving mail for a domain (internationalized names welcome)'
             cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
             cand list 'List served domains with user and alias counts'
-            cand show 'Counts and Maildir size of one domain'
+            cand show 'Counts and Maildir size of one domain, and its inbound policy'
+            cand set 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;domain;help;add'= {
@@ -158,6 +176,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;domain;help;list'= {
         }
         &'mailctl;domain;help;show'= {
+        }
+        &'mailctl;domain;help;set'= {
         }
         &'mailctl;domain;help;help'= {
         }
@@ -246,6 +266,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;user;set'= {
             cand --quota 'New quota (e.g. 2G; 0 for none)'
             cand --send-limit 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server''s submission.max_messages_per_hour and submission.max_recipients_per_day'
+            cand --spam-junk-score 'rspamd score at or above which this user''s mail goes to Junk, over the domain''s and the server''s (`default` follows them)'
+            cand --spam-reject-score 'rspamd score at or above which mail to this user is refused at DATA (when every recipient of the message refuses it; otherwise it goes to this user''s Junk)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --disable 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
             cand --enable 'Let a disabled mailbox log in and receive mail again'
@@ -1168,7 +1190,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand add 'Start receiving mail for a domain (internationalized names welcome)'
             cand remove 'Stop serving a domain. Refuses while it has users or aliases unless --force'
             cand list 'List served domains with user and alias counts'
-            cand show 'Counts and Maildir size of one domain'
+            cand show 'Counts and Maildir size of one domain, and its inbound policy'
+            cand set 'A domain''s own inbound policy: spam thresholds and what spam and DMARC failures get'
         }
         &'mailctl;help;domain;add'= {
         }
@@ -1177,6 +1200,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;domain;list'= {
         }
         &'mailctl;help;domain;show'= {
+        }
+        &'mailctl;help;domain;set'= {
         }
         &'mailctl;help;user'= {
             cand add 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'

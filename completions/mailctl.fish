@@ -78,16 +78,17 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand status" -l json -d 'Mach
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand status" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -l json -d 'Machine-readable output: one JSON document on stdout'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s q -l quiet -d 'Print only errors and requested data'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s v -l verbose -d 'More detail (repeat for more)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -s h -l help -d 'Print help'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "list" -d 'List served domains with user and alias counts'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "show" -d 'Counts and Maildir size of one domain'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "list" -d 'List served domains with user and alias counts'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "show" -d 'Counts and Maildir size of one domain, and its inbound policy'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "set" -d 'A domain\'s own inbound policy: spam thresholds and what spam and DMARC failures get'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and not __fish_seen_subcommand_from add remove list show set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l create -d 'Create the data directory and database if there is none yet (a new server). Without it, a missing data directory is an error, so a typo cannot start a second server'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -110,10 +111,31 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors and requested data'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail (repeat for more)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l spam-junk-score -d 'rspamd score at or above which mail to this domain goes to Junk; `default` follows inbound.spam_junk_score' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l spam-reject-score -d 'rspamd score at or above which mail to this domain is refused at DATA; `default` follows inbound.spam_reject_score' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l spam-action -d 'The most spam gets: reject (refused at DATA, so the sender bounces it), junk (Junk folder, never refused), tag (X-Spam headers only); `default` follows inbound.spam_action' -r -f -a "reject\t''
+junk\t''
+tag\t''
+default\t''"
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l dmarc-reject -d 'What mail failing DMARC for a sender domain publishing p=reject gets; `default` follows inbound.dmarc_reject' -r -f -a "reject\t''
+junk\t''
+tag\t''
+default\t''"
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l dmarc-quarantine -d 'What mail failing DMARC for a sender domain publishing p=quarantine gets; `default` follows inbound.dmarc_quarantine' -r -f -a "reject\t''
+junk\t''
+tag\t''
+default\t''"
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l clear -d 'Remove every override of this domain first (flags given with it are then set)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output: one JSON document on stdout'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and requested data'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail (repeat for more)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "list" -d 'List served domains with user and alias counts'
-complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "show" -d 'Counts and Maildir size of one domain'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "show" -d 'Counts and Maildir size of one domain, and its inbound policy'
+complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "set" -d 'A domain\'s own inbound policy: spam thresholds and what spam and DMARC failures get'
 complete -c mailctl -n "__fish_mailctl_using_subcommand domain; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and not __fish_seen_subcommand_from add remove list show passwd set test-password import help" -l json -d 'Machine-readable output: one JSON document on stdout'
@@ -169,6 +191,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_su
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l quota -d 'New quota (e.g. 2G; 0 for none)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l send-limit -d 'Outbound limits for this user when it sends after AUTH: messages per hour, then optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit, `default` follows the server\'s submission.max_messages_per_hour and submission.max_recipients_per_day' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l spam-junk-score -d 'rspamd score at or above which this user\'s mail goes to Junk, over the domain\'s and the server\'s (`default` follows them)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l spam-reject-score -d 'rspamd score at or above which mail to this user is refused at DATA (when every recipient of the message refuses it; otherwise it goes to this user\'s Junk)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l disable -d 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
 complete -c mailctl -n "__fish_mailctl_using_subcommand user; and __fish_seen_subcommand_from set" -l enable -d 'Let a disabled mailbox log in and receive mail again'
@@ -660,7 +684,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand help; and not __fish_see
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "add" -d 'Start receiving mail for a domain (internationalized names welcome)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "remove" -d 'Stop serving a domain. Refuses while it has users or aliases unless --force'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "list" -d 'List served domains with user and alias counts'
-complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "show" -d 'Counts and Maildir size of one domain'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "show" -d 'Counts and Maildir size of one domain, and its inbound policy'
+complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from domain" -f -a "set" -d 'A domain\'s own inbound policy: spam thresholds and what spam and DMARC failures get'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a mailbox. The password comes from stdin, a prompt, or is generated; never argv'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Delete a mailbox. Its mail is moved to <data-dir>/removed/<date>-<address>/ (so a later `user add` of the same address starts empty) unless --keep-mail or --purge'
 complete -c mailctl -n "__fish_mailctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List mailboxes'

@@ -151,7 +151,24 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX submissions_user ON submissions(user, at);
     CREATE INDEX submissions_at ON submissions(at);",
-    "",
+    // 10: per-domain and per-user inbound policy (see core/overrides.rs, inbound/recipients.rs):
+    // one small table rather than nullable columns on domains/users, because the MX reads
+    // every override for every message and this keeps that read as small as the set of
+    // overrides (usually empty), not a scan of every user; the rows go with their domain or
+    // user (ON DELETE CASCADE). NULL = follow the next level (user -> domain -> server).
+    // And the folder per recipient ('' or NULL = the message's folder), since one message to
+    // several recipients with different thresholds can go to one's Junk and another's INBOX.
+    "CREATE TABLE inbound_overrides (
+        domain_id INTEGER UNIQUE REFERENCES domains(id) ON DELETE CASCADE,
+        user_id INTEGER UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+        spam_junk_score REAL,
+        spam_reject_score REAL,
+        spam_action TEXT,
+        dmarc_reject TEXT,
+        dmarc_quarantine TEXT,
+        CHECK ((domain_id IS NULL) <> (user_id IS NULL))
+    );
+    ALTER TABLE queue_recipients ADD COLUMN folder TEXT;",
     // 11: port 25's pre-greeting test (see core/screen.rs): clients that waited for the
     // greeting and then said HELO/EHLO, and when, so they are greeted at once for a while.
     "CREATE TABLE screen_passes (

@@ -234,6 +234,7 @@ mod tests {
                 },
                 rcpt_dsn: &[never.clone(), success.clone()],
                 folder: "",
+                rcpt_folders: &[],
                 local_lease: None,
             },
             &[("l@x.test".into(), true), ("r@y.test".into(), false)],

@@ -12,6 +12,7 @@ pub mod domains;
 pub mod dsn;
 pub mod greylist;
 pub mod outqueue;
+pub mod overrides;
 pub mod owner;
 pub mod paths;
 pub mod pool;

@@ -497,6 +497,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: None,
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();

@@ -59,6 +59,9 @@ pub struct NewMessage<'a> {
     pub rcpt_dsn: &'a [super::dsn::RcptDsn],
     /// The Maildir++ folder for local copies (`Junk`); empty for INBOX.
     pub folder: &'a str,
+    /// A recipient's own folder where it differs from `folder` (the inbound decision is per
+    /// recipient), in the order of the recipients; empty or missing = `folder`.
+    pub rcpt_folders: &'a [String],
     /// Lease the local recipients to this owner until then, in the insert itself: the daemon's
     /// deliverer then needs no write of its own before it delivers (see `claim_local`).
     pub local_lease: Option<(&'a str, i64)>,
@@ -138,8 +141,8 @@ impl Db {
             )?;
             let mut r = tx.prepare_cached(
                 "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
-                    lease_until, lease_owner)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)",
+                    lease_until, lease_owner, folder)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for (msg, recipients) in batch {
                 m.execute(params![
@@ -163,8 +166,9 @@ impl Db {
                         Some((owner, until)) if *local => (until, owner),
                         _ => (0, ""),
                     };
+                    let folder = msg.rcpt_folders.get(i).filter(|f| !f.is_empty());
                     r.execute(params![
-                        msg.id, addr, local, t, d.notify.0, d.orcpt, until, owner
+                        msg.id, addr, local, t, d.notify.0, d.orcpt, until, owner, folder
                     ])?;
                 }
             }
@@ -323,6 +327,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: None,
         };
         db.queue_insert(
@@ -377,6 +382,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: None,
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
@@ -447,6 +453,7 @@ mod lease_at_insert {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: Some(("deliverer", now() + 600)),
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();

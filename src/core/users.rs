@@ -144,7 +144,7 @@ impl Db {
             .optional()?)
     }
 
-    fn require_user(&self, address: &Address) -> Result<User> {
+    pub(crate) fn require_user(&self, address: &Address) -> Result<User> {
         self.user(address)?.ok_or_else(|| CoreError::NotFound {
             kind: "user",
             name: address.to_string(),

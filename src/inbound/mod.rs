@@ -31,16 +31,20 @@
 //! - **end of data**, beside DKIM/DMARC: the content scanners ([`scan`]: rspamd's score, clamd's
 //!   virus verdict), which add `X-Spam-Status:` and can refuse, junk or defer.
 //!
+//! - **the decision per recipient** ([`recipients`]): a recipient's domain and user may set
+//!   their own spam thresholds and actions; a message is refused only when every recipient
+//!   refuses it.
+//!
 //! Beside the pipeline, [`screen`] remembers clients that passed port 25's pre-greeting
 //! test (the wait itself is the SMTP listener's), so they are greeted at once.
 //!
-//! Not here (yet): learning from Junk moves, per-domain policy, rate limits, ARC-based
-//! overrides of DMARC failures.
+//! Not here (yet): learning from Junk moves, ARC-based overrides of DMARC failures.
 
 pub mod cache;
 pub mod connect;
 pub mod greylist;
 pub mod policy;
+pub mod recipients;
 pub mod results;
 pub mod scan;
 pub mod screen;
@@ -144,6 +148,10 @@ pub struct Verdict {
     pub props: Vec<Prop>,
     /// What this check alone asks for (from the settings).
     pub action: Action,
+    /// For a DMARC failure: the policy the sender's domain asked for after `pct` sampling,
+    /// which each recipient's domain maps to its own action ([`recipients`]).
+    #[serde(skip)]
+    pub dmarc_applied: Option<policy::Requested>,
 }
 
 impl Verdict {
@@ -155,6 +163,7 @@ impl Verdict {
             reason: reason.into(),
             props: Vec::new(),
             action: Action::Accept,
+            dmarc_applied: None,
         }
     }
 
@@ -205,6 +214,8 @@ pub struct Decision {
 pub struct Report {
     pub verdicts: Vec<Verdict>,
     pub decision: Decision,
+    /// Each recipient's own decision, in the envelope's order ([`recipients`]).
+    pub recipients: Vec<recipients::RcptDecision>,
     pub authentication_results: String,
     /// Every header field the message gets, ready to prepend: `Authentication-Results:`
     /// and, when rspamd was asked, `X-Spam-Status:` (and `X-Spam: Yes` for junk).
@@ -356,8 +367,10 @@ pub fn decide(policy: &Policy, ip: IpAddr, verdicts: &[Verdict]) -> Decision {
 
 /// The `X-Spam-Status:` field (SpamAssassin's name, which mail clients' filters know) when
 /// a spam scanner (rspamd, else spamd) gave a score, plus `X-Spam: Yes` when the message
-/// goes to Junk.
-pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
+/// goes to Junk or `any_spam`: some recipient's thresholds judge it spam (one spool file
+/// serves every recipient, so the header says what the strictest of them found; a domain
+/// with `tag` gets only this).
+pub fn spam_headers(verdicts: &[Verdict], decision: &Decision, any_spam: bool) -> String {
     let scored = |m: &str| {
         verdicts
             .iter()
@@ -366,7 +379,7 @@ pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
     let Some(v) = scored("rspamd").or_else(|| scored("spamd")) else {
         return String::new();
     };
-    let spam = v.result == Res::Fail;
+    let spam = v.result == Res::Fail || any_spam;
     let mut h = format!(
         "X-Spam-Status: {}, score={}",
         if spam { "Yes" } else { "No" },
@@ -376,7 +389,7 @@ pub fn spam_headers(verdicts: &[Verdict], decision: &Decision) -> String {
         Some(a) => h.push_str(&format!(", action={a}\r\n")),
         None => h.push_str(&format!(", scanner={}\r\n", v.method)),
     }
-    if decision.action == Action::Junk {
+    if decision.action == Action::Junk || spam {
         h.push_str("X-Spam: Yes\r\n");
     }
     h
@@ -468,7 +481,7 @@ mod tests {
         let spamd = v("spamd", Res::Fail, Action::Junk).prop("spamd.score", "7.30");
         let down = v("rspamd", Res::TempError, Action::Accept);
         assert_eq!(
-            spam_headers(&[down, spamd.clone()], &junk),
+            spam_headers(&[down, spamd.clone()], &junk, false),
             "X-Spam-Status: Yes, score=7.30, scanner=spamd\r\nX-Spam: Yes\r\n"
         );
         assert_eq!(summary(&[spamd]), "spamd=fail(7.30)");
@@ -477,7 +490,7 @@ mod tests {
             .prop("rspamd.action", "no action");
         let spamd = v("spamd", Res::Pass, Action::Accept).prop("spamd.score", "2.00");
         assert_eq!(
-            spam_headers(&[spamd, rspamd], &junk),
+            spam_headers(&[spamd, rspamd], &junk, false),
             "X-Spam-Status: No, score=1.00, action=no action\r\nX-Spam: Yes\r\n",
             "rspamd's score first, as before"
         );

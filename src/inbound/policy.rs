@@ -25,10 +25,15 @@ pub struct Policy {
     pub greylist: Option<crate::core::greylist::Timing>,
     /// rspamd and clamd, when configured.
     pub scanners: super::scan::Scanners,
+    /// The most spam gets server-wide (`inbound.spam_action`): reject, junk, or accept (tag).
+    pub spam_action: Action,
+    /// Per-domain and per-user thresholds and actions (`domain set`, `user set`), read with
+    /// the settings for each message; see [`super::recipients`].
+    pub overrides: crate::core::overrides::AllOverrides,
 }
 
 /// `reject` | `junk` | `tag` (tag = deliver with the verdicts in the header only).
-fn action_word(key: &str, v: &str) -> Result<Action, String> {
+pub(crate) fn action_word(key: &str, v: &str) -> Result<Action, String> {
     match v {
         "reject" => Ok(Action::Reject),
         "junk" => Ok(Action::Junk),
@@ -122,6 +127,8 @@ impl Policy {
                 .collect(),
             greylist: greylist_timing(setting)?,
             scanners: scanners(setting)?,
+            spam_action: action_word("inbound.spam_action", &setting("inbound.spam_action"))?,
+            overrides: Default::default(),
         })
     }
 
@@ -159,6 +166,19 @@ pub enum Requested {
     Reject,
 }
 
+/// The policy applied after `pct` sampling (RFC 7489 §6.6.4): outside the sampled share,
+/// the next weaker one.
+pub fn applied(requested: Requested, pct: u8, sample: u8) -> Requested {
+    if sample < pct.min(100) {
+        requested
+    } else {
+        match requested {
+            Requested::Reject => Requested::Quarantine,
+            _ => Requested::None,
+        }
+    }
+}
+
 /// The action for a DMARC outcome on someone else's domain. `pct` (0-100) and `sample`
 /// (uniform 0-99) implement RFC 7489 §6.6.4: a message outside the sampled share gets the
 /// next weaker policy (reject → quarantine → none).
@@ -176,14 +196,7 @@ pub fn dmarc_action(
             "the DMARC policy could not be looked up".into(),
         ),
         Res::Fail => {
-            let applied = if sample < pct.min(100) {
-                requested
-            } else {
-                match requested {
-                    Requested::Reject => Requested::Quarantine,
-                    _ => Requested::None,
-                }
-            };
+            let applied = applied(requested, pct, sample);
             let sampled = if pct < 100 {
                 format!(" (pct={pct}, sample {sample})")
             } else {

@@ -110,20 +110,46 @@ impl Checker {
             .map(str::to_string);
         let (data, rspamd, spamd, clamd) = tokio::join!(
             self.data(policy, &mail, message, sample),
-            super::scan::rspamd::verdict(&policy.scanners, env, hostname.as_deref(), message),
-            super::scan::spamd::verdict(&policy.scanners, message),
+            super::scan::rspamd::ask(&policy.scanners, env, hostname.as_deref(), message),
+            super::scan::spamd::ask(&policy.scanners, message),
             super::scan::clamd::verdict(&policy.scanners, message),
         );
         verdicts.extend(data);
-        verdicts.extend(rspamd);
-        verdicts.extend(spamd);
+        // The verdicts as the server's thresholds see them; each recipient's own below.
+        let server = super::recipients::server_limits(policy);
+        if let Some(asked) = &rspamd {
+            verdicts.push(super::scan::rspamd::judge(
+                &server,
+                policy.scanners.rspamd_down,
+                asked.as_ref().map_err(String::as_str),
+            ));
+        }
+        if let Some(asked) = &spamd {
+            verdicts.push(super::scan::spamd::judge(
+                &server,
+                policy.scanners.spamd_down,
+                asked,
+            ));
+        }
         verdicts.extend(clamd);
-        let decision: Decision = super::decide(policy, env.ip, &verdicts);
+        let scores = super::recipients::Scores {
+            rspamd: rspamd.as_ref().and_then(|r| r.as_ref().ok()),
+            spamd: match &spamd {
+                Some(super::scan::spamd::Asked::Scored(a)) => Some(a),
+                _ => None,
+            },
+        };
+        let mut recipients = super::recipients::decide_each(policy, env, &verdicts, scores);
+        let decision: Decision =
+            super::recipients::combine(policy, env.ip, &verdicts, &mut recipients);
         let authentication_results = super::results::render(&policy.hostname, &verdicts);
-        let prepend = authentication_results.clone() + &super::spam_headers(&verdicts, &decision);
+        let any_spam = recipients.iter().any(|r| r.spam);
+        let prepend =
+            authentication_results.clone() + &super::spam_headers(&verdicts, &decision, any_spam);
         Report {
             verdicts,
             decision,
+            recipients,
             authentication_results,
             prepend,
         }
@@ -367,6 +393,8 @@ impl Checker {
             100
         };
         let (action, why) = policy::dmarc_action(policy, res, requested, pct, sample);
+        // What a recipient domain's own DMARC actions are applied to (`recipients`).
+        let applied = (res == Res::Fail).then(|| policy::applied(requested, pct, sample));
         if !why.is_empty() {
             reason = if reason.is_empty() {
                 why
@@ -377,11 +405,12 @@ impl Checker {
         if from_domain.is_empty() {
             reason = "no From: address".into();
         }
-        let mut out = vec![
-            Verdict::new(Stage::Data, "dmarc", res, reason)
+        let mut out = vec![Verdict {
+            dmarc_applied: applied,
+            ..Verdict::new(Stage::Data, "dmarc", res, reason)
                 .prop("header.from", from_domain)
-                .action(action),
-        ];
+                .action(action)
+        }];
         if let Some((_, own)) = own
             && let Some((a, why)) = policy::own_domain_action(&own, res)
         {

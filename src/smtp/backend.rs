@@ -44,6 +44,8 @@ pub(super) struct Job {
     pub spool: crate::core::spool::Sum,
     /// The Maildir++ folder for local copies; empty for INBOX.
     pub folder: String,
+    /// Each recipient's own folder where the inbound decision differs per recipient.
+    pub rcpt_folders: Vec<String>,
     /// The deliverer's lease on the local recipients, taken in the same commit (owner, until).
     pub local_lease: Option<(String, i64)>,
     pub rcpts: Vec<(String, bool)>,
@@ -66,6 +68,7 @@ impl Job {
             dsn: self.dsn.clone(),
             rcpt_dsn: &self.rcpt_dsn,
             folder: &self.folder,
+            rcpt_folders: &self.rcpt_folders,
             local_lease: self
                 .local_lease
                 .as_ref()
@@ -235,14 +238,18 @@ fn inbound_policy(backend: &Backend, inbound: &crate::inbound::Inbound) -> crate
         .get()
         .map_err(|e| e.to_string())
         .and_then(|db| {
-            // Two queries per message: every setting at once, and the domain names.
+            // Three queries per message, none per recipient: every setting at once, the
+            // domain names, and the per-domain/per-user overrides (only those that exist).
             let domains = db.domain_names().map_err(|e| e.to_string())?;
             let settings = db.effective_settings().map_err(|e| e.to_string())?;
-            crate::inbound::Policy::from_lookup(
+            let overrides = db.inbound_overrides().map_err(|e| e.to_string())?;
+            let mut policy = crate::inbound::Policy::from_lookup(
                 |k| settings.get(k).cloned().unwrap_or_default(),
                 domains,
                 &inbound.policy.hostname,
-            )
+            )?;
+            policy.overrides = overrides;
+            Ok(policy)
         });
     policy.unwrap_or_else(|e| {
         tracing::error!("inbound checks use the settings read at start: {e}");
@@ -539,6 +546,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: Vec::new(),
             folder: String::new(),
+            rcpt_folders: Vec::new(),
             local_lease: None,
             rcpts: vec![("a@b.test".into(), true)],
             done,
@@ -584,6 +592,7 @@ mod tests {
             dsn: Default::default(),
             rcpt_dsn: &[],
             folder: "",
+            rcpt_folders: &[],
             local_lease: None,
         };
         pool.get()

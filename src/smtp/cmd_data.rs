@@ -267,6 +267,13 @@ impl<P: Policy> Session<P> {
                 envelope.size += header.len() as u64;
                 if report.decision.action == Action::Junk {
                     envelope.folder = Some("Junk".into());
+                } else {
+                    // The decision is per recipient (`inbound::recipients`), in envelope order.
+                    for (r, d) in envelope.recipients.iter_mut().zip(&report.recipients) {
+                        if d.junk {
+                            r.folder = Some("Junk".into());
+                        }
+                    }
                 }
             }
         }

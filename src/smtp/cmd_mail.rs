@@ -466,6 +466,7 @@ impl<P: Policy> Session<P> {
                     address: addr,
                     local: true,
                     dsn,
+                    folder: None,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
@@ -474,6 +475,7 @@ impl<P: Policy> Session<P> {
                     address: addr,
                     local: false,
                     dsn,
+                    folder: None,
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }

@@ -402,7 +402,11 @@ impl Deliverer {
 
     fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), CopyError> {
         let root = db.data_dir().maildir(mb);
-        let maildir = folder_dir(&root, &copy.claim.folder)
+        let folder = match copy.rcpt.folder.as_str() {
+            "" => &copy.claim.folder,
+            own => own,
+        };
+        let maildir = folder_dir(&root, folder)
             .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
         let sender = &copy.claim.sender;
         let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));

@@ -97,6 +97,7 @@ pub fn inject(
         dsn: Default::default(),
         rcpt_dsn: &[],
         folder: "",
+        rcpt_folders: &[],
         local_lease: None,
     };
     if let Err(e) = db.queue_insert(&msg, &rows) {

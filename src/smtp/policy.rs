@@ -43,6 +43,9 @@ pub struct Recipient {
     pub local: bool,
     /// RFC 3461 `NOTIFY` and `ORCPT`.
     pub dsn: crate::core::dsn::RcptDsn,
+    /// This recipient's Maildir++ folder when the inbound decision for it differs from the
+    /// message's (`Junk` for one recipient, INBOX for another); `None` = [`Accepted::folder`].
+    pub folder: Option<String>,
 }
 
 /// A message accepted at the end of DATA/BDAT: its envelope (RFC 5321 §2.3.1) with the

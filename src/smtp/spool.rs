@@ -129,6 +129,11 @@ impl SpoolSink {
             size: envelope.size,
             spool: self.sum.take().unwrap_or_default().finish(),
             folder: envelope.folder.clone().unwrap_or_default(),
+            rcpt_folders: envelope
+                .recipients
+                .iter()
+                .map(|r| r.folder.clone().unwrap_or_default())
+                .collect(),
             // The deliverer is handed the id right after the commit: lease the local
             // recipients to it in that same commit, so it need not write before it delivers.
             local_lease: envelope

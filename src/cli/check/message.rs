@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::cli::{Ctx, Exit, Fail};
 use crate::core::Db;
+use crate::inbound::recipients::Applied;
 use crate::inbound::{Action, Checker, Envelope, Policy, Report};
 use crate::output;
 
@@ -72,8 +73,11 @@ impl Args {
                 .collect(),
             None => Vec::new(),
         };
-        let policy = Policy::from_lookup(setting, domains, &hostname)
+        let mut policy = Policy::from_lookup(setting, domains, &hostname)
             .map_err(|e| Fail::hint(e, "`mailctl config list` shows the settings"))?;
+        if let Some(db) = &db {
+            policy.overrides = db.inbound_overrides()?;
+        }
         let servers = nameservers(&nameserver, &setting("dns.nameserver"))?;
         let mail_from = from
             .trim_start_matches('<')
@@ -102,6 +106,7 @@ impl Args {
                 "decision": report.decision.action,
                 "reason": report.decision.reason,
                 "verdicts": report.verdicts,
+                "recipients": report.recipients,
                 "authentication_results": report.authentication_results,
             }))?;
         } else {
@@ -181,6 +186,8 @@ fn render(report: &Report) -> String {
         })
         .collect();
     let mut out = output::table(&["STAGE", "CHECK", "RESULT", "ACTION", "REASON"], rows);
+    out.push_str("\n\n");
+    out.push_str(&recipients(report));
     out.push_str(&format!(
         "\n\ndecision: {} ({})\n\n{}",
         report.decision.action.as_str(),
@@ -191,4 +198,42 @@ fn render(report: &Report) -> String {
             .trim_end()
     ));
     out
+}
+
+/// Which thresholds applied to each recipient (server, domain or user) and what its own
+/// decision is.
+fn recipients(report: &Report) -> String {
+    let rows: Vec<Vec<String>> = report
+        .recipients
+        .iter()
+        .map(|r| {
+            let t = &r.thresholds;
+            let score = |a: &Applied<f64>| format!("{} ({})", a.value, a.from.as_str());
+            let word = |a: &Applied<String>| format!("{} ({})", a.value, a.from.as_str());
+            let action = match (r.action, r.junk) {
+                (Action::Accept, false) => "inbox".to_string(),
+                (a, true) if a != Action::Junk => format!("junk (its policy: {})", a.as_str()),
+                (a, _) => a.as_str().to_string(),
+            };
+            vec![
+                r.rcpt.clone(),
+                score(&t.spam_junk_score),
+                score(&t.spam_reject_score),
+                word(&t.spam_action),
+                format!("{} / {}", word(&t.dmarc_reject), word(&t.dmarc_quarantine)),
+                action,
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "RECIPIENT",
+            "JUNK AT",
+            "REJECT AT",
+            "SPAM ACTION",
+            "DMARC REJECT / QUARANTINE",
+            "DECISION",
+        ],
+        rows,
+    )
 }

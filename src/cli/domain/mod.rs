@@ -1,4 +1,4 @@
-//! `domain add|remove|list|show`: the domains this server receives mail for. One file per
+//! `domain add|remove|list|show|set`: the domains this server receives mail for. One file per
 //! command; this one holds the command list (its doc comments are the help text and man
 //! pages), the dispatch, and the helpers other command groups reach as `domain::parse` and
 //! `domain::dir_size`.
@@ -12,10 +12,13 @@ use super::Ctx;
 mod add;
 mod list;
 mod remove;
+mod set;
 mod shared;
 mod show;
 
-pub use shared::{Only, dir_size, parse};
+pub use shared::{
+    InboundJson, Only, dir_size, inbound_effective, inbound_text, parse, parse_score,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
@@ -25,8 +28,10 @@ pub enum Cmd {
     Remove(remove::Args),
     /// List served domains with user and alias counts.
     List(list::Args),
-    /// Counts and Maildir size of one domain.
+    /// Counts and Maildir size of one domain, and its inbound policy.
     Show(show::Args),
+    /// A domain's own inbound policy: spam thresholds and what spam and DMARC failures get.
+    Set(set::Args),
 }
 
 impl Cmd {
@@ -36,6 +41,7 @@ impl Cmd {
             Cmd::Remove(a) => a.run(ctx),
             Cmd::List(a) => a.run(ctx),
             Cmd::Show(a) => a.run(ctx),
+            Cmd::Set(a) => a.run(ctx),
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct DomainJson {
     pub maildir_bytes: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maildir_path: Option<String>,
+    /// Its inbound policy (`domain show`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<InboundJson>,
 }
 
 pub fn to_json(d: &DomainInfo) -> DomainJson {
@@ -29,6 +32,7 @@ pub fn to_json(d: &DomainInfo) -> DomainJson {
         created: timestamp(d.created),
         maildir_bytes: None,
         maildir_path: None,
+        inbound: None,
     }
 }
 
@@ -79,4 +83,65 @@ pub fn dir_size(path: &std::path::Path) -> u64 {
         }
     }
     total
+}
+
+/// A domain's or user's inbound overrides and what applies with them (`domain show`,
+/// `domain set`, `user show`, `user set`).
+#[derive(Serialize)]
+pub struct InboundJson {
+    /// Set here; absent fields follow the next level (user → domain → server).
+    pub overrides: crate::core::overrides::Override,
+    /// In force, each with where it comes from (`server`, `domain`, `user`).
+    pub effective: crate::inbound::recipients::Thresholds,
+}
+
+/// What applies to `rcpt` (an address, or `@domain` for the domain alone), from the
+/// settings and every override.
+pub fn inbound_effective(
+    db: &crate::core::Db,
+    rcpt: &str,
+) -> anyhow::Result<crate::inbound::recipients::Thresholds> {
+    let settings = db.effective_settings()?;
+    let mut policy = crate::inbound::Policy::from_lookup(
+        |k| settings.get(k).cloned().unwrap_or_default(),
+        Vec::new(),
+        "",
+    )
+    .map_err(|e| Fail::hint(e, "`mailctl config list` shows the settings"))?;
+    policy.overrides = db.inbound_overrides()?;
+    Ok(crate::inbound::recipients::thresholds(&policy, rcpt))
+}
+
+/// One line: `spam: junk at 3 (domain), reject at 15 (server), action reject (server);
+/// DMARC failures: p=reject → reject (server), p=quarantine → junk (server)`.
+pub fn inbound_text(t: &crate::inbound::recipients::Thresholds) -> String {
+    let f =
+        |v: String, from: crate::inbound::recipients::Source| format!("{v} ({})", from.as_str());
+    format!(
+        "spam junk at {}, reject at {}, action {}; DMARC p=reject → {}, p=quarantine → {}",
+        f(t.spam_junk_score.value.to_string(), t.spam_junk_score.from),
+        f(
+            t.spam_reject_score.value.to_string(),
+            t.spam_reject_score.from
+        ),
+        f(t.spam_action.value.clone(), t.spam_action.from),
+        f(t.dmarc_reject.value.clone(), t.dmarc_reject.from),
+        f(t.dmarc_quarantine.value.clone(), t.dmarc_quarantine.from),
+    )
+}
+
+/// `--spam-junk-score` / `--spam-reject-score`: a score such as 6 or 5.5, or `default` to
+/// follow the next level (`None`). Exit 1 with a hint when it is neither.
+pub fn parse_score(flag: &str, v: &str) -> anyhow::Result<Option<f64>> {
+    if v == "default" {
+        return Ok(None);
+    }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x.abs() <= 1000.0 => Ok(Some(x)),
+        _ => Err(Fail::hint(
+            format!("{flag}: '{v}' is not a score"),
+            "give a number from -1000 to 1000 such as 6 or 5.5, or default to follow the server's setting",
+        )
+        .into()),
+    }
 }

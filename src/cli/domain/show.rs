@@ -1,6 +1,9 @@
-//! `domain show DOMAIN`: counts and the Maildir size of one domain.
+//! `domain show DOMAIN`: counts and the Maildir size of one domain, and the inbound policy
+//! that applies to it (`domain set`).
 
-use super::shared::{dir_size, display, parse, to_json};
+use super::shared::{
+    InboundJson, dir_size, display, inbound_effective, inbound_text, parse, to_json,
+};
 use crate::cli::{Ctx, Fail, timestamp};
 use crate::core::settings::human_size;
 use crate::output;
@@ -23,10 +26,15 @@ impl Args {
         })?;
         let path = ctx.data_dir.domain_mail(&d);
         let bytes = dir_size(&path);
+        let effective = inbound_effective(&db, &format!("@{d}"))?;
         if ctx.json {
             let mut j = to_json(&info);
             j.maildir_bytes = Some(bytes);
             j.maildir_path = Some(path.display().to_string());
+            j.inbound = Some(InboundJson {
+                overrides: db.domain_overrides(&d)?,
+                effective,
+            });
             output::json(&j)?;
         } else {
             output::print(&output::fields(&[
@@ -36,6 +44,7 @@ impl Args {
                 ("maildir size", human_size(bytes)),
                 ("maildirs", path.display().to_string()),
                 ("created", timestamp(info.created)),
+                ("inbound", inbound_text(&effective)),
             ]))?;
         }
         Ok(())

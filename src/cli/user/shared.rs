@@ -34,6 +34,9 @@ pub struct UserJson {
     /// What the windows hold now (`user show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<Usage>,
+    /// The user's own spam thresholds and what applies (`user show`, `user set`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<crate::cli::domain::InboundJson>,
 }
 
 pub fn to_json(u: &User) -> UserJson {
@@ -51,6 +54,7 @@ pub fn to_json(u: &User) -> UserJson {
         send_limit: u.send_limit,
         send_limit_effective: None,
         sent: None,
+        inbound: None,
     }
 }
 

@@ -21,6 +21,7 @@ impl Args {
         let used = crate::cli::domain::dir_size(&maildir);
         let defaults = db.send_defaults()?;
         let sent = db.send_usage(&addr, crate::core::now())?;
+        let inbound = crate::cli::domain::inbound_effective(&db, &addr.to_string())?;
         if ctx.json {
             let mut j = to_json(&user);
             j.maildir = Some(maildir.display().to_string());
@@ -28,6 +29,10 @@ impl Args {
             j.password_scheme = Some(scheme_name(&user.password_hash));
             j.send_limit_effective = Some(user.send_limit.over(defaults));
             j.sent = Some(sent);
+            j.inbound = Some(crate::cli::domain::InboundJson {
+                overrides: db.user_overrides(&addr)?,
+                effective: inbound,
+            });
             output::json(&j)?;
             return Ok(());
         }
@@ -71,6 +76,7 @@ impl Args {
                     sent.messages_last_hour, sent.recipients_last_day
                 ),
             ),
+            ("inbound", crate::cli::domain::inbound_text(&inbound)),
             ("password", scheme_name(&user.password_hash).to_string()),
             ("maildir", maildir.display().to_string()),
             ("created", timestamp(user.created)),

@@ -30,6 +30,8 @@ pub struct LocalRecipient {
     /// An earlier attempt leased this recipient and never recorded an outcome (it died):
     /// its copy may already be in the Maildir.
     pub interrupted: bool,
+    /// This recipient's own folder; empty = the message's ([`LocalClaim::folder`]).
+    pub folder: String,
 }
 
 /// A lease owner id for this process's queue worker: process id and random bits, so leases
@@ -200,7 +202,8 @@ fn claim_local(
     // (recipient, already ours and running)
     let rows = conn
         .prepare_cached(
-            "SELECT id, address, attempts, lease_until, lease_owner FROM queue_recipients
+            "SELECT id, address, attempts, lease_until, lease_owner, coalesce(folder, '')
+             FROM queue_recipients
              WHERE message_id = ?1 AND local = 1 AND status = 'queued'
                AND (lease_until <= ?2 OR lease_owner = ?4)
                AND (?3 OR next_attempt <= ?2)",
@@ -217,6 +220,7 @@ fn claim_local(
                     // Leased before, and not the live lease of this very deliverer: an
                     // attempt that never recorded an outcome, whose copy may exist.
                     interrupted: until != 0 && !ours,
+                    folder: r.get(5)?,
                 },
                 ours,
             ))

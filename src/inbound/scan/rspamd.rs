@@ -5,7 +5,8 @@
 //! closes idle connections anyway).
 //!
 //! The verdict applies the stricter of our thresholds (`inbound.spam_junk_score`,
-//! `inbound.spam_reject_score`) and rspamd's action, so an administrator can tune either.
+//! `inbound.spam_reject_score`, or a recipient's own) and rspamd's action, so an
+//! administrator can tune either; `spam_action` then caps what spam gets (junk, tag).
 //!
 //! Not here: learning (`learn_spam`/`learn_ham` on the controller, IMAP's), the header
 //! the message gets (`inbound::Report::prepend`).
@@ -177,11 +178,33 @@ fn parse_answer(body: &[u8]) -> Result<Answer, String> {
     })
 }
 
-/// What an answer asks for: the stricter of our thresholds and rspamd's own action.
-pub fn action_for(s: &Scanners, a: &Answer) -> Action {
-    let by_score = if a.score >= s.reject_score {
+/// The thresholds an answer is judged by: the server's (`inbound.spam_*`), or a recipient's
+/// domain's or user's own (`inbound::recipients`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub junk_score: f64,
+    pub reject_score: f64,
+    /// The most spam gets (`spam_action`): `Reject`, `Junk`, or `Accept` for tag only.
+    pub cap: Action,
+}
+
+impl Limits {
+    /// The server's thresholds, spam refused as they say.
+    pub fn of(s: &Scanners) -> Limits {
+        Limits {
+            junk_score: s.junk_score,
+            reject_score: s.reject_score,
+            cap: Action::Reject,
+        }
+    }
+}
+
+/// How spammy an answer is by these thresholds: the stricter of them and rspamd's own
+/// action (before the cap of `spam_action`).
+pub fn action_for(l: &Limits, a: &Answer) -> Action {
+    let by_score = if a.score >= l.reject_score {
         Action::Reject
-    } else if a.score >= s.junk_score {
+    } else if a.score >= l.junk_score {
         Action::Junk
     } else {
         Action::Accept
@@ -195,51 +218,64 @@ pub fn action_for(s: &Scanners, a: &Answer) -> Action {
     by_score.max(by_rspamd)
 }
 
-/// The end-of-data verdict: `None` when rspamd is not configured.
-pub async fn verdict(
+/// Asks rspamd at the end of data: `None` when it is not configured, the error (logged)
+/// when it cannot be asked.
+pub async fn ask(
     s: &Scanners,
     env: &Envelope,
     hostname: Option<&str>,
     message: &[u8],
-) -> Option<Verdict> {
+) -> Option<Result<Answer, String>> {
     let ep = s.rspamd.as_ref()?;
-    Some(match check(ep, env, hostname, message, s.timeout).await {
-        Ok(a) => {
-            let action = action_for(s, &a);
-            let top: Vec<&str> = a
-                .symbols
-                .iter()
-                .filter(|(_, sc)| *sc > 0.0)
-                .take(6)
-                .map(|(n, _)| n.as_str())
-                .collect();
-            let reason = format!(
-                "score {:.2} (junk at {}, reject at {}), rspamd says '{}'{}",
-                a.score,
-                s.junk_score,
-                s.reject_score,
-                a.action,
-                if top.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", top.join(" "))
-                }
-            );
-            let res = if action == Action::Accept {
-                Res::Pass
-            } else {
-                Res::Fail
-            };
-            Verdict::new(Stage::Data, "rspamd", res, reason)
-                .prop("rspamd.score", format!("{:.2}", a.score))
-                .prop("rspamd.action", a.action.clone())
-                .action(action)
+    let asked = check(ep, env, hostname, message, s.timeout).await;
+    if let Err(e) = &asked {
+        tracing::warn!("spam scanner unavailable: {e}");
+    }
+    Some(asked)
+}
+
+/// The end-of-data verdict on what rspamd said, by `l`'s thresholds; when it could not be
+/// asked, `down` (`inbound.rspamd_down`).
+pub fn judge(l: &Limits, down: Action, asked: Result<&Answer, &str>) -> Verdict {
+    let a = match asked {
+        Ok(a) => a,
+        Err(e) => return Verdict::new(Stage::Data, "rspamd", Res::TempError, e).action(down),
+    };
+    let level = action_for(l, a);
+    let top: Vec<&str> = a
+        .symbols
+        .iter()
+        .filter(|(_, sc)| *sc > 0.0)
+        .take(6)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let capped = match l.cap {
+        Action::Reject => String::new(),
+        Action::Junk => ", never refused (spam action junk)".into(),
+        _ => ", tagged only (spam action tag)".into(),
+    };
+    let reason = format!(
+        "score {:.2} (junk at {}, reject at {}{capped}), rspamd says '{}'{}",
+        a.score,
+        l.junk_score,
+        l.reject_score,
+        a.action,
+        if top.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", top.join(" "))
         }
-        Err(e) => {
-            tracing::warn!("spam scanner unavailable: {e}");
-            Verdict::new(Stage::Data, "rspamd", Res::TempError, e).action(s.rspamd_down)
-        }
-    })
+    );
+    // The result says whether it is spam; the action what this recipient does about it.
+    let res = if level == Action::Accept {
+        Res::Pass
+    } else {
+        Res::Fail
+    };
+    Verdict::new(Stage::Data, "rspamd", res, reason)
+        .prop("rspamd.score", format!("{:.2}", a.score))
+        .prop("rspamd.action", a.action.clone())
+        .action(level.min(l.cap))
 }
 
 #[cfg(test)]
@@ -352,7 +388,7 @@ mod tests {
 
     #[test]
     fn the_stricter_of_our_thresholds_and_rspamds_action_applies() {
-        let s = Scanners::default();
+        let s = Limits::of(&Scanners::default());
         assert_eq!(action_for(&s, &answer(1.0, "no action")), Action::Accept);
         assert_eq!(action_for(&s, &answer(6.0, "no action")), Action::Junk);
         assert_eq!(action_for(&s, &answer(15.0, "add header")), Action::Reject);

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::rspamd::Limits;
 use super::{Endpoint, Scanners};
 use crate::inbound::{Action, Res, Stage, Verdict};
 
@@ -156,60 +157,72 @@ fn clip(s: &str) -> &str {
 }
 
 /// Our thresholds decide, not spamd's `required_score` (see the module doc).
-fn action_for(s: &Scanners, score: f64) -> Action {
-    if score >= s.reject_score {
-        Action::Reject
-    } else if score >= s.junk_score {
-        Action::Junk
-    } else {
-        Action::Accept
-    }
+/// What asking spamd about one message came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    Scored(Answer),
+    /// Not sent (over [`MAX_SCAN`]): no verdict either way.
+    Skipped(String),
+    /// spamd could not be asked (logged); `inbound.spamd_down` decides.
+    Down(String),
 }
 
-/// The end-of-data verdict: `None` when spamd is not configured.
-pub async fn verdict(s: &Scanners, message: &[u8]) -> Option<Verdict> {
+/// Asks spamd at the end of data: `None` when it is not configured.
+pub async fn ask(s: &Scanners, message: &[u8]) -> Option<Asked> {
     let ep = s.spamd.as_ref()?;
     if message.len() > MAX_SCAN {
         let why = format!("not scanned: {} octets, over {MAX_SCAN}", message.len());
-        return Some(Verdict::new(Stage::Data, "spamd", Res::None, why));
+        return Some(Asked::Skipped(why));
     }
     Some(match check(ep, message, s.timeout).await {
-        Ok(a) => {
-            let action = action_for(s, a.score);
-            let reason = format!(
-                "score {:.2} (junk at {}, reject at {}){}",
-                a.score,
-                s.junk_score,
-                s.reject_score,
-                if a.rules.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        ": {}",
-                        a.rules
-                            .iter()
-                            .take(8)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    )
-                }
-            );
-            let res = if action == Action::Accept {
-                Res::Pass
-            } else {
-                Res::Fail
-            };
-            Verdict::new(Stage::Data, "spamd", res, reason)
-                .prop("spamd.score", format!("{:.2}", a.score))
-                .prop("spamd.spam", if a.spam { "yes" } else { "no" })
-                .action(action)
-        }
+        Ok(a) => Asked::Scored(a),
         Err(e) => {
             tracing::warn!("spam scanner unavailable: {e}");
-            Verdict::new(Stage::Data, "spamd", Res::TempError, e).action(s.spamd_down)
+            Asked::Down(e)
         }
     })
+}
+
+/// The end-of-data verdict on what spamd said, by `l`'s thresholds (the server's or a
+/// recipient's, as for rspamd); when it could not be asked, `down` (`inbound.spamd_down`).
+pub fn judge(l: &Limits, down: Action, asked: &Asked) -> Verdict {
+    let a = match asked {
+        Asked::Scored(a) => a,
+        Asked::Skipped(why) => return Verdict::new(Stage::Data, "spamd", Res::None, why.clone()),
+        Asked::Down(e) => {
+            return Verdict::new(Stage::Data, "spamd", Res::TempError, e.clone()).action(down);
+        }
+    };
+    let level = if a.score >= l.reject_score {
+        Action::Reject
+    } else if a.score >= l.junk_score {
+        Action::Junk
+    } else {
+        Action::Accept
+    };
+    let rules = if a.rules.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", a.rules.iter().take(8).cloned().collect::<Vec<_>>().join(" "))
+    };
+    let capped = match l.cap {
+        Action::Reject => "",
+        Action::Junk => ", never refused (spam action junk)",
+        _ => ", tagged only (spam action tag)",
+    };
+    let reason = format!(
+        "score {:.2} (junk at {}, reject at {}{capped}){rules}",
+        a.score, l.junk_score, l.reject_score
+    );
+    let res = if level == Action::Accept {
+        Res::Pass
+    } else {
+        Res::Fail
+    };
+    Verdict::new(Stage::Data, "spamd", res, reason)
+        .prop("spamd.score", format!("{:.2}", a.score))
+        .prop("spamd.spam", if a.spam { "yes" } else { "no" })
+        .action(level.min(l.cap))
 }
 
 #[cfg(test)]
@@ -259,10 +272,31 @@ mod tests {
 
     #[test]
     fn our_thresholds_decide_not_spamds() {
-        let s = Scanners::default();
-        assert_eq!(action_for(&s, 5.5), Action::Accept, "spamd's 5 is not ours");
-        assert_eq!(action_for(&s, 6.0), Action::Junk);
-        assert_eq!(action_for(&s, 1000.0), Action::Reject);
+        let l = Limits::of(&Scanners::default());
+        let scored = |score: f64| {
+            let a = Answer {
+                score,
+                spam: score >= 5.0,
+                threshold: 5.0,
+                rules: vec![],
+            };
+            judge(&l, Action::Accept, &Asked::Scored(a)).action
+        };
+        assert_eq!(scored(5.5), Action::Accept, "spamd's 5 is not ours");
+        assert_eq!(scored(6.0), Action::Junk);
+        assert_eq!(scored(1000.0), Action::Reject);
+        let tag = Limits {
+            cap: Action::Accept,
+            ..l
+        };
+        let a = Answer {
+            score: 1000.0,
+            spam: true,
+            threshold: 5.0,
+            rules: vec![],
+        };
+        let v = judge(&tag, Action::Accept, &Asked::Scored(a));
+        assert_eq!((v.result, v.action), (Res::Fail, Action::Accept));
     }
 
     #[tokio::test]
@@ -302,7 +336,8 @@ mod tests {
             spamd_down: Action::TempFail,
             ..Scanners::default()
         };
-        let v = verdict(&s, b"hello").await.unwrap();
+        let asked = ask(&s, b"hello").await.unwrap();
+        let v = judge(&Limits::of(&s), s.spamd_down, &asked);
         assert_eq!(v.result, Res::TempError);
         assert_eq!(v.action, Action::TempFail);
     }
