@@ -514,6 +514,8 @@ impl Session {
 }
 
 #[cfg(test)]
+mod learn_tests;
+#[cfg(test)]
 mod mem_tests;
 #[cfg(test)]
 mod tests;
