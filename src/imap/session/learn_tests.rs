@@ -50,7 +50,12 @@ fn junk_moves_and_copies_become_jobs() {
     let (mut s, dir) = session(true);
     let r = send(&mut s, &dir, "a LOGIN alice secret\r\nb SELECT INBOX\r\n");
     assert!(r.contains("b OK"), "{r}");
-    let inbox = dir.path().file_name().unwrap().to_string_lossy().into_owned();
+    let inbox = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
 
     let r = send(&mut s, &dir, "c MOVE 1 Junk\r\n");
     assert!(r.contains("c OK"), "{r}");
@@ -68,14 +73,21 @@ fn junk_moves_and_copies_become_jobs() {
     assert_eq!(jobs(&mut s), vec![]);
 
     // Out of Junk: to INBOX is ham, to Trash and Junk nothing.
-    let r = send(&mut s, &dir, "h SELECT Junk\r\ni MOVE 1 Trash\r\nj COPY 1 Junk\r\n");
+    let r = send(
+        &mut s,
+        &dir,
+        "h SELECT Junk\r\ni MOVE 1 Trash\r\nj COPY 1 Junk\r\n",
+    );
     assert!(r.contains("i OK") && r.contains("j OK"), "{r}");
     assert_eq!(jobs(&mut s), vec![]);
     let r = send(&mut s, &dir, "k UID MOVE 1:* INBOX\r\n");
     assert!(r.contains("k OK"), "{r}");
     let got = jobs(&mut s);
     assert_eq!(got.len(), 4, "{got:?}");
-    assert!(got.iter().all(|j| *j == (Class::Ham, inbox.clone())), "{got:?}");
+    assert!(
+        got.iter().all(|j| *j == (Class::Ham, inbox.clone())),
+        "{got:?}"
+    );
 }
 
 #[test]

@@ -301,7 +301,10 @@ mod tests {
             Outcome::AlreadyLearned
         );
         assert_eq!(
-            outcome(S::BAD_REQUEST, br#"{"error":"<x> is already learned as ham"}"#),
+            outcome(
+                S::BAD_REQUEST,
+                br#"{"error":"<x> is already learned as ham"}"#
+            ),
             Outcome::AlreadyLearned
         );
         assert_eq!(
@@ -330,12 +333,15 @@ mod tests {
             }
         };
         let s = Settings::from_lookup(get("127.0.0.1:11334", "true")).unwrap();
+        assert_eq!(s.controller, Some(Endpoint::Tcp("127.0.0.1:11334".into())));
         assert_eq!(
-            s.controller,
-            Some(Endpoint::Tcp("127.0.0.1:11334".into()))
+            (s.password.as_str(), s.timeout),
+            ("pw", Duration::from_secs(5))
         );
-        assert_eq!((s.password.as_str(), s.timeout), ("pw", Duration::from_secs(5)));
-        assert_eq!(Settings::from_lookup(get("", "true")).unwrap().controller, None);
+        assert_eq!(
+            Settings::from_lookup(get("", "true")).unwrap().controller,
+            None
+        );
         assert_eq!(
             Settings::from_lookup(get("127.0.0.1:11334", "false"))
                 .unwrap()
