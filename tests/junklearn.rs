@@ -154,6 +154,16 @@ fn wait_learned(
     }
 }
 
+/// The `rspamd controller` entry of `status --json`'s scanners.
+fn controller_status(st: &serde_json::Value) -> &serde_json::Value {
+    st["inbound"]["scanners"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["name"] == "rspamd controller")
+        .unwrap_or_else(|| panic!("no controller in {st:#}"))
+}
+
 fn setup(controller: &str) -> (tempfile::TempDir, Serve) {
     let dir = example_test("", &["localhost"]);
     let p = dir.path();
@@ -179,6 +189,14 @@ fn junk_moves_reach_rspamds_bayes_statistics() {
         p,
         srv.port("smtp"),
         &[message(1, SPAMMY), message(2, HAMMY)],
+    );
+    // `status` asks the controller too.
+    let st = common::cli::json(p, &["status"]);
+    let c = controller_status(&st);
+    assert_eq!(
+        (c["ok"].as_bool(), c["address"].as_str()),
+        (Some(true), Some(controller.as_str())),
+        "{st:#}"
     );
     let before = stat(&controller);
     assert_eq!(before["learned"].as_u64(), Some(0), "{before:#}");
@@ -249,6 +267,16 @@ fn rspamd_down_never_fails_the_move() {
                 && l.contains("result=failed")
                 && l.contains(&closed)),
         "{log}"
+    );
+    let st = common::cli::json(p, &["status"]);
+    let c = controller_status(&st);
+    assert_eq!(c["ok"], false, "{st:#}");
+    assert!(
+        c["hint"]
+            .as_str()
+            .unwrap()
+            .contains("inbound.rspamd_controller"),
+        "{st:#}"
     );
     let junk = common::maildir::of(p, "bob", "example.test").join(".Junk");
     assert_eq!(common::maildir::files(&junk).len(), 1);
