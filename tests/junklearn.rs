@@ -55,11 +55,13 @@ s.quit()
     assert_eq!(common::maildir::wait(&md, want).len(), want);
 }
 
-/// Logs in as bob, selects `from`, MOVEs its first message (or `seq`) to `to`; prints the tagged answer and how long the MOVE took.
+/// Logs in as bob, selects `from`, MOVEs its first message to `to`; prints the tagged
+/// answer and how long the MOVE took.
 fn imap_move(imap: u16, from: &str, to: &str) -> String {
     imap_move_seq(imap, from, to, "1")
 }
 
+/// [`imap_move`] of message `seq` (`*`: the last).
 fn imap_move_seq(imap: u16, from: &str, to: &str, seq: &str) -> String {
     let script = r#"
 import imaplib, sys, time
