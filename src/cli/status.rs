@@ -1,7 +1,8 @@
 //! `status`: what is configured, and what is running, at a glance: whether a daemon runs for
 //! this data directory (its pid file in `run/` and a liveness check), the listeners it really
 //! bound (not the configured defaults), the DKIM keys it signs with, and the inbound checks
-//! of port 25: on or off, greylisting, and whether each configured scanner answers now.
+//! of port 25: on or off, greylisting, and whether each configured scanner (and rspamd's
+//! controller, which learns from Junk moves) answers now.
 
 use serde::Serialize;
 
@@ -53,10 +54,10 @@ struct Inbound {
 
 #[derive(Serialize)]
 struct Scanner {
-    /// `rspamd`, `spamd` or `clamd`.
+    /// `rspamd`, `spamd`, `clamd`, or `rspamd controller` (learning from Junk moves).
     name: &'static str,
     address: String,
-    /// It answered its ping (rspamd `/ping`, spamd and clamd `PING`).
+    /// It answered its ping (rspamd and its controller `/ping`, spamd and clamd `PING`).
     ok: bool,
     /// Why not, and what to do.
     error: Option<String>,
@@ -145,9 +146,11 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
         Vec::new(),
         hostname,
     );
-    let sc = match policy {
-        Ok(p) => p.scanners,
-        Err(e) => {
+    let learn =
+        crate::inbound::scan::learn::Settings::from_lookup(|k| db.setting(k).unwrap_or_default());
+    let (sc, learn) = match (policy, learn) {
+        (Ok(p), Ok(l)) => (p.scanners, l),
+        (Err(e), _) | (_, Err(e)) => {
             out.error = Some(e);
             return Ok(out);
         }
@@ -156,7 +159,7 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
         .enable_all()
         .build()?;
     use crate::inbound::scan::{clamd, rspamd, spamd};
-    let (r, sa, c) = rt.block_on(async {
+    let (r, sa, c, l) = rt.block_on(async {
         let r = async {
             match &sc.rspamd {
                 Some(ep) => Some((ep.to_string(), rspamd::ping(ep, sc.timeout).await)),
@@ -175,7 +178,14 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
                 None => None,
             }
         };
-        tokio::join!(r, sa, c)
+        // The controller answers /ping as the normal worker does.
+        let l = async {
+            match &learn.controller {
+                Some(ep) => Some((ep.to_string(), rspamd::ping(ep, learn.timeout).await)),
+                None => None,
+            }
+        };
+        tokio::join!(r, sa, c, l)
     });
     let down = |what: &str, key: &str, action: crate::inbound::Action| {
         format!(
@@ -191,6 +201,14 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Inbound> {
             "clamd",
             c,
             down("clamd (clamav-daemon)", "clamd", sc.clamd_down),
+        ),
+        (
+            "rspamd controller",
+            l,
+            "start rspamd's controller worker or correct `mailctl config set \
+             inbound.rspamd_controller ADDRESS` (`inbound.learn false` turns learning off); \
+             until then users' Junk moves teach rspamd nothing"
+                .to_string(),
         ),
     ] {
         if let Some((address, res)) = pinged {

@@ -1,7 +1,7 @@
 //! Runs IMAP listeners on the shared net layer (`crate::net`: connection limits, TLS store
 //! with SIGHUP reload, graceful shutdown, per-IP bans): admits, runs each [`Session`] under
 //! the one driver (`net::driver`), verifies logins, and wakes IDLE (RFC 2177) through the
-//! [`Hub`].
+//! [`Hub`]. COPY/MOVE into or out of Junk hand their messages to the [`Learner`] (rspamd).
 //!
 //! The driver runs the session on a blocking thread for every batch of input, because
 //! storage calls read files and SQLite; sockets stay on the async side. Autologout (RFC 9051 §5.4): 30
@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use super::session::{Action, Config, LoginResult, Session};
 use super::watch::{Hub, Subscription};
 use crate::core::pool::DbPool;
+use crate::inbound::scan::learn::Learner;
 use crate::net::conn::{Access, Refusals, accept_loop};
 use crate::net::driver::{self, Protocol, TlsInfo};
 use crate::net::shutdown::Shutdown;
@@ -94,6 +95,8 @@ pub struct ImapListener {
     pub limits: crate::imap::mailstore::Limits,
     pub hub: Arc<Hub>,
     pub users: Arc<UserSessions>,
+    /// Teaches rspamd from Junk moves (#18.4); None: sessions never look.
+    pub learner: Option<Learner>,
 }
 
 impl ImapListener {
@@ -118,8 +121,11 @@ impl ImapListener {
             append_limit: (self.append_limit)(),
             limits: self.limits,
         };
+        let mut session = Session::new(cfg);
+        session.set_learning(self.learner.is_some());
         let conn = ImapConn {
-            session: Session::new(cfg),
+            session,
+            learner: self.learner.clone(),
             ip: peer.ip(),
             pool: self.access.pool.clone(),
             users: self.users.clone(),
@@ -142,6 +148,7 @@ struct ImapConn {
     pool: Arc<DbPool>,
     users: Arc<UserSessions>,
     hub: Arc<Hub>,
+    learner: Option<Learner>,
     slot: Option<UserSlot>,
     /// Subscribed and released in `poll`, on the blocking thread: adding or removing an
     /// inotify watch waits on notify's thread.
@@ -181,6 +188,11 @@ impl Protocol for ImapConn {
         };
         if let Some(dir) = self.session.take_touched() {
             self.hub.touch(&dir);
+        }
+        if let Some(l) = &self.learner {
+            for job in self.session.take_learn() {
+                l.submit(job);
+            }
         }
         match action {
             Action::Flush => driver::Action::Flush,

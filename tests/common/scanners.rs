@@ -2,7 +2,8 @@
 //! the official database cannot be downloaded here), rspamd with its packaged rules and
 //! its DNS pointed at the test's DNS server, and SpamAssassin's spamd with its packaged
 //! rules and no network tests, each on free loopback ports in a temporary directory, killed
-//! when dropped. Needs Debian's `clamav-daemon`, `rspamd`, `spamd` and `spamassassin`.
+//! when dropped; and Redis for rspamd's Bayes statistics. Needs Debian's `clamav-daemon`,
+//! `rspamd`, `spamd`, `spamassassin` and `redis-server`.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -128,6 +129,58 @@ fn chown_rspamd(p: &Path) {
 
 /// rspamd's normal worker on a free port, asking `dns` (ADDR:PORT) for every lookup.
 pub fn rspamd(dns: &str) -> Daemon {
+    rspamd_with(dns, None).0
+}
+
+/// rspamd with its Bayes classifier in the Redis at `redis` (ADDR:PORT; rspamd 3.4 has no
+/// other Bayes backend), classifying after one learn, and its controller (which takes
+/// `/learnspam`, `/learnham` and `/stat` from 127.0.0.1 without a password): (daemon,
+/// controller ADDR:PORT).
+pub fn rspamd_learning(dns: &str, redis: &str) -> (Daemon, String) {
+    rspamd_with(dns, Some(redis))
+}
+
+fn redis_ping(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = [0u8; 16];
+    s.write_all(b"PING\r\n").is_ok()
+        && s.read(&mut buf)
+            .is_ok_and(|n| buf[..n].starts_with(b"+PONG"))
+}
+
+/// Debian's redis-server on a free loopback port in a temporary directory, nothing saved.
+pub fn redis() -> Daemon {
+    let dir = tempfile::tempdir().unwrap();
+    let port = super::net::free_port();
+    let log = dir.path().join("redis.log");
+    let child = Command::new(program("redis-server"))
+        .process_group(0)
+        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .arg("--dir")
+        .arg(dir.path())
+        .arg("--logfile")
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server (Debian package redis-server; scripts/test installs it)");
+    let mut d = Daemon {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+        log,
+        _dir: dir,
+    };
+    wait_ready(&mut d, "redis-server", Duration::from_secs(30), redis_ping);
+    d
+}
+
+fn rspamd_with(dns: &str, redis: Option<&str>) -> (Daemon, String) {
     let dir = tempfile::tempdir().unwrap();
     let r = dir.path();
     for sub in ["db", "run", "log", "local.d", "override.d"] {
@@ -153,8 +206,15 @@ pub fn rspamd(dns: &str) -> Daemon {
             "local.d/options.inc",
             format!("dns {{\n nameserver = [\"{dns}\"];\n timeout = 1s;\n retransmits = 1;\n}}\n"),
         ),
-        // No Redis here: greylisting and the statistics need it and would only log errors.
+        // No global Redis: greylisting would need it and would only log errors.
         ("local.d/greylist.conf", "enabled = false;\n".into()),
+        (
+            "local.d/classifier-bayes.conf",
+            match redis {
+                Some(r) => format!("servers = \"{r}\";\nmin_learns = 1;\n"),
+                None => String::new(),
+            },
+        ),
         // The fuzzy hashes live on rspamd.com's servers, whose names rspamd resolves with the
         // system resolver: off, so the test asks nothing outside loopback.
         ("override.d/fuzzy_check.conf", "enabled = false;\n".into()),
@@ -191,7 +251,7 @@ pub fn rspamd(dns: &str) -> Daemon {
         _dir: dir,
     };
     wait_ready(&mut d, "rspamd", Duration::from_secs(90), rspamd_ping);
-    d
+    (d, format!("127.0.0.1:{controller}"))
 }
 
 fn spamd_ping(addr: &str) -> bool {

@@ -189,6 +189,8 @@ pub(super) struct Services {
 struct Shared {
     imap_hub: Arc<crate::imap::watch::Hub>,
     imap_users: Arc<crate::imap::server::UserSessions>,
+    /// Reads `inbound.rspamd_controller` and `inbound.learn` per job, so it always runs.
+    learner: crate::inbound::scan::learn::Learner,
     append_limit: Arc<dyn Fn() -> u64 + Send + Sync>,
     smtp_settings: Arc<dyn Fn() -> (SessionConfig, Timeouts) + Send + Sync>,
 }
@@ -234,6 +236,7 @@ impl Services {
         Shared {
             imap_hub: crate::imap::watch::Hub::new(),
             imap_users: crate::imap::server::UserSessions::new(self.imap_per_user),
+            learner: crate::inbound::scan::learn::Learner::start(self.backend.pool.clone()),
             append_limit: Arc::new(move || l1.get().session.max_message_size),
             smtp_settings: Arc::new(move || {
                 let t = l2.get();
@@ -277,6 +280,7 @@ impl Services {
                 limits: self.imap_limits,
                 hub: shared.imap_hub.clone(),
                 users: shared.imap_users.clone(),
+                learner: Some(shared.learner.clone()),
             };
             tasks.spawn(Arc::new(imap).run(listener, shutdown));
         } else if name.starts_with("pop3") {

@@ -155,21 +155,19 @@ impl Account {
         Ok(names
             .iter()
             .map(|(name, selectable)| MailboxInfo {
-                special_use: attrs
-                    .get(name)
-                    .and_then(|a| special_use_static(a))
-                    .or_else(|| {
-                        DEFAULT_FOLDERS
-                            .iter()
-                            .find(|(n, _)| n == name)
-                            .map(|(_, a)| *a)
-                    }),
+                special_use: attr_of(&attrs, name),
                 has_children: all.iter().any(|c| is_child(name, c)),
                 subscribed: subs.contains(name),
                 selectable: *selectable,
                 name: name.clone(),
             })
             .collect())
+    }
+
+    /// A folder's special-use attribute as LIST shows it, without walking the folders.
+    pub fn special_use(&mut self, name: &str) -> Result<Option<&'static str>, StoreError> {
+        let (name, _) = resolve(&self.root, name)?;
+        Ok(attr_of(&self.index.special_uses()?, &name))
     }
 
     /// Subscribed names, existing or not (LSUB, LIST (SUBSCRIBED) needs both).
@@ -419,4 +417,17 @@ impl Account {
     pub(super) fn folder_keywords(&self, name: &str) -> Result<HashSet<String>, StoreError> {
         Ok(self.index.folder_keywords(name)?)
     }
+}
+
+/// The stored attribute of folder `name`, else the default folders' own.
+fn attr_of(attrs: &HashMap<String, String>, name: &str) -> Option<&'static str> {
+    attrs
+        .get(name)
+        .and_then(|a| special_use_static(a))
+        .or_else(|| {
+            DEFAULT_FOLDERS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, a)| *a)
+        })
 }

@@ -63,6 +63,23 @@ pub(super) fn path_of(mb: &Mailbox, seq: u32) -> Option<PathBuf> {
 }
 
 impl Account {
+    /// The directory of folder `name` and the unique names of its messages `uids` (those
+    /// the index knows), for a reader that runs later, elsewhere.
+    pub fn message_files(
+        &self,
+        name: &str,
+        uids: &[u32],
+    ) -> Result<(PathBuf, Vec<String>), StoreError> {
+        let (name, dir) = self.existing(name)?;
+        let mut uniques = Vec::with_capacity(uids.len());
+        for &uid in uids {
+            if let Some(u) = self.index.unique_of(&name, uid)? {
+                uniques.push(u);
+            }
+        }
+        Ok((dir, uniques))
+    }
+
     /// SELECT (or EXAMINE with `read_only`).
     pub fn select(&mut self, name: &str, read_only: bool) -> Result<Mailbox, StoreError> {
         let (name, dir) = self.existing(name)?;

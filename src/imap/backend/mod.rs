@@ -166,4 +166,14 @@ impl MailStore for Account {
     ) -> Result<(CopyUid, Changes), StoreError> {
         Account::move_to(self, mb, seqs, dest)
     }
+    fn special_use(&mut self, name: &str) -> Result<Option<&'static str>, StoreError> {
+        Account::special_use(self, name)
+    }
+    fn message_files(
+        &self,
+        name: &str,
+        uids: &[u32],
+    ) -> Result<Option<(PathBuf, Vec<String>)>, StoreError> {
+        Account::message_files(self, name, uids).map(Some)
+    }
 }

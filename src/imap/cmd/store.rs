@@ -128,10 +128,12 @@ pub(crate) fn copy(
         return None;
     };
     let dest_dir = acc.watch_path(&dest);
+    let from = sel.name.clone();
     if is_move {
         match acc.move_to(sel, &seqs, &dest) {
             Ok(((validity, src, dst), changes)) => {
                 s.touched = Some(sel.dir().to_path_buf());
+                learn(s, &from, &dest, &dst);
                 out.extend_from_slice(
                     format!(
                         "* OK [COPYUID {validity} {} {}] moved\r\n",
@@ -151,6 +153,7 @@ pub(crate) fn copy(
                 if let Some(d) = dest_dir {
                     s.touched = Some(d);
                 }
+                learn(s, &from, &dest, &dst);
                 let status = format!(
                     "OK [COPYUID {validity} {} {}] COPY completed",
                     compact_set(&src),
@@ -162,6 +165,48 @@ pub(crate) fn copy(
         }
     }
     None
+}
+
+/// After a COPY or MOVE of `uids` (in `to`) from `from`: when that teaches rspamd (into
+/// Junk: spam; out of Junk but not into Trash: ham), one job per message for the driver.
+/// Never fails the command: a store that cannot say where the messages are teaches nothing.
+fn learn(s: &mut Session, from: &str, to: &str, uids: &[u32]) {
+    use crate::inbound::scan::learn::{Job, QUEUE, class_for};
+    let (true, Some(acc), Some(login)) = (s.learning, s.account.as_mut(), s.login.as_ref()) else {
+        return;
+    };
+    let (Ok(from_use), Ok(to_use)) = (acc.special_use(from), acc.special_use(to)) else {
+        return;
+    };
+    let Some(class) = class_for(from_use, to_use) else {
+        return;
+    };
+    let (folder, uniques) = match acc.message_files(to, uids) {
+        Ok(Some(f)) => f,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!("learn: user={} cannot find the messages: {e}", login.user);
+            return;
+        }
+    };
+    // The driver empties this after every poll; the cap only guards a huge batch.
+    let room = QUEUE.saturating_sub(s.learn.len());
+    if uniques.len() > room {
+        tracing::warn!(
+            "learn: user={} class={} result=dropped: {} messages at once, at most {QUEUE}",
+            login.user,
+            class.as_str(),
+            uniques.len()
+        );
+    }
+    for unique in uniques.into_iter().take(room) {
+        s.learn.push(Job {
+            user: login.user.clone(),
+            class,
+            folder: folder.clone(),
+            unique,
+        });
+    }
 }
 
 pub(crate) fn expunge(

@@ -93,6 +93,27 @@ pub trait MailStore: Send {
         seqs: &[u32],
         dest: &str,
     ) -> Result<(CopyUid, Changes), StoreError>;
+
+    /// A folder's RFC 6154 attribute (`"\\Junk"`, ...), for learning from Junk moves.
+    fn special_use(&mut self, name: &str) -> Result<Option<&'static str>, StoreError> {
+        let name = canonical_name(name);
+        Ok(self
+            .list()?
+            .into_iter()
+            .find(|m| m.name == name)
+            .and_then(|m| m.special_use))
+    }
+    /// Where messages `uids` of folder `name` live, for a background reader: the folder's
+    /// directory and each message's unique name (its file is looked up when read, since a
+    /// flag change renames it). None for a store without files (the in-memory one).
+    fn message_files(
+        &self,
+        name: &str,
+        uids: &[u32],
+    ) -> Result<Option<(PathBuf, Vec<String>)>, StoreError> {
+        let _ = (name, uids);
+        Ok(None)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::imap::command::{Command, CommandBody};
 use crate::imap::mailstore::{Changes, MailStore, Mailbox, StoreError};
 use crate::imap::parse::{Frame, Framer, Limits, parse_command};
+use crate::inbound::scan::learn::Job;
 
 pub mod updates;
 
@@ -167,6 +168,10 @@ pub struct Session {
     bad_in_a_row: u32,
     /// A folder this session changed, for the driver to wake other sessions' IDLE.
     pub(crate) touched: Option<PathBuf>,
+    /// Whether COPY/MOVE into or out of Junk produce [`Job`]s (the driver has a learner).
+    pub(crate) learning: bool,
+    /// Jobs for the driver to hand to the learner ([`Session::take_learn`]).
+    pub(crate) learn: Vec<Job>,
 }
 
 impl Session {
@@ -191,7 +196,19 @@ impl Session {
             held: None,
             bad_in_a_row: 0,
             touched: None,
+            learning: false,
+            learn: Vec::new(),
         }
+    }
+
+    /// Turns on learning from Junk moves: the driver will [`Session::take_learn`].
+    pub fn set_learning(&mut self, on: bool) {
+        self.learning = on;
+    }
+
+    /// The messages COPY or MOVE taught rspamd something about since the last call.
+    pub fn take_learn(&mut self) -> Vec<Job> {
+        std::mem::take(&mut self.learn)
     }
 
     pub fn greeting(&self) -> Vec<u8> {
@@ -496,6 +513,8 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod learn_tests;
 #[cfg(test)]
 mod mem_tests;
 #[cfg(test)]

@@ -9,9 +9,11 @@
 //! in), a spam scanner that is down lets mail through with a logged warning (spam in the
 //! inbox for a while is better than a stalled MX).
 //!
-//! Not here: learning from users' Junk moves (IMAP's), the decision (`inbound::decide`).
+//! Also teaching rspamd from users' Junk moves (`learn.rs`: the IMAP session decides, a
+//! background task asks the controller). Not here: the decision (`inbound::decide`).
 
 pub mod clamd;
+pub mod learn;
 pub mod rspamd;
 pub mod spamd;
 

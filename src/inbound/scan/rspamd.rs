@@ -8,7 +8,7 @@
 //! `inbound.spam_reject_score`, or a recipient's own) and rspamd's action, so an
 //! administrator can tune either; `spam_action` then caps what spam gets (junk, tag).
 //!
-//! Not here: learning (`learn_spam`/`learn_ham` on the controller, IMAP's), the header
+//! Not here: learning (`/learnspam`, `/learnham` on the controller: `learn.rs`), the header
 //! the message gets (`inbound::Report::prepend`).
 
 use std::time::Duration;
@@ -73,7 +73,7 @@ pub async fn ping(ep: &Endpoint, timeout: Duration) -> Result<(), String> {
     }
 }
 
-fn host(ep: &Endpoint) -> String {
+pub(super) fn host(ep: &Endpoint) -> String {
     match ep {
         Endpoint::Tcp(a) => a.clone(),
         Endpoint::Unix(_) => "localhost".into(),
@@ -87,13 +87,31 @@ fn header_value(s: &str) -> String {
 }
 
 /// The request `req` with `body`, sent and answered within `timeout` (connecting included):
-/// what `check` and `ping` share.
+/// what `check` and `ping` share. Any status but 2xx is an error.
 async fn exchange(
     ep: &Endpoint,
     req: hyper::http::request::Builder,
     body: Bytes,
     timeout: Duration,
 ) -> Result<Bytes, String> {
+    let (status, body) = send(ep, req, body, timeout).await?;
+    if !status.is_success() {
+        return Err(format!(
+            "rspamd at {ep} answered HTTP {status}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(200)]).trim()
+        ));
+    }
+    Ok(body)
+}
+
+/// [`exchange`] without the status check: the controller's learn answers need the status
+/// (208 for a message already learned), so `learn` reads it itself.
+pub(super) async fn send(
+    ep: &Endpoint,
+    req: hyper::http::request::Builder,
+    body: Bytes,
+    timeout: Duration,
+) -> Result<(hyper::StatusCode, Bytes), String> {
     let req = req
         .body(Full::new(body))
         .map_err(|e| format!("rspamd request: {e}"))?;
@@ -107,13 +125,12 @@ async fn exchange(
         })?
 }
 
-/// One request on a fresh connection; the status must be 200; the body is read up to
-/// [`MAX_ANSWER`].
+/// One request on a fresh connection; the body is read up to [`MAX_ANSWER`].
 async fn request(
     ep: &Endpoint,
     req: Request<Full<Bytes>>,
     timeout: Duration,
-) -> Result<Bytes, String> {
+) -> Result<(hyper::StatusCode, Bytes), String> {
     let stream = ep.connect(timeout).await?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
@@ -131,13 +148,7 @@ async fn request(
             .await
             .map_err(|e| format!("rspamd at {ep}: reading the answer: {e}"))?
             .to_bytes();
-        if !status.is_success() {
-            return Err(format!(
-                "rspamd at {ep} answered HTTP {status}: {}",
-                String::from_utf8_lossy(&body[..body.len().min(200)]).trim()
-            ));
-        }
-        Ok(body)
+        Ok((status, body))
     }
     .await;
     driver.abort();
