@@ -375,6 +375,8 @@ impl Session {
             | C::Unselect
             | C::Expunge { .. }
             | C::Search { .. }
+            | C::Sort { .. }
+            | C::Thread { .. }
             | C::Fetch { .. }
             | C::Store { .. }
             | C::Copy { .. }

@@ -1,0 +1,137 @@
+//! SORT and THREAD (RFC 5256 §4), with RFC 5957 SORT=DISPLAY keys, RFC 5267 ESORT's
+//! `RETURN (...)` and CONTEXT=SORT's `PARTIAL lo:hi`. The search criteria after them are
+//! SEARCH's (same key parser, same limits), except that the charset is mandatory.
+//!
+//! Not here: whether the charset is supported (the session answers `[BADCHARSET]`), nor the
+//! CONTEXT/UPDATE return options of RFC 5267 §4 (not advertised).
+
+use super::lexer::{Cursor, PResult};
+use crate::imap::command::{
+    CommandBody, SearchReturn, SortCriterion, SortKey, SortReturn, ThreadAlgorithm,
+};
+
+/// Most criteria in one sort program; more than the nine keys only by repeating them.
+pub const MAX_SORT_CRITERIA: usize = 16;
+
+/// `sort = ["UID" SP] "SORT" [SP "RETURN" SP "(" opts ")"] SP sort-criteria SP
+/// search-criteria` (RFC 5256 §5, RFC 5267 §3).
+pub(super) fn sort(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
+    c.sp()?;
+    let mut returns = None;
+    if c.peek() != Some(b'(') {
+        let w = c.keyword("RETURN or ( to start the sort criteria")?;
+        if w != "RETURN" {
+            return Err(format!("expected RETURN or a sort program, found {w}"));
+        }
+        c.sp()?;
+        returns = Some(return_opts(c)?);
+        c.sp()?;
+    }
+    let criteria = sort_criteria(c)?;
+    c.sp()?;
+    let (charset, key) = super::search::criteria(c)?;
+    Ok(CommandBody::Sort {
+        uid,
+        returns,
+        criteria,
+        charset,
+        key,
+    })
+}
+
+/// `thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria`.
+pub(super) fn thread(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
+    c.sp()?;
+    let algorithm = match c.keyword("a thread algorithm")?.as_str() {
+        "ORDEREDSUBJECT" => ThreadAlgorithm::OrderedSubject,
+        "REFERENCES" => ThreadAlgorithm::References,
+        other => return Err(format!("unknown thread algorithm {other}")),
+    };
+    c.sp()?;
+    let (charset, key) = super::search::criteria(c)?;
+    Ok(CommandBody::Thread {
+        uid,
+        algorithm,
+        charset,
+        key,
+    })
+}
+
+/// `sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"`,
+/// `sort-criterion = ["REVERSE" SP] sort-key`.
+fn sort_criteria(c: &mut Cursor<'_>) -> PResult<Vec<SortCriterion>> {
+    c.expect(b'(', "( to start the sort criteria")?;
+    let mut out = Vec::new();
+    loop {
+        if out.len() >= MAX_SORT_CRITERIA {
+            return Err(format!("too many sort criteria (at most {MAX_SORT_CRITERIA})"));
+        }
+        let mut w = c.keyword("a sort key")?;
+        let reverse = w == "REVERSE";
+        if reverse {
+            c.sp()?;
+            w = c.keyword("a sort key after REVERSE")?;
+        }
+        let key = match w.as_str() {
+            "ARRIVAL" => SortKey::Arrival,
+            "CC" => SortKey::Cc,
+            "DATE" => SortKey::Date,
+            "FROM" => SortKey::From,
+            "SIZE" => SortKey::Size,
+            "SUBJECT" => SortKey::Subject,
+            "TO" => SortKey::To,
+            "DISPLAYFROM" => SortKey::DisplayFrom,
+            "DISPLAYTO" => SortKey::DisplayTo,
+            other => return Err(format!("unknown sort key {other}")),
+        };
+        out.push(SortCriterion { key, reverse });
+        if c.eat(b')') {
+            return Ok(out);
+        }
+        c.list_sp()?;
+    }
+}
+
+/// `"(" [return-opt *(SP return-opt)] ")"`; empty means ALL (RFC 4731 §3.1).
+fn return_opts(c: &mut Cursor<'_>) -> PResult<SortReturn> {
+    c.expect(b'(', "( to start the return options")?;
+    let mut out = SortReturn::default();
+    let mut n = 0;
+    while !c.eat(b')') {
+        if n > 0 {
+            c.list_sp()?;
+        }
+        n += 1;
+        if n > 8 {
+            return Err("too many return options".into());
+        }
+        let opt = match c.keyword("MIN, MAX, ALL, COUNT, SAVE or PARTIAL")?.as_str() {
+            "MIN" => SearchReturn::Min,
+            "MAX" => SearchReturn::Max,
+            "ALL" => SearchReturn::All,
+            "COUNT" => SearchReturn::Count,
+            "SAVE" => SearchReturn::Save,
+            "PARTIAL" => {
+                c.sp()?;
+                out.partial = Some(partial_range(c)?);
+                continue;
+            }
+            other => return Err(format!("unknown return option {other}")),
+        };
+        if !out.opts.contains(&opt) {
+            out.opts.push(opt);
+        }
+    }
+    if out.opts.is_empty() && out.partial.is_none() {
+        out.opts.push(SearchReturn::All);
+    }
+    Ok(out)
+}
+
+/// `partial-range = nz-number ":" nz-number` (RFC 5267 §4.4), either order; no `*`.
+fn partial_range(c: &mut Cursor<'_>) -> PResult<(u32, u32)> {
+    let a = c.nz_number("the first position of PARTIAL")?;
+    c.expect(b':', ": in the PARTIAL range")?;
+    let b = c.nz_number("the last position of PARTIAL")?;
+    Ok((a.min(b), a.max(b)))
+}
