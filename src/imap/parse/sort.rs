@@ -128,10 +128,19 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<SortReturn> {
     Ok(out)
 }
 
-/// `partial-range = nz-number ":" nz-number` (RFC 5267 §4.4), either order; no `*`.
+/// `partial-range = nz-number ":" nz-number` (RFC 5267 §4.4), either order; no `*`. The
+/// error does not echo the client's bytes: a `)` in a BAD line trips some client parsers.
 fn partial_range(c: &mut Cursor<'_>) -> PResult<(u32, u32)> {
-    let a = c.nz_number("the first position of PARTIAL")?;
-    c.expect(b':', ": in the PARTIAL range")?;
-    let b = c.nz_number("the last position of PARTIAL")?;
+    const WANT: &str = "PARTIAL takes two positions, as in 1:100";
+    let atom = c.atom("a PARTIAL range").map_err(|_| WANT.to_string())?;
+    let text = std::str::from_utf8(atom).map_err(|_| WANT.to_string())?;
+    let (a, b) = text.split_once(':').ok_or_else(|| WANT.to_string())?;
+    let pos = |t: &str| -> PResult<u32> {
+        match t.parse::<u32>() {
+            Ok(n) if n > 0 && t.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+            _ => Err(WANT.to_string()),
+        }
+    };
+    let (a, b) = (pos(a)?, pos(b)?);
     Ok((a.min(b), a.max(b)))
 }
