@@ -28,6 +28,11 @@ impl Arena {
 
     /// Whether `a` is `b` or one of its ancestors.
     fn is_ancestor(&self, a: usize, b: usize) -> bool {
+        // A childless container is nobody's ancestor: messages arriving in thread order
+        // never pay for the walk up a long thread.
+        if a != b && self.nodes[a].children.is_empty() {
+            return false;
+        }
         let mut cur = Some(b);
         while let Some(c) = cur {
             if c == a {
