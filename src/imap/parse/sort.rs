@@ -144,3 +144,133 @@ fn partial_range(c: &mut Cursor<'_>) -> PResult<(u32, u32)> {
     let (a, b) = (pos(a)?, pos(b)?);
     Ok((a.min(b), a.max(b)))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::imap::command::{
+        CommandBody, SearchKey, SearchReturn, SortCriterion, SortKey, SortReturn,
+        ThreadAlgorithm,
+    };
+    use crate::imap::parse::parse_command;
+
+    fn body(s: &str) -> CommandBody {
+        parse_command(s.as_bytes()).unwrap().body
+    }
+
+    fn bad(s: &str) -> String {
+        parse_command(s.as_bytes()).unwrap_err().message
+    }
+
+    #[test]
+    fn rfc_5256_examples() {
+        let CommandBody::Sort {
+            uid,
+            returns,
+            criteria,
+            charset,
+            key,
+        } = body("A282 SORT (SUBJECT) UTF-8 SINCE 1-Feb-1994")
+        else {
+            panic!("not SORT")
+        };
+        assert!(!uid && returns.is_none() && charset == "UTF-8");
+        assert_eq!(
+            criteria,
+            [SortCriterion {
+                key: SortKey::Subject,
+                reverse: false
+            }]
+        );
+        assert!(matches!(key, SearchKey::Since(_)));
+        let CommandBody::Sort { criteria, key, .. } =
+            body("A283 SORT (SUBJECT REVERSE DATE) UTF-8 ALL")
+        else {
+            panic!("not SORT")
+        };
+        assert_eq!(criteria.len(), 2);
+        assert!(criteria[1].reverse && criteria[1].key == SortKey::Date);
+        assert_eq!(key, SearchKey::All);
+        let CommandBody::Sort { uid, key, .. } =
+            body("A284 UID SORT (REVERSE DISPLAYFROM) US-ASCII SUBJECT \"afternoon\" UNSEEN")
+        else {
+            panic!("not SORT")
+        };
+        assert!(uid);
+        assert!(matches!(key, SearchKey::And(ref v) if v.len() == 2));
+        assert_eq!(
+            body("A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-MAR-2000"),
+            CommandBody::Thread {
+                uid: false,
+                algorithm: ThreadAlgorithm::OrderedSubject,
+                charset: "UTF-8".into(),
+                key: match body("X SEARCH SINCE 5-MAR-2000") {
+                    CommandBody::Search { key, .. } => key,
+                    _ => unreachable!(),
+                },
+            }
+        );
+        assert!(matches!(
+            body("A284 UID THREAD REFERENCES \"US-ASCII\" TEXT \"gewp\""),
+            CommandBody::Thread {
+                uid: true,
+                algorithm: ThreadAlgorithm::References,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn esort_and_partial() {
+        let ret = |s: &str| match body(s) {
+            CommandBody::Sort { returns, .. } => returns,
+            _ => panic!("not SORT"),
+        };
+        assert_eq!(
+            ret("A1 SORT RETURN (MIN COUNT) (ARRIVAL) US-ASCII ALL"),
+            Some(SortReturn {
+                opts: vec![SearchReturn::Min, SearchReturn::Count],
+                partial: None
+            })
+        );
+        assert_eq!(
+            ret("A1 SORT RETURN () (ARRIVAL) US-ASCII ALL").unwrap().opts,
+            [SearchReturn::All]
+        );
+        assert_eq!(
+            ret("A1 SORT RETURN (PARTIAL 4:2) (ARRIVAL) US-ASCII ALL").unwrap(),
+            SortReturn {
+                opts: vec![],
+                partial: Some((2, 4))
+            }
+        );
+    }
+
+    #[test]
+    fn refused() {
+        for cmd in [
+            "A1 SORT RETURN (PARTIAL 1) (ARRIVAL) US-ASCII ALL",
+            "A1 SORT RETURN (PARTIAL 1:*) (ARRIVAL) US-ASCII ALL",
+            "A1 SORT RETURN (PARTIAL *:1) (ARRIVAL) US-ASCII ALL",
+            "A1 SORT RETURN (PARTIAL 0:3) (ARRIVAL) US-ASCII ALL",
+        ] {
+            let why = bad(cmd);
+            assert!(!why.contains(')'), "{cmd}: {why}");
+        }
+        for cmd in [
+            "A1 SORT () US-ASCII ALL",
+            "A1 SORT (ARRIVAL) ALL",
+            "A1 SORT (SUBJECT",
+            "A1 SORT (REVERSE) UTF-8 ALL",
+            "A1 SORT (BOGUS) UTF-8 ALL",
+            "A1 SORT RETURN (UPDATE) (DATE) UTF-8 ALL",
+            "A1 SORT ARRIVAL UTF-8 ALL",
+            "A1 THREAD JWZ UTF-8 ALL",
+            "A1 THREAD REFERENCES UTF-8",
+            "A1 THREAD REFERENCES",
+        ] {
+            assert!(parse_command(cmd.as_bytes()).is_err(), "{cmd}");
+        }
+        let many = vec!["DATE"; 17].join(" ");
+        assert!(bad(&format!("A1 SORT ({many}) UTF-8 ALL")).contains("too many"));
+    }
+}
