@@ -3,8 +3,8 @@
 //! [`parse_command`] turns one into a [`Command`].
 //!
 //! One file per command family: `mailbox` (SELECT, CREATE, APPEND, STATUS, LIST, ...),
-//! `fetch` (FETCH, STORE), `search` (SEARCH), `sort` (SORT, THREAD), `auth` (LOGIN, AUTHENTICATE, ENABLE, ID);
-//! `lexer` holds the shared tokens. Every repetition and nesting has a limit
+//! `fetch` (FETCH, STORE), `search` (SEARCH), `sort` (SORT, THREAD), `auth` (LOGIN,
+//! AUTHENTICATE, ENABLE, ID); `lexer` holds the shared tokens. Every repetition and nesting has a limit
 //! ([`MAX_RANGES`], [`MAX_DEPTH`], [`MAX_KEYS`], ...), and nothing panics on peer input.
 //!
 //! The parser checks syntax only. Whether a command is allowed in the current state, an
@@ -71,7 +71,8 @@ fn command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
     let body = match name {
         "UID" => {
             c.sp()?;
-            let sub = c.keyword("FETCH, SEARCH, SORT, THREAD, STORE, COPY, MOVE or EXPUNGE after UID")?;
+            let sub =
+                c.keyword("FETCH, SEARCH, SORT, THREAD, STORE, COPY, MOVE or EXPUNGE after UID")?;
             uid_command(c, &sub).map_err(|m| format!("{sub}: {m}"))?
         }
         _ => plain_command(c, name)?,

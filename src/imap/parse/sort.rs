@@ -64,7 +64,9 @@ fn sort_criteria(c: &mut Cursor<'_>) -> PResult<Vec<SortCriterion>> {
     let mut out = Vec::new();
     loop {
         if out.len() >= MAX_SORT_CRITERIA {
-            return Err(format!("too many sort criteria (at most {MAX_SORT_CRITERIA})"));
+            return Err(format!(
+                "too many sort criteria (at most {MAX_SORT_CRITERIA})"
+            ));
         }
         let mut w = c.keyword("a sort key")?;
         let reverse = w == "REVERSE";
@@ -148,8 +150,7 @@ fn partial_range(c: &mut Cursor<'_>) -> PResult<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use crate::imap::command::{
-        CommandBody, SearchKey, SearchReturn, SortCriterion, SortKey, SortReturn,
-        ThreadAlgorithm,
+        CommandBody, SearchKey, SearchReturn, SortCriterion, SortKey, SortReturn, ThreadAlgorithm,
     };
     use crate::imap::parse::parse_command;
 
@@ -233,7 +234,9 @@ mod tests {
             })
         );
         assert_eq!(
-            ret("A1 SORT RETURN () (ARRIVAL) US-ASCII ALL").unwrap().opts,
+            ret("A1 SORT RETURN () (ARRIVAL) US-ASCII ALL")
+                .unwrap()
+                .opts,
             [SearchReturn::All]
         );
         assert_eq!(

@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(base("Re: [fwd: Re: foo] (fwd)"), ("foo", true));
         assert_eq!(base("[foo] Fwd: [bar] Re: fw: b (fWd)  (fwd)"), ("b", true));
         assert_eq!(base("Re: [FWD: c]"), ("c", true));
-        assert_eq!(base("re: [fwd: [fwd: re: [fwd: babylon]]]"), ("babylon", true));
+        assert_eq!(
+            base("re: [fwd: [fwd: re: [fwd: babylon]]]"),
+            ("babylon", true)
+        );
         assert_eq!(base("Fwd: Fwd: Fw: hello"), ("hello", true));
         assert_eq!(base("RE: C"), ("C", true));
         assert_eq!(base("Re:\tb"), ("b", true));
@@ -129,7 +132,10 @@ mod tests {
     fn what_stays() {
         assert_eq!(base("[xyz]"), ("[xyz]", false));
         assert_eq!(base("b (a)"), ("b (a)", false));
-        assert_eq!(base("Ad: Re: Ad: Re: Ad: x"), ("Ad: Re: Ad: Re: Ad: x", false));
+        assert_eq!(
+            base("Ad: Re: Ad: Re: Ad: x"),
+            ("Ad: Re: Ad: Re: Ad: x", false)
+        );
         assert_eq!(base("  spaced    out  "), ("spaced out", false));
         assert_eq!(base(""), ("", false));
         assert_eq!(base(" "), ("", false));

@@ -61,9 +61,12 @@ impl Arena {
     /// The message a container stands for in sorting and subject grouping: its own, or a
     /// dummy's first child's.
     fn rep(&self, n: usize) -> Option<usize> {
-        self.nodes[n]
-            .msg
-            .or_else(|| self.nodes[n].children.first().and_then(|&c| self.nodes[c].msg))
+        self.nodes[n].msg.or_else(|| {
+            self.nodes[n]
+                .children
+                .first()
+                .and_then(|&c| self.nodes[c].msg)
+        })
     }
 }
 
