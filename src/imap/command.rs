@@ -124,6 +124,58 @@ pub enum CommandBody {
         set: SequenceSet,
         mailbox: String,
     },
+    /// RFC 5256 SORT, with RFC 5267 ESORT `RETURN (...)` and CONTEXT=SORT's PARTIAL.
+    Sort {
+        uid: bool,
+        /// `None` when absent (classic `* SORT`).
+        returns: Option<SortReturn>,
+        criteria: Vec<SortCriterion>,
+        charset: String,
+        key: SearchKey,
+    },
+    /// RFC 5256 THREAD.
+    Thread {
+        uid: bool,
+        algorithm: ThreadAlgorithm,
+        charset: String,
+        key: SearchKey,
+    },
+}
+
+/// A sort key of RFC 5256 §3, with RFC 5957's DISPLAYFROM and DISPLAYTO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Arrival,
+    Cc,
+    Date,
+    From,
+    Size,
+    Subject,
+    To,
+    DisplayFrom,
+    DisplayTo,
+}
+
+/// One `[REVERSE] key` of a sort program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortCriterion {
+    pub key: SortKey,
+    pub reverse: bool,
+}
+
+/// `SORT RETURN (...)`: RFC 4731's MIN MAX ALL COUNT SAVE, and RFC 5267 §4.4 `PARTIAL lo:hi`
+/// (1-based positions in the sorted result, `lo <= hi` after the parser normalised them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SortReturn {
+    pub opts: Vec<SearchReturn>,
+    pub partial: Option<(u32, u32)>,
+}
+
+/// RFC 5256 §3 thread algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAlgorithm {
+    OrderedSubject,
+    References,
 }
 
 /// `SELECT mbox (QRESYNC (uidvalidity modseq [known-uids [(seq-match uid-match)]]))`.

@@ -93,6 +93,16 @@ fn search() {
     server.assert_alive();
 }
 
+/// SORT (with SORT=DISPLAY, ESORT, PARTIAL) and THREAD (REFERENCES, ORDEREDSUBJECT) by
+/// imaplib over messages delivered through SMTP.
+#[test]
+fn sort_and_thread() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    server.py("sort_thread.py", &[], 120);
+    server.assert_alive();
+}
+
 /// FETCH items, BODY[] byte-equal to the delivered file (CRLF), partials, BINARY.
 #[test]
 fn fetch() {

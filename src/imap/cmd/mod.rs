@@ -9,6 +9,7 @@
 //! - [`fetch`]: FETCH, resumable so a large one streams
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
+//! - [`sort`]: SORT (with ESORT) and THREAD
 //! - [`idle`]: IDLE … DONE
 
 pub mod append;
@@ -19,6 +20,7 @@ pub mod list;
 pub mod mailbox;
 pub mod names;
 pub mod search;
+pub mod sort;
 pub mod store;
 
 use crate::imap::command::CommandBody;
@@ -122,6 +124,28 @@ pub(crate) fn dispatch(
         ),
         C::Copy { uid, set, mailbox } => store::copy(s, tag, uid, &set, &mailbox, false, out),
         C::Move { uid, set, mailbox } => store::copy(s, tag, uid, &set, &mailbox, true, out),
+        C::Sort {
+            uid,
+            returns,
+            criteria,
+            charset,
+            key,
+        } => {
+            let args = sort::SortArgs {
+                uid,
+                returns: returns.as_ref(),
+                criteria: &criteria,
+                charset: &charset,
+                key: &key,
+            };
+            sort::sort(s, tag, args, out)
+        }
+        C::Thread {
+            uid,
+            algorithm,
+            charset,
+            key,
+        } => sort::thread(s, tag, uid, algorithm, &charset, &key, out),
     }
 }
 

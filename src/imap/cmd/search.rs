@@ -6,7 +6,7 @@ use crate::imap::command::{SearchKey, SearchReturn};
 use crate::imap::search::{Candidate, Context, Needs, Query, write_esearch, write_search};
 use crate::imap::session::{Action, Session};
 
-fn uses_modseq(k: &SearchKey) -> bool {
+pub(crate) fn uses_modseq(k: &SearchKey) -> bool {
     match k {
         SearchKey::ModSeq(_) => true,
         SearchKey::And(v) => v.iter().any(uses_modseq),
@@ -102,17 +102,17 @@ fn reported_modseq(returns: Option<&[SearchReturn]>, highest: u64, first: u64, l
 /// What a search found: the numbers to answer (UIDs or sequence numbers), the UIDs for
 /// SAVE, the highest MODSEQ among them, and the MODSEQs of the first and last (for MIN
 /// and MAX).
-struct Matches {
-    hits: Vec<u32>,
-    uids: Vec<u32>,
-    highest: u64,
-    first_modseq: u64,
-    last_modseq: u64,
+pub(crate) struct Matches {
+    pub hits: Vec<u32>,
+    pub uids: Vec<u32>,
+    pub highest: u64,
+    pub first_modseq: u64,
+    pub last_modseq: u64,
 }
 
 /// Evaluates `key` over the selected mailbox, opening a message's file only when its
 /// metadata cannot decide. `None` when nothing is selected.
-fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
+pub(crate) fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
     let sel = s.selected.as_ref()?;
     let acc = s.account.as_deref()?;
     let msgs = &sel.messages;

@@ -3,8 +3,8 @@
 //! [`parse_command`] turns one into a [`Command`].
 //!
 //! One file per command family: `mailbox` (SELECT, CREATE, APPEND, STATUS, LIST, ...),
-//! `fetch` (FETCH, STORE), `search` (SEARCH), `auth` (LOGIN, AUTHENTICATE, ENABLE, ID);
-//! `lexer` holds the shared tokens. Every repetition and nesting has a limit
+//! `fetch` (FETCH, STORE), `search` (SEARCH), `sort` (SORT, THREAD), `auth` (LOGIN,
+//! AUTHENTICATE, ENABLE, ID); `lexer` holds the shared tokens. Every repetition and nesting has a limit
 //! ([`MAX_RANGES`], [`MAX_DEPTH`], [`MAX_KEYS`], ...), and nothing panics on peer input.
 //!
 //! The parser checks syntax only. Whether a command is allowed in the current state, an
@@ -20,6 +20,7 @@ mod mailbox;
 #[cfg(test)]
 mod prop;
 mod search;
+mod sort;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -28,6 +29,7 @@ mod tests_msg;
 pub use framer::{Frame, Framer, Limits};
 pub use lexer::{MAX_FLAGS, MAX_RANGES};
 pub use search::{MAX_DEPTH, MAX_KEYS};
+pub use sort::MAX_SORT_CRITERIA;
 
 use crate::imap::command::{Command, CommandBody};
 use lexer::{Cursor, PResult};
@@ -69,7 +71,8 @@ fn command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
     let body = match name {
         "UID" => {
             c.sp()?;
-            let sub = c.keyword("FETCH, SEARCH, STORE, COPY, MOVE or EXPUNGE after UID")?;
+            let sub =
+                c.keyword("FETCH, SEARCH, SORT, THREAD, STORE, COPY, MOVE or EXPUNGE after UID")?;
             uid_command(c, &sub).map_err(|m| format!("{sub}: {m}"))?
         }
         _ => plain_command(c, name)?,
@@ -112,6 +115,8 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "STATUS" => mailbox::status(c)?,
         "APPEND" => mailbox::append(c)?,
         "SEARCH" => search::search(c, false)?,
+        "SORT" => sort::sort(c, false)?,
+        "THREAD" => sort::thread(c, false)?,
         "FETCH" => fetch::fetch(c, false)?,
         "STORE" => fetch::store(c, false)?,
         "COPY" => copy_move(c, false, false)?,
@@ -125,6 +130,8 @@ fn uid_command(c: &mut Cursor<'_>, sub: &str) -> PResult<CommandBody> {
         "FETCH" => fetch::fetch(c, true),
         "STORE" => fetch::store(c, true),
         "SEARCH" => search::search(c, true),
+        "SORT" => sort::sort(c, true),
+        "THREAD" => sort::thread(c, true),
         "COPY" => copy_move(c, true, false),
         "MOVE" => copy_move(c, true, true),
         "EXPUNGE" => {

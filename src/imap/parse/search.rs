@@ -41,6 +41,18 @@ pub(super) fn search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
         c.sp()?;
         first = next_word(c)?;
     }
+    let key = program(c, first, &mut p)?;
+    Ok(CommandBody::Search {
+        uid,
+        charset,
+        returns,
+        key,
+    })
+}
+
+/// `search-key *(SP search-key)` as one key (implicitly ANDed); `first` is the first key's
+/// keyword when the caller already read it.
+fn program(c: &mut Cursor<'_>, first: Option<String>, p: &mut Parser) -> PResult<SearchKey> {
     let mut keys = vec![match first {
         Some(w) => p.keyword_key(c, &w, 0)?,
         None => p.key(c, 0)?,
@@ -48,17 +60,24 @@ pub(super) fn search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
     while c.eat(b' ') {
         keys.push(p.key(c, 0)?);
     }
-    let key = if keys.len() == 1 {
+    Ok(if keys.len() == 1 {
         keys.remove(0)
     } else {
         SearchKey::And(keys)
-    };
-    Ok(CommandBody::Search {
-        uid,
-        charset,
-        returns,
-        key,
     })
+}
+
+/// `charset SP search-key *(SP search-key)`: what SORT and THREAD (RFC 5256) take after
+/// their own arguments, the charset being mandatory there. Same limits as SEARCH.
+pub(super) fn criteria(c: &mut Cursor<'_>) -> PResult<(String, SearchKey)> {
+    let charset = match c.peek() {
+        Some(b'"') => super::lexer::utf8(c.quoted("a charset")?, "a charset")?,
+        _ => String::from_utf8_lossy(c.atom("a charset")?).into_owned(),
+    };
+    c.sp()?;
+    let mut p = Parser { keys: 0 };
+    let first = next_word(c)?;
+    Ok((charset, program(c, first, &mut p)?))
 }
 
 /// The next key's keyword, or `None` when the key is a set or a parenthesised list.

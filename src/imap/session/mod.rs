@@ -392,6 +392,8 @@ impl Session {
             | C::Unselect
             | C::Expunge { .. }
             | C::Search { .. }
+            | C::Sort { .. }
+            | C::Thread { .. }
             | C::Fetch { .. }
             | C::Store { .. }
             | C::Copy { .. }
