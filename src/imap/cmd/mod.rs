@@ -9,15 +9,19 @@
 //! - [`fetch`]: FETCH, resumable so a large one streams
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
+//! - [`context`]: CONTEXT=SEARCH's updating searches and CANCELUPDATE
 //! - [`idle`]: IDLE … DONE
+//! - [`notify`]: NOTIFY and the events it asks for
 
 pub mod append;
 pub mod auth;
+pub mod context;
 pub mod fetch;
 pub mod idle;
 pub mod list;
 pub mod mailbox;
 pub mod names;
+pub mod notify;
 pub mod search;
 pub mod store;
 
@@ -72,6 +76,11 @@ pub(crate) fn dispatch(
         C::Status { mailbox, items } => mailbox::status(s, tag, &mailbox, &items, out),
         C::Append { mailbox, messages } => append::append(s, tag, &mailbox, messages, out),
         C::Idle => idle::start(s, tag, out),
+        C::CancelUpdate(tags) => {
+            context::cancel(s, tag, &tags, out);
+            None
+        }
+        C::Notify(set) => notify::notify(s, tag, set, out),
         C::GetQuota(root) => mailbox::get_quota(s, tag, &root, out),
         C::GetQuotaRoot(m) => mailbox::get_quota_root(s, tag, &m, out),
         C::Check => {

@@ -17,6 +17,7 @@ pub(crate) mod lexer;
 mod auth;
 mod fetch;
 mod mailbox;
+mod notify;
 #[cfg(test)]
 mod prop;
 mod search;
@@ -112,6 +113,8 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "STATUS" => mailbox::status(c)?,
         "APPEND" => mailbox::append(c)?,
         "SEARCH" => search::search(c, false)?,
+        "CANCELUPDATE" => search::cancel_update(c)?,
+        "NOTIFY" => notify::notify(c)?,
         "FETCH" => fetch::fetch(c, false)?,
         "STORE" => fetch::store(c, false)?,
         "COPY" => copy_move(c, false, false)?,
