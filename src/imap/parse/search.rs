@@ -136,13 +136,20 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
 /// `partial-range = partial-range-first / partial-range-last` (RFC 9394 §4.1):
 /// `nz-number ":" nz-number` or `"-" nz-number ":" "-" nz-number`; `*` is not allowed.
 fn partial_range(c: &mut Cursor<'_>) -> PResult<SearchReturn> {
+    // The errors name no part of the input: a `)` echoed in resp-text trips some clients.
+    const SYNTAX: &str = "a partial range is lo:hi or -lo:-hi, without *";
     let end = |c: &mut Cursor<'_>| -> PResult<i64> {
         let neg = c.eat(b'-');
+        if !matches!(c.peek(), Some(b'1'..=b'9')) {
+            return Err(SYNTAX.into());
+        }
         let n = i64::from(c.nz_number("a partial range position")?);
         Ok(if neg { -n } else { n })
     };
     let a = end(c)?;
-    c.expect(b':', ": in the partial range")?;
+    if !c.eat(b':') {
+        return Err(SYNTAX.into());
+    }
     let b = end(c)?;
     if (a < 0) != (b < 0) {
         return Err("a partial range is both positive or both negative".into());
