@@ -37,6 +37,11 @@ pub(crate) fn dispatch(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     use CommandBody as C;
+    // Leaving the mailbox ends its updating searches (RFC 5267 §4.2), even when the same
+    // one is selected again.
+    if matches!(body, C::Select { .. } | C::Close | C::Unselect) {
+        s.updating.clear();
+    }
     match body {
         C::Capability => auth::capability(s, tag, out),
         C::Noop => {

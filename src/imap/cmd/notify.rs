@@ -29,9 +29,19 @@ const SUPPORTED: &str = "(MessageNew MessageExpunge FlagChange MailboxName Subsc
 
 /// What a session asked to hear about.
 pub(crate) struct Notify {
-    /// Events for the selected mailbox (empty: none beyond what commands report).
-    pub selected: Vec<E>,
+    /// Events for the selected mailbox (empty: none beyond what commands report); `None`
+    /// without a `selected` group. With one, the selected mailbox is left out of the
+    /// others (RFC 5465 §6: `selected` takes precedence).
+    pub selected: Option<Vec<E>>,
     pub watched: Vec<Watched>,
+}
+
+impl Notify {
+    /// The watched mailbox the `selected` group stands in for now, if any.
+    fn skipped<'a>(&self, s: &'a Session) -> Option<&'a str> {
+        self.selected.as_ref()?;
+        s.selected.as_ref().map(|m| m.name.as_str())
+    }
 }
 
 /// A non-selected mailbox and what was last reported of it.
@@ -66,7 +76,8 @@ pub(crate) fn notify(
         }
     };
     if set.status {
-        for w in &n.watched {
+        let skip = n.skipped(s);
+        for w in n.watched.iter().filter(|w| Some(w.name.as_str()) != skip) {
             let items = items(&w.events, true, true, true);
             if !items.is_empty() {
                 write_status(s, &w.name, &w.last, &items, out);
@@ -113,14 +124,14 @@ fn build(
         .collect();
     let subscribed = acc.subscriptions()?;
     let mut n = Notify {
-        selected: Vec::new(),
+        selected: None,
         watched: Vec::new(),
     };
     let mut taken: Vec<String> = Vec::new();
     for (g, names) in set.groups.iter().zip(names_of) {
         let members: Vec<&String> = match &g.filter {
             F::Selected | F::SelectedDelayed => {
-                n.selected = g.events.clone();
+                n.selected.get_or_insert_with(|| g.events.clone());
                 continue;
             }
             F::Inboxes => all.iter().filter(|m| *m == "INBOX").collect(),
@@ -184,7 +195,8 @@ fn items(events: &[E], new: bool, expunged: bool, flags: bool) -> Vec<StatusItem
 pub(crate) fn dirs(s: &Session) -> Option<Vec<PathBuf>> {
     let n = s.notify.as_ref()?;
     let mut v: Vec<PathBuf> = n.watched.iter().filter_map(|w| w.dir.clone()).collect();
-    if let (false, Some(sel)) = (n.selected.is_empty(), s.selected.as_ref()) {
+    let has_events = n.selected.as_ref().is_some_and(|e| !e.is_empty());
+    if let (true, Some(sel)) = (has_events, s.selected.as_ref()) {
         v.push(sel.dir().to_path_buf());
     }
     v.sort();
@@ -200,13 +212,17 @@ pub(crate) fn wake(s: &mut Session, out: &mut Vec<u8>) {
     };
     crate::imap::cmd::idle::reopen(s);
     let idle = matches!(s.pending, crate::imap::session::Pending::Idle { .. });
-    if !idle && !n.selected.is_empty() {
+    if !idle && n.selected.as_ref().is_some_and(|e| !e.is_empty()) {
         s.write_updates(true, out);
         crate::imap::cmd::context::refresh(s, out);
     }
     let mut lines = 0usize;
     let mut gone = Vec::new();
+    let skip = n.skipped(s).map(str::to_string);
     for (i, w) in n.watched.iter_mut().enumerate() {
+        if skip.as_deref() == Some(w.name.as_str()) {
+            continue;
+        }
         let Some(acc) = s.account.as_mut() else {
             break;
         };

@@ -518,6 +518,8 @@ impl Session {
 }
 
 #[cfg(test)]
+mod context_tests;
+#[cfg(test)]
 mod mem_tests;
 #[cfg(test)]
 mod tests;
