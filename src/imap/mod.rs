@@ -1,7 +1,7 @@
 //! IMAP server (RFC 3501 IMAP4rev1 and RFC 9051 IMAP4rev2, with IDLE, NAMESPACE, UIDPLUS,
 //! MOVE, LITERAL+, ENABLE, ID, SPECIAL-USE, CHILDREN, UNSELECT, SASL-IR, LIST-EXTENDED,
-//! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY) over the
-//! Maildir store.
+//! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY,
+//! CONTEXT=SEARCH with PARTIAL, NOTIFY) over the Maildir store.
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`parse`]: framing (lines and literals, with limits) and the command parser; sans-IO.
@@ -12,9 +12,9 @@
 //! - [`message`]: FETCH rendering (ENVELOPE, BODYSTRUCTURE, sections, BINARY).
 //! - [`search`]: SEARCH evaluation and ESEARCH results.
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
-//! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE.
+//! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE and NOTIFY.
 //!
-//! Not here: COMPRESS, NOTIFY, METADATA, SORT/THREAD, UTF8=ACCEPT, shared and public
+//! Not here: COMPRESS, METADATA, SORT/THREAD, UTF8=ACCEPT, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
 
 pub mod backend;

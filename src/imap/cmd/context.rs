@@ -54,8 +54,7 @@ pub(crate) fn start(
         out.extend_from_slice(b"* NO [NOUPDATE ");
         wire::string(out, tag.as_bytes());
         out.extend_from_slice(
-            format!("] at most {MAX_UPDATING} updating searches; CANCELUPDATE one\r\n")
-                .as_bytes(),
+            format!("] at most {MAX_UPDATING} updating searches; CANCELUPDATE one\r\n").as_bytes(),
         );
         return;
     }
@@ -73,8 +72,16 @@ pub(crate) fn start(
 /// CANCELUPDATE: the named searches stop; unknown tags are an error (RFC 5267 §4.3 leaves
 /// it open; a client naming a search it never started has a bug worth seeing).
 pub(crate) fn cancel(s: &mut Session, tag: &str, tags: &[String], out: &mut Vec<u8>) {
-    if let Some(t) = tags.iter().find(|t| !s.updating.iter().any(|u| &u.tag == *t)) {
-        s.finish(tag, true, &format!("BAD no updating search with tag {t:?}"), out);
+    if let Some(t) = tags
+        .iter()
+        .find(|t| !s.updating.iter().any(|u| &u.tag == *t))
+    {
+        s.finish(
+            tag,
+            true,
+            &format!("BAD no updating search with tag {t:?}"),
+            out,
+        );
         return;
     }
     s.updating.retain(|u| !tags.contains(&u.tag));
@@ -83,7 +90,10 @@ pub(crate) fn cancel(s: &mut Session, tag: &str, tags: &[String], out: &mut Vec<
 
 /// Drops searches over a mailbox that is no longer the selected one.
 fn forget_other_mailboxes(s: &mut Session) {
-    let here = s.selected.as_ref().map(|m| (m.name.as_str(), m.uidvalidity));
+    let here = s
+        .selected
+        .as_ref()
+        .map(|m| (m.name.as_str(), m.uidvalidity));
     s.updating
         .retain(|u| here == Some((u.mailbox.0.as_str(), u.mailbox.1)));
 }

@@ -63,7 +63,11 @@ pub(crate) fn notify(
         s.finish(tag, true, "OK NOTIFY NONE completed", out);
         return None;
     };
-    if set.groups.iter().any(|g| g.events.contains(&E::Unsupported)) {
+    if set
+        .groups
+        .iter()
+        .any(|g| g.events.contains(&E::Unsupported))
+    {
         let status = format!("NO [BADEVENT {SUPPORTED}] event not supported");
         s.finish(tag, true, &status, out);
         return None;

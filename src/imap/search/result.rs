@@ -97,7 +97,11 @@ pub fn partial(numbers: &[u32], lo: i32, hi: i32) -> &[u32] {
     let n = numbers.len() as i64;
     let (lo, hi) = (i64::from(lo), i64::from(hi));
     // To 0-based, inclusive, in ascending order.
-    let (a, b) = if lo < 0 { (n + hi, n + lo) } else { (lo - 1, hi - 1) };
+    let (a, b) = if lo < 0 {
+        (n + hi, n + lo)
+    } else {
+        (lo - 1, hi - 1)
+    };
     let (a, b) = (a.max(0), b.min(n - 1));
     if a > b {
         return &[];

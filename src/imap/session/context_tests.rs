@@ -79,13 +79,19 @@ fn an_updating_search_reports_what_enters_and_leaves_until_cancelled() {
     assert!(r.starts_with("* ESEARCH (TAG \"u\")\r\nu OK"), "{r}");
     // Our own STORE.
     let r = a.send("t STORE 1,2,4 +FLAGS (\\Seen)\r\n");
-    assert!(r.contains("* ESEARCH (TAG \"u\") ADDTO (0 1:2,4)\r\n"), "{r}");
+    assert!(
+        r.contains("* ESEARCH (TAG \"u\") ADDTO (0 1:2,4)\r\n"),
+        "{r}"
+    );
     // Another session's STORE, seen at our next command.
     let mut b = a.other();
     b.send("s SELECT INBOX\r\n");
     b.send("t STORE 1 -FLAGS (\\Seen)\r\n");
     let r = a.send("n NOOP\r\n");
-    assert!(r.contains("* ESEARCH (TAG \"u\") REMOVEFROM (0 1)\r\n"), "{r}");
+    assert!(
+        r.contains("* ESEARCH (TAG \"u\") REMOVEFROM (0 1)\r\n"),
+        "{r}"
+    );
     // An expunged match leaves by its number before the EXPUNGE renumbers.
     a.send("t STORE 4:5 +FLAGS.SILENT (\\Deleted)\r\n");
     let r = a.send("e EXPUNGE\r\n");
@@ -118,7 +124,12 @@ fn a_uid_update_sees_deliveries_and_ends_with_the_mailbox() {
     assert_eq!(r, "", "no NOTIFY and no IDLE: nothing unasked");
     let r = a.send("n NOOP\r\n");
     let exists = r.find("* 3 EXISTS\r\n").expect(&r);
-    assert!(exists < r.find("* ESEARCH (TAG \"u\") UID ADDTO (0 3)\r\n").expect(&r), "{r}");
+    assert!(
+        exists
+            < r.find("* ESEARCH (TAG \"u\") UID ADDTO (0 3)\r\n")
+                .expect(&r),
+        "{r}"
+    );
     // Leaving the mailbox ends the search.
     a.send("x UNSELECT\r\n");
     a.send("s SELECT INBOX\r\n");
@@ -177,13 +188,22 @@ fn notify_reports_other_mailboxes_as_status_and_the_selected_one_as_exists() {
         "n NOTIFY SET STATUS (selected (MessageNew MessageExpunge FlagChange)) \
          (personal (MessageNew MessageExpunge))\r\n",
     );
-    assert!(r.contains("* STATUS Lists (MESSAGES 1 UIDNEXT 2 UIDVALIDITY "), "{r}");
-    assert!(!r.contains("* STATUS INBOX"), "the selected one is not STATUSed: {r}");
+    assert!(
+        r.contains("* STATUS Lists (MESSAGES 1 UIDNEXT 2 UIDVALIDITY "),
+        "{r}"
+    );
+    assert!(
+        !r.contains("* STATUS INBOX"),
+        "the selected one is not STATUSed: {r}"
+    );
     assert!(r.contains("n OK"), "{r}");
     let mut b = a.other();
     b.append("Lists", "second");
     let r = a.wake();
-    assert!(r.starts_with("* STATUS Lists (MESSAGES 2 UIDNEXT 3 UIDVALIDITY "), "{r}");
+    assert!(
+        r.starts_with("* STATUS Lists (MESSAGES 2 UIDNEXT 3 UIDVALIDITY "),
+        "{r}"
+    );
     // Nothing moved: nothing said.
     assert_eq!(a.wake(), "");
     b.append("INBOX", "new");
@@ -212,7 +232,10 @@ fn notify_without_status_sends_nothing_at_once_and_inboxes_is_inbox() {
     b.append("Other", "x");
     assert_eq!(a.wake(), "");
     b.append("INBOX", "y");
-    assert!(a.wake().starts_with("* STATUS INBOX (MESSAGES 1 UIDNEXT 2 "));
+    assert!(
+        a.wake()
+            .starts_with("* STATUS INBOX (MESSAGES 1 UIDNEXT 2 ")
+    );
 }
 
 #[test]
@@ -231,11 +254,17 @@ fn notify_refuses_events_it_does_not_report_and_hostile_lists() {
     let groups = "(personal (MessageNew)) ".repeat(40);
     let r = a.send(&format!("n NOTIFY SET {}\r\n", groups.trim_end()));
     assert!(r.starts_with("n BAD"), "{r}");
-    for bad in ["NOTIFY", "NOTIFY SET", "NOTIFY SET (personal)", "NOTIFY SET (nowhere NONE)"] {
+    for bad in [
+        "NOTIFY",
+        "NOTIFY SET",
+        "NOTIFY SET (personal)",
+        "NOTIFY SET (nowhere NONE)",
+    ] {
         let r = a.send(&format!("n {bad}\r\n"));
         assert!(r.starts_with("n BAD"), "{bad}: {r}");
     }
     // MessageNew's fetch attributes are accepted (and not sent).
-    let r = a.send("n NOTIFY SET (selected (MessageNew (UID BODY.PEEK[HEADER]) MessageExpunge))\r\n");
+    let r =
+        a.send("n NOTIFY SET (selected (MessageNew (UID BODY.PEEK[HEADER]) MessageExpunge))\r\n");
     assert!(r.contains("n OK"), "{r}");
 }
