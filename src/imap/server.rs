@@ -250,7 +250,9 @@ impl Protocol for ImapConn {
     }
 
     fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
-        self.session.idle_wake(out);
+        // Only the NOTIFY folders that changed are looked at (each costs a folder scan).
+        let changed = self.notify.as_mut().map(|g| g.changed());
+        self.session.wake(changed.as_deref(), out);
         !self.session.is_closing()
     }
 

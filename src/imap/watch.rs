@@ -194,6 +194,19 @@ impl Group {
     pub fn dirs(&self) -> &[PathBuf] {
         &self.dirs
     }
+
+    /// The folders signalled since the last call: what a wakeup must look at. Empty when
+    /// the wakeup was the recheck timer.
+    pub fn changed(&mut self) -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        for sub in &mut self.subs {
+            if sub.rx.has_changed().unwrap_or(false) {
+                sub.rx.borrow_and_update();
+                v.push(sub.dir.clone());
+            }
+        }
+        v
+    }
 }
 
 impl Drop for Group {
@@ -259,6 +272,8 @@ mod group_tests {
             .await
             .expect("woken within 5 s")
             .unwrap();
+        assert_eq!(g.changed(), vec![b.path().to_path_buf()]);
+        assert!(g.changed().is_empty(), "reported once");
         // A plain subscriber of the same folder shares the entry and keeps it.
         let single = hub.subscribe(a.path());
         drop(g);

@@ -210,7 +210,8 @@ pub(crate) fn dirs(s: &Session) -> Option<Vec<PathBuf>> {
 
 /// A watched folder changed (or the recheck timer fired): reports the selected mailbox's
 /// changes when asked for, and a STATUS for each watched mailbox whose numbers moved.
-pub(crate) fn wake(s: &mut Session, out: &mut Vec<u8>) {
+/// `changed`: the folders signalled; `None` looks at every watched mailbox.
+pub(crate) fn wake(s: &mut Session, changed: Option<&[PathBuf]>, out: &mut Vec<u8>) {
     let Some(mut n) = s.notify.take() else {
         return;
     };
@@ -225,6 +226,11 @@ pub(crate) fn wake(s: &mut Session, out: &mut Vec<u8>) {
     let skip = n.skipped(s).map(str::to_string);
     for (i, w) in n.watched.iter_mut().enumerate() {
         if skip.as_deref() == Some(w.name.as_str()) {
+            continue;
+        }
+        if let (Some(c), Some(d)) = (changed, &w.dir)
+            && !c.contains(d)
+        {
             continue;
         }
         let Some(acc) = s.account.as_mut() else {

@@ -268,3 +268,29 @@ fn notify_refuses_events_it_does_not_report_and_hostile_lists() {
         a.send("n NOTIFY SET (selected (MessageNew (UID BODY.PEEK[HEADER]) MessageExpunge))\r\n");
     assert!(r.contains("n OK"), "{r}");
 }
+
+#[test]
+fn an_unbounded_burst_of_events_ends_in_notificationoverflow() {
+    let mut a = M::new();
+    let n = crate::imap::cmd::notify::MAX_BURST + 1;
+    for i in 0..n {
+        assert!(a.send(&format!("c CREATE f{i}\r\n")).contains("c OK"));
+    }
+    let r = a.send("n NOTIFY SET (personal (MessageNew))\r\n");
+    assert!(r.contains("n OK"), "{r}");
+    let mut b = a.other();
+    for i in 0..n {
+        b.append(&format!("f{i}"), "x");
+    }
+    let r = a.wake();
+    assert!(
+        r.contains("* OK [NOTIFICATIONOVERFLOW]"),
+        "{}",
+        &r[r.len().saturating_sub(300)..]
+    );
+    assert!(r.lines().count() <= n + 1, "bounded");
+    // NOTIFY is off now: the client resynchronises and asks again.
+    b.append("f0", "y");
+    assert_eq!(a.wake(), "");
+    assert!(a.s.notify_dirs().is_none());
+}

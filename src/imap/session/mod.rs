@@ -474,15 +474,22 @@ impl Session {
 
     /// In IDLE: the watched folder changed (or the safety-net timer fired).
     pub fn idle_wake(&mut self, out: &mut Vec<u8>) {
+        self.wake(None, out);
+    }
+
+    /// In IDLE, or between commands with NOTIFY on: folders changed. `changed` names the
+    /// NOTIFY folders that did (`None` or empty: look at all of them, the timer's sweep).
+    pub fn wake(&mut self, changed: Option<&[PathBuf]>, out: &mut Vec<u8>) {
+        let changed = changed.filter(|c| !c.is_empty());
         if matches!(self.pending, Pending::Idle { .. }) {
             crate::imap::cmd::idle::reopen(self);
             self.write_updates(true, out);
             crate::imap::cmd::context::refresh(self, out);
-            crate::imap::cmd::notify::wake(self, out);
+            crate::imap::cmd::notify::wake(self, changed, out);
             self.account = None;
         } else if self.notify.is_some() && matches!(self.pending, Pending::None) {
             // NOTIFY between commands (RFC 5465 §1): the same updates, unasked.
-            crate::imap::cmd::notify::wake(self, out);
+            crate::imap::cmd::notify::wake(self, changed, out);
         }
     }
 
