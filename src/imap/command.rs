@@ -76,6 +76,10 @@ pub enum CommandBody {
         messages: Vec<AppendMessage>,
     },
     Idle,
+    /// RFC 5267 `CANCELUPDATE "tag" *(SP "tag")`.
+    CancelUpdate(Vec<String>),
+    /// RFC 5465 `NOTIFY NONE` (None) or `NOTIFY SET [STATUS] event-groups`.
+    Notify(Option<NotifySet>),
     /// RFC 9208.
     GetQuota(String),
     GetQuotaRoot(String),
@@ -416,4 +420,49 @@ pub enum SearchReturn {
     All,
     Count,
     Save,
+    /// RFC 5267 CONTEXT=SEARCH: keep the result up to date with ADDTO/REMOVEFROM.
+    Update,
+    /// RFC 9394 (RFC 5267 §4.4) `PARTIAL lo:hi`: positions in the result, 1-based; both
+    /// negative counts from the end (-1 is the last). Ordered so `lo` is nearer the start.
+    Partial(i32, i32),
+}
+
+/// RFC 5465 `NOTIFY SET`: whether to send the initial STATUS, and the event groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifySet {
+    pub status: bool,
+    pub groups: Vec<NotifyGroup>,
+}
+
+/// One `(filter-mailboxes events)` group; `events` empty for `NONE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyGroup {
+    pub filter: NotifyFilter,
+    pub events: Vec<NotifyEvent>,
+}
+
+/// RFC 5465 §6 filter-mailboxes. Mailbox names are in wire form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyFilter {
+    Selected,
+    SelectedDelayed,
+    Inboxes,
+    Personal,
+    Subscribed,
+    Subtree(Vec<String>),
+    Mailboxes(Vec<String>),
+}
+
+/// RFC 5465 §5 events this server reports (MessageNew's fetch attributes are parsed and
+/// not sent: clients FETCH what they need).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyEvent {
+    MessageNew,
+    MessageExpunge,
+    FlagChange,
+    MailboxName,
+    SubscriptionChange,
+    /// A syntactically valid event this server does not report (AnnotationChange,
+    /// the METADATA events, or an unknown name): answered `NO [BADEVENT]`.
+    Unsupported,
 }

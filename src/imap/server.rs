@@ -19,7 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 use super::session::{Action, Config, LoginResult, Session};
-use super::watch::{Hub, Subscription};
+use super::watch::{Group, Hub, Subscription};
 use crate::core::pool::DbPool;
 use crate::inbound::scan::learn::Learner;
 use crate::net::conn::{Access, Refusals, accept_loop};
@@ -132,6 +132,7 @@ impl ImapListener {
             hub: self.hub.clone(),
             slot: None,
             idle: None,
+            notify: None,
             login_deadline: a.login_deadline,
         };
         if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
@@ -153,6 +154,8 @@ struct ImapConn {
     /// Subscribed and released in `poll`, on the blocking thread: adding or removing an
     /// inotify watch waits on notify's thread.
     idle: Option<Subscription>,
+    /// NOTIFY (RFC 5465): the folders the session hears of between commands and in IDLE.
+    notify: Option<Group>,
     login_deadline: Instant,
 }
 
@@ -202,9 +205,16 @@ impl Protocol for ImapConn {
             // Answered in the loop above; never left over.
             Action::Authenticate { .. } | Action::NeedInput => {
                 self.idle = None;
-                driver::Action::NeedInput
+                match self.notify_wakeup(None) {
+                    Some(w) => driver::Action::Idle(w),
+                    None => driver::Action::NeedInput,
+                }
             }
             Action::Idle(dir) => {
+                if let Some(w) = self.notify_wakeup(Some(&dir)) {
+                    self.idle = None;
+                    return driver::Action::Idle(w);
+                }
                 if self.idle.as_ref().is_none_or(|sub| sub.dir() != dir) {
                     self.idle = None;
                     self.idle = Some(self.hub.subscribe(&dir));
@@ -252,16 +262,41 @@ impl Protocol for ImapConn {
     }
 
     fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
-        self.session.idle_wake(out);
+        // Only the NOTIFY folders that changed are looked at (each costs a folder scan).
+        let changed = self.notify.as_mut().map(|g| g.changed());
+        self.session.wake(changed.as_deref(), out);
         !self.session.is_closing()
     }
 
     fn drop_blocks(&self) -> bool {
-        self.idle.is_some()
+        self.idle.is_some() || self.notify.is_some()
     }
 }
 
 impl ImapConn {
+    /// With NOTIFY on: one group over its folders (and `idle`'s), kept while they stay the
+    /// same so a change between two polls still wakes; `None` with NOTIFY off.
+    fn notify_wakeup(&mut self, idle: Option<&std::path::Path>) -> Option<driver::Wakeup> {
+        let Some(mut dirs) = self.session.notify_dirs() else {
+            self.notify = None;
+            return None;
+        };
+        if let Some(d) = idle
+            && !dirs.iter().any(|x| x == d)
+        {
+            dirs.push(d.to_path_buf());
+            dirs.sort();
+        }
+        if self.notify.as_ref().is_none_or(|g| g.dirs() != dirs) {
+            self.notify = None;
+            self.notify = Some(self.hub.subscribe_group(&dirs));
+        }
+        self.notify.as_ref().map(|g| driver::Wakeup {
+            rx: g.rx.clone(),
+            recheck: IDLE_RECHECK,
+        })
+    }
+
     fn logged_in(&self) -> bool {
         self.slot.is_some() || self.session.user().is_some()
     }

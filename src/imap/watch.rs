@@ -4,6 +4,9 @@
 //! also poke the hub directly after they change a folder, which covers changes that touch
 //! only the index (keywords) and keeps working when inotify watches run out.
 //!
+//! A NOTIFY session (RFC 5465) watches several folders at once as a [`Group`]: one
+//! receiver woken by a change to any of them, on the same per-folder entries and watches.
+//!
 //! Not here: what changed — the session's refresh works that out from the index.
 
 use std::collections::HashMap;
@@ -17,10 +20,13 @@ struct Entry {
     tx: watch::Sender<u64>,
     users: usize,
     watched: bool,
+    /// The groups that include this folder, by id.
+    groups: Vec<(u64, watch::Sender<u64>)>,
 }
 
 pub struct Hub {
     folders: Mutex<HashMap<PathBuf, Entry>>,
+    next_group: std::sync::atomic::AtomicU64,
     inotify: Mutex<Option<notify::RecommendedWatcher>>,
 }
 
@@ -61,6 +67,7 @@ impl Hub {
     pub fn new() -> Arc<Hub> {
         let hub = Arc::new(Hub {
             folders: Mutex::new(HashMap::new()),
+            next_group: std::sync::atomic::AtomicU64::new(0),
             inotify: Mutex::new(None),
         });
         let weak = Arc::downgrade(&hub);
@@ -91,6 +98,9 @@ impl Hub {
     pub fn touch(&self, dir: &Path) {
         if let Some(e) = lock(&self.folders).get(dir) {
             e.tx.send_modify(|n| *n = n.wrapping_add(1));
+            for (_, g) in &e.groups {
+                g.send_modify(|n| *n = n.wrapping_add(1));
+            }
         }
     }
 
@@ -103,6 +113,7 @@ impl Hub {
                 tx: watch::channel(0).0,
                 users: 0,
                 watched: false,
+                groups: Vec::new(),
             });
             e.users += 1;
             (e.tx.subscribe(), e.users == 1)
@@ -128,6 +139,28 @@ impl Hub {
         }
     }
 
+    /// Watches `dirs` together: the group's receiver changes when any of them does.
+    pub fn subscribe_group(self: &Arc<Self>, dirs: &[PathBuf]) -> Group {
+        let id = self
+            .next_group
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = watch::channel(0);
+        let subs: Vec<Subscription> = dirs.iter().map(|d| self.subscribe(d)).collect();
+        let mut folders = lock(&self.folders);
+        for d in dirs {
+            if let Some(e) = folders.get_mut(d) {
+                e.groups.push((id, tx.clone()));
+            }
+        }
+        Group {
+            hub: self.clone(),
+            id,
+            dirs: dirs.to_vec(),
+            subs,
+            rx,
+        }
+    }
+
     fn release(&self, dir: &Path) {
         let watched = {
             let mut folders = lock(&self.folders);
@@ -145,6 +178,49 @@ impl Hub {
                 let _ = w.unwatch(&dir.join(sub));
             }
         }
+    }
+}
+
+/// Several folders watched as one (NOTIFY); dropping it releases them all.
+pub struct Group {
+    hub: Arc<Hub>,
+    id: u64,
+    dirs: Vec<PathBuf>,
+    subs: Vec<Subscription>,
+    pub rx: watch::Receiver<u64>,
+}
+
+impl Group {
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
+    /// The folders signalled since the last call: what a wakeup must look at. Empty when
+    /// the wakeup was the recheck timer.
+    pub fn changed(&mut self) -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        for sub in &mut self.subs {
+            if sub.rx.has_changed().unwrap_or(false) {
+                sub.rx.borrow_and_update();
+                v.push(sub.dir.clone());
+            }
+        }
+        v
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        {
+            let mut folders = lock(&self.hub.folders);
+            for d in &self.dirs {
+                if let Some(e) = folders.get_mut(d) {
+                    e.groups.retain(|(id, _)| *id != self.id);
+                }
+            }
+        }
+        // Then the subscriptions, which may unwatch (never under the folders lock).
+        self.subs.clear();
     }
 }
 
@@ -178,6 +254,33 @@ mod tests {
             lock(&hub.folders).is_empty(),
             "last subscriber releases the watch"
         );
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_change_to_any_folder_of_a_group_wakes_it_and_dropping_it_unwatches() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let hub = Hub::new();
+        let mut g = hub.subscribe_group(&[a.path().to_path_buf(), b.path().to_path_buf()]);
+        hub.touch(b.path());
+        tokio::time::timeout(std::time::Duration::from_secs(5), g.rx.changed())
+            .await
+            .expect("woken within 5 s")
+            .unwrap();
+        assert_eq!(g.changed(), vec![b.path().to_path_buf()]);
+        assert!(g.changed().is_empty(), "reported once");
+        // A plain subscriber of the same folder shares the entry and keeps it.
+        let single = hub.subscribe(a.path());
+        drop(g);
+        assert_eq!(lock(&hub.folders).len(), 1);
+        assert!(lock(&hub.folders).values().all(|e| e.groups.is_empty()));
+        drop(single);
+        assert!(lock(&hub.folders).is_empty());
     }
 }
 

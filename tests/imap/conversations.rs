@@ -189,3 +189,13 @@ fn appendlimit_follows_a_reloaded_message_size() {
     assert_eq!(after.trim(), (1u64 << 20).to_string());
     server.assert_alive();
 }
+
+/// NOTIFY (RFC 5465): SMTP deliveries into INBOX reach a session with another folder
+/// selected as `* STATUS`, between commands and in IDLE; the selected folder's as EXISTS.
+#[test]
+fn notify_pushes_deliveries_to_other_folders() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    server.py("notify.py", &[], 120);
+    server.assert_alive();
+}

@@ -10,15 +10,19 @@
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
 //! - [`sort`]: SORT (with ESORT) and THREAD
+//! - [`context`]: CONTEXT=SEARCH's updating searches and CANCELUPDATE
 //! - [`idle`]: IDLE … DONE
+//! - [`notify`]: NOTIFY and the events it asks for
 
 pub mod append;
 pub mod auth;
+pub mod context;
 pub mod fetch;
 pub mod idle;
 pub mod list;
 pub mod mailbox;
 pub mod names;
+pub mod notify;
 pub mod search;
 pub mod sort;
 pub mod store;
@@ -35,6 +39,11 @@ pub(crate) fn dispatch(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     use CommandBody as C;
+    // Leaving the mailbox ends its updating searches (RFC 5267 §4.2), even when the same
+    // one is selected again.
+    if matches!(body, C::Select { .. } | C::Close | C::Unselect) {
+        s.updating.clear();
+    }
     match body {
         C::Capability => auth::capability(s, tag, out),
         C::Noop => {
@@ -74,6 +83,11 @@ pub(crate) fn dispatch(
         C::Status { mailbox, items } => mailbox::status(s, tag, &mailbox, &items, out),
         C::Append { mailbox, messages } => append::append(s, tag, &mailbox, messages, out),
         C::Idle => idle::start(s, tag, out),
+        C::CancelUpdate(tags) => {
+            context::cancel(s, tag, &tags, out);
+            None
+        }
+        C::Notify(set) => notify::notify(s, tag, set, out),
         C::GetQuota(root) => mailbox::get_quota(s, tag, &root, out),
         C::GetQuotaRoot(m) => mailbox::get_quota_root(s, tag, &m, out),
         C::Check => {

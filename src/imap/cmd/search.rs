@@ -1,5 +1,6 @@
 //! SEARCH / UID SEARCH, with ESEARCH's RETURN (RFC 4731), SEARCHRES's SAVE and `$`
-//! (RFC 5182), and CONDSTORE's MODSEQ (RFC 7162). Reads no file for keys on flags, UIDs,
+//! (RFC 5182), CONTEXT=SEARCH's UPDATE (RFC 5267, kept up to date by `context`) and
+//! PARTIAL (RFC 9394), and CONDSTORE's MODSEQ (RFC 7162). Reads no file for keys on flags, UIDs,
 //! sizes and dates; only the header block for header keys; whole files for BODY and TEXT.
 
 use crate::imap::command::{SearchKey, SearchReturn};
@@ -59,16 +60,24 @@ pub(crate) fn search(
     match returns {
         None => write_search(out, &hits, modseq),
         Some(r) => {
+            let update = r.contains(&SearchReturn::Update);
+            if update {
+                super::context::start(s, tag, uid, key, &uids, out);
+            }
             if r.contains(&SearchReturn::Save) {
                 s.saved = uids;
             }
+            let mut shown: Vec<SearchReturn> = r
+                .iter()
+                .copied()
+                .filter(|x| !matches!(x, SearchReturn::Save | SearchReturn::Update))
+                .collect();
+            // UPDATE alone reports the starting result, as RETURN () would.
+            if update && shown.is_empty() {
+                shown.push(SearchReturn::All);
+            }
             // SAVE alone returns nothing (RFC 5182 §2.1).
-            if !(r.len() == 1 && r[0] == SearchReturn::Save) {
-                let shown: Vec<SearchReturn> = r
-                    .iter()
-                    .copied()
-                    .filter(|x| *x != SearchReturn::Save)
-                    .collect();
+            if !shown.is_empty() {
                 write_esearch(out, tag, uid, &shown, &hits, modseq);
             }
         }
@@ -114,17 +123,8 @@ pub(crate) struct Matches {
 /// metadata cannot decide. `None` when nothing is selected.
 pub(crate) fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
     let sel = s.selected.as_ref()?;
-    let acc = s.account.as_deref()?;
     let msgs = &sel.messages;
-    let query = Query::new(key);
-    let needs = query.needs();
-    let ctx = Context {
-        largest_seq: msgs.len() as u32,
-        largest_uid: msgs.last().map(|m| m.uid).unwrap_or(0),
-        saved: &s.saved,
-        now: chrono::Utc::now().timestamp(),
-        tz_offset_secs: chrono::Local::now().offset().local_minus_utc(),
-    };
+    let eval = Evaluator::new(s, key)?;
     let mut found = Matches {
         hits: Vec::new(),
         uids: Vec::new(),
@@ -134,34 +134,7 @@ pub(crate) fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches
     };
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u32 + 1;
-        let c = Candidate {
-            seq,
-            uid: m.uid,
-            flags: &m.flags,
-            recent: m.recent,
-            modseq: m.modseq,
-            size: m.size,
-            internal_date: m.internal_date,
-        };
-        // Flags, sizes and dates often decide before any file is opened.
-        let decided = if needs == Needs::Metadata {
-            None
-        } else {
-            query.prefilter(&c, &ctx)
-        };
-        if decided == Some(false) {
-            continue;
-        }
-        let content = match (decided, needs) {
-            (Some(_), _) | (None, Needs::Metadata) => None,
-            (None, Needs::Headers) => acc.read_header(sel, seq).ok(),
-            (None, Needs::Full) => acc.read(sel, seq).ok(),
-        };
-        if decided.is_none() && needs != Needs::Metadata && content.is_none() {
-            // Expunged by someone else meanwhile: it matches nothing that needs content.
-            continue;
-        }
-        if decided == Some(true) || query.matches(&c, &ctx, content.as_deref()) {
+        if eval.hit(seq) {
             found.hits.push(if uid { m.uid } else { seq });
             found.uids.push(m.uid);
             found.highest = found.highest.max(m.modseq);
@@ -172,4 +145,72 @@ pub(crate) fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches
         }
     }
     Some(found)
+}
+
+/// A compiled search over the selected mailbox, asked message by message: by SEARCH for
+/// all of them, and by CONTEXT=SEARCH (`context`) for those that changed.
+pub(crate) struct Evaluator<'a> {
+    sel: &'a crate::imap::mailstore::Mailbox,
+    acc: &'a dyn crate::imap::mailstore::MailStore,
+    query: Query,
+    needs: Needs,
+    ctx: Context<'a>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// `None` when nothing is selected.
+    pub(crate) fn new(s: &'a Session, key: &'a SearchKey) -> Option<Evaluator<'a>> {
+        let sel = s.selected.as_ref()?;
+        let acc = s.account.as_deref()?;
+        let msgs = &sel.messages;
+        let query = Query::new(key);
+        let needs = query.needs();
+        let ctx = Context {
+            largest_seq: msgs.len() as u32,
+            largest_uid: msgs.last().map(|m| m.uid).unwrap_or(0),
+            saved: &s.saved,
+            now: chrono::Utc::now().timestamp(),
+            tz_offset_secs: chrono::Local::now().offset().local_minus_utc(),
+        };
+        Some(Evaluator {
+            sel,
+            acc,
+            query,
+            needs,
+            ctx,
+        })
+    }
+
+    /// Whether message `seq` matches; one that vanished meanwhile matches nothing that
+    /// needs its content.
+    pub(crate) fn hit(&self, seq: u32) -> bool {
+        let Some(m) = self.sel.messages.get(seq as usize - 1) else {
+            return false;
+        };
+        let c = Candidate {
+            seq,
+            uid: m.uid,
+            flags: &m.flags,
+            recent: m.recent,
+            modseq: m.modseq,
+            size: m.size,
+            internal_date: m.internal_date,
+        };
+        // Flags, sizes and dates often decide before any file is opened.
+        let decided = if self.needs == Needs::Metadata {
+            None
+        } else {
+            self.query.prefilter(&c, &self.ctx)
+        };
+        let content = match (decided, self.needs) {
+            (Some(d), _) => return d,
+            (None, Needs::Metadata) => None,
+            (None, Needs::Headers) => self.acc.read_header(self.sel, seq).ok(),
+            (None, Needs::Full) => self.acc.read(self.sel, seq).ok(),
+        };
+        if self.needs != Needs::Metadata && content.is_none() {
+            return false;
+        }
+        self.query.matches(&c, &self.ctx, content.as_deref())
+    }
 }

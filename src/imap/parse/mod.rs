@@ -17,6 +17,7 @@ pub(crate) mod lexer;
 mod auth;
 mod fetch;
 mod mailbox;
+mod notify;
 #[cfg(test)]
 mod prop;
 mod search;
@@ -117,6 +118,8 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "SEARCH" => search::search(c, false)?,
         "SORT" => sort::sort(c, false)?,
         "THREAD" => sort::thread(c, false)?,
+        "CANCELUPDATE" => search::cancel_update(c)?,
+        "NOTIFY" => notify::notify(c)?,
         "FETCH" => fetch::fetch(c, false)?,
         "STORE" => fetch::store(c, false)?,
         "COPY" => copy_move(c, false, false)?,

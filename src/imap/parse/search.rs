@@ -80,6 +80,26 @@ pub(super) fn criteria(c: &mut Cursor<'_>) -> PResult<(String, SearchKey)> {
     Ok((charset, program(c, first, &mut p)?))
 }
 
+/// Most tags in one CANCELUPDATE: more than a session can have updating searches.
+const MAX_CANCEL: usize = 100;
+
+/// `cancelupdate = "CANCELUPDATE" 1*(SP tag-string)` (RFC 5267 §4.3).
+pub(super) fn cancel_update(c: &mut Cursor<'_>) -> PResult<CommandBody> {
+    let mut tags = Vec::new();
+    while !c.at_end() {
+        c.sp()?;
+        if tags.len() >= MAX_CANCEL {
+            return Err(format!("at most {MAX_CANCEL} tags"));
+        }
+        let t = c.string("a search tag")?;
+        tags.push(String::from_utf8_lossy(&t).into_owned());
+    }
+    if tags.is_empty() {
+        return Err("expected the tags of the searches to cancel".into());
+    }
+    Ok(CommandBody::CancelUpdate(tags))
+}
+
 /// The next key's keyword, or `None` when the key is a set or a parenthesised list.
 fn next_word(c: &mut Cursor<'_>) -> PResult<Option<String>> {
     if matches!(c.peek(), Some(b'(' | b'*' | b'$' | b'0'..=b'9')) {
@@ -98,14 +118,30 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
         if !out.is_empty() {
             c.list_sp()?;
         }
-        let opt = match c.keyword("MIN, MAX, ALL, COUNT or SAVE")?.as_str() {
+        let opt = match c
+            .keyword("MIN, MAX, ALL, COUNT, SAVE, UPDATE or PARTIAL")?
+            .as_str()
+        {
             "MIN" => SearchReturn::Min,
             "MAX" => SearchReturn::Max,
             "ALL" => SearchReturn::All,
             "COUNT" => SearchReturn::Count,
             "SAVE" => SearchReturn::Save,
+            "UPDATE" => SearchReturn::Update,
+            "PARTIAL" => {
+                c.sp()?;
+                partial_range(c)?
+            }
             other => return Err(format!("unknown return option {other}")),
         };
+        if matches!(opt, SearchReturn::Partial(..))
+            && out.iter().any(|o| matches!(o, SearchReturn::Partial(..)))
+        {
+            return Err("PARTIAL given twice".into());
+        }
+        if out.len() >= 16 {
+            return Err("too many return options".into());
+        }
         if !out.contains(&opt) {
             out.push(opt);
         }
@@ -114,6 +150,32 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
         out.push(SearchReturn::All);
     }
     Ok(out)
+}
+
+/// `partial-range = partial-range-first / partial-range-last` (RFC 9394 §4.1):
+/// `nz-number ":" nz-number` or `"-" nz-number ":" "-" nz-number`; `*` is not allowed.
+fn partial_range(c: &mut Cursor<'_>) -> PResult<SearchReturn> {
+    // The errors name no part of the input: a `)` echoed in resp-text trips some clients.
+    const SYNTAX: &str = "a partial range is lo:hi or -lo:-hi, without *";
+    let end = |c: &mut Cursor<'_>| -> PResult<i64> {
+        let neg = c.eat(b'-');
+        if !matches!(c.peek(), Some(b'1'..=b'9')) {
+            return Err(SYNTAX.into());
+        }
+        let n = i64::from(c.nz_number("a partial range position")?);
+        Ok(if neg { -n } else { n })
+    };
+    let a = end(c)?;
+    if !c.eat(b':') {
+        return Err(SYNTAX.into());
+    }
+    let b = end(c)?;
+    if (a < 0) != (b < 0) {
+        return Err("a partial range is both positive or both negative".into());
+    }
+    let (lo, hi) = if a.abs() <= b.abs() { (a, b) } else { (b, a) };
+    let fit = |n: i64| i32::try_from(n).map_err(|_| "partial range too large".to_string());
+    Ok(SearchReturn::Partial(fit(lo)?, fit(hi)?))
 }
 
 struct Parser {

@@ -73,10 +73,40 @@ pub fn write_esearch(
     if all && !numbers.is_empty() {
         put(out, "ALL", &compact_set(numbers));
     }
+    if let Some(&SearchReturn::Partial(lo, hi)) = returns
+        .iter()
+        .find(|r| matches!(r, SearchReturn::Partial(..)))
+    {
+        let part = partial(numbers, lo, hi);
+        let set = if part.is_empty() {
+            "NIL".to_string()
+        } else {
+            compact_set(part)
+        };
+        put(out, "PARTIAL", &format!("({lo}:{hi} {set})"));
+    }
     if let (Some(m), false) = (modseq, numbers.is_empty()) {
         put(out, "MODSEQ", &m.to_string());
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// The positions `lo..=hi` of a result (RFC 9394 §4.1: 1-based; negative ranges count from
+/// the end, -1 being the last), clipped to what exists.
+pub fn partial(numbers: &[u32], lo: i32, hi: i32) -> &[u32] {
+    let n = numbers.len() as i64;
+    let (lo, hi) = (i64::from(lo), i64::from(hi));
+    // To 0-based, inclusive, in ascending order.
+    let (a, b) = if lo < 0 {
+        (n + hi, n + lo)
+    } else {
+        (lo - 1, hi - 1)
+    };
+    let (a, b) = (a.max(0), b.min(n - 1));
+    if a > b {
+        return &[];
+    }
+    &numbers[a as usize..=b as usize]
 }
 
 /// The shortest sequence-set for ascending numbers: `[1,2,3,5,7,8,9]` → `1:3,5,7:9`.

@@ -161,6 +161,11 @@ pub struct Session {
     pub(crate) enabled: Enabled,
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
     pub(crate) saved: Vec<u32>,
+    /// CONTEXT=SEARCH (RFC 5267): searches kept up to date, at most
+    /// [`crate::imap::cmd::context::MAX_UPDATING`].
+    pub(crate) updating: Vec<crate::imap::cmd::context::Updating>,
+    /// NOTIFY (RFC 5465): what this session asked to hear about, if anything.
+    pub(crate) notify: Option<crate::imap::cmd::notify::Notify>,
     pub(crate) auth_failures: u32,
     /// The tag of a failed login whose answer waits for the driver's pause, and whether
     /// the pause was asked for.
@@ -192,6 +197,8 @@ impl Session {
             selected: None,
             enabled: Enabled::default(),
             saved: Vec::new(),
+            updating: Vec::new(),
+            notify: None,
             auth_failures: 0,
             held: None,
             bad_in_a_row: 0,
@@ -394,6 +401,7 @@ impl Session {
             | C::Search { .. }
             | C::Sort { .. }
             | C::Thread { .. }
+            | C::CancelUpdate(_)
             | C::Fetch { .. }
             | C::Store { .. }
             | C::Copy { .. }
@@ -422,6 +430,7 @@ impl Session {
         out: &mut Vec<u8>,
     ) {
         self.write_updates(allow_expunge, out);
+        crate::imap::cmd::context::refresh(self, out);
         out.extend_from_slice(tag.as_bytes());
         out.push(b' ');
         out.extend_from_slice(status.as_bytes());
@@ -471,6 +480,7 @@ impl Session {
         {
             crate::imap::cmd::mailbox::write_flags(sel, out);
         }
+        crate::imap::cmd::context::expunged(self, ch, out);
         updates::write(self, ch, out);
     }
 
@@ -483,11 +493,29 @@ impl Session {
 
     /// In IDLE: the watched folder changed (or the safety-net timer fired).
     pub fn idle_wake(&mut self, out: &mut Vec<u8>) {
+        self.wake(None, out);
+    }
+
+    /// In IDLE, or between commands with NOTIFY on: folders changed. `changed` names the
+    /// NOTIFY folders that did (`None` or empty: look at all of them, the timer's sweep).
+    pub fn wake(&mut self, changed: Option<&[PathBuf]>, out: &mut Vec<u8>) {
+        let changed = changed.filter(|c| !c.is_empty());
         if matches!(self.pending, Pending::Idle { .. }) {
             crate::imap::cmd::idle::reopen(self);
             self.write_updates(true, out);
+            crate::imap::cmd::context::refresh(self, out);
+            crate::imap::cmd::notify::wake(self, changed, out);
             self.account = None;
+        } else if self.notify.is_some() && matches!(self.pending, Pending::None) {
+            // NOTIFY between commands (RFC 5465 §1): the same updates, unasked.
+            crate::imap::cmd::notify::wake(self, changed, out);
         }
+    }
+
+    /// NOTIFY (RFC 5465): the folders whose changes this session must hear of between
+    /// commands, for the driver to watch; `None` when NOTIFY is off.
+    pub fn notify_dirs(&self) -> Option<Vec<PathBuf>> {
+        crate::imap::cmd::notify::dirs(self)
     }
 
     /// Continues a FETCH cut short by the flush threshold.
@@ -515,6 +543,8 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod context_tests;
 #[cfg(test)]
 mod learn_tests;
 #[cfg(test)]
