@@ -74,7 +74,7 @@ fn default_folders_special_use_and_subscriptions() {
 #[test]
 fn bad_names_are_refused() {
     let (_dir, mut acc) = account();
-    for bad in ["../x", "a.b", "/abs", "a//b", "x\0y", "a%", "b*", ""] {
+    for bad in ["../x", "/abs", "a//b", "x\0y", "a%", "b*", ""] {
         assert!(
             matches!(acc.create(bad, None), Err(StoreError::BadName(_))),
             "{bad:?}"
