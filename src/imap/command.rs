@@ -168,6 +168,8 @@ pub enum StatusItem {
     HighestModSeq,
     /// RFC 7889.
     AppendLimit,
+    /// RFC 8474.
+    MailboxId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +275,13 @@ pub enum FetchAttr {
     Uid,
     /// RFC 7162 `MODSEQ`.
     ModSeq,
+    /// RFC 8970 `PREVIEW` (`(LAZY)` is accepted; we always compute it).
+    Preview,
+    /// RFC 8514 `SAVEDATE`.
+    SaveDate,
+    /// RFC 8474 `EMAILID` and `THREADID`.
+    EmailId,
+    ThreadId,
     /// `BODY[section]<partial>` and `BODY.PEEK[...]`.
     BodySection {
         peek: bool,
@@ -348,6 +357,14 @@ pub enum SearchKey {
     SentBefore(NaiveDate),
     SentOn(NaiveDate),
     SentSince(NaiveDate),
+    /// RFC 8514: the save date (the day, in the server's zone), and SAVEDATESUPPORTED.
+    SavedBefore(NaiveDate),
+    SavedOn(NaiveDate),
+    SavedSince(NaiveDate),
+    SaveDateSupported,
+    /// RFC 8474 objectids.
+    EmailId(String),
+    ThreadId(String),
     Larger(u64),
     Smaller(u64),
     /// RFC 7162 `MODSEQ n` (the optional entry-name/type pair is parsed and ignored).

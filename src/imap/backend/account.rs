@@ -344,6 +344,7 @@ impl Account {
             deleted: c.deleted,
             size: c.size,
             highestmodseq: row.highestmodseq,
+            mailbox_id: self.index.mailbox_id(&name)?,
         })
     }
 
@@ -374,6 +375,7 @@ impl Account {
                     keywords: flags.keywords_text(),
                     size: data.len() as u64,
                     internal_date: date,
+                    email_id: None,
                 },
             }],
         )?;

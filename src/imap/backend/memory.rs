@@ -30,11 +30,16 @@ struct Msg {
     flags: Flags,
     modseq: u64,
     internal_date: i64,
+    save_date: i64,
+    /// A hash of the content, so copies share it as RFC 8474 wants.
+    email_id: u64,
     /// Delivered and not yet claimed as \Recent by a read-write session.
     fresh: bool,
 }
 
 struct Folder {
+    /// RFC 8474 MAILBOXID: made with the folder, moved with it by RENAME.
+    id: String,
     uidvalidity: u32,
     uidnext: u32,
     highestmodseq: u64,
@@ -57,6 +62,7 @@ impl State {
         self.folders.insert(
             name.to_string(),
             Folder {
+                id: format!("F{}", self.last_uidvalidity),
                 uidvalidity: self.last_uidvalidity,
                 uidnext: 1,
                 highestmodseq: 1,
@@ -84,12 +90,20 @@ impl Folder {
         let uid = self.uidnext;
         self.uidnext += 1;
         self.highestmodseq += 1;
+        // FNV-1a: stable, and the same for a copy.
+        let email_id = data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+        }) >> 1;
         self.msgs.push(Msg {
             uid,
             data,
             flags,
             modseq: self.highestmodseq,
             internal_date: date,
+            save_date: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            email_id,
             fresh,
         });
         uid
@@ -119,6 +133,8 @@ fn meta(m: &Msg, recent: bool) -> (MessageMeta, Slot) {
             modseq: m.modseq,
             size: m.data.len() as u64,
             internal_date: m.internal_date,
+            save_date: m.save_date,
+            email_id: m.email_id,
             recent,
         },
         Slot {
@@ -344,6 +360,11 @@ impl MailStore for MemStore {
         Ok(())
     }
 
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError> {
+        let name = Self::valid(name)?;
+        Ok(self.shared.lock().folder(&name)?.id.clone())
+    }
+
     fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError> {
         let name = Self::valid(name)?;
         let mut st = self.shared.lock();
@@ -358,6 +379,7 @@ impl MailStore for MemStore {
             deleted: count(&|m| m.flags.has(DELETED)),
             size: f.msgs.iter().map(|m| m.data.len() as u64).sum(),
             highestmodseq: f.highestmodseq,
+            mailbox_id: f.id.clone(),
         })
     }
 
@@ -406,7 +428,7 @@ impl MailStore for MemStore {
             })
             .unzip();
         let dir = watch(&name);
-        Ok(Mailbox::new(
+        let mut mb = Mailbox::new(
             name,
             read_only,
             f.uidvalidity,
@@ -415,7 +437,9 @@ impl MailStore for MemStore {
             messages,
             slots,
             dir,
-        ))
+        );
+        mb.mailbox_id = f.id.clone();
+        Ok(mb)
     }
 
     fn refresh(&mut self, mb: &mut Mailbox, allow_expunge: bool) -> Result<Changes, StoreError> {

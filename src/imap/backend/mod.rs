@@ -84,6 +84,10 @@ fn exists(dir: &Path) -> bool {
 /// The trait is the inherent API; these only forward (the inherent methods stay callable
 /// without the trait in scope, for the backend's own tests).
 impl MailStore for Account {
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError> {
+        let (name, _) = self.existing(name)?;
+        Ok(self.index.mailbox_id(&name)?)
+    }
     fn list(&mut self) -> Result<Vec<MailboxInfo>, StoreError> {
         Account::list(self)
     }

@@ -142,6 +142,8 @@ fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches> {
             modseq: m.modseq,
             size: m.size,
             internal_date: m.internal_date,
+            save_date: m.save_date,
+            email_id: m.email_id,
         };
         // Flags, sizes and dates often decide before any file is opened.
         let decided = if needs == Needs::Metadata {

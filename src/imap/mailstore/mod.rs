@@ -39,6 +39,8 @@ pub trait MailStore: Send {
     /// Renames a folder and its children (each gets a new UIDVALIDITY). Renaming INBOX
     /// moves its messages into the new folder and leaves INBOX empty.
     fn rename(&mut self, from: &str, to: &str) -> Result<(), StoreError>;
+    /// RFC 8474 MAILBOXID of an existing folder.
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError>;
     /// STATUS, without taking \Recent from the next SELECT.
     fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError>;
     /// APPEND: the message is stored durably before this returns. (UIDVALIDITY, UID).
@@ -255,6 +257,8 @@ pub struct MailboxStatus {
     pub deleted: u32,
     pub size: u64,
     pub highestmodseq: u64,
+    /// RFC 8474 MAILBOXID: stays with the mailbox through RENAME.
+    pub mailbox_id: String,
 }
 
 /// One message of a selected mailbox.
@@ -266,6 +270,10 @@ pub struct MessageMeta {
     pub size: u64,
     /// Seconds since the epoch.
     pub internal_date: i64,
+    /// RFC 8514 SAVEDATE: when it was put into this mailbox (seconds since the epoch).
+    pub save_date: i64,
+    /// RFC 8474 EMAILID (shown as `M` and 16 hex digits): the same for every COPY/MOVE copy.
+    pub email_id: u64,
     /// \Recent for this session (it is the first read-write one to see it; or, read-only,
     /// no read-write session has yet).
     pub recent: bool,

@@ -191,6 +191,27 @@ impl Parser {
             "SENTBEFORE" => K::SentBefore(date(c)?),
             "SENTON" => K::SentOn(date(c)?),
             "SENTSINCE" => K::SentSince(date(c)?),
+            "SAVEDBEFORE" => K::SavedBefore(date(c)?),
+            "SAVEDON" => K::SavedOn(date(c)?),
+            "SAVEDSINCE" => K::SavedSince(date(c)?),
+            "SAVEDATESUPPORTED" => K::SaveDateSupported,
+            "EMAILID" | "THREADID" => {
+                c.sp()?;
+                // objectid = 1*255(ALPHA / DIGIT / "_" / "-"), RFC 8474 §7.
+                let id = String::from_utf8_lossy(c.atom("an objectid")?).into_owned();
+                if id.len() > 255
+                    || !id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                {
+                    return Err(format!("'{id}' is not an objectid"));
+                }
+                if w == "EMAILID" {
+                    K::EmailId(id)
+                } else {
+                    K::ThreadId(id)
+                }
+            }
             "LARGER" => K::Larger(size(c)?),
             "SMALLER" => K::Smaller(size(c)?),
             "YOUNGER" => K::Younger(interval(c)?),

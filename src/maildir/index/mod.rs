@@ -147,7 +147,11 @@ pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<Folder
     }
     let validity = new_uidvalidity(tx)?;
     tx.execute(
-        "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES (?1, ?2, 1, 1)",
+        &format!(
+            "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq, mailbox_id) \
+             VALUES (?1, ?2, 1, 1, {})",
+            schema::NEW_MAILBOX_ID
+        ),
         params![name, validity],
     )?;
     Ok(FolderRow {
@@ -182,6 +186,30 @@ pub(super) fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
 }
 
 impl Index {
+    /// RFC 8474 MAILBOXID of a folder (its row is created if missing).
+    pub fn mailbox_id(&self, name: &str) -> Result<String> {
+        let tx = self.conn.unchecked_transaction()?;
+        folder_row(&tx, name)?;
+        let id: Option<String> = tx.query_row(
+            "SELECT mailbox_id FROM folders WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        let id = match id {
+            Some(id) => id,
+            None => tx.query_row(
+                &format!(
+                    "UPDATE folders SET mailbox_id = {} WHERE name = ?1 RETURNING mailbox_id",
+                    schema::NEW_MAILBOX_ID
+                ),
+                [name],
+                |r| r.get(0),
+            )?,
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
     pub fn path(root: &Path) -> PathBuf {
         root.join(FILE)
     }
