@@ -70,6 +70,18 @@ pub enum CommandBody {
         mailbox: String,
         items: Vec<StatusItem>,
     },
+    /// RFC 5464 GETMETADATA; `mailbox` "" is the server.
+    GetMetadata {
+        mailbox: String,
+        entries: Vec<String>,
+        maxsize: Option<u32>,
+        depth: MetadataDepth,
+    },
+    /// RFC 5464 SETMETADATA: NIL removes an entry.
+    SetMetadata {
+        mailbox: String,
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    },
     /// One or more messages (RFC 3502 MULTIAPPEND).
     Append {
         mailbox: String,
@@ -151,6 +163,17 @@ pub struct ListReturn {
     pub special_use: bool,
     /// RFC 5819 `RETURN (STATUS (...))`.
     pub status: Option<Vec<StatusItem>>,
+    /// RFC 9590 `RETURN (METADATA (entry ...))`.
+    pub metadata: Option<Vec<String>>,
+}
+
+/// RFC 5464 GETMETADATA's DEPTH: the entry only, its children too, or everything below.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetadataDepth {
+    #[default]
+    Zero,
+    One,
+    Infinity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

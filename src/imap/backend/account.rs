@@ -128,6 +128,14 @@ impl Account {
         Ok((name, dir))
     }
 
+    /// The index's folder name for METADATA: `""` (the server) or an existing folder.
+    pub(super) fn metadata_folder(&self, name: &str) -> Result<String, StoreError> {
+        if name.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(self.existing(name)?.0)
+    }
+
     /// All folders, INBOX first then by name; parents that exist only as a prefix of a child
     /// are listed as not selectable.
     pub fn list(&mut self) -> Result<Vec<MailboxInfo>, StoreError> {

@@ -44,6 +44,8 @@ struct Folder {
     uidnext: u32,
     highestmodseq: u64,
     special_use: Option<&'static str>,
+    /// RFC 5464 entries: moved by RENAME with the folder, gone with it.
+    meta: BTreeMap<String, Vec<u8>>,
     msgs: Vec<Msg>,
     /// (UID, MODSEQ of its expunge).
     expunged: Vec<(u32, u64)>,
@@ -54,6 +56,7 @@ struct State {
     folders: BTreeMap<String, Folder>,
     subscriptions: BTreeSet<String>,
     last_uidvalidity: u32,
+    server_meta: BTreeMap<String, Vec<u8>>,
 }
 
 impl State {
@@ -67,6 +70,7 @@ impl State {
                 uidnext: 1,
                 highestmodseq: 1,
                 special_use,
+                meta: BTreeMap::new(),
                 msgs: Vec::new(),
                 expunged: Vec::new(),
             },
@@ -358,6 +362,35 @@ impl MailStore for MemStore {
             st.folders.insert(new, f);
         }
         Ok(())
+    }
+
+    fn metadata(&mut self, mailbox: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut st = self.shared.lock();
+        let map = if mailbox.is_empty() {
+            &st.server_meta
+        } else {
+            &st.folder(&Self::valid(mailbox)?)?.meta
+        };
+        Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn set_metadata(
+        &mut self,
+        mailbox: &str,
+        changes: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StoreError> {
+        let mut st = self.shared.lock();
+        let name = if mailbox.is_empty() {
+            String::new()
+        } else {
+            Self::valid(mailbox)?
+        };
+        let map = if name.is_empty() {
+            &mut st.server_meta
+        } else {
+            &mut st.folder(&name)?.meta
+        };
+        crate::imap::mailstore::apply_metadata(map, changes)
     }
 
     fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError> {

@@ -195,23 +195,8 @@ impl Parser {
             "SAVEDON" => K::SavedOn(date(c)?),
             "SAVEDSINCE" => K::SavedSince(date(c)?),
             "SAVEDATESUPPORTED" => K::SaveDateSupported,
-            "EMAILID" | "THREADID" => {
-                c.sp()?;
-                // objectid = 1*255(ALPHA / DIGIT / "_" / "-"), RFC 8474 §7.
-                let id = String::from_utf8_lossy(c.atom("an objectid")?).into_owned();
-                if id.len() > 255
-                    || !id
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                {
-                    return Err(format!("'{id}' is not an objectid"));
-                }
-                if w == "EMAILID" {
-                    K::EmailId(id)
-                } else {
-                    K::ThreadId(id)
-                }
-            }
+            "EMAILID" => K::EmailId(objectid(c)?),
+            "THREADID" => K::ThreadId(objectid(c)?),
             "LARGER" => K::Larger(size(c)?),
             "SMALLER" => K::Smaller(size(c)?),
             "YOUNGER" => K::Younger(interval(c)?),
@@ -267,4 +252,19 @@ fn modseq(c: &mut Cursor<'_>) -> PResult<u64> {
         c.sp()?;
     }
     c.number64("a mod-sequence")
+}
+
+/// RFC 8474 §7: `objectid = 1*255(ALPHA / DIGIT / "_" / "-")`, after a space.
+fn objectid(c: &mut Cursor<'_>) -> PResult<String> {
+    c.sp()?;
+    let id = String::from_utf8_lossy(c.atom("an objectid")?).into_owned();
+    let ok = id.len() <= 255
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id)
+    } else {
+        Err(format!("'{id}' is not an objectid"))
+    }
 }

@@ -134,3 +134,76 @@ fn preview_of_text_and_html_with_and_without_lazy() {
     );
     assert!(m.send("f FETCH 1 (PREVIEW (FAST))\r\n").contains("f BAD"));
 }
+
+#[test]
+fn metadata_on_mailboxes_and_the_server_with_depth_maxsize_and_list() {
+    let mut m = logged_in();
+    let r = m.send("b GETMETADATA \"\" /shared/admin\r\n");
+    assert!(
+        r.starts_with("* METADATA \"\" (/shared/admin \"mailto:postmaster@mx.test\")\r\n"),
+        "{r}"
+    );
+    assert!(
+        m.send("c SETMETADATA \"\" (/shared/admin \"x\")\r\n")
+            .contains("c NO")
+    );
+    let r = m.send("d SETMETADATA INBOX (/private/comment \"mine\" /shared/comment {5+}\r\nhello /shared/x/y/z \"deep\")\r\n");
+    assert!(r.contains("d OK"), "{r}");
+    let r = m.send("e GETMETADATA INBOX (/private/comment /shared/none)\r\n");
+    assert!(
+        r.starts_with("* METADATA INBOX (/private/comment \"mine\" /shared/none NIL)\r\n"),
+        "{r}"
+    );
+    let r = m.send("f GETMETADATA (DEPTH infinity MAXSIZE 4) INBOX /shared\r\n");
+    assert!(
+        r.starts_with("* METADATA INBOX (/shared/x/y/z \"deep\")\r\n"),
+        "{r}"
+    );
+    assert!(r.contains("f OK [METADATA LONGENTRIES 5]"), "{r}");
+    let r = m.send("g GETMETADATA (DEPTH 1) INBOX /shared/x\r\n");
+    assert!(r.starts_with("* METADATA INBOX (/shared/x NIL)\r\n"), "{r}");
+    // NIL removes; a value past the cap is refused whole.
+    assert!(
+        m.send("h SETMETADATA INBOX (/shared/x/y/z NIL)\r\n")
+            .contains("h OK")
+    );
+    let big = "x".repeat(70_000);
+    let r = m.send(&format!(
+        "i SETMETADATA INBOX (/private/big {{{}+}}\r\n{big})\r\n",
+        big.len()
+    ));
+    assert!(r.contains("i NO [METADATA MAXSIZE 65536]"), "{r}");
+    let many: String = (0..101).map(|i| format!(" /private/n{i} \"v\"")).collect();
+    let r = m.send(&format!("j SETMETADATA INBOX ({})\r\n", &many[1..]));
+    assert!(
+        r.contains("j BAD") || r.contains("j NO [METADATA TOOMANY]"),
+        "{r}"
+    );
+    let many: String = (0..99).map(|i| format!(" /private/n{i} \"v\"")).collect();
+    let r = m.send(&format!("k SETMETADATA INBOX ({})\r\n", &many[1..]));
+    assert!(r.contains("k NO [METADATA TOOMANY]"), "{r}");
+    assert!(
+        m.send("l SETMETADATA Nope (/private/comment \"x\")\r\n")
+            .contains("l NO")
+    );
+    // Entries follow RENAME and LIST-METADATA shows them.
+    assert!(m.send("m CREATE Work\r\n").contains("m OK"));
+    assert!(
+        m.send("n SETMETADATA Work (/shared/comment \"w\")\r\n")
+            .contains("n OK")
+    );
+    assert!(m.send("o RENAME Work Job\r\n").contains("o OK"));
+    let r = m.send("p LIST \"\" \"*\" RETURN (METADATA (/shared/comment))\r\n");
+    assert!(
+        r.contains("* METADATA Job (/shared/comment \"w\")\r\n"),
+        "{r}"
+    );
+    assert!(
+        r.contains("* METADATA INBOX (/shared/comment \"hello\")\r\n"),
+        "{r}"
+    );
+    assert!(
+        m.send("q GETMETADATA Work /shared/comment\r\n")
+            .contains("q NO")
+    );
+}

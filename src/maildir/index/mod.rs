@@ -11,7 +11,8 @@
 //! - `scan.rs`: bringing a folder's rows in line with its directories (sync, reindex, drift);
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
-//! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts.
+//! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
+//! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits.
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
 //! expunging, deleting a folder), the function takes a closure that does the file work
@@ -21,6 +22,7 @@
 
 mod flags;
 mod mailboxes;
+mod metadata;
 mod scan;
 mod schema;
 #[cfg(test)]
@@ -34,6 +36,7 @@ use serde::Serialize;
 
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
+pub use metadata::{MetadataLimits, MetadataRefused};
 pub use uids::{MessageRow, NewMessage, Snapshot};
 
 pub const FILE: &str = "mailctl.index.db";

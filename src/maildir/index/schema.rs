@@ -30,7 +30,15 @@ CREATE TABLE IF NOT EXISTS expunged (
 );
 CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged (folder, modseq);
 CREATE TABLE IF NOT EXISTS subscriptions (name TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- RFC 5464 METADATA: folder '' holds the server entries; entries are full names
+-- (/private/comment, /shared/comment). A new table needs no migration beyond this line.
+CREATE TABLE IF NOT EXISTS metadata (
+    folder TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (folder, entry)
+);";
 
 /// Columns added after the first version: (table, column, definition).
 const ADDED: [(&str, &str, &str); 10] = [
