@@ -1,5 +1,6 @@
 //! IMAP extensions of #19.2 against the real server: folder names containing `.` (created,
-//! kept across a restart, synced by mbsync).
+//! kept across a restart, synced by mbsync); OBJECTID, SAVEDATE, PREVIEW and METADATA kept
+//! in the Maildir index across a restart.
 
 use std::process::Command;
 use std::time::Duration;
@@ -59,4 +60,16 @@ fn dotted_folder_names_survive_a_restart_and_sync_with_mbsync() {
             assert_eq!(n, 1, "{folder}: {}", text(&out));
         }
     }
+}
+
+/// MAILBOXID survives RENAME, EMAILID is shared by a COPY, METADATA entries persist, follow
+/// RENAME and go with DELETE; all across a server restart.
+#[test]
+fn object_ids_savedate_preview_and_metadata_survive_a_restart() {
+    let dir = data_dir(true);
+    let server = Server::start(dir.path());
+    let ids = server.py("objects.py", &["make"], 60);
+    drop(server);
+    let server = Server::start(dir.path());
+    server.py("objects.py", &["check", ids.trim()], 60);
 }
