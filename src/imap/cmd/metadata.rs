@@ -69,6 +69,9 @@ fn write_line(out: &mut Vec<u8>, mailbox: &str, found: &[(&str, Option<&[u8]>)])
     out.extend_from_slice(b")\r\n");
 }
 
+/// Entries as a `* METADATA` line shows them: NIL for one asked for that does not exist.
+type Found<'a> = Vec<(&'a str, Option<&'a [u8]>)>;
+
 /// The found entries for `requested`: each that exists at `depth`, NIL for a requested one
 /// that does not (as Dovecot answers). Also the largest value left out by `maxsize`.
 fn select<'a>(
@@ -76,8 +79,8 @@ fn select<'a>(
     requested: &'a [String],
     depth: MetadataDepth,
     maxsize: Option<u32>,
-) -> (Vec<(&'a str, Option<&'a [u8]>)>, usize) {
-    let mut found: Vec<(&str, Option<&[u8]>)> = Vec::new();
+) -> (Found<'a>, usize) {
+    let mut found: Found<'a> = Vec::new();
     let mut longest = 0;
     for entry in requested {
         let mut any = false;

@@ -251,7 +251,8 @@ pub(crate) fn move_by_copy<S>(
 }
 
 /// SETMETADATA on an in-memory map, all or nothing, with the index's caps per value and
-/// per mailbox (the account-wide total is left to the index).
+/// per mailbox (the account-wide total is left to the index). For the memory store.
+#[cfg(test)]
 pub(crate) fn apply_metadata(
     map: &mut std::collections::BTreeMap<String, Vec<u8>>,
     changes: &[(String, Option<Vec<u8>>)],
