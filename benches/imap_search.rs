@@ -111,6 +111,8 @@ fn candidate(i: usize, m: &Meta) -> Candidate<'_> {
         modseq: i as u64 + 1,
         size: m.size,
         internal_date: 1_700_000_000 + i as i64,
+        save_date: 1_700_000_000 + i as i64,
+        email_id: i as u64,
     }
 }
 

@@ -11,6 +11,8 @@ mod clients;
 mod concurrency;
 #[path = "imap/conversations.rs"]
 mod conversations;
+#[path = "imap/extensions.rs"]
+mod extensions;
 #[path = "imap/harness.rs"]
 #[allow(dead_code)] // shared with tests/maildir_daemon.rs, which uses more of it
 mod harness;

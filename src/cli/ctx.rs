@@ -234,7 +234,8 @@ mod tests {
             ctx.folder(&root, "Archive/2024").unwrap(),
             root.join(".Archive.2024")
         );
-        for bad in ["../x", "a/../b", "a.b", "a\u{1}"] {
+        assert_eq!(ctx.folder(&root, "v1.2").unwrap(), root.join(".v1~2e2"));
+        for bad in ["../x", "a/../b", "a\u{1}"] {
             let (_, _, code) = fail(ctx.folder(&root, bad).unwrap_err());
             assert_eq!(code, 2, "{bad}");
         }

@@ -70,6 +70,18 @@ pub enum CommandBody {
         mailbox: String,
         items: Vec<StatusItem>,
     },
+    /// RFC 5464 GETMETADATA; `mailbox` "" is the server.
+    GetMetadata {
+        mailbox: String,
+        entries: Vec<String>,
+        maxsize: Option<u32>,
+        depth: MetadataDepth,
+    },
+    /// RFC 5464 SETMETADATA: NIL removes an entry.
+    SetMetadata {
+        mailbox: String,
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    },
     /// One or more messages (RFC 3502 MULTIAPPEND).
     Append {
         mailbox: String,
@@ -207,6 +219,17 @@ pub struct ListReturn {
     pub special_use: bool,
     /// RFC 5819 `RETURN (STATUS (...))`.
     pub status: Option<Vec<StatusItem>>,
+    /// RFC 9590 `RETURN (METADATA (entry ...))`.
+    pub metadata: Option<Vec<String>>,
+}
+
+/// RFC 5464 GETMETADATA's DEPTH: the entry only, its children too, or everything below.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetadataDepth {
+    #[default]
+    Zero,
+    One,
+    Infinity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +247,8 @@ pub enum StatusItem {
     HighestModSeq,
     /// RFC 7889.
     AppendLimit,
+    /// RFC 8474.
+    MailboxId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,6 +354,13 @@ pub enum FetchAttr {
     Uid,
     /// RFC 7162 `MODSEQ`.
     ModSeq,
+    /// RFC 8970 `PREVIEW` (`(LAZY)` is accepted; we always compute it).
+    Preview,
+    /// RFC 8514 `SAVEDATE`.
+    SaveDate,
+    /// RFC 8474 `EMAILID` and `THREADID`.
+    EmailId,
+    ThreadId,
     /// `BODY[section]<partial>` and `BODY.PEEK[...]`.
     BodySection {
         peek: bool,
@@ -404,6 +436,14 @@ pub enum SearchKey {
     SentBefore(NaiveDate),
     SentOn(NaiveDate),
     SentSince(NaiveDate),
+    /// RFC 8514: the save date (the day, in the server's zone), and SAVEDATESUPPORTED.
+    SavedBefore(NaiveDate),
+    SavedOn(NaiveDate),
+    SavedSince(NaiveDate),
+    SaveDateSupported,
+    /// RFC 8474 objectids.
+    EmailId(String),
+    ThreadId(String),
     Larger(u64),
     Smaller(u64),
     /// RFC 7162 `MODSEQ n` (the optional entry-name/type pair is parsed and ignored).

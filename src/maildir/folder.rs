@@ -1,6 +1,11 @@
 //! The Maildir++ folder tree: the root is INBOX, each `.A.B` directory beside `cur/new/tmp`
-//! is folder `A/B`, each component in IMAP modified UTF-7. Also per-folder statistics read
-//! from directory entries (sizes from `,S=` when the name carries it, else one stat).
+//! is folder `A/B`, each component in IMAP modified UTF-7 (RFC 3501 §5.1.3) and then escaped
+//! as Dovecot's `maildir_name_escape_char=~` does, so a component may hold a `.` (the on-disk
+//! separator): "v1.2" lives in `.v1~2e2`, and `~` itself is `~7e`. Folders whose names have
+//! no `~` keep the directory they always had. This is the one name mapping: IMAP, POP3, local
+//! delivery into folders and the CLI all go through [`folder_path`] and [`folders`]. Also
+//! per-folder statistics read from directory entries (sizes from `,S=` when the name carries
+//! it, else one stat). Not here: which names a protocol accepts (`crate::imap::cmd::names`).
 
 use std::path::{Path, PathBuf};
 
@@ -39,7 +44,7 @@ pub fn folders(root: &Path) -> std::io::Result<Vec<Folder>> {
         }
         let display = n[1..]
             .split('.')
-            .map(|c| utf7::decode(c).unwrap_or_else(|_| c.to_string()))
+            .map(decode_component)
             .collect::<Vec<_>>()
             .join("/");
         subs.push(Folder {
@@ -52,9 +57,56 @@ pub fn folders(root: &Path) -> std::io::Result<Vec<Folder>> {
     Ok(out)
 }
 
+/// The escape character on disk: `~` followed by two lowercase hex digits is that byte.
+const ESCAPE: char = '~';
+
+/// One directory-name component for one folder-name component: modified UTF-7, then `.`
+/// (the Maildir++ separator) and the escape character escaped.
+fn encode_component(comp: &str) -> String {
+    let mut out = String::new();
+    for c in utf7::encode(comp).chars() {
+        match c {
+            '.' | ESCAPE => out.push_str(&format!("{ESCAPE}{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The folder-name component of a directory-name component. Only the two escapes
+/// [`encode_component`] writes are read, so every name maps back to its directory; any other
+/// `~` (a directory another program made) is kept as it is, and so is a component that is
+/// not valid modified UTF-7.
+fn decode_component(comp: &str) -> String {
+    // One left-to-right pass: "~7e2e" is "~2e", not ".".
+    let unescaped = unescape(comp);
+    utf7::decode(&unescaped).unwrap_or(unescaped)
+}
+
+fn unescape(comp: &str) -> String {
+    let mut out = String::with_capacity(comp.len());
+    let mut rest = comp;
+    while let Some(at) = rest.find(ESCAPE) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(t) = tail.strip_prefix("~2e") {
+            out.push('.');
+            rest = t;
+        } else if let Some(t) = tail.strip_prefix("~7e") {
+            out.push(ESCAPE);
+            rest = t;
+        } else {
+            out.push(ESCAPE);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The directory of folder `name` (`INBOX`, or `A/B`). Refuses names that could leave the
-/// Maildir or cannot be stored: empty components, `.`/`..`, `.` inside a component (the
-/// on-disk separator), NUL and other control characters.
+/// Maildir or cannot be stored: empty components, `.`/`..`, NUL and other control
+/// characters. A `.` inside a component is escaped (see the module doc).
 pub fn folder_path(root: &Path, name: &str) -> Result<PathBuf, FolderError> {
     if name.eq_ignore_ascii_case("INBOX") || name.is_empty() {
         return Ok(root.to_path_buf());
@@ -66,11 +118,6 @@ pub fn folder_path(root: &Path, name: &str) -> Result<PathBuf, FolderError> {
                 "folder '{name}' has an empty, '.' or '..' component"
             )));
         }
-        if comp.contains('.') {
-            return Err(FolderError(format!(
-                "folder '{name}': '.' separates folders on disk (Maildir++); use '/'"
-            )));
-        }
         if comp.chars().any(char::is_control) {
             return Err(FolderError(format!(
                 "folder '{}' contains a control character",
@@ -78,9 +125,29 @@ pub fn folder_path(root: &Path, name: &str) -> Result<PathBuf, FolderError> {
             )));
         }
         dir.push('.');
-        dir.push_str(&utf7::encode(comp));
+        dir.push_str(&encode_component(comp));
     }
-    Ok(root.join(dir))
+    let path = root.join(dir);
+    // A folder made before `~` was escaped ("a~b" in `.a~b`) keeps its directory.
+    if name.contains(ESCAPE) && !path.exists() {
+        let legacy: Vec<String> = name.split('/').map(utf7::encode).collect();
+        let legacy = root.join(format!(".{}", legacy.join(".")));
+        let decodes_back = legacy
+            .file_name()
+            .and_then(|f| f.to_str())
+            .is_some_and(|f| {
+                f[1..]
+                    .split('.')
+                    .map(decode_component)
+                    .collect::<Vec<_>>()
+                    .join("/")
+                    == name
+            });
+        if !name.contains('.') && decodes_back && legacy.is_dir() {
+            return Ok(legacy);
+        }
+    }
+    Ok(path)
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -210,8 +277,76 @@ mod tests {
             folder_path(root, "Entwürfe").unwrap(),
             PathBuf::from("/m/.Entw&APw-rfe")
         );
-        for bad in ["..", "a/../b", "/abs", "a//b", "a.b", "x\0y", "a/"] {
+        for bad in ["..", "a/../b", "/abs", "a//b", "x\0y", "a/"] {
             assert!(folder_path(root, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dots_and_tildes_are_escaped_like_dovecot() {
+        let root = Path::new("/m");
+        for (name, dir) in [
+            ("v1.2", "/m/.v1~2e2"),
+            ("a~b", "/m/.a~7eb"),
+            ("Proj/v1.2.3", "/m/.Proj.v1~2e2~2e3"),
+            ("...x", "/m/.~2e~2e~2ex"),
+            ("Entwürfe.alt", "/m/.Entw&APw-rfe~2ealt"),
+        ] {
+            assert_eq!(
+                folder_path(root, name).unwrap(),
+                PathBuf::from(dir),
+                "{name}"
+            );
+        }
+        // Directories without an escape decode as they always did; a stray `~` stays.
+        assert_eq!(decode_component("Sent"), "Sent");
+        assert_eq!(decode_component("a~zz"), "a~zz");
+        assert_eq!(decode_component("a~"), "a~");
+        assert_eq!(decode_component("a~41"), "a~41");
+        assert_eq!(decode_component("~7e2e"), "~2e");
+    }
+
+    #[test]
+    fn a_folder_from_before_the_escape_keeps_its_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join(".old~x")).unwrap();
+        let f = folders(tmp.path()).unwrap();
+        assert_eq!(f[1].name, "old~x");
+        assert_eq!(
+            folder_path(tmp.path(), "old~x").unwrap(),
+            tmp.path().join(".old~x")
+        );
+        // A new folder with a `~` is escaped.
+        assert_eq!(
+            folder_path(tmp.path(), "new~x").unwrap(),
+            tmp.path().join(".new~7ex")
+        );
+    }
+
+    #[test]
+    fn dotted_folders_are_listed_under_their_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in ["v1.2", "Proj/v1.2.3", "a~b", "Entwürfe.alt"] {
+            std::fs::create_dir_all(folder_path(tmp.path(), name).unwrap()).unwrap();
+        }
+        let names: Vec<String> = folders(tmp.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["INBOX", "Entwürfe.alt", "Proj/v1.2.3", "a~b", "v1.2"]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn components_round_trip(comp in "[^/\\p{Cc}]{1,30}") {
+            proptest::prop_assume!(comp != "." && comp != "..");
+            let enc = encode_component(&comp);
+            proptest::prop_assert!(!enc.contains('.') && !enc.contains('/'));
+            proptest::prop_assert_eq!(decode_component(&enc), comp);
         }
     }
 }

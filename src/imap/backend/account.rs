@@ -128,6 +128,14 @@ impl Account {
         Ok((name, dir))
     }
 
+    /// The index's folder name for METADATA: `""` (the server) or an existing folder.
+    pub(super) fn metadata_folder(&self, name: &str) -> Result<String, StoreError> {
+        if name.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(self.existing(name)?.0)
+    }
+
     /// All folders, INBOX first then by name; parents that exist only as a prefix of a child
     /// are listed as not selectable.
     pub fn list(&mut self) -> Result<Vec<MailboxInfo>, StoreError> {
@@ -342,6 +350,7 @@ impl Account {
             deleted: c.deleted,
             size: c.size,
             highestmodseq: row.highestmodseq,
+            mailbox_id: self.index.mailbox_id(&name)?,
         })
     }
 
@@ -372,6 +381,7 @@ impl Account {
                     keywords: flags.keywords_text(),
                     size: data.len() as u64,
                     internal_date: date,
+                    email_id: None,
                 },
             }],
         )?;

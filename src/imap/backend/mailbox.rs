@@ -19,6 +19,8 @@ fn meta(r: MessageRow, recent: bool) -> (MessageMeta, Slot) {
         .unwrap_or(0);
     (
         MessageMeta {
+            save_date: r.save_date.unwrap_or(internal_date),
+            email_id: r.email_id,
             uid: r.uid,
             flags: Flags::from_maildir(&r.letters, &r.keywords),
             modseq: r.modseq,
@@ -94,7 +96,8 @@ impl Account {
             })
             .unzip();
         let f = snap.folder;
-        Ok(Mailbox::new(
+        let mailbox_id = self.index.mailbox_id(&name)?;
+        let mut mb = Mailbox::new(
             name,
             read_only,
             f.uidvalidity,
@@ -103,7 +106,9 @@ impl Account {
             messages,
             slots,
             dir,
-        ))
+        );
+        mb.mailbox_id = mailbox_id;
+        Ok(mb)
     }
 
     /// The message's content; [`StoreError::Expunged`] for ghosts and vanished files.

@@ -30,15 +30,22 @@ struct Msg {
     flags: Flags,
     modseq: u64,
     internal_date: i64,
+    save_date: i64,
+    /// A hash of the content, so copies share it as RFC 8474 wants.
+    email_id: u64,
     /// Delivered and not yet claimed as \Recent by a read-write session.
     fresh: bool,
 }
 
 struct Folder {
+    /// RFC 8474 MAILBOXID: made with the folder, moved with it by RENAME.
+    id: String,
     uidvalidity: u32,
     uidnext: u32,
     highestmodseq: u64,
     special_use: Option<&'static str>,
+    /// RFC 5464 entries: moved by RENAME with the folder, gone with it.
+    meta: BTreeMap<String, Vec<u8>>,
     msgs: Vec<Msg>,
     /// (UID, MODSEQ of its expunge).
     expunged: Vec<(u32, u64)>,
@@ -49,6 +56,7 @@ struct State {
     folders: BTreeMap<String, Folder>,
     subscriptions: BTreeSet<String>,
     last_uidvalidity: u32,
+    server_meta: BTreeMap<String, Vec<u8>>,
 }
 
 impl State {
@@ -57,10 +65,12 @@ impl State {
         self.folders.insert(
             name.to_string(),
             Folder {
+                id: format!("F{}", self.last_uidvalidity),
                 uidvalidity: self.last_uidvalidity,
                 uidnext: 1,
                 highestmodseq: 1,
                 special_use,
+                meta: BTreeMap::new(),
                 msgs: Vec::new(),
                 expunged: Vec::new(),
             },
@@ -84,12 +94,20 @@ impl Folder {
         let uid = self.uidnext;
         self.uidnext += 1;
         self.highestmodseq += 1;
+        // FNV-1a: stable, and the same for a copy.
+        let email_id = data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+        }) >> 1;
         self.msgs.push(Msg {
             uid,
             data,
             flags,
             modseq: self.highestmodseq,
             internal_date: date,
+            save_date: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            email_id,
             fresh,
         });
         uid
@@ -119,6 +137,8 @@ fn meta(m: &Msg, recent: bool) -> (MessageMeta, Slot) {
             modseq: m.modseq,
             size: m.data.len() as u64,
             internal_date: m.internal_date,
+            save_date: m.save_date,
+            email_id: m.email_id,
             recent,
         },
         Slot {
@@ -344,6 +364,40 @@ impl MailStore for MemStore {
         Ok(())
     }
 
+    fn metadata(&mut self, mailbox: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut st = self.shared.lock();
+        let map = if mailbox.is_empty() {
+            &st.server_meta
+        } else {
+            &st.folder(&Self::valid(mailbox)?)?.meta
+        };
+        Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn set_metadata(
+        &mut self,
+        mailbox: &str,
+        changes: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StoreError> {
+        let mut st = self.shared.lock();
+        let name = if mailbox.is_empty() {
+            String::new()
+        } else {
+            Self::valid(mailbox)?
+        };
+        let map = if name.is_empty() {
+            &mut st.server_meta
+        } else {
+            &mut st.folder(&name)?.meta
+        };
+        crate::imap::mailstore::apply_metadata(map, changes)
+    }
+
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError> {
+        let name = Self::valid(name)?;
+        Ok(self.shared.lock().folder(&name)?.id.clone())
+    }
+
     fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError> {
         let name = Self::valid(name)?;
         let mut st = self.shared.lock();
@@ -358,6 +412,7 @@ impl MailStore for MemStore {
             deleted: count(&|m| m.flags.has(DELETED)),
             size: f.msgs.iter().map(|m| m.data.len() as u64).sum(),
             highestmodseq: f.highestmodseq,
+            mailbox_id: f.id.clone(),
         })
     }
 
@@ -406,7 +461,7 @@ impl MailStore for MemStore {
             })
             .unzip();
         let dir = watch(&name);
-        Ok(Mailbox::new(
+        let mut mb = Mailbox::new(
             name,
             read_only,
             f.uidvalidity,
@@ -415,7 +470,9 @@ impl MailStore for MemStore {
             messages,
             slots,
             dir,
-        ))
+        );
+        mb.mailbox_id = f.id.clone();
+        Ok(mb)
     }
 
     fn refresh(&mut self, mb: &mut Mailbox, allow_expunge: bool) -> Result<Changes, StoreError> {

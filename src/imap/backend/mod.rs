@@ -84,6 +84,31 @@ fn exists(dir: &Path) -> bool {
 /// The trait is the inherent API; these only forward (the inherent methods stay callable
 /// without the trait in scope, for the backend's own tests).
 impl MailStore for Account {
+    fn metadata(&mut self, mailbox: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let folder = self.metadata_folder(mailbox)?;
+        Ok(self.index.metadata(&folder)?)
+    }
+    fn set_metadata(
+        &mut self,
+        mailbox: &str,
+        changes: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StoreError> {
+        let folder = self.metadata_folder(mailbox)?;
+        let limits = crate::maildir::index::MetadataLimits::default();
+        match self.index.set_metadata(&folder, changes, limits)? {
+            Ok(()) => Ok(()),
+            Err(crate::maildir::index::MetadataRefused::MaxSize(n)) => {
+                Err(StoreError::MetadataMaxSize(n))
+            }
+            Err(crate::maildir::index::MetadataRefused::TooMany) => {
+                Err(StoreError::MetadataTooMany)
+            }
+        }
+    }
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError> {
+        let (name, _) = self.existing(name)?;
+        Ok(self.index.mailbox_id(&name)?)
+    }
     fn list(&mut self) -> Result<Vec<MailboxInfo>, StoreError> {
         Account::list(self)
     }

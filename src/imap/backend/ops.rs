@@ -272,6 +272,7 @@ fn duplicate(mb: &Mailbox, src: &Path, dest_dir: &Path, i: usize) -> Result<Pend
             keywords: m.flags.keywords_text(),
             size,
             internal_date: m.internal_date,
+            email_id: Some(m.email_id),
         },
     })
 }

@@ -42,7 +42,10 @@ fn content_of(a: &FetchAttr) -> Content {
         | FetchAttr::InternalDate
         | FetchAttr::Rfc822Size
         | FetchAttr::Uid
-        | FetchAttr::ModSeq => Content::None,
+        | FetchAttr::ModSeq
+        | FetchAttr::SaveDate
+        | FetchAttr::EmailId
+        | FetchAttr::ThreadId => Content::None,
         FetchAttr::Envelope | FetchAttr::Rfc822Header => Content::Header,
         FetchAttr::BodySection { section, .. }
             if section.part.is_empty()
@@ -261,6 +264,11 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     true
 }
 
+/// RFC 8474 objectid of a message: `M` and 16 hex digits.
+pub(crate) fn email_id(id: u64) -> String {
+    format!("M{id:016x}")
+}
+
 /// One FETCH data item of one message (RFC 9051 §7.5.2), into `out`.
 // Long on purpose: one arm per FETCH data item, a table read top to bottom.
 fn write_item(
@@ -291,6 +299,21 @@ fn write_item(
             out.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
         }
         FetchAttr::ModSeq => {}
+        FetchAttr::SaveDate => {
+            out.extend_from_slice(b"SAVEDATE \"");
+            out.extend_from_slice(internal_date(meta.save_date).as_bytes());
+            out.push(b'"');
+        }
+        FetchAttr::EmailId => {
+            out.extend_from_slice(format!("EMAILID ({})", email_id(meta.email_id)).as_bytes())
+        }
+        // RFC 8474 §5.2: NIL when the server does not thread (we do not, yet).
+        FetchAttr::ThreadId => out.extend_from_slice(b"THREADID NIL"),
+        FetchAttr::Preview => {
+            out.extend_from_slice(b"PREVIEW ");
+            let text = msg.map(|m| crate::imap::message::preview::preview(m.as_bytes()));
+            wire::string(out, text.unwrap_or_default().as_bytes());
+        }
         FetchAttr::Envelope => {
             out.extend_from_slice(b"ENVELOPE ");
             if let Some(m) = &msg {

@@ -160,6 +160,12 @@ pub(crate) fn list(
                 Err(e) => tracing::warn!("LIST-STATUS {}: {e}", b.name),
             }
         }
+        if let Some(entries) = &ret.metadata
+            && b.selectable
+            && !childinfo
+        {
+            super::metadata::list_line(s, &b.name, entries, out);
+        }
     }
     s.finish(tag, true, "OK LIST completed", out);
     None

@@ -76,6 +76,11 @@ pub(crate) fn select(
         )
         .as_bytes(),
     );
+    if !mailbox.mailbox_id.is_empty() {
+        out.extend_from_slice(
+            format!("* OK [MAILBOXID ({})] mailbox id\r\n", mailbox.mailbox_id).as_bytes(),
+        );
+    }
     let read_only = mailbox.read_only;
     s.selected = Some(mailbox);
     s.state = State::Selected;
@@ -135,7 +140,14 @@ pub(crate) fn create(
     let use_attr = special_use.first().map(String::as_str);
     let acc = s.account.as_mut()?;
     match acc.create(&name, use_attr) {
-        Ok(()) => s.finish(tag, true, "OK CREATE completed", out),
+        Ok(()) => {
+            // RFC 8474 §4.1: the new mailbox's id in the tagged OK.
+            let reply = match acc.mailbox_id(&name) {
+                Ok(id) => format!("OK [MAILBOXID ({id})] CREATE completed"),
+                Err(_) => "OK CREATE completed".to_string(),
+            };
+            s.finish(tag, true, &reply, out)
+        }
         Err(e) => s.finish(tag, true, &super::store_error(&e), out),
     }
     None
@@ -223,6 +235,14 @@ pub(crate) fn write_status(
             StatusItem::Size => ("SIZE", st.size),
             StatusItem::HighestModSeq => ("HIGHESTMODSEQ", st.highestmodseq),
             StatusItem::AppendLimit => ("APPENDLIMIT", s.cfg.append_limit),
+            StatusItem::MailboxId => {
+                if !first {
+                    out.push(b' ');
+                }
+                first = false;
+                out.extend_from_slice(format!("MAILBOXID ({})", st.mailbox_id).as_bytes());
+                continue;
+            }
         };
         if !first {
             out.push(b' ');

@@ -4,7 +4,8 @@
 //! - [`auth`]: CAPABILITY, NOOP, LOGOUT, ID, STARTTLS, LOGIN, AUTHENTICATE, ENABLE
 //! - [`mailbox`]: SELECT/EXAMINE, CREATE, DELETE, RENAME, (UN)SUBSCRIBE, STATUS, NAMESPACE,
 //!   GETQUOTA(ROOT), CHECK, CLOSE, UNSELECT
-//! - [`list`]: LIST (with LIST-EXTENDED and LIST-STATUS), LSUB
+//! - [`list`]: LIST (with LIST-EXTENDED, LIST-STATUS and LIST-METADATA), LSUB
+//! - [`metadata`]: GETMETADATA, SETMETADATA
 //! - [`append`]: APPEND and MULTIAPPEND
 //! - [`fetch`]: FETCH, resumable so a large one streams
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
@@ -21,6 +22,7 @@ pub mod fetch;
 pub mod idle;
 pub mod list;
 pub mod mailbox;
+pub mod metadata;
 pub mod names;
 pub mod notify;
 pub mod search;
@@ -81,6 +83,13 @@ pub(crate) fn dispatch(
         C::Lsub { reference, pattern } => list::lsub(s, tag, &reference, &pattern, out),
         C::Namespace => mailbox::namespace(s, tag, out),
         C::Status { mailbox, items } => mailbox::status(s, tag, &mailbox, &items, out),
+        C::GetMetadata {
+            mailbox,
+            entries,
+            maxsize,
+            depth,
+        } => metadata::get(s, tag, &mailbox, &entries, maxsize, depth, out),
+        C::SetMetadata { mailbox, entries } => metadata::set(s, tag, &mailbox, &entries, out),
         C::Append { mailbox, messages } => append::append(s, tag, &mailbox, messages, out),
         C::Idle => idle::start(s, tag, out),
         C::CancelUpdate(tags) => {
@@ -175,6 +184,12 @@ pub(crate) fn store_error(e: &StoreError) -> String {
         StoreError::Limit(why) => format!("NO [LIMIT] {why}"),
         StoreError::ReadOnly => "NO [READ-ONLY] mailbox was selected with EXAMINE".into(),
         StoreError::Expunged => "NO [EXPUNGEISSUED] message was expunged".into(),
+        StoreError::MetadataMaxSize(n) => {
+            format!("NO [METADATA MAXSIZE {n}] a value is longer than {n} octets")
+        }
+        StoreError::MetadataTooMany => {
+            "NO [METADATA TOOMANY] too many metadata entries; remove some first".into()
+        }
         other => {
             tracing::error!("IMAP storage: {other}");
             "NO [SERVERBUG] storage error; try again".into()

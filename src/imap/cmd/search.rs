@@ -195,6 +195,8 @@ impl<'a> Evaluator<'a> {
             modseq: m.modseq,
             size: m.size,
             internal_date: m.internal_date,
+            save_date: m.save_date,
+            email_id: m.email_id,
         };
         // Flags, sizes and dates often decide before any file is opened.
         let decided = if self.needs == Needs::Metadata {

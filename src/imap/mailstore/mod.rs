@@ -39,6 +39,18 @@ pub trait MailStore: Send {
     /// Renames a folder and its children (each gets a new UIDVALIDITY). Renaming INBOX
     /// moves its messages into the new folder and leaves INBOX empty.
     fn rename(&mut self, from: &str, to: &str) -> Result<(), StoreError>;
+    /// RFC 5464: every entry of an existing mailbox (`""`: the server's), by entry name.
+    fn metadata(&mut self, mailbox: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// RFC 5464 SETMETADATA: sets (`Some`) and removes (`None`) entries, all or none;
+    /// [`StoreError::MetadataMaxSize`] and [`StoreError::MetadataTooMany`] when a cap
+    /// (`crate::maildir::index::MetadataLimits`) would be passed.
+    fn set_metadata(
+        &mut self,
+        mailbox: &str,
+        changes: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StoreError>;
+    /// RFC 8474 MAILBOXID of an existing folder.
+    fn mailbox_id(&mut self, name: &str) -> Result<String, StoreError>;
     /// STATUS, without taking \Recent from the next SELECT.
     fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError>;
     /// APPEND: the message is stored durably before this returns. (UIDVALIDITY, UID).
@@ -134,6 +146,12 @@ pub enum StoreError {
     /// A per-user cap ([`Limits`]) would be passed (`[LIMIT]`, RFC 5530).
     #[error("{0}")]
     Limit(String),
+    /// RFC 5464 `[METADATA MAXSIZE n]`: a value is longer than n octets.
+    #[error("metadata value over {0} octets")]
+    MetadataMaxSize(usize),
+    /// RFC 5464 `[METADATA TOOMANY]`.
+    #[error("too many metadata entries")]
+    MetadataTooMany,
     #[error("the mailbox is read-only")]
     ReadOnly,
     #[error("the message has been expunged")]
@@ -253,6 +271,35 @@ pub(crate) fn move_by_copy<S>(
     Ok((copied, changes))
 }
 
+/// SETMETADATA on an in-memory map, all or nothing, with the index's caps per value and
+/// per mailbox (the account-wide total is left to the index). For the memory store.
+#[cfg(test)]
+pub(crate) fn apply_metadata(
+    map: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    changes: &[(String, Option<Vec<u8>>)],
+) -> Result<(), StoreError> {
+    let l = crate::maildir::index::MetadataLimits::default();
+    if changes
+        .iter()
+        .flat_map(|(_, v)| v)
+        .any(|v| v.len() > l.max_value)
+    {
+        return Err(StoreError::MetadataMaxSize(l.max_value));
+    }
+    let mut next = map.clone();
+    for (k, v) in changes {
+        match v {
+            Some(v) => next.insert(k.clone(), v.clone()),
+            None => next.remove(k),
+        };
+    }
+    if next.len() > l.max_entries {
+        return Err(StoreError::MetadataTooMany);
+    }
+    *map = next;
+    Ok(())
+}
+
 /// One folder as LIST shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxInfo {
@@ -276,6 +323,8 @@ pub struct MailboxStatus {
     pub deleted: u32,
     pub size: u64,
     pub highestmodseq: u64,
+    /// RFC 8474 MAILBOXID: stays with the mailbox through RENAME.
+    pub mailbox_id: String,
 }
 
 /// One message of a selected mailbox.
@@ -287,6 +336,10 @@ pub struct MessageMeta {
     pub size: u64,
     /// Seconds since the epoch.
     pub internal_date: i64,
+    /// RFC 8514 SAVEDATE: when it was put into this mailbox (seconds since the epoch).
+    pub save_date: i64,
+    /// RFC 8474 EMAILID (shown as `M` and 16 hex digits): the same for every COPY/MOVE copy.
+    pub email_id: u64,
     /// \Recent for this session (it is the first read-write one to see it; or, read-only,
     /// no read-write session has yet).
     pub recent: bool,

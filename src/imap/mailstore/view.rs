@@ -32,6 +32,8 @@ pub struct Mailbox {
     pub uidvalidity: u32,
     pub uidnext: u32,
     pub highestmodseq: u64,
+    /// RFC 8474 MAILBOXID, for SELECT's response code (empty: the store has none).
+    pub mailbox_id: String,
     pub messages: Vec<MessageMeta>,
     /// What IDLE watches for this mailbox (Maildir: the folder directory).
     pub(crate) dir: PathBuf,
@@ -78,6 +80,7 @@ impl Mailbox {
             uidvalidity,
             uidnext,
             highestmodseq,
+            mailbox_id: String::new(),
             messages,
             dir,
             slots,

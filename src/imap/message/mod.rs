@@ -19,6 +19,7 @@
 pub mod binary;
 pub mod envelope;
 pub mod header;
+pub mod preview;
 pub mod section;
 pub mod structure;
 #[cfg(test)]

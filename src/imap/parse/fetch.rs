@@ -96,6 +96,13 @@ fn attribute(c: &mut Cursor<'_>, name: &str) -> PResult<FetchAttr> {
         ("BODYSTRUCTURE", false) => A::BodyStructure,
         ("UID", false) => A::Uid,
         ("MODSEQ", false) => A::ModSeq,
+        ("PREVIEW", false) => {
+            preview_modifiers(c)?;
+            A::Preview
+        }
+        ("SAVEDATE", false) => A::SaveDate,
+        ("EMAILID", false) => A::EmailId,
+        ("THREADID", false) => A::ThreadId,
         ("BODY" | "BODY.PEEK", true) => {
             let section = section(c)?;
             let partial = partial(c)?;
@@ -122,6 +129,28 @@ fn attribute(c: &mut Cursor<'_>, name: &str) -> PResult<FetchAttr> {
         }
         _ => return Err(format!("unknown attribute {name}")),
     })
+}
+
+/// RFC 8970: `"PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]`, `preview-mod = "LAZY"`.
+/// Only a list starting with LAZY is taken, so the FETCH modifiers after a bare PREVIEW
+/// attribute (`FETCH 1 PREVIEW (CHANGEDSINCE 5)`) stay the modifiers.
+fn preview_modifiers(c: &mut Cursor<'_>) -> PResult<()> {
+    let lazy = (0..4).all(|i| c.peek_at(2 + i).map(|b| b.to_ascii_uppercase()) == Some(b"LAZY"[i]));
+    if c.peek() != Some(b' ') || c.peek_at(1) != Some(b'(') || !lazy {
+        return Ok(());
+    }
+    c.sp()?;
+    c.expect(b'(', "(")?;
+    loop {
+        match c.keyword("a PREVIEW modifier")?.as_str() {
+            "LAZY" => {}
+            other => return Err(format!("unknown PREVIEW modifier {other}")),
+        }
+        if c.eat(b')') {
+            return Ok(());
+        }
+        c.sp()?;
+    }
 }
 
 /// `section = "[" [section-spec] "]"`,

@@ -215,6 +215,10 @@ pub(super) fn list(c: &mut Cursor<'_>) -> PResult<CommandBody> {
                     returns.status = Some(status_items(c)?);
                 }
                 "STATUS" => return Err("STATUS given twice".to_string()),
+                "METADATA" if returns.metadata.is_none() => {
+                    c.sp()?;
+                    returns.metadata = Some(super::metadata::entries(c)?);
+                }
                 other => return Err(format!("unknown return option {other}")),
             }
         }
@@ -263,6 +267,7 @@ fn status_items(c: &mut Cursor<'_>) -> PResult<Vec<StatusItem>> {
             "SIZE" => StatusItem::Size,
             "HIGHESTMODSEQ" => StatusItem::HighestModSeq,
             "APPENDLIMIT" => StatusItem::AppendLimit,
+            "MAILBOXID" => StatusItem::MailboxId,
             other => return Err(format!("unknown status item {other}")),
         });
         if c.eat(b')') {

@@ -17,6 +17,7 @@ pub(crate) mod lexer;
 mod auth;
 mod fetch;
 mod mailbox;
+mod metadata;
 mod notify;
 #[cfg(test)]
 mod prop;
@@ -114,6 +115,8 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "LIST" => mailbox::list(c)?,
         "LSUB" => mailbox::lsub(c)?,
         "STATUS" => mailbox::status(c)?,
+        "GETMETADATA" => metadata::get(c)?,
+        "SETMETADATA" => metadata::set(c)?,
         "APPEND" => mailbox::append(c)?,
         "SEARCH" => search::search(c, false)?,
         "SORT" => sort::sort(c, false)?,

@@ -272,6 +272,12 @@ impl Parser {
             "SENTBEFORE" => K::SentBefore(date(c)?),
             "SENTON" => K::SentOn(date(c)?),
             "SENTSINCE" => K::SentSince(date(c)?),
+            "SAVEDBEFORE" => K::SavedBefore(date(c)?),
+            "SAVEDON" => K::SavedOn(date(c)?),
+            "SAVEDSINCE" => K::SavedSince(date(c)?),
+            "SAVEDATESUPPORTED" => K::SaveDateSupported,
+            "EMAILID" => K::EmailId(objectid(c)?),
+            "THREADID" => K::ThreadId(objectid(c)?),
             "LARGER" => K::Larger(size(c)?),
             "SMALLER" => K::Smaller(size(c)?),
             "YOUNGER" => K::Younger(interval(c)?),
@@ -327,4 +333,19 @@ fn modseq(c: &mut Cursor<'_>) -> PResult<u64> {
         c.sp()?;
     }
     c.number64("a mod-sequence")
+}
+
+/// RFC 8474 §7: `objectid = 1*255(ALPHA / DIGIT / "_" / "-")`, after a space.
+fn objectid(c: &mut Cursor<'_>) -> PResult<String> {
+    c.sp()?;
+    let id = String::from_utf8_lossy(c.atom("an objectid")?).into_owned();
+    let ok = id.len() <= 255
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id)
+    } else {
+        Err(format!("'{id}' is not an objectid"))
+    }
 }

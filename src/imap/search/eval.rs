@@ -39,6 +39,10 @@ pub struct Candidate<'a> {
     pub size: u64,
     /// Seconds since the epoch.
     pub internal_date: i64,
+    /// RFC 8514 SAVEDATE, seconds since the epoch.
+    pub save_date: i64,
+    /// RFC 8474 EMAILID.
+    pub email_id: u64,
 }
 
 /// The mailbox and the moment the search runs in.
@@ -135,6 +139,9 @@ enum Node {
     Recent(bool),
     New,
     Internal(DateCmp, i64),
+    Saved(DateCmp, i64),
+    /// RFC 8474 EMAILID; None for an id that is not one of ours (matches nothing).
+    EmailId(Option<u64>),
     Sent(DateCmp, i64),
     Larger(u64),
     Smaller(u64),
@@ -205,6 +212,18 @@ fn compile(key: &SearchKey) -> Node {
         K::SentBefore(d) => Node::Sent(DateCmp::Before, epoch_day(*d)),
         K::SentOn(d) => Node::Sent(DateCmp::On, epoch_day(*d)),
         K::SentSince(d) => Node::Sent(DateCmp::Since, epoch_day(*d)),
+        K::SavedBefore(d) => Node::Saved(DateCmp::Before, epoch_day(*d)),
+        K::SavedOn(d) => Node::Saved(DateCmp::On, epoch_day(*d)),
+        K::SavedSince(d) => Node::Saved(DateCmp::Since, epoch_day(*d)),
+        // Every message has a save date here (RFC 8514 §4.3).
+        K::SaveDateSupported => Node::All,
+        K::EmailId(id) => Node::EmailId(
+            id.strip_prefix('M')
+                .filter(|h| h.len() == 16)
+                .and_then(|h| u64::from_str_radix(h, 16).ok()),
+        ),
+        // No THREADID is ever given out (FETCH says NIL), so none matches.
+        K::ThreadId(_) => Node::Not(Box::new(Node::All)),
         K::Larger(n) => Node::Larger(*n),
         K::Smaller(n) => Node::Smaller(*n),
         K::ModSeq(n) => Node::ModSeq(*n),
@@ -305,6 +324,8 @@ fn metadata(node: &Node, c: &Candidate<'_>, ctx: &Context<'_>) -> Option<bool> {
         Node::Recent(want) => c.recent == *want,
         Node::New => c.recent && !c.flags.has(flags::SEEN),
         Node::Internal(cmp, key) => cmp.test(internal_day(c, ctx), *key),
+        Node::Saved(cmp, key) => cmp.test(day_of(c.save_date, ctx), *key),
+        Node::EmailId(id) => *id == Some(c.email_id),
         Node::Larger(n) => c.size > *n,
         Node::Smaller(n) => c.size < *n,
         Node::ModSeq(n) => c.modseq >= *n,
@@ -315,8 +336,11 @@ fn metadata(node: &Node, c: &Candidate<'_>, ctx: &Context<'_>) -> Option<bool> {
 }
 
 fn internal_day(c: &Candidate<'_>, ctx: &Context<'_>) -> i64 {
-    c.internal_date
-        .saturating_add(i64::from(ctx.tz_offset_secs))
+    day_of(c.internal_date, ctx)
+}
+
+fn day_of(secs: i64, ctx: &Context<'_>) -> i64 {
+    secs.saturating_add(i64::from(ctx.tz_offset_secs))
         .div_euclid(86_400)
 }
 

@@ -4,13 +4,13 @@
 use super::*;
 use crate::imap::backend::memory::Shared;
 
-struct M {
+pub(super) struct M {
     s: Session,
     mail: Shared,
 }
 
 impl M {
-    fn new() -> M {
+    pub(super) fn new() -> M {
         let mail = Shared::new();
         let cfg = Config {
             hostname: "mx.test".into(),
@@ -27,14 +27,14 @@ impl M {
     }
 
     /// Another session on the same account.
-    fn other(&self) -> M {
+    pub(super) fn other(&self) -> M {
         let mut m = M::new();
         m.s = Session::with_store(self.s.cfg.clone(), self.mail.opener());
         m.mail = self.mail.clone();
         m
     }
 
-    fn send(&mut self, input: &str) -> String {
+    pub(super) fn send(&mut self, input: &str) -> String {
         // The Maildir path is ignored by the memory store: nothing on disk.
         let out =
             super::tests::exchange(&mut self.s, input.as_bytes(), Path::new("/nonexistent"), 0);

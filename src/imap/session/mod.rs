@@ -546,6 +546,8 @@ impl Session {
 #[cfg(test)]
 mod context_tests;
 #[cfg(test)]
+mod ext_tests;
+#[cfg(test)]
 mod learn_tests;
 #[cfg(test)]
 mod mem_tests;

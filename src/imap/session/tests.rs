@@ -461,7 +461,6 @@ fn mailbox_names_that_escape_are_refused() {
         "&Jjo",
         "a*",
         "%",
-        "a.b",
     ] {
         let r = t.send(&format!("a CREATE \"{bad}\"\r\n"));
         assert!(r.starts_with("a NO"), "{bad}: {r}");
@@ -567,4 +566,33 @@ fn commands_pipelined_behind_a_login_wait_for_its_answer() {
         r.starts_with("a OK") && r.contains("b OK [READ-WRITE]"),
         "{r}"
     );
+}
+
+#[test]
+fn folder_names_with_dots_work_and_survive_a_new_session() {
+    let mut t = T::logged_in();
+    assert!(t.send("a CREATE \"v1.2\"\r\n").contains("a OK"));
+    assert!(t.dir.path().join(".v1~2e2").join("cur").is_dir());
+    let r = t.send("b APPEND \"v1.2\" {21}\r\n");
+    assert!(r.starts_with("+"), "{r}");
+    assert!(t.send("Subject: hi\r\n\r\nbody.\r\n\r\n").contains("b OK"));
+    assert!(t.send("c CREATE \"v1.2/x.y\"\r\n").contains("c OK"));
+    assert!(
+        t.send("d RENAME \"v1.2/x.y\" \"v1.2/x~z\"\r\n")
+            .contains("d OK")
+    );
+    assert!(t.dir.path().join(".v1~2e2.x~7ez").is_dir());
+    // A fresh session (as after a restart) lists and opens it by the same name.
+    let mut t2 = T::new(true);
+    t2.dir = t.dir;
+    assert!(t2.send("a LOGIN alice secret\r\n").contains("a OK"));
+    let r = t2.send("e LIST \"\" \"v1*\"\r\n");
+    assert!(
+        r.contains("\"/\" v1.2\r\n") && r.contains("\"/\" v1.2/x~z\r\n"),
+        "{r}"
+    );
+    let r = t2.send("f SELECT \"v1.2\"\r\n");
+    assert!(r.contains("* 1 EXISTS") && r.contains("f OK"), "{r}");
+    let r = t2.send("g FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]\r\n");
+    assert!(r.contains("Subject: hi") && r.contains("g OK"), "{r}");
 }

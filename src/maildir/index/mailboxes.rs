@@ -25,6 +25,7 @@ fn forget(tx: &Connection, name: &str) -> rusqlite::Result<()> {
     for sql in [
         "DELETE FROM messages WHERE folder = ?1",
         "DELETE FROM expunged WHERE folder = ?1",
+        "DELETE FROM metadata WHERE folder = ?1",
         "DELETE FROM folders WHERE name = ?1",
     ] {
         tx.execute(sql, [name])?;
@@ -157,6 +158,11 @@ impl Index {
             .map_err(db)?;
             tx.execute("DELETE FROM expunged WHERE folder = ?1", [old])
                 .map_err(db)?;
+            tx.execute(
+                "UPDATE metadata SET folder = ?2 WHERE folder = ?1",
+                params![old, new],
+            )
+            .map_err(db)?;
         }
         tx.commit().map_err(IndexError::from)?;
         Ok(())

@@ -11,7 +11,8 @@
 //! - `scan.rs`: bringing a folder's rows in line with its directories (sync, reindex, drift);
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
-//! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts.
+//! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
+//! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits.
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
 //! expunging, deleting a folder), the function takes a closure that does the file work
@@ -21,6 +22,7 @@
 
 mod flags;
 mod mailboxes;
+mod metadata;
 mod scan;
 mod schema;
 #[cfg(test)]
@@ -34,6 +36,7 @@ use serde::Serialize;
 
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
+pub use metadata::{MetadataLimits, MetadataRefused};
 pub use uids::{MessageRow, NewMessage, Snapshot};
 
 pub const FILE: &str = "mailctl.index.db";
@@ -147,7 +150,11 @@ pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<Folder
     }
     let validity = new_uidvalidity(tx)?;
     tx.execute(
-        "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES (?1, ?2, 1, 1)",
+        &format!(
+            "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq, mailbox_id) \
+             VALUES (?1, ?2, 1, 1, {})",
+            schema::NEW_MAILBOX_ID
+        ),
         params![name, validity],
     )?;
     Ok(FolderRow {
@@ -182,6 +189,30 @@ pub(super) fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
 }
 
 impl Index {
+    /// RFC 8474 MAILBOXID of a folder (its row is created if missing).
+    pub fn mailbox_id(&self, name: &str) -> Result<String> {
+        let tx = self.conn.unchecked_transaction()?;
+        folder_row(&tx, name)?;
+        let id: Option<String> = tx.query_row(
+            "SELECT mailbox_id FROM folders WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        let id = match id {
+            Some(id) => id,
+            None => tx.query_row(
+                &format!(
+                    "UPDATE folders SET mailbox_id = {} WHERE name = ?1 RETURNING mailbox_id",
+                    schema::NEW_MAILBOX_ID
+                ),
+                [name],
+                |r| r.get(0),
+            )?,
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
     pub fn path(root: &Path) -> PathBuf {
         root.join(FILE)
     }

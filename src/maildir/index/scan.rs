@@ -350,10 +350,13 @@ fn add_new(
         .filter(|e| !seen.contains(&e.name.unique))
         .collect();
     new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
+    // The save date of a file another program put here (delivery) is when this scan first
+    // saw it: the closest we know to when it arrived in the folder.
+    let mut ins = tx.prepare_cached(&format!(
+        "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new, \
+         save_date, email_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
+        super::schema::NEW_EMAIL_ID
+    ))?;
     for e in new {
         let md = std::fs::symlink_metadata(&e.path).ok();
         let size = e
@@ -375,7 +378,8 @@ fn add_new(
             *modseq as i64,
             size as i64,
             date,
-            e.in_new
+            e.in_new,
+            now()
         ])?;
         *uidnext = uidnext.saturating_add(1);
         report.added += 1;

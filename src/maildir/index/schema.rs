@@ -30,10 +30,18 @@ CREATE TABLE IF NOT EXISTS expunged (
 );
 CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged (folder, modseq);
 CREATE TABLE IF NOT EXISTS subscriptions (name TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- RFC 5464 METADATA: folder '' holds the server entries; entries are full names
+-- (/private/comment, /shared/comment). A new table needs no migration beyond this line.
+CREATE TABLE IF NOT EXISTS metadata (
+    folder TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (folder, entry)
+);";
 
 /// Columns added after the first version: (table, column, definition).
-const ADDED: [(&str, &str, &str); 7] = [
+const ADDED: [(&str, &str, &str); 10] = [
     ("messages", "keywords", "TEXT NOT NULL DEFAULT ''"),
     ("messages", "internal_date", "INTEGER"),
     // 1 while the file is still in new/: STATUS RECENT, and SELECT must move it.
@@ -45,7 +53,33 @@ const ADDED: [(&str, &str, &str); 7] = [
     // RFC 3501 \Recent, as Dovecot keeps it: UIDs from here up are \Recent for the next
     // read-write session that sees them, which moves it to UIDNEXT (claims them).
     ("folders", "first_recent_uid", "INTEGER NOT NULL DEFAULT 0"),
+    // RFC 8514 SAVEDATE: when the message was put into this folder (seconds).
+    ("messages", "save_date", "INTEGER"),
+    // RFC 8474 EMAILID: random, carried by COPY and MOVE (63 bits, shown as hex).
+    ("messages", "email_id", "INTEGER"),
+    // RFC 8474 MAILBOXID: random, kept by RENAME (the row is renamed, not recreated).
+    ("folders", "mailbox_id", "TEXT"),
 ];
+
+/// A fresh RFC 8474 object id in SQL: 63 random bits. Both ids are made in SQL so that an
+/// insert and a migration share the one definition.
+pub(super) const NEW_EMAIL_ID: &str = "(random() & 0x7fffffffffffffff)";
+pub(super) const NEW_MAILBOX_ID: &str = "('F' || lower(hex(randomblob(12))))";
+
+/// Values for rows older than a column. The save date of an old row is its internal date:
+/// for a Maildir that is the delivery (or APPEND) time, and a file's ctime would be no
+/// better (every flag change renames the file and moves it). A row without an internal date
+/// keeps NULL and is read with the time in its file name (`crate::imap::backend`).
+fn backfill(tx: &Connection, column: &str) -> rusqlite::Result<()> {
+    match column {
+        "save_date" => tx.execute_batch("UPDATE messages SET save_date = internal_date"),
+        "email_id" => tx.execute_batch(&format!("UPDATE messages SET email_id = {NEW_EMAIL_ID}")),
+        "mailbox_id" => {
+            tx.execute_batch(&format!("UPDATE folders SET mailbox_id = {NEW_MAILBOX_ID}"))
+        }
+        _ => Ok(()),
+    }
+}
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     // IMMEDIATE: two processes opening a fresh index must not both add a column.
@@ -59,6 +93,7 @@ pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         )?;
         if !has {
             tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {def}"))?;
+            backfill(&tx, column)?;
             if column == "first_recent_uid" {
                 // An index from before: what was \Recent then (files still in new/) stays so.
                 tx.execute_batch(

@@ -136,3 +136,36 @@ fn an_index_that_is_a_link_is_refused() {
     assert!(Index::open(&root).is_err());
     assert_eq!(std::fs::read(&victim).unwrap(), b"not a database\n");
 }
+
+/// An index from before SAVEDATE and OBJECTID: old rows get their internal date as save
+/// date and fresh EMAILIDs, old folders a MAILBOXID; rows of the oldest index (no internal
+/// date) keep NULL and are read with the time in the file name.
+#[test]
+fn savedate_and_object_ids_are_added_to_an_older_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "cur/1700000001.a.host:2,S");
+    {
+        let mut old = Connection::open(Index::path(root)).unwrap();
+        schema::migrate(&mut old).unwrap();
+        old.execute_batch(
+            "ALTER TABLE messages DROP COLUMN save_date; ALTER TABLE messages DROP COLUMN email_id;
+             ALTER TABLE folders DROP COLUMN mailbox_id;
+             INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES ('INBOX', 1234, 9, 9);
+             INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date)
+                 VALUES ('INBOX', 7, '1700000001.a.host', 'S', 9, 17, 1600000000),
+                        ('INBOX', 8, '1700000002.b.host', 'S', 9, 17, NULL);",
+        )
+        .unwrap();
+    }
+    let ix = Index::open(root).unwrap();
+    let snap = ix.snapshot("INBOX", 0, false).unwrap();
+    assert_eq!(snap.rows[0].save_date, Some(1_600_000_000));
+    assert_eq!(snap.rows[1].save_date, None);
+    assert!(snap.rows[0].email_id != 0 && snap.rows[0].email_id != snap.rows[1].email_id);
+    let id = ix.mailbox_id("INBOX").unwrap();
+    assert!(id.starts_with('F') && id.len() == 25, "{id}");
+    assert_eq!(ix.mailbox_id("INBOX").unwrap(), id);
+    assert_ne!(ix.mailbox_id("Other").unwrap(), id);
+}

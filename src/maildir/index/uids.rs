@@ -17,6 +17,8 @@ pub struct NewMessage {
     pub keywords: String,
     pub size: u64,
     pub internal_date: i64,
+    /// RFC 8474 EMAILID to keep (COPY, MOVE); None gets a fresh one.
+    pub email_id: Option<u64>,
 }
 
 /// One message's row.
@@ -30,6 +32,11 @@ pub struct MessageRow {
     pub size: u64,
     /// None for rows from an index older than the column.
     pub internal_date: Option<i64>,
+    /// RFC 8514: when it was put into this folder; None only for an old row without an
+    /// internal date either.
+    pub save_date: Option<i64>,
+    /// RFC 8474 EMAILID (every row has one once migrated).
+    pub email_id: u64,
 }
 
 /// A folder's row and the changes above a MODSEQ, read in one consistent snapshot.
@@ -45,7 +52,8 @@ pub struct Snapshot {
 /// Rows of a folder with MODSEQ above `since`, by UID: one indexed query.
 fn rows(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<MessageRow>> {
     let mut st = conn.prepare_cached(
-        "SELECT uid, uniq, flags, keywords, modseq, size, internal_date FROM messages \
+        "SELECT uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
+         coalesce(email_id, 0) FROM messages \
          WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
     )?;
     st.query_map(params![folder, since as i64], |r| {
@@ -57,6 +65,8 @@ fn rows(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<Mes
             modseq: r.get::<_, i64>(4)? as u64,
             size: r.get::<_, i64>(5)? as u64,
             internal_date: r.get(6)?,
+            save_date: r.get(7)?,
+            email_id: r.get::<_, i64>(8)? as u64,
         })
     })?
     .collect()
@@ -126,10 +136,12 @@ impl Index {
             let (mut uid, mut modseq) = (row.uidnext, row.highestmodseq);
             let mut uids = Vec::with_capacity(items.len());
             let mut ins = tx
-                .prepare_cached(
-                    "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new, keywords) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
-                )
+                .prepare_cached(&format!(
+                    "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
+                     in_new, keywords, save_date, email_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, coalesce(?10, {}))",
+                    super::schema::NEW_EMAIL_ID
+                ))
                 .map_err(IndexError::from)?;
             for (i, p) in items.iter().enumerate() {
                 put(i)?;
@@ -142,7 +154,9 @@ impl Index {
                     modseq as i64,
                     p.size as i64,
                     p.internal_date,
-                    p.keywords
+                    p.keywords,
+                    super::now(),
+                    p.email_id.map(|id| id as i64)
                 ])
                 .map_err(IndexError::from)?;
                 uids.push(uid);

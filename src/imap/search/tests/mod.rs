@@ -72,6 +72,9 @@ pub(super) fn candidate(i: usize, m: &Msg) -> Candidate<'_> {
         modseq: m.modseq,
         size: m.size,
         internal_date: m.date,
+        // A day after the internal date, so SAVED* and the internal-date keys differ.
+        save_date: m.date.saturating_add(86_400),
+        email_id: 0xe000 + i as u64,
     }
 }
 
