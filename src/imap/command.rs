@@ -76,6 +76,8 @@ pub enum CommandBody {
         messages: Vec<AppendMessage>,
     },
     Idle,
+    /// RFC 4978 `COMPRESS mechanism`, upper-cased.
+    Compress(String),
     /// RFC 9208.
     GetQuota(String),
     GetQuotaRoot(String),

@@ -72,6 +72,7 @@ pub(crate) fn dispatch(
         C::Status { mailbox, items } => mailbox::status(s, tag, &mailbox, &items, out),
         C::Append { mailbox, messages } => append::append(s, tag, &mailbox, messages, out),
         C::Idle => idle::start(s, tag, out),
+        C::Compress(mech) => auth::compress(s, tag, &mech, out),
         C::GetQuota(root) => mailbox::get_quota(s, tag, &root, out),
         C::GetQuotaRoot(m) => mailbox::get_quota_root(s, tag, &m, out),
         C::Check => {

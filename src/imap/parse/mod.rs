@@ -95,6 +95,10 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "LOGIN" => auth::login(c)?,
         "ENABLE" => auth::enable(c)?,
         "ID" => auth::id(c)?,
+        "COMPRESS" => {
+            c.sp()?;
+            B::Compress(c.keyword("a compression mechanism")?)
+        }
         "SELECT" => mailbox::select(c, false)?,
         "EXAMINE" => mailbox::select(c, true)?,
         "CREATE" => mailbox::create(c)?,
