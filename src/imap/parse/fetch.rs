@@ -126,7 +126,7 @@ fn attribute(c: &mut Cursor<'_>, name: &str) -> PResult<FetchAttr> {
 
 /// `section = "[" [section-spec] "]"`,
 /// `section-spec = section-msgtext / (section-part ["." section-text])`.
-fn section(c: &mut Cursor<'_>) -> PResult<Section> {
+pub(super) fn section(c: &mut Cursor<'_>) -> PResult<Section> {
     c.expect(b'[', "[")?;
     let mut s = Section::default();
     if c.eat(b']') {

@@ -23,11 +23,15 @@ mod search;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_url;
+pub mod url;
+#[cfg(test)]
 mod tests_msg;
 
 pub use framer::{Frame, Framer, Limits};
 pub use lexer::{MAX_FLAGS, MAX_RANGES};
 pub use search::{MAX_DEPTH, MAX_KEYS};
+pub use url::{ImapUrl, parse_url};
 
 use crate::imap::command::{Command, CommandBody};
 use lexer::{Cursor, PResult};
