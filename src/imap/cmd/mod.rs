@@ -5,7 +5,7 @@
 //! - [`mailbox`]: SELECT/EXAMINE, CREATE, DELETE, RENAME, (UN)SUBSCRIBE, STATUS, NAMESPACE,
 //!   GETQUOTA(ROOT), CHECK, CLOSE, UNSELECT
 //! - [`list`]: LIST (with LIST-EXTENDED and LIST-STATUS), LSUB
-//! - [`append`]: APPEND and MULTIAPPEND
+//! - [`append`]: APPEND, MULTIAPPEND and CATENATE ([`catenate`] builds the message)
 //! - [`fetch`]: FETCH, resumable so a large one streams
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
@@ -13,6 +13,7 @@
 
 pub mod append;
 pub mod auth;
+pub mod catenate;
 pub mod fetch;
 pub mod idle;
 pub mod list;

@@ -509,6 +509,8 @@ impl Session {
 }
 
 #[cfg(test)]
+mod ext_tests;
+#[cfg(test)]
 mod mem_tests;
 #[cfg(test)]
 mod tests;
