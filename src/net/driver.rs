@@ -324,21 +324,24 @@ impl<P: Protocol> Conn<P> {
         stream: &mut T,
         mut raw: &[u8],
     ) -> std::io::Result<Next> {
-        while !raw.is_empty() {
+        loop {
             let Some(z) = self.z.as_mut() else {
                 return Ok(Next::Close);
             };
             let (used, chunk) = z.inflate(raw)?;
             raw = &raw[used..];
-            if chunk.is_empty() {
-                continue;
+            // A full chunk may leave more output in the inflater even with no input left.
+            let more = chunk.len() == deflate::CHUNK;
+            if !chunk.is_empty() {
+                match self.step(stream, chunk).await? {
+                    Next::Read => {}
+                    other => return Ok(other),
+                }
             }
-            match self.step(stream, chunk).await? {
-                Next::Read => {}
-                other => return Ok(other),
+            if raw.is_empty() && !more {
+                return Ok(Next::Read);
             }
         }
-        Ok(Next::Read)
     }
 
     /// Writes the output of the last step, if any.
