@@ -83,6 +83,13 @@ pub(crate) fn dispatch(
         C::Close => mailbox::close(s, tag, true, out),
         C::Unselect => mailbox::close(s, tag, false, out),
         C::Expunge { uids } => store::expunge(s, tag, uids.as_ref(), out),
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT a CHARSET conflicts with the UTF-8 rule.
+        C::Search {
+            charset: Some(_), ..
+        } if s.enabled.utf8 => {
+            Session::tagged(out, tag, "BAD SEARCH: no CHARSET after ENABLE UTF8=ACCEPT");
+            None
+        }
         C::Search {
             uid,
             charset,

@@ -186,6 +186,9 @@ fn utf8_accept_names_and_append() {
     assert!(r.contains("u OK [APPENDUID"), "{r}");
     let r = t.send("x EXAMINE \"Entwürfe\"\r\nf FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]\r\n");
     assert!(r.contains("Subject: Grüße"), "served as it is: {r}");
+    // RFC 6855 §3: SEARCH with a CHARSET is BAD now; without one it searches UTF-8.
+    let r = t.send("s1 SEARCH CHARSET UTF-8 SUBJECT \"Grüße\"\r\ns2 SEARCH SUBJECT \"Grüße\"\r\n");
+    assert!(r.contains("s1 BAD") && r.contains("* SEARCH 1\r\ns2 OK"), "{r}");
     // A session without UTF8=ACCEPT sees the same folder in modified UTF-7.
     let mut other = Session::new(t.s.cfg.clone());
     let r = exchange(&mut other, b"a LOGIN alice@mx.test secret\r\nl LIST \"\" Entw*\r\n", t.dir.path(), 0);
