@@ -1,6 +1,7 @@
 //! IMAP server (RFC 3501 IMAP4rev1 and RFC 9051 IMAP4rev2, with IDLE, NAMESPACE, UIDPLUS,
 //! MOVE, LITERAL+, ENABLE, ID, SPECIAL-USE, CHILDREN, UNSELECT, SASL-IR, LIST-EXTENDED,
-//! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY) over the
+//! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY,
+//! MULTIAPPEND, CATENATE, UTF8=ACCEPT, and COMPRESS=DEFLATE through the driver) over the
 //! Maildir store.
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
@@ -14,7 +15,7 @@
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
 //! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE.
 //!
-//! Not here: COMPRESS, NOTIFY, METADATA, SORT/THREAD, UTF8=ACCEPT, shared and public
+//! Not here: NOTIFY, METADATA, SORT/THREAD, URLAUTH, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
 
 pub mod backend;

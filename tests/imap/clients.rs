@@ -250,7 +250,10 @@ fn offlineimap_pulls_every_message() {
         out.status,
         server.log()
     );
-    assert!(text.contains("OK DEFLATE active"), "compression was not negotiated:\n{text}");
+    assert!(
+        text.contains("OK DEFLATE active"),
+        "compression was not negotiated:\n{text}"
+    );
     let got = subjects(&home.join("mail/INBOX"));
     assert_eq!(got.len(), 42, "{text}");
     assert!(got.contains_key("oi-39") && got.contains_key("smtp-1"));

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta,
-    NewMail, StoreError, StoreOutcome, canonical_name, check_new_keywords,
+    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta, NewMail,
+    StoreError, StoreOutcome, canonical_name, check_new_keywords,
 };
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{DELETED, Flags, SEEN};

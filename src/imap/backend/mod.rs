@@ -30,8 +30,8 @@ pub use account::Account;
 use super::command::{Flag, StoreMode};
 pub(crate) use super::mailstore::check_new_keywords;
 pub use super::mailstore::{
-    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta,
-    NewMail, StoreError, StoreOutcome, canonical_name,
+    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta, NewMail,
+    StoreError, StoreOutcome, canonical_name,
 };
 use crate::maildir::index::IndexError;
 

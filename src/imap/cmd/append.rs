@@ -94,8 +94,7 @@ fn flag_sets(messages: &[AppendMessage]) -> Result<Vec<Flags>, &'static str> {
 
 fn sends_utf8(m: &AppendMessage) -> bool {
     m.utf8
-        || m
-            .catenate
+        || m.catenate
             .iter()
             .flatten()
             .any(|p| matches!(p, CatPart::Text(_, true)))

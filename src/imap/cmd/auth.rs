@@ -223,7 +223,12 @@ pub(crate) fn login_failed(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Opt
 
 /// COMPRESS (RFC 4978): DEFLATE only, once, and as the last command of a pipeline,
 /// since what follows its CRLF is compressed.
-pub(crate) fn compress(s: &mut Session, tag: &str, mech: &str, out: &mut Vec<u8>) -> Option<Action> {
+pub(crate) fn compress(
+    s: &mut Session,
+    tag: &str,
+    mech: &str,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
     if s.enabled.compress {
         Session::tagged(out, tag, "NO [COMPRESSIONACTIVE] compression is already on");
         return None;

@@ -55,7 +55,9 @@ fn clean(text: String) -> Result<String, String> {
 /// The canonical UTF-8 name for a wire name in a session that may have enabled UTF8=ACCEPT.
 pub fn decode_in(wire: &str, eight_bit: bool, utf8_accept: bool) -> Result<String, String> {
     if utf8_accept {
-        return Ok(crate::imap::mailstore::canonical_name(&decode_text_utf8(wire)?));
+        return Ok(crate::imap::mailstore::canonical_name(&decode_text_utf8(
+            wire,
+        )?));
     }
     decode(wire, eight_bit)
 }

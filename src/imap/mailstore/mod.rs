@@ -59,8 +59,11 @@ pub trait MailStore: Send {
     }
     /// MULTIAPPEND (RFC 3502): all of `mails` are stored, with consecutive UIDs, or none
     /// is (quota and keyword caps are checked for the whole batch). (UIDVALIDITY, UIDs).
-    fn append_all(&mut self, name: &str, mails: &[NewMail<'_>])
-    -> Result<(u32, Vec<u32>), StoreError>;
+    fn append_all(
+        &mut self,
+        name: &str,
+        mails: &[NewMail<'_>],
+    ) -> Result<(u32, Vec<u32>), StoreError>;
     /// Bytes in all folders, for QUOTA.
     fn usage(&self) -> u64;
     /// What the driver watches for changes to a folder (IDLE) and touches after this

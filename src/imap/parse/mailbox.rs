@@ -7,7 +7,8 @@
 
 use super::lexer::{Cursor, PResult};
 use crate::imap::command::{
-    AppendMessage, CatPart, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet, StatusItem,
+    AppendMessage, CatPart, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet,
+    StatusItem,
 };
 
 /// Most patterns in one LIST, messages in one APPEND, attributes in CREATE's USE.
@@ -370,7 +371,10 @@ fn cat_part(c: &mut Cursor<'_>) -> PResult<CatPart> {
     let kw = c.keyword(what)?;
     c.sp()?;
     match kw.as_str() {
-        "TEXT" => Ok(CatPart::Text(c.literal("a CATENATE text part")?.0.to_vec(), false)),
+        "TEXT" => Ok(CatPart::Text(
+            c.literal("a CATENATE text part")?.0.to_vec(),
+            false,
+        )),
         "UTF8" => Ok(CatPart::Text(utf8_literal(c)?.to_vec(), true)),
         "URL" => Ok(CatPart::Url(c.astring_utf8("an IMAP URL")?)),
         other => Err(format!("expected {what}, found {other}")),

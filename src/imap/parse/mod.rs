@@ -23,10 +23,10 @@ mod search;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_msg;
+#[cfg(test)]
 mod tests_url;
 pub mod url;
-#[cfg(test)]
-mod tests_msg;
 
 pub use framer::{Frame, Framer, Limits};
 pub use lexer::{MAX_FLAGS, MAX_RANGES};

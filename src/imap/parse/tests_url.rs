@@ -30,8 +30,8 @@ fn relative_urls_with_uidvalidity_section_and_partial() {
 
 #[test]
 fn absolute_urls_carry_user_and_host_for_the_session_to_judge() {
-    let u = parse_url("imap://alice%40example.test;AUTH=*@Mail.Example.test:143/INBOX/;UID=2")
-        .unwrap();
+    let u =
+        parse_url("imap://alice%40example.test;AUTH=*@Mail.Example.test:143/INBOX/;UID=2").unwrap();
     assert_eq!(
         u.authority,
         Some(("alice@example.test".into(), "mail.example.test".into()))
@@ -67,7 +67,11 @@ fn hostile_urls_are_refused() {
         "imap://bob@host:99999/INBOX/;UID=1",
         "imap://bob@host",
     ] {
-        assert!(parse_url(bad).is_err(), "{bad:?} accepted: {:?}", parse_url(bad));
+        assert!(
+            parse_url(bad).is_err(),
+            "{bad:?} accepted: {:?}",
+            parse_url(bad)
+        );
     }
     assert!(parse_url(&format!("/{}/;UID=1", "a".repeat(5000))).is_err());
 }

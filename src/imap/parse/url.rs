@@ -42,7 +42,9 @@ pub fn parse_url(url: &str) -> PResult<ImapUrl> {
         .strip_prefix('/')
         .ok_or("a URL must be absolute or start with /")?;
     let lower = path.to_ascii_lowercase();
-    let at = lower.find("/;uid=").ok_or("the URL names no message (;UID=)")?;
+    let at = lower
+        .find("/;uid=")
+        .ok_or("the URL names no message (;UID=)")?;
     let (mut mailbox_part, params) = (&path[..at], &path[at + 2..]);
     let mut uidvalidity = None;
     if let Some(i) = lower[..at].find(";uidvalidity=") {
@@ -63,7 +65,9 @@ pub fn parse_url(url: &str) -> PResult<ImapUrl> {
         partial: None,
     };
     for (i, p) in params.split("/;").enumerate() {
-        let (k, v) = p.split_once('=').ok_or_else(|| format!("'{p}' is not key=value"))?;
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("'{p}' is not key=value"))?;
         match (i, k.to_ascii_uppercase().as_str()) {
             (0, "UID") => u.uid = nz(v, "UID")?,
             (1, "SECTION") if u.partial.is_none() => u.section = Some(section(v)?),

@@ -31,8 +31,13 @@ impl T {
     }
 
     fn send(&mut self, input: &str) -> String {
-        String::from_utf8_lossy(&exchange(&mut self.s, input.as_bytes(), self.dir.path(), self.quota))
-            .into_owned()
+        String::from_utf8_lossy(&exchange(
+            &mut self.s,
+            input.as_bytes(),
+            self.dir.path(),
+            self.quota,
+        ))
+        .into_owned()
     }
 
     /// Files of INBOX in tmp/ and cur/ (new/ gets only deliveries).
@@ -54,8 +59,15 @@ const M2: &str = "From: c@d.test\r\nSubject: two\r\n\r\nsecond body\r\n";
 #[test]
 fn multiappend_stores_all_with_one_uid_set() {
     let mut t = T::new(0);
-    let r = t.send(&format!("m APPEND INBOX (\\Seen) {} (\\Flagged) {}\r\n", lit(M1), lit(M2)));
-    assert!(r.contains("m OK [APPENDUID ") && r.contains(" 1:2] "), "{r}");
+    let r = t.send(&format!(
+        "m APPEND INBOX (\\Seen) {} (\\Flagged) {}\r\n",
+        lit(M1),
+        lit(M2)
+    ));
+    assert!(
+        r.contains("m OK [APPENDUID ") && r.contains(" 1:2] "),
+        "{r}"
+    );
     let r = t.send("s SELECT INBOX\r\nf FETCH 1:2 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
     assert!(r.contains("* 2 EXISTS"), "{r}");
     assert!(r.contains("\\Seen") && r.contains("\\Flagged") && r.contains("Subject: two"));
@@ -98,7 +110,14 @@ fn catenate_builds_from_text_and_own_urls() {
     let mut t = T::new(0);
     let r = t.send(&format!("a APPEND INBOX {}\r\n", lit(M1)));
     assert!(r.contains("a OK [APPENDUID"), "{r}");
-    let uv = r.split("APPENDUID ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let uv = r
+        .split("APPENDUID ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
     let r = t.send(&format!(
         "c APPEND INBOX CATENATE (URL \"/INBOX;UIDVALIDITY={uv}/;UID=1/;SECTION=HEADER\" TEXT {} URL \"/inbox/;uid=1/;section=1/;partial=6.4\")\r\n",
         lit("new text ")
@@ -114,13 +133,19 @@ fn catenate_builds_from_text_and_own_urls() {
     for bad in [
         "imap://bob@mx.test/INBOX/;UID=1",
         "imap://alice@other.test/INBOX/;UID=1",
-        &format!("/INBOX;UIDVALIDITY={}/;UID=1", uv.parse::<u32>().unwrap() + 1),
+        &format!(
+            "/INBOX;UIDVALIDITY={}/;UID=1",
+            uv.parse::<u32>().unwrap() + 1
+        ),
         "/INBOX/;UID=1/;SECTION=5",
         "/Nope/;UID=1",
         "/../bob/;UID=1",
         "/INBOX/;UID=1/;URLAUTH=anonymous:internal:0123",
     ] {
-        let r = t.send(&format!("e APPEND INBOX CATENATE (TEXT {} URL \"{bad}\")\r\n", lit("x")));
+        let r = t.send(&format!(
+            "e APPEND INBOX CATENATE (TEXT {} URL \"{bad}\")\r\n",
+            lit("x")
+        ));
         assert!(r.contains("e NO [BADURL "), "{bad}: {r}");
     }
     // A missing destination is TRYCREATE even when a URL is bad too.
@@ -144,19 +169,28 @@ fn catenate_past_appendlimit_is_toobig() {
          CATENATE (URL \"/INBOX/;UID=1\")\r\n",
     );
     assert!(r.contains("c NO [TOOBIG]"), "{r}");
-    assert!(t.send("s STATUS INBOX (MESSAGES)\r\n").contains("MESSAGES 1"));
+    assert!(
+        t.send("s STATUS INBOX (MESSAGES)\r\n")
+            .contains("MESSAGES 1")
+    );
 }
 
 #[test]
 fn compress_once_then_compressionactive() {
     let mut t = T::new(0);
-    assert!(t.send("c CAPABILITY\r\n").contains(" COMPRESS=DEFLATE UTF8=ACCEPT MULTIAPPEND CATENATE"));
+    assert!(
+        t.send("c CAPABILITY\r\n")
+            .contains(" COMPRESS=DEFLATE UTF8=ACCEPT MULTIAPPEND CATENATE")
+    );
     assert!(t.send("z COMPRESS GZIP\r\n").contains("z BAD"));
     t.s.receive(b"z COMPRESS DEFLATE\r\n");
     let mut out = Vec::new();
     assert_eq!(t.s.poll(&mut out), Action::Compress);
     assert_eq!(out, b"z OK DEFLATE active\r\n");
-    assert!(t.send("y COMPRESS DEFLATE\r\n").contains("y NO [COMPRESSIONACTIVE]"));
+    assert!(
+        t.send("y COMPRESS DEFLATE\r\n")
+            .contains("y NO [COMPRESSIONACTIVE]")
+    );
 }
 
 #[test]
@@ -171,27 +205,47 @@ fn utf8_accept_names_and_append() {
     let mut t = T::new(0);
     let r = t.send("c CREATE \"Entwürfe\"\r\n");
     assert!(r.contains("c NO"), "8-bit before ENABLE: {r}");
-    let r = t.send(&format!("u APPEND INBOX UTF8 (~{{{}}}\r\n{M1})\r\n", M1.len()));
+    let r = t.send(&format!(
+        "u APPEND INBOX UTF8 (~{{{}}}\r\n{M1})\r\n",
+        M1.len()
+    ));
     assert!(r.contains("u BAD"), "UTF8 data before ENABLE: {r}");
     let r = t.send("e ENABLE UTF8=ACCEPT\r\n");
     assert!(r.contains("* ENABLED UTF8=ACCEPT"), "{r}");
     let r = t.send("c CREATE \"Entwürfe\"\r\nd CREATE \"a&b\"\r\nl LIST \"\" *\r\n");
     assert!(r.contains("c OK") && r.contains("d OK"), "{r}");
-    assert!(r.contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"\r\n"), "{r}");
-    assert!(r.contains("\"/\" \"a&b\"\r\n"), "no modified UTF-7 under UTF8=ACCEPT: {r}");
+    assert!(
+        r.contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"\r\n"),
+        "{r}"
+    );
+    assert!(
+        r.contains("\"/\" \"a&b\"\r\n"),
+        "no modified UTF-7 under UTF8=ACCEPT: {r}"
+    );
     let r = t.send("s STATUS \"Entwürfe\" (MESSAGES)\r\n");
     assert!(r.contains("* STATUS \"Entwürfe\" (MESSAGES 0)"), "{r}");
     let m = "From: a@b.test\r\nSubject: Grüße\r\n\r\nü\r\n";
-    let r = t.send(&format!("u APPEND \"Entwürfe\" UTF8 (~{{{}+}}\r\n{m})\r\n", m.len()));
+    let r = t.send(&format!(
+        "u APPEND \"Entwürfe\" UTF8 (~{{{}+}}\r\n{m})\r\n",
+        m.len()
+    ));
     assert!(r.contains("u OK [APPENDUID"), "{r}");
     let r = t.send("x EXAMINE \"Entwürfe\"\r\nf FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]\r\n");
     assert!(r.contains("Subject: Grüße"), "served as it is: {r}");
     // RFC 6855 §3: SEARCH with a CHARSET is BAD now; without one it searches UTF-8.
     let r = t.send("s1 SEARCH CHARSET UTF-8 SUBJECT \"Grüße\"\r\ns2 SEARCH SUBJECT \"Grüße\"\r\n");
-    assert!(r.contains("s1 BAD") && r.contains("* SEARCH 1\r\ns2 OK"), "{r}");
+    assert!(
+        r.contains("s1 BAD") && r.contains("* SEARCH 1\r\ns2 OK"),
+        "{r}"
+    );
     // A session without UTF8=ACCEPT sees the same folder in modified UTF-7.
     let mut other = Session::new(t.s.cfg.clone());
-    let r = exchange(&mut other, b"a LOGIN alice@mx.test secret\r\nl LIST \"\" Entw*\r\n", t.dir.path(), 0);
+    let r = exchange(
+        &mut other,
+        b"a LOGIN alice@mx.test secret\r\nl LIST \"\" Entw*\r\n",
+        t.dir.path(),
+        0,
+    );
     let r = String::from_utf8_lossy(&r);
     assert!(r.contains("\"/\" Entw&APw-rfe\r\n"), "{r}");
 }

@@ -112,7 +112,8 @@ mod tests {
     fn peer_deflate(plain: &[u8]) -> Vec<u8> {
         let mut c = Compress::new(Compression::best(), false);
         let mut out = Vec::with_capacity(plain.len() + 1024);
-        c.compress_vec(plain, &mut out, FlushCompress::Sync).unwrap();
+        c.compress_vec(plain, &mut out, FlushCompress::Sync)
+            .unwrap();
         assert_eq!(c.total_in() as usize, plain.len());
         out
     }
@@ -120,8 +121,13 @@ mod tests {
     fn peer_inflate(d: &mut Decompress, z: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(1 << 20);
         let before = d.total_in();
-        d.decompress_vec(z, &mut out, FlushDecompress::Sync).unwrap();
-        assert_eq!((d.total_in() - before) as usize, z.len(), "all of it decodable");
+        d.decompress_vec(z, &mut out, FlushDecompress::Sync)
+            .unwrap();
+        assert_eq!(
+            (d.total_in() - before) as usize,
+            z.len(),
+            "all of it decodable"
+        );
         out
     }
 
@@ -131,7 +137,10 @@ mod tests {
         let mut peer = Decompress::new(false);
         let a = b"* 1 FETCH (FLAGS (\\Seen))\r\n".repeat(500);
         let wire = z.compress(&a).unwrap().to_vec();
-        assert!(wire.ends_with(&[0, 0, 0xff, 0xff]), "sync flush ends a batch");
+        assert!(
+            wire.ends_with(&[0, 0, 0xff, 0xff]),
+            "sync flush ends a batch"
+        );
         assert!(wire.len() < a.len() / 8);
         assert_eq!(peer_inflate(&mut peer, &wire), a);
         z.rest();
