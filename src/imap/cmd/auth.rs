@@ -221,8 +221,9 @@ pub(crate) fn login_failed(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Opt
     None
 }
 
-/// COMPRESS (RFC 4978): DEFLATE only, once, and as the last command of a pipeline,
-/// since what follows its CRLF is compressed.
+/// COMPRESS (RFC 4978): DEFLATE only, once. The client must wait for its answer before
+/// sending more (§3): bytes already behind it could be either plain or deflated, so that
+/// is BAD rather than a guess.
 pub(crate) fn compress(
     s: &mut Session,
     tag: &str,

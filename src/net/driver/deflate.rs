@@ -11,7 +11,8 @@
 //!
 //! Memory (flate2's Rust backend, miniz_oxide): the inflater keeps the peer's 32 KiB window
 //! plus its tables, about 43 KiB, for as long as the stream lives (a raw deflate peer may
-//! refer back 32 KiB, so no setting makes this smaller). The deflater is ~300 KiB; since a
+//! refer back 32 KiB, so no setting makes this smaller; measured, an IMAP session idling
+//! compressed holds ~47 KiB more than one idling plain). The deflater is ~300 KiB; since a
 //! sync flush ends every batch on a block boundary, it is dropped while the session idles
 //! and a fresh one continues the same stream later (the new one just does not refer to
 //! older bytes).
