@@ -92,6 +92,8 @@ pub enum CommandBody {
     CancelUpdate(Vec<String>),
     /// RFC 5465 `NOTIFY NONE` (None) or `NOTIFY SET [STATUS] event-groups`.
     Notify(Option<NotifySet>),
+    /// RFC 4978 `COMPRESS mechanism`, upper-cased.
+    Compress(String),
     /// RFC 9208.
     GetQuota(String),
     GetQuotaRoot(String),
@@ -259,6 +261,19 @@ pub struct AppendMessage {
     pub data: Vec<u8>,
     /// Sent as `~{n}` (RFC 3516 BINARY literal).
     pub binary: bool,
+    /// RFC 4469 `CATENATE (...)`: the message is built from these parts (`data` is empty).
+    pub catenate: Option<Vec<CatPart>>,
+    /// Sent as RFC 6855 `UTF8 (~{n})`: only valid once UTF8=ACCEPT is enabled.
+    pub utf8: bool,
+}
+
+/// One part of a CATENATE (RFC 4469 §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatPart {
+    /// `TEXT literal` (or `UTF8 (literal8)`, RFC 6855 §4, flagged `true`).
+    Text(Vec<u8>, bool),
+    /// `URL astring`: an IMAP URL (RFC 5092), parsed by the session.
+    Url(String),
 }
 
 /// A message flag. System flags are recognised case-insensitively; anything else is a

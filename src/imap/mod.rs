@@ -1,7 +1,9 @@
 //! IMAP server (RFC 3501 IMAP4rev1 and RFC 9051 IMAP4rev2, with IDLE, NAMESPACE, UIDPLUS,
 //! MOVE, LITERAL+, ENABLE, ID, SPECIAL-USE, CHILDREN, UNSELECT, SASL-IR, LIST-EXTENDED,
 //! LIST-STATUS, ESEARCH, SEARCHRES, CONDSTORE/QRESYNC, QUOTA, APPENDLIMIT, BINARY, SORT,
-//! SORT=DISPLAY, ESORT, THREAD, CONTEXT=SEARCH with PARTIAL, NOTIFY) over the Maildir store.
+//! SORT=DISPLAY, ESORT, THREAD, CONTEXT=SEARCH with PARTIAL, NOTIFY, METADATA, OBJECTID,
+//! PREVIEW, SAVEDATE, MULTIAPPEND, CATENATE, UTF8=ACCEPT, and COMPRESS=DEFLATE through the
+//! driver) over the Maildir store.
 //!
 //! - [`command`]: the command AST the parser produces and the session consumes.
 //! - [`parse`]: framing (lines and literals, with limits) and the command parser; sans-IO.
@@ -16,7 +18,7 @@
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
 //! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE and NOTIFY.
 //!
-//! Not here: COMPRESS, METADATA, UTF8=ACCEPT, shared and public
+//! Not here: URLAUTH, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
 
 pub mod backend;

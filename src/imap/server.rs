@@ -202,6 +202,7 @@ impl Protocol for ImapConn {
             Action::Close => driver::Action::Close,
             Action::Pause(d) => driver::Action::Pause(d),
             Action::StartTls => driver::Action::StartTls,
+            Action::Compress => driver::Action::Compress,
             // Answered in the loop above; never left over.
             Action::Authenticate { .. } | Action::NeedInput => {
                 self.idle = None;

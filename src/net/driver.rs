@@ -1,7 +1,7 @@
 //! The one connection driver: runs any sans-IO [`Protocol`] session (SMTP, IMAP, POP3) over
 //! a stream. It owns the socket, the read deadline the session names, the TLS upgrade
 //! (STARTTLS/STLS, RFC 3207 / RFC 2595) through [`handshake`], the [`Shutdown`] signal,
-//! IDLE wakeups, and the hand-off of every session step to a blocking thread (sessions hit
+//! IDLE wakeups, stream compression ([`deflate`]), and the hand-off of every session step to a blocking thread (sessions hit
 //! SQLite, fsync and argon2).
 //!
 //! Per read: one `Vec` for the bytes read (handed to the session by value) and one
@@ -31,6 +31,9 @@ pub enum Action {
     Flush,
     /// Run the TLS handshake, call [`Protocol::tls_started`], then read.
     StartTls,
+    /// From the next byte on, both directions are raw deflate ([`deflate`], e.g. IMAP
+    /// COMPRESS=DEFLATE, RFC 4978); this step's output still goes out as it is.
+    Compress,
     /// Wait this long (a failed login's pause), then poll again without input.
     Pause(Duration),
     /// Read input as it comes, and call [`Protocol::idle_wake`] whenever this fires.
@@ -201,6 +204,7 @@ pub async fn drive<P: Protocol, T: Transport>(
         out: Vec::with_capacity(1024),
         buf: vec![0u8; P::READ_BUF],
         idle: None,
+        z: None,
         shutdown,
     };
     let r = c.run(stream, tls).await;
@@ -221,6 +225,9 @@ struct Conn<P> {
     buf: Vec<u8>,
     /// The signal an idling session waits on.
     idle: Option<Wakeup>,
+    /// Set once the session asked for compression: what is read is inflated, what is
+    /// written deflated.
+    z: Option<Box<deflate::Deflate>>,
     shutdown: Shutdown,
 }
 
@@ -298,9 +305,41 @@ impl<P: Protocol> Conn<P> {
                 Got::Input(i) => i,
                 Got::Eof | Got::Closed => return Ok(Next::Close),
             };
-            match self.step(stream, input).await? {
+            let next = if self.z.is_some() {
+                self.inflated(stream, &input).await?
+            } else {
+                self.step(stream, input).await?
+            };
+            match next {
                 Next::Read => {}
                 other => return Ok(other),
+            }
+        }
+    }
+
+    /// Steps through compressed input a bounded chunk at a time, so the session's limits
+    /// see each piece before the next is inflated.
+    async fn inflated<T: Transport>(
+        &mut self,
+        stream: &mut T,
+        mut raw: &[u8],
+    ) -> std::io::Result<Next> {
+        loop {
+            let Some(z) = self.z.as_mut() else {
+                return Ok(Next::Close);
+            };
+            let (used, chunk) = z.inflate(raw)?;
+            raw = &raw[used..];
+            // A full chunk may leave more output in the inflater even with no input left.
+            let more = chunk.len() == deflate::CHUNK;
+            if !chunk.is_empty() {
+                match self.step(stream, chunk).await? {
+                    Next::Read => {}
+                    other => return Ok(other),
+                }
+            }
+            if raw.is_empty() && !more {
+                return Ok(Next::Read);
             }
         }
     }
@@ -310,7 +349,10 @@ impl<P: Protocol> Conn<P> {
         if self.out.is_empty() {
             return Ok(());
         }
-        stream.io().write_all(&self.out).await
+        match self.z.as_mut() {
+            Some(z) => stream.io().write_all(z.compress(&self.out)?).await,
+            None => stream.io().write_all(&self.out).await,
+        }
     }
 
     /// Asks the session whether it may close for shutdown now; if so writes its last words.
@@ -351,11 +393,18 @@ impl<P: Protocol> Conn<P> {
                 Action::Flush => {}
                 Action::Close => return Ok(Next::Close),
                 Action::StartTls => return Ok(Next::StartTls),
+                Action::Compress => {
+                    self.z.get_or_insert_with(Default::default);
+                    return Ok(Next::Read);
+                }
                 Action::Idle(w) => {
                     // The same folder again keeps its receiver, so a change seen while
                     // out of IDLE still wakes.
                     if self.idle.as_ref().is_none_or(|i| !i.rx.same_channel(&w.rx)) {
                         self.idle = Some(w);
+                    }
+                    if let Some(z) = self.z.as_mut() {
+                        z.rest();
                     }
                     return Ok(Next::Read);
                 }
@@ -430,6 +479,7 @@ async fn wait_idle(idle: &mut Option<Wakeup>) {
     }
 }
 
+pub mod deflate;
 #[cfg(test)]
 pub(crate) mod pipe;
 #[cfg(test)]

@@ -114,6 +114,8 @@ fn mbsync(server: &Server, home: &Path) -> String {
 
 /// mbsync two-way: pull 300 messages, change flags and delete locally, push, change on the
 /// server, sync again; both sides end with the same messages and flags, none duplicated.
+/// mbsync (isync >= 1.4) sends COMPRESS DEFLATE whenever it is offered, so all of this runs
+/// deflated over TLS.
 #[test]
 fn mbsync_two_way_sync_of_300_messages() {
     require("mbsync");
@@ -207,8 +209,8 @@ fn mbsync_two_way_sync_of_300_messages() {
     server.assert_alive();
 }
 
-/// offlineimap3 over implicit TLS, verifying the certificate with `sslcacertfile`: one sync
-/// pulls every message of INBOX.
+/// offlineimap3 over implicit TLS, verifying the certificate with `sslcacertfile`, with
+/// COMPRESS=DEFLATE on (`usecompression`): one sync pulls every message of INBOX.
 #[test]
 fn offlineimap_pulls_every_message() {
     require("offlineimap");
@@ -227,6 +229,7 @@ fn offlineimap_pulls_every_message() {
              [Repository remote]\ntype = IMAP\nremotehost = localhost\nremoteport = {port}\n\
              remoteuser = alice@example.test\nremotepass = {PASSWORD}\nssl = yes\n\
              sslcacertfile = {cert}\nmaxconnections = 1\nholdconnectionopen = no\n\
+             usecompression = yes\n\
              folderfilter = lambda f: f in ['INBOX', 'Sent']\n",
             home = home.display(),
             port = server.port("imaps"),
@@ -238,7 +241,7 @@ fn offlineimap_pulls_every_message() {
     cmd.env("HOME", &home)
         .arg("-c")
         .arg(home.join("offlineimaprc"))
-        .args(["-o", "-u", "basic"]);
+        .args(["-o", "-u", "basic", "-d", "imap"]);
     let out = run(cmd, None, Duration::from_secs(180));
     let text = text(&out);
     assert!(
@@ -246,6 +249,10 @@ fn offlineimap_pulls_every_message() {
         "offlineimap ({:?}):\n{text}\n--- server log ---\n{}",
         out.status,
         server.log()
+    );
+    assert!(
+        text.contains("OK DEFLATE active"),
+        "compression was not negotiated:\n{text}"
     );
     let got = subjects(&home.join("mail/INBOX"));
     assert_eq!(got.len(), 42, "{text}");

@@ -199,3 +199,26 @@ fn notify_pushes_deliveries_to_other_folders() {
     server.py("notify.py", &[], 120);
     server.assert_alive();
 }
+/// COMPRESS=DEFLATE with Python's zlib as the peer: FETCH and APPEND through the stream,
+/// [COMPRESSIONACTIVE], and a decompression bomb that ends in BYE at bounded memory.
+#[test]
+fn compress_deflate() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    deliver(&server, 50, "z");
+    server.py("compress.py", &[], 180);
+    server.assert_alive();
+}
+
+/// MULTIAPPEND all or nothing, CATENATE with own-mailbox URLs, UTF8=ACCEPT with imaplib.
+#[test]
+fn multiappend_catenate_utf8_accept() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    server.py("appendext.py", &[], 120);
+    server.assert_alive();
+    // The refused MULTIAPPEND left nothing behind in the folder.
+    let multi = alice_maildir(dir.path()).join(".Multi");
+    assert_eq!(std::fs::read_dir(multi.join("tmp")).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(multi.join("cur")).unwrap().count(), 4);
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::{DEFAULT_FOLDERS, Limits, MailboxInfo, MailboxStatus, StoreError, exists, resolve};
 use crate::imap::flags::Flags;
 use crate::imap::mailstore::{
-    is_child, special_use_attr, special_use_static, with_parents, within,
+    MailStore, NewMail, is_child, special_use_attr, special_use_static, with_parents, within,
 };
 use crate::maildir::{deliver, folder, index};
 
@@ -362,30 +362,54 @@ impl Account {
         flags: &Flags,
         internal_date: Option<i64>,
     ) -> Result<(u32, u32), StoreError> {
+        MailStore::append(self, name, data, flags, internal_date)
+    }
+
+    /// MULTIAPPEND (RFC 3502), all or nothing: every message is written and fsynced in
+    /// tmp/ first, then all move to cur/ and get their UIDs in one index transaction
+    /// ([`Account::place`]); on any failure the files written so far are removed.
+    pub fn append_all(
+        &mut self,
+        name: &str,
+        mails: &[NewMail<'_>],
+    ) -> Result<(u32, Vec<u32>), StoreError> {
         let (name, dir) = self.existing(name)?;
-        self.check_quota(data.len() as u64)?;
-        if !flags.keywords.is_empty() {
-            let have = self.folder_keywords(&name)?;
-            super::check_new_keywords(self.limits, &have, &flags.keywords)?;
+        let total = mails.iter().map(|m| m.data.len() as u64).sum();
+        self.check_quota(total)?;
+        let mut keywords: Vec<String> = Vec::new();
+        for m in mails {
+            keywords.extend(m.flags.keywords.iter().cloned());
         }
-        let date = internal_date.unwrap_or_else(now);
-        let (tmp, unique) = write_tmp(&dir, data, date)?;
-        let (uv, uids) = self.place(
-            &name,
-            &dir,
-            vec![Pending {
-                tmp,
-                row: index::NewMessage {
-                    unique,
-                    letters: flags.maildir_letters(),
-                    keywords: flags.keywords_text(),
-                    size: data.len() as u64,
-                    internal_date: date,
-                    email_id: None,
-                },
-            }],
-        )?;
-        Ok((uv, uids.first().copied().unwrap_or(0)))
+        if !keywords.is_empty() {
+            keywords.sort();
+            keywords.dedup();
+            let have = self.folder_keywords(&name)?;
+            super::check_new_keywords(self.limits, &have, &keywords)?;
+        }
+        let mut items = Vec::with_capacity(mails.len());
+        for m in mails {
+            let date = m.internal_date.unwrap_or_else(now);
+            match write_tmp(&dir, m.data, date) {
+                Ok((tmp, unique)) => items.push(Pending {
+                    tmp,
+                    row: index::NewMessage {
+                        unique,
+                        letters: m.flags.maildir_letters(),
+                        keywords: m.flags.keywords_text(),
+                        size: m.data.len() as u64,
+                        internal_date: date,
+                        email_id: None,
+                    },
+                }),
+                Err(e) => {
+                    for p in &items {
+                        let _ = fs::remove_file(&p.tmp);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        self.place(&name, &dir, items)
     }
 
     /// Moves files from tmp/ into cur/ and gives them the next UIDs, in one locked step, then
@@ -414,13 +438,24 @@ impl Account {
         items: &[Pending],
     ) -> Result<(u32, Vec<u32>), StoreError> {
         let rows: Vec<&index::NewMessage> = items.iter().map(|p| &p.row).collect();
-        self.index.place(name, &rows, |i| {
+        let mut moved = Vec::new();
+        let r = self.index.place(name, &rows, |i| {
             let p = &items[i];
             let dest = dir
                 .join("cur")
                 .join(format!("{}:2,{}", p.row.unique, p.row.letters));
-            fs::rename(&p.tmp, &dest).map_err(StoreError::io("placing", &dest))
-        })
+            fs::rename(&p.tmp, &dest).map_err(StoreError::io("placing", &dest))?;
+            moved.push(dest);
+            Ok(())
+        });
+        // The transaction rolled back: files already in cur/ must go too, or the next scan
+        // would index part of an all-or-nothing batch.
+        if r.is_err() {
+            for m in &moved {
+                let _ = fs::remove_file(m);
+            }
+        }
+        r
     }
 
     /// The distinct keywords (lowercased) of a folder's messages, from the index.

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta,
+    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta, NewMail,
     StoreError, StoreOutcome, canonical_name, check_new_keywords,
 };
 use crate::imap::command::{Flag, StoreMode};
@@ -416,23 +416,34 @@ impl MailStore for MemStore {
         })
     }
 
-    fn append(
+    fn append_all(
         &mut self,
         name: &str,
-        data: &[u8],
-        flags: &Flags,
-        internal_date: Option<i64>,
-    ) -> Result<(u32, u32), StoreError> {
+        mails: &[NewMail<'_>],
+    ) -> Result<(u32, Vec<u32>), StoreError> {
         let name = Self::valid(name)?;
         let mut st = self.shared.lock();
-        self.check_quota(&st, data.len() as u64)?;
+        let total = mails.iter().map(|m| m.data.len() as u64).sum();
+        self.check_quota(&st, total)?;
         let limits = self.limits;
         let f = st.folder(&name)?;
-        check_new_keywords(limits, &f.keywords(), &flags.keywords)?;
-        let date = internal_date.unwrap_or(1_700_000_000);
-        // \Recent for the next read-write session that sees it, as the Maildir backend.
-        let uid = f.add(data.to_vec(), flags.clone(), date, true);
-        Ok((f.uidvalidity, uid))
+        let keywords: Vec<String> = mails
+            .iter()
+            .flat_map(|m| m.flags.keywords.iter().cloned())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        check_new_keywords(limits, &f.keywords(), &keywords)?;
+        // Checked before the first is added, under one lock: all or none.
+        let uids = mails
+            .iter()
+            .map(|m| {
+                let date = m.internal_date.unwrap_or(1_700_000_000);
+                // \Recent for the next read-write session that sees it, as the Maildir backend.
+                f.add(m.data.to_vec(), m.flags.clone(), date, true)
+            })
+            .collect();
+        Ok((f.uidvalidity, uids))
     }
 
     fn usage(&self) -> u64 {

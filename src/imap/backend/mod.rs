@@ -28,10 +28,9 @@ use std::path::{Path, PathBuf};
 pub use account::Account;
 
 use super::command::{Flag, StoreMode};
-use super::flags::Flags;
 pub(crate) use super::mailstore::check_new_keywords;
 pub use super::mailstore::{
-    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta,
+    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta, NewMail,
     StoreError, StoreOutcome, canonical_name,
 };
 use crate::maildir::index::IndexError;
@@ -133,14 +132,12 @@ impl MailStore for Account {
     fn status(&mut self, name: &str) -> Result<MailboxStatus, StoreError> {
         Account::status(self, name)
     }
-    fn append(
+    fn append_all(
         &mut self,
         name: &str,
-        data: &[u8],
-        flags: &Flags,
-        internal_date: Option<i64>,
-    ) -> Result<(u32, u32), StoreError> {
-        Account::append(self, name, data, flags, internal_date)
+        mails: &[NewMail<'_>],
+    ) -> Result<(u32, Vec<u32>), StoreError> {
+        Account::append_all(self, name, mails)
     }
     fn usage(&self) -> u64 {
         Account::usage(self)

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::imap::command::{Flag, StoreMode};
-use crate::imap::flags::{DELETED, FLAGGED, SEEN};
+use crate::imap::flags::{DELETED, FLAGGED, Flags, SEEN};
 use crate::maildir::deliver;
 
 const MSG: &[u8] = b"From: a@b.test\r\nSubject: hi\r\n\r\nbody\r\n";

@@ -1,12 +1,21 @@
-//! APPEND (RFC 3501 §6.3.11) and MULTIAPPEND (RFC 3502) with UIDPLUS's APPENDUID. The size
-//! limit (APPENDLIMIT) is the framer's: a larger literal never reaches this. Each
-//! message is on disk and fsynced before the tagged OK; MULTIAPPEND is not atomic across
-//! messages: a failure part-way leaves the earlier ones in place (and logs it), where
-//! RFC 3502 asks for all or nothing.
+//! APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502), CATENATE (RFC 4469, built by
+//! [`super::catenate`]) and RFC 6855's `UTF8 (...)` data, with UIDPLUS's APPENDUID.
+//!
+//! All or nothing: every message of the command is built and checked (flags, URLs, sizes)
+//! before the store is asked, and the store writes them all or none
+//! ([`crate::imap::mailstore::MailStore::append_all`]). Sizes: each message at most
+//! APPENDLIMIT, the command's messages together at most what the framer lets one command
+//! hold (APPENDLIMIT plus a line), so URL parts cannot make one APPEND hold more memory than
+//! literals could.
 
+use std::borrow::Cow;
+
+use super::catenate::{self, Owner};
 use super::mailbox::name_or_no;
-use crate::imap::command::{AppendMessage, Flag};
+use crate::imap::command::{AppendMessage, CatPart, Flag};
 use crate::imap::flags::Flags;
+use crate::imap::mailstore::NewMail;
+use crate::imap::parse::Limits;
 use crate::imap::session::{Action, Session};
 
 pub(crate) fn append(
@@ -17,42 +26,44 @@ pub(crate) fn append(
     out: &mut Vec<u8>,
 ) -> Option<Action> {
     let name = name_or_no(s, tag, wire, out)?;
-    let mut flag_sets = Vec::with_capacity(messages.len());
-    for m in &messages {
-        let mut f = Flags::default();
-        for fl in &m.flags {
-            if *fl == Flag::Recent {
-                continue;
-            }
-            if !f.insert(fl) {
-                Session::tagged(out, tag, "NO [LIMIT] too many or too long keywords");
-                return None;
-            }
+    let flag_sets = match flag_sets(&messages) {
+        Ok(f) => f,
+        Err(why) => {
+            Session::tagged(out, tag, why);
+            return None;
         }
-        flag_sets.push(f);
+    };
+    if !s.enabled.utf8 && messages.iter().any(sends_utf8) {
+        Session::tagged(out, tag, "BAD UTF8 data needs ENABLE UTF8=ACCEPT first");
+        return None;
     }
+    let datas = match build_all(s, &name, &messages) {
+        Ok(d) => d,
+        Err(reply) => {
+            s.finish(tag, true, &reply, out);
+            return None;
+        }
+    };
+    let mails: Vec<NewMail<'_>> = messages
+        .iter()
+        .zip(&datas)
+        .zip(&flag_sets)
+        .map(|((m, data), flags)| NewMail {
+            data,
+            flags,
+            internal_date: m.internal_date,
+        })
+        .collect();
     let acc = s.account.as_mut()?;
-    let mut uids = Vec::new();
-    let mut validity = 0;
-    for (m, f) in messages.iter().zip(&flag_sets) {
-        match acc.append(&name, &m.data, f, m.internal_date) {
-            Ok((v, uid)) => {
-                validity = v;
-                uids.push(uid);
-            }
-            Err(e) => {
-                if !uids.is_empty() {
-                    tracing::warn!(
-                        "MULTIAPPEND to {name} failed after {} message(s): {e}",
-                        uids.len()
-                    );
-                }
-                let msg = super::store_error(&e);
-                s.finish(tag, true, &msg, out);
-                return None;
-            }
+    let (validity, uids) = match acc.append_all(&name, &mails) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = super::store_error(&e);
+            s.finish(tag, true, &msg, out);
+            return None;
         }
-    }
+    };
+    drop(mails);
     if let Some(dir) = s.account.as_ref().and_then(|a| a.watch_path(&name)) {
         s.touched = Some(dir);
     }
@@ -64,4 +75,64 @@ pub(crate) fn append(
         out,
     );
     None
+}
+
+/// Each message's flags, `\Recent` dropped (only the server sets it).
+fn flag_sets(messages: &[AppendMessage]) -> Result<Vec<Flags>, &'static str> {
+    let mut sets = Vec::with_capacity(messages.len());
+    for m in messages {
+        let mut f = Flags::default();
+        for fl in m.flags.iter().filter(|f| **f != Flag::Recent) {
+            if !f.insert(fl) {
+                return Err("NO [LIMIT] too many or too long keywords");
+            }
+        }
+        sets.push(f);
+    }
+    Ok(sets)
+}
+
+fn sends_utf8(m: &AppendMessage) -> bool {
+    m.utf8
+        || m.catenate
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, CatPart::Text(_, true)))
+}
+
+/// Every message's bytes, CATENATE resolved; the error is the tagged reply.
+fn build_all<'m>(
+    s: &mut Session,
+    name: &str,
+    messages: &'m [AppendMessage],
+) -> Result<Vec<Cow<'m, [u8]>>, String> {
+    let limit = s.cfg.append_limit;
+    let total_limit = limit.saturating_add(Limits::default().max_line as u64);
+    let user = s.user().unwrap_or_default().to_string();
+    let hostname = s.cfg.hostname.clone();
+    let owner = Owner {
+        user: &user,
+        hostname: &hostname,
+    };
+    let acc = s.account.as_mut().ok_or("NO not logged in")?;
+    if messages.iter().any(|m| m.catenate.is_some()) {
+        // [TRYCREATE] for a missing destination comes before any complaint about URLs.
+        acc.status(name).map_err(|e| super::store_error(&e))?;
+    }
+    let mut datas = Vec::with_capacity(messages.len());
+    let mut total = 0u64;
+    for m in messages {
+        let data = match &m.catenate {
+            None => Cow::Borrowed(&m.data[..]),
+            Some(parts) => Cow::Owned(catenate::build(acc.as_mut(), &owner, parts, limit)?),
+        };
+        total = total.saturating_add(data.len() as u64);
+        if total > total_limit {
+            return Err(format!(
+                "NO [TOOBIG] the messages of one APPEND may hold at most {total_limit} bytes"
+            ));
+        }
+        datas.push(data);
+    }
+    Ok(datas)
 }

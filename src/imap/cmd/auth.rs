@@ -7,7 +7,7 @@
 use crate::imap::session::{Action, LoginResult, MAX_AUTH_FAILURES, Pending, Session, State};
 
 /// Capabilities once logged in (RFC 9051 §7.2.2 and each extension's RFC).
-const AUTHENTICATED: &str = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES CONDSTORE QRESYNC QUOTA QUOTA=RES-STORAGE BINARY STATUS=SIZE WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONTEXT=SEARCH NOTIFY OBJECTID PREVIEW SAVEDATE METADATA METADATA-SERVER LIST-METADATA";
+const AUTHENTICATED: &str = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES CONDSTORE QRESYNC QUOTA QUOTA=RES-STORAGE BINARY STATUS=SIZE WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONTEXT=SEARCH NOTIFY OBJECTID PREVIEW SAVEDATE METADATA METADATA-SERVER LIST-METADATA COMPRESS=DEFLATE UTF8=ACCEPT MULTIAPPEND CATENATE";
 
 impl Session {
     pub(crate) fn capabilities(&self) -> String {
@@ -221,6 +221,36 @@ pub(crate) fn login_failed(s: &mut Session, tag: &str, out: &mut Vec<u8>) -> Opt
     None
 }
 
+/// COMPRESS (RFC 4978): DEFLATE only, once. The client must wait for its answer before
+/// sending more (§3): bytes already behind it could be either plain or deflated, so that
+/// is BAD rather than a guess.
+pub(crate) fn compress(
+    s: &mut Session,
+    tag: &str,
+    mech: &str,
+    out: &mut Vec<u8>,
+) -> Option<Action> {
+    if s.enabled.compress {
+        Session::tagged(out, tag, "NO [COMPRESSIONACTIVE] compression is already on");
+        return None;
+    }
+    if mech != "DEFLATE" {
+        Session::tagged(out, tag, "BAD COMPRESS: only DEFLATE is supported");
+        return None;
+    }
+    if s.has_unread() {
+        Session::tagged(
+            out,
+            tag,
+            "BAD COMPRESS: wait for this answer before sending compressed data",
+        );
+        return None;
+    }
+    s.enabled.compress = true;
+    s.finish(tag, true, "OK DEFLATE active", out);
+    Some(Action::Compress)
+}
+
 pub(crate) fn enable(
     s: &mut Session,
     tag: &str,
@@ -242,6 +272,10 @@ pub(crate) fn enable(
             "IMAP4REV2" if !s.enabled.rev2 => {
                 s.enabled.rev2 = true;
                 on.push("IMAP4rev2");
+            }
+            "UTF8=ACCEPT" if !s.enabled.utf8 => {
+                s.enabled.utf8 = true;
+                on.push("UTF8=ACCEPT");
             }
             _ => {}
         }

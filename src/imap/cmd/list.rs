@@ -67,10 +67,15 @@ const MATCHES_NOTHING: &str = "\0";
 /// encodes to it, so it matches nothing.
 fn decode_pattern(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
     let printable = wire.bytes().all(|b| (b' '..=b'~').contains(&b));
-    if printable && crate::maildir::utf7::decode(wire).is_err() {
+    if !s.enabled.utf8 && printable && crate::maildir::utf7::decode(wire).is_err() {
         return Some(MATCHES_NOTHING.to_string());
     }
-    match names::decode_text(wire, s.enabled.rev2) {
+    let decoded = if s.enabled.utf8 {
+        names::decode_text_utf8(wire)
+    } else {
+        names::decode_text(wire, s.enabled.rev2)
+    };
+    match decoded {
         Ok(p) => Some(p),
         Err(why) => {
             Session::tagged(out, tag, &format!("BAD {why}"));
@@ -79,11 +84,18 @@ fn decode_pattern(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Opti
     }
 }
 
-fn write_entry(out: &mut Vec<u8>, verb: &str, attrs: &[&str], name: &str, childinfo: bool) {
+fn write_entry(
+    s: &Session,
+    out: &mut Vec<u8>,
+    verb: &str,
+    attrs: &[&str],
+    name: &str,
+    childinfo: bool,
+) {
     out.extend_from_slice(format!("* {verb} (").as_bytes());
     out.extend_from_slice(attrs.join(" ").as_bytes());
     out.extend_from_slice(b") \"/\" ");
-    names::write(out, name);
+    names::write_in(out, name, s.enabled.utf8);
     if childinfo {
         out.extend_from_slice(b" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
     }
@@ -149,7 +161,7 @@ pub(crate) fn list(
             continue;
         }
         let attrs = attributes(b, missing.contains(&b.name), show_subscribed, show_special);
-        write_entry(out, "LIST", &attrs, &b.name, childinfo);
+        write_entry(s, out, "LIST", &attrs, &b.name, childinfo);
         if let Some(items) = &ret.status
             && b.selectable
             && !childinfo
@@ -278,7 +290,7 @@ pub(crate) fn lsub(
     };
     for (name, noselect) in &hits {
         let attrs: &[&str] = if *noselect { &["\\Noselect"] } else { &[] };
-        write_entry(out, "LSUB", attrs, name, false);
+        write_entry(s, out, "LSUB", attrs, name, false);
     }
     s.finish(tag, true, "OK LSUB completed", out);
     None

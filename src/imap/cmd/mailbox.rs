@@ -11,7 +11,7 @@ use crate::imap::session::{Action, Session, State};
 /// Decodes a wire name, answering `NO` for the ones that cannot be or must not be
 /// ([`names::decode_text`]); every command that takes a mailbox name goes through here.
 pub(crate) fn name_or_no(s: &Session, tag: &str, wire: &str, out: &mut Vec<u8>) -> Option<String> {
-    match names::decode(wire, s.enabled.rev2) {
+    match names::decode_in(wire, s.enabled.rev2, s.enabled.utf8) {
         Ok(n) => Some(n),
         Err(why) => {
             Session::tagged(out, tag, &format!("NO [CANNOT] {why}"));
@@ -221,7 +221,7 @@ pub(crate) fn write_status(
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(b"* STATUS ");
-    names::write(out, name);
+    names::write_in(out, name, s.enabled.utf8);
     out.extend_from_slice(b" (");
     let mut first = true;
     for it in items {
@@ -307,7 +307,7 @@ pub(crate) fn get_quota_root(
     }
     let has_quota = s.login.as_ref().is_some_and(|l| l.quota > 0);
     out.extend_from_slice(b"* QUOTAROOT ");
-    names::write(out, &name);
+    names::write_in(out, &name, s.enabled.utf8);
     if has_quota {
         out.extend_from_slice(b" \"\"\r\n");
         write_quota(s, out);

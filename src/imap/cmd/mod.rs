@@ -6,7 +6,7 @@
 //!   GETQUOTA(ROOT), CHECK, CLOSE, UNSELECT
 //! - [`list`]: LIST (with LIST-EXTENDED, LIST-STATUS and LIST-METADATA), LSUB
 //! - [`metadata`]: GETMETADATA, SETMETADATA
-//! - [`append`]: APPEND and MULTIAPPEND
+//! - [`append`]: APPEND, MULTIAPPEND and CATENATE ([`catenate`] builds the message)
 //! - [`fetch`]: FETCH, resumable so a large one streams
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
@@ -17,6 +17,7 @@
 
 pub mod append;
 pub mod auth;
+pub mod catenate;
 pub mod context;
 pub mod fetch;
 pub mod idle;
@@ -97,6 +98,7 @@ pub(crate) fn dispatch(
             None
         }
         C::Notify(set) => notify::notify(s, tag, set, out),
+        C::Compress(mech) => auth::compress(s, tag, &mech, out),
         C::GetQuota(root) => mailbox::get_quota(s, tag, &root, out),
         C::GetQuotaRoot(m) => mailbox::get_quota_root(s, tag, &m, out),
         C::Check => {
@@ -106,6 +108,13 @@ pub(crate) fn dispatch(
         C::Close => mailbox::close(s, tag, true, out),
         C::Unselect => mailbox::close(s, tag, false, out),
         C::Expunge { uids } => store::expunge(s, tag, uids.as_ref(), out),
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT a CHARSET conflicts with the UTF-8 rule.
+        C::Search {
+            charset: Some(_), ..
+        } if s.enabled.utf8 => {
+            Session::tagged(out, tag, "BAD SEARCH: no CHARSET after ENABLE UTF8=ACCEPT");
+            None
+        }
         C::Search {
             uid,
             charset,

@@ -2,7 +2,8 @@
 //! pattern from a client passes (RFC 3501 §5.1, RFC 9051 §5.1 with RFC 5198 Net-Unicode):
 //! 7-bit names are modified UTF-7 (RFC 3501 §5.1.3), strictly decoded so each folder has
 //! exactly one wire form; raw 8-bit (UTF-8) names only once the client has enabled
-//! IMAP4rev2 (we do not offer UTF8=ACCEPT); and no control characters (C0, DEL, C1) nor
+//! IMAP4rev2 or UTF8=ACCEPT (RFC 6855 §3), and only then do names go out as UTF-8 quoted
+//! strings; and no control characters (C0, DEL, C1) nor
 //! U+2028/U+2029, however they were encoded. The store takes UTF-8 with `/` as the
 //! hierarchy delimiter and refuses what could escape the Maildir or cannot be stored
 //! (`crate::imap::backend`'s `resolve`). Not here: wildcard matching (`list`).
@@ -31,6 +32,16 @@ pub fn decode_text(wire: &str, utf8: bool) -> Result<String, String> {
             wire.escape_debug()
         ));
     };
+    clean(text)
+}
+
+/// A wire name or pattern under UTF8=ACCEPT (RFC 6855 §3): UTF-8 as it is, no modified
+/// UTF-7 decoding (`&` is just `&`), the same characters refused.
+pub fn decode_text_utf8(wire: &str) -> Result<String, String> {
+    clean(wire.to_string())
+}
+
+fn clean(text: String) -> Result<String, String> {
     if let Some(c) = text.chars().find(|&c| forbidden(c)) {
         return Err(format!(
             "mailbox name '{}' contains {} (control characters and line separators are not allowed)",
@@ -39,6 +50,16 @@ pub fn decode_text(wire: &str, utf8: bool) -> Result<String, String> {
         ));
     }
     Ok(text)
+}
+
+/// The canonical UTF-8 name for a wire name in a session that may have enabled UTF8=ACCEPT.
+pub fn decode_in(wire: &str, eight_bit: bool, utf8_accept: bool) -> Result<String, String> {
+    if utf8_accept {
+        return Ok(crate::imap::mailstore::canonical_name(&decode_text_utf8(
+            wire,
+        )?));
+    }
+    decode(wire, eight_bit)
 }
 
 /// The canonical UTF-8 name for a wire name (`inbox` becomes `INBOX`).
@@ -51,6 +72,23 @@ pub fn decode(wire: &str, utf8: bool) -> Result<String, String> {
 /// The wire form of a store name, as an astring.
 pub fn write(out: &mut Vec<u8>, name: &str) {
     crate::imap::wire::astring(out, utf7::encode(name).as_bytes());
+}
+
+/// [`write`], or with `utf8` (the client enabled UTF8=ACCEPT, RFC 6855 §3) the name as it
+/// is: an atom if it is one, else a quoted string, which may then hold UTF-8.
+pub fn write_in(out: &mut Vec<u8>, name: &str, utf8: bool) {
+    if !utf8 || name.bytes().all(|b| b.is_ascii() && b != b'&') {
+        return write(out, name);
+    }
+    // Names hold no controls (checked on the way in), so quoting is always possible.
+    out.push(b'"');
+    for b in name.bytes() {
+        if b == b'"' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -101,6 +139,19 @@ mod tests {
                 proptest::prop_assert!(decode_text(&wire, utf8).is_err());
             }
         }
+    }
+
+    #[test]
+    fn utf8_accept_names_go_out_as_utf8_quoted_strings() {
+        let mut out = Vec::new();
+        write_in(&mut out, "Entwürfe/\"q\"", true);
+        assert_eq!(out, "\"Entwürfe/\\\"q\\\"\"".as_bytes());
+        out.clear();
+        write_in(&mut out, "Entwürfe", false);
+        assert_eq!(out, b"Entw&APw-rfe");
+        out.clear();
+        write_in(&mut out, "Sent", true);
+        assert_eq!(out, b"Sent");
     }
 
     #[test]

@@ -60,7 +60,22 @@ pub trait MailStore: Send {
         data: &[u8],
         flags: &Flags,
         internal_date: Option<i64>,
-    ) -> Result<(u32, u32), StoreError>;
+    ) -> Result<(u32, u32), StoreError> {
+        let mail = NewMail {
+            data,
+            flags,
+            internal_date,
+        };
+        let (uv, uids) = self.append_all(name, std::slice::from_ref(&mail))?;
+        Ok((uv, uids.first().copied().unwrap_or(0)))
+    }
+    /// MULTIAPPEND (RFC 3502): all of `mails` are stored, with consecutive UIDs, or none
+    /// is (quota and keyword caps are checked for the whole batch). (UIDVALIDITY, UIDs).
+    fn append_all(
+        &mut self,
+        name: &str,
+        mails: &[NewMail<'_>],
+    ) -> Result<(u32, Vec<u32>), StoreError>;
     /// Bytes in all folders, for QUOTA.
     fn usage(&self) -> u64;
     /// What the driver watches for changes to a folder (IDLE) and touches after this
@@ -126,6 +141,14 @@ pub trait MailStore: Send {
         let _ = (name, uids);
         Ok(None)
     }
+}
+
+/// One message of an APPEND.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMail<'a> {
+    pub data: &'a [u8],
+    pub flags: &'a Flags,
+    pub internal_date: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -155,7 +155,7 @@ fn preview_modifiers(c: &mut Cursor<'_>) -> PResult<()> {
 
 /// `section = "[" [section-spec] "]"`,
 /// `section-spec = section-msgtext / (section-part ["." section-text])`.
-fn section(c: &mut Cursor<'_>) -> PResult<Section> {
+pub(super) fn section(c: &mut Cursor<'_>) -> PResult<Section> {
     c.expect(b'[', "[")?;
     let mut s = Section::default();
     if c.eat(b']') {

@@ -137,6 +137,11 @@ impl Framer {
         self.out.pop_front()
     }
 
+    /// Whether frames or part of a command wait here.
+    pub fn pending(&self) -> bool {
+        !self.out.is_empty() || !self.cur.is_empty()
+    }
+
     /// Bytes held for the command in progress (for tests and metrics).
     pub fn buffered(&self) -> usize {
         self.cur.capacity()

@@ -7,12 +7,15 @@
 
 use super::lexer::{Cursor, PResult};
 use crate::imap::command::{
-    AppendMessage, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet, StatusItem,
+    AppendMessage, CatPart, CommandBody, ListReturn, ListSelection, QResync, SeqNum, SequenceSet,
+    StatusItem,
 };
 
 /// Most patterns in one LIST, messages in one APPEND, attributes in CREATE's USE.
 const MAX_PATTERNS: usize = 100;
 const MAX_APPEND: usize = 1_000;
+/// Most parts in one CATENATE (Dovecot allows about as many).
+pub const MAX_CAT_PARTS: usize = 100;
 const MAX_USE: usize = 16;
 /// Most STATUS items (there are nine; repeats are harmless but must be bounded).
 const MAX_STATUS: usize = 32;
@@ -296,19 +299,89 @@ pub(super) fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
             internal_date = Some(c.date_time()?);
             c.sp()?;
         }
-        if !matches!(c.peek(), Some(b'{' | b'~')) {
-            return Err(c.expected("the message as a literal"));
-        }
-        let (data, binary) = c.literal("the message")?;
-        messages.push(AppendMessage {
-            flags,
-            internal_date,
-            data: data.to_vec(),
-            binary,
-        });
+        messages.push(append_data(c, flags, internal_date)?);
     }
     if messages.is_empty() {
         return Err(c.expected("a space and the message"));
     }
     Ok(CommandBody::Append { mailbox, messages })
+}
+
+/// `append-data = literal / literal8 / "UTF8" SP "(" literal8 ")" (RFC 6855) /
+/// "CATENATE" SP "(" cat-part *(SP cat-part) ")"` (RFC 4469).
+fn append_data(
+    c: &mut Cursor<'_>,
+    flags: Vec<crate::imap::command::Flag>,
+    internal_date: Option<i64>,
+) -> PResult<AppendMessage> {
+    let mut m = AppendMessage {
+        flags,
+        internal_date,
+        data: Vec::new(),
+        binary: false,
+        catenate: None,
+        utf8: false,
+    };
+    if matches!(c.peek(), Some(b'{' | b'~')) {
+        let (data, binary) = c.literal("the message")?;
+        (m.data, m.binary) = (data.to_vec(), binary);
+        return Ok(m);
+    }
+    let what = "the message as a literal, UTF8 (...) or CATENATE (...)";
+    if !c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Err(c.expected(what));
+    }
+    match c.keyword(what)?.as_str() {
+        "UTF8" => {
+            c.sp()?;
+            m.data = utf8_literal(c)?.to_vec();
+            (m.binary, m.utf8) = (true, true);
+        }
+        "CATENATE" => {
+            c.sp()?;
+            c.expect(b'(', "( after CATENATE")?;
+            let mut parts = Vec::new();
+            loop {
+                if parts.len() == MAX_CAT_PARTS {
+                    return Err(format!("too many CATENATE parts (at most {MAX_CAT_PARTS})"));
+                }
+                parts.push(cat_part(c)?);
+                if c.eat(b')') {
+                    break;
+                }
+                c.sp()?;
+            }
+            m.catenate = Some(parts);
+        }
+        other => return Err(format!("expected {what}, found {other}")),
+    }
+    Ok(m)
+}
+
+/// `"(" literal8 ")"` after UTF8 (RFC 6855 §4); a plain literal is taken too.
+fn utf8_literal<'a>(c: &mut Cursor<'a>) -> PResult<&'a [u8]> {
+    c.expect(b'(', "( after UTF8")?;
+    let (data, _) = c.literal("the message")?;
+    c.expect(b')', ") after the UTF8 literal")?;
+    Ok(data)
+}
+
+/// `cat-part = text-literal / url` with `text-literal = "TEXT" SP literal` (literal8 with
+/// BINARY) and `url = "URL" SP astring`; RFC 6855 adds `"UTF8" SP "(" literal8 ")"`.
+fn cat_part(c: &mut Cursor<'_>) -> PResult<CatPart> {
+    let what = "TEXT, URL or UTF8 in CATENATE";
+    if !c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Err(c.expected(what));
+    }
+    let kw = c.keyword(what)?;
+    c.sp()?;
+    match kw.as_str() {
+        "TEXT" => Ok(CatPart::Text(
+            c.literal("a CATENATE text part")?.0.to_vec(),
+            false,
+        )),
+        "UTF8" => Ok(CatPart::Text(utf8_literal(c)?.to_vec(), true)),
+        "URL" => Ok(CatPart::Url(c.astring_utf8("an IMAP URL")?)),
+        other => Err(format!("expected {what}, found {other}")),
+    }
 }

@@ -27,11 +27,15 @@ mod sort;
 mod tests;
 #[cfg(test)]
 mod tests_msg;
+#[cfg(test)]
+mod tests_url;
+pub mod url;
 
 pub use framer::{Frame, Framer, Limits};
 pub use lexer::{MAX_FLAGS, MAX_RANGES};
 pub use search::{MAX_DEPTH, MAX_KEYS};
 pub use sort::MAX_SORT_CRITERIA;
+pub use url::{ImapUrl, parse_url};
 
 use crate::imap::command::{Command, CommandBody};
 use lexer::{Cursor, PResult};
@@ -100,6 +104,10 @@ fn plain_command(c: &mut Cursor<'_>, name: &str) -> PResult<CommandBody> {
         "LOGIN" => auth::login(c)?,
         "ENABLE" => auth::enable(c)?,
         "ID" => auth::id(c)?,
+        "COMPRESS" => {
+            c.sp()?;
+            B::Compress(c.keyword("a compression mechanism")?)
+        }
         "SELECT" => mailbox::select(c, false)?,
         "EXAMINE" => mailbox::select(c, true)?,
         "CREATE" => mailbox::create(c)?,

@@ -85,6 +85,8 @@ pub enum Action {
     Authenticate { user: String, password: String },
     /// Write the output, run the TLS handshake, then call [`Session::tls_started`].
     StartTls,
+    /// Write the output, then deflate both directions (RFC 4978 COMPRESS=DEFLATE).
+    Compress,
     /// Write the output; the session is in IDLE on this folder directory. Feed input as it
     /// comes, and call [`Session::idle_wake`] when the folder changes.
     Idle(PathBuf),
@@ -140,6 +142,10 @@ pub(crate) struct Enabled {
     pub condstore: bool,
     pub qresync: bool,
     pub rev2: bool,
+    /// RFC 6855: mailbox names and headers in UTF-8, `UTF8 (~{n})` in APPEND.
+    pub utf8: bool,
+    /// RFC 4978: the connection is compressed (once per connection).
+    pub compress: bool,
 }
 
 pub(crate) struct Login {
@@ -237,6 +243,12 @@ impl Session {
 
     pub fn receive(&mut self, bytes: &[u8]) {
         self.framer.push(bytes);
+    }
+
+    /// Whether bytes after the last complete command wait in the framer (RFC 4978's
+    /// COMPRESS must be the last thing sent in the clear).
+    pub(crate) fn has_unread(&self) -> bool {
+        self.framer.pending()
     }
 
     /// After the TLS handshake: anything the client sent before it is dropped, since it
@@ -549,6 +561,8 @@ mod context_tests;
 mod ext_tests;
 #[cfg(test)]
 mod learn_tests;
+#[cfg(test)]
+mod wire_ext_tests;
 #[cfg(test)]
 mod mem_tests;
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The driver over an in-memory pipe with a tiny line protocol: what it says on timeout and
 //! shutdown, that a busy session defers shutdown, pauses, closes, idle wakeups, and the
-//! pre-greeting wait.
+//! pre-greeting wait, compression.
 
 use std::time::Duration;
 
@@ -14,7 +14,8 @@ use crate::net::shutdown::Trigger;
 const PAUSE: Duration = Duration::from_millis(50);
 
 /// `PING` → `PONG`; `QUIT` → `BYE` and close; `SLOW` → a pause, then `LATE`; `BUSY`/`DONE`
-/// open and end a "transaction" that defers shutdown; `IDLE` idles on `wake`.
+/// open and end a "transaction" that defers shutdown; `IDLE` idles on `wake`; `ZIP` turns
+/// on compression.
 struct Lines {
     input: Vec<u8>,
     busy: bool,
@@ -67,6 +68,10 @@ impl Protocol for Lines {
                 b"SLOW" => {
                     self.paused = true;
                     return Action::Pause(PAUSE);
+                }
+                b"ZIP" => {
+                    out.extend_from_slice(b"ZIPPING\r\n");
+                    return Action::Compress;
                 }
                 b"IDLE" => {
                     out.extend_from_slice(b"IDLING\r\n");
@@ -285,4 +290,65 @@ async fn shutdown_during_the_wait_says_so_and_closes() {
     p.trigger.fire();
     assert_eq!(p.line().await, "SHUTDOWN\r\n");
     p.closed().await;
+}
+
+/// Reads deflated output until `want` has come out whole.
+async fn inflate_until(p: &mut Peer, z: &mut flate2::Decompress, want: &str) {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.ends_with(want.as_bytes()) {
+        let n = tokio::time::timeout(WAIT, p.c.rx.read(&mut buf))
+            .await
+            .expect("an answer in time")
+            .expect("read");
+        assert!(
+            n > 0,
+            "closed early after {:?}",
+            String::from_utf8_lossy(&got)
+        );
+        let mut out = Vec::with_capacity(65536);
+        z.decompress_vec(&buf[..n], &mut out, flate2::FlushDecompress::Sync)
+            .expect("valid deflate");
+        got.extend_from_slice(&out);
+    }
+    assert_eq!(String::from_utf8_lossy(&got), want);
+}
+
+#[tokio::test]
+async fn after_compress_both_directions_are_deflated_through_idle_and_close() {
+    use flate2::{Compress, Compression, Decompress, FlushCompress};
+    use tokio::io::AsyncWriteExt;
+    let mut p = Peer::start(WAIT).await;
+    p.send("ZIP\r\n").await;
+    assert_eq!(p.line().await, "ZIPPING\r\n");
+    let (mut zc, mut zd) = (
+        Compress::new(Compression::fast(), false),
+        Decompress::new(false),
+    );
+    let mut send = async |p: &mut Peer, s: &str| {
+        let mut out = Vec::with_capacity(s.len() + 64);
+        zc.compress_vec(s.as_bytes(), &mut out, FlushCompress::Sync)
+            .unwrap();
+        p.c.tx.write_all(&out).await.unwrap();
+    };
+    send(&mut p, "PING\r\nIDLE\r\n").await;
+    inflate_until(&mut p, &mut zd, "PONG\r\nIDLING\r\n").await;
+    // The deflater was given back while idling; the stream goes on all the same.
+    p.wake.send_modify(|v| *v += 1);
+    inflate_until(&mut p, &mut zd, "WOKE\r\n").await;
+    send(&mut p, "PING\r\nQUIT\r\n").await;
+    inflate_until(&mut p, &mut zd, "PONG\r\nBYE\r\n").await;
+    p.closed().await;
+}
+
+#[tokio::test]
+async fn garbage_after_compress_ends_the_connection() {
+    use tokio::io::AsyncWriteExt;
+    let mut p = Peer::start(WAIT).await;
+    p.send("ZIP\r\n").await;
+    assert_eq!(p.line().await, "ZIPPING\r\n");
+    p.c.tx.write_all(&[0xff; 64]).await.unwrap();
+    let r = tokio::time::timeout(WAIT, p.server).await;
+    assert!(matches!(r, Ok(Ok(Err(_)))), "driver ended with {r:?}");
 }
