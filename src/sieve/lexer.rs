@@ -176,9 +176,7 @@ impl<'a> Lexer<'a> {
         if mul > 1 {
             self.bump();
         }
-        // Pigeonhole keeps numbers within 32 bits; so does everything that uses them here.
         n.checked_mul(mul)
-            .filter(|n| *n <= u64::from(u32::MAX))
             .ok_or_else(|| err(pos, "number too large"))
     }
 

@@ -357,7 +357,9 @@ fn merge_flags(into: &mut Action, from: &Action) {
         Action::Keep { flags } | Action::FileInto { flags, .. } => flags.clone(),
         _ => Vec::new(),
     };
-    let merged = flag_set(&[get(into).join(" "), get(from).join(" ")]);
+    // As Pigeonhole: the later store's flags replace the earlier ones.
+    let _ = get(into);
+    let merged = get(from);
     if let Action::Keep { flags } | Action::FileInto { flags, .. } = into {
         *flags = merged;
     }

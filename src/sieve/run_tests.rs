@@ -47,8 +47,10 @@ impl Run<'_, '_> {
             Test::Address { m, part, names, keys, index } => {
                 let mut vals = Vec::new();
                 for n in self.list(names) {
-                    let all: Vec<String> = self.header_values(&n).flat_map(|v| addresses(&v)).collect();
-                    vals.extend(pick(all, *index).into_iter().filter_map(|a| address_part(&a, *part)));
+                    // RFC 5260 §6: :index counts header fields, not addresses.
+                    let fields = pick(self.header_values(&n).collect(), *index);
+                    let all = fields.iter().flat_map(|v| addresses(v));
+                    vals.extend(all.filter_map(|a| address_part(&a, *part)));
                 }
                 self.compare(m, &vals, keys)
             }

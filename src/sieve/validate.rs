@@ -477,7 +477,9 @@ impl<'r> Compiler<'r> {
         mods.sort_by_key(|m| std::cmp::Reverse(m.precedence()));
         t.finish(2)?;
         let name = t.pos_string(0)?;
-        if !super::variables::valid_name(&name) {
+        // The only namespace known is RFC 6609's "global".
+        let bad_namespace = name.contains('.') && !name.to_ascii_lowercase().starts_with("global.");
+        if !super::variables::valid_name(&name) || bad_namespace {
             return Err(err(t.pos, format!("set: invalid variable name '{name}'")));
         }
         Ok(Cmd::Set {
