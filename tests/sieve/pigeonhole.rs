@@ -24,6 +24,7 @@ pub fn run(case: &Case) -> Vec<String> {
     let d = tmp.path();
     open(d);
     fs::create_dir(d.join("global")).expect("mkdir");
+    // Includes named "global/NAME" are global scripts (RFC 6609 §2.2), the rest personal.
     open(&d.join("global"));
     for (name, text) in &case.includes {
         let p = d.join(format!("{name}.sieve"));
@@ -40,10 +41,11 @@ pub fn run(case: &Case) -> Vec<String> {
     let out = Command::new(SIEVE_TEST)
         .env("HOME", d)
         .args(["-o", "mail_uid=nobody", "-o", "mail_gid=nogroup"])
-        .args(["-o", &format!("sieve=file:{}", d.display())])
-        .args(["-o", &format!("sieve_global={}", d.join("global").display())])
+        // Sieve settings live in Dovecot's plugin section: without the prefix they are ignored.
+        .args(["-o", &format!("plugin/sieve=file:{}", d.display())])
+        .args(["-o", &format!("plugin/sieve_global={}", d.join("global").display())])
         .args(["-x", "+editheader +vacation-seconds +ereject +vnd.dovecot.environment"])
-        .args(["-o", "sieve_vacation_min_period=1d", "-o", "sieve_vacation_max_period=0"])
+        .args(["-o", "plugin/sieve_vacation_min_period=1d", "-o", "plugin/sieve_vacation_max_period=0"])
         .args(["-f", &from, "-a", &case.to])
         .arg(&script)
         .arg(&msg)
