@@ -14,11 +14,19 @@ fn script(rules: usize, body: bool) -> String {
     );
     for i in 0..rules {
         let rule = match i % 5 {
-            0 => format!("if header :contains \"Subject\" \"project-{i}\" {{ fileinto \"Projects/{i}\"; stop; }}\n"),
-            1 => format!("if address :domain :is \"From\" \"sender{i}.example\" {{ fileinto \"Senders\"; addflag \"s{i}\"; }}\n"),
-            2 => format!("if header :matches \"List-Id\" \"*list{i}.example*\" {{ fileinto \"Lists/${{1}}\"; stop; }}\n"),
+            0 => format!(
+                "if header :contains \"Subject\" \"project-{i}\" {{ fileinto \"Projects/{i}\"; stop; }}\n"
+            ),
+            1 => format!(
+                "if address :domain :is \"From\" \"sender{i}.example\" {{ fileinto \"Senders\"; addflag \"s{i}\"; }}\n"
+            ),
+            2 => format!(
+                "if header :matches \"List-Id\" \"*list{i}.example*\" {{ fileinto \"Lists/${{1}}\"; stop; }}\n"
+            ),
             3 => format!("if envelope :detail \"to\" \"tag{i}\" {{ fileinto \"Tags\"; }}\n"),
-            _ => format!("if header :regex \"X-Mailer\" \"^tool{i}( [0-9.]+)?$\" {{ discard; stop; }}\n"),
+            _ => format!(
+                "if header :regex \"X-Mailer\" \"^tool{i}( [0-9.]+)?$\" {{ discard; stop; }}\n"
+            ),
         };
         s.push_str(&rule);
     }
@@ -54,16 +62,24 @@ fn bench(c: &mut Criterion) {
         b.iter(|| sieve::compile(black_box(&headers_only), &limits, None).expect("compiles"))
     });
     let raw = message();
-    let env = Envelope { from: "alice@example.org".into(), to: "bob+news@example.com".into(), auth: None };
+    let env = Envelope {
+        from: "alice@example.org".into(),
+        to: "bob+news@example.com".into(),
+        auth: None,
+    };
     let environment = Environment::default();
     for (name, src) in [("headers", &headers_only), ("headers+body", &with_body)] {
         let prog = sieve::compile(src, &limits, None).expect("compiles");
-        c.bench_function(&format!("sieve run 200 rules ({name}) on 50 KiB multipart"), |b| {
-            b.iter(|| {
-                let msg = Message::new(black_box(&raw));
-                prog.run(&msg, &env, &environment, None, &limits).expect("runs")
-            })
-        });
+        c.bench_function(
+            &format!("sieve run 200 rules ({name}) on 50 KiB multipart"),
+            |b| {
+                b.iter(|| {
+                    let msg = Message::new(black_box(&raw));
+                    prog.run(&msg, &env, &environment, None, &limits)
+                        .expect("runs")
+                })
+            },
+        );
     }
 }
 

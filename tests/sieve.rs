@@ -49,9 +49,15 @@ fn mailctl(case: &corpus::Case) -> Vec<String> {
     };
     let raw = corpus::message(&case.message);
     let msg = Message::new(&raw);
-    let env = Envelope { from: case.from.clone(), to: case.to.clone(), auth: None };
+    let env = Envelope {
+        from: case.from.clone(),
+        to: case.to.clone(),
+        auth: None,
+    };
     let mut environment = Environment::default();
-    environment.items.insert("name".into(), "Pigeonhole Sieve".into());
+    environment
+        .items
+        .insert("name".into(), "Pigeonhole Sieve".into());
     let out = match prog.run(&msg, &env, &environment, None, &limits) {
         Ok(o) => o,
         Err(_) => return vec!["error".into()],
@@ -60,17 +66,21 @@ fn mailctl(case: &corpus::Case) -> Vec<String> {
     for a in &out.actions {
         v.push(match a {
             Action::Keep { flags: f } => format!("store INBOX{}", flags(f)),
-            Action::FileInto { mailbox, flags: f, .. } => format!("store {mailbox}{}", flags(f)),
+            Action::FileInto {
+                mailbox, flags: f, ..
+            } => format!("store {mailbox}{}", flags(f)),
             Action::Redirect { address, .. } => format!("redirect {address}"),
             Action::Discard => "discard".into(),
-            Action::Reject { reason, .. } => format!("reject {}", reason.trim_end().replace("\r\n", "\\r\\n")),
+            Action::Reject { reason, .. } => {
+                format!("reject {}", reason.trim_end().replace("\r\n", "\\r\\n"))
+            }
             Action::Vacation(va) => format!("vacation {}", va.period),
         });
     }
-    if let Some(f) = &out.implicit_keep {
-        if !v.iter().any(|a| a.starts_with("store INBOX")) {
-            v.push(format!("store INBOX{}", flags(f)));
-        }
+    if let Some(f) = &out.implicit_keep
+        && !v.iter().any(|a| a.starts_with("store INBOX"))
+    {
+        v.push(format!("store INBOX{}", flags(f)));
     }
     v.sort();
     v
@@ -79,7 +89,11 @@ fn mailctl(case: &corpus::Case) -> Vec<String> {
 #[test]
 fn corpus_agrees_with_pigeonhole() {
     let cases = corpus::load();
-    assert!(cases.len() >= 150, "the corpus has {} cases, #20 asks for 150", cases.len());
+    assert!(
+        cases.len() >= 150,
+        "the corpus has {} cases, #20 asks for 150",
+        cases.len()
+    );
     let ph = pigeonhole::available();
     if !ph {
         eprintln!("sieve-test (Debian dovecot-sieve) not found: Pigeonhole was not compared");
@@ -89,7 +103,11 @@ fn corpus_agrees_with_pigeonhole() {
     let mut blessed = HashMap::new();
     for case in &cases {
         let ours = mailctl(case);
-        let theirs = if ph { Some(pigeonhole::run(case)) } else { None };
+        let theirs = if ph {
+            Some(pigeonhole::run(case))
+        } else {
+            None
+        };
         if bless {
             let exp = match (&case.differs, &theirs) {
                 (None, Some(t)) => t.clone(),
@@ -99,19 +117,30 @@ fn corpus_agrees_with_pigeonhole() {
             continue;
         }
         if ours != case.expect {
-            failures.push(format!("{}: mailctl {ours:?}, expected {:?}", case.name, case.expect));
+            failures.push(format!(
+                "{} ({}): mailctl {ours:?}, expected {:?}",
+                case.name,
+                case.file.display(),
+                case.expect
+            ));
         }
-        if let (Some(t), None) = (&theirs, &case.differs) {
-            if *t != ours {
-                failures.push(format!("{}: mailctl {ours:?}, Pigeonhole {t:?}", case.name));
-            }
+        if let (Some(t), None) = (&theirs, &case.differs)
+            && *t != ours
+        {
+            failures.push(format!("{}: mailctl {ours:?}, Pigeonhole {t:?}", case.name));
         }
     }
     if bless {
         corpus::bless(&blessed);
         return;
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -129,17 +158,29 @@ fn deep_nesting_is_refused_with_a_location() {
     assert_eq!(e.line, 33);
     let t = format!("if {}true{} {{ keep; }}", "not ".repeat(10_000), "");
     assert!(sieve::compile(&t, &Limits::default(), None).is_err());
-    let a = format!("if {}true{} {{ keep; }}", "anyof(".repeat(5_000), ")".repeat(5_000));
+    let a = format!(
+        "if {}true{} {{ keep; }}",
+        "anyof(".repeat(5_000),
+        ")".repeat(5_000)
+    );
     assert!(sieve::compile(&a, &Limits::default(), None).is_err());
 }
 
 #[test]
 fn ten_thousand_redirects_stop_at_the_limit() {
-    let s: String = (0..10_000).map(|i| format!("redirect \"u{i}@example.org\";\n")).collect();
+    let s: String = (0..10_000)
+        .map(|i| format!("redirect \"u{i}@example.org\";\n"))
+        .collect();
     let prog = sieve::compile(&s, &Limits::default(), None).expect("compiles");
     let raw = corpus::message("plain");
     let e = prog
-        .run(&Message::new(&raw), &Envelope::default(), &Environment::default(), None, &Limits::default())
+        .run(
+            &Message::new(&raw),
+            &Envelope::default(),
+            &Environment::default(),
+            None,
+            &Limits::default(),
+        )
         .unwrap_err();
     assert!(e.message.contains("redirect"), "{e}");
     assert_eq!(e.line, 5, "the fifth redirect is one too many");
@@ -155,22 +196,58 @@ fn a_script_over_the_size_limit_is_refused() {
 #[test]
 fn include_loops_are_refused_and_repeats_are_bounded() {
     let mut m = HashMap::new();
-    m.insert("a".to_string(), "require \"include\"; include \"b\";".to_string());
-    m.insert("b".to_string(), "require \"include\"; include \"a\";".to_string());
-    let e = sieve::compile("require \"include\"; include \"a\";", &Limits::default(), Some(&Includes(m)))
-        .unwrap_err();
+    m.insert(
+        "a".to_string(),
+        "require \"include\"; include \"b\";".to_string(),
+    );
+    m.insert(
+        "b".to_string(),
+        "require \"include\"; include \"a\";".to_string(),
+    );
+    let e = sieve::compile(
+        "require \"include\"; include \"a\";",
+        &Limits::default(),
+        Some(&Includes(m)),
+    )
+    .unwrap_err();
     assert!(e.message.contains("circular"), "{e}");
 
     // Each level includes the next twice: 2^20 runs of the last one unless the run is bounded.
     let mut m = HashMap::new();
     for i in 0..9 {
-        m.insert(format!("s{i}"), format!("require \"include\"; include \"s{}\"; include \"s{}\";", i + 1, i + 1));
+        m.insert(
+            format!("s{i}"),
+            format!(
+                "require \"include\"; include \"s{}\"; include \"s{}\";",
+                i + 1,
+                i + 1
+            ),
+        );
     }
-    m.insert("s9".into(), "require [\"include\",\"variables\"]; set \"x\" \"y\"; set \"x\" \"z\";".into());
-    let limits = Limits { max_instructions: 1000, ..Limits::default() };
-    let prog = sieve::compile("require \"include\"; include \"s0\";", &limits, Some(&Includes(m))).unwrap();
+    m.insert(
+        "s9".into(),
+        "require [\"include\",\"variables\"]; set \"x\" \"y\"; set \"x\" \"z\";".into(),
+    );
+    let limits = Limits {
+        max_instructions: 1000,
+        ..Limits::default()
+    };
+    let prog = sieve::compile(
+        "require \"include\"; include \"s0\";",
+        &limits,
+        Some(&Includes(m)),
+    )
+    .unwrap();
     let raw = corpus::message("plain");
-    let e = prog.run(&Message::new(&raw), &Envelope::default(), &Environment::default(), None, &limits).unwrap_err();
+    let e = prog
+        .run(
+            &Message::new(&raw),
+            &Envelope::default(),
+            &Environment::default(),
+            None,
+            &limits,
+        )
+        .unwrap_err();
     assert!(e.message.contains("instructions"), "{e}");
 }
 

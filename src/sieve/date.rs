@@ -3,8 +3,8 @@
 //! Not here: matching the parts (matching.rs).
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike};
-use mail_parser::parsers::MessageStream;
 use mail_parser::HeaderValue;
+use mail_parser::parsers::MessageStream;
 
 /// "+hhmm" / "-hhmm" to an offset (RFC 5260 §4.1).
 pub(crate) fn parse_zone(z: &str) -> Option<FixedOffset> {
@@ -18,7 +18,11 @@ pub(crate) fn parse_zone(z: &str) -> Option<FixedOffset> {
         return None;
     }
     let secs = (h * 60 + m) * 60;
-    if b[0] == b'-' { FixedOffset::west_opt(secs) } else { FixedOffset::east_opt(secs) }
+    if b[0] == b'-' {
+        FixedOffset::west_opt(secs)
+    } else {
+        FixedOffset::east_opt(secs)
+    }
 }
 
 /// A header's RFC 5322 date with the zone it was written in.
@@ -29,7 +33,11 @@ pub(crate) fn parse_header_date(v: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     };
     let off = (i32::from(d.tz_hour) * 60 + i32::from(d.tz_minute)) * 60;
-    let tz = if d.tz_before_gmt { FixedOffset::west_opt(off)? } else { FixedOffset::east_opt(off)? };
+    let tz = if d.tz_before_gmt {
+        FixedOffset::west_opt(off)?
+    } else {
+        FixedOffset::east_opt(off)?
+    };
     let naive = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?
         .and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second))?;
     tz.from_local_datetime(&naive).single()

@@ -212,8 +212,7 @@ impl<'a> Lexer<'a> {
 
     fn multiline(&mut self, pos: Pos) -> Result<String, CompileError> {
         // After "text:" only white space or a hash comment, then the line break.
-        while let Some(c @ (b' ' | b'\t')) = self.peek() {
-            let _ = c;
+        while let Some(b' ' | b'\t') = self.peek() {
             self.bump();
         }
         if self.peek() == Some(b'#') {

@@ -13,7 +13,11 @@ use super::program::{Comparator, Match, MatchKind, Rel};
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 fn fold(cmp: Comparator, c: char) -> char {
-    if cmp == Comparator::AsciiCasemap { c.to_ascii_lowercase() } else { c }
+    if cmp == Comparator::AsciiCasemap {
+        c.to_ascii_lowercase()
+    } else {
+        c
+    }
 }
 
 fn numeric(s: &str) -> Option<u128> {
@@ -22,7 +26,13 @@ fn numeric(s: &str) -> Option<u128> {
         return None;
     }
     // Leading zeros do not count; very long numbers saturate rather than fail.
-    Some(digits.trim_start_matches('0').parse::<u128>().unwrap_or(if digits.trim_start_matches('0').is_empty() { 0 } else { u128::MAX }))
+    Some(digits.trim_start_matches('0').parse::<u128>().unwrap_or(
+        if digits.trim_start_matches('0').is_empty() {
+            0
+        } else {
+            u128::MAX
+        },
+    ))
 }
 
 pub(crate) fn order(cmp: Comparator, a: &str, b: &str) -> Ordering {
@@ -59,7 +69,9 @@ pub(crate) fn matches(m: &Match, value: &str, key: &str, caps: &mut Vec<String>)
         MatchKind::Is => order(m.cmp, value, key) == Ordering::Equal,
         MatchKind::Contains => {
             if m.cmp == Comparator::AsciiCasemap {
-                value.to_ascii_lowercase().contains(&key.to_ascii_lowercase())
+                value
+                    .to_ascii_lowercase()
+                    .contains(&key.to_ascii_lowercase())
             } else {
                 value.contains(key)
             }

@@ -46,7 +46,10 @@ impl<'a> Message<'a> {
         let mut out = Vec::new();
         for part in &m.parts {
             let (ty, sub) = match part.content_type() {
-                Some(ct) => (ct.ctype().to_ascii_lowercase(), ct.subtype().unwrap_or("").to_ascii_lowercase()),
+                Some(ct) => (
+                    ct.ctype().to_ascii_lowercase(),
+                    ct.subtype().unwrap_or("").to_ascii_lowercase(),
+                ),
                 None => ("text".to_string(), "plain".to_string()),
             };
             let wanted = match types {
@@ -125,10 +128,17 @@ pub(crate) fn addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let HeaderValue::Address(a) = &hv {
         if let Some(list) = a.as_list() {
-            out.extend(list.iter().filter_map(|x| x.address.as_ref().map(|s| s.to_string())));
+            out.extend(
+                list.iter()
+                    .filter_map(|x| x.address.as_ref().map(|s| s.to_string())),
+            );
         } else if let Some(groups) = a.as_group() {
             for g in groups {
-                out.extend(g.addresses.iter().filter_map(|x| x.address.as_ref().map(|s| s.to_string())));
+                out.extend(
+                    g.addresses
+                        .iter()
+                        .filter_map(|x| x.address.as_ref().map(|s| s.to_string())),
+                );
             }
         }
     }
@@ -163,5 +173,8 @@ fn strip_html(h: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

@@ -112,7 +112,10 @@ impl<'a> Parser<'a> {
                 }
             }
             Some((t, p)) => {
-                return Err(err(p, format!("expected ';' or '{{' but found {}", describe(&t))));
+                return Err(err(
+                    p,
+                    format!("expected ';' or '{{' but found {}", describe(&t)),
+                ));
             }
             None => return Err(err(self.end, "expected ';' but found end of script")),
         };
@@ -127,10 +130,7 @@ impl<'a> Parser<'a> {
 
     fn arguments(&mut self, depth: usize) -> Result<(Vec<Arg>, Vec<Node>), CompileError> {
         let mut args = Vec::new();
-        loop {
-            let Some((t, p)) = self.peek()?.cloned() else {
-                break;
-            };
+        while let Some((t, p)) = self.peek()?.cloned() {
             match t {
                 Tok::Tag(name) => {
                     self.take()?;
@@ -166,7 +166,10 @@ impl<'a> Parser<'a> {
             match self.take()? {
                 Some((Tok::Str(s), _)) => out.push(s),
                 Some((t, p)) => {
-                    return Err(err(p, format!("expected a string but found {}", describe(&t))));
+                    return Err(err(
+                        p,
+                        format!("expected a string but found {}", describe(&t)),
+                    ));
                 }
                 None => return Err(err(open, "unterminated string list")),
             }
@@ -174,7 +177,10 @@ impl<'a> Parser<'a> {
                 Some((Tok::Punct(b','), _)) => {}
                 Some((Tok::Punct(b']'), _)) => return Ok(out),
                 Some((t, p)) => {
-                    return Err(err(p, format!("expected ',' or ']' but found {}", describe(&t))));
+                    return Err(err(
+                        p,
+                        format!("expected ',' or ']' but found {}", describe(&t)),
+                    ));
                 }
                 None => return Err(err(open, "unterminated string list")),
             }
@@ -192,7 +198,10 @@ impl<'a> Parser<'a> {
                 Some((Tok::Punct(b','), _)) => {}
                 Some((Tok::Punct(b')'), _)) => return Ok(out),
                 Some((t, p)) => {
-                    return Err(err(p, format!("expected ',' or ')' but found {}", describe(&t))));
+                    return Err(err(
+                        p,
+                        format!("expected ',' or ')' but found {}", describe(&t)),
+                    ));
                 }
                 None => return Err(err(open, "unterminated test list")),
             }
@@ -202,7 +211,12 @@ impl<'a> Parser<'a> {
     fn test(&mut self, depth: usize) -> Result<Node, CompileError> {
         let (name, pos) = match self.take()? {
             Some((Tok::Ident(n), p)) => (n, p),
-            Some((t, p)) => return Err(err(p, format!("expected a test but found {}", describe(&t)))),
+            Some((t, p)) => {
+                return Err(err(
+                    p,
+                    format!("expected a test but found {}", describe(&t)),
+                ));
+            }
             None => return Err(err(self.end, "expected a test but found end of script")),
         };
         if depth + 1 > self.max_depth {

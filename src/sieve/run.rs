@@ -8,16 +8,29 @@ use std::collections::{HashMap, HashSet};
 
 use super::program::{Cmd, FlagOp, Script, Stmt};
 use super::variables;
-use super::{DuplicateTracker, Environment, Envelope, Limits, Message, RuntimeError};
+use super::{DuplicateTracker, Envelope, Environment, Limits, Message, RuntimeError};
 
 /// One action for delivery to carry out, in script order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Keep { flags: Vec<String> },
-    FileInto { mailbox: String, flags: Vec<String>, create: bool, copy: bool },
-    Redirect { address: String, copy: bool },
+    Keep {
+        flags: Vec<String>,
+    },
+    FileInto {
+        mailbox: String,
+        flags: Vec<String>,
+        create: bool,
+        copy: bool,
+    },
+    Redirect {
+        address: String,
+        copy: bool,
+    },
     Discard,
-    Reject { reason: String, extended: bool },
+    Reject {
+        reason: String,
+        extended: bool,
+    },
     Vacation(Vacation),
 }
 
@@ -38,8 +51,15 @@ pub struct Vacation {
 /// RFC 5293 edits, in order; indexes count occurrences of the name from the top, 0-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeaderEdit {
-    Add { name: String, value: String, last: bool },
-    Delete { name: String, occurrences: Vec<usize> },
+    Add {
+        name: String,
+        value: String,
+        last: bool,
+    },
+    Delete {
+        name: String,
+        occurrences: Vec<usize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,7 +131,10 @@ impl<'a, 'd> Run<'a, 'd> {
     }
 
     pub(crate) fn fail(&self, msg: impl Into<String>) -> RuntimeError {
-        RuntimeError { line: self.line, message: msg.into() }
+        RuntimeError {
+            line: self.line,
+            message: msg.into(),
+        }
     }
 
     pub(crate) fn go(mut self) -> Result<Outcome, RuntimeError> {
@@ -167,7 +190,10 @@ impl<'a, 'd> Run<'a, 'd> {
             None => (&mut self.vars, name),
         };
         if !map.contains_key(&key) && map.len() >= self.limits.max_variables {
-            return Err(RuntimeError { line: self.line, message: "too many variables".into() });
+            return Err(RuntimeError {
+                line: self.line,
+                message: "too many variables".into(),
+            });
         }
         map.insert(key, value);
         Ok(())
@@ -204,23 +230,39 @@ impl<'a, 'd> Run<'a, 'd> {
                 self.keep = false;
                 self.add(Action::Keep { flags })?;
             }
-            Cmd::FileInto { mailbox, flags, create, copy } => {
+            Cmd::FileInto {
+                mailbox,
+                flags,
+                create,
+                copy,
+            } => {
                 let flags = self.action_flags(flags.as_deref());
                 let mailbox = self.s(mailbox);
                 if !*copy {
                     self.keep = false;
                 }
-                self.add(Action::FileInto { mailbox, flags, create: *create, copy: *copy })?;
+                self.add(Action::FileInto {
+                    mailbox,
+                    flags,
+                    create: *create,
+                    copy: *copy,
+                })?;
             }
             Cmd::Redirect { address, copy } => {
                 let address = self.s(address);
-                if address.rsplit_once('@').is_none_or(|(l, d)| l.is_empty() || d.is_empty()) {
+                if address
+                    .rsplit_once('@')
+                    .is_none_or(|(l, d)| l.is_empty() || d.is_empty())
+                {
                     return Err(self.fail(format!("redirect: invalid address '{address}'")));
                 }
                 if !*copy {
                     self.keep = false;
                 }
-                self.add(Action::Redirect { address, copy: *copy })?;
+                self.add(Action::Redirect {
+                    address,
+                    copy: *copy,
+                })?;
             }
             Cmd::Discard => {
                 self.keep = false;
@@ -229,7 +271,10 @@ impl<'a, 'd> Run<'a, 'd> {
             Cmd::Reject { reason, extended } => {
                 self.keep = false;
                 let reason = self.s(reason);
-                self.add(Action::Reject { reason, extended: *extended })?;
+                self.add(Action::Reject {
+                    reason,
+                    extended: *extended,
+                })?;
             }
             Cmd::Flags { op, var, flags } => self.flag_cmd(*op, var.as_deref(), flags)?,
             Cmd::Set { name, value, mods } => {
@@ -265,7 +310,13 @@ impl<'a, 'd> Run<'a, 'd> {
         );
         self.script = i;
         let r = self.block(&self.scripts[i].cmds);
-        (self.vars, self.global_names, self.match_vars, self.script, self.line) = saved;
+        (
+            self.vars,
+            self.global_names,
+            self.match_vars,
+            self.script,
+            self.line,
+        ) = saved;
         match r? {
             Flow::Stop => Ok(Flow::Stop),
             _ => Ok(Flow::Next),
@@ -279,7 +330,12 @@ impl<'a, 'd> Run<'a, 'd> {
         }
     }
 
-    fn flag_cmd(&mut self, op: FlagOp, var: Option<&str>, flags: &[String]) -> Result<(), RuntimeError> {
+    fn flag_cmd(
+        &mut self,
+        op: FlagOp,
+        var: Option<&str>,
+        flags: &[String],
+    ) -> Result<(), RuntimeError> {
         let given = flag_set(&self.list(flags));
         let current = match var {
             Some(v) => flag_set(&[self.lookup(&v.to_ascii_lowercase()).unwrap_or_default()]),
@@ -306,11 +362,21 @@ impl<'a, 'd> Run<'a, 'd> {
     fn add(&mut self, a: Action) -> Result<(), RuntimeError> {
         let is_reject = matches!(a, Action::Reject { .. });
         let delivers = |x: &Action| {
-            matches!(x, Action::Keep { .. } | Action::FileInto { .. } | Action::Redirect { .. } | Action::Vacation(_))
+            matches!(
+                x,
+                Action::Keep { .. }
+                    | Action::FileInto { .. }
+                    | Action::Redirect { .. }
+                    | Action::Vacation(_)
+            )
         };
         for old in &self.out.actions {
-            if (is_reject && delivers(old)) || (matches!(old, Action::Reject { .. }) && delivers(&a)) {
-                return Err(self.fail("reject/ereject conflicts with an action that delivers the message"));
+            if (is_reject && delivers(old))
+                || (matches!(old, Action::Reject { .. }) && delivers(&a))
+            {
+                return Err(
+                    self.fail("reject/ereject conflicts with an action that delivers the message")
+                );
             }
             if matches!((old, &a), (Action::Reject { .. }, Action::Reject { .. })) {
                 return Err(self.fail("duplicate reject"));
@@ -324,13 +390,24 @@ impl<'a, 'd> Run<'a, 'd> {
             return Ok(());
         }
         if let Action::Redirect { .. } = a {
-            let n = self.out.actions.iter().filter(|x| matches!(x, Action::Redirect { .. })).count();
+            let n = self
+                .out
+                .actions
+                .iter()
+                .filter(|x| matches!(x, Action::Redirect { .. }))
+                .count();
             if n + 1 > self.limits.max_redirects {
-                return Err(self.fail(format!("too many redirect actions (limit {})", self.limits.max_redirects)));
+                return Err(self.fail(format!(
+                    "too many redirect actions (limit {})",
+                    self.limits.max_redirects
+                )));
             }
         }
         if self.out.actions.len() + 1 > self.limits.max_actions {
-            return Err(self.fail(format!("too many actions (limit {})", self.limits.max_actions)));
+            return Err(self.fail(format!(
+                "too many actions (limit {})",
+                self.limits.max_actions
+            )));
         }
         self.out.actions.push(a);
         Ok(())
@@ -341,7 +418,9 @@ impl<'a, 'd> Run<'a, 'd> {
 fn same_target(a: &Action, b: &Action) -> bool {
     let mbox = |x: &Action| match x {
         Action::Keep { .. } => Some("INBOX".to_string()),
-        Action::FileInto { mailbox, .. } if mailbox.eq_ignore_ascii_case("INBOX") => Some("INBOX".into()),
+        Action::FileInto { mailbox, .. } if mailbox.eq_ignore_ascii_case("INBOX") => {
+            Some("INBOX".into())
+        }
         Action::FileInto { mailbox, .. } => Some(mailbox.clone()),
         _ => None,
     };

@@ -3,11 +3,13 @@
 //!
 //! Not here: the command loop and the action list (run.rs).
 
+use super::RuntimeError;
 use super::matching;
 use super::message::{address_part, addresses, decode_value};
-use super::program::{AddrPart, BodyTransform, Cmd, DupId, Index, Match, MatchKind, Test, VacationSpec, Zone};
-use super::run::{flag_set, Action, HeaderEdit, Run, Vacation};
-use super::RuntimeError;
+use super::program::{
+    AddrPart, BodyTransform, Cmd, DupId, Index, Match, MatchKind, Test, VacationSpec, Zone,
+};
+use super::run::{Action, HeaderEdit, Run, Vacation, flag_set};
 
 impl Run<'_, '_> {
     pub(crate) fn test(&mut self, t: &Test) -> Result<bool, RuntimeError> {
@@ -32,19 +34,37 @@ impl Run<'_, '_> {
                 }
                 false
             }
-            Test::Exists(names) => self.list(names).iter().all(|n| self.header_values(n).next().is_some()),
+            Test::Exists(names) => self
+                .list(names)
+                .iter()
+                .all(|n| self.header_values(n).next().is_some()),
             Test::Size { over, limit } => {
                 let size = self.msg.size() as u64;
                 if *over { size > *limit } else { size < *limit }
             }
-            Test::Header { m, names, keys, index, .. } => {
+            Test::Header {
+                m,
+                names,
+                keys,
+                index,
+                ..
+            } => {
                 let mut vals = Vec::new();
                 for n in self.list(names) {
-                    vals.extend(pick(self.header_values(&n).map(|v| decode_value(&v)).collect(), *index));
+                    vals.extend(pick(
+                        self.header_values(&n).map(|v| decode_value(&v)).collect(),
+                        *index,
+                    ));
                 }
                 self.compare(m, &vals, keys)
             }
-            Test::Address { m, part, names, keys, index } => {
+            Test::Address {
+                m,
+                part,
+                names,
+                keys,
+                index,
+            } => {
                 let mut vals = Vec::new();
                 for n in self.list(names) {
                     // RFC 5260 §6: :index counts header fields, not addresses.
@@ -54,7 +74,12 @@ impl Run<'_, '_> {
                 }
                 self.compare(m, &vals, keys)
             }
-            Test::Envelope { m, part, names, keys } => {
+            Test::Envelope {
+                m,
+                part,
+                names,
+                keys,
+            } => {
                 let mut vals = Vec::new();
                 for n in self.list(names) {
                     let a = match n.to_ascii_lowercase().as_str() {
@@ -77,12 +102,23 @@ impl Run<'_, '_> {
                 };
                 self.compare(m, &vals, keys)
             }
-            Test::Date { m, zone, header, part, keys, index } => self.date(m, zone, header.as_deref(), part, keys, *index)?,
+            Test::Date {
+                m,
+                zone,
+                header,
+                part,
+                keys,
+                index,
+            } => self.date(m, zone, header.as_deref(), part, keys, *index)?,
             Test::HasFlag { m, vars, keys } => {
                 let flags = if vars.is_empty() {
                     self.flags.clone()
                 } else {
-                    let vals: Vec<String> = self.list(vars).iter().map(|v| self.s(&format!("${{{v}}}"))).collect();
+                    let vals: Vec<String> = self
+                        .list(vars)
+                        .iter()
+                        .map(|v| self.s(&format!("${{{v}}}")))
+                        .collect();
                     flag_set(&vals)
                 };
                 self.compare(m, &flags, keys)
@@ -100,7 +136,11 @@ impl Run<'_, '_> {
                 let have = &self.environment.mailboxes;
                 self.list(names).iter().all(|n| have.iter().any(|h| h == n))
             }
-            Test::Duplicate { handle, id, seconds } => self.duplicate(handle.as_deref(), id, *seconds),
+            Test::Duplicate {
+                handle,
+                id,
+                seconds,
+            } => self.duplicate(handle.as_deref(), id, *seconds),
             Test::Environment { m, name, keys } => {
                 let name = self.s(name).to_ascii_lowercase();
                 match self.environment.items.get(&name).cloned() {
@@ -108,7 +148,12 @@ impl Run<'_, '_> {
                     None => false,
                 }
             }
-            Test::Spam { m, percent, virus, keys } => {
+            Test::Spam {
+                m,
+                percent,
+                virus,
+                keys,
+            } => {
                 let e = self.environment;
                 let v = match (virus, percent) {
                     (true, _) => e.virus.clone(),
@@ -122,7 +167,10 @@ impl Run<'_, '_> {
 
     /// The current (edited) header's values named `name`, raw.
     pub(crate) fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = String> + 's {
-        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
     }
 
     /// Any value against any key; `:count` counts the values instead.
@@ -130,7 +178,9 @@ impl Run<'_, '_> {
         let keys = self.list(keys);
         if let MatchKind::Count(rel) = m.kind {
             let n = vals.len().to_string();
-            return keys.iter().any(|k| matching::relation(rel, matching::order(m.cmp, &n, k)));
+            return keys
+                .iter()
+                .any(|k| matching::relation(rel, matching::order(m.cmp, &n, k)));
         }
         let mut caps = Vec::new();
         for v in vals {
@@ -164,7 +214,9 @@ impl Run<'_, '_> {
                 // RFC 5260 §2.4: Received dates are after the last ';'.
                 pick(all, index)
                     .iter()
-                    .filter_map(|v| super::date::parse_header_date(v.rsplit(';').next().unwrap_or(v)))
+                    .filter_map(|v| {
+                        super::date::parse_header_date(v.rsplit(';').next().unwrap_or(v))
+                    })
                     .collect()
             }
         };
@@ -184,7 +236,10 @@ impl Run<'_, '_> {
 
     fn duplicate(&mut self, handle: Option<&str>, id: &DupId, seconds: u64) -> bool {
         let id = match id {
-            DupId::MessageId => self.header_values("message-id").next().map(|v| v.trim().to_string()),
+            DupId::MessageId => self
+                .header_values("message-id")
+                .next()
+                .map(|v| v.trim().to_string()),
             DupId::Header(h) => {
                 let h = self.s(h);
                 self.header_values(&h).next().map(|v| decode_value(&v))
@@ -195,7 +250,10 @@ impl Run<'_, '_> {
             return false;
         };
         let handle = handle.map(|h| self.s(h)).unwrap_or_default();
-        let seen = self.dup.as_mut().is_some_and(|d| d.seen(&handle, &id, seconds));
+        let seen = self
+            .dup
+            .as_mut()
+            .is_some_and(|d| d.seen(&handle, &id, seconds));
         self.out.duplicates.push((handle, id, seconds));
         seen
     }
@@ -207,7 +265,11 @@ impl Run<'_, '_> {
             (None, None) => 7 * 86_400,
         };
         // RFC 6131 §2: zero seconds means "always reply"; otherwise the site's minimum holds.
-        let period = if spec.seconds == Some(0) { 0 } else { period.max(self.limits.min_vacation_period) };
+        let period = if spec.seconds == Some(0) {
+            0
+        } else {
+            period.max(self.limits.min_vacation_period)
+        };
         let v = Vacation {
             reason: self.s(&spec.reason),
             subject: spec.subject.as_deref().map(|s| self.s(s)),
@@ -231,10 +293,20 @@ impl Run<'_, '_> {
     }
 
     fn add_vacation(&mut self, v: Vacation) -> Result<(), RuntimeError> {
-        if self.out.actions.iter().any(|a| matches!(a, Action::Vacation(_))) {
+        if self
+            .out
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Vacation(_)))
+        {
             return Err(self.fail("duplicate vacation action"));
         }
-        if self.out.actions.iter().any(|a| matches!(a, Action::Reject { .. })) {
+        if self
+            .out
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Reject { .. }))
+        {
             return Err(self.fail("reject/ereject conflicts with vacation"));
         }
         self.out.actions.push(Action::Vacation(v));
@@ -253,13 +325,28 @@ impl Run<'_, '_> {
                 }
                 let value = self.s(value);
                 let raw = format!(" {value}");
-                if *last { self.headers.push((name.clone(), raw)) } else { self.headers.insert(0, (name.clone(), raw)) }
-                self.out.header_edits.push(HeaderEdit::Add { name, value, last: *last });
+                if *last {
+                    self.headers.push((name.clone(), raw))
+                } else {
+                    self.headers.insert(0, (name.clone(), raw))
+                }
+                self.out.header_edits.push(HeaderEdit::Add {
+                    name,
+                    value,
+                    last: *last,
+                });
             }
-            Cmd::DeleteHeader { m, index, name, patterns } => {
+            Cmd::DeleteHeader {
+                m,
+                index,
+                name,
+                patterns,
+            } => {
                 let name = self.s(name);
                 // RFC 5293 §4.6: Received and Auto-Submitted are never deleted.
-                if name.eq_ignore_ascii_case("received") || name.eq_ignore_ascii_case("auto-submitted") {
+                if name.eq_ignore_ascii_case("received")
+                    || name.eq_ignore_ascii_case("auto-submitted")
+                {
                     return Ok(());
                 }
                 let all: Vec<String> = self.header_values(&name).collect();
@@ -287,7 +374,10 @@ impl Run<'_, '_> {
                     seen += 1;
                     !hit.contains(&(seen - 1))
                 });
-                self.out.header_edits.push(HeaderEdit::Delete { name, occurrences: hit });
+                self.out.header_edits.push(HeaderEdit::Delete {
+                    name,
+                    occurrences: hit,
+                });
             }
             _ => {}
         }
@@ -301,6 +391,10 @@ fn pick(all: Vec<String>, index: Option<Index>) -> Vec<String> {
         return all;
     };
     let n = usize::try_from(ix.n).unwrap_or(usize::MAX);
-    let i = if ix.last { all.len().checked_sub(n) } else { n.checked_sub(1) };
+    let i = if ix.last {
+        all.len().checked_sub(n)
+    } else {
+        n.checked_sub(1)
+    };
     i.and_then(|i| all.get(i).cloned()).into_iter().collect()
 }

@@ -95,7 +95,10 @@ impl Tags {
                     } else {
                         None
                     };
-                    if tags.iter().any(|(x, _, _): &(String, Pos, Option<Arg>)| *x == t) {
+                    if tags
+                        .iter()
+                        .any(|(x, _, _): &(String, Pos, Option<Arg>)| *x == t)
+                    {
                         return Err(err(p, format!("tag :{t} given twice")));
                     }
                     tags.push((t, p, value));
@@ -158,7 +161,11 @@ impl Tags {
             let p = self.rest.get(n).map_or(self.pos, Arg::pos);
             return Err(err(
                 p,
-                format!("{} expects {n} positional argument(s), got {}", self.name, self.rest.len()),
+                format!(
+                    "{} expects {n} positional argument(s), got {}",
+                    self.name,
+                    self.rest.len()
+                ),
             ));
         }
         Ok(())
@@ -167,7 +174,10 @@ impl Tags {
     pub(crate) fn pos_list(&self, i: usize) -> Result<Vec<String>, CompileError> {
         match self.rest.get(i) {
             Some(Arg::Str(v, _, _)) => Ok(v.clone()),
-            Some(a) => Err(err(a.pos(), format!("{}: expected a string list", self.name))),
+            Some(a) => Err(err(
+                a.pos(),
+                format!("{}: expected a string list", self.name),
+            )),
             None => Err(err(self.pos, format!("{}: missing argument", self.name))),
         }
     }
@@ -262,7 +272,10 @@ impl<'r> Compiler<'r> {
         t.finish(1)?;
         for c in t.pos_list(0)? {
             if !CAPABILITIES.contains(&c.as_str()) {
-                return Err(err(n.pos, format!("require: unknown Sieve capability '{c}'")));
+                return Err(err(
+                    n.pos,
+                    format!("require: unknown Sieve capability '{c}'"),
+                ));
             }
             if c == "spamtestplus" {
                 caps.0.insert("spamtest".into());
@@ -280,7 +293,10 @@ impl<'r> Compiler<'r> {
         let mut i = 0;
         while i < nodes.len() {
             if nodes[i].name == "require" {
-                return Err(err(nodes[i].pos, "require is only allowed at the top of a script"));
+                return Err(err(
+                    nodes[i].pos,
+                    "require is only allowed at the top of a script",
+                ));
             }
             let (s, used) = self.command(&nodes[i..], caps)?;
             out.push(s);
@@ -313,7 +329,9 @@ impl<'r> Compiler<'r> {
                 let mut otherwise = None;
                 while let Some(next) = nodes.get(used) {
                     match next.name.as_str() {
-                        "elsif" => branches.push((self.single_test(next, caps)?, self.body(next, caps)?)),
+                        "elsif" => {
+                            branches.push((self.single_test(next, caps)?, self.body(next, caps)?))
+                        }
                         "else" => {
                             Tags::split(next)?.finish(0)?;
                             if !next.tests.is_empty() {
@@ -329,7 +347,9 @@ impl<'r> Compiler<'r> {
                 }
                 Cmd::If(branches, otherwise)
             }
-            "elsif" | "else" => return Err(err(n.pos, format!("{} without a preceding if", n.name))),
+            "elsif" | "else" => {
+                return Err(err(n.pos, format!("{} without a preceding if", n.name)));
+            }
             _ => self.action(n, caps)?,
         };
         Ok((Stmt { line, cmd }, used))
@@ -346,11 +366,13 @@ impl<'r> Compiler<'r> {
     fn action(&mut self, n: &Node, caps: &Caps) -> Result<Cmd, CompileError> {
         let mut t = Tags::split(n)?;
         let cmd = match n.name.as_str() {
-            "stop" => Cmd::Stop,
-            "keep" => Cmd::Keep {
-                flags: self.flags_tag(&mut t, caps)?,
-            },
-            "discard" => Cmd::Discard,
+            "stop" => t.finish(0).map(|_| Cmd::Stop)?,
+            "keep" => {
+                let flags = self.flags_tag(&mut t, caps)?;
+                t.finish(0)?;
+                Cmd::Keep { flags }
+            }
+            "discard" => t.finish(0).map(|_| Cmd::Discard)?,
             "fileinto" => {
                 caps.need("fileinto", n.pos, "fileinto")?;
                 let flags = self.flags_tag(&mut t, caps)?;
@@ -391,6 +413,7 @@ impl<'r> Compiler<'r> {
             "include" => self.include(&mut t, caps)?,
             "return" => {
                 caps.need("include", n.pos, "return")?;
+                t.finish(0)?;
                 Cmd::Return
             }
             "global" => {
@@ -407,13 +430,6 @@ impl<'r> Compiler<'r> {
             }
             _ => return Err(err(n.pos, format!("unknown command '{}'", n.name))),
         };
-        if !matches!(cmd, Cmd::FileInto { .. } | Cmd::Redirect { .. } | Cmd::Reject { .. })
-            && !matches!(cmd, Cmd::Flags { .. } | Cmd::Set { .. } | Cmd::Vacation(_))
-            && !matches!(cmd, Cmd::AddHeader { .. } | Cmd::DeleteHeader { .. })
-            && !matches!(cmd, Cmd::Include { .. } | Cmd::Global(_))
-        {
-            t.finish(0)?;
-        }
         Ok(cmd)
     }
 
@@ -468,7 +484,10 @@ impl<'r> Compiler<'r> {
                 if m == Modifier::QuoteRegex {
                     caps.need("regex", p, ":quoteregex")?;
                 }
-                if mods.iter().any(|x: &Modifier| x.precedence() == m.precedence()) {
+                if mods
+                    .iter()
+                    .any(|x: &Modifier| x.precedence() == m.precedence())
+                {
                     return Err(err(p, "set: two modifiers of the same precedence"));
                 }
                 mods.push(m);
@@ -531,13 +550,20 @@ impl<'r> Compiler<'r> {
         if name.is_empty() || name.contains('/') || name.contains("${") {
             return Err(err(t.pos, format!("include: invalid script name '{name}'")));
         }
-        let loc = if global.is_some() { Location::Global } else { Location::Personal };
+        let loc = if global.is_some() {
+            Location::Global
+        } else {
+            Location::Personal
+        };
         let key = (loc, name.clone());
         if self.stack.contains(&key) {
             return Err(err(t.pos, format!("include: circular include of '{name}'")));
         }
         if let Some(&i) = self.by_name.get(&key) {
-            return Ok(Cmd::Include { script: Some(i), once });
+            return Ok(Cmd::Include {
+                script: Some(i),
+                once,
+            });
         }
         if self.stack.len() + 1 > self.limits.max_include_depth {
             return Err(err(t.pos, "include: nested too deeply"));
@@ -550,14 +576,25 @@ impl<'r> Compiler<'r> {
             if optional {
                 return Ok(Cmd::Include { script: None, once });
             }
-            return Err(err(t.pos, format!("include: script '{name}' does not exist")));
+            return Err(err(
+                t.pos,
+                format!("include: script '{name}' does not exist"),
+            ));
         };
         self.stack.push(key.clone());
         let r = self.script(&src, &name);
         self.stack.pop();
-        let i = r.map_err(|e| err(t.pos, format!("include '{name}': line {}: {}", e.line, e.message)))?;
+        let i = r.map_err(|e| {
+            err(
+                t.pos,
+                format!("include '{name}': line {}: {}", e.line, e.message),
+            )
+        })?;
         self.by_name.insert(key, i);
-        Ok(Cmd::Include { script: Some(i), once })
+        Ok(Cmd::Include {
+            script: Some(i),
+            once,
+        })
     }
 }
 
@@ -591,7 +628,8 @@ fn requires_encoded(nodes: &[Node]) -> bool {
 fn decode_node(n: &mut Node) {
     for a in &mut n.args {
         if let Arg::Str(v, _, _) = a {
-            v.iter_mut().for_each(|s| *s = super::variables::decode_encoded(s));
+            v.iter_mut()
+                .for_each(|s| *s = super::variables::decode_encoded(s));
         }
     }
     n.tests.iter_mut().for_each(decode_node);

@@ -4,12 +4,12 @@
 //!
 //! Not here: the commands (validate.rs).
 
+use super::CompileError;
 use super::parser::Node;
 use super::program::{
     AddrPart, BodyTransform, Cmd, Comparator, DupId, Index, Match, MatchKind, Rel, Test, Zone,
 };
-use super::validate::{err, Caps, Compiler, Tags};
-use super::CompileError;
+use super::validate::{Caps, Compiler, Tags, err};
 
 const DATE_PARTS: &[&str] = &[
     "year", "month", "day", "date", "julian", "hour", "minute", "second", "time", "iso8601",
@@ -41,7 +41,11 @@ impl Compiler<'_> {
                     .iter()
                     .map(|x| self.test(x, caps))
                     .collect::<Result<Vec<_>, _>>()?;
-                if n.name == "allof" { Test::AllOf(v) } else { Test::AnyOf(v) }
+                if n.name == "allof" {
+                    Test::AllOf(v)
+                } else {
+                    Test::AnyOf(v)
+                }
             }
             "exists" => Test::Exists(t.pos_list(0)?),
             "size" => {
@@ -59,13 +63,24 @@ impl Compiler<'_> {
             "header" => {
                 let m = self.match_args(&mut t, caps)?;
                 let index = index_arg(&mut t, caps)?;
-                Test::Header { m, names: t.pos_list(0)?, keys: t.pos_list(1)?, index }
+                Test::Header {
+                    m,
+                    names: t.pos_list(0)?,
+                    keys: t.pos_list(1)?,
+                    index,
+                }
             }
             "address" => {
                 let m = self.match_args(&mut t, caps)?;
                 let part = addr_part(&mut t, caps)?;
                 let index = index_arg(&mut t, caps)?;
-                Test::Address { m, part, names: t.pos_list(0)?, keys: t.pos_list(1)?, index }
+                Test::Address {
+                    m,
+                    part,
+                    names: t.pos_list(0)?,
+                    keys: t.pos_list(1)?,
+                    index,
+                }
             }
             "envelope" => {
                 caps.need("envelope", n.pos, "envelope")?;
@@ -77,7 +92,12 @@ impl Compiler<'_> {
                         return Err(err(n.pos, format!("envelope: unknown envelope part '{p}'")));
                     }
                 }
-                Test::Envelope { m, part, names, keys: t.pos_list(1)? }
+                Test::Envelope {
+                    m,
+                    part,
+                    names,
+                    keys: t.pos_list(1)?,
+                }
             }
             "body" => {
                 caps.need("body", n.pos, "body")?;
@@ -91,7 +111,11 @@ impl Compiler<'_> {
                     (None, None, Some(c)) => BodyTransform::Content(c),
                     _ => return Err(err(n.pos, "body: only one transform")),
                 };
-                Test::Body { m, transform, keys: t.pos_list(0)? }
+                Test::Body {
+                    m,
+                    transform,
+                    keys: t.pos_list(0)?,
+                }
             }
             "date" | "currentdate" => self.date(&mut t, caps)?,
             "hasflag" => {
@@ -108,7 +132,11 @@ impl Compiler<'_> {
             "string" => {
                 caps.need("variables", n.pos, "string")?;
                 let m = self.match_args(&mut t, caps)?;
-                Test::Str { m, sources: t.pos_list(0)?, keys: t.pos_list(1)? }
+                Test::Str {
+                    m,
+                    sources: t.pos_list(0)?,
+                    keys: t.pos_list(1)?,
+                }
             }
             "mailboxexists" => {
                 caps.need("mailbox", n.pos, "mailboxexists")?;
@@ -118,7 +146,11 @@ impl Compiler<'_> {
             "environment" => {
                 caps.need("environment", n.pos, "environment")?;
                 let m = self.match_args(&mut t, caps)?;
-                Test::Environment { m, name: t.pos_string(0)?, keys: t.pos_list(1)? }
+                Test::Environment {
+                    m,
+                    name: t.pos_string(0)?,
+                    keys: t.pos_list(1)?,
+                }
             }
             "spamtest" | "virustest" => {
                 caps.need(&n.name, n.pos, &n.name)?;
@@ -130,14 +162,21 @@ impl Compiler<'_> {
                 if t.tags_pos("comparator").is_none() && m.cmp == Comparator::AsciiCasemap {
                     m.cmp = Comparator::AsciiNumeric;
                 }
-                Test::Spam { m, percent, virus: n.name == "virustest", keys: t.pos_list(0)? }
+                Test::Spam {
+                    m,
+                    percent,
+                    virus: n.name == "virustest",
+                    keys: t.pos_list(0)?,
+                }
             }
             _ => return Err(err(n.pos, format!("unknown test '{}'", n.name))),
         };
         let positional = match &test {
             Test::Header { .. } | Test::Address { .. } | Test::Envelope { .. } => 2,
             Test::Str { .. } | Test::Environment { .. } => 2,
-            Test::Date { header: Some(_), .. } => 3,
+            Test::Date {
+                header: Some(_), ..
+            } => 3,
             Test::Date { header: None, .. } => 2,
             Test::HasFlag { vars, .. } => 1 + usize::from(!vars.is_empty()),
             Test::Body { .. } | Test::Exists(_) | Test::MailboxExists(_) | Test::Spam { .. } => 1,
@@ -189,7 +228,11 @@ impl Compiler<'_> {
                     "ne" => Rel::Ne,
                     _ => return Err(err(p, format!("invalid relational match '{rel}'"))),
                 };
-                kinds.push(if name == "count" { MatchKind::Count(rel) } else { MatchKind::Value(rel) });
+                kinds.push(if name == "count" {
+                    MatchKind::Count(rel)
+                } else {
+                    MatchKind::Value(rel)
+                });
             }
         }
         if kinds.len() > 1 {
@@ -197,9 +240,15 @@ impl Compiler<'_> {
         }
         let kind = kinds.pop().unwrap_or(MatchKind::Is);
         if cmp == Comparator::AsciiNumeric
-            && matches!(kind, MatchKind::Contains | MatchKind::Matches | MatchKind::Regex)
+            && matches!(
+                kind,
+                MatchKind::Contains | MatchKind::Matches | MatchKind::Regex
+            )
         {
-            return Err(err(t.pos, "comparator i;ascii-numeric does not support substring matching"));
+            return Err(err(
+                t.pos,
+                "comparator i;ascii-numeric does not support substring matching",
+            ));
         }
         Ok(Match { cmp, kind })
     }
@@ -228,15 +277,27 @@ impl Compiler<'_> {
         };
         let part = t.pos_string(at)?.to_ascii_lowercase();
         if !DATE_PARTS.contains(&part.as_str()) {
-            return Err(err(t.pos, format!("{}: unknown date part '{part}'", t.name)));
+            return Err(err(
+                t.pos,
+                format!("{}: unknown date part '{part}'", t.name),
+            ));
         }
-        Ok(Test::Date { m, zone, header, part, keys: t.pos_list(at + 1)?, index })
+        Ok(Test::Date {
+            m,
+            zone,
+            header,
+            part,
+            keys: t.pos_list(at + 1)?,
+            index,
+        })
     }
 
     fn duplicate(&self, t: &mut Tags, caps: &Caps) -> Result<Test, CompileError> {
         caps.need("duplicate", t.pos, "duplicate")?;
         let id = match (t.string("header")?, t.string("uniqueid")?) {
-            (Some(_), Some(_)) => return Err(err(t.pos, "duplicate: :header and :uniqueid together")),
+            (Some(_), Some(_)) => {
+                return Err(err(t.pos, "duplicate: :header and :uniqueid together"));
+            }
             (Some(h), None) => DupId::Header(h),
             (None, Some(u)) => DupId::Unique(u),
             (None, None) => DupId::MessageId,
@@ -257,23 +318,38 @@ impl Compiler<'_> {
             t.finish(2)?;
             let name = t.pos_string(0)?;
             if !name.contains("${") && !valid_field_name(&name) {
-                return Err(err(t.pos, format!("addheader: invalid header name '{name}'")));
+                return Err(err(
+                    t.pos,
+                    format!("addheader: invalid header name '{name}'"),
+                ));
             }
-            return Ok(Cmd::AddHeader { name, value: t.pos_string(1)?, last });
+            return Ok(Cmd::AddHeader {
+                name,
+                value: t.pos_string(1)?,
+                last,
+            });
         }
         let m = self.match_args(t, caps)?;
-        let index = match t.number("index")? {
-            Some(n) => Some(Index { n, last: t.flag("last").is_some() }),
-            None => None,
-        };
+        let index = t.number("index")?.map(|n| Index {
+            n,
+            last: t.flag("last").is_some(),
+        });
         let n = t.rest.len().clamp(1, 2);
         t.finish(n)?;
         let name = t.pos_string(0)?;
         if !name.contains("${") && !valid_field_name(&name) {
-            return Err(err(t.pos, format!("deleteheader: invalid header name '{name}'")));
+            return Err(err(
+                t.pos,
+                format!("deleteheader: invalid header name '{name}'"),
+            ));
         }
         let patterns = if n == 2 { Some(t.pos_list(1)?) } else { None };
-        Ok(Cmd::DeleteHeader { m, index, name, patterns })
+        Ok(Cmd::DeleteHeader {
+            m,
+            index,
+            name,
+            patterns,
+        })
     }
 }
 
@@ -306,7 +382,10 @@ fn index_arg(t: &mut Tags, caps: &Caps) -> Result<Option<Index>, CompileError> {
         if n == 0 {
             return Err(err(p, ":index must be at least 1"));
         }
-        return Ok(Some(Index { n, last: t.flag("last").is_some() }));
+        return Ok(Some(Index {
+            n,
+            last: t.flag("last").is_some(),
+        }));
     }
     if let Some(p) = t.flag("last") {
         return Err(err(p, ":last needs :index"));
@@ -341,8 +420,17 @@ fn check_regex(test: &Test, caps: &Caps, n: &Node) -> Result<(), CompileError> {
             continue;
         }
         if let Err(e) = super::matching::build_regex(m.cmp, k) {
-            let why = e.to_string().lines().last().unwrap_or("invalid").trim().to_string();
-            return Err(err(n.pos, format!("invalid regular expression '{k}': {why}")));
+            let why = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string();
+            return Err(err(
+                n.pos,
+                format!("invalid regular expression '{k}': {why}"),
+            ));
         }
     }
     Ok(())

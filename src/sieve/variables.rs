@@ -109,13 +109,21 @@ pub(crate) fn decode_encoded(s: &str) -> String {
                 "hex" => {
                     let bytes = words
                         .iter()
-                        .map(|w| (w.len() <= 2).then(|| u8::from_str_radix(w, 16).ok()).flatten())
+                        .map(|w| {
+                            (w.len() <= 2)
+                                .then(|| u8::from_str_radix(w, 16).ok())
+                                .flatten()
+                        })
                         .collect::<Option<Vec<u8>>>()?;
                     String::from_utf8(bytes).ok()?
                 }
                 "unicode" => words
                     .iter()
-                    .map(|w| (w.len() <= 6).then(|| u32::from_str_radix(w, 16).ok()).flatten())
+                    .map(|w| {
+                        (w.len() <= 6)
+                            .then(|| u32::from_str_radix(w, 16).ok())
+                            .flatten()
+                    })
                     .map(|c| c.and_then(char::from_u32))
                     .collect::<Option<String>>()?,
                 _ => return None,

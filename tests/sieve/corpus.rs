@@ -37,7 +37,9 @@ pub fn message(name: &str) -> Vec<u8> {
     let p = dir().join("messages").join(format!("{name}.eml"));
     let text = fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     // Stored with LF for readability; mail travels with CRLF.
-    text.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
+    text.replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
 }
 
 fn files() -> Vec<PathBuf> {
@@ -86,7 +88,10 @@ fn parse(file: &Path) -> Vec<Case> {
             In::Head => {
                 if line == "script:" {
                     state = In::Script;
-                } else if let Some(n) = line.strip_prefix("include ").and_then(|r| r.strip_suffix(':')) {
+                } else if let Some(n) = line
+                    .strip_prefix("include ")
+                    .and_then(|r| r.strip_suffix(':'))
+                {
                     c.includes.insert(n.to_string(), String::new());
                     state = In::Include(n.to_string());
                 } else if let Some((k, v)) = line.split_once(": ") {
@@ -103,7 +108,10 @@ fn parse(file: &Path) -> Vec<Case> {
             In::Include(n) => {
                 if line == "script:" {
                     state = In::Script;
-                } else if let Some(n2) = line.strip_prefix("include ").and_then(|r| r.strip_suffix(':')) {
+                } else if let Some(n2) = line
+                    .strip_prefix("include ")
+                    .and_then(|r| r.strip_suffix(':'))
+                {
                     c.includes.insert(n2.to_string(), String::new());
                     state = In::Include(n2.to_string());
                 } else if let Some(s) = c.includes.get_mut(n) {

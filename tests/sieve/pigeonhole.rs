@@ -37,15 +37,30 @@ pub fn run(case: &Case) -> Vec<String> {
     let msg = d.join("msg.eml");
     fs::write(&msg, corpus::message(&case.message)).expect("write message");
     open(&msg);
-    let from = if case.from.is_empty() { "<>".to_string() } else { case.from.clone() };
+    let from = if case.from.is_empty() {
+        "<>".to_string()
+    } else {
+        case.from.clone()
+    };
     let out = Command::new(SIEVE_TEST)
         .env("HOME", d)
         .args(["-o", "mail_uid=nobody", "-o", "mail_gid=nogroup"])
         // Sieve settings live in Dovecot's plugin section: without the prefix they are ignored.
         .args(["-o", &format!("plugin/sieve=file:{}", d.display())])
-        .args(["-o", &format!("plugin/sieve_global={}", d.join("global").display())])
-        .args(["-x", "+editheader +vacation-seconds +ereject +vnd.dovecot.environment"])
-        .args(["-o", "plugin/sieve_vacation_min_period=1d", "-o", "plugin/sieve_vacation_max_period=0"])
+        .args([
+            "-o",
+            &format!("plugin/sieve_global={}", d.join("global").display()),
+        ])
+        .args([
+            "-x",
+            "+editheader +vacation-seconds +ereject +vnd.dovecot.environment",
+        ])
+        .args([
+            "-o",
+            "plugin/sieve_vacation_min_period=1d",
+            "-o",
+            "plugin/sieve_vacation_max_period=0",
+        ])
         .args(["-f", &from, "-a", &case.to])
         .arg(&script)
         .arg(&msg)
@@ -78,24 +93,28 @@ pub fn normalise(stdout: &str, stderr: &str) -> Vec<String> {
         if let Some(f) = t.strip_prefix("* store message in folder: ") {
             v.push(format!("store {f}"));
         } else if let Some(fl) = t.strip_prefix("+ add IMAP flags: ") {
-            let mut flags: Vec<String> = fl.split_whitespace().map(str::to_ascii_lowercase).collect();
+            let mut flags: Vec<String> =
+                fl.split_whitespace().map(str::to_ascii_lowercase).collect();
             flags.sort();
             flags.dedup();
             if let Some(last) = v.last_mut() {
                 last.push_str(&format!(" flags={}", flags.join(" ")));
             }
         } else if let Some(a) = t.strip_prefix("* redirect message to: ") {
-            v.push(format!("redirect {}", a.trim_start_matches('<').trim_end_matches('>')));
+            v.push(format!(
+                "redirect {}",
+                a.trim_start_matches('<').trim_end_matches('>')
+            ));
         } else if t == "* discard" {
             v.push("discard".into());
         } else if let Some(r) = t.strip_prefix("* reject message with reason: ") {
             v.push(format!("reject {}", r.trim_end()));
         } else if t == "* send vacation message:" {
             v.push("vacation".into());
-        } else if let Some(s) = t.strip_prefix("=> seconds : ") {
-            if let Some(last) = v.last_mut() {
-                last.push_str(&format!(" {s}"));
-            }
+        } else if let Some(s) = t.strip_prefix("=> seconds : ")
+            && let Some(last) = v.last_mut()
+        {
+            last.push_str(&format!(" {s}"));
         }
     }
     v.sort();
