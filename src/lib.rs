@@ -32,7 +32,7 @@ pub mod maildir;
 pub mod net;
 pub mod output;
 pub mod pop3;
-pub mod sieve;
 pub mod probe;
+pub mod sieve;
 pub mod smtp;
 pub mod sys;
