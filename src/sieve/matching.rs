@@ -6,8 +6,12 @@
 //! Not here: where the values come from (run.rs, message.rs).
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use super::program::{Comparator, Match, MatchKind, Rel};
+
+/// Constant `:regex` keys compiled once with the script: (pattern, case-insensitive).
+pub(crate) type Regexes = HashMap<(String, bool), regex::Regex>;
 
 /// Regex programs are bounded so a hostile pattern cannot take the memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -64,7 +68,13 @@ pub(crate) fn relation(rel: Rel, o: Ordering) -> bool {
 }
 
 /// One value against one key. `caps` receives the match variables of `:matches`/`:regex`.
-pub(crate) fn matches(m: &Match, value: &str, key: &str, caps: &mut Vec<String>) -> bool {
+pub(crate) fn matches(
+    m: &Match,
+    value: &str,
+    key: &str,
+    caps: &mut Vec<String>,
+    regexes: &Regexes,
+) -> bool {
     match &m.kind {
         MatchKind::Is => order(m.cmp, value, key) == Ordering::Equal,
         MatchKind::Contains => {
@@ -77,7 +87,7 @@ pub(crate) fn matches(m: &Match, value: &str, key: &str, caps: &mut Vec<String>)
             }
         }
         MatchKind::Matches => glob(m.cmp, value, key, caps),
-        MatchKind::Regex => regex(m.cmp, value, key, caps),
+        MatchKind::Regex => regex(m.cmp, value, key, caps, regexes),
         MatchKind::Value(rel) => relation(*rel, order(m.cmp, value, key)),
         // Counting happens over all values at once, in the caller.
         MatchKind::Count(_) => false,
@@ -159,9 +169,25 @@ fn glob(cmp: Comparator, value: &str, key: &str, caps: &mut Vec<String>) -> bool
     true
 }
 
-fn regex(cmp: Comparator, value: &str, key: &str, caps: &mut Vec<String>) -> bool {
-    let Ok(re) = build_regex(cmp, key) else {
-        return false;
+fn regex(
+    cmp: Comparator,
+    value: &str,
+    key: &str,
+    caps: &mut Vec<String>,
+    regexes: &Regexes,
+) -> bool {
+    let ci = cmp == Comparator::AsciiCasemap;
+    let built;
+    let re = match regexes.get(&(key.to_string(), ci)) {
+        Some(re) => re,
+        // A key built from variables is only known now.
+        None => match build_regex(cmp, key) {
+            Ok(re) => {
+                built = re;
+                &built
+            }
+            Err(_) => return false,
+        },
     };
     let Some(c) = re.captures(value) else {
         return false;

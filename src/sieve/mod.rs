@@ -154,6 +154,7 @@ impl Default for Environment {
 #[derive(Debug, Clone)]
 pub struct Program {
     scripts: Vec<program::Script>,
+    regexes: matching::Regexes,
 }
 
 /// Parses and checks `script`, resolving its includes through `resolver`.
@@ -164,7 +165,10 @@ pub fn compile(
 ) -> Result<Program, CompileError> {
     let mut c = validate::Compiler::new(limits, resolver);
     c.script(script, "main")?;
-    Ok(Program { scripts: c.scripts })
+    Ok(Program {
+        scripts: c.scripts,
+        regexes: c.regexes,
+    })
 }
 
 impl Program {
@@ -177,6 +181,15 @@ impl Program {
         dup: Option<&mut dyn DuplicateTracker>,
         limits: &Limits,
     ) -> Result<Outcome, RuntimeError> {
-        run::Run::new(&self.scripts, msg, env, environment, dup, limits).go()
+        run::Run::new(
+            &self.scripts,
+            &self.regexes,
+            msg,
+            env,
+            environment,
+            dup,
+            limits,
+        )
+        .go()
     }
 }

@@ -80,6 +80,7 @@ pub(crate) enum Flow {
 
 pub(crate) struct Run<'a, 'd> {
     pub scripts: &'a [Script],
+    pub regexes: &'a super::matching::Regexes,
     pub msg: &'a Message<'a>,
     pub env: &'a Envelope,
     pub environment: &'a Environment,
@@ -102,6 +103,7 @@ pub(crate) struct Run<'a, 'd> {
 impl<'a, 'd> Run<'a, 'd> {
     pub(crate) fn new(
         scripts: &'a [Script],
+        regexes: &'a super::matching::Regexes,
         msg: &'a Message<'a>,
         env: &'a Envelope,
         environment: &'a Environment,
@@ -110,6 +112,7 @@ impl<'a, 'd> Run<'a, 'd> {
     ) -> Self {
         Run {
             scripts,
+            regexes,
             msg,
             env,
             environment,

@@ -185,7 +185,7 @@ impl Run<'_, '_> {
         let mut caps = Vec::new();
         for v in vals {
             for k in &keys {
-                if matching::matches(m, v, k, &mut caps) {
+                if matching::matches(m, v, k, &mut caps, self.regexes) {
                     if matches!(m.kind, MatchKind::Matches | MatchKind::Regex) {
                         self.match_vars = std::mem::take(&mut caps);
                     }

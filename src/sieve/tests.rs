@@ -116,14 +116,38 @@ fn wildcards_capture_and_stay_linear() {
         kind: MatchKind::Matches,
     };
     let mut caps = Vec::new();
-    assert!(matching::matches(&m, "Hello World", "h*o w?rld", &mut caps));
+    assert!(matching::matches(
+        &m,
+        "Hello World",
+        "h*o w?rld",
+        &mut caps,
+        &Default::default()
+    ));
     assert_eq!(caps, vec!["Hello World", "ell", "o"]);
-    assert!(!matching::matches(&m, "abc", "a\\*c", &mut caps));
-    assert!(matching::matches(&m, "a*c", "a\\*c", &mut caps));
+    assert!(!matching::matches(
+        &m,
+        "abc",
+        "a\\*c",
+        &mut caps,
+        &Default::default()
+    ));
+    assert!(matching::matches(
+        &m,
+        "a*c",
+        "a\\*c",
+        &mut caps,
+        &Default::default()
+    ));
     // A pathological pattern on a long value answers quickly (no exponential backtracking).
     let value = "a".repeat(5000);
     let key = format!("{}b", "*a".repeat(50));
-    assert!(!matching::matches(&m, &value, &key, &mut caps));
+    assert!(!matching::matches(
+        &m,
+        &value,
+        &key,
+        &mut caps,
+        &Default::default()
+    ));
 }
 
 #[test]

@@ -196,6 +196,7 @@ pub(crate) struct Compiler<'r> {
     pub limits: &'r Limits,
     pub resolver: Option<&'r dyn IncludeResolver>,
     pub scripts: Vec<Script>,
+    pub regexes: super::matching::Regexes,
     by_name: HashMap<(Location, String), usize>,
     stack: Vec<(Location, String)>,
 }
@@ -223,6 +224,7 @@ impl<'r> Compiler<'r> {
             limits,
             resolver,
             scripts: Vec::new(),
+            regexes: Default::default(),
             by_name: HashMap::new(),
             stack: Vec::new(),
         }

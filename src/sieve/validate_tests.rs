@@ -184,7 +184,7 @@ impl Compiler<'_> {
             _ => 0,
         };
         t.finish(positional)?;
-        check_regex(&test, caps, n)?;
+        self.check_regex(&test, caps, n)?;
         Ok(test)
     }
 
@@ -398,40 +398,43 @@ pub(crate) fn valid_field_name(n: &str) -> bool {
     !n.is_empty() && n.bytes().all(|b| (33..=126).contains(&b) && b != b':')
 }
 
-/// A constant `:regex` key is compiled now, so a broken pattern is a compile error with a
-/// location (as in Pigeonhole) rather than a test that silently never matches.
-fn check_regex(test: &Test, caps: &Caps, n: &Node) -> Result<(), CompileError> {
-    let (m, keys) = match test {
-        Test::Header { m, keys, .. }
-        | Test::Address { m, keys, .. }
-        | Test::Envelope { m, keys, .. }
-        | Test::Body { m, keys, .. }
-        | Test::Str { m, keys, .. }
-        | Test::Environment { m, keys, .. }
-        | Test::Date { m, keys, .. }
-        | Test::HasFlag { m, keys, .. } => (m, keys),
-        _ => return Ok(()),
-    };
-    if m.kind != MatchKind::Regex {
-        return Ok(());
-    }
-    for k in keys {
-        if caps.has("variables") && k.contains("${") {
-            continue;
+impl Compiler<'_> {
+    /// A constant `:regex` key is compiled now, once, and kept in the program for every run;
+    /// a broken pattern is a compile error with a location (as in Pigeonhole) rather than a
+    /// test that silently never matches.
+    fn check_regex(&mut self, test: &Test, caps: &Caps, n: &Node) -> Result<(), CompileError> {
+        let (m, keys) = match test {
+            Test::Header { m, keys, .. }
+            | Test::Address { m, keys, .. }
+            | Test::Envelope { m, keys, .. }
+            | Test::Body { m, keys, .. }
+            | Test::Str { m, keys, .. }
+            | Test::Environment { m, keys, .. }
+            | Test::Date { m, keys, .. }
+            | Test::HasFlag { m, keys, .. } => (m, keys),
+            _ => return Ok(()),
+        };
+        if m.kind != MatchKind::Regex {
+            return Ok(());
         }
-        if let Err(e) = super::matching::build_regex(m.cmp, k) {
-            let why = e
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or("invalid")
-                .trim()
-                .to_string();
-            return Err(err(
-                n.pos,
-                format!("invalid regular expression '{k}': {why}"),
-            ));
+        for k in keys {
+            if caps.has("variables") && k.contains("${") {
+                continue;
+            }
+            if let Err(e) = super::matching::build_regex(m.cmp, k) {
+                let why = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_string();
+                return Err(err(
+                    n.pos,
+                    format!("invalid regular expression '{k}': {why}"),
+                ));
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
