@@ -33,5 +33,6 @@ pub mod net;
 pub mod output;
 pub mod pop3;
 pub mod probe;
+pub mod sieve;
 pub mod smtp;
 pub mod sys;
