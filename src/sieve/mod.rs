@@ -22,9 +22,9 @@ mod message;
 mod parser;
 mod program;
 mod run;
-mod run_tests;
+mod run_test;
 mod validate;
-mod validate_tests;
+mod validate_test;
 mod variables;
 
 #[cfg(test)]

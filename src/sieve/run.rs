@@ -2,7 +2,7 @@
 //! limits, the implicit keep (RFC 5228 §2.10.2: cancelled by fileinto, redirect, discard and
 //! reject, not by `:copy`), imap4flags' internal variable, variables, includes with `return`.
 //!
-//! Not here: evaluating tests (run_tests.rs).
+//! Not here: evaluating tests (run_test.rs).
 
 use std::collections::{HashMap, HashSet};
 

@@ -4,7 +4,7 @@
 //! an error, as in Pigeonhole; `elsif`/`else` only after `if`; includes resolved and compiled
 //! here, with loops and depth refused.
 //!
-//! Not here: the tests' own arguments (validate_tests.rs), running (run.rs).
+//! Not here: the tests' own arguments (validate_test.rs), running (run.rs).
 
 use std::collections::{HashMap, HashSet};
 

@@ -8,19 +8,19 @@
 //! session may expunge, quota and per-user caps), not its durability. Not here: message
 //! files, the index, concurrency beyond one mutex.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, MessageMeta, NewMail,
-    StoreError, StoreOutcome, canonical_name, check_new_keywords,
+    Changes, CopyUid, Limits, MailStore, Mailbox, MailboxInfo, MailboxStatus, NewMail, StoreError,
+    StoreOutcome, canonical_name, check_new_keywords,
 };
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{DELETED, Flags, SEEN};
 use crate::imap::mailstore::view::MAX_HEADER;
 use crate::imap::mailstore::{
-    Delta, Slot, is_child, move_by_copy, special_use_attr, stored_flags, with_parents, within,
+    Delta, is_child, move_by_copy, special_use_attr, stored_flags, with_parents, within,
 };
 use crate::imap::session::StoreOpener;
 
@@ -59,95 +59,8 @@ struct State {
     server_meta: BTreeMap<String, Vec<u8>>,
 }
 
-impl State {
-    fn make(&mut self, name: &str, special_use: Option<&'static str>) {
-        self.last_uidvalidity += 1;
-        self.folders.insert(
-            name.to_string(),
-            Folder {
-                id: format!("F{}", self.last_uidvalidity),
-                uidvalidity: self.last_uidvalidity,
-                uidnext: 1,
-                highestmodseq: 1,
-                special_use,
-                meta: BTreeMap::new(),
-                msgs: Vec::new(),
-                expunged: Vec::new(),
-            },
-        );
-    }
-
-    fn folder(&mut self, name: &str) -> Result<&mut Folder, StoreError> {
-        self.folders
-            .get_mut(name)
-            .ok_or_else(|| StoreError::NoSuchMailbox(name.to_string()))
-    }
-
-    fn usage(&self) -> u64 {
-        let msgs = self.folders.values().flat_map(|f| &f.msgs);
-        msgs.map(|m| m.data.len() as u64).sum()
-    }
-}
-
-impl Folder {
-    fn add(&mut self, data: Vec<u8>, flags: Flags, date: i64, fresh: bool) -> u32 {
-        let uid = self.uidnext;
-        self.uidnext += 1;
-        self.highestmodseq += 1;
-        // FNV-1a: stable, and the same for a copy.
-        let email_id = data.iter().fold(0xcbf29ce484222325u64, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
-        }) >> 1;
-        self.msgs.push(Msg {
-            uid,
-            data,
-            flags,
-            modseq: self.highestmodseq,
-            internal_date: date,
-            save_date: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
-            email_id,
-            fresh,
-        });
-        uid
-    }
-
-    fn get(&mut self, uid: u32) -> Option<&mut Msg> {
-        self.msgs.iter_mut().find(|m| m.uid == uid)
-    }
-
-    fn expunge(&mut self, uid: u32) {
-        self.msgs.retain(|m| m.uid != uid);
-        self.highestmodseq += 1;
-        self.expunged.push((uid, self.highestmodseq));
-    }
-
-    fn keywords(&self) -> HashSet<String> {
-        let kw = self.msgs.iter().flat_map(|m| &m.flags.keywords);
-        kw.map(|k| k.to_ascii_lowercase()).collect()
-    }
-}
-
-fn meta(m: &Msg, recent: bool) -> (MessageMeta, Slot) {
-    (
-        MessageMeta {
-            uid: m.uid,
-            flags: m.flags.clone(),
-            modseq: m.modseq,
-            size: m.data.len() as u64,
-            internal_date: m.internal_date,
-            save_date: m.save_date,
-            email_id: m.email_id,
-            recent,
-        },
-        Slot {
-            unique: m.uid.to_string().into(),
-            letters: m.flags.maildir_letters().into(),
-            ghost: false,
-        },
-    )
-}
+mod state;
+use state::meta;
 
 /// What IDLE watches for a folder: nothing on disk, only a name.
 fn watch(name: &str) -> PathBuf {

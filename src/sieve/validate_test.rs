@@ -17,6 +17,8 @@ const DATE_PARTS: &[&str] = &[
 ];
 
 impl Compiler<'_> {
+    // Long on purpose: one arm per Sieve test (RFC 5228 §5 and each extension's), a table
+    // read top to bottom.
     pub(crate) fn test(&mut self, n: &Node, caps: &Caps) -> Result<Test, CompileError> {
         let mut t = Tags::split(n)?;
         let need_no_tests = !matches!(n.name.as_str(), "not" | "allof" | "anyof");

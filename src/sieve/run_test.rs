@@ -12,6 +12,8 @@ use super::program::{
 use super::run::{Action, HeaderEdit, Run, Vacation, flag_set};
 
 impl Run<'_, '_> {
+    // Long on purpose: one arm per Sieve test (RFC 5228 §5 and each extension's), a table
+    // read top to bottom.
     pub(crate) fn test(&mut self, t: &Test) -> Result<bool, RuntimeError> {
         self.step()?;
         Ok(match t {
@@ -320,7 +322,7 @@ impl Run<'_, '_> {
         match cmd {
             Cmd::AddHeader { name, value, last } => {
                 let name = self.s(name);
-                if !super::validate_tests::valid_field_name(&name) {
+                if !super::validate_test::valid_field_name(&name) {
                     return Err(self.fail(format!("addheader: invalid header name '{name}'")));
                 }
                 let value = self.s(value);
