@@ -324,8 +324,11 @@ fn stale_tmp_files_are_swept_at_start(mode: &Mode) {
         server.log()
     );
     assert!(fresh.exists());
+    // The sweeper logs right after the unlink the wait above saw: wait for the line too.
     assert!(
-        server.log().contains("1600000000.M1P1Q1.host"),
+        wait_until(Duration::from_secs(10), || server
+            .log()
+            .contains("1600000000.M1P1Q1.host")),
         "{}",
         server.log()
     );
