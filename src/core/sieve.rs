@@ -44,7 +44,10 @@ impl std::fmt::Display for OverQuota {
                 "at most {n} scripts per user (sieve.max_scripts); delete one first"
             ),
             OverQuota::MaxSize(n) => {
-                write!(f, "a script may be at most {n} bytes (sieve.max_script_size)")
+                write!(
+                    f,
+                    "a script may be at most {n} bytes (sieve.max_script_size)"
+                )
             }
         }
     }
