@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
+            [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -846,6 +847,157 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;dnsbl;help;help' {
             break
         }
+        'mailctl;sieve' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'A user''s scripts, which one is active, sizes and when changed')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored script')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store a script from a file (or - for stdin) after checking it compiles')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a script the one delivery runs')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Run no script of this user at delivery')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a script (not the active one)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a script file compiles; errors say line:column')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Dry run: what the scripts would do with a message, without delivering it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;sieve;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;get' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;put' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--activate', '--activate', [CompletionResultType]::ParameterName, 'Make it the active script too')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;activate' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;deactivate' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;check' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;test' {
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message (RFC 5322 file), or - for stdin')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Envelope sender (MAIL FROM); empty for the null sender')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Envelope recipient (RCPT TO). Default: ADDRESS')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;sieve;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'A user''s scripts, which one is active, sizes and when changed')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored script')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store a script from a file (or - for stdin) after checking it compiles')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a script the one delivery runs')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Run no script of this user at delivery')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a script (not the active one)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a script file compiles; errors say line:column')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Dry run: what the scripts would do with a message, without delivering it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;sieve;help;list' {
+            break
+        }
+        'mailctl;sieve;help;get' {
+            break
+        }
+        'mailctl;sieve;help;put' {
+            break
+        }
+        'mailctl;sieve;help;activate' {
+            break
+        }
+        'mailctl;sieve;help;deactivate' {
+            break
+        }
+        'mailctl;sieve;help;delete' {
+            break
+        }
+        'mailctl;sieve;help;check' {
+            break
+        }
+        'mailctl;sieve;help;test' {
+            break
+        }
+        'mailctl;sieve;help;help' {
+            break
+        }
         'mailctl;test' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each step')
@@ -1325,6 +1477,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
+            [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -1505,6 +1658,41 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;dnsbl;test' {
+            break
+        }
+        'mailctl;help;sieve' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'A user''s scripts, which one is active, sizes and when changed')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a stored script')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store a script from a file (or - for stdin) after checking it compiles')
+            [CompletionResult]::new('activate', 'activate', [CompletionResultType]::ParameterValue, 'Make a script the one delivery runs')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Run no script of this user at delivery')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a script (not the active one)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a script file compiles; errors say line:column')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Dry run: what the scripts would do with a message, without delivering it')
+            break
+        }
+        'mailctl;help;sieve;list' {
+            break
+        }
+        'mailctl;help;sieve;get' {
+            break
+        }
+        'mailctl;help;sieve;put' {
+            break
+        }
+        'mailctl;help;sieve;activate' {
+            break
+        }
+        'mailctl;help;sieve;deactivate' {
+            break
+        }
+        'mailctl;help;sieve;delete' {
+            break
+        }
+        'mailctl;help;sieve;check' {
+            break
+        }
+        'mailctl;help;sieve;test' {
             break
         }
         'mailctl;help;test' {

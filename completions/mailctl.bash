@@ -73,6 +73,9 @@ _mailctl() {
             mailctl,setup)
                 cmd="mailctl__subcmd__setup"
                 ;;
+            mailctl,sieve)
+                cmd="mailctl__subcmd__sieve"
+                ;;
             mailctl,status)
                 cmd="mailctl__subcmd__status"
                 ;;
@@ -373,6 +376,9 @@ _mailctl() {
             mailctl__subcmd__help,setup)
                 cmd="mailctl__subcmd__help__subcmd__setup"
                 ;;
+            mailctl__subcmd__help,sieve)
+                cmd="mailctl__subcmd__help__subcmd__sieve"
+                ;;
             mailctl__subcmd__help,status)
                 cmd="mailctl__subcmd__help__subcmd__status"
                 ;;
@@ -514,6 +520,30 @@ _mailctl() {
             mailctl__subcmd__help__subcmd__queue,show)
                 cmd="mailctl__subcmd__help__subcmd__queue__subcmd__show"
                 ;;
+            mailctl__subcmd__help__subcmd__sieve,activate)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__activate"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,check)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__check"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,deactivate)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__deactivate"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,delete)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__delete"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,get)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__get"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,list)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__list"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,put)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__put"
+                ;;
+            mailctl__subcmd__help__subcmd__sieve,test)
+                cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__test"
+                ;;
             mailctl__subcmd__help__subcmd__user,add)
                 cmd="mailctl__subcmd__help__subcmd__user__subcmd__add"
                 ;;
@@ -634,6 +664,60 @@ _mailctl() {
             mailctl__subcmd__queue__subcmd__help,show)
                 cmd="mailctl__subcmd__queue__subcmd__help__subcmd__show"
                 ;;
+            mailctl__subcmd__sieve,activate)
+                cmd="mailctl__subcmd__sieve__subcmd__activate"
+                ;;
+            mailctl__subcmd__sieve,check)
+                cmd="mailctl__subcmd__sieve__subcmd__check"
+                ;;
+            mailctl__subcmd__sieve,deactivate)
+                cmd="mailctl__subcmd__sieve__subcmd__deactivate"
+                ;;
+            mailctl__subcmd__sieve,delete)
+                cmd="mailctl__subcmd__sieve__subcmd__delete"
+                ;;
+            mailctl__subcmd__sieve,get)
+                cmd="mailctl__subcmd__sieve__subcmd__get"
+                ;;
+            mailctl__subcmd__sieve,help)
+                cmd="mailctl__subcmd__sieve__subcmd__help"
+                ;;
+            mailctl__subcmd__sieve,list)
+                cmd="mailctl__subcmd__sieve__subcmd__list"
+                ;;
+            mailctl__subcmd__sieve,put)
+                cmd="mailctl__subcmd__sieve__subcmd__put"
+                ;;
+            mailctl__subcmd__sieve,test)
+                cmd="mailctl__subcmd__sieve__subcmd__test"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,activate)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__activate"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,check)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__check"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,deactivate)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__deactivate"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,delete)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__delete"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,get)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__get"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,help)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,list)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__list"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,put)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__put"
+                ;;
+            mailctl__subcmd__sieve__subcmd__help,test)
+                cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__test"
+                ;;
             mailctl__subcmd__user,add)
                 cmd="mailctl__subcmd__user__subcmd__add"
                 ;;
@@ -695,7 +779,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl test maildir dns check dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2243,7 +2327,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl test maildir dns check dkim autoconfig completions man help"
+            opts="setup status domain user alias config queue sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3138,6 +3222,132 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__sieve)
+            opts="list get put activate deactivate delete check test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__activate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__deactivate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__put)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__sieve__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3988,6 +4198,320 @@ _mailctl() {
                     return 0
                     ;;
                 --service-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help list get put activate deactivate delete check test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__activate)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__check)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__deactivate)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__delete)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__get)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help)
+            opts="list get put activate deactivate delete check test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__activate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__deactivate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__put)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__list)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__put)
+            opts="-q -v -h --activate --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__sieve__subcmd__test)
+            opts="-q -v -h --message --from --to --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

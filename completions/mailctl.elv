@@ -41,6 +41,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
+            cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -747,6 +748,138 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;dnsbl;help;help'= {
         }
+        &'mailctl;sieve'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'A user''s scripts, which one is active, sizes and when changed'
+            cand get 'Print a stored script'
+            cand put 'Store a script from a file (or - for stdin) after checking it compiles'
+            cand activate 'Make a script the one delivery runs'
+            cand deactivate 'Run no script of this user at delivery'
+            cand delete 'Delete a script (not the active one)'
+            cand check 'Check that a script file compiles; errors say line:column'
+            cand test 'Dry run: what the scripts would do with a message, without delivering it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;sieve;list'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;get'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;put'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --activate 'Make it the active script too'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;activate'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;deactivate'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;delete'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;check'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;test'= {
+            cand --message 'The message (RFC 5322 file), or - for stdin'
+            cand --from 'Envelope sender (MAIL FROM); empty for the null sender'
+            cand --to 'Envelope recipient (RCPT TO). Default: ADDRESS'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;sieve;help'= {
+            cand list 'A user''s scripts, which one is active, sizes and when changed'
+            cand get 'Print a stored script'
+            cand put 'Store a script from a file (or - for stdin) after checking it compiles'
+            cand activate 'Make a script the one delivery runs'
+            cand deactivate 'Run no script of this user at delivery'
+            cand delete 'Delete a script (not the active one)'
+            cand check 'Check that a script file compiles; errors say line:column'
+            cand test 'Dry run: what the scripts would do with a message, without delivering it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;sieve;help;list'= {
+        }
+        &'mailctl;sieve;help;get'= {
+        }
+        &'mailctl;sieve;help;put'= {
+        }
+        &'mailctl;sieve;help;activate'= {
+        }
+        &'mailctl;sieve;help;deactivate'= {
+        }
+        &'mailctl;sieve;help;delete'= {
+        }
+        &'mailctl;sieve;help;check'= {
+        }
+        &'mailctl;sieve;help;test'= {
+        }
+        &'mailctl;sieve;help;help'= {
+        }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
             cand --timeout 'Seconds to wait for each step'
@@ -1172,6 +1305,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand ban 'List or lift bans of client addresses that failed to log in too often'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
+            cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -1306,6 +1440,32 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand test 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked'
         }
         &'mailctl;help;dnsbl;test'= {
+        }
+        &'mailctl;help;sieve'= {
+            cand list 'A user''s scripts, which one is active, sizes and when changed'
+            cand get 'Print a stored script'
+            cand put 'Store a script from a file (or - for stdin) after checking it compiles'
+            cand activate 'Make a script the one delivery runs'
+            cand deactivate 'Run no script of this user at delivery'
+            cand delete 'Delete a script (not the active one)'
+            cand check 'Check that a script file compiles; errors say line:column'
+            cand test 'Dry run: what the scripts would do with a message, without delivering it'
+        }
+        &'mailctl;help;sieve;list'= {
+        }
+        &'mailctl;help;sieve;get'= {
+        }
+        &'mailctl;help;sieve;put'= {
+        }
+        &'mailctl;help;sieve;activate'= {
+        }
+        &'mailctl;help;sieve;deactivate'= {
+        }
+        &'mailctl;help;sieve;delete'= {
+        }
+        &'mailctl;help;sieve;check'= {
+        }
+        &'mailctl;help;sieve;test'= {
         }
         &'mailctl;help;test'= {
         }

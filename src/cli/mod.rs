@@ -26,6 +26,7 @@ mod reload;
 mod sendmail;
 mod serve;
 pub mod setup;
+mod sieve;
 mod status;
 mod test;
 mod user;
@@ -114,6 +115,9 @@ pub enum Command {
     /// What the DNS allow- and blocklists of the inbound checks say about a client address.
     #[command(subcommand)]
     Dnsbl(dnsbl::Cmd),
+    /// Users' Sieve mail filters: store, activate, check and dry-run scripts.
+    #[command(subcommand)]
+    Sieve(sieve::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(test::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
@@ -249,6 +253,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Config(c) => c.run(ctx),
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => c.run(ctx),
+        Command::Sieve(c) => c.run(ctx),
         Command::Greylist(c) => c.run(ctx),
         Command::Dnsbl(c) => c.run(ctx),
         Command::Test(a) => a.run(ctx),
@@ -342,6 +347,11 @@ pub fn core_fail(e: crate::core::CoreError) -> anyhow::Error {
         CoreError::NotFound { kind: "alias", .. } => {
             Fail::hint(e.to_string(), "`mailctl alias list` shows the aliases").into()
         }
+        CoreError::NotFound { kind: "script", .. } => Fail::hint(
+            e.to_string(),
+            "`mailctl sieve list ADDRESS` shows the scripts",
+        )
+        .into(),
         CoreError::Sqlite(_) | CoreError::Io { .. } => anyhow::Error::new(e),
         _ => Fail::new(e.to_string()).into(),
     }

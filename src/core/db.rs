@@ -176,6 +176,19 @@ const MIGRATIONS: &[&str] = &[
         passed INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX screen_passes_passed ON screen_passes(passed);",
+    // 12: users' Sieve scripts (see core/sieve.rs): one row per script, at most one active
+    // per user (the partial unique index makes a second one impossible, whatever the caller
+    // does); they go with their user. `updated` keys delivery's compiled-script cache.
+    "CREATE TABLE sieve_scripts (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        content TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (user_id, name)
+    );
+    CREATE UNIQUE INDEX sieve_scripts_active ON sieve_scripts(user_id) WHERE active = 1;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

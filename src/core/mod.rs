@@ -21,6 +21,7 @@ pub mod runtime;
 pub mod screen;
 pub mod sendlimit;
 pub mod settings;
+pub mod sieve;
 pub mod spool;
 pub mod time;
 pub mod users;

@@ -151,6 +151,10 @@ settings! {
     "delivery.max_connections": Kind::Count, "100", "Most simultaneous outbound SMTP connections (Postfix: default_process_limit 100).";
     "delivery.max_per_domain": Kind::Count, "20", "Most simultaneous outbound connections to one destination domain (Postfix: default_destination_concurrency_limit 20).";
     "delivery.plaintext_fallback": Kind::Zones, "", "Destination domains whose mail may go in plaintext after a failed STARTTLS to their MX (an attacker on the path can cause that failure). Empty: none; a failed TLS attempt defers and the next attempt tries TLS again.";
+    "sieve.max_scripts": Kind::Count, "20", "Most Sieve scripts one user may store (ManageSieve PUTSCRIPT or `sieve put` beyond gets NO (QUOTA/MAXSCRIPTS)). 0: no limit.";
+    "sieve.max_script_size": Kind::Size, "64K", "Largest Sieve script one user may store (NO (QUOTA/MAXSIZE) beyond).";
+    "sieve.before": Kind::Path, "", "A Sieve script file the administrator runs before every user's active script at local delivery (Pigeonhole's sieve_before). Empty: none.";
+    "sieve.after": Kind::Path, "", "A Sieve script file the administrator runs after every user's active script at local delivery, if that script kept the message going (Pigeonhole's sieve_after). Empty: none.";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";

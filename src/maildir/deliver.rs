@@ -4,7 +4,8 @@
 //!
 //! Unique names are `<secs>.M<usecs>P<pid>Q<counter>R<random>.<host>` as Dovecot writes them;
 //! `,S=<size>` is the Maildir++ size, which lets quota checks skip a `stat` per file.
-//! Not here: flags, folders, indexes (the rest of `maildir/`).
+//! A delivery may carry Maildir info flags (Sieve's imap4flags), then it lands in `cur/`.
+//! Not here: folders, indexes (the rest of `maildir/`).
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -101,6 +102,19 @@ pub fn deliver_as(
     head: &[u8],
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
+    deliver_flagged(maildir, name, "", head, body)
+}
+
+/// [`deliver_as`] with Maildir info flags (`S`, `F`, `R`, `T`, `D`, sorted and without
+/// repeats): a message that already has flags is no longer new, so it goes to `cur/` as
+/// `<name>,S=<size>:2,<flags>`; with none it goes to `new/` as usual.
+pub fn deliver_flagged(
+    maildir: &Path,
+    name: &str,
+    flags: &str,
+    head: &[u8],
+    body: &mut dyn Read,
+) -> io::Result<PathBuf> {
     let md = Maildir::open(maildir)?;
     // A stable name's tmp/ file can only be this delivery's own, left by an attempt that
     // died before its rename: start it again.
@@ -111,10 +125,14 @@ pub fn deliver_as(
         let copied = io::copy(body, &mut f)?;
         f.sync_all()?;
         let size = head.len() as u64 + copied;
-        let dest = format!("{name},S={size}");
-        md.tmp.rename(name, &md.new, &dest)?;
-        md.new.sync()?;
-        Ok(md.new.path().join(dest))
+        let (dir, dest) = if flags.is_empty() {
+            (&md.new, format!("{name},S={size}"))
+        } else {
+            (&md.cur, format!("{name},S={size}:2,{flags}"))
+        };
+        md.tmp.rename(name, dir, &dest)?;
+        dir.sync()?;
+        Ok(dir.path().join(dest))
     })();
     if result.is_err() {
         let _ = md.tmp.unlink(name);

@@ -37,6 +37,7 @@ use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
+use crate::smtp::sieve_delivery::{self, Plan, ScriptCache, Store};
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
@@ -69,6 +70,8 @@ pub struct Deliverer {
     /// Who holds the leases this deliverer takes.
     owner: String,
     quota: QuotaLedger,
+    /// Compiled Sieve scripts (see `sieve_delivery`).
+    scripts: ScriptCache,
 }
 
 /// Why one copy could not be written.
@@ -90,6 +93,7 @@ impl Deliverer {
             in_flight: Mutex::new(HashSet::new()),
             owner: crate::core::queue::new_lease_owner("local"),
             quota: QuotaLedger::new(),
+            scripts: ScriptCache::default(),
         })
     }
 
@@ -378,8 +382,19 @@ impl Deliverer {
                     if done.contains(&mb) {
                         continue;
                     }
-                    match self.to_mailbox(db, copy, &mb) {
-                        Ok(()) => {}
+                    let plan = self.plan(db, copy, addr, &mb);
+                    if let Some(reason) = &plan.reject
+                        && !list
+                    {
+                        return Outcome::Failed(format!(
+                            "550 5.7.1 rejected by the recipient's Sieve script: {reason}"
+                        ));
+                    }
+                    match self.store_all(db, copy, &mb, &plan) {
+                        // Redirects are queued with the outcome, only once every copy is
+                        // written: a retry after a failed copy does not send them twice.
+                        Ok(()) => forwards
+                            .extend(plan.redirects.iter().map(|r| (r.clone(), addr.to_string()))),
                         Err(CopyError::Full(full)) if list => {
                             tracing::warn!(id = %copy.id, to = %addr, "list member skipped: {full}");
                         }
@@ -400,14 +415,56 @@ impl Deliverer {
         Outcome::Delivered
     }
 
-    fn to_mailbox(&self, db: &Db, copy: &Copy<'_>, mb: &Address) -> Result<(), CopyError> {
-        let root = db.data_dir().maildir(mb);
-        let folder = match copy.rcpt.folder.as_str() {
-            "" => &copy.claim.folder,
-            own => own,
+    /// What the Sieve scripts decide for this mailbox (a plain keep when there are none).
+    fn plan(&self, db: &Db, copy: &Copy<'_>, rcpt: &Address, mb: &Address) -> Plan {
+        let env = crate::sieve::Envelope {
+            from: copy.claim.sender.clone(),
+            to: rcpt.to_string(),
+            auth: None,
         };
-        let maildir = folder_dir(&root, folder)
-            .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
+        let plan = sieve_delivery::plan(db, &self.scripts, mb, copy.body, &env);
+        for note in &plan.notes {
+            tracing::warn!(id = %copy.id, to = %mb, "sieve: {note}");
+        }
+        plan
+    }
+
+    /// Writes every copy the plan asks for; the first failure stops (and the retry finds the
+    /// copies already written by their stable names).
+    fn store_all(
+        &self,
+        db: &Db,
+        copy: &Copy<'_>,
+        mb: &Address,
+        plan: &Plan,
+    ) -> Result<(), CopyError> {
+        for store in &plan.stores {
+            self.to_mailbox(db, copy, mb, store)?;
+        }
+        Ok(())
+    }
+
+    fn to_mailbox(
+        &self,
+        db: &Db,
+        copy: &Copy<'_>,
+        mb: &Address,
+        store: &Store,
+    ) -> Result<(), CopyError> {
+        let root = db.data_dir().maildir(mb);
+        let folder = match (store.keep, copy.rcpt.folder.as_str()) {
+            (false, _) => store.folder.as_str(),
+            (true, "") => &copy.claim.folder,
+            (true, own) => own,
+        };
+        let maildir = match sieve_folder(&root, folder, store.keep || store.create) {
+            Some(f) => f,
+            None => {
+                tracing::warn!(id = %copy.id, to = %mb, "sieve: folder {folder} does not exist and fileinto has no :create; kept in INBOX");
+                Ok(root.clone())
+            }
+        }
+        .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
         let sender = &copy.claim.sender;
         let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));
         // Only a recipient tried before can have a copy already (an attempt that died after
@@ -433,13 +490,34 @@ impl Deliverer {
                 })
                 .map_err(CopyError::Full)?;
         }
-        let written = deliver::deliver_as(&maildir, &name, head.as_bytes(), &mut &copy.body[..])
-            .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
+        let written = deliver::deliver_flagged(
+            &maildir,
+            &name,
+            &store.flags,
+            head.as_bytes(),
+            &mut &copy.body[..],
+        )
+        .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
         if written.is_ok() {
             self.quota.release(mb, copy.id);
         }
         written.map(|_| ())
     }
+}
+
+/// The folder a Sieve `fileinto` names, made only when `create` (RFC 5490 §3.2 `:create`;
+/// the keep's folder, Junk, is always made); `None` when it is missing and may not be made,
+/// or its name cannot be stored (RFC 5228 §4.1: the message is kept instead).
+fn sieve_folder(
+    root: &std::path::Path,
+    folder: &str,
+    create: bool,
+) -> Option<std::io::Result<std::path::PathBuf>> {
+    let dir = crate::maildir::folder::folder_path(root, folder).ok()?;
+    if !create && dir != root && !dir.join("cur").is_dir() {
+        return None;
+    }
+    Some(folder_dir(root, folder))
 }
 
 /// Where a copy for the Maildir at `root` goes: the root for INBOX, else the Maildir++

@@ -36,6 +36,7 @@ pub mod reply;
 mod sendlimit;
 pub mod server;
 pub mod session;
+pub mod sieve_delivery;
 mod spool;
 mod submission;
 

@@ -1,0 +1,345 @@
+//! Sieve at local delivery (RFC 5228 §2.10): which copies one mailbox gets of one message.
+//! Runs the administrator's `sieve.before` script, the user's active script, then the
+//! administrator's `sieve.after` script (Pigeonhole's `sieve_before`/`sieve_after`), each
+//! compiled once and cached until its text changes, and folds their outcomes into a
+//! [`Plan`]: the folders to store into with their flags, redirects, a reject. A script that
+//! fails at run time keeps the message (RFC 5228 §2.10.6) and is logged. `mailctl sieve
+//! test` prints the same plan without delivering.
+//!
+//! Flags: the system flags become Maildir info flags (RFC 5232 → `S`, `R`, `F`, `T`, `D`);
+//! keywords are not stored by delivery (logged). Vacation (RFC 5230) is recognised and
+//! logged, not answered yet; editheader's edits are not applied to the stored copy yet.
+//!
+//! Not here: writing the copies and recording the recipient (`smtp::delivery`), storing
+//! scripts (`core::sieve`), the interpreter (`crate::sieve`).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::core::{Address, Db};
+use crate::sieve::{self, Action, Envelope, Environment, Limits, Program};
+
+/// One copy to store: the folder (`INBOX` for keep) and its Maildir info flags.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Store {
+    pub folder: String,
+    pub flags: String,
+    /// The script asked to create the folder if missing (RFC 5490 `:create`).
+    pub create: bool,
+    /// True for the keep (explicit or implicit): it follows the inbound folder decision
+    /// (Junk) rather than naming its own.
+    pub keep: bool,
+}
+
+/// What the scripts decided for one mailbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Plan {
+    pub stores: Vec<Store>,
+    pub redirects: Vec<String>,
+    pub reject: Option<String>,
+    /// Vacation replies asked for (handles), not sent yet.
+    pub vacations: Vec<String>,
+    /// Run-time errors and things not carried out, for the log.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// The plain delivery without scripts: one copy kept.
+    pub fn keep() -> Plan {
+        Plan {
+            stores: vec![keep_store(String::new())],
+            ..Plan::default()
+        }
+    }
+
+    fn store(&mut self, s: Store) {
+        match self
+            .stores
+            .iter_mut()
+            .find(|x| x.keep == s.keep && x.folder == s.folder)
+        {
+            Some(x) => {
+                x.flags = merge_flags(&x.flags, &s.flags);
+                x.create |= s.create;
+            }
+            None => self.stores.push(s),
+        }
+    }
+}
+
+fn keep_store(flags: String) -> Store {
+    Store {
+        folder: "INBOX".into(),
+        flags,
+        create: false,
+        keep: true,
+    }
+}
+
+/// RFC 5232 flags to Maildir info letters, sorted; keywords are left out.
+pub fn info_flags(flags: &[String]) -> String {
+    let mut out: Vec<char> = flags
+        .iter()
+        .filter_map(|f| match f.to_ascii_lowercase().as_str() {
+            "\\seen" => Some('S'),
+            "\\answered" => Some('R'),
+            "\\flagged" => Some('F'),
+            "\\deleted" => Some('T'),
+            "\\draft" => Some('D'),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter().collect()
+}
+
+fn merge_flags(a: &str, b: &str) -> String {
+    let mut v: Vec<char> = a.chars().chain(b.chars()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().collect()
+}
+
+/// Compiled scripts, shared by the delivery threads, keyed by where the script comes from
+/// and re-compiled only when its text changes.
+#[derive(Default)]
+pub struct ScriptCache {
+    compiled: Mutex<HashMap<String, (String, Arc<Program>)>>,
+}
+
+/// Most scripts kept compiled; past this the cache starts over (simple and bounded).
+const CACHE_MAX: usize = 10_000;
+
+impl ScriptCache {
+    fn get(&self, key: &str, text: &str) -> Result<Arc<Program>, String> {
+        let mut c = self.compiled.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((t, p)) = c.get(key)
+            && t == text
+        {
+            return Ok(p.clone());
+        }
+        let p =
+            Arc::new(sieve::compile(text, &Limits::default(), None).map_err(|e| e.to_string())?);
+        if c.len() >= CACHE_MAX {
+            c.clear();
+        }
+        c.insert(key.to_string(), (text.to_string(), p.clone()));
+        Ok(p)
+    }
+}
+
+/// The scripts that apply to `mailbox`, in order (label, cache key, text).
+fn scripts(db: &Db, mailbox: &Address) -> Result<Vec<(String, String, String)>, String> {
+    let mut out = Vec::new();
+    let file = |key: &str| -> Result<Option<(String, String, String)>, String> {
+        let path = db.setting(key).map_err(|e| e.to_string())?;
+        if path.is_empty() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{key} {path}: {e}"))?;
+        Ok(Some((
+            format!("{key} ({path})"),
+            format!("file:{path}"),
+            text,
+        )))
+    };
+    out.extend(file("sieve.before")?);
+    if let Some(s) = db.active_sieve_script(mailbox).map_err(|e| e.to_string())? {
+        out.push((
+            format!("{mailbox}'s script {}", s.name),
+            format!("user:{mailbox}"),
+            s.content,
+        ));
+    }
+    out.extend(file("sieve.after")?);
+    Ok(out)
+}
+
+/// Runs the scripts for `mailbox` on `raw` (the message as queued) and folds the outcomes.
+/// Any failure to read or run a script leaves a note and keeps the message.
+pub fn plan(db: &Db, cache: &ScriptCache, mailbox: &Address, raw: &[u8], env: &Envelope) -> Plan {
+    let list = match scripts(db, mailbox) {
+        Ok(l) => l,
+        Err(e) => {
+            let mut p = Plan::keep();
+            p.notes
+                .push(format!("could not read the Sieve scripts: {e}"));
+            return p;
+        }
+    };
+    if list.is_empty() {
+        return Plan::keep();
+    }
+    let msg = sieve::Message::new(raw);
+    let environment = environment(db, mailbox);
+    let mut plan = Plan::default();
+    let mut implicit = Some(Vec::new());
+    for (label, key, text) in list {
+        let run = cache.get(&key, &text).and_then(|p| {
+            p.run(&msg, env, &environment, None, &Limits::default())
+                .map_err(|e| e.to_string())
+        });
+        let outcome = match run {
+            Ok(o) => o,
+            Err(e) => {
+                plan.notes
+                    .push(format!("{label}: {e}; the message is kept"));
+                implicit.get_or_insert_with(Vec::new);
+                continue;
+            }
+        };
+        // The implicit keep happens once, at the end, unless any script cancelled it.
+        implicit = match (implicit, outcome.implicit_keep) {
+            (Some(_), Some(flags)) => Some(flags),
+            _ => None,
+        };
+        for a in outcome.actions {
+            apply(&mut plan, a, &label);
+        }
+    }
+    if let Some(flags) = implicit
+        && plan.reject.is_none()
+    {
+        plan.store(keep_store(info_flags(&flags)));
+    }
+    plan
+}
+
+fn apply(plan: &mut Plan, a: Action, label: &str) {
+    match a {
+        Action::Keep { flags } => plan.store(keep_store(info_flags(&flags))),
+        Action::FileInto {
+            mailbox,
+            flags,
+            create,
+            ..
+        } => plan.store(Store {
+            keep: false,
+            flags: info_flags(&flags),
+            folder: mailbox,
+            create,
+        }),
+        Action::Redirect { address, .. } => {
+            if !plan.redirects.contains(&address) {
+                plan.redirects.push(address)
+            }
+        }
+        Action::Discard => {}
+        Action::Reject { reason, .. } => plan.reject = Some(reason),
+        Action::Vacation(v) => {
+            plan.notes.push(format!(
+                "{label}: vacation reply ({}) not sent: vacation is not carried out yet",
+                v.handle
+            ));
+            plan.vacations.push(v.handle);
+        }
+    }
+}
+
+fn environment(db: &Db, mailbox: &Address) -> Environment {
+    let mut e = Environment::default();
+    let host = db
+        .setting("hostname")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(crate::core::settings::system_hostname);
+    e.items
+        .insert("domain".into(), mailbox.domain().to_string());
+    e.items.insert("host".into(), host);
+    e.items.insert("name".into(), "mailctl".into());
+    e.items
+        .insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    e.items.insert("location".into(), "MDA".into());
+    e.items.insert("phase".into(), "during".into());
+    let root = db.data_dir().maildir(mailbox);
+    if let Ok(folders) = crate::maildir::folder::folders(Path::new(&root)) {
+        e.mailboxes = folders.into_iter().map(|f| f.name).collect();
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Db, Address) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&crate::core::DataDir::new(dir.path())).unwrap();
+        db.add_domain(&crate::core::Domain::parse("example.test").unwrap())
+            .unwrap();
+        let a = Address::parse("ann@example.test").unwrap();
+        db.add_user(&crate::core::users::NewUser {
+            address: a.clone(),
+            password_hash: "x".into(),
+            quota: 0,
+        })
+        .unwrap();
+        (dir, db, a)
+    }
+
+    const MSG: &[u8] = b"From: b@x.test\r\nSubject: hello list\r\n\r\nbody\r\n";
+
+    #[test]
+    fn no_script_is_a_plain_keep() {
+        let (_d, db, a) = db();
+        assert_eq!(
+            plan(&db, &ScriptCache::default(), &a, MSG, &Envelope::default()),
+            Plan::keep()
+        );
+    }
+
+    #[test]
+    fn fileinto_with_flags_and_before_after_scripts() {
+        let (d, db, a) = db();
+        db.put_sieve_script(
+            &a,
+            "s",
+            "require [\"fileinto\", \"imap4flags\", \"mailbox\"];\n\
+             if header :contains \"subject\" \"list\" { fileinto :create :flags [\"\\\\Seen\", \"\\\\Flagged\", \"$x\"] \"Lists\"; }",
+        )
+        .unwrap();
+        db.activate_sieve_script(&a, Some("s")).unwrap();
+        let after = d.path().join("after.sieve");
+        std::fs::write(&after, "redirect \"copy@elsewhere.test\";").unwrap();
+        db.set_setting("sieve.after", after.to_str().unwrap())
+            .unwrap();
+        let cache = ScriptCache::default();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(
+            p.stores,
+            [Store {
+                folder: "Lists".into(),
+                flags: "FS".into(),
+                create: true,
+                keep: false
+            }]
+        );
+        assert_eq!(p.redirects, ["copy@elsewhere.test"]);
+        // Changing the script is seen at once (cache keyed by the text).
+        db.put_sieve_script(&a, "s", "discard;").unwrap();
+        std::fs::write(&after, "keep;").unwrap();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(p.stores, [keep_store(String::new())]);
+        assert!(p.redirects.is_empty());
+    }
+
+    #[test]
+    fn reject_and_runtime_errors() {
+        let (d, db, a) = db();
+        db.put_sieve_script(&a, "r", "require \"reject\"; reject \"go away\";")
+            .unwrap();
+        db.activate_sieve_script(&a, Some("r")).unwrap();
+        let p = plan(&db, &ScriptCache::default(), &a, MSG, &Envelope::default());
+        assert_eq!(p.reject.as_deref(), Some("go away"));
+        assert!(p.stores.is_empty());
+        // A before script that cannot be read keeps the message, with a note.
+        let missing = d.path().join("missing.sieve");
+        db.set_setting("sieve.before", missing.to_str().unwrap())
+            .unwrap();
+        let p = plan(&db, &ScriptCache::default(), &a, MSG, &Envelope::default());
+        assert_eq!(p.stores, [keep_store(String::new())]);
+        assert_eq!(p.notes.len(), 1);
+    }
+}
