@@ -29,6 +29,7 @@ pub mod dns;
 pub mod imap;
 pub mod inbound;
 pub mod maildir;
+pub mod metrics;
 pub mod net;
 pub mod output;
 pub mod pop3;

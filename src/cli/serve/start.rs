@@ -288,6 +288,12 @@ impl Services {
                 access: self.access(name, name == "pop3s"),
             };
             tasks.spawn(Arc::new(pop).run(listener, shutdown));
+        } else if name == "metrics" {
+            tasks.spawn(crate::metrics::serve(
+                listener,
+                self.backend.pool.clone(),
+                shutdown,
+            ));
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,
