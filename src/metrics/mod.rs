@@ -138,11 +138,11 @@ pub fn global() -> &'static Metrics {
 
 /// Counts a session as active for as long as it lives.
 #[must_use]
-pub struct SessionGuard(Protocol);
+pub struct SessionGuard(&'static Metrics, Protocol);
 
 impl Drop for SessionGuard {
     fn drop(&mut self) {
-        GLOBAL.sessions[self.0 as usize].fetch_sub(1, Relaxed);
+        self.0.sessions[self.1 as usize].fetch_sub(1, Relaxed);
     }
 }
 
@@ -173,7 +173,7 @@ impl Metrics {
     pub fn session(&'static self, protocol: Protocol) -> SessionGuard {
         self.connections[protocol as usize].fetch_add(1, Relaxed);
         self.sessions[protocol as usize].fetch_add(1, Relaxed);
-        SessionGuard(protocol)
+        SessionGuard(self, protocol)
     }
 
     pub fn received(&self, kind: Received) {
@@ -329,5 +329,91 @@ impl Metrics {
         for (a, c) in ACTIONS.iter().zip(&self.decisions) {
             w.sample(name, &[("action", a)], c.load(Relaxed) as f64);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh() -> &'static Metrics {
+        Box::leak(Box::new(Metrics::new()))
+    }
+
+    fn value(text: &str, series: &str) -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+    }
+
+    #[test]
+    fn sessions_count_while_the_guard_lives() {
+        let m = fresh();
+        let a = m.session(Protocol::Imap);
+        let b = m.session(Protocol::Imap);
+        drop(a);
+        let t = m.render(None);
+        assert_eq!(value(&t, "mailctl_connections_total{protocol=\"imap\"}"), Some(2.0));
+        assert_eq!(value(&t, "mailctl_sessions_active{protocol=\"imap\"}"), Some(1.0));
+        drop(b);
+        let t = m.render(None);
+        assert_eq!(value(&t, "mailctl_sessions_active{protocol=\"imap\"}"), Some(0.0));
+    }
+
+    #[test]
+    fn every_update_lands_in_its_series() {
+        let m = fresh();
+        m.received(Received::Submission);
+        m.delivery(Route::Local, Delivery::Delivered, 3);
+        m.delivery(Route::Remote, Delivery::Deferred, 3);
+        m.bounce();
+        m.login("IMAP", Login::Failed);
+        m.login("webdav", Login::Ok);
+        m.ban();
+        m.verdict("dmarc", "fail");
+        m.verdict("nonsense", "pass");
+        m.verdict("spf", "not a result");
+        m.decision("junk");
+        let q = crate::core::queue::QueueFigures {
+            messages: 4,
+            oldest_age: 60,
+        };
+        let t = m.render(Some(&q));
+        for (series, want) in [
+            ("mailctl_messages_received_total{kind=\"submission\"}", 1.0),
+            ("mailctl_messages_received_total{kind=\"mx\"}", 0.0),
+            ("mailctl_deliveries_total{route=\"local\",outcome=\"delivered\"}", 1.0),
+            ("mailctl_deliveries_total{route=\"remote\",outcome=\"deferred\"}", 1.0),
+            ("mailctl_bounces_total", 1.0),
+            ("mailctl_delivery_latency_seconds_bucket{le=\"5\"}", 1.0),
+            ("mailctl_delivery_latency_seconds_count", 1.0),
+            ("mailctl_logins_total{protocol=\"imap\",result=\"failed\"}", 1.0),
+            ("mailctl_logins_total{protocol=\"other\",result=\"ok\"}", 1.0),
+            ("mailctl_login_bans_total", 1.0),
+            ("mailctl_inbound_verdicts_total{check=\"dmarc\",result=\"fail\"}", 1.0),
+            ("mailctl_inbound_verdicts_total{check=\"other\",result=\"pass\"}", 1.0),
+            ("mailctl_inbound_decisions_total{action=\"junk\"}", 1.0),
+            ("mailctl_queue_messages", 4.0),
+            ("mailctl_queue_oldest_age_seconds", 60.0),
+        ] {
+            assert_eq!(value(&t, series), Some(want), "{series} in\n{t}");
+        }
+        assert!(!t.contains("check=\"spf\""), "an unknown result is not counted");
+    }
+
+    /// Prometheus conventions: every family has HELP and TYPE, counters end in `_total`.
+    #[test]
+    fn families_follow_the_naming_conventions() {
+        let t = fresh().render(None);
+        let mut families = 0;
+        for l in t.lines().filter(|l| l.starts_with("# TYPE ")) {
+            let mut w = l.split(' ').skip(2);
+            let (name, kind) = (w.next().unwrap(), w.next().unwrap());
+            assert!(name.starts_with("mailctl_"), "{name}");
+            assert_eq!(kind == "counter", name.ends_with("_total"), "{name}");
+            assert!(t.contains(&format!("# HELP {name} ")), "{name}");
+            families += 1;
+        }
+        assert!(families >= 10);
+        assert!(!t.contains("mailctl_queue_messages"), "no database, no queue gauges");
     }
 }

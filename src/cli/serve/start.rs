@@ -254,6 +254,7 @@ impl Services {
             pool: self.backend.pool.clone(),
             tls: self.tls.clone(),
             limiter: self.limiters[name].clone(),
+            protocol: crate::metrics::Protocol::of_listener(name),
             policy: self.policy.clone(),
             login_timeout: if name.starts_with("imap") {
                 self.imap_login_timeout
