@@ -14,6 +14,7 @@
 //! delivery counters of the daemon that delivers it, not in `received`).
 
 pub mod exposition;
+pub mod scrape;
 mod serve;
 
 pub use serve::serve;
