@@ -85,7 +85,14 @@ fn counters_move_as_mail_flows_and_stats_shows_the_same_numbers() {
     let srv = Serve::start(
         dir,
         &["smtp", "imap", "metrics", "--allow-root"],
-        &["smtp", "submission", "submissions", "imap", "imaps", "metrics"],
+        &[
+            "smtp",
+            "submission",
+            "submissions",
+            "imap",
+            "imaps",
+            "metrics",
+        ],
     );
     let m = srv.addr("metrics").to_string();
     let before = scrape(dir, &m);
@@ -100,7 +107,11 @@ fn counters_move_as_mail_flows_and_stats_shows_the_same_numbers() {
     assert_eq!(before.get("mailctl_queue_messages{}"), Some(&0.0));
 
     assert_eq!(
-        mx::attempt(srv.port("smtp"), "someone@sender.test", "alice@example.test"),
+        mx::attempt(
+            srv.port("smtp"),
+            "someone@sender.test",
+            "alice@example.test"
+        ),
         "sent"
     );
     maildir::wait_messages(dir, "alice", "example.test", 1);
@@ -111,10 +122,7 @@ fn counters_move_as_mail_flows_and_stats_shows_the_same_numbers() {
         (r#"mailctl_messages_received_total{kind="submission"}"#, 0.0),
         (delivered, 1.0),
         ("mailctl_delivery_latency_seconds_count{}", 1.0),
-        (
-            r#"mailctl_delivery_latency_seconds_bucket{le="+Inf"}"#,
-            1.0,
-        ),
+        (r#"mailctl_delivery_latency_seconds_bucket{le="+Inf"}"#, 1.0),
         (r#"mailctl_connections_total{protocol="smtp"}"#, 1.0),
     ] {
         assert_eq!(after.get(series), Some(&want), "{series} in {after:#?}");
@@ -169,10 +177,7 @@ fn the_endpoint_stays_on_loopback() {
     let out = cli::mailctl(dir, &["config", "set", "listen.metrics", "0.0.0.0:9100"]);
     assert!(!out.status.success());
     assert!(cli::text(&out).contains("loopback"), "{}", cli::text(&out));
-    let out = cli::mailctl(
-        dir,
-        &["serve", "metrics", "--listen", "metrics=0.0.0.0:0"],
-    );
+    let out = cli::mailctl(dir, &["serve", "metrics", "--listen", "metrics=0.0.0.0:0"]);
     assert_eq!(out.status.code(), Some(2), "{}", cli::text(&out));
     assert!(cli::text(&out).contains("loopback"), "{}", cli::text(&out));
 }
@@ -184,6 +189,9 @@ fn stats_without_the_endpoint_reports_the_queue() {
     let st = cli::json(dir, &["stats"]);
     assert_eq!(st["source"], "database", "{st}");
     assert_eq!(st["queue"]["messages"], 0);
-    assert!(st["note"].as_str().unwrap().contains("listen.metrics"), "{st}");
+    assert!(
+        st["note"].as_str().unwrap().contains("listen.metrics"),
+        "{st}"
+    );
     assert_eq!(st["samples"].as_array().unwrap().len(), 0);
 }

@@ -58,12 +58,18 @@ impl Args {
                 Ok(s) => (s, None),
                 Err(e) => (
                     Vec::new(),
-                    Some(format!("{e}; is `mailctl serve` running? Showing the queue only")),
+                    Some(format!(
+                        "{e}; is `mailctl serve` running? Showing the queue only"
+                    )),
                 ),
             },
         };
         let st = Stats {
-            source: if samples.is_empty() { "database" } else { "endpoint" },
+            source: if samples.is_empty() {
+                "database"
+            } else {
+                "endpoint"
+            },
             endpoint: endpoint.map(|a| a.to_string()),
             queue,
             samples: samples.iter().map(json_sample).collect(),
@@ -129,7 +135,9 @@ fn render(st: &Stats, samples: &[Sample]) -> String {
     let mut out = output::table(&["metric", "labels", "value"], rows);
     match (&st.note, &st.endpoint) {
         (Some(n), _) => out.push_str(&format!("\n{n}")),
-        (None, Some(e)) => out.push_str(&format!("\nfrom {e} (series at zero not shown; --json lists all)")),
+        (None, Some(e)) => out.push_str(&format!(
+            "\nfrom {e} (series at zero not shown; --json lists all)"
+        )),
         (None, None) => {}
     }
     out

@@ -89,8 +89,8 @@ const LOGIN_PROTOCOLS: [&str; 4] = ["smtp", "imap", "pop3", "other"];
 /// The inbound checks that report verdicts ([`crate::inbound::Verdict::method`]); anything
 /// else counts as `other`.
 const METHODS: [&str; 12] = [
-    "dnsbl", "dnswl", "iprev", "spf", "dkim", "dmarc", "arc", "rspamd", "spamd", "clamd",
-    "policy", "other",
+    "dnsbl", "dnswl", "iprev", "spf", "dkim", "dmarc", "arc", "rspamd", "spamd", "clamd", "policy",
+    "other",
 ];
 const RESULTS: [&str; 9] = [
     "pass",
@@ -282,11 +282,19 @@ impl Metrics {
         );
         for (r, row) in ROUTES.iter().zip(&self.deliveries) {
             for (o, c) in DELIVERIES.iter().zip(row) {
-                w.sample(name, &[("route", r), ("outcome", o)], c.load(Relaxed) as f64);
+                w.sample(
+                    name,
+                    &[("route", r), ("outcome", o)],
+                    c.load(Relaxed) as f64,
+                );
             }
         }
         let name = "mailctl_bounces_total";
-        w.family(name, "counter", "Bounces (delivery status notifications of failure) queued.");
+        w.family(
+            name,
+            "counter",
+            "Bounces (delivery status notifications of failure) queued.",
+        );
         w.sample(name, &[], self.bounces.load(Relaxed) as f64);
         let name = "mailctl_delivery_latency_seconds";
         w.family(
@@ -302,11 +310,19 @@ impl Metrics {
         w.family(name, "counter", "Login attempts, by protocol and result.");
         for (p, row) in LOGIN_PROTOCOLS.iter().zip(&self.logins) {
             for (r, c) in LOGINS.iter().zip(row) {
-                w.sample(name, &[("protocol", p), ("result", r)], c.load(Relaxed) as f64);
+                w.sample(
+                    name,
+                    &[("protocol", p), ("result", r)],
+                    c.load(Relaxed) as f64,
+                );
             }
         }
         let name = "mailctl_login_bans_total";
-        w.family(name, "counter", "Addresses banned for failed logins (ban.threshold reached).");
+        w.family(
+            name,
+            "counter",
+            "Addresses banned for failed logins (ban.threshold reached).",
+        );
         w.sample(name, &[], self.bans.load(Relaxed) as f64);
     }
 
@@ -353,11 +369,20 @@ mod tests {
         let b = m.session(Protocol::Imap);
         drop(a);
         let t = m.render(None);
-        assert_eq!(value(&t, "mailctl_connections_total{protocol=\"imap\"}"), Some(2.0));
-        assert_eq!(value(&t, "mailctl_sessions_active{protocol=\"imap\"}"), Some(1.0));
+        assert_eq!(
+            value(&t, "mailctl_connections_total{protocol=\"imap\"}"),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&t, "mailctl_sessions_active{protocol=\"imap\"}"),
+            Some(1.0)
+        );
         drop(b);
         let t = m.render(None);
-        assert_eq!(value(&t, "mailctl_sessions_active{protocol=\"imap\"}"), Some(0.0));
+        assert_eq!(
+            value(&t, "mailctl_sessions_active{protocol=\"imap\"}"),
+            Some(0.0)
+        );
     }
 
     #[test]
@@ -382,23 +407,44 @@ mod tests {
         for (series, want) in [
             ("mailctl_messages_received_total{kind=\"submission\"}", 1.0),
             ("mailctl_messages_received_total{kind=\"mx\"}", 0.0),
-            ("mailctl_deliveries_total{route=\"local\",outcome=\"delivered\"}", 1.0),
-            ("mailctl_deliveries_total{route=\"remote\",outcome=\"deferred\"}", 1.0),
+            (
+                "mailctl_deliveries_total{route=\"local\",outcome=\"delivered\"}",
+                1.0,
+            ),
+            (
+                "mailctl_deliveries_total{route=\"remote\",outcome=\"deferred\"}",
+                1.0,
+            ),
             ("mailctl_bounces_total", 1.0),
             ("mailctl_delivery_latency_seconds_bucket{le=\"5\"}", 1.0),
             ("mailctl_delivery_latency_seconds_count", 1.0),
-            ("mailctl_logins_total{protocol=\"imap\",result=\"failed\"}", 1.0),
-            ("mailctl_logins_total{protocol=\"other\",result=\"ok\"}", 1.0),
+            (
+                "mailctl_logins_total{protocol=\"imap\",result=\"failed\"}",
+                1.0,
+            ),
+            (
+                "mailctl_logins_total{protocol=\"other\",result=\"ok\"}",
+                1.0,
+            ),
             ("mailctl_login_bans_total", 1.0),
-            ("mailctl_inbound_verdicts_total{check=\"dmarc\",result=\"fail\"}", 1.0),
-            ("mailctl_inbound_verdicts_total{check=\"other\",result=\"pass\"}", 1.0),
+            (
+                "mailctl_inbound_verdicts_total{check=\"dmarc\",result=\"fail\"}",
+                1.0,
+            ),
+            (
+                "mailctl_inbound_verdicts_total{check=\"other\",result=\"pass\"}",
+                1.0,
+            ),
             ("mailctl_inbound_decisions_total{action=\"junk\"}", 1.0),
             ("mailctl_queue_messages", 4.0),
             ("mailctl_queue_oldest_age_seconds", 60.0),
         ] {
             assert_eq!(value(&t, series), Some(want), "{series} in\n{t}");
         }
-        assert!(!t.contains("check=\"spf\""), "an unknown result is not counted");
+        assert!(
+            !t.contains("check=\"spf\""),
+            "an unknown result is not counted"
+        );
     }
 
     /// Prometheus conventions: every family has HELP and TYPE, counters end in `_total`.
@@ -415,6 +461,9 @@ mod tests {
             families += 1;
         }
         assert!(families >= 10);
-        assert!(!t.contains("mailctl_queue_messages"), "no database, no queue gauges");
+        assert!(
+            !t.contains("mailctl_queue_messages"),
+            "no database, no queue gauges"
+        );
     }
 }

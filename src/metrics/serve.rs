@@ -70,10 +70,19 @@ mod tests {
 
     #[test]
     fn requests() {
-        assert_eq!(parse_request("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), Request::Metrics);
-        assert_eq!(parse_request("HEAD /metrics?x=1 HTTP/1.0\r\n\r\n"), Request::Metrics);
+        assert_eq!(
+            parse_request("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Request::Metrics
+        );
+        assert_eq!(
+            parse_request("HEAD /metrics?x=1 HTTP/1.0\r\n\r\n"),
+            Request::Metrics
+        );
         assert_eq!(parse_request("GET / HTTP/1.1\r\n\r\n"), Request::NotFound);
-        assert_eq!(parse_request("POST /metrics HTTP/1.1\r\n\r\n"), Request::Bad);
+        assert_eq!(
+            parse_request("POST /metrics HTTP/1.1\r\n\r\n"),
+            Request::Bad
+        );
         assert_eq!(parse_request("garbage"), Request::Bad);
         assert_eq!(parse_request(""), Request::Bad);
     }
