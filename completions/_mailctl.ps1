@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up a fresh server: hostname, first domain and mailbox, TLS, services')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is configured: counts, data directory, listeners')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'The running daemon''s numbers (connections, mail, queue, logins, verdicts) from its metrics endpoint; the queue from the database when the endpoint is off')
             [CompletionResult]::new('domain', 'domain', [CompletionResultType]::ParameterValue, 'Manage the domains this server receives mail for')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
@@ -84,6 +85,17 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;status' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;stats' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
@@ -1466,6 +1478,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;help' {
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up a fresh server: hostname, first domain and mailbox, TLS, services')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is configured: counts, data directory, listeners')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'The running daemon''s numbers (connections, mail, queue, logins, verdicts) from its metrics endpoint; the queue from the database when the endpoint is off')
             [CompletionResult]::new('domain', 'domain', [CompletionResultType]::ParameterValue, 'Manage the domains this server receives mail for')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage mailboxes (users) and their passwords and quotas')
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
@@ -1493,6 +1506,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;status' {
+            break
+        }
+        'mailctl;help;stats' {
             break
         }
         'mailctl;help;domain' {

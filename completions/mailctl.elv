@@ -30,6 +30,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --version 'Print version'
             cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
+            cand stats 'The running daemon''s numbers (connections, mail, queue, logins, verdicts) from its metrics endpoint; the queue from the database when the endpoint is off'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
@@ -79,6 +80,16 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'mailctl;status'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;stats'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
@@ -1294,6 +1305,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help'= {
             cand setup 'Set up a fresh server: hostname, first domain and mailbox, TLS, services'
             cand status 'What is configured: counts, data directory, listeners'
+            cand stats 'The running daemon''s numbers (connections, mail, queue, logins, verdicts) from its metrics endpoint; the queue from the database when the endpoint is off'
             cand domain 'Manage the domains this server receives mail for'
             cand user 'Manage mailboxes (users) and their passwords and quotas'
             cand alias 'Manage aliases, distribution lists and catch-alls'
@@ -1319,6 +1331,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;setup'= {
         }
         &'mailctl;help;status'= {
+        }
+        &'mailctl;help;stats'= {
         }
         &'mailctl;help;domain'= {
             cand add 'Start receiving mail for a domain (internationalized names welcome)'

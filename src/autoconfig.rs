@@ -7,14 +7,8 @@
 //! autoconfig.<domain>), and printed by `mailctl autoconfig DOMAIN` for hosting elsewhere.
 //! Not here: Microsoft's autodiscover (POX/JSON) and the DNS records (`dns records`).
 
-use std::time::Duration;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
 use crate::core::{Db, Domain};
-
-/// Largest HTTP request head read.
-const MAX_REQUEST: usize = 8192;
+use crate::net::http::response;
 
 /// The endpoints a client should use, from the listener settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,18 +136,6 @@ pub fn parse_request(head: &str) -> Request {
     Request::NotFound
 }
 
-fn response(status: &str, content_type: &str, body: &str, head_only: bool) -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: max-age=3600\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    if !head_only {
-        r.extend_from_slice(body.as_bytes());
-    }
-    r
-}
-
 /// Answers one HTTP request from the database (blocking; call off the async workers).
 pub fn answer(db: &Db, head: &str) -> Vec<u8> {
     let head_only = head.starts_with("HEAD ");
@@ -182,55 +164,23 @@ pub fn answer(db: &Db, head: &str) -> Vec<u8> {
     }
 }
 
-/// Serves autoconfig requests on `listener` until shutdown. One request per connection,
-/// bounded in size and time.
+/// Serves autoconfig requests on `listener` until shutdown, through the one small HTTP
+/// responder ([`crate::net::http`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     pool: std::sync::Arc<crate::core::pool::DbPool>,
-    mut shutdown: crate::net::shutdown::Shutdown,
+    shutdown: crate::net::shutdown::Shutdown,
 ) {
-    loop {
-        let accepted = tokio::select! {
-            _ = shutdown.wait() => return,
-            a = listener.accept() => a,
-        };
-        let Ok((mut stream, _)) = accepted else {
-            continue;
-        };
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            let mut buf = Vec::with_capacity(1024);
-            let read = tokio::time::timeout(Duration::from_secs(10), async {
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_REQUEST {
-                    let n = stream.read(&mut chunk).await?;
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                Ok::<_, std::io::Error>(())
-            })
-            .await;
-            if !matches!(read, Ok(Ok(()))) {
-                return;
-            }
-            let head = String::from_utf8_lossy(&buf).into_owned();
-            let reply = tokio::task::spawn_blocking(move || match pool.get() {
-                Ok(db) => answer(&db, &head),
-                Err(_) => response(
-                    "503 Service Unavailable",
-                    "text/plain",
-                    "try again later\n",
-                    false,
-                ),
-            })
-            .await
-            .unwrap_or_default();
-            let _ = tokio::time::timeout(Duration::from_secs(10), stream.write_all(&reply)).await;
-            let _ = stream.shutdown().await;
-        });
-    }
+    let answer = move |head: &str| match pool.get() {
+        Ok(db) => answer(&db, head),
+        Err(_) => response(
+            "503 Service Unavailable",
+            "text/plain",
+            "try again later\n",
+            false,
+        ),
+    };
+    crate::net::http::serve(listener, std::sync::Arc::new(answer), shutdown).await
 }
 
 #[cfg(test)]

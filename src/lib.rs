@@ -14,7 +14,7 @@
 //! - [`inbound`]: what mail arriving on port 25 is checked against (DNS lists, SPF,
 //!   greylisting, DKIM/DMARC/ARC, rspamd and clamd) and the decision.
 //! - [`dns`] (the one resolver, record checks), [`dkim`] (keys, signing), [`probe`] (the live
-//!   tester behind `mailctl test`), [`autoconfig`].
+//!   tester behind `mailctl test`), [`autoconfig`], [`metrics`] (the Prometheus endpoint).
 //! - [`core`]: the state (domains, users, aliases, settings, queue, bans, greylisting) and the
 //!   database pool; with the mailbox index in [`maildir`], the only code that speaks SQL.
 //! - [`maildir`]: Maildir(++) files, the per-account UID/MODSEQ index, check/repair, mbox.
@@ -29,6 +29,7 @@ pub mod dns;
 pub mod imap;
 pub mod inbound;
 pub mod maildir;
+pub mod metrics;
 pub mod net;
 pub mod output;
 pub mod pop3;

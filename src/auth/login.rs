@@ -82,7 +82,10 @@ fn login_with(
             match verified {
                 Ok(Some(u)) => LoginOutcome::Ok(u),
                 Ok(None) => match db.record_auth_failure(&ip_s) {
-                    Ok(true) => LoginOutcome::Banned,
+                    Ok(true) => {
+                        crate::metrics::global().ban();
+                        LoginOutcome::Banned
+                    }
                     Ok(false) => LoginOutcome::Failed,
                     // The password was wrong either way: say so, not "try later".
                     Err(e) => {
@@ -103,6 +106,14 @@ fn login_with(
 fn log(protocol: &str, ip: IpAddr, user: &str, outcome: &LoginOutcome, cached: bool) {
     let given: String = user.chars().take(256).collect();
     let given = given.escape_debug();
+    use crate::metrics::Login;
+    let result = match outcome {
+        LoginOutcome::Ok(_) => Login::Ok,
+        LoginOutcome::Failed => Login::Failed,
+        LoginOutcome::Banned => Login::Banned,
+        LoginOutcome::TempFail(_) => Login::TempFail,
+    };
+    crate::metrics::global().login(protocol, result);
     match outcome {
         LoginOutcome::Ok(u) => {
             tracing::info!(protocol, %ip, user = %u.address, result = "ok", cached, "login")

@@ -27,6 +27,7 @@ mod sendmail;
 mod serve;
 pub mod setup;
 mod sieve;
+mod stats;
 mod status;
 mod test;
 mod user;
@@ -76,6 +77,9 @@ pub enum Command {
     Setup(setup::Args),
     /// What is configured: counts, data directory, listeners.
     Status(status::Args),
+    /// The running daemon's numbers (connections, mail, queue, logins, verdicts) from its
+    /// metrics endpoint; the queue from the database when the endpoint is off.
+    Stats(stats::Args),
     /// Manage the domains this server receives mail for.
     #[command(subcommand)]
     Domain(domain::Cmd),
@@ -247,6 +251,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Setup(a) => a.run(ctx),
         Command::Status(a) => a.run(ctx),
+        Command::Stats(a) => a.run(ctx),
         Command::Domain(c) => c.run(ctx),
         Command::User(c) => c.run(ctx),
         Command::Alias(c) => c.run(ctx),

@@ -99,6 +99,14 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// The queue at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct QueueFigures {
+    pub messages: u64,
+    /// Seconds since the oldest queued message was received; 0 when the queue is empty.
+    pub oldest_age: u64,
+}
+
 /// For log lines: plain words, e.g. `deferred for 300 s: disk full`.
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -175,6 +183,19 @@ impl Db {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// How many messages are queued and how old the oldest is, in one query: what
+    /// `/metrics` and `mailctl stats` show.
+    pub fn queue_figures(&self) -> Result<QueueFigures> {
+        let (messages, oldest): (i64, Option<i64>) = self
+            .conn()
+            .prepare_cached("SELECT COUNT(*), MIN(created) FROM queue_messages")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(QueueFigures {
+            messages: messages.max(0) as u64,
+            oldest_age: oldest.map_or(0, |o| (now() - o).max(0) as u64),
+        })
     }
 
     /// The message's sender (`''` for `<>`), if the message is still queued.

@@ -102,6 +102,7 @@ settings! {
     "listen.pop3": Kind::Listen, "0.0.0.0:110", "Where POP3 with STLS listens.";
     "listen.pop3s": Kind::Listen, "0.0.0.0:995", "Where POP3 over implicit TLS listens.";
     "listen.autoconfig": Kind::Listen, "", "Where the client autoconfiguration HTTP responder listens (off by default; put a TLS proxy for autoconfig.<domain> in front).";
+    "listen.metrics": Kind::Listen, "", "Where the Prometheus metrics endpoint (GET /metrics) listens (off by default; loopback only: it has no authentication).";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
     "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
     "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root. Empty: keep running as root.";
@@ -247,6 +248,9 @@ pub fn check_endpoint(v: &str) -> Result<(), String> {
     }
 }
 
+/// Listeners without authentication, which may only listen on loopback addresses.
+pub const LOOPBACK_ONLY: &[&str] = &["listen.metrics"];
+
 pub fn lookup(key: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.key == key)
 }
@@ -265,6 +269,12 @@ pub fn validate(setting: &Setting, value: &str) -> Result<String, String> {
             let sa: SocketAddr = item
                 .parse()
                 .map_err(|_| format!("'{item}' is not ADDR:PORT (e.g. 0.0.0.0:25 or [::]:25)"))?;
+            if LOOPBACK_ONLY.contains(&setting.key) && !sa.ip().is_loopback() {
+                return Err(format!(
+                    "'{item}' is not a loopback address: {} has no authentication (use 127.0.0.1:PORT or [::1]:PORT, and a proxy with authentication in front for remote scrapes)",
+                    setting.key
+                ));
+            }
             Ok(sa.to_string())
         }),
         Kind::Path => {
@@ -514,6 +524,29 @@ mod tests {
             "127.0.0.1:53"
         );
         assert!(validate(get("tls.cert"), "relative.pem").is_err());
+    }
+
+    /// The metrics endpoint has no authentication: loopback only, v4 or v6.
+    #[test]
+    fn metrics_listens_on_loopback_only() {
+        let get = |k| lookup(k).unwrap();
+        let m = get("listen.metrics");
+        assert_eq!(validate(m, ""), Ok(String::new()));
+        assert_eq!(
+            validate(m, "127.0.0.1:9100,[::1]:9100"),
+            Ok("127.0.0.1:9100,[::1]:9100".into())
+        );
+        for bad in [
+            "0.0.0.0:9100",
+            "192.0.2.1:9100",
+            "[::]:9100",
+            "127.0.0.1:1,10.0.0.1:2",
+        ] {
+            let e = validate(m, bad).unwrap_err();
+            assert!(e.contains("loopback"), "{bad}: {e}");
+        }
+        // Other listeners are not affected.
+        assert!(validate(get("listen.smtp"), "0.0.0.0:25").is_ok());
     }
 
     /// One row per [`Kind`]: what each validator keeps, normalises and refuses, so the table

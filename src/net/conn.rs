@@ -128,6 +128,8 @@ pub struct Access {
     /// `imap.timeout.login`, `pop3.timeout.login`; for SMTP, where login is optional, the
     /// command timeout (it bounds the implicit-TLS handshake).
     pub login_timeout: Duration,
+    /// What the metrics count this listener's connections as.
+    pub protocol: crate::metrics::Protocol,
 }
 
 /// An admitted connection.
@@ -164,7 +166,7 @@ impl Access {
     ) -> Option<Admitted> {
         let ip = peer.ip();
         let login_deadline = Instant::now() + self.login_timeout;
-        let permit = match self.limiter.try_acquire(ip) {
+        let mut permit = match self.limiter.try_acquire(ip) {
             Ok(p) => p,
             Err(why) => {
                 tracing::warn!(%peer, ?why, "connection refused: limit reached");
@@ -177,6 +179,7 @@ impl Access {
             return None;
         }
         let _ = tcp.set_nodelay(true);
+        permit.count_session(self.protocol);
         let tls = self.tls.get();
         let stream = if self.implicit_tls {
             match handshake(tcp, tls.clone()?, Some(login_deadline)).await {

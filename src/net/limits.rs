@@ -17,6 +17,8 @@ pub struct ConnLimiter {
 pub struct Permit {
     limiter: Arc<ConnLimiter>,
     ip: IpAddr,
+    /// The metrics' active-session count, which ends with the permit (the connection).
+    session: Option<crate::metrics::SessionGuard>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -57,11 +59,20 @@ impl ConnLimiter {
         Ok(Permit {
             limiter: self.clone(),
             ip,
+            session: None,
         })
     }
 
     pub fn active(&self) -> usize {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+}
+
+impl Permit {
+    /// Counts this connection as a `protocol` session in the metrics for as long as the
+    /// permit lives.
+    pub fn count_session(&mut self, protocol: crate::metrics::Protocol) {
+        self.session = Some(crate::metrics::global().session(protocol));
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod conn;
 pub mod driver;
+pub mod http;
 pub mod limits;
 pub mod listen;
 pub mod live;

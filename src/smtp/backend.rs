@@ -519,6 +519,11 @@ impl Policy for SqlPolicy {
             verdicts = %crate::inbound::summary(&report.verdicts),
             "inbound"
         );
+        let m = crate::metrics::global();
+        m.decision(report.decision.action.as_str());
+        for v in &report.verdicts {
+            m.verdict(v.method, v.result.as_str());
+        }
         Some(report)
     }
 }

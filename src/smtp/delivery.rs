@@ -265,6 +265,15 @@ impl Deliverer {
                 o => o,
             };
             tracing::info!(%id, to = %r.address, %outcome, "local delivery");
+            crate::metrics::global().delivery(
+                crate::metrics::Route::Local,
+                match outcome {
+                    Outcome::Delivered => crate::metrics::Delivery::Delivered,
+                    Outcome::Deferred { .. } => crate::metrics::Delivery::Deferred,
+                    Outcome::Failed(_) => crate::metrics::Delivery::Failed,
+                },
+                crate::core::now() - claim.created,
+            );
             outcomes.push((r.id, outcome));
         }
         if let Some(body) = body {

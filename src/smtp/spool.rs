@@ -193,6 +193,11 @@ impl MessageSink for SpoolSink {
             size = envelope.size,
             "queued"
         );
+        crate::metrics::global().received(if envelope.auth_user.is_some() {
+            crate::metrics::Received::Submission
+        } else {
+            crate::metrics::Received::Mx
+        });
         if envelope.recipients.iter().any(|r| r.local) {
             self.backend.deliverer.enqueue(self.id.clone());
         }

@@ -34,11 +34,12 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("imap", &["imap", "imaps"]),
     ("pop3", &["pop3", "pop3s"]),
     ("autoconfig", &["autoconfig"]),
+    ("metrics", &["metrics"]),
 ];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp, imap, pop3, autoconfig). Default: all of them.
+    /// Services to run (smtp, imap, pop3, autoconfig, metrics). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
     /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110).

@@ -86,6 +86,22 @@ pub(super) fn listen_map(db: &Db, names: &[&str], args: &Args) -> anyhow::Result
         overrides.push((name, addr));
     }
     listen::apply_overrides(&mut map, &overrides);
+    // `--listen` bypasses `config set`'s validation; an unauthenticated listener must
+    // still stay on loopback.
+    for key in crate::core::settings::LOOPBACK_ONLY {
+        let name = key.trim_start_matches("listen.");
+        if let Some(a) = map
+            .get(name)
+            .into_iter()
+            .flatten()
+            .find(|a| !a.ip().is_loopback())
+        {
+            return Err(Fail::usage(format!(
+                "{name} on {a}: it has no authentication, so it listens on loopback only (127.0.0.1 or ::1)"
+            ))
+            .into());
+        }
+    }
     Ok(map)
 }
 

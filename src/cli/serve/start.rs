@@ -254,6 +254,7 @@ impl Services {
             pool: self.backend.pool.clone(),
             tls: self.tls.clone(),
             limiter: self.limiters[name].clone(),
+            protocol: crate::metrics::Protocol::of_listener(name),
             policy: self.policy.clone(),
             login_timeout: if name.starts_with("imap") {
                 self.imap_login_timeout
@@ -288,6 +289,12 @@ impl Services {
                 access: self.access(name, name == "pop3s"),
             };
             tasks.spawn(Arc::new(pop).run(listener, shutdown));
+        } else if name == "metrics" {
+            tasks.spawn(crate::metrics::serve(
+                listener,
+                self.backend.pool.clone(),
+                shutdown,
+            ));
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,

@@ -68,6 +68,7 @@ pub fn bounce_due(
             match crate::smtp::inject::inject_report(db, queue_dir, hostname, &to, &report) {
                 Ok(bounce_id) => {
                     made += 1;
+                    crate::metrics::global().bounce();
                     tracing::info!(%id, bounce = %bounce_id, to = %sender, "bounce queued");
                     if db.domain_exists(to.domain())? {
                         local.push(bounce_id);

@@ -419,8 +419,22 @@ impl Outbound {
                 self.decide(claimed, r)
             })
             .collect();
+        let now = crate::core::now();
         for a in &attempts {
-            tracing::info!(id = %message_id, to = %rcpts.iter().find(|c| c.recipient_id == a.recipient_id).map(|c| c.address.as_str()).unwrap_or(""), host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
+            let claimed = rcpts
+                .iter()
+                .find(|c| c.recipient_id == a.recipient_id)
+                .unwrap_or(first);
+            tracing::info!(id = %message_id, to = %claimed.address, host = %a.host, outcome = ?a.outcome, reply = %a.reply, "outbound delivery");
+            crate::metrics::global().delivery(
+                crate::metrics::Route::Remote,
+                match a.outcome {
+                    AttemptOutcome::Delivered => crate::metrics::Delivery::Delivered,
+                    AttemptOutcome::Deferred(_) => crate::metrics::Delivery::Deferred,
+                    AttemptOutcome::Failed => crate::metrics::Delivery::Failed,
+                },
+                now - claimed.created,
+            );
         }
         attempts
     }
