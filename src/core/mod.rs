@@ -8,6 +8,7 @@ pub mod address;
 pub mod aliases;
 pub mod bans;
 pub mod db;
+pub mod diagnosis;
 pub mod domains;
 pub mod dsn;
 pub mod greylist;
