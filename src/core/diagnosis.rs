@@ -213,7 +213,7 @@ fn port25_blocked(replies: &[&str]) -> Option<Diagnosis> {
                 outgoing port 25 is most likely blocked by your hosting provider"
             .into(),
         fix: "ask the provider to open outgoing port 25, or send through a relay: \
-              `mailctl config set relay.host HOST:587` and `mailctl config set relay.mode relay`"
+              `mailctl config set relay.host HOST` (and relay.port, relay.user, relay.password) then `mailctl config set relay.mode relay`"
             .into(),
     })
 }

@@ -12,6 +12,7 @@ pub mod diagnosis;
 pub mod domains;
 pub mod dsn;
 pub mod greylist;
+pub mod history;
 pub mod outqueue;
 pub mod overrides;
 pub mod owner;

@@ -1,0 +1,414 @@
+//! The delivery history: a message's timeline kept after its queue rows are gone, so "why
+//! didn't this mail arrive?" has an answer days later. Each time the queue removes a message
+//! (delivered, bounced, expired and bounced, deleted by the administrator) the same
+//! transaction copies its envelope, recipients' final states and every attempt with the
+//! remote's full reply into `history_*` (migration 12), with INSERT ... SELECT: no extra
+//! round trip beyond the transaction that deletes the rows. Timelines older than
+//! `queue.history_retention` are removed by the queue runner's periodic pass.
+//!
+//! Here also the lookup behind `mailctl trace`: live queue entries and history entries by
+//! queue id, `Message-ID:` or sender/recipient address.
+//!
+//! Not here: what the replies mean (`core::diagnosis`), printing (`cli/trace.rs`). Not
+//! recorded (yet): TLS details per attempt, the inbound verdicts of port 25 mail.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{Db, Result, now};
+
+/// One message's timeline, from the live queue or the history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub queue_id: String,
+    /// Still in the queue (`mailctl queue show` has more), or kept in the history.
+    pub live: bool,
+    pub sender: String,
+    pub auth_user: Option<String>,
+    pub client_ip: String,
+    pub helo: String,
+    pub message_id: Option<String>,
+    pub size: u64,
+    #[serde(serialize_with = "super::time::serialize")]
+    pub received: i64,
+    #[serde(serialize_with = "super::time::serialize_opt")]
+    pub finished: Option<i64>,
+    /// `queued`, `delivered`, `bounced`, `partly delivered`, `deleted`.
+    pub outcome: String,
+    pub bounce_sent: bool,
+    pub recipients: Vec<RecipientLine>,
+    pub attempts: Vec<AttemptLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientLine {
+    pub address: String,
+    pub original: Option<String>,
+    pub local: bool,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptLine {
+    pub recipient: String,
+    #[serde(serialize_with = "super::time::serialize")]
+    pub at: i64,
+    pub host: String,
+    pub outcome: String,
+    pub reply: String,
+}
+
+/// Copies the timeline of queue message `id` into the history; call inside the transaction
+/// that deletes its queue rows, before the deletes. `deleted`: the administrator removed it.
+pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
+    let t = now();
+    let header_id = spool_message_id(&queue_dir.join(id));
+    let n = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
+                header_message_id, size, created, finished, outcome, bounce_sent)
+             SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, ?2, m.size, m.created, ?3,
+                CASE WHEN ?4 THEN 'deleted'
+                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
+                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
+                     ELSE 'partly delivered' END,
+                m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
+             FROM queue_messages m WHERE m.id = ?1",
+        )?
+        .execute(params![id, header_id, t, deleted])?;
+    if n == 0 {
+        return Ok(());
+    }
+    conn.prepare_cached("DELETE FROM history_recipients WHERE message_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM history_attempts WHERE message_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO history_recipients (message_id, address, original, local, status, attempts, last_error)
+         SELECT message_id, address, original, local, status, attempts, last_error
+         FROM queue_recipients WHERE message_id = ?1 ORDER BY id",
+    )?
+    .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO history_attempts (message_id, recipient, at, host, outcome, reply)
+         SELECT a.message_id, r.address, a.at, a.host, a.outcome, a.reply
+         FROM queue_attempts a JOIN queue_recipients r ON r.id = a.recipient_id
+         WHERE a.message_id = ?1 ORDER BY a.id",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// The `Message-ID:` of a spooled message (RFC 5322 §3.6.4), read from its header section
+/// only and within a bound; `None` when it has none or the file is gone.
+pub fn spool_message_id(path: &Path) -> Option<String> {
+    const MAX_HEAD: u64 = 256 << 10;
+    let file = std::fs::File::open(path).ok()?;
+    let mut lines = std::io::BufReader::new(std::io::Read::take(file, MAX_HEAD)).split(b'\n');
+    let mut value: Option<String> = None;
+    while let Some(Ok(line)) = lines.next() {
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            break;
+        }
+        let folded = line.starts_with([' ', '\t']);
+        match (&mut value, folded) {
+            (Some(v), true) if v.is_empty() => v.push_str(line.trim()),
+            (Some(_), _) => break,
+            (None, false) => {
+                if let Some((name, rest)) = line.split_once(':')
+                    && name.trim().eq_ignore_ascii_case("message-id")
+                {
+                    value = Some(rest.trim().to_string());
+                }
+            }
+            (None, true) => {}
+        }
+    }
+    value.filter(|v| !v.is_empty())
+}
+
+/// `<x@y>` and `x@y` are the same Message-ID for a search.
+fn bare_message_id(s: &str) -> &str {
+    s.trim().trim_start_matches('<').trim_end_matches('>')
+}
+
+impl Db {
+    /// Forgets timelines of messages finished before `before`. Returns how many.
+    pub fn history_expire(&self, before: i64) -> Result<usize> {
+        let c = self.conn();
+        c.execute(
+            "DELETE FROM history_attempts WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
+            [before],
+        )?;
+        c.execute(
+            "DELETE FROM history_recipients WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
+            [before],
+        )?;
+        Ok(c.execute("DELETE FROM history_messages WHERE finished < ?1", [before])?)
+    }
+
+    /// Timelines matching `query` (a queue id, a Message-ID, or a sender or recipient
+    /// address), live ones and those in the history, received at or after `since`; oldest
+    /// first. Live messages' Message-IDs are read from their spool files.
+    pub fn trace(&self, query: &str, since: i64) -> Result<Vec<Timeline>> {
+        let q = query.trim();
+        let mid = bare_message_id(q);
+        let queue_dir = self.data_dir().queue();
+        let mut out = Vec::new();
+        let live_ids: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT m.id FROM queue_messages m WHERE m.created >= ?2 AND (m.id = ?1 OR m.mail_from = ?1 COLLATE NOCASE
+                    OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id
+                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                 ORDER BY m.created, m.id",
+            )?
+            .query_map(params![q, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut by_header = Vec::new();
+        if live_ids.is_empty() && q.contains('@') {
+            for id in self.queue_ids()? {
+                if spool_message_id(&queue_dir.join(&id))
+                    .is_some_and(|m| bare_message_id(&m) == mid)
+                {
+                    by_header.push(id);
+                }
+            }
+        }
+        for id in live_ids.iter().chain(&by_header) {
+            out.extend(self.live_timeline(id, &queue_dir)?);
+        }
+        let hist_ids: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT h.id FROM history_messages h WHERE h.created >= ?3 AND (h.id = ?1 OR h.mail_from = ?1 COLLATE NOCASE
+                    OR h.header_message_id IN (?2, '<' || ?2 || '>')
+                    OR EXISTS (SELECT 1 FROM history_recipients r WHERE r.message_id = h.id
+                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                 ORDER BY h.created, h.id",
+            )?
+            .query_map(params![q, mid, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in &hist_ids {
+            out.extend(self.history_timeline(id)?);
+        }
+        out.sort_by_key(|t| t.received);
+        Ok(out)
+    }
+
+    fn live_timeline(&self, id: &str, queue_dir: &Path) -> Result<Option<Timeline>> {
+        self.timeline(
+            id,
+            true,
+            "SELECT id, mail_from, auth_user, remote_ip, helo, NULL, size, created, NULL, 'queued', 0
+             FROM queue_messages WHERE id = ?1",
+            "SELECT address, original, local, status, attempts, last_error FROM queue_recipients
+             WHERE message_id = ?1 ORDER BY id",
+            "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
+             JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
+        )
+        .map(|t| {
+            t.map(|mut t| {
+                t.message_id = spool_message_id(&queue_dir.join(id));
+                t
+            })
+        })
+    }
+
+    fn history_timeline(&self, id: &str) -> Result<Option<Timeline>> {
+        self.timeline(
+            id,
+            false,
+            "SELECT id, mail_from, auth_user, remote_ip, helo, header_message_id, size, created, finished,
+                outcome, bounce_sent FROM history_messages WHERE id = ?1",
+            "SELECT address, original, local, status, attempts, last_error FROM history_recipients
+             WHERE message_id = ?1 ORDER BY rowid",
+            "SELECT recipient, at, host, outcome, reply FROM history_attempts
+             WHERE message_id = ?1 ORDER BY rowid",
+        )
+    }
+
+    fn timeline(
+        &self,
+        id: &str,
+        live: bool,
+        msg_sql: &str,
+        rcpt_sql: &str,
+        attempt_sql: &str,
+    ) -> Result<Option<Timeline>> {
+        use rusqlite::OptionalExtension;
+        let c = self.conn();
+        let Some(mut t) = c
+            .prepare_cached(msg_sql)?
+            .query_row([id], |r| {
+                Ok(Timeline {
+                    queue_id: r.get(0)?,
+                    live,
+                    sender: r.get(1)?,
+                    auth_user: r.get(2)?,
+                    client_ip: r.get(3)?,
+                    helo: r.get(4)?,
+                    message_id: r.get(5)?,
+                    size: super::db::count(r, 6)?,
+                    received: r.get(7)?,
+                    finished: r.get(8)?,
+                    outcome: r.get(9)?,
+                    bounce_sent: r.get(10)?,
+                    recipients: Vec::new(),
+                    attempts: Vec::new(),
+                })
+            })
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        t.recipients = c
+            .prepare_cached(rcpt_sql)?
+            .query_map([id], |r| {
+                Ok(RecipientLine {
+                    address: r.get(0)?,
+                    original: r.get(1)?,
+                    local: r.get(2)?,
+                    status: r.get(3)?,
+                    attempts: super::db::count(r, 4)? as u32,
+                    last_error: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        t.attempts = c
+            .prepare_cached(attempt_sql)?
+            .query_map([id], |r| {
+                Ok(AttemptLine {
+                    recipient: r.get(0)?,
+                    at: r.get(1)?,
+                    host: r.get(2)?,
+                    outcome: r.get(3)?,
+                    reply: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::DataDir;
+    use crate::core::outqueue::{AttemptOutcome, AttemptResult};
+    use crate::core::queue::NewMessage;
+
+    fn queue_one(db: &mut Db, id: &str, from: &str, rcpts: &[&str]) {
+        let msg = NewMessage {
+            id,
+            mail_from: from,
+            auth_user: Some("me@x.test"),
+            remote_ip: "192.0.2.7",
+            helo: "client.x.test",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            rcpt_folders: &[],
+            local_lease: None,
+        };
+        let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
+        db.queue_insert(&msg, &r).unwrap();
+    }
+
+    #[test]
+    fn a_bounced_message_keeps_its_timeline_until_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let q = dir.path().join("queue");
+        std::fs::create_dir_all(&q).unwrap();
+        std::fs::write(
+            q.join("Q1"),
+            "From: a@x.test\r\nMessage-ID:\r\n <m1@x.test>\r\n\r\nbody\r\n",
+        )
+        .unwrap();
+        queue_one(&mut db, "Q1", "a@x.test", &["b@y.test"]);
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
+        let reply = "550 5.1.1 <b@y.test>: user unknown";
+        db.outbound_record(&[(
+            "Q1".into(),
+            vec![AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx.y.test".into(),
+                outcome: AttemptOutcome::Failed,
+                reply: reply.into(),
+            }],
+        )])
+        .unwrap();
+        // Live: found by recipient, with the attempt.
+        let live = db.trace("B@y.test", 0).unwrap();
+        assert!(live[0].live && live[0].attempts.len() == 1);
+        assert_eq!(live[0].message_id.as_deref(), Some("<m1@x.test>"));
+        assert!(db.mark_bounced("Q1", &[c[0].recipient_id]).unwrap());
+        assert!(db.queue_ids().unwrap().is_empty());
+        for query in ["Q1", "a@x.test", "b@y.test", "<m1@x.test>", "m1@x.test"] {
+            let t = db.trace(query, 0).unwrap();
+            assert_eq!(t.len(), 1, "{query}");
+            let t = &t[0];
+            assert!(!t.live);
+            assert_eq!(t.outcome, "bounced");
+            assert!(t.bounce_sent);
+            assert_eq!(
+                (t.client_ip.as_str(), t.helo.as_str()),
+                ("192.0.2.7", "client.x.test")
+            );
+            assert_eq!(t.attempts[0].reply, reply);
+            assert_eq!(t.recipients[0].status, "bounced");
+        }
+        assert!(db.trace("nobody@y.test", 0).unwrap().is_empty());
+        assert!(db.trace("Q1", now() + 10).unwrap().is_empty(), "--since");
+        assert_eq!(db.history_expire(now() - 60).unwrap(), 0);
+        assert_eq!(db.history_expire(now() + 1).unwrap(), 1);
+        assert!(db.trace("Q1", 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn deleted_and_delivered_messages_are_kept_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        queue_one(&mut db, "Q1", "a@x.test", &["b@y.test"]);
+        queue_one(&mut db, "Q2", "a@x.test", &["c@y.test"]);
+        db.queue_delete(Some(&["Q1".into()])).unwrap();
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
+        db.outbound_record(&[(
+            "Q2".into(),
+            vec![AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx.y.test".into(),
+                outcome: AttemptOutcome::Delivered,
+                reply: "250 2.0.0 ok".into(),
+            }],
+        )])
+        .unwrap();
+        let t = db.trace("a@x.test", 0).unwrap();
+        let outcomes: Vec<&str> = t.iter().map(|t| t.outcome.as_str()).collect();
+        assert_eq!(outcomes.len(), 2);
+        assert!(outcomes.contains(&"deleted") && outcomes.contains(&"delivered"));
+        assert!(t.iter().all(|t| !t.bounce_sent));
+    }
+
+    #[test]
+    fn message_id_is_read_from_the_header_section_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m");
+        std::fs::write(&p, "Subject: x\r\n\r\nMessage-ID: <body@x>\r\n").unwrap();
+        assert_eq!(spool_message_id(&p), None);
+        std::fs::write(&p, "message-id: <a@b>\nSubject: x\n\n").unwrap();
+        assert_eq!(spool_message_id(&p).as_deref(), Some("<a@b>"));
+        assert_eq!(spool_message_id(&dir.path().join("gone")), None);
+    }
+}
