@@ -106,6 +106,10 @@ fn text(t: &Traced<'_>) -> String {
         ("from", from),
         ("size", human_size(m.size)),
         (
+            "inbound checks",
+            m.inbound_verdicts.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
             "outcome",
             match m.finished {
                 Some(f) if !m.live => format!("{} at {}", m.outcome, timestamp(f)),

@@ -187,6 +187,7 @@ const MIGRATIONS: &[&str] = &[
         remote_ip TEXT NOT NULL,
         helo TEXT NOT NULL,
         header_message_id TEXT,
+        inbound_verdicts TEXT,
         size INTEGER NOT NULL,
         created INTEGER NOT NULL,
         finished INTEGER NOT NULL,

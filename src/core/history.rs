@@ -3,14 +3,15 @@
 //! (delivered, bounced, expired and bounced, deleted by the administrator) the same
 //! transaction copies its envelope, recipients' final states and every attempt with the
 //! remote's full reply into `history_*` (migration 12), with INSERT ... SELECT: no extra
-//! round trip beyond the transaction that deletes the rows. Timelines older than
+//! round trip beyond the transaction that deletes the rows. The `Message-ID:` and the inbound
+//! verdicts (our `Authentication-Results:`) are read from the spool file's header section then. Timelines older than
 //! `queue.history_retention` are removed by the queue runner's periodic pass.
 //!
 //! Here also the lookup behind `mailctl trace`: live queue entries and history entries by
 //! queue id, `Message-ID:` or sender/recipient address.
 //!
 //! Not here: what the replies mean (`core::diagnosis`), printing (`cli/trace.rs`). Not
-//! recorded (yet): TLS details per attempt, the inbound verdicts of port 25 mail.
+//! recorded (yet): TLS details per attempt (the queue does not keep them).
 
 use std::io::BufRead;
 use std::path::Path;
@@ -31,6 +32,8 @@ pub struct Timeline {
     pub client_ip: String,
     pub helo: String,
     pub message_id: Option<String>,
+    /// The inbound checks' verdicts (our `Authentication-Results:`) for port 25 mail.
+    pub inbound_verdicts: Option<String>,
     pub size: u64,
     #[serde(serialize_with = "super::time::serialize")]
     pub received: i64,
@@ -67,12 +70,12 @@ pub struct AttemptLine {
 /// that deletes its queue rows, before the deletes. `deleted`: the administrator removed it.
 pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
     let t = now();
-    let header_id = spool_message_id(&queue_dir.join(id));
+    let head = spool_head(&queue_dir.join(id));
     let n = conn
         .prepare_cached(
             "INSERT OR REPLACE INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
-                header_message_id, size, created, finished, outcome, bounce_sent)
-             SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, ?2, m.size, m.created, ?3,
+                header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
+             SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, ?2, ?5, m.size, m.created, ?3,
                 CASE WHEN ?4 THEN 'deleted'
                      WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
                      WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
@@ -80,7 +83,7 @@ pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bo
                 m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
              FROM queue_messages m WHERE m.id = ?1",
         )?
-        .execute(params![id, header_id, t, deleted])?;
+        .execute(params![id, head.message_id, t, deleted, head.verdicts])?;
     if n == 0 {
         return Ok(());
     }
@@ -104,34 +107,72 @@ pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bo
     Ok(())
 }
 
-/// The `Message-ID:` of a spooled message (RFC 5322 §3.6.4), read from its header section
-/// only and within a bound; `None` when it has none or the file is gone.
-pub fn spool_message_id(path: &Path) -> Option<String> {
+/// What the history keeps from a spooled message's header section.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SpoolHead {
+    /// `Message-ID:` (RFC 5322 §3.6.4).
+    pub message_id: Option<String>,
+    /// Our `Authentication-Results:` (RFC 8601), unfolded: the inbound checks' verdicts on
+    /// port 25 mail. Ours is the one the SMTP server put before everything else (before its
+    /// own `Received:`), so a client's field further down is never taken for it.
+    pub verdicts: Option<String>,
+}
+
+/// Reads [`SpoolHead`] from a spool file's header section only, within a bound; empty when
+/// the file is gone.
+pub fn spool_head(path: &Path) -> SpoolHead {
     const MAX_HEAD: u64 = 256 << 10;
-    let file = std::fs::File::open(path).ok()?;
-    let mut lines = std::io::BufReader::new(std::io::Read::take(file, MAX_HEAD)).split(b'\n');
-    let mut value: Option<String> = None;
-    while let Some(Ok(line)) = lines.next() {
+    let mut head = SpoolHead::default();
+    let Ok(file) = std::fs::File::open(path) else {
+        return head;
+    };
+    let lines = std::io::BufReader::new(std::io::Read::take(file, MAX_HEAD)).split(b'\n');
+    // (field name, unfolded value) of the field being read, and whether it is the first.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let Ok(line) = line else { break };
         let line = String::from_utf8_lossy(&line);
         let line = line.trim_end_matches('\r');
         if line.is_empty() {
             break;
         }
-        let folded = line.starts_with([' ', '\t']);
-        match (&mut value, folded) {
-            (Some(v), true) if v.is_empty() => v.push_str(line.trim()),
-            (Some(_), _) => break,
-            (None, false) => {
-                if let Some((name, rest)) = line.split_once(':')
-                    && name.trim().eq_ignore_ascii_case("message-id")
-                {
-                    value = Some(rest.trim().to_string());
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = fields.last_mut() {
+                if !v.is_empty() {
+                    v.push(' ');
                 }
+                v.push_str(line.trim());
             }
-            (None, true) => {}
+        } else if let Some((name, rest)) = line.split_once(':') {
+            fields.push((name.trim().to_ascii_lowercase(), rest.trim().to_string()));
+        }
+        // Only the first field and the Message-ID matter; stop once both are known.
+        if fields.len() > 2 && head_done(&fields) {
+            break;
         }
     }
-    value.filter(|v| !v.is_empty())
+    head.message_id = fields
+        .iter()
+        .find(|(n, _)| n == "message-id")
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_empty());
+    head.verdicts = fields
+        .first()
+        .filter(|(n, _)| n == "authentication-results")
+        .map(|(_, v)| v.chars().take(2000).collect());
+    head
+}
+
+fn head_done(fields: &[(String, String)]) -> bool {
+    // The last field may still be folded onto; a Message-ID before it is complete.
+    fields[..fields.len() - 1]
+        .iter()
+        .any(|(n, _)| n == "message-id")
+}
+
+/// The `Message-ID:` of a spooled message, if it has one.
+pub fn spool_message_id(path: &Path) -> Option<String> {
+    spool_head(path).message_id
 }
 
 /// `<x@y>` and `x@y` are the same Message-ID for a search.
@@ -207,7 +248,7 @@ impl Db {
         self.timeline(
             id,
             true,
-            "SELECT id, mail_from, auth_user, remote_ip, helo, NULL, size, created, NULL, 'queued', 0
+            "SELECT id, mail_from, auth_user, remote_ip, helo, NULL, NULL, size, created, NULL, 'queued', 0
              FROM queue_messages WHERE id = ?1",
             "SELECT address, original, local, status, attempts, last_error FROM queue_recipients
              WHERE message_id = ?1 ORDER BY id",
@@ -216,7 +257,9 @@ impl Db {
         )
         .map(|t| {
             t.map(|mut t| {
-                t.message_id = spool_message_id(&queue_dir.join(id));
+                let head = spool_head(&queue_dir.join(id));
+                t.message_id = head.message_id;
+                t.inbound_verdicts = head.verdicts;
                 t
             })
         })
@@ -226,8 +269,8 @@ impl Db {
         self.timeline(
             id,
             false,
-            "SELECT id, mail_from, auth_user, remote_ip, helo, header_message_id, size, created, finished,
-                outcome, bounce_sent FROM history_messages WHERE id = ?1",
+            "SELECT id, mail_from, auth_user, remote_ip, helo, header_message_id, inbound_verdicts, size,
+                created, finished, outcome, bounce_sent FROM history_messages WHERE id = ?1",
             "SELECT address, original, local, status, attempts, last_error FROM history_recipients
              WHERE message_id = ?1 ORDER BY rowid",
             "SELECT recipient, at, host, outcome, reply FROM history_attempts
@@ -256,11 +299,12 @@ impl Db {
                     client_ip: r.get(3)?,
                     helo: r.get(4)?,
                     message_id: r.get(5)?,
-                    size: super::db::count(r, 6)?,
-                    received: r.get(7)?,
-                    finished: r.get(8)?,
-                    outcome: r.get(9)?,
-                    bounce_sent: r.get(10)?,
+                    inbound_verdicts: r.get(6)?,
+                    size: super::db::count(r, 7)?,
+                    received: r.get(8)?,
+                    finished: r.get(9)?,
+                    outcome: r.get(10)?,
+                    bounce_sent: r.get(11)?,
                     recipients: Vec::new(),
                     attempts: Vec::new(),
                 })
@@ -410,5 +454,23 @@ mod tests {
         std::fs::write(&p, "message-id: <a@b>\nSubject: x\n\n").unwrap();
         assert_eq!(spool_message_id(&p).as_deref(), Some("<a@b>"));
         assert_eq!(spool_message_id(&dir.path().join("gone")), None);
+        // Our verdicts come first; a client's Authentication-Results further down is not ours.
+        std::fs::write(
+            &p,
+            "Authentication-Results: mx.test;\r\n\tspf=pass smtp.mailfrom=a.test\r\nReceived: from x\r\nAuthentication-Results: evil; spf=pass\r\nMessage-ID: <c@d>\r\n\r\n",
+        )
+        .unwrap();
+        let head = spool_head(&p);
+        assert_eq!(
+            head.verdicts.as_deref(),
+            Some("mx.test; spf=pass smtp.mailfrom=a.test")
+        );
+        assert_eq!(head.message_id.as_deref(), Some("<c@d>"));
+        std::fs::write(
+            &p,
+            "Received: x\r\nAuthentication-Results: evil; spf=pass\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(spool_head(&p).verdicts, None);
     }
 }
