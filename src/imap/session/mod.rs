@@ -562,8 +562,8 @@ mod ext_tests;
 #[cfg(test)]
 mod learn_tests;
 #[cfg(test)]
+mod wire_ext_tests;
+#[cfg(test)]
 mod mem_tests;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod wire_ext_tests;

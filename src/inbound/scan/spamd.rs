@@ -203,15 +203,7 @@ pub fn judge(l: &Limits, down: Action, asked: &Asked) -> Verdict {
     let rules = if a.rules.is_empty() {
         String::new()
     } else {
-        format!(
-            ": {}",
-            a.rules
-                .iter()
-                .take(8)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
+        format!(": {}", a.rules.iter().take(8).cloned().collect::<Vec<_>>().join(" "))
     };
     let capped = match l.cap {
         Action::Reject => "",
