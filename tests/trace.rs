@@ -125,9 +125,8 @@ fn each_real_world_reply_is_traced_and_diagnosed_after_the_queue_forgets_it() {
         let m = &msgs[0];
         assert_eq!(m["diagnosis"]["code"], *code, "{label}: {m}");
         assert!(!m["diagnosis"]["fix"].as_str().unwrap().is_empty());
-        assert_eq!(
+        assert!(
             m["attempts"][0]["host"].as_str().unwrap().contains(label),
-            true,
             "{m}"
         );
         let got = m["attempts"][0]["reply"].as_str().unwrap();
