@@ -446,6 +446,42 @@ mod tests {
     }
 
     #[test]
+    fn a_locally_delivered_message_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let msg = NewMessage {
+            id: "L1",
+            mail_from: "a@x.test",
+            auth_user: None,
+            remote_ip: "192.0.2.9",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            rcpt_folders: &[],
+            local_lease: None,
+        };
+        db.queue_insert(&msg, &[("me@here.test".into(), true)])
+            .unwrap();
+        let claim = db
+            .queue_local_claim("L1", "me", 600, false)
+            .unwrap()
+            .unwrap();
+        let outcome = crate::core::queue::Outcome::Delivered;
+        assert!(
+            db.queue_record("L1", &[(claim.recipients[0].id, outcome)], &[])
+                .unwrap()
+        );
+        let t = db.trace("me@here.test", 0).unwrap();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].outcome.as_str(), t[0].live), ("delivered", false));
+        assert!(t[0].recipients[0].local);
+    }
+
+    #[test]
     fn message_id_is_read_from_the_header_section_only() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m");
