@@ -4041,7 +4041,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__test)
-            opts="-q -v -h --starttls --tls --user --password-stdin --timeout --data-dir --json --quiet --verbose --help smtp imap pop3"
+            opts="-q -v -h --starttls --tls --user --password-stdin --timeout --from --data-dir --json --quiet --verbose --help smtp imap pop3 delivery"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4052,6 +4052,10 @@ _mailctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

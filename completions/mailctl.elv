@@ -761,7 +761,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
-            cand --timeout 'Seconds to wait for each step'
+            cand --timeout 'Seconds to wait for each step (delivery: for the message to leave the queue)'
+            cand --from 'delivery: the envelope sender (default postmaster@ the first domain)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
             cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'

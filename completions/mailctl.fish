@@ -438,7 +438,8 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand dnsbl; and __fish_seen_s
 complete -c mailctl -n "__fish_mailctl_using_subcommand dnsbl; and __fish_seen_subcommand_from help" -f -a "test" -d 'Ask every configured list about a client address: listed (with what the code means), not listed, or an error; exit 1 when a blocklist lists it or a list could not be asked'
 complete -c mailctl -n "__fish_mailctl_using_subcommand dnsbl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l user -d 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)' -r
-complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l timeout -d 'Seconds to wait for each step' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l timeout -d 'Seconds to wait for each step (delivery: for the message to leave the queue)' -r
+complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l from -d 'delivery: the envelope sender (default postmaster@ the first domain)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l starttls -d 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
 complete -c mailctl -n "__fish_mailctl_using_subcommand test" -l tls -d 'Implicit TLS from the first byte (ports 465, 993, 995)'

@@ -269,3 +269,63 @@ fn port25_blocked_inside_a_namespace() {
         "{fix}"
     );
 }
+
+/// `test delivery` sends a real message through the running server and follows it: to a
+/// receiver that takes it, it says delivered; to one that refuses, it says why (exit 1).
+#[test]
+fn test_delivery_follows_a_real_message() {
+    let port = common_port(&["127.0.0.2", "127.0.0.30", "127.0.0.31"]);
+    let dns = dns::DnsServer::start(&[(
+        "d.test",
+        "ok IN MX 10 h-ok.d.test.\nh-ok IN A 127.0.0.30\nno IN MX 10 h-no.d.test.\nh-no IN A 127.0.0.31\n",
+    )]);
+    let mut a = Instance::new(
+        "127.0.0.2",
+        port,
+        "mail.a.test",
+        "a.test",
+        &["alice"],
+        &dns.addr(),
+    );
+    let took = fake_mx("127.0.0.30", port, vec![Script::default()]);
+    fake_mx(
+        "127.0.0.31",
+        port,
+        vec![Script {
+            rcpt: "550 5.1.1 no such user\r\n",
+            ..Default::default()
+        }],
+    );
+    a.start();
+    let j = json(
+        a.path(),
+        &["test", "delivery", "x@ok.d.test", "--timeout", "30"],
+    );
+    let m = &j["messages"][0];
+    assert_eq!(m["outcome"], "delivered", "{j}");
+    assert_eq!(m["sender"], "postmaster@a.test", "{j}");
+    assert!(
+        took.lock()
+            .unwrap()
+            .iter()
+            .any(|t| t.contains("mailctl delivery test"))
+    );
+    let out = mailctl(
+        a.path(),
+        &[
+            "--json",
+            "test",
+            "delivery",
+            "y@no.d.test",
+            "--from",
+            "alice@a.test",
+            "--timeout",
+            "30",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["messages"][0]["outcome"], "bounced", "{j}");
+    assert_eq!(j["messages"][0]["diagnosis"]["code"], "user_unknown", "{j}");
+    a.stop();
+}

@@ -28,7 +28,7 @@ mod serve;
 pub mod setup;
 mod status;
 mod test;
-mod trace;
+pub mod trace;
 mod user;
 
 use std::ffi::OsString;

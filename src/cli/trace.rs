@@ -42,21 +42,26 @@ impl Args {
             )
             .into());
         }
-        let traced: Vec<Traced<'_>> = found
-            .iter()
-            .map(|t| Traced {
-                timeline: t,
-                diagnosis: diagnose(t),
-            })
-            .collect();
-        if ctx.json {
-            output::json(&serde_json::json!({ "messages": traced }))?;
-            return Ok(());
-        }
-        let text: Vec<String> = traced.iter().map(text).collect();
-        output::print(&text.join("\n\n"))?;
-        Ok(())
+        show(ctx, &found)
     }
+}
+
+/// Prints timelines with their diagnoses (also for `test delivery`).
+pub fn show(ctx: &Ctx, found: &[Timeline]) -> anyhow::Result<()> {
+    let traced: Vec<Traced<'_>> = found
+        .iter()
+        .map(|t| Traced {
+            timeline: t,
+            diagnosis: diagnose(t),
+        })
+        .collect();
+    if ctx.json {
+        output::json(&serde_json::json!({ "messages": traced }))?;
+        return Ok(());
+    }
+    let text: Vec<String> = traced.iter().map(text).collect();
+    output::print(&text.join("\n\n"))?;
+    Ok(())
 }
 
 /// The diagnosis of a message's failed or deferred attempts (and of failures recorded
