@@ -85,6 +85,9 @@ _mailctl() {
             mailctl,test)
                 cmd="mailctl__subcmd__test"
                 ;;
+            mailctl,trace)
+                cmd="mailctl__subcmd__trace"
+                ;;
             mailctl,user)
                 cmd="mailctl__subcmd__user"
                 ;;
@@ -390,6 +393,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,test)
                 cmd="mailctl__subcmd__help__subcmd__test"
+                ;;
+            mailctl__subcmd__help,trace)
+                cmd="mailctl__subcmd__help__subcmd__trace"
                 ;;
             mailctl__subcmd__help,user)
                 cmd="mailctl__subcmd__help__subcmd__user"
@@ -785,7 +791,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2333,7 +2339,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
+            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3383,6 +3389,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__trace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4583,7 +4603,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__test)
-            opts="-q -v -h --starttls --tls --user --password-stdin --timeout --data-dir --json --quiet --verbose --help smtp imap pop3"
+            opts="-q -v -h --starttls --tls --user --password-stdin --timeout --from --data-dir --json --quiet --verbose --help smtp imap pop3 delivery"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4594,6 +4614,32 @@ _mailctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__trace)
+            opts="-q -v -h --since --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand trace 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
@@ -594,6 +595,17 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;queue;help;help'= {
         }
+        &'mailctl;trace'= {
+            cand --since 'Only messages received within this long (e.g. 2h, 3d); default: all that are kept'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mailctl;sendmail'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -893,7 +905,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
-            cand --timeout 'Seconds to wait for each step'
+            cand --timeout 'Seconds to wait for each step (delivery: for the message to leave the queue)'
+            cand --from 'delivery: the envelope sender (default postmaster@ the first domain)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --starttls 'Upgrade with STARTTLS (STLS for POP3) after the greeting'
             cand --tls 'Implicit TLS from the first byte (ports 465, 993, 995)'
@@ -1311,6 +1324,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand trace 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
@@ -1424,6 +1438,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;queue;hold'= {
         }
         &'mailctl;help;queue;release'= {
+        }
+        &'mailctl;help;trace'= {
         }
         &'mailctl;help;sendmail'= {
         }

@@ -30,6 +30,7 @@ mod sieve;
 mod stats;
 mod status;
 mod test;
+pub mod trace;
 mod user;
 
 use std::ffi::OsString;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release).
     #[command(subcommand)]
     Queue(queue::Cmd),
+    /// Why didn't a message arrive? Its timeline (queued or in the delivery history) and a
+    /// diagnosis of what failed, by address, Message-ID or queue id.
+    Trace(trace::Args),
     /// Read a message on stdin and queue it, with sendmail's flags (-t, -i, -f, -F ...).
     #[command(disable_help_flag = true)]
     Sendmail {
@@ -268,6 +272,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Dns(c) => c.run(ctx),
         Command::Maildir(c) => c.run(ctx),
         Command::Queue(c) => c.run(ctx),
+        Command::Trace(a) => a.run(ctx),
         Command::Sendmail { args } => {
             let mut all = vec![
                 "--data-dir".to_string(),

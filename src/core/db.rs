@@ -189,6 +189,46 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, name)
     );
     CREATE UNIQUE INDEX sieve_scripts_active ON sieve_scripts(user_id) WHERE active = 1;",
+    // 13: the delivery history (see core/history.rs). A message's timeline is copied here in
+    // the transaction that removes its queue rows, and kept for queue.history_retention, so `mailctl trace` can
+    // answer "why didn't it arrive?" after the queue has forgotten it.
+    "CREATE TABLE history_messages (
+        id TEXT PRIMARY KEY,
+        mail_from TEXT NOT NULL,
+        auth_user TEXT,
+        remote_ip TEXT NOT NULL,
+        helo TEXT NOT NULL,
+        header_message_id TEXT,
+        inbound_verdicts TEXT,
+        size INTEGER NOT NULL,
+        created INTEGER NOT NULL,
+        finished INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        bounce_sent INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX history_messages_finished ON history_messages(finished);
+    CREATE INDEX history_messages_header ON history_messages(header_message_id);
+    CREATE INDEX history_messages_from ON history_messages(mail_from COLLATE NOCASE);
+    CREATE TABLE history_recipients (
+        message_id TEXT NOT NULL REFERENCES history_messages(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        original TEXT,
+        local INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT
+    );
+    CREATE INDEX history_recipients_message ON history_recipients(message_id);
+    CREATE INDEX history_recipients_address ON history_recipients(address COLLATE NOCASE);
+    CREATE TABLE history_attempts (
+        message_id TEXT NOT NULL REFERENCES history_messages(id) ON DELETE CASCADE,
+        recipient TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reply TEXT NOT NULL
+    );
+    CREATE INDEX history_attempts_message ON history_attempts(message_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

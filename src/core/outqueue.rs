@@ -181,6 +181,7 @@ impl Db {
         batch: &[(String, Vec<AttemptResult>)],
     ) -> Result<Vec<String>> {
         let t = now();
+        let queue_dir = self.data_dir().queue();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -215,7 +216,7 @@ impl Db {
             }
         }
         for (message_id, _) in batch {
-            if finish_if_done(&tx, message_id)? {
+            if finish_if_done(&tx, &queue_dir, message_id)? {
                 done.push(message_id.clone());
             }
         }
@@ -281,6 +282,7 @@ impl Db {
     /// Marks failed recipients as told, and removes the message if nothing is left to do.
     /// Returns true when the message is gone (the caller deletes the spool file).
     pub fn mark_bounced(&mut self, message_id: &str, recipient_ids: &[i64]) -> Result<bool> {
+        let queue_dir = self.data_dir().queue();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -292,17 +294,18 @@ impl Db {
                 upd.execute(params![id, now()])?;
             }
         }
-        let done = finish_if_done(&tx, message_id)?;
+        let done = finish_if_done(&tx, &queue_dir, message_id)?;
         tx.commit()?;
         Ok(done)
     }
 
     /// Removes a message whose recipients are all delivered or bounced. True if removed.
     pub fn outbound_finish(&mut self, message_id: &str) -> Result<bool> {
+        let queue_dir = self.data_dir().queue();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let done = finish_if_done(&tx, message_id)?;
+        let done = finish_if_done(&tx, &queue_dir, message_id)?;
         tx.commit()?;
         Ok(done)
     }
@@ -417,6 +420,7 @@ impl Db {
     /// Deletes messages from the queue without delivering or bouncing them. Returns the ids
     /// that existed (the caller deletes their spool files).
     pub fn queue_delete(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
+        let queue_dir = self.data_dir().queue();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -440,6 +444,7 @@ impl Db {
             }
         };
         for id in &existing {
+            super::history::archive(&tx, &queue_dir, id, true)?;
             tx.execute("DELETE FROM queue_attempts WHERE message_id = ?1", [id])?;
             tx.execute("DELETE FROM queue_recipients WHERE message_id = ?1", [id])?;
             tx.execute("DELETE FROM queue_messages WHERE id = ?1", [id])?;
@@ -457,7 +462,11 @@ impl Db {
     }
 }
 
-fn finish_if_done(tx: &rusqlite::Transaction<'_>, message_id: &str) -> Result<bool> {
+fn finish_if_done(
+    tx: &rusqlite::Transaction<'_>,
+    queue_dir: &std::path::Path,
+    message_id: &str,
+) -> Result<bool> {
     let open: i64 = tx.query_row(
         "SELECT count(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
         [message_id],
@@ -466,6 +475,7 @@ fn finish_if_done(tx: &rusqlite::Transaction<'_>, message_id: &str) -> Result<bo
     if open > 0 {
         return Ok(false);
     }
+    super::history::archive(tx, queue_dir, message_id, false)?;
     tx.execute(
         "DELETE FROM queue_attempts WHERE message_id = ?1",
         [message_id],

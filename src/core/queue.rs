@@ -246,6 +246,7 @@ impl Db {
     /// delivery does under load. Returns, per attempt, whether the message is finished.
     pub fn queue_record_many(&mut self, attempts: &[Attempt]) -> Result<Vec<bool>> {
         let t = now();
+        let queue_dir = self.data_dir().queue();
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -286,6 +287,7 @@ impl Db {
             )?
             .query_row([&a.id], |r| r.get(0))?;
             if open == 0 {
+                super::history::archive(&tx, &queue_dir, &a.id, false)?;
                 tx.prepare_cached("DELETE FROM queue_recipients WHERE message_id = ?1")?
                     .execute([&a.id])?;
                 tx.prepare_cached("DELETE FROM queue_messages WHERE id = ?1")?

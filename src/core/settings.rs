@@ -159,6 +159,7 @@ settings! {
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";
+    "queue.history_retention": Kind::Duration, "30d", "How long `mailctl trace` can still show a message after it left the queue (delivered, bounced, expired or deleted); the queue runner forgets older timelines.";
     "queue.delay_warning": Kind::Duration, "0s", "Send the sender a delay notice after this long in the queue; 0s turns it off.";
     "dnsbl.zones": Kind::Zones, "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org", "DNS blocklists checked by `dns check`, `dns bl` and the inbound pipeline (`check message`), read with each list's return codes. Empty: none.";
     "dnswl.zones": Kind::Zones, "", "DNS allowlists (e.g. list.dnswl.org) asked by the inbound pipeline; a listed client skips the blocklists. Empty: none.";

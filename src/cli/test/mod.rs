@@ -1,8 +1,10 @@
 //! `test smtp|imap|pop3 HOST[:PORT]`: is the port open, does TLS work, does login work.
+//! `test delivery ADDRESS`: send a real message and follow it (`delivery.rs`).
 //!
 //! Not here: the protocol client that makes the test (`crate::probe`, which knows nothing of
 //! the command line).
 
+mod delivery;
 mod report;
 
 use std::time::Duration;
@@ -13,9 +15,10 @@ use crate::probe::{self, Options, Protocol, TlsMode};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// smtp, imap or pop3.
-    pub protocol: Protocol,
-    /// HOST or HOST:PORT ([v6]:PORT); the port defaults to the protocol's standard one.
+    /// smtp, imap or pop3; or delivery (send a real message to ADDRESS and follow it).
+    pub protocol: What,
+    /// HOST or HOST:PORT ([v6]:PORT); the port defaults to the protocol's standard one. For
+    /// delivery: the recipient's address.
     pub target: String,
     /// Upgrade with STARTTLS (STLS for POP3) after the greeting.
     #[arg(long, conflicts_with = "tls")]
@@ -31,9 +34,21 @@ pub struct Args {
     /// (e.g. `echo "$PW" | mailctl test smtp HOST --user U --password-stdin`).
     #[arg(long, requires = "user")]
     pub password_stdin: bool,
-    /// Seconds to wait for each step.
+    /// Seconds to wait for each step (delivery: for the message to leave the queue).
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// delivery: the envelope sender (default postmaster@ the first domain).
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: Option<String>,
+}
+
+/// What `test` checks: a protocol's port, or a delivery end to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    Smtp,
+    Imap,
+    Pop3,
+    Delivery,
 }
 
 fn split_target(target: &str, default_port: u16) -> anyhow::Result<(String, u16)> {
@@ -62,7 +77,15 @@ fn split_target(target: &str, default_port: u16) -> anyhow::Result<(String, u16)
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let args = self;
-        let (host, port) = split_target(&args.target, args.protocol.default_port(args.tls))?;
+        let protocol = match args.protocol {
+            What::Smtp => Protocol::Smtp,
+            What::Imap => Protocol::Imap,
+            What::Pop3 => Protocol::Pop3,
+            What::Delivery => {
+                return delivery::run(ctx, &args.target, args.from.as_deref(), args.timeout);
+            }
+        };
+        let (host, port) = split_target(&args.target, protocol.default_port(args.tls))?;
         let credentials = match &args.user {
             Some(u) => Some((u.clone(), super::password::read_stdin_line()?)),
             None => None,
@@ -80,7 +103,7 @@ impl Args {
             .filter(|h| !h.is_empty())
             .unwrap_or_else(crate::core::settings::system_hostname);
         let opts = Options {
-            protocol: args.protocol,
+            protocol,
             host,
             port,
             tls,

@@ -551,6 +551,9 @@ impl Outbound {
         let (made, local) = self
             .blocking(move |db| {
                 let (mut made, mut local) = bounce_due(db, &queue_dir, &hostname)?;
+                // The delivery history's retention (core/history.rs), on the same pass.
+                let keep = db.setting_duration("queue.history_retention")?;
+                db.history_expire(now() - keep.as_secs() as i64)?;
                 if !delay.is_zero() {
                     let (m, l) = delay_warnings(db, &queue_dir, &hostname, delay)?;
                     made += m;

@@ -1,0 +1,512 @@
+//! The delivery history: a message's timeline kept after its queue rows are gone, so "why
+//! didn't this mail arrive?" has an answer days later. Each time the queue removes a message
+//! (delivered, bounced, expired and bounced, deleted by the administrator) the same
+//! transaction copies its envelope, recipients' final states and every attempt with the
+//! remote's full reply into `history_*` (migration 12), with INSERT ... SELECT: no extra
+//! round trip beyond the transaction that deletes the rows. The `Message-ID:` and the inbound
+//! verdicts (our `Authentication-Results:`) are read from the spool file's header section then. Timelines older than
+//! `queue.history_retention` are removed by the queue runner's periodic pass.
+//!
+//! Here also the lookup behind `mailctl trace`: live queue entries and history entries by
+//! queue id, `Message-ID:` or sender/recipient address.
+//!
+//! Not here: what the replies mean (`core::diagnosis`), printing (`cli/trace.rs`). Not
+//! recorded (yet): TLS details per attempt (the queue does not keep them).
+
+use std::io::BufRead;
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{Db, Result, now};
+
+/// One message's timeline, from the live queue or the history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub queue_id: String,
+    /// Still in the queue (`mailctl queue show` has more), or kept in the history.
+    pub live: bool,
+    pub sender: String,
+    pub auth_user: Option<String>,
+    pub client_ip: String,
+    pub helo: String,
+    pub message_id: Option<String>,
+    /// The inbound checks' verdicts (our `Authentication-Results:`) for port 25 mail.
+    pub inbound_verdicts: Option<String>,
+    pub size: u64,
+    #[serde(serialize_with = "super::time::serialize")]
+    pub received: i64,
+    #[serde(serialize_with = "super::time::serialize_opt")]
+    pub finished: Option<i64>,
+    /// `queued`, `delivered`, `bounced`, `partly delivered`, `deleted`.
+    pub outcome: String,
+    pub bounce_sent: bool,
+    pub recipients: Vec<RecipientLine>,
+    pub attempts: Vec<AttemptLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientLine {
+    pub address: String,
+    pub original: Option<String>,
+    pub local: bool,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptLine {
+    pub recipient: String,
+    #[serde(serialize_with = "super::time::serialize")]
+    pub at: i64,
+    pub host: String,
+    pub outcome: String,
+    pub reply: String,
+}
+
+/// Copies the timeline of queue message `id` into the history; call inside the transaction
+/// that deletes its queue rows, before the deletes. `deleted`: the administrator removed it.
+pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
+    let t = now();
+    let head = spool_head(&queue_dir.join(id));
+    let n = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
+                header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
+             SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, ?2, ?5, m.size, m.created, ?3,
+                CASE WHEN ?4 THEN 'deleted'
+                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
+                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
+                     ELSE 'partly delivered' END,
+                m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
+             FROM queue_messages m WHERE m.id = ?1",
+        )?
+        .execute(params![id, head.message_id, t, deleted, head.verdicts])?;
+    if n == 0 {
+        return Ok(());
+    }
+    conn.prepare_cached("DELETE FROM history_recipients WHERE message_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM history_attempts WHERE message_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO history_recipients (message_id, address, original, local, status, attempts, last_error)
+         SELECT message_id, address, original, local, status, attempts, last_error
+         FROM queue_recipients WHERE message_id = ?1 ORDER BY id",
+    )?
+    .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO history_attempts (message_id, recipient, at, host, outcome, reply)
+         SELECT a.message_id, r.address, a.at, a.host, a.outcome, a.reply
+         FROM queue_attempts a JOIN queue_recipients r ON r.id = a.recipient_id
+         WHERE a.message_id = ?1 ORDER BY a.id",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// What the history keeps from a spooled message's header section.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SpoolHead {
+    /// `Message-ID:` (RFC 5322 §3.6.4).
+    pub message_id: Option<String>,
+    /// Our `Authentication-Results:` (RFC 8601), unfolded: the inbound checks' verdicts on
+    /// port 25 mail. Ours is the one the SMTP server put before everything else (before its
+    /// own `Received:`), so a client's field further down is never taken for it.
+    pub verdicts: Option<String>,
+}
+
+/// Reads [`SpoolHead`] from a spool file's header section only, within a bound; empty when
+/// the file is gone.
+pub fn spool_head(path: &Path) -> SpoolHead {
+    const MAX_HEAD: u64 = 256 << 10;
+    let mut head = SpoolHead::default();
+    let Ok(file) = std::fs::File::open(path) else {
+        return head;
+    };
+    let lines = std::io::BufReader::new(std::io::Read::take(file, MAX_HEAD)).split(b'\n');
+    // (field name, unfolded value) of the field being read, and whether it is the first.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let Ok(line) = line else { break };
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = fields.last_mut() {
+                if !v.is_empty() {
+                    v.push(' ');
+                }
+                v.push_str(line.trim());
+            }
+        } else if let Some((name, rest)) = line.split_once(':') {
+            fields.push((name.trim().to_ascii_lowercase(), rest.trim().to_string()));
+        }
+        // Only the first field and the Message-ID matter; stop once both are known.
+        if fields.len() > 2 && head_done(&fields) {
+            break;
+        }
+    }
+    head.message_id = fields
+        .iter()
+        .find(|(n, _)| n == "message-id")
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_empty());
+    head.verdicts = fields
+        .first()
+        .filter(|(n, _)| n == "authentication-results")
+        .map(|(_, v)| v.chars().take(2000).collect());
+    head
+}
+
+fn head_done(fields: &[(String, String)]) -> bool {
+    // The last field may still be folded onto; a Message-ID before it is complete.
+    fields[..fields.len() - 1]
+        .iter()
+        .any(|(n, _)| n == "message-id")
+}
+
+/// The `Message-ID:` of a spooled message, if it has one.
+pub fn spool_message_id(path: &Path) -> Option<String> {
+    spool_head(path).message_id
+}
+
+/// `<x@y>` and `x@y` are the same Message-ID for a search.
+fn bare_message_id(s: &str) -> &str {
+    s.trim().trim_start_matches('<').trim_end_matches('>')
+}
+
+impl Db {
+    /// Forgets timelines of messages finished before `before`. Returns how many.
+    pub fn history_expire(&self, before: i64) -> Result<usize> {
+        let c = self.conn();
+        c.execute(
+            "DELETE FROM history_attempts WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
+            [before],
+        )?;
+        c.execute(
+            "DELETE FROM history_recipients WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
+            [before],
+        )?;
+        Ok(c.execute("DELETE FROM history_messages WHERE finished < ?1", [before])?)
+    }
+
+    /// Timelines matching `query` (a queue id, a Message-ID, or a sender or recipient
+    /// address), live ones and those in the history, received at or after `since`; oldest
+    /// first. Live messages' Message-IDs are read from their spool files.
+    pub fn trace(&self, query: &str, since: i64) -> Result<Vec<Timeline>> {
+        let q = query.trim();
+        let mid = bare_message_id(q);
+        let queue_dir = self.data_dir().queue();
+        let mut out = Vec::new();
+        let live_ids: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT m.id FROM queue_messages m WHERE m.created >= ?2 AND (m.id = ?1 OR m.mail_from = ?1 COLLATE NOCASE
+                    OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id
+                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                 ORDER BY m.created, m.id",
+            )?
+            .query_map(params![q, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut by_header = Vec::new();
+        if live_ids.is_empty() && q.contains('@') {
+            for id in self.queue_ids()? {
+                if spool_message_id(&queue_dir.join(&id))
+                    .is_some_and(|m| bare_message_id(&m) == mid)
+                {
+                    by_header.push(id);
+                }
+            }
+        }
+        for id in live_ids.iter().chain(&by_header) {
+            out.extend(self.live_timeline(id, &queue_dir)?);
+        }
+        let hist_ids: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT h.id FROM history_messages h WHERE h.created >= ?3 AND (h.id = ?1 OR h.mail_from = ?1 COLLATE NOCASE
+                    OR h.header_message_id IN (?2, '<' || ?2 || '>')
+                    OR EXISTS (SELECT 1 FROM history_recipients r WHERE r.message_id = h.id
+                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                 ORDER BY h.created, h.id",
+            )?
+            .query_map(params![q, mid, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in &hist_ids {
+            out.extend(self.history_timeline(id)?);
+        }
+        out.sort_by_key(|t| t.received);
+        Ok(out)
+    }
+
+    fn live_timeline(&self, id: &str, queue_dir: &Path) -> Result<Option<Timeline>> {
+        self.timeline(
+            id,
+            true,
+            "SELECT id, mail_from, auth_user, remote_ip, helo, NULL, NULL, size, created, NULL, 'queued', 0
+             FROM queue_messages WHERE id = ?1",
+            "SELECT address, original, local, status, attempts, last_error FROM queue_recipients
+             WHERE message_id = ?1 ORDER BY id",
+            "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
+             JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
+        )
+        .map(|t| {
+            t.map(|mut t| {
+                let head = spool_head(&queue_dir.join(id));
+                t.message_id = head.message_id;
+                t.inbound_verdicts = head.verdicts;
+                t
+            })
+        })
+    }
+
+    fn history_timeline(&self, id: &str) -> Result<Option<Timeline>> {
+        self.timeline(
+            id,
+            false,
+            "SELECT id, mail_from, auth_user, remote_ip, helo, header_message_id, inbound_verdicts, size,
+                created, finished, outcome, bounce_sent FROM history_messages WHERE id = ?1",
+            "SELECT address, original, local, status, attempts, last_error FROM history_recipients
+             WHERE message_id = ?1 ORDER BY rowid",
+            "SELECT recipient, at, host, outcome, reply FROM history_attempts
+             WHERE message_id = ?1 ORDER BY rowid",
+        )
+    }
+
+    fn timeline(
+        &self,
+        id: &str,
+        live: bool,
+        msg_sql: &str,
+        rcpt_sql: &str,
+        attempt_sql: &str,
+    ) -> Result<Option<Timeline>> {
+        use rusqlite::OptionalExtension;
+        let c = self.conn();
+        let Some(mut t) = c
+            .prepare_cached(msg_sql)?
+            .query_row([id], |r| {
+                Ok(Timeline {
+                    queue_id: r.get(0)?,
+                    live,
+                    sender: r.get(1)?,
+                    auth_user: r.get(2)?,
+                    client_ip: r.get(3)?,
+                    helo: r.get(4)?,
+                    message_id: r.get(5)?,
+                    inbound_verdicts: r.get(6)?,
+                    size: super::db::count(r, 7)?,
+                    received: r.get(8)?,
+                    finished: r.get(9)?,
+                    outcome: r.get(10)?,
+                    bounce_sent: r.get(11)?,
+                    recipients: Vec::new(),
+                    attempts: Vec::new(),
+                })
+            })
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        t.recipients = c
+            .prepare_cached(rcpt_sql)?
+            .query_map([id], |r| {
+                Ok(RecipientLine {
+                    address: r.get(0)?,
+                    original: r.get(1)?,
+                    local: r.get(2)?,
+                    status: r.get(3)?,
+                    attempts: super::db::count(r, 4)? as u32,
+                    last_error: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        t.attempts = c
+            .prepare_cached(attempt_sql)?
+            .query_map([id], |r| {
+                Ok(AttemptLine {
+                    recipient: r.get(0)?,
+                    at: r.get(1)?,
+                    host: r.get(2)?,
+                    outcome: r.get(3)?,
+                    reply: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::DataDir;
+    use crate::core::outqueue::{AttemptOutcome, AttemptResult};
+    use crate::core::queue::NewMessage;
+
+    fn queue_one(db: &mut Db, id: &str, from: &str, rcpts: &[&str]) {
+        let msg = NewMessage {
+            id,
+            mail_from: from,
+            auth_user: Some("me@x.test"),
+            remote_ip: "192.0.2.7",
+            helo: "client.x.test",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            rcpt_folders: &[],
+            local_lease: None,
+        };
+        let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
+        db.queue_insert(&msg, &r).unwrap();
+    }
+
+    #[test]
+    fn a_bounced_message_keeps_its_timeline_until_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let q = dir.path().join("queue");
+        std::fs::create_dir_all(&q).unwrap();
+        std::fs::write(
+            q.join("Q1"),
+            "From: a@x.test\r\nMessage-ID:\r\n <m1@x.test>\r\n\r\nbody\r\n",
+        )
+        .unwrap();
+        queue_one(&mut db, "Q1", "a@x.test", &["b@y.test"]);
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
+        let reply = "550 5.1.1 <b@y.test>: user unknown";
+        db.outbound_record(&[(
+            "Q1".into(),
+            vec![AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx.y.test".into(),
+                outcome: AttemptOutcome::Failed,
+                reply: reply.into(),
+            }],
+        )])
+        .unwrap();
+        // Live: found by recipient, with the attempt.
+        let live = db.trace("B@y.test", 0).unwrap();
+        assert!(live[0].live && live[0].attempts.len() == 1);
+        assert_eq!(live[0].message_id.as_deref(), Some("<m1@x.test>"));
+        assert!(db.mark_bounced("Q1", &[c[0].recipient_id]).unwrap());
+        assert!(db.queue_ids().unwrap().is_empty());
+        for query in ["Q1", "a@x.test", "b@y.test", "<m1@x.test>", "m1@x.test"] {
+            let t = db.trace(query, 0).unwrap();
+            assert_eq!(t.len(), 1, "{query}");
+            let t = &t[0];
+            assert!(!t.live);
+            assert_eq!(t.outcome, "bounced");
+            assert!(t.bounce_sent);
+            assert_eq!(
+                (t.client_ip.as_str(), t.helo.as_str()),
+                ("192.0.2.7", "client.x.test")
+            );
+            assert_eq!(t.attempts[0].reply, reply);
+            assert_eq!(t.recipients[0].status, "bounced");
+        }
+        assert!(db.trace("nobody@y.test", 0).unwrap().is_empty());
+        assert!(db.trace("Q1", now() + 10).unwrap().is_empty(), "--since");
+        assert_eq!(db.history_expire(now() - 60).unwrap(), 0);
+        assert_eq!(db.history_expire(now() + 1).unwrap(), 1);
+        assert!(db.trace("Q1", 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn deleted_and_delivered_messages_are_kept_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        queue_one(&mut db, "Q1", "a@x.test", &["b@y.test"]);
+        queue_one(&mut db, "Q2", "a@x.test", &["c@y.test"]);
+        db.queue_delete(Some(&["Q1".into()])).unwrap();
+        let c = db.outbound_claim("me", 10, 600, false).unwrap();
+        db.outbound_record(&[(
+            "Q2".into(),
+            vec![AttemptResult {
+                recipient_id: c[0].recipient_id,
+                host: "mx.y.test".into(),
+                outcome: AttemptOutcome::Delivered,
+                reply: "250 2.0.0 ok".into(),
+            }],
+        )])
+        .unwrap();
+        let t = db.trace("a@x.test", 0).unwrap();
+        let outcomes: Vec<&str> = t.iter().map(|t| t.outcome.as_str()).collect();
+        assert_eq!(outcomes.len(), 2);
+        assert!(outcomes.contains(&"deleted") && outcomes.contains(&"delivered"));
+        assert!(t.iter().all(|t| !t.bounce_sent));
+    }
+
+    #[test]
+    fn a_locally_delivered_message_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let msg = NewMessage {
+            id: "L1",
+            mail_from: "a@x.test",
+            auth_user: None,
+            remote_ip: "192.0.2.9",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            rcpt_folders: &[],
+            local_lease: None,
+        };
+        db.queue_insert(&msg, &[("me@here.test".into(), true)])
+            .unwrap();
+        let claim = db
+            .queue_local_claim("L1", "me", 600, false)
+            .unwrap()
+            .unwrap();
+        let outcome = crate::core::queue::Outcome::Delivered;
+        assert!(
+            db.queue_record("L1", &[(claim.recipients[0].id, outcome)], &[])
+                .unwrap()
+        );
+        let t = db.trace("me@here.test", 0).unwrap();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].outcome.as_str(), t[0].live), ("delivered", false));
+        assert!(t[0].recipients[0].local);
+    }
+
+    #[test]
+    fn message_id_is_read_from_the_header_section_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m");
+        std::fs::write(&p, "Subject: x\r\n\r\nMessage-ID: <body@x>\r\n").unwrap();
+        assert_eq!(spool_message_id(&p), None);
+        std::fs::write(&p, "message-id: <a@b>\nSubject: x\n\n").unwrap();
+        assert_eq!(spool_message_id(&p).as_deref(), Some("<a@b>"));
+        assert_eq!(spool_message_id(&dir.path().join("gone")), None);
+        // Our verdicts come first; a client's Authentication-Results further down is not ours.
+        std::fs::write(
+            &p,
+            "Authentication-Results: mx.test;\r\n\tspf=pass smtp.mailfrom=a.test\r\nReceived: from x\r\nAuthentication-Results: evil; spf=pass\r\nMessage-ID: <c@d>\r\n\r\n",
+        )
+        .unwrap();
+        let head = spool_head(&p);
+        assert_eq!(
+            head.verdicts.as_deref(),
+            Some("mx.test; spf=pass smtp.mailfrom=a.test")
+        );
+        assert_eq!(head.message_id.as_deref(), Some("<c@d>"));
+        std::fs::write(
+            &p,
+            "Received: x\r\nAuthentication-Results: evil; spf=pass\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(spool_head(&p).verdicts, None);
+    }
+}
