@@ -24,6 +24,8 @@ pub struct FetchJob {
     seen_set: Vec<u32>,
     modseq: bool,
     failed: bool,
+    /// Some message's file was gone: expunged by another session, still in this view.
+    expunged: bool,
 }
 
 /// How much of a message's file the requested items need.
@@ -34,6 +36,9 @@ enum Content {
     /// reading whole files (attachments and all) for that would be most of the work.
     Header,
     Full,
+    /// The message was expunged by another session and its file is gone: content items
+    /// are answered NIL or as empty placeholders (RFC 2180 §4.1.4).
+    Gone,
 }
 
 fn content_of(a: &FetchAttr) -> Content {
@@ -63,6 +68,11 @@ fn content_of(a: &FetchAttr) -> Content {
         _ => Content::Full,
     }
 }
+
+/// The placeholders of a message whose content is gone ([`Content::Gone`]): the shapes
+/// RFC 9051's grammar requires where NIL is not allowed, empty and recognisably so.
+const GONE_BODY: &[u8] = b"(\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0)";
+const GONE_ENVELOPE: &[u8] = b"(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
 
 fn sets_seen(a: &FetchAttr) -> bool {
     matches!(
@@ -190,6 +200,7 @@ pub(crate) fn fetch(
         seen_set,
         modseq,
         failed: false,
+        expunged: false,
     });
     resume(s, job, out)
 }
@@ -203,12 +214,17 @@ pub(crate) fn resume(s: &mut Session, mut job: Box<FetchJob>, out: &mut Vec<u8>)
         }
         let seq = job.seqs[job.next];
         job.next += 1;
-        if !render(s, &job, seq, out) {
-            job.failed = true;
+        match render(s, &job, seq, out) {
+            Rendered::Whole => {}
+            Rendered::Ghost => job.expunged = true,
+            Rendered::Failed => job.failed = true,
         }
     }
     let status = if job.failed {
-        "NO [EXPUNGEISSUED] some messages were expunged meanwhile; the rest was fetched"
+        "NO [SERVERBUG] some messages could not be read; the rest was fetched"
+    } else if job.expunged {
+        // RFC 5530 §3 with RFC 2180 §4.1.4: the data was answered, NIL where it is gone.
+        "OK [EXPUNGEISSUED] some messages were expunged meanwhile; their content is NIL"
     } else {
         "OK FETCH completed"
     };
@@ -217,24 +233,37 @@ pub(crate) fn resume(s: &mut Session, mut job: Box<FetchJob>, out: &mut Vec<u8>)
     None
 }
 
-/// One `* n FETCH (...)` line; false when the message's file is gone.
-fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
+/// What [`render`] could answer for one message.
+enum Rendered {
+    Whole,
+    /// Expunged by another session while still in this session's view (RFC 2180 §4.1):
+    /// answered from the view's metadata, with NIL for the content that is gone, so a
+    /// client's FETCH of a sequence range it may use succeeds (RFC 2180 §4.1.4).
+    Ghost,
+    /// The file could not be read for another reason: no response for it.
+    Failed,
+}
+
+/// One `* n FETCH (...)` line.
+fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> Rendered {
     let (Some(sel), Some(acc)) = (s.selected.as_ref(), s.account.as_deref()) else {
-        return false;
+        return Rendered::Failed;
     };
     let Some(meta) = sel.messages.get(seq as usize - 1) else {
-        return false;
+        return Rendered::Failed;
     };
-    let raw = match job.content {
-        Content::None => None,
-        Content::Header => match acc.read_header(sel, seq) {
-            Ok(r) => Some(r),
-            Err(_) => return false,
-        },
-        Content::Full => match acc.read(sel, seq) {
-            Ok(r) => Some(r),
-            Err(_) => return false,
-        },
+    let read = match job.content {
+        Content::None | Content::Gone => Ok(None),
+        Content::Header => acc.read_header(sel, seq).map(Some),
+        Content::Full => acc.read(sel, seq).map(Some),
+    };
+    let (raw, content) = match read {
+        Ok(raw) => (raw, job.content),
+        Err(crate::imap::mailstore::StoreError::Expunged) => (None, Content::Gone),
+        Err(e) => {
+            tracing::warn!("FETCH of message {seq}: {e}");
+            return Rendered::Failed;
+        }
     };
     let msg = raw.as_deref().map(Message::new);
     // Nothing below can fail, so the response goes straight into the output.
@@ -249,7 +278,7 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
     let recent = meta.recent && !s.enabled.rev2;
     for item in &job.items {
         sep(out);
-        write_item(out, item, meta, msg.as_ref(), job.content, recent);
+        write_item(out, item, meta, msg.as_ref(), content, recent);
     }
     if job.seen_set.contains(&seq) && !job.items.contains(&FetchAttr::Flags) {
         sep(out);
@@ -261,7 +290,11 @@ fn render(s: &Session, job: &FetchJob, seq: u32, out: &mut Vec<u8>) -> bool {
         out.extend_from_slice(format!("MODSEQ ({})", meta.modseq).as_bytes());
     }
     out.extend_from_slice(b")\r\n");
-    true
+    if content == Content::Gone {
+        Rendered::Ghost
+    } else {
+        Rendered::Whole
+    }
 }
 
 /// RFC 8474 objectid of a message: `M` and 16 hex digits.
@@ -309,6 +342,7 @@ fn write_item(
         }
         // RFC 8474 §5.2: NIL when the server does not thread (we do not, yet).
         FetchAttr::ThreadId => out.extend_from_slice(b"THREADID NIL"),
+        _ if content == Content::Gone => write_gone(out, item),
         FetchAttr::Preview => {
             out.extend_from_slice(b"PREVIEW ");
             let text = msg.map(|m| crate::imap::message::preview::preview(m.as_bytes()));
@@ -386,6 +420,48 @@ fn write_item(
                 .unwrap_or(0);
             out.extend_from_slice(n.to_string().as_bytes());
         }
+    }
+}
+
+/// A content item of a message whose file is gone: the item's name, then NIL (nstring
+/// items) or an empty placeholder (where the grammar has no NIL).
+fn write_gone(out: &mut Vec<u8>, item: &FetchAttr) {
+    match item {
+        FetchAttr::Envelope => {
+            out.extend_from_slice(b"ENVELOPE ");
+            out.extend_from_slice(GONE_ENVELOPE);
+        }
+        FetchAttr::Body | FetchAttr::BodyStructure => {
+            let name: &[u8] = if matches!(item, FetchAttr::Body) {
+                b"BODY "
+            } else {
+                b"BODYSTRUCTURE "
+            };
+            out.extend_from_slice(name);
+            out.extend_from_slice(GONE_BODY);
+        }
+        FetchAttr::Rfc822 => out.extend_from_slice(b"RFC822 NIL"),
+        FetchAttr::Rfc822Header => out.extend_from_slice(b"RFC822.HEADER NIL"),
+        FetchAttr::Rfc822Text => out.extend_from_slice(b"RFC822.TEXT NIL"),
+        FetchAttr::BodySection { section, .. } => {
+            // No <origin>: RFC 9051 §7.5.2 sends it only with data.
+            out.extend_from_slice(b"BODY[");
+            write_section_spec(out, section);
+            out.extend_from_slice(b"] NIL");
+        }
+        FetchAttr::Binary { part, .. } => {
+            out.extend_from_slice(b"BINARY[");
+            write_part(out, part);
+            out.extend_from_slice(b"] NIL");
+        }
+        FetchAttr::BinarySize { part } => {
+            out.extend_from_slice(b"BINARY.SIZE[");
+            write_part(out, part);
+            out.extend_from_slice(b"] 0");
+        }
+        FetchAttr::Preview => out.extend_from_slice(b"PREVIEW NIL"),
+        // Metadata items never reach here: they come from the view, not the file.
+        _ => {}
     }
 }
 

@@ -263,3 +263,51 @@ fn condstore_enabling_fetch_and_min_max_modseq() {
     let r = m.send("e SEARCH RETURN (ALL) 1:3 MODSEQ 1\r\n");
     assert!(r.contains(&format!("ALL 1:3 MODSEQ {m2}\r\n")), "{r}");
 }
+
+/// RFC 2180 §4.1.4: a FETCH of a message another session expunged, while this session may
+/// not yet be told (FETCH never reports expunges), answers what the view knows and NIL for
+/// the content that is gone, with a tagged OK [EXPUNGEISSUED] (was: NO, which clients and
+/// imaptest's stress treat as a failed command).
+#[test]
+fn fetch_of_a_message_expunged_elsewhere_answers_nil_content() {
+    let mut a = M::new();
+    a.send("a LOGIN alice secret\r\n");
+    let mut b = a.other();
+    b.send("a LOGIN alice secret\r\n");
+    a.mail.deliver("INBOX", b"Subject: one\r\n\r\n1\r\n");
+    a.mail.deliver("INBOX", b"Subject: two\r\n\r\n2\r\n");
+    a.send("s SELECT INBOX\r\n");
+    b.send("s SELECT INBOX\r\n");
+    b.send("t STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+    b.send("e EXPUNGE\r\n");
+
+    let r = a.send(
+        "f FETCH 1:2 (UID RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[] BODY.PEEK[HEADER] \
+         BINARY.PEEK[1] BINARY.SIZE[1])\r\n",
+    );
+    let lines: Vec<&str> = r.split("\r\n").collect();
+    assert!(
+        lines[0].starts_with("* 1 FETCH (UID 1 RFC822.SIZE ")
+            && lines[0].ends_with(
+                " ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE \
+                 (\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0) BODY[] NIL BODY[HEADER] NIL \
+                 BINARY[1] NIL BINARY.SIZE[1] 0)"
+            ),
+        "{r}"
+    );
+    assert!(r.contains("* 2 FETCH (UID 2 RFC822.SIZE "), "{r}");
+    assert!(r.contains("Subject: two"), "{r}");
+    assert!(!r.contains("EXPUNGE\r\n"), "{r}");
+    assert!(
+        lines[lines.len() - 2].starts_with("f OK [EXPUNGEISSUED] "),
+        "{r}"
+    );
+    // The next command that may report it does, and then the message is gone.
+    let r = a.send("n NOOP\r\n");
+    assert!(r.starts_with("* 1 EXPUNGE\r\n"), "{r}");
+    let r = a.send("f FETCH 1 BODY.PEEK[]\r\n");
+    assert!(
+        r.contains("Subject: two") && r.contains("f OK FETCH completed"),
+        "{r}"
+    );
+}
