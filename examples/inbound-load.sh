@@ -31,7 +31,7 @@ run() { # $1 = true|false
     i=$((i + 1))
   done
   for kv in "server.user=" "hostname=mx.load.test" "dns.nameserver=$NS" "dnsbl.zones=bl.test" \
-            "dnswl.zones=" "inbound.checks=$1"; do
+            "dnswl.zones=" "smtp.greet_wait=0" "inbound.checks=$1"; do
     $BIN --data-dir "$DIR" config set "${kv%%=*}" "${kv#*=}" >/dev/null
   done
   $BIN --data-dir "$DIR" -q serve smtp --allow-root --listen smtp=127.0.0.1:0 --listen submission=127.0.0.1:0 --listen submissions=127.0.0.1:0 2>"$DIR.log" &
