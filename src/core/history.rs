@@ -351,19 +351,10 @@ mod tests {
 
     fn queue_one(db: &mut Db, id: &str, from: &str, rcpts: &[&str]) {
         let msg = NewMessage {
-            id,
-            mail_from: from,
             auth_user: Some("me@x.test"),
             remote_ip: "192.0.2.7",
             helo: "client.x.test",
-            smtputf8: false,
-            size: 10,
-            spool: None,
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
-            local_lease: None,
+            ..NewMessage::test(id, from)
         };
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();
@@ -450,19 +441,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
         let msg = NewMessage {
-            id: "L1",
-            mail_from: "a@x.test",
-            auth_user: None,
             remote_ip: "192.0.2.9",
-            helo: "h",
-            smtputf8: false,
-            size: 10,
-            spool: None,
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
-            local_lease: None,
+            ..NewMessage::test("L1", "a@x.test")
         };
         db.queue_insert(&msg, &[("me@here.test".into(), true)])
             .unwrap();

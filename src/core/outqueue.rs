@@ -495,21 +495,7 @@ mod tests {
     use crate::core::queue::NewMessage;
 
     fn queue_one(db: &mut Db, id: &str, rcpts: &[&str]) {
-        let msg = NewMessage {
-            id,
-            mail_from: "a@x.test",
-            auth_user: None,
-            remote_ip: "127.0.0.1",
-            helo: "h",
-            smtputf8: false,
-            size: 10,
-            spool: None,
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
-            local_lease: None,
-        };
+        let msg = NewMessage::test(id, "a@x.test");
         let r: Vec<(String, bool)> = rcpts.iter().map(|a| (a.to_string(), false)).collect();
         db.queue_insert(&msg, &r).unwrap();
     }

@@ -67,6 +67,28 @@ pub struct NewMessage<'a> {
     pub local_lease: Option<(&'a str, i64)>,
 }
 
+#[cfg(test)]
+impl<'a> NewMessage<'a> {
+    /// A plain message for tests: its id and sender, every other field the common case.
+    pub(crate) fn test(id: &'a str, mail_from: &'a str) -> NewMessage<'a> {
+        NewMessage {
+            id,
+            mail_from,
+            auth_user: None,
+            remote_ip: "127.0.0.1",
+            helo: "h",
+            smtputf8: false,
+            size: 10,
+            spool: None,
+            dsn: Default::default(),
+            rcpt_dsn: &[],
+            folder: "",
+            rcpt_folders: &[],
+            local_lease: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct QueuedRecipient {
     pub id: i64,
@@ -339,19 +361,8 @@ mod tests {
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
         let sum = Sum::of(b"hello");
         let msg = NewMessage {
-            id: "Q1",
-            mail_from: "",
-            auth_user: None,
-            remote_ip: "127.0.0.1",
-            helo: "h",
-            smtputf8: false,
-            size: 10,
             spool: Some(&sum),
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
-            local_lease: None,
+            ..NewMessage::test("Q1", "")
         };
         db.queue_insert(
             &msg,
@@ -393,21 +404,7 @@ mod tests {
     fn an_expired_unreleased_lease_marks_an_interrupted_attempt() {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
-        let msg = NewMessage {
-            id: "Q1",
-            mail_from: "",
-            auth_user: None,
-            remote_ip: "127.0.0.1",
-            helo: "h",
-            smtputf8: false,
-            size: 10,
-            spool: None,
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
-            local_lease: None,
-        };
+        let msg = NewMessage::test("Q1", "");
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
         // A claimer that dies: its lease runs out without an outcome.
         let first = db
@@ -465,19 +462,9 @@ mod lease_at_insert {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
         let msg = NewMessage {
-            id: "Q1",
-            mail_from: "",
-            auth_user: None,
             remote_ip: "::1",
-            helo: "h",
-            smtputf8: false,
-            size: 10,
-            spool: None,
-            dsn: Default::default(),
-            rcpt_dsn: &[],
-            folder: "",
-            rcpt_folders: &[],
             local_lease: Some(("deliverer", now() + 600)),
+            ..NewMessage::test("Q1", "")
         };
         db.queue_insert(&msg, &[("a@x.test".into(), true)]).unwrap();
         assert!(db.queue_local_due(10).unwrap().is_empty());
