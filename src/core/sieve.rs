@@ -17,6 +17,17 @@ use super::{Address, CoreError, Db, Result, now};
 /// octets.
 pub const MAX_NAME: usize = 128;
 
+/// The scripts local delivery runs for one user ([`Db::delivery_sieve`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliverySieve {
+    /// `sieve.before`'s file, empty for none.
+    pub before: String,
+    /// `sieve.after`'s file, empty for none.
+    pub after: String,
+    /// The user's active script: (name, text).
+    pub active: Option<(String, String)>,
+}
+
 /// One stored script.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Script {
@@ -132,6 +143,35 @@ impl Db {
             )?
             .query_row([user.to_string()], script)
             .optional()?)
+    }
+
+    /// What local delivery runs for `user`, in one query (it is asked per recipient): the
+    /// administrator's `sieve.before`/`sieve.after` files (empty = none) and the user's active
+    /// script as (name, text).
+    pub fn delivery_sieve(&self, user: &Address) -> Result<DeliverySieve> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT (SELECT value FROM settings WHERE key = 'sieve.before'),
+                    (SELECT value FROM settings WHERE key = 'sieve.after'),
+                    s.name, s.content
+             FROM (SELECT 1) LEFT JOIN (sieve_scripts s JOIN users u ON u.id = s.user_id)
+                  ON u.address = ?1 AND s.active = 1",
+            )?
+            .query_row([user.to_string()], |r| {
+                let active = match (
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ) {
+                    (Some(name), Some(text)) => Some((name, text)),
+                    _ => None,
+                };
+                Ok(DeliverySieve {
+                    before: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    after: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    active,
+                })
+            })?)
     }
 
     /// Whether a script of `size` bytes stored as `name` fits the quotas (RFC 5804

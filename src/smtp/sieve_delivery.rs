@@ -130,30 +130,31 @@ impl ScriptCache {
     }
 }
 
-/// The scripts that apply to `mailbox`, in order (label, cache key, text).
+/// The scripts that apply to `mailbox`, in order (label, cache key, text): one query, since
+/// this is asked for every local recipient, and the before/after files read only when set.
 fn scripts(db: &Db, mailbox: &Address) -> Result<Vec<(String, String, String)>, String> {
-    let mut out = Vec::new();
-    let file = |key: &str| -> Result<Option<(String, String, String)>, String> {
-        let path = db.setting(key).map_err(|e| e.to_string())?;
+    let set = db.delivery_sieve(mailbox).map_err(|e| e.to_string())?;
+    let file = |key: &str, path: &str| -> Result<Option<(String, String, String)>, String> {
         if path.is_empty() {
             return Ok(None);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{key} {path}: {e}"))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{key} {path}: {e}"))?;
         Ok(Some((
             format!("{key} ({path})"),
             format!("file:{path}"),
             text,
         )))
     };
-    out.extend(file("sieve.before")?);
-    if let Some(s) = db.active_sieve_script(mailbox).map_err(|e| e.to_string())? {
+    let mut out = Vec::new();
+    out.extend(file("sieve.before", &set.before)?);
+    if let Some((name, text)) = set.active {
         out.push((
-            format!("{mailbox}'s script {}", s.name),
+            format!("{mailbox}'s script {name}"),
             format!("user:{mailbox}"),
-            s.content,
+            text,
         ));
     }
-    out.extend(file("sieve.after")?);
+    out.extend(file("sieve.after", &set.after)?);
     Ok(out)
 }
 
