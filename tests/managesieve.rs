@@ -26,7 +26,13 @@ fn sieve_connect(port: u16, args: &[&str]) -> (bool, String) {
     let mut child = Command::new("timeout")
         .args(["60", "sieve-connect", "-s", "127.0.0.1", "-p"])
         .arg(port.to_string())
-        .args(["-u", "bob@example.test", "--passwordfd", "0", "--notlsverify"])
+        .args([
+            "-u",
+            "bob@example.test",
+            "--passwordfd",
+            "0",
+            "--notlsverify",
+        ])
         .args(["--noclearauth"])
         .args(args)
         .stdin(Stdio::piped())
@@ -58,7 +64,14 @@ fn sieve_connect_manages_scripts_and_delivery_follows_them() {
     let dir = example_test("", &["localhost"]);
     let p = dir.path();
     let (good, bad) = (file(p, "good.sieve", SCRIPT), file(p, "bad.sieve", BROKEN));
-    let listeners = ["smtp", "submission", "submissions", "imap", "imaps", "managesieve"];
+    let listeners = [
+        "smtp",
+        "submission",
+        "submissions",
+        "imap",
+        "imaps",
+        "managesieve",
+    ];
     let srv = Serve::start(
         p,
         &["smtp", "imap", "managesieve", "--allow-root"],
@@ -68,7 +81,10 @@ fn sieve_connect_manages_scripts_and_delivery_follows_them() {
 
     let (ok, out) = sieve_connect(port, &["--localsieve", &bad, "--checkscript"]);
     assert!(!ok && out.contains("line 4"), "{out}\n{}", srv.log());
-    let r = sieve_connect(port, &["--localsieve", &bad, "--remotesieve", "x", "--upload"]);
+    let r = sieve_connect(
+        port,
+        &["--localsieve", &bad, "--remotesieve", "x", "--upload"],
+    );
     assert!(!r.0 && r.1.contains("line 4"), "{}", r.1);
 
     for args in [
@@ -88,7 +104,13 @@ fn sieve_connect_manages_scripts_and_delivery_follows_them() {
 
     let back = p.join("back.sieve");
     let back_s = back.to_str().unwrap();
-    let args = ["--remotesieve", "main", "--localsieve", back_s, "--download"];
+    let args = [
+        "--remotesieve",
+        "main",
+        "--localsieve",
+        back_s,
+        "--download",
+    ];
     let (ok, out) = sieve_connect(port, &args);
     assert!(ok, "{out}");
     assert_eq!(std::fs::read_to_string(&back).unwrap(), SCRIPT);

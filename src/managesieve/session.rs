@@ -39,7 +39,10 @@ pub struct Config {
 pub enum Action {
     NeedInput,
     /// Verify these credentials, then call [`Session::login_result`].
-    Authenticate { user: String, password: String },
+    Authenticate {
+        user: String,
+        password: String,
+    },
     /// Write the output (the OK to STARTTLS), run the handshake, call
     /// [`Session::tls_started`] and write what it gives (the capabilities again, §2.2).
     StartTls,
@@ -141,7 +144,11 @@ impl Session {
         };
         line(out, "IMPLEMENTATION", Some("mailctl"));
         // An empty list while passwords may not cross in the clear: STARTTLS first.
-        line(out, "SASL", Some(if self.plaintext_ok() { "PLAIN" } else { "" }));
+        line(
+            out,
+            "SASL",
+            Some(if self.plaintext_ok() { "PLAIN" } else { "" }),
+        );
         line(out, "SIEVE", Some(&crate::sieve::CAPABILITIES.join(" ")));
         if self.cfg.tls_available && !self.cfg.tls_active {
             line(out, "STARTTLS", None);
@@ -358,7 +365,9 @@ impl Session {
     fn authenticate(&mut self, args: Vec<Arg>, out: &mut Vec<u8>) -> Action {
         let refusal = match (&self.state, args.as_slice()) {
             (State::Auth(_), _) => (None, "Already authenticated"),
-            (_, [Arg::Str(m)] | [Arg::Str(m), Arg::Str(_)]) if !m.eq_ignore_ascii_case(b"PLAIN") => {
+            (_, [Arg::Str(m)] | [Arg::Str(m), Arg::Str(_)])
+                if !m.eq_ignore_ascii_case(b"PLAIN") =>
+            {
                 (None, "Unsupported mechanism; this server offers PLAIN")
             }
             (_, [Arg::Str(_)] | [Arg::Str(_), Arg::Str(_)]) if !self.plaintext_ok() => (
@@ -374,7 +383,10 @@ impl Session {
             (_, [Arg::Str(_), initial]) => {
                 return self.sasl_response(std::slice::from_ref(initial), out);
             }
-            _ => (None, "AUTHENTICATE takes a mechanism and an optional response"),
+            _ => (
+                None,
+                "AUTHENTICATE takes a mechanism and an optional response",
+            ),
         };
         self.errors += 1;
         wire::reply(out, "NO", refusal.0, refusal.1);
@@ -422,7 +434,12 @@ impl Session {
             }
             LoginResult::TempFail(why) => {
                 tracing::warn!("ManageSieve login: {why}");
-                wire::reply(out, "NO", Some("TRYLATER"), "Temporary failure, try again later");
+                wire::reply(
+                    out,
+                    "NO",
+                    Some("TRYLATER"),
+                    "Temporary failure, try again later",
+                );
             }
         }
     }
@@ -506,9 +523,10 @@ fn scripts(s: &dyn Scripts, name: &str, args: Vec<Arg>, out: &mut Vec<u8>) -> Re
 fn code(e: StoreError) -> (Option<&'static str>, String) {
     match e {
         StoreError::NonExistent(n) => (Some("NONEXISTENT"), format!("There is no script {n}")),
-        StoreError::AlreadyExists(n) => {
-            (Some("ALREADYEXISTS"), format!("A script {n} already exists"))
-        }
+        StoreError::AlreadyExists(n) => (
+            Some("ALREADYEXISTS"),
+            format!("A script {n} already exists"),
+        ),
         StoreError::Active(n) => (
             Some("ACTIVE"),
             format!("Script {n} is active; activate another (or SETACTIVE \"\") first"),
@@ -520,7 +538,10 @@ fn code(e: StoreError) -> (Option<&'static str>, String) {
         StoreError::Invalid(why) => (None, why),
         StoreError::TryLater(why) => {
             tracing::warn!("ManageSieve storage: {why}");
-            (Some("TRYLATER"), "Temporary failure, try again later".into())
+            (
+                Some("TRYLATER"),
+                "Temporary failure, try again later".into(),
+            )
         }
     }
 }

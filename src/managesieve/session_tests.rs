@@ -154,7 +154,10 @@ fn plaintext_login_needs_tls_unless_allowed() {
     let mut out = Vec::new();
     t.s.tls_started(&mut out);
     let caps = String::from_utf8(out).unwrap();
-    assert!(caps.contains("\"SASL\" \"PLAIN\"") && !caps.contains("STARTTLS"), "{caps}");
+    assert!(
+        caps.contains("\"SASL\" \"PLAIN\"") && !caps.contains("STARTTLS"),
+        "{caps}"
+    );
     let r = t.send(b"AUTHENTICATE \"PLAIN\" \"AGFubkBleGFtcGxlLnRlc3QAcHc=\"\r\n");
     assert_eq!(r, "OK \"Logged in\"\r\n");
 }
@@ -210,7 +213,10 @@ fn put_check_list_activate_get_rename_delete() {
     assert_eq!(t.send(b"SETACTIVE \"s\"\r\n"), "OK\r\n");
     assert_eq!(t.send(b"LISTSCRIPTS\r\n"), "\"s\" ACTIVE\r\nOK\r\n");
     assert_eq!(t.send(b"GETSCRIPT \"s\"\r\n"), "{5}\r\nkeep;\r\nOK\r\n");
-    assert!(t.send(b"GETSCRIPT \"nope\"\r\n").starts_with("NO (NONEXISTENT)"));
+    assert!(
+        t.send(b"GETSCRIPT \"nope\"\r\n")
+            .starts_with("NO (NONEXISTENT)")
+    );
     assert!(t.send(b"DELETESCRIPT \"s\"\r\n").starts_with("NO (ACTIVE)"));
     assert_eq!(t.send(b"PUTSCRIPT \"t\" \"keep;\"\r\n"), "OK\r\n");
     assert!(
@@ -247,7 +253,10 @@ fn a_literal_over_the_limit_is_skipped_not_buffered() {
     assert_eq!(r, "");
     let r = u.send(&[b'a'; 100000]);
     assert_eq!(r, "");
-    assert_eq!(u.send(b"\r\nNOOP\r\n"), "NO \"Literal too large\"\r\nOK \"Done\"\r\n");
+    assert_eq!(
+        u.send(b"\r\nNOOP\r\n"),
+        "NO \"Literal too large\"\r\nOK \"Done\"\r\n"
+    );
     // Within the limit it is stored; one octet over is refused with the quota code.
     let mut t = T::logged_in();
     let body = format!("keep;{}", " ".repeat(1000 + 4096));
@@ -261,7 +270,10 @@ fn hostile_syntax_gets_clear_errors() {
     let mut t = session(true);
     assert!(t.send(b"GETSCRIPT \"unterminated\r\n").starts_with("NO "));
     assert!(t.send(b"GETSCRIPT \"bad \\q\"\r\n").starts_with("NO "));
-    assert!(t.send(b"HAVESPACE \"a\" 99999999999\r\n").starts_with("NO "));
+    assert!(
+        t.send(b"HAVESPACE \"a\" 99999999999\r\n")
+            .starts_with("NO ")
+    );
     // Still usable after errors, until too many.
     assert!(t.send(b"NOOP\r\n").starts_with("OK"));
     let r = t.send(&vec![b'A'; wire::MAX_LINE + 1]);

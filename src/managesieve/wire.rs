@@ -60,7 +60,11 @@ pub fn parse_response(input: &[u8], max_literal: u64) -> Parsed {
 
 type Line = Result<(String, Vec<Arg>), Stop>;
 
-fn parse_with(input: &[u8], max_literal: u64, what: impl FnOnce(&mut Parser<'_>) -> Line) -> Parsed {
+fn parse_with(
+    input: &[u8],
+    max_literal: u64,
+    what: impl FnOnce(&mut Parser<'_>) -> Line,
+) -> Parsed {
     let mut p = Parser {
         input,
         pos: 0,
@@ -241,10 +245,7 @@ impl Parser<'_> {
         self.bump();
         self.literals += size;
         if self.literals > self.max_literal {
-            return Err(Stop::TooBig {
-                at: self.pos,
-                size,
-            });
+            return Err(Stop::TooBig { at: self.pos, size });
         }
         let n = size as usize;
         let end = self.pos + n;
