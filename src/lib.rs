@@ -7,6 +7,7 @@
 //!   No SQL, no protocol reply text.
 //! - [`net`]: listeners, TLS, admission ([`net::conn::Access`]) and the one driver that runs
 //!   every protocol session ([`net::driver`]).
+//! - [`managesieve`]: ManageSieve (RFC 5804), users' Sieve scripts over the network.
 //! - [`smtp`], [`imap`], [`pop3`]: the protocols as sans-IO sessions, each seeing storage
 //!   through traits (the SMTP `Policy`, IMAP's `MailStore`, POP3's `Maildrop`) implemented in
 //!   the protocol's backend; plus SMTP's local delivery, outbound client and queue runner.
@@ -29,6 +30,7 @@ pub mod dns;
 pub mod imap;
 pub mod inbound;
 pub mod maildir;
+pub mod managesieve;
 pub mod metrics;
 pub mod net;
 pub mod output;

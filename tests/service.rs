@@ -228,7 +228,7 @@ fn dev_mode_with_default_ports_starts_every_listener() {
     cmd.args(["serve", "--dev"])
         .current_dir(cwd.path())
         .env_remove("MAILCTL_DATA_DIR");
-    let mut child = Serve::spawn(cmd, 9);
+    let mut child = Serve::spawn(cmd, 10);
     std::thread::sleep(Duration::from_millis(300));
     let alive = child.alive();
     let listeners = child.listeners.clone();
@@ -240,6 +240,7 @@ fn dev_mode_with_default_ports_starts_every_listener() {
             "autoconfig",
             "imap",
             "imaps",
+            "managesieve",
             "metrics",
             "pop3",
             "pop3s",
@@ -250,7 +251,7 @@ fn dev_mode_with_default_ports_starts_every_listener() {
         "{listeners:?}"
     );
     let ports: std::collections::HashSet<&String> = listeners.values().collect();
-    assert_eq!(ports.len(), 9, "two listeners share a port: {listeners:?}");
+    assert_eq!(ports.len(), 10, "two listeners share a port: {listeners:?}");
     assert!(alive, "serve --dev exited: {listeners:?}");
 }
 

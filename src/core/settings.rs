@@ -101,6 +101,7 @@ settings! {
     "listen.imaps": Kind::Listen, "0.0.0.0:993", "Where IMAP over implicit TLS listens.";
     "listen.pop3": Kind::Listen, "0.0.0.0:110", "Where POP3 with STLS listens.";
     "listen.pop3s": Kind::Listen, "0.0.0.0:995", "Where POP3 over implicit TLS listens.";
+    "listen.managesieve": Kind::Listen, "0.0.0.0:4190", "Where ManageSieve (RFC 5804, STARTTLS) listens.";
     "listen.autoconfig": Kind::Listen, "", "Where the client autoconfiguration HTTP responder listens (off by default; put a TLS proxy for autoconfig.<domain> in front).";
     "listen.metrics": Kind::Listen, "", "Where the Prometheus metrics endpoint (GET /metrics) listens (off by default; loopback only: it has no authentication).";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";

@@ -30,9 +30,10 @@ pub enum Protocol {
     Submission,
     Imap,
     Pop3,
+    ManageSieve,
 }
 
-const PROTOCOLS: [&str; 4] = ["smtp", "submission", "imap", "pop3"];
+const PROTOCOLS: [&str; 5] = ["smtp", "submission", "imap", "pop3", "managesieve"];
 
 impl Protocol {
     /// From a listener name (`smtp`, `submission`, `submissions`, `imap`, `imaps`, ...).
@@ -43,6 +44,8 @@ impl Protocol {
             Protocol::Imap
         } else if name.starts_with("pop3") {
             Protocol::Pop3
+        } else if name == "managesieve" {
+            Protocol::ManageSieve
         } else {
             Protocol::Smtp
         }
@@ -113,8 +116,8 @@ const LATENCY_BOUNDS: &[f64] = &[
 
 /// Every number the daemons keep.
 pub struct Metrics {
-    connections: [AtomicU64; 4],
-    sessions: [AtomicI64; 4],
+    connections: [AtomicU64; 5],
+    sessions: [AtomicI64; 5],
     received: [AtomicU64; 2],
     deliveries: [[AtomicU64; 3]; 2],
     bounces: AtomicU64,
@@ -157,7 +160,7 @@ impl Metrics {
     pub const fn new() -> Metrics {
         Metrics {
             connections: zeros(),
-            sessions: [const { AtomicI64::new(0) }; 4],
+            sessions: [const { AtomicI64::new(0) }; 5],
             received: zeros(),
             deliveries: [const { zeros() }; 2],
             bounces: AtomicU64::new(0),

@@ -78,6 +78,9 @@ pub trait Protocol: Send + 'static {
     fn poll(&mut self, out: &mut Vec<u8>) -> Action;
     /// The handshake finished (STARTTLS, or implicit TLS before the greeting).
     fn tls_started(&mut self, tls: &TlsInfo);
+    /// What to say unasked once a STARTTLS handshake is done (ManageSieve re-issues its
+    /// capabilities, RFC 5804 §2.2); after [`Protocol::tls_started`].
+    fn tls_greeting(&mut self, _out: &mut Vec<u8>) {}
     /// When the next read must have arrived by.
     fn read_deadline(&self) -> Instant;
     /// When a TLS handshake must be done by ([`handshake`] caps it at one minute).
@@ -262,6 +265,9 @@ impl<P: Protocol> Conn<P> {
             if let Some(info) = stream.tls_info() {
                 self.s.get()?.tls_started(&info);
             }
+            self.out.clear();
+            self.s.get()?.tls_greeting(&mut self.out);
+            self.flush(&mut stream).await?;
         }
     }
 

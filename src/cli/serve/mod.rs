@@ -1,7 +1,8 @@
 //! `serve [smtp ...] [--dev] [--listen NAME=ADDR:PORT ...]`: runs the daemons.
 //!
 //! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`;
-//! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`). Bound addresses are printed on stderr as
+//! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`;
+//! `managesieve` → `managesieve`). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
 //!
@@ -33,16 +34,17 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("smtp", &["smtp", "submission", "submissions"]),
     ("imap", &["imap", "imaps"]),
     ("pop3", &["pop3", "pop3s"]),
+    ("managesieve", &["managesieve"]),
     ("autoconfig", &["autoconfig"]),
     ("metrics", &["metrics"]),
 ];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp, imap, pop3, autoconfig, metrics). Default: all of them.
+    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
-    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110).
+    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190).
     #[arg(long)]
     pub dev: bool,
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).

@@ -64,6 +64,7 @@ pub(super) fn listen_map(db: &Db, names: &[&str], args: &Args) -> anyhow::Result
                 "pop3" => 2110,
                 "pop3s" => 2995,
                 "autoconfig" => 2080,
+                "managesieve" => 4190,
                 _ => 2900,
             };
             let taken: Vec<SocketAddr> = map.values().flatten().copied().collect();

@@ -256,7 +256,8 @@ impl Services {
             limiter: self.limiters[name].clone(),
             protocol: crate::metrics::Protocol::of_listener(name),
             policy: self.policy.clone(),
-            login_timeout: if name.starts_with("imap") {
+            // ManageSieve clients are mail clients too: IMAP's pre-login deadline.
+            login_timeout: if name.starts_with("imap") || name == "managesieve" {
                 self.imap_login_timeout
             } else if name.starts_with("pop3") {
                 self.pop3_login_timeout
@@ -289,6 +290,11 @@ impl Services {
                 access: self.access(name, name == "pop3s"),
             };
             tasks.spawn(Arc::new(pop).run(listener, shutdown));
+        } else if name == "managesieve" {
+            let ms = crate::managesieve::server::ManageSieveListener {
+                access: self.access(name, false),
+            };
+            tasks.spawn(Arc::new(ms).run(listener, shutdown));
         } else if name == "metrics" {
             tasks.spawn(crate::metrics::serve(
                 listener,
