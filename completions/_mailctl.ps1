@@ -47,6 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
+            [CompletionResult]::new('vacation', 'vacation', [CompletionResultType]::ParameterValue, 'Away messages without writing Sieve (generates the script `mailctl-vacation`)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -1023,6 +1025,114 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;sieve;help;help' {
             break
         }
+        'mailctl;vacation' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Answer mail to ADDRESS with an away message (once per sender per --days)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop answering: remove the generated vacation script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;vacation;set' {
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'The reply''s subject (default: "Auto: " and the original subject)')
+            [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'The reply''s text, UTF-8 (or - for stdin)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'First day to answer, YYYY-MM-DD (server time zone)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Last day to answer, YYYY-MM-DD')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days between two replies to the same sender (RFC 5230 default 7, at least 1)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;vacation;off' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;vacation;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Answer mail to ADDRESS with an away message (once per sender per --days)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop answering: remove the generated vacation script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;vacation;help;set' {
+            break
+        }
+        'mailctl;vacation;help;off' {
+            break
+        }
+        'mailctl;vacation;help;help' {
+            break
+        }
+        'mailctl;forward' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop forwarding: remove the generated forward script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;forward;set' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep a copy in the user''s mailbox too')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;forward;off' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;forward;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop forwarding: remove the generated forward script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;forward;help;set' {
+            break
+        }
+        'mailctl;forward;help;off' {
+            break
+        }
+        'mailctl;forward;help;help' {
+            break
+        }
         'mailctl;test' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each step (delivery: for the message to leave the queue)')
@@ -1506,6 +1616,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
+            [CompletionResult]::new('vacation', 'vacation', [CompletionResultType]::ParameterValue, 'Away messages without writing Sieve (generates the script `mailctl-vacation`)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
@@ -1727,6 +1839,28 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;sieve;test' {
+            break
+        }
+        'mailctl;help;vacation' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Answer mail to ADDRESS with an away message (once per sender per --days)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop answering: remove the generated vacation script')
+            break
+        }
+        'mailctl;help;vacation;set' {
+            break
+        }
+        'mailctl;help;vacation;off' {
+            break
+        }
+        'mailctl;help;forward' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, 'Stop forwarding: remove the generated forward script')
+            break
+        }
+        'mailctl;help;forward;set' {
+            break
+        }
+        'mailctl;help;forward;off' {
             break
         }
         'mailctl;help;test' {

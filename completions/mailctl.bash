@@ -46,6 +46,9 @@ _mailctl() {
             mailctl,domain)
                 cmd="mailctl__subcmd__domain"
                 ;;
+            mailctl,forward)
+                cmd="mailctl__subcmd__forward"
+                ;;
             mailctl,greylist)
                 cmd="mailctl__subcmd__greylist"
                 ;;
@@ -90,6 +93,9 @@ _mailctl() {
                 ;;
             mailctl,user)
                 cmd="mailctl__subcmd__user"
+                ;;
+            mailctl,vacation)
+                cmd="mailctl__subcmd__vacation"
                 ;;
             mailctl__subcmd__alias,add)
                 cmd="mailctl__subcmd__alias__subcmd__add"
@@ -301,6 +307,24 @@ _mailctl() {
             mailctl__subcmd__domain__subcmd__help,show)
                 cmd="mailctl__subcmd__domain__subcmd__help__subcmd__show"
                 ;;
+            mailctl__subcmd__forward,help)
+                cmd="mailctl__subcmd__forward__subcmd__help"
+                ;;
+            mailctl__subcmd__forward,off)
+                cmd="mailctl__subcmd__forward__subcmd__off"
+                ;;
+            mailctl__subcmd__forward,set)
+                cmd="mailctl__subcmd__forward__subcmd__set"
+                ;;
+            mailctl__subcmd__forward__subcmd__help,help)
+                cmd="mailctl__subcmd__forward__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__forward__subcmd__help,off)
+                cmd="mailctl__subcmd__forward__subcmd__help__subcmd__off"
+                ;;
+            mailctl__subcmd__forward__subcmd__help,set)
+                cmd="mailctl__subcmd__forward__subcmd__help__subcmd__set"
+                ;;
             mailctl__subcmd__greylist,allow)
                 cmd="mailctl__subcmd__greylist__subcmd__allow"
                 ;;
@@ -355,6 +379,9 @@ _mailctl() {
             mailctl__subcmd__help,domain)
                 cmd="mailctl__subcmd__help__subcmd__domain"
                 ;;
+            mailctl__subcmd__help,forward)
+                cmd="mailctl__subcmd__help__subcmd__forward"
+                ;;
             mailctl__subcmd__help,greylist)
                 cmd="mailctl__subcmd__help__subcmd__greylist"
                 ;;
@@ -399,6 +426,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,user)
                 cmd="mailctl__subcmd__help__subcmd__user"
+                ;;
+            mailctl__subcmd__help,vacation)
+                cmd="mailctl__subcmd__help__subcmd__vacation"
                 ;;
             mailctl__subcmd__help__subcmd__alias,add)
                 cmd="mailctl__subcmd__help__subcmd__alias__subcmd__add"
@@ -480,6 +510,12 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__domain,show)
                 cmd="mailctl__subcmd__help__subcmd__domain__subcmd__show"
+                ;;
+            mailctl__subcmd__help__subcmd__forward,off)
+                cmd="mailctl__subcmd__help__subcmd__forward__subcmd__off"
+                ;;
+            mailctl__subcmd__help__subcmd__forward,set)
+                cmd="mailctl__subcmd__help__subcmd__forward__subcmd__set"
                 ;;
             mailctl__subcmd__help__subcmd__greylist,allow)
                 cmd="mailctl__subcmd__help__subcmd__greylist__subcmd__allow"
@@ -579,6 +615,12 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__user,test-password)
                 cmd="mailctl__subcmd__help__subcmd__user__subcmd__test__subcmd__password"
+                ;;
+            mailctl__subcmd__help__subcmd__vacation,off)
+                cmd="mailctl__subcmd__help__subcmd__vacation__subcmd__off"
+                ;;
+            mailctl__subcmd__help__subcmd__vacation,set)
+                cmd="mailctl__subcmd__help__subcmd__vacation__subcmd__set"
                 ;;
             mailctl__subcmd__maildir,check)
                 cmd="mailctl__subcmd__maildir__subcmd__check"
@@ -784,6 +826,24 @@ _mailctl() {
             mailctl__subcmd__user__subcmd__help,test-password)
                 cmd="mailctl__subcmd__user__subcmd__help__subcmd__test__subcmd__password"
                 ;;
+            mailctl__subcmd__vacation,help)
+                cmd="mailctl__subcmd__vacation__subcmd__help"
+                ;;
+            mailctl__subcmd__vacation,off)
+                cmd="mailctl__subcmd__vacation__subcmd__off"
+                ;;
+            mailctl__subcmd__vacation,set)
+                cmd="mailctl__subcmd__vacation__subcmd__set"
+                ;;
+            mailctl__subcmd__vacation__subcmd__help,help)
+                cmd="mailctl__subcmd__vacation__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__vacation__subcmd__help,off)
+                cmd="mailctl__subcmd__vacation__subcmd__help__subcmd__off"
+                ;;
+            mailctl__subcmd__vacation__subcmd__help,set)
+                cmd="mailctl__subcmd__vacation__subcmd__help__subcmd__set"
+                ;;
             *)
                 ;;
         esac
@@ -791,7 +851,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2192,6 +2252,116 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__forward)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help set off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__help)
+            opts="set off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__help__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__off)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__forward__subcmd__set)
+            opts="-q -v -h --keep --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__greylist)
             opts="-q -v -h --data-dir --json --quiet --verbose --help list allow remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2339,7 +2509,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve test maildir dns check dkim autoconfig completions man help"
+            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2857,6 +3027,48 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__domain__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__forward)
+            opts="set off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__forward__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__forward__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3529,6 +3741,48 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__user__subcmd__test__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__vacation)
+            opts="set off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__vacation__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__vacation__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4977,6 +5231,136 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help set off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__help)
+            opts="set off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__help__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__off)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__vacation__subcmd__set)
+            opts="-q -v -h --subject --body-file --from --until --days --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

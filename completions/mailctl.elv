@@ -44,6 +44,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
+            cand vacation 'Away messages without writing Sieve (generates the script `mailctl-vacation`)'
+            cand forward 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -903,6 +905,100 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;sieve;help;help'= {
         }
+        &'mailctl;vacation'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Answer mail to ADDRESS with an away message (once per sender per --days)'
+            cand off 'Stop answering: remove the generated vacation script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;vacation;set'= {
+            cand --subject 'The reply''s subject (default: "Auto: " and the original subject)'
+            cand --body-file 'The reply''s text, UTF-8 (or - for stdin)'
+            cand --from 'First day to answer, YYYY-MM-DD (server time zone)'
+            cand --until 'Last day to answer, YYYY-MM-DD'
+            cand --days 'Days between two replies to the same sender (RFC 5230 default 7, at least 1)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;vacation;off'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;vacation;help'= {
+            cand set 'Answer mail to ADDRESS with an away message (once per sender per --days)'
+            cand off 'Stop answering: remove the generated vacation script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;vacation;help;set'= {
+        }
+        &'mailctl;vacation;help;off'= {
+        }
+        &'mailctl;vacation;help;help'= {
+        }
+        &'mailctl;forward'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)'
+            cand off 'Stop forwarding: remove the generated forward script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;forward;set'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --keep 'Keep a copy in the user''s mailbox too'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;forward;off'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;forward;help'= {
+            cand set 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)'
+            cand off 'Stop forwarding: remove the generated forward script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;forward;help;set'= {
+        }
+        &'mailctl;forward;help;off'= {
+        }
+        &'mailctl;forward;help;help'= {
+        }
         &'mailctl;test'= {
             cand --user 'Log in as this user (AUTH PLAIN). Needs --password-stdin: the password is never an argument (other users could read it in the process list)'
             cand --timeout 'Seconds to wait for each step (delivery: for the message to leave the queue)'
@@ -1332,6 +1428,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
+            cand vacation 'Away messages without writing Sieve (generates the script `mailctl-vacation`)'
+            cand forward 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
@@ -1496,6 +1594,22 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;sieve;check'= {
         }
         &'mailctl;help;sieve;test'= {
+        }
+        &'mailctl;help;vacation'= {
+            cand set 'Answer mail to ADDRESS with an away message (once per sender per --days)'
+            cand off 'Stop answering: remove the generated vacation script'
+        }
+        &'mailctl;help;vacation;set'= {
+        }
+        &'mailctl;help;vacation;off'= {
+        }
+        &'mailctl;help;forward'= {
+            cand set 'Forward ADDRESS''s mail to DEST... (with --keep, a copy stays in the mailbox)'
+            cand off 'Stop forwarding: remove the generated forward script'
+        }
+        &'mailctl;help;forward;set'= {
+        }
+        &'mailctl;help;forward;off'= {
         }
         &'mailctl;help;test'= {
         }

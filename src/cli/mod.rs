@@ -16,6 +16,7 @@ mod dkim;
 pub mod dns;
 mod dnsbl;
 mod domain;
+mod forward;
 pub mod generate;
 mod greylist;
 mod maildir;
@@ -32,6 +33,7 @@ mod status;
 mod test;
 pub mod trace;
 mod user;
+mod vacation;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -126,6 +128,12 @@ pub enum Command {
     /// Users' Sieve mail filters: store, activate, check and dry-run scripts.
     #[command(subcommand)]
     Sieve(sieve::Cmd),
+    /// Away messages without writing Sieve (generates the script `mailctl-vacation`).
+    #[command(subcommand)]
+    Vacation(vacation::Cmd),
+    /// Forward a user's mail without writing Sieve (generates the script `mailctl-forward`).
+    #[command(subcommand)]
+    Forward(forward::Cmd),
     /// Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login.
     Test(test::Args),
     /// Inspect, check and repair Maildirs; import and export mbox.
@@ -263,6 +271,8 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => c.run(ctx),
         Command::Sieve(c) => c.run(ctx),
+        Command::Vacation(c) => c.run(ctx),
+        Command::Forward(c) => c.run(ctx),
         Command::Greylist(c) => c.run(ctx),
         Command::Dnsbl(c) => c.run(ctx),
         Command::Test(a) => a.run(ctx),

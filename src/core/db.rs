@@ -229,6 +229,17 @@ const MIGRATIONS: &[&str] = &[
         reply TEXT NOT NULL
     );
     CREATE INDEX history_attempts_message ON history_attempts(message_id);",
+    // 14: vacation replies sent (see core/vacation.rs), so each sender hears once per
+    // (user, handle) per period (RFC 5230 §4.2); a row is worthless after `expires`.
+    "CREATE TABLE vacation_replies (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        sender TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        expires INTEGER NOT NULL,
+        PRIMARY KEY (user_id, sender, handle)
+    ) WITHOUT ROWID;
+    CREATE INDEX vacation_replies_expires ON vacation_replies(expires);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

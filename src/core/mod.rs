@@ -27,6 +27,7 @@ pub mod sieve;
 pub mod spool;
 pub mod time;
 pub mod users;
+pub mod vacation;
 
 pub use address::{Address, AliasSource, Domain};
 pub use db::Db;

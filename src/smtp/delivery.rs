@@ -402,8 +402,22 @@ impl Deliverer {
                     match self.store_all(db, copy, &mb, &plan) {
                         // Redirects are queued with the outcome, only once every copy is
                         // written: a retry after a failed copy does not send them twice.
-                        Ok(()) => forwards
-                            .extend(plan.redirects.iter().map(|r| (r.clone(), addr.to_string()))),
+                        Ok(()) => {
+                            forwards.extend(
+                                plan.redirects.iter().map(|r| (r.clone(), addr.to_string())),
+                            );
+                            let orig = (copy.body, copy.claim.sender.as_str());
+                            crate::smtp::vacation::answer(
+                                &self.pool,
+                                &self.queue_dir,
+                                orig,
+                                addr,
+                                &mb,
+                                &plan.replies,
+                            )
+                            .into_iter()
+                            .for_each(|id| self.enqueue(id));
+                        }
                         Err(CopyError::Full(full)) if list => {
                             tracing::warn!(id = %copy.id, to = %addr, "list member skipped: {full}");
                         }

@@ -39,6 +39,7 @@ pub mod session;
 pub mod sieve_delivery;
 mod spool;
 mod submission;
+pub mod vacation;
 
 pub use policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SendStep, SpoolError};
 pub use session::{Event, Service, Session, SessionConfig};

@@ -7,8 +7,9 @@
 //! test` prints the same plan without delivering.
 //!
 //! Flags: the system flags become Maildir info flags (RFC 5232 → `S`, `R`, `F`, `T`, `D`);
-//! keywords are not stored by delivery (logged). Vacation (RFC 5230) is recognised and
-//! logged, not answered yet; editheader's edits are not applied to the stored copy yet.
+//! keywords are not stored by delivery (logged). Vacation (RFC 5230) actions are carried in
+//! the plan; delivery answers them through `smtp::vacation` once the copies are written.
+//! Editheader's edits are not applied to the stored copy yet.
 //!
 //! Not here: writing the copies and recording the recipient (`smtp::delivery`), storing
 //! scripts (`core::sieve`), the interpreter (`crate::sieve`).
@@ -38,8 +39,11 @@ pub struct Plan {
     pub stores: Vec<Store>,
     pub redirects: Vec<String>,
     pub reject: Option<String>,
-    /// Vacation replies asked for (handles), not sent yet.
+    /// Vacation replies asked for (handles), for `mailctl sieve test`.
     pub vacations: Vec<String>,
+    /// The same vacation actions in full, for delivery to answer (`smtp::vacation`).
+    #[serde(skip)]
+    pub replies: Vec<sieve::Vacation>,
     /// Run-time errors and things not carried out, for the log.
     pub notes: Vec<String>,
 }
@@ -197,7 +201,7 @@ pub fn plan(db: &Db, cache: &ScriptCache, mailbox: &Address, raw: &[u8], env: &E
             _ => None,
         };
         for a in outcome.actions {
-            apply(&mut plan, a, &label);
+            apply(&mut plan, a);
         }
     }
     if let Some(flags) = implicit
@@ -208,7 +212,7 @@ pub fn plan(db: &Db, cache: &ScriptCache, mailbox: &Address, raw: &[u8], env: &E
     plan
 }
 
-fn apply(plan: &mut Plan, a: Action, label: &str) {
+fn apply(plan: &mut Plan, a: Action) {
     match a {
         Action::Keep { flags } => plan.store(keep_store(info_flags(&flags))),
         Action::FileInto {
@@ -230,11 +234,10 @@ fn apply(plan: &mut Plan, a: Action, label: &str) {
         Action::Discard => {}
         Action::Reject { reason, .. } => plan.reject = Some(reason),
         Action::Vacation(v) => {
-            plan.notes.push(format!(
-                "{label}: vacation reply ({}) not sent: vacation is not carried out yet",
-                v.handle
-            ));
-            plan.vacations.push(v.handle);
+            if !plan.vacations.contains(&v.handle) {
+                plan.vacations.push(v.handle.clone());
+                plan.replies.push(v);
+            }
         }
     }
 }

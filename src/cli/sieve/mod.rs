@@ -13,6 +13,7 @@ mod activate;
 mod check;
 mod deactivate;
 mod delete;
+pub(crate) mod generated;
 mod get;
 mod list;
 mod put;
@@ -84,4 +85,11 @@ fn compile_fail(file: &std::path::Path, e: &crate::sieve::CompileError) -> anyho
         "fix the script and try again; `mailctl sieve check` checks without storing",
     )
     .into()
+}
+
+/// A text file (or stdin for `-`) that must be UTF-8, e.g. a vacation message.
+pub(crate) fn read_text(file: &std::path::Path) -> anyhow::Result<String> {
+    String::from_utf8(read_input(file)?).map_err(|_| {
+        crate::cli::Fail::new(format!("{}: the text must be UTF-8", file.display())).into()
+    })
 }

@@ -59,7 +59,7 @@ impl Args {
         lines.extend(
             p.vacations
                 .iter()
-                .map(|v| format!("vacation {v} (not sent by delivery yet)")),
+                .map(|v| format!("vacation {v} (answered once per sender and period; not lists, bulk or auto-replies)")),
         );
         if p.stores.is_empty() && p.redirects.is_empty() && p.reject.is_none() {
             lines.push("discard".into());
