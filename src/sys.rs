@@ -169,6 +169,24 @@ pub fn set_mmap_threshold(bytes: i32) {
     }
 }
 
+/// Caps glibc's malloc arenas at `n`: each thread that allocates under contention gets
+/// an arena of its own (up to 8 per core), and what a burst of blocking-pool threads freed
+/// stays in theirs after they exit.
+pub fn set_arena_max(n: i32) {
+    // SAFETY: mallopt only changes allocator tuning and takes plain integers.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, n);
+    }
+}
+
+/// Returns free heap memory of every arena to the system (glibc's malloc_trim).
+pub fn trim_heap() {
+    // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The host name (gethostname), None when it cannot be read.
 pub fn hostname() -> Option<String> {
     let mut buf = [0u8; 256];

@@ -151,8 +151,8 @@ struct ImapConn {
     hub: Arc<Hub>,
     learner: Option<Learner>,
     slot: Option<UserSlot>,
-    /// Subscribed and released in `poll`, on the blocking thread: adding or removing an
-    /// inotify watch waits on notify's thread.
+    /// Subscribed in `poll`, on the blocking thread: adding an inotify watch waits on
+    /// notify's thread (releasing one does not: the hub's keeper thread removes it).
     idle: Option<Subscription>,
     /// NOTIFY (RFC 5465): the folders the session hears of between commands and in IDLE.
     notify: Option<Group>,
@@ -267,10 +267,6 @@ impl Protocol for ImapConn {
         let changed = self.notify.as_mut().map(|g| g.changed());
         self.session.wake(changed.as_deref(), out);
         !self.session.is_closing()
-    }
-
-    fn drop_blocks(&self) -> bool {
-        self.idle.is_some() || self.notify.is_some()
     }
 }
 

@@ -7,6 +7,11 @@
 //! A NOTIFY session (RFC 5465) watches several folders at once as a [`Group`]: one
 //! receiver woken by a change to any of them, on the same per-folder entries and watches.
 //!
+//! Releasing a watch never blocks the caller: inotify watches are removed by one keeper
+//! thread, so a thousand sessions closing at once cost no thread each (they did: every close
+//! waited on notify's thread from a blocking-pool thread of its own, and the pool grew to
+//! hundreds of threads whose allocator arenas stayed behind).
+//!
 //! Not here: what changed — the session's refresh works that out from the index.
 
 use std::collections::HashMap;
@@ -28,6 +33,8 @@ pub struct Hub {
     folders: Mutex<HashMap<PathBuf, Entry>>,
     next_group: std::sync::atomic::AtomicU64,
     inotify: Mutex<Option<notify::RecommendedWatcher>>,
+    /// Folders whose last user left, for the keeper thread to unwatch.
+    unwatch: Mutex<Option<std::sync::mpsc::Sender<PathBuf>>>,
 }
 
 /// A session's interest in one folder; dropping it releases the watch.
@@ -69,6 +76,7 @@ impl Hub {
             folders: Mutex::new(HashMap::new()),
             next_group: std::sync::atomic::AtomicU64::new(0),
             inotify: Mutex::new(None),
+            unwatch: Mutex::new(None),
         });
         let weak = Arc::downgrade(&hub);
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
@@ -86,7 +94,10 @@ impl Hub {
             }
         });
         match watcher {
-            Ok(w) => *lock(&hub.inotify) = Some(w),
+            Ok(w) => {
+                *lock(&hub.inotify) = Some(w);
+                *lock(&hub.unwatch) = keeper(Arc::downgrade(&hub));
+            }
             Err(e) => {
                 tracing::warn!("inotify unavailable, IDLE sees only this server's changes: {e}")
             }
@@ -161,6 +172,7 @@ impl Hub {
         }
     }
 
+    /// One user fewer; the last one's folder is handed to the keeper thread to unwatch.
     fn release(&self, dir: &Path) {
         let watched = {
             let mut folders = lock(&self.folders);
@@ -173,10 +185,42 @@ impl Hub {
             }
             folders.remove(dir).is_some_and(|e| e.watched)
         };
-        if watched && let Some(w) = lock(&self.inotify).as_mut() {
+        if watched && let Some(tx) = lock(&self.unwatch).as_ref() {
+            let _ = tx.send(dir.to_path_buf());
+        }
+    }
+
+    /// Unwatches `dir` unless a session subscribed to it again meanwhile. Holding the
+    /// inotify lock across the check and the unwatch orders it before any new watch.
+    fn unwatch(&self, dir: &Path) {
+        let mut inotify = lock(&self.inotify);
+        if lock(&self.folders).contains_key(dir) {
+            return;
+        }
+        if let Some(w) = inotify.as_mut() {
             for sub in ["new", "cur"] {
                 let _ = w.unwatch(&dir.join(sub));
             }
+        }
+    }
+}
+
+/// The thread that removes inotify watches for [`Hub::release`]; it ends with the hub.
+fn keeper(hub: std::sync::Weak<Hub>) -> Option<std::sync::mpsc::Sender<PathBuf>> {
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let spawned = std::thread::Builder::new()
+        .name("imap-unwatch".into())
+        .spawn(move || {
+            while let Ok(dir) = rx.recv() {
+                let Some(hub) = hub.upgrade() else { return };
+                hub.unwatch(&dir);
+            }
+        });
+    match spawned {
+        Ok(_) => Some(tx),
+        Err(e) => {
+            tracing::warn!("no thread to remove inotify watches, they stay until exit: {e}");
+            None
         }
     }
 }
@@ -305,5 +349,45 @@ mod change_tests {
         assert!(super::is_change(&EventKind::Modify(ModifyKind::Name(
             RenameMode::Any
         ))));
+    }
+}
+
+#[cfg(test)]
+mod release_tests {
+    use super::*;
+
+    /// Closing sessions must not wait on notify's thread: the last subscriber's drop returns
+    /// even while the watcher is busy, and the keeper unwatches afterwards.
+    #[test]
+    fn dropping_the_last_subscriber_does_not_wait_for_inotify() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::maildir::deliver::ensure(dir.path()).unwrap();
+        let hub = Hub::new();
+        let sub = hub.subscribe(dir.path());
+        assert!(lock(&hub.folders)[dir.path()].watched, "inotify available");
+        let busy = lock(&hub.inotify);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(sub);
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the drop returned while the watcher was busy");
+        assert!(lock(&hub.folders).is_empty());
+        drop(busy);
+        // A new subscriber after the keeper's unwatch is watched again and woken.
+        let mut again = hub.subscribe(dir.path());
+        std::fs::write(dir.path().join("new/2.x.host"), "Subject: y\n\n").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            // Whether the keeper ran before this subscribe or after it (and then kept the
+            // watch), the folder is watched.
+            let woke =
+                tokio::time::timeout(std::time::Duration::from_secs(5), again.rx.changed()).await;
+            assert!(woke.is_ok(), "re-subscribed folder is watched");
+        });
     }
 }

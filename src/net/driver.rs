@@ -22,6 +22,10 @@ use tokio::time::Instant;
 use super::conn::{Io, Stream, handshake};
 use super::shutdown::Shutdown;
 
+/// The output buffer a waiting connection keeps; a bigger one goes after the answer it
+/// was grown for.
+const OUT_KEPT: usize = 1024;
+
 /// What the driver does after writing a step's output.
 #[derive(Debug)]
 pub enum Action {
@@ -93,10 +97,6 @@ pub trait Protocol: Send + 'static {
     /// The idled-on signal fired; `false` to close after writing `out`.
     fn idle_wake(&mut self, _out: &mut Vec<u8>) -> bool {
         true
-    }
-    /// Whether dropping the session blocks (it holds a watch on notify's thread).
-    fn drop_blocks(&self) -> bool {
-        false
     }
 }
 
@@ -204,19 +204,17 @@ pub async fn drive<P: Protocol, T: Transport>(
 ) -> std::io::Result<()> {
     let mut c = Conn {
         s: Slot(Some(session)),
-        out: Vec::with_capacity(1024),
+        out: Vec::with_capacity(OUT_KEPT),
         buf: vec![0u8; P::READ_BUF],
         idle: None,
         z: None,
         shutdown,
     };
     let r = c.run(stream, tls).await;
-    c.idle = None;
-    if let Some(p) = c.s.0.take()
-        && p.drop_blocks()
-    {
-        tokio::task::spawn_blocking(move || drop(p));
-    }
+    // Dropping the session must be cheap (IMAP's folder watches are released by the hub's
+    // keeper thread): a thousand connections closing at once must not take a thread each.
+    drop(c);
+    super::trim::connection_closed();
     r
 }
 
@@ -432,6 +430,11 @@ impl<P: Protocol> Conn<P> {
 
     /// Waits for input until the session's deadline, answering shutdown and idle wakeups.
     async fn read<T: Transport>(&mut self, stream: &mut T) -> std::io::Result<Got> {
+        // A long answer (IMAP flushes at 256 KiB) grew the output buffer; a connection that
+        // waits, mostly idle, keeps only a small one.
+        if self.out.capacity() > OUT_KEPT {
+            self.out = Vec::with_capacity(OUT_KEPT);
+        }
         // Shutdown already under way: the session says when it may stop.
         let mut stopping = self.shutdown.is_triggered();
         if stopping && self.shutdown_now(stream).await? {

@@ -19,6 +19,7 @@ pub mod privs;
 pub mod rate;
 pub mod shutdown;
 pub mod tls;
+pub mod trim;
 
 /// A byte stream either way, plain TCP or TLS, server or client side: what the protocol
 /// drivers, the outbound SMTP client and the `mailctl test` probe read and write.

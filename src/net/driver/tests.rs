@@ -13,7 +13,8 @@ use crate::net::shutdown::Trigger;
 
 const PAUSE: Duration = Duration::from_millis(50);
 
-/// `PING` → `PONG`; `QUIT` → `BYE` and close; `SLOW` → a pause, then `LATE`; `BUSY`/`DONE`
+/// `PING` → `PONG`; `BIG` → a 300 KiB line; `CAP` → the output buffer's capacity;
+/// `QUIT` → `BYE` and close; `SLOW` → a pause, then `LATE`; `BUSY`/`DONE`
 /// open and end a "transaction" that defers shutdown; `IDLE` idles on `wake`; `ZIP` turns
 /// on compression.
 struct Lines {
@@ -69,6 +70,11 @@ impl Protocol for Lines {
                     self.paused = true;
                     return Action::Pause(PAUSE);
                 }
+                b"BIG" => {
+                    out.extend_from_slice(&[b'x'; 300 << 10]);
+                    out.extend_from_slice(b"\r\n");
+                }
+                b"CAP" => out.extend_from_slice(format!("CAP {}\r\n", out.capacity()).as_bytes()),
                 b"ZIP" => {
                     out.extend_from_slice(b"ZIPPING\r\n");
                     return Action::Compress;
@@ -175,6 +181,20 @@ async fn answers_then_closes_when_the_session_says_so() {
     p.send("PING\r\nPING\r\n").await;
     assert_eq!(p.line().await, "PONG\r\n");
     assert_eq!(p.line().await, "PONG\r\n");
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+/// A connection waiting for input keeps a small output buffer, whatever it answered before.
+#[tokio::test]
+async fn the_output_buffer_shrinks_back_after_a_long_answer() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("BIG\r\n").await;
+    assert_eq!(p.line().await.len(), (300 << 10) + 2);
+    p.send("CAP\r\n").await;
+    let cap: usize = p.line().await["CAP ".len()..].trim().parse().unwrap();
+    assert!(cap <= super::OUT_KEPT, "kept {cap} bytes");
     p.send("QUIT\r\n").await;
     assert_eq!(p.line().await, "BYE\r\n");
     p.closed().await;
