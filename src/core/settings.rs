@@ -157,6 +157,7 @@ settings! {
     "sieve.max_script_size": Kind::Size, "64K", "Largest Sieve script one user may store (NO (QUOTA/MAXSIZE) beyond).";
     "sieve.before": Kind::Path, "", "A Sieve script file the administrator runs before every user's active script at local delivery (Pigeonhole's sieve_before). Empty: none.";
     "sieve.after": Kind::Path, "", "A Sieve script file the administrator runs after every user's active script at local delivery, if that script kept the message going (Pigeonhole's sieve_after). Empty: none.";
+    "srs.domain": Kind::Hostname, "", "The domain forwarded mail's envelope sender is rewritten into (SRS, e.g. SRS0=HHHH=TT=sender.example=alice@THIS), so it passes SPF at the next hop; bounces to it come back here and go on to the original sender. Must be one of our domains, with our MX and an SPF record listing this server. Empty: the domain of the address that forwards (the alias or the mailbox whose Sieve redirects), which is ours and has both already.";
     "queue.max_lifetime": Kind::Duration, "5d", "How long undeliverable mail is retried before it bounces.";
     "queue.retry_schedule": Kind::DurationList, "5m,10m,20m,40m,1h", "Delays between delivery attempts; the last repeats.";
     "queue.double_bounce_to": Kind::Address, "", "Where the report goes when a bounce itself cannot be delivered (Postfix's double-bounce notice); empty: dropped with a log line.";
