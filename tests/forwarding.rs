@@ -243,6 +243,36 @@ fn forwarded_mail_passes_spf_by_srs_and_arc_and_its_bounce_goes_home() {
         "SPF judged the SRS sender: {ar}"
     );
 
+    // A Sieve redirect (here the one `forward set` writes) forwards the same way.
+    ok(
+        w.a.path(),
+        &["forward", "set", "carol@a.test", "bob@b.test"],
+    );
+    let m = signed_message(&w, "carol@a.test", "redirect1");
+    let r = send(w.a.addr(), "alice@sender.test", "carol@a.test", &m);
+    assert!(r.starts_with("250"), "{r}\n{}", w.a.log());
+    let got = w.b.wait_mail("bob", "b.test", 2, 30);
+    let got = got
+        .iter()
+        .find(|m| m.contains("Subject: redirect1"))
+        .unwrap();
+    let rp2 = header(got, "Return-Path")[0].to_ascii_lowercase();
+    assert!(
+        rp2.starts_with("<srs0=") && rp2.ends_with("=sender.test=alice@a.test>"),
+        "{got}"
+    );
+    assert_eq!(
+        header(got, "Delivered-To"),
+        ["bob@b.test", "carol@a.test"],
+        "{got}"
+    );
+    assert!(
+        header(got, "Authentication-Results")
+            .iter()
+            .any(|v| v.contains("arc=pass")),
+        "{got}"
+    );
+
     // A bounce to the SRS address at A goes on to the original sender (hosted at B).
     let bounce = "From: MAILER-DAEMON@elsewhere.test\r\nTo: <x>\r\nSubject: bounce of fwd1\r\n\r\nundeliverable\r\n";
     let r = send(w.a.addr(), "", &rp, bounce.as_bytes());

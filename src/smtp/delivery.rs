@@ -250,10 +250,10 @@ impl Deliverer {
                         rcpt: r,
                         body,
                     };
-                    let (mut fw, before) = (Vec::new(), done.len());
+                    let mut fw = forward::Forwards::default();
                     let o = self.deliver_one(db, &to, &addr, &mut done, &mut fw);
-                    let (orig, fw) = ((body, &*claim.sender), (&fw[..], done.len() > before));
-                    let (o, local) = forward::settle(db, &self.queue_dir, orig, &addr, fw, o);
+                    let orig = (body, &*claim.sender);
+                    let (o, local) = forward::settle(db, &self.queue_dir, orig, &addr, &fw, o);
                     local.into_iter().for_each(|id| self.enqueue(id));
                     o
                 }
@@ -372,7 +372,7 @@ impl Deliverer {
         copy: &Copy<'_>,
         addr: &Address,
         done: &mut HashSet<Address>,
-        forwards: &mut Vec<(String, String)>,
+        forwards: &mut forward::Forwards,
     ) -> Outcome {
         let resolved = match db.resolve_recipient(addr) {
             Ok(r) => r,
@@ -392,7 +392,7 @@ impl Deliverer {
         let list = resolved.targets.len() > 1;
         for target in resolved.targets {
             match target {
-                Target::External(x) => forwards.push((x.to_string(), addr.to_string())),
+                Target::External(x) => forwards.dests.push(x.to_string()),
                 Target::Mailbox(mb) => {
                     if done.contains(&mb) {
                         continue;
@@ -409,9 +409,8 @@ impl Deliverer {
                         // Redirects are queued with the outcome, only once every copy is
                         // written: a retry after a failed copy does not send them twice.
                         Ok(()) => {
-                            forwards.extend(
-                                plan.redirects.iter().map(|r| (r.clone(), addr.to_string())),
-                            );
+                            forwards.dests.extend(plan.redirects.iter().cloned());
+                            forwards.kept |= !plan.stores.is_empty();
                             let orig = (copy.body, copy.claim.sender.as_str());
                             crate::smtp::vacation::answer(
                                 &self.pool,

@@ -148,25 +148,34 @@ pub fn forward(
     Ok(local.then_some(id))
 }
 
-/// Queues what one recipient forwards (`dests`: the addresses, as local delivery collects
-/// them) once its own copies are written (`outcome` Delivered; `stored`: a local copy was
-/// written), and says what that makes of the recipient's outcome: a loop bounces it unless a
-/// copy was kept here; any other failure retries it (its stored copies are found by name).
-/// Returns the queue id of a copy for local mailboxes, to be scheduled.
+/// What local delivery found one recipient forwards to, as it went through its targets.
+#[derive(Debug, Default)]
+pub struct Forwards {
+    /// Outside addresses of its aliases and its Sieve redirects.
+    pub dests: Vec<String>,
+    /// Whether a copy was also stored in a mailbox here.
+    pub kept: bool,
+}
+
+/// Queues what one recipient forwards once its own copies are written (`outcome`
+/// Delivered), and says what that makes of the recipient's outcome: a loop bounces it
+/// unless a copy was kept here (then the loop just ends); any other failure retries it (its
+/// stored copies are found by name). Returns the queue id of a copy for local mailboxes.
 pub fn settle(
     db: &mut Db,
     queue_dir: &Path,
     original: (&[u8], &str),
     via: &Address,
-    (dests, stored): (&[(String, String)], bool),
+    fw: &Forwards,
     outcome: Outcome,
 ) -> (Outcome, Option<String>) {
-    if dests.is_empty() || !matches!(outcome, Outcome::Delivered) {
+    if fw.dests.is_empty() || !matches!(outcome, Outcome::Delivered) {
         return (outcome, None);
     }
-    let to: Vec<Address> = dests
+    let to: Vec<Address> = fw
+        .dests
         .iter()
-        .filter_map(|(d, _)| {
+        .filter_map(|d| {
             Address::parse(d)
                 .inspect_err(|e| tracing::warn!(%via, "not forwarding to {d}: {}", e.0))
                 .ok()
@@ -174,7 +183,7 @@ pub fn settle(
         .collect();
     match forward(db, queue_dir, original, via, &to) {
         Ok(id) => (Outcome::Delivered, id),
-        Err(ForwardError::Loop(why)) if stored => {
+        Err(ForwardError::Loop(why)) if fw.kept => {
             tracing::warn!(%via, "{why}; not forwarded again, the local copy stays");
             (Outcome::Delivered, None)
         }
@@ -257,7 +266,49 @@ mod tests {
             envelope_sender(&db, "me@here.test", via.domain()).unwrap(),
             "me@here.test"
         );
-        // The copy comes back: a loop.
+        // The copy comes back: a loop, which bounces unless a copy was kept here.
+        let fw = |kept| Forwards {
+            dests: vec!["t@far.test".into()],
+            kept,
+        };
+        let (o, _) = settle(
+            &mut db,
+            &q,
+            (&spool, &from),
+            &via,
+            &fw(false),
+            Outcome::Delivered,
+        );
+        assert!(
+            matches!(&o, Outcome::Failed(e) if e.starts_with("554 5.4.6")),
+            "{o:?}"
+        );
+        let (o, _) = settle(
+            &mut db,
+            &q,
+            (&spool, &from),
+            &via,
+            &fw(true),
+            Outcome::Delivered,
+        );
+        assert!(matches!(o, Outcome::Delivered), "{o:?}");
+        let deferred = Outcome::Deferred {
+            retry_in: 0,
+            error: "x".into(),
+        };
+        let (o, _) = settle(
+            &mut db,
+            &q,
+            (msg, "s@sender.test"),
+            &via,
+            &fw(false),
+            deferred,
+        );
+        assert!(
+            matches!(o, Outcome::Deferred { .. }),
+            "nothing forwarded before the copies"
+        );
+        assert_eq!(db.queue_recipients().unwrap().len(), 1);
         assert!(matches!(
             forward(&mut db, &q, (&spool, &from), &via, &[a("t@far.test")]),
             Err(ForwardError::Loop(_))
