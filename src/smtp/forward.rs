@@ -123,7 +123,14 @@ pub fn forward(
     }
     let domain = match db.setting("srs.domain")? {
         d if d.is_empty() => via.domain().clone(),
-        d => Domain::parse(&d).map_err(|e| ForwardError::Failed(format!("srs.domain: {}", e.0)))?,
+        // Bounces to a domain not served here would be refused as relaying: lost.
+        d => match Domain::parse(&d) {
+            Ok(d) if db.domain_exists(&d)? => d,
+            _ => {
+                tracing::warn!(%via, "srs.domain {d} is not a domain served here; using {}", via.domain());
+                via.domain().clone()
+            }
+        },
     };
     let from = envelope_sender(db, sender, &domain)?;
     let hostname = match db.setting("hostname")? {
