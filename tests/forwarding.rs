@@ -10,6 +10,8 @@
 mod common;
 #[path = "outbound/dns.rs"]
 mod dns;
+// Shared with tests/outbound.rs, which uses the rest of it.
+#[allow(dead_code, unused_imports)]
 #[path = "outbound/harness.rs"]
 mod harness;
 
