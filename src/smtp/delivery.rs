@@ -252,7 +252,7 @@ impl Deliverer {
                     };
                     let mut fw = forward::Forwards::default();
                     let o = self.deliver_one(db, &to, &addr, &mut done, &mut fw);
-                    let orig = (body, &*claim.sender);
+                    let orig = (id, body, &*claim.sender);
                     let (o, local) = forward::settle(db, &self.queue_dir, orig, &addr, &fw, o);
                     local.into_iter().for_each(|id| self.enqueue(id));
                     o

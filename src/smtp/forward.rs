@@ -22,6 +22,7 @@
 
 use std::path::Path;
 
+use crate::core::dsn::{MessageDsn, RcptDsn};
 use crate::core::queue::Outcome;
 use crate::core::{Address, CoreError, Db, Domain};
 
@@ -106,12 +107,28 @@ pub fn envelope_sender(db: &Db, sender: &str, domain: &Domain) -> Result<String,
         .map_err(|e| ForwardError::Failed(format!("SRS of <{sender}>: {e}")))
 }
 
-/// Queues the copy of `message` (from envelope `sender`) that `via` forwards to `dests`.
-/// Returns its queue id when some destination is local (the caller schedules it).
+/// The DSN parameters a copy forwarded by `via` from queued message `id` goes on with
+/// (RFC 3461 §6.2): the message's, and `via`'s NOTIFY and ORCPT (`via` itself when the
+/// client gave none), as the forward rows of the original message had them before.
+fn dsn_of(db: &Db, id: &str, via: &Address) -> Result<(MessageDsn, RcptDsn), CoreError> {
+    let (msg, by_id) = db.queue_dsn(id)?;
+    let by_address = db.queue_dsn_by_address(id, &by_id)?;
+    let mut rcpt = by_address
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(&via.to_string()))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    rcpt.orcpt.get_or_insert_with(|| via.to_string());
+    Ok((msg, rcpt))
+}
+
+/// Queues the copy of `message` (queued as `id`, from envelope `sender`) that `via`
+/// forwards to `dests`. Returns its queue id when some destination is local (the caller
+/// schedules it).
 pub fn forward(
     db: &mut Db,
     queue_dir: &Path,
-    (message, sender): (&[u8], &str),
+    (id, message, sender): (&str, &[u8], &str),
     via: &Address,
     dests: &[Address],
 ) -> Result<Option<String>, ForwardError> {
@@ -146,7 +163,11 @@ pub fn forward(
         user: None,
         helo: &hostname,
     };
-    let id = crate::smtp::inject::inject(db, queue_dir, &from, dests, &copy, &origin)?;
+    let (msg_dsn, rcpt_dsn) = dsn_of(db, id, via)?;
+    let rcpt_dsn = vec![rcpt_dsn; dests.len()];
+    let env = (from.as_str(), dests);
+    let dsn = (&msg_dsn, &rcpt_dsn[..]);
+    let id = crate::smtp::inject::inject_with_dsn(db, queue_dir, env, &copy, &origin, dsn)?;
     tracing::info!(%id, %via, from = %from, to = dests.len(), "forwarded copy queued");
     let mut local = false;
     for d in dests {
@@ -171,7 +192,7 @@ pub struct Forwards {
 pub fn settle(
     db: &mut Db,
     queue_dir: &Path,
-    original: (&[u8], &str),
+    original: (&str, &[u8], &str),
     via: &Address,
     fw: &Forwards,
     outcome: Outcome,
@@ -242,17 +263,37 @@ mod tests {
         let q = dir.path().join("queue");
         let msg = b"From: s@sender.test\r\nSubject: x\r\n\r\nhi\r\n";
         let via = a("fwd@here.test");
+        // The original asked for no reports about fwd@here.test (RFC 3461 NOTIFY=NEVER).
+        let never = crate::core::dsn::RcptDsn {
+            notify: crate::core::dsn::Notify(crate::core::dsn::Notify::NEVER),
+            orcpt: None,
+        };
+        let original = crate::core::queue::NewMessage {
+            rcpt_dsn: std::slice::from_ref(&never),
+            ..crate::core::queue::NewMessage::test("Q1", "s@sender.test")
+        };
+        db.queue_insert(&original, &[(via.to_string(), true)])
+            .unwrap();
         let id = forward(
             &mut db,
             &q,
-            (msg, "s@sender.test"),
+            ("Q1", msg, "s@sender.test"),
             &via,
             &[a("t@far.test")],
         )
         .unwrap();
         assert!(id.is_none(), "not local");
-        let rows = db.queue_recipients().unwrap();
+        let rows: Vec<_> = db
+            .queue_recipients()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.message_id != "Q1")
+            .collect();
         assert_eq!(rows.len(), 1);
+        let (_, dsn) = db.queue_dsn(&rows[0].message_id).unwrap();
+        let d = &dsn[&rows[0].id];
+        assert_eq!(d.notify.0, crate::core::dsn::Notify::NEVER, "{d:?}");
+        assert_eq!(d.orcpt.as_deref(), Some("fwd@here.test"));
         let spool = std::fs::read(q.join(&rows[0].message_id)).unwrap();
         let text = String::from_utf8_lossy(&spool);
         assert!(text.contains("Delivered-To: fwd@here.test\r\n"), "{text}");
@@ -281,7 +322,7 @@ mod tests {
         let (o, _) = settle(
             &mut db,
             &q,
-            (&spool, &from),
+            ("Q1", &spool, &from),
             &via,
             &fw(false),
             Outcome::Delivered,
@@ -293,7 +334,7 @@ mod tests {
         let (o, _) = settle(
             &mut db,
             &q,
-            (&spool, &from),
+            ("Q1", &spool, &from),
             &via,
             &fw(true),
             Outcome::Delivered,
@@ -306,7 +347,7 @@ mod tests {
         let (o, _) = settle(
             &mut db,
             &q,
-            (msg, "s@sender.test"),
+            ("Q1", msg, "s@sender.test"),
             &via,
             &fw(false),
             deferred,
@@ -315,9 +356,9 @@ mod tests {
             matches!(o, Outcome::Deferred { .. }),
             "nothing forwarded before the copies"
         );
-        assert_eq!(db.queue_recipients().unwrap().len(), 1);
+        assert_eq!(db.queue_recipients().unwrap().len(), 2);
         assert!(matches!(
-            forward(&mut db, &q, (&spool, &from), &via, &[a("t@far.test")]),
+            forward(&mut db, &q, ("Q1", &spool, &from), &via, &[a("t@far.test")]),
             Err(ForwardError::Loop(_))
         ));
     }
