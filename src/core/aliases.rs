@@ -41,6 +41,9 @@ pub struct Resolved {
     pub targets: Vec<Target>,
     /// The recipient (or every mailbox it expands to) exists but is disabled.
     pub disabled: bool,
+    /// Why a recipient that looks like an SRS address of ours was refused (forged, altered,
+    /// expired): said at RCPT instead of "user unknown".
+    pub srs_refused: Option<String>,
 }
 
 impl Db {
@@ -214,7 +217,11 @@ impl Db {
                 local_domain: false,
                 targets: vec![Target::External(rcpt.clone())],
                 disabled: false,
+                srs_refused: None,
             });
+        }
+        if super::srs::is_srs(rcpt.local()) {
+            return self.resolve_srs(rcpt);
         }
         let sep = self.setting("smtp.recipient_delimiter")?;
         let mut out = Resolved {
@@ -245,6 +252,39 @@ impl Db {
         }
         out.disabled = out.targets.is_empty() && disabled_hits > 0;
         Ok(out)
+    }
+
+    /// A bounce to an SRS address we made (`core::srs`) goes on to the address it stands for;
+    /// one we did not make, or made too long ago, goes nowhere. Any valid one is reversed, not
+    /// only `<>` mail, as postsrsd does: replies to the envelope sender (autoresponders,
+    /// challenge-response systems) are legitimate too, and the hash already limits the relay
+    /// to the one sender of a message we forwarded, for three weeks.
+    fn resolve_srs(&self, rcpt: &Address) -> Result<Resolved> {
+        let dd = self.data_dir();
+        let srs = super::srs::Srs::load(dd)
+            .map_err(|e| CoreError::io(&dd.root().join("srs.secret"), e))?;
+        let refused = |why: String| Resolved {
+            local_domain: true,
+            srs_refused: Some(why),
+            ..Resolved::default()
+        };
+        let original = match srs.reverse(rcpt.local(), super::srs::today()) {
+            Ok(a) => a,
+            Err(e) => return Ok(refused(e.to_string())),
+        };
+        let Ok(original) = Address::parse(&original) else {
+            return Ok(refused("SRS address holds no valid address".into()));
+        };
+        // Ours (an SRS1 whose first hop was us): resolved again, which ends, since each
+        // reversal removes one layer we signed.
+        if self.domain_exists(original.domain())? {
+            return self.resolve_recipient(&original);
+        }
+        Ok(Resolved {
+            local_domain: true,
+            targets: vec![Target::External(original)],
+            ..Resolved::default()
+        })
     }
 
     /// Whether `postmaster@domain` is an alias or a mailbox.

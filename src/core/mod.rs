@@ -25,6 +25,7 @@ pub mod sendlimit;
 pub mod settings;
 pub mod sieve;
 pub mod spool;
+pub mod srs;
 pub mod time;
 pub mod users;
 pub mod vacation;

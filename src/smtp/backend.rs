@@ -276,6 +276,10 @@ impl Policy for SqlPolicy {
                     }
                 })
                 .collect();
+            if let Some(why) = &resolved.srs_refused {
+                tracing::info!("mail for {rcpt} refused: {why}");
+                return Ok(RcptCheck::BadSrs);
+            }
             if resolved.targets.is_empty() {
                 if rcpt.without_detail("+").local() == "postmaster" {
                     tracing::warn!(

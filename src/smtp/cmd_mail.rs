@@ -495,6 +495,15 @@ impl<P: Policy> Session<P> {
                 );
                 return self.error(out);
             }
+            RcptCheck::BadSrs => {
+                reply::push(
+                    out,
+                    550,
+                    "5.1.1",
+                    "Recipient address rejected: invalid or expired SRS address (not a bounce of mail forwarded here)",
+                );
+                return self.error(out);
+            }
             RcptCheck::TempFail => reply::push(
                 out,
                 451,

@@ -1,7 +1,8 @@
 //! Local delivery: takes queued messages and writes one copy into each local mailbox their
 //! recipients resolve to (aliases and lists expanded by the core, each mailbox once per
-//! message), with `Return-Path:` and `Delivered-To:` added. Forwarding targets become
-//! outbound queue rows. A message's spool file goes when nothing is left queued.
+//! message), with `Return-Path:` and `Delivered-To:` added. Forwarding targets (aliases to
+//! other servers, Sieve redirects) get a copy of their own, SRS-rewritten and ARC-sealed
+//! (`smtp::forward`). A message's spool file goes when nothing is left queued.
 //!
 //! Runs on dedicated threads fed by a channel; a sweep picks up what was queued before a
 //! restart or deferred (quota, I/O errors), and now and then removes orphaned spool files.
@@ -35,6 +36,7 @@ use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPoli
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
+use crate::smtp::forward;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
 use crate::smtp::sieve_delivery::{self, Plan, ScriptCache, Store};
@@ -233,7 +235,6 @@ impl Deliverer {
         policy: &mut Option<RetryPolicy>,
     ) -> Result<Attempt, CoreError> {
         let mut outcomes = Vec::with_capacity(claim.recipients.len());
-        let mut forwards = Vec::new();
         let mut done: HashSet<Address> = HashSet::new();
         for r in &claim.recipients {
             let outcome = match (body, Address::parse(&r.address)) {
@@ -249,7 +250,12 @@ impl Deliverer {
                         rcpt: r,
                         body,
                     };
-                    self.deliver_one(db, &to, &addr, &mut done, &mut forwards)
+                    let mut fw = forward::Forwards::default();
+                    let o = self.deliver_one(db, &to, &addr, &mut done, &mut fw);
+                    let orig = (id, body, &*claim.sender);
+                    let (o, local) = forward::settle(db, &self.queue_dir, orig, &addr, &fw, o);
+                    local.into_iter().for_each(|id| self.enqueue(id));
+                    o
                 }
             };
             let outcome = match outcome {
@@ -282,7 +288,7 @@ impl Deliverer {
         Ok(Attempt {
             id: id.to_string(),
             outcomes,
-            forwards,
+            forwards: Vec::new(), // forwarded copies are messages of their own (`forward`)
         })
     }
 
@@ -366,7 +372,7 @@ impl Deliverer {
         copy: &Copy<'_>,
         addr: &Address,
         done: &mut HashSet<Address>,
-        forwards: &mut Vec<(String, String)>,
+        forwards: &mut forward::Forwards,
     ) -> Outcome {
         let resolved = match db.resolve_recipient(addr) {
             Ok(r) => r,
@@ -386,7 +392,7 @@ impl Deliverer {
         let list = resolved.targets.len() > 1;
         for target in resolved.targets {
             match target {
-                Target::External(x) => forwards.push((x.to_string(), addr.to_string())),
+                Target::External(x) => forwards.dests.push(x.to_string()),
                 Target::Mailbox(mb) => {
                     if done.contains(&mb) {
                         continue;
@@ -403,9 +409,8 @@ impl Deliverer {
                         // Redirects are queued with the outcome, only once every copy is
                         // written: a retry after a failed copy does not send them twice.
                         Ok(()) => {
-                            forwards.extend(
-                                plan.redirects.iter().map(|r| (r.clone(), addr.to_string())),
-                            );
+                            forwards.dests.extend(plan.redirects.iter().cloned());
+                            forwards.kept |= !plan.stores.is_empty();
                             let orig = (copy.body, copy.claim.sender.as_str());
                             crate::smtp::vacation::answer(
                                 &self.pool,

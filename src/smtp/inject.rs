@@ -49,6 +49,27 @@ pub fn inject(
     message: &[u8],
     origin: &Origin<'_>,
 ) -> Result<String, CoreError> {
+    let none = (&crate::core::dsn::MessageDsn::default(), &[][..]);
+    inject_with_dsn(
+        db,
+        queue_dir,
+        (mail_from, recipients),
+        message,
+        origin,
+        none,
+    )
+}
+
+/// [`inject`] with RFC 3461 parameters: the message's, and each recipient's in the order of
+/// `recipients` (a forwarded copy keeps those of the recipient that forwarded it, §6.2).
+pub fn inject_with_dsn(
+    db: &mut Db,
+    queue_dir: &Path,
+    (mail_from, recipients): (&str, &[Address]),
+    message: &[u8],
+    origin: &Origin<'_>,
+    (dsn, rcpt_dsn): (&crate::core::dsn::MessageDsn, &[crate::core::dsn::RcptDsn]),
+) -> Result<String, CoreError> {
     if recipients.is_empty() {
         return Err(CoreError::Invalid("no recipients".into()));
     }
@@ -94,8 +115,8 @@ pub fn inject(
         smtputf8,
         size: body.len() as u64,
         spool: Some(&crate::core::spool::Sum::of(&body)),
-        dsn: Default::default(),
-        rcpt_dsn: &[],
+        dsn: dsn.clone(),
+        rcpt_dsn,
         folder: "",
         rcpt_folders: &[],
         local_lease: None,

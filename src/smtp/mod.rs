@@ -6,7 +6,8 @@
 //!   so the state machine is testable without SQLite or a disk.
 //! - [`backend`] implements that trait over the core database and the spool directory
 //!   (`spool.rs`: one message's spool file, quota reservation and commit; [`quota`]);
-//!   [`delivery`] moves queued messages for local recipients into Maildirs.
+//!   [`delivery`] moves queued messages for local recipients into Maildirs; [`forward`] makes
+//!   the copies aliases and Sieve redirects send on (SRS, ARC seal, loop detection).
 //! - [`headers`] filters the header as it streams in (spoofed trace and authentication
 //!   fields out, `Date:`/`Message-ID:` in on submission); `submission.rs` checks `From:`.
 //! - [`server`] is the listener: admission with SMTP's refusals, and the session's adapter
@@ -26,6 +27,7 @@ mod cmd_mail;
 mod cmd_misc;
 pub mod data;
 pub mod delivery;
+pub mod forward;
 pub mod headers;
 pub mod inject;
 pub mod outbound;

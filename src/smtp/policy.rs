@@ -17,6 +17,9 @@ pub enum RcptCheck {
     OverQuota,
     /// A local domain without such a user (`550 5.1.1`).
     UnknownLocal,
+    /// An SRS address (`core::srs`) we did not make, or made too long ago (`550 5.1.1`): a
+    /// forged or stale bounce.
+    BadSrs,
     /// A domain this server does not serve: relaying.
     NotLocal,
     /// The lookup failed for a reason that may pass (`451 4.3.0`).
