@@ -5,6 +5,7 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
+pub mod backup;
 pub mod aliases;
 pub mod bans;
 pub mod db;
