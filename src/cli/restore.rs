@@ -40,7 +40,10 @@ impl Args {
                     "restore into a new --data-dir, or pass --force to move {} aside",
                     ctx.data_dir.root().display()
                 ),
-                _ => format!("`mailctl backup --verify {}` lists what is wrong", self.src.display()),
+                _ => format!(
+                    "`mailctl backup --verify {}` lists what is wrong",
+                    self.src.display()
+                ),
             };
             fail(e, &hint)
         })?;

@@ -47,14 +47,24 @@ impl Args {
                 )
             };
             for step in &plan.steps {
-                s.push_str(&format!("\n  v{}: {}", step.version, step.changes.join(", ")));
+                s.push_str(&format!(
+                    "\n  v{}: {}",
+                    step.version,
+                    step.changes.join(", ")
+                ));
             }
             if let (false, Some(cmd)) = (plan.can, upgrade::restore_command(&ctx.data_dir)) {
-                s.push_str(&format!("\nto go back to the database from before the upgrade: {cmd}"));
+                s.push_str(&format!(
+                    "\nto go back to the database from before the upgrade: {cmd}"
+                ));
             }
             output::print(&s)?;
         }
-        if plan.can { Ok(()) } else { Err(Exit(1).into()) }
+        if plan.can {
+            Ok(())
+        } else {
+            Err(Exit(1).into())
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
-pub mod backup;
 pub mod aliases;
+pub mod backup;
 pub mod bans;
 pub mod db;
 pub mod diagnosis;

@@ -62,7 +62,11 @@ pub fn snapshots(data_dir: &DataDir) -> Vec<(i64, PathBuf)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_string();
-            let v = name.strip_prefix(PREFIX)?.strip_suffix(".db")?.parse().ok()?;
+            let v = name
+                .strip_prefix(PREFIX)?
+                .strip_suffix(".db")?
+                .parse()
+                .ok()?;
             Some((v, e.path()))
         })
         .collect();

@@ -38,7 +38,9 @@ pub fn run(ctx: &Ctx, src: &Path) -> anyhow::Result<()> {
             ))?;
         }
     } else {
-        let rows = problems.iter().map(|p| vec![p.path.clone(), p.problem.clone()]);
+        let rows = problems
+            .iter()
+            .map(|p| vec![p.path.clone(), p.problem.clone()]);
         output::print(&output::table(&["file", "problem"], rows))?;
         eprintln!(
             "mailctl: {}: {} of {} files do not match the manifest",

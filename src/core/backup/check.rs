@@ -81,11 +81,10 @@ impl Chain {
             let Some(base_path) = &entry.base else {
                 return super::under(level.opened.root(), &entry.path);
             };
-            let next = self.levels.get(depth + 1).and_then(|l| {
-                l.by_path
-                    .get(base_path)
-                    .map(|&i| &l.manifest.files[i])
-            });
+            let next = self
+                .levels
+                .get(depth + 1)
+                .and_then(|l| l.by_path.get(base_path).map(|&i| &l.manifest.files[i]));
             entry = next.ok_or_else(|| {
                 CoreError::Invalid(format!(
                     "{} is not in the base backup as {base_path}",

@@ -14,9 +14,13 @@
 //!   an index row (restore's first scan gives it the next UID) and a message expunged
 //!   meanwhile is an index row without a file (the scan drops it): UIDs of every message in
 //!   both stay what they were;
-//! - the queue's spool files of the rows in the core snapshot; a row whose spool file is gone
-//!   by the time it is copied was finished meanwhile and is dropped from the snapshot, so a
-//!   restored queue never holds a row without its file;
+//! - the queue's spool files of the rows in the core snapshot, copied right after it and
+//!   before any Maildir is walked: a row whose spool file is gone by then was finished
+//!   meanwhile, so its message is already in the Maildirs (walked later) or bounced, and the
+//!   row is dropped from the snapshot; a restored queue never holds a row without its file.
+//!   The one corner: a message delivered locally between its spool file's copy and the walk
+//!   of its Maildir is in both, and is delivered a second time after a restore (a duplicate,
+//!   never a loss);
 //! - everything else in the data directory (certificates, DKIM keys, Sieve files, removed
 //!   mailboxes), and files outside it that settings name (`tls.cert`, `tls.key`,
 //!   `sieve.before`, `sieve.after`) under `external/`.

@@ -150,8 +150,6 @@ fn external(e: &super::Entry, src: &Path, report: &mut RestoreReport) -> Result<
         return Ok(());
     }
     write(src, &origin, e.mode)?;
-    report
-        .external_restored
-        .push(origin.display().to_string());
+    report.external_restored.push(origin.display().to_string());
     Ok(())
 }

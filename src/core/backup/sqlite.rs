@@ -26,7 +26,10 @@ fn open(path: &Path) -> Result<Connection> {
 /// a plain rollback-journal file with the same `user_version`.
 pub fn snapshot(src: &Path, dst: &Path) -> Result<()> {
     if dst.exists() {
-        return Err(CoreError::Refused(format!("{} already exists", dst.display())));
+        return Err(CoreError::Refused(format!(
+            "{} already exists",
+            dst.display()
+        )));
     }
     let conn = open(src)?;
     let Some(target) = dst.to_str() else {

@@ -1,5 +1,5 @@
-//! Taking a backup: snapshots first (core, then every mailbox index), then the files the
-//! snapshots may refer to, then the manifest; the result appears under its final name only
+//! Taking a backup: the core snapshot and its queue's spool files, then the mailbox index
+//! snapshots, then the Maildir files they may refer to, then the manifest; the result appears under its final name only
 //! when complete (built in `DEST.partial`, renamed or packed at the end).
 
 use std::collections::HashMap;
@@ -29,7 +29,13 @@ pub struct BackupStats {
 }
 
 /// Files and directories of the data directory a backup never copies as plain files.
-const SKIP_TOP: [&str; 5] = ["run", "backups", "queue", "mailctl.db-wal", "mailctl.db-shm"];
+const SKIP_TOP: [&str; 5] = [
+    "run",
+    "backups",
+    "queue",
+    "mailctl.db-wal",
+    "mailctl.db-shm",
+];
 const SQLITE_SUFFIXES: [&str; 4] = ["", "-wal", "-shm", "-journal"];
 
 /// Takes a backup of `data_dir` into `opts.dest` while the daemon may run.
@@ -63,8 +69,9 @@ pub fn backup(
         }
     };
     let finish = if opts.tar_zst {
-        super::archive::pack(&staging, &opts.dest)
-            .and_then(|()| std::fs::remove_dir_all(&staging).map_err(|e| CoreError::io(&staging, e)))
+        super::archive::pack(&staging, &opts.dest).and_then(|()| {
+            std::fs::remove_dir_all(&staging).map_err(|e| CoreError::io(&staging, e))
+        })
     } else {
         std::fs::rename(&staging, &opts.dest).map_err(|e| CoreError::io(&opts.dest, e))
     };
@@ -115,44 +122,42 @@ fn build(
     let data = out.join(DATA);
     std::fs::create_dir_all(&data).map_err(|e| CoreError::io(&data, e))?;
     let external = externals(data_dir)?;
-    // The order is the consistency argument of the module doc: core, indexes, then files.
+    // The order is the consistency argument of the module doc: the core, at once the spool
+    // files of its queue rows (a message finished meanwhile is in a Maildir by then, which
+    // is walked later), then the indexes, then the Maildir files.
     let created = crate::core::time::rfc3339(crate::core::now());
-    sqlite::snapshot(&data_dir.db(), &data.join("mailctl.db"))?;
+    let core = data.join("mailctl.db");
+    sqlite::snapshot(&data_dir.db(), &core)?;
+    let queue_ids = sqlite::queue_ids(&core)?;
+    let queued = queue_ids.len();
+    progress.total(queued as u64);
+    let mut w = Writer::new(out, base);
+    let mut finished = Vec::new();
+    for id in queue_ids {
+        super::under(Path::new("."), &format!("queue/{id}"))?;
+        if !w.data_file(root, &PathBuf::from("queue").join(&id), Kind::Spool)? {
+            finished.push(id);
+        }
+        progress.file();
+    }
+    sqlite::drop_queue_rows(&core, &finished)?;
+    w.entry("data/mailctl.db", Kind::Core)?;
     let mut indexes = Vec::new();
     find_indexes(root, root, &mut indexes)?;
     for rel in &indexes {
         let dst = data.join(rel);
         mkdir_parent(&dst)?;
         sqlite::snapshot(&root.join(rel), &dst)?;
+        w.entry(&format!("{DATA}/{}", slash(rel)), Kind::Index)?;
     }
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     list_files(root, root, &mut files, &mut dirs)?;
-    let queue_ids = sqlite::queue_ids(&data.join("mailctl.db"))?;
-    progress.total((files.len() + queue_ids.len() + indexes.len() + external.len() + 1) as u64);
-    let mut w = Writer::new(out, base);
-    w.entry("data/mailctl.db", Kind::Core)?;
-    for rel in &indexes {
-        w.entry(&format!("{DATA}/{}", slash(rel)), Kind::Index)?;
-        progress.file();
-    }
+    progress.total((queued + files.len() + external.len()) as u64);
     for (rel, kind) in &files {
         w.data_file(root, rel, *kind)?;
         progress.file();
     }
-    let mut finished = Vec::new();
-    for id in queue_ids {
-        let rel = PathBuf::from("queue").join(&id);
-        super::under(Path::new("."), &format!("queue/{id}"))?;
-        if !w.data_file(root, &rel, Kind::Spool)? {
-            finished.push(id);
-        }
-        progress.file();
-    }
-    sqlite::drop_queue_rows(&data.join("mailctl.db"), &finished)?;
-    // The core snapshot changed: its entry is re-summed.
-    w.files.retain(|e| e.kind != Kind::Core);
-    w.entry("data/mailctl.db", Kind::Core)?;
     for (i, origin) in external.iter().enumerate() {
         w.external(i, origin)?;
         progress.file();
@@ -160,7 +165,7 @@ fn build(
     let mut manifest = Manifest {
         format: FORMAT,
         mailctl_version: env!("CARGO_PKG_VERSION").to_string(),
-        schema_version: sqlite::schema_version(&data.join("mailctl.db"))?,
+        schema_version: sqlite::schema_version(&core)?,
         created,
         source: root.display().to_string(),
         base: base.map(|b| b.path.display().to_string()),
@@ -175,7 +180,8 @@ fn build(
 
 pub(super) fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
     let path = out.join(MANIFEST);
-    let json = serde_json::to_vec_pretty(manifest).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| CoreError::Invalid(e.to_string()))?;
     std::fs::write(&path, json).map_err(|e| CoreError::io(&path, e))?;
     std::fs::File::open(&path)
         .and_then(|f| f.sync_all())
@@ -191,8 +197,7 @@ fn externals(data_dir: &DataDir) -> Result<Vec<PathBuf>> {
             continue;
         };
         let p = PathBuf::from(v);
-        if p.is_absolute() && !p.starts_with(data_dir.root()) && p.is_file() && !out.contains(&p)
-        {
+        if p.is_absolute() && !p.starts_with(data_dir.root()) && p.is_file() && !out.contains(&p) {
             out.push(p);
         }
     }
@@ -200,7 +205,8 @@ fn externals(data_dir: &DataDir) -> Result<Vec<PathBuf>> {
 }
 
 fn slash(rel: &Path) -> String {
-    rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
+    rel.to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 fn mkdir_parent(p: &Path) -> Result<()> {
@@ -235,7 +241,11 @@ fn find_indexes(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for e in read_dir_sorted(dir)? {
         let name = e.file_name();
         let ft = e.file_type().map_err(|err| CoreError::io(&e.path(), err))?;
-        let rel = e.path().strip_prefix(root).unwrap_or(&e.path()).to_path_buf();
+        let rel = e
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(&e.path())
+            .to_path_buf();
         if dir == root && SKIP_TOP.iter().any(|s| name == *s) {
             continue;
         }
@@ -271,12 +281,20 @@ fn list_files(
             continue;
         }
         let ft = e.file_type().map_err(|err| CoreError::io(&e.path(), err))?;
-        let rel = e.path().strip_prefix(root).unwrap_or(&e.path()).to_path_buf();
+        let rel = e
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(&e.path())
+            .to_path_buf();
         if ft.is_dir() {
             dirs.push(rel);
             list_files(root, &e.path(), out, dirs)?;
         } else if ft.is_file() && !is_sqlite_file(&name, crate::maildir::index::FILE) {
-            let kind = if maildir_sub { Kind::Message } else { Kind::File };
+            let kind = if maildir_sub {
+                Kind::Message
+            } else {
+                Kind::File
+            };
             out.push((rel, kind));
         }
     }

@@ -38,7 +38,11 @@ fn backup_lists_messages_keys_and_core_but_not_tmp() {
     assert!(paths.contains(&"data/mail/example.test/ann/new/2.b.host"));
     assert!(paths.contains(&"data/dkim/example.test.mail.key"));
     assert!(!paths.iter().any(|p| p.contains("tmp/")), "{paths:?}");
-    assert!(m.dirs.iter().any(|d| d == "mail/example.test/ann/.Sent/tmp"));
+    assert!(
+        m.dirs
+            .iter()
+            .any(|d| d == "mail/example.test/ann/.Sent/tmp")
+    );
     let (_, problems) = verify(&dir.path().join("b1"), &Quiet).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
@@ -84,7 +88,11 @@ fn incremental_holds_only_new_messages_and_restores_whole() {
         .collect();
     assert_eq!(own, ["data/mail/example.test/ann/new/4.d.host"]);
     assert_eq!(stats.from_base, 2);
-    assert!(!dir.path().join("inc/data/mail/example.test/ann/cur/1.a.host:2,S").exists());
+    assert!(
+        !dir.path()
+            .join("inc/data/mail/example.test/ann/cur/1.a.host:2,S")
+            .exists()
+    );
     let fresh = DataDir::new(dir.path().join("fresh"));
     let opts = RestoreOptions {
         src: dir.path().join("inc"),
