@@ -319,4 +319,27 @@ fn upgrade_keeps_a_copy_check_predicts_and_a_newer_schema_is_refused_with_the_wa
     let out = old(&["domain", "list", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("example.test"));
+
+    // Upgraded again, the copy stays until a daemon starts without migrating.
+    mailctl_ok(p, &["domain", "list"]);
+    let copy = p.join("backups/pre-upgrade-v10.db");
+    assert!(copy.is_file());
+    // As in common::users::example_test: the daemon runs as whoever starts it.
+    mailctl_ok(p, &["config", "set", "server.user", ""]);
+    mailctl::net::tls::write_self_signed(
+        &["localhost".to_string()],
+        &p.join("tls/cert.pem"),
+        &p.join("tls/key.pem"),
+    )
+    .unwrap();
+    let srv = Serve::start(p, &["imap", "--allow-root"], &["imap", "imaps"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while copy.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !copy.exists(),
+        "not pruned after a good start:\n{}",
+        srv.log()
+    );
 }

@@ -201,3 +201,38 @@ fn remove_if_there(p: &Path) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_what_a_migration_does() {
+        let got = describe(
+            "ALTER TABLE users ADD COLUMN x INTEGER;
+             CREATE TABLE t (a TEXT);
+             CREATE UNIQUE INDEX t_a ON t(a) WHERE a = 1;",
+        );
+        assert_eq!(
+            got,
+            ["add column users.x", "create table t", "create index t_a"]
+        );
+    }
+
+    #[test]
+    fn a_migration_keeps_a_copy_that_a_start_without_migrating_prunes() {
+        let dir = tempfile::tempdir().unwrap();
+        let dd = DataDir::new(dir.path());
+        drop(crate::core::Db::open(&dd).unwrap());
+        assert!(snapshots(&dd).is_empty(), "a fresh database needs no copy");
+        let copy = before_migration(&dd, 7).unwrap();
+        assert_eq!(copy, snapshot_path(&dd, 7));
+        assert_eq!(snapshots(&dd), vec![(7, copy.clone())]);
+        assert!(restore_command(&dd).unwrap().contains("--restore-snapshot"));
+        // This process migrated: its own start is not the next one.
+        assert!(prune_after_start(&dd).is_empty());
+        MIGRATED.store(false, Ordering::Relaxed);
+        assert_eq!(prune_after_start(&dd), vec![copy]);
+        assert!(snapshots(&dd).is_empty());
+    }
+}

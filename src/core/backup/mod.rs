@@ -94,6 +94,14 @@ pub struct Entry {
     pub origin: Option<String>,
 }
 
+/// A directory of the data directory's mirror, relative to `data/`, with its permission
+/// bits (Maildirs and keys are owner-only).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Dir {
+    pub path: String,
+    pub mode: u32,
+}
+
 /// `manifest.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -115,7 +123,7 @@ pub struct Manifest {
     /// Every directory of the data directory's mirror (relative to `data/`), so empty
     /// folders and Maildir `tmp/` directories come back too.
     #[serde(default)]
-    pub dirs: Vec<String>,
+    pub dirs: Vec<Dir>,
     pub files: Vec<Entry>,
 }
 

@@ -63,8 +63,9 @@ pub fn restore(
         .map_err(|e| CoreError::io(root, e))?;
     let manifest = chain.manifest();
     for d in &manifest.dirs {
-        let p = super::under(root, d)?;
+        let p = super::under(root, &d.path)?;
         std::fs::create_dir_all(&p).map_err(|e| CoreError::io(&p, e))?;
+        set_mode(&p, d.mode)?;
     }
     progress.total(manifest.files.len() as u64);
     let mut report = RestoreReport {
@@ -121,14 +122,24 @@ fn clear(root: &Path, force: bool) -> Result<Option<PathBuf>> {
 }
 
 fn write(src: &Path, dst: &Path, mode: u32) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     if let Some(d) = dst.parent() {
         std::fs::create_dir_all(d).map_err(|e| CoreError::io(d, e))?;
     }
     std::fs::copy(src, dst).map_err(|e| CoreError::io(dst, e))?;
-    // Never more than the owner's and group's bits: keys and the database stay private.
-    std::fs::set_permissions(dst, std::fs::Permissions::from_mode(mode & 0o770))
-        .map_err(|e| CoreError::io(dst, e))
+    set_mode(dst, mode)
+}
+
+/// Never more than the owner's and group's bits (and always the owner's): keys, Maildirs
+/// and the database stay private whatever a manifest says.
+fn set_mode(p: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if p.is_dir() {
+        mode & 0o770 | 0o700
+    } else {
+        mode & 0o770 | 0o600
+    };
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| CoreError::io(p, e))
 }
 
 fn external(e: &super::Entry, src: &Path, report: &mut RestoreReport) -> Result<()> {

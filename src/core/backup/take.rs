@@ -170,7 +170,13 @@ fn build(
         source: root.display().to_string(),
         base: base.map(|b| b.path.display().to_string()),
         finished_during_backup: finished,
-        dirs: dirs.iter().map(|d| slash(d)).collect(),
+        dirs: dirs
+            .iter()
+            .map(|d| super::Dir {
+                path: slash(d),
+                mode: dir_mode(&root.join(d)),
+            })
+            .collect(),
         files: std::mem::take(&mut w.files),
     };
     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -202,6 +208,12 @@ fn externals(data_dir: &DataDir) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// A directory's permission bits; owner-only when it is gone or unreadable.
+fn dir_mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).map_or(0o700, |m| m.permissions().mode() & 0o7777)
 }
 
 fn slash(rel: &Path) -> String {

@@ -10,6 +10,8 @@ fn server(dir: &Path) -> DataDir {
     for sub in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
         std::fs::create_dir_all(md.join(sub)).unwrap();
     }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(md.join("cur"), std::fs::Permissions::from_mode(0o700)).unwrap();
     std::fs::write(md.join("cur/1.a.host:2,S"), "Subject: one\r\n\r\nx\r\n").unwrap();
     std::fs::write(md.join("new/2.b.host"), "Subject: two\r\n\r\ny\r\n").unwrap();
     std::fs::write(md.join("tmp/3.c.host"), "half a mess").unwrap();
@@ -41,7 +43,7 @@ fn backup_lists_messages_keys_and_core_but_not_tmp() {
     assert!(
         m.dirs
             .iter()
-            .any(|d| d == "mail/example.test/ann/.Sent/tmp")
+            .any(|d| d.path == "mail/example.test/ann/.Sent/tmp")
     );
     let (_, problems) = verify(&dir.path().join("b1"), &Quiet).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
@@ -104,6 +106,10 @@ fn incremental_holds_only_new_messages_and_restores_whole() {
     assert!(got.join("cur/1.a.host:2,S").is_file());
     assert!(got.join("tmp").is_dir());
     assert!(got.join(".Sent/new").is_dir());
+    // Directory modes come back: a Maildir stays owner-only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&got.join("cur")), 0o700);
     // Not onto a non-empty directory without --force.
     let again = restore(&fresh, &opts, &Quiet).err().unwrap().to_string();
     assert!(again.contains("not empty"), "{again}");
