@@ -411,7 +411,7 @@ impl<'a> Writer<'a> {
             },
         };
         let path = format!("{DATA}/{}", slash(&rel));
-        if kind == Kind::Message && self.from_base(&path, &meta)? {
+        if kind == Kind::Message && self.in_base(&path, &meta)? {
             return Ok(true);
         }
         let dst = self.out.join(&path);
@@ -425,7 +425,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Lists a message the base backup already holds. `false` if it does not.
-    fn from_base(&mut self, path: &str, meta: &std::fs::Metadata) -> Result<bool> {
+    fn in_base(&mut self, path: &str, meta: &std::fs::Metadata) -> Result<bool> {
         let Some(base) = self.base else {
             return Ok(false);
         };
