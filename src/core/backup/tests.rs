@@ -124,3 +124,34 @@ fn manifest_paths_cannot_leave_the_backup() {
     assert_eq!(unique_name("1.a.host:2,S"), "1.a.host");
     assert_eq!(unique_name("1.a.host"), "1.a.host");
 }
+
+#[test]
+fn a_queue_row_whose_spool_file_is_gone_is_dropped_from_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let dd = server(dir.path());
+    let db = Db::open(&dd).unwrap();
+    for id in ["q1", "q2"] {
+        db.conn()
+            .execute(
+                "INSERT INTO queue_messages (id, mail_from, remote_ip, helo, size, created)
+                 VALUES (?1, 'a@example.test', '127.0.0.1', 'h', 3, 0)",
+                [id],
+            )
+            .unwrap();
+    }
+    drop(db);
+    std::fs::create_dir_all(dd.queue()).unwrap();
+    // q1 was delivered (its file removed) after the core snapshot; q2 still waits.
+    std::fs::write(dd.queue().join("q2"), "abc").unwrap();
+    let (m, _) = take(&dd, &dir.path().join("b"), None);
+    assert_eq!(m.finished_during_backup, ["q1"]);
+    let core = dir.path().join("b/data/mailctl.db");
+    assert_eq!(sqlite::queue_ids(&core).unwrap(), ["q2"]);
+    assert!(
+        m.files
+            .iter()
+            .any(|e| e.path == "data/queue/q2" && e.kind == Kind::Spool)
+    );
+    let (_, problems) = verify(&dir.path().join("b"), &Quiet).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}
