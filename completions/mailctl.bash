@@ -22,6 +22,9 @@ _mailctl() {
             mailctl,autoconfig)
                 cmd="mailctl__subcmd__autoconfig"
                 ;;
+            mailctl,backup)
+                cmd="mailctl__subcmd__backup"
+                ;;
             mailctl,ban)
                 cmd="mailctl__subcmd__ban"
                 ;;
@@ -67,6 +70,9 @@ _mailctl() {
             mailctl,queue)
                 cmd="mailctl__subcmd__queue"
                 ;;
+            mailctl,restore)
+                cmd="mailctl__subcmd__restore"
+                ;;
             mailctl,sendmail)
                 cmd="mailctl__subcmd__sendmail"
                 ;;
@@ -90,6 +96,9 @@ _mailctl() {
                 ;;
             mailctl,trace)
                 cmd="mailctl__subcmd__trace"
+                ;;
+            mailctl,upgrade)
+                cmd="mailctl__subcmd__upgrade"
                 ;;
             mailctl,user)
                 cmd="mailctl__subcmd__user"
@@ -355,6 +364,9 @@ _mailctl() {
             mailctl__subcmd__help,autoconfig)
                 cmd="mailctl__subcmd__help__subcmd__autoconfig"
                 ;;
+            mailctl__subcmd__help,backup)
+                cmd="mailctl__subcmd__help__subcmd__backup"
+                ;;
             mailctl__subcmd__help,ban)
                 cmd="mailctl__subcmd__help__subcmd__ban"
                 ;;
@@ -400,6 +412,9 @@ _mailctl() {
             mailctl__subcmd__help,queue)
                 cmd="mailctl__subcmd__help__subcmd__queue"
                 ;;
+            mailctl__subcmd__help,restore)
+                cmd="mailctl__subcmd__help__subcmd__restore"
+                ;;
             mailctl__subcmd__help,sendmail)
                 cmd="mailctl__subcmd__help__subcmd__sendmail"
                 ;;
@@ -423,6 +438,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help,trace)
                 cmd="mailctl__subcmd__help__subcmd__trace"
+                ;;
+            mailctl__subcmd__help,upgrade)
+                cmd="mailctl__subcmd__help__subcmd__upgrade"
                 ;;
             mailctl__subcmd__help,user)
                 cmd="mailctl__subcmd__help__subcmd__user"
@@ -851,7 +869,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1039,32 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__backup)
+            opts="-q -v -h --verify --incremental-from --format --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --incremental-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "dir tar.zst" -- "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2509,7 +2553,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim autoconfig completions man help"
+            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2579,6 +2623,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__autoconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__backup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3404,6 +3462,20 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__sendmail)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3615,6 +3687,20 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__trace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4412,6 +4498,24 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__restore)
+            opts="-q -v -h --force --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__sendmail)
             opts="-q -v --data-dir --json --quiet --verbose"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -4897,6 +5001,24 @@ _mailctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__upgrade)
+            opts="-q -v -h --check --restore-snapshot --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

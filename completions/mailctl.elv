@@ -51,6 +51,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
+            cand backup 'Take a consistent backup of the data directory while the server runs, or check one (--verify)'
+            cand restore 'Restore a backup onto a fresh (empty) data directory'
+            cand upgrade 'Before and after an upgrade: what this mailctl would migrate (--check), or go back to the database copy taken before the last migration'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
@@ -1381,6 +1384,42 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;dkim;help;help'= {
         }
+        &'mailctl;backup'= {
+            cand --incremental-from 'Copy only messages that are not in this earlier backup (directory or .tar.zst); the new backup needs it to be restored'
+            cand --format 'dir or tar.zst; default: tar.zst when DEST ends in .tar.zst, else dir'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --verify 'Check every file of the backup DEST against its manifest instead of taking one'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mailctl;restore'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --force 'Restore even though the data directory is not empty: what is there is moved aside to DIR.replaced-<time> first (never deleted). A running daemon still refuses'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mailctl;upgrade'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --check 'Say what this mailctl would migrate, changing nothing; exit 1 if it cannot open the database (its schema is newer)'
+            cand --restore-snapshot 'Put back the newest `backups/pre-upgrade-vN.db` as the core database (the current one is kept in backups/). For going back to an older mailctl after an upgrade'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mailctl;autoconfig'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -1435,6 +1474,9 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
+            cand backup 'Take a consistent backup of the data directory while the server runs, or check one (--verify)'
+            cand restore 'Restore a backup onto a fresh (empty) data directory'
+            cand upgrade 'Before and after an upgrade: what this mailctl would migrate (--check), or go back to the database copy taken before the last migration'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
@@ -1677,6 +1719,12 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;dkim;show'= {
         }
         &'mailctl;help;dkim;import'= {
+        }
+        &'mailctl;help;backup'= {
+        }
+        &'mailctl;help;restore'= {
+        }
+        &'mailctl;help;upgrade'= {
         }
         &'mailctl;help;autoconfig'= {
         }

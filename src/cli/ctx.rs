@@ -39,6 +39,16 @@ impl Ctx {
 
     fn open_db(&self) -> anyhow::Result<Db> {
         Db::open(&self.data_dir).map_err(|e| {
+            if let crate::core::CoreError::SchemaTooNew { .. } = e {
+                return Fail::hint(
+                    format!(
+                        "cannot open the database in {}: {e}",
+                        self.data_dir.root().display()
+                    ),
+                    "`mailctl upgrade --check` says what this mailctl can open",
+                )
+                .into();
+            }
             Fail::hint(
                 format!(
                     "cannot open the database in {}: {e}",

@@ -250,6 +250,43 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "mailctl backup",
+        &[
+            (
+                "Back up while the server runs (messages hard-linked on the same disk)",
+                "mailctl backup /srv/backup/mail-2026-12-06",
+            ),
+            (
+                "Only the messages that are new since the last backup, packed",
+                "mailctl backup /srv/backup/mail-2026-12-07.tar.zst --incremental-from /srv/backup/mail-2026-12-06",
+            ),
+            (
+                "Check every file against the manifest",
+                "mailctl backup --verify /srv/backup/mail-2026-12-06",
+            ),
+        ],
+    ),
+    (
+        "mailctl restore",
+        &[(
+            "Restore onto a fresh box",
+            "mailctl restore /srv/backup/mail-2026-12-06.tar.zst --data-dir /var/lib/mailctl",
+        )],
+    ),
+    (
+        "mailctl upgrade",
+        &[
+            (
+                "What this mailctl would migrate, before starting it",
+                "mailctl upgrade --check",
+            ),
+            (
+                "Go back to the database copy kept before the last migration",
+                "mailctl upgrade --restore-snapshot",
+            ),
+        ],
+    ),
+    (
         "mailctl completions",
         &[(
             "Install bash completions",

@@ -8,6 +8,7 @@
 
 mod alias;
 mod autoconfig;
+pub(crate) mod backup;
 mod ban;
 mod check;
 mod config;
@@ -24,6 +25,7 @@ mod manual;
 pub mod password;
 mod queue;
 mod reload;
+mod restore;
 mod sendmail;
 mod serve;
 pub mod setup;
@@ -32,6 +34,7 @@ mod stats;
 mod status;
 mod test;
 pub mod trace;
+mod upgrade;
 mod user;
 mod vacation;
 
@@ -149,6 +152,14 @@ pub enum Command {
     /// DKIM signing keys: generate, show the record to publish, import.
     #[command(subcommand)]
     Dkim(dkim::Cmd),
+    /// Take a consistent backup of the data directory while the server runs, or check one
+    /// (--verify).
+    Backup(backup::Args),
+    /// Restore a backup onto a fresh (empty) data directory.
+    Restore(restore::Args),
+    /// Before and after an upgrade: what this mailctl would migrate (--check), or go back
+    /// to the database copy taken before the last migration.
+    Upgrade(upgrade::Args),
     /// Print the mail client autoconfiguration document (config-v1.1.xml) for a domain.
     Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
@@ -283,6 +294,9 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Maildir(c) => c.run(ctx),
         Command::Queue(c) => c.run(ctx),
         Command::Trace(a) => a.run(ctx),
+        Command::Backup(a) => a.run(ctx),
+        Command::Restore(a) => a.run(ctx),
+        Command::Upgrade(a) => a.run(ctx),
         Command::Sendmail { args } => {
             let mut all = vec![
                 "--data-dir".to_string(),

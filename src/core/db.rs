@@ -10,7 +10,7 @@ use super::{CoreError, DataDir, Result};
 
 /// Migrations in order; `PRAGMA user_version` holds how many have been applied. Append only:
 /// a released migration never changes.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: administration tables.
     "CREATE TABLE domains (
         id INTEGER PRIMARY KEY,
@@ -244,6 +244,33 @@ const MIGRATIONS: &[&str] = &[
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The schema this binary migrates to: [`SCHEMA_VERSION`], except in debug builds told
+/// otherwise by `MAILCTL_TEST_SCHEMA_LIMIT` (tests make an older release's data directory,
+/// or play an older binary, with it).
+pub fn known_version() -> i64 {
+    #[cfg(debug_assertions)]
+    if let Some(n) = std::env::var("MAILCTL_TEST_SCHEMA_LIMIT")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        return n.clamp(0, SCHEMA_VERSION);
+    }
+    SCHEMA_VERSION
+}
+
+/// Debug builds only: `MAILCTL_TEST_FAIL_MIGRATION=N` makes migration N fail after the ones
+/// before it ran in the same transaction, to test that a failed upgrade leaves the old state.
+fn forced_failure(version: i64) -> Result<()> {
+    #[cfg(debug_assertions)]
+    if std::env::var("MAILCTL_TEST_FAIL_MIGRATION").is_ok_and(|v| v == version.to_string()) {
+        return Err(CoreError::Invalid(format!(
+            "migration {version} failed (MAILCTL_TEST_FAIL_MIGRATION)"
+        )));
+    }
+    let _ = version;
+    Ok(())
+}
+
 /// A connection to the core database. Not `Sync`: each thread opens its own.
 pub struct Db {
     conn: Connection,
@@ -321,23 +348,38 @@ impl Db {
         let found: i64 = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
+        let known = known_version();
+        if found > known {
             return Err(CoreError::SchemaTooNew {
                 path: path.display().to_string(),
                 found,
-                known: SCHEMA_VERSION,
+                known,
+                restore: super::upgrade::restore_command(&self.data_dir)
+                    .map(|c| format!("; or go back to the database from before the upgrade: {c}"))
+                    .unwrap_or_default(),
             });
         }
-        if found == SCHEMA_VERSION {
+        if found == known {
             return Ok(());
         }
+        // A database with data (not a fresh one) is copied first (issue 22.2).
+        if found > 0 {
+            super::upgrade::before_migration(&self.data_dir, found)?;
+        }
         // IMMEDIATE takes the write lock first, so two processes opening a fresh database
-        // at once cannot both run the same migration.
+        // at once cannot both run the same migration. One transaction for every step: a
+        // failing step leaves the database as it was.
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(known as usize)
+            .skip(current as usize)
+        {
+            forced_failure(i as i64 + 1)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }

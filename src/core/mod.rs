@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod aliases;
+pub mod backup;
 pub mod bans;
 pub mod db;
 pub mod diagnosis;
@@ -27,6 +28,7 @@ pub mod sieve;
 pub mod spool;
 pub mod srs;
 pub mod time;
+pub mod upgrade;
 pub mod users;
 pub mod vacation;
 
@@ -52,12 +54,14 @@ pub enum CoreError {
     #[error("{0}")]
     Refused(String),
     #[error(
-        "the database at {path} has schema version {found}, newer than this mailctl knows ({known}); upgrade mailctl or restore a backup"
+        "the database at {path} has schema version {found}, newer than this mailctl knows ({known}); run the newer mailctl{restore}"
     )]
     SchemaTooNew {
         path: String,
         found: i64,
         known: i64,
+        /// The command that restores the pre-upgrade copy, when there is one.
+        restore: String,
     },
 }
 

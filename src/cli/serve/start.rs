@@ -227,6 +227,9 @@ impl Services {
         }
         // Listeners are bound, privileges dropped, signal handlers in place: ready.
         crate::net::notify::notify("READY=1");
+        // The upgraded server has started: the pre-upgrade copy of the core can go (22.2).
+        let data_dir = self.data_dir.clone();
+        tokio::task::spawn_blocking(move || crate::core::upgrade::prune_after_start(&data_dir));
         while tasks.join_next().await.is_some() {}
         Ok(())
     }
