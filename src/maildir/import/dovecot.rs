@@ -80,7 +80,9 @@ pub fn parse_uidlist(text: &str) -> Result<Uidlist, ImportError> {
         if line.is_empty() {
             continue;
         }
-        let (uid, rest) = line.split_once(' ').ok_or_else(|| bad("uidlist", i + 2, line))?;
+        let (uid, rest) = line
+            .split_once(' ')
+            .ok_or_else(|| bad("uidlist", i + 2, line))?;
         let uid: u32 = uid
             .parse()
             .ok()
@@ -207,17 +209,20 @@ fn plan(dir: &Path, list: &Uidlist) -> (Vec<(u32, Source)>, Vec<String>) {
     (listed, skipped)
 }
 
-/// Puts `src` at `dst` (a name in `cur/`): a hard link, else a copy through `tmp/` with the
+/// Puts `src` at `dst` (a name in `cur/`): a hard link (unless `copy`), else a copy through `tmp/` with the
 /// mtime kept. A file already there (an interrupted earlier run) is taken as it is.
-fn link_or_copy(src: &Path, dst_dir: &Path, dst_name: &str) -> io::Result<()> {
+fn link_or_copy(src: &Path, dst_dir: &Path, dst_name: &str, copy: bool) -> io::Result<()> {
     let dst = dst_dir.join("cur").join(dst_name);
     if fs::symlink_metadata(&dst).is_ok() {
         return Ok(());
     }
-    match fs::hard_link(src, &dst) {
-        Ok(()) => return Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(_) => {}
+    if !copy {
+        match fs::hard_link(src, &dst) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
+            // Another file system, or links not allowed: copy.
+            Err(_) => {}
+        }
     }
     let mut from = safe::open_message(src)?;
     let mtime = from.metadata()?.modified()?;
@@ -244,6 +249,7 @@ fn import_folder(
     src: &Path,
     dst_root: &Path,
     name: &str,
+    copy: bool,
 ) -> Result<FolderReport, ImportError> {
     let list = match read_control(&src.join("dovecot-uidlist"))? {
         Some(t) => parse_uidlist(&t)?,
@@ -285,7 +291,7 @@ fn import_folder(
     let adopted = index.adopt(name, list.uidvalidity, list.uidnext, &items, |i| {
         let (s, m) = (&files[i].1, &items[i].1);
         let dst_name = format!("{}:2,{}", m.unique, m.letters);
-        link_or_copy(&s.path, &dst, &dst_name).map_err(ImportError::io(&s.path))
+        link_or_copy(&s.path, &dst, &dst_name, copy).map_err(ImportError::io(&s.path))
     })?;
     deliver::sync_dir(&dst.join("cur")).map_err(ImportError::io(&dst))?;
     report.add(adopted);
@@ -300,8 +306,9 @@ pub struct AccountReport {
 }
 
 /// Imports the Dovecot Maildir at `src` (its INBOX; folders are `.Name` inside) into the
-/// mailctl Maildir at `dst`. A second run adds only what is new.
-pub fn import_account(src: &Path, dst: &Path) -> Result<AccountReport, ImportError> {
+/// mailctl Maildir at `dst`, hard-linking the files unless `copy`. A second run adds only
+/// what is new.
+pub fn import_account(src: &Path, dst: &Path, copy: bool) -> Result<AccountReport, ImportError> {
     deliver::ensure(dst).map_err(ImportError::io(dst))?;
     let mut index = Index::open(dst)?;
     let mut out = AccountReport::default();
@@ -311,7 +318,7 @@ pub fn import_account(src: &Path, dst: &Path) -> Result<AccountReport, ImportErr
             continue;
         }
         out.folders
-            .push(import_folder(&mut index, &f.path, dst, &f.name)?);
+            .push(import_folder(&mut index, &f.path, dst, &f.name, copy)?);
     }
     if let Some(t) = read_control(&src.join("subscriptions"))? {
         for name in parse_subscriptions(&t) {

@@ -59,9 +59,16 @@ fn layouts() {
         account_dir(r, "%d/%n/Maildir", "bob", "ex.test"),
         Path::new("/r/ex.test/bob/Maildir")
     );
-    assert_eq!(account_dir(r, "%u", "bob", "ex.test"), Path::new("/r/bob@ex.test"));
+    assert_eq!(
+        account_dir(r, "%u", "bob", "ex.test"),
+        Path::new("/r/bob@ex.test")
+    );
     let tmp = tempfile::tempdir().unwrap();
-    for d in ["ex.test/bob/Maildir/cur", "ex.test/amy/Maildir/cur", "other/x/Maildir/cur"] {
+    for d in [
+        "ex.test/bob/Maildir/cur",
+        "ex.test/amy/Maildir/cur",
+        "other/x/Maildir/cur",
+    ] {
         fs::create_dir_all(tmp.path().join(d)).unwrap();
     }
     fs::create_dir_all(tmp.path().join("ex.test/nomail")).unwrap();
@@ -86,9 +93,21 @@ fn put(path: &Path, body: &str, mtime: u64) {
 /// A Dovecot-style account: INBOX with a gap and a keyword, a hierarchy folder, one file
 /// Dovecot has not listed yet, subscriptions.
 fn dovecot_account(src: &Path) {
-    put(&src.join("cur/100.a.h:2,Sa"), "Subject: a\r\n\r\na\r\n", 1_600_000_000);
-    put(&src.join("cur/101.b.h:2,F"), "Subject: b\r\n\r\nb\r\n", 1_600_000_100);
-    put(&src.join("new/102.c.h"), "Subject: c\r\n\r\nc\r\n", 1_600_000_200);
+    put(
+        &src.join("cur/100.a.h:2,Sa"),
+        "Subject: a\r\n\r\na\r\n",
+        1_600_000_000,
+    );
+    put(
+        &src.join("cur/101.b.h:2,F"),
+        "Subject: b\r\n\r\nb\r\n",
+        1_600_000_100,
+    );
+    put(
+        &src.join("new/102.c.h"),
+        "Subject: c\r\n\r\nc\r\n",
+        1_600_000_200,
+    );
     fs::create_dir_all(src.join("tmp")).unwrap();
     fs::write(
         src.join("dovecot-uidlist"),
@@ -97,7 +116,11 @@ fn dovecot_account(src: &Path) {
     .unwrap();
     fs::write(src.join("dovecot-keywords"), "0 $Label1\n").unwrap();
     put(&src.join(".Archive.2024/cur/1.x.h:2,R"), "x", 1_500_000_000);
-    fs::write(src.join(".Archive.2024/dovecot-uidlist"), "3 V99 N4\n3 :1.x.h\n").unwrap();
+    fs::write(
+        src.join(".Archive.2024/dovecot-uidlist"),
+        "3 V99 N4\n3 :1.x.h\n",
+    )
+    .unwrap();
     fs::write(src.join("subscriptions"), "V\t2\n\nArchive\t2024\n").unwrap();
 }
 
@@ -106,17 +129,27 @@ fn an_account_keeps_uidvalidity_uids_keywords_and_dates_and_a_rerun_adds_nothing
     let tmp = tempfile::tempdir().unwrap();
     let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
     dovecot_account(&src);
-    let r = import_account(&src, &dst).unwrap();
+    let r = import_account(&src, &dst, false).unwrap();
     assert_eq!(r.subscriptions, 1);
     let inbox = &r.folders[0];
-    assert_eq!((inbox.folder.as_str(), inbox.uidvalidity, inbox.copied), ("INBOX", 1234, 3));
+    assert_eq!(
+        (inbox.folder.as_str(), inbox.uidvalidity, inbox.copied),
+        ("INBOX", 1234, 3)
+    );
     assert!(inbox.kept_uids);
     let mut index = Index::open(&dst).unwrap();
     let snap = index.snapshot("INBOX", 0, false).unwrap();
     let got: Vec<(u32, &str, &str, Option<i64>)> = snap
         .rows
         .iter()
-        .map(|m| (m.uid, m.letters.as_str(), m.keywords.as_str(), m.internal_date))
+        .map(|m| {
+            (
+                m.uid,
+                m.letters.as_str(),
+                m.keywords.as_str(),
+                m.internal_date,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -139,7 +172,8 @@ fn an_account_keeps_uidvalidity_uids_keywords_and_dates_and_a_rerun_adds_nothing
     assert_eq!((scan.added, scan.removed, scan.changed), (0, 0, 0));
 
     drop(index);
-    let again = import_account(&src, &dst).unwrap();
+    // A copy this time: still nothing new.
+    let again = import_account(&src, &dst, true).unwrap();
     assert_eq!(again.folders[0].copied, 0);
     assert_eq!(again.folders[0].present, 3);
 }
@@ -152,12 +186,15 @@ fn a_folder_already_used_here_gets_new_uids_and_says_so() {
     put(&dst.join("cur/5.mine.h:2,S"), "mine", 1_700_000_000);
     deliver::ensure(&dst).unwrap();
     Index::open(&dst).unwrap().sync("INBOX", &dst).unwrap();
-    let r = import_account(&src, &dst).unwrap();
+    let r = import_account(&src, &dst, false).unwrap();
     let inbox = &r.folders[0];
     assert!(!inbox.kept_uids);
     assert_ne!(inbox.uidvalidity, 1234);
     assert_eq!(inbox.copied, 3);
-    let snap = Index::open(&dst).unwrap().snapshot("INBOX", 0, false).unwrap();
+    let snap = Index::open(&dst)
+        .unwrap()
+        .snapshot("INBOX", 0, false)
+        .unwrap();
     let uids: Vec<u32> = snap.rows.iter().map(|m| m.uid).collect();
     assert_eq!(uids, [1, 2, 3, 4]);
 }
@@ -168,8 +205,11 @@ fn a_default_folder_that_never_held_mail_takes_the_source_uidvalidity() {
     let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
     dovecot_account(&src);
     deliver::ensure(&dst).unwrap();
-    Index::open(&dst).unwrap().create_folder("INBOX", None).unwrap();
-    let r = import_account(&src, &dst).unwrap();
+    Index::open(&dst)
+        .unwrap()
+        .create_folder("INBOX", None)
+        .unwrap();
+    let r = import_account(&src, &dst, false).unwrap();
     assert!(r.folders[0].kept_uids);
     assert_eq!(r.folders[0].uidvalidity, 1234);
 }

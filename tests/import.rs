@@ -1,0 +1,174 @@
+//! Migration in from a real Dovecot (issue 22.3): Debian's dovecot-imapd is started with a
+//! passwd-file user whose Maildirs are made through it over IMAP (folders, a hierarchy,
+//! flags, a keyword, internal dates, expunges that leave UID gaps); then `import dovecot`
+//! reads those Maildirs, and what an IMAP client caches (UIDVALIDITY, UIDNEXT, UID, flags,
+//! keywords, dates, subscriptions) must be the same on both servers, with the Dovecot
+//! password working on mailctl.
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{mailctl, mailctl_ok};
+use common::dovecot::Dovecot;
+use common::serve::Serve;
+use common::tools::{python, python_text};
+
+const USER: &str = "u@ex.test";
+const PASSWORD: &str = "dovecot-pass-1";
+
+fn sha512_crypt(pw: &str) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["passwd", "-6", "-salt", "importtestsalt", pw])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A Dovecot with USER (a SHA512-CRYPT hash) and the account filled over IMAP.
+fn filled_dovecot() -> Dovecot {
+    let dc = Dovecot::start(&format!(
+        "{USER}:{{SHA512-CRYPT}}{}::::::\n",
+        sha512_crypt(PASSWORD)
+    ));
+    let port = dc.port.to_string();
+    python(include_str!("import/fill.py"), &[&port, USER, PASSWORD]);
+    dc
+}
+
+fn dump(port: u16, log: impl Fn() -> String) -> serde_json::Value {
+    let (ok, out) = python_text(
+        include_str!("import/dump.py"),
+        &[&port.to_string(), USER, PASSWORD],
+    );
+    assert!(ok, "{out}\nserver log:\n{}", log());
+    serde_json::from_str(out.lines().next().unwrap_or_default()).unwrap()
+}
+
+/// A fresh mailctl data dir serving ex.test, plaintext logins allowed from loopback.
+fn mailctl_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    mailctl_ok(p, &["domain", "add", "ex.test", "--create"]);
+    // The daemon runs as the test's user (root, for Dovecot), not a service account.
+    mailctl_ok(p, &["config", "set", "server.user", ""]);
+    mailctl_ok(p, &["config", "set", "auth.plaintext", "loopback"]);
+    mailctl_ok(p, &["config", "set", "dns.nameserver", "127.0.0.1:9"]);
+    dir
+}
+
+/// Every folder of Dovecot's view is on mailctl with the same cached state (mailctl may
+/// have more: its default folders), and every Dovecot subscription is there.
+fn assert_same_view(dovecot: &serde_json::Value, ours: &serde_json::Value) {
+    let folders = dovecot["folders"].as_object().unwrap();
+    assert!(folders.len() >= 3, "{dovecot}");
+    for (name, want) in folders {
+        assert_eq!(
+            &ours["folders"][name], want,
+            "folder {name}\ndovecot: {dovecot}\nmailctl: {ours}"
+        );
+    }
+    for s in dovecot["subscribed"].as_array().unwrap() {
+        assert!(
+            ours["subscribed"].as_array().unwrap().contains(s),
+            "{s} not subscribed: {ours}"
+        );
+    }
+}
+
+fn serve_imap(dir: &Path) -> Serve {
+    Serve::start(dir, &["imap", "--allow-root"], &["imap"])
+}
+
+#[test]
+fn import_dovecot_keeps_what_clients_cache_and_the_password() {
+    let dc = filled_dovecot();
+    let want = dump(dc.port, || dc.log());
+    // The expunges left gaps: UIDs 2 and 5 are gone in every folder.
+    let inbox = &want["folders"]["INBOX"]["messages"];
+    let uids: Vec<u64> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[0].as_u64().unwrap())
+        .collect();
+    assert_eq!(uids, [1, 3, 4, 6], "{want}");
+    assert_eq!(want["folders"]["INBOX"]["uidnext"], 7, "{want}");
+    assert!(want.to_string().contains("$Label1"), "{want}");
+    assert!(want["folders"]["Archive/2024"].is_object(), "{want}");
+
+    let dir = mailctl_dir();
+    let p = dir.path();
+    let root = dc.mail_root();
+    let passwd = dc.passwd_file();
+    let args = [
+        "--json",
+        "import",
+        "dovecot",
+        root.to_str().unwrap(),
+        "--domain",
+        "ex.test",
+        "--layout",
+        "%d/%n/Maildir",
+        "--passwd-file",
+        passwd.to_str().unwrap(),
+    ];
+    let first: serde_json::Value = serde_json::from_str(&mailctl_ok(p, &args)).unwrap();
+    let acc = &first["accounts"][0];
+    assert_eq!(acc["user"], "created", "{first}");
+    let copied: u64 = acc["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["copied"].as_u64().unwrap())
+        .sum();
+    assert_eq!(copied, 12, "{first}");
+
+    let srv = serve_imap(p);
+    let ours = dump(srv.port("imap"), || srv.log());
+    assert_same_view(&want, &ours);
+    drop(srv);
+
+    // A second run finds everything there.
+    let again: serde_json::Value = serde_json::from_str(&mailctl_ok(p, &args)).unwrap();
+    let acc = &again["accounts"][0];
+    assert_eq!(acc["user"], "exists", "{again}");
+    for f in acc["folders"].as_array().unwrap() {
+        assert_eq!(f["copied"], 0, "{again}");
+    }
+}
+
+#[test]
+fn import_dovecot_refuses_hashes_it_cannot_verify_unless_told_to_reset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("mail");
+    std::fs::create_dir_all(root.join("ex.test/old/Maildir/cur")).unwrap();
+    let passwd = tmp.path().join("passwd");
+    std::fs::write(&passwd, "old@ex.test:{MD5-CRYPT}$1$salt$hash::::::\n").unwrap();
+    let dir = mailctl_dir();
+    let p = dir.path();
+    let mut args = vec![
+        "import",
+        "dovecot",
+        root.to_str().unwrap(),
+        "--domain",
+        "ex.test",
+        "--layout",
+        "%d/%n/Maildir",
+        "--passwd-file",
+        passwd.to_str().unwrap(),
+    ];
+    let out = mailctl(p, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("MD5-CRYPT") && err.contains("--reset-passwords"),
+        "{err}"
+    );
+    assert!(!mailctl_ok(p, &["user", "list"]).contains("old@ex.test"));
+    args.extend(["--reset-passwords", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&mailctl_ok(p, &args)).unwrap();
+    assert_eq!(v["accounts"][0]["user"], "created-reset", "{v}");
+    assert_eq!(v["accounts"][0]["new_password"].as_str().unwrap().len(), 20);
+}
