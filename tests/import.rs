@@ -172,3 +172,81 @@ fn import_dovecot_refuses_hashes_it_cannot_verify_unless_told_to_reset() {
     assert_eq!(v["accounts"][0]["user"], "created-reset", "{v}");
     assert_eq!(v["accounts"][0]["new_password"].as_str().unwrap().len(), 20);
 }
+
+/// Total of `field` over every folder of the first account of an import's JSON.
+fn total(v: &serde_json::Value, field: &str) -> u64 {
+    v["accounts"][0]["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f[field].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn import_imap_keeps_what_clients_cache_and_resumes() {
+    let dc = filled_dovecot();
+    let dir = mailctl_dir();
+    let p = dir.path();
+    common::users::add_user(p, USER, PASSWORD, &[]);
+    let url = format!("imaps://{USER}@127.0.0.1:{}", dc.imaps_port);
+    let args = [
+        "--json",
+        "import",
+        "imap",
+        &url,
+        "--password-stdin",
+        "--insecure-tls",
+    ];
+    let run = || -> serde_json::Value {
+        let out = common::cli::mailctl_stdin(p, &args, format!("{PASSWORD}\n"));
+        assert!(out.status.success(), "{}", common::cli::text(&out));
+        serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap()
+    };
+    let first = run();
+    assert_eq!(total(&first, "copied"), 12, "{first}");
+    for f in first["accounts"][0]["folders"].as_array().unwrap() {
+        assert_eq!(f["kept_uids"], true, "{first}");
+    }
+    let srv = serve_imap(p);
+    assert_same_view(
+        &dump(dc.port, || dc.log()),
+        &dump(srv.port("imap"), || srv.log()),
+    );
+    drop(srv);
+
+    // A message arrives at the source after the copy: the rerun fetches only that one.
+    python(
+        "import imaplib, sys\n\
+         m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); m.login(sys.argv[2], sys.argv[3])\n\
+         m.append('INBOX', '(\\\\Flagged)', imaplib.Time2Internaldate(1650000000), b'Subject: late\\r\\n\\r\\nlate\\r\\n')\n\
+         m.logout()",
+        &[&dc.port.to_string(), USER, PASSWORD],
+    );
+    let second = run();
+    assert_eq!(total(&second, "copied"), 1, "{second}");
+    assert_eq!(total(&second, "present"), 0, "{second}");
+    let srv = serve_imap(p);
+    assert_same_view(
+        &dump(dc.port, || dc.log()),
+        &dump(srv.port("imap"), || srv.log()),
+    );
+}
+
+#[test]
+fn import_imap_refuses_an_untrusted_certificate_without_insecure_tls() {
+    let dc = Dovecot::start(&format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"));
+    let dir = mailctl_dir();
+    let p = dir.path();
+    common::users::add_user(p, USER, PASSWORD, &[]);
+    let url = format!("imaps://{USER}@127.0.0.1:{}", dc.imaps_port);
+    let out = common::cli::mailctl_stdin(
+        p,
+        &["import", "imap", &url, "--password-stdin"],
+        format!("{PASSWORD}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::cli::text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TLS") || err.contains("certificate"), "{err}");
+    assert!(!err.contains(PASSWORD), "{err}");
+}

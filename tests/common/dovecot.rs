@@ -1,5 +1,6 @@
 //! Debian's Dovecot (`dovecot-imapd`) as a second IMAP server in a test: unprivileged layout
-//! in a temp dir (its own dovecot.conf, base_dir, passwd-file, a loopback port, Maildirs as
+//! in a temp dir (its own dovecot.conf, base_dir, passwd-file, loopback ports for IMAP and
+//! IMAPS with a self-signed certificate, Maildirs as
 //! `mail/%d/%n/Maildir` owned by `nobody`), stopped when dropped. Needs root, like the
 //! example `examples/imap-vs-dovecot.sh` it follows (Dovecot drops to its own users).
 
@@ -9,7 +10,9 @@ use std::time::{Duration, Instant};
 
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
+    /// IMAP (plaintext logins allowed) and IMAPS (a self-signed certificate for localhost).
     pub port: u16,
+    pub imaps_port: u16,
     conf: PathBuf,
 }
 
@@ -40,21 +43,25 @@ impl Dovecot {
             .unwrap();
         assert!(status.success());
         std::fs::write(d.join("passwd"), passwd).unwrap();
-        let port = super::net::free_port();
+        let (port, imaps_port) = (super::net::free_port(), super::net::free_port());
+        let (cert, key) = super::certs::make(d, "dovecot", "localhost");
         let conf = d.join("dovecot.conf");
         let p = d.display();
         std::fs::write(
             &conf,
             format!(
                 "base_dir = {p}/run\nstate_dir = {p}/state\nlog_path = {p}/dovecot.log\n\
-                 protocols = imap\nlisten = 127.0.0.1\nssl = no\ndisable_plaintext_auth = no\n\
+                 protocols = imap\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <{cert}\nssl_key = <{key}\n\
+                 disable_plaintext_auth = no\n\
                  auth_mechanisms = plain login\nfirst_valid_uid = 1\n\
                  mail_location = maildir:{p}/mail/%d/%n/Maildir\n\
                  mail_uid = nobody\nmail_gid = nogroup\n\
                  passdb {{\n  driver = passwd-file\n  args = {p}/passwd\n}}\n\
                  userdb {{\n  driver = static\n  args = home={p}/mail/%d/%n\n}}\n\
                  service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  \
-                 inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
+                 inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps_port}\n    ssl = yes\n  }}\n}}\n",
+                cert = cert.display(),
+                key = key.display(),
             ),
         )
         .unwrap();
@@ -64,7 +71,12 @@ impl Dovecot {
             .status()
             .unwrap();
         assert!(status.success(), "dovecot did not start");
-        let dc = Dovecot { dir, port, conf };
+        let dc = Dovecot {
+            dir,
+            port,
+            imaps_port,
+            conf,
+        };
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(

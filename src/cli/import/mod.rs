@@ -8,18 +8,23 @@ use clap::Subcommand;
 use super::Ctx;
 
 mod dovecot;
+mod imap;
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Import Dovecot's Maildirs (and its passwd-file users), keeping UIDs, flags, keywords,
     /// dates and subscriptions.
     Dovecot(dovecot::Args),
+    /// Copy every folder of an account from any IMAP server, keeping the source's
+    /// UIDVALIDITY and UIDs where the folder is new here; resumable.
+    Imap(imap::Args),
 }
 
 impl Cmd {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         match self {
             Cmd::Dovecot(a) => a.run(ctx),
+            Cmd::Imap(a) => a.run(ctx),
         }
     }
 }

@@ -288,7 +288,7 @@ fn import_folder(
         skipped,
         ..Default::default()
     };
-    let adopted = index.adopt(name, list.uidvalidity, list.uidnext, &items, |i| {
+    let adopted = index.adopt(name, (list.uidvalidity, list.uidnext), &items, None, |i| {
         let (s, m) = (&files[i].1, &items[i].1);
         let dst_name = format!("{}:2,{}", m.unique, m.letters);
         link_or_copy(&s.path, &dst, &dst_name, copy).map_err(ImportError::io(&s.path))

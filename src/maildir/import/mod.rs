@@ -2,12 +2,14 @@
 //! into a mailctl Maildir with the same UIDVALIDITY, UIDs, flags, keywords and internal dates
 //! (through [`crate::maildir::index::Index::adopt`]), so IMAP clients keep their caches.
 //! - `dovecot.rs`: Dovecot's Maildirs (`dovecot-uidlist`, `dovecot-keywords`,
-//!   `subscriptions`), files hard-linked when on the same file system, else copied.
+//!   `subscriptions`), files hard-linked when on the same file system, else copied;
+//! - `imap/`: any IMAP server, through a small client of its own.
 //!
-//! Not here: users and password hashes (`crate::core::import`), the IMAP client and its
-//! import (`crate::maildir::import::imap`), printing (the CLI, `crate::cli::import`).
+//! Not here: users and password hashes (`crate::core::import`), printing (the CLI,
+//! `crate::cli::import`).
 
 pub mod dovecot;
+pub mod imap;
 
 use std::path::Path;
 
@@ -23,6 +25,8 @@ pub enum ImportError {
     Format(String),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error("IMAP: {0}")]
+    Imap(#[from] imap::client::ClientError),
 }
 
 impl ImportError {

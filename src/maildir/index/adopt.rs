@@ -70,12 +70,14 @@ impl Index {
     /// inside the transaction, before the row is written, so a concurrent scan never sees
     /// the file without its row; a file already there from an interrupted run is fine).
     /// Items whose unique name is indexed already are skipped, so a second run adds nothing.
+    /// `mark` (key, value) is written with the rows, in the same transaction: how far an
+    /// import got ([`Index::import_mark`]), never ahead of what was committed.
     pub fn adopt<E: From<IndexError>>(
         &mut self,
         folder: &str,
-        uidvalidity: u32,
-        uidnext: u32,
+        (uidvalidity, uidnext): (u32, u32),
         items: &[(u32, NewMessage)],
+        mark: Option<(&str, &str)>,
         mut put: impl FnMut(usize) -> Result<(), E>,
     ) -> Result<Adopted, E> {
         let db = |e: rusqlite::Error| E::from(IndexError::from(e));
@@ -148,9 +150,28 @@ impl Index {
                 params![folder, next, modseq as i64],
             )
             .map_err(db)?;
+            if let Some((key, value)) = mark {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![format!("import:{key}"), value],
+                )
+                .map_err(db)?;
+            }
             Ok::<_, E>(out)
         })()?;
         tx.commit().map_err(db)?;
         Ok(out)
+    }
+
+    /// What the last [`Index::adopt`] with this mark key wrote, if any.
+    pub fn import_mark(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [format!("import:{key}")],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 }
