@@ -56,6 +56,9 @@ struct Imported {
     mail: AccountReport,
 }
 
+/// A new user's hash, how it was made (see [`Imported::user`]), a new password to tell.
+type Password = (String, &'static str, Option<String>);
+
 /// An account to import: its address, its Maildir, and the user to create (None: exists).
 struct Plan {
     address: Address,
@@ -201,12 +204,11 @@ impl Args {
 
     /// The hash to store for a new user, how it was made, and a new password to tell; or
     /// why the user cannot be created.
-    #[allow(clippy::type_complexity)]
     fn password(
         &self,
         secret: Option<Secret>,
         cost: HashCost,
-    ) -> anyhow::Result<Result<(String, &'static str, Option<String>), String>> {
+    ) -> anyhow::Result<Result<Password, String>> {
         let hashed = |pw: &str| crate::auth::hash_password(pw, cost);
         Ok(match secret {
             Some(Secret::Hash(h)) => Ok((h, "created", None)),

@@ -152,8 +152,16 @@ struct Fetched {
     tmp: PathBuf,
 }
 
-/// The parts of one FETCH response: UID, flags, internal date, body.
-fn fetch_parts(u: &[u8]) -> Result<Option<(u32, Flags, i64, Vec<u8>)>, ImportError> {
+/// What one FETCH response carried.
+struct Parts {
+    uid: u32,
+    flags: Flags,
+    date: i64,
+    body: Vec<u8>,
+}
+
+/// The parts of one FETCH response (None: not a FETCH, or one without UID or body).
+fn fetch_parts(u: &[u8]) -> Result<Option<Parts>, ImportError> {
     let t = client::tokens(u)?;
     let [_, Tok::Atom(kind), Tok::List(items)] = &t[..] else {
         return Ok(None);
@@ -184,13 +192,19 @@ fn fetch_parts(u: &[u8]) -> Result<Option<(u32, Flags, i64, Vec<u8>)>, ImportErr
         }
     }
     Ok(match (uid, body) {
-        (Some(uid), Some(body)) => Some((uid, flags, date.unwrap_or(0), body)),
+        (Some(uid), Some(body)) => Some(Parts {
+            uid,
+            flags,
+            date: date.unwrap_or(0),
+            body,
+        }),
         _ => None,
     })
 }
 
 /// Writes a fetched message into `dst/tmp/` (fsynced, mtime = internal date).
-fn spool(dst: &Path, uid: u32, flags: &Flags, date: i64, body: &[u8]) -> std::io::Result<Fetched> {
+fn spool(dst: &Path, m: &Parts) -> std::io::Result<Fetched> {
+    let (flags, date, body) = (&m.flags, m.date, &m.body);
     let unique = format!("{},S={}", deliver::unique_name(), body.len());
     let tmp = dst.join("tmp").join(&unique);
     let mut f = fs::OpenOptions::new()
@@ -203,7 +217,7 @@ fn spool(dst: &Path, uid: u32, flags: &Flags, date: i64, body: &[u8]) -> std::io
     f.set_modified(t)?;
     f.sync_all()?;
     Ok(Fetched {
-        uid,
+        uid: m.uid,
         msg: NewMessage {
             unique,
             letters: flags.maildir_letters(),
@@ -259,8 +273,8 @@ fn import_folder(
                 uid_set(batch)
             );
             c.command(&cmd, |u| {
-                if let Ok(Some((uid, flags, date, body))) = fetch_parts(u) {
-                    got.push(spool(&dst, uid, &flags, date, &body)?);
+                if let Ok(Some(m)) = fetch_parts(u) {
+                    got.push(spool(&dst, &m)?);
                 }
                 Ok(())
             })?;
@@ -359,18 +373,18 @@ mod tests {
 
     #[test]
     fn a_fetch_response() {
-        let (uid, flags, date, body) = fetch_parts(
+        let m = fetch_parts(
             b"3 FETCH (UID 9 FLAGS (\\Seen \\Recent $Label1) INTERNALDATE \"14-Nov-2023 22:13:20 +0100\" \
               RFC822.SIZE 4 BODY[] {4}\r\nab\r\n)",
         )
         .unwrap()
         .unwrap();
         assert_eq!(
-            (uid, date, body.as_slice()),
+            (m.uid, m.date, m.body.as_slice()),
             (9, 1_700_000_000 - 3600, &b"ab\r\n"[..])
         );
-        assert_eq!(flags.maildir_letters(), "S");
-        assert_eq!(flags.keywords_text(), "$Label1");
+        assert_eq!(m.flags.maildir_letters(), "S");
+        assert_eq!(m.flags.keywords_text(), "$Label1");
         assert!(fetch_parts(b"3 EXISTS").unwrap().is_none());
         assert!(fetch_parts(b"3 FETCH (FLAGS (\\Seen))").unwrap().is_none());
     }
