@@ -3,7 +3,9 @@
 //! flags, a keyword, internal dates, expunges that leave UID gaps); then `import dovecot`
 //! reads those Maildirs, and what an IMAP client caches (UIDVALIDITY, UIDNEXT, UID, flags,
 //! keywords, dates, subscriptions) must be the same on both servers, with the Dovecot
-//! password working on mailctl.
+//! password working on mailctl; `import imap` is checked the same way over IMAPS. An mbsync
+//! state made against Dovecot syncs against mailctl afterwards without fetching anything
+//! again (a changed UIDVALIDITY would make it refuse).
 
 mod common;
 
@@ -77,6 +79,55 @@ fn assert_same_view(dovecot: &serde_json::Value, ours: &serde_json::Value) {
     }
 }
 
+/// mbsync pulls every folder of USER from `port` (plaintext, loopback) into `home/local`,
+/// with its sync state kept there: pointed at another server afterwards, the same state
+/// tells whether that server's UIDVALIDITY and UIDs are the ones it cached.
+fn mbsync(home: &Path, port: u16) -> String {
+    common::tools::require("mbsync");
+    let local = home.join("local");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(
+        home.join("mbsyncrc"),
+        format!(
+            "IMAPAccount src\nHost 127.0.0.1\nPort {port}\nUser {USER}\nPass \"{PASSWORD}\"\n\
+             SSLType None\nAuthMechs LOGIN\nTimeout 60\n\n\
+             IMAPStore remote\nAccount src\n\n\
+             MaildirStore local\nPath {l}/\nInbox {l}/INBOX\nSubFolders Verbatim\n\n\
+             Channel c\nFar :remote:\nNear :local:\nPatterns *\nCreate Near\n\
+             Sync Pull\nSyncState *\n",
+            l = local.display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new("mbsync");
+    cmd.env("HOME", home)
+        .arg("-c")
+        .arg(home.join("mbsyncrc"))
+        .args(["-V", "-a"]);
+    let out = common::cli::run(cmd, None, std::time::Duration::from_secs(120));
+    let text = common::cli::text(&out);
+    assert!(out.status.success(), "mbsync: {text}");
+    text
+}
+
+/// The message files mbsync keeps under `home/local`.
+fn local_messages(home: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![home.join("local")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if d.ends_with("cur") || d.ends_with("new") {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn serve_imap(dir: &Path) -> Serve {
     Serve::start(dir, &["imap", "--allow-root"], &["imap"])
 }
@@ -97,6 +148,12 @@ fn import_dovecot_keeps_what_clients_cache_and_the_password() {
     assert_eq!(want["folders"]["INBOX"]["uidnext"], 7, "{want}");
     assert!(want.to_string().contains("$Label1"), "{want}");
     assert!(want["folders"]["Archive/2024"].is_object(), "{want}");
+
+    // A client that cached the account from Dovecot before the switch.
+    let home = tempfile::tempdir().unwrap();
+    mbsync(home.path(), dc.port);
+    let cached = local_messages(home.path());
+    assert_eq!(cached.len(), 12, "{cached:?}");
 
     let dir = mailctl_dir();
     let p = dir.path();
@@ -128,6 +185,9 @@ fn import_dovecot_keeps_what_clients_cache_and_the_password() {
     let srv = serve_imap(p);
     let ours = dump(srv.port("imap"), || srv.log());
     assert_same_view(&want, &ours);
+    // The same mbsync state against mailctl: no UIDVALIDITY complaint, nothing fetched again.
+    let log = mbsync(home.path(), srv.port("imap"));
+    assert_eq!(local_messages(home.path()), cached, "{log}");
     drop(srv);
 
     // A second run finds everything there.
@@ -186,6 +246,9 @@ fn total(v: &serde_json::Value, field: &str) -> u64 {
 #[test]
 fn import_imap_keeps_what_clients_cache_and_resumes() {
     let dc = filled_dovecot();
+    let home = tempfile::tempdir().unwrap();
+    mbsync(home.path(), dc.port);
+    let cached = local_messages(home.path());
     let dir = mailctl_dir();
     let p = dir.path();
     common::users::add_user(p, USER, PASSWORD, &[]);
@@ -213,6 +276,8 @@ fn import_imap_keeps_what_clients_cache_and_resumes() {
         &dump(dc.port, || dc.log()),
         &dump(srv.port("imap"), || srv.log()),
     );
+    let log = mbsync(home.path(), srv.port("imap"));
+    assert_eq!(local_messages(home.path()), cached, "{log}");
     drop(srv);
 
     // A message arrives at the source after the copy: the rerun fetches only that one.

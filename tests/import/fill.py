@@ -12,7 +12,8 @@ folders = ["INBOX", "Archive" + sep + "2024", "Work"]
 for f in folders[1:]:
     assert m.create(f)[0] == "OK"
     m.subscribe(f)
-flags = ["(\\Seen)", "(\\Flagged $Label1)", "()", "(\\Answered \\Seen)", "(\\Draft)", "(\\Seen $Label1)"]
+# The 2nd and 5th are expunged below; the others carry every system flag and two keywords.
+flags = ["(\\Seen)", "()", "(\\Flagged $Label1)", "(\\Answered \\Seen $Forwarded)", "(\\Seen)", "(\\Draft $Label1)"]
 for fi, f in enumerate(folders):
     for i in range(6):
         msg = (
