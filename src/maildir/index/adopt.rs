@@ -26,6 +26,12 @@ pub struct Adopted {
 /// Whether the folder may take `uidvalidity`: it has no row yet, already has that
 /// UIDVALIDITY, or never held a message (a default folder made at account creation).
 fn may_take(tx: &Connection, folder: &str, uidvalidity: u32) -> rusqlite::Result<bool> {
+    // A folder made here later must never get this value: `new_uidvalidity` starts above it.
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('last_uidvalidity', ?1) ON CONFLICT (key) \
+         DO UPDATE SET value = max(CAST(value AS INTEGER), ?1)",
+        [uidvalidity],
+    )?;
     let row: Option<u32> = tx
         .query_row(
             "SELECT uidvalidity FROM folders WHERE name = ?1",

@@ -226,3 +226,26 @@ proptest! {
         let _ = parse_keywords(&s);
     }
 }
+
+#[test]
+fn a_folder_made_after_an_import_never_reuses_an_adopted_uidvalidity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
+    dovecot_account(&src);
+    // A UIDVALIDITY from the source's clock, ahead of ours.
+    fs::write(
+        src.join("dovecot-uidlist"),
+        "3 V4000000000 N8 Gx\n2 :100.a.h\n",
+    )
+    .unwrap();
+    import_account(&src, &dst, false).unwrap();
+    let mut index = Index::open(&dst).unwrap();
+    // INBOX deleted and made again: a value above every one this index ever held.
+    index.create_folder("INBOX", None).unwrap();
+    let again = index
+        .snapshot("INBOX", 0, false)
+        .unwrap()
+        .folder
+        .uidvalidity;
+    assert!(again > 4_000_000_000, "{again}");
+}
