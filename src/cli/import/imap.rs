@@ -194,4 +194,32 @@ mod tests {
         assert!(parse_url("imaps://u@h:x").is_err());
         assert!(parse_url("imaps://u@").is_err());
     }
+
+    #[test]
+    fn all_users_from_a_csv() {
+        let tmp = tempfile::tempdir().unwrap();
+        let csv = tmp.path().join("users.csv");
+        std::fs::write(
+            &csv,
+            "user,password,to\n# old server\nann@old.test,\"pw,1\",ann@new.test\nbob,pw2\n",
+        )
+        .unwrap();
+        let args = Args {
+            url: "imaps://old.test".into(),
+            password_stdin: false,
+            to: None,
+            all_users_from: Some(csv.clone()),
+            insecure_tls: false,
+        };
+        let jobs = args.jobs(None).unwrap();
+        assert_eq!(
+            jobs,
+            [
+                ("ann@old.test".into(), "pw,1".into(), "ann@new.test".into()),
+                ("bob".to_string(), "pw2".to_string(), "bob".to_string()),
+            ]
+        );
+        std::fs::write(&csv, "lonely\n").unwrap();
+        assert!(args.jobs(None).is_err());
+    }
 }
