@@ -109,7 +109,7 @@ impl Args {
             .map_err(|e| {
                 Fail::hint(
                     format!("importing {user} from {host}:{port}: {e}"),
-                    "run the same command again: it continues where it stopped",
+                    "check the URL, the port (imaps, 993 by default) and the password; after an interruption the same command continues where it stopped",
                 )
             })?;
             pb.finish_and_clear();
