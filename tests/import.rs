@@ -315,3 +315,65 @@ fn import_imap_refuses_an_untrusted_certificate_without_insecure_tls() {
     assert!(err.contains("TLS") || err.contains("certificate"), "{err}");
     assert!(!err.contains(PASSWORD), "{err}");
 }
+
+#[test]
+fn import_imap_into_a_folder_that_already_has_mail_appends_with_new_uids_and_says_so() {
+    let dc = filled_dovecot();
+    let dir = mailctl_dir();
+    let p = dir.path();
+    common::users::add_user(p, USER, PASSWORD, &[]);
+    // Mail here first, seen by an IMAP session, so INBOX has handed out UID 1.
+    let mbox = dir.path().join("one.mbox");
+    std::fs::write(
+        &mbox,
+        "From a@b.test Tue Dec  1 10:00:00 2026\nSubject: here first\n\nx\n",
+    )
+    .unwrap();
+    mailctl_ok(p, &["maildir", "import-mbox", USER, mbox.to_str().unwrap()]);
+    let srv = serve_imap(p);
+    let before = dump(srv.port("imap"), || srv.log());
+    drop(srv);
+    assert_eq!(
+        before["folders"]["INBOX"]["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let url = format!("imaps://{USER}@127.0.0.1:{}", dc.imaps_port);
+    let args = [
+        "--json",
+        "import",
+        "imap",
+        &url,
+        "--password-stdin",
+        "--insecure-tls",
+    ];
+    let out = common::cli::mailctl_stdin(p, &args, format!("{PASSWORD}\n"));
+    assert!(out.status.success(), "{}", common::cli::text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let folders = v["accounts"][0]["folders"].as_array().unwrap();
+    let inbox = folders.iter().find(|f| f["folder"] == "INBOX").unwrap();
+    assert_eq!(inbox["kept_uids"], false, "{v}");
+    assert_eq!(inbox["copied"], 4, "{v}");
+    // The folders new here still keep theirs.
+    let work = folders.iter().find(|f| f["folder"] == "Work").unwrap();
+    assert_eq!(work["kept_uids"], true, "{v}");
+
+    let srv = serve_imap(p);
+    let after = dump(srv.port("imap"), || srv.log());
+    let inbox = &after["folders"]["INBOX"];
+    // Same UIDVALIDITY as before the import, the four new messages after the one there.
+    assert_eq!(
+        inbox["uidvalidity"],
+        before["folders"]["INBOX"]["uidvalidity"]
+    );
+    let uids: Vec<u64> = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[0].as_u64().unwrap())
+        .collect();
+    assert_eq!(uids, [1, 2, 3, 4, 5], "{after}");
+}
