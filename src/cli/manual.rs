@@ -230,6 +230,32 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "mailctl import dovecot",
+        &[
+            (
+                "Dovecot's users and mail (mail_location = maildir:/var/vmail/%d/%n/Maildir)",
+                "mailctl import dovecot /var/vmail --domain example.org --layout %d/%n/Maildir --passwd-file /etc/dovecot/users",
+            ),
+            (
+                "One user, Maildirs in home directories, the user created beforehand",
+                "mailctl import dovecot /home --domain example.org --user alice",
+            ),
+        ],
+    ),
+    (
+        "mailctl import imap",
+        &[
+            (
+                "One account from the old server into the same address here",
+                "printf '%s\\n' \"$PW\" | mailctl import imap imaps://alice@example.org@old.example.org --password-stdin",
+            ),
+            (
+                "Every account listed in a CSV (source_user,password[,to_address])",
+                "mailctl import imap imaps://old.example.org --all-users-from users.csv",
+            ),
+        ],
+    ),
+    (
         "mailctl maildir export-mbox",
         &[(
             "Export the inbox to standard output",

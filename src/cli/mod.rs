@@ -20,6 +20,7 @@ mod domain;
 mod forward;
 pub mod generate;
 mod greylist;
+mod import;
 mod maildir;
 mod manual;
 pub mod password;
@@ -142,6 +143,9 @@ pub enum Command {
     /// Inspect, check and repair Maildirs; import and export mbox.
     #[command(subcommand)]
     Maildir(maildir::Cmd),
+    /// Migrate in from Dovecot or any IMAP server, keeping UIDs so clients keep their caches.
+    #[command(subcommand)]
+    Import(import::Cmd),
     /// DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to
     /// publish.
     #[command(subcommand)]
@@ -292,6 +296,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Check(c) => c.run(ctx),
         Command::Dns(c) => c.run(ctx),
         Command::Maildir(c) => c.run(ctx),
+        Command::Import(c) => c.run(ctx),
         Command::Queue(c) => c.run(ctx),
         Command::Trace(a) => a.run(ctx),
         Command::Backup(a) => a.run(ctx),

@@ -14,6 +14,7 @@ pub mod domains;
 pub mod dsn;
 pub mod greylist;
 pub mod history;
+pub mod import;
 pub mod outqueue;
 pub mod overrides;
 pub mod owner;

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod deliver;
 pub mod folder;
+pub mod import;
 pub mod index;
 pub mod mbox;
 pub mod name;

@@ -1,7 +1,7 @@
 //! The one harness every test binary shares (`mod common;`): running `mailctl` commands,
 //! making domains and users, waiting for Maildir deliveries, starting `mailctl serve` on
-//! loopback ports, free ports, certificates, throw-away system accounts, and the external
-//! clients (python3, swaks) the tests drive.
+//! loopback ports, free ports, certificates, throw-away system accounts, the external
+//! clients (python3, swaks) the tests drive, and Debian's Dovecot as a second server.
 //!
 //! Not here: anything one protocol alone needs (its raw client, its listener set, its
 //! scenario scripts); that stays in `tests/<protocol>/harness.rs`.
@@ -12,6 +12,7 @@
 pub mod account;
 pub mod certs;
 pub mod cli;
+pub mod dovecot;
 pub mod maildir;
 pub mod mx;
 pub mod net;

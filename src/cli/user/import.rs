@@ -292,7 +292,7 @@ fn parse_line(text: &str, allow_weak: bool) -> Result<(Address, Secret, u64), St
 }
 
 /// RFC 4180 fields: commas separate, double quotes enclose, `""` inside quotes is a quote.
-fn split_csv(line: &str) -> Result<Vec<String>, String> {
+pub(crate) fn split_csv(line: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
     let mut cur = String::new();
     let mut chars = line.chars().peekable();

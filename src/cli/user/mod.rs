@@ -10,7 +10,7 @@ use clap::Subcommand;
 use super::Ctx;
 
 mod add;
-mod import;
+pub(super) mod import;
 mod list;
 mod maildir;
 mod passwd;

@@ -12,7 +12,8 @@
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
 //! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
-//! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits.
+//! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits;
+//! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs.
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
 //! expunging, deleting a folder), the function takes a closure that does the file work
@@ -20,6 +21,7 @@
 //! IMAP semantics (which flags, \Recent, ghosts: `crate::imap::backend`), Maildir file names
 //! (`super::name`).
 
+mod adopt;
 mod flags;
 mod mailboxes;
 mod metadata;
@@ -34,6 +36,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+pub use adopt::Adopted;
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};
