@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Migrate in from Dovecot or any IMAP server, keeping UIDs so clients keep their caches')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Dry runs of the inbound checks: what the server would decide about a message')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'DKIM signing keys: generate, show the record to publish, import')
@@ -1297,6 +1298,67 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         'mailctl;maildir;help;help' {
             break
         }
+        'mailctl;import' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('dovecot', 'dovecot', [CompletionResultType]::ParameterValue, 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;import;dovecot' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The domain the users belong to (served here: `mailctl domain add`)')
+            [CompletionResult]::new('--passwd-file', '--passwd-file', [CompletionResultType]::ParameterName, 'Dovecot''s passwd-file: its users are created here with their password hashes')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this user (local part or address)')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'Where an account''s Maildir is under ROOT, as Dovecot''s mail_location says it: %n the local part, %d the domain, %u the address')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--reset-passwords', '--reset-passwords', [CompletionResultType]::ParameterName, 'Give users whose hash this server cannot verify (MD5-CRYPT, SSHA, none) a new random password, printed in the summary, instead of refusing to import')
+            [CompletionResult]::new('--copy', '--copy', [CompletionResultType]::ParameterName, 'Copy the message files even when a hard link would do (a hard link shares the file, and its owner, with Dovecot''s store)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mailctl;import;imap' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The mailbox here to copy into (default: USER, when it is an address of this server)')
+            [CompletionResult]::new('--all-users-from', '--all-users-from', [CompletionResultType]::ParameterName, 'Many accounts: a CSV file of source_user,password[,to_address] lines (a header line starting with "user" and lines starting with # are skipped)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the source password from the first line of stdin')
+            [CompletionResult]::new('--insecure-tls', '--insecure-tls', [CompletionResultType]::ParameterName, 'Accept any TLS certificate from the source (a test server''s self-signed one)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mailctl;import;help' {
+            [CompletionResult]::new('dovecot', 'dovecot', [CompletionResultType]::ParameterValue, 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;import;help;dovecot' {
+            break
+        }
+        'mailctl;import;help;imap' {
+            break
+        }
+        'mailctl;import;help;help' {
+            break
+        }
         'mailctl;dns' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
@@ -1662,6 +1724,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Inspect, check and repair Maildirs; import and export mbox')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Migrate in from Dovecot or any IMAP server, keeping UIDs so clients keep their caches')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Dry runs of the inbound checks: what the server would decide about a message')
             [CompletionResult]::new('dkim', 'dkim', [CompletionResultType]::ParameterValue, 'DKIM signing keys: generate, show the record to publish, import')
@@ -1940,6 +2003,17 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;maildir;export-mbox' {
+            break
+        }
+        'mailctl;help;import' {
+            [CompletionResult]::new('dovecot', 'dovecot', [CompletionResultType]::ParameterValue, 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable')
+            break
+        }
+        'mailctl;help;import;dovecot' {
+            break
+        }
+        'mailctl;help;import;imap' {
             break
         }
         'mailctl;help;dns' {

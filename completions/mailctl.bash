@@ -58,6 +58,9 @@ _mailctl() {
             mailctl,help)
                 cmd="mailctl__subcmd__help"
                 ;;
+            mailctl,import)
+                cmd="mailctl__subcmd__import"
+                ;;
             mailctl,install-links)
                 cmd="mailctl__subcmd__install__subcmd__links"
                 ;;
@@ -400,6 +403,9 @@ _mailctl() {
             mailctl__subcmd__help,help)
                 cmd="mailctl__subcmd__help__subcmd__help"
                 ;;
+            mailctl__subcmd__help,import)
+                cmd="mailctl__subcmd__help__subcmd__import"
+                ;;
             mailctl__subcmd__help,install-links)
                 cmd="mailctl__subcmd__help__subcmd__install__subcmd__links"
                 ;;
@@ -544,6 +550,12 @@ _mailctl() {
             mailctl__subcmd__help__subcmd__greylist,remove)
                 cmd="mailctl__subcmd__help__subcmd__greylist__subcmd__remove"
                 ;;
+            mailctl__subcmd__help__subcmd__import,dovecot)
+                cmd="mailctl__subcmd__help__subcmd__import__subcmd__dovecot"
+                ;;
+            mailctl__subcmd__help__subcmd__import,imap)
+                cmd="mailctl__subcmd__help__subcmd__import__subcmd__imap"
+                ;;
             mailctl__subcmd__help__subcmd__maildir,check)
                 cmd="mailctl__subcmd__help__subcmd__maildir__subcmd__check"
                 ;;
@@ -639,6 +651,24 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__vacation,set)
                 cmd="mailctl__subcmd__help__subcmd__vacation__subcmd__set"
+                ;;
+            mailctl__subcmd__import,dovecot)
+                cmd="mailctl__subcmd__import__subcmd__dovecot"
+                ;;
+            mailctl__subcmd__import,help)
+                cmd="mailctl__subcmd__import__subcmd__help"
+                ;;
+            mailctl__subcmd__import,imap)
+                cmd="mailctl__subcmd__import__subcmd__imap"
+                ;;
+            mailctl__subcmd__import__subcmd__help,dovecot)
+                cmd="mailctl__subcmd__import__subcmd__help__subcmd__dovecot"
+                ;;
+            mailctl__subcmd__import__subcmd__help,help)
+                cmd="mailctl__subcmd__import__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__import__subcmd__help,imap)
+                cmd="mailctl__subcmd__import__subcmd__help__subcmd__imap"
                 ;;
             mailctl__subcmd__maildir,check)
                 cmd="mailctl__subcmd__maildir__subcmd__check"
@@ -869,7 +899,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2553,7 +2583,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3199,6 +3229,48 @@ _mailctl() {
         mailctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__import)
+            opts="dovecot imap"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__import__subcmd__dovecot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__import__subcmd__imap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3875,6 +3947,140 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help dovecot imap help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__dovecot)
+            opts="-q -v -h --domain --passwd-file --user --layout --reset-passwords --copy --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passwd-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__help)
+            opts="dovecot imap help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__help__subcmd__dovecot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__help__subcmd__imap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__import__subcmd__imap)
+            opts="-q -v -h --password-stdin --to --all-users-from --insecure-tls --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --all-users-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

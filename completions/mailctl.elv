@@ -48,6 +48,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand forward 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
+            cand import 'Migrate in from Dovecot or any IMAP server, keeping UIDs so clients keep their caches'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
@@ -1145,6 +1146,60 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;maildir;help;help'= {
         }
+        &'mailctl;import'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand dovecot 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions'
+            cand imap 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;import;dovecot'= {
+            cand --domain 'The domain the users belong to (served here: `mailctl domain add`)'
+            cand --passwd-file 'Dovecot''s passwd-file: its users are created here with their password hashes'
+            cand --user 'Only this user (local part or address)'
+            cand --layout 'Where an account''s Maildir is under ROOT, as Dovecot''s mail_location says it: %n the local part, %d the domain, %u the address'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --reset-passwords 'Give users whose hash this server cannot verify (MD5-CRYPT, SSHA, none) a new random password, printed in the summary, instead of refusing to import'
+            cand --copy 'Copy the message files even when a hard link would do (a hard link shares the file, and its owner, with Dovecot''s store)'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mailctl;import;imap'= {
+            cand --to 'The mailbox here to copy into (default: USER, when it is an address of this server)'
+            cand --all-users-from 'Many accounts: a CSV file of source_user,password[,to_address] lines (a header line starting with "user" and lines starting with # are skipped)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --password-stdin 'Read the source password from the first line of stdin'
+            cand --insecure-tls 'Accept any TLS certificate from the source (a test server''s self-signed one)'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mailctl;import;help'= {
+            cand dovecot 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions'
+            cand imap 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;import;help;dovecot'= {
+        }
+        &'mailctl;import;help;imap'= {
+        }
+        &'mailctl;import;help;help'= {
+        }
         &'mailctl;dns'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -1471,6 +1526,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand forward 'Forward a user''s mail without writing Sieve (generates the script `mailctl-forward`)'
             cand test 'Live check of a mail server: connect, greeting, capabilities, TLS and certificate, login'
             cand maildir 'Inspect, check and repair Maildirs; import and export mbox'
+            cand import 'Migrate in from Dovecot or any IMAP server, keeping UIDs so clients keep their caches'
             cand dns 'DNS diagnostics: check MX, PTR, SPF, DKIM, DMARC and blocklists; print the records to publish'
             cand check 'Dry runs of the inbound checks: what the server would decide about a message'
             cand dkim 'DKIM signing keys: generate, show the record to publish, import'
@@ -1677,6 +1733,14 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;maildir;import-mbox'= {
         }
         &'mailctl;help;maildir;export-mbox'= {
+        }
+        &'mailctl;help;import'= {
+            cand dovecot 'Import Dovecot''s Maildirs (and its passwd-file users), keeping UIDs, flags, keywords, dates and subscriptions'
+            cand imap 'Copy every folder of an account from any IMAP server, keeping the source''s UIDVALIDITY and UIDs where the folder is new here; resumable'
+        }
+        &'mailctl;help;import;dovecot'= {
+        }
+        &'mailctl;help;import;imap'= {
         }
         &'mailctl;help;dns'= {
             cand check 'Check every record the domain''s mail depends on; say what is wrong and what to publish. Exit 1 if any check fails or could not be made'
