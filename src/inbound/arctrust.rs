@@ -90,9 +90,11 @@ pub fn overriding_sealer(
     Some((sealer, vouched))
 }
 
-/// The first result in an (ARC-)Authentication-Results value that passes for `from`:
-/// `dmarc=pass` naming it, or an aligned `dkim=pass` / `spf=pass`, as `method=pass prop=value`.
+/// The result in an (ARC-)Authentication-Results value that passes for `from`, as
+/// `method=pass prop=value`: `dmarc=pass` naming it, else an aligned `dkim=pass` (it names
+/// the author's domain), else an aligned `spf=pass`.
 pub fn aligned_pass(results: &str, from: &str) -> Option<String> {
+    let mut best: Option<(usize, String)> = None;
     // `i=N` and the authserv-id come first (RFC 8617 §4.1.1, RFC 8601 §2.2).
     for resinfo in split_top(results, b';').into_iter().skip(2) {
         let tokens = split_top(&resinfo, b' ');
@@ -127,11 +129,14 @@ pub fn aligned_pass(results: &str, from: &str) -> Option<String> {
                 .map(|d| ("smtp.mailfrom", d)),
             _ => None,
         };
-        if let Some((name, value)) = found {
-            return Some(format!("{method}=pass {name}={value}"));
+        let rank = ["dmarc", "dkim", "spf"].iter().position(|m| *m == method);
+        if let (Some((name, value)), Some(rank)) = (found, rank)
+            && best.as_ref().is_none_or(|(b, _)| rank < *b)
+        {
+            best = Some((rank, format!("{method}=pass {name}={value}")));
         }
     }
-    None
+    best.map(|(_, said)| said)
 }
 
 /// `text` split at `sep` outside quoted strings, with RFC 5322 comments (nested, with
@@ -291,6 +296,15 @@ mod tests {
 
     #[test]
     fn dmarc_and_spf_passes_vouch_too() {
+        assert_eq!(
+            aligned_pass(
+                "i=1; mx; spf=pass smtp.mailfrom=sender.test; dkim=pass header.d=sender.test; dmarc=pass header.from=sender.test",
+                "sender.test"
+            )
+            .as_deref(),
+            Some("dmarc=pass header.from=sender.test"),
+            "the strongest statement is named"
+        );
         assert_eq!(
             aligned_pass(
                 " i=2; mx.fwd.test; dmarc=pass (p=reject) header.from=Sender.test",
