@@ -110,7 +110,7 @@ fn world() -> World {
     add_user(p, "bob@ours.test", "a long test passphrase 42", &[]);
     common::mx::checks_on(p, &dns.addr());
     World {
-        dns: dns,
+        dns,
         data,
         keys,
         sender_pem,

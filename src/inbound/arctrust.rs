@@ -83,7 +83,7 @@ pub fn overriding_sealer(
         return None;
     }
     let sealer = newest.sealer.trim_end_matches('.').to_ascii_lowercase();
-    if !trusted.iter().any(|t| *t == sealer) {
+    if !trusted.contains(&sealer) {
         return None;
     }
     let vouched = aligned_pass(&newest.aar, from)?;
