@@ -7,8 +7,9 @@
 //!   only);
 //! - **MAIL**: SPF (RFC 7208) for the MAIL FROM identity (postmaster@HELO for the null
 //!   sender) and the HELO identity;
-//! - **end of data**: DKIM (RFC 6376, every signature), ARC (RFC 8617, recorded) and DMARC
-//!   (RFC 7489: alignment, policy and subdomain policy by mail-auth, `pct` sampling here).
+//! - **end of data**: DKIM (RFC 6376, every signature), ARC (RFC 8617) and DMARC
+//!   (RFC 7489: alignment, policy and subdomain policy by mail-auth, `pct` sampling here; a
+//!   failure overridden when a trusted forwarder's ARC seal vouches for it: [`arctrust`]).
 //!
 //! Each stage yields [`Verdict`]s (method, result, reason, and the action that check alone
 //! asks for, from the `inbound.*` settings); [`decide`] turns them into one [`Action`]:
@@ -38,8 +39,9 @@
 //! Beside the pipeline, [`screen`] remembers clients that passed port 25's pre-greeting
 //! test (the wait itself is the SMTP listener's), so they are greeted at once.
 //!
-//! Not here (yet): learning from Junk moves, ARC-based overrides of DMARC failures.
+//! Not here (yet): learning from Junk moves.
 
+pub mod arctrust;
 pub mod cache;
 pub mod connect;
 pub mod greylist;

@@ -18,6 +18,9 @@ pub struct Policy {
     pub dmarc_quarantine: Action,
     /// For a DMARC temperror on someone else's domain: accept or tempfail.
     pub temperror: Action,
+    /// `inbound.arc_trusted_sealers`, lowercase: whose ARC verdicts may override a DMARC
+    /// failure ([`super::arctrust`]).
+    pub arc_trusted_sealers: Vec<String>,
     pub mynetworks: Vec<ipnet::IpNet>,
     /// The domains served here, lowercase.
     pub local_domains: Vec<String>,
@@ -120,6 +123,7 @@ impl Policy {
                 &setting("inbound.dmarc_quarantine"),
             )?,
             temperror: action_word("inbound.temperror", &setting("inbound.temperror"))?,
+            arc_trusted_sealers: list(&setting("inbound.arc_trusted_sealers")),
             mynetworks,
             local_domains: local_domains
                 .into_iter()
@@ -275,6 +279,10 @@ mod tests {
         assert_eq!(p.dnsbl_action, Action::Reject);
         assert!(p.dnsbl_zones.contains(&"zen.spamhaus.org".to_string()));
         assert!(p.dnswl_zones.is_empty());
+        assert!(
+            p.arc_trusted_sealers.is_empty(),
+            "nothing trusted by default"
+        );
         assert_eq!(p.own_domain("a.OURS.test."), Some("ours.test"));
         assert_eq!(p.own_domain("notours.test"), None);
     }

@@ -11,6 +11,7 @@ use mail_auth::{
     SpfOutput, SpfResult,
 };
 
+use super::arctrust;
 use super::cache::{DnsCache, TtlCache};
 use super::policy::{self, Policy, Requested};
 use super::{Action, Decision, Envelope, Report, Res, Stage, Verdict};
@@ -327,7 +328,15 @@ impl Checker {
             reason
         };
         out.push(Verdict::new(Stage::Data, "arc", res, reason));
-        out.extend(self.dmarc(policy, mail, &msg, &dkim, sample).await);
+        // The hop that handed the message to us, when the chain holds (RFC 8617 §7.2).
+        let newest = (res == Res::Pass)
+            .then(|| arc.sets().last())
+            .flatten()
+            .map(|s| arctrust::Newest {
+                sealer: s.seal.header.d.clone(),
+                aar: String::from_utf8_lossy(s.results.value).into_owned(),
+            });
+        out.extend(self.dmarc(policy, mail, &msg, &dkim, newest, sample).await);
         out
     }
 
@@ -340,6 +349,7 @@ impl Checker {
         mail: &MailStage,
         msg: &AuthenticatedMessage<'_>,
         dkim: &[mail_auth::DkimOutput<'_>],
+        arc: Option<arctrust::Newest>,
         sample: u8,
     ) -> Vec<Verdict> {
         let dmarc = self
@@ -405,12 +415,14 @@ impl Checker {
         if from_domain.is_empty() {
             reason = "no From: address".into();
         }
-        let mut out = vec![Verdict {
+        let mut verdict = Verdict {
             dmarc_applied: applied,
             ..Verdict::new(Stage::Data, "dmarc", res, reason)
                 .prop("header.from", from_domain)
                 .action(action)
-        }];
+        };
+        arctrust::apply(policy, &mut verdict, arc.as_ref(), &from_domains);
+        let mut out = vec![verdict];
         if let Some((_, own)) = own
             && let Some((a, why)) = policy::own_domain_action(&own, res)
         {
