@@ -61,6 +61,16 @@ pub struct Cli {
     /// else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl.
     #[arg(long, global = true, env = "MAILCTL_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The core database when it is PostgreSQL (`postgres://user:password@host/db`); else
+    /// the data directory's `database.url` file; neither: SQLite in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "MAILCTL_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
     /// Machine-readable output: one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -174,6 +184,36 @@ pub fn missing_data_dir(data_dir: &DataDir) -> Fail {
     )
 }
 
+/// Why the core database could not be opened, with what to do about it.
+pub fn open_failure(data_dir: &DataDir, e: crate::core::CoreError) -> Fail {
+    use crate::core::CoreError;
+    match e {
+        CoreError::SchemaTooNew { .. } => Fail::hint(
+            e.to_string(),
+            "a newer mailctl migrated this database: run that version here too (every node \
+             sharing a database runs the same one), or restore a backup taken before it",
+        ),
+        CoreError::Postgres(_) | CoreError::Refused(_) | CoreError::Invalid(_)
+            if matches!(data_dir.database_url(), Ok(Some(_))) =>
+        {
+            Fail::hint(
+                format!("cannot open the PostgreSQL core: {e}"),
+                format!(
+                    "check --database-url, MAILCTL_DATABASE_URL or {}, and that PostgreSQL runs",
+                    data_dir.database_url_file().display()
+                ),
+            )
+        }
+        e => Fail::hint(
+            format!(
+                "cannot open the database in {}: {e}",
+                data_dir.root().display()
+            ),
+            "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
+        ),
+    }
+}
+
 /// A failure the user caused or must act on: printed as `mailctl: <msg>` plus an optional hint.
 #[derive(Debug)]
 pub struct Fail {
@@ -251,7 +291,8 @@ pub fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let ctx = Ctx {
-        data_dir: DataDir::resolve(cli.data_dir.as_deref()),
+        data_dir: DataDir::resolve(cli.data_dir.as_deref())
+            .with_database_url(cli.database_url.as_deref()),
         json: cli.json,
         quiet: cli.quiet,
         verbose: cli.verbose,

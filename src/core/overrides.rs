@@ -116,7 +116,7 @@ const COLUMNS: &str = "o.spam_junk_score, o.spam_reject_score, o.spam_action, o.
 impl Db {
     /// All overrides in one query (the table holds only domains and users that have any).
     pub fn inbound_overrides(&self) -> Result<AllOverrides> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.conn()?.prepare_cached(&format!(
             "SELECT d.name, u.address, {COLUMNS} FROM inbound_overrides o
              LEFT JOIN domains d ON d.id = o.domain_id LEFT JOIN users u ON u.id = o.user_id"
         ))?;
@@ -152,7 +152,7 @@ impl Db {
 
     fn overrides_where(&self, cond: &str, id: i64) -> Result<Override> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row(
                 &format!("SELECT {COLUMNS} FROM inbound_overrides o WHERE {cond}"),
                 [id],
@@ -183,7 +183,7 @@ impl Db {
     }
 
     fn store_overrides(&self, column: &str, id: i64, o: &Override) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         if o.is_empty() {
             conn.execute(
                 &format!("DELETE FROM inbound_overrides WHERE {column} = ?1"),

@@ -10,11 +10,58 @@ use super::owner::Owner;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir {
     root: PathBuf,
+    database_url: Option<DatabaseUrl>,
+}
+
+/// A `postgres://` URL, which may hold a password: never printed whole.
+#[derive(Clone, PartialEq, Eq)]
+struct DatabaseUrl(String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
 }
 
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            database_url: None,
+        }
+    }
+
+    /// The database given on the command line or in `MAILCTL_DATABASE_URL` (empty: none),
+    /// which wins over the data directory's `database.url` file.
+    pub fn with_database_url(mut self, url: Option<&str>) -> DataDir {
+        self.database_url = url
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|u| DatabaseUrl(u.to_string()));
+        self
+    }
+
+    /// Which PostgreSQL database holds the core, if any (`None`: SQLite in the data
+    /// directory, the default). `database.url` is not a setting like the others: settings
+    /// live in the database it selects. So it comes from `--database-url` or
+    /// `MAILCTL_DATABASE_URL`, else from the one-line file `database.url` in the data
+    /// directory, which every process of a node (daemon, admin commands, sendmail) finds
+    /// without extra flags; it may hold a password, so keep it mode 0600.
+    pub fn database_url(&self) -> super::Result<Option<String>> {
+        if let Some(u) = &self.database_url {
+            return Ok(Some(u.0.clone()));
+        }
+        let file = self.database_url_file();
+        match std::fs::read_to_string(&file) {
+            Ok(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(super::CoreError::io(&file, e)),
+        }
+    }
+
+    /// `database.url` in the data directory: see [`DataDir::database_url`].
+    pub fn database_url_file(&self) -> PathBuf {
+        self.root.join("database.url")
     }
 
     /// `--data-dir`, else `$MAILCTL_DATA_DIR` (both arrive here through clap), else
@@ -172,6 +219,21 @@ pub fn safe_component(name: &str) -> String {
         }
     }
     out
+}
+
+/// A database URL fit for messages and logs: the password (URL or `password=` form) removed.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.rsplit_once('@') {
+            let user = auth.split(':').next().unwrap_or("");
+            return format!("{scheme}://{user}@{host}");
+        }
+        return url.to_string();
+    }
+    url.split_whitespace()
+        .filter(|kv| !kv.starts_with("password="))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
