@@ -46,11 +46,12 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Brings a PostgreSQL database's schema up to date; refuses one newer than this binary
 /// knows. `place` names the database in errors (its URL without the password).
 pub(crate) fn migrate_postgres(sql: &Sql, place: &str) -> Result<()> {
-    sql.batch("CREATE TABLE IF NOT EXISTS mailctl_schema (version BIGINT NOT NULL)")?;
     sql.transaction(|| {
         // Several nodes may start at once against a fresh database: the first takes this
-        // lock and migrates, the others wait and then find nothing to do.
-        sql.batch("LOCK TABLE mailctl_schema IN EXCLUSIVE MODE")?;
+        // lock and migrates, the others wait and then find nothing to do. An advisory lock,
+        // because even `CREATE TABLE IF NOT EXISTS` races with itself in PostgreSQL.
+        sql.batch(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
+        sql.batch("CREATE TABLE IF NOT EXISTS mailctl_schema (version BIGINT NOT NULL)")?;
         let found = postgres_version(sql)?;
         if found > SCHEMA_VERSION {
             return Err(CoreError::SchemaTooNew {
@@ -72,6 +73,10 @@ pub(crate) fn migrate_postgres(sql: &Sql, place: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// The advisory lock key of schema migrations ("mailctl" in ASCII): any constant that other
+/// applications sharing the database are unlikely to use.
+const MIGRATION_LOCK: i64 = 0x6d61_696c_6374_6c;
 
 /// The number of migrations applied to a PostgreSQL database (0: none yet).
 pub(crate) fn postgres_version(sql: &Sql) -> Result<i64> {

@@ -150,9 +150,9 @@ impl Db {
 
     /// Sets a user's own limits (`None` in a field: back to the server's setting).
     pub fn set_send_limit(&self, user: &Address, own: Override) -> Result<()> {
-        let n = self.conn()?.execute(
+        let n = self.sql().execute(
             "UPDATE users SET send_per_hour = ?1, send_rcpts_per_day = ?2 WHERE address = ?3",
-            params![
+            super::sql::args![
                 to_sql(own.messages_per_hour),
                 to_sql(own.recipients_per_day),
                 user.to_string()

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod maildir;
 pub mod mx;
 pub mod net;
+pub mod postgres;
 pub mod scanners;
 pub mod serve;
 pub mod tools;
