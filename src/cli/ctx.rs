@@ -25,7 +25,11 @@ impl Ctx {
     /// is an error naming the path, never a new empty server: a mistyped `--data-dir` must
     /// not look like a server with no users (issue 16.4).
     pub fn db(&self) -> anyhow::Result<Db> {
-        let postgres = self.data_dir.database_url().map_err(super::core_fail)?.is_some();
+        let postgres = self
+            .data_dir
+            .database_url()
+            .map_err(super::core_fail)?
+            .is_some();
         if !postgres && !self.data_dir.db().exists() {
             return Err(missing_data_dir(&self.data_dir).into());
         }

@@ -61,16 +61,6 @@ pub struct Cli {
     /// else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl.
     #[arg(long, global = true, env = "MAILCTL_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// The core database when it is PostgreSQL (`postgres://user:password@host/db`); else
-    /// the data directory's `database.url` file; neither: SQLite in the data directory.
-    #[arg(
-        long,
-        global = true,
-        env = "MAILCTL_DATABASE_URL",
-        hide_env_values = true,
-        value_name = "URL"
-    )]
-    pub database_url: Option<String>,
     /// Machine-readable output: one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -199,7 +189,7 @@ pub fn open_failure(data_dir: &DataDir, e: crate::core::CoreError) -> Fail {
             Fail::hint(
                 format!("cannot open the PostgreSQL core: {e}"),
                 format!(
-                    "check --database-url, MAILCTL_DATABASE_URL or {}, and that PostgreSQL runs",
+                    "check MAILCTL_DATABASE_URL or {}, and that PostgreSQL runs",
                     data_dir.database_url_file().display()
                 ),
             )
@@ -291,8 +281,7 @@ pub fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let ctx = Ctx {
-        data_dir: DataDir::resolve(cli.data_dir.as_deref())
-            .with_database_url(cli.database_url.as_deref()),
+        data_dir: DataDir::resolve(cli.data_dir.as_deref()),
         json: cli.json,
         quiet: cli.quiet,
         verbose: cli.verbose,

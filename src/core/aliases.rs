@@ -150,7 +150,10 @@ impl Db {
 
     fn alias_destinations(&self, source: &str) -> Result<Vec<String>> {
         self.sql()
-            .query("SELECT destination FROM aliases WHERE source = ?1", args![source])?
+            .query(
+                "SELECT destination FROM aliases WHERE source = ?1",
+                args![source],
+            )?
             .iter()
             .map(|r| r.get(0))
             .collect()

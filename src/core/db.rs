@@ -12,8 +12,8 @@ use super::settings::{self, Setting};
 use super::sql::{Sql, args};
 use super::{CoreError, DataDir, Result};
 
-pub use super::migrations::SCHEMA_VERSION;
 use super::migrations::MIGRATIONS;
+pub use super::migrations::SCHEMA_VERSION;
 
 /// A connection to the core database. Not `Sync`: each thread opens its own.
 pub struct Db {

@@ -90,7 +90,10 @@ impl Db {
 
     pub fn domain(&self, domain: &Domain) -> Result<Option<DomainInfo>> {
         self.sql()
-            .query_opt(&format!("{SELECT_INFO} WHERE d.name = ?1"), args![domain.as_str()])?
+            .query_opt(
+                &format!("{SELECT_INFO} WHERE d.name = ?1"),
+                args![domain.as_str()],
+            )?
             .as_ref()
             .map(info)
             .transpose()
@@ -102,7 +105,10 @@ impl Db {
 
     pub(crate) fn domain_id(&self, domain: &Domain) -> Result<Option<i64>> {
         self.sql()
-            .query_opt("SELECT id FROM domains WHERE name = ?1", args![domain.as_str()])?
+            .query_opt(
+                "SELECT id FROM domains WHERE name = ?1",
+                args![domain.as_str()],
+            )?
             .map(|r| r.get(0))
             .transpose()
     }

@@ -292,9 +292,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     // 7: the Maildir++ folder local copies go to ('' = INBOX; 'Junk' for mail the inbound
     // checks judged junk, see inbound/).
-    Migration::Both(
-        "ALTER TABLE queue_messages ADD COLUMN folder TEXT NOT NULL DEFAULT '';",
-    ),
+    Migration::Both("ALTER TABLE queue_messages ADD COLUMN folder TEXT NOT NULL DEFAULT '';"),
     // 8: greylisting (see core/greylist.rs): triplets, client networks and SPF-passing
     // sender domains that retried correctly, and the administrator's allow list.
     Migration::Pair {
@@ -561,8 +559,17 @@ mod tests {
             v
         };
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(names(m.sqlite()), names(m.postgres()), "migration {}", i + 1);
-            assert!(!m.postgres().contains("WITHOUT ROWID"), "migration {}", i + 1);
+            assert_eq!(
+                names(m.sqlite()),
+                names(m.postgres()),
+                "migration {}",
+                i + 1
+            );
+            assert!(
+                !m.postgres().contains("WITHOUT ROWID"),
+                "migration {}",
+                i + 1
+            );
             assert!(!m.postgres().contains(" INTEGER"), "migration {}", i + 1);
         }
     }

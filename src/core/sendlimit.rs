@@ -392,7 +392,8 @@ mod tests {
         // A day later the rows are gone from the windows and pruned by the next record.
         assert_eq!(db.send_record(&u, 1, T + DAY).unwrap(), None);
         let left: i64 = db
-            .conn().unwrap()
+            .conn()
+            .unwrap()
             .query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 1);

@@ -195,7 +195,10 @@ impl Sql {
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
         match &self.engine {
-            Engine::Sqlite(c) => Ok(c.prepare_cached(sql)?.execute(rusqlite::params_from_iter(args))? as u64),
+            Engine::Sqlite(c) => {
+                Ok(c.prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(args))? as u64)
+            }
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
                 let stmt = pg.statement(sql)?;
@@ -363,9 +366,7 @@ mod pg_types {
                 Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
                 Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
                 Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
-                ref t if <String as FromSql>::accepts(t) => {
-                    Value::Text(String::from_sql(ty, raw)?)
-                }
+                ref t if <String as FromSql>::accepts(t) => Value::Text(String::from_sql(ty, raw)?),
                 ref t => return Err(format!("no mapping for the column type {t}").into()),
             })
         }
@@ -477,11 +478,18 @@ mod tests {
         let n = sql
             .execute(
                 "INSERT INTO t VALUES (?1, ?2, ?3, ?4)",
-                &[Value::from("a"), Value::from(7i64), Value::from(0.5), Value::Blob(vec![1, 2])],
+                &[
+                    Value::from("a"),
+                    Value::from(7i64),
+                    Value::from(0.5),
+                    Value::Blob(vec![1, 2]),
+                ],
             )
             .unwrap();
         assert_eq!(n, 1);
-        let r = sql.query_one("SELECT k, n, f, b, NULL FROM t", &[]).unwrap();
+        let r = sql
+            .query_one("SELECT k, n, f, b, NULL FROM t", &[])
+            .unwrap();
         assert_eq!(r.get::<String>(0).unwrap(), "a");
         assert_eq!(r.get::<u64>(1).unwrap(), 7);
         assert_eq!(r.get::<f64>(2).unwrap(), 0.5);

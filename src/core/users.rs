@@ -131,7 +131,10 @@ impl Db {
 
     pub fn user(&self, address: &Address) -> Result<Option<User>> {
         self.sql()
-            .query_opt(&format!("{SELECT} WHERE u.address = ?1"), args![address.to_string()])?
+            .query_opt(
+                &format!("{SELECT} WHERE u.address = ?1"),
+                args![address.to_string()],
+            )?
             .as_ref()
             .map(user)
             .transpose()

@@ -114,7 +114,8 @@ mod tests {
         let (_d, db, a) = setup();
         assert!(db.vacation_claim(&a, "bob@x.test", "h", 100, 50).unwrap());
         let rows = |db: &Db| -> i64 {
-            db.conn().unwrap()
+            db.conn()
+                .unwrap()
                 .query_row("SELECT count(*) FROM vacation_replies", [], |r| r.get(0))
                 .unwrap()
         };

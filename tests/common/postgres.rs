@@ -147,7 +147,11 @@ fn chown_postgres(p: &Path) {
     if !is_root() {
         return;
     }
-    let o = Command::new("chown").arg("postgres").arg(p).output().unwrap();
+    let o = Command::new("chown")
+        .arg("postgres")
+        .arg(p)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "chown postgres {}: {o:?}", p.display());
 }
 

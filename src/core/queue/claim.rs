@@ -109,7 +109,8 @@ impl Db {
             tx.commit()?;
             Ok(out)
         })();
-        self.conn_mut()?.pragma_update(None, "synchronous", "FULL")?;
+        self.conn_mut()?
+            .pragma_update(None, "synchronous", "FULL")?;
         claimed
     }
 
