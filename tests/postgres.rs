@@ -364,3 +364,38 @@ fn migrations_give_postgres_the_same_tables_and_columns_as_sqlite() {
         .unwrap();
     assert_eq!(version, lite_version);
 }
+
+#[test]
+fn tls_to_postgres_is_verified_against_the_ca_the_url_names() {
+    let Some(pg) = PgServer::start_tls() else {
+        return;
+    };
+    // The server takes TCP logins over TLS only: success proves the connection was TLS.
+    let url = pg.database_on("localhost");
+    let ca = pg.ca();
+    let ca = ca.display();
+    let verified = Node::postgres(&format!("{url}&sslmode=verify-full&sslrootcert={ca}"));
+    let (code, _, err) = verified.answer(&["domain", "add", "example.org"], None);
+    assert_eq!(code, 0, "{err}");
+    let (_, list, _) = verified.answer(&["domain", "list"], None);
+    assert_eq!(list[0]["domain"], "example.org", "{list}");
+
+    // Without the CA the certificate is not trusted; under another name it does not match;
+    // without sslmode there is no TLS, which this server refuses.
+    for (url, why) in [
+        (format!("{url}&sslmode=require"), "invalid peer certificate"),
+        (
+            format!(
+                "{}&sslmode=require&sslrootcert={ca}",
+                url.replace("@localhost:", "@127.0.0.1:")
+            ),
+            "certificate not valid for name",
+        ),
+        (url.clone(), "no pg_hba.conf entry"),
+    ] {
+        let (code, _, err) = Node::postgres(&url).answer(&["domain", "list"], None);
+        assert_eq!(code, 1, "{url}: {err}");
+        assert!(err.contains("cannot connect to PostgreSQL"), "{url}: {err}");
+        assert!(err.contains(why), "{url}: {err}");
+    }
+}

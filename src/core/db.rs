@@ -81,20 +81,11 @@ impl Db {
         Self::open(data_dir)
     }
 
-    /// Connects to PostgreSQL (plain TCP or a Unix socket: TLS is not wired yet, so keep it
-    /// on loopback or a trusted network) and brings its schema up to date.
+    /// Connects to PostgreSQL (TLS when the URL asks, see `core::pgconnect`) and brings its
+    /// schema up to date.
     fn open_postgres(data_dir: &DataDir, url: &str) -> Result<Db> {
         let place = super::paths::redact_url(url);
-        let mut config: postgres::Config = url.parse().map_err(|e| {
-            CoreError::Invalid(format!("database.url {place} is not a PostgreSQL URL: {e}"))
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        let client = config.connect(postgres::NoTls).map_err(|e| {
-            CoreError::Refused(format!("cannot connect to PostgreSQL at {place}: {e}"))
-        })?;
-        let sql = Sql::postgres(client);
+        let sql = Sql::postgres(super::pgconnect::connect(url, &place)?);
         super::migrations::migrate_postgres(&sql, &place)?;
         Ok(Db {
             sql,

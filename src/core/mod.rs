@@ -21,6 +21,7 @@ pub mod outqueue;
 pub mod overrides;
 pub mod owner;
 pub mod paths;
+pub(crate) mod pgconnect;
 pub mod pool;
 pub mod queue;
 pub mod runtime;

@@ -27,6 +27,16 @@ impl PgServer {
     /// A fresh PostgreSQL server, or `None` (with the reason printed) where the
     /// `postgresql` package is not installed: the only case a test may skip.
     pub fn start() -> Option<PgServer> {
+        Self::start_with(false)
+    }
+
+    /// A server that accepts TCP logins over TLS only (`hostssl` in pg_hba.conf), with a
+    /// certificate for `localhost` from a test CA; the CA's file is [`PgServer::ca`].
+    pub fn start_tls() -> Option<PgServer> {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Option<PgServer> {
         if !Path::new(BIN_DIR).join("initdb").exists() {
             eprintln!(
                 "skipped: PostgreSQL 15 is not installed ({BIN_DIR}/initdb missing); run scripts/test (apt-get install postgresql)"
@@ -55,11 +65,32 @@ impl PgServer {
             "--locale=C.UTF-8",
             "--no-sync",
         ]);
+        let mut ssl = String::new();
+        if tls {
+            let (_, cert, key) = super::certs::make_ca_and_leaf(dir.path(), "localhost");
+            chown_postgres(&cert);
+            chown_postgres(&key);
+            ssl = format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                path(&cert),
+                path(&key)
+            );
+            let hba = data.join("pg_hba.conf");
+            let conf = std::fs::read_to_string(&hba).unwrap();
+            let conf: String = conf
+                .lines()
+                .map(|l| match l.strip_prefix("host ") {
+                    Some(rest) => format!("hostssl {rest}\n"),
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            std::fs::write(&hba, conf).unwrap();
+        }
         // A port taken between free_port and the server's bind is retried with another.
         for _ in 0..5 {
             let port = free_port();
             let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off{ssl}",
                 path(dir.path())
             );
             let log = dir.path().join("pg.log");
@@ -88,6 +119,11 @@ impl PgServer {
         panic!("PostgreSQL did not start:\n{log}");
     }
 
+    /// The test CA's certificate (servers from [`PgServer::start_tls`]).
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
     /// The URL of the server's `postgres` database (for administration).
     pub fn admin_url(&self) -> String {
         self.url_of("postgres")
@@ -101,6 +137,25 @@ impl PgServer {
         let mut c = self.client("postgres");
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
         self.url_of(&name)
+    }
+
+    /// A new empty database of its own, on a TLS server, as `postgres://` URL with
+    /// `host` (`localhost` is what the certificate names) and no TLS parameters.
+    pub fn database_on(&self, host: &str) -> String {
+        let admin = format!(
+            "host=localhost hostaddr=127.0.0.1 port={} user=postgres password={PASSWORD} dbname=postgres sslmode=require",
+            self.port
+        );
+        let n = self.next_db.get();
+        self.next_db.set(n + 1);
+        let name = format!("mailctl_{n}");
+        let tls = postgres::Client::connect(&admin, trusting(&self.ca()));
+        let mut c = tls.unwrap_or_else(|e| panic!("connect to the test PostgreSQL: {e}"));
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        format!(
+            "postgres://postgres:{PASSWORD}@{host}:{}/{name}?hostaddr=127.0.0.1",
+            self.port
+        )
     }
 
     /// A client of `database`, for tests that look under the hood.
@@ -183,4 +238,21 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// The harness's own administrative connection to a TLS-only server, trusting its test CA.
+fn trusting(ca: &Path) -> tokio_postgres_rustls::MakeRustlsConnect {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_postgres_rustls::MakeRustlsConnect::new(config)
 }
