@@ -76,7 +76,7 @@ pub(crate) fn migrate_postgres(sql: &Sql, place: &str) -> Result<()> {
 
 /// The advisory lock key of schema migrations ("mailctl" in ASCII): any constant that other
 /// applications sharing the database are unlikely to use.
-const MIGRATION_LOCK: i64 = 0x6d61_696c_6374_6c;
+const MIGRATION_LOCK: i64 = 0x006d_6169_6c63_746c;
 
 /// The number of migrations applied to a PostgreSQL database (0: none yet).
 pub(crate) fn postgres_version(sql: &Sql) -> Result<i64> {

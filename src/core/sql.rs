@@ -161,7 +161,8 @@ pub(crate) struct Pg {
 
 pub(crate) enum Engine {
     Sqlite(rusqlite::Connection),
-    Postgres(RefCell<Pg>),
+    /// Boxed: a client with its statement cache is three times a SQLite connection.
+    Postgres(Box<RefCell<Pg>>),
 }
 
 /// The engine plus whether a transaction is open (a nested [`Sql::transaction`] joins it).
@@ -180,10 +181,10 @@ impl Sql {
 
     pub(crate) fn postgres(client: postgres::Client) -> Sql {
         Sql {
-            engine: Engine::Postgres(RefCell::new(Pg {
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
                 client,
                 prepared: HashMap::new(),
-            })),
+            }))),
             in_tx: Cell::new(false),
         }
     }
