@@ -48,7 +48,7 @@ fn bench_list(c: &mut Criterion) {
     db.import_users(&users(100_000)).unwrap();
     {
         // 100,000 alias rows: 50,000 sources with two destinations each, in one transaction.
-        let tx = db.conn_mut().transaction().unwrap();
+        let tx = db.conn_mut().unwrap().transaction().unwrap();
         let mut stmt = tx
             .prepare("INSERT INTO aliases (domain_id, source, destination, created) VALUES (1, ?1, ?2, 0)")
             .unwrap();

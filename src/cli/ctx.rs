@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Fail, missing_data_dir};
+use super::{Fail, missing_data_dir, open_failure};
 use crate::core::users::User;
 use crate::core::{Address, DataDir, Db};
 
@@ -25,7 +25,12 @@ impl Ctx {
     /// is an error naming the path, never a new empty server: a mistyped `--data-dir` must
     /// not look like a server with no users (issue 16.4).
     pub fn db(&self) -> anyhow::Result<Db> {
-        if !self.data_dir.db().exists() {
+        let postgres = self
+            .data_dir
+            .database_url()
+            .map_err(super::core_fail)?
+            .is_some();
+        if !postgres && !self.data_dir.db().exists() {
             return Err(missing_data_dir(&self.data_dir).into());
         }
         self.open_db()
@@ -38,26 +43,7 @@ impl Ctx {
     }
 
     fn open_db(&self) -> anyhow::Result<Db> {
-        Db::open(&self.data_dir).map_err(|e| {
-            if let crate::core::CoreError::SchemaTooNew { .. } = e {
-                return Fail::hint(
-                    format!(
-                        "cannot open the database in {}: {e}",
-                        self.data_dir.root().display()
-                    ),
-                    "`mailctl upgrade --check` says what this mailctl can open",
-                )
-                .into();
-            }
-            Fail::hint(
-                format!(
-                    "cannot open the database in {}: {e}",
-                    self.data_dir.root().display()
-                ),
-                "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
-            )
-            .into()
-        })
+        Db::open(&self.data_dir).map_err(|e| open_failure(&self.data_dir, e).into())
     }
 
     /// What a command that did something prints: `json` as one JSON document, else `text`

@@ -189,6 +189,37 @@ pub fn missing_data_dir(data_dir: &DataDir) -> Fail {
     )
 }
 
+/// Why the core database could not be opened, with what to do about it.
+pub fn open_failure(data_dir: &DataDir, e: crate::core::CoreError) -> Fail {
+    use crate::core::CoreError;
+    match e {
+        CoreError::SchemaTooNew { .. } => Fail::hint(
+            e.to_string(),
+            "a newer mailctl migrated this database: run that version here too (every node \
+             sharing a database runs the same one), or go back as the message says; \
+             `mailctl upgrade --check` says what this mailctl can open",
+        ),
+        CoreError::Postgres(_) | CoreError::Refused(_) | CoreError::Invalid(_)
+            if matches!(data_dir.database_url(), Ok(Some(_))) =>
+        {
+            Fail::hint(
+                format!("cannot open the PostgreSQL core: {e}"),
+                format!(
+                    "check MAILCTL_DATABASE_URL or {}, and that PostgreSQL runs",
+                    data_dir.database_url_file().display()
+                ),
+            )
+        }
+        e => Fail::hint(
+            format!(
+                "cannot open the database in {}: {e}",
+                data_dir.root().display()
+            ),
+            "pass --data-dir DIR (or set MAILCTL_DATA_DIR) to use another data directory",
+        ),
+    }
+}
+
 /// A failure the user caused or must act on: printed as `mailctl: <msg>` plus an optional hint.
 #[derive(Debug)]
 pub struct Fail {

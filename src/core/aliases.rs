@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use rusqlite::{TransactionBehavior, params};
+use super::sql::args;
 
 use super::{Address, AliasSource, CoreError, Db, Domain, Result, now};
 
@@ -71,44 +71,37 @@ impl Db {
                 )));
             }
         }
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut added = 0;
-        {
-            let mut stmt = tx.prepare(
-                "INSERT INTO aliases (domain_id, source, destination, created) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (source, destination) DO NOTHING",
-            )?;
+        let sql = self.sql();
+        sql.transaction(|| {
+            let mut added = 0;
             for dest in destinations {
-                added += stmt.execute(params![
-                    domain_id,
-                    source.to_string(),
-                    dest.to_string(),
-                    now()
-                ])?;
+                added += sql.execute(
+                    "INSERT INTO aliases (domain_id, source, destination, created) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (source, destination) DO NOTHING",
+                    args![domain_id, source.to_string(), dest.to_string(), now()],
+                )?;
             }
-        }
-        tx.commit()?;
-        Ok(added)
+            Ok(added as usize)
+        })
     }
 
     /// Removes the given destinations of a source, or all of them when none are given.
     pub fn remove_alias(&self, source: &AliasSource, destinations: &[Address]) -> Result<usize> {
         let src = source.to_string();
+        let sql = self.sql();
         let n = if destinations.is_empty() {
-            self.conn()
-                .execute("DELETE FROM aliases WHERE source = ?1", [&src])?
+            sql.execute("DELETE FROM aliases WHERE source = ?1", args![&src])?
         } else {
             let mut n = 0;
             for d in destinations {
-                n += self.conn().execute(
+                n += sql.execute(
                     "DELETE FROM aliases WHERE source = ?1 AND destination = ?2",
-                    params![src, d.to_string()],
+                    args![&src, d.to_string()],
                 )?;
             }
             n
         };
+        let n = n as usize;
         if n == 0 {
             return Err(CoreError::NotFound {
                 kind: "alias",
@@ -120,54 +113,53 @@ impl Db {
 
     /// Aliases grouped by source, sorted, optionally for one domain.
     pub fn aliases(&self, domain: Option<&Domain>) -> Result<Vec<Alias>> {
-        let conn = self.conn();
-        let mut out: Vec<Alias> = Vec::new();
-        let mut push = |source: String, dest: String| match out.last_mut() {
-            Some(last) if last.source == source => last.destinations.push(dest),
-            _ => out.push(Alias {
-                source,
-                destinations: vec![dest],
-            }),
-        };
-        match domain {
+        let rows = match domain {
             Some(d) => {
                 let id = self.require_domain(d)?;
-                let mut stmt = conn
-                    .prepare("SELECT source, destination FROM aliases WHERE domain_id = ?1 ORDER BY source, destination")?;
-                let mut rows = stmt.query([id])?;
-                while let Some(r) = rows.next()? {
-                    push(r.get(0)?, r.get(1)?);
-                }
+                self.sql().query(
+                    "SELECT source, destination FROM aliases WHERE domain_id = ?1",
+                    args![id],
+                )?
             }
-            None => {
-                let mut stmt = conn.prepare(
-                    "SELECT source, destination FROM aliases ORDER BY source, destination",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    push(r.get(0)?, r.get(1)?);
-                }
+            None => self
+                .sql()
+                .query("SELECT source, destination FROM aliases", &[])?,
+        };
+        let mut pairs = rows
+            .iter()
+            .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))
+            .collect::<Result<Vec<_>>>()?;
+        // Sorted here, not by ORDER BY: PostgreSQL orders text by the database's collation,
+        // and both engines must list in the same (byte) order.
+        pairs.sort();
+        let mut out: Vec<Alias> = Vec::new();
+        for (source, dest) in pairs {
+            match out.last_mut() {
+                Some(last) if last.source == source => last.destinations.push(dest),
+                _ => out.push(Alias {
+                    source,
+                    destinations: vec![dest],
+                }),
             }
         }
         Ok(out)
     }
 
     pub fn alias_count(&self) -> Result<u64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(DISTINCT source) FROM aliases", [], |r| {
-                super::db::count(r, 0)
-            })?)
+        self.sql()
+            .query_one("SELECT count(DISTINCT source) FROM aliases", &[])?
+            .get(0)
     }
 
     fn alias_destinations(&self, source: &str) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT destination FROM aliases WHERE source = ?1")?;
-        let rows = stmt
-            .query_map([source], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
+        self.sql()
+            .query(
+                "SELECT destination FROM aliases WHERE source = ?1",
+                args![source],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     /// Whether adding `source → dest` closes a cycle; if so, the path that would circle.
@@ -397,12 +389,12 @@ impl Db {
     /// deliver to it (catch-alls excluded: they would let a user claim any name).
     pub fn sendable_addresses(&self, user: &Address) -> Result<Vec<Address>> {
         let mut out = vec![user.clone()];
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT source FROM aliases WHERE destination = ?1")?;
-        let sources = stmt.query_map([user.to_string()], |r| r.get::<_, String>(0))?;
+        let sources = self.sql().query(
+            "SELECT source FROM aliases WHERE destination = ?1",
+            args![user.to_string()],
+        )?;
         for s in sources {
-            if let Ok(a) = Address::parse(&s?) {
+            if let Ok(a) = Address::parse(&s.get::<String>(0)?) {
                 out.push(a);
             }
         }
@@ -411,13 +403,14 @@ impl Db {
 
     /// Alias count per domain name, for status displays.
     pub fn alias_sources_by_domain(&self) -> Result<BTreeMap<String, u64>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT d.name, count(DISTINCT a.source) FROM aliases a JOIN domains d ON d.id = a.domain_id GROUP BY d.name",
-        )?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, super::db::count(r, 1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        self.sql()
+            .query(
+                "SELECT d.name, count(DISTINCT a.source) FROM aliases a JOIN domains d ON d.id = a.domain_id GROUP BY d.name",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect()
     }
 }
 

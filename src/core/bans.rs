@@ -20,7 +20,7 @@ impl Db {
     /// The end of the active ban on `ip`, if any.
     pub fn ban_until(&self, ip: &str) -> Result<Option<i64>> {
         Ok(self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT until FROM bans WHERE ip = ?1 AND until > ?2")?
             .query_row(params![ip, now()], |r| r.get(0))
             .optional()?)
@@ -33,16 +33,16 @@ impl Db {
         let window = self.setting_duration("ban.window")?.as_secs() as i64;
         let duration = self.setting_duration("ban.duration")?.as_secs() as i64;
         let t = now();
-        self.conn()
+        self.conn()?
             .execute("DELETE FROM auth_failures WHERE at <= ?1", [t - window])?;
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO auth_failures (ip, at) VALUES (?1, ?2)",
             params![ip, t],
         )?;
         if threshold == 0 {
             return Ok(false);
         }
-        let count: i64 = self.conn().query_row(
+        let count: i64 = self.conn()?.query_row(
             "SELECT COUNT(*) FROM auth_failures WHERE ip = ?1",
             [ip],
             |r| r.get(0),
@@ -50,19 +50,19 @@ impl Db {
         if (count as u64) < threshold {
             return Ok(false);
         }
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO bans (ip, until, failures, created) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (ip) DO UPDATE SET until = excluded.until, failures = excluded.failures",
             params![ip, t + duration, count, t],
         )?;
-        self.conn()
+        self.conn()?
             .execute("DELETE FROM auth_failures WHERE ip = ?1", [ip])?;
         Ok(true)
     }
 
     /// Active bans, soonest ending first.
     pub fn bans(&self) -> Result<Vec<Ban>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn()?.prepare(
             "SELECT ip, until, failures, created FROM bans WHERE until > ?1 ORDER BY until",
         )?;
         let rows = stmt.query_map([now()], |r| {
@@ -78,10 +78,10 @@ impl Db {
 
     /// Lifts a ban and forgets the IP's failures. Returns whether a ban was active.
     pub fn remove_ban(&self, ip: &str) -> Result<bool> {
-        self.conn()
+        self.conn()?
             .execute("DELETE FROM auth_failures WHERE ip = ?1", [ip])?;
         let active = self.ban_until(ip)?.is_some();
-        self.conn()
+        self.conn()?
             .execute("DELETE FROM bans WHERE ip = ?1", [ip])?;
         Ok(active)
     }

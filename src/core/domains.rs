@@ -1,8 +1,6 @@
 //! Domains this server receives mail for.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
-use super::db::count;
+use super::sql::{Row, args};
 use super::{CoreError, Db, Domain, Result, now};
 
 #[derive(Debug, Clone)]
@@ -18,20 +16,20 @@ const SELECT_INFO: &str = "SELECT d.name, d.created,
         (SELECT count(DISTINCT a.source) FROM aliases a WHERE a.domain_id = d.id)
     FROM domains d";
 
-fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<DomainInfo> {
+fn info(r: &Row) -> Result<DomainInfo> {
     Ok(DomainInfo {
         name: Domain::from_stored(r.get(0)?),
         created: r.get(1)?,
-        users: count(r, 2)?,
-        aliases: count(r, 3)?,
+        users: r.get(2)?,
+        aliases: r.get(3)?,
     })
 }
 
 impl Db {
     pub fn add_domain(&self, domain: &Domain) -> Result<()> {
-        let n = self.conn().execute(
+        let n = self.sql().execute(
             "INSERT INTO domains (name, created) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-            params![domain.as_str(), now()],
+            args![domain.as_str(), now()],
         )?;
         if n == 0 {
             return Err(CoreError::Exists {
@@ -45,67 +43,60 @@ impl Db {
     /// Removes a domain. With users or aliases it refuses unless `force`, which removes them
     /// too (their Maildirs stay on disk). Returns the removed counts.
     pub fn remove_domain(&mut self, domain: &Domain, force: bool) -> Result<DomainInfo> {
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found = tx
-            .query_row(
-                &format!("{SELECT_INFO} WHERE d.name = ?1"),
-                [domain.as_str()],
-                info,
-            )
-            .optional()?
-            .ok_or_else(|| CoreError::NotFound {
+        let sql = self.sql();
+        sql.transaction(|| {
+            let found = self.domain(domain)?.ok_or_else(|| CoreError::NotFound {
                 kind: "domain",
                 name: domain.to_string(),
             })?;
-        if (found.users > 0 || found.aliases > 0) && !force {
-            return Err(CoreError::Refused(format!(
-                "domain {domain} still has {} user(s) and {} alias(es); remove them first or pass --force",
-                found.users, found.aliases
-            )));
-        }
-        let id: i64 = tx.query_row(
-            "SELECT id FROM domains WHERE name = ?1",
-            [domain.as_str()],
-            |r| r.get(0),
-        )?;
-        tx.execute("DELETE FROM aliases WHERE domain_id = ?1", [id])?;
-        tx.execute("DELETE FROM users WHERE domain_id = ?1", [id])?;
-        tx.execute("DELETE FROM domains WHERE id = ?1", [id])?;
-        tx.commit()?;
-        Ok(found)
+            if (found.users > 0 || found.aliases > 0) && !force {
+                return Err(CoreError::Refused(format!(
+                    "domain {domain} still has {} user(s) and {} alias(es); remove them first or pass --force",
+                    found.users, found.aliases
+                )));
+            }
+            let id: i64 = sql
+                .query_one("SELECT id FROM domains WHERE name = ?1", args![domain.as_str()])?
+                .get(0)?;
+            sql.execute("DELETE FROM aliases WHERE domain_id = ?1", args![id])?;
+            sql.execute("DELETE FROM users WHERE domain_id = ?1", args![id])?;
+            sql.execute("DELETE FROM domains WHERE id = ?1", args![id])?;
+            Ok(found)
+        })
     }
 
     pub fn domains(&self) -> Result<Vec<DomainInfo>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("{SELECT_INFO} ORDER BY d.name"))?;
-        let rows = stmt
-            .query_map([], info)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut all = self
+            .sql()
+            .query(SELECT_INFO, &[])?
+            .iter()
+            .map(info)
+            .collect::<Result<Vec<_>>>()?;
+        // Sorted here: PostgreSQL's ORDER BY follows the database's collation, and both
+        // engines must list in the same (byte) order.
+        all.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        Ok(all)
     }
 
     /// The names of the domains served, without the per-domain counts of [`Db::domains`]:
     /// what the inbound checks need for every message.
     pub fn domain_names(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached("SELECT name FROM domains")?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
+        self.sql()
+            .query("SELECT name FROM domains", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     pub fn domain(&self, domain: &Domain) -> Result<Option<DomainInfo>> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.sql()
+            .query_opt(
                 &format!("{SELECT_INFO} WHERE d.name = ?1"),
-                [domain.as_str()],
-                info,
-            )
-            .optional()?)
+                args![domain.as_str()],
+            )?
+            .as_ref()
+            .map(info)
+            .transpose()
     }
 
     pub fn domain_exists(&self, domain: &Domain) -> Result<bool> {
@@ -113,13 +104,14 @@ impl Db {
     }
 
     pub(crate) fn domain_id(&self, domain: &Domain) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT id FROM domains WHERE name = ?1")?
-            .query_row([domain.as_str()], |r| r.get(0))
-            .optional()?)
+        self.sql()
+            .query_opt(
+                "SELECT id FROM domains WHERE name = ?1",
+                args![domain.as_str()],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
     }
-
     /// The id of a domain that must exist, with an error that says how to add it.
     pub(crate) fn require_domain(&self, domain: &Domain) -> Result<i64> {
         self.domain_id(domain)?.ok_or_else(|| {

@@ -123,7 +123,7 @@ impl Db {
     /// The DSN parameters of a queued message and of each of its recipients (by row id).
     pub fn queue_dsn(&self, message_id: &str) -> Result<(MessageDsn, HashMap<i64, RcptDsn>)> {
         let msg = self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT dsn_ret, dsn_envid FROM queue_messages WHERE id = ?1")?
             .query_row([message_id], |r| {
                 Ok(MessageDsn {
@@ -135,7 +135,7 @@ impl Db {
                 })
             })
             .unwrap_or_default();
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT id, dsn_notify, dsn_orcpt FROM queue_recipients WHERE message_id = ?1",
         )?;
         let rows = stmt.query_map([message_id], |r| {
@@ -157,7 +157,7 @@ impl Db {
         by_id: &HashMap<i64, RcptDsn>,
     ) -> Result<HashMap<String, RcptDsn>> {
         let mut stmt = self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT id, address FROM queue_recipients WHERE message_id = ?1")?;
         let rows = stmt.query_map([message_id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
@@ -175,7 +175,7 @@ impl Db {
     /// Which of `hosts` had a STARTTLS failure within [`TLS_FAILURE_MEMORY_SECS`].
     pub fn tls_failed_hosts(&self, hosts: &[String]) -> Result<HashSet<String>> {
         let mut stmt = self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT 1 FROM outbound_tls_failures WHERE host = ?1 AND at >= ?2")?;
         let since = now() - TLS_FAILURE_MEMORY_SECS;
         let mut out = HashSet::new();
@@ -190,7 +190,7 @@ impl Db {
 
     /// Remembers that STARTTLS to `host` failed (see [`Db::tls_failed_hosts`]).
     pub fn record_tls_failure(&self, host: &str, reason: &str) -> Result<()> {
-        self.conn()
+        self.conn()?
             .prepare_cached(
                 "INSERT INTO outbound_tls_failures (host, at, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT (host) DO UPDATE SET at = excluded.at, reason = excluded.reason",

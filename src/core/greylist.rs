@@ -118,7 +118,7 @@ impl Db {
         timing: &Timing,
     ) -> Result<Outcome> {
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let outcome = if known_client(&tx, t.client, now, timing)? {
             Outcome::Pass(Pass::KnownClient)
@@ -137,23 +137,23 @@ impl Db {
     /// and triplets, clients and domains unused for the maximum age. Returns how many rows.
     pub fn greylist_expire(&self, now: i64, timing: &Timing) -> Result<usize> {
         let old = now - timing.max_age;
-        let mut n = self.conn().execute(
+        let mut n = self.conn()?.execute(
             "DELETE FROM greylist_triplets
              WHERE (passes = 0 AND first_seen < ?1) OR last_seen < ?2",
             params![now - timing.retry_window, old],
         )?;
         n += self
-            .conn()
+            .conn()?
             .execute("DELETE FROM greylist_clients WHERE last_seen < ?1", [old])?;
         n += self
-            .conn()
+            .conn()?
             .execute("DELETE FROM greylist_domains WHERE last_seen < ?1", [old])?;
         Ok(n)
     }
 
     /// The allow list, oldest first.
     pub fn greylist_allowed(&self) -> Result<Vec<AllowRow>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT entry, kind, created FROM greylist_allow ORDER BY created, entry",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -168,7 +168,7 @@ impl Db {
 
     /// Adds a network or sender domain to the allow list; false when it was there already.
     pub fn greylist_allow(&self, entry: &str, kind: &str, now: i64) -> Result<bool> {
-        let n = self.conn().execute(
+        let n = self.conn()?.execute(
             "INSERT INTO greylist_allow (entry, kind, created) VALUES (?1, ?2, ?3)
              ON CONFLICT (entry) DO NOTHING",
             params![entry, kind, now],
@@ -179,7 +179,7 @@ impl Db {
     /// Forgets everything about `entry` (a network or a sender domain): its allow entry,
     /// the triplets of that client network or from that domain, its client and domain record.
     pub fn greylist_remove(&self, entry: &str) -> Result<Removed> {
-        let c = self.conn();
+        let c = self.conn()?;
         Ok(Removed {
             allow: c.execute("DELETE FROM greylist_allow WHERE entry = ?1", [entry])?,
             triplets: c.execute(
@@ -194,7 +194,7 @@ impl Db {
 
     /// Remembered triplets, most recent first, at most `limit`.
     pub fn greylist_triplets(&self, limit: usize) -> Result<Vec<TripletRow>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT client, sender, recipient, first_seen, last_seen, passes
              FROM greylist_triplets ORDER BY last_seen DESC LIMIT ?1",
         )?;
@@ -213,7 +213,7 @@ impl Db {
 
     /// Client networks with correct retries, most passes first.
     pub fn greylist_clients(&self) -> Result<Vec<ClientRow>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT client, passes, last_seen FROM greylist_clients ORDER BY passes DESC, client",
         )?;
         let rows = stmt.query_map([], |r| {

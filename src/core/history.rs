@@ -183,7 +183,7 @@ fn bare_message_id(s: &str) -> &str {
 impl Db {
     /// Forgets timelines of messages finished before `before`. Returns how many.
     pub fn history_expire(&self, before: i64) -> Result<usize> {
-        let c = self.conn();
+        let c = self.conn()?;
         c.execute(
             "DELETE FROM history_attempts WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
             [before],
@@ -204,7 +204,7 @@ impl Db {
         let queue_dir = self.data_dir().queue();
         let mut out = Vec::new();
         let live_ids: Vec<String> = self
-            .conn()
+            .conn()?
             .prepare(
                 "SELECT m.id FROM queue_messages m WHERE m.created >= ?2 AND (m.id = ?1 OR m.mail_from = ?1 COLLATE NOCASE
                     OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id
@@ -227,7 +227,7 @@ impl Db {
             out.extend(self.live_timeline(id, &queue_dir)?);
         }
         let hist_ids: Vec<String> = self
-            .conn()
+            .conn()?
             .prepare(
                 "SELECT h.id FROM history_messages h WHERE h.created >= ?3 AND (h.id = ?1 OR h.mail_from = ?1 COLLATE NOCASE
                     OR h.header_message_id IN (?2, '<' || ?2 || '>')
@@ -287,7 +287,7 @@ impl Db {
         attempt_sql: &str,
     ) -> Result<Option<Timeline>> {
         use rusqlite::OptionalExtension;
-        let c = self.conn();
+        let c = self.conn()?;
         let Some(mut t) = c
             .prepare_cached(msg_sql)?
             .query_row([id], |r| {

@@ -1,5 +1,8 @@
-//! The SQLite core: one database per data directory holding domains, users, aliases,
-//! settings, the queue and auth-ban state. Never prints; callers render.
+//! The core: one database per data directory (SQLite in it by default, or PostgreSQL chosen by
+//! `database.url`) holding domains, users, aliases, settings, the queue and auth-ban state.
+//! Never prints; callers render. Code reaches the database through the engine seam
+//! ([`sql`]); what is not ported yet still uses SQLite through `Db::conn` and refuses on
+//! PostgreSQL with [`CoreError::NotOnPostgres`].
 //!
 //! Every function here is blocking. Daemons call it from `spawn_blocking` or a dedicated
 //! thread, never from a tokio worker.
@@ -15,10 +18,12 @@ pub mod dsn;
 pub mod greylist;
 pub mod history;
 pub mod import;
+pub mod migrations;
 pub mod outqueue;
 pub mod overrides;
 pub mod owner;
 pub mod paths;
+pub(crate) mod pgconnect;
 pub mod pool;
 pub mod queue;
 pub mod runtime;
@@ -28,6 +33,7 @@ pub mod settings;
 pub mod sieve;
 pub mod spool;
 pub mod srs;
+pub mod sql;
 pub mod time;
 pub mod upgrade;
 pub mod users;
@@ -41,6 +47,13 @@ pub use paths::DataDir;
 pub enum CoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// Code not yet on the engine seam was reached on a PostgreSQL core (issue 21).
+    #[error(
+        "not yet on PostgreSQL: this needs {0}, which still speaks SQLite only; use a SQLite data directory (no database.url) for it until it is ported"
+    )]
+    NotOnPostgres(String),
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -83,8 +96,26 @@ impl CoreError {
     /// Whether the database refused a write because the disk (or its quota) is full: the
     /// caller answers "try later" (SMTP `452 4.3.1`) instead of failing the message.
     pub fn is_disk_full(&self) -> bool {
-        matches!(self, CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::DiskFull)
+        match self {
+            CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::DiskFull
+            }
+            CoreError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::DISK_FULL),
+            _ => false,
+        }
+    }
+
+    /// Whether a write broke a uniqueness constraint (either engine): "already exists".
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            CoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            CoreError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
     }
 }
 

@@ -118,7 +118,7 @@ impl Db {
     ) -> Result<Vec<Claimed>> {
         let t = now();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let claimed = {
             let mut stmt = tx.prepare_cached(
@@ -164,7 +164,7 @@ impl Db {
 
     /// When the next outbound recipient falls due (for the runner's sleep), if any.
     pub fn outbound_next_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn().query_row(
+        Ok(self.conn()?.query_row(
             "SELECT min(max(r.next_attempt, r.lease_until)) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
              WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL",
             [],
@@ -183,7 +183,7 @@ impl Db {
         let t = now();
         let queue_dir = self.data_dir().queue();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut done = Vec::new();
         {
@@ -226,7 +226,7 @@ impl Db {
 
     /// Messages with recipients that failed permanently and whose sender was not told yet.
     pub fn bounces_due(&self, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT DISTINCT message_id FROM queue_recipients WHERE status = 'failed' LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
@@ -235,7 +235,7 @@ impl Db {
 
     /// The failed recipients of a message with their last error, for its bounce.
     pub fn failed_recipients(&self, message_id: &str) -> Result<Vec<(i64, String, String)>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT id, coalesce(original, address), coalesce(last_error, '') FROM queue_recipients
              WHERE message_id = ?1 AND status = 'failed' ORDER BY id",
         )?;
@@ -246,7 +246,7 @@ impl Db {
     /// Messages queued before `older_than` whose sender has not been told they are delayed:
     /// (id, sender, created, [(recipient, last error)]) for recipients still being retried.
     pub fn delay_warnings_due(&self, older_than: i64) -> Result<Vec<DelayedMessage>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT m.id, m.mail_from, m.created, coalesce(r.original, r.address), coalesce(r.last_error, '')
              FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
              WHERE m.warned = 0 AND m.mail_from != '' AND m.created <= ?1
@@ -272,7 +272,7 @@ impl Db {
     }
 
     pub fn mark_warned(&self, message_id: &str) -> Result<()> {
-        self.conn().execute(
+        self.conn()?.execute(
             "UPDATE queue_messages SET warned = 1 WHERE id = ?1",
             [message_id],
         )?;
@@ -284,7 +284,7 @@ impl Db {
     pub fn mark_bounced(&mut self, message_id: &str, recipient_ids: &[i64]) -> Result<bool> {
         let queue_dir = self.data_dir().queue();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut upd = tx.prepare_cached(
@@ -303,7 +303,7 @@ impl Db {
     pub fn outbound_finish(&mut self, message_id: &str) -> Result<bool> {
         let queue_dir = self.data_dir().queue();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let done = finish_if_done(&tx, &queue_dir, message_id)?;
         tx.commit()?;
@@ -312,7 +312,7 @@ impl Db {
 
     /// The queue for `queue list`, oldest first.
     pub fn queue_entries(&self, filter: Filter) -> Result<Vec<QueueEntry>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn()?.prepare(
             "SELECT m.id, m.mail_from, m.size, m.created, m.held, r.address, r.local, r.status, r.attempts,
                     r.next_attempt, r.last_error, m.quarantined
              FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
@@ -370,7 +370,7 @@ impl Db {
     }
 
     pub fn queue_attempts(&self, id: &str) -> Result<Vec<Attempt>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn()?.prepare(
             "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
              JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
         )?;
@@ -390,7 +390,7 @@ impl Db {
     pub fn queue_set_held(&self, ids: &[String], held: bool) -> Result<usize> {
         let mut n = 0;
         for id in ids {
-            n += self.conn().execute(
+            n += self.conn()?.execute(
                 "UPDATE queue_messages SET held = ?2 WHERE id = ?1",
                 params![id, held],
             )?;
@@ -402,14 +402,14 @@ impl Db {
     pub fn queue_retry_now(&self, ids: &[String]) -> Result<usize> {
         let t = now();
         if ids.is_empty() {
-            return Ok(self.conn().execute(
+            return Ok(self.conn()?.execute(
                 "UPDATE queue_recipients SET next_attempt = ?1 WHERE status = 'queued' AND next_attempt > ?1",
                 [t],
             )?);
         }
         let mut n = 0;
         for id in ids {
-            n += self.conn().execute(
+            n += self.conn()?.execute(
                 "UPDATE queue_recipients SET next_attempt = min(next_attempt, ?2) WHERE message_id = ?1 AND status = 'queued'",
                 params![id, t],
             )?;
@@ -422,7 +422,7 @@ impl Db {
     pub fn queue_delete(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
         let queue_dir = self.data_dir().queue();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Vec<String> = match ids {
             None => {
@@ -455,7 +455,7 @@ impl Db {
 
     pub fn queue_size(&self) -> Result<u64> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT count(*) FROM queue_messages", [], |r| {
                 super::db::count(r, 0)
             })?)

@@ -9,7 +9,7 @@
 //! Not here: what the values mean for a message (`inbound::recipients`), the server-wide
 //! settings (`core::settings`).
 
-use rusqlite::{OptionalExtension, params};
+use super::sql::{Row, args};
 
 use super::{Address, CoreError, Db, Domain, Result};
 
@@ -100,7 +100,7 @@ pub struct AllOverrides {
     pub users: Vec<(String, Override)>,
 }
 
-fn row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Override> {
+fn row(r: &Row, first: usize) -> Result<Override> {
     Ok(Override {
         spam_junk_score: r.get(first)?,
         spam_reject_score: r.get(first + 1)?,
@@ -116,20 +116,20 @@ const COLUMNS: &str = "o.spam_junk_score, o.spam_reject_score, o.spam_action, o.
 impl Db {
     /// All overrides in one query (the table holds only domains and users that have any).
     pub fn inbound_overrides(&self) -> Result<AllOverrides> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT d.name, u.address, {COLUMNS} FROM inbound_overrides o
+        let rows = self.sql().query(
+            &format!(
+                "SELECT d.name, u.address, {COLUMNS} FROM inbound_overrides o
              LEFT JOIN domains d ON d.id = o.domain_id LEFT JOIN users u ON u.id = o.user_id"
-        ))?;
+            ),
+            &[],
+        )?;
         let mut all = AllOverrides::default();
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                row(r, 2)?,
-            ))
-        })?;
         for r in rows {
-            match r? {
+            match (
+                r.get::<Option<String>>(0)?,
+                r.get::<Option<String>>(1)?,
+                row(&r, 2)?,
+            ) {
                 (Some(d), _, o) => all.domains.push((d, o)),
                 (None, Some(u), o) => all.users.push((u, o)),
                 _ => {}
@@ -152,13 +152,13 @@ impl Db {
 
     fn overrides_where(&self, cond: &str, id: i64) -> Result<Override> {
         Ok(self
-            .conn()
-            .query_row(
+            .sql()
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM inbound_overrides o WHERE {cond}"),
-                [id],
-                |r| row(r, 0),
-            )
-            .optional()?
+                args![id],
+            )?
+            .map(|r| row(&r, 0))
+            .transpose()?
             .unwrap_or_default())
     }
 
@@ -183,15 +183,15 @@ impl Db {
     }
 
     fn store_overrides(&self, column: &str, id: i64, o: &Override) -> Result<()> {
-        let conn = self.conn();
+        let sql = self.sql();
         if o.is_empty() {
-            conn.execute(
+            sql.execute(
                 &format!("DELETE FROM inbound_overrides WHERE {column} = ?1"),
-                [id],
+                args![id],
             )?;
             return Ok(());
         }
-        conn.execute(
+        sql.execute(
             &format!(
                 "INSERT INTO inbound_overrides ({column}, spam_junk_score, spam_reject_score,
                     spam_action, dmarc_reject, dmarc_quarantine) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -199,13 +199,13 @@ impl Db {
                     spam_reject_score = ?3, spam_action = ?4, dmarc_reject = ?5,
                     dmarc_quarantine = ?6"
             ),
-            params![
+            args![
                 id,
                 o.spam_junk_score,
                 o.spam_reject_score,
-                o.spam_action,
-                o.dmarc_reject,
-                o.dmarc_quarantine
+                o.spam_action.as_deref(),
+                o.dmarc_reject.as_deref(),
+                o.dmarc_quarantine.as_deref()
             ],
         )?;
         Ok(())

@@ -10,30 +10,83 @@ use super::owner::Owner;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir {
     root: PathBuf,
+    database_url: Option<DatabaseUrl>,
+}
+
+/// A `postgres://` URL, which may hold a password: never printed whole.
+#[derive(Clone, PartialEq, Eq)]
+struct DatabaseUrl(String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
 }
 
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            database_url: None,
+        }
+    }
+
+    /// The database given in `MAILCTL_DATABASE_URL` (empty: none), which wins over the data
+    /// directory's `database.url` file.
+    pub fn with_database_url(mut self, url: Option<&str>) -> DataDir {
+        self.database_url = url
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|u| DatabaseUrl(u.to_string()));
+        self
+    }
+
+    /// Which PostgreSQL database holds the core, if any (`None`: SQLite in the data
+    /// directory, the default). `database.url` is not a setting like the others: settings
+    /// live in the database it selects. So it comes from `MAILCTL_DATABASE_URL`, else from
+    /// the one-line file `database.url` in the data directory, which every process of a
+    /// node (daemon, admin commands, sendmail) finds without extra flags; it may hold a
+    /// password, so keep it mode 0600.
+    pub fn database_url(&self) -> super::Result<Option<String>> {
+        if let Some(u) = &self.database_url {
+            return Ok(Some(u.0.clone()));
+        }
+        let file = self.database_url_file();
+        match std::fs::read_to_string(&file) {
+            Ok(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(super::CoreError::io(&file, e)),
+        }
+    }
+
+    /// `database.url` in the data directory: see [`DataDir::database_url`].
+    pub fn database_url_file(&self) -> PathBuf {
+        self.root.join("database.url")
     }
 
     /// `--data-dir`, else `$MAILCTL_DATA_DIR` (both arrive here through clap), else
     /// `/var/lib/mailctl` for root and `$XDG_DATA_HOME/mailctl` or `~/.local/share/mailctl`
-    /// for anyone else.
+    /// for anyone else; with `$MAILCTL_DATABASE_URL` if set (see [`DataDir::database_url`]).
     pub fn resolve(explicit: Option<&Path>) -> DataDir {
+        let dd = DataDir::new(Self::resolve_root(explicit));
+        // Every entry point (the CLI, sendmail) resolves here, so they all see the variable.
+        dd.with_database_url(std::env::var("MAILCTL_DATABASE_URL").ok().as_deref())
+    }
+
+    fn resolve_root(explicit: Option<&Path>) -> PathBuf {
         if let Some(p) = explicit {
-            return DataDir::new(p);
+            return p.to_path_buf();
         }
         if crate::sys::is_root() {
-            return DataDir::new("/var/lib/mailctl");
+            return PathBuf::from("/var/lib/mailctl");
         }
         if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
-            return DataDir::new(PathBuf::from(x).join("mailctl"));
+            return PathBuf::from(x).join("mailctl");
         }
         let home = std::env::var_os("HOME")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."));
-        DataDir::new(home.join(".local/share/mailctl"))
+        home.join(".local/share/mailctl")
     }
 
     pub fn root(&self) -> &Path {
@@ -174,9 +227,66 @@ pub fn safe_component(name: &str) -> String {
     out
 }
 
+/// A database URL fit for messages and logs: the password (URL or `password=` form) removed.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.rsplit_once('@') {
+            let user = auth.split(':').next().unwrap_or("");
+            return format!("{scheme}://{user}@{host}");
+        }
+        return url.to_string();
+    }
+    url.split_whitespace()
+        .filter(|kv| !kv.starts_with("password="))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_urls_are_shown_without_their_password() {
+        assert_eq!(
+            redact_url("postgres://mail:s3cret@db.example:5432/mailctl"),
+            "postgres://mail@db.example:5432/mailctl"
+        );
+        assert_eq!(
+            redact_url("postgresql://mail:p@ss@10.0.0.1/m"),
+            "postgresql://mail@10.0.0.1/m"
+        );
+        assert_eq!(
+            redact_url("host=db user=mail password=s3cret dbname=m"),
+            "host=db user=mail dbname=m"
+        );
+        let dd = DataDir::new("/x").with_database_url(Some("postgres://u:s3cret@h/d"));
+        assert!(!format!("{dd:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn the_database_url_comes_from_the_environment_else_the_data_dir_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dd = DataDir::new(dir.path());
+        assert_eq!(dd.database_url().unwrap(), None, "no file: SQLite");
+        std::fs::write(dd.database_url_file(), "  \n").unwrap();
+        assert_eq!(dd.database_url().unwrap(), None, "an empty file: SQLite");
+        std::fs::write(dd.database_url_file(), "postgres://a@h/d\n").unwrap();
+        assert_eq!(
+            dd.database_url().unwrap().as_deref(),
+            Some("postgres://a@h/d")
+        );
+        let from_env = dd.clone().with_database_url(Some("postgres://b@h/d"));
+        assert_eq!(
+            from_env.database_url().unwrap().as_deref(),
+            Some("postgres://b@h/d")
+        );
+        let empty_env = dd.with_database_url(Some(""));
+        assert_eq!(
+            empty_env.database_url().unwrap().as_deref(),
+            Some("postgres://a@h/d")
+        );
+    }
 
     #[test]
     fn maildir_paths_stay_inside_the_domain() {

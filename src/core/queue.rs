@@ -161,7 +161,7 @@ impl Db {
     ) -> Result<()> {
         let t = now();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut m = tx.prepare_cached(
@@ -211,7 +211,7 @@ impl Db {
     /// `/metrics` and `mailctl stats` show.
     pub fn queue_figures(&self) -> Result<QueueFigures> {
         let (messages, oldest): (i64, Option<i64>) = self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT COUNT(*), MIN(created) FROM queue_messages")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(QueueFigures {
@@ -223,7 +223,7 @@ impl Db {
     /// The message's sender (`''` for `<>`), if the message is still queued.
     pub fn queue_sender(&self, id: &str) -> Result<Option<String>> {
         Ok(self
-            .conn()
+            .conn()?
             .prepare_cached("SELECT mail_from FROM queue_messages WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?)
@@ -233,7 +233,7 @@ impl Db {
     /// stay queued but are never attempted; their leases are released.
     pub fn queue_quarantine(&mut self, id: &str, reason: &str) -> Result<()> {
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE queue_messages SET quarantined = ?2 WHERE id = ?1",
@@ -270,7 +270,7 @@ impl Db {
         let t = now();
         let queue_dir = self.data_dir().queue();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut finished = Vec::with_capacity(attempts.len());
         for a in attempts {
@@ -324,14 +324,14 @@ impl Db {
     /// Every queue id that has a row, to tell orphaned spool files (written, never committed)
     /// from real ones at startup.
     pub fn queue_ids(&self) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn().prepare("SELECT id FROM queue_messages")?;
+        let mut stmt = self.conn()?.prepare("SELECT id FROM queue_messages")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// All recipients in the queue, for inspection.
     pub fn queue_recipients(&self) -> Result<Vec<QueuedRecipient>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn()?.prepare(
             "SELECT id, message_id, address, local, status, attempts FROM queue_recipients ORDER BY id",
         )?;
         let rows = stmt.query_map([], row)?;
@@ -473,13 +473,13 @@ mod lease_at_insert {
                 .unwrap()
                 .is_none()
         );
-        let before = db.conn().total_changes();
+        let before = db.conn().unwrap().total_changes();
         let claim = db
             .queue_local_claim("Q1", "deliverer", 600, false)
             .unwrap()
             .unwrap();
         assert_eq!(
-            db.conn().total_changes(),
+            db.conn().unwrap().total_changes(),
             before,
             "claiming wrote to the database"
         );

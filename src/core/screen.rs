@@ -16,7 +16,7 @@ use super::{Db, Result};
 impl Db {
     /// Records that `ip` passed the test at `now` (a later pass moves the time forward).
     pub fn screen_pass(&self, ip: IpAddr, now: i64) -> Result<()> {
-        self.conn()
+        self.conn()?
             .prepare_cached(
                 "INSERT INTO screen_passes (ip, passed) VALUES (?1, ?2)
                  ON CONFLICT (ip) DO UPDATE SET passed = max(passed, excluded.passed)",
@@ -28,7 +28,7 @@ impl Db {
     /// Forgets `ip` (it talked before the greeting). Returns whether it was remembered.
     pub fn screen_forget(&self, ip: IpAddr) -> Result<bool> {
         Ok(self
-            .conn()
+            .conn()?
             .execute("DELETE FROM screen_passes WHERE ip = ?1", [ip.to_string()])?
             > 0)
     }
@@ -36,7 +36,7 @@ impl Db {
     /// The clients that passed at or after `since`, newest first, at most `cap` of them.
     /// Rows that do not parse as an address (written by hand) are skipped.
     pub fn screen_passes(&self, since: i64, cap: usize) -> Result<Vec<(IpAddr, i64)>> {
-        let mut st = self.conn().prepare(
+        let mut st = self.conn()?.prepare(
             "SELECT ip, passed FROM screen_passes WHERE passed >= ?1
              ORDER BY passed DESC LIMIT ?2",
         )?;
@@ -56,9 +56,9 @@ impl Db {
     /// Forgets passes older than `before`, and beyond the newest `cap`. Returns how many.
     pub fn screen_expire(&self, before: i64, cap: usize) -> Result<usize> {
         let mut n = self
-            .conn()
+            .conn()?
             .execute("DELETE FROM screen_passes WHERE passed < ?1", [before])?;
-        n += self.conn().execute(
+        n += self.conn()?.execute(
             "DELETE FROM screen_passes WHERE ip NOT IN
              (SELECT ip FROM screen_passes ORDER BY passed DESC LIMIT ?1)",
             [cap as i64],

@@ -150,9 +150,9 @@ impl Db {
 
     /// Sets a user's own limits (`None` in a field: back to the server's setting).
     pub fn set_send_limit(&self, user: &Address, own: Override) -> Result<()> {
-        let n = self.conn().execute(
+        let n = self.sql().execute(
             "UPDATE users SET send_per_hour = ?1, send_rcpts_per_day = ?2 WHERE address = ?3",
-            params![
+            super::sql::args![
                 to_sql(own.messages_per_hour),
                 to_sql(own.recipients_per_day),
                 user.to_string()
@@ -180,7 +180,7 @@ impl Db {
 
     /// What the user sent in the last hour and day.
     pub fn send_usage(&self, user: &Address, now: i64) -> Result<Usage> {
-        let rows = Self::submissions(self.conn(), &user.to_string(), now)?;
+        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
         Ok(Usage {
             messages_last_hour: rows.iter().filter(|(at, _)| *at > now - HOUR).count() as u64,
             recipients_last_day: rows.iter().map(|(_, n)| n).sum(),
@@ -193,7 +193,7 @@ impl Db {
         if limits.messages_per_hour == 0 {
             return Ok(None);
         }
-        let rows = Self::submissions(self.conn(), &user.to_string(), now)?;
+        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
         let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
         Ok(check_window(
             &msgs,
@@ -216,7 +216,7 @@ impl Db {
         if limits.recipients_per_day == 0 {
             return Ok(None);
         }
-        let rows = Self::submissions(self.conn(), &user.to_string(), now)?;
+        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
         Ok(check_window(
             &rows,
             now,
@@ -234,7 +234,7 @@ impl Db {
         let limits = self.send_limits(user)?;
         let name = user.to_string();
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let rows = Self::submissions(&tx, &name, now)?;
         let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
@@ -393,6 +393,7 @@ mod tests {
         assert_eq!(db.send_record(&u, 1, T + DAY).unwrap(), None);
         let left: i64 = db
             .conn()
+            .unwrap()
             .query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 1);

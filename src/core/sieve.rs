@@ -115,7 +115,7 @@ impl Db {
     pub fn sieve_scripts(&self, user: &Address) -> Result<Vec<Script>> {
         let id = self.require_user(user)?.id;
         let mut stmt = self
-            .conn()
+            .conn()?
             .prepare_cached(&format!("{SELECT} WHERE user_id = ?1 ORDER BY name"))?;
         let rows = stmt
             .query_map([id], script)?
@@ -126,7 +126,7 @@ impl Db {
     pub fn sieve_script(&self, user: &Address, name: &str) -> Result<Option<Script>> {
         let id = self.require_user(user)?.id;
         Ok(self
-            .conn()
+            .conn()?
             .prepare_cached(&format!("{SELECT} WHERE user_id = ?1 AND name = ?2"))?
             .query_row(params![id, name], script)
             .optional()?)
@@ -136,7 +136,7 @@ impl Db {
     /// alias target that has no user row runs no script).
     pub fn active_sieve_script(&self, user: &Address) -> Result<Option<Script>> {
         Ok(self
-            .conn()
+            .conn()?
             .prepare_cached(
                 "SELECT s.name, s.active, s.content, s.created, s.updated FROM sieve_scripts s
                  JOIN users u ON u.id = s.user_id WHERE u.address = ?1 AND s.active = 1",
@@ -150,7 +150,7 @@ impl Db {
     /// script as (name, text).
     pub fn delivery_sieve(&self, user: &Address) -> Result<DeliverySieve> {
         Ok(self
-            .conn()
+            .conn()?
             .prepare_cached(
                 "SELECT (SELECT value FROM settings WHERE key = 'sieve.before'),
                     (SELECT value FROM settings WHERE key = 'sieve.after'),
@@ -184,7 +184,7 @@ impl Db {
         let max_scripts = self.setting_u64("sieve.max_scripts")?;
         if max_scripts > 0 && self.sieve_script(user, name)?.is_none() {
             let id = self.require_user(user)?.id;
-            let n: i64 = self.conn().query_row(
+            let n: i64 = self.conn()?.query_row(
                 "SELECT count(*) FROM sieve_scripts WHERE user_id = ?1",
                 [id],
                 |r| r.get(0),
@@ -206,7 +206,7 @@ impl Db {
         compile(content, self.setting_size("sieve.max_script_size")?)?;
         let id = self.require_user(user)?.id;
         let t = now();
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO sieve_scripts (user_id, name, content, created, updated)
              VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT (user_id, name) DO UPDATE SET content = ?3, updated = ?4",
@@ -218,7 +218,7 @@ impl Db {
     /// Makes `name` the active script, or with `None` leaves none active (RFC 5804 §2.8).
     pub fn activate_sieve_script(&self, user: &Address, name: Option<&str>) -> Result<()> {
         let id = self.require_user(user)?.id;
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self.conn()?.unchecked_transaction()?;
         if let Some(name) = name
             && tx
                 .query_row(
@@ -256,7 +256,7 @@ impl Db {
             )));
         }
         let id = self.require_user(user)?.id;
-        self.conn().execute(
+        self.conn()?.execute(
             "DELETE FROM sieve_scripts WHERE user_id = ?1 AND name = ?2",
             params![id, name],
         )?;
@@ -276,7 +276,7 @@ impl Db {
                 name: new.to_string(),
             });
         }
-        self.conn().execute(
+        self.conn()?.execute(
             "UPDATE sieve_scripts SET name = ?3, updated = ?4 WHERE user_id = ?1 AND name = ?2",
             params![id, old, new, now()],
         )?;

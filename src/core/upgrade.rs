@@ -114,14 +114,14 @@ pub struct Plan {
 pub fn plan(data_dir: &DataDir) -> Result<Plan> {
     let found = sqlite::schema_version(&data_dir.db())?;
     let known = super::db::known_version();
-    let steps = super::db::MIGRATIONS
+    let steps = super::migrations::MIGRATIONS
         .iter()
         .enumerate()
         .take(known as usize)
         .skip(found.max(0) as usize)
         .map(|(i, sql)| Step {
             version: i as i64 + 1,
-            changes: describe(sql),
+            changes: describe(sql.sqlite()),
         })
         .collect();
     Ok(Plan {

@@ -1,7 +1,6 @@
 //! Mailboxes: an address with a password hash, a quota and an enabled flag.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
+use super::sql::{Row, args};
 use super::{Address, CoreError, Db, Domain, Result, now};
 
 #[derive(Debug, Clone)]
@@ -29,7 +28,7 @@ pub struct NewUser {
 const SELECT: &str = "SELECT u.id, u.address, d.name, u.password, u.quota, u.enabled, u.created,
     u.send_per_hour, u.send_rcpts_per_day FROM users u JOIN domains d ON d.id = u.domain_id";
 
-fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+fn user(r: &Row) -> Result<User> {
     let address: String = r.get(1)?;
     let domain: String = r.get(2)?;
     let local = address
@@ -40,12 +39,12 @@ fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         id: r.get(0)?,
         address: Address::from_stored(local, domain),
         password_hash: r.get(3)?,
-        quota: r.get::<_, i64>(4)?.max(0) as u64,
+        quota: r.get(4)?,
         enabled: r.get(5)?,
         created: r.get(6)?,
         send_limit: super::sendlimit::Override {
-            messages_per_hour: r.get::<_, Option<i64>>(7)?.map(|n| n.max(0) as u64),
-            recipients_per_day: r.get::<_, Option<i64>>(8)?.map(|n| n.max(0) as u64),
+            messages_per_hour: r.get(7)?,
+            recipients_per_day: r.get(8)?,
         },
     })
 }
@@ -66,10 +65,10 @@ impl Db {
     pub fn add_user(&self, new: &NewUser) -> Result<User> {
         let sep = self.setting("smtp.recipient_delimiter")?;
         let domain_id = self.check_new_mailbox(&new.address, &sep)?;
-        let n = self.conn().execute(
+        let n = self.sql().execute(
             "INSERT INTO users (domain_id, address, password, quota, created) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (address) DO NOTHING",
-            params![domain_id, new.address.to_string(), new.password_hash, new.quota as i64, now()],
+            args![domain_id, new.address.to_string(), &new.password_hash, new.quota as i64, now()],
         )?;
         if n == 0 {
             return Err(CoreError::Exists {
@@ -98,50 +97,47 @@ impl Db {
                 domain_ids.insert(u.address.domain().clone(), id);
             }
         }
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| (0, e.into()))?;
-        {
-            let mut stmt = tx
-                .prepare("INSERT INTO users (domain_id, address, password, quota, created) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .map_err(|e| (0, e.into()))?;
-            let created = now();
+        let sql = self.sql();
+        let created = now();
+        // The index of the entry being inserted, so a failure names it.
+        let at_entry = std::cell::Cell::new(0);
+        sql.transaction(|| {
             for (i, u) in users.iter().enumerate() {
+                at_entry.set(i);
                 let address = u.address.to_string();
-                stmt.execute(params![
-                    domain_ids[u.address.domain()],
-                    address,
-                    u.password_hash,
-                    u.quota as i64,
-                    created
-                ])
+                sql.execute(
+                    "INSERT INTO users (domain_id, address, password, quota, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![
+                        domain_ids[u.address.domain()],
+                        address.as_str(),
+                        &u.password_hash,
+                        u.quota as i64,
+                        created
+                    ],
+                )
                 .map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _)
-                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                    {
-                        (
-                            i,
-                            CoreError::Exists {
-                                kind: "user",
-                                name: address.clone(),
-                            },
-                        )
-                    }
-                    e => (i, e.into()),
+                    e if e.is_unique_violation() => CoreError::Exists {
+                        kind: "user",
+                        name: address.clone(),
+                    },
+                    e => e,
                 })?;
             }
-        }
-        tx.commit().map_err(|e| (0, e.into()))?;
+            Ok(())
+        })
+        .map_err(|e| (at_entry.get(), e))?;
         Ok(users.len())
     }
 
     pub fn user(&self, address: &Address) -> Result<Option<User>> {
-        Ok(self
-            .conn()
-            .prepare_cached(&format!("{SELECT} WHERE u.address = ?1"))?
-            .query_row([address.to_string()], user)
-            .optional()?)
+        self.sql()
+            .query_opt(
+                &format!("{SELECT} WHERE u.address = ?1"),
+                args![address.to_string()],
+            )?
+            .as_ref()
+            .map(user)
+            .transpose()
     }
 
     pub(crate) fn require_user(&self, address: &Address) -> Result<User> {
@@ -152,61 +148,58 @@ impl Db {
     }
 
     pub fn users(&self, domain: Option<&Domain>) -> Result<Vec<User>> {
-        let conn = self.conn();
         let rows = match domain {
             Some(d) => {
                 self.require_domain(d)?;
-                let mut stmt =
-                    conn.prepare(&format!("{SELECT} WHERE d.name = ?1 ORDER BY u.address"))?;
-                stmt.query_map([d.as_str()], user)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
+                self.sql()
+                    .query(&format!("{SELECT} WHERE d.name = ?1"), args![d.as_str()])?
             }
-            None => {
-                let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY u.address"))?;
-                stmt.query_map([], user)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-            }
+            None => self.sql().query(SELECT, &[])?,
         };
-        Ok(rows)
+        let mut all = rows.iter().map(user).collect::<Result<Vec<_>>>()?;
+        // Sorted here: PostgreSQL's ORDER BY follows the database's collation, and both
+        // engines must list in the same (byte) order.
+        all.sort_by_key(|u| u.address.to_string());
+        Ok(all)
     }
 
     pub fn remove_user(&self, address: &Address) -> Result<User> {
         let u = self.require_user(address)?;
-        self.conn()
-            .execute("DELETE FROM users WHERE id = ?1", [u.id])?;
+        self.sql()
+            .execute("DELETE FROM users WHERE id = ?1", args![u.id])?;
         Ok(u)
     }
 
     pub fn set_password_hash(&self, address: &Address, hash: &str) -> Result<()> {
         let u = self.require_user(address)?;
-        self.conn().execute(
+        self.sql().execute(
             "UPDATE users SET password = ?1 WHERE id = ?2",
-            params![hash, u.id],
+            args![hash, u.id],
         )?;
         Ok(())
     }
 
     pub fn set_quota(&self, address: &Address, quota: u64) -> Result<()> {
         let u = self.require_user(address)?;
-        self.conn().execute(
+        self.sql().execute(
             "UPDATE users SET quota = ?1 WHERE id = ?2",
-            params![quota as i64, u.id],
+            args![quota as i64, u.id],
         )?;
         Ok(())
     }
 
     pub fn set_enabled(&self, address: &Address, enabled: bool) -> Result<()> {
         let u = self.require_user(address)?;
-        self.conn().execute(
+        self.sql().execute(
             "UPDATE users SET enabled = ?1 WHERE id = ?2",
-            params![enabled, u.id],
+            args![enabled, u.id],
         )?;
         Ok(())
     }
 
     pub fn user_count(&self) -> Result<u64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM users", [], |r| super::db::count(r, 0))?)
+        self.sql()
+            .query_one("SELECT count(*) FROM users", &[])?
+            .get(0)
     }
 }

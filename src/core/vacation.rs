@@ -29,12 +29,12 @@ impl Db {
         let Some(u) = self.user(user)? else {
             return Ok(false);
         };
-        self.conn()
+        self.conn()?
             .prepare_cached("DELETE FROM vacation_replies WHERE expires <= ?1")?
             .execute([now])?;
         let expires = now.saturating_add(i64::try_from(period).unwrap_or(i64::MAX));
         let n = self
-            .conn()
+            .conn()?
             .prepare_cached(
                 "INSERT INTO vacation_replies (user_id, sender, handle, sent, expires)
                  VALUES (?1, ?2, ?3, ?4, ?5)
@@ -115,6 +115,7 @@ mod tests {
         assert!(db.vacation_claim(&a, "bob@x.test", "h", 100, 50).unwrap());
         let rows = |db: &Db| -> i64 {
             db.conn()
+                .unwrap()
                 .query_row("SELECT count(*) FROM vacation_replies", [], |r| r.get(0))
                 .unwrap()
         };

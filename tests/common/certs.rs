@@ -35,3 +35,64 @@ pub fn make_at(cert: &Path, key: &Path, host: &str) {
         .expect("run openssl");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A test CA and a leaf certificate for `host` signed by it, in `dir`: `(ca.crt, leaf.crt,
+/// leaf.key)`. For clients that verify (rustls refuses a self-signed CA certificate used as
+/// the server's own, `CaUsedAsEndEntity`).
+pub fn make_ca_and_leaf(dir: &Path, host: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let (ca, ca_key) = (dir.join("ca.crt"), dir.join("ca.key"));
+    make_at(&ca, &ca_key, "mailctl test CA");
+    let (csr, cert, key, ext) = (
+        dir.join("leaf.csr"),
+        dir.join("leaf.crt"),
+        dir.join("leaf.key"),
+        dir.join("leaf.ext"),
+    );
+    std::fs::write(
+        &ext,
+        format!("subjectAltName=DNS:{host}\nbasicConstraints=CA:FALSE\n"),
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run openssl");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        &format!("/CN={host}"),
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "leaf.crt",
+    ]);
+    let _ = std::fs::remove_file(csr);
+    (ca, cert, key)
+}

@@ -11,13 +11,15 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_mailctl");
 /// How long one admin command may take before the test kills it and reports a failure.
 const LIMIT: Duration = Duration::from_secs(120);
 
-/// `mailctl --data-dir DIR`, without MAILCTL_DATA_DIR (the flag must be what counts) and
+/// `mailctl --data-dir DIR`, without MAILCTL_DATA_DIR and MAILCTL_DATABASE_URL (the flags
+/// and the data directory must be what counts) and
 /// without COLUMNS (piped output is fitted to 80 columns unless COLUMNS says otherwise).
 pub fn command(dir: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--data-dir")
         .arg(dir)
         .env_remove("MAILCTL_DATA_DIR")
+        .env_remove("MAILCTL_DATABASE_URL")
         .env_remove("COLUMNS");
     c
 }

@@ -16,6 +16,7 @@ pub mod dovecot;
 pub mod maildir;
 pub mod mx;
 pub mod net;
+pub mod postgres;
 pub mod scanners;
 pub mod serve;
 pub mod tools;

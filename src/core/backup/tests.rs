@@ -132,6 +132,7 @@ fn a_queue_row_whose_spool_file_is_gone_is_dropped_from_the_snapshot() {
     let db = Db::open(&dd).unwrap();
     for id in ["q1", "q2"] {
         db.conn()
+            .unwrap()
             .execute(
                 "INSERT INTO queue_messages (id, mail_from, remote_ip, helo, size, created)
                  VALUES (?1, 'a@example.test', '127.0.0.1', 'h', 3, 0)",

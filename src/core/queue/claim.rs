@@ -81,7 +81,7 @@ impl Db {
         let mut need_lease = false;
         for id in ids {
             if let Some((claim, all_ours)) =
-                claim_local(self.conn(), id, owner, t, lease_secs, force, false)?
+                claim_local(self.conn()?, id, owner, t, lease_secs, force, false)?
             {
                 need_lease |= !all_ours;
                 out.push((id.clone(), claim));
@@ -94,11 +94,11 @@ impl Db {
         // claimed again, and the copy's stable name stops a second delivery. So this commit
         // skips the WAL fsync (synchronous=NORMAL) and holds the write lock only briefly;
         // the connection goes back to FULL right after, whatever happened.
-        self.conn_mut()
+        self.conn_mut()?
             .pragma_update(None, "synchronous", "NORMAL")?;
         let claimed = (|| {
             let tx = self
-                .conn_mut()
+                .conn_mut()?
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
@@ -109,14 +109,15 @@ impl Db {
             tx.commit()?;
             Ok(out)
         })();
-        self.conn_mut().pragma_update(None, "synchronous", "FULL")?;
+        self.conn_mut()?
+            .pragma_update(None, "synchronous", "FULL")?;
         claimed
     }
 
     /// Extends the leases `owner` holds on these recipients (a long attempt keeps them).
     pub fn queue_renew_leases(&mut self, owner: &str, ids: &[i64], until: i64) -> Result<()> {
         let tx = self
-            .conn_mut()
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut upd = tx.prepare_cached(
@@ -133,7 +134,7 @@ impl Db {
 
     /// Owners holding unexpired leases now (to find those of a process that died).
     pub fn queue_lease_owners(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn()?.prepare(
             "SELECT DISTINCT lease_owner FROM queue_recipients WHERE lease_until > ?1 AND lease_owner != ''",
         )?;
         let rows = stmt.query_map([now()], |r| r.get(0))?;
@@ -143,7 +144,7 @@ impl Db {
     /// Ends the leases of an owner that is gone, keeping them marked as taken before
     /// (`lease_until` 1, in the past) so the next attempt knows it was interrupted.
     pub fn queue_release_leases(&self, owner: &str) -> Result<usize> {
-        Ok(self.conn().execute(
+        Ok(self.conn()?.execute(
             "UPDATE queue_recipients SET lease_until = 1 WHERE lease_owner = ?1 AND lease_until > 1",
             [owner],
         )?)
@@ -152,7 +153,7 @@ impl Db {
     /// Messages with local recipients due for a (re)try and free to attempt: after a
     /// restart, a deferral, or an attempt that died holding its lease.
     pub fn queue_local_due(&self, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn()?.prepare_cached(
             "SELECT DISTINCT r.message_id FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
              WHERE r.local = 1 AND r.status = 'queued' AND r.next_attempt <= ?1 AND r.lease_until <= ?1
                AND m.quarantined IS NULL LIMIT ?2",

@@ -1,0 +1,514 @@
+//! The engine seam: the core's state lives in SQLite (one machine, the default) or in
+//! PostgreSQL (`database.url`, several nodes, issue 21), and the core's functions are written
+//! once against this small typed API — [`Sql::execute`], [`Sql::query`], [`Sql::query_opt`],
+//! [`Sql::query_one`], [`Sql::transaction`] — with one value type ([`Value`]) and one row
+//! type ([`Row`]).
+//!
+//! Statement text is written once, in the dialect both engines share, with numbered
+//! placeholders `?1`, `?2` (SQLite's). For PostgreSQL it is translated to `$1`, `$2` once per
+//! distinct statement and prepared once per connection (both cached together), not per call.
+//!
+//! Why this and not sqlx or diesel: the storage functions are synchronous and run off the
+//! async runtime (`spawn_blocking`), which the synchronous `postgres` crate fits as rusqlite
+//! does; sqlx is async-only, wants its own pool and rustc headroom we do not have; diesel's
+//! schema DSL would rewrite every query of the core. The dependency set is fixed
+//! (CRATES.md §9), and the statements the core needs are plain enough that one dialect
+//! covers both engines; where they are not, the caller asks [`Sql::is_postgres`].
+//!
+//! Not here: the schema and its migrations (`core::migrations`), which database a data
+//! directory uses (`core::paths`, `database.url`), pooling (`core::pool`). Code not yet
+//! ported still reaches SQLite through `Db::conn`, which refuses on PostgreSQL.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use super::{CoreError, Result};
+
+/// One SQL value, whichever engine it comes from or goes to. Booleans are integers 0/1 on
+/// both engines (the schema stores them as integers), timestamps are seconds as `Int`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Int(v as i64)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// `args![a, b]`: the parameters of a statement, each converted with `Value::from`.
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { &[$($crate::core::sql::Value::from($v)),*][..] };
+}
+pub(crate) use args;
+
+/// A result row: values by position, read with [`Row::get`].
+#[derive(Debug, Clone)]
+pub struct Row(Vec<Value>);
+
+impl Row {
+    pub fn get<T: FromValue>(&self, idx: usize) -> Result<T> {
+        let v = self.0.get(idx).unwrap_or(&Value::Null);
+        T::from_value(v).ok_or_else(|| {
+            CoreError::Invalid(format!(
+                "database: column {idx} holds {v:?}, not a {}",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+}
+
+/// Types a [`Row`] column converts to.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Option<Self>;
+}
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Option<i64> {
+        match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+/// Counts and sizes: stored signed, never negative in meaning.
+impl FromValue for u64 {
+    fn from_value(v: &Value) -> Option<u64> {
+        i64::from_value(v).map(|i| i.max(0) as u64)
+    }
+}
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Option<bool> {
+        i64::from_value(v).map(|i| i != 0)
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Option<f64> {
+        match v {
+            Value::Real(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<String> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Option<Vec<u8>> {
+        match v {
+            Value::Blob(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Option<T>> {
+        match v {
+            Value::Null => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
+/// written (`?N`), so the translation and the prepare happen once per statement.
+pub(crate) struct Pg {
+    client: postgres::Client,
+    prepared: HashMap<String, postgres::Statement>,
+}
+
+pub(crate) enum Engine {
+    Sqlite(rusqlite::Connection),
+    /// Boxed: a client with its statement cache is three times a SQLite connection.
+    Postgres(Box<RefCell<Pg>>),
+}
+
+/// The engine plus whether a transaction is open (a nested [`Sql::transaction`] joins it).
+pub struct Sql {
+    pub(crate) engine: Engine,
+    in_tx: Cell<bool>,
+}
+
+impl Sql {
+    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Sql {
+        Sql {
+            engine: Engine::Sqlite(conn),
+            in_tx: Cell::new(false),
+        }
+    }
+
+    pub(crate) fn postgres(client: postgres::Client) -> Sql {
+        Sql {
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
+                client,
+                prepared: HashMap::new(),
+            }))),
+            in_tx: Cell::new(false),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
+    }
+
+    /// Runs one statement; returns the number of rows it changed.
+    pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                Ok(c.prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(args))? as u64)
+            }
+            Engine::Postgres(pg) => {
+                let mut pg = pg.borrow_mut();
+                let stmt = pg.statement(sql)?;
+                Ok(pg.client.execute(&stmt, &pg_args(args))?)
+            }
+        }
+    }
+
+    /// Every row of a query.
+    pub fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let n = stmt.column_count();
+                let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                    (0..n)
+                        .map(|i| r.get_ref(i).map(from_sqlite))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .map(Row)
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            }
+            Engine::Postgres(pg) => {
+                let mut pg = pg.borrow_mut();
+                let stmt = pg.statement(sql)?;
+                let rows = pg.client.query(&stmt, &pg_args(args))?;
+                rows.iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| r.try_get::<_, Value>(i).map_err(CoreError::from))
+                            .collect::<Result<Vec<_>>>()
+                            .map(Row)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The first row of a query, if any.
+    pub fn query_opt(&self, sql: &str, args: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, args)?.into_iter().next())
+    }
+
+    /// The first row of a query that always returns one (`SELECT count(*) …`).
+    pub fn query_one(&self, sql: &str, args: &[Value]) -> Result<Row> {
+        self.query_opt(sql, args)?
+            .ok_or_else(|| CoreError::Invalid(format!("database: no row from {sql}")))
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+    /// SQLite's is IMMEDIATE (the write lock first, so two writers never deadlock on an
+    /// upgrade). Inside a transaction, a nested call joins the outer one.
+    pub fn transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.in_tx.get() {
+            return f();
+        }
+        self.batch(match self.engine {
+            Engine::Sqlite(_) => "BEGIN IMMEDIATE",
+            Engine::Postgres(_) => "BEGIN",
+        })?;
+        self.in_tx.set(true);
+        let out = f();
+        self.in_tx.set(false);
+        match out {
+            Ok(v) => {
+                self.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The error that made us roll back is the one worth reporting.
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Statements without parameters or results, several separated by `;` (migrations).
+    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Engine::Postgres(pg) => Ok(pg.borrow_mut().client.batch_execute(sql)?),
+        }
+    }
+}
+
+impl Pg {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&to_postgres(sql))?;
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+fn pg_args(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    args.iter()
+        .map(|a| a as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+fn from_sqlite(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+mod pg_types {
+    use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+
+    use super::Value;
+
+    type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+    /// Binds by the type PostgreSQL inferred for the placeholder, so one `Int` serves
+    /// BIGINT, INTEGER and SMALLINT columns alike (out of range is an error, never a wrap).
+    impl ToSql for Value {
+        fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, BoxError> {
+            match (self, ty) {
+                (Value::Null, _) => Ok(IsNull::Yes),
+                (Value::Int(i), &Type::INT8) => i.to_sql(ty, out),
+                (Value::Int(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+                (Value::Int(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+                (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+                (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+                (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
+                (Value::Real(f), &Type::FLOAT4) => (*f as f32).to_sql(ty, out),
+                (Value::Text(s), _) if <&str as ToSql>::accepts(ty) => s.as_str().to_sql(ty, out),
+                (Value::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
+                (v, ty) => Err(format!("cannot bind {v:?} to a {ty} parameter").into()),
+            }
+        }
+
+        fn accepts(_: &Type) -> bool {
+            true
+        }
+
+        to_sql_checked!();
+    }
+
+    impl<'a> FromSql<'a> for Value {
+        fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Value, BoxError> {
+            Ok(match *ty {
+                Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+                Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+                Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+                Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+                Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+                Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+                Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
+                ref t if <String as FromSql>::accepts(t) => Value::Text(String::from_sql(ty, raw)?),
+                ref t => return Err(format!("no mapping for the column type {t}").into()),
+            })
+        }
+
+        fn from_sql_null(_: &Type) -> Result<Value, BoxError> {
+            Ok(Value::Null)
+        }
+
+        fn accepts(_: &Type) -> bool {
+            true
+        }
+    }
+}
+
+/// Translates SQLite's numbered placeholders (`?1`, and a bare `?` meaning "the next") into
+/// PostgreSQL's `$1`, leaving string literals, quoted identifiers and comments alone.
+pub fn to_postgres(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.char_indices().peekable();
+    let mut next = 1u32;
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                // A doubled quote inside is an escaped one: leaving and re-entering the
+                // literal copies it unchanged.
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek().is_some_and(|&(_, d)| d == '-') => {
+                out.push(c);
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '?' => {
+                let mut digits = String::new();
+                while let Some(&(_, d)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
+                    digits.push(d);
+                    chars.next();
+                }
+                let n = digits.parse().unwrap_or(next);
+                next = n + 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn placeholders_become_dollar_numbers() {
+        assert_eq!(
+            to_postgres("INSERT INTO t (a, b) VALUES (?1, ?2) ON CONFLICT (a) DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT (a) DO NOTHING"
+        );
+        assert_eq!(to_postgres("a = ?10 OR b = ?2"), "a = $10 OR b = $2");
+        assert_eq!(to_postgres("a = ? AND b = ?"), "a = $1 AND b = $2");
+        assert_eq!(to_postgres("a = ?3 AND b = ?"), "a = $3 AND b = $4");
+    }
+
+    #[test]
+    fn literals_identifiers_and_comments_are_left_alone() {
+        assert_eq!(
+            to_postgres("SELECT '?1', 'it''s ?', \"q?\" FROM t WHERE x = ?1"),
+            "SELECT '?1', 'it''s ?', \"q?\" FROM t WHERE x = $1"
+        );
+        assert_eq!(
+            to_postgres("SELECT 1 -- why ?1\nWHERE a = ?1"),
+            "SELECT 1 -- why ?1\nWHERE a = $1"
+        );
+        // An unterminated literal is copied as it is; the server reports the syntax error.
+        assert_eq!(to_postgres("SELECT 'open ?1"), "SELECT 'open ?1");
+    }
+
+    proptest! {
+        /// Whatever the text, translation never panics, keeps everything but placeholders,
+        /// and leaves no `?` outside quotes and comments.
+        #[test]
+        fn translation_changes_only_placeholders(sql in "[a-z ?0-9'\"$,=\n-]{0,60}") {
+            let out = to_postgres(&sql);
+            let strip = |s: &str| s.chars().filter(|c| !c.is_ascii_digit() && *c != '?' && *c != '$').collect::<String>();
+            prop_assert_eq!(strip(&sql), strip(&out));
+            if !sql.contains(['\'', '"']) && !sql.contains("--") {
+                prop_assert!(!out.contains('?'));
+            }
+        }
+    }
+
+    #[test]
+    fn sqlite_round_trip_and_transactions() {
+        let sql = Sql::sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        sql.batch("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, f REAL, b BLOB)")
+            .unwrap();
+        let n = sql
+            .execute(
+                "INSERT INTO t VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    Value::from("a"),
+                    Value::from(7i64),
+                    Value::from(0.5),
+                    Value::Blob(vec![1, 2]),
+                ],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        let r = sql
+            .query_one("SELECT k, n, f, b, NULL FROM t", &[])
+            .unwrap();
+        assert_eq!(r.get::<String>(0).unwrap(), "a");
+        assert_eq!(r.get::<u64>(1).unwrap(), 7);
+        assert_eq!(r.get::<f64>(2).unwrap(), 0.5);
+        assert_eq!(r.get::<Vec<u8>>(3).unwrap(), vec![1, 2]);
+        assert_eq!(r.get::<Option<i64>>(4).unwrap(), None);
+        assert!(r.get::<i64>(0).is_err(), "text is not read as a number");
+        // A failed transaction leaves nothing behind, a nested one joins its outer one.
+        let failed: Result<()> = sql.transaction(|| {
+            sql.execute("INSERT INTO t (k) VALUES (?1)", args!["b"])?;
+            sql.transaction(|| sql.execute("INSERT INTO t (k) VALUES (?1)", args!["c"]))?;
+            Err(CoreError::Invalid("stop".into()))
+        });
+        assert!(failed.is_err());
+        let count = sql.query_one("SELECT count(*) FROM t", &[]).unwrap();
+        assert_eq!(count.get::<i64>(0).unwrap(), 1);
+        sql.transaction(|| sql.execute("INSERT INTO t (k) VALUES (?1)", args!["d"]))
+            .unwrap();
+        let count = sql.query_one("SELECT count(*) FROM t", &[]).unwrap();
+        assert_eq!(count.get::<i64>(0).unwrap(), 2);
+    }
+}

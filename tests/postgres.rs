@@ -1,0 +1,401 @@
+//! The PostgreSQL core (issue 21) against a real PostgreSQL 15: the same administration
+//! commands give the same answers on SQLite and on PostgreSQL, both schemas hold the same
+//! tables and columns, an older binary refuses a newer schema on both engines, and the
+//! commands not yet ported refuse clearly on PostgreSQL instead of touching a SQLite file.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::cli::{command, run, text};
+use common::postgres::PgServer;
+use serde_json::Value;
+
+/// One mailctl installation: a data directory (whose `database.url` may name PostgreSQL).
+struct Node {
+    dir: tempfile::TempDir,
+}
+
+impl Node {
+    fn sqlite() -> Node {
+        Node {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A data directory whose `database.url` file names `url`: how a node is configured,
+    /// so the commands below need no flag.
+    fn postgres(url: &str) -> Node {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("database.url"), format!("{url}\n")).unwrap();
+        Node { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut c = command(self.path());
+        c.arg("--json").args(args);
+        run(
+            c,
+            stdin.map(|s| s.as_bytes().to_vec()),
+            std::time::Duration::from_secs(120),
+        )
+    }
+
+    /// Exit code, stdout as JSON (timestamps and paths made comparable), stderr.
+    fn answer(&self, args: &[&str], stdin: Option<&str>) -> (i32, Value, String) {
+        let o = self.run(args, stdin);
+        let dir = self.path().display().to_string();
+        let out = String::from_utf8_lossy(&o.stdout).replace(&dir, "<dir>");
+        let json = if out.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+        };
+        let err = String::from_utf8_lossy(&o.stderr).replace(&dir, "<dir>");
+        (o.status.code().unwrap_or(-1), normalise(json), err)
+    }
+}
+
+/// Creation times differ between two runs; everything else must not.
+fn normalise(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| match k.as_str() {
+                    "created" | "moved_to" if !v.is_null() => (k, Value::String("<t>".into())),
+                    _ => (k, normalise(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(normalise).collect()),
+        v => v,
+    }
+}
+
+const PW: Option<&str> = Some("correct horse\n");
+
+/// The administration sequence both engines go through: successes and refusals alike.
+const SEQUENCE: &[(&[&str], Option<&str>)] = &[
+    (&["domain", "add", "example.org", "--create"], None),
+    (&["domain", "add", "example.org"], None),
+    (&["domain", "add", "example.net"], None),
+    (&["config", "set", "auth.argon2_memory", "1M"], None),
+    (&["config", "set", "auth.argon2_iterations", "1"], None),
+    (
+        &["user", "add", "alice@example.org", "--password-stdin"],
+        PW,
+    ),
+    (
+        &[
+            "user",
+            "add",
+            "bob@example.org",
+            "--password-stdin",
+            "--quota",
+            "1G",
+        ],
+        PW,
+    ),
+    (
+        &["user", "add", "carol@example.net", "--password-stdin"],
+        PW,
+    ),
+    (
+        &["user", "add", "alice@example.org", "--password-stdin"],
+        PW,
+    ),
+    (
+        &["user", "add", "dave@nowhere.example", "--password-stdin"],
+        PW,
+    ),
+    (&["user", "test-password", "alice@example.org"], PW),
+    (
+        &["user", "passwd", "alice@example.org", "--password-stdin"],
+        Some("battery staple\n"),
+    ),
+    (&["user", "test-password", "alice@example.org"], PW),
+    (
+        &["user", "test-password", "alice@example.org"],
+        Some("battery staple\n"),
+    ),
+    (&["user", "set", "bob@example.org", "--quota", "2G"], None),
+    (&["user", "set", "bob@example.org", "--disable"], None),
+    (
+        &["user", "set", "bob@example.org", "--send-limit", "10"],
+        None,
+    ),
+    (
+        &[
+            "user",
+            "set",
+            "alice@example.org",
+            "--spam-junk-score",
+            "4.5",
+        ],
+        None,
+    ),
+    (&["user", "test-password", "bob@example.org"], PW),
+    (&["user", "list"], None),
+    (&["user", "list", "example.net"], None),
+    (
+        &[
+            "alias",
+            "add",
+            "info@example.org",
+            "alice@example.org",
+            "bob@example.org",
+        ],
+        None,
+    ),
+    (&["alias", "add", "@example.net", "carol@example.net"], None),
+    (&["alias", "add", "x@example.org", "y@example.org"], None),
+    (&["alias", "add", "y@example.org", "x@example.org"], None),
+    (&["alias", "list"], None),
+    (
+        &["alias", "remove", "info@example.org", "bob@example.org"],
+        None,
+    ),
+    (&["alias", "remove", "nobody@example.org"], None),
+    (&["alias", "list", "example.org"], None),
+    (&["config", "set", "smtp.max_message_size", "10M"], None),
+    (&["config", "set", "smtp.max_message_size", "big"], None),
+    (&["config", "get", "smtp.max_message_size"], None),
+    (&["config", "list"], None),
+    (&["domain", "list"], None),
+    (&["domain", "remove", "example.net"], None),
+    (&["domain", "remove", "example.net", "--force"], None),
+    (&["user", "remove", "alice@example.org"], None),
+    (&["user", "remove", "alice@example.org"], None),
+    (&["domain", "list"], None),
+    (&["user", "list"], None),
+    (&["alias", "list"], None),
+];
+
+#[test]
+fn the_same_commands_give_the_same_answers_on_sqlite_and_postgres() {
+    let Some(pg) = PgServer::start() else { return };
+    let lite = Node::sqlite();
+    let post = Node::postgres(&pg.database());
+    for (args, stdin) in SEQUENCE {
+        let a = lite.answer(args, *stdin);
+        let b = post.answer(args, *stdin);
+        assert_eq!(
+            a, b,
+            "mailctl {args:?}: SQLite (left) and PostgreSQL differ"
+        );
+    }
+    // The sequence really did things (not two identical failures all along).
+    let (code, users, _) = lite.answer(&["user", "list"], None);
+    assert_eq!(code, 0);
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+    // PostgreSQL held everything: no SQLite database appeared beside the URL file.
+    assert!(!post.path().join("mailctl.db").exists());
+}
+
+#[test]
+fn the_url_can_come_from_the_environment_and_is_never_printed_with_its_password() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let env_run = |url: &str, args: &[&str]| {
+        let mut c = command(dir.path());
+        c.env("MAILCTL_DATABASE_URL", url).args(args);
+        run(c, None, std::time::Duration::from_secs(120))
+    };
+    let o = env_run(&url, &["domain", "add", "example.org"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // A wrong password fails with a hint that names where the URL comes from, without
+    // echoing the password.
+    let bad = url.replace("mailctl-test-pw", "wrong-secret");
+    let o = env_run(&bad, &["domain", "list"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("cannot open the PostgreSQL core"), "{t}");
+    assert!(t.contains("hint: check MAILCTL_DATABASE_URL"), "{t}");
+    assert!(!t.contains("wrong-secret"), "{t}");
+    let o = env_run(&url, &["--json", "domain", "list"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["domain"], "example.org", "{v}");
+    assert!(!dir.path().join("mailctl.db").exists());
+}
+
+#[test]
+fn commands_not_yet_on_postgres_refuse_clearly() {
+    let Some(pg) = PgServer::start() else { return };
+    let node = Node::postgres(&pg.database());
+    // A domain and alice, as the comparison's sequence starts.
+    for (args, stdin) in &SEQUENCE[..6] {
+        node.answer(args, *stdin);
+    }
+    let alice = node.answer(&["user", "test-password", "alice@example.org"], PW);
+    assert_eq!(alice.0, 0, "{}", alice.2);
+    for args in [
+        &["queue", "list"][..],
+        &["ban", "list"],
+        &["greylist", "list"],
+        &["sieve", "list", "alice@example.org"],
+        &["trace", "alice@example.org"],
+        &["serve"],
+    ] {
+        let (code, _, err) = node.answer(args, None);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("not yet on PostgreSQL"), "{args:?}: {err}");
+        assert!(!node.path().join("mailctl.db").exists(), "{args:?}");
+    }
+}
+
+#[test]
+fn an_older_binary_refuses_a_newer_schema_on_both_engines() {
+    let Some(pg) = PgServer::start() else { return };
+    let lite = Node::sqlite();
+    assert_eq!(
+        lite.answer(&["domain", "add", "a.example", "--create"], None)
+            .0,
+        0
+    );
+    let conn = rusqlite::Connection::open(lite.path().join("mailctl.db")).unwrap();
+    let v: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    conn.pragma_update(None, "user_version", v + 1).unwrap();
+    drop(conn);
+
+    let url = pg.database();
+    let post = Node::postgres(&url);
+    assert_eq!(post.answer(&["domain", "add", "a.example"], None).0, 0);
+    let db = url.rsplit('/').next().unwrap();
+    pg.client(db)
+        .batch_execute("UPDATE mailctl_schema SET version = version + 1")
+        .unwrap();
+
+    for node in [&lite, &post] {
+        let (code, out, err) = node.answer(&["domain", "list"], None);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(out, Value::Null);
+        assert!(err.contains("newer than this mailctl knows"), "{err}");
+        assert!(
+            err.contains("hint: a newer mailctl migrated this database"),
+            "{err}"
+        );
+        assert!(!err.contains("mailctl-test-pw"), "{err}");
+    }
+}
+
+/// The columns of every table, engine-neutral: name and whether it may be NULL.
+fn sqlite_columns(path: &Path) -> Vec<(String, String, bool)> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables.sort();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut s = c.prepare(&format!("PRAGMA table_info({t})")).unwrap();
+        let cols = s
+            .query_map([], |r| {
+                let pk: i64 = r.get(5)?;
+                Ok((
+                    t.clone(),
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(3)? || pk > 0,
+                ))
+            })
+            .unwrap();
+        out.extend(cols.map(Result::unwrap));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn migrations_give_postgres_the_same_tables_and_columns_as_sqlite() {
+    let Some(pg) = PgServer::start() else { return };
+    let lite = Node::sqlite();
+    lite.answer(&["domain", "add", "a.example", "--create"], None);
+    let url = pg.database();
+    // Two nodes starting against one fresh database at once: one migrates, the other
+    // waits for it and finds nothing left to do.
+    let nodes = [Node::postgres(&url), Node::postgres(&url)];
+    std::thread::scope(|s| {
+        for n in &nodes {
+            s.spawn(|| {
+                let (code, _, err) = n.answer(&["domain", "list"], None);
+                assert_eq!(code, 0, "{err}");
+            });
+        }
+    });
+    let db = url.rsplit('/').next().unwrap();
+    let mut client = pg.client(db);
+    let mut pg_cols: Vec<(String, String, bool)> = client
+        .query(
+            "SELECT table_name::text, column_name::text, is_nullable = 'NO'
+             FROM information_schema.columns WHERE table_schema = 'public'
+             AND table_name <> 'mailctl_schema'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    pg_cols.sort();
+    let lite_cols = sqlite_columns(&lite.path().join("mailctl.db"));
+    assert_eq!(lite_cols, pg_cols);
+    let version: i64 = client
+        .query_one("SELECT version FROM mailctl_schema", &[])
+        .unwrap()
+        .get(0);
+    let rows = client
+        .query("SELECT version FROM mailctl_schema", &[])
+        .unwrap()
+        .len();
+    assert_eq!(rows, 1, "one version row, however many nodes started");
+    let lite_version: i64 = rusqlite::Connection::open(lite.path().join("mailctl.db"))
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, lite_version);
+}
+
+#[test]
+fn tls_to_postgres_is_verified_against_the_ca_the_url_names() {
+    let Some(pg) = PgServer::start_tls() else {
+        return;
+    };
+    // The server takes TCP logins over TLS only: success proves the connection was TLS.
+    let url = pg.database_on("localhost");
+    let ca = pg.ca();
+    let ca = ca.display();
+    let verified = Node::postgres(&format!("{url}&sslmode=verify-full&sslrootcert={ca}"));
+    let (code, _, err) = verified.answer(&["domain", "add", "example.org"], None);
+    assert_eq!(code, 0, "{err}");
+    let (_, list, _) = verified.answer(&["domain", "list"], None);
+    assert_eq!(list[0]["domain"], "example.org", "{list}");
+
+    // Without the CA the certificate is not trusted; under another name it does not match;
+    // without sslmode there is no TLS, which this server refuses.
+    for (url, why) in [
+        (format!("{url}&sslmode=require"), "invalid peer certificate"),
+        (
+            format!(
+                "{}&sslmode=require&sslrootcert={ca}",
+                url.replace("@localhost:", "@127.0.0.1:")
+            ),
+            "certificate not valid for name",
+        ),
+        (url.clone(), "no pg_hba.conf entry"),
+    ] {
+        let (code, _, err) = Node::postgres(&url).answer(&["domain", "list"], None);
+        assert_eq!(code, 1, "{url}: {err}");
+        assert!(err.contains("cannot connect to PostgreSQL"), "{url}: {err}");
+        assert!(err.contains(why), "{url}: {err}");
+    }
+}
