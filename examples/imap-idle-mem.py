@@ -13,6 +13,7 @@ first pays argon2. Everything stays on 127.0.0.1, every wait is bounded, and the
 stops the server and removes its data dir itself.
 Usage: examples/imap-idle-mem.py [--connections N] [--settle SECONDS]
 PROFILE=debug gives a quick functional run; figures only mean something in release.
+MAILCTL_BIN=PATH measures another binary (a base build to compare against).
 """
 import argparse
 import os
@@ -26,7 +27,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILE = os.environ.get("PROFILE", "release")
-BIN = os.path.join(ROOT, "target", PROFILE, "mailctl")
+# MAILCTL_BIN: another build to compare (e.g. main's release binary kept as the base).
+BIN = os.environ.get("MAILCTL_BIN") or os.path.join(ROOT, "target", PROFILE, "mailctl")
 PASSWORD = "idle-password"
 DEADLINE = time.time() + 600
 
