@@ -20,3 +20,21 @@ fn idle_sees_other_sessions_and_deliveries() {
         "one expunged, one delivered"
     );
 }
+
+/// One SMTP delivery wakes 40 sessions idling on INBOX (and none of the 10 on Sent): each
+/// reports `* N EXISTS` within 30 s, and the server's thread count rises by at most a few
+/// while they wake. Each wakeup used to reopen the index on a blocking thread of its own.
+#[test]
+fn one_delivery_wakes_many_idlers_without_a_thread_each() {
+    let dir = data_dir(true);
+    for (k, v) in [
+        ("imap.max_connections_per_user", "100"),
+        ("limits.max_connections_per_ip", "100"),
+    ] {
+        mailctl_ok(dir.path(), &["config", "set", k, v]);
+    }
+    let mut server = Server::start(dir.path());
+    let out = server.py("idle_wake.py", &["40", "10", "12"], 180);
+    println!("{}", out.trim());
+    server.assert_alive();
+}
