@@ -474,3 +474,59 @@ mod release_tests {
         });
     }
 }
+
+#[cfg(test)]
+mod mark_tests {
+    use super::*;
+    use std::time::Duration;
+
+    const RECHECK: Duration = Duration::from_secs(30);
+
+    fn counters(uidnext: u32) -> Counters {
+        Counters {
+            uidvalidity: 1,
+            uidnext,
+            highestmodseq: 4,
+        }
+    }
+
+    /// The folder's mark lets the second of two sessions skip what the first looked at,
+    /// until the folder is signalled again.
+    #[test]
+    fn a_published_mark_spares_the_others_until_the_next_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = Hub::new();
+        let a = hub.subscribe(dir.path());
+        let b = hub.subscribe(dir.path());
+        assert!(hub.must_refresh(&b, counters(3), RECHECK), "nobody looked yet");
+        // (A signal is read out first: a borrow held across `publish` would block its wakeup.)
+        let signal = *a.rx.borrow();
+        hub.publish(a.dir(), signal, counters(3));
+        assert!(!hub.must_refresh(&b, counters(3), RECHECK));
+        assert!(hub.must_refresh(&b, counters(2), RECHECK), "b is behind");
+        hub.touch(dir.path());
+        assert!(hub.must_refresh(&b, counters(3), RECHECK), "signalled since");
+        // The same signal with other counters: a writer nobody signalled; all are woken.
+        let signal = *a.rx.borrow();
+        hub.publish(a.dir(), signal, counters(3));
+        hub.publish(a.dir(), signal, counters(4));
+        assert_ne!(*b.rx.borrow(), signal);
+        drop((a, b));
+        assert!(lock(&hub.folders).is_empty(), "the mark goes with the folder");
+    }
+
+    /// One store per account while anyone holds it; the last one out forgets it.
+    #[test]
+    fn the_shared_store_is_one_per_account_and_forgotten_with_its_last_holder() {
+        let hub = Hub::new();
+        let a = hub.shared_store(Path::new("/mail/a"));
+        let a2 = hub.shared_store(Path::new("/mail/a"));
+        let b = hub.shared_store(Path::new("/mail/b"));
+        assert!(Arc::ptr_eq(&a, &a2));
+        assert!(!Arc::ptr_eq(&a, &b));
+        drop((a, b));
+        assert_eq!(lock(&hub.stores).len(), 1, "a2 still holds /mail/a");
+        drop(a2);
+        assert!(lock(&hub.stores).is_empty());
+    }
+}

@@ -478,6 +478,10 @@ impl<P: Protocol> Conn<P> {
                     // Never closed, so this cannot fail; if it could, waking unbounded is
                     // still right.
                     let turn = WAKE_TURNS.acquire().await.ok();
+                    // Others may have made this one needless while it waited its turn.
+                    if !self.s.get()?.idle_wake_needed() {
+                        continue;
+                    }
                     let go_on = self.s.blocking(&mut self.out, |p, out| p.idle_wake(out)).await?;
                     drop(turn);
                     self.flush(stream).await?;
