@@ -18,8 +18,8 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
-use super::session::{Action, Config, LoginResult, Session};
 use super::cmd::idle::IdleView;
+use super::session::{Action, Config, LoginResult, Session};
 use super::wake::SharedStore;
 use super::watch::{Group, Hub, Subscription};
 use crate::core::pool::DbPool;
@@ -276,12 +276,9 @@ impl Protocol for ImapConn {
         let refreshed = match self.shared_store() {
             Some(shared) => {
                 let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
-                self.session
-                    .wake_with(&mut store, changed.as_deref(), out)
+                self.session.wake_with(&mut store, changed.as_deref(), out)
             }
-            None => self
-                .session
-                .wake_with(&mut None, changed.as_deref(), out),
+            None => self.session.wake_with(&mut None, changed.as_deref(), out),
         };
         if let (true, Some(sub), Some(signal), IdleView::Selected(counters)) =
             (refreshed, &self.idle, signal, self.session.idle_view())

@@ -184,7 +184,10 @@ mod tests {
         assert!(!merge(&mut slot, stale));
         assert_eq!(slot, Some(a));
         // The same signal, the same counters, later: the recheck's time moves on.
-        let again = Mark { at: t1 + RECHECK, ..a };
+        let again = Mark {
+            at: t1 + RECHECK,
+            ..a
+        };
         assert!(!merge(&mut slot, again));
         assert_eq!(slot, Some(again));
         // The same signal but other counters: a change no watch reported.

@@ -498,21 +498,30 @@ mod mark_tests {
         let hub = Hub::new();
         let a = hub.subscribe(dir.path());
         let b = hub.subscribe(dir.path());
-        assert!(hub.must_refresh(&b, counters(3), RECHECK), "nobody looked yet");
+        assert!(
+            hub.must_refresh(&b, counters(3), RECHECK),
+            "nobody looked yet"
+        );
         // (A signal is read out first: a borrow held across `publish` would block its wakeup.)
         let signal = *a.rx.borrow();
         hub.publish(a.dir(), signal, counters(3));
         assert!(!hub.must_refresh(&b, counters(3), RECHECK));
         assert!(hub.must_refresh(&b, counters(2), RECHECK), "b is behind");
         hub.touch(dir.path());
-        assert!(hub.must_refresh(&b, counters(3), RECHECK), "signalled since");
+        assert!(
+            hub.must_refresh(&b, counters(3), RECHECK),
+            "signalled since"
+        );
         // The same signal with other counters: a writer nobody signalled; all are woken.
         let signal = *a.rx.borrow();
         hub.publish(a.dir(), signal, counters(3));
         hub.publish(a.dir(), signal, counters(4));
         assert_ne!(*b.rx.borrow(), signal);
         drop((a, b));
-        assert!(lock(&hub.folders).is_empty(), "the mark goes with the folder");
+        assert!(
+            lock(&hub.folders).is_empty(),
+            "the mark goes with the folder"
+        );
     }
 
     /// One store per account while anyone holds it; the last one out forgets it.
