@@ -11,8 +11,9 @@ The targets of issue 19: <= 16 KiB per idle connection, and RSS after close with
 before. Logins use the authentication cache (`auth.cache_ttl`, on by default), so only the
 first pays argon2. Everything stays on 127.0.0.1, every wait is bounded, and the script
 stops the server and removes its data dir itself.
-Usage: examples/imap-idle-mem.py [--connections N] [--settle SECONDS]
+Usage: examples/imap-idle-mem.py [--connections N] [--settle SECONDS] [--maps]
 PROFILE=debug gives a quick functional run; figures only mean something in release.
+MAILCTL_BIN=PATH measures another binary (a base build to compare against).
 """
 import argparse
 import os
@@ -26,7 +27,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILE = os.environ.get("PROFILE", "release")
-BIN = os.path.join(ROOT, "target", PROFILE, "mailctl")
+# MAILCTL_BIN: another build to compare (e.g. main's release binary kept as the base).
+BIN = os.environ.get("MAILCTL_BIN") or os.path.join(ROOT, "target", PROFILE, "mailctl")
 PASSWORD = "idle-password"
 DEADLINE = time.time() + 600
 
@@ -52,6 +54,27 @@ def sample(pid):
     return rss, pss, threads
 
 
+def mappings(pid):
+    """{mapping name: RSS KiB} of the server: where memory stays after close."""
+    out, name = {}, None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if not parts[0].endswith(":") or "-" in parts[0]:
+                name = parts[5] if len(parts) > 5 else "[anon %s]" % parts[0].split("-")[0]
+            elif parts[0] == "Rss:":
+                out[name] = out.get(name, 0) + int(parts[1])
+    return out
+
+
+def show_growth(before, after):
+    grown = sorted(((after.get(k, 0) - v, k) for k, v in before.items()), reverse=True)
+    grown += sorted(((v, k) for k, v in after.items() if k not in before), reverse=True)
+    for kib, name in sorted(grown, reverse=True)[:8]:
+        if kib:
+            print("  %+7d KiB  %s" % (kib, name))
+
+
 def show(name, s):
     print("%-28s RSS %7d KiB  PSS %7d KiB  threads %4d" % (name, s[0], s[1], s[2]))
 
@@ -71,6 +94,8 @@ def main():
     ap.add_argument("--connections", type=int, default=1000)
     ap.add_argument("--settle", type=float, default=12.0,
                     help="seconds to wait after closing before the last sample")
+    ap.add_argument("--maps", action="store_true",
+                    help="print the mappings whose RSS grew from before to after close")
     args = ap.parse_args()
     if not 1 <= args.connections <= 5000 or not 0 <= args.settle <= 120:
         sys.exit("bounds: 1..5000 connections, 0..120 s settle")
@@ -127,6 +152,7 @@ def main():
         s.close()
         time.sleep(args.settle)
         before = sample(server.pid)
+        maps_before = mappings(server.pid)
         show("before", before)
 
         conns = []
@@ -160,6 +186,9 @@ def main():
         time.sleep(args.settle)
         after = sample(server.pid)
         show("closed, %.0f s later" % (args.settle + 1), after)
+        if args.maps:
+            print("mappings grown since before (RSS):")
+            show_growth(maps_before, mappings(server.pid))
 
         n = args.connections
         print("opened %d idling sessions in %.1f s; all saw the delivery in %.1f s"

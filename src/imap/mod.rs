@@ -16,7 +16,8 @@
 //! - [`sort`]: SORT keys, RFC 5256 base subject, ESORT results; [`thread`]: THREAD
 //!   (ORDEREDSUBJECT, REFERENCES).
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
-//! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE and NOTIFY.
+//! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE and NOTIFY;
+//!   [`wake`]: what lets an IDLE wakeup skip or refresh on a shared connection.
 //!
 //! Not here: URLAUTH, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
@@ -33,5 +34,6 @@ pub mod server;
 pub mod session;
 pub mod sort;
 pub mod thread;
+pub mod wake;
 pub mod watch;
 pub mod wire;

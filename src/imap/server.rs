@@ -18,7 +18,9 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
+use super::cmd::idle::IdleView;
 use super::session::{Action, Config, LoginResult, Session};
+use super::wake::SharedStore;
 use super::watch::{Group, Hub, Subscription};
 use crate::core::pool::DbPool;
 use crate::inbound::scan::learn::Learner;
@@ -133,6 +135,7 @@ impl ImapListener {
             slot: None,
             idle: None,
             notify: None,
+            store: None,
             login_deadline: a.login_deadline,
         };
         if let Err(e) = driver::drive(a.stream, conn, a.tls, shutdown).await {
@@ -156,6 +159,8 @@ struct ImapConn {
     idle: Option<Subscription>,
     /// NOTIFY (RFC 5465): the folders the session hears of between commands and in IDLE.
     notify: Option<Group>,
+    /// While in IDLE: the store the account's idling sessions share, once woken.
+    store: Option<Arc<SharedStore>>,
     login_deadline: Instant,
 }
 
@@ -206,6 +211,7 @@ impl Protocol for ImapConn {
             // Answered in the loop above; never left over.
             Action::Authenticate { .. } | Action::NeedInput => {
                 self.idle = None;
+                self.store = None;
                 match self.notify_wakeup(None) {
                     Some(w) => driver::Action::Idle(w),
                     None => driver::Action::NeedInput,
@@ -265,8 +271,33 @@ impl Protocol for ImapConn {
     fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
         // Only the NOTIFY folders that changed are looked at (each costs a folder scan).
         let changed = self.notify.as_mut().map(|g| g.changed());
-        self.session.wake(changed.as_deref(), out);
+        // Read before the refresh: what it finds covers every change signalled up to here.
+        let signal = self.idle.as_ref().map(|sub| *sub.rx.borrow());
+        let refreshed = match self.shared_store() {
+            Some(shared) => {
+                let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
+                self.session.wake_with(&mut store, changed.as_deref(), out)
+            }
+            None => self.session.wake_with(&mut None, changed.as_deref(), out),
+        };
+        if let (true, Some(sub), Some(signal), IdleView::Selected(counters)) =
+            (refreshed, &self.idle, signal, self.session.idle_view())
+        {
+            self.hub.publish(sub.dir(), signal, counters);
+        }
         !self.session.is_closing()
+    }
+
+    /// On the async side, before a wakeup takes a thread: a session whose view the
+    /// folder's newest mark shows current has nothing to report (`super::wake`).
+    fn idle_wake_needed(&mut self) -> bool {
+        match (self.session.idle_view(), &self.idle) {
+            (IdleView::Selected(view), Some(sub)) if self.notify.is_none() => {
+                self.hub.must_refresh(sub, view, IDLE_RECHECK)
+            }
+            (IdleView::Unselected, _) if self.notify.is_none() => false,
+            _ => true,
+        }
     }
 }
 
@@ -292,6 +323,15 @@ impl ImapConn {
             rx: g.rx.clone(),
             recheck: IDLE_RECHECK,
         })
+    }
+
+    /// The account's shared store, kept while this session idles.
+    fn shared_store(&mut self) -> Option<Arc<SharedStore>> {
+        let root = self.session.root()?;
+        if self.store.as_ref().is_none_or(|s| s.root() != root) {
+            self.store = Some(self.hub.shared_store(root));
+        }
+        self.store.clone()
     }
 
     fn logged_in(&self) -> bool {

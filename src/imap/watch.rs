@@ -12,6 +12,10 @@
 //! waited on notify's thread from a blocking-pool thread of its own, and the pool grew to
 //! hundreds of threads whose allocator arenas stayed behind).
 //!
+//! Each folder's entry also keeps the newest [`Mark`] of it, and the hub keeps one
+//! [`SharedStore`] per account with idling sessions: together they let a wakeup skip, or
+//! refresh on an open connection (`super::wake`).
+//!
 //! Not here: what changed — the session's refresh works that out from the index.
 
 use std::collections::HashMap;
@@ -21,20 +25,35 @@ use std::sync::{Arc, Mutex};
 use notify::{RecursiveMode, Watcher as _};
 use tokio::sync::watch;
 
+use super::mailstore::MailStore;
+use super::wake::{Counters, Mark, SharedStore};
+
 struct Entry {
     tx: watch::Sender<u64>,
     users: usize,
     watched: bool,
     /// The groups that include this folder, by id.
     groups: Vec<(u64, watch::Sender<u64>)>,
+    /// What the last refresh of the folder found.
+    mark: Option<Mark>,
+}
+
+/// Work for the keeper thread: what must not wait on the caller's thread.
+enum Job {
+    /// Remove the inotify watches of a folder whose last user left.
+    Unwatch(PathBuf),
+    /// Close an account's shared store whose last session left.
+    Close(Box<dyn MailStore>),
 }
 
 pub struct Hub {
     folders: Mutex<HashMap<PathBuf, Entry>>,
     next_group: std::sync::atomic::AtomicU64,
     inotify: Mutex<Option<notify::RecommendedWatcher>>,
-    /// Folders whose last user left, for the keeper thread to unwatch.
-    unwatch: Mutex<Option<std::sync::mpsc::Sender<PathBuf>>>,
+    /// Jobs for the keeper thread (folders to unwatch, stores to close).
+    keeper: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+    /// Each account's store shared by its idling sessions, by Maildir root.
+    stores: Mutex<HashMap<PathBuf, std::sync::Weak<SharedStore>>>,
 }
 
 /// A session's interest in one folder; dropping it releases the watch.
@@ -76,8 +95,10 @@ impl Hub {
             folders: Mutex::new(HashMap::new()),
             next_group: std::sync::atomic::AtomicU64::new(0),
             inotify: Mutex::new(None),
-            unwatch: Mutex::new(None),
+            keeper: Mutex::new(None),
+            stores: Mutex::new(HashMap::new()),
         });
+        *lock(&hub.keeper) = keeper(Arc::downgrade(&hub));
         let weak = Arc::downgrade(&hub);
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
             let (Ok(ev), Some(hub)) = (ev, weak.upgrade()) else {
@@ -94,10 +115,7 @@ impl Hub {
             }
         });
         match watcher {
-            Ok(w) => {
-                *lock(&hub.inotify) = Some(w);
-                *lock(&hub.unwatch) = keeper(Arc::downgrade(&hub));
-            }
+            Ok(w) => *lock(&hub.inotify) = Some(w),
             Err(e) => {
                 tracing::warn!("inotify unavailable, IDLE sees only this server's changes: {e}")
             }
@@ -125,6 +143,7 @@ impl Hub {
                 users: 0,
                 watched: false,
                 groups: Vec::new(),
+                mark: None,
             });
             e.users += 1;
             (e.tx.subscribe(), e.users == 1)
@@ -185,8 +204,66 @@ impl Hub {
             }
             folders.remove(dir).is_some_and(|e| e.watched)
         };
-        if watched && let Some(tx) = lock(&self.unwatch).as_ref() {
-            let _ = tx.send(dir.to_path_buf());
+        if watched && let Some(tx) = lock(&self.keeper).as_ref() {
+            let _ = tx.send(Job::Unwatch(dir.to_path_buf()));
+        }
+    }
+
+    /// Whether a session idling on `sub`'s folder with its view at `view` must refresh
+    /// now ([`super::wake::must_refresh`]); no I/O, fit for the async side.
+    pub fn must_refresh(
+        &self,
+        sub: &Subscription,
+        view: Counters,
+        recheck: std::time::Duration,
+    ) -> bool {
+        let signal = *sub.rx.borrow();
+        let folders = lock(&self.folders);
+        let mark = folders.get(&sub.dir).and_then(|e| e.mark.as_ref());
+        super::wake::must_refresh(mark, signal, view, std::time::Instant::now(), recheck)
+    }
+
+    /// A session refreshed `dir` from signal `signal` on and found `counters`. A change no
+    /// watch signalled (another host's writer, say) wakes the folder's other sessions.
+    pub fn publish(&self, dir: &Path, signal: u64, counters: Counters) {
+        let mark = Mark {
+            signal,
+            counters,
+            at: std::time::Instant::now(),
+        };
+        let unsignalled = match lock(&self.folders).get_mut(dir) {
+            Some(e) => super::wake::merge(&mut e.mark, mark),
+            None => false,
+        };
+        if unsignalled {
+            self.touch(dir);
+        }
+    }
+
+    /// The store shared by the idling sessions of the account at `root` (empty until one
+    /// of them puts its store in); it lives while a session holds it.
+    pub fn shared_store(self: &Arc<Self>, root: &Path) -> Arc<SharedStore> {
+        let mut stores = lock(&self.stores);
+        if let Some(s) = stores.get(root).and_then(std::sync::Weak::upgrade) {
+            return s;
+        }
+        let s = Arc::new(SharedStore::new(root, Arc::downgrade(self)));
+        stores.insert(root.to_path_buf(), Arc::downgrade(&s));
+        s
+    }
+
+    /// The last holder of `root`'s shared store let go: forget it (unless a new one took
+    /// its place meanwhile) and have the keeper close its connection.
+    pub(crate) fn forget_store(&self, root: &Path, store: Option<Box<dyn MailStore>>) {
+        {
+            let mut stores = lock(&self.stores);
+            if stores.get(root).is_some_and(|w| w.strong_count() == 0) {
+                stores.remove(root);
+            }
+        }
+        // Without a keeper (or if it is gone) the store closes here.
+        if let (Some(store), Some(tx)) = (store, lock(&self.keeper).as_ref()) {
+            let _ = tx.send(Job::Close(store));
         }
     }
 
@@ -205,21 +282,27 @@ impl Hub {
     }
 }
 
-/// The thread that removes inotify watches for [`Hub::release`]; it ends with the hub.
-fn keeper(hub: std::sync::Weak<Hub>) -> Option<std::sync::mpsc::Sender<PathBuf>> {
-    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+/// The thread that removes inotify watches for [`Hub::release`] and closes the shared
+/// stores [`Hub::forget_store`] gives it; it ends with the hub.
+fn keeper(hub: std::sync::Weak<Hub>) -> Option<std::sync::mpsc::Sender<Job>> {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
     let spawned = std::thread::Builder::new()
         .name("imap-unwatch".into())
         .spawn(move || {
-            while let Ok(dir) = rx.recv() {
-                let Some(hub) = hub.upgrade() else { return };
-                hub.unwatch(&dir);
+            while let Ok(job) = rx.recv() {
+                match job {
+                    Job::Close(store) => drop(store),
+                    Job::Unwatch(dir) => {
+                        let Some(hub) = hub.upgrade() else { return };
+                        hub.unwatch(&dir);
+                    }
+                }
             }
         });
     match spawned {
         Ok(_) => Some(tx),
         Err(e) => {
-            tracing::warn!("no thread to remove inotify watches, they stay until exit: {e}");
+            tracing::warn!("no keeper thread: inotify watches stay until exit: {e}");
             None
         }
     }
@@ -389,5 +472,70 @@ mod release_tests {
                 tokio::time::timeout(std::time::Duration::from_secs(5), again.rx.changed()).await;
             assert!(woke.is_ok(), "re-subscribed folder is watched");
         });
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::*;
+    use std::time::Duration;
+
+    const RECHECK: Duration = Duration::from_secs(30);
+
+    fn counters(uidnext: u32) -> Counters {
+        Counters {
+            uidvalidity: 1,
+            uidnext,
+            highestmodseq: 4,
+        }
+    }
+
+    /// The folder's mark lets the second of two sessions skip what the first looked at,
+    /// until the folder is signalled again.
+    #[test]
+    fn a_published_mark_spares_the_others_until_the_next_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = Hub::new();
+        let a = hub.subscribe(dir.path());
+        let b = hub.subscribe(dir.path());
+        assert!(
+            hub.must_refresh(&b, counters(3), RECHECK),
+            "nobody looked yet"
+        );
+        // (A signal is read out first: a borrow held across `publish` would block its wakeup.)
+        let signal = *a.rx.borrow();
+        hub.publish(a.dir(), signal, counters(3));
+        assert!(!hub.must_refresh(&b, counters(3), RECHECK));
+        assert!(hub.must_refresh(&b, counters(2), RECHECK), "b is behind");
+        hub.touch(dir.path());
+        assert!(
+            hub.must_refresh(&b, counters(3), RECHECK),
+            "signalled since"
+        );
+        // The same signal with other counters: a writer nobody signalled; all are woken.
+        let signal = *a.rx.borrow();
+        hub.publish(a.dir(), signal, counters(3));
+        hub.publish(a.dir(), signal, counters(4));
+        assert_ne!(*b.rx.borrow(), signal);
+        drop((a, b));
+        assert!(
+            lock(&hub.folders).is_empty(),
+            "the mark goes with the folder"
+        );
+    }
+
+    /// One store per account while anyone holds it; the last one out forgets it.
+    #[test]
+    fn the_shared_store_is_one_per_account_and_forgotten_with_its_last_holder() {
+        let hub = Hub::new();
+        let a = hub.shared_store(Path::new("/mail/a"));
+        let a2 = hub.shared_store(Path::new("/mail/a"));
+        let b = hub.shared_store(Path::new("/mail/b"));
+        assert!(Arc::ptr_eq(&a, &a2));
+        assert!(!Arc::ptr_eq(&a, &b));
+        drop((a, b));
+        assert_eq!(lock(&hub.stores).len(), 1, "a2 still holds /mail/a");
+        drop(a2);
+        assert!(lock(&hub.stores).is_empty());
     }
 }

@@ -98,7 +98,21 @@ pub trait Protocol: Send + 'static {
     fn idle_wake(&mut self, _out: &mut Vec<u8>) -> bool {
         true
     }
+    /// Whether the idled-on signal that just fired can change what this session sees;
+    /// `false` skips [`Protocol::idle_wake`] and its blocking thread. Runs on the async
+    /// side, so it must not block: no I/O, only shared in-memory state.
+    fn idle_wake_needed(&mut self) -> bool {
+        true
+    }
 }
+
+/// Idle wakeups stepped on blocking threads at once, across all connections. One delivery
+/// wakes every session idling on the folder: a thousand at once grew the blocking pool to
+/// its cap (hundreds of threads, each with its stack and allocator arena) for work that
+/// takes a few at a time just as long. A wakeup waits here, on the async side, for a turn.
+const WAKE_CONCURRENCY: usize = 4;
+
+static WAKE_TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(WAKE_CONCURRENCY);
 
 /// A stream the driver can run a session over: TCP/TLS, or an in-memory pipe in tests.
 pub trait Transport: Send + Sized + 'static {
@@ -458,7 +472,18 @@ impl<P: Protocol> Conn<P> {
                     };
                 }
                 _ = wait_idle(&mut self.idle) => {
+                    if !self.s.get()?.idle_wake_needed() {
+                        continue;
+                    }
+                    // Never closed, so this cannot fail; if it could, waking unbounded is
+                    // still right.
+                    let turn = WAKE_TURNS.acquire().await.ok();
+                    // Others may have made this one needless while it waited its turn.
+                    if !self.s.get()?.idle_wake_needed() {
+                        continue;
+                    }
                     let go_on = self.s.blocking(&mut self.out, |p, out| p.idle_wake(out)).await?;
+                    drop(turn);
                     self.flush(stream).await?;
                     if !go_on {
                         return Ok(Got::Closed);

@@ -20,3 +20,23 @@ fn idle_sees_other_sessions_and_deliveries() {
         "one expunged, one delivered"
     );
 }
+
+/// One SMTP delivery wakes 80 sessions idling on INBOX (and none of the 10 on Sent): each
+/// reports `* N EXISTS` within 30 s, and the server's thread count rises by at most 20
+/// while they wake: 4 wakeups step at a time, but tokio's blocking pool starts a thread
+/// whenever none is idle at that instant, so the rise is a small constant, not 4. Each
+/// wakeup used to reopen the index on a blocking thread of its own (+25 for 40 sessions).
+#[test]
+fn one_delivery_wakes_many_idlers_without_a_thread_each() {
+    let dir = data_dir(true);
+    for (k, v) in [
+        ("imap.max_connections_per_user", "120"),
+        ("limits.max_connections_per_ip", "120"),
+    ] {
+        mailctl_ok(dir.path(), &["config", "set", k, v]);
+    }
+    let mut server = Server::start(dir.path());
+    let out = server.py("idle_wake.py", &["80", "10", "20"], 180);
+    println!("{}", out.trim());
+    server.assert_alive();
+}

@@ -3,10 +3,54 @@
 //! [`Session::idle_wake`](crate::imap::session::Session::idle_wake).
 //!
 //! An idling session gives back its index connection (SQLite keeps ~100 KiB of page cache
-//! per connection) and opens it again for each wakeup: most of a server's connections are
-//! idling, and they should cost tens of KiB, not hundreds.
+//! per connection): most of a server's connections are idling, and they should cost tens
+//! of KiB, not hundreds. A wakeup refreshes on the store the account's idling sessions
+//! share (`crate::imap::wake`), opening it only when none is open, and the driver skips the
+//! wakeups of sessions whose view is already current ([`view`]).
 
+use std::path::PathBuf;
+
+use crate::imap::mailstore::MailStore;
 use crate::imap::session::{Action, Pending, Session};
+use crate::imap::wake::Counters;
+
+/// What an idling session shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleView {
+    /// Not in IDLE (or NOTIFY is on, which looks at more than the selected mailbox).
+    Other,
+    /// In IDLE with no mailbox selected: a folder change has nothing to report.
+    Unselected,
+    /// In IDLE on a mailbox whose view is at these counters.
+    Selected(Counters),
+}
+
+pub(crate) fn view(s: &Session) -> IdleView {
+    if !matches!(s.pending, Pending::Idle { .. }) || s.notify.is_some() {
+        return IdleView::Other;
+    }
+    match &s.selected {
+        Some(mb) => IdleView::Selected(Counters::of(mb)),
+        None => IdleView::Unselected,
+    }
+}
+
+/// In IDLE, a wakeup: refreshes on the `shared` store (opened if empty, put back after)
+/// and writes what changed. Returns whether the selected mailbox was refreshed.
+pub(crate) fn wake(
+    s: &mut Session,
+    shared: &mut Option<Box<dyn MailStore>>,
+    changed: Option<&[PathBuf]>,
+    out: &mut Vec<u8>,
+) -> bool {
+    s.account = shared.take();
+    reopen(s);
+    let refreshed = s.write_updates(true, out);
+    crate::imap::cmd::context::refresh(s, out);
+    crate::imap::cmd::notify::wake(s, changed, out);
+    *shared = s.account.take();
+    refreshed
+}
 
 /// Reopens the account connection an idling session gave back.
 pub(crate) fn reopen(s: &mut Session) {

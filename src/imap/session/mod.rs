@@ -449,13 +449,16 @@ impl Session {
         out.extend_from_slice(b"\r\n");
     }
 
-    /// Refreshes the selected mailbox and writes what changed.
-    pub(crate) fn write_updates(&mut self, allow_expunge: bool, out: &mut Vec<u8>) {
+    /// Refreshes the selected mailbox and writes what changed; whether it was refreshed.
+    pub(crate) fn write_updates(&mut self, allow_expunge: bool, out: &mut Vec<u8>) -> bool {
         let (Some(sel), Some(acc)) = (self.selected.as_mut(), self.account.as_mut()) else {
-            return;
+            return false;
         };
         match acc.refresh(sel, allow_expunge) {
-            Ok(ch) => self.write_changes(&ch, out),
+            Ok(ch) => {
+                self.write_changes(&ch, out);
+                return true;
+            }
             Err(StoreError::NoSuchMailbox(name)) => {
                 // Deleted, renamed away or recreated by another session: the view's
                 // sequence numbers and UIDs mean nothing any more (as Dovecot, say BYE).
@@ -468,6 +471,7 @@ impl Session {
             }
             Err(e) => tracing::warn!("IMAP refresh of {}: {e}", sel.name),
         }
+        false
     }
 
     /// A CONDSTORE enabling command (RFC 7162 §3.1). The first one while a mailbox is
@@ -511,17 +515,36 @@ impl Session {
     /// In IDLE, or between commands with NOTIFY on: folders changed. `changed` names the
     /// NOTIFY folders that did (`None` or empty: look at all of them, the timer's sweep).
     pub fn wake(&mut self, changed: Option<&[PathBuf]>, out: &mut Vec<u8>) {
+        self.wake_with(&mut None, changed, out);
+    }
+
+    /// [`Session::wake`] on the store `shared` by the account's idling sessions: in IDLE
+    /// it is taken for the refresh (opened if empty) and put back. Returns whether the
+    /// selected mailbox was refreshed.
+    pub fn wake_with(
+        &mut self,
+        shared: &mut Option<Box<dyn MailStore>>,
+        changed: Option<&[PathBuf]>,
+        out: &mut Vec<u8>,
+    ) -> bool {
         let changed = changed.filter(|c| !c.is_empty());
         if matches!(self.pending, Pending::Idle { .. }) {
-            crate::imap::cmd::idle::reopen(self);
-            self.write_updates(true, out);
-            crate::imap::cmd::context::refresh(self, out);
-            crate::imap::cmd::notify::wake(self, changed, out);
-            self.account = None;
+            return crate::imap::cmd::idle::wake(self, shared, changed, out);
         } else if self.notify.is_some() && matches!(self.pending, Pending::None) {
             // NOTIFY between commands (RFC 5465 §1): the same updates, unasked.
             crate::imap::cmd::notify::wake(self, changed, out);
         }
+        false
+    }
+
+    /// What an idling session shows, for the driver to tell whether a wakeup concerns it.
+    pub fn idle_view(&self) -> crate::imap::cmd::idle::IdleView {
+        crate::imap::cmd::idle::view(self)
+    }
+
+    /// The logged-in user's Maildir root.
+    pub fn root(&self) -> Option<&Path> {
+        self.login.as_ref().map(|l| l.root.as_path())
     }
 
     /// NOTIFY (RFC 5465): the folders whose changes this session must hear of between

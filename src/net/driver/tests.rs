@@ -2,6 +2,8 @@
 //! shutdown, that a busy session defers shutdown, pauses, closes, idle wakeups, and the
 //! pre-greeting wait, compression.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -25,6 +27,17 @@ struct Lines {
     wake: watch::Receiver<u64>,
     /// A pre-greeting wait: `WAIT` before it, `EARLY n` to a peer that talks during it.
     greet_wait: Option<Duration>,
+    /// What `idle_wake_needed` answers.
+    wakes_needed: Arc<AtomicBool>,
+    /// Set: each wakeup takes a while, counted here while it runs.
+    slow_wakes: Option<Arc<Running>>,
+}
+
+/// Wakeups running now, and the most at once.
+#[derive(Default)]
+struct Running {
+    now: AtomicUsize,
+    most: AtomicUsize,
 }
 
 impl Protocol for Lines {
@@ -115,8 +128,18 @@ impl Protocol for Lines {
     }
 
     fn idle_wake(&mut self, out: &mut Vec<u8>) -> bool {
+        if let Some(r) = &self.slow_wakes {
+            let n = r.now.fetch_add(1, Ordering::SeqCst) + 1;
+            r.most.fetch_max(n, Ordering::SeqCst);
+            std::thread::sleep(PAUSE);
+            r.now.fetch_sub(1, Ordering::SeqCst);
+        }
         out.extend_from_slice(b"WOKE\r\n");
         true
+    }
+
+    fn idle_wake_needed(&mut self) -> bool {
+        self.wakes_needed.load(Ordering::SeqCst)
     }
 }
 
@@ -124,6 +147,7 @@ struct Peer {
     c: Client,
     trigger: Trigger,
     wake: watch::Sender<u64>,
+    wakes_needed: Arc<AtomicBool>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -137,7 +161,16 @@ impl Peer {
 
     /// A driven session with a pre-greeting wait; nothing read yet.
     fn waiting(read_timeout: Duration, greet_wait: Option<Duration>) -> Peer {
+        Peer::with_wakes(read_timeout, greet_wait, None)
+    }
+
+    fn with_wakes(
+        read_timeout: Duration,
+        greet_wait: Option<Duration>,
+        slow_wakes: Option<Arc<Running>>,
+    ) -> Peer {
         let (wake, wake_rx) = watch::channel(0);
+        let wakes_needed = Arc::new(AtomicBool::new(true));
         let proto = Lines {
             input: Vec::new(),
             busy: false,
@@ -145,6 +178,8 @@ impl Peer {
             read_timeout,
             wake: wake_rx,
             greet_wait,
+            wakes_needed: wakes_needed.clone(),
+            slow_wakes,
         };
         let Driven {
             client,
@@ -155,6 +190,7 @@ impl Peer {
             c: client,
             trigger,
             wake,
+            wakes_needed,
             server,
         }
     }
@@ -371,4 +407,54 @@ async fn garbage_after_compress_ends_the_connection() {
     p.c.tx.write_all(&[0xff; 64]).await.unwrap();
     let r = tokio::time::timeout(WAIT, p.server).await;
     assert!(matches!(r, Ok(Ok(Err(_)))), "driver ended with {r:?}");
+}
+
+#[tokio::test]
+async fn a_wakeup_the_session_does_not_need_is_not_stepped() {
+    let mut p = Peer::start(WAIT).await;
+    p.send("IDLE\r\n").await;
+    assert_eq!(p.line().await, "IDLING\r\n");
+    p.wakes_needed.store(false, Ordering::SeqCst);
+    p.wake.send_modify(|n| *n += 1);
+    p.send("PING\r\n").await;
+    assert_eq!(p.line().await, "PONG\r\n", "no WOKE before it");
+    p.send("IDLE\r\n").await;
+    assert_eq!(p.line().await, "IDLING\r\n");
+    p.wakes_needed.store(true, Ordering::SeqCst);
+    p.wake.send_modify(|n| *n += 1);
+    assert_eq!(p.line().await, "WOKE\r\n");
+    p.send("QUIT\r\n").await;
+    assert_eq!(p.line().await, "BYE\r\n");
+    p.closed().await;
+}
+
+/// One change wakes every session idling on it; only a few step at once (each step is a
+/// blocking thread), however many there are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_wakeups_at_once_step_a_few_at_a_time() {
+    let running = Arc::new(Running::default());
+    let mut peers = Vec::new();
+    for _ in 0..(super::WAKE_CONCURRENCY * 3) {
+        let mut p = Peer::with_wakes(WAIT, None, Some(running.clone()));
+        assert_eq!(p.line().await, "HELLO\r\n");
+        p.send("IDLE\r\n").await;
+        assert_eq!(p.line().await, "IDLING\r\n");
+        peers.push(p);
+    }
+    for p in &peers {
+        p.wake.send_modify(|n| *n += 1);
+    }
+    for p in &mut peers {
+        assert_eq!(p.line().await, "WOKE\r\n");
+    }
+    let most = running.most.load(Ordering::SeqCst);
+    assert!(
+        (1..=super::WAKE_CONCURRENCY).contains(&most),
+        "{most} wakeups stepped at once"
+    );
+    for mut p in peers {
+        p.send("QUIT\r\n").await;
+        assert_eq!(p.line().await, "BYE\r\n");
+        p.closed().await;
+    }
 }
