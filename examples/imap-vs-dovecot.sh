@@ -18,7 +18,9 @@
 # described in /work/shared/imaptest/README.md). Run as root (Dovecot's privilege separation);
 # the Maildirs belong to `nobody`, since Dovecot refuses mail access as uid 0.
 # Env: SECS (default 30), SETUPS (default "cheap argon2id default"), PROFILE (release), BIN,
-# KEEP=1 keeps the temp dir (imaptest outputs, server logs) for a look afterwards.
+# BASE (a second mailctl binary, e.g. a build of main: run between Dovecot and BIN in each
+# setup, so all three are measured in the same minutes on a busy machine; its columns are
+# added to the table), KEEP=1 keeps the temp dir (imaptest outputs, server logs).
 set -eu
 IMAPTEST=${IMAPTEST:-/work/shared/imaptest/bin/imaptest}
 SECS=${SECS:-30}
@@ -87,26 +89,27 @@ make_hash() {
   sqlite3 "$H/mailctl.db" "SELECT password FROM users WHERE address = 'u@bench.test'"
 }
 
-start_mailctl() { # SETUP HASH
+start_mailctl() { # SETUP HASH BINARY
+  B=$3
   M=$DIR/mailctl
   rm -rf "$M"
-  $BIN --data-dir "$M" domain add bench.test --create >/dev/null
+  $B --data-dir "$M" domain add bench.test --create >/dev/null
   for k in "server.user=" "auth.plaintext=loopback" "dns.nameserver=127.0.0.1:9" \
            "limits.max_connections_per_ip=1000" "imap.max_connections_per_user=100"; do
-    $BIN --data-dir "$M" config set "${k%%=*}" "${k#*=}" >/dev/null
+    $B --data-dir "$M" config set "${k%%=*}" "${k#*=}" >/dev/null
   done
   # imaptest logs in with the same user again and again and fails logins on purpose never:
   # the equal-hash setups measure a hash check per login, like Dovecot without auth_cache.
   # (older builds have no cache: nothing to turn off)
-  [ "$1" = default ] || $BIN --data-dir "$M" config set auth.cache_ttl 0 >/dev/null 2>&1 || true
+  [ "$1" = default ] || $B --data-dir "$M" config set auth.cache_ttl 0 >/dev/null 2>&1 || true
   i=1
   while [ $i -le $USERS ]; do
-    $BIN --data-dir "$M" user add "u$i@bench.test" --password-hash "$2" >/dev/null
+    $B --data-dir "$M" user add "u$i@bench.test" --password-hash "$2" >/dev/null
     fill "$M/mail/bench.test/u$i"
     i=$((i + 1))
   done
   MIMAP=$(free_port); MPOP=$(free_port)
-  $BIN --data-dir "$M" -q serve imap pop3 --allow-root --listen "imap=127.0.0.1:$MIMAP" \
+  $B --data-dir "$M" -q serve imap pop3 --allow-root --listen "imap=127.0.0.1:$MIMAP" \
     --listen imaps=127.0.0.1:0 --listen "pop3=127.0.0.1:$MPOP" --listen pop3s=127.0.0.1:0 2>"$DIR/mailctl.log" &
   MPID=$!
   for _ in $(seq 1 100); do grep -q "^listening pop3 " "$DIR/mailctl.log" 2>/dev/null && break; sleep 0.1; done
@@ -218,6 +221,17 @@ print(int(total / (time.time() - t)))
 EOF
 }
 
+# mailctl BINARY SETUP HASH -> R="commands/s errors pop/s peakRSS" (not in a subshell: the
+# exit trap must know the server's pid)
+run_mailctl() {
+  start_mailctl "$2" "$3" "$1"
+  m_imap=$(run_imaptest "$MIMAP")
+  m_pop=$(run_pop3 "$MPOP")
+  m_rss=$(awk '/VmHWM/{print $2}' "/proc/$MPID/status")
+  stop_mailctl
+  R="$m_imap $m_pop $m_rss"
+}
+
 ROWS=""
 for setup in $SETUPS; do
   hash=$(make_hash "$setup")
@@ -225,18 +239,17 @@ for setup in $SETUPS; do
   d_imap=$(run_imaptest "$DIMAP")
   d_pop=$(run_pop3 "$DPOP")
   stop_dovecot
-  start_mailctl "$setup" "$hash"
-  m_imap=$(run_imaptest "$MIMAP")
-  m_pop=$(run_pop3 "$MPOP")
-  m_rss=$(awk '/VmHWM/{print $2}' "/proc/$MPID/status")
-  stop_mailctl
-  ROWS="$ROWS$setup ${d_imap%% *} ${d_imap##* } ${m_imap%% *} ${m_imap##* } $d_pop $m_pop $m_rss
+  base="- - - -"
+  if [ -n "${BASE:-}" ]; then run_mailctl "$BASE" "$setup" "$hash"; base=$R; fi
+  run_mailctl "$BIN" "$setup" "$hash"
+  ROWS="$ROWS$setup ${d_imap%% *} ${d_imap##* } $base $R $d_pop
 "
 done
 echo
 echo "imaptest stress: 20 clients, $SECS s; POP3 RETR: 10 clients, $SECS s; loopback, $(nproc) cores"
-printf '%-9s | %13s %7s | %13s %7s | %10s %10s | %s\n' setup "dovecot cmd/s" errors "mailctl cmd/s" errors \
-  "dovecot pop" "mailctl pop" "mailctl peak RSS KiB"
-printf '%s' "$ROWS" | while read -r s a b c d e f g; do
-  printf '%-9s | %13s %7s | %13s %7s | %10s %10s | %s\n' "$s" "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+echo "base: ${BASE:-none}; mailctl: $BIN"
+printf '%-9s | %13s %6s | %10s %6s %8s %9s | %13s %6s %8s %9s | %11s\n' setup "dovecot cmd/s" errors \
+  "base cmd/s" errors "base pop" "base RSS" "mailctl cmd/s" errors "mailctl pop" "RSS KiB" "dovecot pop"
+printf '%s' "$ROWS" | while read -r s a b c d e f g h i j k; do
+  printf '%-9s | %13s %6s | %10s %6s %8s %9s | %13s %6s %8s %9s | %11s\n' "$s" "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i" "$j" "$k"
 done

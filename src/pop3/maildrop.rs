@@ -46,6 +46,9 @@ pub trait Maildrop: Send {
 struct Entry {
     unique: String,
     info: MessageInfo,
+    /// Where the file was last seen: tried first, so a RETR costs no directory listing
+    /// unless another session renamed or moved the file meanwhile.
+    path: PathBuf,
 }
 
 /// A user's Maildir INBOX, locked for this session.
@@ -53,6 +56,8 @@ pub struct MaildirDrop {
     dir: PathBuf,
     entries: Vec<Entry>,
     infos: Vec<MessageInfo>,
+    /// How often a moved file had to be looked for by listing the directories.
+    listings: u64,
     _lock: File,
 }
 
@@ -138,7 +143,11 @@ impl MaildirDrop {
                     size: wire::wire_size(&raw),
                     uidl: uidl_of(&unique),
                 };
-                entries.push(Entry { unique, info });
+                entries.push(Entry {
+                    unique,
+                    info,
+                    path: dent.path(),
+                });
             }
         }
         entries.sort_by(|a, b| sort_key(&a.unique).cmp(&sort_key(&b.unique)));
@@ -148,13 +157,21 @@ impl MaildirDrop {
             dir: dir.to_path_buf(),
             entries,
             infos,
+            listings: 0,
             _lock: lock,
         })
     }
 
-    /// Where the message is now: IMAP may have renamed it (flags) or moved it new/ → cur/.
-    fn locate(&self, index: usize) -> Result<(PathBuf, String), Pop3Error> {
-        let unique = &self.entries.get(index).ok_or(Pop3Error::Vanished)?.unique;
+    /// Where the message is now: where it was last seen, else (IMAP renamed it for a flag,
+    /// or moved it new/ → cur/) found by listing the directories, and remembered.
+    fn locate(&mut self, index: usize) -> Result<(PathBuf, String), Pop3Error> {
+        let e = self.entries.get_mut(index).ok_or(Pop3Error::Vanished)?;
+        if fs::symlink_metadata(&e.path).is_ok_and(|m| m.is_file())
+            && let Some(name) = e.path.file_name().and_then(|n| n.to_str())
+        {
+            return Ok((e.path.clone(), name.to_string()));
+        }
+        self.listings += 1;
         for sub in ["cur", "new"] {
             let p = self.dir.join(sub);
             let Ok(rd) = fs::read_dir(&p) else { continue };
@@ -162,21 +179,28 @@ impl MaildirDrop {
                 let Ok(name) = dent.file_name().into_string() else {
                     continue;
                 };
-                if unique_of(&name) == unique {
+                if unique_of(&name) == e.unique {
+                    e.path = dent.path();
                     return Ok((dent.path(), name));
                 }
             }
         }
         Err(Pop3Error::Vanished)
     }
-}
 
-impl Maildrop for MaildirDrop {
-    fn messages(&self) -> &[MessageInfo] {
-        &self.infos
-    }
-
-    fn read(&mut self, index: usize) -> Result<Vec<u8>, Pop3Error> {
+    /// Reads the message's file, looking for it again if it moved since last seen.
+    fn read_file(&mut self, index: usize) -> Result<Vec<u8>, Pop3Error> {
+        let last = &self.entries.get(index).ok_or(Pop3Error::Vanished)?.path;
+        match crate::maildir::safe::read_message(last) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            r => {
+                return r.map_err(|e| Pop3Error::Io {
+                    what: "cannot read",
+                    path: last.clone(),
+                    source: e,
+                });
+            }
+        }
         let (path, _) = self.locate(index)?;
         crate::maildir::safe::read_message(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Pop3Error::Vanished,
@@ -186,6 +210,16 @@ impl Maildrop for MaildirDrop {
                 source: e,
             },
         })
+    }
+}
+
+impl Maildrop for MaildirDrop {
+    fn messages(&self) -> &[MessageInfo] {
+        &self.infos
+    }
+
+    fn read(&mut self, index: usize) -> Result<Vec<u8>, Pop3Error> {
+        self.read_file(index)
     }
 
     fn mark_seen(&mut self, index: usize) -> Result<(), Pop3Error> {
@@ -202,7 +236,11 @@ impl Maildrop for MaildirDrop {
         chars.dedup();
         let flags: String = chars.into_iter().collect();
         let target = self.dir.join("cur").join(format!("{unique}:2,{flags}"));
-        fs::rename(&path, &target).map_err(io("cannot rename", &path))
+        fs::rename(&path, &target).map_err(io("cannot rename", &path))?;
+        if let Some(e) = self.entries.get_mut(index) {
+            e.path = target;
+        }
+        Ok(())
     }
 
     fn delete(&mut self, indexes: &[usize]) -> Result<(), Pop3Error> {
@@ -285,6 +323,32 @@ mod tests {
         d.delete(&[0, 1]).unwrap();
         assert!(!dir.join("cur/1.a.h:2,FS").exists());
         assert!(dir.join("cur/3.c.h:2,S").exists());
+    }
+
+    /// RETR and its \Seen rename go to the file where it was last seen; the directories are
+    /// listed only for a file another session moved meanwhile.
+    #[test]
+    fn reads_go_to_the_remembered_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("box");
+        deliver(&dir, "new", "1.a.h", b"one\n");
+        deliver(&dir, "cur", "2.b.h:2,F", b"two\n");
+        let mut d = MaildirDrop::open(&dir).unwrap();
+        for i in 0..2 {
+            d.read(i).unwrap();
+            d.mark_seen(i).unwrap();
+            d.read(i).unwrap();
+        }
+        assert_eq!(d.listings, 0);
+        assert!(dir.join("cur/1.a.h:2,S").exists() && dir.join("cur/2.b.h:2,FS").exists());
+        // IMAP sets a flag: found again once, then remembered.
+        fs::rename(dir.join("cur/2.b.h:2,FS"), dir.join("cur/2.b.h:2,FRS")).unwrap();
+        assert_eq!(d.read(1).unwrap(), b"two\n");
+        assert_eq!(d.read(1).unwrap(), b"two\n");
+        d.mark_seen(1).unwrap();
+        assert_eq!(d.listings, 1);
+        d.delete(&[0, 1]).unwrap();
+        assert!(!dir.join("cur/1.a.h:2,S").exists() && !dir.join("cur/2.b.h:2,FRS").exists());
     }
 
     #[test]

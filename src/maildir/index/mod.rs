@@ -132,21 +132,20 @@ pub fn file_time(md: &std::fs::Metadata) -> i64 {
 /// transaction that uses the values, so two writers never hand out the same UID.
 pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
     if let Some(r) = tx
-        .query_row(
+        .prepare_cached(
             "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, first_recent_uid \
              FROM folders WHERE name = ?1",
-            [name],
-            |r| {
-                Ok(FolderRow {
-                    uidvalidity: r.get(0)?,
-                    uidnext: r.get(1)?,
-                    highestmodseq: r.get::<_, i64>(2)? as u64,
-                    new_mtime: r.get(3)?,
-                    cur_mtime: r.get(4)?,
-                    first_recent_uid: r.get(5)?,
-                })
-            },
-        )
+        )?
+        .query_row([name], |r| {
+            Ok(FolderRow {
+                uidvalidity: r.get(0)?,
+                uidnext: r.get(1)?,
+                highestmodseq: r.get::<_, i64>(2)? as u64,
+                new_mtime: r.get(3)?,
+                cur_mtime: r.get(4)?,
+                first_recent_uid: r.get(5)?,
+            })
+        })
         .optional()?
     {
         return Ok(r);

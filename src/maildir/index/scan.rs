@@ -51,10 +51,15 @@ fn move_new(dir: &Path) -> Vec<String> {
 }
 
 /// Writes what a scan found into the folder's row: UIDNEXT, HIGHESTMODSEQ, the directories'
-/// mtimes read before it (new/, cur/) and where \Recent now starts.
+/// mtimes read before it (new/, cur/) and where \Recent now starts. Nothing when the row
+/// already says all that: a folder busy with this server's own changes (STORE renames,
+/// APPEND) has unsettled mtimes, so every refresh of every session scans it, and most find
+/// nothing the index does not know; a write there would cost each of them a WAL commit
+/// (and its fsync) under the account's write lock.
 fn record(
     tx: &rusqlite::Transaction<'_>,
     name: &str,
+    row: &super::FolderRow,
     uidnext: u32,
     modseq: u64,
     (new_m, cur_m): (i64, i64),
@@ -62,6 +67,21 @@ fn record(
 ) -> rusqlite::Result<()> {
     // An mtime that may still tick is recorded as unknown, so the next scan reads again.
     let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
+    if (
+        uidnext,
+        modseq,
+        settled(new_m),
+        settled(cur_m),
+        first_recent,
+    ) == (
+        row.uidnext,
+        row.highestmodseq,
+        row.new_mtime,
+        row.cur_mtime,
+        row.first_recent_uid,
+    ) {
+        return Ok(());
+    }
     tx.execute(
         "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
          first_recent_uid = ?6 WHERE name = ?1",
@@ -94,20 +114,19 @@ impl Index {
     ) -> Result<Option<(u32, std::ops::Range<u32>)>> {
         let Some((uidvalidity, new_mtime, cur_mtime, first_recent, uidnext)) = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT uidvalidity, new_mtime, cur_mtime, first_recent_uid, uidnext \
                  FROM folders WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok((
-                        r.get::<_, u32>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, u32>(3)?,
-                        r.get::<_, u32>(4)?,
-                    ))
-                },
-            )
+            )?
+            .query_row([name], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, u32>(4)?,
+                ))
+            })
             .optional()?
         else {
             return Ok(None);
@@ -123,11 +142,8 @@ impl Index {
         if first_recent < uidnext
             || self
                 .conn
-                .query_row(
-                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
-                    [name],
-                    |_| Ok(()),
-                )
+                .prepare_cached("SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1")?
+                .query_row([name], |_| Ok(()))
                 .optional()?
                 .is_some()
         {
@@ -188,8 +204,9 @@ impl Index {
             .map(|e| (e.name.unique.clone(), e))
             .collect();
         let known: Vec<(u32, String, String, bool)> = {
-            let mut stmt =
-                tx.prepare("SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1",
+            )?;
             stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -219,7 +236,7 @@ impl Index {
             row.first_recent_uid
         };
         let mtimes = (new_m, cur_m);
-        record(&tx, name, uidnext, modseq, mtimes, first_recent)?;
+        record(&tx, name, &row, uidnext, modseq, mtimes, first_recent)?;
         tx.commit()?;
         out.report.messages = on_disk.len() as u64;
         Ok(out)

@@ -81,7 +81,49 @@ fn backfill(tx: &Connection, column: &str) -> rusqlite::Result<()> {
     }
 }
 
+/// The indexes every refresh needs. modseq: every refresh asks "what changed since";
+/// in_new: every read-write refresh asks "anything left in new/" — neither may walk a
+/// 100,000-row folder.
+const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);
+CREATE INDEX IF NOT EXISTS messages_in_new ON messages (folder) WHERE in_new = 1;";
+
+/// FNV-1a over the schema's text, so any change to [`SCHEMA`], [`ADDED`] or [`INDEXES`]
+/// gives another stamp without anyone remembering to bump a number.
+const fn fnv(mut h: u32, s: &str) -> u32 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        h ^= b[i] as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    h
+}
+
+/// What `PRAGMA user_version` holds once [`migrate`] has brought an index to this schema
+/// (indexes of mailctl versions before the stamp hold 0). Positive, never 0.
+pub(super) const STAMP: i32 = {
+    let mut h = fnv(0x811c_9dc5, SCHEMA);
+    let mut i = 0;
+    while i < ADDED.len() {
+        h = fnv(h, ADDED[i].0);
+        h = fnv(h, ADDED[i].1);
+        h = fnv(h, ADDED[i].2);
+        i += 1;
+    }
+    h = fnv(h, INDEXES);
+    ((h & 0x7fff_ffff) | 1) as i32
+};
+
+/// Brings the index to this version's schema. An index already stamped with [`STAMP`] costs
+/// one read of its header: every IMAP login opens the index, and a write transaction per
+/// login (with ~20 statements) would queue every login behind the account's other writers.
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let stamp: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if stamp == STAMP {
+        return Ok(());
+    }
     // IMMEDIATE: two processes opening a fresh index must not both add a column.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(SCHEMA)?;
@@ -103,11 +145,7 @@ pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             }
         }
     }
-    // modseq: every refresh asks "what changed since"; in_new: every read-write refresh asks
-    // "anything left in new/" — neither may walk a 100,000-row folder.
-    tx.execute_batch(
-        "CREATE INDEX IF NOT EXISTS messages_modseq ON messages (folder, modseq);
-         CREATE INDEX IF NOT EXISTS messages_in_new ON messages (folder) WHERE in_new = 1;",
-    )?;
+    tx.execute_batch(INDEXES)?;
+    tx.pragma_update(None, "user_version", STAMP)?;
     tx.commit()
 }

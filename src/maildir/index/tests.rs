@@ -67,6 +67,11 @@ fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
     }
     let mut ix = Index::open(root).unwrap();
     drop(Index::open(root).unwrap()); // a second open migrates nothing twice
+    let stamp: i32 = ix
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(stamp, schema::STAMP);
     let r = ix.sync("INBOX", root).unwrap();
     assert_eq!((r.uidvalidity, r.added, r.removed), (1234, 0, 0));
     // Nothing was in new/: no old message becomes \Recent by the upgrade.
@@ -150,7 +155,8 @@ fn savedate_and_object_ids_are_added_to_an_older_index() {
         let mut old = Connection::open(Index::path(root)).unwrap();
         schema::migrate(&mut old).unwrap();
         old.execute_batch(
-            "ALTER TABLE messages DROP COLUMN save_date; ALTER TABLE messages DROP COLUMN email_id;
+            "PRAGMA user_version = 0;
+             ALTER TABLE messages DROP COLUMN save_date; ALTER TABLE messages DROP COLUMN email_id;
              ALTER TABLE folders DROP COLUMN mailbox_id;
              INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq) VALUES ('INBOX', 1234, 9, 9);
              INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date)
@@ -168,4 +174,58 @@ fn savedate_and_object_ids_are_added_to_an_older_index() {
     assert!(id.starts_with('F') && id.len() == 25, "{id}");
     assert_eq!(ix.mailbox_id("INBOX").unwrap(), id);
     assert_ne!(ix.mailbox_id("Other").unwrap(), id);
+}
+
+/// Every IMAP login opens the index: once it is up to date that is a read, not a write
+/// transaction, so a login does not wait for (nor block) another session's write.
+#[test]
+fn opening_an_up_to_date_index_takes_no_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    drop(Index::open(root).unwrap());
+    let writer = Connection::open(Index::path(root)).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = root.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(Index::open(&path).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    // Without the stamp the open waits for the lock (busy_timeout, 10 s), then fails.
+    let opened = rx.recv_timeout(std::time::Duration::from_secs(5));
+    writer.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(opened, Ok(Ok(())));
+}
+
+/// A folder this server keeps changing has young mtimes, so every refresh scans it; a scan
+/// that finds nothing new must not write (each write is a WAL commit under the account's
+/// write lock, and every session of the account refreshes after every command).
+#[test]
+fn a_scan_that_finds_nothing_new_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "new/1700000001.a.host");
+    let mut ix = Index::open(root).unwrap();
+    ix.scan("INBOX", root, true, false).unwrap();
+    let other = Connection::open(Index::path(root)).unwrap();
+    let version = || -> i64 {
+        other
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .unwrap()
+    };
+    let before = version();
+    for _ in 0..3 {
+        let r = ix.scan("INBOX", root, true, false).unwrap();
+        assert!(!r.skipped, "young mtimes are read again");
+        assert_eq!(
+            (r.report.added, r.report.removed, r.report.changed),
+            (0, 0, 0)
+        );
+    }
+    assert_eq!(version(), before, "nothing was committed");
+    // A change is still written.
+    put(root, "new/1700000002.b.host");
+    assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.added, 1);
+    assert_ne!(version(), before);
 }
