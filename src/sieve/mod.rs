@@ -16,6 +16,7 @@
 //! storing scripts, ManageSieve (RFC 5804), SRS. Those call this module.
 
 mod date;
+mod edit;
 mod lexer;
 mod matching;
 mod message;
@@ -32,6 +33,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+pub use edit::{header_block, protected as protected_header};
 pub use lexer::Pos;
 pub use message::Message;
 pub use run::{Action, HeaderEdit, Outcome, Vacation};
