@@ -11,7 +11,7 @@ use super::program::{
 };
 use super::run::{Action, HeaderEdit, Run, Vacation, flag_set};
 
-impl Run<'_, '_> {
+impl Run<'_, '_, '_> {
     // Long on purpose: one arm per Sieve test (RFC 5228 §5 and each extension's), a table
     // read top to bottom.
     pub(crate) fn test(&mut self, t: &Test) -> Result<bool, RuntimeError> {

@@ -214,13 +214,20 @@ pub fn plan(db: &Db, cache: &ScriptCache, mailbox: &Address, raw: &[u8], env: &E
         return Plan::keep();
     }
     let mut msg = sieve::Message::new(raw);
-    let environment = environment(db, mailbox);
+    let compiled: Vec<(String, Result<Arc<Program>, String>)> = list
+        .into_iter()
+        .map(|(label, key, text)| (label, cache.get(&key, &text)))
+        .collect();
+    let folders = compiled
+        .iter()
+        .any(|(_, p)| p.as_ref().is_ok_and(|p| p.needs_mailboxes()));
+    let environment = environment(db, mailbox, folders);
     let mut plan = Plan::default();
     // The keep in effect when the sequence ends is stored once, with its flags; a keep
     // earlier in the sequence only lets the next script run (Pigeonhole's multiscript).
     let mut keep: Option<Vec<String>> = None;
-    for (label, key, text) in list {
-        let run = cache.get(&key, &text).and_then(|p| {
+    for (label, program) in compiled {
+        let run = program.and_then(|p| {
             p.run(&msg, env, &environment, None, &Limits::default())
                 .map_err(|e| e.to_string())
         });
@@ -288,7 +295,9 @@ fn apply(plan: &mut Plan, a: Action) {
     }
 }
 
-fn environment(db: &Db, mailbox: &Address) -> Environment {
+/// RFC 5183's items and, when a script tests `mailboxexists` (`folders`), the mailbox's
+/// folders: a directory walk no other script should pay for at every delivery.
+fn environment(db: &Db, mailbox: &Address, folders: bool) -> Environment {
     let mut e = Environment::default();
     let host = db
         .setting("hostname")
@@ -303,9 +312,11 @@ fn environment(db: &Db, mailbox: &Address) -> Environment {
         .insert("version".into(), env!("CARGO_PKG_VERSION").into());
     e.items.insert("location".into(), "MDA".into());
     e.items.insert("phase".into(), "during".into());
-    let root = db.data_dir().maildir(mailbox);
-    if let Ok(folders) = crate::maildir::folder::folders(Path::new(&root)) {
-        e.mailboxes = folders.into_iter().map(|f| f.name).collect();
+    if folders {
+        let root = db.data_dir().maildir(mailbox);
+        if let Ok(folders) = crate::maildir::folder::folders(Path::new(&root)) {
+            e.mailboxes = folders.into_iter().map(|f| f.name).collect();
+        }
     }
     e
 }
@@ -428,6 +439,33 @@ mod tests {
         let p = plan(&db, &ScriptCache::default(), &a, MSG, &Envelope::default());
         assert_eq!(p.stores, [keep_store(&[])]);
         assert_eq!(p.notes.len(), 1);
+    }
+
+    /// The folders are listed only for a script that tests `mailboxexists`, and then seen.
+    #[test]
+    fn mailboxexists_sees_the_folders() {
+        let (d, db, a) = db();
+        let script = "require [\"mailbox\", \"fileinto\"];\n\
+                      if mailboxexists \"Work\" { fileinto \"Work\"; }";
+        assert!(
+            sieve::compile(script, &Limits::default(), None)
+                .unwrap()
+                .needs_mailboxes()
+        );
+        assert!(
+            !sieve::compile("keep;", &Limits::default(), None)
+                .unwrap()
+                .needs_mailboxes()
+        );
+        db.put_sieve_script(&a, "m", script).unwrap();
+        db.activate_sieve_script(&a, Some("m")).unwrap();
+        let cache = ScriptCache::default();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(p.stores[0].folder, "INBOX");
+        let root = crate::core::DataDir::new(d.path()).maildir(&a);
+        folder(Path::new(&root), "Work", true).unwrap().unwrap();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(p.stores[0].folder, "Work");
     }
 
     /// Pigeonhole's sequence: `stop` ends only its own script, so with the keep in effect the
