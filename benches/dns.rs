@@ -20,6 +20,7 @@ fn bench(c: &mut Criterion) {
         imaps: Some(993),
         pop3: None,
         pop3s: None,
+        managesieve: Some(4190),
     };
     let recs = records(&domain, "mail.good.test", &[ip], &[], &svc);
     let (mut fwd, mut rev) = (String::new(), String::new());
@@ -52,6 +53,7 @@ fn bench(c: &mut Criterion) {
         keys: vec![],
         dnsbl_zones: vec!["bl.test".into()],
         spf_sender: None,
+        managesieve: None,
     };
     let mut g = c.benchmark_group("dns");
     g.sample_size(20);

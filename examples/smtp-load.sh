@@ -2,6 +2,8 @@
 # End-to-end SMTP load run: 20 connections, 4 KiB messages, 5,000 messages to 10 local
 # users, delivered into Maildirs with the full durability path (fsync file + dir, queue row
 # commit, Maildir fsync). Prints msgs/s and the server's peak RSS. Release build.
+# SIEVE=FILE makes FILE every user's active Sieve script; MESSAGE=FILE sends that message
+# instead of a generated one (examples/sieve-load.sh uses both).
 set -eu
 # PROFILE=debug for a quick functional run; figures only mean something in release.
 PROFILE=${PROFILE:-release}
@@ -15,6 +17,9 @@ $BIN --data-dir "$DIR" domain add load.test --create >/dev/null
 i=0
 while [ $i -lt 10 ]; do
   echo "load-password-$i" | $BIN --data-dir "$DIR" user add "user$i@load.test" --password-stdin >/dev/null
+  if [ -n "${SIEVE:-}" ]; then
+    $BIN --data-dir "$DIR" -q sieve put "user$i@load.test" load "$SIEVE" --activate
+  fi
   i=$((i + 1))
 done
 $BIN --data-dir "$DIR" config set server.user '' >/dev/null
@@ -32,10 +37,12 @@ for _ in $(seq 1 100); do grep -q '^listening smtp' "$DIR/log" 2>/dev/null && br
 ADDR=$(grep '^listening smtp ' "$DIR/log" | awk '{print $3}')
 START=$(date +%s.%N)
 target/$PROFILE/examples/smtp_load --addr "$ADDR" --to 'user{}@load.test' --users 10 \
-  --connections 20 --messages "${MESSAGES:-5000}" --size 4096 --pid "$PID"
+  --connections 20 --messages "${MESSAGES:-5000}" --size 4096 --pid "$PID" \
+  ${MESSAGE:+--message "$MESSAGE"}
 # Wait (bounded) for local delivery to drain, then count what landed.
 for _ in $(seq 1 300); do [ -z "$(ls -A "$DIR/queue")" ] && break; sleep 0.1; done
 END=$(date +%s.%N)
-N=$(find "$DIR/mail" -path '*/new/*' -type f | wc -l)
+# new/ and cur/ of every folder: a script may flag (cur/) or file (folders) the copies.
+N=$(find "$DIR/mail" \( -path '*/new/*' -o -path '*/cur/*' \) -type f | wc -l)
 echo "delivered into Maildirs: $N; end to end (accept + deliver): $(awk "BEGIN{printf \"%d\", $N/($END-$START)}") msgs/s"
 grep VmHWM "/proc/$PID/status" | sed 's/VmHWM:/server peak RSS after delivery:/'

@@ -6,6 +6,10 @@
 //! `listen.autoconfig`, off by default; put it behind the web server or a TLS proxy that owns
 //! autoconfig.<domain>), and printed by `mailctl autoconfig DOMAIN` for hosting elsewhere.
 //! Not here: Microsoft's autodiscover (POX/JSON) and the DNS records (`dns records`).
+//! Nor ManageSieve: `config-v1.1.xml` has no element for it (nor has Apple's .mobileconfig),
+//! and the clients that speak it (Thunderbird's sieve add-on, Roundcube's managesieve
+//! plugin) are pointed at it by hand or find it by the standard way, RFC 5804 §1.8's
+//! `_sieve._tcp` SRV record, which `dns records` prints and `dns check` looks for.
 
 use crate::core::{Db, Domain};
 use crate::net::http::response;

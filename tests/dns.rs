@@ -81,7 +81,15 @@ fn what_dns_records_recommends_passes_dns_check() {
     assert_eq!(code, 0, "{bad:#?}");
     assert!(bad.is_empty(), "{bad:#?}");
     assert_eq!(j["ok"], true);
-    for check in ["MX", "PTR", "SPF", "DKIM", "DMARC", "blocklist"] {
+    for check in [
+        "MX",
+        "PTR",
+        "SPF",
+        "DKIM",
+        "DMARC",
+        "ManageSieve",
+        "blocklist",
+    ] {
         assert!(
             j["findings"]
                 .as_array()
@@ -156,6 +164,27 @@ fn what_dns_records_recommends_passes_dns_check() {
         ],
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("CHECK"));
+
+    // ManageSieve off: its SRV record says "not offered", and the check leaves it alone.
+    ok(dir.path(), &["config", "set", "listen.managesieve", ""]);
+    let recs: Value =
+        serde_json::from_str(&ok(dir.path(), &["--json", "dns", "records", "good.test"])).unwrap();
+    let sieve = recs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "_sieve._tcp.good.test")
+        .unwrap_or_else(|| panic!("{recs}"));
+    assert_eq!(sieve["value"], "0 0 0 .", "{sieve}");
+    let (_, j) = check(dir.path(), srv.port, "good.test", &[]);
+    assert!(
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["check"] != "ManageSieve"),
+        "{j}"
+    );
 }
 
 #[test]
@@ -208,6 +237,10 @@ fn each_broken_zone_is_caught_with_the_right_fix() {
             ),
         ),
         ("listed.test".into(), format!("{mx}{base}{spf}{dmarc}")),
+        (
+            "sieveport.test".into(),
+            format!("{mx}{base}{spf}{dmarc}_sieve._tcp IN SRV 0 1 2000 mail.good.test.\n"),
+        ),
     ];
     // SPF with eleven DNS-querying terms through nested includes.
     let mut many = format!(
@@ -261,6 +294,16 @@ fn each_broken_zone_is_caught_with_the_right_fix() {
             "fail",
             "listed for testing",
         ),
+        // RFC 5804 §1.8: ManageSieve runs here (listen.managesieve's default), so its SRV
+        // record is looked for; missing or wrong is a warning with the record to publish.
+        (
+            "nodmarc.test",
+            &[],
+            "ManageSieve",
+            "warn",
+            "_sieve._tcp.nodmarc.test. IN SRV 0 1 4190 mail.good.test.",
+        ),
+        ("sieveport.test", &[], "ManageSieve", "warn", "port 2000"),
     ];
     for (domain, extra, check_name, status, text) in cases {
         let (code, j) = check(dir.path(), srv.port, domain, extra);

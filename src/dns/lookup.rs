@@ -150,6 +150,23 @@ pub async fn mx(r: &TokioResolver, domain: &str) -> Answer<(u16, String)> {
         .collect())
 }
 
+/// SRV records at `name` (RFC 2782) as (priority, weight, port, target without the dot).
+pub async fn srv(r: &TokioResolver, name: &str) -> Answer<(u16, u16, u16, String)> {
+    Ok(records(r, name, RecordType::SRV)
+        .await?
+        .into_iter()
+        .filter_map(|d| match d {
+            RData::SRV(s) => Some((
+                s.priority,
+                s.weight,
+                s.port,
+                s.target.to_ascii().trim_end_matches('.').to_string(),
+            )),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Whether `name` is an alias (has a CNAME record).
 pub async fn is_cname(r: &TokioResolver, name: &str) -> Result<bool, Failed> {
     Ok(!records(r, name, RecordType::CNAME).await?.is_empty())

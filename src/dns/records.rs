@@ -52,7 +52,8 @@ pub fn reverse_name(ip: IpAddr) -> String {
     }
 }
 
-/// Which client services are on, for the RFC 6186 SRV records: (service label, port or None).
+/// Which client services are on, for the RFC 6186 SRV records (and RFC 5804's for
+/// ManageSieve): each one's port, or None when it is off.
 pub struct Services {
     pub submission: Option<u16>,
     pub submissions: Option<u16>,
@@ -60,6 +61,7 @@ pub struct Services {
     pub imaps: Option<u16>,
     pub pop3: Option<u16>,
     pub pop3s: Option<u16>,
+    pub managesieve: Option<u16>,
 }
 
 pub fn records(
@@ -192,6 +194,12 @@ fn client_records(d: &str, h: &str, services: &Services) -> Vec<Record> {
         "RFC 6186: POP3 over implicit TLS",
     ));
     out.push(srv("pop3", services.pop3, "RFC 6186: POP3 with STLS"));
+    // RFC 5804 §1.8: where Sieve clients find ManageSieve (Thunderbird's add-on, Roundcube).
+    out.push(srv(
+        "sieve",
+        services.managesieve,
+        "RFC 5804: ManageSieve (Sieve scripts), STARTTLS",
+    ));
     out
 }
 
@@ -220,6 +228,7 @@ mod tests {
             imaps: Some(993),
             pop3: None,
             pop3s: None,
+            managesieve: Some(4190),
         };
         let r = records(
             &Domain::parse("example.org").unwrap(),
@@ -245,6 +254,10 @@ mod tests {
         assert_eq!(
             find("_imaps._tcp.example.org", "SRV").value,
             "0 1 993 mail.example.org."
+        );
+        assert_eq!(
+            find("_sieve._tcp.example.org", "SRV").value,
+            "0 1 4190 mail.example.org."
         );
         assert_eq!(
             find("10.2.0.192.in-addr.arpa", "PTR").value,

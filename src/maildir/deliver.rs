@@ -4,8 +4,10 @@
 //!
 //! Unique names are `<secs>.M<usecs>P<pid>Q<counter>R<random>.<host>` as Dovecot writes them;
 //! `,S=<size>` is the Maildir++ size, which lets quota checks skip a `stat` per file.
-//! A delivery may carry Maildir info flags (Sieve's imap4flags), then it lands in `cur/`.
-//! Not here: folders, indexes (the rest of `maildir/`).
+//! A delivery may carry Maildir info flags (Sieve's imap4flags), then it lands in `cur/`;
+//! one with IMAP keywords is placed through the mailbox index ([`deliver_with_keywords`]),
+//! since keywords live in the index rather than in the file name.
+//! Not here: folders, the index itself (the rest of `maildir/`).
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -116,15 +118,8 @@ pub fn deliver_flagged(
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
     let md = Maildir::open(maildir)?;
-    // A stable name's tmp/ file can only be this delivery's own, left by an attempt that
-    // died before its rename: start it again.
-    let _ = md.tmp.unlink(name);
     let result = (|| {
-        let mut f = md.tmp.create(name, 0o600)?;
-        f.write_all(head)?;
-        let copied = io::copy(body, &mut f)?;
-        f.sync_all()?;
-        let size = head.len() as u64 + copied;
+        let size = write_tmp(&md, name, head, body)?;
         let (dir, dest) = if flags.is_empty() {
             (&md.new, format!("{name},S={size}"))
         } else {
@@ -133,6 +128,69 @@ pub fn deliver_flagged(
         md.tmp.rename(name, dir, &dest)?;
         dir.sync()?;
         Ok(dir.path().join(dest))
+    })();
+    if result.is_err() {
+        let _ = md.tmp.unlink(name);
+    }
+    result
+}
+
+/// Writes `head` then `body` to `tmp/<name>` and fsyncs it; returns the size.
+fn write_tmp(md: &Maildir, name: &str, head: &[u8], body: &mut dyn Read) -> io::Result<u64> {
+    // A stable name's tmp/ file can only be this delivery's own, left by an attempt that
+    // died before its rename: start it again.
+    let _ = md.tmp.unlink(name);
+    let mut f = md.tmp.create(name, 0o600)?;
+    f.write_all(head)?;
+    let copied = io::copy(body, &mut f)?;
+    f.sync_all()?;
+    Ok(head.len() as u64 + copied)
+}
+
+/// [`deliver_flagged`] with IMAP keywords (space-separated): the file goes to `cur/` and its
+/// row, keywords included, into the index of the account at `root` (folder `folder`), in the
+/// index's one locked step, so no reader ever sees the message without its keywords. A
+/// crash between the rename and the commit leaves a file the next scan indexes (without its
+/// keywords): the message is never lost.
+#[allow(clippy::too_many_arguments)]
+pub fn deliver_with_keywords(
+    root: &Path,
+    folder: &str,
+    maildir: &Path,
+    name: &str,
+    flags: &str,
+    keywords: &str,
+    head: &[u8],
+    body: &mut dyn Read,
+) -> io::Result<PathBuf> {
+    use super::index::{Index, IndexError, NewMessage};
+    let md = Maildir::open(maildir)?;
+    let result = (|| {
+        let size = write_tmp(&md, name, head, body)?;
+        let unique = format!("{name},S={size}");
+        let dest = format!("{unique}:2,{flags}");
+        let row = NewMessage {
+            unique,
+            letters: flags.to_string(),
+            keywords: keywords.to_string(),
+            size,
+            internal_date: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            email_id: None,
+        };
+        let to_io = |e: IndexError| match e {
+            IndexError::Io(e) => e,
+            e => io::Error::other(e.to_string()),
+        };
+        let mut index = Index::open(root).map_err(to_io)?;
+        index
+            .place::<IndexError>(folder, &[&row], |_| {
+                Ok(md.tmp.rename(name, &md.cur, &dest)?)
+            })
+            .map_err(to_io)?;
+        md.cur.sync()?;
+        Ok(md.cur.path().join(dest))
     })();
     if result.is_err() {
         let _ = md.tmp.unlink(name);

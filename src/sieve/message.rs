@@ -7,11 +7,13 @@
 use mail_parser::parsers::MessageStream;
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
-/// A message to run a script on. Build it once per delivery: it parses on construction.
+/// A message to run a script on. Build it once per delivery: the header block is split on
+/// construction; the MIME parse the body test needs is made the first time one runs, so a
+/// script without one (most are) never pays for it.
 pub struct Message<'a> {
     raw: &'a [u8],
     pub(crate) headers: Vec<(String, String)>,
-    parsed: Option<mail_parser::Message<'a>>,
+    parsed: std::cell::OnceCell<Option<mail_parser::Message<'a>>>,
 }
 
 impl<'a> Message<'a> {
@@ -19,7 +21,7 @@ impl<'a> Message<'a> {
         Message {
             raw,
             headers: split_headers(raw),
-            parsed: MessageParser::default().parse(raw),
+            parsed: std::cell::OnceCell::new(),
         }
     }
 
@@ -40,7 +42,10 @@ impl<'a> Message<'a> {
     /// The decoded contents of the MIME parts whose type matches one of `types` (RFC 5173
     /// §5.2: "" matches every part, "text" every text/*, "text/plain" exactly).
     pub(crate) fn parts(&self, types: Option<&[String]>) -> Vec<String> {
-        let Some(m) = &self.parsed else {
+        let parsed = self
+            .parsed
+            .get_or_init(|| MessageParser::default().parse(self.raw));
+        let Some(m) = parsed else {
             return vec![self.raw_body()];
         };
         let mut out = Vec::new();
@@ -82,7 +87,14 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
 
 /// The header block as (name, unfolded raw value) pairs in order.
 pub(crate) fn split_headers(raw: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(raw);
+    // Only the header block is read: the end of its first blank line bounds it (a body of
+    // megabytes is not converted for nothing).
+    let end = find(raw, b"\n\r\n")
+        .into_iter()
+        .chain(find(raw, b"\n\n"))
+        .min()
+        .map_or(raw.len(), |i| i + 1);
+    let text = String::from_utf8_lossy(&raw[..end]);
     let mut out: Vec<(String, String)> = Vec::new();
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);

@@ -16,6 +16,7 @@
 //! storing scripts, ManageSieve (RFC 5804), SRS. Those call this module.
 
 mod date;
+mod edit;
 mod lexer;
 mod matching;
 mod message;
@@ -32,6 +33,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+pub use edit::{header_block, protected as protected_header};
 pub use lexer::Pos;
 pub use message::Message;
 pub use run::{Action, HeaderEdit, Outcome, Vacation};
@@ -155,6 +157,7 @@ impl Default for Environment {
 pub struct Program {
     scripts: Vec<program::Script>,
     regexes: matching::Regexes,
+    mailbox_test: bool,
 }
 
 /// Parses and checks `script`, resolving its includes through `resolver`.
@@ -168,10 +171,17 @@ pub fn compile(
     Ok(Program {
         scripts: c.scripts,
         regexes: c.regexes,
+        mailbox_test: c.mailbox_test,
     })
 }
 
 impl Program {
+    /// Whether a run may look at [`Environment::mailboxes`] (the script or an include tests
+    /// `mailboxexists`): listing them costs a directory walk the caller can skip otherwise.
+    pub fn needs_mailboxes(&self) -> bool {
+        self.mailbox_test
+    }
+
     /// Runs the script. An `Err` means the script failed at run time; keep the message.
     pub fn run(
         &self,

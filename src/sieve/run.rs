@@ -78,10 +78,10 @@ pub(crate) enum Flow {
     Stop,
 }
 
-pub(crate) struct Run<'a, 'd> {
+pub(crate) struct Run<'a, 'd, 'm> {
     pub scripts: &'a [Script],
     pub regexes: &'a super::matching::Regexes,
-    pub msg: &'a Message<'a>,
+    pub msg: &'a Message<'m>,
     pub env: &'a Envelope,
     pub environment: &'a Environment,
     pub dup: Option<&'a mut (dyn DuplicateTracker + 'd)>,
@@ -100,11 +100,11 @@ pub(crate) struct Run<'a, 'd> {
     included_once: HashSet<usize>,
 }
 
-impl<'a, 'd> Run<'a, 'd> {
+impl<'a, 'd, 'm> Run<'a, 'd, 'm> {
     pub(crate) fn new(
         scripts: &'a [Script],
         regexes: &'a super::matching::Regexes,
-        msg: &'a Message<'a>,
+        msg: &'a Message<'m>,
         env: &'a Envelope,
         environment: &'a Environment,
         dup: Option<&'a mut (dyn DuplicateTracker + 'd)>,

@@ -11,7 +11,7 @@ use super::program::{
 };
 use super::run::{Action, HeaderEdit, Run, Vacation, flag_set};
 
-impl Run<'_, '_> {
+impl Run<'_, '_, '_> {
     // Long on purpose: one arm per Sieve test (RFC 5228 §5 and each extension's), a table
     // read top to bottom.
     pub(crate) fn test(&mut self, t: &Test) -> Result<bool, RuntimeError> {
@@ -325,6 +325,10 @@ impl Run<'_, '_> {
                 if !super::validate_test::valid_field_name(&name) {
                     return Err(self.fail(format!("addheader: invalid header name '{name}'")));
                 }
+                // RFC 5293 §6 and Pigeonhole: the trace fields are not the script's to add.
+                if super::edit::protected(&name) {
+                    return Ok(());
+                }
                 let value = self.s(value);
                 let raw = format!(" {value}");
                 if *last {
@@ -345,10 +349,8 @@ impl Run<'_, '_> {
                 patterns,
             } => {
                 let name = self.s(name);
-                // RFC 5293 §4.6: Received and Auto-Submitted are never deleted.
-                if name.eq_ignore_ascii_case("received")
-                    || name.eq_ignore_ascii_case("auto-submitted")
-                {
+                // RFC 5293 §6: Received and Auto-Submitted are never deleted.
+                if super::edit::protected(&name) {
                     return Ok(());
                 }
                 let all: Vec<String> = self.header_values(&name).collect();

@@ -197,6 +197,8 @@ pub(crate) struct Compiler<'r> {
     pub resolver: Option<&'r dyn IncludeResolver>,
     pub scripts: Vec<Script>,
     pub regexes: super::matching::Regexes,
+    /// Some script tests `mailboxexists`: the caller must list the mailboxes.
+    pub mailbox_test: bool,
     by_name: HashMap<(Location, String), usize>,
     stack: Vec<(Location, String)>,
 }
@@ -225,6 +227,7 @@ impl<'r> Compiler<'r> {
             resolver,
             scripts: Vec::new(),
             regexes: Default::default(),
+            mailbox_test: false,
             by_name: HashMap::new(),
             stack: Vec::new(),
         }

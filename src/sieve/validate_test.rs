@@ -142,6 +142,7 @@ impl Compiler<'_> {
             }
             "mailboxexists" => {
                 caps.need("mailbox", n.pos, "mailboxexists")?;
+                self.mailbox_test = true;
                 Test::MailboxExists(t.pos_list(0)?)
             }
             "duplicate" => self.duplicate(&mut t, caps)?,

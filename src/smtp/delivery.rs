@@ -466,8 +466,15 @@ impl Deliverer {
         mb: &Address,
         plan: &Plan,
     ) -> Result<(), CopyError> {
+        // RFC 5293: every copy is the edited message, the new header block written in front
+        // of the original body (the body is never copied in memory).
+        let (block, rest) = if plan.header_edits.is_empty() {
+            (Vec::new(), 0)
+        } else {
+            crate::sieve::header_block(copy.body, &plan.header_edits)
+        };
         for store in &plan.stores {
-            self.to_mailbox(db, copy, mb, store)?;
+            self.to_mailbox(db, copy, mb, store, (&block, rest))?;
         }
         Ok(())
     }
@@ -478,6 +485,7 @@ impl Deliverer {
         copy: &Copy<'_>,
         mb: &Address,
         store: &Store,
+        (block, rest): (&[u8], usize),
     ) -> Result<(), CopyError> {
         let root = db.data_dir().maildir(mb);
         let folder = match (store.keep, copy.rcpt.folder.as_str()) {
@@ -485,7 +493,7 @@ impl Deliverer {
             (true, "") => &copy.claim.folder,
             (true, own) => own,
         };
-        let maildir = match sieve_folder(&root, folder, store.keep || store.create) {
+        let maildir = match sieve_delivery::folder(&root, folder, store.keep || store.create) {
             Some(f) => f,
             None => {
                 tracing::warn!(id = %copy.id, to = %mb, "sieve: folder {folder} does not exist and fileinto has no :create; kept in INBOX");
@@ -503,7 +511,9 @@ impl Deliverer {
             tracing::info!(id = %copy.id, to = %mb, "already in the mailbox from an earlier attempt");
             return Ok(());
         }
-        let head = delivery_head(sender, mb);
+        let mut head = delivery_head(sender, mb).into_bytes();
+        head.extend_from_slice(block);
+        let body = &copy.body[rest..];
         // The copy must fit, counting what other queued messages have reserved. Usually the
         // reservation was made at end of DATA and this finds it.
         let quota = match db.user(mb) {
@@ -511,53 +521,35 @@ impl Deliverer {
             Err(e) => return Err(CopyError::Io(e.to_string())),
         };
         if quota > 0 {
-            let size = (copy.body.len() + head.len()) as u64;
+            let size = (body.len() + head.len()) as u64;
             self.quota
                 .reserve(mb, copy.id, size, quota, || {
                     deliver::usage(&root).unwrap_or(0)
                 })
                 .map_err(CopyError::Full)?;
         }
-        let written = deliver::deliver_flagged(
-            &maildir,
-            &name,
-            &store.flags,
-            head.as_bytes(),
-            &mut &copy.body[..],
-        )
+        let written = if store.keywords.is_empty() {
+            deliver::deliver_flagged(&maildir, &name, &store.flags, &head, &mut &body[..])
+        } else {
+            // Keywords live in the mailbox index: the copy is placed through it.
+            let index_folder = if maildir == root { "INBOX" } else { folder };
+            deliver::deliver_with_keywords(
+                &root,
+                index_folder,
+                &maildir,
+                &name,
+                &store.flags,
+                &store.keywords.join(" "),
+                &head,
+                &mut &body[..],
+            )
+        }
         .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
         if written.is_ok() {
             self.quota.release(mb, copy.id);
         }
         written.map(|_| ())
     }
-}
-
-/// The folder a Sieve `fileinto` names, made only when `create` (RFC 5490 §3.2 `:create`;
-/// the keep's folder, Junk, is always made); `None` when it is missing and may not be made,
-/// or its name cannot be stored (RFC 5228 §4.1: the message is kept instead).
-fn sieve_folder(
-    root: &std::path::Path,
-    folder: &str,
-    create: bool,
-) -> Option<std::io::Result<std::path::PathBuf>> {
-    let dir = crate::maildir::folder::folder_path(root, folder).ok()?;
-    if !create && dir != root && !dir.join("cur").is_dir() {
-        return None;
-    }
-    Some(folder_dir(root, folder))
-}
-
-/// Where a copy for the Maildir at `root` goes: the root for INBOX, else the Maildir++
-/// folder, made (with its `maildirfolder` marker, as IMAP CREATE makes it) when missing.
-fn folder_dir(root: &std::path::Path, folder: &str) -> std::io::Result<std::path::PathBuf> {
-    let dir = crate::maildir::folder::folder_path(root, folder)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    if dir != root && !dir.join("maildirfolder").exists() {
-        deliver::ensure(&dir)?;
-        std::fs::File::create(dir.join("maildirfolder"))?;
-    }
-    Ok(dir)
 }
 
 /// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,

@@ -6,10 +6,18 @@
 //! fails at run time keeps the message (RFC 5228 §2.10.6) and is logged. `mailctl sieve
 //! test` prints the same plan without delivering.
 //!
+//! The sequence follows Pigeonhole: a script runs only if the one before it ended with a
+//! keep in effect (implicit, or an explicit `keep`), so `stop` ends only its own script while
+//! `fileinto`/`discard` (without a keep) end the sequence; a run-time error ends it too and
+//! the message is kept. Each script sees the header edits of the scripts before it.
+//!
 //! Flags: the system flags become Maildir info flags (RFC 5232 → `S`, `R`, `F`, `T`, `D`);
-//! keywords are not stored by delivery (logged). Vacation (RFC 5230) actions are carried in
-//! the plan; delivery answers them through `smtp::vacation` once the copies are written.
-//! Editheader's edits are not applied to the stored copy yet.
+//! other flags are IMAP keywords, stored in the mailbox index with the copy. Vacation
+//! (RFC 5230) actions are carried in the plan; delivery answers them through
+//! `smtp::vacation` once the copies are written. Editheader's (RFC 5293) edits are carried
+//! in the plan and applied to every stored copy ([`crate::sieve::header_block`]).
+//!
+//! Also here: which directory a `fileinto` names, made only with `:create` ([`folder`]).
 //!
 //! Not here: writing the copies and recording the recipient (`smtp::delivery`), storing
 //! scripts (`core::sieve`), the interpreter (`crate::sieve`).
@@ -26,6 +34,8 @@ use crate::sieve::{self, Action, Envelope, Environment, Limits, Program};
 pub struct Store {
     pub folder: String,
     pub flags: String,
+    /// IMAP keywords (RFC 5232 flags that are not system flags), as the script spelled them.
+    pub keywords: Vec<String>,
     /// The script asked to create the folder if missing (RFC 5490 `:create`).
     pub create: bool,
     /// True for the keep (explicit or implicit): it follows the inbound folder decision
@@ -46,13 +56,16 @@ pub struct Plan {
     pub replies: Vec<sieve::Vacation>,
     /// Run-time errors and things not carried out, for the log.
     pub notes: Vec<String>,
+    /// RFC 5293 edits of every script that ran, in order, for the stored copies.
+    #[serde(skip)]
+    pub header_edits: Vec<sieve::HeaderEdit>,
 }
 
 impl Plan {
     /// The plain delivery without scripts: one copy kept.
     pub fn keep() -> Plan {
         Plan {
-            stores: vec![keep_store(String::new())],
+            stores: vec![keep_store(&[])],
             ..Plan::default()
         }
     }
@@ -65,6 +78,11 @@ impl Plan {
         {
             Some(x) => {
                 x.flags = merge_flags(&x.flags, &s.flags);
+                for k in s.keywords {
+                    if !x.keywords.iter().any(|y| y.eq_ignore_ascii_case(&k)) {
+                        x.keywords.push(k);
+                    }
+                }
                 x.create |= s.create;
             }
             None => self.stores.push(s),
@@ -72,13 +90,31 @@ impl Plan {
     }
 }
 
-fn keep_store(flags: String) -> Store {
+fn keep_store(flags: &[String]) -> Store {
     Store {
         folder: "INBOX".into(),
-        flags,
+        flags: info_flags(flags),
+        keywords: keywords(flags),
         create: false,
         keep: true,
     }
+}
+
+/// The RFC 5232 flags that are IMAP keywords: not system flags (`\...`), and only those an
+/// IMAP client can be shown (an RFC 3501 atom); each once, ignoring case.
+pub fn keywords(flags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in flags {
+        let atom = !f.is_empty()
+            && f.bytes().all(|b| {
+                b.is_ascii_graphic()
+                    && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+            });
+        if atom && !out.iter().any(|k| k.eq_ignore_ascii_case(f)) {
+            out.push(f.clone());
+        }
+    }
+    out
 }
 
 /// RFC 5232 flags to Maildir info letters, sorted; keywords are left out.
@@ -177,44 +213,60 @@ pub fn plan(db: &Db, cache: &ScriptCache, mailbox: &Address, raw: &[u8], env: &E
     if list.is_empty() {
         return Plan::keep();
     }
-    let msg = sieve::Message::new(raw);
-    let environment = environment(db, mailbox);
+    let mut msg = sieve::Message::new(raw);
+    let compiled: Vec<(String, Result<Arc<Program>, String>)> = list
+        .into_iter()
+        .map(|(label, key, text)| (label, cache.get(&key, &text)))
+        .collect();
+    let folders = compiled
+        .iter()
+        .any(|(_, p)| p.as_ref().is_ok_and(|p| p.needs_mailboxes()));
+    let environment = environment(db, mailbox, folders);
     let mut plan = Plan::default();
-    let mut implicit = Some(Vec::new());
-    for (label, key, text) in list {
-        let run = cache.get(&key, &text).and_then(|p| {
+    // The keep in effect when the sequence ends is stored once, with its flags; a keep
+    // earlier in the sequence only lets the next script run (Pigeonhole's multiscript).
+    let mut keep: Option<Vec<String>> = None;
+    for (label, program) in compiled {
+        let run = program.and_then(|p| {
             p.run(&msg, env, &environment, None, &Limits::default())
                 .map_err(|e| e.to_string())
         });
         let outcome = match run {
             Ok(o) => o,
             Err(e) => {
+                // RFC 5228 §2.10.6: an error keeps; the sequence is broken there.
                 plan.notes
                     .push(format!("{label}: {e}; the message is kept"));
-                implicit.get_or_insert_with(Vec::new);
-                continue;
+                keep = Some(Vec::new());
+                break;
             }
         };
-        // The implicit keep happens once, at the end, unless any script cancelled it.
-        implicit = match (implicit, outcome.implicit_keep) {
-            (Some(_), Some(flags)) => Some(flags),
-            _ => None,
-        };
+        keep = outcome.implicit_keep;
         for a in outcome.actions {
-            apply(&mut plan, a);
+            match a {
+                Action::Keep { flags } => keep = Some(flags),
+                a => apply(&mut plan, a),
+            }
+        }
+        if !outcome.header_edits.is_empty() {
+            msg.apply_edits(&outcome.header_edits);
+            plan.header_edits.extend(outcome.header_edits);
+        }
+        if keep.is_none() {
+            break;
         }
     }
-    if let Some(flags) = implicit
+    if let Some(flags) = keep
         && plan.reject.is_none()
     {
-        plan.store(keep_store(info_flags(&flags)));
+        plan.store(keep_store(&flags));
     }
     plan
 }
 
 fn apply(plan: &mut Plan, a: Action) {
     match a {
-        Action::Keep { flags } => plan.store(keep_store(info_flags(&flags))),
+        Action::Keep { flags } => plan.store(keep_store(&flags)),
         Action::FileInto {
             mailbox,
             flags,
@@ -223,6 +275,7 @@ fn apply(plan: &mut Plan, a: Action) {
         } => plan.store(Store {
             keep: false,
             flags: info_flags(&flags),
+            keywords: keywords(&flags),
             folder: mailbox,
             create,
         }),
@@ -242,7 +295,9 @@ fn apply(plan: &mut Plan, a: Action) {
     }
 }
 
-fn environment(db: &Db, mailbox: &Address) -> Environment {
+/// RFC 5183's items and, when a script tests `mailboxexists` (`folders`), the mailbox's
+/// folders: a directory walk no other script should pay for at every delivery.
+fn environment(db: &Db, mailbox: &Address, folders: bool) -> Environment {
     let mut e = Environment::default();
     let host = db
         .setting("hostname")
@@ -257,11 +312,40 @@ fn environment(db: &Db, mailbox: &Address) -> Environment {
         .insert("version".into(), env!("CARGO_PKG_VERSION").into());
     e.items.insert("location".into(), "MDA".into());
     e.items.insert("phase".into(), "during".into());
-    let root = db.data_dir().maildir(mailbox);
-    if let Ok(folders) = crate::maildir::folder::folders(Path::new(&root)) {
-        e.mailboxes = folders.into_iter().map(|f| f.name).collect();
+    if folders {
+        let root = db.data_dir().maildir(mailbox);
+        if let Ok(folders) = crate::maildir::folder::folders(Path::new(&root)) {
+            e.mailboxes = folders.into_iter().map(|f| f.name).collect();
+        }
     }
     e
+}
+
+/// The folder a Sieve `fileinto` names, made only when `create` (RFC 5490 §3.2 `:create`;
+/// the keep's folder, Junk, is always made); `None` when it is missing and may not be made,
+/// or its name cannot be stored (RFC 5228 §4.1: the message is kept instead).
+pub(crate) fn folder(
+    root: &std::path::Path,
+    folder: &str,
+    create: bool,
+) -> Option<std::io::Result<std::path::PathBuf>> {
+    let dir = crate::maildir::folder::folder_path(root, folder).ok()?;
+    if !create && dir != root && !dir.join("cur").is_dir() {
+        return None;
+    }
+    Some(folder_dir(root, folder))
+}
+
+/// Where a copy for the Maildir at `root` goes: the root for INBOX, else the Maildir++
+/// folder, made (with its `maildirfolder` marker, as IMAP CREATE makes it) when missing.
+fn folder_dir(root: &std::path::Path, folder: &str) -> std::io::Result<std::path::PathBuf> {
+    let dir = crate::maildir::folder::folder_path(root, folder)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    if dir != root && !dir.join("maildirfolder").exists() {
+        crate::maildir::deliver::ensure(&dir)?;
+        std::fs::File::create(dir.join("maildirfolder"))?;
+    }
+    Ok(dir)
 }
 
 #[cfg(test)]
@@ -316,16 +400,26 @@ mod tests {
             [Store {
                 folder: "Lists".into(),
                 flags: "FS".into(),
+                keywords: vec!["$x".into()],
                 create: true,
                 keep: false
             }]
         );
+        // The fileinto cancelled the keep: the after script does not run (Pigeonhole).
+        assert!(p.redirects.is_empty());
+        db.put_sieve_script(
+            &a,
+            "s",
+            "require [\"fileinto\", \"copy\"]; fileinto :copy \"Lists\";",
+        )
+        .unwrap();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
         assert_eq!(p.redirects, ["copy@elsewhere.test"]);
         // Changing the script is seen at once (cache keyed by the text).
-        db.put_sieve_script(&a, "s", "discard;").unwrap();
+        db.put_sieve_script(&a, "s", "stop;").unwrap();
         std::fs::write(&after, "keep;").unwrap();
         let p = plan(&db, &cache, &a, MSG, &Envelope::default());
-        assert_eq!(p.stores, [keep_store(String::new())]);
+        assert_eq!(p.stores, [keep_store(&[])]);
         assert!(p.redirects.is_empty());
     }
 
@@ -343,7 +437,88 @@ mod tests {
         db.set_setting("sieve.before", missing.to_str().unwrap())
             .unwrap();
         let p = plan(&db, &ScriptCache::default(), &a, MSG, &Envelope::default());
-        assert_eq!(p.stores, [keep_store(String::new())]);
+        assert_eq!(p.stores, [keep_store(&[])]);
+        assert_eq!(p.notes.len(), 1);
+    }
+
+    /// The folders are listed only for a script that tests `mailboxexists`, and then seen.
+    #[test]
+    fn mailboxexists_sees_the_folders() {
+        let (d, db, a) = db();
+        let script = "require [\"mailbox\", \"fileinto\"];\n\
+                      if mailboxexists \"Work\" { fileinto \"Work\"; }";
+        assert!(
+            sieve::compile(script, &Limits::default(), None)
+                .unwrap()
+                .needs_mailboxes()
+        );
+        assert!(
+            !sieve::compile("keep;", &Limits::default(), None)
+                .unwrap()
+                .needs_mailboxes()
+        );
+        db.put_sieve_script(&a, "m", script).unwrap();
+        db.activate_sieve_script(&a, Some("m")).unwrap();
+        let cache = ScriptCache::default();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(p.stores[0].folder, "INBOX");
+        let root = crate::core::DataDir::new(d.path()).maildir(&a);
+        folder(Path::new(&root), "Work", true).unwrap().unwrap();
+        let p = plan(&db, &cache, &a, MSG, &Envelope::default());
+        assert_eq!(p.stores[0].folder, "Work");
+    }
+
+    /// Pigeonhole's sequence: `stop` ends only its own script, so with the keep in effect the
+    /// after script still runs; a script that cancels the keep (discard, fileinto) or fails
+    /// ends the sequence. Header edits carry over to the next script.
+    #[test]
+    fn stop_ends_the_script_and_a_cancelled_keep_ends_the_sequence() {
+        let (d, db, a) = db();
+        let after = d.path().join("after.sieve");
+        std::fs::write(
+            &after,
+            "require [\"fileinto\", \"imap4flags\", \"copy\"];\n\
+             if header :is \"X-Tag\" \"1\" { addflag \"tagged\"; }\n\
+             fileinto :copy \"After\";",
+        )
+        .unwrap();
+        db.set_setting("sieve.after", after.to_str().unwrap())
+            .unwrap();
+        let cache = ScriptCache::default();
+        let user = |text: &str| {
+            db.put_sieve_script(&a, "u", text).unwrap();
+            db.activate_sieve_script(&a, Some("u")).unwrap();
+            plan(&db, &cache, &a, MSG, &Envelope::default())
+        };
+        let folders = |p: &Plan| {
+            p.stores
+                .iter()
+                .map(|s| s.folder.clone())
+                .collect::<Vec<_>>()
+        };
+        let p = user("require \"editheader\"; addheader \"X-Tag\" \"1\"; stop; discard;");
+        assert_eq!(folders(&p), ["After", "INBOX"]);
+        assert_eq!(
+            p.stores[1].keywords,
+            ["tagged"],
+            "the after script saw X-Tag"
+        );
+        assert_eq!(p.header_edits.len(), 1);
+        let p = user("keep; discard; stop;");
+        assert_eq!(
+            folders(&p),
+            ["After", "INBOX"],
+            "an explicit keep continues"
+        );
+        let p = user("discard; stop;");
+        assert!(p.stores.is_empty(), "{p:?}");
+        let p = user("require \"fileinto\"; fileinto \"Mine\";");
+        assert_eq!(folders(&p), ["Mine"]);
+        // A run-time error keeps and breaks the sequence.
+        let p = user(
+            "require [\"fileinto\", \"copy\", \"variables\"]; set \"a\" \"bad\"; fileinto :copy \"A\"; redirect \"${a}\";",
+        );
+        assert_eq!(folders(&p), ["INBOX"]);
         assert_eq!(p.notes.len(), 1);
     }
 }

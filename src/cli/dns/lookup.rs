@@ -223,8 +223,14 @@ pub fn prepare(
             .unwrap_or_default(),
         z => z,
     };
+    // ManageSieve runs here when its listener is set (only known with a data dir).
+    let managesieve = match &db {
+        Some(db) => crate::cli::dns::records::port(db, "listen.managesieve"),
+        None => None,
+    };
     let input = Input {
         domain: d.to_string(),
+        managesieve,
         hostname,
         ips,
         selectors,

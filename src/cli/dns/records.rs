@@ -43,7 +43,8 @@ impl Args {
     }
 }
 
-fn port(db: &Db, key: &str) -> Option<u16> {
+/// The port of the first address a `listen.*` setting gives; None when it is empty (off).
+pub(crate) fn port(db: &Db, key: &str) -> Option<u16> {
     db.setting(key)
         .ok()?
         .split(',')
@@ -60,6 +61,7 @@ pub fn services(db: &Db) -> Services {
         imaps: port(db, "listen.imaps"),
         pop3: port(db, "listen.pop3"),
         pop3s: port(db, "listen.pop3s"),
+        managesieve: port(db, "listen.managesieve"),
     }
 }
 

@@ -50,7 +50,12 @@ impl Args {
             } else {
                 format!(" flags {}", s.flags)
             };
-            lines.push(format!("{what}{flags}"));
+            let keywords = if s.keywords.is_empty() {
+                String::new()
+            } else {
+                format!(" keywords {}", s.keywords.join(" "))
+            };
+            lines.push(format!("{what}{flags}{keywords}"));
         }
         lines.extend(p.redirects.iter().map(|r| format!("redirect {r}")));
         if let Some(r) = &p.reject {
@@ -63,6 +68,12 @@ impl Args {
         );
         if p.stores.is_empty() && p.redirects.is_empty() && p.reject.is_none() {
             lines.push("discard".into());
+        }
+        if !p.header_edits.is_empty() {
+            lines.push(format!(
+                "{} header edit(s) on the stored copies",
+                p.header_edits.len()
+            ));
         }
         lines.extend(p.notes.iter().map(|n| format!("note: {n}")));
         output::print(&lines.join("\n"))?;

@@ -5,7 +5,8 @@
 //! server's and the MX hosts' addresses against the HELO name, forward-confirmed (ptr.rs),
 //! SPF (RFC 7208, through mail-auth for the verdict; spf.rs), DKIM (RFC 6376; dkim.rs, and
 //! the running daemon's signing keys in signing.rs), DMARC (RFC 7489; dmarc.rs), MTA-STS and
-//! TLS-RPT (RFC 8461/8460; mta_sts.rs), and DNS blocklists (RFC 5782; dnsbl.rs). This file
+//! TLS-RPT (RFC 8461/8460; mta_sts.rs), ManageSieve's SRV record when it runs here (RFC 5804
+//! §1.8; managesieve.rs), and DNS blocklists (RFC 5782; dnsbl.rs). This file
 //! holds what they share (Finding, Status, Input) and `run`. All lookups share one
 //! short-timeout resolver (dns::lookup) and run concurrently.
 //!
@@ -15,6 +16,7 @@
 pub mod dkim;
 pub mod dmarc;
 pub mod dnsbl;
+pub mod managesieve;
 pub mod mta_sts;
 pub mod mx;
 pub mod ptr;
@@ -32,6 +34,7 @@ use crate::dkim::DkimKey;
 pub use dkim::check_dkim;
 pub use dmarc::check_dmarc;
 pub use dnsbl::blocklists;
+pub use managesieve::check_managesieve;
 pub use mta_sts::check_sts_rpt;
 pub use mx::check_mx;
 pub use ptr::check_ptr;
@@ -100,6 +103,9 @@ pub struct Input {
     pub dnsbl_zones: Vec<String>,
     /// The envelope sender SPF is evaluated for (default postmaster@domain).
     pub spf_sender: Option<String>,
+    /// ManageSieve's port when this server runs it (`listen.managesieve`), for its SRV
+    /// record; None without a data directory or with ManageSieve off.
+    pub managesieve: Option<u16>,
 }
 
 impl Input {
@@ -114,7 +120,7 @@ impl Input {
 /// Runs every check concurrently. This server's own PTR does not wait for the MX lookup:
 /// with a dead resolver each chain of lookups costs its timeouts, so chains stay short.
 pub async fn run(r: &TokioResolver, input: &Input) -> Vec<Finding> {
-    let (mx_ptr, spf, dkim, dmarc, sts, bl) = tokio::join!(
+    let (mx_ptr, spf, dkim, dmarc, sts, sieve, bl) = tokio::join!(
         async {
             // Without a HELO name the MX hosts decide what this server's PTR should say.
             let ((mut out, hosts), own) = if input.hostname.is_some() {
@@ -145,7 +151,8 @@ pub async fn run(r: &TokioResolver, input: &Input) -> Vec<Finding> {
         check_dkim(r, input),
         check_dmarc(r, input),
         check_sts_rpt(r, input),
+        check_managesieve(r, input),
         blocklists(r, &input.ips, &input.dnsbl_zones),
     );
-    [mx_ptr, spf, dkim, dmarc, sts, bl].concat()
+    [mx_ptr, spf, dkim, dmarc, sts, sieve, bl].concat()
 }

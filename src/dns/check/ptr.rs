@@ -206,6 +206,7 @@ mod tests {
             keys: Vec::new(),
             dnsbl_zones: Vec::new(),
             spf_sender: None,
+            managesieve: None,
         }
     }
 
