@@ -69,8 +69,18 @@ pub struct AttemptLine {
 /// Copies the timeline of queue message `id` into the history; call inside the transaction
 /// that deletes its queue rows, before the deletes. `deleted`: the administrator removed it.
 pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
+    archive_with(conn, &spool_head(&queue_dir.join(id)), id, deleted)
+}
+
+/// [`archive`] with the spool file's head already read, by a caller that reads it before
+/// taking SQLite's write lock (which accepting mail waits for).
+pub(super) fn archive_with(
+    conn: &Connection,
+    head: &SpoolHead,
+    id: &str,
+    deleted: bool,
+) -> Result<()> {
     let t = now();
-    let head = spool_head(&queue_dir.join(id));
     let n = conn
         .prepare_cached(
             "INSERT OR REPLACE INTO history_messages (id, mail_from, auth_user, remote_ip, helo,

@@ -269,11 +269,23 @@ impl Db {
     pub fn queue_record_many(&mut self, attempts: &[Attempt]) -> Result<Vec<bool>> {
         let t = now();
         let queue_dir = self.data_dir().queue();
+        // The history's reads of the spool files, for the attempts likely to finish their
+        // message (every outcome delivered), happen before the write lock is taken.
+        let heads: Vec<Option<super::history::SpoolHead>> = attempts
+            .iter()
+            .map(|a| {
+                let done = a.forwards.is_empty()
+                    && a.outcomes
+                        .iter()
+                        .all(|(_, o)| matches!(o, Outcome::Delivered));
+                done.then(|| super::history::spool_head(&queue_dir.join(&a.id)))
+            })
+            .collect();
         let tx = self
             .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut finished = Vec::with_capacity(attempts.len());
-        for a in attempts {
+        for (a, head) in attempts.iter().zip(&heads) {
             {
                 let mut upd = tx.prepare_cached(
                     "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
@@ -309,7 +321,10 @@ impl Db {
             )?
             .query_row([&a.id], |r| r.get(0))?;
             if open == 0 {
-                super::history::archive(&tx, &queue_dir, &a.id, false)?;
+                match head {
+                    Some(h) => super::history::archive_with(&tx, h, &a.id, false)?,
+                    None => super::history::archive(&tx, &queue_dir, &a.id, false)?,
+                }
                 tx.prepare_cached("DELETE FROM queue_recipients WHERE message_id = ?1")?
                     .execute([&a.id])?;
                 tx.prepare_cached("DELETE FROM queue_messages WHERE id = ?1")?

@@ -57,7 +57,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 pub use policy::Policy;
-pub use stages::Checker;
+pub use stages::{Checker, MailStage};
 
 /// Where in the SMTP transaction a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -234,8 +234,9 @@ pub struct Inbound {
 
 impl Inbound {
     /// Runs the whole pipeline on a finished message from a blocking thread (the SMTP
-    /// session's), with the session's connect verdicts when it has them ([`connect`]),
-    /// driving the lookups on the runtime the thread belongs to. Verification
+    /// session's), with the session's connect verdicts when it has them ([`connect`]) and
+    /// the transaction's MAIL stage when it ran ([`Inbound::mail_blocking`]), driving the
+    /// lookups on the runtime the thread belongs to. Verification
     /// work (hashing) stays on this thread, off the tokio workers. `None` outside a runtime.
     pub fn check_blocking(
         &self,
@@ -243,29 +244,38 @@ impl Inbound {
         env: &Envelope,
         message: &[u8],
         connect: Option<Vec<Verdict>>,
+        mail: Option<MailStage>,
     ) -> Option<Report> {
         let handle = tokio::runtime::Handle::try_current().ok()?;
         let sample = (getrandom::u32().unwrap_or(0) % 100) as u8;
         let check = self
             .checker
-            .check_with(policy, env, message, sample, connect);
+            .check_with(policy, env, message, sample, connect, mail);
         Some(handle.block_on(check))
     }
 }
 
 impl Inbound {
-    /// The MAIL stage alone (SPF), from a blocking thread: the refusal reason when the
-    /// policy rejects on the SPF result. Its lookups are cached for the end of data.
-    pub fn mail_blocking(&self, policy: &Policy, env: &Envelope) -> Option<String> {
+    /// The MAIL stage alone (SPF), from a blocking thread: the stage, for the end of data
+    /// of the same transaction (SPF is evaluated once per message), and the refusal reason
+    /// when the policy rejects on the SPF result. `None` for `mynetworks` (never refused
+    /// here; the end of data runs the stage itself) and outside a runtime.
+    pub fn mail_blocking(
+        &self,
+        policy: &Policy,
+        env: &Envelope,
+    ) -> Option<(MailStage, Option<String>)> {
         if policy.in_mynetworks(env.ip) {
             return None;
         }
         let handle = tokio::runtime::Handle::try_current().ok()?;
         let mail = handle.block_on(self.checker.mail(policy, env));
-        mail.verdicts
-            .into_iter()
+        let refusal = mail
+            .verdicts
+            .iter()
             .find(|v| v.action == Action::Reject)
-            .map(|v| v.reason)
+            .map(|v| v.reason.clone());
+        Some((mail, refusal))
     }
 }
 

@@ -34,7 +34,8 @@ type Cached<'x, P> = Parameters<
     TtlCache<IpAddr, mail_auth::RecordSet<Box<str>>>,
 >;
 
-/// What the MAIL stage hands on to DMARC.
+/// What the MAIL stage hands on to DMARC (and the SMTP session from MAIL to its end of data).
+#[derive(Clone)]
 pub struct MailStage {
     pub verdicts: Vec<Verdict>,
     spf: SpfOutput,
@@ -80,11 +81,13 @@ impl Checker {
         message: &[u8],
         sample: u8,
     ) -> Report {
-        self.check_with(policy, env, message, sample, None).await
+        self.check_with(policy, env, message, sample, None, None)
+            .await
     }
 
     /// [`Checker::check`] with the connect stage's verdicts when the SMTP session already
-    /// has them (looked up as the client connected); `None` asks now.
+    /// has them (looked up as the client connected) and the MAIL stage when it ran for this
+    /// envelope at MAIL; `None` asks now.
     pub async fn check_with(
         &self,
         policy: &Policy,
@@ -92,6 +95,7 @@ impl Checker {
         message: &[u8],
         sample: u8,
         connect: Option<Vec<Verdict>>,
+        mail: Option<MailStage>,
     ) -> Report {
         // The connect and MAIL stages are independent: their lookups overlap.
         let connect_stage = async {
@@ -100,7 +104,13 @@ impl Checker {
                 None => self.connect(policy, env.ip).await,
             }
         };
-        let (mut verdicts, mail) = tokio::join!(connect_stage, self.mail(policy, env));
+        let mail_stage = async {
+            match mail {
+                Some(m) => m,
+                None => self.mail(policy, env).await,
+            }
+        };
+        let (mut verdicts, mail) = tokio::join!(connect_stage, mail_stage);
         verdicts.extend(mail.verdicts.iter().cloned());
         // The scanners work while DKIM and DMARC are verified; rspamd gets the client's
         // name when iprev confirmed one.

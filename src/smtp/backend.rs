@@ -208,6 +208,14 @@ pub struct SqlPolicy {
     backend: Arc<Backend>,
     /// The connect stage's lookups for this session (port 25), started at connect.
     connect: Option<crate::inbound::connect::ConnectLookup>,
+    /// The inbound policy of the transaction in progress: read at MAIL (or when first
+    /// needed) and kept until the end of data, so its three queries and parsing happen once
+    /// per message, not at MAIL, every RCPT and the end of data; the next transaction reads
+    /// the settings again, so `config set` still needs no restart.
+    tx_policy: Option<Arc<crate::inbound::Policy>>,
+    /// The MAIL stage (SPF) of the transaction in progress and the (HELO, MAIL FROM) it
+    /// was evaluated for, handed to the end of data instead of evaluating SPF again.
+    tx_mail: Option<((String, String), crate::inbound::MailStage)>,
 }
 
 impl SqlPolicy {
@@ -215,13 +223,18 @@ impl SqlPolicy {
         SqlPolicy {
             backend,
             connect: None,
+            tx_policy: None,
+            tx_mail: None,
         }
     }
 }
 
 impl SqlPolicy {
-    fn inbound_policy(&self, inbound: &crate::inbound::Inbound) -> crate::inbound::Policy {
-        inbound_policy(&self.backend, inbound)
+    /// The transaction's inbound policy (see `tx_policy`).
+    fn inbound_policy(&mut self, inbound: &crate::inbound::Inbound) -> Arc<crate::inbound::Policy> {
+        self.tx_policy
+            .get_or_insert_with(|| Arc::new(inbound_policy(&self.backend, inbound)))
+            .clone()
     }
 
     /// The connect stage's verdicts for this session, if its lookups ran.
@@ -399,6 +412,9 @@ impl Policy for SqlPolicy {
         helo: &str,
         mail_from: Option<&Address>,
     ) -> Option<String> {
+        // A new transaction: its settings are read afresh.
+        self.tx_policy = None;
+        self.tx_mail = None;
         let inbound = self.backend.inbound.clone()?;
         let policy = self.inbound_policy(&inbound);
         let env = crate::inbound::Envelope {
@@ -407,7 +423,9 @@ impl Policy for SqlPolicy {
             mail_from: mail_from.map(|a| a.to_string()).unwrap_or_default(),
             rcpts: Vec::new(),
         };
-        let refusal = inbound.mail_blocking(&policy, &env)?;
+        let (stage, refusal) = inbound.mail_blocking(&policy, &env)?;
+        self.tx_mail = Some(((env.helo.clone(), env.mail_from.clone()), stage));
+        let refusal = refusal?;
         tracing::info!(%ip, from = %env.mail_from, "inbound: sender refused at MAIL: {refusal}");
         Some(refusal)
     }
@@ -513,7 +531,14 @@ impl Policy for SqlPolicy {
                 .collect(),
         };
         let connect = self.connect_verdicts();
-        let report = inbound.check_blocking(&policy, &env, &message, connect)?;
+        let mail = self
+            .tx_mail
+            .take()
+            .filter(|(seen, _)| seen.0 == env.helo && seen.1 == env.mail_from)
+            .map(|(_, stage)| stage);
+        // The transaction ends here: the next one reads the settings again.
+        self.tx_policy = None;
+        let report = inbound.check_blocking(&policy, &env, &message, connect, mail)?;
         // One line per message: `grep` of the queue id answers "why".
         tracing::info!(
             id = %sink.id(),
