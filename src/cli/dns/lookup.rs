@@ -158,6 +158,23 @@ fn daemon_signing(
     daemon_signing(held, daemon.as_ref())
 }
 
+/// The resolvers a check asks: `--nameserver` where given (a bad one is a usage error),
+/// else the `dns.nameserver` setting (unparsable entries left out, as the daemon does).
+fn nameservers(flag: Vec<String>, setting: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    use crate::core::settings::parse_nameserver;
+    if flag.is_empty() {
+        return Ok(setting
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| parse_nameserver(s).ok())
+            .collect());
+    }
+    Ok(flag
+        .iter()
+        .map(|s| parse_nameserver(s).map_err(|e| Fail::usage(format!("--nameserver: {e}"))))
+        .collect::<Result<_, _>>()?)
+}
+
 /// What a check needs, from the flags where given and the settings otherwise: the resolvers
 /// to ask and the check's input. Works without a data directory (for other domains).
 pub fn prepare(
@@ -177,21 +194,7 @@ pub fn prepare(
             .and_then(|db| db.setting(k).ok())
             .unwrap_or_default()
     };
-    let servers: Vec<std::net::SocketAddr> = if nameserver.is_empty() {
-        setting("dns.nameserver")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| crate::core::settings::parse_nameserver(s).ok())
-            .collect()
-    } else {
-        nameserver
-            .iter()
-            .map(|s| {
-                crate::core::settings::parse_nameserver(s)
-                    .map_err(|e| Fail::usage(format!("--nameserver: {e}")))
-            })
-            .collect::<Result<_, _>>()?
-    };
+    let servers = nameservers(nameserver, &setting("dns.nameserver"))?;
     // The HELO name the daemon of this data dir uses; unknown without a data dir.
     let hostname = match setting("hostname") {
         _ if db.is_none() => None,
