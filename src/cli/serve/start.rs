@@ -183,6 +183,7 @@ pub(super) struct Services {
     pub imap_limits: crate::imap::mailstore::Limits,
     pub imap_login_timeout: Duration,
     pub pop3_login_timeout: Duration,
+    pub acme: Option<crate::acme::Config>,
 }
 
 /// Per-protocol state shared by all listeners of that protocol.
@@ -219,6 +220,13 @@ impl Services {
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = self.backend.outbound.clone() {
             tasks.spawn(o.run(shutdown.clone()));
+        }
+        if let Some(cfg) = self.acme.clone() {
+            tasks.spawn(crate::acme::renew_loop(
+                cfg,
+                self.tls.clone(),
+                shutdown.clone(),
+            ));
         }
         let shared = self.shared();
         for (name, _, l) in bound {
@@ -304,6 +312,9 @@ impl Services {
                 self.backend.pool.clone(),
                 shutdown,
             ));
+        } else if name == "acme_http" {
+            let dir = self.data_dir.root().join("acme").join("challenges");
+            tasks.spawn(crate::acme::responder::serve(listener, dir, shutdown));
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,
