@@ -192,3 +192,56 @@ fn served_serial_of_file(dir: &Path) -> String {
 fn hex(s: &str) -> String {
     s.to_ascii_lowercase().trim_start_matches('0').to_string()
 }
+
+/// `setup --tls acme --acme-email` turns ACME on with that contact, and starts with a
+/// self-signed certificate so TLS works before the first order; a bad address is a usage
+/// error that changes nothing.
+#[test]
+fn setup_offers_acme() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = |email: &str| -> Vec<String> {
+        [
+            "--json",
+            "setup",
+            "--non-interactive",
+            "--hostname",
+            "mail.example.test",
+            "--domain",
+            "example.test",
+            "--admin",
+            "admin@example.test",
+            "--password-stdin",
+            "--tls",
+            "acme",
+            "--acme-email",
+            email,
+            "--service-user",
+            "nobody",
+            "--no-dns-check",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        cli::mailctl_stdin(dir.path(), &a, "a long secret\n")
+    };
+    let bad = run(args("not an address"));
+    assert_eq!(bad.status.code(), Some(2), "{}", cli::text(&bad));
+    let o = run(args("hostmaster@example.test"));
+    assert!(o.status.success(), "{}", cli::text(&o));
+    let get = |k: &str| {
+        cli::mailctl_ok(dir.path(), &["config", "get", k])
+            .trim()
+            .to_string()
+    };
+    assert_eq!(get("tls.acme"), "on");
+    assert_eq!(get("tls.acme_email"), "hostmaster@example.test");
+    let status = cli::json(dir.path(), &["tls", "status"]);
+    assert_eq!(status["acme"], "on", "{status}");
+    assert_eq!(
+        status["certificate"]["names"][0], "mail.example.test",
+        "{status}"
+    );
+}

@@ -139,12 +139,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let _enter = rt.enter();
     crate::net::trim::spawn_trimmer();
     let bound = start::bind_all(&map)?;
+    if let Some(a) = &acme {
+        start::acme_dirs(a, &s.server_user)?;
+    }
     start::drop_privileges(&args, &s.server_user)?;
 
     // Everything the daemon needs must be usable by the account it now runs as: refuse to
     // start otherwise, naming the file and the fix (issue 16.1).
     let run_as = crate::core::owner::current_user();
-    let signing_keys = preflight::check(&data_dir, &s.domains, &run_as)?;
+    let signing_keys = preflight::check(&data_dir, &s.domains, &run_as, acme.as_ref())?;
     let backend = start::backend(&data_dir, &bound, s.outbound, s.inbound)?;
     if let Some(d) = &dev {
         print_dev_banner(d, &bound, &data_dir);

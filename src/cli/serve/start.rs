@@ -71,6 +71,19 @@ pub(super) fn drop_privileges(args: &Args, server_user: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// ACME's state directories, made before the drop and given to the account that renews.
+pub(super) fn acme_dirs(cfg: &crate::acme::Config, server_user: &str) -> anyhow::Result<()> {
+    let owner = crate::core::owner::Owner::lookup(server_user);
+    for dir in [cfg.state_dir.clone(), cfg.challenges()] {
+        std::fs::create_dir_all(&dir).map_err(|e| Fail::new(format!("{}: {e}", dir.display())))?;
+        if let Some(o) = &owner {
+            crate::core::owner::give(&dir, o)
+                .map_err(|e| Fail::new(format!("{}: {e}", dir.display())))?;
+        }
+    }
+    Ok(())
+}
+
 /// Recovers what a crash left, then starts local delivery, the outbound queue (when an SMTP
 /// listener runs) and the spool committer.
 pub(super) fn backend(
