@@ -167,4 +167,26 @@ mod tests {
         other.names.push("imap.example.test".into());
         assert!(due(&other).unwrap().contains("imap.example.test"));
     }
+
+    #[test]
+    fn due_a_month_before_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let days = |d: u64| std::time::Duration::from_secs(d * 86400);
+        for (left, due_now) in [(10, true), (45, false)] {
+            let mut p = rcgen::CertificateParams::new(vec!["mx.example.test".into()]).unwrap();
+            let now = std::time::SystemTime::now();
+            p.not_before = (now - days(60)).into();
+            p.not_after = (now + days(left)).into();
+            let kp = rcgen::KeyPair::generate().unwrap();
+            std::fs::write(&c.cert, p.self_signed(&kp).unwrap().pem()).unwrap();
+            let s = summary(&c.cert).unwrap();
+            record(&c.state_dir, true, "issued", Some(&s.serial));
+            let why = due(&c);
+            assert_eq!(why.is_some(), due_now, "{left} days left: {why:?}");
+            if due_now {
+                assert!(why.unwrap().contains("expires in"));
+            }
+        }
+    }
 }
