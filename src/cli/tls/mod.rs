@@ -85,6 +85,7 @@ fn renew(ctx: &Ctx) -> anyhow::Result<()> {
         return Err(Fail::hint("tls.acme is off", "`mailctl config set tls.acme on` first").into());
     };
     let listen = crate::net::listen::parse_list(&db.setting("listen.acme_http")?)?;
+    let owner = crate::core::owner::Owner::lookup(&db.setting("server.user")?);
     drop(db);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -106,6 +107,13 @@ fn renew(ctx: &Ctx) -> anyhow::Result<()> {
         trigger.fire();
         r
     });
+    // Run as root, this process made the account and status files: the daemon renews as
+    // server.user and must read them (the account key above all, or it makes a new account).
+    if let Some(o) = &owner {
+        for f in ["account.json", "status.json", "challenges"] {
+            let _ = crate::core::owner::give(&cfg.state_dir.join(f), o);
+        }
+    }
     let issued = issued.map_err(|e| {
         Fail::hint(
             format!("the ACME order failed: {e}"),
