@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'The TLS certificate in use and its ACME renewal (status, renew)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id')
             [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
             [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
@@ -69,7 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The first domain to receive mail for, e.g. example.org')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it')
             [CompletionResult]::new('--password-hash', '--password-hash', [CompletionResultType]::ParameterName, 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)')
-            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot''s)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, '`self-signed` (made now), `acme` (ordered from Let''s Encrypt by `serve`, HTTP-01 on port 80; self-signed until then), or `CERT,KEY` paths of PEM files (e.g. certbot''s)')
+            [CompletionResult]::new('--acme-email', '--acme-email', [CompletionResultType]::ParameterName, 'With `--tls acme`: the contact address the CA sends expiry warnings to')
             [CompletionResult]::new('--services', '--services', [CompletionResultType]::ParameterName, 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s')
             [CompletionResult]::new('--relay-host', '--relay-host', [CompletionResultType]::ParameterName, 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25')
             [CompletionResult]::new('--public-ip', '--public-ip', [CompletionResultType]::ParameterName, 'The server''s public address(es); default: the public addresses of the interfaces')
@@ -675,6 +677,57 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;queue;help;help' {
+            break
+        }
+        'mailctl;tls' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The certificate in use (issuer, names, serial, expiry) and the last ACME result')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;tls;status' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;tls;renew' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;tls;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The certificate in use (issuer, names, serial, expiry) and the last ACME result')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;tls;help;status' {
+            break
+        }
+        'mailctl;tls;help;renew' {
+            break
+        }
+        'mailctl;tls;help;help' {
             break
         }
         'mailctl;trace' {
@@ -1712,6 +1765,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('alias', 'alias', [CompletionResultType]::ParameterValue, 'Manage aliases, distribution lists and catch-alls')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and change server settings')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)')
+            [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'The TLS certificate in use and its ACME renewal (status, renew)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id')
             [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)')
             [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
@@ -1867,6 +1921,17 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;queue;release' {
+            break
+        }
+        'mailctl;help;tls' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The certificate in use (issuer, names, serial, expiry) and the last ACME result')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it')
+            break
+        }
+        'mailctl;help;tls;status' {
+            break
+        }
+        'mailctl;help;tls;renew' {
             break
         }
         'mailctl;help;trace' {

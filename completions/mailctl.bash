@@ -97,6 +97,9 @@ _mailctl() {
             mailctl,test)
                 cmd="mailctl__subcmd__test"
                 ;;
+            mailctl,tls)
+                cmd="mailctl__subcmd__tls"
+                ;;
             mailctl,trace)
                 cmd="mailctl__subcmd__trace"
                 ;;
@@ -442,6 +445,9 @@ _mailctl() {
             mailctl__subcmd__help,test)
                 cmd="mailctl__subcmd__help__subcmd__test"
                 ;;
+            mailctl__subcmd__help,tls)
+                cmd="mailctl__subcmd__help__subcmd__tls"
+                ;;
             mailctl__subcmd__help,trace)
                 cmd="mailctl__subcmd__help__subcmd__trace"
                 ;;
@@ -621,6 +627,12 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__sieve,test)
                 cmd="mailctl__subcmd__help__subcmd__sieve__subcmd__test"
+                ;;
+            mailctl__subcmd__help__subcmd__tls,renew)
+                cmd="mailctl__subcmd__help__subcmd__tls__subcmd__renew"
+                ;;
+            mailctl__subcmd__help__subcmd__tls,status)
+                cmd="mailctl__subcmd__help__subcmd__tls__subcmd__status"
                 ;;
             mailctl__subcmd__help__subcmd__user,add)
                 cmd="mailctl__subcmd__help__subcmd__user__subcmd__add"
@@ -820,6 +832,24 @@ _mailctl() {
             mailctl__subcmd__sieve__subcmd__help,test)
                 cmd="mailctl__subcmd__sieve__subcmd__help__subcmd__test"
                 ;;
+            mailctl__subcmd__tls,help)
+                cmd="mailctl__subcmd__tls__subcmd__help"
+                ;;
+            mailctl__subcmd__tls,renew)
+                cmd="mailctl__subcmd__tls__subcmd__renew"
+                ;;
+            mailctl__subcmd__tls,status)
+                cmd="mailctl__subcmd__tls__subcmd__status"
+                ;;
+            mailctl__subcmd__tls__subcmd__help,help)
+                cmd="mailctl__subcmd__tls__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__tls__subcmd__help,renew)
+                cmd="mailctl__subcmd__tls__subcmd__help__subcmd__renew"
+                ;;
+            mailctl__subcmd__tls__subcmd__help,status)
+                cmd="mailctl__subcmd__tls__subcmd__help__subcmd__status"
+                ;;
             mailctl__subcmd__user,add)
                 cmd="mailctl__subcmd__user__subcmd__add"
                 ;;
@@ -899,7 +929,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2583,7 +2613,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3758,6 +3788,48 @@ _mailctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailctl__subcmd__help__subcmd__tls)
+            opts="status renew"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__tls__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__tls__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailctl__subcmd__help__subcmd__trace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -4763,7 +4835,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__setup)
-            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --allow-weak --reset-password --tls --services --relay-host --public-ip --service-user --install-service --no-dns-check --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --non-interactive --hostname --domain --admin --password-stdin --password-hash --random-password --allow-weak --reset-password --tls --acme-email --services --relay-host --public-ip --service-user --install-service --no-dns-check --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4786,6 +4858,10 @@ _mailctl() {
                     return 0
                     ;;
                 --tls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acme-email)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5185,6 +5261,116 @@ _mailctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help status renew help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__help)
+            opts="status renew help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__help__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__renew)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__tls__subcmd__status)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand tls 'The TLS certificate in use and its ACME renewal (status, renew)'
             cand trace 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
@@ -65,7 +66,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --domain 'The first domain to receive mail for, e.g. example.org'
             cand --admin 'The first mailbox; postmaster@ and abuse@ of the domain are aliased to it'
             cand --password-hash 'Store this existing hash as it is ({SHA512-CRYPT}$6$…, $2y$…, $argon2id$…)'
-            cand --tls '`self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot''s)'
+            cand --tls '`self-signed` (made now), `acme` (ordered from Let''s Encrypt by `serve`, HTTP-01 on port 80; self-signed until then), or `CERT,KEY` paths of PEM files (e.g. certbot''s)'
+            cand --acme-email 'With `--tls acme`: the contact address the CA sends expiry warnings to'
             cand --services 'Services to enable, comma-separated (default: all): smtp, submission, submissions, imap, imaps, pop3, pop3s'
             cand --relay-host 'Send outbound mail through this host (HOST or HOST:PORT), for ISPs that block port 25'
             cand --public-ip 'The server''s public address(es); default: the public addresses of the interfaces'
@@ -600,6 +602,50 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;queue;help;release'= {
         }
         &'mailctl;queue;help;help'= {
+        }
+        &'mailctl;tls'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'The certificate in use (issuer, names, serial, expiry) and the last ACME result'
+            cand renew 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;tls;status'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;tls;renew'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;tls;help'= {
+            cand status 'The certificate in use (issuer, names, serial, expiry) and the last ACME result'
+            cand renew 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;tls;help;status'= {
+        }
+        &'mailctl;tls;help;renew'= {
+        }
+        &'mailctl;tls;help;help'= {
         }
         &'mailctl;trace'= {
             cand --since 'Only messages received within this long (e.g. 2h, 3d); default: all that are kept'
@@ -1514,6 +1560,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand alias 'Manage aliases, distribution lists and catch-alls'
             cand config 'Read and change server settings'
             cand queue 'Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release)'
+            cand tls 'The TLS certificate in use and its ACME renewal (status, renew)'
             cand trace 'Why didn''t a message arrive? Its timeline (queued or in the delivery history) and a diagnosis of what failed, by address, Message-ID or queue id'
             cand sendmail 'Read a message on stdin and queue it, with sendmail''s flags (-t, -i, -f, -F ...)'
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
@@ -1634,6 +1681,14 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;queue;hold'= {
         }
         &'mailctl;help;queue;release'= {
+        }
+        &'mailctl;help;tls'= {
+            cand status 'The certificate in use (issuer, names, serial, expiry) and the last ACME result'
+            cand renew 'Order a certificate by ACME now (tls.acme must be on), then tell the daemon to load it'
+        }
+        &'mailctl;help;tls;status'= {
+        }
+        &'mailctl;help;tls;renew'= {
         }
         &'mailctl;help;trace'= {
         }

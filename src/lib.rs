@@ -16,11 +16,13 @@
 //!   greylisting, DKIM/DMARC/ARC, rspamd and clamd) and the decision.
 //! - [`dns`] (the one resolver, record checks), [`dkim`] (keys, signing), [`probe`] (the live
 //!   tester behind `mailctl test`), [`autoconfig`], [`metrics`] (the Prometheus endpoint).
+//! - [`acme`]: the server's certificate ordered and renewed by ACME (RFC 8555, HTTP-01).
 //! - [`core`]: the state (domains, users, aliases, settings, queue, bans, greylisting) and the
 //!   database pool; with the mailbox index in [`maildir`], the only code that speaks SQL.
 //! - [`maildir`]: Maildir(++) files, the per-account UID/MODSEQ index, check/repair, mbox.
 //! - [`sys`]: the few platform calls, the only `unsafe` code.
 
+pub mod acme;
 pub mod auth;
 pub mod autoconfig;
 pub mod cli;

@@ -34,6 +34,7 @@ mod sieve;
 mod stats;
 mod status;
 mod test;
+mod tls;
 pub mod trace;
 mod upgrade;
 mod user;
@@ -102,6 +103,9 @@ pub enum Command {
     /// Inspect and manage the mail queue (list, show, flush, retry, delete, hold, release).
     #[command(subcommand)]
     Queue(queue::Cmd),
+    /// The TLS certificate in use and its ACME renewal (status, renew).
+    #[command(subcommand)]
+    Tls(tls::Cmd),
     /// Why didn't a message arrive? Its timeline (queued or in the delivery history) and a
     /// diagnosis of what failed, by address, Message-ID or queue id.
     Trace(trace::Args),
@@ -329,6 +333,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Maildir(c) => c.run(ctx),
         Command::Import(c) => c.run(ctx),
         Command::Queue(c) => c.run(ctx),
+        Command::Tls(c) => c.run(ctx),
         Command::Trace(a) => a.run(ctx),
         Command::Backup(a) => a.run(ctx),
         Command::Restore(a) => a.run(ctx),

@@ -106,6 +106,12 @@ settings! {
     "listen.metrics": Kind::Listen, "", "Where the Prometheus metrics endpoint (GET /metrics) listens (off by default; loopback only: it has no authentication).";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
     "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
+    "tls.acme": Kind::OneOf(&["off", "on"]), "off", "on: obtain and renew the certificate by ACME (RFC 8555, HTTP-01 on listen.acme_http) for hostname and tls.acme_names, written to tls.cert/tls.key.";
+    "tls.acme_directory": Kind::Text, "https://acme-v02.api.letsencrypt.org/directory", "The ACME CA's directory URL (Let's Encrypt production by default).";
+    "tls.acme_email": Kind::Address, "", "Contact address given to the ACME CA (expiry warnings). Empty: none.";
+    "tls.acme_ca": Kind::Path, "", "Extra trusted root (PEM) for the ACME directory's HTTPS, for test CAs such as pebble. Empty: the public web roots.";
+    "tls.acme_names": Kind::Text, "", "More DNS names for the ACME certificate, comma-separated (hostname is always the first).";
+    "listen.acme_http": Kind::Listen, "0.0.0.0:80", "Where the ACME HTTP-01 responder listens when tls.acme is on (the CA connects to port 80 of each name).";
     "server.user": Kind::Text, "mailctl", "Account the daemons switch to after binding ports when started as root. Empty: keep running as root.";
     "limits.max_connections": Kind::Count, "1000", "Most simultaneous connections per service.";
     "limits.max_connections_per_ip": Kind::Count, "20", "Most simultaneous connections from one client address per service.";
@@ -204,6 +210,11 @@ const RESTART_KEYS: &[&str] = &[
     "server.user",
     "tls.cert",
     "tls.key",
+    "tls.acme",
+    "tls.acme_directory",
+    "tls.acme_email",
+    "tls.acme_ca",
+    "tls.acme_names",
     "imap.max_connections_per_user",
     "delivery.max_connections",
     "delivery.max_per_domain",

@@ -37,11 +37,12 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("managesieve", &["managesieve"]),
     ("autoconfig", &["autoconfig"]),
     ("metrics", &["metrics"]),
+    ("acme", &["acme_http"]),
 ];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics). Default: all of them.
+    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
     /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190).
@@ -110,7 +111,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         None
     };
     let mut map = settings::listen_map(&db, &names, &args)?;
-    let tls = settings::tls(&db, &data_dir, args.dev, &mut map)?;
+    let acme = settings::acme(&db, &data_dir, &mut map)?;
+    let tls = settings::tls(&db, &data_dir, args.dev || acme.is_some(), &mut map)?;
     let s = settings::read(&db, &tls.hostname)?;
     crate::auth::cache::configure(crate::auth::cache::Config::from_settings(&db)?);
     drop(db);
@@ -137,12 +139,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let _enter = rt.enter();
     crate::net::trim::spawn_trimmer();
     let bound = start::bind_all(&map)?;
+    if let Some(a) = &acme {
+        start::acme_dirs(a, &s.server_user)?;
+    }
     start::drop_privileges(&args, &s.server_user)?;
 
     // Everything the daemon needs must be usable by the account it now runs as: refuse to
     // start otherwise, naming the file and the fix (issue 16.1).
     let run_as = crate::core::owner::current_user();
-    let signing_keys = preflight::check(&data_dir, &s.domains, &run_as)?;
+    let signing_keys = preflight::check(&data_dir, &s.domains, &run_as, acme.as_ref())?;
     let backend = start::backend(&data_dir, &bound, s.outbound, s.inbound)?;
     if let Some(d) = &dev {
         print_dev_banner(d, &bound, &data_dir);
@@ -173,6 +178,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         imap_limits: s.imap_limits,
         imap_login_timeout: s.imap_login_timeout,
         pop3_login_timeout: s.pop3_login_timeout,
+        acme,
     };
     rt.block_on(services.run(bound))?;
     crate::core::runtime::remove(&data_dir, std::process::id());

@@ -14,7 +14,12 @@ use crate::core::{DataDir, Domain};
 const SHOWN: usize = 8;
 
 /// Checks the data directory; returns the DKIM keys outbound mail will be signed with.
-pub fn check(data_dir: &DataDir, domains: &[Domain], user: &str) -> Result<Vec<SigningKey>, Fail> {
+pub fn check(
+    data_dir: &DataDir,
+    domains: &[Domain],
+    user: &str,
+    acme: Option<&crate::acme::Config>,
+) -> Result<Vec<SigningKey>, Fail> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut need = |p: &std::path::Path, n: Need| {
         if let Some(pr) = owner::problem(p, n) {
@@ -47,6 +52,17 @@ pub fn check(data_dir: &DataDir, domains: &[Domain], user: &str) -> Result<Vec<S
         need(&d.path(), Need::Dir);
         for m in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
             need(&m.path(), Need::Dir);
+        }
+    }
+    // ACME renews as this account: it writes its state and replaces the certificate files
+    // (by rename, so their directories must be writable).
+    if let Some(a) = acme {
+        need(&a.state_dir, Need::Dir);
+        need(&a.challenges(), Need::Dir);
+        for f in [&a.cert, &a.key] {
+            if let Some(dir) = f.parent() {
+                need(dir, Need::Dir);
+            }
         }
     }
     let dkim_dir = data_dir.dkim();

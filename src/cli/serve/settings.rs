@@ -106,6 +106,23 @@ pub(super) fn listen_map(db: &Db, names: &[&str], args: &Args) -> anyhow::Result
     Ok(map)
 }
 
+/// The ACME settings when `tls.acme` is on; otherwise its HTTP-01 responder is not started.
+pub(super) fn acme(
+    db: &Db,
+    data_dir: &DataDir,
+    map: &mut ListenMap,
+) -> anyhow::Result<Option<crate::acme::Config>> {
+    let hostname = match db.setting("hostname")? {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    };
+    let cfg = crate::acme::Config::from_settings(db, data_dir, &hostname)?;
+    if cfg.is_none() {
+        map.remove("acme_http");
+    }
+    Ok(cfg)
+}
+
 /// The certificate and the name the daemons greet with.
 pub(super) struct Tls {
     pub cert: PathBuf,
@@ -114,12 +131,12 @@ pub(super) struct Tls {
     pub store: Arc<TlsStore>,
 }
 
-/// Opens the certificate (the dev server makes a self-signed one); without one, the
-/// implicit-TLS listeners are dropped from `map`.
+/// Opens the certificate (the dev server, and ACME until its first order, make a
+/// self-signed one); without one, the implicit-TLS listeners are dropped from `map`.
 pub(super) fn tls(
     db: &Db,
     data_dir: &DataDir,
-    dev: bool,
+    self_signed: bool,
     map: &mut ListenMap,
 ) -> anyhow::Result<Tls> {
     let setting_path = |key: &str, default: PathBuf| -> anyhow::Result<PathBuf> {
@@ -136,7 +153,7 @@ pub(super) fn tls(
         h if h.is_empty() => crate::core::settings::system_hostname(),
         h => h,
     };
-    if dev && !cert.exists() {
+    if self_signed && !cert.exists() {
         tls::write_self_signed(
             &[
                 hostname.clone(),

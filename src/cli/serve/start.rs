@@ -71,6 +71,19 @@ pub(super) fn drop_privileges(args: &Args, server_user: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// ACME's state directories, made before the drop and given to the account that renews.
+pub(super) fn acme_dirs(cfg: &crate::acme::Config, server_user: &str) -> anyhow::Result<()> {
+    let owner = crate::core::owner::Owner::lookup(server_user);
+    for dir in [cfg.state_dir.clone(), cfg.challenges()] {
+        std::fs::create_dir_all(&dir).map_err(|e| Fail::new(format!("{}: {e}", dir.display())))?;
+        if let Some(o) = &owner {
+            crate::core::owner::give(&dir, o)
+                .map_err(|e| Fail::new(format!("{}: {e}", dir.display())))?;
+        }
+    }
+    Ok(())
+}
+
 /// Recovers what a crash left, then starts local delivery, the outbound queue (when an SMTP
 /// listener runs) and the spool committer.
 pub(super) fn backend(
@@ -183,6 +196,7 @@ pub(super) struct Services {
     pub imap_limits: crate::imap::mailstore::Limits,
     pub imap_login_timeout: Duration,
     pub pop3_login_timeout: Duration,
+    pub acme: Option<crate::acme::Config>,
 }
 
 /// Per-protocol state shared by all listeners of that protocol.
@@ -219,6 +233,13 @@ impl Services {
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(o) = self.backend.outbound.clone() {
             tasks.spawn(o.run(shutdown.clone()));
+        }
+        if let Some(cfg) = self.acme.clone() {
+            tasks.spawn(crate::acme::renew_loop(
+                cfg,
+                self.tls.clone(),
+                shutdown.clone(),
+            ));
         }
         let shared = self.shared();
         for (name, _, l) in bound {
@@ -304,6 +325,9 @@ impl Services {
                 self.backend.pool.clone(),
                 shutdown,
             ));
+        } else if name == "acme_http" {
+            let dir = self.data_dir.root().join("acme").join("challenges");
+            tasks.spawn(crate::acme::responder::serve(listener, dir, shutdown));
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,

@@ -141,6 +141,23 @@ fn certificate(ctx: &Ctx, db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Re
             );
             c
         }
+        TlsChoice::Acme(email) => {
+            // Self-signed until serve's first order replaces it, so TLS works from the start.
+            let (c, k) = tls::write_self_signed(&ctx.data_dir, &[a.hostname.to_string()])?;
+            db.set_setting("tls.cert", &c.display().to_string())?;
+            db.set_setting("tls.key", &k.display().to_string())?;
+            db.set_setting("tls.acme", "on")?;
+            db.set_setting("tls.acme_email", email)?;
+            steps.add(
+                "TLS",
+                format!(
+                    "ACME: `serve` orders a certificate for {} from Let's Encrypt (HTTP-01: port 80 must reach this host) and renews it; self-signed in {} until then",
+                    a.hostname,
+                    c.display()
+                ),
+            );
+            c
+        }
         TlsChoice::Files(c, k) => {
             db.set_setting("tls.cert", &c.display().to_string())?;
             db.set_setting("tls.key", &k.display().to_string())?;

@@ -34,12 +34,12 @@ pub(super) fn from_flags(db: &Db, args: &Args) -> anyhow::Result<Answers> {
     let admin = admin(db, args, configured.as_ref(), &domain)?;
     let password = password(db, args, &admin)?;
     let tls = match args.tls.as_deref() {
-        Some(t) => parse_tls(t, &hostname)?,
+        Some(t) => parse_tls(t, &hostname, args.acme_email.as_deref())?,
         None if configured.is_some() => TlsChoice::Keep,
         None => {
             return Err(need(
                 "a TLS choice",
-                "--tls self-signed or --tls /path/fullchain.pem,/path/privkey.pem",
+                "--tls self-signed, --tls acme --acme-email ADDRESS, or --tls /path/fullchain.pem,/path/privkey.pem",
             ));
         }
     };

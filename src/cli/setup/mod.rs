@@ -38,9 +38,13 @@ pub struct Args {
     /// Change the admin's password if the mailbox already exists.
     #[arg(long)]
     pub reset_password: bool,
-    /// `self-signed` (made now), or `CERT,KEY` paths of PEM files (e.g. certbot's).
-    #[arg(long, value_name = "self-signed|CERT,KEY")]
+    /// `self-signed` (made now), `acme` (ordered from Let's Encrypt by `serve`, HTTP-01 on
+    /// port 80; self-signed until then), or `CERT,KEY` paths of PEM files (e.g. certbot's).
+    #[arg(long, value_name = "self-signed|acme|CERT,KEY")]
     pub tls: Option<String>,
+    /// With `--tls acme`: the contact address the CA sends expiry warnings to.
+    #[arg(long, value_name = "ADDRESS")]
+    pub acme_email: Option<String>,
     /// Services to enable, comma-separated (default: all): smtp, submission, submissions,
     /// imap, imaps, pop3, pop3s.
     #[arg(long, value_delimiter = ',')]
@@ -82,6 +86,8 @@ pub struct Answers {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsChoice {
     SelfSigned,
+    /// ACME (`tls.acme on`) with this contact address (may be empty).
+    Acme(String),
     Files(PathBuf, PathBuf),
     /// Keep what is configured (re-runs).
     Keep,
@@ -196,10 +202,18 @@ pub fn configured(db: &Db) -> anyhow::Result<Option<Configured>> {
     })
 }
 
-/// `--tls self-signed` or `--tls CERT,KEY`, the pair checked against `hostname`.
-pub fn parse_tls(v: &str, hostname: &Domain) -> anyhow::Result<TlsChoice> {
+/// `--tls self-signed`, `--tls acme` (with `--acme-email`) or `--tls CERT,KEY`, the pair
+/// checked against `hostname`.
+pub fn parse_tls(
+    v: &str,
+    hostname: &Domain,
+    acme_email: Option<&str>,
+) -> anyhow::Result<TlsChoice> {
     if v == "self-signed" {
         return Ok(TlsChoice::SelfSigned);
+    }
+    if v == "acme" {
+        return Ok(TlsChoice::Acme(parse_acme_email(acme_email.unwrap_or(""))?));
     }
     let Some((c, k)) = v.split_once(',') else {
         return Err(Fail::usage(format!("--tls '{v}': write self-signed or CERT,KEY")).into());
@@ -210,6 +224,17 @@ pub fn parse_tls(v: &str, hostname: &Domain) -> anyhow::Result<TlsChoice> {
     }
     tls::check_pair(&c, &k, hostname.as_str()).map_err(|e| Fail::new(format!("--tls: {e}")))?;
     Ok(TlsChoice::Files(c, k))
+}
+
+/// The ACME contact address, checked; empty stays empty.
+pub fn parse_acme_email(v: &str) -> anyhow::Result<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(Address::parse(v)
+        .map_err(|e| Fail::usage(format!("--acme-email '{v}': {e}")))?
+        .to_string())
 }
 
 pub fn parse_services(v: Option<&[String]>) -> anyhow::Result<Vec<String>> {

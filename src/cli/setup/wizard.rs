@@ -31,7 +31,7 @@ pub fn ask(ctx: &Ctx, db: &Db, args: &Args) -> anyhow::Result<Answers> {
     let admin = ask_admin(args, &domain)?;
     let password = ask_password(db, args, &admin)?;
     let tls = match &args.tls {
-        Some(t) => parse_tls(t, &hostname)?,
+        Some(t) => parse_tls(t, &hostname, args.acme_email.as_deref())?,
         None => ask_tls(&found, configured.is_some(), &hostname)?,
     };
     let services = ask_services(args, &found)?;
@@ -219,6 +219,18 @@ fn ask_tls(found: &Detected, configured: bool, hostname: &Domain) -> anyhow::Res
                 Ok(_) => return Ok(TlsChoice::Files(c.clone(), k.clone())),
                 Err(e) => eprintln!("{e}; choose another"),
             },
+            TlsChoice::Acme(_) => {
+                let email: String = Input::new()
+                    .with_prompt("Contact address for the CA's expiry warnings (empty: none)")
+                    .allow_empty(true)
+                    .validate_with(|v: &String| {
+                        super::parse_acme_email(v)
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+                    .interact_text()?;
+                return Ok(TlsChoice::Acme(super::parse_acme_email(&email)?));
+            }
             c => return Ok(c.clone()),
         }
     }
@@ -245,6 +257,12 @@ fn tls_menu(found: &Detected, configured: bool) -> (Vec<String>, Vec<TlsChoice>)
     choices.push(TlsChoice::SelfSigned);
     labels.push("Certificate and key files I name".into());
     choices.push(TlsChoice::Files(Default::default(), Default::default()));
+    // Last, so the default and the keys people learnt for the others stay as they were.
+    labels.push(
+        "Let's Encrypt by ACME, ordered and renewed by mailctl (port 80 must reach this host)"
+            .into(),
+    );
+    choices.push(TlsChoice::Acme(String::new()));
     (labels, choices)
 }
 
