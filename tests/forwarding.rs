@@ -275,6 +275,28 @@ fn forwarded_mail_passes_spf_by_srs_and_arc_and_its_bounce_goes_home() {
         "{got}"
     );
 
+    // A script that edits the header and redirects sends the edited message (RFC 5293 §6).
+    let script = w.a.path().join("edit-and-redirect.sieve");
+    std::fs::write(
+        &script,
+        "require [\"editheader\"];\naddheader \"X-Sieve-Edited\" \"by carol\";\nredirect \"bob@b.test\";\n",
+    )
+    .unwrap();
+    let script = script.to_str().unwrap();
+    ok(
+        w.a.path(),
+        &["sieve", "put", "carol@a.test", "edit", script, "--activate"],
+    );
+    let m = signed_message(&w, "carol@a.test", "redirect2");
+    let r = send(w.a.addr(), "alice@sender.test", "carol@a.test", &m);
+    assert!(r.starts_with("250"), "{r}\n{}", w.a.log());
+    let got = w.b.wait_mail("bob", "b.test", 3, 30);
+    let got = got
+        .iter()
+        .find(|m| m.contains("Subject: redirect2"))
+        .unwrap();
+    assert_eq!(header(got, "X-Sieve-Edited"), ["by carol"], "{got}");
+
     // A bounce to the SRS address at A goes on to the original sender (hosted at B).
     let bounce = "From: MAILER-DAEMON@elsewhere.test\r\nTo: <x>\r\nSubject: bounce of fwd1\r\n\r\nundeliverable\r\n";
     let r = send(w.a.addr(), "", &rp, bounce.as_bytes());

@@ -409,7 +409,8 @@ impl Deliverer {
                         // Redirects are queued with the outcome, only once every copy is
                         // written: a retry after a failed copy does not send them twice.
                         Ok(()) => {
-                            forwards.dests.extend(plan.redirects.iter().cloned());
+                            forwards.redirects.extend(plan.redirects.iter().cloned());
+                            forwards.edits.extend(plan.header_edits.iter().cloned());
                             forwards.kept |= !plan.stores.is_empty();
                             let orig = (copy.body, copy.claim.sender.as_str());
                             crate::smtp::vacation::answer(

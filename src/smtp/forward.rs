@@ -179,8 +179,13 @@ pub fn forward(
 /// What local delivery found one recipient forwards to, as it went through its targets.
 #[derive(Debug, Default)]
 pub struct Forwards {
-    /// Outside addresses of its aliases and its Sieve redirects.
+    /// Outside addresses of its aliases: they get the message as it arrived.
     pub dests: Vec<String>,
+    /// Its Sieve redirects: they get the message with the script's `editheader` changes
+    /// (RFC 5293 §6: actions after an edit see the edited message).
+    pub redirects: Vec<String>,
+    /// The scripts' header edits, in order.
+    pub edits: Vec<crate::sieve::HeaderEdit>,
     /// Whether a copy was also stored in a mailbox here.
     pub kept: bool,
 }
@@ -188,7 +193,8 @@ pub struct Forwards {
 /// Queues what one recipient forwards once its own copies are written (`outcome`
 /// Delivered), and says what that makes of the recipient's outcome: a loop bounces it
 /// unless a copy was kept here (then the loop just ends); any other failure retries it (its
-/// stored copies are found by name). Returns the queue id of a copy for local mailboxes.
+/// stored copies are found by name; a copy already queued may then go twice, never none).
+/// Returns the queue ids of copies for local mailboxes.
 pub fn settle(
     db: &mut Db,
     queue_dir: &Path,
@@ -196,12 +202,39 @@ pub fn settle(
     via: &Address,
     fw: &Forwards,
     outcome: Outcome,
-) -> (Outcome, Option<String>) {
-    if fw.dests.is_empty() || !matches!(outcome, Outcome::Delivered) {
-        return (outcome, None);
+) -> (Outcome, Vec<String>) {
+    if (fw.dests.is_empty() && fw.redirects.is_empty()) || !matches!(outcome, Outcome::Delivered) {
+        return (outcome, Vec::new());
     }
-    let to: Vec<Address> = fw
-        .dests
+    let (id, body, sender) = original;
+    // One copy for everyone unless the scripts edited the header; then redirects get their own.
+    if fw.edits.is_empty() || fw.redirects.is_empty() {
+        let all: Vec<String> = fw.dests.iter().chain(&fw.redirects).cloned().collect();
+        return settle_group(db, queue_dir, original, via, fw.kept, &all);
+    }
+    let (block, rest) = crate::sieve::header_block(body, &fw.edits);
+    let edited = [&block[..], &body[rest..]].concat();
+    let mut local = Vec::new();
+    for (dests, message) in [(&fw.dests[..], body), (&fw.redirects[..], &edited[..])] {
+        let (o, ids) = settle_group(db, queue_dir, (id, message, sender), via, fw.kept, dests);
+        local.extend(ids);
+        if !matches!(o, Outcome::Delivered) {
+            return (o, local);
+        }
+    }
+    (Outcome::Delivered, local)
+}
+
+/// Queues one forwarded copy of `original` to `dests` (see [`settle`]).
+fn settle_group(
+    db: &mut Db,
+    queue_dir: &Path,
+    original: (&str, &[u8], &str),
+    via: &Address,
+    kept: bool,
+    dests: &[String],
+) -> (Outcome, Vec<String>) {
+    let to: Vec<Address> = dests
         .iter()
         .filter_map(|d| {
             Address::parse(d)
@@ -210,18 +243,18 @@ pub fn settle(
         })
         .collect();
     match forward(db, queue_dir, original, via, &to) {
-        Ok(id) => (Outcome::Delivered, id),
-        Err(ForwardError::Loop(why)) if fw.kept => {
+        Ok(id) => (Outcome::Delivered, id.into_iter().collect()),
+        Err(ForwardError::Loop(why)) if kept => {
             tracing::warn!(%via, "{why}; not forwarded again, the local copy stays");
-            (Outcome::Delivered, None)
+            (Outcome::Delivered, Vec::new())
         }
-        Err(ForwardError::Loop(why)) => (Outcome::Failed(why), None),
+        Err(ForwardError::Loop(why)) => (Outcome::Failed(why), Vec::new()),
         Err(ForwardError::Failed(why)) => (
             Outcome::Deferred {
                 retry_in: 0,
                 error: format!("4.3.0 forwarding failed: {why}"),
             },
-            None,
+            Vec::new(),
         ),
     }
 }
@@ -318,6 +351,7 @@ mod tests {
         let fw = |kept| Forwards {
             dests: vec!["t@far.test".into()],
             kept,
+            ..Forwards::default()
         };
         let (o, _) = settle(
             &mut db,
