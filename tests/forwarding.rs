@@ -315,6 +315,48 @@ fn forwarded_mail_passes_spf_by_srs_and_arc_and_its_bounce_goes_home() {
     let altered = rp.replace("=alice@", "=mallory@");
     let r = send(w.a.addr(), "", &altered, bounce.as_bytes());
     assert!(r.starts_with("550") && r.contains("SRS"), "{r}");
+
+    // DMARC by ARC (RFC 8617 §7.2): A changes a signed header on the way, which breaks the
+    // author's DKIM signature, so DMARC (p=reject) fails at B; B trusts A's seal, whose
+    // results say dkim=pass, and delivers. (sender.test stops being B's own domain first:
+    // the own-domain rule never lets a DMARC failure through, rightly.)
+    ok(w.b.path(), &["domain", "remove", "sender.test", "--force"]);
+    w.b.set("inbound.arc_trusted_sealers", "a.test");
+    let script = w.a.path().join("retag.sieve");
+    std::fs::write(
+        &script,
+        "require [\"editheader\"];\ndeleteheader \"Subject\";\naddheader \"Subject\" \"[fwd] redirect3\";\nredirect \"bob@b.test\";\n",
+    )
+    .unwrap();
+    let script = script.to_str().unwrap();
+    ok(
+        w.a.path(),
+        &[
+            "sieve",
+            "put",
+            "carol@a.test",
+            "retag",
+            script,
+            "--activate",
+        ],
+    );
+    let m = signed_message(&w, "carol@a.test", "redirect3");
+    let r = send(w.a.addr(), "alice@sender.test", "carol@a.test", &m);
+    assert!(r.starts_with("250"), "{r}\n{}", w.a.log());
+    let got = w.b.wait_mail("bob", "b.test", 4, 30);
+    let got = got
+        .iter()
+        .find(|m| m.contains("Subject: [fwd] redirect3"))
+        .unwrap_or_else(|| panic!("not delivered at B:\n{}", w.b.log()));
+    let ar = header(got, "Authentication-Results").join("\n");
+    assert!(
+        ar.contains("dkim=fail") && ar.contains("arc=pass"),
+        "the edit broke DKIM, the seal holds: {ar}"
+    );
+    assert!(
+        ar.contains("dmarc=fail") && ar.contains("policy.arc-sealer=a.test"),
+        "DMARC overridden by A's seal: {ar}"
+    );
 }
 
 #[test]
