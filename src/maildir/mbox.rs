@@ -426,7 +426,7 @@ mod tests {
 
     fn stored_bodies(folder: &Path) -> Vec<String> {
         let mut list = entries(folder);
-        list.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+        list.sort_by(|a, b| a.name.arrival_cmp(&b.name));
         list.iter()
             .map(|e| {
                 let raw = std::fs::read_to_string(&e.path).unwrap();

@@ -71,6 +71,16 @@ impl Name {
         })
     }
 
+    /// Arrival order: the time, then the rest of the unique part with runs of digits
+    /// compared as numbers, so `1000.M95000P7` (95 ms) comes before `1000.M123456P7`
+    /// (123 ms) although it sorts after it as text. Names without a time come first, as
+    /// they always did.
+    pub fn arrival_cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.time
+            .cmp(&other.time)
+            .then_with(|| natural_cmp(&self.unique, &other.unique))
+    }
+
     pub fn has(&self, flag: char) -> bool {
         self.flags.as_deref().is_some_and(|f| f.contains(flag))
     }
@@ -96,10 +106,59 @@ impl fmt::Display for Name {
     }
 }
 
+/// Compares text with each run of ASCII digits taken as a number (leading zeros ignored,
+/// then the longer run first on ties so the order is total).
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let run =
+                |s: &[u8], k: usize| k + s[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let (ie, je) = (run(a, i), run(b, j));
+            let trim = |s: &[u8]| {
+                let z = s.iter().take_while(|c| **c == b'0').count();
+                s[z..].to_vec()
+            };
+            let (x, y) = (trim(&a[i..ie]), trim(&b[j..je]));
+            let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(&y));
+            let ord = ord.then_with(|| (je - j).cmp(&(ie - i)));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            (i, j) = (ie, je);
+        } else {
+            if a[i] != b[j] {
+                return a[i].cmp(&b[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Two deliveries in one second: microseconds 95000 and 123456 must keep their order
+    /// although "M9…" sorts after "M1…" as text (the flaky CI failure of stop 27).
+    #[test]
+    fn arrival_order_compares_microseconds_as_numbers() {
+        let first = Name::parse("1000.M95000P7Q9R0.h").unwrap();
+        let second = Name::parse("1000.M123456P7Q10R0.h").unwrap();
+        assert_eq!(first.arrival_cmp(&second), std::cmp::Ordering::Less);
+        assert_eq!(second.arrival_cmp(&first), std::cmp::Ordering::Greater);
+        let earlier = Name::parse("999.M999999P7Q1R0.h").unwrap();
+        assert_eq!(earlier.arrival_cmp(&first), std::cmp::Ordering::Less);
+        let timeless = Name::parse("courier-name").unwrap();
+        assert_eq!(timeless.arrival_cmp(&first), std::cmp::Ordering::Less);
+        assert_eq!(natural_cmp("a007", "a7"), std::cmp::Ordering::Less);
+        assert_eq!(natural_cmp("a7", "a7"), std::cmp::Ordering::Equal);
+    }
 
     #[test]
     fn dovecot_and_courier_names() {

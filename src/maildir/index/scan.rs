@@ -366,7 +366,7 @@ fn add_new(
         .values()
         .filter(|e| !seen.contains(&e.name.unique))
         .collect();
-    new.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+    new.sort_by(|a, b| a.name.arrival_cmp(&b.name));
     // The save date of a file another program put here (delivery) is when this scan first
     // saw it: the closest we know to when it arrived in the folder.
     let mut ins = tx.prepare_cached(&format!(

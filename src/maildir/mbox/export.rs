@@ -19,7 +19,7 @@ pub fn export(
     mut progress: impl FnMut(u64, u64),
 ) -> std::io::Result<Summary> {
     let mut list = entries(folder);
-    list.sort_by(|a, b| (a.name.time, &a.name.unique).cmp(&(b.name.time, &b.name.unique)));
+    list.sort_by(|a, b| a.name.arrival_cmp(&b.name));
     let mut summary = Summary::default();
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut line = Vec::with_capacity(256);
