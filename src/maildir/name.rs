@@ -108,7 +108,7 @@ impl fmt::Display for Name {
 
 /// Compares text with each run of ASCII digits taken as a number (leading zeros ignored,
 /// then the longer run first on ties so the order is total).
-fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (mut i, mut j) = (0, 0);

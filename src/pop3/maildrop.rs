@@ -150,7 +150,11 @@ impl MaildirDrop {
                 });
             }
         }
-        entries.sort_by(|a, b| sort_key(&a.unique).cmp(&sort_key(&b.unique)));
+        entries.sort_by(|a, b| {
+            let (sa, sb) = (sort_key(&a.unique), sort_key(&b.unique));
+            sa.0.cmp(&sb.0)
+                .then_with(|| crate::maildir::name::natural_cmp(sa.1, sb.1))
+        });
         entries.dedup_by(|a, b| a.unique == b.unique);
         let infos = entries.iter().map(|e| e.info.clone()).collect();
         Ok(MaildirDrop {
@@ -296,6 +300,18 @@ mod tests {
             MaildirDrop::open(&dir).is_ok(),
             "lock released when the session ends"
         );
+    }
+
+    /// Same second, microseconds 95000 then 123456: arrival order, not text order.
+    #[test]
+    fn one_second_keeps_arrival_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("box");
+        deliver(&dir, "new", "300.M123456P1.host", b"A: 2\n\nsecond\n");
+        deliver(&dir, "new", "300.M95000P1.host", b"A: 1\n\nfirst\n");
+        let drop = MaildirDrop::open(&dir).unwrap();
+        let uidls: Vec<_> = drop.messages().iter().map(|m| m.uidl.clone()).collect();
+        assert_eq!(uidls, ["300.M95000P1.host", "300.M123456P1.host"]);
     }
 
     fn drop_it(d: MaildirDrop) {
