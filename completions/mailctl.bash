@@ -37,6 +37,9 @@ _mailctl() {
             mailctl,config)
                 cmd="mailctl__subcmd__config"
                 ;;
+            mailctl,db)
+                cmd="mailctl__subcmd__db"
+                ;;
             mailctl,dkim)
                 cmd="mailctl__subcmd__dkim"
                 ;;
@@ -195,6 +198,18 @@ _mailctl() {
                 ;;
             mailctl__subcmd__config__subcmd__help,unset)
                 cmd="mailctl__subcmd__config__subcmd__help__subcmd__unset"
+                ;;
+            mailctl__subcmd__db,help)
+                cmd="mailctl__subcmd__db__subcmd__help"
+                ;;
+            mailctl__subcmd__db,migrate)
+                cmd="mailctl__subcmd__db__subcmd__migrate"
+                ;;
+            mailctl__subcmd__db__subcmd__help,help)
+                cmd="mailctl__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__db__subcmd__help,migrate)
+                cmd="mailctl__subcmd__db__subcmd__help__subcmd__migrate"
                 ;;
             mailctl__subcmd__dkim,generate)
                 cmd="mailctl__subcmd__dkim__subcmd__generate"
@@ -385,6 +400,9 @@ _mailctl() {
             mailctl__subcmd__help,config)
                 cmd="mailctl__subcmd__help__subcmd__config"
                 ;;
+            mailctl__subcmd__help,db)
+                cmd="mailctl__subcmd__help__subcmd__db"
+                ;;
             mailctl__subcmd__help,dkim)
                 cmd="mailctl__subcmd__help__subcmd__dkim"
                 ;;
@@ -489,6 +507,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__config,unset)
                 cmd="mailctl__subcmd__help__subcmd__config__subcmd__unset"
+                ;;
+            mailctl__subcmd__help__subcmd__db,migrate)
+                cmd="mailctl__subcmd__help__subcmd__db__subcmd__migrate"
                 ;;
             mailctl__subcmd__help__subcmd__dkim,generate)
                 cmd="mailctl__subcmd__help__subcmd__dkim__subcmd__generate"
@@ -929,7 +950,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1529,6 +1550,88 @@ _mailctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__db)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__db__subcmd__help)
+            opts="migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__db__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__db__subcmd__migrate)
+            opts="-q -v -h --to --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2613,7 +2716,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade autoconfig completions man help"
+            opts="setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2851,6 +2954,34 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__config__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__db)
+            opts="migrate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__db__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

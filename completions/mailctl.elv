@@ -56,6 +56,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand backup 'Take a consistent backup of the data directory while the server runs, or check one (--verify)'
             cand restore 'Restore a backup onto a fresh (empty) data directory'
             cand upgrade 'Before and after an upgrade: what this mailctl would migrate (--check), or go back to the database copy taken before the last migration'
+            cand db 'The core database''s engine: move a SQLite server to PostgreSQL (`db migrate --to`)'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
@@ -1521,6 +1522,37 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mailctl;db'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;db;migrate'= {
+            cand --to 'The empty PostgreSQL database, e.g. `postgres://mailctl@db.example.org/mail?sslmode=verify-full&sslrootcert=/etc/ssl/pg-ca.pem`; `-` reads it from stdin (a password in an argument is visible to `ps`)'
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;db;help'= {
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;db;help;migrate'= {
+        }
+        &'mailctl;db;help;help'= {
+        }
         &'mailctl;autoconfig'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
@@ -1580,6 +1612,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand backup 'Take a consistent backup of the data directory while the server runs, or check one (--verify)'
             cand restore 'Restore a backup onto a fresh (empty) data directory'
             cand upgrade 'Before and after an upgrade: what this mailctl would migrate (--check), or go back to the database copy taken before the last migration'
+            cand db 'The core database''s engine: move a SQLite server to PostgreSQL (`db migrate --to`)'
             cand autoconfig 'Print the mail client autoconfiguration document (config-v1.1.xml) for a domain'
             cand completions 'Print shell completions for mailctl'
             cand man 'Write man pages for mailctl, every subcommand and the settings into DIR'
@@ -1844,6 +1877,11 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;restore'= {
         }
         &'mailctl;help;upgrade'= {
+        }
+        &'mailctl;help;db'= {
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+        }
+        &'mailctl;help;db;migrate'= {
         }
         &'mailctl;help;autoconfig'= {
         }

@@ -13,6 +13,7 @@ mod ban;
 mod check;
 mod config;
 mod ctx;
+mod db;
 mod dkim;
 pub mod dns;
 mod dnsbl;
@@ -168,6 +169,9 @@ pub enum Command {
     /// Before and after an upgrade: what this mailctl would migrate (--check), or go back
     /// to the database copy taken before the last migration.
     Upgrade(upgrade::Args),
+    /// The core database's engine: move a SQLite server to PostgreSQL (`db migrate --to`).
+    #[command(subcommand)]
+    Db(db::Cmd),
     /// Print the mail client autoconfiguration document (config-v1.1.xml) for a domain.
     Autoconfig(autoconfig::Args),
     /// Print shell completions for mailctl.
@@ -338,6 +342,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Backup(a) => a.run(ctx),
         Command::Restore(a) => a.run(ctx),
         Command::Upgrade(a) => a.run(ctx),
+        Command::Db(c) => c.run(ctx),
         Command::Sendmail { args } => {
             let mut all = vec![
                 "--data-dir".to_string(),

@@ -12,6 +12,7 @@ pub mod aliases;
 pub mod backup;
 pub mod bans;
 pub mod db;
+pub mod dbmove;
 pub mod diagnosis;
 pub mod domains;
 pub mod dsn;
@@ -47,7 +48,8 @@ pub use paths::DataDir;
 pub enum CoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    /// postgres's own text is only "db error"; the server's message is in its source.
+    #[error("database: {}", pgconnect::with_causes(.0))]
     Postgres(#[from] postgres::Error),
     /// Code not yet on the engine seam was reached on a PostgreSQL core (issue 21).
     #[error(

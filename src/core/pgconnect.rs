@@ -48,7 +48,7 @@ pub(crate) fn connect(url: &str, place: &str) -> Result<postgres::Client> {
 /// An error with its causes: postgres's own text for a failed TLS handshake or login is
 /// only "error performing TLS handshake", the reason (an unknown issuer, a wrong name) is
 /// in its source.
-fn with_causes(e: &dyn std::error::Error) -> String {
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {

@@ -302,7 +302,7 @@ fn pg_args(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
         .collect()
 }
 
-fn from_sqlite(v: ValueRef<'_>) -> Value {
+pub(crate) fn from_sqlite(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
