@@ -224,7 +224,11 @@ fn storage_per_domain_follows_delivered_mail_and_stats_shows_the_same() {
     let tmp = users::example_test("", &["localhost"]);
     let dir = tmp.path();
     users::add_domain(dir, "empty.test");
-    let mut cmd = common::serve::command(dir, &["smtp", "metrics", "--allow-root"], &["smtp", "metrics"]);
+    let mut cmd = common::serve::command(
+        dir,
+        &["smtp", "metrics", "--allow-root"],
+        &["smtp", "metrics"],
+    );
     cmd.env("MAILCTL_TEST_STORAGE_INTERVAL_MS", "100");
     let srv = Serve::spawn(cmd, 2);
     let m = srv.addr("metrics").to_string();
@@ -234,8 +238,15 @@ fn storage_per_domain_follows_delivered_mail_and_stats_shows_the_same() {
     assert_eq!(before.get(messages), Some(&0.0), "{before:#?}");
     assert_eq!(before.get(bytes), Some(&0.0));
 
-    for to in ["alice@example.test", "bob@example.test", "alice@example.test"] {
-        assert_eq!(mx::attempt(srv.port("smtp"), "someone@sender.test", to), "sent");
+    for to in [
+        "alice@example.test",
+        "bob@example.test",
+        "alice@example.test",
+    ] {
+        assert_eq!(
+            mx::attempt(srv.port("smtp"), "someone@sender.test", to),
+            "sent"
+        );
     }
     maildir::wait_messages(dir, "alice", "example.test", 2);
     maildir::wait_messages(dir, "bob", "example.test", 1);

@@ -237,7 +237,10 @@ mod tests {
             maildir(&root);
             for m in 0..1000 {
                 let sub = if m % 2 == 0 { "cur" } else { "new" };
-                let name = format!("{m}.M{a}P1.h,S=4096{}", if m % 2 == 0 { ":2,S" } else { "" });
+                let name = format!(
+                    "{m}.M{a}P1.h,S=4096{}",
+                    if m % 2 == 0 { ":2,S" } else { "" }
+                );
                 std::fs::File::create(root.join(sub).join(name)).unwrap();
             }
             age(&root);

@@ -65,7 +65,11 @@ pub fn interval() -> Duration {
 }
 
 /// Measures the Maildirs of `domains` under `mail_root`, through `cache`.
-pub fn measure(cache: &mut UsageCache, mail_root: &std::path::Path, domains: &[String]) -> Snapshot {
+pub fn measure(
+    cache: &mut UsageCache,
+    mail_root: &std::path::Path,
+    domains: &[String],
+) -> Snapshot {
     let t = Instant::now();
     cache.start_round();
     let mut seen: Vec<PathBuf> = Vec::new();
