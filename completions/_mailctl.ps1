@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The nodes serving this mail system: heartbeats, listeners, queue claims, last error')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
@@ -826,6 +827,41 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;ban;help;help' {
+            break
+        }
+        'mailctl;cluster' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;cluster;status' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mailctl;cluster;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mailctl;cluster;help;status' {
+            break
+        }
+        'mailctl;cluster;help;help' {
             break
         }
         'mailctl;greylist' {
@@ -1808,6 +1844,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo')
             [CompletionResult]::new('ban', 'ban', [CompletionResultType]::ParameterValue, 'List or lift bans of client addresses that failed to log in too often')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The nodes serving this mail system: heartbeats, listeners, queue claims, last error')
             [CompletionResult]::new('greylist', 'greylist', [CompletionResultType]::ParameterValue, 'What greylisting on port 25 remembers, and its allow list')
             [CompletionResult]::new('dnsbl', 'dnsbl', [CompletionResultType]::ParameterValue, 'What the DNS allow- and blocklists of the inbound checks say about a client address')
             [CompletionResult]::new('sieve', 'sieve', [CompletionResultType]::ParameterValue, 'Users'' Sieve mail filters: store, activate, check and dry-run scripts')
@@ -1993,6 +2030,13 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;ban;remove' {
+            break
+        }
+        'mailctl;help;cluster' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error')
+            break
+        }
+        'mailctl;help;cluster;status' {
             break
         }
         'mailctl;help;greylist' {

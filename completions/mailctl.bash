@@ -31,6 +31,9 @@ _mailctl() {
             mailctl,check)
                 cmd="mailctl__subcmd__check"
                 ;;
+            mailctl,cluster)
+                cmd="mailctl__subcmd__cluster"
+                ;;
             mailctl,completions)
                 cmd="mailctl__subcmd__completions"
                 ;;
@@ -168,6 +171,18 @@ _mailctl() {
                 ;;
             mailctl__subcmd__check__subcmd__help,message)
                 cmd="mailctl__subcmd__check__subcmd__help__subcmd__message"
+                ;;
+            mailctl__subcmd__cluster,help)
+                cmd="mailctl__subcmd__cluster__subcmd__help"
+                ;;
+            mailctl__subcmd__cluster,status)
+                cmd="mailctl__subcmd__cluster__subcmd__status"
+                ;;
+            mailctl__subcmd__cluster__subcmd__help,help)
+                cmd="mailctl__subcmd__cluster__subcmd__help__subcmd__help"
+                ;;
+            mailctl__subcmd__cluster__subcmd__help,status)
+                cmd="mailctl__subcmd__cluster__subcmd__help__subcmd__status"
                 ;;
             mailctl__subcmd__config,get)
                 cmd="mailctl__subcmd__config__subcmd__get"
@@ -394,6 +409,9 @@ _mailctl() {
             mailctl__subcmd__help,check)
                 cmd="mailctl__subcmd__help__subcmd__check"
                 ;;
+            mailctl__subcmd__help,cluster)
+                cmd="mailctl__subcmd__help__subcmd__cluster"
+                ;;
             mailctl__subcmd__help,completions)
                 cmd="mailctl__subcmd__help__subcmd__completions"
                 ;;
@@ -495,6 +513,9 @@ _mailctl() {
                 ;;
             mailctl__subcmd__help__subcmd__check,message)
                 cmd="mailctl__subcmd__help__subcmd__check__subcmd__message"
+                ;;
+            mailctl__subcmd__help__subcmd__cluster,status)
+                cmd="mailctl__subcmd__help__subcmd__cluster__subcmd__status"
                 ;;
             mailctl__subcmd__help__subcmd__config,get)
                 cmd="mailctl__subcmd__help__subcmd__config__subcmd__get"
@@ -950,7 +971,7 @@ _mailctl() {
 
     case "${cmd}" in
         mailctl)
-            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
+            opts="-q -v -h -V --data-dir --json --quiet --verbose --help --version setup status stats domain user alias config queue tls trace sendmail install-links serve ban cluster greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1358,6 +1379,84 @@ _mailctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__cluster)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__cluster__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__cluster__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__cluster__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__cluster__subcmd__status)
+            opts="-q -v -h --data-dir --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2716,7 +2815,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help)
-            opts="setup status stats domain user alias config queue tls trace sendmail install-links serve ban greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
+            opts="setup status stats domain user alias config queue tls trace sendmail install-links serve ban cluster greylist dnsbl sieve vacation forward test maildir import dns check dkim backup restore upgrade db autoconfig completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2870,6 +2969,34 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__help__subcmd__check__subcmd__message)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__cluster)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailctl__subcmd__help__subcmd__cluster__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

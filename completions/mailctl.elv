@@ -42,6 +42,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand cluster 'The nodes serving this mail system: heartbeats, listeners, queue claims, last error'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
@@ -733,6 +734,36 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;ban;help;remove'= {
         }
         &'mailctl;ban;help;help'= {
+        }
+        &'mailctl;cluster'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;cluster;status'= {
+            cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
+            cand --json 'Machine-readable output: one JSON document on stdout'
+            cand -q 'Print only errors and requested data'
+            cand --quiet 'Print only errors and requested data'
+            cand -v 'More detail (repeat for more)'
+            cand --verbose 'More detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mailctl;cluster;help'= {
+            cand status 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailctl;cluster;help;status'= {
+        }
+        &'mailctl;cluster;help;help'= {
         }
         &'mailctl;greylist'= {
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
@@ -1598,6 +1629,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand install-links 'Create `sendmail` and `mailq` links to this binary in DIR (e.g. /usr/sbin)'
             cand serve 'Run the mail daemons (SMTP, submission, IMAP, POP3, outbound queue); `--dev` for a zero-setup local demo'
             cand ban 'List or lift bans of client addresses that failed to log in too often'
+            cand cluster 'The nodes serving this mail system: heartbeats, listeners, queue claims, last error'
             cand greylist 'What greylisting on port 25 remembers, and its allow list'
             cand dnsbl 'What the DNS allow- and blocklists of the inbound checks say about a client address'
             cand sieve 'Users'' Sieve mail filters: store, activate, check and dry-run scripts'
@@ -1738,6 +1770,11 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;ban;list'= {
         }
         &'mailctl;help;ban;remove'= {
+        }
+        &'mailctl;help;cluster'= {
+            cand status 'Every node that has run `serve` on this database: up, down (no heartbeat for three intervals, 30 s) or stopped, with its version, listeners, queue claims and last error'
+        }
+        &'mailctl;help;cluster;status'= {
         }
         &'mailctl;help;greylist'= {
             cand list 'The allow list, the client networks that retried correctly, and the triplets (client network, sender, recipient) seen most recently'

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use common::cli::{mailctl, mailctl_ok};
 use common::dovecot::Dovecot;
+use common::mbsync::local_messages;
 use common::serve::Serve;
 use common::tools::{python, python_text};
 
@@ -79,53 +80,9 @@ fn assert_same_view(dovecot: &serde_json::Value, ours: &serde_json::Value) {
     }
 }
 
-/// mbsync pulls every folder of USER from `port` (plaintext, loopback) into `home/local`,
-/// with its sync state kept there: pointed at another server afterwards, the same state
-/// tells whether that server's UIDVALIDITY and UIDs are the ones it cached.
+/// mbsync's pull of USER from `port`, its state kept in `home` (see `common::mbsync`).
 fn mbsync(home: &Path, port: u16) -> String {
-    common::tools::require("mbsync");
-    let local = home.join("local");
-    std::fs::create_dir_all(&local).unwrap();
-    std::fs::write(
-        home.join("mbsyncrc"),
-        format!(
-            "IMAPAccount src\nHost 127.0.0.1\nPort {port}\nUser {USER}\nPass \"{PASSWORD}\"\n\
-             SSLType None\nAuthMechs LOGIN\nTimeout 60\n\n\
-             IMAPStore remote\nAccount src\n\n\
-             MaildirStore local\nPath {l}/\nInbox {l}/INBOX\nSubFolders Verbatim\n\n\
-             Channel c\nFar :remote:\nNear :local:\nPatterns *\nCreate Near\n\
-             Sync Pull\nSyncState *\n",
-            l = local.display()
-        ),
-    )
-    .unwrap();
-    let mut cmd = std::process::Command::new("mbsync");
-    cmd.env("HOME", home)
-        .arg("-c")
-        .arg(home.join("mbsyncrc"))
-        .args(["-V", "-a"]);
-    let out = common::cli::run(cmd, None, std::time::Duration::from_secs(120));
-    let text = common::cli::text(&out);
-    assert!(out.status.success(), "mbsync: {text}");
-    text
-}
-
-/// The message files mbsync keeps under `home/local`.
-fn local_messages(home: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![home.join("local")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if d.ends_with("cur") || d.ends_with("new") {
-                out.push(path.display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
+    common::mbsync::pull(home, port, USER, PASSWORD)
 }
 
 fn serve_imap(dir: &Path) -> Serve {

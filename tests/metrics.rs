@@ -2,7 +2,8 @@
 //! curl, parsed by the Prometheus project's own Python parser (`prometheus_client`), while
 //! real clients send mail over SMTP and fail an IMAP login; `mailctl stats --json` shows the
 //! same numbers. Also: the endpoint refuses to listen beyond loopback, and `stats` without
-//! it still reports the queue. Needs curl, python3 and prometheus_client (scripts/test).
+//! it still reports the queue. Storage per domain follows delivered mail (the refresher's
+//! interval shortened by `MAILCTL_TEST_STORAGE_INTERVAL_MS`). Needs curl, python3 and prometheus_client (scripts/test).
 
 mod common;
 
@@ -160,6 +161,9 @@ fn counters_move_as_mail_flows_and_stats_shows_the_same_numbers() {
             .map(|(k, v)| format!("{k}=\"{}\"", v.as_str().unwrap()))
             .collect();
         let series = format!("{}{{{}}}", s["name"].as_str().unwrap(), labels.join(","));
+        if series.starts_with("mailctl_storage_refresh_seconds") {
+            continue; // a duration, not a count: each refresh has its own
+        }
         let value = s["value"].as_f64().unwrap_or(f64::INFINITY);
         assert_eq!(scraped.get(&series), Some(&value), "{series}");
     }
@@ -194,4 +198,92 @@ fn stats_without_the_endpoint_reports_the_queue() {
         "{st}"
     );
     assert_eq!(st["samples"].as_array().unwrap().len(), 0);
+}
+
+/// Bytes and messages of every Maildir file of `domain` (every account, every folder).
+fn on_disk(dir: &Path, domain: &str) -> (f64, f64) {
+    let (mut n, mut bytes) = (0.0, 0.0);
+    let mut stack = vec![dir.join("mail").join(domain)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if t.is_file() && (d.ends_with("new") || d.ends_with("cur")) {
+                n += 1.0;
+                bytes += e.metadata().unwrap().len() as f64;
+            }
+        }
+    }
+    (n, bytes)
+}
+
+#[test]
+fn storage_per_domain_follows_delivered_mail_and_stats_shows_the_same() {
+    tools::require("curl");
+    let tmp = users::example_test("", &["localhost"]);
+    let dir = tmp.path();
+    users::add_domain(dir, "empty.test");
+    let mut cmd = common::serve::command(
+        dir,
+        &["smtp", "metrics", "--allow-root"],
+        &["smtp", "metrics"],
+    );
+    cmd.env("MAILCTL_TEST_STORAGE_INTERVAL_MS", "100");
+    let srv = Serve::spawn(cmd, 2);
+    let m = srv.addr("metrics").to_string();
+    let bytes = r#"mailctl_storage_bytes{domain="example.test"}"#;
+    let messages = r#"mailctl_storage_messages{domain="example.test"}"#;
+    let before = until(dir, &m, messages, 0.0);
+    assert_eq!(before.get(messages), Some(&0.0), "{before:#?}");
+    assert_eq!(before.get(bytes), Some(&0.0));
+
+    for to in [
+        "alice@example.test",
+        "bob@example.test",
+        "alice@example.test",
+    ] {
+        assert_eq!(
+            mx::attempt(srv.port("smtp"), "someone@sender.test", to),
+            "sent"
+        );
+    }
+    maildir::wait_messages(dir, "alice", "example.test", 2);
+    maildir::wait_messages(dir, "bob", "example.test", 1);
+    let after = until(dir, &m, messages, 3.0);
+    let (n, size) = on_disk(dir, "example.test");
+    assert_eq!(n, 3.0);
+    assert_eq!(after.get(messages), Some(&3.0), "{after:#?}");
+    assert_eq!(after.get(bytes), Some(&size), "{after:#?}");
+    assert!(size > 0.0);
+    assert_eq!(
+        after.get(r#"mailctl_storage_messages{domain="empty.test"}"#),
+        Some(&0.0)
+    );
+
+    let st = cli::json(dir, &["stats"]);
+    let storage = st["storage"].as_array().unwrap();
+    let ex = storage
+        .iter()
+        .find(|d| d["domain"] == "example.test")
+        .unwrap_or_else(|| panic!("{st}"));
+    assert_eq!(ex["messages"], 3, "{st}");
+    assert_eq!(ex["bytes"].as_f64(), Some(size), "{st}");
+    let table = cli::mailctl_ok(dir, &["stats"]);
+    assert!(table.contains("domain=example.test"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+    srv.stop();
+
+    // Without the endpoint, `stats` measures the Maildirs itself: the same figures.
+    let st = cli::json(dir, &["stats"]);
+    assert_eq!(st["source"], "database", "{st}");
+    let ex = st["storage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["domain"] == "example.test")
+        .cloned()
+        .unwrap_or_else(|| panic!("{st}"));
+    assert_eq!(ex["messages"], 3, "{st}");
+    assert_eq!(ex["bytes"].as_f64(), Some(size), "{st}");
 }

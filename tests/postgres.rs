@@ -174,6 +174,7 @@ const SEQUENCE: &[(&[&str], Option<&str>)] = &[
     (&["domain", "list"], None),
     (&["user", "list"], None),
     (&["alias", "list"], None),
+    (&["cluster", "status"], None),
 ];
 
 #[test]

@@ -11,6 +11,7 @@ mod autoconfig;
 pub(crate) mod backup;
 mod ban;
 mod check;
+mod cluster;
 mod config;
 mod ctx;
 mod db;
@@ -128,6 +129,9 @@ pub enum Command {
     /// List or lift bans of client addresses that failed to log in too often.
     #[command(subcommand)]
     Ban(ban::Cmd),
+    /// The nodes serving this mail system: heartbeats, listeners, queue claims, last error.
+    #[command(subcommand)]
+    Cluster(cluster::Cmd),
     /// What greylisting on port 25 remembers, and its allow list.
     #[command(subcommand)]
     Greylist(greylist::Cmd),
@@ -324,6 +328,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Config(c) => c.run(ctx),
         Command::Serve(a) => serve::run(ctx, a),
         Command::Ban(c) => c.run(ctx),
+        Command::Cluster(c) => c.run(ctx),
         Command::Sieve(c) => c.run(ctx),
         Command::Vacation(c) => c.run(ctx),
         Command::Forward(c) => c.run(ctx),

@@ -1,6 +1,7 @@
 //! `stats`: the daemon's numbers as a table (or `--json`): scraped from the running daemon's
 //! metrics endpoint (`listen.metrics`) when there is one, with the queue figures read from
-//! the database either way, so something useful prints even with the endpoint off.
+//! the database either way, so something useful prints even with the endpoint off. The
+//! storage per domain comes from the endpoint's last measurement, else is measured here once.
 //!
 //! Not here: the metrics themselves (`crate::metrics`), HTTP and the text format
 //! (`crate::metrics::scrape`).
@@ -14,6 +15,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::core::queue::QueueFigures;
 use crate::metrics::scrape::{self, Sample};
+use crate::metrics::storage::DomainStorage;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +30,8 @@ struct Stats {
     source: &'static str,
     endpoint: Option<String>,
     queue: QueueFigures,
+    /// Messages and bytes per domain.
+    storage: Vec<DomainStorage>,
     samples: Vec<JsonSample>,
     /// Why only the database figures are shown, and what to do.
     note: Option<String>,
@@ -64,6 +68,15 @@ impl Args {
                 ),
             },
         };
+        let storage = match storage_of(&samples) {
+            Some(s) => s,
+            None => {
+                let domains = db.domain_names()?;
+                let mut cache = crate::maildir::usage::UsageCache::new();
+                crate::metrics::storage::measure(&mut cache, &ctx.data_dir.mail_root(), &domains)
+                    .domains
+            }
+        };
         let st = Stats {
             source: if samples.is_empty() {
                 "database"
@@ -72,6 +85,7 @@ impl Args {
             },
             endpoint: endpoint.map(|a| a.to_string()),
             queue,
+            storage,
             samples: samples.iter().map(json_sample).collect(),
             note,
         };
@@ -98,6 +112,28 @@ fn endpoint(ctx: &Ctx, db: &crate::core::Db) -> anyhow::Result<Option<SocketAddr
     Ok(configured.into_iter().next())
 }
 
+/// The storage families of a scrape, per domain; `None` when the daemon has not measured yet.
+fn storage_of(samples: &[Sample]) -> Option<Vec<DomainStorage>> {
+    let mut by: BTreeMap<String, DomainStorage> = BTreeMap::new();
+    for s in samples {
+        let Some(d) = s.label("domain") else { continue };
+        let e = by.entry(d.to_string()).or_insert_with(|| DomainStorage {
+            domain: d.to_string(),
+            messages: 0,
+            bytes: 0,
+        });
+        match s.name.as_str() {
+            "mailctl_storage_bytes" => e.bytes = s.value as u64,
+            "mailctl_storage_messages" => e.messages = s.value as u64,
+            _ => {}
+        }
+    }
+    let measured = samples
+        .iter()
+        .any(|s| s.name == "mailctl_storage_refresh_seconds");
+    measured.then(|| by.into_values().collect())
+}
+
 fn json_sample(s: &Sample) -> JsonSample {
     JsonSample {
         name: s.name.clone(),
@@ -121,8 +157,23 @@ fn render(st: &Stats, samples: &[Sample]) -> String {
             format!("{} s", st.queue.oldest_age),
         ],
     ];
+    for d in &st.storage {
+        rows.push(vec![
+            "storage".to_string(),
+            format!("domain={}", d.domain),
+            format!(
+                "{} msgs, {}",
+                d.messages,
+                crate::core::settings::human_size(d.bytes)
+            ),
+        ]);
+    }
     for s in samples {
-        if s.value == 0.0 || s.name.ends_with("_bucket") || s.name.starts_with("mailctl_queue_") {
+        if s.value == 0.0
+            || s.name.ends_with("_bucket")
+            || s.name.starts_with("mailctl_queue_")
+            || s.name.starts_with("mailctl_storage_")
+        {
             continue;
         }
         let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();

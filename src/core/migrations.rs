@@ -539,6 +539,35 @@ pub const MIGRATIONS: &[Migration] = &[
     );
     CREATE INDEX vacation_replies_expires ON vacation_replies(expires);",
     },
+    // 15: one heartbeat row per running node (see core/cluster.rs), for `cluster status`.
+    Migration::Pair {
+        sqlite: "CREATE TABLE cluster_nodes (
+        node TEXT PRIMARY KEY,
+        hostname TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        started INTEGER NOT NULL,
+        listeners TEXT NOT NULL,
+        stopped INTEGER NOT NULL DEFAULT 0,
+        last_seen_ms INTEGER NOT NULL,
+        interval_ms INTEGER NOT NULL,
+        claims INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;",
+        postgres: "CREATE TABLE cluster_nodes (
+        node TEXT PRIMARY KEY,
+        hostname TEXT NOT NULL,
+        pid BIGINT NOT NULL,
+        version TEXT NOT NULL,
+        started BIGINT NOT NULL,
+        listeners TEXT NOT NULL,
+        stopped BIGINT NOT NULL DEFAULT 0,
+        last_seen_ms BIGINT NOT NULL,
+        interval_ms BIGINT NOT NULL,
+        claims BIGINT NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT ''
+    );",
+    },
 ];
 
 #[cfg(test)]

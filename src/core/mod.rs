@@ -11,6 +11,7 @@ pub mod address;
 pub mod aliases;
 pub mod backup;
 pub mod bans;
+pub mod cluster;
 pub mod db;
 pub mod dbmove;
 pub mod diagnosis;

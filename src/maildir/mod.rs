@@ -13,4 +13,5 @@ pub mod mbox;
 pub mod name;
 pub mod safe;
 pub mod sweep;
+pub mod usage;
 pub mod utf7;

@@ -9,13 +9,16 @@
 //! message) are read at scrape time by one query ([`crate::core::queue::QueueFigures`]),
 //! off the async workers.
 //!
-//! Not here: storage per domain (no cheap cached figure exists; Maildir sizes are a file
-//! walk), mail injected by the `sendmail` command (another process: it shows up in the
+//! Storage per domain (messages and bytes) is measured by a background thread and cached
+//! ([`storage`]): a scrape never walks a Maildir.
+//!
+//! Not here: mail injected by the `sendmail` command (another process: it shows up in the
 //! delivery counters of the daemon that delivers it, not in `received`).
 
 pub mod exposition;
 pub mod scrape;
 mod serve;
+pub mod storage;
 
 pub use serve::serve;
 

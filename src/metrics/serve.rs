@@ -1,5 +1,6 @@
 //! `GET /metrics` on the `listen.metrics` listener, through the shared small HTTP responder
-//! ([`crate::net::http`]); the queue figures are read per scrape on a blocking thread.
+//! ([`crate::net::http`]); the queue figures are read per scrape on a blocking thread, the
+//! storage per domain is the last total of its refresher ([`super::storage`]), started here.
 //!
 //! Not here: authentication (there is none, which is why the listener is loopback only:
 //! `core::settings` refuses other addresses for `listen.metrics`).
@@ -42,7 +43,8 @@ fn answer(pool: &Arc<DbPool>, head: &str) -> Vec<u8> {
         Request::Metrics => {
             // A database that cannot be read leaves the queue gauges out, not the scrape.
             let queue = pool.get().ok().and_then(|db| db.queue_figures().ok());
-            let body = super::global().render(queue.as_ref());
+            let mut body = super::global().render(queue.as_ref());
+            body.push_str(&super::storage::render(super::storage::latest().as_deref()));
             response_with(
                 "200 OK",
                 super::exposition::CONTENT_TYPE,
@@ -60,6 +62,7 @@ pub async fn serve(
     pool: Arc<DbPool>,
     shutdown: crate::net::shutdown::Shutdown,
 ) {
+    super::storage::start(pool.clone());
     let answer = move |head: &str| answer(&pool, head);
     crate::net::http::serve(listener, Arc::new(answer), shutdown).await
 }

@@ -14,6 +14,7 @@ pub mod certs;
 pub mod cli;
 pub mod dovecot;
 pub mod maildir;
+pub mod mbsync;
 pub mod mx;
 pub mod net;
 pub mod postgres;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+mod heartbeat;
 mod preflight;
 mod reload;
 mod settings;

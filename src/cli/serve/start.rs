@@ -234,6 +234,12 @@ impl Services {
         if let Some(o) = self.backend.outbound.clone() {
             tasks.spawn(o.run(shutdown.clone()));
         }
+        tasks.spawn(super::heartbeat::run(
+            self.backend.pool.clone(),
+            self.data_dir.clone(),
+            self.state.clone(),
+            shutdown.clone(),
+        ));
         if let Some(cfg) = self.acme.clone() {
             tasks.spawn(crate::acme::renew_loop(
                 cfg,

@@ -2,7 +2,7 @@
 //! see `core::runtime`) and a non-empty one unless forced (then it is moved aside, never
 //! deleted), check every checksum before writing anything, then write the files, the
 //! directories and the external files, and open the core once so it is in WAL mode and at
-//! this binary's schema. Mailbox indexes are restored as they were snapshotted; the first
+//! this binary's schema, with the queue leases of the source's processes released. Mailbox indexes are restored as they were snapshotted; the first
 //! scan of each folder reconciles them with the restored files (see the module doc of
 //! `core::backup`), so UIDVALIDITY and every UID stay.
 
@@ -97,6 +97,13 @@ pub fn restore(
     // WAL mode, this binary's schema (a backup from an older release migrates here).
     let db = Db::open(data_dir)?;
     report.schema_version = db.schema_version()?;
+    // Queue leases in the snapshot belong to the backed-up server's processes, never to one
+    // here, though a pid may happen to be alive here (the source server itself, restored
+    // beside it): the daemon would then wait out the 15-minute lease. Released, and still
+    // marked as taken before, so the first attempt checks for a copy already delivered.
+    for owner in db.queue_lease_owners()? {
+        db.queue_release_leases(&owner)?;
+    }
     Ok(report)
 }
 

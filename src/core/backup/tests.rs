@@ -156,3 +156,42 @@ fn a_queue_row_whose_spool_file_is_gone_is_dropped_from_the_snapshot() {
     let (_, problems) = verify(&dir.path().join("b"), &Quiet).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn restored_queue_leases_are_released_but_stay_marked_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let dd = server(dir.path());
+    let db = Db::open(&dd).unwrap();
+    let conn = db.conn().unwrap();
+    conn.execute(
+        "INSERT INTO queue_messages (id, mail_from, remote_ip, helo, size, created)
+         VALUES ('q1', 'a@example.test', '127.0.0.1', 'h', 3, 0)",
+        [],
+    )
+    .unwrap();
+    // Leased by a live process (this one), as a message being delivered at the snapshot.
+    let owner = format!("local-{}-0000abcd", std::process::id());
+    conn.execute(
+        "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated,
+             lease_until, lease_owner) VALUES ('q1', 'ann@example.test', 1, 0, 0, ?1, ?2)",
+        rusqlite::params![crate::core::now() + 900, owner],
+    )
+    .unwrap();
+    drop(db);
+    std::fs::create_dir_all(dd.queue()).unwrap();
+    std::fs::write(dd.queue().join("q1"), "abc").unwrap();
+    take(&dd, &dir.path().join("b"), None);
+    let fresh = DataDir::new(dir.path().join("fresh"));
+    let opts = RestoreOptions {
+        src: dir.path().join("b"),
+        force: false,
+    };
+    restore(&fresh, &opts, &Quiet).unwrap();
+    let db = Db::open(&fresh).unwrap();
+    let until: i64 = db
+        .conn()
+        .unwrap()
+        .query_row("SELECT lease_until FROM queue_recipients", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(until, 1, "free now, and known to have been taken before");
+}
