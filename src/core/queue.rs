@@ -466,6 +466,35 @@ mod tests {
         );
     }
 
+    /// Owners name their node: a node judges only its own owners' processes (their pid
+    /// means nothing on another machine sharing the database), and owners from before
+    /// nodes were named count as this node's.
+    #[test]
+    fn lease_owners_name_their_node_and_only_ours_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let ours = new_lease_owner("local");
+        let mut parts = ours.split('-');
+        assert_eq!(parts.next(), Some("local"));
+        assert_eq!(parts.next(), Some(std::process::id().to_string().as_str()));
+        assert_eq!(lease_owner_node(&ours), Some(node_name().as_str()));
+        let theirs = "local-1-00000000@another-node";
+        for (id, owner) in [("Q1", ours.as_str()), ("Q2", theirs), ("Q3", "local-2-0")] {
+            db.queue_insert(&NewMessage::test(id, ""), &[("a@x.test".into(), true)])
+                .unwrap();
+            assert!(
+                db.queue_local_claim(id, owner, 600, false)
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        let mut owners = db.queue_lease_owners().unwrap();
+        owners.sort();
+        let mut want = vec![ours.clone(), "local-2-0".to_string()];
+        want.sort();
+        assert_eq!(owners, want);
+    }
+
     #[test]
     fn retry_policy_repeats_the_last_delay() {
         let p = RetryPolicy {
