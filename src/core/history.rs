@@ -122,9 +122,10 @@ pub(super) fn archive_with(sql: &Sql, head: &SpoolHead, id: &str, deleted: bool)
     Ok(())
 }
 
-/// `column` equals parameter `param`, ignoring ASCII case, in a form each engine's index
-/// serves: SQLite's indexes are `COLLATE NOCASE`, PostgreSQL's are on `lower(column)`
-/// (it has no NOCASE collation; see migration 13).
+/// `column` equals parameter `param`, ignoring case, in the form each engine's index serves:
+/// SQLite's indexes are `COLLATE NOCASE`, PostgreSQL's are on `lower(column)` (it has no
+/// NOCASE collation; see migration 13). NOCASE folds ASCII only, PostgreSQL's `lower()`
+/// other letters too: there a search may find a little more, never less.
 fn same_address(sql: &Sql, column: &str, param: &str) -> String {
     if sql.is_postgres() {
         format!("lower({column}) = lower({param})")

@@ -17,8 +17,9 @@
 //! `core/spool.rs`; NULL for rows from before), `queue_messages.quarantined` (why the spool
 //! file was set aside; such a message is never attempted) and `queue_recipients.lease_owner`.
 //! Whoever attempts a recipient, local or outbound, first leases it (`lease_until`,
-//! `lease_owner`) in one transaction, so two processes (the daemon and `mailctl queue flush`)
-//! never deliver it at once; recording the outcome releases the lease. A lease found
+//! `lease_owner`) in one transaction, so two processes (the daemon and `mailctl queue flush`),
+//! or two nodes sharing a PostgreSQL database, never deliver it at once; recording the
+//! outcome releases the lease. A lease found
 //! expired but never released marks an attempt that died midway (`kill -9`): local delivery
 //! then checks the Maildir for the copy it may already have written.
 //!
