@@ -6,10 +6,14 @@
 //! skip a claim in progress rather than wait for it, and take over a dead node's expired
 //! leases.
 //!
+//! `mailctl queue flush` on a PostgreSQL node delivers outbound mail through its relay.
+//!
 //! Not here: the administration commands' comparison (`tests/postgres.rs`), the daemon's
 //! queue runner over SMTP (`tests/outbound`).
 
 mod common;
+#[path = "outbound/fake.rs"]
+mod fake;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -668,4 +672,43 @@ fn an_expired_lease_of_a_dead_node_is_taken_over_by_another() {
     let owners = node_b.queue_lease_owners().unwrap();
     assert!(owners.iter().all(|o| !o.ends_with("@alive")), "{owners:?}");
     assert!(owners.contains(&"node-b".to_string()), "{owners:?}");
+}
+
+/// `mailctl queue flush` on a PostgreSQL node: the outbound runner claims, sends through the
+/// relay (a scripted receiver on loopback, so no destination is looked up), records the
+/// reply, and the message leaves the queue for the delivery history.
+#[test]
+fn queue_flush_on_a_postgresql_node_delivers_through_its_relay() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut db = open(d, Some(&url));
+    let port = common::net::free_port();
+    let relay = fake::fake_mx("127.0.0.1", port, vec![fake::Script::default()]);
+    for (k, v) in [
+        ("relay.mode", "relay"),
+        ("relay.host", "127.0.0.1"),
+        ("relay.port", &port.to_string()),
+        ("relay.tls", "none"),
+        ("delivery.timeout", "5s"),
+    ] {
+        db.set_setting(k, v).unwrap();
+    }
+    let sum = spool(d, "F1");
+    db.queue_insert(
+        &message("F1", "a@x.test", Some(&sum)),
+        &[("far@y.test".into(), false)],
+    )
+    .unwrap();
+    let (code, j, err) = cli(d, &["queue", "flush"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(j["outbound"]["delivered"], 1, "{j}");
+    let sent = relay.lock().unwrap().concat();
+    assert!(sent.contains("RCPT TO:<far@y.test>"), "{sent}");
+    assert!(sent.contains("Message-ID: <F1@x.test>"), "{sent}");
+    assert!(db.queue_ids().unwrap().is_empty());
+    let t = db.trace("far@y.test", 0).unwrap();
+    assert_eq!((t.len(), t[0].outcome.as_str()), (1, "delivered"));
+    assert_eq!(t[0].attempts[0].reply, "250 2.0.0 queued");
 }
