@@ -235,12 +235,11 @@ fn commands_not_yet_on_postgres_refuse_clearly() {
     }
     let alice = node.answer(&["user", "test-password", "alice@example.org"], PW);
     assert_eq!(alice.0, 0, "{}", alice.2);
+    // `queue list|show|hold|release|retry|delete` and `trace` are ported (tests/pg_queue.rs).
     for args in [
-        &["queue", "list"][..],
-        &["ban", "list"],
+        &["ban", "list"][..],
         &["greylist", "list"],
         &["sieve", "list", "alice@example.org"],
-        &["trace", "alice@example.org"],
         &["serve"],
     ] {
         let (code, _, err) = node.answer(args, None);

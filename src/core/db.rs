@@ -298,11 +298,6 @@ pub fn wal_file(db: &Path, suffix: &str) -> std::path::PathBuf {
     name.into()
 }
 
-/// Reads a non-negative integer column (SQLite integers are signed).
-pub(crate) fn count(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<u64> {
-    Ok(row.get::<_, i64>(idx)?.max(0) as u64)
-}
-
 #[track_caller]
 fn not_on_postgres() -> CoreError {
     let file = std::panic::Location::caller().file();

@@ -10,8 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{Db, Result, now};
 
 /// RFC 3461 §4.3: how much of the message a failure report returns.
@@ -122,32 +121,34 @@ pub const TLS_FAILURE_MEMORY_SECS: i64 = 30 * 86400;
 impl Db {
     /// The DSN parameters of a queued message and of each of its recipients (by row id).
     pub fn queue_dsn(&self, message_id: &str) -> Result<(MessageDsn, HashMap<i64, RcptDsn>)> {
-        let msg = self
-            .conn()?
-            .prepare_cached("SELECT dsn_ret, dsn_envid FROM queue_messages WHERE id = ?1")?
-            .query_row([message_id], |r| {
-                Ok(MessageDsn {
-                    ret: r
-                        .get::<_, Option<String>>(0)?
-                        .as_deref()
-                        .and_then(Ret::parse),
-                    envid: r.get(1)?,
-                })
+        let sql = self.sql();
+        let msg = match sql.query_opt(
+            "SELECT dsn_ret, dsn_envid FROM queue_messages WHERE id = ?1",
+            args![message_id],
+        )? {
+            Some(r) => MessageDsn {
+                ret: r.get::<Option<String>>(0)?.as_deref().and_then(Ret::parse),
+                envid: r.get(1)?,
+            },
+            None => MessageDsn::default(),
+        };
+        let rcpts = sql
+            .query(
+                "SELECT id, dsn_notify, dsn_orcpt FROM queue_recipients WHERE message_id = ?1",
+                args![message_id],
+            )?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.get::<i64>(0)?,
+                    RcptDsn {
+                        notify: Notify(r.get::<i64>(1)?.clamp(0, 15) as u8),
+                        orcpt: r.get(2)?,
+                    },
+                ))
             })
-            .unwrap_or_default();
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT id, dsn_notify, dsn_orcpt FROM queue_recipients WHERE message_id = ?1",
-        )?;
-        let rows = stmt.query_map([message_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                RcptDsn {
-                    notify: Notify(r.get::<_, i64>(1)?.clamp(0, 15) as u8),
-                    orcpt: r.get(2)?,
-                },
-            ))
-        })?;
-        Ok((msg, rows.collect::<rusqlite::Result<_>>()?))
+            .collect::<Result<_>>()?;
+        Ok((msg, rcpts))
     }
 
     /// [`Db::queue_dsn`]'s recipient parameters keyed by address instead of row id.
@@ -156,17 +157,14 @@ impl Db {
         message_id: &str,
         by_id: &HashMap<i64, RcptDsn>,
     ) -> Result<HashMap<String, RcptDsn>> {
-        let mut stmt = self
-            .conn()?
-            .prepare_cached("SELECT id, address FROM queue_recipients WHERE message_id = ?1")?;
-        let rows = stmt.query_map([message_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
+        let rows = self.sql().query(
+            "SELECT id, address FROM queue_recipients WHERE message_id = ?1",
+            args![message_id],
+        )?;
         let mut out = HashMap::new();
-        for row in rows {
-            let (id, address) = row?;
-            if let Some(d) = by_id.get(&id) {
-                out.insert(address, d.clone());
+        for r in &rows {
+            if let Some(d) = by_id.get(&r.get::<i64>(0)?) {
+                out.insert(r.get::<String>(1)?, d.clone());
             }
         }
         Ok(out)
@@ -174,14 +172,15 @@ impl Db {
 
     /// Which of `hosts` had a STARTTLS failure within [`TLS_FAILURE_MEMORY_SECS`].
     pub fn tls_failed_hosts(&self, hosts: &[String]) -> Result<HashSet<String>> {
-        let mut stmt = self
-            .conn()?
-            .prepare_cached("SELECT 1 FROM outbound_tls_failures WHERE host = ?1 AND at >= ?2")?;
         let since = now() - TLS_FAILURE_MEMORY_SECS;
         let mut out = HashSet::new();
         for h in hosts {
             let h = h.to_ascii_lowercase();
-            if stmt.exists(params![h, since])? {
+            let failed = self.sql().query_opt(
+                "SELECT 1 FROM outbound_tls_failures WHERE host = ?1 AND at >= ?2",
+                args![&h, since],
+            )?;
+            if failed.is_some() {
                 out.insert(h);
             }
         }
@@ -190,12 +189,11 @@ impl Db {
 
     /// Remembers that STARTTLS to `host` failed (see [`Db::tls_failed_hosts`]).
     pub fn record_tls_failure(&self, host: &str, reason: &str) -> Result<()> {
-        self.conn()?
-            .prepare_cached(
-                "INSERT INTO outbound_tls_failures (host, at, reason) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (host) DO UPDATE SET at = excluded.at, reason = excluded.reason",
-            )?
-            .execute(params![host.to_ascii_lowercase(), now(), reason])?;
+        self.sql().execute(
+            "INSERT INTO outbound_tls_failures (host, at, reason) VALUES (?1, ?2, ?3)
+             ON CONFLICT (host) DO UPDATE SET at = excluded.at, reason = excluded.reason",
+            args![host.to_ascii_lowercase(), now(), reason],
+        )?;
         Ok(())
     }
 }

@@ -16,9 +16,9 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use super::sql::{Row, Sql, args};
 use super::{Db, Result, now};
 
 /// One message's timeline, from the live queue or the history.
@@ -68,53 +68,79 @@ pub struct AttemptLine {
 
 /// Copies the timeline of queue message `id` into the history; call inside the transaction
 /// that deletes its queue rows, before the deletes. `deleted`: the administrator removed it.
-pub(super) fn archive(conn: &Connection, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
-    archive_with(conn, &spool_head(&queue_dir.join(id)), id, deleted)
+pub(super) fn archive(sql: &Sql, queue_dir: &Path, id: &str, deleted: bool) -> Result<()> {
+    archive_with(sql, &spool_head(&queue_dir.join(id)), id, deleted)
 }
 
 /// [`archive`] with the spool file's head already read, by a caller that reads it before
 /// taking SQLite's write lock (which accepting mail waits for).
-pub(super) fn archive_with(
-    conn: &Connection,
-    head: &SpoolHead,
-    id: &str,
-    deleted: bool,
-) -> Result<()> {
+pub(super) fn archive_with(sql: &Sql, head: &SpoolHead, id: &str, deleted: bool) -> Result<()> {
     let t = now();
-    let n = conn
-        .prepare_cached(
-            "INSERT OR REPLACE INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
-                header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
-             SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, ?2, ?5, m.size, m.created, ?3,
-                CASE WHEN ?4 THEN 'deleted'
-                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
-                     WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
-                     ELSE 'partly delivered' END,
-                m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
-             FROM queue_messages m WHERE m.id = ?1",
-        )?
-        .execute(params![id, head.message_id, t, deleted, head.verdicts])?;
+    // The parameters in the select list are cast: PostgreSQL cannot infer their types there.
+    let n = sql.execute(
+        "INSERT INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
+            header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
+         SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, CAST(?2 AS TEXT), CAST(?5 AS TEXT),
+            m.size, m.created, CAST(?3 AS BIGINT),
+            CASE WHEN ?4 THEN 'deleted'
+                 WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
+                 WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
+                 ELSE 'partly delivered' END,
+            CASE WHEN m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
+                 THEN 1 ELSE 0 END
+         FROM queue_messages m WHERE m.id = ?1
+         ON CONFLICT (id) DO UPDATE SET mail_from = excluded.mail_from, auth_user = excluded.auth_user,
+            remote_ip = excluded.remote_ip, helo = excluded.helo, header_message_id = excluded.header_message_id,
+            inbound_verdicts = excluded.inbound_verdicts, size = excluded.size, created = excluded.created,
+            finished = excluded.finished, outcome = excluded.outcome, bounce_sent = excluded.bounce_sent",
+        args![id, head.message_id.as_deref(), t, deleted, head.verdicts.as_deref()],
+    )?;
     if n == 0 {
         return Ok(());
     }
-    conn.prepare_cached("DELETE FROM history_recipients WHERE message_id = ?1")?
-        .execute([id])?;
-    conn.prepare_cached("DELETE FROM history_attempts WHERE message_id = ?1")?
-        .execute([id])?;
-    conn.prepare_cached(
+    sql.execute(
+        "DELETE FROM history_recipients WHERE message_id = ?1",
+        args![id],
+    )?;
+    sql.execute(
+        "DELETE FROM history_attempts WHERE message_id = ?1",
+        args![id],
+    )?;
+    sql.execute(
         "INSERT INTO history_recipients (message_id, address, original, local, status, attempts, last_error)
          SELECT message_id, address, original, local, status, attempts, last_error
          FROM queue_recipients WHERE message_id = ?1 ORDER BY id",
-    )?
-    .execute([id])?;
-    conn.prepare_cached(
+        args![id],
+    )?;
+    sql.execute(
         "INSERT INTO history_attempts (message_id, recipient, at, host, outcome, reply)
          SELECT a.message_id, r.address, a.at, a.host, a.outcome, a.reply
          FROM queue_attempts a JOIN queue_recipients r ON r.id = a.recipient_id
          WHERE a.message_id = ?1 ORDER BY a.id",
-    )?
-    .execute([id])?;
+        args![id],
+    )?;
     Ok(())
+}
+
+/// `column` equals parameter `param`, ignoring case, in the form each engine's index serves:
+/// SQLite's indexes are `COLLATE NOCASE`, PostgreSQL's are on `lower(column)` (it has no
+/// NOCASE collation; see migration 13). NOCASE folds ASCII only, PostgreSQL's `lower()`
+/// other letters too: there a search may find a little more, never less.
+fn same_address(sql: &Sql, column: &str, param: &str) -> String {
+    if sql.is_postgres() {
+        format!("lower({column}) = lower({param})")
+    } else {
+        format!("{column} = {param} COLLATE NOCASE")
+    }
+}
+
+/// The order the history's recipient and attempt rows were written in: SQLite's rowid;
+/// PostgreSQL's tables have none (and no id column: migration 13 made them without one),
+/// so the row's place in the heap. That follows insertion for these rows (written once in
+/// one statement, never updated) unless a page freed by `history_expire` is reused midway;
+/// then only the display order of one timeline's lines differs, nothing is lost.
+fn insertion_order(sql: &Sql) -> &'static str {
+    if sql.is_postgres() { "ctid" } else { "rowid" }
 }
 
 /// What the history keeps from a spooled message's header section.
@@ -193,16 +219,19 @@ fn bare_message_id(s: &str) -> &str {
 impl Db {
     /// Forgets timelines of messages finished before `before`. Returns how many.
     pub fn history_expire(&self, before: i64) -> Result<usize> {
-        let c = self.conn()?;
-        c.execute(
+        let sql = self.sql();
+        sql.execute(
             "DELETE FROM history_attempts WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
-            [before],
+            args![before],
         )?;
-        c.execute(
+        sql.execute(
             "DELETE FROM history_recipients WHERE message_id IN (SELECT id FROM history_messages WHERE finished < ?1)",
-            [before],
+            args![before],
         )?;
-        Ok(c.execute("DELETE FROM history_messages WHERE finished < ?1", [before])?)
+        Ok(sql.execute(
+            "DELETE FROM history_messages WHERE finished < ?1",
+            args![before],
+        )? as usize)
     }
 
     /// Timelines matching `query` (a queue id, a Message-ID, or a sender or recipient
@@ -212,17 +241,21 @@ impl Db {
         let q = query.trim();
         let mid = bare_message_id(q);
         let queue_dir = self.data_dir().queue();
+        let sql = self.sql();
+        let eq = |column: &str| same_address(sql, column, "?1");
         let mut out = Vec::new();
-        let live_ids: Vec<String> = self
-            .conn()?
-            .prepare(
-                "SELECT m.id FROM queue_messages m WHERE m.created >= ?2 AND (m.id = ?1 OR m.mail_from = ?1 COLLATE NOCASE
+        let live_ids = first_column(sql.query(
+            &format!(
+                "SELECT m.id FROM queue_messages m WHERE m.created >= ?2 AND (m.id = ?1 OR {}
                     OR EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id
-                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                               AND ({} OR {})))
                  ORDER BY m.created, m.id",
-            )?
-            .query_map(params![q, since], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+                eq("m.mail_from"),
+                eq("r.address"),
+                eq("r.original")
+            ),
+            args![q, since],
+        )?)?;
         let mut by_header = Vec::new();
         if live_ids.is_empty() && q.contains('@') {
             for id in self.queue_ids()? {
@@ -236,17 +269,19 @@ impl Db {
         for id in live_ids.iter().chain(&by_header) {
             out.extend(self.live_timeline(id, &queue_dir)?);
         }
-        let hist_ids: Vec<String> = self
-            .conn()?
-            .prepare(
-                "SELECT h.id FROM history_messages h WHERE h.created >= ?3 AND (h.id = ?1 OR h.mail_from = ?1 COLLATE NOCASE
-                    OR h.header_message_id IN (?2, '<' || ?2 || '>')
+        let hist_ids = first_column(sql.query(
+            &format!(
+                "SELECT h.id FROM history_messages h WHERE h.created >= ?3 AND (h.id = ?1 OR {}
+                    OR h.header_message_id IN (?2, '<' || CAST(?2 AS TEXT) || '>')
                     OR EXISTS (SELECT 1 FROM history_recipients r WHERE r.message_id = h.id
-                               AND (r.address = ?1 COLLATE NOCASE OR r.original = ?1 COLLATE NOCASE)))
+                               AND ({} OR {})))
                  ORDER BY h.created, h.id",
-            )?
-            .query_map(params![q, mid, since], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+                eq("h.mail_from"),
+                eq("r.address"),
+                eq("r.original")
+            ),
+            args![q, mid, since],
+        )?)?;
         for id in &hist_ids {
             out.extend(self.history_timeline(id)?);
         }
@@ -276,15 +311,20 @@ impl Db {
     }
 
     fn history_timeline(&self, id: &str) -> Result<Option<Timeline>> {
+        let order = insertion_order(self.sql());
         self.timeline(
             id,
             false,
             "SELECT id, mail_from, auth_user, remote_ip, helo, header_message_id, inbound_verdicts, size,
                 created, finished, outcome, bounce_sent FROM history_messages WHERE id = ?1",
-            "SELECT address, original, local, status, attempts, last_error FROM history_recipients
-             WHERE message_id = ?1 ORDER BY rowid",
-            "SELECT recipient, at, host, outcome, reply FROM history_attempts
-             WHERE message_id = ?1 ORDER BY rowid",
+            &format!(
+                "SELECT address, original, local, status, attempts, last_error FROM history_recipients
+                 WHERE message_id = ?1 ORDER BY {order}"
+            ),
+            &format!(
+                "SELECT recipient, at, host, outcome, reply FROM history_attempts
+                 WHERE message_id = ?1 ORDER BY {order}"
+            ),
         )
     }
 
@@ -296,49 +336,45 @@ impl Db {
         rcpt_sql: &str,
         attempt_sql: &str,
     ) -> Result<Option<Timeline>> {
-        use rusqlite::OptionalExtension;
-        let c = self.conn()?;
-        let Some(mut t) = c
-            .prepare_cached(msg_sql)?
-            .query_row([id], |r| {
-                Ok(Timeline {
-                    queue_id: r.get(0)?,
-                    live,
-                    sender: r.get(1)?,
-                    auth_user: r.get(2)?,
-                    client_ip: r.get(3)?,
-                    helo: r.get(4)?,
-                    message_id: r.get(5)?,
-                    inbound_verdicts: r.get(6)?,
-                    size: super::db::count(r, 7)?,
-                    received: r.get(8)?,
-                    finished: r.get(9)?,
-                    outcome: r.get(10)?,
-                    bounce_sent: r.get(11)?,
-                    recipients: Vec::new(),
-                    attempts: Vec::new(),
-                })
-            })
-            .optional()?
-        else {
+        let sql = self.sql();
+        let Some(r) = sql.query_opt(msg_sql, args![id])? else {
             return Ok(None);
         };
-        t.recipients = c
-            .prepare_cached(rcpt_sql)?
-            .query_map([id], |r| {
+        let mut t = Timeline {
+            queue_id: r.get(0)?,
+            live,
+            sender: r.get(1)?,
+            auth_user: r.get(2)?,
+            client_ip: r.get(3)?,
+            helo: r.get(4)?,
+            message_id: r.get(5)?,
+            inbound_verdicts: r.get(6)?,
+            size: r.get(7)?,
+            received: r.get(8)?,
+            finished: r.get(9)?,
+            outcome: r.get(10)?,
+            bounce_sent: r.get(11)?,
+            recipients: Vec::new(),
+            attempts: Vec::new(),
+        };
+        t.recipients = sql
+            .query(rcpt_sql, args![id])?
+            .iter()
+            .map(|r| {
                 Ok(RecipientLine {
                     address: r.get(0)?,
                     original: r.get(1)?,
                     local: r.get(2)?,
                     status: r.get(3)?,
-                    attempts: super::db::count(r, 4)? as u32,
+                    attempts: r.get::<u64>(4)?.min(u32::MAX as u64) as u32,
                     last_error: r.get(5)?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        t.attempts = c
-            .prepare_cached(attempt_sql)?
-            .query_map([id], |r| {
+            })
+            .collect::<Result<_>>()?;
+        t.attempts = sql
+            .query(attempt_sql, args![id])?
+            .iter()
+            .map(|r| {
                 Ok(AttemptLine {
                     recipient: r.get(0)?,
                     at: r.get(1)?,
@@ -346,10 +382,15 @@ impl Db {
                     outcome: r.get(3)?,
                     reply: r.get(4)?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            })
+            .collect::<Result<_>>()?;
         Ok(Some(t))
     }
+}
+
+/// The first column of every row, as text.
+fn first_column(rows: Vec<Row>) -> Result<Vec<String>> {
+    rows.iter().map(|r| r.get(0)).collect()
 }
 
 #[cfg(test)]

@@ -6,14 +6,18 @@
 //! and a `mailctl queue flush` in another process never attempt the same recipient at once,
 //! a long attempt renews its lease (`Db::queue_renew_leases`), and a crashed attempt is
 //! retried when its lease runs out. Quarantined messages (`core/spool.rs`) are never claimed.
+//! Several nodes sharing a PostgreSQL database claim from one queue: there the claim locks
+//! the rows it reads with `FOR UPDATE SKIP LOCKED` (`queue::claim::claim_lock`), so each
+//! recipient is leased to one node, and an expired lease (a node killed) is free for any.
 //!
 //! Recipient states: `queued` → `delivered` | `failed` (permanent, bounce due) →
 //! `bounced` (the sender was told, or the sender was `<>`). A message is done, and its row
 //! and spool file go, when no recipient is `queued` or `failed`.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
+use super::queue::claim::{claim_lock, spool_sum};
+use super::sql::{Row, Sql, args};
 use super::{Db, Result, now};
 
 pub const BOUNCED: &str = "bounced";
@@ -117,59 +121,55 @@ impl Db {
         force: bool,
     ) -> Result<Vec<Claimed>> {
         let t = now();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let claimed = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8,
-                        m.spool_len, m.spool_sha256
-                 FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
-                 WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL
-                   AND (?2 OR r.next_attempt <= ?1) AND r.lease_until <= ?1
-                 ORDER BY r.next_attempt, r.message_id LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![t, force, limit as i64], |r| {
-                Ok(Claimed {
-                    recipient_id: r.get(0)?,
-                    message_id: r.get(1)?,
-                    address: r.get(2)?,
-                    attempts: r.get::<_, i64>(3)?.max(0) as u32,
-                    mail_from: r.get(4)?,
-                    created: r.get(5)?,
-                    size: r.get::<_, i64>(6)?.max(0) as u64,
-                    smtputf8: r.get(7)?,
-                    spool: r
-                        .get::<_, Option<i64>>(8)?
-                        .zip(r.get::<_, Option<String>>(9)?)
-                        .map(|(len, sha256)| super::spool::Sum {
-                            len: len.max(0) as u64,
-                            sha256,
-                        }),
+        let sql = self.sql();
+        let select = format!(
+            "SELECT r.id, r.message_id, r.address, r.attempts, m.mail_from, m.created, m.size, m.smtputf8,
+                    m.spool_len, m.spool_sha256
+             FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+             WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL
+               AND (?2 OR r.next_attempt <= ?1) AND r.lease_until <= ?1
+             ORDER BY r.next_attempt, r.message_id LIMIT ?3{}",
+            claim_lock(sql, "r")
+        );
+        sql.transaction(|| {
+            let claimed = sql
+                .query(&select, args![t, force, limit as i64])?
+                .iter()
+                .map(|r| {
+                    Ok(Claimed {
+                        recipient_id: r.get(0)?,
+                        message_id: r.get(1)?,
+                        address: r.get(2)?,
+                        attempts: attempts(r, 3)?,
+                        mail_from: r.get(4)?,
+                        created: r.get(5)?,
+                        size: r.get(6)?,
+                        smtputf8: r.get(7)?,
+                        spool: spool_sum(r, 8)?,
+                    })
                 })
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        {
-            let mut lease = tx.prepare_cached(
-                "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
-            )?;
+                .collect::<Result<Vec<_>>>()?;
             for c in &claimed {
-                lease.execute(params![c.recipient_id, t + lease_secs, owner])?;
+                sql.execute(
+                    "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
+                    args![c.recipient_id, t + lease_secs, owner],
+                )?;
             }
-        }
-        tx.commit()?;
-        Ok(claimed)
+            Ok(claimed)
+        })
     }
 
     /// When the next outbound recipient falls due (for the runner's sleep), if any.
     pub fn outbound_next_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn()?.query_row(
-            "SELECT min(max(r.next_attempt, r.lease_until)) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
-             WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL",
-            [],
-            |r| r.get(0),
-        )?)
+        // CASE rather than max(a, b): SQLite's two-argument max is GREATEST on PostgreSQL.
+        self.sql()
+            .query_one(
+                "SELECT min(CASE WHEN r.next_attempt > r.lease_until THEN r.next_attempt ELSE r.lease_until END)
+                 FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+                 WHERE r.local = 0 AND r.status = 'queued' AND m.held = 0 AND m.quarantined IS NULL",
+                &[],
+            )?
+            .get(0)
     }
 
     /// Records the results of attempts on several messages in one transaction (one fsync
@@ -182,18 +182,8 @@ impl Db {
     ) -> Result<Vec<String>> {
         let t = now();
         let queue_dir = self.data_dir().queue();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut done = Vec::new();
-        {
-            let mut upd = tx.prepare_cached(
-                "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
-                 last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1",
-            )?;
-            let mut hist = tx.prepare_cached(
-                "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
+        let sql = self.sql();
+        sql.transaction(|| {
             for (message_id, results) in batch {
                 for r in results {
                     let (status, next, err, word) = match r.outcome {
@@ -203,59 +193,61 @@ impl Db {
                         }
                         AttemptOutcome::Failed => ("failed", t, Some(r.reply.as_str()), "failed"),
                     };
-                    upd.execute(params![r.recipient_id, status, next, err, t])?;
-                    hist.execute(params![
-                        r.recipient_id,
-                        message_id,
-                        t,
-                        r.host,
-                        word,
-                        r.reply
-                    ])?;
+                    sql.execute(
+                        "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
+                         last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1",
+                        args![r.recipient_id, status, next, err, t],
+                    )?;
+                    sql.execute(
+                        "INSERT INTO queue_attempts (recipient_id, message_id, at, host, outcome, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        args![r.recipient_id, message_id, t, &r.host, word, &r.reply],
+                    )?;
                 }
             }
-        }
-        for (message_id, _) in batch {
-            if finish_if_done(&tx, &queue_dir, message_id)? {
-                done.push(message_id.clone());
+            let mut done = Vec::new();
+            for (message_id, _) in batch {
+                if finish_if_done(sql, &queue_dir, message_id)? {
+                    done.push(message_id.clone());
+                }
             }
-        }
-        tx.commit()?;
-        Ok(done)
+            Ok(done)
+        })
     }
 
     /// Messages with recipients that failed permanently and whose sender was not told yet.
     pub fn bounces_due(&self, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn()?.prepare_cached(
+        strings(self.sql().query(
             "SELECT DISTINCT message_id FROM queue_recipients WHERE status = 'failed' LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![limit as i64],
+        )?)
     }
 
     /// The failed recipients of a message with their last error, for its bounce.
     pub fn failed_recipients(&self, message_id: &str) -> Result<Vec<(i64, String, String)>> {
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT id, coalesce(original, address), coalesce(last_error, '') FROM queue_recipients
-             WHERE message_id = ?1 AND status = 'failed' ORDER BY id",
-        )?;
-        let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.sql()
+            .query(
+                "SELECT id, coalesce(original, address), coalesce(last_error, '') FROM queue_recipients
+                 WHERE message_id = ?1 AND status = 'failed' ORDER BY id",
+                args![message_id],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .collect()
     }
 
     /// Messages queued before `older_than` whose sender has not been told they are delayed:
     /// (id, sender, created, [(recipient, last error)]) for recipients still being retried.
     pub fn delay_warnings_due(&self, older_than: i64) -> Result<Vec<DelayedMessage>> {
-        let mut stmt = self.conn()?.prepare_cached(
+        let rows = self.sql().query(
             "SELECT m.id, m.mail_from, m.created, coalesce(r.original, r.address), coalesce(r.last_error, '')
              FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
              WHERE m.warned = 0 AND m.mail_from != '' AND m.created <= ?1
                AND r.local = 0 AND r.status = 'queued' AND r.attempts > 0
              ORDER BY m.id, r.id LIMIT 1000",
+            args![older_than],
         )?;
-        let mut rows = stmt.query([older_than])?;
         let mut out: Vec<DelayedMessage> = Vec::new();
-        while let Some(r) = rows.next()? {
+        for r in &rows {
             let id: String = r.get(0)?;
             let rcpt = (r.get(3)?, r.get(4)?);
             match out.last_mut() {
@@ -272,9 +264,9 @@ impl Db {
     }
 
     pub fn mark_warned(&self, message_id: &str) -> Result<()> {
-        self.conn()?.execute(
+        self.sql().execute(
             "UPDATE queue_messages SET warned = 1 WHERE id = ?1",
-            [message_id],
+            args![message_id],
         )?;
         Ok(())
     }
@@ -283,50 +275,42 @@ impl Db {
     /// Returns true when the message is gone (the caller deletes the spool file).
     pub fn mark_bounced(&mut self, message_id: &str, recipient_ids: &[i64]) -> Result<bool> {
         let queue_dir = self.data_dir().queue();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut upd = tx.prepare_cached(
-                "UPDATE queue_recipients SET status = 'bounced', updated = ?2 WHERE id = ?1",
-            )?;
+        let sql = self.sql();
+        sql.transaction(|| {
             for id in recipient_ids {
-                upd.execute(params![id, now()])?;
+                sql.execute(
+                    "UPDATE queue_recipients SET status = 'bounced', updated = ?2 WHERE id = ?1",
+                    args![*id, now()],
+                )?;
             }
-        }
-        let done = finish_if_done(&tx, &queue_dir, message_id)?;
-        tx.commit()?;
-        Ok(done)
+            finish_if_done(sql, &queue_dir, message_id)
+        })
     }
 
     /// Removes a message whose recipients are all delivered or bounced. True if removed.
     pub fn outbound_finish(&mut self, message_id: &str) -> Result<bool> {
         let queue_dir = self.data_dir().queue();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let done = finish_if_done(&tx, &queue_dir, message_id)?;
-        tx.commit()?;
-        Ok(done)
+        let sql = self.sql();
+        sql.transaction(|| finish_if_done(sql, &queue_dir, message_id))
     }
 
     /// The queue for `queue list`, oldest first.
     pub fn queue_entries(&self, filter: Filter) -> Result<Vec<QueueEntry>> {
-        let mut stmt = self.conn()?.prepare(
+        let rows = self.sql().query(
             "SELECT m.id, m.mail_from, m.size, m.created, m.held, r.address, r.local, r.status, r.attempts,
                     r.next_attempt, r.last_error, m.quarantined
              FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
              ORDER BY m.created, m.id, r.id",
+            &[],
         )?;
-        let mut rows = stmt.query([])?;
         let mut out: Vec<QueueEntry> = Vec::new();
-        while let Some(r) = rows.next()? {
+        for r in &rows {
             let id: String = r.get(0)?;
             let rcpt = RecipientState {
                 address: r.get(5)?,
                 local: r.get(6)?,
                 status: r.get(7)?,
-                attempts: r.get::<_, i64>(8)?.max(0) as u32,
+                attempts: attempts(r, 8)?,
                 next_attempt: r.get(9)?,
                 last_error: r.get(10)?,
             };
@@ -335,7 +319,7 @@ impl Db {
                 _ => out.push(QueueEntry {
                     id,
                     sender: r.get(1)?,
-                    size: r.get::<_, i64>(2)?.max(0) as u64,
+                    size: r.get(2)?,
                     created: r.get(3)?,
                     held: r.get(4)?,
                     quarantined: r.get(11)?,
@@ -370,122 +354,131 @@ impl Db {
     }
 
     pub fn queue_attempts(&self, id: &str) -> Result<Vec<Attempt>> {
-        let mut stmt = self.conn()?.prepare(
-            "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
-             JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(Attempt {
-                recipient: r.get(0)?,
-                at: r.get(1)?,
-                host: r.get(2)?,
-                outcome: r.get(3)?,
-                reply: r.get(4)?,
+        self.sql()
+            .query(
+                "SELECT r.address, a.at, a.host, a.outcome, a.reply FROM queue_attempts a
+                 JOIN queue_recipients r ON r.id = a.recipient_id WHERE a.message_id = ?1 ORDER BY a.id",
+                args![id],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(Attempt {
+                    recipient: r.get(0)?,
+                    at: r.get(1)?,
+                    host: r.get(2)?,
+                    outcome: r.get(3)?,
+                    reply: r.get(4)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// Puts messages on hold or releases them. Returns how many existed.
     pub fn queue_set_held(&self, ids: &[String], held: bool) -> Result<usize> {
         let mut n = 0;
         for id in ids {
-            n += self.conn()?.execute(
+            n += self.sql().execute(
                 "UPDATE queue_messages SET held = ?2 WHERE id = ?1",
-                params![id, held],
+                args![id, held],
             )?;
         }
-        Ok(n)
+        Ok(n as usize)
     }
 
     /// Makes queued recipients of these messages (all messages when `ids` is empty) due now.
     pub fn queue_retry_now(&self, ids: &[String]) -> Result<usize> {
         let t = now();
         if ids.is_empty() {
-            return Ok(self.conn()?.execute(
+            return Ok(self.sql().execute(
                 "UPDATE queue_recipients SET next_attempt = ?1 WHERE status = 'queued' AND next_attempt > ?1",
-                [t],
-            )?);
+                args![t],
+            )? as usize);
         }
         let mut n = 0;
         for id in ids {
-            n += self.conn()?.execute(
-                "UPDATE queue_recipients SET next_attempt = min(next_attempt, ?2) WHERE message_id = ?1 AND status = 'queued'",
-                params![id, t],
+            // CASE rather than min(a, b): SQLite's two-argument min is LEAST on PostgreSQL.
+            n += self.sql().execute(
+                "UPDATE queue_recipients SET next_attempt = CASE WHEN next_attempt > ?2 THEN ?2 ELSE next_attempt END
+                 WHERE message_id = ?1 AND status = 'queued'",
+                args![id, t],
             )?;
         }
-        Ok(n)
+        Ok(n as usize)
     }
 
     /// Deletes messages from the queue without delivering or bouncing them. Returns the ids
     /// that existed (the caller deletes their spool files).
     pub fn queue_delete(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
         let queue_dir = self.data_dir().queue();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Vec<String> = match ids {
-            None => {
-                let mut stmt = tx.prepare("SELECT id FROM queue_messages")?;
-                stmt.query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()?
-            }
-            Some(ids) => {
-                let mut v = Vec::new();
-                for id in ids {
-                    let found: Option<String> = tx
-                        .query_row("SELECT id FROM queue_messages WHERE id = ?1", [id], |r| {
-                            r.get(0)
-                        })
-                        .optional()?;
-                    v.extend(found);
+        let sql = self.sql();
+        sql.transaction(|| {
+            let existing: Vec<String> = match ids {
+                None => strings(sql.query("SELECT id FROM queue_messages", &[])?)?,
+                Some(ids) => {
+                    let mut v = Vec::new();
+                    for id in ids {
+                        v.extend(strings(sql.query(
+                            "SELECT id FROM queue_messages WHERE id = ?1",
+                            args![id],
+                        )?)?);
+                    }
+                    v
                 }
-                v
+            };
+            for id in &existing {
+                super::history::archive(sql, &queue_dir, id, true)?;
+                remove_message(sql, id)?;
             }
-        };
-        for id in &existing {
-            super::history::archive(&tx, &queue_dir, id, true)?;
-            tx.execute("DELETE FROM queue_attempts WHERE message_id = ?1", [id])?;
-            tx.execute("DELETE FROM queue_recipients WHERE message_id = ?1", [id])?;
-            tx.execute("DELETE FROM queue_messages WHERE id = ?1", [id])?;
-        }
-        tx.commit()?;
-        Ok(existing)
+            Ok(existing)
+        })
     }
 
     pub fn queue_size(&self) -> Result<u64> {
-        Ok(self
-            .conn()?
-            .query_row("SELECT count(*) FROM queue_messages", [], |r| {
-                super::db::count(r, 0)
-            })?)
+        self.sql()
+            .query_one("SELECT count(*) FROM queue_messages", &[])?
+            .get(0)
     }
 }
 
-fn finish_if_done(
-    tx: &rusqlite::Transaction<'_>,
-    queue_dir: &std::path::Path,
-    message_id: &str,
-) -> Result<bool> {
-    let open: i64 = tx.query_row(
-        "SELECT count(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
-        [message_id],
-        |r| r.get(0),
+/// A recipient's attempt count (stored as a signed integer).
+fn attempts(r: &Row, idx: usize) -> Result<u32> {
+    Ok(r.get::<u64>(idx)?.min(u32::MAX as u64) as u32)
+}
+
+/// The first column of every row, as text.
+fn strings(rows: Vec<Row>) -> Result<Vec<String>> {
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+/// Deletes a message's queue rows (inside a transaction, after `history::archive`).
+/// Returns whether the message row existed.
+fn remove_message(sql: &Sql, message_id: &str) -> Result<bool> {
+    sql.execute(
+        "DELETE FROM queue_attempts WHERE message_id = ?1",
+        args![message_id],
     )?;
+    sql.execute(
+        "DELETE FROM queue_recipients WHERE message_id = ?1",
+        args![message_id],
+    )?;
+    Ok(sql.execute(
+        "DELETE FROM queue_messages WHERE id = ?1",
+        args![message_id],
+    )? > 0)
+}
+
+fn finish_if_done(sql: &Sql, queue_dir: &std::path::Path, message_id: &str) -> Result<bool> {
+    let open: i64 = sql
+        .query_one(
+            "SELECT count(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
+            args![message_id],
+        )?
+        .get(0)?;
     if open > 0 {
         return Ok(false);
     }
-    super::history::archive(tx, queue_dir, message_id, false)?;
-    tx.execute(
-        "DELETE FROM queue_attempts WHERE message_id = ?1",
-        [message_id],
-    )?;
-    tx.execute(
-        "DELETE FROM queue_recipients WHERE message_id = ?1",
-        [message_id],
-    )?;
-    let n = tx.execute("DELETE FROM queue_messages WHERE id = ?1", [message_id])?;
-    Ok(n > 0)
+    super::history::archive(sql, queue_dir, message_id, false)?;
+    remove_message(sql, message_id)
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@
 //! `core/spool.rs`; NULL for rows from before), `queue_messages.quarantined` (why the spool
 //! file was set aside; such a message is never attempted) and `queue_recipients.lease_owner`.
 //! Whoever attempts a recipient, local or outbound, first leases it (`lease_until`,
-//! `lease_owner`) in one transaction, so two processes (the daemon and `mailctl queue flush`)
-//! never deliver it at once; recording the outcome releases the lease. A lease found
+//! `lease_owner`) in one transaction, so two processes (the daemon and `mailctl queue flush`),
+//! or two nodes sharing a PostgreSQL database, never deliver it at once; recording the
+//! outcome releases the lease. A lease found
 //! expired but never released marks an attempt that died midway (`kill -9`): local delivery
 //! then checks the Maildir for the copy it may already have written.
 //!
@@ -26,15 +27,14 @@
 //! listing. Not here: claims and leases of local recipients (`queue/claim.rs`), the retry
 //! schedule and lifetime (`queue/retry.rs`), outbound claims and bounces (`core::outqueue`).
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
 use super::spool::Sum;
+use super::sql::{Row, args};
 use super::{Db, Result, now};
 
-mod claim;
+pub(crate) mod claim;
 mod retry;
 
-pub use claim::{LocalClaim, LocalRecipient, new_lease_owner};
+pub use claim::{LocalClaim, LocalRecipient, lease_owner_node, new_lease_owner, node_name};
 pub use retry::RetryPolicy;
 
 pub const QUEUED: &str = "queued";
@@ -160,36 +160,29 @@ impl Db {
         batch: &[(NewMessage<'_>, &[(String, bool)])],
     ) -> Result<()> {
         let t = now();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut m = tx.prepare_cached(
-                "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
-                    spool_len, spool_sha256, dsn_ret, dsn_envid, folder)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            let mut r = tx.prepare_cached(
-                "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
-                    lease_until, lease_owner, folder)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
+        let sql = self.sql();
+        sql.transaction(|| {
             for (msg, recipients) in batch {
-                m.execute(params![
-                    msg.id,
-                    msg.mail_from,
-                    msg.auth_user,
-                    msg.remote_ip,
-                    msg.helo,
-                    msg.smtputf8,
-                    msg.size as i64,
-                    t,
-                    msg.spool.map(|s| s.len as i64),
-                    msg.spool.map(|s| s.sha256.as_str()),
-                    msg.dsn.ret.map(|r| r.as_str()),
-                    msg.dsn.envid,
-                    msg.folder,
-                ])?;
+                sql.execute(
+                    "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
+                        spool_len, spool_sha256, dsn_ret, dsn_envid, folder)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    args![
+                        msg.id,
+                        msg.mail_from,
+                        msg.auth_user,
+                        msg.remote_ip,
+                        msg.helo,
+                        msg.smtputf8,
+                        msg.size as i64,
+                        t,
+                        msg.spool.map(|s| s.len as i64),
+                        msg.spool.map(|s| s.sha256.as_str()),
+                        msg.dsn.ret.map(|r| r.as_str()),
+                        msg.dsn.envid.as_deref(),
+                        msg.folder,
+                    ],
+                )?;
                 for (i, (addr, local)) in recipients.iter().enumerate() {
                     let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
                     let (until, owner) = match msg.local_lease {
@@ -197,55 +190,68 @@ impl Db {
                         _ => (0, ""),
                     };
                     let folder = msg.rcpt_folders.get(i).filter(|f| !f.is_empty());
-                    r.execute(params![
-                        msg.id, addr, local, t, d.notify.0, d.orcpt, until, owner, folder
-                    ])?;
+                    sql.execute(
+                        "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
+                            lease_until, lease_owner, folder)
+                         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        args![
+                            msg.id,
+                            addr,
+                            *local,
+                            t,
+                            d.notify.0 as i64,
+                            d.orcpt,
+                            until,
+                            owner,
+                            folder
+                        ],
+                    )?;
                 }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// How many messages are queued and how old the oldest is, in one query: what
     /// `/metrics` and `mailctl stats` show.
     pub fn queue_figures(&self) -> Result<QueueFigures> {
-        let (messages, oldest): (i64, Option<i64>) = self
-            .conn()?
-            .prepare_cached("SELECT COUNT(*), MIN(created) FROM queue_messages")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let r = self
+            .sql()
+            .query_one("SELECT COUNT(*), MIN(created) FROM queue_messages", &[])?;
+        let oldest: Option<i64> = r.get(1)?;
         Ok(QueueFigures {
-            messages: messages.max(0) as u64,
+            messages: r.get(0)?,
             oldest_age: oldest.map_or(0, |o| (now() - o).max(0) as u64),
         })
     }
 
     /// The message's sender (`''` for `<>`), if the message is still queued.
     pub fn queue_sender(&self, id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()?
-            .prepare_cached("SELECT mail_from FROM queue_messages WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        self.sql()
+            .query_opt(
+                "SELECT mail_from FROM queue_messages WHERE id = ?1",
+                args![id],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
     }
 
     /// Sets a message aside: its spool file failed verification (`reason`). Its recipients
     /// stay queued but are never attempted; their leases are released.
     pub fn queue_quarantine(&mut self, id: &str, reason: &str) -> Result<()> {
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE queue_messages SET quarantined = ?2 WHERE id = ?1",
-            params![id, reason],
-        )?;
-        tx.execute(
-            "UPDATE queue_recipients SET lease_until = 0, lease_owner = '', last_error = ?2
-             WHERE message_id = ?1 AND status = 'queued'",
-            params![id, format!("quarantined: {reason}")],
-        )?;
-        tx.commit()?;
-        Ok(())
+        let sql = self.sql();
+        sql.transaction(|| {
+            sql.execute(
+                "UPDATE queue_messages SET quarantined = ?2 WHERE id = ?1",
+                args![id, reason],
+            )?;
+            sql.execute(
+                "UPDATE queue_recipients SET lease_until = 0, lease_owner = '', last_error = ?2
+                 WHERE message_id = ?1 AND status = 'queued'",
+                args![id, format!("quarantined: {reason}")],
+            )?;
+            Ok(())
+        })
     }
 
     /// Records a delivery attempt's outcomes and any outbound recipients that alias expansion
@@ -267,7 +273,6 @@ impl Db {
     /// [`Db::queue_record`] for several messages in one transaction (one fsync), as local
     /// delivery does under load. Returns, per attempt, whether the message is finished.
     pub fn queue_record_many(&mut self, attempts: &[Attempt]) -> Result<Vec<bool>> {
-        let t = now();
         let queue_dir = self.data_dir().queue();
         // The history's reads of the spool files, for the attempts likely to finish their
         // message (every outcome delivered), happen before the write lock is taken.
@@ -281,87 +286,99 @@ impl Db {
                 done.then(|| super::history::spool_head(&queue_dir.join(&a.id)))
             })
             .collect();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut finished = Vec::with_capacity(attempts.len());
-        for (a, head) in attempts.iter().zip(&heads) {
-            {
-                let mut upd = tx.prepare_cached(
-                    "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
-                     last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1",
-                )?;
-                for (rid, outcome) in &a.outcomes {
-                    match outcome {
-                        Outcome::Delivered => {
-                            upd.execute(params![rid, DELIVERED, t, None::<String>, t])?
-                        }
-                        Outcome::Deferred { retry_in, error } => {
-                            upd.execute(params![rid, QUEUED, t + retry_in, error, t])?
-                        }
-                        Outcome::Failed(e) => upd.execute(params![rid, FAILED, t, e, t])?,
-                    };
+        let t = now();
+        let sql = self.sql();
+        sql.transaction(|| {
+            let mut finished = Vec::with_capacity(attempts.len());
+            for (a, head) in attempts.iter().zip(&heads) {
+                record_one(sql, a, t)?;
+                // Failed recipients stay for the bounce engine (core/outqueue.rs); a message
+                // goes once every recipient is delivered or bounced.
+                let open: i64 = sql
+                    .query_one(
+                        "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
+                        args![&a.id],
+                    )?
+                    .get(0)?;
+                if open == 0 {
+                    match head {
+                        Some(h) => super::history::archive_with(sql, h, &a.id, false)?,
+                        None => super::history::archive(sql, &queue_dir, &a.id, false)?,
+                    }
+                    sql.execute(
+                        "DELETE FROM queue_recipients WHERE message_id = ?1",
+                        args![&a.id],
+                    )?;
+                    sql.execute("DELETE FROM queue_messages WHERE id = ?1", args![&a.id])?;
                 }
-                // A forward keeps the DSN request of the recipient it was expanded from, and
-                // that recipient as ORCPT when the client gave none (RFC 3461 §6.2).
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated, dsn_notify, dsn_orcpt)
-                     VALUES (?1, ?2, ?3, 0, ?4, ?4,
-                       COALESCE((SELECT dsn_notify FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), 0),
-                       COALESCE((SELECT dsn_orcpt FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), ?3))",
-                )?;
-                for (addr, original) in &a.forwards {
-                    ins.execute(params![a.id, addr, original, t])?;
-                }
+                finished.push(open == 0);
             }
-            // Failed recipients stay for the bounce engine (core/outqueue.rs); a message goes
-            // once every recipient is delivered or bounced.
-            let open: i64 = tx.prepare_cached(
-                "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
-            )?
-            .query_row([&a.id], |r| r.get(0))?;
-            if open == 0 {
-                match head {
-                    Some(h) => super::history::archive_with(&tx, h, &a.id, false)?,
-                    None => super::history::archive(&tx, &queue_dir, &a.id, false)?,
-                }
-                tx.prepare_cached("DELETE FROM queue_recipients WHERE message_id = ?1")?
-                    .execute([&a.id])?;
-                tx.prepare_cached("DELETE FROM queue_messages WHERE id = ?1")?
-                    .execute([&a.id])?;
-            }
-            finished.push(open == 0);
-        }
-        tx.commit()?;
-        Ok(finished)
+            Ok(finished)
+        })
     }
 
     /// Every queue id that has a row, to tell orphaned spool files (written, never committed)
     /// from real ones at startup.
     pub fn queue_ids(&self) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn()?.prepare("SELECT id FROM queue_messages")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.sql()
+            .query("SELECT id FROM queue_messages", &[])?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     /// All recipients in the queue, for inspection.
     pub fn queue_recipients(&self) -> Result<Vec<QueuedRecipient>> {
-        let mut stmt = self.conn()?.prepare(
-            "SELECT id, message_id, address, local, status, attempts FROM queue_recipients ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.sql()
+            .query(
+                "SELECT id, message_id, address, local, status, attempts FROM queue_recipients ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(row)
+            .collect()
     }
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedRecipient> {
+/// One attempt's outcomes, and the outbound recipients its alias expansion produced (inside
+/// the recording transaction).
+fn record_one(sql: &super::sql::Sql, a: &Attempt, t: i64) -> Result<()> {
+    const UPDATE: &str =
+        "UPDATE queue_recipients SET status = ?2, attempts = attempts + 1, next_attempt = ?3,
+         last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1";
+    for (rid, outcome) in &a.outcomes {
+        match outcome {
+            Outcome::Delivered => {
+                sql.execute(UPDATE, args![*rid, DELIVERED, t, None::<String>, t])?
+            }
+            Outcome::Deferred { retry_in, error } => {
+                sql.execute(UPDATE, args![*rid, QUEUED, t + retry_in, error, t])?
+            }
+            Outcome::Failed(e) => sql.execute(UPDATE, args![*rid, FAILED, t, e, t])?,
+        };
+    }
+    // A forward keeps the DSN request of the recipient it was expanded from, and that
+    // recipient as ORCPT when the client gave none (RFC 3461 §6.2).
+    for (addr, original) in &a.forwards {
+        sql.execute(
+            "INSERT INTO queue_recipients (message_id, address, original, local, next_attempt, updated, dsn_notify, dsn_orcpt)
+             VALUES (?1, ?2, ?3, 0, ?4, ?4,
+               COALESCE((SELECT dsn_notify FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), 0),
+               COALESCE((SELECT dsn_orcpt FROM queue_recipients WHERE message_id = ?1 AND address = ?3 AND local = 1 LIMIT 1), ?3))",
+            args![&a.id, addr, original, t],
+        )?;
+    }
+    Ok(())
+}
+
+fn row(r: &Row) -> Result<QueuedRecipient> {
     Ok(QueuedRecipient {
         id: r.get(0)?,
         message_id: r.get(1)?,
         address: r.get(2)?,
         local: r.get(3)?,
         status: r.get(4)?,
-        attempts: r.get::<_, i64>(5)?.max(0) as u32,
+        attempts: r.get::<u64>(5)?.min(u32::MAX as u64) as u32,
     })
 }
 
@@ -448,6 +465,35 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// Owners name their node: a node judges only its own owners' processes (their pid
+    /// means nothing on another machine sharing the database), and owners from before
+    /// nodes were named count as this node's.
+    #[test]
+    fn lease_owners_name_their_node_and_only_ours_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let ours = new_lease_owner("local");
+        let mut parts = ours.split('-');
+        assert_eq!(parts.next(), Some("local"));
+        assert_eq!(parts.next(), Some(std::process::id().to_string().as_str()));
+        assert_eq!(lease_owner_node(&ours), Some(node_name().as_str()));
+        let theirs = "local-1-00000000@another-node";
+        for (id, owner) in [("Q1", ours.as_str()), ("Q2", theirs), ("Q3", "local-2-0")] {
+            db.queue_insert(&NewMessage::test(id, ""), &[("a@x.test".into(), true)])
+                .unwrap();
+            assert!(
+                db.queue_local_claim(id, owner, 600, false)
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        let mut owners = db.queue_lease_owners().unwrap();
+        owners.sort();
+        let mut want = vec![ours.clone(), "local-2-0".to_string()];
+        want.sort();
+        assert_eq!(owners, want);
     }
 
     #[test]

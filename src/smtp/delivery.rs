@@ -555,8 +555,9 @@ impl Deliverer {
 
 /// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,
 /// a crash): their recipients are attempted now rather than when the lease would have run
-/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>`
-/// (`core::queue::new_lease_owner`); a live process (a `queue flush`) keeps its leases.
+/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>@<node>`
+/// (`core::queue::new_lease_owner`), and only this node's are listed; a live process (a
+/// `queue flush`) keeps its leases.
 pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
     let db = pool.get()?;
     let mut n = 0;

@@ -1,14 +1,19 @@
 //! Claims and leases on local queue recipients: who may attempt a recipient now. A
 //! deliverer leases the recipients it attempts (`lease_until`, `lease_owner`) so two
-//! processes (the daemon and `mailctl queue flush`) never deliver one at once; a lease
-//! found expired but never released marks an attempt that died midway.
+//! processes (the daemon and `mailctl queue flush`), or two nodes sharing one PostgreSQL
+//! database (issue 21), never deliver one at once; a lease found expired but never released
+//! marks an attempt that died midway, and any node may take it over.
+//!
+//! On SQLite a claim runs in a `BEGIN IMMEDIATE` transaction (one writer at a time). On
+//! PostgreSQL the claim's read locks its rows with `FOR UPDATE SKIP LOCKED` in the lease
+//! transaction ([`claim_lock`]): a row another node is leasing right now is skipped, and one
+//! it leased meanwhile is re-read and no longer qualifies.
 //!
 //! Not here: inserting messages and recording outcomes (which also releases the lease;
 //! `queue.rs`), outbound claims (`core::outqueue`).
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
 use crate::core::spool::Sum;
+use crate::core::sql::{Row, Sql, args};
 use crate::core::{Db, Result, now};
 
 /// A message's local recipients leased to one delivery attempt.
@@ -34,16 +39,63 @@ pub struct LocalRecipient {
     pub folder: String,
 }
 
-/// A lease owner id for this process's queue worker: process id and random bits, so leases
-/// of a restarted process (same pid after a reboot) are never taken for its own.
+/// A lease owner id for this process's queue worker: `<role>-<pid>-<random>@<node>`. The
+/// node (this machine's host name) tells one node's leases from another's when several
+/// share a PostgreSQL database: only the node that holds a lease can tell whether its
+/// process is gone (see [`Db::queue_lease_owners`]). The random bits keep the leases of a
+/// restarted process (same pid after a reboot) from being taken for its own.
 pub fn new_lease_owner(role: &str) -> String {
     let mut r = [0u8; 4];
     let _ = getrandom::fill(&mut r);
     format!(
-        "{role}-{}-{:08x}",
+        "{role}-{}-{:08x}@{}",
         std::process::id(),
-        u32::from_le_bytes(r)
+        u32::from_le_bytes(r),
+        node_name()
     )
+}
+
+/// This node's name in lease owners: the kernel's host name (never the `hostname` setting,
+/// which every node sharing the database reads alike).
+pub fn node_name() -> String {
+    crate::core::settings::system_hostname().replace('@', "_")
+}
+
+/// The node part of a lease owner; `None` for owners from before leases named their node
+/// (one machine then, so this one).
+pub fn lease_owner_node(owner: &str) -> Option<&str> {
+    owner.rsplit_once('@').map(|(_, node)| node)
+}
+
+/// The statement suffix that makes a claim's read lock what it reads, on PostgreSQL only:
+/// `FOR UPDATE OF <table> SKIP LOCKED`, so two nodes claiming at once get disjoint rows and
+/// neither waits for the other (READ COMMITTED re-reads a row leased meanwhile, which then
+/// no longer qualifies). SQLite has no row locks and needs none: its claim transaction is
+/// IMMEDIATE, one writer at a time.
+pub(crate) fn claim_lock(sql: &Sql, table: &str) -> String {
+    if sql.is_postgres() {
+        format!(" FOR UPDATE OF {table} SKIP LOCKED")
+    } else {
+        String::new()
+    }
+}
+
+/// Runs a lease transaction whose commit need not survive a power cut: a lost lease only
+/// lets the recipient be claimed again, and the copy's stable name stops a second delivery.
+/// SQLite skips the WAL fsync for it (synchronous=NORMAL, back to FULL right after,
+/// whatever happened); PostgreSQL does not wait for the WAL flush (synchronous_commit off,
+/// for this transaction only).
+fn lease_transaction<T>(sql: &Sql, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if sql.is_postgres() {
+        return sql.transaction(|| {
+            sql.batch("SET LOCAL synchronous_commit = off")?;
+            f()
+        });
+    }
+    sql.batch("PRAGMA synchronous = NORMAL")?;
+    let out = sql.transaction(f);
+    sql.batch("PRAGMA synchronous = FULL")?;
+    out
 }
 
 impl Db {
@@ -75,13 +127,14 @@ impl Db {
         force: bool,
     ) -> Result<Vec<(String, LocalClaim)>> {
         let t = now();
+        let sql = self.sql();
         // Fresh mail from the daemon's own SMTP side was leased to its deliverer in the queue
         // insert: then there is nothing to write, and no write lock to wait for.
         let mut out = Vec::with_capacity(ids.len());
         let mut need_lease = false;
         for id in ids {
             if let Some((claim, all_ours)) =
-                claim_local(self.conn()?, id, owner, t, lease_secs, force, false)?
+                claim_local(sql, id, owner, t, lease_secs, force, false)?
             {
                 need_lease |= !all_ours;
                 out.push((id.clone(), claim));
@@ -90,86 +143,85 @@ impl Db {
         if !need_lease {
             return Ok(out);
         }
-        // A lease need not survive a power cut: one lost would only let the recipient be
-        // claimed again, and the copy's stable name stops a second delivery. So this commit
-        // skips the WAL fsync (synchronous=NORMAL) and holds the write lock only briefly;
-        // the connection goes back to FULL right after, whatever happened.
-        self.conn_mut()?
-            .pragma_update(None, "synchronous", "NORMAL")?;
-        let claimed = (|| {
-            let tx = self
-                .conn_mut()?
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        lease_transaction(sql, || {
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some((claim, _)) = claim_local(&tx, id, owner, t, lease_secs, force, true)? {
+                if let Some((claim, _)) = claim_local(sql, id, owner, t, lease_secs, force, true)? {
                     out.push((id.clone(), claim));
                 }
             }
-            tx.commit()?;
             Ok(out)
-        })();
-        self.conn_mut()?
-            .pragma_update(None, "synchronous", "FULL")?;
-        claimed
+        })
     }
 
     /// Extends the leases `owner` holds on these recipients (a long attempt keeps them).
     pub fn queue_renew_leases(&mut self, owner: &str, ids: &[i64], until: i64) -> Result<()> {
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut upd = tx.prepare_cached(
-                "UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1 AND lease_owner = ?3
-                 AND lease_until > 0",
-            )?;
+        let sql = self.sql();
+        sql.transaction(|| {
             for id in ids {
-                upd.execute(params![id, until, owner])?;
+                sql.execute(
+                    "UPDATE queue_recipients SET lease_until = ?2 WHERE id = ?1 AND lease_owner = ?3
+                     AND lease_until > 0",
+                    args![*id, until, owner],
+                )?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
-    /// Owners holding unexpired leases now (to find those of a process that died).
+    /// Owners of this node ([`node_name`]) holding unexpired leases now, to find those of a
+    /// process that died. Another node's owners are never listed: whether their process
+    /// lives can only be told there, and their leases run out by themselves if it died.
     pub fn queue_lease_owners(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn()?.prepare(
-            "SELECT DISTINCT lease_owner FROM queue_recipients WHERE lease_until > ?1 AND lease_owner != ''",
-        )?;
-        let rows = stmt.query_map([now()], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let node = node_name();
+        let owners: Vec<String> = self
+            .sql()
+            .query(
+                "SELECT DISTINCT lease_owner FROM queue_recipients WHERE lease_until > ?1 AND lease_owner != ''",
+                args![now()],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect::<Result<_>>()?;
+        Ok(owners
+            .into_iter()
+            .filter(|o| lease_owner_node(o).is_none_or(|n| n == node))
+            .collect())
     }
 
     /// Ends the leases of an owner that is gone, keeping them marked as taken before
     /// (`lease_until` 1, in the past) so the next attempt knows it was interrupted.
     pub fn queue_release_leases(&self, owner: &str) -> Result<usize> {
-        Ok(self.conn()?.execute(
+        Ok(self.sql().execute(
             "UPDATE queue_recipients SET lease_until = 1 WHERE lease_owner = ?1 AND lease_until > 1",
-            [owner],
-        )?)
+            args![owner],
+        )? as usize)
     }
 
     /// Messages with local recipients due for a (re)try and free to attempt: after a
     /// restart, a deferral, or an attempt that died holding its lease.
     pub fn queue_local_due(&self, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT DISTINCT r.message_id FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
-             WHERE r.local = 1 AND r.status = 'queued' AND r.next_attempt <= ?1 AND r.lease_until <= ?1
-               AND m.quarantined IS NULL LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![now(), limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.sql()
+            .query(
+                "SELECT DISTINCT r.message_id FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id
+                 WHERE r.local = 1 AND r.status = 'queued' AND r.next_attempt <= ?1 AND r.lease_until <= ?1
+                   AND m.quarantined IS NULL LIMIT ?2",
+                args![now(), limit as i64],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 }
 
 /// Reads `id`'s due local recipients for `owner`: those not leased, or leased to `owner`
 /// already (the queue insert leases fresh mail to the daemon's deliverer). With `lease`, the
-/// ones that are not yet `owner`'s are leased to it (call inside a write transaction); without,
-/// the claim is returned only if every recipient is already `owner`'s, so the hot path of
-/// fresh mail writes nothing. `None` when there is nothing to deliver.
+/// ones that are not yet `owner`'s are leased to it (call inside a write transaction; on
+/// PostgreSQL the read locks them, see [`claim_lock`]); without, the claim is returned only
+/// if every recipient is already `owner`'s, so the hot path of fresh mail writes nothing.
+/// `None` when there is nothing to deliver.
 fn claim_local(
-    conn: &rusqlite::Connection,
+    sql: &Sql,
     id: &str,
     owner: &str,
     t: i64,
@@ -177,39 +229,40 @@ fn claim_local(
     force: bool,
     lease: bool,
 ) -> Result<Option<(LocalClaim, bool)>> {
-    let msg = conn
-        .prepare_cached(
-            "SELECT mail_from, created, spool_len, spool_sha256, folder FROM queue_messages
-             WHERE id = ?1 AND quarantined IS NULL",
-        )?
-        .query_row([id], |r| {
-            let len: Option<i64> = r.get(2)?;
-            let sha: Option<String> = r.get(3)?;
-            Ok(LocalClaim {
-                sender: r.get(0)?,
-                created: r.get(1)?,
-                spool: len.zip(sha).map(|(len, sha256)| Sum {
-                    len: len.max(0) as u64,
-                    sha256,
-                }),
-                folder: r.get(4)?,
-                recipients: Vec::new(),
-            })
-        })
-        .optional()?;
-    let Some(mut claim) = msg else {
+    let Some(msg) = sql.query_opt(
+        "SELECT mail_from, created, spool_len, spool_sha256, folder FROM queue_messages
+         WHERE id = ?1 AND quarantined IS NULL",
+        args![id],
+    )?
+    else {
         return Ok(None);
     };
-    // (recipient, already ours and running)
-    let rows = conn
-        .prepare_cached(
+    let mut claim = LocalClaim {
+        sender: msg.get(0)?,
+        created: msg.get(1)?,
+        spool: spool_sum(&msg, 2)?,
+        folder: msg.get(4)?,
+        recipients: Vec::new(),
+    };
+    let lock = if lease {
+        claim_lock(sql, "queue_recipients")
+    } else {
+        String::new()
+    };
+    let rows = sql.query(
+        &format!(
             "SELECT id, address, attempts, lease_until, lease_owner, coalesce(folder, '')
              FROM queue_recipients
              WHERE message_id = ?1 AND local = 1 AND status = 'queued'
                AND (lease_until <= ?2 OR lease_owner = ?4)
-               AND (?3 OR next_attempt <= ?2)",
-        )?
-        .query_map(params![id, t, force, owner], |r| {
+               AND (?3 OR next_attempt <= ?2){lock}"
+        ),
+        args![id, t, force, owner],
+    )?;
+    // (recipient, already ours and running)
+    let rows = rows
+        .iter()
+        .map(|r| {
             let until: i64 = r.get(3)?;
             let holder: String = r.get(4)?;
             let ours = holder == owner && until > t;
@@ -217,7 +270,7 @@ fn claim_local(
                 LocalRecipient {
                     id: r.get(0)?,
                     address: r.get(1)?,
-                    attempts: r.get::<_, i64>(2)?.max(0) as u32,
+                    attempts: r.get::<u64>(2)?.min(u32::MAX as u64) as u32,
                     // Leased before, and not the live lease of this very deliverer: an
                     // attempt that never recorded an outcome, whose copy may exist.
                     interrupted: until != 0 && !ours,
@@ -225,19 +278,27 @@ fn claim_local(
                 },
                 ours,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })
+        .collect::<Result<Vec<_>>>()?;
     let all_ours = rows.iter().all(|(_, ours)| *ours);
     if lease {
-        let mut upd = conn.prepare_cached(
-            "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
-        )?;
         for (r, ours) in &rows {
             if !ours {
-                upd.execute(params![r.id, t + lease_secs, owner])?;
+                sql.execute(
+                    "UPDATE queue_recipients SET lease_until = ?2, lease_owner = ?3 WHERE id = ?1",
+                    args![r.id, t + lease_secs, owner],
+                )?;
             }
         }
     }
     claim.recipients = rows.into_iter().map(|(r, _)| r).collect();
     Ok((!claim.recipients.is_empty()).then_some((claim, all_ours)))
+}
+
+/// The spool file's recorded sum from columns `idx` (length) and `idx + 1` (SHA-256);
+/// `None` for rows from before sums were kept.
+pub(crate) fn spool_sum(row: &Row, idx: usize) -> Result<Option<Sum>> {
+    let len: Option<u64> = row.get(idx)?;
+    let sha: Option<String> = row.get(idx + 1)?;
+    Ok(len.zip(sha).map(|(len, sha256)| Sum { len, sha256 }))
 }
