@@ -621,3 +621,60 @@ fn nodes_submitting_at_once_never_pass_a_send_limit_together() {
     assert_eq!((recorded, replies), (5, 1));
     assert_eq!(db.send_usage(&user, now).unwrap().messages_last_hour, 5);
 }
+
+#[test]
+fn two_nodes_share_screen_passes_sieve_scripts_and_expiry() {
+    use mailctl::core::greylist::{Timing, Triplet};
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let (_a_dir, mut a) = open_node(&url);
+    let (_b_dir, b) = open_node(&url);
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+
+    // Pre-greeting passes written on A are what B loads; only forward in time.
+    a.screen_pass(ip("192.0.2.1"), 1000).unwrap();
+    a.screen_pass(ip("2001:db8::1"), 2000).unwrap();
+    b.screen_pass(ip("2001:db8::1"), 1500).unwrap();
+    assert_eq!(
+        b.screen_passes(0, 10).unwrap(),
+        vec![(ip("2001:db8::1"), 2000), (ip("192.0.2.1"), 1000)]
+    );
+    assert_eq!(b.screen_expire(1001, 10).unwrap(), 1);
+    assert!(a.screen_forget(ip("2001:db8::1")).unwrap());
+    assert!(b.screen_passes(0, 10).unwrap().is_empty());
+
+    // A script stored and activated on A is what delivery on B runs, with the
+    // administrator's before-script.
+    a.add_domain(&mailctl::core::Domain::parse("example.org").unwrap())
+        .unwrap();
+    let ann = mailctl::core::Address::parse("ann@example.org").unwrap();
+    a.add_user(&mailctl::core::users::NewUser {
+        address: ann.clone(),
+        password_hash: "x".into(),
+        quota: 0,
+    })
+    .unwrap();
+    assert_eq!(b.delivery_sieve(&ann).unwrap().active, None);
+    a.put_sieve_script(&ann, "main", "keep;").unwrap();
+    a.activate_sieve_script(&ann, Some("main")).unwrap();
+    a.set_setting("sieve.before", "/etc/before.sieve").unwrap();
+    let d = b.delivery_sieve(&ann).unwrap();
+    assert_eq!(d.active, Some(("main".into(), "keep;".into())));
+    assert_eq!((d.before.as_str(), d.after.as_str()), ("/etc/before.sieve", ""));
+
+    // Greylisting's expiry on one node forgets for all.
+    let timing = Timing {
+        delay: 300,
+        retry_window: 100,
+        max_age: 1000,
+        auto_clients: 1,
+    };
+    let t = Triplet {
+        client: "192.0.2.0/24",
+        sender: "a@sender.test",
+        recipient: "ann@example.org",
+    };
+    a.greylist_check(&t, None, 0, &timing).unwrap();
+    assert_eq!(b.greylist_expire(200, &timing).unwrap(), 1);
+    assert!(a.greylist_triplets(10).unwrap().is_empty());
+}
