@@ -404,7 +404,9 @@ fn tls_to_postgres_is_verified_against_the_ca_the_url_names() {
     }
 }
 
-const KEEP: Option<&str> = Some("require \"fileinto\";\nif header :contains \"subject\" \"x\" { fileinto \"X\"; }\nkeep;\n");
+const KEEP: Option<&str> = Some(
+    "require \"fileinto\";\nif header :contains \"subject\" \"x\" { fileinto \"X\"; }\nkeep;\n",
+);
 
 /// Bans, greylisting, Sieve scripts, vacation and forwarding: what both engines go through.
 const STATE_SEQUENCE: &[(&[&str], Option<&str>)] = &[
@@ -426,7 +428,10 @@ const STATE_SEQUENCE: &[(&[&str], Option<&str>)] = &[
     (&["greylist", "remove", "198.51.100.0/24"], None),
     (&["greylist", "list"], None),
     (&["sieve", "put", "ann@example.org", "one", "-"], KEEP),
-    (&["sieve", "put", "ann@example.org", "two", "-"], Some("discard;\n")),
+    (
+        &["sieve", "put", "ann@example.org", "two", "-"],
+        Some("discard;\n"),
+    ),
     (
         &["sieve", "put", "ann@example.org", "bad", "-"],
         Some("fileinto \"X\";\n"),
@@ -457,13 +462,25 @@ const STATE_SEQUENCE: &[(&[&str], Option<&str>)] = &[
         Some("Back on Monday.\n"),
     ),
     (
-        &["forward", "set", "ann@example.org", "bob@example.net", "--keep"],
+        &[
+            "forward",
+            "set",
+            "ann@example.org",
+            "bob@example.net",
+            "--keep",
+        ],
         None,
     ),
     (&["sieve", "list", "ann@example.org"], None),
-    (&["sieve", "get", "ann@example.org", "mailctl-forward"], None),
+    (
+        &["sieve", "get", "ann@example.org", "mailctl-forward"],
+        None,
+    ),
     (&["vacation", "off", "ann@example.org"], None),
-    (&["sieve", "get", "ann@example.org", "mailctl-forward"], None),
+    (
+        &["sieve", "get", "ann@example.org", "mailctl-forward"],
+        None,
+    ),
     (&["forward", "off", "ann@example.org"], None),
     (&["sieve", "activate", "ann@example.org", "one"], None),
     (
@@ -473,12 +490,18 @@ const STATE_SEQUENCE: &[(&[&str], Option<&str>)] = &[
     (&["sieve", "list", "ann@example.org"], None),
     (
         &[
-            "user",
-            "set",
+            "sieve",
+            "test",
             "ann@example.org",
-            "--send-limit",
-            "10,100",
+            "--from",
+            "bob@example.net",
+            "--message",
+            "-",
         ],
+        Some("From: bob@example.net\r\nSubject: x marks\r\n\r\nHi.\r\n"),
+    ),
+    (
+        &["user", "set", "ann@example.org", "--send-limit", "10,100"],
         None,
     ),
     (&["user", "show", "ann@example.org"], None),
@@ -660,7 +683,10 @@ fn two_nodes_share_screen_passes_sieve_scripts_and_expiry() {
     a.set_setting("sieve.before", "/etc/before.sieve").unwrap();
     let d = b.delivery_sieve(&ann).unwrap();
     assert_eq!(d.active, Some(("main".into(), "keep;".into())));
-    assert_eq!((d.before.as_str(), d.after.as_str()), ("/etc/before.sieve", ""));
+    assert_eq!(
+        (d.before.as_str(), d.after.as_str()),
+        ("/etc/before.sieve", "")
+    );
 
     // Greylisting's expiry on one node forgets for all.
     let timing = Timing {

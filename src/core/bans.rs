@@ -55,9 +55,14 @@ impl Db {
         let duration = self.setting_duration("ban.duration")?.as_secs() as i64;
         let t = now();
         let sql = self.sql();
+        // Every IP's old failures, before the transaction and its lock: two nodes pruning
+        // overlapping rows inside their transactions could deadlock each other.
+        sql.execute(
+            "DELETE FROM auth_failures WHERE at <= ?1",
+            args![t - window],
+        )?;
         sql.transaction(|| {
             sql.lock_key(&format!("ban {ip}"))?;
-            sql.execute("DELETE FROM auth_failures WHERE at <= ?1", args![t - window])?;
             sql.execute(
                 "INSERT INTO auth_failures (ip, at) VALUES (?1, ?2)",
                 args![ip, t],

@@ -59,10 +59,7 @@ impl Db {
     /// Forgets passes older than `before`, and beyond the newest `cap`. Returns how many.
     pub fn screen_expire(&self, before: i64, cap: usize) -> Result<usize> {
         let sql = self.sql();
-        let mut n = sql.execute(
-            "DELETE FROM screen_passes WHERE passed < ?1",
-            args![before],
-        )?;
+        let mut n = sql.execute("DELETE FROM screen_passes WHERE passed < ?1", args![before])?;
         n += sql.execute(
             "DELETE FROM screen_passes WHERE ip NOT IN
              (SELECT ip FROM screen_passes ORDER BY passed DESC, ip LIMIT ?1)",

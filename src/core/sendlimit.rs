@@ -239,7 +239,7 @@ impl Db {
         let limits = self.send_limits(user)?;
         let name = user.to_string();
         let sql = self.sql();
-        sql.transaction(|| {
+        let hit = sql.transaction(|| {
             sql.lock_key(&format!("submissions {name}"))?;
             let rows = Self::submissions(sql, &name, now)?;
             let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
@@ -264,10 +264,15 @@ impl Db {
                     "INSERT INTO submissions (\"user\", at, rcpts) VALUES (?1, ?2, ?3)",
                     args![name.as_str(), now, rcpts.min(i64::MAX as u64) as i64],
                 )?;
-                sql.execute("DELETE FROM submissions WHERE at <= ?1", args![now - DAY])?;
             }
             Ok(hit)
-        })
+        })?;
+        // Every user's old rows, after the transaction and its lock: two nodes pruning
+        // overlapping rows inside their transactions could deadlock each other.
+        if hit.is_none() {
+            sql.execute("DELETE FROM submissions WHERE at <= ?1", args![now - DAY])?;
+        }
+        Ok(hit)
     }
 }
 
