@@ -703,4 +703,9 @@ fn two_nodes_share_screen_passes_sieve_scripts_and_expiry() {
     a.greylist_check(&t, None, 0, &timing).unwrap();
     assert_eq!(b.greylist_expire(200, &timing).unwrap(), 1);
     assert!(a.greylist_triplets(10).unwrap().is_empty());
+    // Removing a sender domain matches it after the `@` only, wildcards as themselves.
+    a.greylist_check(&t, None, 300, &timing).unwrap();
+    assert_eq!(b.greylist_remove("%").unwrap().total(), 0);
+    assert_eq!(b.greylist_remove("sender.test").unwrap().triplets, 1);
+    assert!(a.greylist_triplets(10).unwrap().is_empty());
 }

@@ -500,6 +500,14 @@ mod tests {
     }
 
     #[test]
+    fn lock_ids_are_fnv_1a_so_every_node_and_build_agrees() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(lock_id("") as u64, 0xcbf2_9ce4_8422_2325);
+        assert_eq!(lock_id("a") as u64, 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(lock_id("ban 192.0.2.1"), lock_id("ban 192.0.2.2"));
+    }
+
+    #[test]
     fn sqlite_round_trip_and_transactions() {
         let sql = Sql::sqlite(rusqlite::Connection::open_in_memory().unwrap());
         sql.batch("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, f REAL, b BLOB)")
