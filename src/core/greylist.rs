@@ -7,10 +7,16 @@
 //!
 //! Not here: which mail is greylisted at all (mynetworks, DNSWL, SPF: `inbound::greylist`),
 //! or what the SMTP session answers. Every function takes `now` so time can be injected.
+//!
+//! Shared between nodes (issue 21): every row is in the core database and nothing is cached
+//! in memory, so a triplet first seen by one node passes on another once retried after the
+//! delay (senders retry to any MX). A check is one transaction that locks its client
+//! network's key ([`Sql::lock_key`]), so nodes asking about the same client take turns as
+//! SQLite's single writer makes them.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
+use super::sql::{Sql, args};
 use super::{Db, Result};
 
 /// How long things take, in seconds (settings `inbound.greylist_*`).
@@ -117,61 +123,66 @@ impl Db {
         now: i64,
         timing: &Timing,
     ) -> Result<Outcome> {
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = if known_client(&tx, t.client, now, timing)? {
-            Outcome::Pass(Pass::KnownClient)
-        } else if let Some(d) = spf_pass_domain
-            && known_domain(&tx, d, now, timing)?
-        {
-            Outcome::Pass(Pass::KnownSpfDomain)
-        } else {
-            triplet(&tx, t, spf_pass_domain, now, timing)?
-        };
-        tx.commit()?;
-        Ok(outcome)
+        let sql = self.sql();
+        sql.transaction(|| {
+            sql.lock_key(&format!("greylist {}", t.client))?;
+            Ok(if known_client(sql, t.client, now, timing)? {
+                Outcome::Pass(Pass::KnownClient)
+            } else if let Some(d) = spf_pass_domain
+                && known_domain(sql, d, now, timing)?
+            {
+                Outcome::Pass(Pass::KnownSpfDomain)
+            } else {
+                triplet(sql, t, spf_pass_domain, now, timing)?
+            })
+        })
     }
 
     /// Forgets what is too old to matter: triplets never retried within the retry window,
     /// and triplets, clients and domains unused for the maximum age. Returns how many rows.
     pub fn greylist_expire(&self, now: i64, timing: &Timing) -> Result<usize> {
+        let sql = self.sql();
         let old = now - timing.max_age;
-        let mut n = self.conn()?.execute(
+        let mut n = sql.execute(
             "DELETE FROM greylist_triplets
              WHERE (passes = 0 AND first_seen < ?1) OR last_seen < ?2",
-            params![now - timing.retry_window, old],
+            args![now - timing.retry_window, old],
         )?;
-        n += self
-            .conn()?
-            .execute("DELETE FROM greylist_clients WHERE last_seen < ?1", [old])?;
-        n += self
-            .conn()?
-            .execute("DELETE FROM greylist_domains WHERE last_seen < ?1", [old])?;
-        Ok(n)
+        n += sql.execute(
+            "DELETE FROM greylist_clients WHERE last_seen < ?1",
+            args![old],
+        )?;
+        n += sql.execute(
+            "DELETE FROM greylist_domains WHERE last_seen < ?1",
+            args![old],
+        )?;
+        Ok(n as usize)
     }
 
     /// The allow list, oldest first.
     pub fn greylist_allowed(&self) -> Result<Vec<AllowRow>> {
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT entry, kind, created FROM greylist_allow ORDER BY created, entry",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(AllowRow {
-                entry: r.get(0)?,
-                kind: r.get(1)?,
-                created: r.get(2)?,
+        self.sql()
+            .query(
+                "SELECT entry, kind, created FROM greylist_allow ORDER BY created, entry",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AllowRow {
+                    entry: r.get(0)?,
+                    kind: r.get(1)?,
+                    created: r.get(2)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// Adds a network or sender domain to the allow list; false when it was there already.
     pub fn greylist_allow(&self, entry: &str, kind: &str, now: i64) -> Result<bool> {
-        let n = self.conn()?.execute(
+        let n = self.sql().execute(
             "INSERT INTO greylist_allow (entry, kind, created) VALUES (?1, ?2, ?3)
              ON CONFLICT (entry) DO NOTHING",
-            params![entry, kind, now],
+            args![entry, kind, now],
         )?;
         Ok(n == 1)
     }
@@ -179,90 +190,98 @@ impl Db {
     /// Forgets everything about `entry` (a network or a sender domain): its allow entry,
     /// the triplets of that client network or from that domain, its client and domain record.
     pub fn greylist_remove(&self, entry: &str) -> Result<Removed> {
-        let c = self.conn()?;
+        let sql = self.sql();
+        let n = |stmt: &str, arg: &str| sql.execute(stmt, args![arg]).map(|n| n as usize);
         Ok(Removed {
-            allow: c.execute("DELETE FROM greylist_allow WHERE entry = ?1", [entry])?,
-            triplets: c.execute(
+            allow: n("DELETE FROM greylist_allow WHERE entry = ?1", entry)?,
+            // Both columns are compared as written: the client with `=`, the sender's
+            // domain with LIKE, its wildcards escaped so they match only themselves.
+            triplets: sql.execute(
                 "DELETE FROM greylist_triplets
-                 WHERE client = ?1 OR sender LIKE '%@' || ?1 ESCAPE '\\'",
-                [entry.replace('%', "\\%").replace('_', "\\_")],
-            )?,
-            clients: c.execute("DELETE FROM greylist_clients WHERE client = ?1", [entry])?,
-            domains: c.execute("DELETE FROM greylist_domains WHERE domain = ?1", [entry])?,
+                 WHERE client = ?1 OR sender LIKE '%@' || ?2 ESCAPE '\\'",
+                args![entry, entry.replace('%', "\\%").replace('_', "\\_")],
+            )? as usize,
+            clients: n("DELETE FROM greylist_clients WHERE client = ?1", entry)?,
+            domains: n("DELETE FROM greylist_domains WHERE domain = ?1", entry)?,
         })
     }
 
     /// Remembered triplets, most recent first, at most `limit`.
     pub fn greylist_triplets(&self, limit: usize) -> Result<Vec<TripletRow>> {
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT client, sender, recipient, first_seen, last_seen, passes
-             FROM greylist_triplets ORDER BY last_seen DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(TripletRow {
-                client: r.get(0)?,
-                sender: r.get(1)?,
-                recipient: r.get(2)?,
-                first_seen: r.get(3)?,
-                last_seen: r.get(4)?,
-                passes: r.get::<_, i64>(5)?.max(0) as u64,
+        self.sql()
+            .query(
+                "SELECT client, sender, recipient, first_seen, last_seen, passes
+                 FROM greylist_triplets
+                 ORDER BY last_seen DESC, client, sender, recipient LIMIT ?1",
+                args![limit as i64],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(TripletRow {
+                    client: r.get(0)?,
+                    sender: r.get(1)?,
+                    recipient: r.get(2)?,
+                    first_seen: r.get(3)?,
+                    last_seen: r.get(4)?,
+                    passes: r.get(5)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// Client networks with correct retries, most passes first.
     pub fn greylist_clients(&self) -> Result<Vec<ClientRow>> {
-        let mut stmt = self.conn()?.prepare_cached(
-            "SELECT client, passes, last_seen FROM greylist_clients ORDER BY passes DESC, client",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ClientRow {
-                client: r.get(0)?,
-                passes: r.get::<_, i64>(1)?.max(0) as u64,
-                last_seen: r.get(2)?,
+        self.sql()
+            .query(
+                "SELECT client, passes, last_seen FROM greylist_clients ORDER BY passes DESC, client",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ClientRow {
+                    client: r.get(0)?,
+                    passes: r.get(1)?,
+                    last_seen: r.get(2)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 }
 
 /// Whether the client network retried correctly often enough (`auto_clients`); touches it.
-fn known_client(tx: &Transaction<'_>, client: &str, now: i64, timing: &Timing) -> Result<bool> {
+fn known_client(sql: &Sql, client: &str, now: i64, timing: &Timing) -> Result<bool> {
     if timing.auto_clients == 0 {
         return Ok(false);
     }
-    let passes: Option<i64> = tx
-        .query_row(
+    let passes: Option<i64> = sql
+        .query_opt(
             "SELECT passes FROM greylist_clients WHERE client = ?1 AND last_seen > ?2",
-            params![client, now - timing.max_age],
-            |r| r.get(0),
-        )
-        .optional()?;
+            args![client, now - timing.max_age],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
     let known = passes.is_some_and(|p| p >= i64::from(timing.auto_clients));
     if known {
-        tx.execute(
+        sql.execute(
             "UPDATE greylist_clients SET last_seen = ?2 WHERE client = ?1",
-            params![client, now],
+            args![client, now],
         )?;
     }
     Ok(known)
 }
 
 /// Whether the sender domain passed greylisting with SPF pass before; touches it.
-fn known_domain(tx: &Transaction<'_>, domain: &str, now: i64, timing: &Timing) -> Result<bool> {
-    let known = tx
-        .query_row(
+fn known_domain(sql: &Sql, domain: &str, now: i64, timing: &Timing) -> Result<bool> {
+    let known = sql
+        .query_opt(
             "SELECT 1 FROM greylist_domains WHERE domain = ?1 AND last_seen > ?2",
-            params![domain, now - timing.max_age],
-            |_| Ok(()),
-        )
-        .optional()?
+            args![domain, now - timing.max_age],
+        )?
         .is_some();
     if known {
-        tx.execute(
+        sql.execute(
             "UPDATE greylist_domains SET last_seen = ?2 WHERE domain = ?1",
-            params![domain, now],
+            args![domain, now],
         )?;
     }
     Ok(known)
@@ -272,65 +291,64 @@ fn known_domain(tx: &Transaction<'_>, domain: &str, now: i64, timing: &Timing) -
 /// rest of the delay; retried after it → passes, and a first correct retry earns the client
 /// (and an SPF-passing domain) trust.
 fn triplet(
-    tx: &Transaction<'_>,
+    sql: &Sql,
     t: &Triplet<'_>,
     spf_pass_domain: Option<&str>,
     now: i64,
     timing: &Timing,
 ) -> Result<Outcome> {
-    let key = params![t.client, t.sender, t.recipient];
-    let row: Option<(i64, i64, i64)> = tx
-        .query_row(
-            "SELECT first_seen, last_seen, passes FROM greylist_triplets
-             WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-            key,
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let row = sql.query_opt(
+        "SELECT first_seen, last_seen, passes FROM greylist_triplets
+         WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
+        args![t.client, t.sender, t.recipient],
+    )?;
+    let row: Option<(i64, i64, i64)> = row
+        .map(|r| Ok::<_, super::CoreError>((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .transpose()?;
     let current = row.filter(|&(first, last, passes)| {
         (passes == 0 && now - first <= timing.retry_window)
             || (passes > 0 && now - last <= timing.max_age)
     });
     let Some((first, _, passes)) = current else {
-        tx.execute(
+        sql.execute(
             "INSERT INTO greylist_triplets
              (client, sender, recipient, first_seen, last_seen, passes)
              VALUES (?1, ?2, ?3, ?4, ?4, 0)
              ON CONFLICT (client, sender, recipient) DO UPDATE
              SET first_seen = ?4, last_seen = ?4, passes = 0",
-            params![t.client, t.sender, t.recipient, now],
+            args![t.client, t.sender, t.recipient, now],
         )?;
         return Ok(Outcome::Defer {
             retry_in: timing.delay,
         });
     };
     if passes == 0 && now - first < timing.delay {
-        tx.execute(
+        sql.execute(
             "UPDATE greylist_triplets SET last_seen = ?4
              WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-            params![t.client, t.sender, t.recipient, now],
+            args![t.client, t.sender, t.recipient, now],
         )?;
         return Ok(Outcome::Defer {
             retry_in: timing.delay - (now - first),
         });
     }
-    tx.execute(
+    sql.execute(
         "UPDATE greylist_triplets SET last_seen = ?4, passes = passes + 1
          WHERE client = ?1 AND sender = ?2 AND recipient = ?3",
-        params![t.client, t.sender, t.recipient, now],
+        args![t.client, t.sender, t.recipient, now],
     )?;
     if passes == 0 {
-        tx.execute(
+        sql.execute(
             "INSERT INTO greylist_clients (client, passes, last_seen) VALUES (?1, 1, ?2)
              ON CONFLICT (client) DO UPDATE
-             SET passes = passes + 1, last_seen = excluded.last_seen",
-            params![t.client, now],
+             SET passes = greylist_clients.passes + 1, last_seen = excluded.last_seen",
+            args![t.client, now],
         )?;
         if let Some(domain) = spf_pass_domain {
-            tx.execute(
+            sql.execute(
                 "INSERT INTO greylist_domains (domain, last_seen) VALUES (?1, ?2)
                  ON CONFLICT (domain) DO UPDATE SET last_seen = excluded.last_seen",
-                params![domain, now],
+                args![domain, now],
             )?;
         }
     }

@@ -3,49 +3,52 @@
 //! client remembered here is greeted at once until `smtp.greet_ttl` after its pass; the
 //! daemon keeps a copy in memory (`inbound::screen`) so no connection waits on SQL.
 //!
+//! Shared between nodes (issue 21) as rows of the core database; each daemon's in-memory
+//! copy is loaded at start and then holds only its own passes (see `inbound::screen`): a
+//! client that passed on one node waits once more on another node that started before.
+//!
 //! Not here: the test itself (the driver's wait, the session's `554 5.5.1`), the in-memory
 //! copy and its bounds (`inbound::screen`). Every function takes `now` or a cut-off so time
 //! can be injected.
 
 use std::net::IpAddr;
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{Db, Result};
 
 impl Db {
     /// Records that `ip` passed the test at `now` (a later pass moves the time forward).
     pub fn screen_pass(&self, ip: IpAddr, now: i64) -> Result<()> {
-        self.conn()?
-            .prepare_cached(
-                "INSERT INTO screen_passes (ip, passed) VALUES (?1, ?2)
-                 ON CONFLICT (ip) DO UPDATE SET passed = max(passed, excluded.passed)",
-            )?
-            .execute(params![ip.to_string(), now])?;
+        // "Only forward" as the update's condition, not `max()`: SQLite's two-argument max
+        // is PostgreSQL's `greatest`, and the condition reads the same on both.
+        self.sql().execute(
+            "INSERT INTO screen_passes (ip, passed) VALUES (?1, ?2)
+             ON CONFLICT (ip) DO UPDATE SET passed = excluded.passed
+             WHERE screen_passes.passed < excluded.passed",
+            args![ip.to_string(), now],
+        )?;
         Ok(())
     }
 
     /// Forgets `ip` (it talked before the greeting). Returns whether it was remembered.
     pub fn screen_forget(&self, ip: IpAddr) -> Result<bool> {
-        Ok(self
-            .conn()?
-            .execute("DELETE FROM screen_passes WHERE ip = ?1", [ip.to_string()])?
-            > 0)
+        Ok(self.sql().execute(
+            "DELETE FROM screen_passes WHERE ip = ?1",
+            args![ip.to_string()],
+        )? > 0)
     }
 
     /// The clients that passed at or after `since`, newest first, at most `cap` of them.
     /// Rows that do not parse as an address (written by hand) are skipped.
     pub fn screen_passes(&self, since: i64, cap: usize) -> Result<Vec<(IpAddr, i64)>> {
-        let mut st = self.conn()?.prepare(
+        let rows = self.sql().query(
             "SELECT ip, passed FROM screen_passes WHERE passed >= ?1
-             ORDER BY passed DESC LIMIT ?2",
+             ORDER BY passed DESC, ip LIMIT ?2",
+            args![since, cap as i64],
         )?;
-        let rows = st.query_map(params![since, cap as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (ip, passed) = row?;
+            let (ip, passed): (String, i64) = (row.get(0)?, row.get(1)?);
             if let Ok(ip) = ip.parse() {
                 out.push((ip, passed));
             }
@@ -55,15 +58,14 @@ impl Db {
 
     /// Forgets passes older than `before`, and beyond the newest `cap`. Returns how many.
     pub fn screen_expire(&self, before: i64, cap: usize) -> Result<usize> {
-        let mut n = self
-            .conn()?
-            .execute("DELETE FROM screen_passes WHERE passed < ?1", [before])?;
-        n += self.conn()?.execute(
+        let sql = self.sql();
+        let mut n = sql.execute("DELETE FROM screen_passes WHERE passed < ?1", args![before])?;
+        n += sql.execute(
             "DELETE FROM screen_passes WHERE ip NOT IN
-             (SELECT ip FROM screen_passes ORDER BY passed DESC LIMIT ?1)",
-            [cap as i64],
+             (SELECT ip FROM screen_passes ORDER BY passed DESC, ip LIMIT ?1)",
+            args![cap as i64],
         )?;
-        Ok(n)
+        Ok(n as usize)
     }
 }
 

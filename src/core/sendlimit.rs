@@ -5,8 +5,13 @@
 //! whole state: it survives a restart, and every session sees the others' messages. Rows
 //! older than the longest window are pruned when a new one is written. The check at MAIL and
 //! RCPT only reads; the message is counted at the end of data by [`Db::send_record`], which
-//! checks again and inserts in one IMMEDIATE transaction, so sessions finishing at the same
-//! moment cannot together go past a limit.
+//! checks again and inserts in one transaction that locks the user's key
+//! ([`Sql::lock_key`]), so sessions finishing at the same moment cannot together go past a
+//! limit, on one node or several.
+//!
+//! Shared between nodes (issue 21): the rows are in the core database, so a user's messages
+//! count against one limit whichever node they were submitted to. (`"user"` is quoted in
+//! the statements: it is a reserved word in PostgreSQL, an ordinary identifier in SQLite.)
 //!
 //! Limits: the settings `submission.max_messages_per_hour` and
 //! `submission.max_recipients_per_day` (0: none), or the user's own override (`users`
@@ -15,9 +20,9 @@
 //! Not here: who is limited (authenticated SMTP sessions; local `sendmail` is not) and the
 //! `450 4.7.1` replies (`smtp::sendlimit`). Every function takes `now` so time can be injected.
 
-use rusqlite::{TransactionBehavior, params};
 use serde::Serialize;
 
+use super::sql::{Sql, args};
 use super::{Address, Db, Result};
 
 /// The message window, in seconds.
@@ -168,19 +173,19 @@ impl Db {
     }
 
     /// (time, recipients) of the user's messages in the last day, oldest first.
-    fn submissions(conn: &rusqlite::Connection, user: &str, now: i64) -> Result<Vec<(i64, u64)>> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT at, rcpts FROM submissions WHERE user = ?1 AND at > ?2 ORDER BY at",
-        )?;
-        let rows = stmt.query_map(params![user, now - DAY], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    fn submissions(sql: &Sql, user: &str, now: i64) -> Result<Vec<(i64, u64)>> {
+        sql.query(
+            "SELECT at, rcpts FROM submissions WHERE \"user\" = ?1 AND at > ?2 ORDER BY at",
+            args![user, now - DAY],
+        )?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect()
     }
 
     /// What the user sent in the last hour and day.
     pub fn send_usage(&self, user: &Address, now: i64) -> Result<Usage> {
-        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
+        let rows = Self::submissions(self.sql(), &user.to_string(), now)?;
         Ok(Usage {
             messages_last_hour: rows.iter().filter(|(at, _)| *at > now - HOUR).count() as u64,
             recipients_last_day: rows.iter().map(|(_, n)| n).sum(),
@@ -193,7 +198,7 @@ impl Db {
         if limits.messages_per_hour == 0 {
             return Ok(None);
         }
-        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
+        let rows = Self::submissions(self.sql(), &user.to_string(), now)?;
         let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
         Ok(check_window(
             &msgs,
@@ -216,7 +221,7 @@ impl Db {
         if limits.recipients_per_day == 0 {
             return Ok(None);
         }
-        let rows = Self::submissions(self.conn()?, &user.to_string(), now)?;
+        let rows = Self::submissions(self.sql(), &user.to_string(), now)?;
         Ok(check_window(
             &rows,
             now,
@@ -233,35 +238,40 @@ impl Db {
     pub fn send_record(&mut self, user: &Address, rcpts: u64, now: i64) -> Result<Option<Hit>> {
         let limits = self.send_limits(user)?;
         let name = user.to_string();
-        let tx = self
-            .conn_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let rows = Self::submissions(&tx, &name, now)?;
-        let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
-        let hit = check_window(
-            &msgs,
-            now,
-            Limit::MessagesPerHour,
-            limits.messages_per_hour,
-            1,
-        )
-        .or_else(|| {
-            check_window(
-                &rows,
+        let sql = self.sql();
+        let hit = sql.transaction(|| {
+            sql.lock_key(&format!("submissions {name}"))?;
+            let rows = Self::submissions(sql, &name, now)?;
+            let msgs: Vec<_> = rows.iter().map(|(at, _)| (*at, 1)).collect();
+            let hit = check_window(
+                &msgs,
                 now,
-                Limit::RecipientsPerDay,
-                limits.recipients_per_day,
-                rcpts,
+                Limit::MessagesPerHour,
+                limits.messages_per_hour,
+                1,
             )
-        });
+            .or_else(|| {
+                check_window(
+                    &rows,
+                    now,
+                    Limit::RecipientsPerDay,
+                    limits.recipients_per_day,
+                    rcpts,
+                )
+            });
+            if hit.is_none() {
+                sql.execute(
+                    "INSERT INTO submissions (\"user\", at, rcpts) VALUES (?1, ?2, ?3)",
+                    args![name.as_str(), now, rcpts.min(i64::MAX as u64) as i64],
+                )?;
+            }
+            Ok(hit)
+        })?;
+        // Every user's old rows, after the transaction and its lock: two nodes pruning
+        // overlapping rows inside their transactions could deadlock each other.
         if hit.is_none() {
-            tx.execute(
-                "INSERT INTO submissions (user, at, rcpts) VALUES (?1, ?2, ?3)",
-                params![name, now, rcpts.min(i64::MAX as u64) as i64],
-            )?;
-            tx.execute("DELETE FROM submissions WHERE at <= ?1", [now - DAY])?;
+            sql.execute("DELETE FROM submissions WHERE at <= ?1", args![now - DAY])?;
         }
-        tx.commit()?;
         Ok(hit)
     }
 }
@@ -392,9 +402,10 @@ mod tests {
         // A day later the rows are gone from the windows and pruned by the next record.
         assert_eq!(db.send_record(&u, 1, T + DAY).unwrap(), None);
         let left: i64 = db
-            .conn()
+            .sql()
+            .query_one("SELECT count(*) FROM submissions", &[])
             .unwrap()
-            .query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))
+            .get(0)
             .unwrap();
         assert_eq!(left, 1);
     }

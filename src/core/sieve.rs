@@ -3,14 +3,15 @@
 //! (`sieve.max_scripts`, `sieve.max_script_size`). A script is stored only if it compiles,
 //! so delivery never meets one that cannot run.
 //!
-//! Stored in `sieve_scripts` (migration 12); rows go with their user.
+//! Stored in `sieve_scripts` (migration 12); rows go with their user. Shared between nodes
+//! (issue 21): a script stored through ManageSieve on one node is the one delivery on any
+//! node reads next, since delivery asks the database per recipient ([`Db::delivery_sieve`]).
 //!
 //! Not here: running scripts (`crate::sieve`), applying their actions at delivery
 //! (`smtp::sieve_delivery`), the protocol (`managesieve`), the administrator's
 //! `sieve.before`/`sieve.after` script files (read by delivery).
 
-use rusqlite::{OptionalExtension, params};
-
+use super::sql::{Row, args};
 use super::{Address, CoreError, Db, Result, now};
 
 /// Longest script name, in characters; RFC 5804 §1.6 asks servers to take at least 128
@@ -96,7 +97,7 @@ pub fn compile(content: &str, max_size: u64) -> Result<crate::sieve::Program> {
     crate::sieve::compile(content, &limits, None).map_err(|e| CoreError::Invalid(e.to_string()))
 }
 
-fn script(r: &rusqlite::Row<'_>) -> rusqlite::Result<Script> {
+fn script(r: &Row) -> Result<Script> {
     let content: String = r.get(2)?;
     Ok(Script {
         name: r.get(0)?,
@@ -114,64 +115,64 @@ impl Db {
     /// A user's scripts by name.
     pub fn sieve_scripts(&self, user: &Address) -> Result<Vec<Script>> {
         let id = self.require_user(user)?.id;
-        let mut stmt = self
-            .conn()?
-            .prepare_cached(&format!("{SELECT} WHERE user_id = ?1 ORDER BY name"))?;
-        let rows = stmt
-            .query_map([id], script)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        self.sql()
+            .query(
+                &format!("{SELECT} WHERE user_id = ?1 ORDER BY name"),
+                args![id],
+            )?
+            .iter()
+            .map(script)
+            .collect()
     }
 
     pub fn sieve_script(&self, user: &Address, name: &str) -> Result<Option<Script>> {
         let id = self.require_user(user)?.id;
-        Ok(self
-            .conn()?
-            .prepare_cached(&format!("{SELECT} WHERE user_id = ?1 AND name = ?2"))?
-            .query_row(params![id, name], script)
-            .optional()?)
+        self.sql()
+            .query_opt(
+                &format!("{SELECT} WHERE user_id = ?1 AND name = ?2"),
+                args![id, name],
+            )?
+            .as_ref()
+            .map(script)
+            .transpose()
     }
 
     /// The user's active script, if any (`None` also for an unknown user: delivery to an
     /// alias target that has no user row runs no script).
     pub fn active_sieve_script(&self, user: &Address) -> Result<Option<Script>> {
-        Ok(self
-            .conn()?
-            .prepare_cached(
+        self.sql()
+            .query_opt(
                 "SELECT s.name, s.active, s.content, s.created, s.updated FROM sieve_scripts s
                  JOIN users u ON u.id = s.user_id WHERE u.address = ?1 AND s.active = 1",
+                args![user.to_string()],
             )?
-            .query_row([user.to_string()], script)
-            .optional()?)
+            .as_ref()
+            .map(script)
+            .transpose()
     }
 
     /// What local delivery runs for `user`, in one query (it is asked per recipient): the
     /// administrator's `sieve.before`/`sieve.after` files (empty = none) and the user's active
     /// script as (name, text).
     pub fn delivery_sieve(&self, user: &Address) -> Result<DeliverySieve> {
-        Ok(self
-            .conn()?
-            .prepare_cached(
-                "SELECT (SELECT value FROM settings WHERE key = 'sieve.before'),
-                    (SELECT value FROM settings WHERE key = 'sieve.after'),
-                    s.name, s.content
-             FROM (SELECT 1) LEFT JOIN (sieve_scripts s JOIN users u ON u.id = s.user_id)
+        // `AS one`: PostgreSQL 15 wants every subquery in FROM named; SQLite takes it too.
+        let r = self.sql().query_one(
+            "SELECT (SELECT value FROM settings WHERE key = 'sieve.before'),
+                (SELECT value FROM settings WHERE key = 'sieve.after'),
+                s.name, s.content
+             FROM (SELECT 1) AS one LEFT JOIN (sieve_scripts s JOIN users u ON u.id = s.user_id)
                   ON u.address = ?1 AND s.active = 1",
-            )?
-            .query_row([user.to_string()], |r| {
-                let active = match (
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ) {
-                    (Some(name), Some(text)) => Some((name, text)),
-                    _ => None,
-                };
-                Ok(DeliverySieve {
-                    before: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                    after: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    active,
-                })
-            })?)
+            args![user.to_string()],
+        )?;
+        let active = match (r.get::<Option<String>>(2)?, r.get::<Option<String>>(3)?) {
+            (Some(name), Some(text)) => Some((name, text)),
+            _ => None,
+        };
+        Ok(DeliverySieve {
+            before: r.get::<Option<String>>(0)?.unwrap_or_default(),
+            after: r.get::<Option<String>>(1)?.unwrap_or_default(),
+            active,
+        })
     }
 
     /// Whether a script of `size` bytes stored as `name` fits the quotas (RFC 5804
@@ -184,12 +185,14 @@ impl Db {
         let max_scripts = self.setting_u64("sieve.max_scripts")?;
         if max_scripts > 0 && self.sieve_script(user, name)?.is_none() {
             let id = self.require_user(user)?.id;
-            let n: i64 = self.conn()?.query_row(
-                "SELECT count(*) FROM sieve_scripts WHERE user_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            if n as u64 >= max_scripts {
+            let n: u64 = self
+                .sql()
+                .query_one(
+                    "SELECT count(*) FROM sieve_scripts WHERE user_id = ?1",
+                    args![id],
+                )?
+                .get(0)?;
+            if n >= max_scripts {
                 return Ok(Some(OverQuota::MaxScripts(max_scripts)));
             }
         }
@@ -205,12 +208,11 @@ impl Db {
         }
         compile(content, self.setting_size("sieve.max_script_size")?)?;
         let id = self.require_user(user)?.id;
-        let t = now();
-        self.conn()?.execute(
+        self.sql().execute(
             "INSERT INTO sieve_scripts (user_id, name, content, created, updated)
              VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT (user_id, name) DO UPDATE SET content = ?3, updated = ?4",
-            params![id, name, content, t],
+            args![id, name, content, now()],
         )?;
         Ok(())
     }
@@ -218,31 +220,33 @@ impl Db {
     /// Makes `name` the active script, or with `None` leaves none active (RFC 5804 §2.8).
     pub fn activate_sieve_script(&self, user: &Address, name: Option<&str>) -> Result<()> {
         let id = self.require_user(user)?.id;
-        let tx = self.conn()?.unchecked_transaction()?;
-        if let Some(name) = name
-            && tx
-                .query_row(
-                    "SELECT 1 FROM sieve_scripts WHERE user_id = ?1 AND name = ?2",
-                    params![id, name],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_none()
-        {
-            return Err(not_found(name));
-        }
-        tx.execute(
-            "UPDATE sieve_scripts SET active = 0 WHERE user_id = ?1 AND active = 1",
-            [id],
-        )?;
-        if let Some(name) = name {
-            tx.execute(
-                "UPDATE sieve_scripts SET active = 1, updated = ?3 WHERE user_id = ?1 AND name = ?2",
-                params![id, name, now()],
+        let sql = self.sql();
+        sql.transaction(|| {
+            // Two nodes activating at once take turns, so neither meets the other's half-done
+            // switch (the partial unique index would refuse it).
+            sql.lock_key(&format!("sieve {id}"))?;
+            if let Some(name) = name
+                && sql
+                    .query_opt(
+                        "SELECT 1 FROM sieve_scripts WHERE user_id = ?1 AND name = ?2",
+                        args![id, name],
+                    )?
+                    .is_none()
+            {
+                return Err(not_found(name));
+            }
+            sql.execute(
+                "UPDATE sieve_scripts SET active = 0 WHERE user_id = ?1 AND active = 1",
+                args![id],
             )?;
-        }
-        tx.commit()?;
-        Ok(())
+            if let Some(name) = name {
+                sql.execute(
+                    "UPDATE sieve_scripts SET active = 1, updated = ?3 WHERE user_id = ?1 AND name = ?2",
+                    args![id, name, now()],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Deletes a script; the active one is refused (RFC 5804 §2.10: deactivate first).
@@ -256,9 +260,9 @@ impl Db {
             )));
         }
         let id = self.require_user(user)?.id;
-        self.conn()?.execute(
+        self.sql().execute(
             "DELETE FROM sieve_scripts WHERE user_id = ?1 AND name = ?2",
-            params![id, name],
+            args![id, name],
         )?;
         Ok(())
     }
@@ -276,9 +280,9 @@ impl Db {
                 name: new.to_string(),
             });
         }
-        self.conn()?.execute(
+        self.sql().execute(
             "UPDATE sieve_scripts SET name = ?3, updated = ?4 WHERE user_id = ?1 AND name = ?2",
-            params![id, old, new, now()],
+            args![id, old, new, now()],
         )?;
         Ok(())
     }

@@ -276,6 +276,24 @@ impl Sql {
         }
     }
 
+    /// Inside a [`Sql::transaction`]: serialises it with every other transaction that locks
+    /// the same `key` until it ends, on every node. A read-then-write (a limit checked, then
+    /// counted) is then safe across nodes. SQLite needs nothing: its IMMEDIATE transaction
+    /// already holds the database's one write lock. PostgreSQL's default isolation (READ
+    /// COMMITTED) would let two nodes read the same count and both write, and a row lock
+    /// (`FOR UPDATE`) cannot lock a row that does not exist yet, so this takes a
+    /// transaction-scoped advisory lock on a stable 64-bit hash of the key.
+    pub fn lock_key(&self, key: &str) -> Result<()> {
+        if !self.is_postgres() {
+            return Ok(());
+        }
+        self.query_one(
+            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?1)) AS locked",
+            &[Value::Int(lock_id(key))],
+        )?;
+        Ok(())
+    }
+
     /// Statements without parameters or results, several separated by `;` (migrations).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
         match &self.engine {
@@ -294,6 +312,16 @@ impl Pg {
         self.prepared.insert(sql.to_string(), s.clone());
         Ok(s)
     }
+}
+
+/// FNV-1a over the key: the same number on every node and every build (std's hasher is
+/// randomly seeded per process), which is all an advisory lock key needs.
+fn lock_id(key: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as i64
 }
 
 fn pg_args(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
@@ -469,6 +497,14 @@ mod tests {
                 prop_assert!(!out.contains('?'));
             }
         }
+    }
+
+    #[test]
+    fn lock_ids_are_fnv_1a_so_every_node_and_build_agrees() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(lock_id("") as u64, 0xcbf2_9ce4_8422_2325);
+        assert_eq!(lock_id("a") as u64, 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(lock_id("ban 192.0.2.1"), lock_id("ban 192.0.2.2"));
     }
 
     #[test]

@@ -4,13 +4,14 @@
 //! reply, and a retried delivery never answers twice.
 //!
 //! Stored in `vacation_replies` (migration 14); rows go with their user and are dropped
-//! once expired. Every function takes `now` so time can be injected.
+//! once expired. Every function takes `now` so time can be injected. Shared between nodes
+//! (issue 21): the claim is one statement on the shared database, so two nodes delivering
+//! to the same user at once still send one reply.
 //!
 //! Not here: whether a message deserves a reply at all, and the reply itself
 //! (`smtp::vacation`).
 
-use rusqlite::params;
-
+use super::sql::args;
 use super::{Address, Db, Result};
 
 impl Db {
@@ -29,20 +30,22 @@ impl Db {
         let Some(u) = self.user(user)? else {
             return Ok(false);
         };
-        self.conn()?
-            .prepare_cached("DELETE FROM vacation_replies WHERE expires <= ?1")?
-            .execute([now])?;
+        let sql = self.sql();
+        sql.execute(
+            "DELETE FROM vacation_replies WHERE expires <= ?1",
+            args![now],
+        )?;
         let expires = now.saturating_add(i64::try_from(period).unwrap_or(i64::MAX));
-        let n = self
-            .conn()?
-            .prepare_cached(
-                "INSERT INTO vacation_replies (user_id, sender, handle, sent, expires)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (user_id, sender, handle) DO UPDATE
-                 SET sent = excluded.sent, expires = excluded.expires
-                 WHERE vacation_replies.expires <= excluded.sent",
-            )?
-            .execute(params![u.id, sender.to_lowercase(), handle, now, expires])?;
+        // The upsert's condition makes the claim one atomic statement on both engines: a
+        // row still in its period is left alone and the statement changes nothing.
+        let n = sql.execute(
+            "INSERT INTO vacation_replies (user_id, sender, handle, sent, expires)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (user_id, sender, handle) DO UPDATE
+             SET sent = excluded.sent, expires = excluded.expires
+             WHERE vacation_replies.expires <= excluded.sent",
+            args![u.id, sender.to_lowercase(), handle, now, expires],
+        )?;
         Ok(n > 0)
     }
 }
@@ -114,9 +117,10 @@ mod tests {
         let (_d, db, a) = setup();
         assert!(db.vacation_claim(&a, "bob@x.test", "h", 100, 50).unwrap());
         let rows = |db: &Db| -> i64 {
-            db.conn()
+            db.sql()
+                .query_one("SELECT count(*) FROM vacation_replies", &[])
                 .unwrap()
-                .query_row("SELECT count(*) FROM vacation_replies", [], |r| r.get(0))
+                .get(0)
                 .unwrap()
         };
         assert!(db.vacation_claim(&a, "carl@x.test", "h", 160, 50).unwrap());

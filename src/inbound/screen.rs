@@ -18,6 +18,11 @@
 //! older than the TTL are swept, and beyond [`CAPACITY`] clients the oldest go first, in
 //! the map and in the table alike.
 //!
+//! Several nodes on one PostgreSQL core (issue 21): the table is shared, the map is per
+//! node. A node loads every pass at start and then learns only its own, so a client that
+//! passed on another node since waits once more here (a few seconds, once); asking the
+//! database on every connection would put SQL in front of each greeting.
+//!
 //! Not here: the wait and the `554 5.5.1` (the driver and the SMTP session), the SQL
 //! (`core::screen`).
 

@@ -1,5 +1,6 @@
 //! Connection limits: at most N connections per service and M per client IP. A permit is
-//! held for the life of a connection and released on drop.
+//! held for the life of a connection and released on drop. Per node (issue 21): they guard
+//! this process's sockets and threads, which no other node shares.
 
 use std::collections::HashMap;
 use std::net::IpAddr;

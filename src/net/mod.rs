@@ -7,6 +7,16 @@
 //! Nothing here knows a mail protocol (each supplies its own refusal lines and session);
 //! auth-failure bans are stored by [`crate::core::bans`] and enforced at connect by
 //! [`conn::Access`] and at login by each protocol.
+//!
+//! Several nodes on one PostgreSQL core (issue 21): what is **shared** is what lives in the
+//! core database and is read there on every use, with no cache between — auth-failure
+//! counts and bans (a ban decided on one node refuses the client's next connection on every
+//! node), the authenticated users' send limits (`core::sendlimit`), greylisting, vacation
+//! replies. What is **per node**, in memory, is what must cost no SQL per connection: the
+//! connection limits (`limits`: they protect this node's sockets and threads), the
+//! per-client connection and message rates (`rate`: a client spread over N nodes by the MX
+//! records gets up to N times the limit, as with Postfix's per-host anvil), and the copy
+//! of the pre-greeting passes (`inbound::screen`, loaded from the shared table at start).
 
 pub mod conn;
 pub mod driver;

@@ -3,6 +3,13 @@
 //! window that starts at its first event. In memory, per daemon (a restart forgets), and
 //! bounded: at most [`MAX_CLIENTS`] clients are tracked.
 //!
+//! Per node, not shared, when several nodes share a PostgreSQL core (issue 21): the check
+//! runs on every connection and MAIL before anything else, where a database round trip
+//! (and a write) per event is the cost this table exists to avoid, and its job is to keep
+//! one client from monopolising one node. A client spread over N nodes gets up to N times
+//! the limit. What must hold across nodes is shared in the core: bans
+//! (`core::bans`) and the authenticated users' send limits (`core::sendlimit`).
+//!
 //! A client is an IPv4 address or an IPv6 /64 (one end site's usual allocation: counting
 //! per IPv6 address would give an attacker 2^64 fresh counters for free, and grow the table).
 //!
