@@ -114,11 +114,7 @@ fn a_sqlite_server_moves_to_postgres_and_answers_as_before() {
     let url = pg.database();
 
     // The URL from stdin, so its password is never an argument.
-    let out = ok(
-        d,
-        &["--json", "db", "migrate", "--to", "-"],
-        Some(&url),
-    );
+    let out = ok(d, &["--json", "db", "migrate", "--to", "-"], Some(&url));
     let report: Value = serde_json::from_str(&out).unwrap();
     let rows = |t: &str| {
         report["tables"]
@@ -177,11 +173,7 @@ fn a_sqlite_server_moves_to_postgres_and_answers_as_before() {
 
     // Another server cannot be moved over this one; it stays on SQLite, untouched.
     let other = populated();
-    let (code, _, all) = cli(
-        other.path(),
-        &["db", "migrate", "--to", &url],
-        None,
-    );
+    let (code, _, all) = cli(other.path(), &["db", "migrate", "--to", &url], None);
     assert_eq!(code, 1, "{all}");
     assert!(all.contains("already holds data"), "{all}");
     assert!(all.contains("nothing changed"), "{all}");

@@ -148,13 +148,15 @@ fn node(r: &Row, at: i64) -> Result<Node> {
 impl Db {
     /// Writes this node's row (a beat): creates it or replaces what an earlier run of the
     /// same node left, with the queue leases it holds now. Lease owners carry the holder's
-    /// pid (`core::queue::claim::new_lease_owner`), which is how its claims are counted.
+    /// pid and node (`core::queue::claim::new_lease_owner`), which is how its claims are
+    /// counted.
     pub fn heartbeat(&self, b: &Beat) -> Result<()> {
         let sql = self.sql();
         let claims: i64 = sql
             .query_one(
                 "SELECT count(*) FROM queue_recipients WHERE lease_until > ?1 AND lease_owner LIKE ?2",
-                args![now(), format!("%-{}-%", b.pid)],
+                // `role-PID-random@node`: the pid alone could be another host's on PostgreSQL.
+                args![now(), format!("%-{}-%@{}", b.pid, super::queue::claim::node_name())],
             )?
             .get(0)?;
         sql.execute(
