@@ -14,6 +14,12 @@
 //! Contexts are per session, at most [`MAX_UPDATING`] of searches and sorts together; a tag
 //! already naming a live context cannot start another (`BAD`, §4.3).
 //!
+//! Elsewhere: Dovecot 2.3 advertises CONTEXT=SEARCH only and Cyrus lists both CONTEXT
+//! capabilities as not implemented; Trojitá is a client that keeps its sorted message list
+//! through CONTEXT=SORT when a server offers it. Here both are offered, with exact positions
+//! rather than a refusal of UPDATE on SORT, since a sort's order never reshuffles (see
+//! `sort::update`) and the positions cost one binary search per message that enters.
+//!
 //! Not here: updates to MIN/MAX/COUNT/PARTIAL (RFC 5267 §4.3: UPDATE reports the whole
 //! result's changes, whatever else was asked), THREAD contexts (no RFC defines them).
 

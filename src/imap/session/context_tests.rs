@@ -281,6 +281,22 @@ fn sorts_and_searches_share_the_limit_on_kept_contexts() {
     assert!(r.contains("u0 OK") && !r.contains("NOUPDATE"), "{r}");
 }
 
+#[test]
+fn selecting_the_same_mailbox_again_ends_its_contexts() {
+    let mut a = sorted_inbox();
+    a.send("u SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    a.send("v SEARCH RETURN (UPDATE) ALL\r\n");
+    assert!(a.send("s SELECT INBOX\r\n").contains("s OK"));
+    let mut b = a.other();
+    b.append("INBOX", "a");
+    let r = a.send("n NOOP\r\n");
+    assert!(r.contains("* 4 EXISTS") && !r.contains("ESEARCH"), "{r}");
+    assert!(a.s.updating.is_empty());
+    // The tags are free again.
+    let r = a.send("u SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(r.contains("u OK"), "{r}");
+}
+
 /// The client's copy of a sort context, edited only by the ADDTO and REMOVEFROM lines it
 /// gets, equals a fresh UID SORT after any mix of deliveries, flag changes and expunges.
 #[test]

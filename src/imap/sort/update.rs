@@ -49,14 +49,6 @@ impl Ordered {
         self.members.iter().map(|f| f.seq)
     }
 
-    pub fn len(&self) -> usize {
-        self.members.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
-    }
-
     /// Whether a message entering needs its header read (see [`super::needs_header`]).
     pub fn needs_header(&self) -> bool {
         super::needs_header(&self.criteria)
