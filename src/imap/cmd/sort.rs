@@ -67,12 +67,14 @@ pub(crate) fn sort(
     None
 }
 
-/// The return options that report something: UPDATE does not, and alone it reports the
-/// starting result, as `RETURN ()` would (as SEARCH does).
+/// The return options to answer: UPDATE reports nothing itself, and without anything else
+/// that reports (SAVE does not) it answers the starting result, as `RETURN ()` would and
+/// as SEARCH does.
 fn shown(r: &SortReturn, update: bool) -> SortReturn {
     let mut shown = r.clone();
     shown.opts.retain(|o| *o != SearchReturn::Update);
-    if update && shown.opts.is_empty() && shown.partial.is_none() {
+    let reports = shown.partial.is_some() || shown.opts.iter().any(|o| *o != SearchReturn::Save);
+    if update && !reports {
         shown.opts.push(SearchReturn::All);
     }
     shown

@@ -180,6 +180,15 @@ fn a_sort_context_places_a_new_message_at_its_position_after_exists() {
         r.starts_with("* ESEARCH (TAG \"v\") UID COUNT 3\r\n"),
         "{r}"
     );
+    // SAVE reports nothing, so with UPDATE the starting result is answered, as for SEARCH.
+    for cmd in [
+        "SORT RETURN (SAVE UPDATE) (SUBJECT) UTF-8",
+        "SEARCH RETURN (SAVE UPDATE)",
+    ] {
+        let r = a.send(&format!("w {cmd} ALL\r\n"));
+        assert!(r.starts_with("* ESEARCH (TAG \"w\") ALL 1:3\r\n"), "{r}");
+        a.send("c CANCELUPDATE \"w\"\r\n");
+    }
     let mut b = a.other();
     b.append("INBOX", "c");
     b.append("INBOX", "e");
