@@ -103,6 +103,17 @@ fn sort_and_thread() {
     server.assert_alive();
 }
 
+/// CONTEXT=SORT (RFC 5267 §4): an imaplib client's copy of a `UID SORT RETURN (UPDATE)`
+/// result, edited only by the ADDTO/REMOVEFROM positions it gets, stays equal to a fresh
+/// sort through deliveries, flag changes and expunges; ADDTO follows EXISTS, also in IDLE.
+#[test]
+fn sort_context_updates() {
+    let dir = data_dir(true);
+    let mut server = Server::start(dir.path());
+    server.py("sort_context.py", &[], 120);
+    server.assert_alive();
+}
+
 /// FETCH items, BODY[] byte-equal to the delivered file (CRLF), partials, BINARY.
 #[test]
 fn fetch() {

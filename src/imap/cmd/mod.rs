@@ -11,7 +11,7 @@
 //! - [`store`]: STORE, COPY, MOVE, EXPUNGE
 //! - [`search`]: SEARCH and ESEARCH
 //! - [`sort`]: SORT (with ESORT) and THREAD
-//! - [`context`]: CONTEXT=SEARCH's updating searches and CANCELUPDATE
+//! - [`context`]: CONTEXT=SEARCH and CONTEXT=SORT: updating searches and sorts, CANCELUPDATE
 //! - [`idle`]: IDLE … DONE
 //! - [`notify`]: NOTIFY and the events it asks for
 

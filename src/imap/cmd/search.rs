@@ -38,6 +38,17 @@ pub(crate) fn search(
         );
         return None;
     }
+    if returns.is_some_and(|r| r.contains(&SearchReturn::Update))
+        && super::context::tag_in_use(s, tag)
+    {
+        s.finish(
+            tag,
+            uid,
+            "BAD tag in use by an updating search or sort",
+            out,
+        );
+        return None;
+    }
     let modseq_key = uses_modseq(key);
     if modseq_key {
         s.enable_condstore(out);
@@ -62,7 +73,7 @@ pub(crate) fn search(
         Some(r) => {
             let update = r.contains(&SearchReturn::Update);
             if update {
-                super::context::start(s, tag, uid, key, &uids, out);
+                super::context::start(s, tag, uid, key, &uids, None, out);
             }
             if r.contains(&SearchReturn::Save) {
                 s.saved = uids;

@@ -114,14 +114,19 @@ fn next_word(c: &mut Cursor<'_>) -> PResult<Option<String>> {
 fn return_opts(c: &mut Cursor<'_>) -> PResult<Vec<SearchReturn>> {
     c.expect(b'(', "( to start the return options")?;
     let mut out = Vec::new();
+    let mut first = true;
     while !c.eat(b')') {
-        if !out.is_empty() {
+        if !first {
             c.list_sp()?;
         }
+        first = false;
         let opt = match c
-            .keyword("MIN, MAX, ALL, COUNT, SAVE, UPDATE or PARTIAL")?
+            .keyword("MIN, MAX, ALL, COUNT, SAVE, UPDATE, CONTEXT or PARTIAL")?
             .as_str()
         {
+            // RFC 5267 §4.2: a hint that more requests on this result may follow; nothing
+            // is cached between commands here, so it changes nothing.
+            "CONTEXT" => continue,
             "MIN" => SearchReturn::Min,
             "MAX" => SearchReturn::Max,
             "ALL" => SearchReturn::All,

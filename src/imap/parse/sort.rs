@@ -1,9 +1,9 @@
 //! SORT and THREAD (RFC 5256 §4), with RFC 5957 SORT=DISPLAY keys, RFC 5267 ESORT's
-//! `RETURN (...)` and CONTEXT=SORT's `PARTIAL lo:hi`. The search criteria after them are
-//! SEARCH's (same key parser, same limits), except that the charset is mandatory.
+//! `RETURN (...)` and CONTEXT=SORT's `PARTIAL lo:hi`, `UPDATE` and `CONTEXT` (RFC 5267 §4).
+//! The search criteria after them are SEARCH's (same key parser, same limits), except that
+//! the charset is mandatory.
 //!
-//! Not here: whether the charset is supported (the session answers `[BADCHARSET]`), nor the
-//! CONTEXT/UPDATE return options of RFC 5267 §4 (not advertised).
+//! Not here: whether the charset is supported (the session answers `[BADCHARSET]`).
 
 use super::lexer::{Cursor, PResult};
 use crate::imap::command::{
@@ -107,7 +107,13 @@ fn return_opts(c: &mut Cursor<'_>) -> PResult<SortReturn> {
         if n > 8 {
             return Err("too many return options".into());
         }
-        let opt = match c.keyword("MIN, MAX, ALL, COUNT, SAVE or PARTIAL")?.as_str() {
+        let opt = match c
+            .keyword("MIN, MAX, ALL, COUNT, SAVE, UPDATE, CONTEXT or PARTIAL")?
+            .as_str()
+        {
+            // RFC 5267 §4.2: only a hint; see the SEARCH parser.
+            "CONTEXT" => continue,
+            "UPDATE" => SearchReturn::Update,
             "MIN" => SearchReturn::Min,
             "MAX" => SearchReturn::Max,
             "ALL" => SearchReturn::All,
@@ -239,6 +245,19 @@ mod tests {
                 .opts,
             [SearchReturn::All]
         );
+        // CONTEXT=SORT (RFC 5267 §4): UPDATE is kept, CONTEXT is only a hint.
+        assert_eq!(
+            ret("A1 SORT RETURN (CONTEXT UPDATE COUNT) (ARRIVAL) US-ASCII ALL")
+                .unwrap()
+                .opts,
+            [SearchReturn::Update, SearchReturn::Count]
+        );
+        assert_eq!(
+            ret("A1 SORT RETURN (CONTEXT) (ARRIVAL) US-ASCII ALL")
+                .unwrap()
+                .opts,
+            [SearchReturn::All]
+        );
         assert_eq!(
             ret("A1 SORT RETURN (PARTIAL 4:2) (ARRIVAL) US-ASCII ALL").unwrap(),
             SortReturn {
@@ -265,7 +284,6 @@ mod tests {
             "A1 SORT (SUBJECT",
             "A1 SORT (REVERSE) UTF-8 ALL",
             "A1 SORT (BOGUS) UTF-8 ALL",
-            "A1 SORT RETURN (UPDATE) (DATE) UTF-8 ALL",
             "A1 SORT ARRIVAL UTF-8 ALL",
             "A1 THREAD JWZ UTF-8 ALL",
             "A1 THREAD REFERENCES UTF-8",

@@ -46,6 +46,11 @@ fn search_rfc_examples() {
     assert!(uid);
     assert_eq!(ret, Some(vec![SearchReturn::Min, SearchReturn::Max]));
     assert_eq!(key, K::SequenceSet(set(&[(1, 5000)])));
+    // RFC 5267 §4.2: CONTEXT is a hint, and alone it is RETURN ().
+    let (_, _, ret, _) = search("B1 SEARCH RETURN (CONTEXT MIN UPDATE) UNSEEN");
+    assert_eq!(ret, Some(vec![SearchReturn::Min, SearchReturn::Update]));
+    let (_, _, ret, _) = search("B2 SEARCH RETURN (CONTEXT) UNSEEN");
+    assert_eq!(ret, Some(vec![SearchReturn::All]));
     let (_, cs, ret, _) = search("A1 SEARCH RETURN (SAVE) CHARSET \"us-ascii\" UNSEEN");
     assert_eq!(
         (cs.as_deref(), ret),

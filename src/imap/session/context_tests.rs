@@ -1,5 +1,5 @@
-//! CONTEXT=SEARCH (RFC 5267), PARTIAL (RFC 9394) and NOTIFY (RFC 5465) over the in-memory
-//! store: two sessions on one account, the updates checked line by line.
+//! CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267), PARTIAL (RFC 9394) and NOTIFY (RFC 5465) over
+//! the in-memory store: two sessions on one account, the updates checked line by line.
 
 use super::*;
 use crate::imap::backend::memory::Shared;
@@ -148,9 +148,230 @@ fn updating_searches_are_bounded_per_session() {
     let r = a.send("v SEARCH RETURN (UPDATE) ALL\r\n");
     assert!(r.contains("* NO [NOUPDATE \"v\"]"), "{r}");
     assert!(r.contains("v OK"), "{r}");
-    // Reusing a tag replaces that search instead of adding one.
+    // A tag naming a live context cannot start another (RFC 5267 §4.3): BAD, nothing run.
     let r = a.send("u0 SEARCH RETURN (UPDATE) ALL\r\n");
-    assert!(!r.contains("NOUPDATE"), "{r}");
+    assert_eq!(r, "u0 BAD tag in use by an updating search or sort\r\n");
+    // Once cancelled, the tag is free again.
+    assert!(a.send("c CANCELUPDATE \"u0\"\r\n").starts_with("c OK"));
+    let r = a.send("u0 SEARCH RETURN (UPDATE) ALL\r\n");
+    assert!(r.contains("u0 OK") && !r.contains("NOUPDATE"), "{r}");
+}
+
+/// Subjects `b`, `d`, `f` as UIDs and sequence numbers 1 to 3, selected.
+fn sorted_inbox() -> M {
+    let mut m = M::new();
+    for subject in ["b", "d", "f"] {
+        m.append("INBOX", subject);
+    }
+    assert!(m.send("s SELECT INBOX\r\n").contains("* 3 EXISTS"));
+    m
+}
+
+#[test]
+fn a_sort_context_places_a_new_message_at_its_position_after_exists() {
+    let mut a = sorted_inbox();
+    let r = a.send("u SORT RETURN (UPDATE) (REVERSE SUBJECT) UTF-8 ALL\r\n");
+    assert!(
+        r.starts_with("* ESEARCH (TAG \"u\") ALL 3,2,1\r\nu OK"),
+        "{r}"
+    );
+    let r = a.send("v UID SORT RETURN (COUNT UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(
+        r.starts_with("* ESEARCH (TAG \"v\") UID COUNT 3\r\n"),
+        "{r}"
+    );
+    // SAVE reports nothing, so with UPDATE the starting result is answered, as for SEARCH.
+    for cmd in [
+        "SORT RETURN (SAVE UPDATE) (SUBJECT) UTF-8",
+        "SEARCH RETURN (SAVE UPDATE)",
+    ] {
+        let r = a.send(&format!("w {cmd} ALL\r\n"));
+        assert!(r.starts_with("* ESEARCH (TAG \"w\") ALL 1:3\r\n"), "{r}");
+        a.send("c CANCELUPDATE \"w\"\r\n");
+    }
+    let mut b = a.other();
+    b.append("INBOX", "c");
+    b.append("INBOX", "e");
+    let r = a.send("n NOOP\r\n");
+    let exists = r.find("* 5 EXISTS\r\n").expect(&r);
+    // f e d c b: the two are apart in the reverse order, so two pairs.
+    let u = r
+        .find("* ESEARCH (TAG \"u\") ADDTO (2 5 4 4)\r\n")
+        .expect(&r);
+    // b c d e f: each lands in its own place, counted after the one before went in.
+    let v = r
+        .find("* ESEARCH (TAG \"v\") UID ADDTO (2 4 4 5)\r\n")
+        .expect(&r);
+    assert!(exists < u && exists < v, "ADDTO after EXISTS: {r}");
+    // Neighbours in sort order arriving together are one pair, in that order.
+    b.append("INBOX", "a2");
+    b.append("INBOX", "a1");
+    let r = a.send("n NOOP\r\n");
+    assert!(r.contains("* ESEARCH (TAG \"u\") ADDTO (6 6:7)\r\n"), "{r}");
+    assert!(
+        r.contains("* ESEARCH (TAG \"v\") UID ADDTO (1 7,6)\r\n"),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_sort_context_removes_an_expunged_message_by_its_old_position_first() {
+    let mut a = sorted_inbox();
+    a.send("u SORT RETURN (UPDATE) (REVERSE SUBJECT) UTF-8 ALL\r\n");
+    a.send("t STORE 2 +FLAGS.SILENT (\\Deleted)\r\n");
+    let r = a.send("e EXPUNGE\r\n");
+    // f d b: d is second, and sequence number 2 until the EXPUNGE.
+    let at = r
+        .find("* ESEARCH (TAG \"u\") REMOVEFROM (2 2)\r\n")
+        .expect(&r);
+    assert!(at < r.find("* 2 EXPUNGE").expect(&r), "{r}");
+    // Another session's expunge of two neighbours in sort order: one pair.
+    let mut b = a.other();
+    b.send("s SELECT INBOX\r\n");
+    b.send("t STORE 1:2 +FLAGS.SILENT (\\Deleted)\r\n");
+    b.send("e EXPUNGE\r\n");
+    let r = a.send("n NOOP\r\n");
+    let at = r
+        .find("* ESEARCH (TAG \"u\") REMOVEFROM (1 2,1)\r\n")
+        .expect(&r);
+    assert!(at < r.find(" EXPUNGE\r\n").expect(&r), "{r}");
+}
+
+#[test]
+fn a_flag_change_moves_a_message_out_of_and_back_into_a_sort_context() {
+    let mut a = sorted_inbox();
+    let r = a.send("u UID SORT RETURN (UPDATE) (SUBJECT) UTF-8 UNSEEN\r\n");
+    assert!(r.contains("UID ALL 1:3\r\n"), "{r}");
+    let r = a.send("t STORE 2 +FLAGS (\\Seen)\r\n");
+    assert!(
+        r.contains("* ESEARCH (TAG \"u\") UID REMOVEFROM (2 2)\r\n"),
+        "{r}"
+    );
+    let mut b = a.other();
+    b.send("s SELECT INBOX\r\n");
+    b.send("t STORE 2 -FLAGS (\\Seen)\r\n");
+    let r = a.send("n NOOP\r\n");
+    assert!(
+        r.contains("* ESEARCH (TAG \"u\") UID ADDTO (2 2)\r\n"),
+        "{r}"
+    );
+    // A change that keeps it matching says nothing.
+    let r = a.send("t STORE 2 +FLAGS (\\Flagged)\r\n");
+    assert!(!r.contains("ESEARCH"), "{r}");
+    // CANCELUPDATE: silence after.
+    assert!(a.send("c CANCELUPDATE \"u\"\r\n").starts_with("c OK"));
+    let r = a.send("t STORE 1 +FLAGS (\\Seen)\r\n");
+    assert!(!r.contains("ESEARCH"), "{r}");
+}
+
+#[test]
+fn sorts_and_searches_share_the_limit_on_kept_contexts() {
+    let mut a = sorted_inbox();
+    let max = crate::imap::cmd::context::MAX_UPDATING;
+    for i in 0..max {
+        let cmd = if i % 2 == 0 {
+            "SORT RETURN (UPDATE) (SUBJECT) UTF-8"
+        } else {
+            "SEARCH RETURN (UPDATE)"
+        };
+        let r = a.send(&format!("u{i} {cmd} ALL\r\n"));
+        assert!(!r.contains("NOUPDATE"), "{r}");
+    }
+    // Refused but answered: the other return options still hold (§4.3.1).
+    let r = a.send("v SORT RETURN (MIN UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(r.contains("* NO [NOUPDATE \"v\"]"), "{r}");
+    assert!(r.contains("* ESEARCH (TAG \"v\") MIN 1\r\nv OK"), "{r}");
+    let r = a.send("u0 SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(r.starts_with("u0 BAD"), "{r}");
+    // Leaving the mailbox frees them all.
+    a.send("x UNSELECT\r\n");
+    a.send("s SELECT INBOX\r\n");
+    let r = a.send("u0 SORT RETURN (UPDATE CONTEXT) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(r.contains("u0 OK") && !r.contains("NOUPDATE"), "{r}");
+}
+
+#[test]
+fn selecting_the_same_mailbox_again_ends_its_contexts() {
+    let mut a = sorted_inbox();
+    a.send("u SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    a.send("v SEARCH RETURN (UPDATE) ALL\r\n");
+    assert!(a.send("s SELECT INBOX\r\n").contains("s OK"));
+    let mut b = a.other();
+    b.append("INBOX", "a");
+    let r = a.send("n NOOP\r\n");
+    assert!(r.contains("* 4 EXISTS") && !r.contains("ESEARCH"), "{r}");
+    assert!(a.s.updating.is_empty());
+    // The tags are free again.
+    let r = a.send("u SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n");
+    assert!(r.contains("u OK"), "{r}");
+}
+
+/// The client's copy of a sort context, edited only by the ADDTO and REMOVEFROM lines it
+/// gets, equals a fresh UID SORT after any mix of deliveries, flag changes and expunges.
+#[test]
+fn a_client_following_the_updates_holds_the_current_sort() {
+    let mut a = sorted_inbox();
+    let mut b = a.other();
+    b.send("s SELECT INBOX\r\n");
+    let sort = "UID SORT RETURN (ALL UPDATE) (REVERSE SUBJECT) UTF-8 UNSEEN";
+    let r = a.send(&format!("u {sort}\r\n"));
+    let mut client = uids_of(r.split("ALL ").nth(1).unwrap().lines().next().unwrap());
+    let steps = [
+        "APPEND c",
+        "APPEND e",
+        "STORE 1 +FLAGS (\\Seen)",
+        "APPEND a",
+        "APPEND g",
+        "STORE 3 +FLAGS (\\Deleted)",
+        "EXPUNGE",
+        "STORE 1 -FLAGS (\\Seen)",
+        "APPEND d",
+        "STORE 2:4 +FLAGS (\\Seen)",
+        "STORE 3 -FLAGS (\\Seen)",
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        match step.strip_prefix("APPEND ") {
+            Some(subject) => b.append("INBOX", subject),
+            None => assert!(b.send(&format!("t{i} {step}\r\n")).contains(" OK")),
+        }
+        let r = a.send("n NOOP\r\n");
+        for line in r.lines().filter(|l| l.starts_with("* ESEARCH (TAG \"u\")")) {
+            apply(&mut client, line);
+        }
+        let fresh = a.send("f UID SORT (REVERSE SUBJECT) UTF-8 UNSEEN\r\n");
+        let fresh = uids_of(fresh.lines().next().unwrap().trim_start_matches("* SORT"));
+        assert_eq!(client, fresh, "after {step}");
+    }
+}
+
+/// `3,1:2` or `3 1 2` in their order.
+fn uids_of(set: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for part in set.split([',', ' ']).filter(|p| !p.is_empty()) {
+        match part.split_once(':') {
+            Some((lo, hi)) => out.extend(lo.parse::<u32>().unwrap()..=hi.parse().unwrap()),
+            None => out.push(part.parse().unwrap()),
+        }
+    }
+    out
+}
+
+/// Applies `* ESEARCH (TAG "u") UID ADDTO (p set p set)` or REMOVEFROM as RFC 5267 §4.3.3
+/// and §4.3.4 say a client does.
+fn apply(client: &mut Vec<u32>, line: &str) {
+    let add = line.contains(" ADDTO (");
+    let body = line.split_once(" (").unwrap().1.split_once(" (").unwrap().1;
+    let words: Vec<&str> = body.trim_end_matches(')').split(' ').collect();
+    for pair in words.chunks(2) {
+        let at = pair[0].parse::<usize>().unwrap() - 1;
+        for (i, uid) in uids_of(pair[1]).into_iter().enumerate() {
+            if add {
+                client.insert(at + i, uid);
+            } else {
+                assert_eq!(client.remove(at), uid, "{line}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -167,7 +167,7 @@ pub struct Session {
     pub(crate) enabled: Enabled,
     /// SEARCHRES (RFC 5182): the UIDs of the last `SEARCH RETURN (SAVE)`.
     pub(crate) saved: Vec<u32>,
-    /// CONTEXT=SEARCH (RFC 5267): searches kept up to date, at most
+    /// CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267): searches and sorts kept up to date, at most
     /// [`crate::imap::cmd::context::MAX_UPDATING`].
     pub(crate) updating: Vec<crate::imap::cmd::context::Updating>,
     /// NOTIFY (RFC 5465): what this session asked to hear about, if anything.

@@ -1,5 +1,6 @@
 //! SORT (RFC 5256 §3) and SORT=DISPLAY (RFC 5957): the per-message sort fields taken from
-//! the header, the base subject (RFC 5256 §2.1, [`subject`]) and the ordering.
+//! the header, the base subject (RFC 5256 §2.1, [`subject`]) and the ordering; a sorted
+//! result kept up to date for CONTEXT=SORT (RFC 5267 §4) is [`update`].
 //!
 //! Rules worth knowing:
 //! - FROM, TO, CC compare the first address's local part (`addr-mailbox`), and a group's
@@ -15,6 +16,7 @@
 
 pub mod result;
 pub mod subject;
+pub mod update;
 
 use std::cmp::Ordering;
 
@@ -105,6 +107,26 @@ impl Fields {
     }
 }
 
+impl Fields {
+    /// Only what `criteria` compare (and the numbers): what a kept sort context holds per
+    /// message, so that ten of them over a large mailbox stay small.
+    pub fn keys_only(self, criteria: &[SortCriterion]) -> Fields {
+        let uses = |k: SortKey| criteria.iter().any(|c| c.key == k);
+        let keep = |k: SortKey, v: String| if uses(k) { v } else { String::new() };
+        Fields {
+            from: keep(SortKey::From, self.from),
+            to: keep(SortKey::To, self.to),
+            cc: keep(SortKey::Cc, self.cc),
+            display_from: keep(SortKey::DisplayFrom, self.display_from),
+            display_to: keep(SortKey::DisplayTo, self.display_to),
+            subject: keep(SortKey::Subject, self.subject),
+            message_id: None,
+            references: Vec::new(),
+            ..self
+        }
+    }
+}
+
 /// A msg-id is `id-left@id-right`; mail-parser already removed the angle brackets.
 fn valid_id(id: &str) -> Option<&str> {
     let id = id.trim();
@@ -161,16 +183,20 @@ fn compare(a: &Fields, b: &Fields, key: SortKey) -> Ordering {
 
 /// Sorts `msgs` by `criteria` (RFC 5256 §3); ties keep mailbox order.
 pub fn sort(msgs: &mut [Fields], criteria: &[SortCriterion]) {
-    msgs.sort_by(|a, b| {
-        for c in criteria {
-            let o = compare(a, b, c.key);
-            let o = if c.reverse { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
+    msgs.sort_by(|a, b| order(a, b, criteria));
+}
+
+/// The order of two messages under `criteria`, ties broken by `seq` (mailbox order): a
+/// total order, so every message has exactly one place in a sorted result.
+pub fn order(a: &Fields, b: &Fields, criteria: &[SortCriterion]) -> Ordering {
+    for c in criteria {
+        let o = compare(a, b, c.key);
+        let o = if c.reverse { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
         }
-        a.seq.cmp(&b.seq)
-    });
+    }
+    a.seq.cmp(&b.seq)
 }
 
 /// Whether any criterion needs the header (all but ARRIVAL and SIZE).
