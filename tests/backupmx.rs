@@ -35,7 +35,14 @@ fn world() -> World {
         &["bob"],
         "127.0.0.1:9",
     );
-    let backup = Instance::new("127.0.0.3", port, "mx2.b.test", "b.test", &[], "127.0.0.1:9");
+    let backup = Instance::new(
+        "127.0.0.3",
+        port,
+        "mx2.b.test",
+        "b.test",
+        &[],
+        "127.0.0.1:9",
+    );
     let a_zone = "@ IN MX 10 mail.a.test.\n@ IN MX 20 mx2.b.test.\nmail IN A 127.0.0.2\n";
     let b_zone = "@ IN MX 10 mx2.b.test.\nmx2 IN A 127.0.0.3\n";
     let dns = dns::DnsServer::start(&[("a.test", a_zone), ("b.test", b_zone)]);
@@ -106,7 +113,11 @@ fn the_backup_accepts_what_the_primary_knows_queues_while_it_is_down_and_hands_i
     // Not an open relay: another domain is refused, nothing is queued for it.
     let t = send(b, "someone@elsewhere.test", "relay");
     assert!(rcpt_reply(&t).starts_with("554 5.7.1"), "{t}");
-    assert!(w.backup.log().contains("primary says"), "{}", w.backup.log());
+    assert!(
+        w.backup.log().contains("primary says"),
+        "{}",
+        w.backup.log()
+    );
 
     // Primary down: the cache answers; what it never saw waits for the primary.
     w.primary.stop();
@@ -149,4 +160,113 @@ fn the_backup_accepts_what_the_primary_knows_queues_while_it_is_down_and_hands_i
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     panic!("the backup's queue did not empty; log:\n{}", w.backup.log());
+}
+
+/// The findings of `dns mx DOMAIN` in `dir` against `ns`: exit code and findings.
+fn dns_mx(dir: &std::path::Path, ns: &str, domain: &str) -> (i32, Vec<serde_json::Value>) {
+    let o = mailctl(dir, &["--json", "dns", "mx", domain, "--nameserver", ns]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    (o.status.code().unwrap_or(-1), findings)
+}
+
+#[test]
+fn dns_records_and_check_know_the_backup_mx() {
+    let zones = [
+        (
+            "a.test",
+            "@ IN MX 10 mail\n@ IN MX 20 mx2.b.test.\nmail IN A 192.0.2.10\n",
+        ),
+        ("b.test", "mx2 IN A 192.0.2.20\n"),
+        // The backup listed before the primary.
+        ("c.test", "@ IN MX 5 mx2.b.test.\n@ IN MX 10 mail.a.test.\n"),
+        // A second MX host without an address.
+        (
+            "d.test",
+            "@ IN MX 10 mail.a.test.\n@ IN MX 20 mx3.b.test.\n",
+        ),
+    ];
+    let dns = dns::DnsServer::start(&zones);
+    let ns = dns.addr();
+
+    // The primary: `dns records --backup-mx` gives both MX lines with their preferences.
+    let primary = tempfile::tempdir().unwrap();
+    let p = primary.path();
+    ok(p, &["domain", "add", "a.test", "--create"]);
+    ok(p, &["config", "set", "hostname", "mail.a.test"]);
+    ok(p, &["config", "set", "public_ip", "192.0.2.10"]);
+    let recs = json(
+        p,
+        &["dns", "records", "a.test", "--backup-mx", "mx2.b.test"],
+    );
+    let mx: Vec<&str> = recs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "MX")
+        .map(|r| r["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(mx, ["10 mail.a.test.", "20 mx2.b.test."], "{recs:#}");
+    // Both hosts are checked; the one without an address is named.
+    let (code, f) = dns_mx(p, &ns, "a.test");
+    assert_eq!(code, 0, "{f:#?}");
+    assert!(
+        f[0]["found"]
+            .as_str()
+            .unwrap()
+            .contains("10 mail.a.test, 20 mx2.b.test"),
+        "{f:#?}"
+    );
+    let (code, f) = dns_mx(p, &ns, "d.test");
+    assert_eq!(code, 1, "{f:#?}");
+    let bad: Vec<&str> = f
+        .iter()
+        .filter(|x| x["status"] == "fail")
+        .map(|x| x["found"].as_str().unwrap())
+        .collect();
+    assert_eq!(bad, ["MX mx3.b.test has no A/AAAA record"], "{f:#?}");
+
+    // The backup: its records put it behind the primary, and the check wants it there.
+    let backup = tempfile::tempdir().unwrap();
+    let b = backup.path();
+    ok(b, &["domain", "add", "b.test", "--create"]);
+    for (k, v) in [
+        ("hostname", "mx2.b.test"),
+        ("public_ip", "192.0.2.20"),
+        ("relay.mode", "backup-mx"),
+        ("backupmx.domains", "a.test,c.test"),
+        ("backupmx.primary", "mail.a.test:25"),
+    ] {
+        ok(b, &["config", "set", k, v]);
+    }
+    let recs = json(b, &["dns", "records", "a.test"]);
+    let mx: Vec<&str> = recs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "MX")
+        .map(|r| r["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(mx, ["10 mail.a.test.", "20 mx2.b.test."], "{recs:#}");
+    let (code, f) = dns_mx(b, &ns, "a.test");
+    assert_eq!(code, 0, "{f:#?}");
+    assert!(
+        f.iter()
+            .any(|x| x["check"] == "MX backup" && x["status"] == "pass"),
+        "{f:#?}"
+    );
+    let (code, f) = dns_mx(b, &ns, "c.test");
+    assert_eq!(code, 1, "{f:#?}");
+    let backup_finding = f.iter().find(|x| x["check"] == "MX backup").unwrap();
+    assert_eq!(backup_finding["status"], "fail");
+    assert!(
+        backup_finding["fix"]
+            .as_str()
+            .unwrap()
+            .contains("c.test. IN MX 20 mx2.b.test."),
+        "{f:#?}"
+    );
+    // A domain it does not back up is not judged as one.
+    let (_, f) = dns_mx(b, &ns, "d.test");
+    assert!(f.iter().all(|x| x["check"] != "MX backup"), "{f:#?}");
 }

@@ -32,7 +32,11 @@ pub struct Ttl {
 impl Verified {
     /// Whether the answer is still trusted at `now`.
     pub fn fresh(&self, ttl: Ttl, now: i64) -> bool {
-        let keep = if self.good { ttl.positive } else { ttl.negative };
+        let keep = if self.good {
+            ttl.positive
+        } else {
+            ttl.negative
+        };
         now.saturating_sub(self.checked) < keep
     }
 }
@@ -107,22 +111,41 @@ mod tests {
         db.verify_store(&a("nobody@a.test"), false, "550 5.1.1 unknown", t)
             .unwrap();
         let later = t + 4 * 3600;
-        assert!(db.verify_cached(&a("bob@a.test"), TTL, later).unwrap().unwrap().good);
+        assert!(
+            db.verify_cached(&a("bob@a.test"), TTL, later)
+                .unwrap()
+                .unwrap()
+                .good
+        );
         // The negative answer is forgotten after hours: the primary is asked again.
-        assert_eq!(db.verify_cached(&a("nobody@a.test"), TTL, later).unwrap(), None);
-        let v = db.verify_cached(&a("nobody@a.test"), TTL, t + 60).unwrap().unwrap();
+        assert_eq!(
+            db.verify_cached(&a("nobody@a.test"), TTL, later).unwrap(),
+            None
+        );
+        let v = db
+            .verify_cached(&a("nobody@a.test"), TTL, t + 60)
+            .unwrap()
+            .unwrap();
         assert!(!v.good && v.reply.starts_with("550"));
-        assert_eq!(db.verify_cached(&a("bob@a.test"), TTL, t + 8 * 86400).unwrap(), None);
+        assert_eq!(
+            db.verify_cached(&a("bob@a.test"), TTL, t + 8 * 86400)
+                .unwrap(),
+            None
+        );
         assert_eq!(db.verify_cached(&a("carol@a.test"), TTL, t).unwrap(), None);
     }
 
     #[test]
     fn a_new_answer_replaces_the_old_one_and_expiry_forgets_old_rows() {
         let (_d, db) = db();
-        db.verify_store(&a("bob@a.test"), false, "550", 100).unwrap();
+        db.verify_store(&a("bob@a.test"), false, "550", 100)
+            .unwrap();
         // The domain is case-insensitive in the key.
         db.verify_store(&a("bob@A.TEST"), true, "250", 200).unwrap();
-        let v = db.verify_cached(&a("bob@a.test"), TTL, 300).unwrap().unwrap();
+        let v = db
+            .verify_cached(&a("bob@a.test"), TTL, 300)
+            .unwrap()
+            .unwrap();
         assert_eq!((v.good, v.checked), (true, 200));
         db.verify_store(&a("old@a.test"), true, "250", 50).unwrap();
         assert_eq!(db.verify_expire(100).unwrap(), 1);

@@ -194,7 +194,8 @@ mod tests {
         let db = Db::open(&crate::core::DataDir::new(dir.path())).unwrap();
         assert!(Settings::read(&db).unwrap().is_none());
         db.set_setting("relay.mode", "backup-mx").unwrap();
-        db.set_setting("backupmx.domains", "a.test, B.test.").unwrap();
+        db.set_setting("backupmx.domains", "a.test, B.test.")
+            .unwrap();
         let s = Settings::read(&db).unwrap().unwrap();
         assert_eq!(s.domains, ["a.test", "b.test"]);
         assert_eq!(s.ttl.positive, 7 * 86400);

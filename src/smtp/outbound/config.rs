@@ -75,7 +75,10 @@ pub fn parse_primary(v: &str) -> Option<(String, u16)> {
     if host.is_empty() || host.contains('/') {
         return None;
     }
-    Some((host.to_string(), port.parse::<u16>().ok().filter(|p| *p > 0)?))
+    Some((
+        host.to_string(),
+        port.parse::<u16>().ok().filter(|p| *p > 0)?,
+    ))
 }
 
 #[derive(Debug, Clone)]

@@ -45,7 +45,7 @@ use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::dkim;
 pub use bounce::{bounce_due, delay_warnings};
-pub use config::{BackupMx, Config, Mode, Relay, RelayTls};
+pub use config::{BackupMx, Config, Mode, Relay, RelayTls, parse_primary};
 pub use transfer::RecipientResult;
 
 /// How long a claimed recipient is leased to one attempt; renewed every [`RENEW`] while it

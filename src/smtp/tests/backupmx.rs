@@ -19,5 +19,8 @@ fn backed_up_recipients_are_queued_refused_or_deferred() {
     let env = t.store.lock().unwrap().committed[0].0.clone();
     assert_eq!(env.recipients.len(), 1);
     assert_eq!(env.recipients[0].address.to_string(), "known@backup.test");
-    assert!(!env.recipients[0].local, "backed-up mail is never delivered here");
+    assert!(
+        !env.recipients[0].local,
+        "backed-up mail is never delivered here"
+    );
 }
