@@ -155,7 +155,7 @@ settings! {
     "relay.password": Kind::Text, "", "Password for AUTH at the relay host.";
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
     "backupmx.domains": Kind::Zones, "", "With relay.mode backup-mx: the domains this node is a backup MX for (Postfix relay_domains). They are not local domains: their mail is queued for the primary, and only recipients the primary confirms by an SMTP callout are accepted (Postfix reject_unverified_recipient). Publish this host in their MX at a higher preference number than the primary.";
-    "backupmx.primary": Kind::Endpoint, "", "With relay.mode backup-mx: HOST:PORT of the primary MX, asked by callouts and handed the queued mail (Postfix transport_maps). Empty: the domain's MX hosts other than this one.";
+    "backupmx.primary": Kind::Endpoint, "", "With relay.mode backup-mx: HOST:PORT (not a socket path) of the primary MX, asked by callouts and handed the queued mail (Postfix transport_maps). Empty: the domain's MX hosts other than this one.";
     "backupmx.verify_ttl": Kind::Duration, "7d", "How long a recipient the primary accepted is trusted without asking again, also while it is down (Postfix address_verify_positive_expire_time).";
     "backupmx.verify_negative_ttl": Kind::Duration, "3h", "How long a recipient the primary refused (5xx) is refused without asking again (Postfix address_verify_negative_expire_time).";
     "backupmx.callout_timeout": Kind::Duration, "10s", "Longest a recipient verification callout to the primary may take, connection included; past it the sender gets 450 4.1.1 and retries.";
