@@ -270,3 +270,53 @@ fn dns_records_and_check_know_the_backup_mx() {
     let (_, f) = dns_mx(b, &ns, "d.test");
     assert!(f.iter().all(|x| x["check"] != "MX backup"), "{f:#?}");
 }
+
+/// `backupmx.primary` (Postfix transport_maps): callouts and the queued mail go to that
+/// HOST:PORT, whatever the domain's MX says (here it lists only the backup).
+#[test]
+fn a_configured_primary_is_asked_and_handed_the_mail() {
+    let (port, primary_port) = loop {
+        let (a, b) = (common_port(&["127.0.0.3"]), common_port(&["127.0.0.2"]));
+        if a != b {
+            break (a, b);
+        }
+    };
+    let mut primary = Instance::new(
+        "127.0.0.2",
+        primary_port,
+        "mail.a.test",
+        "a.test",
+        &["bob"],
+        "127.0.0.1:9",
+    );
+    let mut backup = Instance::new(
+        "127.0.0.3",
+        port,
+        "mx2.b.test",
+        "b.test",
+        &[],
+        "127.0.0.1:9",
+    );
+    let dns = dns::DnsServer::start(&[("a.test", "@ IN MX 20 mx2.a.test.\nmx2 IN A 127.0.0.3\n")]);
+    for (k, v) in [
+        ("dns.nameserver", dns.addr()),
+        ("relay.mode", "backup-mx".into()),
+        ("backupmx.domains", "a.test".into()),
+        ("backupmx.primary", format!("127.0.0.2:{primary_port}")),
+        ("mynetworks", String::new()),
+    ] {
+        backup.set(k, &v);
+    }
+    primary.start();
+    backup.start();
+    let t = send(backup.addr(), "bob@a.test", "via-primary-setting");
+    assert!(rcpt_reply(&t).starts_with("250"), "{t}\n{}", backup.log());
+    let t = send(backup.addr(), "nobody@a.test", "unknown");
+    assert!(rcpt_reply(&t).starts_with("550 5.1.1"), "{t}");
+    let got = primary.wait_mail("bob", "a.test", 1, 30);
+    assert!(
+        got[0].contains("Subject: via-primary-setting"),
+        "{}",
+        got[0]
+    );
+}

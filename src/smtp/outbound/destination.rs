@@ -132,7 +132,7 @@ impl Outbound {
         let cfg = self.cfg();
         let hops = match cfg.backup_for(domain).and_then(|b| b.primary.clone()) {
             Some((host, port)) => route::resolver_hops(&self.resolver, &host, port).await?,
-            None => route::route(&self.resolver, domain, cfg.port).await?,
+            None => route::route(&self.resolver, domain, cfg.port, &cfg.hostname).await?,
         };
         // An MX that is this very server would hand the mail back to us forever.
         let (own, others): (Vec<Hop>, Vec<Hop>) = hops.into_iter().partition(|h| self.is_own(h));
