@@ -320,3 +320,49 @@ fn a_configured_primary_is_asked_and_handed_the_mail() {
         got[0]
     );
 }
+
+/// The verify cache (`core::verify`) answers the same on both engines.
+#[test]
+fn the_verify_cache_is_the_same_on_sqlite_and_postgres() {
+    use mailctl::core::verify::Ttl;
+    use mailctl::core::{Address, DataDir, Db};
+    let Some(pg) = common::postgres::PgServer::start() else {
+        return;
+    };
+    let lite = tempfile::tempdir().unwrap();
+    let post = tempfile::tempdir().unwrap();
+    std::fs::write(
+        post.path().join("database.url"),
+        format!("{}\n", pg.database()),
+    )
+    .unwrap();
+    let ttl = Ttl {
+        positive: 86400,
+        negative: 3600,
+    };
+    let a = |s: &str| Address::parse(s).unwrap();
+    let answers = |dir: &std::path::Path| {
+        let db = Db::open(&DataDir::new(dir)).unwrap();
+        db.verify_store(&a("bob@a.test"), true, "250 2.1.5 Ok", 1000)
+            .unwrap();
+        db.verify_store(&a("nobody@a.test"), false, "550 5.1.1 no", 1000)
+            .unwrap();
+        db.verify_store(&a("bob@A.test"), true, "250 again", 2000)
+            .unwrap();
+        let expired = db.verify_expire(1500).unwrap();
+        [
+            ("bob@a.test", 2500),
+            ("nobody@a.test", 2500),
+            ("nobody@a.test", 1000 + 3600),
+            ("bob@a.test", 2000 + 86400),
+        ]
+        .map(|(r, now)| format!("{:?}", db.verify_cached(&a(r), ttl, now).unwrap()))
+        .to_vec()
+        .into_iter()
+        .chain([expired.to_string()])
+        .collect::<Vec<_>>()
+    };
+    let l = answers(lite.path());
+    assert_eq!(l, answers(post.path()));
+    assert!(l[0].contains("250 again") && l[1] == "None", "{l:?}");
+}
