@@ -19,7 +19,11 @@
 //! nothing is known, `450 4.1.1`, so the sender retries. Never accepting an unknown
 //! recipient is what keeps a backup MX from bouncing spam to forged senders (backscatter).
 //! The queued mail goes out by the normal queue runner and retry schedule, to the primary
-//! only (never back to this host), within `queue.max_lifetime`.
+//! only (never back to this host, nor to an MX with a preference number not below this
+//! host's: RFC 5321 §5.1), within `queue.max_lifetime`. The backup runs the same inbound
+//! checks as any MX before it accepts; the primary should trust the backup's address (its
+//! `mynetworks`, or an exemption in its own checks), since SPF cannot pass for mail the
+//! backup hands on.
 //!
 //! Not here: the callout conversation (`outbound::primary`), the cache rows
 //! (`core::verify`), the replies (`cmd_mail`), routing the queued mail
