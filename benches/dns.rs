@@ -54,6 +54,7 @@ fn bench(c: &mut Criterion) {
         dnsbl_zones: vec!["bl.test".into()],
         spf_sender: None,
         managesieve: None,
+        backup_mx: false,
     };
     let mut g = c.benchmark_group("dns");
     g.sample_size(20);

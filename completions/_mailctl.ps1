@@ -1560,6 +1560,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
         }
         'mailctl;dns;records' {
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'The server''s public address(es); default: the public_ip setting')
+            [CompletionResult]::new('--backup-mx', '--backup-mx', [CompletionResultType]::ParameterName, 'A backup MX host for the domain (repeatable): an MX line behind this server''s for each')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')

@@ -2199,13 +2199,17 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__dns__subcmd__records)
-            opts="-q -v -h --ip --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --ip --backup-mx --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-mx)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1381,6 +1381,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         }
         &'mailctl;dns;records'= {
             cand --ip 'The server''s public address(es); default: the public_ip setting'
+            cand --backup-mx 'A backup MX host for the domain (repeatable): an MX line behind this server''s for each'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'

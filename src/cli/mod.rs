@@ -91,7 +91,10 @@ pub enum Command {
     /// metrics endpoint; the queue from the database when the endpoint is off.
     Stats(stats::Args),
     /// Manage the domains this server receives mail for.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "A domain this server is only the backup MX for is not added here: set `config set relay.mode backup-mx` and `config set backupmx.domains DOMAIN` (and backupmx.primary HOST:PORT, or let its MX records name the primary); recipients are verified at the primary and mail is queued for it."
+    )]
     Domain(domain::Cmd),
     /// Manage mailboxes (users) and their passwords and quotas.
     #[command(subcommand)]

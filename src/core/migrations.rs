@@ -568,6 +568,24 @@ pub const MIGRATIONS: &[Migration] = &[
         last_error TEXT NOT NULL DEFAULT ''
     );",
     },
+    // 16: Backup MX: what the primary answered to a recipient verification callout (Postfix's
+    // verify cache), so a recipient known yesterday is still accepted while it is down.
+    Migration::Pair {
+        sqlite: "CREATE TABLE verify_cache (
+        address TEXT PRIMARY KEY,
+        good INTEGER NOT NULL,
+        reply TEXT NOT NULL,
+        checked INTEGER NOT NULL
+    );
+    CREATE INDEX verify_cache_checked ON verify_cache(checked);",
+        postgres: "CREATE TABLE verify_cache (
+        address TEXT PRIMARY KEY,
+        good BIGINT NOT NULL,
+        reply TEXT NOT NULL,
+        checked BIGINT NOT NULL
+    );
+    CREATE INDEX verify_cache_checked ON verify_cache(checked);",
+    },
 ];
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub mod time;
 pub mod upgrade;
 pub mod users;
 pub mod vacation;
+pub mod verify;
 
 pub use address::{Address, AliasSource, Domain};
 pub use db::Db;

@@ -148,12 +148,17 @@ settings! {
     "ban.threshold": Kind::Count, "10", "Failed logins from one address within ban.window before it is banned; 0 disables bans.";
     "ban.window": Kind::Duration, "1h", "Period over which failed logins are counted.";
     "ban.duration": Kind::Duration, "1h", "How long a banned address is refused.";
-    "relay.mode": Kind::OneOf(&["direct", "relay", "direct-then-relay"]), "direct", "Outbound route: MX lookup, always the relay host, or MX first and the relay on failure.";
+    "relay.mode": Kind::OneOf(&["direct", "relay", "direct-then-relay", "backup-mx"]), "direct", "Outbound route: MX lookup, always the relay host, or MX first and the relay on failure; backup-mx: as direct, and this node is also the backup MX of backupmx.domains (recipients verified by callout to the primary, mail queued for it, never delivered here).";
     "relay.host": Kind::Text, "", "Smarthost for outbound mail (an ISP's or a mail service's submission server).";
     "relay.port": Kind::Port, "587", "Port of the relay host.";
     "relay.user": Kind::Text, "", "User name for AUTH at the relay host.";
     "relay.password": Kind::Text, "", "Password for AUTH at the relay host.";
     "relay.tls": Kind::OneOf(&["starttls", "tls", "none"]), "starttls", "TLS to the relay host: STARTTLS required, implicit TLS, or none (loopback relays only).";
+    "backupmx.domains": Kind::Zones, "", "With relay.mode backup-mx: the domains this node is a backup MX for (Postfix relay_domains). They are not local domains: their mail is queued for the primary, and only recipients the primary confirms by an SMTP callout are accepted (Postfix reject_unverified_recipient). Publish this host in their MX at a higher preference number than the primary.";
+    "backupmx.primary": Kind::Endpoint, "", "With relay.mode backup-mx: HOST:PORT (not a socket path) of the primary MX, asked by callouts and handed the queued mail (Postfix transport_maps). Empty: the domain's MX hosts other than this one.";
+    "backupmx.verify_ttl": Kind::Duration, "7d", "How long a recipient the primary accepted is trusted without asking again, also while it is down (Postfix address_verify_positive_expire_time).";
+    "backupmx.verify_negative_ttl": Kind::Duration, "3h", "How long a recipient the primary refused (5xx) is refused without asking again (Postfix address_verify_negative_expire_time).";
+    "backupmx.callout_timeout": Kind::Duration, "10s", "Longest a recipient verification callout to the primary may take, connection included; past it the sender gets 450 4.1.1 and retries.";
     "delivery.port": Kind::Port, "25", "Destination port for outbound SMTP to MX hosts.";
     "delivery.timeout": Kind::Duration, "10m", "Upper bound on every outbound SMTP timeout (RFC 5321's are 2-10 minutes per step).";
     "delivery.max_connections": Kind::Count, "100", "Most simultaneous outbound SMTP connections (Postfix: default_process_limit 100).";

@@ -144,6 +144,82 @@ pub fn records(
     out
 }
 
+/// Adds an MX line for each backup MX host (`dns records --backup-mx HOST`), behind this
+/// server's `MX 10`: 20, 30, ... in the order given (RFC 5321 §5.1: lowest number first).
+pub fn add_backup_mx(recs: &mut Vec<Record>, domain: &Domain, hosts: &[String]) {
+    let d = domain.as_str();
+    let at = recs
+        .iter()
+        .position(|r| r.r#type == "MX")
+        .map_or(0, |i| i + 1);
+    for (i, host) in hosts.iter().enumerate() {
+        let pref = 20 + 10 * i;
+        let host = host.trim_end_matches('.');
+        recs.insert(
+            at + i,
+            rec(
+                d,
+                "MX",
+                format!("{pref} {host}."),
+                "backup MX: takes the mail while this server is down and hands it over (on a mailctl there: relay.mode backup-mx, backupmx.domains)",
+            ),
+        );
+    }
+}
+
+/// What a backup MX publishes for a domain it backs up (`relay.mode = backup-mx`): the
+/// primary's MX line (when `backupmx.primary` names it) and its own behind it, with its
+/// address and reverse records.
+pub fn backup_records(
+    domain: &Domain,
+    primary: Option<&str>,
+    hostname: &str,
+    ips: &[IpAddr],
+) -> Vec<Record> {
+    let d = domain.as_str();
+    let h = hostname.trim_end_matches('.');
+    let mut out = vec![match primary {
+        Some(p) => rec(
+            d,
+            "MX",
+            format!("10 {}.", p.trim_end_matches('.')),
+            "the primary MX (backupmx.primary): mail goes there first",
+        ),
+        None => Record {
+            name: d.to_string(),
+            r#type: "MX",
+            value: String::new(),
+            zone: format!("; keep the primary's MX line for {d} (e.g. {d}. IN MX 10 PRIMARY.)"),
+            note: "the primary MX: mail goes there first".into(),
+        },
+    }];
+    out.push(rec(
+        d,
+        "MX",
+        format!("20 {h}."),
+        "this backup MX, behind the primary: takes the mail while the primary is down",
+    ));
+    for ip in ips {
+        let ty = if ip.is_ipv4() { "A" } else { "AAAA" };
+        out.push(rec(
+            h,
+            ty,
+            ip.to_string(),
+            "the backup host's address (skip if it exists already)",
+        ));
+    }
+    for ip in ips {
+        out.push(Record {
+            name: reverse_name(*ip),
+            r#type: "PTR",
+            value: format!("{h}."),
+            zone: format!("{}. IN PTR {h}.", reverse_name(*ip)),
+            note: "ask your hosting provider to set this reverse record (you cannot publish it yourself)".into(),
+        });
+    }
+    out
+}
+
 /// What mail clients look up to configure themselves (RFC 6186 SRV records, autoconfig and
 /// autodiscover names), for the services this server offers.
 fn client_records(d: &str, h: &str, services: &Services) -> Vec<Record> {

@@ -276,7 +276,7 @@ impl Policy for SqlPolicy {
             let db = self.backend.pool.get()?;
             let resolved = db.resolve_recipient(rcpt)?;
             if !resolved.local_domain {
-                return Ok(RcptCheck::NotLocal);
+                return Ok(super::backupmx::check_recipient(&self.backend, db, rcpt));
             }
             let mailboxes: Vec<&Address> = resolved
                 .targets

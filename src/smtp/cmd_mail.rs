@@ -470,6 +470,33 @@ impl<P: Policy> Session<P> {
                 });
                 reply::push(out, 250, "2.1.5", "Ok");
             }
+            RcptCheck::Backup if !may_relay && self.blocklisted(out) => return self.error(out),
+            // Backup MX: the primary knows the recipient; the queue hands the message on.
+            RcptCheck::Backup => {
+                self.tx.recipients.push(Recipient {
+                    address: addr,
+                    local: false,
+                    dsn,
+                    folder: None,
+                });
+                reply::push(out, 250, "2.1.5", "Ok, queued for the primary MX");
+            }
+            RcptCheck::Unverified { refused: true } => {
+                reply::push(
+                    out,
+                    550,
+                    "5.1.1",
+                    "Recipient address rejected: undeliverable address (unknown at the primary MX)",
+                );
+                return self.error(out);
+            }
+            // RFC 3463 X.1.1 with a 4xx: the address cannot be verified now, retry later.
+            RcptCheck::Unverified { refused: false } => reply::push(
+                out,
+                450,
+                "4.1.1",
+                "Recipient address rejected: unverified address (the primary MX cannot be asked now); try again later",
+            ),
             RcptCheck::NotLocal if may_relay => {
                 self.tx.recipients.push(Recipient {
                     address: addr,

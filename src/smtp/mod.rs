@@ -19,6 +19,7 @@
 //! - `sendlimit.rs` refuses an authenticated user over its outbound limits (`450 4.7.1`).
 
 pub mod backend;
+pub mod backupmx;
 pub mod client;
 mod cmd_auth;
 pub mod cmd_data;

@@ -22,6 +22,12 @@ pub enum RcptCheck {
     BadSrs,
     /// A domain this server does not serve: relaying.
     NotLocal,
+    /// A domain this server is backup MX for, and a recipient its primary accepts
+    /// (`smtp::backupmx`): queued for the primary, never delivered here.
+    Backup,
+    /// A domain this server is backup MX for, and a recipient its primary refused
+    /// (`550 5.1.1`, `refused`) or that cannot be verified now (`450 4.1.1`).
+    Unverified { refused: bool },
     /// The lookup failed for a reason that may pass (`451 4.3.0`).
     TempFail,
 }

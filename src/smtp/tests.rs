@@ -59,6 +59,9 @@ impl Policy for Mock {
             ("local.test", "full") => RcptCheck::OverQuota,
             ("local.test", "alice" | "bob" | "user") => RcptCheck::Local,
             ("local.test", _) => RcptCheck::UnknownLocal,
+            ("backup.test", "known") => RcptCheck::Backup,
+            ("backup.test", "gone") => RcptCheck::Unverified { refused: true },
+            ("backup.test", _) => RcptCheck::Unverified { refused: false },
             _ => RcptCheck::NotLocal,
         }
     }
@@ -588,6 +591,7 @@ fn byte_at_a_time_gives_the_same_result() {
     );
 }
 
+mod backupmx;
 mod headers;
 mod props;
 mod screen;

@@ -231,9 +231,15 @@ pub fn prepare(
         Some(db) => crate::cli::dns::records::port(db, "listen.managesieve"),
         None => None,
     };
+    // A backup MX checks that the domain's MX lists it behind the primary.
+    let backup_mx = db
+        .as_ref()
+        .and_then(|db| crate::smtp::backupmx::Settings::read(db).ok().flatten())
+        .is_some_and(|b| b.serves(d.as_str()));
     let input = Input {
         domain: d.to_string(),
         managesieve,
+        backup_mx,
         hostname,
         ips,
         selectors,

@@ -1,5 +1,7 @@
 //! `dns records DOMAIN`: what to publish for a domain, as a BIND snippet and as name/type/value
-//! rows for a DNS provider's web form.
+//! rows for a DNS provider's web form. With `--backup-mx HOST`, the backup MX lines behind
+//! this server's; on a backup MX (`relay.mode = backup-mx`), for a domain in
+//! `backupmx.domains`, the primary's MX line and this host's behind it.
 
 use std::net::IpAddr;
 
@@ -15,21 +17,39 @@ pub struct Args {
     /// The server's public address(es); default: the public_ip setting.
     #[arg(long)]
     ip: Vec<IpAddr>,
+    /// A backup MX host for the domain (repeatable): an MX line behind this server's for each.
+    #[arg(long = "backup-mx", value_name = "HOST")]
+    backup_mx: Vec<String>,
 }
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        let Args { domain, ip } = self;
+        let Args {
+            domain,
+            ip,
+            backup_mx,
+        } = self;
         let d = crate::cli::domain::parse(&domain)?;
         let db = ctx.db()?;
-        if !db.domain_exists(&d)? {
+        for h in &backup_mx {
+            crate::core::Domain::parse(h)
+                .map_err(|e| Fail::usage(format!("--backup-mx {h}: {}", e.0)))?;
+        }
+        let backed_up =
+            crate::smtp::backupmx::Settings::read(&db)?.is_some_and(|b| b.serves(d.as_str()));
+        let recs = if backed_up && !db.domain_exists(&d)? {
+            backup_records_for(&db, &d, &ip)?
+        } else if !db.domain_exists(&d)? {
             return Err(Fail::hint(
                 format!("{d} is not served here"),
-                "`mailctl domain list` shows the served domains",
+                "`mailctl domain list` shows the served domains; a domain this node is backup MX for goes in backupmx.domains (with relay.mode backup-mx)",
             )
             .into());
-        }
-        let recs = records_for(ctx, &db, &d, &ip)?;
+        } else {
+            let mut recs = records_for(ctx, &db, &d, &ip)?;
+            records::add_backup_mx(&mut recs, &d, &backup_mx);
+            recs
+        };
         if ctx.json {
             output::json(&recs)?;
         } else {
@@ -72,6 +92,21 @@ pub fn records_for(
     domain: &crate::core::Domain,
     ips: &[IpAddr],
 ) -> anyhow::Result<Vec<records::Record>> {
+    let (hostname, ips) = host_and_ips(db, ips)?;
+    let keys =
+        crate::dkim::keys(&ctx.data_dir.dkim(), domain).map_err(|e| Fail::new(e.to_string()))?;
+    Ok(records::records(
+        domain,
+        &hostname,
+        &ips,
+        &keys,
+        &services(db),
+    ))
+}
+
+/// This server's host name (setting `hostname`, else the system's) and public addresses
+/// (`--ip`, else setting `public_ip`).
+fn host_and_ips(db: &Db, ips: &[IpAddr]) -> anyhow::Result<(String, Vec<IpAddr>)> {
     let hostname = match db.setting("hostname")? {
         h if h.is_empty() => crate::core::settings::system_hostname(),
         h => h,
@@ -84,14 +119,23 @@ pub fn records_for(
     } else {
         ips.to_vec()
     };
-    let keys =
-        crate::dkim::keys(&ctx.data_dir.dkim(), domain).map_err(|e| Fail::new(e.to_string()))?;
-    Ok(records::records(
+    Ok((hostname, ips))
+}
+
+/// On a backup MX, the records for a domain it backs up.
+fn backup_records_for(
+    db: &Db,
+    domain: &crate::core::Domain,
+    ips: &[IpAddr],
+) -> anyhow::Result<Vec<records::Record>> {
+    let (hostname, ips) = host_and_ips(db, ips)?;
+    let primary = crate::smtp::outbound::parse_primary(&db.setting("backupmx.primary")?)
+        .map(|(host, _)| host);
+    Ok(records::backup_records(
         domain,
+        primary.as_deref(),
         &hostname,
         &ips,
-        &keys,
-        &services(db),
     ))
 }
 

@@ -106,6 +106,9 @@ pub struct Input {
     /// ManageSieve's port when this server runs it (`listen.managesieve`), for its SRV
     /// record; None without a data directory or with ManageSieve off.
     pub managesieve: Option<u16>,
+    /// This server is a backup MX for the domain (`relay.mode = backup-mx`, the domain in
+    /// `backupmx.domains`): its MX must list this host behind the primary.
+    pub backup_mx: bool,
 }
 
 impl Input {

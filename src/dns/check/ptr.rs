@@ -207,6 +207,7 @@ mod tests {
             dnsbl_zones: Vec::new(),
             spf_sender: None,
             managesieve: None,
+            backup_mx: false,
         }
     }
 

@@ -37,7 +37,7 @@ impl Outbound {
         let plaintext_fallback = cfg.plaintext_fallback_for(domain);
         match cfg.mode {
             Mode::Relay => self.via_relay(&ids, &env).await,
-            Mode::Direct => match self.route(domain).await {
+            Mode::Direct | Mode::BackupMx => match self.route(domain).await {
                 Ok(hops) => {
                     self.direct(&cfg, hops, &env, plaintext_fallback, &ids)
                         .await
@@ -126,8 +126,14 @@ impl Outbound {
         report.results
     }
 
-    async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
-        let hops = route::route(&self.resolver, domain, self.cfg().port).await?;
+    /// The hops for `domain`: its MX hosts, or for a domain this node is backup MX for with
+    /// `backupmx.primary` set, that primary (Postfix's transport_maps); never this server.
+    pub(super) async fn route(&self, domain: &str) -> Result<Vec<Hop>, RouteError> {
+        let cfg = self.cfg();
+        let hops = match cfg.backup_for(domain).and_then(|b| b.primary.clone()) {
+            Some((host, port)) => route::resolver_hops(&self.resolver, &host, port).await?,
+            None => route::route(&self.resolver, domain, cfg.port, &cfg.hostname).await?,
+        };
         // An MX that is this very server would hand the mail back to us forever.
         let (own, others): (Vec<Hop>, Vec<Hop>) = hops.into_iter().partition(|h| self.is_own(h));
         if others.is_empty() && !own.is_empty() {

@@ -26,6 +26,7 @@ mod destination;
 pub mod dsn;
 mod eightbit;
 pub mod notices;
+pub mod primary;
 mod recorder;
 pub mod route;
 mod transfer;
@@ -44,7 +45,7 @@ use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::dkim;
 pub use bounce::{bounce_due, delay_warnings};
-pub use config::{Config, Mode, Relay, RelayTls};
+pub use config::{BackupMx, Config, Mode, Relay, RelayTls, parse_primary};
 pub use transfer::RecipientResult;
 
 /// How long a claimed recipient is leased to one attempt; renewed every [`RENEW`] while it

@@ -61,11 +61,13 @@ fn classify(e: &NetError) -> Negative {
     }
 }
 
-/// The hops for a recipient domain (or `[IP]` literal), in the order to try them.
+/// The hops for a recipient domain (or `[IP]` literal), in the order to try them. `me` is
+/// this server's host name: an MX naming it cuts the list there (RFC 5321 §5.1).
 pub async fn route(
     resolver: &TokioResolver,
     domain: &str,
     port: u16,
+    me: &str,
 ) -> Result<Vec<Hop>, RouteError> {
     if let Some(lit) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
         let ip: IpAddr = lit
@@ -79,8 +81,27 @@ pub async fn route(
         }]);
     }
     let fqdn = format!("{}.", domain.trim_end_matches('.'));
-    let exchanges = mail_exchanges(resolver, domain, &fqdn).await?;
+    let mut exchanges = mail_exchanges(resolver, domain, &fqdn).await?;
+    before_own(&mut exchanges, me);
     host_addresses(resolver, domain, &fqdn, &exchanges, port).await
+}
+
+/// RFC 5321 §5.1: a server that finds its own name among the MX hosts (a backup MX) keeps
+/// only those with a lower preference number, so two backups never pass mail back and forth.
+/// When none is better, the list stays as it is and the caller's loop check decides.
+fn before_own(exchanges: &mut Vec<(u16, String)>, me: &str) {
+    let me = me.trim_end_matches('.');
+    let Some(mine) = exchanges
+        .iter()
+        .filter(|(_, h)| h.trim_end_matches('.').eq_ignore_ascii_case(me))
+        .map(|(p, _)| *p)
+        .min()
+    else {
+        return;
+    };
+    if exchanges.iter().any(|(p, _)| *p < mine) {
+        exchanges.retain(|(p, _)| *p < mine);
+    }
 }
 
 /// The domain's mail exchanges by preference (RFC 5321 §5.1), equal ones shuffled: its MX
@@ -270,6 +291,24 @@ pub fn is_local_ip(ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backup_mx_keeps_only_the_better_exchanges() {
+        let mx = |v: &[(u16, &str)]| -> Vec<(u16, String)> {
+            v.iter().map(|(p, h)| (*p, h.to_string())).collect()
+        };
+        let mut v = mx(&[(10, "mail.a.test"), (20, "MX2.b.test."), (30, "mx3.c.test")]);
+        before_own(&mut v, "mx2.b.test");
+        assert_eq!(v, mx(&[(10, "mail.a.test")]));
+        // Not listed, or listed first: unchanged (the loop check decides the latter).
+        let all = mx(&[(10, "mail.a.test"), (20, "mx3.c.test")]);
+        let mut v = all.clone();
+        before_own(&mut v, "mx2.b.test");
+        assert_eq!(v, all);
+        let mut v = all.clone();
+        before_own(&mut v, "mail.a.test");
+        assert_eq!(v, all);
+    }
 
     #[test]
     fn preferences_sort_and_equal_ones_shuffle() {
