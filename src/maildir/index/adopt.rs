@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{Index, IndexError, NewMessage, Result, folder_row, schema};
+use super::{Index, IndexError, NewMessage, Result, schema, sqlite_folder_row};
 
 /// What [`Index::adopt`] did with a batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,12 +88,12 @@ impl Index {
     ) -> Result<Adopted, E> {
         let db = |e: rusqlite::Error| E::from(IndexError::from(e));
         let tx = self
-            .conn
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db)?;
         let out = (|| {
             let kept = uidvalidity != 0 && may_take(&tx, folder, uidvalidity).map_err(db)?;
-            let row = folder_row(&tx, folder).map_err(db)?;
+            let row = sqlite_folder_row(&tx, folder).map_err(db)?;
             let mut out = Adopted {
                 uidvalidity: row.uidvalidity,
                 kept_uids: kept,
@@ -172,7 +172,7 @@ impl Index {
     /// What the last [`Index::adopt`] with this mark key wrote, if any.
     pub fn import_mark(&self, key: &str) -> Result<Option<String>> {
         Ok(self
-            .conn
+            .conn()?
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
                 [format!("import:{key}")],

@@ -44,7 +44,7 @@ impl Index {
     /// Every entry of `folder` (`""`: the server's), by name.
     pub fn metadata(&self, folder: &str) -> Result<Vec<(String, Vec<u8>)>> {
         let mut st = self
-            .conn
+            .conn()?
             .prepare_cached("SELECT entry, value FROM metadata WHERE folder = ?1 ORDER BY entry")?;
         let rows = st.query_map([folder], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -63,7 +63,7 @@ impl Index {
             return Ok(Err(MetadataRefused::MaxSize(limits.max_value)));
         }
         let tx = self
-            .conn
+            .conn_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (entry, value) in changes {
             match value {
