@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::postgres::PgServer;
 use mailctl::maildir::index::notify::{Change, Listener};
-use mailctl::maildir::index::{Index, IndexError, NewMessage};
+use mailctl::maildir::index::{Index, IndexError, MetadataLimits, NewMessage};
 
 fn put(root: &Path, rel: &str) {
     let p = root.join(rel);
@@ -60,7 +60,9 @@ fn exercise(ix: &mut Index, root: &Path) -> Vec<String> {
     note(format!("inbox {:?}", ix.folder_counts("INBOX").unwrap().1));
 
     let (a, b) = (message("1700000010.x.host"), message("1700000011.y.host"));
-    let (_, uids) = ix.place::<IndexError>("Work", &[&a, &b], |_| Ok(())).unwrap();
+    let (_, uids) = ix
+        .place::<IndexError>("Work", &[&a, &b], |_| Ok(()))
+        .unwrap();
     note(format!("placed {uids:?}"));
     let stored = ix
         .store_flags::<IndexError>("Work", &[1, 9], |_, cur| {
@@ -68,12 +70,18 @@ fn exercise(ix: &mut Index, root: &Path) -> Vec<String> {
         })
         .unwrap();
     note(format!("stored {stored:?}"));
-    note(format!("keywords {:?}", ix.folder_keywords("Work").unwrap()));
+    note(format!(
+        "keywords {:?}",
+        ix.folder_keywords("Work").unwrap()
+    ));
     note(format!("work {:?}", ix.folder_counts("Work").unwrap().1));
     let gone = ix
         .expunge::<IndexError>("Work", &[2, 7], |_, _| Ok(true))
         .unwrap();
-    note(format!("expunged {gone:?} {:?}", ix.expunged_since("Work", 0)));
+    note(format!(
+        "expunged {gone:?} {:?}",
+        ix.expunged_since("Work", 0)
+    ));
     let snap = ix.snapshot("Work", 0, true).unwrap();
     for r in &snap.rows {
         note(format!(
@@ -122,6 +130,50 @@ fn exercise(ix: &mut Index, root: &Path) -> Vec<String> {
     note(format!("defaults {}", ix.defaults_done().unwrap()));
     ix.mark_defaults_done().unwrap();
     note(format!("defaults {}", ix.defaults_done().unwrap()));
+
+    // RFC 5464 entries: set together, or refused together past a cap.
+    let entry = |e: &str, v: &str| (e.to_string(), Some(v.as_bytes().to_vec()));
+    let limits = MetadataLimits::default();
+    let set = ix.set_metadata(
+        "INBOX",
+        &[entry("/shared/b", "2"), entry("/private/a", "1")],
+        limits,
+    );
+    note(format!(
+        "metadata {set:?} {:?}",
+        ix.metadata("INBOX").unwrap()
+    ));
+    let tight = MetadataLimits {
+        max_entries: 2,
+        ..limits
+    };
+    let refused = ix.set_metadata("INBOX", &[entry("/shared/c", "3")], tight);
+    note(format!(
+        "refused {refused:?} {:?}",
+        ix.metadata("INBOX").unwrap()
+    ));
+
+    // Messages adopted from another server keep its UIDVALIDITY and UIDs; a second run adds
+    // nothing.
+    let items = [
+        (5, message("1600000005.m.host")),
+        (7, message("1600000007.n.host")),
+    ];
+    for _ in 0..2 {
+        let adopted = ix
+            .adopt::<IndexError>("Imported", (4242, 10), &items, Some(("k", "v")), |_| Ok(()))
+            .unwrap();
+        note(format!(
+            "adopted {adopted:?} {:?}",
+            ix.import_mark("k").unwrap()
+        ));
+    }
+    let imported = ix.snapshot("Imported", 0, false).unwrap();
+    note(format!(
+        "imported {:?} {}",
+        imported.rows.iter().map(|r| r.uid).collect::<Vec<_>>(),
+        imported.folder.uidnext
+    ));
     out
 }
 
@@ -140,8 +192,18 @@ fn the_index_answers_the_same_on_sqlite_and_on_postgres() {
     let on_sqlite = exercise(&mut lite, lite_dir.path());
     let on_postgres = exercise(&mut post, pg_dir.path());
     assert_eq!(on_sqlite, on_postgres);
-    for line in ["sync 2 0 2", "sync 1 1 1", "uid2 None", "placed [1, 2]", "expunged [0] [2]"] {
-        assert!(on_sqlite.iter().any(|l| l == line), "{line}: {on_sqlite:#?}");
+    for line in [
+        "sync 2 0 2",
+        "sync 1 1 1",
+        "uid2 None",
+        "placed [1, 2]",
+        "expunged [0] Ok([2])",
+        "imported [5, 7] 10",
+    ] {
+        assert!(
+            on_sqlite.iter().any(|l| l == line),
+            "{line}: {on_sqlite:#?}"
+        );
     }
     // Nothing of the index was written beside the Maildir on PostgreSQL.
     assert!(!Index::path(pg_dir.path()).exists());
@@ -152,25 +214,26 @@ fn the_index_answers_the_same_on_sqlite_and_on_postgres() {
     let again = Index::open_postgres(&url, "a@example.org", pg_dir.path()).unwrap();
     let snap = again.snapshot("INBOX", 0, false).unwrap();
     assert_eq!(snap.folder.uidvalidity, uidvalidity);
-    assert_eq!(
-        snap.rows.iter().map(|r| r.uid).collect::<Vec<_>>(),
-        [1, 3]
-    );
+    assert_eq!(snap.rows.iter().map(|r| r.uid).collect::<Vec<_>>(), [1, 3]);
     let other = Index::open_postgres(&url, "b@example.org", pg_dir.path()).unwrap();
     assert!(other.snapshot("INBOX", 0, false).unwrap().rows.is_empty());
     assert_eq!(other.subscriptions().unwrap(), Vec::<String>::new());
     assert!(!other.defaults_done().unwrap());
-    // The views refuse rows of another account even when asked for them by name.
+    // Under the views, the rows are the account's in the shared table.
     let db = url.rsplit('/').next().unwrap();
     let mut admin = pg.client(db);
-    let count: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM mailbox_index.mailbox_messages WHERE account = 'a@example.org'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 2);
+    let mut count = |account: &str| -> i64 {
+        admin
+            .query_one(
+                "SELECT count(*) FROM mailbox_index.mailbox_messages \
+                 WHERE account = $1 AND folder = 'INBOX'",
+                &[&account],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(count("a@example.org"), 2);
+    assert_eq!(count("b@example.org"), 0);
 }
 
 /// What one node saw: the UIDs each place got, and the MODSEQ each flag change got.

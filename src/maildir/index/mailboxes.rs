@@ -57,13 +57,17 @@ impl Index {
             .collect()
     }
 
-    /// Subscribed names, existing or not, sorted.
+    /// Subscribed names, existing or not, sorted (byte order on both engines: here, not
+    /// by the database's collation).
     pub fn subscriptions(&self) -> Result<Vec<String>> {
-        self.sql
-            .query("SELECT name FROM subscriptions ORDER BY name", &[])?
+        let mut names = self
+            .sql
+            .query("SELECT name FROM subscriptions", &[])?
             .iter()
             .map(|r| Ok(r.get(0)?))
-            .collect()
+            .collect::<Result<Vec<String>>>()?;
+        names.sort();
+        Ok(names)
     }
 
     /// (subscribed names, whether `name` is one of them).

@@ -1,25 +1,42 @@
-//! The per-account index: a small SQLite database in the Maildir root
-//! (`mailctl.index.db`) that gives each message of each folder a stable IMAP UID, with
-//! UIDVALIDITY, UIDNEXT and a MODSEQ counter per folder. The Maildir stays the truth: a sync
-//! reads the directories and brings the index in line (new files get the next UIDs, vanished
-//! ones are dropped, flag changes bump MODSEQ), and `reindex` rebuilds it keeping every UID
-//! whose file still exists. Deleting the index loses only UID stability (a new UIDVALIDITY).
+//! The per-account index that gives each message of each folder a stable IMAP UID, with
+//! UIDVALIDITY, UIDNEXT and a MODSEQ counter per folder. The Maildir stays the truth for
+//! bodies and flags (in file names): a sync reads the directories and brings the index in
+//! line (new files get the next UIDs, vanished ones are dropped, flag changes bump MODSEQ),
+//! and `reindex` rebuilds it keeping every UID whose file still exists. Deleting the index
+//! loses only UID stability (a new UIDVALIDITY).
+//!
+//! Two engines, one text of every statement (`crate::core::sql`, issue 21):
+//! - SQLite (one machine, the default, [`Index::open`]): a small database in the Maildir
+//!   root (`mailctl.index.db`); the file is the account, so rows carry no account key.
+//! - PostgreSQL (several nodes on one shared Maildir tree, [`Index::open_postgres`]): one
+//!   table set for every account in the core's database, keyed by an account name the
+//!   caller chooses (the user's address), created by the core's migrations
+//!   (`schema::POSTGRES_TABLES`). The connection names its account once (`mailctl.account`)
+//!   and sees only that account's rows, through views named like the SQLite tables; so the
+//!   statements below never mention the account, and nothing of the index touches the
+//!   shared filesystem. Upserts cannot go through those views and name the tables instead.
+//!
+//! Writers serialise per folder: SQLite's IMMEDIATE transaction locks the file, PostgreSQL's
+//! writers lock the folder's row first ([`folder_row`] with `lock`), so UIDs and MODSEQs are
+//! handed out once and in order whatever the number of nodes. On PostgreSQL every change of
+//! a folder is announced by a trigger and heard by [`notify::Listener`] on every node.
 //!
 //! This module is the only owner of the index's tables: everything else (the IMAP backend,
 //! POP3, the CLI) calls the typed functions here, grouped by what they do:
-//! - `schema.rs`: the tables and their migrations;
+//! - `schema.rs`: the tables and their migrations (SQLite), the PostgreSQL table set;
 //! - `scan.rs`: bringing a folder's rows in line with its directories (sync, reindex, drift);
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
 //! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
 //! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits;
-//! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs.
+//! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs;
+//! - `notify.rs`: the cross-node wakeups (PostgreSQL LISTEN).
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
 //! expunging, deleting a folder), the function takes a closure that does the file work
-//! inside the `BEGIN IMMEDIATE` transaction, so no caller ever holds a transaction. Not here:
-//! IMAP semantics (which flags, \Recent, ghosts: `crate::imap::backend`), Maildir file names
-//! (`super::name`).
+//! inside the write transaction, so no caller ever holds a transaction. Not here: IMAP
+//! semantics (which flags, \Recent, ghosts: `crate::imap::backend`), Maildir file names
+//! (`super::name`), the IMAP wakeups themselves (`crate::imap::watch`).
 
 mod adopt;
 mod flags;
@@ -34,10 +51,10 @@ mod uids;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 use crate::core::CoreError;
-use crate::core::sql::{Engine, Row, Sql, args};
+use crate::core::sql::{Row, Sql, args};
 use serde::Serialize;
 
 pub use adopt::Adopted;
@@ -192,43 +209,6 @@ pub(super) fn folder_row(sql: &Sql, name: &str, lock: bool) -> Result<FolderRow>
     read_folder_row(&r)
 }
 
-/// The same row for code still written against rusqlite (SQLite only).
-pub(super) fn sqlite_folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
-    if let Some(r) = tx
-        .prepare_cached(FOLDER_ROW)?
-        .query_row([name], |r| {
-            Ok(FolderRow {
-                uidvalidity: r.get(0)?,
-                uidnext: r.get(1)?,
-                highestmodseq: r.get::<_, i64>(2)? as u64,
-                new_mtime: r.get(3)?,
-                cur_mtime: r.get(4)?,
-                first_recent_uid: r.get(5)?,
-            })
-        })
-        .optional()?
-    {
-        return Ok(r);
-    }
-    let validity = sqlite_new_uidvalidity(tx)?;
-    tx.execute(
-        &format!(
-            "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq, mailbox_id) \
-             VALUES (?1, ?2, 1, 1, {})",
-            schema::NEW_MAILBOX_ID
-        ),
-        params![name, validity],
-    )?;
-    Ok(FolderRow {
-        uidvalidity: validity,
-        uidnext: 1,
-        highestmodseq: 1,
-        first_recent_uid: 0,
-        new_mtime: 0,
-        cur_mtime: 0,
-    })
-}
-
 /// A UIDVALIDITY different from any earlier incarnation of any folder, deleted ones too:
 /// the clock, kept above every value handed out before (remembered in `meta`).
 pub(super) fn new_uidvalidity(sql: &Sql) -> Result<u32> {
@@ -262,26 +242,6 @@ pub(super) fn set_meta(sql: &Sql, key: &str, value: &str) -> Result<()> {
         args![key, value],
     )?;
     Ok(())
-}
-
-/// [`new_uidvalidity`] for code still written against rusqlite (SQLite only).
-pub(super) fn sqlite_new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
-    let max: Option<i64> =
-        tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
-    let last: Option<i64> = tx
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_uidvalidity'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let floor = max.unwrap_or(0).max(last.unwrap_or(0)) + 1;
-    let v = now().max(floor).min(u32::MAX as i64);
-    tx.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_uidvalidity', ?1)",
-        [v.to_string()],
-    )?;
-    Ok(v as u32)
 }
 
 /// Rolls back a transaction its function left by an error or a panic.
@@ -338,27 +298,14 @@ impl Index {
         Ok(v)
     }
 
-    /// The SQLite connection, for the parts of the index not yet written through [`Sql`];
-    /// on PostgreSQL they refuse with [`CoreError::NotOnPostgres`].
-    pub(super) fn conn(&self) -> Result<&Connection> {
+    /// The SQLite connection under the index, for tests that look at the file itself.
+    #[cfg(test)]
+    pub(super) fn conn(&self) -> Option<&Connection> {
         match &self.sql.engine {
-            Engine::Sqlite(c) => Ok(c),
-            Engine::Postgres(_) => Err(not_on_postgres()),
+            crate::core::sql::Engine::Sqlite(c) => Some(c),
+            crate::core::sql::Engine::Postgres(_) => None,
         }
     }
-
-    pub(super) fn conn_mut(&mut self) -> Result<&mut Connection> {
-        match &mut self.sql.engine {
-            Engine::Sqlite(c) => Ok(c),
-            Engine::Postgres(_) => Err(not_on_postgres()),
-        }
-    }
-}
-
-fn not_on_postgres() -> IndexError {
-    IndexError::Core(CoreError::NotOnPostgres(
-        "this part of the mailbox index (folder management, metadata, import)".to_string(),
-    ))
 }
 
 impl Index {
