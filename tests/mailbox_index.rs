@@ -377,6 +377,32 @@ fn a_change_on_one_node_wakes_the_listener_of_another_within_a_second() {
     );
     // One wakeup for the expunge, none for the STORE that changed nothing.
     assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+    // The listener's connection dies (a PostgreSQL restart, a failover): it connects again,
+    // says so (sessions look once), and hears the next change.
+    let db = url.rsplit('/').next().unwrap();
+    let killed: i64 = pg
+        .client(db)
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(killed, 1);
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(30)),
+        Ok(Change::Resync),
+        "listening again"
+    );
+    let m = message("1700000002.b.host");
+    writer
+        .place::<IndexError>("INBOX", &[&m], |_| Ok(()))
+        .unwrap();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(1)),
+        Ok(inbox_of("a@example.org"))
+    );
     drop(listener);
     rt.shutdown_timeout(Duration::from_secs(5));
 }
