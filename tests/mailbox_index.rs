@@ -413,3 +413,44 @@ fn inbox_of(account: &str) -> Change {
         folder: "INBOX".to_string(),
     }
 }
+
+/// Two nodes see a folder for the first time at once: the one whose snapshot began before
+/// the other's row was committed reads that row in a new snapshot instead of failing.
+#[test]
+fn a_folder_another_node_creates_meanwhile_is_read_not_refused() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let reader = Index::open_postgres(&url, "a@example.org", dir.path()).unwrap();
+    let db = url.rsplit('/').next().unwrap();
+    let mut other = pg.client(db);
+    let mut tx = other.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO mailbox_index.mailbox_folders (account, name, uidvalidity, uidnext, \
+         highestmodseq) VALUES ('a@example.org', 'New', 777, 1, 1)",
+    )
+    .unwrap();
+    std::thread::scope(|s| {
+        let reading = s.spawn(move || reader.snapshot("New", 0, false));
+        // Commit only once the reader waits on that row (its snapshot then predates it).
+        let mut watcher = pg.client(db);
+        let waiting = || -> i64 {
+            watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                     AND query LIKE 'INSERT INTO folders%'",
+                    &[],
+                )
+                .unwrap()
+                .get(0)
+        };
+        let mut waiting = waiting;
+        let started = Instant::now();
+        while waiting() == 0 && started.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        tx.commit().unwrap();
+        let snap = reading.join().unwrap().unwrap();
+        assert_eq!(snap.folder.uidvalidity, 777);
+    });
+}

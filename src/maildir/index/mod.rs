@@ -272,17 +272,22 @@ impl Index {
     }
 
     /// Runs `f` in one read transaction: its reads agree with each other (SQLite's deferred
-    /// transaction, PostgreSQL's REPEATABLE READ snapshot).
-    pub(super) fn read<T, E: From<IndexError>>(
-        &self,
-        f: impl FnOnce(&Sql) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let begin = if self.sql.is_postgres() {
-            "BEGIN ISOLATION LEVEL REPEATABLE READ"
-        } else {
-            "BEGIN"
-        };
-        self.in_transaction(begin, f)
+    /// transaction, PostgreSQL's REPEATABLE READ snapshot). `f` may create the folder's row;
+    /// when another node created it at the same moment, PostgreSQL refuses the snapshot
+    /// (a serialization failure) and `f` runs once more in a new one, which sees that row.
+    pub(super) fn read<T>(&self, f: impl Fn(&Sql) -> Result<T>) -> Result<T> {
+        if !self.sql.is_postgres() {
+            return self.in_transaction("BEGIN", f);
+        }
+        let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        match self.in_transaction(begin, &f) {
+            Err(IndexError::Core(CoreError::Postgres(e)))
+                if e.code() == Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE) =>
+            {
+                self.in_transaction(begin, f)
+            }
+            done => done,
+        }
     }
 
     fn in_transaction<T, E: From<IndexError>>(
