@@ -25,18 +25,23 @@ pub enum Migration {
         sqlite: &'static str,
         postgres: &'static str,
     },
+    /// PostgreSQL only: state that a SQLite server keeps elsewhere (the mailbox index, a
+    /// file in each Maildir there); on SQLite the migration is counted and does nothing.
+    PostgresOnly(&'static str),
 }
 
 impl Migration {
     pub fn sqlite(&self) -> &'static str {
         match self {
             Migration::Both(s) | Migration::Pair { sqlite: s, .. } => s,
+            Migration::PostgresOnly(_) => "",
         }
     }
 
     pub fn postgres(&self) -> &'static str {
         match self {
             Migration::Both(s) | Migration::Pair { postgres: s, .. } => s,
+            Migration::PostgresOnly(s) => s,
         }
     }
 }
@@ -586,6 +591,10 @@ pub const MIGRATIONS: &[Migration] = &[
     );
     CREATE INDEX verify_cache_checked ON verify_cache(checked);",
     },
+    // 17: the mailbox index of every account (on SQLite a file in each Maildir): its
+    // tables, per-account views and change trigger are described with the index's own
+    // schema (`maildir::index::schema`).
+    Migration::PostgresOnly(crate::maildir::index::POSTGRES_TABLES),
 ];
 
 #[cfg(test)]
@@ -608,6 +617,9 @@ mod tests {
             v
         };
         for (i, m) in MIGRATIONS.iter().enumerate() {
+            if matches!(m, Migration::PostgresOnly(_)) {
+                continue;
+            }
             assert_eq!(
                 names(m.sqlite()),
                 names(m.postgres()),

@@ -45,6 +45,27 @@ pub(crate) fn connect(url: &str, place: &str) -> Result<postgres::Client> {
     }
 }
 
+/// The same URL for an asynchronous connection (a LISTEN, `maildir::index::notify`): its
+/// settings, and the TLS configuration when it asks for TLS (verified as [`connect`] does).
+pub(crate) fn async_config(
+    url: &str,
+    place: &str,
+) -> Result<(tokio_postgres::Config, Option<rustls::ClientConfig>)> {
+    let (url, root_cert) = take_libpq_only(url);
+    let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
+        CoreError::Invalid(format!("database.url {place} is not a PostgreSQL URL: {e}"))
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+        Ok((config, Some(tls_config(root_cert.as_deref())?)))
+    } else {
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        Ok((config, None))
+    }
+}
+
 /// An error with its causes: postgres's own text for a failed TLS handshake or login is
 /// only "error performing TLS handshake", the reason (an unknown issuer, a wrong name) is
 /// in its source.

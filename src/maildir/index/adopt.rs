@@ -6,9 +6,8 @@
 //! with this folder's next UIDs and the outcome says so. Not here: reading the source
 //! (`crate::maildir::import`), placing ordinary new messages (`uids.rs`).
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
-use super::{Index, IndexError, NewMessage, Result, folder_row, schema};
+use super::{Index, IndexError, NewMessage, Result, folder_row, schema, set_meta, u32_at};
+use crate::core::sql::{Sql, Value, args};
 
 /// What [`Index::adopt`] did with a batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,47 +24,50 @@ pub struct Adopted {
 
 /// Whether the folder may take `uidvalidity`: it has no row yet, already has that
 /// UIDVALIDITY, or never held a message (a default folder made at account creation).
-fn may_take(tx: &Connection, folder: &str, uidvalidity: u32) -> rusqlite::Result<bool> {
+fn may_take(sql: &Sql, folder: &str, uidvalidity: u32) -> Result<bool> {
     // A folder made here later must never get this value: `new_uidvalidity` starts above it.
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('last_uidvalidity', ?1) ON CONFLICT (key) \
-         DO UPDATE SET value = max(CAST(value AS INTEGER), ?1)",
-        [uidvalidity],
+    let last: Option<i64> = sql
+        .query_opt(
+            "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'last_uidvalidity'",
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
+    if last.is_none_or(|l| l < uidvalidity as i64) {
+        set_meta(sql, "last_uidvalidity", &uidvalidity.to_string())?;
+    }
+    let row = sql.query_opt(
+        "SELECT uidvalidity FROM folders WHERE name = ?1",
+        args![folder],
     )?;
-    let row: Option<u32> = tx
-        .query_row(
-            "SELECT uidvalidity FROM folders WHERE name = ?1",
-            [folder],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(have) = row else {
-        tx.execute(
+    let Some(row) = row else {
+        sql.execute(
             &format!(
                 "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq, mailbox_id) \
                  VALUES (?1, ?2, 1, 1, {})",
-                schema::NEW_MAILBOX_ID
+                schema::new_mailbox_id(sql)
             ),
-            params![folder, uidvalidity],
+            args![folder, uidvalidity as i64],
         )?;
         return Ok(true);
     };
-    if have == uidvalidity {
+    if u32_at(&row, 0)? == uidvalidity {
         return Ok(true);
     }
-    let used: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM messages WHERE folder = ?1) \
-         OR EXISTS (SELECT 1 FROM expunged WHERE folder = ?1) \
-         OR (SELECT uidnext FROM folders WHERE name = ?1) > 1",
-        [folder],
-        |r| r.get(0),
-    )?;
+    let used: bool = sql
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE folder = ?1) \
+             OR EXISTS (SELECT 1 FROM expunged WHERE folder = ?1) \
+             OR (SELECT uidnext FROM folders WHERE name = ?1) > 1",
+            args![folder],
+        )?
+        .get(0)?;
     if used {
         return Ok(false);
     }
-    tx.execute(
+    sql.execute(
         "UPDATE folders SET uidvalidity = ?2 WHERE name = ?1",
-        params![folder, uidvalidity],
+        args![folder, uidvalidity as i64],
     )?;
     Ok(true)
 }
@@ -86,63 +88,60 @@ impl Index {
         mark: Option<(&str, &str)>,
         mut put: impl FnMut(usize) -> Result<(), E>,
     ) -> Result<Adopted, E> {
-        let db = |e: rusqlite::Error| E::from(IndexError::from(e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
-        let out = (|| {
-            let kept = uidvalidity != 0 && may_take(&tx, folder, uidvalidity).map_err(db)?;
-            let row = folder_row(&tx, folder).map_err(db)?;
+        self.write(|sql| {
+            // PostgreSQL: the folder's lock first (creating it is then `may_take`'s no-op).
+            if sql.is_postgres() {
+                folder_row(sql, folder, true)?;
+            }
+            let kept = uidvalidity != 0 && may_take(sql, folder, uidvalidity)?;
+            let row = folder_row(sql, folder, true)?;
             let mut out = Adopted {
                 uidvalidity: row.uidvalidity,
                 kept_uids: kept,
                 ..Default::default()
             };
             let (mut next, mut modseq) = (row.uidnext, row.highestmodseq);
-            let mut has_uniq = tx
-                .prepare_cached("SELECT 1 FROM messages WHERE folder = ?1 AND uniq = ?2")
-                .map_err(db)?;
-            let mut has_uid = tx
-                .prepare_cached("SELECT 1 FROM messages WHERE folder = ?1 AND uid = ?2")
-                .map_err(db)?;
-            let mut ins = tx
-                .prepare_cached(&format!(
-                    "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
-                     in_new, keywords, save_date, email_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, {})",
-                    schema::NEW_EMAIL_ID
-                ))
-                .map_err(db)?;
+            let insert = format!(
+                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
+                 in_new, keywords, save_date, email_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, {})",
+                schema::new_email_id(sql)
+            );
+            let exists = |q: &str, v: Value| -> Result<bool> {
+                Ok(sql.query_opt(q, &[folder.into(), v])?.is_some())
+            };
             for (i, (src_uid, m)) in items.iter().enumerate() {
-                let exists = |st: &mut rusqlite::CachedStatement<'_>, v: &dyn rusqlite::ToSql| {
-                    st.query_row(params![folder, v], |_| Ok(()))
-                        .optional()
-                        .map(|o| o.is_some())
-                };
-                if exists(&mut has_uniq, &m.unique).map_err(db)? {
+                let unique = Value::from(&m.unique);
+                if exists(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND uniq = ?2",
+                    unique,
+                )? {
                     out.present += 1;
                     continue;
                 }
                 let uid = if kept { *src_uid } else { next };
-                if uid == 0 || exists(&mut has_uid, &uid).map_err(db)? {
+                let taken = "SELECT 1 FROM messages WHERE folder = ?1 AND uid = ?2";
+                if uid == 0 || exists(taken, Value::Int(uid as i64))? {
                     out.conflicts += 1;
                     continue;
                 }
                 put(i)?;
                 modseq += 1;
-                ins.execute(params![
-                    folder,
-                    uid,
-                    m.unique,
-                    m.letters,
-                    modseq as i64,
-                    m.size as i64,
-                    m.internal_date,
-                    m.keywords,
-                    super::now(),
-                ])
-                .map_err(db)?;
+                sql.execute(
+                    &insert,
+                    args![
+                        folder,
+                        uid as i64,
+                        &m.unique,
+                        &m.letters,
+                        modseq as i64,
+                        m.size as i64,
+                        m.internal_date,
+                        &m.keywords,
+                        super::now(),
+                    ],
+                )
+                .map_err(IndexError::from)?;
                 next = next.max(uid.saturating_add(1));
                 out.added += 1;
             }
@@ -150,34 +149,27 @@ impl Index {
                 next = next.max(uidnext);
             }
             // Adopted messages are old mail: none is \Recent for the next session.
-            tx.execute(
+            sql.execute(
                 "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, first_recent_uid = ?2, \
                  new_mtime = 0, cur_mtime = 0 WHERE name = ?1",
-                params![folder, next, modseq as i64],
+                args![folder, next as i64, modseq as i64],
             )
-            .map_err(db)?;
+            .map_err(IndexError::from)?;
             if let Some((key, value)) = mark {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    params![format!("import:{key}"), value],
-                )
-                .map_err(db)?;
+                set_meta(sql, &format!("import:{key}"), value)?;
             }
-            Ok::<_, E>(out)
-        })()?;
-        tx.commit().map_err(db)?;
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// What the last [`Index::adopt`] with this mark key wrote, if any.
     pub fn import_mark(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
+        self.sql
+            .query_opt(
                 "SELECT value FROM meta WHERE key = ?1",
-                [format!("import:{key}")],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![format!("import:{key}")],
+            )?
+            .map(|r| r.get(0).map_err(IndexError::from))
+            .transpose()
     }
 }

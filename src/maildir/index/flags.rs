@@ -5,9 +5,8 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
 use super::{Index, IndexError, Result, folder_row};
+use crate::core::sql::args;
 
 /// A message's flags as the index has them when STORE reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,68 +31,57 @@ impl Index {
         uids: &[u32],
         mut change: impl FnMut(usize, &CurrentFlags) -> Result<Option<(String, String)>, E>,
     ) -> Result<Vec<(usize, u64)>, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        let done = (|| {
-            let db = |e: rusqlite::Error| E::from(IndexError::from(e));
-            let row = folder_row(&tx, folder).map_err(db)?;
+        self.write(|sql| {
+            let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut done = Vec::new();
-            let mut get = tx
-                .prepare_cached(
-                    "SELECT flags, keywords, modseq FROM messages WHERE folder = ?1 AND uid = ?2",
-                )
-                .map_err(db)?;
-            let mut put = tx
-                .prepare_cached(
-                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5, in_new = 0 \
-                     WHERE folder = ?1 AND uid = ?2",
-                )
-                .map_err(db)?;
             for (i, &uid) in uids.iter().enumerate() {
-                let Some(current) = get
-                    .query_row(params![folder, uid], |r| {
-                        Ok(CurrentFlags {
-                            letters: r.get(0)?,
-                            keywords: r.get(1)?,
-                            modseq: r.get::<_, i64>(2)? as u64,
-                        })
-                    })
-                    .optional()
-                    .map_err(db)?
+                let Some(r) = sql
+                    .query_opt(
+                        "SELECT flags, keywords, modseq FROM messages WHERE folder = ?1 AND uid = ?2",
+                        args![folder, uid as i64],
+                    )
+                    .map_err(IndexError::from)?
                 else {
                     continue; // expunged meanwhile: the next refresh reports it
+                };
+                let current = CurrentFlags {
+                    letters: r.get(0).map_err(IndexError::from)?,
+                    keywords: r.get(1).map_err(IndexError::from)?,
+                    modseq: r.get(2).map_err(IndexError::from)?,
                 };
                 let Some((letters, keywords)) = change(i, &current)? else {
                     continue;
                 };
                 modseq += 1;
-                put.execute(params![folder, uid, letters, keywords, modseq as i64])
-                    .map_err(db)?;
+                sql.execute(
+                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5, in_new = 0 \
+                     WHERE folder = ?1 AND uid = ?2",
+                    args![folder, uid as i64, letters, keywords, modseq as i64],
+                )
+                .map_err(IndexError::from)?;
                 done.push((i, modseq));
             }
-            tx.execute(
+            sql.execute(
                 "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                params![folder, modseq as i64],
+                args![folder, modseq as i64],
             )
-            .map_err(db)?;
-            Ok::<_, E>(done)
-        })()?;
-        tx.commit().map_err(IndexError::from)?;
-        Ok(done)
+            .map_err(IndexError::from)?;
+            Ok(done)
+        })
     }
 
     /// The distinct keywords (lowercased) of a folder's messages.
     pub fn folder_keywords(&self, folder: &str) -> Result<HashSet<String>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT DISTINCT keywords FROM messages WHERE folder = ?1 AND keywords != ''",
-        )?;
         let mut set = HashSet::new();
-        for row in st.query_map([folder], |r| r.get::<_, String>(0))? {
+        for row in self.sql.query(
+            "SELECT DISTINCT keywords FROM messages WHERE folder = ?1 AND keywords != ''",
+            args![folder],
+        )? {
+            let keywords: String = row.get(0)?;
             set.extend(
-                row?.split(' ')
+                keywords
+                    .split(' ')
                     .filter(|k| !k.is_empty())
                     .map(str::to_ascii_lowercase),
             );

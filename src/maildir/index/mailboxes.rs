@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
-use super::{FolderRow, Index, IndexError, Result, folder_row, new_uidvalidity};
+use super::{FolderRow, Index, IndexError, Result, folder_row, new_uidvalidity, set_meta, u32_at};
+use crate::core::sql::{Sql, args};
 
 /// A folder's message counts, as STATUS reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,14 +20,14 @@ pub struct FolderCounts {
 }
 
 /// Drops every index row of a folder name (its messages, expunges and row).
-fn forget(tx: &Connection, name: &str) -> rusqlite::Result<()> {
-    for sql in [
+fn forget(sql: &Sql, name: &str) -> Result<()> {
+    for q in [
         "DELETE FROM messages WHERE folder = ?1",
         "DELETE FROM expunged WHERE folder = ?1",
         "DELETE FROM metadata WHERE folder = ?1",
         "DELETE FROM folders WHERE name = ?1",
     ] {
-        tx.execute(sql, [name])?;
+        sql.execute(q, args![name])?;
     }
     Ok(())
 }
@@ -36,81 +35,77 @@ fn forget(tx: &Connection, name: &str) -> rusqlite::Result<()> {
 impl Index {
     /// Whether the account's default folders were made once already.
     pub fn defaults_done(&self) -> Result<bool> {
-        let done: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'defaults'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(done.is_some())
+        Ok(self
+            .sql
+            .query_opt("SELECT value FROM meta WHERE key = 'defaults'", &[])?
+            .is_some())
     }
 
     pub fn mark_defaults_done(&self) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('defaults', '1')",
-            [],
-        )?;
-        Ok(())
+        set_meta(&self.sql, "defaults", "1")
     }
 
     /// Folder name → RFC 6154 attribute, for the folders that have one.
     pub fn special_uses(&self) -> Result<HashMap<String, String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT name, special_use FROM folders WHERE special_use IS NOT NULL")?;
-        Ok(st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.sql
+            .query(
+                "SELECT name, special_use FROM folders WHERE special_use IS NOT NULL",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect()
     }
 
-    /// Subscribed names, existing or not, sorted.
+    /// Subscribed names, existing or not, sorted (byte order on both engines: here, not
+    /// by the database's collation).
     pub fn subscriptions(&self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT name FROM subscriptions ORDER BY name")?;
-        Ok(st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        let mut names = self
+            .sql
+            .query("SELECT name FROM subscriptions", &[])?
+            .iter()
+            .map(|r| Ok(r.get(0)?))
+            .collect::<Result<Vec<String>>>()?;
+        names.sort();
+        Ok(names)
     }
 
     /// (subscribed names, whether `name` is one of them).
     pub fn subscription_count(&self, name: &str) -> Result<(usize, bool)> {
-        let (have, already): (i64, bool) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(name = ?1), 0) > 0 FROM subscriptions",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+        let r = self.sql.query_one(
+            "SELECT count(*), count(CASE WHEN name = ?1 THEN 1 END) FROM subscriptions",
+            args![name],
         )?;
-        Ok((have as usize, already))
+        let (have, already): (u64, u64) = (r.get(0)?, r.get(1)?);
+        Ok((have as usize, already > 0))
     }
 
     pub fn subscribe(&self, name: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO subscriptions (name) VALUES (?1)",
-            [name],
+        self.sql.execute(
+            "INSERT INTO subscriptions (name) VALUES (?1) ON CONFLICT DO NOTHING",
+            args![name],
         )?;
         Ok(())
     }
 
     pub fn unsubscribe(&self, name: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM subscriptions WHERE name = ?1", [name])?;
+        self.sql
+            .execute("DELETE FROM subscriptions WHERE name = ?1", args![name])?;
         Ok(())
     }
 
     /// A fresh row for a folder just made (a new UIDVALIDITY, even if a folder of this name
     /// existed before), with its special-use attribute.
     pub fn create_folder(&mut self, name: &str, special_use: Option<&str>) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        forget(&tx, name)?;
-        folder_row(&tx, name)?;
-        tx.execute(
-            "UPDATE folders SET special_use = ?2 WHERE name = ?1",
-            params![name, special_use],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(|sql| {
+            forget(sql, name)?;
+            folder_row(sql, name, true)?;
+            sql.execute(
+                "UPDATE folders SET special_use = ?2 WHERE name = ?1",
+                args![name, special_use],
+            )?;
+            Ok(())
+        })
     }
 
     /// Deletes a folder's rows; `remove` deletes its directory inside the same locked step
@@ -120,14 +115,13 @@ impl Index {
         name: &str,
         remove: impl FnOnce() -> Result<(), E>,
     ) -> Result<(), E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        remove()?;
-        forget(&tx, name).map_err(IndexError::from)?;
-        tx.commit().map_err(IndexError::from)?;
-        Ok(())
+        self.write(|sql| {
+            // PostgreSQL: the folder's lock, so no writer of another node is mid-way in it.
+            folder_row(sql, name, true)?;
+            remove()?;
+            forget(sql, name)?;
+            Ok(())
+        })
     }
 
     /// Renames folders (old, new) in one locked step; `mv(old, new)` moves each directory
@@ -137,35 +131,14 @@ impl Index {
         moves: &[(String, String)],
         mut mv: impl FnMut(&str, &str) -> Result<(), E>,
     ) -> Result<(), E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        for (old, new) in moves {
-            mv(old, new)?;
-            let db = |e: rusqlite::Error| E::from(IndexError::from(e));
-            forget(&tx, new).map_err(db)?;
-            let uv = new_uidvalidity(&tx).map_err(db)?;
-            tx.execute(
-                "UPDATE folders SET name = ?2, uidvalidity = ?3, new_mtime = 0, cur_mtime = 0 WHERE name = ?1",
-                params![old, new, uv],
-            )
-            .map_err(db)?;
-            tx.execute(
-                "UPDATE messages SET folder = ?2 WHERE folder = ?1",
-                params![old, new],
-            )
-            .map_err(db)?;
-            tx.execute("DELETE FROM expunged WHERE folder = ?1", [old])
-                .map_err(db)?;
-            tx.execute(
-                "UPDATE metadata SET folder = ?2 WHERE folder = ?1",
-                params![old, new],
-            )
-            .map_err(db)?;
-        }
-        tx.commit().map_err(IndexError::from)?;
-        Ok(())
+        self.write(|sql| {
+            for (old, new) in moves {
+                folder_row(sql, old, true)?;
+                mv(old, new)?;
+                rename_rows(sql, old, new)?;
+            }
+            Ok(())
+        })
     }
 
     /// RENAME of INBOX (RFC 3501 §6.3.5): `mv()` moves INBOX's files into `to` (an existing
@@ -177,68 +150,87 @@ impl Index {
         to: &str,
         mv: impl FnOnce() -> Result<(), E>,
     ) -> Result<(), E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        let inbox = folder_row(&tx, "INBOX").map_err(IndexError::from)?;
-        mv()?;
-        move_inbox_rows(&tx, to, &inbox).map_err(IndexError::from)?;
-        tx.commit().map_err(IndexError::from)?;
-        Ok(())
+        self.write(|sql| {
+            let inbox = folder_row(sql, "INBOX", true)?;
+            folder_row(sql, to, true)?;
+            mv()?;
+            move_inbox_rows(sql, to, &inbox)?;
+            Ok(())
+        })
     }
 
     /// STATUS: the folder's row and counts, read together.
     pub fn folder_counts(&self, name: &str) -> Result<(FolderRow, FolderCounts)> {
-        let tx = self.conn.unchecked_transaction()?;
-        let row = folder_row(&tx, name)?;
-        let counts = tx.query_row(
-            "SELECT count(*), coalesce(sum(uid >= ?2), 0), coalesce(sum(instr(flags, 'S') = 0), 0), \
-             coalesce(sum(instr(flags, 'T') > 0), 0), coalesce(sum(size), 0) \
-             FROM messages WHERE folder = ?1",
-            params![name, row.first_recent_uid],
-            |r| {
-                Ok(FolderCounts {
-                    messages: r.get(0)?,
-                    recent: r.get(1)?,
-                    unseen: r.get(2)?,
-                    deleted: r.get(3)?,
-                    size: r.get::<_, i64>(4)? as u64,
-                })
-            },
-        )?;
-        tx.commit()?;
-        Ok((row, counts))
+        self.read(|sql| {
+            let row = folder_row(sql, name, false)?;
+            // Sums cast to BIGINT: PostgreSQL's sum of BIGINT is NUMERIC. `replace` rather
+            // than a LIKE, which SQLite matches case-blind (lowercase letters are keywords).
+            let r = sql.query_one(
+                "SELECT count(*), \
+                 CAST(coalesce(sum(CASE WHEN uid >= ?2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                 CAST(coalesce(sum(CASE WHEN replace(flags, 'S', '') = flags THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                 CAST(coalesce(sum(CASE WHEN replace(flags, 'T', '') = flags THEN 0 ELSE 1 END), 0) AS BIGINT), \
+                 CAST(coalesce(sum(size), 0) AS BIGINT) \
+                 FROM messages WHERE folder = ?1",
+                args![name, row.first_recent_uid as i64],
+            )?;
+            let counts = FolderCounts {
+                messages: u32_at(&r, 0)?,
+                recent: u32_at(&r, 1)?,
+                unseen: u32_at(&r, 2)?,
+                deleted: u32_at(&r, 3)?,
+                size: r.get(4)?,
+            };
+            Ok((row, counts))
+        })
     }
 }
 
-fn move_inbox_rows(tx: &Connection, to: &str, inbox: &FolderRow) -> rusqlite::Result<()> {
+/// One folder's rows under a new name, with a new UIDVALIDITY.
+fn rename_rows(sql: &Sql, old: &str, new: &str) -> Result<()> {
+    forget(sql, new)?;
+    let uv = new_uidvalidity(sql)?;
+    sql.execute(
+        "UPDATE folders SET name = ?2, uidvalidity = ?3, new_mtime = 0, cur_mtime = 0 WHERE name = ?1",
+        args![old, new, uv as i64],
+    )?;
+    sql.execute(
+        "UPDATE messages SET folder = ?2 WHERE folder = ?1",
+        args![old, new],
+    )?;
+    sql.execute("DELETE FROM expunged WHERE folder = ?1", args![old])?;
+    sql.execute(
+        "UPDATE metadata SET folder = ?2 WHERE folder = ?1",
+        args![old, new],
+    )?;
+    Ok(())
+}
+
+fn move_inbox_rows(sql: &Sql, to: &str, inbox: &FolderRow) -> Result<()> {
     let mut modseq = inbox.highestmodseq;
-    {
-        let uids: Vec<u32> = {
-            let mut st = tx.prepare("SELECT uid FROM messages WHERE folder = 'INBOX'")?;
-            st.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        let mut gone = tx.prepare_cached(
-            "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES ('INBOX', ?1, ?2)",
-        )?;
-        for uid in uids {
-            modseq += 1;
-            gone.execute(params![uid, modseq as i64])?;
-        }
+    let uids = sql
+        .query("SELECT uid FROM messages WHERE folder = 'INBOX'", &[])?
+        .iter()
+        .map(|r| u32_at(r, 0))
+        .collect::<Result<Vec<u32>>>()?;
+    for uid in uids {
+        modseq += 1;
+        super::uids::record_expunged(sql, "INBOX", uid, modseq)?;
     }
-    tx.execute(
+    sql.execute(
         "UPDATE messages SET folder = ?1 WHERE folder = 'INBOX'",
-        [to],
+        args![to],
     )?;
-    tx.execute(
-        "UPDATE folders SET uidnext = max(uidnext, ?2), highestmodseq = max(highestmodseq, ?3) WHERE name = ?1",
-        params![to, inbox.uidnext, inbox.highestmodseq as i64],
+    // CASE, not SQLite's two-argument max() (PostgreSQL's is GREATEST).
+    sql.execute(
+        "UPDATE folders SET uidnext = CASE WHEN uidnext > ?2 THEN uidnext ELSE ?2 END, \
+         highestmodseq = CASE WHEN highestmodseq > ?3 THEN highestmodseq ELSE ?3 END \
+         WHERE name = ?1",
+        args![to, inbox.uidnext as i64, inbox.highestmodseq as i64],
     )?;
-    tx.execute(
+    sql.execute(
         "UPDATE folders SET highestmodseq = ?1, new_mtime = 0, cur_mtime = 0 WHERE name = 'INBOX'",
-        [modseq as i64],
+        args![modseq as i64],
     )?;
     Ok(())
 }

@@ -4,9 +4,8 @@
 //! cannot pass a cap together. Not here: entry-name syntax, `/shared/admin` and the protocol
 //! (`crate::imap::cmd::metadata`).
 
-use rusqlite::{TransactionBehavior, params};
-
 use super::{Index, IndexError, Result};
+use crate::core::sql::{Value, args};
 
 /// Caps on what a user can store as metadata (0 = no cap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +39,39 @@ fn within(cap: usize, n: usize) -> bool {
     cap == 0 || n <= cap
 }
 
+/// Why a transaction of [`Index::set_metadata`] ended without committing.
+enum Unset {
+    Index(IndexError),
+    Refused(MetadataRefused),
+}
+
+impl From<IndexError> for Unset {
+    fn from(e: IndexError) -> Self {
+        Unset::Index(e)
+    }
+}
+
+impl From<crate::core::CoreError> for Unset {
+    fn from(e: crate::core::CoreError) -> Self {
+        Unset::Index(e.into())
+    }
+}
+
 impl Index {
-    /// Every entry of `folder` (`""`: the server's), by name.
+    /// Every entry of `folder` (`""`: the server's), by name (byte order on both engines:
+    /// sorted here, not by the database's collation).
     pub fn metadata(&self, folder: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT entry, value FROM metadata WHERE folder = ?1 ORDER BY entry")?;
-        let rows = st.query_map([folder], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut entries = self
+            .sql
+            .query(
+                "SELECT entry, value FROM metadata WHERE folder = ?1",
+                args![folder],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect::<Result<Vec<(String, Vec<u8>)>>>()?;
+        entries.sort();
+        Ok(entries)
     }
 
     /// Sets (`Some`) and removes (`None`) entries of `folder` all together, or none of them
@@ -62,38 +86,52 @@ impl Index {
         if values.clone().any(|v| !within(limits.max_value, v.len())) {
             return Ok(Err(MetadataRefused::MaxSize(limits.max_value)));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (entry, value) in changes {
-            match value {
-                Some(v) => tx.execute(
-                    "INSERT OR REPLACE INTO metadata (folder, entry, value) VALUES (?1, ?2, ?3)",
-                    params![folder, entry, v],
-                )?,
-                None => tx.execute(
-                    "DELETE FROM metadata WHERE folder = ?1 AND entry = ?2",
-                    params![folder, entry],
-                )?,
-            };
+        let upsert = if self.sql.is_postgres() {
+            "INSERT INTO mailbox_index.mailbox_metadata (account, folder, entry, value) \
+             VALUES (current_setting('mailctl.account'), ?1, ?2, ?3) \
+             ON CONFLICT (account, folder, entry) DO UPDATE SET value = excluded.value"
+        } else {
+            "INSERT OR REPLACE INTO metadata (folder, entry, value) VALUES (?1, ?2, ?3)"
+        };
+        let done = self.write(|sql| {
+            for (entry, value) in changes {
+                match value {
+                    Some(v) => sql.execute(
+                        upsert,
+                        &[folder.into(), entry.into(), Value::Blob(v.clone())],
+                    )?,
+                    None => sql.execute(
+                        "DELETE FROM metadata WHERE folder = ?1 AND entry = ?2",
+                        args![folder, entry],
+                    )?,
+                };
+            }
+            let count: u64 = sql
+                .query_one(
+                    "SELECT count(*) FROM metadata WHERE folder = ?1",
+                    args![folder],
+                )?
+                .get(0)?;
+            let total: u64 = sql
+                .query_one(
+                    "SELECT CAST(coalesce(sum(length(entry) + length(value)), 0) AS BIGINT) \
+                     FROM metadata",
+                    &[],
+                )?
+                .get(0)?;
+            if !within(limits.max_entries, count as usize)
+                || !within(limits.max_total, total as usize)
+            {
+                // Rolls every change of this command back.
+                return Err(Unset::Refused(MetadataRefused::TooMany));
+            }
+            Ok(())
+        });
+        match done {
+            Ok(()) => Ok(Ok(())),
+            Err(Unset::Refused(r)) => Ok(Err(r)),
+            Err(Unset::Index(e)) => Err(e),
         }
-        let count: i64 = tx.query_row(
-            "SELECT count(*) FROM metadata WHERE folder = ?1",
-            [folder],
-            |r| r.get(0),
-        )?;
-        let total: i64 = tx.query_row(
-            "SELECT coalesce(sum(length(entry) + length(value)), 0) FROM metadata",
-            [],
-            |r| r.get(0),
-        )?;
-        if !within(limits.max_entries, count as usize) || !within(limits.max_total, total as usize)
-        {
-            // Dropping the transaction rolls every change of this command back.
-            return Ok(Err(MetadataRefused::TooMany));
-        }
-        tx.commit().map_err(IndexError::from)?;
-        Ok(Ok(()))
     }
 }
 

@@ -1,30 +1,48 @@
-//! The per-account index: a small SQLite database in the Maildir root
-//! (`mailctl.index.db`) that gives each message of each folder a stable IMAP UID, with
-//! UIDVALIDITY, UIDNEXT and a MODSEQ counter per folder. The Maildir stays the truth: a sync
-//! reads the directories and brings the index in line (new files get the next UIDs, vanished
-//! ones are dropped, flag changes bump MODSEQ), and `reindex` rebuilds it keeping every UID
-//! whose file still exists. Deleting the index loses only UID stability (a new UIDVALIDITY).
+//! The per-account index that gives each message of each folder a stable IMAP UID, with
+//! UIDVALIDITY, UIDNEXT and a MODSEQ counter per folder. The Maildir stays the truth for
+//! bodies and flags (in file names): a sync reads the directories and brings the index in
+//! line (new files get the next UIDs, vanished ones are dropped, flag changes bump MODSEQ),
+//! and `reindex` rebuilds it keeping every UID whose file still exists. Deleting the index
+//! loses only UID stability (a new UIDVALIDITY).
+//!
+//! Two engines, one text of every statement (`crate::core::sql`, issue 21):
+//! - SQLite (one machine, the default, [`Index::open`]): a small database in the Maildir
+//!   root (`mailctl.index.db`); the file is the account, so rows carry no account key.
+//! - PostgreSQL (several nodes on one shared Maildir tree, [`Index::open_postgres`]): one
+//!   table set for every account in the core's database, keyed by an account name the
+//!   caller chooses (the user's address), created by the core's migrations
+//!   (`schema::POSTGRES_TABLES`). The connection names its account once (`mailctl.account`)
+//!   and sees only that account's rows, through views named like the SQLite tables; so the
+//!   statements below never mention the account, and nothing of the index touches the
+//!   shared filesystem. Upserts cannot go through those views and name the tables instead.
+//!
+//! Writers serialise per folder: SQLite's IMMEDIATE transaction locks the file, PostgreSQL's
+//! writers lock the folder's row first ([`folder_row`] with `lock`), so UIDs and MODSEQs are
+//! handed out once and in order whatever the number of nodes. On PostgreSQL every change of
+//! a folder is announced by a trigger and heard by [`notify::Listener`] on every node.
 //!
 //! This module is the only owner of the index's tables: everything else (the IMAP backend,
 //! POP3, the CLI) calls the typed functions here, grouped by what they do:
-//! - `schema.rs`: the tables and their migrations;
+//! - `schema.rs`: the tables and their migrations (SQLite), the PostgreSQL table set;
 //! - `scan.rs`: bringing a folder's rows in line with its directories (sync, reindex, drift);
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
 //! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
 //! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits;
-//! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs.
+//! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs;
+//! - `notify.rs`: the cross-node wakeups (PostgreSQL LISTEN).
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
 //! expunging, deleting a folder), the function takes a closure that does the file work
-//! inside the `BEGIN IMMEDIATE` transaction, so no caller ever holds a transaction. Not here:
-//! IMAP semantics (which flags, \Recent, ghosts: `crate::imap::backend`), Maildir file names
-//! (`super::name`).
+//! inside the write transaction, so no caller ever holds a transaction. Not here: IMAP
+//! semantics (which flags, \Recent, ghosts: `crate::imap::backend`), Maildir file names
+//! (`super::name`), the IMAP wakeups themselves (`crate::imap::watch`).
 
 mod adopt;
 mod flags;
 mod mailboxes;
 mod metadata;
+pub mod notify;
 mod scan;
 mod schema;
 #[cfg(test)]
@@ -33,13 +51,17 @@ mod uids;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
+
+use crate::core::CoreError;
+use crate::core::sql::{Row, Sql, args};
 use serde::Serialize;
 
 pub use adopt::Adopted;
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};
+pub use schema::POSTGRES_TABLES;
 pub use uids::{MessageRow, NewMessage, Snapshot};
 
 pub const FILE: &str = "mailctl.index.db";
@@ -51,6 +73,9 @@ pub enum IndexError {
     Db(#[from] rusqlite::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// Statements written through the engine seam (`crate::core::sql`), either engine.
+    #[error(transparent)]
+    Core(#[from] CoreError),
 }
 
 pub type Result<T, E = IndexError> = std::result::Result<T, E>;
@@ -91,7 +116,7 @@ pub struct ScanOutcome {
 }
 
 pub struct Index {
-    conn: Connection,
+    sql: Sql,
     root: PathBuf,
 }
 
@@ -128,91 +153,188 @@ pub fn file_time(md: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
+const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+     first_recent_uid FROM folders WHERE name = ?1";
+/// PostgreSQL: the writer's lock on the folder's row, which orders every writer of one folder
+/// on every node (SQLite's IMMEDIATE transaction already locks the whole file).
+const FOLDER_ROW_LOCKED: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, \
+     cur_mtime, first_recent_uid FROM folders WHERE name = ?1 FOR UPDATE";
+
+/// A 32-bit column (UIDs, UIDVALIDITY): stored as a 64-bit integer on both engines.
+pub(super) fn u32_at(r: &Row, i: usize) -> Result<u32> {
+    let v: i64 = r.get(i)?;
+    u32::try_from(v).map_err(|_| {
+        IndexError::Core(CoreError::Invalid(format!(
+            "mailbox index: {v} is not a 32-bit UID or UIDVALIDITY"
+        )))
+    })
+}
+
+fn read_folder_row(r: &Row) -> Result<FolderRow> {
+    Ok(FolderRow {
+        uidvalidity: u32_at(r, 0)?,
+        uidnext: u32_at(r, 1)?,
+        highestmodseq: r.get(2)?,
+        new_mtime: r.get(3)?,
+        cur_mtime: r.get(4)?,
+        first_recent_uid: u32_at(r, 5)?,
+    })
+}
+
 /// The folder's row, created (with a fresh UIDVALIDITY) if it has none. Call inside the
-/// transaction that uses the values, so two writers never hand out the same UID.
-pub(super) fn folder_row(tx: &Connection, name: &str) -> rusqlite::Result<FolderRow> {
-    if let Some(r) = tx
-        .prepare_cached(
-            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, first_recent_uid \
-             FROM folders WHERE name = ?1",
-        )?
-        .query_row([name], |r| {
-            Ok(FolderRow {
-                uidvalidity: r.get(0)?,
-                uidnext: r.get(1)?,
-                highestmodseq: r.get::<_, i64>(2)? as u64,
-                new_mtime: r.get(3)?,
-                cur_mtime: r.get(4)?,
-                first_recent_uid: r.get(5)?,
-            })
-        })
-        .optional()?
-    {
-        return Ok(r);
+/// transaction that uses the values, so two writers never hand out the same UID: a writer
+/// passes `lock`, which on PostgreSQL holds the row until its commit (a read-only snapshot
+/// does not, and must not).
+pub(super) fn folder_row(sql: &Sql, name: &str, lock: bool) -> Result<FolderRow> {
+    let select = if lock && sql.is_postgres() {
+        FOLDER_ROW_LOCKED
+    } else {
+        FOLDER_ROW
+    };
+    if let Some(r) = sql.query_opt(select, args![name])? {
+        return read_folder_row(&r);
     }
-    let validity = new_uidvalidity(tx)?;
-    tx.execute(
+    let validity = new_uidvalidity(sql)?;
+    // DO NOTHING: another node may create the same folder at the same moment; its row (and
+    // UIDVALIDITY) is then the one both use, read again below.
+    sql.execute(
         &format!(
             "INSERT INTO folders (name, uidvalidity, uidnext, highestmodseq, mailbox_id) \
-             VALUES (?1, ?2, 1, 1, {})",
-            schema::NEW_MAILBOX_ID
+             VALUES (?1, ?2, 1, 1, {}) ON CONFLICT DO NOTHING",
+            schema::new_mailbox_id(sql)
         ),
-        params![name, validity],
+        args![name, validity as i64],
     )?;
-    Ok(FolderRow {
-        uidvalidity: validity,
-        uidnext: 1,
-        highestmodseq: 1,
-        first_recent_uid: 0,
-        new_mtime: 0,
-        cur_mtime: 0,
-    })
+    let r = sql.query_one(select, args![name])?;
+    read_folder_row(&r)
 }
 
 /// A UIDVALIDITY different from any earlier incarnation of any folder, deleted ones too:
 /// the clock, kept above every value handed out before (remembered in `meta`).
-pub(super) fn new_uidvalidity(tx: &Connection) -> rusqlite::Result<u32> {
-    let max: Option<i64> =
-        tx.query_row("SELECT max(uidvalidity) FROM folders", [], |r| r.get(0))?;
-    let last: Option<i64> = tx
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_uidvalidity'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+pub(super) fn new_uidvalidity(sql: &Sql) -> Result<u32> {
+    let max: Option<i64> = sql
+        .query_one("SELECT max(uidvalidity) FROM folders", &[])?
+        .get(0)?;
+    let last: Option<i64> = sql
+        .query_opt(
+            "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'last_uidvalidity'",
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
     let floor = max.unwrap_or(0).max(last.unwrap_or(0)) + 1;
     let v = now().max(floor).min(u32::MAX as i64);
-    tx.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_uidvalidity', ?1)",
-        [v.to_string()],
-    )?;
+    set_meta(sql, "last_uidvalidity", &v.to_string())?;
     Ok(v as u32)
+}
+
+/// Sets a `meta` entry. An upsert names its conflict; through PostgreSQL's per-account
+/// views it cannot, so there it is written against the account's table.
+pub(super) fn set_meta(sql: &Sql, key: &str, value: &str) -> Result<()> {
+    sql.execute(
+        if sql.is_postgres() {
+            "INSERT INTO mailbox_index.mailbox_meta (account, key, value) \
+             VALUES (current_setting('mailctl.account'), ?1, ?2) \
+             ON CONFLICT (account, key) DO UPDATE SET value = excluded.value"
+        } else {
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+        },
+        args![key, value],
+    )?;
+    Ok(())
+}
+
+/// Rolls back a transaction its function left by an error or a panic.
+struct Open<'a>(&'a Sql, bool);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.1 {
+            let _ = self.0.batch("ROLLBACK");
+        }
+    }
+}
+
+impl Index {
+    /// Runs `f` in one write transaction: on SQLite IMMEDIATE (the account's write lock); on
+    /// PostgreSQL READ COMMITTED, where each writer locks the folder's row first
+    /// ([`folder_row`] with `lock`). Committed when `f` returns `Ok`, rolled back otherwise.
+    pub(super) fn write<T, E: From<IndexError>>(
+        &self,
+        f: impl FnOnce(&Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let begin = if self.sql.is_postgres() {
+            "BEGIN"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        self.in_transaction(begin, f)
+    }
+
+    /// Runs `f` in one read transaction: its reads agree with each other (SQLite's deferred
+    /// transaction, PostgreSQL's REPEATABLE READ snapshot). `f` may create the folder's row;
+    /// when another node created it at the same moment, PostgreSQL refuses the snapshot
+    /// (a serialization failure) and `f` runs once more in a new one, which sees that row.
+    pub(super) fn read<T>(&self, f: impl Fn(&Sql) -> Result<T>) -> Result<T> {
+        if !self.sql.is_postgres() {
+            return self.in_transaction("BEGIN", f);
+        }
+        let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        match self.in_transaction(begin, &f) {
+            Err(IndexError::Core(CoreError::Postgres(e)))
+                if e.code() == Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE) =>
+            {
+                self.in_transaction(begin, f)
+            }
+            done => done,
+        }
+    }
+
+    fn in_transaction<T, E: From<IndexError>>(
+        &self,
+        begin: &str,
+        f: impl FnOnce(&Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.sql.batch(begin).map_err(IndexError::from)?;
+        let mut open = Open(&self.sql, false);
+        let v = f(&self.sql)?;
+        self.sql.batch("COMMIT").map_err(IndexError::from)?;
+        open.1 = true;
+        Ok(v)
+    }
+
+    /// The SQLite connection under the index, for tests that look at the file itself.
+    #[cfg(test)]
+    pub(super) fn conn(&self) -> Option<&Connection> {
+        match &self.sql.engine {
+            crate::core::sql::Engine::Sqlite(c) => Some(c),
+            crate::core::sql::Engine::Postgres(_) => None,
+        }
+    }
 }
 
 impl Index {
     /// RFC 8474 MAILBOXID of a folder (its row is created if missing).
     pub fn mailbox_id(&self, name: &str) -> Result<String> {
-        let tx = self.conn.unchecked_transaction()?;
-        folder_row(&tx, name)?;
-        let id: Option<String> = tx.query_row(
-            "SELECT mailbox_id FROM folders WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )?;
-        let id = match id {
-            Some(id) => id,
-            None => tx.query_row(
-                &format!(
-                    "UPDATE folders SET mailbox_id = {} WHERE name = ?1 RETURNING mailbox_id",
-                    schema::NEW_MAILBOX_ID
-                ),
-                [name],
-                |r| r.get(0),
-            )?,
-        };
-        tx.commit()?;
-        Ok(id)
+        // A plain BEGIN on both: SQLite takes the write lock only if the row is missing.
+        self.in_transaction("BEGIN", |sql| {
+            folder_row(sql, name, false)?;
+            let id: Option<String> = sql
+                .query_one("SELECT mailbox_id FROM folders WHERE name = ?1", args![name])?
+                .get(0)?;
+            Ok(match id {
+                Some(id) => id,
+                None => sql
+                    .query_one(
+                        &format!(
+                            "UPDATE folders SET mailbox_id = {} WHERE name = ?1 RETURNING mailbox_id",
+                            schema::new_mailbox_id(sql)
+                        ),
+                        args![name],
+                    )?
+                    .get(0)?,
+            })
+        })
     }
 
     pub fn path(root: &Path) -> PathBuf {
@@ -230,8 +352,37 @@ impl Index {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
         Ok(Index {
-            conn,
+            sql: Sql::sqlite(conn),
             root: root.to_path_buf(),
         })
+    }
+
+    /// Opens the index of `account` in the PostgreSQL core at `url` (see the module doc),
+    /// whose Maildir is at `root`; the core's schema is brought up to date first.
+    pub fn open_postgres(url: &str, account: &str, root: &Path) -> Result<Index> {
+        if account.is_empty() {
+            return Err(IndexError::Core(CoreError::Invalid(
+                "mailbox index: an account name is needed on PostgreSQL".to_string(),
+            )));
+        }
+        let place = crate::core::paths::redact_url(url);
+        let sql = Sql::postgres(crate::core::pgconnect::connect(url, &place)?);
+        crate::core::migrations::migrate_postgres(&sql, &place)?;
+        // Session settings, set once before any statement is prepared: the views of
+        // `mailbox_index` come first in the search path and show this account's rows only.
+        sql.query(
+            "SELECT set_config('search_path', 'mailbox_index, public', false), \
+             set_config('mailctl.account', ?1, false)",
+            args![account],
+        )?;
+        Ok(Index {
+            sql,
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Whether this index lives in PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.sql.is_postgres()
     }
 }

@@ -2,12 +2,13 @@
 //! (skipped when the directories' mtimes are those of the last one), `sync`/`sync_all` for
 //! `mailctl maildir reindex`, and the read-only drift check of `maildir check`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
-use super::{Index, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now, now_ns};
+use super::{
+    Index, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now, now_ns, u32_at,
+};
+use crate::core::sql::{Sql, args};
 use crate::maildir::folder::{self, Entry};
 use crate::maildir::name::Name;
 
@@ -57,14 +58,14 @@ fn move_new(dir: &Path) -> Vec<String> {
 /// nothing the index does not know; a write there would cost each of them a WAL commit
 /// (and its fsync) under the account's write lock.
 fn record(
-    tx: &rusqlite::Transaction<'_>,
+    sql: &Sql,
     name: &str,
     row: &super::FolderRow,
     uidnext: u32,
     modseq: u64,
     (new_m, cur_m): (i64, i64),
     first_recent: u32,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     // An mtime that may still tick is recorded as unknown, so the next scan reads again.
     let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
     if (
@@ -82,16 +83,16 @@ fn record(
     ) {
         return Ok(());
     }
-    tx.execute(
+    sql.execute(
         "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
          first_recent_uid = ?6 WHERE name = ?1",
-        params![
+        args![
             name,
-            uidnext,
+            uidnext as i64,
             modseq as i64,
             settled(new_m),
             settled(cur_m),
-            first_recent
+            first_recent as i64
         ],
     )?;
     Ok(())
@@ -112,25 +113,21 @@ impl Index {
         dir: &Path,
         move_new_files: bool,
     ) -> Result<Option<(u32, std::ops::Range<u32>)>> {
-        let Some((uidvalidity, new_mtime, cur_mtime, first_recent, uidnext)) = self
-            .conn
-            .prepare_cached(
-                "SELECT uidvalidity, new_mtime, cur_mtime, first_recent_uid, uidnext \
-                 FROM folders WHERE name = ?1",
-            )?
-            .query_row([name], |r| {
-                Ok((
-                    r.get::<_, u32>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, u32>(4)?,
-                ))
-            })
-            .optional()?
+        let Some(r) = self.sql.query_opt(
+            "SELECT uidvalidity, new_mtime, cur_mtime, first_recent_uid, uidnext \
+             FROM folders WHERE name = ?1",
+            args![name],
+        )?
         else {
             return Ok(None);
         };
+        let (uidvalidity, new_mtime, cur_mtime, first_recent, uidnext) = (
+            u32_at(&r, 0)?,
+            r.get::<i64>(1)?,
+            r.get::<i64>(2)?,
+            u32_at(&r, 3)?,
+            u32_at(&r, 4)?,
+        );
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
         if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
             return Ok(None);
@@ -141,10 +138,11 @@ impl Index {
         // Claiming \Recent is a write: leave it to the locked scan.
         if first_recent < uidnext
             || self
-                .conn
-                .prepare_cached("SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1")?
-                .query_row([name], |_| Ok(()))
-                .optional()?
+                .sql
+                .query_opt(
+                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                    args![name],
+                )?
                 .is_some()
         {
             return Ok(None);
@@ -182,64 +180,7 @@ impl Index {
                 ..Default::default()
             });
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row = folder_row(&tx, name)?;
-        let mut out = ScanOutcome {
-            report: SyncReport {
-                folder: name.to_string(),
-                uidvalidity: row.uidvalidity,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        // Before reading: a change while we read makes the next scan read again.
-        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        if move_new_files {
-            out.moved = move_new(dir);
-        }
-        let mut on_disk: HashMap<String, Entry> = folder::entries(dir)
-            .into_iter()
-            .map(|e| (e.name.unique.clone(), e))
-            .collect();
-        let known: Vec<(u32, String, String, bool)> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1",
-            )?;
-            stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        // readdir may miss a file renamed while it runs (a flag change by another program):
-        // look once more before calling anything expunged.
-        if known.iter().any(|k| !on_disk.contains_key(&k.1)) {
-            for e in folder::entries(dir) {
-                on_disk.entry(e.name.unique.clone()).or_insert(e);
-            }
-        }
-        let mut modseq = row.highestmodseq;
-        let mut uidnext = row.uidnext;
-        let seen = reconcile(&tx, name, &known, &on_disk, &mut modseq, &mut out.report)?;
-        add_new(
-            &tx,
-            name,
-            &on_disk,
-            &seen,
-            &mut modseq,
-            &mut uidnext,
-            &mut out.report,
-        )?;
-        out.recent = row.first_recent_uid..uidnext;
-        let first_recent = if move_new_files {
-            uidnext
-        } else {
-            row.first_recent_uid
-        };
-        let mtimes = (new_m, cur_m);
-        record(&tx, name, &row, uidnext, modseq, mtimes, first_recent)?;
-        tx.commit()?;
-        out.report.messages = on_disk.len() as u64;
-        Ok(out)
+        self.write(|sql| scan_locked(sql, name, dir, move_new_files))
     }
 
     /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
@@ -250,21 +191,21 @@ impl Index {
         for f in &folders {
             out.push(self.sync(&f.name, &f.path)?);
         }
-        let stale: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT name FROM folders")?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?
-                .into_iter()
-                .filter(|n| !names.contains(n))
-                .collect()
-        };
+        let mut stale = Vec::new();
+        for r in self.sql.query("SELECT name FROM folders", &[])? {
+            let n: String = r.get(0)?;
+            if !names.contains(&n) {
+                stale.push(n);
+            }
+        }
         for n in stale {
-            self.conn
-                .execute("DELETE FROM messages WHERE folder = ?1", [&n])?;
-            self.conn
-                .execute("DELETE FROM expunged WHERE folder = ?1", [&n])?;
-            self.conn
-                .execute("DELETE FROM folders WHERE name = ?1", [&n])?;
+            for q in [
+                "DELETE FROM messages WHERE folder = ?1",
+                "DELETE FROM expunged WHERE folder = ?1",
+                "DELETE FROM folders WHERE name = ?1",
+            ] {
+                self.sql.execute(q, args![&n])?;
+            }
         }
         Ok(out)
     }
@@ -274,32 +215,30 @@ impl Index {
     /// then is a difference between files and rows drift; otherwise (mail just delivered,
     /// a client renamed a file) the next scan reads the directories and catches up.
     pub fn is_current(&self, name: &str, dir: &Path) -> Result<bool> {
-        let row: Option<(i64, i64)> = self
-            .conn
-            .query_row(
-                "SELECT new_mtime, cur_mtime FROM folders WHERE name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.is_some_and(|(n, c)| {
-            n != 0 && n == mtime_ns(&dir.join("new")) && c == mtime_ns(&dir.join("cur"))
-        }))
+        let Some(r) = self.sql.query_opt(
+            "SELECT new_mtime, cur_mtime FROM folders WHERE name = ?1",
+            args![name],
+        )?
+        else {
+            return Ok(false);
+        };
+        let (n, c): (i64, i64) = (r.get(0)?, r.get(1)?);
+        Ok(n != 0 && n == mtime_ns(&dir.join("new")) && c == mtime_ns(&dir.join("cur")))
     }
 
     /// (files not in the index, index rows without a file) for a folder, without changing
     /// anything.
     pub fn drift(&self, name: &str, dir: &Path) -> Result<(u64, u64)> {
-        let files: std::collections::HashSet<String> = folder::entries(dir)
+        let files: HashSet<String> = folder::entries(dir)
             .into_iter()
             .map(|e| e.name.unique)
             .collect();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT uniq FROM messages WHERE folder = ?1")?;
-        let indexed: std::collections::HashSet<String> = stmt
-            .query_map([name], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let indexed = self
+            .sql
+            .query("SELECT uniq FROM messages WHERE folder = ?1", args![name])?
+            .iter()
+            .map(|r| r.get::<String>(0))
+            .collect::<crate::core::Result<HashSet<String>>>()?;
         Ok((
             files.difference(&indexed).count() as u64,
             indexed.difference(&files).count() as u64,
@@ -307,32 +246,86 @@ impl Index {
     }
 }
 
+/// The scan itself, inside the write transaction (and, on PostgreSQL, the folder row's lock).
+fn scan_locked(sql: &Sql, name: &str, dir: &Path, move_new_files: bool) -> Result<ScanOutcome> {
+    let row = folder_row(sql, name, true)?;
+    let mut out = ScanOutcome {
+        report: SyncReport {
+            folder: name.to_string(),
+            uidvalidity: row.uidvalidity,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // Before reading: a change while we read makes the next scan read again.
+    let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+    if move_new_files {
+        out.moved = move_new(dir);
+    }
+    let mut on_disk: HashMap<String, Entry> = folder::entries(dir)
+        .into_iter()
+        .map(|e| (e.name.unique.clone(), e))
+        .collect();
+    let known = sql
+        .query(
+            "SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1",
+            args![name],
+        )?
+        .iter()
+        .map(|r| Ok((u32_at(r, 0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .collect::<Result<Vec<(u32, String, String, bool)>>>()?;
+    // readdir may miss a file renamed while it runs (a flag change by another program):
+    // look once more before calling anything expunged.
+    if known.iter().any(|k| !on_disk.contains_key(&k.1)) {
+        for e in folder::entries(dir) {
+            on_disk.entry(e.name.unique.clone()).or_insert(e);
+        }
+    }
+    let mut modseq = row.highestmodseq;
+    let mut uidnext = row.uidnext;
+    let seen = reconcile(sql, name, &known, &on_disk, &mut modseq, &mut out.report)?;
+    add_new(
+        sql,
+        name,
+        &on_disk,
+        &seen,
+        &mut modseq,
+        &mut uidnext,
+        &mut out.report,
+    )?;
+    out.recent = row.first_recent_uid..uidnext;
+    let first_recent = if move_new_files {
+        uidnext
+    } else {
+        row.first_recent_uid
+    };
+    let mtimes = (new_m, cur_m);
+    record(sql, name, &row, uidnext, modseq, mtimes, first_recent)?;
+    out.report.messages = on_disk.len() as u64;
+    Ok(out)
+}
+
 /// Known rows against the files: a missing file is an expunge (with a MODSEQ), a renamed
 /// one a flag change. Returns the unique names still there.
 fn reconcile(
-    tx: &rusqlite::Transaction<'_>,
+    sql: &Sql,
     name: &str,
     known: &[(u32, String, String, bool)],
     on_disk: &HashMap<String, Entry>,
     modseq: &mut u64,
     report: &mut SyncReport,
-) -> Result<std::collections::HashSet<String>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut del = tx.prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")?;
-    let mut gone = tx.prepare_cached(
-        "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut upd = tx.prepare_cached(
-        "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
-    )?;
-    let mut upd_new =
-        tx.prepare_cached("UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2")?;
+) -> Result<HashSet<String>> {
+    let mut seen = HashSet::new();
     for (uid, uniq, flags, in_new) in known {
+        let uid = *uid as i64;
         match on_disk.get(uniq.as_str()) {
             None => {
                 *modseq += 1;
-                del.execute(params![name, uid])?;
-                gone.execute(params![name, uid, *modseq as i64])?;
+                sql.execute(
+                    "DELETE FROM messages WHERE folder = ?1 AND uid = ?2",
+                    args![name, uid],
+                )?;
+                super::uids::record_expunged(sql, name, uid as u32, *modseq)?;
                 report.removed += 1;
             }
             Some(e) => {
@@ -340,11 +333,17 @@ fn reconcile(
                 let now_flags = e.name.flags.clone().unwrap_or_default();
                 if &now_flags != flags {
                     *modseq += 1;
-                    upd.execute(params![name, uid, now_flags, *modseq as i64])?;
+                    sql.execute(
+                        "UPDATE messages SET flags = ?3, modseq = ?4 WHERE folder = ?1 AND uid = ?2",
+                        args![name, uid, now_flags, *modseq as i64],
+                    )?;
                     report.changed += 1;
                 }
                 if e.in_new != *in_new {
-                    upd_new.execute(params![name, uid, e.in_new])?;
+                    sql.execute(
+                        "UPDATE messages SET in_new = ?3 WHERE folder = ?1 AND uid = ?2",
+                        args![name, uid, e.in_new],
+                    )?;
                 }
             }
         }
@@ -354,10 +353,10 @@ fn reconcile(
 
 /// Files without a row get UIDs in the order they arrived (time in the name, then the name).
 fn add_new(
-    tx: &rusqlite::Transaction<'_>,
+    sql: &Sql,
     name: &str,
     on_disk: &HashMap<String, Entry>,
-    seen: &std::collections::HashSet<String>,
+    seen: &HashSet<String>,
     modseq: &mut u64,
     uidnext: &mut u32,
     report: &mut SyncReport,
@@ -369,11 +368,11 @@ fn add_new(
     new.sort_by(|a, b| a.name.arrival_cmp(&b.name));
     // The save date of a file another program put here (delivery) is when this scan first
     // saw it: the closest we know to when it arrived in the folder.
-    let mut ins = tx.prepare_cached(&format!(
+    let insert = format!(
         "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, in_new, \
          save_date, email_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
-        super::schema::NEW_EMAIL_ID
-    ))?;
+        super::schema::new_email_id(sql)
+    );
     for e in new {
         let md = std::fs::symlink_metadata(&e.path).ok();
         let size = e
@@ -387,17 +386,20 @@ fn add_new(
             .or(e.name.time)
             .unwrap_or_else(now);
         *modseq += 1;
-        ins.execute(params![
-            name,
-            *uidnext,
-            e.name.unique,
-            e.name.flags.clone().unwrap_or_default(),
-            *modseq as i64,
-            size as i64,
-            date,
-            e.in_new,
-            now()
-        ])?;
+        sql.execute(
+            &insert,
+            args![
+                name,
+                *uidnext as i64,
+                &e.name.unique,
+                e.name.flags.clone().unwrap_or_default(),
+                *modseq as i64,
+                size as i64,
+                date,
+                e.in_new,
+                now()
+            ],
+        )?;
         *uidnext = uidnext.saturating_add(1);
         report.added += 1;
     }

@@ -66,6 +66,129 @@ const ADDED: [(&str, &str, &str); 10] = [
 pub(super) const NEW_EMAIL_ID: &str = "(random() & 0x7fffffffffffffff)";
 pub(super) const NEW_MAILBOX_ID: &str = "('F' || lower(hex(randomblob(12))))";
 
+/// The same two ids in PostgreSQL's words (its `random()` is a float, it has no
+/// `randomblob`): bits of a version-4 UUID, hashed so that none of them is fixed.
+const PG_NEW_EMAIL_ID: &str = "(('x' || substr(md5(gen_random_uuid()::text), 1, 16))::bit(64)::bigint \
+     & 9223372036854775807)";
+const PG_NEW_MAILBOX_ID: &str = "('F' || substr(md5(gen_random_uuid()::text), 1, 24))";
+
+pub(super) fn new_email_id(sql: &crate::core::sql::Sql) -> &'static str {
+    if sql.is_postgres() {
+        PG_NEW_EMAIL_ID
+    } else {
+        NEW_EMAIL_ID
+    }
+}
+
+pub(super) fn new_mailbox_id(sql: &crate::core::sql::Sql) -> &'static str {
+    if sql.is_postgres() {
+        PG_NEW_MAILBOX_ID
+    } else {
+        NEW_MAILBOX_ID
+    }
+}
+
+/// The index on PostgreSQL (issue 21), created by the core's migration list
+/// (`crate::core::migrations`, migration 17): the same tables in one set for every account,
+/// keyed by `account` (the key [`super::Index::open_postgres`] was given), in the schema
+/// `mailbox_index` (the core's tables are in `public`). The index reaches them through the
+/// views beside them, named and shaped as the SQLite file's tables and limited to the account its connection set in `mailctl.account` (the
+/// column's default fills it on insert, the check option refuses another account's rows), so
+/// the index's statements are written once for both engines. Every column is BIGINT where
+/// SQLite's is INTEGER (UIDVALIDITY does not fit PostgreSQL's 32-bit INTEGER).
+///
+/// A change of a folder's UIDNEXT or HIGHESTMODSEQ, or a folder made, renamed or dropped,
+/// is announced at commit on the channel `mailctl_index` with the payload
+/// `["account","folder"]` (a trigger, so no writer can forget it): every node's listener
+/// (`super::notify`) wakes its sessions on that folder.
+pub const POSTGRES_TABLES: &str = "CREATE SCHEMA mailbox_index;
+    CREATE TABLE mailbox_index.mailbox_folders (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        name TEXT NOT NULL,
+        uidvalidity BIGINT NOT NULL,
+        uidnext BIGINT NOT NULL,
+        highestmodseq BIGINT NOT NULL,
+        special_use TEXT,
+        new_mtime BIGINT NOT NULL DEFAULT 0,
+        cur_mtime BIGINT NOT NULL DEFAULT 0,
+        first_recent_uid BIGINT NOT NULL DEFAULT 0,
+        mailbox_id TEXT,
+        PRIMARY KEY (account, name)
+    );
+    CREATE TABLE mailbox_index.mailbox_messages (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        folder TEXT NOT NULL,
+        uid BIGINT NOT NULL,
+        uniq TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        modseq BIGINT NOT NULL,
+        size BIGINT NOT NULL,
+        keywords TEXT NOT NULL DEFAULT '',
+        internal_date BIGINT,
+        in_new BIGINT NOT NULL DEFAULT 0,
+        save_date BIGINT,
+        email_id BIGINT,
+        PRIMARY KEY (account, folder, uid),
+        UNIQUE (account, folder, uniq)
+    );
+    CREATE INDEX mailbox_messages_modseq ON mailbox_index.mailbox_messages (account, folder, modseq);
+    CREATE INDEX mailbox_messages_in_new ON mailbox_index.mailbox_messages (account, folder) WHERE in_new = 1;
+    CREATE TABLE mailbox_index.mailbox_expunged (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        folder TEXT NOT NULL,
+        uid BIGINT NOT NULL,
+        modseq BIGINT NOT NULL,
+        PRIMARY KEY (account, folder, uid)
+    );
+    CREATE INDEX mailbox_expunged_modseq ON mailbox_index.mailbox_expunged (account, folder, modseq);
+    CREATE TABLE mailbox_index.mailbox_subscriptions (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        name TEXT NOT NULL,
+        PRIMARY KEY (account, name)
+    );
+    CREATE TABLE mailbox_index.mailbox_meta (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (account, key)
+    );
+    CREATE TABLE mailbox_index.mailbox_metadata (
+        account TEXT NOT NULL DEFAULT current_setting('mailctl.account'),
+        folder TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        value BYTEA NOT NULL,
+        PRIMARY KEY (account, folder, entry)
+    );
+    CREATE VIEW mailbox_index.folders AS SELECT name, uidvalidity, uidnext, highestmodseq,
+        special_use, new_mtime, cur_mtime, first_recent_uid, mailbox_id FROM mailbox_index.mailbox_folders
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE VIEW mailbox_index.messages AS SELECT folder, uid, uniq, flags, modseq, size,
+        keywords, internal_date, in_new, save_date, email_id FROM mailbox_index.mailbox_messages
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE VIEW mailbox_index.expunged AS SELECT folder, uid, modseq FROM mailbox_index.mailbox_expunged
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE VIEW mailbox_index.subscriptions AS SELECT name FROM mailbox_index.mailbox_subscriptions
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE VIEW mailbox_index.meta AS SELECT key, value FROM mailbox_index.mailbox_meta
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE VIEW mailbox_index.metadata AS SELECT folder, entry, value FROM mailbox_index.mailbox_metadata
+        WHERE account = current_setting('mailctl.account') WITH LOCAL CHECK OPTION;
+    CREATE FUNCTION mailbox_index.folder_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' AND (TG_OP = 'DELETE' OR NEW.name <> OLD.name) THEN
+            PERFORM pg_notify('mailctl_index', json_build_array(OLD.account, OLD.name)::text);
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            NULL;
+        ELSIF TG_OP = 'INSERT' OR NEW.uidnext <> OLD.uidnext
+            OR NEW.highestmodseq <> OLD.highestmodseq OR NEW.name <> OLD.name THEN
+            PERFORM pg_notify('mailctl_index', json_build_array(NEW.account, NEW.name)::text);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER mailbox_folders_notify AFTER INSERT OR UPDATE OR DELETE ON mailbox_index.mailbox_folders
+        FOR EACH ROW EXECUTE FUNCTION mailbox_index.folder_changed();";
+
 /// Values for rows older than a column. The save date of an old row is its internal date:
 /// for a Maildir that is the delivery (or APPEND) time, and a file's ctime would be no
 /// better (every flag change renames the file and moves it). A row without an internal date

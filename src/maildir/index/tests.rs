@@ -68,7 +68,8 @@ fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
     let mut ix = Index::open(root).unwrap();
     drop(Index::open(root).unwrap()); // a second open migrates nothing twice
     let stamp: i32 = ix
-        .conn
+        .conn()
+        .unwrap()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(stamp, schema::STAMP);
@@ -81,7 +82,8 @@ fn an_index_from_the_first_version_is_migrated_keeping_its_uids() {
         Some("1700000001.a.host")
     );
     let kw: String = ix
-        .conn
+        .conn()
+        .unwrap()
         .query_row("SELECT keywords FROM messages WHERE uid = 7", [], |r| {
             r.get(0)
         })

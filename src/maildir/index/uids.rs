@@ -3,9 +3,8 @@
 //! view (SELECT, and each refresh: only rows above the MODSEQ it last saw). Not here: the
 //! scan that indexes files other programs dropped in (`scan.rs`).
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
-use super::{FolderRow, Index, IndexError, Result, folder_row};
+use super::{FolderRow, Index, IndexError, Result, folder_row, u32_at};
+use crate::core::sql::{Sql, args};
 
 /// A file about to be placed into `cur/`, as its row will say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,71 +49,94 @@ pub struct Snapshot {
 }
 
 /// Rows of a folder with MODSEQ above `since`, by UID: one indexed query.
-fn rows(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<MessageRow>> {
-    let mut st = conn.prepare_cached(
+fn rows(sql: &Sql, folder: &str, since: u64) -> Result<Vec<MessageRow>> {
+    // The hot read of SELECT and every resync: columns are moved out, not copied.
+    Ok(sql.query_map(
         "SELECT uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
          coalesce(email_id, 0) FROM messages \
          WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
-    )?;
-    st.query_map(params![folder, since as i64], |r| {
-        Ok(MessageRow {
-            uid: r.get(0)?,
-            unique: r.get(1)?,
-            letters: r.get(2)?,
-            keywords: r.get(3)?,
-            modseq: r.get::<_, i64>(4)? as u64,
-            size: r.get::<_, i64>(5)? as u64,
-            internal_date: r.get(6)?,
-            save_date: r.get(7)?,
-            email_id: r.get::<_, i64>(8)? as u64,
-        })
-    })?
+        args![folder, since as i64],
+        |mut r| {
+            let uid: i64 = r.get(0)?;
+            Ok(MessageRow {
+                uid: u32::try_from(uid).map_err(|_| {
+                    crate::core::CoreError::Invalid(format!(
+                        "mailbox index: {uid} is not a 32-bit UID"
+                    ))
+                })?,
+                unique: r.take(1)?,
+                letters: r.take(2)?,
+                keywords: r.take(3)?,
+                modseq: r.get(4)?,
+                size: r.get(5)?,
+                internal_date: r.get(6)?,
+                save_date: r.get(7)?,
+                email_id: r.get(8)?,
+            })
+        },
+    )?)
+}
+
+fn expunged_since(sql: &Sql, folder: &str, since: u64) -> Result<Vec<u32>> {
+    sql.query(
+        "SELECT uid FROM expunged WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
+        args![folder, since as i64],
+    )?
+    .iter()
+    .map(|r| u32_at(r, 0))
     .collect()
 }
 
-fn expunged_since(conn: &Connection, folder: &str, since: u64) -> rusqlite::Result<Vec<u32>> {
-    let mut st = conn.prepare_cached(
-        "SELECT uid FROM expunged WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
+/// Records an expunged UID with its MODSEQ (an upsert: see [`super::set_meta`] for why
+/// PostgreSQL's text names the account's table).
+pub(super) fn record_expunged(sql: &Sql, folder: &str, uid: u32, modseq: u64) -> Result<()> {
+    sql.execute(
+        if sql.is_postgres() {
+            "INSERT INTO mailbox_index.mailbox_expunged (account, folder, uid, modseq) \
+             VALUES (current_setting('mailctl.account'), ?1, ?2, ?3) \
+             ON CONFLICT (account, folder, uid) DO UPDATE SET modseq = excluded.modseq"
+        } else {
+            "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)"
+        },
+        args![folder, uid as i64, modseq as i64],
     )?;
-    st.query_map(params![folder, since as i64], |r| r.get(0))?
-        .collect()
+    Ok(())
 }
 
 impl Index {
     /// The unique name of a message by UID.
     pub fn unique_of(&self, folder: &str, uid: u32) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
+        self.sql
+            .query_opt(
                 "SELECT uniq FROM messages WHERE folder = ?1 AND uid = ?2",
-                params![folder, uid],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![folder, uid as i64],
+            )?
+            .map(|r| r.get(0).map_err(IndexError::from))
+            .transpose()
     }
 
     /// The folder's row (created if missing), its rows with MODSEQ above `since` and, with
     /// `with_expunged`, the UIDs expunged above it: one read transaction, so the three agree.
     pub fn snapshot(&self, folder: &str, since: u64, with_expunged: bool) -> Result<Snapshot> {
-        let tx = self.conn.unchecked_transaction()?;
-        let row = folder_row(&tx, folder)?;
-        let rows = rows(&tx, folder, since)?;
-        let expunged = if with_expunged {
-            expunged_since(&tx, folder, since)?
-        } else {
-            Vec::new()
-        };
-        tx.commit()?;
-        Ok(Snapshot {
-            folder: row,
-            rows,
-            expunged,
+        self.read(|sql| {
+            let row = folder_row(sql, folder, false)?;
+            let rows = rows(sql, folder, since)?;
+            let expunged = if with_expunged {
+                expunged_since(sql, folder, since)?
+            } else {
+                Vec::new()
+            };
+            Ok(Snapshot {
+                folder: row,
+                rows,
+                expunged,
+            })
         })
     }
 
     /// QRESYNC: UIDs expunged from a folder above `modseq` (ascending).
     pub fn expunged_since(&self, folder: &str, modseq: u64) -> Result<Vec<u32>> {
-        Ok(expunged_since(&self.conn, folder, modseq)?)
+        expunged_since(&self.sql, folder, modseq)
     }
 
     /// Gives `items` the folder's next UIDs and MODSEQs, in one locked step. `put(i)` moves
@@ -127,50 +149,45 @@ impl Index {
         items: &[&NewMessage],
         mut put: impl FnMut(usize) -> Result<(), E>,
     ) -> Result<(u32, Vec<u32>), E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        let (uidvalidity, uids) = (|| {
-            let row = folder_row(&tx, folder).map_err(IndexError::from)?;
+        self.write(|sql| {
+            let row = folder_row(sql, folder, true)?;
             let (mut uid, mut modseq) = (row.uidnext, row.highestmodseq);
             let mut uids = Vec::with_capacity(items.len());
-            let mut ins = tx
-                .prepare_cached(&format!(
-                    "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
-                     in_new, keywords, save_date, email_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, coalesce(?10, {}))",
-                    super::schema::NEW_EMAIL_ID
-                ))
-                .map_err(IndexError::from)?;
+            let insert = format!(
+                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
+                 in_new, keywords, save_date, email_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, coalesce(?10, {}))",
+                super::schema::new_email_id(sql)
+            );
             for (i, p) in items.iter().enumerate() {
                 put(i)?;
                 modseq += 1;
-                ins.execute(params![
-                    folder,
-                    uid,
-                    p.unique,
-                    p.letters,
-                    modseq as i64,
-                    p.size as i64,
-                    p.internal_date,
-                    p.keywords,
-                    super::now(),
-                    p.email_id.map(|id| id as i64)
-                ])
+                sql.execute(
+                    &insert,
+                    args![
+                        folder,
+                        uid as i64,
+                        &p.unique,
+                        &p.letters,
+                        modseq as i64,
+                        p.size as i64,
+                        p.internal_date,
+                        &p.keywords,
+                        super::now(),
+                        p.email_id.map(|id| id as i64)
+                    ],
+                )
                 .map_err(IndexError::from)?;
                 uids.push(uid);
                 uid = uid.saturating_add(1);
             }
-            tx.execute(
+            sql.execute(
                 "UPDATE folders SET uidnext = ?2, highestmodseq = ?3 WHERE name = ?1",
-                params![folder, uid, modseq as i64],
+                args![folder, uid as i64, modseq as i64],
             )
             .map_err(IndexError::from)?;
-            Ok::<_, E>((row.uidvalidity, uids))
-        })()?;
-        tx.commit().map_err(IndexError::from)?;
-        Ok((uidvalidity, uids))
+            Ok((row.uidvalidity, uids))
+        })
     }
 
     /// Expunges messages of a folder in one locked step. For each UID still indexed,
@@ -183,51 +200,39 @@ impl Index {
         uids: &[u32],
         mut remove: impl FnMut(usize, &str) -> Result<bool, E>,
     ) -> Result<Vec<usize>, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(IndexError::from)?;
-        let removed = (|| {
-            let row = folder_row(&tx, folder).map_err(IndexError::from)?;
+        self.write(|sql| {
+            let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut removed = Vec::new();
-            let db = |e: rusqlite::Error| E::from(IndexError::from(e));
-            let mut get = tx
-                .prepare_cached("SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2")
-                .map_err(db)?;
-            let mut del = tx
-                .prepare_cached("DELETE FROM messages WHERE folder = ?1 AND uid = ?2")
-                .map_err(db)?;
-            let mut gone = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO expunged (folder, uid, modseq) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(db)?;
             for (i, &uid) in uids.iter().enumerate() {
-                let Some(letters) = get
-                    .query_row(params![folder, uid], |r| r.get::<_, String>(0))
-                    .optional()
-                    .map_err(db)?
+                let Some(found) = sql
+                    .query_opt(
+                        "SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2",
+                        args![folder, uid as i64],
+                    )
+                    .map_err(IndexError::from)?
                 else {
                     continue;
                 };
+                let letters: String = found.get(0).map_err(IndexError::from)?;
                 if !remove(i, &letters)? {
                     continue;
                 }
                 modseq += 1;
-                del.execute(params![folder, uid]).map_err(db)?;
-                gone.execute(params![folder, uid, modseq as i64])
-                    .map_err(db)?;
+                sql.execute(
+                    "DELETE FROM messages WHERE folder = ?1 AND uid = ?2",
+                    args![folder, uid as i64],
+                )
+                .map_err(IndexError::from)?;
+                record_expunged(sql, folder, uid, modseq)?;
                 removed.push(i);
             }
-            tx.execute(
+            sql.execute(
                 "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                params![folder, modseq as i64],
+                args![folder, modseq as i64],
             )
-            .map_err(db)?;
-            Ok::<_, E>(removed)
-        })()?;
-        tx.commit().map_err(IndexError::from)?;
-        Ok(removed)
+            .map_err(IndexError::from)?;
+            Ok(removed)
+        })
     }
 }
