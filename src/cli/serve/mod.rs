@@ -2,7 +2,7 @@
 //!
 //! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`;
 //! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`;
-//! `managesieve` → `managesieve`). Bound addresses are printed on stderr as
+//! `managesieve` → `managesieve`; `web` → `web`, webmail). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
 //!
@@ -38,11 +38,12 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("autoconfig", &["autoconfig"]),
     ("metrics", &["metrics"]),
     ("acme", &["acme_http"]),
+    ("web", &["web"]),
 ];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme). Default: all of them.
+    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme, web). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
     /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190).
@@ -114,6 +115,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let acme = settings::acme(&db, &data_dir, &mut map)?;
     let tls = settings::tls(&db, &data_dir, args.dev || acme.is_some(), &mut map)?;
     let s = settings::read(&db, &tls.hostname)?;
+    let web = settings::web(&db, &map, &tls.store)?;
     crate::auth::cache::configure(crate::auth::cache::Config::from_settings(&db)?);
     drop(db);
 
@@ -179,6 +181,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         imap_login_timeout: s.imap_login_timeout,
         pop3_login_timeout: s.pop3_login_timeout,
         acme,
+        web,
     };
     rt.block_on(services.run(bound))?;
     crate::core::runtime::remove(&data_dir, std::process::id());

@@ -197,6 +197,8 @@ pub(super) struct Services {
     pub imap_login_timeout: Duration,
     pub pop3_login_timeout: Duration,
     pub acme: Option<crate::acme::Config>,
+    /// The web listener's settings, when it runs.
+    pub web: Option<crate::web::Config>,
 }
 
 /// Per-protocol state shared by all listeners of that protocol.
@@ -328,6 +330,15 @@ impl Services {
         } else if name == "acme_http" {
             let dir = self.data_dir.root().join("acme").join("challenges");
             tasks.spawn(crate::acme::responder::serve(listener, dir, shutdown));
+        } else if name == "web" {
+            if let Some(cfg) = self.web.clone() {
+                tasks.spawn(crate::web::serve(
+                    listener,
+                    cfg,
+                    self.backend.pool.clone(),
+                    shutdown,
+                ));
+            }
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,
