@@ -57,6 +57,11 @@ pub fn error(status: StatusCode, title: &str, text: &str) -> Response {
         .into_response()
 }
 
+/// For what browsers ask for on their own (`/favicon.ico`): nothing, and no error logged.
+pub async fn no_content() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
 pub async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "Not found", "There is no such page.")
 }

@@ -92,6 +92,7 @@ pub fn router(web: Arc<Web>) -> Router {
         )
         .route("/mail/{folder}/{uid}/flags", post(mail::flags))
         .route("/static/style.css", get(headers::style))
+        .route("/favicon.ico", get(headers::no_content))
         .fallback(headers::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(headers::secure_headers))
