@@ -116,11 +116,11 @@ pub async fn read(
     let root = s.maildir.clone();
     let f = folder.clone();
     let got = blocking(move || {
-        let Some((raw, seen)) = store::message(&root, &f, uid)? else {
+        let Some(m) = store::message(&root, &f, uid)? else {
             return Ok(None);
         };
-        let view = render::view(&raw, 0, show);
-        Ok(Some((store::folders(&root)?, seen, view)))
+        let view = render::view(&m.data, m.internal_date, show);
+        Ok(Some((store::folders(&root)?, m.seen, view)))
     })
     .await;
     let (folders, seen, view) = match got {
@@ -150,7 +150,7 @@ pub async fn attachment(
     };
     let root: PathBuf = s.maildir.clone();
     let got = blocking(move || {
-        Ok(store::message(&root, &folder, uid)?.and_then(|(raw, _)| render::attachment(&raw, n)))
+        Ok(store::message(&root, &folder, uid)?.and_then(|m| render::attachment(&m.data, n)))
     })
     .await;
     let d = match got {

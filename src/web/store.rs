@@ -136,20 +136,28 @@ fn seq_of(mb: &Mailbox, uid: u32) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
-/// The message `uid` of `folder` and whether it is \Seen; None when there is no such UID.
-pub fn message(
-    root: &Path,
-    folder: &str,
-    uid: u32,
-) -> Result<Option<(Vec<u8>, bool)>, StoreError> {
+/// A message as read: its bytes, whether it is \Seen, its arrival time (seconds).
+pub struct Read {
+    pub data: Vec<u8>,
+    pub seen: bool,
+    pub internal_date: i64,
+}
+
+/// The message `uid` of `folder`; None when there is no such UID.
+pub fn message(root: &Path, folder: &str, uid: u32) -> Result<Option<Read>, StoreError> {
     let mut acc = open(root, 0)?;
     let mb = acc.select(folder, true)?;
     let Some(seq) = seq_of(&mb, uid) else {
         return Ok(None);
     };
-    let seen = mb.messages[seq as usize - 1].flags.bits & SEEN != 0;
+    let m = &mb.messages[seq as usize - 1];
+    let (seen, internal_date) = (m.flags.bits & SEEN != 0, m.internal_date);
     match acc.read(&mb, seq) {
-        Ok(d) => Ok(Some((d, seen))),
+        Ok(data) => Ok(Some(Read {
+            data,
+            seen,
+            internal_date,
+        })),
         Err(StoreError::Expunged) => Ok(None),
         Err(e) => Err(e),
     }

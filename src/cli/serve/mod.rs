@@ -46,7 +46,7 @@ pub struct Args {
     /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme, web). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
-    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190).
+    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190, webmail 2443).
     #[arg(long)]
     pub dev: bool,
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
@@ -278,6 +278,12 @@ fn print_dev_banner(d: &DevAccount, bound: &start::Bound, data_dir: &DataDir) {
     } else {
         "  inbound checks off (dev default; `config set inbound.checks true` in the data dir and a restart turn them on)\n"
     });
+    if let Some(p) = port("web") {
+        text.push_str(&format!(
+            "\nwebmail (the self-signed certificate needs an exception in the browser):\n  https://127.0.0.1:{p}/  as {}\n",
+            d.user
+        ));
+    }
     if let Some(p) = port("submission") {
         text.push_str(&format!(
             "\nsend a test message through submission:\n  swaks --server 127.0.0.1:{p} --tls --auth PLAIN --auth-user {} --auth-password '{}' --from {} --to {}\n",
