@@ -41,6 +41,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::core::pool::DbPool;
+use crate::net::limits::ConnLimiter;
 use crate::net::rate::ClientRates;
 use crate::net::shutdown::Shutdown;
 use crate::net::tls::TlsStore;
@@ -99,11 +100,13 @@ pub fn router(web: Arc<Web>) -> Router {
         .with_state(web)
 }
 
-/// Serves webmail on `listener` until shutdown.
+/// Serves webmail on `listener` until shutdown; `limiter` caps connections in all and per
+/// client address (`limits.*`, as for every listener).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     cfg: Config,
     pool: Arc<DbPool>,
+    limiter: Arc<ConnLimiter>,
     mut shutdown: Shutdown,
 ) {
     let web = Arc::new(Web {
@@ -122,14 +125,16 @@ pub async fn serve(
         let Ok((stream, peer)) = accepted else {
             continue;
         };
+        // Over the limit: closed at once (a browser retries; a flood gets nothing).
+        let Ok(permit) = limiter.try_acquire(peer.ip()) else {
+            continue;
+        };
         let tls = cfg.tls.as_ref().map(|t| t.get());
-        tokio::spawn(connection(
-            stream,
-            peer,
-            tls,
-            app.clone(),
-            shutdown.clone(),
-        ));
+        let (app, shutdown) = (app.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            connection(stream, peer, tls, app, shutdown).await;
+            drop(permit);
+        });
     }
 }
 

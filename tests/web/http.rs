@@ -36,9 +36,14 @@ fn login_good_bad_and_banned_and_the_headers_of_every_page() {
     assert!(bad.text().contains("Wrong address or password"));
     assert!(!c.cookies.contains_key("mailctl_session"));
 
+    // A session id planted before the login (fixation) is not one, and not kept.
+    let planted = "a".repeat(64);
+    c.cookies.insert("mailctl_session".into(), planted.clone());
+    assert_eq!(c.get("/mail/INBOX").status, 303);
     let ok = c.login(ALICE, PASSWORD);
     assert_eq!(ok.status, 303, "{}", ok.text());
     assert_eq!(ok.header("location"), "/mail/INBOX");
+    assert_ne!(c.cookies["mailctl_session"], planted);
     let cookie = ok
         .header("set-cookie")
         .lines()
@@ -227,4 +232,36 @@ fn plain_http_off_loopback_is_refused() {
     let out = run(cmd, None, Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("plain HTTP"), "{}", text(&out));
+}
+
+#[test]
+fn message_lists_page_by_fifty_newest_first_with_unread_counts() {
+    let srv = start(false, &[]);
+    // Dropped into new/ as another program would; the IMAP backend picks them up.
+    let md = crate::common::maildir::of(srv.path(), "alice", "example.test");
+    std::fs::create_dir_all(md.join("new")).unwrap();
+    for i in 0..55 {
+        let m = format!("From: s{i}@example.org\r\nTo: alice@example.test\r\nSubject: msg {i:02}\r\n\r\nbody {i}\r\n");
+        std::fs::write(md.join(format!("new/{}.M{i}P1.test", 1_700_000_000 + i)), m).unwrap();
+    }
+    let mut c = Client::new(&srv.base);
+    assert_eq!(c.login(ALICE, PASSWORD).status, 303);
+    let subjects = |a: &Answer| -> Vec<String> {
+        a.text()
+            .split(">msg ")
+            .skip(1)
+            .map(|s| s[..2].to_string())
+            .collect()
+    };
+    let p1 = c.get("/mail/INBOX");
+    assert!(p1.text().contains("(55)"), "unread count: {}", p1.text());
+    let s1 = subjects(&p1);
+    assert_eq!(s1.len(), 50);
+    assert_eq!((s1[0].as_str(), s1[49].as_str()), ("54", "05"));
+    assert!(p1.text().contains("Page 1 of 2"));
+    let p2 = c.get("/mail/INBOX?page=2");
+    assert_eq!(subjects(&p2), ["04", "03", "02", "01", "00"]);
+    // Past the end: the last page.
+    assert_eq!(subjects(&c.get("/mail/INBOX?page=99")).len(), 5);
+    assert_eq!(c.get("/mail/NoSuchFolder").status, 404);
 }

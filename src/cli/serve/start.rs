@@ -336,6 +336,7 @@ impl Services {
                     listener,
                     cfg,
                     self.backend.pool.clone(),
+                    self.limiters[name].clone(),
                     shutdown,
                 ));
             }
