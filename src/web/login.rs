@@ -10,10 +10,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Extension;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
-use axum::Extension;
 
 use super::session::{self, COOKIE, LOGIN_COOKIE, Session};
 use super::{Peer, Web, headers, pages};

@@ -90,8 +90,7 @@ pub async fn list(
     .await;
     match got {
         Ok((folders, page)) => {
-            Html(pages::mailbox((&s.user, &s.csrf), &folders, &page).into_string())
-                .into_response()
+            Html(pages::mailbox((&s.user, &s.csrf), &folders, &page).into_string()).into_response()
         }
         Err(r) => r,
     }
@@ -164,7 +163,10 @@ pub async fn attachment(
     };
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(d.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(d.content_type),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         d.data,
@@ -201,9 +203,7 @@ pub async fn flags(
         Ok(true) if change == Change::Delete => {
             Redirect::to(&format!("/mail/{}", pages::enc(&folder))).into_response()
         }
-        Ok(true) => {
-            Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response()
-        }
+        Ok(true) => Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response(),
         Ok(false) => not_found(),
         Err(r) => r,
     }

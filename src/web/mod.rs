@@ -87,10 +87,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/mail", get(mail::home))
         .route("/mail/{folder}", get(mail::list))
         .route("/mail/{folder}/{uid}", get(mail::read))
-        .route(
-            "/mail/{folder}/{uid}/attachment/{n}",
-            get(mail::attachment),
-        )
+        .route("/mail/{folder}/{uid}/attachment/{n}", get(mail::attachment))
         .route("/mail/{folder}/{uid}/flags", post(mail::flags))
         .route("/static/style.css", get(headers::style))
         .route("/favicon.ico", get(headers::no_content))

@@ -70,7 +70,11 @@ pub fn login(token: &str, error: Option<&str>) -> Markup {
 
 /// A short page for errors (not found, refused, busy).
 pub fn message_page(title: &str, text: &str) -> Markup {
-    layout(title, None, html! { h1 { (title) } p { (text) } p { a href="/" { "Back" } } })
+    layout(
+        title,
+        None,
+        html! { h1 { (title) } p { (text) } p { a href="/" { "Back" } } },
+    )
 }
 
 fn folder_list(folders: &[Folder], current: &str) -> Markup {
@@ -132,7 +136,11 @@ pub fn message(
     let here = format!("/mail/{}/{uid}", enc(folder));
     let csrf = user.1;
     layout(
-        if v.subject.is_empty() { "(no subject)" } else { &v.subject },
+        if v.subject.is_empty() {
+            "(no subject)"
+        } else {
+            &v.subject
+        },
         Some(user),
         html! {
             (folder_list(folders, folder))

@@ -97,7 +97,11 @@ pub fn summary(header: &[u8], internal_date: i64) -> (String, String, String) {
         .unwrap_or_default()
         .to_string();
     let subject = msg.subject().unwrap_or_default().to_string();
-    (clean_line(&from), clean_line(&subject), date_of(&msg, internal_date))
+    (
+        clean_line(&from),
+        clean_line(&subject),
+        date_of(&msg, internal_date),
+    )
 }
 
 fn date_of_ts(t: i64) -> String {
@@ -162,9 +166,7 @@ pub fn attachment(raw: &[u8], index: u32) -> Option<Download> {
     let part = msg.attachment(index)?;
     let ctype = part
         .content_type()
-        .map(|c| {
-            format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase()
-        })
+        .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase())
         .unwrap_or_default();
     let content_type = SAFE_IMAGES
         .iter()
@@ -244,7 +246,7 @@ pub fn sanitize_html(html: &str, show_images: bool) -> Sanitized {
                     return None;
                 }
                 counter.fetch_add(1, Ordering::Relaxed);
-                return show_images.then(|| Cow::Borrowed(value));
+                return show_images.then_some(Cow::Borrowed(value));
             }
             Some(Cow::Borrowed(value))
         });

@@ -60,8 +60,7 @@ fn hex(b: &[u8]) -> String {
 /// Equality that takes the same time wherever the first difference is.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

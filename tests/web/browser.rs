@@ -38,7 +38,9 @@ fn browser_available() -> bool {
     if have("chromium") && have("chromedriver") {
         return true;
     }
-    eprintln!("skipped: chromium and chromium-driver are not installed (scripts/test installs them)");
+    eprintln!(
+        "skipped: chromium and chromium-driver are not installed (scripts/test installs them)"
+    );
     false
 }
 
@@ -89,7 +91,13 @@ async fn connect(d: &Driver) -> Client {
 async fn browser_log(c: &Client, d: &Driver) -> Vec<String> {
     let id = c.session_id().await.unwrap().unwrap();
     let out = Command::new("curl")
-        .args(["-s", "--max-time", "20", "-H", "Content-Type: application/json"])
+        .args([
+            "-s",
+            "--max-time",
+            "20",
+            "-H",
+            "Content-Type: application/json",
+        ])
         .args(["-d", r#"{"type":"browser"}"#])
         .arg(format!("http://127.0.0.1:{}/session/{id}/se/log", d.port))
         .output()
@@ -113,14 +121,24 @@ fn screenshot_dir() -> PathBuf {
 
 async fn login(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("user")).await.unwrap().send_keys(user).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
     c.find(Locator::Id("password"))
         .await
         .unwrap()
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait().for_element(Locator::Id("messages")).await.unwrap();
 }
 
@@ -145,7 +163,13 @@ fn a_user_logs_in_reads_marks_and_logs_out() {
     runtime().block_on(async {
         let c = connect(&d).await;
         login(&c, &srv.base, "alice@example.test").await;
-        let list = c.find(Locator::Id("messages")).await.unwrap().text().await.unwrap();
+        let list = c
+            .find(Locator::Id("messages"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(list.contains("Grüße from the browser test"), "{list}");
         assert!(list.contains("Carol Sender"), "{list}");
         let png = c.screenshot().await.unwrap();
@@ -158,8 +182,19 @@ fn a_user_logs_in_reads_marks_and_logs_out() {
             .await
             .unwrap();
         let body = c.wait().for_element(Locator::Id("body")).await.unwrap();
-        assert!(body.text().await.unwrap().contains("this came through SMTP"));
-        let from = c.find(Locator::Id("from")).await.unwrap().text().await.unwrap();
+        assert!(
+            body.text()
+                .await
+                .unwrap()
+                .contains("this came through SMTP")
+        );
+        let from = c
+            .find(Locator::Id("from"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert_eq!(from, "Carol Sender <carol@example.org>");
         std::fs::write(
             screenshot_dir().join("message.png"),
@@ -167,12 +202,25 @@ fn a_user_logs_in_reads_marks_and_logs_out() {
         )
         .unwrap();
 
-        c.find(Locator::Id("mark-read")).await.unwrap().click().await.unwrap();
-        c.wait().for_element(Locator::Id("mark-unread")).await.unwrap();
+        c.find(Locator::Id("mark-read"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Id("mark-unread"))
+            .await
+            .unwrap();
         let files = crate::common::maildir::files(&md);
         assert!(files[0].to_string_lossy().ends_with(":2,S"), "{files:?}");
 
-        c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("logout"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         c.wait().for_element(Locator::Id("login")).await.unwrap();
         // The session is gone on the server, not just in this browser's cookie jar.
         c.goto(&format!("{}/mail/INBOX", srv.base)).await.unwrap();
@@ -215,12 +263,25 @@ const RUN: &str = "window.__pwned=1;document.title='p'+'wned'";
 
 fn hostile_bodies(r: &str) -> Vec<String> {
     vec![
-        format!("<p>scripts</p><script>{RUN}</script><img src=x onerror=\"{RUN}\"><svg onload=\"{RUN}\"><circle r=5 /></svg><body onload=\"{RUN}\">"),
-        format!("<a href=\"javascript:{RUN}\">js link</a> <a href=\"data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+\">data link</a> <a href=\"JaVaScRiPt&#58;{RUN}\">encoded</a>"),
-        format!("<div style=\"background:url({r}/css-bg);width:expression({RUN})\">styled</div><style>@import url({r}/css-import); body{{background:url({r}/css-body)}}</style><link rel=stylesheet href=\"{r}/link.css\">"),
-        format!("<meta http-equiv=\"refresh\" content=\"0;url={r}/refresh\"><base href=\"{r}/\"><iframe src=\"{r}/frame\"></iframe><object data=\"{r}/object\"></object><embed src=\"{r}/embed\"><form action=\"{r}/form\"><button>go</button></form>"),
-        format!("<img srcset=\"{r}/srcset.png 1x\"><picture><source srcset=\"{r}/source.png\"></picture><video poster=\"{r}/poster.png\"></video><input type=image src=\"{r}/input.png\"><table background=\"{r}/bg.png\"><tr><td>t</td></tr></table><img src=\"//{}/protocol-relative.png\">", r.trim_start_matches("http://")),
-        format!("<<script>script>{RUN}<</script>/script><scr<script>ipt>{RUN}</scr</script>ipt><img src=\"x\" '' onerror=\"{RUN}\"</p><math><mtext><table><mglyph><style><img src=x onerror=\"{RUN}\"></style></mglyph></table></mtext></math><noscript><p title=\"</noscript><img src=x onerror={RUN}>\"></noscript>"),
+        format!(
+            "<p>scripts</p><script>{RUN}</script><img src=x onerror=\"{RUN}\"><svg onload=\"{RUN}\"><circle r=5 /></svg><body onload=\"{RUN}\">"
+        ),
+        format!(
+            "<a href=\"javascript:{RUN}\">js link</a> <a href=\"data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+\">data link</a> <a href=\"JaVaScRiPt&#58;{RUN}\">encoded</a>"
+        ),
+        format!(
+            "<div style=\"background:url({r}/css-bg);width:expression({RUN})\">styled</div><style>@import url({r}/css-import); body{{background:url({r}/css-body)}}</style><link rel=stylesheet href=\"{r}/link.css\">"
+        ),
+        format!(
+            "<meta http-equiv=\"refresh\" content=\"0;url={r}/refresh\"><base href=\"{r}/\"><iframe src=\"{r}/frame\"></iframe><object data=\"{r}/object\"></object><embed src=\"{r}/embed\"><form action=\"{r}/form\"><button>go</button></form>"
+        ),
+        format!(
+            "<img srcset=\"{r}/srcset.png 1x\"><picture><source srcset=\"{r}/source.png\"></picture><video poster=\"{r}/poster.png\"></video><input type=image src=\"{r}/input.png\"><table background=\"{r}/bg.png\"><tr><td>t</td></tr></table><img src=\"//{}/protocol-relative.png\">",
+            r.trim_start_matches("http://")
+        ),
+        format!(
+            "<<script>script>{RUN}<</script>/script><scr<script>ipt>{RUN}</scr</script>ipt><img src=\"x\" '' onerror=\"{RUN}\"</p><math><mtext><table><mglyph><style><img src=x onerror=\"{RUN}\"></style></mglyph></table></mtext></math><noscript><p title=\"</noscript><img src=x onerror={RUN}>\"></noscript>"
+        ),
         format!("<p>a picture:</p><img id=remote src=\"{r}/remote.png\" alt=remote>"),
     ]
 }
@@ -269,10 +330,16 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
         )
         .unwrap();
         for uid in 1..=msgs.len() {
-            c.goto(&format!("{}/mail/INBOX/{uid}", srv.base)).await.unwrap();
+            c.goto(&format!("{}/mail/INBOX/{uid}", srv.base))
+                .await
+                .unwrap();
             // A page that navigated away (a meta refresh, a base or form target) fails here.
             let stayed = c.wait().for_element(Locator::Id("subject")).await;
-            assert!(stayed.is_ok(), "message {uid}: the page did not stay: {:?}", c.current_url().await);
+            assert!(
+                stayed.is_ok(),
+                "message {uid}: the page did not stay: {:?}",
+                c.current_url().await
+            );
             let (title, ran) = probe(&c).await;
             assert!(!ran, "message {uid}: a script ran");
             assert!(title != "pwned", "message {uid}: title {title}");
@@ -284,7 +351,11 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
             assert!(!ran && title != "pwned", "message {uid} after clicks");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
-        assert_eq!(hits.load(Ordering::SeqCst), 0, "a remote request before images were allowed");
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            0,
+            "a remote request before images were allowed"
+        );
         let log = browser_log(&c, &d).await;
         assert!(
             log.iter().all(|l| !l.to_lowercase().contains("pwned")),
@@ -299,13 +370,20 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
         // Delivery order is not UID order (parallel local delivery): find it by subject.
         let last = hostile_bodies(&remote).len() - 1;
         c.goto(&format!("{}/mail/INBOX", srv.base)).await.unwrap();
-        c.find(Locator::XPath(&format!("//a[contains(., 'hostile {last} ')]")))
+        c.find(Locator::XPath(&format!(
+            "//a[contains(., 'hostile {last} ')]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        c.find(Locator::Id("show-images"))
             .await
             .unwrap()
             .click()
             .await
             .unwrap();
-        c.find(Locator::Id("show-images")).await.unwrap().click().await.unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         while hits.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(100)).await;

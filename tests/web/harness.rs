@@ -23,7 +23,10 @@ pub struct Server {
 pub fn start(tls: bool, settings: &[(&str, &str)]) -> Server {
     let dir = example_test("", &["localhost"]);
     let p = dir.path();
-    mailctl_ok(p, &["config", "set", "web.tls", if tls { "on" } else { "off" }]);
+    mailctl_ok(
+        p,
+        &["config", "set", "web.tls", if tls { "on" } else { "off" }],
+    );
     for (k, v) in settings {
         mailctl_ok(p, &["config", "set", k, v]);
     }

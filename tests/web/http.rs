@@ -25,7 +25,10 @@ fn assert_secure_headers(a: &Answer) {
 
 #[test]
 fn login_good_bad_and_banned_and_the_headers_of_every_page() {
-    let srv = start(false, &[("ban.threshold", "3"), ("web.login_rate_limit", "100")]);
+    let srv = start(
+        false,
+        &[("ban.threshold", "3"), ("web.login_rate_limit", "100")],
+    );
     let mut c = Client::new(&srv.base);
     let form = c.get("/login");
     assert_eq!(form.status, 200);
@@ -105,9 +108,10 @@ fn https_sets_a_secure_cookie() {
     assert_eq!(ok.status, 303, "{}", ok.text());
     let cookie = ok.header("set-cookie");
     assert!(
-        cookie
-            .lines()
-            .any(|l| l.starts_with("mailctl_session=") && l.contains("Secure") && l.contains("HttpOnly") && l.contains("SameSite=Strict")),
+        cookie.lines().any(|l| l.starts_with("mailctl_session=")
+            && l.contains("Secure")
+            && l.contains("HttpOnly")
+            && l.contains("SameSite=Strict")),
         "{cookie}"
     );
     assert_secure_headers(&c.get("/mail/INBOX"));
@@ -131,7 +135,10 @@ fn state_changes_without_the_csrf_token_are_refused() {
     assert!(page.text().contains("hello alice"));
     let token = page.input("csrf");
 
-    for fields in [vec![("action", "read")], vec![("action", "read"), ("csrf", "0000")]] {
+    for fields in [
+        vec![("action", "read")],
+        vec![("action", "read"), ("csrf", "0000")],
+    ] {
         let r = c.post("/mail/INBOX/1/flags", &fields);
         assert_eq!(r.status, 403, "{}", r.text());
     }
@@ -146,12 +153,18 @@ fn state_changes_without_the_csrf_token_are_refused() {
     assert_eq!(c.get("/mail/INBOX").status, 200, "still logged in");
 
     // With the token it works: the flag is in the file name, where IMAP reads it.
-    let r = c.post("/mail/INBOX/1/flags", &[("action", "read"), ("csrf", &token)]);
+    let r = c.post(
+        "/mail/INBOX/1/flags",
+        &[("action", "read"), ("csrf", &token)],
+    );
     assert_eq!(r.status, 303, "{}", r.text());
     let files = crate::common::maildir::files(&md);
     assert!(files[0].to_string_lossy().ends_with(":2,S"), "{files:?}");
     // Delete moves it to Trash.
-    let r = c.post("/mail/INBOX/1/flags", &[("action", "delete"), ("csrf", &token)]);
+    let r = c.post(
+        "/mail/INBOX/1/flags",
+        &[("action", "delete"), ("csrf", &token)],
+    );
     assert_eq!(r.status, 303, "{}", r.text());
     assert!(crate::common::maildir::files(&md).is_empty());
     assert_eq!(crate::common::maildir::files(&md.join(".Trash")).len(), 1);
@@ -176,7 +189,10 @@ fn one_user_cannot_reach_another_users_mail() {
     // Alice's UID 1 in the same folder name: bob's own INBOX has none.
     assert_eq!(bob.get("/mail/INBOX/1").status, 404);
     assert_eq!(bob.get("/mail/INBOX/1/attachment/0").status, 404);
-    let r = bob.post("/mail/INBOX/1/flags", &[("action", "delete"), ("csrf", &token)]);
+    let r = bob.post(
+        "/mail/INBOX/1/flags",
+        &[("action", "delete"), ("csrf", &token)],
+    );
     assert_eq!(r.status, 404, "{}", r.text());
     // Folder names are IMAP's: no way out of bob's Maildir.
     for path in [
@@ -193,8 +209,16 @@ fn one_user_cannot_reach_another_users_mail() {
     // Without a session, nothing but the login page.
     let mut anon = Client::new(&srv.base);
     assert_eq!(anon.get("/mail/INBOX/1").status, 303);
-    assert_eq!(anon.post("/mail/INBOX/1/flags", &[("action", "delete")]).status, 403);
-    assert_eq!(crate::common::maildir::files(&md).len(), 1, "alice's mail is untouched");
+    assert_eq!(
+        anon.post("/mail/INBOX/1/flags", &[("action", "delete")])
+            .status,
+        403
+    );
+    assert_eq!(
+        crate::common::maildir::files(&md).len(),
+        1,
+        "alice's mail is untouched"
+    );
 }
 
 const WITH_ATTACHMENTS: &str = "From: sender@example.org\r\nTo: alice@example.test\r\nSubject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: text/html\r\nContent-Disposition: attachment; filename*=UTF-8''..%2F..%2Fevil%E2%80%AEgpj.html\r\n\r\n<script>window.__pwned=1</script>\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"dot.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n";
@@ -241,7 +265,9 @@ fn message_lists_page_by_fifty_newest_first_with_unread_counts() {
     let md = crate::common::maildir::of(srv.path(), "alice", "example.test");
     std::fs::create_dir_all(md.join("new")).unwrap();
     for i in 0..55 {
-        let m = format!("From: s{i}@example.org\r\nTo: alice@example.test\r\nSubject: msg {i:02}\r\n\r\nbody {i}\r\n");
+        let m = format!(
+            "From: s{i}@example.org\r\nTo: alice@example.test\r\nSubject: msg {i:02}\r\n\r\nbody {i}\r\n"
+        );
         std::fs::write(md.join(format!("new/{}.M{i}P1.test", 1_700_000_000 + i)), m).unwrap();
     }
     let mut c = Client::new(&srv.base);
