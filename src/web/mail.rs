@@ -199,12 +199,19 @@ pub async fn flags(
     };
     let (root, quota) = (s.maildir.clone(), s.quota);
     let fo = folder.clone();
-    match blocking(move || store::change(&root, quota, &fo, uid, change)).await {
-        Ok(true) if change == Change::Delete => {
-            Redirect::to(&format!("/mail/{}", pages::enc(&folder))).into_response()
+    let touched = match blocking(move || store::change(&root, quota, &fo, uid, change)).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return not_found(),
+        Err(r) => return r,
+    };
+    if let Some(hub) = &web.imap_hub {
+        for dir in &touched {
+            hub.touch(dir);
         }
-        Ok(true) => Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response(),
-        Ok(false) => not_found(),
-        Err(r) => r,
+    }
+    if change == Change::Delete {
+        Redirect::to(&format!("/mail/{}", pages::enc(&folder))).into_response()
+    } else {
+        Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response()
     }
 }

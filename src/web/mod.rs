@@ -61,6 +61,9 @@ pub struct Config {
     pub session_idle: Duration,
     /// `web.login_rate_limit`: login attempts per client per minute (0: none).
     pub login_rate_limit: u32,
+    /// The IMAP server's change signal: told of folders changed here, so IDLE sessions
+    /// see a web change at once.
+    pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
 }
 
 /// What every handler shares.
@@ -72,6 +75,7 @@ pub struct Web {
     pub login_rate_limit: u32,
     /// Cookies get `Secure` (false only for plain HTTP on loopback).
     pub secure: bool,
+    pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
 }
 
 /// The peer's address, put into every request by the connection loop.
@@ -112,6 +116,7 @@ pub async fn serve(
         login_rates: ClientRates::default(),
         login_rate_limit: cfg.login_rate_limit,
         secure: cfg.tls.is_some(),
+        imap_hub: cfg.imap_hub.clone(),
     });
     let app = router(web);
     loop {

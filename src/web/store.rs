@@ -7,12 +7,12 @@
 //!
 //! Not here: parsing bodies for display (`render`), pages, sessions.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::imap::backend::{Account, StoreError};
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{FLAGGED, SEEN};
-use crate::imap::mailstore::Mailbox;
+use crate::imap::mailstore::{MailStore, Mailbox};
 
 /// Messages per page of a message list.
 pub const PAGE_SIZE: usize = 50;
@@ -163,19 +163,21 @@ pub fn message(root: &Path, folder: &str, uid: u32) -> Result<Option<Read>, Stor
     }
 }
 
-/// Applies `change` to message `uid` of `folder`; false when there is no such UID.
+/// Applies `change` to message `uid` of `folder`: the folder directories it changed (for
+/// IMAP's IDLE signal), None when there is no such UID.
 pub fn change(
     root: &Path,
     quota: u64,
     folder: &str,
     uid: u32,
     change: Change,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Vec<PathBuf>>, StoreError> {
     let mut acc = open(root, quota)?;
     let mut mb = acc.select(folder, false)?;
     let Some(seq) = seq_of(&mb, uid) else {
-        return Ok(false);
+        return Ok(None);
     };
+    let mut touched: Vec<PathBuf> = acc.watch_path(&mb.name).into_iter().collect();
     match change {
         Change::Read | Change::Unread => {
             let mode = if change == Change::Read {
@@ -199,8 +201,9 @@ pub fn change(
                     acc.create(&trash, Some("\\Trash"))?;
                 }
                 acc.move_to(&mut mb, &[seq], &trash)?;
+                touched.extend(acc.watch_path(&trash));
             }
         }
     }
-    Ok(true)
+    Ok(Some(touched))
 }

@@ -284,5 +284,6 @@ pub(super) fn web(
             .setting_duration("web.session_idle")?
             .max(Duration::from_secs(60)),
         login_rate_limit: db.setting_u64("web.login_rate_limit")?.min(u32::MAX as u64) as u32,
+        imap_hub: None,
     }))
 }

@@ -331,7 +331,8 @@ impl Services {
             let dir = self.data_dir.root().join("acme").join("challenges");
             tasks.spawn(crate::acme::responder::serve(listener, dir, shutdown));
         } else if name == "web" {
-            if let Some(cfg) = self.web.clone() {
+            if let Some(mut cfg) = self.web.clone() {
+                cfg.imap_hub = Some(shared.imap_hub.clone());
                 tasks.spawn(crate::web::serve(
                     listener,
                     cfg,
