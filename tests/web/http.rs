@@ -291,3 +291,16 @@ fn message_lists_page_by_fifty_newest_first_with_unread_counts() {
     assert_eq!(subjects(&c.get("/mail/INBOX?page=99")).len(), 5);
     assert_eq!(c.get("/mail/NoSuchFolder").status, 404);
 }
+
+#[test]
+fn https_without_a_certificate_is_refused() {
+    let dir = crate::common::users::example_test("", &["localhost"]);
+    let p = dir.path();
+    std::fs::remove_file(p.join("tls/cert.pem")).unwrap();
+    std::fs::remove_file(p.join("tls/key.pem")).unwrap();
+    let mut cmd = command(p);
+    cmd.args(["serve", "web", "--allow-root", "--listen", "web=127.0.0.1:0"]);
+    let out = run(cmd, None, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("needs a certificate"), "{}", text(&out));
+}
