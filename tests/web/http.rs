@@ -304,3 +304,22 @@ fn https_without_a_certificate_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("needs a certificate"), "{}", text(&out));
 }
+
+#[test]
+fn logout_everywhere_ends_every_session_of_the_user_only() {
+    let srv = start(false, &[]);
+    let (mut a1, mut a2, mut b) = (
+        Client::new(&srv.base),
+        Client::new(&srv.base),
+        Client::new(&srv.base),
+    );
+    assert_eq!(a1.login(ALICE, PASSWORD).status, 303);
+    assert_eq!(a2.login(ALICE, PASSWORD).status, 303);
+    assert_eq!(b.login(BOB, PASSWORD).status, 303);
+    let token = a1.get("/mail/INBOX").input("csrf");
+    let r = a1.post("/logout", &[("csrf", &token), ("everywhere", "1")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(a1.get("/mail/INBOX").status, 303);
+    assert_eq!(a2.get("/mail/INBOX").status, 303, "the other browser too");
+    assert_eq!(b.get("/mail/INBOX").status, 200, "bob stays logged in");
+}
