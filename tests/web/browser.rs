@@ -21,14 +21,29 @@ use crate::common::tools::have;
 use crate::common::users::PASSWORD;
 use crate::harness::start;
 
-/// chromedriver on a loopback port, killed when dropped.
+/// chromedriver on a loopback port with its own temporary directory (Chromium's profile
+/// and scratch files go there). Dropped — also when a test panics — it ends the browser
+/// session first (a killed chromedriver would leave Chromium running), then itself.
 struct Driver {
     child: Child,
     port: u16,
+    session: std::sync::Mutex<Option<String>>,
+    _tmp: tempfile::TempDir,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if let Some(id) = self
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            let _ = Command::new("curl")
+                .args(["-s", "--max-time", "20", "-X", "DELETE"])
+                .arg(format!("http://127.0.0.1:{}/session/{id}", self.port))
+                .output();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -46,14 +61,21 @@ fn browser_available() -> bool {
 
 fn driver() -> Driver {
     let port = crate::common::net::free_port();
+    let tmp = tempfile::tempdir().unwrap();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let d = Driver { child, port };
+    let d = Driver {
+        child,
+        port,
+        session: std::sync::Mutex::new(None),
+        _tmp: tmp,
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -80,11 +102,13 @@ async fn connect(d: &Driver) -> Client {
     );
     caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
+    let c = ClientBuilder::new(connector)
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", d.port))
         .await
-        .expect("a chromium session")
+        .expect("a chromium session");
+    *d.session.lock().unwrap() = c.session_id().await.unwrap();
+    c
 }
 
 /// The browser's console log since the last call (chromedriver's log endpoint).
@@ -226,6 +250,7 @@ fn a_user_logs_in_reads_marks_and_logs_out() {
         c.goto(&format!("{}/mail/INBOX", srv.base)).await.unwrap();
         c.wait().for_element(Locator::Id("login")).await.unwrap();
         c.close().await.unwrap();
+        d.session.lock().unwrap().take();
     });
 }
 
@@ -392,5 +417,6 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
         let (title, ran) = probe(&c).await;
         assert!(!ran && title != "pwned");
         c.close().await.unwrap();
+        d.session.lock().unwrap().take();
     });
 }

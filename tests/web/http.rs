@@ -299,7 +299,13 @@ fn https_without_a_certificate_is_refused() {
     std::fs::remove_file(p.join("tls/cert.pem")).unwrap();
     std::fs::remove_file(p.join("tls/key.pem")).unwrap();
     let mut cmd = command(p);
-    cmd.args(["serve", "web", "--allow-root", "--listen", "web=127.0.0.1:0"]);
+    cmd.args([
+        "serve",
+        "web",
+        "--allow-root",
+        "--listen",
+        "web=127.0.0.1:0",
+    ]);
     let out = run(cmd, None, Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("needs a certificate"), "{}", text(&out));
