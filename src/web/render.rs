@@ -343,4 +343,31 @@ mod tests {
         assert_eq!(v.subject, "hithere");
         assert_eq!(v.text.as_deref(), Some("body\r\n"));
     }
+
+    proptest::proptest! {
+        /// Whatever a message names its attachment, the offered name is a plain file name
+        /// and the header is one valid line.
+        #[test]
+        fn any_filename_gives_a_safe_header(name in "\\PC{0,200}|[\\x00-\\x7f]{0,80}") {
+            let f = filename(Some(&name), 0);
+            proptest::prop_assert!(!f.is_empty() && f.chars().count() <= MAX_FILENAME);
+            proptest::prop_assert!(!f.contains(['/', '\\', '"']) && !f.starts_with('.'));
+            proptest::prop_assert!(f.chars().all(|c| !c.is_control() && !is_format_char(c)));
+            let cd = content_disposition(&f);
+            proptest::prop_assert!(axum::http::HeaderValue::from_str(&cd).is_ok(), "{}", cd);
+            proptest::prop_assert!(cd.is_ascii());
+        }
+
+        /// Nothing survives sanitising that could start a script or load from elsewhere.
+        #[test]
+        fn sanitised_html_has_no_active_parts(body in "(<(script|img|a|svg|style|iframe|meta|p|div)( (src|href|onerror|style)=\"?(javascript:|data:|//x|http://x/)?[a-z():;]{0,8}\"?)?>|[a-z ]{0,5}|</(script|a|p|svg)>){0,12}") {
+            let out = sanitize_html(&body, false).html.to_ascii_lowercase();
+            // Text is escaped (`&lt;`), so every `<` left opens a real tag: check the tags.
+            for tag in out.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+                for bad in ["script", "onerror", "javascript:", "data:", "svg", "style", "iframe", "meta", "//x", "http://x/"] {
+                    proptest::prop_assert!(!tag.contains(bad), "{} gave {}", body, out);
+                }
+            }
+        }
+    }
 }
