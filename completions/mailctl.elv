@@ -681,7 +681,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;serve'= {
             cand --listen 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)'
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
-            cand --dev 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190)'
+            cand --dev 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190, webmail 2443)'
             cand --allow-root 'Keep running as root when server.user is empty (containers with no other account)'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'

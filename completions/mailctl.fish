@@ -404,7 +404,7 @@ complete -c mailctl -n "__fish_mailctl_using_subcommand install-links" -s v -l v
 complete -c mailctl -n "__fish_mailctl_using_subcommand install-links" -s h -l help -d 'Print help'
 complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l listen -d 'Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port)' -r
 complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l data-dir -d 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl' -r -F
-complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l dev -d 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190)'
+complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l dev -d 'Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190, webmail 2443)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l allow-root -d 'Keep running as root when server.user is empty (containers with no other account)'
 complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -l json -d 'Machine-readable output: one JSON document on stdout'
 complete -c mailctl -n "__fish_mailctl_using_subcommand serve" -s q -l quiet -d 'Print only errors and requested data'

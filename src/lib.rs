@@ -16,6 +16,8 @@
 //!   greylisting, DKIM/DMARC/ARC, rspamd and clamd) and the decision.
 //! - [`dns`] (the one resolver, record checks), [`dkim`] (keys, signing), [`probe`] (the live
 //!   tester behind `mailctl test`), [`autoconfig`], [`metrics`] (the Prometheus endpoint).
+//! - [`web`]: webmail over HTTPS (`serve web`), through the same login path and Maildir
+//!   backend as IMAP.
 //! - [`acme`]: the server's certificate ordered and renewed by ACME (RFC 8555, HTTP-01).
 //! - [`core`]: the state (domains, users, aliases, settings, queue, bans, greylisting) and the
 //!   database pool; with the mailbox index in [`maildir`], the only code that speaks SQL.
@@ -41,3 +43,4 @@ pub mod probe;
 pub mod sieve;
 pub mod smtp;
 pub mod sys;
+pub mod web;

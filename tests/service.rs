@@ -228,7 +228,7 @@ fn dev_mode_with_default_ports_starts_every_listener() {
     cmd.args(["serve", "--dev"])
         .current_dir(cwd.path())
         .env_remove("MAILCTL_DATA_DIR");
-    let mut child = Serve::spawn(cmd, 10);
+    let mut child = Serve::spawn(cmd, 11);
     std::thread::sleep(Duration::from_millis(300));
     let alive = child.alive();
     let listeners = child.listeners.clone();
@@ -246,12 +246,13 @@ fn dev_mode_with_default_ports_starts_every_listener() {
             "pop3s",
             "smtp",
             "submission",
-            "submissions"
+            "submissions",
+            "web"
         ],
         "{listeners:?}"
     );
     let ports: std::collections::HashSet<&String> = listeners.values().collect();
-    assert_eq!(ports.len(), 10, "two listeners share a port: {listeners:?}");
+    assert_eq!(ports.len(), 11, "two listeners share a port: {listeners:?}");
     assert!(alive, "serve --dev exited: {listeners:?}");
 }
 

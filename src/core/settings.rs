@@ -104,6 +104,10 @@ settings! {
     "listen.managesieve": Kind::Listen, "0.0.0.0:4190", "Where ManageSieve (RFC 5804, STARTTLS) listens.";
     "listen.autoconfig": Kind::Listen, "", "Where the client autoconfiguration HTTP responder listens (off by default; put a TLS proxy for autoconfig.<domain> in front).";
     "listen.metrics": Kind::Listen, "", "Where the Prometheus metrics endpoint (GET /metrics) listens (off by default; loopback only: it has no authentication).";
+    "listen.web": Kind::Listen, "", "Where webmail listens (off by default): HTTPS with the server's certificate, or plain HTTP on loopback only when web.tls is off.";
+    "web.tls": Kind::OneOf(&["on", "off"]), "on", "off: webmail speaks plain HTTP, allowed only when listen.web is loopback (a TLS proxy in front); on: HTTPS with tls.cert.";
+    "web.session_idle": Kind::Duration, "30m", "A webmail session unused this long is logged out (at least 1m).";
+    "web.login_rate_limit": Kind::Count, "10", "Webmail login attempts one client address may make per minute (0: no limit); the ban.* settings apply as well.";
     "tls.cert": Kind::Path, "", "PEM certificate chain. Empty: <data-dir>/tls/cert.pem.";
     "tls.key": Kind::Path, "", "PEM private key. Empty: <data-dir>/tls/key.pem.";
     "tls.acme": Kind::OneOf(&["off", "on"]), "off", "on: obtain and renew the certificate by ACME (RFC 8555, HTTP-01 on listen.acme_http) for hostname and tls.acme_names, written to tls.cert/tls.key.";

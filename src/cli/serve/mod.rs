@@ -2,7 +2,7 @@
 //!
 //! Each service name maps to its listeners (`smtp` → `smtp`, `submission`, `submissions`;
 //! `imap` → `imap`, `imaps`; `pop3` → `pop3`, `pop3s`;
-//! `managesieve` → `managesieve`). Bound addresses are printed on stderr as
+//! `managesieve` → `managesieve`; `web` → `web`, webmail). Bound addresses are printed on stderr as
 //! `listening NAME ADDR:PORT` lines, so `--listen smtp=127.0.0.1:0` can be used by scripts
 //! and tests that need a free port.
 //!
@@ -39,14 +39,15 @@ const SERVICES: &[(&str, &[&str])] = &[
     ("autoconfig", &["autoconfig"]),
     ("metrics", &["metrics"]),
     ("acme", &["acme_http"]),
+    ("web", &["web"]),
 ];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme). Default: all of them.
+    /// Services to run (smtp, imap, pop3, managesieve, autoconfig, metrics, acme, web). Default: all of them.
     pub services: Vec<String>,
     /// Zero-setup demo: data in ./mailctl-dev, domain example.test, a demo user, a
-    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190).
+    /// self-signed certificate, loopback ports (SMTP 2525, submission 2587, IMAP 2143, POP3 2110, ManageSieve 4190, webmail 2443).
     #[arg(long)]
     pub dev: bool,
     /// Override a listener: NAME=ADDR:PORT (repeatable; port 0 picks a free port).
@@ -115,6 +116,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     let acme = settings::acme(&db, &data_dir, &mut map)?;
     let tls = settings::tls(&db, &data_dir, args.dev || acme.is_some(), &mut map)?;
     let s = settings::read(&db, &tls.hostname)?;
+    let web = settings::web(&db, &map, &tls.store)?;
     crate::auth::cache::configure(crate::auth::cache::Config::from_settings(&db)?);
     drop(db);
 
@@ -180,6 +182,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         imap_login_timeout: s.imap_login_timeout,
         pop3_login_timeout: s.pop3_login_timeout,
         acme,
+        web,
     };
     rt.block_on(services.run(bound))?;
     crate::core::runtime::remove(&data_dir, std::process::id());
@@ -276,6 +279,12 @@ fn print_dev_banner(d: &DevAccount, bound: &start::Bound, data_dir: &DataDir) {
     } else {
         "  inbound checks off (dev default; `config set inbound.checks true` in the data dir and a restart turn them on)\n"
     });
+    if let Some(p) = port("web") {
+        text.push_str(&format!(
+            "\nwebmail (the self-signed certificate needs an exception in the browser):\n  https://127.0.0.1:{p}/  as {}\n",
+            d.user
+        ));
+    }
     if let Some(p) = port("submission") {
         text.push_str(&format!(
             "\nsend a test message through submission:\n  swaks --server 127.0.0.1:{p} --tls --auth PLAIN --auth-user {} --auth-password '{}' --from {} --to {}\n",

@@ -65,6 +65,7 @@ pub(super) fn listen_map(db: &Db, names: &[&str], args: &Args) -> anyhow::Result
                 "pop3s" => 2995,
                 "autoconfig" => 2080,
                 "managesieve" => 4190,
+                "web" => 2443,
                 _ => 2900,
             };
             let taken: Vec<SocketAddr> = map.values().flatten().copied().collect();
@@ -249,4 +250,40 @@ fn inbound(db: &Db, hostname: &str) -> anyhow::Result<Option<Arc<crate::inbound:
         checker: crate::inbound::Checker::new(resolver),
         policy,
     })))
+}
+
+/// The web listener's settings when it runs: HTTPS with the certificate, or plain HTTP
+/// (`web.tls off`) on loopback addresses only, refused otherwise.
+pub(super) fn web(
+    db: &Db,
+    map: &ListenMap,
+    store: &Arc<TlsStore>,
+) -> anyhow::Result<Option<crate::web::Config>> {
+    let Some(addrs) = map.get("web").filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let plain = db.setting("web.tls")? == "off";
+    if plain {
+        if let Some(a) = addrs.iter().find(|a| !a.ip().is_loopback()) {
+            return Err(Fail::hint(
+                format!("web on {a} with web.tls off: plain HTTP would send passwords and mail in the clear"),
+                "listen on 127.0.0.1 or ::1 behind a TLS proxy, or `mailctl config set web.tls on` with a certificate",
+            )
+            .into());
+        }
+    } else if store.get().is_none() {
+        return Err(Fail::hint(
+            "web needs a certificate for HTTPS and there is none",
+            "set tls.cert/tls.key (or tls.acme on), or for a loopback listener behind a TLS proxy `mailctl config set web.tls off`",
+        )
+        .into());
+    }
+    Ok(Some(crate::web::Config {
+        tls: (!plain).then(|| store.clone()),
+        session_idle: db
+            .setting_duration("web.session_idle")?
+            .max(Duration::from_secs(60)),
+        login_rate_limit: db.setting_u64("web.login_rate_limit")?.min(u32::MAX as u64) as u32,
+        imap_hub: None,
+    }))
 }

@@ -197,6 +197,8 @@ pub(super) struct Services {
     pub imap_login_timeout: Duration,
     pub pop3_login_timeout: Duration,
     pub acme: Option<crate::acme::Config>,
+    /// The web listener's settings, when it runs.
+    pub web: Option<crate::web::Config>,
 }
 
 /// Per-protocol state shared by all listeners of that protocol.
@@ -334,6 +336,17 @@ impl Services {
         } else if name == "acme_http" {
             let dir = self.data_dir.root().join("acme").join("challenges");
             tasks.spawn(crate::acme::responder::serve(listener, dir, shutdown));
+        } else if name == "web" {
+            if let Some(mut cfg) = self.web.clone() {
+                cfg.imap_hub = Some(shared.imap_hub.clone());
+                tasks.spawn(crate::web::serve(
+                    listener,
+                    cfg,
+                    self.backend.pool.clone(),
+                    self.limiters[name].clone(),
+                    shutdown,
+                ));
+            }
         } else if name == "autoconfig" {
             tasks.spawn(crate::autoconfig::serve(
                 listener,

@@ -1,0 +1,192 @@
+//! `serve web`: webmail on the `listen.web` listener — HTTPS with the server's certificate
+//! (the same rustls config as IMAPS, reloaded with it on SIGHUP), or plain HTTP when
+//! `web.tls` is off, which `serve` allows on loopback addresses only. axum on the daemon's
+//! tokio runtime, pages rendered on the server by compile-time-checked maud templates
+//! (`pages`), working without JavaScript.
+//!
+//! What is here: logging in through the one login path (`crate::auth::login`: bans, the
+//! auth cache and failure counting apply) with a per-address rate limit on the form;
+//! sessions (`session`: server-side table, `HttpOnly; SameSite=Strict; Secure` cookie, idle
+//! timeout, logout and logout everywhere); a CSRF token on every state-changing form (POST
+//! only); security headers on every response (`headers`); the folder list with unread
+//! counts, message lists by page, reading a message (`render`: decoded headers, sanitised
+//! HTML with remote images held back, attachments), marking read/unread and deleting to
+//! Trash (`mail`, through `store`, which is the IMAP server's own Maildir backend).
+//!
+//! Routes, and where the next pages go (not yet: compose/reply/forward at `/compose`,
+//! move, search, mark as spam on the message page, the user's settings at `/settings`,
+//! administration at `/admin/...`, inline `cid:` images):
+//! - `GET /login`, `POST /login`, `POST /logout` (`login`)
+//! - `GET /mail/{folder}?page=N`, `GET /mail/{folder}/{uid}[?images=1]`,
+//!   `GET /mail/{folder}/{uid}/attachment/{n}`, `POST /mail/{folder}/{uid}/flags` (`mail`)
+//! - `GET /static/style.css`
+//!
+//! RFC 9110/9112 (HTTP), RFC 6265 (cookies), RFC 6266 (Content-Disposition), RFC 2047
+//! (encoded words, via mail-parser). Not here: any mail parsing of our own, any second
+//! Maildir reader, SQL.
+
+mod headers;
+mod login;
+mod mail;
+pub mod pages;
+pub mod render;
+pub mod session;
+pub mod store;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::core::pool::DbPool;
+use crate::net::limits::ConnLimiter;
+use crate::net::rate::ClientRates;
+use crate::net::shutdown::Shutdown;
+use crate::net::tls::TlsStore;
+
+/// How long a client has to send a request head, and to finish a TLS handshake.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest request body (forms): the login and flag forms are a few hundred bytes.
+const MAX_BODY: usize = 64 << 10;
+
+/// What `serve` decided for the web listener.
+#[derive(Clone)]
+pub struct Config {
+    /// HTTPS with this store's certificate; None: plain HTTP (loopback only, checked by
+    /// `serve`).
+    pub tls: Option<Arc<TlsStore>>,
+    /// `web.session_idle`.
+    pub session_idle: Duration,
+    /// `web.login_rate_limit`: login attempts per client per minute (0: none).
+    pub login_rate_limit: u32,
+    /// The IMAP server's change signal: told of folders changed here, so IDLE sessions
+    /// see a web change at once.
+    pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
+}
+
+/// What every handler shares.
+pub struct Web {
+    pub pool: Arc<DbPool>,
+    pub sessions: session::Sessions,
+    /// Login attempts per client (counted as `Event::Connection`).
+    pub login_rates: ClientRates,
+    pub login_rate_limit: u32,
+    /// Cookies get `Secure` (false only for plain HTTP on loopback).
+    pub secure: bool,
+    pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
+}
+
+/// The peer's address, put into every request by the connection loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub IpAddr);
+
+/// The application: routes, the headers layer, the body limit.
+pub fn router(web: Arc<Web>) -> Router {
+    Router::new()
+        .route("/", get(mail::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/mail", get(mail::home))
+        .route("/mail/{folder}", get(mail::list))
+        .route("/mail/{folder}/{uid}", get(mail::read))
+        .route("/mail/{folder}/{uid}/attachment/{n}", get(mail::attachment))
+        .route("/mail/{folder}/{uid}/flags", post(mail::flags))
+        .route("/static/style.css", get(headers::style))
+        .route("/favicon.ico", get(headers::no_content))
+        .fallback(headers::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(headers::secure_headers))
+        .with_state(web)
+}
+
+/// Serves webmail on `listener` until shutdown; `limiter` caps connections in all and per
+/// client address (`limits.*`, as for every listener).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    cfg: Config,
+    pool: Arc<DbPool>,
+    limiter: Arc<ConnLimiter>,
+    mut shutdown: Shutdown,
+) {
+    let web = Arc::new(Web {
+        pool,
+        sessions: session::Sessions::new(cfg.session_idle),
+        login_rates: ClientRates::default(),
+        login_rate_limit: cfg.login_rate_limit,
+        secure: cfg.tls.is_some(),
+        imap_hub: cfg.imap_hub.clone(),
+    });
+    let app = router(web);
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.wait() => return,
+            a = listener.accept() => a,
+        };
+        let Ok((stream, peer)) = accepted else {
+            continue;
+        };
+        // Over the limit: closed at once (a browser retries; a flood gets nothing).
+        let Ok(permit) = limiter.try_acquire(peer.ip()) else {
+            continue;
+        };
+        let tls = cfg.tls.as_ref().map(|t| t.get());
+        let (app, shutdown) = (app.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            connection(stream, peer, tls, app, shutdown).await;
+            drop(permit);
+        });
+    }
+}
+
+/// One connection: the TLS handshake (when HTTPS), then HTTP/1.1 until the client is done
+/// or the server stops (a request in flight is finished first).
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    tls: Option<Option<Arc<rustls::ServerConfig>>>,
+    app: Router,
+    shutdown: Shutdown,
+) {
+    let ip = peer.ip();
+    match tls {
+        None => http(stream, ip, app, shutdown).await,
+        // The certificate went away (a reload failed badly): refuse rather than speak plain.
+        Some(None) => {}
+        Some(Some(cfg)) => {
+            let acceptor = tokio_rustls::TlsAcceptor::from(cfg);
+            match tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(s)) => http(s, ip, app, shutdown).await,
+                _ => tracing::debug!(%ip, "web: TLS handshake failed or timed out"),
+            }
+        }
+    }
+}
+
+async fn http<S>(stream: S, ip: IpAddr, app: Router, mut shutdown: Shutdown)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use tower::ServiceExt;
+    let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(Peer(ip));
+        app.clone().oneshot(req.map(axum::body::Body::new))
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+    tokio::pin!(conn);
+    tokio::select! {
+        r = conn.as_mut() => {
+            if let Err(e) = r {
+                tracing::debug!(%ip, "web connection: {e}");
+            }
+        }
+        _ = shutdown.wait() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(HEADER_TIMEOUT, conn).await;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The webmail's view of one user's mail, through the very code the IMAP server uses: the
+//! Maildir + index backend ([`crate::imap::backend::Account`]), so folder names are
+//! validated as IMAP validates them, UIDs and flags are the ones IMAP clients see, and a
+//! change made here is a change IMAP sees. Every call opens the account of the logged-in
+//! user's own Maildir (from the session, never from the request), so no request can name
+//! another user's mail. Blocking (files, SQLite): call it on a blocking thread.
+//!
+//! Not here: parsing bodies for display (`render`), pages, sessions.
+
+use std::path::{Path, PathBuf};
+
+use crate::imap::backend::{Account, StoreError};
+use crate::imap::command::{Flag, StoreMode};
+use crate::imap::flags::{FLAGGED, SEEN};
+use crate::imap::mailstore::{MailStore, Mailbox};
+
+/// Messages per page of a message list.
+pub const PAGE_SIZE: usize = 50;
+
+/// One folder of the folder list.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    pub name: String,
+    pub special_use: Option<&'static str>,
+    pub messages: u32,
+    pub unseen: u32,
+}
+
+/// One line of a message list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub uid: u32,
+    pub seen: bool,
+    pub flagged: bool,
+    pub size: u64,
+    /// Decoded From (name or address), Subject, Date (RFC 3339 or the arrival time).
+    pub from: String,
+    pub subject: String,
+    pub date: String,
+}
+
+/// One page of a folder, newest first.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub folder: String,
+    pub total: usize,
+    /// From 1.
+    pub page: usize,
+    pub pages: usize,
+    pub rows: Vec<Row>,
+}
+
+/// What a form may do to a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Read,
+    Unread,
+    /// To Trash (RFC 6154 `\Trash`); in Trash itself: expunged.
+    Delete,
+}
+
+impl Change {
+    pub fn parse(s: &str) -> Option<Change> {
+        match s {
+            "read" => Some(Change::Read),
+            "unread" => Some(Change::Unread),
+            "delete" => Some(Change::Delete),
+            _ => None,
+        }
+    }
+}
+
+fn open(root: &Path, quota: u64) -> Result<Account, StoreError> {
+    let mut acc = Account::open(root)?;
+    acc.set_quota((quota > 0).then_some(quota));
+    Ok(acc)
+}
+
+/// Selectable folders with their counts, INBOX first.
+pub fn folders(root: &Path) -> Result<Vec<Folder>, StoreError> {
+    let mut acc = open(root, 0)?;
+    let mut out = Vec::new();
+    for info in acc.list()?.into_iter().filter(|i| i.selectable) {
+        let st = acc.status(&info.name)?;
+        out.push(Folder {
+            name: info.name,
+            special_use: info.special_use,
+            messages: st.messages,
+            unseen: st.unseen,
+        });
+    }
+    Ok(out)
+}
+
+/// Page `page` (from 1; past the end: the last) of `folder`, newest (highest UID) first.
+pub fn page(root: &Path, folder: &str, page: usize) -> Result<Page, StoreError> {
+    let mut acc = open(root, 0)?;
+    let mb = acc.select(folder, true)?;
+    let total = mb.messages.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let skip = (page - 1) * PAGE_SIZE;
+    let mut rows = Vec::new();
+    // Sequence numbers are positions + 1; newest first means from the end.
+    for idx in (0..total).rev().skip(skip).take(PAGE_SIZE) {
+        let m = &mb.messages[idx];
+        let header = match acc.read_header(&mb, idx as u32 + 1) {
+            Ok(h) => h,
+            Err(StoreError::Expunged) => continue,
+            Err(e) => return Err(e),
+        };
+        let (from, subject, date) = super::render::summary(&header, m.internal_date);
+        rows.push(Row {
+            uid: m.uid,
+            seen: m.flags.bits & SEEN != 0,
+            flagged: m.flags.bits & FLAGGED != 0,
+            size: m.size,
+            from,
+            subject,
+            date,
+        });
+    }
+    Ok(Page {
+        folder: mb.name,
+        total,
+        page,
+        pages,
+        rows,
+    })
+}
+
+fn seq_of(mb: &Mailbox, uid: u32) -> Option<u32> {
+    mb.messages
+        .binary_search_by_key(&uid, |m| m.uid)
+        .ok()
+        .map(|i| i as u32 + 1)
+}
+
+/// A message as read: its bytes, whether it is \Seen, its arrival time (seconds).
+pub struct Read {
+    pub data: Vec<u8>,
+    pub seen: bool,
+    pub internal_date: i64,
+}
+
+/// The message `uid` of `folder`; None when there is no such UID.
+pub fn message(root: &Path, folder: &str, uid: u32) -> Result<Option<Read>, StoreError> {
+    let mut acc = open(root, 0)?;
+    let mb = acc.select(folder, true)?;
+    let Some(seq) = seq_of(&mb, uid) else {
+        return Ok(None);
+    };
+    let m = &mb.messages[seq as usize - 1];
+    let (seen, internal_date) = (m.flags.bits & SEEN != 0, m.internal_date);
+    match acc.read(&mb, seq) {
+        Ok(data) => Ok(Some(Read {
+            data,
+            seen,
+            internal_date,
+        })),
+        Err(StoreError::Expunged) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Applies `change` to message `uid` of `folder`: the folder directories it changed (for
+/// IMAP's IDLE signal), None when there is no such UID.
+pub fn change(
+    root: &Path,
+    quota: u64,
+    folder: &str,
+    uid: u32,
+    change: Change,
+) -> Result<Option<Vec<PathBuf>>, StoreError> {
+    let mut acc = open(root, quota)?;
+    let mut mb = acc.select(folder, false)?;
+    let Some(seq) = seq_of(&mb, uid) else {
+        return Ok(None);
+    };
+    let mut touched: Vec<PathBuf> = acc.watch_path(&mb.name).into_iter().collect();
+    match change {
+        Change::Read | Change::Unread => {
+            let mode = if change == Change::Read {
+                StoreMode::Add
+            } else {
+                StoreMode::Remove
+            };
+            acc.store(&mut mb, &[seq], mode, &[Flag::Seen], None)?;
+        }
+        Change::Delete => {
+            let trash = acc
+                .list()?
+                .into_iter()
+                .find(|i| i.special_use == Some("\\Trash"))
+                .map_or_else(|| "Trash".to_string(), |i| i.name);
+            if mb.name == trash {
+                acc.store(&mut mb, &[seq], StoreMode::Add, &[Flag::Deleted], None)?;
+                acc.expunge(&mut mb, Some(&[uid]))?;
+            } else {
+                if acc.status(&trash).is_err() {
+                    acc.create(&trash, Some("\\Trash"))?;
+                }
+                acc.move_to(&mut mb, &[seq], &trash)?;
+                touched.extend(acc.watch_path(&trash));
+            }
+        }
+    }
+    Ok(Some(touched))
+}

@@ -1,0 +1,13 @@
+//! Integration tests of `mailctl serve web`: the real binary on loopback ports, mail
+//! delivered through its own SMTP listener, the pages fetched with curl (`web/http.rs`) and
+//! driven in a real headless Chromium through WebDriver (`web/browser.rs`).
+//! Needs curl, python3, chromium and chromium-driver (scripts/test installs them).
+
+mod common;
+
+#[path = "web/browser.rs"]
+mod browser;
+#[path = "web/harness.rs"]
+mod harness;
+#[path = "web/http.rs"]
+mod http;
