@@ -241,7 +241,8 @@ fn dev_mode_prints_account_and_accepts_its_login() {
     let mut password = String::new();
     let mut submission = String::new();
     let mut swaks_line = String::new();
-    for line in lines.by_ref().take(20) {
+    // Bounded, with room for the whole banner (listeners, webmail, the two swaks lines).
+    for line in lines.by_ref().take(40) {
         let line = line.unwrap();
         if let Some(p) = line.trim().strip_prefix("password:") {
             password = p.trim().to_string();
@@ -304,7 +305,7 @@ fn dev_mode_keeps_inbound_checks_off_and_delivers_the_world_example() {
     let mut banner = String::new();
     let mut smtp = String::new();
     let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.take(20) {
+    for line in lines.take(40) {
         let line = line.unwrap();
         if let Some(a) = line.trim().strip_prefix("smtp ") {
             smtp = a.trim().to_string();
