@@ -117,10 +117,9 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             let run =
                 |s: &[u8], k: usize| k + s[k..].iter().take_while(|c| c.is_ascii_digit()).count();
             let (ie, je) = (run(a, i), run(b, j));
-            let trim = |s: &[u8]| {
-                let z = s.iter().take_while(|c| **c == b'0').count();
-                s[z..].to_vec()
-            };
+            fn trim(s: &[u8]) -> &[u8] {
+                &s[s.iter().take_while(|c| **c == b'0').count()..]
+            }
             let (x, y) = (trim(&a[i..ie]), trim(&b[j..je]));
             let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(&y));
             let ord = ord.then_with(|| (je - j).cmp(&(ie - i)));
