@@ -99,11 +99,10 @@ pub fn restore(
     report.schema_version = db.schema_version()?;
     // Queue leases in the snapshot belong to the backed-up server's processes, never to one
     // here, though a pid may happen to be alive here (the source server itself, restored
-    // beside it): the daemon would then wait out the 15-minute lease. Released, and still
-    // marked as taken before, so the first attempt checks for a copy already delivered.
-    for owner in db.queue_lease_owners()? {
-        db.queue_release_leases(&owner)?;
-    }
+    // beside it) and the source's host name is another (a new box): the daemon would then
+    // wait out the 15-minute lease. All released, and still marked as taken before, so the
+    // first attempt checks for a copy already delivered.
+    db.queue_release_all_leases()?;
     Ok(report)
 }
 

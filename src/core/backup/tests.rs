@@ -169,14 +169,21 @@ fn restored_queue_leases_are_released_but_stay_marked_interrupted() {
         [],
     )
     .unwrap();
-    // Leased by a live process (this one), as a message being delivered at the snapshot.
+    // Leased by a live process (this one), as a message being delivered at the snapshot,
+    // and by a process of the old box (another host name: restored onto a new machine).
     let owner = format!("local-{}-0000abcd", std::process::id());
-    conn.execute(
-        "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated,
-             lease_until, lease_owner) VALUES ('q1', 'ann@example.test', 1, 0, 0, ?1, ?2)",
-        rusqlite::params![crate::core::now() + 900, owner],
-    )
-    .unwrap();
+    let elsewhere = format!("local-{}-0000abce@old-box.example", std::process::id());
+    for (addr, owner) in [
+        ("ann@example.test", &owner),
+        ("bob@example.test", &elsewhere),
+    ] {
+        conn.execute(
+            "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated,
+                 lease_until, lease_owner) VALUES ('q1', ?3, 1, 0, 0, ?1, ?2)",
+            rusqlite::params![crate::core::now() + 900, owner, addr],
+        )
+        .unwrap();
+    }
     drop(db);
     std::fs::create_dir_all(dd.queue()).unwrap();
     std::fs::write(dd.queue().join("q1"), "abc").unwrap();
@@ -188,10 +195,18 @@ fn restored_queue_leases_are_released_but_stay_marked_interrupted() {
     };
     restore(&fresh, &opts, &Quiet).unwrap();
     let db = Db::open(&fresh).unwrap();
-    let until: i64 = db
+    let until: Vec<i64> = db
         .conn()
         .unwrap()
-        .query_row("SELECT lease_until FROM queue_recipients", [], |r| r.get(0))
+        .prepare("SELECT lease_until FROM queue_recipients ORDER BY address")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(until, 1, "free now, and known to have been taken before");
+    assert_eq!(
+        until,
+        [1, 1],
+        "free now, and known to have been taken before"
+    );
 }

@@ -189,6 +189,15 @@ impl Db {
             .collect())
     }
 
+    /// Ends every lease, whoever holds it, keeping them marked as taken before: for a
+    /// restored snapshot, whose leases all belong to the backed-up server's processes.
+    pub fn queue_release_all_leases(&self) -> Result<usize> {
+        Ok(self.sql().execute(
+            "UPDATE queue_recipients SET lease_until = 1 WHERE lease_until > 1",
+            &[],
+        )? as usize)
+    }
+
     /// Ends the leases of an owner that is gone, keeping them marked as taken before
     /// (`lease_until` 1, in the past) so the next attempt knows it was interrupted.
     pub fn queue_release_leases(&self, owner: &str) -> Result<usize> {
