@@ -121,7 +121,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
                 &s[s.iter().take_while(|c| **c == b'0').count()..]
             }
             let (x, y) = (trim(&a[i..ie]), trim(&b[j..je]));
-            let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(&y));
+            let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
             let ord = ord.then_with(|| (je - j).cmp(&(ie - i)));
             if ord != Ordering::Equal {
                 return ord;
