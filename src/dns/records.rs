@@ -64,6 +64,18 @@ pub struct Services {
     pub managesieve: Option<u16>,
 }
 
+/// An A or AAAA record for each of the host's addresses.
+fn address_records<'a>(
+    host: &'a str,
+    ips: &'a [std::net::IpAddr],
+    note: &'a str,
+) -> impl Iterator<Item = Record> + 'a {
+    ips.iter().map(move |ip| {
+        let ty = if ip.is_ipv4() { "A" } else { "AAAA" };
+        rec(host, ty, ip.to_string(), note)
+    })
+}
+
 pub fn records(
     domain: &Domain,
     hostname: &str,
@@ -79,15 +91,11 @@ pub fn records(
         format!("10 {h}."),
         "mail for the domain goes to this server",
     )];
-    for ip in ips {
-        let ty = if ip.is_ipv4() { "A" } else { "AAAA" };
-        out.push(rec(
-            h,
-            ty,
-            ip.to_string(),
-            "the mail host's address (skip if it exists already)",
-        ));
-    }
+    out.extend(address_records(
+        h,
+        ips,
+        "the mail host's address (skip if it exists already)",
+    ));
     out.push(rec(
         d,
         "TXT",
@@ -199,15 +207,11 @@ pub fn backup_records(
         format!("20 {h}."),
         "this backup MX, behind the primary: takes the mail while the primary is down",
     ));
-    for ip in ips {
-        let ty = if ip.is_ipv4() { "A" } else { "AAAA" };
-        out.push(rec(
-            h,
-            ty,
-            ip.to_string(),
-            "the backup host's address (skip if it exists already)",
-        ));
-    }
+    out.extend(address_records(
+        h,
+        ips,
+        "the backup host's address (skip if it exists already)",
+    ));
     for ip in ips {
         out.push(Record {
             name: reverse_name(*ip),
