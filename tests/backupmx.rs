@@ -199,13 +199,7 @@ fn dns_records_and_check_know_the_backup_mx() {
         p,
         &["dns", "records", "a.test", "--backup-mx", "mx2.b.test"],
     );
-    let mx: Vec<&str> = recs
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["type"] == "MX")
-        .map(|r| r["value"].as_str().unwrap())
-        .collect();
+    let mx = mx_values(&recs);
     assert_eq!(mx, ["10 mail.a.test.", "20 mx2.b.test."], "{recs:#}");
     // Both hosts are checked; the one without an address is named.
     let (code, f) = dns_mx(p, &ns, "a.test");
@@ -240,13 +234,7 @@ fn dns_records_and_check_know_the_backup_mx() {
         ok(b, &["config", "set", k, v]);
     }
     let recs = json(b, &["dns", "records", "a.test"]);
-    let mx: Vec<&str> = recs
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["type"] == "MX")
-        .map(|r| r["value"].as_str().unwrap())
-        .collect();
+    let mx = mx_values(&recs);
     assert_eq!(mx, ["10 mail.a.test.", "20 mx2.b.test."], "{recs:#}");
     let (code, f) = dns_mx(b, &ns, "a.test");
     assert_eq!(code, 0, "{f:#?}");
@@ -365,4 +353,14 @@ fn the_verify_cache_is_the_same_on_sqlite_and_postgres() {
     let l = answers(lite.path());
     assert_eq!(l, answers(post.path()));
     assert!(l[0].contains("250 again") && l[1] == "None", "{l:?}");
+}
+
+/// The values of the MX lines `dns records --json` printed.
+fn mx_values(recs: &serde_json::Value) -> Vec<&str> {
+    recs.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "MX")
+        .map(|r| r["value"].as_str().unwrap())
+        .collect()
 }
