@@ -530,7 +530,34 @@ fn mailbox_indexes_move_with_their_uids_and_mbsync_state_stays_valid() {
         assert_eq!(dump["subscriptions"].len(), 2, "{dump:#?}");
     }
 
+    // A move that fails half-way (bob's index is not a database) leaves the data directory on
+    // SQLite and alice's rows in PostgreSQL; run again, it replaces them: one copy, not two.
     let url = pg.database();
+    let db = url.rsplit('/').next().unwrap();
+    let mut admin = pg.client(db);
+    let bob = Index::path(&root(users[1]));
+    let real = bob.with_extension("db.real");
+    std::fs::rename(&bob, &real).unwrap();
+    std::fs::write(&bob, [b'x'; 4096]).unwrap();
+    let (code, _, all) = cli(d, &["db", "migrate", "--to", "-"], Some(&url));
+    assert_eq!(code, 1, "{all}");
+    assert!(all.contains("mailbox index of bob@example.test"), "{all}");
+    assert!(all.contains("nothing changed here"), "{all}");
+    assert!(d.join("mailctl.db").exists() && !d.join("database.url").exists());
+    assert!(
+        Index::path(&root(users[0])).exists(),
+        "set aside by a failed move"
+    );
+    let copied: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM mailbox_index.mailbox_messages WHERE account = $1",
+            &[&users[0]],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(copied, 6);
+    std::fs::rename(&real, &bob).unwrap();
+
     let out = ok(d, &["--json", "db", "migrate", "--to", "-"], Some(&url));
     let report: Value = serde_json::from_str(&out).unwrap();
     let ix = &report["mailbox_indexes"];
@@ -543,8 +570,6 @@ fn mailbox_indexes_move_with_their_uids_and_mbsync_state_stays_valid() {
         "{report:#}"
     );
 
-    let db = url.rsplit('/').next().unwrap();
-    let mut admin = pg.client(db);
     for ((u, home), (dump, folders, view)) in users.iter().zip(&homes).zip(&before) {
         let r = root(u);
         let kept = r.join("mailctl.index.db.moved-to-postgres");

@@ -33,9 +33,10 @@ pub use indexes::IndexesMoved;
 /// What the move is doing, for a progress display.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
-    /// Copying the mailbox index of `account`, the `done`-th of `of` users.
+    /// Copying the mailbox index of `account` (`rows` so far), after `done` of `of` users.
     Account {
         account: &'a str,
+        rows: u64,
         done: u64,
         of: u64,
     },

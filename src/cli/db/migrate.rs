@@ -32,24 +32,35 @@ impl Args {
         }
         let visible = output::progress_allowed(ctx.quiet, ctx.json) && output::stderr_is_tty();
         // Mailbox indexes first (a bar over the users), then the core (a spinner per table).
-        let mut bar: Option<indicatif::ProgressBar> = None;
-        let report = dbmove::to_postgres(&ctx.data_dir, &url, &mut |p| match p {
-            dbmove::Progress::Account { account, done, of } => {
-                let b = bar.get_or_insert_with(|| output::progress_bar(of, "mailbox indexes", visible));
-                b.set_position(done);
+        let mut users: Option<indicatif::ProgressBar> = None;
+        let mut tables: Option<indicatif::ProgressBar> = None;
+        let moved = dbmove::to_postgres(&ctx.data_dir, &url, &mut |p| match p {
+            dbmove::Progress::Account {
+                account,
+                rows,
+                done,
+                of,
+            } => {
+                let bar = users
+                    .get_or_insert_with(|| output::progress_bar(of, "mailbox indexes", visible));
+                bar.set_position(done);
                 if !account.is_empty() {
-                    b.set_message(format!("mailbox index of {account}"));
+                    bar.set_message(format!("mailbox index of {account}: {rows} rows"));
                 }
             }
             dbmove::Progress::Table { table, rows } => {
-                if let Some(b) = bar.take() {
-                    b.finish_and_clear();
+                if let Some(bar) = users.take() {
+                    bar.finish_and_clear();
                 }
-                let b = bar.get_or_insert_with(|| output::spinner("copying", visible));
-                b.set_message(format!("{table}: {rows} rows"));
+                let spin = tables.get_or_insert_with(|| output::spinner("copying", visible));
+                spin.set_message(format!("{table}: {rows} rows"));
             }
-        })
-        .map_err(|e| match e {
+        });
+        // Cleared before any error, so it is not printed under a half-drawn bar.
+        for bar in users.iter().chain(&tables) {
+            bar.finish_and_clear();
+        }
+        let report = moved.map_err(|e| match e {
             dbmove::MoveError::Before(e) => Fail::hint(
                 e.to_string(),
                 "nothing changed here: the data directory still uses SQLite (what was copied of the mailbox indexes is replaced by the next run); fix the cause and run the command again",
@@ -59,9 +70,6 @@ impl Args {
                 "fix the cause, then write the URL into the data directory's database.url file (mode 0600) and rename mailctl.db and every Maildir's mailctl.index.db aside (suffix .moved-to-postgres)",
             ),
         })?;
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
         ctx.report(&serde_json::to_value(&report)?, || {
             let rows: u64 = report.tables.iter().map(|t| t.rows).sum();
             let mut s = format!(

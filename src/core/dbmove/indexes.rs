@@ -58,10 +58,12 @@ pub(super) fn copy_all(
     let mut pg: Option<Index> = None;
     for (done, user) in users.iter().enumerate() {
         let account = user.address.to_string();
+        let (done, of) = (done as u64, users.len() as u64);
         progress(Progress::Account {
             account: &account,
-            done: done as u64,
-            of: users.len() as u64,
+            rows: 0,
+            done,
+            of,
         });
         let root = data_dir.maildir(&user.address);
         let Some(from) = Index::open_existing(&root).map_err(|e| in_account(&account, e))? else {
@@ -78,7 +80,15 @@ pub(super) fn copy_all(
                 Index::open_postgres(url, &account, &root).map_err(|e| in_account(&account, e))?,
             ),
         };
-        let copied = index::copy_to(&from, to, &mut |_| {}).map_err(|e| in_account(&account, e))?;
+        let copied = index::copy_to(&from, to, &mut |rows| {
+            progress(Progress::Account {
+                account: &account,
+                rows,
+                done,
+                of,
+            })
+        })
+        .map_err(|e| in_account(&account, e))?;
         for (table, n) in copied {
             *moved.rows.entry(table).or_default() += n;
         }
@@ -87,6 +97,7 @@ pub(super) fn copy_all(
     }
     progress(Progress::Account {
         account: "",
+        rows: 0,
         done: users.len() as u64,
         of: users.len() as u64,
     });
