@@ -87,13 +87,17 @@ impl Args {
                 ix.without_index
             ));
             s.push_str(&format!(
-                "\nthis data directory now uses PostgreSQL ({}); the SQLite core is kept at {}\n\
-                 the SQLite mailbox indexes are kept beside each Maildir as mailctl.index.db.moved-to-postgres, \
-                 so nothing reads their UIDs again\n\
-                 next: `mailctl status`, then start the daemons",
+                "\nthis data directory now uses PostgreSQL ({}); the SQLite core is kept at {}",
                 report.database_url_file.display(),
                 report.sqlite_kept_at.display()
             ));
+            if !ix.set_aside.is_empty() {
+                s.push_str(
+                    "\nthe SQLite mailbox indexes are kept beside each Maildir as \
+                     mailctl.index.db.moved-to-postgres, so nothing reads their UIDs again",
+                );
+            }
+            s.push_str("\nnext: `mailctl status`, then start the daemons");
             s
         })
     }

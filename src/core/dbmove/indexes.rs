@@ -113,8 +113,11 @@ pub(super) fn set_aside(moved: &mut IndexesMoved) -> Result<()> {
             Ok(None) => {}
             Err(e) => {
                 return Err(CoreError::Invalid(format!(
-                    "renaming the SQLite index in {} aside: {e}",
-                    root.display()
+                    "database.url names PostgreSQL now, but renaming {} aside failed ({e}); \
+                     rename it and the indexes after it to {}.{} by hand",
+                    index::Index::path(root).display(),
+                    index::FILE,
+                    index::SET_ASIDE
                 )));
             }
         }

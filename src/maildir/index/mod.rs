@@ -60,7 +60,7 @@ use crate::core::sql::{Row, Sql, args};
 use serde::Serialize;
 
 pub use adopt::Adopted;
-pub use copy::{Copied, copy_to, set_aside};
+pub use copy::{Copied, SET_ASIDE, copy_to, set_aside};
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};
