@@ -10,9 +10,12 @@
 //! in foreign-key order, and the column sets of both engines must be equal (they come from
 //! one migration list, `core::migrations`), so a table added later needs nothing here.
 //!
-//! Not here: the mailbox indexes (UIDs, flags, MODSEQ), which stay in each Maildir's
-//! `mailctl.index.db` until the index runs on PostgreSQL; moving back to SQLite; copying
-//! between two PostgreSQL databases (pg_dump does that).
+//! Every user's mailbox index (UIDs, flags, MODSEQ) moves too, first and one account per
+//! transaction (`indexes`): a run that failed half-way leaves the core's tables empty, so
+//! the next run may replace what it had copied of the indexes, and never duplicates a row.
+//!
+//! Not here: the index's tables (`crate::maildir::index::copy_to`); moving back to SQLite;
+//! copying between two PostgreSQL databases (pg_dump does that).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -23,6 +26,24 @@ use super::paths::{DataDir, redact_url};
 use super::sql::{Sql, Value, args};
 use super::{CoreError, Db, Result};
 
+mod indexes;
+
+pub use indexes::IndexesMoved;
+
+/// What the move is doing, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// Copying the mailbox index of `account` (`rows` so far), after `done` of `of` users.
+    Account {
+        account: &'a str,
+        rows: u64,
+        done: u64,
+        of: u64,
+    },
+    /// Copying the core's `table`, `rows` so far.
+    Table { table: &'a str, rows: u64 },
+}
+
 /// What was moved.
 #[derive(Debug, Serialize)]
 pub struct MoveReport {
@@ -30,6 +51,7 @@ pub struct MoveReport {
     pub database: String,
     pub schema_version: i64,
     pub tables: Vec<TableCopy>,
+    pub mailbox_indexes: IndexesMoved,
     /// Where the SQLite core now lies, renamed so no one uses it by mistake.
     pub sqlite_kept_at: PathBuf,
     /// The file that now points this data directory at PostgreSQL.
@@ -53,21 +75,27 @@ pub enum MoveError {
 }
 
 /// Copies the SQLite core of `data_dir` into the empty PostgreSQL database at `url` and
-/// switches the data directory to it. `progress` hears each table's name and rows so far.
+/// switches the data directory to it, mailbox indexes included; `progress` hears how far.
 pub fn to_postgres(
     data_dir: &DataDir,
     url: &str,
-    progress: &mut dyn FnMut(&str, u64),
+    progress: &mut dyn FnMut(Progress),
 ) -> std::result::Result<MoveReport, MoveError> {
     let (db, place, copied) = copy(data_dir, url, progress).map_err(MoveError::Before)?;
     switch(data_dir, db, url, place, copied).map_err(MoveError::Switching)
 }
 
+/// The core's copy and the indexes'.
+struct Copied {
+    tables: Vec<TableCopy>,
+    indexes: IndexesMoved,
+}
+
 fn copy(
     data_dir: &DataDir,
     url: &str,
-    progress: &mut dyn FnMut(&str, u64),
-) -> Result<(Db, String, Vec<TableCopy>)> {
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Db, String, Copied)> {
     if data_dir.database_url()?.is_some() {
         return Err(CoreError::Refused(format!(
             "this data directory already uses PostgreSQL ({}); there is nothing to move",
@@ -88,6 +116,12 @@ fn copy(
     super::migrations::migrate_postgres(&pg, &place)?;
     let conn = db.conn()?;
     let tables = tables_in_dependency_order(conn)?;
+    // Before any index is written: a database that serves a server already is not ours.
+    for t in &tables {
+        same_columns(conn, &pg, t).map_err(|e| in_table(t, e))?;
+        refuse_if_not_empty(&pg, t)?;
+    }
+    let indexes = indexes::copy_all(&db, data_dir, url, progress)?;
     let mut copied = Vec::with_capacity(tables.len());
     pg.transaction(|| {
         for t in &tables {
@@ -102,7 +136,14 @@ fn copy(
         }
         Ok(())
     })?;
-    Ok((db, place, copied))
+    Ok((
+        db,
+        place,
+        Copied {
+            tables: copied,
+            indexes,
+        },
+    ))
 }
 
 fn switch(
@@ -110,7 +151,7 @@ fn switch(
     db: Db,
     url: &str,
     place: String,
-    copied: Vec<TableCopy>,
+    copied: Copied,
 ) -> Result<MoveReport> {
     // Everything is in the main file before it is renamed: no `-wal` left behind.
     db.conn()?
@@ -125,10 +166,14 @@ fn switch(
     let file = data_dir.database_url_file();
     write_private(&file, &format!("{url}\n"))?;
     let _ = data_dir.hand_over(&[&file]);
+    // Only now: until the data directory names PostgreSQL, SQLite's indexes are the live ones.
+    let mut indexes = copied.indexes;
+    indexes::set_aside(&mut indexes)?;
     Ok(MoveReport {
         database: place,
         schema_version: super::migrations::SCHEMA_VERSION,
-        tables: copied,
+        tables: copied.tables,
+        mailbox_indexes: indexes,
         sqlite_kept_at: kept,
         database_url_file: file,
     })
@@ -215,7 +260,7 @@ fn copy_table(
     pg: &Sql,
     table: &str,
     columns: &[String],
-    progress: &mut dyn FnMut(&str, u64),
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<u64> {
     let list = columns
         .iter()
@@ -239,10 +284,10 @@ fn copy_table(
         })?;
         n += 1;
         if n.is_multiple_of(1000) {
-            progress(table, n);
+            progress(Progress::Table { table, rows: n });
         }
     }
-    progress(table, n);
+    progress(Progress::Table { table, rows: n });
     Ok(n)
 }
 

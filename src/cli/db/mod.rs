@@ -12,7 +12,8 @@ use super::Ctx;
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Move this server's core (domains, users, aliases, settings, queue, bans, Sieve
-    /// scripts, history) from SQLite into an empty PostgreSQL database and switch to it.
+    /// scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty
+    /// PostgreSQL database and switch to it.
     Migrate(migrate::Args),
 }
 

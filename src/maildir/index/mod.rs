@@ -30,6 +30,7 @@
 //! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
 //! - `metadata.rs`: RFC 5464 entries per folder and for the server, with their limits;
 //! - `adopt.rs`: messages migrated in with their source's UIDVALIDITY and UIDs;
+//! - `copy.rs`: an account's SQLite index copied into PostgreSQL as it is (`db migrate`);
 //! - `notify.rs`: the cross-node wakeups (PostgreSQL LISTEN).
 //!
 //! Where a change must touch the files and the rows in one locked step (placing, renaming,
@@ -39,6 +40,7 @@
 //! (`super::name`), the IMAP wakeups themselves (`crate::imap::watch`).
 
 mod adopt;
+mod copy;
 mod flags;
 mod mailboxes;
 mod metadata;
@@ -58,6 +60,7 @@ use crate::core::sql::{Row, Sql, args};
 use serde::Serialize;
 
 pub use adopt::Adopted;
+pub use copy::{Copied, SET_ASIDE, copy_to, set_aside};
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};
