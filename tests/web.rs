@@ -7,6 +7,8 @@ mod common;
 
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/compose.rs"]
+mod compose;
 #[path = "web/harness.rs"]
 mod harness;
 #[path = "web/http.rs"]

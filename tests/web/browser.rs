@@ -226,6 +226,22 @@ fn a_user_logs_in_reads_marks_and_logs_out() {
         )
         .unwrap();
 
+        // Opening it read it (\Seen, in the file name where IMAP reads it); "mark unread"
+        // and "mark read" undo and redo that.
+        let files = crate::common::maildir::files(&md);
+        assert!(files[0].to_string_lossy().ends_with(":2,S"), "{files:?}");
+        c.find(Locator::Id("mark-unread"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Id("mark-read"))
+            .await
+            .unwrap();
+        let files = crate::common::maildir::files(&md);
+        assert!(!files[0].to_string_lossy().ends_with("S"), "{files:?}");
         c.find(Locator::Id("mark-read"))
             .await
             .unwrap()

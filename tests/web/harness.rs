@@ -128,9 +128,34 @@ impl Client {
         self.request(path, Some(fields))
     }
 
+    /// `POST path` as `multipart/form-data`: text `fields` taken literally, and `files`
+    /// (field name, file path) uploaded as a browser does.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &Path)],
+    ) -> Answer {
+        let mut args = Vec::new();
+        for (k, v) in fields {
+            args.push("--form-string".to_string());
+            args.push(format!("{k}={v}"));
+        }
+        for (k, f) in files {
+            args.push("-F".to_string());
+            args.push(format!("{k}=@{}", f.display()));
+        }
+        self.run(path, None, &args)
+    }
+
     fn request(&mut self, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+        self.run(path, form, &[])
+    }
+
+    fn run(&mut self, path: &str, form: Option<&[(&str, &str)]>, extra: &[String]) -> Answer {
         require("curl");
         let mut cmd = Command::new("curl");
+        cmd.args(extra);
         cmd.args(["-s", "-i", "-k", "--max-time", "20"]);
         if let Some(f) = &self.from {
             cmd.args(["--interface", f]);
