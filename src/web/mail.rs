@@ -228,9 +228,11 @@ pub async fn flags(
             hub.touch(dir);
         }
     }
-    if change == Change::Delete {
-        Redirect::to(&format!("/mail/{}", pages::enc(&folder))).into_response()
-    } else {
-        Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response()
+    let here = format!("/mail/{}", pages::enc(&folder));
+    match change {
+        Change::Delete => Redirect::to(&here).into_response(),
+        // Shown again without being read again (opening marks `\Seen`).
+        Change::Unread => Redirect::to(&format!("{here}/{uid}?keep=1")).into_response(),
+        Change::Read => Redirect::to(&format!("{here}/{uid}")).into_response(),
     }
 }
