@@ -274,3 +274,65 @@ fn search_finds_by_text_and_opening_marks_seen() {
     assert_eq!(seen.len(), 1);
     assert!(maildir::read(&seen)[0].contains("lunch"));
 }
+
+/// A stand-in for rspamd's controller on loopback: answers every request with success and
+/// sends the request line's path down the channel (at most `n` requests, each bounded).
+fn fake_controller(n: usize) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for s in l.incoming().take(n) {
+            let Ok(mut s) = s else { continue };
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let mut got = Vec::new();
+            let mut buf = [0u8; 65536];
+            // The head, then as much body as Content-Length says.
+            while let Ok(k) = s.read(&mut buf) {
+                if k == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..k]);
+                let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if got.len() >= end + 4 + len {
+                        break;
+                    }
+                }
+            }
+            let line = String::from_utf8_lossy(&got)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let path = line.split(' ').nth(1).unwrap_or("").to_string();
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\nConnection: close\r\n\r\n{\"success\":true}");
+            let _ = tx.send(path);
+        }
+    });
+    (addr, rx)
+}
+
+#[test]
+fn spam_and_not_spam_teach_the_learner() {
+    let (controller, learned) = fake_controller(2);
+    let srv = start(false, &[("inbound.rspamd_controller", &controller)]);
+    srv.deliver(ALICE, &[&msg("carol@example.org", "buy pills", "cheap")]);
+    let (mut c, token) = logged_in(&srv, ALICE);
+    let wait = std::time::Duration::from_secs(20);
+    let r = c.post(
+        "/mail/INBOX/1/move",
+        &[("csrf", &token), ("action", "spam")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(learned.recv_timeout(wait).unwrap(), "/learnspam");
+    let r = c.post("/mail/Junk/1/move", &[("csrf", &token), ("action", "spam")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(learned.recv_timeout(wait).unwrap(), "/learnham");
+}
