@@ -13,14 +13,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Extension, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::draft::{self, Draft, Envelope, Extras, Mode, Part};
 use super::login::{csrf_refused, current};
 use super::session::{self, Session};
-use super::{Web, compose_page, headers, mailops, pages, store};
+use super::{Peer, Web, compose_page, headers, mailops, pages, store};
 use crate::imap::backend::StoreError;
 use crate::imap::command::Flag;
 
@@ -214,7 +214,12 @@ mod mime_guard {
     }
 }
 
-pub async fn send(State(web): State<Arc<Web>>, h: HeaderMap, mp: Multipart) -> Response {
+pub async fn send(
+    State(web): State<Arc<Web>>,
+    Extension(Peer(ip)): Extension<Peer>,
+    h: HeaderMap,
+    mp: Multipart,
+) -> Response {
     let Some((_, s)) = current(&web, &h) else {
         return csrf_refused();
     };
@@ -239,9 +244,10 @@ pub async fn send(State(web): State<Arc<Web>>, h: HeaderMap, mp: Multipart) -> R
     let mode = Mode::parse(&p.mode);
     let orig = original(&p.orig).filter(|_| mode != Mode::New);
     let (s2, draft, files, o) = (s.clone(), p.draft.clone(), p.files, orig.clone());
-    let sent =
-        tokio::task::spawn_blocking(move || send_blocking(&submit, &s2, mode, o, &draft, files))
-            .await;
+    let sent = tokio::task::spawn_blocking(move || {
+        send_blocking(&submit, (&s2, ip), mode, o, &draft, files)
+    })
+    .await;
     match sent {
         Ok(Ok(touched)) => {
             if let Some(hub) = &web.imap_hub {
@@ -273,7 +279,7 @@ pub async fn send(State(web): State<Arc<Web>>, h: HeaderMap, mp: Multipart) -> R
 /// Builds, submits and files the message; the folders changed, or why it was not sent.
 fn send_blocking(
     submit: &super::Submit,
-    s: &Session,
+    (s, ip): (&Session, std::net::IpAddr),
     mode: Mode,
     orig: Option<(String, u32)>,
     d: &Draft,
@@ -296,7 +302,9 @@ fn send_blocking(
         fwd.append(&mut files);
         files = fwd;
     }
-    let cfg = (submit.session)();
+    let mut cfg = (submit.session)();
+    // The Received line and the queue row name the browser's address, as for a client.
+    cfg.remote_ip = ip;
     let message_id = format!("{}@{}", &session::random_token()[..32], cfg.hostname);
     let x = Extras {
         message_id: &message_id,
@@ -357,6 +365,12 @@ pub async fn move_to(
     };
     if !session::same(&s.csrf, &f.csrf) {
         return csrf_refused();
+    }
+    if f.action != "spam" && f.to == folder {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The message is already in that folder.",
+        );
     }
     let (root, quota, user) = (s.maildir.clone(), s.quota, s.user.clone());
     let (fo, spam, dest) = (folder.clone(), f.action == "spam", f.to.clone());

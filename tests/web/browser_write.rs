@@ -121,6 +121,11 @@ fn a_user_replies_moves_and_searches_in_the_browser() {
             got[0]
         );
         assert_eq!(imap(port, &["subjects", "Sent"]), ["Re: Plans for Friday"]);
+        let inbox = maildir::files(&maildir::of(srv.path(), "alice", "example.test"));
+        assert!(
+            inbox[0].to_string_lossy().ends_with(":2,RS"),
+            "read and answered: {inbox:?}"
+        );
 
         // Move to Projects: IMAP sees it there and no longer in INBOX.
         c.find(Locator::Id("move-to"))

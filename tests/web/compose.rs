@@ -336,3 +336,49 @@ fn spam_and_not_spam_teach_the_learner() {
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(learned.recv_timeout(wait).unwrap(), "/learnham");
 }
+
+const WITH_FILE: &str = "From: carol@example.org\r\nTo: alice@example.test\r\nSubject: the plan\r\nMessage-ID: <plan@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nthe plan is attached\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"plan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IK\r\n--b--\r\n";
+
+#[test]
+fn forward_carries_the_originals_attachments() {
+    let srv = start(false, &[]);
+    srv.deliver(ALICE, &[WITH_FILE]);
+    let (mut c, token) = logged_in(&srv, ALICE);
+    let form = c.get("/compose?forward=INBOX%2F1");
+    assert_eq!(form.status, 200, "{}", form.text());
+    let t = form.text();
+    assert!(t.contains("value=\"Fwd: the plan\""), "{t}");
+    assert!(t.contains("the plan is attached"), "{t}");
+    let r = send(
+        &mut c,
+        &[
+            ("csrf", &token),
+            ("mode", "forward"),
+            ("orig", "INBOX/1"),
+            ("from", ALICE),
+            ("to", BOB),
+            ("subject", "Fwd: the plan"),
+            ("body", "see below"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let got = maildir::wait_messages(srv.path(), "bob", "example.test", 1);
+    assert!(
+        got[0].contains("plan.pdf") && got[0].contains("application/pdf"),
+        "{}",
+        got[0]
+    );
+    let mut bob = Client::new(&srv.base);
+    assert_eq!(bob.login(BOB, PASSWORD).status, 303);
+    assert_eq!(
+        bob.get("/mail/INBOX/1/attachment/0").body,
+        b"%PDF-1.4\n%\xc7\xec\x8f\xa2\n"
+    );
+    // The original is marked $Forwarded; moving to its own folder is refused.
+    let md = maildir::of(srv.path(), "alice", "example.test");
+    let files = maildir::files(&md);
+    assert!(files[0].to_string_lossy().ends_with(":2,P"), "{files:?}");
+    let r = c.post("/mail/INBOX/1/move", &[("csrf", &token), ("to", "INBOX")]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(maildir::files(&md).len(), 1);
+}
