@@ -52,6 +52,16 @@ pub fn submit(
     (mail_from, recipients): (&Address, &[Address]),
     message: &[u8],
 ) -> Result<String, Refused> {
+    // A web session outlives its login: an account disabled or removed since then sends
+    // nothing more (SMTP AUTH would refuse it a new login too).
+    let live = backend.pool.get().and_then(|db| db.user(user));
+    if !matches!(live, Ok(Some(u)) if u.enabled) {
+        return Err(Refused {
+            code: 535,
+            text: format!("the account {user} is disabled or no longer exists"),
+            recipient: None,
+        });
+    }
     cfg.service = Service::Submission;
     cfg.trusted_network = false;
     cfg.tls_available = false;

@@ -382,3 +382,23 @@ fn forward_carries_the_originals_attachments() {
     assert_eq!(r.status, 400, "{}", r.text());
     assert_eq!(maildir::files(&md).len(), 1);
 }
+
+#[test]
+fn a_disabled_account_sends_nothing_more_from_its_open_session() {
+    let srv = start(false, &[]);
+    let (mut c, token) = logged_in(&srv, ALICE);
+    crate::common::cli::mailctl_ok(srv.path(), &["user", "set", ALICE, "--disable"]);
+    let r = send(
+        &mut c,
+        &[
+            ("csrf", &token),
+            ("from", ALICE),
+            ("to", BOB),
+            ("body", "x"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("disabled"), "{}", r.text());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(maildir::files(&maildir::of(srv.path(), "bob", "example.test")).is_empty());
+}
