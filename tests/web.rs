@@ -7,6 +7,10 @@ mod common;
 
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/browser_write.rs"]
+mod browser_write;
+#[path = "web/compose.rs"]
+mod compose;
 #[path = "web/harness.rs"]
 mod harness;
 #[path = "web/http.rs"]

@@ -16,6 +16,8 @@
 //! - [`client`] is the outbound SMTP client; [`outbound`] the queue runner that uses it (MX
 //!   routing, retries, bounces, relay, DKIM); [`inject`] queues locally made messages
 //!   (bounces, `sendmail`).
+//! - [`submit`] runs an authenticated submission made inside the server (webmail) through
+//!   the same session and policy as port 587.
 //! - `sendlimit.rs` refuses an authenticated user over its outbound limits (`450 4.7.1`).
 
 pub mod backend;
@@ -42,6 +44,7 @@ pub mod session;
 pub mod sieve_delivery;
 mod spool;
 mod submission;
+pub mod submit;
 pub mod vacation;
 
 pub use policy::{Accepted, AuthVerdict, MessageSink, Policy, RcptCheck, SendStep, SpoolError};

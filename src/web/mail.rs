@@ -17,6 +17,7 @@ use super::session::{self, Session};
 use super::store::{self, Change};
 use super::{Web, headers, pages, render};
 use crate::imap::backend::StoreError;
+use crate::imap::command::Flag;
 
 /// Runs mail work on a blocking thread; a folder that does not exist or cannot be named is
 /// 404, anything else 500 (logged).
@@ -70,6 +71,8 @@ pub async fn home(State(web): State<Arc<Web>>, h: HeaderMap) -> Response {
 #[derive(serde::Deserialize)]
 pub struct ListQuery {
     page: Option<usize>,
+    /// A search (`mailops::search`, IMAP's SEARCH TEXT).
+    q: Option<String>,
 }
 
 pub async fn list(
@@ -84,7 +87,11 @@ pub async fn list(
     };
     let root = s.maildir.clone();
     let got = blocking(move || {
-        let page = store::page(&root, &folder, q.page.unwrap_or(1))?;
+        let n = q.page.unwrap_or(1);
+        let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => super::mailops::search(&root, &folder, text, n)?,
+            None => store::page(&root, &folder, n)?,
+        };
         Ok((store::folders(&root)?, page))
     })
     .await;
@@ -99,6 +106,8 @@ pub async fn list(
 #[derive(serde::Deserialize)]
 pub struct ReadQuery {
     images: Option<String>,
+    /// Opened with "keep unread": not marked `\Seen`.
+    keep: Option<String>,
 }
 
 pub async fn read(
@@ -112,6 +121,7 @@ pub async fn read(
         Err(r) => return r,
     };
     let show = q.images.is_some_and(|v| v == "1");
+    let keep = q.keep.is_some_and(|v| v == "1");
     let root = s.maildir.clone();
     let f = folder.clone();
     let got = blocking(move || {
@@ -119,14 +129,23 @@ pub async fn read(
             return Ok(None);
         };
         let view = render::view(&m.data, m.internal_date, show);
-        Ok(Some((store::folders(&root)?, m.seen, view)))
+        // Opening a message reads it, as in every mail client.
+        let touched = match (m.seen, keep) {
+            (false, false) => super::mailops::add_flag(&root, &f, uid, Flag::Seen)?,
+            _ => None,
+        };
+        let seen = m.seen || touched.is_some();
+        Ok(Some((store::folders(&root)?, seen, view, touched)))
     })
     .await;
-    let (folders, seen, view) = match got {
+    let (folders, seen, view, touched) = match got {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(),
         Err(r) => return r,
     };
+    if let (Some(hub), Some(dir)) = (&web.imap_hub, &touched) {
+        hub.touch(dir);
+    }
     let page = pages::message((&s.user, &s.csrf), &folders, &folder, uid, seen, &view);
     let mut res = Html(page.into_string()).into_response();
     if show {
@@ -209,9 +228,11 @@ pub async fn flags(
             hub.touch(dir);
         }
     }
-    if change == Change::Delete {
-        Redirect::to(&format!("/mail/{}", pages::enc(&folder))).into_response()
-    } else {
-        Redirect::to(&format!("/mail/{}/{uid}", pages::enc(&folder))).into_response()
+    let here = format!("/mail/{}", pages::enc(&folder));
+    match change {
+        Change::Delete => Redirect::to(&here).into_response(),
+        // Shown again without being read again (opening marks `\Seen`).
+        Change::Unread => Redirect::to(&format!("{here}/{uid}?keep=1")).into_response(),
+        Change::Read => Redirect::to(&format!("{here}/{uid}")).into_response(),
     }
 }

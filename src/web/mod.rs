@@ -13,21 +13,28 @@
 //! HTML with remote images held back, attachments), marking read/unread and deleting to
 //! Trash (`mail`, through `store`, which is the IMAP server's own Maildir backend).
 //!
-//! Routes, and where the next pages go (not yet: compose/reply/forward at `/compose`,
-//! move, search, mark as spam on the message page, the user's settings at `/settings`,
+//! Routes, and where the next pages go (not yet: the user's settings at `/settings`,
 //! administration at `/admin/...`, inline `cid:` images):
 //! - `GET /login`, `POST /login`, `POST /logout` (`login`)
-//! - `GET /mail/{folder}?page=N`, `GET /mail/{folder}/{uid}[?images=1]`,
+//! - `GET /mail/{folder}?page=N[&q=TEXT]` (with `q`: IMAP's `SEARCH TEXT`, `mailops`),
+//!   `GET /mail/{folder}/{uid}[?images=1][&keep=1]` (marks it `\Seen` unless `keep`),
 //!   `GET /mail/{folder}/{uid}/attachment/{n}`, `POST /mail/{folder}/{uid}/flags` (`mail`)
+//! - `POST /mail/{folder}/{uid}/move` (to a folder, or "spam"/"not spam", feeding the
+//!   learner), `GET /compose[?reply=|replyall=|forward=FOLDER/UID]`, `POST /compose`
+//!   (multipart, sent through `smtp::submit`, the submission path of port 587; `compose`)
 //! - `GET /static/style.css`
 //!
 //! RFC 9110/9112 (HTTP), RFC 6265 (cookies), RFC 6266 (Content-Disposition), RFC 2047
 //! (encoded words, via mail-parser). Not here: any mail parsing of our own, any second
 //! Maildir reader, SQL.
 
+mod compose;
+mod compose_page;
+pub mod draft;
 mod headers;
 mod login;
 mod mail;
+mod mailops;
 pub mod pages;
 pub mod render;
 pub mod session;
@@ -64,6 +71,18 @@ pub struct Config {
     /// The IMAP server's change signal: told of folders changed here, so IDLE sessions
     /// see a web change at once.
     pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
+    /// Sending (`/compose`): None where the daemon has no SMTP service to send through.
+    pub submit: Option<Submit>,
+    /// The spam learner "spam"/"not spam" feed, as IMAP's moves into and out of Junk do.
+    pub learner: Option<crate::inbound::scan::learn::Learner>,
+}
+
+/// What sending needs: the SMTP services' backend and the submission listener's session
+/// settings, read for each message (a reload changes them).
+#[derive(Clone)]
+pub struct Submit {
+    pub backend: Arc<crate::smtp::backend::Backend>,
+    pub session: Arc<dyn Fn() -> crate::smtp::SessionConfig + Send + Sync>,
 }
 
 /// What every handler shares.
@@ -76,6 +95,8 @@ pub struct Web {
     /// Cookies get `Secure` (false only for plain HTTP on loopback).
     pub secure: bool,
     pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
+    pub submit: Option<Submit>,
+    pub learner: Option<crate::inbound::scan::learn::Learner>,
 }
 
 /// The peer's address, put into every request by the connection loop.
@@ -84,6 +105,7 @@ pub struct Peer(pub IpAddr);
 
 /// The application: routes, the headers layer, the body limit.
 pub fn router(web: Arc<Web>) -> Router {
+    let compose_limit = compose::body_limit(&web);
     Router::new()
         .route("/", get(mail::home))
         .route("/login", get(login::form).post(login::submit))
@@ -93,6 +115,13 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/mail/{folder}/{uid}", get(mail::read))
         .route("/mail/{folder}/{uid}/attachment/{n}", get(mail::attachment))
         .route("/mail/{folder}/{uid}/flags", post(mail::flags))
+        .route("/mail/{folder}/{uid}/move", post(compose::move_to))
+        .route(
+            "/compose",
+            get(compose::form)
+                .post(compose::send)
+                .layer(axum::extract::DefaultBodyLimit::max(compose_limit)),
+        )
         .route("/static/style.css", get(headers::style))
         .route("/favicon.ico", get(headers::no_content))
         .fallback(headers::not_found)
@@ -117,6 +146,8 @@ pub async fn serve(
         login_rate_limit: cfg.login_rate_limit,
         secure: cfg.tls.is_some(),
         imap_hub: cfg.imap_hub.clone(),
+        submit: cfg.submit.clone(),
+        learner: cfg.learner.clone(),
     });
     let app = router(web);
     loop {

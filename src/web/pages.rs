@@ -94,12 +94,18 @@ fn folder_list(folders: &[Folder], current: &str) -> Markup {
 
 pub fn mailbox(user: (&str, &str), folders: &[Folder], page: &Page) -> Markup {
     let base = format!("/mail/{}", enc(&page.folder));
+    let q = if page.query.is_empty() {
+        String::new()
+    } else {
+        format!("q={}&", enc(&page.query))
+    };
     layout(
         &page.folder,
         Some(user),
         html! {
             (folder_list(folders, &page.folder))
             section.list {
+                (super::compose_page::list_tools(&page.folder, &page.query))
                 h1 { (page.folder) " " small { (page.total) " messages" } }
                 table id="messages" {
                     thead { tr { th { "From" } th { "Subject" } th { "Date" } } }
@@ -115,9 +121,9 @@ pub fn mailbox(user: (&str, &str), folders: &[Folder], page: &Page) -> Markup {
                 }
                 @if page.pages > 1 {
                     p.paging {
-                        @if page.page > 1 { a rel="prev" href={ (base) "?page=" (page.page - 1) } { "Newer" } " " }
+                        @if page.page > 1 { a rel="prev" href={ (base) "?" (q) "page=" (page.page - 1) } { "Newer" } " " }
                         "Page " (page.page) " of " (page.pages)
-                        @if page.page < page.pages { " " a rel="next" href={ (base) "?page=" (page.page + 1) } { "Older" } }
+                        @if page.page < page.pages { " " a rel="next" href={ (base) "?" (q) "page=" (page.page + 1) } { "Older" } }
                     }
                 }
             }
@@ -161,6 +167,7 @@ pub fn message(
                     }
                     button type="submit" name="action" value="delete" id="delete" { "Delete" }
                 }
+                (super::compose_page::message_actions(csrf, folders, folder, uid))
                 @if v.blocked_images > 0 {
                     p.images { (v.blocked_images) " remote images blocked. "
                         a id="show-images" href={ (here) "?images=1" } { "Show images" } }

@@ -48,6 +48,8 @@ pub struct Page {
     pub page: usize,
     pub pages: usize,
     pub rows: Vec<Row>,
+    /// The search this page is a result of (`?q=`); empty for the whole folder.
+    pub query: String,
 }
 
 /// What a form may do to a message.
@@ -70,7 +72,7 @@ impl Change {
     }
 }
 
-fn open(root: &Path, quota: u64) -> Result<Account, StoreError> {
+pub(super) fn open(root: &Path, quota: u64) -> Result<Account, StoreError> {
     let mut acc = Account::open(root)?;
     acc.set_quota((quota > 0).then_some(quota));
     Ok(acc)
@@ -103,22 +105,7 @@ pub fn page(root: &Path, folder: &str, page: usize) -> Result<Page, StoreError> 
     let mut rows = Vec::new();
     // Sequence numbers are positions + 1; newest first means from the end.
     for idx in (0..total).rev().skip(skip).take(PAGE_SIZE) {
-        let m = &mb.messages[idx];
-        let header = match acc.read_header(&mb, idx as u32 + 1) {
-            Ok(h) => h,
-            Err(StoreError::Expunged) => continue,
-            Err(e) => return Err(e),
-        };
-        let (from, subject, date) = super::render::summary(&header, m.internal_date);
-        rows.push(Row {
-            uid: m.uid,
-            seen: m.flags.bits & SEEN != 0,
-            flagged: m.flags.bits & FLAGGED != 0,
-            size: m.size,
-            from,
-            subject,
-            date,
-        });
+        rows.extend(row(&acc, &mb, idx)?);
     }
     Ok(Page {
         folder: mb.name,
@@ -126,10 +113,31 @@ pub fn page(root: &Path, folder: &str, page: usize) -> Result<Page, StoreError> 
         page,
         pages,
         rows,
+        query: String::new(),
     })
 }
 
-fn seq_of(mb: &Mailbox, uid: u32) -> Option<u32> {
+/// The list line of the message at position `idx` of `mb`; None when it vanished.
+pub(super) fn row(acc: &Account, mb: &Mailbox, idx: usize) -> Result<Option<Row>, StoreError> {
+    let m = &mb.messages[idx];
+    let header = match acc.read_header(mb, idx as u32 + 1) {
+        Ok(h) => h,
+        Err(StoreError::Expunged) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let (from, subject, date) = super::render::summary(&header, m.internal_date);
+    Ok(Some(Row {
+        uid: m.uid,
+        seen: m.flags.bits & SEEN != 0,
+        flagged: m.flags.bits & FLAGGED != 0,
+        size: m.size,
+        from,
+        subject,
+        date,
+    }))
+}
+
+pub(super) fn seq_of(mb: &Mailbox, uid: u32) -> Option<u32> {
     mb.messages
         .binary_search_by_key(&uid, |m| m.uid)
         .ok()

@@ -21,6 +21,16 @@ pub struct Server {
 /// A data dir with alice and bob (`common::users::PASSWORD`), `settings` applied, and
 /// `serve smtp web` running; plain HTTP unless `tls`.
 pub fn start(tls: bool, settings: &[(&str, &str)]) -> Server {
+    start_services(tls, settings, false)
+}
+
+/// [`start`] with the IMAP listener too (plain, loopback), for checking over IMAP what the
+/// web did.
+pub fn start_with_imap(settings: &[(&str, &str)]) -> Server {
+    start_services(false, settings, true)
+}
+
+fn start_services(tls: bool, settings: &[(&str, &str)], imap: bool) -> Server {
     let dir = example_test("", &["localhost"]);
     let p = dir.path();
     mailctl_ok(
@@ -30,11 +40,13 @@ pub fn start(tls: bool, settings: &[(&str, &str)]) -> Server {
     for (k, v) in settings {
         mailctl_ok(p, &["config", "set", k, v]);
     }
-    let serve = Serve::start(
-        p,
-        &["smtp", "web", "--allow-root"],
-        &["smtp", "submission", "submissions", "web"],
-    );
+    let mut services = vec!["smtp", "web", "--allow-root"];
+    let mut listeners = vec!["smtp", "submission", "submissions", "web"];
+    if imap {
+        services.insert(0, "imap");
+        listeners.extend(["imap", "imaps"]);
+    }
+    let serve = Serve::start(p, &services, &listeners);
     let scheme = if tls { "https" } else { "http" };
     let base = format!("{scheme}://{}", serve.addr("web"));
     Server { dir, serve, base }
@@ -128,9 +140,34 @@ impl Client {
         self.request(path, Some(fields))
     }
 
+    /// `POST path` as `multipart/form-data`: text `fields` taken literally, and `files`
+    /// (field name, file path) uploaded as a browser does.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &Path)],
+    ) -> Answer {
+        let mut args = Vec::new();
+        for (k, v) in fields {
+            args.push("--form-string".to_string());
+            args.push(format!("{k}={v}"));
+        }
+        for (k, f) in files {
+            args.push("-F".to_string());
+            args.push(format!("{k}=@{}", f.display()));
+        }
+        self.run(path, None, &args)
+    }
+
     fn request(&mut self, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+        self.run(path, form, &[])
+    }
+
+    fn run(&mut self, path: &str, form: Option<&[(&str, &str)]>, extra: &[String]) -> Answer {
         require("curl");
         let mut cmd = Command::new("curl");
+        cmd.args(extra);
         cmd.args(["-s", "-i", "-k", "--max-time", "20"]);
         if let Some(f) = &self.from {
             cmd.args(["--interface", f]);

@@ -130,7 +130,8 @@ fn state_changes_without_the_csrf_token_are_refused() {
     assert!(!c.cookies.contains_key("mailctl_session"));
 
     assert_eq!(c.login(ALICE, PASSWORD).status, 303);
-    let page = c.get("/mail/INBOX/1");
+    // Opened with "keep unread": opening alone marks nothing.
+    let page = c.get("/mail/INBOX/1?keep=1");
     assert_eq!(page.status, 200, "{}", page.text());
     assert!(page.text().contains("hello alice"));
     let token = page.input("csrf");

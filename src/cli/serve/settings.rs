@@ -285,5 +285,7 @@ pub(super) fn web(
             .max(Duration::from_secs(60)),
         login_rate_limit: db.setting_u64("web.login_rate_limit")?.min(u32::MAX as u64) as u32,
         imap_hub: None,
+        submit: None,
+        learner: None,
     }))
 }

@@ -339,6 +339,12 @@ impl Services {
         } else if name == "web" {
             if let Some(mut cfg) = self.web.clone() {
                 cfg.imap_hub = Some(shared.imap_hub.clone());
+                let smtp = shared.smtp_settings.clone();
+                cfg.submit = Some(crate::web::Submit {
+                    backend: self.backend.clone(),
+                    session: Arc::new(move || smtp().0),
+                });
+                cfg.learner = Some(shared.learner.clone());
                 tasks.spawn(crate::web::serve(
                     listener,
                     cfg,

@@ -160,7 +160,7 @@ pub(crate) fn matches(s: &Session, key: &SearchKey, uid: bool) -> Option<Matches
 
 /// A compiled search over the selected mailbox, asked message by message: by SEARCH for
 /// all of them, and by CONTEXT=SEARCH (`context`) for those that changed.
-pub(crate) struct Evaluator<'a> {
+pub struct Evaluator<'a> {
     sel: &'a crate::imap::mailstore::Mailbox,
     acc: &'a dyn crate::imap::mailstore::MailStore,
     query: Query,
@@ -171,30 +171,44 @@ pub(crate) struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     /// `None` when nothing is selected.
     pub(crate) fn new(s: &'a Session, key: &'a SearchKey) -> Option<Evaluator<'a>> {
-        let sel = s.selected.as_ref()?;
-        let acc = s.account.as_deref()?;
+        Some(Evaluator::over(
+            s.selected.as_ref()?,
+            s.account.as_deref()?,
+            key,
+            &s.saved,
+        ))
+    }
+
+    /// A search of mailbox `sel` of store `acc`, `$` being `saved`: what SEARCH runs, for
+    /// any caller that has a mailbox open (the webmail's search too).
+    pub fn over(
+        sel: &'a crate::imap::mailstore::Mailbox,
+        acc: &'a dyn crate::imap::mailstore::MailStore,
+        key: &SearchKey,
+        saved: &'a [u32],
+    ) -> Evaluator<'a> {
         let msgs = &sel.messages;
         let query = Query::new(key);
         let needs = query.needs();
         let ctx = Context {
             largest_seq: msgs.len() as u32,
             largest_uid: msgs.last().map(|m| m.uid).unwrap_or(0),
-            saved: &s.saved,
+            saved,
             now: chrono::Utc::now().timestamp(),
             tz_offset_secs: chrono::Local::now().offset().local_minus_utc(),
         };
-        Some(Evaluator {
+        Evaluator {
             sel,
             acc,
             query,
             needs,
             ctx,
-        })
+        }
     }
 
     /// Whether message `seq` matches; one that vanished meanwhile matches nothing that
     /// needs its content.
-    pub(crate) fn hit(&self, seq: u32) -> bool {
+    pub fn hit(&self, seq: u32) -> bool {
         let Some(m) = self.sel.messages.get(seq as usize - 1) else {
             return false;
         };

@@ -171,42 +171,57 @@ pub(crate) fn copy(
 /// Junk: spam; out of Junk but not into Trash: ham), one job per message for the driver.
 /// Never fails the command: a store that cannot say where the messages are teaches nothing.
 fn learn(s: &mut Session, from: &str, to: &str, uids: &[u32]) {
-    use crate::inbound::scan::learn::{Job, QUEUE, class_for};
+    use crate::inbound::scan::learn::QUEUE;
     let (true, Some(acc), Some(login)) = (s.learning, s.account.as_mut(), s.login.as_ref()) else {
         return;
     };
+    let jobs = learn_jobs(acc.as_mut(), &login.user, (from, to), uids);
+    // The driver empties this after every poll; the cap only guards a huge batch.
+    let room = QUEUE.saturating_sub(s.learn.len());
+    if let Some(j) = jobs.first().filter(|_| jobs.len() > room) {
+        tracing::warn!(
+            "learn: user={} class={} result=dropped: {} messages at once, at most {QUEUE}",
+            j.user,
+            j.class.as_str(),
+            jobs.len()
+        );
+    }
+    s.learn.extend(jobs.into_iter().take(room));
+}
+
+/// What a COPY or MOVE of `uids` (now in `to`) from `from` teaches rspamd, one job per
+/// message (none when the move teaches nothing, or the store cannot say where the messages
+/// are): the one rule for IMAP and the webmail's "spam"/"not spam".
+pub fn learn_jobs(
+    acc: &mut dyn crate::imap::mailstore::MailStore,
+    user: &str,
+    (from, to): (&str, &str),
+    uids: &[u32],
+) -> Vec<crate::inbound::scan::learn::Job> {
+    use crate::inbound::scan::learn::{Job, class_for};
     let (Ok(from_use), Ok(to_use)) = (acc.special_use(from), acc.special_use(to)) else {
-        return;
+        return Vec::new();
     };
     let Some(class) = class_for(from_use, to_use) else {
-        return;
+        return Vec::new();
     };
     let (folder, uniques) = match acc.message_files(to, uids) {
         Ok(Some(f)) => f,
-        Ok(None) => return,
+        Ok(None) => return Vec::new(),
         Err(e) => {
-            tracing::warn!("learn: user={} cannot find the messages: {e}", login.user);
-            return;
+            tracing::warn!("learn: user={user} cannot find the messages: {e}");
+            return Vec::new();
         }
     };
-    // The driver empties this after every poll; the cap only guards a huge batch.
-    let room = QUEUE.saturating_sub(s.learn.len());
-    if uniques.len() > room {
-        tracing::warn!(
-            "learn: user={} class={} result=dropped: {} messages at once, at most {QUEUE}",
-            login.user,
-            class.as_str(),
-            uniques.len()
-        );
-    }
-    for unique in uniques.into_iter().take(room) {
-        s.learn.push(Job {
-            user: login.user.clone(),
+    uniques
+        .into_iter()
+        .map(|unique| Job {
+            user: user.to_string(),
             class,
             folder: folder.clone(),
             unique,
-        });
-    }
+        })
+        .collect()
 }
 
 pub(crate) fn expunge(
