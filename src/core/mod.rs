@@ -10,6 +10,7 @@
 pub mod address;
 pub mod aliases;
 pub mod backup;
+pub mod autosieve;
 pub mod bans;
 pub mod cluster;
 pub mod db;
