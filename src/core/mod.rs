@@ -39,6 +39,7 @@ pub mod sql;
 pub mod srs;
 pub mod time;
 pub mod upgrade;
+pub mod userdir;
 pub mod users;
 pub mod vacation;
 pub mod verify;
