@@ -8,6 +8,7 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
+pub mod aliascheck;
 pub mod aliases;
 pub mod backup;
 pub mod autosieve;

@@ -13,24 +13,32 @@
 //! HTML with remote images held back, attachments), marking read/unread and deleting to
 //! Trash (`mail`, through `store`, which is the IMAP server's own Maildir backend).
 //!
+//! The user's own settings (`settings`: password, vacation, forwarding) and, for users with
+//! the `admin` role, the administration (`admin`: status, domains, users, aliases, queue,
+//! bans, DNS check), both through the core functions the CLI calls.
+//!
 //! Routes, and where the next pages go (not yet: compose/reply/forward at `/compose`,
-//! move, search, mark as spam on the message page, the user's settings at `/settings`,
-//! administration at `/admin/...`, inline `cid:` images):
+//! move, search, mark as spam on the message page, inline `cid:` images):
 //! - `GET /login`, `POST /login`, `POST /logout` (`login`)
 //! - `GET /mail/{folder}?page=N`, `GET /mail/{folder}/{uid}[?images=1]`,
 //!   `GET /mail/{folder}/{uid}/attachment/{n}`, `POST /mail/{folder}/{uid}/flags` (`mail`)
+//! - `GET /settings`, `POST /settings/{password,vacation,forward}` (`settings`)
+//! - `GET /admin`, `/admin/{domains,users,aliases,queue,bans}`, `/admin/queue/{id}`,
+//!   `/admin/dns/{domain}`, and their POSTs (`admin::routes`)
 //! - `GET /static/style.css`
 //!
 //! RFC 9110/9112 (HTTP), RFC 6265 (cookies), RFC 6266 (Content-Disposition), RFC 2047
 //! (encoded words, via mail-parser). Not here: any mail parsing of our own, any second
 //! Maildir reader, SQL.
 
+pub mod admin;
 mod headers;
 mod login;
 mod mail;
 pub mod pages;
 pub mod render;
 pub mod session;
+mod settings;
 pub mod store;
 
 use std::net::{IpAddr, SocketAddr};
@@ -93,6 +101,11 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/mail/{folder}/{uid}", get(mail::read))
         .route("/mail/{folder}/{uid}/attachment/{n}", get(mail::attachment))
         .route("/mail/{folder}/{uid}/flags", post(mail::flags))
+        .route("/settings", get(settings::show))
+        .route("/settings/password", post(settings::password))
+        .route("/settings/vacation", post(settings::vacation))
+        .route("/settings/forward", post(settings::forward))
+        .merge(admin::routes())
         .route("/static/style.css", get(headers::style))
         .route("/favicon.ico", get(headers::no_content))
         .fallback(headers::not_found)
