@@ -24,10 +24,10 @@ use crate::harness::start;
 /// chromedriver on a loopback port with its own temporary directory (Chromium's profile
 /// and scratch files go there). Dropped — also when a test panics — it ends the browser
 /// session first (a killed chromedriver would leave Chromium running), then itself.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
-    session: std::sync::Mutex<Option<String>>,
+    pub(crate) session: std::sync::Mutex<Option<String>>,
     _tmp: tempfile::TempDir,
 }
 
@@ -49,7 +49,7 @@ impl Drop for Driver {
     }
 }
 
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     if have("chromium") && have("chromedriver") {
         return true;
     }
@@ -59,7 +59,7 @@ fn browser_available() -> bool {
     false
 }
 
-fn driver() -> Driver {
+pub(crate) fn driver() -> Driver {
     let port = crate::common::net::free_port();
     let tmp = tempfile::tempdir().unwrap();
     let child = Command::new("chromedriver")
@@ -84,7 +84,7 @@ fn driver() -> Driver {
     d
 }
 
-async fn connect(d: &Driver) -> Client {
+pub(crate) async fn connect(d: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     let mut args = vec![
         "--headless=new",
@@ -137,13 +137,13 @@ async fn browser_log(c: &Client, d: &Driver) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/web-screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-async fn login(c: &Client, base: &str, user: &str) {
+pub(crate) async fn login(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("user"))
         .await
@@ -166,7 +166,7 @@ async fn login(c: &Client, base: &str, user: &str) {
     c.wait().for_element(Locator::Id("messages")).await.unwrap();
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
