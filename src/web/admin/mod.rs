@@ -31,6 +31,10 @@ use super::session::{self, Session};
 use super::{Web, headers, pages};
 use crate::core::{CoreError, Db};
 
+/// What the settings and administration pages add to the one stylesheet: findings and
+/// headers wrap inside their cells, the top bar's links are readable.
+pub const STYLE: &str = "header a{color:#fff}section.admin,section.settings{flex:1;min-width:0}td pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}td form{display:flex;gap:.5em;align-items:center}td label{display:inline;margin:0}\n";
+
 /// Rows per page of the long tables (users, queue).
 pub const PAGE_SIZE: usize = 50;
 
