@@ -10,8 +10,8 @@
 pub mod address;
 pub mod aliascheck;
 pub mod aliases;
-pub mod backup;
 pub mod autosieve;
+pub mod backup;
 pub mod bans;
 pub mod cluster;
 pub mod db;

@@ -160,8 +160,7 @@ pub async fn password(
                 ));
             }
         }
-        let cost =
-            crate::auth::HashCost::from_settings(db).unwrap_or(crate::auth::HashCost::OWASP);
+        let cost = crate::auth::HashCost::from_settings(db).unwrap_or(crate::auth::HashCost::OWASP);
         let hash = crate::auth::hash_password(&f.new, cost)
             .map_err(|e| CoreError::Invalid(e.to_string()))?;
         db.set_password_hash(&Address::parse(&user)?, &hash)
@@ -216,7 +215,9 @@ pub async fn vacation(
             return db.remove_generated(&user, VACATION).map(drop);
         }
         if f.body.trim().is_empty() {
-            return Err(CoreError::Invalid("write the text of the away message".into()));
+            return Err(CoreError::Invalid(
+                "write the text of the away message".into(),
+            ));
         }
         let v = Vacation {
             subject: Some(f.subject).filter(|s| !s.trim().is_empty()),
@@ -257,12 +258,11 @@ pub async fn forward(
         if f.off.is_some() {
             return db.remove_generated(&user, FORWARD).map(drop);
         }
-        let dests = f
-            .to
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|d| !d.is_empty())
-            .map(Address::parse)
-            .collect::<Result<Vec<_>, _>>()?;
+        let dests =
+            f.to.split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|d| !d.is_empty())
+                .map(Address::parse)
+                .collect::<Result<Vec<_>, _>>()?;
         let rules = forward_rules(&dests, f.keep.is_some())?;
         db.install_generated(&user, FORWARD, &rules).map(drop)
     })

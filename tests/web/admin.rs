@@ -26,12 +26,42 @@ const GETS: &[&str] = &[
 /// Every state-changing route, with a form that would change something if accepted.
 const POSTS: &[(&str, &[(&str, &str)])] = &[
     ("/admin/domains", &[("domain", "new.test")]),
-    ("/admin/domains/remove", &[("domain", "example.test"), ("force", "1")]),
-    ("/admin/users", &[("address", "carol@example.test"), ("password", "a long pass phrase"), ("quota", "0")]),
-    ("/admin/users/set", &[("address", "bob@example.test"), ("quota", "1M"), ("admin", "1"), ("enabled", "1")]),
+    (
+        "/admin/domains/remove",
+        &[("domain", "example.test"), ("force", "1")],
+    ),
+    (
+        "/admin/users",
+        &[
+            ("address", "carol@example.test"),
+            ("password", "a long pass phrase"),
+            ("quota", "0"),
+        ],
+    ),
+    (
+        "/admin/users/set",
+        &[
+            ("address", "bob@example.test"),
+            ("quota", "1M"),
+            ("admin", "1"),
+            ("enabled", "1"),
+        ],
+    ),
     ("/admin/users/remove", &[("address", "bob@example.test")]),
-    ("/admin/aliases", &[("source", "info@example.test"), ("destinations", "bob@example.test")]),
-    ("/admin/aliases/remove", &[("source", "info@example.test"), ("destinations", "bob@example.test")]),
+    (
+        "/admin/aliases",
+        &[
+            ("source", "info@example.test"),
+            ("destinations", "bob@example.test"),
+        ],
+    ),
+    (
+        "/admin/aliases/remove",
+        &[
+            ("source", "info@example.test"),
+            ("destinations", "bob@example.test"),
+        ],
+    ),
     ("/admin/queue/no-such-id", &[("action", "delete")]),
     ("/admin/bans/remove", &[("ip", "192.0.2.1")]),
 ];
@@ -52,7 +82,10 @@ fn nothing_changed(srv: &crate::harness::Server) {
     let users = users.as_array().unwrap();
     assert_eq!(users.len(), 2, "{users:?}");
     let bob = users.iter().find(|u| u["address"] == BOB).unwrap();
-    assert_eq!((bob["role"].as_str(), bob["quota"].as_u64()), (Some("user"), Some(0)));
+    assert_eq!(
+        (bob["role"].as_str(), bob["quota"].as_u64()),
+        (Some("user"), Some(0))
+    );
     assert_eq!(json(p, &["alias", "list"]).as_array().unwrap().len(), 0);
 }
 
@@ -108,7 +141,10 @@ fn only_administrators_reach_admin_and_every_admin_post_wants_the_csrf_token() {
     nothing_changed(&srv);
 
     // With it, the pages work and the CLI sees their changes.
-    for path in GETS.iter().filter(|p| !p.contains("no-such") && !p.contains("/dns/")) {
+    for path in GETS
+        .iter()
+        .filter(|p| !p.contains("no-such") && !p.contains("/dns/"))
+    {
         assert_eq!(alice.get(path).status, 200, "{path}");
     }
     assert_eq!(alice.get("/admin/queue/no-such-id").status, 400);
@@ -117,7 +153,10 @@ fn only_administrators_reach_admin_and_every_admin_post_wants_the_csrf_token() {
     ok(alice.post("/admin/users", &with_csrf(POSTS[2].1, &csrf)));
     ok(alice.post(
         "/admin/users/set",
-        &with_csrf(&[("address", BOB), ("quota", "1M"), ("enabled", "1")], &csrf),
+        &with_csrf(
+            &[("address", BOB), ("quota", "1M"), ("enabled", "1")],
+            &csrf,
+        ),
     ));
     ok(alice.post("/admin/aliases", &with_csrf(POSTS[5].1, &csrf)));
     let domains = mailctl_ok(p, &["domain", "list"]);
@@ -131,17 +170,29 @@ fn only_administrators_reach_admin_and_every_admin_post_wants_the_csrf_token() {
     // What the core refuses is said, and nothing is done.
     let weak = alice.post(
         "/admin/users",
-        &with_csrf(&[("address", "dave@example.test"), ("password", "password")], &csrf),
+        &with_csrf(
+            &[("address", "dave@example.test"), ("password", "password")],
+            &csrf,
+        ),
     );
     assert_eq!(weak.status, 400, "{}", weak.text());
     let typo = alice.post(
         "/admin/aliases",
-        &with_csrf(&[("source", "sales@example.test"), ("destinations", "nobody@example.test")], &csrf),
+        &with_csrf(
+            &[
+                ("source", "sales@example.test"),
+                ("destinations", "nobody@example.test"),
+            ],
+            &csrf,
+        ),
     );
     assert_eq!(typo.status, 400);
     assert!(typo.text().contains("does not exist"), "{}", typo.text());
     let users = alice.get("/admin/users").text();
-    assert!(users.contains("carol@example.test") && !users.contains("dave@"), "{users}");
+    assert!(
+        users.contains("carol@example.test") && !users.contains("dave@"),
+        "{users}"
+    );
 
     // The role is read on every request: taken away, the next page is refused.
     mailctl_ok(p, &["user", "set", ALICE, "--no-admin"]);
@@ -168,7 +219,10 @@ fn a_password_changed_in_settings_is_the_one_imap_takes_at_once() {
         )
     };
     // Refusals: no token, a wrong old password, two different new ones, a guessable one.
-    let r = c.post("/settings/password", &[("old", PASSWORD), ("new", new), ("again", new)]);
+    let r = c.post(
+        "/settings/password",
+        &[("old", PASSWORD), ("new", new), ("again", new)],
+    );
     assert_eq!(r.status, 403);
     assert_eq!(change(&mut c, "wrong", new, new, &csrf).status, 400);
     assert_eq!(change(&mut c, PASSWORD, new, "other", &csrf).status, 400);
@@ -179,7 +233,10 @@ fn a_password_changed_in_settings_is_the_one_imap_takes_at_once() {
 
     let ok = change(&mut c, PASSWORD, new, new, &csrf);
     assert_eq!(ok.status, 303, "{}", ok.text());
-    assert!(!imap_login(&srv, ALICE, PASSWORD), "the old password (cached) is refused");
+    assert!(
+        !imap_login(&srv, ALICE, PASSWORD),
+        "the old password (cached) is refused"
+    );
     assert!(imap_login(&srv, ALICE, new));
     // This browser stays logged in (a new session id); the other one is logged out.
     assert_eq!(c.get("/settings").status, 200);
@@ -207,24 +264,48 @@ fn vacation_and_forwarding_from_settings_are_the_cli_scripts() {
     assert_eq!(r.status, 303, "{}", r.text());
     let r = c.post(
         "/settings/forward",
-        &[("to", "carol@example.org"), ("keep", "1"), ("on", "1"), ("csrf", &csrf)],
+        &[
+            ("to", "carol@example.org"),
+            ("keep", "1"),
+            ("on", "1"),
+            ("csrf", &csrf),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.text());
     // One active script holds both rules, as `mailctl vacation set` + `forward set` make.
     let script = mailctl_ok(p, &["sieve", "get", ALICE, "mailctl-forward"]);
-    assert!(script.contains("redirect :copy \"carol@example.org\";"), "{script}");
-    assert!(script.contains("vacation :subject \"Away\" \"Back on Monday.\";"), "{script}");
-    assert!(script.contains("currentdate :value \"le\" \"date\" \"2026-12-24\""), "{script}");
+    assert!(
+        script.contains("redirect :copy \"carol@example.org\";"),
+        "{script}"
+    );
+    assert!(
+        script.contains("vacation :subject \"Away\" \"Back on Monday.\";"),
+        "{script}"
+    );
+    assert!(
+        script.contains("currentdate :value \"le\" \"date\" \"2026-12-24\""),
+        "{script}"
+    );
     let page = c.get("/settings").text();
-    assert!(page.contains("carol@example.org") && page.contains("Back on Monday."), "{page}");
+    assert!(
+        page.contains("carol@example.org") && page.contains("Back on Monday."),
+        "{page}"
+    );
     // A bad window is refused; switching one off leaves the other.
     let r = c.post(
         "/settings/vacation",
-        &[("body", "x"), ("from", "2026-12-24"), ("until", "2026-12-01"), ("on", "1"), ("csrf", &csrf)],
+        &[
+            ("body", "x"),
+            ("from", "2026-12-24"),
+            ("until", "2026-12-01"),
+            ("on", "1"),
+            ("csrf", &csrf),
+        ],
     );
     assert_eq!(r.status, 400, "{}", r.text());
     assert_eq!(
-        c.post("/settings/forward", &[("off", "1"), ("csrf", &csrf)]).status,
+        c.post("/settings/forward", &[("off", "1"), ("csrf", &csrf)])
+            .status,
         303
     );
     let list = json(p, &["sieve", "list", ALICE]);
@@ -238,5 +319,9 @@ fn vacation_and_forwarding_from_settings_are_the_cli_scripts() {
     // Bob's settings are his own: the form names no user.
     let mut bob = Client::new(&srv.base);
     assert_eq!(bob.login(BOB, PASSWORD).status, 303);
-    assert!(bob.get("/settings").text().contains("id=\"vacation-now\">Off."));
+    assert!(
+        bob.get("/settings")
+            .text()
+            .contains("id=\"vacation-now\">Off.")
+    );
 }

@@ -10,12 +10,7 @@ use crate::common::cli::{mailctl_ok, ok};
 use crate::harness::{imap_login, start, start_with};
 
 async fn text_of(c: &Client, id: &str) -> String {
-    c.find(Locator::Id(id))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    c.find(Locator::Id(id)).await.unwrap().text().await.unwrap()
 }
 
 async fn fill(c: &Client, id: &str, value: &str) {
@@ -28,11 +23,7 @@ async fn fill(c: &Client, id: &str, value: &str) {
 }
 
 async fn shot(c: &Client, name: &str) {
-    std::fs::write(
-        screenshot_dir().join(name),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    std::fs::write(screenshot_dir().join(name), c.screenshot().await.unwrap()).unwrap();
 }
 
 #[test]
@@ -41,7 +32,10 @@ fn an_administrator_adds_a_user_who_then_logs_in_over_imap() {
         return;
     }
     let srv = start_with(false, &[], &["imap"], &["imap", "imaps"]);
-    mailctl_ok(srv.path(), &["user", "set", "alice@example.test", "--admin"]);
+    mailctl_ok(
+        srv.path(),
+        &["user", "set", "alice@example.test", "--admin"],
+    );
     let d = driver();
     runtime().block_on(async {
         let c = connect(&d).await;
@@ -127,7 +121,9 @@ fn the_dns_check_page_shows_findings_fixes_and_records() {
     runtime().block_on(async {
         let c = connect(&d).await;
         login(&c, &srv.base, "alice@example.test").await;
-        c.goto(&format!("{}/admin/domains", srv.base)).await.unwrap();
+        c.goto(&format!("{}/admin/domains", srv.base))
+            .await
+            .unwrap();
         c.find(Locator::LinkText("DNS check"))
             .await
             .unwrap()
@@ -136,14 +132,20 @@ fn the_dns_check_page_shows_findings_fixes_and_records() {
             .unwrap();
         c.wait().for_element(Locator::Id("findings")).await.unwrap();
         let findings = text_of(&c, "findings").await;
-        assert!(findings.contains("MX") && findings.contains("pass"), "{findings}");
+        assert!(
+            findings.contains("MX") && findings.contains("pass"),
+            "{findings}"
+        );
         assert!(findings.contains("SPF"), "{findings}");
         let dmarc = findings
             .lines()
             .find(|l| l.starts_with("DMARC"))
             .unwrap_or_else(|| panic!("{findings}"));
         assert!(dmarc.contains("FAIL"), "{findings}");
-        assert!(findings.contains("_dmarc.example.test"), "the fix: {findings}");
+        assert!(
+            findings.contains("_dmarc.example.test"),
+            "the fix: {findings}"
+        );
         assert!(!findings.contains("ERROR"), "{findings}");
         let records = text_of(&c, "records").await;
         assert!(records.contains("_dmarc.example.test"), "{records}");

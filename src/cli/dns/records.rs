@@ -63,7 +63,6 @@ impl Args {
     }
 }
 
-
 /// The records for a domain from the settings (used by `setup` too).
 pub fn records_for(
     ctx: &Ctx,

@@ -57,11 +57,10 @@ pub async fn remove(State(web): State<Arc<Web>>, h: HeaderMap, Form(f): Form<Ban
         return r;
     }
     let r = with_db(&web, move |db| {
-        let ip: std::net::IpAddr = f
-            .ip
-            .trim()
-            .parse()
-            .map_err(|_| CoreError::Invalid(format!("{}: not an IP address", f.ip)))?;
+        let ip: std::net::IpAddr =
+            f.ip.trim()
+                .parse()
+                .map_err(|_| CoreError::Invalid(format!("{}: not an IP address", f.ip)))?;
         if !db.remove_ban(&ip.to_string())? {
             return Err(CoreError::NotFound {
                 kind: "ban on",

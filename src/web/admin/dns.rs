@@ -83,8 +83,8 @@ pub async fn page_of(
             crate::dns::config::Given::default(),
         );
         let signing = crate::dns::config::daemon_signing(&data_dir, &d, &input.keys);
-        let records = crate::dns::config::records_for(db, &data_dir, &d, &[])
-            .map_err(CoreError::Invalid)?;
+        let records =
+            crate::dns::config::records_for(db, &data_dir, &d, &[]).map_err(CoreError::Invalid)?;
         Ok((d, servers, input, signing, records))
     })
     .await;

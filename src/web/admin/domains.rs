@@ -67,7 +67,10 @@ pub async fn add(State(web): State<Arc<Web>>, h: HeaderMap, Form(f): Form<Domain
     if let Err(r) = admin_post(&web, &h, &f.csrf).await {
         return r;
     }
-    let r = with_db(&web, move |db| db.add_domain(&Domain::parse(f.domain.trim())?)).await;
+    let r = with_db(&web, move |db| {
+        db.add_domain(&Domain::parse(f.domain.trim())?)
+    })
+    .await;
     r.map_or_else(|r| r, |_| done("/admin/domains"))
 }
 

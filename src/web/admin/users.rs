@@ -139,10 +139,20 @@ pub async fn set(State(web): State<Arc<Web>>, h: HeaderMap, Form(f): Form<UserFo
         }
         db.set_quota(&address, quota(&f.quota)?)?;
         db.set_enabled(&address, enabled)?;
-        db.set_admin(&address, admin)
+        db.set_admin(&address, admin)?;
+        Ok((address.to_string(), enabled))
     })
     .await;
-    r.map_or_else(|r| r, |_| done("/admin/users"))
+    match r {
+        Ok((user, enabled)) => {
+            // A disabled user cannot log in; its open web sessions end too.
+            if !enabled {
+                web.sessions.remove_user(&user);
+            }
+            done("/admin/users")
+        }
+        Err(r) => r,
+    }
 }
 
 pub async fn remove(
