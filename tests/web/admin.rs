@@ -325,3 +325,89 @@ fn vacation_and_forwarding_from_settings_are_the_cli_scripts() {
             .contains("id=\"vacation-now\">Off.")
     );
 }
+
+/// The queue entries, as `mailctl queue list --json` gives them.
+fn queue(p: &std::path::Path) -> Vec<serde_json::Value> {
+    json(p, &["queue", "list"]).as_array().unwrap().clone()
+}
+
+#[test]
+fn the_queue_and_bans_pages_act_through_the_cli_functions() {
+    let srv = start(
+        false,
+        &[("ban.threshold", "3"), ("web.login_rate_limit", "100")],
+    );
+    let p = srv.path();
+    mailctl_ok(p, &["user", "set", ALICE, "--admin"]);
+    // Mail for an alias that forwards elsewhere waits in the queue (no DNS answers here).
+    mailctl_ok(
+        p,
+        &["alias", "add", "info@example.test", "carol@example.org"],
+    );
+    let script = r#"
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
+s.sendmail("sender@example.org", ["info@example.test"], b"Subject: queued\r\n\r\nwaits\r\n")
+s.quit()
+"#;
+    let port = srv.serve.port("smtp").to_string();
+    crate::common::tools::python(script, &[&port]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while queue(p).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "nothing was queued");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let id = queue(p)[0]["id"].as_str().unwrap().to_string();
+
+    let mut c = Client::new(&srv.base);
+    assert_eq!(c.login(ALICE, PASSWORD).status, 303);
+    let list = c.get("/admin/queue");
+    assert!(list.text().contains(&id), "{}", list.text());
+    let csrf = list.input("csrf");
+    let one = c.get(&format!("/admin/queue/{id}"));
+    assert_eq!(one.status, 200);
+    assert!(one.text().contains("carol@example.org") && one.text().contains("Subject: queued"));
+    let act = |c: &mut Client, action: &str| {
+        c.post(
+            &format!("/admin/queue/{id}"),
+            &[("action", action), ("csrf", &csrf)],
+        )
+    };
+    assert_eq!(act(&mut c, "hold").status, 303);
+    assert_eq!(queue(p)[0]["held"], true);
+    assert_eq!(act(&mut c, "release").status, 303);
+    assert_eq!(queue(p)[0]["held"], false);
+    assert_eq!(act(&mut c, "retry").status, 303);
+    assert_eq!(act(&mut c, "bogus").status, 400);
+    assert_eq!(act(&mut c, "delete").status, 303);
+    assert!(queue(p).is_empty());
+    assert!(
+        !p.join("queue").join(&id).exists(),
+        "the spool file went too"
+    );
+    assert_eq!(act(&mut c, "delete").status, 400, "already gone");
+
+    // A client address guesses until banned; the page lists it and lifts the ban.
+    let mut guesser = Client::new(&srv.base);
+    guesser.from = Some("127.0.0.2".into());
+    for pw in ["guess1", "guess2", "guess3"] {
+        guesser.login(BOB, pw);
+    }
+    assert_eq!(guesser.login(BOB, PASSWORD).status, 403, "banned");
+    let bans = c.get("/admin/bans");
+    assert!(bans.text().contains("127.0.0.2"), "{}", bans.text());
+    let lift = |c: &mut Client| {
+        c.post(
+            "/admin/bans/remove",
+            &[("ip", "127.0.0.2"), ("csrf", &csrf)],
+        )
+    };
+    assert_eq!(lift(&mut c).status, 303);
+    assert_eq!(json(p, &["ban", "list"]).as_array().unwrap().len(), 0);
+    assert_eq!(lift(&mut c).status, 400, "no longer banned");
+    assert_eq!(
+        guesser.login(BOB, PASSWORD).status,
+        303,
+        "the ban is lifted"
+    );
+}
