@@ -320,6 +320,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl')
             [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays')
             [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'Let a disabled mailbox log in and receive mail again')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'Make the user an administrator: it may use the web administration (`/admin`)')
+            [CompletionResult]::new('--no-admin', '--no-admin', [CompletionResultType]::ParameterName, 'Make an administrator an ordinary user again')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and requested data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and requested data')

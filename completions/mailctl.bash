@@ -5949,7 +5949,7 @@ _mailctl() {
             return 0
             ;;
         mailctl__subcmd__user__subcmd__set)
-            opts="-q -v -h --quota --send-limit --spam-junk-score --spam-reject-score --disable --enable --data-dir --json --quiet --verbose --help"
+            opts="-q -v -h --quota --send-limit --spam-junk-score --spam-reject-score --disable --enable --admin --no-admin --data-dir --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -294,6 +294,8 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --data-dir 'Data directory (database, queue, Maildirs, keys). Default: /var/lib/mailctl for root, else $XDG_DATA_HOME/mailctl or ~/.local/share/mailctl'
             cand --disable 'Stop the mailbox from logging in and from receiving mail (mail to it is refused with 550 at RCPT); its mail stays'
             cand --enable 'Let a disabled mailbox log in and receive mail again'
+            cand --admin 'Make the user an administrator: it may use the web administration (`/admin`)'
+            cand --no-admin 'Make an administrator an ordinary user again'
             cand --json 'Machine-readable output: one JSON document on stdout'
             cand -q 'Print only errors and requested data'
             cand --quiet 'Print only errors and requested data'

@@ -474,7 +474,10 @@ fn interactive_wizard_in_a_terminal() {
         "EXIT=0",
         "screen:\n{s}"
     );
-    assert!(s.contains("mailbox: admin@wizard.test (created)"), "{s}");
+    assert!(
+        s.contains("mailbox: admin@wizard.test (created, administrator)"),
+        "{s}"
+    );
     let data = dir.path().join("data");
     assert_eq!(get(&data, "hostname"), "mail.wizard.test");
     assert_eq!(get(&data, "public_ip"), "192.0.2.20");

@@ -5,6 +5,14 @@
 
 mod common;
 
+#[path = "web/admin.rs"]
+mod admin;
+#[path = "web/admin_browser.rs"]
+mod admin_browser;
+#[path = "outbound/dns.rs"]
+#[allow(dead_code)]
+mod dns;
+
 #[path = "web/browser.rs"]
 mod browser;
 #[path = "web/browser_write.rs"]

@@ -13,6 +13,7 @@
 pub mod cache;
 pub mod hash;
 pub mod login;
+pub mod policy;
 pub mod sasl;
 
 pub use hash::{

@@ -595,6 +595,8 @@ pub const MIGRATIONS: &[Migration] = &[
     // tables, per-account views and change trigger are described with the index's own
     // schema (`maildir::index::schema`).
     Migration::PostgresOnly(crate::maildir::index::POSTGRES_TABLES),
+    // 18: a user's role, `user` or `admin` (who may use the web administration).
+    Migration::Both("ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'user';"),
 ];
 
 #[cfg(test)]

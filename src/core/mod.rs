@@ -8,7 +8,9 @@
 //! thread, never from a tokio worker.
 
 pub mod address;
+pub mod aliascheck;
 pub mod aliases;
+pub mod autosieve;
 pub mod backup;
 pub mod bans;
 pub mod cluster;
@@ -38,6 +40,7 @@ pub mod sql;
 pub mod srs;
 pub mod time;
 pub mod upgrade;
+pub mod userdir;
 pub mod users;
 pub mod vacation;
 pub mod verify;

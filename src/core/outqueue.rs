@@ -433,6 +433,18 @@ impl Db {
         })
     }
 
+    /// [`Db::queue_delete`], then the spool files of the deleted messages (queued or
+    /// quarantined): what `queue delete` and the web administration do.
+    pub fn queue_delete_spooled(&mut self, ids: Option<&[String]>) -> Result<Vec<String>> {
+        let gone = self.queue_delete(ids)?;
+        let queue_dir = self.data_dir().queue();
+        for id in &gone {
+            let _ = std::fs::remove_file(queue_dir.join(id));
+            let _ = std::fs::remove_file(super::spool::quarantine_dir(&queue_dir).join(id));
+        }
+        Ok(gone)
+    }
+
     pub fn queue_size(&self) -> Result<u64> {
         self.sql()
             .query_one("SELECT count(*) FROM queue_messages", &[])?

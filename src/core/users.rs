@@ -1,4 +1,6 @@
-//! Mailboxes: an address with a password hash, a quota and an enabled flag.
+//! Mailboxes: an address with a password hash, a quota, an enabled flag and a role (an
+//! administrator may use the web administration; the CLI needs no role, only access to the
+//! data directory).
 
 use super::sql::{Row, args};
 use super::{Address, CoreError, Db, Domain, Result, now};
@@ -15,6 +17,8 @@ pub struct User {
     /// The user's own outbound limits (`None`: the server's `submission.max_*`), see
     /// [`super::sendlimit`].
     pub send_limit: super::sendlimit::Override,
+    /// May use the web administration (`role = 'admin'`).
+    pub admin: bool,
 }
 
 /// A user to create: address, an already computed password hash, and a quota in bytes.
@@ -26,7 +30,7 @@ pub struct NewUser {
 }
 
 const SELECT: &str = "SELECT u.id, u.address, d.name, u.password, u.quota, u.enabled, u.created,
-    u.send_per_hour, u.send_rcpts_per_day FROM users u JOIN domains d ON d.id = u.domain_id";
+    u.send_per_hour, u.send_rcpts_per_day, u.role FROM users u JOIN domains d ON d.id = u.domain_id";
 
 fn user(r: &Row) -> Result<User> {
     let address: String = r.get(1)?;
@@ -46,6 +50,7 @@ fn user(r: &Row) -> Result<User> {
             messages_per_hour: r.get(7)?,
             recipients_per_day: r.get(8)?,
         },
+        admin: r.get::<String>(9)? == "admin",
     })
 }
 
@@ -193,6 +198,16 @@ impl Db {
         self.sql().execute(
             "UPDATE users SET enabled = ?1 WHERE id = ?2",
             args![enabled, u.id],
+        )?;
+        Ok(())
+    }
+
+    /// Makes `address` an administrator (`admin`) or an ordinary user.
+    pub fn set_admin(&self, address: &Address, admin: bool) -> Result<()> {
+        let u = self.require_user(address)?;
+        self.sql().execute(
+            "UPDATE users SET role = ?1 WHERE id = ?2",
+            args![if admin { "admin" } else { "user" }, u.id],
         )?;
         Ok(())
     }

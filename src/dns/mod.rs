@@ -6,6 +6,7 @@
 //! (smtp::outbound::route).
 
 pub mod check;
+pub mod config;
 pub mod lookup;
 pub mod records;
 pub mod resolver;

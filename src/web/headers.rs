@@ -46,7 +46,7 @@ pub async fn style() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        super::pages::STYLE,
+        [super::pages::STYLE, super::admin::STYLE].concat(),
     )
         .into_response()
 }

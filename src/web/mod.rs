@@ -13,8 +13,11 @@
 //! HTML with remote images held back, attachments), marking read/unread and deleting to
 //! Trash (`mail`, through `store`, which is the IMAP server's own Maildir backend).
 //!
-//! Routes, and where the next pages go (not yet: the user's settings at `/settings`,
-//! administration at `/admin/...`, inline `cid:` images):
+//! The user's own settings (`settings`: password, vacation, forwarding) and, for users with
+//! the `admin` role, the administration (`admin`: status, domains, users, aliases, queue,
+//! bans, DNS check), both through the core functions the CLI calls.
+//!
+//! Routes (not yet: inline `cid:` images):
 //! - `GET /login`, `POST /login`, `POST /logout` (`login`)
 //! - `GET /mail/{folder}?page=N[&q=TEXT]` (with `q`: IMAP's `SEARCH TEXT`, `mailops`),
 //!   `GET /mail/{folder}/{uid}[?images=1][&keep=1]` (marks it `\Seen` unless `keep`),
@@ -22,12 +25,16 @@
 //! - `POST /mail/{folder}/{uid}/move` (to a folder, or "spam"/"not spam", feeding the
 //!   learner), `GET /compose[?reply=|replyall=|forward=FOLDER/UID]`, `POST /compose`
 //!   (multipart, sent through `smtp::submit`, the submission path of port 587; `compose`)
+//! - `GET /settings`, `POST /settings/{password,vacation,forward}` (`settings`)
+//! - `GET /admin`, `/admin/{domains,users,aliases,queue,bans}`, `/admin/queue/{id}`,
+//!   `/admin/dns/{domain}`, and their POSTs (`admin::routes`)
 //! - `GET /static/style.css`
 //!
 //! RFC 9110/9112 (HTTP), RFC 6265 (cookies), RFC 6266 (Content-Disposition), RFC 2047
 //! (encoded words, via mail-parser). Not here: any mail parsing of our own, any second
 //! Maildir reader, SQL.
 
+pub mod admin;
 mod compose;
 mod compose_page;
 pub mod draft;
@@ -38,6 +45,7 @@ mod mailops;
 pub mod pages;
 pub mod render;
 pub mod session;
+mod settings;
 pub mod store;
 
 use std::net::{IpAddr, SocketAddr};
@@ -122,6 +130,11 @@ pub fn router(web: Arc<Web>) -> Router {
                 .post(compose::send)
                 .layer(axum::extract::DefaultBodyLimit::max(compose_limit)),
         )
+        .route("/settings", get(settings::show))
+        .route("/settings/password", post(settings::password))
+        .route("/settings/vacation", post(settings::vacation))
+        .route("/settings/forward", post(settings::forward))
+        .merge(admin::routes())
         .route("/static/style.css", get(headers::style))
         .route("/favicon.ico", get(headers::no_content))
         .fallback(headers::not_found)

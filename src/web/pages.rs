@@ -38,6 +38,7 @@ pub fn layout(title: &str, user: Option<(&str, &str)>, body: Markup) -> Markup {
                 @if let Some((address, csrf)) = user {
                     header {
                         span.user { (address) }
+                        nav.top { a href="/mail/INBOX" { "Mail" } " " a href="/settings" id="nav-settings" { "Settings" } " " a href="/admin" id="nav-admin" { "Admin" } }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(csrf);
                             button type="submit" id="logout" { "Log out" }

@@ -21,16 +21,17 @@ pub struct Server {
 /// A data dir with alice and bob (`common::users::PASSWORD`), `settings` applied, and
 /// `serve smtp web` running; plain HTTP unless `tls`.
 pub fn start(tls: bool, settings: &[(&str, &str)]) -> Server {
-    start_services(tls, settings, false)
+    start_with(tls, settings, &[], &[])
 }
 
-/// [`start`] with the IMAP listener too (plain, loopback), for checking over IMAP what the
-/// web did.
-pub fn start_with_imap(settings: &[(&str, &str)]) -> Server {
-    start_services(false, settings, true)
-}
-
-fn start_services(tls: bool, settings: &[(&str, &str)], imap: bool) -> Server {
+/// [`start`], with `more` services (e.g. `imap`) and their `listeners` (`imap`, `imaps`:
+/// every listener of a service must be named, so none binds its default address).
+pub fn start_with(
+    tls: bool,
+    settings: &[(&str, &str)],
+    more: &[&str],
+    more_listeners: &[&str],
+) -> Server {
     let dir = example_test("", &["localhost"]);
     let p = dir.path();
     mailctl_ok(
@@ -40,16 +41,21 @@ fn start_services(tls: bool, settings: &[(&str, &str)], imap: bool) -> Server {
     for (k, v) in settings {
         mailctl_ok(p, &["config", "set", k, v]);
     }
-    let mut services = vec!["smtp", "web", "--allow-root"];
+    let mut args = vec!["smtp", "web"];
+    args.extend_from_slice(more);
+    args.push("--allow-root");
     let mut listeners = vec!["smtp", "submission", "submissions", "web"];
-    if imap {
-        services.insert(0, "imap");
-        listeners.extend(["imap", "imaps"]);
-    }
-    let serve = Serve::start(p, &services, &listeners);
+    listeners.extend_from_slice(more_listeners);
+    let serve = Serve::start(p, &args, &listeners);
     let scheme = if tls { "https" } else { "http" };
     let base = format!("{scheme}://{}", serve.addr("web"));
     Server { dir, serve, base }
+}
+
+/// [`start`] with the IMAP listener too (plain, loopback), for checking over IMAP what the
+/// web did.
+pub fn start_with_imap(settings: &[(&str, &str)]) -> Server {
+    start_with(false, settings, &["imap"], &["imap", "imaps"])
 }
 
 impl Server {
@@ -236,5 +242,27 @@ fn parse(raw: &[u8]) -> Answer {
         status,
         headers,
         body: raw[end + 4..].to_vec(),
+    }
+}
+
+/// Whether `user` can log in over IMAP (Python's imaplib, plain on loopback) with
+/// `password`; needs a server started with `imap`.
+pub fn imap_login(srv: &Server, user: &str, password: &str) -> bool {
+    let script = r#"
+import imaplib, sys
+c = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]), timeout=30)
+try:
+    c.login(sys.argv[2], sys.argv[3])
+except imaplib.IMAP4.error:
+    print("LOGIN-REFUSED")
+    sys.exit(3)
+c.select("INBOX")
+c.logout()
+"#;
+    let port = srv.serve.port("imap").to_string();
+    match crate::common::tools::python_text(script, &[&port, user, password]) {
+        (true, _) => true,
+        (false, t) if t.contains("LOGIN-REFUSED") => false,
+        (false, t) => panic!("imaplib: {t}"),
     }
 }

@@ -68,41 +68,24 @@ fn check_add(
     dests: &[Address],
     force: bool,
 ) -> anyhow::Result<Option<Address>> {
-    for d in dests {
-        if matches!(src, AliasSource::Address(s) if s == d) {
-            continue; // "keep a copy": checked by the core
-        }
-        let r = db.resolve_recipient(d).map_err(core_fail)?;
-        if r.local_domain && r.targets.is_empty() && !r.disabled {
-            return Err(Fail::hint(
-                format!(
-                    "{} does not exist: {} is served here and has no such mailbox or alias",
-                    d.unicode(),
-                    d.domain().unicode()
-                ),
-                format!(
-                    "create it first (`mailctl user add {d}`), or check the spelling; `mailctl user list --domain {}` lists the mailboxes",
-                    d.domain()
-                ),
-            )
-            .into());
-        }
+    let check = db.alias_add_check(src, dests).map_err(core_fail)?;
+    if let Some(d) = check.missing {
+        return Err(Fail::hint(
+            format!(
+                "{} does not exist: {} is served here and has no such mailbox or alias",
+                d.unicode(),
+                d.domain().unicode()
+            ),
+            format!(
+                "create it first (`mailctl user add {d}`), or check the spelling; `mailctl user list --domain {}` lists the mailboxes",
+                d.domain()
+            ),
+        )
+        .into());
     }
-    let AliasSource::Address(s) = src else {
+    let Some(s) = check.diverts else {
         return Ok(None);
     };
-    if db.user(s).map_err(core_fail)?.is_none() || dests.contains(s) {
-        return Ok(None);
-    }
-    // Already an alias with itself as a destination: it keeps its copy.
-    let keeps_copy = db
-        .aliases(Some(s.domain()))
-        .map_err(core_fail)?
-        .iter()
-        .any(|a| a.source == s.to_string() && a.destinations.contains(&s.to_string()));
-    if keeps_copy {
-        return Ok(None);
-    }
     if !force {
         let list: Vec<String> = dests.iter().map(|d| d.unicode()).collect();
         return Err(Fail::hint(
@@ -118,5 +101,5 @@ fn check_add(
         )
         .into());
     }
-    Ok(Some(s.clone()))
+    Ok(Some(s))
 }

@@ -103,7 +103,11 @@ pub(super) fn single(ctx: &Ctx, q: Query, resolver: Resolver, which: Single) -> 
     spinner.finish_and_clear();
     let mut findings = findings;
     if matches!(which, Single::All | Single::Dkim) {
-        findings.extend(daemon_signing(ctx, &d, &input.keys));
+        findings.extend(crate::dns::config::daemon_signing(
+            &ctx.data_dir,
+            &d,
+            &input.keys,
+        ));
     }
     let failed = findings.iter().any(|f| f.status.is_bad());
     if ctx.json {
@@ -136,120 +140,40 @@ pub(super) fn single(ctx: &Ctx, q: Query, resolver: Resolver, which: Single) -> 
     Ok(())
 }
 
-/// Which of the held keys the daemon running on this data dir (if any) really signs with.
-fn daemon_signing(
-    ctx: &Ctx,
-    d: &crate::core::Domain,
-    held: &[crate::dkim::DkimKey],
-) -> Vec<crate::dns::check::Finding> {
-    use crate::dns::check::signing::{Daemon, daemon_signing};
-    let running = crate::core::runtime::running(&ctx.data_dir);
-    let domain = d.to_string();
-    let daemon = running.first().map(|st| Daemon {
-        pid: st.pid,
-        user: &st.user,
-        selectors: st
-            .dkim
-            .iter()
-            .filter(|k| k.domain.eq_ignore_ascii_case(&domain))
-            .map(|k| k.selector.as_str())
-            .collect(),
-    });
-    daemon_signing(held, daemon.as_ref())
-}
-
-/// The resolvers a check asks: `--nameserver` where given (a bad one is a usage error),
-/// else the `dns.nameserver` setting (unparsable entries left out, as the daemon does).
-fn nameservers(flag: Vec<String>, setting: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+/// The resolvers given with `--nameserver` (a bad one is a usage error).
+fn nameservers(flag: Vec<String>) -> anyhow::Result<Vec<std::net::SocketAddr>> {
     use crate::core::settings::parse_nameserver;
-    if flag.is_empty() {
-        return Ok(setting
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| parse_nameserver(s).ok())
-            .collect());
-    }
     Ok(flag
         .iter()
         .map(|s| parse_nameserver(s).map_err(|e| Fail::usage(format!("--nameserver: {e}"))))
         .collect::<Result<_, _>>()?)
 }
 
-/// What a check needs, from the flags where given and the settings otherwise: the resolvers
-/// to ask and the check's input. Works without a data directory (for other domains).
+/// What a check needs, from the flags where given and the settings otherwise
+/// (`dns::config::prepare`): the resolvers to ask and the check's input. Works without a
+/// data directory (for other domains).
 pub fn prepare(
     ctx: &Ctx,
     d: &crate::core::Domain,
     ip: Vec<IpAddr>,
     selector: Vec<String>,
-    zones_arg: Vec<String>,
+    zones: Vec<String>,
     nameserver: Vec<String>,
     sender: Option<String>,
 ) -> anyhow::Result<(Vec<std::net::SocketAddr>, crate::dns::check::Input)> {
-    use crate::dns::check::Input;
+    let given = crate::dns::config::Given {
+        ip,
+        selector,
+        zones,
+        nameserver: nameservers(nameserver)?,
+        sender,
+    };
     // The check also works for domains this server does not hold, and without a data dir.
     let db = Db::open_existing(&ctx.data_dir).ok();
-    let setting = |k: &str| {
-        db.as_ref()
-            .and_then(|db| db.setting(k).ok())
-            .unwrap_or_default()
-    };
-    let servers = nameservers(nameserver, &setting("dns.nameserver"))?;
-    // The HELO name the daemon of this data dir uses; unknown without a data dir.
-    let hostname = match setting("hostname") {
-        _ if db.is_none() => None,
-        h if h.is_empty() => Some(crate::core::settings::system_hostname()),
-        h => Some(h),
-    };
-    let ips: Vec<IpAddr> = if ip.is_empty() {
-        setting("public_ip")
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect()
-    } else {
-        ip
-    };
-    // Every readable key: one unreadable key must not hide the others from the check.
-    let keys: Vec<_> = crate::dkim::keys_each(&ctx.data_dir.dkim(), d)
-        .into_iter()
-        .filter_map(Result::ok)
-        .collect();
-    let selectors = if selector.is_empty() {
-        keys.iter().map(|k| k.selector.clone()).collect()
-    } else {
-        selector
-    };
-    let zones = match setting("dnsbl.zones") {
-        _ if !zones_arg.is_empty() => zones_arg.join(","),
-        z if z.is_empty() && db.is_none() => crate::core::settings::lookup("dnsbl.zones")
-            .map(|s| s.default.to_string())
-            .unwrap_or_default(),
-        z => z,
-    };
-    // ManageSieve runs here when its listener is set (only known with a data dir).
-    let managesieve = match &db {
-        Some(db) => crate::cli::dns::records::port(db, "listen.managesieve"),
-        None => None,
-    };
-    // A backup MX checks that the domain's MX lists it behind the primary.
-    let backup_mx = db
-        .as_ref()
-        .and_then(|db| crate::smtp::backupmx::Settings::read(db).ok().flatten())
-        .is_some_and(|b| b.serves(d.as_str()));
-    let input = Input {
-        domain: d.to_string(),
-        managesieve,
-        backup_mx,
-        hostname,
-        ips,
-        selectors,
-        keys,
-        spf_sender: sender,
-        dnsbl_zones: zones
-            .split(',')
-            .filter(|z| !z.is_empty())
-            .map(str::to_string)
-            .collect(),
-    };
-    Ok((servers, input))
+    Ok(crate::dns::config::prepare(
+        db.as_ref(),
+        &ctx.data_dir,
+        d,
+        given,
+    ))
 }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::cli::{Ctx, Fail};
 use crate::core::Db;
-use crate::dns::records::{self, Services};
+use crate::dns::records;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -63,28 +63,6 @@ impl Args {
     }
 }
 
-/// The port of the first address a `listen.*` setting gives; None when it is empty (off).
-pub(crate) fn port(db: &Db, key: &str) -> Option<u16> {
-    db.setting(key)
-        .ok()?
-        .split(',')
-        .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
-        .map(|a| a.port())
-        .next()
-}
-
-pub fn services(db: &Db) -> Services {
-    Services {
-        submission: port(db, "listen.submission"),
-        submissions: port(db, "listen.submissions"),
-        imap: port(db, "listen.imap"),
-        imaps: port(db, "listen.imaps"),
-        pop3: port(db, "listen.pop3"),
-        pop3s: port(db, "listen.pop3s"),
-        managesieve: port(db, "listen.managesieve"),
-    }
-}
-
 /// The records for a domain from the settings (used by `setup` too).
 pub fn records_for(
     ctx: &Ctx,
@@ -92,35 +70,10 @@ pub fn records_for(
     domain: &crate::core::Domain,
     ips: &[IpAddr],
 ) -> anyhow::Result<Vec<records::Record>> {
-    let (hostname, ips) = host_and_ips(db, ips)?;
-    let keys =
-        crate::dkim::keys(&ctx.data_dir.dkim(), domain).map_err(|e| Fail::new(e.to_string()))?;
-    Ok(records::records(
-        domain,
-        &hostname,
-        &ips,
-        &keys,
-        &services(db),
-    ))
+    crate::dns::config::records_for(db, &ctx.data_dir, domain, ips).map_err(|e| Fail::new(e).into())
 }
 
-/// This server's host name (setting `hostname`, else the system's) and public addresses
-/// (`--ip`, else setting `public_ip`).
-fn host_and_ips(db: &Db, ips: &[IpAddr]) -> anyhow::Result<(String, Vec<IpAddr>)> {
-    let hostname = match db.setting("hostname")? {
-        h if h.is_empty() => crate::core::settings::system_hostname(),
-        h => h,
-    };
-    let ips: Vec<IpAddr> = if ips.is_empty() {
-        db.setting("public_ip")?
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect()
-    } else {
-        ips.to_vec()
-    };
-    Ok((hostname, ips))
-}
+use crate::dns::config::host_and_ips;
 
 /// On a backup MX, the records for a domain it backs up.
 fn backup_records_for(

@@ -1,6 +1,6 @@
 //! `forward set ADDRESS DEST... [--keep]`.
 
-use crate::cli::sieve::generated::{self, FORWARD, quote};
+use crate::cli::sieve::generated::{self, FORWARD};
 use crate::cli::{Ctx, Fail};
 use crate::output;
 
@@ -27,13 +27,16 @@ impl Args {
             )
             .into());
         }
-        let mut rules = String::new();
-        for d in &self.dest {
-            let d = crate::core::Address::parse(d)
-                .map_err(|e| Fail::hint(format!("{d}: {}", e.0), "give full addresses"))?;
-            let copy = if self.keep { ":copy " } else { "" };
-            rules.push_str(&format!("redirect {copy}{};\n", quote(&d.to_string())));
-        }
+        let dests = self
+            .dest
+            .iter()
+            .map(|d| {
+                crate::core::Address::parse(d)
+                    .map_err(|e| Fail::hint(format!("{d}: {}", e.0), "give full addresses"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let rules = crate::core::autosieve::forward_rules(&dests, self.keep)
+            .map_err(crate::cli::core_fail)?;
         let text = generated::install(ctx, &user, FORWARD, &rules)?;
         if ctx.json {
             output::json(&serde_json::json!({

@@ -19,12 +19,7 @@ impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
         let Args { ids, all } = self;
         let mut db = ctx.db()?;
-        let gone = db.queue_delete(if all { None } else { Some(&ids) })?;
-        let queue_dir = ctx.data_dir.queue();
-        for id in &gone {
-            let _ = std::fs::remove_file(queue_dir.join(id));
-            let _ = std::fs::remove_file(crate::core::spool::quarantine_dir(&queue_dir).join(id));
-        }
+        let gone = db.queue_delete_spooled(if all { None } else { Some(&ids) })?;
         if !all {
             missing(gone.len(), ids.len())?;
         }

@@ -237,8 +237,15 @@ fn mailbox(db: &Db, a: &Answers, steps: &mut Steps) -> anyhow::Result<Option<Str
                 password_hash: pw.hash.clone(),
                 quota: 0,
             })?;
+            // The mailbox setup asks for is the administrator's: it may use the web
+            // administration. (mox keeps a separate admin password; here one login is
+            // simpler, and `user set --no-admin` undoes it.) An existing one keeps its role.
+            db.set_admin(&a.admin, true)?;
             generated = pw.generated.clone();
-            steps.add("mailbox", format!("{} (created)", a.admin.unicode()));
+            steps.add(
+                "mailbox",
+                format!("{} (created, administrator)", a.admin.unicode()),
+            );
         }
         (Some(_), Some(pw)) => {
             db.set_password_hash(&a.admin, &pw.hash)?;

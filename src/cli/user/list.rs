@@ -18,12 +18,13 @@ impl Args {
             &users,
             |u| u.iter().map(to_json).collect::<Vec<_>>(),
             "no users yet; add one with `mailctl user add user@example.com`",
-            &["ADDRESS", "QUOTA", "ENABLED", "CREATED"],
+            &["ADDRESS", "QUOTA", "ENABLED", "ROLE", "CREATED"],
             |u| {
                 vec![
                     u.address.unicode(),
                     quota_text(u.quota),
                     if u.enabled { "yes" } else { "no" }.to_string(),
+                    if u.admin { "admin" } else { "user" }.to_string(),
                     timestamp(u.created),
                 ]
             },

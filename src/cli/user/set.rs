@@ -1,5 +1,5 @@
 //! `user set ADDR --quota SIZE | --send-limit MSGS[,RCPTS] | --spam-junk-score S |
-//! --spam-reject-score S | --disable | --enable`.
+//! --spam-reject-score S | --disable | --enable | --admin | --no-admin`.
 
 use super::shared::{parse_quota, parse_send_limit, quota_text, send_limit_text, to_json};
 use crate::cli::{Ctx, Fail, core_fail};
@@ -10,7 +10,7 @@ pub struct Args {
     /// The mailbox address.
     address: String,
     /// New quota (e.g. 2G; 0 for none).
-    #[arg(long, value_name = "SIZE", required_unless_present_any = ["disable", "enable", "send_limit", "spam_junk_score", "spam_reject_score"])]
+    #[arg(long, value_name = "SIZE", required_unless_present_any = ["disable", "enable", "send_limit", "spam_junk_score", "spam_reject_score", "admin", "no_admin"])]
     quota: Option<String>,
     /// Outbound limits for this user when it sends after AUTH: messages per hour, then
     /// optionally recipients per day (e.g. 500 or 500/hour,5000/day); 0 is no limit,
@@ -33,6 +33,12 @@ pub struct Args {
     /// Let a disabled mailbox log in and receive mail again.
     #[arg(long)]
     enable: bool,
+    /// Make the user an administrator: it may use the web administration (`/admin`).
+    #[arg(long, conflicts_with = "no_admin")]
+    admin: bool,
+    /// Make an administrator an ordinary user again.
+    #[arg(long)]
+    no_admin: bool,
 }
 
 impl Args {
@@ -54,6 +60,9 @@ impl Args {
         if self.disable || self.enable {
             db.set_enabled(&addr, self.enable).map_err(core_fail)?;
         }
+        if self.admin || self.no_admin {
+            db.set_admin(&addr, self.admin).map_err(core_fail)?;
+        }
         let user = db
             .user(&addr)?
             .ok_or_else(|| Fail::new(format!("user {addr} does not exist")))?;
@@ -69,10 +78,11 @@ impl Args {
             output::json(&j)?;
         } else if !ctx.quiet {
             output::print(&format!(
-                "{}: quota {}, {}, sends {}",
+                "{}: quota {}, {}{}, sends {}",
                 addr.unicode(),
                 quota_text(user.quota),
                 if user.enabled { "enabled" } else { "disabled" },
+                if user.admin { ", administrator" } else { "" },
                 send_limit_text(user.send_limit, defaults)
             ))?;
             output::print(&format!(

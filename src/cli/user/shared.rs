@@ -17,6 +17,8 @@ pub struct UserJson {
     pub domain: String,
     pub quota: u64,
     pub enabled: bool,
+    /// `admin` (may use the web administration) or `user`.
+    pub role: &'static str,
     pub created: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maildir: Option<String>,
@@ -46,6 +48,7 @@ pub fn to_json(u: &User) -> UserJson {
         domain: u.address.domain().to_string(),
         quota: u.quota,
         enabled: u.enabled,
+        role: if u.admin { "admin" } else { "user" },
         created: timestamp(u.created),
         maildir: None,
         used_bytes: None,

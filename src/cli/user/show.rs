@@ -58,6 +58,10 @@ impl Args {
                 "enabled",
                 if user.enabled { "yes" } else { "no" }.to_string(),
             ),
+            (
+                "role",
+                if user.admin { "admin" } else { "user" }.to_string(),
+            ),
             ("quota", quota_text(user.quota)),
             ("used", usage),
             (

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::sieve::generated::{self, VACATION, quote};
+use crate::cli::sieve::generated::{self, VACATION};
 use crate::cli::{Ctx, Fail};
 use crate::output;
 
@@ -39,7 +39,8 @@ fn day(flag: &str, d: &Option<String>) -> anyhow::Result<Option<String>> {
 }
 
 impl Args {
-    /// The script's vacation rule: RFC 5230 `vacation` inside a `currentdate` window.
+    /// The script's vacation rule (`core::autosieve`), the dates checked here first so an
+    /// error names the flag.
     fn rules(&self, body: &str) -> anyhow::Result<String> {
         let (from, until) = (day("from", &self.from)?, day("until", &self.until)?);
         if let (Some(f), Some(u)) = (&from, &until)
@@ -47,26 +48,14 @@ impl Args {
         {
             return Err(Fail::hint(format!("--from {f} is after --until {u}"), "swap them").into());
         }
-        let mut action = String::from("vacation");
-        if let Some(n) = self.days {
-            action.push_str(&format!(" :days {n}"));
-        }
-        if let Some(s) = &self.subject {
-            action.push_str(&format!(" :subject {}", quote(s)));
-        }
-        action.push_str(&format!(" {};\n", quote(body)));
-        let mut tests = Vec::new();
-        if let Some(f) = from {
-            tests.push(format!("currentdate :value \"ge\" \"date\" {}", quote(&f)));
-        }
-        if let Some(u) = until {
-            tests.push(format!("currentdate :value \"le\" \"date\" {}", quote(&u)));
-        }
-        Ok(if tests.is_empty() {
-            action
-        } else {
-            format!("if allof({}) {{\n  {action}}}\n", tests.join(", "))
-        })
+        let v = crate::core::autosieve::Vacation {
+            subject: self.subject.clone(),
+            body: body.to_string(),
+            from,
+            until,
+            days: self.days,
+        };
+        v.rules().map_err(crate::cli::core_fail)
     }
 
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
