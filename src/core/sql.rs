@@ -194,10 +194,20 @@ impl<T: FromValue> FromValue for Option<T> {
 }
 
 /// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
-/// written (`?N`), so the translation and the prepare happen once per statement.
-pub(crate) struct Pg {
-    client: postgres::Client,
+/// written (`?N`), so the translation and the prepare happen once per statement. A pooled
+/// connection (`core::pgpool`) keeps its cache across the uses it is lent for.
+pub(crate) struct PgConn {
+    pub(crate) client: postgres::Client,
     prepared: HashMap<String, postgres::Statement>,
+    /// The key the pool's per-use statement last set on this connection.
+    pub(crate) key: Option<String>,
+}
+
+/// A PostgreSQL engine: a connection of its own (the core's `Db`), or one borrowed from a
+/// pool at the first statement and given back by [`Sql::release`] (the mailbox index).
+pub(crate) struct Pg {
+    conn: Option<PgConn>,
+    lease: Option<(std::sync::Arc<super::pgpool::PgPool>, String)>,
 }
 
 pub(crate) enum Engine {
@@ -223,10 +233,34 @@ impl Sql {
     pub(crate) fn postgres(client: postgres::Client) -> Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg {
-                client,
-                prepared: HashMap::new(),
+                conn: Some(PgConn::new(client)),
+                lease: None,
             }))),
             in_tx: Cell::new(false),
+        }
+    }
+
+    /// PostgreSQL through `pool`: a connection is borrowed at the first statement, set to
+    /// `key` (the pool's per-use statement), and kept until [`Sql::release`].
+    pub(crate) fn pooled(pool: std::sync::Arc<super::pgpool::PgPool>, key: String) -> Sql {
+        Sql {
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
+                conn: None,
+                lease: Some((pool, key)),
+            }))),
+            in_tx: Cell::new(false),
+        }
+    }
+
+    /// Gives a pooled connection back to its pool (a no-op for any other engine, and
+    /// inside a [`Sql::transaction`]). The next statement borrows one again. Never call it
+    /// inside a transaction begun with `batch("BEGIN")`: the caller owns that order.
+    pub fn release(&self) {
+        if self.in_tx.get() {
+            return;
+        }
+        if let Engine::Postgres(pg) = &self.engine {
+            pg.borrow_mut().give_back();
         }
     }
 
@@ -243,6 +277,7 @@ impl Sql {
             }
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
+                let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 Ok(pg.client.execute(&stmt, &pg_args(args))?)
             }
@@ -265,6 +300,7 @@ impl Sql {
             }
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
+                let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 let rows = pg.client.query(&stmt, &pg_args(args))?;
                 rows.iter()
@@ -365,13 +401,52 @@ impl Sql {
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Engine::Postgres(pg) => Ok(pg.borrow_mut().client.batch_execute(sql)?),
+            Engine::Postgres(pg) => Ok(pg.borrow_mut().conn()?.client.batch_execute(sql)?),
         }
     }
 }
 
 impl Pg {
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    /// The connection, borrowed from the pool first if this engine has none now.
+    fn conn(&mut self) -> Result<&mut PgConn> {
+        let conn = match (self.conn.take(), &self.lease) {
+            (Some(c), _) => c,
+            (None, Some((pool, key))) => pool.take(key)?,
+            (None, None) => {
+                return Err(CoreError::Invalid(
+                    "database: the PostgreSQL connection was given back".into(),
+                ));
+            }
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    fn give_back(&mut self) {
+        if let Some((pool, _)) = &self.lease
+            && let Some(c) = self.conn.take()
+        {
+            pool.give(c);
+        }
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        self.give_back();
+    }
+}
+
+impl PgConn {
+    pub(crate) fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client,
+            prepared: HashMap::new(),
+            key: None,
+        }
+    }
+
+    /// The prepared statement of `sql` (written with `?N`), prepared on first use.
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }

@@ -76,6 +76,19 @@ pub struct Web {
     /// Cookies get `Secure` (false only for plain HTTP on loopback).
     pub secure: bool,
     pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
+    /// Where the mailbox indexes live (SQLite in each Maildir, or the PostgreSQL core).
+    pub indexes: crate::maildir::index::Indexes,
+}
+
+impl Web {
+    /// The logged-in user's mail, as the store opens it.
+    pub fn owner(&self, s: &session::Session) -> store::Owner {
+        store::Owner {
+            indexes: self.indexes.clone(),
+            user: s.user.clone(),
+            root: s.maildir.clone(),
+        }
+    }
 }
 
 /// The peer's address, put into every request by the connection loop.
@@ -110,6 +123,13 @@ pub async fn serve(
     limiter: Arc<ConnLimiter>,
     mut shutdown: Shutdown,
 ) {
+    let indexes = match crate::maildir::index::Indexes::of(pool.data_dir()) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::error!("webmail not served: {e}");
+            return;
+        }
+    };
     let web = Arc::new(Web {
         pool,
         sessions: session::Sessions::new(cfg.session_idle),
@@ -117,6 +137,7 @@ pub async fn serve(
         login_rate_limit: cfg.login_rate_limit,
         secure: cfg.tls.is_some(),
         imap_hub: cfg.imap_hub.clone(),
+        indexes,
     });
     let app = router(web);
     loop {

@@ -67,11 +67,12 @@ pub(super) fn set_mtime(f: &fs::File, date: i64) -> std::io::Result<()> {
 }
 
 impl Account {
-    /// Opens the account at `root`, creating its cur/new/tmp and index, and the default
-    /// folders the first time.
-    pub fn open(root: &Path) -> Result<Account, StoreError> {
+    /// Opens the account `user` (its address, the index's key on PostgreSQL) whose Maildir
+    /// is at `root`, creating its cur/new/tmp and index, and the default folders the first
+    /// time. `indexes` says where its index lives ([`index::Indexes::of`] the data dir).
+    pub fn open(indexes: &index::Indexes, user: &str, root: &Path) -> Result<Account, StoreError> {
         deliver::ensure(root).map_err(StoreError::io("creating", root))?;
-        let index = index::Index::open(root)?;
+        let index = indexes.open(user, root)?;
         let mut acc = Account {
             root: root.to_path_buf(),
             index,
@@ -89,6 +90,12 @@ impl Account {
             acc.index.mark_defaults_done()?;
         }
         Ok(acc)
+    }
+
+    /// Gives the index's PostgreSQL connection back until the next use (see
+    /// `maildir::index::engine`); nothing on SQLite.
+    pub fn release(&mut self) {
+        self.index.release();
     }
 
     /// The quota in bytes APPEND/COPY/MOVE must stay within (None: unlimited).

@@ -39,6 +39,7 @@
 //! (`super::name`), the IMAP wakeups themselves (`crate::imap::watch`).
 
 mod adopt;
+mod engine;
 mod flags;
 mod mailboxes;
 mod metadata;
@@ -58,6 +59,7 @@ use crate::core::sql::{Row, Sql, args};
 use serde::Serialize;
 
 pub use adopt::Adopted;
+pub use engine::{Indexes, POOL_MAX};
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};
