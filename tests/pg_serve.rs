@@ -283,3 +283,37 @@ fn a_node_refuses_a_core_schema_newer_than_it_knows() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("newer than this mailctl knows"), "{err}");
 }
+
+/// Sessions between commands hold no PostgreSQL connection: far more IMAP sessions than
+/// the pool has connections (`POOL_MAX`) stay logged in with a folder selected, and each
+/// still answers. Were a session to pin its connection, those past the pool's size would
+/// wait for one and fail.
+#[test]
+fn many_imap_sessions_share_a_few_index_connections() {
+    let Some(c) = Cluster::start() else { return };
+    let n = mailctl::maildir::index::POOL_MAX + 10;
+    for key in [
+        "limits.max_connections_per_ip",
+        "imap.max_connections_per_user",
+    ] {
+        mailctl_ok(c.path(), &["config", "set", key, &(2 * n).to_string()]);
+    }
+    let node = c.node("a", "127.0.0.2", &["imap"]);
+    let mut sessions: Vec<Imap> = (0..n).map(|_| Imap::login(node.addr("imap"))).collect();
+    for s in &mut sessions {
+        s.ok("SELECT INBOX");
+    }
+    for s in &mut sessions {
+        s.ok("NOOP");
+    }
+    let db = c.url.rsplit('/').next().unwrap();
+    let open: i64 =
+        c.pg.client(db)
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+    assert!(open < n as i64 / 2, "{open} connections for {n} sessions");
+}
