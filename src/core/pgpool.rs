@@ -16,13 +16,16 @@
 //! answers NO, a delivery is retried from the queue). A connection that broke is dropped
 //! when given back, and a new one opened on demand.
 //!
+//! The connection types `core::sql` runs statements on live here too: [`PgConn`] (a client
+//! with its statement cache) and [`Pg`] (one of its own, or one lent by a pool).
+//!
 //! Not here: what runs over the connections (`core::sql`, `maildir::index`), the core's own
 //! `Db` connections (`core::pool`), which pool a data directory uses (`maildir::index::engine`).
 
-use std::sync::{Condvar, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::sql::PgConn;
 use super::{CoreError, Result};
 
 /// How long a borrower waits for a connection when all are lent.
@@ -158,5 +161,86 @@ impl PgPool {
         st.open = st.open.saturating_sub(1);
         drop(st);
         self.freed.notify_one();
+    }
+}
+
+/// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
+/// written (`?N`), so the translation and the prepare happen once per statement. A pooled
+/// connection (`core::pgpool`) keeps its cache across the uses it is lent for.
+pub(crate) struct PgConn {
+    pub(crate) client: postgres::Client,
+    prepared: HashMap<String, postgres::Statement>,
+    /// The key the pool's per-use statement last set on this connection.
+    pub(crate) key: Option<String>,
+}
+
+/// A PostgreSQL engine: a connection of its own (the core's `Db`), or one borrowed from a
+/// pool at the first statement and given back by `Sql::release` (the mailbox index).
+pub(crate) struct Pg {
+    conn: Option<PgConn>,
+    lease: Option<(Arc<PgPool>, String)>,
+}
+
+impl Pg {
+    pub(crate) fn own(client: postgres::Client) -> Pg {
+        Pg {
+            conn: Some(PgConn::new(client)),
+            lease: None,
+        }
+    }
+
+    pub(crate) fn lent(pool: Arc<PgPool>, key: String) -> Pg {
+        Pg {
+            conn: None,
+            lease: Some((pool, key)),
+        }
+    }
+
+    /// The connection, borrowed from the pool first if this engine has none now.
+    pub(crate) fn conn(&mut self) -> Result<&mut PgConn> {
+        let conn = match (self.conn.take(), &self.lease) {
+            (Some(c), _) => c,
+            (None, Some((pool, key))) => pool.take(key)?,
+            (None, None) => {
+                return Err(CoreError::Invalid(
+                    "database: the PostgreSQL connection was given back".into(),
+                ));
+            }
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    pub(crate) fn give_back(&mut self) {
+        if let Some((pool, _)) = &self.lease
+            && let Some(c) = self.conn.take()
+        {
+            pool.give(c);
+        }
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        self.give_back();
+    }
+}
+
+impl PgConn {
+    pub(crate) fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client,
+            prepared: HashMap::new(),
+            key: None,
+        }
+    }
+
+    /// The prepared statement of `sql` (written with `?N`), prepared on first use.
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&super::sql::to_postgres(sql))?;
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
     }
 }

@@ -16,14 +16,15 @@
 //! covers both engines; where they are not, the caller asks [`Sql::is_postgres`].
 //!
 //! Not here: the schema and its migrations (`core::migrations`), which database a data
-//! directory uses (`core::paths`, `database.url`), pooling (`core::pool`). Code not yet
+//! directory uses (`core::paths`, `database.url`), pooling (`core::pool`; PostgreSQL
+//! connections lent per use and their statement caches: `core::pgpool`). Code not yet
 //! ported still reaches SQLite through `Db::conn`, which refuses on PostgreSQL.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
+use super::pgpool::Pg;
 use super::{CoreError, Result};
 
 /// One SQL value, whichever engine it comes from or goes to. Booleans are integers 0/1 on
@@ -193,23 +194,6 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
-/// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
-/// written (`?N`), so the translation and the prepare happen once per statement. A pooled
-/// connection (`core::pgpool`) keeps its cache across the uses it is lent for.
-pub(crate) struct PgConn {
-    pub(crate) client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
-    /// The key the pool's per-use statement last set on this connection.
-    pub(crate) key: Option<String>,
-}
-
-/// A PostgreSQL engine: a connection of its own (the core's `Db`), or one borrowed from a
-/// pool at the first statement and given back by [`Sql::release`] (the mailbox index).
-pub(crate) struct Pg {
-    conn: Option<PgConn>,
-    lease: Option<(std::sync::Arc<super::pgpool::PgPool>, String)>,
-}
-
 pub(crate) enum Engine {
     Sqlite(rusqlite::Connection),
     /// Boxed: a client with its statement cache is three times a SQLite connection.
@@ -232,10 +216,7 @@ impl Sql {
 
     pub(crate) fn postgres(client: postgres::Client) -> Sql {
         Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
-                conn: Some(PgConn::new(client)),
-                lease: None,
-            }))),
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
         }
     }
@@ -244,10 +225,7 @@ impl Sql {
     /// `key` (the pool's per-use statement), and kept until [`Sql::release`].
     pub(crate) fn pooled(pool: std::sync::Arc<super::pgpool::PgPool>, key: String) -> Sql {
         Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
-                conn: None,
-                lease: Some((pool, key)),
-            }))),
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
             in_tx: Cell::new(false),
         }
     }
@@ -403,56 +381,6 @@ impl Sql {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Engine::Postgres(pg) => Ok(pg.borrow_mut().conn()?.client.batch_execute(sql)?),
         }
-    }
-}
-
-impl Pg {
-    /// The connection, borrowed from the pool first if this engine has none now.
-    fn conn(&mut self) -> Result<&mut PgConn> {
-        let conn = match (self.conn.take(), &self.lease) {
-            (Some(c), _) => c,
-            (None, Some((pool, key))) => pool.take(key)?,
-            (None, None) => {
-                return Err(CoreError::Invalid(
-                    "database: the PostgreSQL connection was given back".into(),
-                ));
-            }
-        };
-        Ok(self.conn.insert(conn))
-    }
-
-    fn give_back(&mut self) {
-        if let Some((pool, _)) = &self.lease
-            && let Some(c) = self.conn.take()
-        {
-            pool.give(c);
-        }
-    }
-}
-
-impl Drop for Pg {
-    fn drop(&mut self) {
-        self.give_back();
-    }
-}
-
-impl PgConn {
-    pub(crate) fn new(client: postgres::Client) -> PgConn {
-        PgConn {
-            client,
-            prepared: HashMap::new(),
-            key: None,
-        }
-    }
-
-    /// The prepared statement of `sql` (written with `?N`), prepared on first use.
-    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(s) = self.prepared.get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.client.prepare(&to_postgres(sql))?;
-        self.prepared.insert(sql.to_string(), s.clone());
-        Ok(s)
     }
 }
 

@@ -147,6 +147,24 @@ fn write_tmp(md: &Maildir, name: &str, head: &[u8], body: &mut dyn Read) -> io::
     Ok(head.len() as u64 + copied)
 }
 
+/// [`deliver_flagged`] into folder `folder` of `account`, then announced to every node
+/// ([`super::index::Indexes::announce`]) so their idling sessions look now. An announcement
+/// that fails does not undo the delivery: those sessions see it at their next recheck.
+pub fn deliver_announced(
+    (indexes, account, folder): (&super::index::Indexes, &str, &str),
+    maildir: &Path,
+    name: &str,
+    flags: &str,
+    head: &[u8],
+    body: &mut dyn Read,
+) -> io::Result<PathBuf> {
+    let placed = deliver_flagged(maildir, name, flags, head, body)?;
+    if let Err(e) = indexes.announce(account, folder) {
+        tracing::warn!(to = %account, "announcing a delivery to the other nodes: {e}");
+    }
+    Ok(placed)
+}
+
 /// [`deliver_flagged`] with IMAP keywords (space-separated): the file goes to `cur/` and its
 /// row, keywords included, into the account's `index` (folder `folder`; opened by the caller
 /// through `index::Indexes`, which knows the engine and the account), in the index's one

@@ -534,15 +534,8 @@ impl Deliverer {
         let indexes = Indexes::of(db.data_dir()).map_err(|e| CopyError::Io(e.to_string()))?;
         let account = mb.to_string();
         let written = if store.keywords.is_empty() {
-            let placed =
-                deliver::deliver_flagged(&maildir, &name, &store.flags, &head, &mut &body[..]);
-            if placed.is_ok()
-                && let Err(e) = indexes.announce(&account, index_folder)
-            {
-                // Delivered all the same: IDLE on other nodes sees it at its next recheck.
-                tracing::warn!(id = %copy.id, to = %mb, "announcing the delivery to other nodes: {e}");
-            }
-            placed
+            let to = (&indexes, account.as_str(), index_folder);
+            deliver::deliver_announced(to, &maildir, &name, &store.flags, &head, &mut &body[..])
         } else {
             // Keywords live in the mailbox index: the copy is placed through it.
             let mut index = indexes

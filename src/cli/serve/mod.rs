@@ -11,6 +11,11 @@
 //! It writes `run/daemon-PID.json` for `status` and `config set`; SIGHUP (`reload`) re-reads
 //! the certificate and the settings in `tunables`.
 //!
+//! On a PostgreSQL core (`database.url`, issue 21) several nodes serve one shared data
+//! directory: the schema is migrated once at start (a newer one refuses to start), mailbox
+//! indexes live in the core, and IDLE hears other nodes through LISTEN (`imap::remote`)
+//! rather than inotify.
+//!
 //! This file only composes: settings (`settings`) → listeners and services (`start`) → run.
 //! Not here: protocol reply text or sessions (each protocol's `server.rs`), SQL.
 

@@ -15,9 +15,10 @@ use crate::imap::mailstore::{
 };
 use crate::maildir::{deliver, folder, index};
 
-/// One user's mail: the Maildir root and a connection to its index. Each IMAP session has
-/// its own (an index connection is not shared between threads); they coordinate through
-/// the index's write lock.
+/// One user's mail: the Maildir root and its index. Each IMAP session has its own (an index
+/// is not shared between threads); they coordinate through the index's write lock. On
+/// SQLite the index is a connection held for the session's life; on PostgreSQL a pooled one
+/// borrowed per command and given back by [`Account::release`] (`maildir::index::engine`).
 pub struct Account {
     pub(super) root: PathBuf,
     pub(super) index: index::Index,
