@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::postgres::PgServer;
 use mailctl::maildir::index::notify::{Change, Listener};
-use mailctl::maildir::index::{Index, IndexError, MetadataLimits, NewMessage};
+use mailctl::maildir::index::{Index, IndexError, Indexes, MetadataLimits, NewMessage};
 
 fn put(root: &Path, rel: &str) {
     let p = root.join(rel);
@@ -453,4 +453,55 @@ fn a_folder_another_node_creates_meanwhile_is_read_not_refused() {
         let snap = reading.join().unwrap().unwrap();
         assert_eq!(snap.folder.uidvalidity, 777);
     });
+}
+
+/// The pooled indexes `serve` uses: an index given back ([`Index::release`]) holds no
+/// connection, the next use borrows one and sets its own account on it, so two accounts
+/// taking turns on one connection still see only their own rows; nothing is written into
+/// the Maildirs.
+#[test]
+fn pooled_indexes_take_turns_on_one_connection_and_keep_accounts_apart() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The core's schema, as `serve` migrates it at start.
+    drop(Index::open_postgres(&url, "setup@example.org", d1.path()).unwrap());
+    let indexes = Indexes::postgres(&url);
+    let Indexes::Postgres(pool) = &indexes else {
+        panic!("a postgres:// URL gives PostgreSQL indexes")
+    };
+    put(d1.path(), "new/1.a.host");
+    put(d1.path(), "new/2.a.host");
+    put(d2.path(), "new/3.b.host");
+    let mut a = indexes.open("a@example.org", d1.path()).unwrap();
+    let mut b = indexes.open("b@example.org", d2.path()).unwrap();
+    for round in 0..3 {
+        assert_eq!(
+            a.sync("INBOX", d1.path()).unwrap().messages,
+            2,
+            "round {round}"
+        );
+        assert!(a.unique_of("INBOX", 2).unwrap().is_some());
+        a.release();
+        assert_eq!(
+            b.sync("INBOX", d2.path()).unwrap().messages,
+            1,
+            "round {round}"
+        );
+        assert!(
+            b.unique_of("INBOX", 2).unwrap().is_none(),
+            "a's UID 2 is not b's"
+        );
+        b.release();
+        assert_eq!(pool.open(), 1, "one connection served both, in turns");
+    }
+    // Without release each holder keeps its own.
+    a.unique_of("INBOX", 1).unwrap();
+    b.unique_of("INBOX", 1).unwrap();
+    assert_eq!(pool.open(), 2);
+    drop((a, b));
+    assert!(!d1.path().join("mailctl.index.db").exists());
+    assert!(!d2.path().join("mailctl.index.db").exists());
+    let err = indexes.open("", d1.path()).err().unwrap().to_string();
+    assert!(err.contains("account name is needed"), "{err}");
 }

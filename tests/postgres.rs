@@ -233,24 +233,6 @@ fn the_url_can_come_from_the_environment_and_is_never_printed_with_its_password(
 }
 
 #[test]
-fn commands_not_yet_on_postgres_refuse_clearly() {
-    let Some(pg) = PgServer::start() else { return };
-    let node = Node::postgres(&pg.database());
-    // A domain and alice, as the comparison's sequence starts.
-    for (args, stdin) in &SEQUENCE[..6] {
-        node.answer(args, *stdin);
-    }
-    let alice = node.answer(&["user", "test-password", "alice@example.org"], PW);
-    assert_eq!(alice.0, 0, "{}", alice.2);
-    // `queue`, `trace` (tests/pg_queue.rs), `ban`, `greylist`, `sieve` are ported; the
-    // daemons are not yet (the mailbox index is not opened on PostgreSQL by them).
-    let (code, _, err) = node.answer(&["serve"], None);
-    assert_eq!(code, 1, "serve: {err}");
-    assert!(err.contains("not yet on PostgreSQL"), "serve: {err}");
-    assert!(!node.path().join("mailctl.db").exists());
-}
-
-#[test]
 fn an_older_binary_refuses_a_newer_schema_on_both_engines() {
     let Some(pg) = PgServer::start() else { return };
     let lite = Node::sqlite();

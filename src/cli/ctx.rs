@@ -139,6 +139,32 @@ impl Ctx {
         Ok(self.data_dir.maildir(&addr))
     }
 
+    /// Where this data directory's mailbox indexes live (its core's engine).
+    pub fn indexes(&self) -> anyhow::Result<crate::maildir::index::Indexes> {
+        Ok(crate::maildir::index::Indexes::of(&self.data_dir)?)
+    }
+
+    /// The index of the mailbox `target` (an address, or on SQLite also a Maildir path, as
+    /// [`Ctx::maildir_of`]): where indexes live, the account key, the Maildir root.
+    pub fn index_of(
+        &self,
+        target: &str,
+    ) -> anyhow::Result<(crate::maildir::index::Indexes, String, PathBuf)> {
+        let indexes = self.indexes()?;
+        let root = self.maildir_of(target)?;
+        if !indexes.is_postgres() {
+            return Ok((indexes, String::new(), root));
+        }
+        let Ok(address) = Address::parse(target) else {
+            return Err(Fail::hint(
+                format!("{target}: on a PostgreSQL core a mailbox's index is found by its address, not its path"),
+                "name the mailbox by its address (user@domain)",
+            )
+            .into());
+        };
+        Ok((indexes, address.to_string(), root))
+    }
+
     /// The directory of folder `name` (INBOX, Sent, Archive/2024) under the Maildir `root`;
     /// a name that is not a folder name is a usage error.
     pub fn folder(&self, root: &Path, name: &str) -> anyhow::Result<PathBuf> {

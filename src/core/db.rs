@@ -113,7 +113,14 @@ impl Db {
     fn open_postgres(data_dir: &DataDir, url: &str) -> Result<Db> {
         let place = super::paths::redact_url(url);
         let sql = Sql::postgres(super::pgconnect::connect(url, &place)?);
-        super::migrations::migrate_postgres(&sql, &place)?;
+        // Every connection a node opens comes here: one that finds the schema current (the
+        // rule once a node has started) reads one number and takes no lock, so migrations
+        // run once, by the first process that needs them; a newer schema is refused there.
+        let current = super::migrations::postgres_version(&sql)
+            .is_ok_and(|v| v == super::migrations::SCHEMA_VERSION);
+        if !current {
+            super::migrations::migrate_postgres(&sql, &place)?;
+        }
         Ok(Db {
             sql,
             data_dir: data_dir.clone(),

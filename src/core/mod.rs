@@ -28,6 +28,7 @@ pub mod overrides;
 pub mod owner;
 pub mod paths;
 pub(crate) mod pgconnect;
+pub mod pgpool;
 pub mod pool;
 pub mod queue;
 pub mod runtime;

@@ -16,14 +16,15 @@
 //! covers both engines; where they are not, the caller asks [`Sql::is_postgres`].
 //!
 //! Not here: the schema and its migrations (`core::migrations`), which database a data
-//! directory uses (`core::paths`, `database.url`), pooling (`core::pool`). Code not yet
+//! directory uses (`core::paths`, `database.url`), pooling (`core::pool`; PostgreSQL
+//! connections lent per use and their statement caches: `core::pgpool`). Code not yet
 //! ported still reaches SQLite through `Db::conn`, which refuses on PostgreSQL.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
+use super::pgpool::Pg;
 use super::{CoreError, Result};
 
 /// One SQL value, whichever engine it comes from or goes to. Booleans are integers 0/1 on
@@ -193,13 +194,6 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
-/// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
-/// written (`?N`), so the translation and the prepare happen once per statement.
-pub(crate) struct Pg {
-    client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
-}
-
 pub(crate) enum Engine {
     Sqlite(rusqlite::Connection),
     /// Boxed: a client with its statement cache is three times a SQLite connection.
@@ -222,11 +216,29 @@ impl Sql {
 
     pub(crate) fn postgres(client: postgres::Client) -> Sql {
         Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg {
-                client,
-                prepared: HashMap::new(),
-            }))),
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
+        }
+    }
+
+    /// PostgreSQL through `pool`: a connection is borrowed at the first statement, set to
+    /// `key` (the pool's per-use statement), and kept until [`Sql::release`].
+    pub(crate) fn pooled(pool: std::sync::Arc<super::pgpool::PgPool>, key: String) -> Sql {
+        Sql {
+            engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
+            in_tx: Cell::new(false),
+        }
+    }
+
+    /// Gives a pooled connection back to its pool (a no-op for any other engine, and
+    /// inside a [`Sql::transaction`]). The next statement borrows one again. Never call it
+    /// inside a transaction begun with `batch("BEGIN")`: the caller owns that order.
+    pub fn release(&self) {
+        if self.in_tx.get() {
+            return;
+        }
+        if let Engine::Postgres(pg) = &self.engine {
+            pg.borrow_mut().give_back();
         }
     }
 
@@ -243,6 +255,7 @@ impl Sql {
             }
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
+                let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 Ok(pg.client.execute(&stmt, &pg_args(args))?)
             }
@@ -265,6 +278,7 @@ impl Sql {
             }
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
+                let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 let rows = pg.client.query(&stmt, &pg_args(args))?;
                 rows.iter()
@@ -365,19 +379,8 @@ impl Sql {
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Engine::Postgres(pg) => Ok(pg.borrow_mut().client.batch_execute(sql)?),
+            Engine::Postgres(pg) => Ok(pg.borrow_mut().conn()?.client.batch_execute(sql)?),
         }
-    }
-}
-
-impl Pg {
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(s) = self.prepared.get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.client.prepare(&to_postgres(sql))?;
-        self.prepared.insert(sql.to_string(), s.clone());
-        Ok(s)
     }
 }
 

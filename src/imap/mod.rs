@@ -17,7 +17,8 @@
 //!   (ORDEREDSUBJECT, REFERENCES).
 //! - [`flags`], [`wire`]: flags and their Maildir letters; response string encoding.
 //! - [`server`]: the tokio driver; [`watch`]: change notification for IDLE and NOTIFY;
-//!   [`wake`]: what lets an IDLE wakeup skip or refresh on a shared connection.
+//!   [`wake`]: what lets an IDLE wakeup skip or refresh on a shared connection; [`remote`]:
+//!   wakeups from other nodes through PostgreSQL.
 //!
 //! Not here: URLAUTH, shared and public
 //! namespaces (one personal namespace, delimiter `/`).
@@ -29,6 +30,7 @@ pub mod flags;
 pub mod mailstore;
 pub mod message;
 pub mod parse;
+pub mod remote;
 pub mod search;
 pub mod server;
 pub mod session;

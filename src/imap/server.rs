@@ -99,6 +99,8 @@ pub struct ImapListener {
     pub users: Arc<UserSessions>,
     /// Teaches rspamd from Junk moves (#18.4); None: sessions never look.
     pub learner: Option<Learner>,
+    /// Where the mailbox indexes live (SQLite in each Maildir, or the PostgreSQL core).
+    pub indexes: crate::maildir::index::Indexes,
 }
 
 impl ImapListener {
@@ -123,7 +125,8 @@ impl ImapListener {
             append_limit: (self.append_limit)(),
             limits: self.limits,
         };
-        let mut session = Session::new(cfg);
+        let opener = crate::imap::session::maildir_opener(self.indexes.clone());
+        let mut session = Session::with_store(cfg, opener);
         session.set_learning(self.learner.is_some());
         let conn = ImapConn {
             session,

@@ -90,7 +90,19 @@ fn is_change(kind: &notify::EventKind) -> bool {
 }
 
 impl Hub {
+    /// A hub woken by inotify and by this process's sessions (one host).
     pub fn new() -> Arc<Hub> {
+        Self::build(true)
+    }
+
+    /// A hub woken only by [`Hub::touch`]: for nodes sharing a filesystem, where inotify
+    /// cannot see another host's changes and every change is announced through the
+    /// database instead (`super::remote`).
+    pub fn without_inotify() -> Arc<Hub> {
+        Self::build(false)
+    }
+
+    fn build(inotify: bool) -> Arc<Hub> {
         let hub = Arc::new(Hub {
             folders: Mutex::new(HashMap::new()),
             next_group: std::sync::atomic::AtomicU64::new(0),
@@ -99,6 +111,9 @@ impl Hub {
             stores: Mutex::new(HashMap::new()),
         });
         *lock(&hub.keeper) = keeper(Arc::downgrade(&hub));
+        if !inotify {
+            return hub;
+        }
         let weak = Arc::downgrade(&hub);
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
             let (Ok(ev), Some(hub)) = (ev, weak.upgrade()) else {
@@ -126,6 +141,16 @@ impl Hub {
     /// Wakes every session idling on `dir`.
     pub fn touch(&self, dir: &Path) {
         if let Some(e) = lock(&self.folders).get(dir) {
+            e.tx.send_modify(|n| *n = n.wrapping_add(1));
+            for (_, g) in &e.groups {
+                g.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        }
+    }
+
+    /// Wakes every idling session: changes may have gone unheard (a listener reconnected).
+    pub fn touch_all(&self) {
+        for e in lock(&self.folders).values() {
             e.tx.send_modify(|n| *n = n.wrapping_add(1));
             for (_, g) in &e.groups {
                 g.send_modify(|n| *n = n.wrapping_add(1));

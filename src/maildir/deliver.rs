@@ -147,14 +147,33 @@ fn write_tmp(md: &Maildir, name: &str, head: &[u8], body: &mut dyn Read) -> io::
     Ok(head.len() as u64 + copied)
 }
 
+/// [`deliver_flagged`] into folder `folder` of `account`, then announced to every node
+/// ([`super::index::Indexes::announce`]) so their idling sessions look now. An announcement
+/// that fails does not undo the delivery: those sessions see it at their next recheck.
+pub fn deliver_announced(
+    (indexes, account, folder): (&super::index::Indexes, &str, &str),
+    maildir: &Path,
+    name: &str,
+    flags: &str,
+    head: &[u8],
+    body: &mut dyn Read,
+) -> io::Result<PathBuf> {
+    let placed = deliver_flagged(maildir, name, flags, head, body)?;
+    if let Err(e) = indexes.announce(account, folder) {
+        tracing::warn!(to = %account, "announcing a delivery to the other nodes: {e}");
+    }
+    Ok(placed)
+}
+
 /// [`deliver_flagged`] with IMAP keywords (space-separated): the file goes to `cur/` and its
-/// row, keywords included, into the index of the account at `root` (folder `folder`), in the
-/// index's one locked step, so no reader ever sees the message without its keywords. A
+/// row, keywords included, into the account's `index` (folder `folder`; opened by the caller
+/// through `index::Indexes`, which knows the engine and the account), in the index's one
+/// locked step, so no reader ever sees the message without its keywords. A
 /// crash between the rename and the commit leaves a file the next scan indexes (without its
 /// keywords): the message is never lost.
 #[allow(clippy::too_many_arguments)]
 pub fn deliver_with_keywords(
-    root: &Path,
+    index: &mut super::index::Index,
     folder: &str,
     maildir: &Path,
     name: &str,
@@ -163,7 +182,7 @@ pub fn deliver_with_keywords(
     head: &[u8],
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
-    use super::index::{Index, IndexError, NewMessage};
+    use super::index::{IndexError, NewMessage};
     let md = Maildir::open(maildir)?;
     let result = (|| {
         let size = write_tmp(&md, name, head, body)?;
@@ -183,7 +202,6 @@ pub fn deliver_with_keywords(
             IndexError::Io(e) => e,
             e => io::Error::other(e.to_string()),
         };
-        let mut index = Index::open(root).map_err(to_io)?;
         index
             .place::<IndexError>(folder, &[&row], |_| {
                 Ok(md.tmp.rename(name, &md.cur, &dest)?)

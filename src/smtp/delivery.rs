@@ -36,6 +36,7 @@ use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPoli
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
+use crate::maildir::index::Indexes;
 use crate::smtp::forward;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
@@ -529,13 +530,19 @@ impl Deliverer {
                 })
                 .map_err(CopyError::Full)?;
         }
+        let index_folder = if maildir == root { "INBOX" } else { folder };
+        let indexes = Indexes::of(db.data_dir()).map_err(|e| CopyError::Io(e.to_string()))?;
+        let account = mb.to_string();
         let written = if store.keywords.is_empty() {
-            deliver::deliver_flagged(&maildir, &name, &store.flags, &head, &mut &body[..])
+            let to = (&indexes, account.as_str(), index_folder);
+            deliver::deliver_announced(to, &maildir, &name, &store.flags, &head, &mut &body[..])
         } else {
             // Keywords live in the mailbox index: the copy is placed through it.
-            let index_folder = if maildir == root { "INBOX" } else { folder };
+            let mut index = indexes
+                .open(&account, &root)
+                .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
             deliver::deliver_with_keywords(
-                &root,
+                &mut index,
                 index_folder,
                 &maildir,
                 &name,

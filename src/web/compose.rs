@@ -115,7 +115,7 @@ pub async fn form(
     if mode != Mode::New && orig.is_none() {
         return error(StatusCode::BAD_REQUEST, "Which message? (FOLDER/UID)");
     }
-    let (web2, user, root, o) = (web.clone(), s.user.clone(), s.maildir.clone(), orig.clone());
+    let (web2, user, root, o) = (web.clone(), s.user.clone(), web.owner(&s), orig.clone());
     let got = blocking(move || {
         let mine = sendable(&web2, &user);
         let mut d = match &o {
@@ -244,8 +244,9 @@ pub async fn send(
     let mode = Mode::parse(&p.mode);
     let orig = original(&p.orig).filter(|_| mode != Mode::New);
     let (s2, draft, files, o) = (s.clone(), p.draft.clone(), p.files, orig.clone());
+    let owner = web.owner(&s);
     let sent = tokio::task::spawn_blocking(move || {
-        send_blocking(&submit, (&s2, ip), mode, o, &draft, files)
+        send_blocking(&submit, (&s2, ip, &owner), mode, o, &draft, files)
     })
     .await;
     match sent {
@@ -279,7 +280,7 @@ pub async fn send(
 /// Builds, submits and files the message; the folders changed, or why it was not sent.
 fn send_blocking(
     submit: &super::Submit,
-    (s, ip): (&Session, std::net::IpAddr),
+    (s, ip, owner): (&Session, std::net::IpAddr, &store::Owner),
     mode: Mode,
     orig: Option<(String, u32)>,
     d: &Draft,
@@ -288,7 +289,7 @@ fn send_blocking(
     let env = Envelope::of(d)?;
     let user = crate::core::Address::parse(&s.user).map_err(|e| e.to_string())?;
     let original = match &orig {
-        Some((f, uid)) => store::message(&s.maildir, f, *uid)
+        Some((f, uid)) => store::message(owner, f, *uid)
             .map_err(|e| e.to_string())?
             .map(|m| m.data),
         None => None,
@@ -326,7 +327,7 @@ fn send_blocking(
     let mut touched = Vec::new();
     // Sent: the message is already on its way, so a failure here is logged, not shown as
     // "not sent" (which would invite sending it twice).
-    match mailops::append_sent(&s.maildir, s.quota, &copy) {
+    match mailops::append_sent(owner, s.quota, &copy) {
         Ok((_, dir)) => touched.extend(dir),
         Err(e) => tracing::warn!("webmail: user={} no copy in Sent: {e}", s.user),
     }
@@ -336,7 +337,7 @@ fn send_blocking(
         } else {
             Flag::Answered
         };
-        if let Ok(Some(dir)) = mailops::add_flag(&s.maildir, f, *uid, flag) {
+        if let Ok(Some(dir)) = mailops::add_flag(owner, f, *uid, flag) {
             touched.push(dir);
         }
     }
@@ -372,7 +373,7 @@ pub async fn move_to(
             "The message is already in that folder.",
         );
     }
-    let (root, quota, user) = (s.maildir.clone(), s.quota, s.user.clone());
+    let (root, quota, user) = (web.owner(&s), s.quota, s.user.clone());
     let (fo, spam, dest) = (folder.clone(), f.action == "spam", f.to.clone());
     let moved = blocking(move || {
         let dest = if spam {

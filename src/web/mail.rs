@@ -5,7 +5,6 @@
 //!
 //! Not here: login and sessions (`login`), HTML (`pages`), sanitising (`render`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Form, Path, Query, State};
@@ -85,7 +84,7 @@ pub async fn list(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let root = s.maildir.clone();
+    let root = web.owner(&s);
     let got = blocking(move || {
         let n = q.page.unwrap_or(1);
         let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -122,7 +121,7 @@ pub async fn read(
     };
     let show = q.images.is_some_and(|v| v == "1");
     let keep = q.keep.is_some_and(|v| v == "1");
-    let root = s.maildir.clone();
+    let root = web.owner(&s);
     let f = folder.clone();
     let got = blocking(move || {
         let Some(m) = store::message(&root, &f, uid)? else {
@@ -166,7 +165,7 @@ pub async fn attachment(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let root: PathBuf = s.maildir.clone();
+    let root = web.owner(&s);
     let got = blocking(move || {
         Ok(store::message(&root, &folder, uid)?.and_then(|m| render::attachment(&m.data, n)))
     })
@@ -216,7 +215,7 @@ pub async fn flags(
     let Some(change) = Change::parse(&f.action) else {
         return headers::error(StatusCode::BAD_REQUEST, "Bad request", "Unknown action.");
     };
-    let (root, quota) = (s.maildir.clone(), s.quota);
+    let (root, quota) = (web.owner(&s), s.quota);
     let fo = folder.clone();
     let touched = match blocking(move || store::change(&root, quota, &fo, uid, change)).await {
         Ok(Some(t)) => t,

@@ -7,9 +7,9 @@
 //!
 //! Not here: handlers and pages (`mail`, `compose`, `search`), sending (`smtp::submit`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::store::{PAGE_SIZE, Page, open, row, seq_of};
+use super::store::{Owner, PAGE_SIZE, Page, open, row, seq_of};
 use crate::imap::backend::{Account, StoreError};
 use crate::imap::command::{Flag, SearchKey, StoreMode};
 use crate::imap::flags::{Flags, SEEN};
@@ -32,8 +32,8 @@ fn special(acc: &mut Account, special: &str, default: &str) -> Result<String, St
 }
 
 /// Where "spam" and "not spam" move a message from `folder`: Junk, or (from Junk) INBOX.
-pub fn spam_target(root: &Path, folder: &str) -> Result<String, StoreError> {
-    let mut acc = open(root, 0)?;
+pub fn spam_target(owner: &Owner, folder: &str) -> Result<String, StoreError> {
+    let mut acc = open(owner, 0)?;
     let junk = special(&mut acc, "\\Junk", "Junk")?;
     let from_junk = acc.special_use(folder)? == Some("\\Junk") || folder == junk;
     Ok(if from_junk { "INBOX".into() } else { junk })
@@ -49,12 +49,12 @@ pub struct Moved {
 /// Moves message `uid` of `folder` into the existing folder `dest`, as IMAP's MOVE does;
 /// None when there is no such UID. `user` names the learning jobs.
 pub fn move_message(
-    (root, quota, user): (&Path, u64, &str),
+    (owner, quota, user): (&Owner, u64, &str),
     folder: &str,
     uid: u32,
     dest: &str,
 ) -> Result<Option<Moved>, StoreError> {
-    let mut acc = open(root, quota)?;
+    let mut acc = open(owner, quota)?;
     let mut mb = acc.select(folder, false)?;
     let Some(seq) = seq_of(&mb, uid) else {
         return Ok(None);
@@ -72,11 +72,11 @@ pub fn move_message(
 /// Saves `data` into the Sent folder (RFC 6154 `\Sent`, made when missing) as `\Seen`:
 /// its name and directory.
 pub fn append_sent(
-    root: &Path,
+    owner: &Owner,
     quota: u64,
     data: &[u8],
 ) -> Result<(String, Option<PathBuf>), StoreError> {
-    let mut acc = open(root, quota)?;
+    let mut acc = open(owner, quota)?;
     let sent = special(&mut acc, "\\Sent", "Sent")?;
     let flags = Flags {
         bits: SEEN,
@@ -90,12 +90,12 @@ pub fn append_sent(
 /// Adds `flag` to message `uid` of `folder` (`\Seen` on opening, `\Answered` after a
 /// reply); the folder's directory when something changed, None when there is no such UID.
 pub fn add_flag(
-    root: &Path,
+    owner: &Owner,
     folder: &str,
     uid: u32,
     flag: Flag,
 ) -> Result<Option<PathBuf>, StoreError> {
-    let mut acc = open(root, 0)?;
+    let mut acc = open(owner, 0)?;
     let mut mb = acc.select(folder, false)?;
     let Some(seq) = seq_of(&mb, uid) else {
         return Ok(None);
@@ -109,8 +109,8 @@ pub fn add_flag(
 
 /// Page `page` (from 1) of the messages of `folder` that IMAP's `SEARCH TEXT q` finds
 /// (headers and body, case-insensitive), newest first.
-pub fn search(root: &Path, folder: &str, q: &str, page: usize) -> Result<Page, StoreError> {
-    let mut acc = open(root, 0)?;
+pub fn search(owner: &Owner, folder: &str, q: &str, page: usize) -> Result<Page, StoreError> {
+    let mut acc = open(owner, 0)?;
     let mb = acc.select(folder, true)?;
     let key = SearchKey::Text(q.to_string());
     let hits: Vec<usize> = {

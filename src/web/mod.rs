@@ -105,6 +105,19 @@ pub struct Web {
     pub imap_hub: Option<Arc<crate::imap::watch::Hub>>,
     pub submit: Option<Submit>,
     pub learner: Option<crate::inbound::scan::learn::Learner>,
+    /// Where the mailbox indexes live (SQLite in each Maildir, or the PostgreSQL core).
+    pub indexes: crate::maildir::index::Indexes,
+}
+
+impl Web {
+    /// The logged-in user's mail, as the store opens it.
+    pub fn owner(&self, s: &session::Session) -> store::Owner {
+        store::Owner {
+            indexes: self.indexes.clone(),
+            user: s.user.clone(),
+            root: s.maildir.clone(),
+        }
+    }
 }
 
 /// The peer's address, put into every request by the connection loop.
@@ -152,6 +165,13 @@ pub async fn serve(
     limiter: Arc<ConnLimiter>,
     mut shutdown: Shutdown,
 ) {
+    let indexes = match crate::maildir::index::Indexes::of(pool.data_dir()) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::error!("webmail not served: {e}");
+            return;
+        }
+    };
     let web = Arc::new(Web {
         pool,
         sessions: session::Sessions::new(cfg.session_idle),
@@ -161,6 +181,7 @@ pub async fn serve(
         imap_hub: cfg.imap_hub.clone(),
         submit: cfg.submit.clone(),
         learner: cfg.learner.clone(),
+        indexes,
     });
     let app = router(web);
     loop {

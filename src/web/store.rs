@@ -7,12 +7,13 @@
 //!
 //! Not here: parsing bodies for display (`render`), pages, sessions.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::imap::backend::{Account, StoreError};
 use crate::imap::command::{Flag, StoreMode};
 use crate::imap::flags::{FLAGGED, SEEN};
 use crate::imap::mailstore::{MailStore, Mailbox};
+use crate::maildir::index::Indexes;
 
 /// Messages per page of a message list.
 pub const PAGE_SIZE: usize = 50;
@@ -72,15 +73,24 @@ impl Change {
     }
 }
 
-pub(super) fn open(root: &Path, quota: u64) -> Result<Account, StoreError> {
-    let mut acc = Account::open(root)?;
+/// Whose mail a request reads: the logged-in user (the index's key on PostgreSQL) and their
+/// Maildir, both from the session, and where the indexes live.
+#[derive(Clone)]
+pub struct Owner {
+    pub indexes: Indexes,
+    pub user: String,
+    pub root: PathBuf,
+}
+
+pub(super) fn open(owner: &Owner, quota: u64) -> Result<Account, StoreError> {
+    let mut acc = Account::open(&owner.indexes, &owner.user, &owner.root)?;
     acc.set_quota((quota > 0).then_some(quota));
     Ok(acc)
 }
 
 /// Selectable folders with their counts, INBOX first.
-pub fn folders(root: &Path) -> Result<Vec<Folder>, StoreError> {
-    let mut acc = open(root, 0)?;
+pub fn folders(owner: &Owner) -> Result<Vec<Folder>, StoreError> {
+    let mut acc = open(owner, 0)?;
     let mut out = Vec::new();
     for info in acc.list()?.into_iter().filter(|i| i.selectable) {
         let st = acc.status(&info.name)?;
@@ -95,8 +105,8 @@ pub fn folders(root: &Path) -> Result<Vec<Folder>, StoreError> {
 }
 
 /// Page `page` (from 1; past the end: the last) of `folder`, newest (highest UID) first.
-pub fn page(root: &Path, folder: &str, page: usize) -> Result<Page, StoreError> {
-    let mut acc = open(root, 0)?;
+pub fn page(owner: &Owner, folder: &str, page: usize) -> Result<Page, StoreError> {
+    let mut acc = open(owner, 0)?;
     let mb = acc.select(folder, true)?;
     let total = mb.messages.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -152,8 +162,8 @@ pub struct Read {
 }
 
 /// The message `uid` of `folder`; None when there is no such UID.
-pub fn message(root: &Path, folder: &str, uid: u32) -> Result<Option<Read>, StoreError> {
-    let mut acc = open(root, 0)?;
+pub fn message(owner: &Owner, folder: &str, uid: u32) -> Result<Option<Read>, StoreError> {
+    let mut acc = open(owner, 0)?;
     let mb = acc.select(folder, true)?;
     let Some(seq) = seq_of(&mb, uid) else {
         return Ok(None);
@@ -174,13 +184,13 @@ pub fn message(root: &Path, folder: &str, uid: u32) -> Result<Option<Read>, Stor
 /// Applies `change` to message `uid` of `folder`: the folder directories it changed (for
 /// IMAP's IDLE signal), None when there is no such UID.
 pub fn change(
-    root: &Path,
+    owner: &Owner,
     quota: u64,
     folder: &str,
     uid: u32,
     change: Change,
 ) -> Result<Option<Vec<PathBuf>>, StoreError> {
-    let mut acc = open(root, quota)?;
+    let mut acc = open(owner, quota)?;
     let mut mb = acc.select(folder, false)?;
     let Some(seq) = seq_of(&mb, uid) else {
         return Ok(None);

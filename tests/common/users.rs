@@ -32,7 +32,13 @@ pub fn add_user(dir: &Path, addr: &str, password: &str, extra: &[&str]) {
 /// they make to it; empty keeps the daemon running as whoever starts it.
 pub fn example_test(server_user: &str, cert_names: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
+    example_test_in(dir.path(), server_user, cert_names);
+    dir
+}
+
+/// [`example_test`] in the existing directory `p` (which may already name its core, as a
+/// `database.url` file does).
+pub fn example_test_in(p: &Path, server_user: &str, cert_names: &[&str]) {
     add_domain(p, "example.test");
     mailctl_ok(p, &["config", "set", "server.user", server_user]);
     add_user(p, "alice@example.test", PASSWORD, &[]);
@@ -50,5 +56,4 @@ pub fn example_test(server_user: &str, cert_names: &[&str]) -> tempfile::TempDir
     let names: Vec<String> = cert_names.iter().map(|n| n.to_string()).collect();
     mailctl::net::tls::write_self_signed(&names, &p.join("tls/cert.pem"), &p.join("tls/key.pem"))
         .unwrap();
-    dir
 }

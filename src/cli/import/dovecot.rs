@@ -99,7 +99,8 @@ impl Args {
         for p in plans {
             pb.set_message(format!("importing {}", p.address));
             let dst = ctx.mailbox_root(&p.address.to_string())?;
-            let mail = import_account(&p.dir, &dst, self.copy)
+            let account = p.address.to_string();
+            let mail = import_account(&p.dir, (&ctx.indexes()?, &account), &dst, self.copy)
                 .map_err(|e| Fail::new(format!("importing {}: {e}", p.address)))?;
             ctx.data_dir.hand_over_tree(&dst)?;
             let (user, new_password) = match p.create {

@@ -101,7 +101,9 @@ impl Args {
                 insecure_tls: self.insecure_tls,
             };
             let pb = output::progress_bar(0, "copying", ctx.progress());
-            let mail = import_account(&src, &dst, &mut |folder, done, total| {
+            let indexes = ctx.indexes()?;
+            let account = address.to_string();
+            let mail = import_account(&src, (&indexes, &account), &dst, &mut |folder, done, total| {
                 pb.set_length(total);
                 pb.set_position(done);
                 pb.set_message(format!("{user} {folder}"));

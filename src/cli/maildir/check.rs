@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::cli::{Ctx, Exit, Fail};
-use crate::maildir::index::Index;
+use crate::maildir::index::{Index, Indexes};
 use crate::maildir::{check, folder};
 use crate::output;
 
@@ -25,7 +25,16 @@ impl Args {
         let root = ctx.maildir_of(&self.target)?;
         let mut found = check::check(&root, self.repair)
             .map_err(|e| Fail::new(format!("{}: {e}", root.display())))?;
-        found.extend(index_drift(&root, self.repair)?);
+        let indexes = ctx.indexes()?;
+        // On PostgreSQL the index is found by the address; a bare path gets the file checks.
+        let account = match crate::core::Address::parse(&self.target) {
+            Ok(a) => Some(a.to_string()),
+            Err(_) if indexes.is_postgres() => None,
+            Err(_) => Some(String::new()),
+        };
+        if let Some(account) = account {
+            found.extend(index_drift(&indexes, &account, &root, self.repair)?);
+        }
         report(ctx, &root, &found, self.repair)
     }
 }
@@ -81,11 +90,16 @@ fn report(ctx: &Ctx, root: &Path, found: &[check::Problem], repair: bool) -> any
 }
 
 /// Drift between the Maildir and its index, if it has one; `repair` syncs the index.
-fn index_drift(root: &Path, repair: bool) -> anyhow::Result<Vec<check::Problem>> {
-    if !Index::path(root).exists() {
+fn index_drift(
+    indexes: &Indexes,
+    account: &str,
+    root: &Path,
+    repair: bool,
+) -> anyhow::Result<Vec<check::Problem>> {
+    if !indexes.is_postgres() && !Index::path(root).exists() {
         return Ok(Vec::new());
     }
-    let mut ix = Index::open(root)?;
+    let mut ix = indexes.open(account, root)?;
     let mut out = Vec::new();
     for f in folder::folders(root)? {
         // Mail delivered since the last scan is not drift: the index knows its directories

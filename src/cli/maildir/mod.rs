@@ -56,7 +56,9 @@ impl Cmd {
         let touched = self.writes_into(ctx);
         // Writing into the Maildirs of a data directory that is not a server would make
         // one out of a typo (issue 16.4).
-        if touched.is_some() && !ctx.data_dir.db().exists() {
+        // A PostgreSQL core (`database.url`) is a server whatever the directory holds.
+        let server = ctx.data_dir.db().exists() || ctx.data_dir.database_url()?.is_some();
+        if touched.is_some() && !server {
             return Err(missing_data_dir(&ctx.data_dir).into());
         }
         let result = self.dispatch(ctx);

@@ -2,7 +2,6 @@
 //! of the messages it already knows.
 
 use crate::cli::{Ctx, Fail};
-use crate::maildir::index::Index;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -13,8 +12,9 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<()> {
-        let root = ctx.maildir_of(&self.address)?;
-        let mut ix = Index::open(&root)
+        let (indexes, account, root) = ctx.index_of(&self.address)?;
+        let mut ix = indexes
+            .open(&account, &root)
             .map_err(|e| Fail::new(format!("cannot open the index in {}: {e}", root.display())))?;
         let reports = ix.sync_all()?;
         if ctx.json {

@@ -9,7 +9,6 @@ use mail_parser::{Message, MimeHeaders};
 use crate::cli::{Ctx, Fail};
 use crate::core::settings::human_size;
 use crate::maildir::folder;
-use crate::maildir::index::Index;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -128,9 +127,9 @@ fn message_file(ctx: &Ctx, target: &str) -> anyhow::Result<PathBuf> {
     let uid: u32 = uid
         .parse()
         .map_err(|_| Fail::usage(format!("'{uid}' is not a UID")))?;
-    let root = ctx.maildir_of(address)?;
+    let (indexes, account, root) = ctx.index_of(address)?;
     let dir = ctx.folder(&root, folder_name)?;
-    let mut ix = Index::open(&root)?;
+    let mut ix = indexes.open(&account, &root)?;
     ix.sync(folder_name, &dir)?;
     let unique = ix.unique_of(folder_name, uid)?.ok_or_else(|| {
         Fail::hint(

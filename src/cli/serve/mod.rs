@@ -11,6 +11,11 @@
 //! It writes `run/daemon-PID.json` for `status` and `config set`; SIGHUP (`reload`) re-reads
 //! the certificate and the settings in `tunables`.
 //!
+//! On a PostgreSQL core (`database.url`, issue 21) several nodes serve one shared data
+//! directory: the schema is migrated once at start (a newer one refuses to start), mailbox
+//! indexes live in the core, and IDLE hears other nodes through LISTEN (`imap::remote`)
+//! rather than inotify.
+//!
 //! This file only composes: settings (`settings`) → listeners and services (`start`) → run.
 //! Not here: protocol reply text or sessions (each protocol's `server.rs`), SQL.
 
@@ -183,6 +188,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
         pop3_login_timeout: s.pop3_login_timeout,
         acme,
         web,
+        indexes: crate::maildir::index::Indexes::of(&data_dir)?,
     };
     rt.block_on(services.run(bound))?;
     crate::core::runtime::remove(&data_dir, std::process::id());
@@ -204,16 +210,9 @@ fn open(ctx: &Ctx, args: &Args) -> anyhow::Result<(DataDir, Db)> {
     if !args.dev && data_dir.database_url()?.is_none() && !data_dir.db().exists() {
         return Err(super::missing_data_dir(&data_dir).into());
     }
+    // The one migration run of this process (PostgreSQL: under an advisory lock, so nodes
+    // starting together migrate once); a schema newer than this binary refuses to start.
     let db = Db::open(&data_dir).map_err(|e| super::open_failure(&data_dir, e))?;
-    if db.is_postgres() {
-        // The daemons need the queue, bans, greylisting and the mailbox index, which are
-        // not on PostgreSQL yet (issue 21): refuse rather than half-run.
-        return Err(Fail::hint(
-            "not yet on PostgreSQL: `mailctl serve` needs the queue, bans, greylisting and the mailbox index, which still speak SQLite only",
-            "run the daemons on a SQLite data directory (no database.url) until they are ported",
-        )
-        .into());
-    }
     Ok((data_dir, db))
 }
 

@@ -199,6 +199,8 @@ pub(super) struct Services {
     pub acme: Option<crate::acme::Config>,
     /// The web listener's settings, when it runs.
     pub web: Option<crate::web::Config>,
+    /// Where the mailbox indexes live: SQLite in each Maildir, or the PostgreSQL core.
+    pub indexes: crate::maildir::index::Indexes,
 }
 
 /// Per-protocol state shared by all listeners of that protocol.
@@ -250,6 +252,15 @@ impl Services {
             ));
         }
         let shared = self.shared();
+        // On PostgreSQL, IDLE hears every node's changes through LISTEN (one per process).
+        let _listener = match self.data_dir.database_url()? {
+            Some(url) if self.indexes.is_postgres() => Some(crate::imap::remote::listen(
+                &url,
+                &self.data_dir,
+                &shared.imap_hub,
+            )?),
+            _ => None,
+        };
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;
             self.spawn(&mut tasks, &name, listener, &shared, shutdown.clone());
@@ -266,7 +277,13 @@ impl Services {
     fn shared(&self) -> Shared {
         let (l1, l2) = (self.live.clone(), self.live.clone());
         Shared {
-            imap_hub: crate::imap::watch::Hub::new(),
+            // Several nodes share the Maildirs: inotify sees only this host's writes, and
+            // every change is announced through PostgreSQL instead (`imap::remote`).
+            imap_hub: if self.indexes.is_postgres() {
+                crate::imap::watch::Hub::without_inotify()
+            } else {
+                crate::imap::watch::Hub::new()
+            },
             imap_users: crate::imap::server::UserSessions::new(self.imap_per_user),
             learner: crate::inbound::scan::learn::Learner::start(self.backend.pool.clone()),
             append_limit: Arc::new(move || l1.get().session.max_message_size),
@@ -315,6 +332,7 @@ impl Services {
                 hub: shared.imap_hub.clone(),
                 users: shared.imap_users.clone(),
                 learner: Some(shared.learner.clone()),
+                indexes: self.indexes.clone(),
             };
             tasks.spawn(Arc::new(imap).run(listener, shutdown));
         } else if name.starts_with("pop3") {

@@ -15,9 +15,10 @@ use crate::imap::mailstore::{
 };
 use crate::maildir::{deliver, folder, index};
 
-/// One user's mail: the Maildir root and a connection to its index. Each IMAP session has
-/// its own (an index connection is not shared between threads); they coordinate through
-/// the index's write lock.
+/// One user's mail: the Maildir root and its index. Each IMAP session has its own (an index
+/// is not shared between threads); they coordinate through the index's write lock. On
+/// SQLite the index is a connection held for the session's life; on PostgreSQL a pooled one
+/// borrowed per command and given back by [`Account::release`] (`maildir::index::engine`).
 pub struct Account {
     pub(super) root: PathBuf,
     pub(super) index: index::Index,
@@ -67,11 +68,12 @@ pub(super) fn set_mtime(f: &fs::File, date: i64) -> std::io::Result<()> {
 }
 
 impl Account {
-    /// Opens the account at `root`, creating its cur/new/tmp and index, and the default
-    /// folders the first time.
-    pub fn open(root: &Path) -> Result<Account, StoreError> {
+    /// Opens the account `user` (its address, the index's key on PostgreSQL) whose Maildir
+    /// is at `root`, creating its cur/new/tmp and index, and the default folders the first
+    /// time. `indexes` says where its index lives ([`index::Indexes::of`] the data dir).
+    pub fn open(indexes: &index::Indexes, user: &str, root: &Path) -> Result<Account, StoreError> {
         deliver::ensure(root).map_err(StoreError::io("creating", root))?;
-        let index = index::Index::open(root)?;
+        let index = indexes.open(user, root)?;
         let mut acc = Account {
             root: root.to_path_buf(),
             index,
@@ -89,6 +91,12 @@ impl Account {
             acc.index.mark_defaults_done()?;
         }
         Ok(acc)
+    }
+
+    /// Gives the index's PostgreSQL connection back until the next use (see
+    /// `maildir::index::engine`); nothing on SQLite.
+    pub fn release(&mut self) {
+        self.index.release();
     }
 
     /// The quota in bytes APPEND/COPY/MOVE must stay within (None: unlimited).

@@ -100,7 +100,7 @@ impl Shared {
     /// the driver hands over is ignored).
     pub fn opener(&self) -> StoreOpener {
         let shared = self.clone();
-        Arc::new(move |_root, quota, limits| {
+        Arc::new(move |_user, _root, quota, limits| {
             Ok(Box::new(MemStore {
                 shared: shared.clone(),
                 quota,

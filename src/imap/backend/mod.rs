@@ -83,6 +83,9 @@ fn exists(dir: &Path) -> bool {
 /// The trait is the inherent API; these only forward (the inherent methods stay callable
 /// without the trait in scope, for the backend's own tests).
 impl MailStore for Account {
+    fn release(&mut self) {
+        Account::release(self);
+    }
     fn metadata(&mut self, mailbox: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let folder = self.metadata_folder(mailbox)?;
         Ok(self.index.metadata(&folder)?)

@@ -9,7 +9,7 @@ const MSG: &[u8] = b"From: a@b.test\r\nSubject: hi\r\n\r\nbody\r\n";
 
 fn account() -> (tempfile::TempDir, Account) {
     let dir = tempfile::tempdir().unwrap();
-    let acc = Account::open(dir.path()).unwrap();
+    let acc = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     (dir, acc)
 }
 
@@ -51,7 +51,7 @@ fn default_folders_special_use_and_subscriptions() {
     // Deleted defaults are not recreated on the next open.
     acc.delete("Junk").unwrap();
     drop(acc);
-    let mut acc = Account::open(dir.path()).unwrap();
+    let mut acc = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     assert!(acc.list().unwrap().iter().all(|f| f.name != "Junk"));
     acc.subscribe("inbox").unwrap();
     acc.subscribe("Gone/Away").unwrap();
@@ -224,7 +224,7 @@ fn store_renames_files_and_bumps_modseq() {
 #[test]
 fn recent_is_claimed_once_by_a_read_write_session() {
     let (dir, mut a) = account();
-    let mut b = Account::open(dir.path()).unwrap();
+    let mut b = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     a.create("Other", None).unwrap();
     for _ in 0..2 {
         a.append("Other", MSG, &Flags::default(), None).unwrap();
@@ -257,7 +257,7 @@ fn recent_is_claimed_once_by_a_read_write_session() {
 #[test]
 fn two_sessions_see_each_others_changes() {
     let (dir, mut a) = account();
-    let mut b = Account::open(dir.path()).unwrap();
+    let mut b = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     let mut va = a.select("INBOX", false).unwrap();
     let mut vb = b.select("INBOX", false).unwrap();
     for _ in 0..5 {
@@ -329,7 +329,7 @@ fn two_sessions_see_each_others_changes() {
 fn delivered_and_renamed_files_from_other_programs() {
     let (dir, mut acc) = account();
     let mut va = acc.select("INBOX", false).unwrap();
-    let mut ro = Account::open(dir.path()).unwrap();
+    let mut ro = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     let mut vro = ro.select("INBOX", true).unwrap();
     deliver::deliver(dir.path(), b"", &mut &MSG[..]).unwrap();
     // The read-only session sees it (\Recent, as EXAMINE shows it) but leaves it in new/
@@ -504,7 +504,8 @@ fn concurrent_writers_never_share_a_uid() {
         .map(|t| {
             let root = root.clone();
             std::thread::spawn(move || {
-                let mut acc = Account::open(&root).unwrap();
+                let mut acc =
+                    Account::open(&crate::maildir::index::Indexes::Maildir, "", &root).unwrap();
                 let mut mb = acc.select("INBOX", false).unwrap();
                 let mut got = Vec::new();
                 for i in 0..15 {
@@ -573,7 +574,7 @@ fn select_of_100k_messages_figures() {
 #[test]
 fn own_expunge_also_reports_pending_ghosts() {
     let (dir, mut a) = account();
-    let mut b = Account::open(dir.path()).unwrap();
+    let mut b = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     for _ in 0..4 {
         a.append("INBOX", MSG, &flags(&[Flag::Deleted]), None)
             .unwrap();

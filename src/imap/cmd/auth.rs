@@ -168,7 +168,7 @@ pub(crate) fn login_result(
             user,
             maildir,
             quota,
-        } => match s.open_store(&maildir, quota) {
+        } => match s.open_store(&user, &maildir, quota) {
             Ok(acc) => {
                 s.account = Some(acc);
                 s.login = Some(crate::imap::session::Login {

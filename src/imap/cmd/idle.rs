@@ -49,6 +49,9 @@ pub(crate) fn wake(
     crate::imap::cmd::context::refresh(s, out);
     crate::imap::cmd::notify::wake(s, changed, out);
     *shared = s.account.take();
+    if let Some(store) = shared.as_mut() {
+        store.release();
+    }
     refreshed
 }
 
@@ -60,7 +63,7 @@ pub(crate) fn reopen(s: &mut Session) {
     let Some(login) = s.login.as_ref() else {
         return;
     };
-    match s.open_store(&login.root, login.quota) {
+    match s.open_store(&login.user, &login.root, login.quota) {
         Ok(a) => {
             s.account = Some(a);
         }

@@ -78,6 +78,10 @@ pub trait MailStore: Send {
     ) -> Result<(u32, Vec<u32>), StoreError>;
     /// Bytes in all folders, for QUOTA.
     fn usage(&self) -> u64;
+    /// The caller is done for now (a command answered, a wakeup handled): give back what
+    /// need not be held until the next use, a pooled PostgreSQL index connection. The next
+    /// call takes it again. Default: nothing to give back.
+    fn release(&mut self) {}
     /// What the driver watches for changes to a folder (IDLE) and touches after this
     /// session changed it; None for a name that cannot exist.
     fn watch_path(&self, name: &str) -> Option<PathBuf>;

@@ -88,9 +88,9 @@ fn script(s: &mut dyn MailStore) -> Vec<String> {
 #[test]
 fn both_backends_follow_the_same_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let mut disk = Account::open(dir.path()).unwrap();
+    let mut disk = Account::open(&crate::maildir::index::Indexes::Maildir, "", dir.path()).unwrap();
     let mem = Shared::new();
-    let mut memory = (mem.opener())(dir.path(), None, Limits::default()).unwrap();
+    let mut memory = (mem.opener())("", dir.path(), None, Limits::default()).unwrap();
     let a = script(&mut disk);
     let b = script(memory.as_mut());
     assert_eq!(a, b);

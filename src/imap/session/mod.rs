@@ -52,10 +52,11 @@ pub struct Config {
     pub limits: crate::imap::mailstore::Limits,
 }
 
-/// Opens a logged-in user's store: (Maildir root, quota in bytes or None, per-user caps).
-/// Called at login and again when an IDLE that gave its store back wakes up.
+/// Opens a logged-in user's store: (address, Maildir root, quota in bytes or None, per-user
+/// caps). Called at login and again when an IDLE that gave its store back wakes up.
 pub type StoreOpener = Arc<
     dyn Fn(
+            &str,
             &Path,
             Option<u64>,
             crate::imap::mailstore::Limits,
@@ -64,10 +65,11 @@ pub type StoreOpener = Arc<
         + Sync,
 >;
 
-/// The Maildir + index backend.
-pub fn maildir_opener() -> StoreOpener {
-    Arc::new(|root, quota, limits| {
-        let mut acc = crate::imap::backend::Account::open(root)?;
+/// The Maildir + index backend, its indexes where `indexes` says (SQLite in each Maildir,
+/// or the PostgreSQL core keyed by the login's address).
+pub fn maildir_opener(indexes: crate::maildir::index::Indexes) -> StoreOpener {
+    Arc::new(move |user, root, quota, limits| {
+        let mut acc = crate::imap::backend::Account::open(&indexes, user, root)?;
         acc.set_quota(quota);
         acc.set_limits(limits);
         Ok(Box::new(acc))
@@ -186,8 +188,9 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session on the Maildir backend with SQLite indexes (one host).
     pub fn new(cfg: Config) -> Session {
-        Session::with_store(cfg, maildir_opener())
+        Session::with_store(cfg, maildir_opener(crate::maildir::index::Indexes::Maildir))
     }
 
     /// A session whose logins open their store with `opener`.
@@ -263,10 +266,11 @@ impl Session {
     /// Opens the store of a user who just logged in (quota in bytes, 0 = none).
     pub(crate) fn open_store(
         &self,
+        user: &str,
         root: &Path,
         quota: u64,
     ) -> Result<Box<dyn MailStore>, StoreError> {
-        (self.opener)(root, (quota > 0).then_some(quota), self.cfg.limits)
+        (self.opener)(user, root, (quota > 0).then_some(quota), self.cfg.limits)
     }
 
     /// Once logged in, APPEND may send messages up to APPENDLIMIT.
@@ -285,8 +289,22 @@ impl Session {
         self.touched.take()
     }
 
-    /// Runs commands until the session needs something from the driver.
+    /// Runs commands until the session needs something from the driver. Whatever the
+    /// driver does next waits on the peer or the clock, so the store gives back its pooled
+    /// connection first (a PostgreSQL index; nothing on SQLite).
     pub fn poll(&mut self, out: &mut Vec<u8>) -> Action {
+        let action = self.run(out);
+        self.release_store();
+        action
+    }
+
+    fn release_store(&mut self) {
+        if let Some(store) = self.account.as_mut() {
+            store.release();
+        }
+    }
+
+    fn run(&mut self, out: &mut Vec<u8>) -> Action {
         if let Some((tag, paused)) = self.held.take() {
             if !paused {
                 self.held = Some((tag, true));
@@ -533,6 +551,7 @@ impl Session {
         } else if self.notify.is_some() && matches!(self.pending, Pending::None) {
             // NOTIFY between commands (RFC 5465 §1): the same updates, unasked.
             crate::imap::cmd::notify::wake(self, changed, out);
+            self.release_store();
         }
         false
     }

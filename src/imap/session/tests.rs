@@ -515,7 +515,12 @@ fn a_selected_mailbox_deleted_by_another_session_ends_with_bye() {
     let mut t = T::logged_in();
     assert!(t.send("a CREATE Work\r\n").starts_with("a OK"));
     assert!(t.send("b SELECT Work\r\n").contains("b OK"));
-    let mut other = crate::imap::backend::Account::open(t.dir.path()).unwrap();
+    let mut other = crate::imap::backend::Account::open(
+        &crate::maildir::index::Indexes::Maildir,
+        "",
+        t.dir.path(),
+    )
+    .unwrap();
     other.delete("Work").unwrap();
     let r = t.send("c NOOP\r\n");
     assert!(r.starts_with("* BYE [UNAVAILABLE] mailbox Work"), "{r}");

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{FolderReport, ImportError};
-use crate::maildir::index::{Index, NewMessage, file_time};
+use crate::maildir::index::{Index, Indexes, NewMessage, file_time};
 use crate::maildir::{deliver, folder, name::Name, safe};
 
 /// Control files larger than this are refused rather than read (a uidlist of a million
@@ -306,11 +306,16 @@ pub struct AccountReport {
 }
 
 /// Imports the Dovecot Maildir at `src` (its INBOX; folders are `.Name` inside) into the
-/// mailctl Maildir at `dst`, hard-linking the files unless `copy`. A second run adds only
-/// what is new.
-pub fn import_account(src: &Path, dst: &Path, copy: bool) -> Result<AccountReport, ImportError> {
+/// mailctl Maildir at `dst` of `account` (its index where `indexes` says), hard-linking the
+/// files unless `copy`. A second run adds only what is new.
+pub fn import_account(
+    src: &Path,
+    (indexes, account): (&Indexes, &str),
+    dst: &Path,
+    copy: bool,
+) -> Result<AccountReport, ImportError> {
     deliver::ensure(dst).map_err(ImportError::io(dst))?;
-    let mut index = Index::open(dst)?;
+    let mut index = indexes.open(account, dst)?;
     let mut out = AccountReport::default();
     for f in folder::folders(src).map_err(ImportError::io(src))? {
         // A `.A.B` without `.A` is fine; a directory without cur/ is not a folder (yet).

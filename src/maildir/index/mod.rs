@@ -41,6 +41,7 @@
 
 mod adopt;
 mod copy;
+mod engine;
 mod flags;
 mod mailboxes;
 mod metadata;
@@ -61,6 +62,7 @@ use serde::Serialize;
 
 pub use adopt::Adopted;
 pub use copy::{Copied, SET_ASIDE, copy_to, set_aside};
+pub use engine::{Indexes, POOL_MAX};
 pub use flags::CurrentFlags;
 pub use mailboxes::FolderCounts;
 pub use metadata::{MetadataLimits, MetadataRefused};

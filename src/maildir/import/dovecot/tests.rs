@@ -129,7 +129,7 @@ fn an_account_keeps_uidvalidity_uids_keywords_and_dates_and_a_rerun_adds_nothing
     let tmp = tempfile::tempdir().unwrap();
     let (src, dst) = (tmp.path().join("src"), tmp.path().join("dst"));
     dovecot_account(&src);
-    let r = import_account(&src, &dst, false).unwrap();
+    let r = import_account(&src, (&Indexes::Maildir, ""), &dst, false).unwrap();
     assert_eq!(r.subscriptions, 1);
     let inbox = &r.folders[0];
     assert_eq!(
@@ -173,7 +173,7 @@ fn an_account_keeps_uidvalidity_uids_keywords_and_dates_and_a_rerun_adds_nothing
 
     drop(index);
     // A copy this time: still nothing new.
-    let again = import_account(&src, &dst, true).unwrap();
+    let again = import_account(&src, (&Indexes::Maildir, ""), &dst, true).unwrap();
     assert_eq!(again.folders[0].copied, 0);
     assert_eq!(again.folders[0].present, 3);
 }
@@ -186,7 +186,7 @@ fn a_folder_already_used_here_gets_new_uids_and_says_so() {
     put(&dst.join("cur/5.mine.h:2,S"), "mine", 1_700_000_000);
     deliver::ensure(&dst).unwrap();
     Index::open(&dst).unwrap().sync("INBOX", &dst).unwrap();
-    let r = import_account(&src, &dst, false).unwrap();
+    let r = import_account(&src, (&Indexes::Maildir, ""), &dst, false).unwrap();
     let inbox = &r.folders[0];
     assert!(!inbox.kept_uids);
     assert_ne!(inbox.uidvalidity, 1234);
@@ -209,7 +209,7 @@ fn a_default_folder_that_never_held_mail_takes_the_source_uidvalidity() {
         .unwrap()
         .create_folder("INBOX", None)
         .unwrap();
-    let r = import_account(&src, &dst, false).unwrap();
+    let r = import_account(&src, (&Indexes::Maildir, ""), &dst, false).unwrap();
     assert!(r.folders[0].kept_uids);
     assert_eq!(r.folders[0].uidvalidity, 1234);
 }
@@ -238,7 +238,7 @@ fn a_folder_made_after_an_import_never_reuses_an_adopted_uidvalidity() {
         "3 V4000000000 N8 Gx\n2 :100.a.h\n",
     )
     .unwrap();
-    import_account(&src, &dst, false).unwrap();
+    import_account(&src, (&Indexes::Maildir, ""), &dst, false).unwrap();
     let mut index = Index::open(&dst).unwrap();
     // INBOX deleted and made again: a value above every one this index ever held.
     index.create_folder("INBOX", None).unwrap();

@@ -21,7 +21,7 @@ use super::{FolderReport, ImportError};
 use crate::imap::command::Flag;
 use crate::imap::flags::Flags;
 use crate::imap::parse::lexer::Cursor;
-use crate::maildir::index::{Index, NewMessage};
+use crate::maildir::index::{Index, Indexes, NewMessage};
 use crate::maildir::{deliver, folder, utf7};
 
 /// UIDs fetched per UID FETCH (and committed per transaction).
@@ -320,13 +320,14 @@ fn import_folder(
 /// Maildir at `dst`. `progress(folder, done, total)` is called after each batch.
 pub fn import_account(
     src: &Source,
+    (indexes, account): (&Indexes, &str),
     dst: &Path,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<AccountReport, ImportError> {
     let mut c = Client::connect(&src.host, src.port, src.insecure_tls)?;
     c.login(&src.user, &src.password)?;
     deliver::ensure(dst).map_err(ImportError::io(dst))?;
-    let mut index = Index::open(dst)?;
+    let mut index = indexes.open(account, dst)?;
     let mut out = AccountReport::default();
     for r in list(&mut c, "LIST")? {
         let name = match r.name {

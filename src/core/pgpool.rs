@@ -1,0 +1,246 @@
+//! A per-process pool of PostgreSQL connections lent for one use at a time (issue 21): the
+//! mailbox index of a PostgreSQL core borrows one at its first statement and gives it back
+//! when its caller is done for now (an IMAP command answered, a delivery placed), so the
+//! number of server connections follows the work in flight, not the sessions open. A
+//! thousand idle IMAP sessions hold none; PostgreSQL's default `max_connections` is 100.
+//!
+//! Each connection keeps its prepared statements (`core::sql::PgConn`) for as long as it
+//! lives, whoever borrows it. A use is tied to a key (the account of an index): when a
+//! borrower's key is not the one the connection last had, the pool's per-use statement sets
+//! it first (one round trip), and a borrower is given a connection that already has its key
+//! when one is idle. Session settings that never change (the search path) are set once
+//! per connection, so no prepared statement is ever invalidated by them.
+//!
+//! At most [`PgPool::max`] connections are open; a borrower beyond that waits for one to be
+//! given back, up to [`WAIT`], then gets an error rather than hanging (the IMAP command
+//! answers NO, a delivery is retried from the queue). A connection that broke is dropped
+//! when given back, and a new one opened on demand.
+//!
+//! The connection types `core::sql` runs statements on live here too: [`PgConn`] (a client
+//! with its statement cache) and [`Pg`] (one of its own, or one lent by a pool).
+//!
+//! Not here: what runs over the connections (`core::sql`, `maildir::index`), the core's own
+//! `Db` connections (`core::pool`), which pool a data directory uses (`maildir::index::engine`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::{CoreError, Result};
+
+/// How long a borrower waits for a connection when all are lent.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub struct PgPool {
+    url: String,
+    /// The URL without its password, for messages.
+    place: String,
+    /// Run once on each new connection.
+    setup: String,
+    /// Sets a connection's key: one statement, `?1` is the key.
+    per_use: String,
+    max: usize,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+struct State {
+    idle: Vec<PgConn>,
+    /// Connections open, lent and idle.
+    open: usize,
+}
+
+impl PgPool {
+    pub fn new(url: &str, setup: &str, per_use: &str, max: usize) -> PgPool {
+        PgPool {
+            url: url.to_string(),
+            place: super::paths::redact_url(url),
+            setup: setup.to_string(),
+            per_use: per_use.to_string(),
+            max: max.max(1),
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// The most connections this pool opens.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Connections open now (lent and idle), for tests and `cluster status`.
+    pub fn open(&self) -> usize {
+        self.lock().open
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection set to `key`; blocking (may connect, may wait for one to be given back).
+    pub(crate) fn take(&self, key: &str) -> Result<PgConn> {
+        let mut conn = match self.idle_or_slot(key)? {
+            Some(c) => c,
+            None => match self.connect() {
+                Ok(c) => c,
+                Err(e) => {
+                    self.closed();
+                    return Err(e);
+                }
+            },
+        };
+        if conn.key.as_deref() != Some(key) {
+            let set = conn
+                .statement(&self.per_use)
+                .and_then(|s| Ok(conn.client.query(&s, &[&key])?));
+            if let Err(e) = set {
+                drop(conn);
+                self.closed();
+                return Err(e);
+            }
+            conn.key = Some(key.to_string());
+        }
+        Ok(conn)
+    }
+
+    /// An idle connection (one already set to `key` if any), or None with a slot reserved
+    /// for a new one; waits while every connection is lent.
+    fn idle_or_slot(&self, key: &str) -> Result<Option<PgConn>> {
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut st = self.lock();
+        loop {
+            if let Some(i) = st.idle.iter().rposition(|c| c.key.as_deref() == Some(key)) {
+                return Ok(Some(st.idle.swap_remove(i)));
+            }
+            if let Some(c) = st.idle.pop() {
+                return Ok(Some(c));
+            }
+            if st.open < self.max {
+                st.open += 1;
+                return Ok(None);
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(CoreError::Refused(format!(
+                    "all {} mailbox index connections to PostgreSQL at {} are busy",
+                    self.max, self.place
+                )));
+            }
+            st = self
+                .freed
+                .wait_timeout(st, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn connect(&self) -> Result<PgConn> {
+        let client = super::pgconnect::connect(&self.url, &self.place)?;
+        let mut conn = PgConn::new(client);
+        conn.client.batch_execute(&self.setup)?;
+        Ok(conn)
+    }
+
+    /// A lent connection comes back; a broken one is closed instead.
+    pub(crate) fn give(&self, conn: PgConn) {
+        if conn.client.is_closed() {
+            drop(conn);
+            self.closed();
+            return;
+        }
+        self.lock().idle.push(conn);
+        self.freed.notify_one();
+    }
+
+    /// A reserved or lent connection will not come back.
+    fn closed(&self) {
+        let mut st = self.lock();
+        st.open = st.open.saturating_sub(1);
+        drop(st);
+        self.freed.notify_one();
+    }
+}
+
+/// A PostgreSQL connection with its prepared statements, keyed by the statement's text as
+/// written (`?N`), so the translation and the prepare happen once per statement. A pooled
+/// connection (`core::pgpool`) keeps its cache across the uses it is lent for.
+pub(crate) struct PgConn {
+    pub(crate) client: postgres::Client,
+    prepared: HashMap<String, postgres::Statement>,
+    /// The key the pool's per-use statement last set on this connection.
+    pub(crate) key: Option<String>,
+}
+
+/// A PostgreSQL engine: a connection of its own (the core's `Db`), or one borrowed from a
+/// pool at the first statement and given back by `Sql::release` (the mailbox index).
+pub(crate) struct Pg {
+    conn: Option<PgConn>,
+    lease: Option<(Arc<PgPool>, String)>,
+}
+
+impl Pg {
+    pub(crate) fn own(client: postgres::Client) -> Pg {
+        Pg {
+            conn: Some(PgConn::new(client)),
+            lease: None,
+        }
+    }
+
+    pub(crate) fn lent(pool: Arc<PgPool>, key: String) -> Pg {
+        Pg {
+            conn: None,
+            lease: Some((pool, key)),
+        }
+    }
+
+    /// The connection, borrowed from the pool first if this engine has none now.
+    pub(crate) fn conn(&mut self) -> Result<&mut PgConn> {
+        let conn = match (self.conn.take(), &self.lease) {
+            (Some(c), _) => c,
+            (None, Some((pool, key))) => pool.take(key)?,
+            (None, None) => {
+                return Err(CoreError::Invalid(
+                    "database: the PostgreSQL connection was given back".into(),
+                ));
+            }
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    pub(crate) fn give_back(&mut self) {
+        if let Some((pool, _)) = &self.lease
+            && let Some(c) = self.conn.take()
+        {
+            pool.give(c);
+        }
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        self.give_back();
+    }
+}
+
+impl PgConn {
+    pub(crate) fn new(client: postgres::Client) -> PgConn {
+        PgConn {
+            client,
+            prepared: HashMap::new(),
+            key: None,
+        }
+    }
+
+    /// The prepared statement of `sql` (written with `?N`), prepared on first use.
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&super::sql::to_postgres(sql))?;
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
