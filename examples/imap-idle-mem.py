@@ -149,6 +149,7 @@ def main():
         s, f = open_idle()
         s.sendall(b"DONE\r\nz LOGOUT\r\n")
         read_until(f, lambda l: l.startswith(b"z "), "LOGOUT")
+        f.close()
         s.close()
         time.sleep(args.settle)
         before = sample(server.pid)
@@ -177,7 +178,11 @@ def main():
         woken = sample(server.pid)
         show("all woken", woken)
 
-        for s, _ in conns:
+        # The file from makefile() holds the socket open past socket.close(): both are
+        # closed, or the last session (still bound to the loop's variables) stays open,
+        # idling, and its store and watch count as "retained" after close.
+        for s, f in conns:
+            f.close()
             s.close()
         conns.clear()
         time.sleep(1)

@@ -5,7 +5,9 @@
 //! close, one blocking task trims the heap ([`crate::sys::trim_heap`]).
 //!
 //! Not here: the allocator settings made at start (`crate::sys::set_mmap_threshold`,
-//! `crate::sys::set_arena_max`, called by `serve`).
+//! `crate::sys::set_arena_max`, `crate::sys::reexec_with_tcache_count`, called by `serve`:
+//! the last because what a long-lived worker thread's tcache holds is out of the trim's
+//! reach).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

@@ -40,3 +40,48 @@ fn one_delivery_wakes_many_idlers_without_a_thread_each() {
     println!("{}", out.trim());
     server.assert_alive();
 }
+
+/// The GLIBC_TUNABLES of a running server, from its environment.
+fn tunables_of(pid: u32) -> Option<String> {
+    let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    env.split(|&b| b == 0)
+        .find_map(|kv| kv.strip_prefix(b"GLIBC_TUNABLES="))
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+/// The daemon runs with glibc's per-thread malloc cache capped (what a tokio worker keeps
+/// of a thousand closed sessions otherwise pins ~1-2 MiB of heap for good), keeping other
+/// tunables it was given, and an administrator's own tcache count wins (which also keeps
+/// the exec from repeating).
+#[test]
+fn the_daemon_runs_with_a_small_malloc_tcache_unless_told_otherwise() {
+    let dir = data_dir(true);
+    let cases = [
+        (None, "glibc.malloc.tcache_count=1"),
+        // A name glibc does not know: it cuts the string it shows in /proc after each
+        // tunable it applies, which would hide what follows.
+        (
+            Some("mailctl.test.other=0"),
+            "mailctl.test.other=0:glibc.malloc.tcache_count=1",
+        ),
+        (
+            Some("glibc.malloc.tcache_count=7"),
+            "glibc.malloc.tcache_count=7",
+        ),
+    ];
+    for (given, want) in cases {
+        let mut cmd =
+            crate::common::serve::command(dir.path(), &["imap", "--allow-root"], &["imap"]);
+        match given {
+            Some(t) => cmd.env("GLIBC_TUNABLES", t),
+            None => cmd.env_remove("GLIBC_TUNABLES"),
+        };
+        let server = crate::common::serve::Serve::spawn(cmd, 1);
+        assert_eq!(
+            tunables_of(server.id()).as_deref(),
+            Some(want),
+            "{}",
+            server.log()
+        );
+    }
+}

@@ -103,13 +103,27 @@ fn setup_dev(db: &Db) -> anyhow::Result<DevAccount> {
 
 /// glibc malloc arenas (see `run`).
 const ARENA_MAX: i32 = 4;
+/// Freed chunks glibc keeps per thread and size class (its default is 7): what a
+/// long-lived worker keeps after a burst of closes stays resident, a page per chunk
+/// (`crate::sys::reexec_with_tcache_count`).
+const TCACHE_COUNT: u32 = 1;
 /// Most blocking-pool threads: sessions' steps, logins (argon2), SQL, file walks.
 const MAX_BLOCKING_THREADS: usize = 128;
 /// How long an idle blocking-pool thread waits for work before it exits.
 const BLOCKING_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
+/// First of all, while nothing is open and one thread runs (the exec starts over): glibc's
+/// per-thread cache capped, then logging.
+fn start_process(ctx: &Ctx) {
+    let reexec = crate::sys::reexec_with_tcache_count(TCACHE_COUNT);
     init_logging(ctx);
+    if let Err(e) = reexec {
+        tracing::warn!("running with glibc's default per-thread malloc cache: {e}");
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
+    start_process(ctx);
     let names = settings::listener_names(&args.services)?;
     let (data_dir, db) = open(ctx, &args)?;
     let dev = if args.dev {
