@@ -205,15 +205,6 @@ fn open(ctx: &Ctx, args: &Args) -> anyhow::Result<(DataDir, Db)> {
         return Err(super::missing_data_dir(&data_dir).into());
     }
     let db = Db::open(&data_dir).map_err(|e| super::open_failure(&data_dir, e))?;
-    if db.is_postgres() {
-        // The daemons need the queue, bans, greylisting and the mailbox index, which are
-        // not on PostgreSQL yet (issue 21): refuse rather than half-run.
-        return Err(Fail::hint(
-            "not yet on PostgreSQL: `mailctl serve` needs the queue, bans, greylisting and the mailbox index, which still speak SQLite only",
-            "run the daemons on a SQLite data directory (no database.url) until they are ported",
-        )
-        .into());
-    }
     Ok((data_dir, db))
 }
 
