@@ -12,6 +12,7 @@
 pub mod account;
 pub mod certs;
 pub mod cli;
+pub mod cluster;
 pub mod dovecot;
 pub mod maildir;
 pub mod mbsync;
