@@ -308,3 +308,74 @@ fn kill_while_claiming(c: &mut Cluster, sink: &Sink) -> (u32, i64) {
 fn postgres_client(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls).unwrap()
 }
+
+/// One message to `addr` with python's smtplib: `250` when accepted, else the code of the
+/// refusal (any step), or 0 when the connection failed.
+fn send_one(addr: &str, to: &str, n: usize) -> u16 {
+    let out = common::tools::python(
+        r#"
+import smtplib, sys
+host, port = sys.argv[1].rsplit(":", 1)
+to, n = sys.argv[2], sys.argv[3]
+msg = f"From: <s@sender.test>\r\nTo: <{to}>\r\nMessage-ID: <cl-{n}@cluster.test>\r\n\r\nbody\r\n"
+try:
+    s = smtplib.SMTP(host, int(port), timeout=30)
+    s.sendmail("s@sender.test", [to], msg.encode())
+    print(250)
+    s.quit()
+except smtplib.SMTPRecipientsRefused as e:
+    print(list(e.recipients.values())[0][0])
+except smtplib.SMTPResponseException as e:
+    print(e.smtp_code)
+except OSError:
+    print(0)
+"#,
+        &[addr, to, &n.to_string()],
+    );
+    out.trim().parse().unwrap_or(0)
+}
+
+/// Issue 21.6: while PostgreSQL is down a node refuses mail with a 4xx (nothing is
+/// acknowledged that could be lost), and once it is back the node takes mail again without
+/// a restart: the pool drops the connections the restart closed.
+#[test]
+fn a_node_refuses_with_4xx_while_postgres_is_down_and_recovers_after() {
+    let Some(pg) = PgServer::start() else { return };
+    let mut c = Cluster::new(&pg, 1);
+    c.start(0);
+    let addr = c.node(0).addr("smtp").to_string();
+    assert_eq!(send_one(&addr, "alice@example.test", 1), 250, "{}", c.log());
+    maildir::wait_messages(c.path(), "alice", "example.test", 1);
+
+    pg.stop_server();
+    for n in 2..5 {
+        let code = send_one(&addr, "alice@example.test", n);
+        assert!(
+            (400..500).contains(&code),
+            "while down: {code}\n{}",
+            c.log()
+        );
+    }
+    pg.start_server();
+    // The first attempts may meet pooled connections the restart closed (each a 4xx, then
+    // dropped); a fresh one follows. Bounded: 40 tries.
+    let mut codes = Vec::new();
+    for n in 5..45 {
+        let code = send_one(&addr, "alice@example.test", n);
+        codes.push(code);
+        if code == 250 {
+            break;
+        }
+        assert!((400..500).contains(&code), "after restart: {codes:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        codes.last(),
+        Some(&250),
+        "never recovered: {codes:?}\n{}",
+        c.log()
+    );
+    // Only what got a 250 arrives: the first message and the last.
+    let got = maildir::wait_messages(c.path(), "alice", "example.test", 2);
+    assert_eq!(got.len(), 2, "{got:?}");
+}
