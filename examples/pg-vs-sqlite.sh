@@ -10,6 +10,8 @@
 # loopback port, as the `postgres` user when run as root (PostgreSQL refuses root).
 # Needs Debian's postgresql 15. Release build (built once here unless SKIP_BUILD=1).
 #   PAIRS=3 MESSAGES=3000 sh examples/pg-vs-sqlite.sh
+# After each PostgreSQL run: its transactions per message, and the statements it ran most
+# (pg_stat_statements, TOP=12 of them) with their calls per message and mean server time.
 # Then examples/pg_contention against the same server: UID assignment and queue claims from
 # 1, 3 and 10 connections (the database's share of what several nodes contend for).
 # Not measured here: the mailbox index on PostgreSQL (this `serve` still keeps it in each
@@ -31,7 +33,7 @@ trap 'as_pg "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null 2>&1 || tru
 as_pg "$PGBIN/initdb" -D "$PG/data" -U postgres --auth-local=trust --auth-host=trust \
   -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PG -c max_connections=200" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PG -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
 OUT="$PG/results"
 : > "$OUT"
 n=1
@@ -39,6 +41,7 @@ while [ $n -le "$PAIRS" ]; do
   for engine in sqlite postgres; do
     if [ $engine = postgres ]; then
       as_pg "$PGBIN/psql" -q -h "$PG" -p "$PORT" -U postgres -c "CREATE DATABASE bench_$n" postgres
+      as_pg "$PGBIN/psql" -q -h "$PG" -p "$PORT" -U postgres -c "CREATE EXTENSION pg_stat_statements" "bench_$n"
       URL="postgres://postgres@127.0.0.1:$PORT/bench_$n"
     else
       URL=""
@@ -46,6 +49,18 @@ while [ $n -le "$PAIRS" ]; do
     line=$(SKIP_BUILD=1 DATABASE_URL=$URL sh examples/smtp-load.sh 2>&1 | tee /dev/stderr \
       | sed -n 's/.*end to end (accept + deliver): \([0-9]*\) msgs\/s.*/\1/p')
     echo "pair $n $engine: ${line:-?} msgs/s end to end"
+    if [ $engine = postgres ]; then
+      # Transactions (each statement outside one counts as one) per message: the round
+      # trips and WAL flushes a message costs the shared database.
+      as_pg "$PGBIN/psql" -At -h "$PG" -p "$PORT" -U postgres -c \
+        "SELECT 'transactions per message: ' || round(xact_commit::numeric / $MESSAGES, 1) FROM pg_stat_database WHERE datname = 'bench_$n'" postgres
+      # Where the round trips go: the statements run most often, per message, with their
+      # mean time in the server (ms).
+      as_pg "$PGBIN/psql" -At -F ' | ' -h "$PG" -p "$PORT" -U postgres -c \
+        "SELECT round(calls::numeric / $MESSAGES, 2), round(mean_exec_time::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'bench_$n'
+         ORDER BY calls DESC LIMIT ${TOP:-12}" "bench_$n"
+    fi
     echo "$engine ${line:-0}" >> "$OUT"
   done
   n=$((n + 1))
