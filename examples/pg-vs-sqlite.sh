@@ -46,7 +46,7 @@ while [ $n -le "$PAIRS" ]; do
     else
       URL=""
     fi
-    line=$(SKIP_BUILD=1 DATABASE_URL=$URL sh examples/smtp-load.sh 2>&1 | tee /dev/stderr \
+    line=$(SKIP_BUILD=1 DATABASE_URL=$URL sh examples/smtp-load.sh 2>&1 | tee -a /dev/stderr \
       | sed -n 's/.*end to end (accept + deliver): \([0-9]*\) msgs\/s.*/\1/p')
     echo "pair $n $engine: ${line:-?} msgs/s end to end"
     if [ $engine = postgres ]; then
