@@ -4,15 +4,19 @@
 # commit, Maildir fsync). Prints msgs/s and the server's peak RSS. Release build.
 # SIEVE=FILE makes FILE every user's active Sieve script; MESSAGE=FILE sends that message
 # instead of a generated one (examples/sieve-load.sh uses both).
+# DATABASE_URL=postgres://... runs the server on that (empty) PostgreSQL database instead of
+# SQLite; SKIP_BUILD=1 uses the binaries as built (examples/pg-vs-sqlite.sh uses both).
 set -eu
 # PROFILE=debug for a quick functional run; figures only mean something in release.
 PROFILE=${PROFILE:-release}
-if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl --example smtp_load
+if [ -n "${SKIP_BUILD:-}" ]; then :
+elif [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl --example smtp_load
 else cargo build --quiet --bin mailctl --example smtp_load; fi
 BIN=target/$PROFILE/mailctl
 DIR=$(mktemp -d)
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL" > "$DIR/database.url"; fi
 $BIN --data-dir "$DIR" domain add load.test --create >/dev/null
 i=0
 while [ $i -lt 10 ]; do

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::cli::{mailctl, mailctl_ok};
-use common::cluster::Cluster;
+use common::cluster::Core;
 use common::users::PASSWORD;
 
 /// A raw IMAP connection: commands in, the lines up to the tagged answer out.
@@ -146,7 +146,7 @@ fn alice_inbox_files(dir: &Path) -> usize {
 
 #[test]
 fn two_nodes_on_one_core_serve_one_mailbox_and_idle_hears_the_other_node() {
-    let Some(c) = Cluster::start() else { return };
+    let Some(c) = Core::start() else { return };
     let a = c.node("a", "127.0.0.2", &["smtp", "imap"]);
     let b = c.node("b", "127.0.0.3", &["smtp", "imap"]);
 
@@ -253,7 +253,7 @@ fn two_nodes_on_one_core_serve_one_mailbox_and_idle_hears_the_other_node() {
 }
 
 /// The one UID alice's INBOX has, read through a fresh IMAP login on a third node.
-fn on_b_uid(c: &Cluster) -> u32 {
+fn on_b_uid(c: &Core) -> u32 {
     let n = c.node("c", "127.0.0.4", &["imap"]);
     let mut s = Imap::login(n.addr("imap"));
     s.ok("EXAMINE INBOX");
@@ -264,7 +264,7 @@ fn on_b_uid(c: &Cluster) -> u32 {
 
 #[test]
 fn a_node_refuses_a_core_schema_newer_than_it_knows() {
-    let Some(c) = Cluster::start() else { return };
+    let Some(c) = Core::start() else { return };
     let db = c.url.rsplit('/').next().unwrap();
     c.pg.client(db)
         .batch_execute("UPDATE mailctl_schema SET version = version + 1")
@@ -290,7 +290,7 @@ fn a_node_refuses_a_core_schema_newer_than_it_knows() {
 /// wait for one and fail.
 #[test]
 fn many_imap_sessions_share_a_few_index_connections() {
-    let Some(c) = Cluster::start() else { return };
+    let Some(c) = Core::start() else { return };
     let n = mailctl::maildir::index::POOL_MAX + 10;
     for key in [
         "limits.max_connections_per_ip",

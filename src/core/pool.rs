@@ -60,6 +60,11 @@ impl std::ops::DerefMut for PooledDb {
 impl Drop for PooledDb {
     fn drop(&mut self) {
         if let Some(db) = self.db.take() {
+            // A connection PostgreSQL closed (a restart, a failover) fails every statement:
+            // dropped here, so the next caller opens a fresh one instead of failing forever.
+            if db.sql().is_closed() {
+                return;
+            }
             let mut idle = self.pool.idle.lock().unwrap_or_else(|p| p.into_inner());
             if idle.len() < 64 {
                 idle.push(db);

@@ -34,7 +34,10 @@ use super::{Db, Result, now};
 pub(crate) mod claim;
 mod retry;
 
-pub use claim::{LocalClaim, LocalRecipient, lease_owner_node, new_lease_owner, node_name};
+pub use claim::{
+    LEASE_SECS, LocalClaim, LocalRecipient, lease_owner_node, lease_secs, new_lease_owner,
+    node_name,
+};
 pub use retry::RetryPolicy;
 
 pub const QUEUED: &str = "queued";

@@ -246,6 +246,15 @@ impl Sql {
         matches!(self.engine, Engine::Postgres(_))
     }
 
+    /// Whether the connection is gone (PostgreSQL restarted, the network dropped it): a
+    /// pool must not hand it out again. A SQLite connection never is.
+    pub fn is_closed(&self) -> bool {
+        match &self.engine {
+            Engine::Sqlite(_) => false,
+            Engine::Postgres(pg) => pg.borrow().client.is_closed(),
+        }
+    }
+
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
         match &self.engine {

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use crate::core::aliases::Target;
 use crate::core::pool::DbPool;
-use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy};
+use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy, lease_secs};
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
 use crate::maildir::deliver;
@@ -45,8 +45,6 @@ use crate::smtp::sieve_delivery::{self, Plan, ScriptCache, Store};
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
 
-/// How long one attempt leases its recipients (an attempt that dies frees them then).
-const LEASE_SECS: i64 = 15 * 60;
 /// How often the sweep looks for due recipients.
 const SWEEP: Duration = Duration::from_secs(5);
 /// Orphaned spool files are looked for every this many sweeps (5 minutes)...
@@ -103,7 +101,7 @@ impl Deliverer {
     /// The lease (owner, until) a message queued now gives its local recipients: this
     /// deliverer's, taken in the queue insert itself (see `core::queue::claim_local`).
     pub fn lease_for_new(&self) -> (String, i64) {
-        (self.owner.clone(), crate::core::now() + LEASE_SECS)
+        (self.owner.clone(), crate::core::now() + lease_secs())
     }
 
     /// The quota reservations shared with the SMTP sessions.
@@ -203,7 +201,7 @@ impl Deliverer {
         let mut policy: Option<RetryPolicy> = None;
         let mut attempts = Vec::with_capacity(ids.len());
         // One lease transaction for the whole batch (see queue_local_claim_many).
-        let claims = db.queue_local_claim_many(ids, &self.owner, LEASE_SECS, false)?;
+        let claims = db.queue_local_claim_many(ids, &self.owner, lease_secs(), false)?;
         for (id, claim) in &claims {
             let path = self.queue_dir.join(id);
             let body = match spool::read_verified(&path, claim.spool.as_ref()) {

@@ -21,6 +21,8 @@ pub struct PgServer {
     dir: tempfile::TempDir,
     port: u16,
     next_db: std::cell::Cell<u32>,
+    /// The server's options, to start it again after [`PgServer::stop_server`].
+    opts: String,
 }
 
 impl PgServer {
@@ -112,11 +114,48 @@ impl PgServer {
                     dir,
                     port,
                     next_db: std::cell::Cell::new(0),
+                    opts,
                 });
             }
         }
         let log = std::fs::read_to_string(dir.path().join("pg.log")).unwrap_or_default();
         panic!("PostgreSQL did not start:\n{log}");
+    }
+
+    /// Stops the server (fast shutdown: sessions are cut), as an outage would; its data
+    /// stays for [`PgServer::start_server`].
+    pub fn stop_server(&self) {
+        let data = self.dir.path().join("data");
+        as_postgres(&[
+            &format!("{BIN_DIR}/pg_ctl"),
+            "-D",
+            path(&data),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "stop",
+        ]);
+    }
+
+    /// Starts the stopped server again, on the same port with the same options.
+    pub fn start_server(&self) {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("pg.log");
+        as_postgres(&[
+            &format!("{BIN_DIR}/pg_ctl"),
+            "-D",
+            path(&data),
+            "-l",
+            path(&log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &self.opts,
+            "start",
+        ]);
     }
 
     /// The test CA's certificate (servers from [`PgServer::start_tls`]).

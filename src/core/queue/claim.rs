@@ -39,6 +39,24 @@ pub struct LocalRecipient {
     pub folder: String,
 }
 
+/// How long a queue worker's claim on a recipient lasts unless renewed: what a node killed
+/// mid-attempt (`kill -9`, a crash, a power cut) costs its recipients before any other node
+/// may take them over.
+pub const LEASE_SECS: i64 = 15 * 60;
+
+/// [`LEASE_SECS`]; in debug builds `MAILCTL_TEST_LEASE_SECS` (the cluster test kills a node
+/// and must not wait 15 minutes for the others to take its claims over).
+pub fn lease_secs() -> i64 {
+    #[cfg(debug_assertions)]
+    if let Some(s) = std::env::var("MAILCTL_TEST_LEASE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        return s.max(2);
+    }
+    LEASE_SECS
+}
+
 /// A lease owner id for this process's queue worker: `<role>-<pid>-<random>@<node>`. The
 /// node (this machine's host name) tells one node's leases from another's when several
 /// share a PostgreSQL database: only the node that holds a lease can tell whether its

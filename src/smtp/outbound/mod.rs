@@ -41,6 +41,7 @@ use tokio::sync::{Notify, Semaphore};
 
 use crate::core::outqueue::{AttemptOutcome, AttemptResult, Claimed};
 use crate::core::pool::DbPool;
+use crate::core::queue::lease_secs;
 use crate::core::spool::{self, ReadError};
 use crate::core::{CoreError, DataDir, Db, now};
 use crate::dkim;
@@ -48,10 +49,11 @@ pub use bounce::{bounce_due, delay_warnings};
 pub use config::{BackupMx, Config, Mode, Relay, RelayTls, parse_primary};
 pub use transfer::RecipientResult;
 
-/// How long a claimed recipient is leased to one attempt; renewed every [`RENEW`] while it
-/// runs (or waits for a slot).
-const LEASE_SECS: i64 = 15 * 60;
-const RENEW: Duration = Duration::from_secs(5 * 60);
+/// A claimed recipient is leased to one attempt for `core::queue::lease_secs()` (15 min),
+/// renewed every third of that while it runs (or waits for a slot).
+fn renew_every() -> Duration {
+    Duration::from_secs((lease_secs() / 3).max(1) as u64)
+}
 /// How many recipients one pass claims.
 const BATCH: usize = 500;
 /// How often the runner looks at the queue even when nobody woke it.
@@ -145,7 +147,7 @@ impl Outbound {
     /// or every few seconds, and starts its deliveries without waiting for them.
     pub async fn run(self: Arc<Self>, mut shutdown: crate::net::shutdown::Shutdown) {
         let mut running = tokio::task::JoinSet::new();
-        let mut renew = tokio::time::interval(RENEW);
+        let mut renew = tokio::time::interval(renew_every());
         renew.tick().await;
         loop {
             if shutdown.is_triggered() {
@@ -201,7 +203,7 @@ impl Outbound {
     ) -> Result<usize, CoreError> {
         let owner = self.owner.clone();
         let claimed = self
-            .blocking(move |db| db.outbound_claim(&owner, limit, LEASE_SECS, force))
+            .blocking(move |db| db.outbound_claim(&owner, limit, lease_secs(), force))
             .await?;
         let n = claimed.len();
         self.leased
@@ -250,7 +252,7 @@ impl Outbound {
         }
         let owner = self.owner.clone();
         let r = self
-            .blocking(move |db| db.queue_renew_leases(&owner, &ids, now() + LEASE_SECS))
+            .blocking(move |db| db.queue_renew_leases(&owner, &ids, now() + lease_secs()))
             .await;
         if let Err(e) = r {
             tracing::warn!("could not renew queue leases: {e}");
@@ -274,7 +276,7 @@ impl Outbound {
         if let Some(p) = progress {
             p.inc_length(running.len() as u64);
         }
-        let mut renew = tokio::time::interval(RENEW);
+        let mut renew = tokio::time::interval(renew_every());
         renew.tick().await;
         loop {
             let r = tokio::select! {
