@@ -210,6 +210,12 @@ impl Pg {
         Ok(self.conn.insert(conn))
     }
 
+    /// Whether the connection it holds is gone (the server restarted or dropped it); one
+    /// borrowed from a pool only when used, and holding none now, is not.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.conn.as_ref().is_some_and(|c| c.client.is_closed())
+    }
+
     pub(crate) fn give_back(&mut self) {
         if let Some((pool, _)) = &self.lease
             && let Some(c) = self.conn.take()

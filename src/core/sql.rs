@@ -251,7 +251,7 @@ impl Sql {
     pub fn is_closed(&self) -> bool {
         match &self.engine {
             Engine::Sqlite(_) => false,
-            Engine::Postgres(pg) => pg.borrow().client.is_closed(),
+            Engine::Postgres(pg) => pg.borrow().is_closed(),
         }
     }
 
