@@ -1,12 +1,15 @@
 //! Integration tests of `mailctl serve web`: the real binary on loopback ports, mail
 //! delivered through its own SMTP listener, the pages fetched with curl (`web/http.rs`) and
-//! driven in a real headless Chromium through WebDriver (`web/browser.rs`).
+//! driven in a real headless Chromium through WebDriver (`web/browser.rs`); what `setup`,
+//! `autoconfig` and `dns records` say about webmail (`web/clients.rs`).
 //! Needs curl, python3, chromium and chromium-driver (scripts/test installs them).
 
 mod common;
 
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/clients.rs"]
+mod clients;
 #[path = "web/harness.rs"]
 mod harness;
 #[path = "web/http.rs"]
