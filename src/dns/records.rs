@@ -366,7 +366,10 @@ mod tests {
                 .zone
                 .contains("dkim generate")
         );
-        assert!(!r.iter().any(|x| x.note.contains("webmail")), "webmail is off");
+        assert!(
+            !r.iter().any(|x| x.note.contains("webmail")),
+            "webmail is off"
+        );
     }
 
     #[test]
@@ -384,14 +387,30 @@ mod tests {
         let d = Domain::parse("example.org").unwrap();
         let ip: IpAddr = "192.0.2.10".parse().unwrap();
         let r = records(&d, "mail.example.org", &[ip], &[], &svc);
-        let a: Vec<_> = r.iter().filter(|x| x.name == "mail.example.org" && x.r#type == "A").collect();
+        let a: Vec<_> = r
+            .iter()
+            .filter(|x| x.name == "mail.example.org" && x.r#type == "A")
+            .collect();
         assert_eq!(a.len(), 1, "{a:?}");
         assert_eq!(a[0].value, "192.0.2.10");
-        assert!(a[0].note.contains("webmail's (https://mail.example.org:2443/"), "{}", a[0].note);
+        assert!(
+            a[0].note
+                .contains("webmail's (https://mail.example.org:2443/"),
+            "{}",
+            a[0].note
+        );
         // No address known: a line saying the name must resolve, with nothing to publish.
         let r = records(&d, "mail.example.org", &[], &[], &svc);
-        let a = r.iter().find(|x| x.name == "mail.example.org" && x.r#type == "A").unwrap();
+        let a = r
+            .iter()
+            .find(|x| x.name == "mail.example.org" && x.r#type == "A")
+            .unwrap();
         assert!(a.value.is_empty());
-        assert!(a.zone.starts_with("; webmail is served at https://mail.example.org:2443/"), "{}", a.zone);
+        assert!(
+            a.zone
+                .starts_with("; webmail is served at https://mail.example.org:2443/"),
+            "{}",
+            a.zone
+        );
     }
 }

@@ -423,13 +423,55 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
 
 /// The inbox of the README's screenshot: a few ordinary messages, some read, one flagged.
 const README_INBOX: &[(&str, &str, &str, &str, &str)] = &[
-    ("1796630400", "Ada Lovelace", "ada@example.org", "Notes on the analytical engine", "S"),
-    ("1796637600", "Grace Hopper", "grace@example.org", "Re: compiler meeting on Tuesday", "S"),
-    ("1796644800", "Build bot", "ci@example.net", "main: all 2,141 tests passed", "S"),
-    ("1796652000", "Alan Turing", "alan@example.org", "Lunch on Friday?", "FS"),
-    ("1796659200", "Barbara Liskov", "barbara@example.org", "Substitution, once more", ""),
-    ("1796666400", "Carol Sender", "carol@example.org", "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_Berlin?=", ""),
-    ("1796673600", "Radia Perlman", "radia@example.org", "Spanning tree slides attached", ""),
+    (
+        "1796630400",
+        "Ada Lovelace",
+        "ada@example.org",
+        "Notes on the analytical engine",
+        "S",
+    ),
+    (
+        "1796637600",
+        "Grace Hopper",
+        "grace@example.org",
+        "Re: compiler meeting on Tuesday",
+        "S",
+    ),
+    (
+        "1796644800",
+        "Build bot",
+        "ci@example.net",
+        "main: all 2,141 tests passed",
+        "S",
+    ),
+    (
+        "1796652000",
+        "Alan Turing",
+        "alan@example.org",
+        "Lunch on Friday?",
+        "FS",
+    ),
+    (
+        "1796659200",
+        "Barbara Liskov",
+        "barbara@example.org",
+        "Substitution, once more",
+        "",
+    ),
+    (
+        "1796666400",
+        "Carol Sender",
+        "carol@example.org",
+        "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_Berlin?=",
+        "",
+    ),
+    (
+        "1796673600",
+        "Radia Perlman",
+        "radia@example.org",
+        "Spanning tree slides attached",
+        "",
+    ),
 ];
 
 #[test]
@@ -466,7 +508,10 @@ fn a_message_list_for_the_readme_screenshot() {
             .text()
             .await
             .unwrap();
-        assert!(list.contains("Grüße aus Berlin") && list.contains("Ada Lovelace"), "{list}");
+        assert!(
+            list.contains("Grüße aus Berlin") && list.contains("Ada Lovelace"),
+            "{list}"
+        );
         let png = c.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         // docs/webmail.png is this file, copied by hand when the pages change.

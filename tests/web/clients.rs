@@ -58,8 +58,7 @@ fn autoconfig_setup_and_dns_records_name_the_webmail_address() {
         "nobody",
         "--no-dns-check",
     ];
-    let j: Value =
-        serde_json::from_str(&ok(mailctl_stdin(p, &setup, "a long secret\n"))).unwrap();
+    let j: Value = serde_json::from_str(&ok(mailctl_stdin(p, &setup, "a long secret\n"))).unwrap();
     // Webmail off (the default): nobody is told of it.
     assert!(j["webmail"].is_null(), "{j}");
     assert!(!ok(mailctl(p, &["dns", "records", "example.test"])).contains("webmail"));

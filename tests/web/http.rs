@@ -398,7 +398,12 @@ fn every_folder_and_uid_route_keeps_bob_inside_his_own_maildir() {
 
     let mut alice = Client::new(&srv.base);
     assert_eq!(alice.login(ALICE, PASSWORD).status, 303);
-    assert!(alice.get("/mail/Secret").text().contains("alice secret folder"));
+    assert!(
+        alice
+            .get("/mail/Secret")
+            .text()
+            .contains("alice secret folder")
+    );
     let mut bob = Client::new(&srv.base);
     assert_eq!(bob.login(BOB, PASSWORD).status, 303);
     let token = bob.get("/mail/INBOX").input("csrf");

@@ -143,12 +143,7 @@ impl Account {
     /// page's index rows and files only, where SELECT loads every row of the folder: a
     /// webmail page of a 10,000-message folder costs what one of 50 does. Brings the index
     /// in line first, without moving new/ files (as STATUS: \Recent stays for IMAP).
-    pub fn newest(
-        &mut self,
-        name: &str,
-        skip: usize,
-        limit: usize,
-    ) -> Result<Listing, StoreError> {
+    pub fn newest(&mut self, name: &str, skip: usize, limit: usize) -> Result<Listing, StoreError> {
         let (name, dir) = self.existing(name)?;
         self.index.scan(&name, &dir, false, false)?;
         let (_, counts) = self.index.folder_counts(&name)?;
@@ -222,7 +217,9 @@ fn header_of(path: &Path) -> Result<Vec<u8>, StoreError> {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
-        let n = f.read(&mut chunk).map_err(StoreError::io("reading", path))?;
+        let n = f
+            .read(&mut chunk)
+            .map_err(StoreError::io("reading", path))?;
         if n == 0 {
             return Ok(buf);
         }

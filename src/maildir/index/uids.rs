@@ -117,7 +117,11 @@ impl Index {
                 "SELECT {ROW_COLUMNS} FROM messages WHERE folder = ?1 \
                  ORDER BY uid DESC LIMIT ?2 OFFSET ?3"
             ),
-            args![folder, limit.min(i64::MAX as usize) as i64, skip.min(i64::MAX as usize) as i64],
+            args![
+                folder,
+                limit.min(i64::MAX as usize) as i64,
+                skip.min(i64::MAX as usize) as i64
+            ],
             message_row,
         )?)
     }
