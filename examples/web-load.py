@@ -17,6 +17,11 @@ straight into the Maildir (realistic headers, a few KiB each), lets the index sy
 The targets of issue 23: the first page of a 10,000-message folder in under 50 ms server
 time, and 100 concurrent web sessions adding less than 10 MB. Everything stays on
 127.0.0.1, every wait is bounded, and the script stops the server and removes its data dir.
+Measured on a 2-core VM shared with other builds (release, 10,000 messages): first page
+median 10.9 ms, p95 17.7 ms server time (the last page: 11.1 ms); 100 sessions fetching at
+once: +7.3 MiB RSS with their connections open, +5.1 MiB after they closed. Before the list
+read only its page's index rows (SELECT of all 10,000 rows per page), a debug build took
+271 ms per page against 86 ms after.
 Usage: examples/web-load.py [--messages N] [--requests R] [--sessions S]
 PROFILE=debug gives a quick functional run; figures only mean something in release
 (`cargo build --release --bin mailctl`). MAILCTL_BIN=PATH measures another binary.
