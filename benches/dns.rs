@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
         pop3: None,
         pop3s: None,
         managesieve: Some(4190),
+        webmail: None,
     };
     let recs = records(&domain, "mail.good.test", &[ip], &[], &svc);
     let (mut fwd, mut rev) = (String::new(), String::new());

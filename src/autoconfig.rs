@@ -5,6 +5,8 @@
 //! Served by a tiny HTTP/1.1 responder on the optional `autoconfig` listener (setting
 //! `listen.autoconfig`, off by default; put it behind the web server or a TLS proxy that owns
 //! autoconfig.<domain>), and printed by `mailctl autoconfig DOMAIN` for hosting elsewhere.
+//! With webmail on (`listen.web`), the document names its login page too ([`webmail_url`],
+//! which `setup` and `dns records` print as well).
 //! Not here: Microsoft's autodiscover (POX/JSON) and the DNS records (`dns records`).
 //! Nor ManageSieve: `config-v1.1.xml` has no element for it (nor has Apple's .mobileconfig),
 //! and the clients that speak it (Thunderbird's sieve add-on, Roundcube's managesieve
@@ -21,6 +23,32 @@ pub struct Endpoints {
     /// (type, port, socketType) in order of preference.
     pub incoming: Vec<(&'static str, u16, &'static str)>,
     pub outgoing: Vec<(u16, &'static str)>,
+    /// The webmail's address when `listen.web` is on ([`webmail_url`]).
+    pub webmail: Option<String>,
+}
+
+/// Where users find webmail, when `listen.web` is on: `https://HOSTNAME/`, with the port
+/// unless it is 443. With `web.tls off` the listener is a loopback one behind a TLS proxy,
+/// which users reach on the host name's port 443. None when webmail is off.
+pub fn webmail_url(db: &Db) -> crate::core::Result<Option<String>> {
+    let Some(port) = port_of(&db.setting("listen.web")?) else {
+        return Ok(None);
+    };
+    let host = hostname(db)?;
+    let host = host.trim_end_matches('.');
+    Ok(Some(if db.setting("web.tls")? == "off" || port == 443 {
+        format!("https://{host}/")
+    } else {
+        format!("https://{host}:{port}/")
+    }))
+}
+
+/// This server's name: setting `hostname`, else the system's.
+fn hostname(db: &Db) -> crate::core::Result<String> {
+    Ok(match db.setting("hostname")? {
+        h if h.is_empty() => crate::core::settings::system_hostname(),
+        h => h,
+    })
 }
 
 fn port_of(list: &str) -> Option<u16> {
@@ -32,10 +60,7 @@ fn port_of(list: &str) -> Option<u16> {
 
 impl Endpoints {
     pub fn from_settings(db: &Db) -> crate::core::Result<Endpoints> {
-        let hostname = match db.setting("hostname")? {
-            h if h.is_empty() => crate::core::settings::system_hostname(),
-            h => h,
-        };
+        let hostname = hostname(db)?;
         let get = |k: &str| db.setting(k).ok().and_then(|v| port_of(&v));
         let mut incoming = Vec::new();
         if let Some(p) = get("listen.imaps") {
@@ -61,6 +86,7 @@ impl Endpoints {
             hostname,
             incoming,
             outgoing,
+            webmail: webmail_url(db)?,
         })
     }
 }
@@ -89,7 +115,15 @@ pub fn config_xml(domain: &Domain, ep: &Endpoints) -> String {
             "    <outgoingServer type=\"smtp\">\n      <hostname>{host}</hostname>\n      <port>{port}</port>\n      <socketType>{socket}</socketType>\n      <authentication>password-cleartext</authentication>\n      <username>%EMAILADDRESS%</username>\n    </outgoingServer>\n"
         ));
     }
-    x.push_str("  </emailProvider>\n</clientConfig>\n");
+    x.push_str("  </emailProvider>\n");
+    // The format's own place for a provider's webmail, beside (not inside) emailProvider.
+    if let Some(url) = &ep.webmail {
+        x.push_str(&format!(
+            "  <webMail>\n    <loginPage url=\"{}\"/>\n  </webMail>\n",
+            xml_escape(url)
+        ));
+    }
+    x.push_str("</clientConfig>\n");
     x
 }
 
@@ -222,6 +256,7 @@ mod tests {
             hostname: "mail.example.org".into(),
             incoming: vec![("imap", 993, "SSL")],
             outgoing: vec![(587, "STARTTLS")],
+            webmail: None,
         };
         let x = config_xml(&Domain::parse("example.org").unwrap(), &ep);
         assert!(
@@ -231,5 +266,24 @@ mod tests {
         );
         assert!(!x.contains("pop3"));
         assert!(x.contains("<outgoingServer type=\"smtp\">") && x.contains("<port>587</port>"));
+        assert!(!x.contains("webMail"), "webmail off: no login page");
+    }
+
+    #[test]
+    fn xml_names_the_webmail_login_page_when_webmail_is_on() {
+        let ep = Endpoints {
+            hostname: "mail.example.org".into(),
+            incoming: vec![("imap", 993, "SSL")],
+            outgoing: vec![],
+            webmail: Some("https://mail.example.org:2443/?a=1&b=2".into()),
+        };
+        let x = config_xml(&Domain::parse("example.org").unwrap(), &ep);
+        let at = x.find("<webMail>").expect("a webMail element");
+        assert!(at > x.find("</emailProvider>").unwrap(), "{x}");
+        assert!(
+            x.contains("<loginPage url=\"https://mail.example.org:2443/?a=1&amp;b=2\"/>"),
+            "{x}"
+        );
+        assert!(x.ends_with("</webMail>\n</clientConfig>\n"), "{x}");
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of `mailctl serve web`: the real binary on loopback ports, mail
 //! delivered through its own SMTP listener, the pages fetched with curl (`web/http.rs`) and
-//! driven in a real headless Chromium through WebDriver (`web/browser.rs`).
+//! driven in a real headless Chromium through WebDriver (`web/browser.rs`); what `setup`,
+//! `autoconfig` and `dns records` say about webmail (`web/clients.rs`).
 //! Needs curl, python3, chromium and chromium-driver (scripts/test installs them).
 
 mod common;
@@ -17,6 +18,8 @@ mod dns;
 mod browser;
 #[path = "web/browser_write.rs"]
 mod browser_write;
+#[path = "web/clients.rs"]
+mod clients;
 #[path = "web/compose.rs"]
 mod compose;
 #[path = "web/harness.rs"]

@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
             "incoming": ep.incoming.iter().map(|(t, p, s)| serde_json::json!({"type": t, "port": p, "socket": s})).collect::<Vec<_>>(),
             "outgoing": ep.outgoing.iter().map(|(p, s)| serde_json::json!({"type": "smtp", "port": p, "socket": s})).collect::<Vec<_>>(),
             "url": format!("https://autoconfig.{domain}/mail/config-v1.1.xml"),
+            "webmail": ep.webmail,
         }))?;
     } else {
         output::print(&config_xml(&domain, &ep))?;

@@ -32,6 +32,7 @@ pub fn services(db: &Db) -> Services {
         pop3: port(db, "listen.pop3"),
         pop3s: port(db, "listen.pop3s"),
         managesieve: port(db, "listen.managesieve"),
+        webmail: crate::autoconfig::webmail_url(db).ok().flatten(),
     }
 }
 

@@ -62,6 +62,9 @@ pub struct Services {
     pub pop3: Option<u16>,
     pub pop3s: Option<u16>,
     pub managesieve: Option<u16>,
+    /// The webmail's address when it is on (`crate::autoconfig::webmail_url`): served under
+    /// the mail host's name, so that name's A/AAAA records say so.
+    pub webmail: Option<String>,
 }
 
 /// An A or AAAA record for each of the host's addresses.
@@ -91,11 +94,25 @@ pub fn records(
         format!("10 {h}."),
         "mail for the domain goes to this server",
     )];
-    out.extend(address_records(
-        h,
-        ips,
-        "the mail host's address (skip if it exists already)",
-    ));
+    let host_note = match &services.webmail {
+        Some(url) => format!(
+            "the mail host's address, and webmail's ({url}; the certificate must name {h}) (skip if it exists already)"
+        ),
+        None => "the mail host's address (skip if it exists already)".into(),
+    };
+    out.extend(address_records(h, ips, &host_note));
+    if let (Some(url), true) = (&services.webmail, ips.is_empty()) {
+        // Like a missing DKIM key: a line saying what is needed, no value to publish yet.
+        out.push(Record {
+            name: h.to_string(),
+            r#type: "A",
+            value: String::new(),
+            zone: format!(
+                "; webmail is served at {url}: {h} needs A/AAAA records for this server (pass --ip or set public_ip)"
+            ),
+            note: format!("webmail at {url}: {h} must resolve to this server"),
+        });
+    }
     out.push(rec(
         d,
         "TXT",
@@ -309,6 +326,7 @@ mod tests {
             pop3: None,
             pop3s: None,
             managesieve: Some(4190),
+            webmail: None,
         };
         let r = records(
             &Domain::parse("example.org").unwrap(),
@@ -347,6 +365,52 @@ mod tests {
             find("mail._domainkey.example.org", "TXT")
                 .zone
                 .contains("dkim generate")
+        );
+        assert!(
+            !r.iter().any(|x| x.note.contains("webmail")),
+            "webmail is off"
+        );
+    }
+
+    #[test]
+    fn webmail_is_named_on_the_host_records() {
+        let svc = Services {
+            submission: None,
+            submissions: None,
+            imap: None,
+            imaps: None,
+            pop3: None,
+            pop3s: None,
+            managesieve: None,
+            webmail: Some("https://mail.example.org:2443/".into()),
+        };
+        let d = Domain::parse("example.org").unwrap();
+        let ip: IpAddr = "192.0.2.10".parse().unwrap();
+        let r = records(&d, "mail.example.org", &[ip], &[], &svc);
+        let a: Vec<_> = r
+            .iter()
+            .filter(|x| x.name == "mail.example.org" && x.r#type == "A")
+            .collect();
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0].value, "192.0.2.10");
+        assert!(
+            a[0].note
+                .contains("webmail's (https://mail.example.org:2443/"),
+            "{}",
+            a[0].note
+        );
+        // No address known: a line saying the name must resolve, with nothing to publish.
+        let r = records(&d, "mail.example.org", &[], &[], &svc);
+        let a = r
+            .iter()
+            .find(|x| x.name == "mail.example.org" && x.r#type == "A")
+            .unwrap();
+        assert!(a.value.is_empty());
+        assert!(
+            a.zone
+                .starts_with("; webmail is served at https://mail.example.org:2443/"),
+            "{}",
+            a.zone
         );
     }
 }

@@ -18,11 +18,24 @@ use super::{Web, headers, pages, render};
 use crate::imap::backend::StoreError;
 use crate::imap::command::Flag;
 
-/// Runs mail work on a blocking thread; a folder that does not exist or cannot be named is
-/// 404, anything else 500 (logged).
+/// Mail work of all web requests on blocking threads at once. Each opens the account's
+/// index (an SQLite connection with its page cache) and reads files; a hundred sessions
+/// asking at the same moment would grow the blocking pool by a hundred threads, each with
+/// its stack, allocator arena and cache, for work that a few threads finish as soon on two
+/// cores. A request waits here, on the async side, for a turn (as IMAP's idle wakeups do).
+const MAIL_CONCURRENCY: usize = 4;
+
+static MAIL_TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAIL_CONCURRENCY);
+
+/// Runs mail work on a blocking thread when its turn comes; a folder that does not exist or
+/// cannot be named is 404, anything else 500 (logged).
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
+    // The semaphore is never closed, so acquiring only waits.
+    let Ok(_turn) = MAIL_TURNS.acquire().await else {
+        return Err(server_error());
+    };
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(StoreError::NoSuchMailbox(_) | StoreError::BadName(_))) => Err(not_found()),

@@ -153,6 +153,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .fallback(headers::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(headers::secure_headers))
+        .layer(axum::middleware::from_fn(headers::server_timing))
         .with_state(web)
 }
 

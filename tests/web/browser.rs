@@ -436,3 +436,103 @@ fn hostile_mail_runs_no_script_and_loads_nothing_remote_until_asked() {
         d.session.lock().unwrap().take();
     });
 }
+
+/// The inbox of the README's screenshot: a few ordinary messages, some read, one flagged.
+const README_INBOX: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "1796630400",
+        "Ada Lovelace",
+        "ada@example.org",
+        "Notes on the analytical engine",
+        "S",
+    ),
+    (
+        "1796637600",
+        "Grace Hopper",
+        "grace@example.org",
+        "Re: compiler meeting on Tuesday",
+        "S",
+    ),
+    (
+        "1796644800",
+        "Build bot",
+        "ci@example.net",
+        "main: all 2,141 tests passed",
+        "S",
+    ),
+    (
+        "1796652000",
+        "Alan Turing",
+        "alan@example.org",
+        "Lunch on Friday?",
+        "FS",
+    ),
+    (
+        "1796659200",
+        "Barbara Liskov",
+        "barbara@example.org",
+        "Substitution, once more",
+        "",
+    ),
+    (
+        "1796666400",
+        "Carol Sender",
+        "carol@example.org",
+        "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_Berlin?=",
+        "",
+    ),
+    (
+        "1796673600",
+        "Radia Perlman",
+        "radia@example.org",
+        "Spanning tree slides attached",
+        "",
+    ),
+];
+
+#[test]
+fn a_message_list_for_the_readme_screenshot() {
+    if !browser_available() {
+        return;
+    }
+    let srv = start(false, &[]);
+    let md = crate::common::maildir::of(srv.path(), "alice", "example.test");
+    // Written as a delivery agent leaves them (flags in the names), not sent: the list
+    // shows read, unread and flagged mail.
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+    }
+    for (i, (t, name, addr, subject, flags)) in README_INBOX.iter().enumerate() {
+        let secs: i64 = t.parse().unwrap();
+        let date = chrono::DateTime::from_timestamp(secs, 0)
+            .unwrap()
+            .to_rfc2822();
+        let msg = format!(
+            "From: {name} <{addr}>\r\nTo: Alice <alice@example.test>\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <readme{i}@example.org>\r\n\r\nHello Alice.\r\n"
+        );
+        std::fs::write(md.join(format!("cur/{t}.readme{i}.host:2,{flags}")), msg).unwrap();
+    }
+    let d = driver();
+    runtime().block_on(async {
+        let c = connect(&d).await;
+        c.set_window_size(1000, 650).await.unwrap();
+        login(&c, &srv.base, "alice@example.test").await;
+        let list = c
+            .find(Locator::Id("messages"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("Grüße aus Berlin") && list.contains("Ada Lovelace"),
+            "{list}"
+        );
+        let png = c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        // docs/webmail.png is this file, copied by hand when the pages change.
+        std::fs::write(screenshot_dir().join("webmail-readme.png"), png).unwrap();
+        c.close().await.unwrap();
+        d.session.lock().unwrap().take();
+    });
+}

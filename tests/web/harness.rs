@@ -174,7 +174,8 @@ impl Client {
         require("curl");
         let mut cmd = Command::new("curl");
         cmd.args(extra);
-        cmd.args(["-s", "-i", "-k", "--max-time", "20"]);
+        // --path-as-is: `..` segments reach the server as written (curl would squash them).
+        cmd.args(["-s", "-i", "-k", "--path-as-is", "--max-time", "20"]);
         if let Some(f) = &self.from {
             cmd.args(["--interface", f]);
         }

@@ -330,3 +330,138 @@ fn logout_everywhere_ends_every_session_of_the_user_only() {
     assert_eq!(a2.get("/mail/INBOX").status, 303, "the other browser too");
     assert_eq!(b.get("/mail/INBOX").status, 200, "bob stays logged in");
 }
+
+/// Folder names a hostile user may put in a URL to reach out of their own Maildir: parent
+/// directories (plain, encoded, double-encoded, Maildir++ dots), encoded slashes and
+/// backslashes, absolute paths, another account's address and its INBOX, a NUL byte.
+fn hostile_folders(alice_root: &str) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "..",
+        "%2E%2E",
+        "%2e%2e",
+        "%252e%252e",
+        "..%2F..%2Falice",
+        "..%2Falice",
+        "%2E%2E%2Falice",
+        "%2e%2e%2f%2e%2e%2fexample.test%2falice",
+        "..%5C..%5Calice",
+        "INBOX%2F..%2F..%2Falice",
+        "INBOX%2F..%2F..%2Falice%2F.Secret",
+        "...alice",
+        "..alice",
+        ".Secret",
+        "Secret",
+        "INBOX.Secret",
+        "INBOX%2FSecret",
+        "%2Fetc",
+        "%2Fetc%2Fpasswd",
+        "alice%40example.test",
+        "alice%40example.test%2FINBOX",
+        "~alice",
+        "example.test%2Falice",
+        "INBOX%00..",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Alice's Maildir and her folder by absolute path.
+    let enc = |s: &str| s.replace('/', "%2F");
+    v.push(enc(alice_root));
+    v.push(enc(&format!("{alice_root}/.Secret")));
+    v
+}
+
+#[test]
+fn every_folder_and_uid_route_keeps_bob_inside_his_own_maildir() {
+    let srv = start(false, &[]);
+    srv.deliver(ALICE, &[PLAIN]);
+    let md = crate::common::maildir::of(srv.path(), "alice", "example.test");
+    // Alice has a folder of her own with a secret in it (Maildir++: `.Secret`).
+    let secret = md.join(".Secret");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(secret.join(sub)).unwrap();
+    }
+    std::fs::write(secret.join("maildirfolder"), "").unwrap();
+    std::fs::write(
+        secret.join("cur/1700000000.s1.host:2,"),
+        "From: x@example.org\r\nSubject: alice secret folder\r\n\r\nsecret body\r\n",
+    )
+    .unwrap();
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = crate::common::maildir::files(dir)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (inbox_before, secret_before) = (names(&md), names(&secret));
+
+    let mut alice = Client::new(&srv.base);
+    assert_eq!(alice.login(ALICE, PASSWORD).status, 303);
+    assert!(
+        alice
+            .get("/mail/Secret")
+            .text()
+            .contains("alice secret folder")
+    );
+    let mut bob = Client::new(&srv.base);
+    assert_eq!(bob.login(BOB, PASSWORD).status, 303);
+    let token = bob.get("/mail/INBOX").input("csrf");
+    let leaked = |a: &Answer| {
+        let t = a.text();
+        t.contains("hello alice")
+            || t.contains("alice secret")
+            || t.contains("secret body")
+            || t.contains("The body text")
+            || t.contains("root:")
+    };
+    let root = md.display().to_string();
+    for f in hostile_folders(&root) {
+        for path in [
+            format!("/mail/{f}"),
+            format!("/mail/{f}?page=1"),
+            format!("/mail/{f}/1"),
+            format!("/mail/{f}/1?images=1"),
+            format!("/mail/{f}/1/attachment/0"),
+        ] {
+            let a = bob.get(&path);
+            assert!(
+                matches!(a.status, 400 | 403 | 404),
+                "GET {path}: {} {}",
+                a.status,
+                a.text()
+            );
+            assert!(!leaked(&a), "GET {path} shows alice's mail");
+        }
+        for action in ["read", "unread", "delete"] {
+            let path = format!("/mail/{f}/1/flags");
+            let a = bob.post(&path, &[("action", action), ("csrf", &token)]);
+            assert!(
+                matches!(a.status, 400 | 403 | 404),
+                "POST {path} {action}: {} {}",
+                a.status,
+                a.text()
+            );
+            assert!(!leaked(&a), "POST {path} shows alice's mail");
+        }
+    }
+    // Alice's UIDs in bob's own folders, and UIDs that are not numbers.
+    for path in [
+        "/mail/INBOX/1",
+        "/mail/INBOX/1/attachment/0",
+        "/mail/INBOX/..%2F1",
+        "/mail/INBOX/-1",
+        "/mail/INBOX/4294967296",
+        "/mail/INBOX/1%2F..%2F..",
+    ] {
+        let a = bob.get(path);
+        assert!(matches!(a.status, 400 | 404), "GET {path}: {}", a.status);
+        assert!(!leaked(&a), "GET {path}");
+    }
+    // Nothing of alice's changed: same files under the same names (flags live in them).
+    assert_eq!(names(&md), inbox_before);
+    assert_eq!(names(&secret), secret_before);
+    // And bob's own mail still works: the server is fine.
+    assert_eq!(bob.get("/mail/INBOX").status, 200);
+}

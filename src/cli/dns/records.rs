@@ -54,6 +54,15 @@ impl Args {
             output::json(&recs)?;
         } else {
             let mut text = render(&recs);
+            if let Some(url) = crate::autoconfig::webmail_url(&db)?
+                && db.domain_exists(&d)?
+            {
+                let (host, _) = host_and_ips(&db, &ip)?;
+                let host = host.trim_end_matches('.');
+                text.push_str(&format!(
+                    "\nnote: webmail is at {url}; {host} must resolve to this server (its A/AAAA records above) and the certificate must name it"
+                ));
+            }
             if ip.is_empty() && db.setting("public_ip")?.is_empty() {
                 text.push_str("\nnote: no public address known; pass --ip or `mailctl config set public_ip ADDR` for the A/AAAA and PTR records");
             }

@@ -45,6 +45,7 @@ pub(super) fn apply(ctx: &Ctx, mut db: Db, a: Answers) -> anyhow::Result<Summary
         generated_password: generated,
         services,
         tls_cert: tls_cert.display().to_string(),
+        webmail: crate::autoconfig::webmail_url(&db)?,
         steps: steps.0,
         next,
         dns_records,

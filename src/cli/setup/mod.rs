@@ -108,6 +108,8 @@ struct Summary {
     generated_password: Option<String>,
     services: Vec<String>,
     tls_cert: String,
+    /// Where users read their mail in a browser (`listen.web` on), else None.
+    webmail: Option<String>,
     steps: Vec<Step>,
     next: Vec<String>,
     dns_records: Vec<crate::dns::records::Record>,
@@ -152,6 +154,11 @@ fn render(summary: &Summary, dns_check: Option<&[crate::dns::check::Finding]>) -
         out.push_str(&format!(
             "\npassword for {}: {p}\n(shown once; store it now)\n",
             summary.admin
+        ));
+    }
+    if let Some(url) = &summary.webmail {
+        out.push_str(&format!(
+            "\nwebmail: {url} (users log in with their address and password)\n"
         ));
     }
     out.push_str("\nPublish these DNS records (`mailctl dns records` prints them again):\n");

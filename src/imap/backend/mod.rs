@@ -26,6 +26,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use account::Account;
+pub use mailbox::Listing;
 
 use super::command::{Flag, StoreMode};
 pub(crate) use super::mailstore::check_new_keywords;

@@ -231,3 +231,30 @@ fn a_scan_that_finds_nothing_new_writes_nothing() {
     assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.added, 1);
     assert_ne!(version(), before);
 }
+
+#[test]
+fn a_list_page_reads_the_newest_rows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    for i in 1..=7 {
+        put(root, &format!("cur/170000000{i}.m{i}.host:2,"));
+    }
+    let mut ix = Index::open(root).unwrap();
+    ix.sync("INBOX", root).unwrap();
+    let uids = |skip, limit| -> Vec<u32> {
+        ix.newest("INBOX", skip, limit)
+            .unwrap()
+            .iter()
+            .map(|r| r.uid)
+            .collect()
+    };
+    assert_eq!(uids(0, 3), [7, 6, 5]);
+    assert_eq!(uids(3, 3), [4, 3, 2]);
+    assert_eq!(uids(6, 3), [1]);
+    assert!(uids(7, 3).is_empty());
+    assert!(uids(0, 0).is_empty());
+    let top = &ix.newest("INBOX", 0, 1).unwrap()[0];
+    assert_eq!(top.unique, "1700000007.m7.host");
+    assert!(ix.newest("Nothing", 0, 10).unwrap().is_empty());
+}

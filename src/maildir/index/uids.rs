@@ -48,33 +48,37 @@ pub struct Snapshot {
     pub expunged: Vec<u32>,
 }
 
+/// The columns [`message_row`] reads, in its order.
+const ROW_COLUMNS: &str = "uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
+                           coalesce(email_id, 0)";
+
 /// Rows of a folder with MODSEQ above `since`, by UID: one indexed query.
 fn rows(sql: &Sql, folder: &str, since: u64) -> Result<Vec<MessageRow>> {
     // The hot read of SELECT and every resync: columns are moved out, not copied.
     Ok(sql.query_map(
-        "SELECT uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
-         coalesce(email_id, 0) FROM messages \
-         WHERE folder = ?1 AND modseq > ?2 ORDER BY uid",
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM messages WHERE folder = ?1 AND modseq > ?2 ORDER BY uid"
+        ),
         args![folder, since as i64],
-        |mut r| {
-            let uid: i64 = r.get(0)?;
-            Ok(MessageRow {
-                uid: u32::try_from(uid).map_err(|_| {
-                    crate::core::CoreError::Invalid(format!(
-                        "mailbox index: {uid} is not a 32-bit UID"
-                    ))
-                })?,
-                unique: r.take(1)?,
-                letters: r.take(2)?,
-                keywords: r.take(3)?,
-                modseq: r.get(4)?,
-                size: r.get(5)?,
-                internal_date: r.get(6)?,
-                save_date: r.get(7)?,
-                email_id: r.get(8)?,
-            })
-        },
+        message_row,
     )?)
+}
+
+fn message_row(mut r: crate::core::sql::Row) -> crate::core::Result<MessageRow> {
+    let uid: i64 = r.get(0)?;
+    Ok(MessageRow {
+        uid: u32::try_from(uid).map_err(|_| {
+            crate::core::CoreError::Invalid(format!("mailbox index: {uid} is not a 32-bit UID"))
+        })?,
+        unique: r.take(1)?,
+        letters: r.take(2)?,
+        keywords: r.take(3)?,
+        modseq: r.get(4)?,
+        size: r.get(5)?,
+        internal_date: r.get(6)?,
+        save_date: r.get(7)?,
+        email_id: r.get(8)?,
+    })
 }
 
 fn expunged_since(sql: &Sql, folder: &str, since: u64) -> Result<Vec<u32>> {
@@ -104,6 +108,24 @@ pub(super) fn record_expunged(sql: &Sql, folder: &str, uid: u32, modseq: u64) ->
 }
 
 impl Index {
+    /// One page of a folder for a list view, newest (highest UID) first: the rows after
+    /// the `skip` newest, at most `limit`. One query on the (folder, uid) key that reads only
+    /// those rows, however big the folder (a webmail page of a 10,000-message folder).
+    pub fn newest(&self, folder: &str, skip: usize, limit: usize) -> Result<Vec<MessageRow>> {
+        Ok(self.sql.query_map(
+            &format!(
+                "SELECT {ROW_COLUMNS} FROM messages WHERE folder = ?1 \
+                 ORDER BY uid DESC LIMIT ?2 OFFSET ?3"
+            ),
+            args![
+                folder,
+                limit.min(i64::MAX as usize) as i64,
+                skip.min(i64::MAX as usize) as i64
+            ],
+            message_row,
+        )?)
+    }
+
     /// The unique name of a message by UID.
     pub fn unique_of(&self, folder: &str, uid: u32) -> Result<Option<String>> {
         self.sql
