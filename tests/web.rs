@@ -26,3 +26,5 @@ mod compose;
 mod harness;
 #[path = "web/http.rs"]
 mod http;
+#[path = "web/sort.rs"]
+mod sort;

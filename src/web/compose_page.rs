@@ -8,6 +8,7 @@ use maud::{Markup, html};
 
 use super::compose::FormState;
 use super::draft::{Draft, Mode};
+use super::order::ListOrder;
 use super::pages::{enc, layout};
 use super::store::Folder;
 
@@ -89,13 +90,18 @@ pub fn message_actions(csrf: &str, folders: &[Folder], folder: &str, uid: u32) -
 }
 
 /// The search box and the "new message" link above a folder's list.
-pub fn list_tools(folder: &str, query: &str) -> Markup {
+pub fn list_tools(folder: &str, query: &str, order: ListOrder) -> Markup {
     html! {
         p.tools {
             a id="compose" href="/compose" { "New message" }
         }
         form.search method="get" action={ "/mail/" (enc(folder)) } {
             input type="search" name="q" id="q" value=(query) placeholder="Search";
+            // A search keeps the list's order.
+            @if !order.is_default() {
+                input type="hidden" name="sort" value=(order.key.name());
+                input type="hidden" name="order" value=(if order.descending { "desc" } else { "asc" });
+            }
             button type="submit" id="search" { "Search" }
             @if !query.is_empty() { " " a href={ "/mail/" (enc(folder)) } { "Clear" } }
         }

@@ -85,6 +85,9 @@ pub struct ListQuery {
     page: Option<usize>,
     /// A search (`mailops::search`, IMAP's SEARCH TEXT).
     q: Option<String>,
+    /// The order (`order::ListOrder`: date, from, subject, size; asc, desc).
+    sort: Option<String>,
+    order: Option<String>,
 }
 
 pub async fn list(
@@ -100,9 +103,12 @@ pub async fn list(
     let root = web.owner(&s);
     let got = blocking(move || {
         let n = q.page.unwrap_or(1);
+        let order = super::order::ListOrder::parse(q.sort.as_deref(), q.order.as_deref());
         let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => super::mailops::search(&root, &folder, text, n)?,
-            None => store::page(&root, &folder, n)?,
+            Some(text) => super::mailops::search(&root, &folder, text, order, n)?,
+            // The default order is the fast page read: no work over the whole folder.
+            None if order.is_default() => store::page(&root, &folder, n)?,
+            None => store::sorted(&root, &folder, order, n)?,
         };
         Ok((store::folders(&root)?, page))
     })

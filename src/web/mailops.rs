@@ -9,7 +9,8 @@
 
 use std::path::PathBuf;
 
-use super::store::{Owner, PAGE_SIZE, Page, open, row, seq_of};
+use super::order::ListOrder;
+use super::store::{Owner, Page, open, page_of, seq_of};
 use crate::imap::backend::{Account, StoreError};
 use crate::imap::command::{Flag, SearchKey, StoreMode};
 use crate::imap::flags::{Flags, SEEN};
@@ -108,31 +109,23 @@ pub fn add_flag(
 }
 
 /// Page `page` (from 1) of the messages of `folder` that IMAP's `SEARCH TEXT q` finds
-/// (headers and body, case-insensitive), newest first.
-pub fn search(owner: &Owner, folder: &str, q: &str, page: usize) -> Result<Page, StoreError> {
+/// (headers and body, case-insensitive), in `order` (`order::ListOrder`: SORT's keys).
+pub fn search(
+    owner: &Owner,
+    folder: &str,
+    q: &str,
+    order: ListOrder,
+    page: usize,
+) -> Result<Page, StoreError> {
     let mut acc = open(owner, 0)?;
     let mb = acc.select(folder, true)?;
     let key = SearchKey::Text(q.to_string());
     let hits: Vec<usize> = {
         let eval = crate::imap::cmd::search::Evaluator::over(&mb, &acc, &key, &[]);
         (0..mb.messages.len())
-            .rev()
             .filter(|&i| eval.hit(i as u32 + 1))
             .collect()
     };
-    let total = hits.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let mut rows = Vec::new();
-    for &idx in hits.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
-        rows.extend(row(&acc, &mb, idx)?);
-    }
-    Ok(Page {
-        folder: mb.name,
-        total,
-        page,
-        pages,
-        rows,
-        query: q.to_string(),
-    })
+    let hits = order.arrange(&acc, &mb, hits);
+    page_of(&acc, mb, &hits, page, (q.to_string(), order))
 }

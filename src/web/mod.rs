@@ -19,7 +19,8 @@
 //!
 //! Routes (not yet: inline `cid:` images):
 //! - `GET /login`, `POST /login`, `POST /logout` (`login`)
-//! - `GET /mail/{folder}?page=N[&q=TEXT]` (with `q`: IMAP's `SEARCH TEXT`, `mailops`),
+//! - `GET /mail/{folder}?page=N[&q=TEXT][&sort=date|from|subject|size&order=asc|desc]`
+//!   (with `q`: IMAP's `SEARCH TEXT`, `mailops`; the order: IMAP's SORT, `order`),
 //!   `GET /mail/{folder}/{uid}[?images=1][&keep=1]` (marks it `\Seen` unless `keep`),
 //!   `GET /mail/{folder}/{uid}/attachment/{n}`, `POST /mail/{folder}/{uid}/flags` (`mail`)
 //! - `POST /mail/{folder}/{uid}/move` (to a folder, or "spam"/"not spam", feeding the
@@ -42,6 +43,7 @@ mod headers;
 mod login;
 mod mail;
 mod mailops;
+pub mod order;
 pub mod pages;
 pub mod render;
 pub mod session;

@@ -7,6 +7,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::order::{ListKey, ListOrder};
 use super::render::View;
 use super::store::{Folder, Page};
 
@@ -93,6 +94,33 @@ fn folder_list(folders: &[Folder], current: &str) -> Markup {
     }
 }
 
+/// The list's column headers: links that sort by the column, or flip the current one
+/// (`order::ListOrder::click`), keeping the search.
+fn list_head(base: &str, q: &str, order: ListOrder) -> Markup {
+    html! {
+        thead { tr {
+            @for key in ListKey::ALL {
+                @let current = key == order.key;
+                th aria-sort=[current.then_some(if order.descending { "descending" } else { "ascending" })] {
+                    a id={ "sort-" (key.name()) } href={ (base) "?" (q) (order.click(key).query()) "page=1" } {
+                        (heading(key))
+                        @if current { @if order.descending { " ↓" } @else { " ↑" } }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+fn heading(key: ListKey) -> &'static str {
+    match key {
+        ListKey::Date => "Date",
+        ListKey::From => "From",
+        ListKey::Subject => "Subject",
+        ListKey::Size => "Size",
+    }
+}
+
 pub fn mailbox(user: (&str, &str), folders: &[Folder], page: &Page) -> Markup {
     let base = format!("/mail/{}", enc(&page.folder));
     let q = if page.query.is_empty() {
@@ -100,31 +128,34 @@ pub fn mailbox(user: (&str, &str), folders: &[Folder], page: &Page) -> Markup {
     } else {
         format!("q={}&", enc(&page.query))
     };
+    // What paging links keep: the search and the order.
+    let kept = format!("{q}{}", page.order.query());
     layout(
         &page.folder,
         Some(user),
         html! {
             (folder_list(folders, &page.folder))
             section.list {
-                (super::compose_page::list_tools(&page.folder, &page.query))
+                (super::compose_page::list_tools(&page.folder, &page.query, page.order))
                 h1 { (page.folder) " " small { (page.total) " messages" } }
                 table id="messages" {
-                    thead { tr { th { "From" } th { "Subject" } th { "Date" } } }
+                    (list_head(&base, &q, page.order))
                     tbody {
                         @for r in &page.rows {
                             tr.unseen[!r.seen] {
                                 td { (r.from) }
                                 td { a href={ (base) "/" (r.uid) } { @if r.subject.is_empty() { "(no subject)" } @else { (r.subject) } } }
                                 td { (r.date) }
+                                td.size { (r.size) }
                             }
                         }
                     }
                 }
                 @if page.pages > 1 {
                     p.paging {
-                        @if page.page > 1 { a rel="prev" href={ (base) "?" (q) "page=" (page.page - 1) } { "Newer" } " " }
+                        @if page.page > 1 { a rel="prev" href={ (base) "?" (kept) "page=" (page.page - 1) } { "Previous" } " " }
                         "Page " (page.page) " of " (page.pages)
-                        @if page.page < page.pages { " " a rel="next" href={ (base) "?" (q) "page=" (page.page + 1) } { "Older" } }
+                        @if page.page < page.pages { " " a rel="next" href={ (base) "?" (kept) "page=" (page.page + 1) } { "Next" } }
                     }
                 }
             }

@@ -15,6 +15,8 @@ use crate::imap::flags::{FLAGGED, SEEN};
 use crate::imap::mailstore::{MailStore, Mailbox};
 use crate::maildir::index::Indexes;
 
+use super::order::ListOrder;
+
 /// Messages per page of a message list.
 pub const PAGE_SIZE: usize = 50;
 
@@ -40,7 +42,7 @@ pub struct Row {
     pub date: String,
 }
 
-/// One page of a folder, newest first.
+/// One page of a folder, in `order` (newest first unless asked otherwise).
 #[derive(Debug, Clone)]
 pub struct Page {
     pub folder: String,
@@ -51,6 +53,7 @@ pub struct Page {
     pub rows: Vec<Row>,
     /// The search this page is a result of (`?q=`); empty for the whole folder.
     pub query: String,
+    pub order: ListOrder,
 }
 
 /// What a form may do to a message.
@@ -140,6 +143,48 @@ pub fn page(owner: &Owner, folder: &str, page: usize) -> Result<Page, StoreError
         pages,
         rows,
         query: String::new(),
+        order: ListOrder::default(),
+    })
+}
+
+/// Page `page` (from 1; past the end: the last) of `folder` in `order`: SORT over the
+/// whole folder, so only for an order other than the default, which `page` serves.
+pub fn sorted(
+    owner: &Owner,
+    folder: &str,
+    order: ListOrder,
+    page: usize,
+) -> Result<Page, StoreError> {
+    let mut acc = open(owner, 0)?;
+    let mb = acc.select(folder, true)?;
+    let all = order.arrange(&acc, &mb, (0..mb.messages.len()).collect());
+    page_of(&acc, mb, &all, page, (String::new(), order))
+}
+
+/// Page `page` (from 1; past the end: the last) of the messages at positions `idxs` of
+/// `mb`, in the order given; `query` and `order` are what the page's links keep.
+pub(super) fn page_of(
+    acc: &Account,
+    mb: Mailbox,
+    idxs: &[usize],
+    page: usize,
+    (query, order): (String, ListOrder),
+) -> Result<Page, StoreError> {
+    let total = idxs.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let mut rows = Vec::new();
+    for &idx in idxs.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+        rows.extend(row(acc, &mb, idx)?);
+    }
+    Ok(Page {
+        folder: mb.name,
+        total,
+        page,
+        pages,
+        rows,
+        query,
+        order,
     })
 }
 
