@@ -1772,7 +1772,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for more)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1789,7 +1789,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;db;help' {
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -2233,7 +2233,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailctl' -ScriptBlock {
             break
         }
         'mailctl;help;db' {
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it')
             break
         }
         'mailctl;help;db;migrate' {

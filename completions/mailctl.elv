@@ -1565,7 +1565,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --verbose 'More detail (repeat for more)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;db;migrate'= {
@@ -1580,7 +1580,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
             cand --help 'Print help'
         }
         &'mailctl;db;help'= {
-            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mailctl;db;help;migrate'= {
@@ -1919,7 +1919,7 @@ set edit:completion:arg-completer[mailctl] = {|@words|
         &'mailctl;help;upgrade'= {
         }
         &'mailctl;help;db'= {
-            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) from SQLite into an empty PostgreSQL database and switch to it'
+            cand migrate 'Move this server''s core (domains, users, aliases, settings, queue, bans, Sieve scripts, history) and every mailbox index (UIDs kept) from SQLite into an empty PostgreSQL database and switch to it'
         }
         &'mailctl;help;db;migrate'= {
         }
