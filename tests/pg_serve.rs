@@ -317,3 +317,48 @@ fn many_imap_sessions_share_a_few_index_connections() {
             .get(0);
     assert!(open < n as i64 / 2, "{open} connections for {n} sessions");
 }
+
+/// Removing a user whose mail goes away (set aside or purged) drops its rows of the
+/// PostgreSQL index too, as its SQLite index would go with its Maildir: a new user of the
+/// address must not inherit the old folder list, subscriptions or UIDVALIDITY. With
+/// `--keep-mail` the Maildir stays for a later `user add --reuse-maildir`, and its index
+/// rows with it.
+#[test]
+fn removing_a_user_forgets_its_index_unless_its_mail_is_kept() {
+    let Some(c) = Core::start() else { return };
+    let node = c.node("a", "127.0.0.2", &["imap"]);
+    for user in ["alice", "bob"] {
+        let mut s = Imap::connect(node.addr("imap"));
+        s.ok(&format!("LOGIN {user}@example.test \"{PASSWORD}\""));
+        s.ok("CREATE Projects");
+        s.ok("SUBSCRIBE Projects");
+        s.ok("LOGOUT");
+    }
+    let db = c.url.rsplit('/').next().unwrap();
+    let mut pg = c.pg.client(db);
+    let mut rows = |account: &str| -> i64 {
+        ["mailbox_folders", "mailbox_subscriptions", "mailbox_meta"]
+            .iter()
+            .map(|t| {
+                pg.query_one(
+                    &format!("SELECT count(*) FROM mailbox_index.{t} WHERE account = $1"),
+                    &[&account],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+            })
+            .sum()
+    };
+    assert!(rows("alice@example.test") > 0 && rows("bob@example.test") > 0);
+
+    mailctl_ok(
+        c.path(),
+        &["user", "remove", "bob@example.test", "--keep-mail"],
+    );
+    mailctl_ok(c.path(), &["user", "remove", "alice@example.test"]);
+    assert_eq!(rows("alice@example.test"), 0, "alice's index outlived her");
+    assert!(
+        rows("bob@example.test") > 0,
+        "bob's kept mail lost its index"
+    );
+}

@@ -48,3 +48,20 @@ pub fn set_aside(data_dir: &DataDir, addr: &Address) -> std::io::Result<PathBuf>
     std::fs::rename(&from, &to)?;
     Ok(to)
 }
+
+/// Forgets the mailbox index of `addr` where it does not live in the Maildir (PostgreSQL),
+/// for a removal whose Maildir goes away (set aside or purged): a new user of the address
+/// then starts empty there too. Nothing to do on SQLite, where the index is in the Maildir.
+pub fn forget_index(data_dir: &DataDir, addr: &Address) -> crate::core::Result<()> {
+    let indexes = crate::maildir::index::Indexes::of(data_dir).map_err(index_error)?;
+    indexes
+        .forget(&addr.to_string(), &data_dir.maildir(addr))
+        .map_err(index_error)
+}
+
+fn index_error(e: crate::maildir::index::IndexError) -> crate::core::CoreError {
+    match e {
+        crate::maildir::index::IndexError::Core(e) => e,
+        e => crate::core::CoreError::Invalid(format!("mailbox index: {e}")),
+    }
+}

@@ -27,6 +27,16 @@ impl Args {
         } = self;
         let addr = ctx.address(&address)?;
         let db = ctx.db()?;
+        if !keep_mail && db.user(&addr).map_err(core_fail)?.is_some() {
+            // Its mail goes away, so does its index where that is not in the Maildir: first,
+            // so a failure leaves the user in place to try again.
+            crate::core::userdir::forget_index(&ctx.data_dir, &addr).map_err(|e| {
+                Fail::hint(
+                    format!("{addr}: forgetting its mailbox index failed, nothing removed: {e}"),
+                    "check that the database answers (`mailctl status`), then run this again",
+                )
+            })?;
+        }
         let user = db.remove_user(&addr).map_err(core_fail)?;
         let md = ctx.data_dir.maildir(&addr);
         let exists = maildir::exists(&md);

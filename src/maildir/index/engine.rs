@@ -105,6 +105,25 @@ impl Indexes {
         }
     }
 
+    /// Drops every row `account` has in the PostgreSQL index (its folders, UIDs, flags,
+    /// subscriptions, metadata), in one transaction: what removing its Maildir is on SQLite,
+    /// where the index file goes with it. Without this a new user of the same address would
+    /// inherit the old one's subscriptions, metadata and UIDVALIDITY. Nothing on SQLite.
+    pub fn forget(&self, account: &str, root: &Path) -> Result<()> {
+        if !self.is_postgres() {
+            return Ok(());
+        }
+        let mut index = self.open(account, root)?;
+        let done = index.write(|sql| {
+            for table in super::copy::TABLES {
+                sql.execute(&format!("DELETE FROM mailbox_index.{table}"), &[])?;
+            }
+            Ok::<_, super::IndexError>(())
+        });
+        index.release();
+        done
+    }
+
     /// Tells every node that `folder` of `account` changed on disk without the index
     /// changing (a delivery into `new/`), so their idling sessions look now. On SQLite,
     /// one host's inotify sees the file: nothing to do.

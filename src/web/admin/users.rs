@@ -171,6 +171,10 @@ pub async fn remove(
                 "you cannot remove yourself here; use `mailctl user remove`".into(),
             ));
         }
+        if db.user(&address)?.is_some() {
+            // First, so a failure leaves the user in place to try again.
+            crate::core::userdir::forget_index(db.data_dir(), &address)?;
+        }
         db.remove_user(&address)?;
         let md = db.data_dir().maildir(&address);
         if crate::core::userdir::exists(&md) {
