@@ -214,7 +214,7 @@ impl Sql {
         }
     }
 
-    pub(crate) fn postgres(client: postgres::Client) -> Sql {
+    pub(crate) fn postgres(client: super::pgclient::PgClient) -> Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
