@@ -392,3 +392,79 @@ fn a_node_refuses_with_4xx_while_postgres_is_down_and_recovers_after() {
     let got = maildir::wait_messages(c.path(), "alice", "example.test", 2);
     assert_eq!(got.len(), 2, "{got:?}");
 }
+
+/// Two nodes on one host with their own `MAILCTL_NODE_ID` (containers sharing a host name
+/// look the same to leases): a node starting must not take the other's live outbound
+/// leases for those of a dead process of its own. Node 0's claim is made to carry a pid
+/// that does not exist here, as a pid of another container's namespace would not; node 1
+/// starts and its release of dead leases must leave the claim alone (it released it while
+/// lease owners named the host, and the message went out twice).
+#[test]
+fn a_starting_node_leaves_another_nodes_live_leases_alone() {
+    let Some(pg) = PgServer::start() else { return };
+    let mut c = Cluster::new(&pg, 2);
+    let sink = Sink::start("127.0.0.5", Duration::from_millis(0));
+    c.relay_to(sink.addr);
+    mailctl_ok(c.path(), &["config", "set", "mynetworks", "127.0.0.0/8"]);
+    sink.hold(true);
+    c.start(0);
+    let addr = c.node(0).addr("smtp").to_string();
+    assert_eq!(
+        send_one(&addr, "someone@remote.test", 1),
+        250,
+        "{}",
+        c.log()
+    );
+    let mut db = postgres_client(&c.url);
+    let owner = |db: &mut postgres::Client| -> Option<(String, i64)> {
+        db.query_opt(
+            "SELECT lease_owner, lease_until FROM queue_recipients
+             WHERE status = 'queued' AND lease_owner LIKE 'outbound-%' AND lease_until > 1",
+            &[],
+        )
+        .unwrap()
+        .map(|r| (r.get(0), r.get(1)))
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let held = loop {
+        if let Some(o) = owner(&mut db) {
+            break o.0;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "node 0 never claimed: {}",
+            c.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let pid = c.node(0).id();
+    assert!(held.starts_with(&format!("outbound-{pid}-")), "{held}");
+    // A pid no process here has: one that just ended.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let moved = held.replacen(&format!("-{pid}-"), &format!("-{dead}-"), 1);
+    let n = db
+        .execute(
+            "UPDATE queue_recipients SET lease_owner = $2, lease_until = lease_until + 600
+             WHERE lease_owner = $1",
+            &[&held, &moved],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+
+    c.start(1);
+    let (now_owner, until) = owner(&mut db).expect("the lease is still held");
+    assert_eq!(now_owner, moved);
+    assert!(
+        until
+            > std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64
+                + 300,
+        "node 1 released node 0's lease at its start\n{}",
+        c.log()
+    );
+    sink.hold(false);
+}
