@@ -454,6 +454,13 @@ fn a_starting_node_leaves_another_nodes_live_leases_alone() {
     assert_eq!(n, 1);
 
     c.start(1);
+    // Its first heartbeat comes after its start's release of dead leases.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let beat = "SELECT count(*) FROM cluster_nodes WHERE node = 'node-1'";
+    while db.query_one(beat, &[]).unwrap().get::<_, i64>(0) == 0 {
+        assert!(Instant::now() < deadline, "node 1 never beat: {}", c.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let (now_owner, until) = owner(&mut db).expect("the lease is still held");
     assert_eq!(now_owner, moved);
     assert!(
