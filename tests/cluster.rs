@@ -475,3 +475,73 @@ fn a_starting_node_leaves_another_nodes_live_leases_alone() {
     );
     sink.hold(false);
 }
+
+/// Makes every commit that inserted a queue message take about 8 s on the server, past a
+/// 2 s statement timeout (the cancel is caught): the node stops waiting at its bound, and
+/// the server commits afterwards, an outcome the node cannot know.
+const SLOW_COMMIT: &str = "
+CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        PERFORM pg_sleep(8);
+    EXCEPTION WHEN query_canceled THEN
+        PERFORM pg_sleep(6);
+    END;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON queue_messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();
+";
+
+/// A message whose queue commit the node gave up on (its outcome unknown: here the server
+/// commits it after all) is answered 4xx and never delivered: its spool file went with the
+/// 4xx, so the row that appears anyway is quarantined, not delivered behind the back of a
+/// client that was told to retry (it would then arrive twice). The node takes mail again
+/// right after, without a restart.
+#[test]
+fn a_queue_commit_of_unknown_outcome_is_refused_and_never_delivered() {
+    let Some(pg) = PgServer::start() else { return };
+    let mut c = Cluster::new(&pg, 1);
+    let url = format!("{}?options=-c%20statement_timeout%3D2s", c.url);
+    std::fs::write(c.path().join("database.url"), format!("{url}\n")).unwrap();
+    c.start(0);
+    let addr = c.node(0).addr("smtp").to_string();
+    assert_eq!(send_one(&addr, "alice@example.test", 1), 250, "{}", c.log());
+    maildir::wait_messages(c.path(), "alice", "example.test", 1);
+
+    let mut db = postgres_client(&c.url);
+    db.batch_execute(SLOW_COMMIT).unwrap();
+    let code = send_one(&addr, "alice@example.test", 2);
+    assert!((400..500).contains(&code), "{code}\n{}", c.log());
+    let rows = "SELECT id FROM queue_messages";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id: String = loop {
+        if let Some(r) = db.query_opt(rows, &[]).unwrap() {
+            break r.get(0);
+        }
+        assert!(Instant::now() < deadline, "the slow commit never landed");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    db.batch_execute("DROP TRIGGER slow_commit ON queue_messages")
+        .unwrap();
+    // Once its lease runs out the deliverer takes the row, finds no spool file, and sets
+    // it aside.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let quarantined = "SELECT quarantined FROM queue_messages WHERE id = $1";
+    while db
+        .query_one(quarantined, &[&id])
+        .unwrap()
+        .get::<_, Option<String>>(0)
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "never set aside: {}", c.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(send_one(&addr, "alice@example.test", 3), 250, "{}", c.log());
+    let got = maildir::wait_messages(c.path(), "alice", "example.test", 2).concat();
+    assert!(got.contains("<cl-1@cluster.test>") && got.contains("<cl-3@cluster.test>"));
+    assert!(
+        !got.contains("<cl-2@cluster.test>"),
+        "delivered after a 4xx"
+    );
+}
