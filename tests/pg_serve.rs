@@ -421,7 +421,7 @@ fn smtp_final(l: &str) -> bool {
 /// A PostgreSQL that stops answering (SIGSTOP: its kernel still acknowledges, so neither
 /// keepalives nor a closed socket tell the node) turns into prompt temporary failures: the
 /// end of DATA and RCPT get `4xx`, IMAP and POP3 logins `NO [UNAVAILABLE]` and
-/// `-ERR [SYS/TEMP]`, a selected IMAP session's command `NO`, each within a bound, and new
+/// `-ERR [SYS/TEMP]`, a selected IMAP session's STORE `NO [UNAVAILABLE]`, each within a bound, and new
 /// connections are still greeted. Once PostgreSQL runs again, mail flows without a
 /// restart, and what was acknowledged before is there while what got a 4xx is not.
 #[test]
@@ -470,14 +470,18 @@ fn a_hung_postgresql_gets_prompt_temporary_failures_and_mail_flows_again() {
     }
 
     let tagged = |tag: &'static str| move |l: &str| l.starts_with(tag);
-    imap_in.w.write_all(b"f1 FETCH 1:* (FLAGS)\r\n").unwrap();
+    imap_in
+        .w
+        .write_all(b"f1 STORE 1 +FLAGS (\\Flagged)\r\n")
+        .unwrap();
     let start = Instant::now();
     let mut got = String::new();
     while !got.starts_with("f1 ") {
         got.clear();
         imap_in.r.read_line(&mut got).unwrap();
-        assert!(start.elapsed() <= HUNG_ANSWER, "FETCH: no answer in time");
+        assert!(start.elapsed() <= HUNG_ANSWER, "STORE: no answer in time");
     }
+    assert!(got.starts_with("f1 NO [UNAVAILABLE]"), "STORE: {got}");
     let (mut i, g) = Timed::connect(node.addr("imap"));
     assert!(g.starts_with("* OK"), "{g}");
     let login = i.ask(

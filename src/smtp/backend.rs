@@ -6,6 +6,10 @@
 //! committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
 //! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
+//! A commit whose outcome the node cannot know (PostgreSQL stopped answering mid-commit,
+//! `core::pgclient`) is answered `451` like a failed one and its spool file removed; a row
+//! that lands after all finds no file and is quarantined by the deliverer, never delivered
+//! behind the back of a client told to retry.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
