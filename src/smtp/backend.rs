@@ -6,10 +6,6 @@
 //! committed (SQLite `synchronous=FULL`). Only then is the id handed to
 //! [`super::delivery`]. A crash before the row commit leaves an orphan file without a row,
 //! which [`remove_orphans`] deletes at the next start; nothing that got a `250` is lost.
-//! A commit whose outcome the node cannot know (PostgreSQL stopped answering mid-commit,
-//! `core::pgclient`) is answered `451` like a failed one and its spool file removed; a row
-//! that lands after all finds no file and is quarantined by the deliverer, never delivered
-//! behind the back of a client told to retry.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -112,13 +108,11 @@ impl Committer {
                     };
                     match insert(&jobs) {
                         Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
-                        // One bad message must not fail the others: retry them one by one.
-                        // Not when the database did not answer: each retry would wait out
-                        // the bound again, the last session many times over.
+                        // One by one, so one bad message fails alone (not after a timeout: all would wait).
                         Err(e) if jobs.len() > 1 && !matches!(e, CoreError::Unavailable(_)) => {
                             for j in &jobs {
-                                let one = insert(std::slice::from_ref(j)).map_err(core_to_spool);
-                                let _ = j.done.send(one);
+                                let one = insert(std::slice::from_ref(j));
+                                let _ = j.done.send(one.map_err(core_to_spool));
                             }
                         }
                         Err(e) => {
