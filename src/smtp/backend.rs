@@ -108,7 +108,7 @@ impl Committer {
                     };
                     match insert(&jobs) {
                         Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
-                        // One by one, so one bad message fails alone (not after a timeout: all would wait).
+                        // One by one: a bad message fails alone (not after a timeout).
                         Err(e) if jobs.len() > 1 && !matches!(e, CoreError::Unavailable(_)) => {
                             for j in &jobs {
                                 let one = insert(std::slice::from_ref(j));
