@@ -93,6 +93,11 @@ impl PgClient {
         self.lost || self.client.is_closed()
     }
 
+    /// Sets the longest one round trip may take; returns the one it replaces.
+    pub(crate) fn set_bound(&mut self, bound: Duration) -> Duration {
+        std::mem::replace(&mut self.bound, bound)
+    }
+
     pub(crate) fn prepare(&mut self, query: &str) -> Result<Statement> {
         let f = self.client.prepare(query);
         wait(&self.rt, self.bound, &mut self.lost, &self.place, f)

@@ -25,8 +25,9 @@ use super::{CoreError, Result};
 /// (`statement_timeout`), unless the URL's `options` say otherwise
 /// (`?options=-c%20statement_timeout%3D30s`). A mail server's statements take milliseconds;
 /// one that takes seconds is stuck on a lock or a sick server, and the session's client is
-/// better told "try again later" than kept waiting.
-pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// better told "try again later" than kept waiting. Schema migrations are exempt
+/// (`Sql::unhurried`); an administrator's bulk command on a huge account may want more.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How much longer than the statement timeout a node waits for any answer before it gives
 /// the connection up: a server that is alive cancels the statement first (a clean error,
@@ -275,9 +276,9 @@ mod tests {
     fn the_round_trip_bound_follows_the_statement_timeout_in_effect() {
         let ours = STATEMENT_TIMEOUT + GRACE;
         assert_eq!(round_trip_bound(""), ours);
-        assert_eq!(round_trip_bound("-c statement_timeout=10000ms"), ours);
+        assert_eq!(round_trip_bound("-c statement_timeout=5000ms"), ours);
         assert_eq!(
-            round_trip_bound("-c statement_timeout=10000ms -c statement_timeout=3s"),
+            round_trip_bound("-c statement_timeout=5000ms -c statement_timeout=3s"),
             Duration::from_secs(3) + GRACE
         );
         assert_eq!(
