@@ -392,3 +392,156 @@ fn a_node_refuses_with_4xx_while_postgres_is_down_and_recovers_after() {
     let got = maildir::wait_messages(c.path(), "alice", "example.test", 2);
     assert_eq!(got.len(), 2, "{got:?}");
 }
+
+/// Two nodes on one host with their own `MAILCTL_NODE_ID` (containers sharing a host name
+/// look the same to leases): a node starting must not take the other's live outbound
+/// leases for those of a dead process of its own. Node 0's claim is made to carry a pid
+/// that does not exist here, as a pid of another container's namespace would not; node 1
+/// starts and its release of dead leases must leave the claim alone (it released it while
+/// lease owners named the host, and the message went out twice).
+#[test]
+fn a_starting_node_leaves_another_nodes_live_leases_alone() {
+    let Some(pg) = PgServer::start() else { return };
+    let mut c = Cluster::new(&pg, 2);
+    let sink = Sink::start("127.0.0.5", Duration::from_millis(0));
+    c.relay_to(sink.addr);
+    mailctl_ok(c.path(), &["config", "set", "mynetworks", "127.0.0.0/8"]);
+    sink.hold(true);
+    c.start(0);
+    let addr = c.node(0).addr("smtp").to_string();
+    assert_eq!(
+        send_one(&addr, "someone@remote.test", 1),
+        250,
+        "{}",
+        c.log()
+    );
+    let mut db = postgres_client(&c.url);
+    let owner = |db: &mut postgres::Client| -> Option<(String, i64)> {
+        db.query_opt(
+            "SELECT lease_owner, lease_until FROM queue_recipients
+             WHERE status = 'queued' AND lease_owner LIKE 'outbound-%' AND lease_until > 1",
+            &[],
+        )
+        .unwrap()
+        .map(|r| (r.get(0), r.get(1)))
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let held = loop {
+        if let Some(o) = owner(&mut db) {
+            break o.0;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "node 0 never claimed: {}",
+            c.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let pid = c.node(0).id();
+    assert!(held.starts_with(&format!("outbound-{pid}-")), "{held}");
+    // A pid no process here has: one that just ended.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let moved = held.replacen(&format!("-{pid}-"), &format!("-{dead}-"), 1);
+    let n = db
+        .execute(
+            "UPDATE queue_recipients SET lease_owner = $2, lease_until = lease_until + 600
+             WHERE lease_owner = $1",
+            &[&held, &moved],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+
+    c.start(1);
+    // Its first heartbeat comes after its start's release of dead leases.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let beat = "SELECT count(*) FROM cluster_nodes WHERE node = 'node-1'";
+    while db.query_one(beat, &[]).unwrap().get::<_, i64>(0) == 0 {
+        assert!(Instant::now() < deadline, "node 1 never beat: {}", c.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (now_owner, until) = owner(&mut db).expect("the lease is still held");
+    assert_eq!(now_owner, moved);
+    assert!(
+        until
+            > std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64
+                + 300,
+        "node 1 released node 0's lease at its start\n{}",
+        c.log()
+    );
+    sink.hold(false);
+}
+
+/// Makes every commit that inserted a queue message take about 8 s on the server, past a
+/// 2 s statement timeout (the cancel is caught): the node stops waiting at its bound, and
+/// the server commits afterwards, an outcome the node cannot know.
+const SLOW_COMMIT: &str = "
+CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        PERFORM pg_sleep(8);
+    EXCEPTION WHEN query_canceled THEN
+        PERFORM pg_sleep(6);
+    END;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON queue_messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();
+";
+
+/// A message whose queue commit the node gave up on (its outcome unknown: here the server
+/// commits it after all) is answered 4xx and never delivered: its spool file went with the
+/// 4xx, so the row that appears anyway is quarantined, not delivered behind the back of a
+/// client that was told to retry (it would then arrive twice). The node takes mail again
+/// right after, without a restart.
+#[test]
+fn a_queue_commit_of_unknown_outcome_is_refused_and_never_delivered() {
+    let Some(pg) = PgServer::start() else { return };
+    let mut c = Cluster::new(&pg, 1);
+    let url = format!("{}?options=-c%20statement_timeout%3D2s", c.url);
+    std::fs::write(c.path().join("database.url"), format!("{url}\n")).unwrap();
+    c.start(0);
+    let addr = c.node(0).addr("smtp").to_string();
+    assert_eq!(send_one(&addr, "alice@example.test", 1), 250, "{}", c.log());
+    maildir::wait_messages(c.path(), "alice", "example.test", 1);
+
+    let mut db = postgres_client(&c.url);
+    db.batch_execute(SLOW_COMMIT).unwrap();
+    let code = send_one(&addr, "alice@example.test", 2);
+    assert!((400..500).contains(&code), "{code}\n{}", c.log());
+    let rows = "SELECT id FROM queue_messages";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id: String = loop {
+        if let Some(r) = db.query_opt(rows, &[]).unwrap() {
+            break r.get(0);
+        }
+        assert!(Instant::now() < deadline, "the slow commit never landed");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    db.batch_execute("DROP TRIGGER slow_commit ON queue_messages")
+        .unwrap();
+    // Once its lease runs out the deliverer takes the row, finds no spool file, and sets
+    // it aside.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let quarantined = "SELECT quarantined FROM queue_messages WHERE id = $1";
+    while db
+        .query_one(quarantined, &[&id])
+        .unwrap()
+        .get::<_, Option<String>>(0)
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "never set aside: {}", c.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(send_one(&addr, "alice@example.test", 3), 250, "{}", c.log());
+    let got = maildir::wait_messages(c.path(), "alice", "example.test", 2).concat();
+    assert!(got.contains("<cl-1@cluster.test>") && got.contains("<cl-3@cluster.test>"));
+    assert!(
+        !got.contains("<cl-2@cluster.test>"),
+        "delivered after a 4xx"
+    );
+}

@@ -362,3 +362,153 @@ fn removing_a_user_forgets_its_index_unless_its_mail_is_kept() {
         "bob's kept mail lost its index"
     );
 }
+
+/// The longest a client may wait for any answer while PostgreSQL hangs (the node's default
+/// bound is 7 s a round trip: a 5 s statement timeout plus 2 s, and 5 s to log in).
+const HUNG_ANSWER: Duration = Duration::from_secs(15);
+
+/// A line-based connection whose every answer is timed: read within [`HUNG_ANSWER`] (a
+/// longer read timeout turns a hang into a failure instead of a stuck test).
+struct Timed {
+    r: BufReader<TcpStream>,
+    w: TcpStream,
+}
+
+impl Timed {
+    /// Connects and returns the greeting, which must come in time.
+    fn connect(addr: &str) -> (Timed, String) {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(HUNG_ANSWER + Duration::from_secs(10)))
+            .unwrap();
+        let mut t = Timed {
+            r: BufReader::new(s.try_clone().unwrap()),
+            w: s,
+        };
+        let start = Instant::now();
+        let g = t.line(start, "the greeting");
+        (t, g)
+    }
+
+    fn line(&mut self, start: Instant, what: &str) -> String {
+        let mut l = String::new();
+        let r = self.r.read_line(&mut l);
+        let took = start.elapsed();
+        assert!(
+            r.is_ok() && !l.is_empty() && took <= HUNG_ANSWER,
+            "{what}: no answer within {HUNG_ANSWER:?} ({took:?}): {r:?} {l:?}"
+        );
+        l
+    }
+
+    /// Sends `cmd` and returns the last line of the answer: SMTP's final reply line (`NNN `),
+    /// or the line starting with `until` (an IMAP tag, POP3's `+`/`-`).
+    fn ask(&mut self, cmd: &str, until: &dyn Fn(&str) -> bool) -> String {
+        self.w.write_all(format!("{cmd}\r\n").as_bytes()).unwrap();
+        let start = Instant::now();
+        loop {
+            let l = self.line(start, cmd);
+            if until(&l) {
+                return l;
+            }
+        }
+    }
+}
+
+fn smtp_final(l: &str) -> bool {
+    l.len() >= 4 && l.as_bytes()[3] == b' '
+}
+
+/// A PostgreSQL that stops answering (SIGSTOP: its kernel still acknowledges, so neither
+/// keepalives nor a closed socket tell the node) turns into prompt temporary failures: the
+/// end of DATA and RCPT get `4xx`, IMAP and POP3 logins `NO [UNAVAILABLE]` and
+/// `-ERR [SYS/TEMP]`, a selected IMAP session's STORE `NO [UNAVAILABLE]`, each within a bound, and new
+/// connections are still greeted. Once PostgreSQL runs again, mail flows without a
+/// restart, and what was acknowledged before is there while what got a 4xx is not.
+#[test]
+fn a_hung_postgresql_gets_prompt_temporary_failures_and_mail_flows_again() {
+    let Some(c) = Core::start() else { return };
+    let node = c.node("a", "127.0.0.2", &["smtp", "imap", "pop3"]);
+    smtp_deliver(node.addr("smtp"), "before the outage");
+
+    // A message whose final dot comes while PostgreSQL hangs.
+    let smtp_final_ok = |want: &str, got: &str| assert!(got.starts_with(want), "{got}");
+    let (mut data, g) = Timed::connect(node.addr("smtp"));
+    smtp_final_ok("220", &g);
+    for (cmd, want) in [
+        ("EHLO client.example.org", "250"),
+        ("MAIL FROM:<someone@example.org>", "250"),
+        ("RCPT TO:<alice@example.test>", "250"),
+        ("DATA", "354"),
+    ] {
+        smtp_final_ok(want, &data.ask(cmd, &smtp_final));
+    }
+    data.w
+        .write_all(b"Subject: during the outage\r\n\r\nlost?\r\n")
+        .unwrap();
+    let mut imap_in = Imap::login(node.addr("imap"));
+    imap_in.ok("SELECT INBOX");
+
+    let frozen = c.pg.freeze();
+    let dot = data.ask(".", &smtp_final);
+    assert!(dot.starts_with('4'), "end of DATA: {dot}\n{}", node.log());
+
+    let (mut s, g) = Timed::connect(node.addr("smtp"));
+    smtp_final_ok("220", &g);
+    smtp_final_ok("250", &s.ask("EHLO client.example.org", &smtp_final));
+    let mail = s.ask("MAIL FROM:<someone@example.org>", &smtp_final);
+    if mail.starts_with("250") {
+        let rcpt = s.ask("RCPT TO:<alice@example.test>", &smtp_final);
+        assert!(rcpt.starts_with("4"), "RCPT: {rcpt}\n{}", node.log());
+    } else {
+        assert!(mail.starts_with('4'), "MAIL: {mail}");
+    }
+
+    let tagged = |tag: &'static str| move |l: &str| l.starts_with(tag);
+    imap_in
+        .w
+        .write_all(b"f1 STORE 1 +FLAGS (\\Flagged)\r\n")
+        .unwrap();
+    let start = Instant::now();
+    let mut got = String::new();
+    while !got.starts_with("f1 ") {
+        got.clear();
+        imap_in.r.read_line(&mut got).unwrap();
+        assert!(start.elapsed() <= HUNG_ANSWER, "STORE: no answer in time");
+    }
+    assert!(got.starts_with("f1 NO [UNAVAILABLE]"), "STORE: {got}");
+    let (mut i, g) = Timed::connect(node.addr("imap"));
+    assert!(g.starts_with("* OK"), "{g}");
+    let login = i.ask(
+        &format!("l1 LOGIN alice@example.test \"{PASSWORD}\""),
+        &tagged("l1 "),
+    );
+    assert!(login.starts_with("l1 NO [UNAVAILABLE]"), "{login}");
+    let (mut p, g) = Timed::connect(node.addr("pop3"));
+    assert!(g.starts_with("+OK"), "{g}");
+    let pop = |l: &str| l.starts_with('+') || l.starts_with('-');
+    assert!(p.ask("USER alice@example.test", &pop).starts_with("+OK"));
+    let pass = p.ask(&format!("PASS {PASSWORD}"), &pop);
+    assert!(pass.starts_with("-ERR [SYS/TEMP]"), "{pass}");
+
+    drop(frozen);
+    // No restart: the node's next connections work.
+    smtp_deliver(node.addr("smtp"), "after the outage");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while alice_inbox_files(c.path()) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "no delivery after: {}",
+            node.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut after = Imap::login(node.addr("imap"));
+    after.ok("SELECT INBOX");
+    let subjects = after
+        .ok("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        .concat();
+    assert!(subjects.contains("before the outage"), "{subjects}");
+    assert!(subjects.contains("after the outage"), "{subjects}");
+    assert!(!subjects.contains("during the outage"), "{subjects}");
+    assert_eq!(after.uids().len(), 2);
+}

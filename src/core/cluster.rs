@@ -148,17 +148,23 @@ fn node(r: &Row, at: i64) -> Result<Node> {
 impl Db {
     /// Writes this node's row (a beat): creates it or replaces what an earlier run of the
     /// same node left, with the queue leases it holds now. Lease owners carry the holder's
-    /// pid and node (`core::queue::claim::new_lease_owner`), which is how its claims are
-    /// counted.
+    /// pid and node id (`core::queue::claim::new_lease_owner`), which is how its claims are
+    /// counted: parsed, not matched with `LIKE` (a node id may hold `_`, `%`, `@`, `-`).
     pub fn heartbeat(&self, b: &Beat) -> Result<()> {
+        use super::queue::{lease_owner_node, lease_owner_pid};
         let sql = self.sql();
-        let claims: i64 = sql
-            .query_one(
-                "SELECT count(*) FROM queue_recipients WHERE lease_until > ?1 AND lease_owner LIKE ?2",
-                // `role-PID-random@node`: the pid alone could be another host's on PostgreSQL.
-                args![now(), format!("%-{}-%@{}", b.pid, super::queue::claim::node_name())],
-            )?
-            .get(0)?;
+        let mut claims: i64 = 0;
+        for r in sql.query(
+            "SELECT lease_owner, count(*) FROM queue_recipients
+             WHERE lease_until > ?1 AND lease_owner != '' GROUP BY lease_owner",
+            args![now()],
+        )? {
+            let owner: String = r.get(0)?;
+            // The pid alone could be another node's, on this host or another.
+            if lease_owner_pid(&owner) == Some(b.pid) && lease_owner_node(&owner) == Some(&b.node) {
+                claims += r.get::<i64>(1)?;
+            }
+        }
         sql.execute(
             "INSERT INTO cluster_nodes (node, hostname, pid, version, started, listeners, stopped,
                  last_seen_ms, interval_ms, claims, last_error)

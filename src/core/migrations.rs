@@ -48,37 +48,39 @@ impl Migration {
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings a PostgreSQL database's schema up to date; refuses one newer than this binary
-/// knows. `place` names the database in errors (its URL without the password).
+/// Brings a PostgreSQL database's schema up to date, unhurried (`Sql::unhurried`); refuses
+/// one newer than this binary knows. `place` names the database in errors (no password).
 pub(crate) fn migrate_postgres(sql: &Sql, place: &str) -> Result<()> {
-    sql.transaction(|| {
-        // Several nodes may start at once against a fresh database: the first takes this
-        // lock and migrates, the others wait and then find nothing to do. An advisory lock,
-        // because even `CREATE TABLE IF NOT EXISTS` races with itself in PostgreSQL.
-        sql.batch(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
-        sql.batch("CREATE TABLE IF NOT EXISTS mailctl_schema (version BIGINT NOT NULL)")?;
-        let found = postgres_version(sql)?;
-        if found > SCHEMA_VERSION {
-            return Err(CoreError::SchemaTooNew {
-                path: place.to_string(),
-                found,
-                known: SCHEMA_VERSION,
-                // No pre-upgrade copy on PostgreSQL: its backups are pg_dump's business.
-                restore: String::new(),
-            });
-        }
-        for m in MIGRATIONS.iter().skip(found as usize) {
-            sql.batch(m.postgres())?;
-        }
-        if found < SCHEMA_VERSION {
-            sql.execute("DELETE FROM mailctl_schema", &[])?;
-            sql.execute(
-                "INSERT INTO mailctl_schema (version) VALUES (?1)",
-                args![SCHEMA_VERSION],
-            )?;
-        }
-        Ok(())
-    })
+    sql.unhurried(|| sql.transaction(|| migrate_locked(sql, place)))
+}
+
+fn migrate_locked(sql: &Sql, place: &str) -> Result<()> {
+    // Several nodes may start at once against a fresh database: the first takes this
+    // lock and migrates, the others wait and then find nothing to do. An advisory lock,
+    // because even `CREATE TABLE IF NOT EXISTS` races with itself in PostgreSQL.
+    sql.batch(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
+    sql.batch("CREATE TABLE IF NOT EXISTS mailctl_schema (version BIGINT NOT NULL)")?;
+    let found = postgres_version(sql)?;
+    if found > SCHEMA_VERSION {
+        return Err(CoreError::SchemaTooNew {
+            path: place.to_string(),
+            found,
+            known: SCHEMA_VERSION,
+            // No pre-upgrade copy on PostgreSQL: its backups are pg_dump's business.
+            restore: String::new(),
+        });
+    }
+    for m in MIGRATIONS.iter().skip(found as usize) {
+        sql.batch(m.postgres())?;
+    }
+    if found < SCHEMA_VERSION {
+        sql.execute("DELETE FROM mailctl_schema", &[])?;
+        sql.execute(
+            "INSERT INTO mailctl_schema (version) VALUES (?1)",
+            args![SCHEMA_VERSION],
+        )?;
+    }
+    Ok(())
 }
 
 /// The advisory lock key of schema migrations ("mailctl" in ASCII): any constant that other

@@ -27,6 +27,7 @@ pub mod outqueue;
 pub mod overrides;
 pub mod owner;
 pub mod paths;
+pub(crate) mod pgclient;
 pub(crate) mod pgconnect;
 pub mod pgpool;
 pub mod pool;
@@ -75,6 +76,9 @@ pub enum CoreError {
     Exists { kind: &'static str, name: String },
     #[error("{0}")]
     Refused(String),
+    /// The database did not answer in time (a hung server, a partition): try again later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error(
         "the database at {path} has schema version {found}, newer than this mailctl knows ({known}); run the newer mailctl{restore}"
     )]

@@ -1,5 +1,6 @@
 //! Connecting to the PostgreSQL core: the URL in libpq's forms (`postgres://…` or
-//! `key=value …`), a connect timeout, and TLS with rustls when the URL asks for it.
+//! `key=value …`), the bounds on every wait (login, statements, keepalives: a hung server
+//! gives a prompt "try again later", issue 21), and TLS with rustls when the URL asks for it.
 //!
 //! TLS: `sslmode=require` (and libpq's `verify-ca` / `verify-full`, which mean the same here)
 //! connects over TLS and always verifies the server's certificate and name, against the
@@ -17,31 +18,57 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
+use super::pgclient::PgClient;
 use super::{CoreError, Result};
 
-/// Connects; `place` is the URL without its password, for messages.
-pub(crate) fn connect(url: &str, place: &str) -> Result<postgres::Client> {
+/// How long PostgreSQL may run one statement before it cancels it itself
+/// (`statement_timeout`), unless the URL's `options` say otherwise
+/// (`?options=-c%20statement_timeout%3D30s`). A mail server's statements take milliseconds;
+/// one that takes seconds is stuck on a lock or a sick server, and the session's client is
+/// better told "try again later" than kept waiting. Schema migrations are exempt
+/// (`Sql::unhurried`); an administrator's bulk command on a huge account may want more.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How much longer than the statement timeout a node waits for any answer before it gives
+/// the connection up: a server that is alive cancels the statement first (a clean error,
+/// the connection stays usable); one that does not answer at all (hung, or behind a
+/// partition that drops packets) is given up on here.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// Connecting and logging in, together (libpq's `connect_timeout`, unless the URL sets it).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A transaction left open and idle this long is ended by the server, releasing its locks
+/// (a mailbox's folder row, a queue claim) for the other nodes: its client is stuck.
+const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(60);
+
+/// TCP keepalives and `tcp_user_timeout` (unless the URL sets them): a partition that drops
+/// packets is noticed by the kernel in about 25 s on an idle connection, and data left
+/// unacknowledged for 20 s ends a busy one, instead of the kernel's two hours.
+const KEEPALIVES_IDLE: Duration = Duration::from_secs(10);
+const KEEPALIVES_INTERVAL: Duration = Duration::from_secs(5);
+const KEEPALIVES_RETRIES: u32 = 3;
+const TCP_USER_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Connects; `place` is the URL without its password, for messages. Every wait on the
+/// connection is bounded (`core::pgclient`).
+pub(crate) fn connect(url: &str, place: &str) -> Result<PgClient> {
     let (url, root_cert) = take_libpq_only(url);
-    let mut config: postgres::Config = url.parse().map_err(|e| {
+    let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
         CoreError::Invalid(format!("database.url {place} is not a PostgreSQL URL: {e}"))
     })?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(Duration::from_secs(10));
-    }
-    let refused = |e: postgres::Error| {
-        CoreError::Refused(format!(
-            "cannot connect to PostgreSQL at {place}: {}",
-            with_causes(&e)
-        ))
-    };
-    if config.get_ssl_mode() == postgres::config::SslMode::Require {
+    let bound = with_bounds(&mut config);
+    let login = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(CONNECT_TIMEOUT);
+    if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
         let tls = tls_config(root_cert.as_deref())?;
-        config
-            .connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
-            .map_err(refused)
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
+        PgClient::connect(&config, tls, login, bound, place)
     } else {
-        config.ssl_mode(postgres::config::SslMode::Disable);
-        config.connect(postgres::NoTls).map_err(refused)
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        PgClient::connect(&config, tokio_postgres::NoTls, login, bound, place)
     }
 }
 
@@ -55,15 +82,87 @@ pub(crate) fn async_config(
     let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
         CoreError::Invalid(format!("database.url {place} is not a PostgreSQL URL: {e}"))
     })?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(Duration::from_secs(10));
-    }
+    with_bounds(&mut config);
     if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
         Ok((config, Some(tls_config(root_cert.as_deref())?)))
     } else {
         config.ssl_mode(tokio_postgres::config::SslMode::Disable);
         Ok((config, None))
     }
+}
+
+/// Sets the timeouts above where the URL has not set its own; returns how long a node
+/// waits for one round trip ([`GRACE`] past the statement timeout in effect).
+fn with_bounds(config: &mut tokio_postgres::Config) -> Duration {
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    // tokio-postgres's default is libpq's: on, first probe after two hours.
+    if config.get_keepalives() && config.get_keepalives_idle() == Duration::from_secs(7200) {
+        config.keepalives_idle(KEEPALIVES_IDLE);
+    }
+    if config.get_keepalives_interval().is_none() {
+        config.keepalives_interval(KEEPALIVES_INTERVAL);
+    }
+    if config.get_keepalives_retries().is_none() {
+        config.keepalives_retries(KEEPALIVES_RETRIES);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(TCP_USER_TIMEOUT);
+    }
+    // Ours first: a `-c` of the URL's own for the same setting comes later and wins.
+    let theirs = config.get_options().unwrap_or("").to_string();
+    let options = format!(
+        "-c statement_timeout={}ms -c idle_in_transaction_session_timeout={}ms {theirs}",
+        STATEMENT_TIMEOUT.as_millis(),
+        IDLE_IN_TRANSACTION.as_millis()
+    );
+    config.options(options.trim_end());
+    round_trip_bound(options.trim_end())
+}
+
+/// How long to wait for one round trip under the server options `options` (libpq's
+/// `options`: `-c name=value`, `-cname=value` or `--name=value`, the last one winning).
+/// `statement_timeout=0` (no limit) still leaves a bound, of five minutes: a hung server
+/// must not hold a session for ever.
+fn round_trip_bound(options: &str) -> Duration {
+    let mut statement = STATEMENT_TIMEOUT;
+    let mut words = options.split_whitespace();
+    while let Some(w) = words.next() {
+        let setting = match w {
+            "-c" => words.next().unwrap_or(""),
+            _ => w
+                .strip_prefix("-c")
+                .or_else(|| w.strip_prefix("--"))
+                .unwrap_or(""),
+        };
+        if let Some(("statement_timeout", value)) = setting.split_once('=')
+            && let Some(d) = pg_duration(value)
+        {
+            statement = d;
+        }
+    }
+    if statement.is_zero() {
+        return Duration::from_secs(300);
+    }
+    statement + GRACE
+}
+
+/// A PostgreSQL time setting: a number with an optional unit (`ms` when none).
+fn pg_duration(v: &str) -> Option<Duration> {
+    let v = v.trim_matches(|c| c == '\'' || c == '"');
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (n, unit) = v.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let ms = match unit.trim() {
+        "" | "ms" => n,
+        "s" => n.checked_mul(1000)?,
+        "min" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        "d" => n.checked_mul(86_400_000)?,
+        _ => return None,
+    };
+    Some(Duration::from_millis(ms))
 }
 
 /// An error with its causes: postgres's own text for a failed TLS handshake or login is
@@ -171,6 +270,46 @@ mod tests {
             take_libpq_only("postgres://u@h/d"),
             ("postgres://u@h/d".into(), None)
         );
+    }
+
+    #[test]
+    fn the_round_trip_bound_follows_the_statement_timeout_in_effect() {
+        let ours = STATEMENT_TIMEOUT + GRACE;
+        assert_eq!(round_trip_bound(""), ours);
+        assert_eq!(round_trip_bound("-c statement_timeout=5000ms"), ours);
+        assert_eq!(
+            round_trip_bound("-c statement_timeout=5000ms -c statement_timeout=3s"),
+            Duration::from_secs(3) + GRACE
+        );
+        assert_eq!(
+            round_trip_bound("-cstatement_timeout=1min"),
+            Duration::from_secs(60) + GRACE
+        );
+        assert_eq!(
+            round_trip_bound("--statement_timeout=1500 -c work_mem=4MB"),
+            Duration::from_millis(1500) + GRACE
+        );
+        assert_eq!(
+            round_trip_bound("-c statement_timeout=0"),
+            Duration::from_secs(300)
+        );
+        assert_eq!(round_trip_bound("-c statement_timeout=soon"), ours);
+    }
+
+    #[test]
+    fn the_urls_own_settings_win_over_the_defaults() {
+        let mut c: tokio_postgres::Config =
+            "postgres://u@h/d?connect_timeout=2&options=-c%20statement_timeout%3D4s"
+                .parse()
+                .unwrap();
+        let bound = with_bounds(&mut c);
+        assert_eq!(bound, Duration::from_secs(4) + GRACE);
+        assert_eq!(c.get_connect_timeout(), Some(&Duration::from_secs(2)));
+        assert_eq!(c.get_tcp_user_timeout(), Some(&TCP_USER_TIMEOUT));
+        assert_eq!(c.get_keepalives_idle(), KEEPALIVES_IDLE);
+        let o = c.get_options().unwrap();
+        assert!(o.ends_with("-c statement_timeout=4s"), "{o}");
+        assert!(o.contains("idle_in_transaction_session_timeout"), "{o}");
     }
 
     #[test]

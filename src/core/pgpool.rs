@@ -95,7 +95,7 @@ impl PgPool {
         if conn.key.as_deref() != Some(key) {
             let set = conn
                 .statement(&self.per_use)
-                .and_then(|s| Ok(conn.client.query(&s, &[&key])?));
+                .and_then(|s| conn.client.query(&s, &[&key]));
             if let Err(e) = set {
                 drop(conn);
                 self.closed();
@@ -168,8 +168,8 @@ impl PgPool {
 /// written (`?N`), so the translation and the prepare happen once per statement. A pooled
 /// connection (`core::pgpool`) keeps its cache across the uses it is lent for.
 pub(crate) struct PgConn {
-    pub(crate) client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
+    pub(crate) client: super::pgclient::PgClient,
+    prepared: HashMap<String, tokio_postgres::Statement>,
     /// The key the pool's per-use statement last set on this connection.
     pub(crate) key: Option<String>,
 }
@@ -182,7 +182,7 @@ pub(crate) struct Pg {
 }
 
 impl Pg {
-    pub(crate) fn own(client: postgres::Client) -> Pg {
+    pub(crate) fn own(client: super::pgclient::PgClient) -> Pg {
         Pg {
             conn: Some(PgConn::new(client)),
             lease: None,
@@ -232,7 +232,7 @@ impl Drop for Pg {
 }
 
 impl PgConn {
-    pub(crate) fn new(client: postgres::Client) -> PgConn {
+    pub(crate) fn new(client: super::pgclient::PgClient) -> PgConn {
         PgConn {
             client,
             prepared: HashMap::new(),
@@ -241,7 +241,7 @@ impl PgConn {
     }
 
     /// The prepared statement of `sql` (written with `?N`), prepared on first use.
-    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<tokio_postgres::Statement> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }

@@ -35,8 +35,8 @@ pub(crate) mod claim;
 mod retry;
 
 pub use claim::{
-    LEASE_SECS, LocalClaim, LocalRecipient, lease_owner_node, lease_secs, new_lease_owner,
-    node_name,
+    LEASE_SECS, LocalClaim, LocalRecipient, lease_owner_node, lease_owner_pid, lease_secs,
+    new_lease_owner,
 };
 pub use retry::RetryPolicy;
 
@@ -470,20 +470,30 @@ mod tests {
         );
     }
 
-    /// Owners name their node: a node judges only its own owners' processes (their pid
-    /// means nothing on another machine sharing the database), and owners from before
-    /// nodes were named count as this node's.
+    /// Owners name their node by its id: a node judges only its own owners' processes
+    /// (their pid means nothing on another node sharing the database, even one on this
+    /// host or with this host name), and owners from before nodes were named count as this
+    /// node's.
     #[test]
     fn lease_owners_name_their_node_and_only_ours_are_listed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
-        let ours = new_lease_owner("local");
-        let mut parts = ours.split('-');
-        assert_eq!(parts.next(), Some("local"));
-        assert_eq!(parts.next(), Some(std::process::id().to_string().as_str()));
-        assert_eq!(lease_owner_node(&ours), Some(node_name().as_str()));
+        let dd = DataDir::new(dir.path());
+        let mut db = Db::open(&dd).unwrap();
+        let ours = new_lease_owner("local", &dd);
+        assert!(ours.starts_with(&format!("local-{}-", std::process::id())));
+        assert_eq!(lease_owner_pid(&ours), Some(std::process::id()));
+        let node = crate::core::cluster::node_id(&dd);
+        assert_eq!(lease_owner_node(&ours), Some(node.as_str()));
+        // The same host name, another node (another data directory, or MAILCTL_NODE_ID).
+        let host = crate::core::settings::system_hostname();
+        let same_host = format!("local-1-00000000@{host}");
         let theirs = "local-1-00000000@another-node";
-        for (id, owner) in [("Q1", ours.as_str()), ("Q2", theirs), ("Q3", "local-2-0")] {
+        for (id, owner) in [
+            ("Q1", ours.as_str()),
+            ("Q2", theirs),
+            ("Q3", "local-2-0"),
+            ("Q4", same_host.as_str()),
+        ] {
             db.queue_insert(&NewMessage::test(id, ""), &[("a@x.test".into(), true)])
                 .unwrap();
             assert!(
@@ -497,6 +507,17 @@ mod tests {
         let mut want = vec![ours.clone(), "local-2-0".to_string()];
         want.sort();
         assert_eq!(owners, want);
+    }
+
+    /// A node id may hold `@`, `:` and `-`: the owner still parses one way.
+    #[test]
+    fn lease_owners_parse_whatever_the_node_id_holds() {
+        let o = "outbound-4242-0badcafe@mx-1@site:/var/lib/mail-ctl";
+        assert_eq!(lease_owner_node(o), Some("mx-1@site:/var/lib/mail-ctl"));
+        assert_eq!(lease_owner_pid(o), Some(4242));
+        assert_eq!(lease_owner_pid("local-2-0"), Some(2));
+        assert_eq!(lease_owner_node("local-2-0"), None);
+        assert_eq!(lease_owner_pid("local-x-0@n"), None);
     }
 
     #[test]

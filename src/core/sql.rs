@@ -25,6 +25,9 @@ use std::cell::{Cell, RefCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use super::pgpool::Pg;
+
+/// The wait of [`Sql::unhurried`].
+const UNHURRIED: std::time::Duration = std::time::Duration::from_secs(3600);
 use super::{CoreError, Result};
 
 /// One SQL value, whichever engine it comes from or goes to. Booleans are integers 0/1 on
@@ -214,7 +217,7 @@ impl Sql {
         }
     }
 
-    pub(crate) fn postgres(client: postgres::Client) -> Sql {
+    pub(crate) fn postgres(client: super::pgclient::PgClient) -> Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
@@ -337,6 +340,23 @@ impl Sql {
     pub fn query_one(&self, sql: &str, args: &[Value]) -> Result<Row> {
         self.query_opt(sql, args)?
             .ok_or_else(|| CoreError::Invalid(format!("database: no row from {sql}")))
+    }
+
+    /// Runs `f` free of the bounds a mail session's statements have (`core::pgconnect`): no
+    /// statement timeout on the server, an hour's wait on the node. For schema migrations,
+    /// which may build an index over millions of rows or wait for another node's. A no-op
+    /// on SQLite.
+    pub(crate) fn unhurried<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let Engine::Postgres(pg) = &self.engine else {
+            return f();
+        };
+        let usual = pg.borrow_mut().conn()?.client.set_bound(UNHURRIED);
+        let r = self.batch("SET statement_timeout = 0").and_then(|()| f());
+        let _ = self.batch("RESET statement_timeout");
+        if let Ok(c) = pg.borrow_mut().conn() {
+            c.client.set_bound(usual);
+        }
+        r
     }
 
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.

@@ -80,14 +80,21 @@ pub async fn accept_loop<F, Fut>(
     let _ = tokio::time::timeout(drain, async { while conns.join_next().await.is_some() {} }).await;
 }
 
+/// How long a new connection waits for its ban check before it is greeted anyway.
+const BAN_CHECK_WAIT: Duration = Duration::from_secs(2);
+
 /// Whether `ip` is banned for failed logins (a database error counts as not banned: a
-/// broken database must not lock everyone out; logins fail on it anyway).
+/// broken database must not lock everyone out; logins fail on it anyway). A database that
+/// does not answer counts the same after [`BAN_CHECK_WAIT`], so a hung PostgreSQL does not
+/// hold every greeting; the lookup's thread ends on its own bound (`core::pgclient`).
 pub async fn is_banned(pool: &Arc<DbPool>, ip: IpAddr) -> bool {
     let pool = pool.clone();
     let ip = ip.to_string();
-    tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip)))
+    let check = tokio::task::spawn_blocking(move || pool.get().and_then(|db| db.ban_until(&ip)));
+    tokio::time::timeout(BAN_CHECK_WAIT, check)
         .await
         .ok()
+        .and_then(Result::ok)
         .and_then(Result::ok)
         .flatten()
         .is_some()

@@ -101,23 +101,24 @@ impl Committer {
                             Err(_) => break,
                         }
                     }
-                    let insert = |jobs: &[Job]| -> Result<(), SpoolError> {
+                    let insert = |jobs: &[Job]| -> Result<(), CoreError> {
                         let rows: Vec<_> =
                             jobs.iter().map(|j| (j.row(), j.rcpts.as_slice())).collect();
-                        pool.get()
-                            .map_err(core_to_spool)?
-                            .queue_insert_many(&rows)
-                            .map_err(core_to_spool)
+                        pool.get()?.queue_insert_many(&rows)
                     };
                     match insert(&jobs) {
                         Ok(()) => jobs.iter().for_each(|j| drop(j.done.send(Ok(())))),
-                        // One bad message must not fail the others: retry them one by one.
-                        Err(_) if jobs.len() > 1 => {
+                        // One by one: a bad message fails alone (not after a timeout).
+                        Err(e) if jobs.len() > 1 && !matches!(e, CoreError::Unavailable(_)) => {
                             for j in &jobs {
-                                let _ = j.done.send(insert(std::slice::from_ref(j)));
+                                let one = insert(std::slice::from_ref(j));
+                                let _ = j.done.send(one.map_err(core_to_spool));
                             }
                         }
-                        Err(e) => drop(jobs[0].done.send(Err(e))),
+                        Err(e) => {
+                            let e = core_to_spool(e);
+                            jobs.iter().for_each(|j| drop(j.done.send(Err(e.clone()))));
+                        }
                     }
                 }
             });

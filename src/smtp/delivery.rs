@@ -86,13 +86,14 @@ enum CopyError {
 impl Deliverer {
     pub fn new(pool: Arc<DbPool>, queue_dir: PathBuf) -> Arc<Deliverer> {
         let (tx, rx) = channel();
+        let owner = crate::core::queue::new_lease_owner("local", pool.data_dir());
         Arc::new(Deliverer {
             pool,
             queue_dir,
             tx: Mutex::new(tx),
             rx: Mutex::new(rx),
             in_flight: Mutex::new(HashSet::new()),
-            owner: crate::core::queue::new_lease_owner("local"),
+            owner,
             quota: QuotaLedger::new(),
             scripts: ScriptCache::default(),
         })
@@ -560,18 +561,15 @@ impl Deliverer {
 
 /// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,
 /// a crash): their recipients are attempted now rather than when the lease would have run
-/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>@<node>`
-/// (`core::queue::new_lease_owner`), and only this node's are listed; a live process (a
-/// `queue flush`) keeps its leases.
+/// out, and still count as interrupted. Owners are `<role>-<pid>-<random>@<node id>`
+/// (`core::queue::new_lease_owner`), and only this node's are listed (another node on this
+/// host has its own id, and its live process's pid is not ours to judge); a live process
+/// (a `queue flush`) keeps its leases.
 pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
     let db = pool.get()?;
     let mut n = 0;
     for owner in db.queue_lease_owners()? {
-        let pid = owner
-            .split('-')
-            .nth(1)
-            .and_then(|p| p.parse::<i32>().ok())
-            .filter(|p| *p > 0);
+        let pid = crate::core::queue::lease_owner_pid(&owner).and_then(|p| i32::try_from(p).ok());
         let alive = pid.is_some_and(crate::sys::process_exists);
         if !alive || pid == Some(std::process::id() as i32) {
             n += db.queue_release_leases(&owner)?;

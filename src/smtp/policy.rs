@@ -79,7 +79,7 @@ pub struct Accepted {
     pub folder: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SpoolError {
     /// No space left (or quota on the spool): `452 4.3.1`, nothing accepted.
     #[error("insufficient system storage: {0}")]

@@ -1,7 +1,10 @@
 //! The spool file of one incoming message ([`MessageSink`]): bytes written as they arrive,
 //! then, for a `250`, quota reserved in the local mailboxes ([`super::quota`]), file and
 //! directory fsynced and the queue rows committed by the group [`Committer`]. A message that
-//! is aborted or whose connection drops leaves no file.
+//! is aborted or whose connection drops leaves no file. Nor does one whose commit failed, or
+//! whose outcome the node cannot know (PostgreSQL stopped answering mid-commit,
+//! `core::pgclient`): it is answered 4xx, and a row that lands after all finds no file and
+//! is quarantined by the deliverer, never delivered behind the back of a client told to retry.
 //!
 //! Not here: what goes into the file (the session and `headers.rs`), delivery from the queue
 //! (`delivery.rs`).

@@ -158,6 +158,24 @@ impl PgServer {
         ]);
     }
 
+    /// Stops every process of the server with SIGSTOP (the postmaster and its backends), as a
+    /// partition that drops packets looks to a client: connections stay open, the kernel
+    /// still acknowledges what is sent, nothing answers. Resumed (SIGCONT) when the guard is
+    /// dropped, so a failing test never leaves the server stopped.
+    pub fn freeze(&self) -> Frozen {
+        let pid = self.postmaster_pid();
+        let mut pids = vec![pid];
+        pids.extend(children_of(pid));
+        signal("-STOP", &pids);
+        Frozen { pids }
+    }
+
+    fn postmaster_pid(&self) -> u32 {
+        let f = self.dir.path().join("data/postmaster.pid");
+        let text = std::fs::read_to_string(&f).unwrap();
+        text.lines().next().unwrap().trim().parse().unwrap()
+    }
+
     /// The test CA's certificate (servers from [`PgServer::start_tls`]).
     pub fn ca(&self) -> PathBuf {
         self.dir.path().join("ca.crt")
@@ -294,4 +312,46 @@ fn trusting(ca: &Path) -> tokio_postgres_rustls::MakeRustlsConnect {
         .with_root_certificates(roots)
         .with_no_client_auth();
     tokio_postgres_rustls::MakeRustlsConnect::new(config)
+}
+
+/// A server stopped by [`PgServer::freeze`]; resumed when dropped.
+pub struct Frozen {
+    pids: Vec<u32>,
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        signal("-CONT", &self.pids);
+    }
+}
+
+fn signal(sig: &str, pids: &[u32]) {
+    let o = Command::new("kill")
+        .arg(sig)
+        .args(pids.iter().map(u32::to_string))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "kill {sig} {pids:?}: {o:?}");
+}
+
+/// The processes whose parent is `pid` (from `/proc/*/stat`: the field after the name).
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // `pid (name) state ppid ...`; the name may hold spaces and parentheses.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if ppid == Some(pid) {
+            out.push(child);
+        }
+    }
+    out
 }

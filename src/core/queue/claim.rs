@@ -14,7 +14,7 @@
 
 use crate::core::spool::Sum;
 use crate::core::sql::{Row, Sql, args};
-use crate::core::{Db, Result, now};
+use crate::core::{DataDir, Db, Result, now};
 
 /// A message's local recipients leased to one delivery attempt.
 #[derive(Debug, Clone)]
@@ -58,31 +58,38 @@ pub fn lease_secs() -> i64 {
 }
 
 /// A lease owner id for this process's queue worker: `<role>-<pid>-<random>@<node>`. The
-/// node (this machine's host name) tells one node's leases from another's when several
-/// share a PostgreSQL database: only the node that holds a lease can tell whether its
-/// process is gone (see [`Db::queue_lease_owners`]). The random bits keep the leases of a
-/// restarted process (same pid after a reboot) from being taken for its own.
-pub fn new_lease_owner(role: &str) -> String {
+/// node is this node's id (`core::cluster::node_id`: `MAILCTL_NODE_ID`, else
+/// `hostname:data-dir`), which tells one node's leases from another's when several share a
+/// PostgreSQL database, even on one host or with one host name (containers): only the node
+/// that holds a lease can tell whether its process is gone (see [`Db::queue_lease_owners`]).
+/// The random bits keep the leases of a restarted process (same pid after a reboot) from
+/// being taken for its own. Role and random part hold neither `-` nor `@`, so the node is
+/// everything after the first `@`, whatever it holds ([`lease_owner_node`]).
+pub fn new_lease_owner(role: &str, data_dir: &DataDir) -> String {
+    debug_assert!(!role.contains(['-', '@']));
     let mut r = [0u8; 4];
     let _ = getrandom::fill(&mut r);
     format!(
         "{role}-{}-{:08x}@{}",
         std::process::id(),
         u32::from_le_bytes(r),
-        node_name()
+        crate::core::cluster::node_id(data_dir)
     )
 }
 
-/// This node's name in lease owners: the kernel's host name (never the `hostname` setting,
-/// which every node sharing the database reads alike).
-pub fn node_name() -> String {
-    crate::core::settings::system_hostname().replace('@', "_")
+/// The node part of a lease owner (everything after the first `@`: a node id may hold `@`,
+/// `:` and `-`); `None` for owners from before leases named their node.
+pub fn lease_owner_node(owner: &str) -> Option<&str> {
+    owner.split_once('@').map(|(_, node)| node)
 }
 
-/// The node part of a lease owner; `None` for owners from before leases named their node
-/// (one machine then, so this one).
-pub fn lease_owner_node(owner: &str) -> Option<&str> {
-    owner.rsplit_once('@').map(|(_, node)| node)
+/// The process id in a lease owner (`<role>-<pid>-...`), read before the node part.
+pub fn lease_owner_pid(owner: &str) -> Option<u32> {
+    let head = owner.split_once('@').map_or(owner, |(head, _)| head);
+    head.split('-')
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p > 0)
 }
 
 /// The statement suffix that makes a claim's read lock what it reads, on PostgreSQL only:
@@ -187,11 +194,12 @@ impl Db {
         })
     }
 
-    /// Owners of this node ([`node_name`]) holding unexpired leases now, to find those of a
-    /// process that died. Another node's owners are never listed: whether their process
-    /// lives can only be told there, and their leases run out by themselves if it died.
+    /// Owners of this node (`core::cluster::node_id`) holding unexpired leases now, to find
+    /// those of a process that died. Another node's owners are never listed, even on this
+    /// host: whether their process lives can only be told there, and their leases run out by
+    /// themselves if it died.
     pub fn queue_lease_owners(&self) -> Result<Vec<String>> {
-        let node = node_name();
+        let node = crate::core::cluster::node_id(self.data_dir());
         let owners: Vec<String> = self
             .sql()
             .query(
@@ -203,7 +211,7 @@ impl Db {
             .collect::<Result<_>>()?;
         Ok(owners
             .into_iter()
-            .filter(|o| lease_owner_node(o).is_none_or(|n| n == node))
+            .filter(|o| lease_owner_node(o).is_none_or(|n| n == node.as_str()))
             .collect())
     }
 

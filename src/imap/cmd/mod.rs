@@ -199,11 +199,26 @@ pub(crate) fn store_error(e: &StoreError) -> String {
         StoreError::MetadataTooMany => {
             "NO [METADATA TOOMANY] too many metadata entries; remove some first".into()
         }
+        StoreError::Backend(b) if unavailable(b.as_ref()) => {
+            tracing::warn!("IMAP storage: {e}");
+            "NO [UNAVAILABLE] mailbox database unavailable; try again later".into()
+        }
         other => {
             tracing::error!("IMAP storage: {other}");
             "NO [SERVERBUG] storage error; try again".into()
         }
     }
+}
+
+/// Whether the mailbox index's database did not answer in time (a hung PostgreSQL,
+/// `core::pgclient`): RFC 5530's UNAVAILABLE, a condition the client may retry, not a bug.
+fn unavailable(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    matches!(
+        e.downcast_ref::<crate::maildir::index::IndexError>(),
+        Some(crate::maildir::index::IndexError::Core(
+            crate::core::CoreError::Unavailable(_)
+        ))
+    )
 }
 
 /// The sequence numbers `set` names, ascending: by UID when `uid`, with `$` the saved

@@ -117,7 +117,7 @@ impl Outbound {
             per_domain: std::sync::Mutex::new(HashMap::new()),
             on_local,
             recorder,
-            owner: crate::core::queue::new_lease_owner("outbound"),
+            owner: crate::core::queue::new_lease_owner("outbound", data_dir),
             leased: std::sync::Mutex::new(HashSet::new()),
         }))
     }
