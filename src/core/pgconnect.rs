@@ -21,13 +21,35 @@ use rustls_pki_types::pem::PemObject;
 use super::pgclient::PgClient;
 use super::{CoreError, Result};
 
-/// How long PostgreSQL may run one statement before it cancels it itself
-/// (`statement_timeout`), unless the URL's `options` say otherwise
+/// How long PostgreSQL may run one statement of a daemon (`serve`) before it cancels it
+/// itself (`statement_timeout`), unless the URL's `options` say otherwise
 /// (`?options=-c%20statement_timeout%3D30s`). A mail server's statements take milliseconds;
 /// one that takes seconds is stuck on a lock or a sick server, and the session's client is
 /// better told "try again later" than kept waiting. Schema migrations are exempt
-/// (`Sql::unhurried`); an administrator's bulk command on a huge account may want more.
+/// (`Sql::unhurried`).
 pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The same for an administrator's command (every process but `serve`): bulk work on a
+/// large account (`user remove` forgetting its index, `maildir reindex`) may take minutes,
+/// and nobody on the other end retries; a hung server is still given up on.
+pub const COMMAND_STATEMENT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Set once by `serve` before it connects: its sessions get [`STATEMENT_TIMEOUT`].
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// This process serves clients: its statements get the daemon's bound.
+pub fn serving() {
+    SERVING.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The statement timeout this process asks for by default.
+fn statement_timeout() -> Duration {
+    if SERVING.load(std::sync::atomic::Ordering::SeqCst) {
+        STATEMENT_TIMEOUT
+    } else {
+        COMMAND_STATEMENT_TIMEOUT
+    }
+}
 
 /// How much longer than the statement timeout a node waits for any answer before it gives
 /// the connection up: a server that is alive cancels the statement first (a clean error,
@@ -114,19 +136,19 @@ fn with_bounds(config: &mut tokio_postgres::Config) -> Duration {
     let theirs = config.get_options().unwrap_or("").to_string();
     let options = format!(
         "-c statement_timeout={}ms -c idle_in_transaction_session_timeout={}ms {theirs}",
-        STATEMENT_TIMEOUT.as_millis(),
+        statement_timeout().as_millis(),
         IDLE_IN_TRANSACTION.as_millis()
     );
     config.options(options.trim_end());
-    round_trip_bound(options.trim_end())
+    round_trip_bound(options.trim_end(), statement_timeout())
 }
 
 /// How long to wait for one round trip under the server options `options` (libpq's
 /// `options`: `-c name=value`, `-cname=value` or `--name=value`, the last one winning).
 /// `statement_timeout=0` (no limit) still leaves a bound, of five minutes: a hung server
 /// must not hold a session for ever.
-fn round_trip_bound(options: &str) -> Duration {
-    let mut statement = STATEMENT_TIMEOUT;
+fn round_trip_bound(options: &str, default: Duration) -> Duration {
+    let mut statement = default;
     let mut words = options.split_whitespace();
     while let Some(w) = words.next() {
         let setting = match w {
@@ -275,25 +297,46 @@ mod tests {
     #[test]
     fn the_round_trip_bound_follows_the_statement_timeout_in_effect() {
         let ours = STATEMENT_TIMEOUT + GRACE;
-        assert_eq!(round_trip_bound(""), ours);
-        assert_eq!(round_trip_bound("-c statement_timeout=5000ms"), ours);
+        assert_eq!(round_trip_bound("", STATEMENT_TIMEOUT), ours);
         assert_eq!(
-            round_trip_bound("-c statement_timeout=5000ms -c statement_timeout=3s"),
+            round_trip_bound("-c statement_timeout=5000ms", STATEMENT_TIMEOUT),
+            ours
+        );
+        assert_eq!(
+            round_trip_bound(
+                "-c statement_timeout=5000ms -c statement_timeout=3s",
+                STATEMENT_TIMEOUT
+            ),
             Duration::from_secs(3) + GRACE
         );
         assert_eq!(
-            round_trip_bound("-cstatement_timeout=1min"),
+            round_trip_bound("-cstatement_timeout=1min", STATEMENT_TIMEOUT),
             Duration::from_secs(60) + GRACE
         );
         assert_eq!(
-            round_trip_bound("--statement_timeout=1500 -c work_mem=4MB"),
+            round_trip_bound(
+                "--statement_timeout=1500 -c work_mem=4MB",
+                STATEMENT_TIMEOUT
+            ),
             Duration::from_millis(1500) + GRACE
         );
         assert_eq!(
-            round_trip_bound("-c statement_timeout=0"),
+            round_trip_bound("-c statement_timeout=0", STATEMENT_TIMEOUT),
             Duration::from_secs(300)
         );
-        assert_eq!(round_trip_bound("-c statement_timeout=soon"), ours);
+        assert_eq!(
+            round_trip_bound("-c statement_timeout=soon", STATEMENT_TIMEOUT),
+            ours
+        );
+        // An administrator's command waits longer by default, and its URL still wins.
+        assert_eq!(
+            round_trip_bound("", COMMAND_STATEMENT_TIMEOUT),
+            Duration::from_secs(300) + GRACE
+        );
+        assert_eq!(
+            round_trip_bound("-c statement_timeout=2s", COMMAND_STATEMENT_TIMEOUT),
+            Duration::from_secs(2) + GRACE
+        );
     }
 
     #[test]

@@ -124,6 +124,8 @@ fn start_process(ctx: &Ctx) {
 
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<()> {
     start_process(ctx);
+    // Sessions answer "try again later" rather than wait on a sick database.
+    crate::core::pgconnect::serving();
     let names = settings::listener_names(&args.services)?;
     let (data_dir, db) = open(ctx, &args)?;
     let dev = if args.dev {
