@@ -216,7 +216,10 @@ fn backup_refuses_a_postgres_core_and_names_what_backs_it_up() {
     let to = dest.path().join("b");
     let (code, _, err) = post.answer(&["backup", to.to_str().unwrap()], None);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("is on PostgreSQL") && err.contains("pg_dump"), "{err}");
+    assert!(
+        err.contains("is on PostgreSQL") && err.contains("pg_dump"),
+        "{err}"
+    );
     assert!(!to.exists());
 }
 

@@ -162,10 +162,16 @@ impl PgServer {
     /// Stops and removes this server once process `pid` has exited (however it ended), from
     /// a watcher in its own process group, so an interrupted `cargo test` cleans up too.
     /// For a server kept in a static, which is never dropped.
+    // The watcher outlives this process by design (init reaps it), so it is never waited for.
+    #[allow(clippy::zombie_processes)]
     pub fn remove_after(&self, pid: u32) {
         use std::os::unix::process::CommandExt;
         let data = self.dir.path().join("data");
-        let runas = if is_root() { "runuser -u postgres -- " } else { "" };
+        let runas = if is_root() {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        };
         let script = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
              {runas}{BIN_DIR}/pg_ctl -D '{}' -m immediate -w -t 30 stop; rm -rf '{}'",
@@ -194,7 +200,9 @@ impl PgServer {
 
     /// A new empty database of its own for one test (or one node of a test).
     pub fn database(&self) -> String {
-        let n = self.next_db.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .next_db
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!("mailctl_{n}");
         let mut c = self.client("postgres");
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
@@ -208,7 +216,9 @@ impl PgServer {
             "host=localhost hostaddr=127.0.0.1 port={} user=postgres password={PASSWORD} dbname=postgres sslmode=require",
             self.port
         );
-        let n = self.next_db.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .next_db
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!("mailctl_{n}");
         let tls = postgres::Client::connect(&admin, trusting(&self.ca()));
         let mut c = tls.unwrap_or_else(|e| panic!("connect to the test PostgreSQL: {e}"));
