@@ -198,7 +198,7 @@ fn hex(s: &str) -> String {
 /// error that changes nothing.
 #[test]
 fn setup_offers_acme() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let args = |email: &str| -> Vec<String> {
         [
             "--json",

@@ -13,9 +13,17 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::cli::{json, mailctl, mailctl_ok, text};
 use common::serve::Serve;
 use common::tools::python;
-use common::users::{PASSWORD, example_test};
+use common::users::{PASSWORD, example_test_in};
 
 const LISTENERS: [&str; 5] = ["smtp", "submission", "submissions", "imap", "imaps"];
+
+/// SQLite only, whatever `MAILCTL_TEST_ENGINE` says: `backup` snapshots the SQLite core and
+/// mailbox indexes; a PostgreSQL core is backed up with PostgreSQL's own tools (pg_dump).
+fn sqlite_server() -> tempfile::TempDir {
+    let dir = common::engine::sqlite_data_dir();
+    example_test_in(dir.path(), "", &["localhost"]);
+    dir
+}
 
 /// Sends messages `first..first+n` to bob over SMTP, one session; prints `ACK subject time`
 /// after each 250.
@@ -106,7 +114,7 @@ fn now() -> f64 {
 #[test]
 fn backup_during_delivery_restores_every_acknowledged_message_with_its_uid() {
     common::tools::require("python3");
-    let dir = example_test("", &["localhost"]);
+    let dir = sqlite_server();
     let p = dir.path();
     let srv = Serve::start(p, &["smtp", "imap", "--allow-root"], &LISTENERS);
     let smtp = srv.port("smtp").to_string();
@@ -257,7 +265,7 @@ fn backup_during_delivery_restores_every_acknowledged_message_with_its_uid() {
 
 #[test]
 fn packed_backup_round_trips() {
-    let dir = example_test("", &["localhost"]);
+    let dir = sqlite_server();
     let p = dir.path();
     let backups = tempfile::tempdir().unwrap();
     let packed = backups.path().join("b.tar.zst");
@@ -272,7 +280,8 @@ fn packed_backup_round_trips() {
 
 #[test]
 fn upgrade_keeps_a_copy_check_predicts_and_a_newer_schema_is_refused_with_the_way_back() {
-    let dir = tempfile::tempdir().unwrap();
+    // SQLite only: the copy `upgrade` keeps is of the SQLite core.
+    let dir = common::engine::sqlite_data_dir();
     let p = dir.path();
     // An older release's data directory: schema 10.
     let old = |args: &[&str]| {
@@ -375,7 +384,7 @@ fn mbsync_uidvalidities(home: &Path) -> BTreeMap<String, String> {
 #[test]
 fn an_mbsync_state_from_before_the_backup_syncs_against_the_restored_server() {
     common::tools::require("python3");
-    let dir = example_test("", &["localhost"]);
+    let dir = sqlite_server();
     let p = dir.path();
     let srv = Serve::start(p, &["smtp", "imap", "--allow-root"], &LISTENERS);
     python(LOAD, &[&srv.port("smtp").to_string(), "0", "4"]);

@@ -190,7 +190,7 @@ fn dns_records_and_check_know_the_backup_mx() {
     let ns = dns.addr();
 
     // The primary: `dns records --backup-mx` gives both MX lines with their preferences.
-    let primary = tempfile::tempdir().unwrap();
+    let primary = common::data_dir();
     let p = primary.path();
     ok(p, &["domain", "add", "a.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mail.a.test"]);
@@ -221,7 +221,7 @@ fn dns_records_and_check_know_the_backup_mx() {
     assert_eq!(bad, ["MX mx3.b.test has no A/AAAA record"], "{f:#?}");
 
     // The backup: its records put it behind the primary, and the check wants it there.
-    let backup = tempfile::tempdir().unwrap();
+    let backup = common::data_dir();
     let b = backup.path();
     ok(b, &["domain", "add", "b.test", "--create"]);
     for (k, v) in [

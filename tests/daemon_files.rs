@@ -82,7 +82,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
     let user = Account::create(&format!("{}", std::process::id() % 100000));
 
     // B: the receiving server, run plainly.
-    let b = tempfile::tempdir().unwrap();
+    let b = common::data_dir();
     mailctl_ok(b.path(), &["domain", "add", "b.test", "--create"]);
     mailctl_ok(
         b.path(),
@@ -104,7 +104,7 @@ fn root_made_files_serve_the_service_user_sign_and_reload() {
         .to_string();
 
     // A: everything an administrator does as root, by the book.
-    let a = tempfile::tempdir().unwrap();
+    let a = common::data_dir();
     let certs = tempfile::tempdir().unwrap(); // root-only, like /etc/letsencrypt/live
     make_cert(certs.path());
     let (cert, key) = (
@@ -333,7 +333,7 @@ fn dkim_generate_fails_when_the_daemon_cannot_read_the_key() {
         return;
     }
     let user = Account::create(&format!("k{}", std::process::id() % 100000));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     mailctl_ok(dir.path(), &["domain", "add", "a.test", "--create"]);
     // Everything belongs to nobody, who runs the next command; the daemon is another account.
     mailctl_ok(dir.path(), &["config", "set", "server.user", "nobody"]);

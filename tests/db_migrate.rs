@@ -40,7 +40,8 @@ fn ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
 
 /// A small single-box server: two domains, three users, aliases, settings, a Sieve script.
 fn populated() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    // SQLite by nature: the server `db migrate` moves from.
+    let dir = common::engine::sqlite_data_dir();
     let d = dir.path();
     ok(d, &["domain", "add", "example.org", "--create"], None);
     ok(d, &["domain", "add", "example.net"], None);
@@ -498,7 +499,9 @@ fn mbsync_state(home: &Path) -> BTreeMap<String, (u32, Vec<u32>)> {
 fn mailbox_indexes_move_with_their_uids_and_mbsync_state_stays_valid() {
     common::tools::require("python3");
     let Some(pg) = PgServer::start() else { return };
-    let tmp = common::users::example_test("", &["localhost"]);
+    // SQLite by nature: the server `db migrate` moves from.
+    let tmp = common::engine::sqlite_data_dir();
+    common::users::example_test_in(tmp.path(), "", &["localhost"]);
     let d = tmp.path();
     // carol never logs in: her Maildir has no index yet, which is fine.
     common::users::add_user(d, "carol@example.test", "carol pw 1", &[]);

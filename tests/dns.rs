@@ -28,7 +28,7 @@ fn check(dir: &Path, port: u16, domain: &str, extra: &[&str]) -> (i32, Value) {
 
 /// A data dir that serves `domain` from mail.`domain` at 192.0.2.10, with a DKIM key.
 fn server(domain: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let p = dir.path();
     ok(p, &["domain", "add", domain, "--create"]);
     ok(p, &["config", "set", "hostname", &format!("mail.{domain}")]);
@@ -656,7 +656,7 @@ fn a_dmarc_fix_keeps_the_policy() {
 
 #[test]
 fn dns_check_table_fits_80_columns_and_json_keeps_everything() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let p = dir.path();
     ok(p, &["domain", "add", "wide.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mail.wide.test"]);

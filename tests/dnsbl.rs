@@ -28,7 +28,7 @@ fn lists() -> dns::DnsServer {
 #[test]
 fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
     let dns = lists();
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);
@@ -96,7 +96,7 @@ fn a_listed_client_is_refused_at_rcpt_unless_allowlisted_or_the_list_fails() {
 #[test]
 fn dnsbl_test_reports_each_list_and_fails_when_listed_or_unknown() {
     let dns = lists();
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "dnsbl.zones", "clean.test,bl.test"]);
@@ -180,7 +180,7 @@ fn a_resolver_that_never_answers_delays_neither_the_banner_nor_refuses() {
     // A "resolver" that takes queries and never answers.
     let hole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let hole_addr = hole.local_addr().unwrap().to_string();
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);

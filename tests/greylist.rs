@@ -20,7 +20,7 @@ fn the_mx_greylists_new_triplets_and_learns_from_correct_retries() {
         ("sender.test", "@ IN TXT \"v=spf1 ip4:127.0.0.1 -all\"\n"),
         ("nospf.test", ""),
     ]);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);

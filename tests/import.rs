@@ -51,7 +51,7 @@ fn dump(port: u16, log: impl Fn() -> String) -> serde_json::Value {
 
 /// A fresh mailctl data dir serving ex.test, plaintext logins allowed from loopback.
 fn mailctl_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let p = dir.path();
     mailctl_ok(p, &["domain", "add", "ex.test", "--create"]);
     // The daemon runs as the test's user (root, for Dovecot), not a service account.

@@ -94,7 +94,7 @@ fn world() -> World {
         ("forwarder.test", &fwd),
         ("2.0.192.in-addr.arpa", "7 IN PTR mail.good.test.\n"),
     ]);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);

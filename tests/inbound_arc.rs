@@ -102,7 +102,7 @@ fn world() -> World {
     let fwd =
         format!("@ IN TXT \"v=spf1 ip4:127.0.0.1 -all\"\nsel._domainkey IN TXT \"{fwd_rec}\"\n");
     let dns = dns::DnsServer::start(&[("test", ""), ("sender.test", &sender), ("fwd.test", &fwd)]);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);

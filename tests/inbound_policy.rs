@@ -22,7 +22,7 @@ fn stderr(o: &std::process::Output) -> String {
 
 #[test]
 fn domain_set_and_user_set_round_trip_and_refuse_bad_input() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["user", "add", "bob@ours.test", "--random-password"]);
@@ -158,7 +158,7 @@ fn the_mx_applies_each_recipients_thresholds_with_real_rspamd() {
     ]);
     let ns = dns.addr();
     let rspamd = scanners::rspamd(&ns);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     for d in ["ours.test", "other.test"] {
         ok(p, &["domain", "add", d, "--create"]);

@@ -252,7 +252,7 @@ fn setup(dir: &Path) {
 /// connection waits: every path must refuse the right password on it, and new connections.
 #[test]
 fn one_credential_table_for_every_login_path() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     setup(dir.path());
     const LISTENERS: [&str; 7] = [
         "smtp",
@@ -365,7 +365,7 @@ fn ok_lines(server: &serve::Serve, cached: bool, want: usize) -> usize {
 /// SIGHUP forgets everything.
 #[test]
 fn cached_logins_see_passwd_disable_and_sighup_at_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     setup(dir.path());
     let server = serve::Serve::start(dir.path(), &["imap", "--allow-root"], &["imap", "imaps"]);
     let port = server.port("imap").to_string();

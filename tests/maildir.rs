@@ -88,7 +88,7 @@ fn sample(root: &Path) {
 
 #[test]
 fn walk_shows_the_tree_with_counts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let root = dir.path().join("Maildir");
     sample(&root);
     let j = json(dir.path(), &["maildir", "walk", root.to_str().unwrap()]);
@@ -127,7 +127,7 @@ fn walk_shows_the_tree_with_counts() {
 
 #[test]
 fn ls_decodes_filters_and_sorts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let root = dir.path().join("Maildir");
     sample(&root);
     let r = root.to_str().unwrap();
@@ -175,7 +175,7 @@ fn ls_decodes_filters_and_sorts() {
 
 #[test]
 fn show_prints_headers_parts_and_text() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let root = dir.path().join("Maildir");
     sample(&root);
     let msg = root.join("cur/1700000000.M1P2Q3.host,S=120,W=124:2,S");
@@ -202,7 +202,7 @@ fn show_prints_headers_parts_and_text() {
 
 #[test]
 fn check_finds_and_repair_fixes_without_deleting() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let root = dir.path().join("Maildir");
     sample(&root);
     let r = root.to_str().unwrap();
@@ -243,7 +243,7 @@ fn check_finds_and_repair_fixes_without_deleting() {
 
 #[test]
 fn mbox_round_trip_and_python_reads_both() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let d = dir.path();
     assert!(
         mailctl(d, &["domain", "add", "example.org", "--create"])
@@ -351,7 +351,7 @@ print('ok')
 
 #[test]
 fn reindex_keeps_uids_and_show_finds_messages_by_uid() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let d = dir.path();
     assert!(
         mailctl(d, &["domain", "add", "example.org", "--create"])
@@ -456,7 +456,7 @@ fn body_of(raw: &[u8]) -> &[u8] {
 
 #[test]
 fn python_mboxo_imports_byte_identical_from_stdin_and_passes_check() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let d = dir.path();
     assert!(
         mailctl(d, &["domain", "add", "example.org", "--create"])
@@ -540,7 +540,7 @@ for key in box.keys():
 
 #[test]
 fn import_mbox_refuses_what_is_not_an_mbox() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let d = dir.path();
     assert!(
         mailctl(d, &["domain", "add", "example.org", "--create"])
@@ -572,7 +572,7 @@ fn import_mbox_refuses_what_is_not_an_mbox() {
 
 #[test]
 fn check_prints_a_summary_not_a_row_per_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let root = dir.path().join("Maildir");
     for d in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(root.join(d)).unwrap();

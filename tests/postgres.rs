@@ -205,6 +205,24 @@ fn the_same_commands_give_the_same_answers_on_sqlite_and_postgres() {
     assert!(!post.path().join("mailctl.db").exists());
 }
 
+/// `backup` copies SQLite files: on a PostgreSQL core it refuses and says what to use,
+/// rather than claiming there is no database (found by the suite on PostgreSQL).
+#[test]
+fn backup_refuses_a_postgres_core_and_names_what_backs_it_up() {
+    let Some(pg) = PgServer::start() else { return };
+    let post = Node::postgres(&pg.database());
+    assert_eq!(post.answer(&["domain", "add", "example.org"], None).0, 0);
+    let dest = tempfile::tempdir().unwrap();
+    let to = dest.path().join("b");
+    let (code, _, err) = post.answer(&["backup", to.to_str().unwrap()], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("is on PostgreSQL") && err.contains("pg_dump"),
+        "{err}"
+    );
+    assert!(!to.exists());
+}
+
 #[test]
 fn the_url_can_come_from_the_environment_and_is_never_printed_with_its_password() {
     let Some(pg) = PgServer::start() else { return };

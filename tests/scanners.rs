@@ -85,7 +85,7 @@ fn scanners_refuse_viruses_junk_or_refuse_spam_and_fail_as_configured() {
     let ns = dns.addr();
     let clamd = scanners::clamd();
     let rspamd = scanners::rspamd(&ns);
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);
@@ -231,7 +231,7 @@ fn spamd_refuses_gtube_passes_plain_mail_and_fails_as_configured() {
     ]);
     let ns = dns.addr();
     let spamd = scanners::spamd();
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     ok(p, &["config", "set", "hostname", "mx.ours.test"]);

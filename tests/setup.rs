@@ -51,7 +51,7 @@ const FULL: &[&str] = &[
 
 #[test]
 fn non_interactive_sets_up_everything_it_is_told() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let j = json(&mailctl_stdin(dir.path(), FULL, "a long secret\n"));
     assert_eq!(j["hostname"], "mail.example.test");
     // The DNS records to publish, including the DKIM key setup made.
@@ -103,12 +103,15 @@ fn non_interactive_sets_up_everything_it_is_told() {
         .mode()
         & 0o777;
     assert_eq!(key_mode, 0o600);
-    let db_mode = std::fs::metadata(dir.path().join("mailctl.db"))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(db_mode, 0o600, "the database holds password hashes");
+    // The SQLite file holds password hashes (a PostgreSQL core keeps them in its database).
+    if common::engine::engine() == common::engine::Engine::Sqlite {
+        let db_mode = std::fs::metadata(dir.path().join("mailctl.db"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(db_mode, 0o600, "the database holds password hashes");
+    }
     // The mailbox works, and the role addresses reach it.
     let o = mailctl_stdin(
         dir.path(),
@@ -128,7 +131,7 @@ fn non_interactive_sets_up_everything_it_is_told() {
 
 #[test]
 fn missing_answers_fail_clearly_and_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let cases: &[(&[&str], &str)] = &[
         (&["setup", "--non-interactive"], "--hostname"),
         (
@@ -230,7 +233,7 @@ fn missing_answers_fail_clearly_and_change_nothing() {
 
 #[test]
 fn rerun_keeps_settings_and_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     json(&mailctl_stdin(dir.path(), FULL, "a long secret\n"));
     let cert_before = std::fs::read(get(dir.path(), "tls.cert")).unwrap();
     // Mail and extra state that a re-run must not touch.
@@ -575,7 +578,7 @@ fn setup_reports_what_dns_still_lacks() {
         ("example.test", "@ IN MX 10 mail\nmail IN A 192.0.2.10\n"),
         ("test", ""),
     ]);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     // Settings need a server to live in (issue 16.4): start one with its domain.
     mailctl(dir.path(), &["domain", "add", "example.test", "--create"]);
     mailctl(
@@ -613,7 +616,7 @@ fn setup_reports_what_dns_still_lacks() {
 /// host, are refused by `setup --tls` and by `config set tls.*`, with the reason.
 #[test]
 fn tls_pairs_and_names_are_checked() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::data_dir();
     let certs = tempfile::tempdir().unwrap();
     let (good_c, good_k) = certs::make(certs.path(), "good", "mail.example.test");
     let (_, other_k) = certs::make(certs.path(), "other", "mail.example.test");

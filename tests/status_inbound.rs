@@ -40,7 +40,7 @@ fn fake_clamd(n: usize) -> (u16, std::thread::JoinHandle<()>) {
 
 #[test]
 fn status_shows_the_inbound_checks_and_whether_each_scanner_answers() {
-    let data = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
     let p = data.path();
     ok(p, &["domain", "add", "ours.test", "--create"]);
     let st = json(p, &["status"]);

@@ -53,7 +53,9 @@ impl Db {
     /// date. Refuses a schema newer than this binary knows.
     pub fn open(data_dir: &DataDir) -> Result<Db> {
         if let Some(url) = data_dir.database_url()? {
-            return Self::open_postgres(data_dir, &url);
+            let db = Self::open_postgres(data_dir, &url)?;
+            db.hand_over_root()?;
+            return Ok(db);
         }
         let root = data_dir.root();
         data_dir
@@ -83,10 +85,7 @@ impl Db {
             wal_file(&path, "-wal"),
             wal_file(&path, "-shm"),
         ];
-        if std::fs::metadata(root).is_ok_and(|m| {
-            use std::os::unix::fs::PermissionsExt;
-            m.permissions().mode() & 0o002 == 0
-        }) {
+        if !world_writable(root) {
             ours.push(root.to_path_buf());
         }
         data_dir
@@ -125,6 +124,22 @@ impl Db {
             sql,
             data_dir: data_dir.clone(),
         })
+    }
+
+    /// As root, a PostgreSQL core's data directory goes to `server.user` too, as the SQLite
+    /// branch hands it over with the database file: the daemon writes its queue, runtime
+    /// files and Maildirs there (without this it refused to start, found by the suite on
+    /// PostgreSQL). The setting is read on this connection, not by `DataDir::owner`.
+    fn hand_over_root(&self) -> Result<()> {
+        let root = self.data_dir.root();
+        if !crate::sys::is_root() || !root.exists() || world_writable(root) {
+            return Ok(());
+        }
+        let user = self.setting("server.user")?;
+        match super::owner::Owner::lookup(&user).filter(|o| o.uid != 0) {
+            Some(owner) => super::owner::give(root, &owner).map_err(|e| CoreError::io(root, e)),
+            None => Ok(()),
+        }
     }
 
     fn configure(conn: &Connection) -> Result<()> {
@@ -327,6 +342,12 @@ fn known(key: &str) -> Result<&'static Setting> {
         };
         CoreError::Invalid(format!("unknown setting '{key}'{hint}"))
     })
+}
+
+/// A directory anyone may write in (like /tmp) never changes hands.
+fn world_writable(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o002 != 0)
 }
 
 #[cfg(test)]

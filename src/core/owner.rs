@@ -37,30 +37,48 @@ impl Owner {
     }
 }
 
-/// `server.user` as stored in the database at `db` (its default when unset or when there is
-/// no database yet). Read with a connection of its own, read-only, so it works before and
-/// while a [`super::Db`] is open and never creates anything.
-pub fn server_user(db: &Path) -> String {
+/// `server.user` as stored in `data_dir`'s core, SQLite or PostgreSQL (its default when
+/// unset or when there is no database yet). Read with a connection of its own, read-only,
+/// so it works before and while a [`super::Db`] is open and never creates anything.
+pub fn server_user(data_dir: &super::DataDir) -> String {
     let default = super::settings::lookup("server.user")
         .map(|s| s.default.to_string())
         .unwrap_or_default();
+    let stored = match data_dir.database_url() {
+        Ok(Some(url)) => stored_in_postgres(&url),
+        Ok(None) => stored_in_sqlite(&data_dir.db()),
+        Err(_) => None,
+    };
+    stored.unwrap_or(default)
+}
+
+fn stored_in_sqlite(db: &Path) -> Option<String> {
     if !db.exists() {
-        return default;
+        return None;
     }
-    let stored = rusqlite::Connection::open_with_flags(
+    rusqlite::Connection::open_with_flags(
         db,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .and_then(|c| {
         c.busy_timeout(std::time::Duration::from_secs(10))?;
-        c.query_row(
-            "SELECT value FROM settings WHERE key = 'server.user'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-    });
-    stored.unwrap_or(default)
+        c.query_row(SERVER_USER, [], |r| r.get::<_, String>(0))
+    })
+    .ok()
 }
+
+/// A PostgreSQL core holds the setting too: without this, the files root makes beside it
+/// were never handed to the service account (issue 21).
+fn stored_in_postgres(url: &str) -> Option<String> {
+    let place = super::paths::redact_url(url);
+    let mut client = super::pgconnect::connect(url, &place).ok()?;
+    // No settings table yet (a fresh database) is "unset", as a missing SQLite file is.
+    let stmt = client.prepare(SERVER_USER).ok()?;
+    let rows = client.query(&stmt, &[]).ok()?;
+    rows.first()?.try_get(0).ok()
+}
+
+const SERVER_USER: &str = "SELECT value FROM settings WHERE key = 'server.user'";
 
 /// Gives `path` (not following a symlink) to `owner`. Only root can, and only root needs to:
 /// anyone else already creates files as themselves.

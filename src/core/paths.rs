@@ -144,7 +144,7 @@ impl DataDir {
         if !crate::sys::is_root() {
             return None;
         }
-        Owner::lookup(&super::owner::server_user(&self.db())).filter(|o| o.uid != 0)
+        Owner::lookup(&super::owner::server_user(self)).filter(|o| o.uid != 0)
     }
 
     /// Gives each path (files or directories, not followed if symlinks) to the service

@@ -245,8 +245,13 @@ pub async fn send(
     let orig = original(&p.orig).filter(|_| mode != Mode::New);
     let (s2, draft, files, o) = (s.clone(), p.draft.clone(), p.files, orig.clone());
     let owner = web.owner(&s);
+    let web2 = web.clone();
+    // The form shown again lists the addresses the user may send from: a core query, so it
+    // is made here, off the async workers (on PostgreSQL a blocking client there panicked
+    // and the browser got an empty reply).
     let sent = tokio::task::spawn_blocking(move || {
         send_blocking(&submit, (&s2, ip, &owner), mode, o, &draft, files)
+            .map_err(|why| (why, sendable(&web2, &s2.user)))
     })
     .await;
     match sent {
@@ -260,11 +265,11 @@ pub async fn send(
             };
             Redirect::to(&back).into_response()
         }
-        Ok(Err(why)) => {
+        Ok(Err((why, from_choices))) => {
             let st = FormState {
                 mode,
                 orig,
-                from_choices: sendable(&web, &s.user),
+                from_choices,
                 error: Some(why),
             };
             let page = compose_page::compose((&s.user, &s.csrf), &p.draft, &st);

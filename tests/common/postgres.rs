@@ -20,7 +20,8 @@ const LIMIT: Duration = Duration::from_secs(120);
 pub struct PgServer {
     dir: tempfile::TempDir,
     port: u16,
-    next_db: std::cell::Cell<u32>,
+    /// Shared by the tests of one binary (see `super::engine`), which run in threads.
+    next_db: std::sync::atomic::AtomicU32,
     /// The server's options, to start it again after [`PgServer::stop_server`].
     opts: String,
 }
@@ -92,7 +93,7 @@ impl PgServer {
         for _ in 0..5 {
             let port = free_port();
             let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off{ssl}",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{ssl}",
                 path(dir.path())
             );
             let log = dir.path().join("pg.log");
@@ -113,7 +114,7 @@ impl PgServer {
                 return Some(PgServer {
                     dir,
                     port,
-                    next_db: std::cell::Cell::new(0),
+                    next_db: std::sync::atomic::AtomicU32::new(0),
                     opts,
                 });
             }
@@ -176,6 +177,35 @@ impl PgServer {
         text.lines().next().unwrap().trim().parse().unwrap()
     }
 
+    /// Stops and removes this server once process `pid` has exited (however it ended), from
+    /// a watcher in its own process group, so an interrupted `cargo test` cleans up too.
+    /// For a server kept in a static, which is never dropped.
+    // The watcher outlives this process by design (init reaps it), so it is never waited for.
+    #[allow(clippy::zombie_processes)]
+    pub fn remove_after(&self, pid: u32) {
+        use std::os::unix::process::CommandExt;
+        let data = self.dir.path().join("data");
+        let runas = if is_root() {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+             {runas}{BIN_DIR}/pg_ctl -D '{}' -m immediate -w -t 30 stop; rm -rf '{}'",
+            path(&data),
+            path(self.dir.path())
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("spawn the PostgreSQL watcher");
+    }
+
     /// The test CA's certificate (servers from [`PgServer::start_tls`]).
     pub fn ca(&self) -> PathBuf {
         self.dir.path().join("ca.crt")
@@ -188,8 +218,9 @@ impl PgServer {
 
     /// A new empty database of its own for one test (or one node of a test).
     pub fn database(&self) -> String {
-        let n = self.next_db.get();
-        self.next_db.set(n + 1);
+        let n = self
+            .next_db
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!("mailctl_{n}");
         let mut c = self.client("postgres");
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
@@ -203,8 +234,9 @@ impl PgServer {
             "host=localhost hostaddr=127.0.0.1 port={} user=postgres password={PASSWORD} dbname=postgres sslmode=require",
             self.port
         );
-        let n = self.next_db.get();
-        self.next_db.set(n + 1);
+        let n = self
+            .next_db
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!("mailctl_{n}");
         let tls = postgres::Client::connect(&admin, trusting(&self.ca()));
         let mut c = tls.unwrap_or_else(|e| panic!("connect to the test PostgreSQL: {e}"));

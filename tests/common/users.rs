@@ -31,7 +31,7 @@ pub fn add_user(dir: &Path, addr: &str, password: &str, extra: &[&str]) {
 /// `server_user` is set first, so the admin commands that follow (run as root) hand what
 /// they make to it; empty keeps the daemon running as whoever starts it.
 pub fn example_test(server_user: &str, cert_names: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = super::data_dir();
     example_test_in(dir.path(), server_user, cert_names);
     dir
 }

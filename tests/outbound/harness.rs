@@ -30,7 +30,7 @@ impl Instance {
         users: &[&str],
         dns: &str,
     ) -> Instance {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::common::data_dir();
         let d = dir.path();
         ok(d, &["domain", "add", domain, "--create"]);
         ok(d, &["config", "set", "auth.argon2_memory", "1M"]);

@@ -35,7 +35,7 @@ const RERUN: &[&str] = &[
 
 #[test]
 fn autoconfig_setup_and_dns_records_name_the_webmail_address() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::data_dir();
     let p = dir.path();
     let setup = [
         "--json",

@@ -13,6 +13,14 @@ pub fn run(
     incremental_from: Option<PathBuf>,
     format: Format,
 ) -> anyhow::Result<()> {
+    if ctx.data_dir.database_url()?.is_some() {
+        // There is a core, just not one this command can copy: "no database" would mislead.
+        return Err(crate::cli::Fail::hint(
+            "this data directory's core is on PostgreSQL (database.url): `mailctl backup` copies a SQLite core and its mailbox indexes",
+            "back up the PostgreSQL database with pg_dump, and the data directory's files (Maildirs, queue, keys) with file-system tools",
+        )
+        .into());
+    }
     if !ctx.data_dir.db().exists() {
         return Err(crate::cli::missing_data_dir(&ctx.data_dir).into());
     }

@@ -50,7 +50,7 @@ pub(super) fn print_keys(ctx: &Ctx, keys: &[DkimKey]) -> anyhow::Result<()> {
 /// Whether the daemon's account (`server.user`) will be able to read a key written here: a
 /// key it cannot read means unsigned mail, so this is a failure, not a footnote (issue 16.1).
 pub(super) fn daemon_can_read(ctx: &Ctx, key: &std::path::Path) -> Result<(), Fail> {
-    let user = crate::core::owner::server_user(&ctx.data_dir.db());
+    let user = crate::core::owner::server_user(&ctx.data_dir);
     let Some(owner) = crate::core::owner::Owner::lookup(&user) else {
         // No such account here (e.g. server.user empty: the daemon runs as whoever starts it).
         return Ok(());

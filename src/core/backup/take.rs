@@ -45,6 +45,13 @@ pub fn backup(
     progress: &dyn Progress,
 ) -> Result<(Manifest, BackupStats)> {
     let root = data_dir.root();
+    if data_dir.database_url()?.is_some() {
+        // Not "no mailctl database": there is one, and this command cannot copy it.
+        return Err(CoreError::Refused(format!(
+            "the core of {} is on PostgreSQL (database.url), and `mailctl backup` copies a SQLite core and its mailbox indexes: back up the PostgreSQL database with pg_dump, and the data directory's files (Maildirs, queue, keys) with file-system tools",
+            root.display()
+        )));
+    }
     if !data_dir.db().exists() {
         return Err(CoreError::Refused(format!(
             "no mailctl database in {}",
