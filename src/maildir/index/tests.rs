@@ -258,3 +258,70 @@ fn a_list_page_reads_the_newest_rows_only() {
     assert_eq!(top.unique, "1700000007.m7.host");
     assert!(ix.newest("Nothing", 0, 10).unwrap().is_empty());
 }
+
+/// STORE and EXPUNGE over a whole folder read the messages' current flags in one query,
+/// not one per UID (on PostgreSQL each is a round trip made while holding the folder's
+/// lock); a STORE or an EXPUNGE that changes nothing writes nothing.
+#[test]
+fn store_and_expunge_over_a_folder_read_its_rows_in_one_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    let mut ix = Index::open(root).unwrap();
+    let news: Vec<NewMessage> = (0..100)
+        .map(|i| NewMessage {
+            unique: format!("17000000{i:02}.m{i}.host"),
+            letters: String::new(),
+            keywords: String::new(),
+            size: 10,
+            internal_date: 1_700_000_000,
+            email_id: None,
+        })
+        .collect();
+    let refs: Vec<&NewMessage> = news.iter().collect();
+    let (_, uids) = ix.place::<IndexError>("INBOX", &refs, |_| Ok(())).unwrap();
+    // A sparse tail too: UIDs far apart are separate ranges, never the rows in between.
+    let mut asked = uids.clone();
+    asked.extend([100_000, 200_000]);
+
+    let before = ix.statements();
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &asked, |_, _| Ok(None))
+        .unwrap();
+    assert!(done.is_empty());
+    // BEGIN, the folder's row, three range reads, COMMIT.
+    assert_eq!(ix.statements() - before, 6, "a STORE that changes nothing");
+
+    let before = ix.statements();
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &uids, |_, cur| {
+            Ok(Some((format!("{}T", cur.letters), String::new())))
+        })
+        .unwrap();
+    assert_eq!(done.len(), 100);
+    // One UPDATE per message changed, the folder's MODSEQ once.
+    assert_eq!(ix.statements() - before, 4 + 100 + 1, "a STORE of 100 messages");
+
+    let before = ix.statements();
+    let gone = ix
+        .expunge::<IndexError>("INBOX", &uids, |_, letters| Ok(letters.is_empty()))
+        .unwrap();
+    assert!(gone.is_empty(), "every message has T now");
+    assert_eq!(ix.statements() - before, 4, "an EXPUNGE that removes nothing");
+
+    // A UID named twice is changed from its first change and expunged once.
+    let twice = [uids[0], uids[0]];
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &twice, |_, cur| {
+            Ok(Some((format!("{}F", cur.letters), String::new())))
+        })
+        .unwrap();
+    assert_eq!(done.len(), 2);
+    let gone = ix
+        .expunge::<IndexError>("INBOX", &twice, |_, letters| {
+            assert_eq!(letters, "TFF");
+            Ok(true)
+        })
+        .unwrap();
+    assert_eq!(gone, [0]);
+}

@@ -91,6 +91,51 @@ fn expunged_since(sql: &Sql, folder: &str, since: u64) -> Result<Vec<u32>> {
     .collect()
 }
 
+/// UIDs further apart than this are read by separate range queries in [`current_of`]: a
+/// sparse set never reads more than this many unasked rows per asked one.
+const RANGE_GAP: u32 = 64;
+
+/// The current (letters, keywords, MODSEQ) of the messages `uids` of a folder that are
+/// still indexed, by UID. One range query per run of UIDs less than [`RANGE_GAP`] apart,
+/// instead of one query per UID: an EXPUNGE or a STORE over a whole folder is one round
+/// trip on PostgreSQL, and its writers hold the folder's lock that much shorter.
+pub(super) fn current_of(
+    sql: &Sql,
+    folder: &str,
+    uids: &[u32],
+) -> Result<std::collections::HashMap<u32, super::CurrentFlags>> {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let wanted: std::collections::HashSet<u32> = sorted.iter().copied().collect();
+    let mut out = std::collections::HashMap::with_capacity(sorted.len());
+    let mut rest = &sorted[..];
+    while let Some(&first) = rest.first() {
+        let run = rest
+            .windows(2)
+            .position(|w| w[1] - w[0] > RANGE_GAP)
+            .map_or(rest.len(), |i| i + 1);
+        let last = rest[run - 1];
+        rest = &rest[run..];
+        for r in sql.query(
+            "SELECT uid, flags, keywords, modseq FROM messages \
+             WHERE folder = ?1 AND uid >= ?2 AND uid <= ?3",
+            args![folder, first as i64, last as i64],
+        )? {
+            let uid = u32_at(&r, 0)?;
+            if wanted.contains(&uid) {
+                let current = super::CurrentFlags {
+                    letters: r.get(1)?,
+                    keywords: r.get(2)?,
+                    modseq: r.get(3)?,
+                };
+                out.insert(uid, current);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Records an expunged UID with its MODSEQ (an upsert: see [`super::set_meta`] for why
 /// PostgreSQL's text names the account's table).
 pub(super) fn record_expunged(sql: &Sql, folder: &str, uid: u32, modseq: u64) -> Result<()> {
@@ -226,18 +271,13 @@ impl Index {
             let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut removed = Vec::new();
+            let mut current = current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
-                let Some(found) = sql
-                    .query_opt(
-                        "SELECT flags FROM messages WHERE folder = ?1 AND uid = ?2",
-                        args![folder, uid as i64],
-                    )
-                    .map_err(IndexError::from)?
-                else {
+                // Taken out: a UID named twice is expunged once.
+                let Some(found) = current.remove(&uid) else {
                     continue;
                 };
-                let letters: String = found.get(0).map_err(IndexError::from)?;
-                if !remove(i, &letters)? {
+                if !remove(i, &found.letters)? {
                     continue;
                 }
                 modseq += 1;
@@ -249,11 +289,13 @@ impl Index {
                 record_expunged(sql, folder, uid, modseq)?;
                 removed.push(i);
             }
-            sql.execute(
-                "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                args![folder, modseq as i64],
-            )
-            .map_err(IndexError::from)?;
+            if modseq != row.highestmodseq {
+                sql.execute(
+                    "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
+                    args![folder, modseq as i64],
+                )
+                .map_err(IndexError::from)?;
+            }
             Ok(removed)
         })
     }
