@@ -152,6 +152,56 @@ pub(super) fn record_expunged(sql: &Sql, folder: &str, uid: u32, modseq: u64) ->
     Ok(())
 }
 
+/// PostgreSQL: [`Index::snapshot`] as one statement, which reads one snapshot of the
+/// database by itself (READ COMMITTED), so the three reads agree without a transaction:
+/// one round trip where BEGIN, three reads and COMMIT were five, on every command a
+/// session refreshes its view. The folder's row comes as a row of kind 0 (its columns in
+/// the message columns: UIDVALIDITY as the UID, HIGHESTMODSEQ as the MODSEQ, UIDNEXT as the
+/// size, the mtimes as the dates, the first \Recent UID as the EMAILID), messages as kind
+/// 1, expunged UIDs as kind 2. None when the folder has no row yet: the caller creates it.
+fn snapshot_in_one(
+    sql: &Sql,
+    folder: &str,
+    since: u64,
+    with_expunged: bool,
+) -> Result<Option<Snapshot>> {
+    let rows = sql.query(
+        &format!(
+            "SELECT uidvalidity, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                    highestmodseq, uidnext, new_mtime, cur_mtime, first_recent_uid, 0 \
+               FROM folders WHERE name = ?1 \
+             UNION ALL SELECT {ROW_COLUMNS}, 1 FROM messages WHERE folder = ?1 AND modseq > ?2 \
+             UNION ALL SELECT uid, NULL, NULL, NULL, modseq, 0, NULL, NULL, 0, 2 \
+               FROM expunged WHERE folder = ?1 AND modseq > ?2 AND ?3 = 1 \
+             ORDER BY 10, 1"
+        ),
+        args![folder, since as i64, with_expunged],
+    )?;
+    let mut folder_row = None;
+    let (mut messages, mut expunged) = (Vec::new(), Vec::new());
+    for r in rows {
+        match r.get::<i64>(9)? {
+            0 => {
+                folder_row = Some(FolderRow {
+                    uidvalidity: u32_at(&r, 0)?,
+                    highestmodseq: r.get(4)?,
+                    uidnext: u32_at(&r, 5)?,
+                    new_mtime: r.get(6)?,
+                    cur_mtime: r.get(7)?,
+                    first_recent_uid: u32_at(&r, 8)?,
+                })
+            }
+            1 => messages.push(message_row(r)?),
+            _ => expunged.push(u32_at(&r, 0)?),
+        }
+    }
+    Ok(folder_row.map(|folder| Snapshot {
+        folder,
+        rows: messages,
+        expunged,
+    }))
+}
+
 impl Index {
     /// One page of a folder for a list view, newest (highest UID) first: the rows after
     /// the `skip` newest, at most `limit`. One query on the (folder, uid) key that reads only
@@ -185,6 +235,11 @@ impl Index {
     /// The folder's row (created if missing), its rows with MODSEQ above `since` and, with
     /// `with_expunged`, the UIDs expunged above it: one read transaction, so the three agree.
     pub fn snapshot(&self, folder: &str, since: u64, with_expunged: bool) -> Result<Snapshot> {
+        if self.sql.is_postgres()
+            && let Some(snap) = snapshot_in_one(&self.sql, folder, since, with_expunged)?
+        {
+            return Ok(snap);
+        }
         self.read(|sql| {
             let row = folder_row(sql, folder, false)?;
             let rows = rows(sql, folder, since)?;
