@@ -158,7 +158,7 @@ pub fn file_time(md: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
-const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+pub(super) const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
      first_recent_uid FROM folders WHERE name = ?1";
 /// PostgreSQL: the writer's lock on the folder's row, which orders every writer of one folder
 /// on every node (SQLite's IMMEDIATE transaction already locks the whole file).
@@ -175,7 +175,7 @@ pub(super) fn u32_at(r: &Row, i: usize) -> Result<u32> {
     })
 }
 
-fn read_folder_row(r: &Row) -> Result<FolderRow> {
+pub(super) fn read_folder_row(r: &Row) -> Result<FolderRow> {
     Ok(FolderRow {
         uidvalidity: u32_at(r, 0)?,
         uidnext: u32_at(r, 1)?,

@@ -325,3 +325,45 @@ fn store_and_expunge_over_a_folder_read_its_rows_in_one_statement() {
         .unwrap();
     assert_eq!(gone, [0]);
 }
+
+/// A folder busy with the server's own changes has directory mtimes that have not settled,
+/// so every refresh of every session looks at it: when rows and files agree, that look
+/// takes no write lock and no transaction (two reads), and any difference — a file renamed
+/// or dropped in by another program, a file waiting in new/ — still gets the locked scan.
+#[test]
+fn a_busy_folder_in_line_with_its_rows_is_checked_without_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "cur/1700000001.a.host:2,S");
+    put(root, "cur/1700000002.b.host:2,");
+    let mut ix = Index::open(root).unwrap();
+    assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.added, 2);
+    // The mtimes are fresh (never trusted), the rows in line with the files.
+    let before = ix.statements();
+    let again = ix.scan("INBOX", root, true, false).unwrap();
+    assert!(!again.skipped && again.recent.is_empty());
+    assert_eq!(ix.statements() - before, 2, "the folder's row and its rows, no BEGIN");
+    // A read-only look reports the \Recent it may not claim, as the locked scan does.
+    let ro = ix.scan("INBOX", root, false, false).unwrap();
+    assert_eq!(ro.recent, 3..3);
+
+    std::fs::rename(
+        root.join("cur/1700000002.b.host:2,"),
+        root.join("cur/1700000002.b.host:2,F"),
+    )
+    .unwrap();
+    let r = ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(r.report.changed, 1, "a flag change by another program");
+    put(root, "new/1700000003.c.host");
+    // Read-only: the new file gets its UID, and stays in new/ for a read-write session.
+    let r = ix.scan("INBOX", root, false, false).unwrap();
+    assert_eq!((r.report.added, r.recent.clone()), (1, 3..4));
+    let r = ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!((r.moved.len(), r.recent), (1, 3..4));
+    std::fs::remove_file(root.join("cur/1700000001.a.host:2,S")).unwrap();
+    assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.removed, 1);
+    let before = ix.statements();
+    ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(ix.statements() - before, 2);
+}
