@@ -118,11 +118,29 @@ impl Index {
         dir: &Path,
         move_new_files: bool,
     ) -> Result<Option<(u32, std::ops::Range<u32>, bool)>> {
-        let Some(r) = self.sql.query_opt(super::FOLDER_ROW, args![name])? else {
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        // One statement (one round trip on PostgreSQL): the folder's row, and its messages'
+        // rows only when the mtimes are not the recorded ones, so [`in_line`] needs them.
+        let mut row = None;
+        let mut known = Vec::new();
+        for r in self.sql.query(
+            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+                    first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), 0, 0 \
+               FROM folders WHERE name = ?1 \
+             UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
+               FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
+                 WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
+            args![name, new_m, cur_m],
+        )? {
+            if r.get::<i64>(9)? == 0 {
+                row = Some(super::read_folder_row(&r)?);
+            } else {
+                known.push(r);
+            }
+        }
+        let Some(row) = row else {
             return Ok(None);
         };
-        let row = super::read_folder_row(&r)?;
-        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
         // Claiming \Recent is a write: leave it to the locked scan.
         if move_new_files && row.first_recent_uid < row.uidnext {
             return Ok(None);
@@ -146,7 +164,7 @@ impl Index {
             }
             return Ok(Some((row.uidvalidity, recent, true)));
         }
-        Ok(in_line(&self.sql, name, dir, &row, (new_m, cur_m), move_new_files)?
+        Ok(in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
             .then_some((row.uidvalidity, recent, false)))
     }
 
@@ -249,7 +267,8 @@ impl Index {
     }
 }
 
-/// Whether the locked scan of a folder whose row is `row` would change nothing: every row
+/// Whether the locked scan of a folder whose row is `row` and messages' rows `known`
+/// (uniq, flags, in_new at 6, 7, 8) would change nothing: every row
 /// has its file with the same flags and place, every file its row, no new/ file to move
 /// (with `move_new_files`), and the settled mtimes (`mtimes`, read before the directories)
 /// are the ones recorded. Read without the lock: the rows first, then the files, so a
@@ -258,8 +277,7 @@ impl Index {
 /// transaction and its commit on every refresh of a busy folder, where sessions would
 /// otherwise queue behind each other to find nothing new.
 fn in_line(
-    sql: &Sql,
-    name: &str,
+    known: &[crate::core::sql::Row],
     dir: &Path,
     row: &super::FolderRow,
     (new_m, cur_m): (i64, i64),
@@ -269,10 +287,6 @@ fn in_line(
     if new_m == 0 || (settled(new_m), settled(cur_m)) != (row.new_mtime, row.cur_mtime) {
         return Ok(false);
     }
-    let known = sql.query(
-        "SELECT uid, uniq, flags, in_new FROM messages WHERE folder = ?1",
-        args![name],
-    )?;
     let on_disk: HashMap<String, Entry> = folder::entries(dir)
         .into_iter()
         .map(|e| (e.name.unique.clone(), e))
@@ -280,8 +294,8 @@ fn in_line(
     if known.len() != on_disk.len() || (move_new_files && on_disk.values().any(|e| e.in_new)) {
         return Ok(false);
     }
-    for r in &known {
-        let (uniq, flags, in_new): (String, String, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
+    for r in known {
+        let (uniq, flags, in_new): (String, String, bool) = (r.get(6)?, r.get(7)?, r.get(8)?);
         let Some(e) = on_disk.get(&uniq) else {
             return Ok(false);
         };
