@@ -170,6 +170,16 @@ pg_top() { # DB COUNT UNIT
     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1'"
 }
 
+# CPU seconds (user + system) of the server, and of the PostgreSQL server's processes (the
+# postmaster and its backends; a backend that exited takes its share with it, but the
+# pooled connections live as long as the server): where the time goes when both share the
+# same cores.
+cpu_of() { # PID... -> seconds
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
+}
+pg_pids() { pm=$(head -1 "$PG/data/postmaster.pid"); echo "$pm" $(ps -o pid= --ppid "$pm"); }
+
 pg_reset() { # DB
   psql_ "$1" -At -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
 }
@@ -188,8 +198,13 @@ while [ "$n" -le "$PAIRS" ]; do
     fi
     start_mailctl "$URL" "$engine-$n"
     [ $engine = postgres ] && pg_reset "$db"
+    m0=$(cpu_of "$MPID"); p0=$(cpu_of $(pg_pids))
     cmds=$(run_imaptest "$MIMAP" "$engine-$n")
     cmds=${cmds:-0}
+    m1=$(cpu_of "$MPID"); p1=$(cpu_of $(pg_pids))
+    awk -v c="$cmds" -v m="$m0 $m1" -v p="$p0 $p1" -v e=$engine 'BEGIN { split(m, a, " "); split(p, b, " ");
+      if (c > 0) printf "pair %s %s IMAP CPU per command: mailctl %.3f ms, PostgreSQL %.3f ms\n", '"$n"', e,
+        (a[2] - a[1]) * 1000 / c, (e == "postgres" ? (b[2] - b[1]) * 1000 / c : 0) }'
     if [ $engine = postgres ]; then
       echo "pair $n postgres IMAP: statements per IMAP command (calls, mean ms, statement)"
       pg_top "$db" "$cmds" "IMAP command"

@@ -322,10 +322,15 @@ impl Index {
     /// RFC 8474 MAILBOXID of a folder (its row is created if missing).
     pub fn mailbox_id(&self, name: &str) -> Result<String> {
         // Once given, an id never changes: read without a transaction (every SELECT asks).
-        let given = self
-            .sql
-            .query_opt("SELECT mailbox_id FROM folders WHERE name = ?1", args![name])?;
-        if let Some(id) = given.map(|r| r.get::<Option<String>>(0)).transpose()?.flatten() {
+        let given = self.sql.query_opt(
+            "SELECT mailbox_id FROM folders WHERE name = ?1",
+            args![name],
+        )?;
+        if let Some(id) = given
+            .map(|r| r.get::<Option<String>>(0))
+            .transpose()?
+            .flatten()
+        {
             return Ok(id);
         }
         // A plain BEGIN on both: SQLite takes the write lock only if the row is missing.

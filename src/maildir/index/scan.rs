@@ -164,8 +164,13 @@ impl Index {
             }
             return Ok(Some((row.uidvalidity, recent, true)));
         }
-        Ok(in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
-            .then_some((row.uidvalidity, recent, false)))
+        Ok(
+            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?.then_some((
+                row.uidvalidity,
+                recent,
+                false,
+            )),
+        )
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next

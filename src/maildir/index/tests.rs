@@ -300,14 +300,22 @@ fn store_and_expunge_over_a_folder_read_its_rows_in_one_statement() {
         .unwrap();
     assert_eq!(done.len(), 100);
     // One UPDATE per message changed, the folder's MODSEQ once.
-    assert_eq!(ix.statements() - before, 4 + 100 + 1, "a STORE of 100 messages");
+    assert_eq!(
+        ix.statements() - before,
+        4 + 100 + 1,
+        "a STORE of 100 messages"
+    );
 
     let before = ix.statements();
     let gone = ix
         .expunge::<IndexError>("INBOX", &uids, |_, letters| Ok(letters.is_empty()))
         .unwrap();
     assert!(gone.is_empty(), "every message has T now");
-    assert_eq!(ix.statements() - before, 4, "an EXPUNGE that removes nothing");
+    assert_eq!(
+        ix.statements() - before,
+        4,
+        "an EXPUNGE that removes nothing"
+    );
 
     // A UID named twice is changed from its first change and expunged once.
     let twice = [uids[0], uids[0]];
@@ -343,7 +351,11 @@ fn a_busy_folder_in_line_with_its_rows_is_checked_without_the_write_lock() {
     let before = ix.statements();
     let again = ix.scan("INBOX", root, true, false).unwrap();
     assert!(!again.skipped && again.recent.is_empty());
-    assert_eq!(ix.statements() - before, 1, "the folder's row with its rows, no BEGIN");
+    assert_eq!(
+        ix.statements() - before,
+        1,
+        "the folder's row with its rows, no BEGIN"
+    );
     // A read-only look reports the \Recent it may not claim, as the locked scan does.
     let ro = ix.scan("INBOX", root, false, false).unwrap();
     assert_eq!(ro.recent, 3..3);
@@ -362,7 +374,10 @@ fn a_busy_folder_in_line_with_its_rows_is_checked_without_the_write_lock() {
     let r = ix.scan("INBOX", root, true, false).unwrap();
     assert_eq!((r.moved.len(), r.recent), (1, 3..4));
     std::fs::remove_file(root.join("cur/1700000001.a.host:2,S")).unwrap();
-    assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.removed, 1);
+    assert_eq!(
+        ix.scan("INBOX", root, true, false).unwrap().report.removed,
+        1
+    );
     let before = ix.statements();
     ix.scan("INBOX", root, true, false).unwrap();
     assert_eq!(ix.statements() - before, 1);
