@@ -61,7 +61,7 @@ as_pg "$PGBIN/initdb" -D "$PG/data" -U postgres --auth-local=trust --auth-host=t
   -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
-psql_() { db=$1; shift; as_pg "$PGBIN/psql" -X -q -h "$PG" -p "$PGPORT" -U postgres "$@" "$db"; }
+psql_() { _db=$1; shift; as_pg "$PGBIN/psql" -X -q -h "$PG" -p "$PGPORT" -U postgres "$@" "$_db"; }
 
 # The messages every INBOX starts with, and imaptest's APPEND source (an mbox): the same as
 # examples/imap-vs-dovecot.sh's.
