@@ -207,6 +207,13 @@ fn the_index_answers_the_same_on_sqlite_and_on_postgres() {
     }
     // Nothing of the index was written beside the Maildir on PostgreSQL.
     assert!(!Index::path(pg_dir.path()).exists());
+    // What a session asks on every command and at SELECT is one round trip each: the
+    // snapshot is one statement (its own consistent read, no transaction), the MAILBOXID
+    // of a folder that has one too.
+    let before = post.statements();
+    post.snapshot("INBOX", 0, true).unwrap();
+    post.mailbox_id("INBOX").unwrap();
+    assert_eq!(post.statements() - before, 2);
 
     // A second node (its own connection) sees the same UIDs and UIDVALIDITY; another
     // account in the same tables sees none of them.

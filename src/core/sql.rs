@@ -207,6 +207,8 @@ pub(crate) enum Engine {
 pub struct Sql {
     pub(crate) engine: Engine,
     in_tx: Cell<bool>,
+    /// Statements run (each a round trip on PostgreSQL): what tests of round trips count.
+    statements: Cell<u64>,
 }
 
 impl Sql {
@@ -214,6 +216,7 @@ impl Sql {
         Sql {
             engine: Engine::Sqlite(conn),
             in_tx: Cell::new(false),
+            statements: Cell::new(0),
         }
     }
 
@@ -221,6 +224,7 @@ impl Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
+            statements: Cell::new(0),
         }
     }
 
@@ -230,6 +234,7 @@ impl Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
             in_tx: Cell::new(false),
+            statements: Cell::new(0),
         }
     }
 
@@ -249,6 +254,11 @@ impl Sql {
         matches!(self.engine, Engine::Postgres(_))
     }
 
+    /// Statements (and batches) run so far through this `Sql`, BEGIN and COMMIT included.
+    pub fn statements(&self) -> u64 {
+        self.statements.get()
+    }
+
     /// Whether the connection is gone (PostgreSQL restarted, the network dropped it): a
     /// pool must not hand it out again. A SQLite connection never is.
     pub fn is_closed(&self) -> bool {
@@ -260,6 +270,7 @@ impl Sql {
 
     /// Runs one statement; returns the number of rows it changed.
     pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
+        self.statements.set(self.statements.get() + 1);
         match &self.engine {
             Engine::Sqlite(c) => {
                 Ok(c.prepare_cached(sql)?
@@ -276,6 +287,7 @@ impl Sql {
 
     /// Every row of a query.
     pub fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+        self.statements.set(self.statements.get() + 1);
         match &self.engine {
             Engine::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
@@ -315,6 +327,7 @@ impl Sql {
     ) -> Result<Vec<T>> {
         match &self.engine {
             Engine::Sqlite(c) => {
+                self.statements.set(self.statements.get() + 1);
                 let mut stmt = c.prepare_cached(sql)?;
                 let n = stmt.column_count();
                 let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
@@ -406,6 +419,7 @@ impl Sql {
 
     /// Statements without parameters or results, several separated by `;` (migrations).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        self.statements.set(self.statements.get() + 1);
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Engine::Postgres(pg) => Ok(pg.borrow_mut().conn()?.client.batch_execute(sql)?),

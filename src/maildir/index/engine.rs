@@ -148,4 +148,10 @@ impl Index {
     pub fn release(&mut self) {
         self.sql.release();
     }
+
+    /// Statements this index has run (round trips on PostgreSQL): for tests and benchmarks
+    /// that count what a command costs.
+    pub fn statements(&self) -> u64 {
+        self.sql.statements()
+    }
 }

@@ -35,38 +35,37 @@ impl Index {
             let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut done = Vec::new();
+            let mut current = super::uids::current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
-                let Some(r) = sql
-                    .query_opt(
-                        "SELECT flags, keywords, modseq FROM messages WHERE folder = ?1 AND uid = ?2",
-                        args![folder, uid as i64],
-                    )
-                    .map_err(IndexError::from)?
-                else {
-                    continue; // expunged meanwhile: the next refresh reports it
+                // Not there: expunged meanwhile, the next refresh reports it.
+                let Some(cur) = current.get_mut(&uid) else {
+                    continue;
                 };
-                let current = CurrentFlags {
-                    letters: r.get(0).map_err(IndexError::from)?,
-                    keywords: r.get(1).map_err(IndexError::from)?,
-                    modseq: r.get(2).map_err(IndexError::from)?,
-                };
-                let Some((letters, keywords)) = change(i, &current)? else {
+                let Some((letters, keywords)) = change(i, cur)? else {
                     continue;
                 };
                 modseq += 1;
                 sql.execute(
                     "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5, in_new = 0 \
                      WHERE folder = ?1 AND uid = ?2",
-                    args![folder, uid as i64, letters, keywords, modseq as i64],
+                    args![folder, uid as i64, &letters, &keywords, modseq as i64],
                 )
                 .map_err(IndexError::from)?;
+                // A UID named twice changes from what the first change left.
+                *cur = CurrentFlags {
+                    letters,
+                    keywords,
+                    modseq,
+                };
                 done.push((i, modseq));
             }
-            sql.execute(
-                "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                args![folder, modseq as i64],
-            )
-            .map_err(IndexError::from)?;
+            if modseq != row.highestmodseq {
+                sql.execute(
+                    "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
+                    args![folder, modseq as i64],
+                )
+                .map_err(IndexError::from)?;
+            }
             Ok(done)
         })
     }

@@ -158,7 +158,7 @@ pub fn file_time(md: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
-const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+pub(super) const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
      first_recent_uid FROM folders WHERE name = ?1";
 /// PostgreSQL: the writer's lock on the folder's row, which orders every writer of one folder
 /// on every node (SQLite's IMMEDIATE transaction already locks the whole file).
@@ -175,7 +175,7 @@ pub(super) fn u32_at(r: &Row, i: usize) -> Result<u32> {
     })
 }
 
-fn read_folder_row(r: &Row) -> Result<FolderRow> {
+pub(super) fn read_folder_row(r: &Row) -> Result<FolderRow> {
     Ok(FolderRow {
         uidvalidity: u32_at(r, 0)?,
         uidnext: u32_at(r, 1)?,
@@ -321,6 +321,18 @@ impl Index {
 impl Index {
     /// RFC 8474 MAILBOXID of a folder (its row is created if missing).
     pub fn mailbox_id(&self, name: &str) -> Result<String> {
+        // Once given, an id never changes: read without a transaction (every SELECT asks).
+        let given = self.sql.query_opt(
+            "SELECT mailbox_id FROM folders WHERE name = ?1",
+            args![name],
+        )?;
+        if let Some(id) = given
+            .map(|r| r.get::<Option<String>>(0))
+            .transpose()?
+            .flatten()
+        {
+            return Ok(id);
+        }
         // A plain BEGIN on both: SQLite takes the write lock only if the row is missing.
         self.in_transaction("BEGIN", |sql| {
             folder_row(sql, name, false)?;

@@ -104,50 +104,73 @@ impl Index {
         Ok(self.scan(name, dir, false, true)?.report)
     }
 
-    /// The folder's UIDVALIDITY and the UIDs \Recent for the caller when its directories
-    /// have the mtimes of the last scan (and, with `move_new_files`, no indexed file is still
-    /// waiting in new/ and no UID waits to be claimed as \Recent): nothing to read or write.
+    /// The folder's UIDVALIDITY, the UIDs \Recent for the caller and whether the directories
+    /// went unread, when a scan would change nothing, decided without the write lock; None
+    /// when the locked scan must run. Two ways to know: the directories have the settled
+    /// mtimes of the last scan (nothing read), or, on a folder busy with this server's own
+    /// changes (mtimes that have not settled, so every refresh of every session gets here),
+    /// the rows and the files agree already ([`in_line`]). With `move_new_files`, also no
+    /// file still waiting in new/ and no UID waiting to be claimed as \Recent: those are
+    /// writes.
     fn unchanged(
         &self,
         name: &str,
         dir: &Path,
         move_new_files: bool,
-    ) -> Result<Option<(u32, std::ops::Range<u32>)>> {
-        let Some(r) = self.sql.query_opt(
-            "SELECT uidvalidity, new_mtime, cur_mtime, first_recent_uid, uidnext \
-             FROM folders WHERE name = ?1",
-            args![name],
-        )?
-        else {
+    ) -> Result<Option<(u32, std::ops::Range<u32>, bool)>> {
+        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+        // One statement (one round trip on PostgreSQL): the folder's row, and its messages'
+        // rows only when the mtimes are not the recorded ones, so [`in_line`] needs them.
+        let mut row = None;
+        let mut known = Vec::new();
+        for r in self.sql.query(
+            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+                    first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), 0, 0 \
+               FROM folders WHERE name = ?1 \
+             UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
+               FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
+                 WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
+            args![name, new_m, cur_m],
+        )? {
+            if r.get::<i64>(9)? == 0 {
+                row = Some(super::read_folder_row(&r)?);
+            } else {
+                known.push(r);
+            }
+        }
+        let Some(row) = row else {
             return Ok(None);
         };
-        let (uidvalidity, new_mtime, cur_mtime, first_recent, uidnext) = (
-            u32_at(&r, 0)?,
-            r.get::<i64>(1)?,
-            r.get::<i64>(2)?,
-            u32_at(&r, 3)?,
-            u32_at(&r, 4)?,
-        );
-        let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        if new_m == 0 || new_m != new_mtime || cur_m != cur_mtime {
-            return Ok(None);
-        }
-        if !move_new_files {
-            return Ok(Some((uidvalidity, first_recent..uidnext)));
-        }
         // Claiming \Recent is a write: leave it to the locked scan.
-        if first_recent < uidnext
-            || self
-                .sql
-                .query_opt(
-                    "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
-                    args![name],
-                )?
-                .is_some()
-        {
+        if move_new_files && row.first_recent_uid < row.uidnext {
             return Ok(None);
         }
-        Ok(Some((uidvalidity, 0..0)))
+        let recent = if move_new_files {
+            0..0
+        } else {
+            row.first_recent_uid..row.uidnext
+        };
+        if new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
+            if move_new_files
+                && self
+                    .sql
+                    .query_opt(
+                        "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
+                        args![name],
+                    )?
+                    .is_some()
+            {
+                return Ok(None);
+            }
+            return Ok(Some((row.uidvalidity, recent, true)));
+        }
+        Ok(
+            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?.then_some((
+                row.uidvalidity,
+                recent,
+                false,
+            )),
+        )
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
@@ -168,7 +191,10 @@ impl Index {
     ) -> Result<ScanOutcome> {
         // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
         // lock, so idle sessions do not queue behind each other.
-        if !force && let Some((uidvalidity, recent)) = self.unchanged(name, dir, move_new_files)? {
+        if !force
+            && let Some((uidvalidity, recent, skipped)) =
+                self.unchanged(name, dir, move_new_files)?
+        {
             return Ok(ScanOutcome {
                 report: SyncReport {
                     folder: name.to_string(),
@@ -176,7 +202,7 @@ impl Index {
                     ..Default::default()
                 },
                 recent,
-                skipped: true,
+                skipped,
                 ..Default::default()
             });
         }
@@ -244,6 +270,45 @@ impl Index {
             indexed.difference(&files).count() as u64,
         ))
     }
+}
+
+/// Whether the locked scan of a folder whose row is `row` and messages' rows `known`
+/// (uniq, flags, in_new at 6, 7, 8) would change nothing: every row
+/// has its file with the same flags and place, every file its row, no new/ file to move
+/// (with `move_new_files`), and the settled mtimes (`mtimes`, read before the directories)
+/// are the ones recorded. Read without the lock: the rows first, then the files, so a
+/// writer's file and row appearing or going in between shows as a difference, and any
+/// difference leaves the decision to the locked scan. What this saves is the lock, the
+/// transaction and its commit on every refresh of a busy folder, where sessions would
+/// otherwise queue behind each other to find nothing new.
+fn in_line(
+    known: &[crate::core::sql::Row],
+    dir: &Path,
+    row: &super::FolderRow,
+    (new_m, cur_m): (i64, i64),
+    move_new_files: bool,
+) -> Result<bool> {
+    let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
+    if new_m == 0 || (settled(new_m), settled(cur_m)) != (row.new_mtime, row.cur_mtime) {
+        return Ok(false);
+    }
+    let on_disk: HashMap<String, Entry> = folder::entries(dir)
+        .into_iter()
+        .map(|e| (e.name.unique.clone(), e))
+        .collect();
+    if known.len() != on_disk.len() || (move_new_files && on_disk.values().any(|e| e.in_new)) {
+        return Ok(false);
+    }
+    for r in known {
+        let (uniq, flags, in_new): (String, String, bool) = (r.get(6)?, r.get(7)?, r.get(8)?);
+        let Some(e) = on_disk.get(&uniq) else {
+            return Ok(false);
+        };
+        if e.in_new != in_new || e.name.flags.as_deref().unwrap_or_default() != flags {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The scan itself, inside the write transaction (and, on PostgreSQL, the folder row's lock).

@@ -258,3 +258,127 @@ fn a_list_page_reads_the_newest_rows_only() {
     assert_eq!(top.unique, "1700000007.m7.host");
     assert!(ix.newest("Nothing", 0, 10).unwrap().is_empty());
 }
+
+/// STORE and EXPUNGE over a whole folder read the messages' current flags in one query,
+/// not one per UID (on PostgreSQL each is a round trip made while holding the folder's
+/// lock); a STORE or an EXPUNGE that changes nothing writes nothing.
+#[test]
+fn store_and_expunge_over_a_folder_read_its_rows_in_one_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    let mut ix = Index::open(root).unwrap();
+    let news: Vec<NewMessage> = (0..100)
+        .map(|i| NewMessage {
+            unique: format!("17000000{i:02}.m{i}.host"),
+            letters: String::new(),
+            keywords: String::new(),
+            size: 10,
+            internal_date: 1_700_000_000,
+            email_id: None,
+        })
+        .collect();
+    let refs: Vec<&NewMessage> = news.iter().collect();
+    let (_, uids) = ix.place::<IndexError>("INBOX", &refs, |_| Ok(())).unwrap();
+    // A sparse tail too: UIDs far apart are separate ranges, never the rows in between.
+    let mut asked = uids.clone();
+    asked.extend([100_000, 200_000]);
+
+    let before = ix.statements();
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &asked, |_, _| Ok(None))
+        .unwrap();
+    assert!(done.is_empty());
+    // BEGIN, the folder's row, three range reads, COMMIT.
+    assert_eq!(ix.statements() - before, 6, "a STORE that changes nothing");
+
+    let before = ix.statements();
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &uids, |_, cur| {
+            Ok(Some((format!("{}T", cur.letters), String::new())))
+        })
+        .unwrap();
+    assert_eq!(done.len(), 100);
+    // One UPDATE per message changed, the folder's MODSEQ once.
+    assert_eq!(
+        ix.statements() - before,
+        4 + 100 + 1,
+        "a STORE of 100 messages"
+    );
+
+    let before = ix.statements();
+    let gone = ix
+        .expunge::<IndexError>("INBOX", &uids, |_, letters| Ok(letters.is_empty()))
+        .unwrap();
+    assert!(gone.is_empty(), "every message has T now");
+    assert_eq!(
+        ix.statements() - before,
+        4,
+        "an EXPUNGE that removes nothing"
+    );
+
+    // A UID named twice is changed from its first change and expunged once.
+    let twice = [uids[0], uids[0]];
+    let done = ix
+        .store_flags::<IndexError>("INBOX", &twice, |_, cur| {
+            Ok(Some((format!("{}F", cur.letters), String::new())))
+        })
+        .unwrap();
+    assert_eq!(done.len(), 2);
+    let gone = ix
+        .expunge::<IndexError>("INBOX", &twice, |_, letters| {
+            assert_eq!(letters, "TFF");
+            Ok(true)
+        })
+        .unwrap();
+    assert_eq!(gone, [0]);
+}
+
+/// A folder busy with the server's own changes has directory mtimes that have not settled,
+/// so every refresh of every session looks at it: when rows and files agree, that look
+/// takes no write lock and no transaction (one read), and any difference — a file renamed
+/// or dropped in by another program, a file waiting in new/ — still gets the locked scan.
+#[test]
+fn a_busy_folder_in_line_with_its_rows_is_checked_without_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::maildir::deliver::ensure(root).unwrap();
+    put(root, "cur/1700000001.a.host:2,S");
+    put(root, "cur/1700000002.b.host:2,");
+    let mut ix = Index::open(root).unwrap();
+    assert_eq!(ix.scan("INBOX", root, true, false).unwrap().report.added, 2);
+    // The mtimes are fresh (never trusted), the rows in line with the files.
+    let before = ix.statements();
+    let again = ix.scan("INBOX", root, true, false).unwrap();
+    assert!(!again.skipped && again.recent.is_empty());
+    assert_eq!(
+        ix.statements() - before,
+        1,
+        "the folder's row with its rows, no BEGIN"
+    );
+    // A read-only look reports the \Recent it may not claim, as the locked scan does.
+    let ro = ix.scan("INBOX", root, false, false).unwrap();
+    assert_eq!(ro.recent, 3..3);
+
+    std::fs::rename(
+        root.join("cur/1700000002.b.host:2,"),
+        root.join("cur/1700000002.b.host:2,F"),
+    )
+    .unwrap();
+    let r = ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(r.report.changed, 1, "a flag change by another program");
+    put(root, "new/1700000003.c.host");
+    // Read-only: the new file gets its UID, and stays in new/ for a read-write session.
+    let r = ix.scan("INBOX", root, false, false).unwrap();
+    assert_eq!((r.report.added, r.recent.clone()), (1, 3..4));
+    let r = ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!((r.moved.len(), r.recent), (1, 3..4));
+    std::fs::remove_file(root.join("cur/1700000001.a.host:2,S")).unwrap();
+    assert_eq!(
+        ix.scan("INBOX", root, true, false).unwrap().report.removed,
+        1
+    );
+    let before = ix.statements();
+    ix.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(ix.statements() - before, 1);
+}
