@@ -37,26 +37,38 @@ fn one_reply_per_sender_and_none_to_lists() {
     assert_eq!(v[0]["active"], true, "{v}");
 
     let srv = Serve::start(p, &["smtp", "--allow-root"], &["smtp"]);
-    let out = python(
-        r#"
+    // Messages FIRST..LAST, in one session; the extra header of message 2 marks a list.
+    let send = |first: usize, last: usize| {
+        let out = python(
+            r#"
 import smtplib, sys
 c = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-for i, extra in enumerate(["", "", "List-Id: <team.example.test>\r\n"]):
+for i in range(int(sys.argv[2]), int(sys.argv[3]) + 1):
+    extra = "List-Id: <team.example.test>\r\n" if i == 2 else ""
     c.sendmail("alice@example.test", ["bob@example.test"],
         "From: alice@example.test\r\nTo: bob@example.test\r\n%sSubject: lunch %d\r\n"
         "Message-ID: <m%d@example.test>\r\n\r\nbody\r\n" % (extra, i, i))
 c.quit()
 print("sent")
 "#,
-        &[&srv.port("smtp").to_string()],
-    );
-    assert_eq!(out.trim(), "sent", "{}", srv.log());
+            &[
+                &srv.port("smtp").to_string(),
+                &first.to_string(),
+                &last.to_string(),
+            ],
+        );
+        assert_eq!(out.trim(), "sent", "{}", srv.log());
+    };
 
-    // Bob gets all three; Alice gets one reply, to the first message.
-    let bob = maildir::wait_messages(p, "bob", "example.test", 3);
-    assert_eq!(bob.len(), 3, "{}", srv.log());
+    // The first message is answered; the queue's workers deliver concurrently, so the next
+    // ones are sent once it has been, to know which message the one reply answers.
+    send(0, 0);
     let replies = maildir::wait_messages(p, "alice", "example.test", 1);
     assert_eq!(replies.len(), 1, "{}", srv.log());
+    // Bob gets all three; Alice no second reply (same sender within the period, then a list).
+    send(1, 2);
+    let bob = maildir::wait_messages(p, "bob", "example.test", 3);
+    assert_eq!(bob.len(), 3, "{}", srv.log());
     // The other two were delivered already; give a wrongly queued second reply time to land.
     std::thread::sleep(Duration::from_secs(2));
     let replies = maildir::read(&maildir::files(&maildir::of(p, "alice", "example.test")));

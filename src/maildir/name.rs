@@ -75,10 +75,18 @@ impl Name {
     /// compared as numbers, so `1000.M95000P7` (95 ms) comes before `1000.M123456P7`
     /// (123 ms) although it sorts after it as text. Names without a time come first, as
     /// they always did.
+    /// The queue's copies (`<secs>.Q<queue id>_…`, `smtp::delivery`) carry their arrival in
+    /// the queue id's first 12 hexadecimal digits (microseconds): compared as text, since
+    /// digit runs taken as numbers misorder hexadecimal (`C19F` would follow `C1A0`), and
+    /// the queue's concurrent workers create copies of one second in any order.
     pub fn arrival_cmp(&self, other: &Name) -> std::cmp::Ordering {
-        self.time
-            .cmp(&other.time)
+        self.time.cmp(&other.time).then_with(|| {
+            match (queue_arrival(&self.unique), queue_arrival(&other.unique)) {
+                (Some(a), Some(b)) => a.cmp(b),
+                _ => std::cmp::Ordering::Equal,
+            }
             .then_with(|| natural_cmp(&self.unique, &other.unique))
+        })
     }
 
     pub fn has(&self, flag: char) -> bool {
@@ -104,6 +112,12 @@ impl fmt::Display for Name {
             None => f.write_str(&self.unique),
         }
     }
+}
+
+/// The arrival microseconds of a queue copy's name (`<secs>.Q<12 hex digits>…`), as text.
+fn queue_arrival(unique: &str) -> Option<&str> {
+    let key = unique.split_once('.')?.1.strip_prefix('Q')?.get(..12)?;
+    key.bytes().all(|b| b.is_ascii_hexdigit()).then_some(key)
 }
 
 /// Compares text with each run of ASCII digits taken as a number (leading zeros ignored,
@@ -140,6 +154,25 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn queue_copies_of_one_second_arrive_in_queue_id_order() {
+        let n = |u: &str| Name::parse(&format!("{u}.host")).unwrap();
+        // 0x…C19F < 0x…C1A0 microseconds; as digit runs, 19 > 1 put them the other way.
+        let early = n("1700000000.Q00060000C19F0A0B0C_1111");
+        let late = n("1700000000.Q00060000C1A00A0B0C_0000");
+        assert_eq!(early.arrival_cmp(&late), std::cmp::Ordering::Less);
+        assert_eq!(late.arrival_cmp(&early), std::cmp::Ordering::Greater);
+        // Other names keep their natural order, and the time still comes first.
+        assert_eq!(
+            n("1000.M95000P7").arrival_cmp(&n("1000.M123456P7")),
+            std::cmp::Ordering::Less
+        );
+        assert_eq!(
+            n("1701.Q00060000C1A00A0B0C_0").arrival_cmp(&n("1700.Q00060000C19F0A0B0C_0")),
+            std::cmp::Ordering::Greater
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

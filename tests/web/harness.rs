@@ -76,11 +76,13 @@ s.quit()
         let md = crate::common::maildir::of(self.path(), user, domain);
         let before = crate::common::maildir::files(&md).len();
         let port = self.serve.port("smtp").to_string();
-        let mut args = vec![port.as_str(), to];
-        args.extend_from_slice(msgs);
-        python(script, &args);
-        let want = before + msgs.len();
-        assert_eq!(crate::common::maildir::wait(&md, want).len(), want);
+        // One at a time, each delivered before the next is sent: the queue's workers deliver
+        // concurrently, and tests read the arrival order (UIDs, dates) as the sending order.
+        for (i, m) in msgs.iter().enumerate() {
+            python(script, &[port.as_str(), to, m]);
+            let want = before + i + 1;
+            assert_eq!(crate::common::maildir::wait(&md, want).len(), want);
+        }
     }
 }
 
