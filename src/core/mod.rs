@@ -17,6 +17,7 @@ pub mod cluster;
 pub mod db;
 pub mod dbmove;
 pub mod diagnosis;
+pub mod dircache;
 pub mod domains;
 pub mod dsn;
 pub mod greylist;

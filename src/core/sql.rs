@@ -204,6 +204,8 @@ pub(crate) enum Engine {
 pub struct Sql {
     pub(crate) engine: Engine,
     in_tx: Cell<bool>,
+    /// The open transaction wrote a table of the directory cache (`core::dircache`).
+    wrote_directory: Cell<bool>,
 }
 
 impl Sql {
@@ -211,6 +213,7 @@ impl Sql {
         Sql {
             engine: Engine::Sqlite(conn),
             in_tx: Cell::new(false),
+            wrote_directory: Cell::new(false),
         }
     }
 
@@ -218,6 +221,7 @@ impl Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
             in_tx: Cell::new(false),
+            wrote_directory: Cell::new(false),
         }
     }
 
@@ -227,6 +231,7 @@ impl Sql {
         Sql {
             engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
             in_tx: Cell::new(false),
+            wrote_directory: Cell::new(false),
         }
     }
 
@@ -246,6 +251,21 @@ impl Sql {
         matches!(self.engine, Engine::Postgres(_))
     }
 
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_tx.get()
+    }
+
+    /// This process's own write of a cached table counts at once on PostgreSQL (and again
+    /// at COMMIT), not only when its notification comes back (`core::dircache`).
+    fn count_directory_write(&self, sql: &str) {
+        if super::dircache::writes_directory(sql) {
+            super::dircache::changed();
+            if self.in_tx.get() {
+                self.wrote_directory.set(true);
+            }
+        }
+    }
+
     /// Whether the connection is gone (PostgreSQL restarted, the network dropped it): a
     /// pool must not hand it out again. A SQLite connection never is.
     pub fn is_closed(&self) -> bool {
@@ -263,6 +283,7 @@ impl Sql {
                     .execute(rusqlite::params_from_iter(args))? as u64)
             }
             Engine::Postgres(pg) => {
+                self.count_directory_write(sql);
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
@@ -286,6 +307,7 @@ impl Sql {
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             }
             Engine::Postgres(pg) => {
+                self.count_directory_write(sql);
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
@@ -353,9 +375,13 @@ impl Sql {
         self.in_tx.set(true);
         let out = f();
         self.in_tx.set(false);
+        let wrote_directory = self.wrote_directory.replace(false);
         match out {
             Ok(v) => {
                 self.batch("COMMIT")?;
+                if wrote_directory {
+                    super::dircache::changed();
+                }
                 Ok(v)
             }
             Err(e) => {
