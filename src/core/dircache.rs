@@ -1,7 +1,8 @@
-//! The directory cache: settings, domains, users, aliases and inbound overrides as a daemon
-//! reads them for every message (issue 21), kept per process and thrown away whenever any of
-//! those tables changes, in this process, in another one, or on another node. `config set`,
-//! `domain add`, `alias add`, `user set` still need no restart.
+//! The directory cache: settings, domains, users, aliases, inbound overrides and the Sieve
+//! scripts delivery runs, as a daemon reads them for every message (issue 21), kept per
+//! process and thrown away whenever any of those tables changes, in this process, in another
+//! one, or on another node. `config set`, `domain add`, `alias add`, `user set`, `sieve put`
+//! still need no restart.
 //!
 //! How a process learns of a change, without a round trip per message:
 //! - SQLite: triggers count every write of those tables in `core_generation` (one row); a
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 
 use super::overrides::AllOverrides;
+use super::sieve::DeliverySieve;
 use super::users::User;
 use super::{Db, Result};
 
@@ -45,6 +47,9 @@ pub const TABLES: [&str; 5] = [
 /// Per-address entries kept at most (unknown recipients are cached too: a dictionary attack
 /// must not grow memory); past it the map starts over.
 const MAX_ENTRIES: usize = 20_000;
+
+/// Users' delivery scripts kept at most: a script may be large (`sieve.max_script_size`).
+const MAX_SCRIPTS: usize = 2_000;
 
 /// What this process heard from PostgreSQL: a count of changes, and whether it is listening.
 static HEARD: AtomicU64 = AtomicU64::new(0);
@@ -106,7 +111,7 @@ macro_rules! postgres_notifies {
 pub(crate) const MIGRATION: super::migrations::Migration = super::migrations::Migration::Pair {
     sqlite: concat!(
         "CREATE TABLE core_generation (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);",
-        sqlite_counts!(domains, users, aliases, settings, inbound_overrides)
+        sqlite_counts!(domains, users, aliases, settings, inbound_overrides, sieve_scripts)
     ),
     postgres: concat!(
         "CREATE TABLE core_generation (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
@@ -115,7 +120,7 @@ pub(crate) const MIGRATION: super::migrations::Migration = super::migrations::Mi
         PERFORM pg_notify('mailctl_core', '');
         RETURN NULL;
     END $$;",
-        postgres_notifies!(domains, users, aliases, settings, inbound_overrides)
+        postgres_notifies!(domains, users, aliases, settings, inbound_overrides, sieve_scripts)
     ),
 };
 
@@ -138,6 +143,8 @@ pub(crate) struct Contents {
     pub users: HashMap<String, Option<User>>,
     /// Alias source → its destinations (none: not an alias).
     pub aliases: HashMap<String, Arc<Vec<String>>>,
+    /// Address → the Sieve scripts its delivery runs.
+    pub sieve: HashMap<String, DeliverySieve>,
 }
 
 impl Contents {
@@ -146,6 +153,13 @@ impl Contents {
             self.users.clear();
         }
         self.users.insert(address, user);
+    }
+
+    pub fn put_sieve(&mut self, address: String, scripts: DeliverySieve) {
+        if self.sieve.len() >= MAX_SCRIPTS {
+            self.sieve.clear();
+        }
+        self.sieve.insert(address, scripts);
     }
 
     pub fn put_alias(&mut self, source: String, destinations: Arc<Vec<String>>) {

@@ -334,7 +334,11 @@ impl Deliverer {
             .iter()
             .filter(|(_, o)| matches!(o, Outcome::Delivered))
             .filter_map(|(rid, _)| {
-                let r = pending.iter().find(|p| p.id == *rid)?;
+                // Only NOTIFY=SUCCESS is owed a notice: the claim says who asked, so the
+                // usual delivery reads nothing more.
+                let r = pending
+                    .iter()
+                    .find(|p| p.id == *rid && p.notify.on_success())?;
                 Some(notices::Done {
                     recipient_id: *rid,
                     address: r.address.clone(),
