@@ -16,7 +16,8 @@
 //!   comes back.
 //!
 //! Contents are tagged with the generation they were read at, so a read racing a change is
-//! never kept as current. Reads inside a transaction bypass the cache (they must see the
+//! never kept as current, and are dropped after 30 s whatever was heard (a LISTEN connection
+//! can hang without breaking). Reads inside a transaction bypass the cache (they must see the
 //! transaction's own writes and lock what they read). Only pooled connections of a daemon
 //! (`core::pool`) use it; a CLI command reads the database.
 //!
@@ -48,6 +49,11 @@ pub const TABLES: [&str; 5] = [
 /// must not grow memory); past it the map starts over.
 const MAX_ENTRIES: usize = 20_000;
 
+/// The longest anything stays cached, whatever was heard: a LISTEN connection that hangs
+/// without breaking (a network partition, no RST) must not keep a node on old answers for
+/// longer than this.
+const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Users' delivery scripts kept at most: a script may be large (`sieve.max_script_size`).
 const MAX_SCRIPTS: usize = 2_000;
 
@@ -69,6 +75,16 @@ pub fn listening(on: bool) {
 
 fn heard() -> Option<u64> {
     LISTENING.load(SeqCst).then(|| HEARD.load(SeqCst))
+}
+
+/// Counts a statement of this process that writes one of [`TABLES`] as a change at once;
+/// returns whether it was one.
+pub(crate) fn counted_write(sql: &str) -> bool {
+    let wrote = writes_directory(sql);
+    if wrote {
+        changed();
+    }
+    wrote
 }
 
 /// Whether a statement writes one of [`TABLES`]: its target after `INSERT INTO`, `UPDATE`
@@ -111,7 +127,14 @@ macro_rules! postgres_notifies {
 pub(crate) const MIGRATION: super::migrations::Migration = super::migrations::Migration::Pair {
     sqlite: concat!(
         "CREATE TABLE core_generation (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);",
-        sqlite_counts!(domains, users, aliases, settings, inbound_overrides, sieve_scripts)
+        sqlite_counts!(
+            domains,
+            users,
+            aliases,
+            settings,
+            inbound_overrides,
+            sieve_scripts
+        )
     ),
     postgres: concat!(
         "CREATE TABLE core_generation (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
@@ -120,7 +143,14 @@ pub(crate) const MIGRATION: super::migrations::Migration = super::migrations::Mi
         PERFORM pg_notify('mailctl_core', '');
         RETURN NULL;
     END $$;",
-        postgres_notifies!(domains, users, aliases, settings, inbound_overrides, sieve_scripts)
+        postgres_notifies!(
+            domains,
+            users,
+            aliases,
+            settings,
+            inbound_overrides,
+            sieve_scripts
+        )
     ),
 };
 
@@ -134,6 +164,8 @@ pub struct DirCache {
 #[derive(Default)]
 pub(crate) struct Contents {
     generation: u64,
+    /// When these contents started (None: never filled).
+    since: Option<std::time::Instant>,
     /// Stored settings (keys without a stored value take their default).
     pub settings: Option<Arc<HashMap<String, String>>>,
     /// Domain name → id.
@@ -182,9 +214,11 @@ impl DirCache {
     /// Looks up in the contents of `generation`, emptying contents of any other first.
     fn read<T>(&self, generation: u64, get: impl FnOnce(&Contents) -> Option<T>) -> Option<T> {
         let mut c = self.lock();
-        if c.generation != generation {
+        let too_old = c.since.is_none_or(|t| t.elapsed() > MAX_AGE);
+        if c.generation != generation || too_old {
             *c = Contents {
                 generation,
+                since: Some(std::time::Instant::now()),
                 ..Contents::default()
             };
         }
@@ -204,7 +238,7 @@ impl Db {
     /// The cache and the generation a lookup may use now, or None: read the database.
     fn directory_cache(&self) -> Option<(&DirCache, u64)> {
         let cache = self.cache.as_deref()?;
-        if self.sql().in_transaction() {
+        if self.sql().in_tx.get() {
             return None;
         }
         let generation = if self.is_postgres() {

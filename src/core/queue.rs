@@ -308,10 +308,7 @@ impl Db {
                         Some(h) => super::history::archive_with(sql, h, &a.id, false)?,
                         None => super::history::archive(sql, &queue_dir, &a.id, false)?,
                     }
-                    sql.execute(
-                        "DELETE FROM queue_recipients WHERE message_id = ?1",
-                        args![&a.id],
-                    )?;
+                    // Its recipients and attempts go with it (ON DELETE CASCADE).
                     sql.execute("DELETE FROM queue_messages WHERE id = ?1", args![&a.id])?;
                 }
                 finished.push(open == 0);

@@ -203,36 +203,36 @@ pub(crate) enum Engine {
 /// The engine plus whether a transaction is open (a nested [`Sql::transaction`] joins it).
 pub struct Sql {
     pub(crate) engine: Engine,
-    in_tx: Cell<bool>,
+    /// Inside [`Sql::transaction`] (the directory cache reads through then).
+    pub(crate) in_tx: Cell<bool>,
     /// The open transaction wrote a table of the directory cache (`core::dircache`).
     wrote_directory: Cell<bool>,
 }
 
 impl Sql {
-    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Sql {
+    fn with(engine: Engine) -> Sql {
+        let no = || Cell::new(false);
         Sql {
-            engine: Engine::Sqlite(conn),
-            in_tx: Cell::new(false),
-            wrote_directory: Cell::new(false),
+            engine,
+            in_tx: no(),
+            wrote_directory: no(),
         }
     }
 
+    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Sql {
+        Sql::with(Engine::Sqlite(conn))
+    }
+
     pub(crate) fn postgres(client: postgres::Client) -> Sql {
-        Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
-            in_tx: Cell::new(false),
-            wrote_directory: Cell::new(false),
-        }
+        Sql::with(Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))))
     }
 
     /// PostgreSQL through `pool`: a connection is borrowed at the first statement, set to
     /// `key` (the pool's per-use statement), and kept until [`Sql::release`].
     pub(crate) fn pooled(pool: std::sync::Arc<super::pgpool::PgPool>, key: String) -> Sql {
-        Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
-            in_tx: Cell::new(false),
-            wrote_directory: Cell::new(false),
-        }
+        Sql::with(Engine::Postgres(Box::new(RefCell::new(Pg::lent(
+            pool, key,
+        )))))
     }
 
     /// Gives a pooled connection back to its pool (a no-op for any other engine, and
@@ -251,18 +251,11 @@ impl Sql {
         matches!(self.engine, Engine::Postgres(_))
     }
 
-    pub(crate) fn in_transaction(&self) -> bool {
-        self.in_tx.get()
-    }
-
     /// This process's own write of a cached table counts at once on PostgreSQL (and again
     /// at COMMIT), not only when its notification comes back (`core::dircache`).
     fn count_directory_write(&self, sql: &str) {
-        if super::dircache::writes_directory(sql) {
-            super::dircache::changed();
-            if self.in_tx.get() {
-                self.wrote_directory.set(true);
-            }
+        if super::dircache::counted_write(sql) && self.in_tx.get() {
+            self.wrote_directory.set(true);
         }
     }
 
