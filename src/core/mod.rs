@@ -24,6 +24,7 @@ pub mod greylist;
 pub mod history;
 pub mod import;
 pub mod migrations;
+pub(crate) mod multirow;
 pub mod outqueue;
 pub mod overrides;
 pub mod owner;
