@@ -517,6 +517,68 @@ mod tests {
         assert!(t.iter().all(|t| !t.bounce_sent));
     }
 
+    /// A batch bigger than one chunk (64 + 4 + 2 messages), mixed outcomes: each message is
+    /// finished, archived and kept exactly as if recorded on its own.
+    #[test]
+    fn a_batch_is_recorded_as_its_messages_would_be_one_by_one() {
+        use crate::core::queue::{Attempt, Outcome};
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let ids: Vec<String> = (0..70).map(|i| format!("B{i}")).collect();
+        let rcpts: Vec<(String, bool)> =
+            vec![("a@here.test".into(), true), ("b@here.test".into(), true)];
+        let batch: Vec<_> = ids
+            .iter()
+            .map(|id| (NewMessage::test(id, "s@x.test"), rcpts.as_slice()))
+            .collect();
+        db.queue_insert_many(&batch).unwrap();
+        let rows = db.queue_recipients().unwrap();
+        assert_eq!(rows.len(), 140);
+        let attempts: Vec<Attempt> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let mine: Vec<i64> = rows
+                    .iter()
+                    .filter(|r| &r.message_id == id)
+                    .map(|r| r.id)
+                    .collect();
+                let second = match i % 3 {
+                    0 => Outcome::Delivered,
+                    1 => Outcome::Deferred {
+                        retry_in: 60,
+                        error: "busy".into(),
+                    },
+                    _ => Outcome::Failed("no such user".into()),
+                };
+                Attempt {
+                    id: id.clone(),
+                    outcomes: vec![(mine[0], Outcome::Delivered), (mine[1], second)],
+                    forwards: Vec::new(),
+                }
+            })
+            .collect();
+        let finished = db.queue_record_many(&attempts).unwrap();
+        assert_eq!(finished, (0..70).map(|i| i % 3 == 0).collect::<Vec<_>>());
+        let left = db.queue_recipients().unwrap();
+        assert_eq!(left.len(), 2 * 46);
+        for r in &left {
+            assert_eq!(r.attempts, 1, "{r:?}");
+            let first = r.address.starts_with('a');
+            assert_eq!(first, r.status == "delivered", "{r:?}");
+        }
+        for (i, id) in ids.iter().enumerate() {
+            let t = db.trace(id, 0).unwrap();
+            assert_eq!(t.len(), 1, "{id}");
+            assert_eq!(t[0].live, i % 3 != 0, "{id}");
+            assert_eq!(t[0].recipients.len(), 2, "{id}");
+            if i % 3 == 0 {
+                assert_eq!(t[0].outcome, "delivered");
+                assert!(t[0].recipients.iter().all(|r| r.status == "delivered"));
+            }
+        }
+    }
+
     #[test]
     fn a_locally_delivered_message_is_kept() {
         let dir = tempfile::tempdir().unwrap();
