@@ -253,7 +253,7 @@ fn top_statements(core: &Core, db: &str, messages: f64) -> String {
 /// send 8 messages to one node, so the group commit and local delivery see batches, and the
 /// statements PostgreSQL ran for them (accepting, delivering, recording, history) are summed.
 /// 11.5 per message (debug build) when each message was inserted and recorded on its own
-/// (ten statements per message whatever the batch); 4 to 5 with set-based writes, of which
+/// (ten statements per message whatever the batch); 3.5 to 5 with set-based writes, of which
 /// one is the per-delivery IDLE announcement.
 #[test]
 fn statements_per_delivered_message_stay_few_on_postgresql() {
