@@ -152,14 +152,20 @@ impl Db {
     }
 
     fn alias_destinations(&self, source: &str) -> Result<Vec<String>> {
-        self.sql()
-            .query(
-                "SELECT destination FROM aliases WHERE source = ?1",
-                args![source],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
+        let found = self.through_cache(
+            |c| c.aliases.get(source).cloned(),
+            |c, v| c.put_alias(source.to_string(), v),
+            || {
+                let rows = self.sql().query(
+                    "SELECT destination FROM aliases WHERE source = ?1",
+                    args![source],
+                )?;
+                Ok(std::sync::Arc::new(
+                    rows.iter().map(|r| r.get(0)).collect::<Result<_>>()?,
+                ))
+            },
+        )?;
+        Ok(found.to_vec())
     }
 
     /// Whether adding `source → dest` closes a cycle; if so, the path that would circle.

@@ -46,6 +46,8 @@ fn forced_failure(version: i64) -> Result<()> {
 pub struct Db {
     sql: Sql,
     data_dir: DataDir,
+    /// The daemon's directory cache, for connections of its pool (`core::dircache`).
+    pub(super) cache: Option<std::sync::Arc<super::dircache::DirCache>>,
 }
 
 impl Db {
@@ -74,6 +76,7 @@ impl Db {
         let mut db = Db {
             sql: Sql::sqlite(conn),
             data_dir: data_dir.clone(),
+            cache: None,
         };
         db.migrate(&path)?;
         // Opening in WAL mode made `-wal` and `-shm` if no one had them open; as root they
@@ -123,6 +126,7 @@ impl Db {
         Ok(Db {
             sql,
             data_dir: data_dir.clone(),
+            cache: None,
         })
     }
 
@@ -246,26 +250,36 @@ impl Db {
 
     /// The value explicitly stored for a key, if any.
     pub fn stored_setting(&self, key: &str) -> Result<Option<String>> {
-        self.sql
-            .query_opt("SELECT value FROM settings WHERE key = ?1", args![key])?
-            .map(|r| r.get(0))
-            .transpose()
+        Ok(self.stored_settings()?.get(key).cloned())
+    }
+
+    /// Every stored setting, from the directory cache when the daemon has one: settings are
+    /// read for every message, changed by hand.
+    fn stored_settings(&self) -> Result<std::sync::Arc<std::collections::HashMap<String, String>>> {
+        self.through_cache(
+            |c| c.settings.clone(),
+            |c, v| c.settings = Some(v),
+            || {
+                let rows = self.sql.query("SELECT key, value FROM settings", &[])?;
+                let all = rows
+                    .into_iter()
+                    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+                    .collect::<Result<_>>()?;
+                Ok(std::sync::Arc::new(all))
+            },
+        )
     }
 
     /// Every setting's effective value (stored, else the default) in one query: for code that
     /// reads many keys per message (the inbound policy), where a query per key would show.
     pub fn effective_settings(&self) -> Result<std::collections::HashMap<&'static str, String>> {
-        let mut stored: std::collections::HashMap<String, String> = self
-            .sql
-            .query("SELECT key, value FROM settings", &[])?
-            .into_iter()
-            .map(|r| Ok((r.get(0)?, r.get(1)?)))
-            .collect::<Result<_>>()?;
+        let stored = self.stored_settings()?;
         Ok(settings::SETTINGS
             .iter()
             .map(|s| {
                 let v = stored
-                    .remove(s.key)
+                    .get(s.key)
+                    .cloned()
                     .unwrap_or_else(|| s.default.to_string());
                 (s.key, v)
             })

@@ -81,11 +81,25 @@ impl Db {
     /// The names of the domains served, without the per-domain counts of [`Db::domains`]:
     /// what the inbound checks need for every message.
     pub fn domain_names(&self) -> Result<Vec<String>> {
-        self.sql()
-            .query("SELECT name FROM domains", &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
+        let mut names: Vec<String> = self.domain_ids()?.keys().cloned().collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every served domain's id by name, from the directory cache when the daemon has one.
+    fn domain_ids(&self) -> Result<std::sync::Arc<std::collections::HashMap<String, i64>>> {
+        self.through_cache(
+            |c| c.domains.clone(),
+            |c, v| c.domains = Some(v),
+            || {
+                let rows = self.sql().query("SELECT name, id FROM domains", &[])?;
+                let all = rows
+                    .iter()
+                    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+                    .collect::<Result<_>>()?;
+                Ok(std::sync::Arc::new(all))
+            },
+        )
     }
 
     pub fn domain(&self, domain: &Domain) -> Result<Option<DomainInfo>> {
@@ -104,14 +118,9 @@ impl Db {
     }
 
     pub(crate) fn domain_id(&self, domain: &Domain) -> Result<Option<i64>> {
-        self.sql()
-            .query_opt(
-                "SELECT id FROM domains WHERE name = ?1",
-                args![domain.as_str()],
-            )?
-            .map(|r| r.get(0))
-            .transpose()
+        Ok(self.domain_ids()?.get(domain.as_str()).copied())
     }
+
     /// The id of a domain that must exist, with an error that says how to add it.
     pub(crate) fn require_domain(&self, domain: &Domain) -> Result<i64> {
         self.domain_id(domain)?.ok_or_else(|| {

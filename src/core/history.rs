@@ -18,7 +18,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::sql::{Row, Sql, args};
+use super::multirow;
+use super::sql::{Row, Sql, Value, args};
 use super::{Db, Result, now};
 
 /// One message's timeline, from the live queue or the history.
@@ -75,50 +76,79 @@ pub(super) fn archive(sql: &Sql, queue_dir: &Path, id: &str, deleted: bool) -> R
 /// [`archive`] with the spool file's head already read, by a caller that reads it before
 /// taking SQLite's write lock (which accepting mail waits for).
 pub(super) fn archive_with(sql: &Sql, head: &SpoolHead, id: &str, deleted: bool) -> Result<()> {
+    archive_many(sql, &[(id, head.clone())], deleted)
+}
+
+/// [`archive_with`] for several messages (distinct ids), one statement per table and chunk
+/// (`core::multirow`) rather than per message, as recording a batch of deliveries does.
+pub(super) fn archive_many(sql: &Sql, done: &[(&str, SpoolHead)], deleted: bool) -> Result<()> {
     let t = now();
-    // The parameters in the select list are cast: PostgreSQL cannot infer their types there.
-    let n = sql.execute(
-        "INSERT INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
-            header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
-         SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, CAST(?2 AS TEXT), CAST(?5 AS TEXT),
-            m.size, m.created, CAST(?3 AS BIGINT),
-            CASE WHEN ?4 THEN 'deleted'
-                 WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
-                 WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
-                 ELSE 'partly delivered' END,
-            CASE WHEN m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
-                 THEN 1 ELSE 0 END
-         FROM queue_messages m WHERE m.id = ?1
-         ON CONFLICT (id) DO UPDATE SET mail_from = excluded.mail_from, auth_user = excluded.auth_user,
-            remote_ip = excluded.remote_ip, helo = excluded.helo, header_message_id = excluded.header_message_id,
-            inbound_verdicts = excluded.inbound_verdicts, size = excluded.size, created = excluded.created,
-            finished = excluded.finished, outcome = excluded.outcome, bounce_sent = excluded.bounce_sent",
-        args![id, head.message_id.as_deref(), t, deleted, head.verdicts.as_deref()],
-    )?;
-    if n == 0 {
-        return Ok(());
+    for part in multirow::chunks(done, 64) {
+        let ids = multirow::values("?1", part.len(), 0);
+        let id_args: Vec<Value> = part.iter().map(|(id, _)| Value::from(*id)).collect();
+        // An earlier archive of a message (a retried deletion) is replaced whole: its
+        // recipients and attempts go with it (ON DELETE CASCADE).
+        sql.execute(
+            &format!(
+                "DELETE FROM history_messages WHERE id IN ({ids})
+                 AND id IN (SELECT id FROM queue_messages WHERE id IN ({ids}))"
+            ),
+            &id_args,
+        )?;
+        // Each message's head comes as a row of a VALUES table (columns `column1`… in both
+        // engines); parameters are cast: PostgreSQL cannot infer their types there.
+        let heads = multirow::values(
+            "(CAST(?1 AS TEXT), CAST(?2 AS TEXT), CAST(?3 AS TEXT))",
+            part.len(),
+            2,
+        );
+        let mut a = args![t, deleted].to_vec();
+        for (id, head) in part {
+            a.extend_from_slice(args![
+                *id,
+                head.message_id.as_deref(),
+                head.verdicts.as_deref()
+            ]);
+        }
+        sql.execute(
+            &format!(
+                "INSERT INTO history_messages (id, mail_from, auth_user, remote_ip, helo,
+                    header_message_id, inbound_verdicts, size, created, finished, outcome, bounce_sent)
+                 SELECT m.id, m.mail_from, m.auth_user, m.remote_ip, m.helo, h.column2, h.column3,
+                    m.size, m.created, CAST(?1 AS BIGINT),
+                    CASE WHEN ?2 THEN 'deleted'
+                         WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status != 'delivered') THEN 'delivered'
+                         WHEN NOT EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'delivered') THEN 'bounced'
+                         ELSE 'partly delivered' END,
+                    CASE WHEN m.mail_from != '' AND EXISTS (SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r.status = 'bounced')
+                         THEN 1 ELSE 0 END
+                 FROM queue_messages m, (VALUES {heads}) AS h WHERE m.id = h.column1
+                 ON CONFLICT (id) DO UPDATE SET mail_from = excluded.mail_from, auth_user = excluded.auth_user,
+                    remote_ip = excluded.remote_ip, helo = excluded.helo, header_message_id = excluded.header_message_id,
+                    inbound_verdicts = excluded.inbound_verdicts, size = excluded.size, created = excluded.created,
+                    finished = excluded.finished, outcome = excluded.outcome, bounce_sent = excluded.bounce_sent"
+            ),
+            &a,
+        )?;
+        // Messages without a queue row have no recipients or attempts either.
+        sql.execute(
+            &format!(
+                "INSERT INTO history_recipients (message_id, address, original, local, status, attempts, last_error)
+                 SELECT message_id, address, original, local, status, attempts, last_error
+                 FROM queue_recipients WHERE message_id IN ({ids}) ORDER BY id"
+            ),
+            &id_args,
+        )?;
+        sql.execute(
+            &format!(
+                "INSERT INTO history_attempts (message_id, recipient, at, host, outcome, reply)
+                 SELECT a.message_id, r.address, a.at, a.host, a.outcome, a.reply
+                 FROM queue_attempts a JOIN queue_recipients r ON r.id = a.recipient_id
+                 WHERE a.message_id IN ({ids}) ORDER BY a.id"
+            ),
+            &id_args,
+        )?;
     }
-    sql.execute(
-        "DELETE FROM history_recipients WHERE message_id = ?1",
-        args![id],
-    )?;
-    sql.execute(
-        "DELETE FROM history_attempts WHERE message_id = ?1",
-        args![id],
-    )?;
-    sql.execute(
-        "INSERT INTO history_recipients (message_id, address, original, local, status, attempts, last_error)
-         SELECT message_id, address, original, local, status, attempts, last_error
-         FROM queue_recipients WHERE message_id = ?1 ORDER BY id",
-        args![id],
-    )?;
-    sql.execute(
-        "INSERT INTO history_attempts (message_id, recipient, at, host, outcome, reply)
-         SELECT a.message_id, r.address, a.at, a.host, a.outcome, a.reply
-         FROM queue_attempts a JOIN queue_recipients r ON r.id = a.recipient_id
-         WHERE a.message_id = ?1 ORDER BY a.id",
-        args![id],
-    )?;
     Ok(())
 }
 
@@ -144,7 +174,7 @@ fn insertion_order(sql: &Sql) -> &'static str {
 }
 
 /// What the history keeps from a spooled message's header section.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SpoolHead {
     /// `Message-ID:` (RFC 5322 §3.6.4).
     pub message_id: Option<String>,
@@ -485,6 +515,68 @@ mod tests {
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes.contains(&"deleted") && outcomes.contains(&"delivered"));
         assert!(t.iter().all(|t| !t.bounce_sent));
+    }
+
+    /// A batch bigger than one chunk (64 + 4 + 2 messages), mixed outcomes: each message is
+    /// finished, archived and kept exactly as if recorded on its own.
+    #[test]
+    fn a_batch_is_recorded_as_its_messages_would_be_one_by_one() {
+        use crate::core::queue::{Attempt, Outcome};
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&DataDir::new(dir.path())).unwrap();
+        let ids: Vec<String> = (0..70).map(|i| format!("B{i}")).collect();
+        let rcpts: Vec<(String, bool)> =
+            vec![("a@here.test".into(), true), ("b@here.test".into(), true)];
+        let batch: Vec<_> = ids
+            .iter()
+            .map(|id| (NewMessage::test(id, "s@x.test"), rcpts.as_slice()))
+            .collect();
+        db.queue_insert_many(&batch).unwrap();
+        let rows = db.queue_recipients().unwrap();
+        assert_eq!(rows.len(), 140);
+        let attempts: Vec<Attempt> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let mine: Vec<i64> = rows
+                    .iter()
+                    .filter(|r| &r.message_id == id)
+                    .map(|r| r.id)
+                    .collect();
+                let second = match i % 3 {
+                    0 => Outcome::Delivered,
+                    1 => Outcome::Deferred {
+                        retry_in: 60,
+                        error: "busy".into(),
+                    },
+                    _ => Outcome::Failed("no such user".into()),
+                };
+                Attempt {
+                    id: id.clone(),
+                    outcomes: vec![(mine[0], Outcome::Delivered), (mine[1], second)],
+                    forwards: Vec::new(),
+                }
+            })
+            .collect();
+        let finished = db.queue_record_many(&attempts).unwrap();
+        assert_eq!(finished, (0..70).map(|i| i % 3 == 0).collect::<Vec<_>>());
+        let left = db.queue_recipients().unwrap();
+        assert_eq!(left.len(), 2 * 46);
+        for r in &left {
+            assert_eq!(r.attempts, 1, "{r:?}");
+            let first = r.address.starts_with('a');
+            assert_eq!(first, r.status == "delivered", "{r:?}");
+        }
+        for (i, id) in ids.iter().enumerate() {
+            let t = db.trace(id, 0).unwrap();
+            assert_eq!(t.len(), 1, "{id}");
+            assert_eq!(t[0].live, i % 3 != 0, "{id}");
+            assert_eq!(t[0].recipients.len(), 2, "{id}");
+            if i % 3 == 0 {
+                assert_eq!(t[0].outcome, "delivered");
+                assert!(t[0].recipients.iter().all(|r| r.status == "delivered"));
+            }
+        }
     }
 
     #[test]

@@ -116,6 +116,15 @@ const COLUMNS: &str = "o.spam_junk_score, o.spam_reject_score, o.spam_action, o.
 impl Db {
     /// All overrides in one query (the table holds only domains and users that have any).
     pub fn inbound_overrides(&self) -> Result<AllOverrides> {
+        let all = self.through_cache(
+            |c| c.overrides.clone(),
+            |c, v| c.overrides = Some(v),
+            || Ok(std::sync::Arc::new(self.read_inbound_overrides()?)),
+        )?;
+        Ok((*all).clone())
+    }
+
+    fn read_inbound_overrides(&self) -> Result<AllOverrides> {
         let rows = self.sql().query(
             &format!(
                 "SELECT d.name, u.address, {COLUMNS} FROM inbound_overrides o

@@ -11,6 +11,8 @@ use super::{DataDir, Db, Result};
 pub struct DbPool {
     data_dir: DataDir,
     idle: Mutex<Vec<Db>>,
+    /// What its connections read per message and rarely changes (`core::dircache`).
+    cache: Arc<super::dircache::DirCache>,
 }
 
 pub struct PooledDb {
@@ -23,6 +25,7 @@ impl DbPool {
         Arc::new(DbPool {
             data_dir,
             idle: Mutex::new(Vec::new()),
+            cache: super::dircache::DirCache::new(),
         })
     }
 
@@ -31,7 +34,11 @@ impl DbPool {
         let cached = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let db = match cached {
             Some(db) => db,
-            None => Db::open(&self.data_dir)?,
+            None => {
+                let mut db = Db::open(&self.data_dir)?;
+                db.cache = Some(self.cache.clone());
+                db
+            }
         };
         Ok(PooledDb {
             db: Some(db),

@@ -27,8 +27,9 @@
 //! listing. Not here: claims and leases of local recipients (`queue/claim.rs`), the retry
 //! schedule and lifetime (`queue/retry.rs`), outbound claims and bounces (`core::outqueue`).
 
+use super::multirow;
 use super::spool::Sum;
-use super::sql::{Row, args};
+use super::sql::{Row, Value, args};
 use super::{Db, Result, now};
 
 pub(crate) mod claim;
@@ -163,14 +164,41 @@ impl Db {
         batch: &[(NewMessage<'_>, &[(String, bool)])],
     ) -> Result<()> {
         let t = now();
+        let rcpts: Vec<Vec<Value>> = batch
+            .iter()
+            .flat_map(|(msg, recipients)| {
+                recipients
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, (addr, local))| {
+                        let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
+                        let (until, owner) = match msg.local_lease {
+                            Some((owner, until)) if *local => (until, owner),
+                            _ => (0, ""),
+                        };
+                        let folder = msg.rcpt_folders.get(i).filter(|f| !f.is_empty());
+                        let row = args![
+                            msg.id,
+                            addr,
+                            *local,
+                            t,
+                            d.notify.0 as i64,
+                            d.orcpt,
+                            until,
+                            owner,
+                            folder
+                        ];
+                        row.to_vec()
+                    })
+            })
+            .collect();
         let sql = self.sql();
+        // One INSERT per table and chunk rather than per row (see core::multirow).
         sql.transaction(|| {
-            for (msg, recipients) in batch {
-                sql.execute(
-                    "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
-                        spool_len, spool_sha256, dsn_ret, dsn_envid, folder)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    args![
+            for part in multirow::chunks(batch, 64) {
+                let mut a = Vec::with_capacity(part.len() * 13);
+                for (msg, _) in part {
+                    a.extend_from_slice(args![
                         msg.id,
                         msg.mail_from,
                         msg.auth_user,
@@ -184,32 +212,31 @@ impl Db {
                         msg.dsn.ret.map(|r| r.as_str()),
                         msg.dsn.envid.as_deref(),
                         msg.folder,
-                    ],
-                )?;
-                for (i, (addr, local)) in recipients.iter().enumerate() {
-                    let d = msg.rcpt_dsn.get(i).cloned().unwrap_or_default();
-                    let (until, owner) = match msg.local_lease {
-                        Some((owner, until)) if *local => (until, owner),
-                        _ => (0, ""),
-                    };
-                    let folder = msg.rcpt_folders.get(i).filter(|f| !f.is_empty());
-                    sql.execute(
-                        "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
-                            lease_until, lease_owner, folder)
-                         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        args![
-                            msg.id,
-                            addr,
-                            *local,
-                            t,
-                            d.notify.0 as i64,
-                            d.orcpt,
-                            until,
-                            owner,
-                            folder
-                        ],
-                    )?;
+                    ]);
                 }
+                let rows = multirow::values(
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    part.len(),
+                    0,
+                );
+                sql.execute(
+                    &format!(
+                        "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
+                            spool_len, spool_sha256, dsn_ret, dsn_envid, folder) VALUES {rows}"
+                    ),
+                    &a,
+                )?;
+            }
+            for part in multirow::chunks(&rcpts, 256) {
+                let rows =
+                    multirow::values("(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)", part.len(), 0);
+                sql.execute(
+                    &format!(
+                        "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
+                            lease_until, lease_owner, folder) VALUES {rows}"
+                    ),
+                    &part.concat(),
+                )?;
             }
             Ok(())
         })
@@ -291,32 +318,68 @@ impl Db {
             .collect();
         let t = now();
         let sql = self.sql();
-        sql.transaction(|| {
-            let mut finished = Vec::with_capacity(attempts.len());
-            for (a, head) in attempts.iter().zip(&heads) {
-                record_one(sql, a, t)?;
-                // Failed recipients stay for the bounce engine (core/outqueue.rs); a message
-                // goes once every recipient is delivered or bounced.
-                let open: i64 = sql
-                    .query_one(
-                        "SELECT COUNT(*) FROM queue_recipients WHERE message_id = ?1 AND status IN ('queued', 'failed')",
-                        args![&a.id],
-                    )?
-                    .get(0)?;
-                if open == 0 {
-                    match head {
-                        Some(h) => super::history::archive_with(sql, h, &a.id, false)?,
-                        None => super::history::archive(sql, &queue_dir, &a.id, false)?,
-                    }
-                    sql.execute(
-                        "DELETE FROM queue_recipients WHERE message_id = ?1",
-                        args![&a.id],
-                    )?;
-                    sql.execute("DELETE FROM queue_messages WHERE id = ?1", args![&a.id])?;
-                }
-                finished.push(open == 0);
+        // Per kind of statement, one per batch (and chunk, see core::multirow), not one per
+        // message: the common case, every recipient delivered, costs a few round trips per
+        // batch. Deferred and failed outcomes and forwards are written per row.
+        sql.transaction(move || {
+            let delivered: Vec<i64> = attempts
+                .iter()
+                .flat_map(|a| &a.outcomes)
+                .filter(|(_, o)| matches!(o, Outcome::Delivered))
+                .map(|(rid, _)| *rid)
+                .collect();
+            for part in multirow::chunks(&delivered, 256) {
+                let mut a = vec![Value::from(t)];
+                a.extend(part.iter().map(|&rid| Value::from(rid)));
+                sql.execute(
+                    &format!(
+                        "UPDATE queue_recipients SET status = 'delivered', attempts = attempts + 1, next_attempt = ?1,
+                         last_error = NULL, updated = ?1, lease_until = 0, lease_owner = '' WHERE id IN ({})",
+                        multirow::values("?1", part.len(), 1)
+                    ),
+                    &a,
+                )?;
             }
-            Ok(finished)
+            for a in attempts {
+                record_one(sql, a, t)?;
+            }
+            // Failed recipients stay for the bounce engine (core/outqueue.rs); a message
+            // goes once every recipient is delivered or bounced.
+            let ids: Vec<&str> = attempts.iter().map(|a| a.id.as_str()).collect();
+            let mut open = std::collections::HashSet::new();
+            for part in multirow::chunks(&ids, 256) {
+                let rows = sql.query(
+                    &format!(
+                        "SELECT DISTINCT message_id FROM queue_recipients
+                         WHERE message_id IN ({}) AND status IN ('queued', 'failed')",
+                        multirow::values("?1", part.len(), 0)
+                    ),
+                    &part.iter().map(|&id| Value::from(id)).collect::<Vec<_>>(),
+                )?;
+                for r in rows {
+                    open.insert(r.get::<String>(0)?);
+                }
+            }
+            let mut done: Vec<(&str, super::history::SpoolHead)> = Vec::new();
+            for (a, head) in attempts.iter().zip(heads) {
+                if !open.contains(&a.id) && !done.iter().any(|(id, _)| *id == a.id) {
+                    let head = head
+                        .unwrap_or_else(|| super::history::spool_head(&queue_dir.join(&a.id)));
+                    done.push((&a.id, head));
+                }
+            }
+            super::history::archive_many(sql, &done, false)?;
+            for part in multirow::chunks(&done, 256) {
+                // Its recipients and attempts go with it (ON DELETE CASCADE).
+                sql.execute(
+                    &format!(
+                        "DELETE FROM queue_messages WHERE id IN ({})",
+                        multirow::values("?1", part.len(), 0)
+                    ),
+                    &part.iter().map(|(id, _)| Value::from(*id)).collect::<Vec<_>>(),
+                )?;
+            }
+            Ok(attempts.iter().map(|a| !open.contains(&a.id)).collect())
         })
     }
 
@@ -343,7 +406,7 @@ impl Db {
     }
 }
 
-/// One attempt's outcomes, and the outbound recipients its alias expansion produced (inside
+/// One attempt's outcomes other than delivered, and the outbound recipients its alias expansion produced (inside
 /// the recording transaction).
 fn record_one(sql: &super::sql::Sql, a: &Attempt, t: i64) -> Result<()> {
     const UPDATE: &str =
@@ -351,9 +414,8 @@ fn record_one(sql: &super::sql::Sql, a: &Attempt, t: i64) -> Result<()> {
          last_error = ?4, updated = ?5, lease_until = 0, lease_owner = '' WHERE id = ?1";
     for (rid, outcome) in &a.outcomes {
         match outcome {
-            Outcome::Delivered => {
-                sql.execute(UPDATE, args![*rid, DELIVERED, t, None::<String>, t])?
-            }
+            // All of a batch's at once, by the caller.
+            Outcome::Delivered => 0,
             Outcome::Deferred { retry_in, error } => {
                 sql.execute(UPDATE, args![*rid, QUEUED, t + retry_in, error, t])?
             }

@@ -155,6 +155,15 @@ impl Db {
     /// administrator's `sieve.before`/`sieve.after` files (empty = none) and the user's active
     /// script as (name, text).
     pub fn delivery_sieve(&self, user: &Address) -> Result<DeliverySieve> {
+        let key = user.to_string();
+        self.through_cache(
+            |c| c.sieve.get(&key).cloned(),
+            |c, v| c.put_sieve(key.clone(), v),
+            || self.read_delivery_sieve(&key),
+        )
+    }
+
+    fn read_delivery_sieve(&self, user: &str) -> Result<DeliverySieve> {
         // `AS one`: PostgreSQL 15 wants every subquery in FROM named; SQLite takes it too.
         let r = self.sql().query_one(
             "SELECT (SELECT value FROM settings WHERE key = 'sieve.before'),
@@ -162,7 +171,7 @@ impl Db {
                 s.name, s.content
              FROM (SELECT 1) AS one LEFT JOIN (sieve_scripts s JOIN users u ON u.id = s.user_id)
                   ON u.address = ?1 AND s.active = 1",
-            args![user.to_string()],
+            args![user],
         )?;
         let active = match (r.get::<Option<String>>(2)?, r.get::<Option<String>>(3)?) {
             (Some(name), Some(text)) => Some((name, text)),

@@ -206,36 +206,39 @@ pub(crate) enum Engine {
 /// The engine plus whether a transaction is open (a nested [`Sql::transaction`] joins it).
 pub struct Sql {
     pub(crate) engine: Engine,
-    in_tx: Cell<bool>,
+    /// Inside [`Sql::transaction`] (the directory cache reads through then).
+    pub(crate) in_tx: Cell<bool>,
+    /// The open transaction wrote a table of the directory cache (`core::dircache`).
+    wrote_directory: Cell<bool>,
     /// Statements run (each a round trip on PostgreSQL): what tests of round trips count.
     statements: Cell<u64>,
 }
 
 impl Sql {
-    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Sql {
+    fn with(engine: Engine) -> Sql {
+        let no = || Cell::new(false);
         Sql {
-            engine: Engine::Sqlite(conn),
-            in_tx: Cell::new(false),
+            engine,
+            in_tx: no(),
+            wrote_directory: no(),
             statements: Cell::new(0),
         }
     }
 
+    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Sql {
+        Sql::with(Engine::Sqlite(conn))
+    }
+
     pub(crate) fn postgres(client: super::pgclient::PgClient) -> Sql {
-        Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))),
-            in_tx: Cell::new(false),
-            statements: Cell::new(0),
-        }
+        Sql::with(Engine::Postgres(Box::new(RefCell::new(Pg::own(client)))))
     }
 
     /// PostgreSQL through `pool`: a connection is borrowed at the first statement, set to
     /// `key` (the pool's per-use statement), and kept until [`Sql::release`].
     pub(crate) fn pooled(pool: std::sync::Arc<super::pgpool::PgPool>, key: String) -> Sql {
-        Sql {
-            engine: Engine::Postgres(Box::new(RefCell::new(Pg::lent(pool, key)))),
-            in_tx: Cell::new(false),
-            statements: Cell::new(0),
-        }
+        Sql::with(Engine::Postgres(Box::new(RefCell::new(Pg::lent(
+            pool, key,
+        )))))
     }
 
     /// Gives a pooled connection back to its pool (a no-op for any other engine, and
@@ -259,6 +262,14 @@ impl Sql {
         self.statements.get()
     }
 
+    /// This process's own write of a cached table counts at once on PostgreSQL (and again
+    /// at COMMIT), not only when its notification comes back (`core::dircache`).
+    fn count_directory_write(&self, sql: &str) {
+        if super::dircache::counted_write(sql) && self.in_tx.get() {
+            self.wrote_directory.set(true);
+        }
+    }
+
     /// Whether the connection is gone (PostgreSQL restarted, the network dropped it): a
     /// pool must not hand it out again. A SQLite connection never is.
     pub fn is_closed(&self) -> bool {
@@ -277,6 +288,7 @@ impl Sql {
                     .execute(rusqlite::params_from_iter(args))? as u64)
             }
             Engine::Postgres(pg) => {
+                self.count_directory_write(sql);
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
@@ -301,6 +313,7 @@ impl Sql {
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             }
             Engine::Postgres(pg) => {
+                self.count_directory_write(sql);
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
@@ -386,9 +399,13 @@ impl Sql {
         self.in_tx.set(true);
         let out = f();
         self.in_tx.set(false);
+        let wrote_directory = self.wrote_directory.replace(false);
         match out {
             Ok(v) => {
                 self.batch("COMMIT")?;
+                if wrote_directory {
+                    super::dircache::changed();
+                }
                 Ok(v)
             }
             Err(e) => {

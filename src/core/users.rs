@@ -134,15 +134,21 @@ impl Db {
         Ok(users.len())
     }
 
+    /// The mailbox at `address`, if there is one: from the directory cache when the daemon
+    /// has one (delivery, quota and Sieve ask for every message).
     pub fn user(&self, address: &Address) -> Result<Option<User>> {
-        self.sql()
-            .query_opt(
-                &format!("{SELECT} WHERE u.address = ?1"),
-                args![address.to_string()],
-            )?
-            .as_ref()
-            .map(user)
-            .transpose()
+        let key = address.to_string();
+        self.through_cache(
+            |c| c.users.get(&key).cloned(),
+            |c, v| c.put_user(key.clone(), v),
+            || {
+                self.sql()
+                    .query_opt(&format!("{SELECT} WHERE u.address = ?1"), args![&key])?
+                    .as_ref()
+                    .map(user)
+                    .transpose()
+            },
+        )
     }
 
     pub(crate) fn require_user(&self, address: &Address) -> Result<User> {

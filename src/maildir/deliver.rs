@@ -148,10 +148,11 @@ fn write_tmp(md: &Maildir, name: &str, head: &[u8], body: &mut dyn Read) -> io::
 }
 
 /// [`deliver_flagged`] into folder `folder` of `account`, then announced to every node
-/// ([`super::index::Indexes::announce`]) so their idling sessions look now. An announcement
-/// that fails does not undo the delivery: those sessions see it at their next recheck.
+/// ([`super::index::Indexes::announce_over`] the caller's connection `over`, which it holds
+/// already) so their idling sessions look now. An announcement that fails does not undo the
+/// delivery: those sessions see it at their next recheck.
 pub fn deliver_announced(
-    (indexes, account, folder): (&super::index::Indexes, &str, &str),
+    (indexes, over, account, folder): (&super::index::Indexes, &crate::core::sql::Sql, &str, &str),
     maildir: &Path,
     name: &str,
     flags: &str,
@@ -159,7 +160,7 @@ pub fn deliver_announced(
     body: &mut dyn Read,
 ) -> io::Result<PathBuf> {
     let placed = deliver_flagged(maildir, name, flags, head, body)?;
-    if let Err(e) = indexes.announce(account, folder) {
+    if let Err(e) = indexes.announce_over(over, account, folder) {
         tracing::warn!(to = %account, "announcing a delivery to the other nodes: {e}");
     }
     Ok(placed)

@@ -335,7 +335,10 @@ impl Deliverer {
             .iter()
             .filter(|(_, o)| matches!(o, Outcome::Delivered))
             .filter_map(|(rid, _)| {
-                let r = pending.iter().find(|p| p.id == *rid)?;
+                // Only NOTIFY=SUCCESS is owed a notice (the claim says): else no reads.
+                let r = pending
+                    .iter()
+                    .find(|p| p.id == *rid && p.notify.on_success())?;
                 Some(notices::Done {
                     recipient_id: *rid,
                     address: r.address.clone(),
@@ -533,7 +536,7 @@ impl Deliverer {
         let indexes = Indexes::of(db.data_dir()).map_err(|e| CopyError::Io(e.to_string()))?;
         let account = mb.to_string();
         let written = if store.keywords.is_empty() {
-            let to = (&indexes, account.as_str(), index_folder);
+            let to = (&indexes, db.sql(), account.as_str(), index_folder);
             deliver::deliver_announced(to, &maildir, &name, &store.flags, &head, &mut &body[..])
         } else {
             // Keywords live in the mailbox index: the copy is placed through it.

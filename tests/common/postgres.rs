@@ -90,10 +90,12 @@ impl PgServer {
             std::fs::write(&hba, conf).unwrap();
         }
         // A port taken between free_port and the server's bind is retried with another.
+        // pg_stat_statements is loaded for tests that count statements per message (a
+        // database has it once a test runs CREATE EXTENSION there).
         for _ in 0..5 {
             let port = free_port();
             let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{ssl}",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements{ssl}",
                 path(dir.path())
             );
             let log = dir.path().join("pg.log");

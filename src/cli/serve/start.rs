@@ -252,14 +252,19 @@ impl Services {
             ));
         }
         let shared = self.shared();
-        // On PostgreSQL, IDLE hears every node's changes through LISTEN (one per process).
+        // On PostgreSQL, IDLE hears every node's changes through LISTEN (one per process),
+        // and so does the directory cache (`core::dircache`), whatever holds the indexes.
         let _listener = match self.data_dir.database_url()? {
             Some(url) if self.indexes.is_postgres() => Some(crate::imap::remote::listen(
                 &url,
                 &self.data_dir,
                 &shared.imap_hub,
             )?),
-            _ => None,
+            Some(url) => Some(crate::maildir::index::notify::Listener::start(
+                &url,
+                |_| {},
+            )?),
+            None => None,
         };
         for (name, _, l) in bound {
             let listener = tokio::net::TcpListener::from_std(l)?;

@@ -37,6 +37,9 @@ pub struct LocalRecipient {
     pub interrupted: bool,
     /// This recipient's own folder; empty = the message's ([`LocalClaim::folder`]).
     pub folder: String,
+    /// What the recipient's DSN request asks to hear (RFC 3461 NOTIFY), so a delivery that
+    /// owes no notice reads nothing more.
+    pub notify: crate::core::dsn::Notify,
 }
 
 /// How long a queue worker's claim on a recipient lasts unless renewed: what a node killed
@@ -157,13 +160,9 @@ impl Db {
         // insert: then there is nothing to write, and no write lock to wait for.
         let mut out = Vec::with_capacity(ids.len());
         let mut need_lease = false;
-        for id in ids {
-            if let Some((claim, all_ours)) =
-                claim_local(sql, id, owner, t, lease_secs, force, false)?
-            {
-                need_lease |= !all_ours;
-                out.push((id.clone(), claim));
-            }
+        for (id, claim, all_ours) in claim_local_unleased(sql, ids, owner, t, force)? {
+            need_lease |= !all_ours;
+            out.push((id, claim));
         }
         if !need_lease {
             return Ok(out);
@@ -286,34 +285,17 @@ fn claim_local(
     };
     let rows = sql.query(
         &format!(
-            "SELECT id, address, attempts, lease_until, lease_owner, coalesce(folder, '')
-             FROM queue_recipients
+            "SELECT id, address, attempts, lease_until, lease_owner, coalesce(folder, ''),
+                    dsn_notify FROM queue_recipients
              WHERE message_id = ?1 AND local = 1 AND status = 'queued'
                AND (lease_until <= ?2 OR lease_owner = ?4)
                AND (?3 OR next_attempt <= ?2){lock}"
         ),
         args![id, t, force, owner],
     )?;
-    // (recipient, already ours and running)
     let rows = rows
         .iter()
-        .map(|r| {
-            let until: i64 = r.get(3)?;
-            let holder: String = r.get(4)?;
-            let ours = holder == owner && until > t;
-            Ok((
-                LocalRecipient {
-                    id: r.get(0)?,
-                    address: r.get(1)?,
-                    attempts: r.get::<u64>(2)?.min(u32::MAX as u64) as u32,
-                    // Leased before, and not the live lease of this very deliverer: an
-                    // attempt that never recorded an outcome, whose copy may exist.
-                    interrupted: until != 0 && !ours,
-                    folder: r.get(5)?,
-                },
-                ours,
-            ))
-        })
+        .map(|r| recipient(r, 0, owner, t))
         .collect::<Result<Vec<_>>>()?;
     let all_ours = rows.iter().all(|(_, ours)| *ours);
     if lease {
@@ -328,6 +310,89 @@ fn claim_local(
     }
     claim.recipients = rows.into_iter().map(|(r, _)| r).collect();
     Ok((!claim.recipients.is_empty()).then_some((claim, all_ours)))
+}
+
+/// A recipient row from column `at` on (id, address, attempts, lease_until, lease_owner,
+/// folder, dsn_notify), and whether it is already `owner`'s and running.
+fn recipient(r: &Row, at: usize, owner: &str, t: i64) -> Result<(LocalRecipient, bool)> {
+    let until: i64 = r.get(at + 3)?;
+    let holder: String = r.get(at + 4)?;
+    let ours = holder == owner && until > t;
+    Ok((
+        LocalRecipient {
+            id: r.get(at)?,
+            address: r.get(at + 1)?,
+            attempts: r.get::<u64>(at + 2)?.min(u32::MAX as u64) as u32,
+            // Leased before, and not the live lease of this very deliverer: an attempt
+            // that never recorded an outcome, whose copy may exist.
+            interrupted: until != 0 && !ours,
+            folder: r.get(at + 5)?,
+            notify: crate::core::dsn::Notify(r.get::<i64>(at + 6)?.clamp(0, 15) as u8),
+        },
+        ours,
+    ))
+}
+
+/// [`claim_local`] without a lease to take, for a whole batch in one query (the hot path:
+/// fresh mail arrives leased to this deliverer). Per message with due recipients, in the
+/// order of `ids`: its claim, and whether every recipient is already `owner`'s.
+fn claim_local_unleased(
+    sql: &Sql,
+    ids: &[String],
+    owner: &str,
+    t: i64,
+    force: bool,
+) -> Result<Vec<(String, LocalClaim, bool)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One statement text per batch size (each prepared once per connection).
+    let list = (0..ids.len())
+        .map(|i| format!("?{}", i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut args = vec![t.into(), force.into(), owner.into()];
+    args.extend(ids.iter().map(crate::core::sql::Value::from));
+    let rows = sql.query(
+        &format!(
+            "SELECT m.id, m.mail_from, m.created, m.spool_len, m.spool_sha256, m.folder,
+                    r.id, r.address, r.attempts, r.lease_until, r.lease_owner,
+                    coalesce(r.folder, ''), r.dsn_notify
+             FROM queue_messages m JOIN queue_recipients r ON r.message_id = m.id
+             WHERE m.id IN ({list}) AND m.quarantined IS NULL
+               AND r.local = 1 AND r.status = 'queued'
+               AND (r.lease_until <= ?1 OR r.lease_owner = ?3) AND (?2 OR r.next_attempt <= ?1)
+             ORDER BY r.id"
+        ),
+        &args,
+    )?;
+    let mut claims: std::collections::HashMap<String, (LocalClaim, bool)> = Default::default();
+    for r in &rows {
+        let id: String = r.get(0)?;
+        let (rcpt, ours) = recipient(r, 6, owner, t)?;
+        let entry = match claims.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert((
+                LocalClaim {
+                    sender: r.get(1)?,
+                    created: r.get(2)?,
+                    spool: spool_sum(r, 3)?,
+                    folder: r.get(5)?,
+                    recipients: Vec::new(),
+                },
+                true,
+            )),
+        };
+        entry.0.recipients.push(rcpt);
+        entry.1 &= ours;
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let (claim, all_ours) = claims.remove(id)?;
+            Some((id.clone(), claim, all_ours))
+        })
+        .collect())
 }
 
 /// The spool file's recorded sum from columns `idx` (length) and `idx + 1` (SHA-256);

@@ -132,14 +132,27 @@ impl Indexes {
             return Ok(());
         };
         let sql = Sql::pooled(pool.clone(), account.to_string());
-        sql.query(
-            // pg_notify returns void, which no row type reads: select around it.
-            "SELECT 1 FROM (SELECT pg_notify(?1, \
-             json_build_array(CAST(?2 AS TEXT), CAST(?3 AS TEXT))::text)) AS sent",
-            args![super::notify::CHANNEL, account, folder],
-        )?;
-        Ok(())
+        notify_folder(&sql, account, folder)
     }
+
+    /// [`Indexes::announce`] over a connection to the same database the caller holds
+    /// already (local delivery's core connection): none to borrow, no account to set first.
+    pub fn announce_over(&self, sql: &Sql, account: &str, folder: &str) -> Result<()> {
+        if !self.is_postgres() {
+            return Ok(());
+        }
+        notify_folder(sql, account, folder)
+    }
+}
+
+fn notify_folder(sql: &Sql, account: &str, folder: &str) -> Result<()> {
+    sql.query(
+        // pg_notify returns void, which no row type reads: select around it.
+        "SELECT 1 FROM (SELECT pg_notify(?1, \
+         json_build_array(CAST(?2 AS TEXT), CAST(?3 AS TEXT))::text)) AS sent",
+        args![super::notify::CHANNEL, account, folder],
+    )?;
+    Ok(())
 }
 
 impl Index {

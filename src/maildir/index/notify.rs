@@ -11,6 +11,9 @@
 //! [`Change::Resync`] each time it is listening again: what changed while it was away was
 //! not heard, so every session should look once.
 //!
+//! The same connection also hears the core's directory changes (`crate::core::dircache`'s
+//! channel) and tells that cache whether it is listening: one LISTEN connection per process.
+//!
 //! Not here: which sessions a change wakes and what they refresh (`crate::imap::watch`,
 //! `crate::imap::wake`), the SQLite single-host path (inotify).
 
@@ -81,6 +84,8 @@ impl Listener {
                         Err(e) => Err(e),
                     },
                 };
+                // Deaf from here until listening again: the directory cache reads through.
+                crate::core::dircache::listening(false);
                 match heard {
                     // Listening worked for a while: start the pauses over.
                     Ok(true) => pause = Duration::from_millis(200),
@@ -109,7 +114,12 @@ where
     T: AsyncRead + AsyncWrite + Unpin,
 {
     // The LISTEN's answer arrives only while the connection is polled: poll both together.
-    let statement = format!("LISTEN {CHANNEL}");
+    // One connection per process hears both the mailbox changes and the directory's
+    // (`crate::core::dircache`).
+    let statement = format!(
+        "LISTEN {CHANNEL}; LISTEN {}",
+        crate::core::dircache::CHANNEL
+    );
     let subscribe = client.batch_execute(&statement);
     tokio::pin!(subscribe);
     loop {
@@ -125,6 +135,7 @@ where
             },
         }
     }
+    crate::core::dircache::listening(true);
     wake(Change::Resync);
     while let Some(message) = poll_fn(|cx| conn.poll_message(cx)).await {
         hand_over(message?, wake);
@@ -133,7 +144,11 @@ where
 }
 
 fn hand_over(message: AsyncMessage, wake: &impl Fn(Change)) {
-    if let AsyncMessage::Notification(n) = message
+    if let AsyncMessage::Notification(n) = &message
+        && n.channel() == crate::core::dircache::CHANNEL
+    {
+        crate::core::dircache::changed();
+    } else if let AsyncMessage::Notification(n) = message
         && n.channel() == CHANNEL
         && let Some(change) = parse(n.payload())
     {
