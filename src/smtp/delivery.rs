@@ -11,10 +11,10 @@
 //! daemon never deliver the same one at once), then reads the spool file and verifies it
 //! against the sum recorded at queue time; a damaged file is quarantined, never delivered.
 //! Copies are written under a name derived from the queue id and the mailbox
-//! ([`deliver::stable_name`]): a retry after a crash between the Maildir write and the
-//! queue update finds its copy and does not deliver it again, so a crash costs neither a
-//! loss nor a duplicate. Failures are retried on `queue.retry_schedule` and bounce after
-//! `queue.max_lifetime`, as outbound ones do.
+//! ([`crate::maildir::deliver::stable_name`]): a retry after a crash between the Maildir
+//! write and the queue update finds its copy and does not deliver it again, so a crash
+//! costs neither a loss nor a duplicate. Failures are retried on `queue.retry_schedule` and
+//! bounce after `queue.max_lifetime`, as outbound ones do.
 //!
 //! Quota: each copy holds a reservation in the [`QuotaLedger`] (made at end of DATA, or here
 //! after a restart) until it is written. A copy that does not fit fails permanently with
@@ -35,12 +35,15 @@ use crate::core::pool::DbPool;
 use crate::core::queue::{Attempt, LocalClaim, LocalRecipient, Outcome, RetryPolicy, lease_secs};
 use crate::core::spool::{self, ReadError};
 use crate::core::{Address, CoreError, Db};
-use crate::maildir::deliver;
-use crate::maildir::index::Indexes;
 use crate::smtp::forward;
 use crate::smtp::outbound::{dsn, notices};
 use crate::smtp::quota::{Full, QuotaLedger};
-use crate::smtp::sieve_delivery::{self, Plan, ScriptCache, Store};
+use crate::smtp::sieve_delivery::{self, Plan, ScriptCache};
+
+mod mailbox;
+#[cfg(test)]
+use mailbox::copy_key;
+use mailbox::{Changed, Copy};
 
 /// Most messages recorded in one transaction.
 const BATCH: usize = 32;
@@ -198,6 +201,14 @@ impl Deliverer {
     /// in the Maildirs (fsynced) before their rows say so; a crash between the two is
     /// repaired on retry by the copies' stable names (see the module doc).
     fn deliver_batch(&self, ids: &[String]) -> Result<(), CoreError> {
+        let changed = Changed::default();
+        let done = self.deliver_and_record(ids, &changed);
+        // Also after a failure: the copies written before it are in their Maildirs.
+        self.announce(changed);
+        done
+    }
+
+    fn deliver_and_record(&self, ids: &[String], changed: &Changed) -> Result<(), CoreError> {
         let mut db = self.pool.get()?;
         let mut policy: Option<RetryPolicy> = None;
         let mut attempts = Vec::with_capacity(ids.len());
@@ -216,7 +227,8 @@ impl Deliverer {
                     None
                 }
             };
-            attempts.push(self.attempt(&mut db, id, claim, body.as_deref(), &mut policy)?);
+            let body = body.as_deref();
+            attempts.push(self.attempt(&mut db, (id, claim, body), changed, &mut policy)?);
         }
         if attempts.is_empty() {
             return Ok(());
@@ -229,9 +241,8 @@ impl Deliverer {
     fn attempt(
         &self,
         db: &mut Db,
-        id: &str,
-        claim: &LocalClaim,
-        body: Option<&[u8]>,
+        (id, claim, body): (&str, &LocalClaim, Option<&[u8]>),
+        changed: &Changed,
         policy: &mut Option<RetryPolicy>,
     ) -> Result<Attempt, CoreError> {
         let mut outcomes = Vec::with_capacity(claim.recipients.len());
@@ -249,6 +260,7 @@ impl Deliverer {
                         claim,
                         rcpt: r,
                         body,
+                        changed,
                     };
                     let mut fw = forward::Forwards::default();
                     let o = self.deliver_one(db, &to, &addr, &mut done, &mut fw);
@@ -482,84 +494,6 @@ impl Deliverer {
         }
         Ok(())
     }
-
-    fn to_mailbox(
-        &self,
-        db: &Db,
-        copy: &Copy<'_>,
-        mb: &Address,
-        store: &Store,
-        (block, rest): (&[u8], usize),
-    ) -> Result<(), CopyError> {
-        let root = db.data_dir().maildir(mb);
-        let folder = match (store.keep, copy.rcpt.folder.as_str()) {
-            (false, _) => store.folder.as_str(),
-            (true, "") => &copy.claim.folder,
-            (true, own) => own,
-        };
-        let maildir = match sieve_delivery::folder(&root, folder, store.keep || store.create) {
-            Some(f) => f,
-            None => {
-                tracing::warn!(id = %copy.id, to = %mb, "sieve: folder {folder} does not exist and fileinto has no :create; kept in INBOX");
-                Ok(root.clone())
-            }
-        }
-        .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
-        let sender = &copy.claim.sender;
-        let name = deliver::stable_name(copy.claim.created, &copy_key(copy.id, mb));
-        // Only a recipient tried before can have a copy already (an attempt that died after
-        // writing it, or a list whose other mailbox deferred): look before writing again.
-        if (copy.rcpt.interrupted || copy.rcpt.attempts > 0)
-            && deliver::has_message(&maildir, &name).unwrap_or(false)
-        {
-            tracing::info!(id = %copy.id, to = %mb, "already in the mailbox from an earlier attempt");
-            return Ok(());
-        }
-        let mut head = delivery_head(sender, mb).into_bytes();
-        head.extend_from_slice(block);
-        let body = &copy.body[rest..];
-        // The copy must fit, counting what other queued messages have reserved. Usually the
-        // reservation was made at end of DATA and this finds it.
-        let quota = match db.user(mb) {
-            Ok(u) => u.map_or(0, |u| u.quota),
-            Err(e) => return Err(CopyError::Io(e.to_string())),
-        };
-        if quota > 0 {
-            let size = (body.len() + head.len()) as u64;
-            self.quota
-                .reserve(mb, copy.id, size, quota, || {
-                    deliver::usage(&root).unwrap_or(0)
-                })
-                .map_err(CopyError::Full)?;
-        }
-        let index_folder = if maildir == root { "INBOX" } else { folder };
-        let indexes = Indexes::of(db.data_dir()).map_err(|e| CopyError::Io(e.to_string()))?;
-        let account = mb.to_string();
-        let written = if store.keywords.is_empty() {
-            let to = (&indexes, db.sql(), account.as_str(), index_folder);
-            deliver::deliver_announced(to, &maildir, &name, &store.flags, &head, &mut &body[..])
-        } else {
-            // Keywords live in the mailbox index: the copy is placed through it.
-            let mut index = indexes
-                .open(&account, &root)
-                .map_err(|e| CopyError::Io(format!("{}: {e}", root.display())))?;
-            deliver::deliver_with_keywords(
-                &mut index,
-                index_folder,
-                &maildir,
-                &name,
-                &store.flags,
-                &store.keywords.join(" "),
-                &head,
-                &mut &body[..],
-            )
-        }
-        .map_err(|e| CopyError::Io(format!("{}: {e}", maildir.display())));
-        if written.is_ok() {
-            self.quota.release(mb, copy.id);
-        }
-        written.map(|_| ())
-    }
 }
 
 /// Frees at start the leases held by queue workers whose process is gone (a `kill -9`,
@@ -579,23 +513,6 @@ pub fn release_dead_leases(pool: &Arc<DbPool>) -> Result<usize, CoreError> {
         }
     }
     Ok(n)
-}
-
-/// One message on its way to its local recipients.
-struct Copy<'a> {
-    id: &'a str,
-    claim: &'a LocalClaim,
-    rcpt: &'a LocalRecipient,
-    body: &'a [u8],
-}
-
-/// The unique part of a copy's Maildir name: queue id and a digest of the mailbox (an
-/// address may hold bytes a file name must not).
-fn copy_key(id: &str, mb: &Address) -> String {
-    let mbox = mb.to_string().to_lowercase();
-    let sum = crate::core::spool::Sum::of(mbox.as_bytes());
-    let id: String = id.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    format!("Q{id}_{}", &sum.sha256[..16])
 }
 
 /// A deferred local delivery follows the queue's retry schedule, and gives up (a bounce is

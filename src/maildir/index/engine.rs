@@ -145,6 +145,40 @@ impl Indexes {
     }
 }
 
+impl Indexes {
+    /// [`Indexes::announce_over`] for several changes (account, folder) at once: each
+    /// distinct one once, in one statement per chunk (the queue's delivery batch).
+    pub fn announce_many_over(&self, sql: &Sql, changes: &[(String, String)]) -> Result<()> {
+        if !self.is_postgres() {
+            return Ok(());
+        }
+        let mut distinct = changes.to_vec();
+        distinct.sort();
+        distinct.dedup();
+        for chunk in crate::core::multirow::chunks(&distinct, 64) {
+            let rows = crate::core::multirow::values(
+                "(CAST(?1 AS TEXT), CAST(?2 AS TEXT))",
+                chunk.len(),
+                1,
+            );
+            let mut params = vec![crate::core::sql::Value::from(super::notify::CHANNEL)];
+            for (account, folder) in chunk {
+                params.push(account.as_str().into());
+                params.push(folder.as_str().into());
+            }
+            // pg_notify returns void, which no row type reads: select around it.
+            sql.query(
+                &format!(
+                    "SELECT 1 FROM (SELECT pg_notify(?1, json_build_array(v.a, v.f)::text) \
+                     FROM (VALUES {rows}) AS v(a, f)) AS sent"
+                ),
+                &params,
+            )?;
+        }
+        Ok(())
+    }
+}
+
 fn notify_folder(sql: &Sql, account: &str, folder: &str) -> Result<()> {
     sql.query(
         // pg_notify returns void, which no row type reads: select around it.
