@@ -22,7 +22,9 @@ impl Index {
     /// STORE in one locked step. For each UID still indexed, `change(i, current)` (i: its
     /// position in `uids`) decides the new flags and renames the file, returning the new
     /// (letters, keywords), or None to leave the message alone. Each change gets a new
-    /// MODSEQ; the message is no longer in new/. Returns (position, new MODSEQ) per change.
+    /// MODSEQ; the message is no longer in new/. Returns (position, new MODSEQ) per change,
+    /// in order: the MODSEQs are consecutive, from the folder's HIGHESTMODSEQ as the lock
+    /// found it plus one (a session that had seen that one knows it has seen them all).
     /// The current flags come from the index, not a session's view, so two sessions never
     /// undo each other's changes.
     pub fn store_flags<E: From<IndexError>>(
@@ -35,6 +37,7 @@ impl Index {
             let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut done = Vec::new();
+            let mut writes = Vec::new();
             let mut current = super::uids::current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
                 // Not there: expunged meanwhile, the next refresh reports it.
@@ -45,12 +48,7 @@ impl Index {
                     continue;
                 };
                 modseq += 1;
-                sql.execute(
-                    "UPDATE messages SET flags = ?3, keywords = ?4, modseq = ?5, in_new = 0 \
-                     WHERE folder = ?1 AND uid = ?2",
-                    args![folder, uid as i64, &letters, &keywords, modseq as i64],
-                )
-                .map_err(IndexError::from)?;
+                writes.push((uid, letters.clone(), keywords.clone(), modseq));
                 // A UID named twice changes from what the first change left.
                 *cur = CurrentFlags {
                     letters,
@@ -59,13 +57,14 @@ impl Index {
                 };
                 done.push((i, modseq));
             }
-            if modseq != row.highestmodseq {
-                sql.execute(
-                    "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                    args![folder, modseq as i64],
-                )
-                .map_err(IndexError::from)?;
-            }
+            // A UID named twice is written once, with its last change (one statement may
+            // not update a row twice).
+            writes.reverse();
+            writes.sort_by_key(|w| w.0);
+            writes.dedup_by_key(|w| w.0);
+            // The rows after every file is renamed, in as few statements as the engine
+            // allows; a scan between sees files ahead of rows and waits for this lock.
+            super::writes::flags(sql, folder, &writes, modseq)?;
             Ok(done)
         })
     }

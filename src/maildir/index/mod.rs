@@ -51,6 +51,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 mod uids;
+mod writes;
 
 use std::path::{Path, PathBuf};
 

@@ -46,6 +46,9 @@ pub struct Snapshot {
     pub rows: Vec<MessageRow>,
     /// UIDs expunged above it, ascending (empty unless asked for).
     pub expunged: Vec<u32>,
+    /// The folder's RFC 8474 MAILBOXID when the read had it at hand (PostgreSQL, once
+    /// given); otherwise [`Index::mailbox_id`] gives (and if need be assigns) it.
+    pub mailbox_id: Option<String>,
 }
 
 /// The columns [`message_row`] reads, in its order.
@@ -167,7 +170,7 @@ fn snapshot_in_one(
 ) -> Result<Option<Snapshot>> {
     let rows = sql.query(
         &format!(
-            "SELECT uidvalidity, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+            "SELECT uidvalidity, mailbox_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
                     highestmodseq, uidnext, new_mtime, cur_mtime, first_recent_uid, 0 \
                FROM folders WHERE name = ?1 \
              UNION ALL SELECT {ROW_COLUMNS}, 1 FROM messages WHERE folder = ?1 AND modseq > ?2 \
@@ -177,11 +180,12 @@ fn snapshot_in_one(
         ),
         args![folder, since as i64, with_expunged],
     )?;
-    let mut folder_row = None;
+    let (mut folder_row, mut mailbox_id) = (None, None);
     let (mut messages, mut expunged) = (Vec::new(), Vec::new());
     for r in rows {
         match r.get::<i64>(9)? {
             0 => {
+                mailbox_id = r.get(1)?;
                 folder_row = Some(FolderRow {
                     uidvalidity: u32_at(&r, 0)?,
                     highestmodseq: r.get(4)?,
@@ -199,6 +203,7 @@ fn snapshot_in_one(
         folder,
         rows: messages,
         expunged,
+        mailbox_id,
     }))
 }
 
@@ -252,6 +257,7 @@ impl Index {
                 folder: row,
                 rows,
                 expunged,
+                mailbox_id: None,
             })
         })
     }
@@ -274,40 +280,16 @@ impl Index {
         self.write(|sql| {
             let row = folder_row(sql, folder, true)?;
             let (mut uid, mut modseq) = (row.uidnext, row.highestmodseq);
-            let mut uids = Vec::with_capacity(items.len());
-            let insert = format!(
-                "INSERT INTO messages (folder, uid, uniq, flags, modseq, size, internal_date, \
-                 in_new, keywords, save_date, email_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, coalesce(?10, {}))",
-                super::schema::new_email_id(sql)
-            );
+            let mut placed = Vec::with_capacity(items.len());
             for (i, p) in items.iter().enumerate() {
                 put(i)?;
                 modseq += 1;
-                sql.execute(
-                    &insert,
-                    args![
-                        folder,
-                        uid as i64,
-                        &p.unique,
-                        &p.letters,
-                        modseq as i64,
-                        p.size as i64,
-                        p.internal_date,
-                        &p.keywords,
-                        super::now(),
-                        p.email_id.map(|id| id as i64)
-                    ],
-                )
-                .map_err(IndexError::from)?;
-                uids.push(uid);
+                placed.push((uid, modseq, *p));
                 uid = uid.saturating_add(1);
             }
-            sql.execute(
-                "UPDATE folders SET uidnext = ?2, highestmodseq = ?3 WHERE name = ?1",
-                args![folder, uid as i64, modseq as i64],
-            )
-            .map_err(IndexError::from)?;
+            // The rows after the files, as in `store_flags`.
+            super::writes::placed(sql, folder, &placed, uid, modseq)?;
+            let uids = placed.iter().map(|p| p.0).collect();
             Ok((row.uidvalidity, uids))
         })
     }
@@ -326,6 +308,7 @@ impl Index {
             let row = folder_row(sql, folder, true)?;
             let mut modseq = row.highestmodseq;
             let mut removed = Vec::new();
+            let mut gone = Vec::new();
             let mut current = current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
                 // Taken out: a UID named twice is expunged once.
@@ -336,21 +319,11 @@ impl Index {
                     continue;
                 }
                 modseq += 1;
-                sql.execute(
-                    "DELETE FROM messages WHERE folder = ?1 AND uid = ?2",
-                    args![folder, uid as i64],
-                )
-                .map_err(IndexError::from)?;
-                record_expunged(sql, folder, uid, modseq)?;
+                gone.push((uid, modseq));
                 removed.push(i);
             }
-            if modseq != row.highestmodseq {
-                sql.execute(
-                    "UPDATE folders SET highestmodseq = ?2 WHERE name = ?1",
-                    args![folder, modseq as i64],
-                )
-                .map_err(IndexError::from)?;
-            }
+            // The rows after the files, as in `store_flags`.
+            super::writes::expunges(sql, folder, &gone, modseq)?;
             Ok(removed)
         })
     }
