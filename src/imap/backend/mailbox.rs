@@ -106,7 +106,10 @@ impl Account {
             })
             .unzip();
         let f = snap.folder;
-        let mailbox_id = self.index.mailbox_id(&name)?;
+        let mailbox_id = match snap.mailbox_id {
+            Some(id) => id,
+            None => self.index.mailbox_id(&name)?,
+        };
         let mut mb = Mailbox::new(
             name,
             read_only,
@@ -182,6 +185,21 @@ impl Account {
         let scan = self.index.scan(&mb.name, mb.dir(), !mb.read_only, false)?;
         if scan.report.uidvalidity != mb.uidvalidity {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
+        }
+        // Nothing written since the view's last look (every change moves HIGHESTMODSEQ, a
+        // new message UIDNEXT): the snapshot would find no row, so it is not read. Most
+        // refreshes (NOOP, IDLE, FETCH of a quiet folder) end here, one statement on
+        // PostgreSQL instead of two.
+        if (scan.uidnext, scan.highestmodseq) == (mb.uidnext, mb.seen_modseq()) {
+            return Ok(mb.apply(
+                Delta {
+                    uidnext: scan.uidnext,
+                    highestmodseq: scan.highestmodseq,
+                    recent: vec![scan.recent],
+                    ..Delta::default()
+                },
+                allow_expunge,
+            ));
         }
         let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
         let changed = snap

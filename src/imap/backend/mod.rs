@@ -21,6 +21,8 @@ mod mailbox;
 pub mod memory;
 mod ops;
 #[cfg(test)]
+mod refresh_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};

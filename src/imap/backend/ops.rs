@@ -123,6 +123,11 @@ impl Account {
             new_flags[k] = Some((new, letters.clone()));
             Ok(Some((letters, keywords)))
         })?;
+        // The MODSEQs given are consecutive from the folder's HIGHESTMODSEQ as the lock found
+        // it (`Index::store_flags`).
+        let moved = done
+            .last()
+            .map(|&(_, last)| (last - done.len() as u64, last));
         for (k, modseq) in done {
             let i = which[k];
             let Some((new, letters)) = new_flags[k].take() else {
@@ -130,6 +135,9 @@ impl Account {
             };
             mb.stored(i, new, modseq, letters.into());
             out.changed.push(i as u32 + 1);
+        }
+        if let Some((before, after)) = moved {
+            mb.caught_up(before, after);
         }
         out.failed.sort_unstable();
         Ok(out)

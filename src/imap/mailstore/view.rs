@@ -197,6 +197,18 @@ impl Mailbox {
         self.slots[i].letters = letters;
     }
 
+    /// This session's own write took the folder's HIGHESTMODSEQ from `before` to `after`,
+    /// and the view holds every change it made (STORE through [`Mailbox::stored`]). A view
+    /// that had seen everything up to `before` has then seen everything up to `after`: the
+    /// next refresh finds nothing to read back. Otherwise (another session wrote meanwhile)
+    /// it stays where it was, and the next refresh reads from there.
+    pub fn caught_up(&mut self, before: u64, after: u64) {
+        if self.seen_modseq == before {
+            self.seen_modseq = after;
+            self.highestmodseq = after;
+        }
+    }
+
     /// Merges what the backend found changed. With `allow_expunge` false, expunged
     /// messages stay as ghosts.
     pub fn apply(&mut self, delta: Delta, allow_expunge: bool) -> Changes {

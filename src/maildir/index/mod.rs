@@ -119,6 +119,10 @@ pub struct ScanOutcome {
     pub recent: std::ops::Range<u32>,
     /// The directories had not changed since the last scan and were not read.
     pub skipped: bool,
+    /// The folder's UIDNEXT and HIGHESTMODSEQ as the scan found or left them, read with its
+    /// decision: a view that has seen this HIGHESTMODSEQ and UIDNEXT has nothing to fetch.
+    pub uidnext: u32,
+    pub highestmodseq: u64,
 }
 
 pub struct Index {

@@ -117,23 +117,30 @@ impl Index {
         name: &str,
         dir: &Path,
         move_new_files: bool,
-    ) -> Result<Option<(u32, std::ops::Range<u32>, bool)>> {
+    ) -> Result<Option<(super::FolderRow, std::ops::Range<u32>, bool)>> {
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        // One statement (one round trip on PostgreSQL): the folder's row, and its messages'
-        // rows only when the mtimes are not the recorded ones, so [`in_line`] needs them.
+        // One statement (one round trip on PostgreSQL): the folder's row; its messages' rows
+        // only when the mtimes are not the recorded ones, so [`in_line`] needs them; and when
+        // they are and new/ files are to move, whether a row still says one waits in new/
+        // (in the folder row's in_new column).
         let mut row = None;
+        let mut waiting_in_new = false;
         let mut known = Vec::new();
         for r in self.sql.query(
             "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
-                    first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), 0, 0 \
+                    first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                    CASE WHEN ?4 = 1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0 \
+                         AND EXISTS (SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1) \
+                    THEN 1 ELSE 0 END, 0 \
                FROM folders WHERE name = ?1 \
              UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
                FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
                  WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
-            args![name, new_m, cur_m],
+            args![name, new_m, cur_m, move_new_files],
         )? {
             if r.get::<i64>(9)? == 0 {
                 row = Some(super::read_folder_row(&r)?);
+                waiting_in_new = r.get::<i64>(8)? == 1;
             } else {
                 known.push(r);
             }
@@ -151,26 +158,10 @@ impl Index {
             row.first_recent_uid..row.uidnext
         };
         if new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
-            if move_new_files
-                && self
-                    .sql
-                    .query_opt(
-                        "SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1 LIMIT 1",
-                        args![name],
-                    )?
-                    .is_some()
-            {
-                return Ok(None);
-            }
-            return Ok(Some((row.uidvalidity, recent, true)));
+            return Ok((!waiting_in_new).then_some((row, recent, true)));
         }
-        Ok(
-            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?.then_some((
-                row.uidvalidity,
-                recent,
-                false,
-            )),
-        )
+        Ok(in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
+            .then_some((row, recent, false)))
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
@@ -191,18 +182,17 @@ impl Index {
     ) -> Result<ScanOutcome> {
         // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
         // lock, so idle sessions do not queue behind each other.
-        if !force
-            && let Some((uidvalidity, recent, skipped)) =
-                self.unchanged(name, dir, move_new_files)?
-        {
+        if !force && let Some((row, recent, skipped)) = self.unchanged(name, dir, move_new_files)? {
             return Ok(ScanOutcome {
                 report: SyncReport {
                     folder: name.to_string(),
-                    uidvalidity,
+                    uidvalidity: row.uidvalidity,
                     ..Default::default()
                 },
                 recent,
                 skipped,
+                uidnext: row.uidnext,
+                highestmodseq: row.highestmodseq,
                 ..Default::default()
             });
         }
@@ -367,6 +357,7 @@ fn scan_locked(sql: &Sql, name: &str, dir: &Path, move_new_files: bool) -> Resul
     let mtimes = (new_m, cur_m);
     record(sql, name, &row, uidnext, modseq, mtimes, first_recent)?;
     out.report.messages = on_disk.len() as u64;
+    (out.uidnext, out.highestmodseq) = (uidnext, modseq);
     Ok(out)
 }
 
