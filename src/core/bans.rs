@@ -2,11 +2,20 @@
 //! `ban.threshold` the IP is refused for `ban.duration`. Shared by SMTP, IMAP and POP3.
 //!
 //! Shared between nodes (issue 21): the failures and the bans are rows in the core
-//! database, and every check reads it ([`Db::ban_until`] at connect, `net::conn::is_banned`,
-//! and again at each login) with no cache in between, so a ban decided on one node refuses
-//! the client on every node from its next connection, and failures made on several nodes add
-//! up to one count. Counting is one transaction that locks the IP's key
-//! ([`super::sql::Sql::lock_key`]), so two nodes failing the same IP at once count both.
+//! database. Failures made on several nodes add up to one count: counting is one
+//! transaction that locks the IP's key ([`super::sql::Sql::lock_key`]), so two nodes failing
+//! the same IP at once count both, and it always reads the database.
+//!
+//! The checks ([`Db::ban_until`] at connect, `net::conn::is_banned`, and again at each login)
+//! read a daemon's directory cache (`core::dircache`): the set of active bans, loaded once
+//! per change of `bans` (at most `MAX_CACHED` of them; past that each check reads its IP),
+//! each ban's end compared with the clock at every check, since a ban ends without a write.
+//! A ban written or lifted by this process counts at once. One written or lifted by another
+//! process or node is seen: on SQLite at the next check (a trigger-kept counter is read each
+//! time); on PostgreSQL as soon as its `NOTIFY` reaches this process's LISTEN connection,
+//! milliseconds after the commit. While that connection is down nothing is cached and each
+//! check reads the database; if it hangs without breaking, a change is seen at the latest when
+//! the cache's contents reach their 30 s maximum age. `mailctl` commands read the database.
 //! Times are each node's clock: nodes are expected to keep time with NTP.
 //!
 //! Not here: refusing the connection or the login (`net::conn`, `auth::login`); the

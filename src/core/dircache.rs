@@ -1,5 +1,6 @@
 //! The directory cache: settings, domains, users, aliases, inbound overrides and the Sieve
-//! scripts delivery runs, as a daemon reads them for every message (issue 21), kept per
+//! scripts delivery runs, as a daemon reads them for every message, and the active bans it
+//! checks at every connection and login (issue 21), kept per
 //! process and thrown away whenever any of those tables changes, in this process, in another
 //! one, or on another node. `config set`, `domain add`, `alias add`, `user set`, `sieve put`
 //! still need no restart.
@@ -22,7 +23,7 @@
 //! (`core::pool`) use it; a CLI command reads the database.
 //!
 //! Not here: the lookups themselves (`core::db`, `core::domains`, `core::users`,
-//! `core::aliases`, `core::overrides` ask [`Db::through_cache`]).
+//! `core::aliases`, `core::overrides` ask [`Db::through_cache`], `core::bans` [`Db::cached`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
