@@ -323,3 +323,53 @@ fn statements_per_delivered_message_stay_few_on_postgresql() {
         "{announced_per_message:.2} announcements per message:\n{top}"
     );
 }
+
+/// What pg_stat_statements counted in `db` for statements whose text is like `pattern`.
+fn calls_like(core: &Core, db: &str, pattern: &str) -> i64 {
+    core.pg
+        .client(db)
+        .query_one(
+            "SELECT COALESCE(SUM(s.calls), 0)::BIGINT FROM pg_stat_statements s
+             JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE $2",
+            &[&db, &pattern],
+        )
+        .unwrap()
+        .get(0)
+}
+
+/// Every new connection checks its client's ban (`net::conn`), and each IMAP or SMTP login
+/// again: from the node's cache of the active bans, loaded once per change of `bans`, not
+/// one statement each. 20 SMTP connections from a client not banned read `bans` at most
+/// once (20 times when every check read the database).
+#[test]
+fn ban_checks_read_the_cache_not_the_database_on_postgresql() {
+    let Some(core) = Core::start() else { return };
+    let db = core.url.rsplit('/').next().unwrap().to_string();
+    core.pg
+        .client(&db)
+        .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .unwrap();
+    let node = core.node("a", "127.0.0.2", &["smtp"]);
+    // Its LISTEN connection is up (until then its cache reads through).
+    std::thread::sleep(Duration::from_millis(500));
+    core.pg
+        .client(&db)
+        .batch_execute("SELECT pg_stat_statements_reset()")
+        .unwrap();
+    const CONNECTIONS: usize = 20;
+    for _ in 0..CONNECTIONS {
+        let mut c = Smtp::connect(node.addr("smtp"));
+        c.ok("QUIT");
+    }
+    node.stop();
+    let per_connection = (statements(&core, &db) - 1) as f64 / CONNECTIONS as f64;
+    let bans = calls_like(&core, &db, "%FROM bans%");
+    let top = top_statements(&core, &db, CONNECTIONS as f64);
+    eprintln!(
+        "statements per connection: {per_connection:.2}, reads of bans: {bans}, by statement:\n{top}"
+    );
+    assert!(
+        bans <= 1,
+        "{bans} reads of bans for {CONNECTIONS} connections; calls per connection:\n{top}"
+    );
+}

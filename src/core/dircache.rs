@@ -1,5 +1,6 @@
 //! The directory cache: settings, domains, users, aliases, inbound overrides and the Sieve
-//! scripts delivery runs, as a daemon reads them for every message (issue 21), kept per
+//! scripts delivery runs, as a daemon reads them for every message, and the active bans it
+//! checks at every connection and login (issue 21), kept per
 //! process and thrown away whenever any of those tables changes, in this process, in another
 //! one, or on another node. `config set`, `domain add`, `alias add`, `user set`, `sieve put`
 //! still need no restart.
@@ -22,12 +23,13 @@
 //! (`core::pool`) use it; a CLI command reads the database.
 //!
 //! Not here: the lookups themselves (`core::db`, `core::domains`, `core::users`,
-//! `core::aliases`, `core::overrides` ask [`Db::through_cache`]).
+//! `core::aliases`, `core::overrides` ask [`Db::through_cache`], `core::bans` [`Db::cached`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 
+use super::bans::ActiveBans;
 use super::overrides::AllOverrides;
 use super::sieve::DeliverySieve;
 use super::users::User;
@@ -37,12 +39,13 @@ use super::{Db, Result};
 pub const CHANNEL: &str = "mailctl_core";
 
 /// The tables whose rows the cache holds (a user's row joins its domain's).
-pub const TABLES: [&str; 5] = [
+pub const TABLES: [&str; 6] = [
     "domains",
     "users",
     "aliases",
     "settings",
     "inbound_overrides",
+    "bans",
 ];
 
 /// Per-address entries kept at most (unknown recipients are cached too: a dictionary attack
@@ -154,6 +157,14 @@ pub(crate) const MIGRATION: super::migrations::Migration = super::migrations::Mi
     ),
 };
 
+/// Migration 20: the active bans are cached too (`core::bans`), so their writes count and
+/// notify like the directory's. Both engines already have what migration 19 made.
+pub(crate) const BANS_MIGRATION: super::migrations::Migration =
+    super::migrations::Migration::Pair {
+        sqlite: sqlite_counts!(bans),
+        postgres: postgres_notifies!(bans),
+    };
+
 /// One process's cached directory (one per pool).
 #[derive(Default)]
 pub struct DirCache {
@@ -177,6 +188,8 @@ pub(crate) struct Contents {
     pub aliases: HashMap<String, Arc<Vec<String>>>,
     /// Address → the Sieve scripts its delivery runs.
     pub sieve: HashMap<String, DeliverySieve>,
+    /// The active bans (`core::bans`).
+    pub bans: Option<Arc<ActiveBans>>,
 }
 
 impl Contents {
@@ -225,6 +238,22 @@ impl DirCache {
         get(&c)
     }
 
+    fn through<T: Clone>(
+        &self,
+        generation: u64,
+        get: impl FnOnce(&Contents) -> Option<T>,
+        put: impl FnOnce(&mut Contents, T),
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        if let Some(hit) = self.read(generation, get) {
+            return Ok(hit);
+        }
+        let value = load()?;
+        let kept = value.clone();
+        self.store(generation, |c| put(c, kept));
+        Ok(value)
+    }
+
     /// Keeps what was read at `generation`, unless the contents moved on meanwhile.
     fn store(&self, generation: u64, put: impl FnOnce(&mut Contents)) {
         let mut c = self.lock();
@@ -262,16 +291,25 @@ impl Db {
         put: impl FnOnce(&mut Contents, T),
         load: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        let Some((cache, generation)) = self.directory_cache() else {
-            return load();
-        };
-        if let Some(hit) = cache.read(generation, get) {
-            return Ok(hit);
+        match self.directory_cache() {
+            Some((cache, generation)) => cache.through(generation, get, put, load),
+            None => load(),
         }
-        let value = load()?;
-        let kept = value.clone();
-        cache.store(generation, |c| put(c, kept));
-        Ok(value)
+    }
+
+    /// As [`Db::through_cache`], but None when there is no cache to use now (a CLI command,
+    /// a transaction, PostgreSQL not listening): for a caller whose database read differs
+    /// from what it caches (the whole set of bans cached, one IP read).
+    pub(crate) fn cached<T: Clone>(
+        &self,
+        get: impl FnOnce(&Contents) -> Option<T>,
+        put: impl FnOnce(&mut Contents, T),
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<Option<T>> {
+        let Some((cache, generation)) = self.directory_cache() else {
+            return Ok(None);
+        };
+        cache.through(generation, get, put, load).map(Some)
     }
 }
 

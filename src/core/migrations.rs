@@ -600,6 +600,7 @@ pub const MIGRATIONS: &[Migration] = &[
     // 18: a user's role, `user` or `admin` (who may use the web administration).
     Migration::Both("ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'user';"),
     super::dircache::MIGRATION, // 19: directory changes counted / notified (core::dircache)
+    super::dircache::BANS_MIGRATION, // 20: ban changes too (core::bans through the cache)
 ];
 
 #[cfg(test)]

@@ -9,10 +9,10 @@
 //! [`conn::Access`] and at login by each protocol.
 //!
 //! Several nodes on one PostgreSQL core (issue 21): what is **shared** is what lives in the
-//! core database and is read there on every use, with no cache between — auth-failure
-//! counts and bans (a ban decided on one node refuses the client's next connection on every
-//! node), the authenticated users' send limits (`core::sendlimit`), greylisting, vacation
-//! replies. What is **per node**, in memory, is what must cost no SQL per connection: the
+//! core database — read there on every use, with no cache between: auth-failure counts, the
+//! authenticated users' send limits (`core::sendlimit`), greylisting, vacation replies; and
+//! the bans, checked in each node's directory cache, which hears of a ban decided on another
+//! node within milliseconds (`core::bans` says exactly how soon). What is **per node**, in memory, is what must cost no SQL per connection: the
 //! connection limits (`limits`: they protect this node's sockets and threads), the
 //! per-client connection and message rates (`rate`: a client spread over N nodes by the MX
 //! records gets up to N times the limit, as with Postfix's per-host anvil), and the copy

@@ -1,6 +1,8 @@
 //! Scripted conversations, one scenario script per command family: the Rust side sets up
 //! the data, starts the server and checks the Maildir; the script checks the replies.
 
+use std::time::{Duration, Instant};
+
 use crate::harness::*;
 
 /// CAPABILITY, NOOP, LOGOUT ordering, LOGIN, AUTHENTICATE PLAIN (with and without SASL-IR),
@@ -23,14 +25,44 @@ fn starttls_and_privacy_required() {
     server.assert_alive();
 }
 
-/// Failed logins ban the address after `ban.threshold`.
+/// Failed logins ban the address after `ban.threshold`; `mailctl ban remove`, another
+/// process, lifts it for the running daemon, whose check reads its cache of bans (issue 21),
+/// within a bounded wait.
 #[test]
 fn failed_logins_ban_the_address() {
     let dir = data_dir(true);
     mailctl_ok(dir.path(), &["config", "set", "ban.threshold", "3"]);
     let mut server = Server::start(dir.path());
     server.py("ban.py", &[], 120);
+    mailctl_ok(dir.path(), &["ban", "remove", "127.0.0.1"]);
+    let addr = format!("127.0.0.1:{}", server.port("imap"));
+    let start = Instant::now();
+    loop {
+        let greeting = greeting(&addr);
+        if greeting.starts_with("* OK") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "still refused 3 s after `ban remove`: {greeting:?}\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     server.assert_alive();
+}
+
+/// The first line a new connection to `addr` gets, or what went wrong reading it.
+fn greeting(addr: &str) -> String {
+    use std::io::BufRead;
+    let read = || -> std::io::Result<String> {
+        let s = std::net::TcpStream::connect(addr)?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut line = String::new();
+        std::io::BufReader::new(s).read_line(&mut line)?;
+        Ok(line)
+    };
+    read().unwrap_or_else(|e| e.to_string())
 }
 
 /// SELECT/EXAMINE responses and codes.

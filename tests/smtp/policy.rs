@@ -82,6 +82,22 @@ fn failed_logins_ban_the_address_until_lifted() {
         );
     }
     mailctl_ok(dir.path(), &["ban", "remove", "127.0.0.1"]);
+    // The daemon checks its cache of bans, which hears of another process's change on
+    // PostgreSQL by NOTIFY, milliseconds later: wait for it, bounded.
+    let start = std::time::Instant::now();
+    loop {
+        let mut s = std::net::TcpStream::connect(srv.submission()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut first = [0u8; 3];
+        if s.read_exact(&mut first).is_ok() && &first == b"220" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "still refused 3 s after `ban remove`"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut c = Client::connect(srv.submission());
     c.cmd("EHLO raw");
     assert!(
