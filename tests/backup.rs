@@ -376,8 +376,8 @@ fn shift_pg_schema(pg: &PgServer, url: &str, by: i64) -> i64 {
 
 /// `upgrade --check` on a PostgreSQL core (issue 21) reads the schema there, not a SQLite
 /// file: up to date, what an older schema would get (and that a pg_dump, not a copy in
-/// backups/, is the way back), and exit 1 for a schema newer than this binary; checking
-/// migrates nothing. Runs whatever `MAILCTL_TEST_ENGINE` says, on a PostgreSQL of its own.
+/// backups/, is the way back), exit 1 for a schema newer than this binary, and v0 for a
+/// database mailctl never used; checking migrates nothing. Runs whatever `MAILCTL_TEST_ENGINE` says, on a PostgreSQL of its own.
 #[test]
 fn upgrade_check_on_a_postgres_core_reads_its_schema_there() {
     let Some(pg) = PgServer::start() else { return };
@@ -441,6 +441,26 @@ fn upgrade_check_on_a_postgres_core_reads_its_schema_there() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("restore the pg_dump"), "{}", text(&out));
     assert!(!p.join("mailctl.db").exists(), "a SQLite file was made");
+
+    // A database mailctl never used: every step, and checking creates nothing there.
+    let empty = pg.database();
+    std::fs::write(p.join("database.url"), format!("{empty}\n")).unwrap();
+    let plan = json(p, &["upgrade", "--check"]);
+    assert_eq!(plan["found"].as_i64(), Some(0), "{plan:#}");
+    assert_eq!(
+        plan["steps"].as_array().map(Vec::len),
+        Some(known as usize),
+        "{plan:#}"
+    );
+    let tables: i64 = pg
+        .client(empty.rsplit('/').next().unwrap())
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "--check created tables");
 }
 
 /// `upgrade --restore-snapshot` on a PostgreSQL core (here named by MAILCTL_DATABASE_URL)
