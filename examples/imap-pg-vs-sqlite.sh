@@ -34,11 +34,9 @@ PASS=bench-password
 [ "$SECS" -ge 1 ] && [ "$SECS" -le 600 ] || { echo "SECS: 1..600" >&2; exit 2; }
 [ "$PAIRS" -ge 1 ] && [ "$PAIRS" -le 20 ] || { echo "PAIRS: 1..20" >&2; exit 2; }
 case $SETUP in cheap|default) ;; *) echo "SETUP: cheap or default" >&2; exit 2 ;; esac
-if [ -z "${BIN:-}" ]; then
-  if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl
-  else cargo build --quiet --bin mailctl; fi
-  BIN=$PWD/target/$PROFILE/mailctl
-fi
+# The load and the mailctl setup, shared with examples/imap-vs-dovecot.sh.
+. "$(dirname "$0")/lib/imap-load.sh"
+build_bin
 
 DIR=$(mktemp -d /tmp/imap-pg-vs-sqlite.XXXXXX)
 chmod 755 "$DIR"
@@ -54,8 +52,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 PGPORT=$(free_port)
 as_pg "$PGBIN/initdb" -D "$PG/data" -U postgres --auth-local=trust --auth-host=trust \
   -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -63,98 +59,26 @@ as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
 psql_() { _db=$1; shift; as_pg "$PGBIN/psql" -X -q -h "$PG" -p "$PGPORT" -U postgres "$@" "$_db"; }
 
-# The messages every INBOX starts with, and imaptest's APPEND source (an mbox): the same as
-# examples/imap-vs-dovecot.sh's.
-python3 - "$DIR" "$MSGS" <<'EOF'
-import os, sys
-d, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(d + "/msgs")
-with open(d + "/append.mbox", "wb") as mbox:
-    for i in range(200):
-        body = ("line %d of a message with some words in it, lorem ipsum dolor\r\n" % i) * (20 + i % 60)
-        m = ("From: Sender %d <s%d@example.org>\r\nTo: u@bench.test\r\nSubject: message %d\r\n"
-             "Date: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <%d@bench.test>\r\n"
-             "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s" % (i, i, i, i, body)).encode()
-        if i < n:
-            pre = m.replace(b"<%d@bench.test>" % i, b"<pre%d@bench.test>" % i)
-            open("%s/msgs/%d.M%dP1.bench,S=%d" % (d, 1796000000 + i, i, len(pre)), "wb").write(pre)
-        mbox.write(b"From s%d@example.org Tue Dec  1 10:00:00 2026\n" % i + m.replace(b"\r\n", b"\n") + b"\n")
-EOF
-
-fill() { # fill MAILDIR: an INBOX holding the same $MSGS messages
-  mkdir -p "$1/cur" "$1/tmp" "$1/new"
-  cp "$DIR"/msgs/* "$1/new/"
-}
+# The messages every INBOX starts with, and imaptest's APPEND source.
+make_messages
 
 # The password hash every user gets, made with the setup's cost on a scratch SQLite dir.
-H=$DIR/hash
-$BIN --data-dir "$H" domain add bench.test --create >/dev/null
-if [ "$SETUP" = cheap ]; then
-  $BIN --data-dir "$H" config set auth.argon2_memory 1M >/dev/null
-  $BIN --data-dir "$H" config set auth.argon2_iterations 1 >/dev/null
-fi
-echo "$PASS" | $BIN --data-dir "$H" user add u@bench.test --password-stdin >/dev/null
-HASH=$(sqlite3 "$H/mailctl.db" "SELECT password FROM users WHERE address = 'u@bench.test'")
+HASH=$(make_hash "$SETUP")
 
-start_mailctl() { # URL (empty: SQLite)
+start_mailctl() { # URL (empty: SQLite) TAG
   M=$DIR/mailctl
   rm -rf "$M"
   mkdir -p "$M"
   [ -n "$1" ] && echo "$1" >"$M/database.url"
-  $BIN --data-dir "$M" domain add bench.test --create >/dev/null
-  for k in "server.user=" "auth.plaintext=loopback" "dns.nameserver=127.0.0.1:9" \
-           "limits.max_connections_per_ip=1000" "imap.max_connections_per_user=100"; do
-    $BIN --data-dir "$M" config set "${k%%=*}" "${k#*=}" >/dev/null
-  done
-  [ "$SETUP" = default ] || $BIN --data-dir "$M" config set auth.cache_ttl 0 >/dev/null
-  i=1
-  while [ $i -le $USERS ]; do
-    $BIN --data-dir "$M" user add "u$i@bench.test" --password-hash "$HASH" >/dev/null
-    fill "$M/mail/bench.test/u$i"
-    i=$((i + 1))
-  done
-  MIMAP=$(free_port); MPOP=$(free_port)
-  $BIN --data-dir "$M" -q serve imap pop3 --allow-root --listen "imap=127.0.0.1:$MIMAP" \
-    --listen imaps=127.0.0.1:0 --listen "pop3=127.0.0.1:$MPOP" --listen pop3s=127.0.0.1:0 2>"$DIR/mailctl-$2.log" &
-  MPID=$!
-  for _ in $(seq 1 100); do grep -q "^listening pop3 " "$DIR/mailctl-$2.log" 2>/dev/null && break; sleep 0.1; done
+  mailctl_users "$BIN" "$M" "$SETUP" "$HASH"
+  mailctl_serve "$BIN" "$M" "$DIR/mailctl-$2.log"
 }
-
-stop_mailctl() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null || true; MPID=""; }
 
 # imaptest PORT TAG -> IMAP commands in total (the sum of imaptest's per-command totals)
-run_imaptest() {
-  out=$DIR/imaptest-$2.out
-  timeout $((SECS + 60)) "$IMAPTEST" host=127.0.0.1 port="$1" user='u%d@bench.test' pass="$PASS" \
-    users=$USERS clients=20 secs="$SECS" mbox="$DIR/append.mbox" >"$out" 2>&1 || true
-  # After "Totals:": the command names, two lines of percentages, then each command's count.
-  awk '/^Totals:/{getline; getline; getline; getline; s=0; for (i=1;i<=NF;i++) s+=$i; print s; exit}' "$out"
-}
+run_imaptest() { imaptest_total "$1" "$DIR/imaptest-$2.out"; }
 
 # pop3 PORT -> messages RETRieved in total (10 processes, each its own user, SECS seconds)
-run_pop3() {
-  timeout $((SECS + 60)) python3 - "$1" "$SECS" "$PASS" <<'EOF'
-import multiprocessing, poplib, sys, time
-port, secs, pw = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-def client(i, q):
-    n, end = 0, time.time() + secs
-    while time.time() < end:
-        p = poplib.POP3("127.0.0.1", port, timeout=30)
-        p.user("u%d@bench.test" % i); p.pass_(pw)
-        count = len(p.list()[1])
-        for k in range(1, count + 1):
-            p.retr(k); n += 1
-            if time.time() >= end: break
-        p.quit()
-    q.put(n)
-q = multiprocessing.Queue()
-ps = [multiprocessing.Process(target=client, args=(i, q)) for i in range(1, 11)]
-for p in ps: p.start()
-total = sum(q.get(timeout=secs + 50) for _ in ps)
-for p in ps: p.join(10)
-print(total)
-EOF
-}
+run_pop3() { pop3_load "$1" total; }
 
 # The statements PostgreSQL ran most since the last reset, per UNIT (IMAP commands or POP3
 # messages, COUNT of them), with the transactions per unit.

@@ -33,12 +33,10 @@ PASS=bench-password
 command -v dovecot >/dev/null || { echo "dovecot not installed: apt-get install dovecot-imapd dovecot-pop3d" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root (Dovecot drops to its own users)" >&2; exit 2; }
 [ "$SECS" -ge 1 ] && [ "$SECS" -le 600 ] || { echo "SECS: 1..600" >&2; exit 2; }
+# The load and the mailctl setup, shared with examples/imap-pg-vs-sqlite.sh.
+. "$(dirname "$0")/lib/imap-load.sh"
 # BIN=path: that binary as it is (e.g. a base build to compare with), nothing is built.
-if [ -z "${BIN:-}" ]; then
-  if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin mailctl
-  else cargo build --quiet --bin mailctl; fi
-  BIN=$PWD/target/$PROFILE/mailctl
-fi
+build_bin
 
 DIR=$(mktemp -d /tmp/imap-vs-dovecot.XXXXXX)
 chmod 755 "$DIR"
@@ -51,71 +49,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# The messages every INBOX starts with, and imaptest's APPEND source (an mbox).
-python3 - "$DIR" "$MSGS" <<'EOF'
-import os, sys
-d, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(d + "/msgs")
-with open(d + "/append.mbox", "wb") as mbox:
-    for i in range(200):
-        body = ("line %d of a message with some words in it, lorem ipsum dolor\r\n" % i) * (20 + i % 60)
-        m = ("From: Sender %d <s%d@example.org>\r\nTo: u@bench.test\r\nSubject: message %d\r\n"
-             "Date: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <%d@bench.test>\r\n"
-             "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s" % (i, i, i, i, body)).encode()
-        if i < n:
-            # imaptest knows messages by Message-ID: the pre-filled ones get their own.
-            pre = m.replace(b"<%d@bench.test>" % i, b"<pre%d@bench.test>" % i)
-            open("%s/msgs/%d.M%dP1.bench,S=%d" % (d, 1796000000 + i, i, len(pre)), "wb").write(pre)
-        mbox.write(b"From s%d@example.org Tue Dec  1 10:00:00 2026\n" % i + m.replace(b"\r\n", b"\n") + b"\n")
-EOF
-
-fill() { # fill MAILDIR: an INBOX holding the same $MSGS messages
-  mkdir -p "$1/cur" "$1/tmp" "$1/new"
-  cp "$DIR"/msgs/* "$1/new/"
-}
-
-# hash SETUP -> the password hash both servers get (mailctl makes it with the setup's cost).
-make_hash() {
-  H=$DIR/hash
-  rm -rf "$H"
-  $BIN --data-dir "$H" domain add bench.test --create >/dev/null
-  if [ "$1" = cheap ]; then
-    $BIN --data-dir "$H" config set auth.argon2_memory 1M >/dev/null
-    $BIN --data-dir "$H" config set auth.argon2_iterations 1 >/dev/null
-  fi
-  echo "$PASS" | $BIN --data-dir "$H" user add u@bench.test --password-stdin >/dev/null
-  sqlite3 "$H/mailctl.db" "SELECT password FROM users WHERE address = 'u@bench.test'"
-}
+# The messages every INBOX starts with, and imaptest's APPEND source.
+make_messages
 
 start_mailctl() { # SETUP HASH BINARY
-  B=$3
   M=$DIR/mailctl
   rm -rf "$M"
-  $B --data-dir "$M" domain add bench.test --create >/dev/null
-  for k in "server.user=" "auth.plaintext=loopback" "dns.nameserver=127.0.0.1:9" \
-           "limits.max_connections_per_ip=1000" "imap.max_connections_per_user=100"; do
-    $B --data-dir "$M" config set "${k%%=*}" "${k#*=}" >/dev/null
-  done
-  # imaptest logs in with the same user again and again and fails logins on purpose never:
-  # the equal-hash setups measure a hash check per login, like Dovecot without auth_cache.
-  # (older builds have no cache: nothing to turn off)
-  [ "$1" = default ] || $B --data-dir "$M" config set auth.cache_ttl 0 >/dev/null 2>&1 || true
-  i=1
-  while [ $i -le $USERS ]; do
-    $B --data-dir "$M" user add "u$i@bench.test" --password-hash "$2" >/dev/null
-    fill "$M/mail/bench.test/u$i"
-    i=$((i + 1))
-  done
-  MIMAP=$(free_port); MPOP=$(free_port)
-  $B --data-dir "$M" -q serve imap pop3 --allow-root --listen "imap=127.0.0.1:$MIMAP" \
-    --listen imaps=127.0.0.1:0 --listen "pop3=127.0.0.1:$MPOP" --listen pop3s=127.0.0.1:0 2>"$DIR/mailctl.log" &
-  MPID=$!
-  for _ in $(seq 1 100); do grep -q "^listening pop3 " "$DIR/mailctl.log" 2>/dev/null && break; sleep 0.1; done
+  mailctl_users "$3" "$M" "$1" "$2"
+  mailctl_serve "$3" "$M" "$DIR/mailctl.log"
 }
-
-stop_mailctl() { kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null || true; MPID=""; }
 
 start_dovecot() { # SETUP HASH
   D=$DIR/dovecot
@@ -186,40 +128,14 @@ stop_dovecot() { dovecot -c "$DCONF" stop 2>/dev/null || true; sleep 1; DCONF=""
 # imaptest PORT -> "commands/s errors"
 run_imaptest() {
   out=$DIR/imaptest.out
-  timeout $((SECS + 60)) "$IMAPTEST" host=127.0.0.1 port="$1" user='u%d@bench.test' pass="$PASS" \
-    users=$USERS clients=20 secs="$SECS" mbox="$DIR/append.mbox" >"$out" 2>&1 || true
-  # After "Totals:": the command names, two lines of percentages, then each command's count.
-  total=$(awk '/^Totals:/{getline; getline; getline; getline; s=0; for (i=1;i<=NF;i++) s+=$i; print s; exit}' "$out")
+  total=$(imaptest_total "$1" "$out")
   errors=$(grep -c '^Error: ' "$out" || true)
   cp "$out" "$DIR/last-imaptest-$1.out"
   echo "$(awk "BEGIN{printf \"%d\", ${total:-0}/$SECS}") $errors"
 }
 
 # pop3 PORT -> messages/s (10 processes, each its own user, until SECS are over)
-run_pop3() {
-  timeout $((SECS + 60)) python3 - "$1" "$SECS" "$PASS" <<'EOF'
-import multiprocessing, poplib, sys, time
-port, secs, pw = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-def client(i, q):
-    n, end = 0, time.time() + secs
-    while time.time() < end:
-        p = poplib.POP3("127.0.0.1", port, timeout=30)
-        p.user("u%d@bench.test" % i); p.pass_(pw)
-        count = len(p.list()[1])
-        for k in range(1, count + 1):
-            p.retr(k); n += 1
-            if time.time() >= end: break
-        p.quit()
-    q.put(n)
-q = multiprocessing.Queue()
-ps = [multiprocessing.Process(target=client, args=(i, q)) for i in range(1, 11)]
-t = time.time()
-for p in ps: p.start()
-total = sum(q.get(timeout=secs + 50) for _ in ps)
-for p in ps: p.join(10)
-print(int(total / (time.time() - t)))
-EOF
-}
+run_pop3() { pop3_load "$1" rate; }
 
 # mailctl BINARY SETUP HASH -> R="commands/s errors pop/s peakRSS" (not in a subshell: the
 # exit trap must know the server's pid)

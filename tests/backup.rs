@@ -11,6 +11,7 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::cli::{json, mailctl, mailctl_ok, text};
+use common::postgres::PgServer;
 use common::serve::Serve;
 use common::tools::python;
 use common::users::{PASSWORD, example_test_in};
@@ -360,6 +361,141 @@ fn upgrade_keeps_a_copy_check_predicts_and_a_newer_schema_is_refused_with_the_wa
         "not pruned after a good start:\n{}",
         srv.log()
     );
+}
+
+/// The schema version row of a PostgreSQL core, moved by `by` (a database migrated by an
+/// older or a newer mailctl); returns the new value.
+fn shift_pg_schema(pg: &PgServer, url: &str, by: i64) -> i64 {
+    let mut c = pg.client(url.rsplit('/').next().unwrap());
+    c.execute("UPDATE mailctl_schema SET version = version + $1", &[&by])
+        .unwrap();
+    c.query_one("SELECT version FROM mailctl_schema", &[])
+        .unwrap()
+        .get(0)
+}
+
+/// `upgrade --check` on a PostgreSQL core (issue 21) reads the schema there, not a SQLite
+/// file: up to date, what an older schema would get (and that a pg_dump, not a copy in
+/// backups/, is the way back), exit 1 for a schema newer than this binary, and v0 for a
+/// database mailctl never used; checking migrates nothing. Runs whatever `MAILCTL_TEST_ENGINE` says, on a PostgreSQL of its own.
+#[test]
+fn upgrade_check_on_a_postgres_core_reads_its_schema_there() {
+    let Some(pg) = PgServer::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let url = pg.database();
+    std::fs::write(p.join("database.url"), format!("{url}\n")).unwrap();
+    mailctl_ok(p, &["domain", "add", "example.test"]);
+
+    let plan = json(p, &["upgrade", "--check"]);
+    let known = plan["known"].as_i64().unwrap();
+    assert_eq!(plan["found"].as_i64(), Some(known), "{plan:#}");
+    assert_eq!(plan["steps"].as_array().map(Vec::len), Some(0), "{plan:#}");
+    assert_eq!(plan["engine"], "postgres", "{plan:#}");
+    assert!(plan["snapshot"].is_null(), "{plan:#}");
+    let out = mailctl_ok(p, &["upgrade", "--check"]);
+    assert!(
+        out.contains(&format!("up to date: schema v{known}")),
+        "{out}"
+    );
+
+    // Migrated by an older mailctl: the last step is what this one would run.
+    assert_eq!(shift_pg_schema(&pg, &url, -1), known - 1);
+    let plan = json(p, &["upgrade", "--check"]);
+    assert_eq!(plan["found"].as_i64(), Some(known - 1), "{plan:#}");
+    assert_eq!(
+        plan["steps"][0]["version"].as_i64(),
+        Some(known),
+        "{plan:#}"
+    );
+    assert_eq!(plan["steps"].as_array().map(Vec::len), Some(1), "{plan:#}");
+    let out = mailctl_ok(p, &["upgrade", "--check"]);
+    assert!(
+        out.contains(&format!("would migrate schema v{} to v{known}", known - 1)),
+        "{out}"
+    );
+    assert!(out.contains("pg_dump"), "{out}");
+    assert!(
+        !out.contains("pre-upgrade"),
+        "no copy is kept on PostgreSQL: {out}"
+    );
+    assert_eq!(shift_pg_schema(&pg, &url, 0), known - 1, "--check migrated");
+
+    // Migrated by a newer mailctl: refused, with the way back.
+    assert_eq!(shift_pg_schema(&pg, &url, 2), known + 1);
+    let out = mailctl(p, &["upgrade", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let msg = text(&out);
+    assert!(msg.contains("newer than this mailctl knows"), "{msg}");
+    assert!(msg.contains("restore the pg_dump"), "{msg}");
+    assert!(!msg.contains("mailctl-test-pw"), "{msg}");
+    let out = mailctl(p, &["--json", "upgrade", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (plan["found"].as_i64(), plan["can"].as_bool()),
+        (Some(known + 1), Some(false))
+    );
+    // Any other command names the way back too.
+    let out = mailctl(p, &["domain", "list"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("restore the pg_dump"), "{}", text(&out));
+    assert!(!p.join("mailctl.db").exists(), "a SQLite file was made");
+
+    // A database mailctl never used: every step, and checking creates nothing there.
+    let empty = pg.database();
+    std::fs::write(p.join("database.url"), format!("{empty}\n")).unwrap();
+    let plan = json(p, &["upgrade", "--check"]);
+    assert_eq!(plan["found"].as_i64(), Some(0), "{plan:#}");
+    assert_eq!(
+        plan["steps"].as_array().map(Vec::len),
+        Some(known as usize),
+        "{plan:#}"
+    );
+    let tables: i64 = pg
+        .client(empty.rsplit('/').next().unwrap())
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "--check created tables");
+}
+
+/// `upgrade --restore-snapshot` on a PostgreSQL core (here named by MAILCTL_DATABASE_URL)
+/// refuses: mailctl keeps no file copies of it, and the hint says to restore the pg_dump.
+/// A data directory with neither a SQLite core nor a database URL is still "no database".
+#[test]
+fn upgrade_restore_snapshot_on_a_postgres_core_refuses_with_the_way_back() {
+    let none = tempfile::tempdir().unwrap();
+    let out = mailctl(none.path(), &["upgrade", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no mailctl database"), "{}", text(&out));
+
+    let Some(pg) = PgServer::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let url = pg.database();
+    let with_url = |args: &[&str]| {
+        let mut cmd = common::cli::command(p);
+        cmd.args(args).env("MAILCTL_DATABASE_URL", &url);
+        common::cli::run(cmd, None, Duration::from_secs(60))
+    };
+    assert!(
+        with_url(&["domain", "add", "example.test"])
+            .status
+            .success()
+    );
+    let out = with_url(&["upgrade", "--restore-snapshot"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let msg = text(&out);
+    assert!(
+        msg.contains("no file snapshots for a PostgreSQL core"),
+        "{msg}"
+    );
+    assert!(msg.contains("hint:") && msg.contains("pg_dump"), "{msg}");
+    assert!(!p.join("mailctl.db").exists(), "a SQLite file was made");
 }
 
 /// The far UIDVALIDITY mbsync keeps in each folder's sync state under `home/local`.

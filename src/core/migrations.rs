@@ -66,8 +66,9 @@ fn migrate_locked(sql: &Sql, place: &str) -> Result<()> {
             path: place.to_string(),
             found,
             known: SCHEMA_VERSION,
-            // No pre-upgrade copy on PostgreSQL: its backups are pg_dump's business.
-            restore: String::new(),
+            // No pre-upgrade copy on PostgreSQL (`core::upgrade`): its backups are pg_dump's.
+            restore: "; or go back to the database from before the upgrade: restore the pg_dump taken before it"
+                .to_string(),
         });
     }
     for m in MIGRATIONS.iter().skip(found as usize) {

@@ -6,6 +6,10 @@
 //! copy, e.g. after going back to the older binary, which refuses the newer schema and names
 //! that command.
 //!
+//! A PostgreSQL core (`database.url`) gets no such copy: `Db::open` migrates it in place, in
+//! one transaction, and going back is restoring the `pg_dump` taken before the upgrade.
+//! [`plan`] reads its schema version without migrating; [`restore_snapshot`] refuses there.
+//!
 //! Not here: the migrations themselves (`core::db`), printing (`cli::upgrade`).
 
 use std::path::{Path, PathBuf};
@@ -14,6 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use super::backup::sqlite;
+use super::migrations::SCHEMA_VERSION;
+use super::sql::Sql;
 use super::{CoreError, DataDir, Result};
 
 /// Set when this process migrated the core: its start is not yet the "next" one.
@@ -106,33 +112,66 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Whether this binary can open the database (false: its schema is newer).
     pub can: bool,
-    /// The pre-upgrade copy a refused database can go back to, if one is there.
+    /// The pre-upgrade copy a refused database can go back to, if one is there (never on
+    /// PostgreSQL).
     pub snapshot: Option<String>,
+    /// `sqlite` or `postgres`: on PostgreSQL no copy is kept before migrating.
+    pub engine: &'static str,
 }
 
 /// What this binary would migrate in `data_dir`, without changing anything.
 pub fn plan(data_dir: &DataDir) -> Result<Plan> {
-    let found = sqlite::schema_version(&data_dir.db())?;
-    let known = super::db::known_version();
+    let url = data_dir.database_url()?;
+    let (found, known) = match &url {
+        // `migrate_postgres` migrates to SCHEMA_VERSION: the test limit is SQLite's.
+        Some(url) => (postgres_schema_version(url)?, SCHEMA_VERSION),
+        None => (
+            sqlite::schema_version(&data_dir.db())?,
+            super::db::known_version(),
+        ),
+    };
     let steps = super::migrations::MIGRATIONS
         .iter()
         .enumerate()
         .take(known as usize)
         .skip(found.max(0) as usize)
-        .map(|(i, sql)| Step {
+        .map(|(i, m)| Step {
             version: i as i64 + 1,
-            changes: describe(sql.sqlite()),
+            changes: describe(if url.is_some() {
+                m.postgres()
+            } else {
+                m.sqlite()
+            }),
         })
         .collect();
+    let snapshot = match url {
+        Some(_) => None,
+        None => snapshots(data_dir)
+            .last()
+            .map(|(_, p)| p.display().to_string()),
+    };
     Ok(Plan {
         found,
         known,
         steps,
         can: found <= known,
-        snapshot: snapshots(data_dir)
-            .last()
-            .map(|(_, p)| p.display().to_string()),
+        snapshot,
+        engine: if url.is_some() { "postgres" } else { "sqlite" },
     })
+}
+
+/// The schema version of the PostgreSQL database at `url`, read without migrating or
+/// locking anything (`Db::open` would migrate); 0 for a database mailctl never used.
+fn postgres_schema_version(url: &str) -> Result<i64> {
+    let place = super::paths::redact_url(url);
+    let sql = Sql::postgres(super::pgconnect::connect(url, &place)?);
+    let there: bool = sql
+        .query_one("SELECT to_regclass('mailctl_schema') IS NOT NULL", &[])?
+        .get(0)?;
+    if !there {
+        return Ok(0);
+    }
+    super::migrations::postgres_version(&sql)
 }
 
 /// A short account of a migration's statements.
@@ -168,6 +207,12 @@ pub fn restore_command(data_dir: &DataDir) -> Option<String> {
 /// `backups/replaced-v<N>-<time>.db`. Refused while a daemon runs. Returns (the schema
 /// version restored, where the replaced database went).
 pub fn restore_snapshot(data_dir: &DataDir) -> Result<(i64, PathBuf)> {
+    if let Some(url) = data_dir.database_url()? {
+        return Err(CoreError::Refused(format!(
+            "the core database is on PostgreSQL ({}): there are no file snapshots for a PostgreSQL core",
+            super::paths::redact_url(&url)
+        )));
+    }
     if let Some(d) = super::runtime::running(data_dir).first() {
         return Err(CoreError::Refused(format!(
             "a mailctl daemon (pid {}) is running on {}; stop it first",
