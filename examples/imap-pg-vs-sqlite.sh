@@ -17,7 +17,7 @@
 # Env: SECS (default 15), PAIRS (default 2), SETUP (cheap: argon2id m=1 MiB t=1 with the auth
 # cache off, as imap-vs-dovecot.sh's "cheap"; default: argon2id 19 MiB with the cache on, as
 # it ships; default "default"), PROFILE (release), BIN (a binary as it is: nothing is built),
-# TOP (statements listed, 10), KEEP=1 keeps the temp dir (imaptest outputs, server logs).
+# TOP (statements listed, 10), PG_SETTINGS (more `-c name=value` for the PostgreSQL server), KEEP=1 keeps the temp dir (imaptest outputs, server logs).
 set -eu
 IMAPTEST=${IMAPTEST:-/work/shared/imaptest/bin/imaptest}
 SECS=${SECS:-15}
@@ -56,7 +56,7 @@ PGPORT=$(free_port)
 as_pg "$PGBIN/initdb" -D "$PG/data" -U postgres --auth-local=trust --auth-host=trust \
   -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG -c max_connections=200 -c shared_preload_libraries=pg_stat_statements ${PG_SETTINGS:-}" start >/dev/null
 psql_() { _db=$1; shift; as_pg "$PGBIN/psql" -X -q -h "$PG" -p "$PGPORT" -U postgres "$@" "$_db"; }
 
 # The messages every INBOX starts with, and imaptest's APPEND source.

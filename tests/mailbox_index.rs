@@ -321,6 +321,83 @@ fn writes_of_a_folder_go_with_its_counters_in_one_statement() {
     assert_eq!(modseqs.len(), 68);
 }
 
+/// Gives new/ and cur/ the settled mtimes of a folder nobody touched for a while, so a scan's
+/// path does not depend on how fast the test runs (a fresh mtime is never trusted).
+fn quiet(root: &Path) {
+    let old = std::time::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    for sub in ["new", "cur"] {
+        let d = std::fs::File::open(root.join(sub)).unwrap();
+        d.set_times(std::fs::FileTimes::new().set_modified(old))
+            .unwrap();
+    }
+}
+
+/// Places `uniques` into INBOX through `ix`, each file in cur/ as its row says.
+fn place_files(ix: &mut Index, root: &Path, uniques: &[String]) -> Vec<u32> {
+    let news: Vec<NewMessage> = uniques.iter().map(|u| message(u)).collect();
+    let refs: Vec<&NewMessage> = news.iter().collect();
+    ix.place::<IndexError>("INBOX", &refs, |i| {
+        put(root, &format!("cur/{}:2,", news[i].unique));
+        Ok(())
+    })
+    .unwrap()
+    .1
+}
+
+/// \Recent (RFC 3501 §2.3.2) goes to one session only. On PostgreSQL a session that finds
+/// mail placed by another claims it in one statement beside its scan's look (the locked
+/// scan was five), and sessions of three nodes claiming at once never get a UID twice.
+#[test]
+fn recent_is_claimed_by_one_session_in_one_statement() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    mailctl::maildir::deliver::ensure(root).unwrap();
+    let open = || Index::open_postgres(&url, "a@example.org", root).unwrap();
+    let (mut a, mut b, mut c) = (open(), open(), open());
+    quiet(root);
+    a.scan("INBOX", root, true, true).unwrap();
+    let names: Vec<String> = (1..=3).map(|i| format!("170000000{i}.p{i}.host")).collect();
+    assert_eq!(place_files(&mut a, root, &names), [1, 2, 3]);
+    quiet(root);
+    let before = b.statements();
+    let r = b.scan("INBOX", root, true, false).unwrap();
+    assert_eq!(r.recent, 1..4);
+    assert_eq!(b.statements() - before, 2, "the look and the claim");
+    let before = c.statements();
+    assert_eq!(c.scan("INBOX", root, true, false).unwrap().recent, 0..0);
+    assert_eq!(c.statements() - before, 1, "nothing left to claim");
+
+    // Three nodes place and claim at once: each UID is claimed once.
+    let claimed: Vec<Vec<u32>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3)
+            .map(|n| {
+                let url = url.clone();
+                s.spawn(move || {
+                    let mut ix = Index::open_postgres(&url, "a@example.org", root).unwrap();
+                    let mut got = Vec::new();
+                    for k in 0..15 {
+                        place_files(&mut ix, root, &[format!("17000001{n}{k:02}.n{n}.host")]);
+                        quiet(root);
+                        got.extend(ix.scan("INBOX", root, true, false).unwrap().recent);
+                    }
+                    got
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut all: Vec<u32> = claimed.concat();
+    all.extend(a.scan("INBOX", root, true, true).unwrap().recent);
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (4..=48).collect::<Vec<u32>>(),
+        "every UID claimed, once"
+    );
+}
+
 /// Statements `f` runs on `ix`.
 fn cost(ix: &mut Index, f: impl FnOnce(&mut Index)) -> u64 {
     let before = ix.statements();

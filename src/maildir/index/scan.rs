@@ -104,14 +104,15 @@ impl Index {
         Ok(self.scan(name, dir, false, true)?.report)
     }
 
-    /// The folder's UIDVALIDITY, the UIDs \Recent for the caller and whether the directories
-    /// went unread, when a scan would change nothing, decided without the write lock; None
-    /// when the locked scan must run. Two ways to know: the directories have the settled
-    /// mtimes of the last scan (nothing read), or, on a folder busy with this server's own
-    /// changes (mtimes that have not settled, so every refresh of every session gets here),
-    /// the rows and the files agree already ([`in_line`]). With `move_new_files`, also no
-    /// file still waiting in new/ and no UID waiting to be claimed as \Recent: those are
-    /// writes.
+    /// The folder's row, the UIDs \Recent for the caller and whether the directories went
+    /// unread, when a scan would change nothing, decided without the write lock; None when
+    /// the locked scan must run. Two ways to know: the directories have the settled mtimes
+    /// of the last scan (nothing read), or, on a folder busy with this server's own changes
+    /// (mtimes that have not settled, so every refresh of every session gets here), the
+    /// rows and the files agree already ([`in_line`]). With `move_new_files`, also no file
+    /// still waiting in new/ (moving it is the locked scan's), and UIDs waiting to be
+    /// claimed as \Recent are claimed on PostgreSQL ([`claim_recent`]) and left to the
+    /// locked scan on SQLite.
     fn unchanged(
         &self,
         name: &str,
@@ -148,20 +149,36 @@ impl Index {
         let Some(row) = row else {
             return Ok(None);
         };
-        // Claiming \Recent is a write: leave it to the locked scan.
-        if move_new_files && row.first_recent_uid < row.uidnext {
+        // UIDs to claim as \Recent: a write. SQLite leaves it to the locked scan (a local
+        // transaction); PostgreSQL claims them in one statement below, once the files are
+        // known to be in line (a delivery elsewhere makes one such claim per APPEND for some
+        // session of every busy folder: the locked scan was five round trips).
+        let claim = move_new_files && row.first_recent_uid < row.uidnext;
+        if claim && !self.sql.is_postgres() {
             return Ok(None);
         }
-        let recent = if move_new_files {
-            0..0
+        let skipped = new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime;
+        let current = if skipped {
+            !waiting_in_new
         } else {
-            row.first_recent_uid..row.uidnext
+            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
         };
-        if new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime {
-            return Ok((!waiting_in_new).then_some((row, recent, true)));
+        if !current {
+            return Ok(None);
         }
-        Ok(in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
-            .then_some((row, recent, false)))
+        let mut row = row;
+        let recent = if !move_new_files {
+            row.first_recent_uid..row.uidnext
+        } else if claim {
+            let claimed = claim_recent(&self.sql, name)?.unwrap_or(0..0);
+            // Rows placed since the look above may be among them: a view that has not seen
+            // that UIDNEXT yet reads the snapshot.
+            row.uidnext = row.uidnext.max(claimed.end);
+            claimed
+        } else {
+            0..0
+        };
+        Ok(Some((row, recent, skipped)))
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
@@ -260,6 +277,22 @@ impl Index {
             indexed.difference(&files).count() as u64,
         ))
     }
+}
+
+/// PostgreSQL: claims for the caller the UIDs no session has had as \Recent yet (RFC 3501
+/// §2.3.2: one session only), in one statement: the row locked and its old start read in
+/// the subquery, then moved to UIDNEXT. A concurrent claimer waits on the lock and then
+/// finds nothing left (None), or only what arrived after the first claim.
+fn claim_recent(sql: &Sql, name: &str) -> Result<Option<std::ops::Range<u32>>> {
+    sql.query_opt(
+        "UPDATE folders AS f SET first_recent_uid = f.uidnext \
+           FROM (SELECT name, first_recent_uid FROM folders WHERE name = ?1 FOR UPDATE) AS o \
+          WHERE f.name = o.name AND o.first_recent_uid < f.uidnext \
+         RETURNING o.first_recent_uid, f.uidnext",
+        args![name],
+    )?
+    .map(|r| Ok(u32_at(&r, 0)?..u32_at(&r, 1)?))
+    .transpose()
 }
 
 /// Whether the locked scan of a folder whose row is `row` and messages' rows `known`
