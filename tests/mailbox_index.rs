@@ -280,6 +280,13 @@ fn writes_of_a_folder_go_with_its_counters_in_one_statement() {
         .unwrap();
     };
     assert_eq!(cost(&mut ix, store_one), 5, "a STORE of one message");
+    // Round trips: BEGIN goes with the lock, so four.
+    let before = Index::round_trips();
+    ix.store_flags::<IndexError>("INBOX", &[1], |_, _| {
+        Ok(Some(("F".to_string(), String::new())))
+    })
+    .unwrap();
+    assert_eq!(Index::round_trips() - before, 4, "a STORE's round trips");
     let store_all = |ix: &mut Index| {
         ix.store_flags::<IndexError>("INBOX", &uids, |_, cur| {
             Ok(Some((format!("{}T", cur.letters), "$x".to_string())))
@@ -304,7 +311,7 @@ fn writes_of_a_folder_go_with_its_counters_in_one_statement() {
     assert_eq!(snap.rows.len(), 68);
     let five = snap.rows.iter().find(|r| r.uid == 5).unwrap();
     assert_eq!((five.letters.as_str(), five.modseq), ("TFF", done[1].1));
-    assert_eq!(snap.rows[0].letters, "ST");
+    assert_eq!(snap.rows[0].letters, "FT");
     assert!(snap.rows.iter().all(|r| r.keywords == "$x" || r.uid == 5));
     let top = snap.rows.iter().map(|r| r.modseq).max().unwrap();
     assert_eq!(
@@ -664,6 +671,15 @@ fn pooled_indexes_take_turns_on_one_connection_and_keep_accounts_apart() {
         b.release();
         assert_eq!(pool.open(), 1, "one connection served both, in turns");
     }
+    // The switch to another account goes with the borrower's first statement.
+    let before = Index::round_trips();
+    assert!(a.unique_of("INBOX", 1).unwrap().is_some());
+    assert_eq!(
+        Index::round_trips() - before,
+        1,
+        "set to a's account in the same round trip"
+    );
+    a.release();
     // Without release each holder keeps its own.
     a.unique_of("INBOX", 1).unwrap();
     b.unique_of("INBOX", 1).unwrap();

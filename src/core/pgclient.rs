@@ -121,11 +121,89 @@ impl PgClient {
         wait(&self.rt, self.bound, &mut self.lost, &self.place, f)
     }
 
+    /// `query`, with the statements `ahead` sent before it in the same round trip.
+    pub(crate) fn query_after(
+        &mut self,
+        ahead: &[Ahead],
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        let f = futures_util::future::try_join(
+            sent_ahead(&self.client, ahead),
+            self.client.query(stmt, params),
+        );
+        let (_, rows) = wait(&self.rt, self.bound, &mut self.lost, &self.place, f)?;
+        Ok(rows)
+    }
+
+    /// `execute`, with the statements `ahead` sent before it in the same round trip.
+    pub(crate) fn execute_after(
+        &mut self,
+        ahead: &[Ahead],
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64> {
+        let f = futures_util::future::try_join(
+            sent_ahead(&self.client, ahead),
+            self.client.execute(stmt, params),
+        );
+        let (_, n) = wait(&self.rt, self.bound, &mut self.lost, &self.place, f)?;
+        Ok(n)
+    }
+
+    /// The statements `ahead` alone, in one round trip.
+    pub(crate) fn send_ahead(&mut self, ahead: &[Ahead]) -> Result<()> {
+        let f = sent_ahead(&self.client, ahead);
+        wait(&self.rt, self.bound, &mut self.lost, &self.place, f)
+    }
+
     /// Statements without parameters, several separated by `;`.
     pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<()> {
         let f = self.client.batch_execute(sql);
         wait(&self.rt, self.bound, &mut self.lost, &self.place, f)
     }
+}
+
+/// A statement whose answer nobody waits for before the next one is sent: it goes ahead of
+/// that one in the same round trip (pipelining). tokio-postgres sends a request when its
+/// future is first polled, and the joined futures are first polled in order, so the server
+/// runs them in order; an error in one is the call's error.
+pub(crate) enum Ahead {
+    /// A transaction's `BEGIN` (as written: `BEGIN ISOLATION LEVEL …` too), sent with its
+    /// first statement.
+    Begin(&'static str),
+    /// A pool's per-use statement (`core::pgpool`) with its one argument, the key.
+    Key(Statement, String),
+}
+
+/// The requests of `ahead`, in order, as one future.
+fn sent_ahead<'a>(
+    client: &'a tokio_postgres::Client,
+    ahead: &'a [Ahead],
+) -> impl Future<Output = std::result::Result<(), tokio_postgres::Error>> + 'a {
+    let each = ahead.iter().map(
+        move |a| -> std::pin::Pin<Box<dyn Future<Output = _> + 'a>> {
+            match a {
+                Ahead::Begin(begin) => Box::pin(client.batch_execute(begin)),
+                Ahead::Key(stmt, key) => Box::pin(async move {
+                    let key: &(dyn ToSql + Sync) = key;
+                    client.query(stmt, &[key]).await.map(drop)
+                }),
+            }
+        },
+    );
+    async move { futures_util::future::try_join_all(each).await.map(drop) }
+}
+
+thread_local! {
+    static ROUND_TRIPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Round trips to PostgreSQL this thread has waited for so far (every call waits on the
+/// calling thread): for tests and benchmarks that count what an operation costs, without
+/// the noise of other threads' work.
+pub fn round_trips() -> u64 {
+    ROUND_TRIPS.with(std::cell::Cell::get)
 }
 
 /// Runs `f` (one round trip) on the connection's runtime for at most `bound`.
@@ -143,6 +221,7 @@ fn wait<R>(
         ));
     }
     let rt = rt.as_ref().ok_or_else(|| gone("connection is closed"))?;
+    ROUND_TRIPS.with(|n| n.set(n.get() + 1));
     match rt.block_on(async { tokio::time::timeout(bound, f).await }) {
         Ok(r) => Ok(r?),
         Err(_) => {

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use super::pgclient::Ahead;
 use super::{CoreError, Result};
 
 /// How long a borrower waits for a connection when all are lent.
@@ -93,14 +94,17 @@ impl PgPool {
             },
         };
         if conn.key.as_deref() != Some(key) {
-            let set = conn
-                .statement(&self.per_use)
-                .and_then(|s| conn.client.query(&s, &[&key]));
-            if let Err(e) = set {
-                drop(conn);
-                self.closed();
-                return Err(e);
-            }
+            // Sent ahead of the borrower's first statement, in its round trip.
+            let set = match conn.statement(&self.per_use) {
+                Ok(s) => s,
+                Err(e) => {
+                    drop(conn);
+                    self.closed();
+                    return Err(e);
+                }
+            };
+            conn.ahead.retain(|a| !matches!(a, Ahead::Key(..)));
+            conn.ahead.push(Ahead::Key(set, key.to_string()));
             conn.key = Some(key.to_string());
         }
         Ok(conn)
@@ -145,7 +149,9 @@ impl PgPool {
     }
 
     /// A lent connection comes back; a broken one is closed instead.
-    pub(crate) fn give(&self, conn: PgConn) {
+    pub(crate) fn give(&self, mut conn: PgConn) {
+        // A transaction that ran no statement was never begun on the server.
+        conn.ahead.retain(|a| !matches!(a, Ahead::Begin(_)));
         if conn.client.is_closed() {
             drop(conn);
             self.closed();
@@ -170,8 +176,13 @@ impl PgPool {
 pub(crate) struct PgConn {
     pub(crate) client: super::pgclient::PgClient,
     prepared: HashMap<String, tokio_postgres::Statement>,
-    /// The key the pool's per-use statement last set on this connection.
+    /// The key the pool's per-use statement last set on this connection (or will set, with
+    /// the next statement).
     pub(crate) key: Option<String>,
+    /// Statements that go with the next one, in its round trip: a transaction's BEGIN, a
+    /// pool's per-use statement. Each is a round trip saved on PostgreSQL, where every one
+    /// wakes the server's backend for next to nothing.
+    pub(crate) ahead: Vec<Ahead>,
 }
 
 /// A PostgreSQL engine: a connection of its own (the core's `Db`), or one borrowed from a
@@ -216,6 +227,23 @@ impl Pg {
         self.conn.as_ref().is_some_and(|c| c.client.is_closed())
     }
 
+    /// Begins a transaction with the next statement (see [`PgConn::ahead`]).
+    pub(crate) fn begin(&mut self, begin: &'static str) -> Result<()> {
+        self.conn()?.ahead.push(Ahead::Begin(begin));
+        Ok(())
+    }
+
+    /// Whether the transaction's BEGIN is still waiting for a first statement; it is
+    /// dropped then (there is nothing to commit or roll back).
+    pub(crate) fn unsent_begin(&mut self) -> bool {
+        let Some(c) = self.conn.as_mut() else {
+            return false;
+        };
+        let before = c.ahead.len();
+        c.ahead.retain(|a| !matches!(a, Ahead::Begin(_)));
+        c.ahead.len() != before
+    }
+
     pub(crate) fn give_back(&mut self) {
         if let Some((pool, _)) = &self.lease
             && let Some(c) = self.conn.take()
@@ -237,6 +265,57 @@ impl PgConn {
             client,
             prepared: HashMap::new(),
             key: None,
+            ahead: Vec::new(),
+        }
+    }
+
+    /// Runs a query, with the statements waiting ahead in its round trip.
+    pub(crate) fn query(
+        &mut self,
+        stmt: &tokio_postgres::Statement,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>> {
+        if self.ahead.is_empty() {
+            return self.client.query(stmt, params);
+        }
+        let ahead = std::mem::take(&mut self.ahead);
+        let r = self.client.query_after(&ahead, stmt, params);
+        self.sent(&ahead, r.is_ok());
+        r
+    }
+
+    /// Runs a statement, with the statements waiting ahead in its round trip.
+    pub(crate) fn execute(
+        &mut self,
+        stmt: &tokio_postgres::Statement,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64> {
+        if self.ahead.is_empty() {
+            return self.client.execute(stmt, params);
+        }
+        let ahead = std::mem::take(&mut self.ahead);
+        let r = self.client.execute_after(&ahead, stmt, params);
+        self.sent(&ahead, r.is_ok());
+        r
+    }
+
+    /// Sends the statements waiting ahead on their own (before a batch, which the simple
+    /// query protocol cannot pipeline with them here).
+    pub(crate) fn send_ahead(&mut self) -> Result<()> {
+        if self.ahead.is_empty() {
+            return Ok(());
+        }
+        let ahead = std::mem::take(&mut self.ahead);
+        let r = self.client.send_ahead(&ahead);
+        self.sent(&ahead, r.is_ok());
+        r
+    }
+
+    /// After a round trip that carried `ahead`: a key that may not have been set is set
+    /// again by the next use.
+    fn sent(&mut self, ahead: &[Ahead], ok: bool) {
+        if !ok && ahead.iter().any(|a| matches!(a, Ahead::Key(..))) {
+            self.key = None;
         }
     }
 

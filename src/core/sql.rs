@@ -292,7 +292,7 @@ impl Sql {
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
-                Ok(pg.client.execute(&stmt, &pg_args(args))?)
+                Ok(pg.execute(&stmt, &pg_args(args))?)
             }
         }
     }
@@ -317,7 +317,7 @@ impl Sql {
                 let mut pg = pg.borrow_mut();
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
-                let rows = pg.client.query(&stmt, &pg_args(args))?;
+                let rows = pg.query(&stmt, &pg_args(args))?;
                 rows.iter()
                     .map(|r| {
                         (0..r.len())
@@ -392,7 +392,7 @@ impl Sql {
         if self.in_tx.get() {
             return f();
         }
-        self.batch(match self.engine {
+        self.begin(match self.engine {
             Engine::Sqlite(_) => "BEGIN IMMEDIATE",
             Engine::Postgres(_) => "BEGIN",
         })?;
@@ -402,7 +402,7 @@ impl Sql {
         let wrote_directory = self.wrote_directory.replace(false);
         match out {
             Ok(v) => {
-                self.batch("COMMIT")?;
+                self.end(true)?;
                 if wrote_directory {
                     super::dircache::changed();
                 }
@@ -410,10 +410,34 @@ impl Sql {
             }
             Err(e) => {
                 // The error that made us roll back is the one worth reporting.
-                let _ = self.batch("ROLLBACK");
+                let _ = self.end(false);
                 Err(e)
             }
         }
+    }
+
+    /// Opens a transaction with `begin` (`BEGIN`, `BEGIN IMMEDIATE`, `BEGIN ISOLATION LEVEL
+    /// …`). On PostgreSQL it is sent with the transaction's first statement, in the same
+    /// round trip (`core::pgclient::Ahead`): one round trip less per transaction.
+    pub(crate) fn begin(&self, begin: &'static str) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => self.batch(begin),
+            Engine::Postgres(pg) => {
+                self.statements.set(self.statements.get() + 1);
+                pg.borrow_mut().begin(begin)
+            }
+        }
+    }
+
+    /// Ends the transaction [`Sql::begin`] opened: `COMMIT`, or `ROLLBACK`. Nothing on
+    /// PostgreSQL when it ran no statement: the server never got its `BEGIN`.
+    pub(crate) fn end(&self, commit: bool) -> Result<()> {
+        if let Engine::Postgres(pg) = &self.engine
+            && pg.borrow_mut().unsent_begin()
+        {
+            return Ok(());
+        }
+        self.batch(if commit { "COMMIT" } else { "ROLLBACK" })
     }
 
     /// Inside a [`Sql::transaction`]: serialises it with every other transaction that locks
@@ -439,7 +463,12 @@ impl Sql {
         self.statements.set(self.statements.get() + 1);
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Engine::Postgres(pg) => Ok(pg.borrow_mut().conn()?.client.batch_execute(sql)?),
+            Engine::Postgres(pg) => {
+                let mut pg = pg.borrow_mut();
+                let conn = pg.conn()?;
+                conn.send_ahead()?;
+                Ok(conn.client.batch_execute(sql)?)
+            }
         }
     }
 }

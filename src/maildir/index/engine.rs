@@ -196,9 +196,15 @@ impl Index {
         self.sql.release();
     }
 
-    /// Statements this index has run (round trips on PostgreSQL): for tests and benchmarks
-    /// that count what a command costs.
+    /// Statements this index has run: for tests and benchmarks that count what a command
+    /// costs.
     pub fn statements(&self) -> u64 {
         self.sql.statements()
+    }
+
+    /// Round trips to PostgreSQL the calling thread has made so far (several statements may
+    /// share one: `core::pgclient::Ahead`); 0 on SQLite.
+    pub fn round_trips() -> u64 {
+        crate::core::pgclient::round_trips()
     }
 }

@@ -260,7 +260,7 @@ struct Open<'a>(&'a Sql, bool);
 impl Drop for Open<'_> {
     fn drop(&mut self) {
         if !self.1 {
-            let _ = self.0.batch("ROLLBACK");
+            let _ = self.0.end(false);
         }
     }
 }
@@ -302,13 +302,13 @@ impl Index {
 
     fn in_transaction<T, E: From<IndexError>>(
         &self,
-        begin: &str,
+        begin: &'static str,
         f: impl FnOnce(&Sql) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.sql.batch(begin).map_err(IndexError::from)?;
+        self.sql.begin(begin).map_err(IndexError::from)?;
         let mut open = Open(&self.sql, false);
         let v = f(&self.sql)?;
-        self.sql.batch("COMMIT").map_err(IndexError::from)?;
+        self.sql.end(true).map_err(IndexError::from)?;
         open.1 = true;
         Ok(v)
     }
