@@ -14,8 +14,9 @@
 # (pg_stat_statements, TOP=12 of them) with their calls per message and mean server time.
 # Then examples/pg_contention against the same server: UID assignment and queue claims from
 # 1, 3 and 10 connections (the database's share of what several nodes contend for).
-# Not measured here: the mailbox index on PostgreSQL (this `serve` still keeps it in each
-# Maildir's SQLite file), the IMAP load.
+# With a PostgreSQL core the mailbox index is in the same database (as on a node of several),
+# so each delivery's UIDs are assigned there too. Not measured here: the IMAP load
+# (examples/imap-pg-vs-sqlite.sh).
 set -eu
 PAIRS=${PAIRS:-3}
 export MESSAGES=${MESSAGES:-3000}

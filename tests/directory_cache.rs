@@ -350,7 +350,25 @@ fn ban_checks_read_the_cache_not_the_database_on_postgresql() {
         .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         .unwrap();
     let node = core.node("a", "127.0.0.2", &["smtp"]);
-    // Its LISTEN connection is up (until then its cache reads through).
+    // Its LISTEN connection is up (until then its cache reads through): the server shows it,
+    // then a moment for the node to know it (bounded, a busy machine is slow to get there).
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let listening: i64 = core
+            .pg
+            .client(&db)
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 \
+                 AND pid <> pg_backend_pid() AND query LIKE '%LISTEN mailctl_core%'",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        if listening > 0 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     std::thread::sleep(Duration::from_millis(500));
     core.pg
         .client(&db)
