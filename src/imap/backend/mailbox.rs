@@ -182,7 +182,9 @@ impl Account {
         if !super::exists(mb.dir()) {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
-        let scan = self.index.scan(&mb.name, mb.dir(), !mb.read_only, false)?;
+        let scan =
+            self.index
+                .scan_since(&mb.name, mb.dir(), !mb.read_only, Some(mb.seen_modseq()))?;
         if scan.report.uidvalidity != mb.uidvalidity {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
@@ -201,7 +203,10 @@ impl Account {
                 allow_expunge,
             ));
         }
-        let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
+        let snap = match scan.changes {
+            Some(snap) => snap,
+            None => self.index.snapshot(&mb.name, mb.seen_modseq(), true)?,
+        };
         let changed = snap
             .rows
             .into_iter()
