@@ -182,9 +182,7 @@ impl Account {
         if !super::exists(mb.dir()) {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
-        let scan =
-            self.index
-                .scan_since(&mb.name, mb.dir(), !mb.read_only, Some(mb.seen_modseq()))?;
+        let scan = self.index.scan(&mb.name, mb.dir(), !mb.read_only, false)?;
         if scan.report.uidvalidity != mb.uidvalidity {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
@@ -203,10 +201,7 @@ impl Account {
                 allow_expunge,
             ));
         }
-        let snap = match scan.changes {
-            Some(snap) => snap,
-            None => self.index.snapshot(&mb.name, mb.seen_modseq(), true)?,
-        };
+        let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
         let changed = snap
             .rows
             .into_iter()

@@ -123,9 +123,6 @@ pub struct ScanOutcome {
     /// decision: a view that has seen this HIGHESTMODSEQ and UIDNEXT has nothing to fetch.
     pub uidnext: u32,
     pub highestmodseq: u64,
-    /// With [`Index::scan_since`]: what changed above its MODSEQ, read with the decision
-    /// (None when the locked scan ran, or rows came after the look).
-    pub changes: Option<uids::Snapshot>,
 }
 
 pub struct Index {

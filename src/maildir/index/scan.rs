@@ -5,11 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::uids::{MessageRow, Snapshot};
 use super::{
     Index, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now, now_ns, u32_at,
 };
-use crate::core::sql::{Row, Sql, args};
+use crate::core::sql::{Sql, args};
 use crate::maildir::folder::{self, Entry};
 use crate::maildir::name::Name;
 
@@ -119,13 +118,37 @@ impl Index {
         name: &str,
         dir: &Path,
         move_new_files: bool,
-        since: Option<u64>,
-    ) -> Result<Option<Unchanged>> {
+    ) -> Result<Option<(super::FolderRow, std::ops::Range<u32>, bool)>> {
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
-        let Some(look) = look(&self.sql, name, (new_m, cur_m), move_new_files, since)? else {
+        // One statement (one round trip on PostgreSQL): the folder's row; its messages' rows
+        // only when the mtimes are not the recorded ones, so [`in_line`] needs them; and when
+        // they are and new/ files are to move, whether a row still says one waits in new/
+        // (in the folder row's in_new column).
+        let mut row = None;
+        let mut waiting_in_new = false;
+        let mut known = Vec::new();
+        for r in self.sql.query(
+            "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
+                    first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                    CASE WHEN ?4 = 1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0 \
+                         AND EXISTS (SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1) \
+                    THEN 1 ELSE 0 END, 0 \
+               FROM folders WHERE name = ?1 \
+             UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
+               FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
+                 WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
+            args![name, new_m, cur_m, move_new_files],
+        )? {
+            if r.get::<i64>(9)? == 0 {
+                row = Some(super::read_folder_row(&r)?);
+                waiting_in_new = r.get::<i64>(8)? == 1;
+            } else {
+                known.push(r);
+            }
+        }
+        let Some(row) = row else {
             return Ok(None);
         };
-        let mut row = look.row;
         // UIDs to claim as \Recent: a write. SQLite leaves it to the locked scan (a local
         // transaction); PostgreSQL claims them in one statement below, once the files are
         // known to be in line (a delivery elsewhere makes one such claim per APPEND for some
@@ -136,39 +159,26 @@ impl Index {
         }
         let skipped = new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime;
         let current = if skipped {
-            !look.waiting_in_new
+            !waiting_in_new
         } else {
-            in_line(&look.known, dir, &row, (new_m, cur_m), move_new_files)?
+            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
         };
         if !current {
             return Ok(None);
         }
-        let mut changes = since.map(|_| Snapshot {
-            folder: row,
-            rows: look.changed,
-            expunged: look.expunged,
-            mailbox_id: None,
-        });
+        let mut row = row;
         let recent = if !move_new_files {
             row.first_recent_uid..row.uidnext
         } else if claim {
             let claimed = claim_recent(&self.sql, name)?.unwrap_or(0..0);
-            // Rows placed since the look may be among them: their rows are not in it, and
-            // a view that has not seen that UIDNEXT reads a snapshot of its own.
-            if claimed.end > row.uidnext {
-                row.uidnext = claimed.end;
-                changes = None;
-            }
+            // Rows placed since the look above may be among them: a view that has not seen
+            // that UIDNEXT yet reads the snapshot.
+            row.uidnext = row.uidnext.max(claimed.end);
             claimed
         } else {
             0..0
         };
-        Ok(Some(Unchanged {
-            row,
-            recent,
-            skipped,
-            changes,
-        }))
+        Ok(Some((row, recent, skipped)))
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
@@ -189,41 +199,21 @@ impl Index {
     ) -> Result<ScanOutcome> {
         // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
         // lock, so idle sessions do not queue behind each other.
-        if !force {
-            return self.scan_since(name, dir, move_new_files, None);
+        if !force && let Some((row, recent, skipped)) = self.unchanged(name, dir, move_new_files)? {
+            return Ok(ScanOutcome {
+                report: SyncReport {
+                    folder: name.to_string(),
+                    uidvalidity: row.uidvalidity,
+                    ..Default::default()
+                },
+                recent,
+                skipped,
+                uidnext: row.uidnext,
+                highestmodseq: row.highestmodseq,
+                ..Default::default()
+            });
         }
         self.write(|sql| scan_locked(sql, name, dir, move_new_files))
-    }
-
-    /// [`Index::scan`] (not forced) for a session's refresh: when the look that decides
-    /// nothing needs the lock also finds the rows changed above MODSEQ `since` and the UIDs
-    /// expunged above it, in the same statement, they come as [`ScanOutcome::changes`], and
-    /// the refresh needs no snapshot of its own (one round trip on PostgreSQL, not two).
-    pub fn scan_since(
-        &mut self,
-        name: &str,
-        dir: &Path,
-        move_new_files: bool,
-        since: Option<u64>,
-    ) -> Result<ScanOutcome> {
-        // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
-        // lock, so idle sessions do not queue behind each other.
-        let Some(u) = self.unchanged(name, dir, move_new_files, since)? else {
-            return self.write(|sql| scan_locked(sql, name, dir, move_new_files));
-        };
-        Ok(ScanOutcome {
-            report: SyncReport {
-                folder: name.to_string(),
-                uidvalidity: u.row.uidvalidity,
-                ..Default::default()
-            },
-            recent: u.recent,
-            skipped: u.skipped,
-            uidnext: u.row.uidnext,
-            highestmodseq: u.row.highestmodseq,
-            changes: u.changes,
-            ..Default::default()
-        })
     }
 
     /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
@@ -287,95 +277,6 @@ impl Index {
             indexed.difference(&files).count() as u64,
         ))
     }
-}
-
-/// What [`Index::unchanged`] decided without the lock.
-struct Unchanged {
-    row: super::FolderRow,
-    recent: std::ops::Range<u32>,
-    skipped: bool,
-    changes: Option<Snapshot>,
-}
-
-/// What the look at a folder read, in one statement (one round trip on PostgreSQL).
-struct Look {
-    row: super::FolderRow,
-    /// Directories as last recorded and new/ files to move: a row still says one waits.
-    waiting_in_new: bool,
-    /// Every message's row (uniq, flags, in_new at 6, 7, 8) when the directories' mtimes are
-    /// not the recorded ones, for [`in_line`].
-    known: Vec<Row>,
-    /// With a `since`: rows changed above it, and UIDs expunged above it, both by UID.
-    changed: Vec<MessageRow>,
-    expunged: Vec<u32>,
-}
-
-/// The folder's row, with what deciding and refreshing need beside it (see [`Look`]). None
-/// when the folder has no row yet.
-fn look(
-    sql: &Sql,
-    name: &str,
-    (new_m, cur_m): (i64, i64),
-    move_new_files: bool,
-    since: Option<u64>,
-) -> Result<Option<Look>> {
-    // Kinds in column 9: 0 the folder, 1 a row for `in_line`, 2 a changed row, 3 an expunge.
-    let rows = sql.query(
-        "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, cur_mtime, \
-                first_recent_uid, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                CASE WHEN ?4 = 1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0 \
-                     AND EXISTS (SELECT 1 FROM messages WHERE folder = ?1 AND in_new = 1) \
-                THEN 1 ELSE 0 END, 0, CAST(NULL AS TEXT) \
-           FROM folders WHERE name = ?1 \
-         UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1, CAST(NULL AS TEXT) \
-           FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
-             WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0) \
-         UNION ALL SELECT uid, modseq, size, internal_date, save_date, coalesce(email_id, 0), \
-                uniq, flags, 0, 2, keywords \
-           FROM messages WHERE folder = ?1 AND modseq > ?5 \
-         UNION ALL SELECT uid, modseq, 0, 0, 0, 0, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                0, 3, CAST(NULL AS TEXT) \
-           FROM expunged WHERE folder = ?1 AND modseq > ?5",
-        args![
-            name,
-            new_m,
-            cur_m,
-            move_new_files,
-            since.map_or(i64::MAX, |s| s.min(i64::MAX as u64) as i64)
-        ],
-    )?;
-    let (mut row, mut waiting_in_new) = (None, false);
-    let (mut known, mut changed, mut expunged) = (Vec::new(), Vec::new(), Vec::new());
-    for mut r in rows {
-        match r.get::<i64>(9)? {
-            0 => {
-                row = Some(super::read_folder_row(&r)?);
-                waiting_in_new = r.get::<i64>(8)? == 1;
-            }
-            1 => known.push(r),
-            2 => changed.push(MessageRow {
-                uid: u32_at(&r, 0)?,
-                unique: r.take(6)?,
-                letters: r.take(7)?,
-                keywords: r.take(10)?,
-                modseq: r.get(1)?,
-                size: r.get(2)?,
-                internal_date: r.get(3)?,
-                save_date: r.get(4)?,
-                email_id: r.get(5)?,
-            }),
-            _ => expunged.push(u32_at(&r, 0)?),
-        }
-    }
-    changed.sort_unstable_by_key(|m| m.uid);
-    expunged.sort_unstable();
-    Ok(row.map(|row| Look {
-        row,
-        waiting_in_new,
-        known,
-        changed,
-        expunged,
-    }))
 }
 
 /// PostgreSQL: claims for the caller the UIDs no session has had as \Recent yet (RFC 3501
