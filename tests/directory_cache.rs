@@ -141,11 +141,39 @@ fn changes_by_other_processes_take_effect_within_a_second_on_both_postgresql_nod
     let Some(core) = Core::start() else { return };
     let a = core.node("a", "127.0.0.2", &["smtp"]);
     let b = core.node("b", "127.0.0.3", &["smtp"]);
-    // Each node's LISTEN connection is up (until then its cache reads through).
-    std::thread::sleep(Duration::from_millis(500));
+    wait_listening(&core, &db_of(&core), 2);
     changes_take_effect(core.path(), &[a.addr("smtp"), b.addr("smtp")]);
     a.stop();
     b.stop();
+}
+
+fn db_of(core: &Core) -> String {
+    core.url.rsplit('/').next().unwrap().to_string()
+}
+
+/// Waits (bounded) until `nodes` LISTEN connections of the nodes are up on `db`: until then
+/// a node's cache reads through, and counts or timings would include that. The server shows
+/// the LISTEN first, then the node needs a moment to know it (a busy machine is slow there;
+/// a fixed sleep was not enough).
+fn wait_listening(core: &Core, db: &str, nodes: i64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let listening: i64 = core
+            .pg
+            .client(db)
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 \
+                 AND pid <> pg_backend_pid() AND query LIKE '%LISTEN mailctl_core%'",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        if listening >= nodes || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
 }
 
 /// What PostgreSQL counted as committed transactions in `db` so far.
@@ -172,8 +200,7 @@ fn transactions_per_delivered_message_stay_few_on_postgresql() {
     std::thread::sleep(Duration::from_millis(300));
     let before = transactions(&core, &db);
     let node = core.node("a", "127.0.0.2", &["smtp"]);
-    // Its LISTEN connection is up (until then its cache reads through).
-    std::thread::sleep(Duration::from_millis(500));
+    wait_listening(&core, &db, 1);
     const MESSAGES: usize = 100;
     let mut c = Smtp::connect(node.addr("smtp"));
     for i in 0..MESSAGES {
@@ -264,9 +291,8 @@ fn statements_per_delivered_message_stay_few_on_postgresql() {
         .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         .unwrap();
     let node = core.node("a", "127.0.0.2", &["smtp"]);
-    // Its LISTEN connection is up (until then its cache reads through); the start's own
-    // statements are not counted.
-    std::thread::sleep(Duration::from_millis(500));
+    // The start's own statements are not counted.
+    wait_listening(&core, &db, 1);
     core.pg
         .client(&db)
         .batch_execute("SELECT pg_stat_statements_reset()")
@@ -350,26 +376,7 @@ fn ban_checks_read_the_cache_not_the_database_on_postgresql() {
         .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         .unwrap();
     let node = core.node("a", "127.0.0.2", &["smtp"]);
-    // Its LISTEN connection is up (until then its cache reads through): the server shows it,
-    // then a moment for the node to know it (bounded, a busy machine is slow to get there).
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let listening: i64 = core
-            .pg
-            .client(&db)
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 \
-                 AND pid <> pg_backend_pid() AND query LIKE '%LISTEN mailctl_core%'",
-                &[&db],
-            )
-            .unwrap()
-            .get(0);
-        if listening > 0 || std::time::Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(500));
+    wait_listening(&core, &db, 1);
     core.pg
         .client(&db)
         .batch_execute("SELECT pg_stat_statements_reset()")
