@@ -17,7 +17,10 @@
 # Env: SECS (default 15), PAIRS (default 2), SETUP (cheap: argon2id m=1 MiB t=1 with the auth
 # cache off, as imap-vs-dovecot.sh's "cheap"; default: argon2id 19 MiB with the cache on, as
 # it ships; default "default"), PROFILE (release), BIN (a binary as it is: nothing is built),
-# TOP (statements listed, 10), PG_SETTINGS (more `-c name=value` for the PostgreSQL server), KEEP=1 keeps the temp dir (imaptest outputs, server logs).
+# TOP (statements listed, 10), PG_SETTINGS (more `-c name=value` for the PostgreSQL server),
+# PG_SOCKET=1 (mailctl reaches PostgreSQL over its Unix socket, as a PostgreSQL on the same
+# host is usually reached, instead of TCP on 127.0.0.1, as a cluster's nodes reach theirs),
+# KEEP=1 keeps the temp dir (imaptest outputs, server logs).
 set -eu
 IMAPTEST=${IMAPTEST:-/work/shared/imaptest/bin/imaptest}
 SECS=${SECS:-15}
@@ -118,7 +121,11 @@ while [ "$n" -le "$PAIRS" ]; do
       db=bench_$n
       psql_ postgres -c "CREATE DATABASE $db"
       psql_ "$db" -c "CREATE EXTENSION pg_stat_statements"
-      URL="postgres://postgres@127.0.0.1:$PGPORT/$db"
+      if [ -n "${PG_SOCKET:-}" ]; then
+        URL="postgres://postgres@$(printf %s "$PG" | sed 's,/,%2F,g'):$PGPORT/$db"
+      else
+        URL="postgres://postgres@127.0.0.1:$PGPORT/$db"
+      fi
     fi
     start_mailctl "$URL" "$engine-$n"
     [ $engine = postgres ] && pg_reset "$db"
@@ -151,7 +158,7 @@ while [ "$n" -le "$PAIRS" ]; do
 done
 echo
 echo "imaptest stress: $USERS users, 20 clients, $SECS s; POP3 RETR: 10 clients, $SECS s;"
-echo "setup $SETUP, $PAIRS pairs alternated, loopback, $(nproc) cores, $BIN"
+echo "setup $SETUP, $PAIRS pairs alternated, $([ -n "${PG_SOCKET:-}" ] && echo "PostgreSQL over its Unix socket" || echo "PostgreSQL over TCP loopback"), $(nproc) cores, $BIN"
 awk '{ i[$1] += $2; p[$1] += $3; c[$1]++ }
      END { li = i["sqlite"] / c["sqlite"]; pi = i["postgres"] / c["postgres"];
            lp = p["sqlite"] / c["sqlite"]; pp = p["postgres"] / c["postgres"];

@@ -706,3 +706,83 @@ fn two_nodes_share_screen_passes_sieve_scripts_and_expiry() {
     assert_eq!(b.greylist_remove("sender.test").unwrap().triplets, 1);
     assert!(a.greylist_triplets(10).unwrap().is_empty());
 }
+
+/// A write deferred to travel with the transaction's next round trip (`Sql::defer`, what the
+/// mailbox index's last write before COMMIT uses): committed with the transaction, seen by
+/// the transaction's own next statement, dropped by a rollback, and when it fails, the
+/// transaction fails and nothing of it stays, the writes before it neither.
+#[test]
+fn a_deferred_write_commits_with_its_transaction_or_not_at_all() {
+    use mailctl::core::sql::Value;
+    let kv = |k: &str, v: &str| [Value::from(k), Value::from(v)];
+    let Some(pg) = PgServer::start() else { return };
+    let (_node, db) = open_node(&pg.database());
+    let sql = db.sql();
+    let put = "INSERT INTO settings (key, value) VALUES (?1, ?2)";
+    let value = |key: &str| -> Option<String> {
+        sql.query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            &[Value::from(key)],
+        )
+        .unwrap()
+        .map(|r| r.get(0).unwrap())
+    };
+    // Prepared once per connection (a round trip of its own): not what is counted.
+    sql.transaction(|| sql.defer(put, &kv("t.zero", "0")))
+        .unwrap();
+    let before = mailctl::maildir::index::Index::round_trips();
+    sql.transaction(|| {
+        sql.execute(put, &kv("t.first", "1"))?;
+        sql.defer(put, &kv("t.second", "2"))?;
+        sql.defer(put, &kv("t.third", "3"))
+    })
+    .unwrap();
+    assert_eq!(
+        mailctl::maildir::index::Index::round_trips() - before,
+        2,
+        "BEGIN with the first write; the deferred two with COMMIT"
+    );
+    assert_eq!(value("t.second").as_deref(), Some("2"));
+    assert_eq!(value("t.third").as_deref(), Some("3"));
+
+    // The transaction's next statement sees it.
+    let seen = sql
+        .transaction(|| {
+            sql.defer(put, &kv("t.fourth", "4"))?;
+            sql.query_one(
+                "SELECT count(*) FROM settings WHERE key = ?1",
+                &[Value::from("t.fourth")],
+            )?
+            .get::<i64>(0)
+        })
+        .unwrap();
+    assert_eq!(seen, 1);
+
+    // Rolled back: never sent.
+    let failed: mailctl::core::Result<()> = sql.transaction(|| {
+        sql.defer(put, &kv("t.fifth", "5"))?;
+        Err(mailctl::core::CoreError::Invalid(
+            "the caller gave up".into(),
+        ))
+    });
+    assert!(failed.is_err());
+    assert_eq!(value("t.fifth"), None);
+
+    // Failing (the key exists): the COMMIT's round trip reports it, nothing stays.
+    let failed = sql.transaction(|| {
+        sql.execute(put, &kv("t.sixth", "6"))?;
+        sql.defer(put, &kv("t.first", "again"))
+    });
+    let err = failed
+        .err()
+        .expect("a duplicate key must fail the transaction");
+    assert!(err.to_string().contains("duplicate key"), "{err}");
+    assert_eq!(value("t.sixth"), None, "the write before it is rolled back");
+    assert_eq!(value("t.first").as_deref(), Some("1"));
+    // And the connection goes on working.
+    sql.transaction(|| sql.defer(put, &[Value::from("t.seventh"), Value::Null]))
+        .unwrap_err();
+    sql.transaction(|| sql.defer(put, &kv("t.seventh", "7")))
+        .unwrap();
+    assert_eq!(value("t.seventh").as_deref(), Some("7"));
+}

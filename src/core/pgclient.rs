@@ -24,6 +24,7 @@ use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Socket, Statement};
 
+use super::sql::Value;
 use super::{CoreError, Result};
 
 pub(crate) struct PgClient {
@@ -151,10 +152,34 @@ impl PgClient {
         Ok(n)
     }
 
-    /// The statements `ahead` alone, in one round trip.
-    pub(crate) fn send_ahead(&mut self, ahead: &[Ahead]) -> Result<()> {
-        let f = sent_ahead(&self.client, ahead);
-        wait(&self.rt, self.bound, &mut self.lost, &self.place, f)
+    /// Several queries in one round trip, after the statements `ahead`; their rows in order.
+    /// The server runs them one after the other, each with a snapshot of its own.
+    pub(crate) fn queries_after(
+        &mut self,
+        ahead: &[Ahead],
+        queries: &[(Statement, Vec<&(dyn ToSql + Sync)>)],
+    ) -> Result<Vec<Vec<Row>>> {
+        let client = &self.client;
+        let f = futures_util::future::try_join(
+            sent_ahead(client, ahead),
+            futures_util::future::try_join_all(
+                queries
+                    .iter()
+                    .map(|(stmt, params)| client.query(stmt, params)),
+            ),
+        );
+        let (_, rows) = wait(&self.rt, self.bound, &mut self.lost, &self.place, f)?;
+        Ok(rows)
+    }
+
+    /// Statements without parameters (`COMMIT`), after the statements `ahead`, in one round
+    /// trip.
+    pub(crate) fn batch_after(&mut self, ahead: &[Ahead], sql: &str) -> Result<()> {
+        let f = futures_util::future::try_join(
+            sent_ahead(&self.client, ahead),
+            self.client.batch_execute(sql),
+        );
+        wait(&self.rt, self.bound, &mut self.lost, &self.place, f).map(drop)
     }
 
     /// Statements without parameters, several separated by `;`.
@@ -174,6 +199,11 @@ pub(crate) enum Ahead {
     Begin(&'static str),
     /// A pool's per-use statement (`core::pgpool`) with its one argument, the key.
     Key(Statement, String),
+    /// A write inside a transaction whose row count nobody reads (`core::sql::Sql::defer`):
+    /// it goes with the next statement, or with the COMMIT. If it fails, the transaction
+    /// is aborted on the server, so what follows it fails or COMMIT rolls back, and its
+    /// error is the call's.
+    Write(Statement, Vec<Value>),
 }
 
 /// The requests of `ahead`, in order, as one future.
@@ -188,6 +218,11 @@ fn sent_ahead<'a>(
                 Ahead::Key(stmt, key) => Box::pin(async move {
                     let key: &(dyn ToSql + Sync) = key;
                     client.query(stmt, &[key]).await.map(drop)
+                }),
+                Ahead::Write(stmt, args) => Box::pin(async move {
+                    let params: Vec<&(dyn ToSql + Sync)> =
+                        args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+                    client.execute(stmt, &params).await.map(drop)
                 }),
             }
         },

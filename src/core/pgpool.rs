@@ -150,8 +150,11 @@ impl PgPool {
 
     /// A lent connection comes back; a broken one is closed instead.
     pub(crate) fn give(&self, mut conn: PgConn) {
-        // A transaction that ran no statement was never begun on the server.
-        conn.ahead.retain(|a| !matches!(a, Ahead::Begin(_)));
+        // A transaction that ran no statement was never begun on the server; writes still
+        // waiting belong to a transaction that was never ended (`Pg::end` sends or drops
+        // them): never sent, they go with it.
+        conn.ahead
+            .retain(|a| !matches!(a, Ahead::Begin(_) | Ahead::Write(..)));
         if conn.client.is_closed() {
             drop(conn);
             self.closed();
@@ -190,6 +193,8 @@ pub(crate) struct PgConn {
 pub(crate) struct Pg {
     conn: Option<PgConn>,
     lease: Option<(Arc<PgPool>, String)>,
+    /// Between [`Pg::begin`] and [`Pg::end`]: writes may wait for the next round trip.
+    open: bool,
 }
 
 impl Pg {
@@ -197,6 +202,7 @@ impl Pg {
         Pg {
             conn: Some(PgConn::new(client)),
             lease: None,
+            open: false,
         }
     }
 
@@ -204,6 +210,7 @@ impl Pg {
         Pg {
             conn: None,
             lease: Some((pool, key)),
+            open: false,
         }
     }
 
@@ -230,18 +237,41 @@ impl Pg {
     /// Begins a transaction with the next statement (see [`PgConn::ahead`]).
     pub(crate) fn begin(&mut self, begin: &'static str) -> Result<()> {
         self.conn()?.ahead.push(Ahead::Begin(begin));
+        self.open = true;
         Ok(())
     }
 
-    /// Whether the transaction's BEGIN is still waiting for a first statement; it is
-    /// dropped then (there is nothing to commit or roll back).
-    pub(crate) fn unsent_begin(&mut self) -> bool {
+    /// Inside a transaction, `stmt` waits to go with the next round trip (at the latest
+    /// the COMMIT's) and true is returned; outside one, false: the caller runs it now.
+    pub(crate) fn defer(&mut self, sql: &str, args: &[super::sql::Value]) -> Result<bool> {
+        if !self.open {
+            return Ok(false);
+        }
+        let conn = self.conn()?;
+        let stmt = conn.statement(sql)?;
+        conn.ahead.push(Ahead::Write(stmt, args.to_vec()));
+        Ok(true)
+    }
+
+    /// Ends the transaction: `COMMIT` with the writes still waiting, in one round trip, or
+    /// `ROLLBACK` without them. Nothing is sent when the server never got the `BEGIN`
+    /// (no statement ran, none waits): false then.
+    pub(crate) fn end(&mut self, commit: bool) -> Result<bool> {
+        self.open = false;
         let Some(c) = self.conn.as_mut() else {
-            return false;
+            return Ok(false);
         };
-        let before = c.ahead.len();
-        c.ahead.retain(|a| !matches!(a, Ahead::Begin(_)));
-        c.ahead.len() != before
+        if !commit {
+            c.ahead.retain(|a| !matches!(a, Ahead::Write(..)));
+        }
+        let unsent = c.ahead.iter().any(|a| matches!(a, Ahead::Begin(_)));
+        let writes = c.ahead.iter().any(|a| matches!(a, Ahead::Write(..)));
+        if unsent && !writes {
+            c.ahead.retain(|a| !matches!(a, Ahead::Begin(_)));
+            return Ok(false);
+        }
+        c.batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        Ok(true)
     }
 
     pub(crate) fn give_back(&mut self) {
@@ -299,14 +329,29 @@ impl PgConn {
         r
     }
 
-    /// Sends the statements waiting ahead on their own (before a batch, which the simple
-    /// query protocol cannot pipeline with them here).
-    pub(crate) fn send_ahead(&mut self) -> Result<()> {
+    /// Several queries, with the statements waiting ahead, in one round trip: their rows
+    /// in order.
+    pub(crate) fn queries(
+        &mut self,
+        queries: &[(
+            tokio_postgres::Statement,
+            Vec<&(dyn tokio_postgres::types::ToSql + Sync)>,
+        )],
+    ) -> Result<Vec<Vec<tokio_postgres::Row>>> {
+        let ahead = std::mem::take(&mut self.ahead);
+        let r = self.client.queries_after(&ahead, queries);
+        self.sent(&ahead, r.is_ok());
+        r
+    }
+
+    /// Statements without parameters (`COMMIT`), with the statements waiting ahead, in one
+    /// round trip.
+    pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         if self.ahead.is_empty() {
-            return Ok(());
+            return self.client.batch_execute(sql);
         }
         let ahead = std::mem::take(&mut self.ahead);
-        let r = self.client.send_ahead(&ahead);
+        let r = self.client.batch_after(&ahead, sql);
         self.sent(&ahead, r.is_ok());
         r
     }

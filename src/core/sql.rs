@@ -318,14 +318,7 @@ impl Sql {
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 let rows = pg.query(&stmt, &pg_args(args))?;
-                rows.iter()
-                    .map(|r| {
-                        (0..r.len())
-                            .map(|i| r.try_get::<_, Value>(i).map_err(CoreError::from))
-                            .collect::<Result<Vec<_>>>()
-                            .map(Row)
-                    })
-                    .collect()
+                rows.iter().map(pg_row).collect()
             }
         }
     }
@@ -432,12 +425,55 @@ impl Sql {
     /// Ends the transaction [`Sql::begin`] opened: `COMMIT`, or `ROLLBACK`. Nothing on
     /// PostgreSQL when it ran no statement: the server never got its `BEGIN`.
     pub(crate) fn end(&self, commit: bool) -> Result<()> {
-        if let Engine::Postgres(pg) = &self.engine
-            && pg.borrow_mut().unsent_begin()
-        {
-            return Ok(());
+        match &self.engine {
+            Engine::Sqlite(_) => self.batch(if commit { "COMMIT" } else { "ROLLBACK" }),
+            Engine::Postgres(pg) => {
+                if pg.borrow_mut().end(commit)? {
+                    self.statements.set(self.statements.get() + 1);
+                }
+                Ok(())
+            }
         }
-        self.batch(if commit { "COMMIT" } else { "ROLLBACK" })
+    }
+
+    /// Runs a write whose row count the caller does not need. Inside a transaction on
+    /// PostgreSQL it is not sent yet: it goes ahead of the transaction's next statement, or
+    /// with its COMMIT, in that round trip (a transaction's last write and its COMMIT are
+    /// one round trip, not two). Its error, if any, is then that statement's or the
+    /// COMMIT's, and the transaction is rolled back all the same. Runs at once on SQLite
+    /// and outside a transaction.
+    pub fn defer(&self, sql: &str, args: &[Value]) -> Result<()> {
+        if let Engine::Postgres(pg) = &self.engine {
+            if pg.borrow_mut().defer(sql, args)? {
+                self.statements.set(self.statements.get() + 1);
+                self.count_directory_write(sql);
+                return Ok(());
+            }
+        }
+        self.execute(sql, args).map(drop)
+    }
+
+    /// Several queries in one round trip on PostgreSQL (one after the other on SQLite): the
+    /// rows of each, in order. Each sees what the ones before it did; on PostgreSQL outside
+    /// a REPEATABLE READ transaction each also sees what others committed before it ran (a
+    /// row lock taken by the first is held when the second reads).
+    pub fn queries(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>> {
+        let Engine::Postgres(pg) = &self.engine else {
+            return queries.iter().map(|(q, a)| self.query(q, a)).collect();
+        };
+        self.statements
+            .set(self.statements.get() + queries.len() as u64);
+        let mut pg = pg.borrow_mut();
+        let conn = pg.conn()?;
+        let mut prepared = Vec::with_capacity(queries.len());
+        for (q, a) in queries {
+            self.count_directory_write(q);
+            prepared.push((conn.statement(q)?, pg_args(a)));
+        }
+        conn.queries(&prepared)?
+            .iter()
+            .map(|rows| rows.iter().map(pg_row).collect())
+            .collect()
     }
 
     /// Inside a [`Sql::transaction`]: serialises it with every other transaction that locks
@@ -465,9 +501,7 @@ impl Sql {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
-                let conn = pg.conn()?;
-                conn.send_ahead()?;
-                Ok(conn.client.batch_execute(sql)?)
+                pg.conn()?.batch(sql)
             }
         }
     }
@@ -481,6 +515,13 @@ fn lock_id(key: &str) -> i64 {
         h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     }
     h as i64
+}
+
+fn pg_row(r: &tokio_postgres::Row) -> Result<Row> {
+    (0..r.len())
+        .map(|i| r.try_get::<_, Value>(i).map_err(CoreError::from))
+        .collect::<Result<Vec<_>>>()
+        .map(Row)
 }
 
 fn pg_args(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::{Index, IndexError, Result, folder_row};
+use super::{Index, IndexError, Result};
 use crate::core::sql::args;
 
 /// A message's flags as the index has them when STORE reads them.
@@ -34,11 +34,10 @@ impl Index {
         mut change: impl FnMut(usize, &CurrentFlags) -> Result<Option<(String, String)>, E>,
     ) -> Result<Vec<(usize, u64)>, E> {
         self.write(|sql| {
-            let row = folder_row(sql, folder, true)?;
+            let (row, mut current) = super::uids::locked_with_current(sql, folder, uids)?;
             let mut modseq = row.highestmodseq;
             let mut done = Vec::new();
             let mut writes = Vec::new();
-            let mut current = super::uids::current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
                 // Not there: expunged meanwhile, the next refresh reports it.
                 let Some(cur) = current.get_mut(&uid) else {

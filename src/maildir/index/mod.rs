@@ -167,7 +167,7 @@ pub(super) const FOLDER_ROW: &str = "SELECT uidvalidity, uidnext, highestmodseq,
      first_recent_uid FROM folders WHERE name = ?1";
 /// PostgreSQL: the writer's lock on the folder's row, which orders every writer of one folder
 /// on every node (SQLite's IMMEDIATE transaction already locks the whole file).
-const FOLDER_ROW_LOCKED: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, \
+pub(super) const FOLDER_ROW_LOCKED: &str = "SELECT uidvalidity, uidnext, highestmodseq, new_mtime, \
      cur_mtime, first_recent_uid FROM folders WHERE name = ?1 FOR UPDATE";
 
 /// A 32-bit column (UIDs, UIDVALIDITY): stored as a 64-bit integer on both engines.

@@ -83,7 +83,8 @@ fn record(
     ) {
         return Ok(());
     }
-    sql.execute(
+    // The scan's last statement: it goes with the COMMIT.
+    sql.defer(
         "UPDATE folders SET uidnext = ?2, highestmodseq = ?3, new_mtime = ?4, cur_mtime = ?5, \
          first_recent_uid = ?6 WHERE name = ?1",
         args![

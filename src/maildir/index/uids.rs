@@ -3,6 +3,8 @@
 //! view (SELECT, and each refresh: only rows above the MODSEQ it last saw). Not here: the
 //! scan that indexes files other programs dropped in (`scan.rs`).
 
+use std::collections::{HashMap, HashSet};
+
 use super::{FolderRow, Index, IndexError, Result, folder_row, u32_at};
 use crate::core::sql::{Sql, args};
 
@@ -98,45 +100,66 @@ fn expunged_since(sql: &Sql, folder: &str, since: u64) -> Result<Vec<u32>> {
 /// sparse set never reads more than this many unasked rows per asked one.
 const RANGE_GAP: u32 = 64;
 
-/// The current (letters, keywords, MODSEQ) of the messages `uids` of a folder that are
-/// still indexed, by UID. One range query per run of UIDs less than [`RANGE_GAP`] apart,
-/// instead of one query per UID: an EXPUNGE or a STORE over a whole folder is one round
-/// trip on PostgreSQL, and its writers hold the folder's lock that much shorter.
-pub(super) fn current_of(
+/// The folder's row, locked for the caller's transaction (as [`folder_row`] with `lock`),
+/// and the current (letters, keywords, MODSEQ) of the messages `uids` still indexed, by
+/// UID, read once the lock is held: STORE's and EXPUNGE's first step. One range query per
+/// run of UIDs less than [`RANGE_GAP`] apart, instead of one query per UID; on PostgreSQL
+/// the lock and the range queries go in one round trip (each query a snapshot of its own,
+/// taken after the lock was granted, so no writer before us is missed), the first of the
+/// two a STORE or EXPUNGE makes under the folder's lock.
+pub(super) fn locked_with_current(
     sql: &Sql,
     folder: &str,
     uids: &[u32],
-) -> Result<std::collections::HashMap<u32, super::CurrentFlags>> {
+) -> Result<(FolderRow, HashMap<u32, super::CurrentFlags>)> {
     let mut sorted = uids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let wanted: std::collections::HashSet<u32> = sorted.iter().copied().collect();
-    let mut out = std::collections::HashMap::with_capacity(sorted.len());
+    let mut ranges = Vec::new();
     let mut rest = &sorted[..];
     while let Some(&first) = rest.first() {
         let run = rest
             .windows(2)
             .position(|w| w[1] - w[0] > RANGE_GAP)
             .map_or(rest.len(), |i| i + 1);
-        let last = rest[run - 1];
+        ranges.push(args![folder, first as i64, rest[run - 1] as i64].to_vec());
         rest = &rest[run..];
-        for r in sql.query(
-            "SELECT uid, flags, keywords, modseq FROM messages \
-             WHERE folder = ?1 AND uid >= ?2 AND uid <= ?3",
-            args![folder, first as i64, last as i64],
-        )? {
-            let uid = u32_at(&r, 0)?;
-            if wanted.contains(&uid) {
-                let current = super::CurrentFlags {
-                    letters: r.get(1)?,
-                    keywords: r.get(2)?,
-                    modseq: r.get(3)?,
-                };
-                out.insert(uid, current);
-            }
+    }
+    const CURRENT: &str = "SELECT uid, flags, keywords, modseq FROM messages \
+                           WHERE folder = ?1 AND uid >= ?2 AND uid <= ?3";
+    let mut answers = if sql.is_postgres() {
+        let name = args![folder];
+        let mut queries = vec![(super::FOLDER_ROW_LOCKED, name)];
+        queries.extend(ranges.iter().map(|a| (CURRENT, &a[..])));
+        let mut answers = sql.queries(&queries)?.into_iter();
+        let row = answers.next().and_then(|rows| rows.into_iter().next());
+        match row {
+            Some(r) => (super::read_folder_row(&r)?, answers.collect()),
+            // No row yet: made (and locked) now; the messages are read again after it.
+            None => (folder_row(sql, folder, true)?, Vec::new()),
+        }
+    } else {
+        (folder_row(sql, folder, true)?, Vec::new())
+    };
+    if answers.1.is_empty() {
+        for a in &ranges {
+            answers.1.push(sql.query(CURRENT, a)?);
         }
     }
-    Ok(out)
+    let wanted: HashSet<u32> = sorted.iter().copied().collect();
+    let mut out = HashMap::with_capacity(sorted.len());
+    for r in answers.1.iter().flatten() {
+        let uid = u32_at(r, 0)?;
+        if wanted.contains(&uid) {
+            let current = super::CurrentFlags {
+                letters: r.get(1)?,
+                keywords: r.get(2)?,
+                modseq: r.get(3)?,
+            };
+            out.insert(uid, current);
+        }
+    }
+    Ok((answers.0, out))
 }
 
 /// Records an expunged UID with its MODSEQ (an upsert: see [`super::set_meta`] for why
@@ -305,11 +328,10 @@ impl Index {
         mut remove: impl FnMut(usize, &str) -> Result<bool, E>,
     ) -> Result<Vec<usize>, E> {
         self.write(|sql| {
-            let row = folder_row(sql, folder, true)?;
+            let (row, mut current) = locked_with_current(sql, folder, uids)?;
             let mut modseq = row.highestmodseq;
             let mut removed = Vec::new();
             let mut gone = Vec::new();
-            let mut current = current_of(sql, folder, uids)?;
             for (i, &uid) in uids.iter().enumerate() {
                 // Taken out: a UID named twice is expunged once.
                 let Some(found) = current.remove(&uid) else {

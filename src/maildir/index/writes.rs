@@ -3,11 +3,13 @@
 //! QRESYNC reads) or their new rows, and the folder's UIDNEXT and HIGHESTMODSEQ moved past
 //! them, inside the caller's locked transaction.
 //!
-//! On SQLite each row is one statement: a local call, cheap. On PostgreSQL every statement is
-//! a round trip made while the folder's row lock is held, and an IMAP STORE or EXPUNGE names
-//! one message more often than not, so the rows of a chunk and the folder's update go as one
-//! statement (a data-modifying `WITH`): a one-message STORE is BEGIN, lock, read, this,
-//! COMMIT, where it was one statement more per message.
+//! On SQLite each row is one statement: a local call, cheap. On PostgreSQL every statement
+//! costs the server a round of work while the folder's row lock is held, and an IMAP STORE
+//! or EXPUNGE names one message more often than not, so the rows of a chunk and the
+//! folder's update go as one statement (a data-modifying `WITH`), deferred
+//! ([`Sql::defer`]) to travel with the COMMIT: a one-message STORE is two round trips
+//! (BEGIN, lock and read; this and COMMIT), where it was one statement more per message
+//! and a round trip per statement.
 //!
 //! Not here: deciding what changes and touching the files (`flags.rs`, `uids.rs`).
 
@@ -52,7 +54,7 @@ pub(super) fn flags(
             part.len(),
             2,
         );
-        sql.execute(
+        sql.defer(
             &format!(
                 "WITH v (uid, flags, keywords, modseq) AS (VALUES {rows}), \
                  m AS (UPDATE messages AS t SET flags = v.flags, keywords = v.keywords, \
@@ -94,7 +96,7 @@ pub(super) fn expunges(
         let rows = multirow::values("(CAST(?1 AS BIGINT), CAST(?2 AS BIGINT))", part.len(), 2);
         // The expunged rows go to the account's table itself: an upsert names its conflict,
         // which a view's does not have (as `uids::record_expunged`).
-        sql.execute(
+        sql.defer(
             &format!(
                 "WITH v (uid, modseq) AS (VALUES {rows}), \
                  d AS (DELETE FROM messages AS t USING v WHERE t.folder = ?1 AND t.uid = v.uid), \
@@ -151,7 +153,7 @@ pub(super) fn placed(
         return Ok(());
     }
     if placed.is_empty() {
-        sql.execute(set_folder, folder_args)?;
+        sql.defer(set_folder, folder_args)?;
     }
     for part in multirow::chunks(placed, CHUNK) {
         let mut a = folder_args.to_vec();
@@ -159,7 +161,7 @@ pub(super) fn placed(
             a.extend(values(p));
         }
         let rows = multirow::values(&row, part.len(), 3);
-        sql.execute(
+        sql.defer(
             &format!("WITH i AS (INSERT INTO messages ({columns}) VALUES {rows}) {set_folder}"),
             &a,
         )?;
