@@ -443,12 +443,12 @@ impl Sql {
     /// COMMIT's, and the transaction is rolled back all the same. Runs at once on SQLite
     /// and outside a transaction.
     pub fn defer(&self, sql: &str, args: &[Value]) -> Result<()> {
-        if let Engine::Postgres(pg) = &self.engine {
-            if pg.borrow_mut().defer(sql, args)? {
-                self.statements.set(self.statements.get() + 1);
-                self.count_directory_write(sql);
-                return Ok(());
-            }
+        if let Engine::Postgres(pg) = &self.engine
+            && pg.borrow_mut().defer(sql, args)?
+        {
+            self.statements.set(self.statements.get() + 1);
+            self.count_directory_write(sql);
+            return Ok(());
         }
         self.execute(sql, args).map(drop)
     }
