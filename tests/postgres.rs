@@ -773,9 +773,7 @@ fn a_deferred_write_commits_with_its_transaction_or_not_at_all() {
         sql.execute(put, &kv("t.sixth", "6"))?;
         sql.defer(put, &kv("t.first", "again"))
     });
-    let err = failed
-        .err()
-        .expect("a duplicate key must fail the transaction");
+    let err = failed.expect_err("a duplicate key must fail the transaction");
     assert!(err.to_string().contains("duplicate key"), "{err}");
     assert_eq!(value("t.sixth"), None, "the write before it is rolled back");
     assert_eq!(value("t.first").as_deref(), Some("1"));
