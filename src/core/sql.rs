@@ -93,17 +93,33 @@ impl Row {
         T::from_value(v).ok_or_else(|| not_a::<T>(idx, v))
     }
 
+    /// A text column, borrowed: no copy for a caller that only compares it.
+    pub fn text(&self, idx: usize) -> Result<&str> {
+        match self.0.get(idx) {
+            Some(Value::Text(t)) => Ok(t),
+            v => Err(not_a::<String>(idx, v.unwrap_or(&Value::Null))),
+        }
+    }
+
     /// [`Row::get`] that moves the column out (leaving NULL) instead of copying it: for hot
     /// reads of text and blobs, one allocation per column instead of two.
     pub fn take<T: FromValue>(&mut self, idx: usize) -> Result<T> {
         let Some(slot) = self.0.get_mut(idx) else {
             return Err(not_a::<T>(idx, &Value::Null));
         };
+        // The kind, not the value, for the message: formatting the value on every read
+        // would cost more than the move saves.
+        let kind = match slot {
+            Value::Null => "NULL",
+            Value::Int(_) => "an integer",
+            Value::Real(_) => "a real",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "a blob",
+        };
         let v = std::mem::replace(slot, Value::Null);
-        let shown = format!("{v:?}");
         T::from_owned(v).ok_or_else(|| {
             CoreError::Invalid(format!(
-                "database: column {idx} holds {shown}, not a {}",
+                "database: column {idx} holds {kind}, not a {}",
                 std::any::type_name::<T>()
             ))
         })
@@ -212,6 +228,8 @@ pub struct Sql {
     wrote_directory: Cell<bool>,
     /// Statements run (each a round trip on PostgreSQL): what tests of round trips count.
     statements: Cell<u64>,
+    /// Rows the queries returned: what tests of how much a read brings count.
+    rows: Cell<u64>,
 }
 
 impl Sql {
@@ -222,6 +240,7 @@ impl Sql {
             in_tx: no(),
             wrote_directory: no(),
             statements: Cell::new(0),
+            rows: Cell::new(0),
         }
     }
 
@@ -260,6 +279,11 @@ impl Sql {
     /// Statements (and batches) run so far through this `Sql`, BEGIN and COMMIT included.
     pub fn statements(&self) -> u64 {
         self.statements.get()
+    }
+
+    /// Rows its queries returned so far.
+    pub fn rows_read(&self) -> u64 {
+        self.rows.get()
     }
 
     /// This process's own write of a cached table counts at once on PostgreSQL (and again
@@ -310,7 +334,9 @@ impl Sql {
                         .collect::<rusqlite::Result<Vec<_>>>()
                         .map(Row)
                 })?;
-                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+                self.rows.set(self.rows.get() + rows.len() as u64);
+                Ok(rows)
             }
             Engine::Postgres(pg) => {
                 self.count_directory_write(sql);
@@ -318,6 +344,7 @@ impl Sql {
                 let pg = pg.conn()?;
                 let stmt = pg.statement(sql)?;
                 let rows = pg.query(&stmt, &pg_args(args))?;
+                self.rows.set(self.rows.get() + rows.len() as u64);
                 rows.iter().map(pg_row).collect()
             }
         }
@@ -344,6 +371,7 @@ impl Sql {
                         .collect::<rusqlite::Result<Vec<_>>>()?;
                     out.push(f(Row(row))?);
                 }
+                self.rows.set(self.rows.get() + out.len() as u64);
                 Ok(out)
             }
             Engine::Postgres(_) => self.query(sql, args)?.into_iter().map(f).collect(),
@@ -470,7 +498,10 @@ impl Sql {
             self.count_directory_write(q);
             prepared.push((conn.statement(q)?, pg_args(a)));
         }
-        conn.queries(&prepared)?
+        let answers = conn.queries(&prepared)?;
+        let n: usize = answers.iter().map(Vec::len).sum();
+        self.rows.set(self.rows.get() + n as u64);
+        answers
             .iter()
             .map(|rows| rows.iter().map(pg_row).collect())
             .collect()

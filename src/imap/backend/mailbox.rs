@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use super::{Account, StoreError};
 use crate::imap::flags::Flags;
 use crate::imap::mailstore::{Changes, Delta, Mailbox, MessageMeta, Slot, view::MAX_HEADER};
-use crate::maildir::{folder, index::MessageRow, name::Name};
+use crate::maildir::index::{KnownRows, MessageRow};
+use crate::maildir::{folder, name::Name};
 
 fn meta(r: MessageRow, recent: bool) -> (MessageMeta, Slot) {
     // Rows from an index older than internal_date: the time in the name is as good.
@@ -182,7 +183,22 @@ impl Account {
         if !super::exists(mb.dir()) {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }
-        let scan = self.index.scan(&mb.name, mb.dir(), !mb.read_only, false)?;
+        // The view's rows stand for the index's while the folder's counters are the ones
+        // it has seen: a busy folder's refresh then reads its row, not all its rows.
+        let view = KnownRows {
+            uidnext: mb.uidnext,
+            highestmodseq: mb.seen_modseq(),
+            rows: mb
+                .slots
+                .iter()
+                .filter(|s| !s.ghost)
+                .map(|s| (&*s.unique, &*s.letters))
+                .collect(),
+        };
+        let scan = self
+            .index
+            .scan_known(&mb.name, mb.dir(), !mb.read_only, false, Some(&view))?;
+        drop(view);
         if scan.report.uidvalidity != mb.uidvalidity {
             return Err(StoreError::NoSuchMailbox(mb.name.clone()));
         }

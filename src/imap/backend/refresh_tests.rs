@@ -77,3 +77,67 @@ fn a_view_that_has_seen_everything_costs_one_statement_per_refresh() {
     assert_eq!(ch.exists, Some(4));
     assert_eq!(va.uidnext, 5);
 }
+
+/// Rows `acc` reads for one refresh of `mb` (no refresh of other views in between).
+fn rows_read(acc: &mut Account, mb: &mut Mailbox, allow_expunge: bool) -> (u64, Changes) {
+    let before = acc.index.rows_read();
+    let ch = acc.refresh(mb, allow_expunge).unwrap();
+    (acc.index.rows_read() - before, ch)
+}
+
+/// A busy folder (mtimes too young to trust, so every refresh compares the files with the
+/// rows): while the folder's counters are the view's, the view's rows stand for the index's
+/// and only the folder's row is read; a change made behind the index's back (another
+/// program renaming, removing or dropping a file) is still found.
+#[test]
+fn a_busy_folders_refresh_compares_the_files_with_the_view_not_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut a = Account::open(&Indexes::Maildir, "", root).unwrap();
+    for _ in 0..5 {
+        a.append("INBOX", MSG, &Flags::default(), None).unwrap();
+    }
+    let mut va = a.select("INBOX", false).unwrap();
+    a.refresh(&mut va, true).unwrap();
+    // Nothing new: the folder's row alone, not its five messages'.
+    assert_eq!(rows_read(&mut a, &mut va, true), (1, Changes::default()));
+    a.store(&mut va, &[2], StoreMode::Add, &[Flag::Seen], None)
+        .unwrap();
+    assert_eq!(rows_read(&mut a, &mut va, true), (1, Changes::default()));
+
+    // Another program sets a flag by renaming the file: found, and reported.
+    let cur = root.join("cur");
+    let file = |n: usize| {
+        let mut names: Vec<_> = std::fs::read_dir(&cur)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names[n].clone()
+    };
+    let third = file(2);
+    std::fs::rename(cur.join(&third), cur.join(format!("{third}F"))).unwrap();
+    let ch = a.refresh(&mut va, true).unwrap();
+    assert_eq!(ch.flags, [3], "{ch:?}");
+    assert!(va.messages[2].flags.contains(&Flag::Flagged));
+    // Another removes one: an expunge.
+    std::fs::remove_file(cur.join(file(0))).unwrap();
+    let ch = a.refresh(&mut va, true).unwrap();
+    assert_eq!(ch.expunged, [1], "{ch:?}");
+    // And one dropped into new/ by a delivery agent: a new message, moved to cur/.
+    std::fs::write(root.join("new/1700000000.x1.host"), MSG).unwrap();
+    let ch = a.refresh(&mut va, true).unwrap();
+    assert_eq!(ch.exists, Some(5), "{ch:?}");
+    assert!(!root.join("new/1700000000.x1.host").exists());
+
+    // A read-only view with a file waiting in new/: its place is not in the view, so the
+    // rows are read, and the file stays for a read-write session to move.
+    let mut ro = a.select("INBOX", true).unwrap();
+    std::fs::write(root.join("new/1700000001.x2.host"), MSG).unwrap();
+    let ch = a.refresh(&mut ro, true).unwrap();
+    assert_eq!(ch.exists, Some(6), "{ch:?}");
+    let (rows, ch) = rows_read(&mut a, &mut ro, true);
+    assert_eq!(ch, Changes::default());
+    assert!(rows > 1, "the rows say where the new/ file is: {rows}");
+    assert!(root.join("new/1700000001.x2.host").exists());
+}

@@ -202,6 +202,11 @@ impl Index {
         self.sql.statements()
     }
 
+    /// Rows this index's queries have returned: what a read brings back.
+    pub fn rows_read(&self) -> u64 {
+        self.sql.rows_read()
+    }
+
     /// Round trips to PostgreSQL the calling thread has made so far (several statements may
     /// share one: `core::pgclient::Ahead`); 0 on SQLite.
     pub fn round_trips() -> u64 {

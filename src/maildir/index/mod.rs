@@ -125,6 +125,17 @@ pub struct ScanOutcome {
     pub highestmodseq: u64,
 }
 
+/// What a caller already holds of a folder's rows: a session's view, with the UIDNEXT and
+/// HIGHESTMODSEQ of the index state it shows. When the folder's row still says those, its
+/// messages' rows are the view's, and a refresh compares the files with these instead of
+/// reading every row again ([`Index::scan_known`]).
+pub struct KnownRows<'a> {
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+    /// (unique name, info letters) of each message in the view, expunged ones left out.
+    pub rows: Vec<(&'a str, &'a str)>,
+}
+
 pub struct Index {
     sql: Sql,
     root: PathBuf,

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{
-    Index, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now, now_ns, u32_at,
+    Index, KnownRows, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now,
+    now_ns, u32_at,
 };
 use crate::core::sql::{Sql, args};
 use crate::maildir::folder::{self, Entry};
@@ -119,12 +120,17 @@ impl Index {
         name: &str,
         dir: &Path,
         move_new_files: bool,
+        view: Option<&KnownRows>,
     ) -> Result<Option<(super::FolderRow, std::ops::Range<u32>, bool)>> {
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
         // One statement (one round trip on PostgreSQL): the folder's row; its messages' rows
-        // only when the mtimes are not the recorded ones, so [`in_line`] needs them; and when
-        // they are and new/ files are to move, whether a row still says one waits in new/
-        // (in the folder row's in_new column).
+        // only when the mtimes are not the recorded ones, so [`in_line`] needs them, and the
+        // caller's view does not have them already (the folder's UIDNEXT and HIGHESTMODSEQ
+        // are not the view's); and when the mtimes are the recorded ones and new/ files are
+        // to move, whether a row still says one waits in new/ (in the folder row's in_new
+        // column).
+        let (view_next, view_modseq) =
+            view.map_or((-1, -1), |v| (i64::from(v.uidnext), v.highestmodseq as i64));
         let mut row = None;
         let mut waiting_in_new = false;
         let mut known = Vec::new();
@@ -137,8 +143,9 @@ impl Index {
                FROM folders WHERE name = ?1 \
              UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
                FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
-                 WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
-            args![name, new_m, cur_m, move_new_files],
+                 WHERE name = ?1 AND ((new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0) \
+                   OR (uidnext = ?5 AND highestmodseq = ?6)))",
+            args![name, new_m, cur_m, move_new_files, view_next, view_modseq],
         )? {
             if r.get::<i64>(9)? == 0 {
                 row = Some(super::read_folder_row(&r)?);
@@ -159,10 +166,25 @@ impl Index {
             return Ok(None);
         }
         let skipped = new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime;
+        let mtimes = (new_m, cur_m);
         let current = if skipped {
             !waiting_in_new
+        } else if let Some(v) =
+            view.filter(|v| (v.uidnext, v.highestmodseq) == (row.uidnext, row.highestmodseq))
+        {
+            let rows = v.rows.iter().map(|&(u, f)| (u, f, None));
+            match in_line(rows, dir, &row, mtimes, move_new_files)? {
+                Some(current) => current,
+                // A file in new/: whether its row says so is not in the view. Rare (mail
+                // delivered, no read-write session since): ask with the rows.
+                None => return self.unchanged(name, dir, move_new_files, None),
+            }
         } else {
-            in_line(&known, dir, &row, (new_m, cur_m), move_new_files)?
+            let rows = known
+                .iter()
+                .map(|r| Ok((r.text(6)?, r.text(7)?, Some(r.get::<bool>(8)?))))
+                .collect::<Result<Vec<_>>>()?;
+            in_line(rows.into_iter(), dir, &row, mtimes, move_new_files)?.unwrap_or(false)
         };
         if !current {
             return Ok(None);
@@ -200,7 +222,23 @@ impl Index {
     ) -> Result<ScanOutcome> {
         // Most calls (NOOP, IDLE ticks) find nothing changed: decide that without the write
         // lock, so idle sessions do not queue behind each other.
-        if !force && let Some((row, recent, skipped)) = self.unchanged(name, dir, move_new_files)? {
+        self.scan_known(name, dir, move_new_files, force, None)
+    }
+
+    /// [`Index::scan`] for a caller that holds a view of the folder (`view`): when the
+    /// folder's UIDNEXT and HIGHESTMODSEQ are the view's, the files are compared with the
+    /// view's rows, not with every row read again (an IMAP refresh of a busy folder).
+    pub fn scan_known(
+        &mut self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+        force: bool,
+        view: Option<&KnownRows>,
+    ) -> Result<ScanOutcome> {
+        if !force
+            && let Some((row, recent, skipped)) = self.unchanged(name, dir, move_new_files, view)?
+        {
             return Ok(ScanOutcome {
                 report: SyncReport {
                     folder: name.to_string(),
@@ -297,42 +335,47 @@ fn claim_recent(sql: &Sql, name: &str) -> Result<Option<std::ops::Range<u32>>> {
 }
 
 /// Whether the locked scan of a folder whose row is `row` and messages' rows `known`
-/// (uniq, flags, in_new at 6, 7, 8) would change nothing: every row
-/// has its file with the same flags and place, every file its row, no new/ file to move
-/// (with `move_new_files`), and the settled mtimes (`mtimes`, read before the directories)
-/// are the ones recorded. Read without the lock: the rows first, then the files, so a
-/// writer's file and row appearing or going in between shows as a difference, and any
-/// difference leaves the decision to the locked scan. What this saves is the lock, the
-/// transaction and its commit on every refresh of a busy folder, where sessions would
-/// otherwise queue behind each other to find nothing new.
-fn in_line(
-    known: &[crate::core::sql::Row],
+/// (uniq, flags, in_new) would change nothing: every row has its file with the same flags
+/// and place, every file its row, no new/ file to move (with `move_new_files`), and the
+/// settled mtimes (`mtimes`, read before the directories) are the ones recorded. Read
+/// without the lock: the rows first, then the files, so a writer's file and row appearing
+/// or going in between shows as a difference, and any difference leaves the decision to
+/// the locked scan. What this saves is the lock, the transaction and its commit on every
+/// refresh of a busy folder, where sessions would otherwise queue behind each other to find
+/// nothing new. None when a file is in new/ and `known` does not say where its row has it
+/// (in_new None: rows from a session's view).
+fn in_line<'a>(
+    known: impl ExactSizeIterator<Item = (&'a str, &'a str, Option<bool>)>,
     dir: &Path,
     row: &super::FolderRow,
     (new_m, cur_m): (i64, i64),
     move_new_files: bool,
-) -> Result<bool> {
+) -> Result<Option<bool>> {
     let settled = |m: i64| if now_ns() - m < MTIME_SETTLE_NS { 0 } else { m };
     if new_m == 0 || (settled(new_m), settled(cur_m)) != (row.new_mtime, row.cur_mtime) {
-        return Ok(false);
+        return Ok(Some(false));
     }
     let on_disk: HashMap<String, Entry> = folder::entries(dir)
         .into_iter()
         .map(|e| (e.name.unique.clone(), e))
         .collect();
     if known.len() != on_disk.len() || (move_new_files && on_disk.values().any(|e| e.in_new)) {
-        return Ok(false);
+        return Ok(Some(false));
     }
-    for r in known {
-        let (uniq, flags, in_new): (String, String, bool) = (r.get(6)?, r.get(7)?, r.get(8)?);
-        let Some(e) = on_disk.get(&uniq) else {
-            return Ok(false);
+    for (uniq, flags, in_new) in known {
+        let Some(e) = on_disk.get(uniq) else {
+            return Ok(Some(false));
         };
-        if e.in_new != in_new || e.name.flags.as_deref().unwrap_or_default() != flags {
-            return Ok(false);
+        if e.name.flags.as_deref().unwrap_or_default() != flags {
+            return Ok(Some(false));
+        }
+        match in_new {
+            Some(in_new) if in_new != e.in_new => return Ok(Some(false)),
+            None if e.in_new => return Ok(None),
+            _ => {}
         }
     }
-    Ok(true)
+    Ok(Some(true))
 }
 
 /// The scan itself, inside the write transaction (and, on PostgreSQL, the folder row's lock).
