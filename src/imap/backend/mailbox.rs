@@ -191,8 +191,9 @@ impl Account {
             rows: mb
                 .slots
                 .iter()
-                .filter(|s| !s.ghost)
-                .map(|s| (&*s.unique, &*s.letters))
+                .zip(&mb.messages)
+                .filter(|(s, _)| !s.ghost)
+                .map(|(s, m)| (m.uid, &*s.unique, &*s.letters))
                 .collect(),
         };
         let scan = self
@@ -217,7 +218,11 @@ impl Account {
                 allow_expunge,
             ));
         }
-        let snap = self.index.snapshot(&mb.name, mb.seen_modseq(), true)?;
+        // The look brought the changes with its decision (in line), or they are read now.
+        let snap = match scan.since {
+            Some(snap) => snap,
+            None => self.index.snapshot(&mb.name, mb.seen_modseq(), true)?,
+        };
         let changed = snap
             .rows
             .into_iter()

@@ -43,6 +43,7 @@ mod adopt;
 mod copy;
 mod engine;
 mod flags;
+mod look;
 mod mailboxes;
 mod metadata;
 pub mod notify;
@@ -123,6 +124,10 @@ pub struct ScanOutcome {
     /// decision: a view that has seen this HIGHESTMODSEQ and UIDNEXT has nothing to fetch.
     pub uidnext: u32,
     pub highestmodseq: u64,
+    /// With a view ([`Index::scan_known`]), when the look found the files in line: the
+    /// folder's rows written and the UIDs expunged above the view's HIGHESTMODSEQ, read in
+    /// the look's one statement (what [`Index::snapshot`] would read next).
+    pub since: Option<Snapshot>,
 }
 
 /// What a caller already holds of a folder's rows: a session's view, with the UIDNEXT and
@@ -132,8 +137,9 @@ pub struct ScanOutcome {
 pub struct KnownRows<'a> {
     pub uidnext: u32,
     pub highestmodseq: u64,
-    /// (unique name, info letters) of each message in the view, expunged ones left out.
-    pub rows: Vec<(&'a str, &'a str)>,
+    /// (UID, unique name, info letters) of each message in the view, expunged ones left
+    /// out.
+    pub rows: Vec<(u32, &'a str, &'a str)>,
 }
 
 pub struct Index {

@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::look::Looked;
+use super::uids::Snapshot;
 use super::{
     Index, KnownRows, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now,
     now_ns, u32_at,
@@ -120,17 +122,12 @@ impl Index {
         name: &str,
         dir: &Path,
         move_new_files: bool,
-        view: Option<&KnownRows>,
     ) -> Result<Option<(super::FolderRow, std::ops::Range<u32>, bool)>> {
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
         // One statement (one round trip on PostgreSQL): the folder's row; its messages' rows
-        // only when the mtimes are not the recorded ones, so [`in_line`] needs them, and the
-        // caller's view does not have them already (the folder's UIDNEXT and HIGHESTMODSEQ
-        // are not the view's); and when the mtimes are the recorded ones and new/ files are
-        // to move, whether a row still says one waits in new/ (in the folder row's in_new
-        // column).
-        let (view_next, view_modseq) =
-            view.map_or((-1, -1), |v| (i64::from(v.uidnext), v.highestmodseq as i64));
+        // only when the mtimes are not the recorded ones, so [`in_line`] needs them; and when
+        // they are and new/ files are to move, whether a row still says one waits in new/
+        // (in the folder row's in_new column).
         let mut row = None;
         let mut waiting_in_new = false;
         let mut known = Vec::new();
@@ -143,9 +140,8 @@ impl Index {
                FROM folders WHERE name = ?1 \
              UNION ALL SELECT uid, 0, 0, 0, 0, 0, uniq, flags, in_new, 1 \
                FROM messages WHERE folder = ?1 AND NOT EXISTS (SELECT 1 FROM folders \
-                 WHERE name = ?1 AND ((new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0) \
-                   OR (uidnext = ?5 AND highestmodseq = ?6)))",
-            args![name, new_m, cur_m, move_new_files, view_next, view_modseq],
+                 WHERE name = ?1 AND new_mtime = ?2 AND cur_mtime = ?3 AND new_mtime <> 0)",
+            args![name, new_m, cur_m, move_new_files],
         )? {
             if r.get::<i64>(9)? == 0 {
                 row = Some(super::read_folder_row(&r)?);
@@ -166,25 +162,14 @@ impl Index {
             return Ok(None);
         }
         let skipped = new_m != 0 && new_m == row.new_mtime && cur_m == row.cur_mtime;
-        let mtimes = (new_m, cur_m);
         let current = if skipped {
             !waiting_in_new
-        } else if let Some(v) =
-            view.filter(|v| (v.uidnext, v.highestmodseq) == (row.uidnext, row.highestmodseq))
-        {
-            let rows = v.rows.iter().map(|&(u, f)| (u, f, None));
-            match in_line(rows, dir, &row, mtimes, move_new_files)? {
-                Some(current) => current,
-                // A file in new/: whether its row says so is not in the view. Rare (mail
-                // delivered, no read-write session since): ask with the rows.
-                None => return self.unchanged(name, dir, move_new_files, None),
-            }
         } else {
             let rows = known
                 .iter()
                 .map(|r| Ok((r.text(6)?, r.text(7)?, Some(r.get::<bool>(8)?))))
                 .collect::<Result<Vec<_>>>()?;
-            in_line(rows.into_iter(), dir, &row, mtimes, move_new_files)?.unwrap_or(false)
+            in_line(rows.into_iter(), dir, &row, (new_m, cur_m), move_new_files)?.unwrap_or(false)
         };
         if !current {
             return Ok(None);
@@ -237,7 +222,8 @@ impl Index {
         view: Option<&KnownRows>,
     ) -> Result<ScanOutcome> {
         if !force
-            && let Some((row, recent, skipped)) = self.unchanged(name, dir, move_new_files, view)?
+            && let Some((row, recent, skipped, since)) =
+                self.decide(name, dir, move_new_files, view)?
         {
             return Ok(ScanOutcome {
                 report: SyncReport {
@@ -249,10 +235,44 @@ impl Index {
                 skipped,
                 uidnext: row.uidnext,
                 highestmodseq: row.highestmodseq,
+                since,
                 ..Default::default()
             });
         }
         self.write(|sql| scan_locked(sql, name, dir, move_new_files))
+    }
+
+    /// Whether the scan would change nothing, decided without the write lock: with a view,
+    /// by [`Index::look`] (which also brings the changes since the view's HIGHESTMODSEQ),
+    /// else (or when the look needs the rows) by [`Index::unchanged`].
+    #[allow(clippy::type_complexity)]
+    fn decide(
+        &self,
+        name: &str,
+        dir: &Path,
+        move_new_files: bool,
+        view: Option<&KnownRows>,
+    ) -> Result<
+        Option<(
+            super::FolderRow,
+            std::ops::Range<u32>,
+            bool,
+            Option<Snapshot>,
+        )>,
+    > {
+        if let Some(view) = view {
+            let mtimes = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
+            match self.look(name, dir, mtimes, move_new_files, view)? {
+                Looked::Current(row, recent, skipped, since) => {
+                    return Ok(Some((row, recent, skipped, since)));
+                }
+                Looked::Scan => return Ok(None),
+                Looked::AskRows => {}
+            }
+        }
+        Ok(self
+            .unchanged(name, dir, move_new_files)?
+            .map(|(row, recent, skipped)| (row, recent, skipped, None)))
     }
 
     /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
@@ -322,7 +342,7 @@ impl Index {
 /// §2.3.2: one session only), in one statement: the row locked and its old start read in
 /// the subquery, then moved to UIDNEXT. A concurrent claimer waits on the lock and then
 /// finds nothing left (None), or only what arrived after the first claim.
-fn claim_recent(sql: &Sql, name: &str) -> Result<Option<std::ops::Range<u32>>> {
+pub(super) fn claim_recent(sql: &Sql, name: &str) -> Result<Option<std::ops::Range<u32>>> {
     sql.query_opt(
         "UPDATE folders AS f SET first_recent_uid = f.uidnext \
            FROM (SELECT name, first_recent_uid FROM folders WHERE name = ?1 FOR UPDATE) AS o \
@@ -344,7 +364,7 @@ fn claim_recent(sql: &Sql, name: &str) -> Result<Option<std::ops::Range<u32>>> {
 /// refresh of a busy folder, where sessions would otherwise queue behind each other to find
 /// nothing new. None when a file is in new/ and `known` does not say where its row has it
 /// (in_new None: rows from a session's view).
-fn in_line<'a>(
+pub(super) fn in_line<'a>(
     known: impl ExactSizeIterator<Item = (&'a str, &'a str, Option<bool>)>,
     dir: &Path,
     row: &super::FolderRow,

@@ -54,7 +54,7 @@ pub struct Snapshot {
 }
 
 /// The columns [`message_row`] reads, in its order.
-const ROW_COLUMNS: &str = "uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
+pub(super) const ROW_COLUMNS: &str = "uid, uniq, flags, keywords, modseq, size, internal_date, save_date, \
                            coalesce(email_id, 0)";
 
 /// Rows of a folder with MODSEQ above `since`, by UID: one indexed query.
@@ -69,7 +69,7 @@ fn rows(sql: &Sql, folder: &str, since: u64) -> Result<Vec<MessageRow>> {
     )?)
 }
 
-fn message_row(mut r: crate::core::sql::Row) -> crate::core::Result<MessageRow> {
+pub(super) fn message_row(mut r: crate::core::sql::Row) -> crate::core::Result<MessageRow> {
     let uid: i64 = r.get(0)?;
     Ok(MessageRow {
         uid: u32::try_from(uid).map_err(|_| {
