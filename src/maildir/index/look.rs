@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::scan::{claim_recent, in_line};
-use super::uids::{ROW_COLUMNS, Snapshot, message_row};
+use super::uids::{MessageRow, ROW_COLUMNS, Snapshot, message_row};
 use super::{FolderRow, Index, KnownRows, Result, u32_at};
 use crate::core::sql::args;
 
@@ -40,51 +40,8 @@ impl Index {
         move_new_files: bool,
         view: &KnownRows,
     ) -> Result<Looked> {
-        let since = view.highestmodseq;
-        let mut folder = None;
-        let mut waiting_in_new = false;
-        let (mut changed, mut expunged) = (Vec::new(), Vec::new());
-        // Kind in column 9 (0 the folder, 1 a row written since, 2 an expunge since); for
-        // rows, in_new in column 10; for the folder, whether a row says a file waits in new/
-        // (asked only when the mtimes are the recorded ones and new/ files are to move).
-        for r in self.sql.query(
-            &format!(
-                "SELECT uidvalidity, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                        CAST(NULL AS TEXT), highestmodseq, uidnext, new_mtime, cur_mtime, \
-                        first_recent_uid, 0, \
-                        CASE WHEN ?4 = 1 AND new_mtime = ?2 AND cur_mtime = ?3 \
-                             AND new_mtime <> 0 AND EXISTS (SELECT 1 FROM messages \
-                               WHERE folder = ?1 AND in_new = 1) \
-                        THEN 1 ELSE 0 END \
-                   FROM folders WHERE name = ?1 \
-                 UNION ALL SELECT {ROW_COLUMNS}, 1, in_new \
-                   FROM messages WHERE folder = ?1 AND modseq > ?5 \
-                 UNION ALL SELECT uid, NULL, NULL, NULL, modseq, 0, NULL, NULL, 0, 2, 0 \
-                   FROM expunged WHERE folder = ?1 AND modseq > ?5 \
-                 ORDER BY 10, 1"
-            ),
-            args![name, new_m, cur_m, move_new_files, since as i64],
-        )? {
-            match r.get::<i64>(9)? {
-                0 => {
-                    waiting_in_new = r.get::<i64>(10)? == 1;
-                    folder = Some(FolderRow {
-                        uidvalidity: u32_at(&r, 0)?,
-                        highestmodseq: r.get(4)?,
-                        uidnext: u32_at(&r, 5)?,
-                        new_mtime: r.get(6)?,
-                        cur_mtime: r.get(7)?,
-                        first_recent_uid: u32_at(&r, 8)?,
-                    });
-                }
-                1 => {
-                    let in_new = r.get::<i64>(10)? == 1;
-                    changed.push((message_row(r)?, in_new));
-                }
-                _ => expunged.push(u32_at(&r, 0)?),
-            }
-        }
-        let Some(mut folder) = folder else {
+        let read = self.read_look(name, (new_m, cur_m), move_new_files, view.highestmodseq)?;
+        let Some((mut folder, waiting_in_new, changed, expunged)) = read else {
             return Ok(Looked::Scan);
         };
         // As in `scan::unchanged`: SQLite claims \Recent in the locked scan.
@@ -142,5 +99,62 @@ impl Index {
             0..0
         };
         Ok(Looked::Current(folder, recent, skipped, current))
+    }
+
+    /// The look's one statement: the folder's row (None: it has none yet), whether a row
+    /// says a file waits in new/ (asked only when the mtimes are the recorded ones and new/
+    /// files are to move), the rows written above `since` with their in_new, and the UIDs
+    /// expunged above it.
+    #[allow(clippy::type_complexity)]
+    fn read_look(
+        &self,
+        name: &str,
+        (new_m, cur_m): (i64, i64),
+        move_new_files: bool,
+        since: u64,
+    ) -> Result<Option<(FolderRow, bool, Vec<(MessageRow, bool)>, Vec<u32>)>> {
+        let mut folder = None;
+        let mut waiting_in_new = false;
+        let (mut changed, mut expunged) = (Vec::new(), Vec::new());
+        // Kind in column 9: 0 the folder, 1 a row written since (in_new in column 10), 2 an
+        // expunge since.
+        for r in self.sql.query(
+            &format!(
+                "SELECT uidvalidity, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                        CAST(NULL AS TEXT), highestmodseq, uidnext, new_mtime, cur_mtime, \
+                        first_recent_uid, 0, \
+                        CASE WHEN ?4 = 1 AND new_mtime = ?2 AND cur_mtime = ?3 \
+                             AND new_mtime <> 0 AND EXISTS (SELECT 1 FROM messages \
+                               WHERE folder = ?1 AND in_new = 1) \
+                        THEN 1 ELSE 0 END \
+                   FROM folders WHERE name = ?1 \
+                 UNION ALL SELECT {ROW_COLUMNS}, 1, in_new \
+                   FROM messages WHERE folder = ?1 AND modseq > ?5 \
+                 UNION ALL SELECT uid, NULL, NULL, NULL, modseq, 0, NULL, NULL, 0, 2, 0 \
+                   FROM expunged WHERE folder = ?1 AND modseq > ?5 \
+                 ORDER BY 10, 1"
+            ),
+            args![name, new_m, cur_m, move_new_files, since as i64],
+        )? {
+            match r.get::<i64>(9)? {
+                0 => {
+                    waiting_in_new = r.get::<i64>(10)? == 1;
+                    folder = Some(FolderRow {
+                        uidvalidity: u32_at(&r, 0)?,
+                        highestmodseq: r.get(4)?,
+                        uidnext: u32_at(&r, 5)?,
+                        new_mtime: r.get(6)?,
+                        cur_mtime: r.get(7)?,
+                        first_recent_uid: u32_at(&r, 8)?,
+                    });
+                }
+                1 => {
+                    let in_new = r.get::<i64>(10)? == 1;
+                    changed.push((message_row(r)?, in_new));
+                }
+                _ => expunged.push(u32_at(&r, 0)?),
+            }
+        }
+        Ok(folder.map(|f| (f, waiting_in_new, changed, expunged)))
     }
 }
