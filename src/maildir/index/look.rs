@@ -16,17 +16,39 @@ use super::uids::{MessageRow, ROW_COLUMNS, Snapshot, message_row};
 use super::{FolderRow, Index, KnownRows, Result, u32_at};
 use crate::core::sql::args;
 
+/// A scan that would change nothing, as decided without the write lock.
+pub(super) struct Unchanged {
+    pub row: FolderRow,
+    /// The UIDs \Recent for the caller.
+    pub recent: std::ops::Range<u32>,
+    /// The directories went unread (their mtimes are the recorded ones).
+    pub skipped: bool,
+    /// The changes above the view's HIGHESTMODSEQ, when the look read them (None when a
+    /// \Recent claim saw rows the look did not, or there was no view).
+    pub since: Option<Snapshot>,
+}
+
 /// What [`Index::look`] decided without the write lock.
 pub(super) enum Looked {
-    /// The files are in line with the rows: the folder's row, the UIDs \Recent for the
-    /// caller, whether the directories went unread, and the changes above the view's
-    /// HIGHESTMODSEQ (None when a \Recent claim saw rows the look did not).
-    Current(FolderRow, std::ops::Range<u32>, bool, Option<Snapshot>),
+    /// The files are in line with the rows.
+    Current(Unchanged),
     /// A file waits in new/ and the view cannot say where its row has it: ask with the
     /// rows (the look without a view).
     AskRows,
     /// Something differs (or the folder has no row yet): the locked scan decides.
     Scan,
+}
+
+/// What the look's statement read.
+struct LookRead {
+    folder: FolderRow,
+    /// A row says a file waits in new/ (asked only when the mtimes are the recorded ones
+    /// and new/ files are to move).
+    waiting_in_new: bool,
+    /// The rows written above the view's HIGHESTMODSEQ, each with its in_new.
+    changed: Vec<(MessageRow, bool)>,
+    /// The UIDs expunged above it.
+    expunged: Vec<u32>,
 }
 
 impl Index {
@@ -41,7 +63,13 @@ impl Index {
         view: &KnownRows,
     ) -> Result<Looked> {
         let read = self.read_look(name, (new_m, cur_m), move_new_files, view.highestmodseq)?;
-        let Some((mut folder, waiting_in_new, changed, expunged)) = read else {
+        let Some(LookRead {
+            mut folder,
+            waiting_in_new,
+            changed,
+            expunged,
+        }) = read
+        else {
             return Ok(Looked::Scan);
         };
         // As in `scan::unchanged`: SQLite claims \Recent in the locked scan.
@@ -98,21 +126,22 @@ impl Index {
         } else {
             0..0
         };
-        Ok(Looked::Current(folder, recent, skipped, current))
+        Ok(Looked::Current(Unchanged {
+            row: folder,
+            recent,
+            skipped,
+            since: current,
+        }))
     }
 
-    /// The look's one statement: the folder's row (None: it has none yet), whether a row
-    /// says a file waits in new/ (asked only when the mtimes are the recorded ones and new/
-    /// files are to move), the rows written above `since` with their in_new, and the UIDs
-    /// expunged above it.
-    #[allow(clippy::type_complexity)]
+    /// The look's one statement (None: the folder has no row yet).
     fn read_look(
         &self,
         name: &str,
         (new_m, cur_m): (i64, i64),
         move_new_files: bool,
         since: u64,
-    ) -> Result<Option<(FolderRow, bool, Vec<(MessageRow, bool)>, Vec<u32>)>> {
+    ) -> Result<Option<LookRead>> {
         let mut folder = None;
         let mut waiting_in_new = false;
         let (mut changed, mut expunged) = (Vec::new(), Vec::new());
@@ -155,6 +184,11 @@ impl Index {
                 _ => expunged.push(u32_at(&r, 0)?),
             }
         }
-        Ok(folder.map(|f| (f, waiting_in_new, changed, expunged)))
+        Ok(folder.map(|folder| LookRead {
+            folder,
+            waiting_in_new,
+            changed,
+            expunged,
+        }))
     }
 }

@@ -5,8 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::look::Looked;
-use super::uids::Snapshot;
+use super::look::{Looked, Unchanged};
 use super::{
     Index, KnownRows, Result, ScanOutcome, SyncReport, file_time, folder_row, mtime_ns, now,
     now_ns, u32_at,
@@ -117,12 +116,7 @@ impl Index {
     /// still waiting in new/ (moving it is the locked scan's), and UIDs waiting to be
     /// claimed as \Recent are claimed on PostgreSQL ([`claim_recent`]) and left to the
     /// locked scan on SQLite.
-    fn unchanged(
-        &self,
-        name: &str,
-        dir: &Path,
-        move_new_files: bool,
-    ) -> Result<Option<(super::FolderRow, std::ops::Range<u32>, bool)>> {
+    fn unchanged(&self, name: &str, dir: &Path, move_new_files: bool) -> Result<Option<Unchanged>> {
         let (new_m, cur_m) = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
         // One statement (one round trip on PostgreSQL): the folder's row; its messages' rows
         // only when the mtimes are not the recorded ones, so [`in_line`] needs them; and when
@@ -186,7 +180,12 @@ impl Index {
         } else {
             0..0
         };
-        Ok(Some((row, recent, skipped)))
+        Ok(Some(Unchanged {
+            row,
+            recent,
+            skipped,
+            since: None,
+        }))
     }
 
     /// Brings the index of one folder in line with its directories: new files get the next
@@ -222,8 +221,12 @@ impl Index {
         view: Option<&KnownRows>,
     ) -> Result<ScanOutcome> {
         if !force
-            && let Some((row, recent, skipped, since)) =
-                self.decide(name, dir, move_new_files, view)?
+            && let Some(Unchanged {
+                row,
+                recent,
+                skipped,
+                since,
+            }) = self.decide(name, dir, move_new_files, view)?
         {
             return Ok(ScanOutcome {
                 report: SyncReport {
@@ -245,34 +248,22 @@ impl Index {
     /// Whether the scan would change nothing, decided without the write lock: with a view,
     /// by [`Index::look`] (which also brings the changes since the view's HIGHESTMODSEQ),
     /// else (or when the look needs the rows) by [`Index::unchanged`].
-    #[allow(clippy::type_complexity)]
     fn decide(
         &self,
         name: &str,
         dir: &Path,
         move_new_files: bool,
         view: Option<&KnownRows>,
-    ) -> Result<
-        Option<(
-            super::FolderRow,
-            std::ops::Range<u32>,
-            bool,
-            Option<Snapshot>,
-        )>,
-    > {
+    ) -> Result<Option<Unchanged>> {
         if let Some(view) = view {
             let mtimes = (mtime_ns(&dir.join("new")), mtime_ns(&dir.join("cur")));
             match self.look(name, dir, mtimes, move_new_files, view)? {
-                Looked::Current(row, recent, skipped, since) => {
-                    return Ok(Some((row, recent, skipped, since)));
-                }
+                Looked::Current(unchanged) => return Ok(Some(unchanged)),
                 Looked::Scan => return Ok(None),
                 Looked::AskRows => {}
             }
         }
-        Ok(self
-            .unchanged(name, dir, move_new_files)?
-            .map(|(row, recent, skipped)| (row, recent, skipped, None)))
+        self.unchanged(name, dir, move_new_files)
     }
 
     /// Syncs every folder of the Maildir, and forgets folders that no longer exist.
