@@ -25,6 +25,7 @@
 //! POP3, the CLI) calls the typed functions here, grouped by what they do:
 //! - `schema.rs`: the tables and their migrations (SQLite), the PostgreSQL table set;
 //! - `scan.rs`: bringing a folder's rows in line with its directories (sync, reindex, drift);
+//! - `look.rs`: an IMAP refresh's one-statement look, with the changes since its view;
 //! - `uids.rs`: handing out UIDs (placing new files), expunging, reading a folder's rows;
 //! - `flags.rs`: flag and keyword changes (STORE), a folder's keywords;
 //! - `mailboxes.rs`: folder rows (create, delete, rename), subscriptions, STATUS counts;
