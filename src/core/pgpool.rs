@@ -165,7 +165,7 @@ impl PgPool {
     }
 
     /// A reserved or lent connection will not come back.
-    fn closed(&self) {
+    pub(crate) fn closed(&self) {
         let mut st = self.lock();
         st.open = st.open.saturating_sub(1);
         drop(st);
@@ -274,11 +274,20 @@ impl Pg {
         Ok(true)
     }
 
+    /// Gives a lent connection back to its pool. Inside a transaction whose end never came
+    /// (a caller's bug, or a panic past its guard) it is closed instead: the server rolls
+    /// that transaction back, its deferred writes are never sent, and no later borrower
+    /// runs its statements inside it.
     pub(crate) fn give_back(&mut self) {
         if let Some((pool, _)) = &self.lease
             && let Some(c) = self.conn.take()
         {
-            pool.give(c);
+            if std::mem::take(&mut self.open) {
+                drop(c);
+                pool.closed();
+            } else {
+                pool.give(c);
+            }
         }
     }
 }

@@ -127,28 +127,30 @@ pub(super) fn locked_with_current(
     }
     const CURRENT: &str = "SELECT uid, flags, keywords, modseq FROM messages \
                            WHERE folder = ?1 AND uid >= ?2 AND uid <= ?3";
-    let mut answers = if sql.is_postgres() {
+    let (row, read) = if sql.is_postgres() {
         let name = args![folder];
         let mut queries = vec![(super::FOLDER_ROW_LOCKED, name)];
         queries.extend(ranges.iter().map(|a| (CURRENT, &a[..])));
         let mut answers = sql.queries(&queries)?.into_iter();
         let row = answers.next().and_then(|rows| rows.into_iter().next());
         match row {
-            Some(r) => (super::read_folder_row(&r)?, answers.collect()),
-            // No row yet: made (and locked) now; the messages are read again after it.
-            None => (folder_row(sql, folder, true)?, Vec::new()),
+            Some(r) => (super::read_folder_row(&r)?, Some(answers.collect())),
+            // No row yet: made (and locked) now; the messages are read after it.
+            None => (folder_row(sql, folder, true)?, None),
         }
     } else {
-        (folder_row(sql, folder, true)?, Vec::new())
+        (folder_row(sql, folder, true)?, None)
     };
-    if answers.1.is_empty() {
-        for a in &ranges {
-            answers.1.push(sql.query(CURRENT, a)?);
-        }
-    }
+    let rows: Vec<Vec<crate::core::sql::Row>> = match read {
+        Some(rows) => rows,
+        None => ranges
+            .iter()
+            .map(|a| sql.query(CURRENT, a))
+            .collect::<crate::core::Result<_>>()?,
+    };
     let wanted: HashSet<u32> = sorted.iter().copied().collect();
     let mut out = HashMap::with_capacity(sorted.len());
-    for r in answers.1.iter().flatten() {
+    for r in rows.iter().flatten() {
         let uid = u32_at(r, 0)?;
         if wanted.contains(&uid) {
             let current = super::CurrentFlags {
@@ -159,7 +161,7 @@ pub(super) fn locked_with_current(
             out.insert(uid, current);
         }
     }
-    Ok((answers.0, out))
+    Ok((row, out))
 }
 
 /// Records an expunged UID with its MODSEQ (an upsert: see [`super::set_meta`] for why
