@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::scan::{claim_recent, in_line};
-use super::uids::{MessageRow, ROW_COLUMNS, Snapshot, message_row};
+use super::uids::{MessageRow, ROW_COLUMNS, Snapshot, folder_in_row_layout, message_row};
 use super::{FolderRow, Index, KnownRows, Result, u32_at};
 use crate::core::sql::args;
 
@@ -168,14 +168,7 @@ impl Index {
             match r.get::<i64>(9)? {
                 0 => {
                     waiting_in_new = r.get::<i64>(10)? == 1;
-                    folder = Some(FolderRow {
-                        uidvalidity: u32_at(&r, 0)?,
-                        highestmodseq: r.get(4)?,
-                        uidnext: u32_at(&r, 5)?,
-                        new_mtime: r.get(6)?,
-                        cur_mtime: r.get(7)?,
-                        first_recent_uid: u32_at(&r, 8)?,
-                    });
+                    folder = Some(folder_in_row_layout(&r)?);
                 }
                 1 => {
                     let in_new = r.get::<i64>(10)? == 1;

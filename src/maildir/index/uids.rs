@@ -69,6 +69,20 @@ fn rows(sql: &Sql, folder: &str, since: u64) -> Result<Vec<MessageRow>> {
     )?)
 }
 
+/// The folder's row where a statement mixes it with message rows laid out as
+/// [`ROW_COLUMNS`]: UIDVALIDITY in the UID's column, then HIGHESTMODSEQ, UIDNEXT, the two
+/// mtimes and the first \Recent UID in columns 4 to 8.
+pub(super) fn folder_in_row_layout(r: &crate::core::sql::Row) -> Result<FolderRow> {
+    Ok(FolderRow {
+        uidvalidity: u32_at(r, 0)?,
+        highestmodseq: r.get(4)?,
+        uidnext: u32_at(r, 5)?,
+        new_mtime: r.get(6)?,
+        cur_mtime: r.get(7)?,
+        first_recent_uid: u32_at(r, 8)?,
+    })
+}
+
 pub(super) fn message_row(mut r: crate::core::sql::Row) -> crate::core::Result<MessageRow> {
     let uid: i64 = r.get(0)?;
     Ok(MessageRow {
@@ -211,14 +225,7 @@ fn snapshot_in_one(
         match r.get::<i64>(9)? {
             0 => {
                 mailbox_id = r.get(1)?;
-                folder_row = Some(FolderRow {
-                    uidvalidity: u32_at(&r, 0)?,
-                    highestmodseq: r.get(4)?,
-                    uidnext: u32_at(&r, 5)?,
-                    new_mtime: r.get(6)?,
-                    cur_mtime: r.get(7)?,
-                    first_recent_uid: u32_at(&r, 8)?,
-                })
+                folder_row = Some(folder_in_row_layout(&r)?);
             }
             1 => messages.push(message_row(r)?),
             _ => expunged.push(u32_at(&r, 0)?),
