@@ -712,3 +712,44 @@ fn queue_flush_on_a_postgresql_node_delivers_through_its_relay() {
     assert_eq!((t.len(), t[0].outcome.as_str()), (1, "delivered"));
     assert_eq!(t[0].attempts[0].reply, "250 2.0.0 queued");
 }
+
+/// The commit after which the SMTP server says 250 is one round trip on PostgreSQL: the
+/// batch's inserts go with its BEGIN and COMMIT (`Sql::defer`). And all or none: a batch
+/// whose second message repeats a queued id stores neither.
+#[test]
+fn a_queued_batch_is_one_round_trip_and_all_or_none_on_postgresql() {
+    let Some(pg) = PgServer::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = open(dir.path(), Some(&pg.database()));
+    let rcpts = [
+        ("a@remote.test".to_string(), false),
+        ("b@local.test".to_string(), true),
+    ];
+    // Its statements prepared first (a round trip each, once per connection).
+    db.queue_insert(&message("R0", "s@x.test", None), &rcpts)
+        .unwrap();
+    let before = mailctl::maildir::index::Index::round_trips();
+    db.queue_insert(&message("R1", "s@x.test", None), &rcpts)
+        .unwrap();
+    assert_eq!(
+        mailctl::maildir::index::Index::round_trips() - before,
+        1,
+        "BEGIN, both inserts and COMMIT in one round trip"
+    );
+    let batch = [
+        (message("R2", "s@x.test", None), &rcpts[..]),
+        (message("R1", "s@x.test", None), &rcpts[..]),
+    ];
+    let err = db.queue_insert_many(&batch).unwrap_err().to_string();
+    assert!(err.contains("duplicate key"), "{err}");
+    assert_eq!(
+        db.queue_sender("R2").unwrap(),
+        None,
+        "R2 went with the failed batch"
+    );
+    assert_eq!(db.queue_sender("R1").unwrap().as_deref(), Some("s@x.test"));
+    // The connection goes on.
+    db.queue_insert(&message("R3", "s@x.test", None), &rcpts)
+        .unwrap();
+    assert_eq!(db.queue_figures().unwrap().messages, 3);
+}

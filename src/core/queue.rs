@@ -193,7 +193,9 @@ impl Db {
             })
             .collect();
         let sql = self.sql();
-        // One INSERT per table and chunk rather than per row (see core::multirow).
+        // One INSERT per table and chunk rather than per row (see core::multirow), each
+        // deferred: on PostgreSQL the whole batch, its BEGIN and its COMMIT are one round
+        // trip, the wait before the SMTP server may say 250.
         sql.transaction(|| {
             for part in multirow::chunks(batch, 64) {
                 let mut a = Vec::with_capacity(part.len() * 13);
@@ -219,7 +221,7 @@ impl Db {
                     part.len(),
                     0,
                 );
-                sql.execute(
+                sql.defer(
                     &format!(
                         "INSERT INTO queue_messages (id, mail_from, auth_user, remote_ip, helo, smtputf8, size, created,
                             spool_len, spool_sha256, dsn_ret, dsn_envid, folder) VALUES {rows}"
@@ -230,7 +232,7 @@ impl Db {
             for part in multirow::chunks(&rcpts, 256) {
                 let rows =
                     multirow::values("(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)", part.len(), 0);
-                sql.execute(
+                sql.defer(
                     &format!(
                         "INSERT INTO queue_recipients (message_id, address, local, next_attempt, updated, dsn_notify, dsn_orcpt,
                             lease_until, lease_owner, folder) VALUES {rows}"
