@@ -9,7 +9,7 @@ use super::require;
 fn sigterm_finishes_the_transaction_in_flight() {
     let dir = data_dir();
     let mut srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     c.cmd("MAIL FROM:<x@remote.test>");
     c.cmd("RCPT TO:<alice@example.test>");
@@ -120,7 +120,7 @@ fn kill_9_mid_stream_loses_nothing_that_got_250() {
 fn a_partial_spool_file_from_kill_9_mid_data_is_swept_at_start() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     c.cmd("MAIL FROM:<x@remote.test>");
     c.cmd("RCPT TO:<alice@example.test>");
@@ -175,7 +175,7 @@ fn full_disk_answers_452_and_loses_nothing() {
     require("unshare");
     let dir = data_dir();
     let srv = Server::start_with_small_spool(dir.path(), "256k");
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     assert!(
         c.mail(

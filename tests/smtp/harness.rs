@@ -65,6 +65,17 @@ impl Server {
     pub fn smtp(&self) -> SocketAddr {
         self.serve.socket("smtp")
     }
+
+    /// A client on port 25, greeted; when no greeting comes, the panic shows what the server
+    /// logged, which is what says why.
+    pub fn client(&self) -> Client {
+        Client::try_connect(self.smtp()).unwrap_or_else(|greeting| {
+            panic!(
+                "no 220 greeting on port 25: {greeting:?}\nserver log:\n{}",
+                self.log()
+            )
+        })
+    }
     pub fn submission(&self) -> SocketAddr {
         self.serve.socket("submission")
     }
@@ -116,6 +127,12 @@ pub struct Client {
 
 impl Client {
     pub fn connect(addr: SocketAddr) -> Client {
+        Client::try_connect(addr).unwrap_or_else(|greeting| panic!("{greeting:?}"))
+    }
+
+    /// A client greeted with 220, or what came instead (empty: the connection closed, or
+    /// 20 s passed without a line).
+    pub fn try_connect(addr: SocketAddr) -> Result<Client, String> {
         let stream = TcpStream::connect(addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
@@ -125,8 +142,11 @@ impl Client {
             buf: Vec::new(),
         };
         let greeting = c.reply();
-        assert!(greeting.starts_with("220 "), "{greeting}");
-        c
+        if greeting.starts_with("220 ") {
+            Ok(c)
+        } else {
+            Err(greeting)
+        }
     }
 
     pub fn send(&mut self, data: &[u8]) {

@@ -7,7 +7,7 @@ use crate::common::tools::python_text;
 fn bdat_chunks_over_a_raw_socket() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     assert!(c.cmd("EHLO raw").contains("250-CHUNKING"));
     c.send(b"MAIL FROM:<x@remote.test>\r\nRCPT TO:<bob@example.test>\r\nBDAT 22\r\nSubject: bdat-test\r\n\r\nBDAT 6 LAST\r\nhello\n");
     assert!(c.reply().starts_with("250 2.1.0"));
@@ -34,7 +34,7 @@ fn smuggling_variants_never_end_data() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
     for variant in ["\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r"] {
-        let mut c = Client::connect(srv.smtp());
+        let mut c = srv.client();
         c.cmd("EHLO raw");
         c.send(b"MAIL FROM:<x@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n");
         c.reply();
@@ -104,7 +104,7 @@ fn long_lines_and_every_limit() {
     mailctl_ok(dir.path(), &["config", "set", "smtp.max_recipients", "2"]);
     mailctl_ok(dir.path(), &["config", "set", "smtp.max_hops", "3"]);
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     assert!(
         c.cmd(&format!("EHLO {}", "a".repeat(600)))
             .starts_with("500 5.5.2")
@@ -169,7 +169,7 @@ fn long_lines_and_every_limit() {
 fn relay_tricks_and_unknown_users_on_port_25() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     assert!(c.cmd("MAIL FROM:<x@remote.test>").starts_with("250"));
     let r = c.cmd("RCPT TO:<user@far.example>");

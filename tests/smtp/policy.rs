@@ -114,7 +114,7 @@ fn per_ip_connection_limit() {
         &["config", "set", "limits.max_connections_per_ip", "1"],
     );
     let srv = Server::start(dir.path());
-    let mut first = Client::connect(srv.smtp());
+    let mut first = srv.client();
     let host = hostname_of(&mut first);
     let mut s = std::net::TcpStream::connect(srv.smtp()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -157,7 +157,7 @@ fn distribution_list_delivers_one_copy_per_member_and_quota_refuses() {
         ],
     );
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     let r = c.mail(
         "x@remote.test",
@@ -200,7 +200,7 @@ fn distribution_list_delivers_one_copy_per_member_and_quota_refuses() {
 fn mynetworks_may_relay_without_auth() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     c.cmd("MAIL FROM:<x@remote.test>");
     assert!(
@@ -262,14 +262,14 @@ fn idle_clients_are_timed_out_with_421() {
     mailctl_ok(dir.path(), &["config", "set", "smtp.command_timeout", "1s"]);
     mailctl_ok(dir.path(), &["config", "set", "smtp.data_timeout", "1s"]);
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     assert!(c.cmd("EHLO raw").starts_with("250"));
     // Say nothing: the server gives up after the command timeout.
     let r = c.reply();
     assert!(r.starts_with("421 4.4.2") && r.contains("Timeout"), "{r}");
     assert_eq!(c.reply(), "", "and closes");
     // In the middle of DATA, the data timeout applies, and nothing is queued.
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     c.cmd("MAIL FROM:<x@remote.test>");
     c.cmd("RCPT TO:<alice@example.test>");
@@ -337,7 +337,7 @@ fn quota_reserves_each_message_at_end_of_data() {
         1
     );
     // A 5 KB message never fits an empty 1 KiB quota.
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     let r = c.mail(
         "x@remote.test",
@@ -359,7 +359,7 @@ fn copy_over_quota_is_bounced_with_5_2_2_and_logged_in_words() {
         &["--quota", "1K"],
     );
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     // Alice has room, so the message is accepted; dave's copy cannot fit.
     let r = c.mail(
@@ -406,7 +406,7 @@ fn postmaster_is_always_accepted_and_reaches_the_admin() {
         ],
     );
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     for rcpt in ["<postmaster>", "<PostMaster>", "<POSTMASTER@other.test>"] {
         assert!(c.cmd("MAIL FROM:<x@remote.test>").starts_with("250"));
@@ -454,7 +454,7 @@ fn declared_size_beyond_free_spool_space_is_452() {
     require("unshare");
     let dir = data_dir();
     let srv = Server::start_with_small_spool(dir.path(), "256k");
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO raw");
     // The safety margin counts: with the default 64M kept free, nothing declared fits.
     let r = c.cmd("MAIL FROM:<x@remote.test> SIZE=1000");

@@ -31,7 +31,7 @@ fn smuggled_transaction_is_never_stored_over_plain_tcp() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
     for variant in VARIANTS {
-        let mut c = Client::connect(srv.smtp());
+        let mut c = srv.client();
         c.cmd("EHLO raw");
         c.send(b"MAIL FROM:<x@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n");
         c.reply();
@@ -121,12 +121,12 @@ fn a_slow_peer_cannot_stretch_the_command_or_data_deadline() {
     let gap = Duration::from_millis(200);
     let limit = Duration::from_secs(15);
     // A command line whose bytes keep coming, never finished.
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     let (got, took) = trickle(&mut c, b"NOOP xxxxxxxx", gap, limit);
     assert!(got.starts_with("421 4.4.2"), "{got:?}");
     assert!(took < limit, "never closed: {got:?}");
     // Message content, one byte every 200 ms.
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.cmd("EHLO slow");
     c.cmd("MAIL FROM:<x@remote.test>");
     c.cmd("RCPT TO:<alice@example.test>");
@@ -135,7 +135,7 @@ fn a_slow_peer_cannot_stretch_the_command_or_data_deadline() {
     assert!(got.starts_with("421 4.4.2"), "{got:?}");
     assert!(took < limit, "never closed: {got:?}");
     // Commands that complete keep the connection alive past one deadline.
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     for _ in 0..3 {
         assert!(c.cmd("NOOP").starts_with("250"));
         std::thread::sleep(Duration::from_millis(900));
@@ -148,7 +148,7 @@ fn a_slow_peer_cannot_stretch_the_command_or_data_deadline() {
 fn a_line_far_over_the_limit_is_answered_and_closed() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     c.send(&[b'a'; 8192]);
     let r = c.reply();
     assert!(r.starts_with("500 5.5.2 Line too long"), "{r}");
@@ -178,7 +178,7 @@ fn failed_auth_is_limited_per_connection_with_a_growing_delay() {
 fn wire_syntax_over_a_socket() {
     let dir = data_dir();
     let srv = Server::start(dir.path());
-    let mut c = Client::connect(srv.smtp());
+    let mut c = srv.client();
     assert!(c.cmd("HELO [127.0.0.1").starts_with("501"));
     c.send(b"EHLO raw\n");
     assert!(c.reply().starts_with("500 5.5.2 Bare"));
