@@ -132,9 +132,9 @@ pub struct ScanOutcome {
 }
 
 /// What a caller already holds of a folder's rows: a session's view, with the UIDNEXT and
-/// HIGHESTMODSEQ of the index state it shows. When the folder's row still says those, its
-/// messages' rows are the view's, and a refresh compares the files with these instead of
-/// reading every row again ([`Index::scan_known`]).
+/// HIGHESTMODSEQ of the index state it shows. Patched with the changes above that
+/// HIGHESTMODSEQ, they are the index's rows, so a refresh compares the files with them
+/// instead of reading every row again ([`Index::scan_known`]).
 pub struct KnownRows<'a> {
     pub uidnext: u32,
     pub highestmodseq: u64,

@@ -209,9 +209,11 @@ impl Index {
         self.scan_known(name, dir, move_new_files, force, None)
     }
 
-    /// [`Index::scan`] for a caller that holds a view of the folder (`view`): when the
-    /// folder's UIDNEXT and HIGHESTMODSEQ are the view's, the files are compared with the
-    /// view's rows, not with every row read again (an IMAP refresh of a busy folder).
+    /// [`Index::scan`] for a caller that holds a view of the folder (`view`): the look reads
+    /// the changes above the view's HIGHESTMODSEQ ([`Index::look`]), the files are compared
+    /// with the view patched with them rather than with every row read again (an IMAP
+    /// refresh of a busy folder), and when they agree the changes come back in
+    /// [`ScanOutcome::since`].
     pub fn scan_known(
         &mut self,
         name: &str,
