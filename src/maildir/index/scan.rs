@@ -210,7 +210,7 @@ impl Index {
     }
 
     /// [`Index::scan`] for a caller that holds a view of the folder (`view`): the look reads
-    /// the changes above the view's HIGHESTMODSEQ ([`Index::look`]), the files are compared
+    /// the changes above the view's HIGHESTMODSEQ (`look.rs`), the files are compared
     /// with the view patched with them rather than with every row read again (an IMAP
     /// refresh of a busy folder), and when they agree the changes come back in
     /// [`ScanOutcome::since`].
